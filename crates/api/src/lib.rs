@@ -1,0 +1,1 @@
+//! mb-api: placeholder, filled in by its issue.

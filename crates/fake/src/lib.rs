@@ -1,0 +1,1 @@
+//! mb-fake: placeholder, filled in by its issue.

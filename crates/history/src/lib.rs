@@ -1,0 +1,1 @@
+//! mb-history: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+//! mb-import: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+//! mb-uploader: placeholder, filled in by its issue.
