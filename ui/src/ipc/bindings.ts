@@ -1,0 +1,142 @@
+// Generated from crates/uploader/src/dto.rs by ts-rs. Do not edit by hand:
+// run `UPDATE_BINDINGS=1 cargo test -p mb-uploader bindings` after changing the Rust side.
+
+export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: string, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } };
+
+export type AppInfo = { version: string, 
+/**
+ * True when no Yandex app is configured and the built-in fake Metrica is used.
+ */
+demo: boolean, data_dir: string, api_base: string, };
+
+export type Account = { login: string, display_name: string | null, active: boolean, };
+
+export type SignInMethod = "loopback" | "paste_code" | "device";
+
+export type SignInStarted = { flow_id: string, method: SignInMethod, 
+/**
+ * Opened in the system browser by Rust; shown so the user can copy it.
+ */
+authorize_url: string, user_code: string | null, verification_url: string | null, };
+
+export type CountersQuery = { search: string | null, offset: number, limit: number, };
+
+export type Permission = "own" | "edit" | "view" | "other";
+
+export type Counter = { id: number, name: string, site: string | null, owner_login: string | null, permission: Permission, time_zone: string, 
+/**
+ * Owner or guest edit access: uploads are possible.
+ */
+can_upload: boolean, };
+
+export type CounterPage = { total: number, counters: Array<Counter>, };
+
+export type Goal = { id: number, name: string, 
+/**
+ * The JavaScript-event identifier to send (`offline_paid`), when the goal can be targeted.
+ */
+identifier: string | null, goal_type: string, };
+
+export type UploadKind = "conversions" | "calls" | "simple-orders" | "contacts" | "orders";
+
+export type ReadOverrides = { encoding: string | null, delimiter: string | null, header_line: number | null, sheet: string | null, };
+
+export type FileInfo = { path: string, file_name: string, size: number, 
+/**
+ * `csv`, `xlsx`, `xls`, `ods`.
+ */
+format: string, encoding: string, encoding_detected: boolean, delimiter: string | null, header_line: number, headers: Array<string>, sheets: Array<string>, sheet: string | null, };
+
+export type PreviewRow = { line: number, cells: Array<string>, };
+
+export type FilePreview = { info: FileInfo, rows: Array<PreviewRow>, truncated: boolean, detected_kind: UploadKind | null, kind_confidence: number, };
+
+export type FieldSource = { "type": "column", index: number, header: string, confidence: number, } | { "type": "constant", value: string, } | { "type": "none" };
+
+export type Requirement = "required" | "one_of_identifiers" | "optional";
+
+export type FieldMapping = { 
+/**
+ * Metrica's column name (`ClientId`, `create_date_time`).
+ */
+field: string, requirement: Requirement, source: FieldSource, };
+
+export type ColumnMapping = { kind: UploadKind, fields: Array<FieldMapping>, unmapped_columns: Array<string>, 
+/**
+ * The template was remembered from an earlier file with the same header.
+ */
+from_template: boolean, signature: string, };
+
+export type OrderStatusType = "IN_PROGRESS" | "PAID" | "CANCELLED" | "SPAM" | "OTHER";
+
+export type StatusValue = { value: string, count: number, suggested_type: OrderStatusType, 
+/**
+ * Latin id matching Metrica's `^[\w-:]+$`.
+ */
+suggested_id: string, confidence: number, };
+
+export type StatusMapEntry = { value: string, status_type: OrderStatusType, status_id: string, goal_ids: Array<string>, };
+
+export type ValidateRequest = { path: string, read: ReadOverrides, kind: UploadKind, mapping: ColumnMapping, counter_id: number, status_map: Array<StatusMapEntry>, hash_contacts: boolean, only_new_rows: boolean, };
+
+export type Severity = "error" | "warning" | "notice";
+
+export type Issue = { line: number, record: number, column: string | null, code: string, severity: Severity, value: string | null, fix: string | null, };
+
+export type IssueCount = { code: string, column: string | null, severity: Severity, count: number, };
+
+export type ValidationSummary = { rows: number, valid_rows: number, errors: number, warnings: number, notices: number, 
+/**
+ * The first issues, in file order (capped).
+ */
+issues: Array<Issue>, counts: Array<IssueCount>, truncated: boolean, 
+/**
+ * Rows left out because the ledger says they were sent before (only-new-rows mode).
+ */
+unchanged_rows: number, 
+/**
+ * An earlier upload of the same content to the same counter and kind.
+ */
+duplicate_of: UploadSummary | null, 
+/**
+ * Where rejected rows were written (opens in Excel).
+ */
+rejected_path: string | null, };
+
+export type UploadRequest = { validate: ValidateRequest, merge_mode: string | null, comment: string | null, 
+/**
+ * The user saw the duplicate question and chose to send anyway.
+ */
+confirm_duplicate: boolean, skip_invalid: boolean, };
+
+export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "done";
+
+export type Progress = { job_id: string, stage: Stage, done: number, total: number | null, rows: number, };
+
+export type UploadState = "prepared" | "sending" | "sent" | "processing" | "processed" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "superseded";
+
+export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, created_at: string, finished_at: string | null, message: string | null, };
+
+export type ExplanationItem = { 
+/**
+ * `users_not_found`, `goals_not_found`, `linkage_failure`, `processing`, …
+ */
+code: string, count: number | null, };
+
+export type UploadDetail = { summary: UploadSummary, linked_share: number | null, explanation: Array<ExplanationItem>, };
+
+export type HistoryFilter = { account: string | null, counter_id: number | null, kind: UploadKind | null, states: Array<UploadState>, from: string | null, to: string | null, limit: number | null, };
+
+export type ClientOverview = { counter_id: number, counter_name: string, account: string, last_upload: UploadSummary | null, linked_share: number | null, };
+
+export type Settings = { 
+/**
+ * `ru`, `en` or `system`.
+ */
+language: string, 
+/**
+ * `light`, `dark` or `system`.
+ */
+theme: string, hash_contacts_by_default: boolean, };
+
+export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" };
