@@ -1,0 +1,193 @@
+//! CRM ("CDP") endpoints (reference §5): simple orders, contacts and orders CSV uploads, the
+//! upload list, and the order status mapping. A 200 whose `api_validation_status` is `FAILED`
+//! is turned into [`ApiError::RejectedData`], so `Ok` always means "accepted".
+
+use std::path::Path;
+
+use mb_schema::UploadKind;
+use reqwest::Method;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::{Call, Client, decode};
+use crate::error::{ApiError, Result};
+use crate::model::*;
+use crate::upload::{CrmUploadOptions, FilePost, ProgressFn, Sent};
+
+impl Client {
+    /// `POST /cdp/api/v1/counter/{id}/data/simple_orders` (§5.2).
+    pub async fn upload_simple_orders(
+        &self,
+        counter: u64,
+        path: &Path,
+        options: &CrmUploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<UploadingMetaExternal> {
+        self.crm_upload(
+            counter,
+            "data/simple_orders",
+            UploadKind::SimpleOrders,
+            path,
+            options,
+            progress,
+            cancel,
+        )
+        .await
+    }
+
+    /// `POST /cdp/api/v1/counter/{id}/data/contacts/csv` (§5.3).
+    pub async fn upload_contacts_csv(
+        &self,
+        counter: u64,
+        path: &Path,
+        options: &CrmUploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<UploadingMetaExternal> {
+        self.crm_upload(
+            counter,
+            "data/contacts/csv",
+            UploadKind::Contacts,
+            path,
+            options,
+            progress,
+            cancel,
+        )
+        .await
+    }
+
+    /// `POST /cdp/api/v1/counter/{id}/data/orders/csv` (§5.4).
+    pub async fn upload_orders_csv(
+        &self,
+        counter: u64,
+        path: &Path,
+        options: &CrmUploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<UploadingMetaExternal> {
+        self.crm_upload(
+            counter,
+            "data/orders/csv",
+            UploadKind::Orders,
+            path,
+            options,
+            progress,
+            cancel,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn crm_upload(
+        &self,
+        counter: u64,
+        leaf: &str,
+        kind: UploadKind,
+        path: &Path,
+        options: &CrmUploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<UploadingMetaExternal> {
+        let url = self.cdp(counter, leaf);
+        let mut query = vec![
+            ("merge_mode", options.merge_mode.as_str().to_string()),
+            (
+                "delimiter_type",
+                options.delimiter_type.as_str().to_string(),
+            ),
+        ];
+        if let Some(m) = &options.columns_mapping {
+            query.push(("columns_mapping", m.clone()));
+        }
+        let post = FilePost {
+            url: url.clone(),
+            query,
+            counter,
+            path,
+            progress,
+            cancel,
+        };
+        let meta = match self.post_file(post).await? {
+            Sent::Answer(bytes) => {
+                let env: UploadingEnvelope<UploadingMetaExternal> = decode(&url, &bytes)?;
+                env.uploading
+            }
+            Sent::Lost => {
+                match self
+                    .find_upload_by_tag(counter, kind, &options.tag, options.expected_rows)
+                    .await?
+                {
+                    Some(FoundUpload::Crm(u)) => u,
+                    _ => {
+                        return Err(ApiError::UploadOutcomeUnknown {
+                            tag: options.tag.to_string(),
+                        });
+                    }
+                }
+            }
+        };
+        accepted(meta)
+    }
+
+    /// `GET /cdp/api/v1/counter/{id}/last_uploadings` (§5.1): newest first; `datetime_offset`
+    /// returns uploads strictly earlier than that time (`YYYY-MM-DD HH:MM:SS`).
+    pub async fn last_uploadings(
+        &self,
+        counter: u64,
+        limit: Option<u32>,
+        datetime_offset: Option<&str>,
+    ) -> Result<Vec<UploadingMetaExternal>> {
+        let call = Call::get(self.cdp(counter, "last_uploadings"))
+            .counter(counter)
+            .query_opt("limit", limit)
+            .query_opt("datetime_offset", datetime_offset);
+        let env: UploadingsEnvelope<UploadingMetaExternal> = self.call(call).await?;
+        Ok(env.uploadings)
+    }
+
+    /// The counter's order status mapping (§5.5).
+    pub async fn order_statuses(&self, counter: u64) -> Result<Vec<OrderStatusMapping>> {
+        let call = Call::get(self.cdp(counter, "schema/order_statuses")).counter(counter);
+        let env: OrderStatusesEnvelope = self.call(call).await?;
+        Ok(env.order_statuses)
+    }
+
+    /// Write (upsert) the status mapping (§5.5).
+    pub async fn set_order_statuses(
+        &self,
+        counter: u64,
+        statuses: &[OrderStatusMapping],
+    ) -> Result<()> {
+        let body = serde_json::to_value(OrderStatusesEnvelope {
+            order_statuses: statuses.to_vec(),
+        })
+        .map_err(|e| ApiError::Config(e.to_string()))?;
+        let call = Call::new(Method::POST, self.cdp(counter, "schema/order_statuses"))
+            .counter(counter)
+            .json(body);
+        let env: SuccessEnvelope = self.call(call).await?;
+        match env.success {
+            Some(false) => Err(ApiError::Protocol {
+                endpoint: "schema/order_statuses".into(),
+                detail: "success: false".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn cdp(&self, counter: u64, leaf: &str) -> String {
+        self.api(&format!("/cdp/api/v1/counter/{counter}/{leaf}"))
+    }
+}
+
+/// `FAILED` means "file rejected, nothing stored" (§5.1).
+fn accepted(meta: UploadingMetaExternal) -> Result<UploadingMetaExternal> {
+    match &meta.api_validation_status {
+        ApiValidationStatus::Failed => Err(ApiError::RejectedData {
+            error_type: "api_validation_failed".into(),
+            message: format!("uploading {} FAILED", meta.uploading_id),
+            line: None,
+        }),
+        _ => Ok(meta),
+    }
+}

@@ -1,0 +1,522 @@
+//! Streaming file uploads (multipart part `file`, text/csv, known length, 1 MiB reads), progress
+//! and cancellation, upload tags, and the "lost answer" recovery: a POST whose answer was lost
+//! after its body was sent is never re-sent; the server's upload list is searched for the tag.
+//!
+//! Does not read or check file contents (mb-import prepared them).
+
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::Stream;
+use jiff::{Timestamp, ToSpan};
+use mb_schema::UploadKind;
+use reqwest::multipart::{Form, Part};
+use tokio_util::io::ReaderStream;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::{Client, Safety, Verdict, decode, network_verdict};
+use crate::error::{ApiError, Result};
+use crate::model::*;
+
+/// Read size for upload bodies: 4 KiB reads made reqwest 14–19× slower than curl here; 1 MiB
+/// reads with a known length match curl.
+pub(crate) const CHUNK: usize = 1 << 20;
+
+/// Progress callback: `(bytes handed to the connection, total bytes)`.
+pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// A progress callback that ignores progress.
+pub fn no_progress() -> ProgressFn {
+    Arc::new(|_, _| {})
+}
+
+/// The next 00:00 UTC after `now`: when daily quotas reset (§6.1, §10 #15).
+pub fn next_utc_midnight(now: Timestamp) -> Timestamp {
+    let utc = now.to_zoned(jiff::tz::TimeZone::UTC);
+    let midnight = utc.date().to_datetime(jiff::civil::Time::midnight());
+    midnight
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .and_then(|z| z.checked_add(1.day()))
+        .map(|z| z.timestamp())
+        .unwrap_or(now)
+}
+
+/// The next full UTC hour after `now` (hourly quotas).
+pub(crate) fn next_utc_hour(now: Timestamp) -> Timestamp {
+    let secs = now.as_second();
+    Timestamp::from_second(secs - secs.rem_euclid(3600) + 3600).unwrap_or(now)
+}
+
+/// A marker put in an upload's `comment` so a lost answer can be recovered: `MB`, the UTC time
+/// `YYYYMMDDTHHMMSSZ`, four random hex digits — letters and digits only (§4.1, §6.5).
+/// The caller stores it BEFORE sending, so that after a crash `find_upload_by_tag` can tell
+/// whether the upload reached Metrica.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UploadTag {
+    text: String,
+    created_at: Timestamp,
+}
+
+impl UploadTag {
+    /// A fresh tag stamped with the system clock.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self::at(Timestamp::now())
+    }
+
+    /// A fresh tag stamped with `now` (tests, injected clocks).
+    pub fn at(now: Timestamp) -> Self {
+        let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
+        let stamp = now
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
+        let text = format!("MB{stamp}{:04X}", rand::random::<u16>());
+        UploadTag {
+            text,
+            created_at: now,
+        }
+    }
+
+    /// Read back a stored tag; `None` when it is not one of ours.
+    pub fn parse(s: &str) -> Option<Self> {
+        let body = s.strip_prefix("MB")?;
+        if body.len() != 20 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let dt = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", &body[..16]).ok()?;
+        let created_at = dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+        Some(UploadTag {
+            text: s.to_string(),
+            created_at,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// When the tag was made (second precision): just before sending.
+    pub fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+}
+
+impl std::fmt::Display for UploadTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Options of an offline conversion or calls upload.
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    /// Sent as `comment`; also the recovery marker.
+    pub comment_tag: UploadTag,
+    /// Legacy per-type file (§4.1). `None` = the current mixed-ID format (default).
+    pub client_id_type: Option<ClientIdType>,
+}
+
+impl UploadOptions {
+    pub fn new(comment_tag: UploadTag) -> Self {
+        UploadOptions {
+            comment_tag,
+            client_id_type: None,
+        }
+    }
+}
+
+/// Options of a CRM (CDP) CSV upload.
+#[derive(Debug, Clone)]
+pub struct CrmUploadOptions {
+    pub merge_mode: mb_schema::MergeMode,
+    pub delimiter_type: mb_schema::DelimiterType,
+    /// Not sent (CDP has no comment); its time is the send time for lost-answer lookups.
+    pub tag: UploadTag,
+    /// Data rows in the file (header excluded), matched against `elements_count` when looking
+    /// for an upload whose answer was lost. `None` matches any count.
+    pub expected_rows: Option<u64>,
+    /// `columns_mapping` for contacts/orders (§5.1), already in `"a":"B","c":"D"` form.
+    pub columns_mapping: Option<String>,
+}
+
+impl CrmUploadOptions {
+    pub fn new(tag: UploadTag) -> Self {
+        CrmUploadOptions {
+            merge_mode: mb_schema::MergeMode::Save,
+            delimiter_type: mb_schema::DelimiterType::Comma,
+            tag,
+            expected_rows: None,
+            columns_mapping: None,
+        }
+    }
+}
+
+/// How a file POST ended.
+pub(crate) enum Sent {
+    /// The server answered 2xx with this body.
+    Answer(Bytes),
+    /// The whole body was handed over but the answer never came (connection error or timeout).
+    Lost,
+}
+
+/// A file stream that reports progress, stops on cancellation, and says when it is finished.
+struct FileBody {
+    inner: ReaderStream<tokio::fs::File>,
+    sent: u64,
+    total: u64,
+    progress: ProgressFn,
+    cancel: CancellationToken,
+    done: Arc<AtomicBool>,
+}
+
+impl Stream for FileBody {
+    type Item = std::io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.cancel.is_cancelled() {
+            return Poll::Ready(Some(Err(std::io::Error::other("upload cancelled"))));
+        }
+        let next = Pin::new(&mut self.inner).poll_next(cx);
+        if let Poll::Ready(item) = &next {
+            match item {
+                Some(Ok(chunk)) => {
+                    self.sent += chunk.len() as u64;
+                    (self.progress)(self.sent, self.total);
+                    if self.sent >= self.total {
+                        self.done.store(true, Ordering::SeqCst);
+                    }
+                }
+                None => self.done.store(true, Ordering::SeqCst),
+                Some(Err(_)) => {}
+            }
+        }
+        next
+    }
+}
+
+/// One upload request: where to, with which query.
+pub(crate) struct FilePost<'a> {
+    pub url: String,
+    pub query: Vec<(&'static str, String)>,
+    pub counter: u64,
+    pub path: &'a Path,
+    pub progress: ProgressFn,
+    pub cancel: &'a CancellationToken,
+}
+
+impl Client {
+    /// Stream `path` as the multipart part `file`. Retries only what provably did not reach the
+    /// server (420/429 transient quotas, connect errors); never a 5xx or a lost answer.
+    pub(crate) async fn post_file(&self, post: FilePost<'_>) -> Result<Sent> {
+        let policy = &self.inner.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if post.cancel.is_cancelled() {
+                return Err(ApiError::Cancelled);
+            }
+            let file_err = |source| ApiError::File {
+                path: PathBuf::from(post.path),
+                source,
+            };
+            let file = tokio::fs::File::open(post.path).await.map_err(file_err)?;
+            let total = file.metadata().await.map_err(file_err)?.len();
+            let done = Arc::new(AtomicBool::new(false));
+            let body = FileBody {
+                inner: ReaderStream::with_capacity(file, CHUNK),
+                sent: 0,
+                total,
+                progress: post.progress.clone(),
+                cancel: post.cancel.clone(),
+                done: done.clone(),
+            };
+            let file_name = post
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "data.csv".into());
+            let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+                .file_name(file_name)
+                .mime_str("text/csv")
+                .map_err(|e| ApiError::Config(e.to_string()))?;
+            let form = Form::new().part("file", part);
+
+            let permit = self.inner.gate.enter().await;
+            let req = self
+                .inner
+                .upload_http
+                .post(&post.url)
+                .query(&post.query)
+                .header(reqwest::header::AUTHORIZATION, self.auth_value())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            let exchange = async {
+                let resp = req.send().await?;
+                let status = resp.status();
+                let bytes = resp.bytes().await?;
+                Ok::<_, reqwest::Error>((status, bytes))
+            };
+            let outcome = self.await_answer(exchange, &done, post.cancel).await;
+            drop(permit);
+            let verdict = match outcome {
+                Answer::Cancelled => return Err(ApiError::Cancelled),
+                Answer::TimedOut => return Ok(Sent::Lost),
+                Answer::Got(Ok((status, bytes))) => {
+                    self.judge(status, bytes, Safety::Unsafe, Some(post.counter))
+                }
+                Answer::Got(Err(e)) => {
+                    if post.cancel.is_cancelled() {
+                        return Err(ApiError::Cancelled);
+                    }
+                    if done.load(Ordering::SeqCst) && !e.is_connect() {
+                        tracing::warn!(
+                            counter = post.counter,
+                            "upload answer lost after body sent"
+                        );
+                        return Ok(Sent::Lost);
+                    }
+                    network_verdict(e, Safety::Unsafe, policy, attempt)
+                }
+            };
+            match verdict {
+                Verdict::Done(bytes) => return Ok(Sent::Answer(bytes)),
+                Verdict::Fail(e) => return Err(e),
+                Verdict::Retry(delay, e) => {
+                    if attempt >= policy.max_attempts {
+                        return Err(e);
+                    }
+                    let delay = delay.unwrap_or_else(|| policy.backoff(attempt));
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = post.cancel.cancelled() => return Err(ApiError::Cancelled),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drive the exchange; once the body is fully handed over, the answer must come within
+    /// `upload_answer_timeout`.
+    async fn await_answer<F>(
+        &self,
+        exchange: F,
+        done: &AtomicBool,
+        cancel: &CancellationToken,
+    ) -> Answer
+    where
+        F: std::future::Future<
+                Output = std::result::Result<(reqwest::StatusCode, Bytes), reqwest::Error>,
+            >,
+    {
+        tokio::pin!(exchange);
+        let limit = self.inner.config.upload_answer_timeout;
+        let tick = std::time::Duration::from_millis(50).min(limit);
+        let mut deadline: Option<tokio::time::Instant> = None;
+        loop {
+            let sleep_until = match deadline {
+                Some(d) => d,
+                None => tokio::time::Instant::now() + tick,
+            };
+            tokio::select! {
+                r = &mut exchange => return Answer::Got(r),
+                _ = cancel.cancelled() => return Answer::Cancelled,
+                _ = tokio::time::sleep_until(sleep_until) => {
+                    match deadline {
+                        Some(_) => return Answer::TimedOut,
+                        None if done.load(Ordering::SeqCst) => {
+                            deadline = Some(tokio::time::Instant::now() + limit);
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Upload an offline conversions file (§4.1). Without `client_id_type` the file is in the
+    /// current mixed-ID format. A lost answer is resolved by the comment tag, never by re-sending.
+    pub async fn upload_conversions(
+        &self,
+        counter: u64,
+        path: &Path,
+        options: &UploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<OfflineConversionUploading> {
+        let mut query = vec![("comment", options.comment_tag.to_string())];
+        if let Some(t) = options.client_id_type {
+            query.push(("client_id_type", t.as_str().to_string()));
+        }
+        let post = FilePost {
+            url: self.offline(counter, "upload"),
+            query,
+            counter,
+            path,
+            progress,
+            cancel,
+        };
+        self.offline_upload(post, UploadKind::Conversions, &options.comment_tag)
+            .await
+    }
+
+    /// Upload a calls file (§4.5); `new_goal_name` names the calls goal if the counter has none.
+    pub async fn upload_calls(
+        &self,
+        counter: u64,
+        path: &Path,
+        new_goal_name: Option<&str>,
+        options: &UploadOptions,
+        progress: ProgressFn,
+        cancel: &CancellationToken,
+    ) -> Result<OfflineConversionUploading> {
+        let mut query = vec![("comment", options.comment_tag.to_string())];
+        if let Some(name) = new_goal_name {
+            query.push(("new_goal_name", name.to_string()));
+        }
+        if let Some(t) = options.client_id_type {
+            query.push(("client_id_type", t.as_str().to_string()));
+        }
+        let url = self.offline(counter, "upload_calls");
+        let post = FilePost {
+            url,
+            query,
+            counter,
+            path,
+            progress,
+            cancel,
+        };
+        self.offline_upload(post, UploadKind::Calls, &options.comment_tag)
+            .await
+    }
+
+    async fn offline_upload(
+        &self,
+        post: FilePost<'_>,
+        kind: UploadKind,
+        tag: &UploadTag,
+    ) -> Result<OfflineConversionUploading> {
+        let counter = post.counter;
+        let url = post.url.clone();
+        match self.post_file(post).await? {
+            Sent::Answer(bytes) => {
+                let env: UploadingEnvelope<OfflineConversionUploading> = decode(&url, &bytes)?;
+                Ok(env.uploading)
+            }
+            Sent::Lost => match self.find_upload_by_tag(counter, kind, tag, None).await? {
+                Some(FoundUpload::Offline(u)) => Ok(u),
+                _ => Err(ApiError::UploadOutcomeUnknown {
+                    tag: tag.to_string(),
+                }),
+            },
+        }
+    }
+
+    /// Look on the server for the upload that carries `tag` (after a lost answer, or on restart
+    /// when history holds a tag with no server id).
+    ///
+    /// * Conversions and calls: the upload whose `comment` equals the tag.
+    /// * CRM kinds have no comment: the earliest `last_uploadings` item whose `datetime` lies
+    ///   between the tag's time − 5 min and + 6 h and whose `elements_count` equals
+    ///   `expected_rows` (when given). This is a heuristic: an unrelated CRM upload of the same
+    ///   size in that window would match; for orders/contacts re-sending with `SAVE` is harmless
+    ///   anyway because records are keyed by id (§6.5).
+    pub async fn find_upload_by_tag(
+        &self,
+        counter: u64,
+        kind: UploadKind,
+        tag: &UploadTag,
+        expected_rows: Option<u64>,
+    ) -> Result<Option<FoundUpload>> {
+        match kind {
+            UploadKind::Conversions | UploadKind::Calls => {
+                const PAGE: u32 = 1000;
+                let mut offset = 0;
+                loop {
+                    let page = if kind == UploadKind::Calls {
+                        self.calls_uploadings(counter, Some(PAGE), Some(offset))
+                            .await?
+                    } else {
+                        self.conversion_uploadings(counter, Some(PAGE), Some(offset))
+                            .await?
+                    };
+                    let n = page.len() as u32;
+                    if let Some(u) = page
+                        .into_iter()
+                        .find(|u| u.comment.as_deref() == Some(tag.as_str()))
+                    {
+                        return Ok(Some(FoundUpload::Offline(u)));
+                    }
+                    if n < PAGE {
+                        return Ok(None);
+                    }
+                    offset += n;
+                }
+            }
+            UploadKind::SimpleOrders | UploadKind::Contacts | UploadKind::Orders => {
+                let from = tag.created_at() - 5.minutes();
+                let to = tag.created_at() + 6.hours();
+                let list = self.last_uploadings(counter, Some(1000), None).await?;
+                let best = list
+                    .into_iter()
+                    .filter_map(|u| u.sent_at().map(|t| (t, u)))
+                    .filter(|(t, u)| {
+                        *t >= from
+                            && *t <= to
+                            && expected_rows.is_none_or(|n| u.elements_count == Some(n))
+                    })
+                    .min_by_key(|(t, _)| *t);
+                Ok(best.map(|(_, u)| FoundUpload::Crm(u)))
+            }
+        }
+    }
+}
+
+enum Answer {
+    Got(std::result::Result<(reqwest::StatusCode, Bytes), reqwest::Error>),
+    Cancelled,
+    TimedOut,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_letters_and_digits_and_round_trip() {
+        let now: Timestamp = "2026-11-22T07:15:02.7Z".parse().unwrap();
+        let tag = UploadTag::at(now);
+        assert!(tag.as_str().starts_with("MB20261122T071502Z"), "{tag}");
+        assert!(tag.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
+        let back = UploadTag::parse(tag.as_str()).unwrap();
+        assert_eq!(back, tag);
+        assert_eq!(
+            back.created_at(),
+            "2026-11-22T07:15:02Z".parse::<Timestamp>().unwrap()
+        );
+        assert!(UploadTag::parse("CRM export").is_none());
+    }
+
+    #[test]
+    fn daily_quota_resets_at_the_next_utc_midnight() {
+        let now: Timestamp = "2026-11-22T23:59:59Z".parse().unwrap();
+        assert_eq!(
+            next_utc_midnight(now),
+            "2026-11-23T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        let now: Timestamp = "2026-11-22T00:00:00Z".parse().unwrap();
+        assert_eq!(
+            next_utc_midnight(now),
+            "2026-11-23T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        let now: Timestamp = "2026-11-22T10:20:00Z".parse().unwrap();
+        assert_eq!(
+            next_utc_hour(now),
+            "2026-11-22T11:00:00Z".parse::<Timestamp>().unwrap()
+        );
+    }
+}
