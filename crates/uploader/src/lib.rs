@@ -4,3 +4,4 @@
 //! own parsing (mb-import), HTTP (mb-api), storage (mb-history) or presentation (UI / CLI).
 
 pub mod dto;
+pub mod logging;

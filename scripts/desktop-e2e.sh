@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Desktop smoke test: builds the real app (debug, UI embedded), starts it under Xvfb through
+# tauri-driver + WebKitWebDriver, clicks a button that calls a Rust command and reads the answer
+# from the page. Leaves a screenshot in target/desktop-e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+cargo build --locked -q -p metrika-bridge
+APP="$PWD/target/debug/metrika-bridge"
+OUT="$PWD/target/desktop-e2e"
+mkdir -p "$OUT"
+export PATH="$HOME/.cargo/bin:$PATH"
+# A throwaway data folder: the smoke test must not touch a real user's history or tokens.
+export MBRIDGE_DATA_DIR="$OUT/data"
+rm -rf "$MBRIDGE_DATA_DIR"
+export TAURI_WEBVIEW_AUTOMATION=true
+exec xvfb-run -a -s "-screen 0 1280x800x24" \
+  node tests/desktop/smoke.mjs --app "$APP" --out "$OUT"
