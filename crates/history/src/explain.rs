@@ -1,0 +1,173 @@
+//! Why an upload ended where it did, as codes the UI and CLI translate (never sentences).
+//! Owns the reading of server counters; does not own the words nor any state change.
+
+use crate::{Upload, UploadState};
+use mb_schema::UploadKind;
+use serde::{Deserialize, Serialize};
+
+/// What happened, one item per fact worth showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExplanationCode {
+    /// Recorded but not sent yet.
+    NotSent,
+    /// A send is in flight.
+    Sending,
+    /// The server accepted it and is still processing.
+    Processing,
+    /// Rows linked to visits (count).
+    Linked,
+    /// CRM rows the server accepted (`elements_count`).
+    CrmAccepted,
+    /// Rows the validator rejected before sending (count).
+    RowsRejectedLocally,
+    /// Rows the server dropped in validation (`source_quantity - line_quantity`).
+    RowsDroppedByServer,
+    /// Rows whose identifier matched no visitor (count).
+    UsersNotFound,
+    /// Rows whose `Target` matched no goal (count).
+    GoalsNotFound,
+    /// Static calls: never linked to visits, still in call reports (count).
+    StaticCalls,
+    /// Nothing could be linked.
+    LinkageFailure,
+    /// The server refused the file.
+    Rejected,
+    /// Not stored: network or server error.
+    Failed,
+    /// Outcome unknown: the send was cut off.
+    Interrupted,
+    /// Replaced by a resend.
+    Superseded,
+}
+
+/// What the user can do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdviceCode {
+    /// Processing takes up to ~2 hours; we keep polling.
+    WaitForProcessing,
+    /// Check the rejected rows in the validation report.
+    ReviewRejectedRows,
+    /// Check that the site collects ClientID/UserID and that the visits are within the
+    /// 21-day linking window.
+    CheckIdentifiersAndWindow,
+    /// Check the goal identifiers (JavaScript-event goals) in the counter.
+    CheckGoalIdentifiers,
+    /// Fix the file per the server message and upload it again.
+    FixFileAndUploadAgain,
+    /// Resend (nothing reached the server).
+    Resend,
+    /// Check whether the server got it (reconciliation), then resend if not.
+    ReconcileThenResend,
+    /// Look at the newer upload that replaced this one.
+    SeeNewerUpload,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplanationItem {
+    pub code: ExplanationCode,
+    pub count: Option<i64>,
+    pub advice_code: Option<AdviceCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub state: UploadState,
+    /// `linked / line_quantity`, when known.
+    pub linked_share: Option<f64>,
+    pub items: Vec<ExplanationItem>,
+}
+
+fn item(code: ExplanationCode, count: Option<i64>, advice: Option<AdviceCode>) -> ExplanationItem {
+    ExplanationItem {
+        code,
+        count,
+        advice_code: advice,
+    }
+}
+
+/// Explains an upload from its recorded state and counters.
+pub fn explain(u: &Upload) -> Explanation {
+    use AdviceCode as A;
+    use ExplanationCode as C;
+    let mut items = Vec::new();
+    let positive = |v: Option<i64>| v.filter(|&n| n > 0);
+    match u.state {
+        UploadState::Prepared => items.push(item(C::NotSent, None, None)),
+        UploadState::Sending => items.push(item(C::Sending, None, None)),
+        UploadState::Interrupted => {
+            items.push(item(C::Interrupted, None, Some(A::ReconcileThenResend)))
+        }
+        UploadState::Superseded => items.push(item(C::Superseded, None, Some(A::SeeNewerUpload))),
+        UploadState::Rejected => {
+            items.push(item(C::Rejected, None, Some(A::FixFileAndUploadAgain)))
+        }
+        UploadState::Failed => items.push(item(C::Failed, None, Some(A::Resend))),
+        UploadState::Sent | UploadState::Processing => {
+            items.push(item(C::Processing, None, Some(A::WaitForProcessing)))
+        }
+        UploadState::LinkageFailure => items.push(item(
+            C::LinkageFailure,
+            None,
+            Some(A::CheckIdentifiersAndWindow),
+        )),
+        UploadState::Processed => {
+            if u.kind.is_crm() {
+                items.push(item(C::CrmAccepted, u.elements_count, None));
+            } else if let Some(n) = u.linked_quantity {
+                items.push(item(C::Linked, Some(n), None));
+            }
+        }
+    }
+    if u.rows.rejected > 0 {
+        let n = i64::try_from(u.rows.rejected).unwrap_or(i64::MAX);
+        items.push(item(
+            C::RowsRejectedLocally,
+            Some(n),
+            Some(A::ReviewRejectedRows),
+        ));
+    }
+    if u.state.is_accepted() {
+        if let (Some(src), Some(lines)) = (u.source_quantity, u.line_quantity)
+            && src > lines
+        {
+            items.push(item(
+                C::RowsDroppedByServer,
+                Some(src - lines),
+                Some(A::FixFileAndUploadAgain),
+            ));
+        }
+        if let Some(n) = positive(u.user_not_found_quantity) {
+            items.push(item(
+                C::UsersNotFound,
+                Some(n),
+                Some(A::CheckIdentifiersAndWindow),
+            ));
+        }
+        if let Some(n) = positive(u.goal_not_found_quantity) {
+            items.push(item(
+                C::GoalsNotFound,
+                Some(n),
+                Some(A::CheckGoalIdentifiers),
+            ));
+        }
+        if u.kind == UploadKind::Calls
+            && let Some(n) = positive(u.static_calls_quantity)
+        {
+            items.push(item(C::StaticCalls, Some(n), None));
+        }
+    }
+    Explanation {
+        state: u.state,
+        linked_share: u.linked_share(),
+        items,
+    }
+}
+
+impl Upload {
+    /// See [`explain`].
+    pub fn explain(&self) -> Explanation {
+        explain(self)
+    }
+}

@@ -1,0 +1,98 @@
+//! Numbered schema migrations embedded in the binary and tracked with `PRAGMA user_version`.
+//! Owns applying them on open and refusing files from a newer build; does not own the
+//! meaning of the tables (see the SQL files and the modules that query them).
+
+use crate::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// One schema step. `version` is the `user_version` the database has after `sql` ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. Append only: a released migration is never edited.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "ledger_and_owner",
+        sql: include_str!("../migrations/0002_ledger_and_owner.sql"),
+    },
+];
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+fn user_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = user_version(conn)?;
+    if found > LATEST_VERSION {
+        return Err(Error::NewerSchema {
+            found,
+            supported: LATEST_VERSION,
+        });
+    }
+    if found == LATEST_VERSION {
+        return Ok(());
+    }
+    crate::retry_busy(|| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated between our first look and the lock.
+        let found = user_version(&tx)?;
+        if found > LATEST_VERSION {
+            return Err(Error::NewerSchema {
+                found,
+                supported: LATEST_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+            tx.execute_batch(m.sql)?;
+            tx.pragma_update(None, "user_version", m.version)?;
+        }
+        tx.commit()?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_one_by_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_build() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+        match migrate(&mut conn) {
+            Err(Error::NewerSchema { found, supported }) => {
+                assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST_VERSION);
+    }
+}
