@@ -1,0 +1,508 @@
+//! Column mapping: which source column (or constant) feeds each Metrica field.
+//!
+//! Owns automatic matching (Russian and English synonyms, CRM export headers such as
+//! `Контакт: Телефон`, fuzzy matching with strsim), upload-kind detection from headers, and the
+//! serialisable [`Mapping`] template keyed by a stable [`header_signature`]. Does NOT read
+//! files nor judge values (that is [`crate::validate`]); status values are in [`crate::status`].
+
+use mb_schema::{Requirement, UploadKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where a Metrica field takes its value from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldSource {
+    /// A source column: its 0-based index and header (the header wins if the index moved).
+    Column { index: usize, header: String, confidence: f32 },
+    /// The same value for every row (one Target goal, one currency).
+    Constant { value: String },
+}
+
+/// A mapping template: upload kind, Metrica field → source, and the header signature of the
+/// file it was made for (so the same export maps itself next time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub kind: UploadKind,
+    pub fields: BTreeMap<String, FieldSource>,
+    pub signature: String,
+}
+
+/// The result of [`auto_map`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MappingSuggestion {
+    pub mapping: Mapping,
+    /// Source headers no field reads (informational, not errors).
+    pub unmapped_columns: Vec<String>,
+    /// Required Metrica fields (and `identifier` when no identifier column matched) left open.
+    pub missing_required: Vec<&'static str>,
+}
+
+/// Pseudo-field name reported in `missing_required` when a kind needs at least one identifier
+/// column and none is mapped.
+pub const ANY_IDENTIFIER: &str = "identifier";
+
+impl Mapping {
+    /// An empty mapping for `kind` and these headers.
+    pub fn new(kind: UploadKind, headers: &[String]) -> Mapping {
+        Mapping { kind, fields: BTreeMap::new(), signature: header_signature(headers) }
+    }
+
+    /// Map `field` to column `index` (user's choice: confidence 1).
+    pub fn set_column(&mut self, field: &str, index: usize, header: &str) {
+        let name = self.canonical(field);
+        self.fields.insert(
+            name,
+            FieldSource::Column { index, header: header.to_string(), confidence: 1.0 },
+        );
+    }
+
+    /// Give `field` the same value on every row.
+    pub fn set_constant(&mut self, field: &str, value: &str) {
+        let name = self.canonical(field);
+        self.fields.insert(name, FieldSource::Constant { value: value.to_string() });
+    }
+
+    pub fn remove(&mut self, field: &str) {
+        let name = self.canonical(field);
+        self.fields.remove(&name);
+    }
+
+    fn canonical(&self, field: &str) -> String {
+        self.kind.field(field).map_or_else(|| field.to_string(), |f| f.name.to_string())
+    }
+
+    /// Required fields not mapped, plus [`ANY_IDENTIFIER`] when the kind needs one and none is.
+    pub fn missing_required(&self) -> Vec<&'static str> {
+        let mut missing: Vec<&'static str> = self
+            .kind
+            .fields()
+            .iter()
+            .filter(|f| f.requirement == Requirement::Required && !self.fields.contains_key(f.name))
+            .map(|f| f.name)
+            .collect();
+        let ids: Vec<_> = identifier_fields(self.kind).collect();
+        if !ids.is_empty() && !ids.iter().any(|f| self.fields.contains_key(*f)) {
+            missing.push(ANY_IDENTIFIER);
+        }
+        missing
+    }
+
+    /// Field → source header, or `=value` for a constant (the report's `mapping`).
+    pub fn summary(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .map(|(k, v)| {
+                let s = match v {
+                    FieldSource::Column { header, .. } => header.clone(),
+                    FieldSource::Constant { value } => format!("={value}"),
+                };
+                (k.clone(), s)
+            })
+            .collect()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn from_json(s: &str) -> Result<Mapping, serde_json::Error> {
+        serde_json::from_str(s)
+    }
+
+    /// Whether this template was made for a file with these headers.
+    pub fn fits(&self, headers: &[String]) -> bool {
+        self.signature == header_signature(headers)
+    }
+}
+
+/// Identifier fields of a kind (each row must fill at least one of them).
+pub fn identifier_fields(kind: UploadKind) -> impl Iterator<Item = &'static str> {
+    kind.fields()
+        .iter()
+        .filter(|f| f.requirement == Requirement::OneOfIdentifiers)
+        .map(|f| f.name)
+}
+
+/// Lower case, `ё`→`е`, BOM and punctuation → single spaces, trimmed.
+pub fn normalize_header(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut space = true;
+    for c in h.chars() {
+        let c = match c {
+            'ё' | 'Ё' => 'е',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn compact(h: &str) -> String {
+    h.chars().filter(|c| *c != ' ').collect()
+}
+
+/// A stable hash of the normalised header list (FNV-1a 64, hex), equal for the same export
+/// whatever the casing, BOM or spacing of its headers.
+pub fn header_signature(headers: &[String]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, header) in headers.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in normalize_header(header).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Synonyms per field, written already normalised. A leading `=` means "exact match only"
+/// (too generic to be found inside a longer header).
+fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
+    use UploadKind::*;
+    match (kind, field) {
+        (Conversions | Calls, "ClientId") => &[
+            "client id", "clientid метрика", "метрика clientid", "ym uid", "id посетителя",
+            "идентификатор посетителя", "client id метрики", "clientid яндекс метрики",
+        ],
+        (Conversions | Calls, "UserId") => {
+            &["user id", "id пользователя", "=uid", "идентификатор пользователя"]
+        }
+        (Conversions | Calls, "Yclid") => &["yclid", "id клика", "click id", "ycl id"],
+        (Conversions, "PurchaseId") => &[
+            "purchase id", "id покупки", "номер покупки", "номер заказа", "order id",
+            "id заказа", "transaction id",
+        ],
+        (Conversions, "Target") => &[
+            "target", "goal", "goal id", "цель", "идентификатор цели", "id цели",
+            "=conversion", "=конверсия",
+        ],
+        (Conversions | Calls, "DateTime") => &[
+            "date time", "=date", "=time", "=timestamp", "=дата", "=время", "дата и время",
+            "дата время", "дата создания", "дата конверсии", "дата звонка", "время звонка",
+            "call time", "created at", "дата продажи", "дата оплаты",
+        ],
+        (Conversions | Calls, "Price") => &[
+            "price", "revenue", "=amount", "=sum", "цена", "сумма", "бюджет", "выручка",
+            "доход", "стоимость", "сумма продажи",
+        ],
+        (_, "Currency" | "currency") => &["currency", "валюта", "currency code", "код валюты"],
+        (Calls, "PhoneNumber") => &[
+            "phone number", "=phone", "телефон", "номер телефона", "=номер", "номер абонента",
+            "=caller", "caller number", "номер звонящего",
+        ],
+        (Calls, "TalkDuration") => &[
+            "talk duration", "=duration", "длительность разговора", "=длительность",
+            "продолжительность", "время разговора",
+        ],
+        (Calls, "HoldDuration") => &["hold duration", "время ожидания", "=ожидание", "wait time"],
+        (Calls, "CallMissed") => &["call missed", "=missed", "пропущенный", "=пропущен"],
+        (Calls, "StaticCall") => &["static call", "статический", "статический звонок"],
+        (Calls, "Tag") => &["=tag", "=тег", "=метка", "итог звонка"],
+        (Calls, "FirstTimeCaller") => {
+            &["first time caller", "первичный", "первый звонок", "новый клиент"]
+        }
+        (Calls, "URL") => &["=url", "=страница", "=page", "страница входа"],
+        (Calls, "CallTrackerURL") => &[
+            "calltracker url", "call tracker url", "=запись", "ссылка на звонок",
+            "запись звонка", "=recording",
+        ],
+        (SimpleOrders | Orders, "id") => &[
+            "=id", "order id", "id заказа", "id сделки", "номер заказа", "номер сделки",
+            "=заказ", "=ид", "=№", "=номер", "=deal id", "ид сделки",
+        ],
+        (Contacts, "uniq_id") => &[
+            "uniq id", "=id", "id контакта", "id клиента", "контакт id", "customer id",
+            "contact id", "=ид", "ид контакта",
+        ],
+        (SimpleOrders | Orders, "client_uniq_id") => &[
+            "client uniq id", "id клиента", "id контакта", "контакт id", "customer id",
+            "contact id", "клиент id", "ид контакта", "ид клиента",
+        ],
+        (Contacts, "name") => &[
+            "=name", "=имя", "=фио", "=контакт", "=клиент", "=наименование", "=название",
+            "full name", "имя клиента", "имя контакта",
+        ],
+        (_, "create_date_time") => &[
+            "create date time", "created at", "=created", "=date", "дата создания", "=дата",
+            "=создан", "=создано", "дата заказа", "дата сделки", "дата оформления",
+        ],
+        (_, "update_date_time") => &[
+            "update date time", "updated at", "дата изменения", "=изменено",
+            "дата обновления", "последнее изменение",
+        ],
+        (_, "finish_date_time") => &[
+            "finish date time", "=закрыто", "дата закрытия", "дата завершения", "closed at",
+        ],
+        (_, "client_ids") => &[
+            "client ids", "clientid", "client id", "clientid метрика", "метрика clientid",
+            "ym uid", "идентификатор метрики",
+        ],
+        (_, "emails") => &[
+            "emails", "email", "e mail", "=почта", "эл почта", "электронная почта",
+            "контакт e mail", "рабочий e mail", "=mail", "контакт email",
+        ],
+        (_, "phones") => &[
+            "phones", "phone", "телефон", "телефоны", "контакт телефон", "мобильный телефон",
+            "=мобильный", "номер телефона", "=тел", "рабочий телефон",
+        ],
+        (_, "emails_md5") => &["emails md5", "email md5", "md5 email", "хеш email"],
+        (_, "phones_md5") => &["phones md5", "phone md5", "md5 phone", "хеш телефона"],
+        (_, "order_status") => &[
+            "order status", "=status", "=статус", "=стадия", "стадия сделки", "=этап",
+            "этап сделки", "статус заказа", "статус сделки", "=stage",
+        ],
+        (_, "revenue") => &[
+            "revenue", "сумма", "бюджет", "выручка", "сумма заказа", "стоимость", "=amount",
+            "=total", "=итого", "=price", "=цена", "=opportunity", "сумма сделки",
+        ],
+        (_, "cost") => &["=cost", "себестоимость", "затраты", "=расходы", "закупочная цена"],
+        (_, "goals") => &["=goals", "=цели"],
+        (_, "client_type") => &["client type", "тип клиента"],
+        (_, "products") => &["products", "товары", "продукты", "состав заказа"],
+        (_, "birth_date") => &["birth date", "дата рождения", "день рождения", "birthday"],
+        _ => &[],
+    }
+}
+
+/// Confidence that `header` (normalised) means `field` of `kind`; 0 when no match.
+fn score(kind: UploadKind, field: &str, header: &str) -> f32 {
+    let hc = compact(header);
+    if hc.is_empty() {
+        return 0.0;
+    }
+    if hc == compact(&normalize_header(field)) {
+        return 1.0;
+    }
+    let mut best: f32 = 0.0;
+    for syn in synonyms(kind, field) {
+        let (exact_only, syn) = match syn.strip_prefix('=') {
+            Some(s) => (true, s),
+            None => (false, *syn),
+        };
+        let sc = compact(syn);
+        let s = if hc == sc {
+            0.95
+        } else if exact_only {
+            0.0
+        } else if sc.chars().count() >= 5 && hc.contains(&sc) {
+            // The longer the synonym found inside, the surer.
+            0.75 + 0.1 * (sc.len() as f32 / hc.len() as f32)
+        } else if sc.chars().count() >= 5 {
+            let jw = strsim::jaro_winkler(&hc, &sc) as f32;
+            if jw >= 0.9 { 0.7 * jw } else { 0.0 }
+        } else {
+            0.0
+        };
+        best = best.max(s);
+    }
+    best
+}
+
+const MIN_CONFIDENCE: f32 = 0.6;
+
+/// Match `headers` to the fields of `kind`: each column feeds at most one field, each field
+/// reads at most one column, best confidence first.
+pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
+    let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    let mut cands: Vec<(f32, usize, usize)> = Vec::new();
+    for (fi, f) in kind.fields().iter().enumerate() {
+        for (ci, h) in norm.iter().enumerate() {
+            let s = score(kind, f.name, h);
+            if s >= MIN_CONFIDENCE {
+                cands.push((s, fi, ci));
+            }
+        }
+    }
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut mapping = Mapping::new(kind, headers);
+    let mut col_used = vec![false; headers.len()];
+    for (s, fi, ci) in cands {
+        let name = kind.fields()[fi].name;
+        if col_used[ci] || mapping.fields.contains_key(name) {
+            continue;
+        }
+        col_used[ci] = true;
+        mapping.fields.insert(
+            name.to_string(),
+            FieldSource::Column { index: ci, header: headers[ci].clone(), confidence: s },
+        );
+    }
+    let unmapped_columns = headers
+        .iter()
+        .zip(&col_used)
+        .filter(|(h, used)| !**used && !h.trim().is_empty())
+        .map(|(h, _)| h.clone())
+        .collect();
+    let missing_required = mapping.missing_required();
+    MappingSuggestion { mapping, unmapped_columns, missing_required }
+}
+
+/// The upload kind these headers most likely belong to, with a confidence 0..1; `None` when
+/// no kind explains the file.
+pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
+    let n = headers.iter().filter(|h| !h.trim().is_empty()).count();
+    if n == 0 {
+        return None;
+    }
+    let mut best: Option<(UploadKind, f32)> = None;
+    for kind in UploadKind::ALL {
+        let s = auto_map(kind, headers);
+        let matched: f32 = s
+            .mapping
+            .fields
+            .values()
+            .map(|v| match v {
+                FieldSource::Column { confidence, .. } => *confidence,
+                FieldSource::Constant { .. } => 0.0,
+            })
+            .sum();
+        let coverage = matched / n as f32;
+        let factor = if s.missing_required.is_empty() { 1.0 } else { 0.4 };
+        let score = coverage * factor;
+        if best.is_none_or(|(_, b)| score > b + 1e-6) {
+            best = Some((kind, score));
+        }
+    }
+    best.filter(|(_, s)| *s >= 0.3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn col(m: &Mapping, field: &str) -> Option<(usize, f32)> {
+        match m.fields.get(field)? {
+            FieldSource::Column { index, confidence, .. } => Some((*index, *confidence)),
+            FieldSource::Constant { .. } => None,
+        }
+    }
+
+    #[test]
+    fn maps_canonical_headers_with_full_confidence() {
+        let s = auto_map(UploadKind::Conversions, &h(&["ClientId", "Target", "DateTime", "Price", "Currency"]));
+        assert_eq!(col(&s.mapping, "ClientId"), Some((0, 1.0)));
+        assert_eq!(col(&s.mapping, "Currency"), Some((4, 1.0)));
+        assert!(s.missing_required.is_empty());
+        assert!(s.unmapped_columns.is_empty());
+    }
+
+    #[test]
+    fn matches_headers_case_insensitively_after_trimming() {
+        let s = auto_map(UploadKind::Conversions, &h(&[" clientid ", "TARGET", "datetime", "yclid"]));
+        assert_eq!(col(&s.mapping, "ClientId").map(|c| c.0), Some(0));
+        assert_eq!(col(&s.mapping, "Target").map(|c| c.0), Some(1));
+        assert_eq!(col(&s.mapping, "Yclid").map(|c| c.0), Some(3));
+    }
+
+    #[test]
+    fn maps_bitrix24_russian_headers_to_simple_orders() {
+        let headers = h(&[
+            "ID", "Название сделки", "Стадия сделки", "Бюджет", "Валюта", "Дата создания",
+            "Контакт: Телефон", "Контакт: E-mail", "ClientID (Метрика)",
+        ]);
+        let s = auto_map(UploadKind::SimpleOrders, &headers);
+        let m = &s.mapping;
+        assert_eq!(col(m, "id").map(|c| c.0), Some(0));
+        assert_eq!(col(m, "order_status").map(|c| c.0), Some(2));
+        assert_eq!(col(m, "revenue").map(|c| c.0), Some(3));
+        assert_eq!(col(m, "currency").map(|c| c.0), Some(4));
+        assert_eq!(col(m, "create_date_time").map(|c| c.0), Some(5));
+        assert_eq!(col(m, "phones").map(|c| c.0), Some(6));
+        assert_eq!(col(m, "emails").map(|c| c.0), Some(7));
+        assert_eq!(col(m, "client_ids").map(|c| c.0), Some(8));
+        assert_eq!(s.unmapped_columns, vec!["Название сделки".to_string()]);
+    }
+
+    #[test]
+    fn maps_amocrm_style_headers() {
+        let headers = h(&["ID сделки", "Статус", "Сумма", "Эл. почта", "Телефон", "Дата создания"]);
+        let s = auto_map(UploadKind::SimpleOrders, &headers);
+        for (f, i) in [("id", 0), ("order_status", 1), ("revenue", 2), ("emails", 3), ("phones", 4), ("create_date_time", 5)] {
+            assert_eq!(col(&s.mapping, f).map(|c| c.0), Some(i), "{f}");
+        }
+    }
+
+    #[test]
+    fn fuzzy_matching_catches_typos_with_lower_confidence() {
+        let s = auto_map(UploadKind::SimpleOrders, &h(&["id", "create_date_time", "emials"]));
+        let (i, c) = col(&s.mapping, "emails").unwrap();
+        assert_eq!(i, 2);
+        assert!(c < 0.95 && c >= MIN_CONFIDENCE, "{c}");
+    }
+
+    #[test]
+    fn reports_missing_required_fields_and_identifier() {
+        let s = auto_map(UploadKind::Conversions, &h(&["ClientId", "DateTime"]));
+        assert_eq!(s.missing_required, vec!["Target"]);
+        let s = auto_map(UploadKind::Conversions, &h(&["Target", "DateTime"]));
+        assert_eq!(s.missing_required, vec![ANY_IDENTIFIER]);
+    }
+
+    #[test]
+    fn user_can_override_a_match_and_add_constants() {
+        let headers = h(&["ClientId", "DateTime", "Goal"]);
+        let mut m = auto_map(UploadKind::Conversions, &headers).mapping;
+        m.remove("Target");
+        m.set_constant("target", "offline_paid");
+        m.set_constant("Currency", "RUB");
+        assert!(m.missing_required().is_empty());
+        assert_eq!(m.summary().get("Target").map(String::as_str), Some("=offline_paid"));
+    }
+
+    #[test]
+    fn mapping_round_trips_through_json() {
+        let headers = h(&["ClientId", "Target", "DateTime"]);
+        let mut m = auto_map(UploadKind::Conversions, &headers).mapping;
+        m.set_constant("Currency", "RUB");
+        let back = Mapping::from_json(&m.to_json()).unwrap();
+        assert_eq!(back, m);
+        assert!(back.fits(&headers));
+    }
+
+    #[test]
+    fn header_signature_ignores_case_bom_and_spacing_but_not_order() {
+        let a = header_signature(&h(&["\u{feff}ClientId", "Target"]));
+        assert_eq!(a, header_signature(&h(&["clientid ", " TARGET"])));
+        assert_ne!(a, header_signature(&h(&["Target", "ClientId"])));
+        assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn detects_each_kind_from_its_canonical_headers() {
+        let cases: [(UploadKind, &[&str]); 5] = [
+            (UploadKind::Conversions, &["ClientId", "Target", "DateTime", "Price", "Currency"]),
+            (UploadKind::Calls, &["ClientId", "DateTime", "PhoneNumber", "TalkDuration", "CallMissed", "Tag"]),
+            (UploadKind::SimpleOrders, &["id", "create_date_time", "client_ids", "emails", "order_status", "revenue"]),
+            (UploadKind::Contacts, &["uniq_id", "name", "create_date_time", "client_ids", "emails", "phones"]),
+            (UploadKind::Orders, &["id", "client_uniq_id", "client_type", "create_date_time", "order_status", "products"]),
+        ];
+        for (kind, headers) in cases {
+            let (k, c) = detect_kind(&h(headers)).unwrap();
+            assert_eq!(k, kind, "{headers:?}");
+            assert!(c > 0.5, "{kind}: {c}");
+        }
+    }
+
+    #[test]
+    fn detects_nothing_for_unrelated_headers() {
+        assert_eq!(detect_kind(&h(&["Артикул", "Остаток", "Склад"])), None);
+        assert_eq!(detect_kind(&[]), None);
+    }
+}

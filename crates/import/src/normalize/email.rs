@@ -1,0 +1,90 @@
+//! E-mails (§5.8): trimmed, lower case, Latin, `local@domain.tld`; lists joined by commas.
+
+use super::{Outcome, split_list, trim};
+
+fn is_email_shape(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && s.bytes().all(|b| b.is_ascii_graphic() && b != b',' && b != b';' && b != b'"')
+}
+
+fn push_one(part: &str, out: &mut String) -> bool {
+    let start = out.len();
+    for c in part.chars() {
+        out.push(c.to_ascii_lowercase());
+    }
+    if !is_email_shape(&out[start..]) {
+        out.truncate(start);
+        return false;
+    }
+    true
+}
+
+/// Normalise one e-mail.
+pub fn email(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    if !push_one(trim(raw), out) {
+        out.clear();
+        return Outcome::Invalid("invalid_email");
+    }
+    if out == raw { Outcome::Same } else { Outcome::Changed("email_normalized") }
+}
+
+/// Normalise an `emails` cell: several addresses separated by `,` `;` or blanks.
+pub fn email_list(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    for part in split_list(trim(raw), true) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if !push_one(part, out) {
+            out.clear();
+            return Outcome::Invalid("invalid_email");
+        }
+    }
+    if out.is_empty() {
+        return Outcome::Invalid("invalid_email");
+    }
+    if out == raw { Outcome::Same } else { Outcome::Changed("email_normalized") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_cases_and_trims_emails() {
+        let mut o = String::new();
+        assert_eq!(email_list("Sergey.Ivanov@Example.RU", &mut o), Outcome::Changed("email_normalized"));
+        assert_eq!(o, "sergey.ivanov@example.ru");
+        email_list(" mail@yandex.ru ", &mut o);
+        assert_eq!(o, "mail@yandex.ru");
+    }
+
+    #[test]
+    fn keeps_normal_email_lists_unchanged() {
+        let mut o = String::new();
+        assert_eq!(email_list("ivan@example.com,i.petrov@example.org", &mut o), Outcome::Same);
+    }
+
+    #[test]
+    fn splits_emails_separated_by_semicolons_and_blanks() {
+        let mut o = String::new();
+        email_list("a@b.ru; C@D.com e@f.org", &mut o);
+        assert_eq!(o, "a@b.ru,c@d.com,e@f.org");
+    }
+
+    #[test]
+    fn refuses_emails_without_at_or_domain_or_in_cyrillic() {
+        let mut o = String::new();
+        for bad in ["mail.yandex.ru", "mail@yandex", "a@@b.ru", "почта@пример.рф", "@x.ru"] {
+            assert_eq!(email(bad, &mut o), Outcome::Invalid("invalid_email"), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Cell normalisers: one pure function per wire format, `(raw, &mut out) -> Outcome`.
+//!
+//! Each writes the normalised value into a reused `String` (no allocation on the fast path
+//! where the value is already normal) and says whether it changed it, or why it cannot. For
+//! an `Invalid` outcome `out` holds the suggested replacement, or is empty when none is known.
+//! Owns value syntax only: row-level rules (future dates, goal lists, duplicates) are in
+//! [`crate::validate`].
+
+pub mod datetime;
+pub mod email;
+pub mod ident;
+pub mod money;
+pub mod phone;
+
+pub use datetime::{LocalDateTime, format_crm, parse_local};
+pub use email::{email, email_list};
+pub use ident::{
+    client_id_list, client_type, currency, digits_id, flag, goal_list, md5_hex, md5_list,
+    product_list, seconds,
+};
+pub use money::money;
+pub use phone::{call_phone, phone, phone_list};
+
+/// What a normaliser did with one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Already normal; `out` holds the same text (trimmed).
+    Same,
+    /// Rewritten into `out`; the code names the change (`phone_normalized`).
+    Changed(&'static str),
+    /// Not acceptable; the code names the problem; `out` holds a suggestion or is empty.
+    Invalid(&'static str),
+}
+
+impl Outcome {
+    pub fn is_invalid(self) -> bool {
+        matches!(self, Outcome::Invalid(_))
+    }
+}
+
+/// Whitespace including the no-break spaces Excel and 1C use as thousands separators.
+pub(crate) fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}' || c == '\u{feff}'
+}
+
+pub(crate) fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Split a multi-value cell on `,` and `;` (and, when `spaces`, on blanks), skipping empties.
+pub(crate) fn split_list(s: &str, spaces: bool) -> impl Iterator<Item = &str> {
+    s.split(move |c: char| c == ',' || c == ';' || (spaces && is_space(c)))
+        .map(trim)
+        .filter(|p| !p.is_empty())
+}

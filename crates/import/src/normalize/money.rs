@@ -1,0 +1,129 @@
+//! Money: `12 500,50 руб.`, `₽ 1 234.5`, `$99`, `2'990.00` → dot decimal (`12500.50`).
+//!
+//! Spaces (incl. U+00A0, U+202F) and apostrophes are thousands separators; with both `,` and
+//! `.` the last one is the decimal mark; a single `,` is a decimal comma (Russian habit).
+//! Currency words and symbols around the number are dropped (the currency column says it).
+
+use super::{Outcome, is_space, trim};
+
+fn is_plain_decimal(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.is_empty() || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+        return false;
+    }
+    let mut dots = 0;
+    for &c in b {
+        if c == b'.' {
+            dots += 1;
+        } else if !c.is_ascii_digit() {
+            return false;
+        }
+    }
+    dots <= 1
+}
+
+fn is_affix_char(c: char) -> bool {
+    c.is_alphabetic() || is_space(c) || matches!(c, '.' | '₽' | '$' | '€' | '£' | '¥' | '₸')
+}
+
+/// Normalise one amount. Negative amounts are refused (`negative_money`).
+pub fn money(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    let s = trim(raw);
+    if is_plain_decimal(s) {
+        out.push_str(s);
+        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("money_normalized") };
+    }
+    let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
+        return Outcome::Invalid("invalid_money");
+    };
+    let last = s.rfind(|c: char| c.is_ascii_digit()).unwrap_or(first);
+    let (prefix, core, suffix) = (&s[..first], &s[first..=last], &s[last + 1..]);
+    let mut negative = false;
+    for c in prefix.chars() {
+        if c == '-' || c == '−' {
+            negative = true;
+        } else if !(is_affix_char(c) || c == '+') {
+            return Outcome::Invalid("invalid_money");
+        }
+    }
+    if !suffix.chars().all(is_affix_char) {
+        return Outcome::Invalid("invalid_money");
+    }
+    let last_comma = core.rfind(',');
+    let last_dot = core.rfind('.');
+    let commas = core.matches(',').count();
+    let dots = core.matches('.').count();
+    let decimal = match (last_comma, last_dot) {
+        (Some(c), Some(d)) => Some(c.max(d)),
+        (Some(c), None) if commas == 1 => Some(c),
+        (None, Some(d)) if dots == 1 => Some(d),
+        _ => None,
+    };
+    for (i, c) in core.char_indices() {
+        if c.is_ascii_digit() {
+            out.push(c);
+        } else if Some(i) == decimal {
+            out.push('.');
+        } else if c == ',' || c == '.' || c == '\'' || is_space(c) {
+            if decimal.is_some_and(|d| i > d) {
+                out.clear();
+                return Outcome::Invalid("invalid_money");
+            }
+        } else {
+            out.clear();
+            return Outcome::Invalid("invalid_money");
+        }
+    }
+    if negative {
+        return Outcome::Invalid("negative_money");
+    }
+    Outcome::Changed("money_normalized")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> (Outcome, String) {
+        let mut o = String::new();
+        let r = money(s, &mut o);
+        (r, o)
+    }
+
+    #[test]
+    fn keeps_plain_dot_decimals_unchanged() {
+        assert_eq!(n("18450.00"), (Outcome::Same, "18450.00".into()));
+        assert_eq!(n("0"), (Outcome::Same, "0".into()));
+    }
+
+    #[test]
+    fn turns_spaces_and_nbsp_and_decimal_comma_into_dot_decimal() {
+        assert_eq!(n("12\u{a0}500,50").1, "12500.50");
+        assert_eq!(n("8 000,00").1, "8000.00");
+        assert_eq!(n("349,9").1, "349.9");
+        assert_eq!(n("1\u{202f}234,5").1, "1234.5");
+    }
+
+    #[test]
+    fn drops_currency_words_and_symbols() {
+        assert_eq!(n("12 500,50 руб.").1, "12500.50");
+        assert_eq!(n("₽ 990").1, "990");
+        assert_eq!(n("$99.95").1, "99.95");
+        assert_eq!(n("1500 р.").1, "1500");
+    }
+
+    #[test]
+    fn reads_the_last_mark_as_decimal_when_both_are_present() {
+        assert_eq!(n("1,234.50").1, "1234.50");
+        assert_eq!(n("1.234,50").1, "1234.50");
+        assert_eq!(n("1.234.567").1, "1234567");
+    }
+
+    #[test]
+    fn refuses_negative_and_non_numeric_amounts() {
+        assert_eq!(n("-5").0, Outcome::Invalid("negative_money"));
+        assert_eq!(n("abc").0, Outcome::Invalid("invalid_money"));
+        assert_eq!(n("12 3x4").0, Outcome::Invalid("invalid_money"));
+    }
+}

@@ -1,0 +1,184 @@
+//! Phones. CRM lists (§5.8): digits with country code, `8…` → `7…`, 10-digit numbers get
+//! `7`, several numbers in one cell (`,` `;` or blanks) → comma list. Calls (§4.5): one
+//! number, `+` and digits.
+
+use super::{Outcome, is_space, split_list, trim};
+
+fn is_phone_punct(c: char) -> bool {
+    is_space(c) || matches!(c, '+' | '(' | ')' | '-' | '.' | '–' | '—' | '/')
+}
+
+/// Digits of one number with the Russian habits fixed, appended to `out`; false if not a phone.
+fn push_one(part: &str, out: &mut String) -> bool {
+    let start = out.len();
+    let mut n = 0;
+    for c in part.chars() {
+        if c.is_ascii_digit() {
+            out.push(c);
+            n += 1;
+        } else if !is_phone_punct(c) {
+            out.truncate(start);
+            return false;
+        }
+    }
+    let first = out.as_bytes().get(start).copied();
+    match (n, first) {
+        (11, Some(b'8')) => out.replace_range(start..start + 1, "7"),
+        (10, _) => out.insert(start, '7'),
+        (11..=15, _) => {}
+        _ => {
+            out.truncate(start);
+            return false;
+        }
+    }
+    true
+}
+
+fn digit_count(s: &str) -> usize {
+    s.bytes().filter(u8::is_ascii_digit).count()
+}
+
+/// Normalise a CRM `phones` cell into `79161234567,79031112233`.
+pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    let s = trim(raw);
+    if !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        && s.split(',').all(|p| p.len() == 11 && p.starts_with('7'))
+    {
+        out.push_str(s);
+        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("phone_normalized") };
+    }
+    for part in split_list(s, false) {
+        if digit_count(part) <= 15 {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            if !push_one(part, out) {
+                out.clear();
+                return Outcome::Invalid("invalid_phone");
+            }
+            continue;
+        }
+        // Several numbers separated by blanks: group tokens until a number is complete.
+        let mut group_start: Option<usize> = None;
+        let mut digits = 0;
+        let tokens: Vec<(usize, &str)> = part
+            .split(is_space)
+            .scan(0usize, |pos, t| {
+                let at = *pos;
+                *pos += t.len() + 1;
+                Some((at, t))
+            })
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        for (at, t) in tokens {
+            let start = *group_start.get_or_insert(at);
+            digits += digit_count(t);
+            let end = at + t.len();
+            let complete = match digits {
+                11 => true,
+                10 => {
+                    let g = &part[start..end];
+                    let lead = g.trim_start_matches(|c: char| !c.is_ascii_digit());
+                    !(lead.starts_with('7') || lead.starts_with('8'))
+                }
+                _ => false,
+            };
+            if complete {
+                if !out.is_empty() {
+                    out.push(',');
+                }
+                if !push_one(&part[start..end], out) {
+                    out.clear();
+                    return Outcome::Invalid("invalid_phone");
+                }
+                group_start = None;
+                digits = 0;
+            } else if digits > 11 {
+                out.clear();
+                return Outcome::Invalid("invalid_phone");
+            }
+        }
+        if group_start.is_some() {
+            out.clear();
+            return Outcome::Invalid("invalid_phone");
+        }
+    }
+    if out.is_empty() {
+        return Outcome::Invalid("invalid_phone");
+    }
+    if out == s && s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+}
+
+/// Normalise one CRM phone (no list).
+pub fn phone(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    if !push_one(trim(raw), out) {
+        out.clear();
+        return Outcome::Invalid("invalid_phone");
+    }
+    if out == raw { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+}
+
+/// Normalise a calls `PhoneNumber`: `+` then digits with country code.
+pub fn call_phone(raw: &str, out: &mut String) -> Outcome {
+    out.clear();
+    out.push('+');
+    if !push_one(trim(raw), out) {
+        out.clear();
+        return Outcome::Invalid("invalid_phone");
+    }
+    if out == raw { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &str) -> (Outcome, String) {
+        let mut o = String::new();
+        (phone_list(s, &mut o), o)
+    }
+
+    #[test]
+    fn keeps_normal_phone_lists_unchanged() {
+        assert_eq!(l("79031112233,79261234567"), (Outcome::Same, "79031112233,79261234567".into()));
+    }
+
+    #[test]
+    fn strips_plus_brackets_spaces_and_dashes() {
+        assert_eq!(l("+7 (916) 123-45-67").1, "79161234567");
+    }
+
+    #[test]
+    fn turns_leading_eight_into_seven() {
+        assert_eq!(l("8 903 111-22-33").1, "79031112233");
+    }
+
+    #[test]
+    fn prefixes_ten_digit_numbers_with_seven() {
+        assert_eq!(l("9161234567").1, "79161234567");
+    }
+
+    #[test]
+    fn splits_several_numbers_in_one_cell() {
+        assert_eq!(l("8 916 123-45-67; +7 903 111 22 33").1, "79161234567,79031112233");
+        assert_eq!(l("89161234567 89031112233").1, "79161234567,79031112233");
+        assert_eq!(l("916 123 45 67 903 111 22 33").1, "79161234567,79031112233");
+    }
+
+    #[test]
+    fn refuses_text_and_short_numbers() {
+        assert_eq!(l("нет").0, Outcome::Invalid("invalid_phone"));
+        assert_eq!(l("12345").0, Outcome::Invalid("invalid_phone"));
+    }
+
+    #[test]
+    fn call_phones_keep_the_plus() {
+        let mut o = String::new();
+        assert_eq!(call_phone("+74951234567", &mut o), Outcome::Same);
+        assert_eq!(call_phone("8 (495) 123-45-67", &mut o), Outcome::Changed("phone_normalized"));
+        assert_eq!(o, "+74951234567");
+    }
+}

@@ -1,0 +1,318 @@
+//! The validation report: issues (`{line, record, column, code, severity, value, fix}`),
+//! per-(code, column) counts, and the bounded issue sink that keeps the first N issues in
+//! memory and spills the rest to an optional JSONL file.
+//!
+//! Owns the JSON contract of `mbridge validate --json`. Does NOT produce user-facing
+//! sentences: `code` is a stable snake_case word the CLI and the UI translate.
+
+use mb_schema::{DelimiterType, UploadKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// How bad an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The row (or the file) cannot be sent as is.
+    Error,
+    /// It can be sent, but something will probably not work as the user expects.
+    Warning,
+    /// We changed something (the fix is in `fix`) or want to tell the user something harmless.
+    Notice,
+}
+
+/// One finding. `line` is the 1-based physical line (the header line for file-level issues),
+/// `record` the 1-based data record (0 for file-level issues).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub line: u64,
+    pub record: u64,
+    /// Metrica field name for row issues; source header for file-level ones; none for the file.
+    pub column: Option<String>,
+    /// Stable snake_case code (`future_datetime`, `excel_scientific_id`, …).
+    pub code: String,
+    pub severity: Severity,
+    /// The offending source value (as read).
+    pub value: String,
+    /// The applied (notice) or suggested (error/warning) replacement value, when one is known.
+    pub fix: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IssueRef<'a> {
+    line: u64,
+    record: u64,
+    column: Option<&'a str>,
+    code: &'a str,
+    severity: Severity,
+    value: &'a str,
+    fix: Option<&'a str>,
+}
+
+/// How often one (code, column, severity) occurred, over the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueCount {
+    pub code: String,
+    pub column: Option<String>,
+    pub severity: Severity,
+    pub count: u64,
+}
+
+/// First and last date seen in the main date column, as written to the output
+/// (`yyyy-MM-dd HH:mm:ss` in the counter's zone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRange {
+    pub first: String,
+    pub last: String,
+}
+
+/// The outcome of validating (and possibly writing) one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub kind: UploadKind,
+    /// Source encoding as detected or forced (`UTF-8`, `windows-1251`, …).
+    pub encoding: String,
+    /// Source delimiter (none for Excel).
+    pub delimiter: Option<char>,
+    /// Delimiter of the written Metrica CSV (CRM kinds send it as `delimiter_type`).
+    pub delimiter_type: DelimiterType,
+    pub header_line: u64,
+    /// Data records read (blank lines excluded).
+    pub rows: u64,
+    /// Rows without errors (written to the output).
+    pub valid_rows: u64,
+    pub invalid_rows: u64,
+    /// Metrica field → source column header, or `=value` for a constant.
+    pub mapping: BTreeMap<String, String>,
+    /// Source columns no Metrica field reads (informational).
+    pub unmapped_columns: Vec<String>,
+    /// The first issues (at most `max_issues`), in file order.
+    pub issues: Vec<Issue>,
+    /// Totals per (code, column, severity), sorted by severity then count.
+    pub counts: Vec<IssueCount>,
+    /// More issues happened than `issues` holds (see `issue_spill_path`).
+    pub truncated_issues: bool,
+    pub issue_spill_path: Option<PathBuf>,
+    /// Identifier field → number of valid rows that fill it (`ClientId: 2, UserId: 2, …`).
+    pub identifier_summary: BTreeMap<String, u64>,
+    /// Range of the main date column of valid rows.
+    pub datetime_range: Option<DateRange>,
+    /// Metrica-ready files written, in order (`out.csv`, `out.part2.csv`, …).
+    pub outputs: Vec<PathBuf>,
+    /// Rejected-rows file for Excel, when written and non-empty.
+    pub rejected_path: Option<PathBuf>,
+    /// Whether invalid rows are skipped (upload the valid ones) rather than blocking.
+    pub skip_invalid: bool,
+}
+
+impl Report {
+    /// Any error at all (file-level or row-level): CLI exit code 1.
+    pub fn has_errors(&self) -> bool {
+        self.counts.iter().any(|c| c.severity == Severity::Error && c.count > 0)
+    }
+
+    /// Errors that concern the file itself (missing column, broken quoting, empty file).
+    pub fn has_file_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error && i.record == 0)
+    }
+
+    /// Whether the written output may be sent: no file-level error, at least one valid row,
+    /// and either no row errors or `skip_invalid`.
+    pub fn is_uploadable(&self) -> bool {
+        !self.has_file_errors()
+            && self.valid_rows > 0
+            && (self.skip_invalid || !self.has_errors())
+    }
+
+    /// Total of one code over the whole file.
+    pub fn count_of(&self, code: &str) -> u64 {
+        self.counts.iter().filter(|c| c.code == code).map(|c| c.count).sum()
+    }
+}
+
+type CountKey = (&'static str, Option<&'static str>, Severity);
+
+/// Bounded collector of issues: keeps the first `max` in memory, spills the rest as JSONL.
+pub struct IssueSink {
+    kept: Vec<Issue>,
+    max: usize,
+    spill: Option<BufWriter<File>>,
+    spill_path: Option<PathBuf>,
+    counts: HashMap<CountKey, u64>,
+    dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
+    truncated: bool,
+    spill_error: Option<std::io::Error>,
+}
+
+impl IssueSink {
+    pub fn new(max: usize, spill_path: Option<PathBuf>) -> std::io::Result<IssueSink> {
+        let spill = match &spill_path {
+            Some(p) => Some(BufWriter::new(File::create(p)?)),
+            None => None,
+        };
+        Ok(IssueSink {
+            kept: Vec::new(),
+            max,
+            spill,
+            spill_path,
+            counts: HashMap::new(),
+            dynamic_counts: BTreeMap::new(),
+            truncated: false,
+            spill_error: None,
+        })
+    }
+
+    /// Record one issue whose code and column are static (the hot path: no allocation once
+    /// the in-memory list is full and no spill file is set).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        line: u64,
+        record: u64,
+        column: Option<&'static str>,
+        code: &'static str,
+        severity: Severity,
+        value: &str,
+        fix: Option<&str>,
+    ) {
+        *self.counts.entry((code, column, severity)).or_insert(0) += 1;
+        self.store(line, record, column, code, severity, value, fix);
+    }
+
+    /// Record a file-level issue whose column is a source header (not static).
+    pub fn push_file(
+        &mut self,
+        line: u64,
+        column: Option<&str>,
+        code: &'static str,
+        severity: Severity,
+        value: &str,
+        fix: Option<&str>,
+    ) {
+        *self
+            .dynamic_counts
+            .entry((code.to_string(), column.map(str::to_string), severity))
+            .or_insert(0) += 1;
+        self.store(line, 0, column, code, severity, value, fix);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn store(
+        &mut self,
+        line: u64,
+        record: u64,
+        column: Option<&str>,
+        code: &'static str,
+        severity: Severity,
+        value: &str,
+        fix: Option<&str>,
+    ) {
+        if self.kept.len() < self.max {
+            self.kept.push(Issue {
+                line,
+                record,
+                column: column.map(str::to_string),
+                code: code.to_string(),
+                severity,
+                value: value.to_string(),
+                fix: fix.map(str::to_string),
+            });
+            return;
+        }
+        self.truncated = true;
+        if let Some(w) = self.spill.as_mut() {
+            let r = IssueRef { line, record, column, code, severity, value, fix };
+            let res = serde_json::to_writer(&mut *w, &r)
+                .map_err(std::io::Error::other)
+                .and_then(|()| w.write_all(b"\n"));
+            if let Err(e) = res {
+                self.spill_error = Some(e);
+                self.spill = None;
+            }
+        }
+    }
+
+    /// Total number of issues with this severity so far.
+    pub fn total(&self, severity: Severity) -> u64 {
+        self.counts.iter().filter(|(k, _)| k.2 == severity).map(|(_, v)| *v).sum::<u64>()
+            + self
+                .dynamic_counts
+                .iter()
+                .filter(|(k, _)| k.2 == severity)
+                .map(|(_, v)| *v)
+                .sum::<u64>()
+    }
+
+    /// Flush the spill file; returns (kept issues, sorted counts, truncated, spill path).
+    pub fn finish(
+        mut self,
+    ) -> std::io::Result<(Vec<Issue>, Vec<IssueCount>, bool, Option<PathBuf>)> {
+        if let Some(e) = self.spill_error.take() {
+            return Err(e);
+        }
+        if let Some(mut w) = self.spill.take() {
+            w.flush()?;
+        }
+        let mut counts: Vec<IssueCount> = self
+            .counts
+            .into_iter()
+            .map(|((code, column, severity), count)| IssueCount {
+                code: code.to_string(),
+                column: column.map(str::to_string),
+                severity,
+                count,
+            })
+            .chain(self.dynamic_counts.into_iter().map(|((code, column, severity), count)| {
+                IssueCount { code, column, severity, count }
+            }))
+            .collect();
+        counts.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then(b.count.cmp(&a.count))
+                .then(a.code.cmp(&b.code))
+                .then(a.column.cmp(&b.column))
+        });
+        let spill_path = if self.truncated { self.spill_path } else { None };
+        Ok((self.kept, counts, self.truncated, spill_path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sink_keeps_first_issues_and_counts_all() {
+        let mut s = IssueSink::new(2, None).unwrap();
+        for i in 0..10 {
+            s.push(i + 2, i + 1, Some("Price"), "invalid_money", Severity::Error, "x", None);
+        }
+        let (kept, counts, truncated, _) = s.finish().unwrap();
+        assert_eq!(kept.len(), 2);
+        assert!(truncated);
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[0].count, 10);
+    }
+
+    #[test]
+    fn sink_spills_issues_beyond_the_cap_as_jsonl() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("spill.jsonl");
+        let mut s = IssueSink::new(1, Some(p.clone())).unwrap();
+        for i in 0..4 {
+            s.push(i + 2, i + 1, None, "no_identifier", Severity::Error, "", Some("y"));
+        }
+        let (_, _, truncated, path) = s.finish().unwrap();
+        assert!(truncated);
+        assert_eq!(path.as_deref(), Some(p.as_path()));
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert_eq!(text.lines().count(), 3);
+        let first: Issue = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(first.line, 3);
+        assert_eq!(first.fix.as_deref(), Some("y"));
+    }
+}
