@@ -41,6 +41,7 @@ pub use upload::{
 };
 
 use jiff::Timestamp;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -117,6 +118,13 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // SQLite's lower() and LIKE fold ASCII only; history search must fold Cyrillic too.
+        conn.create_scalar_function(
+            "mb_lower",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase())),
+        )?;
         migrate::migrate(&mut conn)?;
         Ok(Store {
             conn: Mutex::new(conn),

@@ -25,8 +25,8 @@ pub struct UploadFilter {
     pub from: Option<Timestamp>,
     /// Created strictly before.
     pub to: Option<Timestamp>,
-    /// Substring of the file name, tag, server upload id, account or server message (ASCII
-    /// letters match case-insensitively).
+    /// Substring of the file name, tag, server upload id, account or server message, in any
+    /// letter case (Cyrillic included).
     pub text: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
@@ -169,13 +169,20 @@ fn where_clause(f: &UploadFilter) -> (String, Vec<Box<dyn ToSql>>) {
         push("created_at < ?", Box::new(ms(t)));
     }
     if let Some(text) = f.text.as_deref().filter(|t| !t.is_empty()) {
-        args.push(Box::new(like_escape(text)));
+        args.push(Box::new(like_escape(&text.to_lowercase())));
         let n = args.len();
-        conds.push(format!(
-            "(source_name LIKE ?{n} ESCAPE '\\' OR tag LIKE ?{n} ESCAPE '\\' \
-             OR server_upload_id LIKE ?{n} ESCAPE '\\' OR account_login LIKE ?{n} ESCAPE '\\' \
-             OR server_message LIKE ?{n} ESCAPE '\\')"
-        ));
+        let cols = [
+            "source_name",
+            "tag",
+            "server_upload_id",
+            "account_login",
+            "server_message",
+        ];
+        let any: Vec<String> = cols
+            .iter()
+            .map(|c| format!("mb_lower({c}) LIKE ?{n} ESCAPE '\\'"))
+            .collect();
+        conds.push(format!("({})", any.join(" OR ")));
     }
     if !f.states.is_empty() {
         let list: Vec<String> = f
