@@ -1,0 +1,408 @@
+//! Delimited text as a stream of rows with exact physical positions.
+//!
+//! Lines are read one by one (`\n`, `\r\n` or a lone `\r` ends a line). A line without a quote
+//! character is split directly (the common, fast path). A line with quotes goes through a strict
+//! parser: a quote inside an unquoted field is a [`MalformedKind::StrayQuote`]; a quoted field
+//! that runs past the end of its line is accepted only if the record it produces has the
+//! header's width, otherwise it is an [`MalformedKind::UnclosedQuote`] at the opening line and
+//! reading resumes at the next physical line, so no line is ever silently swallowed.
+//!
+//! Deliberately not here: encoding detection and sniffing (done before this source is built),
+//! any interpretation of cell values.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use csv::StringRecord;
+
+use super::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource, SourceInfo};
+
+/// A quoted field may span at most this many extra lines / bytes before it counts as unclosed.
+const MAX_SPAN_LINES: usize = 1000;
+const MAX_SPAN_BYTES: usize = 1 << 20;
+/// Malformed.text is cut to this many characters.
+const TEXT_LIMIT: usize = 200;
+
+#[derive(Debug, Default)]
+struct Line {
+    no: u64,
+    text: String,
+    term: &'static str,
+    /// The line held bytes that could not be decoded.
+    bad: bool,
+}
+
+/// Physical lines of a UTF-8 byte stream, numbered as an editor numbers them.
+struct LineReader {
+    inner: Box<dyn BufRead + Send>,
+    no: u64,
+    /// The stream is the raw source (UTF-8 expected), not the output of a decoder.
+    raw_utf8: bool,
+}
+
+impl LineReader {
+    fn read(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Line>> {
+        buf.clear();
+        let mut any = false;
+        let term = loop {
+            let avail = self.inner.fill_buf()?;
+            if avail.is_empty() {
+                if !any {
+                    return Ok(None);
+                }
+                break "";
+            }
+            any = true;
+            match memchr::memchr2(b'\n', b'\r', avail) {
+                Some(i) => {
+                    buf.extend_from_slice(&avail[..i]);
+                    let end = avail[i];
+                    self.inner.consume(i + 1);
+                    if end == b'\n' {
+                        break "\n";
+                    }
+                    if self.inner.fill_buf()?.first() == Some(&b'\n') {
+                        self.inner.consume(1);
+                        break "\r\n";
+                    }
+                    break "\r";
+                }
+                None => {
+                    let n = avail.len();
+                    buf.extend_from_slice(avail);
+                    self.inner.consume(n);
+                }
+            }
+        };
+        self.no += 1;
+        let (text, bad) = match String::from_utf8(buf) {
+            Ok(s) => {
+                let bad = !self.raw_utf8 && s.contains('\u{FFFD}');
+                (s, bad)
+            }
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        };
+        Ok(Some(Line {
+            no: self.no,
+            text,
+            term,
+            bad,
+        }))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    AfterClose,
+}
+
+enum Feed {
+    Complete,
+    NeedMore,
+    /// A quote where none may be, in the field with this index.
+    Stray(usize),
+}
+
+/// The strict parser for records that contain quotes; resumable across lines.
+struct QuoteParser {
+    state: State,
+    cur: String,
+}
+
+impl QuoteParser {
+    fn feed(&mut self, text: &str, delim: u8, out: &mut StringRecord) -> Feed {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match self.state {
+                State::FieldStart => {
+                    if b[i] == b'"' {
+                        self.state = State::Quoted;
+                        i += 1;
+                    } else {
+                        self.state = State::Unquoted;
+                    }
+                }
+                State::Unquoted => match memchr::memchr2(delim, b'"', &b[i..]) {
+                    None => {
+                        self.cur.push_str(&text[i..]);
+                        i = b.len();
+                    }
+                    Some(j) => {
+                        self.cur.push_str(&text[i..i + j]);
+                        i += j;
+                        if b[i] == delim {
+                            out.push_field(&self.cur);
+                            self.cur.clear();
+                            self.state = State::FieldStart;
+                        } else if self.cur.trim().is_empty() {
+                            // `, "value"`: spaces before an opening quote.
+                            self.cur.clear();
+                            self.state = State::Quoted;
+                        } else {
+                            return Feed::Stray(out.len());
+                        }
+                        i += 1;
+                    }
+                },
+                State::Quoted => match memchr::memchr(b'"', &b[i..]) {
+                    None => {
+                        self.cur.push_str(&text[i..]);
+                        i = b.len();
+                    }
+                    Some(j) => {
+                        self.cur.push_str(&text[i..i + j]);
+                        i += j + 1;
+                        if b.get(i) == Some(&b'"') {
+                            self.cur.push('"');
+                            i += 1;
+                        } else {
+                            self.state = State::AfterClose;
+                        }
+                    }
+                },
+                State::AfterClose => {
+                    if b[i] == delim {
+                        out.push_field(&self.cur);
+                        self.cur.clear();
+                        self.state = State::FieldStart;
+                    } else if b[i] != b' ' && b[i] != b'\t' {
+                        return Feed::Stray(out.len());
+                    }
+                    i += 1;
+                }
+            }
+        }
+        if self.state == State::Quoted {
+            return Feed::NeedMore;
+        }
+        out.push_field(&self.cur);
+        self.cur.clear();
+        self.state = State::FieldStart;
+        Feed::Complete
+    }
+}
+
+/// How a source's bytes are counted for [`RowSource::bytes_read`].
+pub(crate) struct CountingReader<R> {
+    pub inner: R,
+    pub count: Arc<AtomicU64>,
+}
+
+impl<R: io::Read> io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+pub(crate) struct CsvSource {
+    info: SourceInfo,
+    lines: LineReader,
+    pending: VecDeque<Line>,
+    spare: Vec<u8>,
+    delim: u8,
+    ncols: usize,
+    record: u64,
+    parser: QuoteParser,
+    count: Arc<AtomicU64>,
+}
+
+impl CsvSource {
+    /// `stream` yields UTF-8 positioned at the first byte after any BOM; `raw_utf8` says it is
+    /// the undecoded source. Lines up to `info.header_line` are skipped.
+    pub(crate) fn new(
+        info: SourceInfo,
+        stream: Box<dyn BufRead + Send>,
+        raw_utf8: bool,
+        count: Arc<AtomicU64>,
+    ) -> Result<Self, ReadError> {
+        let delim = info.delimiter.map_or(b',', |c| c as u8);
+        let ncols = info.headers.len();
+        let mut source = CsvSource {
+            lines: LineReader {
+                inner: stream,
+                no: 0,
+                raw_utf8,
+            },
+            pending: VecDeque::new(),
+            spare: Vec::new(),
+            delim,
+            ncols,
+            record: 0,
+            parser: QuoteParser {
+                state: State::FieldStart,
+                cur: String::new(),
+            },
+            count,
+            info,
+        };
+        while source.lines.no < source.info.header_line {
+            match source.next_line()? {
+                Some(line) => source.recycle(line),
+                None => return Err(ReadError::NoHeader),
+            }
+        }
+        Ok(source)
+    }
+
+    fn next_line(&mut self) -> Result<Option<Line>, ReadError> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let buf = std::mem::take(&mut self.spare);
+        self.lines
+            .read(buf)
+            .map_err(|source| ReadError::Io { path: None, source })
+    }
+
+    fn recycle(&mut self, line: Line) {
+        self.spare = line.text.into_bytes();
+    }
+
+    fn malformed(&mut self, line: &Line, kind: MalformedKind, field: Option<usize>) -> ReadEvent {
+        self.record += 1;
+        ReadEvent::Malformed(Malformed {
+            line: line.no,
+            record: self.record,
+            column: field.map(|i| self.info.headers.get(i).cloned().unwrap_or_default()),
+            kind,
+            text: line.text.chars().take(TEXT_LIMIT).collect(),
+        })
+    }
+
+    /// Width check and numbering of a parsed record. `None`: a blank row, skipped.
+    fn finish(&mut self, row: &mut Row, line: &Line) -> Option<ReadEvent> {
+        if row.is_blank() {
+            return None;
+        }
+        if row.fields.len() > self.ncols {
+            if row
+                .fields
+                .iter()
+                .skip(self.ncols)
+                .any(|f| !f.trim().is_empty())
+            {
+                return Some(self.malformed(line, MalformedKind::TooManyFields, None));
+            }
+            row.fields.truncate(self.ncols);
+        }
+        if line.bad {
+            return Some(self.malformed(line, MalformedKind::BadEncoding, None));
+        }
+        self.record += 1;
+        row.line = line.no;
+        row.record = self.record;
+        Some(ReadEvent::Row)
+    }
+
+    fn fits(&self, fields: &StringRecord) -> bool {
+        fields.len() == self.ncols
+            || (fields.len() > self.ncols
+                && fields.iter().skip(self.ncols).all(|f| f.trim().is_empty()))
+    }
+
+    /// A record whose quoted field ran past its first line.
+    fn spanning(&mut self, row: &mut Row, first: Line) -> Result<Option<ReadEvent>, ReadError> {
+        let open_field = row.fields.len();
+        let mut taken: Vec<Line> = Vec::new();
+        let mut bytes = 0usize;
+        self.parser.cur.push_str(first.term);
+        let legit = loop {
+            if taken.len() >= MAX_SPAN_LINES || bytes >= MAX_SPAN_BYTES {
+                break false;
+            }
+            let Some(next) = self.next_line()? else {
+                break false;
+            };
+            bytes += next.text.len();
+            let fed = self.parser.feed(&next.text, self.delim, &mut row.fields);
+            let term = next.term;
+            taken.push(next);
+            match fed {
+                Feed::Complete => break self.fits(&row.fields),
+                Feed::Stray(_) => break false,
+                Feed::NeedMore => self.parser.cur.push_str(term),
+            }
+        };
+        self.parser.state = State::FieldStart;
+        self.parser.cur.clear();
+        if legit {
+            let event = if let Some(bad) = taken.iter().find(|l| l.bad) {
+                let bad = Line {
+                    no: first.no,
+                    text: bad.text.clone(),
+                    ..Line::default()
+                };
+                Some(self.malformed(&bad, MalformedKind::BadEncoding, None))
+            } else {
+                self.finish(row, &first)
+            };
+            self.recycle(first);
+            return Ok(event);
+        }
+        for line in taken.into_iter().rev() {
+            self.pending.push_front(line);
+        }
+        let event = self.malformed(&first, MalformedKind::UnclosedQuote, Some(open_field));
+        self.recycle(first);
+        Ok(Some(event))
+    }
+}
+
+impl RowSource for CsvSource {
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    fn next_event(&mut self, row: &mut Row) -> Result<Option<ReadEvent>, ReadError> {
+        loop {
+            let Some(line) = self.next_line()? else {
+                return Ok(None);
+            };
+            row.fields.clear();
+            if memchr::memchr(b'"', line.text.as_bytes()).is_none() {
+                for field in line.text.split(char::from(self.delim)) {
+                    row.fields.push_field(field);
+                }
+                let event = self.finish(row, &line);
+                self.recycle(line);
+                match event {
+                    Some(event) => return Ok(Some(event)),
+                    None => continue,
+                }
+            }
+            match self.parser.feed(&line.text, self.delim, &mut row.fields) {
+                Feed::Complete => {
+                    let event = self.finish(row, &line);
+                    self.recycle(line);
+                    if let Some(event) = event {
+                        return Ok(Some(event));
+                    }
+                }
+                Feed::Stray(field) => {
+                    self.parser.state = State::FieldStart;
+                    self.parser.cur.clear();
+                    let event = self.malformed(&line, MalformedKind::StrayQuote, Some(field));
+                    self.recycle(line);
+                    return Ok(Some(event));
+                }
+                Feed::NeedMore => {
+                    if let Some(event) = self.spanning(row, line)? {
+                        return Ok(Some(event));
+                    }
+                }
+            }
+        }
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+}

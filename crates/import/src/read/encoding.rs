@@ -1,0 +1,279 @@
+//! Text encodings of CSV sources: BOM detection, the valid-UTF-8 check, the chardetng guess on a
+//! bounded prefix, and a streaming decoder that turns any other encoding into UTF-8.
+//!
+//! Deliberately not here: splitting into lines or fields (see `csv_source`), and any guess about
+//! what the text means.
+
+use std::io::{self, BufRead, Read};
+
+use encoding_rs::{CoderResult, Decoder, Encoding, KOI8_R, KOI8_U, UTF_8, UTF_16BE, UTF_16LE};
+
+/// How many leading bytes the detectors look at.
+pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The outcome of encoding detection (or of an override).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Detected {
+    pub encoding: &'static Encoding,
+    /// Length of the byte-order mark at the start of the source (0 when none).
+    pub bom_len: usize,
+    pub detected: bool,
+}
+
+/// Picks the encoding of `prefix` (the first bytes of the source). `whole` says whether the
+/// prefix is the entire source, so a multi-byte sequence cut at its end is not held against UTF-8.
+pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<Detected, String> {
+    let bom = Encoding::for_bom(prefix);
+    if let Some(label) = label {
+        let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or(label.to_owned())?;
+        // A BOM of the forced encoding is still a BOM, not text.
+        let bom_len = match bom {
+            Some((enc, len)) if enc == encoding => len,
+            _ => 0,
+        };
+        return Ok(Detected {
+            encoding,
+            bom_len,
+            detected: false,
+        });
+    }
+    if let Some((encoding, bom_len)) = bom {
+        return Ok(Detected {
+            encoding,
+            bom_len,
+            detected: true,
+        });
+    }
+    let encoding = if let Some(enc) = utf16_without_bom(prefix) {
+        enc
+    } else if is_utf8_prefix(prefix, whole) {
+        UTF_8
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(prefix, whole);
+        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+        // KOI8-U is KOI8-R plus Ukrainian letters; name it KOI8-R when those do not occur.
+        if guess == KOI8_U
+            && KOI8_R.decode_without_bom_handling(prefix).0
+                == KOI8_U.decode_without_bom_handling(prefix).0
+        {
+            KOI8_R
+        } else {
+            guess
+        }
+    };
+    Ok(Detected {
+        encoding,
+        bom_len: 0,
+        detected: true,
+    })
+}
+
+fn is_utf8_prefix(prefix: &[u8], whole: bool) -> bool {
+    match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        // `error_len() == None` means "ran out of input mid-character".
+        Err(e) => !whole && e.error_len().is_none() && prefix.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// BOM-less UTF-16 shows itself by NUL bytes in every other position (ASCII text).
+fn utf16_without_bom(prefix: &[u8]) -> Option<&'static Encoding> {
+    let sample = &prefix[..prefix.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    if odd_nul * 10 >= pairs * 7 && even_nul * 10 <= pairs {
+        Some(UTF_16LE)
+    } else if even_nul * 10 >= pairs * 7 && odd_nul * 10 <= pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes a complete byte slice (the sniffing prefix) without its BOM. A character cut at the
+/// end of a partial prefix is dropped rather than turned into U+FFFD.
+pub(crate) fn decode_prefix(det: &Detected, bytes: &[u8], whole: bool) -> String {
+    let bytes = &bytes[det.bom_len.min(bytes.len())..];
+    let mut decoder = det.encoding.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(bytes.len() * 3);
+    let mut out = String::with_capacity(cap);
+    let _ = decoder.decode_to_string(bytes, &mut out, whole);
+    out
+}
+
+/// A `BufRead` over UTF-8 produced by decoding `inner` chunk by chunk: memory stays bounded
+/// whatever the size of the source. Undecodable bytes become U+FFFD.
+pub(crate) struct DecodingReader<R> {
+    inner: R,
+    decoder: Decoder,
+    raw: Vec<u8>,
+    raw_start: usize,
+    raw_end: usize,
+    eof: bool,
+    finished: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+    out_end: usize,
+}
+
+impl<R: Read> DecodingReader<R> {
+    pub(crate) fn new(inner: R, encoding: &'static Encoding) -> Self {
+        const CHUNK: usize = 64 * 1024;
+        let decoder = encoding.new_decoder_without_bom_handling();
+        let out_len = decoder.max_utf8_buffer_length(CHUNK).unwrap_or(CHUNK * 3);
+        DecodingReader {
+            inner,
+            decoder,
+            raw: vec![0; CHUNK],
+            raw_start: 0,
+            raw_end: 0,
+            eof: false,
+            finished: false,
+            out: vec![0; out_len],
+            out_pos: 0,
+            out_end: 0,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        self.out_pos = 0;
+        self.out_end = 0;
+        while !self.finished {
+            if self.raw_start >= self.raw_end && !self.eof {
+                let n = loop {
+                    match self.inner.read(&mut self.raw) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.raw_start = 0;
+                self.raw_end = n;
+                self.eof = n == 0;
+            }
+            let (result, read, written, _) = self.decoder.decode_to_utf8(
+                &self.raw[self.raw_start..self.raw_end],
+                &mut self.out,
+                self.eof,
+            );
+            self.raw_start += read;
+            self.out_end = written;
+            self.finished = self.eof && result == CoderResult::InputEmpty;
+            if written > 0 {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for DecodingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for DecodingReader<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.out_pos >= self.out_end {
+            self.refill()?;
+        }
+        Ok(&self.out[self.out_pos..self.out_end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.out_pos = (self.out_pos + amt).min(self.out_end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::WINDOWS_1251;
+
+    fn decode_all(bytes: &[u8], enc: &'static Encoding) -> String {
+        let mut out = String::new();
+        DecodingReader::new(bytes, enc)
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn decodes_windows_1251_in_a_stream() {
+        let (bytes, _, _) = WINDOWS_1251.encode("Оплачен;Отменён\r\n");
+        assert_eq!(decode_all(&bytes, WINDOWS_1251), "Оплачен;Отменён\r\n");
+    }
+
+    #[test]
+    fn decodes_across_chunk_boundaries() {
+        let text = "Ёжик в тумане;".repeat(20_000);
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode_all(&bytes, UTF_16LE), text);
+    }
+
+    #[test]
+    fn undecodable_bytes_become_replacement_characters() {
+        // A lone high surrogate between "a" and "b".
+        assert_eq!(
+            decode_all(&[b'a', 0, 0x00, 0xD8, b'b', 0], UTF_16LE),
+            "a\u{FFFD}b"
+        );
+    }
+
+    #[test]
+    fn bom_wins_over_content() {
+        let d = detect(b"\xFF\xFEa\0", true, None).unwrap();
+        assert_eq!((d.encoding, d.bom_len, d.detected), (UTF_16LE, 2, true));
+        let d = detect(b"\xEF\xBB\xBFid", true, None).unwrap();
+        assert_eq!((d.encoding, d.bom_len), (UTF_8, 3));
+    }
+
+    #[test]
+    fn override_wins_and_is_reported_as_not_detected() {
+        let d = detect(b"abc", true, Some("koi8-r")).unwrap();
+        assert_eq!((d.encoding, d.detected), (KOI8_R, false));
+        assert_eq!(
+            detect(b"abc", true, Some("klingon")).unwrap_err(),
+            "klingon"
+        );
+    }
+
+    #[test]
+    fn utf8_cut_mid_character_at_prefix_end_is_still_utf8() {
+        let bytes = "ключ".as_bytes();
+        let cut = &bytes[..bytes.len() - 1];
+        assert_eq!(detect(cut, false, None).unwrap().encoding, UTF_8);
+        assert_ne!(detect(cut, true, None).unwrap().encoding, UTF_8);
+    }
+
+    #[test]
+    fn bomless_utf16_is_recognised_by_its_nul_bytes() {
+        let le: Vec<u8> = "id,name\n1,a\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let be: Vec<u8> = "id,name\n1,a\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(detect(&le, true, None).unwrap().encoding, UTF_16LE);
+        assert_eq!(detect(&be, true, None).unwrap().encoding, UTF_16BE);
+    }
+}

@@ -1,0 +1,727 @@
+//! The reading layer over every fixture in /work/main/fixtures, overrides, format detection,
+//! bounded previews, and property tests (round trips through csv::Writer; no panics on junk).
+
+use std::path::{Path, PathBuf};
+
+use mb_import::read::{
+    self, Malformed, MalformedKind, ReadError, ReadEvent, ReadOptions, Row, RowSource, SourceFormat,
+};
+use proptest::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+/// Every event of a source: rows as (line, record, cells), malformed records aside.
+type Rows = Vec<(u64, u64, Vec<String>)>;
+
+fn drain(source: &mut dyn RowSource) -> (Rows, Vec<Malformed>) {
+    let mut row = Row::new();
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    while let Some(event) = source.next_event(&mut row).expect("read") {
+        match event {
+            ReadEvent::Row => rows.push((
+                row.line,
+                row.record,
+                row.fields.iter().map(String::from).collect(),
+            )),
+            ReadEvent::Malformed(m) => bad.push(m),
+        }
+    }
+    (rows, bad)
+}
+
+fn read_fixture(name: &str, opts: &ReadOptions) -> (Box<dyn RowSource>, Rows, Vec<Malformed>) {
+    let mut source = read::open(&fixture(name), opts).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let (rows, bad) = drain(source.as_mut());
+    (source, rows, bad)
+}
+
+fn cells(row: &(u64, u64, Vec<String>)) -> Vec<&str> {
+    row.2.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn good_samples_parse_as_the_samples_readme_says() {
+    // (file, data rows, delimiter, encoding, BOM, first header)
+    let table = [
+        ("offline_clientid.csv", 5, ',', "UTF-8", false, "ClientId"),
+        ("offline_userid.csv", 4, ',', "UTF-8", false, "UserId"),
+        ("offline_yclid.csv", 3, ',', "UTF-8", false, "Yclid"),
+        ("offline_mixed_ids.csv", 5, ',', "UTF-8", false, "ClientId"),
+        ("calls_clientid.csv", 4, ',', "UTF-8", false, "ClientId"),
+        ("simple_orders_comma.csv", 5, ',', "UTF-8", false, "id"),
+        (
+            "simple_orders_cp1251_ru_statuses.csv",
+            5,
+            ';',
+            "windows-1251",
+            false,
+            "id",
+        ),
+        (
+            "simple_orders_excel_semicolon.csv",
+            5,
+            ';',
+            "UTF-8",
+            true,
+            "id",
+        ),
+        ("contacts.csv", 4, ',', "UTF-8", false, "uniq_id"),
+        ("orders.csv", 4, ';', "UTF-8", false, "id"),
+        (
+            "bad_future_datetime.csv",
+            4,
+            ',',
+            "UTF-8",
+            false,
+            "ClientId",
+        ),
+        (
+            "bad_missing_target_column.csv",
+            2,
+            ',',
+            "UTF-8",
+            false,
+            "ClientId",
+        ),
+        (
+            "bad_unknown_currency.csv",
+            5,
+            ',',
+            "UTF-8",
+            false,
+            "ClientId",
+        ),
+    ];
+    for (name, count, delim, enc, bom, first) in table {
+        let (source, rows, bad) = read_fixture(name, &ReadOptions::default());
+        let info = source.info();
+        assert_eq!(rows.len(), count, "{name}");
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+        assert_eq!(info.format, SourceFormat::Csv, "{name}");
+        assert_eq!(info.delimiter, Some(delim), "{name}");
+        assert_eq!(info.encoding, enc, "{name}");
+        assert!(info.encoding_detected, "{name}");
+        assert_eq!(info.bom, bom, "{name}");
+        assert_eq!(info.header_line, 1, "{name}");
+        assert_eq!(info.headers[0], first, "{name}");
+        assert!(info.preamble.is_empty(), "{name}");
+        // One record per physical line, header on line 1.
+        let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        let records: Vec<u64> = rows.iter().map(|r| r.1).collect();
+        assert_eq!(lines, (2..2 + count as u64).collect::<Vec<_>>(), "{name}");
+        assert_eq!(records, (1..=count as u64).collect::<Vec<_>>(), "{name}");
+        for row in &rows {
+            assert_eq!(row.2.len(), info.headers.len(), "{name} line {}", row.0);
+        }
+    }
+}
+
+#[test]
+fn cp1251_sample_is_transcoded_and_keeps_crlf_out_of_cells() {
+    let (source, rows, _) = read_fixture(
+        "simple_orders_cp1251_ru_statuses.csv",
+        &ReadOptions::default(),
+    );
+    let status = source
+        .info()
+        .headers
+        .iter()
+        .position(|h| h == "order_status")
+        .unwrap();
+    let statuses: Vec<&str> = rows.iter().map(|r| r.2[status].as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["Оплачен", "В работе", "Отменён", "Новый", "Спам"]
+    );
+    assert_eq!(rows[0].2.last().unwrap(), "RUB");
+}
+
+#[test]
+fn excel_bom_is_stripped_from_the_first_header() {
+    let (source, rows, _) =
+        read_fixture("simple_orders_excel_semicolon.csv", &ReadOptions::default());
+    assert_eq!(source.info().headers[0], "id");
+    assert_eq!(rows[0].2[7], "12\u{a0}500,50");
+    assert_eq!(rows[4].2[4], " mail@yandex.ru ");
+}
+
+#[test]
+fn quoted_cells_with_delimiters_and_doubled_quotes_are_single_cells() {
+    let (_, rows, _) = read_fixture("contacts.csv", &ReadOptions::default());
+    assert_eq!(rows[1].2[5], "ivan@example.com,i.petrov@example.org");
+    assert_eq!(rows[2].2[1], "ООО \"Ромашка-Опт\"");
+    let (_, rows, _) = read_fixture("calls_clientid.csv", &ReadOptions::default());
+    assert_eq!(rows[2].2[7], "консультация, перезвонить");
+}
+
+#[test]
+fn broken_quoting_is_reported_where_it_starts_and_the_next_line_survives() {
+    let (_, rows, bad) = read_fixture("bad_broken_quoting.csv", &ReadOptions::default());
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert_eq!(bad[0].kind, MalformedKind::UnclosedQuote);
+    assert_eq!((bad[0].line, bad[0].record), (2, 1));
+    assert_eq!(bad[0].column.as_deref(), Some("emails"));
+    assert!(bad[0].text.starts_with("D-1,"));
+    assert_eq!(bad[1].kind, MalformedKind::StrayQuote);
+    assert_eq!((bad[1].line, bad[1].record), (4, 3));
+    assert_eq!(bad[1].column.as_deref(), Some("phones"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].0, rows[0].1), (3, 2));
+    assert_eq!(rows[0].2[0], "D-2");
+}
+
+#[test]
+fn windows_1251_is_detected_and_reported() {
+    let (source, rows, bad) = read_fixture("windows-1251-semicolon.csv", &ReadOptions::default());
+    let info = source.info();
+    assert_eq!(
+        (info.encoding.as_str(), info.delimiter, info.bom),
+        ("windows-1251", Some(';'), false)
+    );
+    assert!(bad.is_empty());
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1].2[5], "В работе");
+}
+
+#[test]
+fn koi8r_is_told_apart_from_windows_1251() {
+    let (source, rows, _) = read_fixture("koi8r.csv", &ReadOptions::default());
+    assert_eq!(source.info().encoding, "KOI8-R");
+    assert_eq!(
+        source.info().headers,
+        ["id", "name", "comment", "order_status"]
+    );
+    assert_eq!(rows[0].2[1], "Иван Петров");
+    assert_eq!(rows[0].2[2], "Доставка курьером до двери, звонить заранее");
+}
+
+#[test]
+fn encoding_override_wins_and_is_not_reported_as_detected() {
+    let opts = ReadOptions {
+        encoding: Some("windows-1251".into()),
+        ..ReadOptions::default()
+    };
+    let (source, rows, _) = read_fixture("koi8r.csv", &opts);
+    assert_eq!(source.info().encoding, "windows-1251");
+    assert!(!source.info().encoding_detected);
+    assert_ne!(rows[0].2[1], "Иван Петров");
+}
+
+#[test]
+fn unknown_encoding_label_is_an_error_with_the_label() {
+    let opts = ReadOptions {
+        encoding: Some("klingon".into()),
+        ..ReadOptions::default()
+    };
+    match read::open(&fixture("orders.csv"), &opts) {
+        Err(ReadError::UnknownEncoding(label)) => assert_eq!(label, "klingon"),
+        other => panic!("{:?}", other.map(|s| s.info().clone())),
+    }
+}
+
+#[test]
+fn forced_utf8_on_windows_1251_reports_bad_encoding_per_line() {
+    let opts = ReadOptions {
+        encoding: Some("utf-8".into()),
+        ..ReadOptions::default()
+    };
+    let (_, rows, bad) = read_fixture("windows-1251-semicolon.csv", &opts);
+    // Every data line carries a Cyrillic status; none is yielded as a silently mangled row.
+    assert!(rows.is_empty(), "{rows:?}");
+    assert_eq!(bad.iter().map(|m| m.line).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    assert!(bad.iter().all(|m| m.kind == MalformedKind::BadEncoding));
+}
+
+#[test]
+fn utf16_with_bom_in_both_byte_orders() {
+    for (name, enc, delim) in [
+        ("utf16le-bom-tab.csv", "UTF-16LE", '\t'),
+        ("utf16be-bom-comma.csv", "UTF-16BE", ','),
+    ] {
+        let (source, rows, bad) = read_fixture(name, &ReadOptions::default());
+        let info = source.info();
+        assert_eq!(
+            (info.encoding.as_str(), info.bom, info.delimiter),
+            (enc, true, Some(delim))
+        );
+        assert_eq!(info.headers[0], "id", "{name}");
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+        assert_eq!(rows.len(), 4, "{name}");
+        assert_eq!(rows[2].2[5], "Отменён", "{name}");
+    }
+}
+
+#[test]
+fn pipe_delimiter_is_sniffed() {
+    let (source, rows, _) = read_fixture("pipe-delimited.csv", &ReadOptions::default());
+    assert_eq!(source.info().delimiter, Some('|'));
+    assert_eq!(rows.len(), 4);
+}
+
+#[test]
+fn delimiter_override_wins() {
+    let opts = ReadOptions {
+        delimiter: Some(b','),
+        ..ReadOptions::default()
+    };
+    let (source, rows, _) = read_fixture("orders.csv", &opts);
+    assert_eq!(source.info().delimiter, Some(','));
+    assert_eq!(source.info().headers.len(), 1);
+    assert!(rows.len() <= 4);
+}
+
+#[test]
+fn header_is_found_under_a_preamble() {
+    let (source, rows, bad) = read_fixture("preamble-lines.csv", &ReadOptions::default());
+    let info = source.info();
+    assert_eq!(info.header_line, 4);
+    assert_eq!(info.headers[0], "id");
+    assert_eq!(
+        info.preamble,
+        ["Отчёт по продажам за ноябрь", "Выгружено: 22.11.2026"]
+    );
+    assert!(bad.is_empty());
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(5, 1), (6, 2), (7, 3), (8, 4)]
+    );
+}
+
+#[test]
+fn header_line_override_wins() {
+    let opts = ReadOptions {
+        header_line: Some(2),
+        ..ReadOptions::default()
+    };
+    let (source, rows, _) = read_fixture("offline_yclid.csv", &opts);
+    assert_eq!(source.info().header_line, 2);
+    assert_eq!(source.info().headers[0], "7321456098712345601");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].0, 3);
+}
+
+#[test]
+fn mixed_line_endings_count_as_editor_lines() {
+    let (_, rows, bad) = read_fixture("mixed-line-endings.csv", &ReadOptions::default());
+    assert!(bad.is_empty());
+    let got: Vec<(u64, Vec<&str>)> = rows.iter().map(|r| (r.0, cells(r))).collect();
+    assert_eq!(
+        got,
+        [
+            (2, vec!["1", "a", "10"]),
+            (3, vec!["2", "b", "20"]),
+            (4, vec!["3", "c", "30"]),
+            (5, vec!["4", "d", "40"])
+        ]
+    );
+}
+
+#[test]
+fn embedded_newlines_keep_physical_line_numbers_right() {
+    let (_, rows, bad) = read_fixture("embedded-newline-quoted.csv", &ReadOptions::default());
+    assert!(bad.is_empty(), "{bad:?}");
+    let got: Vec<(u64, u64, Vec<&str>)> = rows.iter().map(|r| (r.0, r.1, cells(r))).collect();
+    assert_eq!(
+        got,
+        [
+            (2, 1, vec!["1", "first line\nsecond line", "10"]),
+            (4, 2, vec!["2", "ООО \"Ромашка\"", "20"]),
+            (5, 3, vec!["3", "a\r\nb\r\nc", "30"]),
+            (8, 4, vec!["4", "plain", "40"]),
+        ]
+    );
+}
+
+#[test]
+fn trailing_delimiters_and_empty_header_tail_are_dropped() {
+    let (source, rows, bad) = read_fixture("trailing-delimiters.csv", &ReadOptions::default());
+    assert_eq!(source.info().headers, ["id", "name", "sum"]);
+    assert!(bad.is_empty());
+    assert_eq!(
+        rows.iter().map(cells).collect::<Vec<_>>(),
+        [
+            vec!["1", "a", "10"],
+            vec!["2", "b", "20"],
+            vec!["3", "c", ""]
+        ]
+    );
+}
+
+#[test]
+fn blank_lines_anywhere_are_skipped_without_using_record_numbers() {
+    let (_, rows, _) = read_fixture("blank-lines.csv", &ReadOptions::default());
+    let got: Vec<(u64, u64, Vec<&str>)> = rows.iter().map(|r| (r.0, r.1, cells(r))).collect();
+    assert_eq!(got, [(3, 1, vec!["1", "a"]), (6, 2, vec!["2", "b"])]);
+}
+
+#[test]
+fn extra_non_empty_fields_are_too_many_fields() {
+    let (_, rows, bad) = read_fixture("too-many-fields.csv", &ReadOptions::default());
+    assert_eq!(bad.len(), 1);
+    assert_eq!(
+        (bad[0].kind, bad[0].line, bad[0].record),
+        (MalformedKind::TooManyFields, 3, 2)
+    );
+    assert_eq!(bad[0].text, "2,b,surprise");
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(2, 1), (4, 3)]
+    );
+    assert_eq!(rows[1].2, ["3", "c"]);
+}
+
+#[test]
+fn xlsx_picks_first_sheet_with_data_and_shows_cells_as_the_user_sees_them() {
+    let (source, rows, bad) = read_fixture("leading-zeros.xlsx", &ReadOptions::default());
+    let info = source.info();
+    assert_eq!(info.format, SourceFormat::Xlsx);
+    assert_eq!(info.sheets, ["Пусто", "Заказы", "Второй"]);
+    assert_eq!(info.sheet.as_deref(), Some("Заказы"));
+    assert_eq!((info.delimiter, info.encoding.as_str()), (None, "UTF-8"));
+    assert_eq!(info.header_line, 3);
+    assert_eq!(info.preamble, ["Отчёт по заказам"]);
+    assert_eq!(info.headers[0], "id");
+    assert!(bad.is_empty());
+    let got: Vec<(u64, u64, Vec<&str>)> = rows.iter().map(|r| (r.0, r.1, cells(r))).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                4,
+                1,
+                vec![
+                    "007123",
+                    "1762345098123456789",
+                    "89161234567",
+                    "2026-11-10 10:15:00",
+                    "2026-11-10",
+                    "18450.5",
+                    // openpyxl stored the float as 1.762345098123457e+18: those are its digits.
+                    "1762345098123457000"
+                ]
+            ),
+            (
+                5,
+                2,
+                vec![
+                    "000001",
+                    "1762101987654321098",
+                    "79031112233",
+                    "2026-11-11 09:05:30",
+                    "2026-11-11",
+                    "7200",
+                    "125000"
+                ]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn xlsx_sheet_can_be_chosen_by_name() {
+    let opts = ReadOptions {
+        sheet: Some("Второй".into()),
+        ..ReadOptions::default()
+    };
+    let (source, rows, _) = read_fixture("leading-zeros.xlsx", &opts);
+    assert_eq!(source.info().headers, ["x", "y"]);
+    assert!(rows.is_empty());
+    let opts = ReadOptions {
+        sheet: Some("Нет такого".into()),
+        ..ReadOptions::default()
+    };
+    assert!(matches!(
+        read::open(&fixture("leading-zeros.xlsx"), &opts).err(),
+        Some(ReadError::SheetNotFound(_))
+    ));
+}
+
+#[test]
+fn xls_dates_become_iso_text() {
+    let (source, rows, bad) = read_fixture("dates.xls", &ReadOptions::default());
+    assert_eq!(source.info().format, SourceFormat::Xls);
+    assert!(bad.is_empty());
+    let got: Vec<Vec<&str>> = rows.iter().map(cells).collect();
+    assert_eq!(
+        got,
+        [
+            vec![
+                "007",
+                "2026-11-10 10:15:00",
+                "2026-11-10",
+                "18450",
+                "Оплачен"
+            ],
+            vec!["008", "2026-11-12 23:59:59", "2026-11-12", "349.9", "Новый"],
+        ]
+    );
+}
+
+#[test]
+fn ods_is_read_through_calamine() {
+    let (source, rows, _) = read_fixture("simple.ods", &ReadOptions::default());
+    assert_eq!(source.info().format, SourceFormat::Ods);
+    assert_eq!(source.info().sheets, ["Лист1"]);
+    let got: Vec<Vec<&str>> = rows.iter().map(cells).collect();
+    assert_eq!(
+        got,
+        [
+            vec!["0042", "+7 (916) 123-45-67", "2026-11-10 10:15:00", "18450"],
+            vec!["0043", "8 903 111-22-33", "2026-11-11", "349.9"],
+        ]
+    );
+}
+
+#[test]
+fn format_comes_from_magic_bytes_not_the_extension() {
+    let bytes = std::fs::read(fixture("leading-zeros.xlsx")).unwrap();
+    let source = read::open_bytes(bytes, "export.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().format, SourceFormat::Xlsx);
+    let bytes = std::fs::read(fixture("dates.xls")).unwrap();
+    let source = read::open_bytes(bytes, "export.txt", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().format, SourceFormat::Xls);
+    let bytes = std::fs::read(fixture("orders.csv")).unwrap();
+    let source = read::open_bytes(bytes, "orders.xlsx", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().format, SourceFormat::Csv);
+}
+
+#[test]
+fn empty_and_binary_sources_are_errors() {
+    let opts = ReadOptions::default();
+    assert!(matches!(
+        read::open_bytes(Vec::new(), "a.csv", &opts).err(),
+        Some(ReadError::Empty)
+    ));
+    assert!(matches!(
+        read::open_bytes(b"\xEF\xBB\xBF\r\n\n".to_vec(), "a.csv", &opts).err(),
+        Some(ReadError::Empty)
+    ));
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    assert!(matches!(
+        read::open_bytes(junk, "a.csv", &opts).err(),
+        Some(ReadError::NotText)
+    ));
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10".to_vec();
+    assert!(matches!(
+        read::open_bytes(png, "a.csv", &opts).err(),
+        Some(ReadError::NotText)
+    ));
+}
+
+#[test]
+fn preview_of_a_50_mb_file_reads_only_a_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.csv");
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(w, "ClientId,Target,DateTime,Price,Currency").unwrap();
+        let mut i = 0u64;
+        while i < 900_000 {
+            writeln!(
+                w,
+                "17623450981234{i:05},offline_paid,{},{}.50,RUB",
+                1_794_228_120 + i,
+                i
+            )
+            .unwrap();
+            i += 1;
+        }
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 50_000_000, "{size}");
+    let mut source = read::open(&path, &ReadOptions::default()).unwrap();
+    let p = read::preview_source(source.as_mut(), 200).unwrap();
+    assert_eq!(p.rows.len(), 200);
+    assert!(p.truncated);
+    assert_eq!(p.rows[199].0, 201);
+    assert!(source.bytes_read() <= 256 * 1024, "{}", source.bytes_read());
+    let p = read::preview(&path, &ReadOptions::default(), 200).unwrap();
+    assert_eq!(p.info.file_size, size);
+}
+
+#[test]
+fn bytes_read_reaches_the_file_size_at_the_end() {
+    let (source, _, _) = read_fixture("orders.csv", &ReadOptions::default());
+    assert_eq!(source.bytes_read(), source.info().file_size);
+}
+
+// ---------- property tests ----------
+
+const CYRILLIC: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ";
+
+/// Cell text from letters (Latin and Cyrillic), digits, spaces, quotes, line breaks and the
+/// given extra characters (delimiters).
+fn cell(extra: &'static str) -> impl Strategy<Value = String> {
+    let mut alphabet: Vec<char> = "abcXYZ019 ".chars().collect();
+    alphabet.extend(CYRILLIC.chars().step_by(7));
+    alphabet.extend(['"', '\n']);
+    alphabet.extend(extra.chars());
+    let alphabet = std::sync::Arc::new(alphabet);
+    let pieces = prop_oneof![
+        8 => proptest::sample::select((*alphabet).clone()).prop_map(String::from),
+        1 => Just("\r\n".to_owned()),
+        1 => Just("\"\"".to_owned()),
+    ];
+    proptest::collection::vec(pieces, 0..8).prop_map(|v| v.concat())
+}
+
+fn table(extra: &'static str) -> impl Strategy<Value = (usize, Vec<Vec<String>>)> {
+    (2usize..5).prop_flat_map(move |ncols| {
+        let row = proptest::collection::vec(cell(extra), ncols)
+            .prop_filter("blank rows are skipped by design", |r| {
+                r.iter().any(|c| !c.trim().is_empty())
+            });
+        (Just(ncols), proptest::collection::vec(row, 0..12))
+    })
+}
+
+/// Writes header + rows with csv::Writer and returns UTF-8 bytes plus each record's line.
+fn write_csv(ncols: usize, rows: &[Vec<String>], delim: u8, crlf: bool) -> (Vec<u8>, Vec<u64>) {
+    let term = if crlf {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delim)
+        .terminator(term)
+        .from_writer(Vec::new());
+    w.write_record((1..=ncols).map(|i| format!("col{i}")))
+        .unwrap();
+    let mut lines = Vec::new();
+    let mut line = 2u64;
+    for r in rows {
+        w.write_record(r).unwrap();
+        lines.push(line);
+        let breaks: u64 = r
+            .iter()
+            .map(|c| c.replace("\r\n", "\n").matches('\n').count() as u64)
+            .sum();
+        line += 1 + breaks;
+    }
+    (w.into_inner().unwrap(), lines)
+}
+
+fn encode(text: &[u8], encoding: &str) -> Vec<u8> {
+    let s = std::str::from_utf8(text).unwrap();
+    match encoding {
+        "utf-8" => text.to_vec(),
+        "utf-8-bom" => [b"\xEF\xBB\xBF".as_slice(), text].concat(),
+        "utf-16le" => [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect(),
+        "utf-16be" => [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+        label => {
+            let enc = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+            let (bytes, _, unmappable) = enc.encode(s);
+            assert!(!unmappable);
+            bytes.into_owned()
+        }
+    }
+}
+
+fn check_round_trip(
+    ncols: usize,
+    rows: &[Vec<String>],
+    delim: u8,
+    encoding: &str,
+    crlf: bool,
+    opts: &ReadOptions,
+) -> Result<(), TestCaseError> {
+    let (utf8, lines) = write_csv(ncols, rows, delim, crlf);
+    let bytes = encode(&utf8, encoding);
+    let mut source = read::open_bytes(bytes, "t.csv", opts)
+        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    prop_assert_eq!(source.info().delimiter, Some(char::from(delim)));
+    prop_assert_eq!(source.info().header_line, 1);
+    prop_assert_eq!(source.info().headers.len(), ncols);
+    let (got, bad) = drain(source.as_mut());
+    prop_assert!(bad.is_empty(), "{:?}", bad);
+    let got_cells: Vec<Vec<String>> = got.iter().map(|r| r.2.clone()).collect();
+    let got_lines: Vec<u64> = got.iter().map(|r| r.0).collect();
+    let want: Vec<Vec<String>> = rows.to_vec();
+    prop_assert_eq!(got_cells, want);
+    prop_assert_eq!(got_lines, lines);
+    Ok(())
+}
+
+const ENCODINGS: [&str; 6] = [
+    "utf-8",
+    "utf-8-bom",
+    "utf-16le",
+    "utf-16be",
+    "windows-1251",
+    "koi8-r",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn round_trips_any_table_with_forced_encoding_and_delimiter(
+        (ncols, rows) in table(",;\t|"),
+        delim in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
+        encoding in proptest::sample::select(ENCODINGS.to_vec()),
+        crlf in any::<bool>(),
+    ) {
+        let label = encoding.trim_end_matches("-bom");
+        let opts = ReadOptions {
+            encoding: Some(label.to_owned()),
+            delimiter: Some(delim),
+            ..ReadOptions::default()
+        };
+        check_round_trip(ncols, &rows, delim, encoding, crlf, &opts)?;
+    }
+
+    #[test]
+    fn round_trips_any_table_with_sniffed_delimiter_and_bom_or_utf8_encoding(
+        (ncols, rows) in table(""),
+        delim in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
+        encoding in proptest::sample::select(vec!["utf-8", "utf-8-bom", "utf-16le", "utf-16be"]),
+        crlf in any::<bool>(),
+    ) {
+        check_round_trip(ncols, &rows, delim, encoding, crlf, &ReadOptions::default())?;
+    }
+
+    #[test]
+    fn reading_arbitrary_bytes_never_panics(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        name in proptest::sample::select(vec!["a.csv", "a.xlsx", "a.ods", "a.xls"]),
+        delim in proptest::option::of(any::<u8>()),
+    ) {
+        let opts = ReadOptions { delimiter: delim, ..ReadOptions::default() };
+        if let Ok(mut source) = read::open_bytes(bytes, name, &opts) {
+            let mut row = Row::new();
+            let mut n = 0;
+            while let Ok(Some(_)) = source.next_event(&mut row) {
+                n += 1;
+                prop_assert!(n < 10_000);
+            }
+        }
+    }
+
+    #[test]
+    fn csv_like_bytes_never_panic(
+        text in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "1", ",", ";", "\"", "\n", "\r", "\r\n", " ", "ж", "\t"]),
+            0..300),
+    ) {
+        let bytes = text.concat().into_bytes();
+        if let Ok(mut source) = read::open_bytes(bytes, "a.csv", &ReadOptions::default()) {
+            let mut row = Row::new();
+            while let Ok(Some(_)) = source.next_event(&mut row) {}
+        }
+    }
+}
