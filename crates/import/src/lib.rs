@@ -1,1 +1,16 @@
-//! mb-import: placeholder, filled in by its issue.
+//! mb-import: read → sniff → map → validate & normalise → Metrica-ready CSV.
+//!
+//! No network, no Tauri. Used by the app, the CLI and the tests alike.
+//!
+//! * [`read`] owns bytes → rows: encodings, delimiters, header row, Excel, physical lines.
+//! * [`mapping`], [`status`], [`normalize`], [`validate`], [`write`], [`pipeline`] own
+//!   rows → checked, normalised rows → files.
+
+pub mod mapping;
+pub mod normalize;
+pub mod pipeline;
+pub mod read;
+pub mod report;
+pub mod status;
+pub mod validate;
+pub mod write;

@@ -14,7 +14,11 @@ use std::collections::BTreeMap;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldSource {
     /// A source column: its 0-based index and header (the header wins if the index moved).
-    Column { index: usize, header: String, confidence: f32 },
+    Column {
+        index: usize,
+        header: String,
+        confidence: f32,
+    },
     /// The same value for every row (one Target goal, one currency).
     Constant { value: String },
 }
@@ -45,7 +49,11 @@ pub const ANY_IDENTIFIER: &str = "identifier";
 impl Mapping {
     /// An empty mapping for `kind` and these headers.
     pub fn new(kind: UploadKind, headers: &[String]) -> Mapping {
-        Mapping { kind, fields: BTreeMap::new(), signature: header_signature(headers) }
+        Mapping {
+            kind,
+            fields: BTreeMap::new(),
+            signature: header_signature(headers),
+        }
     }
 
     /// Map `field` to column `index` (user's choice: confidence 1).
@@ -53,14 +61,23 @@ impl Mapping {
         let name = self.canonical(field);
         self.fields.insert(
             name,
-            FieldSource::Column { index, header: header.to_string(), confidence: 1.0 },
+            FieldSource::Column {
+                index,
+                header: header.to_string(),
+                confidence: 1.0,
+            },
         );
     }
 
     /// Give `field` the same value on every row.
     pub fn set_constant(&mut self, field: &str, value: &str) {
         let name = self.canonical(field);
-        self.fields.insert(name, FieldSource::Constant { value: value.to_string() });
+        self.fields.insert(
+            name,
+            FieldSource::Constant {
+                value: value.to_string(),
+            },
+        );
     }
 
     pub fn remove(&mut self, field: &str) {
@@ -69,7 +86,9 @@ impl Mapping {
     }
 
     fn canonical(&self, field: &str) -> String {
-        self.kind.field(field).map_or_else(|| field.to_string(), |f| f.name.to_string())
+        self.kind
+            .field(field)
+            .map_or_else(|| field.to_string(), |f| f.name.to_string())
     }
 
     /// Required fields not mapped, plus [`ANY_IDENTIFIER`] when the kind needs one and none is.
@@ -174,101 +193,256 @@ fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
     use UploadKind::*;
     match (kind, field) {
         (Conversions | Calls, "ClientId") => &[
-            "client id", "clientid метрика", "метрика clientid", "ym uid", "id посетителя",
-            "идентификатор посетителя", "client id метрики", "clientid яндекс метрики",
+            "client id",
+            "clientid метрика",
+            "метрика clientid",
+            "ym uid",
+            "id посетителя",
+            "идентификатор посетителя",
+            "client id метрики",
+            "clientid яндекс метрики",
         ],
-        (Conversions | Calls, "UserId") => {
-            &["user id", "id пользователя", "=uid", "идентификатор пользователя"]
-        }
+        (Conversions | Calls, "UserId") => &[
+            "user id",
+            "id пользователя",
+            "=uid",
+            "идентификатор пользователя",
+        ],
         (Conversions | Calls, "Yclid") => &["yclid", "id клика", "click id", "ycl id"],
         (Conversions, "PurchaseId") => &[
-            "purchase id", "id покупки", "номер покупки", "номер заказа", "order id",
-            "id заказа", "transaction id",
+            "purchase id",
+            "id покупки",
+            "номер покупки",
+            "номер заказа",
+            "order id",
+            "id заказа",
+            "transaction id",
         ],
         (Conversions, "Target") => &[
-            "target", "goal", "goal id", "цель", "идентификатор цели", "id цели",
-            "=conversion", "=конверсия",
+            "target",
+            "goal",
+            "goal id",
+            "цель",
+            "идентификатор цели",
+            "id цели",
+            "=conversion",
+            "=конверсия",
         ],
         (Conversions | Calls, "DateTime") => &[
-            "date time", "=date", "=time", "=timestamp", "=дата", "=время", "дата и время",
-            "дата время", "дата создания", "дата конверсии", "дата звонка", "время звонка",
-            "call time", "created at", "дата продажи", "дата оплаты",
+            "date time",
+            "=date",
+            "=time",
+            "=timestamp",
+            "=дата",
+            "=время",
+            "дата и время",
+            "дата время",
+            "дата создания",
+            "дата конверсии",
+            "дата звонка",
+            "время звонка",
+            "call time",
+            "created at",
+            "дата продажи",
+            "дата оплаты",
         ],
         (Conversions | Calls, "Price") => &[
-            "price", "revenue", "=amount", "=sum", "цена", "сумма", "бюджет", "выручка",
-            "доход", "стоимость", "сумма продажи",
+            "price",
+            "revenue",
+            "=amount",
+            "=sum",
+            "цена",
+            "сумма",
+            "бюджет",
+            "выручка",
+            "доход",
+            "стоимость",
+            "сумма продажи",
         ],
         (_, "Currency" | "currency") => &["currency", "валюта", "currency code", "код валюты"],
         (Calls, "PhoneNumber") => &[
-            "phone number", "=phone", "телефон", "номер телефона", "=номер", "номер абонента",
-            "=caller", "caller number", "номер звонящего",
+            "phone number",
+            "=phone",
+            "телефон",
+            "номер телефона",
+            "=номер",
+            "номер абонента",
+            "=caller",
+            "caller number",
+            "номер звонящего",
         ],
         (Calls, "TalkDuration") => &[
-            "talk duration", "=duration", "длительность разговора", "=длительность",
-            "продолжительность", "время разговора",
+            "talk duration",
+            "=duration",
+            "длительность разговора",
+            "=длительность",
+            "продолжительность",
+            "время разговора",
         ],
         (Calls, "HoldDuration") => &["hold duration", "время ожидания", "=ожидание", "wait time"],
         (Calls, "CallMissed") => &["call missed", "=missed", "пропущенный", "=пропущен"],
         (Calls, "StaticCall") => &["static call", "статический", "статический звонок"],
         (Calls, "Tag") => &["=tag", "=тег", "=метка", "итог звонка"],
-        (Calls, "FirstTimeCaller") => {
-            &["first time caller", "первичный", "первый звонок", "новый клиент"]
-        }
+        (Calls, "FirstTimeCaller") => &[
+            "first time caller",
+            "первичный",
+            "первый звонок",
+            "новый клиент",
+        ],
         (Calls, "URL") => &["=url", "=страница", "=page", "страница входа"],
         (Calls, "CallTrackerURL") => &[
-            "calltracker url", "call tracker url", "=запись", "ссылка на звонок",
-            "запись звонка", "=recording",
+            "calltracker url",
+            "call tracker url",
+            "=запись",
+            "ссылка на звонок",
+            "запись звонка",
+            "=recording",
         ],
         (SimpleOrders | Orders, "id") => &[
-            "=id", "order id", "id заказа", "id сделки", "номер заказа", "номер сделки",
-            "=заказ", "=ид", "=№", "=номер", "=deal id", "ид сделки",
+            "=id",
+            "order id",
+            "id заказа",
+            "id сделки",
+            "номер заказа",
+            "номер сделки",
+            "=заказ",
+            "=ид",
+            "=№",
+            "=номер",
+            "=deal id",
+            "ид сделки",
         ],
         (Contacts, "uniq_id") => &[
-            "uniq id", "=id", "id контакта", "id клиента", "контакт id", "customer id",
-            "contact id", "=ид", "ид контакта",
+            "uniq id",
+            "=id",
+            "id контакта",
+            "id клиента",
+            "контакт id",
+            "customer id",
+            "contact id",
+            "=ид",
+            "ид контакта",
         ],
         (SimpleOrders | Orders, "client_uniq_id") => &[
-            "client uniq id", "id клиента", "id контакта", "контакт id", "customer id",
-            "contact id", "клиент id", "ид контакта", "ид клиента",
+            "client uniq id",
+            "id клиента",
+            "id контакта",
+            "контакт id",
+            "customer id",
+            "contact id",
+            "клиент id",
+            "ид контакта",
+            "ид клиента",
         ],
         (Contacts, "name") => &[
-            "=name", "=имя", "=фио", "=контакт", "=клиент", "=наименование", "=название",
-            "full name", "имя клиента", "имя контакта",
+            "=name",
+            "=имя",
+            "=фио",
+            "=контакт",
+            "=клиент",
+            "=наименование",
+            "=название",
+            "full name",
+            "имя клиента",
+            "имя контакта",
         ],
         (_, "create_date_time") => &[
-            "create date time", "created at", "=created", "=date", "дата создания", "=дата",
-            "=создан", "=создано", "дата заказа", "дата сделки", "дата оформления",
+            "create date time",
+            "created at",
+            "=created",
+            "=date",
+            "дата создания",
+            "=дата",
+            "=создан",
+            "=создано",
+            "дата заказа",
+            "дата сделки",
+            "дата оформления",
         ],
         (_, "update_date_time") => &[
-            "update date time", "updated at", "дата изменения", "=изменено",
-            "дата обновления", "последнее изменение",
+            "update date time",
+            "updated at",
+            "дата изменения",
+            "=изменено",
+            "дата обновления",
+            "последнее изменение",
         ],
         (_, "finish_date_time") => &[
-            "finish date time", "=закрыто", "дата закрытия", "дата завершения", "closed at",
+            "finish date time",
+            "=закрыто",
+            "дата закрытия",
+            "дата завершения",
+            "closed at",
         ],
         (_, "client_ids") => &[
-            "client ids", "clientid", "client id", "clientid метрика", "метрика clientid",
-            "ym uid", "идентификатор метрики",
+            "client ids",
+            "clientid",
+            "client id",
+            "clientid метрика",
+            "метрика clientid",
+            "ym uid",
+            "идентификатор метрики",
         ],
         (_, "emails") => &[
-            "emails", "email", "e mail", "=почта", "эл почта", "электронная почта",
-            "контакт e mail", "рабочий e mail", "=mail", "контакт email",
+            "emails",
+            "email",
+            "e mail",
+            "=почта",
+            "эл почта",
+            "электронная почта",
+            "контакт e mail",
+            "рабочий e mail",
+            "=mail",
+            "контакт email",
         ],
         (_, "phones") => &[
-            "phones", "phone", "телефон", "телефоны", "контакт телефон", "мобильный телефон",
-            "=мобильный", "номер телефона", "=тел", "рабочий телефон",
+            "phones",
+            "phone",
+            "телефон",
+            "телефоны",
+            "контакт телефон",
+            "мобильный телефон",
+            "=мобильный",
+            "номер телефона",
+            "=тел",
+            "рабочий телефон",
         ],
         (_, "emails_md5") => &["emails md5", "email md5", "md5 email", "хеш email"],
         (_, "phones_md5") => &["phones md5", "phone md5", "md5 phone", "хеш телефона"],
         (_, "order_status") => &[
-            "order status", "=status", "=статус", "=стадия", "стадия сделки", "=этап",
-            "этап сделки", "статус заказа", "статус сделки", "=stage",
+            "order status",
+            "=status",
+            "=статус",
+            "=стадия",
+            "стадия сделки",
+            "=этап",
+            "этап сделки",
+            "статус заказа",
+            "статус сделки",
+            "=stage",
         ],
         (_, "revenue") => &[
-            "revenue", "сумма", "бюджет", "выручка", "сумма заказа", "стоимость", "=amount",
-            "=total", "=итого", "=price", "=цена", "=opportunity", "сумма сделки",
+            "revenue",
+            "сумма",
+            "бюджет",
+            "выручка",
+            "сумма заказа",
+            "стоимость",
+            "=amount",
+            "=total",
+            "=итого",
+            "=price",
+            "=цена",
+            "=opportunity",
+            "сумма сделки",
         ],
-        (_, "cost") => &["=cost", "себестоимость", "затраты", "=расходы", "закупочная цена"],
+        (_, "cost") => &[
+            "=cost",
+            "себестоимость",
+            "затраты",
+            "=расходы",
+            "закупочная цена",
+        ],
         (_, "goals") => &["=goals", "=цели"],
         (_, "client_type") => &["client type", "тип клиента"],
         (_, "products") => &["products", "товары", "продукты", "состав заказа"],
@@ -337,7 +511,11 @@ pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
         col_used[ci] = true;
         mapping.fields.insert(
             name.to_string(),
-            FieldSource::Column { index: ci, header: headers[ci].clone(), confidence: s },
+            FieldSource::Column {
+                index: ci,
+                header: headers[ci].clone(),
+                confidence: s,
+            },
         );
     }
     let unmapped_columns = headers
@@ -347,7 +525,11 @@ pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
         .map(|(h, _)| h.clone())
         .collect();
     let missing_required = mapping.missing_required();
-    MappingSuggestion { mapping, unmapped_columns, missing_required }
+    MappingSuggestion {
+        mapping,
+        unmapped_columns,
+        missing_required,
+    }
 }
 
 /// The upload kind these headers most likely belong to, with a confidence 0..1; `None` when
@@ -370,7 +552,11 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
             })
             .sum();
         let coverage = matched / n as f32;
-        let factor = if s.missing_required.is_empty() { 1.0 } else { 0.4 };
+        let factor = if s.missing_required.is_empty() {
+            1.0
+        } else {
+            0.4
+        };
         let score = coverage * factor;
         if best.is_none_or(|(_, b)| score > b + 1e-6) {
             best = Some((kind, score));
@@ -389,14 +575,19 @@ mod tests {
 
     fn col(m: &Mapping, field: &str) -> Option<(usize, f32)> {
         match m.fields.get(field)? {
-            FieldSource::Column { index, confidence, .. } => Some((*index, *confidence)),
+            FieldSource::Column {
+                index, confidence, ..
+            } => Some((*index, *confidence)),
             FieldSource::Constant { .. } => None,
         }
     }
 
     #[test]
     fn maps_canonical_headers_with_full_confidence() {
-        let s = auto_map(UploadKind::Conversions, &h(&["ClientId", "Target", "DateTime", "Price", "Currency"]));
+        let s = auto_map(
+            UploadKind::Conversions,
+            &h(&["ClientId", "Target", "DateTime", "Price", "Currency"]),
+        );
         assert_eq!(col(&s.mapping, "ClientId"), Some((0, 1.0)));
         assert_eq!(col(&s.mapping, "Currency"), Some((4, 1.0)));
         assert!(s.missing_required.is_empty());
@@ -405,7 +596,10 @@ mod tests {
 
     #[test]
     fn matches_headers_case_insensitively_after_trimming() {
-        let s = auto_map(UploadKind::Conversions, &h(&[" clientid ", "TARGET", "datetime", "yclid"]));
+        let s = auto_map(
+            UploadKind::Conversions,
+            &h(&[" clientid ", "TARGET", "datetime", "yclid"]),
+        );
         assert_eq!(col(&s.mapping, "ClientId").map(|c| c.0), Some(0));
         assert_eq!(col(&s.mapping, "Target").map(|c| c.0), Some(1));
         assert_eq!(col(&s.mapping, "Yclid").map(|c| c.0), Some(3));
@@ -414,8 +608,15 @@ mod tests {
     #[test]
     fn maps_bitrix24_russian_headers_to_simple_orders() {
         let headers = h(&[
-            "ID", "Название сделки", "Стадия сделки", "Бюджет", "Валюта", "Дата создания",
-            "Контакт: Телефон", "Контакт: E-mail", "ClientID (Метрика)",
+            "ID",
+            "Название сделки",
+            "Стадия сделки",
+            "Бюджет",
+            "Валюта",
+            "Дата создания",
+            "Контакт: Телефон",
+            "Контакт: E-mail",
+            "ClientID (Метрика)",
         ]);
         let s = auto_map(UploadKind::SimpleOrders, &headers);
         let m = &s.mapping;
@@ -432,16 +633,33 @@ mod tests {
 
     #[test]
     fn maps_amocrm_style_headers() {
-        let headers = h(&["ID сделки", "Статус", "Сумма", "Эл. почта", "Телефон", "Дата создания"]);
+        let headers = h(&[
+            "ID сделки",
+            "Статус",
+            "Сумма",
+            "Эл. почта",
+            "Телефон",
+            "Дата создания",
+        ]);
         let s = auto_map(UploadKind::SimpleOrders, &headers);
-        for (f, i) in [("id", 0), ("order_status", 1), ("revenue", 2), ("emails", 3), ("phones", 4), ("create_date_time", 5)] {
+        for (f, i) in [
+            ("id", 0),
+            ("order_status", 1),
+            ("revenue", 2),
+            ("emails", 3),
+            ("phones", 4),
+            ("create_date_time", 5),
+        ] {
             assert_eq!(col(&s.mapping, f).map(|c| c.0), Some(i), "{f}");
         }
     }
 
     #[test]
     fn fuzzy_matching_catches_typos_with_lower_confidence() {
-        let s = auto_map(UploadKind::SimpleOrders, &h(&["id", "create_date_time", "emials"]));
+        let s = auto_map(
+            UploadKind::SimpleOrders,
+            &h(&["id", "create_date_time", "emials"]),
+        );
         let (i, c) = col(&s.mapping, "emails").unwrap();
         assert_eq!(i, 2);
         assert!(c < 0.95 && c >= MIN_CONFIDENCE, "{c}");
@@ -463,7 +681,10 @@ mod tests {
         m.set_constant("target", "offline_paid");
         m.set_constant("Currency", "RUB");
         assert!(m.missing_required().is_empty());
-        assert_eq!(m.summary().get("Target").map(String::as_str), Some("=offline_paid"));
+        assert_eq!(
+            m.summary().get("Target").map(String::as_str),
+            Some("=offline_paid")
+        );
     }
 
     #[test]
@@ -487,11 +708,54 @@ mod tests {
     #[test]
     fn detects_each_kind_from_its_canonical_headers() {
         let cases: [(UploadKind, &[&str]); 5] = [
-            (UploadKind::Conversions, &["ClientId", "Target", "DateTime", "Price", "Currency"]),
-            (UploadKind::Calls, &["ClientId", "DateTime", "PhoneNumber", "TalkDuration", "CallMissed", "Tag"]),
-            (UploadKind::SimpleOrders, &["id", "create_date_time", "client_ids", "emails", "order_status", "revenue"]),
-            (UploadKind::Contacts, &["uniq_id", "name", "create_date_time", "client_ids", "emails", "phones"]),
-            (UploadKind::Orders, &["id", "client_uniq_id", "client_type", "create_date_time", "order_status", "products"]),
+            (
+                UploadKind::Conversions,
+                &["ClientId", "Target", "DateTime", "Price", "Currency"],
+            ),
+            (
+                UploadKind::Calls,
+                &[
+                    "ClientId",
+                    "DateTime",
+                    "PhoneNumber",
+                    "TalkDuration",
+                    "CallMissed",
+                    "Tag",
+                ],
+            ),
+            (
+                UploadKind::SimpleOrders,
+                &[
+                    "id",
+                    "create_date_time",
+                    "client_ids",
+                    "emails",
+                    "order_status",
+                    "revenue",
+                ],
+            ),
+            (
+                UploadKind::Contacts,
+                &[
+                    "uniq_id",
+                    "name",
+                    "create_date_time",
+                    "client_ids",
+                    "emails",
+                    "phones",
+                ],
+            ),
+            (
+                UploadKind::Orders,
+                &[
+                    "id",
+                    "client_uniq_id",
+                    "client_type",
+                    "create_date_time",
+                    "order_status",
+                    "products",
+                ],
+            ),
         ];
         for (kind, headers) in cases {
             let (k, c) = detect_kind(&h(headers)).unwrap();

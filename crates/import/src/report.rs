@@ -80,6 +80,8 @@ pub struct Report {
     /// Delimiter of the written Metrica CSV (CRM kinds send it as `delimiter_type`).
     pub delimiter_type: DelimiterType,
     pub header_line: u64,
+    /// Errors about the file itself (missing column, broken quoting, empty file).
+    pub file_errors: u64,
     /// Data records read (blank lines excluded).
     pub rows: u64,
     /// Rows without errors (written to the output).
@@ -111,25 +113,29 @@ pub struct Report {
 impl Report {
     /// Any error at all (file-level or row-level): CLI exit code 1.
     pub fn has_errors(&self) -> bool {
-        self.counts.iter().any(|c| c.severity == Severity::Error && c.count > 0)
+        self.counts
+            .iter()
+            .any(|c| c.severity == Severity::Error && c.count > 0)
     }
 
     /// Errors that concern the file itself (missing column, broken quoting, empty file).
     pub fn has_file_errors(&self) -> bool {
-        self.issues.iter().any(|i| i.severity == Severity::Error && i.record == 0)
+        self.file_errors > 0
     }
 
     /// Whether the written output may be sent: no file-level error, at least one valid row,
     /// and either no row errors or `skip_invalid`.
     pub fn is_uploadable(&self) -> bool {
-        !self.has_file_errors()
-            && self.valid_rows > 0
-            && (self.skip_invalid || !self.has_errors())
+        !self.has_file_errors() && self.valid_rows > 0 && (self.skip_invalid || !self.has_errors())
     }
 
     /// Total of one code over the whole file.
     pub fn count_of(&self, code: &str) -> u64 {
-        self.counts.iter().filter(|c| c.code == code).map(|c| c.count).sum()
+        self.counts
+            .iter()
+            .filter(|c| c.code == code)
+            .map(|c| c.count)
+            .sum()
     }
 }
 
@@ -144,6 +150,7 @@ pub struct IssueSink {
     counts: HashMap<CountKey, u64>,
     dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
     truncated: bool,
+    file_errors: u64,
     spill_error: Option<std::io::Error>,
 }
 
@@ -161,6 +168,7 @@ impl IssueSink {
             counts: HashMap::new(),
             dynamic_counts: BTreeMap::new(),
             truncated: false,
+            file_errors: 0,
             spill_error: None,
         })
     }
@@ -192,6 +200,9 @@ impl IssueSink {
         value: &str,
         fix: Option<&str>,
     ) {
+        if severity == Severity::Error {
+            self.file_errors += 1;
+        }
         *self
             .dynamic_counts
             .entry((code.to_string(), column.map(str::to_string), severity))
@@ -224,7 +235,15 @@ impl IssueSink {
         }
         self.truncated = true;
         if let Some(w) = self.spill.as_mut() {
-            let r = IssueRef { line, record, column, code, severity, value, fix };
+            let r = IssueRef {
+                line,
+                record,
+                column,
+                code,
+                severity,
+                value,
+                fix,
+            };
             let res = serde_json::to_writer(&mut *w, &r)
                 .map_err(std::io::Error::other)
                 .and_then(|()| w.write_all(b"\n"));
@@ -235,9 +254,18 @@ impl IssueSink {
         }
     }
 
+    /// File-level errors so far.
+    pub fn file_errors(&self) -> u64 {
+        self.file_errors
+    }
+
     /// Total number of issues with this severity so far.
     pub fn total(&self, severity: Severity) -> u64 {
-        self.counts.iter().filter(|(k, _)| k.2 == severity).map(|(_, v)| *v).sum::<u64>()
+        self.counts
+            .iter()
+            .filter(|(k, _)| k.2 == severity)
+            .map(|(_, v)| *v)
+            .sum::<u64>()
             + self
                 .dynamic_counts
                 .iter()
@@ -265,9 +293,16 @@ impl IssueSink {
                 severity,
                 count,
             })
-            .chain(self.dynamic_counts.into_iter().map(|((code, column, severity), count)| {
-                IssueCount { code, column, severity, count }
-            }))
+            .chain(
+                self.dynamic_counts
+                    .into_iter()
+                    .map(|((code, column, severity), count)| IssueCount {
+                        code,
+                        column,
+                        severity,
+                        count,
+                    }),
+            )
             .collect();
         counts.sort_by(|a, b| {
             a.severity
@@ -276,7 +311,11 @@ impl IssueSink {
                 .then(a.code.cmp(&b.code))
                 .then(a.column.cmp(&b.column))
         });
-        let spill_path = if self.truncated { self.spill_path } else { None };
+        let spill_path = if self.truncated {
+            self.spill_path
+        } else {
+            None
+        };
         Ok((self.kept, counts, self.truncated, spill_path))
     }
 }
@@ -289,7 +328,15 @@ mod tests {
     fn sink_keeps_first_issues_and_counts_all() {
         let mut s = IssueSink::new(2, None).unwrap();
         for i in 0..10 {
-            s.push(i + 2, i + 1, Some("Price"), "invalid_money", Severity::Error, "x", None);
+            s.push(
+                i + 2,
+                i + 1,
+                Some("Price"),
+                "invalid_money",
+                Severity::Error,
+                "x",
+                None,
+            );
         }
         let (kept, counts, truncated, _) = s.finish().unwrap();
         assert_eq!(kept.len(), 2);
@@ -304,7 +351,15 @@ mod tests {
         let p = dir.path().join("spill.jsonl");
         let mut s = IssueSink::new(1, Some(p.clone())).unwrap();
         for i in 0..4 {
-            s.push(i + 2, i + 1, None, "no_identifier", Severity::Error, "", Some("y"));
+            s.push(
+                i + 2,
+                i + 1,
+                None,
+                "no_identifier",
+                Severity::Error,
+                "",
+                Some("y"),
+            );
         }
         let (_, _, truncated, path) = s.finish().unwrap();
         assert!(truncated);

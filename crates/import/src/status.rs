@@ -242,7 +242,13 @@ impl StatusCounter {
                 let (suggested, confidence) = suggest_status(&value);
                 let count = self.counts[&value];
                 let suggested_id = status_id(&value);
-                StatusValue { value, count, suggested, suggested_id, confidence }
+                StatusValue {
+                    value,
+                    count,
+                    suggested,
+                    suggested_id,
+                    confidence,
+                }
             })
             .collect();
         out.sort_by(|a, b| b.count.cmp(&a.count));

@@ -56,7 +56,10 @@ impl Cur<'_> {
 /// Parse one date or date-time (trimmed by the caller). `None` when it is no known shape or
 /// not a real calendar date.
 pub fn parse_local(s: &str) -> Option<LocalDateTime> {
-    let mut c = Cur { b: s.as_bytes(), i: 0 };
+    let mut c = Cur {
+        b: s.as_bytes(),
+        i: 0,
+    };
     let (a, an) = c.digits(4)?;
     let (year, month, day, iso, date_ok);
     if an == 4 && c.eat(b'-') {
@@ -154,7 +157,12 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
         ns,
     )
     .ok()?;
-    Some(LocalDateTime { dt, has_time, offset, accepted })
+    Some(LocalDateTime {
+        dt,
+        has_time,
+        offset,
+        accepted,
+    })
 }
 
 /// Write `yyyy-MM-dd HH:mm:ss` (or `yyyy-MM-dd` when `has_time` is false) into `out`.
@@ -162,7 +170,13 @@ pub fn format_crm(dt: &DateTime, has_time: bool, out: &mut String) {
     out.clear();
     let _ = write!(out, "{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day());
     if has_time {
-        let _ = write!(out, " {:02}:{:02}:{:02}", dt.hour(), dt.minute(), dt.second());
+        let _ = write!(
+            out,
+            " {:02}:{:02}:{:02}",
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        );
     }
 }
 
@@ -218,7 +232,14 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates_and_garbage() {
-        for s in ["31.02.2026", "2026-13-01", "06.11.2026 25:00", "yesterday", "06-11-2026", "2026-11-06 9"] {
+        for s in [
+            "31.02.2026",
+            "2026-13-01",
+            "06.11.2026 25:00",
+            "yesterday",
+            "06-11-2026",
+            "2026-11-06 9",
+        ] {
             assert!(parse_local(s).is_none(), "{s}");
         }
     }

@@ -3,7 +3,9 @@
 use super::{Outcome, split_list, trim};
 
 fn is_email_shape(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.is_empty()
         && !domain.contains('@')
@@ -11,7 +13,8 @@ fn is_email_shape(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && s.bytes().all(|b| b.is_ascii_graphic() && b != b',' && b != b';' && b != b'"')
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b',' && b != b';' && b != b'"')
 }
 
 fn push_one(part: &str, out: &mut String) -> bool {
@@ -33,7 +36,11 @@ pub fn email(raw: &str, out: &mut String) -> Outcome {
         out.clear();
         return Outcome::Invalid("invalid_email");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("email_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("email_normalized")
+    }
 }
 
 /// Normalise an `emails` cell: several addresses separated by `,` `;` or blanks.
@@ -51,7 +58,11 @@ pub fn email_list(raw: &str, out: &mut String) -> Outcome {
     if out.is_empty() {
         return Outcome::Invalid("invalid_email");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("email_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("email_normalized")
+    }
 }
 
 #[cfg(test)]
@@ -61,7 +72,10 @@ mod tests {
     #[test]
     fn lower_cases_and_trims_emails() {
         let mut o = String::new();
-        assert_eq!(email_list("Sergey.Ivanov@Example.RU", &mut o), Outcome::Changed("email_normalized"));
+        assert_eq!(
+            email_list("Sergey.Ivanov@Example.RU", &mut o),
+            Outcome::Changed("email_normalized")
+        );
         assert_eq!(o, "sergey.ivanov@example.ru");
         email_list(" mail@yandex.ru ", &mut o);
         assert_eq!(o, "mail@yandex.ru");
@@ -70,7 +84,10 @@ mod tests {
     #[test]
     fn keeps_normal_email_lists_unchanged() {
         let mut o = String::new();
-        assert_eq!(email_list("ivan@example.com,i.petrov@example.org", &mut o), Outcome::Same);
+        assert_eq!(
+            email_list("ivan@example.com,i.petrov@example.org", &mut o),
+            Outcome::Same
+        );
     }
 
     #[test]
@@ -83,8 +100,18 @@ mod tests {
     #[test]
     fn refuses_emails_without_at_or_domain_or_in_cyrillic() {
         let mut o = String::new();
-        for bad in ["mail.yandex.ru", "mail@yandex", "a@@b.ru", "почта@пример.рф", "@x.ru"] {
-            assert_eq!(email(bad, &mut o), Outcome::Invalid("invalid_email"), "{bad}");
+        for bad in [
+            "mail.yandex.ru",
+            "mail@yandex",
+            "a@@b.ru",
+            "почта@пример.рф",
+            "@x.ru",
+        ] {
+            assert_eq!(
+                email(bad, &mut o),
+                Outcome::Invalid("invalid_email"),
+                "{bad}"
+            );
         }
     }
 }

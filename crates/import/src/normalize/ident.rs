@@ -9,12 +9,16 @@ use md5::{Digest, Md5};
 /// Excel writes long numbers as `1,63251E+18` / `1.76235E+18`.
 fn looks_scientific(s: &str) -> bool {
     let up = s.to_ascii_uppercase();
-    let Some((mant, exp)) = up.split_once('E') else { return false };
+    let Some((mant, exp)) = up.split_once('E') else {
+        return false;
+    };
     let exp = exp.strip_prefix('+').unwrap_or(exp);
     !mant.is_empty()
         && !exp.is_empty()
         && exp.bytes().all(|b| b.is_ascii_digit())
-        && mant.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && mant
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
         && mant.bytes().any(|b| b.is_ascii_digit())
 }
 
@@ -33,7 +37,11 @@ pub fn digits_id(raw: &str, out: &mut String) -> Outcome {
             return Outcome::Invalid("excel_rounded_id");
         }
         out.push_str(s);
-        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("id_trimmed") };
+        return if s.len() == raw.len() {
+            Outcome::Same
+        } else {
+            Outcome::Changed("id_trimmed")
+        };
     }
     if looks_scientific(s) {
         return Outcome::Invalid("excel_scientific_id");
@@ -73,7 +81,11 @@ pub fn client_id_list(raw: &str, out: &mut String) -> Outcome {
     if out.is_empty() {
         return Outcome::Invalid("invalid_digits_id");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("list_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("list_normalized")
+    }
 }
 
 /// ISO 4217 upper case. `usd` is fixed; `RUR`, `руб`, `р.` … are refused with `RUB` offered.
@@ -82,7 +94,11 @@ pub fn currency(raw: &str, out: &mut String) -> Outcome {
     let s = trim(raw);
     if is_iso_4217(s) {
         out.push_str(s);
-        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("currency_trimmed") };
+        return if s.len() == raw.len() {
+            Outcome::Same
+        } else {
+            Outcome::Changed("currency_trimmed")
+        };
     }
     let up = s.to_uppercase();
     if is_iso_4217(&up) {
@@ -133,7 +149,11 @@ pub fn md5_list(raw: &str, out: &mut String) -> Outcome {
     if out.is_empty() {
         return Outcome::Invalid("invalid_md5");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("md5_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("md5_normalized")
+    }
 }
 
 /// `0` / `1` (accepting `true`/`false`, `да`/`нет`, `yes`/`no`).
@@ -148,7 +168,11 @@ pub fn flag(raw: &str, out: &mut String) -> Outcome {
         _ => return Outcome::Invalid("invalid_flag"),
     };
     out.push_str(v);
-    if out == raw { Outcome::Same } else { Outcome::Changed("flag_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("flag_normalized")
+    }
 }
 
 /// Whole seconds; `m:ss` and `h:mm:ss` are converted.
@@ -157,13 +181,21 @@ pub fn seconds(raw: &str, out: &mut String) -> Outcome {
     let s = trim(raw);
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         out.push_str(s);
-        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("duration_normalized") };
+        return if s.len() == raw.len() {
+            Outcome::Same
+        } else {
+            Outcome::Changed("duration_normalized")
+        };
     }
     let parts: Vec<&str> = s.split(':').collect();
     if (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
     {
-        let total = parts.iter().fold(0u64, |acc, p| acc * 60 + p.parse::<u64>().unwrap_or(0));
+        let total = parts
+            .iter()
+            .fold(0u64, |acc, p| acc * 60 + p.parse::<u64>().unwrap_or(0));
         out.push_str(&total.to_string());
         return Outcome::Changed("duration_normalized");
     }
@@ -190,7 +222,12 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
     let mut amount = String::new();
     for part in split_list(trim(raw), false) {
         let (id, rev) = match part.rsplit_once(':') {
-            Some((id, rev)) if !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b' ') => {
+            Some((id, rev))
+                if !rev.is_empty()
+                    && rev
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'.' || b == b' ') =>
+            {
                 (trim(id), Some(rev))
             }
             _ => (part, None),
@@ -212,7 +249,11 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
             out.push_str(&amount);
         }
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("list_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("list_normalized")
+    }
 }
 
 /// `products`: `product:qty` joined by commas; qty a positive whole number.
@@ -224,7 +265,11 @@ pub fn product_list(raw: &str, out: &mut String) -> Outcome {
             return Outcome::Invalid("invalid_product_list");
         };
         let (name, qty) = (trim(name), trim(qty));
-        if name.is_empty() || qty.is_empty() || !qty.bytes().all(|b| b.is_ascii_digit()) || qty.bytes().all(|b| b == b'0') {
+        if name.is_empty()
+            || qty.is_empty()
+            || !qty.bytes().all(|b| b.is_ascii_digit())
+            || qty.bytes().all(|b| b == b'0')
+        {
             out.clear();
             return Outcome::Invalid("invalid_product_list");
         }
@@ -235,7 +280,11 @@ pub fn product_list(raw: &str, out: &mut String) -> Outcome {
         out.push(':');
         out.push_str(qty);
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("list_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("list_normalized")
+    }
 }
 
 #[cfg(test)]
@@ -254,35 +303,57 @@ mod tests {
 
     #[test]
     fn refuses_excel_scientific_notation_ids() {
-        assert_eq!(run(digits_id, "1,63251E+18").0, Outcome::Invalid("excel_scientific_id"));
-        assert_eq!(run(digits_id, "1.76235E+18").0, Outcome::Invalid("excel_scientific_id"));
+        assert_eq!(
+            run(digits_id, "1,63251E+18").0,
+            Outcome::Invalid("excel_scientific_id")
+        );
+        assert_eq!(
+            run(digits_id, "1.76235E+18").0,
+            Outcome::Invalid("excel_scientific_id")
+        );
     }
 
     #[test]
     fn refuses_ids_rounded_by_excel_to_fifteen_digits() {
-        assert_eq!(run(digits_id, "1762345098123450000").0, Outcome::Invalid("excel_rounded_id"));
+        assert_eq!(
+            run(digits_id, "1762345098123450000").0,
+            Outcome::Invalid("excel_rounded_id")
+        );
     }
 
     #[test]
     fn refuses_non_digit_client_ids() {
-        assert_eq!(run(digits_id, "abc-1").0, Outcome::Invalid("invalid_digits_id"));
+        assert_eq!(
+            run(digits_id, "abc-1").0,
+            Outcome::Invalid("invalid_digits_id")
+        );
     }
 
     #[test]
     fn suggests_rub_for_rur_and_russian_words() {
         for s in ["RUR", "руб", "руб.", "р.", "рубль"] {
-            assert_eq!(run(currency, s), (Outcome::Invalid("unknown_currency"), "RUB".into()), "{s}");
+            assert_eq!(
+                run(currency, s),
+                (Outcome::Invalid("unknown_currency"), "RUB".into()),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn upper_cases_lower_case_currency_with_a_notice() {
-        assert_eq!(run(currency, "usd"), (Outcome::Changed("currency_lowercase"), "USD".into()));
+        assert_eq!(
+            run(currency, "usd"),
+            (Outcome::Changed("currency_lowercase"), "USD".into())
+        );
     }
 
     #[test]
     fn refuses_unknown_currency_codes_without_suggestion() {
-        assert_eq!(run(currency, "XYZ"), (Outcome::Invalid("unknown_currency"), String::new()));
+        assert_eq!(
+            run(currency, "XYZ"),
+            (Outcome::Invalid("unknown_currency"), String::new())
+        );
     }
 
     #[test]
@@ -297,41 +368,77 @@ mod tests {
 
     #[test]
     fn md5_lists_must_be_32_hex() {
-        assert_eq!(run(md5_list, "3c56ff8fef0f6c65b36b2d25720fe276").0, Outcome::Same);
-        assert_eq!(run(md5_list, "3C56FF8FEF0F6C65B36B2D25720FE276").0, Outcome::Changed("md5_normalized"));
-        assert_eq!(run(md5_list, "3c56ff8fef0f6c65b36b2d25720fe27g").0, Outcome::Invalid("invalid_md5"));
+        assert_eq!(
+            run(md5_list, "3c56ff8fef0f6c65b36b2d25720fe276").0,
+            Outcome::Same
+        );
+        assert_eq!(
+            run(md5_list, "3C56FF8FEF0F6C65B36B2D25720FE276").0,
+            Outcome::Changed("md5_normalized")
+        );
+        assert_eq!(
+            run(md5_list, "3c56ff8fef0f6c65b36b2d25720fe27g").0,
+            Outcome::Invalid("invalid_md5")
+        );
     }
 
     #[test]
     fn flags_are_zero_or_one() {
         assert_eq!(run(flag, "1").0, Outcome::Same);
-        assert_eq!(run(flag, "да"), (Outcome::Changed("flag_normalized"), "1".into()));
+        assert_eq!(
+            run(flag, "да"),
+            (Outcome::Changed("flag_normalized"), "1".into())
+        );
         assert_eq!(run(flag, "2").0, Outcome::Invalid("invalid_flag"));
     }
 
     #[test]
     fn durations_are_whole_seconds() {
         assert_eq!(run(seconds, "186").0, Outcome::Same);
-        assert_eq!(run(seconds, "3:06"), (Outcome::Changed("duration_normalized"), "186".into()));
+        assert_eq!(
+            run(seconds, "3:06"),
+            (Outcome::Changed("duration_normalized"), "186".into())
+        );
         assert_eq!(run(seconds, "1.5").0, Outcome::Invalid("invalid_duration"));
     }
 
     #[test]
     fn client_type_lower_case_is_fixed() {
-        assert_eq!(run(client_type, "contact"), (Outcome::Changed("client_type_case"), "CONTACT".into()));
-        assert_eq!(run(client_type, "COMPANY").0, Outcome::Invalid("invalid_client_type"));
+        assert_eq!(
+            run(client_type, "contact"),
+            (Outcome::Changed("client_type_case"), "CONTACT".into())
+        );
+        assert_eq!(
+            run(client_type, "COMPANY").0,
+            Outcome::Invalid("invalid_client_type")
+        );
     }
 
     #[test]
     fn goal_lists_take_ids_with_optional_revenue() {
-        assert_eq!(run(goal_list, "oplata_karta:18450,dostavka_kurier").0, Outcome::Same);
-        assert_eq!(run(goal_list, "oplata_karta:18450, dostavka_kurier").1, "oplata_karta:18450,dostavka_kurier");
-        assert_eq!(run(goal_list, "Оплата картой").0, Outcome::Invalid("invalid_goal_list"));
+        assert_eq!(
+            run(goal_list, "oplata_karta:18450,dostavka_kurier").0,
+            Outcome::Same
+        );
+        assert_eq!(
+            run(goal_list, "oplata_karta:18450, dostavka_kurier").1,
+            "oplata_karta:18450,dostavka_kurier"
+        );
+        assert_eq!(
+            run(goal_list, "Оплата картой").0,
+            Outcome::Invalid("invalid_goal_list")
+        );
     }
 
     #[test]
     fn product_lists_take_name_and_quantity() {
-        assert_eq!(run(product_list, "SOFA-ROMA-3:1,PILLOW-02:2").0, Outcome::Same);
-        assert_eq!(run(product_list, "SOFA").0, Outcome::Invalid("invalid_product_list"));
+        assert_eq!(
+            run(product_list, "SOFA-ROMA-3:1,PILLOW-02:2").0,
+            Outcome::Same
+        );
+        assert_eq!(
+            run(product_list, "SOFA").0,
+            Outcome::Invalid("invalid_product_list")
+        );
     }
 }

@@ -32,7 +32,11 @@ pub fn money(raw: &str, out: &mut String) -> Outcome {
     let s = trim(raw);
     if is_plain_decimal(s) {
         out.push_str(s);
-        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("money_normalized") };
+        return if s.len() == raw.len() {
+            Outcome::Same
+        } else {
+            Outcome::Changed("money_normalized")
+        };
     }
     let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
         return Outcome::Invalid("invalid_money");

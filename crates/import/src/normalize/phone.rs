@@ -47,7 +47,11 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
         && s.split(',').all(|p| p.len() == 11 && p.starts_with('7'))
     {
         out.push_str(s);
-        return if s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("phone_normalized") };
+        return if s.len() == raw.len() {
+            Outcome::Same
+        } else {
+            Outcome::Changed("phone_normalized")
+        };
     }
     for part in split_list(s, false) {
         if digit_count(part) <= 15 {
@@ -108,7 +112,11 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
     if out.is_empty() {
         return Outcome::Invalid("invalid_phone");
     }
-    if out == s && s.len() == raw.len() { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+    if out == s && s.len() == raw.len() {
+        Outcome::Same
+    } else {
+        Outcome::Changed("phone_normalized")
+    }
 }
 
 /// Normalise one CRM phone (no list).
@@ -118,7 +126,11 @@ pub fn phone(raw: &str, out: &mut String) -> Outcome {
         out.clear();
         return Outcome::Invalid("invalid_phone");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("phone_normalized")
+    }
 }
 
 /// Normalise a calls `PhoneNumber`: `+` then digits with country code.
@@ -129,7 +141,11 @@ pub fn call_phone(raw: &str, out: &mut String) -> Outcome {
         out.clear();
         return Outcome::Invalid("invalid_phone");
     }
-    if out == raw { Outcome::Same } else { Outcome::Changed("phone_normalized") }
+    if out == raw {
+        Outcome::Same
+    } else {
+        Outcome::Changed("phone_normalized")
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +159,10 @@ mod tests {
 
     #[test]
     fn keeps_normal_phone_lists_unchanged() {
-        assert_eq!(l("79031112233,79261234567"), (Outcome::Same, "79031112233,79261234567".into()));
+        assert_eq!(
+            l("79031112233,79261234567"),
+            (Outcome::Same, "79031112233,79261234567".into())
+        );
     }
 
     #[test]
@@ -163,9 +182,15 @@ mod tests {
 
     #[test]
     fn splits_several_numbers_in_one_cell() {
-        assert_eq!(l("8 916 123-45-67; +7 903 111 22 33").1, "79161234567,79031112233");
+        assert_eq!(
+            l("8 916 123-45-67; +7 903 111 22 33").1,
+            "79161234567,79031112233"
+        );
         assert_eq!(l("89161234567 89031112233").1, "79161234567,79031112233");
-        assert_eq!(l("916 123 45 67 903 111 22 33").1, "79161234567,79031112233");
+        assert_eq!(
+            l("916 123 45 67 903 111 22 33").1,
+            "79161234567,79031112233"
+        );
     }
 
     #[test]
@@ -178,7 +203,10 @@ mod tests {
     fn call_phones_keep_the_plus() {
         let mut o = String::new();
         assert_eq!(call_phone("+74951234567", &mut o), Outcome::Same);
-        assert_eq!(call_phone("8 (495) 123-45-67", &mut o), Outcome::Changed("phone_normalized"));
+        assert_eq!(
+            call_phone("8 (495) 123-45-67", &mut o),
+            Outcome::Changed("phone_normalized")
+        );
         assert_eq!(o, "+74951234567");
     }
 }

@@ -1,0 +1,1478 @@
+//! Row validation and normalisation per upload kind (reference §4.2, §4.5, §5.2–§5.8, §7).
+//!
+//! A [`Validator`] is built once per file from a [`Mapping`], the source headers and
+//! [`ValidateOptions`]; [`Validator::check_row`] then turns one source row into the output
+//! cells of the Metrica CSV (reused buffers, no allocation for already-normal values) and
+//! records issues in a bounded [`IssueSink`]. Owns the rules (future dates, linking window,
+//! identifiers, goal ids, statuses, duplicates); does NOT read or write files (see
+//! [`crate::pipeline`], [`crate::write`]).
+
+use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
+use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
+use crate::report::{DateRange, IssueSink, Severity};
+use crate::status::{status_id, suggest_status};
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use mb_schema::{
+    FieldFormat, FieldSpec, LINKING_WINDOW_DAYS, OrderStatusType, Requirement, UploadKind,
+    is_valid_status_id,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
+
+/// The error type of this crate's pipeline half.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Read(#[from] crate::read::ReadError),
+    #[error("unknown time zone {0:?}")]
+    UnknownTimeZone(String),
+    #[error("cannot write {path:?}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cancelled")]
+    Cancelled,
+    #[error("internal pipeline failure: {0}")]
+    Internal(String),
+}
+
+/// What the validator needs to know about the counter and the user's choices.
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// The counter's IANA time zone (`Europe/Moscow`).
+    pub time_zone: String,
+    /// Injected clock (never the wall clock in tests).
+    pub now: Timestamp,
+    /// Start of the linking window if the API told us (`visit_join_threshold`); else
+    /// `now − 21 days`.
+    pub window_start: Option<Timestamp>,
+    /// The counter's JS-event goal identifiers, when known.
+    pub goals: Option<Vec<String>>,
+    /// Goal name → identifier, to explain a Target given by name.
+    pub goal_names: BTreeMap<String, String>,
+    /// Status ids mapped on the counter (detailed orders), when known.
+    pub order_status_ids: Option<Vec<String>>,
+    /// Replace e-mails and phones by their MD5 (`emails_md5`, `phones_md5`).
+    pub hash_contacts: bool,
+    /// CRM status value → Metrica status type, goal id or mapped status id.
+    pub status_map: BTreeMap<String, String>,
+    /// Leave invalid rows out and upload the rest instead of blocking.
+    pub skip_invalid: bool,
+    /// Issues kept in memory (the rest are counted, and spilled when a path is given).
+    pub max_issues: usize,
+    pub issue_spill_path: Option<PathBuf>,
+}
+
+impl ValidateOptions {
+    pub fn new(time_zone: &str, now: Timestamp) -> ValidateOptions {
+        ValidateOptions {
+            time_zone: time_zone.to_string(),
+            now,
+            window_start: None,
+            goals: None,
+            goal_names: BTreeMap::new(),
+            order_status_ids: None,
+            hash_contacts: false,
+            status_map: BTreeMap::new(),
+            skip_invalid: false,
+            max_issues: 1000,
+            issue_spill_path: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Src {
+    Index(usize),
+    Const(String),
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+struct Col {
+    spec: &'static FieldSpec,
+    src: Src,
+    out: usize,
+    is_identifier: bool,
+    is_main_date: bool,
+}
+
+/// Exact duplicate detection keeps at most this many keys (≈5 MB), then stops checking.
+const MAX_DUP_KEYS: usize = 450_000;
+
+/// Validates and normalises rows of one file.
+pub struct Validator {
+    kind: UploadKind,
+    tz: TimeZone,
+    now: Timestamp,
+    now_civil: DateTime,
+    window: Timestamp,
+    window_civil: DateTime,
+    goals: Option<HashSet<String>>,
+    goal_names: HashMap<String, String>,
+    status_map: HashMap<String, String>,
+    status_map_folded: HashMap<String, String>,
+    mapped_status_ids: HashSet<String>,
+    order_status_ids: Option<HashSet<String>>,
+    hash: bool,
+    cols: Vec<Col>,
+    out_headers: Vec<&'static str>,
+    cells: Vec<String>,
+    scratch: String,
+    scratch2: String,
+    pub(crate) issues: IssueSink,
+    row_errors: u32,
+    reasons: String,
+    dup: HashSet<u64>,
+    dup_hasher: std::collections::hash_map::RandomState,
+    dup_full: bool,
+    ident_counts: BTreeMap<&'static str, u64>,
+    range: Option<(String, String)>,
+    blocked: bool,
+    currencies: Vec<String>,
+    static_calls: u64,
+    valid_rows: u64,
+    line: u64,
+    record: u64,
+}
+
+impl Validator {
+    /// Build for one file. File-level issues (missing required columns, mapped columns that
+    /// are not in the file) are recorded at `header_line`.
+    pub fn new(
+        mapping: &Mapping,
+        headers: &[String],
+        header_line: u64,
+        opts: &ValidateOptions,
+    ) -> Result<Validator, ImportError> {
+        let tz = TimeZone::get(&opts.time_zone)
+            .map_err(|_| ImportError::UnknownTimeZone(opts.time_zone.clone()))?;
+        let kind = mapping.kind;
+        let now_civil = opts.now.to_zoned(tz.clone()).datetime();
+        let window = opts.window_start.unwrap_or_else(|| {
+            opts.now
+                .checked_sub((LINKING_WINDOW_DAYS * 24).hours())
+                .unwrap_or(opts.now)
+        });
+        let window_civil = window.to_zoned(tz.clone()).datetime();
+        let mut issues =
+            IssueSink::new(opts.max_issues, opts.issue_spill_path.clone()).map_err(|source| {
+                ImportError::Write {
+                    path: opts.issue_spill_path.clone().unwrap_or_default(),
+                    source,
+                }
+            })?;
+        let norm_headers: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+        let ids: Vec<&str> = identifier_fields(kind).collect();
+        let mut cols = Vec::new();
+        let mut out_headers: Vec<&'static str> = Vec::new();
+        let mut blocked = false;
+        for spec in kind.fields() {
+            let src = match mapping.fields.get(spec.name) {
+                Some(FieldSource::Column { index, header, .. }) => {
+                    let want = normalize_header(header);
+                    if norm_headers.get(*index) == Some(&want) {
+                        Src::Index(*index)
+                    } else if let Some(i) = norm_headers.iter().position(|h| *h == want) {
+                        Src::Index(i)
+                    } else {
+                        issues.push_file(
+                            header_line,
+                            Some(header),
+                            "mapped_column_not_found",
+                            Severity::Error,
+                            header,
+                            None,
+                        );
+                        blocked = true;
+                        Src::Missing
+                    }
+                }
+                Some(FieldSource::Constant { value }) => Src::Const(value.clone()),
+                None => Src::Missing,
+            };
+            let keep_empty = kind == UploadKind::SimpleOrders && spec.name == "id";
+            if matches!(src, Src::Missing) && !keep_empty {
+                continue;
+            }
+            let out_name = match (opts.hash_contacts, spec.name) {
+                (true, "emails") => "emails_md5",
+                (true, "phones") => "phones_md5",
+                (_, name) => name,
+            };
+            let out = match out_headers.iter().position(|h| *h == out_name) {
+                Some(i) => i,
+                None => {
+                    out_headers.push(out_name);
+                    out_headers.len() - 1
+                }
+            };
+            cols.push(Col {
+                spec,
+                src,
+                out,
+                is_identifier: ids.contains(&spec.name)
+                    || (kind == UploadKind::Contacts
+                        && matches!(
+                            spec.name,
+                            "client_ids" | "emails" | "phones" | "emails_md5" | "phones_md5"
+                        )),
+                is_main_date: matches!(spec.name, "DateTime" | "create_date_time"),
+            });
+        }
+        for missing in mapping.missing_required() {
+            issues.push_file(
+                header_line,
+                Some(missing),
+                "missing_required_column",
+                Severity::Error,
+                "",
+                None,
+            );
+            blocked = true;
+        }
+        if matches!(kind, UploadKind::Conversions | UploadKind::Calls)
+            && mapping.fields.contains_key("UserId")
+        {
+            issues.push_file(
+                header_line,
+                Some("UserId"),
+                "user_id_needs_set_user_id",
+                Severity::Notice,
+                "",
+                None,
+            );
+        }
+        let fold = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        Ok(Validator {
+            kind,
+            tz,
+            now: opts.now,
+            now_civil,
+            window,
+            window_civil,
+            goals: opts.goals.as_ref().map(|g| g.iter().cloned().collect()),
+            goal_names: opts
+                .goal_names
+                .iter()
+                .map(|(name, id)| (fold(name), id.clone()))
+                .collect(),
+            status_map: opts
+                .status_map
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            status_map_folded: opts
+                .status_map
+                .iter()
+                .map(|(k, v)| (fold(k), v.clone()))
+                .collect(),
+            mapped_status_ids: opts.status_map.values().cloned().collect(),
+            order_status_ids: opts
+                .order_status_ids
+                .as_ref()
+                .map(|g| g.iter().cloned().collect()),
+            hash: opts.hash_contacts,
+            cells: vec![String::new(); out_headers.len()],
+            cols,
+            out_headers,
+            scratch: String::new(),
+            scratch2: String::new(),
+            issues,
+            row_errors: 0,
+            reasons: String::new(),
+            dup: HashSet::new(),
+            dup_hasher: std::collections::hash_map::RandomState::new(),
+            dup_full: false,
+            ident_counts: BTreeMap::new(),
+            range: None,
+            blocked,
+            currencies: Vec::new(),
+            static_calls: 0,
+            valid_rows: 0,
+            line: 0,
+            record: 0,
+        })
+    }
+
+    pub fn kind(&self) -> UploadKind {
+        self.kind
+    }
+
+    /// A file-level error (missing required column…) makes row checks pointless.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked
+    }
+
+    /// Headers of the Metrica CSV, canonical casing, kind order.
+    pub fn output_headers(&self) -> &[&'static str] {
+        &self.out_headers
+    }
+
+    /// Output cells of the last checked row (valid or not).
+    pub fn cells(&self) -> &[String] {
+        &self.cells
+    }
+
+    /// `code column=value; …` of the errors of the last checked row (for the rejected file).
+    pub fn reasons(&self) -> &str {
+        &self.reasons
+    }
+
+    /// Record a file-level issue (broken quoting…) reported by the reader.
+    pub fn file_issue(
+        &mut self,
+        line: u64,
+        column: Option<&str>,
+        code: &'static str,
+        severity: Severity,
+        value: &str,
+    ) {
+        if severity == Severity::Error {
+            self.row_errors += 1;
+        }
+        self.issues
+            .push_file(line, column, code, severity, value, None);
+    }
+
+    fn issue(
+        &mut self,
+        col: Option<&'static str>,
+        code: &'static str,
+        sev: Severity,
+        value: &str,
+        fix: Option<&str>,
+    ) {
+        if sev == Severity::Error {
+            self.row_errors += 1;
+            if !self.reasons.is_empty() {
+                self.reasons.push_str("; ");
+            }
+            self.reasons.push_str(code);
+            if let Some(c) = col {
+                let _ = write!(self.reasons, " {c}={value}");
+            }
+        }
+        self.issues
+            .push(self.line, self.record, col, code, sev, value, fix);
+    }
+
+    /// Apply a normaliser outcome: notice + fixed value, or error + suggestion.
+    fn apply(&mut self, ci: usize, raw: &str, o: Outcome) {
+        let name = self.cols[ci].spec.name;
+        match o {
+            Outcome::Same => {}
+            Outcome::Changed(code) => {
+                let fix = std::mem::take(&mut self.scratch);
+                self.issue(Some(name), code, Severity::Notice, raw, Some(&fix));
+                self.scratch = fix;
+            }
+            Outcome::Invalid(code) => {
+                let fix = std::mem::take(&mut self.scratch);
+                let f = (!fix.is_empty()).then_some(fix.as_str());
+                self.issue(Some(name), code, Severity::Error, raw, f);
+                self.scratch = fix;
+                self.scratch.clear();
+            }
+        }
+    }
+
+    /// Check and normalise one row. Returns true when it has no error; the output cells are
+    /// then in [`Validator::cells`].
+    pub fn check_row(&mut self, line: u64, record: u64, fields: &csv::StringRecord) -> bool {
+        self.line = line;
+        self.record = record;
+        self.row_errors = 0;
+        self.reasons.clear();
+        for c in &mut self.cells {
+            c.clear();
+        }
+        if self.blocked {
+            return false;
+        }
+        for ci in 0..self.cols.len() {
+            let raw: &str = match &self.cols[ci].src {
+                Src::Index(i) => fields.get(*i).unwrap_or(""),
+                Src::Const(v) => {
+                    // Constants are few and short; cloning keeps the borrow checker simple.
+                    let v = v.clone();
+                    self.check_cell(ci, &v);
+                    continue;
+                }
+                Src::Missing => "",
+            };
+            self.check_cell(ci, raw);
+        }
+        self.row_checks(fields);
+        let ok = self.row_errors == 0;
+        if ok {
+            self.valid_rows += 1;
+            for col in &self.cols {
+                if col.is_identifier && !self.cells[col.out].is_empty() {
+                    *self.ident_counts.entry(col.spec.name).or_insert(0) += 1;
+                }
+            }
+        }
+        ok
+    }
+
+    fn check_cell(&mut self, ci: usize, raw: &str) {
+        let spec = self.cols[ci].spec;
+        let s = trim(raw);
+        self.scratch.clear();
+        if s.is_empty() {
+            if spec.requirement == Requirement::Required {
+                self.issue(Some(spec.name), "missing_value", Severity::Error, raw, None);
+            } else if self.kind == UploadKind::Conversions && spec.name == "Price" {
+                self.issue(Some(spec.name), "no_revenue", Severity::Notice, raw, None);
+            }
+            return;
+        }
+        match spec.format {
+            FieldFormat::Text => {
+                self.scratch.push_str(s);
+            }
+            FieldFormat::DigitsId => {
+                let o = n::digits_id(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::ClientIdList => {
+                let o = n::client_id_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::GoalId => self.check_target(ci, raw, s),
+            FieldFormat::UnixSeconds => self.check_unix(ci, raw, s),
+            FieldFormat::CrmDateTime | FieldFormat::Date => self.check_crm_date(ci, raw, s),
+            FieldFormat::Money => {
+                let o = n::money(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::Currency => {
+                let o = n::currency(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+                if !o.is_invalid()
+                    && self.currencies.len() < 2
+                    && !self.currencies.iter().any(|c| *c == self.scratch)
+                {
+                    self.currencies.push(self.scratch.clone());
+                }
+            }
+            FieldFormat::CallPhone => {
+                let o = n::call_phone(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::Seconds => {
+                let o = n::seconds(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::Flag => {
+                let o = n::flag(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+                if spec.name == "StaticCall" && self.scratch == "1" {
+                    self.static_calls += 1;
+                    self.issue(Some(spec.name), "static_call", Severity::Notice, raw, None);
+                }
+            }
+            FieldFormat::EmailList => {
+                let o = n::email_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+                self.hash_scratch();
+            }
+            FieldFormat::PhoneList => {
+                let o = n::phone_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+                self.hash_scratch();
+            }
+            FieldFormat::Md5List => {
+                let o = n::md5_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::OrderStatus => self.check_status(ci, raw, s),
+            FieldFormat::GoalList => {
+                let o = n::goal_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+                if let Some(goals) = &self.goals {
+                    let unknown = self
+                        .scratch
+                        .split(',')
+                        .map(|g| g.split(':').next().unwrap_or(""))
+                        .find(|g| !g.is_empty() && !goals.contains(*g))
+                        .map(str::to_string);
+                    if let Some(g) = unknown {
+                        self.issue(Some(spec.name), "unknown_goal", Severity::Warning, &g, None);
+                    }
+                }
+            }
+            FieldFormat::ProductList => {
+                let o = n::product_list(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+            FieldFormat::ClientType => {
+                let o = n::client_type(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
+        }
+        let out = self.cols[ci].out;
+        let cell = &mut self.cells[out];
+        if !self.scratch.is_empty() {
+            if !cell.is_empty() {
+                cell.push(',');
+            }
+            cell.push_str(&self.scratch);
+        }
+    }
+
+    /// With `hash_contacts`, replace the normalised list in `scratch` by its MD5 list.
+    fn hash_scratch(&mut self) {
+        if !self.hash || self.scratch.is_empty() {
+            return;
+        }
+        self.scratch2.clear();
+        for (i, v) in self.scratch.split(',').enumerate() {
+            if i > 0 {
+                self.scratch2.push(',');
+            }
+            n::md5_hex(v, &mut self.scratch2);
+        }
+        std::mem::swap(&mut self.scratch, &mut self.scratch2);
+    }
+
+    fn closest_goal(&self, s: &str) -> Option<String> {
+        let goals = self.goals.as_ref()?;
+        let probe = status_id(s);
+        goals
+            .iter()
+            .map(|g| (strsim::jaro_winkler(&probe, g), g))
+            .filter(|(score, _)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+            .map(|(_, g)| g.clone())
+    }
+
+    fn check_target(&mut self, ci: usize, raw: &str, s: &str) {
+        let name = self.cols[ci].spec.name;
+        self.scratch.push_str(s);
+        let Some(goals) = &self.goals else {
+            if !is_valid_status_id(s) {
+                self.issue(
+                    Some(name),
+                    "target_not_identifier",
+                    Severity::Warning,
+                    raw,
+                    None,
+                );
+            }
+            return;
+        };
+        if goals.contains(s) {
+            return;
+        }
+        let by_name = self
+            .goal_names
+            .get(&s.to_lowercase().replace('ё', "е"))
+            .cloned();
+        if let Some(id) = by_name {
+            self.issue(
+                Some(name),
+                "goal_name_not_identifier",
+                Severity::Error,
+                raw,
+                Some(&id),
+            );
+        } else if !is_valid_status_id(s) {
+            let fix = self.closest_goal(s);
+            self.issue(
+                Some(name),
+                "goal_name_not_identifier",
+                Severity::Error,
+                raw,
+                fix.as_deref(),
+            );
+        } else {
+            let fix = self.closest_goal(s);
+            self.issue(
+                Some(name),
+                "unknown_goal",
+                Severity::Warning,
+                raw,
+                fix.as_deref(),
+            );
+        }
+    }
+
+    fn check_unix(&mut self, ci: usize, raw: &str, s: &str) {
+        let col = &self.cols[ci];
+        let (name, main) = (col.spec.name, col.is_main_date);
+        let ts = if s.bytes().all(|b| b.is_ascii_digit()) {
+            if s.len() >= 13 {
+                let fix = (s.len() <= 14)
+                    .then(|| s.parse::<i64>().ok().map(|v| (v / 1000).to_string()))
+                    .flatten();
+                self.issue(
+                    Some(name),
+                    "milliseconds_timestamp",
+                    Severity::Error,
+                    raw,
+                    fix.as_deref(),
+                );
+                return;
+            }
+            let Some(ts) = s
+                .parse::<i64>()
+                .ok()
+                .and_then(|v| Timestamp::from_second(v).ok())
+            else {
+                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                return;
+            };
+            self.scratch.push_str(s);
+            ts
+        } else {
+            let Some(p) = parse_local(s) else {
+                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                return;
+            };
+            let zoned = match p.offset {
+                Some(off) => p.dt.to_zoned(TimeZone::fixed(off)),
+                None => p.dt.to_zoned(self.tz.clone()),
+            };
+            let Ok(z) = zoned else {
+                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                return;
+            };
+            let ts = z.timestamp();
+            let _ = write!(self.scratch, "{}", ts.as_second());
+            let fix = self.scratch.clone();
+            self.issue(
+                Some(name),
+                "datetime_converted",
+                Severity::Notice,
+                raw,
+                Some(&fix),
+            );
+            ts
+        };
+        if ts > self.now {
+            self.issue(Some(name), "future_datetime", Severity::Error, raw, None);
+        } else if main && ts < self.window {
+            self.issue(
+                Some(name),
+                "outside_linking_window",
+                Severity::Warning,
+                raw,
+                None,
+            );
+        }
+        if main {
+            let shown = ts.to_zoned(self.tz.clone()).datetime();
+            let mut t = String::new();
+            format_crm(&shown, true, &mut t);
+            self.note_range(t);
+        }
+    }
+
+    fn note_range(&mut self, t: String) {
+        if self.row_errors > 0 {
+            return;
+        }
+        match &mut self.range {
+            None => self.range = Some((t.clone(), t)),
+            Some((a, b)) => {
+                if t < *a {
+                    *a = t;
+                } else if t > *b {
+                    *b = t;
+                }
+            }
+        }
+    }
+
+    fn check_crm_date(&mut self, ci: usize, raw: &str, s: &str) {
+        let col = &self.cols[ci];
+        let (name, main, date_only_field) = (
+            col.spec.name,
+            col.is_main_date,
+            col.spec.format == FieldFormat::Date,
+        );
+        let Some(p) = parse_local(s) else {
+            self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+            return;
+        };
+        let mut converted = false;
+        let civil = match p.offset {
+            Some(off) => match p.dt.to_zoned(TimeZone::fixed(off)) {
+                Ok(z) => {
+                    converted = true;
+                    z.timestamp().to_zoned(self.tz.clone()).datetime()
+                }
+                Err(_) => {
+                    self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                    return;
+                }
+            },
+            None => p.dt,
+        };
+        let has_time = p.has_time && !date_only_field;
+        if s.len() == 19 && p.accepted && s.as_bytes()[4] == b'-' && has_time {
+            self.scratch.push_str(s);
+        } else {
+            format_crm(&civil, has_time, &mut self.scratch);
+        }
+        if civil.year() < 1970 {
+            self.issue(
+                Some(name),
+                "datetime_before_1970",
+                Severity::Error,
+                raw,
+                None,
+            );
+            return;
+        }
+        let future = if has_time {
+            civil > self.now_civil
+        } else {
+            civil.date() > self.now_civil.date()
+        };
+        if future && !date_only_field {
+            let sev = if main {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.issue(Some(name), "future_datetime", sev, raw, None);
+        } else if main
+            && matches!(self.kind, UploadKind::SimpleOrders | UploadKind::Orders)
+            && civil < self.window_civil
+            && !(p.has_time == false && civil.date() == self.window_civil.date())
+        {
+            self.issue(
+                Some(name),
+                "outside_linking_window",
+                Severity::Warning,
+                raw,
+                None,
+            );
+        }
+        if self.scratch != raw {
+            let code = if converted {
+                "datetime_offset_converted"
+            } else if !has_time && !date_only_field {
+                "date_only"
+            } else if p.accepted {
+                "datetime_reformatted"
+            } else {
+                "datetime_normalized"
+            };
+            let fix = std::mem::take(&mut self.scratch);
+            self.issue(Some(name), code, Severity::Notice, raw, Some(&fix));
+            self.scratch = fix;
+        } else if !has_time && !date_only_field {
+            let fix = self.scratch.clone();
+            self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
+        }
+        if main && self.row_errors == 0 {
+            let mut t = String::new();
+            format_crm(&civil, true, &mut t);
+            self.note_range(t);
+        }
+    }
+
+    fn check_status(&mut self, ci: usize, raw: &str, s: &str) {
+        let name = self.cols[ci].spec.name;
+        let mapped = self
+            .status_map
+            .get(s)
+            .or_else(|| {
+                self.status_map_folded
+                    .get(&s.to_lowercase().replace('ё', "е"))
+            })
+            .cloned();
+        let v = mapped.as_deref().unwrap_or(s).to_string();
+        if let Some(m) = &mapped {
+            self.issue(Some(name), "status_mapped", Severity::Notice, raw, Some(m));
+        }
+        self.scratch.push_str(&v);
+        if let Some(t) = OrderStatusType::parse(&v) {
+            if !t.is_sendable_without_mapping() && self.kind == UploadKind::SimpleOrders {
+                self.issue(Some(name), "unknown_status", Severity::Error, raw, None);
+            }
+            return;
+        }
+        if let Some(t) = OrderStatusType::parse(&v.to_ascii_uppercase())
+            && t.is_sendable_without_mapping()
+        {
+            self.scratch.clear();
+            self.scratch.push_str(t.as_str());
+            let fix = t.as_str();
+            self.issue(Some(name), "status_case", Severity::Notice, raw, Some(fix));
+            return;
+        }
+        if !is_valid_status_id(&v) {
+            let fix = match self.kind {
+                UploadKind::Orders => status_id(&v),
+                _ => suggest_status(&v).0.as_str().to_string(),
+            };
+            self.scratch.clear();
+            self.issue(
+                Some(name),
+                "unmapped_status",
+                Severity::Error,
+                raw,
+                Some(&fix),
+            );
+            return;
+        }
+        let in_goals = self.goals.as_ref().map(|g| g.contains(&v));
+        match self.kind {
+            UploadKind::Orders => {
+                let known = self.order_status_ids.as_ref().map(|ids| ids.contains(&v));
+                match known {
+                    Some(true) => {}
+                    _ if self.mapped_status_ids.contains(&v) => {}
+                    None => self.issue(
+                        Some(name),
+                        "status_mapping_unverified",
+                        Severity::Warning,
+                        raw,
+                        None,
+                    ),
+                    Some(false) => {
+                        let fix = suggest_status(&v).0.as_str();
+                        self.issue(
+                            Some(name),
+                            "unknown_status",
+                            Severity::Error,
+                            raw,
+                            Some(fix),
+                        );
+                    }
+                }
+            }
+            _ => match in_goals {
+                Some(true) => {}
+                None => self.issue(
+                    Some(name),
+                    "status_goal_unverified",
+                    Severity::Warning,
+                    raw,
+                    None,
+                ),
+                Some(false) => {
+                    let fix = suggest_status(&v).0.as_str();
+                    self.issue(
+                        Some(name),
+                        "unknown_status",
+                        Severity::Error,
+                        raw,
+                        Some(fix),
+                    );
+                }
+            },
+        }
+    }
+
+    /// Rules over the whole row: identifiers, hashed-only notice, duplicates.
+    fn row_checks(&mut self, fields: &csv::StringRecord) {
+        let _ = fields;
+        let mut any_id = false;
+        let mut any_plain = false;
+        let mut has_ids = false;
+        for col in &self.cols {
+            if col.is_identifier {
+                has_ids = true;
+                if !self.cells[col.out].is_empty() {
+                    any_id = true;
+                    if !matches!(col.spec.name, "emails_md5" | "phones_md5") || self.hash {
+                        any_plain = true;
+                    }
+                }
+            }
+        }
+        if has_ids && !any_id {
+            let sev = if self.kind == UploadKind::Contacts {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            self.issue(None, "no_identifier", sev, "", None);
+        } else if has_ids && !any_plain && self.kind.is_crm() {
+            self.issue(None, "only_hashed_identifiers", Severity::Notice, "", None);
+        }
+        if self.dup_full {
+            return;
+        }
+        let mut h = self.dup_hasher.build_hasher();
+        let code = match self.kind {
+            UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
+                let id = if self.kind == UploadKind::Contacts {
+                    "uniq_id"
+                } else {
+                    "id"
+                };
+                let Some(col) = self.cols.iter().find(|c| c.spec.name == id) else {
+                    return;
+                };
+                let v = &self.cells[col.out];
+                if v.is_empty() {
+                    return;
+                }
+                h.write(v.as_bytes());
+                if self.kind == UploadKind::Contacts {
+                    "duplicate_contact_id"
+                } else {
+                    "duplicate_order_id"
+                }
+            }
+            UploadKind::Conversions | UploadKind::Calls => {
+                for col in &self.cols {
+                    if col.is_identifier || matches!(col.spec.name, "Target" | "DateTime") {
+                        h.write(self.cells[col.out].as_bytes());
+                        h.write_u8(0xff);
+                    }
+                }
+                if self.kind == UploadKind::Calls {
+                    "duplicate_call"
+                } else {
+                    "duplicate_conversion"
+                }
+            }
+        };
+        let key = h.finish();
+        if !self.dup.insert(key) {
+            self.issue(None, code, Severity::Warning, "", None);
+        } else if self.dup.len() >= MAX_DUP_KEYS {
+            self.dup_full = true;
+            self.issues.push_file(
+                self.line,
+                None,
+                "duplicate_check_limited",
+                Severity::Notice,
+                "",
+                None,
+            );
+        }
+    }
+
+    /// File-level notices at the end, then everything the report needs.
+    pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
+        if rows == 0 && !self.blocked {
+            self.issues
+                .push_file(0, None, "empty_file", Severity::Error, "", None);
+        }
+        if self.kind == UploadKind::Calls && rows > 0 && self.static_calls == rows {
+            self.issues.push_file(
+                0,
+                Some("StaticCall"),
+                "all_static_calls",
+                Severity::Warning,
+                "",
+                None,
+            );
+        }
+        if self.currencies.len() > 1 {
+            let v = self.currencies.join(",");
+            self.issues.push_file(
+                0,
+                Some("Currency"),
+                "mixed_currencies",
+                Severity::Notice,
+                &v,
+                None,
+            );
+        }
+        let file_errors = self.issues.file_errors();
+        let (issues, counts, truncated, spill) =
+            self.issues.finish().map_err(|source| ImportError::Write {
+                path: PathBuf::from("issue spill"),
+                source,
+            })?;
+        let _ = self.now;
+        Ok(ValidatorSummary {
+            issues,
+            counts,
+            truncated,
+            spill,
+            identifier_summary: self
+                .ident_counts
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            range: self.range.map(|(first, last)| DateRange { first, last }),
+            valid_rows: self.valid_rows,
+            file_errors,
+        })
+    }
+}
+
+/// What [`Validator::finish`] hands to the report.
+#[derive(Debug)]
+pub struct ValidatorSummary {
+    pub issues: Vec<crate::report::Issue>,
+    pub counts: Vec<crate::report::IssueCount>,
+    pub truncated: bool,
+    pub spill: Option<PathBuf>,
+    pub identifier_summary: BTreeMap<String, u64>,
+    pub range: Option<DateRange>,
+    pub valid_rows: u64,
+    pub file_errors: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::auto_map;
+
+    pub(crate) fn now() -> Timestamp {
+        "2026-11-22T07:00:00Z".parse().unwrap()
+    }
+
+    pub(crate) fn opts() -> ValidateOptions {
+        let mut o = ValidateOptions::new("Europe/Moscow", now());
+        o.goals = Some(
+            [
+                "offline_paid",
+                "dogovor_signed",
+                "visit_showroom",
+                "lead_qualified",
+                "good_lead",
+                "oplata_karta",
+                "dostavka_kurier",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        );
+        o
+    }
+
+    struct T {
+        v: Validator,
+    }
+
+    impl T {
+        fn new(kind: UploadKind, headers: &[&str], o: &ValidateOptions) -> T {
+            let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+            let m = auto_map(kind, &h).mapping;
+            T {
+                v: Validator::new(&m, &h, 1, o).unwrap(),
+            }
+        }
+        fn row(&mut self, cells: &[&str]) -> bool {
+            let rec = csv::StringRecord::from(cells.to_vec());
+            self.v.check_row(2, 1, &rec)
+        }
+        fn cell(&self, name: &str) -> &str {
+            let i = self
+                .v
+                .output_headers()
+                .iter()
+                .position(|h| *h == name)
+                .unwrap();
+            &self.v.cells()[i]
+        }
+        fn codes(self) -> Vec<(String, Severity, Option<String>)> {
+            let s = self.v.finish(1).unwrap();
+            s.issues
+                .into_iter()
+                .map(|i| (i.code, i.severity, i.fix))
+                .collect()
+        }
+    }
+
+    fn conv() -> T {
+        T::new(
+            UploadKind::Conversions,
+            &["ClientId", "Target", "DateTime", "Price", "Currency"],
+            &opts(),
+        )
+    }
+
+    fn has(codes: &[(String, Severity, Option<String>)], code: &str, sev: Severity) -> bool {
+        codes.iter().any(|(c, s, _)| c == code && *s == sev)
+    }
+
+    #[test]
+    fn accepts_a_normal_conversion_row_unchanged() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "18450.00",
+            "RUB"
+        ]));
+        assert_eq!(t.cell("DateTime"), "1794228120");
+        assert!(t.codes().is_empty());
+    }
+
+    #[test]
+    fn rejects_future_datetime() {
+        let mut t = conv();
+        assert!(!t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1893456000",
+            "1",
+            "RUB"
+        ]));
+        assert!(has(&t.codes(), "future_datetime", Severity::Error));
+    }
+
+    #[test]
+    fn flags_millisecond_timestamps_with_the_seconds_as_fix() {
+        let mut t = conv();
+        assert!(!t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794663000000",
+            "1",
+            "RUB"
+        ]));
+        let c = t.codes();
+        assert!(
+            c.iter()
+                .any(|(code, _, fix)| code == "milliseconds_timestamp"
+                    && fix.as_deref() == Some("1794663000"))
+        );
+    }
+
+    #[test]
+    fn converts_local_datetimes_in_the_counter_zone_to_unix_seconds() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "18.11.2026 19:21",
+            "1",
+            "RUB"
+        ]));
+        let want = "2026-11-18T16:21:00Z"
+            .parse::<Timestamp>()
+            .unwrap()
+            .as_second()
+            .to_string();
+        assert_eq!(t.cell("DateTime"), want);
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "2026-11-18T19:21:00+03:00",
+            "1",
+            "RUB"
+        ]));
+        assert_eq!(t.cell("DateTime"), want);
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "18.11.2026 9:05",
+            "1",
+            "RUB"
+        ]));
+    }
+
+    #[test]
+    fn warns_when_older_than_the_linking_window() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "01.10.2026 10:00",
+            "1",
+            "RUB"
+        ]));
+        assert!(has(&t.codes(), "outside_linking_window", Severity::Warning));
+    }
+
+    #[test]
+    fn uses_window_start_from_the_api_when_given() {
+        let mut o = opts();
+        o.window_start = Some("2026-11-20T00:00:00Z".parse().unwrap());
+        let mut t = T::new(
+            UploadKind::Conversions,
+            &["ClientId", "Target", "DateTime"],
+            &o,
+        );
+        assert!(t.row(&["1762345098123456789", "offline_paid", "15.11.2026 10:00"]));
+        assert!(has(&t.codes(), "outside_linking_window", Severity::Warning));
+    }
+
+    #[test]
+    fn rejects_rows_without_any_identifier() {
+        let mut t = T::new(
+            UploadKind::Conversions,
+            &["ClientId", "UserId", "Target", "DateTime"],
+            &opts(),
+        );
+        assert!(!t.row(&["", " ", "offline_paid", "1794228120"]));
+        assert!(has(&t.codes(), "no_identifier", Severity::Error));
+    }
+
+    #[test]
+    fn refuses_excel_damaged_client_ids() {
+        let mut t = conv();
+        assert!(!t.row(&["1,76235E+18", "offline_paid", "1794228120", "", ""]));
+        assert!(!t.row(&["1762345098123450000", "offline_paid", "1794228120", "", ""]));
+        let c = t.codes();
+        assert!(has(&c, "excel_scientific_id", Severity::Error));
+        assert!(has(&c, "excel_rounded_id", Severity::Error));
+    }
+
+    #[test]
+    fn target_given_as_goal_name_is_an_error_with_the_identifier_as_fix() {
+        let mut o = opts();
+        o.goal_names
+            .insert("Оплата офлайн".into(), "offline_paid".into());
+        let mut t = T::new(
+            UploadKind::Conversions,
+            &["ClientId", "Target", "DateTime"],
+            &o,
+        );
+        assert!(!t.row(&["1762345098123456789", "Оплата офлайн", "1794228120"]));
+        let c = t.codes();
+        assert!(
+            c.iter()
+                .any(|(code, _, fix)| code == "goal_name_not_identifier"
+                    && fix.as_deref() == Some("offline_paid"))
+        );
+    }
+
+    #[test]
+    fn unknown_target_identifier_is_a_warning() {
+        let mut t = conv();
+        assert!(t.row(&["1762345098123456789", "offline_payd", "1794228120", "", ""]));
+        let c = t.codes();
+        assert!(c.iter().any(|(code, s, fix)| code == "unknown_goal"
+            && *s == Severity::Warning
+            && fix.as_deref() == Some("offline_paid")));
+    }
+
+    #[test]
+    fn currency_rules_follow_the_bad_currency_sample() {
+        let mut t = conv();
+        assert!(!t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1",
+            "RUR"
+        ]));
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228121",
+            "1",
+            "usd"
+        ]));
+        assert_eq!(t.cell("Currency"), "USD");
+        let c = t.codes();
+        assert!(c.iter().any(|(code, s, fix)| code == "unknown_currency"
+            && *s == Severity::Error
+            && fix.as_deref() == Some("RUB")));
+        assert!(has(&c, "currency_lowercase", Severity::Notice));
+    }
+
+    #[test]
+    fn warns_about_duplicate_conversions() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1",
+            "RUB"
+        ]));
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "2",
+            "RUB"
+        ]));
+        assert!(has(&t.codes(), "duplicate_conversion", Severity::Warning));
+    }
+
+    fn simple(headers: &[&str], o: &ValidateOptions) -> T {
+        T::new(UploadKind::SimpleOrders, headers, o)
+    }
+
+    #[test]
+    fn normalises_single_digit_hour_to_the_crm_output_format() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "06.11.2026 9:05", "79161234567"]));
+        assert_eq!(t.cell("create_date_time"), "2026-11-06 09:05:00");
+        assert!(has(&t.codes(), "datetime_normalized", Severity::Notice));
+    }
+
+    #[test]
+    fn keeps_date_only_values_date_only_with_a_notice() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "08.11.2026", "79161234567"]));
+        assert_eq!(t.cell("create_date_time"), "2026-11-08");
+        assert!(has(&t.codes(), "date_only", Severity::Notice));
+    }
+
+    #[test]
+    fn converts_iso_offsets_into_the_counter_zone() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "2026-11-06T06:05:00Z", "79161234567"]));
+        assert_eq!(t.cell("create_date_time"), "2026-11-06 09:05:00");
+    }
+
+    #[test]
+    fn rejects_future_create_dates_and_dates_before_1970() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(!t.row(&["B-1", "2026-12-01 10:00:00", "79161234567"]));
+        assert!(!t.row(&["B-2", "1969-12-31 10:00:00", "79161234567"]));
+        let c = t.codes();
+        assert!(has(&c, "future_datetime", Severity::Error));
+        assert!(has(&c, "datetime_before_1970", Severity::Error));
+    }
+
+    #[test]
+    fn hashes_contacts_into_md5_columns_when_asked() {
+        let mut o = opts();
+        o.hash_contacts = true;
+        let mut t = simple(&["id", "create_date_time", "emails", "phones"], &o);
+        assert!(t.row(&[
+            "B-1",
+            "2026-11-06 09:05:00",
+            " Mail@Yandex.ru ",
+            "+7 999 555-11-11"
+        ]));
+        assert_eq!(
+            t.v.output_headers(),
+            ["id", "create_date_time", "emails_md5", "phones_md5"]
+        );
+        assert_eq!(t.cell("emails_md5"), "3c56ff8fef0f6c65b36b2d25720fe276");
+        assert_eq!(t.cell("phones_md5"), "f09f2c3d48f31e2a802944ade2e5aec5");
+    }
+
+    #[test]
+    fn cyrillic_status_without_mapping_is_an_error_with_a_suggested_type() {
+        let mut t = simple(
+            &["id", "create_date_time", "phones", "order_status"],
+            &opts(),
+        );
+        assert!(!t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "Оплачен"]));
+        let c = t.codes();
+        assert!(
+            c.iter()
+                .any(|(code, _, fix)| code == "unmapped_status" && fix.as_deref() == Some("PAID"))
+        );
+    }
+
+    #[test]
+    fn status_map_turns_crm_values_into_metrica_statuses() {
+        let mut o = opts();
+        o.status_map.insert("В работе".into(), "IN_PROGRESS".into());
+        let mut t = simple(&["id", "create_date_time", "phones", "order_status"], &o);
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "В работе"]));
+        assert_eq!(t.cell("order_status"), "IN_PROGRESS");
+    }
+
+    #[test]
+    fn goal_status_without_goal_list_is_a_warning() {
+        let mut o = opts();
+        o.goals = None;
+        let mut t = simple(&["id", "create_date_time", "phones", "order_status"], &o);
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "good_lead"]));
+        assert!(has(&t.codes(), "status_goal_unverified", Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_latin_status_with_goal_list_is_an_error() {
+        let mut t = simple(
+            &["id", "create_date_time", "phones", "order_status"],
+            &opts(),
+        );
+        assert!(!t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "shipped"]));
+        assert!(has(&t.codes(), "unknown_status", Severity::Error));
+    }
+
+    #[test]
+    fn warns_about_duplicate_order_ids() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567"]));
+        assert!(t.row(&["B-1", "2026-11-07 09:05:00", "79161234567"]));
+        assert!(has(&t.codes(), "duplicate_order_id", Severity::Warning));
+    }
+
+    #[test]
+    fn simple_orders_always_carry_the_id_header() {
+        let t = simple(&["create_date_time", "phones"], &opts());
+        assert_eq!(t.v.output_headers()[0], "id");
+    }
+
+    #[test]
+    fn client_type_lower_case_is_fixed_with_a_notice() {
+        let headers = [
+            "id",
+            "client_uniq_id",
+            "client_type",
+            "create_date_time",
+            "order_status",
+        ];
+        let mut o = opts();
+        o.order_status_ids = Some(vec!["success".into()]);
+        let mut t = T::new(UploadKind::Orders, &headers, &o);
+        assert!(t.row(&["A-1", "C-1", "contact", "2026-11-05 14:22:10", "success"]));
+        assert_eq!(t.cell("client_type"), "CONTACT");
+        assert!(!t.row(&["A-2", "C-1", "CONTACT", "2026-11-05 14:22:10", "mystery"]));
+        let c = t.codes();
+        assert!(has(&c, "client_type_case", Severity::Notice));
+        assert!(has(&c, "unknown_status", Severity::Error));
+    }
+
+    #[test]
+    fn calls_normalise_phones_and_flag_static_calls() {
+        let headers = [
+            "ClientId",
+            "DateTime",
+            "PhoneNumber",
+            "TalkDuration",
+            "StaticCall",
+        ];
+        let mut t = T::new(UploadKind::Calls, &headers, &opts());
+        assert!(t.row(&[
+            "1762345098123456789",
+            "1794294873",
+            "+7 (495) 123-45-67",
+            "186",
+            "1"
+        ]));
+        assert_eq!(t.cell("PhoneNumber"), "+74951234567");
+        assert!(!t.row(&[
+            "1762345098123456789",
+            "1794294874",
+            "+74951234567",
+            "1.5",
+            "0"
+        ]));
+        let c = t.codes();
+        assert!(has(&c, "static_call", Severity::Notice));
+        assert!(has(&c, "invalid_duration", Severity::Error));
+    }
+
+    #[test]
+    fn missing_required_column_blocks_the_file() {
+        let t = T::new(UploadKind::Conversions, &["ClientId", "DateTime"], &opts());
+        assert!(t.v.is_blocked());
+        let c = t.codes();
+        assert!(has(&c, "missing_required_column", Severity::Error));
+    }
+
+    #[test]
+    fn unknown_time_zone_is_an_error() {
+        let o = ValidateOptions::new("Mars/Olympus", now());
+        let h = vec!["ClientId".to_string()];
+        let m = auto_map(UploadKind::Conversions, &h).mapping;
+        assert!(matches!(
+            Validator::new(&m, &h, 1, &o),
+            Err(ImportError::UnknownTimeZone(_))
+        ));
+    }
+}

@@ -1,0 +1,375 @@
+//! Output files: the Metrica-ready CSV (UTF-8, canonical headers, streamed, split into
+//! `out.csv`, `out.part2.csv`, … under a byte limit, each with the header) and the
+//! rejected-rows file for Russian Excel (UTF-8 BOM, `;`, CRLF, `Строка` and `Причина`
+//! columns, formula injection neutralised).
+//!
+//! Does NOT decide which rows are valid ([`crate::validate`]) nor upload anything.
+
+use crate::validate::ImportError;
+use mb_schema::{DelimiterType, MAX_UPLOAD_BYTES, UploadKind};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Where and how to write the Metrica CSV.
+#[derive(Debug, Clone)]
+pub struct OutputSpec {
+    /// First part's path (`out.csv`); later parts are `out.part2.csv`, …
+    pub path: PathBuf,
+    /// Byte limit per part (default [`MAX_UPLOAD_BYTES`]).
+    pub max_bytes: u64,
+    /// CRM kinds only; `None` = comma for simple orders and contacts, semicolon for detailed
+    /// orders (products and goals hold commas). Conversions and calls are always comma.
+    pub delimiter: Option<DelimiterType>,
+    /// Rejected-rows file for Excel (written only when some row is rejected).
+    pub rejected_path: Option<PathBuf>,
+}
+
+impl OutputSpec {
+    pub fn new(path: impl Into<PathBuf>) -> OutputSpec {
+        OutputSpec {
+            path: path.into(),
+            max_bytes: MAX_UPLOAD_BYTES,
+            delimiter: None,
+            rejected_path: None,
+        }
+    }
+
+    /// The delimiter actually used for `kind`.
+    pub fn delimiter_for(&self, kind: UploadKind) -> DelimiterType {
+        if !kind.is_crm() {
+            return DelimiterType::Comma;
+        }
+        self.delimiter.unwrap_or(if kind == UploadKind::Orders {
+            DelimiterType::Semicolon
+        } else {
+            DelimiterType::Comma
+        })
+    }
+}
+
+/// Path of part `n` (1-based): `out.csv`, `out.part2.csv`, …
+pub fn part_path(first: &Path, n: usize) -> PathBuf {
+    if n <= 1 {
+        return first.to_path_buf();
+    }
+    let stem = first.file_stem().and_then(|s| s.to_str()).unwrap_or("out");
+    let name = match first.extension().and_then(|e| e.to_str()) {
+        Some(ext) => format!("{stem}.part{n}.{ext}"),
+        None => format!("{stem}.part{n}"),
+    };
+    first.with_file_name(name)
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
+    move |source| ImportError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Streams rows into Metrica CSV parts.
+pub struct MetricaWriter {
+    first: PathBuf,
+    max_bytes: u64,
+    delimiter: u8,
+    header: Vec<u8>,
+    row: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    written: u64,
+    parts: Vec<PathBuf>,
+}
+
+impl MetricaWriter {
+    pub fn create(
+        spec: &OutputSpec,
+        kind: UploadKind,
+        headers: &[&str],
+    ) -> Result<MetricaWriter, ImportError> {
+        let delimiter = spec.delimiter_for(kind).byte();
+        let mut header = Vec::new();
+        encode_record(headers, delimiter, &mut header);
+        let mut w = MetricaWriter {
+            first: spec.path.clone(),
+            max_bytes: spec.max_bytes.max(header.len() as u64 + 1),
+            delimiter,
+            header,
+            row: Vec::with_capacity(4096),
+            file: None,
+            written: 0,
+            parts: Vec::new(),
+        };
+        w.open_part()?;
+        Ok(w)
+    }
+
+    fn open_part(&mut self) -> Result<(), ImportError> {
+        if let Some(mut f) = self.file.take() {
+            let p = self.parts.last().cloned().unwrap_or_default();
+            f.flush().map_err(write_err(&p))?;
+        }
+        let path = part_path(&self.first, self.parts.len() + 1);
+        let file = File::create(&path).map_err(write_err(&path))?;
+        let mut file = BufWriter::with_capacity(256 * 1024, file);
+        file.write_all(&self.header).map_err(write_err(&path))?;
+        self.written = self.header.len() as u64;
+        self.file = Some(file);
+        self.parts.push(path);
+        Ok(())
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Write one row of output cells (same order as the headers).
+    pub fn write_row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), ImportError> {
+        self.row.clear();
+        encode_record(cells, self.delimiter, &mut self.row);
+        let len = self.row.len() as u64;
+        if self.written + len > self.max_bytes && self.written > self.header.len() as u64 {
+            self.open_part()?;
+        }
+        if let Some(f) = self.file.as_mut() {
+            f.write_all(&self.row).map_err(write_err(&self.first))?;
+        }
+        self.written += len;
+        Ok(())
+    }
+
+    /// Flush and return the parts written.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, ImportError> {
+        if let Some(mut f) = self.file.take() {
+            let p = self.parts.last().cloned().unwrap_or_default();
+            f.flush().map_err(write_err(&p))?;
+        }
+        Ok(self.parts)
+    }
+}
+
+/// RFC 4180 encoding of one record, LF-terminated: a field is quoted when it holds the
+/// delimiter, a quote or a line break (so multi-value lists are quoted with the comma).
+pub fn encode_record<S: AsRef<[u8]>>(cells: &[S], delimiter: u8, out: &mut Vec<u8>) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(delimiter);
+        }
+        let c = c.as_ref();
+        if c.iter()
+            .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
+        {
+            out.push(b'"');
+            for &b in c {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(c);
+        }
+    }
+    out.push(b'\n');
+}
+
+/// `'`-prefix cells Excel would run as a formula.
+fn excel_safe(cell: &str, buf: &mut String) -> bool {
+    buf.clear();
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        buf.push('\'');
+        buf.push_str(cell);
+        true
+    } else {
+        false
+    }
+}
+
+/// The rejected-rows file: original columns + `Строка` + `Причина`, for Russian Excel.
+pub struct RejectedWriter {
+    path: PathBuf,
+    w: Option<csv::Writer<BufWriter<File>>>,
+    headers: Vec<String>,
+    buf: Vec<String>,
+    rows: u64,
+}
+
+impl RejectedWriter {
+    /// Nothing is created until the first rejected row.
+    pub fn new(path: &Path, source_headers: &[String]) -> RejectedWriter {
+        RejectedWriter {
+            path: path.to_path_buf(),
+            w: None,
+            headers: source_headers.to_vec(),
+            buf: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    fn open(&mut self) -> Result<(), ImportError> {
+        let mut file = File::create(&self.path).map_err(write_err(&self.path))?;
+        file.write_all(b"\xEF\xBB\xBF")
+            .map_err(write_err(&self.path))?;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(BufWriter::new(file));
+        let mut head: Vec<String> = vec!["Строка".into(), "Причина".into()];
+        let mut s = String::new();
+        for h in &self.headers {
+            head.push(if excel_safe(h, &mut s) {
+                s.clone()
+            } else {
+                h.clone()
+            });
+        }
+        w.write_record(&head)
+            .map_err(|e| ImportError::Internal(e.to_string()))?;
+        self.w = Some(w);
+        Ok(())
+    }
+
+    /// One rejected source row with its line and `reasons` (codes and values).
+    pub fn write<'a>(
+        &mut self,
+        line: u64,
+        reasons: &str,
+        fields: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), ImportError> {
+        if self.w.is_none() {
+            self.open()?;
+        }
+        let mut tmp = String::new();
+        self.buf.clear();
+        self.buf.push(line.to_string());
+        self.buf.push(if excel_safe(reasons, &mut tmp) {
+            tmp.clone()
+        } else {
+            reasons.to_string()
+        });
+        for f in fields {
+            self.buf.push(if excel_safe(f, &mut tmp) {
+                tmp.clone()
+            } else {
+                f.to_string()
+            });
+        }
+        if let Some(w) = self.w.as_mut() {
+            w.write_record(&self.buf)
+                .map_err(|e| ImportError::Internal(e.to_string()))?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Flush; the path when at least one row was written.
+    pub fn finish(mut self) -> Result<Option<PathBuf>, ImportError> {
+        match self.w.take() {
+            Some(mut w) => {
+                w.flush().map_err(write_err(&self.path))?;
+                Ok(Some(self.path))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_later_parts_after_the_first() {
+        let p = Path::new("/tmp/x/out.csv");
+        assert_eq!(part_path(p, 1), p);
+        assert_eq!(part_path(p, 2), Path::new("/tmp/x/out.part2.csv"));
+    }
+
+    #[test]
+    fn quotes_multi_value_cells_with_the_comma_delimiter() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = OutputSpec::new(dir.path().join("out.csv"));
+        let mut w =
+            MetricaWriter::create(&spec, UploadKind::SimpleOrders, &["id", "emails"]).unwrap();
+        w.write_row(&["A-1", "a@b.ru,c@d.ru"]).unwrap();
+        let parts = w.finish().unwrap();
+        let text = std::fs::read_to_string(&parts[0]).unwrap();
+        assert_eq!(text, "id,emails\nA-1,\"a@b.ru,c@d.ru\"\n");
+    }
+
+    #[test]
+    fn splits_output_into_parts_under_the_byte_limit_each_with_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = OutputSpec::new(dir.path().join("out.csv"));
+        spec.max_bytes = 40;
+        let mut w =
+            MetricaWriter::create(&spec, UploadKind::Conversions, &["ClientId", "Target"]).unwrap();
+        for i in 0..10 {
+            w.write_row(&[format!("17623450981234567{i:02}"), "x".to_string()])
+                .unwrap();
+        }
+        let parts = w.finish().unwrap();
+        assert!(parts.len() > 1);
+        let mut rows = 0;
+        for p in &parts {
+            let text = std::fs::read_to_string(p).unwrap();
+            assert!(text.len() <= 40, "{}", text.len());
+            assert!(text.starts_with("ClientId,Target\n"));
+            rows += text.lines().count() - 1;
+        }
+        assert_eq!(rows, 10);
+        assert_eq!(parts[1].file_name().unwrap(), "out.part2.csv");
+    }
+
+    #[test]
+    fn detailed_orders_default_to_semicolon() {
+        let spec = OutputSpec::new("x.csv");
+        assert_eq!(
+            spec.delimiter_for(UploadKind::Orders),
+            DelimiterType::Semicolon
+        );
+        assert_eq!(
+            spec.delimiter_for(UploadKind::SimpleOrders),
+            DelimiterType::Comma
+        );
+        let mut s2 = spec.clone();
+        s2.delimiter = Some(DelimiterType::Semicolon);
+        assert_eq!(
+            s2.delimiter_for(UploadKind::Conversions),
+            DelimiterType::Comma
+        );
+    }
+
+    #[test]
+    fn rejected_file_opens_cleanly_in_russian_excel() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("rejected.csv");
+        let mut w = RejectedWriter::new(&p, &["ClientId".into(), "Price".into()]);
+        w.write(
+            3,
+            "future_datetime DateTime=1893456000",
+            ["=HYPERLINK(\"x\")", "-5"],
+        )
+        .unwrap();
+        assert_eq!(w.finish().unwrap().as_deref(), Some(p.as_path()));
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], "Строка;Причина;ClientId;Price");
+        assert_eq!(
+            lines[1],
+            "3;future_datetime DateTime=1893456000;\"'=HYPERLINK(\"\"x\"\")\";'-5"
+        );
+    }
+
+    #[test]
+    fn rejected_file_is_not_created_without_rejected_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("rejected.csv");
+        let w = RejectedWriter::new(&p, &["a".into()]);
+        assert_eq!(w.finish().unwrap(), None);
+        assert!(!p.exists());
+    }
+}
