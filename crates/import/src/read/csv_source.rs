@@ -22,6 +22,8 @@ use super::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource, Sour
 /// A quoted field may span at most this many extra lines / bytes before it counts as unclosed.
 const MAX_SPAN_LINES: usize = 1000;
 const MAX_SPAN_BYTES: usize = 1 << 20;
+/// A physical line longer than this is refused: memory stays bounded on binary junk.
+const MAX_LINE_BYTES: usize = 64 << 20;
 /// Malformed.text is cut to this many characters.
 const TEXT_LIMIT: usize = 200;
 
@@ -43,11 +45,15 @@ struct LineReader {
 }
 
 impl LineReader {
-    fn read(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Line>> {
+    fn read(&mut self, mut buf: Vec<u8>) -> Result<Option<Line>, ReadError> {
+        let io_err = |source| ReadError::Io { path: None, source };
         buf.clear();
         let mut any = false;
         let term = loop {
-            let avail = self.inner.fill_buf()?;
+            if buf.len() > MAX_LINE_BYTES {
+                return Err(ReadError::LineTooLong { line: self.no + 1 });
+            }
+            let avail = self.inner.fill_buf().map_err(io_err)?;
             if avail.is_empty() {
                 if !any {
                     return Ok(None);
@@ -63,7 +69,7 @@ impl LineReader {
                     if end == b'\n' {
                         break "\n";
                     }
-                    if self.inner.fill_buf()?.first() == Some(&b'\n') {
+                    if self.inner.fill_buf().map_err(io_err)?.first() == Some(&b'\n') {
                         self.inner.consume(1);
                         break "\r\n";
                     }
@@ -216,9 +222,10 @@ pub(crate) struct CsvSource {
 
 impl CsvSource {
     /// `stream` yields UTF-8 positioned at the first byte after any BOM; `raw_utf8` says it is
-    /// the undecoded source. Lines up to `info.header_line` are skipped.
+    /// the undecoded source. Lines up to `header_end` (the header's last line) are skipped.
     pub(crate) fn new(
         info: SourceInfo,
+        header_end: u64,
         stream: Box<dyn BufRead + Send>,
         raw_utf8: bool,
         count: Arc<AtomicU64>,
@@ -243,7 +250,7 @@ impl CsvSource {
             count,
             info,
         };
-        while source.lines.no < source.info.header_line {
+        while source.lines.no < header_end.max(source.info.header_line) {
             match source.next_line()? {
                 Some(line) => source.recycle(line),
                 None => return Err(ReadError::NoHeader),
@@ -257,9 +264,7 @@ impl CsvSource {
             return Ok(Some(line));
         }
         let buf = std::mem::take(&mut self.spare);
-        self.lines
-            .read(buf)
-            .map_err(|source| ReadError::Io { path: None, source })
+        self.lines.read(buf)
     }
 
     fn recycle(&mut self, line: Line) {
@@ -356,6 +361,24 @@ impl CsvSource {
     }
 }
 
+/// The fast path: splits a line that holds no quote character. Returns false (leaving `out` in
+/// an unspecified state) as soon as a quote shows up.
+fn split_unquoted(text: &str, delim: u8, out: &mut StringRecord) -> bool {
+    let b = text.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == delim {
+            // Both ends sit on ASCII bytes, hence on character boundaries.
+            out.push_field(&text[start..i]);
+            start = i + 1;
+        } else if c == b'"' {
+            return false;
+        }
+    }
+    out.push_field(&text[start..]);
+    true
+}
+
 impl RowSource for CsvSource {
     fn info(&self) -> &SourceInfo {
         &self.info
@@ -367,10 +390,7 @@ impl RowSource for CsvSource {
                 return Ok(None);
             };
             row.fields.clear();
-            if memchr::memchr(b'"', line.text.as_bytes()).is_none() {
-                for field in line.text.split(char::from(self.delim)) {
-                    row.fields.push_field(field);
-                }
+            if split_unquoted(&line.text, self.delim, &mut row.fields) {
                 let event = self.finish(row, &line);
                 self.recycle(line);
                 match event {
@@ -378,6 +398,7 @@ impl RowSource for CsvSource {
                     None => continue,
                 }
             }
+            row.fields.clear();
             match self.parser.feed(&line.text, self.delim, &mut row.fields) {
                 Feed::Complete => {
                     let event = self.finish(row, &line);

@@ -160,6 +160,9 @@ pub enum ReadError {
     SheetNotFound(String),
     #[error("not a text or spreadsheet file")]
     NotText,
+    /// A physical line too long to be a table row (64 MiB).
+    #[error("line {line} is too long")]
+    LineTooLong { line: u64 },
 }
 
 /// Opens a file for streaming. CSV sources are read with bounded memory whatever their size.
@@ -285,7 +288,7 @@ fn open_stream(
         encoding_detected: det.detected,
         delimiter: Some(char::from(sniffed.delimiter)),
         header_line: sniffed.header_line,
-        headers: sniffed.headers,
+        headers: sniffed.headers.clone(),
         preamble: sniffed.preamble,
         sheets: Vec::new(),
         sheet: None,
@@ -303,7 +306,13 @@ fn open_stream(
     } else {
         Box::new(DecodingReader::new(stream, det.encoding))
     };
-    Ok(Box::new(CsvSource::new(info, stream, utf8, count)?))
+    Ok(Box::new(CsvSource::new(
+        info,
+        sniffed.header_end,
+        stream,
+        utf8,
+        count,
+    )?))
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];

@@ -16,6 +16,8 @@ const SAMPLE_LINES: usize = 200;
 pub(crate) struct Sniffed {
     pub delimiter: u8,
     pub header_line: u64,
+    /// Last physical line of the header record (a quoted header cell may span lines).
+    pub header_end: u64,
     pub headers: Vec<String>,
     pub preamble: Vec<String>,
 }
@@ -208,10 +210,9 @@ pub(crate) fn sniff_text(
     header_line: Option<u64>,
 ) -> Result<Sniffed, ReadError> {
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
-    let rows: Vec<(u64, Vec<String>)> = split_records(text, delimiter, SAMPLE_LINES)
-        .into_iter()
-        .filter(|(_, c)| !is_blank(c))
-        .collect();
+    let all = split_records(text, delimiter, SAMPLE_LINES);
+    let starts: Vec<u64> = all.iter().map(|(no, _)| *no).collect();
+    let rows: Vec<(u64, Vec<String>)> = all.into_iter().filter(|(_, c)| !is_blank(c)).collect();
     if rows.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -235,9 +236,14 @@ pub(crate) fn sniff_text(
         .map(|(_, l)| preamble_text(l, delimiter))
         .filter(|l| !l.is_empty())
         .collect();
+    let header_end = starts
+        .iter()
+        .find(|&&no| no > *header_line)
+        .map_or(*header_line, |n| n - 1);
     Ok(Sniffed {
         delimiter,
         header_line: *header_line,
+        header_end,
         headers,
         preamble,
     })

@@ -725,3 +725,75 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_header_cell_spanning_lines_is_one_header() {
+    let bytes = "id,\"full\nname\"\n1,a\n2,b\n".as_bytes().to_vec();
+    let mut source = read::open_bytes(bytes, "h.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().headers, ["id", "full\nname"]);
+    let (rows, bad) = drain(source.as_mut());
+    assert!(bad.is_empty());
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(3, 1), (4, 2)]
+    );
+}
+
+#[test]
+fn a_quoted_field_spanning_lines_with_the_wrong_width_is_unclosed() {
+    // Line 2 opens a quote closed on line 3, but the record then has 3 fields, not 2.
+    let bytes = "a,b\n1,\"x\n\",y,z\n2,ok\n".as_bytes().to_vec();
+    let mut source = read::open_bytes(bytes, "q.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert_eq!(
+        (bad[0].kind, bad[0].line, bad[0].column.as_deref()),
+        (MalformedKind::UnclosedQuote, 2, Some("b"))
+    );
+    // Re-synchronised at line 3, whose leading quote is itself unclosed (no closing quote).
+    assert_eq!(
+        (bad[1].kind, bad[1].line),
+        (MalformedKind::UnclosedQuote, 3)
+    );
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(4, 3)]
+    );
+}
+
+#[test]
+fn a_quote_never_closed_before_the_end_is_unclosed_and_later_lines_survive() {
+    let bytes = "a,b\n1,\"x\n2,y\n3,z\n".as_bytes().to_vec();
+    let mut source = read::open_bytes(bytes, "q.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert_eq!(bad.len(), 1);
+    assert_eq!(
+        (bad[0].kind, bad[0].line, bad[0].record),
+        (MalformedKind::UnclosedQuote, 2, 1)
+    );
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(3, 2), (4, 3)]
+    );
+}
+
+#[test]
+fn text_after_a_closing_quote_is_a_stray_quote() {
+    let bytes = "a,b\n1,\"x\"y\n2,ok\n".as_bytes().to_vec();
+    let mut source = read::open_bytes(bytes, "q.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert_eq!(
+        (bad[0].kind, bad[0].line, bad[0].column.as_deref()),
+        (MalformedKind::StrayQuote, 2, Some("b"))
+    );
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn malformed_text_is_cut_to_200_characters() {
+    let long = "ж".repeat(500);
+    let bytes = format!("a,b\n1,x\"{long}\n").into_bytes();
+    let mut source = read::open_bytes(bytes, "q.csv", &ReadOptions::default()).unwrap();
+    let (_, bad) = drain(source.as_mut());
+    assert_eq!(bad[0].text.chars().count(), 200);
+}
