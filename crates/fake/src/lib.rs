@@ -1,1 +1,431 @@
-//! mb-fake: placeholder, filled in by its issue.
+//! mb-fake: a faithful local fake of Yandex OAuth (oauth.yandex.ru, login.yandex.ru) and the
+//! Yandex Metrica management + CDP APIs, built from shared/metrika-api.md rather than from our
+//! client's assumptions. One port serves everything:
+//!
+//! * Metrica at the root: `/management/v1/…`, `/cdp/api/v1/…` (optional `.json` suffix);
+//! * OAuth under `/oauth`: `/oauth/authorize`, `/oauth/token`, `/oauth/device/code`,
+//!   `/oauth/revoke_token`, `/oauth/verification_code`, `/oauth/device`;
+//! * user info under `/login`: `/login/info`;
+//! * a status page at `/`.
+//!
+//! Conventions where the reference leaves a choice (documented deviations):
+//! * Auth: missing/garbled `Authorization` (anything but `OAuth <token>`) → 401
+//!   `unauthorized`; unknown, expired or revoked token → 403 `invalid_token` (§10 row 16).
+//! * Loopback redirect URIs (`127.0.0.1`, `localhost`, `[::1]`) match a registered URI with
+//!   the same scheme, host and path on ANY port — a fake convenience because the app picks a
+//!   free port; the real rule (§2.2) wants the exact port.
+//! * `GET /oauth/authorize` auto-consents as `login_hint` (default `demo-agency`);
+//!   `deny=1` simulates the user refusing (`error=access_denied`).
+//! * Device flow: the user "types the code" by themselves after `device_pending_polls`
+//!   polls; `/oauth/device/code` takes an optional `login_hint` (fake extension).
+//! * Quota windows use the configured clock, so a manual clock makes them deterministic.
+//! * `last_uploadings?datetime_offset=` without a zone is read as UTC.
+//! * Offline `comment` accepts letters (Latin, Cyrillic), digits, spaces, `_` and `-`.
+//!
+//! This crate deliberately does not depend on mb-schema, mb-import or mb-api.
+
+mod cdp;
+mod clock;
+mod csvread;
+mod error;
+mod faults;
+mod guard;
+mod management;
+mod oauth;
+mod offline;
+mod seed;
+mod state;
+mod upload;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
+use axum::http::Request;
+use axum::response::IntoResponse;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tower::ServiceExt;
+
+pub use clock::{Clock, ManualClock};
+pub use csvread::{CsvError, Record, StrictReader};
+pub use error::{ApiError, ErrorType, FakeError, OAuthError};
+pub use faults::{Faults, QuotaKind, ServerFault, TokenKill};
+pub use seed::{
+    DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS, KNOWN_USER_IDS,
+    KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,
+};
+pub use state::{
+    CdpUploading, Condition, Counter, CrmRecord, Goal, LoggedRequest, OrderStatus, Permission,
+    StateView, StoredConversion, TokenInfo, UploadType, Uploading,
+};
+
+/// Quota limits (§6.1). Per-IP windows and daily counters follow the configured clock.
+#[derive(Clone, Debug)]
+pub struct Quotas {
+    pub per_ip_per_second: u32,
+    pub parallel_per_user: u32,
+    pub daily_per_user: u32,
+    pub daily_per_counter: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            per_ip_per_second: 30,
+            parallel_per_user: 3,
+            daily_per_user: 5000,
+            daily_per_counter: 5000,
+        }
+    }
+}
+
+/// The redirect URI Yandex uses for the copy-the-code page (§2.1).
+pub const VERIFICATION_CODE_URI: &str = "https://oauth.yandex.ru/verification_code";
+
+/// Configuration of a fake server.
+#[derive(Clone, Debug)]
+pub struct FakeConfig {
+    pub seed: Seed,
+    /// How much faster than real time upload states advance (UPLOADED → EXPORTED → MATCHED →
+    /// PROCESSED/LINKAGE_FAILURE, one step per 60 scaled seconds).
+    pub time_scale: f64,
+    pub clock: Clock,
+    /// The registered app's client id.
+    pub client_id: String,
+    /// The app's secret; `None` makes the secret-only paths (device flow) fail.
+    pub client_secret: Option<String>,
+    /// Registered redirect URIs. Loopback ones match on any port (see crate docs).
+    pub redirect_uris: Vec<String>,
+    /// The app's registered permissions; tokens get these unless `scope` narrows them.
+    pub scopes: Vec<String>,
+    pub token_lifetime_secs: i64,
+    pub max_upload_bytes: u64,
+    /// Uploads up to this size keep their file for [`StateView::upload_rows`].
+    pub keep_upload_files_up_to: u64,
+    pub quotas: Quotas,
+    /// Device flow: how many polls answer `authorization_pending` before success.
+    pub device_pending_polls: u32,
+    /// Device flow: the `interval` (seconds) returned and enforced with `slow_down`.
+    pub device_interval_secs: i64,
+}
+
+/// Default registered loopback callback (any port matches, see crate docs).
+pub const DEFAULT_LOOPBACK_REDIRECT: &str = "http://127.0.0.1:8765/callback";
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            seed: Seed::Demo,
+            time_scale: 1.0,
+            clock: Clock::Real,
+            client_id: "mbridge-demo".into(),
+            client_secret: Some("mbridge-demo-secret".into()),
+            redirect_uris: vec![
+                DEFAULT_LOOPBACK_REDIRECT.into(),
+                "http://localhost:8765/callback".into(),
+                VERIFICATION_CODE_URI.into(),
+            ],
+            scopes: [
+                "metrika:read",
+                "metrika:write",
+                "metrika:offline_data",
+                "login:info",
+                "login:email",
+                "login:avatar",
+            ]
+            .map(String::from)
+            .to_vec(),
+            token_lifetime_secs: 31_536_000,
+            max_upload_bytes: 1 << 30,
+            keep_upload_files_up_to: 64 << 20,
+            quotas: Quotas::default(),
+            device_pending_polls: 2,
+            device_interval_secs: 5,
+        }
+    }
+}
+
+/// Per-connection control: lets a handler close its connection without answering.
+#[derive(Clone)]
+pub(crate) struct ConnCtl(Arc<Notify>);
+
+impl ConnCtl {
+    /// Closes the connection; the calling handler never completes.
+    pub(crate) async fn drop_connection(&self) -> ! {
+        self.0.notify_one();
+        std::future::pending::<()>().await;
+        unreachable!("the connection task drops this future")
+    }
+}
+
+pub(crate) struct Shared {
+    pub cfg: FakeConfig,
+    pub data: state::SharedData,
+    pub faults: Arc<Faults>,
+    pub quota: Mutex<guard::QuotaState>,
+    pub log: Arc<Mutex<Vec<LoggedRequest>>>,
+    pub api_base: String,
+    pub oauth_base: String,
+    pub login_base: String,
+}
+
+pub(crate) type App = Arc<Shared>;
+
+impl Shared {
+    pub(crate) fn now(&self) -> jiff::Timestamp {
+        self.cfg.clock.now()
+    }
+
+    pub(crate) fn data(&self) -> std::sync::MutexGuard<'_, state::Data> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+const LOG_CAP: usize = 200_000;
+
+/// A running fake server.
+pub struct FakeServer {
+    pub api_base: String,
+    pub oauth_base: String,
+    pub login_base: String,
+    pub addr: SocketAddr,
+    shared: App,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeServer {
+    /// Starts on 127.0.0.1 with a free port.
+    pub async fn start(cfg: FakeConfig) -> std::io::Result<FakeServer> {
+        FakeServer::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), cfg).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, cfg: FakeConfig) -> std::io::Result<FakeServer> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| FakeError::Bind { addr, source })?;
+        let addr = listener.local_addr()?;
+        let api_base = format!("http://{addr}");
+        let now = cfg.clock.now();
+        let shared = Arc::new(Shared {
+            data: Arc::new(Mutex::new(seed::build(cfg.seed, now))),
+            cfg,
+            faults: Arc::new(Faults::default()),
+            quota: Mutex::new(guard::QuotaState::default()),
+            log: Arc::new(Mutex::new(Vec::new())),
+            oauth_base: format!("{api_base}/oauth"),
+            login_base: format!("{api_base}/login"),
+            api_base,
+        });
+        let router = router(shared.clone());
+        let (tx, rx) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router, shared.clone(), rx));
+        Ok(FakeServer {
+            api_base: shared.api_base.clone(),
+            oauth_base: shared.oauth_base.clone(),
+            login_base: shared.login_base.clone(),
+            addr,
+            shared,
+            shutdown: tx,
+            task,
+        })
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    pub fn state(&self) -> StateView {
+        StateView {
+            data: self.shared.data.clone(),
+            log: self.shared.log.clone(),
+            clock: self.shared.cfg.clock.clone(),
+            time_scale: self.shared.cfg.time_scale,
+            faults: self.shared.faults.clone(),
+        }
+    }
+
+    /// Mints a valid token (all registered scopes) for a seeded login without the OAuth dance.
+    /// Panics if `login` is not seeded (a test bug).
+    pub fn issue_token(&self, login: &str) -> String {
+        self.issue_token_with_scope(login, &self.shared.cfg.scopes.clone())
+    }
+
+    /// Like [`FakeServer::issue_token`] with chosen scopes.
+    pub fn issue_token_with_scope(&self, login: &str, scope: &[String]) -> String {
+        assert!(
+            self.shared.data().users.contains_key(login),
+            "login {login} is not seeded"
+        );
+        oauth::mint_token(&self.shared, login, scope.to_vec()).0
+    }
+
+    /// The JSON line the binary prints when ready.
+    pub fn ready_line(&self) -> String {
+        serde_json::json!({
+            "api_base": self.api_base, "oauth_base": self.oauth_base,
+            "login_base": self.login_base,
+        })
+        .to_string()
+    }
+
+    pub async fn shutdown(self) {
+        self.shared.faults.release_requests();
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Starts the fake on `addr`, prints the ready line (`{"api_base","oauth_base","login_base"}`)
+/// to stdout and serves until Ctrl-C. Used by `mb-fake` and `mbridge demo-server`.
+pub async fn run_until_ctrl_c(addr: SocketAddr, cfg: FakeConfig) -> std::io::Result<()> {
+    let server = FakeServer::start_on(addr, cfg).await?;
+    println!("{}", server.ready_line());
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}
+
+fn router(app: App) -> Router {
+    let metrica =
+        management::routes()
+            .merge(cdp::routes())
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                guard::metrica_guard,
+            ));
+    Router::new()
+        .merge(metrica)
+        .merge(oauth::routes(app.clone()))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::disable())
+        .with_state(app)
+}
+
+async fn fallback(req: axum::extract::Request) -> axum::response::Response {
+    ApiError::not_found(format!(
+        "Нет такого метода: {} {}",
+        req.method(),
+        req.uri().path()
+    ))
+    .into_response()
+}
+
+async fn serve(listener: TcpListener, router: Router, app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(_) => { tokio::task::yield_now().await; continue; }
+            },
+            _ = stop.changed() => break,
+        };
+        let router = router.clone();
+        let app = app.clone();
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let ctl = ConnCtl(kill.clone());
+            let svc = tower::service_fn(move |req: Request<Incoming>| {
+                handle(app.clone(), router.clone(), ctl.clone(), peer, req)
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+            tokio::select! {
+                _ = conn => {}
+                _ = kill.notified() => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+async fn handle(
+    app: App,
+    router: Router,
+    ctl: ConnCtl,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<axum::response::Response, Infallible> {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(mask_token_param);
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .filter(|(k, _)| {
+            *k != axum::http::header::AUTHORIZATION && *k != axum::http::header::COOKIE
+        })
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    // Logged on arrival (status 0) so that requests whose connection is dropped still show.
+    let slot = {
+        let mut log = app.log.lock().unwrap_or_else(|e| e.into_inner());
+        (log.len() < LOG_CAP).then(|| {
+            log.push(LoggedRequest {
+                method,
+                path: path.clone(),
+                query: query.clone(),
+                headers,
+                status: 0,
+                at: app.now(),
+            });
+            log.len() - 1
+        })
+    };
+    let mut req = req.map(axum::body::Body::new);
+    req.extensions_mut().insert(ctl);
+    req.extensions_mut().insert(ConnectInfo(peer));
+    if let Some(stripped) = path.strip_suffix(".json")
+        && (path.starts_with("/management/") || path.starts_with("/cdp/"))
+    {
+        let pq = match &query {
+            Some(q) => format!("{stripped}?{q}"),
+            None => stripped.to_string(),
+        };
+        if let Ok(uri) = pq.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    let resp = router
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e: Infallible| match e {});
+    if let Some(i) = slot {
+        let mut log = app.log.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = log.get_mut(i) {
+            e.status = resp.status().as_u16();
+        }
+    }
+    Ok(resp)
+}
+
+/// Query text for the log with any `oauth_token=` value masked.
+fn mask_token_param(q: &str) -> String {
+    q.split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, _)) if k == "oauth_token" => format!("{k}=***"),
+            _ => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -1,0 +1,300 @@
+//! Scripted faults: what tests (and the demo's "chaos" switches) ask the fake to do wrong on
+//! purpose — quota answers, 5xx, latency, dropped connections, lost answers, dead tokens,
+//! 404 threshold endpoints and the two behaviour switches the reference leaves open (§10).
+//! Thread-safe and usable while the server runs. It does not apply the faults itself; the
+//! guard and the upload handlers consult it.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::error::ErrorType;
+
+/// Which §6.3 quota `error_type` a scripted rate limit answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotaKind {
+    ByIp,
+    Parallel,
+    ByUid,
+    ByCounterId,
+}
+
+impl QuotaKind {
+    pub fn error_type(self) -> ErrorType {
+        match self {
+            QuotaKind::ByIp => ErrorType::QuotaRequestsByIp,
+            QuotaKind::Parallel => ErrorType::QuotaParallelRequests,
+            QuotaKind::ByUid => ErrorType::QuotaRequestsByUid,
+            QuotaKind::ByCounterId => ErrorType::QuotaRequestsByCounterId,
+        }
+    }
+}
+
+/// Which server failure a scripted 5xx answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerFault {
+    /// 503 `backend_error`
+    BackendError,
+    /// 504 `timeout`
+    Timeout,
+    /// 500 (no documented type; the fake says `internal_error`)
+    Internal,
+}
+
+impl ServerFault {
+    pub fn error_type(self) -> ErrorType {
+        match self {
+            ServerFault::BackendError => ErrorType::BackendError,
+            ServerFault::Timeout => ErrorType::Timeout,
+            ServerFault::Internal => ErrorType::InternalError,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct FaultState {
+    rate_limit_left: u32,
+    rate_limit_kind: Option<QuotaKind>,
+    quota_status_420: bool,
+    server_left: u32,
+    server_kind: Option<ServerFault>,
+    latency: Duration,
+    drop_upload_after: Option<u64>,
+    lose_upload_answers: u32,
+    thresholds_404: bool,
+    future_rows_dropped: bool,
+    unknown_status_as_other: bool,
+    refresh_requires_secret: bool,
+    expired: HashSet<String>,
+    revoked: HashSet<String>,
+}
+
+/// How a token was killed by a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKill {
+    Expired,
+    Revoked,
+}
+
+/// Scripted faults; see the module docs.
+#[derive(Debug)]
+pub struct Faults {
+    state: Mutex<FaultState>,
+    hold: watch::Sender<bool>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            state: Mutex::new(FaultState::default()),
+            hold: watch::Sender::new(false),
+        }
+    }
+}
+
+impl Faults {
+    fn st(&self) -> std::sync::MutexGuard<'_, FaultState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next `n` Metrica requests get a quota answer of `kind` (429, or 420 after
+    /// [`Faults::use_status_420`]). No `Retry-After` header, as on the real server.
+    pub fn rate_limit_next(&self, n: u32, kind: QuotaKind) {
+        let mut s = self.st();
+        s.rate_limit_left = n;
+        s.rate_limit_kind = Some(kind);
+    }
+
+    /// Quota answers (scripted and real) use HTTP 420 instead of 429 (§6.1, §10 row 14).
+    pub fn use_status_420(&self, on: bool) {
+        self.st().quota_status_420 = on;
+    }
+
+    /// The next `n` Metrica requests fail with `kind`.
+    pub fn fail_next(&self, n: u32, kind: ServerFault) {
+        let mut s = self.st();
+        s.server_left = n;
+        s.server_kind = Some(kind);
+    }
+
+    /// Adds `d` of latency to every Metrica and OAuth answer (zero turns it off).
+    pub fn set_latency(&self, d: Duration) {
+        self.st().latency = d;
+    }
+
+    /// The next upload request is cut: after `bytes` of its body the connection is closed
+    /// without an answer and nothing is stored.
+    pub fn drop_next_upload_after(&self, bytes: u64) {
+        self.st().drop_upload_after = Some(bytes);
+    }
+
+    /// The next `n` uploads are stored, then the connection is closed without an answer, so
+    /// the client must find the upload in the list (by its comment) instead of re-sending.
+    pub fn lose_next_upload_answers(&self, n: u32) {
+        self.st().lose_upload_answers = n;
+    }
+
+    /// All five threshold endpoints (§4.7) answer 404.
+    pub fn thresholds_404(&self, on: bool) {
+        self.st().thresholds_404 = on;
+    }
+
+    /// Future `DateTime` rows are dropped (lowering `line_quantity`) instead of rejecting the
+    /// whole file with 400 `invalid_uploading` (§4.2, §10 row 1).
+    pub fn drop_future_rows(&self, on: bool) {
+        self.st().future_rows_dropped = on;
+    }
+
+    /// Unknown simple-order statuses are stored as `OTHER` instead of failing the file (§5.2).
+    pub fn accept_unknown_status_as_other(&self, on: bool) {
+        self.st().unknown_status_as_other = on;
+    }
+
+    /// `grant_type=refresh_token` demands `client_secret` (§2.5, §10 row 11).
+    pub fn refresh_requires_secret(&self, on: bool) {
+        self.st().refresh_requires_secret = on;
+    }
+
+    /// Makes `token` expired from now on (Metrica answers 403 `invalid_token`; its refresh
+    /// token still works).
+    pub fn expire_token(&self, token: &str) {
+        self.st().expired.insert(token.to_string());
+    }
+
+    /// Revokes `token` as the user would on id.yandex.ru (its refresh token dies too).
+    pub fn revoke_token(&self, token: &str) {
+        self.st().revoked.insert(token.to_string());
+    }
+
+    /// Holds every Metrica request (after quotas are counted, so it stays "in flight") until
+    /// [`Faults::release_requests`]. Lets tests build concurrency without sleeping.
+    pub fn hold_requests(&self) {
+        self.hold.send_replace(true);
+    }
+
+    pub fn release_requests(&self) {
+        self.hold.send_replace(false);
+    }
+
+    /// Clears every scripted fault and switch (killed tokens stay dead).
+    pub fn reset(&self) {
+        let mut s = self.st();
+        let expired = std::mem::take(&mut s.expired);
+        let revoked = std::mem::take(&mut s.revoked);
+        *s = FaultState {
+            expired,
+            revoked,
+            ..FaultState::default()
+        };
+        drop(s);
+        self.release_requests();
+    }
+
+    // ---- consulted by the server ----
+
+    pub(crate) fn take_rate_limit(&self) -> Option<QuotaKind> {
+        let mut s = self.st();
+        if s.rate_limit_left > 0 {
+            s.rate_limit_left -= 1;
+            s.rate_limit_kind
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn quota_status(&self) -> axum::http::StatusCode {
+        if self.st().quota_status_420 {
+            axum::http::StatusCode::from_u16(420)
+                .unwrap_or(axum::http::StatusCode::TOO_MANY_REQUESTS)
+        } else {
+            axum::http::StatusCode::TOO_MANY_REQUESTS
+        }
+    }
+
+    pub(crate) fn take_server_fault(&self) -> Option<ServerFault> {
+        let mut s = self.st();
+        if s.server_left > 0 {
+            s.server_left -= 1;
+            s.server_kind
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        self.st().latency
+    }
+
+    pub(crate) fn take_drop_upload(&self) -> Option<u64> {
+        self.st().drop_upload_after.take()
+    }
+
+    pub(crate) fn take_lose_answer(&self) -> bool {
+        let mut s = self.st();
+        if s.lose_upload_answers > 0 {
+            s.lose_upload_answers -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn thresholds_are_404(&self) -> bool {
+        self.st().thresholds_404
+    }
+
+    pub(crate) fn future_rows_are_dropped(&self) -> bool {
+        self.st().future_rows_dropped
+    }
+
+    pub(crate) fn unknown_status_is_other(&self) -> bool {
+        self.st().unknown_status_as_other
+    }
+
+    pub(crate) fn refresh_needs_secret(&self) -> bool {
+        self.st().refresh_requires_secret
+    }
+
+    pub(crate) fn token_kill(&self, token: &str) -> Option<TokenKill> {
+        let s = self.st();
+        if s.revoked.contains(token) {
+            Some(TokenKill::Revoked)
+        } else if s.expired.contains(token) {
+            Some(TokenKill::Expired)
+        } else {
+            None
+        }
+    }
+
+    pub(crate) async fn wait_until_released(&self) {
+        let mut rx = self.hold.subscribe();
+        // An Err means the sender is gone, i.e. the server is shutting down: stop holding.
+        let _ = rx.wait_for(|held| !*held).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_counts_down_to_zero() {
+        let f = Faults::default();
+        f.rate_limit_next(2, QuotaKind::ByUid);
+        assert_eq!(f.take_rate_limit(), Some(QuotaKind::ByUid));
+        assert_eq!(f.take_rate_limit(), Some(QuotaKind::ByUid));
+        assert_eq!(f.take_rate_limit(), None);
+    }
+
+    #[test]
+    fn reset_keeps_killed_tokens_dead() {
+        let f = Faults::default();
+        f.revoke_token("y0_x");
+        f.thresholds_404(true);
+        f.reset();
+        assert!(!f.thresholds_are_404());
+        assert_eq!(f.token_kill("y0_x"), Some(TokenKill::Revoked));
+    }
+}

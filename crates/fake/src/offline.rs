@@ -1,0 +1,640 @@
+//! Offline conversions and calls (§4.1–§4.5): upload (multipart `file`, streamed to disk and
+//! validated by streaming), list and by-id endpoints, linking statistics against the seeded
+//! visitors and goals, and deduplication on (identifier, Target, DateTime). It does not own
+//! status progression (that is `state::Uploading::status`).
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Extension, Path, RawQuery, Request, State};
+use serde_json::{Value, json};
+
+use crate::csvread::{Record, StrictReader};
+use crate::error::{ApiError, ErrorType};
+use crate::guard::Caller;
+use crate::management::{ApiResult, Need, counter_access, int_param, param, params};
+use crate::state::{Goal, StoredConversion, UploadType, Uploading, Visitors};
+use crate::upload::{is_currency, is_dot_decimal, receive_file};
+use crate::{App, ConnCtl};
+
+/// Identifier columns in matching priority (§10 row 5).
+const ID_COLUMNS: [&str; 4] = ["ClientId", "UserId", "Yclid", "PurchaseId"];
+const CALL_COLUMNS: [&str; 10] = [
+    "StaticCall",
+    "PhoneNumber",
+    "TalkDuration",
+    "HoldDuration",
+    "CallMissed",
+    "Tag",
+    "FirstTimeCaller",
+    "URL",
+    "CallTrackerURL",
+    "Currency",
+];
+/// At most this many conversions of one upload are kept in the deduplicated store.
+const STORE_CAP: usize = 200_000;
+const MAX_ERRORS: usize = 20;
+
+pub(crate) struct Check {
+    pub kind: UploadType,
+    /// Column demanded by a legacy `client_id_type`.
+    pub id_column: Option<&'static str>,
+    pub now: i64,
+    pub goal_ids: HashSet<String>,
+    pub visitors: Visitors,
+    pub drop_future: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub source: u64,
+    pub lines: u64,
+    pub linked: u64,
+    pub user_not_found: u64,
+    pub goal_not_found: u64,
+    pub static_calls: u64,
+    pub dynamic_calls: u64,
+    pub rows: Vec<StoredConversion>,
+}
+
+fn bad(msg: String) -> ApiError {
+    ApiError::new(ErrorType::InvalidUploading, msg)
+}
+
+/// Validates an offline-conversions or calls file by streaming it.
+pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, ApiError> {
+    let f = std::fs::File::open(path).map_err(|e| bad(format!("Ошибка чтения файла: {e}")))?;
+    let mut reader = StrictReader::new(BufReader::with_capacity(256 << 10, f), b',');
+    let mut rec = Record::default();
+    if !reader.read(&mut rec).map_err(|e| bad(e.message()))? {
+        return Err(bad("Файл пуст".into()));
+    }
+    // Header: trimmed, case-insensitive (§4.2).
+    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    let known: Vec<&'static str> = ID_COLUMNS
+        .iter()
+        .chain(["Target", "DateTime", "Price"].iter())
+        .chain(CALL_COLUMNS.iter())
+        .copied()
+        .collect();
+    for i in 0..rec.len() {
+        let name = match rec.text(i) {
+            Some(Ok(s)) => s.trim(),
+            _ => return Err(bad("Строка 1: файл должен быть в кодировке UTF-8".into())),
+        };
+        if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(name))
+            && cols.insert(k, i).is_some()
+        {
+            return Err(bad(format!("Строка 1: столбец {k} указан дважды")));
+        }
+    }
+    let width = rec.len();
+    let basic = chk.kind != UploadType::Calls;
+    let required: &[&str] = if basic {
+        &["Target", "DateTime"]
+    } else {
+        &["DateTime"]
+    };
+    for r in required {
+        if !cols.contains_key(r) {
+            return Err(ApiError::invalid(format!(
+                "В файле нет обязательного столбца {r}"
+            )));
+        }
+    }
+    let id_cols: Vec<(&'static str, usize)> = match chk.id_column {
+        Some(c) => match cols.get(c) {
+            Some(i) => vec![(c, *i)],
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "В файле нет обязательного столбца {c}"
+                )));
+            }
+        },
+        None => ID_COLUMNS
+            .iter()
+            .filter(|c| basic || **c != "PurchaseId")
+            .filter_map(|c| cols.get(c).map(|i| (*c, *i)))
+            .collect(),
+    };
+    if id_cols.is_empty() {
+        return Err(ApiError::invalid(
+            "В файле нет столбца идентификатора (ClientId, UserId, Yclid или PurchaseId)",
+        ));
+    }
+    let mut out = Outcome::default();
+    let mut errors: Vec<String> = Vec::new();
+    loop {
+        match reader.read(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(bad(e.message())),
+        }
+        out.source += 1;
+        if errors.len() >= MAX_ERRORS {
+            continue;
+        }
+        match check_row(&rec, width, &cols, &id_cols, chk) {
+            Ok(None) => {}
+            Ok(Some(row)) => {
+                out.lines += 1;
+                tally(&mut out, row, chk);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if out.source == 0 {
+        return Err(bad("Файл пуст: нет строк с данными".into()));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::many(ErrorType::InvalidUploading, errors));
+    }
+    Ok(out)
+}
+
+struct Row {
+    id_kind: &'static str,
+    id_value: String,
+    target: String,
+    date_time: i64,
+    price: Option<String>,
+    currency: Option<String>,
+    static_call: bool,
+}
+
+fn field<'a>(
+    rec: &'a Record,
+    cols: &HashMap<&'static str, usize>,
+    name: &str,
+    line: u64,
+) -> Result<&'a str, String> {
+    match cols.get(name).and_then(|i| rec.text(*i)) {
+        None => Ok(""),
+        Some(Ok(s)) => Ok(s.trim()),
+        Some(Err(_)) => Err(format!("Строка {line}: файл должен быть в кодировке UTF-8")),
+    }
+}
+
+/// `Ok(None)` = row dropped (future DateTime in drop mode).
+fn check_row(
+    rec: &Record,
+    width: usize,
+    cols: &HashMap<&'static str, usize>,
+    id_cols: &[(&'static str, usize)],
+    chk: &Check,
+) -> Result<Option<Row>, String> {
+    let line = rec.line;
+    if rec.len() != width {
+        return Err(format!(
+            "Строка {line}: ожидалось полей {width}, найдено {}",
+            rec.len()
+        ));
+    }
+    let mut ident = None;
+    for (name, _) in id_cols {
+        let v = field(rec, cols, name, line)?;
+        if v.is_empty() {
+            continue;
+        }
+        if matches!(*name, "ClientId" | "Yclid")
+            && !(v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!("Строка {line}: некорректное значение {name}: {v}"));
+        }
+        if ident.is_none() {
+            ident = Some((*name, v.to_string()));
+        }
+    }
+    let Some((id_kind, id_value)) = ident else {
+        return Err(format!(
+            "Строка {line}: не указан ни один идентификатор посетителя"
+        ));
+    };
+    let target = field(rec, cols, "Target", line)?.to_string();
+    if chk.kind != UploadType::Calls && target.is_empty() {
+        return Err(format!("Строка {line}: пустое значение Target"));
+    }
+    let dt_raw = field(rec, cols, "DateTime", line)?;
+    let date_time: i64 = dt_raw
+        .parse()
+        .ok()
+        .filter(|_| !dt_raw.is_empty() && dt_raw.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            format!("Строка {line}: DateTime должен быть целым числом секунд: {dt_raw}")
+        })?;
+    if date_time > chk.now {
+        if chk.drop_future {
+            return Ok(None);
+        }
+        return Err(format!("Строка {line}: DateTime {date_time} в будущем"));
+    }
+    let price_raw = field(rec, cols, "Price", line)?;
+    if !price_raw.is_empty() && !is_dot_decimal(price_raw) {
+        return Err(format!(
+            "Строка {line}: некорректное значение Price: {price_raw}"
+        ));
+    }
+    let cur_raw = field(rec, cols, "Currency", line)?;
+    // An unrecognised currency silently loses both amount and currency (§4.2).
+    let (price, currency) = if !cur_raw.is_empty() && !is_currency(cur_raw) {
+        (None, None)
+    } else {
+        (
+            Some(price_raw.to_string()).filter(|s| !s.is_empty()),
+            Some(cur_raw.to_string()).filter(|s| !s.is_empty()),
+        )
+    };
+    let mut static_call = false;
+    if chk.kind == UploadType::Calls {
+        for flag in ["StaticCall", "CallMissed", "FirstTimeCaller"] {
+            let v = field(rec, cols, flag, line)?;
+            if !matches!(v, "" | "0" | "1") {
+                return Err(format!("Строка {line}: {flag} должен быть 0 или 1: {v}"));
+            }
+            if flag == "StaticCall" {
+                static_call = v == "1";
+            }
+        }
+        for num in ["TalkDuration", "HoldDuration"] {
+            let v = field(rec, cols, num, line)?;
+            if !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "Строка {line}: {num} должен быть целым числом: {v}"
+                ));
+            }
+        }
+    }
+    Ok(Some(Row {
+        id_kind,
+        id_value,
+        target,
+        date_time,
+        price,
+        currency,
+        static_call,
+    }))
+}
+
+fn tally(out: &mut Outcome, row: Row, chk: &Check) {
+    if chk.kind == UploadType::Calls {
+        if row.static_call {
+            out.static_calls += 1;
+            out.user_not_found += 1;
+            return;
+        }
+        out.dynamic_calls += 1;
+        if chk.visitors.knows(row.id_kind, &row.id_value) {
+            out.linked += 1;
+        } else {
+            out.user_not_found += 1;
+        }
+        return;
+    }
+    if !chk.goal_ids.contains(&row.target) {
+        out.goal_not_found += 1;
+    } else if chk.visitors.knows(row.id_kind, &row.id_value) {
+        out.linked += 1;
+    } else {
+        out.user_not_found += 1;
+    }
+    if out.rows.len() < STORE_CAP {
+        out.rows.push(StoredConversion {
+            id_kind: row.id_kind,
+            id_value: row.id_value,
+            target: row.target,
+            date_time: row.date_time,
+            price: row.price,
+            currency: row.currency,
+            upload_id: 0,
+        });
+    }
+}
+
+fn check_comment(c: &str) -> Result<(), ApiError> {
+    let ok = c.chars().count() <= 255
+        && c.chars().all(|ch| {
+            ch.is_ascii_alphanumeric()
+                || matches!(ch, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | ' ' | '_' | '-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "comment: до 255 символов, только буквы, цифры, пробел, _ и -",
+        ))
+    }
+}
+
+fn id_column(t: &str) -> Result<&'static str, ApiError> {
+    match t {
+        "CLIENT_ID" => Ok("ClientId"),
+        "USER_ID" => Ok("UserId"),
+        "YCLID" => Ok("Yclid"),
+        other => Err(ApiError::invalid(format!(
+            "Некорректное значение client_id_type: {other}"
+        ))),
+    }
+}
+
+async fn do_upload(
+    app: App,
+    caller: Caller,
+    id: String,
+    q: Option<String>,
+    req: Request,
+    calls_path: bool,
+) -> ApiResult {
+    let cid = counter_access(&app, &caller, &id, Need::Upload)?;
+    let p = params(&q);
+    let comment = param(&p, "comment").map(str::to_string);
+    if let Some(c) = &comment {
+        check_comment(c)?;
+    }
+    let kind = if calls_path {
+        UploadType::Calls
+    } else {
+        match param(&p, "type") {
+            None => UploadType::Basic,
+            Some(t) => UploadType::parse(t)
+                .ok_or_else(|| ApiError::invalid(format!("Некорректное значение type: {t}")))?,
+        }
+    };
+    let client_id_type = param(&p, "client_id_type").map(str::to_string);
+    let id_col = client_id_type.as_deref().map(id_column).transpose()?;
+    let new_goal_name = param(&p, "new_goal_name").map(str::to_string);
+    let ctl = req.extensions().get::<ConnCtl>().cloned();
+    let received = receive_file(&app, req).await?;
+    let now = app.now();
+    let check = {
+        let d = app.data();
+        Check {
+            kind,
+            id_column: id_col,
+            now: now.as_second(),
+            goal_ids: d.counters[&cid].goal_ids(),
+            visitors: d.visitors.clone(),
+            drop_future: app.faults.future_rows_are_dropped(),
+        }
+    };
+    let path = received.path;
+    let (outcome, path) = tokio::task::spawn_blocking(move || (validate(&path, &check), path))
+        .await
+        .map_err(|e| ApiError::new(ErrorType::BackendError, e.to_string()))?;
+    let outcome = outcome?;
+    let keep = received.bytes <= app.cfg.keep_upload_files_up_to;
+    let json = {
+        let mut d = app.data();
+        d.next_upload_id += 1;
+        let uid = d.next_upload_id;
+        let up = Uploading {
+            id: uid,
+            counter_id: cid,
+            kind,
+            create_time: now,
+            comment,
+            client_id_type,
+            source_quantity: outcome.source,
+            line_quantity: outcome.lines,
+            linked_quantity: outcome.linked,
+            user_not_found_quantity: outcome.user_not_found,
+            goal_not_found_quantity: outcome.goal_not_found,
+            static_calls_quantity: outcome.static_calls,
+            dynamic_calls_quantity: outcome.dynamic_calls,
+            frozen_status: None,
+            file_bytes: received.bytes,
+            file: keep.then(|| Arc::new(path)),
+        };
+        let json = up.to_json(now, app.cfg.time_scale);
+        d.uploads.insert(uid, up);
+        let store = d.conversions.entry(cid).or_default();
+        for mut row in outcome.rows {
+            row.upload_id = uid;
+            let key = (
+                row.id_kind.to_string(),
+                row.id_value.clone(),
+                row.target.clone(),
+                row.date_time,
+            );
+            store.insert(key, row);
+        }
+        if kind == UploadType::Calls {
+            let c = d
+                .counters
+                .get_mut(&cid)
+                .ok_or_else(|| ApiError::not_found("Счётчик"))?;
+            if !c.goals.iter().any(|g| g.kind == "call") {
+                let name = new_goal_name.unwrap_or_else(|| "Звонок".into());
+                let gid = d.next_goal_id;
+                d.next_goal_id += 1;
+                if let Some(c) = d.counters.get_mut(&cid) {
+                    c.goals.push(Goal {
+                        id: gid,
+                        name,
+                        kind: "call".into(),
+                        conditions: Vec::new(),
+                        default_price: 0.0,
+                        goal_source: "auto".into(),
+                    });
+                }
+            }
+        }
+        json
+    };
+    if app.faults.take_lose_answer()
+        && let Some(ctl) = ctl
+    {
+        ctl.drop_connection().await;
+    }
+    Ok(Json(json!({"uploading": json})))
+}
+
+pub(crate) async fn upload_conversions(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    req: Request,
+) -> ApiResult {
+    do_upload(app, caller, id, q, req, false).await
+}
+
+pub(crate) async fn upload_calls(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    req: Request,
+) -> ApiResult {
+    do_upload(app, caller, id, q, req, true).await
+}
+
+fn list(app: &App, caller: &Caller, id: &str, q: &Option<String>, calls: bool) -> ApiResult {
+    let cid = counter_access(app, caller, id, Need::Read)?;
+    let p = params(q);
+    let limit = int_param(&p, "limit", 10_000, 1, 100_000)? as usize;
+    let offset = int_param(&p, "offset", 0, 0, i64::from(i32::MAX))? as usize;
+    let kind = if calls {
+        UploadType::Calls
+    } else {
+        match param(&p, "type") {
+            None => UploadType::Basic,
+            Some(t) => UploadType::parse(t)
+                .ok_or_else(|| ApiError::invalid(format!("Некорректное значение type: {t}")))?,
+        }
+    };
+    let now = app.now();
+    let d = app.data();
+    let items: Vec<Value> = d
+        .uploads
+        .values()
+        .rev()
+        .filter(|u| u.counter_id == cid && u.kind == kind)
+        .skip(offset)
+        .take(limit)
+        .map(|u| u.to_json(now, app.cfg.time_scale))
+        .collect();
+    Ok(Json(json!({"uploadings": items})))
+}
+
+fn one(app: &App, caller: &Caller, id: &str, uid: &str, calls: bool) -> ApiResult {
+    let cid = counter_access(app, caller, id, Need::Read)?;
+    let now = app.now();
+    let d = app.data();
+    let u = uid
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| d.uploads.get(&n))
+        .filter(|u| u.counter_id == cid && ((u.kind == UploadType::Calls) == calls || !calls))
+        .ok_or_else(|| ApiError::not_found(format!("Загрузка {uid} не найдена")))?;
+    Ok(Json(
+        json!({"uploading": u.to_json(now, app.cfg.time_scale)}),
+    ))
+}
+
+pub(crate) async fn list_conversions(
+    State(app): State<App>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    list(&app, &c, &id, &q, false)
+}
+
+pub(crate) async fn list_calls(
+    State(app): State<App>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    list(&app, &c, &id, &q, true)
+}
+
+pub(crate) async fn one_conversion(
+    State(app): State<App>,
+    Extension(c): Extension<Caller>,
+    Path((id, uid)): Path<(String, String)>,
+) -> ApiResult {
+    one(&app, &c, &id, &uid, false)
+}
+
+pub(crate) async fn one_call(
+    State(app): State<App>,
+    Extension(c): Extension<Caller>,
+    Path((id, uid)): Path<(String, String)>,
+) -> ApiResult {
+    one(&app, &c, &id, &uid, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn check(kind: UploadType) -> Check {
+        let mut visitors = Visitors::default();
+        visitors.client_ids.insert("111".into());
+        Check {
+            kind,
+            id_column: None,
+            now: 1_800_000_000,
+            goal_ids: ["offline_paid".to_string()].into_iter().collect(),
+            visitors,
+            drop_future: false,
+        }
+    }
+
+    fn run(text: &str, chk: &Check) -> Result<Outcome, ApiError> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        validate(f.path(), chk)
+    }
+
+    #[test]
+    fn rejects_future_datetime() {
+        let e = run(
+            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap_err();
+        assert_eq!(e.first_type(), Some(ErrorType::InvalidUploading));
+        assert!(e.errors[0].1.contains("Строка 2"));
+    }
+
+    #[test]
+    fn drops_future_rows_in_drop_mode() {
+        let mut c = check(UploadType::Basic);
+        c.drop_future = true;
+        let o = run(
+            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1700000000\n",
+            &c,
+        )
+        .unwrap();
+        assert_eq!((o.source, o.lines), (2, 1));
+    }
+
+    #[test]
+    fn matches_headers_case_insensitively_after_trimming() {
+        let o = run(
+            " clientid , TARGET,datetime\n111,offline_paid,1700000000\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap();
+        assert_eq!(o.linked, 1);
+    }
+
+    #[test]
+    fn missing_target_is_an_invalid_parameter_naming_the_column() {
+        let e = run(
+            "ClientId,DateTime\n111,1700000000\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap_err();
+        assert_eq!(e.first_type(), Some(ErrorType::InvalidParameter));
+        assert!(e.errors[0].1.contains("Target"));
+    }
+
+    #[test]
+    fn unknown_currency_loses_price_and_currency() {
+        let o = run(
+            "ClientId,Target,DateTime,Price,Currency\n111,offline_paid,1700000000,5,RUR\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap();
+        assert_eq!(
+            (o.rows[0].price.clone(), o.rows[0].currency.clone()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn counts_static_calls_apart() {
+        let o = run(
+            "ClientId,DateTime,StaticCall\n111,1700000000,1\n111,1700000001,0\n",
+            &check(UploadType::Calls),
+        )
+        .unwrap();
+        assert_eq!((o.static_calls, o.dynamic_calls, o.linked), (1, 1, 1));
+    }
+}
