@@ -797,3 +797,60 @@ fn malformed_text_is_cut_to_200_characters() {
     let (_, bad) = drain(source.as_mut());
     assert_eq!(bad[0].text.chars().count(), 200);
 }
+
+#[test]
+fn every_fixture_opens_and_reads_to_the_end() {
+    let dir = fixture("");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "csv" | "tsv" | "txt" | "xlsx" | "xls" | "ods") {
+            continue;
+        }
+        let mut source = read::open(&path, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let (rows, bad) = drain(source.as_mut());
+        assert!(
+            !rows.is_empty() || !bad.is_empty() || source.info().sheet.is_some(),
+            "{path:?}"
+        );
+        assert!(!source.info().headers.is_empty(), "{path:?}");
+        seen += 1;
+    }
+    assert!(seen >= 25, "{seen}");
+}
+
+#[test]
+fn a_single_column_file_has_a_header_and_rows() {
+    let bytes = b"email\nanna@example.ru\nboris@example.ru\n".to_vec();
+    let mut source = read::open_bytes(bytes, "one.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().headers, ["email"]);
+    let (rows, _) = drain(source.as_mut());
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn bomless_utf16_is_read() {
+    let text = "id\tname\n1\tАнна\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut source = read::open_bytes(bytes, "u.txt", &ReadOptions::default()).unwrap();
+    assert_eq!(
+        (source.info().encoding.as_str(), source.info().bom),
+        ("UTF-16LE", false)
+    );
+    let (rows, _) = drain(source.as_mut());
+    assert_eq!(rows[0].2, ["1", "Анна"]);
+}
+
+#[test]
+fn non_ascii_delimiter_override_is_refused() {
+    let opts = ReadOptions {
+        delimiter: Some(0xD0),
+        ..ReadOptions::default()
+    };
+    assert!(matches!(
+        read::open(&fixture("orders.csv"), &opts).err(),
+        Some(ReadError::BadDelimiter(0xD0))
+    ));
+}
