@@ -276,7 +276,7 @@ impl CsvSource {
         ReadEvent::Malformed(Malformed {
             line: line.no,
             record: self.record,
-            column: field.map(|i| self.info.headers.get(i).cloned().unwrap_or_default()),
+            column: field.and_then(|i| self.info.headers.get(i).cloned()),
             kind,
             text: line.text.chars().take(TEXT_LIMIT).collect(),
         })

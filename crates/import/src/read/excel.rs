@@ -206,7 +206,7 @@ impl RowSource for ExcelSource {
 }
 
 /// A cell as the user sees it in the spreadsheet.
-pub fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
@@ -232,7 +232,7 @@ pub fn cell_text(cell: &Data) -> String {
 
 /// Integers without `.0` and never in scientific notation; other numbers rounded to the 15
 /// significant digits Excel shows (so `0.1 + 0.2` reads `0.3`).
-pub fn float_text(f: f64) -> String {
+pub(crate) fn float_text(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }

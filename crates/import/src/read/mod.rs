@@ -9,7 +9,7 @@
 
 mod csv_source;
 mod encoding;
-pub mod excel;
+mod excel;
 mod sniff;
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
