@@ -156,6 +156,9 @@ pub enum ReadError {
     BadDelimiter(u8),
     #[error("workbook error: {0}")]
     Excel(String),
+    /// The workbook reader gave up on a damaged file.
+    #[error("damaged workbook")]
+    DamagedWorkbook,
     #[error("sheet {0:?} not found")]
     SheetNotFound(String),
     #[error("not a text or spreadsheet file")]
@@ -263,7 +266,14 @@ fn open_stream(
         let mut bytes = prefix;
         rest.read_to_end(&mut bytes).map_err(io_err)?;
         let format = workbook_format(&bytes, name).ok_or(ReadError::NotText)?;
-        return Ok(Box::new(ExcelSource::open(bytes, format, opts)?));
+        // calamine can panic on damaged files; a damaged file is an error, not a crash.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ExcelSource::open(bytes, format, opts)
+        }));
+        return match opened {
+            Ok(source) => Ok(Box::new(source?)),
+            Err(_) => Err(ReadError::DamagedWorkbook),
+        };
     }
     if let Some(d) = opts.delimiter
         && (d >= 0x80 || matches!(d, b'"' | b'\r' | b'\n'))

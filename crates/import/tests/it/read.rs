@@ -854,3 +854,27 @@ fn non_ascii_delimiter_override_is_refused() {
         Some(ReadError::BadDelimiter(0xD0))
     ));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        name in proptest::sample::select(vec!["leading-zeros.xlsx", "dates.xls", "simple.ods"]),
+        damage in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<proptest::sample::Index>(),
+    ) {
+        let mut bytes = std::fs::read(fixture(name)).unwrap();
+        for (at, b) in damage {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        if cut.index(4) == 0 {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        if let Ok(mut source) = read::open_bytes(bytes, name, &ReadOptions::default()) {
+            let mut row = Row::new();
+            while let Ok(Some(_)) = source.next_event(&mut row) {}
+        }
+    }
+}
