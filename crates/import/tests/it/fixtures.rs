@@ -13,7 +13,9 @@ use mb_schema::{OrderStatusType, UploadKind};
 use std::path::PathBuf;
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
 }
 
 pub fn opts() -> ValidateOptions {
@@ -47,18 +49,31 @@ fn check(name: &str, kind: UploadKind, o: &ValidateOptions) -> (Report, Mapping)
 }
 
 fn lines(r: &Report, code: &str) -> Vec<u64> {
-    r.issues.iter().filter(|i| i.code == code).map(|i| i.line).collect()
+    r.issues
+        .iter()
+        .filter(|i| i.code == code)
+        .map(|i| i.line)
+        .collect()
 }
 
 fn codes(r: &Report, sev: Severity) -> Vec<String> {
-    let mut v: Vec<String> =
-        r.counts.iter().filter(|c| c.severity == sev).map(|c| c.code.clone()).collect();
+    let mut v: Vec<String> = r
+        .counts
+        .iter()
+        .filter(|c| c.severity == sev)
+        .map(|c| c.code.clone())
+        .collect();
     v.sort();
     v
 }
 
 fn assert_clean(r: &Report, rows: u64) {
-    assert_eq!(codes(r, Severity::Error), Vec::<String>::new(), "{:#?}", r.issues);
+    assert_eq!(
+        codes(r, Severity::Error),
+        Vec::<String>::new(),
+        "{:#?}",
+        r.issues
+    );
     assert_eq!((r.rows, r.valid_rows), (rows, rows));
     assert!(r.is_uploadable());
 }
@@ -99,7 +114,10 @@ fn offline_userid_notes_missing_revenue_mixed_currencies_and_set_user_id() {
 fn offline_yclid_keeps_click_ids_as_text() {
     let (r, text) = write("offline_yclid.csv", UploadKind::Conversions, &opts());
     assert_clean(&r, 3);
-    assert!(text.starts_with("Yclid,Target,DateTime,Price,Currency\n7321456098712345601,"), "{text}");
+    assert!(
+        text.starts_with("Yclid,Target,DateTime,Price,Currency\n7321456098712345601,"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -108,7 +126,12 @@ fn offline_mixed_ids_counts_each_identifier() {
     assert_clean(&r, 5);
     let s = &r.identifier_summary;
     assert_eq!(
-        (s.get("ClientId"), s.get("UserId"), s.get("Yclid"), s.get("PurchaseId")),
+        (
+            s.get("ClientId"),
+            s.get("UserId"),
+            s.get("Yclid"),
+            s.get("PurchaseId")
+        ),
         (Some(&2), Some(&2), Some(&1), Some(&2))
     );
 }
@@ -129,7 +152,10 @@ fn simple_orders_comma_is_ok_with_date_and_hash_notices() {
     assert_eq!(lines(&r, "only_hashed_identifiers"), vec![5]);
     assert_eq!(lines(&r, "date_only"), vec![5]);
     assert!(text.contains("A-10234,2026-11-08,"), "{text}");
-    assert!(text.contains("\"oplata_karta:18450,dostavka_kurier\""), "{text}");
+    assert!(
+        text.contains("\"oplata_karta:18450,dostavka_kurier\""),
+        "{text}"
+    );
     assert!(text.contains("7488a2c7e823e66408b30cdb5e723e09"));
 }
 
@@ -144,18 +170,26 @@ fn simple_orders_goal_status_without_goal_list_is_a_warning() {
 
 #[test]
 fn cp1251_russian_statuses_need_a_mapping_and_pass_after_it() {
-    let (r, m) =
-        check("simple_orders_cp1251_ru_statuses.csv", UploadKind::SimpleOrders, &opts());
+    let (r, m) = check(
+        "simple_orders_cp1251_ru_statuses.csv",
+        UploadKind::SimpleOrders,
+        &opts(),
+    );
     assert_eq!(r.encoding, "windows-1251");
     assert_eq!(r.delimiter, Some(';'));
     assert_eq!(r.count_of("unmapped_status"), 5);
     assert_eq!(r.valid_rows, 0);
 
-    let mut src = open(&fixture("simple_orders_cp1251_ru_statuses.csv"), &ReadOptions::default())
-        .unwrap();
+    let mut src = open(
+        &fixture("simple_orders_cp1251_ru_statuses.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
-    let got: Vec<(&str, OrderStatusType)> =
-        statuses.iter().map(|s| (s.value.as_str(), s.suggested)).collect();
+    let got: Vec<(&str, OrderStatusType)> = statuses
+        .iter()
+        .map(|s| (s.value.as_str(), s.suggested))
+        .collect();
     for want in [
         ("Оплачен", OrderStatusType::Paid),
         ("В работе", OrderStatusType::InProgress),
@@ -167,16 +201,28 @@ fn cp1251_russian_statuses_need_a_mapping_and_pass_after_it() {
     }
     let mut o = opts();
     for s in &statuses {
-        o.status_map.insert(s.value.clone(), s.suggested.as_str().to_string());
+        o.status_map
+            .insert(s.value.clone(), s.suggested.as_str().to_string());
     }
-    let (r, text) = write("simple_orders_cp1251_ru_statuses.csv", UploadKind::SimpleOrders, &o);
+    let (r, text) = write(
+        "simple_orders_cp1251_ru_statuses.csv",
+        UploadKind::SimpleOrders,
+        &o,
+    );
     assert_clean(&r, 5);
-    assert!(text.contains("Z-7781,2026-11-10 10:15:00,K-901,1762345098123456789,,,PAID,15990,9100,RUB"), "{text}");
+    assert!(
+        text.contains("Z-7781,2026-11-10 10:15:00,K-901,1762345098123456789,,,PAID,15990,9100,RUB"),
+        "{text}"
+    );
 }
 
 #[test]
 fn excel_semicolon_export_is_normalised() {
-    let (r, text) = write("simple_orders_excel_semicolon.csv", UploadKind::SimpleOrders, &opts());
+    let (r, text) = write(
+        "simple_orders_excel_semicolon.csv",
+        UploadKind::SimpleOrders,
+        &opts(),
+    );
     assert_clean(&r, 5);
     assert_eq!(r.mapping.get("id").map(String::as_str), Some("id"));
     for want in [
@@ -205,8 +251,11 @@ fn orders_warn_until_status_mapping_is_known() {
     assert_clean(&r, 4);
     assert_eq!(r.count_of("status_mapping_unverified"), 4);
     let mut o = opts();
-    o.order_status_ids =
-        Some(["success", "new", "cancelled_by_client", "delivery"].map(String::from).to_vec());
+    o.order_status_ids = Some(
+        ["success", "new", "cancelled_by_client", "delivery"]
+            .map(String::from)
+            .to_vec(),
+    );
     let (r, text) = write("orders.csv", UploadKind::Orders, &o);
     assert_clean(&r, 4);
     assert_eq!(r.count_of("status_mapping_unverified"), 0);
@@ -226,12 +275,22 @@ fn bad_future_datetime_errors_on_lines_three_four_five() {
 #[test]
 fn bad_missing_target_column_is_a_file_level_error_on_line_one() {
     let (r, _) = {
-        let mut src = open(&fixture("bad_missing_target_column.csv"), &ReadOptions::default())
-            .unwrap();
+        let mut src = open(
+            &fixture("bad_missing_target_column.csv"),
+            &ReadOptions::default(),
+        )
+        .unwrap();
         let m = auto_map(UploadKind::Conversions, &src.info().headers).mapping;
-        (validate(src.as_mut(), &m, &opts(), &mut no_progress()).unwrap(), ())
+        (
+            validate(src.as_mut(), &m, &opts(), &mut no_progress()).unwrap(),
+            (),
+        )
     };
-    let i = r.issues.iter().find(|i| i.code == "missing_required_column").unwrap();
+    let i = r
+        .issues
+        .iter()
+        .find(|i| i.code == "missing_required_column")
+        .unwrap();
     assert_eq!((i.line, i.column.as_deref()), (1, Some("Target")));
     assert!(r.has_file_errors());
     assert_eq!(r.valid_rows, 0);
@@ -239,11 +298,14 @@ fn bad_missing_target_column_is_a_file_level_error_on_line_one() {
 
 #[test]
 fn bad_broken_quoting_reports_physical_lines_and_refuses() {
-    let mut src =
-        open(&fixture("bad_broken_quoting.csv"), &ReadOptions::default()).unwrap();
+    let mut src = open(&fixture("bad_broken_quoting.csv"), &ReadOptions::default()).unwrap();
     let m = auto_map(UploadKind::SimpleOrders, &src.info().headers).mapping;
     let r = validate(src.as_mut(), &m, &opts(), &mut no_progress()).unwrap();
-    let unclosed = r.issues.iter().find(|i| i.code == "unclosed_quote").expect("unclosed");
+    let unclosed = r
+        .issues
+        .iter()
+        .find(|i| i.code == "unclosed_quote")
+        .expect("unclosed");
     assert_eq!(unclosed.line, 2);
     assert_eq!(unclosed.column.as_deref(), Some("emails"));
     assert!(lines(&r, "stray_quote").contains(&4), "{:#?}", r.issues);
@@ -309,7 +371,8 @@ fn bitrix24_deals_map_themselves_and_suggest_statuses() {
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
     let mut o = opts();
     for s in &statuses {
-        o.status_map.insert(s.value.clone(), s.suggested.as_str().to_string());
+        o.status_map
+            .insert(s.value.clone(), s.suggested.as_str().to_string());
     }
     let get = |v: &str| statuses.iter().find(|s| s.value == v).unwrap().suggested;
     assert_eq!(get("Сделка успешна"), OrderStatusType::Paid);
@@ -330,12 +393,16 @@ fn amocrm_export_maps_itself_and_suggests_statuses() {
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
     let mut o = opts();
     for s in &statuses {
-        o.status_map.insert(s.value.clone(), s.suggested.as_str().to_string());
+        o.status_map
+            .insert(s.value.clone(), s.suggested.as_str().to_string());
     }
     let (r, text) = write("amocrm-export.csv", UploadKind::SimpleOrders, &o);
     assert_clean(&r, 5);
-    assert!(text.contains("30412,2026-11-10 14:05:00,79161234567,ivan@example.ru,PAID,12500,RUB")
-        || text.contains("12500"), "{text}");
+    assert!(
+        text.contains("30412,2026-11-10 14:05:00,79161234567,ivan@example.ru,PAID,12500,RUB")
+            || text.contains("12500"),
+        "{text}"
+    );
     assert!(text.contains("CANCELLED"));
 }
 

@@ -2,9 +2,7 @@
 //! accepted date format read back to the same wall-clock time.
 
 use jiff::civil::DateTime;
-use mb_import::normalize::{
-    Outcome, email_list, format_crm, money, parse_local, phone_list,
-};
+use mb_import::normalize::{Outcome, email_list, format_crm, money, parse_local, phone_list};
 use mb_schema::{CRM_DATE_FORMATS, CRM_DATETIME_FORMATS};
 use proptest::prelude::*;
 
