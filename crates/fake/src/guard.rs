@@ -47,6 +47,12 @@ pub(crate) struct QuotaState {
     daily_counter: HashMap<(u64, i64), u32>,
 }
 
+impl QuotaState {
+    pub(crate) fn in_flight(&self, login: &str) -> u32 {
+        self.in_flight.get(login).copied().unwrap_or(0)
+    }
+}
+
 struct InFlight {
     app: App,
     login: String,
@@ -58,6 +64,8 @@ impl Drop for InFlight {
         if let Some(n) = q.in_flight.get_mut(&self.login) {
             *n = n.saturating_sub(1);
         }
+        drop(q);
+        self.app.in_flight_changed.notify_waiters();
     }
 }
 
@@ -183,6 +191,7 @@ pub(crate) async fn metrica_guard(
             return quota_error(&app, ErrorType::QuotaParallelRequests);
         }
         *n += 1;
+        app.in_flight_changed.notify_waiters();
         let guard = InFlight {
             app: app.clone(),
             login: login.clone(),

@@ -169,6 +169,8 @@ pub(crate) struct Shared {
     pub data: state::SharedData,
     pub faults: Arc<Faults>,
     pub quota: Mutex<guard::QuotaState>,
+    /// Woken whenever a user's in-flight count changes.
+    pub in_flight_changed: Notify,
     pub log: Arc<Mutex<Vec<LoggedRequest>>>,
     pub api_base: String,
     pub oauth_base: String,
@@ -226,6 +228,7 @@ impl FakeServer {
             cfg,
             faults: Arc::new(Faults::default()),
             quota: Mutex::new(guard::QuotaState::default()),
+            in_flight_changed: Notify::new(),
             log: Arc::new(Mutex::new(Vec::new())),
             oauth_base: format!("{api_base}/oauth"),
             login_base: format!("{api_base}/login"),
@@ -272,6 +275,26 @@ impl FakeServer {
             "login {login} is not seeded"
         );
         oauth::mint_token(&self.shared, login, scope.to_vec()).0
+    }
+
+    /// Metrica requests of `login` currently in flight (counted by the parallel quota).
+    pub fn in_flight(&self, login: &str) -> u32 {
+        self.shared
+            .quota
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .in_flight(login)
+    }
+
+    /// Waits until `login` has exactly `n` Metrica requests in flight.
+    pub async fn wait_in_flight(&self, login: &str, n: u32) {
+        loop {
+            let changed = self.shared.in_flight_changed.notified();
+            if self.in_flight(login) == n {
+                return;
+            }
+            changed.await;
+        }
     }
 
     /// The JSON line the binary prints when ready.

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -98,6 +98,15 @@ fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
         detail = html_escape(detail)
     );
     (status, Html(body)).into_response()
+}
+
+/// 302 Found, as oauth.yandex.ru answers.
+fn found(location: &str) -> Response {
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
 }
 
 fn html_escape(s: &str) -> String {
@@ -194,7 +203,7 @@ async fn authorize(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
         if !state.is_empty() {
             all.push(("state", &state));
         }
-        Redirect::to(&with_query(&target, &all)).into_response()
+        found(&with_query(&target, &all))
     };
     if param(&p, "deny") == Some("1") {
         return reply(&[
@@ -256,7 +265,7 @@ async fn authorize(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
         if !state.is_empty() {
             frag.append_pair("state", &state);
         }
-        return Redirect::to(&format!("{target}#{}", frag.finish())).into_response();
+        return found(&format!("{target}#{}", frag.finish()));
     }
     let code = random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 16);
     let now = app.now();
