@@ -85,6 +85,11 @@ fn main() {
     assert_eq!(n_raw, n_ours);
     assert_eq!(n_raw, n_1251);
     let (t_preview, _) = best_of(5, || read::preview(&path, &opts, 200).unwrap().rows.len());
+    let preview_bytes = {
+        let mut source = read::open(&path, &opts).unwrap();
+        read::preview_source(source.as_mut(), 200).unwrap();
+        source.bytes_read()
+    };
     std::fs::remove_dir_all(&dir).ok();
 
     let rate = |t: Duration| mb / t.as_secs_f64();
@@ -117,7 +122,7 @@ fn main() {
     .unwrap();
     writeln!(
         out,
-        "read::preview 200 rows       {:>8.2} ms",
+        "read::preview 200 rows       {:>8.2} ms  ({preview_bytes} bytes of the file consumed)",
         ms(t_preview)
     )
     .unwrap();
