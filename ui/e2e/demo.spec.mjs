@@ -1,0 +1,152 @@
+// The demo journey in headless Debian Chromium against the built UI: first run → demo →
+// file → columns → statuses → check → send → history → clients → counter picker → settings,
+// in light and dark, with screenshots in e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+const qa = (id) => `[data-qa="${id}"]`;
+
+async function shot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}${name}.png` });
+}
+
+async function noHorizontalScroll(page, where) {
+  const over = await page.evaluate(() => {
+    const els = [document.documentElement, document.querySelector('.mb-content')].filter(Boolean);
+    return els.some((e) => e.scrollWidth > e.clientWidth + 1);
+  });
+  assert.equal(over, false, `horizontal scroll on ${where}`);
+}
+
+async function text(page, s, timeout = 10_000) {
+  await page.getByText(s, { exact: false }).first().waitFor({ timeout });
+}
+
+export async function journey(browser, baseUrl, scheme) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'ru-RU',
+    colorScheme: scheme,
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const p = (n) => `${scheme}-${n}`;
+  await page.goto(baseUrl);
+  try {
+    await steps(page, p);
+  } catch (e) {
+    await shot(page, p('FAILED'));
+    throw e;
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], 'no console errors');
+}
+
+async function steps(page, p) {
+
+  // First run teaches and offers the demo.
+  await text(page, 'Офлайн-продажи — в Яндекс Метрику');
+  await text(page, 'Попробовать демо');
+  assert.ok(await page.getByTestId('demo-badge').isVisible(), 'demo badge on first run');
+  await shot(page, p('01-welcome'));
+  await page.locator(qa('try-demo')).click();
+
+  // Файл
+  await page.getByTestId('drop-zone').waitFor();
+  await text(page, 'Перетащите файл в окно');
+  await shot(page, p('02-file-empty'));
+  await page.locator(qa('pick-file')).click();
+  await text(page, 'Что мы поняли о файле');
+  await page.getByTestId('preview-table').waitFor();
+  await text(page, 'windows-1251');
+  await text(page, 'Оплачен');
+  await noHorizontalScroll(page, 'file');
+  await shot(page, p('03-file'));
+  await page.locator(qa('wizard-next')).click();
+
+  // Столбцы
+  await page.getByTestId('mapping-table').waitFor();
+  await text(page, 'ClientID — номер посетителя, который присваивает Метрика');
+  await noHorizontalScroll(page, 'columns');
+  await shot(page, p('04-columns'));
+  await page.locator(qa('wizard-next')).click();
+
+  // Статусы
+  await page.getByTestId('status-table').waitFor();
+  await text(page, 'Что значат статусы из вашей CRM');
+  await shot(page, p('05-statuses'));
+  await page.keyboard.press('Enter'); // Enter = the main action
+  // Проверка
+  await page.getByTestId('validation-summary').waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('problem-counts').innerText(), /10\s+ошибок/);
+  await text(page, 'Строка 14, столбец «Дата создания»');
+  await text(page, 'Дата «31.02.2026 10:00» не существует');
+  await noHorizontalScroll(page, 'check');
+  await shot(page, p('06-check'));
+  await page.locator(qa('wizard-next')).click();
+
+  // Отправка
+  const send = page.locator(qa('send-button'));
+  await send.waitFor();
+  assert.match(await send.innerText(), /Отправить 1\s204 строки в Метрику/);
+  await text(page, 'Мебель Рома');
+  await noHorizontalScroll(page, 'send');
+  await shot(page, p('07-send'));
+  await send.click();
+  await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
+  await shot(page, p('08-done'));
+  await page.locator(qa('to-history')).click();
+
+  // История
+  await page.getByTestId('history-table').waitFor();
+  await page.getByTestId('upload-detail').waitFor();
+  await text(page, 'Заказы из CRM, ноябрь.csv');
+  await text(page, 'Обрабатывается');
+  await page.locator(qa('refresh-status')).click();
+  await text(page, 'Метрика связала с визитами');
+  await noHorizontalScroll(page, 'history');
+  await shot(page, p('09-history'));
+
+  // Клиенты
+  await page.locator(qa('nav-clients')).click();
+  await page.getByTestId('clients-table').waitFor();
+  await text(page, 'Автосервис Урал');
+  await noHorizontalScroll(page, 'clients');
+  await shot(page, p('10-clients'));
+
+  // Counter picker with search
+  await page.locator(qa('counter-picker')).click();
+  await page.locator(`${qa('counter-search')} input`).fill('Урал');
+  await text(page, '1 счётчик ·');
+  await text(page, 'avto-ural.ru');
+  await shot(page, p('11-counter-picker'));
+  await page.keyboard.press('Enter');
+  await page.locator(qa('counter-picker')).getByText('Автосервис Урал').waitFor();
+
+  // Аккаунты and the sign-in dialog (Esc closes it)
+  await page.locator(qa('nav-accounts')).click();
+  await page.getByTestId('accounts-list').waitFor();
+  await page.locator(qa('open-sign-in')).click();
+  await text(page, 'Вход через Яндекс');
+  await shot(page, p('12-sign-in'));
+  await page.keyboard.press('Escape');
+  await page.getByText('Вход через Яндекс').waitFor({ state: 'hidden' });
+
+  // Настройки: ping the core
+  await page.locator(qa('nav-settings')).click();
+  await page.getByTestId('ping-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="ping-result"]')?.textContent?.length > 0);
+  assert.match(await page.getByTestId('ping-result').innerText(), /Metrika Bridge UI/);
+  await shot(page, p('13-settings'));
+
+  // Going back keeps decisions: the wizard still holds the sent file's result.
+  await page.locator(qa('nav-upload')).click();
+  await page.getByTestId('upload-done').waitFor();
+}

@@ -1,0 +1,32 @@
+// Runs the browser journeys with Debian's Chromium (never a downloaded browser) against the
+// built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { journey } from './demo.spec.mjs';
+import { serve } from './server.mjs';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+if (!existsSync(`${dist}index.html`)) {
+  console.error('ui/dist is missing: run `npm run build` first');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const server = await serve(dist);
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = 0;
+for (const scheme of ['light', 'dark']) {
+  const started = Date.now();
+  try {
+    await journey(browser, server.url, scheme);
+    console.log(`ok   demo journey (${scheme}) ${Date.now() - started} ms`);
+  } catch (e) {
+    failed += 1;
+    console.error(`FAIL demo journey (${scheme}):`, e);
+  }
+}
+await browser.close();
+await server.close();
+process.exit(failed ? 1 : 0);

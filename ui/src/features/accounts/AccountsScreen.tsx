@@ -1,0 +1,62 @@
+//! Yandex logins: which is active, switch, sign out, add another.
+import { Button, Card, Label, Loader, Text } from '@gravity-ui/uikit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { EmptyState } from '../../shared/EmptyState';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { useAccounts, useBackend } from '../app/context';
+import { SignInButton } from './SignInDialog';
+
+export function AccountsScreen() {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const qc = useQueryClient();
+  const accounts = useAccounts();
+  const onDone = () => void qc.invalidateQueries();
+  const switchTo = useMutation({ mutationFn: (login: string) => backend.switchAccount(login), onSuccess: onDone });
+  const signOut = useMutation({ mutationFn: (login: string) => backend.signOut(login), onSuccess: onDone });
+  return (
+    <div className="mb-screen mb-accounts">
+      <div className="mb-screen__head">
+        <div>
+          <Text variant="header-1" as="h1">{t('accounts.title')}</Text>
+          <Text as="p" color="secondary">{t('accounts.text')}</Text>
+        </div>
+        <SignInButton label={t('accounts.add')} />
+      </div>
+      {switchTo.isError ? <ErrorNotice error={switchTo.error} /> : null}
+      {signOut.isError ? <ErrorNotice error={signOut.error} /> : null}
+      {accounts.isPending ? (
+        <Loader size="m" />
+      ) : accounts.isError ? (
+        <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
+      ) : accounts.data.length === 0 ? (
+        <EmptyState text={t('accounts.empty')} />
+      ) : (
+        <ul className="mb-accounts__list" data-testid="accounts-list">
+          {accounts.data.map((a) => (
+            <li key={a.login}>
+              <Card view="outlined" className="mb-account">
+                <div className="mb-account__who">
+                  <Text variant="subheader-2">{a.display_name ?? a.login}</Text>
+                  <Text color="secondary">{a.login}</Text>
+                </div>
+                {a.active ? <Label theme="success">{t('accounts.active')}</Label> : null}
+                <div className="mb-account__actions">
+                  {!a.active ? (
+                    <Button view="outlined" onClick={() => switchTo.mutate(a.login)} loading={switchTo.isPending && switchTo.variables === a.login}>
+                      {t('accounts.makeActive')}
+                    </Button>
+                  ) : null}
+                  <Button view="flat-danger" onClick={() => signOut.mutate(a.login)} loading={signOut.isPending && signOut.variables === a.login}>
+                    {t('accounts.signOut')}
+                  </Button>
+                </div>
+              </Card>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+//! Sign in with Yandex: loopback in the browser (default), paste-code fallback, device flow.
+//! The token never reaches the web view; we only see the login that Rust returns.
+import { Alert, Button, Dialog, Loader, SegmentedRadioGroup, Text, TextInput } from '@gravity-ui/uikit';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SignInMethod, SignInStarted } from '../../ipc';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { useBackend, useSession } from '../app/context';
+
+export function useSignIn() {
+  const backend = useBackend();
+  const qc = useQueryClient();
+  return async (method: SignInMethod, onStarted?: (s: SignInStarted) => void) => {
+    const started = await backend.beginSignIn(method);
+    onStarted?.(started);
+    const account = await backend.completeSignIn(started.flow_id, null);
+    await qc.invalidateQueries();
+    return account;
+  };
+}
+
+export function SignInDialog() {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const qc = useQueryClient();
+  const { signInOpen, setSignInOpen, go } = useSession();
+  const [method, setMethod] = useState<SignInMethod>('loopback');
+  const [started, setStarted] = useState<SignInStarted | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const close = () => {
+    setSignInOpen(false);
+    setStarted(null);
+    setCode('');
+    setError(null);
+    setBusy(false);
+  };
+  const done = async () => {
+    await qc.invalidateQueries();
+    close();
+    go('upload');
+  };
+  const begin = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      const s = await backend.beginSignIn(method);
+      setStarted(s);
+      if (method !== 'paste_code') {
+        await backend.completeSignIn(s.flow_id, null);
+        await done();
+      } else setBusy(false);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  const confirm = async () => {
+    if (!started) return;
+    setError(null);
+    setBusy(true);
+    try {
+      await backend.completeSignIn(started.flow_id, code.trim());
+      await done();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={signInOpen} onClose={close} size="m" aria-labelledby="sign-in-title" qa="sign-in-dialog">
+      <Dialog.Header caption={<span id="sign-in-title">{t('accounts.dialogTitle')}</span>} />
+      <Dialog.Body>
+        <div className="mb-signin">
+          <SegmentedRadioGroup
+            value={method}
+            onUpdate={(v) => {
+              setMethod(v as SignInMethod);
+              setStarted(null);
+              setError(null);
+            }}
+            options={(['loopback', 'paste_code', 'device'] as SignInMethod[]).map((m) => ({ value: m, content: t(`accounts.methods.${m}`) }))}
+            disabled={busy}
+            qa="sign-in-method"
+          />
+          <Text as="p">{method === 'paste_code' ? t('accounts.pasteText') : method === 'device' ? t('accounts.deviceText', { url: started?.verification_url ?? 'ya.ru/device' }) : t('accounts.loopbackText')}</Text>
+          {started?.user_code ? <Text variant="display-1" className="mb-signin__code">{started.user_code}</Text> : null}
+          {started ? (
+            <div className="mb-signin__link">
+              <Text color="secondary" variant="caption-2">{t('accounts.link')}</Text>
+              <Text variant="code-1" className="mb-signin__url" wordBreak="break-all">{started.authorize_url}</Text>
+            </div>
+          ) : null}
+          {busy && method !== 'paste_code' ? (
+            <div className="mb-loading" role="status">
+              <Loader size="s" />
+              <Text color="secondary">{t('accounts.waiting')}</Text>
+            </div>
+          ) : null}
+          {method === 'paste_code' && started ? (
+            <TextInput
+              value={code}
+              onUpdate={setCode}
+              label={t('accounts.codeLabel')}
+              autoFocus
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') void confirm();
+              }}
+              qa="sign-in-code"
+            />
+          ) : null}
+          {error ? <ErrorNotice error={error} /> : null}
+          {method === 'loopback' && !started ? <Alert theme="info" message={t('accounts.text')} /> : null}
+        </div>
+      </Dialog.Body>
+      <Dialog.Footer
+        onClickButtonCancel={close}
+        textButtonCancel={t('common.cancel')}
+        onClickButtonApply={() => void (method === 'paste_code' && started ? confirm() : begin())}
+        textButtonApply={method === 'paste_code' && started ? t('accounts.confirm') : t('accounts.start')}
+        propsButtonApply={{ disabled: busy || (method === 'paste_code' && started !== null && code.trim() === ''), view: 'action' }}
+        loading={busy}
+      />
+    </Dialog>
+  );
+}
+
+export function SignInButton({ label, view = 'action' }: { label?: string; view?: 'action' | 'outlined' }) {
+  const { t } = useTranslation();
+  const { setSignInOpen } = useSession();
+  return (
+    <Button view={view} size="l" onClick={() => setSignInOpen(true)} qa="open-sign-in">
+      {label ?? t('welcome.signIn')}
+    </Button>
+  );
+}

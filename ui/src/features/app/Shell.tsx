@@ -1,0 +1,204 @@
+//! The window: aside navigation, the top bar with account, counter and the demo badge, the
+//! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
+import { ArrowUpFromLine, ClockArrowRotateLeft, Gear, Person, Persons } from '@gravity-ui/icons';
+import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { AccountsScreen } from '../accounts/AccountsScreen';
+import { SignInDialog, useSignIn } from '../accounts/SignInDialog';
+import { ClientsScreen } from '../clients/ClientsScreen';
+import { CounterPicker } from '../counters/CounterPicker';
+import { HistoryScreen } from '../history/HistoryScreen';
+import { ImportScreen } from '../import/ImportScreen';
+import { useImport } from '../import/state';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { type Section, useAccounts, useAppInfo, useBackend, useSession } from './context';
+
+const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
+  ['upload', ArrowUpFromLine],
+  ['history', ClockArrowRotateLeft],
+  ['clients', Persons],
+  ['accounts', Person],
+  ['settings', Gear],
+];
+
+function Welcome() {
+  const { t } = useTranslation();
+  const info = useAppInfo();
+  const { setSignInOpen } = useSession();
+  const signIn = useSignIn();
+  const demo = useMutation({ mutationFn: () => signIn('loopback') });
+  return (
+    <div className="mb-welcome" data-testid="welcome">
+      <img src="./logo.svg" alt="" width={72} height={72} className="mb-welcome__logo" />
+      <Text variant="display-1" as="h1">{t('welcome.title')}</Text>
+      <Text variant="body-3" as="p">{t('welcome.text1')}</Text>
+      <Text variant="body-3" as="p" color="secondary">{t('welcome.text2')}</Text>
+      <div className="mb-welcome__actions">
+        {info.data?.demo ? (
+          <Button view="action" size="xl" onClick={() => demo.mutate()} loading={demo.isPending} qa="try-demo" data-main-action="true">
+            {t('welcome.tryDemo')}
+          </Button>
+        ) : null}
+        <Button view={info.data?.demo ? 'outlined' : 'action'} size="xl" onClick={() => setSignInOpen(true)} qa="welcome-sign-in">
+          {t('welcome.signIn')}
+        </Button>
+      </div>
+      {demo.isError ? <ErrorNotice error={demo.error} /> : null}
+    </div>
+  );
+}
+
+function AccountSwitcher() {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const qc = useQueryClient();
+  const accounts = useAccounts();
+  const list = accounts.data ?? [];
+  const active = list.find((a) => a.active);
+  const switchTo = useMutation({
+    mutationFn: (login: string) => backend.switchAccount(login),
+    onSuccess: () => void qc.invalidateQueries(),
+  });
+  if (!active) return null;
+  return (
+    <Select
+      size="l"
+      width={260}
+      value={[active.login]}
+      options={list.map((a) => ({ value: a.login, content: a.display_name ? `${a.display_name} (${a.login})` : a.login }))}
+      onUpdate={(v) => {
+        const login = v[0];
+        if (login && login !== active.login) switchTo.mutate(login);
+      }}
+      label={`${t('top.account')}:`}
+      qa="account-switcher"
+      title={t('top.account')}
+    />
+  );
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const qc = useQueryClient();
+  const session = useSession();
+  const [, dispatch] = useImport();
+  const info = useAppInfo();
+  const accounts = useAccounts();
+  const [dragging, setDragging] = useState(false);
+  const { go } = session;
+
+  useEffect(
+    () =>
+      backend.onEvent((e) => {
+        if (e.type === 'history_changed') {
+          void qc.invalidateQueries({ queryKey: ['history'] });
+          void qc.invalidateQueries({ queryKey: ['detail'] });
+          void qc.invalidateQueries({ queryKey: ['overview'] });
+        } else {
+          void qc.invalidateQueries({ queryKey: ['accounts'] });
+          void qc.invalidateQueries({ queryKey: ['counters'] });
+          void qc.invalidateQueries({ queryKey: ['overview'] });
+        }
+      }),
+    [backend, qc],
+  );
+
+  useEffect(
+    () =>
+      backend.onFileDrop((e) => {
+        if (e.type === 'over') setDragging(true);
+        else if (e.type === 'leave') setDragging(false);
+        else {
+          setDragging(false);
+          const path = e.paths[0];
+          if (path) {
+            dispatch({ type: 'file', path });
+            go('upload');
+          }
+        }
+      }),
+    [backend, dispatch, go],
+  );
+
+  const signedIn = (accounts.data ?? []).some((a) => a.active);
+  const needsAccount = session.section === 'upload' || session.section === 'history' || session.section === 'clients';
+
+  return (
+    <div className="mb-app">
+      <aside className="mb-aside">
+        <div className="mb-aside__brand">
+          <img src="./logo.svg" alt="" width={28} height={28} />
+          <Text variant="subheader-3">{t('app.name')}</Text>
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="mb-aside__nav">
+            {SECTIONS.map(([id, icon]) => (
+              <li key={id}>
+                <button
+                  type="button"
+                  className={`mb-aside__item${session.section === id ? ' mb-aside__item_active' : ''}`}
+                  aria-current={session.section === id ? 'page' : undefined}
+                  onClick={() => go(id)}
+                  data-qa={`nav-${id}`}
+                >
+                  <Icon data={icon} size={18} />
+                  <span>{t(`nav.${id}`)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {info.data ? (
+          <Text variant="caption-2" color="secondary" className="mb-aside__version">
+            {info.data.version}
+          </Text>
+        ) : null}
+      </aside>
+      <div className="mb-main">
+        <header className="mb-top">
+          {info.data?.demo ? (
+            <span title={t('app.demoHint')} data-testid="demo-badge">
+              <Label theme="warning" size="m">{t('app.demo')}</Label>
+            </span>
+          ) : null}
+          <div className="mb-top__spacer" />
+          {signedIn ? (
+            <>
+              <AccountSwitcher />
+              <CounterPicker />
+            </>
+          ) : null}
+        </header>
+        <main className="mb-content" id="content">
+          {accounts.isPending ? (
+            <Loader size="l" />
+          ) : accounts.isError ? (
+            <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
+          ) : !signedIn && needsAccount ? (
+            <Welcome />
+          ) : session.section === 'upload' ? (
+            <ImportScreen />
+          ) : session.section === 'history' ? (
+            <HistoryScreen />
+          ) : session.section === 'clients' ? (
+            <ClientsScreen />
+          ) : session.section === 'accounts' ? (
+            <AccountsScreen />
+          ) : (
+            <SettingsScreen />
+          )}
+        </main>
+      </div>
+      {dragging ? (
+        <div className="mb-dropping" data-testid="drop-overlay" aria-hidden="true">
+          <Text variant="display-1">{t('file.dropActive')}</Text>
+        </div>
+      ) : null}
+      <SignInDialog />
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+//! Agency overview: every client counter with its last upload, state and linked share, and a
+//! shortcut to upload a file for that client.
+import { Button, Loader, Text, TextInput } from '@gravity-ui/uikit';
+import { useQuery } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ClientOverview } from '../../ipc';
+import { DataTable } from '../../shared/DataTable';
+import { EmptyState } from '../../shared/EmptyState';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { StateLabel } from '../../shared/StateLabel';
+import { formatDateTime, formatPercent } from '../../shared/format';
+import { useActiveAccount, useBackend, useSession } from '../app/context';
+
+export function ClientsScreen() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const backend = useBackend();
+  const session = useSession();
+  const { account } = useActiveAccount();
+  const [search, setSearch] = useState('');
+  const overview = useQuery({ queryKey: ['overview', account?.login ?? null], queryFn: () => backend.overview() });
+  const { setCounterId, go } = session;
+  const columns = useMemo<Array<ColumnDef<ClientOverview, unknown>>>(
+    () => [
+      {
+        id: 'client',
+        header: t('clients.client'),
+        accessorFn: (r) => r.counter_name,
+        cell: (c) => (
+          <div className="mb-two-lines">
+            <span className="mb-ellipsis">{c.row.original.counter_name}</span>
+            <Text variant="caption-2" color="secondary">№ {c.row.original.counter_id}</Text>
+          </div>
+        ),
+        meta: { width: 'minmax(180px, 1.3fr)' },
+      },
+      {
+        id: 'last',
+        header: t('clients.last'),
+        accessorFn: (r) => r.last_upload?.file_name ?? '',
+        cell: (c) => {
+          const l = c.row.original.last_upload;
+          if (!l) return <Text color="secondary">{t('clients.never')}</Text>;
+          return (
+            <div className="mb-two-lines">
+              <span className="mb-ellipsis" title={l.file_name}>{l.file_name}</span>
+              <Text variant="caption-2" color="secondary">{formatDateTime(l.created_at, lang)}</Text>
+            </div>
+          );
+        },
+        meta: { width: 'minmax(180px, 1.5fr)' },
+      },
+      {
+        id: 'state',
+        header: t('clients.state'),
+        accessorFn: (r) => r.last_upload?.state ?? '',
+        cell: (c) => (c.row.original.last_upload ? <StateLabel state={c.row.original.last_upload.state} /> : <Text color="secondary">—</Text>),
+        meta: { width: '140px' },
+      },
+      {
+        id: 'linked',
+        header: t('clients.linked'),
+        accessorFn: (r) => (r.linked_share !== null ? formatPercent(r.linked_share, lang) : '—'),
+        meta: { width: '90px', align: 'end' },
+      },
+      {
+        id: 'action',
+        header: '',
+        cell: (c) => (
+          <Button
+            size="s"
+            view="outlined"
+            onClick={(e) => {
+              e.stopPropagation();
+              setCounterId(c.row.original.counter_id);
+              go('upload');
+            }}
+            title={t('clients.uploadFor', { name: c.row.original.counter_name })}
+            aria-label={t('clients.uploadFor', { name: c.row.original.counter_name })}
+          >
+            {t('clients.upload')}
+          </Button>
+        ),
+        meta: { width: '120px', align: 'end' },
+      },
+    ],
+    [t, lang, setCounterId, go],
+  );
+  const q = search.trim().toLowerCase();
+  const rows = (overview.data ?? []).filter((r) => !q || r.counter_name.toLowerCase().includes(q) || String(r.counter_id).includes(q));
+  return (
+    <div className="mb-screen mb-clients">
+      <div className="mb-screen__head">
+        <div>
+          <Text variant="header-1" as="h1">{t('clients.title')}</Text>
+          <Text as="p" color="secondary">{t('clients.text')}</Text>
+        </div>
+        {overview.data ? <Text color="secondary">{t('common.counters', { count: overview.data.length })}</Text> : null}
+      </div>
+      <TextInput value={search} onUpdate={setSearch} placeholder={t('clients.search')} hasClear style={{ maxWidth: 360 }} qa="clients-search" controlProps={{ 'aria-label': t('clients.search') }} />
+      <div className="mb-clients__table">
+        {overview.isPending ? (
+          <Loader size="m" />
+        ) : overview.isError ? (
+          <ErrorNotice error={overview.error} onRetry={() => void overview.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState text={t('clients.empty')} />
+        ) : (
+          <DataTable data={rows} columns={columns} height="100%" rowHeight={52} label={t('clients.title')} testId="clients-table" getRowId={(r) => String(r.counter_id)} />
+        )}
+      </div>
+    </div>
+  );
+}

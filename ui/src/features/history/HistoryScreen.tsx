@@ -1,0 +1,251 @@
+//! History: every upload with filters (counter, kind, state, dates), coloured states, a detail
+//! panel that explains the result in plain words, refresh/resend, and CSV export.
+import { Alert, Button, Card, Loader, Progress, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { HistoryFilter, UploadKind, UploadState, UploadSummary } from '../../ipc';
+import type { Messages } from '../../i18n/ru';
+import { DataTable } from '../../shared/DataTable';
+import { EmptyState } from '../../shared/EmptyState';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { StateLabel } from '../../shared/StateLabel';
+import { formatDateTime, formatNumber, formatPercent } from '../../shared/format';
+import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
+
+const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
+const STATES: UploadState[] = ['prepared', 'sending', 'sent', 'processing', 'processed', 'linkage_failure', 'rejected', 'failed', 'interrupted', 'superseded'];
+type ExplainCode = keyof Messages['history']['explain'];
+
+function Detail({ id }: { id: number }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const qc = useQueryClient();
+  const lang = i18n.language;
+  const detail = useQuery({ queryKey: ['detail', id], queryFn: () => backend.uploadDetail(id) });
+  const invalidate = () => {
+    void qc.invalidateQueries({ queryKey: ['history'] });
+    void qc.invalidateQueries({ queryKey: ['detail'] });
+    void qc.invalidateQueries({ queryKey: ['overview'] });
+  };
+  const refresh = useMutation({ mutationFn: () => backend.refreshStatus(id), onSuccess: invalidate });
+  const resend = useMutation({ mutationFn: () => backend.resend(id), onSuccess: invalidate });
+  if (detail.isPending) return <Loader size="s" />;
+  if (detail.isError) return <ErrorNotice error={detail.error} onRetry={() => void detail.refetch()} />;
+  const d = detail.data;
+  const s = d.summary;
+  const canRefresh = ['sending', 'sent', 'processing'].includes(s.state);
+  const canResend = s.state === 'interrupted' || s.state === 'failed';
+  const known = t('history.explain', { returnObjects: true }) as Record<string, string>;
+  return (
+    <div className="mb-detail" data-testid="upload-detail">
+      <div className="mb-detail__head">
+        <Text variant="subheader-3" as="h3">{t('history.detailTitle', { id: s.id })}</Text>
+        <StateLabel state={s.state} />
+      </div>
+      <Text as="div" variant="subheader-1" ellipsis title={s.file_name}>{s.file_name}</Text>
+      <Text as="div" color="secondary">{t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · № {s.counter_id}</Text>
+      <dl className="mb-detail__facts">
+        <dt>{t('history.sentAt')}</dt>
+        <dd>{formatDateTime(s.created_at, lang)}</dd>
+        {s.finished_at ? (
+          <>
+            <dt>{t('history.finishedAt')}</dt>
+            <dd>{formatDateTime(s.finished_at, lang)}</dd>
+          </>
+        ) : null}
+        <dt>{t('history.rows')}</dt>
+        <dd>{formatNumber(s.valid_rows, lang)}</dd>
+        {s.server_id ? (
+          <>
+            <dt>{t('history.serverId')}</dt>
+            <dd>{s.server_id}</dd>
+          </>
+        ) : null}
+      </dl>
+      {d.linked_share !== null ? (
+        <div className="mb-detail__share">
+          <Text color="secondary" variant="caption-2">{t('history.linkedShare')}</Text>
+          <div className="mb-detail__share-row">
+            <Progress value={Math.round(d.linked_share * 100)} theme={d.linked_share > 0.5 ? 'success' : 'warning'} size="s" />
+            <Text variant="subheader-2">{formatPercent(d.linked_share, lang)}</Text>
+          </div>
+        </div>
+      ) : null}
+      <ul className="mb-detail__explain" data-testid="explanation">
+        {d.explanation.map((e) => (
+          <li key={e.code}>
+            <Text>
+              {t(`history.explain.${(e.code in known ? e.code : 'unknown') as ExplainCode}`, {
+                rows: e.count !== null ? t('common.rows', { count: e.count }) : '',
+              })}
+            </Text>
+          </li>
+        ))}
+      </ul>
+      {refresh.isError ? <ErrorNotice error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
+      {resend.isError ? <ErrorNotice error={resend.error} onRetry={() => resend.mutate()} /> : null}
+      <div className="mb-detail__actions">
+        {canRefresh ? (
+          <Button view="outlined" onClick={() => refresh.mutate()} loading={refresh.isPending} qa="refresh-status">
+            {t('history.refresh')}
+          </Button>
+        ) : null}
+        {canResend ? (
+          <Button view="action" onClick={() => resend.mutate()} loading={resend.isPending} qa="resend">
+            {t('history.resend')}
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function HistoryScreen() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const backend = useBackend();
+  const session = useSession();
+  const { account } = useActiveAccount();
+  const counters = useAllCounters();
+  const [counterId, setCounterId] = useState<string>('all');
+  const [kind, setKind] = useState<string>('all');
+  const [states, setStates] = useState<string[]>([]);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [picked, setPicked] = useState<number | null>(null);
+  const selected = picked ?? session.historyFocus;
+  const filter: HistoryFilter = {
+    account: account?.login ?? null,
+    counter_id: counterId === 'all' ? null : Number(counterId),
+    kind: kind === 'all' ? null : (kind as UploadKind),
+    states: states as UploadState[],
+    from: from ? new Date(`${from}T00:00:00`).toISOString() : null,
+    to: to ? new Date(`${to}T23:59:59`).toISOString() : null,
+    limit: null,
+  };
+  const history = useQuery({ queryKey: ['history', filter], queryFn: () => backend.history(filter) });
+  const exported = useMutation({ mutationFn: () => backend.exportHistory(filter) });
+
+  const columns = useMemo<Array<ColumnDef<UploadSummary, unknown>>>(
+    () => [
+      {
+        id: 'when',
+        header: t('history.when'),
+        accessorFn: (r) => formatDateTime(r.created_at, lang),
+        cell: (c) => {
+          const [date, time] = formatDateTime(c.row.original.created_at, lang).split(' ');
+          return (
+            <div className="mb-two-lines">
+              <span>{date}</span>
+              <Text variant="caption-2" color="secondary">{time}</Text>
+            </div>
+          );
+        },
+        meta: { width: '92px' },
+      },
+      {
+        id: 'file',
+        header: t('history.file'),
+        accessorFn: (r) => r.file_name,
+        cell: (c) => (
+          <div className="mb-two-lines">
+            <span className="mb-ellipsis" title={c.row.original.file_name}>{c.row.original.file_name}</span>
+            <Text variant="caption-2" color="secondary">{t(`kinds.${c.row.original.kind}.title`)}</Text>
+          </div>
+        ),
+        meta: { width: 'minmax(150px, 1.4fr)' },
+      },
+      {
+        id: 'counter',
+        header: t('history.counter'),
+        accessorFn: (r) => r.counter_name ?? String(r.counter_id),
+        cell: (c) => (
+          <div className="mb-two-lines">
+            <span className="mb-ellipsis">{c.row.original.counter_name ?? c.row.original.counter_id}</span>
+            <Text variant="caption-2" color="secondary">№ {c.row.original.counter_id}</Text>
+          </div>
+        ),
+        meta: { width: 'minmax(120px, 1fr)' },
+      },
+      { id: 'rows', header: t('history.rows'), accessorFn: (r) => formatNumber(r.valid_rows, lang), meta: { width: '64px', align: 'end' } },
+      { id: 'state', header: t('history.state'), accessorFn: (r) => r.state, cell: (c) => <StateLabel state={c.row.original.state} />, meta: { width: '128px' } },
+      {
+        id: 'linked',
+        header: t('history.linked'),
+        accessorFn: (r) => (r.linked !== null && r.valid_rows > 0 ? formatPercent(r.linked / r.valid_rows, lang) : '—'),
+        meta: { width: '68px', align: 'end' },
+      },
+    ],
+    [t, lang],
+  );
+
+  const counterOptions = [
+    { value: 'all', content: t('history.allCounters') },
+    ...(counters.data?.counters ?? []).map((c) => ({ value: String(c.id), content: `${c.name} · ${c.id}` })),
+  ];
+  const filtered = counterId !== 'all' || kind !== 'all' || states.length > 0 || from !== '' || to !== '';
+
+  return (
+    <div className="mb-screen mb-history">
+      <div className="mb-screen__head">
+        <Text variant="header-1" as="h1">{t('history.title')}</Text>
+        <Button view="outlined" onClick={() => exported.mutate()} loading={exported.isPending} qa="export-history">
+          {t('history.export')}
+        </Button>
+      </div>
+      <div className="mb-filters" role="group" aria-label={t('history.title')}>
+        <Select value={[counterId]} onUpdate={(v) => setCounterId(v[0] ?? 'all')} options={counterOptions} filterable width={200} qa="filter-counter" title={t('history.counter')} />
+        <Select
+          value={[kind]}
+          onUpdate={(v) => setKind(v[0] ?? 'all')}
+          options={[{ value: 'all', content: t('history.allKinds') }, ...KINDS.map((k) => ({ value: k, content: t(`kinds.${k}.title`) }))]}
+          width={170}
+          qa="filter-kind"
+          title={t('history.kind')}
+        />
+        <Select
+          multiple
+          value={states}
+          onUpdate={setStates}
+          placeholder={t('history.allStates')}
+          options={STATES.map((x) => ({ value: x, content: t(`history.states.${x}`) }))}
+          width={170}
+          qa="filter-state"
+          title={t('history.state')}
+        />
+        <TextInput value={from} onUpdate={setFrom} label={t('history.from')} style={{ width: 170 }} qa="filter-from" controlProps={{ type: 'date', 'aria-label': t('history.from') }} />
+        <TextInput value={to} onUpdate={setTo} label={t('history.to')} style={{ width: 170 }} qa="filter-to" controlProps={{ type: 'date', 'aria-label': t('history.to') }} />
+      </div>
+      {exported.data ? <Alert theme="success" message={t('history.exported', { path: exported.data })} /> : null}
+      {exported.isError ? <ErrorNotice error={exported.error} /> : null}
+      <div className="mb-history__body">
+        <div className="mb-history__table">
+          {history.isPending ? (
+            <Loader size="m" />
+          ) : history.isError ? (
+            <ErrorNotice error={history.error} onRetry={() => void history.refetch()} />
+          ) : history.data.length === 0 ? (
+            <EmptyState text={filtered ? t('history.emptyFiltered') : t('history.empty')} testId="history-empty" />
+          ) : (
+            <DataTable
+              data={history.data}
+              columns={columns}
+              height="100%"
+              rowHeight={52}
+              label={t('history.title')}
+              testId="history-table"
+              getRowId={(r) => String(r.id)}
+              selectedId={selected !== null ? String(selected) : null}
+              onRowClick={(r) => setPicked(r.id)}
+            />
+          )}
+        </div>
+        <Card view="outlined" className="mb-history__detail">
+          {selected !== null ? <Detail id={selected} /> : <Text color="secondary">{t('history.pickRow')}</Text>}
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+//! Step 4: validate with progress and cancel, then the summary: counts with Russian plurals,
+//! counts per problem, each issue as what/where/what-to-do, the rejected-rows file and the
+//! question when the same data was sent before.
+import { Alert, Button, Card, Text } from '@gravity-ui/uikit';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ValidationSummary } from '../../ipc';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { toAppError } from '../../shared/errors';
+import { formatDateTime, formatNumber } from '../../shared/format';
+import { useActiveCounter, useBackend, useSettings } from '../app/context';
+import { useJob } from './job';
+import { IssueView, JobProgress, SeverityLabel, StepFooter, issueKey } from './parts';
+import { buildValidateRequest, useImport, validationKey } from './state';
+
+const ISSUES_SHOWN = 200;
+
+function Summary({ v }: { v: ValidationSummary }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const [s, dispatch] = useImport();
+  const lang = i18n.language;
+  const counts = [...v.counts].sort((a, b) => {
+    const order = { error: 0, warning: 1, notice: 2 };
+    return order[a.severity] - order[b.severity] || b.count - a.count;
+  });
+  return (
+    <div className="mb-summary" data-testid="validation-summary">
+      <div className="mb-summary__cards">
+        <Card view="filled" className="mb-stat">
+          <Text color="secondary" variant="caption-2">{t('check.rowsTotal')}</Text>
+          <Text variant="display-1" data-testid="rows-total">{formatNumber(v.rows, lang)}</Text>
+        </Card>
+        <Card view="filled" className="mb-stat">
+          <Text color="secondary" variant="caption-2">{t('check.rowsValid')}</Text>
+          <Text variant="display-1" color="positive" data-testid="rows-valid">{formatNumber(v.valid_rows, lang)}</Text>
+        </Card>
+        <Card view="filled" className="mb-stat mb-stat_wide">
+          <Text color="secondary" variant="caption-2">{t('check.problems')}</Text>
+          <Text variant="subheader-3" as="div" data-testid="problem-counts">
+            {v.errors === 0 && v.warnings === 0 && v.notices === 0
+              ? t('check.allGood')
+              : [
+                  v.errors > 0 ? t('common.errors', { count: v.errors }) : null,
+                  v.warnings > 0 ? t('common.warnings', { count: v.warnings }) : null,
+                  v.notices > 0 ? t('common.notices', { count: v.notices }) : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+          </Text>
+          {v.unchanged_rows > 0 ? (
+            <Text color="secondary" variant="caption-2">{t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}</Text>
+          ) : null}
+        </Card>
+      </div>
+
+      {v.duplicate_of ? (
+        <div data-testid="duplicate-question">
+          <Alert
+            theme="warning"
+            title={t('check.duplicateTitle')}
+            message={
+              <>
+                {t('check.duplicateText', {
+                  counter: v.duplicate_of.counter_name ?? String(v.duplicate_of.counter_id),
+                  date: formatDateTime(v.duplicate_of.created_at, lang),
+                  id: v.duplicate_of.id,
+                })}
+                {s.duplicateAnswer ? (
+                  <Text as="p" variant="subheader-1">
+                    {s.duplicateAnswer === 'all' ? t('check.duplicateChosenAll') : t('check.duplicateChosenNew')}
+                  </Text>
+                ) : null}
+              </>
+            }
+            actions={[
+              { text: t('check.duplicateOnlyNew'), handler: () => dispatch({ type: 'duplicate', answer: 'new' }) },
+              { text: t('check.duplicateSendAll'), handler: () => dispatch({ type: 'duplicate', answer: 'all' }) },
+            ]}
+          />
+        </div>
+      ) : null}
+
+      <div className="mb-summary__body">
+        {counts.length > 0 ? (
+          <section className="mb-counts" aria-labelledby="counts-title">
+            <Text variant="subheader-2" as="h3" id="counts-title">{t('check.byProblem')}</Text>
+            <ul className="mb-counts__list">
+              {counts.map((c) => (
+                <li key={`${c.code}|${c.column ?? ''}`} className="mb-counts__item" data-testid={`count-${c.code}`}>
+                  <SeverityLabel severity={c.severity} />
+                  <span className="mb-counts__title">
+                    {t(`issues.${issueKey(c.code, true)}.title`)}
+                    {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
+                  </span>
+                  <Text variant="subheader-1" className="mb-num">{t('common.rows', { count: c.count })}</Text>
+                </li>
+              ))}
+            </ul>
+            {v.rejected_path ? (
+              <div className="mb-rejected">
+                <Text color="secondary" as="p">{t('check.rejected')}</Text>
+                <Button view="outlined-info" onClick={() => void backend.openRejected(v.rejected_path ?? '')} qa="open-rejected">
+                  {t('check.openRejected')}
+                </Button>
+              </div>
+            ) : null}
+          </section>
+        ) : null}
+        {v.issues.length > 0 ? (
+          <section className="mb-issues" aria-labelledby="issues-title">
+            <Text variant="subheader-2" as="h3" id="issues-title">{t('check.details')}</Text>
+            <ul className="mb-issues__list" tabIndex={0} aria-labelledby="issues-title">
+              {v.issues.slice(0, ISSUES_SHOWN).map((i, n) => (
+                <IssueView key={`${i.line}-${i.code}-${n}`} issue={i} />
+              ))}
+            </ul>
+            {v.truncated || v.issues.length > ISSUES_SHOWN ? (
+              <Text color="secondary" variant="caption-2">{t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, v.issues.length) })}</Text>
+            ) : null}
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const [s, dispatch] = useImport();
+  const counter = useActiveCounter();
+  const settings = useSettings();
+  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
+  const key = request ? validationKey(request) : null;
+  const job = useJob<ValidationSummary>();
+  const { run, running, error } = job;
+  const stoppedFor = useRef<string | null>(null);
+
+  const start = () => {
+    if (!request || !key) return;
+    stoppedFor.current = null;
+    void run((onProgress) => backend.validate(request, onProgress)).then((summary) => {
+      if (summary) dispatch({ type: 'validated', summary, forRequest: key });
+    });
+  };
+  const fresh = key !== null && s.validatedFor === key && s.validation !== null;
+
+  useEffect(() => {
+    if (!fresh && !running && error === null && key !== null && stoppedFor.current !== key) {
+      stoppedFor.current = key;
+      start();
+    }
+    // `start` is recreated each render; the key says when a new run is due.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fresh, running, error, key]);
+
+  const v = fresh ? s.validation : null;
+  const cancelled = error !== null && toAppError(error).kind === 'cancelled';
+  const blocked = v !== null && (v.valid_rows - v.unchanged_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
+  return (
+    <div className="mb-step">
+      {running ? (
+        <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('check.cancel')} />
+      ) : cancelled ? (
+        <div className="mb-cancelled">
+          <Alert theme="info" message={t('check.cancelled')} />
+          <Button view="action" size="l" onClick={start} qa="check-again" data-main-action="true">
+            {t('check.again')}
+          </Button>
+        </div>
+      ) : error !== null ? (
+        <ErrorNotice error={error} onRetry={start} />
+      ) : v ? (
+        <Summary v={v} />
+      ) : null}
+      <StepFooter
+        onBack={onBack}
+        reason={v && v.duplicate_of !== null && s.duplicateAnswer === null ? t('send.needDuplicateAnswer') : null}
+        main={running || cancelled ? undefined : { label: t('common.next'), onClick: onNext, disabled: !v || blocked }}
+      />
+    </div>
+  );
+}

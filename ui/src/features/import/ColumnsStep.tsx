@@ -1,0 +1,228 @@
+//! Step 2: each Metrica field with its source (a file column, one value for all rows, or
+//! nothing), how sure the suggestion is, and which file columns will not be sent.
+import { Alert, Label, Loader, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ColumnMapping, FieldMapping, FieldSource, Goal } from '../../ipc';
+import type { Messages } from '../../i18n/ru';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { useActiveCounter, useBackend } from '../app/context';
+import { usePreview } from './FileStep';
+import { StepFooter } from './parts';
+import { mappingProblems, useImport } from './state';
+
+const GOAL_FIELDS = new Set(['Target', 'goals']);
+const CURRENCY_FIELDS = new Set(['Currency', 'currency']);
+const CURRENCIES = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UAH', 'CNY', 'TRY', 'UZS', 'AMD', 'GEL'];
+
+function unmappedAfter(mapping: ColumnMapping, headers: string[], field: string, source: FieldSource): string[] {
+  const used = new Set<number>();
+  for (const f of mapping.fields) {
+    const src = f.field === field ? source : f.source;
+    if (src.type === 'column') used.add(src.index);
+  }
+  return headers.filter((_, i) => !used.has(i));
+}
+
+function sourceValue(src: FieldSource): string {
+  if (src.type === 'column') return `col:${src.index}`;
+  return src.type;
+}
+
+function Confidence({ f, touched }: { f: FieldMapping; touched: boolean }) {
+  const { t } = useTranslation();
+  if (touched) return <Label size="xs" theme="normal">{t('columns.conf.manual')}</Label>;
+  if (f.source.type !== 'column') return <Text color="secondary">—</Text>;
+  const c = f.source.confidence;
+  if (c >= 0.9) return <Label size="xs" theme="success">{t('columns.conf.high')}</Label>;
+  if (c >= 0.6) return <Label size="xs" theme="info">{t('columns.conf.medium')}</Label>;
+  return <Label size="xs" theme="warning">{t('columns.conf.low')}</Label>;
+}
+
+function ConstantInput({ f, goals, onChange }: { f: FieldMapping; goals: Goal[]; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const value = f.source.type === 'constant' ? f.source.value : '';
+  if (GOAL_FIELDS.has(f.field)) {
+    const usable = goals.filter((g) => g.identifier);
+    return (
+      <Select
+        size="m"
+        width="max"
+        placeholder={t('columns.pickGoal')}
+        value={value ? [value] : []}
+        options={usable.map((g) => ({ value: g.identifier ?? '', content: `${g.name} (${g.identifier ?? ''})` }))}
+        onUpdate={(v) => onChange(v[0] ?? '')}
+        filterable={usable.length > 8}
+        qa={`constant-${f.field}`}
+        title={t('columns.pickGoal')}
+      />
+    );
+  }
+  if (CURRENCY_FIELDS.has(f.field)) {
+    return (
+      <Select
+        size="m"
+        width="max"
+        placeholder={t('columns.pickCurrency')}
+        value={value ? [value] : []}
+        options={CURRENCIES.map((c) => ({ value: c, content: c }))}
+        onUpdate={(v) => onChange(v[0] ?? '')}
+        qa={`constant-${f.field}`}
+        title={t('columns.pickCurrency')}
+      />
+    );
+  }
+  return (
+    <TextInput
+      size="m"
+      value={value}
+      onUpdate={onChange}
+      placeholder={t('columns.value')}
+      qa={`constant-${f.field}`}
+      controlProps={{ 'aria-label': t('columns.value') }}
+    />
+  );
+}
+
+export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const [s, dispatch] = useImport();
+  const counter = useActiveCounter();
+  const preview = usePreview();
+  const headers = preview.data?.info.headers ?? [];
+  const key = `${s.path ?? ''}|${s.kind ?? ''}|${headers.join('|')}`;
+  const needSuggest = preview.data !== undefined && s.kind !== null && s.mappingKey !== key;
+  const suggestion = useQuery({
+    queryKey: ['suggest', key, s.read, counter?.id ?? null],
+    queryFn: () => backend.suggestMapping(s.path ?? '', s.read, s.kind ?? 'conversions', counter?.id ?? null),
+    enabled: needSuggest,
+    staleTime: Infinity,
+    retry: false,
+  });
+  useEffect(() => {
+    if (needSuggest && suggestion.data) dispatch({ type: 'mapping', mapping: suggestion.data, key });
+  }, [needSuggest, suggestion.data, key, dispatch]);
+  const goals = useQuery({
+    queryKey: ['goals', counter?.id ?? null],
+    queryFn: () => backend.goals(counter?.id ?? 0),
+    enabled: counter !== null,
+  });
+
+  const mapping = needSuggest ? null : s.mapping;
+  const problems = mappingProblems(mapping);
+  const firstProblem = problems[0];
+  const reason = firstProblem
+    ? firstProblem.code === 'identifier'
+      ? t('columns.needIdentifier')
+      : t('columns.missingRequired', { field: firstProblem.field ?? '' })
+    : null;
+
+  const setSource = (f: FieldMapping, source: FieldSource) => {
+    if (!mapping) return;
+    dispatch({ type: 'source', field: f.field, source, unmapped: unmappedAfter(mapping, headers, f.field, source) });
+  };
+
+  const onSelect = (f: FieldMapping, v: string) => {
+    if (v === 'none') setSource(f, { type: 'none' });
+    else if (v === 'constant') setSource(f, { type: 'constant', value: '' });
+    else {
+      const index = Number(v.slice(4));
+      setSource(f, { type: 'column', index, header: headers[index] ?? '', confidence: 1 });
+    }
+  };
+
+  const requirementLabel = (f: FieldMapping) =>
+    f.requirement === 'required'
+      ? t('columns.required')
+      : f.requirement === 'one_of_identifiers'
+        ? t('columns.oneOfIds')
+        : t('columns.optional');
+
+  const fieldText = (name: string) =>
+    name in (t('fields', { returnObjects: true }) as object)
+      ? t(`fields.${name as keyof Messages['fields']}`)
+      : t('fields.unknown');
+
+  return (
+    <div className="mb-step">
+      <Text variant="header-1" as="h2">
+        {t('columns.title')}
+      </Text>
+      {suggestion.isError ? <ErrorNotice error={suggestion.error} onRetry={() => void suggestion.refetch()} /> : null}
+      {!mapping ? (
+        <div className="mb-loading" role="status">
+          <Loader size="m" />
+        </div>
+      ) : (
+        <>
+          {mapping.from_template ? <Alert theme="info" message={t('columns.fromTemplate')} /> : null}
+          <div className="mb-map" role="table" aria-label={t('columns.title')} data-testid="mapping-table">
+            <div className="mb-map__row mb-map__row_head" role="row">
+              <div role="columnheader">{t('columns.field')}</div>
+              <div role="columnheader">{t('columns.source')}</div>
+              <div role="columnheader">{t('columns.confidence')}</div>
+            </div>
+            {mapping.fields.map((f) => {
+              const empty = f.requirement === 'required' && f.source.type === 'none';
+              return (
+                <div className={`mb-map__row${empty ? ' mb-map__row_missing' : ''}`} role="row" key={f.field} data-field={f.field}>
+                  <div role="cell" className="mb-map__field">
+                    <div>
+                      <code className="mb-code">{f.field}</code>{' '}
+                      <Text variant="caption-2" color={f.requirement === 'optional' ? 'secondary' : 'warning'}>
+                        {requirementLabel(f)}
+                      </Text>
+                    </div>
+                    <Text variant="caption-2" color="secondary">
+                      {fieldText(f.field)}
+                    </Text>
+                  </div>
+                  <div role="cell" className="mb-map__source">
+                    <Select
+                      size="m"
+                      width="max"
+                      value={[sourceValue(f.source)]}
+                      onUpdate={(v) => onSelect(f, v[0] ?? 'none')}
+                      options={[
+                        { value: 'none', content: t('columns.none') },
+                        { value: 'constant', content: t('columns.constant') },
+                        {
+                          label: t('columns.columnsGroup'),
+                          options: headers.map((h, i) => ({ value: `col:${i}`, content: h })),
+                        },
+                      ]}
+                      qa={`source-${f.field}`}
+                      title={f.field}
+                    />
+                    {f.source.type === 'constant' ? (
+                      <ConstantInput
+                        f={f}
+                        goals={goals.data ?? []}
+                        onChange={(value) => setSource(f, { type: 'constant', value })}
+                      />
+                    ) : null}
+                  </div>
+                  <div role="cell">
+                    <Confidence f={f} touched={s.touched.includes(f.field)} />
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+          <Text color="secondary" as="p" data-testid="unmapped">
+            {mapping.unmapped_columns.length > 0
+              ? t('columns.unmapped', { list: mapping.unmapped_columns.map((c) => `«${c}»`).join(', ') })
+              : t('columns.noUnmapped')}
+          </Text>
+        </>
+      )}
+      <StepFooter
+        onBack={onBack}
+        reason={reason}
+        main={{ label: t('common.next'), onClick: onNext, disabled: !mapping || problems.length > 0 }}
+      />
+    </div>
+  );
+}

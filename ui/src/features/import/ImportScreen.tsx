@@ -1,0 +1,85 @@
+//! The import wizard: a Stepper over Файл → Столбцы → Статусы (CRM only) → Проверка → Отправка.
+//! Every reached step can be revisited; Enter triggers the step's main action.
+import { Stepper } from '@gravity-ui/uikit';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useActiveCounter, useSettings } from '../app/context';
+import { CheckStep } from './CheckStep';
+import { ColumnsStep } from './ColumnsStep';
+import { FileStep } from './FileStep';
+import { SendStep } from './SendStep';
+import { StatusesStep } from './StatusesStep';
+import { type StepId, reachable, stepsFor, useImport } from './state';
+
+const INTERACTIVE = 'button, a, input, textarea, select, [role="combobox"], [role="option"], [role="listbox"], [role="radio"], [role="checkbox"], [role="row"]';
+
+export function ImportScreen() {
+  const { t } = useTranslation();
+  const [s, dispatch] = useImport();
+  const counter = useActiveCounter();
+  const settings = useSettings();
+  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const rootRef = useRef<HTMLDivElement>(null);
+  const steps = stepsFor(s);
+  const current = steps.includes(s.step) ? s.step : 'file';
+  const index = steps.indexOf(current);
+  const go = (step: StepId) => dispatch({ type: 'go', step });
+  const next = () => {
+    const n = steps[index + 1];
+    if (n) go(n);
+  };
+  const back = () => {
+    const p = steps[index - 1];
+    if (p) go(p);
+  };
+
+  // Enter anywhere outside a control (including after focus fell back to <body>) runs the
+  // step's main action; dialogs keep Enter for themselves.
+  useEffect(() => {
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.defaultPrevented || e.shiftKey || e.ctrlKey || e.altKey || e.repeat) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (target?.closest(INTERACTIVE) || document.querySelector('.g-modal_open, [role="dialog"]')) return;
+      const main = rootRef.current?.querySelector<HTMLButtonElement>('[data-main-action="true"]:not([disabled])');
+      if (main) {
+        e.preventDefault();
+        main.click();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const viewOf = (step: StepId, i: number) => {
+    if (i < index && reachable(s, step, counter?.id ?? null, hashDefault)) return 'success' as const;
+    return 'idle' as const;
+  };
+
+  return (
+    <div className="mb-wizard" ref={rootRef} data-testid="wizard">
+      <nav aria-label={t('steps.label')} className="mb-wizard__steps">
+        <Stepper value={current} onUpdate={(id) => id !== undefined && go(id as StepId)} size="m">
+          {steps.map((step, i) => (
+            <Stepper.Item
+              key={step}
+              id={step}
+              view={viewOf(step, i)}
+              disabled={!reachable(s, step, counter?.id ?? null, hashDefault)}
+              aria-current={step === current ? 'step' : undefined}
+              qa={`step-${step}`}
+            >
+              {t(`steps.${step}`)}
+            </Stepper.Item>
+          ))}
+        </Stepper>
+      </nav>
+      <div className="mb-wizard__body">
+        {current === 'file' ? <FileStep onNext={next} /> : null}
+        {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
+        {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}
+        {current === 'check' ? <CheckStep onBack={back} onNext={next} /> : null}
+        {current === 'send' ? <SendStep onBack={back} /> : null}
+      </div>
+    </div>
+  );
+}

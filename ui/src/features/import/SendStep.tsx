@@ -1,0 +1,169 @@
+//! Step 5: the final review (exactly what, where, how), the yellow button that says what it
+//! does, progress with cancel, and the result with a way to History.
+import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { UploadSummary } from '../../ipc';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { toAppError } from '../../shared/errors';
+import { formatTimeZone } from '../../shared/format';
+import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
+import { useJob } from './job';
+import { JobProgress, StepFooter } from './parts';
+import { type MergeMode, buildValidateRequest, useImport } from './state';
+
+const CRM_KINDS = new Set(['simple-orders', 'contacts', 'orders']);
+const CONTACT_KINDS = new Set(['simple-orders', 'contacts']);
+
+export function SendStep({ onBack }: { onBack: () => void }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const queryClient = useQueryClient();
+  const [s, dispatch] = useImport();
+  const { account } = useActiveAccount();
+  const counter = useActiveCounter();
+  const session = useSession();
+  const settings = useSettings();
+  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const hash = s.hashContacts ?? hashDefault;
+  const job = useJob<UploadSummary>();
+  const v = s.validation;
+  const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
+
+  if (s.result) {
+    return (
+      <div className="mb-step">
+        <Card view="outlined" className="mb-done" data-testid="upload-done">
+          <Text variant="header-1" as="h2">{t('send.doneTitle')}</Text>
+          <Text as="p">{t('send.rows', { rows: t('common.rows', { count: s.result.valid_rows }), file: s.result.file_name })}</Text>
+          <Text as="p" color="secondary">{t('send.doneText')}</Text>
+          <div className="mb-done__actions">
+            <Button view="action" size="l" onClick={() => session.showUpload(s.result?.id ?? 0)} qa="to-history" data-main-action="true">
+              {t('send.toHistory')}
+            </Button>
+            <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
+              {t('send.another')}
+            </Button>
+          </div>
+        </Card>
+      </div>
+    );
+  }
+
+  if (!v || !request || !counter || !s.kind) {
+    return (
+      <div className="mb-step">
+        <Alert theme="warning" message={t('send.needCheck')} />
+        <StepFooter onBack={onBack} />
+      </div>
+    );
+  }
+
+  const crm = CRM_KINDS.has(s.kind);
+  const sendRows = Math.max(0, v.valid_rows - v.unchanged_rows);
+  const blockedReason =
+    sendRows === 0
+      ? t('send.nothing')
+      : v.errors > 0 && !s.skipInvalid
+        ? t('send.needSkip')
+        : v.duplicate_of && s.duplicateAnswer === null
+          ? t('send.needDuplicateAnswer')
+          : null;
+
+  const send = () => {
+    void job
+      .run((onProgress) =>
+        backend.upload(
+          {
+            validate: { ...request, hash_contacts: hash },
+            merge_mode: crm ? s.mergeMode : null,
+            comment: s.comment.trim() === '' ? null : s.comment.trim(),
+            confirm_duplicate: s.duplicateAnswer !== null,
+            skip_invalid: s.skipInvalid,
+          },
+          onProgress,
+        ),
+      )
+      .then((result) => {
+        if (result) {
+          dispatch({ type: 'uploaded', result });
+          void queryClient.invalidateQueries({ queryKey: ['history'] });
+          void queryClient.invalidateQueries({ queryKey: ['overview'] });
+        }
+      });
+  };
+
+  const cancelled = job.error !== null && toAppError(job.error).kind === 'cancelled';
+  return (
+    <div className="mb-step">
+      <Text variant="header-1" as="h2">{t('send.title')}</Text>
+      <Text as="p" color="secondary">{t('send.safe')}</Text>
+      <Card view="outlined" className="mb-review" data-testid="review">
+        <dl className="mb-review__list">
+          <dt>{t('send.what')}</dt>
+          <dd>
+            <Text variant="subheader-2" as="div" data-testid="review-rows">
+              {t('send.rows', { rows: t('common.rows', { count: sendRows }), file: s.path?.split(/[\\/]/).pop() ?? '' })}
+            </Text>
+            <Text color="secondary" as="div">{t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}</Text>
+            {v.errors > 0 && s.skipInvalid ? (
+              <Text color="secondary" as="div">{t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}</Text>
+            ) : null}
+            {v.unchanged_rows > 0 ? (
+              <Text color="secondary" as="div">{t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}</Text>
+            ) : null}
+          </dd>
+          <dt>{t('send.where')}</dt>
+          <dd>
+            <Text variant="subheader-2" as="div" data-testid="review-counter">{t('send.counter', { name: counter.name, id: counter.id })}</Text>
+            <Text color="secondary" as="div">{t('send.timezone', { tz: formatTimeZone(counter.time_zone, i18n.language) })}</Text>
+            {account ? <Text color="secondary" as="div">{t('send.account', { login: account.login })}</Text> : null}
+          </dd>
+          <dt>{t('send.how')}</dt>
+          <dd className="mb-review__how">
+            {crm ? (
+              <Select
+                width={380}
+                value={[s.mergeMode]}
+                options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({ value: m, content: t(`send.modes.${m}`) }))}
+                onUpdate={(x) => dispatch({ type: 'option', patch: { mergeMode: (x[0] ?? 'SAVE') as MergeMode } })}
+                qa="merge-mode"
+                title={t('send.modeLabel')}
+              />
+            ) : (
+              <Text as="div">{t('send.modeConversions')}</Text>
+            )}
+            {CONTACT_KINDS.has(s.kind) ? (
+              <Checkbox checked={hash} onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })} qa="hash-contacts">
+                {t('send.hash')}
+              </Checkbox>
+            ) : null}
+            {v.errors > 0 ? (
+              <Checkbox checked={s.skipInvalid} onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })} qa="skip-invalid">
+                {t('send.skipInvalid')}
+              </Checkbox>
+            ) : null}
+            <TextInput
+              value={s.comment}
+              onUpdate={(x) => dispatch({ type: 'option', patch: { comment: x } })}
+              placeholder={t('send.comment')}
+              controlProps={{ 'aria-label': t('send.comment') }}
+              qa="comment"
+            />
+          </dd>
+        </dl>
+      </Card>
+      {job.running ? <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} /> : null}
+      {cancelled ? <Alert theme="info" message={t('send.cancelled')} /> : job.error !== null ? <ErrorNotice error={job.error} onRetry={send} /> : null}
+      <StepFooter
+        onBack={job.running ? undefined : onBack}
+        reason={blockedReason}
+        main={
+          job.running
+            ? undefined
+            : { label: t('send.button', { count: sendRows }), onClick: send, disabled: blockedReason !== null, testId: 'send-button' }
+        }
+      />
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+//! Step 3 (CRM kinds only): each distinct status value of the file, how many rows have it, and
+//! the Metrica status type it becomes, prefilled from the suggestions.
+import { Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrderStatusType } from '../../ipc';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { formatNumber } from '../../shared/format';
+import { useBackend } from '../app/context';
+import { StepFooter } from './parts';
+import { needsStatuses, useImport } from './state';
+
+const TYPES: OrderStatusType[] = ['PAID', 'IN_PROGRESS', 'CANCELLED', 'SPAM', 'OTHER'];
+
+export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const [s, dispatch] = useImport();
+  const statusField = s.mapping?.fields.find((f) => f.field === 'order_status');
+  const column = statusField?.source.type === 'column' ? statusField.source.header : null;
+  const key = `${s.path ?? ''}|${JSON.stringify(s.read)}|${column ?? ''}`;
+  const need = needsStatuses(s) && s.statusKey !== key;
+  const values = useQuery({
+    queryKey: ['statuses', key],
+    queryFn: async () => (s.path && s.mapping ? backend.statusValues(s.path, s.read, s.mapping) : []),
+    enabled: need,
+    staleTime: Infinity,
+    retry: false,
+  });
+  useEffect(() => {
+    if (need && values.data) {
+      dispatch({
+        type: 'statuses',
+        key,
+        entries: values.data.map((v) => ({ value: v.value, status_type: v.suggested_type, status_id: v.suggested_id, goal_ids: [] })),
+        counts: Object.fromEntries(values.data.map((v) => [v.value, v.count])),
+      });
+    }
+  }, [need, values.data, key, dispatch]);
+  const confidence = Object.fromEntries((values.data ?? []).map((v) => [v.value, v.confidence]));
+  const entries = need ? null : s.statusMap;
+
+  return (
+    <div className="mb-step">
+      <Text variant="header-1" as="h2">
+        {t('statuses.title')}
+      </Text>
+      {!needsStatuses(s) ? (
+        <Text as="p" color="secondary">{t('statuses.none')}</Text>
+      ) : values.isError ? (
+        <ErrorNotice error={values.error} onRetry={() => void values.refetch()} />
+      ) : !entries ? (
+        <div className="mb-loading" role="status">
+          <Loader size="m" />
+          <Text color="secondary">{t('statuses.loading')}</Text>
+        </div>
+      ) : (
+        <>
+          <Text as="p" color="secondary">{t('statuses.text')}</Text>
+          <div className="mb-statuses" role="table" aria-label={t('statuses.title')} data-testid="status-table">
+            <div className="mb-statuses__row mb-statuses__row_head" role="row">
+              <div role="columnheader">{t('statuses.value')}</div>
+              <div role="columnheader" className="mb-num">{t('statuses.count')}</div>
+              <div role="columnheader">{t('statuses.type')}</div>
+              <div role="columnheader" />
+            </div>
+            {entries.map((e) => (
+              <div className="mb-statuses__row" role="row" key={e.value} data-status={e.value}>
+                <div role="cell"><Text variant="subheader-1">{e.value}</Text></div>
+                <div role="cell" className="mb-num">{formatNumber(s.statusCounts[e.value] ?? 0, i18n.language)}</div>
+                <div role="cell">
+                  <Select
+                    width="max"
+                    value={[e.status_type]}
+                    options={TYPES.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
+                    onUpdate={(v) => dispatch({ type: 'statusType', value: e.value, statusType: (v[0] ?? 'OTHER') as OrderStatusType })}
+                    qa={`status-type-${e.value}`}
+                    title={e.value}
+                  />
+                </div>
+                <div role="cell">
+                  {(confidence[e.value] ?? 1) < 0.8 ? (
+                    <Label size="xs" theme="warning" title={t('statuses.guessed')}>{t('columns.conf.low')}</Label>
+                  ) : null}
+                </div>
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+      <StepFooter onBack={onBack} main={{ label: t('common.next'), onClick: onNext, disabled: needsStatuses(s) && !entries }} />
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+//! The import wizard's decisions, kept above the screens so that going back, switching sections
+//! or re-reading the file never loses what the user chose. Pure reducer plus a context.
+import { createContext, useContext, useReducer, type Dispatch, type ReactNode } from 'react';
+import type {
+  ColumnMapping,
+  FieldSource,
+  ReadOverrides,
+  StatusMapEntry,
+  UploadKind,
+  UploadSummary,
+  ValidateRequest,
+  ValidationSummary,
+} from '../../ipc';
+
+export type StepId = 'file' | 'columns' | 'statuses' | 'check' | 'send';
+export type MergeMode = 'SAVE' | 'UPDATE' | 'APPEND';
+export type DuplicateAnswer = 'all' | 'new' | null;
+
+export const CRM_STATUS_KINDS: UploadKind[] = ['simple-orders', 'orders'];
+
+export interface ImportState {
+  step: StepId;
+  path: string | null;
+  read: ReadOverrides;
+  kind: UploadKind | null;
+  kindByUser: boolean;
+  mapping: ColumnMapping | null;
+  /** `path|kind|headers` the mapping belongs to; a different key means suggest again. */
+  mappingKey: string | null;
+  /** Fields the user set by hand (shown as "выбрано вами"). */
+  touched: string[];
+  statusMap: StatusMapEntry[] | null;
+  statusKey: string | null;
+  statusCounts: Record<string, number>;
+  validation: ValidationSummary | null;
+  validatedFor: string | null;
+  duplicateAnswer: DuplicateAnswer;
+  hashContacts: boolean | null;
+  skipInvalid: boolean;
+  mergeMode: MergeMode;
+  comment: string;
+  result: UploadSummary | null;
+}
+
+export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, header_line: null, sheet: null };
+
+export const initialImport: ImportState = {
+  step: 'file',
+  path: null,
+  read: EMPTY_READ,
+  kind: null,
+  kindByUser: false,
+  mapping: null,
+  mappingKey: null,
+  touched: [],
+  statusMap: null,
+  statusKey: null,
+  statusCounts: {},
+  validation: null,
+  validatedFor: null,
+  duplicateAnswer: null,
+  hashContacts: null,
+  skipInvalid: true,
+  mergeMode: 'SAVE',
+  comment: '',
+  result: null,
+};
+
+export type ImportAction =
+  | { type: 'go'; step: StepId }
+  | { type: 'file'; path: string }
+  | { type: 'read'; read: Partial<ReadOverrides> }
+  | { type: 'detected'; kind: UploadKind | null }
+  | { type: 'kind'; kind: UploadKind }
+  | { type: 'mapping'; mapping: ColumnMapping; key: string }
+  | { type: 'source'; field: string; source: FieldSource; unmapped: string[] }
+  | { type: 'statuses'; entries: StatusMapEntry[]; counts: Record<string, number>; key: string }
+  | { type: 'statusType'; value: string; statusType: StatusMapEntry['status_type'] }
+  | { type: 'validated'; summary: ValidationSummary; forRequest: string }
+  | { type: 'duplicate'; answer: DuplicateAnswer }
+  | { type: 'option'; patch: Partial<Pick<ImportState, 'hashContacts' | 'skipInvalid' | 'mergeMode' | 'comment'>> }
+  | { type: 'uploaded'; result: UploadSummary }
+  | { type: 'reset' };
+
+export function importReducer(s: ImportState, a: ImportAction): ImportState {
+  switch (a.type) {
+    case 'go':
+      return { ...s, step: a.step };
+    case 'file':
+      // A new file starts fresh: its columns, statuses and checks are unknown.
+      return { ...initialImport, hashContacts: s.hashContacts, path: a.path };
+    case 'read':
+      return { ...s, read: { ...s.read, ...a.read } };
+    case 'detected':
+      return s.kindByUser ? s : { ...s, kind: a.kind };
+    case 'kind':
+      return { ...s, kind: a.kind, kindByUser: true };
+    case 'mapping':
+      return { ...s, mapping: a.mapping, mappingKey: a.key, touched: [] };
+    case 'source':
+      if (!s.mapping) return s;
+      return {
+        ...s,
+        mapping: {
+          ...s.mapping,
+          fields: s.mapping.fields.map((f) => (f.field === a.field ? { ...f, source: a.source } : f)),
+          unmapped_columns: a.unmapped,
+        },
+        touched: s.touched.includes(a.field) ? s.touched : [...s.touched, a.field],
+      };
+    case 'statuses':
+      return { ...s, statusMap: a.entries, statusCounts: a.counts, statusKey: a.key };
+    case 'statusType':
+      return {
+        ...s,
+        statusMap: (s.statusMap ?? []).map((e) => (e.value === a.value ? { ...e, status_type: a.statusType } : e)),
+      };
+    case 'validated':
+      return { ...s, validation: a.summary, validatedFor: a.forRequest };
+    case 'duplicate':
+      return { ...s, duplicateAnswer: a.answer };
+    case 'option':
+      return { ...s, ...a.patch };
+    case 'uploaded':
+      return { ...s, result: a.result };
+    case 'reset':
+      return { ...initialImport, hashContacts: s.hashContacts };
+  }
+}
+
+export function needsStatuses(s: ImportState): boolean {
+  if (!s.kind || !CRM_STATUS_KINDS.includes(s.kind)) return false;
+  const f = s.mapping?.fields.find((x) => x.field === 'order_status');
+  return f?.source.type === 'column';
+}
+
+export function stepsFor(s: ImportState): StepId[] {
+  return s.kind && CRM_STATUS_KINDS.includes(s.kind)
+    ? ['file', 'columns', 'statuses', 'check', 'send']
+    : ['file', 'columns', 'check', 'send'];
+}
+
+/** Problems that stop the user from leaving the Columns step. */
+export function mappingProblems(mapping: ColumnMapping | null): Array<{ code: 'required' | 'identifier'; field?: string }> {
+  if (!mapping) return [];
+  const out: Array<{ code: 'required' | 'identifier'; field?: string }> = [];
+  for (const f of mapping.fields) {
+    const empty = f.source.type === 'none' || (f.source.type === 'constant' && f.source.value.trim() === '');
+    if (f.requirement === 'required' && empty) out.push({ code: 'required', field: f.field });
+  }
+  const ids = mapping.fields.filter((f) => f.requirement === 'one_of_identifiers');
+  if (ids.length > 0 && ids.every((f) => f.source.type === 'none')) out.push({ code: 'identifier' });
+  return out;
+}
+
+export function buildValidateRequest(
+  s: ImportState,
+  counterId: number | null,
+  hashDefault: boolean,
+): ValidateRequest | null {
+  if (!s.path || !s.kind || !s.mapping || counterId === null) return null;
+  return {
+    path: s.path,
+    read: s.read,
+    kind: s.kind,
+    mapping: s.mapping,
+    counter_id: counterId,
+    status_map: needsStatuses(s) ? s.statusMap ?? [] : [],
+    hash_contacts: s.hashContacts ?? hashDefault,
+    only_new_rows: s.duplicateAnswer === 'new',
+  };
+}
+
+/** What a validation result depends on; hashing is decided on the last step and changes no count. */
+export function validationKey(r: ValidateRequest): string {
+  return JSON.stringify({ ...r, hash_contacts: false });
+}
+
+export function reachable(s: ImportState, step: StepId, counterId: number | null, hashDefault: boolean): boolean {
+  switch (step) {
+    case 'file':
+      return true;
+    case 'columns':
+      return s.path !== null && s.kind !== null;
+    case 'statuses':
+      return s.mapping !== null && s.kind !== null && CRM_STATUS_KINDS.includes(s.kind);
+    case 'check':
+      return s.mapping !== null && mappingProblems(s.mapping).length === 0 && (!needsStatuses(s) || s.statusMap !== null);
+    case 'send': {
+      const r = buildValidateRequest(s, counterId, hashDefault);
+      return r !== null && s.validation !== null && s.validatedFor === validationKey(r);
+    }
+  }
+}
+
+const ImportContext = createContext<[ImportState, Dispatch<ImportAction>] | null>(null);
+
+export function ImportProvider({ children, initial }: { children: ReactNode; initial?: ImportState }) {
+  const value = useReducer(importReducer, initial ?? initialImport);
+  return <ImportContext.Provider value={value}>{children}</ImportContext.Provider>;
+}
+
+export function useImport(): [ImportState, Dispatch<ImportAction>] {
+  const v = useContext(ImportContext);
+  if (!v) throw new Error('ImportProvider missing');
+  return v;
+}

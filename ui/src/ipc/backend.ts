@@ -1,0 +1,77 @@
+//! The one interface the UI talks to. Owns command signatures and the shapes of progress,
+//! app events and file drops; does not own any user-facing text (the UI translates errors).
+import type {
+  Account,
+  AppEvent,
+  AppInfo,
+  ClientOverview,
+  ColumnMapping,
+  CounterPage,
+  CountersQuery,
+  FilePreview,
+  Goal,
+  HistoryFilter,
+  Progress,
+  ReadOverrides,
+  Settings,
+  SignInMethod,
+  SignInStarted,
+  StatusValue,
+  UploadDetail,
+  UploadKind,
+  UploadRequest,
+  UploadSummary,
+  ValidateRequest,
+  ValidationSummary,
+} from './bindings';
+
+/** What the window reports while a file is dragged over it; paths come from the OS. */
+export type FileDropEvent =
+  | { type: 'over' }
+  | { type: 'leave' }
+  | { type: 'drop'; paths: string[] };
+
+export type Unsubscribe = () => void;
+
+/** One method per Rust command (snake_case there, camelCase here). Rejections carry `AppError`. */
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  ping(message: string): Promise<string>;
+
+  accounts(): Promise<Account[]>;
+  beginSignIn(method: SignInMethod): Promise<SignInStarted>;
+  completeSignIn(flowId: string, code: string | null): Promise<Account>;
+  switchAccount(login: string): Promise<Account[]>;
+  signOut(login: string): Promise<Account[]>;
+
+  counters(query: CountersQuery): Promise<CounterPage>;
+  goals(counterId: number): Promise<Goal[]>;
+  createGoal(counterId: number, name: string, identifier: string): Promise<Goal>;
+
+  pickFile(): Promise<string | null>;
+  inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
+  suggestMapping(
+    path: string,
+    read: ReadOverrides,
+    kind: UploadKind,
+    counterId: number | null,
+  ): Promise<ColumnMapping>;
+  statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping): Promise<StatusValue[]>;
+  validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
+  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<UploadSummary>;
+  cancel(jobId: string): Promise<void>;
+
+  history(filter: HistoryFilter): Promise<UploadSummary[]>;
+  uploadDetail(id: number): Promise<UploadDetail>;
+  refreshStatus(id: number): Promise<UploadSummary>;
+  resend(id: number): Promise<UploadSummary>;
+  exportHistory(filter: HistoryFilter): Promise<string | null>;
+
+  overview(): Promise<ClientOverview[]>;
+  settings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  openRejected(path: string): Promise<void>;
+
+  onEvent(handler: (event: AppEvent) => void): Unsubscribe;
+  onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;
+}

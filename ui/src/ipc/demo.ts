@@ -1,0 +1,652 @@
+//! The in-memory demo implementation of `Backend`, used in a plain browser (dev server,
+//! Playwright) and in Vitest. It imitates the Rust side's behaviour closely enough to walk
+//! every screen; it never reads user files (a dropped file is known only by its name).
+import type {
+  Account,
+  AppError,
+  AppEvent,
+  ColumnMapping,
+  Counter,
+  FieldMapping,
+  FilePreview,
+  Goal,
+  HistoryFilter,
+  Issue,
+  IssueCount,
+  Progress,
+  ReadOverrides,
+  Requirement,
+  Settings,
+  StatusValue,
+  UploadDetail,
+  UploadKind,
+  UploadRequest,
+  UploadSummary,
+  ValidateRequest,
+  ValidationSummary,
+  OrderStatusType,
+  ExplanationItem,
+} from './bindings';
+import type { Backend, FileDropEvent } from './backend';
+import {
+  CONVERSIONS_FILE,
+  CRM_FILE,
+  DEMO_LOGIN,
+  type DemoFile,
+  demoCounters,
+  demoGoals,
+  demoHistory,
+  statusCounts,
+} from './demoData';
+
+export interface DemoOptions {
+  /** Start with the demo account signed in (tests); a fresh demo starts at the first-run screen. */
+  signedIn?: boolean;
+  settings?: Partial<Settings>;
+  /** Milliseconds per simulated step; 0 in unit tests. */
+  latencyMs?: number;
+}
+
+type Spec = [string, Requirement];
+const R: Requirement = 'required';
+const I: Requirement = 'one_of_identifiers';
+const O: Requirement = 'optional';
+
+/** Mirrors mb-schema's field lists (reference §4.2, §4.5, §5.2–5.4). */
+export const FIELDS: Record<UploadKind, Spec[]> = {
+  conversions: [['ClientId', I], ['UserId', I], ['Yclid', I], ['PurchaseId', I], ['Target', R], ['DateTime', R], ['Price', O], ['Currency', O]],
+  calls: [['ClientId', I], ['UserId', I], ['Yclid', I], ['DateTime', R], ['StaticCall', O], ['Price', O], ['Currency', O], ['PhoneNumber', O], ['TalkDuration', O], ['HoldDuration', O], ['CallMissed', O], ['Tag', O], ['FirstTimeCaller', O], ['URL', O], ['CallTrackerURL', O]],
+  'simple-orders': [['id', O], ['create_date_time', R], ['client_uniq_id', O], ['client_ids', I], ['emails', I], ['phones', I], ['emails_md5', I], ['phones_md5', I], ['order_status', O], ['revenue', O], ['cost', O], ['goals', O], ['currency', O]],
+  contacts: [['uniq_id', R], ['name', O], ['create_date_time', O], ['update_date_time', O], ['client_ids', O], ['emails', O], ['phones', O], ['emails_md5', O], ['phones_md5', O], ['birth_date', O]],
+  orders: [['id', R], ['client_uniq_id', R], ['client_type', R], ['create_date_time', R], ['update_date_time', O], ['finish_date_time', O], ['order_status', R], ['revenue', O], ['cost', O], ['products', O], ['goals', O], ['currency', O]],
+};
+
+const SYNONYMS: Record<string, string[]> = {
+  ClientId: ['clientid', 'client_id'],
+  client_ids: ['clientid', 'client_ids'],
+  Target: ['цель', 'target'],
+  goals: ['цели', 'goals'],
+  DateTime: ['дата и время', 'дата', 'datetime'],
+  create_date_time: ['дата создания', 'дата', 'create_date_time'],
+  Price: ['сумма', 'price'],
+  revenue: ['сумма', 'выручка', 'revenue'],
+  Currency: ['валюта', 'currency'],
+  currency: ['валюта', 'currency'],
+  id: ['номер заказа', 'id'],
+  uniq_id: ['номер клиента', 'uniq_id'],
+  emails: ['e-mail', 'email', 'почта'],
+  phones: ['телефон', 'phone'],
+  PhoneNumber: ['телефон', 'phonenumber'],
+  order_status: ['статус', 'order_status'],
+  name: ['клиент', 'имя', 'name'],
+};
+
+const SUGGESTED: Record<string, [OrderStatusType, string]> = {
+  Оплачен: ['PAID', 'paid'],
+  'В работе': ['IN_PROGRESS', 'in_work'],
+  Новый: ['IN_PROGRESS', 'new'],
+  Отменён: ['CANCELLED', 'cancelled'],
+  Спам: ['SPAM', 'spam'],
+};
+
+function appError(error: AppError): AppError {
+  return error;
+}
+
+function fileFor(path: string): DemoFile {
+  const lower = path.toLowerCase();
+  if (lower === CONVERSIONS_FILE.path.toLowerCase()) return CONVERSIONS_FILE;
+  if (lower === CRM_FILE.path.toLowerCase()) return CRM_FILE;
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const base = /оплат|offline|conversion|xlsx?$/.test(lower) ? CONVERSIONS_FILE : CRM_FILE;
+  return { ...base, path, fileName: name };
+}
+
+function mojibake(s: string): string {
+  return s.replace(/[а-яёА-ЯЁ]/g, '�');
+}
+
+export function createDemoBackend(options: DemoOptions = {}): Backend {
+  const latency = options.latencyMs ?? 250;
+  const sleep = (factor = 1) =>
+    new Promise<void>((resolve) => setTimeout(resolve, latency * factor));
+  const counters: Counter[] = demoCounters();
+  const goals = new Map<number, Goal[]>();
+  const goalsOf = (id: number) => {
+    let g = goals.get(id);
+    if (!g) {
+      g = demoGoals(id);
+      goals.set(id, g);
+    }
+    return g;
+  };
+  let accounts: Account[] = options.signedIn
+    ? [{ login: DEMO_LOGIN, display_name: 'Агентство «Демо»', active: true }]
+    : [];
+  let history: UploadSummary[] = demoHistory(counters);
+  let settings: Settings = {
+    language: 'system',
+    theme: 'system',
+    hash_contacts_by_default: true,
+    ...options.settings,
+  };
+  const listeners = new Set<(e: AppEvent) => void>();
+  const cancelled = new Set<string>();
+  let jobSeq = 0;
+  let flowSeq = 0;
+  let nextId = 200;
+
+  const emit = (e: AppEvent) => listeners.forEach((l) => l(e));
+  const active = () => accounts.find((a) => a.active) ?? null;
+  const requireAccount = () => {
+    const a = active();
+    if (!a) throw appError({ kind: 'not_signed_in' });
+    return a;
+  };
+  const counterById = (id: number) => {
+    const c = counters.find((x) => x.id === id);
+    if (!c) throw appError({ kind: 'not_found', data: { what: `counter ${id}` } });
+    return c;
+  };
+
+  async function job<T>(
+    onProgress: (p: Progress) => void,
+    stages: Array<[Progress['stage'], number]>,
+    rows: number,
+    finish: () => T,
+  ): Promise<T> {
+    const jobId = `job-${++jobSeq}`;
+    for (const [stage, total] of stages) {
+      const steps = 5;
+      for (let s = 0; s <= steps; s++) {
+        if (cancelled.has(jobId)) {
+          cancelled.delete(jobId);
+          throw appError({ kind: 'cancelled' });
+        }
+        onProgress({ job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
+        await sleep(0.3);
+      }
+    }
+    onProgress({ job_id: jobId, stage: 'done', done: rows, total: rows, rows });
+    return finish();
+  }
+
+  function preview(path: string, read: ReadOverrides): FilePreview {
+    const f = fileFor(path);
+    const encoding = read.encoding ?? f.encoding;
+    const broken = f.encoding === 'windows-1251' && /utf-?8/i.test(encoding);
+    const delimiter = f.format === 'csv' ? read.delimiter ?? f.delimiter : null;
+    const split = f.format === 'csv' && delimiter !== f.delimiter;
+    const headerLine = read.header_line ?? 1;
+    const fix = (cells: string[]) => {
+      const c = broken ? cells.map(mojibake) : cells;
+      return split ? [c.join(f.delimiter ?? ';')] : c;
+    };
+    const headers = headerLine === 1 ? fix(f.headers) : fix(f.cell(headerLine));
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const line = headerLine + 1 + i;
+      return { line, cells: fix(f.cell(line)) };
+    });
+    return {
+      info: {
+        path: f.path,
+        file_name: f.fileName,
+        size: f.size,
+        format: f.format,
+        encoding,
+        encoding_detected: read.encoding === null,
+        delimiter,
+        header_line: headerLine,
+        headers,
+        sheets: f.sheets,
+        sheet: f.sheets.length > 0 ? read.sheet ?? f.sheets[0] ?? null : null,
+      },
+      rows,
+      truncated: true,
+      detected_kind: broken || split ? null : f.kind,
+      kind_confidence: broken || split ? 0 : f.kindConfidence,
+    };
+  }
+
+  function suggest(path: string, read: ReadOverrides, kind: UploadKind): ColumnMapping {
+    const headers = preview(path, read).info.headers;
+    const used = new Set<number>();
+    const fields: FieldMapping[] = FIELDS[kind].map(([field, requirement]) => {
+      const syn = SYNONYMS[field] ?? [field.toLowerCase()];
+      let found = -1;
+      let confidence = 0;
+      for (const s of syn) {
+        const exact = headers.findIndex((h, i) => !used.has(i) && h.toLowerCase() === s);
+        if (exact >= 0) {
+          found = exact;
+          confidence = 0.97;
+          break;
+        }
+        const partial = headers.findIndex((h, i) => !used.has(i) && h.toLowerCase().includes(s));
+        if (partial >= 0 && found < 0) {
+          found = partial;
+          confidence = 0.74;
+        }
+      }
+      if (found >= 0) {
+        used.add(found);
+        return {
+          field,
+          requirement,
+          source: { type: 'column', index: found, header: headers[found] ?? '', confidence },
+        };
+      }
+      return { field, requirement, source: { type: 'none' } };
+    });
+    return {
+      kind,
+      fields,
+      unmapped_columns: headers.filter((_, i) => !used.has(i)),
+      from_template: false,
+      signature: headers.join('|'),
+    };
+  }
+
+  function validateNow(req: ValidateRequest): ValidationSummary {
+    const f = fileFor(req.path);
+    const rows = f.rows;
+    const fields = req.mapping.fields;
+    const missing = fields.filter((x) => x.requirement === 'required' && x.source.type === 'none');
+    const ids = fields.filter((x) => x.requirement === 'one_of_identifiers');
+    const noIds = ids.length > 0 && ids.every((x) => x.source.type === 'none');
+    const colOf = (field: string) => {
+      const m = fields.find((x) => x.field === field);
+      return m?.source.type === 'column' ? m.source.header : field;
+    };
+    let issues: Issue[] = [];
+    const issue = (
+      line: number,
+      code: string,
+      severity: Issue['severity'],
+      column: string | null,
+      value: string | null,
+      fix: string | null = null,
+    ): Issue => ({ line, record: line - 1, column, code, severity, value, fix });
+    if (missing.length > 0 || noIds) {
+      issues = missing.map((m) => issue(1, 'missing_required_column', 'error', m.field, null));
+      if (noIds) issues.push(issue(1, 'no_identifier', 'error', null, null));
+      const counts = issues.map((i) => ({ code: i.code, column: i.column, severity: i.severity, count: 1 }));
+      return {
+        rows, valid_rows: 0, errors: issues.length, warnings: 0, notices: 0, issues, counts,
+        truncated: false, unchanged_rows: 0, duplicate_of: null, rejected_path: null,
+      };
+    }
+    const extra: IssueCount[] = [];
+    if (f.kind === 'conversions') {
+      const d = colOf('DateTime');
+      const t = colOf('Target');
+      issues = [
+        issue(4, 'future_datetime', 'error', d, '01.01.2030 00:00'),
+        issue(9, 'milliseconds_timestamp', 'error', d, '1794663000000', '1794663000'),
+        issue(17, 'excel_scientific_id', 'error', colOf('ClientId'), '1,73115E+18'),
+        issue(23, 'goal_name_instead_of_id', 'error', t, 'Оплата в магазине', 'offline_paid'),
+        issue(31, 'unknown_goal', 'error', t, 'oplata_nal'),
+        issue(44, 'stray_quote', 'error', colOf('Price'), '4990"'),
+        issue(58, 'unknown_currency', 'error', colOf('Currency'), 'руб', 'RUB'),
+        issue(71, 'invalid_price', 'error', colOf('Price'), '-500'),
+        issue(12, 'old_datetime', 'warning', d, '28.10.2026 12:40'),
+        issue(65, 'currency_lowercase', 'notice', colOf('Currency'), 'usd', 'USD'),
+      ];
+      extra.push({ code: 'old_datetime', column: d, severity: 'warning', count: 6 });
+    } else {
+      const d = colOf('create_date_time');
+      issues = [
+        issue(14, 'invalid_date', 'error', d, '31.02.2026 10:00'),
+        issue(27, 'invalid_phone', 'error', colOf('phones'), '8 800'),
+        issue(31, 'invalid_email', 'error', colOf('emails'), 'ivan@@mail.ru'),
+        issue(45, 'no_identifier', 'error', null, null),
+        issue(88, 'future_datetime', 'error', d, '15.03.2027 12:00'),
+        issue(102, 'excel_scientific_id', 'error', colOf('client_ids'), '1,73115E+18'),
+        issue(140, 'date_before_1970', 'error', d, '01.01.1900 00:00'),
+        issue(377, 'unclosed_quote', 'error', colOf('emails'), '"olga.s@example.ru'),
+        issue(610, 'unknown_currency', 'error', colOf('currency'), 'RUR', 'RUB'),
+        issue(733, 'unknown_status', 'error', colOf('order_status'), 'Возврат'),
+        issue(56, 'old_datetime', 'warning', d, '25.10.2026 11:20'),
+        issue(201, 'duplicate_row', 'warning', null, 'A-10399'),
+        issue(19, 'currency_lowercase', 'notice', colOf('currency'), 'rub', 'RUB'),
+      ];
+      extra.push({ code: 'old_datetime', column: d, severity: 'warning', count: 22 });
+      extra.push({ code: 'currency_lowercase', column: colOf('currency'), severity: 'notice', count: 11 });
+    }
+    const countMap = new Map<string, IssueCount>();
+    for (const i of issues) {
+      const key = `${i.code}|${i.column ?? ''}`;
+      const c = countMap.get(key);
+      if (c) c.count += 1;
+      else countMap.set(key, { code: i.code, column: i.column, severity: i.severity, count: 1 });
+    }
+    for (const e of extra) {
+      const c = countMap.get(`${e.code}|${e.column ?? ''}`);
+      if (c) c.count += e.count;
+    }
+    const counts = [...countMap.values()];
+    const sum = (s: Issue['severity']) =>
+      counts.filter((c) => c.severity === s).reduce((a, c) => a + c.count, 0);
+    const errors = sum('error');
+    const duplicate =
+      history.find(
+        (h) =>
+          h.file_name === f.fileName &&
+          h.counter_id === req.counter_id &&
+          h.kind === req.kind &&
+          !['failed', 'superseded', 'rejected'].includes(h.state),
+      ) ?? null;
+    return {
+      rows,
+      valid_rows: rows - errors,
+      errors,
+      warnings: sum('warning'),
+      notices: sum('notice'),
+      issues: issues.sort((a, b) => a.line - b.line),
+      counts,
+      truncated: false,
+      unchanged_rows: req.only_new_rows && duplicate ? Math.round(rows * 0.9) : 0,
+      duplicate_of: duplicate,
+      rejected_path: errors > 0 ? f.path.replace(/(\.[^.]+)?$/, ' — отклонённые строки.csv') : null,
+    };
+  }
+
+  function explanation(s: UploadSummary): ExplanationItem[] {
+    switch (s.state) {
+      case 'processed':
+        return [
+          { code: 'linked', count: s.linked },
+          ...(s.user_not_found ? [{ code: 'users_not_found', count: s.user_not_found }] : []),
+          ...(s.goal_not_found ? [{ code: 'goals_not_found', count: s.goal_not_found }] : []),
+        ];
+      case 'linkage_failure':
+        return [{ code: 'linkage_failure', count: s.user_not_found }];
+      default:
+        return [{ code: s.state, count: null }];
+    }
+  }
+
+  const matches = (h: UploadSummary, f: HistoryFilter) =>
+    (f.account === null || h.account === f.account) &&
+    (f.counter_id === null || h.counter_id === f.counter_id) &&
+    (f.kind === null || h.kind === f.kind) &&
+    (f.states.length === 0 || f.states.includes(h.state)) &&
+    (f.from === null || h.created_at >= f.from) &&
+    (f.to === null || h.created_at <= f.to);
+
+  const backend: Backend = {
+    async appInfo() {
+      await sleep(0);
+      return { version: '0.1.0', demo: true, data_dir: '/home/demo/.local/share/metrika-bridge', api_base: 'http://127.0.0.1:0 (демо)' };
+    },
+    async ping(message) {
+      await sleep(0.2);
+      return `core (demo): ${message}`;
+    },
+    async accounts() {
+      await sleep(0.2);
+      return accounts.map((a) => ({ ...a }));
+    },
+    async beginSignIn(method) {
+      await sleep(0.4);
+      const flow = `demo-flow-${++flowSeq}`;
+      return {
+        flow_id: flow,
+        method,
+        authorize_url: `https://oauth.yandex.ru/authorize?response_type=code&client_id=demo&state=${flow}`,
+        user_code: method === 'device' ? 'MB-7K4Q' : null,
+        verification_url: method === 'device' ? 'https://ya.ru/device' : null,
+      };
+    },
+    async completeSignIn(_flowId, code) {
+      await sleep(1);
+      if (code !== null && code.trim().length < 4) {
+        throw appError({ kind: 'sign_in_failed', data: { reason: 'invalid_grant' } });
+      }
+      const login = accounts.some((a) => a.login === DEMO_LOGIN) ? `client-${accounts.length + 1}` : DEMO_LOGIN;
+      const account: Account = {
+        login,
+        display_name: login === DEMO_LOGIN ? 'Агентство «Демо»' : null,
+        active: true,
+      };
+      accounts = [...accounts.map((a) => ({ ...a, active: false })), account];
+      emit({ type: 'accounts_changed' });
+      return account;
+    },
+    async switchAccount(login) {
+      await sleep(0.2);
+      if (!accounts.some((a) => a.login === login)) throw appError({ kind: 'not_found', data: { what: login } });
+      accounts = accounts.map((a) => ({ ...a, active: a.login === login }));
+      emit({ type: 'accounts_changed' });
+      return accounts.map((a) => ({ ...a }));
+    },
+    async signOut(login) {
+      await sleep(0.2);
+      const wasActive = accounts.find((a) => a.login === login)?.active ?? false;
+      accounts = accounts.filter((a) => a.login !== login);
+      if (wasActive && accounts[0]) accounts[0] = { ...accounts[0], active: true };
+      emit({ type: 'accounts_changed' });
+      return accounts.map((a) => ({ ...a }));
+    },
+    async counters(query) {
+      await sleep(0.4);
+      const a = requireAccount();
+      const mine = a.login === DEMO_LOGIN ? counters : counters.slice(0, 2);
+      const q = query.search?.trim().toLowerCase() ?? '';
+      const found = q
+        ? mine.filter((c) => c.name.toLowerCase().includes(q) || (c.site ?? '').includes(q) || String(c.id).includes(q))
+        : mine;
+      return { total: found.length, counters: found.slice(query.offset, query.offset + query.limit) };
+    },
+    async goals(counterId) {
+      await sleep(0.3);
+      counterById(counterId);
+      return goalsOf(counterId).map((g) => ({ ...g }));
+    },
+    async createGoal(counterId, name, identifier) {
+      await sleep(0.5);
+      const list = goalsOf(counterId);
+      if (list.some((g) => g.identifier === identifier)) {
+        throw appError({ kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } });
+      }
+      const goal: Goal = { id: 3_300_000 + list.length, name, identifier, goal_type: 'action' };
+      list.push(goal);
+      return goal;
+    },
+    async pickFile() {
+      await sleep(0.5);
+      return CRM_FILE.path;
+    },
+    async inspectFile(path, read) {
+      await sleep(1);
+      return preview(path, read);
+    },
+    async suggestMapping(path, read, kind) {
+      await sleep(0.6);
+      return suggest(path, read, kind);
+    },
+    async statusValues(path, _read, mapping) {
+      await sleep(0.6);
+      const m = mapping.fields.find((x) => x.field === 'order_status');
+      if (!m || m.source.type !== 'column') return [];
+      if (fileFor(path).kind !== 'simple-orders') return [];
+      return statusCounts().map(([value, count]): StatusValue => {
+        const [t, id] = SUGGESTED[value] ?? ['OTHER', 'other'];
+        return { value, count, suggested_type: t, suggested_id: id, confidence: value === 'Новый' ? 0.6 : 0.95 };
+      });
+    },
+    async validate(request, onProgress) {
+      requireAccount();
+      const rows = fileFor(request.path).rows;
+      return job(onProgress, [['reading', rows], ['validating', rows]], rows, () => validateNow(request));
+    },
+    async upload(request: UploadRequest, onProgress) {
+      const account = requireAccount();
+      const summary = validateNow(request.validate);
+      const counter = counterById(request.validate.counter_id);
+      if (!counter.can_upload) throw appError({ kind: 'no_access', data: { counter_id: counter.id } });
+      if (summary.errors > 0 && !request.skip_invalid) {
+        throw appError({ kind: 'data_has_errors', data: { errors: summary.errors } });
+      }
+      if (summary.duplicate_of && !request.confirm_duplicate) {
+        throw appError({ kind: 'duplicate', data: { upload_id: summary.duplicate_of.id, sent_at: summary.duplicate_of.created_at } });
+      }
+      const sendRows = summary.valid_rows - summary.unchanged_rows;
+      return job(onProgress, [['writing', sendRows], ['uploading', sendRows], ['waiting', 1]], sendRows, () => {
+        const id = nextId++;
+        const now = new Date().toISOString();
+        const f = fileFor(request.validate.path);
+        const s: UploadSummary = {
+          id,
+          tag: `mb-${id.toString(36)}`,
+          account: account.login,
+          counter_id: counter.id,
+          counter_name: counter.name,
+          kind: request.validate.kind,
+          file_name: f.fileName,
+          rows: summary.rows,
+          valid_rows: sendRows,
+          state: 'processing',
+          server_id: String(72_000_000 + id),
+          server_status: 'PROCESSING',
+          linked: null,
+          user_not_found: null,
+          goal_not_found: null,
+          created_at: now,
+          finished_at: null,
+          message: request.comment,
+        };
+        history = [s, ...history];
+        emit({ type: 'history_changed', upload_id: id });
+        return { ...s };
+      });
+    },
+    async cancel(jobId) {
+      await sleep(0);
+      cancelled.add(jobId);
+    },
+    async history(filter) {
+      await sleep(0.3);
+      const list = history.filter((h) => matches(h, filter));
+      return list.slice(0, filter.limit ?? list.length).map((h) => ({ ...h }));
+    },
+    async uploadDetail(id): Promise<UploadDetail> {
+      await sleep(0.3);
+      const s = history.find((h) => h.id === id);
+      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      const share = s.linked !== null && s.valid_rows > 0 ? s.linked / s.valid_rows : null;
+      return { summary: { ...s }, linked_share: share, explanation: explanation(s) };
+    },
+    async refreshStatus(id) {
+      await sleep(0.8);
+      const i = history.findIndex((h) => h.id === id);
+      const s = history[i];
+      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      if (s.state === 'processing' || s.state === 'sent') {
+        const linked = Math.round(s.valid_rows * 0.78);
+        const updated: UploadSummary = {
+          ...s,
+          state: 'processed',
+          server_status: 'LINKAGE_COMPLETE',
+          linked,
+          user_not_found: s.valid_rows - linked - 4,
+          goal_not_found: 4,
+          finished_at: new Date().toISOString(),
+        };
+        history[i] = updated;
+        emit({ type: 'history_changed', upload_id: id });
+        return { ...updated };
+      }
+      return { ...s };
+    },
+    async resend(id) {
+      await sleep(1);
+      const i = history.findIndex((h) => h.id === id);
+      const s = history[i];
+      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      if (s.state !== 'interrupted' && s.state !== 'failed') {
+        throw appError({ kind: 'invalid_input', data: { field: 'state', reason: s.state } });
+      }
+      history[i] = { ...s, state: 'superseded' };
+      const nid = nextId++;
+      const fresh: UploadSummary = {
+        ...s,
+        id: nid,
+        tag: `mb-${nid.toString(36)}`,
+        state: 'processing',
+        server_id: String(72_000_000 + nid),
+        created_at: new Date().toISOString(),
+        finished_at: null,
+      };
+      history = [fresh, ...history];
+      emit({ type: 'history_changed', upload_id: nid });
+      return { ...fresh };
+    },
+    async exportHistory(filter) {
+      await sleep(0.5);
+      const n = history.filter((h) => matches(h, filter)).length;
+      return n > 0 ? '/home/demo/Документы/История загрузок.csv' : null;
+    },
+    async overview() {
+      await sleep(0.4);
+      const a = requireAccount();
+      const mine = a.login === DEMO_LOGIN ? counters : counters.slice(0, 2);
+      return mine.map((c) => {
+        const last = history.find((h) => h.counter_id === c.id) ?? null;
+        const share = last && last.linked !== null && last.valid_rows > 0 ? last.linked / last.valid_rows : null;
+        return { counter_id: c.id, counter_name: c.name, account: a.login, last_upload: last ? { ...last } : null, linked_share: share };
+      });
+    },
+    async settings() {
+      await sleep(0);
+      return { ...settings };
+    },
+    async saveSettings(next) {
+      await sleep(0.2);
+      settings = { ...next };
+      return { ...settings };
+    },
+    async openRejected() {
+      await sleep(0.1);
+    },
+    onEvent(handler) {
+      listeners.add(handler);
+      return () => listeners.delete(handler);
+    },
+    onFileDrop(handler: (e: FileDropEvent) => void) {
+      // A plain browser gives File objects, not paths; the demo knows a dropped file by name only.
+      let depth = 0;
+      const over = (e: DragEvent) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        handler({ type: 'over' });
+      };
+      const enter = (e: DragEvent) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        depth += 1;
+        handler({ type: 'over' });
+      };
+      const leave = () => {
+        depth = Math.max(0, depth - 1);
+        if (depth === 0) handler({ type: 'leave' });
+      };
+      const drop = (e: DragEvent) => {
+        e.preventDefault();
+        depth = 0;
+        const names = Array.from(e.dataTransfer?.files ?? []).map((f) => `/home/demo/Документы/${f.name}`);
+        handler(names.length > 0 ? { type: 'drop', paths: names } : { type: 'leave' });
+      };
+      window.addEventListener('dragenter', enter);
+      window.addEventListener('dragover', over);
+      window.addEventListener('dragleave', leave);
+      window.addEventListener('drop', drop);
+      return () => {
+        window.removeEventListener('dragenter', enter);
+        window.removeEventListener('dragover', over);
+        window.removeEventListener('dragleave', leave);
+        window.removeEventListener('drop', drop);
+      };
+    },
+  };
+  return backend;
+}

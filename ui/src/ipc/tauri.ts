@@ -1,0 +1,74 @@
+//! The Tauri implementation of `Backend`: `invoke` per command, a `Channel` per long job,
+//! `app-event` and native drag-and-drop as subscriptions. No logic beyond argument shaping.
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type { AppEvent, Progress } from './bindings';
+import type { Backend, FileDropEvent, Unsubscribe } from './backend';
+
+function channel(onProgress: (p: Progress) => void): Channel<Progress> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+/** Turns an async subscription into a synchronous unsubscribe that also works if called early. */
+function subscription(start: Promise<() => void>): Unsubscribe {
+  let stopped = false;
+  let stop: (() => void) | null = null;
+  start
+    .then((fn) => {
+      if (stopped) fn();
+      else stop = fn;
+    })
+    .catch(() => undefined);
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
+export function createTauriBackend(): Backend {
+  return {
+    appInfo: () => invoke('app_info'),
+    ping: (message) => invoke('ping', { message }),
+    accounts: () => invoke('accounts'),
+    beginSignIn: (method) => invoke('begin_sign_in', { method }),
+    completeSignIn: (flowId, code) => invoke('complete_sign_in', { flowId, code }),
+    switchAccount: (login) => invoke('switch_account', { login }),
+    signOut: (login) => invoke('sign_out', { login }),
+    counters: (query) => invoke('counters', { query }),
+    goals: (counterId) => invoke('goals', { counterId }),
+    createGoal: (counterId, name, identifier) =>
+      invoke('create_goal', { counterId, name, identifier }),
+    pickFile: () => invoke('pick_file'),
+    inspectFile: (path, read) => invoke('inspect_file', { path, read }),
+    suggestMapping: (path, read, kind, counterId) =>
+      invoke('suggest_mapping', { path, read, kind, counterId }),
+    statusValues: (path, read, mapping) => invoke('status_values', { path, read, mapping }),
+    validate: (request, onProgress) =>
+      invoke('validate', { request, onProgress: channel(onProgress) }),
+    upload: (request, onProgress) => invoke('upload', { request, onProgress: channel(onProgress) }),
+    cancel: (jobId) => invoke('cancel', { jobId }),
+    history: (filter) => invoke('history', { filter }),
+    uploadDetail: (id) => invoke('upload_detail', { id }),
+    refreshStatus: (id) => invoke('refresh_status', { id }),
+    resend: (id) => invoke('resend', { id }),
+    exportHistory: (filter) => invoke('export_history', { filter }),
+    overview: () => invoke('overview'),
+    settings: () => invoke('settings'),
+    saveSettings: (settings) => invoke('save_settings', { settings }),
+    openRejected: (path) => invoke('open_rejected', { path }),
+    onEvent: (handler) =>
+      subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
+    onFileDrop: (handler: (event: FileDropEvent) => void) =>
+      subscription(
+        getCurrentWebview().onDragDropEvent((event) => {
+          const p = event.payload;
+          if (p.type === 'enter' || p.type === 'over') handler({ type: 'over' });
+          else if (p.type === 'leave') handler({ type: 'leave' });
+          else handler({ type: 'drop', paths: p.paths });
+        }),
+      ),
+  };
+}

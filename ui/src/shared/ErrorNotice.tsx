@@ -1,0 +1,28 @@
+//! Shows any backend error through the error table: text, colour and the one action it offers.
+import { Alert } from '@gravity-ui/uikit';
+import { useTranslation } from 'react-i18next';
+import { explainError } from './errors';
+
+export interface ErrorNoticeProps {
+  error: unknown;
+  onRetry?: () => void;
+  onSignIn?: () => void;
+}
+
+export function ErrorNotice({ error, onRetry, onSignIn }: ErrorNoticeProps) {
+  const { t, i18n } = useTranslation();
+  const e = explainError(error, t, i18n.language);
+  const actions: Array<{ text: string; handler: () => void }> = [];
+  if (e.action === 'retry' && onRetry) actions.push({ text: t('errors.actions.retry'), handler: onRetry });
+  if (e.action === 'signIn' && onSignIn) actions.push({ text: t('errors.actions.signIn'), handler: onSignIn });
+  return (
+    <div role="alert" data-testid={`error-${e.kind}`}>
+      <Alert
+        theme={e.severity === 'info' ? 'info' : e.severity}
+        message={e.text}
+        actions={actions.length > 0 ? actions : undefined}
+        layout="horizontal"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+//! The one table from backend errors (`AppError`) to what the user sees: severity, the action
+//! offered and the i18n text. Exhaustive by type: a new error kind in Rust fails the build here.
+import type { TFunction } from 'i18next';
+import type { AppError } from '../ipc';
+import { formatDateTime } from './format';
+
+export type ErrorSeverity = 'danger' | 'warning' | 'info';
+export type ErrorAction = 'signIn' | 'retry' | 'none';
+
+type Of<K extends AppError['kind']> = Extract<AppError, { kind: K }>;
+interface Spec<E extends AppError> {
+  severity: ErrorSeverity;
+  action: ErrorAction;
+  text: (e: E, t: TFunction, lang: string) => string;
+}
+type ErrorTable = { [K in AppError['kind']]: Spec<Of<K>> };
+
+export const ERROR_TABLE: ErrorTable = {
+  not_signed_in: { severity: 'warning', action: 'signIn', text: (_, t) => t('errors.not_signed_in') },
+  token_expired: {
+    severity: 'warning',
+    action: 'signIn',
+    text: (e, t) => t('errors.token_expired', { login: e.data.login }),
+  },
+  no_access: {
+    severity: 'danger',
+    action: 'none',
+    text: (e, t) => t('errors.no_access', { counterId: e.data.counter_id }),
+  },
+  quota_exceeded: {
+    severity: 'warning',
+    action: 'retry',
+    text: (e, t, lang) =>
+      t('errors.quota_exceeded', {
+        when: e.data.retry_at ? t('errors.quota_when', { date: formatDateTime(e.data.retry_at, lang) }) : '',
+      }),
+  },
+  rejected_data: {
+    severity: 'danger',
+    action: 'none',
+    text: (e, t) =>
+      t('errors.rejected_data', {
+        where: e.data.line !== null ? t('errors.rejected_where', { line: e.data.line }) : '',
+        errorType: e.data.error_type,
+      }),
+  },
+  linking_window_not_open: {
+    severity: 'warning',
+    action: 'retry',
+    text: (e, t) => t('errors.linking_window_not_open', { date: e.data.date }),
+  },
+  network: { severity: 'warning', action: 'retry', text: (_, t) => t('errors.network') },
+  server: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.server', { status: e.data.status }) },
+  file_unreadable: {
+    severity: 'danger',
+    action: 'retry',
+    text: (e, t) => t('errors.file_unreadable', { fileName: e.data.file_name }),
+  },
+  data_has_errors: {
+    severity: 'warning',
+    action: 'none',
+    text: (e, t) => t('errors.data_has_errors', { errors: e.data.errors }),
+  },
+  duplicate: {
+    severity: 'warning',
+    action: 'none',
+    text: (e, t, lang) =>
+      t('errors.duplicate', { id: e.data.upload_id, date: formatDateTime(e.data.sent_at, lang) }),
+  },
+  cancelled: { severity: 'info', action: 'none', text: (_, t) => t('errors.cancelled') },
+  not_found: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.not_found', { what: e.data.what }) },
+  sign_in_failed: { severity: 'danger', action: 'signIn', text: (_, t) => t('errors.sign_in_failed') },
+  invalid_input: {
+    severity: 'warning',
+    action: 'none',
+    text: (e, t) => t('errors.invalid_input', { field: e.data.field }),
+  },
+  storage: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.storage') },
+  internal: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.internal') },
+};
+
+/** The brief's contract, spelled out: the table is a Record over every kind. */
+export const ERROR_KINDS = Object.keys(ERROR_TABLE) as Array<AppError['kind']>;
+const _isRecord: Record<AppError['kind'], unknown> = ERROR_TABLE;
+void _isRecord;
+
+export function isAppError(e: unknown): e is AppError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    'kind' in e &&
+    typeof (e as { kind: unknown }).kind === 'string' &&
+    (e as { kind: string }).kind in ERROR_TABLE
+  );
+}
+
+/** Anything thrown becomes an AppError; unknown shapes are `internal` with their text kept. */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const detail = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+  return { kind: 'internal', data: { detail } };
+}
+
+export interface ExplainedError {
+  kind: AppError['kind'];
+  severity: ErrorSeverity;
+  action: ErrorAction;
+  text: string;
+}
+
+export function explainError(e: unknown, t: TFunction, lang: string): ExplainedError {
+  const err = toAppError(e);
+  const spec = ERROR_TABLE[err.kind] as Spec<AppError>;
+  return { kind: err.kind, severity: spec.severity, action: spec.action, text: spec.text(err, t, lang) };
+}

@@ -1,0 +1,72 @@
+//! Numbers, money, percentages and dates in the user's locale (ru-RU by default:
+//! 12 500,50 ₽ and 22.11.2026 14:05). No i18n texts here, only Intl.
+import { localeOf } from '../i18n';
+
+export function formatNumber(n: number, lang = 'ru'): string {
+  return new Intl.NumberFormat(localeOf(lang)).format(n);
+}
+
+export function formatMoney(n: number, currency = 'RUB', lang = 'ru'): string {
+  return new Intl.NumberFormat(localeOf(lang), {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(n);
+}
+
+export function formatPercent(share: number, lang = 'ru'): string {
+  return new Intl.NumberFormat(localeOf(lang), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+export function formatBytes(bytes: number, lang = 'ru'): string {
+  const units = lang === 'en' ? ['B', 'KB', 'MB', 'GB'] : ['Б', 'КБ', 'МБ', 'ГБ'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  const num = new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: u === 0 ? 0 : 1 }).format(v);
+  return `${num} ${units[u] ?? ''}`;
+}
+
+/** `22.11.2026 14:05` (ru) or `22/11/2026 14:05` (en), in `timeZone` when given. */
+export function formatDateTime(iso: string, lang = 'ru', timeZone?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat(localeOf(lang), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone,
+  }).formatToParts(d);
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  const sep = lang === 'en' ? '/' : '.';
+  return `${get('day')}${sep}${get('month')}${sep}${get('year')} ${get('hour')}:${get('minute')}`;
+}
+
+export function formatDate(iso: string, lang = 'ru'): string {
+  return formatDateTime(iso, lang).split(' ')[0] ?? iso;
+}
+
+/** Time-zone names as people say them (Europe/Moscow → Москва, UTC+3). */
+export function formatTimeZone(tz: string, lang = 'ru'): string {
+  try {
+    const name = new Intl.DateTimeFormat(localeOf(lang), { timeZone: tz, timeZoneName: 'shortOffset' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value;
+    const city = tz.split('/').pop()?.replace(/_/g, ' ') ?? tz;
+    const cityRu: Record<string, string> = {
+      Moscow: 'Москва', Yekaterinburg: 'Екатеринбург', Novosibirsk: 'Новосибирск', Samara: 'Самара',
+      Omsk: 'Омск', Kaliningrad: 'Калининград', Vladivostok: 'Владивосток', Krasnoyarsk: 'Красноярск',
+    };
+    const label = lang === 'ru' ? cityRu[city] ?? city : city;
+    return name ? `${label}, ${name}` : label;
+  } catch {
+    return tz;
+  }
+}
