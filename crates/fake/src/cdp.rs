@@ -215,17 +215,13 @@ impl CdpCheck {
                     at(&format!("неподдерживаемый формат даты birth_date: «{v}»"))
                 })?;
             }
-            "revenue" | "cost" => {
-                if !is_dot_decimal(v) {
-                    return Err(at(&format!(
-                        "некорректное число {name}: «{v}» (нужна точка)"
-                    )));
-                }
+            "revenue" | "cost" if !is_dot_decimal(v) => {
+                return Err(at(&format!(
+                    "некорректное число {name}: «{v}» (нужна точка)"
+                )));
             }
-            "currency" => {
-                if !is_currency(v) {
-                    return Err(at(&format!("неизвестная валюта «{v}»")));
-                }
+            "currency" if !is_currency(v) => {
+                return Err(at(&format!("неизвестная валюта «{v}»")));
             }
             "goals" => {
                 for p in list_parts(v) {
@@ -250,19 +246,17 @@ impl CdpCheck {
                     }
                 }
             }
-            "client_type" => {
-                if v != "CONTACT" {
-                    return Err(at(&format!("client_type может быть только CONTACT: «{v}»")));
-                }
+            "client_type" if v != "CONTACT" => {
+                return Err(at(&format!("client_type может быть только CONTACT: «{v}»")));
             }
             "order_status" => {
                 let kind = if STATUS_TYPES.contains(&v) {
                     v.to_string()
                 } else if self.entity == Entity::Orders && self.mapped_statuses.contains(v) {
                     "MAPPED".to_string()
-                } else if self.entity == Entity::SimpleOrders && self.goal_ids.contains(v) {
-                    "OTHER".to_string()
-                } else if self.entity == Entity::SimpleOrders && self.unknown_as_other {
+                } else if self.entity == Entity::SimpleOrders
+                    && (self.goal_ids.contains(v) || self.unknown_as_other)
+                {
                     "OTHER".to_string()
                 } else {
                     return Err(at(&format!("неизвестный статус заказа «{v}»")));
@@ -892,7 +886,7 @@ async fn last_uploadings(
         .iter()
         .filter(|u| u.counter_id == cid && before.is_none_or(|b| u.datetime < b))
         .collect();
-    v.sort_by(|a, b| (b.datetime, b.seq).cmp(&(a.datetime, a.seq)));
+    v.sort_by_key(|u| std::cmp::Reverse((u.datetime, u.seq)));
     let items: Vec<Value> = v
         .into_iter()
         .take(limit)

@@ -437,18 +437,14 @@ async fn token_inner(app: &App, headers: &HeaderMap, req: Request) -> Result<Res
                     return Err(OAuthError::new("invalid_grant", "redirect_uri mismatch"));
                 }
                 match (f.get("code_verifier"), &c.challenge) {
-                    (Some(v), Some(ch)) => {
-                        if !pkce_ok(ch, v) {
-                            return Err(OAuthError::new("invalid_grant", "Invalid code_verifier"));
-                        }
+                    (Some(v), Some(ch)) if !pkce_ok(ch, v) => {
+                        return Err(OAuthError::new("invalid_grant", "Invalid code_verifier"));
                     }
-                    (Some(_), None) => {
-                        if !secret_ok {
-                            return Err(OAuthError::new(
-                                "invalid_grant",
-                                "code_verifier without code_challenge",
-                            ));
-                        }
+                    (Some(_), None) if !secret_ok => {
+                        return Err(OAuthError::new(
+                            "invalid_grant",
+                            "code_verifier without code_challenge",
+                        ));
                     }
                     (None, Some(_)) if !secret_ok => {
                         return Err(OAuthError::new(

@@ -413,7 +413,7 @@ impl GoalMaker {
     fn for_counter(&mut self, index: usize) -> Vec<Goal> {
         let mut goals = Vec::new();
         for (i, (id, name)) in SAMPLE_GOALS.iter().enumerate() {
-            if index < 3 || i == 0 || (i + index) % 3 == 0 {
+            if index < 3 || i == 0 || (i + index).is_multiple_of(3) {
                 goals.push(self.action(id, name, "exact"));
             }
         }

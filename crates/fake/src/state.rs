@@ -376,6 +376,11 @@ pub struct LoggedRequest {
     pub at: Timestamp,
 }
 
+/// Deduplication key: (identifier kind, identifier, Target, DateTime).
+pub type ConversionKey = (String, String, String, i64);
+/// A counter's conversions after deduplication.
+pub type ConversionStore = BTreeMap<ConversionKey, StoredConversion>;
+
 #[derive(Debug, Default)]
 pub struct Data {
     pub users: BTreeMap<String, User>,
@@ -384,7 +389,7 @@ pub struct Data {
     pub uploads: BTreeMap<i64, Uploading>,
     pub next_upload_id: i64,
     pub next_goal_id: i64,
-    pub conversions: HashMap<u64, BTreeMap<(String, String, String, i64), StoredConversion>>,
+    pub conversions: HashMap<u64, ConversionStore>,
     pub cdp_uploads: Vec<CdpUploading>,
     pub cdp_seq: u64,
     pub contacts: HashMap<u64, BTreeMap<String, CrmRecord>>,
