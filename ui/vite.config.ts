@@ -14,6 +14,7 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    server: { deps: { inline: [/@gravity-ui\//] } },
     testTimeout: 20000,
   },
 });

@@ -110,7 +110,7 @@ async function steps(page, p) {
   await text(page, 'Заказы из CRM, ноябрь.csv');
   await text(page, 'Обрабатывается');
   await page.locator(qa('refresh-status')).click();
-  await text(page, 'Метрика связала с визитами');
+  await text(page, 'Связано с визитами:');
   await noHorizontalScroll(page, 'history');
   await shot(page, p('09-history'));
 

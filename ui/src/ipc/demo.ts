@@ -89,8 +89,10 @@ const SUGGESTED: Record<string, [OrderStatusType, string]> = {
   Спам: ['SPAM', 'spam'],
 };
 
-function appError(error: AppError): AppError {
-  return error;
+/** Rejects the way Tauri's `invoke` does: with the serialised `AppError` itself, not an Error. */
+function fail(error: AppError): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- mirrors the real IPC rejection shape
+  throw error;
 }
 
 function fileFor(path: string): DemoFile {
@@ -140,12 +142,12 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   const active = () => accounts.find((a) => a.active) ?? null;
   const requireAccount = () => {
     const a = active();
-    if (!a) throw appError({ kind: 'not_signed_in' });
+    if (!a) fail({ kind: 'not_signed_in' });
     return a;
   };
   const counterById = (id: number) => {
     const c = counters.find((x) => x.id === id);
-    if (!c) throw appError({ kind: 'not_found', data: { what: `counter ${id}` } });
+    if (!c) fail({ kind: 'not_found', data: { what: `counter ${id}` } });
     return c;
   };
 
@@ -161,7 +163,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       for (let s = 0; s <= steps; s++) {
         if (cancelled.has(jobId)) {
           cancelled.delete(jobId);
-          throw appError({ kind: 'cancelled' });
+          fail({ kind: 'cancelled' });
         }
         onProgress({ job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
         await sleep(0.3);
@@ -258,7 +260,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const m = fields.find((x) => x.field === field);
       return m?.source.type === 'column' ? m.source.header : field;
     };
-    let issues: Issue[] = [];
+    let issues: Issue[];
     const issue = (
       line: number,
       code: string,
@@ -401,7 +403,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async completeSignIn(_flowId, code) {
       await sleep(1);
       if (code !== null && code.trim().length < 4) {
-        throw appError({ kind: 'sign_in_failed', data: { reason: 'invalid_grant' } });
+        fail({ kind: 'sign_in_failed', data: { reason: 'invalid_grant' } });
       }
       const login = accounts.some((a) => a.login === DEMO_LOGIN) ? `client-${accounts.length + 1}` : DEMO_LOGIN;
       const account: Account = {
@@ -415,7 +417,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     },
     async switchAccount(login) {
       await sleep(0.2);
-      if (!accounts.some((a) => a.login === login)) throw appError({ kind: 'not_found', data: { what: login } });
+      if (!accounts.some((a) => a.login === login)) fail({ kind: 'not_found', data: { what: login } });
       accounts = accounts.map((a) => ({ ...a, active: a.login === login }));
       emit({ type: 'accounts_changed' });
       return accounts.map((a) => ({ ...a }));
@@ -447,7 +449,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       await sleep(0.5);
       const list = goalsOf(counterId);
       if (list.some((g) => g.identifier === identifier)) {
-        throw appError({ kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } });
+        fail({ kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } });
       }
       const goal: Goal = { id: 3_300_000 + list.length, name, identifier, goal_type: 'action' };
       list.push(goal);
@@ -484,12 +486,12 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const account = requireAccount();
       const summary = validateNow(request.validate);
       const counter = counterById(request.validate.counter_id);
-      if (!counter.can_upload) throw appError({ kind: 'no_access', data: { counter_id: counter.id } });
+      if (!counter.can_upload) fail({ kind: 'no_access', data: { counter_id: counter.id } });
       if (summary.errors > 0 && !request.skip_invalid) {
-        throw appError({ kind: 'data_has_errors', data: { errors: summary.errors } });
+        fail({ kind: 'data_has_errors', data: { errors: summary.errors } });
       }
       if (summary.duplicate_of && !request.confirm_duplicate) {
-        throw appError({ kind: 'duplicate', data: { upload_id: summary.duplicate_of.id, sent_at: summary.duplicate_of.created_at } });
+        fail({ kind: 'duplicate', data: { upload_id: summary.duplicate_of.id, sent_at: summary.duplicate_of.created_at } });
       }
       const sendRows = summary.valid_rows - summary.unchanged_rows;
       return job(onProgress, [['writing', sendRows], ['uploading', sendRows], ['waiting', 1]], sendRows, () => {
@@ -533,7 +535,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async uploadDetail(id): Promise<UploadDetail> {
       await sleep(0.3);
       const s = history.find((h) => h.id === id);
-      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      if (!s) fail({ kind: 'not_found', data: { what: `upload ${id}` } });
       const share = s.linked !== null && s.valid_rows > 0 ? s.linked / s.valid_rows : null;
       return { summary: { ...s }, linked_share: share, explanation: explanation(s) };
     },
@@ -541,7 +543,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       await sleep(0.8);
       const i = history.findIndex((h) => h.id === id);
       const s = history[i];
-      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      if (!s) fail({ kind: 'not_found', data: { what: `upload ${id}` } });
       if (s.state === 'processing' || s.state === 'sent') {
         const linked = Math.round(s.valid_rows * 0.78);
         const updated: UploadSummary = {
@@ -563,9 +565,9 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       await sleep(1);
       const i = history.findIndex((h) => h.id === id);
       const s = history[i];
-      if (!s) throw appError({ kind: 'not_found', data: { what: `upload ${id}` } });
+      if (!s) fail({ kind: 'not_found', data: { what: `upload ${id}` } });
       if (s.state !== 'interrupted' && s.state !== 'failed') {
-        throw appError({ kind: 'invalid_input', data: { field: 'state', reason: s.state } });
+        fail({ kind: 'invalid_input', data: { field: 'state', reason: s.state } });
       }
       history[i] = { ...s, state: 'superseded' };
       const nid = nextId++;

@@ -2,6 +2,7 @@
 //! container's width: columns are CSS grid tracks, long cells are cut with an ellipsis and a title.
 import {
   type ColumnDef,
+  type RowData,
   flexRender,
   getCoreRowModel,
   useReactTable,
@@ -9,10 +10,14 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type KeyboardEvent } from 'react';
 
-export interface DataColumnMeta {
-  /** CSS grid track, e.g. `120px` or `minmax(120px, 2fr)`. */
-  width?: string;
-  align?: 'start' | 'end';
+declare module '@tanstack/react-table' {
+  // Type parameters must match the library's declaration to merge.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** CSS grid track, e.g. `120px` or `minmax(120px, 2fr)`. */
+    width?: string;
+    align?: 'start' | 'end';
+  }
 }
 
 export interface DataTableProps<T> {
@@ -54,7 +59,7 @@ export function DataTable<T>({
   });
   const template = table
     .getVisibleLeafColumns()
-    .map((c) => (c.columnDef.meta as DataColumnMeta | undefined)?.width ?? `minmax(${minColumnWidth}px, 1fr)`)
+    .map((c) => c.columnDef.meta?.width ?? `minmax(${minColumnWidth}px, 1fr)`)
     .join(' ');
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>, row: T) => {
@@ -79,9 +84,14 @@ export function DataTable<T>({
         {table.getHeaderGroups().map((hg) => (
           <div key={hg.id} role="row" className="mb-table__row mb-table__row_head" style={{ gridTemplateColumns: template }}>
             {hg.headers.map((h) => {
-              const meta = h.column.columnDef.meta as DataColumnMeta | undefined;
+              const meta = h.column.columnDef.meta;
               return (
-                <div key={h.id} role="columnheader" className={`mb-table__cell mb-table__cell_${meta?.align ?? 'start'}`}>
+                <div
+                  key={h.id}
+                  role="columnheader"
+                  className={`mb-table__cell mb-table__cell_${meta?.align ?? 'start'}`}
+                  title={typeof h.column.columnDef.header === 'string' ? h.column.columnDef.header : undefined}
+                >
                   {h.isPlaceholder ? null : flexRender(h.column.columnDef.header, h.getContext())}
                 </div>
               );
@@ -115,7 +125,7 @@ export function DataTable<T>({
               onKeyDown={onRowClick ? (e) => onKey(e, row.original) : undefined}
             >
               {row.getVisibleCells().map((cell) => {
-                const meta = cell.column.columnDef.meta as DataColumnMeta | undefined;
+                const meta = cell.column.columnDef.meta;
                 const value = cell.getValue();
                 return (
                   <div

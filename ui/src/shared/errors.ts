@@ -89,7 +89,7 @@ export function isAppError(e: unknown): e is AppError {
     typeof e === 'object' &&
     e !== null &&
     'kind' in e &&
-    typeof (e as { kind: unknown }).kind === 'string' &&
+    typeof (e).kind === 'string' &&
     (e as { kind: string }).kind in ERROR_TABLE
   );
 }

@@ -79,7 +79,7 @@ export function SignInDialog() {
           <SegmentedRadioGroup
             value={method}
             onUpdate={(v) => {
-              setMethod(v as SignInMethod);
+              setMethod(v);
               setStarted(null);
               setError(null);
             }}

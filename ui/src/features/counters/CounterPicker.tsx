@@ -34,6 +34,8 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
   });
   const items = list.data?.counters ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns functions that must not be memoised by React Compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,

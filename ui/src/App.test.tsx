@@ -1,0 +1,126 @@
+// The import journey on the demo backend, in jsdom: file → columns → statuses → check → send →
+// history, going back without losing decisions, and the first-run screen.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from './App';
+import { createDemoBackend } from './ipc/demo';
+
+const nb = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
+const byQa = (id: string) => {
+  const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
+  if (!el) throw new Error(`no [data-qa="${id}"]`);
+  return el;
+};
+const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
+
+function renderDemo(signedIn = true) {
+  const backend = createDemoBackend({ signedIn, latencyMs: 0, settings: { language: 'ru' } });
+  render(<App backend={backend} />);
+  return backend;
+}
+
+describe('import journey on the demo backend', () => {
+  it('goes from a file to History, keeping decisions when going back', async () => {
+    renderDemo();
+    await screen.findByText('Демо');
+    fireEvent.click(await waitQa('pick-file'));
+
+    // Файл: what we understood, the preview and the detected kind.
+    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText(/Похоже на «Заказы из CRM»/);
+    expect(screen.getByTestId('preview-table').textContent).toContain('Номер заказа');
+    fireEvent.click(byQa('wizard-next'));
+
+    // Столбцы: fields with explanations of Metrica terms.
+    await screen.findByTestId('mapping-table');
+    expect(screen.getByText(/Выберите столбец|Какой столбец/)).toBeTruthy();
+    expect(screen.getAllByText('ClientID — номер посетителя, который присваивает Метрика').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('unmapped').textContent).toContain('«Менеджер»');
+    fireEvent.click(byQa('wizard-next'));
+
+    // Статусы: Cyrillic statuses with counts, prefilled types.
+    const statuses = await screen.findByTestId('status-table');
+    expect(statuses.querySelector('[data-status="Отменён"]')?.textContent).toContain('Отменён');
+    expect(statuses.textContent).toContain('640');
+    fireEvent.click(byQa('wizard-next'));
+
+    // Проверка: numbers and plurals.
+    const summary = await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
+    expect(nb(screen.getByTestId('problem-counts').textContent)).toMatch(/10 ошибок · 24 предупреждения · 12 замечаний/);
+    expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('1 204');
+    expect(summary.textContent).toContain('Строка 14, столбец «Дата создания»');
+    expect(byQa('open-rejected')).toBeTruthy();
+    fireEvent.click(byQa('wizard-next'));
+
+    // Отправка: the review names counter and rows; the button says what it does.
+    await screen.findByTestId('review');
+    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель Рома');
+    expect(nb(byQa('send-button').textContent)).toBe('Отправить 1 204 строки в Метрику');
+    const comment = byQa('comment').querySelector('input');
+    if (!comment) throw new Error('no comment input');
+    fireEvent.change(comment, { target: { value: 'ноябрь, магазин' } });
+
+    // Going back to Columns and forward again keeps the mapping, statuses, check and comment.
+    fireEvent.click(byQa('step-columns'));
+    await screen.findByTestId('mapping-table');
+    fireEvent.click(byQa('step-send'));
+    await screen.findByTestId('review');
+    expect((byQa('comment').querySelector('input') as HTMLInputElement).value).toBe('ноябрь, магазин');
+    expect(nb(byQa('send-button').textContent)).toBe('Отправить 1 204 строки в Метрику');
+
+    fireEvent.click(byQa('send-button'));
+    await screen.findByTestId('upload-done', {}, { timeout: 5000 });
+    fireEvent.click(byQa('to-history'));
+
+    // История shows the new upload with its explanation.
+    const table = await screen.findByTestId('history-table');
+    await waitFor(() => expect(table.textContent).toContain('Заказы из CRM, ноябрь.csv'));
+    const detail = await screen.findByTestId('upload-detail');
+    await waitFor(() => expect(detail.textContent).toContain('Обрабатывается'));
+    fireEvent.click(byQa('refresh-status'));
+    await waitFor(() => expect(screen.getByTestId('explanation').textContent).toContain('Связано с визитами'));
+  });
+
+  it('asks before sending the same file twice', async () => {
+    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+    const request = {
+      path: '/home/demo/Документы/Заказы из CRM, ноябрь.csv',
+      read: { encoding: null, delimiter: null, header_line: null, sheet: null },
+      kind: 'simple-orders' as const,
+      mapping: await backend.suggestMapping('/home/demo/Документы/Заказы из CRM, ноябрь.csv', { encoding: null, delimiter: null, header_line: null, sheet: null }, 'simple-orders', null),
+      counter_id: 44120011,
+      status_map: [],
+      hash_contacts: true,
+      only_new_rows: false,
+    };
+    await backend.upload({ validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true }, () => undefined);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле');
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('mapping-table');
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('status-table');
+    fireEvent.click(byQa('wizard-next'));
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
+    expect(question.textContent).toContain('Этот файл уже отправляли');
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
+    await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+  });
+
+  it('teaches on first run and signs in to the demo', async () => {
+    renderDemo(false);
+    await screen.findByText('Офлайн-продажи — в Яндекс Метрику');
+    fireEvent.click(await waitQa('try-demo'));
+    await waitQa('pick-file');
+    await waitQa('counter-picker');
+  });
+
+  it('pings the core from Settings', async () => {
+    renderDemo();
+    fireEvent.click(await waitQa('nav-settings'));
+    fireEvent.click(await screen.findByTestId('ping-button'));
+    await waitFor(() => expect(screen.getByTestId('ping-result').textContent).toContain('Metrika Bridge UI'));
+  });
+});

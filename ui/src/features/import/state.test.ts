@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnMapping } from '../../ipc';
+import {
+  buildValidateRequest,
+  importReducer,
+  initialImport,
+  mappingProblems,
+  reachable,
+  stepsFor,
+  validationKey,
+  type ImportState,
+} from './state';
+
+const mapping: ColumnMapping = {
+  kind: 'simple-orders',
+  fields: [
+    { field: 'create_date_time', requirement: 'required', source: { type: 'column', index: 1, header: 'Дата', confidence: 0.9 } },
+    { field: 'phones', requirement: 'one_of_identifiers', source: { type: 'column', index: 2, header: 'Телефон', confidence: 0.9 } },
+    { field: 'order_status', requirement: 'optional', source: { type: 'column', index: 3, header: 'Статус', confidence: 0.9 } },
+  ],
+  unmapped_columns: ['Менеджер'],
+  from_template: false,
+  signature: 'x',
+};
+
+function prepared(): ImportState {
+  let s = importReducer(initialImport, { type: 'file', path: '/f.csv' });
+  s = importReducer(s, { type: 'detected', kind: 'simple-orders' });
+  s = importReducer(s, { type: 'mapping', mapping, key: 'k' });
+  s = importReducer(s, {
+    type: 'statuses',
+    key: 's',
+    counts: { Оплачен: 3 },
+    entries: [{ value: 'Оплачен', status_type: 'PAID', status_id: 'paid', goal_ids: [] }],
+  });
+  return s;
+}
+
+describe('import state', () => {
+  it('keeps every decision when going back and forth', () => {
+    let s = prepared();
+    s = importReducer(s, { type: 'source', field: 'phones', source: { type: 'none' }, unmapped: ['Телефон', 'Менеджер'] });
+    s = importReducer(s, { type: 'statusType', value: 'Оплачен', statusType: 'OTHER' });
+    s = importReducer(s, { type: 'option', patch: { comment: 'ноябрь' } });
+    const before = s;
+    s = importReducer(s, { type: 'go', step: 'file' });
+    s = importReducer(s, { type: 'go', step: 'columns' });
+    s = importReducer(s, { type: 'go', step: 'send' });
+    expect(s.mapping).toBe(before.mapping);
+    expect(s.statusMap?.[0]?.status_type).toBe('OTHER');
+    expect(s.comment).toBe('ноябрь');
+    expect(s.touched).toEqual(['phones']);
+  });
+
+  it('does not let detection override a kind the user chose', () => {
+    let s = importReducer(initialImport, { type: 'file', path: '/f.csv' });
+    s = importReducer(s, { type: 'kind', kind: 'conversions' });
+    s = importReducer(s, { type: 'detected', kind: 'simple-orders' });
+    expect(s.kind).toBe('conversions');
+  });
+
+  it('starts fresh with a new file', () => {
+    const s = importReducer(prepared(), { type: 'file', path: '/other.csv' });
+    expect(s.mapping).toBeNull();
+    expect(s.statusMap).toBeNull();
+    expect(s.path).toBe('/other.csv');
+  });
+
+  it('shows the statuses step only for CRM orders', () => {
+    expect(stepsFor(prepared())).toContain('statuses');
+    expect(stepsFor({ ...prepared(), kind: 'conversions' })).not.toContain('statuses');
+  });
+
+  it('blocks the check until required fields and one identifier are set', () => {
+    const none = { ...mapping, fields: mapping.fields.map((f) => ({ ...f, source: { type: 'none' as const } })) };
+    expect(mappingProblems(none)).toEqual([{ code: 'required', field: 'create_date_time' }, { code: 'identifier' }]);
+    expect(reachable({ ...prepared(), mapping: none }, 'check', 1, true)).toBe(false);
+    expect(reachable(prepared(), 'check', 1, true)).toBe(true);
+  });
+
+  it('needs a fresh validation before sending, and hashing does not invalidate it', () => {
+    const s = prepared();
+    const req = buildValidateRequest(s, 7, true);
+    expect(req).not.toBeNull();
+    if (!req) return;
+    expect(reachable(s, 'send', 7, true)).toBe(false);
+    const summary = { rows: 1, valid_rows: 1, errors: 0, warnings: 0, notices: 0, issues: [], counts: [], truncated: false, unchanged_rows: 0, duplicate_of: null, rejected_path: null };
+    const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
+    expect(reachable(v, 'send', 7, true)).toBe(true);
+    expect(reachable({ ...v, hashContacts: false }, 'send', 7, true)).toBe(true);
+    expect(reachable(importReducer(v, { type: 'statusType', value: 'Оплачен', statusType: 'SPAM' }), 'send', 7, true)).toBe(false);
+  });
+});

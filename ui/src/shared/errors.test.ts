@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import i18n from '../i18n';
+import type { AppError } from '../ipc';
+import { ERROR_KINDS, ERROR_TABLE, explainError, toAppError } from './errors';
+
+// One sample per kind; a new kind in bindings.ts makes this object (and ERROR_TABLE) fail to compile.
+const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
+  not_signed_in: { kind: 'not_signed_in' },
+  token_expired: { kind: 'token_expired', data: { login: 'demo-agency' } },
+  no_access: { kind: 'no_access', data: { counter_id: 44120011 } },
+  quota_exceeded: { kind: 'quota_exceeded', data: { quota: 'per_day', retry_at: '2026-11-22T12:00:00Z' } },
+  rejected_data: { kind: 'rejected_data', data: { error_type: 'invalid_uploading', message: 'bad DateTime', line: 4 } },
+  linking_window_not_open: { kind: 'linking_window_not_open', data: { date: '22.11.2026' } },
+  network: { kind: 'network', data: { detail: 'connection refused' } },
+  server: { kind: 'server', data: { status: 503 } },
+  file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: 'locked' } },
+  data_has_errors: { kind: 'data_has_errors', data: { errors: 10 } },
+  duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
+  cancelled: { kind: 'cancelled' },
+  not_found: { kind: 'not_found', data: { what: 'upload 7' } },
+  sign_in_failed: { kind: 'sign_in_failed', data: { reason: 'invalid_grant' } },
+  invalid_input: { kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } },
+  storage: { kind: 'storage', data: { detail: 'disk full' } },
+  internal: { kind: 'internal', data: { detail: 'boom' } },
+};
+
+describe('error table', () => {
+  it('covers every AppError kind exactly', () => {
+    expect([...ERROR_KINDS].sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  it.each(['ru', 'en'])('explains every kind in %s without leftovers or raw codes', (lang) => {
+    const t = i18n.getFixedT(lang);
+    for (const e of Object.values(SAMPLES)) {
+      const x = explainError(e, t, lang);
+      expect(x.text.length, e.kind).toBeGreaterThan(10);
+      expect(x.text, e.kind).not.toMatch(/\{\{|errors\.[a-z_]|undefined|null/);
+      expect(['signIn', 'retry', 'none']).toContain(x.action);
+      expect(['danger', 'warning', 'info']).toContain(ERROR_TABLE[e.kind].severity);
+    }
+  });
+
+  it('offers sign-in when the token expired and retry on network trouble', () => {
+    const t = i18n.getFixedT('ru');
+    expect(explainError(SAMPLES.token_expired, t, 'ru').action).toBe('signIn');
+    expect(explainError(SAMPLES.network, t, 'ru').action).toBe('retry');
+    expect(explainError(SAMPLES.no_access, t, 'ru').text).toContain('44120011');
+  });
+
+  it('turns anything thrown into an internal error', () => {
+    expect(toAppError(new Error('x'))).toEqual({ kind: 'internal', data: { detail: 'x' } });
+    expect(toAppError({ kind: 'cancelled' })).toEqual({ kind: 'cancelled' });
+    expect(toAppError({ kind: 'nonsense' }).kind).toBe('internal');
+  });
+});
