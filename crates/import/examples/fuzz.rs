@@ -130,7 +130,7 @@ fn run_one(bytes: Vec<u8>, name: &str, kind_pick: usize, out_dir: &std::path::Pa
     let mut opts =
         ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().expect("ts"));
     opts.goals = Some(vec!["offline_paid".into(), "good_lead".into()]);
-    opts.hash_contacts = kind_pick % 2 == 0;
+    opts.hash_contacts = kind_pick.is_multiple_of(2);
     opts.max_issues = 50;
     let mut spec = OutputSpec::new(out_dir.join("out.csv"));
     spec.max_bytes = 512;

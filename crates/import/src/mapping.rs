@@ -662,7 +662,7 @@ mod tests {
         );
         let (i, c) = col(&s.mapping, "emails").unwrap();
         assert_eq!(i, 2);
-        assert!(c < 0.95 && c >= MIN_CONFIDENCE, "{c}");
+        assert!((MIN_CONFIDENCE..0.95).contains(&c), "{c}");
     }
 
     #[test]

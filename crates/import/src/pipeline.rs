@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 /// Rows per batch handed from the reader thread to the validator.
-const BATCH_ROWS: usize = 1024;
+const BATCH_ROWS: usize = 2048;
 /// Batches in flight (bounds memory whatever the file size).
 const BATCHES_IN_FLIGHT: usize = 4;
 
@@ -66,6 +66,7 @@ fn read_loop(
     cancel: &AtomicBool,
 ) {
     let mut batch = Batch::new();
+    let mut created = 1;
     loop {
         if cancel.load(Ordering::Relaxed) {
             return;
@@ -97,7 +98,19 @@ fn read_loop(
             if end {
                 return;
             }
-            batch = recycle.try_recv().unwrap_or_else(|_| Batch::new());
+            // Reuse a returned batch (its rows keep their buffers); allocate only until
+            // enough batches exist to keep both threads busy.
+            batch = match recycle.try_recv() {
+                Ok(b) => b,
+                Err(_) if created < BATCHES_IN_FLIGHT + 2 => {
+                    created += 1;
+                    Batch::new()
+                }
+                Err(_) => match recycle.recv() {
+                    Ok(b) => b,
+                    Err(_) => return,
+                },
+            };
             batch.n = 0;
             batch.malformed.clear();
         }
@@ -129,6 +142,7 @@ pub fn prepare(
 ) -> Result<Report, ImportError> {
     let info = source.info().clone();
     let mut v = Validator::new(mapping, &info.headers, info.header_line, opts)?;
+    v.size_hint(info.file_size);
     let delimiter_type = output.map_or_else(
         || OutputSpec::new("").delimiter_for(mapping.kind),
         |o| o.delimiter_for(mapping.kind),

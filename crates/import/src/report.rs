@@ -7,7 +7,7 @@
 
 use mb_schema::{DelimiterType, UploadKind};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -139,6 +139,9 @@ impl Report {
     }
 }
 
+/// (kept issues, sorted counts, truncated, spill path).
+pub type SinkResult = (Vec<Issue>, Vec<IssueCount>, bool, Option<PathBuf>);
+
 type CountKey = (&'static str, Option<&'static str>, Severity);
 
 /// Bounded collector of issues: keeps the first `max` in memory, spills the rest as JSONL.
@@ -147,7 +150,8 @@ pub struct IssueSink {
     max: usize,
     spill: Option<BufWriter<File>>,
     spill_path: Option<PathBuf>,
-    counts: HashMap<CountKey, u64>,
+    /// Few distinct keys (tens): a vector scanned by pointer first beats hashing strings.
+    counts: Vec<(CountKey, u64)>,
     dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
     truncated: bool,
     file_errors: u64,
@@ -165,7 +169,7 @@ impl IssueSink {
             max,
             spill,
             spill_path,
-            counts: HashMap::new(),
+            counts: Vec::new(),
             dynamic_counts: BTreeMap::new(),
             truncated: false,
             file_errors: 0,
@@ -186,8 +190,26 @@ impl IssueSink {
         value: &str,
         fix: Option<&str>,
     ) {
-        *self.counts.entry((code, column, severity)).or_insert(0) += 1;
+        self.count(code, column, severity);
         self.store(line, record, column, code, severity, value, fix);
+    }
+
+    fn count(&mut self, code: &'static str, column: Option<&'static str>, severity: Severity) {
+        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
+        for ((c, col, sev), n) in self.counts.iter_mut() {
+            if *sev == severity
+                && same(c, code)
+                && match (col, column) {
+                    (Some(a), Some(b)) => same(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+            {
+                *n += 1;
+                return;
+            }
+        }
+        self.counts.push(((code, column, severity), 1));
     }
 
     /// Record a file-level issue whose column is a source header (not static).
@@ -275,9 +297,7 @@ impl IssueSink {
     }
 
     /// Flush the spill file; returns (kept issues, sorted counts, truncated, spill path).
-    pub fn finish(
-        mut self,
-    ) -> std::io::Result<(Vec<Issue>, Vec<IssueCount>, bool, Option<PathBuf>)> {
+    pub fn finish(mut self) -> std::io::Result<SinkResult> {
         if let Some(e) = self.spill_error.take() {
             return Err(e);
         }

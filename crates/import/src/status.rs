@@ -251,7 +251,7 @@ impl StatusCounter {
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count));
+        out.sort_by_key(|s| std::cmp::Reverse(s.count));
         out
     }
 }

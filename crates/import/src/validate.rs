@@ -20,7 +20,7 @@ use mb_schema::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
 /// The error type of this crate's pipeline half.
@@ -103,6 +103,36 @@ struct Col {
     is_main_date: bool,
 }
 
+/// A fast non-cryptographic 64-bit hash of duplicate keys (rotate-xor-multiply with a
+/// murmur finaliser); as the set's hasher it passes finished `u64` keys through unchanged.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
 /// Exact duplicate detection keeps at most this many keys (≈5 MB), then stops checking.
 const MAX_DUP_KEYS: usize = 450_000;
 
@@ -129,13 +159,13 @@ pub struct Validator {
     pub(crate) issues: IssueSink,
     row_errors: u32,
     reasons: String,
-    dup: HashSet<u64>,
-    dup_hasher: std::collections::hash_map::RandomState,
+    dup: HashSet<u64, BuildHasherDefault<KeyHasher>>,
     dup_full: bool,
     ident_counts: BTreeMap<&'static str, u64>,
     range: Option<(String, String)>,
     blocked: bool,
     currencies: Vec<String>,
+    last_currency: String,
     static_calls: u64,
     valid_rows: u64,
     line: u64,
@@ -287,18 +317,24 @@ impl Validator {
             issues,
             row_errors: 0,
             reasons: String::new(),
-            dup: HashSet::new(),
-            dup_hasher: std::collections::hash_map::RandomState::new(),
+            dup: HashSet::default(),
             dup_full: false,
             ident_counts: BTreeMap::new(),
             range: None,
             blocked,
             currencies: Vec::new(),
+            last_currency: String::new(),
             static_calls: 0,
             valid_rows: 0,
             line: 0,
             record: 0,
         })
+    }
+
+    /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
+    pub fn size_hint(&mut self, source_bytes: u64) {
+        let rows = usize::try_from(source_bytes / 64).unwrap_or(MAX_DUP_KEYS);
+        self.dup.reserve(rows.min(MAX_DUP_KEYS));
     }
 
     pub fn kind(&self) -> UploadKind {
@@ -453,12 +489,19 @@ impl Validator {
                 let o = n::money(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
             }
+            FieldFormat::Currency if raw == self.last_currency => {
+                self.scratch.push_str(raw);
+            }
             FieldFormat::Currency => {
                 let o = n::currency(raw, &mut self.scratch);
+                if o == Outcome::Same {
+                    self.last_currency.clear();
+                    self.last_currency.push_str(raw);
+                }
                 self.apply(ci, raw, o);
                 if !o.is_invalid()
                     && self.currencies.len() < 2
-                    && !self.currencies.iter().any(|c| *c == self.scratch)
+                    && !self.currencies.contains(&self.scratch)
                 {
                     self.currencies.push(self.scratch.clone());
                 }
@@ -748,7 +791,7 @@ impl Validator {
         } else if main
             && matches!(self.kind, UploadKind::SimpleOrders | UploadKind::Orders)
             && civil < self.window_civil
-            && !(p.has_time == false && civil.date() == self.window_civil.date())
+            && (p.has_time || civil.date() != self.window_civil.date())
         {
             self.issue(
                 Some(name),
@@ -784,25 +827,33 @@ impl Validator {
 
     fn check_status(&mut self, ci: usize, raw: &str, s: &str) {
         let name = self.cols[ci].spec.name;
-        let mapped = self
-            .status_map
-            .get(s)
-            .or_else(|| {
-                self.status_map_folded
-                    .get(&s.to_lowercase().replace('ё', "е"))
-            })
-            .cloned();
-        let v = mapped.as_deref().unwrap_or(s).to_string();
-        if let Some(m) = &mapped {
-            self.issue(Some(name), "status_mapped", Severity::Notice, raw, Some(m));
+        let mapped = match self.status_map.get(s) {
+            Some(m) => Some(m),
+            None if !self.status_map_folded.is_empty() => self
+                .status_map_folded
+                .get(&s.to_lowercase().replace('ё', "е")),
+            None => None,
+        };
+        self.scratch.push_str(mapped.map_or(s, String::as_str));
+        if mapped.is_some() {
+            let fix = std::mem::take(&mut self.scratch);
+            self.issue(
+                Some(name),
+                "status_mapped",
+                Severity::Notice,
+                raw,
+                Some(&fix),
+            );
+            self.scratch = fix;
         }
-        self.scratch.push_str(&v);
-        if let Some(t) = OrderStatusType::parse(&v) {
+        if let Some(t) = OrderStatusType::parse(&self.scratch) {
             if !t.is_sendable_without_mapping() && self.kind == UploadKind::SimpleOrders {
                 self.issue(Some(name), "unknown_status", Severity::Error, raw, None);
             }
             return;
         }
+        // Rare paths below: allocating is fine.
+        let v = self.scratch.clone();
         if let Some(t) = OrderStatusType::parse(&v.to_ascii_uppercase())
             && t.is_sendable_without_mapping()
         {
@@ -906,7 +957,7 @@ impl Validator {
         if self.dup_full {
             return;
         }
-        let mut h = self.dup_hasher.build_hasher();
+        let mut h = KeyHasher::default();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
                 let id = if self.kind == UploadKind::Contacts {

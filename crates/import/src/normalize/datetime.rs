@@ -168,15 +168,26 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
 /// Write `yyyy-MM-dd HH:mm:ss` (or `yyyy-MM-dd` when `has_time` is false) into `out`.
 pub fn format_crm(dt: &DateTime, has_time: bool, out: &mut String) {
     out.clear();
-    let _ = write!(out, "{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day());
+    let y = dt.year();
+    if (0..=9999).contains(&y) {
+        let y = y as u16;
+        for d in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            out.push(char::from(b'0' + d as u8));
+        }
+    } else {
+        let _ = write!(out, "{y:04}");
+    }
+    let two = |out: &mut String, sep: char, v: i8| {
+        out.push(sep);
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    };
+    two(out, '-', dt.month());
+    two(out, '-', dt.day());
     if has_time {
-        let _ = write!(
-            out,
-            " {:02}:{:02}:{:02}",
-            dt.hour(),
-            dt.minute(),
-            dt.second()
-        );
+        two(out, ' ', dt.hour());
+        two(out, ':', dt.minute());
+        two(out, ':', dt.second());
     }
 }
 

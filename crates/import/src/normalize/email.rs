@@ -19,9 +19,8 @@ fn is_email_shape(s: &str) -> bool {
 
 fn push_one(part: &str, out: &mut String) -> bool {
     let start = out.len();
-    for c in part.chars() {
-        out.push(c.to_ascii_lowercase());
-    }
+    out.push_str(part);
+    out[start..].make_ascii_lowercase();
     if !is_email_shape(&out[start..]) {
         out.truncate(start);
         return false;

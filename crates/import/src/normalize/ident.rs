@@ -62,8 +62,14 @@ pub fn digits_id(raw: &str, out: &mut String) -> Outcome {
 /// A `client_ids` cell: ClientIDs separated by `,` `;` or blanks.
 pub fn client_id_list(raw: &str, out: &mut String) -> Outcome {
     out.clear();
-    let mut one = String::new();
     let s = trim(raw);
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return match digits_id(raw, out) {
+            Outcome::Changed(_) => Outcome::Changed("list_normalized"),
+            o => o,
+        };
+    }
+    let mut one = String::new();
     for part in split_list(s, true) {
         match digits_id(part, &mut one) {
             Outcome::Invalid(code) => {

@@ -43,8 +43,11 @@ pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}' || c == '\u{feff}'
 }
 
-pub(crate) fn trim(s: &str) -> &str {
-    s.trim_matches(is_space)
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => s,
+        _ => s.trim_matches(is_space),
+    }
 }
 
 /// Split a multi-value cell on `,` and `;` (and, when `spaces`, on blanks), skipping empties.

@@ -23,7 +23,10 @@ fn is_plain_decimal(s: &str) -> bool {
 }
 
 fn is_affix_char(c: char) -> bool {
-    c.is_alphabetic() || is_space(c) || matches!(c, '.' | '₽' | '$' | '€' | '£' | '¥' | '₸')
+    matches!(c, 'а'..='я' | 'А'..='Я' | 'a'..='z' | 'A'..='Z' | ' ' | '.' | '\u{a0}')
+        || matches!(c, '₽' | '$' | '€' | '£' | '¥' | '₸')
+        || c.is_alphabetic()
+        || is_space(c)
 }
 
 /// Normalise one amount. Negative amounts are refused (`negative_money`).

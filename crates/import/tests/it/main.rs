@@ -1,3 +1,3 @@
-mod read;
 mod fixtures;
 mod props;
+mod read;
