@@ -9,7 +9,7 @@ const qa = (id) => `[data-qa="${id}"]`;
 
 async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}${name}.png` });
+  await page.screenshot({ path: `${SHOTS}${name}.png`, animations: 'disabled' });
 }
 
 async function noHorizontalScroll(page, where) {
@@ -126,6 +126,7 @@ async function steps(page, p) {
   await page.locator(`${qa('counter-search')} input`).fill('Урал');
   await text(page, '1 счётчик ·');
   await text(page, 'avto-ural.ru');
+  await page.waitForTimeout(300);
   await shot(page, p('11-counter-picker'));
   await page.keyboard.press('Enter');
   await page.locator(qa('counter-picker')).getByText('Автосервис Урал').waitFor();
@@ -135,6 +136,7 @@ async function steps(page, p) {
   await page.getByTestId('accounts-list').waitFor();
   await page.locator(qa('open-sign-in')).click();
   await text(page, 'Вход через Яндекс');
+  await page.waitForTimeout(400); // let the dialog finish fading in before the screenshot
   await shot(page, p('12-sign-in'));
   await page.keyboard.press('Escape');
   await page.getByText('Вход через Яндекс').waitFor({ state: 'hidden' });
@@ -149,4 +151,29 @@ async function steps(page, p) {
   // Going back keeps decisions: the wizard still holds the sent file's result.
   await page.locator(qa('nav-upload')).click();
   await page.getByTestId('upload-done').waitFor();
+
+  // Drop another file anywhere on the window: the target lights up, then the new file opens.
+  await page.locator(qa('upload-another')).click();
+  await page.getByTestId('drop-zone').waitFor();
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(['x'], 'Оплаты в магазине.xlsx'));
+    return d;
+  });
+  await page.dispatchEvent('.mb-content', 'dragenter', { dataTransfer: dt });
+  await page.getByTestId('drop-overlay').waitFor();
+  await text(page, 'Отпустите — откроем этот файл');
+  await shot(page, p('14-drop-overlay'));
+  await page.dispatchEvent('.mb-content', 'drop', { dataTransfer: dt });
+  await page.getByTestId('drop-overlay').waitFor({ state: 'hidden' });
+  await text(page, 'Оплаты в магазине.xlsx');
+  await text(page, 'Похоже на «Офлайн-конверсии»');
+  await page.locator(qa('read-sheet')).waitFor();
+  await shot(page, p('15-file-xlsx'));
+  await page.locator(qa('wizard-next')).click();
+  await page.getByTestId('mapping-table').waitFor();
+  await text(page, 'Цель — действие, которое засчитает Метрика');
+  await shot(page, p('16-columns-conversions'));
+  // No statuses step for conversions.
+  assert.equal(await page.locator(qa('step-statuses')).count(), 0);
 }

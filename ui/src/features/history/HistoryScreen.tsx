@@ -143,7 +143,7 @@ export function HistoryScreen() {
             </div>
           );
         },
-        meta: { width: '92px' },
+        meta: { width: '100px' },
       },
       {
         id: 'file',
@@ -155,7 +155,7 @@ export function HistoryScreen() {
             <Text variant="caption-2" color="secondary">{t(`kinds.${c.row.original.kind}.title`)}</Text>
           </div>
         ),
-        meta: { width: 'minmax(150px, 1.4fr)' },
+        meta: { width: 'minmax(120px, 1.4fr)' },
       },
       {
         id: 'counter',
@@ -167,15 +167,15 @@ export function HistoryScreen() {
             <Text variant="caption-2" color="secondary">№ {c.row.original.counter_id}</Text>
           </div>
         ),
-        meta: { width: 'minmax(120px, 1fr)' },
+        meta: { width: 'minmax(100px, 1fr)' },
       },
       { id: 'rows', header: t('history.rows'), accessorFn: (r) => formatNumber(r.valid_rows, lang), meta: { width: '64px', align: 'end' } },
-      { id: 'state', header: t('history.state'), accessorFn: (r) => r.state, cell: (c) => <StateLabel state={c.row.original.state} />, meta: { width: '128px' } },
+      { id: 'state', header: t('history.state'), accessorFn: (r) => r.state, cell: (c) => <StateLabel state={c.row.original.state} />, meta: { width: '144px' } },
       {
         id: 'linked',
         header: t('history.linked'),
         accessorFn: (r) => (r.linked !== null && r.valid_rows > 0 ? formatPercent(r.linked / r.valid_rows, lang) : '—'),
-        meta: { width: '68px', align: 'end' },
+        meta: { width: '80px', align: 'end' },
       },
     ],
     [t, lang],
