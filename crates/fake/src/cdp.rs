@@ -79,7 +79,7 @@ const MULTI: [&str; 6] = [
     "user_ids",
 ];
 const MAX_PROBLEMS: usize = 20;
-const KEEP_CAP: usize = 200_000;
+const KEEP_CAP: usize = 20_000;
 
 pub(crate) struct CdpCheck {
     pub entity: Entity,

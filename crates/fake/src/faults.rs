@@ -124,8 +124,8 @@ impl Faults {
         self.st().latency = d;
     }
 
-    /// The next upload request is cut: after `bytes` of its body the connection is closed
-    /// without an answer and nothing is stored.
+    /// The next upload request is cut: after `bytes` of its multipart body (or at its end if
+    /// shorter) the connection is closed without an answer and nothing is stored.
     pub fn drop_next_upload_after(&self, bytes: u64) {
         self.st().drop_upload_after = Some(bytes);
     }

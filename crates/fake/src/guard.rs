@@ -217,12 +217,30 @@ pub(crate) async fn metrica_guard(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let pretty = req.uri().query().is_some_and(|q| {
+        url::form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "pretty" && v == "1")
+    });
     req.extensions_mut().insert(Caller {
         login,
         acting,
         scope,
     });
-    next.run(req).await
+    let resp = next.run(req).await;
+    if pretty { prettify(resp).await } else { resp }
+}
+
+/// `pretty=1` (§1): re-serialises a JSON answer with indentation.
+async fn prettify(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 << 20).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let body = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| serde_json::to_vec_pretty(&v).ok())
+        .unwrap_or_else(|| bytes.to_vec());
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 #[cfg(test)]

@@ -22,6 +22,20 @@
 //! * `last_uploadings?datetime_offset=` without a zone is read as UTC.
 //! * Offline `comment` accepts letters (Latin, Cyrillic), digits, spaces, `_` and `-`.
 //!
+//! Seeded data (`Seed::Demo`, the default):
+//! * `demo-agency` («Демо-агентство», uid 1130000012345678) sees 36 counters 51234501–51234536:
+//!   own 51234502, 51234509, 51234534; view-only 51234510, 51234511; the rest guest `edit`
+//!   with foreign owners (`mebel-roma`, `cvety-spb`, `autoservice-ural`, …). It represents
+//!   `mebel-roma`, `cvety-spb`, `autoservice-ural` (`/management/v1/accounts`, `ulogin`).
+//! * 51234501 (Мебель «Рома», Europe/Moscow), 51234502 and 51234503 carry all seven sample
+//!   goals (`offline_paid`, `dogovor_signed`, `visit_showroom`, `lead_qualified`, `good_lead`,
+//!   `oplata_karta`, `dostavka_kurier`; `action` + `exact`); other counters a subset (always
+//!   `offline_paid`); every counter also has two `url` goals and a greyed `contain` JS goal
+//!   (`phone_click`). 51234504 (Asia/Yekaterinburg) lacks `good_lead`.
+//! * `shop-owner` owns 62345601 and 62345602.
+//! * Known visitors: see [`KNOWN_CLIENT_IDS`] etc. plus ClientIds 1770000000000000000–…099.
+//! * `Seed::Minimal`: login `tester` with 10000001 (own), 10000002 (edit), 10000003 (view).
+//!
 //! This crate deliberately does not depend on mb-schema, mb-import or mb-api.
 
 mod cdp;

@@ -33,8 +33,9 @@ const CALL_COLUMNS: [&str; 10] = [
     "CallTrackerURL",
     "Currency",
 ];
-/// At most this many conversions of one upload are kept in the deduplicated store.
-const STORE_CAP: usize = 200_000;
+/// At most this many conversions of one upload are kept in the deduplicated store (memory
+/// stays bounded for 1 GB uploads; counts always cover every row).
+const STORE_CAP: usize = 20_000;
 const MAX_ERRORS: usize = 20;
 
 pub(crate) struct Check {

@@ -81,6 +81,10 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
             out.write_all(&chunk).await.map_err(io_err)?;
         }
         out.flush().await.map_err(io_err)?;
+        // A body shorter than the scripted cut is still cut, at its end.
+        if let (Some(_), Some(ctl)) = (drop_after, &ctl) {
+            ctl.drop_connection().await;
+        }
         return Ok(Received { path, bytes });
     }
     if let (Some(_), Some(ctl)) = (drop_after, &ctl) {

@@ -326,6 +326,20 @@ async fn unknown_paths_are_json_404s_and_requests_are_logged_without_tokens() {
 }
 
 #[tokio::test]
+async fn pretty_one_indents_the_json() {
+    let env = env().await;
+    let r = env
+        .http
+        .get(env.url("/management/v1/counters?per_page=1&pretty=1"))
+        .header("Authorization", format!("OAuth {}", env.token))
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    assert!(text.contains("\n  \"counters\""), "{text}");
+}
+
+#[tokio::test]
 async fn status_page_is_served() {
     let env = env().await;
     let r = env.http.get(env.url("/")).send().await.unwrap();
