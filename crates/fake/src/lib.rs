@@ -313,11 +313,13 @@ impl FakeServer {
 
     /// The JSON line the binary prints when ready.
     pub fn ready_line(&self) -> String {
-        serde_json::json!({
-            "api_base": self.api_base, "oauth_base": self.oauth_base,
-            "login_base": self.login_base,
-        })
-        .to_string()
+        let q = |s: &str| serde_json::Value::from(s).to_string();
+        format!(
+            "{{\"api_base\":{},\"oauth_base\":{},\"login_base\":{}}}",
+            q(&self.api_base),
+            q(&self.oauth_base),
+            q(&self.login_base)
+        )
     }
 
     pub async fn shutdown(self) {

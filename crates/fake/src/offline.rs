@@ -278,7 +278,12 @@ fn check_row(
     }))
 }
 
+/// Conversions older than this (relative to processing) cannot link to a visit (§4.2).
+const LINK_WINDOW_SECS: i64 = 21 * 86_400;
+
 fn tally(out: &mut Outcome, row: Row, chk: &Check) {
+    let known = chk.visitors.knows(row.id_kind, &row.id_value)
+        && chk.now - row.date_time <= LINK_WINDOW_SECS;
     if chk.kind == UploadType::Calls {
         if row.static_call {
             out.static_calls += 1;
@@ -286,7 +291,7 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
             return;
         }
         out.dynamic_calls += 1;
-        if chk.visitors.knows(row.id_kind, &row.id_value) {
+        if known {
             out.linked += 1;
         } else {
             out.user_not_found += 1;
@@ -295,7 +300,7 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
     }
     if !chk.goal_ids.contains(&row.target) {
         out.goal_not_found += 1;
-    } else if chk.visitors.knows(row.id_kind, &row.id_value) {
+    } else if known {
         out.linked += 1;
     } else {
         out.user_not_found += 1;
@@ -588,7 +593,7 @@ mod tests {
         let mut c = check(UploadType::Basic);
         c.drop_future = true;
         let o = run(
-            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1700000000\n",
+            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1799990000\n",
             &c,
         )
         .unwrap();
@@ -598,7 +603,7 @@ mod tests {
     #[test]
     fn matches_headers_case_insensitively_after_trimming() {
         let o = run(
-            " clientid , TARGET,datetime\n111,offline_paid,1700000000\n",
+            " clientid , TARGET,datetime\n111,offline_paid,1799990000\n",
             &check(UploadType::Basic),
         )
         .unwrap();
@@ -608,7 +613,7 @@ mod tests {
     #[test]
     fn missing_target_is_an_invalid_parameter_naming_the_column() {
         let e = run(
-            "ClientId,DateTime\n111,1700000000\n",
+            "ClientId,DateTime\n111,1799990000\n",
             &check(UploadType::Basic),
         )
         .unwrap_err();
@@ -619,7 +624,7 @@ mod tests {
     #[test]
     fn unknown_currency_loses_price_and_currency() {
         let o = run(
-            "ClientId,Target,DateTime,Price,Currency\n111,offline_paid,1700000000,5,RUR\n",
+            "ClientId,Target,DateTime,Price,Currency\n111,offline_paid,1799990000,5,RUR\n",
             &check(UploadType::Basic),
         )
         .unwrap();
@@ -632,7 +637,7 @@ mod tests {
     #[test]
     fn counts_static_calls_apart() {
         let o = run(
-            "ClientId,DateTime,StaticCall\n111,1700000000,1\n111,1700000001,0\n",
+            "ClientId,DateTime,StaticCall\n111,1799990000,1\n111,1799990001,0\n",
             &check(UploadType::Calls),
         )
         .unwrap();

@@ -346,3 +346,30 @@ async fn status_page_is_served() {
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("demo-agency"));
 }
+
+#[tokio::test]
+async fn minimal_seed_has_one_login_and_three_counters() {
+    let (mut cfg, clock) = config();
+    cfg.seed = mb_fake::Seed::Minimal;
+    let server = mb_fake::FakeServer::start(cfg).await.unwrap();
+    let _keep = clock;
+    let t = server.issue_token(mb_fake::MINIMAL_LOGIN);
+    let r = reqwest::Client::new()
+        .get(format!("{}/management/v1/counters", server.api_base))
+        .header("Authorization", format!("OAuth {t}"))
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    let perms: Vec<_> = v["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["permission"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(perms, ["own", "edit", "view"]);
+    let line: serde_json::Value = serde_json::from_str(&server.ready_line()).unwrap();
+    assert_eq!(line["oauth_base"], format!("{}/oauth", server.api_base));
+    assert!(server.ready_line().starts_with("{\"api_base\""));
+    server.shutdown().await;
+}

@@ -471,3 +471,19 @@ async fn stored_upload_rows_can_be_read_back() {
     assert_eq!(rows.len(), 6);
     assert_eq!(rows[0][0], "ClientId");
 }
+
+#[tokio::test]
+async fn conversions_older_than_21_days_do_not_link() {
+    let env = env().await;
+    // 2026-10-01: a known visitor, but outside the 21-day window.
+    let f = "ClientId,Target,DateTime\n1762345098123456789,offline_paid,1790827200\n";
+    let (_, v) = env.upload(&up_path(MEBEL, ""), f.into()).await;
+    let fin = settle(&env, MEBEL, v["uploading"]["id"].as_i64().unwrap(), false).await;
+    assert_eq!(
+        (
+            fin["linked_quantity"].as_u64(),
+            fin["user_not_found_quantity"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+}
