@@ -1,1 +1,609 @@
-fn main() {}
+//! `mbridge`: the command-line twin of Metrika Bridge, for people and for scheduled jobs.
+//!
+//! Thin: parses arguments, calls `mb_uploader`, prints a human report (Russian or English)
+//! or one JSON object, and exits with a stable code:
+//! 0 success / no errors; 1 the data has errors, or Metrica refused it; 2 the file cannot be
+//! read or the arguments are wrong; 3 sign-in needed; 4 network, quota or server trouble;
+//! 5 a duplicate upload was refused (use --force).
+
+mod args;
+mod report;
+mod text;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use jiff::Timestamp;
+use mb_import::mapping::Mapping;
+use mb_import::read::ReadOptions;
+use mb_import::validate::ValidateOptions;
+use mb_import::write::OutputSpec;
+use mb_schema::UploadKind;
+use mb_uploader::dto::{AppError, HistoryFilter, SignInMethod};
+use mb_uploader::import::{LocalJob, parse_delimiter};
+use mb_uploader::{Core, CoreOptions, UploadOutcome, UploadPlan};
+
+use args::{Cli, Command, KindArg, Lang, ReadArgs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    let data_dir = g
+        .data_dir
+        .clone()
+        .unwrap_or_else(mb_uploader::config::default_data_dir);
+    let level = match g.verbose {
+        0 => None,
+        1 => Some(tracing::Level::INFO),
+        _ => Some(tracing::Level::DEBUG),
+    };
+    let _log = mb_uploader::logging::init(&data_dir.join("logs"), level);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mbridge: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let lang = g.lang;
+    let json = g.json;
+    match rt.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if json {
+                let v = serde_json::json!({ "error": e });
+                println!("{v}");
+            } else {
+                eprintln!("mbridge: {}", text::error(&e, lang));
+            }
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &AppError) -> u8 {
+    match e {
+        AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
+        AppError::FileUnreadable { .. }
+        | AppError::InvalidInput { .. }
+        | AppError::NotFound { .. } => 2,
+        AppError::NotSignedIn | AppError::TokenExpired { .. } | AppError::SignInFailed { .. } => 3,
+        AppError::NoAccess { .. } => 3,
+        AppError::Duplicate { .. } => 5,
+        _ => 4,
+    }
+}
+
+async fn core(cli: &Cli) -> Result<Core, AppError> {
+    let g = &cli.global;
+    Core::start(CoreOptions {
+        data_dir: g.data_dir.clone(),
+        api_base: g.api_base.clone(),
+        oauth_base: g.oauth_base.clone(),
+        login_base: None,
+        // The CLI never starts the demo by itself: it talks to real Metrica unless told
+        // otherwise (`--api-base`, or `mbridge demo-server` in another terminal).
+        demo: Some(false),
+        memory_tokens: false,
+    })
+    .await
+}
+
+fn kind_of(k: KindArg) -> Option<UploadKind> {
+    match k {
+        KindArg::Conversions => Some(UploadKind::Conversions),
+        KindArg::Calls => Some(UploadKind::Calls),
+        KindArg::SimpleOrders => Some(UploadKind::SimpleOrders),
+        KindArg::Contacts => Some(UploadKind::Contacts),
+        KindArg::Orders => Some(UploadKind::Orders),
+        KindArg::Auto => None,
+    }
+}
+
+fn pairs(list: &[String], what: &str) -> Result<Vec<(String, String)>, AppError> {
+    list.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .filter(|(k, _)| !k.is_empty())
+                .ok_or_else(|| AppError::InvalidInput {
+                    field: what.into(),
+                    reason: s.clone(),
+                })
+        })
+        .collect()
+}
+
+fn read_options(r: &ReadArgs) -> Result<ReadOptions, AppError> {
+    Ok(ReadOptions {
+        encoding: r.encoding.clone(),
+        delimiter: r.delimiter.as_deref().map(parse_delimiter).transpose()?,
+        header_line: None,
+        sheet: r.sheet.clone(),
+    })
+}
+
+fn parse_now(r: &ReadArgs) -> Result<Timestamp, AppError> {
+    match &r.now {
+        Some(s) => s.parse().map_err(|_| AppError::InvalidInput {
+            field: "now".into(),
+            reason: s.clone(),
+        }),
+        None => Ok(Timestamp::now()),
+    }
+}
+
+fn load_mapping(p: &Option<std::path::PathBuf>) -> Result<Option<Mapping>, AppError> {
+    let Some(p) = p else { return Ok(None) };
+    let text = std::fs::read_to_string(p).map_err(|e| AppError::InvalidInput {
+        field: "mapping".into(),
+        reason: format!("{}: {e}", p.display()),
+    })?;
+    Mapping::from_json(&text)
+        .map(Some)
+        .map_err(|e| AppError::InvalidInput {
+            field: "mapping".into(),
+            reason: e.to_string(),
+        })
+}
+
+fn local_job(file: &Path, r: &ReadArgs) -> Result<LocalJob, AppError> {
+    let tz = r.tz.clone().unwrap_or_else(|| "Europe/Moscow".into());
+    let mut o = ValidateOptions::new(&tz, parse_now(r)?);
+    o.goals = r.goals.clone();
+    o.hash_contacts = r.hash_contacts;
+    o.status_map = pairs(&r.status_map, "status")?
+        .into_iter()
+        .collect::<BTreeMap<_, _>>();
+    Ok(LocalJob {
+        path: file.to_path_buf(),
+        read: read_options(r)?,
+        kind: kind_of(r.kind),
+        mapping: load_mapping(&r.mapping)?,
+        constants: pairs(&r.constants, "set")?,
+        options: o,
+    })
+}
+
+fn print_json(v: &impl serde::Serialize) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, v);
+    let _ = writeln!(out);
+}
+
+async fn run(cli: Cli) -> Result<u8, AppError> {
+    let lang = cli.global.lang;
+    let json = cli.global.json;
+    match &cli.command {
+        Command::Validate { file, read } => {
+            let job = local_job(file, read)?;
+            let report =
+                tokio::task::spawn_blocking(move || mb_uploader::import::run_local(&job, None))
+                    .await
+                    .map_err(mb_uploader::error::join_error)??;
+            if json {
+                print_json(&report)
+            } else {
+                report::validation(file, &report, lang)
+            }
+            Ok(u8::from(report.has_errors()))
+        }
+        Command::Prepare { file, read, out } => {
+            let job = local_job(file, read)?;
+            let mut spec = OutputSpec::new(out);
+            spec.rejected_path = Some(rejected_beside(out));
+            let report = tokio::task::spawn_blocking(move || {
+                mb_uploader::import::run_local(&job, Some(&spec))
+            })
+            .await
+            .map_err(mb_uploader::error::join_error)??;
+            if json {
+                print_json(&report)
+            } else {
+                report::validation(file, &report, lang);
+                report::outputs(&report, lang)
+            }
+            Ok(u8::from(report.has_errors()))
+        }
+        Command::DemoServer { addr } => {
+            let addr = addr.parse().map_err(|_| AppError::InvalidInput {
+                field: "addr".into(),
+                reason: addr.clone(),
+            })?;
+            mb_fake::run_until_ctrl_c(addr, mb_fake::FakeConfig::default())
+                .await
+                .map_err(|e| AppError::Internal {
+                    detail: e.to_string(),
+                })?;
+            Ok(0)
+        }
+        Command::Login {
+            login_hint,
+            paste_code,
+            device,
+            no_browser,
+        } => {
+            let core = core(&cli).await?;
+            let method = if *device {
+                SignInMethod::Device
+            } else if *paste_code {
+                SignInMethod::PasteCode
+            } else {
+                SignInMethod::Loopback
+            };
+            let started = core.begin_sign_in(method, login_hint.clone()).await?;
+            let url = started
+                .verification_url
+                .clone()
+                .unwrap_or_else(|| started.authorize_url.clone());
+            if !no_browser {
+                let _ = open::that_detached(&url);
+            }
+            eprintln!(
+                "{} {url}",
+                text::t(lang, "Откройте в браузере:", "Open in a browser:")
+            );
+            if let Some(code) = &started.user_code {
+                eprintln!(
+                    "{} {code}",
+                    text::t(lang, "и введите код:", "and enter the code:")
+                );
+            }
+            let code = if method == SignInMethod::PasteCode {
+                eprint!(
+                    "{} ",
+                    text::t(
+                        lang,
+                        "Вставьте код со страницы Яндекса:",
+                        "Paste the code from the Yandex page:"
+                    )
+                );
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_line(&mut s)
+                    .map_err(|e| AppError::Internal {
+                        detail: e.to_string(),
+                    })?;
+                Some(s.trim().to_string())
+            } else {
+                None
+            };
+            let account = core.complete_sign_in(&started.flow_id, code).await?;
+            if json {
+                print_json(&account)
+            } else {
+                println!(
+                    "{} {}",
+                    text::t(lang, "Вы вошли как", "Signed in as"),
+                    account.login
+                )
+            }
+            Ok(0)
+        }
+        Command::Logout { login } => {
+            let core = core(&cli).await?;
+            let login = match login {
+                Some(l) => l.clone(),
+                None => core.active_login()?,
+            };
+            let accounts = core.sign_out(&login).await?;
+            if json {
+                print_json(&accounts)
+            } else {
+                println!("{} {login}", text::t(lang, "Вы вышли из", "Signed out of"))
+            }
+            Ok(0)
+        }
+        Command::Accounts { switch } => {
+            let core = core(&cli).await?;
+            let accounts = match switch {
+                Some(l) => core.switch_account(l)?,
+                None => core.accounts()?,
+            };
+            if json {
+                print_json(&accounts)
+            } else {
+                report::accounts(&accounts, lang)
+            }
+            Ok(0)
+        }
+        Command::Counters { search } => {
+            let core = core(&cli).await?;
+            let mut all = Vec::new();
+            let mut offset = 0;
+            loop {
+                let page = core
+                    .counters(&mb_uploader::dto::CountersQuery {
+                        search: search.clone(),
+                        offset,
+                        limit: 1000,
+                    })
+                    .await?;
+                let n = page.counters.len() as u32;
+                all.extend(page.counters);
+                offset += n;
+                if n == 0 || offset >= page.total {
+                    break;
+                }
+            }
+            if json {
+                print_json(&all)
+            } else {
+                report::counters(&all, lang)
+            }
+            Ok(0)
+        }
+        Command::Goals { counter } => {
+            let core = core(&cli).await?;
+            let goals = core.goals(*counter).await?;
+            if json {
+                print_json(&goals)
+            } else {
+                report::goals(&goals, lang)
+            }
+            Ok(0)
+        }
+        Command::Upload {
+            file,
+            read,
+            counter,
+            merge_mode,
+            skip_invalid,
+            force,
+            only_new,
+            wait,
+        } => {
+            let core = core(&cli).await?;
+            let mut job = local_job(file, read)?;
+            let (mapping, _) = mb_uploader::import::resolve(&job, Some(core.store()))?;
+            job.kind = Some(mapping.kind);
+            let plan = UploadPlan {
+                path: file.clone(),
+                read: job.read.clone(),
+                mapping,
+                counter_id: *counter,
+                status_map: job.options.status_map.clone(),
+                status_entries: Vec::new(),
+                hash_contacts: read.hash_contacts,
+                only_new: *only_new,
+                merge_mode: match merge_mode {
+                    Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {
+                        field: "merge-mode".into(),
+                        reason,
+                    })?,
+                    None => mb_schema::MergeMode::Save,
+                },
+                skip_invalid: *skip_invalid,
+                force: *force,
+                now: read.now.as_ref().map(|_| parse_now(read)).transpose()?,
+                new_goal_name: None,
+            };
+            let progress = report::progress_sink(json);
+            let outcome = core.upload(&plan, "cli", progress).await?;
+            report::clear_progress(json);
+            upload_outcome(&core, outcome, *wait, json, lang, file).await
+        }
+        Command::Status { upload } => {
+            let core = core(&cli).await?;
+            let reconciled = core.reconcile().await?;
+            let _ = core.poll_due().await;
+            match upload {
+                Some(id) => {
+                    let u = core.refresh_status(i64::from(*id)).await?;
+                    let d = mb_uploader::history::detail(&u);
+                    if json {
+                        print_json(&d)
+                    } else {
+                        report::detail(&d, lang)
+                    }
+                }
+                None => {
+                    let open = core.history(&HistoryFilter {
+                        states: vec![
+                            mb_uploader::dto::UploadState::Sending,
+                            mb_uploader::dto::UploadState::Sent,
+                            mb_uploader::dto::UploadState::Processing,
+                            mb_uploader::dto::UploadState::Interrupted,
+                        ],
+                        ..HistoryFilter::default()
+                    })?;
+                    if json {
+                        print_json(
+                            &serde_json::json!({ "reconciled": reconciled.len(), "open": open }),
+                        )
+                    } else {
+                        report::history(&open, lang);
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Command::Uploads { counter, kind } => {
+            let core = core(&cli).await?;
+            let kind = kind.and_then(kind_of).unwrap_or(UploadKind::Conversions);
+            let v = core.server_uploads(*counter, kind).await?;
+            print_json(&v);
+            Ok(0)
+        }
+        Command::History {
+            counter,
+            kind,
+            account,
+            state,
+            from,
+            to,
+            limit,
+            export,
+        } => {
+            let core = core(&cli).await?;
+            let states = state
+                .iter()
+                .map(|s| {
+                    serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| {
+                        AppError::InvalidInput {
+                            field: "state".into(),
+                            reason: s.clone(),
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let filter = HistoryFilter {
+                account: account.clone(),
+                counter_id: *counter,
+                kind: kind.and_then(kind_of).map(Into::into),
+                states,
+                from: from.clone(),
+                to: to.clone(),
+                limit: Some(*limit),
+            };
+            if let Some(path) = export {
+                core.export_history(&filter, path)?;
+                if !json {
+                    println!(
+                        "{} {}",
+                        text::t(lang, "История записана в", "History written to"),
+                        path.display()
+                    );
+                }
+                return Ok(0);
+            }
+            let list = core.history(&filter)?;
+            if json {
+                print_json(&list)
+            } else {
+                report::history(&list, lang)
+            }
+            Ok(0)
+        }
+        Command::Resend { upload } => {
+            let core = core(&cli).await?;
+            let u = core
+                .resend(i64::from(*upload), "cli", report::progress_sink(json))
+                .await?;
+            report::clear_progress(json);
+            let d = mb_uploader::history::detail(&u);
+            if json {
+                print_json(&d)
+            } else {
+                report::detail(&d, lang)
+            }
+            Ok(if u.state.is_accepted() { 0 } else { 4 })
+        }
+    }
+}
+
+async fn upload_outcome(
+    core: &Core,
+    outcome: UploadOutcome,
+    wait: bool,
+    json: bool,
+    lang: Lang,
+    file: &Path,
+) -> Result<u8, AppError> {
+    match outcome {
+        UploadOutcome::Blocked { report } => {
+            if json {
+                print_json(
+                    &serde_json::json!({ "sent": false, "reason": "data_has_errors", "report": report }),
+                );
+            } else {
+                report::validation(file, &report, lang);
+            }
+            let errors = report.count_of_severity_errors();
+            Err(AppError::DataHasErrors { errors })
+        }
+        UploadOutcome::Duplicate { earlier, .. } => Err(AppError::Duplicate {
+            upload_id: earlier.id as u32,
+            sent_at: earlier.created_at.to_string(),
+        }),
+        UploadOutcome::NothingNew { unchanged_rows, .. } => {
+            if json {
+                print_json(
+                    &serde_json::json!({ "sent": false, "reason": "nothing_new", "unchanged_rows": unchanged_rows }),
+                );
+            } else {
+                println!(
+                    "{} ({})",
+                    text::t(
+                        lang,
+                        "Новых строк нет — отправлять нечего",
+                        "No new rows — nothing to send"
+                    ),
+                    text::rows(unchanged_rows, lang)
+                );
+            }
+            Ok(0)
+        }
+        UploadOutcome::Sent {
+            report,
+            mut uploads,
+            unchanged_rows,
+        } => {
+            if wait {
+                for u in uploads.iter_mut() {
+                    while u.state.is_pollable() {
+                        tokio::time::sleep(std::time::Duration::from_secs(
+                            if cfg!(debug_assertions) { 2 } else { 30 },
+                        ))
+                        .await;
+                        *u = core.refresh_status(u.id).await?;
+                    }
+                }
+            }
+            let details: Vec<_> = uploads.iter().map(mb_uploader::history::detail).collect();
+            if json {
+                print_json(&serde_json::json!({
+                    "sent": true,
+                    "rows": report.rows,
+                    "valid_rows": report.valid_rows,
+                    "unchanged_rows": unchanged_rows,
+                    "uploads": details,
+                }));
+            } else {
+                for d in &details {
+                    report::detail(d, lang);
+                }
+            }
+            let ok = uploads.iter().all(|u| u.state.is_accepted());
+            let rejected = uploads
+                .iter()
+                .any(|u| u.state == mb_history::UploadState::Rejected);
+            Ok(if ok {
+                0
+            } else if rejected {
+                1
+            } else {
+                4
+            })
+        }
+    }
+}
+
+/// `out.csv` → `out.rejected.csv`.
+fn rejected_beside(out: &Path) -> std::path::PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    out.with_file_name(format!("{stem}.rejected.csv"))
+}
+
+trait ErrorCount {
+    fn count_of_severity_errors(&self) -> u32;
+}
+
+impl ErrorCount for mb_import::report::Report {
+    fn count_of_severity_errors(&self) -> u32 {
+        self.counts
+            .iter()
+            .filter(|c| c.severity == mb_import::report::Severity::Error)
+            .map(|c| c.count)
+            .sum::<u64>() as u32
+    }
+}

@@ -4,10 +4,98 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod events;
+
+use std::sync::Arc;
+
+use mb_uploader::{Core, CoreOptions};
+use tauri::Manager;
 
 fn main() {
+    let opts = CoreOptions::default().with_env();
+    let data_dir = opts
+        .data_dir
+        .clone()
+        .unwrap_or_else(mb_uploader::config::default_data_dir);
+    let _log = mb_uploader::logging::init(&data_dir.join("logs"), None);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        "Metrika Bridge starting"
+    );
+
+    let core = match tauri::async_runtime::block_on(Core::start(opts)) {
+        Ok(core) => Arc::new(core),
+        Err(e) => {
+            tracing::error!(error = %e, "start failed");
+            rfd::MessageDialog::new()
+                .set_level(rfd::MessageLevel::Error)
+                .set_title("Metrika Bridge")
+                .set_description(format!(
+                    "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
+                    data_dir.join("logs").display()
+                ))
+                .show();
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
+
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::ping])
+        .manage(core.clone())
+        .setup(move |app| {
+            events::spawn_follow_up(app.handle().clone(), core.clone());
+            if core.is_demo() {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.set_title("Metrika Bridge — демо");
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::ping,
+            commands::accounts,
+            commands::begin_sign_in,
+            commands::complete_sign_in,
+            commands::switch_account,
+            commands::sign_out,
+            commands::counters,
+            commands::goals,
+            commands::create_goal,
+            commands::pick_file,
+            commands::inspect_file,
+            commands::suggest_mapping,
+            commands::status_values,
+            commands::validate,
+            commands::upload,
+            commands::cancel,
+            commands::history,
+            commands::upload_detail,
+            commands::refresh_status,
+            commands::resend,
+            commands::export_history,
+            commands::overview,
+            commands::settings,
+            commands::save_settings,
+            commands::open_rejected,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn capability_manifest_lists_every_command() {
+        let build = include_str!("../build.rs");
+        let cap = include_str!("../capabilities/default.json");
+        for name in crate::commands::NAMES {
+            assert!(
+                build.contains(&format!("\"{name}\"")),
+                "build.rs misses {name}"
+            );
+            let perm = format!("allow-{}", name.replace('_', "-"));
+            assert!(cap.contains(&perm), "capability misses {perm}");
+        }
+    }
 }

@@ -19,9 +19,16 @@ pub enum AppError {
     #[error("no access to counter {counter_id}")]
     NoAccess { counter_id: u32 },
     #[error("quota exceeded ({quota})")]
-    QuotaExceeded { quota: String, retry_at: Option<String> },
+    QuotaExceeded {
+        quota: String,
+        retry_at: Option<String>,
+    },
     #[error("Metrica rejected the data: {error_type}")]
-    RejectedData { error_type: String, message: String, line: Option<u32> },
+    RejectedData {
+        error_type: String,
+        message: String,
+        line: Option<u32>,
+    },
     #[error("linking window opens on {date}")]
     LinkingWindowNotOpen { date: String },
     #[error("network error")]
@@ -209,8 +216,14 @@ pub struct FilePreview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldSource {
-    Column { index: u32, header: String, confidence: f32 },
-    Constant { value: String },
+    Column {
+        index: u32,
+        header: String,
+        confidence: f32,
+    },
+    Constant {
+        value: String,
+    },
     None,
 }
 
@@ -401,6 +414,8 @@ pub struct ExplanationItem {
     /// `users_not_found`, `goals_not_found`, `linkage_failure`, `processing`, …
     pub code: String,
     pub count: Option<u32>,
+    /// What to do about it: `check_identifiers_and_window`, `resend`, …
+    pub advice: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1,7 +1,20 @@
 //! mb-uploader: the use cases both front ends (desktop app and `mbridge`) call.
 //!
-//! Owns orchestration: sign in, discovery, preview, validate, upload, poll, history. Does not
-//! own parsing (mb-import), HTTP (mb-api), storage (mb-history) or presentation (UI / CLI).
+//! Owns orchestration: sign in, discovery, preview, validate, upload, poll, reconcile,
+//! history. Does not own parsing (mb-import), HTTP (mb-api), storage (mb-history) or
+//! presentation (UI / CLI): a Tauri command or a CLI subcommand is a few lines over this crate.
 
+pub mod boundary;
+pub mod config;
+pub mod core;
 pub mod dto;
+pub mod error;
+pub mod history;
+pub mod import;
+mod ledger;
 pub mod logging;
+pub mod upload;
+
+pub use crate::core::{Core, DEMO_LOGIN};
+pub use config::CoreOptions;
+pub use upload::{ProgressSink, UploadOutcome, UploadPlan, no_progress_sink};

@@ -21,8 +21,10 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("token regex")
 });
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([A-Z0-9._%+\-])[A-Z0-9._%+\-]*@([A-Z0-9\-]+(?:\.[A-Z0-9\-]+)*\.[A-Z]{2,})\b")
-        .expect("email regex")
+    Regex::new(
+        r"(?i)\b([A-Z0-9._%+\-])[A-Z0-9._%+\-]*@([A-Z0-9\-]+(?:\.[A-Z0-9\-]+)*\.[A-Z]{2,})\b",
+    )
+    .expect("email regex")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     // 10–12 digits, optionally written with +, spaces, brackets and dashes; not part of a longer
@@ -34,7 +36,11 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn redact(line: &str) -> String {
     let s = TOKEN.replace_all(line, |c: &regex::Captures<'_>| {
         if let Some(name) = c.get(3) {
-            format!("{}{}***", name.as_str(), c.get(4).map_or("", |m| m.as_str()))
+            format!(
+                "{}{}***",
+                name.as_str(),
+                c.get(4).map_or("", |m| m.as_str())
+            )
         } else if let Some(scheme) = c.get(2) {
             format!("{} ***", scheme.as_str())
         } else {
@@ -55,7 +61,12 @@ pub fn redact(line: &str) -> String {
                 (10..=12).contains(&digits)
             };
             if phone {
-                let tail: String = raw.chars().rev().filter(char::is_ascii_digit).take(2).collect();
+                let tail: String = raw
+                    .chars()
+                    .rev()
+                    .filter(char::is_ascii_digit)
+                    .take(2)
+                    .collect();
                 let tail: String = tail.chars().rev().collect();
                 format!("{}***{}{}", &c[1], tail, &c[3])
             } else {
@@ -125,7 +136,10 @@ pub fn init(log_dir: &Path, stderr_level: Option<tracing::Level>) -> LogGuard {
             .with_target(false)
             .with_filter(tracing_subscriber::filter::LevelFilter::from_level(level))
     });
-    let _ = tracing_subscriber::registry().with(file_layer).with(stderr_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
     LogGuard { _file: guard }
 }
 
@@ -138,18 +152,30 @@ mod tests {
         let line = "sent Authorization: OAuth y0_AgAAAAB1234567890abcdefXYZ to api";
         let out = redact(line);
         assert!(!out.contains("AgAAAAB1234567890"), "{out}");
-        let out = redact(r#"{"access_token":"y0_secretsecretsecret","refresh_token":"1:ab:cdefgh"}"#);
-        assert!(!out.contains("secretsecret") && !out.contains("cdefgh"), "{out}");
+        let out =
+            redact(r#"{"access_token":"y0_secretsecretsecret","refresh_token":"1:ab:cdefgh"}"#);
+        assert!(
+            !out.contains("secretsecret") && !out.contains("cdefgh"),
+            "{out}"
+        );
     }
 
     #[test]
     fn masks_emails_keeping_first_letter_and_domain() {
-        assert_eq!(redact("user Sergey.Ivanov@Example.RU failed"), "user S***@Example.RU failed");
+        assert_eq!(
+            redact("user Sergey.Ivanov@Example.RU failed"),
+            "user S***@Example.RU failed"
+        );
     }
 
     #[test]
     fn masks_phones_in_russian_notations() {
-        for p in ["+7 (916) 123-45-67", "89031112233", "79995551111", "8 903 111-22-33"] {
+        for p in [
+            "+7 (916) 123-45-67",
+            "89031112233",
+            "79995551111",
+            "8 903 111-22-33",
+        ] {
             let out = redact(&format!("phone {p} bad"));
             assert!(!out.contains("111") || !out.contains("903"), "{p} -> {out}");
             assert!(out.starts_with("phone ") && out.ends_with(" bad"), "{out}");

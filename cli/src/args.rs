@@ -1,0 +1,207 @@
+//! The command-line contract of `mbridge`. Scripts and schedulers depend on these names, flags
+//! and exit codes: add, never rename.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mbridge",
+    version,
+    about = "Metrika Bridge: offline sales, calls and CRM orders into Yandex Metrica",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Print one JSON object instead of a human report.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of the human report.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Ru)]
+    pub lang: Lang,
+    /// Metrica API base URL (default: the real Yandex host).
+    #[arg(long, global = true, env = "MBRIDGE_API_BASE")]
+    pub api_base: Option<String>,
+    /// Yandex OAuth base URL.
+    #[arg(long, global = true, env = "MBRIDGE_OAUTH_BASE")]
+    pub oauth_base: Option<String>,
+    /// Data folder (history database, logs, prepared files).
+    #[arg(long, global = true, env = "MBRIDGE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Log to stderr too (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Ru,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Conversions,
+    Calls,
+    SimpleOrders,
+    Contacts,
+    Orders,
+    Auto,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// The upload kind, or `auto` to detect it from the header.
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// The counter's time zone (IANA name) for local dates; default: the counter's, else Europe/Moscow.
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// "Now" for future/old checks (RFC 3339); default: the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Excel sheet name (default: the first sheet with data).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A saved mapping template (JSON) to use instead of automatic matching.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Force the encoding (e.g. windows-1251, utf-16le, koi8-r).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Force the delimiter (`,` `;` `tab` `|`).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// The counter's goal identifiers, comma-separated, to check Target/status values against.
+    #[arg(long, value_delimiter = ',')]
+    pub goals: Option<Vec<String>>,
+    /// Hash e-mails and phones (MD5) locally so raw contacts never leave the computer.
+    #[arg(long)]
+    pub hash_contacts: bool,
+    /// CRM status mapping: `VALUE=STATUS` pairs, e.g. `Оплачен=PAID`; repeatable.
+    #[arg(long = "status", value_name = "VALUE=STATUS")]
+    pub status_map: Vec<String>,
+    /// A constant for a missing column: `FIELD=VALUE`, e.g. `Target=offline_paid`; repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub constants: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a file and report every problem with line, column and value.
+    Validate {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Write the Metrica-ready file(s) and the rejected rows beside them.
+    Prepare {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign in with a Yandex account.
+    Login {
+        /// Pre-select this Yandex login on the consent page.
+        #[arg(long)]
+        login_hint: Option<String>,
+        /// Show a code page in the browser and paste the code here (no local port needed).
+        #[arg(long, conflicts_with = "device")]
+        paste_code: bool,
+        /// Type a short code at ya.ru/device (needs a client secret).
+        #[arg(long)]
+        device: bool,
+        /// Do not open a browser; print the address instead.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Sign out (revoke and forget the token).
+    Logout { login: Option<String> },
+    /// List signed-in accounts, or switch the active one.
+    Accounts {
+        #[arg(long)]
+        switch: Option<String>,
+    },
+    /// List the counters the active account can see.
+    Counters {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// List a counter's goals.
+    Goals {
+        #[arg(long)]
+        counter: u32,
+    },
+    /// Read, map, validate, prepare and upload a file.
+    Upload {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[arg(long)]
+        counter: u32,
+        /// CRM merge mode: SAVE (default), UPDATE or APPEND.
+        #[arg(long)]
+        merge_mode: Option<String>,
+        /// Send the valid rows and leave the bad ones out.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Send even if the same file was already sent to this counter.
+        #[arg(long)]
+        force: bool,
+        /// Send only rows that are new or changed since earlier uploads.
+        #[arg(long)]
+        only_new: bool,
+        /// Wait until Metrica finishes processing and report the result.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Poll and reconcile uploads that are not final; show one upload's state.
+    Status { upload: Option<u32> },
+    /// List the server's uploads of a counter.
+    Uploads {
+        #[arg(long)]
+        counter: u32,
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+    },
+    /// The local upload history.
+    History {
+        #[arg(long)]
+        counter: Option<u32>,
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        #[arg(long)]
+        account: Option<String>,
+        /// States to show, comma-separated (e.g. failed,interrupted).
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        /// From this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Write the history as CSV (for Excel) to this file.
+        #[arg(long)]
+        export: Option<PathBuf>,
+    },
+    /// Send an interrupted or failed upload again.
+    Resend { upload: u32 },
+    /// Run the local fake Metrica + OAuth server (demo and tests).
+    DemoServer {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: String,
+    },
+}

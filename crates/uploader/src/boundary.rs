@@ -1,0 +1,156 @@
+//! The operations exactly as the desktop app calls them: boundary DTOs in, DTOs out. Each is a
+//! thin translation onto the use cases, so a Tauri command is one line.
+
+use std::path::{Path, PathBuf};
+
+use mb_schema::{MergeMode, UploadKind};
+
+use crate::core::Core;
+use crate::dto::{
+    AppError, ColumnMapping, ReadOverrides, StatusValue, UploadRequest, UploadSummary,
+    ValidateRequest, ValidationSummary,
+};
+use crate::error::Result;
+use crate::history::summary;
+use crate::import::{
+    headers, mapping_dto, mapping_for, mapping_from_dto, read_options, status_map_for,
+};
+use crate::upload::{ProgressSink, UploadOutcome, UploadPlan};
+
+impl Core {
+    pub fn suggest_mapping(
+        &self,
+        path: &Path,
+        read: &ReadOverrides,
+        kind: crate::dto::UploadKind,
+    ) -> Result<ColumnMapping> {
+        let opts = read_options(read)?;
+        let headers = headers(path, &opts)?;
+        let (m, from_template) = mapping_for(Some(&self.store), kind.into(), &headers)?;
+        Ok(mapping_dto(&m, &headers, from_template))
+    }
+
+    pub fn status_values_dto(
+        &self,
+        path: &Path,
+        read: &ReadOverrides,
+        mapping: &ColumnMapping,
+    ) -> Result<Vec<StatusValue>> {
+        let opts = read_options(read)?;
+        let headers = headers(path, &opts)?;
+        let m = mapping_from_dto(mapping, &headers)?;
+        crate::import::status_values(path, &opts, &m)
+    }
+
+    /// Builds the plan a desktop request describes.
+    pub fn plan(
+        &self,
+        req: &ValidateRequest,
+        merge_mode: Option<&str>,
+        skip_invalid: bool,
+        force: bool,
+    ) -> Result<UploadPlan> {
+        let path = PathBuf::from(&req.path);
+        let read = read_options(&req.read)?;
+        let headers = headers(&path, &read)?;
+        let mapping = mapping_from_dto(&req.mapping, &headers)?;
+        let kind: UploadKind = req.kind.into();
+        if mapping.kind != kind {
+            return Err(AppError::InvalidInput {
+                field: "kind".into(),
+                reason: "mapping is for another kind".into(),
+            });
+        }
+        let merge_mode = match merge_mode {
+            None | Some("") => MergeMode::Save,
+            Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {
+                field: "merge_mode".into(),
+                reason,
+            })?,
+        };
+        Ok(UploadPlan {
+            path,
+            read,
+            status_map: status_map_for(kind, &req.status_map),
+            status_entries: req.status_map.clone(),
+            mapping,
+            counter_id: req.counter_id,
+            hash_contacts: req.hash_contacts,
+            only_new: req.only_new_rows,
+            merge_mode,
+            skip_invalid,
+            force,
+            now: None,
+            new_goal_name: (kind == UploadKind::Calls).then(|| "Звонок".to_string()),
+        })
+    }
+
+    pub async fn validate_dto(
+        &self,
+        req: &ValidateRequest,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<ValidationSummary> {
+        let plan = self.plan(req, None, false, false)?;
+        let (report, dup) = self.validate_for_counter(&plan, job_id, sink).await?;
+        let mut s = crate::import::summary(&report);
+        s.duplicate_of = dup.as_ref().map(summary);
+        Ok(s)
+    }
+
+    pub async fn upload_dto(
+        &self,
+        req: &UploadRequest,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<UploadSummary> {
+        let plan = self.plan(
+            &req.validate,
+            req.merge_mode.as_deref(),
+            req.skip_invalid,
+            req.confirm_duplicate,
+        )?;
+        match self.upload(&plan, job_id, sink).await? {
+            UploadOutcome::Blocked { report } => {
+                let errors = report
+                    .counts
+                    .iter()
+                    .filter(|c| c.severity == mb_import::report::Severity::Error)
+                    .map(|c| c.count)
+                    .sum::<u64>();
+                Err(AppError::DataHasErrors {
+                    errors: errors as u32,
+                })
+            }
+            UploadOutcome::Duplicate { earlier, .. } => Err(AppError::Duplicate {
+                upload_id: earlier.id as u32,
+                sent_at: earlier.created_at.to_string(),
+            }),
+            UploadOutcome::NothingNew { .. } => Err(AppError::InvalidInput {
+                field: "rows".into(),
+                reason: "nothing_new".into(),
+            }),
+            UploadOutcome::Sent { uploads, .. } => {
+                uploads
+                    .last()
+                    .map(summary)
+                    .ok_or_else(|| AppError::Internal {
+                        detail: "no upload recorded".into(),
+                    })
+            }
+        }
+    }
+
+    pub async fn refresh_status_dto(&self, id: u32) -> Result<UploadSummary> {
+        Ok(summary(&self.refresh_status(i64::from(id)).await?))
+    }
+
+    pub async fn resend_dto(
+        &self,
+        id: u32,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<UploadSummary> {
+        Ok(summary(&self.resend(i64::from(id), job_id, sink).await?))
+    }
+}

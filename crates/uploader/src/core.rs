@@ -1,0 +1,452 @@
+//! The core both front ends hold: configuration, the history store, tokens, API clients, the
+//! built-in demo, sign-in flows in progress and cancellable jobs.
+//!
+//! Owns: which Metrica we talk to, which account is active, and how a token becomes a client.
+//! Does not own the flows themselves (mb-api) nor what is stored (mb-history).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mb_api::oauth::{AuthorizeOptions, OAuthAppConfig, SignIn};
+use mb_api::tokens::{MemoryStore, StoredToken, TokenStore, open_token_store};
+use mb_api::{ApiConfig, CancellationToken, Client, Token};
+use mb_history::Store;
+
+use crate::config::{CoreOptions, DataPaths, default_data_dir, fake_bases};
+use crate::dto::{Account, AppError, AppInfo, SignInMethod, SignInStarted};
+use crate::error::Result;
+
+/// The login the demo signs in as (seeded in the fake with a few dozen client counters).
+pub const DEMO_LOGIN: &str = "demo-agency";
+/// The client id the fake registers by default.
+pub const FAKE_CLIENT_ID: &str = "mbridge-demo";
+
+enum PendingFlow {
+    Loopback(mb_api::oauth::LoopbackSignIn),
+    Paste(mb_api::oauth::PasteSignIn),
+    Device(mb_api::oauth::DeviceSignIn),
+}
+
+/// Everything a running front end needs.
+pub struct Core {
+    pub(crate) paths: DataPaths,
+    pub(crate) store: Arc<Store>,
+    pub(crate) tokens: Arc<dyn TokenStore>,
+    pub(crate) api: ApiConfig,
+    pub(crate) oauth_app: Option<OAuthAppConfig>,
+    demo: Option<mb_fake::FakeServer>,
+    /// `MBRIDGE_TOKEN`: an unattended job's token, used for the account it belongs to.
+    env_token: Option<Token>,
+    clients: Mutex<HashMap<String, Client>>,
+    flows: tokio::sync::Mutex<HashMap<String, PendingFlow>>,
+    jobs: Mutex<HashMap<String, CancellationToken>>,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core")
+            .field("data_dir", &self.paths.root)
+            .field("api_base", &self.api.api_base)
+            .field("demo", &self.demo.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    /// Opens the data folder and history, chooses the Metrica to talk to, and in demo mode
+    /// starts the fake in-process and signs in to it.
+    pub async fn start(opts: CoreOptions) -> Result<Core> {
+        let opts = opts.with_env();
+        let root = opts.data_dir.clone().unwrap_or_else(default_data_dir);
+        let base_paths = DataPaths::new(&root);
+        base_paths.ensure().map_err(storage)?;
+        let oauth_app = OAuthAppConfig::from_env_or_file(&root)?;
+        let demo_wanted = opts
+            .demo
+            .unwrap_or(oauth_app.is_none() && opts.api_base.is_none())
+            && std::env::var_os("MBRIDGE_TOKEN").is_none();
+
+        let (paths, api, oauth_app, demo, tokens): (_, _, _, _, Arc<dyn TokenStore>) =
+            if demo_wanted {
+                // The demo keeps its own history and never touches the keychain.
+                let paths = DataPaths::new(root.join("demo"));
+                paths.ensure().map_err(storage)?;
+                let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
+                    time_scale: 20.0,
+                    ..mb_fake::FakeConfig::default()
+                })
+                .await
+                .map_err(|e| AppError::Internal {
+                    detail: format!("demo server: {e}"),
+                })?;
+                let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
+                let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
+                app.loopback_port = 0;
+                (
+                    paths,
+                    api,
+                    Some(app),
+                    Some(fake),
+                    Arc::new(MemoryStore::new()),
+                )
+            } else {
+                let api_base = opts.api_base.clone();
+                let mut api = ApiConfig::default();
+                if let Some(b) = &api_base {
+                    let (o, l) = fake_bases(b);
+                    api = ApiConfig::with_bases(
+                        b,
+                        opts.oauth_base.clone().unwrap_or(o),
+                        opts.login_base.clone().unwrap_or(l),
+                    );
+                } else if let Some(o) = &opts.oauth_base {
+                    api.oauth_base = o.trim_end_matches('/').to_string();
+                }
+                // Pointed at a non-Yandex host with no app configured: that is the fake (or a
+                // test double), whose registered app id is known.
+                let oauth_app = oauth_app.or_else(|| {
+                    (!api.oauth_base.contains("yandex.")).then(|| {
+                        let mut a = OAuthAppConfig::new(FAKE_CLIENT_ID);
+                        a.loopback_port = 0;
+                        a
+                    })
+                });
+                let tokens: Arc<dyn TokenStore> = if opts.memory_tokens {
+                    Arc::new(MemoryStore::new())
+                } else {
+                    open_token_store(&root)
+                };
+                (base_paths, api, oauth_app, None, tokens)
+            };
+        let store = Store::open(paths.database())?;
+        let core = Core {
+            paths,
+            store: Arc::new(store),
+            tokens,
+            api,
+            oauth_app,
+            demo,
+            env_token: std::env::var("MBRIDGE_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty())
+                .map(Token::new),
+            clients: Mutex::new(HashMap::new()),
+            flows: tokio::sync::Mutex::new(HashMap::new()),
+            jobs: Mutex::new(HashMap::new()),
+        };
+        if core.demo.is_some() {
+            core.demo_sign_in().await?;
+        }
+        Ok(core)
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn paths(&self) -> &DataPaths {
+        &self.paths
+    }
+
+    pub fn api_config(&self) -> &ApiConfig {
+        &self.api
+    }
+
+    /// The demo's fake server, when running (tests script faults through it).
+    pub fn demo_server(&self) -> Option<&mb_fake::FakeServer> {
+        self.demo.as_ref()
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            demo: self.is_demo(),
+            data_dir: self.paths.root.display().to_string(),
+            api_base: self.api.api_base.clone(),
+        }
+    }
+
+    // --- accounts --------------------------------------------------------------------------
+
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        Ok(self
+            .store
+            .accounts()?
+            .into_iter()
+            .map(|a| Account {
+                login: a.login,
+                display_name: a.display_name,
+                active: a.is_active,
+            })
+            .collect())
+    }
+
+    pub fn active_login(&self) -> Result<String> {
+        self.store
+            .active_account()?
+            .map(|a| a.login)
+            .ok_or(AppError::NotSignedIn)
+    }
+
+    pub fn switch_account(&self, login: &str) -> Result<Vec<Account>> {
+        self.store.set_active_account(login)?;
+        self.accounts()
+    }
+
+    /// Forgets the account: revokes the token where possible and deletes it everywhere.
+    pub async fn sign_out(&self, login: &str) -> Result<Vec<Account>> {
+        if let (Some(app), Ok(Some(tok))) = (&self.oauth_app, self.tokens.get(login)) {
+            if let Ok(signin) = SignIn::new(&self.api, app.clone()) {
+                if let Err(e) = signin.revoke(&tok.access).await {
+                    tracing::warn!(error = %e, "token revoke failed; forgetting it locally anyway");
+                }
+            }
+        }
+        self.tokens.delete(login)?;
+        self.clients.lock().expect("clients lock").remove(login);
+        self.store.remove_account(login)?;
+        self.accounts()
+    }
+
+    fn signin(&self) -> Result<SignIn> {
+        let app = self
+            .oauth_app
+            .clone()
+            .ok_or_else(|| AppError::SignInFailed {
+                reason: "no_app_configured".into(),
+            })?;
+        Ok(SignIn::new(&self.api, app)?)
+    }
+
+    /// Starts a sign-in; the front end opens `authorize_url` (or shows the device code) and
+    /// then calls [`Core::complete_sign_in`].
+    pub async fn begin_sign_in(
+        &self,
+        method: SignInMethod,
+        login_hint: Option<String>,
+    ) -> Result<SignInStarted> {
+        let signin = self.signin()?;
+        let opts = AuthorizeOptions {
+            write: true,
+            login_hint,
+            force_confirm: !self.store.accounts()?.is_empty(),
+            device_id: Some(self.device_id()?),
+            device_name: Some("Metrika Bridge".into()),
+        };
+        let flow_id = uuid::Uuid::new_v4().to_string();
+        let (started, flow) = match method {
+            SignInMethod::Loopback => {
+                let f = signin.start_loopback(&opts).await?;
+                let url = f.authorize_url().to_string();
+                (
+                    started(&flow_id, method, url, None, None),
+                    PendingFlow::Loopback(f),
+                )
+            }
+            SignInMethod::PasteCode => {
+                let f = signin.start_paste(&opts)?;
+                let url = f.authorize_url().to_string();
+                (
+                    started(&flow_id, method, url, None, None),
+                    PendingFlow::Paste(f),
+                )
+            }
+            SignInMethod::Device => {
+                let f = signin.start_device(&opts).await?;
+                let url = f.verification_url().to_string();
+                let code = f.user_code().to_string();
+                (
+                    started(&flow_id, method, url.clone(), Some(code), Some(url)),
+                    PendingFlow::Device(f),
+                )
+            }
+        };
+        self.flows.lock().await.insert(flow_id, flow);
+        Ok(started)
+    }
+
+    /// Finishes a sign-in: waits for the browser (loopback, up to 5 minutes), exchanges the
+    /// pasted code, or polls the device code; then stores the token and makes the account
+    /// active.
+    pub async fn complete_sign_in(&self, flow_id: &str, code: Option<String>) -> Result<Account> {
+        let flow = self
+            .flows
+            .lock()
+            .await
+            .remove(flow_id)
+            .ok_or_else(|| AppError::NotFound {
+                what: "sign_in_flow".into(),
+            })?;
+        let token = match flow {
+            PendingFlow::Loopback(f) => f.finish(Duration::from_secs(300)).await?,
+            PendingFlow::Paste(f) => {
+                let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
+                    AppError::InvalidInput {
+                        field: "code".into(),
+                        reason: "empty".into(),
+                    }
+                })?;
+                f.finish(code.trim()).await?
+            }
+            PendingFlow::Device(f) => f.finish(&CancellationToken::new()).await?,
+        };
+        self.adopt_token(token).await
+    }
+
+    /// Learns whose token this is, keeps it in the token store and makes that account active.
+    async fn adopt_token(&self, token: StoredToken) -> Result<Account> {
+        let client = Client::new(self.api.clone(), token.access.clone())?;
+        let me = client.user_info().await?;
+        self.tokens.put(&me.login, &token)?;
+        self.clients
+            .lock()
+            .expect("clients lock")
+            .insert(me.login.clone(), client);
+        let display = me.display_name.clone();
+        self.store.add_account(&me.login, display.as_deref())?;
+        self.store.set_active_account(&me.login)?;
+        tracing::info!(login = %me.login, "signed in");
+        Ok(Account {
+            login: me.login,
+            display_name: display,
+            active: true,
+        })
+    }
+
+    /// The demo signs in to the fake through the real PKCE loopback flow, with this process
+    /// playing the browser (the fake consents at once).
+    async fn demo_sign_in(&self) -> Result<()> {
+        let signin = self.signin()?;
+        let opts = AuthorizeOptions {
+            write: true,
+            login_hint: Some(DEMO_LOGIN.into()),
+            ..AuthorizeOptions::default()
+        };
+        let flow = signin.start_loopback(&opts).await?;
+        let url = flow.authorize_url().to_string();
+        let browser =
+            reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .map_err(|e| AppError::Internal {
+                    detail: e.to_string(),
+                })?;
+        let visit = tokio::spawn(async move { browser.get(url).send().await.map(|_| ()) });
+        let token = flow.finish(Duration::from_secs(30)).await?;
+        let _ = visit.await;
+        self.adopt_token(token).await.map(|_| ())
+    }
+
+    fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.store.setting("device_id")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.store.set_setting("device_id", &id)?;
+        Ok(id)
+    }
+
+    // --- clients ---------------------------------------------------------------------------
+
+    /// An API client for the active account, refreshing an expired token once.
+    pub async fn client(&self) -> Result<(String, Client)> {
+        if let Some(tok) = &self.env_token {
+            let login = match self.store.active_account()? {
+                Some(a) => a.login,
+                None => {
+                    let c = Client::new(self.api.clone(), tok.clone())?;
+                    let me = c.user_info().await?;
+                    self.store
+                        .add_account(&me.login, me.display_name.as_deref())?;
+                    self.store.set_active_account(&me.login)?;
+                    me.login
+                }
+            };
+            return Ok((login, Client::new(self.api.clone(), tok.clone())?));
+        }
+        let login = self.active_login()?;
+        if let Some(c) = self.clients.lock().expect("clients lock").get(&login) {
+            return Ok((login, c.clone()));
+        }
+        let mut token = self.tokens.get(&login)?.ok_or(AppError::NotSignedIn)?;
+        if token.is_expired(jiff::Timestamp::now()) {
+            let refresh = token.refresh.clone().ok_or(AppError::TokenExpired {
+                login: login.clone(),
+            })?;
+            token = self
+                .signin()?
+                .refresh(&refresh)
+                .await
+                .map_err(|_| AppError::TokenExpired {
+                    login: login.clone(),
+                })?;
+            self.tokens.put(&login, &token)?;
+        }
+        let client = Client::new(self.api.clone(), token.access)?;
+        self.clients
+            .lock()
+            .expect("clients lock")
+            .insert(login.clone(), client.clone());
+        Ok((login, client))
+    }
+
+    /// Maps an API error, naming the account when the fix is to sign in again.
+    pub(crate) fn api_err(&self, login: &str, e: mb_api::ApiError) -> AppError {
+        if e.needs_sign_in() {
+            self.clients.lock().expect("clients lock").remove(login);
+            return AppError::TokenExpired {
+                login: login.to_string(),
+            };
+        }
+        e.into()
+    }
+
+    // --- jobs ------------------------------------------------------------------------------
+
+    pub(crate) fn start_job(&self, job_id: &str) -> CancellationToken {
+        let t = CancellationToken::new();
+        self.jobs
+            .lock()
+            .expect("jobs lock")
+            .insert(job_id.to_string(), t.clone());
+        t
+    }
+
+    pub(crate) fn end_job(&self, job_id: &str) {
+        self.jobs.lock().expect("jobs lock").remove(job_id);
+    }
+
+    /// Cancels a running job (validation or upload); unknown ids are ignored.
+    pub fn cancel(&self, job_id: &str) {
+        if let Some(t) = self.jobs.lock().expect("jobs lock").get(job_id) {
+            t.cancel();
+        }
+    }
+}
+
+fn started(
+    flow_id: &str,
+    method: SignInMethod,
+    authorize_url: String,
+    user_code: Option<String>,
+    verification_url: Option<String>,
+) -> SignInStarted {
+    SignInStarted {
+        flow_id: flow_id.to_string(),
+        method,
+        authorize_url,
+        user_code,
+        verification_url,
+    }
+}
+
+fn storage(e: std::io::Error) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}

@@ -1,0 +1,159 @@
+//! Turning each crate's error into the one boundary shape, [`AppError`]. Data only: the UI and
+//! the CLI translate `kind` (and `reason` codes) into words.
+
+use crate::dto::AppError;
+use mb_api::{ApiError, QuotaKind};
+use mb_import::read::ReadError;
+use mb_import::validate::ImportError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl From<ApiError> for AppError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::NotSignedIn => AppError::NotSignedIn,
+            ApiError::TokenExpired { .. } | ApiError::SignInAgain { .. } => {
+                AppError::TokenExpired {
+                    login: String::new(),
+                }
+            }
+            ApiError::NoAccess { counter, .. } => AppError::NoAccess {
+                counter_id: counter.unwrap_or(0) as u32,
+            },
+            ApiError::QuotaExceeded { kind, retry_at } => AppError::QuotaExceeded {
+                quota: quota_name(&kind).to_string(),
+                retry_at: retry_at.map(|t| t.to_string()),
+            },
+            ApiError::RejectedData {
+                error_type,
+                message,
+                line,
+            } => AppError::RejectedData {
+                error_type,
+                message,
+                line: line.map(|l| l as u32),
+            },
+            ApiError::NotFound => AppError::NotFound {
+                what: "metrica_object".into(),
+            },
+            ApiError::LinkingWindowNotOpen { date } => AppError::LinkingWindowNotOpen { date },
+            ApiError::Network(err) => AppError::Network {
+                detail: network_detail(&err),
+            },
+            ApiError::Server { status, .. } => AppError::Server { status },
+            ApiError::Cancelled => AppError::Cancelled,
+            ApiError::UploadOutcomeUnknown { tag } => AppError::Network {
+                detail: format!("outcome_unknown:{tag}"),
+            },
+            ApiError::Protocol { endpoint, detail } => AppError::Internal {
+                detail: format!("unexpected answer from {endpoint}: {detail}"),
+            },
+            ApiError::File { path, source } => AppError::FileUnreadable {
+                file_name: crate::config::file_name(&path),
+                reason: io_reason(&source).into(),
+            },
+            ApiError::OAuth { error, .. } => AppError::SignInFailed { reason: error },
+            ApiError::StateMismatch => AppError::SignInFailed {
+                reason: "state_mismatch".into(),
+            },
+            ApiError::SignInTimeout => AppError::SignInFailed {
+                reason: "timeout".into(),
+            },
+            ApiError::Io(e) => AppError::Internal {
+                detail: e.to_string(),
+            },
+            ApiError::Config(what) => AppError::InvalidInput {
+                field: "config".into(),
+                reason: what,
+            },
+            ApiError::TokenStore(what) => AppError::Storage { detail: what },
+        }
+    }
+}
+
+fn quota_name(k: &QuotaKind) -> &str {
+    match k {
+        QuotaKind::RequestsByIp => "quota_requests_by_ip",
+        QuotaKind::ParallelRequests => "quota_parallel_requests",
+        QuotaKind::RequestsByUid => "quota_requests_by_uid",
+        QuotaKind::RequestsByCounterId => "quota_requests_by_counter_id",
+        QuotaKind::Hourly(s) | QuotaKind::Other(s) => s,
+    }
+}
+
+/// A short, token-free description of a transport failure.
+fn network_detail(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timeout".into()
+    } else if e.is_connect() {
+        "connect".into()
+    } else if e.is_body() || e.is_request() {
+        "connection_lost".into()
+    } else {
+        "network".into()
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not_found",
+        std::io::ErrorKind::PermissionDenied => "permission_denied",
+        _ => "io",
+    }
+}
+
+impl From<mb_history::Error> for AppError {
+    fn from(e: mb_history::Error) -> Self {
+        match e {
+            mb_history::Error::UploadNotFound(id) => AppError::NotFound {
+                what: format!("upload:{id}"),
+            },
+            mb_history::Error::AccountNotFound(login) => AppError::NotFound {
+                what: format!("account:{login}"),
+            },
+            other => AppError::Storage {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+/// A read failure of the user's file, named by the file.
+pub fn read_error(file_name: &str, e: &ReadError) -> AppError {
+    let reason = match e {
+        ReadError::Io { source, .. } => io_reason(source),
+        ReadError::Empty => "empty",
+        ReadError::NoHeader => "no_header",
+        ReadError::UnknownEncoding(_) => "unknown_encoding",
+        ReadError::BadDelimiter(_) => "bad_delimiter",
+        ReadError::Excel(_) | ReadError::DamagedWorkbook => "damaged_workbook",
+        ReadError::SheetNotFound(_) => "sheet_not_found",
+        ReadError::NotText => "not_text",
+        _ => "unreadable",
+    };
+    AppError::FileUnreadable {
+        file_name: file_name.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+pub fn import_error(file_name: &str, e: ImportError) -> AppError {
+    match e {
+        ImportError::Read(r) => read_error(file_name, &r),
+        ImportError::UnknownTimeZone(tz) => AppError::InvalidInput {
+            field: "time_zone".into(),
+            reason: tz,
+        },
+        ImportError::Write { source, .. } => AppError::Storage {
+            detail: source.to_string(),
+        },
+        ImportError::Cancelled => AppError::Cancelled,
+        ImportError::Internal(detail) => AppError::Internal { detail },
+    }
+}
+
+pub fn join_error(e: tokio::task::JoinError) -> AppError {
+    AppError::Internal {
+        detail: format!("background task failed: {e}"),
+    }
+}

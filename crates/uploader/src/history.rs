@@ -1,0 +1,227 @@
+//! History, overview, settings: reading what was done, in the boundary's shapes.
+
+use jiff::Timestamp;
+use mb_history::{Upload, UploadFilter, UploadState};
+
+use crate::core::Core;
+use crate::dto::{
+    self, AppError, ClientOverview, ExplanationItem, HistoryFilter, Settings, UploadDetail,
+    UploadSummary,
+};
+use crate::error::Result;
+
+pub fn state_dto(s: UploadState) -> dto::UploadState {
+    match s {
+        UploadState::Prepared => dto::UploadState::Prepared,
+        UploadState::Sending => dto::UploadState::Sending,
+        UploadState::Sent => dto::UploadState::Sent,
+        UploadState::Processing => dto::UploadState::Processing,
+        UploadState::Processed => dto::UploadState::Processed,
+        UploadState::LinkageFailure => dto::UploadState::LinkageFailure,
+        UploadState::Rejected => dto::UploadState::Rejected,
+        UploadState::Failed => dto::UploadState::Failed,
+        UploadState::Interrupted => dto::UploadState::Interrupted,
+        UploadState::Superseded => dto::UploadState::Superseded,
+    }
+}
+
+fn state_from_dto(s: dto::UploadState) -> UploadState {
+    UploadState::parse(
+        serde_json::to_value(s)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref()
+            .unwrap_or(""),
+    )
+    .unwrap_or(UploadState::Prepared)
+}
+
+fn n(v: Option<i64>) -> Option<u32> {
+    v.map(|x| x.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
+pub fn summary(u: &Upload) -> UploadSummary {
+    let opt = |k: &str| {
+        u.options
+            .as_ref()
+            .and_then(|o| o.get(k))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    UploadSummary {
+        id: u.id as u32,
+        tag: u.tag.clone(),
+        account: u.account_login.clone(),
+        counter_id: u.counter_id as u32,
+        counter_name: opt("counter_name"),
+        kind: u.kind.into(),
+        file_name: u.source.name.clone(),
+        rows: u.rows.rows as u32,
+        valid_rows: u.rows.valid as u32,
+        state: state_dto(u.state),
+        server_id: u.server_upload_id.clone(),
+        server_status: u.server_status.map(|s| s.as_str().to_string()),
+        linked: n(u.linked_quantity),
+        user_not_found: n(u.user_not_found_quantity),
+        goal_not_found: n(u.goal_not_found_quantity),
+        created_at: u.created_at.to_string(),
+        finished_at: u.finished_at.map(|t| t.to_string()),
+        message: u.server_message.clone(),
+    }
+}
+
+fn code_str<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+pub fn detail(u: &Upload) -> UploadDetail {
+    let e = u.explain();
+    UploadDetail {
+        summary: summary(u),
+        linked_share: e.linked_share,
+        explanation: e
+            .items
+            .iter()
+            .map(|i| ExplanationItem {
+                code: code_str(&i.code),
+                count: n(i.count),
+                advice: i.advice_code.as_ref().map(code_str),
+            })
+            .collect(),
+    }
+}
+
+/// `YYYY-MM-DD` (start of that day, UTC) or an RFC 3339 instant.
+pub fn parse_day(s: &str) -> Result<Timestamp> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    s.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| AppError::InvalidInput {
+            field: "date".into(),
+            reason: s.to_string(),
+        })
+}
+
+pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
+    Ok(UploadFilter {
+        account: f.account.clone(),
+        counter: f.counter_id.map(i64::from),
+        kind: f.kind.map(Into::into),
+        states: f.states.iter().copied().map(state_from_dto).collect(),
+        from: f.from.as_deref().map(parse_day).transpose()?,
+        // `to` is a day the user includes: the filter wants "strictly before".
+        to: f
+            .to
+            .as_deref()
+            .map(|s| {
+                parse_day(s).map(|t| {
+                    if s.len() == 10 {
+                        t + jiff::SignedDuration::from_hours(24)
+                    } else {
+                        t
+                    }
+                })
+            })
+            .transpose()?,
+        text: None,
+        limit: Some(f.limit.unwrap_or(200)),
+        offset: 0,
+    })
+}
+
+impl Core {
+    pub fn history(&self, f: &HistoryFilter) -> Result<Vec<UploadSummary>> {
+        Ok(self
+            .store
+            .uploads(&filter(f)?)?
+            .iter()
+            .map(summary)
+            .collect())
+    }
+
+    pub fn upload_detail(&self, id: i64) -> Result<UploadDetail> {
+        Ok(detail(&self.store.upload(id)?))
+    }
+
+    pub fn overview(&self) -> Result<Vec<ClientOverview>> {
+        Ok(self
+            .store
+            .agency_overview()?
+            .into_iter()
+            .map(|o| ClientOverview {
+                counter_id: o.counter_id as u32,
+                counter_name: o
+                    .counter_name
+                    .clone()
+                    .unwrap_or_else(|| o.counter_id.to_string()),
+                account: o.account_login.clone().unwrap_or_default(),
+                last_upload: o.last_upload.as_ref().map(summary),
+                linked_share: o.linked_share,
+            })
+            .collect())
+    }
+
+    /// Writes the filtered history as CSV for Excel.
+    pub fn export_history(&self, f: &HistoryFilter, path: &std::path::Path) -> Result<()> {
+        let file = std::fs::File::create(path).map_err(|e| AppError::Storage {
+            detail: e.to_string(),
+        })?;
+        let mut filter = filter(f)?;
+        filter.limit = None;
+        self.store.export_csv(
+            &filter,
+            &jiff::tz::TimeZone::system(),
+            std::io::BufWriter::new(file),
+        )?;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        let get = |k: &str, d: &str| -> Result<String> {
+            Ok(self.store.setting(k)?.unwrap_or_else(|| d.to_string()))
+        };
+        Ok(Settings {
+            language: get("language", "system")?,
+            theme: get("theme", "system")?,
+            hash_contacts_by_default: get("hash_contacts_by_default", "false")? == "true",
+        })
+    }
+
+    pub fn save_settings(&self, s: &Settings) -> Result<Settings> {
+        let lang = match s.language.as_str() {
+            "ru" | "en" | "system" => s.language.as_str(),
+            other => {
+                return Err(AppError::InvalidInput {
+                    field: "language".into(),
+                    reason: other.into(),
+                });
+            }
+        };
+        let theme = match s.theme.as_str() {
+            "light" | "dark" | "system" => s.theme.as_str(),
+            other => {
+                return Err(AppError::InvalidInput {
+                    field: "theme".into(),
+                    reason: other.into(),
+                });
+            }
+        };
+        self.store.set_setting("language", lang)?;
+        self.store.set_setting("theme", theme)?;
+        self.store.set_setting(
+            "hash_contacts_by_default",
+            if s.hash_contacts_by_default {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
+        self.settings()
+    }
+}

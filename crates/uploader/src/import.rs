@@ -1,0 +1,419 @@
+//! Use cases on the user's file before anything is sent: preview ("what we understood"),
+//! column mapping (remembered per header signature), CRM status values, and validation or
+//! preparation run locally. The CLI's `validate` and `prepare` are these functions.
+//!
+//! Owns the translation between boundary DTOs and mb-import's types. Heavy work runs on a
+//! blocking thread; progress and cancellation come from the caller.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use mb_import::mapping::{self, FieldSource as ImpSource, Mapping};
+use mb_import::pipeline::{self, Progress as ImpProgress};
+use mb_import::read::{self, ReadOptions};
+use mb_import::report::{Report, Severity as ImpSeverity};
+use mb_import::validate::ValidateOptions;
+use mb_import::write::OutputSpec;
+use mb_schema::{Requirement as SchemaReq, UploadKind};
+
+use crate::config::file_name;
+use crate::dto::{
+    self, AppError, ColumnMapping, FieldMapping, FieldSource, FileInfo, FilePreview, IssueCount,
+    PreviewRow, ReadOverrides, StatusValue, ValidationSummary,
+};
+use crate::error::{Result, import_error, read_error};
+
+/// Rows shown in the preview table.
+pub const PREVIEW_ROWS: usize = 200;
+
+/// A CLI-level job: everything `mbridge validate|prepare` needs, no account required.
+#[derive(Debug, Clone)]
+pub struct LocalJob {
+    pub path: PathBuf,
+    pub read: ReadOptions,
+    /// None = detect from the header.
+    pub kind: Option<UploadKind>,
+    /// A saved template; else automatic matching.
+    pub mapping: Option<Mapping>,
+    /// `FIELD=VALUE` constants for missing columns.
+    pub constants: Vec<(String, String)>,
+    pub options: ValidateOptions,
+}
+
+pub fn read_options(o: &ReadOverrides) -> Result<ReadOptions> {
+    let delimiter = match o.delimiter.as_deref() {
+        None | Some("") => None,
+        Some(d) => Some(parse_delimiter(d)?),
+    };
+    Ok(ReadOptions {
+        encoding: o.encoding.clone().filter(|e| !e.is_empty()),
+        delimiter,
+        header_line: o.header_line.map(u64::from),
+        sheet: o.sheet.clone().filter(|s| !s.is_empty()),
+    })
+}
+
+/// `,` `;` `|`, `tab` or `\t`.
+pub fn parse_delimiter(d: &str) -> Result<u8> {
+    match d {
+        "tab" | "\\t" | "\t" | "TAB" => Ok(b'\t'),
+        s if s.len() == 1 && matches!(s, "," | ";" | "|") => Ok(s.as_bytes()[0]),
+        other => Err(AppError::InvalidInput {
+            field: "delimiter".into(),
+            reason: other.into(),
+        }),
+    }
+}
+
+fn delimiter_name(c: char) -> String {
+    if c == '\t' {
+        "tab".into()
+    } else {
+        c.to_string()
+    }
+}
+
+fn format_name(f: read::SourceFormat) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The first rows and what the reader understood; fast on any size (reads a prefix only).
+pub fn inspect_file(path: &Path, overrides: &ReadOverrides) -> Result<FilePreview> {
+    let name = file_name(path);
+    let opts = read_options(overrides)?;
+    let p = read::preview(path, &opts, PREVIEW_ROWS).map_err(|e| read_error(&name, &e))?;
+    let detected = mapping::detect_kind(&p.info.headers);
+    Ok(FilePreview {
+        info: file_info(path, &p.info),
+        rows: p
+            .rows
+            .into_iter()
+            .map(|(line, _, cells)| PreviewRow {
+                line: line as u32,
+                cells,
+            })
+            .collect(),
+        truncated: p.truncated,
+        detected_kind: detected.map(|(k, _)| k.into()),
+        kind_confidence: detected.map_or(0.0, |(_, c)| c),
+    })
+}
+
+fn file_info(path: &Path, i: &read::SourceInfo) -> FileInfo {
+    FileInfo {
+        path: path.display().to_string(),
+        file_name: file_name(path),
+        size: i.file_size,
+        format: format_name(i.format),
+        encoding: i.encoding.clone(),
+        encoding_detected: i.encoding_detected,
+        delimiter: i.delimiter.map(delimiter_name),
+        header_line: i.header_line as u32,
+        headers: i.headers.clone(),
+        sheets: i.sheets.clone(),
+        sheet: i.sheet.clone(),
+    }
+}
+
+/// Headers of the file as read with `opts`.
+pub fn headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
+    let src = read::open(path, opts).map_err(|e| read_error(&file_name(path), &e))?;
+    Ok(src.info().headers.clone())
+}
+
+/// A remembered template for this header (from the store) or automatic matching.
+pub fn mapping_for(
+    store: Option<&mb_history::Store>,
+    kind: UploadKind,
+    headers: &[String],
+) -> Result<(Mapping, bool)> {
+    let signature = mapping::header_signature(headers);
+    if let Some(store) = store {
+        if let Some(t) = store.template_for(kind, &signature)? {
+            if let Ok(m) = serde_json::from_value::<Mapping>(t.body.clone()) {
+                if m.fits(headers) {
+                    let _ = store.touch_template(t.id);
+                    return Ok((m, true));
+                }
+            }
+        }
+    }
+    Ok((mapping::auto_map(kind, headers).mapping, false))
+}
+
+/// The boundary view of a mapping: every field of the kind, with its source or none.
+pub fn mapping_dto(m: &Mapping, headers: &[String], from_template: bool) -> ColumnMapping {
+    let fields = m
+        .kind
+        .fields()
+        .iter()
+        .map(|f| FieldMapping {
+            field: f.name.to_string(),
+            requirement: match f.requirement {
+                SchemaReq::Required => dto::Requirement::Required,
+                SchemaReq::OneOfIdentifiers => dto::Requirement::OneOfIdentifiers,
+                SchemaReq::Optional => dto::Requirement::Optional,
+            },
+            source: match m.fields.get(f.name) {
+                Some(ImpSource::Column {
+                    index,
+                    header,
+                    confidence,
+                }) => FieldSource::Column {
+                    index: *index as u32,
+                    header: header.clone(),
+                    confidence: *confidence,
+                },
+                Some(ImpSource::Constant { value }) => FieldSource::Constant {
+                    value: value.clone(),
+                },
+                None => FieldSource::None,
+            },
+        })
+        .collect();
+    let used: Vec<&str> = m
+        .fields
+        .values()
+        .filter_map(|s| match s {
+            ImpSource::Column { header, .. } => Some(header.as_str()),
+            ImpSource::Constant { .. } => None,
+        })
+        .collect();
+    ColumnMapping {
+        kind: m.kind.into(),
+        fields,
+        unmapped_columns: headers
+            .iter()
+            .filter(|h| !h.trim().is_empty() && !used.contains(&h.as_str()))
+            .cloned()
+            .collect(),
+        from_template,
+        signature: m.signature.clone(),
+    }
+}
+
+/// Back from the boundary view, checking the column indexes against the file's header.
+pub fn mapping_from_dto(c: &ColumnMapping, headers: &[String]) -> Result<Mapping> {
+    let kind: UploadKind = c.kind.into();
+    let mut m = Mapping::new(kind, headers);
+    for f in &c.fields {
+        match &f.source {
+            FieldSource::Column {
+                index,
+                header,
+                confidence,
+            } => {
+                let i = *index as usize;
+                let actual = headers.get(i).ok_or_else(|| AppError::InvalidInput {
+                    field: f.field.clone(),
+                    reason: format!("column {} does not exist", i + 1),
+                })?;
+                if actual != header {
+                    return Err(AppError::InvalidInput {
+                        field: f.field.clone(),
+                        reason: format!("column {} is `{actual}`, not `{header}`", i + 1),
+                    });
+                }
+                m.fields.insert(
+                    f.field.clone(),
+                    ImpSource::Column {
+                        index: i,
+                        header: header.clone(),
+                        confidence: *confidence,
+                    },
+                );
+            }
+            FieldSource::Constant { value } if !value.trim().is_empty() => {
+                m.set_constant(&f.field, value.trim());
+            }
+            _ => {}
+        }
+    }
+    Ok(m)
+}
+
+/// The distinct values of the status column with counts and suggestions.
+pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec<StatusValue>> {
+    let name = file_name(path);
+    let mut src = read::open(path, opts).map_err(|e| read_error(&name, &e))?;
+    let values =
+        mb_import::status::distinct_statuses(src.as_mut(), m).map_err(|e| read_error(&name, &e))?;
+    Ok(values
+        .into_iter()
+        .map(|v| StatusValue {
+            value: v.value,
+            count: v.count.min(u64::from(u32::MAX)) as u32,
+            suggested_type: status_type_dto(v.suggested),
+            suggested_id: v.suggested_id,
+            confidence: v.confidence,
+        })
+        .collect())
+}
+
+pub fn status_type_dto(t: mb_schema::OrderStatusType) -> dto::OrderStatusType {
+    use mb_schema::OrderStatusType as T;
+    match t {
+        T::InProgress => dto::OrderStatusType::InProgress,
+        T::Paid => dto::OrderStatusType::Paid,
+        T::Cancelled => dto::OrderStatusType::Cancelled,
+        T::Spam => dto::OrderStatusType::Spam,
+        T::Other => dto::OrderStatusType::Other,
+    }
+}
+
+pub fn status_type_schema(t: dto::OrderStatusType) -> mb_schema::OrderStatusType {
+    use mb_schema::OrderStatusType as T;
+    match t {
+        dto::OrderStatusType::InProgress => T::InProgress,
+        dto::OrderStatusType::Paid => T::Paid,
+        dto::OrderStatusType::Cancelled => T::Cancelled,
+        dto::OrderStatusType::Spam => T::Spam,
+        dto::OrderStatusType::Other => T::Other,
+    }
+}
+
+/// What the validator sends for a CRM value: for simple orders the status type itself (or a
+/// goal id for OTHER), for detailed orders the mapped Latin status id.
+pub fn status_map_for(
+    kind: UploadKind,
+    entries: &[dto::StatusMapEntry],
+) -> BTreeMap<String, String> {
+    entries
+        .iter()
+        .map(|e| {
+            let target = if kind == UploadKind::Orders {
+                e.status_id.clone()
+            } else if e.status_type == dto::OrderStatusType::Other {
+                e.goal_ids
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| e.status_id.clone())
+            } else {
+                status_type_schema(e.status_type).as_str().to_string()
+            };
+            (e.value.clone(), target)
+        })
+        .collect()
+}
+
+/// Resolves the job's kind and mapping against the file's header.
+pub fn resolve(
+    job: &LocalJob,
+    store: Option<&mb_history::Store>,
+) -> Result<(Mapping, Vec<String>)> {
+    let headers = headers(&job.path, &job.read)?;
+    let kind = match job.kind {
+        Some(k) => k,
+        None => mapping::detect_kind(&headers)
+            .map(|(k, _)| k)
+            .ok_or_else(|| AppError::InvalidInput {
+                field: "kind".into(),
+                reason: "undetected".into(),
+            })?,
+    };
+    let mut m = match &job.mapping {
+        Some(m) if m.kind == kind => m.clone(),
+        Some(_) => {
+            return Err(AppError::InvalidInput {
+                field: "mapping".into(),
+                reason: "template is for another kind".into(),
+            });
+        }
+        None => mapping_for(store, kind, &headers)?.0,
+    };
+    for (field, value) in &job.constants {
+        if kind.field(field).is_none() {
+            return Err(AppError::InvalidInput {
+                field: field.clone(),
+                reason: "unknown field".into(),
+            });
+        }
+        m.set_constant(field, value);
+    }
+    Ok((m, headers))
+}
+
+/// Validates (and with `output`, writes) the file. Blocking: call from a blocking thread.
+pub fn run(
+    path: &Path,
+    read: &ReadOptions,
+    m: &Mapping,
+    options: &ValidateOptions,
+    output: Option<&OutputSpec>,
+    progress: &mut dyn FnMut(ImpProgress) -> ControlFlow<()>,
+) -> Result<Report> {
+    let name = file_name(path);
+    let mut src = read::open(path, read).map_err(|e| read_error(&name, &e))?;
+    pipeline::prepare(src.as_mut(), m, options, output, progress)
+        .map_err(|e| import_error(&name, e))
+}
+
+/// `mbridge validate` / `prepare`: resolve the mapping, then run.
+pub fn run_local(job: &LocalJob, output: Option<&OutputSpec>) -> Result<Report> {
+    let (m, _) = resolve(job, None)?;
+    run(
+        &job.path,
+        &job.read,
+        &m,
+        &job.options,
+        output,
+        &mut pipeline::no_progress(),
+    )
+}
+
+/// The boundary view of a report.
+pub fn summary(r: &Report) -> ValidationSummary {
+    let total = |s: ImpSeverity| -> u32 {
+        r.counts
+            .iter()
+            .filter(|c| c.severity == s)
+            .map(|c| c.count)
+            .sum::<u64>() as u32
+    };
+    ValidationSummary {
+        rows: r.rows as u32,
+        valid_rows: r.valid_rows as u32,
+        errors: total(ImpSeverity::Error),
+        warnings: total(ImpSeverity::Warning),
+        notices: total(ImpSeverity::Notice),
+        issues: r
+            .issues
+            .iter()
+            .map(|i| dto::Issue {
+                line: i.line as u32,
+                record: i.record as u32,
+                column: i.column.clone(),
+                code: i.code.clone(),
+                severity: severity_dto(i.severity),
+                value: (!i.value.is_empty()).then(|| i.value.clone()),
+                fix: i.fix.clone(),
+            })
+            .collect(),
+        counts: r
+            .counts
+            .iter()
+            .map(|c| IssueCount {
+                code: c.code.clone(),
+                column: c.column.clone(),
+                severity: severity_dto(c.severity),
+                count: c.count.min(u64::from(u32::MAX)) as u32,
+            })
+            .collect(),
+        truncated: r.truncated_issues,
+        unchanged_rows: 0,
+        duplicate_of: None,
+        rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
+    }
+}
+
+fn severity_dto(s: ImpSeverity) -> dto::Severity {
+    match s {
+        ImpSeverity::Error => dto::Severity::Error,
+        ImpSeverity::Warning => dto::Severity::Warning,
+        ImpSeverity::Notice => dto::Severity::Notice,
+    }
+}

@@ -1,0 +1,160 @@
+//! "Send only new rows": which rows of a prepared Metrica file the ledger has already seen.
+//!
+//! Owns what a row KEY is per upload kind (the identity Metrica dedupes or updates on) and
+//! that a row's CONTENT is its whole normalised line. Streams files; holds at most one chunk
+//! of hashes in memory. The ledger itself (storage and the accepted-only rule) is mb-history.
+
+use std::path::Path;
+
+use mb_history::{LedgerVerdict, RowHash, Store, row_hash};
+use mb_schema::UploadKind;
+
+use crate::dto::AppError;
+use crate::error::Result;
+
+const CHUNK: usize = 50_000;
+
+/// The columns that identify a row for `kind` (case-insensitive header match).
+fn key_columns(kind: UploadKind) -> &'static [&'static str] {
+    match kind {
+        UploadKind::Conversions => &[
+            "ClientId",
+            "UserId",
+            "Yclid",
+            "PurchaseId",
+            "Target",
+            "DateTime",
+        ],
+        UploadKind::Calls => &["ClientId", "UserId", "Yclid", "DateTime", "PhoneNumber"],
+        UploadKind::SimpleOrders | UploadKind::Orders => &["id"],
+        UploadKind::Contacts => &["uniq_id"],
+    }
+}
+
+fn io(e: impl std::fmt::Display) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+struct Hasher {
+    key_idx: Vec<usize>,
+}
+
+impl Hasher {
+    fn new(kind: UploadKind, headers: &csv::ByteRecord) -> Hasher {
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).to_ascii_lowercase())
+            .collect();
+        let key_idx = key_columns(kind)
+            .iter()
+            .filter_map(|k| names.iter().position(|n| n == &k.to_ascii_lowercase()))
+            .collect();
+        Hasher { key_idx }
+    }
+
+    fn hashes(&self, rec: &csv::ByteRecord) -> (RowHash, RowHash) {
+        let fields: Vec<&[u8]> = rec.iter().collect();
+        let key_parts: Vec<&[u8]> = self
+            .key_idx
+            .iter()
+            .map(|&i| fields.get(i).copied().unwrap_or(b""))
+            .collect();
+        // An order without an id has no identity: its whole content is the key.
+        let key = if key_parts.iter().all(|p| p.is_empty()) {
+            row_hash(&fields)
+        } else {
+            row_hash(&key_parts)
+        };
+        (key, row_hash(&fields))
+    }
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    let delim = sniff_delimiter(path)?;
+    csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_path(path)
+        .map_err(io)
+}
+
+/// The prepared files use `,` or (detailed orders) `;`: read it off the header line.
+fn sniff_delimiter(path: &Path) -> Result<u8> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut line = String::new();
+    std::io::BufReader::new(f)
+        .read_line(&mut line)
+        .map_err(io)?;
+    Ok(if line.matches(';').count() > line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    })
+}
+
+/// Copies the rows of `input` the ledger does not know (new or changed) to `output`.
+/// Returns (rows written, rows left out as unchanged).
+pub fn filter_file(
+    store: &Store,
+    counter_id: u32,
+    kind: UploadKind,
+    input: &Path,
+    output: &Path,
+) -> Result<(u64, u64)> {
+    let delim = sniff_delimiter(input)?;
+    let mut r = reader(input)?;
+    let headers = r.byte_headers().map_err(io)?.clone();
+    let hasher = Hasher::new(kind, &headers);
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delim)
+        .from_path(output)
+        .map_err(io)?;
+    w.write_byte_record(&headers).map_err(io)?;
+    let (mut written, mut skipped) = (0u64, 0u64);
+    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK);
+    let mut rec = csv::ByteRecord::new();
+    let mut flush =
+        |chunk: &mut Vec<csv::ByteRecord>, w: &mut csv::Writer<std::fs::File>| -> Result<()> {
+            let hashes: Vec<_> = chunk.iter().map(|r| hasher.hashes(r)).collect();
+            let verdicts = store.ledger_filter(i64::from(counter_id), kind, hashes)?;
+            for (r, v) in chunk.iter().zip(verdicts) {
+                if v == LedgerVerdict::Unchanged {
+                    skipped += 1;
+                } else {
+                    w.write_byte_record(r).map_err(io)?;
+                    written += 1;
+                }
+            }
+            chunk.clear();
+            Ok(())
+        };
+    while r.read_byte_record(&mut rec).map_err(io)? {
+        chunk.push(rec.clone());
+        if chunk.len() == CHUNK {
+            flush(&mut chunk, &mut w)?;
+        }
+    }
+    flush(&mut chunk, &mut w)?;
+    w.flush().map_err(io)?;
+    Ok((written, skipped))
+}
+
+/// Teaches the ledger every row of a file the server accepted.
+pub fn commit_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path) -> Result<()> {
+    let mut r = reader(path)?;
+    let headers = r.byte_headers().map_err(io)?.clone();
+    let hasher = Hasher::new(kind, &headers);
+    let mut rows = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    while r.read_byte_record(&mut rec).map_err(io)? {
+        rows.push(hasher.hashes(&rec));
+        if rows.len() == CHUNK {
+            store.ledger_commit(upload_id, rows.drain(..))?;
+        }
+    }
+    store.ledger_commit(upload_id, rows)?;
+    Ok(())
+}

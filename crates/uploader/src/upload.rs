@@ -1,0 +1,1033 @@
+//! The send side: counters and goals, validation against a counter, the upload pipeline
+//! (read → map → validate → prepare → record → send → record), status follow-up,
+//! reconciliation after a crash, and resending.
+//!
+//! Rules that live here: an upload is recorded BEFORE anything goes on the wire; the same
+//! content to the same counter and kind is refused unless confirmed; a lost answer is
+//! resolved by the tag, never by sending again; the "only new rows" ledger learns rows only
+//! after the server accepted them.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use mb_api::{
+    ApiError, CancellationToken, Client, CounterQuery, CrmUploadOptions, FoundUpload,
+    OfflineConversionUploading, UploadOptions, UploadTag, UploadingMetaExternal,
+};
+use mb_history::{
+    CdpValidation, IssueCounts, NewUpload, RowCounts, ServerReport, ServerStatus, SourceFile,
+    Upload, UploadState,
+};
+use mb_import::mapping::Mapping;
+use mb_import::read::ReadOptions;
+use mb_import::report::{Report, Severity};
+use mb_import::validate::ValidateOptions;
+use mb_import::write::OutputSpec;
+use mb_schema::{DelimiterType, MergeMode, UploadKind};
+
+use crate::core::Core;
+use crate::dto::{self, AppError, CounterPage, CountersQuery, Permission, Stage};
+use crate::error::{Result, join_error};
+
+/// What the validator needs to know about a counter.
+#[derive(Debug, Clone)]
+pub struct CounterContext {
+    pub id: u32,
+    pub name: String,
+    pub time_zone: String,
+    pub can_upload: bool,
+    /// JavaScript-event goal identifiers (targetable goals).
+    pub goals: Vec<String>,
+    /// Goal name → identifier.
+    pub goal_names: BTreeMap<String, String>,
+    pub window_start: Option<Timestamp>,
+    /// Status ids mapped on the counter (detailed orders).
+    pub order_status_ids: Option<Vec<String>>,
+}
+
+/// Everything one upload needs, already decided.
+#[derive(Debug, Clone)]
+pub struct UploadPlan {
+    pub path: PathBuf,
+    pub read: ReadOptions,
+    pub mapping: Mapping,
+    pub counter_id: u32,
+    /// CRM value → status type / goal id / mapped id.
+    pub status_map: BTreeMap<String, String>,
+    /// The wizard's full entries (detailed orders sync them to the counter first).
+    pub status_entries: Vec<dto::StatusMapEntry>,
+    pub hash_contacts: bool,
+    pub only_new: bool,
+    pub merge_mode: MergeMode,
+    pub skip_invalid: bool,
+    /// Send even when the same content went to this counter and kind before.
+    pub force: bool,
+    /// "Now" for the future/old checks (tests); None = the clock.
+    pub now: Option<Timestamp>,
+    /// Name of the calls goal to create when the counter has none (calls only).
+    pub new_goal_name: Option<String>,
+}
+
+/// What an upload attempt ended with.
+#[derive(Debug)]
+pub enum UploadOutcome {
+    /// The file has errors and `skip_invalid` was not given: nothing was sent.
+    Blocked { report: Report },
+    /// An earlier upload of the same content exists: nothing was sent.
+    Duplicate {
+        report: Option<Report>,
+        earlier: Upload,
+    },
+    /// Only-new-rows mode found nothing new: nothing was sent.
+    NothingNew { report: Report, unchanged_rows: u64 },
+    /// Sent (one history entry per file part). States may be rejected/failed/interrupted.
+    Sent {
+        report: Report,
+        uploads: Vec<Upload>,
+        unchanged_rows: u64,
+    },
+}
+
+/// Progress callback shared with the front end.
+pub type ProgressSink = Arc<dyn Fn(dto::Progress) + Send + Sync>;
+
+pub fn no_progress_sink() -> ProgressSink {
+    Arc::new(|_| {})
+}
+
+fn progress(job_id: &str, stage: Stage, done: u64, total: Option<u64>, rows: u64) -> dto::Progress {
+    dto::Progress {
+        job_id: job_id.to_string(),
+        stage,
+        done,
+        total,
+        rows: rows as u32,
+    }
+}
+
+impl Core {
+    // --- discovery -------------------------------------------------------------------------
+
+    pub async fn counters(&self, q: &CountersQuery) -> Result<CounterPage> {
+        let (login, client) = self.client().await?;
+        let page = client
+            .counters(&CounterQuery {
+                search: q.search.clone().filter(|s| !s.trim().is_empty()),
+                per_page: Some(q.limit.clamp(1, 1000)),
+                offset: Some(q.offset + 1),
+                ..CounterQuery::default()
+            })
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        Ok(CounterPage {
+            total: page.rows as u32,
+            counters: page.counters.iter().map(counter_dto).collect(),
+        })
+    }
+
+    pub async fn goals(&self, counter_id: u32) -> Result<Vec<dto::Goal>> {
+        let (login, client) = self.client().await?;
+        let goals = client
+            .goals(u64::from(counter_id))
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        Ok(goals.iter().map(goal_dto).collect())
+    }
+
+    pub async fn create_goal(
+        &self,
+        counter_id: u32,
+        name: &str,
+        identifier: &str,
+    ) -> Result<dto::Goal> {
+        if !mb_schema::is_valid_status_id(identifier) {
+            return Err(AppError::InvalidInput {
+                field: "identifier".into(),
+                reason: "latin_letters_digits_only".into(),
+            });
+        }
+        let (login, client) = self.client().await?;
+        let g = client
+            .create_js_goal(u64::from(counter_id), name, identifier)
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        Ok(goal_dto(&g))
+    }
+
+    /// Time zone, goals, linking window and mapped statuses of a counter, for validation.
+    pub async fn counter_context(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+    ) -> Result<CounterContext> {
+        let (login, client) = self.client().await?;
+        let id = u64::from(counter_id);
+        let counter = client
+            .counter(id)
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        let goals = client
+            .goals(id)
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        let mut idents = Vec::new();
+        let mut names = BTreeMap::new();
+        for g in &goals {
+            if let Some(i) = g.goal_identifier() {
+                idents.push(i.to_string());
+                names.insert(g.name.clone(), i.to_string());
+            }
+        }
+        // Best effort: legacy endpoints may be gone (reference §4.7).
+        let window_start = match kind {
+            UploadKind::Conversions => client.visit_join_threshold(id).await.ok().flatten(),
+            UploadKind::Calls => client.calls_visit_join_threshold(id).await.ok().flatten(),
+            _ => None,
+        }
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp());
+        let order_status_ids = if kind == UploadKind::Orders {
+            client
+                .order_statuses(id)
+                .await
+                .ok()
+                .map(|v| v.into_iter().map(|s| s.id).collect())
+        } else {
+            None
+        };
+        Ok(CounterContext {
+            id: counter_id,
+            name: counter.name.clone(),
+            time_zone: counter
+                .time_zone_name
+                .clone()
+                .unwrap_or_else(|| "Europe/Moscow".into()),
+            can_upload: counter.can_upload(),
+            goals: idents,
+            goal_names: names,
+            window_start,
+            order_status_ids,
+        })
+    }
+
+    fn validate_options(&self, ctx: &CounterContext, plan: &UploadPlan) -> ValidateOptions {
+        let mut o = ValidateOptions::new(&ctx.time_zone, plan.now.unwrap_or_else(Timestamp::now));
+        o.window_start = ctx.window_start;
+        o.goals = Some(ctx.goals.clone());
+        o.goal_names = ctx.goal_names.clone();
+        o.order_status_ids = ctx.order_status_ids.clone();
+        o.hash_contacts = plan.hash_contacts;
+        o.status_map = plan.status_map.clone();
+        o.skip_invalid = plan.skip_invalid;
+        o
+    }
+
+    // --- validate against a counter ---------------------------------------------------------
+
+    /// Validates the file for a counter without sending anything; reports an earlier upload of
+    /// the same content.
+    pub async fn validate_for_counter(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<(Report, Option<Upload>)> {
+        let ctx = self
+            .counter_context(plan.counter_id, plan.mapping.kind)
+            .await?;
+        let opts = self.validate_options(&ctx, plan);
+        let cancel = self.start_job(job_id);
+        let out = self
+            .run_pipeline(plan, &opts, None, job_id, &cancel, sink)
+            .await;
+        self.end_job(job_id);
+        let report = out?;
+        let path = plan.path.clone();
+        let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
+            .await
+            .map_err(join_error)??;
+        let dup = self.store.find_duplicate(
+            i64::from(plan.counter_id),
+            plan.mapping.kind,
+            &source.sha256,
+        )?;
+        Ok((report, dup))
+    }
+
+    async fn run_pipeline(
+        &self,
+        plan: &UploadPlan,
+        opts: &ValidateOptions,
+        output: Option<OutputSpec>,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: ProgressSink,
+    ) -> Result<Report> {
+        let (path, read, mapping, opts) = (
+            plan.path.clone(),
+            plan.read.clone(),
+            plan.mapping.clone(),
+            opts.clone(),
+        );
+        let cancel = cancel.clone();
+        let job = job_id.to_string();
+        let stage = if output.is_some() {
+            Stage::Writing
+        } else {
+            Stage::Validating
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut last = std::time::Instant::now();
+            let mut cb = |p: mb_import::pipeline::Progress| {
+                if cancel.is_cancelled() {
+                    return ControlFlow::Break(());
+                }
+                if last.elapsed().as_millis() >= 100 {
+                    last = std::time::Instant::now();
+                    let total = (p.total_bytes > 0).then_some(p.total_bytes);
+                    sink(progress(&job, stage, p.bytes_read, total, p.rows));
+                }
+                ControlFlow::Continue(())
+            };
+            crate::import::run(&path, &read, &mapping, &opts, output.as_ref(), &mut cb)
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    // --- upload ----------------------------------------------------------------------------
+
+    /// The whole pipeline: counter context → duplicate check → validate & prepare → record →
+    /// send → record. Blocks on data errors unless `skip_invalid`.
+    pub async fn upload(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<UploadOutcome> {
+        let cancel = self.start_job(job_id);
+        let out = self.upload_inner(plan, job_id, &cancel, sink).await;
+        self.end_job(job_id);
+        out
+    }
+
+    async fn upload_inner(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: ProgressSink,
+    ) -> Result<UploadOutcome> {
+        let kind = plan.mapping.kind;
+        let (login, _) = self.client().await?;
+        let ctx = self.counter_context(plan.counter_id, kind).await?;
+        if !ctx.can_upload {
+            return Err(AppError::NoAccess {
+                counter_id: plan.counter_id,
+            });
+        }
+        sink(progress(job_id, Stage::Reading, 0, None, 0));
+        let path = plan.path.clone();
+        let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
+            .await
+            .map_err(join_error)??;
+        if !plan.force {
+            if let Some(earlier) =
+                self.store
+                    .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
+            {
+                return Ok(UploadOutcome::Duplicate {
+                    report: None,
+                    earlier,
+                });
+            }
+        }
+        // Prepared files live in the data folder until the upload is final (resend needs them).
+        let dir = self.paths.outgoing().join(format!(
+            "{}-{}",
+            Timestamp::now().strftime("%Y%m%dT%H%M%S"),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::Storage {
+            detail: e.to_string(),
+        })?;
+        let mut spec = OutputSpec::new(dir.join("metrica.csv"));
+        spec.rejected_path = Some(dir.join("rejected-rows.csv"));
+        let opts = self.validate_options(&ctx, plan);
+        let report = self
+            .run_pipeline(plan, &opts, Some(spec), job_id, cancel, sink.clone())
+            .await?;
+        if !report.is_uploadable() {
+            let _ = remove_outputs(&report);
+            return Ok(UploadOutcome::Blocked { report });
+        }
+        // Only new rows: filter each part through the ledger.
+        let mut parts = report.outputs.clone();
+        let mut unchanged_rows = 0;
+        if plan.only_new {
+            let (filtered, unchanged) = self
+                .ledger_filter_parts(plan.counter_id, kind, &parts)
+                .await?;
+            parts = filtered;
+            unchanged_rows = unchanged;
+            if parts.is_empty() {
+                return Ok(UploadOutcome::NothingNew {
+                    report,
+                    unchanged_rows,
+                });
+            }
+        }
+        if kind == UploadKind::Orders {
+            self.sync_status_map(plan).await?;
+        }
+        let mut uploads = Vec::new();
+        for part in &parts {
+            let u = self
+                .send_part(
+                    &login, &ctx, plan, &source, &report, part, job_id, cancel, &sink,
+                )
+                .await?;
+            let accepted = u.state.is_accepted();
+            if accepted && plan.only_new {
+                self.ledger_commit_part(u.id, kind, part).await?;
+            }
+            cleanup_if_final(&u);
+            uploads.push(u);
+            if !accepted {
+                break;
+            }
+        }
+        self.remember(plan, &ctx, &login)?;
+        sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
+        Ok(UploadOutcome::Sent {
+            report,
+            uploads,
+            unchanged_rows,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn send_part(
+        &self,
+        login: &str,
+        ctx: &CounterContext,
+        plan: &UploadPlan,
+        source: &SourceFile,
+        report: &Report,
+        part: &Path,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: &ProgressSink,
+    ) -> Result<Upload> {
+        let kind = plan.mapping.kind;
+        let part_owned = part.to_path_buf();
+        let part_info = tokio::task::spawn_blocking(move || SourceFile::from_path(&part_owned))
+            .await
+            .map_err(join_error)??;
+        let rows = count_data_rows(part)?;
+        let new = NewUpload {
+            account_login: login.to_string(),
+            counter_id: i64::from(ctx.id),
+            kind,
+            source: source.clone(),
+            prepared_sha256: Some(part_info.sha256.clone()),
+            mapping_template_id: None,
+            mapping: serde_json::to_value(plan.mapping.summary()).ok(),
+            rows: RowCounts {
+                rows: report.rows,
+                valid: rows,
+                rejected: report.invalid_rows,
+            },
+            issues: issue_counts(report),
+            merge_mode: kind.is_crm().then_some(plan.merge_mode),
+            options: Some(serde_json::json!({
+                "prepared_file": part.display().to_string(),
+                "delimiter_type": report.delimiter_type.as_str(),
+                "new_goal_name": plan.new_goal_name,
+                "counter_name": ctx.name,
+                "time_zone": ctx.time_zone,
+            })),
+        };
+        let recorded = self.store.record_prepared(&new)?;
+        self.send_recorded(recorded, job_id, cancel, sink).await
+    }
+
+    /// Sends a `prepared` history entry's file and records the outcome.
+    async fn send_recorded(
+        &self,
+        recorded: Upload,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: &ProgressSink,
+    ) -> Result<Upload> {
+        let (login, client) = self.client().await?;
+        let file = prepared_file(&recorded)?;
+        let tag = UploadTag::parse(&recorded.tag).ok_or_else(|| AppError::Internal {
+            detail: format!("history tag {} is not an upload tag", recorded.tag),
+        })?;
+        let id = recorded.id;
+        self.store.mark_sending(id)?;
+        let job = job_id.to_string();
+        let sink2 = sink.clone();
+        let progress_fn: mb_api::ProgressFn = Arc::new(move |sent: u64, total: u64| {
+            sink2(progress(&job, Stage::Uploading, sent, Some(total), 0));
+        });
+        let counter = recorded.counter_id as u64;
+        let result = send(&client, &recorded, &file, &tag, progress_fn, cancel).await;
+        let u = match result {
+            Ok(Sent::Offline(up)) => {
+                self.store
+                    .mark_sent(id, &up.id.to_string(), &offline_report(&up))?
+            }
+            Ok(Sent::Crm(meta)) => {
+                self.store
+                    .mark_sent(id, &meta.uploading_id, &crm_report(&meta))?
+            }
+            Err(ApiError::RejectedData {
+                error_type,
+                message,
+                line,
+            }) => {
+                let text = match line {
+                    Some(l) => format!("{error_type}: {message} (line {l})"),
+                    None => format!("{error_type}: {message}"),
+                };
+                self.store.mark_rejected(id, Some(&text))?
+            }
+            Err(ApiError::UploadOutcomeUnknown { .. }) => self.store.mark_interrupted(id)?,
+            Err(ApiError::Cancelled) => self.store.mark_failed(id, Some("cancelled"))?,
+            Err(e) if e.needs_sign_in() => {
+                self.store.mark_failed(id, Some("sign_in_needed"))?;
+                return Err(self.api_err(&login, e));
+            }
+            Err(e) => {
+                let msg = short_error(&e);
+                self.store.mark_failed(id, Some(&msg))?
+            }
+        };
+        tracing::info!(
+            upload = id,
+            counter,
+            state = u.state.as_str(),
+            "upload recorded"
+        );
+        Ok(u)
+    }
+
+    /// Detailed orders carry mapped status ids: the counter must know them before the file
+    /// arrives (reference §5.5). The server upserts by id; the local copy is kept per counter.
+    async fn sync_status_map(&self, plan: &UploadPlan) -> Result<()> {
+        if plan.status_entries.is_empty() {
+            return Ok(());
+        }
+        let mappings: Vec<mb_api::OrderStatusMapping> = plan
+            .status_entries
+            .iter()
+            .map(|e| mb_api::OrderStatusMapping {
+                id: e.status_id.clone(),
+                humanized: e.value.clone(),
+                kind: crate::import::status_type_schema(e.status_type),
+                goal_action_ids: e.goal_ids.clone(),
+                source: None,
+            })
+            .collect();
+        let (login, client) = self.client().await?;
+        client
+            .set_order_statuses(u64::from(plan.counter_id), &mappings)
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        let local: Vec<mb_history::StatusMapEntry> = plan
+            .status_entries
+            .iter()
+            .map(|e| mb_history::StatusMapEntry {
+                crm_value: e.value.clone(),
+                status_id: e.status_id.clone(),
+                status_type: crate::import::status_type_schema(e.status_type),
+                humanized: e.value.clone(),
+                goal_ids: Vec::new(),
+            })
+            .collect();
+        self.store
+            .save_status_map(i64::from(plan.counter_id), &local)?;
+        Ok(())
+    }
+
+    fn remember(&self, plan: &UploadPlan, ctx: &CounterContext, login: &str) -> Result<()> {
+        let body = serde_json::to_value(&plan.mapping).map_err(|e| AppError::Internal {
+            detail: e.to_string(),
+        })?;
+        self.store.save_template(
+            plan.mapping.kind,
+            &plan.mapping.signature,
+            &crate::config::file_name(&plan.path),
+            &body,
+        )?;
+        let mut profile =
+            self.store
+                .profile(i64::from(ctx.id))?
+                .unwrap_or(mb_history::ClientProfile {
+                    counter_id: i64::from(ctx.id),
+                    account_login: login.to_string(),
+                    counter_name: None,
+                    default_goal: None,
+                    currency: None,
+                    time_zone: None,
+                    merge_mode: MergeMode::Save,
+                    hash_contacts: false,
+                    ledger_opt_in: false,
+                });
+        profile.counter_name = Some(ctx.name.clone());
+        profile.time_zone = Some(ctx.time_zone.clone());
+        profile.account_login = login.to_string();
+        profile.hash_contacts = plan.hash_contacts;
+        profile.ledger_opt_in = plan.only_new;
+        if plan.mapping.kind.is_crm() {
+            profile.merge_mode = plan.merge_mode;
+        }
+        self.store.save_profile(&profile)?;
+        Ok(())
+    }
+
+    // --- only new rows ----------------------------------------------------------------------
+
+    async fn ledger_filter_parts(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+        parts: &[PathBuf],
+    ) -> Result<(Vec<PathBuf>, u64)> {
+        let store = self.store.clone();
+        let parts = parts.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let mut kept = Vec::new();
+            let mut unchanged = 0;
+            for part in parts {
+                let out = part.with_extension("new.csv");
+                let (written, skipped) =
+                    crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
+                unchanged += skipped;
+                let _ = std::fs::remove_file(&part);
+                if written > 0 {
+                    std::fs::rename(&out, &part).map_err(|e| AppError::Storage {
+                        detail: e.to_string(),
+                    })?;
+                    kept.push(part);
+                } else {
+                    let _ = std::fs::remove_file(&out);
+                }
+            }
+            Ok((kept, unchanged))
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    async fn ledger_commit_part(
+        &self,
+        upload_id: i64,
+        kind: UploadKind,
+        part: &Path,
+    ) -> Result<()> {
+        let store = self.store.clone();
+        let part = part.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            crate::ledger::commit_file(&store, upload_id, kind, &part)
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    // --- follow-up ---------------------------------------------------------------------------
+
+    /// Asks Metrica about one upload that is not final and records the answer.
+    pub async fn refresh_status(&self, id: i64) -> Result<Upload> {
+        let u = self.store.upload(id)?;
+        if u.state == UploadState::Sending {
+            self.reconcile_one(&u).await?;
+            return Ok(self.store.upload(id)?);
+        }
+        if !u.state.is_pollable() {
+            return Ok(u);
+        }
+        let (login, client) = self.client().await?;
+        let server_id = u.server_upload_id.clone().unwrap_or_default();
+        let counter = u.counter_id as u64;
+        let report = match u.kind {
+            UploadKind::Conversions | UploadKind::Calls => {
+                let sid: i64 = server_id.parse().map_err(|_| AppError::Internal {
+                    detail: format!("server upload id {server_id} is not a number"),
+                })?;
+                let up = if u.kind == UploadKind::Calls {
+                    client.calls_uploading(counter, sid).await
+                } else {
+                    client.conversion_uploading(counter, sid).await
+                }
+                .map_err(|e| self.api_err(&login, e))?;
+                offline_report(&up)
+            }
+            _ => {
+                // CDP has no per-id status; its list carries the validation result (§5.1).
+                let list = client
+                    .last_uploadings(counter, Some(1000), None)
+                    .await
+                    .map_err(|e| self.api_err(&login, e))?;
+                match list.into_iter().find(|m| m.uploading_id == server_id) {
+                    Some(meta) => crm_report(&meta),
+                    None => ServerReport::default(),
+                }
+            }
+        };
+        let u = self.store.record_server_report(id, &report)?;
+        cleanup_if_final(&u);
+        Ok(u)
+    }
+
+    /// Polls every upload whose next poll is due; returns the ones that changed.
+    pub async fn poll_due(&self) -> Result<Vec<Upload>> {
+        let due = self.store.pending_polls(self.store.now())?;
+        let mut changed = Vec::new();
+        for u in due {
+            match self.refresh_status(u.id).await {
+                Ok(n) if n.state != u.state || n.linked_quantity != u.linked_quantity => {
+                    changed.push(n)
+                }
+                Ok(_) => {}
+                Err(e @ (AppError::TokenExpired { .. } | AppError::NotSignedIn)) => return Err(e),
+                Err(e) => tracing::warn!(upload = u.id, error = %e, "status poll failed"),
+            }
+        }
+        Ok(changed)
+    }
+
+    /// On start: uploads a dead process left in `sending` are looked up on the server by
+    /// their tag and marked sent, or interrupted when the server does not have them.
+    pub async fn reconcile(&self) -> Result<Vec<Upload>> {
+        let mut out = Vec::new();
+        for u in self.store.recover_on_start()? {
+            match self.reconcile_one(&u).await {
+                Ok(n) => out.push(n),
+                Err(e) => tracing::warn!(upload = u.id, error = %e, "reconciliation postponed"),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn reconcile_one(&self, u: &Upload) -> Result<Upload> {
+        let (login, client) = self.client().await?;
+        let tag = UploadTag::parse(&u.tag).ok_or_else(|| AppError::Internal {
+            detail: format!("bad tag {}", u.tag),
+        })?;
+        let found = client
+            .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        Ok(match found {
+            Some(FoundUpload::Offline(up)) => {
+                self.store
+                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
+            }
+            Some(FoundUpload::Crm(meta)) => {
+                self.store
+                    .mark_sent(u.id, &meta.uploading_id, &crm_report(&meta))?
+            }
+            None => self.store.mark_interrupted(u.id)?,
+        })
+    }
+
+    /// Sends an interrupted or failed upload again, in one action: a new history entry with a
+    /// new tag, the same prepared file (checked unchanged by its hash).
+    pub async fn resend(&self, id: i64, job_id: &str, sink: ProgressSink) -> Result<Upload> {
+        let old = self.store.upload(id)?;
+        let file = prepared_file(&old)?;
+        if let Some(expected) = &old.prepared_sha256 {
+            let f = file.clone();
+            let now = tokio::task::spawn_blocking(move || SourceFile::from_path(&f))
+                .await
+                .map_err(join_error)??;
+            if &now.sha256 != expected {
+                return Err(AppError::InvalidInput {
+                    field: "prepared_file".into(),
+                    reason: "changed_since_prepared".into(),
+                });
+            }
+        }
+        if old.state == UploadState::Interrupted {
+            // The server may have it after all: look once more before sending again.
+            let again = self.reconcile_interrupted(&old).await?;
+            if again.state.is_accepted() {
+                return Ok(again);
+            }
+        }
+        let new = self.store.resend(id)?;
+        let cancel = self.start_job(job_id);
+        let out = self.send_recorded(new, job_id, &cancel, &sink).await;
+        self.end_job(job_id);
+        if let Ok(u) = &out {
+            cleanup_if_final(u);
+        }
+        out
+    }
+
+    async fn reconcile_interrupted(&self, u: &Upload) -> Result<Upload> {
+        let (login, client) = self.client().await?;
+        let Some(tag) = UploadTag::parse(&u.tag) else {
+            return Ok(u.clone());
+        };
+        match client
+            .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
+            .await
+        {
+            Ok(Some(FoundUpload::Offline(up))) => {
+                Ok(self
+                    .store
+                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?)
+            }
+            Ok(Some(FoundUpload::Crm(m))) => {
+                Ok(self
+                    .store
+                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?)
+            }
+            Ok(None) => Ok(u.clone()),
+            Err(e) => Err(self.api_err(&login, e)),
+        }
+    }
+
+    /// The server's own list of uploads for a counter (newest first).
+    pub async fn server_uploads(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+    ) -> Result<serde_json::Value> {
+        let (login, client) = self.client().await?;
+        let c = u64::from(counter_id);
+        let v = match kind {
+            UploadKind::Conversions => serde_json::to_value(
+                client
+                    .conversion_uploadings(c, Some(100), None)
+                    .await
+                    .map_err(|e| self.api_err(&login, e))?,
+            ),
+            UploadKind::Calls => serde_json::to_value(
+                client
+                    .calls_uploadings(c, Some(100), None)
+                    .await
+                    .map_err(|e| self.api_err(&login, e))?,
+            ),
+            _ => serde_json::to_value(
+                client
+                    .last_uploadings(c, Some(100), None)
+                    .await
+                    .map_err(|e| self.api_err(&login, e))?,
+            ),
+        };
+        v.map_err(|e| AppError::Internal {
+            detail: e.to_string(),
+        })
+    }
+}
+
+enum Sent {
+    Offline(OfflineConversionUploading),
+    Crm(UploadingMetaExternal),
+}
+
+async fn send(
+    client: &Client,
+    u: &Upload,
+    file: &Path,
+    tag: &UploadTag,
+    progress: mb_api::ProgressFn,
+    cancel: &CancellationToken,
+) -> std::result::Result<Sent, ApiError> {
+    let counter = u.counter_id as u64;
+    let opt = |k: &str| {
+        u.options
+            .as_ref()
+            .and_then(|o| o.get(k))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    match u.kind {
+        UploadKind::Conversions => client
+            .upload_conversions(
+                counter,
+                file,
+                &UploadOptions::new(tag.clone()),
+                progress,
+                cancel,
+            )
+            .await
+            .map(Sent::Offline),
+        UploadKind::Calls => client
+            .upload_calls(
+                counter,
+                file,
+                opt("new_goal_name").as_deref(),
+                &UploadOptions::new(tag.clone()),
+                progress,
+                cancel,
+            )
+            .await
+            .map(Sent::Offline),
+        kind => {
+            let mut o = CrmUploadOptions::new(tag.clone());
+            o.merge_mode = u.merge_mode.unwrap_or_default();
+            o.delimiter_type = match opt("delimiter_type").as_deref() {
+                Some("SEMICOLON") => DelimiterType::Semicolon,
+                _ => DelimiterType::Comma,
+            };
+            o.expected_rows = Some(u.rows.valid);
+            let r = match kind {
+                UploadKind::SimpleOrders => {
+                    client
+                        .upload_simple_orders(counter, file, &o, progress, cancel)
+                        .await
+                }
+                UploadKind::Contacts => {
+                    client
+                        .upload_contacts_csv(counter, file, &o, progress, cancel)
+                        .await
+                }
+                _ => {
+                    client
+                        .upload_orders_csv(counter, file, &o, progress, cancel)
+                        .await
+                }
+            };
+            r.map(Sent::Crm)
+        }
+    }
+}
+
+/// A prepared file holds the user's data: once Metrica has it for good, it goes.
+fn cleanup_if_final(u: &Upload) {
+    if u.state.is_final() && u.state.is_accepted() {
+        if let Ok(f) = prepared_file(u) {
+            let _ = std::fs::remove_file(&f);
+            if let Some(dir) = f.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+    }
+}
+
+fn prepared_file(u: &Upload) -> Result<PathBuf> {
+    u.options
+        .as_ref()
+        .and_then(|o| o.get("prepared_file"))
+        .and_then(|v| v.as_str())
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("prepared_file:{}", u.id),
+        })
+}
+
+fn offline_report(u: &OfflineConversionUploading) -> ServerReport {
+    ServerReport {
+        status: ServerStatus::parse(u.status.as_str()),
+        source_quantity: u.source_quantity,
+        line_quantity: u.line_quantity,
+        linked_quantity: u.linked_quantity,
+        user_not_found_quantity: u.user_not_found_quantity,
+        goal_not_found_quantity: u.goal_not_found_quantity,
+        static_calls_quantity: u.static_calls_quantity,
+        dynamic_calls_quantity: u.dynamic_calls_quantity,
+        elements_count: None,
+        message: None,
+    }
+}
+
+fn crm_report(m: &UploadingMetaExternal) -> ServerReport {
+    let passed = m.api_validation_status == mb_api::ApiValidationStatus::Passed;
+    ServerReport {
+        status: Some(ServerStatus::Validation(if passed {
+            CdpValidation::Passed
+        } else {
+            CdpValidation::Failed
+        })),
+        elements_count: m.elements_count.map(|n| n as i64),
+        ..ServerReport::default()
+    }
+}
+
+fn issue_counts(r: &Report) -> IssueCounts {
+    let total = |s: Severity| {
+        r.counts
+            .iter()
+            .filter(|c| c.severity == s)
+            .map(|c| c.count)
+            .sum()
+    };
+    IssueCounts {
+        errors: total(Severity::Error),
+        warnings: total(Severity::Warning),
+        notices: total(Severity::Notice),
+    }
+}
+
+fn short_error(e: &ApiError) -> String {
+    match e {
+        ApiError::Network(_) => "network".into(),
+        ApiError::Server { status, .. } => format!("server_error:{status}"),
+        ApiError::QuotaExceeded { .. } => "quota_exceeded".into(),
+        ApiError::NoAccess { .. } => "no_access".into(),
+        ApiError::NotFound => "not_found".into(),
+        other => other.to_string(),
+    }
+}
+
+fn count_data_rows(path: &Path) -> Result<u64> {
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| AppError::Storage {
+            detail: e.to_string(),
+        })?;
+    let mut rec = csv::ByteRecord::new();
+    let mut n = 0;
+    while r
+        .read_byte_record(&mut rec)
+        .map_err(|e| AppError::Storage {
+            detail: e.to_string(),
+        })?
+    {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn remove_outputs(r: &Report) -> std::io::Result<()> {
+    for p in &r.outputs {
+        std::fs::remove_file(p)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn counter_dto(c: &mb_api::Counter) -> dto::Counter {
+    dto::Counter {
+        id: c.id as u32,
+        name: c.name.clone(),
+        site: c.site_name().map(str::to_string),
+        owner_login: c.owner_login.clone(),
+        permission: match c.permission.as_deref() {
+            Some("own") => Permission::Own,
+            Some("edit") => Permission::Edit,
+            Some("view") => Permission::View,
+            _ => Permission::Other,
+        },
+        time_zone: c.time_zone_name.clone().unwrap_or_default(),
+        can_upload: c.can_upload(),
+    }
+}
+
+fn goal_dto(g: &mb_api::Goal) -> dto::Goal {
+    dto::Goal {
+        id: g.id,
+        name: g.name.clone(),
+        identifier: g.goal_identifier().map(str::to_string),
+        goal_type: g.kind.clone(),
+    }
+}

@@ -1,0 +1,41 @@
+//! App-wide notices to the web view (typed `AppEvent`s on the `app-event` channel) and the
+//! background follow-up of uploads that are not final.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mb_uploader::Core;
+use mb_uploader::dto::AppEvent;
+use tauri::{AppHandle, Emitter};
+
+pub const EVENT: &str = "app-event";
+
+pub fn history_changed(app: &AppHandle, upload_id: u32) {
+    let _ = app.emit(EVENT, AppEvent::HistoryChanged { upload_id });
+}
+
+/// Reconciles uploads a previous run left in `sending`, then polls due uploads every 15 s
+/// (each upload's own backoff lives in the history store, so this only wakes the check).
+pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
+    tauri::async_runtime::spawn(async move {
+        match core.reconcile().await {
+            Ok(list) => {
+                for u in list {
+                    history_changed(&app, u.id as u32);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reconciliation on start failed"),
+        }
+        loop {
+            match core.poll_due().await {
+                Ok(changed) => {
+                    for u in changed {
+                        history_changed(&app, u.id as u32);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "status follow-up paused"),
+            }
+            tokio::time::sleep(Duration::from_secs(15)).await;
+        }
+    });
+}
