@@ -20,7 +20,7 @@ use mb_schema::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::path::PathBuf;
 
 /// The error type of this crate's pipeline half.
@@ -101,6 +101,10 @@ struct Col {
     out: usize,
     is_identifier: bool,
     is_main_date: bool,
+    /// `emails_md5` / `phones_md5` as given in the source.
+    is_md5: bool,
+    /// Part of the duplicate key (order/contact id; identifiers + Target + DateTime).
+    in_dup_key: bool,
 }
 
 /// A fast non-cryptographic 64-bit hash of duplicate keys (rotate-xor-multiply with a
@@ -133,8 +137,54 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// Exact duplicate detection keeps at most this many keys (≈5 MB), then stops checking.
-const MAX_DUP_KEYS: usize = 450_000;
+/// Open-addressing set of 64-bit key hashes: one cache miss per insert (the hash set of
+/// std costs two), fixed memory of at most 8 bytes × 2^20.
+#[derive(Default)]
+struct KeySet {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl KeySet {
+    fn reserve(&mut self, keys: usize) {
+        let want = (keys.max(512) * 2).next_power_of_two().min(1 << 20);
+        if want > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![0; want]);
+            self.len = 0;
+            for k in old.into_iter().filter(|k| *k != 0) {
+                self.insert(k);
+            }
+        }
+    }
+
+    /// False when the key was already there.
+    fn insert(&mut self, key: u64) -> bool {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.reserve(self.slots.len().max(256));
+        }
+        let key = key.max(1);
+        let mask = self.slots.len() - 1;
+        let mut i = (key as usize) & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = key;
+                    self.len += 1;
+                    return true;
+                }
+                k if k == key => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// Exact duplicate detection keeps at most this many keys (8 MB of slots), then stops.
+const MAX_DUP_KEYS: usize = 700_000;
 
 /// Validates and normalises rows of one file.
 pub struct Validator {
@@ -159,7 +209,7 @@ pub struct Validator {
     pub(crate) issues: IssueSink,
     row_errors: u32,
     reasons: String,
-    dup: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+    dup: KeySet,
     dup_full: bool,
     ident_counts: BTreeMap<&'static str, u64>,
     range: Option<(String, String)>,
@@ -254,6 +304,14 @@ impl Validator {
                             "client_ids" | "emails" | "phones" | "emails_md5" | "phones_md5"
                         )),
                 is_main_date: matches!(spec.name, "DateTime" | "create_date_time"),
+                is_md5: matches!(spec.name, "emails_md5" | "phones_md5"),
+                in_dup_key: match kind {
+                    UploadKind::SimpleOrders | UploadKind::Orders => spec.name == "id",
+                    UploadKind::Contacts => spec.name == "uniq_id",
+                    UploadKind::Conversions | UploadKind::Calls => {
+                        ids.contains(&spec.name) || matches!(spec.name, "Target" | "DateTime")
+                    }
+                },
             });
         }
         for missing in mapping.missing_required() {
@@ -317,7 +375,7 @@ impl Validator {
             issues,
             row_errors: 0,
             reasons: String::new(),
-            dup: HashSet::default(),
+            dup: KeySet::default(),
             dup_full: false,
             ident_counts: BTreeMap::new(),
             range: None,
@@ -563,10 +621,11 @@ impl Validator {
         }
         let out = self.cols[ci].out;
         let cell = &mut self.cells[out];
-        if !self.scratch.is_empty() {
-            if !cell.is_empty() {
-                cell.push(',');
-            }
+        if cell.is_empty() {
+            // Hand the buffer over instead of copying; the cleared cell becomes scratch.
+            std::mem::swap(cell, &mut self.scratch);
+        } else if !self.scratch.is_empty() {
+            cell.push(',');
             cell.push_str(&self.scratch);
         }
     }
@@ -938,7 +997,7 @@ impl Validator {
                 has_ids = true;
                 if !self.cells[col.out].is_empty() {
                     any_id = true;
-                    if !matches!(col.spec.name, "emails_md5" | "phones_md5") || self.hash {
+                    if !col.is_md5 || self.hash {
                         any_plain = true;
                     }
                 }
@@ -960,12 +1019,7 @@ impl Validator {
         let mut h = KeyHasher::default();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
-                let id = if self.kind == UploadKind::Contacts {
-                    "uniq_id"
-                } else {
-                    "id"
-                };
-                let Some(col) = self.cols.iter().find(|c| c.spec.name == id) else {
+                let Some(col) = self.cols.iter().find(|c| c.in_dup_key) else {
                     return;
                 };
                 let v = &self.cells[col.out];
@@ -981,7 +1035,7 @@ impl Validator {
             }
             UploadKind::Conversions | UploadKind::Calls => {
                 for col in &self.cols {
-                    if col.is_identifier || matches!(col.spec.name, "Target" | "DateTime") {
+                    if col.in_dup_key {
                         h.write(self.cells[col.out].as_bytes());
                         h.write_u8(0xff);
                     }

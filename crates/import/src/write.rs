@@ -150,14 +150,16 @@ impl MetricaWriter {
 /// RFC 4180 encoding of one record, LF-terminated: a field is quoted when it holds the
 /// delimiter, a quote or a line break (so multi-value lists are quoted with the comma).
 pub fn encode_record<S: AsRef<[u8]>>(cells: &[S], delimiter: u8, out: &mut Vec<u8>) {
+    let mut special = [false; 256];
+    for b in [delimiter, b'"', b'\n', b'\r'] {
+        special[b as usize] = true;
+    }
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
         let c = c.as_ref();
-        if c.iter()
-            .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
-        {
+        if c.iter().any(|&b| special[b as usize]) {
             out.push(b'"');
             for &b in c {
                 if b == b'"' {
