@@ -211,6 +211,21 @@ async fn authorize(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
             ("error_description", "user denied access"),
         ]);
     }
+    // device_id: 6–50 printable ASCII; device_name: up to 100 characters (§2.4).
+    if let Some(id) = param(&p, "device_id")
+        && !((6..=50).contains(&id.len()) && id.bytes().all(|b| (32..=126).contains(&b)))
+    {
+        return reply(&[
+            ("error", "invalid_request"),
+            ("error_description", "bad device_id"),
+        ]);
+    }
+    if param(&p, "device_name").is_some_and(|n| n.chars().count() > 100) {
+        return reply(&[
+            ("error", "invalid_request"),
+            ("error_description", "bad device_name"),
+        ]);
+    }
     let login = param(&p, "login_hint")
         .filter(|l| !l.is_empty())
         .map(|l| l.split('@').next().unwrap_or(l).to_string())
