@@ -448,8 +448,19 @@ impl StateView {
         self.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Offline uploads (conversions and calls) of a counter, oldest first.
+    /// Offline uploads (conversions and calls) this server received for a counter, oldest
+    /// first. Seeded history is left out (see [`StateView::all_uploads`]).
     pub fn uploads(&self, counter_id: u64) -> Vec<Uploading> {
+        self.data()
+            .uploads
+            .values()
+            .filter(|u| u.counter_id == counter_id && u.frozen_status.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Every offline upload of a counter, seeded history included, oldest first.
+    pub fn all_uploads(&self, counter_id: u64) -> Vec<Uploading> {
         self.data()
             .uploads
             .values()

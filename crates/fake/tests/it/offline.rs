@@ -179,13 +179,7 @@ async fn future_datetime_rejects_the_file_naming_rows() {
         assert!(m.contains(line), "{m}");
     }
     assert!(!m.contains("Строка 2"), "{m}");
-    assert!(
-        env.server
-            .state()
-            .uploads(MEBEL)
-            .iter()
-            .all(|u| u.frozen_status.is_some())
-    );
+    assert!(env.server.state().uploads(MEBEL).is_empty());
 }
 
 #[tokio::test]
@@ -486,4 +480,26 @@ async fn conversions_older_than_21_days_do_not_link() {
         ),
         (Some(0), Some(1))
     );
+}
+
+#[tokio::test]
+async fn seeded_history_is_listed_but_not_counted_as_received() {
+    let env = env().await;
+    assert!(env.server.state().uploads(MEBEL).is_empty());
+    let seeded = env.server.state().all_uploads(MEBEL);
+    assert!(!seeded.is_empty());
+    let (_, v) = env
+        .get(&format!(
+            "/management/v1/counter/{MEBEL}/offline_conversions/uploadings"
+        ))
+        .await;
+    let statuses: Vec<&str> = v["uploadings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["status"].as_str().unwrap())
+        .collect();
+    for s in ["PROCESSED", "MATCHED", "EXPORTED", "UPLOADED"] {
+        assert!(statuses.contains(&s), "{statuses:?}");
+    }
 }
