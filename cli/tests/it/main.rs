@@ -1,1 +1,70 @@
+//! End-to-end journeys of the real `mbridge` binary against the fake Metrica (started in this
+//! test process) and a real SQLite file in a temporary data folder.
+
+mod journey;
 mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_mbridge")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(name)
+}
+
+/// A data folder plus the fake's address: every command runs against both.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub api_base: String,
+    pub token: Option<String>,
+}
+
+impl Env {
+    pub fn new(api_base: &str) -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            api_base: api_base.to_string(),
+            token: None,
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(bin());
+        c.env("MBRIDGE_DATA_DIR", self.dir.path())
+            .env("MBRIDGE_API_BASE", &self.api_base)
+            .env("MBRIDGE_TOKEN_STORE", "file")
+            .env_remove("MBRIDGE_CLIENT_ID")
+            .env_remove("MBRIDGE_OAUTH_BASE");
+        match &self.token {
+            Some(t) => c.env("MBRIDGE_TOKEN", t),
+            None => c.env_remove("MBRIDGE_TOKEN"),
+        };
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let out = self.run(args);
+        let code = out.status.code().unwrap_or(-1);
+        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}); exit {code}\nstdout: {}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (code, v)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("history.sqlite")
+    }
+}

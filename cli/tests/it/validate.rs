@@ -1,1 +1,208 @@
+//! `mbridge validate --json` / `prepare` contract over the sample files (no network).
 
+use crate::{bin, fixture};
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T07:00:00Z";
+const GOALS: &str = "offline_paid,dogovor_signed,visit_showroom,lead_qualified,good_lead,oplata_karta,dostavka_kurier";
+
+fn validate(file: &str, kind: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = Command::new(bin())
+        .args(["validate"])
+        .arg(fixture(file))
+        .args([
+            "--kind",
+            kind,
+            "--now",
+            NOW,
+            "--tz",
+            "Europe/Moscow",
+            "--goals",
+            GOALS,
+            "--json",
+        ])
+        .args(extra)
+        .env("MBRIDGE_DATA_DIR", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!("not JSON: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (out.status.code().unwrap(), v)
+}
+
+fn codes(v: &serde_json::Value, severity: &str) -> Vec<(u64, String)> {
+    v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == severity)
+        .map(|i| {
+            (
+                i["line"].as_u64().unwrap(),
+                i["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn json_contract_has_the_documented_fields() {
+    let (code, v) = validate("offline_clientid.csv", "conversions", &[]);
+    assert_eq!(code, 0, "{v}");
+    for k in [
+        "encoding",
+        "delimiter",
+        "rows",
+        "valid_rows",
+        "mapping",
+        "issues",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["rows"], 5);
+    assert_eq!(v["valid_rows"], 5);
+    assert_eq!(v["encoding"], "UTF-8");
+    assert_eq!(v["delimiter"], ",");
+    assert_eq!(v["mapping"]["ClientId"], "ClientId");
+}
+
+#[test]
+fn future_datetimes_exit_1_with_lines_and_the_milliseconds_hint() {
+    let (code, v) = validate("bad_future_datetime.csv", "conversions", &[]);
+    assert_eq!(code, 1);
+    let errors = codes(&v, "error");
+    assert!(
+        errors.contains(&(3, "future_datetime".into())),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&(4, "future_datetime".into())),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(l, c)| *l == 5 && c == "milliseconds_timestamp"),
+        "{errors:?}"
+    );
+    assert!(
+        !errors.iter().any(|(l, _)| *l == 2),
+        "row 2 is fine: {errors:?}"
+    );
+}
+
+#[test]
+fn missing_target_is_a_file_level_error_on_line_1() {
+    let (code, v) = validate("bad_missing_target_column.csv", "conversions", &[]);
+    assert_eq!(code, 1);
+    let issue = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "missing_required_column");
+    let issue = issue.expect("missing_required_column reported");
+    assert_eq!(issue["line"], 1);
+    assert_eq!(issue["column"], "Target");
+}
+
+#[test]
+fn broken_quoting_is_reported_at_its_physical_lines() {
+    let (code, v) = validate("bad_broken_quoting.csv", "simple-orders", &[]);
+    assert_eq!(code, 1);
+    let errors = codes(&v, "error");
+    assert!(errors.contains(&(2, "unclosed_quote".into())), "{errors:?}");
+    assert!(errors.contains(&(4, "stray_quote".into())), "{errors:?}");
+}
+
+#[test]
+fn cyrillic_statuses_need_a_mapping_and_pass_with_one() {
+    let (code, _) = validate("simple_orders_cp1251_ru_statuses.csv", "simple-orders", &[]);
+    assert_eq!(code, 1, "unmapped Cyrillic statuses are errors");
+    let (code, v) = validate(
+        "simple_orders_cp1251_ru_statuses.csv",
+        "simple-orders",
+        &[
+            "--status",
+            "Оплачен=PAID",
+            "--status",
+            "В работе=IN_PROGRESS",
+            "--status",
+            "Отменён=CANCELLED",
+            "--status",
+            "Новый=IN_PROGRESS",
+            "--status",
+            "Спам=SPAM",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["encoding"], "windows-1251");
+    assert_eq!(v["valid_rows"], 5);
+}
+
+#[test]
+fn auto_kind_detects_simple_orders() {
+    let (_, v) = validate("simple_orders_comma.csv", "auto", &[]);
+    assert_eq!(v["kind"], "simple-orders");
+}
+
+#[test]
+fn an_unreadable_file_exits_2() {
+    let out = Command::new(bin())
+        .args([
+            "validate",
+            "/nonexistent/file.csv",
+            "--kind",
+            "conversions",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "file_unreadable");
+}
+
+#[test]
+fn human_report_is_russian_by_default_and_english_on_request() {
+    let run = |lang: &str| {
+        let out = Command::new(bin())
+            .arg("validate")
+            .arg(fixture("bad_unknown_currency.csv"))
+            .args(["--kind", "conversions", "--now", NOW, "--lang", lang])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ru = run("ru");
+    assert!(ru.contains("строка 2, столбец Currency: «RUR»"), "{ru}");
+    assert!(ru.contains("предлагается «RUB»"), "{ru}");
+    let en = run("en");
+    assert!(en.contains("line 2, column Currency: «RUR»"), "{en}");
+}
+
+#[test]
+fn prepare_writes_metrica_csv_and_excel_friendly_rejected_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ready.csv");
+    let status = Command::new(bin())
+        .arg("prepare")
+        .arg(fixture("bad_unknown_currency.csv"))
+        .args(["--kind", "conversions", "--now", NOW, "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let ready = std::fs::read_to_string(&out).unwrap();
+    let mut lines = ready.lines();
+    assert_eq!(
+        lines.next(),
+        Some("ClientId,Target,DateTime,Price,Currency")
+    );
+    assert_eq!(ready.lines().count(), 3, "header + 2 valid rows:\n{ready}");
+    assert!(ready.contains(",USD"), "lower-case usd fixed:\n{ready}");
+    let rejected = std::fs::read(dir.path().join("ready.rejected.csv")).unwrap();
+    assert!(rejected.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8_lossy(&rejected);
+    assert!(text.contains(';') && text.contains("\r\n"), "{text}");
+}

@@ -85,7 +85,8 @@ impl UploadTag {
     /// Read back a stored tag; `None` when it is not one of ours.
     pub fn parse(s: &str) -> Option<Self> {
         let body = s.strip_prefix("MB")?;
-        if body.len() != 20 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Our own tags carry 4 random hex digits; the history store mints 8. Both are ours.
+        if !(20..=24).contains(&body.len()) || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
         }
         let dt = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", &body[..16]).ok()?;

@@ -112,8 +112,14 @@ impl Core {
                         a
                     })
                 });
-                let tokens: Arc<dyn TokenStore> = if opts.memory_tokens {
+                // `MBRIDGE_TOKEN_STORE=file` skips the keychain (servers, tests, shared boxes).
+                let forced = std::env::var("MBRIDGE_TOKEN_STORE").unwrap_or_default();
+                let tokens: Arc<dyn TokenStore> = if opts.memory_tokens || forced == "memory" {
                     Arc::new(MemoryStore::new())
+                } else if forced == "file" {
+                    Arc::new(mb_api::tokens::FileStore::new(
+                        root.join(mb_api::tokens::TOKEN_FILE),
+                    ))
                 } else {
                     open_token_store(&root)
                 };

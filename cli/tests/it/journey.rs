@@ -1,0 +1,311 @@
+//! A business owner's whole journey from the command line: sign in (real PKCE loopback flow,
+//! the test playing the browser), list counters and goals, upload, be stopped on a duplicate,
+//! follow the status, read the history — against the fake and a real SQLite file.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use crate::{Env, fixture};
+
+const COUNTER: &str = "51234501";
+
+fn fake() -> (tokio::runtime::Runtime, mb_fake::FakeServer) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cfg = mb_fake::FakeConfig {
+        time_scale: 600.0,
+        ..mb_fake::FakeConfig::default()
+    };
+    let fake = rt.block_on(mb_fake::FakeServer::start(cfg)).unwrap();
+    (rt, fake)
+}
+
+/// Runs `mbridge login --no-browser`, follows the printed address like a browser would, and
+/// returns the CLI's exit code and stdout.
+fn login(env: &Env, rt: &tokio::runtime::Runtime, login_hint: &str) -> (i32, String) {
+    let mut child = env
+        .cmd()
+        .args(["login", "--no-browser", "--login-hint", login_hint])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut url = None;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if let Some(i) = line.find("http") {
+            url = Some(line[i..].trim().to_string());
+            break;
+        }
+    }
+    let url = url.expect("login printed an address");
+    let status = rt
+        .block_on(async { reqwest::get(&url).await.map(|r| r.status()) })
+        .unwrap();
+    assert!(
+        status.is_success(),
+        "the loopback callback answered {status}"
+    );
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
+    let (rt, fake) = fake();
+    let env = Env::new(&fake.api_base);
+
+    let (code, out) = login(&env, &rt, "demo-agency");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("demo-agency"), "{out}");
+
+    let (code, accounts) = env.json(&["accounts", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(accounts[0]["login"], "demo-agency");
+    assert_eq!(accounts[0]["active"], true);
+
+    let (_, counters) = env.json(&["counters", "--json"]);
+    let counters = counters.as_array().unwrap();
+    assert!(
+        counters.len() >= 30,
+        "an agency sees its client counters: {}",
+        counters.len()
+    );
+    assert!(
+        counters
+            .iter()
+            .any(|c| c["id"] == 51234501 && c["time_zone"] == "Europe/Moscow")
+    );
+
+    let (_, goals) = env.json(&["goals", "--counter", COUNTER, "--json"]);
+    assert!(
+        goals
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["identifier"] == "offline_paid"),
+        "{goals}"
+    );
+
+    let file = fixture("offline_clientid.csv");
+    let file = file.to_str().unwrap();
+    let (code, sent) = env.json(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{sent}");
+    assert_eq!(sent["sent"], true);
+    let first = &sent["uploads"][0]["summary"];
+    assert!(first["server_id"].is_string(), "{sent}");
+    assert_eq!(first["valid_rows"], 5);
+
+    // The same file again is refused with a clear message and exit 5, nothing sent.
+    let before = fake.state().uploads(51234501).len();
+    let out = env.run(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+    ]);
+    assert_eq!(out.status.code(), Some(5));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        msg.contains("уже отправлялся") && msg.contains("--force"),
+        "{msg}"
+    );
+    assert_eq!(
+        fake.state().uploads(51234501).len(),
+        before,
+        "nothing sent on a duplicate"
+    );
+
+    let (code, forced) = env.json(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--force",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{forced}");
+    assert_eq!(fake.state().uploads(51234501).len(), before + 1);
+
+    let (_, history) = env.json(&["history", "--json"]);
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(
+        history
+            .iter()
+            .all(|u| u["file_name"] == "offline_clientid.csv" && u["counter_id"] == 51234501)
+    );
+
+    // The fake runs 600× faster than life: a few polls reach a final state.
+    let id = history[0]["id"].as_u64().unwrap().to_string();
+    let mut state = String::new();
+    for _ in 0..20 {
+        let (_, d) = env.json(&["status", &id, "--json"]);
+        state = d["summary"]["state"].as_str().unwrap().to_string();
+        if state == "processed" || state == "linkage_failure" {
+            assert!(
+                d["explanation"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["code"] == "linked" || e["code"] == "users_not_found"),
+                "{d}"
+            );
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    assert!(
+        state == "processed" || state == "linkage_failure",
+        "final state reached: {state}"
+    );
+
+    // The server's own list carries our tag in `comment`.
+    let (_, server) = env.json(&["uploads", "--counter", COUNTER, "--json"]);
+    let tag = history[0]["tag"].as_str().unwrap();
+    assert!(
+        server
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["comment"] == tag),
+        "{server}"
+    );
+
+    // The token never lands in the history database.
+    let db = std::fs::read(env.db()).unwrap();
+    let tokens = std::fs::read_to_string(env.dir.path().join("tokens.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&tokens).unwrap();
+    let access = v.to_string();
+    let needle = access
+        .split("y0_")
+        .nth(1)
+        .map(|s| &s[..20])
+        .expect("a y0_ token stored");
+    assert!(
+        !db.windows(needle.len()).any(|w| w == needle.as_bytes()),
+        "token found in history.sqlite"
+    );
+    rt.block_on(fake.shutdown());
+}
+
+#[test]
+fn a_file_with_errors_is_refused_unless_skip_invalid() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake.api_base);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = fixture("bad_unknown_currency.csv");
+    let file = file.to_str().unwrap();
+    let out = env.run(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fake.state()
+            .uploads(51234501)
+            .iter()
+            .all(|u| u.source_quantity != 5)
+    );
+    let (code, v) = env.json(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--skip-invalid",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["uploads"][0]["summary"]["valid_rows"], 2);
+    rt.block_on(fake.shutdown());
+}
+
+#[test]
+fn only_new_rows_sends_what_is_new_in_a_growing_export() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake.api_base);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let dir = tempfile::tempdir().unwrap();
+    let week1 = dir.path().join("orders.csv");
+    std::fs::write(
+        &week1,
+        "id,create_date_time,client_ids,order_status,revenue\n\
+         A-1,2026-11-10 10:00:00,1762345098123456789,PAID,100\n\
+         A-2,2026-11-11 11:00:00,1762101987654321098,IN_PROGRESS,200\n",
+    )
+    .unwrap();
+    let args = |p: &std::path::Path| {
+        vec![
+            "upload".to_string(),
+            p.display().to_string(),
+            "--kind".into(),
+            "simple-orders".into(),
+            "--counter".into(),
+            COUNTER.into(),
+            "--only-new".into(),
+            "--json".into(),
+        ]
+    };
+    let base = fake.state().cdp_uploads(51234501).len();
+    let a: Vec<String> = args(&week1);
+    let (code, v) = env.json(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["unchanged_rows"], 0);
+    // A week later: A-2 changed status, A-3 is new, A-1 unchanged.
+    let week2 = dir.path().join("orders-week2.csv");
+    std::fs::write(
+        &week2,
+        "id,create_date_time,client_ids,order_status,revenue\n\
+         A-1,2026-11-10 10:00:00,1762345098123456789,PAID,100\n\
+         A-2,2026-11-11 11:00:00,1762101987654321098,PAID,200\n\
+         A-3,2026-11-12 12:00:00,1761998877123400001,PAID,300\n",
+    )
+    .unwrap();
+    let a: Vec<String> = args(&week2);
+    let (code, v) = env.json(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["unchanged_rows"], 1, "{v}");
+    let mut cdp = fake.state().cdp_uploads(51234501);
+    assert_eq!(cdp.len(), base + 2, "two uploads reached the server");
+    cdp.sort_by_key(|u| std::cmp::Reverse(u.datetime));
+    assert_eq!(
+        cdp[0].elements_count, 2,
+        "only A-2 (changed) and A-3 (new) were sent the second time"
+    );
+    assert_eq!(cdp[1].elements_count, 2, "both rows the first time");
+    // The same file a third time: a duplicate; forced, the ledger finds nothing new.
+    let out = env.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(5));
+    let mut forced = a.clone();
+    forced.push("--force".into());
+    let (code, v) = env.json(&forced.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0);
+    assert_eq!(v["reason"], "nothing_new", "{v}");
+    rt.block_on(fake.shutdown());
+}
