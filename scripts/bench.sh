@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks (release builds). Figures go to bench-out/*.json; large inputs are generated into
+# a temporary folder and deleted. Sizes: MB_BENCH_SIZES (MB, comma-separated), default per bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench-out
+case "${1:-all}" in
+  import) cargo bench --locked -p mb-import --bench pipeline ;;
+  read) cargo bench --locked -p mb-import --bench read ;;
+  upload) cargo bench --locked -p mb-api --bench upload ;;
+  all)
+    cargo bench --locked -p mb-import --bench pipeline
+    cargo bench --locked -p mb-api --bench upload
+    ;;
+  *) echo "usage: ./dev bench [import|read|upload|all]"; exit 2 ;;
+esac
+ls -l bench-out
