@@ -148,6 +148,16 @@ async function steps(page, p) {
   assert.match(await page.getByTestId('ping-result').innerText(), /Metrika Bridge UI/);
   await shot(page, p('13-settings'));
 
+  // English mirrors Russian; switching back restores it.
+  await page.locator(qa('setting-language')).locator('input[value="en"]').click({ force: true });
+  await text(page, 'Check the link to the core');
+  await page.locator(qa('nav-history')).click();
+  await text(page, 'Upload history');
+  await shot(page, p('13b-history-en'));
+  await page.locator(qa('nav-settings')).click();
+  await page.locator(qa('setting-language')).locator('input[value="ru"]').click({ force: true });
+  await text(page, 'Проверить связь с ядром');
+
   // Going back keeps decisions: the wizard still holds the sent file's result.
   await page.locator(qa('nav-upload')).click();
   await page.getByTestId('upload-done').waitFor();

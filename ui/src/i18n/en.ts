@@ -46,6 +46,7 @@ const en: Messages = {
     yes: 'Yes',
     no: 'No',
     dash: '—',
+    numero: 'No. {{id}}',
     rows_one: '{{count, number}} row',
     rows_few: '{{count, number}} rows',
     rows_many: '{{count, number}} rows',

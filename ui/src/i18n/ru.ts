@@ -45,6 +45,7 @@ const ru = {
     yes: 'Да',
     no: 'Нет',
     dash: '—',
+    numero: '№ {{id}}',
     rows_one: '{{count, number}} строка',
     rows_few: '{{count, number}} строки',
     rows_many: '{{count, number}} строк',

@@ -31,7 +31,7 @@ export function ClientsScreen() {
         cell: (c) => (
           <div className="mb-two-lines">
             <span className="mb-ellipsis">{c.row.original.counter_name}</span>
-            <Text variant="caption-2" color="secondary">№ {c.row.original.counter_id}</Text>
+            <Text variant="caption-2" color="secondary">{t('common.numero', { id: c.row.original.counter_id })}</Text>
           </div>
         ),
         meta: { width: 'minmax(180px, 1.3fr)' },

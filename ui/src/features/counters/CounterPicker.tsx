@@ -109,7 +109,7 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
                 <div className="mb-two-lines">
                   <span className="mb-ellipsis">{c.name}</span>
                   <Text variant="caption-2" color="secondary">
-                    {[c.site, `№ ${c.id}`, formatTimeZone(c.time_zone, i18n.language)].filter(Boolean).join(' · ')}
+                    {[c.site, t('common.numero', { id: c.id }), formatTimeZone(c.time_zone, i18n.language)].filter(Boolean).join(' · ')}
                   </Text>
                 </div>
                 {!c.can_upload ? <Label size="xs" theme="unknown">{t('top.viewOnly')}</Label> : null}

@@ -45,7 +45,7 @@ function Detail({ id }: { id: number }) {
         <StateLabel state={s.state} />
       </div>
       <Text as="div" variant="subheader-1" ellipsis title={s.file_name}>{s.file_name}</Text>
-      <Text as="div" color="secondary">{t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · № {s.counter_id}</Text>
+      <Text as="div" color="secondary">{t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · {t('common.numero', { id: s.counter_id })}</Text>
       <dl className="mb-detail__facts">
         <dt>{t('history.sentAt')}</dt>
         <dd>{formatDateTime(s.created_at, lang)}</dd>
@@ -164,7 +164,7 @@ export function HistoryScreen() {
         cell: (c) => (
           <div className="mb-two-lines">
             <span className="mb-ellipsis">{c.row.original.counter_name ?? c.row.original.counter_id}</span>
-            <Text variant="caption-2" color="secondary">№ {c.row.original.counter_id}</Text>
+            <Text variant="caption-2" color="secondary">{t('common.numero', { id: c.row.original.counter_id })}</Text>
           </div>
         ),
         meta: { width: 'minmax(100px, 1fr)' },

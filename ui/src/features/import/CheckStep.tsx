@@ -85,6 +85,14 @@ function Summary({ v }: { v: ValidationSummary }) {
         {counts.length > 0 ? (
           <section className="mb-counts" aria-labelledby="counts-title">
             <Text variant="subheader-2" as="h3" id="counts-title">{t('check.byProblem')}</Text>
+            {v.rejected_path ? (
+              <div className="mb-rejected">
+                <Text color="secondary" as="p">{t('check.rejected')}</Text>
+                <Button view="outlined-info" onClick={() => void backend.openRejected(v.rejected_path ?? '')} qa="open-rejected">
+                  {t('check.openRejected')}
+                </Button>
+              </div>
+            ) : null}
             <ul className="mb-counts__list">
               {counts.map((c) => (
                 <li key={`${c.code}|${c.column ?? ''}`} className="mb-counts__item" data-testid={`count-${c.code}`}>
@@ -97,14 +105,6 @@ function Summary({ v }: { v: ValidationSummary }) {
                 </li>
               ))}
             </ul>
-            {v.rejected_path ? (
-              <div className="mb-rejected">
-                <Text color="secondary" as="p">{t('check.rejected')}</Text>
-                <Button view="outlined-info" onClick={() => void backend.openRejected(v.rejected_path ?? '')} qa="open-rejected">
-                  {t('check.openRejected')}
-                </Button>
-              </div>
-            ) : null}
           </section>
         ) : null}
         {v.issues.length > 0 ? (
