@@ -107,25 +107,33 @@ struct Col {
     in_dup_key: bool,
 }
 
-/// A fast non-cryptographic 64-bit hash of duplicate keys (rotate-xor-multiply with a
-/// murmur finaliser); as the set's hasher it passes finished `u64` keys through unchanged.
+/// A fast non-cryptographic 64-bit hash of duplicate keys (xor-multiply-xorshift rounds
+/// with a murmur finaliser).
 #[derive(Default)]
 struct KeyHasher(u64);
+
+impl KeyHasher {
+    /// One bijective round: xor, multiply (spreads low bits up), xor-shift (brings high bits
+    /// down, so structured inputs such as consecutive numbers do not collide).
+    fn round(&mut self, v: u64) {
+        let mut h = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 31;
+        self.0 = h;
+    }
+}
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+            self.round(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
+        let rest = chunks.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        self.round(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
     }
     fn finish(&self) -> u64 {
         let mut h = self.0;
@@ -208,6 +216,8 @@ pub struct Validator {
     scratch2: String,
     pub(crate) issues: IssueSink,
     row_errors: u32,
+    /// Some identifier cell of this row is non-empty in the source (even if invalid).
+    id_given: bool,
     reasons: String,
     dup: KeySet,
     dup_full: bool,
@@ -374,6 +384,7 @@ impl Validator {
             scratch2: String::new(),
             issues,
             row_errors: 0,
+            id_given: false,
             reasons: String::new(),
             dup: KeySet::default(),
             dup_full: false,
@@ -483,6 +494,7 @@ impl Validator {
         self.line = line;
         self.record = record;
         self.row_errors = 0;
+        self.id_given = false;
         self.reasons.clear();
         for c in &mut self.cells {
             c.clear();
@@ -520,6 +532,9 @@ impl Validator {
         let spec = self.cols[ci].spec;
         let s = trim(raw);
         self.scratch.clear();
+        if !s.is_empty() && self.cols[ci].is_identifier {
+            self.id_given = true;
+        }
         if s.is_empty() {
             if spec.requirement == Requirement::Required {
                 self.issue(Some(spec.name), "missing_value", Severity::Error, raw, None);
@@ -1003,7 +1018,7 @@ impl Validator {
                 }
             }
         }
-        if has_ids && !any_id {
+        if has_ids && !any_id && !self.id_given {
             let sev = if self.kind == UploadKind::Contacts {
                 Severity::Warning
             } else {
@@ -1378,6 +1393,36 @@ mod tests {
             && *s == Severity::Error
             && fix.as_deref() == Some("RUB")));
         assert!(has(&c, "currency_lowercase", Severity::Notice));
+    }
+
+    #[test]
+    fn key_set_and_hasher_keep_distinct_keys_apart() {
+        let mut set = KeySet::default();
+        let mut keys = HashSet::new();
+        for i in 0..200_000u64 {
+            let mut h = KeyHasher::default();
+            h.write(b"");
+            h.write_u8(0xff);
+            h.write(b"offline_paid");
+            h.write_u8(0xff);
+            h.write((1_794_228_120 + i).to_string().as_bytes());
+            h.write_u8(0xff);
+            let k = h.finish();
+            assert!(keys.insert(k), "hash collision at {i}");
+            assert!(set.insert(k), "set says duplicate at {i}");
+        }
+    }
+
+    #[test]
+    fn distinct_conversions_are_never_reported_as_duplicates() {
+        let mut t = conv();
+        for i in 0..5000 {
+            let dt = (1_794_228_120 + i).to_string();
+            t.row(&["1.76235E+18", "offline_paid", &dt, "", ""]);
+            t.row(&["1762345098123456789", "offline_paid", &dt, "", ""]);
+        }
+        let c = t.codes();
+        assert!(!has(&c, "duplicate_conversion", Severity::Warning));
     }
 
     #[test]

@@ -1,3 +1,4 @@
 mod fixtures;
+mod pipeline;
 mod props;
 mod read;
