@@ -3,7 +3,7 @@
 //! visitors and goals, and deduplication on (identifier, Target, DateTime). It does not own
 //! status progression (that is `state::Uploading::status`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::BufReader;
 use std::sync::Arc;
 
@@ -60,6 +60,26 @@ pub(crate) struct Outcome {
     pub rows: Vec<StoredConversion>,
 }
 
+/// Header name → column index; a short list beats hashing on every row.
+#[derive(Default)]
+struct Cols(Vec<(&'static str, usize)>);
+
+impl Cols {
+    fn insert(&mut self, name: &'static str, i: usize) -> Option<usize> {
+        let old = self.get(name).copied();
+        if old.is_none() {
+            self.0.push((name, i));
+        }
+        old
+    }
+    fn get(&self, name: &str) -> Option<&usize> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, i)| i)
+    }
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
 fn bad(msg: String) -> ApiError {
     ApiError::new(ErrorType::InvalidUploading, msg)
 }
@@ -73,7 +93,7 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
         return Err(bad("Файл пуст".into()));
     }
     // Header: trimmed, case-insensitive (§4.2).
-    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    let mut cols = Cols::default();
     let known: Vec<&'static str> = ID_COLUMNS
         .iter()
         .chain(["Target", "DateTime", "Price"].iter())
@@ -165,12 +185,7 @@ struct Row {
     static_call: bool,
 }
 
-fn field<'a>(
-    rec: &'a Record,
-    cols: &HashMap<&'static str, usize>,
-    name: &str,
-    line: u64,
-) -> Result<&'a str, String> {
+fn field<'a>(rec: &'a Record, cols: &Cols, name: &str, line: u64) -> Result<&'a str, String> {
     match cols.get(name).and_then(|i| rec.text(*i)) {
         None => Ok(""),
         Some(Ok(s)) => Ok(s.trim()),
@@ -182,7 +197,7 @@ fn field<'a>(
 fn check_row(
     rec: &Record,
     width: usize,
-    cols: &HashMap<&'static str, usize>,
+    cols: &Cols,
     id_cols: &[(&'static str, usize)],
     chk: &Check,
 ) -> Result<Option<Row>, String> {
