@@ -45,7 +45,11 @@ pub fn email(raw: &str, out: &mut String) -> Outcome {
 /// Normalise an `emails` cell: several addresses separated by `,` `;` or blanks.
 pub fn email_list(raw: &str, out: &mut String) -> Outcome {
     out.clear();
-    for part in split_list(trim(raw), true) {
+    let s = trim(raw);
+    if !s.bytes().any(|b| b == b',' || b == b';' || b == b' ') {
+        return email(raw, out);
+    }
+    for part in split_list(s, true) {
         if !out.is_empty() {
             out.push(',');
         }

@@ -53,6 +53,9 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
             Outcome::Changed("phone_normalized")
         };
     }
+    if !s.bytes().any(|b| b == b',' || b == b';') && digit_count(s) <= 15 {
+        return phone(raw, out);
+    }
     for part in split_list(s, false) {
         if digit_count(part) <= 15 {
             if !out.is_empty() {
