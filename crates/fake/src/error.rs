@@ -17,6 +17,38 @@ pub enum FakeError {
     },
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// CSV: a quote opened at `start_line` is never closed.
+    #[error("unclosed quote opened at line {start_line}")]
+    UnclosedQuote { start_line: u64 },
+    /// CSV: a quote inside an unquoted field.
+    #[error("stray quote at line {line}")]
+    StrayQuote { line: u64 },
+    /// CSV: text right after a closing quote.
+    #[error("text after a closing quote at line {line} (field opened at line {start_line})")]
+    TextAfterQuote { line: u64, start_line: u64 },
+    /// CSV: the file could not be read.
+    #[error("read error: {0}")]
+    Read(String),
+}
+
+impl FakeError {
+    /// A short Russian message naming the physical line(s), for error bodies.
+    pub fn message(&self) -> String {
+        match self {
+            FakeError::UnclosedQuote { start_line } => {
+                format!("Некорректные кавычки: кавычка в строке {start_line} не закрыта")
+            }
+            FakeError::StrayQuote { line } => {
+                format!("Некорректные кавычки: лишняя кавычка в строке {line}")
+            }
+            FakeError::TextAfterQuote { line, start_line } => format!(
+                "Некорректные кавычки: поле, открытое в строке {start_line}, \
+                 продолжается после закрывающей кавычки в строке {line}"
+            ),
+            FakeError::Read(e) => format!("Ошибка чтения файла: {e}"),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl From<FakeError> for std::io::Error {
@@ -24,6 +56,7 @@ impl From<FakeError> for std::io::Error {
         match e {
             FakeError::Bind { source, .. } => source,
             FakeError::Io(e) => e,
+            other => std::io::Error::other(other.to_string()),
         }
     }
 }

@@ -67,7 +67,7 @@ use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
 pub use clock::{Clock, ManualClock};
-pub use csvread::{CsvError, Record, StrictReader};
+pub use csvread::{Record, StrictReader};
 pub use error::{ApiError, ErrorType, FakeError, OAuthError};
 pub use faults::{Faults, QuotaKind, ServerFault, TokenKill};
 pub use seed::{
