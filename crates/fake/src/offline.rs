@@ -273,6 +273,15 @@ fn check_row(
                 static_call = v == "1";
             }
         }
+        let phone = field(rec, cols, "PhoneNumber", line)?;
+        let digits = phone.strip_prefix('+').unwrap_or(phone);
+        if !phone.is_empty()
+            && !((10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!(
+                "Строка {line}: PhoneNumber без пробелов и скобок, с кодом страны: {phone}"
+            ));
+        }
         for num in ["TalkDuration", "HoldDuration"] {
             let v = field(rec, cols, num, line)?;
             if !v.bytes().all(|b| b.is_ascii_digit()) {
@@ -647,6 +656,16 @@ mod tests {
             (o.rows[0].price.clone(), o.rows[0].currency.clone()),
             (None, None)
         );
+    }
+
+    #[test]
+    fn rejects_formatted_phone_numbers_in_calls() {
+        let e = run(
+            "ClientId,DateTime,PhoneNumber\n111,1799990000,+7 (495) 123-45-67\n",
+            &check(UploadType::Calls),
+        )
+        .unwrap_err();
+        assert!(e.errors[0].1.contains("PhoneNumber"));
     }
 
     #[test]
