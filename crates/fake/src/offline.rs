@@ -275,9 +275,9 @@ fn check_row(
         }
         let phone = field(rec, cols, "PhoneNumber", line)?;
         let digits = phone.strip_prefix('+').unwrap_or(phone);
-        if !phone.is_empty()
-            && !((10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let phone_ok =
+            (10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        if !phone.is_empty() && !phone_ok {
             return Err(format!(
                 "Строка {line}: PhoneNumber без пробелов и скобок, с кодом страны: {phone}"
             ));
