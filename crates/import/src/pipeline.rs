@@ -167,7 +167,10 @@ pub fn prepare(
         let (tx, rx) = mpsc::sync_channel::<Result<Batch, ReadError>>(BATCHES_IN_FLIGHT);
         let (back_tx, back_rx) = mpsc::channel::<Batch>();
         let cancel_ref = &cancel;
-        scope.spawn(move || read_loop(source, tx, back_rx, cancel_ref));
+        std::thread::Builder::new()
+            .name("mb-import-read".into())
+            .spawn_scoped(scope, move || read_loop(source, tx, back_rx, cancel_ref))
+            .map_err(|e| ImportError::Internal(e.to_string()))?;
         for msg in rx.iter() {
             let batch = msg?;
             let mut mi = 0;

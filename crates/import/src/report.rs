@@ -331,6 +331,8 @@ impl IssueSink {
                 .then(a.code.cmp(&b.code))
                 .then(a.column.cmp(&b.column))
         });
+        // Batched checks (duplicates) may record an issue after later rows' issues.
+        self.kept.sort_by_key(|i| i.line);
         let spill_path = if self.truncated {
             self.spill_path
         } else {

@@ -220,9 +220,12 @@ pub struct Validator {
     id_given: bool,
     reasons: String,
     dup: KeySet,
+    pending_dups: Vec<(u64, u64, u64, &'static str)>,
     dup_full: bool,
     ident_counts: BTreeMap<&'static str, u64>,
-    range: Option<(String, String)>,
+    /// First and last main date of valid rows: wall-clock (CRM) or instants (conversions).
+    range: Option<(DateTime, DateTime)>,
+    range_ts: Option<(Timestamp, Timestamp)>,
     blocked: bool,
     currencies: Vec<String>,
     last_currency: String,
@@ -387,9 +390,11 @@ impl Validator {
             id_given: false,
             reasons: String::new(),
             dup: KeySet::default(),
+            pending_dups: Vec::new(),
             dup_full: false,
             ident_counts: BTreeMap::new(),
             range: None,
+            range_ts: None,
             blocked,
             currencies: Vec::new(),
             last_currency: String::new(),
@@ -785,27 +790,11 @@ impl Validator {
                 None,
             );
         }
-        if main {
-            let shown = ts.to_zoned(self.tz.clone()).datetime();
-            let mut t = String::new();
-            format_crm(&shown, true, &mut t);
-            self.note_range(t);
-        }
-    }
-
-    fn note_range(&mut self, t: String) {
-        if self.row_errors > 0 {
-            return;
-        }
-        match &mut self.range {
-            None => self.range = Some((t.clone(), t)),
-            Some((a, b)) => {
-                if t < *a {
-                    *a = t;
-                } else if t > *b {
-                    *b = t;
-                }
-            }
+        if main && self.row_errors == 0 {
+            self.range_ts = Some(match self.range_ts {
+                None => (ts, ts),
+                Some((a, b)) => (a.min(ts), b.max(ts)),
+            });
         }
     }
 
@@ -893,9 +882,10 @@ impl Validator {
             self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
         }
         if main && self.row_errors == 0 {
-            let mut t = String::new();
-            format_crm(&civil, true, &mut t);
-            self.note_range(t);
+            self.range = Some(match self.range {
+                None => (civil, civil),
+                Some((a, b)) => (a.min(civil), b.max(civil)),
+            });
         }
     }
 
@@ -1062,24 +1052,48 @@ impl Validator {
                 }
             }
         };
-        let key = h.finish();
-        if !self.dup.insert(key) {
-            self.issue(None, code, Severity::Warning, "", None);
-        } else if self.dup.len() >= MAX_DUP_KEYS {
-            self.dup_full = true;
-            self.issues.push_file(
-                self.line,
-                None,
-                "duplicate_check_limited",
-                Severity::Notice,
-                "",
-                None,
-            );
+        // Inserting into the key set misses the cache on every row; batching the inserts
+        // lets the CPU overlap those misses.
+        self.pending_dups
+            .push((h.finish(), self.line, self.record, code));
+        if self.pending_dups.len() >= 512 {
+            self.flush_dups();
         }
+    }
+
+    fn flush_dups(&mut self) {
+        let pending = std::mem::take(&mut self.pending_dups);
+        for &(key, line, record, code) in &pending {
+            if self.dup_full {
+                break;
+            }
+            if !self.dup.insert(key) {
+                self.issues
+                    .push(line, record, None, code, Severity::Warning, "", None);
+            } else if self.dup.len() >= MAX_DUP_KEYS {
+                self.dup_full = true;
+                self.issues.push_file(
+                    line,
+                    None,
+                    "duplicate_check_limited",
+                    Severity::Notice,
+                    "",
+                    None,
+                );
+            }
+        }
+        self.pending_dups = pending;
+        self.pending_dups.clear();
     }
 
     /// File-level notices at the end, then everything the report needs.
     pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
+        self.flush_dups();
+        let range = self.range.or_else(|| {
+            let (a, b) = self.range_ts?;
+            let civil = |t: Timestamp| t.to_zoned(self.tz.clone()).datetime();
+            Some((civil(a), civil(b)))
+        });
         if rows == 0 && !self.blocked {
             self.issues
                 .push_file(0, None, "empty_file", Severity::Error, "", None);
@@ -1122,7 +1136,12 @@ impl Validator {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
-            range: self.range.map(|(first, last)| DateRange { first, last }),
+            range: range.map(|(a, b)| {
+                let (mut first, mut last) = (String::new(), String::new());
+                format_crm(&a, true, &mut first);
+                format_crm(&b, true, &mut last);
+                DateRange { first, last }
+            }),
             valid_rows: self.valid_rows,
             file_errors,
         })
