@@ -46,11 +46,14 @@ export async function journey(browser, baseUrl, scheme) {
   } finally {
     await context.close();
   }
-  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], 'no console errors');
+  assert.deepEqual(
+    errors.filter((e) => !/favicon/.test(e)),
+    [],
+    'no console errors',
+  );
 }
 
 async function steps(page, p) {
-
   // First run teaches and offers the demo.
   await text(page, 'Офлайн-продажи — в Яндекс Метрику');
   await text(page, 'Попробовать демо');
@@ -186,4 +189,31 @@ async function steps(page, p) {
   await shot(page, p('16-columns-conversions'));
   // No statuses step for conversions.
   assert.equal(await page.locator(qa('step-statuses')).count(), 0);
+}
+
+/** 1280×800 at 200 % zoom is a 640×400 CSS-pixel window: text stays readable, no sideways scroll. */
+export async function zoomed(browser, baseUrl) {
+  const context = await browser.newContext({
+    viewport: { width: 640, height: 400 },
+    deviceScaleFactor: 2,
+    locale: 'ru-RU',
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.locator(qa('try-demo')).click();
+    await page.locator(qa('pick-file')).click();
+    await text(page, 'Что мы поняли о файле');
+    await noHorizontalScroll(page, 'file at 200 %');
+    await shot(page, 'zoom200-03-file');
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('mapping-table').waitFor();
+    await noHorizontalScroll(page, 'columns at 200 %');
+    await shot(page, 'zoom200-04-columns');
+  } catch (e) {
+    await shot(page, 'zoom200-FAILED');
+    throw e;
+  } finally {
+    await context.close();
+  }
 }

@@ -2,7 +2,7 @@
 // built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { journey } from './demo.spec.mjs';
+import { journey, zoomed } from './demo.spec.mjs';
 import { serve } from './server.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -14,7 +14,14 @@ const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const server = await serve(dist);
 const browser = await chromium.launch({
   executablePath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 let failed = 0;
 for (const scheme of ['light', 'dark']) {
@@ -26,6 +33,14 @@ for (const scheme of ['light', 'dark']) {
     failed += 1;
     console.error(`FAIL demo journey (${scheme}):`, e);
   }
+}
+try {
+  const started = Date.now();
+  await zoomed(browser, server.url);
+  console.log(`ok   200 % zoom (640×400) ${Date.now() - started} ms`);
+} catch (e) {
+  failed += 1;
+  console.error('FAIL 200 % zoom:', e);
 }
 await browser.close();
 await server.close();

@@ -46,7 +46,9 @@ describe('import journey on the demo backend', () => {
 
     // Проверка: numbers and plurals.
     const summary = await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
-    expect(nb(screen.getByTestId('problem-counts').textContent)).toMatch(/10 ошибок · 24 предупреждения · 12 замечаний/);
+    expect(nb(screen.getByTestId('problem-counts').textContent)).toMatch(
+      /10 ошибок · 24 предупреждения · 12 замечаний/,
+    );
     expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('1 204');
     expect(summary.textContent).toContain('Строка 14, столбец «Дата создания»');
     expect(byQa('open-rejected')).toBeTruthy();
@@ -87,13 +89,21 @@ describe('import journey on the demo backend', () => {
       path: '/home/demo/Документы/Заказы из CRM, ноябрь.csv',
       read: { encoding: null, delimiter: null, header_line: null, sheet: null },
       kind: 'simple-orders' as const,
-      mapping: await backend.suggestMapping('/home/demo/Документы/Заказы из CRM, ноябрь.csv', { encoding: null, delimiter: null, header_line: null, sheet: null }, 'simple-orders', null),
+      mapping: await backend.suggestMapping(
+        '/home/demo/Документы/Заказы из CRM, ноябрь.csv',
+        { encoding: null, delimiter: null, header_line: null, sheet: null },
+        'simple-orders',
+        null,
+      ),
       counter_id: 44120011,
       status_map: [],
       hash_contacts: true,
       only_new_rows: false,
     };
-    await backend.upload({ validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true }, () => undefined);
+    await backend.upload(
+      { validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true },
+      () => undefined,
+    );
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
     await screen.findByText('Что мы поняли о файле');

@@ -431,7 +431,8 @@ const en: Messages = {
       goals_not_found: 'Goal not found: {{rows}}. Check that goals with these identifiers exist in the counter.',
       linkage_failure:
         'No row was linked to visits. This happens when all calls went to a static number or the ClientIDs are from another counter. Check the counter and the ClientID column.',
-      processing: 'Metrica is still processing the file. It usually takes up to an hour — press “Refresh status” later.',
+      processing:
+        'Metrica is still processing the file. It usually takes up to an hour — press “Refresh status” later.',
       prepared: 'The file is prepared but not sent yet.',
       sending: 'The file is being sent.',
       sent: 'Metrica accepted the file and will process it soon.',

@@ -18,7 +18,7 @@ declare module 'i18next' {
 export const resources = { ru: { translation: ru }, en: { translation: en } } as const;
 
 export function systemLanguage(): Lang {
-  const langs = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+  const langs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
   for (const l of langs) {
     if (l.toLowerCase().startsWith('ru')) return 'ru';
     if (l.toLowerCase().startsWith('en')) return 'en';

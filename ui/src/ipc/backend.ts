@@ -26,10 +26,7 @@ import type {
 } from './bindings';
 
 /** What the window reports while a file is dragged over it; paths come from the OS. */
-export type FileDropEvent =
-  | { type: 'over' }
-  | { type: 'leave' }
-  | { type: 'drop'; paths: string[] };
+export type FileDropEvent = { type: 'over' } | { type: 'leave' } | { type: 'drop'; paths: string[] };
 
 export type Unsubscribe = () => void;
 
@@ -50,12 +47,7 @@ export interface Backend {
 
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
-  suggestMapping(
-    path: string,
-    read: ReadOverrides,
-    kind: UploadKind,
-    counterId: number | null,
-  ): Promise<ColumnMapping>;
+  suggestMapping(path: string, read: ReadOverrides, kind: UploadKind, counterId: number | null): Promise<ColumnMapping>;
   statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping): Promise<StatusValue[]>;
   validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
   upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<UploadSummary>;

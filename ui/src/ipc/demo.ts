@@ -54,11 +54,74 @@ const O: Requirement = 'optional';
 
 /** Mirrors mb-schema's field lists (reference §4.2, §4.5, §5.2–5.4). */
 export const FIELDS: Record<UploadKind, Spec[]> = {
-  conversions: [['ClientId', I], ['UserId', I], ['Yclid', I], ['PurchaseId', I], ['Target', R], ['DateTime', R], ['Price', O], ['Currency', O]],
-  calls: [['ClientId', I], ['UserId', I], ['Yclid', I], ['DateTime', R], ['StaticCall', O], ['Price', O], ['Currency', O], ['PhoneNumber', O], ['TalkDuration', O], ['HoldDuration', O], ['CallMissed', O], ['Tag', O], ['FirstTimeCaller', O], ['URL', O], ['CallTrackerURL', O]],
-  'simple-orders': [['id', O], ['create_date_time', R], ['client_uniq_id', O], ['client_ids', I], ['emails', I], ['phones', I], ['emails_md5', I], ['phones_md5', I], ['order_status', O], ['revenue', O], ['cost', O], ['goals', O], ['currency', O]],
-  contacts: [['uniq_id', R], ['name', O], ['create_date_time', O], ['update_date_time', O], ['client_ids', O], ['emails', O], ['phones', O], ['emails_md5', O], ['phones_md5', O], ['birth_date', O]],
-  orders: [['id', R], ['client_uniq_id', R], ['client_type', R], ['create_date_time', R], ['update_date_time', O], ['finish_date_time', O], ['order_status', R], ['revenue', O], ['cost', O], ['products', O], ['goals', O], ['currency', O]],
+  conversions: [
+    ['ClientId', I],
+    ['UserId', I],
+    ['Yclid', I],
+    ['PurchaseId', I],
+    ['Target', R],
+    ['DateTime', R],
+    ['Price', O],
+    ['Currency', O],
+  ],
+  calls: [
+    ['ClientId', I],
+    ['UserId', I],
+    ['Yclid', I],
+    ['DateTime', R],
+    ['StaticCall', O],
+    ['Price', O],
+    ['Currency', O],
+    ['PhoneNumber', O],
+    ['TalkDuration', O],
+    ['HoldDuration', O],
+    ['CallMissed', O],
+    ['Tag', O],
+    ['FirstTimeCaller', O],
+    ['URL', O],
+    ['CallTrackerURL', O],
+  ],
+  'simple-orders': [
+    ['id', O],
+    ['create_date_time', R],
+    ['client_uniq_id', O],
+    ['client_ids', I],
+    ['emails', I],
+    ['phones', I],
+    ['emails_md5', I],
+    ['phones_md5', I],
+    ['order_status', O],
+    ['revenue', O],
+    ['cost', O],
+    ['goals', O],
+    ['currency', O],
+  ],
+  contacts: [
+    ['uniq_id', R],
+    ['name', O],
+    ['create_date_time', O],
+    ['update_date_time', O],
+    ['client_ids', O],
+    ['emails', O],
+    ['phones', O],
+    ['emails_md5', O],
+    ['phones_md5', O],
+    ['birth_date', O],
+  ],
+  orders: [
+    ['id', R],
+    ['client_uniq_id', R],
+    ['client_type', R],
+    ['create_date_time', R],
+    ['update_date_time', O],
+    ['finish_date_time', O],
+    ['order_status', R],
+    ['revenue', O],
+    ['cost', O],
+    ['products', O],
+    ['goals', O],
+    ['currency', O],
+  ],
 };
 
 const SYNONYMS: Record<string, string[]> = {
@@ -110,8 +173,7 @@ function mojibake(s: string): string {
 
 export function createDemoBackend(options: DemoOptions = {}): Backend {
   const latency = options.latencyMs ?? 250;
-  const sleep = (factor = 1) =>
-    new Promise<void>((resolve) => setTimeout(resolve, latency * factor));
+  const sleep = (factor = 1) => new Promise<void>((resolve) => setTimeout(resolve, latency * factor));
   const counters: Counter[] = demoCounters();
   const goals = new Map<number, Goal[]>();
   const goalsOf = (id: number) => {
@@ -177,7 +239,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     const f = fileFor(path);
     const encoding = read.encoding ?? f.encoding;
     const broken = f.encoding === 'windows-1251' && /utf-?8/i.test(encoding);
-    const delimiter = f.format === 'csv' ? read.delimiter ?? f.delimiter : null;
+    const delimiter = f.format === 'csv' ? (read.delimiter ?? f.delimiter) : null;
     const split = f.format === 'csv' && delimiter !== f.delimiter;
     const headerLine = read.header_line ?? 1;
     const fix = (cells: string[]) => {
@@ -201,7 +263,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         header_line: headerLine,
         headers,
         sheets: f.sheets,
-        sheet: f.sheets.length > 0 ? read.sheet ?? f.sheets[0] ?? null : null,
+        sheet: f.sheets.length > 0 ? (read.sheet ?? f.sheets[0] ?? null) : null,
       },
       rows,
       truncated: true,
@@ -274,8 +336,17 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       if (noIds) issues.push(issue(1, 'no_identifier', 'error', null, null));
       const counts = issues.map((i) => ({ code: i.code, column: i.column, severity: i.severity, count: 1 }));
       return {
-        rows, valid_rows: 0, errors: issues.length, warnings: 0, notices: 0, issues, counts,
-        truncated: false, unchanged_rows: 0, duplicate_of: null, rejected_path: null,
+        rows,
+        valid_rows: 0,
+        errors: issues.length,
+        warnings: 0,
+        notices: 0,
+        issues,
+        counts,
+        truncated: false,
+        unchanged_rows: 0,
+        duplicate_of: null,
+        rejected_path: null,
       };
     }
     const extra: IssueCount[] = [];
@@ -327,8 +398,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       if (c) c.count += e.count;
     }
     const counts = [...countMap.values()];
-    const sum = (s: Issue['severity']) =>
-      counts.filter((c) => c.severity === s).reduce((a, c) => a + c.count, 0);
+    const sum = (s: Issue['severity']) => counts.filter((c) => c.severity === s).reduce((a, c) => a + c.count, 0);
     const errors = sum('error');
     const duplicate =
       history.find(
@@ -379,7 +449,12 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   const backend: Backend = {
     async appInfo() {
       await sleep(0);
-      return { version: '0.1.0', demo: true, data_dir: '/home/demo/.local/share/metrika-bridge', api_base: 'http://127.0.0.1:0 (демо)' };
+      return {
+        version: '0.1.0',
+        demo: true,
+        data_dir: '/home/demo/.local/share/metrika-bridge',
+        api_base: 'http://127.0.0.1:0 (демо)',
+      };
     },
     async ping(message) {
       await sleep(0.2);
@@ -480,7 +555,15 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async validate(request, onProgress) {
       requireAccount();
       const rows = fileFor(request.path).rows;
-      return job(onProgress, [['reading', rows], ['validating', rows]], rows, () => validateNow(request));
+      return job(
+        onProgress,
+        [
+          ['reading', rows],
+          ['validating', rows],
+        ],
+        rows,
+        () => validateNow(request),
+      );
     },
     async upload(request: UploadRequest, onProgress) {
       const account = requireAccount();
@@ -491,37 +574,49 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         fail({ kind: 'data_has_errors', data: { errors: summary.errors } });
       }
       if (summary.duplicate_of && !request.confirm_duplicate) {
-        fail({ kind: 'duplicate', data: { upload_id: summary.duplicate_of.id, sent_at: summary.duplicate_of.created_at } });
+        fail({
+          kind: 'duplicate',
+          data: { upload_id: summary.duplicate_of.id, sent_at: summary.duplicate_of.created_at },
+        });
       }
       const sendRows = summary.valid_rows - summary.unchanged_rows;
-      return job(onProgress, [['writing', sendRows], ['uploading', sendRows], ['waiting', 1]], sendRows, () => {
-        const id = nextId++;
-        const now = new Date().toISOString();
-        const f = fileFor(request.validate.path);
-        const s: UploadSummary = {
-          id,
-          tag: `mb-${id.toString(36)}`,
-          account: account.login,
-          counter_id: counter.id,
-          counter_name: counter.name,
-          kind: request.validate.kind,
-          file_name: f.fileName,
-          rows: summary.rows,
-          valid_rows: sendRows,
-          state: 'processing',
-          server_id: String(72_000_000 + id),
-          server_status: 'PROCESSING',
-          linked: null,
-          user_not_found: null,
-          goal_not_found: null,
-          created_at: now,
-          finished_at: null,
-          message: request.comment,
-        };
-        history = [s, ...history];
-        emit({ type: 'history_changed', upload_id: id });
-        return { ...s };
-      });
+      return job(
+        onProgress,
+        [
+          ['writing', sendRows],
+          ['uploading', sendRows],
+          ['waiting', 1],
+        ],
+        sendRows,
+        () => {
+          const id = nextId++;
+          const now = new Date().toISOString();
+          const f = fileFor(request.validate.path);
+          const s: UploadSummary = {
+            id,
+            tag: `mb-${id.toString(36)}`,
+            account: account.login,
+            counter_id: counter.id,
+            counter_name: counter.name,
+            kind: request.validate.kind,
+            file_name: f.fileName,
+            rows: summary.rows,
+            valid_rows: sendRows,
+            state: 'processing',
+            server_id: String(72_000_000 + id),
+            server_status: 'PROCESSING',
+            linked: null,
+            user_not_found: null,
+            goal_not_found: null,
+            created_at: now,
+            finished_at: null,
+            message: request.comment,
+          };
+          history = [s, ...history];
+          emit({ type: 'history_changed', upload_id: id });
+          return { ...s };
+        },
+      );
     },
     async cancel(jobId) {
       await sleep(0);
@@ -596,7 +691,13 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       return mine.map((c) => {
         const last = history.find((h) => h.counter_id === c.id) ?? null;
         const share = last && last.linked !== null && last.valid_rows > 0 ? last.linked / last.valid_rows : null;
-        return { counter_id: c.id, counter_name: c.name, account: a.login, last_upload: last ? { ...last } : null, linked_share: share };
+        return {
+          counter_id: c.id,
+          counter_name: c.name,
+          account: a.login,
+          last_upload: last ? { ...last } : null,
+          linked_share: share,
+        };
       });
     },
     async settings() {

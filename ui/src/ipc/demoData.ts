@@ -95,7 +95,18 @@ export interface DemoFile {
 }
 
 const FIRST = ['Иван', 'Ольга', 'Сергей', 'Мария', 'Алексей', 'Наталья', 'Дмитрий', 'Елена', 'Павел', 'Анна'];
-const LAST = ['Петров', 'Смирнова', 'Иванов', 'Кузнецова', 'Соколов', 'Попова', 'Лебедев', 'Новикова', 'Морозов', 'Волкова'];
+const LAST = [
+  'Петров',
+  'Смирнова',
+  'Иванов',
+  'Кузнецова',
+  'Соколов',
+  'Попова',
+  'Лебедев',
+  'Новикова',
+  'Морозов',
+  'Волкова',
+];
 const STATUSES: Array<[string, number]> = [
   ['Оплачен', 640],
   ['В работе', 301],
@@ -104,8 +115,16 @@ const STATUSES: Array<[string, number]> = [
   ['Спам', 28],
 ];
 const TRANSLIT: Record<string, string> = {
-  Иван: 'ivan', Ольга: 'olga', Сергей: 'sergey', Мария: 'maria', Алексей: 'alexey',
-  Наталья: 'natalia', Дмитрий: 'dmitry', Елена: 'elena', Павел: 'pavel', Анна: 'anna',
+  Иван: 'ivan',
+  Ольга: 'olga',
+  Сергей: 'sergey',
+  Мария: 'maria',
+  Алексей: 'alexey',
+  Наталья: 'natalia',
+  Дмитрий: 'dmitry',
+  Елена: 'elena',
+  Павел: 'pavel',
+  Анна: 'anna',
 };
 
 function pad(n: number): string {
@@ -119,7 +138,18 @@ export const CRM_FILE: DemoFile = {
   encoding: 'windows-1251',
   delimiter: ';',
   sheets: [],
-  headers: ['Номер заказа', 'Дата создания', 'Клиент', 'Телефон', 'E-mail', 'ClientID', 'Статус', 'Сумма', 'Валюта', 'Менеджер'],
+  headers: [
+    'Номер заказа',
+    'Дата создания',
+    'Клиент',
+    'Телефон',
+    'E-mail',
+    'ClientID',
+    'Статус',
+    'Сумма',
+    'Валюта',
+    'Менеджер',
+  ],
   rows: 1214,
   kind: 'simple-orders',
   kindConfidence: 0.86,
@@ -128,7 +158,8 @@ export const CRM_FILE: DemoFile = {
     const i = line - 2;
     const first = FIRST[i % 10] ?? 'Иван';
     const last = LAST[(i * 7) % 10] ?? 'Петров';
-    const status = STATUSES[i % 7 === 3 ? 1 : i % 11 === 5 ? 3 : i % 29 === 7 ? 4 : i % 9 === 2 ? 2 : 0]?.[0] ?? 'Оплачен';
+    const status =
+      STATUSES[i % 7 === 3 ? 1 : i % 11 === 5 ? 3 : i % 29 === 7 ? 4 : i % 9 === 2 ? 2 : 0]?.[0] ?? 'Оплачен';
     const sum = 1_500 + ((i * 7_919) % 48_000);
     return [
       `A-${10_200 + i}`,
@@ -177,19 +208,65 @@ export function statusCounts(): Array<[string, number]> {
 export function demoHistory(counters: Counter[]): UploadSummary[] {
   const c = (i: number) => counters[i] ?? counters[0]!;
   const rows: Array<Partial<UploadSummary> & Pick<UploadSummary, 'state' | 'kind' | 'file_name' | 'rows'>> = [
-    { state: 'processed', kind: 'simple-orders', file_name: 'Заказы из CRM, октябрь.csv', rows: 1_086, linked: 842, user_not_found: 231, goal_not_found: 0 },
-    { state: 'processed', kind: 'conversions', file_name: 'Оплаты в магазине, неделя 45.xlsx', rows: 412, linked: 355, user_not_found: 51, goal_not_found: 6 },
+    {
+      state: 'processed',
+      kind: 'simple-orders',
+      file_name: 'Заказы из CRM, октябрь.csv',
+      rows: 1_086,
+      linked: 842,
+      user_not_found: 231,
+      goal_not_found: 0,
+    },
+    {
+      state: 'processed',
+      kind: 'conversions',
+      file_name: 'Оплаты в магазине, неделя 45.xlsx',
+      rows: 412,
+      linked: 355,
+      user_not_found: 51,
+      goal_not_found: 6,
+    },
     { state: 'processing', kind: 'calls', file_name: 'Звонки Calltouch 20.11.csv', rows: 233 },
-    { state: 'linkage_failure', kind: 'calls', file_name: 'Звонки на статический номер.csv', rows: 58, linked: 0, user_not_found: 58, goal_not_found: 0 },
-    { state: 'rejected', kind: 'conversions', file_name: 'Выгрузка 1С.csv', rows: 97, message: 'invalid DateTime in line 4' },
+    {
+      state: 'linkage_failure',
+      kind: 'calls',
+      file_name: 'Звонки на статический номер.csv',
+      rows: 58,
+      linked: 0,
+      user_not_found: 58,
+      goal_not_found: 0,
+    },
+    {
+      state: 'rejected',
+      kind: 'conversions',
+      file_name: 'Выгрузка 1С.csv',
+      rows: 97,
+      message: 'invalid DateTime in line 4',
+    },
     { state: 'failed', kind: 'orders', file_name: 'Заказы amoCRM.csv', rows: 510 },
     { state: 'interrupted', kind: 'simple-orders', file_name: 'Заказы Битрикс24, 3 неделя.csv', rows: 2_040 },
     { state: 'sent', kind: 'contacts', file_name: 'Клиенты база.csv', rows: 3_310 },
     { state: 'sending', kind: 'conversions', file_name: 'Договоры ноябрь.csv', rows: 64 },
     { state: 'prepared', kind: 'conversions', file_name: 'Визиты в шоурум.csv', rows: 27 },
     { state: 'superseded', kind: 'simple-orders', file_name: 'Заказы Битрикс24, 2 неделя.csv', rows: 1_904 },
-    { state: 'processed', kind: 'contacts', file_name: 'Контакты из CRM.csv', rows: 5_120, linked: 2_901, user_not_found: 2_219, goal_not_found: 0 },
-    { state: 'processed', kind: 'simple-orders', file_name: 'Заказы сентябрь.csv', rows: 980, linked: 702, user_not_found: 278, goal_not_found: 0 },
+    {
+      state: 'processed',
+      kind: 'contacts',
+      file_name: 'Контакты из CRM.csv',
+      rows: 5_120,
+      linked: 2_901,
+      user_not_found: 2_219,
+      goal_not_found: 0,
+    },
+    {
+      state: 'processed',
+      kind: 'simple-orders',
+      file_name: 'Заказы сентябрь.csv',
+      rows: 980,
+      linked: 702,
+      user_not_found: 278,
+      goal_not_found: 0,
+    },
   ];
   const counterIdx = [0, 0, 1, 1, 2, 3, 4, 5, 2, 6, 4, 7, 8];
   return rows.map((r, i) => {
@@ -203,7 +280,9 @@ export function demoHistory(counters: Counter[]): UploadSummary[] {
       account: DEMO_LOGIN,
       counter_id: counter.id,
       counter_name: counter.name,
-      server_id: ['prepared', 'sending', 'failed', 'interrupted'].includes(r.state) ? null : String(71_000_000 + i * 113),
+      server_id: ['prepared', 'sending', 'failed', 'interrupted'].includes(r.state)
+        ? null
+        : String(71_000_000 + i * 113),
       server_status: null,
       linked: null,
       user_not_found: null,

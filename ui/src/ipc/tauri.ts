@@ -39,15 +39,12 @@ export function createTauriBackend(): Backend {
     signOut: (login) => invoke('sign_out', { login }),
     counters: (query) => invoke('counters', { query }),
     goals: (counterId) => invoke('goals', { counterId }),
-    createGoal: (counterId, name, identifier) =>
-      invoke('create_goal', { counterId, name, identifier }),
+    createGoal: (counterId, name, identifier) => invoke('create_goal', { counterId, name, identifier }),
     pickFile: () => invoke('pick_file'),
     inspectFile: (path, read) => invoke('inspect_file', { path, read }),
-    suggestMapping: (path, read, kind, counterId) =>
-      invoke('suggest_mapping', { path, read, kind, counterId }),
+    suggestMapping: (path, read, kind, counterId) => invoke('suggest_mapping', { path, read, kind, counterId }),
     statusValues: (path, read, mapping) => invoke('status_values', { path, read, mapping }),
-    validate: (request, onProgress) =>
-      invoke('validate', { request, onProgress: channel(onProgress) }),
+    validate: (request, onProgress) => invoke('validate', { request, onProgress: channel(onProgress) }),
     upload: (request, onProgress) => invoke('upload', { request, onProgress: channel(onProgress) }),
     cancel: (jobId) => invoke('cancel', { jobId }),
     history: (filter) => invoke('history', { filter }),
@@ -59,8 +56,7 @@ export function createTauriBackend(): Backend {
     settings: () => invoke('settings'),
     saveSettings: (settings) => invoke('save_settings', { settings }),
     openRejected: (path) => invoke('open_rejected', { path }),
-    onEvent: (handler) =>
-      subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
+    onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(
         getCurrentWebview().onDragDropEvent((event) => {

@@ -1,12 +1,6 @@
 //! A virtualised table (TanStack Table for the model, TanStack Virtual for the rows) that fits its
 //! container's width: columns are CSS grid tracks, long cells are cut with an ellipsis and a title.
-import {
-  type ColumnDef,
-  type RowData,
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-} from '@tanstack/react-table';
+import { type ColumnDef, type RowData, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type KeyboardEvent } from 'react';
 
@@ -82,7 +76,12 @@ export function DataTable<T>({
     >
       <div className="mb-table__head" role="rowgroup">
         {table.getHeaderGroups().map((hg) => (
-          <div key={hg.id} role="row" className="mb-table__row mb-table__row_head" style={{ gridTemplateColumns: template }}>
+          <div
+            key={hg.id}
+            role="row"
+            className="mb-table__row mb-table__row_head"
+            style={{ gridTemplateColumns: template }}
+          >
             {hg.headers.map((h) => {
               const meta = h.column.columnDef.meta;
               return (

@@ -1,6 +1,7 @@
 //! Shows any backend error through the error table: text, colour and the one action it offers.
 import { Alert } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
+import { useAppActions } from './actions';
 import { explainError } from './errors';
 
 export interface ErrorNoticeProps {
@@ -11,10 +12,11 @@ export interface ErrorNoticeProps {
 
 export function ErrorNotice({ error, onRetry, onSignIn }: ErrorNoticeProps) {
   const { t, i18n } = useTranslation();
+  const app = useAppActions();
   const e = explainError(error, t, i18n.language);
   const actions: Array<{ text: string; handler: () => void }> = [];
   if (e.action === 'retry' && onRetry) actions.push({ text: t('errors.actions.retry'), handler: onRetry });
-  if (e.action === 'signIn' && onSignIn) actions.push({ text: t('errors.actions.signIn'), handler: onSignIn });
+  if (e.action === 'signIn') actions.push({ text: t('errors.actions.signIn'), handler: onSignIn ?? app.signIn });
   return (
     <div role="alert" data-testid={`error-${e.kind}`}>
       <Alert

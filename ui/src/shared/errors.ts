@@ -64,8 +64,7 @@ export const ERROR_TABLE: ErrorTable = {
   duplicate: {
     severity: 'warning',
     action: 'none',
-    text: (e, t, lang) =>
-      t('errors.duplicate', { id: e.data.upload_id, date: formatDateTime(e.data.sent_at, lang) }),
+    text: (e, t, lang) => t('errors.duplicate', { id: e.data.upload_id, date: formatDateTime(e.data.sent_at, lang) }),
   },
   cancelled: { severity: 'info', action: 'none', text: (_, t) => t('errors.cancelled') },
   not_found: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.not_found', { what: e.data.what }) },
@@ -89,7 +88,7 @@ export function isAppError(e: unknown): e is AppError {
     typeof e === 'object' &&
     e !== null &&
     'kind' in e &&
-    typeof (e).kind === 'string' &&
+    typeof e.kind === 'string' &&
     (e as { kind: string }).kind in ERROR_TABLE
   );
 }

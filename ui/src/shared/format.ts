@@ -61,10 +61,16 @@ export function formatTimeZone(tz: string, lang = 'ru'): string {
       .find((p) => p.type === 'timeZoneName')?.value;
     const city = tz.split('/').pop()?.replace(/_/g, ' ') ?? tz;
     const cityRu: Record<string, string> = {
-      Moscow: 'Москва', Yekaterinburg: 'Екатеринбург', Novosibirsk: 'Новосибирск', Samara: 'Самара',
-      Omsk: 'Омск', Kaliningrad: 'Калининград', Vladivostok: 'Владивосток', Krasnoyarsk: 'Красноярск',
+      Moscow: 'Москва',
+      Yekaterinburg: 'Екатеринбург',
+      Novosibirsk: 'Новосибирск',
+      Samara: 'Самара',
+      Omsk: 'Омск',
+      Kaliningrad: 'Калининград',
+      Vladivostok: 'Владивосток',
+      Krasnoyarsk: 'Красноярск',
     };
-    const label = lang === 'ru' ? cityRu[city] ?? city : city;
+    const label = lang === 'ru' ? (cityRu[city] ?? city) : city;
     return name ? `${label}, ${name}` : label;
   } catch {
     return tz;

@@ -19,8 +19,12 @@ export function AccountsScreen() {
     <div className="mb-screen mb-accounts">
       <div className="mb-screen__head">
         <div>
-          <Text variant="header-1" as="h1">{t('accounts.title')}</Text>
-          <Text as="p" color="secondary">{t('accounts.text')}</Text>
+          <Text variant="header-1" as="h1">
+            {t('accounts.title')}
+          </Text>
+          <Text as="p" color="secondary">
+            {t('accounts.text')}
+          </Text>
         </div>
         <SignInButton label={t('accounts.add')} />
       </div>
@@ -44,11 +48,19 @@ export function AccountsScreen() {
                 {a.active ? <Label theme="success">{t('accounts.active')}</Label> : null}
                 <div className="mb-account__actions">
                   {!a.active ? (
-                    <Button view="outlined" onClick={() => switchTo.mutate(a.login)} loading={switchTo.isPending && switchTo.variables === a.login}>
+                    <Button
+                      view="outlined"
+                      onClick={() => switchTo.mutate(a.login)}
+                      loading={switchTo.isPending && switchTo.variables === a.login}
+                    >
                       {t('accounts.makeActive')}
                     </Button>
                   ) : null}
-                  <Button view="flat-danger" onClick={() => signOut.mutate(a.login)} loading={signOut.isPending && signOut.variables === a.login}>
+                  <Button
+                    view="flat-danger"
+                    onClick={() => signOut.mutate(a.login)}
+                    loading={signOut.isPending && signOut.variables === a.login}
+                  >
                     {t('accounts.signOut')}
                   </Button>
                 </div>

@@ -83,16 +83,33 @@ export function SignInDialog() {
               setStarted(null);
               setError(null);
             }}
-            options={(['loopback', 'paste_code', 'device'] as SignInMethod[]).map((m) => ({ value: m, content: t(`accounts.methods.${m}`) }))}
+            options={(['loopback', 'paste_code', 'device'] as SignInMethod[]).map((m) => ({
+              value: m,
+              content: t(`accounts.methods.${m}`),
+            }))}
             disabled={busy}
             qa="sign-in-method"
           />
-          <Text as="p">{method === 'paste_code' ? t('accounts.pasteText') : method === 'device' ? t('accounts.deviceText', { url: started?.verification_url ?? 'ya.ru/device' }) : t('accounts.loopbackText')}</Text>
-          {started?.user_code ? <Text variant="display-1" className="mb-signin__code">{started.user_code}</Text> : null}
+          <Text as="p">
+            {method === 'paste_code'
+              ? t('accounts.pasteText')
+              : method === 'device'
+                ? t('accounts.deviceText', { url: started?.verification_url ?? 'ya.ru/device' })
+                : t('accounts.loopbackText')}
+          </Text>
+          {started?.user_code ? (
+            <Text variant="display-1" className="mb-signin__code">
+              {started.user_code}
+            </Text>
+          ) : null}
           {started ? (
             <div className="mb-signin__link">
-              <Text color="secondary" variant="caption-2">{t('accounts.link')}</Text>
-              <Text variant="code-1" className="mb-signin__url" wordBreak="break-all">{started.authorize_url}</Text>
+              <Text color="secondary" variant="caption-2">
+                {t('accounts.link')}
+              </Text>
+              <Text variant="code-1" className="mb-signin__url" wordBreak="break-all">
+                {started.authorize_url}
+              </Text>
             </div>
           ) : null}
           {busy && method !== 'paste_code' ? (
@@ -122,7 +139,10 @@ export function SignInDialog() {
         textButtonCancel={t('common.cancel')}
         onClickButtonApply={() => void (method === 'paste_code' && started ? confirm() : begin())}
         textButtonApply={method === 'paste_code' && started ? t('accounts.confirm') : t('accounts.start')}
-        propsButtonApply={{ disabled: busy || (method === 'paste_code' && started !== null && code.trim() === ''), view: 'action' }}
+        propsButtonApply={{
+          disabled: busy || (method === 'paste_code' && started !== null && code.trim() === ''),
+          view: 'action',
+        }}
         loading={busy}
       />
     </Dialog>

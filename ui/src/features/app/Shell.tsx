@@ -3,8 +3,10 @@
 import { ArrowUpFromLine, ClockArrowRotateLeft, Gear, Person, Persons } from '@gravity-ui/icons';
 import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AppActionsContext } from '../../shared/actions';
+import { ErrorBoundary } from '../../shared/ErrorBoundary';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { AccountsScreen } from '../accounts/AccountsScreen';
 import { SignInDialog, useSignIn } from '../accounts/SignInDialog';
@@ -33,16 +35,34 @@ function Welcome() {
   return (
     <div className="mb-welcome" data-testid="welcome">
       <img src="./logo.svg" alt="" width={72} height={72} className="mb-welcome__logo" />
-      <Text variant="display-1" as="h1">{t('welcome.title')}</Text>
-      <Text variant="body-3" as="p">{t('welcome.text1')}</Text>
-      <Text variant="body-3" as="p" color="secondary">{t('welcome.text2')}</Text>
+      <Text variant="display-1" as="h1">
+        {t('welcome.title')}
+      </Text>
+      <Text variant="body-3" as="p">
+        {t('welcome.text1')}
+      </Text>
+      <Text variant="body-3" as="p" color="secondary">
+        {t('welcome.text2')}
+      </Text>
       <div className="mb-welcome__actions">
         {info.data?.demo ? (
-          <Button view="action" size="xl" onClick={() => demo.mutate()} loading={demo.isPending} qa="try-demo" data-main-action="true">
+          <Button
+            view="action"
+            size="xl"
+            onClick={() => demo.mutate()}
+            loading={demo.isPending}
+            qa="try-demo"
+            data-main-action="true"
+          >
             {t('welcome.tryDemo')}
           </Button>
         ) : null}
-        <Button view={info.data?.demo ? 'outlined' : 'action'} size="xl" onClick={() => setSignInOpen(true)} qa="welcome-sign-in">
+        <Button
+          view={info.data?.demo ? 'outlined' : 'action'}
+          size="xl"
+          onClick={() => setSignInOpen(true)}
+          qa="welcome-sign-in"
+        >
           {t('welcome.signIn')}
         </Button>
       </div>
@@ -68,7 +88,10 @@ function AccountSwitcher() {
       size="l"
       width={260}
       value={[active.login]}
-      options={list.map((a) => ({ value: a.login, content: a.display_name ? `${a.display_name} (${a.login})` : a.login }))}
+      options={list.map((a) => ({
+        value: a.login,
+        content: a.display_name ? `${a.display_name} (${a.login})` : a.login,
+      }))}
       onUpdate={(v) => {
         const login = v[0];
         if (login && login !== active.login) switchTo.mutate(login);
@@ -89,7 +112,8 @@ export function Shell() {
   const info = useAppInfo();
   const accounts = useAccounts();
   const [dragging, setDragging] = useState(false);
-  const { go } = session;
+  const { go, setSignInOpen } = session;
+  const actions = useMemo(() => ({ signIn: () => setSignInOpen(true) }), [setSignInOpen]);
 
   useEffect(
     () =>
@@ -128,77 +152,84 @@ export function Shell() {
   const needsAccount = session.section === 'upload' || session.section === 'history' || session.section === 'clients';
 
   return (
-    <div className="mb-app">
-      <aside className="mb-aside">
-        <div className="mb-aside__brand">
-          <img src="./logo.svg" alt="" width={28} height={28} />
-          <Text variant="subheader-3">{t('app.name')}</Text>
+    <AppActionsContext.Provider value={actions}>
+      <div className="mb-app">
+        <aside className="mb-aside">
+          <div className="mb-aside__brand">
+            <img src="./logo.svg" alt="" width={28} height={28} />
+            <Text variant="subheader-3">{t('app.name')}</Text>
+          </div>
+          <nav aria-label={t('nav.label')}>
+            <ul className="mb-aside__nav">
+              {SECTIONS.map(([id, icon]) => (
+                <li key={id}>
+                  <button
+                    type="button"
+                    className={`mb-aside__item${session.section === id ? ' mb-aside__item_active' : ''}`}
+                    aria-current={session.section === id ? 'page' : undefined}
+                    onClick={() => go(id)}
+                    data-qa={`nav-${id}`}
+                    data-testid={`nav-${id}`}
+                  >
+                    <Icon data={icon} size={18} />
+                    <span>{t(`nav.${id}`)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {info.data ? (
+            <Text variant="caption-2" color="secondary" className="mb-aside__version">
+              {info.data.version}
+            </Text>
+          ) : null}
+        </aside>
+        <div className="mb-main">
+          <header className="mb-top">
+            {info.data?.demo ? (
+              <span title={t('app.demoHint')} data-testid="demo-badge">
+                <Label theme="warning" size="m">
+                  {t('app.demo')}
+                </Label>
+              </span>
+            ) : null}
+            <div className="mb-top__spacer" />
+            {signedIn ? (
+              <>
+                <AccountSwitcher />
+                <CounterPicker />
+              </>
+            ) : null}
+          </header>
+          <main className="mb-content" id="content">
+            <ErrorBoundary key={session.section} message={t('errors.internal')} retry={t('common.retry')}>
+              {accounts.isPending ? (
+                <Loader size="l" />
+              ) : accounts.isError ? (
+                <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
+              ) : !signedIn && needsAccount ? (
+                <Welcome />
+              ) : session.section === 'upload' ? (
+                <ImportScreen />
+              ) : session.section === 'history' ? (
+                <HistoryScreen />
+              ) : session.section === 'clients' ? (
+                <ClientsScreen />
+              ) : session.section === 'accounts' ? (
+                <AccountsScreen />
+              ) : (
+                <SettingsScreen />
+              )}
+            </ErrorBoundary>
+          </main>
         </div>
-        <nav aria-label={t('nav.label')}>
-          <ul className="mb-aside__nav">
-            {SECTIONS.map(([id, icon]) => (
-              <li key={id}>
-                <button
-                  type="button"
-                  className={`mb-aside__item${session.section === id ? ' mb-aside__item_active' : ''}`}
-                  aria-current={session.section === id ? 'page' : undefined}
-                  onClick={() => go(id)}
-                  data-qa={`nav-${id}`}
-                >
-                  <Icon data={icon} size={18} />
-                  <span>{t(`nav.${id}`)}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        {info.data ? (
-          <Text variant="caption-2" color="secondary" className="mb-aside__version">
-            {info.data.version}
-          </Text>
+        {dragging ? (
+          <div className="mb-dropping" data-testid="drop-overlay" aria-hidden="true">
+            <Text variant="display-1">{t('file.dropActive')}</Text>
+          </div>
         ) : null}
-      </aside>
-      <div className="mb-main">
-        <header className="mb-top">
-          {info.data?.demo ? (
-            <span title={t('app.demoHint')} data-testid="demo-badge">
-              <Label theme="warning" size="m">{t('app.demo')}</Label>
-            </span>
-          ) : null}
-          <div className="mb-top__spacer" />
-          {signedIn ? (
-            <>
-              <AccountSwitcher />
-              <CounterPicker />
-            </>
-          ) : null}
-        </header>
-        <main className="mb-content" id="content">
-          {accounts.isPending ? (
-            <Loader size="l" />
-          ) : accounts.isError ? (
-            <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
-          ) : !signedIn && needsAccount ? (
-            <Welcome />
-          ) : session.section === 'upload' ? (
-            <ImportScreen />
-          ) : session.section === 'history' ? (
-            <HistoryScreen />
-          ) : session.section === 'clients' ? (
-            <ClientsScreen />
-          ) : session.section === 'accounts' ? (
-            <AccountsScreen />
-          ) : (
-            <SettingsScreen />
-          )}
-        </main>
+        <SignInDialog />
       </div>
-      {dragging ? (
-        <div className="mb-dropping" data-testid="drop-overlay" aria-hidden="true">
-          <Text variant="display-1">{t('file.dropActive')}</Text>
-        </div>
-      ) : null}
-      <SignInDialog />
-    </div>
+    </AppActionsContext.Provider>
   );
 }

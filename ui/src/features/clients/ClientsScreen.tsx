@@ -31,7 +31,9 @@ export function ClientsScreen() {
         cell: (c) => (
           <div className="mb-two-lines">
             <span className="mb-ellipsis">{c.row.original.counter_name}</span>
-            <Text variant="caption-2" color="secondary">{t('common.numero', { id: c.row.original.counter_id })}</Text>
+            <Text variant="caption-2" color="secondary">
+              {t('common.numero', { id: c.row.original.counter_id })}
+            </Text>
           </div>
         ),
         meta: { width: 'minmax(180px, 1.3fr)' },
@@ -45,8 +47,12 @@ export function ClientsScreen() {
           if (!l) return <Text color="secondary">{t('clients.never')}</Text>;
           return (
             <div className="mb-two-lines">
-              <span className="mb-ellipsis" title={l.file_name}>{l.file_name}</span>
-              <Text variant="caption-2" color="secondary">{formatDateTime(l.created_at, lang)}</Text>
+              <span className="mb-ellipsis" title={l.file_name}>
+                {l.file_name}
+              </span>
+              <Text variant="caption-2" color="secondary">
+                {formatDateTime(l.created_at, lang)}
+              </Text>
             </div>
           );
         },
@@ -56,7 +62,12 @@ export function ClientsScreen() {
         id: 'state',
         header: t('clients.state'),
         accessorFn: (r) => r.last_upload?.state ?? '',
-        cell: (c) => (c.row.original.last_upload ? <StateLabel state={c.row.original.last_upload.state} /> : <Text color="secondary">—</Text>),
+        cell: (c) =>
+          c.row.original.last_upload ? (
+            <StateLabel state={c.row.original.last_upload.state} />
+          ) : (
+            <Text color="secondary">—</Text>
+          ),
         meta: { width: '140px' },
       },
       {
@@ -89,17 +100,31 @@ export function ClientsScreen() {
     [t, lang, setCounterId, go],
   );
   const q = search.trim().toLowerCase();
-  const rows = (overview.data ?? []).filter((r) => !q || r.counter_name.toLowerCase().includes(q) || String(r.counter_id).includes(q));
+  const rows = (overview.data ?? []).filter(
+    (r) => !q || r.counter_name.toLowerCase().includes(q) || String(r.counter_id).includes(q),
+  );
   return (
     <div className="mb-screen mb-clients">
       <div className="mb-screen__head">
         <div>
-          <Text variant="header-1" as="h1">{t('clients.title')}</Text>
-          <Text as="p" color="secondary">{t('clients.text')}</Text>
+          <Text variant="header-1" as="h1">
+            {t('clients.title')}
+          </Text>
+          <Text as="p" color="secondary">
+            {t('clients.text')}
+          </Text>
         </div>
         {overview.data ? <Text color="secondary">{t('common.counters', { count: overview.data.length })}</Text> : null}
       </div>
-      <TextInput value={search} onUpdate={setSearch} placeholder={t('clients.search')} hasClear style={{ maxWidth: 360 }} qa="clients-search" controlProps={{ 'aria-label': t('clients.search') }} />
+      <TextInput
+        value={search}
+        onUpdate={setSearch}
+        placeholder={t('clients.search')}
+        hasClear
+        style={{ maxWidth: 360 }}
+        qa="clients-search"
+        controlProps={{ 'aria-label': t('clients.search') }}
+      />
       <div className="mb-clients__table">
         {overview.isPending ? (
           <Loader size="m" />
@@ -108,7 +133,15 @@ export function ClientsScreen() {
         ) : rows.length === 0 ? (
           <EmptyState text={t('clients.empty')} />
         ) : (
-          <DataTable data={rows} columns={columns} height="100%" rowHeight={52} label={t('clients.title')} testId="clients-table" getRowId={(r) => String(r.counter_id)} />
+          <DataTable
+            data={rows}
+            columns={columns}
+            height="100%"
+            rowHeight={52}
+            label={t('clients.title')}
+            testId="clients-table"
+            getRowId={(r) => String(r.counter_id)}
+          />
         )}
       </div>
     </div>

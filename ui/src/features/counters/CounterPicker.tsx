@@ -88,7 +88,13 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
       <Text color="secondary" variant="caption-2">
         {list.data ? t('common.counters', { count: list.data.total }) : ''} · {t('top.counterHint')}
       </Text>
-      <div className="mb-picker__list" ref={scrollRef} role="listbox" id="counter-listbox" aria-label={t('top.counter')}>
+      <div
+        className="mb-picker__list"
+        ref={scrollRef}
+        role="listbox"
+        id="counter-listbox"
+        aria-label={t('top.counter')}
+      >
         {list.isPending ? <Loader size="s" /> : null}
         {list.data && items.length === 0 ? <Text color="secondary">{t('top.noCounters')}</Text> : null}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -102,17 +108,30 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
                 role="option"
                 aria-selected={vi.index === cursor}
                 className={`mb-picker__item${vi.index === cursor ? ' mb-picker__item_cursor' : ''}${active?.id === c.id ? ' mb-picker__item_active' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: 52, transform: `translateY(${vi.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: 52,
+                  transform: `translateY(${vi.start}px)`,
+                }}
                 onClick={() => onPick(c)}
                 onMouseMove={() => setCursor(vi.index)}
               >
                 <div className="mb-two-lines">
                   <span className="mb-ellipsis">{c.name}</span>
                   <Text variant="caption-2" color="secondary">
-                    {[c.site, t('common.numero', { id: c.id }), formatTimeZone(c.time_zone, i18n.language)].filter(Boolean).join(' · ')}
+                    {[c.site, t('common.numero', { id: c.id }), formatTimeZone(c.time_zone, i18n.language)]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </Text>
                 </div>
-                {!c.can_upload ? <Label size="xs" theme="unknown">{t('top.viewOnly')}</Label> : null}
+                {!c.can_upload ? (
+                  <Label size="xs" theme="unknown">
+                    {t('top.viewOnly')}
+                  </Label>
+                ) : null}
               </div>
             );
           })}
@@ -129,7 +148,14 @@ export function CounterPicker() {
   const { setCounterId } = useSession();
   return (
     <>
-      <Button view="outlined" size="l" onClick={() => setOpen(true)} qa="counter-picker" className="mb-counter-button" title={t('top.chooseCounter')}>
+      <Button
+        view="outlined"
+        size="l"
+        onClick={() => setOpen(true)}
+        qa="counter-picker"
+        className="mb-counter-button"
+        title={t('top.chooseCounter')}
+      >
         <span className="mb-counter-button__text">
           <span className="mb-counter-button__label">{t('top.counter')}</span>
           <span className="mb-ellipsis">{counter ? counter.name : t('top.chooseCounter')}</span>
@@ -141,7 +167,13 @@ export function CounterPicker() {
         ) : null}
         <Icon data={ChevronDown} size={16} />
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} size="m" qa="counter-dialog" aria-labelledby="counter-dialog-title">
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        size="m"
+        qa="counter-dialog"
+        aria-labelledby="counter-dialog-title"
+      >
         <Dialog.Header caption={<span id="counter-dialog-title">{t('top.counterTitle')}</span>} />
         <Dialog.Body>
           {open ? (

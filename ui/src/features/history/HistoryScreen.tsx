@@ -15,7 +15,18 @@ import { formatDateTime, formatNumber, formatPercent } from '../../shared/format
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 
 const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
-const STATES: UploadState[] = ['prepared', 'sending', 'sent', 'processing', 'processed', 'linkage_failure', 'rejected', 'failed', 'interrupted', 'superseded'];
+const STATES: UploadState[] = [
+  'prepared',
+  'sending',
+  'sent',
+  'processing',
+  'processed',
+  'linkage_failure',
+  'rejected',
+  'failed',
+  'interrupted',
+  'superseded',
+];
 type ExplainCode = keyof Messages['history']['explain'];
 
 function Detail({ id }: { id: number }) {
@@ -41,11 +52,17 @@ function Detail({ id }: { id: number }) {
   return (
     <div className="mb-detail" data-testid="upload-detail">
       <div className="mb-detail__head">
-        <Text variant="subheader-3" as="h3">{t('history.detailTitle', { id: s.id })}</Text>
+        <Text variant="subheader-3" as="h3">
+          {t('history.detailTitle', { id: s.id })}
+        </Text>
         <StateLabel state={s.state} />
       </div>
-      <Text as="div" variant="subheader-1" ellipsis title={s.file_name}>{s.file_name}</Text>
-      <Text as="div" color="secondary">{t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · {t('common.numero', { id: s.counter_id })}</Text>
+      <Text as="div" variant="subheader-1" ellipsis title={s.file_name}>
+        {s.file_name}
+      </Text>
+      <Text as="div" color="secondary">
+        {t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · {t('common.numero', { id: s.counter_id })}
+      </Text>
       <dl className="mb-detail__facts">
         <dt>{t('history.sentAt')}</dt>
         <dd>{formatDateTime(s.created_at, lang)}</dd>
@@ -66,9 +83,15 @@ function Detail({ id }: { id: number }) {
       </dl>
       {d.linked_share !== null ? (
         <div className="mb-detail__share">
-          <Text color="secondary" variant="caption-2">{t('history.linkedShare')}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('history.linkedShare')}
+          </Text>
           <div className="mb-detail__share-row">
-            <Progress value={Math.round(d.linked_share * 100)} theme={d.linked_share > 0.5 ? 'success' : 'warning'} size="s" />
+            <Progress
+              value={Math.round(d.linked_share * 100)}
+              theme={d.linked_share > 0.5 ? 'success' : 'warning'}
+              size="s"
+            />
             <Text variant="subheader-2">{formatPercent(d.linked_share, lang)}</Text>
           </div>
         </div>
@@ -139,7 +162,9 @@ export function HistoryScreen() {
           return (
             <div className="mb-two-lines">
               <span>{date}</span>
-              <Text variant="caption-2" color="secondary">{time}</Text>
+              <Text variant="caption-2" color="secondary">
+                {time}
+              </Text>
             </div>
           );
         },
@@ -151,8 +176,12 @@ export function HistoryScreen() {
         accessorFn: (r) => r.file_name,
         cell: (c) => (
           <div className="mb-two-lines">
-            <span className="mb-ellipsis" title={c.row.original.file_name}>{c.row.original.file_name}</span>
-            <Text variant="caption-2" color="secondary">{t(`kinds.${c.row.original.kind}.title`)}</Text>
+            <span className="mb-ellipsis" title={c.row.original.file_name}>
+              {c.row.original.file_name}
+            </span>
+            <Text variant="caption-2" color="secondary">
+              {t(`kinds.${c.row.original.kind}.title`)}
+            </Text>
           </div>
         ),
         meta: { width: 'minmax(120px, 1.4fr)' },
@@ -164,13 +193,26 @@ export function HistoryScreen() {
         cell: (c) => (
           <div className="mb-two-lines">
             <span className="mb-ellipsis">{c.row.original.counter_name ?? c.row.original.counter_id}</span>
-            <Text variant="caption-2" color="secondary">{t('common.numero', { id: c.row.original.counter_id })}</Text>
+            <Text variant="caption-2" color="secondary">
+              {t('common.numero', { id: c.row.original.counter_id })}
+            </Text>
           </div>
         ),
         meta: { width: 'minmax(100px, 1fr)' },
       },
-      { id: 'rows', header: t('history.rows'), accessorFn: (r) => formatNumber(r.valid_rows, lang), meta: { width: '64px', align: 'end' } },
-      { id: 'state', header: t('history.state'), accessorFn: (r) => r.state, cell: (c) => <StateLabel state={c.row.original.state} />, meta: { width: '144px' } },
+      {
+        id: 'rows',
+        header: t('history.rows'),
+        accessorFn: (r) => formatNumber(r.valid_rows, lang),
+        meta: { width: '64px', align: 'end' },
+      },
+      {
+        id: 'state',
+        header: t('history.state'),
+        accessorFn: (r) => r.state,
+        cell: (c) => <StateLabel state={c.row.original.state} />,
+        meta: { width: '144px' },
+      },
       {
         id: 'linked',
         header: t('history.linked'),
@@ -190,17 +232,30 @@ export function HistoryScreen() {
   return (
     <div className="mb-screen mb-history">
       <div className="mb-screen__head">
-        <Text variant="header-1" as="h1">{t('history.title')}</Text>
+        <Text variant="header-1" as="h1">
+          {t('history.title')}
+        </Text>
         <Button view="outlined" onClick={() => exported.mutate()} loading={exported.isPending} qa="export-history">
           {t('history.export')}
         </Button>
       </div>
       <div className="mb-filters" role="group" aria-label={t('history.title')}>
-        <Select value={[counterId]} onUpdate={(v) => setCounterId(v[0] ?? 'all')} options={counterOptions} filterable width={200} qa="filter-counter" title={t('history.counter')} />
+        <Select
+          value={[counterId]}
+          onUpdate={(v) => setCounterId(v[0] ?? 'all')}
+          options={counterOptions}
+          filterable
+          width={200}
+          qa="filter-counter"
+          title={t('history.counter')}
+        />
         <Select
           value={[kind]}
           onUpdate={(v) => setKind(v[0] ?? 'all')}
-          options={[{ value: 'all', content: t('history.allKinds') }, ...KINDS.map((k) => ({ value: k, content: t(`kinds.${k}.title`) }))]}
+          options={[
+            { value: 'all', content: t('history.allKinds') },
+            ...KINDS.map((k) => ({ value: k, content: t(`kinds.${k}.title`) })),
+          ]}
           width={170}
           qa="filter-kind"
           title={t('history.kind')}
@@ -215,8 +270,22 @@ export function HistoryScreen() {
           qa="filter-state"
           title={t('history.state')}
         />
-        <TextInput value={from} onUpdate={setFrom} label={t('history.from')} style={{ width: 170 }} qa="filter-from" controlProps={{ type: 'date', 'aria-label': t('history.from') }} />
-        <TextInput value={to} onUpdate={setTo} label={t('history.to')} style={{ width: 170 }} qa="filter-to" controlProps={{ type: 'date', 'aria-label': t('history.to') }} />
+        <TextInput
+          value={from}
+          onUpdate={setFrom}
+          label={t('history.from')}
+          style={{ width: 170 }}
+          qa="filter-from"
+          controlProps={{ type: 'date', 'aria-label': t('history.from') }}
+        />
+        <TextInput
+          value={to}
+          onUpdate={setTo}
+          label={t('history.to')}
+          style={{ width: 170 }}
+          qa="filter-to"
+          controlProps={{ type: 'date', 'aria-label': t('history.to') }}
+        />
       </div>
       {exported.data ? <Alert theme="success" message={t('history.exported', { path: exported.data })} /> : null}
       {exported.isError ? <ErrorNotice error={exported.error} /> : null}

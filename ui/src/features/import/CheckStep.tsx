@@ -28,15 +28,25 @@ function Summary({ v }: { v: ValidationSummary }) {
     <div className="mb-summary" data-testid="validation-summary">
       <div className="mb-summary__cards">
         <Card view="filled" className="mb-stat">
-          <Text color="secondary" variant="caption-2">{t('check.rowsTotal')}</Text>
-          <Text variant="display-1" data-testid="rows-total">{formatNumber(v.rows, lang)}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('check.rowsTotal')}
+          </Text>
+          <Text variant="display-1" data-testid="rows-total">
+            {formatNumber(v.rows, lang)}
+          </Text>
         </Card>
         <Card view="filled" className="mb-stat">
-          <Text color="secondary" variant="caption-2">{t('check.rowsValid')}</Text>
-          <Text variant="display-1" color="positive" data-testid="rows-valid">{formatNumber(v.valid_rows, lang)}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('check.rowsValid')}
+          </Text>
+          <Text variant="display-1" color="positive" data-testid="rows-valid">
+            {formatNumber(v.valid_rows, lang)}
+          </Text>
         </Card>
         <Card view="filled" className="mb-stat mb-stat_wide">
-          <Text color="secondary" variant="caption-2">{t('check.problems')}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('check.problems')}
+          </Text>
           <Text variant="subheader-3" as="div" data-testid="problem-counts">
             {v.errors === 0 && v.warnings === 0 && v.notices === 0
               ? t('check.allGood')
@@ -49,7 +59,9 @@ function Summary({ v }: { v: ValidationSummary }) {
                   .join(' · ')}
           </Text>
           {v.unchanged_rows > 0 ? (
-            <Text color="secondary" variant="caption-2">{t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}</Text>
+            <Text color="secondary" variant="caption-2">
+              {t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}
+            </Text>
           ) : null}
         </Card>
       </div>
@@ -84,11 +96,19 @@ function Summary({ v }: { v: ValidationSummary }) {
       <div className="mb-summary__body">
         {counts.length > 0 ? (
           <section className="mb-counts" aria-labelledby="counts-title">
-            <Text variant="subheader-2" as="h3" id="counts-title">{t('check.byProblem')}</Text>
+            <Text variant="subheader-2" as="h3" id="counts-title">
+              {t('check.byProblem')}
+            </Text>
             {v.rejected_path ? (
               <div className="mb-rejected">
-                <Text color="secondary" as="p">{t('check.rejected')}</Text>
-                <Button view="outlined-info" onClick={() => void backend.openRejected(v.rejected_path ?? '')} qa="open-rejected">
+                <Text color="secondary" as="p">
+                  {t('check.rejected')}
+                </Text>
+                <Button
+                  view="outlined-info"
+                  onClick={() => void backend.openRejected(v.rejected_path ?? '')}
+                  qa="open-rejected"
+                >
                   {t('check.openRejected')}
                 </Button>
               </div>
@@ -101,7 +121,9 @@ function Summary({ v }: { v: ValidationSummary }) {
                     {t(`issues.${issueKey(c.code, true)}.title`)}
                     {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
                   </span>
-                  <Text variant="subheader-1" className="mb-num">{t('common.rows', { count: c.count })}</Text>
+                  <Text variant="subheader-1" className="mb-num">
+                    {t('common.rows', { count: c.count })}
+                  </Text>
                 </li>
               ))}
             </ul>
@@ -109,14 +131,18 @@ function Summary({ v }: { v: ValidationSummary }) {
         ) : null}
         {v.issues.length > 0 ? (
           <section className="mb-issues" aria-labelledby="issues-title">
-            <Text variant="subheader-2" as="h3" id="issues-title">{t('check.details')}</Text>
+            <Text variant="subheader-2" as="h3" id="issues-title">
+              {t('check.details')}
+            </Text>
             <ul className="mb-issues__list" tabIndex={0} aria-labelledby="issues-title">
               {v.issues.slice(0, ISSUES_SHOWN).map((i, n) => (
                 <IssueView key={`${i.line}-${i.code}-${n}`} issue={i} />
               ))}
             </ul>
             {v.truncated || v.issues.length > ISSUES_SHOWN ? (
-              <Text color="secondary" variant="caption-2">{t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, v.issues.length) })}</Text>
+              <Text color="secondary" variant="caption-2">
+                {t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, v.issues.length) })}
+              </Text>
             ) : null}
           </section>
         ) : null}
@@ -158,7 +184,8 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
 
   const v = fresh ? s.validation : null;
   const cancelled = error !== null && toAppError(error).kind === 'cancelled';
-  const blocked = v !== null && (v.valid_rows - v.unchanged_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
+  const blocked =
+    v !== null && (v.valid_rows - v.unchanged_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
   return (
     <div className="mb-step">
       {running ? (

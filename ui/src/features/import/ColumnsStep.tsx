@@ -32,12 +32,31 @@ function sourceValue(src: FieldSource): string {
 
 function Confidence({ f, touched }: { f: FieldMapping; touched: boolean }) {
   const { t } = useTranslation();
-  if (touched) return <Label size="xs" theme="normal">{t('columns.conf.manual')}</Label>;
+  if (touched)
+    return (
+      <Label size="xs" theme="normal">
+        {t('columns.conf.manual')}
+      </Label>
+    );
   if (f.source.type !== 'column') return <Text color="secondary">—</Text>;
   const c = f.source.confidence;
-  if (c >= 0.9) return <Label size="xs" theme="success">{t('columns.conf.high')}</Label>;
-  if (c >= 0.6) return <Label size="xs" theme="info">{t('columns.conf.medium')}</Label>;
-  return <Label size="xs" theme="warning">{t('columns.conf.low')}</Label>;
+  if (c >= 0.9)
+    return (
+      <Label size="xs" theme="success">
+        {t('columns.conf.high')}
+      </Label>
+    );
+  if (c >= 0.6)
+    return (
+      <Label size="xs" theme="info">
+        {t('columns.conf.medium')}
+      </Label>
+    );
+  return (
+    <Label size="xs" theme="warning">
+      {t('columns.conf.low')}
+    </Label>
+  );
 }
 
 function ConstantInput({ f, goals, onChange }: { f: FieldMapping; goals: Goal[]; onChange: (v: string) => void }) {
@@ -167,7 +186,12 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
             {mapping.fields.map((f) => {
               const empty = f.requirement === 'required' && f.source.type === 'none';
               return (
-                <div className={`mb-map__row${empty ? ' mb-map__row_missing' : ''}`} role="row" key={f.field} data-field={f.field}>
+                <div
+                  className={`mb-map__row${empty ? ' mb-map__row_missing' : ''}`}
+                  role="row"
+                  key={f.field}
+                  data-field={f.field}
+                >
                   <div role="cell" className="mb-map__field">
                     <div>
                       <code className="mb-code">{f.field}</code>{' '}

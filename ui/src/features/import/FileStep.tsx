@@ -75,7 +75,9 @@ function Understood({ preview }: { preview: FilePreview }) {
       </Text>
       <div className="mb-understood__items">
         <div className="mb-understood__item">
-          <Text color="secondary" variant="caption-2">{t('file.format')}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('file.format')}
+          </Text>
           <Text>{`${info.format.toUpperCase()} · ${formatBytes(info.size, i18n.language)}`}</Text>
         </div>
         <div className="mb-understood__item">
@@ -95,7 +97,9 @@ function Understood({ preview }: { preview: FilePreview }) {
         </div>
         {info.format === 'csv' ? (
           <div className="mb-understood__item">
-            <Text color="secondary" variant="caption-2">{t('file.delimiter')}</Text>
+            <Text color="secondary" variant="caption-2">
+              {t('file.delimiter')}
+            </Text>
             <Select
               size="s"
               width={190}
@@ -108,7 +112,9 @@ function Understood({ preview }: { preview: FilePreview }) {
           </div>
         ) : null}
         <div className="mb-understood__item">
-          <Text color="secondary" variant="caption-2">{t('file.headerLine')}</Text>
+          <Text color="secondary" variant="caption-2">
+            {t('file.headerLine')}
+          </Text>
           <Select
             size="s"
             width={70}
@@ -121,7 +127,9 @@ function Understood({ preview }: { preview: FilePreview }) {
         </div>
         {info.sheets.length > 0 ? (
           <div className="mb-understood__item">
-            <Text color="secondary" variant="caption-2">{t('file.sheet')}</Text>
+            <Text color="secondary" variant="caption-2">
+              {t('file.sheet')}
+            </Text>
             <Select
               size="s"
               width={150}
@@ -135,7 +143,9 @@ function Understood({ preview }: { preview: FilePreview }) {
         ) : null}
       </div>
       {s.read.encoding !== null || info.headers.some((h) => h.includes('�')) ? (
-        <Text color="secondary" variant="caption-2">{t('file.garbled')}</Text>
+        <Text color="secondary" variant="caption-2">
+          {t('file.garbled')}
+        </Text>
       ) : null}
     </section>
   );
@@ -185,13 +195,11 @@ function PreviewTable({ preview }: { preview: FilePreview }) {
   const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(
     () => [
       { id: 'line', header: '№', accessorFn: (r) => r.line, meta: { width: '52px', align: 'end' } },
-      ...preview.info.headers.map(
-        (h, i): ColumnDef<PreviewRow, unknown> => ({
-          id: `c${i}`,
-          header: h,
-          accessorFn: (r) => r.cells[i] ?? '',
-        }),
-      ),
+      ...preview.info.headers.map((h, i): ColumnDef<PreviewRow, unknown> => ({
+        id: `c${i}`,
+        header: h,
+        accessorFn: (r) => r.cells[i] ?? '',
+      })),
     ],
     [preview.info.headers],
   );
@@ -263,9 +271,7 @@ export function FileStep({ onNext }: { onNext: () => void }) {
           </div>
         </>
       )}
-      <StepFooter
-        main={{ label: t('common.next'), onClick: onNext, disabled: !preview.data || s.kind === null }}
-      />
+      <StepFooter main={{ label: t('common.next'), onClick: onNext, disabled: !preview.data || s.kind === null }} />
     </div>
   );
 }

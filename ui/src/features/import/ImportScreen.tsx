@@ -11,7 +11,8 @@ import { SendStep } from './SendStep';
 import { StatusesStep } from './StatusesStep';
 import { type StepId, reachable, stepsFor, useImport } from './state';
 
-const INTERACTIVE = 'button, a, input, textarea, select, [role="combobox"], [role="option"], [role="listbox"], [role="radio"], [role="checkbox"], [role="row"]';
+const INTERACTIVE =
+  'button, a, input, textarea, select, [role="combobox"], [role="option"], [role="listbox"], [role="radio"], [role="checkbox"], [role="row"]';
 
 export function ImportScreen() {
   const { t } = useTranslation();

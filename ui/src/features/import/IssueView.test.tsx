@@ -6,20 +6,45 @@ import type { Issue } from '../../ipc';
 import { IssueView } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
-  const full: Issue = { line: 14, record: 13, column: 'Дата создания', code: 'invalid_date', severity: 'error', value: '31.02.2026', fix: null, ...issue };
-  return render(
-    <I18nextProvider i18n={i18n}>
-      <ul>
-        <IssueView issue={full} />
-      </ul>
-    </I18nextProvider>,
-  ).container.textContent ?? '';
+  const full: Issue = {
+    line: 14,
+    record: 13,
+    column: 'Дата создания',
+    code: 'invalid_date',
+    severity: 'error',
+    value: '31.02.2026',
+    fix: null,
+    ...issue,
+  };
+  return (
+    render(
+      <I18nextProvider i18n={i18n}>
+        <ul>
+          <IssueView issue={full} />
+        </ul>
+      </I18nextProvider>,
+    ).container.textContent ?? ''
+  );
 }
 
 const CODES = [
-  'future_datetime', 'milliseconds_timestamp', 'excel_scientific_id', 'unknown_currency', 'currency_lowercase',
-  'missing_required_column', 'unclosed_quote', 'stray_quote', 'no_identifier', 'invalid_email', 'invalid_phone',
-  'invalid_date', 'date_before_1970', 'old_datetime', 'unknown_status', 'duplicate_row', 'goal_name_instead_of_id',
+  'future_datetime',
+  'milliseconds_timestamp',
+  'excel_scientific_id',
+  'unknown_currency',
+  'currency_lowercase',
+  'missing_required_column',
+  'unclosed_quote',
+  'stray_quote',
+  'no_identifier',
+  'invalid_email',
+  'invalid_phone',
+  'invalid_date',
+  'date_before_1970',
+  'old_datetime',
+  'unknown_status',
+  'duplicate_row',
+  'goal_name_instead_of_id',
   'unknown_goal',
 ];
 

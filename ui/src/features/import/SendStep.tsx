@@ -34,11 +34,23 @@ export function SendStep({ onBack }: { onBack: () => void }) {
     return (
       <div className="mb-step">
         <Card view="outlined" className="mb-done" data-testid="upload-done">
-          <Text variant="header-1" as="h2">{t('send.doneTitle')}</Text>
-          <Text as="p">{t('send.rows', { rows: t('common.rows', { count: s.result.valid_rows }), file: s.result.file_name })}</Text>
-          <Text as="p" color="secondary">{t('send.doneText')}</Text>
+          <Text variant="header-1" as="h2">
+            {t('send.doneTitle')}
+          </Text>
+          <Text as="p">
+            {t('send.rows', { rows: t('common.rows', { count: s.result.valid_rows }), file: s.result.file_name })}
+          </Text>
+          <Text as="p" color="secondary">
+            {t('send.doneText')}
+          </Text>
           <div className="mb-done__actions">
-            <Button view="action" size="l" onClick={() => session.showUpload(s.result?.id ?? 0)} qa="to-history" data-main-action="true">
+            <Button
+              view="action"
+              size="l"
+              onClick={() => session.showUpload(s.result?.id ?? 0)}
+              qa="to-history"
+              data-main-action="true"
+            >
               {t('send.toHistory')}
             </Button>
             <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -61,8 +73,9 @@ export function SendStep({ onBack }: { onBack: () => void }) {
 
   const crm = CRM_KINDS.has(s.kind);
   const sendRows = Math.max(0, v.valid_rows - v.unchanged_rows);
-  const blockedReason =
-    sendRows === 0
+  const blockedReason = !counter.can_upload
+    ? t('errors.no_access', { counterId: counter.id })
+    : sendRows === 0
       ? t('send.nothing')
       : v.errors > 0 && !s.skipInvalid
         ? t('send.needSkip')
@@ -96,28 +109,49 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const cancelled = job.error !== null && toAppError(job.error).kind === 'cancelled';
   return (
     <div className="mb-step">
-      <Text variant="header-1" as="h2">{t('send.title')}</Text>
-      <Text as="p" color="secondary">{t('send.safe')}</Text>
+      <Text variant="header-1" as="h2">
+        {t('send.title')}
+      </Text>
+      <Text as="p" color="secondary">
+        {t('send.safe')}
+      </Text>
       <Card view="outlined" className="mb-review" data-testid="review">
         <dl className="mb-review__list">
           <dt>{t('send.what')}</dt>
           <dd>
             <Text variant="subheader-2" as="div" data-testid="review-rows">
-              {t('send.rows', { rows: t('common.rows', { count: sendRows }), file: s.path?.split(/[\\/]/).pop() ?? '' })}
+              {t('send.rows', {
+                rows: t('common.rows', { count: sendRows }),
+                file: s.path?.split(/[\\/]/).pop() ?? '',
+              })}
             </Text>
-            <Text color="secondary" as="div">{t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}</Text>
+            <Text color="secondary" as="div">
+              {t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}
+            </Text>
             {v.errors > 0 && s.skipInvalid ? (
-              <Text color="secondary" as="div">{t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}</Text>
+              <Text color="secondary" as="div">
+                {t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}
+              </Text>
             ) : null}
             {v.unchanged_rows > 0 ? (
-              <Text color="secondary" as="div">{t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}</Text>
+              <Text color="secondary" as="div">
+                {t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}
+              </Text>
             ) : null}
           </dd>
           <dt>{t('send.where')}</dt>
           <dd>
-            <Text variant="subheader-2" as="div" data-testid="review-counter">{t('send.counter', { name: counter.name, id: counter.id })}</Text>
-            <Text color="secondary" as="div">{t('send.timezone', { tz: formatTimeZone(counter.time_zone, i18n.language) })}</Text>
-            {account ? <Text color="secondary" as="div">{t('send.account', { login: account.login })}</Text> : null}
+            <Text variant="subheader-2" as="div" data-testid="review-counter">
+              {t('send.counter', { name: counter.name, id: counter.id })}
+            </Text>
+            <Text color="secondary" as="div">
+              {t('send.timezone', { tz: formatTimeZone(counter.time_zone, i18n.language) })}
+            </Text>
+            {account ? (
+              <Text color="secondary" as="div">
+                {t('send.account', { login: account.login })}
+              </Text>
+            ) : null}
           </dd>
           <dt>{t('send.how')}</dt>
           <dd className="mb-review__how">
@@ -125,7 +159,10 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               <Select
                 width={380}
                 value={[s.mergeMode]}
-                options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({ value: m, content: t(`send.modes.${m}`) }))}
+                options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({
+                  value: m,
+                  content: t(`send.modes.${m}`),
+                }))}
                 onUpdate={(x) => dispatch({ type: 'option', patch: { mergeMode: (x[0] ?? 'SAVE') as MergeMode } })}
                 qa="merge-mode"
                 title={t('send.modeLabel')}
@@ -134,12 +171,20 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               <Text as="div">{t('send.modeConversions')}</Text>
             )}
             {CONTACT_KINDS.has(s.kind) ? (
-              <Checkbox checked={hash} onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })} qa="hash-contacts">
+              <Checkbox
+                checked={hash}
+                onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })}
+                qa="hash-contacts"
+              >
                 {t('send.hash')}
               </Checkbox>
             ) : null}
             {v.errors > 0 ? (
-              <Checkbox checked={s.skipInvalid} onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })} qa="skip-invalid">
+              <Checkbox
+                checked={s.skipInvalid}
+                onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })}
+                qa="skip-invalid"
+              >
                 {t('send.skipInvalid')}
               </Checkbox>
             ) : null}
@@ -153,15 +198,26 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           </dd>
         </dl>
       </Card>
-      {job.running ? <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} /> : null}
-      {cancelled ? <Alert theme="info" message={t('send.cancelled')} /> : job.error !== null ? <ErrorNotice error={job.error} onRetry={send} /> : null}
+      {job.running ? (
+        <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} />
+      ) : null}
+      {cancelled ? (
+        <Alert theme="info" message={t('send.cancelled')} />
+      ) : job.error !== null ? (
+        <ErrorNotice error={job.error} onRetry={send} />
+      ) : null}
       <StepFooter
         onBack={job.running ? undefined : onBack}
         reason={blockedReason}
         main={
           job.running
             ? undefined
-            : { label: t('send.button', { count: sendRows }), onClick: send, disabled: blockedReason !== null, testId: 'send-button' }
+            : {
+                label: t('send.button', { count: sendRows }),
+                onClick: send,
+                disabled: blockedReason !== null,
+                testId: 'send-button',
+              }
         }
       />
     </div>

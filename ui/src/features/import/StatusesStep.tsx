@@ -33,7 +33,12 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
       dispatch({
         type: 'statuses',
         key,
-        entries: values.data.map((v) => ({ value: v.value, status_type: v.suggested_type, status_id: v.suggested_id, goal_ids: [] })),
+        entries: values.data.map((v) => ({
+          value: v.value,
+          status_type: v.suggested_type,
+          status_id: v.suggested_id,
+          goal_ids: [],
+        })),
         counts: Object.fromEntries(values.data.map((v) => [v.value, v.count])),
       });
     }
@@ -47,7 +52,9 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
         {t('statuses.title')}
       </Text>
       {!needsStatuses(s) ? (
-        <Text as="p" color="secondary">{t('statuses.none')}</Text>
+        <Text as="p" color="secondary">
+          {t('statuses.none')}
+        </Text>
       ) : values.isError ? (
         <ErrorNotice error={values.error} onRetry={() => void values.refetch()} />
       ) : !entries ? (
@@ -57,31 +64,43 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
         </div>
       ) : (
         <>
-          <Text as="p" color="secondary">{t('statuses.text')}</Text>
+          <Text as="p" color="secondary">
+            {t('statuses.text')}
+          </Text>
           <div className="mb-statuses" role="table" aria-label={t('statuses.title')} data-testid="status-table">
             <div className="mb-statuses__row mb-statuses__row_head" role="row">
               <div role="columnheader">{t('statuses.value')}</div>
-              <div role="columnheader" className="mb-num">{t('statuses.count')}</div>
+              <div role="columnheader" className="mb-num">
+                {t('statuses.count')}
+              </div>
               <div role="columnheader">{t('statuses.type')}</div>
               <div role="columnheader" />
             </div>
             {entries.map((e) => (
               <div className="mb-statuses__row" role="row" key={e.value} data-status={e.value}>
-                <div role="cell"><Text variant="subheader-1">{e.value}</Text></div>
-                <div role="cell" className="mb-num">{formatNumber(s.statusCounts[e.value] ?? 0, i18n.language)}</div>
+                <div role="cell">
+                  <Text variant="subheader-1">{e.value}</Text>
+                </div>
+                <div role="cell" className="mb-num">
+                  {formatNumber(s.statusCounts[e.value] ?? 0, i18n.language)}
+                </div>
                 <div role="cell">
                   <Select
                     width="max"
                     value={[e.status_type]}
                     options={TYPES.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
-                    onUpdate={(v) => dispatch({ type: 'statusType', value: e.value, statusType: (v[0] ?? 'OTHER') as OrderStatusType })}
+                    onUpdate={(v) =>
+                      dispatch({ type: 'statusType', value: e.value, statusType: (v[0] ?? 'OTHER') as OrderStatusType })
+                    }
                     qa={`status-type-${e.value}`}
                     title={e.value}
                   />
                 </div>
                 <div role="cell">
                   {(confidence[e.value] ?? 1) < 0.8 ? (
-                    <Label size="xs" theme="warning" title={t('statuses.guessed')}>{t('columns.conf.low')}</Label>
+                    <Label size="xs" theme="warning" title={t('statuses.guessed')}>
+                      {t('columns.conf.low')}
+                    </Label>
                   ) : null}
                 </div>
               </div>
@@ -89,7 +108,10 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
           </div>
         </>
       )}
-      <StepFooter onBack={onBack} main={{ label: t('common.next'), onClick: onNext, disabled: needsStatuses(s) && !entries }} />
+      <StepFooter
+        onBack={onBack}
+        main={{ label: t('common.next'), onClick: onNext, disabled: needsStatuses(s) && !entries }}
+      />
     </div>
   );
 }

@@ -15,7 +15,15 @@ export interface MainAction {
   testId?: string;
 }
 
-export function StepFooter({ onBack, main, reason }: { onBack?: () => void; main?: MainAction; reason?: string | null }) {
+export function StepFooter({
+  onBack,
+  main,
+  reason,
+}: {
+  onBack?: () => void;
+  main?: MainAction;
+  reason?: string | null;
+}) {
   const { t } = useTranslation();
   return (
     <div className="mb-footer">
@@ -51,7 +59,15 @@ export function StepFooter({ onBack, main, reason }: { onBack?: () => void; main
   );
 }
 
-export function JobProgress({ progress, onCancel, cancelLabel }: { progress: Progress | null; onCancel: () => void; cancelLabel: string }) {
+export function JobProgress({
+  progress,
+  onCancel,
+  cancelLabel,
+}: {
+  progress: Progress | null;
+  onCancel: () => void;
+  cancelLabel: string;
+}) {
   const { t, i18n } = useTranslation();
   const total = progress?.total ?? null;
   const value = progress && total ? Math.min(100, Math.round((progress.done / total) * 100)) : 5;
@@ -62,7 +78,10 @@ export function JobProgress({ progress, onCancel, cancelLabel }: { progress: Pro
       <div className="mb-progress__row">
         <Text color="secondary">
           {progress && total !== null
-            ? t('check.progress', { done: formatNumber(progress.done, i18n.language), total: formatNumber(total, i18n.language) })
+            ? t('check.progress', {
+                done: formatNumber(progress.done, i18n.language),
+                total: formatNumber(total, i18n.language),
+              })
             : ' '}
         </Text>
         <Button view="outlined" onClick={onCancel} qa="job-cancel">
@@ -75,9 +94,23 @@ export function JobProgress({ progress, onCancel, cancelLabel }: { progress: Pro
 
 type IssueCode = keyof Messages['issues'];
 const KNOWN = new Set<string>([
-  'future_datetime', 'milliseconds_timestamp', 'excel_scientific_id', 'unknown_currency', 'currency_lowercase',
-  'missing_required_column', 'unclosed_quote', 'stray_quote', 'no_identifier', 'invalid_email', 'invalid_phone',
-  'invalid_date', 'date_before_1970', 'old_datetime', 'unknown_status', 'duplicate_row', 'goal_name_instead_of_id',
+  'future_datetime',
+  'milliseconds_timestamp',
+  'excel_scientific_id',
+  'unknown_currency',
+  'currency_lowercase',
+  'missing_required_column',
+  'unclosed_quote',
+  'stray_quote',
+  'no_identifier',
+  'invalid_email',
+  'invalid_phone',
+  'invalid_date',
+  'date_before_1970',
+  'old_datetime',
+  'unknown_status',
+  'duplicate_row',
+  'goal_name_instead_of_id',
   'unknown_goal',
 ]);
 

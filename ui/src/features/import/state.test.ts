@@ -14,9 +14,21 @@ import {
 const mapping: ColumnMapping = {
   kind: 'simple-orders',
   fields: [
-    { field: 'create_date_time', requirement: 'required', source: { type: 'column', index: 1, header: 'Дата', confidence: 0.9 } },
-    { field: 'phones', requirement: 'one_of_identifiers', source: { type: 'column', index: 2, header: 'Телефон', confidence: 0.9 } },
-    { field: 'order_status', requirement: 'optional', source: { type: 'column', index: 3, header: 'Статус', confidence: 0.9 } },
+    {
+      field: 'create_date_time',
+      requirement: 'required',
+      source: { type: 'column', index: 1, header: 'Дата', confidence: 0.9 },
+    },
+    {
+      field: 'phones',
+      requirement: 'one_of_identifiers',
+      source: { type: 'column', index: 2, header: 'Телефон', confidence: 0.9 },
+    },
+    {
+      field: 'order_status',
+      requirement: 'optional',
+      source: { type: 'column', index: 3, header: 'Статус', confidence: 0.9 },
+    },
   ],
   unmapped_columns: ['Менеджер'],
   from_template: false,
@@ -39,7 +51,12 @@ function prepared(): ImportState {
 describe('import state', () => {
   it('keeps every decision when going back and forth', () => {
     let s = prepared();
-    s = importReducer(s, { type: 'source', field: 'phones', source: { type: 'none' }, unmapped: ['Телефон', 'Менеджер'] });
+    s = importReducer(s, {
+      type: 'source',
+      field: 'phones',
+      source: { type: 'none' },
+      unmapped: ['Телефон', 'Менеджер'],
+    });
     s = importReducer(s, { type: 'statusType', value: 'Оплачен', statusType: 'OTHER' });
     s = importReducer(s, { type: 'option', patch: { comment: 'ноябрь' } });
     const before = s;
@@ -84,10 +101,24 @@ describe('import state', () => {
     expect(req).not.toBeNull();
     if (!req) return;
     expect(reachable(s, 'send', 7, true)).toBe(false);
-    const summary = { rows: 1, valid_rows: 1, errors: 0, warnings: 0, notices: 0, issues: [], counts: [], truncated: false, unchanged_rows: 0, duplicate_of: null, rejected_path: null };
+    const summary = {
+      rows: 1,
+      valid_rows: 1,
+      errors: 0,
+      warnings: 0,
+      notices: 0,
+      issues: [],
+      counts: [],
+      truncated: false,
+      unchanged_rows: 0,
+      duplicate_of: null,
+      rejected_path: null,
+    };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
     expect(reachable(v, 'send', 7, true)).toBe(true);
     expect(reachable({ ...v, hashContacts: false }, 'send', 7, true)).toBe(true);
-    expect(reachable(importReducer(v, { type: 'statusType', value: 'Оплачен', statusType: 'SPAM' }), 'send', 7, true)).toBe(false);
+    expect(
+      reachable(importReducer(v, { type: 'statusType', value: 'Оплачен', statusType: 'SPAM' }), 'send', 7, true),
+    ).toBe(false);
   });
 });

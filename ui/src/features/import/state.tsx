@@ -141,7 +141,9 @@ export function stepsFor(s: ImportState): StepId[] {
 }
 
 /** Problems that stop the user from leaving the Columns step. */
-export function mappingProblems(mapping: ColumnMapping | null): Array<{ code: 'required' | 'identifier'; field?: string }> {
+export function mappingProblems(
+  mapping: ColumnMapping | null,
+): Array<{ code: 'required' | 'identifier'; field?: string }> {
   if (!mapping) return [];
   const out: Array<{ code: 'required' | 'identifier'; field?: string }> = [];
   for (const f of mapping.fields) {
@@ -165,7 +167,7 @@ export function buildValidateRequest(
     kind: s.kind,
     mapping: s.mapping,
     counter_id: counterId,
-    status_map: needsStatuses(s) ? s.statusMap ?? [] : [],
+    status_map: needsStatuses(s) ? (s.statusMap ?? []) : [],
     hash_contacts: s.hashContacts ?? hashDefault,
     only_new_rows: s.duplicateAnswer === 'new',
   };
@@ -185,7 +187,9 @@ export function reachable(s: ImportState, step: StepId, counterId: number | null
     case 'statuses':
       return s.mapping !== null && s.kind !== null && CRM_STATUS_KINDS.includes(s.kind);
     case 'check':
-      return s.mapping !== null && mappingProblems(s.mapping).length === 0 && (!needsStatuses(s) || s.statusMap !== null);
+      return (
+        s.mapping !== null && mappingProblems(s.mapping).length === 0 && (!needsStatuses(s) || s.statusMap !== null)
+      );
     case 'send': {
       const r = buildValidateRequest(s, counterId, hashDefault);
       return r !== null && s.validation !== null && s.validatedFor === validationKey(r);

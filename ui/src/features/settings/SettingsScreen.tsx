@@ -24,13 +24,21 @@ export function SettingsScreen() {
   };
   return (
     <div className="mb-screen mb-settings">
-      <Text variant="header-1" as="h1">{t('settings.title')}</Text>
+      <Text variant="header-1" as="h1">
+        {t('settings.title')}
+      </Text>
       {!s ? (
-        settings.isError ? <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} /> : <Loader size="m" />
+        settings.isError ? (
+          <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />
+        ) : (
+          <Loader size="m" />
+        )
       ) : (
         <Card view="outlined" className="mb-settings__card">
           <div className="mb-setting">
-            <Text variant="subheader-2" id="lang-label">{t('settings.language')}</Text>
+            <Text variant="subheader-2" id="lang-label">
+              {t('settings.language')}
+            </Text>
             <SegmentedRadioGroup
               value={s.language}
               onUpdate={(language) => update({ language })}
@@ -44,7 +52,9 @@ export function SettingsScreen() {
             />
           </div>
           <div className="mb-setting">
-            <Text variant="subheader-2" id="theme-label">{t('settings.theme')}</Text>
+            <Text variant="subheader-2" id="theme-label">
+              {t('settings.theme')}
+            </Text>
             <SegmentedRadioGroup
               value={s.theme}
               onUpdate={(theme) => update({ theme })}
@@ -58,7 +68,12 @@ export function SettingsScreen() {
             />
           </div>
           <div className="mb-setting mb-setting_column">
-            <Checkbox checked={s.hash_contacts_by_default} onUpdate={(v) => update({ hash_contacts_by_default: v })} size="l" qa="setting-hash">
+            <Checkbox
+              checked={s.hash_contacts_by_default}
+              onUpdate={(v) => update({ hash_contacts_by_default: v })}
+              size="l"
+              qa="setting-hash"
+            >
               {t('settings.hash')}
             </Checkbox>
             <Text color="secondary">{t('settings.hashHint')}</Text>
@@ -67,7 +82,9 @@ export function SettingsScreen() {
         </Card>
       )}
       <Card view="outlined" className="mb-settings__card" data-testid="about">
-        <Text variant="subheader-3" as="h2">{t('settings.about')}</Text>
+        <Text variant="subheader-3" as="h2">
+          {t('settings.about')}
+        </Text>
         {info.data ? (
           <dl className="mb-detail__facts">
             <dt>{t('settings.version')}</dt>
@@ -81,7 +98,13 @@ export function SettingsScreen() {
           </dl>
         ) : null}
         <div className="mb-ping">
-          <Button view="outlined" onClick={() => ping.mutate()} loading={ping.isPending} data-testid="ping-button" qa="ping-button">
+          <Button
+            view="outlined"
+            onClick={() => ping.mutate()}
+            loading={ping.isPending}
+            data-testid="ping-button"
+            qa="ping-button"
+          >
             {t('settings.ping')}
           </Button>
           {ping.data !== undefined ? <Text color="secondary">{t('settings.pingOk')}</Text> : null}
