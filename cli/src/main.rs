@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Err(e) => {
             if json {
                 let v = serde_json::json!({ "error": e });
-                println!("{v}");
+                let _ = writeln!(std::io::stdout(), "{v}");
             } else {
                 eprintln!("mbridge: {}", text::error(&e, lang));
             }

@@ -1,6 +1,7 @@
 //! End-to-end journeys of the real `mbridge` binary against the fake Metrica (started in this
 //! test process) and a real SQLite file in a temporary data folder.
 
+mod crash;
 mod journey;
 mod validate;
 

@@ -754,6 +754,9 @@ fn store(
 }
 
 async fn answer(app: &App, ctl: Option<ConnCtl>, json: Value) -> ApiResult {
+    app.faults
+        .maybe_stall(crate::faults::StallPoint::AfterStore)
+        .await;
     if app.faults.take_lose_answer()
         && let Some(ctl) = ctl
     {

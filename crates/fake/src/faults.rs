@@ -63,6 +63,8 @@ struct FaultState {
     latency: Duration,
     drop_upload_after: Option<u64>,
     lose_upload_answers: u32,
+    stall_before_store: bool,
+    stall_after_store: bool,
     thresholds_404: bool,
     future_rows_dropped: bool,
     unknown_status_as_other: bool,
@@ -83,6 +85,16 @@ pub enum TokenKill {
 pub struct Faults {
     state: Mutex<FaultState>,
     hold: watch::Sender<bool>,
+    stalled: tokio::sync::Notify,
+}
+
+/// Where [`Faults::stall_next_upload`] stops an upload for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StallPoint {
+    /// After the first chunk of the file arrived, before anything is stored.
+    BeforeStore,
+    /// After the upload is stored, before the answer is written.
+    AfterStore,
 }
 
 impl Default for Faults {
@@ -90,6 +102,7 @@ impl Default for Faults {
         Faults {
             state: Mutex::new(FaultState::default()),
             hold: watch::Sender::new(false),
+            stalled: tokio::sync::Notify::new(),
         }
     }
 }
@@ -229,6 +242,37 @@ impl Faults {
 
     pub(crate) fn take_drop_upload(&self) -> Option<u64> {
         self.st().drop_upload_after.take()
+    }
+
+    /// The next upload request never gets an answer: it stops for good at `at` (a client that
+    /// is killed meanwhile, as in a crash test, finds out on restart what the server kept).
+    pub fn stall_next_upload(&self, at: StallPoint) {
+        let mut s = self.st();
+        match at {
+            StallPoint::BeforeStore => s.stall_before_store = true,
+            StallPoint::AfterStore => s.stall_after_store = true,
+        }
+    }
+
+    /// Resolves once an upload has stalled at the point given to [`Faults::stall_next_upload`].
+    pub async fn wait_stalled(&self) {
+        self.stalled.notified().await;
+    }
+
+    /// If an upload should stall at `at`, signals it and never returns.
+    pub(crate) async fn maybe_stall(&self, at: StallPoint) {
+        let hit = {
+            let mut s = self.st();
+            let flag = match at {
+                StallPoint::BeforeStore => &mut s.stall_before_store,
+                StallPoint::AfterStore => &mut s.stall_after_store,
+            };
+            std::mem::take(flag)
+        };
+        if hit {
+            self.stalled.notify_one();
+            std::future::pending::<()>().await;
+        }
     }
 
     pub(crate) fn take_lose_answer(&self) -> bool {

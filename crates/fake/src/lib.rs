@@ -69,7 +69,7 @@ use tower::ServiceExt;
 pub use clock::{Clock, ManualClock};
 pub use csvread::{Record, StrictReader};
 pub use error::{ApiError, ErrorType, FakeError, OAuthError};
-pub use faults::{Faults, QuotaKind, ServerFault, TokenKill};
+pub use faults::{Faults, QuotaKind, ServerFault, StallPoint, TokenKill};
 pub use seed::{
     DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS, KNOWN_USER_IDS,
     KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,

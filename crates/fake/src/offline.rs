@@ -472,6 +472,9 @@ async fn do_upload(
         }
         json
     };
+    app.faults
+        .maybe_stall(crate::faults::StallPoint::AfterStore)
+        .await;
     if app.faults.take_lose_answer()
         && let Some(ctl) = ctl
     {

@@ -65,6 +65,11 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
             .await
             .map_err(|e| ApiError::invalid(format!("Некорректное тело multipart: {e}")))?
         {
+            if bytes == 0 {
+                app.faults
+                    .maybe_stall(crate::faults::StallPoint::BeforeStore)
+                    .await;
+            }
             bytes += chunk.len() as u64;
             seen += chunk.len() as u64;
             if let (Some(limit), Some(ctl)) = (drop_after, &ctl)
