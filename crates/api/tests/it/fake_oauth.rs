@@ -1,0 +1,203 @@
+//! Sign-in flows against mb-fake's OAuth: PKCE loopback, paste-the-code, device flow, refresh,
+//! revoke.
+
+use std::time::Duration;
+
+use mb_api::oauth::{AuthorizeOptions, OAuthAppConfig, SignIn, VERIFICATION_CODE_URI};
+use mb_api::{ApiError, CancellationToken, Client, Token};
+use mb_fake::FakeConfig;
+
+use crate::fake;
+
+fn app(secret: bool) -> OAuthAppConfig {
+    let d = FakeConfig::default();
+    let mut a = OAuthAppConfig::new(d.client_id.clone());
+    a.loopback_port = 0;
+    if secret {
+        a.client_secret = d.client_secret.map(Token::new);
+    }
+    a
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Plays the browser: follows the authorize redirect to our loopback listener.
+async fn loopback_sign_in(f: &fake::Fake, signin: &SignIn) -> mb_api::tokens::StoredToken {
+    let opts = AuthorizeOptions {
+        login_hint: Some("demo-agency".into()),
+        device_id: Some("0f7c9a3e-test-device".into()),
+        device_name: Some("test laptop".into()),
+        ..Default::default()
+    };
+    let flow = signin.start_loopback(&opts).await.unwrap();
+    let url = flow.authorize_url().clone();
+    assert!(url.as_str().starts_with(&f.server.oauth_base));
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    let resp = browser().get(url).send().await.unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let page = browser().get(&location).send().await.unwrap();
+    assert!(page.status().is_success());
+    waiting.await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn pkce_loopback_sign_in_gives_a_working_token() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let stored = loopback_sign_in(&f, &signin).await;
+    assert!(stored.access.expose().starts_with("y0_"));
+    assert!(stored.refresh.is_some());
+    assert!(stored.expires_at.is_some());
+    let client = Client::new(fake::config(&f.server), stored.access.clone()).unwrap();
+    assert_eq!(client.user_info().await.unwrap().login, "demo-agency");
+}
+
+#[tokio::test]
+async fn loopback_callback_with_a_forged_state_is_refused() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let redirect = flow.redirect_uri().to_string();
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    browser()
+        .get(format!("{redirect}?code=abc&state=forged"))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(
+        waiting.await.unwrap(),
+        Err(ApiError::StateMismatch)
+    ));
+}
+
+#[tokio::test]
+async fn loopback_sign_in_times_out_when_the_browser_never_returns() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let r = flow.finish(Duration::from_millis(50)).await;
+    assert!(matches!(r, Err(ApiError::SignInTimeout)));
+}
+
+#[tokio::test]
+async fn paste_the_code_sign_in() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let flow = signin.start_paste(&AuthorizeOptions::default()).unwrap();
+    let q: std::collections::HashMap<_, _> =
+        flow.authorize_url().query_pairs().into_owned().collect();
+    assert_eq!(q["redirect_uri"], VERIFICATION_CODE_URI);
+    let code = code_from_page(flow.authorize_url().clone()).await;
+    let stored = flow.finish(&code).await.unwrap();
+    let client = Client::new(fake::config(&f.server), stored.access).unwrap();
+    assert_eq!(client.user_info().await.unwrap().login, "demo-agency");
+}
+
+/// The fake shows the code on a page (possibly after a redirect to its verification page).
+async fn code_from_page(url: url::Url) -> String {
+    let b = reqwest::Client::builder().build().unwrap();
+    let resp = b.get(url).send().await.unwrap();
+    let final_url = resp.url().clone();
+    if let Some((_, c)) = final_url.query_pairs().find(|(k, _)| k == "code") {
+        return c.into_owned();
+    }
+    let html = resp.text().await.unwrap();
+    extract_code(&html).unwrap_or_else(|| panic!("no code in page: {html}"))
+}
+
+fn extract_code(html: &str) -> Option<String> {
+    for marker in ["data-code=\"", "id=\"code\">", "<code>"] {
+        if let Some(i) = html.find(marker) {
+            let rest = &html[i + marker.len()..];
+            let end = rest.find(['"', '<'])?;
+            return Some(rest[..end].trim().to_string());
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn device_flow_polls_until_the_user_confirms() {
+    let f = fake::start_with(FakeConfig {
+        device_interval_secs: 0,
+        ..FakeConfig::default()
+    })
+    .await;
+    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let flow = signin
+        .start_device(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    assert!(!flow.user_code().is_empty());
+    assert!(!flow.verification_url().is_empty());
+    let stored = flow
+        .finish_with_interval(Some(Duration::from_millis(5)), &CancellationToken::new())
+        .await
+        .unwrap();
+    let client = Client::new(fake::config(&f.server), stored.access).unwrap();
+    assert!(client.user_info().await.is_ok());
+}
+
+#[tokio::test]
+async fn device_flow_needs_a_secret() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    assert!(matches!(
+        signin.start_device(&AuthorizeOptions::default()).await,
+        Err(ApiError::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let stored = loopback_sign_in(&f, &signin).await;
+    let refresh = stored.refresh.clone().unwrap();
+    let renewed = signin.refresh(&refresh).await.unwrap();
+    let client = Client::new(fake::config(&f.server), renewed.access.clone()).unwrap();
+    assert!(client.user_info().await.is_ok());
+
+    f.server.faults().refresh_requires_secret(true);
+    let err = signin
+        .refresh(renewed.refresh.as_ref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.needs_sign_in(), "{err:?}");
+    let with_secret = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    assert!(
+        with_secret
+            .refresh(renewed.refresh.as_ref().unwrap())
+            .await
+            .is_ok()
+    );
+
+    let err = signin.refresh(&Token::new("1:garbage")).await.unwrap_err();
+    assert!(matches!(err, ApiError::SignInAgain { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn revoke_kills_the_token_when_a_secret_is_configured() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let stored = loopback_sign_in(&f, &signin).await;
+    let without = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    assert!(!without.revoke(&stored.access).await.unwrap());
+    assert!(signin.revoke(&stored.access).await.unwrap());
+    assert!(!f.server.state().token_is_valid(stored.access.expose()));
+    let client = Client::new(fake::config(&f.server), stored.access).unwrap();
+    assert!(client.user_info().await.unwrap_err().needs_sign_in());
+}
