@@ -121,7 +121,11 @@ export type ExplanationItem = {
 /**
  * `users_not_found`, `goals_not_found`, `linkage_failure`, `processing`, …
  */
-code: string, count: number | null, };
+code: string, count: number | null, 
+/**
+ * What to do about it: `check_identifiers_and_window`, `resend`, …
+ */
+advice: string | null, };
 
 export type UploadDetail = { summary: UploadSummary, linked_share: number | null, explanation: Array<ExplanationItem>, };
 
