@@ -58,7 +58,10 @@ impl UploadKind {
 
     /// CRM ("CDP") kinds take `merge_mode` and `delimiter_type`; the other two do not.
     pub fn is_crm(self) -> bool {
-        matches!(self, UploadKind::SimpleOrders | UploadKind::Contacts | UploadKind::Orders)
+        matches!(
+            self,
+            UploadKind::SimpleOrders | UploadKind::Contacts | UploadKind::Orders
+        )
     }
 
     /// The columns this kind's CSV may carry, in the order we write them.
@@ -73,7 +76,9 @@ impl UploadKind {
     }
 
     pub fn field(self, name: &str) -> Option<&'static FieldSpec> {
-        self.fields().iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.fields()
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -163,7 +168,11 @@ pub struct FieldSpec {
 }
 
 const fn f(name: &'static str, requirement: Requirement, format: FieldFormat) -> FieldSpec {
-    FieldSpec { name, requirement, format }
+    FieldSpec {
+        name,
+        requirement,
+        format,
+    }
 }
 
 use FieldFormat as F;
@@ -292,7 +301,8 @@ impl OrderStatusType {
 pub fn is_valid_status_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 255
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b':')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b':')
 }
 
 /// CDP `merge_mode` (reference §5.1).
@@ -322,7 +332,9 @@ impl FromStr for MergeMode {
             "SAVE" => Ok(MergeMode::Save),
             "UPDATE" => Ok(MergeMode::Update),
             "APPEND" => Ok(MergeMode::Append),
-            _ => Err(format!("unknown merge mode `{s}` (expected SAVE, UPDATE or APPEND)")),
+            _ => Err(format!(
+                "unknown merge mode `{s}` (expected SAVE, UPDATE or APPEND)"
+            )),
         }
     }
 }
@@ -365,7 +377,10 @@ pub enum UploadingStatus {
 
 impl UploadingStatus {
     pub fn is_final(self) -> bool {
-        matches!(self, UploadingStatus::Processed | UploadingStatus::LinkageFailure)
+        matches!(
+            self,
+            UploadingStatus::Processed | UploadingStatus::LinkageFailure
+        )
     }
 }
 
@@ -381,8 +396,11 @@ pub static CRM_DATETIME_FORMATS: &[(&str, &str)] = &[
 ];
 
 /// The accepted CRM date-only patterns (reference §5.8).
-pub static CRM_DATE_FORMATS: &[(&str, &str)] =
-    &[("dd.MM.yyyy", "%d.%m.%Y"), ("dd.MM.yy", "%d.%m.%y"), ("yyyy-MM-dd", "%Y-%m-%d")];
+pub static CRM_DATE_FORMATS: &[(&str, &str)] = &[
+    ("dd.MM.yyyy", "%d.%m.%Y"),
+    ("dd.MM.yy", "%d.%m.%y"),
+    ("yyyy-MM-dd", "%Y-%m-%d"),
+];
 
 /// What we write for CRM date-times: `yyyy-MM-dd HH:mm:ss`.
 pub const CRM_DATETIME_OUT: &str = "%Y-%m-%d %H:%M:%S";
@@ -411,7 +429,12 @@ mod tests {
     #[test]
     fn every_kind_has_a_required_column() {
         for k in UploadKind::ALL {
-            assert!(k.fields().iter().any(|f| f.requirement == Requirement::Required), "{k}");
+            assert!(
+                k.fields()
+                    .iter()
+                    .any(|f| f.requirement == Requirement::Required),
+                "{k}"
+            );
         }
     }
 
