@@ -347,6 +347,136 @@ const en: Messages = {
       what: 'The counter has no goal “{{value}}”.',
       todo: 'Create a goal with this identifier in Metrica or choose another one in “Columns”.',
     },
+    excel_number_id: {
+      title: 'Number damaged by Excel',
+      what: 'Excel stored the number “{{value}}” as a number — leading zeros or last digits may be lost.',
+      todo: 'Export the file again without opening it in Excel, or give the column a text format.',
+    },
+    excel_rounded_id: {
+      title: 'Number rounded by Excel',
+      what: 'Excel rounded the number “{{value}}”: the last digits became zeros.',
+      todo: 'Export the file again without opening it in Excel.',
+    },
+    invalid_digits_id: {
+      title: 'Number with non-digits',
+      what: 'The number “{{value}}” contains more than digits.',
+      todo: 'Keep only the digits in the cell.',
+    },
+    invalid_money: {
+      title: 'Unreadable amount',
+      what: 'The amount “{{value}}” could not be read as a number.',
+      todo: 'Write the amount in digits, e.g. 12,500.50.',
+    },
+    negative_money: {
+      title: 'Negative amount',
+      what: 'The amount “{{value}}” is below zero.',
+      todo: 'Give the amount without the minus or skip the row.',
+    },
+    missing_value: {
+      title: 'Empty required cell',
+      what: 'A required cell is empty.',
+      todo: 'Fill it in the file or skip the row.',
+    },
+    invalid_md5: {
+      title: 'Not an MD5',
+      what: '“{{value}}” does not look like an MD5 (32 characters of digits and a–f).',
+      todo: 'Put only ready MD5 values in this column or choose a plain column.',
+    },
+    invalid_flag: {
+      title: 'Must be 1 or 0',
+      what: '“{{value}}” must be 1 or 0.',
+      todo: 'Write 1 (yes) or 0 (no).',
+    },
+    invalid_duration: {
+      title: 'Unreadable duration',
+      what: 'The duration “{{value}}” could not be read.',
+      todo: 'Write it in seconds, e.g. 95.',
+    },
+    invalid_client_type: {
+      title: 'Invalid customer type',
+      what: 'Metrica does not know the customer type “{{value}}”.',
+      todo: 'Use CONTACT or COMPANY.',
+    },
+    invalid_goal_list: {
+      title: 'Unreadable goal list',
+      what: 'The goal list “{{value}}” is unclear.',
+      todo: 'List goal identifiers separated by commas, e.g. offline_paid,dostavka_kurier.',
+    },
+    invalid_product_list: {
+      title: 'Unreadable product list',
+      what: 'The product list “{{value}}” is unclear.',
+      todo: 'Write products as sku:quantity separated by commas, e.g. SOFA-3:1,PILLOW-02:2.',
+    },
+    mapped_column_not_found: {
+      title: 'Column missing',
+      what: 'The chosen column “{{column}}” is not in the file.',
+      todo: 'Go back to “Columns” and choose the column again.',
+    },
+    too_many_fields: {
+      title: 'Extra cells in a row',
+      what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
+      todo: 'Check the delimiter in “File” or quote the value.',
+    },
+    bad_encoding: {
+      title: 'Wrong encoding',
+      what: 'Part of the text cannot be read in the chosen encoding.',
+      todo: 'Change the encoding in “File” (usually windows-1251 or UTF-8).',
+    },
+    empty_file: {
+      title: 'Empty file',
+      what: 'The file has no data rows.',
+      todo: 'Check that you exported the right file and sheet.',
+    },
+    mixed_currencies: {
+      title: 'Several currencies',
+      what: 'The file has several currencies — that is allowed.',
+      todo: 'Nothing to do if that is intended.',
+    },
+    no_revenue: {
+      title: 'No amount',
+      what: 'The row has no amount — Metrica counts the goal without revenue.',
+      todo: 'If the amount is known, add it to the file.',
+    },
+    only_hashed_identifiers: {
+      title: 'Only hashed identifiers',
+      what: 'The row has only MD5 of a phone or e-mail — finding the visitor is harder.',
+      todo: 'If a ClientID is known, add it.',
+    },
+    static_call: {
+      title: 'Call to a static number',
+      what: 'A call to a static number is not linked to a visit but appears in call reports.',
+      todo: 'Nothing to do.',
+    },
+    all_static_calls: {
+      title: 'All calls static',
+      what: 'Every call in the file went to a static number: none will be linked to a visit.',
+      todo: 'Check that you exported calls to tracking numbers.',
+    },
+    user_id_needs_set_user_id: {
+      title: 'UserID needs setup',
+      what: 'UserID links only if the site sends it to Metrica (setUserID).',
+      todo: 'Ask the site developer or use ClientID.',
+    },
+    status_goal_unverified: {
+      title: 'Status goal unchecked',
+      what: 'We could not check that the goal for the status “{{value}}” exists in the counter.',
+      todo: 'Check the goals in the counter.',
+    },
+    status_mapping_unverified: {
+      title: 'Status unchecked',
+      what: 'We could not check that the status “{{value}}” is set up in the counter.',
+      todo: 'Check the order statuses in the counter settings.',
+    },
+    date_only: {
+      title: 'Date without time',
+      what: 'The date “{{value}}” has no time — Metrica searches visits until 23:59 that day.',
+      todo: 'If the time is known, add it.',
+    },
+    normalized: {
+      title: 'Value fixed',
+      what: 'The value “{{value}}” was rewritten in the form Metrica accepts.',
+      todo: 'Nothing to do — we fix it when sending.',
+    },
     generic: {
       title: 'Value not accepted',
       what: 'Metrica will not accept the value “{{value}}”.',
@@ -425,24 +555,35 @@ const en: Messages = {
     finishedAt: 'Processed',
     serverId: 'Number in Metrica',
     explain: {
+      not_sent: 'The file is prepared but not sent yet.',
+      sending: 'The file is being sent.',
+      processing: 'Metrica is processing the file.',
       linked: 'Linked to visits: {{rows}}.',
+      crm_accepted: 'Accepted by Metrica: {{rows}}.',
+      rows_rejected_locally: 'Not sent because of errors in the file: {{rows}}.',
+      rows_dropped_by_server: 'Dropped by Metrica’s own checks: {{rows}}.',
       users_not_found:
         'Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site.',
-      goals_not_found: 'Goal not found: {{rows}}. Check that goals with these identifiers exist in the counter.',
-      linkage_failure:
-        'No row was linked to visits. This happens when all calls went to a static number or the ClientIDs are from another counter. Check the counter and the ClientID column.',
-      processing:
-        'Metrica is still processing the file. It usually takes up to an hour — press “Refresh status” later.',
-      prepared: 'The file is prepared but not sent yet.',
-      sending: 'The file is being sent.',
-      sent: 'Metrica accepted the file and will process it soon.',
-      rejected: 'Metrica rejected the whole file. Open it, fix the errors and upload again.',
-      failed: 'Sending failed. Press “Send again” — nothing will be duplicated.',
-      interrupted:
-        'Sending was interrupted (network lost or the app closed). Press “Send again” — what was sent will not be duplicated.',
+      goals_not_found: 'Goal not found: {{rows}}.',
+      static_calls: 'Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.',
+      linkage_failure: 'No row was linked to visits.',
+      rejected: 'Metrica rejected the whole file.',
+      failed: 'Sending failed: the file was not stored in Metrica.',
+      interrupted: 'Sending was interrupted (network lost or the app closed); it is unknown whether the file arrived.',
       superseded: 'A newer upload replaced this one.',
-      processed: 'Metrica processed the file.',
       unknown: 'Metrica reported a state we cannot explain yet.',
+    },
+    advice: {
+      wait_for_processing: 'It usually takes up to two hours. Press “Refresh status” later.',
+      review_rejected_rows: 'Open the rejected-rows file, fix the rows and upload again.',
+      check_identifiers_and_window:
+        'Check that the site sends ClientID to this counter and that events are not older than 21 days.',
+      check_goal_identifiers: 'Check the goal identifiers (JavaScript event) in the counter.',
+      fix_file_and_upload_again: 'Fix the file and upload it again.',
+      resend: 'Press “Send again” — nothing reached Metrica, so nothing will be duplicated.',
+      reconcile_then_resend: 'Press “Send again”: we first check whether the file arrived, so nothing is duplicated.',
+      see_newer_upload: 'See the newer upload in the list.',
+      unknown: 'If it is unclear what to do, write to us.',
     },
     states: {
       prepared: 'Prepared',

@@ -424,17 +424,39 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   }
 
   function explanation(s: UploadSummary): ExplanationItem[] {
+    // Mirrors mb-history's `explain`: fact codes with counts, and an advice code when there is
+    // something to do. Built through `unknown` so the demo fits bindings with or without `advice`.
+    const item = (code: string, count: number | null, advice: string | null = null) =>
+      ({ code, count, advice });
+    const rejected = s.rows - s.valid_rows;
+    const tail = rejected > 0 ? [item('rows_rejected_locally', rejected, 'review_rejected_rows')] : [];
     switch (s.state) {
-      case 'processed':
+      case 'processed': {
+        const crm = s.kind === 'simple-orders' || s.kind === 'orders' || s.kind === 'contacts';
         return [
-          { code: 'linked', count: s.linked },
-          ...(s.user_not_found ? [{ code: 'users_not_found', count: s.user_not_found }] : []),
-          ...(s.goal_not_found ? [{ code: 'goals_not_found', count: s.goal_not_found }] : []),
+          crm && s.linked === null ? item('crm_accepted', s.valid_rows) : item('linked', s.linked),
+          ...(s.user_not_found ? [item('users_not_found', s.user_not_found, 'check_identifiers_and_window')] : []),
+          ...(s.goal_not_found ? [item('goals_not_found', s.goal_not_found, 'check_goal_identifiers')] : []),
+          ...tail,
         ];
+      }
       case 'linkage_failure':
-        return [{ code: 'linkage_failure', count: s.user_not_found }];
-      default:
-        return [{ code: s.state, count: null }];
+        return [item('linkage_failure', null, 'check_identifiers_and_window'), ...tail];
+      case 'prepared':
+        return [item('not_sent', null)];
+      case 'sending':
+        return [item('sending', null)];
+      case 'sent':
+      case 'processing':
+        return [item('processing', null, 'wait_for_processing'), ...tail];
+      case 'rejected':
+        return [item('rejected', null, 'fix_file_and_upload_again')];
+      case 'failed':
+        return [item('failed', null, 'resend')];
+      case 'interrupted':
+        return [item('interrupted', null, 'reconcile_then_resend')];
+      case 'superseded':
+        return [item('superseded', null, 'see_newer_upload')];
     }
   }
 

@@ -28,6 +28,7 @@ const STATES: UploadState[] = [
   'superseded',
 ];
 type ExplainCode = keyof Messages['history']['explain'];
+type AdviceCode = keyof Messages['history']['advice'];
 
 function Detail({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
@@ -49,6 +50,7 @@ function Detail({ id }: { id: number }) {
   const canRefresh = ['sending', 'sent', 'processing'].includes(s.state);
   const canResend = s.state === 'interrupted' || s.state === 'failed';
   const known = t('history.explain', { returnObjects: true }) as Record<string, string>;
+  const knownAdvice = t('history.advice', { returnObjects: true }) as Record<string, string>;
   return (
     <div className="mb-detail" data-testid="upload-detail">
       <div className="mb-detail__head">
@@ -97,15 +99,25 @@ function Detail({ id }: { id: number }) {
         </div>
       ) : null}
       <ul className="mb-detail__explain" data-testid="explanation">
-        {d.explanation.map((e) => (
-          <li key={e.code}>
-            <Text>
-              {t(`history.explain.${(e.code in known ? e.code : 'unknown') as ExplainCode}`, {
-                rows: e.count !== null ? t('common.rows', { count: e.count }) : '',
-              })}
-            </Text>
-          </li>
-        ))}
+        {d.explanation.map((e) => {
+          // `advice` arrived with a later version of the bindings; read it defensively.
+          const advice = (e as { advice?: string | null }).advice ?? null;
+          const adviceKey = (advice && advice in knownAdvice ? advice : 'unknown') as AdviceCode;
+          return (
+            <li key={e.code}>
+              <Text as="p">
+                {t(`history.explain.${(e.code in known ? e.code : 'unknown') as ExplainCode}`, {
+                  rows: e.count !== null ? t('common.rows', { count: e.count }) : '',
+                })}
+              </Text>
+              {advice ? (
+                <Text as="p" color="secondary">
+                  {t(`history.advice.${adviceKey}`)}
+                </Text>
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
       {refresh.isError ? <ErrorNotice error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
       {resend.isError ? <ErrorNotice error={resend.error} onRetry={() => resend.mutate()} /> : null}

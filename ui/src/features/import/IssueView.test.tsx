@@ -3,7 +3,7 @@ import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
 import type { Issue } from '../../ipc';
-import { IssueView } from './parts';
+import { IssueView, issueKey } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
   const full: Issue = {
@@ -48,7 +48,78 @@ const CODES = [
   'unknown_goal',
 ];
 
+// Codes mb-import emits (crates/import/src): each must have its own text or an alias.
+const VALIDATOR_CODES = [
+  'all_static_calls',
+  'bad_encoding',
+  'client_type_case',
+  'currency_lowercase',
+  'currency_trimmed',
+  'date_only',
+  'datetime_before_1970',
+  'datetime_converted',
+  'datetime_normalized',
+  'datetime_offset_converted',
+  'datetime_reformatted',
+  'duplicate_call',
+  'duplicate_contact_id',
+  'duplicate_conversion',
+  'duplicate_order_id',
+  'duration_normalized',
+  'email_normalized',
+  'empty_file',
+  'excel_number_id',
+  'excel_rounded_id',
+  'excel_scientific_id',
+  'flag_normalized',
+  'future_datetime',
+  'goal_name_not_identifier',
+  'id_trimmed',
+  'invalid_client_type',
+  'invalid_datetime',
+  'invalid_digits_id',
+  'invalid_duration',
+  'invalid_email',
+  'invalid_flag',
+  'invalid_goal_list',
+  'invalid_md5',
+  'invalid_money',
+  'invalid_phone',
+  'invalid_product_list',
+  'list_normalized',
+  'mapped_column_not_found',
+  'milliseconds_timestamp',
+  'missing_required_column',
+  'missing_value',
+  'mixed_currencies',
+  'money_normalized',
+  'negative_money',
+  'no_identifier',
+  'no_revenue',
+  'only_hashed_identifiers',
+  'outside_linking_window',
+  'phone_normalized',
+  'static_call',
+  'status_case',
+  'status_goal_unverified',
+  'status_mapped',
+  'status_mapping_unverified',
+  'stray_quote',
+  'target_not_identifier',
+  'too_many_fields',
+  'unclosed_quote',
+  'unknown_currency',
+  'unknown_goal',
+  'unknown_status',
+  'unmapped_status',
+  'user_id_needs_set_user_id',
+];
+
 describe('issue rendering', () => {
+  it.each(VALIDATOR_CODES)('knows the validator code %s', (code) => {
+    expect(issueKey(code, true)).not.toBe('generic');
+  });
+
   it('says what happened, where and what to do', () => {
     const text = renderIssue({});
     expect(text).toContain('Строка 14, столбец «Дата создания»');
