@@ -426,8 +426,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   function explanation(s: UploadSummary): ExplanationItem[] {
     // Mirrors mb-history's `explain`: fact codes with counts, and an advice code when there is
     // something to do. Built through `unknown` so the demo fits bindings with or without `advice`.
-    const item = (code: string, count: number | null, advice: string | null = null) =>
-      ({ code, count, advice });
+    const item = (code: string, count: number | null, advice: string | null = null) => ({ code, count, advice });
     const rejected = s.rows - s.valid_rows;
     const tail = rejected > 0 ? [item('rows_rejected_locally', rejected, 'review_rejected_rows')] : [];
     switch (s.state) {
@@ -480,7 +479,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     },
     async ping(message) {
       await sleep(0.2);
-      return `core (demo): ${message}`;
+      return `Metrika Bridge 0.1.0: ${message}`;
     },
     async accounts() {
       await sleep(0.2);

@@ -1,6 +1,6 @@
 //! The window: aside navigation, the top bar with account, counter and the demo badge, the
 //! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
-import { ArrowUpFromLine, ClockArrowRotateLeft, Gear, Person, Persons } from '@gravity-ui/icons';
+import { ArrowUpFromLine, ClockArrowRotateLeft, FileArrowUp, Gear, Person, Persons } from '@gravity-ui/icons';
 import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -225,7 +225,10 @@ export function Shell() {
         </div>
         {dragging ? (
           <div className="mb-dropping" data-testid="drop-overlay" aria-hidden="true">
-            <Text variant="display-1">{t('file.dropActive')}</Text>
+            <div className="mb-dropping__card">
+              <Icon data={FileArrowUp} size={40} />
+              <Text variant="header-2">{t('file.dropActive')}</Text>
+            </div>
           </div>
         ) : null}
         <SignInDialog />
