@@ -6,7 +6,8 @@
 //!
 //! `cargo run -p mb-import --example fuzz --release -- --seconds 20 [--seed N] [--trace] [--text-only]`
 //! (`--text-only` leaves workbook seeds out.)
-//! (`--trace` writes each input to `target/fuzz-current.bin` first, to catch OOM and hangs).
+//! (`--trace` prints each input's seed and size). Each input is written to
+//! `target/fuzz-current.bin` before it runs (kept if the process dies: OOM abort or a hang).
 //! Exit code 0 = no panic; 1 = a panic, the input saved as `target/fuzz-crash-<seed>-<n>.bin`.
 
 use mb_import::mapping::{auto_map, detect_kind};
@@ -177,6 +178,7 @@ fn main() {
         .collect();
     seeds.sort();
     let seed_bytes: Vec<Vec<u8>> = seeds.iter().map(|(_, b)| b.clone()).collect();
+    let current = root.join("target").join("fuzz-current.bin");
     let out_dir = std::env::temp_dir().join(format!("mb-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).expect("temp dir");
     std::panic::set_hook(Box::new(|_| {}));
@@ -189,9 +191,10 @@ fn main() {
         let mut input = base.clone();
         mutate(&mut rng, &seed_bytes, &mut input);
         let pick = rng.below(10);
+        // An allocation failure or a hang kills the process before catch_unwind can save
+        // the input, so the current one is always on disk.
+        let _ = std::fs::write(&current, &input);
         if trace {
-            // Out-of-memory or a hang kills the process before catch_unwind can save it.
-            let _ = std::fs::write(root.join("target").join("fuzz-current.bin"), &input);
             eprintln!("{iterations} {name} {}", input.len());
         }
         let started = Instant::now();
@@ -216,6 +219,7 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_file(&current);
     println!(
         "fuzz: {iterations} iterations in {seconds} s over {} seeds, no panic (slowest {} ms)",
         seeds.len(),
