@@ -114,8 +114,8 @@ impl Client {
             }
             Sent::Lost => {
                 match self
-                    .find_upload_by_tag(counter, kind, &options.tag, options.expected_rows)
-                    .await?
+                    .recover_lost(counter, kind, &options.tag, options.expected_rows)
+                    .await
                 {
                     Some(FoundUpload::Crm(u)) => u,
                     _ => {

@@ -400,3 +400,37 @@ fn strip_host(url: &str) -> String {
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| url.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_for_one_token_share_one_in_flight_gate() {
+        let cfg = ApiConfig::with_bases("http://127.0.0.1:9", "http://o", "http://l");
+        let a = Client::new(cfg.clone(), Token::new("y0_same")).unwrap();
+        let b = Client::new(cfg.clone(), Token::new("y0_same")).unwrap();
+        let c = Client::new(cfg, Token::new("y0_other")).unwrap();
+        assert!(Arc::ptr_eq(&a.inner.gate, &b.inner.gate));
+        assert!(!Arc::ptr_eq(&a.inner.gate, &c.inner.gate));
+        assert!(
+            Arc::ptr_eq(&a.inner.gate.bucket, &c.inner.gate.bucket),
+            "one rate per host"
+        );
+    }
+
+    #[tokio::test]
+    async fn gate_lets_at_most_max_in_flight_through() {
+        let mut cfg = ApiConfig::with_bases("http://127.0.0.1:8", "http://o", "http://l");
+        cfg.max_in_flight = 2;
+        let client = Client::new(cfg, Token::new("y0_gate")).unwrap();
+        let p1 = client.inner.gate.enter().await;
+        let _p2 = client.inner.gate.enter().await;
+        assert_eq!(client.inner.gate.in_flight.available_permits(), 0);
+        let third = client.inner.gate.enter();
+        tokio::pin!(third);
+        assert!(futures_util::poll!(third.as_mut()).is_pending());
+        drop(p1);
+        let _p3 = third.await;
+    }
+}

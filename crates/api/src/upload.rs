@@ -408,13 +408,38 @@ impl Client {
                 let env: UploadingEnvelope<OfflineConversionUploading> = decode(&url, &bytes)?;
                 Ok(env.uploading)
             }
-            Sent::Lost => match self.find_upload_by_tag(counter, kind, tag, None).await? {
+            Sent::Lost => match self.recover_lost(counter, kind, tag, None).await {
                 Some(FoundUpload::Offline(u)) => Ok(u),
                 _ => Err(ApiError::UploadOutcomeUnknown {
                     tag: tag.to_string(),
                 }),
             },
         }
+    }
+
+    /// After a lost answer: look for the tag twice (the list may lag a moment). Lookup errors
+    /// count as "not found": the caller gets `UploadOutcomeUnknown` and never re-sends blindly.
+    pub(crate) async fn recover_lost(
+        &self,
+        counter: u64,
+        kind: UploadKind,
+        tag: &UploadTag,
+        expected_rows: Option<u64>,
+    ) -> Option<FoundUpload> {
+        for attempt in 1..=2 {
+            match self
+                .find_upload_by_tag(counter, kind, tag, expected_rows)
+                .await
+            {
+                Ok(Some(found)) => return Some(found),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(counter, %tag, error = %e, "lost-upload lookup failed"),
+            }
+            if attempt == 1 {
+                tokio::time::sleep(self.inner.config.retry.backoff(1)).await;
+            }
+        }
+        None
     }
 
     /// Look on the server for the upload that carries `tag` (after a lost answer, or on restart

@@ -34,3 +34,31 @@ fn keychain_store_keeps_several_accounts_when_a_secret_service_exists() {
     assert_eq!(store.get("shop-owner").unwrap(), None);
     assert!(store.list_logins().unwrap().is_empty());
 }
+
+#[test]
+fn without_a_keychain_tokens_go_to_a_private_file() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        eprintln!("SKIP file-fallback test: a D-Bus session exists here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = mb_api::tokens::open_token_store(dir.path());
+    assert_eq!(store.kind(), StoreKind::File);
+    let t = StoredToken {
+        access: Token::new("y0_f"),
+        refresh: None,
+        expires_at: None,
+        scope: None,
+    };
+    store.put("shop-owner", &t).unwrap();
+    let path = dir.path().join(mb_api::tokens::TOKEN_FILE);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(store.get("shop-owner").unwrap(), Some(t));
+}
