@@ -189,7 +189,8 @@ pub fn prepare(
                     }
                 } else {
                     invalid += 1;
-                    if let Some(r) = rejected.as_mut() {
+                    // A file-level error (missing column) is not the rows' fault.
+                    if let Some(r) = rejected.as_mut().filter(|_| !v.is_blocked()) {
                         r.write(row.line, v.reasons(), row.fields.iter())?;
                     }
                 }
