@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use bytes::Bytes;
 use reqwest::{Method, StatusCode};
@@ -218,8 +220,15 @@ impl Client {
         format!("{}{}", self.inner.config.api_base, path)
     }
 
-    pub(crate) fn auth_value(&self) -> String {
-        format!("OAuth {}", self.inner.token.expose())
+    /// `OAuth <token>`, marked sensitive so HTTP-layer logging never prints it.
+    pub(crate) fn auth_value(&self) -> Result<reqwest::header::HeaderValue> {
+        let mut v =
+            reqwest::header::HeaderValue::from_str(&format!("OAuth {}", self.inner.token.expose()))
+                .map_err(|_| {
+                    ApiError::Config("token has characters not allowed in a header".into())
+                })?;
+        v.set_sensitive(true);
+        Ok(v)
     }
 
     /// Send a JSON call and decode the 2xx body as `T`.
@@ -245,7 +254,7 @@ impl Client {
                 .inner
                 .http
                 .request(call.method.clone(), &call.url)
-                .header(reqwest::header::AUTHORIZATION, self.auth_value())
+                .header(reqwest::header::AUTHORIZATION, self.auth_value()?)
                 .header(reqwest::header::ACCEPT, "application/json");
             if !call.query.is_empty() {
                 req = req.query(&call.query);
@@ -432,5 +441,27 @@ mod tests {
         assert!(futures_util::poll!(third.as_mut()).is_pending());
         drop(p1);
         let _p3 = third.await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn bucket_holds_the_rate_after_a_burst() {
+        let bucket = Bucket::new(20);
+        let start = Instant::now();
+        for _ in 0..20 {
+            bucket.take().await;
+        }
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "a full bucket allows a burst"
+        );
+        for _ in 0..20 {
+            bucket.take().await;
+        }
+        let spent = start.elapsed();
+        assert!(
+            spent >= Duration::from_millis(950) && spent <= Duration::from_millis(1100),
+            "{spent:?}"
+        );
     }
 }

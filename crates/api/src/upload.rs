@@ -253,7 +253,7 @@ impl Client {
                 .upload_http
                 .post(&post.url)
                 .query(&post.query)
-                .header(reqwest::header::AUTHORIZATION, self.auth_value())
+                .header(reqwest::header::AUTHORIZATION, self.auth_value()?)
                 .header(reqwest::header::ACCEPT, "application/json")
                 .multipart(form);
             let exchange = async {

@@ -7,5 +7,6 @@ mod fake;
 mod fake_api;
 mod fake_oauth;
 mod keychain;
+mod logs;
 mod stub;
 mod transport;
