@@ -3,8 +3,9 @@
 //! No network, no Tauri. Used by the app, the CLI and the tests alike.
 //!
 //! * [`read`] owns bytes → rows: encodings, delimiters, header row, Excel, physical lines.
-//! * [`mapping`], [`status`], [`normalize`], [`validate`], [`write`], [`pipeline`] own
-//!   rows → checked, normalised rows → files.
+//! * [`mapping`], [`status`], [`normalize`], [`validate`], [`write`](mod@write), [`pipeline`] own
+//!   rows → checked, normalised rows → files; [`report`] is the JSON contract of
+//!   `mbridge validate --json`.
 
 pub mod mapping;
 pub mod normalize;
@@ -14,3 +15,6 @@ pub mod report;
 pub mod status;
 pub mod validate;
 pub mod write;
+
+pub use report::Report;
+pub use validate::ImportError;
