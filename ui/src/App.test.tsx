@@ -127,6 +127,25 @@ describe('import journey on the demo backend', () => {
     await waitQa('counter-picker');
   });
 
+  it('resends an interrupted upload from History and explains what to do', async () => {
+    renderDemo();
+    fireEvent.click(await waitQa('nav-history'));
+    const table = await screen.findByTestId('history-table');
+    const row = await waitFor(() => {
+      const r = [...table.querySelectorAll<HTMLElement>('[role="row"]')].find((x) =>
+        x.textContent?.includes('Прервана'),
+      );
+      if (!r) throw new Error('no interrupted row');
+      return r;
+    });
+    fireEvent.click(row);
+    const detail = await screen.findByTestId('upload-detail');
+    await waitFor(() => expect(detail.textContent).toContain('Отправка прервалась'));
+    expect(detail.textContent).toContain('сначала проверим, дошёл ли файл');
+    fireEvent.click(byQa('resend'));
+    await waitFor(() => expect(table.textContent).toContain('Заменена'));
+  });
+
   it('pings the core from Settings', async () => {
     renderDemo();
     fireEvent.click(await waitQa('nav-settings'));
