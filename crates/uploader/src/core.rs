@@ -206,12 +206,11 @@ impl Core {
 
     /// Forgets the account: revokes the token where possible and deletes it everywhere.
     pub async fn sign_out(&self, login: &str) -> Result<Vec<Account>> {
-        if let (Some(app), Ok(Some(tok))) = (&self.oauth_app, self.tokens.get(login)) {
-            if let Ok(signin) = SignIn::new(&self.api, app.clone()) {
-                if let Err(e) = signin.revoke(&tok.access).await {
-                    tracing::warn!(error = %e, "token revoke failed; forgetting it locally anyway");
-                }
-            }
+        if let (Some(app), Ok(Some(tok))) = (&self.oauth_app, self.tokens.get(login))
+            && let Ok(signin) = SignIn::new(&self.api, app.clone())
+            && let Err(e) = signin.revoke(&tok.access).await
+        {
+            tracing::warn!(error = %e, "token revoke failed; forgetting it locally anyway");
         }
         self.tokens.delete(login)?;
         self.clients.lock().expect("clients lock").remove(login);

@@ -132,15 +132,13 @@ pub fn mapping_for(
     headers: &[String],
 ) -> Result<(Mapping, bool)> {
     let signature = mapping::header_signature(headers);
-    if let Some(store) = store {
-        if let Some(t) = store.template_for(kind, &signature)? {
-            if let Ok(m) = serde_json::from_value::<Mapping>(t.body.clone()) {
-                if m.fits(headers) {
-                    let _ = store.touch_template(t.id);
-                    return Ok((m, true));
-                }
-            }
-        }
+    if let Some(store) = store
+        && let Some(t) = store.template_for(kind, &signature)?
+        && let Ok(m) = serde_json::from_value::<Mapping>(t.body.clone())
+        && m.fits(headers)
+    {
+        let _ = store.touch_template(t.id);
+        return Ok((m, true));
     }
     Ok((mapping::auto_map(kind, headers).mapping, false))
 }

@@ -75,17 +75,17 @@ pub struct UploadPlan {
 #[derive(Debug)]
 pub enum UploadOutcome {
     /// The file has errors and `skip_invalid` was not given: nothing was sent.
-    Blocked { report: Report },
+    Blocked { report: Box<Report> },
     /// An earlier upload of the same content exists: nothing was sent.
-    Duplicate {
-        report: Option<Report>,
-        earlier: Upload,
-    },
+    Duplicate { earlier: Box<Upload> },
     /// Only-new-rows mode found nothing new: nothing was sent.
-    NothingNew { report: Report, unchanged_rows: u64 },
+    NothingNew {
+        report: Box<Report>,
+        unchanged_rows: u64,
+    },
     /// Sent (one history entry per file part). States may be rejected/failed/interrupted.
     Sent {
-        report: Report,
+        report: Box<Report>,
         uploads: Vec<Upload>,
         unchanged_rows: u64,
     },
@@ -334,16 +334,14 @@ impl Core {
         let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
             .await
             .map_err(join_error)??;
-        if !plan.force {
-            if let Some(earlier) =
+        if !plan.force
+            && let Some(earlier) =
                 self.store
                     .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
-            {
-                return Ok(UploadOutcome::Duplicate {
-                    report: None,
-                    earlier,
-                });
-            }
+        {
+            return Ok(UploadOutcome::Duplicate {
+                earlier: Box::new(earlier),
+            });
         }
         // Prepared files live in the data folder until the upload is final (resend needs them).
         let dir = self.paths.outgoing().join(format!(
@@ -362,7 +360,9 @@ impl Core {
             .await?;
         if !report.is_uploadable() {
             let _ = remove_outputs(&report);
-            return Ok(UploadOutcome::Blocked { report });
+            return Ok(UploadOutcome::Blocked {
+                report: Box::new(report),
+            });
         }
         // Only new rows: filter each part through the ledger.
         let mut parts = report.outputs.clone();
@@ -375,7 +375,7 @@ impl Core {
             unchanged_rows = unchanged;
             if parts.is_empty() {
                 return Ok(UploadOutcome::NothingNew {
-                    report,
+                    report: Box::new(report),
                     unchanged_rows,
                 });
             }
@@ -403,7 +403,7 @@ impl Core {
         self.remember(plan, &ctx, &login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
         Ok(UploadOutcome::Sent {
-            report,
+            report: Box::new(report),
             uploads,
             unchanged_rows,
         })
@@ -903,12 +903,13 @@ async fn send(
 
 /// A prepared file holds the user's data: once Metrica has it for good, it goes.
 fn cleanup_if_final(u: &Upload) {
-    if u.state.is_final() && u.state.is_accepted() {
-        if let Ok(f) = prepared_file(u) {
-            let _ = std::fs::remove_file(&f);
-            if let Some(dir) = f.parent() {
-                let _ = std::fs::remove_dir(dir);
-            }
+    if u.state.is_final()
+        && u.state.is_accepted()
+        && let Ok(f) = prepared_file(u)
+    {
+        let _ = std::fs::remove_file(&f);
+        if let Some(dir) = f.parent() {
+            let _ = std::fs::remove_dir(dir);
         }
     }
 }
