@@ -44,10 +44,10 @@ fn main() {
         .manage(core.clone())
         .setup(move |app| {
             events::spawn_follow_up(app.handle().clone(), core.clone());
-            if core.is_demo() {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.set_title("Metrika Bridge — демо");
-                }
+            if core.is_demo()
+                && let Some(w) = app.get_webview_window("main")
+            {
+                let _ = w.set_title("Metrika Bridge — демо");
             }
             Ok(())
         })
