@@ -144,6 +144,15 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// User + system CPU seconds of this process, all threads (`/proc/self/stat`, 100 ticks/s).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn opts() -> ValidateOptions {
     let mut o = ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().expect("ts"));
     for (k, v) in [
@@ -220,7 +229,8 @@ fn child(mode: &str, path: &Path) {
     };
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{{\"mode\":\"{mode}\",\"secs\":{secs},\"rows\":{rows},\"peak_kb\":{}}}",
+        "{{\"mode\":\"{mode}\",\"secs\":{secs},\"cpu_secs\":{},\"rows\":{rows},\"peak_kb\":{}}}",
+        cpu_secs(),
         peak_rss_kb()
     );
 }
@@ -300,6 +310,8 @@ fn main() {
             bytes as f64 / (1 << 20) as f64 / v["secs"].as_f64().unwrap_or(f64::NAN)
         };
         let peak_mb = |v: &serde_json::Value| v["peak_kb"].as_f64().unwrap_or(0.0) / 1024.0;
+        let cpu = |v: &serde_json::Value| v["cpu_secs"].as_f64().unwrap_or(0.0);
+        let cpu_ratio = cpu(&pipeline) / cpu(&plain).max(0.01);
         let ratio =
             pipeline["secs"].as_f64().unwrap_or(0.0) / plain["secs"].as_f64().unwrap_or(1.0);
         results.push(serde_json::json!({
@@ -307,17 +319,23 @@ fn main() {
             "bytes": bytes,
             "rows": rows,
             "plain_byte_record": {
-                "secs": plain["secs"], "mb_per_s": mbps(&plain), "peak_mb": peak_mb(&plain)
+                "secs": plain["secs"], "cpu_secs": plain["cpu_secs"],
+                "mb_per_s": mbps(&plain), "peak_mb": peak_mb(&plain)
             },
             "pipeline": {
-                "secs": pipeline["secs"], "mb_per_s": mbps(&pipeline), "peak_mb": peak_mb(&pipeline)
+                "secs": pipeline["secs"], "cpu_secs": pipeline["cpu_secs"],
+                "mb_per_s": mbps(&pipeline), "peak_mb": peak_mb(&pipeline)
             },
             "ratio_pipeline_to_plain": ratio,
+            "cpu_ratio_pipeline_to_plain": cpu_ratio,
+            "load_average_at_end": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
             "reader_only": {
-                "secs": reader["secs"], "mb_per_s": mbps(&reader), "peak_mb": peak_mb(&reader)
+                "secs": reader["secs"], "cpu_secs": reader["cpu_secs"],
+                "mb_per_s": mbps(&reader), "peak_mb": peak_mb(&reader)
             },
             "validate_without_output": {
-                "secs": validate_only["secs"], "mb_per_s": mbps(&validate_only),
+                "secs": validate_only["secs"], "cpu_secs": validate_only["cpu_secs"],
+                "mb_per_s": mbps(&validate_only),
                 "peak_mb": peak_mb(&validate_only)
             },
             "preview_200_rows": {
