@@ -67,7 +67,7 @@ async function main() {
   console.log(`desktop e2e: Rust answered "${text}" (${Date.now() - t0} ms after the window opened)`);
   const png = await wd("GET", `/session/${sessionId}/screenshot`);
   writeFileSync(`${out}/settings.png`, Buffer.from(png, "base64"));
-  await find("[data-testid='nav-import']").then((id) => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
+  await find("[data-testid='nav-upload']").then((id) => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
   await sleep(500);
   writeFileSync(`${out}/import.png`, Buffer.from(await wd("GET", `/session/${sessionId}/screenshot`), "base64"));
   console.log("1 passed, 0 failed");
