@@ -138,8 +138,13 @@ pub async fn create_goal(
 }
 
 /// The native open dialog (GTK / Windows / macOS) via rfd; the web view never reads files.
+/// `MBRIDGE_PICK_FILE` answers instead of the dialog: the desktop end-to-end test cannot click
+/// inside a native GTK window.
 #[tauri::command]
 pub async fn pick_file() -> Option<String> {
+    if let Ok(p) = std::env::var("MBRIDGE_PICK_FILE") {
+        return Some(p);
+    }
     rfd::AsyncFileDialog::new()
         .set_title("Файл для загрузки в Метрику")
         .add_filter("CSV, Excel", &["csv", "txt", "tsv", "xlsx", "xls", "ods"])
