@@ -167,6 +167,10 @@ pub(crate) enum Sent {
 
 /// A file stream that reports progress, stops on cancellation, and says when it is finished.
 struct FileBody {
+    /// The first chunk, read before the request starts so that hyper writes it together with
+    /// the headers (small files then travel in one write: a server that answers early, before
+    /// reading the body, has still consumed the whole request and closes cleanly).
+    first: Option<Bytes>,
     inner: ReaderStream<tokio::fs::File>,
     sent: u64,
     total: u64,
@@ -182,7 +186,10 @@ impl Stream for FileBody {
         if self.cancel.is_cancelled() {
             return Poll::Ready(Some(Err(std::io::Error::other("upload cancelled"))));
         }
-        let next = Pin::new(&mut self.inner).poll_next(cx);
+        let next = match self.first.take() {
+            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
+            None => Pin::new(&mut self.inner).poll_next(cx),
+        };
         if let Poll::Ready(item) = &next {
             match item {
                 Some(Ok(chunk)) => {
@@ -198,6 +205,18 @@ impl Stream for FileBody {
         }
         next
     }
+}
+
+/// Up to [`CHUNK`] bytes from the start of the file (less only at end of file).
+async fn read_first_chunk(file: &mut tokio::fs::File) -> std::io::Result<Bytes> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = bytes::BytesMut::with_capacity(CHUNK);
+    while buf.len() < CHUNK {
+        if file.read_buf(&mut buf).await? == 0 {
+            break;
+        }
+    }
+    Ok(buf.freeze())
 }
 
 /// One upload request: where to, with which query.
@@ -225,10 +244,12 @@ impl Client {
                 path: PathBuf::from(post.path),
                 source,
             };
-            let file = tokio::fs::File::open(post.path).await.map_err(file_err)?;
+            let mut file = tokio::fs::File::open(post.path).await.map_err(file_err)?;
             let total = file.metadata().await.map_err(file_err)?.len();
+            let first = read_first_chunk(&mut file).await.map_err(file_err)?;
             let done = Arc::new(AtomicBool::new(false));
             let body = FileBody {
+                first: (!first.is_empty()).then_some(first),
                 inner: ReaderStream::with_capacity(file, CHUNK),
                 sent: 0,
                 total,
