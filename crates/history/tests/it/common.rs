@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use mb_history::{
     IssueCounts, ManualClock, NewUpload, RowCounts, ServerReport, ServerStatus, SourceFile, Store,
 };
-use mb_schema::{MergeMode, UploadKind, UploadingStatus};
+use mb_schema::{MergeMode, UploadKind};
 use std::sync::Arc;
 
 pub const T0: &str = "2026-11-22T07:15:00Z";
@@ -42,13 +42,6 @@ pub fn new_upload(counter_id: i64, kind: UploadKind, content: &str) -> NewUpload
         },
         merge_mode: kind.is_crm().then_some(MergeMode::Save),
         options: Some(serde_json::json!({"delimiter_type": "COMMA"})),
-    }
-}
-
-pub fn status(s: UploadingStatus) -> ServerReport {
-    ServerReport {
-        status: Some(ServerStatus::Uploading(s)),
-        ..Default::default()
     }
 }
 
