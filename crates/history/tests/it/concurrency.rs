@@ -147,3 +147,72 @@ fn two_processes_write_and_read_the_same_file_without_lock_errors() {
     println!("hammer: parent {mine} rounds, child {theirs} rounds, writer switches {switches}");
     assert!(s.recover_on_start().unwrap().is_empty());
 }
+
+const ENV_CRASH_DB: &str = "MB_HISTORY_CRASH_DB";
+
+/// Second-process body for the crash test: starts a send, then dies without any cleanup
+/// (as a killed process does); a no-op in a normal test run.
+#[test]
+fn crash_child() {
+    let Ok(db) = std::env::var(ENV_CRASH_DB) else {
+        return;
+    };
+    let s = Store::open(&db).unwrap();
+    let u = s
+        .record_prepared(&new_upload(9, UploadKind::Calls, "crash"))
+        .unwrap();
+    s.mark_sending(u.id).unwrap();
+    signal(&format!("CRASH_READY {}", u.id));
+    let mut die = String::new();
+    std::io::stdin().read_line(&mut die).unwrap();
+    std::process::exit(0); // no destructors: the session file stays, only the OS lock goes
+}
+
+#[test]
+fn a_send_left_by_a_dead_process_is_recovered_but_not_one_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.sqlite");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["concurrency::crash_child", "--exact", "--test-threads=1"])
+        .env(ENV_CRASH_DB, &db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let id: i64 = loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "child ended before it was ready"
+        );
+        if let Some(id) = line.trim().strip_prefix("CRASH_READY ") {
+            break id.parse().unwrap();
+        }
+    };
+    let s = Store::open(&db).unwrap();
+    assert!(
+        s.recover_on_start().unwrap().is_empty(),
+        "the child is alive and sending"
+    );
+
+    child.stdin.as_mut().unwrap().write_all(b"die\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let sessions = dir.path().join("shared.sqlite.sessions");
+    assert_eq!(
+        std::fs::read_dir(&sessions).unwrap().count(),
+        2,
+        "dead child's file is left"
+    );
+
+    let left = s.recover_on_start().unwrap();
+    assert_eq!(left.iter().map(|u| u.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(left[0].state, UploadState::Sending);
+    assert_eq!(
+        std::fs::read_dir(&sessions).unwrap().count(),
+        1,
+        "stale file tidied"
+    );
+}
