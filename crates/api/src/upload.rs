@@ -546,6 +546,9 @@ mod tests {
             "2026-11-22T07:15:02Z".parse::<Timestamp>().unwrap()
         );
         assert!(UploadTag::parse("CRM export").is_none());
+        let from_history = UploadTag::parse("MB20261122T071502Z1A2B3C4D").unwrap();
+        assert_eq!(from_history.created_at(), back.created_at());
+        assert!(UploadTag::parse("MB20261122T071502Z1A2B3C4D5E").is_none());
     }
 
     #[test]
