@@ -14,5 +14,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export MBRIDGE_DATA_DIR="$OUT/data"
 rm -rf "$MBRIDGE_DATA_DIR"
 export TAURI_WEBVIEW_AUTOMATION=true
+# The native file dialog cannot be driven: the app takes this path instead of asking.
+mkdir -p "$OUT/files"
+cp fixtures/offline_clientid.csv "$OUT/files/conversions-november.csv"
+export MBRIDGE_PICK_FILE="$OUT/files/conversions-november.csv"
+# No Yandex app configured: the app runs on its built-in demo.
+unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
 exec xvfb-run -a -s "-screen 0 1280x800x24" \
   node tests/desktop/smoke.mjs --app "$APP" --out "$OUT"

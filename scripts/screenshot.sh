@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/desktop-e2e.sh
-cp target/desktop-e2e/import.png docs/screenshot.png
+cp target/desktop-e2e/columns.png docs/screenshot.png
 echo "docs/screenshot.png updated"

@@ -67,10 +67,59 @@ async function main() {
   console.log(`desktop e2e: Rust answered "${text}" (${Date.now() - t0} ms after the window opened)`);
   const png = await wd("GET", `/session/${sessionId}/screenshot`);
   writeFileSync(`${out}/settings.png`, Buffer.from(png, "base64"));
-  await find("[data-testid='nav-upload']").then((id) => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
+  const click = async (css) => {
+    const id = await find(css);
+    await retry(`click ${css}`, () => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
+  };
+  const shot = async (name) => {
+    await sleep(700); // let queries and transitions settle so the picture shows the real state
+    writeFileSync(`${out}/${name}.png`, Buffer.from(await wd("GET", `/session/${sessionId}/screenshot`), "base64"));
+  };
+  // textContent, not WebDriver's "visible text", which skips ellipsized table cells.
+  const textOf = async (css) => {
+    await find(css);
+    return wd("POST", `/session/${sessionId}/execute/sync`, {
+      script: "return document.querySelector(arguments[0]).textContent",
+      args: [css],
+    });
+  };
+  let passed = 1;
+
+  // A whole import through the real Rust pipeline and the in-process fake Metrica:
+  // file (MBRIDGE_PICK_FILE stands in for the native dialog) → columns → check → send → history.
+  await click("[data-testid='nav-upload']");
+  await sleep(300);
+  await shot("import");
+  await click("[data-qa='pick-file']");
+  await find("[data-testid='preview-table']");
+  await shot("file");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='mapping-table']");
+  await shot("columns");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='validation-summary']");
+  const summary = await textOf("[data-testid='validation-summary']");
+  if (!/5/.test(summary)) throw new Error(`validation summary: ${summary}`);
+  await shot("check");
+  await click("[data-qa='wizard-next']");
+  const send = await textOf("[data-qa='send-button']");
+  if (!send.includes("Отправить 5 строк")) throw new Error(`send button says: ${send}`);
+  await shot("send");
+  await click("[data-qa='send-button']");
+  await find("[data-testid='upload-done']");
+  await click("[data-qa='to-history']");
+  await find("[data-testid='history-table']");
+  await retry("history shows the upload", async () => {
+    const detail = await textOf("[data-testid='upload-detail']");
+    if (!detail.includes("conversions-november.csv") || !/\d{6,}/.test(detail)) {
+      throw new Error(`history detail lacks the upload or its Metrica number: ${detail}`);
+    }
+  });
   await sleep(500);
-  writeFileSync(`${out}/import.png`, Buffer.from(await wd("GET", `/session/${sessionId}/screenshot`), "base64"));
-  console.log("1 passed, 0 failed");
+  await shot("history");
+  passed += 1;
+  console.log(`desktop e2e: file uploaded through Rust to the fake and listed in History (${Date.now() - t0} ms)`);
+  console.log(`${passed} passed, 0 failed`);
 }
 
 try {
@@ -78,6 +127,15 @@ try {
 } catch (e) {
   console.error(`desktop e2e FAILED: ${e.message}`);
   process.exitCode = 1;
+  if (sessionId) {
+    // Leave evidence: what the window showed and its DOM.
+    await wd("GET", `/session/${sessionId}/screenshot`)
+      .then((png) => writeFileSync(`${out}/failure.png`, Buffer.from(png, "base64")))
+      .catch(() => {});
+    await wd("GET", `/session/${sessionId}/source`)
+      .then((html) => writeFileSync(`${out}/failure.html`, html))
+      .catch(() => {});
+  }
 } finally {
   if (sessionId) await wd("DELETE", `/session/${sessionId}`).catch(() => {});
   driver.kill();
