@@ -9,13 +9,15 @@ CREATE INDEX uploads_by_next_poll ON uploads (next_poll_at) WHERE next_poll_at I
 CREATE INDEX uploads_by_state ON uploads (state);
 
 -- One row per (counter, kind, hashed row key): the hash of that row's normalised content as
--- last accepted by the server. Keys and contents are SHA-256 digests, never the data itself.
+-- last accepted by the server. Keys and contents are the first 16 bytes of SHA-256 digests
+-- (collision odds stay negligible for billions of rows), never the data itself. `kind` is
+-- the index of the kind in `UploadKind::ALL` (0 conversions … 4 orders): this table grows to
+-- millions of rows, so every byte per row counts.
 CREATE TABLE ledger (
     counter_id   INTEGER NOT NULL,
-    kind         TEXT NOT NULL,
+    kind         INTEGER NOT NULL,
     key_hash     BLOB NOT NULL,
     content_hash BLOB NOT NULL,
     upload_id    INTEGER NOT NULL REFERENCES uploads (id),
-    updated_at   INTEGER NOT NULL,
     PRIMARY KEY (counter_id, kind, key_hash)
 ) WITHOUT ROWID;

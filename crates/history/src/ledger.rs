@@ -5,7 +5,7 @@
 //! hands over digests ([`row_hash`] is the shared way to make them).
 
 use crate::upload::load;
-use crate::{Error, Result, Store, ms};
+use crate::{Error, Result, Store};
 use mb_schema::UploadKind;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,14 @@ pub enum LedgerVerdict {
     Unchanged,
 }
 
+/// How many leading bytes of each digest are stored.
+const STORED: usize = 16;
+
+/// The stable small code of a kind in the ledger table.
+fn kind_code(kind: UploadKind) -> i64 {
+    UploadKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as i64
+}
+
 /// Rows per write transaction in `ledger_commit`: short enough that the other process never
 /// waits long for the write lock, long enough to amortise the commit.
 const COMMIT_CHUNK: usize = 20_000;
@@ -52,6 +60,7 @@ impl Store {
     ) -> Result<Vec<LedgerVerdict>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        let code = kind_code(kind);
         let mut out = Vec::new();
         {
             let mut stmt = tx.prepare_cached(
@@ -60,11 +69,11 @@ impl Store {
             )?;
             for (key, content) in rows {
                 let stored: Option<Vec<u8>> = stmt
-                    .query_row(params![counter_id, kind.as_str(), &key[..]], |r| r.get(0))
+                    .query_row(params![counter_id, code, &key[..STORED]], |r| r.get(0))
                     .optional()?;
                 out.push(match stored {
                     None => LedgerVerdict::New,
-                    Some(s) if s == content => LedgerVerdict::Unchanged,
+                    Some(s) if s == content[..STORED] => LedgerVerdict::Unchanged,
                     Some(_) => LedgerVerdict::Changed,
                 });
             }
@@ -96,7 +105,10 @@ impl Store {
         while rows.peek().is_some() {
             chunk.clear();
             chunk.extend(rows.by_ref().take(COMMIT_CHUNK));
-            written += self.write(|tx, now| {
+            // Key order turns random B-tree inserts into mostly sequential ones; the stable
+            // sort keeps "a later row with the same key wins".
+            chunk.sort_by(|a, b| a.0.cmp(&b.0));
+            written += self.write(|tx, _| {
                 // Re-checked under the write lock: another process may have failed it.
                 let state = load(tx, upload_id)?.state;
                 if !state.is_accepted() {
@@ -106,20 +118,18 @@ impl Store {
                     });
                 }
                 let mut stmt = tx.prepare_cached(
-                    "INSERT INTO ledger (counter_id, kind, key_hash, content_hash, upload_id, \
-                     updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                    "INSERT INTO ledger (counter_id, kind, key_hash, content_hash, upload_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) \
                      ON CONFLICT (counter_id, kind, key_hash) DO UPDATE SET \
-                     content_hash = excluded.content_hash, upload_id = excluded.upload_id, \
-                     updated_at = excluded.updated_at",
+                     content_hash = excluded.content_hash, upload_id = excluded.upload_id",
                 )?;
                 for (key, content) in &chunk {
                     stmt.execute(params![
                         upload.counter_id,
-                        upload.kind.as_str(),
-                        &key[..],
-                        &content[..],
+                        kind_code(upload.kind),
+                        &key[..STORED],
+                        &content[..STORED],
                         upload_id,
-                        ms(now)
                     ])?;
                 }
                 Ok(chunk.len())
@@ -133,7 +143,7 @@ impl Store {
         self.read(|c| {
             Ok(
                 c.prepare_cached("SELECT count(*) FROM ledger WHERE counter_id = ?1 AND kind = ?2")?
-                    .query_row(params![counter_id, kind.as_str()], |r| r.get::<_, i64>(0))?
+                    .query_row(params![counter_id, kind_code(kind)], |r| r.get::<_, i64>(0))?
                     as u64,
             )
         })
@@ -145,7 +155,7 @@ impl Store {
         self.write(|tx, _| {
             Ok(tx
                 .prepare_cached("DELETE FROM ledger WHERE counter_id = ?1 AND kind = ?2")?
-                .execute(params![counter_id, kind.as_str()])?)
+                .execute(params![counter_id, kind_code(kind)])?)
         })
     }
 }
@@ -153,6 +163,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_codes_are_the_stable_positions_in_all() {
+        let codes: Vec<i64> = UploadKind::ALL.into_iter().map(kind_code).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4]);
+        assert_eq!(
+            kind_code(UploadKind::Orders),
+            4,
+            "stored in files: never renumber"
+        );
+    }
 
     #[test]
     fn row_hash_separates_parts() {
