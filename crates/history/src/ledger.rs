@@ -107,7 +107,7 @@ impl Store {
             chunk.extend(rows.by_ref().take(COMMIT_CHUNK));
             // Key order turns random B-tree inserts into mostly sequential ones; the stable
             // sort keeps "a later row with the same key wins".
-            chunk.sort_by(|a, b| a.0.cmp(&b.0));
+            chunk.sort_by_key(|row| row.0);
             written += self.write(|tx, _| {
                 // Re-checked under the write lock: another process may have failed it.
                 let state = load(tx, upload_id)?.state;
