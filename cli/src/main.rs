@@ -383,6 +383,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 force: *force,
                 now: read.now.as_ref().map(|_| parse_now(read)).transpose()?,
                 new_goal_name: None,
+                note: None,
             };
             let progress = report::progress_sink(json);
             let outcome = core.upload(&plan, "cli", progress).await?;

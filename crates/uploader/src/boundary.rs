@@ -82,6 +82,7 @@ impl Core {
             force,
             now: None,
             new_goal_name: (kind == UploadKind::Calls).then(|| "Звонок".to_string()),
+            note: None,
         })
     }
 
@@ -104,12 +105,13 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<UploadSummary> {
-        let plan = self.plan(
+        let mut plan = self.plan(
             &req.validate,
             req.merge_mode.as_deref(),
             req.skip_invalid,
             req.confirm_duplicate,
         )?;
+        plan.note = req.comment.clone().filter(|c| !c.trim().is_empty());
         match self.upload(&plan, job_id, sink).await? {
             UploadOutcome::Blocked { report } => {
                 let errors = report

@@ -406,7 +406,10 @@ pub struct UploadSummary {
     pub goal_not_found: Option<u32>,
     pub created_at: String,
     pub finished_at: Option<String>,
+    /// Metrica's message (rejections), e-mails and phones masked.
     pub message: Option<String>,
+    /// The user's comment from the send screen.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -66,6 +66,7 @@ pub fn summary(u: &Upload) -> UploadSummary {
         created_at: u.created_at.to_string(),
         finished_at: u.finished_at.map(|t| t.to_string()),
         message: u.server_message.clone(),
+        note: opt("note"),
     }
 }
 

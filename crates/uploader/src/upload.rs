@@ -69,6 +69,9 @@ pub struct UploadPlan {
     pub now: Option<Timestamp>,
     /// Name of the calls goal to create when the counter has none (calls only).
     pub new_goal_name: Option<String>,
+    /// The user's own words about this upload, kept in the local history only (Metrica's
+    /// `comment` carries the upload tag).
+    pub note: Option<String>,
 }
 
 /// What an upload attempt ended with.
@@ -447,6 +450,7 @@ impl Core {
                 "prepared_file": part.display().to_string(),
                 "delimiter_type": report.delimiter_type.as_str(),
                 "new_goal_name": plan.new_goal_name,
+                "note": plan.note,
                 "counter_name": ctx.name,
                 "time_zone": ctx.time_zone,
             })),

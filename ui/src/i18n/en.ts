@@ -552,6 +552,8 @@ const en: Messages = {
     resend: 'Send again',
     linkedShare: 'Linked to visits',
     sentAt: 'Sent',
+    note: 'Comment',
+    serverMessage: 'Metrica said',
     finishedAt: 'Processed',
     serverId: 'Number in Metrica',
     explain: {

@@ -551,6 +551,8 @@ const ru = {
     resend: 'Отправить заново',
     linkedShare: 'Связано с визитами',
     sentAt: 'Отправлена',
+    note: 'Комментарий',
+    serverMessage: 'Ответ Метрики',
     finishedAt: 'Обработана',
     serverId: 'Номер в Метрике',
     explain: {

@@ -115,7 +115,15 @@ export type Progress = { job_id: string, stage: Stage, done: number, total: numb
 
 export type UploadState = "prepared" | "sending" | "sent" | "processing" | "processed" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "superseded";
 
-export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, created_at: string, finished_at: string | null, message: string | null, };
+export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, created_at: string, finished_at: string | null, 
+/**
+ * Metrica's message (rejections), e-mails and phones masked.
+ */
+message: string | null, 
+/**
+ * The user's comment from the send screen.
+ */
+note: string | null, };
 
 export type ExplanationItem = { 
 /**

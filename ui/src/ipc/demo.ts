@@ -631,7 +631,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
             goal_not_found: null,
             created_at: now,
             finished_at: null,
-            message: request.comment,
+            message: null,
+            note: request.comment,
           };
           history = [s, ...history];
           emit({ type: 'history_changed', upload_id: id });

@@ -288,6 +288,7 @@ export function demoHistory(counters: Counter[]): UploadSummary[] {
       user_not_found: null,
       goal_not_found: null,
       message: null,
+      note: null,
       valid_rows: valid,
       created_at: created.toISOString(),
       finished_at: finished ? finished.toISOString() : null,

@@ -82,6 +82,18 @@ function Detail({ id }: { id: number }) {
             <dd>{s.server_id}</dd>
           </>
         ) : null}
+        {s.note ? (
+          <>
+            <dt>{t('history.note')}</dt>
+            <dd>{s.note}</dd>
+          </>
+        ) : null}
+        {s.message ? (
+          <>
+            <dt>{t('history.serverMessage')}</dt>
+            <dd>{s.message}</dd>
+          </>
+        ) : null}
       </dl>
       {d.linked_share !== null ? (
         <div className="mb-detail__share">
