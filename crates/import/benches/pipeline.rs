@@ -189,7 +189,11 @@ fn child(mode: &str, path: &Path) {
         "pipeline" => {
             let mut src = read::open(path, &ReadOptions::default()).expect("open");
             let m = auto_map(UploadKind::SimpleOrders, &src.info().headers).mapping;
-            let out_dir = path.parent().expect("dir").join("out");
+            // `MB_BENCH_KEEP=DIR` keeps the outputs and the report there (to compare builds).
+            let keep = std::env::var_os("MB_BENCH_KEEP").map(PathBuf::from);
+            let out_dir = keep
+                .clone()
+                .unwrap_or_else(|| path.parent().expect("dir").join("out"));
             std::fs::create_dir_all(&out_dir).expect("out dir");
             let mut spec = OutputSpec::new(out_dir.join("out.csv"));
             spec.rejected_path = Some(out_dir.join("rejected.csv"));
@@ -197,8 +201,15 @@ fn child(mode: &str, path: &Path) {
                 ControlFlow::Continue(())
             })
             .expect("prepare");
-            assert_eq!(report.rows, report.valid_rows, "{:?}", report.counts);
-            let _ = std::fs::remove_dir_all(&out_dir);
+            if keep.is_none() {
+                assert_eq!(report.rows, report.valid_rows, "{:?}", report.counts);
+            }
+            if keep.is_some() {
+                let json = serde_json::to_string_pretty(&report).expect("report json");
+                std::fs::write(out_dir.join("report.json"), json).expect("report");
+            } else {
+                let _ = std::fs::remove_dir_all(&out_dir);
+            }
             report.rows
         }
         "read" => {

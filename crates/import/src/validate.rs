@@ -145,6 +145,9 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// [`KeyHasher`] for the per-row lookups of small user maps (statuses): no SipHash cost.
+type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
+
 /// Open-addressing set of 64-bit key hashes: one cache miss per insert (the hash set of
 /// std costs two), fixed memory of at most 8 bytes × 2^20.
 #[derive(Default)]
@@ -204,8 +207,8 @@ pub struct Validator {
     window_civil: DateTime,
     goals: Option<HashSet<String>>,
     goal_names: HashMap<String, String>,
-    status_map: HashMap<String, String>,
-    status_map_folded: HashMap<String, String>,
+    status_map: HashMap<String, String, KeyBuild>,
+    status_map_folded: HashMap<String, String, KeyBuild>,
     mapped_status_ids: HashSet<String>,
     order_status_ids: Option<HashSet<String>>,
     hash: bool,
@@ -222,7 +225,8 @@ pub struct Validator {
     dup: KeySet,
     pending_dups: Vec<(u64, u64, u64, &'static str)>,
     dup_full: bool,
-    ident_counts: BTreeMap<&'static str, u64>,
+    /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
+    ident_counts: Vec<u64>,
     /// First and last main date of valid rows: wall-clock (CRM) or instants (conversions).
     range: Option<(DateTime, DateTime)>,
     range_ts: Option<(Timestamp, Timestamp)>,
@@ -351,6 +355,7 @@ impl Validator {
             );
         }
         let fold = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        let ident_counts = vec![0; cols.len()];
         Ok(Validator {
             kind,
             tz,
@@ -392,7 +397,7 @@ impl Validator {
             dup: KeySet::default(),
             pending_dups: Vec::new(),
             dup_full: false,
-            ident_counts: BTreeMap::new(),
+            ident_counts,
             range: None,
             range_ts: None,
             blocked,
@@ -524,9 +529,9 @@ impl Validator {
         let ok = self.row_errors == 0;
         if ok {
             self.valid_rows += 1;
-            for col in &self.cols {
+            for (col, n) in self.cols.iter().zip(self.ident_counts.iter_mut()) {
                 if col.is_identifier && !self.cells[col.out].is_empty() {
-                    *self.ident_counts.entry(col.spec.name).or_insert(0) += 1;
+                    *n += 1;
                 }
             }
         }
@@ -1131,11 +1136,15 @@ impl Validator {
             counts,
             truncated,
             spill,
-            identifier_summary: self
-                .ident_counts
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            identifier_summary: {
+                let mut m: BTreeMap<String, u64> = BTreeMap::new();
+                for (col, &v) in self.cols.iter().zip(&self.ident_counts) {
+                    if v > 0 {
+                        *m.entry(col.spec.name.to_string()).or_insert(0) += v;
+                    }
+                }
+                m
+            },
             range: range.map(|(a, b)| {
                 let (mut first, mut last) = (String::new(), String::new());
                 format_crm(&a, true, &mut first);

@@ -68,14 +68,18 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
     }
 }
 
+/// Bytes collected before one `write` to the current part.
+const OUT_BUF: usize = 512 * 1024;
+
 /// Streams rows into Metrica CSV parts.
 pub struct MetricaWriter {
     first: PathBuf,
     max_bytes: u64,
     delimiter: u8,
     header: Vec<u8>,
-    row: Vec<u8>,
-    file: Option<BufWriter<File>>,
+    /// Encoded rows not yet written to `file` (rows are encoded straight into it).
+    buf: Vec<u8>,
+    file: Option<File>,
     written: u64,
     parts: Vec<PathBuf>,
 }
@@ -94,7 +98,7 @@ impl MetricaWriter {
             max_bytes: spec.max_bytes.max(header.len() as u64 + 1),
             delimiter,
             header,
-            row: Vec::with_capacity(4096),
+            buf: Vec::with_capacity(OUT_BUF + 4096),
             file: None,
             written: 0,
             parts: Vec::new(),
@@ -103,18 +107,27 @@ impl MetricaWriter {
         Ok(w)
     }
 
-    fn open_part(&mut self) -> Result<(), ImportError> {
-        if let Some(mut f) = self.file.take() {
-            let p = self.parts.last().cloned().unwrap_or_default();
-            f.flush().map_err(write_err(&p))?;
+    /// Write `buf[..end]` to the current part and drop it from `buf`.
+    fn flush_buf(&mut self, end: usize) -> Result<(), ImportError> {
+        if end == 0 {
+            return Ok(());
         }
+        if let Some(f) = self.file.as_mut() {
+            let p = self.parts.last().map_or(self.first.as_path(), PathBuf::as_path);
+            f.write_all(&self.buf[..end]).map_err(write_err(p))?;
+        }
+        self.buf.drain(..end);
+        Ok(())
+    }
+
+    fn open_part(&mut self) -> Result<(), ImportError> {
         let path = part_path(&self.first, self.parts.len() + 1);
         let file = File::create(&path).map_err(write_err(&path))?;
-        let mut file = BufWriter::with_capacity(256 * 1024, file);
-        file.write_all(&self.header).map_err(write_err(&path))?;
-        self.written = self.header.len() as u64;
         self.file = Some(file);
         self.parts.push(path);
+        // The header goes in front of whatever is buffered for the new part.
+        self.buf.splice(0..0, self.header.iter().copied());
+        self.written = self.header.len() as u64;
         Ok(())
     }
 
@@ -124,25 +137,25 @@ impl MetricaWriter {
 
     /// Write one row of output cells (same order as the headers).
     pub fn write_row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), ImportError> {
-        self.row.clear();
-        encode_record(cells, self.delimiter, &mut self.row);
-        let len = self.row.len() as u64;
+        let start = self.buf.len();
+        encode_record(cells, self.delimiter, &mut self.buf);
+        let len = (self.buf.len() - start) as u64;
         if self.written + len > self.max_bytes && self.written > self.header.len() as u64 {
+            // The row starts the next part: everything before it belongs to this one.
+            self.flush_buf(start)?;
             self.open_part()?;
         }
-        if let Some(f) = self.file.as_mut() {
-            f.write_all(&self.row).map_err(write_err(&self.first))?;
-        }
         self.written += len;
+        if self.buf.len() >= OUT_BUF {
+            self.flush_buf(self.buf.len())?;
+        }
         Ok(())
     }
 
     /// Flush and return the parts written.
     pub fn finish(mut self) -> Result<Vec<PathBuf>, ImportError> {
-        if let Some(mut f) = self.file.take() {
-            let p = self.parts.last().cloned().unwrap_or_default();
-            f.flush().map_err(write_err(&p))?;
-        }
+        self.flush_buf(self.buf.len())?;
+        self.file = None;
         Ok(self.parts)
     }
 }
@@ -150,16 +163,12 @@ impl MetricaWriter {
 /// RFC 4180 encoding of one record, LF-terminated: a field is quoted when it holds the
 /// delimiter, a quote or a line break (so multi-value lists are quoted with the comma).
 pub fn encode_record<S: AsRef<[u8]>>(cells: &[S], delimiter: u8, out: &mut Vec<u8>) {
-    let mut special = [false; 256];
-    for b in [delimiter, b'"', b'\n', b'\r'] {
-        special[b as usize] = true;
-    }
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
         let c = c.as_ref();
-        if c.iter().any(|&b| special[b as usize]) {
+        if needs_quotes(c, delimiter) {
             out.push(b'"');
             for &b in c {
                 if b == b'"' {
@@ -173,6 +182,26 @@ pub fn encode_record<S: AsRef<[u8]>>(cells: &[S], delimiter: u8, out: &mut Vec<u
         }
     }
     out.push(b'\n');
+}
+
+/// Whether `cell` holds the delimiter, a quote or a line break: eight bytes at a time.
+fn needs_quotes(cell: &[u8], delimiter: u8) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Exact "some byte of x equals b" test (the classic has-zero-byte trick on x ^ b…b).
+    let has = |x: u64, b: u8| {
+        let y = x ^ (LO * u64::from(b));
+        y.wrapping_sub(LO) & !y & HI != 0
+    };
+    let special = |b: u8| b == delimiter || b == b'"' || b == b'\n' || b == b'\r';
+    let mut chunks = cell.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if has(x, delimiter) || has(x, b'"') || has(x, b'\n') || has(x, b'\r') {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| special(b))
 }
 
 /// `'`-prefix cells Excel would run as a formula.
@@ -280,6 +309,24 @@ impl RejectedWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoting_check_finds_every_special_byte_at_every_position() {
+        for len in 0..20 {
+            for pos in 0..len {
+                for special in [b',', b'"', b'\n', b'\r'] {
+                    let mut cell = vec![b'a'; len];
+                    cell[pos] = special;
+                    assert!(needs_quotes(&cell, b','), "{len} {pos} {special}");
+                }
+                let mut cell = vec![0xd0u8; len];
+                cell[pos] = b';';
+                assert!(!needs_quotes(&cell, b','));
+                assert!(needs_quotes(&cell, b';'));
+            }
+            assert!(!needs_quotes(&vec![b'x'; len], b','));
+        }
+    }
 
     #[test]
     fn names_later_parts_after_the_first() {
