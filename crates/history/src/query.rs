@@ -240,7 +240,9 @@ impl Store {
     /// Every client counter known from profiles or uploads, with its last upload; counters
     /// with the most recent activity first, then those never uploaded to.
     pub fn agency_overview(&self) -> Result<Vec<CounterOverview>> {
-        self.read(|c| {
+        self.read(|conn| {
+            // One snapshot for the list and the rows it names (another process may write).
+            let c = conn.unchecked_transaction()?;
             let mut stmt = c.prepare_cached(
                 "WITH counters AS (SELECT counter_id FROM profiles \
                                    UNION SELECT counter_id FROM uploads), \
@@ -261,7 +263,7 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
                 .map(|(counter_id, counter_name, login, last, total)| {
-                    let last_upload = last.map(|id| load(c, id)).transpose()?;
+                    let last_upload = last.map(|id| load(&c, id)).transpose()?;
                     Ok(CounterOverview {
                         counter_id,
                         counter_name,
