@@ -5,6 +5,8 @@
 //! Deliberately not here: streaming (a sheet is loaded whole, as calamine does), formulas,
 //! styles, and any interpretation beyond the text a cell shows.
 
+mod container;
+
 use std::io::Cursor;
 
 use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
@@ -75,6 +77,15 @@ impl ExcelSource {
         opts: &ReadOptions,
     ) -> Result<Self, ReadError> {
         let file_size = bytes.len() as u64;
+        // calamine allocates from the container's own tables; a damaged table must not reach it.
+        let checked = match format {
+            SourceFormat::Xls => container::check_cfb(&bytes),
+            _ => container::check_zip(&bytes),
+        };
+        if let Err(damage) = checked {
+            tracing::debug!(?damage, "workbook container refused");
+            return Err(ReadError::DamagedWorkbook);
+        }
         let sheet = opts.sheet.as_deref();
         let (sheets, name, range) = match format {
             SourceFormat::Xls => load::<Xls<_>>(bytes, sheet)?,

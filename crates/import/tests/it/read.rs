@@ -805,7 +805,10 @@ fn every_fixture_opens_and_reads_to_the_end() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "csv" | "tsv" | "txt" | "xlsx" | "xls" | "ods") {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !matches!(ext, "csv" | "tsv" | "txt" | "xlsx" | "xls" | "ods")
+            || name.starts_with("damaged-")
+        {
             continue;
         }
         let mut source = read::open(&path, &ReadOptions::default())
@@ -819,6 +822,37 @@ fn every_fixture_opens_and_reads_to_the_end() {
         seen += 1;
     }
     assert!(seen >= 25, "{seen}");
+}
+
+/// Regression (fuzz): a FAT cycle on the directory chain made calamine allocate ~4 GB and the
+/// allocator abort the process; it must be refused as a damaged workbook instead.
+#[test]
+fn xls_with_a_looping_directory_chain_is_damaged_not_an_abort() {
+    let path = fixture("damaged-cfb-huge-chain.xls");
+    assert!(matches!(
+        read::open(&path, &ReadOptions::default()).err(),
+        Some(ReadError::DamagedWorkbook)
+    ));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(matches!(
+        read::open_bytes(bytes, "upload.xls", &ReadOptions::default()).err(),
+        Some(ReadError::DamagedWorkbook)
+    ));
+}
+
+/// A zip entry that claims gigabytes from a few kilobytes is a bomb, refused before reading.
+#[test]
+fn xlsx_entry_claiming_gigabytes_is_damaged() {
+    let mut bytes = std::fs::read(fixture("leading-zeros.xlsx")).unwrap();
+    let eocd = bytes.len() - 22;
+    assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");
+    let cd = u32::from_le_bytes(bytes[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[cd..cd + 4], b"PK\x01\x02");
+    bytes[cd + 24..cd + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+    assert!(matches!(
+        read::open_bytes(bytes, "bomb.xlsx", &ReadOptions::default()).err(),
+        Some(ReadError::DamagedWorkbook)
+    ));
 }
 
 #[test]

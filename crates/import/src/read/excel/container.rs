@@ -1,0 +1,578 @@
+//! Structural checks on workbook containers before calamine sees them, so that no field of a
+//! damaged file can make the reader allocate more than the file holds.
+//!
+//! Why: calamine trusts the OLE/CFB (.xls) sector tables. A FAT cycle on the directory chain
+//! (which calamine reads with no length limit) grows one buffer until the allocator aborts the
+//! process, which `catch_unwind` cannot stop. Here every header field, DIFAT/FAT entry and
+//! chain that calamine follows is checked against the real file size, chains must end within
+//! the number of sectors the file holds (no loops, no sector claimed by two chains), and no
+//! directory entry may declare a stream larger than the file. For zip containers (.xlsx, .ods)
+//! the central directory is scanned and entries whose declared uncompressed size is absurd for
+//! the file (a zip bomb) are refused.
+//!
+//! Deliberately not here: reading cells or streams, repairing files, and any check that
+//! calamine does not need for bounded memory (CLSIDs, timestamps, red-black tree colours).
+
+/// Why a container was refused (logged at debug level, tested; the caller only sees
+/// `ReadError::DamagedWorkbook`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Damage {
+    /// A header field with an impossible value.
+    Header { field: &'static str, value: u64 },
+    /// A sector index that the file cannot hold.
+    SectorOutOfRange { chain: &'static str, sector: u32 },
+    /// A chain that comes back to a sector already used (a loop or a cross-link).
+    SectorReused { chain: &'static str, sector: u32 },
+    /// A chain that stops on something other than ENDOFCHAIN (or a DIFAT sector without a link).
+    ChainBroken { chain: &'static str, at: u32 },
+    /// A directory entry (index) whose declared stream size exceeds the file.
+    StreamTooLarge { entry: usize, size: u64 },
+    /// No usable directory (root entry missing).
+    NoRootEntry,
+    /// A zip entry (index in the central directory) claiming an absurd uncompressed size.
+    ZipBomb { entry: usize, size: u64 },
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const FREESECT: u32 = 0xFFFF_FFFF;
+const FATSECT: u32 = 0xFFFF_FFFD;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+/// Values from here up are not sector indices.
+const MAXREGSECT_END: u32 = 0xFFFF_FFFB;
+
+const HEADER_LEN: usize = 512;
+const DIR_ENTRY_LEN: usize = 128;
+const MINI_SECTOR: u64 = 64;
+const MINI_STREAM_CUTOFF: u64 = 4096;
+const HEADER_DIFAT: std::ops::Range<usize> = 0x4C..0x200;
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    b.get(at..at + 2)
+        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8).map_or(0, |s| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        u64::from_le_bytes(a)
+    })
+}
+
+fn words(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    b.chunks_exact(4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Sector ownership across every chain of the file: each sector may belong to one chain once.
+struct Claims {
+    owner: Vec<bool>,
+}
+
+impl Claims {
+    fn new(n: usize) -> Claims {
+        Claims {
+            owner: vec![false; n],
+        }
+    }
+
+    /// Follows `start` through `table` until ENDOFCHAIN or until `size` bytes (in `unit`-byte
+    /// sectors) are covered, as calamine's `get_chain` does; returns the sectors in order.
+    fn walk(
+        &mut self,
+        chain: &'static str,
+        table: &[u32],
+        start: u32,
+        unit: u64,
+        size: Option<u64>,
+    ) -> Result<Vec<u32>, Damage> {
+        let limit = self.owner.len().min(table.len());
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut covered = 0u64;
+        while id != ENDOFCHAIN {
+            let i = id as usize;
+            if i >= limit {
+                return Err(if id >= MAXREGSECT_END {
+                    Damage::ChainBroken { chain, at: id }
+                } else {
+                    Damage::SectorOutOfRange { chain, sector: id }
+                });
+            }
+            if std::mem::replace(&mut self.owner[i], true) {
+                return Err(Damage::SectorReused { chain, sector: id });
+            }
+            out.push(id);
+            covered += unit;
+            if size.is_some_and(|s| covered >= s) {
+                break;
+            }
+            id = table[i];
+        }
+        // A chain shorter than its declared size is left alone: calamine returns what it has.
+        Ok(out)
+    }
+}
+
+/// An OLE compound file (MS-CFB) as calamine 0.38 reads it.
+struct Cfb<'a> {
+    bytes: &'a [u8],
+    sector_size: usize,
+    /// Sectors after the header, a partial last one included.
+    sectors: usize,
+}
+
+impl Cfb<'_> {
+    fn sector(&self, id: u32) -> &[u8] {
+        let start = (id as usize + 1) * self.sector_size;
+        let end = (start + self.sector_size).min(self.bytes.len());
+        self.bytes.get(start..end).unwrap_or(&[])
+    }
+
+    /// A regular sector index (or a special value when `special` allows it) the file holds.
+    fn check_index(&self, field: &'static str, id: u32, special: bool) -> Result<(), Damage> {
+        let is_special = matches!(id, ENDOFCHAIN | FREESECT | FATSECT | DIFSECT);
+        if (is_special && special) || (id as usize) < self.sectors {
+            Ok(())
+        } else {
+            Err(Damage::SectorOutOfRange {
+                chain: field,
+                sector: id,
+            })
+        }
+    }
+}
+
+/// Checks an OLE/CFB container (.xls) against its real size.
+pub(crate) fn check_cfb(bytes: &[u8]) -> Result<(), Damage> {
+    let len = bytes.len() as u64;
+    let header = |field: &'static str, value: u64| Damage::Header { field, value };
+    if bytes.len() < HEADER_LEN {
+        return Err(header("file length", len));
+    }
+    let shift = u16_at(bytes, 0x1E);
+    let sector_size: usize = match shift {
+        9 => 512,
+        12 => 4096,
+        s => return Err(header("sector shift", u64::from(s))),
+    };
+    let mini_shift = u16_at(bytes, 0x20);
+    if mini_shift != 6 {
+        return Err(header("mini sector shift", u64::from(mini_shift)));
+    }
+    let cutoff = u32_at(bytes, 0x38);
+    if u64::from(cutoff) != MINI_STREAM_CUTOFF {
+        return Err(header("mini stream cutoff", u64::from(cutoff)));
+    }
+    if bytes.len() <= sector_size {
+        return Err(header("file length", len));
+    }
+    let cfb = Cfb {
+        bytes,
+        sector_size,
+        sectors: (bytes.len() - sector_size).div_ceil(sector_size),
+    };
+    let ss = sector_size as u64;
+    let fat_count = u32_at(bytes, 0x2C);
+    if u64::from(fat_count) * ss > len {
+        return Err(header("FAT sector count", u64::from(fat_count)));
+    }
+    let dir_start = u32_at(bytes, 0x30);
+    cfb.check_index("first directory sector", dir_start, false)?;
+    let mini_fat_start = u32_at(bytes, 0x3C);
+    let mini_fat_count = u32_at(bytes, 0x40);
+    if u64::from(mini_fat_count) * ss > len {
+        return Err(header("mini FAT sector count", u64::from(mini_fat_count)));
+    }
+    cfb.check_index("first mini FAT sector", mini_fat_start, mini_fat_count == 0)?;
+    let difat_start = u32_at(bytes, 0x44);
+    let difat_count = u32_at(bytes, 0x48);
+    if u64::from(difat_count) * ss > len {
+        return Err(header("DIFAT sector count", u64::from(difat_count)));
+    }
+    cfb.check_index("first DIFAT sector", difat_start, true)?;
+
+    // The DIFAT: 109 entries in the header, then a chain of DIFAT sectors whose last word
+    // links to the next one (calamine follows it while the link is below 0xFFFFFFFA).
+    let mut claims = Claims::new(cfb.sectors);
+    let mut difat: Vec<u32> = words(&bytes[HEADER_DIFAT]).collect();
+    let mut id = difat_start;
+    while id < 0xFFFF_FFFA {
+        cfb.check_index("DIFAT chain", id, false)?;
+        if std::mem::replace(&mut claims.owner[id as usize], true) {
+            return Err(Damage::SectorReused {
+                chain: "DIFAT chain",
+                sector: id,
+            });
+        }
+        let mut entries: Vec<u32> = words(cfb.sector(id)).collect();
+        id = entries.pop().ok_or(Damage::ChainBroken {
+            chain: "DIFAT chain",
+            at: id,
+        })?;
+        difat.extend(entries);
+    }
+    let mut fat_sectors = Vec::new();
+    for &entry in &difat {
+        cfb.check_index("DIFAT entry", entry, true)?;
+        if entry < DIFSECT {
+            if std::mem::replace(&mut claims.owner[entry as usize], true) {
+                return Err(Damage::SectorReused {
+                    chain: "FAT sectors",
+                    sector: entry,
+                });
+            }
+            fat_sectors.push(entry);
+        }
+    }
+    if fat_sectors.len() as u64 * ss > len {
+        return Err(header("FAT sectors listed", fat_sectors.len() as u64));
+    }
+    let fat: Vec<u32> = fat_sectors
+        .iter()
+        .flat_map(|&s| words(cfb.sector(s)))
+        .collect();
+
+    // The directory: calamine reads its chain with no length limit, so it must end.
+    let dir_chain = claims.walk("directory chain", &fat, dir_start, ss, None)?;
+    let dir: Vec<u8> = dir_chain
+        .iter()
+        .flat_map(|&s| cfb.sector(s).iter().copied())
+        .collect();
+    let entries: Vec<&[u8]> = dir.chunks_exact(DIR_ENTRY_LEN).collect();
+    let root = entries.first().ok_or(Damage::NoRootEntry)?;
+    let stream_size = |e: &[u8]| {
+        if sector_size == 512 {
+            u64::from(u32_at(e, 120))
+        } else {
+            u64_at(e, 120)
+        }
+    };
+    let root_size = stream_size(root);
+    if root_size > len {
+        return Err(Damage::StreamTooLarge {
+            entry: 0,
+            size: root_size,
+        });
+    }
+
+    // The mini stream (root entry's chain) and the mini FAT, read only when a mini FAT exists.
+    let mut mini_fat: Vec<u32> = Vec::new();
+    if mini_fat_count > 0 {
+        let root_start = u32_at(root, 116);
+        claims.walk("mini stream", &fat, root_start, ss, Some(root_size))?;
+        let chain = claims.walk(
+            "mini FAT chain",
+            &fat,
+            mini_fat_start,
+            ss,
+            Some(u64::from(mini_fat_count) * ss),
+        )?;
+        mini_fat = chain.iter().flat_map(|&s| words(cfb.sector(s))).collect();
+    }
+    let mut mini_claims = Claims::new(root_size.div_ceil(MINI_SECTOR) as usize);
+
+    for (i, e) in entries.iter().enumerate().skip(1) {
+        // calamine finds streams by name; an entry without a name is never read.
+        if u16_at(e, 0) == 0 {
+            continue;
+        }
+        let size = stream_size(e);
+        if size > len {
+            return Err(Damage::StreamTooLarge { entry: i, size });
+        }
+        // Only streams (type 2) own sectors; storages and stale entries are size-checked only.
+        if e[66] != 2 || size == 0 {
+            continue;
+        }
+        let start = u32_at(e, 116);
+        if size < MINI_STREAM_CUTOFF {
+            mini_claims.walk(
+                "mini stream chain",
+                &mini_fat,
+                start,
+                MINI_SECTOR,
+                Some(size),
+            )?;
+        } else {
+            claims.walk("stream chain", &fat, start, ss, Some(size))?;
+        }
+    }
+    Ok(())
+}
+
+/// Declared uncompressed sizes above this many times the file size…
+const ZIP_RATIO: u64 = 200;
+/// …and above this many bytes are refused.
+const ZIP_ENTRY_MAX: u64 = 512 * 1024 * 1024;
+
+/// Checks a zip container (.xlsx, .ods): no entry may declare an uncompressed size both
+/// [`ZIP_RATIO`] times the file and over [`ZIP_ENTRY_MAX`]. A file whose central directory
+/// cannot be found is left to the zip reader (which refuses it without allocating).
+pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), Damage> {
+    let len = bytes.len() as u64;
+    let limit = len.saturating_mul(ZIP_RATIO).max(ZIP_ENTRY_MAX);
+    let Some(eocd) = find_eocd(bytes) else {
+        return Ok(());
+    };
+    let mut at = u32_at(bytes, eocd + 16) as usize;
+    let mut count = u64::from(u16_at(bytes, eocd + 10));
+    // Zip64: the locator sits just before the end record and points to the zip64 end record.
+    if let Some(loc) = eocd.checked_sub(20)
+        && u32_at(bytes, loc) == 0x0706_4b50
+    {
+        let rec = u64_at(bytes, loc + 8) as usize;
+        if u32_at(bytes, rec) == 0x0606_4b50 {
+            count = u64_at(bytes, rec + 32);
+            at = usize::try_from(u64_at(bytes, rec + 48)).unwrap_or(usize::MAX);
+        }
+    }
+    let mut index = 0usize;
+    while (index as u64) < count && u32_at(bytes, at) == 0x0201_4b50 {
+        let mut size = u64::from(u32_at(bytes, at + 24));
+        let name_len = usize::from(u16_at(bytes, at + 28));
+        let extra_len = usize::from(u16_at(bytes, at + 30));
+        let comment_len = usize::from(u16_at(bytes, at + 32));
+        if size == u64::from(u32::MAX) {
+            let extra_start = at + 46 + name_len;
+            let extra = bytes
+                .get(extra_start..extra_start + extra_len)
+                .unwrap_or(&[]);
+            size = zip64_size(extra).unwrap_or(size);
+        }
+        if size > limit {
+            return Err(Damage::ZipBomb { entry: index, size });
+        }
+        at += 46 + name_len + extra_len + comment_len;
+        index += 1;
+    }
+    Ok(())
+}
+
+/// The end-of-central-directory record: the last `PK\x05\x06` in the final 64 KiB + 22 bytes.
+fn find_eocd(bytes: &[u8]) -> Option<usize> {
+    let from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let tail = bytes.get(from..bytes.len().checked_sub(18)?)?;
+    memchr::memmem::rfind(tail, b"PK\x05\x06").map(|i| from + i)
+}
+
+/// The uncompressed size in a zip64 extended-information extra field (id 0x0001).
+fn zip64_size(mut extra: &[u8]) -> Option<u64> {
+    while extra.len() >= 4 {
+        let id = u16_at(extra, 0);
+        let n = usize::from(u16_at(extra, 2));
+        let body = extra.get(4..4 + n)?;
+        if id == 0x0001 {
+            return (body.len() >= 8).then(|| u64_at(body, 0));
+        }
+        extra = &extra[4 + n..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal valid 512-byte-sector CFB: header, FAT in sector 0, directory in sector 1,
+    /// one 4096-byte "Workbook" stream in sectors 2..10.
+    fn cfb() -> Vec<u8> {
+        let mut b = vec![0u8; 512 + 10 * 512];
+        b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        b[0x18] = 0x3E;
+        b[0x1A] = 3;
+        b[0x1C..0x1E].copy_from_slice(&[0xFE, 0xFF]);
+        b[0x1E] = 9;
+        b[0x20] = 6;
+        put(&mut b, 0x2C, 1);
+        put(&mut b, 0x30, 1);
+        put(&mut b, 0x38, 4096);
+        put(&mut b, 0x3C, ENDOFCHAIN);
+        put(&mut b, 0x40, 0);
+        put(&mut b, 0x44, ENDOFCHAIN);
+        put(&mut b, 0x48, 0);
+        for i in 0..109 {
+            put(&mut b, 0x4C + 4 * i, FREESECT);
+        }
+        put(&mut b, 0x4C, 0);
+        // FAT (sector 0 at offset 512)
+        let fat = 512;
+        for i in 0..128 {
+            put(&mut b, fat + 4 * i, FREESECT);
+        }
+        put(&mut b, fat, FATSECT);
+        put(&mut b, fat + 4, ENDOFCHAIN);
+        for s in 2..9 {
+            put(&mut b, fat + 4 * s, s as u32 + 1);
+        }
+        put(&mut b, fat + 4 * 9, ENDOFCHAIN);
+        // directory (sector 1 at offset 1024): root + Workbook
+        let dir = 1024;
+        for (i, c) in "Root Entry".encode_utf16().enumerate() {
+            b[dir + 2 * i..dir + 2 * i + 2].copy_from_slice(&c.to_le_bytes());
+        }
+        b[dir + 66] = 5;
+        put(&mut b, dir + 116, ENDOFCHAIN);
+        let wb = dir + 128;
+        for (i, c) in "Workbook".encode_utf16().enumerate() {
+            b[wb + 2 * i..wb + 2 * i + 2].copy_from_slice(&c.to_le_bytes());
+        }
+        b[wb + 66] = 2;
+        put(&mut b, wb + 116, 2);
+        put(&mut b, wb + 120, 4096);
+        b
+    }
+
+    fn put(b: &mut [u8], at: usize, v: u32) {
+        b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+
+    #[test]
+    fn accepts_a_well_formed_compound_file() {
+        assert_eq!(check_cfb(&cfb()), Ok(()));
+    }
+
+    #[test]
+    fn accepts_the_xls_fixture() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/dates.xls");
+        assert_eq!(check_cfb(&std::fs::read(path).unwrap()), Ok(()));
+    }
+
+    #[test]
+    fn the_saved_fuzz_crash_is_a_fat_cycle_on_the_directory_chain() {
+        // Directory starts at sector 9; FAT[9] = 4, FAT[4] = 0, FAT[0] = 0: calamine reads the
+        // directory chain with no length limit and grows one buffer until allocation fails.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/damaged-cfb-huge-chain.xls"
+        );
+        assert_eq!(
+            check_cfb(&std::fs::read(path).unwrap()),
+            Err(Damage::SectorReused {
+                chain: "directory chain",
+                sector: 0
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_fat_loop_on_the_directory_chain() {
+        let mut b = cfb();
+        put(&mut b, 512 + 4, 1);
+        assert_eq!(
+            check_cfb(&b),
+            Err(Damage::SectorReused {
+                chain: "directory chain",
+                sector: 1
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_bad_sector_shifts_and_cutoff() {
+        let mut b = cfb();
+        b[0x1E] = 10;
+        assert!(matches!(
+            check_cfb(&b),
+            Err(Damage::Header {
+                field: "sector shift",
+                ..
+            })
+        ));
+        let mut b = cfb();
+        b[0x20] = 7;
+        assert!(matches!(check_cfb(&b), Err(Damage::Header { .. })));
+        let mut b = cfb();
+        put(&mut b, 0x38, 8192);
+        assert!(matches!(check_cfb(&b), Err(Damage::Header { .. })));
+    }
+
+    #[test]
+    fn rejects_header_counts_larger_than_the_file() {
+        for at in [0x2C, 0x40, 0x48] {
+            let mut b = cfb();
+            put(&mut b, at, 0x0100_0000);
+            assert!(
+                matches!(check_cfb(&b), Err(Damage::Header { .. })),
+                "{at:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_sector_indices_beyond_the_file() {
+        for (at, v) in [(0x30, 10), (0x44, 500), (0x4C + 4, 11), (0x3C, 99)] {
+            let mut b = cfb();
+            put(&mut b, at, v);
+            if at == 0x3C {
+                put(&mut b, 0x40, 1);
+            }
+            assert!(
+                matches!(check_cfb(&b), Err(Damage::SectorOutOfRange { .. })),
+                "{at:#x}: {:?}",
+                check_cfb(&b)
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_a_stream_declared_larger_than_the_file() {
+        let mut b = cfb();
+        put(&mut b, 1024 + 128 + 120, 0x7FFF_FFFF);
+        assert_eq!(
+            check_cfb(&b),
+            Err(Damage::StreamTooLarge {
+                entry: 1,
+                size: 0x7FFF_FFFF
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_a_loop_inside_a_stream_chain() {
+        let mut b = cfb();
+        put(&mut b, 512 + 4 * 5, 3);
+        assert!(matches!(check_cfb(&b), Err(Damage::SectorReused { .. })));
+    }
+
+    #[test]
+    fn rejects_a_stream_chain_that_ends_early() {
+        let mut b = cfb();
+        put(&mut b, 512 + 4 * 5, FREESECT);
+        assert!(matches!(check_cfb(&b), Err(Damage::ChainBroken { .. })));
+    }
+
+    #[test]
+    fn accepts_the_zip_fixtures() {
+        for name in ["leading-zeros.xlsx", "simple.ods"] {
+            let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(path).unwrap();
+            assert!(find_eocd(&bytes).is_some(), "{name}");
+            assert_eq!(check_zip(&bytes), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_zip_entry_claiming_a_huge_uncompressed_size() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/leading-zeros.xlsx"
+        );
+        let mut b = std::fs::read(path).unwrap();
+        let eocd = find_eocd(&b).unwrap();
+        let cd = u32_at(&b, eocd + 16) as usize;
+        put(&mut b, cd + 24, 0xF000_0000);
+        assert_eq!(
+            check_zip(&b),
+            Err(Damage::ZipBomb {
+                entry: 0,
+                size: 0xF000_0000
+            })
+        );
+    }
+}
