@@ -299,3 +299,16 @@ fn rejected_message_is_kept_with_contact_data_masked() {
         Some(AdviceCode::FixFileAndUploadAgain)
     );
 }
+
+#[test]
+fn source_file_keeps_name_size_and_content_hash_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("заказы ноябрь.csv");
+    std::fs::write(&path, "id,status\n1,paid\n").unwrap();
+    let from_disk = mb_history::SourceFile::from_path(&path).unwrap();
+    let in_memory =
+        mb_history::SourceFile::from_bytes("x/заказы ноябрь.csv", b"id,status\n1,paid\n");
+    assert_eq!(from_disk, in_memory);
+    assert_eq!(from_disk.size, 17);
+    assert_eq!(from_disk.sha256.len(), 64);
+}
