@@ -30,16 +30,30 @@ impl Core {
         Ok(mapping_dto(&m, &headers, from_template))
     }
 
+    /// The file's CRM status values with suggestions; what the user chose for this counter
+    /// before wins over the wording-based guess.
     pub fn status_values_dto(
         &self,
         path: &Path,
         read: &ReadOverrides,
         mapping: &ColumnMapping,
+        counter_id: Option<u32>,
     ) -> Result<Vec<StatusValue>> {
         let opts = read_options(read)?;
         let headers = headers(path, &opts)?;
         let m = mapping_from_dto(mapping, &headers)?;
-        crate::import::status_values(path, &opts, &m)
+        let mut values = crate::import::status_values(path, &opts, &m)?;
+        if let Some(c) = counter_id {
+            let known = self.store.status_map(i64::from(c))?;
+            for v in &mut values {
+                if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
+                    v.suggested_type = crate::import::status_type_dto(k.status_type);
+                    v.suggested_id = k.status_id.clone();
+                    v.confidence = 1.0;
+                }
+            }
+        }
+        Ok(values)
     }
 
     /// Builds the plan a desktop request describes.

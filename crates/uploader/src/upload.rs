@@ -385,6 +385,10 @@ impl Core {
         }
         if kind == UploadKind::Orders {
             self.sync_status_map(plan).await?;
+        } else if kind.is_crm() && !plan.status_entries.is_empty() {
+            // Simple orders are mapped locally (reference §5.5); remember the choice.
+            self.store
+                .save_status_map(i64::from(plan.counter_id), &local_status_map(plan))?;
         }
         let mut uploads = Vec::new();
         for part in &parts {
@@ -543,19 +547,8 @@ impl Core {
             .set_order_statuses(u64::from(plan.counter_id), &mappings)
             .await
             .map_err(|e| self.api_err(&login, e))?;
-        let local: Vec<mb_history::StatusMapEntry> = plan
-            .status_entries
-            .iter()
-            .map(|e| mb_history::StatusMapEntry {
-                crm_value: e.value.clone(),
-                status_id: e.status_id.clone(),
-                status_type: crate::import::status_type_schema(e.status_type),
-                humanized: e.value.clone(),
-                goal_ids: Vec::new(),
-            })
-            .collect();
         self.store
-            .save_status_map(i64::from(plan.counter_id), &local)?;
+            .save_status_map(i64::from(plan.counter_id), &local_status_map(plan))?;
         Ok(())
     }
 
@@ -903,6 +896,19 @@ async fn send(
             r.map(Sent::Crm)
         }
     }
+}
+
+fn local_status_map(plan: &UploadPlan) -> Vec<mb_history::StatusMapEntry> {
+    plan.status_entries
+        .iter()
+        .map(|e| mb_history::StatusMapEntry {
+            crm_value: e.value.clone(),
+            status_id: e.status_id.clone(),
+            status_type: crate::import::status_type_schema(e.status_type),
+            humanized: e.value.clone(),
+            goal_ids: Vec::new(),
+        })
+        .collect()
 }
 
 /// A prepared file holds the user's data: once Metrica has it for good, it goes.

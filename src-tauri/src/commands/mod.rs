@@ -178,9 +178,11 @@ pub async fn status_values(
     path: String,
     read: ReadOverrides,
     mapping: ColumnMapping,
+    counter_id: Option<u32>,
 ) -> R<Vec<StatusValue>> {
     let core = core.inner().clone();
-    blocking(move || core.status_values_dto(&PathBuf::from(path), &read, &mapping)).await
+    blocking(move || core.status_values_dto(&PathBuf::from(path), &read, &mapping, counter_id))
+        .await
 }
 
 #[tauri::command]

@@ -48,7 +48,13 @@ export interface Backend {
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
   suggestMapping(path: string, read: ReadOverrides, kind: UploadKind, counterId: number | null): Promise<ColumnMapping>;
-  statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping): Promise<StatusValue[]>;
+  /** Suggestions; the counter's remembered choices win when `counterId` is given. */
+  statusValues(
+    path: string,
+    read: ReadOverrides,
+    mapping: ColumnMapping,
+    counterId: number | null,
+  ): Promise<StatusValue[]>;
   validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
   upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<UploadSummary>;
   cancel(jobId: string): Promise<void>;

@@ -43,7 +43,7 @@ export function createTauriBackend(): Backend {
     pickFile: () => invoke('pick_file'),
     inspectFile: (path, read) => invoke('inspect_file', { path, read }),
     suggestMapping: (path, read, kind, counterId) => invoke('suggest_mapping', { path, read, kind, counterId }),
-    statusValues: (path, read, mapping) => invoke('status_values', { path, read, mapping }),
+    statusValues: (path, read, mapping, counterId) => invoke('status_values', { path, read, mapping, counterId }),
     validate: (request, onProgress) => invoke('validate', { request, onProgress: channel(onProgress) }),
     upload: (request, onProgress) => invoke('upload', { request, onProgress: channel(onProgress) }),
     cancel: (jobId) => invoke('cancel', { jobId }),

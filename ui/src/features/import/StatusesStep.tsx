@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { OrderStatusType } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { formatNumber } from '../../shared/format';
-import { useBackend } from '../app/context';
+import { useActiveCounter, useBackend } from '../app/context';
 import { StepFooter } from './parts';
 import { needsStatuses, useImport } from './state';
 
@@ -17,13 +17,14 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
   const { t, i18n } = useTranslation();
   const backend = useBackend();
   const [s, dispatch] = useImport();
+  const counterId = useActiveCounter()?.id ?? null;
   const statusField = s.mapping?.fields.find((f) => f.field === 'order_status');
   const column = statusField?.source.type === 'column' ? statusField.source.header : null;
-  const key = `${s.path ?? ''}|${JSON.stringify(s.read)}|${column ?? ''}`;
+  const key = `${s.path ?? ''}|${JSON.stringify(s.read)}|${column ?? ''}|${counterId ?? ''}`;
   const need = needsStatuses(s) && s.statusKey !== key;
   const values = useQuery({
     queryKey: ['statuses', key],
-    queryFn: async () => (s.path && s.mapping ? backend.statusValues(s.path, s.read, s.mapping) : []),
+    queryFn: async () => (s.path && s.mapping ? backend.statusValues(s.path, s.read, s.mapping, counterId) : []),
     enabled: need,
     staleTime: Infinity,
     retry: false,

@@ -1,0 +1,192 @@
+//! The use cases as the desktop app calls them, on a demo core (in-process fake, real PKCE
+//! sign-in, real SQLite file in a temporary folder).
+
+use std::path::PathBuf;
+
+use mb_uploader::dto::{
+    ColumnMapping, HistoryFilter, OrderStatusType, ReadOverrides, StatusMapEntry, UploadKind,
+    UploadRequest, UploadState, ValidateRequest,
+};
+use mb_uploader::{Core, CoreOptions, no_progress_sink};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+async fn demo(dir: &tempfile::TempDir) -> Core {
+    Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        ..CoreOptions::default()
+    })
+    .await
+    .expect("demo core starts")
+}
+
+const COUNTER: u32 = 51234501;
+
+fn request(
+    path: &PathBuf,
+    mapping: ColumnMapping,
+    status_map: Vec<StatusMapEntry>,
+) -> ValidateRequest {
+    ValidateRequest {
+        path: path.display().to_string(),
+        read: ReadOverrides::default(),
+        kind: mapping.kind,
+        mapping,
+        counter_id: COUNTER,
+        status_map,
+        hash_contacts: false,
+        only_new_rows: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_signs_in_to_the_fake_and_lists_the_agency_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    assert!(core.is_demo());
+    let accounts = core.accounts().unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].login, mb_uploader::DEMO_LOGIN);
+    let page = core
+        .counters(&mb_uploader::dto::CountersQuery {
+            search: Some("Рома".into()),
+            offset: 0,
+            limit: 50,
+        })
+        .await
+        .unwrap();
+    assert!(
+        page.counters
+            .iter()
+            .any(|c| c.id == COUNTER && c.can_upload)
+    );
+    // The demo keeps its own history, apart from a real account's.
+    assert!(dir.path().join("demo/history.sqlite").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crm_status_choices_are_remembered_per_counter_and_prefilled_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = fixture("simple_orders_cp1251_ru_statuses.csv");
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::SimpleOrders)
+        .unwrap();
+    let values = core
+        .status_values_dto(&file, &read, &mapping, Some(COUNTER))
+        .unwrap();
+    let new = values
+        .iter()
+        .find(|v| v.value == "Новый")
+        .expect("Новый is a status value");
+    assert_eq!(
+        new.suggested_type,
+        OrderStatusType::InProgress,
+        "suggested from wording"
+    );
+    // The user decides differently for «Новый» and sends.
+    let entries: Vec<StatusMapEntry> = values
+        .iter()
+        .map(|v| StatusMapEntry {
+            value: v.value.clone(),
+            status_type: if v.value == "Новый" {
+                OrderStatusType::Spam
+            } else {
+                v.suggested_type
+            },
+            status_id: v.suggested_id.clone(),
+            goal_ids: vec![],
+        })
+        .collect();
+    let req = UploadRequest {
+        validate: request(&file, mapping.clone(), entries),
+        merge_mode: Some("SAVE".into()),
+        comment: Some("ноябрь, офис на Ленина".into()),
+        confirm_duplicate: false,
+        skip_invalid: false,
+    };
+    let sent = core
+        .upload_dto(&req, "job-1", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(
+        matches!(sent.state, UploadState::Processed),
+        "CRM PASSED is final: {sent:?}"
+    );
+    assert_eq!(sent.note.as_deref(), Some("ноябрь, офис на Ленина"));
+    // Next time the same counter remembers the user's choice, with full confidence.
+    let again = core
+        .status_values_dto(&file, &read, &mapping, Some(COUNTER))
+        .unwrap();
+    let new = again.iter().find(|v| v.value == "Новый").unwrap();
+    assert_eq!(new.suggested_type, OrderStatusType::Spam);
+    assert_eq!(new.confidence, 1.0);
+    // Another counter still gets the wording-based suggestion.
+    let other = core
+        .status_values_dto(&file, &read, &mapping, Some(51234503))
+        .unwrap();
+    assert_eq!(
+        other
+            .iter()
+            .find(|v| v.value == "Новый")
+            .unwrap()
+            .suggested_type,
+        OrderStatusType::InProgress
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validation_reports_an_earlier_identical_upload_and_upload_refuses_it_until_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = fixture("offline_clientid.csv");
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .unwrap();
+    assert!(!mapping.from_template, "first time: automatic matching");
+    let req = UploadRequest {
+        validate: request(&file, mapping, vec![]),
+        merge_mode: None,
+        comment: None,
+        confirm_duplicate: false,
+        skip_invalid: false,
+    };
+    let first = core
+        .upload_dto(&req, "a", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(first.server_id.is_some());
+    // The mapping is now a remembered template for this header.
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .unwrap();
+    assert!(mapping.from_template);
+    let summary = core
+        .validate_dto(&req.validate, "b", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(summary.duplicate_of.as_ref().map(|d| d.id), Some(first.id));
+    let err = core
+        .upload_dto(&req, "c", no_progress_sink())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, mb_uploader::dto::AppError::Duplicate { .. }),
+        "{err:?}"
+    );
+    let confirmed = UploadRequest {
+        confirm_duplicate: true,
+        ..req
+    };
+    core.upload_dto(&confirmed, "d", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(core.history(&HistoryFilter::default()).unwrap().len(), 2);
+}
