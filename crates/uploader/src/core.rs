@@ -237,7 +237,9 @@ impl Core {
     ) -> Result<SignInStarted> {
         let signin = self.signin()?;
         let opts = AuthorizeOptions {
-            write: true,
+            // `metrika:write` (creating goals) only where the app is known to hold it: asking
+            // for a permission the registered app lacks fails the whole sign-in.
+            write: self.is_demo() || std::env::var_os("MBRIDGE_SCOPE_WRITE").is_some(),
             login_hint,
             force_confirm: !self.store.accounts()?.is_empty(),
             device_id: Some(self.device_id()?),
