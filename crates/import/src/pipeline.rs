@@ -2,21 +2,29 @@
 //! the rejected-rows file, with progress and cancellation, in bounded memory.
 //!
 //! Reading (decoding, CSV parsing) runs on a second thread and hands over batches of reused
-//! [`Row`]s through a bounded channel; validation and writing run on the caller's thread.
+//! [`Row`]s through a bounded channel. Checking rows (the per-row rules and normalisers, and
+//! encoding valid rows as output CSV) is split into chunks of a batch that either thread may
+//! claim: the reader helps whenever it is ahead (the channel is full), so both cores stay busy.
+//! The caller's thread then commits every row in file order (issues, duplicates, totals) and
+//! writes the output, so the report is the same as a one-thread run.
 //! Owns orchestration and the [`Report`]; the rules live in [`crate::validate`].
 
 use crate::mapping::Mapping;
 use crate::read::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource};
 use crate::report::{Report, Severity};
-use crate::validate::{ImportError, ValidateOptions, Validator};
-use crate::write::{MetricaWriter, OutputSpec, RejectedWriter};
+use crate::validate::{ImportError, RowChecker, RowFacts, RowIssue, ValidateOptions, Validator};
+use crate::write::{MetricaWriter, OutputSpec, RejectedWriter, encode_record};
 use mb_schema::DelimiterType;
-use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::collections::VecDeque;
+use std::ops::{ControlFlow, Range};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 /// Rows per batch handed from the reader thread to the validator.
 const BATCH_ROWS: usize = 2048;
+/// Rows per chunk: the unit of work either thread claims.
+const CHUNK_ROWS: usize = 128;
+const CHUNKS: usize = BATCH_ROWS.div_ceil(CHUNK_ROWS);
 /// Batches in flight (bounds memory whatever the file size).
 const BATCHES_IN_FLIGHT: usize = 4;
 
@@ -31,12 +39,34 @@ pub struct Progress {
     pub total_bytes: u64,
 }
 
+/// One checked row of a chunk.
+struct Checked {
+    facts: RowFacts,
+    /// The encoded output row (valid rows, when writing): a range of `Chunk::bytes`.
+    out: Range<usize>,
+    /// Errors for the rejected-rows file (invalid rows): a range of `Chunk::text`.
+    reasons: Range<usize>,
+}
+
+/// The results of checking up to [`CHUNK_ROWS`] rows of a batch.
+#[derive(Default)]
+struct Chunk {
+    done: bool,
+    rows: Vec<Checked>,
+    log: Vec<RowIssue>,
+    text: String,
+    bytes: Vec<u8>,
+}
+
 struct Batch {
     rows: Vec<Row>,
     n: usize,
     /// (index of the row it precedes, event)
     malformed: Vec<(usize, Malformed)>,
     bytes_read: u64,
+    chunks: Vec<Mutex<Chunk>>,
+    /// Next chunk to claim.
+    next: AtomicUsize,
 }
 
 impl Batch {
@@ -46,7 +76,115 @@ impl Batch {
             n: 0,
             malformed: Vec::new(),
             bytes_read: 0,
+            chunks: (0..CHUNKS).map(|_| Mutex::new(Chunk::default())).collect(),
+            next: AtomicUsize::new(0),
         }
+    }
+
+    fn reset(&mut self) {
+        self.n = 0;
+        self.malformed.clear();
+        *self.next.get_mut() = 0;
+        for c in &mut self.chunks {
+            // A poisoned chunk only means a checker panicked; the pipeline has failed then.
+            if let Ok(c) = c.get_mut() {
+                c.done = false;
+            }
+        }
+    }
+
+    fn chunk_count(&self) -> usize {
+        self.n.div_ceil(CHUNK_ROWS)
+    }
+}
+
+/// What a thread needs to check chunks: its own checker, and how to encode valid rows.
+struct Worker {
+    checker: RowChecker,
+    /// Output delimiter when valid rows are written.
+    encode: Option<u8>,
+}
+
+impl Worker {
+    /// Check chunk `c` of `batch` unless some thread already did.
+    fn check_chunk(&mut self, batch: &Batch, c: usize) -> Result<(), ImportError> {
+        let mut guard = batch.chunks[c]
+            .lock()
+            .map_err(|_| ImportError::Internal("row checker panicked".into()))?;
+        self.fill(batch, c, &mut guard);
+        Ok(())
+    }
+
+    fn fill(&mut self, batch: &Batch, c: usize, chunk: &mut Chunk) {
+        if chunk.done {
+            return;
+        }
+        chunk.rows.clear();
+        chunk.bytes.clear();
+        // The chunk's log and text become the checker's arenas while it checks the chunk.
+        chunk.log.clear();
+        chunk.text.clear();
+        std::mem::swap(&mut chunk.log, &mut self.checker.log);
+        std::mem::swap(&mut chunk.text, &mut self.checker.text);
+        let end = ((c + 1) * CHUNK_ROWS).min(batch.n);
+        for row in &batch.rows[c * CHUNK_ROWS..end] {
+            let facts = self.checker.check(&row.fields);
+            let start = chunk.bytes.len();
+            let mut reasons = 0..0;
+            if facts.ok {
+                if let Some(delim) = self.encode {
+                    encode_record(self.checker.cells(), delim, &mut chunk.bytes);
+                }
+            } else {
+                reasons = self.checker.stash_reasons();
+            }
+            chunk.rows.push(Checked {
+                facts,
+                out: start..chunk.bytes.len(),
+                reasons,
+            });
+        }
+        std::mem::swap(&mut chunk.log, &mut self.checker.log);
+        std::mem::swap(&mut chunk.text, &mut self.checker.text);
+        chunk.done = true;
+    }
+
+    /// Claim and check chunks of `batch` until none is left; false when there was none.
+    fn help(&mut self, batch: &Batch) -> Result<bool, ImportError> {
+        let mut any = false;
+        loop {
+            let c = batch.next.fetch_add(1, Ordering::Relaxed);
+            if c >= batch.chunk_count() {
+                return Ok(any);
+            }
+            self.check_chunk(batch, c)?;
+            any = true;
+        }
+    }
+}
+
+/// The reader's share of the checking: chunks of the batches it handed over and nobody has
+/// claimed yet (oldest first).
+struct Helper {
+    worker: Worker,
+    sent: VecDeque<Arc<Batch>>,
+}
+
+impl Helper {
+    /// Check one unclaimed chunk of a handed-over batch; false when there is none. The newest
+    /// batch first: the committer reaches it last, so it never waits for the helper's chunk.
+    fn help_one(&mut self) -> bool {
+        self.sent
+            .retain(|b| b.next.load(Ordering::Relaxed) < b.chunk_count());
+        for b in self.sent.iter().rev() {
+            let c = b.next.fetch_add(1, Ordering::Relaxed);
+            if c < b.chunk_count() {
+                // A failed chunk is checked again (and its error reported) by the committer.
+                let _ = self.worker.check_chunk(b, c);
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -59,12 +197,50 @@ fn malformed_code(kind: MalformedKind) -> &'static str {
     }
 }
 
+/// Hand `batch` over; while the channel is full, check chunks of batches already handed over
+/// (the committer then finds them done). False when the receiving side is gone.
+fn hand_over(
+    tx: &mpsc::SyncSender<Result<Arc<Batch>, ReadError>>,
+    batch: Arc<Batch>,
+    helper: &mut Option<Helper>,
+    cancel: &AtomicBool,
+) -> bool {
+    let keep = helper.as_ref().map(|_| Arc::clone(&batch));
+    let mut msg = Ok(batch);
+    loop {
+        match tx.try_send(msg) {
+            Ok(()) => break,
+            Err(mpsc::TrySendError::Disconnected(_)) => return false,
+            Err(mpsc::TrySendError::Full(m)) => msg = m,
+        }
+        let helped = match helper.as_mut() {
+            Some(h) if !cancel.load(Ordering::Relaxed) => h.help_one(),
+            _ => false,
+        };
+        if !helped {
+            if tx.send(msg).is_err() {
+                return false;
+            }
+            break;
+        }
+    }
+    if let (Some(h), Some(b)) = (helper.as_mut(), keep) {
+        h.sent.push_back(b);
+    }
+    true
+}
+
 fn read_loop(
     source: &mut dyn RowSource,
-    tx: mpsc::SyncSender<Result<Batch, ReadError>>,
-    recycle: mpsc::Receiver<Batch>,
+    tx: mpsc::SyncSender<Result<Arc<Batch>, ReadError>>,
+    recycle: mpsc::Receiver<Arc<Batch>>,
     cancel: &AtomicBool,
+    helper: Option<Worker>,
 ) {
+    let mut helper = helper.map(|worker| Helper {
+        worker,
+        sent: VecDeque::new(),
+    });
     let mut batch = Batch::new();
     let mut created = 1;
     loop {
@@ -92,27 +268,38 @@ fn read_loop(
         };
         if end || batch.n >= BATCH_ROWS || batch.malformed.len() >= 256 {
             batch.bytes_read = source.bytes_read();
-            if (batch.n > 0 || !batch.malformed.is_empty()) && tx.send(Ok(batch)).is_err() {
-                return;
+            if batch.n > 0 || !batch.malformed.is_empty() {
+                let full = Arc::new(std::mem::replace(&mut batch, Batch::new()));
+                if !hand_over(&tx, full, &mut helper, cancel) {
+                    return;
+                }
             }
             if end {
                 return;
             }
             // Reuse a returned batch (its rows keep their buffers); allocate only until
             // enough batches exist to keep both threads busy.
-            batch = match recycle.try_recv() {
-                Ok(b) => b,
+            let reused = match recycle.try_recv() {
+                Ok(b) => Some(b),
                 Err(_) if created < BATCHES_IN_FLIGHT + 2 => {
                     created += 1;
-                    Batch::new()
+                    None
                 }
                 Err(_) => match recycle.recv() {
-                    Ok(b) => b,
+                    Ok(b) => Some(b),
                     Err(_) => return,
                 },
             };
-            batch.n = 0;
-            batch.malformed.clear();
+            // The committer is done with a recycled batch: drop the helper's handle too.
+            if let Some(b) = reused {
+                if let Some(h) = helper.as_mut() {
+                    h.sent.retain(|x| !Arc::ptr_eq(x, &b));
+                }
+                if let Ok(b) = Arc::try_unwrap(b) {
+                    batch = b;
+                }
+            }
+            batch.reset();
         }
     }
 }
@@ -163,35 +350,60 @@ pub fn prepare(
     let total_bytes = info.file_size;
     let mut rows: u64 = 0;
     let mut invalid: u64 = 0;
+    let encode = writer.as_ref().map(MetricaWriter::delimiter);
+    let mut mine = Worker {
+        checker: v.row_checker(),
+        encode,
+    };
+    let helper = Worker {
+        checker: v.row_checker(),
+        encode,
+    };
+    let blocked = v.is_blocked();
     let result: Result<(), ImportError> = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Result<Batch, ReadError>>(BATCHES_IN_FLIGHT);
-        let (back_tx, back_rx) = mpsc::channel::<Batch>();
+        let (tx, rx) = mpsc::sync_channel::<Result<Arc<Batch>, ReadError>>(BATCHES_IN_FLIGHT);
+        let (back_tx, back_rx) = mpsc::channel::<Arc<Batch>>();
         let cancel_ref = &cancel;
         std::thread::Builder::new()
             .name("mb-import-read".into())
-            .spawn_scoped(scope, move || read_loop(source, tx, back_rx, cancel_ref))
+            .spawn_scoped(scope, move || {
+                read_loop(source, tx, back_rx, cancel_ref, Some(helper))
+            })
             .map_err(|e| ImportError::Internal(e.to_string()))?;
         for msg in rx.iter() {
             let batch = msg?;
+            mine.help(&batch)?;
             let mut mi = 0;
-            for i in 0..batch.n {
-                while mi < batch.malformed.len() && batch.malformed[mi].0 <= i {
-                    handle(&batch.malformed[mi].1, &mut v, rejected.as_mut())?;
-                    rows += 1;
-                    invalid += 1;
-                    mi += 1;
-                }
-                let row = &batch.rows[i];
-                rows += 1;
-                if v.check_row(row.line, row.record, &row.fields) {
-                    if let Some(w) = writer.as_mut() {
-                        w.write_row(v.cells())?;
+            for c in 0..batch.chunk_count() {
+                let mut chunk = batch.chunks[c]
+                    .lock()
+                    .map_err(|_| ImportError::Internal("row checker panicked".into()))?;
+                // Normally done by now; a chunk claimed by the helper may still be in its
+                // hands (the lock waited for it) or, after a helper failure, not done at all.
+                mine.fill(&batch, c, &mut chunk);
+                for (j, checked) in chunk.rows.iter().enumerate() {
+                    let i = c * CHUNK_ROWS + j;
+                    while mi < batch.malformed.len() && batch.malformed[mi].0 <= i {
+                        handle(&batch.malformed[mi].1, &mut v, rejected.as_mut())?;
+                        rows += 1;
+                        invalid += 1;
+                        mi += 1;
                     }
-                } else {
-                    invalid += 1;
-                    // A file-level error (missing column) is not the rows' fault.
-                    if let Some(r) = rejected.as_mut().filter(|_| !v.is_blocked()) {
-                        r.write(row.line, v.reasons(), row.fields.iter())?;
+                    let row = &batch.rows[i];
+                    rows += 1;
+                    let f = &checked.facts;
+                    v.commit(row.line, row.record, f, &chunk.log, &chunk.text);
+                    if f.ok {
+                        if let Some(w) = writer.as_mut() {
+                            w.write_encoded(&chunk.bytes[checked.out.clone()])?;
+                        }
+                    } else {
+                        invalid += 1;
+                        // A file-level error (missing column) is not the rows' fault.
+                        if let Some(r) = rejected.as_mut().filter(|_| !blocked) {
+                            let reasons = &chunk.text[checked.reasons.clone()];
+                            r.write(row.line, reasons, row.fields.iter())?;
+                        }
                     }
                 }
             }

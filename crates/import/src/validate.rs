@@ -21,6 +21,7 @@ use mb_schema::{
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::Hasher;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// The error type of this crate's pipeline half.
@@ -197,8 +198,39 @@ impl KeySet {
 /// Exact duplicate detection keeps at most this many keys (8 MB of slots), then stops.
 const MAX_DUP_KEYS: usize = 700_000;
 
-/// Validates and normalises rows of one file.
-pub struct Validator {
+/// One issue of a checked row; its texts are ranges of the checker's text arena.
+#[derive(Debug, Clone)]
+pub(crate) struct RowIssue {
+    col: Option<&'static str>,
+    code: &'static str,
+    sev: Severity,
+    value: Range<usize>,
+    fix: Option<Range<usize>>,
+}
+
+/// What checking one row found besides its cells: [`Validator::commit`] folds it, in file
+/// order, into the file's issues, duplicate set and totals.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowFacts {
+    /// No error: the row goes to the output.
+    pub(crate) ok: bool,
+    /// The row's issues: a range of the checker's issue log.
+    issues: Range<usize>,
+    /// Duplicate key hash and the code to report it with.
+    dup: Option<(u64, &'static str)>,
+    /// Bit `i`: identifier column `cols[i]` is filled.
+    ident_mask: u64,
+    static_call: bool,
+    /// The (valid) currency of the row: a range of the text arena.
+    currency: Option<Range<usize>>,
+    range: Option<(DateTime, DateTime)>,
+    range_ts: Option<(Timestamp, Timestamp)>,
+}
+
+/// The per-row half of a [`Validator`]: rules and normalisers, no file-wide state, so that
+/// clones can check rows on several threads while the validator commits them in order.
+#[derive(Clone)]
+pub(crate) struct RowChecker {
     kind: UploadKind,
     tz: TimeZone,
     now: Timestamp,
@@ -217,11 +249,24 @@ pub struct Validator {
     cells: Vec<String>,
     scratch: String,
     scratch2: String,
-    pub(crate) issues: IssueSink,
     row_errors: u32,
     /// Some identifier cell of this row is non-empty in the source (even if invalid).
     id_given: bool,
     reasons: String,
+    blocked: bool,
+    last_currency: String,
+    /// Issues of the rows checked since the caller last cleared it (append-only).
+    pub(crate) log: Vec<RowIssue>,
+    /// Values and fixes of `log`, currencies.
+    pub(crate) text: String,
+    /// Facts of the row being checked.
+    facts: RowFacts,
+}
+
+/// Validates and normalises rows of one file.
+pub struct Validator {
+    checker: RowChecker,
+    issues: IssueSink,
     dup: KeySet,
     pending_dups: Vec<(u64, u64, u64, &'static str)>,
     dup_full: bool,
@@ -230,13 +275,9 @@ pub struct Validator {
     /// First and last main date of valid rows: wall-clock (CRM) or instants (conversions).
     range: Option<(DateTime, DateTime)>,
     range_ts: Option<(Timestamp, Timestamp)>,
-    blocked: bool,
     currencies: Vec<String>,
-    last_currency: String,
     static_calls: u64,
     valid_rows: u64,
-    line: u64,
-    record: u64,
 }
 
 impl Validator {
@@ -355,8 +396,10 @@ impl Validator {
             );
         }
         let fold = |s: &str| s.trim().to_lowercase().replace('ё', "е");
+        // Identifier columns are named by a bit of `RowFacts::ident_mask`; kinds have < 30.
+        assert!(cols.len() <= 64, "more than 64 columns for one kind");
         let ident_counts = vec![0; cols.len()];
-        Ok(Validator {
+        let checker = RowChecker {
             kind,
             tz,
             now: opts.now,
@@ -390,24 +433,36 @@ impl Validator {
             out_headers,
             scratch: String::new(),
             scratch2: String::new(),
-            issues,
             row_errors: 0,
             id_given: false,
             reasons: String::new(),
+            blocked,
+            last_currency: String::new(),
+            log: Vec::new(),
+            text: String::new(),
+            facts: RowFacts::default(),
+        };
+        Ok(Validator {
+            checker,
+            issues,
             dup: KeySet::default(),
             pending_dups: Vec::new(),
             dup_full: false,
             ident_counts,
             range: None,
             range_ts: None,
-            blocked,
             currencies: Vec::new(),
-            last_currency: String::new(),
             static_calls: 0,
             valid_rows: 0,
-            line: 0,
-            record: 0,
         })
+    }
+
+    /// A copy of the per-row half, to check rows on another thread (see [`Validator::commit`]).
+    pub(crate) fn row_checker(&self) -> RowChecker {
+        let mut c = self.checker.clone();
+        c.log.clear();
+        c.text.clear();
+        c
     }
 
     /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
@@ -417,27 +472,27 @@ impl Validator {
     }
 
     pub fn kind(&self) -> UploadKind {
-        self.kind
+        self.checker.kind
     }
 
     /// A file-level error (missing required column…) makes row checks pointless.
     pub fn is_blocked(&self) -> bool {
-        self.blocked
+        self.checker.blocked
     }
 
     /// Headers of the Metrica CSV, canonical casing, kind order.
     pub fn output_headers(&self) -> &[&'static str] {
-        &self.out_headers
+        &self.checker.out_headers
     }
 
     /// Output cells of the last checked row (valid or not).
     pub fn cells(&self) -> &[String] {
-        &self.cells
+        &self.checker.cells
     }
 
     /// `code column=value; …` of the errors of the last checked row (for the rejected file).
     pub fn reasons(&self) -> &str {
-        &self.reasons
+        &self.checker.reasons
     }
 
     /// Record a file-level issue (broken quoting…) reported by the reader.
@@ -449,11 +504,101 @@ impl Validator {
         severity: Severity,
         value: &str,
     ) {
-        if severity == Severity::Error {
-            self.row_errors += 1;
-        }
         self.issues
             .push_file(line, column, code, severity, value, None);
+    }
+
+    /// Check and normalise one row. Returns true when it has no error; the output cells are
+    /// then in [`Validator::cells`].
+    pub fn check_row(&mut self, line: u64, record: u64, fields: &csv::StringRecord) -> bool {
+        self.checker.log.clear();
+        self.checker.text.clear();
+        let facts = self.checker.check(fields);
+        let log = std::mem::take(&mut self.checker.log);
+        let text = std::mem::take(&mut self.checker.text);
+        self.commit(line, record, &facts, &log, &text);
+        self.checker.log = log;
+        self.checker.text = text;
+        facts.ok
+    }
+
+    /// Fold one checked row into the file's issues, duplicate set and totals. Rows must be
+    /// committed in file order; `log` and `text` are those of the checker that checked it.
+    pub(crate) fn commit(
+        &mut self,
+        line: u64,
+        record: u64,
+        facts: &RowFacts,
+        log: &[RowIssue],
+        text: &str,
+    ) {
+        for i in &log[facts.issues.clone()] {
+            let fix = i.fix.clone().map(|r| &text[r]);
+            self.issues.push(
+                line,
+                record,
+                i.col,
+                i.code,
+                i.sev,
+                &text[i.value.clone()],
+                fix,
+            );
+        }
+        if let Some(r) = facts.currency.clone()
+            && self.currencies.len() < 2
+        {
+            let c = &text[r];
+            if !self.currencies.iter().any(|x| x == c) {
+                self.currencies.push(c.to_string());
+            }
+        }
+        if facts.static_call {
+            self.static_calls += 1;
+        }
+        if let Some((a, b)) = facts.range {
+            self.range = Some(match self.range {
+                None => (a, b),
+                Some((x, y)) => (x.min(a), y.max(b)),
+            });
+        }
+        if let Some((a, b)) = facts.range_ts {
+            self.range_ts = Some(match self.range_ts {
+                None => (a, b),
+                Some((x, y)) => (x.min(a), y.max(b)),
+            });
+        }
+        if let Some((key, code)) = facts.dup
+            && !self.dup_full
+        {
+            // Inserting into the key set misses the cache on every row; batching the inserts
+            // lets the CPU overlap those misses.
+            self.pending_dups.push((key, line, record, code));
+            if self.pending_dups.len() >= 512 {
+                self.flush_dups();
+            }
+        }
+        if facts.ok {
+            self.valid_rows += 1;
+            let mut mask = facts.ident_mask;
+            while mask != 0 {
+                self.ident_counts[mask.trailing_zeros() as usize] += 1;
+                mask &= mask - 1;
+            }
+        }
+    }
+}
+
+impl RowChecker {
+    /// Output cells of the last checked row (valid or not).
+    pub(crate) fn cells(&self) -> &[String] {
+        &self.cells
+    }
+
+    /// Copy the reasons of the last checked row to the text arena; their range there.
+    pub(crate) fn stash_reasons(&mut self) -> Range<usize> {
+        let at = self.text.len();
+        self.text.push_str(&self.reasons);
+        at..self.text.len()
     }
 
     fn issue(
@@ -471,11 +616,27 @@ impl Validator {
             }
             self.reasons.push_str(code);
             if let Some(c) = col {
-                let _ = write!(self.reasons, " {c}={value}");
+                self.reasons.push(' ');
+                self.reasons.push_str(c);
+                self.reasons.push('=');
+                self.reasons.push_str(value);
             }
         }
-        self.issues
-            .push(self.line, self.record, col, code, sev, value, fix);
+        let start = self.text.len();
+        self.text.push_str(value);
+        let value = start..self.text.len();
+        let fix = fix.map(|f| {
+            let start = self.text.len();
+            self.text.push_str(f);
+            start..self.text.len()
+        });
+        self.log.push(RowIssue {
+            col,
+            code,
+            sev,
+            value,
+            fix,
+        });
     }
 
     /// Apply a normaliser outcome: notice + fixed value, or error + suggestion.
@@ -498,19 +659,21 @@ impl Validator {
         }
     }
 
-    /// Check and normalise one row. Returns true when it has no error; the output cells are
-    /// then in [`Validator::cells`].
-    pub fn check_row(&mut self, line: u64, record: u64, fields: &csv::StringRecord) -> bool {
-        self.line = line;
-        self.record = record;
+    /// Check and normalise one row into [`RowChecker::cells`], appending its issues to `log`.
+    pub(crate) fn check(&mut self, fields: &csv::StringRecord) -> RowFacts {
         self.row_errors = 0;
         self.id_given = false;
         self.reasons.clear();
+        let first = self.log.len();
+        self.facts = RowFacts {
+            issues: first..first,
+            ..RowFacts::default()
+        };
         for c in &mut self.cells {
             c.clear();
         }
         if self.blocked {
-            return false;
+            return std::mem::take(&mut self.facts);
         }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
@@ -527,15 +690,17 @@ impl Validator {
         }
         self.row_checks(fields);
         let ok = self.row_errors == 0;
+        let mut facts = std::mem::take(&mut self.facts);
+        facts.ok = ok;
+        facts.issues = first..self.log.len();
         if ok {
-            self.valid_rows += 1;
-            for (col, n) in self.cols.iter().zip(self.ident_counts.iter_mut()) {
+            for (i, col) in self.cols.iter().enumerate() {
                 if col.is_identifier && !self.cells[col.out].is_empty() {
-                    *n += 1;
+                    facts.ident_mask |= 1 << i;
                 }
             }
         }
-        ok
+        facts
     }
 
     fn check_cell(&mut self, ci: usize, raw: &str) {
@@ -574,6 +739,9 @@ impl Validator {
             }
             FieldFormat::Currency if raw == self.last_currency => {
                 self.scratch.push_str(raw);
+                let start = self.text.len();
+                self.text.push_str(raw);
+                self.facts.currency = Some(start..self.text.len());
             }
             FieldFormat::Currency => {
                 let o = n::currency(raw, &mut self.scratch);
@@ -582,11 +750,10 @@ impl Validator {
                     self.last_currency.push_str(raw);
                 }
                 self.apply(ci, raw, o);
-                if !o.is_invalid()
-                    && self.currencies.len() < 2
-                    && !self.currencies.contains(&self.scratch)
-                {
-                    self.currencies.push(self.scratch.clone());
+                if !o.is_invalid() {
+                    let start = self.text.len();
+                    self.text.push_str(&self.scratch);
+                    self.facts.currency = Some(start..self.text.len());
                 }
             }
             FieldFormat::CallPhone => {
@@ -601,7 +768,7 @@ impl Validator {
                 let o = n::flag(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
                 if spec.name == "StaticCall" && self.scratch == "1" {
-                    self.static_calls += 1;
+                    self.facts.static_call = true;
                     self.issue(Some(spec.name), "static_call", Severity::Notice, raw, None);
                 }
             }
@@ -796,7 +963,7 @@ impl Validator {
             );
         }
         if main && self.row_errors == 0 {
-            self.range_ts = Some(match self.range_ts {
+            self.facts.range_ts = Some(match self.facts.range_ts {
                 None => (ts, ts),
                 Some((a, b)) => (a.min(ts), b.max(ts)),
             });
@@ -887,7 +1054,7 @@ impl Validator {
             self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
         }
         if main && self.row_errors == 0 {
-            self.range = Some(match self.range {
+            self.facts.range = Some(match self.facts.range {
                 None => (civil, civil),
                 Some((a, b)) => (a.min(civil), b.max(civil)),
             });
@@ -1023,9 +1190,6 @@ impl Validator {
         } else if has_ids && !any_plain && self.kind.is_crm() {
             self.issue(None, "only_hashed_identifiers", Severity::Notice, "", None);
         }
-        if self.dup_full {
-            return;
-        }
         let mut h = KeyHasher::default();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
@@ -1057,15 +1221,11 @@ impl Validator {
                 }
             }
         };
-        // Inserting into the key set misses the cache on every row; batching the inserts
-        // lets the CPU overlap those misses.
-        self.pending_dups
-            .push((h.finish(), self.line, self.record, code));
-        if self.pending_dups.len() >= 512 {
-            self.flush_dups();
-        }
+        self.facts.dup = Some((h.finish(), code));
     }
+}
 
+impl Validator {
     fn flush_dups(&mut self) {
         let pending = std::mem::take(&mut self.pending_dups);
         for &(key, line, record, code) in &pending {
@@ -1096,14 +1256,14 @@ impl Validator {
         self.flush_dups();
         let range = self.range.or_else(|| {
             let (a, b) = self.range_ts?;
-            let civil = |t: Timestamp| t.to_zoned(self.tz.clone()).datetime();
+            let civil = |t: Timestamp| t.to_zoned(self.checker.tz.clone()).datetime();
             Some((civil(a), civil(b)))
         });
-        if rows == 0 && !self.blocked {
+        if rows == 0 && !self.checker.blocked {
             self.issues
                 .push_file(0, None, "empty_file", Severity::Error, "", None);
         }
-        if self.kind == UploadKind::Calls && rows > 0 && self.static_calls == rows {
+        if self.checker.kind == UploadKind::Calls && rows > 0 && self.static_calls == rows {
             self.issues.push_file(
                 0,
                 Some("StaticCall"),
@@ -1130,7 +1290,7 @@ impl Validator {
                 path: PathBuf::from("issue spill"),
                 source,
             })?;
-        let _ = self.now;
+        let _ = self.checker.now;
         Ok(ValidatorSummary {
             issues,
             counts,
@@ -1138,7 +1298,7 @@ impl Validator {
             spill,
             identifier_summary: {
                 let mut m: BTreeMap<String, u64> = BTreeMap::new();
-                for (col, &v) in self.cols.iter().zip(&self.ident_counts) {
+                for (col, &v) in self.checker.cols.iter().zip(&self.ident_counts) {
                     if v > 0 {
                         *m.entry(col.spec.name.to_string()).or_insert(0) += v;
                     }

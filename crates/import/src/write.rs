@@ -113,7 +113,10 @@ impl MetricaWriter {
             return Ok(());
         }
         if let Some(f) = self.file.as_mut() {
-            let p = self.parts.last().map_or(self.first.as_path(), PathBuf::as_path);
+            let p = self
+                .parts
+                .last()
+                .map_or(self.first.as_path(), PathBuf::as_path);
             f.write_all(&self.buf[..end]).map_err(write_err(p))?;
         }
         self.buf.drain(..end);
@@ -139,6 +142,18 @@ impl MetricaWriter {
     pub fn write_row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), ImportError> {
         let start = self.buf.len();
         encode_record(cells, self.delimiter, &mut self.buf);
+        self.written_row(start)
+    }
+
+    /// Write one row already encoded by [`encode_record`] with [`MetricaWriter::delimiter`].
+    pub fn write_encoded(&mut self, row: &[u8]) -> Result<(), ImportError> {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(row);
+        self.written_row(start)
+    }
+
+    /// Account for the row appended to `buf` at `start`: part split, flush.
+    fn written_row(&mut self, start: usize) -> Result<(), ImportError> {
         let len = (self.buf.len() - start) as u64;
         if self.written + len > self.max_bytes && self.written > self.header.len() as u64 {
             // The row starts the next part: everything before it belongs to this one.
