@@ -28,7 +28,7 @@ async fn demo(dir: &tempfile::TempDir) -> Core {
 const COUNTER: u32 = 51234501;
 
 fn request(
-    path: &PathBuf,
+    path: &std::path::Path,
     mapping: ColumnMapping,
     status_map: Vec<StatusMapEntry>,
 ) -> ValidateRequest {
