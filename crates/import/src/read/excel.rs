@@ -9,7 +9,7 @@ mod container;
 
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxError};
 
 use super::sniff::{clean_headers, effective_len, find_header, is_blank};
 use super::{
@@ -18,32 +18,83 @@ use super::{
 };
 
 const SAMPLE_ROWS: usize = 200;
+const XLSX_MAX_ROWS: u32 = 1_048_576;
+const XLSX_MAX_COLUMNS: u32 = 16_384;
 const TEXT_LIMIT: usize = 200;
 
 pub(crate) struct ExcelSource {
     info: SourceInfo,
-    range: Range<Data>,
-    /// Sheet row number (0-based) of the range's first row.
-    first_row: u64,
+    cells: SheetCells,
+    /// Index in `cells.rows` of the next row to yield.
     next: usize,
     ncols: usize,
     record: u64,
+}
+
+/// The non-empty cells of a sheet, row by row: never a dense rectangle, whose size one far
+/// cell (say XFD1048576 in an otherwise small sheet) would decide.
+#[derive(Debug, Default)]
+struct SheetCells {
+    /// (0-based sheet row, cells as (column counted from the leftmost used column, value)),
+    /// rows ascending, columns ascending within a row.
+    rows: Vec<(u32, Vec<(u32, Data)>)>,
+}
+
+impl SheetCells {
+    fn from_cells(mut cells: Vec<(u32, u32, Data)>) -> SheetCells {
+        cells.retain(|(_, _, v)| !matches!(v, Data::Empty));
+        cells.sort_by_key(|&(r, c, _)| (r, c));
+        let first_col = cells.iter().map(|&(_, c, _)| c).min().unwrap_or(0);
+        let mut rows: Vec<(u32, Vec<(u32, Data)>)> = Vec::new();
+        for (r, c, v) in cells {
+            match rows.last_mut() {
+                Some((row, row_cells)) if *row == r => row_cells.push((c - first_col, v)),
+                _ => rows.push((r, vec![(c - first_col, v)])),
+            }
+        }
+        SheetCells { rows }
+    }
+
+    fn from_range(range: &Range<Data>) -> SheetCells {
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        SheetCells::from_cells(
+            range
+                .used_cells()
+                .map(|(r, c, v)| (r0 + r as u32, c0 + c as u32, v.clone()))
+                .collect(),
+        )
+    }
+
+    fn has_text(&self) -> bool {
+        self.rows
+            .iter()
+            .flat_map(|(_, cells)| cells)
+            .any(|(_, v)| !cell_text(v).trim().is_empty())
+    }
+
+    /// Row `k` as text, from the leftmost used column to the row's last cell.
+    fn row_text(&self, k: usize) -> Vec<String> {
+        let cells = &self.rows[k].1;
+        let width = cells.last().map_or(0, |&(c, _)| c as usize + 1);
+        let mut out = vec![String::new(); width];
+        for (c, v) in cells {
+            out[*c as usize] = cell_text(v);
+        }
+        out
+    }
 }
 
 fn excel_err(e: impl std::fmt::Display) -> ReadError {
     ReadError::Excel(e.to_string())
 }
 
-/// Sheet names and the chosen sheet's cells.
-fn load<R: Reader<Cursor<Vec<u8>>>>(
-    bytes: Vec<u8>,
+/// The sheet to read: the one asked for (exact name, then trimmed and case-insensitive), or
+/// each sheet in order until `has_data` says yes.
+fn choose_sheet(
+    names: &[String],
     sheet: Option<&str>,
-) -> Result<(Vec<String>, String, Range<Data>), ReadError>
-where
-    R::Error: std::fmt::Display,
-{
-    let mut book = R::new(Cursor::new(bytes)).map_err(excel_err)?;
-    let names = book.sheet_names();
+    mut load: impl FnMut(&str) -> Result<SheetCells, ReadError>,
+) -> Result<(String, SheetCells), ReadError> {
     if let Some(wanted) = sheet {
         let name = names
             .iter()
@@ -55,19 +106,63 @@ where
             })
             .cloned()
             .ok_or_else(|| ReadError::SheetNotFound(wanted.to_owned()))?;
-        let range = book.worksheet_range(&name).map_err(excel_err)?;
-        return Ok((names, name, range));
+        let cells = load(&name)?;
+        return Ok((name, cells));
     }
-    for name in &names {
-        let range = book.worksheet_range(name).map_err(excel_err)?;
-        if range
-            .used_cells()
-            .any(|(_, _, c)| !cell_text(c).trim().is_empty())
-        {
-            return Ok((names.clone(), name.clone(), range));
+    for name in names {
+        let cells = load(name)?;
+        if cells.has_text() {
+            return Ok((name.clone(), cells));
         }
     }
     Err(ReadError::Empty)
+}
+
+/// Sheet names and the chosen sheet's cells (.xls, .ods: calamine builds the sheet itself).
+fn load<R: Reader<Cursor<Vec<u8>>>>(
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Result<(Vec<String>, String, SheetCells), ReadError>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut book = R::new(Cursor::new(bytes)).map_err(excel_err)?;
+    let names = book.sheet_names();
+    let (name, cells) = choose_sheet(&names, sheet, |name| {
+        let range = book.worksheet_range(name).map_err(excel_err)?;
+        Ok(SheetCells::from_range(&range))
+    })?;
+    Ok((names, name, cells))
+}
+
+/// .xlsx through calamine's cell reader: calamine's own `worksheet_range` allocates the whole
+/// bounding rectangle of the used cells (17 billion cells for one at XFD1048576).
+fn load_xlsx(
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Result<(Vec<String>, String, SheetCells), ReadError> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(excel_err)?;
+    let names = book.sheet_names();
+    let (name, cells) = choose_sheet(&names, sheet, |name| {
+        let mut reader = match book.worksheet_cells_reader(name) {
+            Ok(reader) => reader,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(SheetCells::default()),
+            Err(e) => return Err(excel_err(e)),
+        };
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(excel_err)? {
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                let (r, c) = cell.get_position();
+                // Excel's own limits; beyond them a row could not be laid out in memory.
+                if r >= XLSX_MAX_ROWS || c >= XLSX_MAX_COLUMNS {
+                    return Err(ReadError::DamagedWorkbook);
+                }
+                cells.push((r, c, Data::from(cell.get_value().clone())));
+            }
+        }
+        Ok(SheetCells::from_cells(cells))
+    })?;
+    Ok((names, name, cells))
 }
 
 impl ExcelSource {
@@ -87,17 +182,17 @@ impl ExcelSource {
             return Err(ReadError::DamagedWorkbook);
         }
         let sheet = opts.sheet.as_deref();
-        let (sheets, name, range) = match format {
+        let (sheets, name, sheet_cells) = match format {
             SourceFormat::Xls => load::<Xls<_>>(bytes, sheet)?,
             SourceFormat::Ods => load::<Ods<_>>(bytes, sheet)?,
-            _ => load::<Xlsx<_>>(bytes, sheet)?,
+            _ => load_xlsx(bytes, sheet)?,
         };
-        let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-        let mut sample: Vec<(u64, Vec<String>)> = Vec::new();
-        for i in 0..range.height() {
-            let cells = row_cells(&range, i);
-            if !is_blank(&cells) {
-                sample.push((first_row + i as u64 + 1, cells));
+        // (index in cells.rows, 1-based sheet row, text)
+        let mut sample: Vec<(usize, u64, Vec<String>)> = Vec::new();
+        for (k, (r, _)) in sheet_cells.rows.iter().enumerate() {
+            let text = sheet_cells.row_text(k);
+            if !is_blank(&text) {
+                sample.push((k, u64::from(*r) + 1, text));
                 if sample.len() >= SAMPLE_ROWS {
                     break;
                 }
@@ -106,17 +201,25 @@ impl ExcelSource {
         if sample.is_empty() {
             return Err(ReadError::Empty);
         }
+        let header_k = sample.iter().map(|(k, _, _)| *k).collect::<Vec<_>>();
+        let sample: Vec<(u64, Vec<String>)> =
+            sample.into_iter().map(|(_, no, text)| (no, text)).collect();
         let idx = match opts.header_line {
             Some(h) => sample
                 .iter()
                 .position(|(no, _)| *no == h)
                 .ok_or(ReadError::NoHeader)?,
             None => {
-                let dominant = sample
-                    .iter()
-                    .map(|(_, c)| effective_len(c))
-                    .max()
-                    .unwrap_or(0);
+                let dominant = {
+                    // The widest width shared by two rows or more, so that one stray far cell
+                    // (a single row thousands of columns wide) does not become the table's width.
+                    let widths: Vec<usize> = sample.iter().map(|(_, c)| effective_len(c)).collect();
+                    let repeated = widths
+                        .iter()
+                        .filter(|w| widths.iter().filter(|v| v == w).count() >= 2)
+                        .max();
+                    repeated.or(widths.iter().max()).copied().unwrap_or(0)
+                };
                 find_header(&sample, dominant).ok_or(ReadError::NoHeader)?
             }
         };
@@ -151,19 +254,12 @@ impl ExcelSource {
         };
         Ok(ExcelSource {
             ncols: info.headers.len(),
-            next: (header_line - first_row) as usize,
+            next: header_k[idx] + 1,
             info,
-            range,
-            first_row,
+            cells: sheet_cells,
             record: 0,
         })
     }
-}
-
-fn row_cells(range: &Range<Data>, i: usize) -> Vec<String> {
-    (0..range.width())
-        .map(|j| range.get((i, j)).map_or_else(String::new, cell_text))
-        .collect()
 }
 
 impl RowSource for ExcelSource {
@@ -172,20 +268,22 @@ impl RowSource for ExcelSource {
     }
 
     fn next_event(&mut self, row: &mut Row) -> Result<Option<ReadEvent>, ReadError> {
-        while self.next < self.range.height() {
-            let i = self.next;
+        while let Some((sheet_row, cells)) = self.cells.rows.get(self.next) {
             self.next += 1;
             row.fields.clear();
-            for j in 0..self.range.width() {
-                match self.range.get((i, j)) {
-                    Some(cell) => row.fields.push_field(&cell_text(cell)),
-                    None => row.fields.push_field(""),
+            for (c, value) in cells {
+                while row.fields.len() < *c as usize {
+                    row.fields.push_field("");
                 }
+                row.fields.push_field(&cell_text(value));
             }
             if row.is_blank() {
                 continue;
             }
-            let line = self.first_row + i as u64 + 1;
+            while row.fields.len() < self.ncols {
+                row.fields.push_field("");
+            }
+            let line = u64::from(*sheet_row) + 1;
             self.record += 1;
             if row
                 .fields
@@ -211,7 +309,7 @@ impl RowSource for ExcelSource {
     }
 
     fn bytes_read(&self) -> u64 {
-        let height = self.range.height().max(1) as u64;
+        let height = self.cells.rows.len().max(1) as u64;
         self.info.file_size * (self.next as u64).min(height) / height
     }
 }
@@ -286,6 +384,21 @@ fn iso_text(s: &str) -> String {
 mod tests {
     use super::*;
     use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn sheet_cells_keep_only_used_cells_row_by_row_from_the_leftmost_column() {
+        let cells = SheetCells::from_cells(vec![
+            (1_048_575, 16_383, Data::String("far".into())),
+            (2, 3, Data::Int(7)),
+            (2, 1, Data::String("a".into())),
+            (5, 2, Data::Empty),
+        ]);
+        let rows: Vec<u32> = cells.rows.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, [2, 1_048_575]);
+        assert_eq!(cells.row_text(0), ["a", "", "7"]);
+        assert_eq!(cells.row_text(1).len(), 16_383);
+        assert_eq!(cells.row_text(1)[16_382], "far");
+    }
 
     #[test]
     fn integral_floats_have_no_decimal_point_or_exponent() {

@@ -840,6 +840,22 @@ fn xls_with_a_looping_directory_chain_is_damaged_not_an_abort() {
     ));
 }
 
+/// One stray cell at XFD1048576 made calamine's `worksheet_range` allocate the whole bounding
+/// rectangle (512 GiB, an abort); the sheet is read sparsely and the stray row is reported.
+#[test]
+fn xlsx_with_a_cell_at_the_last_row_and_column_reads_without_a_dense_sheet() {
+    let (source, rows, bad) = read_fixture("far-cell-xfd1048576.xlsx", &ReadOptions::default());
+    assert_eq!(source.info().header_line, 3);
+    assert_eq!(source.info().headers.len(), 7);
+    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [4, 5]);
+    assert_eq!(rows[0].2[0], "007123");
+    assert_eq!(bad.len(), 1);
+    assert_eq!(
+        (bad[0].line, bad[0].record, bad[0].kind),
+        (1_048_576, 3, MalformedKind::TooManyFields)
+    );
+}
+
 /// A zip entry that claims gigabytes from a few kilobytes is a bomb, refused before reading.
 #[test]
 fn xlsx_entry_claiming_gigabytes_is_damaged() {
