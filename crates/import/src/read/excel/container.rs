@@ -27,6 +27,10 @@ pub(crate) enum Damage {
     ChainBroken { chain: &'static str, at: u32 },
     /// A directory entry (index) whose declared stream size exceeds the file.
     StreamTooLarge { entry: usize, size: u64 },
+    /// A BIFF cell record beyond the last column a sheet can have.
+    CellOutOfRange { row: u16, col: u16 },
+    /// A BIFF DIMENSIONS record declaring more cells than a sheet can hold.
+    Dimensions { rows: u64, cols: u64 },
     /// No usable directory (root entry missing).
     NoRootEntry,
     /// A zip entry (index in the central directory) claiming an absurd uncompressed size.
@@ -132,6 +136,16 @@ impl Cfb<'_> {
         let start = (id as usize + 1) * self.sector_size;
         let end = (start + self.sector_size).min(self.bytes.len());
         self.bytes.get(start..end).unwrap_or(&[])
+    }
+
+    /// The bytes of a chain of regular sectors, cut to `size`.
+    fn chain_bytes(&self, chain: &[u32], size: u64) -> Vec<u8> {
+        let mut out: Vec<u8> = chain
+            .iter()
+            .flat_map(|&s| self.sector(s).iter().copied())
+            .collect();
+        out.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+        out
     }
 
     /// A regular sector index (or a special value when `special` allows it) the file holds.
@@ -263,9 +277,18 @@ pub(crate) fn check_cfb(bytes: &[u8]) -> Result<(), Damage> {
 
     // The mini stream (root entry's chain) and the mini FAT, read only when a mini FAT exists.
     let mut mini_fat: Vec<u32> = Vec::new();
+    let mut mini_stream: Vec<u8> = Vec::new();
     if mini_fat_count > 0 {
         let root_start = u32_at(root, 116);
-        claims.walk("mini stream", &fat, root_start, ss, Some(root_size))?;
+        let chain = claims.walk("mini stream", &fat, root_start, ss, Some(root_size))?;
+        mini_stream = cfb.chain_bytes(&chain, root_size);
+        // A short mini stream would make calamine read mini sectors from wherever its reader is.
+        if (mini_stream.len() as u64) < root_size {
+            return Err(Damage::ChainBroken {
+                chain: "mini stream",
+                at: root_start,
+            });
+        }
         let chain = claims.walk(
             "mini FAT chain",
             &fat,
@@ -277,31 +300,181 @@ pub(crate) fn check_cfb(bytes: &[u8]) -> Result<(), Damage> {
     }
     let mut mini_claims = Claims::new(root_size.div_ceil(MINI_SECTOR) as usize);
 
+    // The stream calamine's xls reader takes: the first "Workbook", else the first "Book".
+    let mut workbook: Option<Vec<u8>> = None;
+    let mut book: Option<Vec<u8>> = None;
     for (i, e) in entries.iter().enumerate().skip(1) {
+        let name = entry_name(e);
         // calamine finds streams by name; an entry without a name is never read.
-        if u16_at(e, 0) == 0 {
+        if name.is_empty() {
             continue;
         }
         let size = stream_size(e);
         if size > len {
             return Err(Damage::StreamTooLarge { entry: i, size });
         }
-        // Only streams (type 2) own sectors; storages and stale entries are size-checked only.
-        if e[66] != 2 || size == 0 {
+        let is_workbook = name.eq_ignore_ascii_case("Workbook");
+        let is_book = name.eq_ignore_ascii_case("Book");
+        // Streams (type 2) own sectors; storages and stale entries are only size-checked,
+        // unless calamine would read them as the workbook.
+        if (e[66] != 2 && !is_workbook && !is_book) || size == 0 {
             continue;
         }
         let start = u32_at(e, 116);
-        if size < MINI_STREAM_CUTOFF {
-            mini_claims.walk(
+        let data = if size < MINI_STREAM_CUTOFF {
+            let chain = mini_claims.walk(
                 "mini stream chain",
                 &mini_fat,
                 start,
                 MINI_SECTOR,
                 Some(size),
             )?;
+            let mut data: Vec<u8> = chain
+                .iter()
+                .flat_map(|&m| {
+                    let at = m as usize * MINI_SECTOR as usize;
+                    let end = (at + MINI_SECTOR as usize).min(mini_stream.len());
+                    mini_stream.get(at..end).unwrap_or(&[]).iter().copied()
+                })
+                .collect();
+            data.truncate(size as usize);
+            data
         } else {
-            claims.walk("stream chain", &fat, start, ss, Some(size))?;
+            let chain = claims.walk("stream chain", &fat, start, ss, Some(size))?;
+            if is_workbook || is_book {
+                cfb.chain_bytes(&chain, size)
+            } else {
+                Vec::new()
+            }
+        };
+        if is_workbook && workbook.is_none() {
+            workbook = Some(data);
+        } else if is_book && book.is_none() {
+            book = Some(data);
         }
+    }
+    match workbook.or(book) {
+        Some(stream) => check_biff(&stream),
+        None => Ok(()),
+    }
+}
+
+/// A directory entry's name as calamine reads it: UTF-16LE up to the first NUL.
+fn entry_name(e: &[u8]) -> String {
+    let units: Vec<u16> = e[..64]
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .take_while(|&u| u != 0)
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// The last column a BIFF (2 to 8) sheet can have.
+const BIFF_MAX_COL: u16 = 255;
+/// Rows × columns of the largest BIFF8 sheet.
+const BIFF_MAX_CELLS: u64 = 65_536 * 256;
+
+/// BIFF records as calamine's `RecordIter` splits them: (type, data); stops where it would fail.
+fn records(mut stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        if stream.len() < 4 {
+            return None;
+        }
+        let typ = u16_at(stream, 0);
+        let len = usize::from(u16_at(stream, 2));
+        let data = stream.get(4..4 + len)?;
+        stream = &stream[4 + len..];
+        Some((typ, data))
+    })
+}
+
+/// Cell positions and DIMENSIONS records of every sheet calamine will parse: calamine lays a
+/// sheet out as the dense rectangle of its cells and reserves what DIMENSIONS declares, so one
+/// cell at column 65535 (137 GB) or a DIMENSIONS of 4 billion rows aborts the process.
+fn check_biff(stream: &[u8]) -> Result<(), Damage> {
+    let mut sheets = Vec::new();
+    for (typ, data) in records(stream) {
+        match typ {
+            // BoundSheet8: the sheet's offset in the stream
+            0x0085 => sheets.push(u32_at(data, 0) as usize),
+            0x000A => break,
+            _ => (),
+        }
+    }
+    sheets.sort_unstable();
+    sheets.dedup();
+    let cell = |row: u16, col: u16| {
+        if col > BIFF_MAX_COL {
+            Err(Damage::CellOutOfRange { row, col })
+        } else {
+            Ok(())
+        }
+    };
+    for pos in sheets {
+        let Some(sheet) = stream.get(pos..) else {
+            continue;
+        };
+        let (mut depth, mut seen_bof) = (0usize, false);
+        for (typ, data) in records(sheet) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => (),
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                0x0200 => check_dimensions(data)?,
+                // Number, Label, RString, BoolErr, Rk, LabelSst, Formula
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    cell(u16_at(data, 0), u16_at(data, 2))?;
+                }
+                // MulRk: first and last column
+                0x00BD if data.len() >= 6 => {
+                    cell(u16_at(data, 0), u16_at(data, 2))?;
+                    cell(u16_at(data, 0), u16_at(data, data.len() - 2))?;
+                }
+                _ => (),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A DIMENSIONS record as calamine's `parse_dimensions` reads it, refused when the rectangle it
+/// would reserve exceeds the largest sheet BIFF can hold.
+fn check_dimensions(r: &[u8]) -> Result<(), Damage> {
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (
+            u32::from(u16_at(r, 0)),
+            u32::from(u16_at(r, 2)),
+            u32::from(u16_at(r, 4)),
+            u32::from(u16_at(r, 6)),
+        ),
+        14 | 16 => (
+            u32_at(r, 0),
+            u32_at(r, 4),
+            u32::from(u16_at(r, 8)),
+            u32::from(u16_at(r, 10)),
+        ),
+        _ => return Ok(()),
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    let (end_r, end_c) = if 1 <= rl && 1 <= cl {
+        (rl - 1, cl - 1)
+    } else {
+        (rf, cf)
+    };
+    let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+    if rows * cols > BIFF_MAX_CELLS {
+        return Err(Damage::Dimensions { rows, cols });
     }
     Ok(())
 }
@@ -545,6 +718,50 @@ mod tests {
         let mut b = cfb();
         put(&mut b, 512 + 4 * 5, FREESECT);
         assert!(matches!(check_cfb(&b), Err(Damage::ChainBroken { .. })));
+    }
+
+    /// dates.xls with its Workbook stream (sectors 0..8, offset 512) patched at the first
+    /// record of type `typ`: `patch(data)` edits the record's data.
+    fn dates_xls_with(typ: u16, patch: impl Fn(&mut [u8])) -> Vec<u8> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/dates.xls");
+        let mut b = std::fs::read(path).unwrap();
+        let mut at = 512;
+        let mut sheet_done = false;
+        while at + 4 <= 512 + 4096 {
+            let t = u16_at(&b, at);
+            let len = usize::from(u16_at(&b, at + 2));
+            // the second BOF starts the sheet; patch a record inside it
+            if t == 0x0809 && at > 512 {
+                sheet_done = true;
+            }
+            if t == typ && (sheet_done || typ == 0x0085) {
+                patch(&mut b[at + 4..at + 4 + len]);
+                return b;
+            }
+            at += 4 + len;
+        }
+        panic!("no record {typ:#x}");
+    }
+
+    #[test]
+    fn rejects_an_xls_cell_beyond_column_255() {
+        let b = dates_xls_with(0x00FD, |d| d[2..4].copy_from_slice(&[0xFF, 0xFF]));
+        assert!(matches!(
+            check_cfb(&b),
+            Err(Damage::CellOutOfRange { col: 0xFFFF, .. })
+        ));
+        let b = dates_xls_with(0x00FD, |d| d[0..4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0]));
+        assert_eq!(
+            check_cfb(&b),
+            Ok(()),
+            "row 65535, column 255 is a legal cell"
+        );
+    }
+
+    #[test]
+    fn rejects_an_xls_dimensions_record_larger_than_a_sheet() {
+        let b = dates_xls_with(0x0200, |d| d[4..8].copy_from_slice(&[0xFF; 4]));
+        assert!(matches!(check_cfb(&b), Err(Damage::Dimensions { .. })));
     }
 
     #[test]
