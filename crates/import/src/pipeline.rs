@@ -4,9 +4,10 @@
 //! Reading (decoding, CSV parsing) runs on a second thread and hands over batches of reused
 //! [`Row`]s through a bounded channel. Checking rows (the per-row rules and normalisers, and
 //! encoding valid rows as output CSV) is split into chunks of a batch that either thread may
-//! claim: the reader helps whenever it is ahead (the channel is full), so both cores stay busy.
-//! The caller's thread then commits every row in file order (issues, duplicates, totals) and
-//! writes the output, so the report is the same as a one-thread run.
+//! claim: the reader checks chunks of the newest batches it handed over whenever it is ahead
+//! (the channel is full), so both cores stay busy. The caller's thread takes the batches in
+//! order, checks the chunks nobody took, and commits every row in file order (issues,
+//! duplicates, totals) and writes the output, so the report is that of a one-thread run.
 //! Owns orchestration and the [`Report`]; the rules live in [`crate::validate`].
 
 use crate::mapping::Mapping;
@@ -148,23 +149,10 @@ impl Worker {
         std::mem::swap(&mut chunk.text, &mut self.checker.text);
         chunk.done = true;
     }
-
-    /// Claim and check chunks of `batch` until none is left; false when there was none.
-    fn help(&mut self, batch: &Batch) -> Result<bool, ImportError> {
-        let mut any = false;
-        loop {
-            let c = batch.next.fetch_add(1, Ordering::Relaxed);
-            if c >= batch.chunk_count() {
-                return Ok(any);
-            }
-            self.check_chunk(batch, c)?;
-            any = true;
-        }
-    }
 }
 
 /// The reader's share of the checking: chunks of the batches it handed over and nobody has
-/// claimed yet (oldest first).
+/// claimed yet (in hand-over order).
 struct Helper {
     worker: Worker,
     sent: VecDeque<Arc<Batch>>,
@@ -206,6 +194,13 @@ fn hand_over(
     cancel: &AtomicBool,
 ) -> bool {
     let keep = helper.as_ref().map(|_| Arc::clone(&batch));
+    #[cfg(test)]
+    if tests::EAGER_HELP.load(Ordering::Relaxed)
+        && let Some(h) = helper.as_mut()
+    {
+        // Tests: check the previous batches' chunks even when the committer is waiting.
+        while h.help_one() {}
+    }
     let mut msg = Ok(batch);
     loop {
         match tx.try_send(msg) {
@@ -230,17 +225,29 @@ fn hand_over(
     true
 }
 
+/// Read batches until the end, an error or cancellation; returns the helper's checker.
 fn read_loop(
     source: &mut dyn RowSource,
     tx: mpsc::SyncSender<Result<Arc<Batch>, ReadError>>,
     recycle: mpsc::Receiver<Arc<Batch>>,
     cancel: &AtomicBool,
-    helper: Option<Worker>,
-) {
-    let mut helper = helper.map(|worker| Helper {
-        worker,
+    helper: Worker,
+) -> RowChecker {
+    let mut helper = Some(Helper {
+        worker: helper,
         sent: VecDeque::new(),
     });
+    read_batches(source, tx, recycle, cancel, &mut helper);
+    helper.map(|h| h.worker.checker).expect("helper")
+}
+
+fn read_batches(
+    source: &mut dyn RowSource,
+    tx: mpsc::SyncSender<Result<Arc<Batch>, ReadError>>,
+    recycle: mpsc::Receiver<Arc<Batch>>,
+    cancel: &AtomicBool,
+    helper: &mut Option<Helper>,
+) {
     let mut batch = Batch::new();
     let mut created = 1;
     loop {
@@ -270,7 +277,7 @@ fn read_loop(
             batch.bytes_read = source.bytes_read();
             if batch.n > 0 || !batch.malformed.is_empty() {
                 let full = Arc::new(std::mem::replace(&mut batch, Batch::new()));
-                if !hand_over(&tx, full, &mut helper, cancel) {
+                if !hand_over(&tx, full, helper, cancel) {
                     return;
                 }
             }
@@ -364,22 +371,22 @@ pub fn prepare(
         let (tx, rx) = mpsc::sync_channel::<Result<Arc<Batch>, ReadError>>(BATCHES_IN_FLIGHT);
         let (back_tx, back_rx) = mpsc::channel::<Arc<Batch>>();
         let cancel_ref = &cancel;
-        std::thread::Builder::new()
+        let reader = std::thread::Builder::new()
             .name("mb-import-read".into())
             .spawn_scoped(scope, move || {
-                read_loop(source, tx, back_rx, cancel_ref, Some(helper))
+                read_loop(source, tx, back_rx, cancel_ref, helper)
             })
             .map_err(|e| ImportError::Internal(e.to_string()))?;
         for msg in rx.iter() {
             let batch = msg?;
-            mine.help(&batch)?;
             let mut mi = 0;
             for c in 0..batch.chunk_count() {
+                // Check chunk `c` here unless the helper did or is doing it (then the lock
+                // waits for it), and commit it while its results are still in cache.
+                batch.next.fetch_max(c + 1, Ordering::Relaxed);
                 let mut chunk = batch.chunks[c]
                     .lock()
                     .map_err(|_| ImportError::Internal("row checker panicked".into()))?;
-                // Normally done by now; a chunk claimed by the helper may still be in its
-                // hands (the lock waited for it) or, after a helper failure, not done at all.
                 mine.fill(&batch, c, &mut chunk);
                 for (j, checked) in chunk.rows.iter().enumerate() {
                     let i = c * CHUNK_ROWS + j;
@@ -423,6 +430,12 @@ pub fn prepare(
                 return Err(ImportError::Cancelled);
             }
         }
+        // Every row is committed: the date ranges the checkers kept are complete.
+        let helper = reader
+            .join()
+            .map_err(|_| ImportError::Internal("reader thread panicked".into()))?;
+        v.absorb(&helper);
+        v.absorb(&mine.checker);
         Ok(())
     });
     let outputs = match writer {
@@ -507,6 +520,9 @@ pub fn delimiter_type(report: &Report) -> DelimiterType {
 mod tests {
     use super::*;
     use crate::mapping::auto_map;
+
+    /// Make the reader check every chunk it can, so that tests see both threads' results.
+    pub(super) static EAGER_HELP: AtomicBool = AtomicBool::new(false);
     use crate::read::{ReadOptions, open_bytes};
 
     fn opts() -> ValidateOptions {
@@ -627,5 +643,106 @@ mod tests {
         let r = run("ClientId,Target,DateTime\n", None);
         assert!(r.has_file_errors());
         assert_eq!(r.count_of("empty_file"), 1);
+    }
+
+    /// A file of several batches with every kind of finding, including duplicates across
+    /// batches and malformed lines.
+    fn mixed_orders(rows: usize) -> String {
+        let mut t = String::from(
+            "id;create_date_time;client_uniq_id;emails;phones;order_status;revenue;currency\n",
+        );
+        for i in 0..rows {
+            let line = match i % 13 {
+                0 => format!(
+                    "A-{i};06.11.2026 9:05;K-{i};Mail{i}@Example.RU;8 916 123-45-67;PAID;1 500,50;RUB"
+                ),
+                1 => format!("A-{};2026-11-05 10:00:00;K-1;a@b.ru;;Paid;100;usd", i % 700),
+                2 => format!("A-{i};2026-12-01 10:00:00;;;;PAID;-5;RUR"),
+                3 => {
+                    format!("A-{i};\"06.11.2026\";K-2;\"x@y.ru, z@w.ru\";79161234567;mystery;1;EUR")
+                }
+                4 => format!("A-{i};06.11.2026 10:00;K-3;bad email;123;PAID;1;RUB"),
+                5 => format!("A-{i};06.11.2026 10:00;K-4;a@b.ru;7916\"123;PAID;1;RUB"),
+                6 => format!("A-{i};2026-11-06T06:05:00Z;K-5;;79161234567;CANCELLED;2;RUB;extra"),
+                7 => format!("A-{i};01.10.2026 10:00;K-6;;79161234567;IN_PROGRESS;3;RUB"),
+                8 => String::new(),
+                _ => format!(
+                    "A-{i};2026-11-{:02} 1{}:00:00;K-{i};c{i}@d.ru;7916{i:07};PAID;{i}.5;RUB",
+                    1 + i % 20,
+                    i % 10
+                ),
+            };
+            t.push_str(&line);
+            t.push('\n');
+        }
+        t
+    }
+
+    /// What the one-thread reference (a plain `check_row` loop) reports and writes.
+    fn one_thread(text: &str, o: &ValidateOptions, out: &std::path::Path) -> (Report, String) {
+        let mut src =
+            open_bytes(text.as_bytes().to_vec(), "x.csv", &ReadOptions::default()).unwrap();
+        let info = src.info().clone();
+        let m = auto_map(mb_schema::UploadKind::SimpleOrders, &info.headers).mapping;
+        let mut v = Validator::new(&m, &info.headers, info.header_line, o).unwrap();
+        let spec = OutputSpec::new(out);
+        let mut w = MetricaWriter::create(&spec, m.kind, v.output_headers()).unwrap();
+        let (mut row, mut rows) = (Row::new(), 0);
+        while let Some(ev) = src.next_event(&mut row).unwrap() {
+            rows += 1;
+            match ev {
+                ReadEvent::Row => {
+                    if v.check_row(row.line, row.record, &row.fields) {
+                        w.write_row(v.cells()).unwrap();
+                    }
+                }
+                ReadEvent::Malformed(m) => {
+                    handle(&m, &mut v, None).unwrap();
+                }
+            }
+        }
+        w.finish().unwrap();
+        let s = v.finish(rows).unwrap();
+        let mut r = run(text, None);
+        r.issues = s.issues;
+        r.counts = s.counts;
+        r.valid_rows = s.valid_rows;
+        r.datetime_range = s.range;
+        r.identifier_summary = s.identifier_summary;
+        r.truncated_issues = s.truncated;
+        (r, std::fs::read_to_string(out).unwrap())
+    }
+
+    #[test]
+    fn two_threads_report_and_write_exactly_what_one_thread_does() {
+        let text = mixed_orders(9000);
+        EAGER_HELP.store(true, Ordering::Relaxed);
+        for max_issues in [100_000, 10] {
+            let mut o = opts();
+            o.max_issues = max_issues;
+            o.status_map.insert("Paid".into(), "PAID".into());
+            let dir = tempfile::tempdir().unwrap();
+            let (want, want_out) = one_thread(&text, &o, &dir.path().join("ref.csv"));
+            let mut src =
+                open_bytes(text.as_bytes().to_vec(), "x.csv", &ReadOptions::default()).unwrap();
+            let m = auto_map(mb_schema::UploadKind::SimpleOrders, &src.info().headers).mapping;
+            let spec = OutputSpec::new(dir.path().join("out.csv"));
+            let got = prepare(src.as_mut(), &m, &o, Some(&spec), &mut no_progress()).unwrap();
+            assert!(
+                got.rows > 8000 && got.valid_rows > 1000,
+                "{}",
+                got.valid_rows
+            );
+            assert!(got.count_of("duplicate_order_id") > 0);
+            assert!(got.count_of("stray_quote") > 0);
+            assert_eq!(got.issues, want.issues, "max_issues {max_issues}");
+            assert_eq!(got.counts, want.counts);
+            assert_eq!(got.valid_rows, want.valid_rows);
+            assert_eq!(got.datetime_range, want.datetime_range);
+            assert_eq!(got.identifier_summary, want.identifier_summary);
+            assert_eq!(got.truncated_issues, want.truncated_issues);
+            let out = std::fs::read_to_string(&got.outputs[0]).unwrap();
+            assert!(out == want_out, "outputs differ");
+        }
     }
 }

@@ -144,6 +144,18 @@ pub type SinkResult = (Vec<Issue>, Vec<IssueCount>, bool, Option<PathBuf>);
 
 type CountKey = (&'static str, Option<&'static str>, Severity);
 
+const COUNT_CACHE: usize = 64;
+const NO_SLOT: u32 = u32::MAX;
+
+/// Cache slot of a count key, from its pointers (the same key text at another address just
+/// takes the slow path).
+fn cache_slot(code: &'static str, column: Option<&'static str>, severity: Severity) -> usize {
+    let c = code.as_ptr() as usize;
+    let col = column.map_or(0, |s| s.as_ptr() as usize);
+    let h = (c ^ col.rotate_left(17) ^ severity as usize).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h >> (usize::BITS - 6)
+}
+
 /// Bounded collector of issues: keeps the first `max` in memory, spills the rest as JSONL.
 pub struct IssueSink {
     kept: Vec<Issue>,
@@ -152,6 +164,8 @@ pub struct IssueSink {
     spill_path: Option<PathBuf>,
     /// Few distinct keys (tens): a vector scanned by pointer first beats hashing strings.
     counts: Vec<(CountKey, u64)>,
+    /// Index into `counts` by a hash of the key's pointers (checked by pointer equality).
+    count_cache: [u32; COUNT_CACHE],
     dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
     truncated: bool,
     file_errors: u64,
@@ -170,6 +184,7 @@ impl IssueSink {
             spill,
             spill_path,
             counts: Vec::new(),
+            count_cache: [NO_SLOT; COUNT_CACHE],
             dynamic_counts: BTreeMap::new(),
             truncated: false,
             file_errors: 0,
@@ -195,8 +210,21 @@ impl IssueSink {
     }
 
     fn count(&mut self, code: &'static str, column: Option<&'static str>, severity: Severity) {
+        let slot = cache_slot(code, column, severity);
+        if let Some(((c, col, sev), n)) = self.counts.get_mut(self.count_cache[slot] as usize)
+            && *sev == severity
+            && std::ptr::eq(*c, code)
+            && match (col, column) {
+                (Some(a), Some(b)) => std::ptr::eq(*a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        {
+            *n += 1;
+            return;
+        }
         let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
-        for ((c, col, sev), n) in self.counts.iter_mut() {
+        for (i, ((c, col, sev), n)) in self.counts.iter_mut().enumerate() {
             if *sev == severity
                 && same(c, code)
                 && match (col, column) {
@@ -206,10 +234,18 @@ impl IssueSink {
                 }
             {
                 *n += 1;
+                self.count_cache[slot] = i as u32;
                 return;
             }
         }
+        self.count_cache[slot] = self.counts.len() as u32;
         self.counts.push(((code, column, severity), 1));
+    }
+
+    /// Whether a new issue's value and fix text would be kept (in memory or in the spill
+    /// file); once false it stays false.
+    pub fn wants_text(&self) -> bool {
+        self.kept.len() < self.max || self.spill.is_some()
     }
 
     /// Record a file-level issue whose column is a source header (not static).

@@ -23,6 +23,8 @@ use std::fmt::Write as _;
 use std::hash::Hasher;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The error type of this crate's pipeline half.
 #[derive(Debug, thiserror::Error)]
@@ -223,8 +225,6 @@ pub(crate) struct RowFacts {
     static_call: bool,
     /// The (valid) currency of the row: a range of the text arena.
     currency: Option<Range<usize>>,
-    range: Option<(DateTime, DateTime)>,
-    range_ts: Option<(Timestamp, Timestamp)>,
 }
 
 /// The per-row half of a [`Validator`]: rules and normalisers, no file-wide state, so that
@@ -261,6 +261,14 @@ pub(crate) struct RowChecker {
     pub(crate) text: String,
     /// Facts of the row being checked.
     facts: RowFacts,
+    /// First and last main date of the rows this checker saw (before their first error):
+    /// wall-clock (CRM) or instants (conversions). Order-free, so kept here and merged by
+    /// [`Validator::absorb`].
+    range: Option<(DateTime, DateTime)>,
+    range_ts: Option<(Timestamp, Timestamp)>,
+    /// Cleared (for good) by the validator once the issue sink keeps no more texts: issues
+    /// are then only counted, and checkers stop copying their values and fixes.
+    text_wanted: Arc<AtomicBool>,
 }
 
 /// Validates and normalises rows of one file.
@@ -272,12 +280,10 @@ pub struct Validator {
     dup_full: bool,
     /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
     ident_counts: Vec<u64>,
-    /// First and last main date of valid rows: wall-clock (CRM) or instants (conversions).
-    range: Option<(DateTime, DateTime)>,
-    range_ts: Option<(Timestamp, Timestamp)>,
     currencies: Vec<String>,
     static_calls: u64,
     valid_rows: u64,
+    text_wanted: bool,
 }
 
 impl Validator {
@@ -441,6 +447,9 @@ impl Validator {
             log: Vec::new(),
             text: String::new(),
             facts: RowFacts::default(),
+            range: None,
+            range_ts: None,
+            text_wanted: Arc::new(AtomicBool::new(true)),
         };
         Ok(Validator {
             checker,
@@ -449,11 +458,10 @@ impl Validator {
             pending_dups: Vec::new(),
             dup_full: false,
             ident_counts,
-            range: None,
-            range_ts: None,
             currencies: Vec::new(),
             static_calls: 0,
             valid_rows: 0,
+            text_wanted: true,
         })
     }
 
@@ -462,7 +470,22 @@ impl Validator {
         let mut c = self.checker.clone();
         c.log.clear();
         c.text.clear();
+        c.range = None;
+        c.range_ts = None;
         c
+    }
+
+    /// Take in the date range of a checker made by [`Validator::row_checker`] once all the
+    /// rows it checked are committed.
+    pub(crate) fn absorb(&mut self, other: &RowChecker) {
+        fn merge<T: Ord + Copy>(a: Option<(T, T)>, b: Option<(T, T)>) -> Option<(T, T)> {
+            match (a, b) {
+                (Some((x, y)), Some((p, q))) => Some((x.min(p), y.max(q))),
+                (a, b) => a.or(b),
+            }
+        }
+        self.checker.range = merge(self.checker.range, other.range);
+        self.checker.range_ts = merge(self.checker.range_ts, other.range_ts);
     }
 
     /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
@@ -544,6 +567,11 @@ impl Validator {
                 fix,
             );
         }
+        if self.text_wanted && !facts.issues.is_empty() && !self.issues.wants_text() {
+            // Rows checked from now on are committed after this one: their texts are unused.
+            self.text_wanted = false;
+            self.checker.text_wanted.store(false, Ordering::Relaxed);
+        }
         if let Some(r) = facts.currency.clone()
             && self.currencies.len() < 2
         {
@@ -554,18 +582,6 @@ impl Validator {
         }
         if facts.static_call {
             self.static_calls += 1;
-        }
-        if let Some((a, b)) = facts.range {
-            self.range = Some(match self.range {
-                None => (a, b),
-                Some((x, y)) => (x.min(a), y.max(b)),
-            });
-        }
-        if let Some((a, b)) = facts.range_ts {
-            self.range_ts = Some(match self.range_ts {
-                None => (a, b),
-                Some((x, y)) => (x.min(a), y.max(b)),
-            });
         }
         if let Some((key, code)) = facts.dup
             && !self.dup_full
@@ -622,12 +638,17 @@ impl RowChecker {
                 self.reasons.push_str(value);
             }
         }
+        let keep = self.text_wanted.load(Ordering::Relaxed);
         let start = self.text.len();
-        self.text.push_str(value);
+        if keep {
+            self.text.push_str(value);
+        }
         let value = start..self.text.len();
         let fix = fix.map(|f| {
             let start = self.text.len();
-            self.text.push_str(f);
+            if keep {
+                self.text.push_str(f);
+            }
             start..self.text.len()
         });
         self.log.push(RowIssue {
@@ -963,7 +984,7 @@ impl RowChecker {
             );
         }
         if main && self.row_errors == 0 {
-            self.facts.range_ts = Some(match self.facts.range_ts {
+            self.range_ts = Some(match self.range_ts {
                 None => (ts, ts),
                 Some((a, b)) => (a.min(ts), b.max(ts)),
             });
@@ -1054,7 +1075,7 @@ impl RowChecker {
             self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
         }
         if main && self.row_errors == 0 {
-            self.facts.range = Some(match self.facts.range {
+            self.range = Some(match self.range {
                 None => (civil, civil),
                 Some((a, b)) => (a.min(civil), b.max(civil)),
             });
@@ -1254,8 +1275,8 @@ impl Validator {
     /// File-level notices at the end, then everything the report needs.
     pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
         self.flush_dups();
-        let range = self.range.or_else(|| {
-            let (a, b) = self.range_ts?;
+        let range = self.checker.range.or_else(|| {
+            let (a, b) = self.checker.range_ts?;
             let civil = |t: Timestamp| t.to_zoned(self.checker.tz.clone()).datetime();
             Some((civil(a), civil(b)))
         });

@@ -43,11 +43,24 @@ pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}' || c == '\u{feff}'
 }
 
+#[inline]
 pub fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => s,
-        _ => s.trim_matches(is_space),
+        _ => trim_slow(s),
     }
+}
+
+/// [`trim`] when an end is blank or not ASCII: the same as `s.trim_matches(is_space)`.
+fn trim_slow(s: &str) -> &str {
+    let mut t = s;
+    while let Some(c) = t.chars().next().filter(|&c| is_space(c)) {
+        t = &t[c.len_utf8()..];
+    }
+    while let Some(c) = t.chars().next_back().filter(|&c| is_space(c)) {
+        t = &t[..t.len() - c.len_utf8()];
+    }
+    t
 }
 
 /// Split a multi-value cell on `,` and `;` (and, when `spaces`, on blanks), skipping empties.
@@ -55,4 +68,24 @@ pub(crate) fn split_list(s: &str, spaces: bool) -> impl Iterator<Item = &str> {
     s.split(move |c: char| c == ',' || c == ';' || (spaces && is_space(c)))
         .map(trim)
         .filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trim_matches_trimming_by_is_space_on_every_mix_of_ends() {
+        let ends = [
+            "", " ", "\u{a0}", "\u{202f}", "\u{feff}", "\t", "я", "x", "\u{3000}", " я",
+        ];
+        for a in ends {
+            for b in ends {
+                for mid in ["", "Оплачен", "12 500", "x", " "] {
+                    let s = format!("{a}{mid}{b}");
+                    assert_eq!(trim(&s), s.trim_matches(is_space), "{s:?}");
+                }
+            }
+        }
+    }
 }
