@@ -1,6 +1,8 @@
 //! Workbooks (.xlsx, .xls, .ods through calamine) as rows: sheet choice, header detection on
 //! sheet rows, and cell values rendered as the user sees them (dates as ISO text, integers
-//! without `.0`, no scientific notation, text cells untouched).
+//! without `.0`, no scientific notation, text cells untouched). A sheet is held as its used
+//! cells row by row, never as a dense rectangle; containers are checked ([`container`]) before
+//! calamine sees them, so a damaged or hostile file is `DamagedWorkbook`, not an abort.
 //!
 //! Deliberately not here: streaming (a sheet is loaded whole, as calamine does), formulas,
 //! styles, and any interpretation beyond the text a cell shows.
@@ -89,7 +91,7 @@ fn excel_err(e: impl std::fmt::Display) -> ReadError {
 }
 
 /// The sheet to read: the one asked for (exact name, then trimmed and case-insensitive), or
-/// each sheet in order until `has_data` says yes.
+/// the first sheet (in order) with a cell that shows text.
 fn choose_sheet(
     names: &[String],
     sheet: Option<&str>,

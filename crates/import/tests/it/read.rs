@@ -928,3 +928,78 @@ proptest! {
         }
     }
 }
+
+/// Structure-aware smoke fuzz of the workbook seeds (header fields, sector indices, record
+/// lengths and cell positions overwritten with boundary values). Ignored by default; run
+/// `MB_FUZZ_ITERS=200000 cargo test --release -p mb-import --test it -- --ignored workbook_fuzz`.
+/// Each input is written to `target/fuzz-workbook-current.bin` first, so an allocation abort
+/// leaves it on disk.
+#[test]
+#[ignore]
+fn workbook_fuzz_never_aborts_or_panics() {
+    const VALUES: [u32; 14] = [
+        0,
+        1,
+        0x7F,
+        0x80,
+        0xFF,
+        0x100,
+        0x7FFF,
+        0x8000,
+        0xFFFF,
+        0x7FFF_FFFF,
+        0xFFFF_FFFA,
+        0xFFFF_FFFC,
+        0xFFFF_FFFE,
+        0xFFFF_FFFF,
+    ];
+    let iterations: u64 = std::env::var("MB_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let seeds: Vec<(&str, Vec<u8>)> = [
+        "dates.xls",
+        "leading-zeros.xlsx",
+        "simple.ods",
+        "far-cell-xfd1048576.xlsx",
+    ]
+    .into_iter()
+    .map(|n| (n, std::fs::read(fixture(n)).unwrap()))
+    .collect();
+    let current =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fuzz-workbook-current.bin");
+    let mut state = 0x5eed_2026_u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut opened = 0u64;
+    for _ in 0..iterations {
+        let (name, seed) = &seeds[(next() % seeds.len() as u64) as usize];
+        let mut bytes = seed.clone();
+        for _ in 0..=next() % 4 {
+            let at = (next() % bytes.len() as u64) as usize;
+            let value = if next() % 4 == 0 {
+                next() as u32
+            } else {
+                VALUES[(next() % VALUES.len() as u64) as usize]
+            };
+            let width = [1usize, 2, 4][(next() % 3) as usize].min(bytes.len() - at);
+            bytes[at..at + width].copy_from_slice(&value.to_le_bytes()[..width]);
+        }
+        if next() % 16 == 0 {
+            let keep = (next() % bytes.len() as u64) as usize;
+            bytes.truncate(keep.max(1));
+        }
+        std::fs::write(&current, &bytes).unwrap();
+        if let Ok(mut source) = read::open_bytes(bytes, name, &ReadOptions::default()) {
+            opened += 1;
+            let mut row = Row::new();
+            while let Ok(Some(_)) = source.next_event(&mut row) {}
+        }
+    }
+    let _ = std::fs::remove_file(&current);
+    eprintln!("workbook fuzz: {iterations} inputs, {opened} opened");
+}

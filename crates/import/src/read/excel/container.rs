@@ -397,6 +397,9 @@ fn check_biff(stream: &[u8]) -> Result<(), Damage> {
         match typ {
             // BoundSheet8: the sheet's offset in the stream
             0x0085 => sheets.push(u32_at(data, 0) as usize),
+            // FilePass: calamine stops with a password error before reading any sheet, and
+            // the sheets' cell records are encrypted (their positions are noise).
+            0x002F if u16_at(data, 0) != 0 => return Ok(()),
             0x000A => break,
             _ => (),
         }
