@@ -962,7 +962,7 @@ impl RowChecker {
             };
             let ts = z.timestamp();
             let _ = write!(self.scratch, "{}", ts.as_second());
-            let fix = self.scratch.clone();
+            let fix = std::mem::take(&mut self.scratch);
             self.issue(
                 Some(name),
                 "datetime_converted",
@@ -970,6 +970,7 @@ impl RowChecker {
                 raw,
                 Some(&fix),
             );
+            self.scratch = fix;
             ts
         };
         if ts > self.now {
@@ -1071,8 +1072,9 @@ impl RowChecker {
             self.issue(Some(name), code, Severity::Notice, raw, Some(&fix));
             self.scratch = fix;
         } else if !has_time && !date_only_field {
-            let fix = self.scratch.clone();
+            let fix = std::mem::take(&mut self.scratch);
             self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
+            self.scratch = fix;
         }
         if main && self.row_errors == 0 {
             self.range = Some(match self.range {

@@ -3,18 +3,29 @@
 use super::{Outcome, split_list, trim};
 
 fn is_email_shape(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    // One pass over the bytes: the same rules as `email_shape_reference` (tested against it).
+    let b = s.as_bytes();
+    let mut at = None;
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_graphic() || c == b',' || c == b';' || c == b'"' {
+            return false;
+        }
+        if c == b'@' {
+            if at.is_some() {
+                return false;
+            }
+            at = Some(i);
+        }
+    }
+    let Some(at) = at else {
         return false;
     };
-    !local.is_empty()
-        && !domain.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && s.bytes()
-            .all(|b| b.is_ascii_graphic() && b != b',' && b != b';' && b != b'"')
+    let domain = &b[at + 1..];
+    at > 0
+        && domain.first().is_some_and(|&c| c != b'.')
+        && domain.last().is_some_and(|&c| c != b'.')
+        && domain.contains(&b'.')
+        && !domain.windows(2).any(|w| w == b"..")
 }
 
 fn push_one(part: &str, out: &mut String) -> bool {
@@ -71,6 +82,44 @@ pub fn email_list(raw: &str, out: &mut String) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules as first written (string searches), the oracle for `is_email_shape`.
+    fn email_shape_reference(s: &str) -> bool {
+        let Some((local, domain)) = s.split_once('@') else {
+            return false;
+        };
+        !local.is_empty()
+            && !domain.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && s.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b',' && b != b';' && b != b'"')
+    }
+
+    #[test]
+    fn email_shape_agrees_with_the_reference_rules() {
+        let parts = [
+            "a", "@", ".", "..", "B", ",", ";", "\"", " ", "я", "-", "x.y",
+        ];
+        let mut n = 0u64;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in parts {
+                        for e in ["", "ru", ".", "@"] {
+                            let s = format!("{a}{b}{c}{d}{e}");
+                            assert_eq!(is_email_shape(&s), email_shape_reference(&s), "{s:?}");
+                            n += u64::from(is_email_shape(&s));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n}");
+    }
 
     #[test]
     fn lower_cases_and_trims_emails() {
