@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 /// Rows per batch handed from the reader thread to the validator.
-const BATCH_ROWS: usize = 2048;
+const BATCH_ROWS: usize = 1024;
 /// Rows per chunk: the unit of work either thread claims.
 const CHUNK_ROWS: usize = 128;
 const CHUNKS: usize = BATCH_ROWS.div_ceil(CHUNK_ROWS);

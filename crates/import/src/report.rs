@@ -209,6 +209,18 @@ impl IssueSink {
         self.store(line, record, column, code, severity, value, fix);
     }
 
+    /// [`IssueSink::push`] once [`IssueSink::wants_text`] is false: only counted.
+    pub fn push_counted(
+        &mut self,
+        column: Option<&'static str>,
+        code: &'static str,
+        severity: Severity,
+    ) {
+        debug_assert!(!self.wants_text());
+        self.count(code, column, severity);
+        self.truncated = true;
+    }
+
     fn count(&mut self, code: &'static str, column: Option<&'static str>, severity: Severity) {
         let slot = cache_slot(code, column, severity);
         if let Some(((c, col, sev), n)) = self.counts.get_mut(self.count_cache[slot] as usize)

@@ -555,17 +555,19 @@ impl Validator {
         log: &[RowIssue],
         text: &str,
     ) {
-        for i in &log[facts.issues.clone()] {
-            let fix = i.fix.clone().map(|r| &text[r]);
-            self.issues.push(
-                line,
-                record,
-                i.col,
-                i.code,
-                i.sev,
-                &text[i.value.clone()],
-                fix,
-            );
+        let issues = &log[facts.issues.clone()];
+        if self.text_wanted {
+            for i in issues {
+                let fix = i.fix.clone().map(|r| &text[r]);
+                let value = &text[i.value.clone()];
+                self.issues
+                    .push(line, record, i.col, i.code, i.sev, value, fix);
+            }
+        } else {
+            // The sink keeps no more texts (see `text_wanted`): count only.
+            for i in issues {
+                self.issues.push_counted(i.col, i.code, i.sev);
+            }
         }
         if self.text_wanted && !facts.issues.is_empty() && !self.issues.wants_text() {
             // Rows checked from now on are committed after this one: their texts are unused.

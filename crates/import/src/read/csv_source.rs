@@ -362,15 +362,39 @@ impl CsvSource {
 }
 
 /// The fast path: splits a line that holds no quote character. Returns false (leaving `out` in
-/// an unspecified state) as soon as a quote shows up.
+/// an unspecified state) as soon as a quote shows up. Scans eight bytes at a time.
 fn split_unquoted(text: &str, delim: u8, out: &mut StringRecord) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // High bit of each byte of `x` that equals `b` (exact: no carries between bytes).
+    let eq = |x: u64, b: u8| {
+        let y = x ^ (LO * u64::from(b));
+        !(((y & LOW7) + LOW7) | y) & HI
+    };
     let b = text.as_bytes();
     let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if c == delim {
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if eq(x, b'"') != 0 {
+            return false;
+        }
+        let mut m = eq(x, delim);
+        while m != 0 {
+            let i = base + (m.trailing_zeros() / 8) as usize;
             // Both ends sit on ASCII bytes, hence on character boundaries.
             out.push_field(&text[start..i]);
             start = i + 1;
+            m &= m - 1;
+        }
+        base += 8;
+    }
+    for (k, &c) in chunks.remainder().iter().enumerate() {
+        if c == delim {
+            out.push_field(&text[start..base + k]);
+            start = base + k + 1;
         } else if c == b'"' {
             return false;
         }
@@ -425,5 +449,46 @@ impl RowSource for CsvSource {
 
     fn bytes_read(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-at-a-time split the word-at-a-time one must equal.
+    fn split_reference(text: &str, delim: u8) -> Option<Vec<String>> {
+        if text.contains('"') {
+            return None;
+        }
+        Some(text.split(char::from(delim)).map(str::to_string).collect())
+    }
+
+    #[test]
+    fn word_at_a_time_split_equals_a_plain_split() {
+        let parts = [
+            "",
+            "a",
+            ";",
+            ",",
+            "\"",
+            "Оплачен",
+            "12 500,50",
+            "x;y;z",
+            "\u{a0}руб.",
+        ];
+        for delim in [b';', b',', b'\t', b'|'] {
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        let text = format!("{a}{b};{c}{a},{b}|{c}");
+                        let mut rec = StringRecord::new();
+                        let ok = split_unquoted(&text, delim, &mut rec);
+                        let got = ok.then(|| rec.iter().map(str::to_string).collect());
+                        assert_eq!(got, split_reference(&text, delim), "{text:?} {delim}");
+                    }
+                }
+            }
+        }
     }
 }
