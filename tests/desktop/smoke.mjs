@@ -118,6 +118,11 @@ async function main() {
   await sleep(500);
   await shot("history");
   passed += 1;
+  // The other sections render on real data from Rust (pictures for review, no assertions).
+  for (const section of ["clients", "accounts", "settings"]) {
+    await click(`[data-testid='nav-${section}']`);
+    await shot(section);
+  }
   console.log(`desktop e2e: file uploaded through Rust to the fake and listed in History (${Date.now() - t0} ms)`);
   console.log(`${passed} passed, 0 failed`);
 }

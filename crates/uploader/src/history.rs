@@ -150,22 +150,51 @@ impl Core {
         Ok(detail(&self.store.upload(id)?))
     }
 
-    pub fn overview(&self) -> Result<Vec<ClientOverview>> {
-        Ok(self
-            .store
-            .agency_overview()?
-            .into_iter()
-            .map(|o| ClientOverview {
-                counter_id: o.counter_id as u32,
-                counter_name: o
-                    .counter_name
-                    .clone()
-                    .unwrap_or_else(|| o.counter_id.to_string()),
-                account: o.account_login.clone().unwrap_or_default(),
-                last_upload: o.last_upload.as_ref().map(summary),
-                linked_share: o.linked_share,
-            })
-            .collect())
+    /// Every client counter: the ones the active account can upload to (from Metrica), joined
+    /// with what the history knows (last upload, its state, linked share). Counters known only
+    /// locally (another account, or Metrica unreachable) are listed too.
+    pub async fn overview(&self) -> Result<Vec<ClientOverview>> {
+        let local = self.store.agency_overview()?;
+        let mut out: Vec<ClientOverview> = Vec::new();
+        if let Ok((login, client)) = self.client().await {
+            match client.all_counters(&mb_api::CounterQuery::default()).await {
+                Ok(counters) => {
+                    for c in counters.iter().filter(|c| c.can_upload()) {
+                        let known = local.iter().find(|o| o.counter_id as u64 == c.id);
+                        out.push(ClientOverview {
+                            counter_id: c.id as u32,
+                            counter_name: c.name.clone(),
+                            account: login.clone(),
+                            last_upload: known.and_then(|o| o.last_upload.as_ref()).map(summary),
+                            linked_share: known.and_then(|o| o.linked_share),
+                        });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "overview without Metrica's counter list"),
+            }
+        }
+        for o in &local {
+            if !out.iter().any(|x| i64::from(x.counter_id) == o.counter_id) {
+                out.push(ClientOverview {
+                    counter_id: o.counter_id as u32,
+                    counter_name: o
+                        .counter_name
+                        .clone()
+                        .unwrap_or_else(|| o.counter_id.to_string()),
+                    account: o.account_login.clone().unwrap_or_default(),
+                    last_upload: o.last_upload.as_ref().map(summary),
+                    linked_share: o.linked_share,
+                });
+            }
+        }
+        // Recently active clients first, then the rest by name.
+        out.sort_by(|a, b| {
+            let ta = a.last_upload.as_ref().map(|u| u.created_at.clone());
+            let tb = b.last_upload.as_ref().map(|u| u.created_at.clone());
+            tb.cmp(&ta)
+                .then_with(|| a.counter_name.cmp(&b.counter_name))
+        });
+        Ok(out)
     }
 
     /// Writes the filtered history as CSV for Excel.

@@ -274,8 +274,8 @@ pub async fn export_history(core: CoreState<'_>, filter: HistoryFilter) -> R<Opt
 }
 
 #[tauri::command]
-pub fn overview(core: CoreState<'_>) -> R<Vec<ClientOverview>> {
-    core.overview()
+pub async fn overview(core: CoreState<'_>) -> R<Vec<ClientOverview>> {
+    core.overview().await
 }
 
 #[tauri::command]

@@ -65,6 +65,10 @@ async fn demo_signs_in_to_the_fake_and_lists_the_agency_counters() {
             .iter()
             .any(|c| c.id == COUNTER && c.can_upload)
     );
+    // The agency overview lists every client counter it can upload to, before any upload.
+    let overview = core.overview().await.unwrap();
+    assert!(overview.len() >= 30, "{}", overview.len());
+    assert!(overview.iter().all(|o| o.last_upload.is_none()));
     // The demo keeps its own history, apart from a real account's.
     assert!(dir.path().join("demo/history.sqlite").exists());
 }
