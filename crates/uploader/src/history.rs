@@ -81,7 +81,7 @@ pub fn detail(u: &Upload) -> UploadDetail {
     let e = u.explain();
     UploadDetail {
         summary: summary(u),
-        linked_share: e.linked_share,
+        linked_share: final_share(u, e.linked_share),
         explanation: e
             .items
             .iter()
@@ -92,6 +92,16 @@ pub fn detail(u: &Upload) -> UploadDetail {
             })
             .collect(),
     }
+}
+
+/// Metrica counts linked rows only at the end; before that a share would read as a false 0 %.
+fn final_share(u: &Upload, share: Option<f64>) -> Option<f64> {
+    matches!(
+        u.state,
+        UploadState::Processed | UploadState::LinkageFailure
+    )
+    .then_some(share)
+    .flatten()
 }
 
 /// `YYYY-MM-DD` (start of that day, UTC) or an RFC 3339 instant.
@@ -166,7 +176,11 @@ impl Core {
                             counter_name: c.name.clone(),
                             account: login.clone(),
                             last_upload: known.and_then(|o| o.last_upload.as_ref()).map(summary),
-                            linked_share: known.and_then(|o| o.linked_share),
+                            linked_share: known.and_then(|o| {
+                                o.last_upload
+                                    .as_ref()
+                                    .and_then(|u| final_share(u, o.linked_share))
+                            }),
                         });
                     }
                 }
@@ -183,7 +197,10 @@ impl Core {
                         .unwrap_or_else(|| o.counter_id.to_string()),
                     account: o.account_login.clone().unwrap_or_default(),
                     last_upload: o.last_upload.as_ref().map(summary),
-                    linked_share: o.linked_share,
+                    linked_share: o
+                        .last_upload
+                        .as_ref()
+                        .and_then(|u| final_share(u, o.linked_share)),
                 });
             }
         }
