@@ -6,6 +6,12 @@
 //! records issues in a bounded [`IssueSink`]. Owns the rules (future dates, linking window,
 //! identifiers, goal ids, statuses, duplicates); does NOT read or write files (see
 //! [`crate::pipeline`], [`crate::write`]).
+//!
+//! Inside, a validator is two halves so that rows can be checked on two threads with the
+//! report of a one-thread run: a `RowChecker` (rules and normalisers; clones check rows
+//! anywhere, logging each row's issues and facts) and `Validator::commit`, which folds the
+//! checked rows, strictly in file order, into the issue sink, the duplicate set and the totals.
+//! [`Validator::check_row`] is simply check + commit.
 
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
