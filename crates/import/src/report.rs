@@ -156,16 +156,73 @@ fn cache_slot(code: &'static str, column: Option<&'static str>, severity: Severi
     h >> (usize::BITS - 6)
 }
 
+/// Issue totals per (code, column, severity) with static texts.
+#[derive(Clone)]
+pub(crate) struct IssueCounter {
+    /// Few distinct keys (tens): a vector scanned by pointer first beats hashing strings.
+    counts: Vec<(CountKey, u64)>,
+    /// Index into `counts` by a hash of the key's pointers (checked by pointer equality).
+    cache: [u32; COUNT_CACHE],
+}
+
+impl Default for IssueCounter {
+    fn default() -> IssueCounter {
+        IssueCounter {
+            counts: Vec::new(),
+            cache: [NO_SLOT; COUNT_CACHE],
+        }
+    }
+}
+
+impl IssueCounter {
+    /// Add `n` to the count of one key.
+    pub(crate) fn add(
+        &mut self,
+        code: &'static str,
+        column: Option<&'static str>,
+        severity: Severity,
+        n: u64,
+    ) {
+        let slot = cache_slot(code, column, severity);
+        if let Some(((c, col, sev), c_n)) = self.counts.get_mut(self.cache[slot] as usize)
+            && *sev == severity
+            && std::ptr::eq(*c, code)
+            && match (col, column) {
+                (Some(a), Some(b)) => std::ptr::eq(*a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        {
+            *c_n += n;
+            return;
+        }
+        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
+        for (i, ((c, col, sev), c_n)) in self.counts.iter_mut().enumerate() {
+            if *sev == severity
+                && same(c, code)
+                && match (col, column) {
+                    (Some(a), Some(b)) => same(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+            {
+                *c_n += n;
+                self.cache[slot] = i as u32;
+                return;
+            }
+        }
+        self.cache[slot] = self.counts.len() as u32;
+        self.counts.push(((code, column, severity), n));
+    }
+}
+
 /// Bounded collector of issues: keeps the first `max` in memory, spills the rest as JSONL.
 pub struct IssueSink {
     kept: Vec<Issue>,
     max: usize,
     spill: Option<BufWriter<File>>,
     spill_path: Option<PathBuf>,
-    /// Few distinct keys (tens): a vector scanned by pointer first beats hashing strings.
-    counts: Vec<(CountKey, u64)>,
-    /// Index into `counts` by a hash of the key's pointers (checked by pointer equality).
-    count_cache: [u32; COUNT_CACHE],
+    counts: IssueCounter,
     dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
     truncated: bool,
     file_errors: u64,
@@ -183,8 +240,7 @@ impl IssueSink {
             max,
             spill,
             spill_path,
-            counts: Vec::new(),
-            count_cache: [NO_SLOT; COUNT_CACHE],
+            counts: IssueCounter::default(),
             dynamic_counts: BTreeMap::new(),
             truncated: false,
             file_errors: 0,
@@ -222,36 +278,16 @@ impl IssueSink {
     }
 
     fn count(&mut self, code: &'static str, column: Option<&'static str>, severity: Severity) {
-        let slot = cache_slot(code, column, severity);
-        if let Some(((c, col, sev), n)) = self.counts.get_mut(self.count_cache[slot] as usize)
-            && *sev == severity
-            && std::ptr::eq(*c, code)
-            && match (col, column) {
-                (Some(a), Some(b)) => std::ptr::eq(*a, b),
-                (None, None) => true,
-                _ => false,
-            }
-        {
-            *n += 1;
-            return;
+        self.counts.add(code, column, severity, 1);
+    }
+
+    /// Take in issues counted elsewhere (by row checkers) once this sink kept no more texts:
+    /// as if each had been pushed here.
+    pub(crate) fn absorb_counts(&mut self, other: &IssueCounter) {
+        for &((code, column, severity), n) in &other.counts {
+            self.counts.add(code, column, severity, n);
+            self.truncated = true;
         }
-        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
-        for (i, ((c, col, sev), n)) in self.counts.iter_mut().enumerate() {
-            if *sev == severity
-                && same(c, code)
-                && match (col, column) {
-                    (Some(a), Some(b)) => same(a, b),
-                    (None, None) => true,
-                    _ => false,
-                }
-            {
-                *n += 1;
-                self.count_cache[slot] = i as u32;
-                return;
-            }
-        }
-        self.count_cache[slot] = self.counts.len() as u32;
-        self.counts.push(((code, column, severity), 1));
     }
 
     /// Whether a new issue's value and fix text would be kept (in memory or in the spill
@@ -332,6 +368,7 @@ impl IssueSink {
     /// Total number of issues with this severity so far.
     pub fn total(&self, severity: Severity) -> u64 {
         self.counts
+            .counts
             .iter()
             .filter(|(k, _)| k.2 == severity)
             .map(|(_, v)| *v)
@@ -353,6 +390,7 @@ impl IssueSink {
             w.flush()?;
         }
         let mut counts: Vec<IssueCount> = self
+            .counts
             .counts
             .into_iter()
             .map(|((code, column, severity), count)| IssueCount {

@@ -15,7 +15,7 @@
 
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
-use crate::report::{DateRange, IssueSink, Severity};
+use crate::report::{DateRange, IssueCounter, IssueSink, Severity};
 use crate::status::{status_id, suggest_status};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -275,6 +275,9 @@ pub(crate) struct RowChecker {
     /// Cleared (for good) by the validator once the issue sink keeps no more texts: issues
     /// are then only counted, and checkers stop copying their values and fixes.
     text_wanted: Arc<AtomicBool>,
+    /// Issues of rows checked once `text_wanted` was cleared: they only count, in any order,
+    /// so they are counted here and handed over by [`Validator::absorb`] / `finish`.
+    counted: IssueCounter,
 }
 
 /// Validates and normalises rows of one file.
@@ -456,6 +459,7 @@ impl Validator {
             range: None,
             range_ts: None,
             text_wanted: Arc::new(AtomicBool::new(true)),
+            counted: IssueCounter::default(),
         };
         Ok(Validator {
             checker,
@@ -478,6 +482,7 @@ impl Validator {
         c.text.clear();
         c.range = None;
         c.range_ts = None;
+        c.counted = IssueCounter::default();
         c
     }
 
@@ -492,6 +497,7 @@ impl Validator {
         }
         self.checker.range = merge(self.checker.range, other.range);
         self.checker.range_ts = merge(self.checker.range_ts, other.range_ts);
+        self.issues.absorb_counts(&other.counted);
     }
 
     /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
@@ -646,17 +652,16 @@ impl RowChecker {
                 self.reasons.push_str(value);
             }
         }
-        let keep = self.text_wanted.load(Ordering::Relaxed);
-        let start = self.text.len();
-        if keep {
-            self.text.push_str(value);
+        if !self.text_wanted.load(Ordering::Relaxed) {
+            self.counted.add(code, col, sev, 1);
+            return;
         }
+        let start = self.text.len();
+        self.text.push_str(value);
         let value = start..self.text.len();
         let fix = fix.map(|f| {
             let start = self.text.len();
-            if keep {
-                self.text.push_str(f);
-            }
+            self.text.push_str(f);
             start..self.text.len()
         });
         self.log.push(RowIssue {
@@ -1284,6 +1289,8 @@ impl Validator {
 
     /// File-level notices at the end, then everything the report needs.
     pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
+        let counted = std::mem::take(&mut self.checker.counted);
+        self.issues.absorb_counts(&counted);
         self.flush_dups();
         let range = self.checker.range.or_else(|| {
             let (a, b) = self.checker.range_ts?;
