@@ -554,6 +554,16 @@ const en: Messages = {
     sentAt: 'Sent',
     note: 'Comment',
     serverMessage: 'Metrica said',
+    reasonTitle: 'Reason',
+    reason: {
+      network: 'Could not reach Metrica — the file did not arrive. It can be sent again.',
+      server_error: 'The Metrica server answered with error {{status}}. Send again a bit later.',
+      quota_exceeded: 'The Metrica request quota is used up. Send again after 00:00 UTC.',
+      no_access: 'No upload rights on this counter.',
+      not_found: 'Metrica did not find the counter.',
+      sign_in_needed: 'The Yandex sign-in expired — sign in again and resend.',
+      cancelled: 'The send was cancelled.',
+    },
     finishedAt: 'Processed',
     serverId: 'Number in Metrica',
     explain: {

@@ -1,5 +1,6 @@
 //! History: every upload with filters (counter, kind, state, dates), coloured states, a detail
 //! panel that explains the result in plain words, refresh/resend, and CSV export.
+import type { TFunction } from 'i18next';
 import { Alert, Button, Card, Loader, Progress, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
@@ -90,8 +91,8 @@ function Detail({ id }: { id: number }) {
         ) : null}
         {s.message ? (
           <>
-            <dt>{t('history.serverMessage')}</dt>
-            <dd>{s.message}</dd>
+            <dt>{s.state === 'rejected' ? t('history.serverMessage') : t('history.reasonTitle')}</dt>
+            <dd>{failureText(s.message, t)}</dd>
           </>
         ) : null}
       </dl>
@@ -341,4 +342,19 @@ export function HistoryScreen() {
       </div>
     </div>
   );
+}
+
+/** Local failure reasons are short codes (`network`, `server_error:503`); Metrica's own texts pass through. */
+function failureText(message: string, t: TFunction): string {
+  const [code, arg] = message.split(':');
+  const known: Record<string, string> = {
+    network: t('history.reason.network'),
+    server_error: t('history.reason.server_error', { status: arg ?? '' }),
+    quota_exceeded: t('history.reason.quota_exceeded'),
+    no_access: t('history.reason.no_access'),
+    not_found: t('history.reason.not_found'),
+    sign_in_needed: t('history.reason.sign_in_needed'),
+    cancelled: t('history.reason.cancelled'),
+  };
+  return (code !== undefined && known[code]) || message;
 }
