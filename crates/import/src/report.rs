@@ -149,6 +149,7 @@ const NO_SLOT: u32 = u32::MAX;
 
 /// Cache slot of a count key, from its pointers (the same key text at another address just
 /// takes the slow path).
+#[inline]
 fn cache_slot(code: &'static str, column: Option<&'static str>, severity: Severity) -> usize {
     let c = code.as_ptr() as usize;
     let col = column.map_or(0, |s| s.as_ptr() as usize);
@@ -176,6 +177,7 @@ impl Default for IssueCounter {
 
 impl IssueCounter {
     /// Add `n` to the count of one key.
+    #[inline]
     pub(crate) fn add(
         &mut self,
         code: &'static str,

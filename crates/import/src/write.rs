@@ -69,7 +69,7 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
 }
 
 /// Bytes collected before one `write` to the current part.
-const OUT_BUF: usize = 512 * 1024;
+const OUT_BUF: usize = 64 * 1024;
 
 /// Streams rows into Metrica CSV parts.
 pub struct MetricaWriter {
