@@ -745,4 +745,36 @@ mod tests {
             assert!(out == want_out, "outputs differ");
         }
     }
+
+    #[test]
+    fn two_threads_split_the_output_into_the_same_parts() {
+        let text = mixed_orders(6000);
+        EAGER_HELP.store(true, Ordering::Relaxed);
+        let o = opts();
+        let dir = tempfile::tempdir().unwrap();
+        let (_, whole) = one_thread(&text, &o, &dir.path().join("ref.csv"));
+        let mut src =
+            open_bytes(text.as_bytes().to_vec(), "x.csv", &ReadOptions::default()).unwrap();
+        let m = auto_map(mb_schema::UploadKind::SimpleOrders, &src.info().headers).mapping;
+        let mut spec = OutputSpec::new(dir.path().join("out.csv"));
+        spec.max_bytes = 20_000;
+        let got = prepare(src.as_mut(), &m, &o, Some(&spec), &mut no_progress()).unwrap();
+        assert!(got.outputs.len() > 5, "{}", got.outputs.len());
+        let header = whole.lines().next().unwrap();
+        let mut body = String::new();
+        for p in &got.outputs {
+            let part = std::fs::read_to_string(p).unwrap();
+            assert!(part.len() <= 20_000, "{}", part.len());
+            let rest = part
+                .strip_prefix(header)
+                .unwrap()
+                .strip_prefix('\n')
+                .unwrap();
+            body.push_str(rest);
+        }
+        assert!(
+            whole.strip_prefix(header).unwrap()[1..] == body,
+            "parts differ"
+        );
+    }
 }
