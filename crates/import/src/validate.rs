@@ -139,10 +139,14 @@ impl Hasher for KeyHasher {
                 c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
             ]));
         }
+        // The zero-padded little-endian tail, assembled in registers (a copy into a stack
+        // buffer would be a memcpy call and a store-forwarding stall).
         let rest = chunks.remainder();
-        let mut tail = [0u8; 8];
-        tail[..rest.len()].copy_from_slice(rest);
-        self.round(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
+        let tail = rest
+            .iter()
+            .enumerate()
+            .fold(0u64, |t, (i, &b)| t | u64::from(b) << (8 * i));
+        self.round(tail ^ ((bytes.len() as u64) << 56));
     }
     fn finish(&self) -> u64 {
         let mut h = self.0;
