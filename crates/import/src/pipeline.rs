@@ -127,6 +127,7 @@ impl Worker {
         chunk.text.clear();
         std::mem::swap(&mut chunk.log, &mut self.checker.log);
         std::mem::swap(&mut chunk.text, &mut self.checker.text);
+        self.checker.sync_text_wanted();
         let end = ((c + 1) * CHUNK_ROWS).min(batch.n);
         for row in &batch.rows[c * CHUNK_ROWS..end] {
             let facts = self.checker.check(&row.fields);

@@ -279,6 +279,9 @@ pub(crate) struct RowChecker {
     /// Cleared (for good) by the validator once the issue sink keeps no more texts: issues
     /// are then only counted, and checkers stop copying their values and fixes.
     text_wanted: Arc<AtomicBool>,
+    /// `text_wanted` as read by [`RowChecker::sync_text_wanted`] (per chunk of rows: the
+    /// shared flag stays out of the per-issue path).
+    keep_text: bool,
     /// Issues of rows checked once `text_wanted` was cleared: they only count, in any order,
     /// so they are counted here and handed over by [`Validator::absorb`] / `finish`.
     counted: IssueCounter,
@@ -463,6 +466,7 @@ impl Validator {
             range: None,
             range_ts: None,
             text_wanted: Arc::new(AtomicBool::new(true)),
+            keep_text: true,
             counted: IssueCounter::default(),
         };
         Ok(Validator {
@@ -552,6 +556,7 @@ impl Validator {
     pub fn check_row(&mut self, line: u64, record: u64, fields: &csv::StringRecord) -> bool {
         self.checker.log.clear();
         self.checker.text.clear();
+        self.checker.sync_text_wanted();
         let facts = self.checker.check(fields);
         let log = std::mem::take(&mut self.checker.log);
         let text = std::mem::take(&mut self.checker.text);
@@ -628,6 +633,12 @@ impl RowChecker {
         &self.cells
     }
 
+    /// Read whether issue texts are still wanted; rows checked until the next call follow it.
+    /// Reading it late only keeps texts nobody needs (the flag never comes back).
+    pub(crate) fn sync_text_wanted(&mut self) {
+        self.keep_text = self.text_wanted.load(Ordering::Relaxed);
+    }
+
     /// Copy the reasons of the last checked row to the text arena; their range there.
     pub(crate) fn stash_reasons(&mut self) -> Range<usize> {
         let at = self.text.len();
@@ -656,7 +667,7 @@ impl RowChecker {
                 self.reasons.push_str(value);
             }
         }
-        if !self.text_wanted.load(Ordering::Relaxed) {
+        if !self.keep_text {
             self.counted.add(code, col, sev, 1);
             return;
         }
