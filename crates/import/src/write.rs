@@ -416,7 +416,13 @@ mod tests {
         for len in 0..40 {
             for step in 1..5 {
                 let row: Vec<u8> = (0..len)
-                    .map(|i| if i % step == 0 { b',' } else { b'x' + (i % 3) as u8 })
+                    .map(|i| {
+                        if i % step == 0 {
+                            b','
+                        } else {
+                            b'x' + (i % 3) as u8
+                        }
+                    })
                     .collect();
                 let want = row.iter().filter(|&&c| c == b',').count();
                 assert_eq!(count_byte(&row, b','), want, "{len} {step}");
