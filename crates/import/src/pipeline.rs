@@ -186,8 +186,8 @@ fn malformed_code(kind: MalformedKind) -> &'static str {
     }
 }
 
-/// Hand `batch` over; while the channel is full, check chunks of batches already handed over
-/// (the committer then finds them done). False when the receiving side is gone.
+/// Hand `batch` over; while the channel is full, check chunks of it and of batches already
+/// handed over (the committer then finds them done). False when the receiving side is gone.
 fn hand_over(
     tx: &mpsc::SyncSender<Result<Arc<Batch>, ReadError>>,
     batch: Arc<Batch>,
@@ -201,6 +201,11 @@ fn hand_over(
     {
         // Tests: check the previous batches' chunks even when the committer is waiting.
         while h.help_one() {}
+    }
+    if let (Some(h), Some(b)) = (helper.as_mut(), keep) {
+        // Listed before it is sent: while the channel is full the helper starts on this
+        // batch (still in its cache), then on older ones.
+        h.sent.push_back(b);
     }
     let mut msg = Ok(batch);
     loop {
@@ -219,9 +224,6 @@ fn hand_over(
             }
             break;
         }
-    }
-    if let (Some(h), Some(b)) = (helper.as_mut(), keep) {
-        h.sent.push_back(b);
     }
     true
 }
