@@ -130,7 +130,7 @@ impl Worker {
         self.checker.sync_text_wanted();
         let end = ((c + 1) * CHUNK_ROWS).min(batch.n);
         for row in &batch.rows[c * CHUNK_ROWS..end] {
-            let facts = self.checker.check(&row.fields);
+            let facts = self.checker.check(row);
             let start = chunk.bytes.len();
             let mut reasons = 0..0;
             if facts.ok {
@@ -412,7 +412,7 @@ pub fn prepare(
                         // A file-level error (missing column) is not the rows' fault.
                         if let Some(r) = rejected.as_mut().filter(|_| !blocked) {
                             let reasons = &chunk.text[checked.reasons.clone()];
-                            r.write(row.line, reasons, row.fields.iter())?;
+                            r.write(row.line, reasons, row.iter())?;
                         }
                     }
                 }
@@ -695,7 +695,7 @@ mod tests {
             rows += 1;
             match ev {
                 ReadEvent::Row => {
-                    if v.check_row(row.line, row.record, &row.fields) {
+                    if v.check_row(row.line, row.record, &row.iter().collect()) {
                         w.write_row(v.cells()).unwrap();
                     }
                 }

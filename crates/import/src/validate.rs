@@ -627,6 +627,25 @@ impl Validator {
     }
 }
 
+/// A row's cells by index, as [`RowChecker::check`] reads them.
+pub(crate) trait Cells {
+    /// The cell at `i`, or "" when the row is shorter.
+    fn cell(&self, i: usize) -> &str;
+}
+
+impl Cells for csv::StringRecord {
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
+}
+
+impl Cells for crate::read::Row {
+    #[inline]
+    fn cell(&self, i: usize) -> &str {
+        self.get(i)
+    }
+}
+
 impl RowChecker {
     /// Output cells of the last checked row (valid or not).
     pub(crate) fn cells(&self) -> &[String] {
@@ -709,7 +728,7 @@ impl RowChecker {
     }
 
     /// Check and normalise one row into [`RowChecker::cells`], appending its issues to `log`.
-    pub(crate) fn check(&mut self, fields: &csv::StringRecord) -> RowFacts {
+    pub(crate) fn check<C: Cells + ?Sized>(&mut self, fields: &C) -> RowFacts {
         self.row_errors = 0;
         self.id_given = false;
         self.reasons.clear();
@@ -726,7 +745,7 @@ impl RowChecker {
         }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
-                Src::Index(i) => fields.get(*i).unwrap_or(""),
+                Src::Index(i) => fields.cell(*i),
                 Src::Const(v) => {
                     // Constants are few and short; cloning keeps the borrow checker simple.
                     let v = v.clone();
@@ -737,7 +756,7 @@ impl RowChecker {
             };
             self.check_cell(ci, raw);
         }
-        self.row_checks(fields);
+        self.row_checks();
         let ok = self.row_errors == 0;
         let mut facts = std::mem::take(&mut self.facts);
         facts.ok = ok;
@@ -1215,8 +1234,7 @@ impl RowChecker {
     }
 
     /// Rules over the whole row: identifiers, hashed-only notice, duplicates.
-    fn row_checks(&mut self, fields: &csv::StringRecord) {
-        let _ = fields;
+    fn row_checks(&mut self) {
         let mut any_id = false;
         let mut any_plain = false;
         let mut has_ids = false;

@@ -15,8 +15,6 @@ use std::io::{self, BufRead};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use csv::StringRecord;
-
 use super::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource, SourceInfo};
 
 /// A quoted field may span at most this many extra lines / bytes before it counts as unclosed.
@@ -121,7 +119,7 @@ struct QuoteParser {
 }
 
 impl QuoteParser {
-    fn feed(&mut self, text: &str, delim: u8, out: &mut StringRecord) -> Feed {
+    fn feed(&mut self, text: &str, delim: u8, out: &mut Row) -> Feed {
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -272,42 +270,54 @@ impl CsvSource {
     }
 
     fn malformed(&mut self, line: &Line, kind: MalformedKind, field: Option<usize>) -> ReadEvent {
+        self.malformed_at(line.no, &line.text, kind, field)
+    }
+
+    fn malformed_at(
+        &mut self,
+        no: u64,
+        text: &str,
+        kind: MalformedKind,
+        field: Option<usize>,
+    ) -> ReadEvent {
         self.record += 1;
         ReadEvent::Malformed(Malformed {
-            line: line.no,
+            line: no,
             record: self.record,
             column: field.and_then(|i| self.info.headers.get(i).cloned()),
             kind,
-            text: line.text.chars().take(TEXT_LIMIT).collect(),
+            text: text.chars().take(TEXT_LIMIT).collect(),
         })
     }
 
-    /// Width check and numbering of a parsed record. `None`: a blank row, skipped.
-    fn finish(&mut self, row: &mut Row, line: &Line) -> Option<ReadEvent> {
+    /// Width check and numbering of a parsed record. `None`: a blank row, skipped. `moved`:
+    /// the physical line's text was handed over to `row` (the fast path), so `line.text` no
+    /// longer holds it.
+    fn finish(&mut self, row: &mut Row, line: &Line, moved: bool) -> Option<ReadEvent> {
         if row.is_blank() {
             return None;
         }
-        if row.fields.len() > self.ncols {
-            if row
-                .fields
-                .iter()
-                .skip(self.ncols)
-                .any(|f| !f.trim().is_empty())
-            {
-                return Some(self.malformed(line, MalformedKind::TooManyFields, None));
-            }
-            row.fields.truncate(self.ncols);
+        let bad = if row.len() > self.ncols
+            && row.iter().skip(self.ncols).any(|f| !f.trim().is_empty())
+        {
+            Some(MalformedKind::TooManyFields)
+        } else if line.bad {
+            Some(MalformedKind::BadEncoding)
+        } else {
+            None
+        };
+        if let Some(kind) = bad {
+            let text = if moved { &row.text } else { &line.text };
+            return Some(self.malformed_at(line.no, text, kind, None));
         }
-        if line.bad {
-            return Some(self.malformed(line, MalformedKind::BadEncoding, None));
-        }
+        row.truncate(self.ncols);
         self.record += 1;
         row.line = line.no;
         row.record = self.record;
         Some(ReadEvent::Row)
     }
 
-    fn fits(&self, fields: &StringRecord) -> bool {
+    fn fits(&self, fields: &Row) -> bool {
         fields.len() == self.ncols
             || (fields.len() > self.ncols
                 && fields.iter().skip(self.ncols).all(|f| f.trim().is_empty()))
@@ -315,7 +325,7 @@ impl CsvSource {
 
     /// A record whose quoted field ran past its first line.
     fn spanning(&mut self, row: &mut Row, first: Line) -> Result<Option<ReadEvent>, ReadError> {
-        let open_field = row.fields.len();
+        let open_field = row.len();
         let mut taken: Vec<Line> = Vec::new();
         let mut bytes = 0usize;
         self.parser.cur.push_str(first.term);
@@ -327,11 +337,11 @@ impl CsvSource {
                 break false;
             };
             bytes += next.text.len();
-            let fed = self.parser.feed(&next.text, self.delim, &mut row.fields);
+            let fed = self.parser.feed(&next.text, self.delim, row);
             let term = next.term;
             taken.push(next);
             match fed {
-                Feed::Complete => break self.fits(&row.fields),
+                Feed::Complete => break self.fits(row),
                 Feed::Stray(_) => break false,
                 Feed::NeedMore => self.parser.cur.push_str(term),
             }
@@ -347,7 +357,7 @@ impl CsvSource {
                 };
                 Some(self.malformed(&bad, MalformedKind::BadEncoding, None))
             } else {
-                self.finish(row, &first)
+                self.finish(row, &first, false)
             };
             self.recycle(first);
             return Ok(event);
@@ -361,9 +371,10 @@ impl CsvSource {
     }
 }
 
-/// The fast path: splits a line that holds no quote character. Returns false (leaving `out` in
-/// an unspecified state) as soon as a quote shows up. Scans eight bytes at a time.
-fn split_unquoted(text: &str, delim: u8, out: &mut StringRecord) -> bool {
+/// The fast path: splits a line that holds no quote character into the byte ranges of its
+/// cells. Returns false (leaving `out` in an unspecified state) as soon as a quote shows up.
+/// Scans eight bytes at a time.
+fn split_unquoted(text: &str, delim: u8, out: &mut Vec<(u32, u32)>) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -385,7 +396,7 @@ fn split_unquoted(text: &str, delim: u8, out: &mut StringRecord) -> bool {
         while m != 0 {
             let i = base + (m.trailing_zeros() / 8) as usize;
             // Both ends sit on ASCII bytes, hence on character boundaries.
-            out.push_field(&text[start..i]);
+            out.push((start as u32, i as u32));
             start = i + 1;
             m &= m - 1;
         }
@@ -393,13 +404,13 @@ fn split_unquoted(text: &str, delim: u8, out: &mut StringRecord) -> bool {
     }
     for (k, &c) in chunks.remainder().iter().enumerate() {
         if c == delim {
-            out.push_field(&text[start..base + k]);
+            out.push((start as u32, (base + k) as u32));
             start = base + k + 1;
         } else if c == b'"' {
             return false;
         }
     }
-    out.push_field(&text[start..]);
+    out.push((start as u32, b.len() as u32));
     true
 }
 
@@ -410,22 +421,24 @@ impl RowSource for CsvSource {
 
     fn next_event(&mut self, row: &mut Row) -> Result<Option<ReadEvent>, ReadError> {
         loop {
-            let Some(line) = self.next_line()? else {
+            let Some(mut line) = self.next_line()? else {
                 return Ok(None);
             };
-            row.fields.clear();
-            if split_unquoted(&line.text, self.delim, &mut row.fields) {
-                let event = self.finish(row, &line);
+            row.bounds.clear();
+            if split_unquoted(&line.text, self.delim, &mut row.bounds) {
+                // The line becomes the row's text; the row's old buffer reads the next line.
+                std::mem::swap(&mut row.text, &mut line.text);
+                let event = self.finish(row, &line, true);
                 self.recycle(line);
                 match event {
                     Some(event) => return Ok(Some(event)),
                     None => continue,
                 }
             }
-            row.fields.clear();
-            match self.parser.feed(&line.text, self.delim, &mut row.fields) {
+            row.clear();
+            match self.parser.feed(&line.text, self.delim, row) {
                 Feed::Complete => {
-                    let event = self.finish(row, &line);
+                    let event = self.finish(row, &line, false);
                     self.recycle(line);
                     if let Some(event) = event {
                         return Ok(Some(event));
@@ -482,9 +495,14 @@ mod tests {
                 for b in parts {
                     for c in parts {
                         let text = format!("{a}{b};{c}{a},{b}|{c}");
-                        let mut rec = StringRecord::new();
-                        let ok = split_unquoted(&text, delim, &mut rec);
-                        let got = ok.then(|| rec.iter().map(str::to_string).collect());
+                        let mut bounds = Vec::new();
+                        let ok = split_unquoted(&text, delim, &mut bounds);
+                        let got = ok.then(|| {
+                            bounds
+                                .iter()
+                                .map(|&(a, b)| text[a as usize..b as usize].to_string())
+                                .collect()
+                        });
                         assert_eq!(got, split_reference(&text, delim), "{text:?} {delim}");
                     }
                 }

@@ -272,28 +272,23 @@ impl RowSource for ExcelSource {
     fn next_event(&mut self, row: &mut Row) -> Result<Option<ReadEvent>, ReadError> {
         while let Some((sheet_row, cells)) = self.cells.rows.get(self.next) {
             self.next += 1;
-            row.fields.clear();
+            row.clear();
             for (c, value) in cells {
-                while row.fields.len() < *c as usize {
-                    row.fields.push_field("");
+                while row.len() < *c as usize {
+                    row.push_field("");
                 }
-                row.fields.push_field(&cell_text(value));
+                row.push_field(&cell_text(value));
             }
             if row.is_blank() {
                 continue;
             }
-            while row.fields.len() < self.ncols {
-                row.fields.push_field("");
+            while row.len() < self.ncols {
+                row.push_field("");
             }
             let line = u64::from(*sheet_row) + 1;
             self.record += 1;
-            if row
-                .fields
-                .iter()
-                .skip(self.ncols)
-                .any(|f| !f.trim().is_empty())
-            {
-                let text: Vec<&str> = row.fields.iter().collect();
+            if row.iter().skip(self.ncols).any(|f| !f.trim().is_empty()) {
+                let text: Vec<&str> = row.iter().collect();
                 return Ok(Some(ReadEvent::Malformed(Malformed {
                     line,
                     record: self.record,
@@ -302,7 +297,7 @@ impl RowSource for ExcelSource {
                     text: text.join("\t").chars().take(TEXT_LIMIT).collect(),
                 })));
             }
-            row.fields.truncate(self.ncols);
+            row.truncate(self.ncols);
             row.line = line;
             row.record = self.record;
             return Ok(Some(ReadEvent::Row));

@@ -69,11 +69,15 @@ pub struct SourceInfo {
 
 /// One data record. `line`: 1-based physical line where it starts (as an editor shows it, or
 /// the sheet row); `record`: 1-based data record number, header excluded.
+///
+/// The cells live in one text buffer (for CSV: the physical line itself, handed over without a
+/// copy) with a (start, end) byte range per cell.
 #[derive(Debug, Clone, Default)]
 pub struct Row {
     pub line: u64,
     pub record: u64,
-    pub fields: csv::StringRecord,
+    text: String,
+    bounds: Vec<(u32, u32)>,
 }
 
 impl Row {
@@ -82,21 +86,50 @@ impl Row {
     }
 
     /// The cell at `i`, or "" when the row is shorter.
+    #[inline]
     pub fn get(&self, i: usize) -> &str {
-        self.fields.get(i).unwrap_or("")
+        match self.bounds.get(i) {
+            Some(&(a, b)) => &self.text[a as usize..b as usize],
+            None => "",
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.bounds.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.bounds.is_empty()
+    }
+
+    /// The cells in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.bounds
+            .iter()
+            .map(|&(a, b)| &self.text[a as usize..b as usize])
     }
 
     /// True when every cell is empty or whitespace.
     pub fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| f.trim().is_empty())
+        self.iter().all(|f| f.trim().is_empty())
+    }
+
+    /// Removes every cell.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.clear();
+    }
+
+    /// Appends a cell.
+    pub fn push_field(&mut self, cell: &str) {
+        let start = self.text.len();
+        self.text.push_str(cell);
+        self.bounds.push((start as u32, self.text.len() as u32));
+    }
+
+    /// Keeps the first `n` cells.
+    pub fn truncate(&mut self, n: usize) {
+        self.bounds.truncate(n);
     }
 }
 
@@ -237,7 +270,7 @@ pub fn preview_source(source: &mut dyn RowSource, max_rows: usize) -> Result<Pre
             ReadEvent::Row => rows.push((
                 row.line,
                 row.record,
-                row.fields.iter().map(str::to_owned).collect(),
+                row.iter().map(str::to_owned).collect(),
             )),
             ReadEvent::Malformed(m) => malformed.push(m),
         }

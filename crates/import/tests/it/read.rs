@@ -23,11 +23,9 @@ fn drain(source: &mut dyn RowSource) -> (Rows, Vec<Malformed>) {
     let mut bad = Vec::new();
     while let Some(event) = source.next_event(&mut row).expect("read") {
         match event {
-            ReadEvent::Row => rows.push((
-                row.line,
-                row.record,
-                row.fields.iter().map(String::from).collect(),
-            )),
+            ReadEvent::Row => {
+                rows.push((row.line, row.record, row.iter().map(String::from).collect()))
+            }
             ReadEvent::Malformed(m) => bad.push(m),
         }
     }
