@@ -345,7 +345,7 @@ export function HistoryScreen() {
 }
 
 /** Local failure reasons are short codes (`network`, `server_error:503`); Metrica's own texts pass through. */
-function failureText(message: string, t: TFunction): string {
+export function failureText(message: string, t: TFunction): string {
   const [code, arg] = message.split(':');
   const known: Record<string, string> = {
     network: t('history.reason.network'),
