@@ -44,7 +44,26 @@ pub fn money(raw: &str, out: &mut String) -> Outcome {
     if let Some(o) = grouped_ascii(s, out) {
         return o;
     }
+    if let Some(o) = ascii_with_suffix(s, out) {
+        return o;
+    }
     general(s, out)
+}
+
+/// `12500 руб.`: an amount [`grouped_ascii`] reads, then currency words or signs. Same result
+/// as [`general`] (tested against it); `None` for any other shape.
+fn ascii_with_suffix(s: &str, out: &mut String) -> Option<Outcome> {
+    let b = s.as_bytes();
+    if !b.first()?.is_ascii_digit() {
+        return None;
+    }
+    let last = b.iter().rposition(u8::is_ascii_digit)?;
+    // `last` is an ASCII byte, so a character boundary follows it.
+    let (core, suffix) = s.split_at(last + 1);
+    if !suffix.chars().all(is_affix_char) {
+        return None;
+    }
+    grouped_ascii(core, out)
 }
 
 /// The common `12 500,50` / `1,234.50` shape, byte by byte: digits first and last, only
@@ -168,6 +187,42 @@ mod tests {
         }
         assert_eq!(seen, 8 * 8 * 8 * 8);
         assert_eq!(grouped_ascii("12 руб", &mut String::new()), None);
+    }
+
+    #[test]
+    fn suffixed_fast_path_agrees_with_the_general_rules() {
+        let parts = ["1", "23", " ", ",", ".", "'", "\u{a0}", "р"];
+        let suffixes = [
+            "",
+            " руб.",
+            "\u{a0}руб.",
+            " р.",
+            "₽",
+            " $",
+            "x",
+            " 1",
+            "-",
+            "\u{a0}",
+            "€ ",
+            "!",
+        ];
+        let mut seen = 0;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for suffix in suffixes {
+                        let s = format!("7{a}{b}{c}9{suffix}");
+                        let (mut fast, mut slow) = (String::new(), String::new());
+                        if let Some(o) = ascii_with_suffix(&s, &mut fast) {
+                            assert_eq!((o, &fast), (general(&s, &mut slow), &slow), "{s:?}");
+                            seen += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 2000, "{seen}");
+        assert_eq!(n("12500\u{a0}руб.").1, "12500");
     }
 
     #[test]
