@@ -2,19 +2,33 @@
 
 use super::{Outcome, split_list, trim};
 
+/// Per byte: 0 never in an e-mail, 1 allowed, 2 `@`.
+const EMAIL_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c == b'@' {
+            2
+        } else if c.is_ascii_graphic() && c != b',' && c != b';' && c != b'"' {
+            1
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 fn is_email_shape(s: &str) -> bool {
     // One pass over the bytes: the same rules as `email_shape_reference` (tested against it).
     let b = s.as_bytes();
     let mut at = None;
     for (i, &c) in b.iter().enumerate() {
-        if !c.is_ascii_graphic() || c == b',' || c == b';' || c == b'"' {
-            return false;
-        }
-        if c == b'@' {
-            if at.is_some() {
-                return false;
-            }
-            at = Some(i);
+        match EMAIL_BYTE[usize::from(c)] {
+            1 => {}
+            2 if at.is_none() => at = Some(i),
+            _ => return false,
         }
     }
     let Some(at) = at else {
