@@ -47,7 +47,34 @@ pub(crate) fn is_space(c: char) -> bool {
 pub fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => s,
-        _ => trim_slow(s),
+        _ => trim_non_ascii(s),
+    }
+}
+
+/// A byte that starts a character [`is_space`] can never be: every such character is ASCII
+/// up to `' '` or starts with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000–U+205F),
+/// 0xE3 (U+3000) or 0xEF (U+FEFF).
+fn never_space_lead(b: u8) -> bool {
+    b > b' ' && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// [`trim`] when an end is blank or not ASCII: ends that cannot start a space (Cyrillic
+/// letters, `₽`…) are recognised by their first byte alone.
+#[inline(never)]
+fn trim_non_ascii(s: &str) -> &str {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return s;
+    };
+    // The first byte of the last character: step back over continuation bytes.
+    let mut i = b.len() - 1;
+    while i > 0 && (0x80..0xC0).contains(&b[i]) {
+        i -= 1;
+    }
+    if never_space_lead(first) && never_space_lead(b[i]) {
+        s
+    } else {
+        trim_slow(s)
     }
 }
 
@@ -77,7 +104,8 @@ mod tests {
     #[test]
     fn trim_matches_trimming_by_is_space_on_every_mix_of_ends() {
         let ends = [
-            "", " ", "\u{a0}", "\u{202f}", "\u{feff}", "\t", "я", "x", "\u{3000}", " я",
+            "", " ", "\u{a0}", "\u{202f}", "\u{feff}", "\t", "я", "x", "\u{3000}", " я", "\u{85}",
+            "\u{2028}", "€", "😀", "ё",
         ];
         for a in ends {
             for b in ends {
@@ -86,6 +114,18 @@ mod tests {
                     assert_eq!(trim(&s), s.trim_matches(is_space), "{s:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn no_space_character_starts_with_a_byte_the_fast_trim_takes_for_a_non_space() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_space(c))
+        {
+            let mut buf = [0u8; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(!never_space_lead(lead), "{c:?}");
         }
     }
 }
