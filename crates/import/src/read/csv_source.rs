@@ -37,14 +37,18 @@ struct Line {
 /// Physical lines of a UTF-8 byte stream, numbered as an editor numbers them.
 struct LineReader {
     inner: Box<dyn BufRead + Send>,
+    /// The raw bytes of the line being read.
+    bytes: Vec<u8>,
     no: u64,
     /// The stream is the raw source (UTF-8 expected), not the output of a decoder.
     raw_utf8: bool,
 }
 
 impl LineReader {
-    fn read(&mut self, mut buf: Vec<u8>) -> Result<Option<Line>, ReadError> {
+    fn read(&mut self, mut out: Vec<u8>) -> Result<Option<Line>, ReadError> {
         let io_err = |source| ReadError::Io { path: None, source };
+        out.clear();
+        let buf = &mut self.bytes;
         buf.clear();
         let mut any = false;
         let term = loop {
@@ -81,12 +85,26 @@ impl LineReader {
             }
         };
         self.no += 1;
-        let (text, bad) = match String::from_utf8(buf) {
-            Ok(s) => {
-                let bad = !self.raw_utf8 && s.contains('\u{FFFD}');
-                (s, bad)
-            }
-            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        // Validated while copied into the recycled buffer (encoding_rs validates UTF-8 faster
+        // than `String::from_utf8` on Cyrillic text); anything unusual takes the plain path.
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        let mut decoder = encoding_rs::UTF_8.new_decoder_without_bom_handling();
+        let fast = decoder
+            .max_utf8_buffer_length_without_replacement(self.bytes.len())
+            .is_some_and(|cap| {
+                text.reserve(cap);
+                let (res, _) =
+                    decoder.decode_to_string_without_replacement(&self.bytes, &mut text, true);
+                res == encoding_rs::DecoderResult::InputEmpty
+            });
+        let (text, bad) = if fast {
+            let bad = !self.raw_utf8 && text.contains('\u{FFFD}');
+            (text, bad)
+        } else {
+            let lossy = String::from_utf8_lossy(&self.bytes);
+            let bad = matches!(lossy, std::borrow::Cow::Owned(_))
+                || (!self.raw_utf8 && lossy.contains('\u{FFFD}'));
+            (lossy.into_owned(), bad)
         };
         Ok(Some(Line {
             no: self.no,
@@ -233,6 +251,7 @@ impl CsvSource {
         let mut source = CsvSource {
             lines: LineReader {
                 inner: stream,
+                bytes: Vec::new(),
                 no: 0,
                 raw_utf8,
             },
