@@ -48,6 +48,9 @@ impl LineReader {
     fn read(&mut self, mut out: Vec<u8>) -> Result<Option<Line>, ReadError> {
         let io_err = |source| ReadError::Io { path: None, source };
         out.clear();
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        // The whole line sat in the read buffer and was decoded from there into `text`.
+        let mut direct = false;
         let buf = &mut self.bytes;
         buf.clear();
         let mut any = false;
@@ -62,10 +65,14 @@ impl LineReader {
                 }
                 break "";
             }
+            let first = !any;
             any = true;
             match memchr::memchr2(b'\n', b'\r', avail) {
                 Some(i) => {
-                    buf.extend_from_slice(&avail[..i]);
+                    direct = first && decode_utf8(&avail[..i], &mut text);
+                    if !direct {
+                        buf.extend_from_slice(&avail[..i]);
+                    }
                     let end = avail[i];
                     self.inner.consume(i + 1);
                     if end == b'\n' {
@@ -85,18 +92,10 @@ impl LineReader {
             }
         };
         self.no += 1;
-        // Validated while copied into the recycled buffer (encoding_rs validates UTF-8 faster
-        // than `String::from_utf8` on Cyrillic text); anything unusual takes the plain path.
-        let mut text = String::from_utf8(out).unwrap_or_default();
-        let mut decoder = encoding_rs::UTF_8.new_decoder_without_bom_handling();
-        let fast = decoder
-            .max_utf8_buffer_length_without_replacement(self.bytes.len())
-            .is_some_and(|cap| {
-                text.reserve(cap);
-                let (res, _) =
-                    decoder.decode_to_string_without_replacement(&self.bytes, &mut text, true);
-                res == encoding_rs::DecoderResult::InputEmpty
-            });
+        let fast = direct || {
+            text.clear();
+            decode_utf8(&self.bytes, &mut text)
+        };
         let (text, bad) = if fast {
             let bad = !self.raw_utf8 && text.contains('\u{FFFD}');
             (text, bad)
@@ -113,6 +112,20 @@ impl LineReader {
             bad,
         }))
     }
+}
+
+/// Validates `bytes` as UTF-8 while appending them to `text` (encoding_rs validates faster than
+/// `String::from_utf8` on Cyrillic text). False, with `text` in an unspecified state, when they
+/// are not valid UTF-8.
+fn decode_utf8(bytes: &[u8], text: &mut String) -> bool {
+    let mut decoder = encoding_rs::UTF_8.new_decoder_without_bom_handling();
+    decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .is_some_and(|cap| {
+            text.reserve(cap);
+            let (res, _) = decoder.decode_to_string_without_replacement(bytes, text, true);
+            res == encoding_rs::DecoderResult::InputEmpty
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
