@@ -28,6 +28,7 @@ fn a_million_style_bad_file_keeps_a_short_summary_and_spills_the_rest() {
     let m = auto_map(UploadKind::Conversions, &src.info().headers).mapping;
     let mut o = opts();
     o.max_issues = 100;
+    o.max_errors = 100;
     o.issue_spill_path = Some(dir.path().join("issues.jsonl"));
     let r = prepare(src.as_mut(), &m, &o, None, &mut no_progress()).unwrap();
     assert_eq!(r.issues.len(), 100);
