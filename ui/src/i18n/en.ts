@@ -352,9 +352,19 @@ const en: Messages = {
       what: 'Excel stored the number “{{value}}” as a number — leading zeros or last digits may be lost.',
       todo: 'Export the file again without opening it in Excel, or give the column a text format.',
     },
+    id_trailing_zeros: {
+      title: 'Number ends in zeros',
+      what: 'The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so the row is sent.',
+      todo: 'If in doubt, check the number in your CRM.',
+    },
+    excel_damaged_column: {
+      title: 'Column damaged by Excel',
+      what: 'Too many numbers in this column end in zeros ({{value}}) — that is how Excel rounds long numbers. Its first such rows were already taken as valid, so the file cannot be sent.',
+      todo: 'Export the file again without opening it in Excel, or format the column as Text.',
+    },
     excel_rounded_id: {
       title: 'Number rounded by Excel',
-      what: 'Excel rounded the number “{{value}}”: the last digits became zeros.',
+      what: 'Excel rounded the number “{{value}}”: too many numbers in this column end in zeros, which is what Excel does to long numbers.',
       todo: 'Export the file again without opening it in Excel.',
     },
     invalid_digits_id: {
