@@ -344,7 +344,7 @@ pub fn prepare(
         |o| o.delimiter_for(mapping.kind),
     );
     let mut writer = match output {
-        Some(spec) if !v.is_blocked() => Some(MetricaWriter::create(
+        Some(spec) if spec.metrica && !v.is_blocked() => Some(MetricaWriter::create(
             spec,
             mapping.kind,
             v.output_headers(),
@@ -593,6 +593,24 @@ mod tests {
             ),
             "{rej}"
         );
+    }
+
+    #[test]
+    fn a_check_can_write_only_the_rejected_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = OutputSpec::rejected_only(dir.path().join("rejected.csv"));
+        let text = "ClientId,Target,DateTime,Price\n\
+                    1762345098123456789,offline_paid,1794228120,10\n\
+                    1762101987654321098,offline_paid,1893456000,7000\n";
+        let r = run(text, Some(&spec));
+        assert!(r.outputs.is_empty());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("rejected.csv")]);
+        let rej = std::fs::read_to_string(r.rejected_path.unwrap()).unwrap();
+        assert!(rej.contains("ещё не наступила"), "{rej}");
     }
 
     /// Every row gets a notice, a few get errors: the errors are all in the report, first.

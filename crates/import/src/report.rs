@@ -99,7 +99,7 @@ pub struct Report {
     pub counts: Vec<IssueCount>,
     /// More issues happened than `issues` holds (see `counts` and `issue_spill_path`).
     pub truncated_issues: bool,
-    /// JSONL file with the issues `issues` does not hold (up to a million per severity), when
+    /// JSONL file with the issues `issues` does not hold (up to [`MAX_SPILLED_PER_SEVERITY`] per severity), when
     /// any were spilled.
     pub issue_spill_path: Option<PathBuf>,
     /// Identifier field → number of valid rows that fill it (`ClientId: 2, UserId: 2, …`).
@@ -250,8 +250,8 @@ impl IssueCaps {
 }
 
 /// Issues of one severity written to the spill file at most (then only counted): bounds the
-/// spill file (~150 bytes a line) whatever the input.
-pub const MAX_SPILLED_PER_SEVERITY: u64 = 1_000_000;
+/// spill file (~150 bytes a line, so ~15 MB a severity) and its cost whatever the input.
+pub const MAX_SPILLED_PER_SEVERITY: u64 = 100_000;
 
 /// Bit of a severity in a "texts wanted" mask ([`IssueSink::wants_mask`]).
 #[inline]

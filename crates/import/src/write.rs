@@ -25,6 +25,9 @@ pub struct OutputSpec {
     pub rejected_path: Option<PathBuf>,
     /// Language of the rejected-rows file's reasons (default Russian).
     pub lang: crate::messages::Lang,
+    /// Write the Metrica CSV (false: only the rejected-rows file, see
+    /// [`OutputSpec::rejected_only`]).
+    pub metrica: bool,
 }
 
 impl OutputSpec {
@@ -35,6 +38,18 @@ impl OutputSpec {
             delimiter: None,
             rejected_path: None,
             lang: crate::messages::Lang::Ru,
+            metrica: true,
+        }
+    }
+
+    /// Only the rejected-rows file (a check before sending: the user can read why rows are
+    /// left out without a Metrica CSV being written).
+    pub fn rejected_only(rejected: impl Into<PathBuf>) -> OutputSpec {
+        let rejected = rejected.into();
+        OutputSpec {
+            metrica: false,
+            rejected_path: Some(rejected.clone()),
+            ..OutputSpec::new(rejected)
         }
     }
 

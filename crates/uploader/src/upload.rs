@@ -31,6 +31,7 @@ use mb_schema::{DelimiterType, MergeMode, UploadKind};
 use crate::core::Core;
 use crate::dto::{self, AppError, CounterPage, CountersQuery, Permission, Stage};
 use crate::error::{Result, join_error};
+use crate::import::check_output;
 
 /// What the validator needs to know about a counter.
 #[derive(Debug, Clone)]
@@ -244,7 +245,14 @@ impl Core {
         let opts = self.validate_options(&ctx, plan);
         let cancel = self.start_job(job_id);
         let out = self
-            .run_pipeline(plan, &opts, None, job_id, &cancel, sink)
+            .run_pipeline(
+                plan,
+                &opts,
+                check_output(&self.paths.root),
+                job_id,
+                &cancel,
+                sink,
+            )
             .await;
         self.end_job(job_id);
         let report = out?;
@@ -277,7 +285,7 @@ impl Core {
         );
         let cancel = cancel.clone();
         let job = job_id.to_string();
-        let stage = if output.is_some() {
+        let stage = if output.as_ref().is_some_and(|o| o.metrica) {
             Stage::Writing
         } else {
             Stage::Validating

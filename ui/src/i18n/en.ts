@@ -237,6 +237,8 @@ const en: Messages = {
     shownFirst: 'Showing the first {{count}} cases; the rest are in the rejected-rows file.',
     rejected: 'Rows with errors were saved to a separate file — open it in Excel and fix them.',
     openRejected: 'Open rejected rows',
+    saveRejected: 'Save a copy…',
+    savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
     duplicateTitle: 'This file was sent before',
     duplicateText:
@@ -540,6 +542,7 @@ const en: Messages = {
   },
   history: {
     title: 'Upload history',
+    rejectedFile: 'The rows that were left out, with the reasons, are in a separate file (opens in Excel).',
     counter: 'Counter',
     allCounters: 'All counters',
     kind: 'Type',
