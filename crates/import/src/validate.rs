@@ -13,6 +13,7 @@
 //! checked rows, strictly in file order, into the issue sink, the duplicate set and the totals.
 //! [`Validator::check_row`] is simply check + commit.
 
+use crate::dups::{DupIndex, Seen};
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
 use crate::report::{
@@ -180,66 +181,26 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// `len` in decimal then `:` (a length prefix in the duplicate key).
+fn push_len(out: &mut String, mut len: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (len % 10) as u8;
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
+    out.push(':');
+}
+
 /// [`KeyHasher`] for the per-row lookups of small user maps (statuses): no SipHash cost.
 type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
-
-/// Open-addressing set of 64-bit key hashes: one cache miss per insert (the hash set of
-/// std costs two), fixed memory of at most 8 bytes × 2^20.
-#[derive(Default)]
-struct KeySet {
-    slots: Vec<u64>,
-    len: usize,
-}
-
-impl KeySet {
-    fn reserve(&mut self, keys: usize) {
-        let want = (keys.max(512) * 2).next_power_of_two().min(1 << 20);
-        if want > self.slots.len() {
-            let old = std::mem::replace(&mut self.slots, vec![0; want]);
-            self.len = 0;
-            for k in old.into_iter().filter(|k| *k != 0) {
-                self.insert(k);
-            }
-        }
-    }
-
-    /// False when the key was already there.
-    fn insert(&mut self, key: u64) -> bool {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.reserve(self.slots.len().max(256));
-        }
-        let key = key.max(1);
-        let mask = self.slots.len() - 1;
-        let mut i = (key as usize) & mask;
-        loop {
-            match self.slots[i] {
-                0 => {
-                    self.slots[i] = key;
-                    self.len += 1;
-                    return true;
-                }
-                k if k == key => return false,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The content of the slot where probing for `key` starts (0 when the set is empty).
-    fn first_slot(&self, key: u64) -> u64 {
-        let mask = self.slots.len().wrapping_sub(1);
-        self.slots
-            .get((key.max(1) as usize) & mask)
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-/// Exact duplicate detection keeps at most this many keys (8 MB of slots), then stops.
-const MAX_DUP_KEYS: usize = 700_000;
 
 /// One issue of a checked row; its texts are ranges of the checker's text arena.
 #[derive(Debug, Clone)]
@@ -261,6 +222,8 @@ pub(crate) struct RowFacts {
     issues: Range<usize>,
     /// Duplicate key hash and the code to report it with.
     dup: Option<(u64, &'static str)>,
+    /// The duplicate key's bytes: a range of the text arena.
+    dup_key: Range<usize>,
     /// Bit `i`: identifier column `cols[i]` is filled.
     ident_mask: u64,
     static_call: bool,
@@ -342,9 +305,12 @@ pub(crate) struct RowChecker {
 pub struct Validator {
     checker: RowChecker,
     issues: IssueSink,
-    dup: KeySet,
-    pending_dups: Vec<(u64, u64, u64, &'static str)>,
-    dup_full: bool,
+    /// The exact in-file duplicate check (bounded memory, spills to disk).
+    dups: DupIndex,
+    /// The code repeats are reported with (per kind), once a key was seen.
+    dup_code: Option<&'static str>,
+    /// The duplicate check could not write its partition files: it stopped (a notice says so).
+    dup_failed: bool,
     /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
     ident_counts: Vec<u64>,
     currencies: Vec<String>,
@@ -548,9 +514,9 @@ impl Validator {
         Ok(Validator {
             checker,
             issues,
-            dup: KeySet::default(),
-            pending_dups: Vec::new(),
-            dup_full: false,
+            dups: DupIndex::new(crate::dups::MEM_BUDGET),
+            dup_code: None,
+            dup_failed: false,
             ident_counts,
             currencies: Vec::new(),
             static_calls: 0,
@@ -606,12 +572,6 @@ impl Validator {
     pub(crate) fn keep_error_texts(&mut self) {
         self.keep_error_texts = true;
         self.publish_text_wanted();
-    }
-
-    /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
-    pub fn size_hint(&mut self, source_bytes: u64) {
-        let rows = usize::try_from(source_bytes / 64).unwrap_or(MAX_DUP_KEYS);
-        self.dup.reserve(rows.min(MAX_DUP_KEYS));
     }
 
     pub fn kind(&self) -> UploadKind {
@@ -718,14 +678,15 @@ impl Validator {
         if facts.static_call {
             self.static_calls += 1;
         }
-        if let Some((key, code)) = facts.dup
-            && !self.dup_full
+        if let Some((hash, code)) = facts.dup
+            && !self.dup_failed
         {
-            // Inserting into the key set misses the cache on every row; batching the inserts
-            // lets the CPU overlap those misses.
-            self.pending_dups.push((key, line, record, code));
-            if self.pending_dups.len() >= 512 {
-                self.flush_dups();
+            self.dup_code = Some(code);
+            let key = text[facts.dup_key.clone()].as_bytes();
+            match self.dups.add(hash, key, line, record) {
+                Ok(Seen::Repeat) => self.repeat(line, record, code),
+                Ok(Seen::First | Seen::Later) => {}
+                Err(e) => self.dup_check_failed(line, &e),
             }
         }
         if ok {
@@ -1485,7 +1446,7 @@ impl RowChecker {
         } else if has_ids && !any_plain && self.kind.is_crm() {
             self.issue(None, "only_hashed_identifiers", Severity::Notice, "", None);
         }
-        let mut h = KeyHasher::default();
+        let start = self.text.len();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
                 let Some(col) = self.cols.iter().find(|c| c.in_dup_key) else {
@@ -1495,7 +1456,7 @@ impl RowChecker {
                 if v.is_empty() {
                     return;
                 }
-                h.write(v.as_bytes());
+                self.text.push_str(v);
                 if self.kind == UploadKind::Contacts {
                     "duplicate_contact_id"
                 } else {
@@ -1505,8 +1466,10 @@ impl RowChecker {
             UploadKind::Conversions | UploadKind::Calls => {
                 for col in &self.cols {
                     if col.in_dup_key {
-                        h.write(self.cells[col.out].as_bytes());
-                        h.write_u8(0xff);
+                        // Length-prefixed cells: the key is unambiguous whatever they hold.
+                        let cell = &self.cells[col.out];
+                        push_len(&mut self.text, cell.len());
+                        self.text.push_str(cell);
                     }
                 }
                 if self.kind == UploadKind::Calls {
@@ -1516,47 +1479,52 @@ impl RowChecker {
                 }
             }
         };
+        let mut h = KeyHasher::default();
+        h.write(&self.text.as_bytes()[start..]);
+        self.facts.dup_key = start..self.text.len();
         self.facts.dup = Some((h.finish(), code));
     }
 }
 
 impl Validator {
-    fn flush_dups(&mut self) {
-        let pending = std::mem::take(&mut self.pending_dups);
-        // Load every key's first slot up front: independent loads overlap their cache misses
-        // far better than the inserts' load-compare-store chains do.
-        let warm = pending
-            .iter()
-            .fold(0u64, |acc, p| acc ^ self.dup.first_slot(p.0));
-        std::hint::black_box(warm);
-        for &(key, line, record, code) in &pending {
-            if self.dup_full {
-                break;
-            }
-            if !self.dup.insert(key) {
-                self.issues
-                    .push(line, record, None, code, Severity::Warning, "", None);
-            } else if self.dup.len() >= MAX_DUP_KEYS {
-                self.dup_full = true;
-                self.issues.push_file(
-                    line,
-                    None,
-                    "duplicate_check_limited",
-                    Severity::Notice,
-                    "",
-                    None,
-                );
-            }
+    /// Report a row whose duplicate key an earlier row has.
+    fn repeat(&mut self, line: u64, record: u64, code: &'static str) {
+        if self.text_wanted & sev_bit(Severity::Warning) != 0 {
+            self.issues
+                .push(line, record, None, code, Severity::Warning, "", None);
+        } else {
+            self.issues.push_counted(None, code, Severity::Warning);
         }
-        self.pending_dups = pending;
-        self.pending_dups.clear();
+    }
+
+    fn dup_check_failed(&mut self, line: u64, e: &std::io::Error) {
+        tracing::warn!("duplicate check stopped: {e}");
+        self.dup_failed = true;
+        self.issues.push_file(
+            line,
+            None,
+            "duplicate_check_failed",
+            Severity::Notice,
+            "",
+            None,
+        );
     }
 
     /// File-level notices at the end, then everything the report needs.
     pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
         let counted = std::mem::take(&mut self.checker.counted);
         self.issues.absorb_counts(&counted);
-        self.flush_dups();
+        let dups = std::mem::replace(&mut self.dups, DupIndex::new(0));
+        let mut repeats = Vec::new();
+        if let Err(e) = dups.finish(|line, record| repeats.push((line, record))) {
+            self.dup_check_failed(0, &e);
+        }
+        if let Some(code) = self.dup_code {
+            for (line, record) in repeats {
+                self.issues
+                    .push(line, record, None, code, Severity::Warning, "", None);
+            }
+        }
         let range = self.checker.range.or_else(|| {
             let (a, b) = self.checker.range_ts?;
             let civil = |t: Timestamp| t.to_zoned(self.checker.tz.clone()).datetime();
@@ -1988,22 +1956,50 @@ mod tests {
         assert!(has(&c, "currency_lowercase", Severity::Notice));
     }
 
-    #[test]
-    fn key_set_and_hasher_keep_distinct_keys_apart() {
-        let mut set = KeySet::default();
-        let mut keys = HashSet::new();
-        for i in 0..200_000u64 {
-            let mut h = KeyHasher::default();
-            h.write(b"");
-            h.write_u8(0xff);
-            h.write(b"offline_paid");
-            h.write_u8(0xff);
-            h.write((1_794_228_120 + i).to_string().as_bytes());
-            h.write_u8(0xff);
-            let k = h.finish();
-            assert!(keys.insert(k), "hash collision at {i}");
-            assert!(set.insert(k), "set says duplicate at {i}");
+    /// Rows `(line, id)`; the lines the check reports as repeats, for a memory budget.
+    fn repeats(ids: &[String], budget: usize) -> Vec<u64> {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        t.v.dups = DupIndex::new(budget);
+        for (i, id) in ids.iter().enumerate() {
+            let rec =
+                csv::StringRecord::from(vec![id.as_str(), "2026-11-06 09:05:00", "79161234567"]);
+            t.v.check_row(i as u64 + 2, i as u64 + 1, &rec);
         }
+        let s = t.v.finish(ids.len() as u64).unwrap();
+        let mut lines: Vec<u64> = s
+            .issues
+            .iter()
+            .filter(|i| i.code == "duplicate_order_id")
+            .map(|i| i.line)
+            .collect();
+        lines.sort_unstable();
+        lines
+    }
+
+    #[test]
+    fn the_duplicate_check_is_exact_in_memory_and_once_spilled_to_disk() {
+        // 3000 rows (the issue list keeps 1000 warnings, so few repeats); every 97th row
+        // repeats an earlier id, the others are distinct (and look alike).
+        let ids: Vec<String> = (0..3000)
+            .map(|i| {
+                if i % 97 == 96 {
+                    format!("ORD-{:07}", i / 3)
+                } else {
+                    format!("ORD-{i:07}")
+                }
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        let want: Vec<u64> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| !seen.insert(id.as_str()))
+            .map(|(i, _)| i as u64 + 2)
+            .collect();
+        assert!(want.len() > 10, "{want:?}");
+        assert_eq!(repeats(&ids, crate::dups::MEM_BUDGET), want);
+        // A budget of 4 KB: the check moves to partition files after a few keys.
+        assert_eq!(repeats(&ids, 4 << 10), want);
     }
 
     #[test]
