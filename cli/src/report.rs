@@ -93,6 +93,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             );
         }
     }
+    // The report lists errors first, then warnings (each in file order): errors lead.
     let shown: Vec<_> = r
         .issues
         .iter()
@@ -127,6 +128,13 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
                 "the rest are counted above"
             )
         );
+        if let Some(p) = &r.issue_spill_path {
+            println!(
+                "  {} {}",
+                t(lang, "Полный список (JSONL):", "Full list (JSONL):"),
+                p.display()
+            );
+        }
     }
 }
 

@@ -226,6 +226,8 @@ impl Core {
         o.hash_contacts = plan.hash_contacts;
         o.status_map = plan.status_map.clone();
         o.skip_invalid = plan.skip_invalid;
+        // The app shows the kept issues and the exact counts; nothing reads a spill file.
+        o.issue_spill_path = None;
         o
     }
 
