@@ -138,7 +138,7 @@ fn main() {
         "validate_secs": v["secs"],
         "validate_cpu_secs": v["cpu_secs"],
         "peak_mb": v["peak_kb"].as_f64().unwrap_or(0.0) / 1024.0,
-        "memory_budget_of_keys_mb": 24,
+        "memory_budget_of_keys_mb": 16,
         "load_average_at_end": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
         "note": "child process; peak = VmHWM; keys past the budget go to 128 partition files in the temp dir",
     });

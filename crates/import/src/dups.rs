@@ -15,7 +15,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 /// Bytes of keys and slots kept in memory before the check moves to partition files.
-pub(crate) const MEM_BUDGET: usize = 24 << 20;
+pub(crate) const MEM_BUDGET: usize = 16 << 20;
 /// Partition files once spilled.
 pub(crate) const PARTS: usize = 128;
 
@@ -40,6 +40,12 @@ impl KeyArena {
     /// Memory held (slots and keys).
     pub(crate) fn bytes(&self) -> usize {
         self.hashes.capacity() * 12 + self.arena.capacity() + self.ends.capacity() * 4
+    }
+
+    /// Whether the next insert doubles the slots, and the slot bytes it would then hold.
+    fn next_grow(&self) -> Option<usize> {
+        ((self.ends.len() + 1) * 4 > self.hashes.len() * 3)
+            .then(|| (self.hashes.len() * 2).max(1024) * 12)
     }
 
     fn grow(&mut self) {
@@ -170,11 +176,14 @@ impl DupIndex {
             write_record(&mut s.parts[part_of(hash)], hash, line, record, key)?;
             return Ok(Seen::Later);
         }
+        // Spill rather than grow past the budget (a doubling briefly holds both slot arrays).
+        let grown = self.mem.next_grow().map_or(0, |g| g + self.mem.bytes());
+        if grown > self.budget || self.mem.bytes() + key.len() > self.budget {
+            self.start_spill()?;
+            return self.add(hash, key, line, record);
+        }
         if !self.mem.insert(hash, key)? {
             return Ok(Seen::Repeat);
-        }
-        if self.mem.bytes() > self.budget {
-            self.start_spill()?;
         }
         Ok(Seen::First)
     }
