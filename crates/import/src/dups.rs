@@ -219,46 +219,73 @@ impl DupIndex {
     }
 
     /// Read the partitions back and call `repeat(line, record)` for every spilled row whose
-    /// key an earlier row has (each partition in file order).
+    /// key an earlier row has (each partition in file order). Two threads read partitions.
     pub(crate) fn finish(mut self, mut repeat: impl FnMut(u64, u64)) -> io::Result<()> {
         let Some(mut spill) = self.spill.take() else {
             return Ok(());
         };
-        let parts = std::mem::take(&mut spill.parts);
-        for (i, w) in parts.into_iter().enumerate() {
-            let f = w.into_inner().map_err(|e| e.into_error())?;
-            drop(f);
-            let mut r = BufReader::with_capacity(
-                64 << 10,
-                File::open(spill.dir.join(format!("{i}.keys")))?,
-            );
-            let mut set = KeyArena::default();
-            let mut head = [0u8; 28];
-            let mut key = Vec::new();
-            loop {
-                match r.read_exact(&mut head) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(e),
-                }
-                let word = |at: usize| {
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(&head[at..at + 8]);
-                    u64::from_le_bytes(b)
-                };
-                let (hash, line, record) = (word(0), word(8), word(16));
-                let mut lb = [0u8; 4];
-                lb.copy_from_slice(&head[24..28]);
-                key.resize(u32::from_le_bytes(lb) as usize, 0);
-                r.read_exact(&mut key)?;
-                if !set.insert(hash, &key)? && line != 0 {
-                    repeat(line, record);
-                }
+        for w in std::mem::take(&mut spill.parts) {
+            w.into_inner().map_err(|e| e.into_error())?;
+        }
+        let dir = &spill.dir;
+        let found: Vec<io::Result<Vec<(u64, u64)>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..2)
+                .map(|t| {
+                    scope.spawn(move || {
+                        let mut found = Vec::new();
+                        for i in (t..PARTS).step_by(2) {
+                            read_part(&dir.join(format!("{i}.keys")), &mut found)?;
+                        }
+                        Ok(found)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("panicked")))
+                })
+                .collect()
+        });
+        for f in found {
+            for (line, record) in f? {
+                repeat(line, record);
             }
-            let _ = std::fs::remove_file(spill.dir.join(format!("{i}.keys")));
         }
         Ok(())
     }
+}
+
+/// Read one partition file in order; push (line, record) of each key seen before in it.
+fn read_part(path: &std::path::Path, found: &mut Vec<(u64, u64)>) -> io::Result<()> {
+    let mut r = BufReader::with_capacity(64 << 10, File::open(path)?);
+    let mut set = KeyArena::default();
+    let mut head = [0u8; 28];
+    let mut key = Vec::new();
+    loop {
+        match r.read_exact(&mut head) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&head[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        let (hash, line, record) = (word(0), word(8), word(16));
+        let mut lb = [0u8; 4];
+        lb.copy_from_slice(&head[24..28]);
+        key.resize(u32::from_le_bytes(lb) as usize, 0);
+        r.read_exact(&mut key)?;
+        if !set.insert(hash, &key)? && line != 0 {
+            found.push((line, record));
+        }
+    }
+    drop(r);
+    let _ = std::fs::remove_file(path);
+    Ok(())
 }
 
 #[cfg(test)]
