@@ -334,6 +334,11 @@ const en: Messages = {
       what: 'No Metrica type is chosen for the status “{{value}}”.',
       todo: 'Go back to “Statuses” and choose a type for this value.',
     },
+    duplicate_check_failed: {
+      title: 'Repeats not checked',
+      what: 'The temporary file of the repeat check could not be written, so repeated rows were not looked for.',
+      todo: 'Free some disk space and check the file again.',
+    },
     duplicate_row: {
       title: 'Repeated row',
       what: 'This row repeats another row of the file (“{{value}}”).',
