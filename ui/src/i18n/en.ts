@@ -538,6 +538,8 @@ const en: Messages = {
     allStates: 'All states',
     from: 'From',
     to: 'To',
+    dayPlaceholder: 'dd.mm.yyyy',
+    dayInvalid: 'Not a date — not applied. Example: 20.11.2026',
     export: 'Export to CSV',
     exported: 'History saved to {{path}}',
     when: 'When',

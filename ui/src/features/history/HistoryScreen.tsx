@@ -12,7 +12,7 @@ import { DataTable } from '../../shared/DataTable';
 import { EmptyState } from '../../shared/EmptyState';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { StateLabel } from '../../shared/StateLabel';
-import { formatDateTime, formatNumber, formatPercent } from '../../shared/format';
+import { dayBoundIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../shared/format';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 
 const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
@@ -150,6 +150,26 @@ function Detail({ id }: { id: number }) {
   );
 }
 
+/** A day typed as дд.мм.гггг; a text box everywhere (WebKitGTK has no date picker). */
+function DayInput(props: { value: string; onUpdate: (v: string) => void; label: string; qa: string }) {
+  const { t } = useTranslation();
+  const invalid = parseDay(props.value) === 'invalid';
+  return (
+    <TextInput
+      value={props.value}
+      onUpdate={props.onUpdate}
+      label={props.label}
+      placeholder={t('history.dayPlaceholder')}
+      hasClear
+      style={{ width: 190 }}
+      qa={props.qa}
+      validationState={invalid ? 'invalid' : undefined}
+      errorMessage={invalid ? t('history.dayInvalid') : undefined}
+      controlProps={{ 'aria-label': props.label, inputMode: 'numeric' }}
+    />
+  );
+}
+
 export function HistoryScreen() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -169,8 +189,9 @@ export function HistoryScreen() {
     counter_id: counterId === 'all' ? null : Number(counterId),
     kind: kind === 'all' ? null : (kind as UploadKind),
     states: states as UploadState[],
-    from: from ? new Date(`${from}T00:00:00`).toISOString() : null,
-    to: to ? new Date(`${to}T23:59:59`).toISOString() : null,
+    // Half-typed or impossible days are ignored (with a hint under the field), never thrown.
+    from: dayBoundIso(from, false),
+    to: dayBoundIso(to, true),
     limit: null,
   };
   const history = useQuery({ queryKey: ['history', filter], queryFn: () => backend.history(filter) });
@@ -295,22 +316,8 @@ export function HistoryScreen() {
           qa="filter-state"
           title={t('history.state')}
         />
-        <TextInput
-          value={from}
-          onUpdate={setFrom}
-          label={t('history.from')}
-          style={{ width: 170 }}
-          qa="filter-from"
-          controlProps={{ type: 'date', 'aria-label': t('history.from') }}
-        />
-        <TextInput
-          value={to}
-          onUpdate={setTo}
-          label={t('history.to')}
-          style={{ width: 170 }}
-          qa="filter-to"
-          controlProps={{ type: 'date', 'aria-label': t('history.to') }}
-        />
+        <DayInput value={from} onUpdate={setFrom} label={t('history.from')} qa="filter-from" />
+        <DayInput value={to} onUpdate={setTo} label={t('history.to')} qa="filter-to" />
       </div>
       {exported.data ? <Alert theme="success" message={t('history.exported', { path: exported.data })} /> : null}
       {exported.isError ? <ErrorNotice error={exported.error} /> : null}
