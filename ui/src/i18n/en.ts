@@ -131,6 +131,7 @@ const en: Messages = {
     garbled: 'If you see question marks or garbage instead of letters, change the encoding.',
   },
   columns: {
+    metricaField: 'Metrica field',
     title: 'Which file column goes to which Metrica field',
     field: 'Metrica field',
     source: 'Taken from',
