@@ -76,6 +76,9 @@ async function steps(page, p) {
 
   // Столбцы
   await page.getByTestId('mapping-table').waitFor();
+  // Focus follows the step: the new step's heading, not <body>.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+  assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /Какой столбец/);
   await text(page, 'ClientID — номер посетителя, который присваивает Метрика');
   await noHorizontalScroll(page, 'columns');
   await shot(page, p('04-columns'));
@@ -98,6 +101,12 @@ async function steps(page, p) {
   // Отправка
   const send = page.locator(qa('send-button'));
   await send.waitFor();
+  // A stray Enter on the review sends nothing: sending takes the button itself.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+  assert.equal(await page.getByTestId('upload-done').count(), 0, 'Enter on the review must not send');
+  assert.ok(await send.isVisible());
   assert.match(await send.innerText(), /Отправить 1\s204 строки в Метрику/);
   await text(page, 'Мебель Рома');
   await noHorizontalScroll(page, 'send');
@@ -143,7 +152,9 @@ async function steps(page, p) {
 
   // Counter picker with search
   await page.locator(qa('counter-picker')).click();
-  await page.locator(`${qa('counter-search')} input`).fill('Урал');
+  // The search box has the focus as soon as the picker opens: typing just works.
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Урал');
   await text(page, '1 счётчик ·');
   await text(page, 'avto-ural.ru');
   await page.waitForTimeout(300);
@@ -181,6 +192,24 @@ async function steps(page, p) {
   // Going back keeps decisions: the wizard still holds the sent file's result.
   await page.locator(qa('nav-upload')).click();
   await page.getByTestId('upload-done').waitFor();
+
+  // A view-only counter is said at once, greyed in the picker and warned about in the wizard,
+  // not at the final step.
+  await page.locator(qa('counter-picker')).click();
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Бани');
+  await text(page, 'только просмотр');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.locator(qa('view-only-counter')).waitFor();
+  await text(page, 'В счётчик «Бани под ключ» загружать нельзя');
+  await shot(page, p('13c-view-only-counter'));
+  await page.locator(qa('counter-picker')).click();
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Мебель Рома');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.locator(qa('view-only-counter')).waitFor({ state: 'hidden' });
 
   // Drop another file anywhere on the window: the target lights up, then the new file opens.
   await page.locator(qa('upload-another')).click();

@@ -24,6 +24,9 @@ const en: Messages = {
     searchCounter: 'Name, site or counter number',
     noCounters: 'No counters match.',
     viewOnly: 'view only',
+    viewOnlyTitle: 'You cannot upload to «{{name}}»',
+    viewOnlyWhy:
+      'Your Yandex login can only view this counter. Pick another counter at the top or ask the owner for edit access — you can still check the file now.',
     counterTitle: 'Counter to upload to',
     counterHint: 'Arrows to move, Enter to choose, Esc to close.',
     counterCaption: 'No. {{id}} · {{tz}}',
