@@ -263,3 +263,37 @@ export async function zoomed(browser, baseUrl) {
     await context.close();
   }
 }
+
+/** A small laptop window (1024×700): History fits without sideways scrolling, no clipped numbers. */
+export async function narrow(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.locator(qa('try-demo')).click();
+    await page.getByTestId('drop-zone').waitFor();
+    await shot(page, 'narrow-02-file-empty');
+    await page.locator(qa('nav-history')).click();
+    await page.getByTestId('history-table').waitFor();
+    await page.getByText('Звонки Calltouch').first().click();
+    await page.getByTestId('upload-detail').waitFor();
+    await noHorizontalScroll(page, 'history at 1024×700');
+    const clipped = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="history-table"] [role="cell"], [data-testid="history-table"] [role="columnheader"]')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1 && !c.querySelector('.mb-ellipsis'))
+        .map((c) => c.textContent),
+    );
+    assert.deepEqual(clipped, [], 'no clipped cells in History');
+    const tableOver = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid="history-table"]');
+      return t ? t.scrollWidth - t.clientWidth : -1;
+    });
+    assert.ok(tableOver >= 0 && tableOver <= 1, `History table wider than its box by ${tableOver}px`);
+    await shot(page, 'narrow-09-history');
+  } catch (e) {
+    await shot(page, 'narrow-FAILED');
+    throw e;
+  } finally {
+    await context.close();
+  }
+}

@@ -2,7 +2,7 @@
 // built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { journey, zoomed } from './demo.spec.mjs';
+import { journey, narrow, zoomed } from './demo.spec.mjs';
 import { serve } from './server.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -41,6 +41,14 @@ try {
 } catch (e) {
   failed += 1;
   console.error('FAIL 200 % zoom:', e);
+}
+try {
+  const started = Date.now();
+  await narrow(browser, server.url);
+  console.log(`ok   small window (1024×700) ${Date.now() - started} ms`);
+} catch (e) {
+  failed += 1;
+  console.error('FAIL small window:', e);
 }
 await browser.close();
 await server.close();

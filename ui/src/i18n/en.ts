@@ -10,6 +10,8 @@ const en: Messages = {
     loading: 'Loading…',
   },
   nav: {
+    collapse: 'Collapse menu',
+    expand: 'Expand menu',
     label: 'Sections',
     upload: 'Upload',
     history: 'History',

@@ -8,6 +8,8 @@ const ru = {
     loading: 'Загружаем…',
   },
   nav: {
+    collapse: 'Свернуть меню',
+    expand: 'Развернуть меню',
     label: 'Разделы',
     upload: 'Загрузка',
     history: 'История',

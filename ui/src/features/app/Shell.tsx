@@ -1,6 +1,15 @@
 //! The window: aside navigation, the top bar with account, counter and the demo badge, the
 //! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
-import { ArrowUpFromLine, ClockArrowRotateLeft, FileArrowUp, Gear, Person, Persons } from '@gravity-ui/icons';
+import {
+  ArrowUpFromLine,
+  ChevronsLeft,
+  ChevronsRight,
+  ClockArrowRotateLeft,
+  FileArrowUp,
+  Gear,
+  Person,
+  Persons,
+} from '@gravity-ui/icons';
 import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -25,6 +34,29 @@ const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
   ['accounts', Person],
   ['settings', Gear],
 ];
+
+const NARROW = '(max-width: 1180px)';
+const ASIDE_KEY = 'mb.aside';
+
+/** Icons-only side menu: the user's choice when made, else by window width (small laptops). */
+function useCompactAside(): [boolean, () => void] {
+  const [narrow, setNarrow] = useState(() => window.matchMedia?.(NARROW).matches ?? false);
+  const [choice, setChoice] = useState<string | null>(() => window.localStorage.getItem(ASIDE_KEY));
+  useEffect(() => {
+    const mq = window.matchMedia?.(NARROW);
+    if (!mq) return;
+    const on = () => setNarrow(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  const compact = choice === 'compact' ? true : choice === 'wide' ? false : narrow;
+  const toggle = () => {
+    const next = compact ? 'wide' : 'compact';
+    window.localStorage.setItem(ASIDE_KEY, next);
+    setChoice(next);
+  };
+  return [compact, toggle];
+}
 
 function Welcome() {
   const { t } = useTranslation();
@@ -114,6 +146,7 @@ export function Shell() {
   const [dragging, setDragging] = useState(false);
   const { go, setSignInOpen } = session;
   const actions = useMemo(() => ({ signIn: () => setSignInOpen(true) }), [setSignInOpen]);
+  const [compact, toggleAside] = useCompactAside();
 
   useEffect(
     () =>
@@ -153,7 +186,7 @@ export function Shell() {
 
   return (
     <AppActionsContext.Provider value={actions}>
-      <div className="mb-app">
+      <div className={`mb-app${compact ? ' mb-app_compact' : ''}`}>
         <aside className="mb-aside">
           <div className="mb-aside__brand">
             <img src="./logo.svg" alt="" width={28} height={28} />
@@ -170,6 +203,8 @@ export function Shell() {
                     onClick={() => go(id)}
                     data-qa={`nav-${id}`}
                     data-testid={`nav-${id}`}
+                    aria-label={t(`nav.${id}`)}
+                    title={compact ? t(`nav.${id}`) : undefined}
                   >
                     <Icon data={icon} size={18} />
                     <span>{t(`nav.${id}`)}</span>
@@ -178,6 +213,17 @@ export function Shell() {
               ))}
             </ul>
           </nav>
+          <button
+            type="button"
+            className="mb-aside__item mb-aside__toggle"
+            onClick={toggleAside}
+            aria-label={compact ? t('nav.expand') : t('nav.collapse')}
+            title={compact ? t('nav.expand') : t('nav.collapse')}
+            data-qa="aside-toggle"
+          >
+            <Icon data={compact ? ChevronsRight : ChevronsLeft} size={16} />
+            <span>{t('nav.collapse')}</span>
+          </button>
           {info.data ? (
             <Text variant="caption-2" color="secondary" className="mb-aside__version">
               {info.data.version}

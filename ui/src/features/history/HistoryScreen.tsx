@@ -214,7 +214,7 @@ export function HistoryScreen() {
             </div>
           );
         },
-        meta: { width: '100px' },
+        meta: { width: '92px' },
       },
       {
         id: 'file',
@@ -230,7 +230,7 @@ export function HistoryScreen() {
             </Text>
           </div>
         ),
-        meta: { width: 'minmax(120px, 1.4fr)' },
+        meta: { width: 'minmax(104px, 1.4fr)' },
       },
       {
         id: 'counter',
@@ -244,26 +244,27 @@ export function HistoryScreen() {
             </Text>
           </div>
         ),
-        meta: { width: 'minmax(100px, 1fr)' },
+        meta: { width: 'minmax(92px, 1fr)' },
       },
       {
         id: 'rows',
         header: t('history.rows'),
         accessorFn: (r) => formatNumber(r.valid_rows, lang),
-        meta: { width: '64px', align: 'end' },
+        // Wide enough for «12 345 678»: counts are never clipped.
+        meta: { width: '88px', align: 'end' },
       },
       {
         id: 'state',
         header: t('history.state'),
         accessorFn: (r) => r.state,
         cell: (c) => <StateLabel state={c.row.original.state} />,
-        meta: { width: '144px' },
+        meta: { width: '152px' },
       },
       {
         id: 'linked',
         header: t('history.linked'),
         accessorFn: (r) => (r.linked !== null && r.valid_rows > 0 ? formatPercent(r.linked / r.valid_rows, lang) : '—'),
-        meta: { width: '80px', align: 'end' },
+        meta: { width: '84px', align: 'end' },
       },
     ],
     [t, lang],
