@@ -256,6 +256,19 @@ export async function zoomed(browser, baseUrl) {
     await page.getByTestId('mapping-table').waitFor();
     await noHorizontalScroll(page, 'columns at 200 %');
     await shot(page, 'zoom200-04-columns');
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('status-table').waitFor();
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('validation-summary').waitFor({ timeout: 15_000 });
+    await noHorizontalScroll(page, 'check at 200 %');
+    await page.locator(qa('wizard-next')).click();
+    const send = page.locator(qa('send-button'));
+    await send.waitFor();
+    await send.scrollIntoViewIfNeeded();
+    const box = await send.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 640 && box.y + box.height <= 400, `send button off screen: ${JSON.stringify(box)}`);
+    await noHorizontalScroll(page, 'send at 200 %');
+    await shot(page, 'zoom200-07-send');
   } catch (e) {
     await shot(page, 'zoom200-FAILED');
     throw e;
