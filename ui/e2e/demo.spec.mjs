@@ -61,6 +61,13 @@ async function steps(page, p) {
   await shot(page, p('01-welcome'));
   await page.locator(qa('try-demo')).click();
 
+  // The demo's first run says what this is and how to go real; dismissed once, gone for good.
+  await page.locator(qa('demo-intro')).waitFor();
+  await text(page, 'Это демо: учебные данные');
+  await shot(page, p('01b-demo-intro'));
+  await page.locator(qa('demo-intro-ok')).click();
+  await page.locator(qa('demo-intro')).waitFor({ state: 'hidden' });
+
   // Файл
   await page.getByTestId('drop-zone').waitFor();
   await text(page, 'Перетащите файл в окно');

@@ -34,6 +34,11 @@ const en: Messages = {
     counterCaption: 'No. {{id}} · {{tz}}',
   },
   welcome: {
+    demoTitle: 'This is a demo: practice data, nothing leaves your computer',
+    demoText:
+      'You are signed in to a practice agency with 36 counters; Metrica and Yandex sign-in run inside the app. Try any file of your own — it is checked for real. To send to your own counters, connect your Yandex account in «Accounts».',
+    demoOk: 'Got it',
+    demoReal: 'How to connect my account',
     title: 'Offline sales into Yandex Metrica',
     text1:
       'Metrika Bridge takes an export from your till, CRM or call tracking and sends it to Metrica, so you see which ads bring real sales.',

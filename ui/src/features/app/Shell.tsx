@@ -10,7 +10,7 @@ import {
   Person,
   Persons,
 } from '@gravity-ui/icons';
-import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -100,6 +100,51 @@ function Welcome() {
       </div>
       {demo.isError ? <ErrorNotice error={demo.error} /> : null}
     </div>
+  );
+}
+
+const DEMO_INTRO_KEY = 'mb.demoIntroSeen';
+
+/** The first run of the demo: what the app does, that this is practice data, how to go real. */
+function DemoIntro() {
+  const { t } = useTranslation();
+  const { go } = useSession();
+  const [seen, setSeen] = useState(() => window.localStorage.getItem(DEMO_INTRO_KEY) === '1');
+  if (seen) return null;
+  const close = () => {
+    window.localStorage.setItem(DEMO_INTRO_KEY, '1');
+    setSeen(true);
+  };
+  return (
+    <Alert
+      theme="info"
+      view="outlined"
+      qa="demo-intro"
+      title={t('welcome.demoTitle')}
+      message={
+        <>
+          <p className="mb-demo-intro__p">{t('welcome.text1')}</p>
+          <p className="mb-demo-intro__p">{t('welcome.demoText')}</p>
+        </>
+      }
+      onClose={close}
+      actions={
+        <Alert.Actions>
+          <Alert.Action view="action" onClick={close} qa="demo-intro-ok">
+            {t('welcome.demoOk')}
+          </Alert.Action>
+          <Alert.Action
+            view="outlined"
+            onClick={() => {
+              close();
+              go('accounts');
+            }}
+          >
+            {t('welcome.demoReal')}
+          </Alert.Action>
+        </Alert.Actions>
+      }
+    />
   );
 }
 
@@ -248,6 +293,7 @@ export function Shell() {
             ) : null}
           </header>
           <main className="mb-content" id="content">
+            {info.data?.demo && signedIn ? <DemoIntro /> : null}
             <ErrorBoundary key={session.section} message={t('errors.internal')} retry={t('common.retry')}>
               {accounts.isPending ? (
                 <Loader size="l" />
