@@ -27,7 +27,7 @@ mod redact;
 mod session;
 mod upload;
 
-pub use catalog::{Account, ClientProfile, MappingTemplate, StatusMapEntry, header_signature};
+pub use catalog::{Account, ClientProfile, MappingTemplate, StatusMapEntry};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use explain::{AdviceCode, Explanation, ExplanationCode, ExplanationItem, explain};

@@ -290,7 +290,7 @@ fn rejected_message_is_kept_with_contact_data_masked() {
         .unwrap();
     assert_eq!(
         r.server_message.as_deref(),
-        Some("Строка 4: неверный email ***@***, телефон ***")
+        Some("Строка 4: неверный email o***@example.ru, телефон ***89")
     );
     let e = explain(&r);
     assert_eq!(e.items[0].code, ExplanationCode::Rejected);
