@@ -13,6 +13,7 @@ pub mod history;
 pub mod import;
 mod ledger;
 pub mod logging;
+pub mod schedule;
 pub mod upload;
 
 pub use crate::core::{Core, DEMO_LOGIN};
