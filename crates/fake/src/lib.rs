@@ -71,8 +71,9 @@ pub use csvread::{Record, StrictReader};
 pub use error::{ApiError, ErrorType, FakeError, OAuthError};
 pub use faults::{Faults, QuotaKind, ServerFault, StallPoint, TokenKill};
 pub use seed::{
-    DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS, KNOWN_USER_IDS,
-    KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,
+    CVETY_INT_FLAGS, DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS,
+    KNOWN_USER_IDS, KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,
+    WINDOW_OPENS_TOMORROW,
 };
 pub use state::{
     CdpUploading, Condition, Counter, CrmRecord, Goal, LoggedRequest, OrderStatus, Permission,
@@ -340,13 +341,14 @@ pub async fn run_until_ctrl_c(addr: SocketAddr, cfg: FakeConfig) -> std::io::Res
 }
 
 fn router(app: App) -> Router {
-    let metrica =
-        management::routes()
-            .merge(cdp::routes())
-            .layer(axum::middleware::from_fn_with_state(
-                app.clone(),
-                guard::metrica_guard,
-            ));
+    // The 405 fallback sits inside the guard, so authentication is still checked first.
+    let metrica = management::routes()
+        .merge(cdp::routes())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::metrica_guard,
+        ));
     Router::new()
         .merge(metrica)
         .merge(oauth::routes(app.clone()))
@@ -361,6 +363,18 @@ async fn fallback(req: axum::extract::Request) -> axum::response::Response {
         req.method(),
         req.uri().path()
     ))
+    .into_response()
+}
+
+/// A documented path with a method it does not serve: 405 with the JSON error body. No
+/// `error_type` is documented for 405, so the body says `invalid_parameter` (§6.3).
+async fn method_not_allowed(req: axum::extract::Request) -> axum::response::Response {
+    ApiError::invalid(format!(
+        "Метод {} не поддерживается для {}",
+        req.method(),
+        req.uri().path()
+    ))
+    .with_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)
     .into_response()
 }
 
