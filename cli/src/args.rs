@@ -203,5 +203,8 @@ pub enum Command {
     DemoServer {
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: String,
+        /// How much faster than real time uploads advance (the app's demo uses the same).
+        #[arg(long, default_value_t = mb_fake::DEMO_TIME_SCALE)]
+        time_scale: f64,
     },
 }

@@ -979,6 +979,20 @@ impl RowChecker {
     fn check_unix(&mut self, ci: usize, raw: &str, s: &str) {
         let col = &self.cols[ci];
         let (name, main) = (col.spec.name, col.is_main_date);
+        let s = match crate::normalize::datetime::truncate_fractional_seconds(s) {
+            Some(int) => {
+                let n = Severity::Notice;
+                self.issue(
+                    Some(name),
+                    "fractional_seconds_truncated",
+                    n,
+                    raw,
+                    Some(int),
+                );
+                int
+            }
+            None => s,
+        };
         let ts = if s.bytes().all(|b| b.is_ascii_digit()) {
             if s.len() >= 13 {
                 let fix = (s.len() <= 14)

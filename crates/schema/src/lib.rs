@@ -14,8 +14,10 @@ use std::str::FromStr;
 mod currency;
 pub use currency::{ISO_4217, is_iso_4217};
 
-/// The size limit of one uploaded file, for every upload endpoint (reference §4.1, §5.1).
-pub const MAX_UPLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+/// The size we cut uploaded files at, for every upload endpoint. Yandex documents the limit as
+/// "1 Гб" without a byte count (docs/metrika-api.md §4.1, §5.1), so parts stay under the
+/// smaller reading, 10⁹ bytes, with a 1 MiB margin.
+pub const MAX_UPLOAD_BYTES: u64 = 1_000_000_000 - (1 << 20);
 
 /// How many days back a conversion can still be linked to a visit (reference §4.2, §5.7).
 pub const LINKING_WINDOW_DAYS: i64 = 21;
@@ -407,6 +409,12 @@ pub const CRM_DATETIME_OUT: &str = "%Y-%m-%d %H:%M:%S";
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn upload_parts_stay_under_a_decimal_gigabyte_with_a_margin() {
+        assert_eq!(1_000_000_000 - MAX_UPLOAD_BYTES, 1 << 20);
+    }
+
     use super::*;
 
     #[test]

@@ -73,7 +73,7 @@ impl Core {
                 let paths = DataPaths::new(root.join("demo"));
                 paths.ensure().map_err(storage)?;
                 let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
-                    time_scale: 20.0,
+                    time_scale: mb_fake::DEMO_TIME_SCALE,
                     ..mb_fake::FakeConfig::default()
                 })
                 .await

@@ -262,6 +262,11 @@ const en: Messages = {
       what: 'The date “{{value}}” is in the future — Metrica does not accept future events.',
       todo: 'Check the year and time zone in the file or skip the row.',
     },
+    fractional_seconds_truncated: {
+      title: 'Fraction of a second dropped',
+      what: 'The time “{{value}}” has a fraction of a second; Metrica counts time in whole seconds.',
+      todo: 'Nothing to do — we send whole seconds.',
+    },
     milliseconds_timestamp: {
       title: 'Time in milliseconds',
       what: 'The time “{{value}}” is in milliseconds, but Metrica expects seconds.',
@@ -573,6 +578,7 @@ const en: Messages = {
       linked: 'Linked to visits: {{rows}}.',
       crm_accepted: 'Accepted by Metrica: {{rows}}.',
       rows_rejected_locally: 'Not sent because of errors in the file: {{rows}}.',
+      rows_kept_by_server: 'Metrica kept from the file: {{rows}}.',
       rows_dropped_by_server: 'Dropped by Metrica’s own checks: {{rows}}.',
       users_not_found:
         'Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site.',
@@ -592,6 +598,8 @@ const en: Messages = {
         'Check that the site sends ClientID to this counter and that events are not older than 21 days.',
       check_goal_identifiers: 'Check the goal identifiers (JavaScript event) in the counter.',
       fix_file_and_upload_again: 'Fix the file and upload it again.',
+      server_dropped_invalid_rows:
+        'Metrica silently leaves out a row whose required value (identifier, goal, date) is missing or invalid by its rules — for example a date still in the future by its clock. The other rows were kept; there is no need to send them again.',
       resend: 'Press “Send again” — nothing reached Metrica, so nothing will be duplicated.',
       reconcile_then_resend: 'Press “Send again”: we first check whether the file arrived, so nothing is duplicated.',
       see_newer_upload: 'See the newer upload in the list.',

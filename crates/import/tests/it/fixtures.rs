@@ -1,5 +1,5 @@
 //! Every sample and quirk fixture through reader → auto-mapping → validator, checked against
-//! what /work/shared/samples/README.md says (now = 2026-11-22T07:00:00Z, Europe/Moscow, the
+//! what fixtures/SAMPLES.md says (now = 2026-11-22T07:00:00Z, Europe/Moscow, the
 //! seven goals listed there).
 
 use mb_import::mapping::{Mapping, auto_map, detect_kind};
@@ -416,4 +416,15 @@ fn mapping_template_maps_the_same_export_next_time() {
     let back = Mapping::from_json(&saved).unwrap();
     assert!(back.fits(&headers));
     assert_eq!(back, m);
+}
+
+/// docs/metrika-api.md §4.2: Yandex accepts `DateTime` with a fraction of a second; we send the
+/// whole second and say so.
+#[test]
+fn fractional_unix_seconds_are_truncated_with_a_notice() {
+    let (r, text) = write("fractional-seconds.csv", UploadKind::Conversions, &opts());
+    assert_clean(&r, 2);
+    assert_eq!(lines(&r, "fractional_seconds_truncated"), vec![2]);
+    assert!(text.contains(",1794228120,"), "{text}");
+    assert!(!text.contains("1794228120.12345"), "{text}");
 }
