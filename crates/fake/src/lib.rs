@@ -100,6 +100,9 @@ impl Default for Quotas {
     }
 }
 
+/// How much faster than real time the demo runs (the app's demo and `mbridge demo-server`).
+pub const DEMO_TIME_SCALE: f64 = 20.0;
+
 /// The redirect URI Yandex uses for the copy-the-code page (§2.1).
 pub const VERIFICATION_CODE_URI: &str = "https://oauth.yandex.ru/verification_code";
 
@@ -312,14 +315,16 @@ impl FakeServer {
         }
     }
 
-    /// The JSON line the binary prints when ready.
+    /// The JSON line the binary prints when ready (`time_scale` says how much faster than
+    /// real time uploads advance).
     pub fn ready_line(&self) -> String {
         let q = |s: &str| serde_json::Value::from(s).to_string();
         format!(
-            "{{\"api_base\":{},\"oauth_base\":{},\"login_base\":{}}}",
+            "{{\"api_base\":{},\"oauth_base\":{},\"login_base\":{},\"time_scale\":{}}}",
             q(&self.api_base),
             q(&self.oauth_base),
-            q(&self.login_base)
+            q(&self.login_base),
+            serde_json::Value::from(self.shared.cfg.time_scale)
         )
     }
 

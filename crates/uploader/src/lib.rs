@@ -14,6 +14,7 @@ pub mod import;
 mod ledger;
 pub mod logging;
 pub mod upload;
+pub mod window;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;

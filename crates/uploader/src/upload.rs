@@ -190,8 +190,9 @@ impl Core {
             UploadKind::Calls => client.calls_visit_join_threshold(id).await.ok().flatten(),
             _ => None,
         }
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp());
+        .and_then(|d| {
+            crate::window::day_start(d, counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"))
+        });
         let order_status_ids = if kind == UploadKind::Orders {
             client
                 .order_statuses(id)
@@ -332,6 +333,7 @@ impl Core {
                 counter_id: plan.counter_id,
             });
         }
+        crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let path = plan.path.clone();
         let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
