@@ -526,8 +526,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{} {date}",
             t(
                 lang,
-                "окно привязки офлайн-конверсий откроется",
-                "the offline linking window opens on"
+                "Метрика начнёт принимать офлайн-данные в этот счётчик (первые сутки после включения учёта офлайн-конверсий) с",
+                "Metrica starts taking offline data for this counter (the first day after offline tracking is switched on) on"
             )
         ),
         E::Network { detail } => format!(

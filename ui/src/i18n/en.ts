@@ -493,6 +493,15 @@ const en: Messages = {
       todo: 'Check the row in the file. If it is unclear what is wrong, write to us and quote the code {{code}}.',
     },
   },
+  window: {
+    closedTitle: 'Metrica takes offline data for this counter from {{date}}',
+    closedText:
+      'For the first day after offline conversion tracking is switched on, Metrica refuses uploads. You can check the file now and send it from {{date}}.',
+    extendedOffTitle: 'The extended linking window is off',
+    extendedOffText:
+      'Without it offline conversions link only to recent visits. With it they link to visits of the last 21 days; the window grows gradually after it is switched on.',
+    enable: 'Switch the 21-day window on',
+  },
   send: {
     title: 'Check what goes to Metrica',
     safe: 'Nothing leaves your computer until you press the yellow button.',
@@ -691,7 +700,8 @@ const en: Messages = {
     quota_when: ' — after {{date}}',
     rejected_data: 'Metrica rejected the data{{where}} ({{errorType}}). Fix the file and send it again.',
     rejected_where: ' on line {{line}}',
-    linking_window_not_open: 'Metrica does not accept data for {{date}} yet. Retry in a few hours.',
+    linking_window_not_open:
+      'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',

@@ -7,6 +7,7 @@ import { useActiveCounter, useSettings } from '../app/context';
 import { CheckStep } from './CheckStep';
 import { ColumnsStep } from './ColumnsStep';
 import { FileStep } from './FileStep';
+import { LinkingWindowNotice } from './LinkingWindowNotice';
 import { SendStep } from './SendStep';
 import { StatusesStep } from './StatusesStep';
 import { type StepId, reachable, stepsFor, useImport } from './state';
@@ -75,6 +76,9 @@ export function ImportScreen() {
         </Stepper>
       </nav>
       <div className="mb-wizard__body">
+        {(current === 'check' || current === 'send') && counter && s.kind ? (
+          <LinkingWindowNotice counterId={counter.id} kind={s.kind} />
+        ) : null}
         {current === 'file' ? <FileStep onNext={next} /> : null}
         {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
         {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}
