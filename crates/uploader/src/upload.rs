@@ -191,7 +191,10 @@ impl Core {
             _ => None,
         }
         .and_then(|d| {
-            crate::window::day_start(d, counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"))
+            crate::window::day_start(
+                d,
+                counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"),
+            )
         });
         let order_status_ids = if kind == UploadKind::Orders {
             client

@@ -147,7 +147,10 @@ mod tests {
             day_start(d, "Asia/Vladivostok"),
             Some(ts("2026-11-22T14:00:00Z"))
         );
-        assert_eq!(day_start(d, "Europe/Moscow"), Some(ts("2026-11-22T21:00:00Z")));
+        assert_eq!(
+            day_start(d, "Europe/Moscow"),
+            Some(ts("2026-11-22T21:00:00Z"))
+        );
     }
 
     #[test]

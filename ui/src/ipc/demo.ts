@@ -107,7 +107,6 @@ export const FIELDS: Record<UploadKind, Spec[]> = {
     ['phones', O],
     ['emails_md5', O],
     ['phones_md5', O],
-    ['birth_date', O],
   ],
   orders: [
     ['id', R],

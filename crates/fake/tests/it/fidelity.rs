@@ -245,3 +245,50 @@ async fn s6_3_token_and_not_found_errors_follow_one_form_each() {
     assert_documented_error_body(&v, 404);
     assert_eq!(messages(&v), "Object with id = 99999999 not found");
 }
+
+fn cdp_path(counter: u64, what: &str) -> String {
+    format!("/cdp/api/v1/counter/{counter}/data/{what}?merge_mode=SAVE")
+}
+
+fn validation_status(v: &Value) -> &str {
+    v["uploading"]["api_validation_status"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// §5.2 / seed 004: without a mapping, a JS-goal identifier of the counter is a valid status of
+/// detailed orders too (type OTHER).
+#[tokio::test]
+async fn s5_2_js_goal_identifier_is_a_valid_detailed_order_status() {
+    let env = env().await;
+    let f = "id,client_uniq_id,client_type,create_date_time,order_status\n\
+             A-1,C-1,CONTACT,05.11.2026 14:22,offline_paid\n";
+    let (s, v) = env.upload(&cdp_path(MEBEL, "orders/csv"), f.into()).await;
+    assert_eq!((s, validation_status(&v)), (200, "PASSED"), "{v}");
+}
+
+/// §5.3: `birth_date` is not a documented contact column; a column is accepted only when it is
+/// documented or declared as a CONTACT attribute of the counter.
+#[tokio::test]
+async fn s5_3_contacts_refuse_undeclared_columns_such_as_birth_date() {
+    let env = env().await;
+    let f = "uniq_id,name,birth_date\nC-1,Анна,1990-05-01\n";
+    let (s, v) = env.upload(&cdp_path(MEBEL, "contacts/csv"), f.into()).await;
+    assert_eq!((s, validation_status(&v)), (200, "FAILED"), "{v}");
+    let problems = &env.server.state().cdp_uploads(MEBEL)[0].problems;
+    assert!(
+        problems.iter().any(|p| p.contains("birth_date")),
+        "{problems:?}"
+    );
+    let (s, v) = env
+        .send_json(
+            Method::POST,
+            &format!("/cdp/api/v1/counter/{MEBEL}/schema/attributes?entity_type=CONTACT"),
+            &json!({"attributes": [{"name": "birth_date", "type_name": "date",
+                "multivalued": false, "humanized": "Дата рождения"}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = env.upload(&cdp_path(MEBEL, "contacts/csv"), f.into()).await;
+    assert_eq!((s, validation_status(&v)), (200, "PASSED"), "{v}");
+}

@@ -68,7 +68,12 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
         .upload_dto(&req, "w1", no_progress_sink())
         .await
         .unwrap_err();
-    assert_eq!(err, AppError::LinkingWindowNotOpen { date: tomorrow.clone() });
+    assert_eq!(
+        err,
+        AppError::LinkingWindowNotOpen {
+            date: tomorrow.clone()
+        }
+    );
     assert!(core.history(&Default::default()).unwrap().is_empty());
     // The offered action switches the extended window on.
     let w = core
@@ -131,7 +136,10 @@ async fn history_explains_rows_metrica_dropped() {
     let mut plan = core.plan(&req, None, false, false).unwrap();
     plan.now = Some(jiff::Timestamp::from_second(now + 2 * 86_400).unwrap());
     let out = core.upload(&plan, "d1", no_progress_sink()).await.unwrap();
-    let UploadOutcome::Sent { uploads, report, .. } = out else {
+    let UploadOutcome::Sent {
+        uploads, report, ..
+    } = out
+    else {
         panic!("not sent: {out:?}");
     };
     assert_eq!(report.valid_rows, 100, "the client saw no bad row");
@@ -146,5 +154,8 @@ async fn history_explains_rows_metrica_dropped() {
     assert_eq!(item("rows_kept_by_server").count, Some(98));
     let dropped = item("rows_dropped_by_server");
     assert_eq!(dropped.count, Some(2));
-    assert_eq!(dropped.advice.as_deref(), Some("server_dropped_invalid_rows"));
+    assert_eq!(
+        dropped.advice.as_deref(),
+        Some("server_dropped_invalid_rows")
+    );
 }
