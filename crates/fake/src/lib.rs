@@ -1,6 +1,6 @@
 //! mb-fake: a faithful local fake of Yandex OAuth (oauth.yandex.ru, login.yandex.ru) and the
-//! Yandex Metrica management + CDP APIs, built from shared/metrika-api.md rather than from our
-//! client's assumptions. One port serves everything:
+//! Yandex Metrica management + CDP APIs, built from docs/metrika-api.md rather than from our
+//! client's assumptions (section numbers `§N` below refer to it). One port serves everything:
 //!
 //! * Metrica at the root: `/management/v1/…`, `/cdp/api/v1/…` (optional `.json` suffix);
 //! * OAuth under `/oauth`: `/oauth/authorize`, `/oauth/token`, `/oauth/device/code`,
@@ -10,7 +10,14 @@
 //!
 //! Conventions where the reference leaves a choice (documented deviations):
 //! * Auth: missing/garbled `Authorization` (anything but `OAuth <token>`) → 401
-//!   `unauthorized`; unknown, expired or revoked token → 403 `invalid_token` (§10 row 16).
+//!   `unauthorized` «Неавторизованный пользователь»; unknown, expired or revoked token → 403
+//!   `invalid_token` "Invalid oauth_token" (§6.3).
+//! * Offline conversions and calls: bad rows are dropped (`line_quantity` < `source_quantity`),
+//!   bad optional values left out; only an empty body, broken quoting, a header without data
+//!   or a missing required column fail the file (§4.2). `Faults::reject_files_with_bad_rows`
+//!   brings back whole-file rejection.
+//! * Every error answer has the §6.2 body with a §6.3 `error_type` (a 405 says
+//!   `invalid_parameter`).
 //! * Loopback redirect URIs (`127.0.0.1`, `localhost`, `[::1]`) match a registered URI with
 //!   the same scheme, host and path on ANY port — a fake convenience because the app picks a
 //!   free port; the real rule (§2.2) wants the exact port.
@@ -20,7 +27,11 @@
 //!   polls; `/oauth/device/code` takes an optional `login_hint` (fake extension).
 //! * Quota windows use the configured clock, so a manual clock makes them deterministic.
 //! * `last_uploadings?datetime_offset=` without a zone is read as UTC.
-//! * Offline `comment` accepts letters (Latin, Cyrillic), digits, spaces, `_` and `-`.
+//! * Offline `comment`: conversions accept digits and Latin/Cyrillic letters only; calls
+//!   accept any text (§4.1, §4.5).
+//! * 51234535 (Медцентр «Здоровье+», extended window off) takes offline uploads only from
+//!   tomorrow (counter zone): before that it answers 400 «Загрузить данные сейчас невозможно.
+//!   Загрузка станет доступна dd.MM.yyyy» (§4.7). 51234503 serves `offline_options` as 0/1.
 //!
 //! Seeded data (`Seed::Demo`, the default):
 //! * `demo-agency` («Демо-агентство», uid 1130000012345678) sees 36 counters 51234501–51234536:

@@ -1,5 +1,5 @@
 //! Seeded worlds: `Seed::Demo` (an agency with 36 client counters, a plain shop owner, upload
-//! history in every state, known visitors matching /work/main/fixtures) and `Seed::Minimal`
+//! history in every state, known visitors matching the repository's fixtures/) and `Seed::Minimal`
 //! (three counters for unit tests). Only builds data; it does not serve anything.
 
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ pub const SAMPLE_GOALS: [(&str, &str); 7] = [
     ("dostavka_kurier", "Доставка курьером"),
 ];
 
-/// Identifiers of /work/main/fixtures that the fake knows as visitors (they link);
+/// Identifiers of the repository's fixtures/ that the fake knows as visitors (they link);
 /// the fixtures' other identifiers are deliberately unknown (they end in `user_not_found`).
 pub const KNOWN_CLIENT_IDS: [&str; 3] = [
     "1762345098123456789",
