@@ -18,9 +18,9 @@
 //!   brings back whole-file rejection.
 //! * Every error answer has the §6.2 body with a §6.3 `error_type` (a 405 says
 //!   `invalid_parameter`).
-//! * Loopback redirect URIs (`127.0.0.1`, `localhost`, `[::1]`) match a registered URI with
-//!   the same scheme, host and path on ANY port — a fake convenience because the app picks a
-//!   free port; the real rule (§2.2) wants the exact port.
+//! * Redirect URIs match a registered one on scheme, host, port and path, loopback included
+//!   (§2): the app's real `http://127.0.0.1:53682/callback` is registered; a demo or test that
+//!   uses another port registers it with [`FakeServer::register_redirect_uri`].
 //! * `GET /oauth/authorize` auto-consents as `login_hint` (default `demo-agency`);
 //!   `deny=1` simulates the user refusing (`error=access_denied`).
 //! * Device flow: the user "types the code" by themselves after `device_pending_polls`
@@ -129,7 +129,8 @@ pub struct FakeConfig {
     pub client_id: String,
     /// The app's secret; `None` makes the secret-only paths (device flow) fail.
     pub client_secret: Option<String>,
-    /// Registered redirect URIs. Loopback ones match on any port (see crate docs).
+    /// Registered redirect URIs, matched on scheme, host, port and path like Yandex does
+    /// (more can be registered on a running server: [`FakeServer::register_redirect_uri`]).
     pub redirect_uris: Vec<String>,
     /// The app's registered permissions; tokens get these unless `scope` narrows them.
     pub scopes: Vec<String>,
@@ -144,8 +145,9 @@ pub struct FakeConfig {
     pub device_interval_secs: i64,
 }
 
-/// Default registered loopback callback (any port matches, see crate docs).
-pub const DEFAULT_LOOPBACK_REDIRECT: &str = "http://127.0.0.1:8765/callback";
+/// The app's registered loopback callback (its real port, as the README tells users to
+/// register it).
+pub const DEFAULT_LOOPBACK_REDIRECT: &str = "http://127.0.0.1:53682/callback";
 
 impl Default for FakeConfig {
     fn default() -> Self {
@@ -157,6 +159,9 @@ impl Default for FakeConfig {
             client_secret: Some("mbridge-demo-secret".into()),
             redirect_uris: vec![
                 DEFAULT_LOOPBACK_REDIRECT.into(),
+                "http://localhost:53682/callback".into(),
+                // A second registration tests use.
+                "http://127.0.0.1:8765/callback".into(),
                 "http://localhost:8765/callback".into(),
                 VERIFICATION_CODE_URI.into(),
             ],
@@ -204,6 +209,8 @@ pub(crate) struct Shared {
     pub api_base: String,
     pub oauth_base: String,
     pub login_base: String,
+    /// Registered redirect URIs (starts as `cfg.redirect_uris`).
+    pub redirects: Mutex<Vec<String>>,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -211,6 +218,13 @@ pub(crate) type App = Arc<Shared>;
 impl Shared {
     pub(crate) fn now(&self) -> jiff::Timestamp {
         self.cfg.clock.now()
+    }
+
+    pub(crate) fn redirect_uris(&self) -> Vec<String> {
+        self.redirects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) fn data(&self) -> std::sync::MutexGuard<'_, state::Data> {
@@ -254,6 +268,7 @@ impl FakeServer {
         let now = cfg.clock.now();
         let shared = Arc::new(Shared {
             data: Arc::new(Mutex::new(seed::build(cfg.seed, now))),
+            redirects: Mutex::new(cfg.redirect_uris.clone()),
             cfg,
             faults: Arc::new(Faults::default()),
             quota: Mutex::new(guard::QuotaState::default()),
@@ -275,6 +290,19 @@ impl FakeServer {
             shutdown: tx,
             task,
         })
+    }
+
+    /// Registers one more redirect URI for the app, as its owner would on oauth.yandex.ru
+    /// (e.g. the port a demo's loopback listener got).
+    pub fn register_redirect_uri(&self, uri: &str) {
+        let mut r = self
+            .shared
+            .redirects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !r.iter().any(|x| x == uri) {
+            r.push(uri.to_string());
+        }
     }
 
     pub fn faults(&self) -> &Faults {
