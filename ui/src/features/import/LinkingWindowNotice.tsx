@@ -24,8 +24,9 @@ export function LinkingWindowNotice({ counterId, kind }: { counterId: number; ki
     ? new Date(`${w.opens_on}T12:00:00Z`).toLocaleDateString(i18n.language, { day: 'numeric', month: 'long' })
     : '';
   return (
-    <div data-testid="linking-window">
+    <div data-testid="linking-window" style={{ marginBottom: 16 }}>
       <Alert
+        layout="horizontal"
         theme={w.opens_on ? 'warning' : 'info'}
         title={w.opens_on ? t('window.closedTitle', { date }) : t('window.extendedOffTitle')}
         message={
