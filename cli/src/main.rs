@@ -353,6 +353,25 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             }
             Ok(0)
         }
+        Command::Window {
+            counter,
+            kind,
+            enable_extended,
+        } => {
+            let core = core(&cli).await?;
+            let kind = kind_of(*kind).unwrap_or(UploadKind::Conversions);
+            let w = if *enable_extended {
+                core.enable_extended_window(*counter, kind).await?
+            } else {
+                core.linking_window(*counter, kind).await?
+            };
+            if json {
+                print_json(&w)
+            } else {
+                println!("{}", text::linking_window(&w, lang));
+            }
+            Ok(0)
+        }
         Command::Upload {
             file,
             read,

@@ -410,6 +410,48 @@ fn s_static(s: &str) -> &'static str {
     .unwrap_or("?")
 }
 
+/// The counter's linking window in words (docs/metrika-api.md §4.7).
+pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String {
+    let mut s = match &w.opens_on {
+        Some(d) => format!(
+            "{} {d}",
+            t(
+                lang,
+                "Метрика начнёт принимать офлайн-данные в этот счётчик с",
+                "Metrica starts taking offline data for this counter on"
+            )
+        ),
+        None => t(
+            lang,
+            "Счётчик принимает офлайн-данные",
+            "The counter takes offline data",
+        )
+        .to_string(),
+    };
+    let ext = match w.extended {
+        Some(true) => t(
+            lang,
+            "; окно привязки 21 день включено",
+            "; the 21-day window is on",
+        ),
+        Some(false) => t(
+            lang,
+            "; окно привязки 21 день выключено",
+            "; the 21-day window is off",
+        ),
+        None => "",
+    };
+    s.push_str(ext);
+    if w.can_enable_extended {
+        s.push_str(t(
+            lang,
+            " — включить: mbridge window --counter ID --enable-extended",
+            " — switch it on: mbridge window --counter ID --enable-extended",
+        ));
+    }
+    s
+}
+
 /// Issue codes that follow Metrica's own rules (docs/metrika-api.md), kept apart from ISSUES.
 static API_FIDELITY_ISSUES: &[(&str, &str, &str)] = &[(
     "fractional_seconds_truncated",
