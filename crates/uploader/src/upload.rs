@@ -222,7 +222,7 @@ impl Core {
 
     fn validate_options(&self, ctx: &CounterContext, plan: &UploadPlan) -> ValidateOptions {
         let mut o = ValidateOptions::new(&ctx.time_zone, plan.now.unwrap_or_else(Timestamp::now));
-        o.window_start = ctx.window_start;
+        o.window_start = crate::window::for_validation(ctx.window_start, Timestamp::now());
         o.goals = Some(ctx.goals.clone());
         o.goal_names = ctx.goal_names.clone();
         o.order_status_ids = ctx.order_status_ids.clone();

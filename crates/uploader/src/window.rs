@@ -28,6 +28,12 @@ pub fn closed_until(window_start: Option<Timestamp>, tz: &str, now: Timestamp) -
     Some(start.to_zoned(zone).date())
 }
 
+/// The window start the validator checks rows against: none while the window has not opened
+/// (every row would read as "too old"; the closed window is reported on its own instead).
+pub fn for_validation(window_start: Option<Timestamp>, now: Timestamp) -> Option<Timestamp> {
+    window_start.filter(|s| *s <= now)
+}
+
 /// `Err(LinkingWindowNotOpen)` naming the day when the counter does not take uploads yet.
 pub fn ensure_open(ctx: &CounterContext, now: Timestamp) -> Result<()> {
     match closed_until(ctx.window_start, &ctx.time_zone, now) {
@@ -165,5 +171,9 @@ mod tests {
         // Past windows and unknown ones are open.
         assert_eq!(closed_until(start, tz, ts("2026-11-22T21:00:00Z")), None);
         assert_eq!(closed_until(None, tz, now), None);
+        // The validator gets no window while it is closed, the real start once open.
+        assert_eq!(for_validation(start, now), None);
+        let later = ts("2026-11-23T00:00:00Z");
+        assert_eq!(for_validation(start, later), start);
     }
 }
