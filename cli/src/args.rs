@@ -142,6 +142,16 @@ pub enum Command {
         #[arg(long)]
         counter: u32,
     },
+    /// From which day the counter takes offline conversions or calls; `--enable-extended`
+    /// switches the 21-day linking window on (needs `metrika:write`).
+    Window {
+        #[arg(long)]
+        counter: u32,
+        #[arg(long, value_enum, default_value = "conversions")]
+        kind: KindArg,
+        #[arg(long)]
+        enable_extended: bool,
+    },
     /// Read, map, validate, prepare and upload a file.
     Upload {
         file: PathBuf,
@@ -203,5 +213,8 @@ pub enum Command {
     DemoServer {
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: String,
+        /// How much faster than real time uploads advance (the app's demo uses the same).
+        #[arg(long, default_value_t = mb_fake::DEMO_TIME_SCALE)]
+        time_scale: f64,
     },
 }

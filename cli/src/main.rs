@@ -211,12 +211,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             }
             Ok(u8::from(report.has_errors()))
         }
-        Command::DemoServer { addr } => {
+        Command::DemoServer { addr, time_scale } => {
             let addr = addr.parse().map_err(|_| AppError::InvalidInput {
                 field: "addr".into(),
                 reason: addr.clone(),
             })?;
-            mb_fake::run_until_ctrl_c(addr, mb_fake::FakeConfig::default())
+            let cfg = mb_fake::FakeConfig {
+                time_scale: time_scale.max(f64::MIN_POSITIVE),
+                ..mb_fake::FakeConfig::default()
+            };
+            mb_fake::run_until_ctrl_c(addr, cfg)
                 .await
                 .map_err(|e| AppError::Internal {
                     detail: e.to_string(),
@@ -346,6 +350,25 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 print_json(&goals)
             } else {
                 report::goals(&goals, lang)
+            }
+            Ok(0)
+        }
+        Command::Window {
+            counter,
+            kind,
+            enable_extended,
+        } => {
+            let core = core(&cli).await?;
+            let kind = kind_of(*kind).unwrap_or(UploadKind::Conversions);
+            let w = if *enable_extended {
+                core.enable_extended_window(*counter, kind).await?
+            } else {
+                core.linking_window(*counter, kind).await?
+            };
+            if json {
+                print_json(&w)
+            } else {
+                println!("{}", text::linking_window(&w, lang));
             }
             Ok(0)
         }

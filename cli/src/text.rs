@@ -323,6 +323,7 @@ static ISSUES: &[(&str, &str, &str)] = &[
 pub fn issue_text(code: &str, lang: Lang) -> Option<&'static str> {
     ISSUES
         .iter()
+        .chain(API_FIDELITY_ISSUES)
         .find(|(c, _, _)| *c == code)
         .map(|(_, ru, en)| if lang == Lang::Ru { *ru } else { *en })
 }
@@ -409,6 +410,55 @@ fn s_static(s: &str) -> &'static str {
     .unwrap_or("?")
 }
 
+/// The counter's linking window in words (docs/metrika-api.md §4.7).
+pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String {
+    let mut s = match &w.opens_on {
+        Some(d) => format!(
+            "{} {d}",
+            t(
+                lang,
+                "Метрика начнёт принимать офлайн-данные в этот счётчик с",
+                "Metrica starts taking offline data for this counter on"
+            )
+        ),
+        None => t(
+            lang,
+            "Счётчик принимает офлайн-данные",
+            "The counter takes offline data",
+        )
+        .to_string(),
+    };
+    let ext = match w.extended {
+        Some(true) => t(
+            lang,
+            "; окно привязки 21 день включено",
+            "; the 21-day window is on",
+        ),
+        Some(false) => t(
+            lang,
+            "; окно привязки 21 день выключено",
+            "; the 21-day window is off",
+        ),
+        None => "",
+    };
+    s.push_str(ext);
+    if w.can_enable_extended {
+        s.push_str(t(
+            lang,
+            " — включить: mbridge window --counter ID --enable-extended",
+            " — switch it on: mbridge window --counter ID --enable-extended",
+        ));
+    }
+    s
+}
+
+/// Issue codes that follow Metrica's own rules (docs/metrika-api.md), kept apart from ISSUES.
+static API_FIDELITY_ISSUES: &[(&str, &str, &str)] = &[(
+    "fractional_seconds_truncated",
+    "доли секунды отброшены — Метрика считает время с точностью до секунды",
+    "fraction of a second dropped — Metrica counts time in whole seconds",
+)];
+
 pub fn explanation(code: &str, lang: Lang) -> String {
     let (ru, en) = match code {
         "not_sent" => ("ещё не отправлена", "not sent yet"),
@@ -426,9 +476,13 @@ pub fn explanation(code: &str, lang: Lang) -> String {
             "строк не отправлено из-за ошибок в файле",
             "rows left out because of errors in the file",
         ),
+        "rows_kept_by_server" => (
+            "строк Метрика приняла из полученных",
+            "rows Metrica kept of those it received",
+        ),
         "rows_dropped_by_server" => (
-            "строк Метрика отбросила при проверке",
-            "rows Metrica dropped on validation",
+            "строк Метрика отбросила: у строки без обязательного значения (идентификатор, цель, дата) или с неверным по её правилам (например, дата в будущем по её часам) Метрика молча убирает строку, остальные принимает — повторно отправлять их не нужно",
+            "rows Metrica dropped: a row whose required value (identifier, goal, date) is missing or invalid by its rules (e.g. a date still in the future by its clock) is silently left out and the rest kept — no need to resend those",
         ),
         "users_not_found" => (
             "посетители не найдены — проверьте, что идентификаторы с этого счётчика и не старше 21 дня",
@@ -514,8 +568,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{} {date}",
             t(
                 lang,
-                "окно привязки офлайн-конверсий откроется",
-                "the offline linking window opens on"
+                "Метрика начнёт принимать офлайн-данные в этот счётчик (первые сутки после включения учёта офлайн-конверсий) с",
+                "Metrica starts taking offline data for this counter (the first day after offline tracking is switched on) on"
             )
         ),
         E::Network { detail } => format!(

@@ -73,7 +73,7 @@ impl Core {
                 let paths = DataPaths::new(root.join("demo"));
                 paths.ensure().map_err(storage)?;
                 let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
-                    time_scale: 20.0,
+                    time_scale: mb_fake::DEMO_TIME_SCALE,
                     ..mb_fake::FakeConfig::default()
                 })
                 .await
@@ -82,7 +82,13 @@ impl Core {
                 })?;
                 let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
                 let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
-                app.loopback_port = 0;
+                // The fake matches redirect ports exactly, like Yandex: register the free port
+                // the demo's loopback listener will use.
+                app.loopback_port = free_loopback_port();
+                fake.register_redirect_uri(&format!(
+                    "http://127.0.0.1:{}/callback",
+                    app.loopback_port
+                ));
                 (
                     paths,
                     api,
@@ -107,9 +113,8 @@ impl Core {
                 // test double), whose registered app id is known.
                 let oauth_app = oauth_app.or_else(|| {
                     (!api.oauth_base.contains("yandex.")).then(|| {
-                        let mut a = OAuthAppConfig::new(FAKE_CLIENT_ID);
-                        a.loopback_port = 0;
-                        a
+                        // The fake registers the app's real port (DEFAULT_LOOPBACK_PORT).
+                        OAuthAppConfig::new(FAKE_CLIENT_ID)
                     })
                 });
                 // `MBRIDGE_TOKEN_STORE=file` skips the keychain (servers, tests, shared boxes).
@@ -456,4 +461,12 @@ fn storage(e: std::io::Error) -> AppError {
     AppError::Storage {
         detail: e.to_string(),
     }
+}
+
+/// A loopback port free right now (0 when none can be bound: the sign-in then fails loudly).
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
 }

@@ -136,6 +136,19 @@ pub struct Goal {
     pub goal_type: String,
 }
 
+/// Whether a counter takes offline conversions or calls now (docs/metrika-api.md §4.7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LinkingWindow {
+    #[ts(type = "number")]
+    pub counter_id: u32,
+    /// The day (`YYYY-MM-DD`, counter's time zone) uploads open, when they are not open yet.
+    pub opens_on: Option<String>,
+    /// Whether the extended (21-day) window is on; `None` when Metrica did not say.
+    pub extended: Option<bool>,
+    /// The app may switch the extended window on: it is off and the token has `metrika:write`.
+    pub can_enable_extended: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum UploadKind {
@@ -479,6 +492,7 @@ pub fn typescript_bindings() -> String {
         Counter::decl(&cfg),
         CounterPage::decl(&cfg),
         Goal::decl(&cfg),
+        LinkingWindow::decl(&cfg),
         UploadKind::decl(&cfg),
         ReadOverrides::decl(&cfg),
         FileInfo::decl(&cfg),

@@ -15,6 +15,7 @@ mod ledger;
 pub mod logging;
 pub mod schedule;
 pub mod upload;
+pub mod window;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;

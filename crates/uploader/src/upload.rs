@@ -190,8 +190,12 @@ impl Core {
             UploadKind::Calls => client.calls_visit_join_threshold(id).await.ok().flatten(),
             _ => None,
         }
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp());
+        .and_then(|d| {
+            crate::window::day_start(
+                d,
+                counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"),
+            )
+        });
         let order_status_ids = if kind == UploadKind::Orders {
             client
                 .order_statuses(id)
@@ -218,7 +222,7 @@ impl Core {
 
     fn validate_options(&self, ctx: &CounterContext, plan: &UploadPlan) -> ValidateOptions {
         let mut o = ValidateOptions::new(&ctx.time_zone, plan.now.unwrap_or_else(Timestamp::now));
-        o.window_start = ctx.window_start;
+        o.window_start = crate::window::for_validation(ctx.window_start, Timestamp::now());
         o.goals = Some(ctx.goals.clone());
         o.goal_names = ctx.goal_names.clone();
         o.order_status_ids = ctx.order_status_ids.clone();
@@ -332,6 +336,7 @@ impl Core {
                 counter_id: plan.counter_id,
             });
         }
+        crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let path = plan.path.clone();
         let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))

@@ -32,6 +32,8 @@ pub const NAMES: &[&str] = &[
     "counters",
     "goals",
     "create_goal",
+    "linking_window",
+    "enable_extended_window",
     "pick_file",
     "inspect_file",
     "suggest_mapping",
@@ -135,6 +137,24 @@ pub async fn create_goal(
     identifier: String,
 ) -> R<Goal> {
     core.create_goal(counter_id, &name, &identifier).await
+}
+
+#[tauri::command]
+pub async fn linking_window(
+    core: CoreState<'_>,
+    counter_id: u32,
+    kind: UploadKind,
+) -> R<mb_uploader::dto::LinkingWindow> {
+    core.linking_window(counter_id, kind.into()).await
+}
+
+#[tauri::command]
+pub async fn enable_extended_window(
+    core: CoreState<'_>,
+    counter_id: u32,
+    kind: UploadKind,
+) -> R<mb_uploader::dto::LinkingWindow> {
+    core.enable_extended_window(counter_id, kind.into()).await
 }
 
 /// The native open dialog (GTK / Windows / macOS) via rfd; the web view never reads files.

@@ -273,6 +273,11 @@ const en: Messages = {
       what: 'The date “{{value}}” is in the future — Metrica does not accept future events.',
       todo: 'Check the year and time zone in the file or skip the row.',
     },
+    fractional_seconds_truncated: {
+      title: 'Fraction of a second dropped',
+      what: 'The time “{{value}}” has a fraction of a second; Metrica counts time in whole seconds.',
+      todo: 'Nothing to do — we send whole seconds.',
+    },
     milliseconds_timestamp: {
       title: 'Time in milliseconds',
       what: 'The time “{{value}}” is in milliseconds, but Metrica expects seconds.',
@@ -499,6 +504,15 @@ const en: Messages = {
       todo: 'Check the row in the file. If it is unclear what is wrong, write to us and quote the code {{code}}.',
     },
   },
+  window: {
+    closedTitle: 'Metrica takes offline data for this counter from {{date}}',
+    closedText:
+      'For the first day after offline conversion tracking is switched on, Metrica refuses uploads. You can check the file now and send it from {{date}}.',
+    extendedOffTitle: 'The extended linking window is off',
+    extendedOffText:
+      'Without it offline conversions link only to recent visits. With it they link to visits of the last 21 days; the window grows gradually after it is switched on.',
+    enable: 'Switch the 21-day window on',
+  },
   send: {
     title: 'Check what goes to Metrica',
     safe: 'Nothing leaves your computer until you press the yellow button.',
@@ -586,6 +600,7 @@ const en: Messages = {
       linked: 'Linked to visits: {{rows}}.',
       crm_accepted: 'Accepted by Metrica: {{rows}}.',
       rows_rejected_locally: 'Not sent because of errors in the file: {{rows}}.',
+      rows_kept_by_server: 'Metrica kept from the file: {{rows}}.',
       rows_dropped_by_server: 'Dropped by Metrica’s own checks: {{rows}}.',
       users_not_found:
         'Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site.',
@@ -605,6 +620,8 @@ const en: Messages = {
         'Check that the site sends ClientID to this counter and that events are not older than 21 days.',
       check_goal_identifiers: 'Check the goal identifiers (JavaScript event) in the counter.',
       fix_file_and_upload_again: 'Fix the file and upload it again.',
+      server_dropped_invalid_rows:
+        'Metrica silently leaves out a row whose required value (identifier, goal, date) is missing or invalid by its rules — for example a date still in the future by its clock. The other rows were kept; there is no need to send them again.',
       resend: 'Press “Send again” — nothing reached Metrica, so nothing will be duplicated.',
       reconcile_then_resend: 'Press “Send again”: we first check whether the file arrived, so nothing is duplicated.',
       see_newer_upload: 'See the newer upload in the list.',
@@ -696,7 +713,8 @@ const en: Messages = {
     quota_when: ' — after {{date}}',
     rejected_data: 'Metrica rejected the data{{where}} ({{errorType}}). Fix the file and send it again.',
     rejected_where: ' on line {{line}}',
-    linking_window_not_open: 'Metrica does not accept data for {{date}} yet. Retry in a few hours.',
+    linking_window_not_open:
+      'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',

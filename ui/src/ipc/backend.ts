@@ -10,6 +10,7 @@ import type {
   CountersQuery,
   FilePreview,
   Goal,
+  LinkingWindow,
   HistoryFilter,
   Progress,
   ReadOverrides,
@@ -44,6 +45,8 @@ export interface Backend {
   counters(query: CountersQuery): Promise<CounterPage>;
   goals(counterId: number): Promise<Goal[]>;
   createGoal(counterId: number, name: string, identifier: string): Promise<Goal>;
+  linkingWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
+  enableExtendedWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
 
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;

@@ -37,6 +37,20 @@ export type Goal = { id: number, name: string,
  */
 identifier: string | null, goal_type: string, };
 
+export type LinkingWindow = { counter_id: number, 
+/**
+ * The day (`YYYY-MM-DD`, counter's time zone) uploads open, when they are not open yet.
+ */
+opens_on: string | null, 
+/**
+ * Whether the extended (21-day) window is on; `None` when Metrica did not say.
+ */
+extended: boolean | null, 
+/**
+ * The app may switch the extended window on: it is off and the token has `metrika:write`.
+ */
+can_enable_extended: boolean, };
+
 export type UploadKind = "conversions" | "calls" | "simple-orders" | "contacts" | "orders";
 
 export type ReadOverrides = { encoding: string | null, delimiter: string | null, header_line: number | null, sheet: string | null, };

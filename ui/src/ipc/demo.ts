@@ -10,6 +10,7 @@ import type {
   FieldMapping,
   FilePreview,
   Goal,
+  LinkingWindow,
   HistoryFilter,
   Issue,
   IssueCount,
@@ -106,7 +107,6 @@ export const FIELDS: Record<UploadKind, Spec[]> = {
     ['phones', O],
     ['emails_md5', O],
     ['phones_md5', O],
-    ['birth_date', O],
   ],
   orders: [
     ['id', R],
@@ -188,6 +188,21 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     ? [{ login: DEMO_LOGIN, display_name: 'Агентство «Демо»', active: true }]
     : [];
   let history: UploadSummary[] = demoHistory(counters);
+  // Like the fake's counter 51234535: «Здоровье+» takes offline data only from tomorrow and
+  // has the extended linking window off (docs/metrika-api.md §4.7).
+  const extendedOn = new Set<number>();
+  const windowOf = (counterId: number, kind: UploadKind): LinkingWindow => {
+    const closed = counterById(counterId).name.includes('Здоровье+');
+    const offline = kind === 'conversions' || kind === 'calls';
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const extended = offline ? !closed || extendedOn.has(counterId) : null;
+    return {
+      counter_id: counterId,
+      opens_on: offline && closed ? tomorrow : null,
+      extended,
+      can_enable_extended: extended === false,
+    };
+  };
   let settings: Settings = {
     language: 'system',
     theme: 'system',
@@ -550,6 +565,15 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const goal: Goal = { id: 3_300_000 + list.length, name, identifier, goal_type: 'action' };
       list.push(goal);
       return goal;
+    },
+    async linkingWindow(counterId, kind) {
+      await sleep(0.2);
+      return windowOf(counterId, kind);
+    },
+    async enableExtendedWindow(counterId, kind) {
+      await sleep(0.4);
+      extendedOn.add(counterId);
+      return windowOf(counterId, kind);
     },
     async pickFile() {
       await sleep(0.5);

@@ -9,6 +9,20 @@ use mb_fake::FakeConfig;
 
 use crate::fake;
 
+/// The app config for `f`: its loopback port is a free one, registered on the fake (which,
+/// like Yandex, matches redirect ports exactly — docs/metrika-api.md §2).
+fn app_for(f: &fake::Fake, secret: bool) -> OAuthAppConfig {
+    let mut a = app(secret);
+    a.loopback_port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    f.server
+        .register_redirect_uri(&format!("http://127.0.0.1:{}/callback", a.loopback_port));
+    a
+}
+
 fn app(secret: bool) -> OAuthAppConfig {
     let d = FakeConfig::default();
     let mut a = OAuthAppConfig::new(d.client_id.clone());
@@ -50,7 +64,7 @@ async fn loopback_sign_in(f: &fake::Fake, signin: &SignIn) -> mb_api::tokens::St
 #[tokio::test]
 async fn pkce_loopback_sign_in_gives_a_working_token() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
     assert!(stored.access.expose().starts_with("y0_"));
     assert!(stored.refresh.is_some());
@@ -62,7 +76,7 @@ async fn pkce_loopback_sign_in_gives_a_working_token() {
 #[tokio::test]
 async fn loopback_callback_with_a_forged_state_is_refused() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
@@ -83,7 +97,7 @@ async fn loopback_callback_with_a_forged_state_is_refused() {
 #[tokio::test]
 async fn loopback_sign_in_times_out_when_the_browser_never_returns() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
@@ -95,7 +109,7 @@ async fn loopback_sign_in_times_out_when_the_browser_never_returns() {
 #[tokio::test]
 async fn paste_the_code_sign_in() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin.start_paste(&AuthorizeOptions::default()).unwrap();
     let q: std::collections::HashMap<_, _> =
         flow.authorize_url().query_pairs().into_owned().collect();
@@ -136,7 +150,7 @@ async fn device_flow_polls_until_the_user_confirms() {
         ..FakeConfig::default()
     })
     .await;
-    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     let flow = signin
         .start_device(&AuthorizeOptions::default())
         .await
@@ -154,7 +168,7 @@ async fn device_flow_polls_until_the_user_confirms() {
 #[tokio::test]
 async fn device_flow_needs_a_secret() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     assert!(matches!(
         signin.start_device(&AuthorizeOptions::default()).await,
         Err(ApiError::Config(_))
@@ -164,7 +178,7 @@ async fn device_flow_needs_a_secret() {
 #[tokio::test]
 async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
     let refresh = stored.refresh.clone().unwrap();
     let renewed = signin.refresh(&refresh).await.unwrap();
@@ -177,7 +191,7 @@ async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded()
         .await
         .unwrap_err();
     assert!(err.needs_sign_in(), "{err:?}");
-    let with_secret = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let with_secret = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     assert!(
         with_secret
             .refresh(renewed.refresh.as_ref().unwrap())
@@ -192,9 +206,9 @@ async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded()
 #[tokio::test]
 async fn revoke_kills_the_token_when_a_secret_is_configured() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
-    let without = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let without = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     assert!(!without.revoke(&stored.access).await.unwrap());
     assert!(signin.revoke(&stored.access).await.unwrap());
     assert!(!f.server.state().token_is_valid(stored.access.expose()));

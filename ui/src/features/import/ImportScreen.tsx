@@ -9,6 +9,7 @@ import { useActiveCounter, useSettings } from '../app/context';
 import { CheckStep } from './CheckStep';
 import { ColumnsStep } from './ColumnsStep';
 import { FileStep } from './FileStep';
+import { LinkingWindowNotice } from './LinkingWindowNotice';
 import { SendStep } from './SendStep';
 import { StatusesStep } from './StatusesStep';
 import { type StepId, reachable, stepsFor, useImport } from './state';
@@ -103,6 +104,9 @@ export function ImportScreen() {
         />
       ) : null}
       <div className="mb-wizard__body" data-step={current}>
+        {(current === 'check' || current === 'send') && counter && s.kind ? (
+          <LinkingWindowNotice counterId={counter.id} kind={s.kind} />
+        ) : null}
         {current === 'file' ? <FileStep onNext={next} /> : null}
         {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
         {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}
