@@ -455,7 +455,13 @@ impl Store {
                     "INSERT INTO ledger_segments (counter_id, kind, upload_id, ord, entries, \
                      data) VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
                 )?
-                .execute(params![counter_id, code, b.ord, entries as i64, &merged])?;
+                .execute(params![
+                    counter_id,
+                    code,
+                    b.ord,
+                    entries as i64,
+                    &merged
+                ])?;
                 let info = SegmentInfo {
                     id: tx.last_insert_rowid(),
                     ord: b.ord,

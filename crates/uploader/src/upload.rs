@@ -4,8 +4,9 @@
 //!
 //! Rules that live here: an upload is recorded BEFORE anything goes on the wire; the same
 //! content to the same counter and kind is refused unless confirmed; a lost answer is
-//! resolved by the tag, never by sending again; the "only new rows" ledger learns rows only
-//! after the server accepted them.
+//! resolved by the tag, never by sending again; EVERY upload's row keys are staged in the
+//! "only new rows" ledger before the send and confirmed by the transaction that records the
+//! server's acceptance (mb-history), whatever the mode.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -398,9 +399,6 @@ impl Core {
                 )
                 .await?;
             let accepted = u.state.is_accepted();
-            if accepted && plan.only_new {
-                self.ledger_commit_part(u.id, kind, part).await?;
-            }
             cleanup_if_final(&u);
             uploads.push(u);
             if !accepted {
@@ -460,6 +458,9 @@ impl Core {
             })),
         };
         let recorded = self.store.record_prepared(&new)?;
+        // Every upload teaches the ledger once accepted, whatever the mode: its keys are
+        // staged now, before anything leaves, and confirmed with the acceptance.
+        self.ledger_stage_part(recorded.id, kind, part).await?;
         self.send_recorded(recorded, job_id, cancel, sink).await
     }
 
@@ -477,6 +478,10 @@ impl Core {
             detail: format!("history tag {} is not an upload tag", recorded.tag),
         })?;
         let id = recorded.id;
+        if !self.store.ledger_has_pending(id)? {
+            // A resend of a failed upload (failing withdrew its keys): stage them again.
+            self.ledger_stage_part(id, recorded.kind, &file).await?;
+        }
         self.store.mark_sending(id)?;
         let job = job_id.to_string();
         let sink2 = sink.clone();
@@ -524,6 +529,7 @@ impl Core {
             state = u.state.as_str(),
             "upload recorded"
         );
+        self.ledger_settle(&u).await;
         Ok(u)
     }
 
@@ -624,19 +630,46 @@ impl Core {
         .map_err(join_error)?
     }
 
-    async fn ledger_commit_part(
-        &self,
-        upload_id: i64,
-        kind: UploadKind,
-        part: &Path,
-    ) -> Result<()> {
+    async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {
         let store = self.store.clone();
         let part = part.to_path_buf();
         tokio::task::spawn_blocking(move || {
-            crate::ledger::commit_file(&store, upload_id, kind, &part)
+            crate::ledger::stage_file(&store, upload_id, kind, &part)
         })
         .await
         .map_err(join_error)?
+    }
+
+    /// After an upload's state moved: an accepted upload whose keys were never staged (made
+    /// by an older build, found by the reconcile) is completed from its kept prepared file,
+    /// and the counter's ledger segments are merged. Never fails the caller: the acceptance
+    /// is already recorded, and a merge left undone is only slower lookups.
+    async fn ledger_settle(&self, u: &Upload) {
+        if !u.state.is_accepted() {
+            return;
+        }
+        let store = self.store.clone();
+        let u = u.clone();
+        let done = tokio::task::spawn_blocking(move || -> Result<()> {
+            if !store.ledger_knows_upload(u.id)? && !store.ledger_has_pending(u.id)? {
+                match prepared_file(&u) {
+                    Ok(file) => crate::ledger::commit_file(&store, u.id, u.kind, &file)?,
+                    Err(_) => tracing::warn!(
+                        upload = u.id,
+                        "accepted upload without staged keys and without its prepared file: \
+                         the ledger cannot learn its rows"
+                    ),
+                }
+            }
+            store.ledger_compact(u.counter_id, u.kind)?;
+            Ok(())
+        })
+        .await;
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "ledger upkeep postponed"),
+            Err(e) => tracing::warn!(error = %e, "ledger upkeep panicked"),
+        }
     }
 
     // --- follow-up ---------------------------------------------------------------------------
@@ -680,6 +713,9 @@ impl Core {
             }
         };
         let u = self.store.record_server_report(id, &report)?;
+        if u.state.is_final() {
+            self.ledger_settle(&u).await;
+        }
         cleanup_if_final(&u);
         Ok(u)
     }
@@ -723,7 +759,7 @@ impl Core {
             .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
             .await
             .map_err(|e| self.api_err(&login, e))?;
-        Ok(match found {
+        let u = match found {
             Some(FoundUpload::Offline(up)) => {
                 self.store
                     .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
@@ -733,7 +769,9 @@ impl Core {
                     .mark_sent(u.id, &meta.uploading_id, &crm_report(&meta))?
             }
             None => self.store.mark_interrupted(u.id)?,
-        })
+        };
+        self.ledger_settle(&u).await;
+        Ok(u)
     }
 
     /// Sends an interrupted or failed upload again, in one action: a new history entry with a
@@ -775,23 +813,23 @@ impl Core {
         let Some(tag) = UploadTag::parse(&u.tag) else {
             return Ok(u.clone());
         };
-        match client
+        let found = match client
             .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
             .await
         {
             Ok(Some(FoundUpload::Offline(up))) => {
-                Ok(self
-                    .store
-                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?)
+                self.store
+                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
             }
             Ok(Some(FoundUpload::Crm(m))) => {
-                Ok(self
-                    .store
-                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?)
+                self.store
+                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?
             }
-            Ok(None) => Ok(u.clone()),
-            Err(e) => Err(self.api_err(&login, e)),
-        }
+            Ok(None) => return Ok(u.clone()),
+            Err(e) => return Err(self.api_err(&login, e)),
+        };
+        self.ledger_settle(&found).await;
+        Ok(found)
     }
 
     /// The server's own list of uploads for a counter (newest first).

@@ -234,9 +234,7 @@ fn many_finished_uploads_are_merged_into_few_segments_with_the_newest_content() 
     let (s, _) = store();
     let mut model = HashMap::new();
     for round in 0..40u32 {
-        let rows: Vec<_> = (0..50u32)
-            .map(|i| (h(round * 30 + i), h(round)))
-            .collect();
+        let rows: Vec<_> = (0..50u32).map(|i| (h(round * 30 + i), h(round))).collect();
         let id = staged(&s, 9, UploadKind::Orders, &rows);
         s.mark_sending(id).unwrap();
         s.mark_sent(id, "x", &report("PASSED")).unwrap();
