@@ -17,4 +17,6 @@ pub mod upload;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;
-pub use upload::{ProgressSink, UploadOutcome, UploadPlan, no_progress_sink};
+pub use upload::{
+    Prepared, PreparedUpload, ProgressSink, SendReview, UploadOutcome, UploadPlan, no_progress_sink,
+};

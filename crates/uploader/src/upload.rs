@@ -95,6 +95,52 @@ pub enum UploadOutcome {
     },
 }
 
+/// What a prepared upload would send, said before anything leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SendReview {
+    /// Rows of the file that passed validation (M).
+    pub valid_rows: u64,
+    /// Rows that will be sent (N): all valid rows, or in only-new mode the ones the ledger
+    /// has not seen unchanged.
+    pub new_rows: u64,
+    /// Rows left out because the ledger holds them unchanged (only-new mode).
+    pub unchanged_rows: u64,
+    pub only_new: bool,
+}
+
+/// A file validated and prepared for one counter, not sent. Dropping it deletes its files.
+#[derive(Debug)]
+pub struct PreparedUpload {
+    plan: UploadPlan,
+    ctx: CounterContext,
+    login: String,
+    source: SourceFile,
+    parts: Vec<PathBuf>,
+    /// What phase two would send.
+    pub review: SendReview,
+    /// The validation report of the whole file.
+    pub report: Box<Report>,
+    /// The folder of the prepared files while nobody else owns them.
+    dir: Option<PathBuf>,
+}
+
+impl Drop for PreparedUpload {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Phase one's answer.
+#[derive(Debug)]
+pub enum Prepared {
+    /// Ready to send (possibly nothing new: `review.new_rows == 0`).
+    Ready(Box<PreparedUpload>),
+    /// Stopped before preparing: errors in the data, or a duplicate. Nothing was sent.
+    Stopped(UploadOutcome),
+}
+
 /// Progress callback shared with the front end.
 pub type ProgressSink = Arc<dyn Fn(dto::Progress) + Send + Sync>;
 
@@ -304,27 +350,43 @@ impl Core {
 
     // --- upload ----------------------------------------------------------------------------
 
-    /// The whole pipeline: counter context → duplicate check → validate & prepare → record →
-    /// send → record. Blocks on data errors unless `skip_invalid`.
+    /// The whole pipeline in one call: [`Core::prepare_upload`] then, when there is something
+    /// to send, [`Core::send_prepared`].
     pub async fn upload(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<UploadOutcome> {
+        match self.prepare_upload(plan, job_id, sink.clone()).await? {
+            Prepared::Stopped(outcome) => Ok(outcome),
+            Prepared::Ready(p) => self.send_prepared(p, job_id, sink).await,
+        }
+    }
+
+    /// Phase one, nothing leaves the computer: counter context → duplicate check → validate
+    /// & prepare → the ledger's verdicts. The answer says what phase two WOULD send (the
+    /// review: «Отправим N новых строк из M»); a front end shows it, then calls
+    /// [`Core::send_prepared`] or drops it (which deletes the prepared files).
+    pub async fn prepare_upload(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<Prepared> {
         let cancel = self.start_job(job_id);
-        let out = self.upload_inner(plan, job_id, &cancel, sink).await;
+        let out = self.prepare_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
         out
     }
 
-    async fn upload_inner(
+    async fn prepare_inner(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
-    ) -> Result<UploadOutcome> {
+    ) -> Result<Prepared> {
         let kind = plan.mapping.kind;
         let (login, _) = self.client().await?;
         let ctx = self.counter_context(plan.counter_id, kind).await?;
@@ -343,9 +405,9 @@ impl Core {
                 self.store
                     .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
         {
-            return Ok(UploadOutcome::Duplicate {
+            return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                 earlier: Box::new(earlier),
-            });
+            }));
         }
         // Prepared files live in the data folder until the upload is final (resend needs them).
         let dir = self.paths.outgoing().join(format!(
@@ -359,31 +421,111 @@ impl Core {
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));
         spec.rejected_path = Some(dir.join("rejected-rows.csv"));
         let opts = self.validate_options(&ctx, plan);
-        let report = self
+        let report = match self
             .run_pipeline(plan, &opts, Some(spec), job_id, cancel, sink.clone())
-            .await?;
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
         if !report.is_uploadable() {
             let _ = remove_outputs(&report);
-            return Ok(UploadOutcome::Blocked {
+            return Ok(Prepared::Stopped(UploadOutcome::Blocked {
                 report: Box::new(report),
-            });
+            }));
         }
+        let mut prepared = PreparedUpload {
+            plan: plan.clone(),
+            ctx,
+            login,
+            source,
+            parts: report.outputs.clone(),
+            review: SendReview {
+                valid_rows: report.valid_rows,
+                new_rows: report.valid_rows,
+                unchanged_rows: 0,
+                only_new: plan.only_new,
+            },
+            report: Box::new(report),
+            dir: Some(dir),
+        };
         // Only new rows: filter each part through the ledger.
-        let mut parts = report.outputs.clone();
-        let mut unchanged_rows = 0;
         if plan.only_new {
             let (filtered, unchanged) = self
-                .ledger_filter_parts(plan.counter_id, kind, &parts)
+                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
-            parts = filtered;
-            unchanged_rows = unchanged;
-            if parts.is_empty() {
-                return Ok(UploadOutcome::NothingNew {
-                    report: Box::new(report),
-                    unchanged_rows,
-                });
-            }
+            prepared.parts = filtered;
+            prepared.review.unchanged_rows = unchanged;
+            prepared.review.new_rows = prepared.review.valid_rows.saturating_sub(unchanged);
         }
+        Ok(Prepared::Ready(Box::new(prepared)))
+    }
+
+    /// How many of the file's valid rows the ledger already holds unchanged for this counter
+    /// and kind (0 without preparing anything when the ledger is empty there): what «только
+    /// новые строки» would leave out. Nothing is sent.
+    pub async fn known_rows(&self, plan: &UploadPlan, job_id: &str) -> Result<u64> {
+        let kind = plan.mapping.kind;
+        if self
+            .store
+            .ledger_segments(i64::from(plan.counter_id), kind)?
+            == 0
+        {
+            return Ok(0);
+        }
+        let mut p = plan.clone();
+        p.only_new = true;
+        p.force = true;
+        p.skip_invalid = true;
+        Ok(
+            match self.prepare_upload(&p, job_id, no_progress_sink()).await? {
+                Prepared::Ready(r) => r.review.unchanged_rows,
+                Prepared::Stopped(_) => 0,
+            },
+        )
+    }
+
+    /// Phase two: records each part (its row keys staged in the ledger), sends it and
+    /// records the outcome. With nothing new to send it sends nothing and says so.
+    pub async fn send_prepared(
+        &self,
+        mut p: Box<PreparedUpload>,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<UploadOutcome> {
+        let report = p.report.clone();
+        if p.review.new_rows == 0 || p.parts.is_empty() {
+            return Ok(UploadOutcome::NothingNew {
+                report,
+                unchanged_rows: p.review.unchanged_rows,
+            });
+        }
+        let cancel = self.start_job(job_id);
+        let out = self
+            .send_inner(&mut p, &report, job_id, &cancel, sink)
+            .await;
+        self.end_job(job_id);
+        let uploads = out?;
+        Ok(UploadOutcome::Sent {
+            report,
+            uploads,
+            unchanged_rows: p.review.unchanged_rows,
+        })
+    }
+
+    async fn send_inner(
+        &self,
+        p: &mut PreparedUpload,
+        report: &Report,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: ProgressSink,
+    ) -> Result<Vec<Upload>> {
+        let plan = &p.plan;
+        let kind = plan.mapping.kind;
         if kind == UploadKind::Orders {
             self.sync_status_map(plan).await?;
         } else if kind.is_crm() && !plan.status_entries.is_empty() {
@@ -391,11 +533,13 @@ impl Core {
             self.store
                 .save_status_map(i64::from(plan.counter_id), &local_status_map(plan))?;
         }
+        // From here the prepared files belong to the history entries (resend needs them).
+        p.dir = None;
         let mut uploads = Vec::new();
-        for part in &parts {
+        for part in &p.parts {
             let u = self
                 .send_part(
-                    &login, &ctx, plan, &source, &report, part, job_id, cancel, &sink,
+                    &p.login, &p.ctx, plan, &p.source, report, part, job_id, cancel, &sink,
                 )
                 .await?;
             let accepted = u.state.is_accepted();
@@ -405,13 +549,9 @@ impl Core {
                 break;
             }
         }
-        self.remember(plan, &ctx, &login)?;
+        self.remember(plan, &p.ctx, &p.login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
-        Ok(UploadOutcome::Sent {
-            report: Box::new(report),
-            uploads,
-            unchanged_rows,
-        })
+        Ok(uploads)
     }
 
     #[allow(clippy::too_many_arguments)]
