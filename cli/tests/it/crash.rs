@@ -226,7 +226,7 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
         });
     eprintln!("MB_CRASH_SEED={seed}");
     for round in 0..6 {
-        let (_rt, fake) = fake();
+        let (rt, fake) = fake();
         let mut env = Env::new(&fake.api_base);
         env.token = Some(fake.issue_token("demo-agency"));
         let file = env.dir.path().join("export.csv");
@@ -242,10 +242,21 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL, or nothing if it already finished
         child.wait().unwrap();
-        // Let a body that fully arrived be stored before the reconcile looks for it.
-        std::thread::sleep(Duration::from_millis(500));
+        // A body that fully arrived is stored before the reconcile looks for it.
+        rt.block_on(async {
+            tokio::time::timeout(
+                Duration::from_secs(60),
+                fake.wait_in_flight("demo-agency", 0),
+            )
+            .await
+            .expect("the server finished the request the dead client left")
+        });
         let (code, v) = env.json(&["status", "--json"]);
         assert_eq!(code, 0, "{v}");
+        let first = history(&env)
+            .first()
+            .map(|u| u["state"].as_str().unwrap_or("").to_string());
+        eprintln!("round {round}: killed after {delay:?}, first upload {first:?}");
 
         // The same export plus one row, only new: every row reaches the server exactly once
         // over both runs, whatever instant the first one died at.
