@@ -11,7 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod history;
 pub mod import;
-mod ledger;
+pub mod ledger;
 pub mod logging;
 pub mod upload;
 
