@@ -225,7 +225,7 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
                 | 1
         });
     eprintln!("MB_CRASH_SEED={seed}");
-    for round in 0..6 {
+    for round in 0..6u64 {
         let (rt, fake) = fake();
         let mut env = Env::new(&fake.api_base);
         env.token = Some(fake.issue_token("demo-agency"));
@@ -233,7 +233,8 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
         write_conversions(&file, 0..ROWS);
         // Half the rounds are plain uploads, half only-new ones: both must teach the ledger.
         let only_new = round % 2 == 1;
-        let delay = Duration::from_millis(next(&mut seed) % 4_000);
+        // Random instants spread over the whole send (validate, stage, send, record).
+        let delay = Duration::from_millis(round * 700 + next(&mut seed) % 700);
         let mut child = upload_cmd(&env, &file, only_new)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
