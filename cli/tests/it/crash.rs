@@ -225,7 +225,20 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
                 | 1
         });
     eprintln!("MB_CRASH_SEED={seed}");
-    for round in 0..6u64 {
+    // How long a whole upload takes here, so the kill instants cover all of it.
+    let whole = {
+        let (_rt, fake) = fake();
+        let mut env = Env::new(&fake.api_base);
+        env.token = Some(fake.issue_token("demo-agency"));
+        let file = env.dir.path().join("export.csv");
+        write_conversions(&file, 0..ROWS);
+        let t = std::time::Instant::now();
+        let out = upload_cmd(&env, &file, false).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        t.elapsed()
+    };
+    const ROUNDS: u64 = 6;
+    for round in 0..ROUNDS {
         let (rt, fake) = fake();
         let mut env = Env::new(&fake.api_base);
         env.token = Some(fake.issue_token("demo-agency"));
@@ -234,7 +247,8 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
         // Half the rounds are plain uploads, half only-new ones: both must teach the ledger.
         let only_new = round % 2 == 1;
         // Random instants spread over the whole send (validate, stage, send, record).
-        let delay = Duration::from_millis(round * 700 + next(&mut seed) % 700);
+        let slice = whole.as_millis() as u64 / ROUNDS + 1;
+        let delay = Duration::from_millis(round * slice + next(&mut seed) % slice);
         let mut child = upload_cmd(&env, &file, only_new)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -279,4 +293,47 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
             .sum();
         assert_eq!(total, ROWS + 1, "{ctx}: rows on the server");
     }
+}
+
+#[test]
+fn ctrl_c_during_the_send_is_interrupted_exit_6_never_sent_and_resent_in_one_action() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake.api_base);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = env.dir.path().join("export.csv");
+    write_conversions(&file, 0..2_000);
+    fake.faults().stall_next_upload(StallPoint::BeforeStore);
+    let child = upload_cmd(&env, &file, false)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(120), fake.faults().wait_stalled())
+            .await
+            .expect("the upload reached the server")
+    });
+    let int = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(int.success());
+    let out = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(6), "{v}");
+    assert_eq!(v["sent"], false, "{v}");
+    assert_eq!(v["outcome"], "interrupted", "{v}");
+    assert_eq!(v["uploads"][0]["summary"]["state"], "interrupted", "{v}");
+    assert!(fake.state().uploads(51234501).is_empty());
+    assert_eq!(history(&env)[0]["state"], "interrupted");
+
+    // One action: looks on the server first (absent), then sends it once.
+    let id = v["resend_upload_id"]
+        .as_u64()
+        .expect("resend id")
+        .to_string();
+    let (code, v) = env.json(&["resend", &id, "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(fake.state().uploads(51234501).len(), 1);
+    assert_eq!(fake.state().uploads(51234501)[0].source_quantity, 2_000);
 }
