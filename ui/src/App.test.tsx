@@ -106,11 +106,11 @@ describe('import journey on the demo backend', () => {
     );
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table');
+    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table');
+    await screen.findByTestId('status-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
     expect(question.textContent).toContain('Этот файл уже отправляли');
@@ -153,11 +153,11 @@ describe('import journey on the demo backend', () => {
 
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table');
+    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table');
+    await screen.findByTestId('status-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
