@@ -175,31 +175,45 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
     assert!(h.iter().any(|u| u["state"] == "superseded"), "{h:?}");
 }
 
-#[test]
-fn after_a_crash_reconciled_upload_only_new_sends_exactly_the_new_rows() {
+/// Killed after Metrica stored the upload; the next only-new run of the grown export sends
+/// exactly the new rows, whether `mbridge status` reconciled first or the upload itself did.
+fn crash_then_only_new(rows: u64, explicit_status: bool) {
     let (rt, fake) = fake();
     let mut env = Env::new(&fake.api_base);
     env.token = Some(fake.issue_token("demo-agency"));
-    let file = big_file(env.dir.path());
+    let file = env.dir.path().join("export.csv");
+    write_conversions(&file, 0..rows);
     kill_mid_upload(&env, &rt, &fake, &file, StallPoint::AfterStore);
-    let (code, v) = env.json(&["status", "--json"]);
-    assert_eq!((code, &v["reconciled"]), (0, &serde_json::json!(1)), "{v}");
+    if explicit_status {
+        let (code, v) = env.json(&["status", "--json"]);
+        assert_eq!((code, &v["reconciled"]), (0, &serde_json::json!(1)), "{v}");
+    }
 
     // The export grew by 30 rows: only those 30 go out.
     let grown = env.dir.path().join("grown.csv");
-    write_conversions(&grown, 0..200_030);
+    write_conversions(&grown, 0..rows + 30);
     let out = upload_cmd(&env, &grown, true).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{v}");
-    assert_eq!(v["unchanged_rows"], 200_000, "{v}");
+    assert_eq!(v["unchanged_rows"], rows, "{v}");
     let mut ups = fake.state().uploads(51234501);
     ups.sort_by_key(|u| u.id);
     assert_eq!(ups.len(), 2);
     assert_eq!(ups[1].source_quantity, 30);
-    let rows = fake.state().upload_rows(ups[1].id).unwrap();
-    let sent: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
-    let want: Vec<String> = (200_000..200_030).map(client_id).collect();
+    let sent_rows = fake.state().upload_rows(ups[1].id).unwrap();
+    let sent: Vec<&str> = sent_rows[1..].iter().map(|r| r[0].as_str()).collect();
+    let want: Vec<String> = (rows..rows + 30).map(client_id).collect();
     assert_eq!(sent, want);
+}
+
+#[test]
+fn after_a_crash_reconciled_upload_only_new_sends_exactly_the_new_rows() {
+    crash_then_only_new(200_000, true);
+}
+
+#[test]
+fn only_new_first_reconciles_a_crashed_upload_by_itself() {
+    crash_then_only_new(20_000, false);
 }
 
 /// A tiny deterministic generator: the seed is printed so a failure can be replayed with

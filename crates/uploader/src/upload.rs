@@ -454,6 +454,7 @@ impl Core {
         };
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
+            self.settle_unknown_sends(plan.counter_id, kind).await;
             let (filtered, unchanged) = self
                 .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
@@ -768,6 +769,30 @@ impl Core {
         })
         .await
         .map_err(join_error)?
+    }
+
+    /// Before the ledger judges what is new: sends whose outcome is unknown (a dead process
+    /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
+    /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
+    /// be asked, the filter goes on with what the ledger knows.
+    async fn settle_unknown_sends(&self, counter_id: u32, kind: UploadKind) {
+        if let Err(e) = self.reconcile().await {
+            tracing::warn!(error = %e, "reconciliation before the only-new filter postponed");
+        }
+        let open = self.store.uploads(&mb_history::UploadFilter {
+            counter: Some(i64::from(counter_id)),
+            kind: Some(kind),
+            states: vec![UploadState::Interrupted],
+            limit: Some(20),
+            ..Default::default()
+        });
+        for u in open.unwrap_or_default() {
+            if u.superseded_by.is_none()
+                && let Err(e) = self.reconcile_interrupted(&u).await
+            {
+                tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
+            }
+        }
     }
 
     async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {
