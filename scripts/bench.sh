@@ -8,7 +8,10 @@ case "${1:-all}" in
   import) cargo bench --locked -p mb-import --bench pipeline ;;
   read) cargo bench --locked -p mb-import --bench read ;;
   upload) cargo bench --locked -p mb-api --bench upload ;;
-  history) cargo run --locked --release -p mb-history --example ledger_bench ;;
+  history)
+    cargo run --locked --release -p mb-history --example ledger_bench
+    cargo run --locked --release -p mb-uploader --example ledger_files
+    ;;
   fake) crates/fake/bench/upload-1g.sh ;;
   all)
     cargo bench --locked -p mb-import --bench pipeline

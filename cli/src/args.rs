@@ -152,7 +152,8 @@ pub enum Command {
         #[arg(long)]
         enable_extended: bool,
     },
-    /// Read, map, validate, prepare and upload a file.
+    /// Read, map, validate, prepare and upload a file. Exit 0 sent (or nothing new), 1 data
+    /// errors or rejected, 4 failed, 5 duplicate, 6 interrupted (`mbridge resend ID`).
     Upload {
         file: PathBuf,
         #[command(flatten)]
@@ -168,7 +169,9 @@ pub enum Command {
         /// Send even if the same file was already sent to this counter.
         #[arg(long)]
         force: bool,
-        /// Send only rows that are new or changed since earlier uploads.
+        /// Send only rows Metrica has not accepted before for this counter and kind (new, or
+        /// changed since). Every accepted upload is remembered, with or without this flag.
+        /// Nothing new: exit 0, nothing sent.
         #[arg(long)]
         only_new: bool,
         /// Wait until Metrica finishes processing and report the result.

@@ -2,9 +2,13 @@
 //!
 //! Thin: parses arguments, calls `mb_uploader`, prints a human report (Russian or English)
 //! or one JSON object, and exits with a stable code:
-//! 0 success / no errors; 1 the data has errors, or Metrica refused it; 2 the file cannot be
-//! read or the arguments are wrong; 3 sign-in needed; 4 network, quota or server trouble;
-//! 5 a duplicate upload was refused (use --force).
+//! 0 success / no errors: Metrica accepted every part, or (`--only-new`) nothing was new, so
+//!   nothing was sent (`"reason": "nothing_new"`);
+//! 1 the data has errors, or Metrica refused it; 2 the file cannot be read or the arguments
+//!   are wrong; 3 sign-in needed; 4 network, quota or server trouble (the upload failed: not
+//!   stored); 5 a duplicate upload was refused (use --force);
+//! 6 the send was interrupted (Ctrl-C, or the answer was lost): Metrica may or may not have
+//!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent.
 
 mod args;
 mod report;
@@ -409,9 +413,32 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 note: None,
             };
             let progress = report::progress_sink(json);
-            let outcome = core.upload(&plan, "cli", progress).await?;
+            let prepared = core.prepare_upload(&plan, "cli", progress.clone()).await;
             report::clear_progress(json);
-            upload_outcome(&core, outcome, *wait, json, lang, file).await
+            let p = match prepared? {
+                mb_uploader::Prepared::Stopped(outcome) => {
+                    return upload_outcome(&core, outcome, None, *wait, json, lang, file).await;
+                }
+                mb_uploader::Prepared::Ready(p) => p,
+            };
+            // The review, before anything leaves (stderr: stdout stays the result).
+            let review = p.review;
+            if !json {
+                eprintln!("{}", text::review(&review, lang));
+            }
+            // Ctrl-C stops the send: the upload is recorded as interrupted (exit 6), never
+            // reported as sent.
+            let send = core.send_prepared(p, "cli", progress);
+            tokio::pin!(send);
+            let outcome = tokio::select! {
+                out = &mut send => out,
+                _ = tokio::signal::ctrl_c() => {
+                    core.cancel("cli");
+                    send.await
+                }
+            };
+            report::clear_progress(json);
+            upload_outcome(&core, outcome?, Some(review), *wait, json, lang, file).await
         }
         Command::Status { upload } => {
             let core = core(&cli).await?;
@@ -517,7 +544,12 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 report::detail(&d, lang)
             }
-            Ok(if u.state.is_accepted() { 0 } else { 4 })
+            Ok(match u.state {
+                s if s.is_accepted() => 0,
+                mb_history::UploadState::Rejected => 1,
+                mb_history::UploadState::Interrupted => 6,
+                _ => 4,
+            })
         }
     }
 }
@@ -525,6 +557,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
 async fn upload_outcome(
     core: &Core,
     outcome: UploadOutcome,
+    review: Option<mb_uploader::SendReview>,
     wait: bool,
     json: bool,
     lang: Lang,
@@ -548,9 +581,14 @@ async fn upload_outcome(
         }),
         UploadOutcome::NothingNew { unchanged_rows, .. } => {
             if json {
-                print_json(
-                    &serde_json::json!({ "sent": false, "reason": "nothing_new", "unchanged_rows": unchanged_rows }),
-                );
+                print_json(&serde_json::json!({
+                    "sent": false,
+                    "outcome": "nothing_new",
+                    "reason": "nothing_new",
+                    "new_rows": 0,
+                    "valid_rows": review.map(|r| r.valid_rows),
+                    "unchanged_rows": unchanged_rows,
+                }));
             } else {
                 println!(
                     "{} ({})",
@@ -580,31 +618,59 @@ async fn upload_outcome(
                     }
                 }
             }
+            use mb_history::UploadState as S;
+            let accepted = uploads.iter().all(|u| u.state.is_accepted());
+            let worst = uploads.iter().find(|u| !u.state.is_accepted());
+            let (outcome, code) = match worst.map(|u| u.state) {
+                None => ("sent", 0),
+                Some(S::Rejected) => ("rejected", 1),
+                Some(S::Interrupted | S::Sending) => ("interrupted", 6),
+                Some(_) => ("failed", 4),
+            };
+            let resend = worst
+                .filter(|u| matches!(u.state, S::Interrupted | S::Failed))
+                .map(|u| u.id);
             let details: Vec<_> = uploads.iter().map(mb_uploader::history::detail).collect();
             if json {
                 print_json(&serde_json::json!({
-                    "sent": true,
+                    "sent": accepted,
+                    "outcome": outcome,
                     "rows": report.rows,
                     "valid_rows": report.valid_rows,
+                    "new_rows": review.map_or(report.valid_rows, |r| r.new_rows),
                     "unchanged_rows": unchanged_rows,
+                    "resend_upload_id": resend,
                     "uploads": details,
                 }));
             } else {
                 for d in &details {
                     report::detail(d, lang);
                 }
+                if let Some(id) = resend {
+                    let what = if outcome == "interrupted" {
+                        text::t(
+                            lang,
+                            "Отправка прервана: Метрика могла не получить файл.",
+                            "The send was interrupted: Metrica may not have the file.",
+                        )
+                    } else {
+                        text::t(
+                            lang,
+                            "Отправка не удалась: файл не попал в Метрику.",
+                            "The send failed: the file did not reach Metrica.",
+                        )
+                    };
+                    eprintln!(
+                        "{what} {} mbridge resend {id}",
+                        text::t(
+                            lang,
+                            "Отправить снова одной командой (сначала проверим, не дошёл ли он):",
+                            "Send it again in one command (we check first whether it arrived):"
+                        )
+                    );
+                }
             }
-            let ok = uploads.iter().all(|u| u.state.is_accepted());
-            let rejected = uploads
-                .iter()
-                .any(|u| u.state == mb_history::UploadState::Rejected);
-            Ok(if ok {
-                0
-            } else if rejected {
-                1
-            } else {
-                4
-            })
+            Ok(code)
         }
     }
 }

@@ -351,6 +351,25 @@ pub fn rows(n: u64, lang: Lang) -> String {
     }
 }
 
+/// The send review, said before anything leaves: «Отправим 30 новых строк из 130».
+pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
+    let (n, m) = (r.new_rows, r.valid_rows);
+    match (lang, r.only_new) {
+        (Lang::Ru, true) => format!(
+            "Отправим {} {} из {}",
+            group(n),
+            plural_ru(n, "новую строку", "новые строки", "новых строк"),
+            group(m)
+        ),
+        (Lang::Ru, false) => format!("Отправим {}", rows(m, lang)),
+        (Lang::En, true) => format!(
+            "Sending {n} new {} of {m}",
+            if n == 1 { "row" } else { "rows" }
+        ),
+        (Lang::En, false) => format!("Sending {}", rows(m, lang)),
+    }
+}
+
 /// 1204 → «1 204» (a thin no-break space, as ru-RU writes numbers).
 pub fn group(n: u64) -> String {
     let s = n.to_string();

@@ -317,3 +317,55 @@ export async function narrow(browser, baseUrl) {
     await context.close();
   }
 }
+
+/** Goes through the wizard with the demo file up to the send review. */
+async function toReview(page) {
+  await page.locator(qa('pick-file')).click();
+  await text(page, 'Что мы поняли о файле');
+  await page.locator(qa('wizard-next')).click();
+  await page.getByTestId('mapping-table').waitFor();
+  await page.locator(qa('wizard-next')).click();
+  await page.getByTestId('status-table').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('validation-summary').waitFor({ timeout: 15_000 });
+}
+
+/** A stopped send says «прервана» (never «отправлен»), resends in one action; the same file
+ *  again with only new rows is a calm «нечего отправлять», with no send button. */
+export async function sendTruth(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.locator(qa('try-demo')).click();
+    await toReview(page);
+    await page.locator(qa('wizard-next')).click();
+    await page.locator(qa('send-button')).click();
+    await text(page, 'Отправляем в Метрику', 15_000);
+    await page.locator(qa('job-cancel')).click();
+    await page.getByTestId('upload-interrupted').waitFor({ timeout: 15_000 });
+    await text(page, 'Отправка прервана');
+    assert.equal(await page.getByText('Файл отправлен в Метрику').count(), 0, 'a stopped send is not «sent»');
+    await shot(page, 'send-01-interrupted');
+    await page.locator(qa('resend')).click();
+    await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
+    await shot(page, 'send-02-resent');
+
+    // The same export again: the ledger knows every row.
+    await page.locator(qa('upload-another')).click();
+    await page.getByTestId('drop-zone').waitFor();
+    await toReview(page);
+    await page.getByTestId('duplicate-question').getByText('Отправить только новые строки').click();
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('nothing-new').waitFor();
+    await text(page, 'Новых строк нет — отправлять нечего');
+    assert.match(await page.getByTestId('review-rows').innerText(), /Отправим 0 новых строк из 1\s204/);
+    assert.equal(await page.locator(qa('send-button')).count(), 0, 'nothing to send: no send button');
+    await shot(page, 'send-03-nothing-new');
+  } catch (e) {
+    await shot(page, 'send-FAILED');
+    throw e;
+  } finally {
+    await context.close();
+  }
+}

@@ -2,7 +2,7 @@
 // built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { journey, narrow, zoomed } from './demo.spec.mjs';
+import { journey, narrow, sendTruth, zoomed } from './demo.spec.mjs';
 import { serve } from './server.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -33,6 +33,14 @@ for (const scheme of ['light', 'dark']) {
     failed += 1;
     console.error(`FAIL demo journey (${scheme}):`, e);
   }
+}
+try {
+  const started = Date.now();
+  await sendTruth(browser, server.url);
+  console.log(`ok   stopped send and nothing new ${Date.now() - started} ms`);
+} catch (e) {
+  failed += 1;
+  console.error('FAIL stopped send and nothing new:', e);
 }
 try {
   const started = Date.now();

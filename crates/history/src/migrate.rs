@@ -11,6 +11,8 @@ pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub sql: &'static str,
+    /// A data step in Rust run right after `sql`, in the same transaction.
+    pub post: Option<fn(&rusqlite::Transaction<'_>) -> Result<()>>,
 }
 
 /// Every migration, in order. Append only: a released migration is never edited.
@@ -19,11 +21,19 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "init",
         sql: include_str!("../migrations/0001_init.sql"),
+        post: None,
     },
     Migration {
         version: 2,
         name: "ledger_and_owner",
         sql: include_str!("../migrations/0002_ledger_and_owner.sql"),
+        post: None,
+    },
+    Migration {
+        version: 3,
+        name: "ledger_segments",
+        sql: include_str!("../migrations/0003_ledger_segments.sql"),
+        post: Some(crate::ledger::migrate_0003),
     },
 ];
 
@@ -57,6 +67,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         }
         for m in MIGRATIONS.iter().filter(|m| m.version > found) {
             tx.execute_batch(m.sql)?;
+            if let Some(post) = m.post {
+                post(&tx)?;
+            }
             tx.pragma_update(None, "user_version", m.version)?;
         }
         tx.commit()?;

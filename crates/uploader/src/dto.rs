@@ -346,6 +346,9 @@ pub struct ValidationSummary {
     pub truncated: bool,
     /// Rows left out because the ledger says they were sent before (only-new-rows mode).
     pub unchanged_rows: u32,
+    /// Valid rows the ledger already holds unchanged for this counter and kind (sent and
+    /// accepted before), whatever the mode: what «только новые строки» would leave out.
+    pub known_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
     pub duplicate_of: Option<UploadSummary>,
     /// Where rejected rows were written (opens in Excel).
@@ -360,6 +363,21 @@ pub struct UploadRequest {
     /// The user saw the duplicate question and chose to send anyway.
     pub confirm_duplicate: bool,
     pub skip_invalid: bool,
+}
+
+/// What a send ended with. `upload` is None when nothing was sent because nothing was new
+/// (not an error: the rows were all sent before). Otherwise its `state` tells the truth:
+/// only `sent`/`processing`/`processed`/`linkage_failure` mean Metrica accepted the file;
+/// `interrupted` (cancelled, or the answer was lost) is resent in one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SendResult {
+    pub upload: Option<UploadSummary>,
+    /// Rows of the file that passed validation (M in «Отправим N новых строк из M»).
+    pub valid_rows: u32,
+    /// Rows that were to be sent (N).
+    pub new_rows: u32,
+    /// Rows left out because the ledger holds them unchanged (only-new mode).
+    pub unchanged_rows: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -511,6 +529,7 @@ pub fn typescript_bindings() -> String {
         IssueCount::decl(&cfg),
         ValidationSummary::decl(&cfg),
         UploadRequest::decl(&cfg),
+        SendResult::decl(&cfg),
         Stage::decl(&cfg),
         Progress::decl(&cfg),
         UploadState::decl(&cfg),

@@ -11,7 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod history;
 pub mod import;
-mod ledger;
+pub mod ledger;
 pub mod logging;
 pub mod schedule;
 pub mod upload;
@@ -19,4 +19,6 @@ pub mod window;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;
-pub use upload::{ProgressSink, UploadOutcome, UploadPlan, no_progress_sink};
+pub use upload::{
+    Prepared, PreparedUpload, ProgressSink, SendReview, UploadOutcome, UploadPlan, no_progress_sink,
+};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, Progress, ReadOverrides, Settings, SignInMethod,
+    FilePreview, Goal, HistoryFilter, Progress, ReadOverrides, SendResult, Settings, SignInMethod,
     SignInStarted, StatusValue, UploadDetail, UploadKind, UploadRequest, UploadSummary,
     ValidateRequest, ValidationSummary,
 };
@@ -223,12 +223,15 @@ pub async fn upload(
     core: CoreState<'_>,
     request: UploadRequest,
     on_progress: Channel<Progress>,
-) -> R<UploadSummary> {
+) -> R<SendResult> {
     let id = job_id();
     let s = sink(on_progress);
     s(first(&id));
     let out = core.upload_dto(&request, &id, s).await;
-    if let Ok(u) = &out {
+    if let Ok(SendResult {
+        upload: Some(u), ..
+    }) = &out
+    {
         crate::events::history_changed(&app, u.id);
     }
     out

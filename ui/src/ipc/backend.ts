@@ -14,6 +14,7 @@ import type {
   HistoryFilter,
   Progress,
   ReadOverrides,
+  SendResult,
   Settings,
   SignInMethod,
   SignInStarted,
@@ -59,7 +60,8 @@ export interface Backend {
     counterId: number | null,
   ): Promise<StatusValue[]>;
   validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
-  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<UploadSummary>;
+  /** Sends as reviewed; `upload` is null when nothing was new (a result, not an error). */
+  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<SendResult>;
   cancel(jobId: string): Promise<void>;
 
   history(filter: HistoryFilter): Promise<UploadSummary[]>;

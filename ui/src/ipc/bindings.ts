@@ -109,6 +109,11 @@ issues: Array<Issue>, counts: Array<IssueCount>, truncated: boolean,
  */
 unchanged_rows: number, 
 /**
+ * Valid rows the ledger already holds unchanged for this counter and kind (sent and
+ * accepted before), whatever the mode: what «только новые строки» would leave out.
+ */
+known_rows: number, 
+/**
  * An earlier upload of the same content to the same counter and kind.
  */
 duplicate_of: UploadSummary | null, 
@@ -122,6 +127,20 @@ export type UploadRequest = { validate: ValidateRequest, merge_mode: string | nu
  * The user saw the duplicate question and chose to send anyway.
  */
 confirm_duplicate: boolean, skip_invalid: boolean, };
+
+export type SendResult = { upload: UploadSummary | null, 
+/**
+ * Rows of the file that passed validation (M in «Отправим N новых строк из M»).
+ */
+valid_rows: number, 
+/**
+ * Rows that were to be sent (N).
+ */
+new_rows: number, 
+/**
+ * Rows left out because the ledger holds them unchanged (only-new mode).
+ */
+unchanged_rows: number, };
 
 export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "done";
 

@@ -21,6 +21,7 @@ import type {
   StatusValue,
   UploadDetail,
   UploadKind,
+  SendResult,
   UploadRequest,
   UploadSummary,
   ValidateRequest,
@@ -233,6 +234,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     stages: Array<[Progress['stage'], number]>,
     rows: number,
     finish: () => T,
+    /** Like the real core: a cancel once the file is on the wire gives an interrupted result. */
+    interrupted?: (stage: Progress['stage']) => T | null,
   ): Promise<T> {
     const jobId = `job-${++jobSeq}`;
     for (const [stage, total] of stages) {
@@ -240,6 +243,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       for (let s = 0; s <= steps; s++) {
         if (cancelled.has(jobId)) {
           cancelled.delete(jobId);
+          const result = interrupted?.(stage) ?? null;
+          if (result !== null) return result;
           fail({ kind: 'cancelled' });
         }
         onProgress({ job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
@@ -360,6 +365,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         counts,
         truncated: false,
         unchanged_rows: 0,
+        known_rows: 0,
         duplicate_of: null,
         rejected_path: null,
       };
@@ -423,6 +429,19 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           h.kind === req.kind &&
           !['failed', 'superseded', 'rejected'].includes(h.state),
       ) ?? null;
+    // The demo's ledger: rows of this file the counter accepted before.
+    const known = Math.min(
+      rows - errors,
+      history
+        .filter(
+          (h) =>
+            h.file_name === f.fileName &&
+            h.counter_id === req.counter_id &&
+            h.kind === req.kind &&
+            ['sent', 'processing', 'processed', 'linkage_failure'].includes(h.state),
+        )
+        .reduce((a, h) => a + h.valid_rows, 0),
+    );
     return {
       rows,
       valid_rows: rows - errors,
@@ -432,7 +451,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       issues: issues.sort((a, b) => a.line - b.line),
       counts,
       truncated: false,
-      unchanged_rows: req.only_new_rows && duplicate ? Math.round(rows * 0.9) : 0,
+      unchanged_rows: req.only_new_rows ? known : 0,
+      known_rows: known,
       duplicate_of: duplicate,
       rejected_path: errors > 0 ? f.path.replace(/(\.[^.]+)?$/, ' — отклонённые строки.csv') : null,
     };
@@ -625,6 +645,41 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         });
       }
       const sendRows = summary.valid_rows - summary.unchanged_rows;
+      const review = { valid_rows: summary.valid_rows, new_rows: sendRows, unchanged_rows: summary.unchanged_rows };
+      if (sendRows <= 0) {
+        await sleep(0.5);
+        return { upload: null, ...review, new_rows: 0 };
+      }
+      const record = (state: UploadSummary['state']): SendResult => {
+        const id = nextId++;
+        const now = new Date().toISOString();
+        const f = fileFor(request.validate.path);
+        const accepted = state === 'processing';
+        const s: UploadSummary = {
+          id,
+          tag: `mb-${id.toString(36)}`,
+          account: account.login,
+          counter_id: counter.id,
+          counter_name: counter.name,
+          kind: request.validate.kind,
+          file_name: f.fileName,
+          rows: summary.rows,
+          valid_rows: sendRows,
+          state,
+          server_id: accepted ? String(72_000_000 + id) : null,
+          server_status: accepted ? 'PROCESSING' : null,
+          linked: null,
+          user_not_found: null,
+          goal_not_found: null,
+          created_at: now,
+          finished_at: null,
+          message: null,
+          note: request.comment,
+        };
+        history = [s, ...history];
+        emit({ type: 'history_changed', upload_id: id });
+        return { upload: { ...s }, ...review };
+      };
       return job(
         onProgress,
         [
@@ -633,35 +688,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           ['waiting', 1],
         ],
         sendRows,
-        () => {
-          const id = nextId++;
-          const now = new Date().toISOString();
-          const f = fileFor(request.validate.path);
-          const s: UploadSummary = {
-            id,
-            tag: `mb-${id.toString(36)}`,
-            account: account.login,
-            counter_id: counter.id,
-            counter_name: counter.name,
-            kind: request.validate.kind,
-            file_name: f.fileName,
-            rows: summary.rows,
-            valid_rows: sendRows,
-            state: 'processing',
-            server_id: String(72_000_000 + id),
-            server_status: 'PROCESSING',
-            linked: null,
-            user_not_found: null,
-            goal_not_found: null,
-            created_at: now,
-            finished_at: null,
-            message: null,
-            note: request.comment,
-          };
-          history = [s, ...history];
-          emit({ type: 'history_changed', upload_id: id });
-          return { ...s };
-        },
+        () => record('processing'),
+        (stage) => (stage === 'uploading' || stage === 'waiting' ? record('interrupted') : null),
       );
     },
     async cancel(jobId) {
