@@ -192,6 +192,14 @@ pub enum ReadError {
     /// The workbook reader gave up on a damaged file.
     #[error("damaged workbook")]
     DamagedWorkbook,
+    /// A workbook past the reader's budgets: more than 1.5 million cells, 48 MiB of cell
+    /// text, 1.5 million shared strings or a 64 MiB file. Memory stays bounded; CSV has no
+    /// such limit.
+    #[error(
+        "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text or \
+         a 64 MB file); save the sheet as CSV"
+    )]
+    WorkbookTooLarge,
     #[error("sheet {0:?} not found")]
     SheetNotFound(String),
     #[error("not a text or spreadsheet file")]
@@ -286,7 +294,7 @@ pub fn preview_source(source: &mut dyn RowSource, max_rows: usize) -> Result<Pre
 /// `prefix` holds the first bytes of the source (up to [`SNIFF_BYTES`]); `rest` the others.
 fn open_stream(
     prefix: Vec<u8>,
-    mut rest: Box<dyn Read + Send>,
+    rest: Box<dyn Read + Send>,
     file_size: u64,
     name: &str,
     opts: &ReadOptions,
@@ -296,8 +304,17 @@ fn open_stream(
         return Err(ReadError::Empty);
     }
     if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(&OLE_MAGIC) {
+        // The file is held whole while calamine reads it: refuse a huge one before reading it.
+        if file_size > excel::FILE_MAX {
+            return Err(ReadError::WorkbookTooLarge);
+        }
         let mut bytes = prefix;
-        rest.read_to_end(&mut bytes).map_err(io_err)?;
+        rest.take(excel::FILE_MAX + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        if bytes.len() as u64 > excel::FILE_MAX {
+            return Err(ReadError::WorkbookTooLarge);
+        }
         let format = workbook_format(&bytes, name).ok_or(ReadError::NotText)?;
         // calamine can panic on damaged files; a damaged file is an error, not a crash.
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

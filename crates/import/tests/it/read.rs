@@ -869,6 +869,55 @@ fn xlsx_entry_claiming_gigabytes_is_damaged() {
     ));
 }
 
+/// The bombs of `fixtures/bombs/` (fixtures/make_bombs.py): each is refused before calamine
+/// allocates from it; before the guards, the shared-strings lie aborted the process (calamine
+/// reserved 400 million strings), the ratio bomb inflated 40 MB and the .ods expanded to 99
+/// million cells (3 GB).
+#[test]
+fn workbook_bombs_are_refused_before_they_inflate() {
+    let refused = |name: &str| {
+        let bytes = std::fs::read(fixture(&format!("bombs/{name}"))).unwrap();
+        read::open_bytes(bytes, name, &ReadOptions::default()).err()
+    };
+    assert!(matches!(
+        refused("sst-unique-count-lie.xlsx"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+    assert!(matches!(
+        refused("ods-repeated-rows.ods"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+    assert!(matches!(
+        refused("ratio-1000.xlsx"),
+        Some(ReadError::DamagedWorkbook)
+    ));
+    let (_, rows, bad) = read_fixture("bombs/honest-small.xlsx", &ReadOptions::default());
+    assert_eq!((rows.len(), bad.len()), (2000, 0));
+}
+
+/// A workbook over the budget says so in plain words, naming CSV as the way out.
+#[test]
+fn a_workbook_too_large_has_a_plain_message() {
+    let text = ReadError::WorkbookTooLarge.to_string();
+    assert!(text.contains("too large") && text.contains("CSV"), "{text}");
+}
+
+/// A file larger than a workbook may be is refused before it is read into memory.
+#[test]
+fn a_huge_workbook_file_is_refused_before_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.xlsx");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(65 << 20).unwrap();
+    drop(f);
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    std::io::Write::write_all(&mut f, b"PK\x03\x04").unwrap();
+    assert!(matches!(
+        read::open(&path, &ReadOptions::default()).err(),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+}
+
 #[test]
 fn a_single_column_file_has_a_header_and_rows() {
     let bytes = b"email\nanna@example.ru\nboris@example.ru\n".to_vec();
