@@ -238,6 +238,20 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 SignInMethod::Loopback
             };
             let started = core.begin_sign_in(method, login_hint.clone()).await?;
+            let method = started.method;
+            if method == SignInMethod::PasteCode && !*paste_code {
+                // The loopback port was busy: the core switched to paste-the-code.
+                eprintln!(
+                    "{}",
+                    text::t(
+                        lang,
+                        "Порт для возврата из браузера занят другой программой — войдём по коду: \
+                         Яндекс покажет код, вставьте его сюда.",
+                        "The port the browser returns to is busy (another program holds it), so \
+                         we sign in with a code instead: Yandex shows a code, paste it here."
+                    )
+                );
+            }
             let url = started
                 .verification_url
                 .clone()
@@ -274,7 +288,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 None
             };
-            let account = core.complete_sign_in(&started.flow_id, code).await?;
+            // Ctrl-C stops the wait (and frees the loopback port) instead of killing the process.
+            let completing = core.complete_sign_in(&started.flow_id, code);
+            tokio::pin!(completing);
+            let account = tokio::select! {
+                r = &mut completing => r?,
+                _ = tokio::signal::ctrl_c() => {
+                    core.cancel(&started.flow_id);
+                    completing.await?
+                }
+            };
             if json {
                 print_json(&account)
             } else {

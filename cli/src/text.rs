@@ -578,7 +578,22 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
     }
 }
 
-fn file_reason(reason: &str, lang: Lang) -> &'static str {
+fn file_reason(reason: &str, lang: Lang) -> String {
+    if let Some(line) = reason.strip_prefix("line_too_long:") {
+        return format!(
+            "{} {line} {}",
+            t(lang, "строка", "line"),
+            t(
+                lang,
+                "слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
+                "is too long (over 64 MB): not a table, or the file is damaged"
+            )
+        );
+    }
+    file_reason_text(reason, lang).to_owned()
+}
+
+fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
     match reason {
         "not_found" => t(lang, "файл не найден", "file not found"),
         "permission_denied" => t(lang, "нет прав на чтение", "no permission to read"),
@@ -587,6 +602,18 @@ fn file_reason(reason: &str, lang: Lang) -> &'static str {
         "unknown_encoding" => t(lang, "неизвестная кодировка", "unknown encoding"),
         "damaged_workbook" => t(lang, "книга Excel повреждена", "the workbook is damaged"),
         "sheet_not_found" => t(lang, "нет такого листа", "no such sheet"),
+        "not_regular_file" => t(
+            lang,
+            "это не обычный файл (канал, сокет или устройство) — выберите файл с данными",
+            "not a regular file (a pipe, socket or device): choose a data file",
+        ),
+        "workbook_too_large" => t(
+            lang,
+            "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ \
+             текста или файл больше 64 МБ) — сохраните лист как CSV",
+            "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text \
+             or a 64 MB file): save the sheet as CSV",
+        ),
         "not_text" => t(
             lang,
             "это не таблица (CSV или Excel)",

@@ -647,6 +647,9 @@ const en: Messages = {
     confirm: 'Confirm code',
     link: 'If the browser did not open, open the link yourself:',
     signedIn: 'You are signed in as {{login}}.',
+    portBusy:
+      'The port the browser returns to is busy (another program holds it), so we sign in with a code: allow access on the Yandex page, copy the code and paste it here.',
+    cancelSignIn: 'Cancel sign-in',
   },
   settings: {
     title: 'Settings',

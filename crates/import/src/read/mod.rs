@@ -215,7 +215,8 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Box<dyn RowSource>, ReadE
         path: Some(path.to_owned()),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    // Only regular files: a FIFO or a device would block here forever.
+    let mut file = mb_schema::fs::open_regular(path).map_err(io_err)?;
     let file_size = file.metadata().map_err(io_err)?.len();
     let mut prefix = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
