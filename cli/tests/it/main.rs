@@ -2,6 +2,7 @@
 //! test process) and a real SQLite file in a temporary data folder.
 
 mod crash;
+mod hostile;
 mod journey;
 mod validate;
 

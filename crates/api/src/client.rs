@@ -27,7 +27,9 @@ pub(crate) const BODY_MAX: usize = 8 << 20;
 pub(crate) enum BodyError {
     Network(reqwest::Error),
     /// The body (or its declared length) passed `limit` bytes; reading stopped there.
-    TooLarge { limit: usize },
+    TooLarge {
+        limit: usize,
+    },
 }
 
 impl From<reqwest::Error> for BodyError {

@@ -288,7 +288,10 @@ impl SignIn {
         let rt = RefreshToken::new(refresh_token.expose().to_string());
         let http = self.http.clone();
         let send = move |req| capped_oauth_http(http.clone(), req);
-        let resp = client.exchange_refresh_token(&rt).request_async(&send).await;
+        let resp = client
+            .exchange_refresh_token(&rt)
+            .request_async(&send)
+            .await;
         let mut stored = self.token_result(resp)?;
         if stored.refresh.is_none() {
             stored.refresh = Some(refresh_token.clone());
@@ -831,7 +834,10 @@ mod tests {
         assert!(opened_url_allowed("https://ya.ru/device", base));
         assert!(opened_url_allowed("https://oauth.yandex.ru/device", base));
         assert!(!opened_url_allowed("http://ya.ru/device", base));
-        assert!(!opened_url_allowed("https://ya.ru.evil.example/device", base));
+        assert!(!opened_url_allowed(
+            "https://ya.ru.evil.example/device",
+            base
+        ));
         assert!(!opened_url_allowed("https://evilya.ru/device", base));
         assert!(!opened_url_allowed("https://user@ya.ru/device", base));
         assert!(!opened_url_allowed("file:///etc/passwd", base));

@@ -320,7 +320,9 @@ impl Client {
             };
             // Waiting for the gate is not a stall: the watchdog counts from here.
             moved.touch();
-            let outcome = self.await_answer(exchange, &done, &moved, post.cancel).await;
+            let outcome = self
+                .await_answer(exchange, &done, &moved, post.cancel)
+                .await;
             drop(permit);
             let verdict = match outcome {
                 Answer::Cancelled => return Err(ApiError::Cancelled),

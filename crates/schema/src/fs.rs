@@ -31,7 +31,8 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
 
 /// True when `e` is [`open_regular`]'s refusal of a non-regular file.
 pub fn is_not_regular(e: &io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<NotRegularFile>())
+    e.get_ref()
+        .is_some_and(|inner| inner.is::<NotRegularFile>())
 }
 
 #[cfg(test)]

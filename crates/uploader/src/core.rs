@@ -335,8 +335,7 @@ impl Core {
         }
         Ok(match flow {
             PendingFlow::Loopback(f) => {
-                f.finish_or_cancel(Duration::from_secs(300), cancel)
-                    .await?
+                f.finish_or_cancel(Duration::from_secs(300), cancel).await?
             }
             PendingFlow::Paste(f) => {
                 let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {

@@ -112,13 +112,10 @@ async fn an_idle_local_connection_does_not_block_the_callback() {
         .unwrap();
     let resp = browser().get(url).send().await.unwrap();
     let location = resp.headers()["location"].to_str().unwrap().to_string();
-    let page = tokio::time::timeout(
-        Duration::from_secs(3),
-        browser().get(&location).send(),
-    )
-    .await
-    .expect("the callback is served while idle sockets stay open")
-    .unwrap();
+    let page = tokio::time::timeout(Duration::from_secs(3), browser().get(&location).send())
+        .await
+        .expect("the callback is served while idle sockets stay open")
+        .unwrap();
     assert_eq!(page.status(), 200);
     assert!(waiting.await.unwrap().is_ok());
 }
@@ -162,7 +159,10 @@ async fn a_cancelled_loopback_sign_in_frees_the_port() {
         .start_loopback(&AuthorizeOptions::default())
         .await
         .unwrap();
-    let port = url::Url::parse(flow.redirect_uri()).unwrap().port().unwrap();
+    let port = url::Url::parse(flow.redirect_uri())
+        .unwrap()
+        .port()
+        .unwrap();
     let cancel = CancellationToken::new();
     let c = cancel.clone();
     let waiting =
