@@ -126,6 +126,8 @@ impl Core {
                 (base_paths, api, oauth_app, None, tokens)
             };
         let store = Store::open(paths.database())?;
+        // The database (and its WAL) were just created with the process umask.
+        paths.tighten().map_err(storage)?;
         let core = Core {
             paths,
             store: Arc::new(store),
