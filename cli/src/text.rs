@@ -81,6 +81,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "байты не читаются в выбранной кодировке — выберите другую кодировку",
         "bytes do not decode in the chosen encoding — pick another encoding",
     ),
+    (
+        "nul_byte",
+        "в строке нулевые байты (двоичные данные) — файл повреждён или это не таблица",
+        "NUL bytes (binary data) in the line — the file is damaged or not a table",
+    ),
     ("empty_file", "в файле нет данных", "the file has no data"),
     (
         "no_identifier",
@@ -635,6 +640,15 @@ mod tests {
         assert_eq!(rows(11, Lang::Ru), "11 строк");
         assert_eq!(rows(21, Lang::Ru), "21 строка");
         assert_eq!(rows(1204, Lang::Ru), "1\u{202F}204 строки");
+    }
+
+    #[test]
+    fn file_reasons_name_the_line_and_the_kind_of_file() {
+        let r = file_reason("line_too_long:3", Lang::Ru);
+        assert!(r.contains("строка 3") && r.contains("длинная"), "{r}");
+        assert!(file_reason("line_too_long:3", Lang::En).contains("line 3 is too long"));
+        assert!(file_reason("not_regular_file", Lang::Ru).contains("не обычный файл"));
+        assert!(file_reason("workbook_too_large", Lang::En).contains("CSV"));
     }
 
     #[test]

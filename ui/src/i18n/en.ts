@@ -417,6 +417,11 @@ const en: Messages = {
       what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
       todo: 'Check the delimiter in “File” or quote the value.',
     },
+    nul_byte: {
+      title: 'Binary data in a row',
+      what: 'The row holds NUL bytes — a damaged file or not text.',
+      todo: 'Open the file in Excel and save it again as CSV, or export it from the program once more.',
+    },
     bad_encoding: {
       title: 'Wrong encoding',
       what: 'Part of the text cannot be read in the chosen encoding.',

@@ -153,6 +153,8 @@ pub enum MalformedKind {
     /// Bytes that the (detected or forced) encoding cannot decode.
     BadEncoding,
     TooManyFields,
+    /// NUL characters in the line (binary junk after the sniffed start of the file).
+    NulByte,
 }
 
 #[derive(Debug)]
