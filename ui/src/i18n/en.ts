@@ -694,6 +694,14 @@ const en: Messages = {
     linking_window_not_open: 'Metrica does not accept data for {{date}} yet. Retry in a few hours.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
+    file_reason: {
+      not_regular_file:
+        '“{{fileName}}” is not a regular file (a pipe, socket or device) and cannot be read as a table. Choose a data file.',
+      workbook_too_large:
+        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text or a 64 MB file). Save the sheet as CSV and choose that file.',
+      line_too_long:
+        'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
+    },
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
