@@ -141,7 +141,16 @@ fn parse_now(r: &ReadArgs) -> Result<Timestamp, AppError> {
 
 fn load_mapping(p: &Option<std::path::PathBuf>) -> Result<Option<Mapping>, AppError> {
     let Some(p) = p else { return Ok(None) };
-    let text = std::fs::read_to_string(p).map_err(|e| AppError::InvalidInput {
+    // Only a regular file (a FIFO would block here), and no more than a template can be.
+    let read = || -> std::io::Result<String> {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(mb_schema::fs::open_regular(p)?, 4 << 20),
+            &mut text,
+        )?;
+        Ok(text)
+    };
+    let text = read().map_err(|e| AppError::InvalidInput {
         field: "mapping".into(),
         reason: format!("{}: {e}", p.display()),
     })?;
