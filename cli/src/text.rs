@@ -609,8 +609,8 @@ fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
         "sheet_not_found" => t(lang, "нет такого листа", "no such sheet"),
         "not_regular_file" => t(
             lang,
-            "это не обычный файл (канал, сокет или устройство) — выберите файл с данными",
-            "not a regular file (a pipe, socket or device): choose a data file",
+            "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
+            "not a regular file (a folder, pipe, socket or device): choose a data file",
         ),
         "workbook_too_large" => t(
             lang,

@@ -696,7 +696,7 @@ const en: Messages = {
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
     file_reason: {
       not_regular_file:
-        '“{{fileName}}” is not a regular file (a pipe, socket or device) and cannot be read as a table. Choose a data file.',
+        '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
       workbook_too_large:
         'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text or a 64 MB file). Save the sheet as CSV and choose that file.',
       line_too_long:
