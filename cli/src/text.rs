@@ -615,9 +615,9 @@ fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
         "workbook_too_large" => t(
             lang,
             "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ \
-             текста или файл больше 64 МБ) — сохраните лист как CSV",
+             текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV",
             "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text \
-             or a 64 MB file): save the sheet as CSV",
+             or a file over 64 MB, 32 MB for .xls): save the sheet as CSV",
         ),
         "not_text" => t(
             lang,

@@ -698,7 +698,7 @@ const en: Messages = {
       not_regular_file:
         '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
       workbook_too_large:
-        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text or a 64 MB file). Save the sheet as CSV and choose that file.',
+        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text, or a file over 64 MB, 32 MB for .xls). Save the sheet as CSV and choose that file.',
       line_too_long:
         'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
     },

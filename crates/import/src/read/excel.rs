@@ -254,7 +254,9 @@ impl ExcelSource {
         opts: &ReadOptions,
     ) -> Result<Self, ReadError> {
         let file_size = bytes.len() as u64;
-        if file_size > container::FILE_MAX {
+        if file_size > container::FILE_MAX
+            || (format == SourceFormat::Xls && file_size > container::XLS_FILE_MAX)
+        {
             return Err(ReadError::WorkbookTooLarge);
         }
         // calamine allocates from the container's own tables; a damaged table must not reach it.

@@ -195,11 +195,11 @@ pub enum ReadError {
     #[error("damaged workbook")]
     DamagedWorkbook,
     /// A workbook past the reader's budgets: more than 1.5 million cells, 48 MiB of cell
-    /// text, 1.5 million shared strings or a 64 MiB file. Memory stays bounded; CSV has no
-    /// such limit.
+    /// text, 1.5 million shared strings, a cell over 1 MiB, or a file over 64 MiB (32 MiB for
+    /// .xls). Memory stays bounded; CSV has no such limit.
     #[error(
         "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text or \
-         a 64 MB file); save the sheet as CSV"
+         a file over 64 MB, 32 MB for .xls); save the sheet as CSV"
     )]
     WorkbookTooLarge,
     #[error("sheet {0:?} not found")]

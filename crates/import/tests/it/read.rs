@@ -955,6 +955,10 @@ fn workbook_bombs_are_refused_before_they_inflate() {
         refused("ratio-1000.xlsx"),
         Some(ReadError::DamagedWorkbook)
     ));
+    assert!(matches!(
+        refused("one-3mb-cell.xlsx"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
     let (_, rows, bad) = read_fixture("bombs/honest-small.xlsx", &ReadOptions::default());
     assert_eq!((rows.len(), bad.len()), (2000, 0));
 }

@@ -523,6 +523,9 @@ fn check_dimensions(r: &[u8]) -> Result<(), Damage> {
 /// A workbook file larger than this is not read into memory at all (64 MiB: far more than the
 /// cell budget needs; the file is held whole while calamine reads it).
 pub(crate) const FILE_MAX: u64 = 64 << 20;
+/// An .xls is held three times while calamine reads it (the file, its workbook stream, the
+/// strings and cells decoded from it): half the limit.
+pub(crate) const XLS_FILE_MAX: u64 = 32 << 20;
 /// The sum of the declared uncompressed sizes of all zip entries.
 const ZIP_TOTAL_MAX: u64 = 512 << 20;
 /// An entry inflating more than this many times its compressed size…
@@ -629,15 +632,29 @@ pub(crate) fn check_zip_parts(bytes: &[u8], ods: bool) -> Result<(), Damage> {
         // calamine will refuse it the same way, without allocating.
         return Ok(());
     };
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            n.ends_with(".xml")
+                && (n == "content.xml" || n.contains("worksheets/") || n.contains("sharedstrings"))
+        })
+        .collect();
+    // The XML readers hold one tag or one text run whole: none may be larger than a cell can be.
+    for name in &parts {
+        if let Ok(file) = archive.by_name(name) {
+            check_runs(file)?;
+        }
+    }
     if ods {
         let Ok(file) = archive.by_name("content.xml") else {
             return Ok(());
         };
         return check_ods_content(std::io::BufReader::new(file));
     }
-    let names: Vec<String> = archive
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+    let names: Vec<String> = parts
+        .into_iter()
         .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
         .collect();
     for name in names {
@@ -656,6 +673,45 @@ pub(crate) fn check_zip_parts(bytes: &[u8], ods: bool) -> Result<(), Damage> {
         }
     }
     Ok(())
+}
+
+/// The longest tag or text run (bytes between `<` and `>` either way) an XML part may hold.
+/// A cell holds at most 32 767 characters in Excel and LibreOffice; 1 MiB leaves room for
+/// tags with many attributes while keeping what calamine and quick-xml buffer small.
+const MAX_RUN: u64 = 1 << 20;
+
+/// Streams a part (inflating it, the declared size enforced by the zip reader) and refuses a
+/// tag or text run longer than [`MAX_RUN`].
+fn check_runs(mut part: impl std::io::Read) -> Result<(), Damage> {
+    let too_long = |value| Damage::TooLarge {
+        what: "one tag or cell text",
+        value,
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes since the last `<` or `>`.
+    let mut run = 0u64;
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // Broken data: calamine refuses it the same way.
+            Err(_) => return Ok(()),
+        };
+        let mut from = 0;
+        for at in memchr::memchr2_iter(b'<', b'>', &buf[..n]) {
+            run += (at - from) as u64;
+            if run > MAX_RUN {
+                return Err(too_long(run));
+            }
+            run = 0;
+            from = at + 1;
+        }
+        run += (n - from) as u64;
+        if run > MAX_RUN {
+            return Err(too_long(run));
+        }
+    }
 }
 
 /// The `uniqueCount` attribute of the `sst` element, as calamine reads it.
@@ -1070,6 +1126,27 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_text_run_longer_than_a_cell_can_hold_is_refused() {
+        let xml = |run: usize| {
+            let mut x = b"<row><c><v>".to_vec();
+            x.extend(std::iter::repeat_n(b'7', run));
+            x.extend_from_slice(b"</v></c></row>");
+            x
+        };
+        assert_eq!(check_runs(&xml(MAX_RUN as usize)[..]), Ok(()));
+        assert!(matches!(
+            check_runs(&xml(MAX_RUN as usize + 1)[..]),
+            Err(Damage::TooLarge { .. })
+        ));
+        // A run cut across reads is counted whole.
+        let long = xml(3 << 20);
+        let reader = std::io::Read::chain(&long[..100_000], &long[100_000..]);
+        assert!(check_runs(reader).is_err());
+        let many_short: Vec<u8> = xml(10).repeat(200_000);
+        assert_eq!(check_runs(&many_short[..]), Ok(()));
     }
 
     #[test]
