@@ -452,13 +452,20 @@ impl LoopbackSignIn {
         let expected = pending.state.secret().clone();
         let deadline = tokio::time::Instant::now() + timeout;
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Callback>(1);
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         let waiting = async {
             loop {
                 tokio::select! {
                     accepted = listener.accept() => match accepted {
-                        Ok((sock, _)) => {
-                            tokio::spawn(serve_connection(sock, expected.clone(), tx.clone()));
-                        }
+                        // A flood of local connections is dropped beyond the open slots (each
+                        // slot frees within the read timeout).
+                        Ok((sock, _)) => if let Ok(slot) = slots.clone().try_acquire_owned() {
+                            let (state, tx) = (expected.clone(), tx.clone());
+                            tokio::spawn(async move {
+                                serve_connection(sock, state, tx).await;
+                                drop(slot);
+                            });
+                        },
                         Err(e) => {
                             // Out of file descriptors and the like: try again shortly.
                             tracing::debug!(error = %e, "loopback accept failed");
@@ -495,6 +502,8 @@ impl LoopbackSignIn {
 
 /// How long one loopback connection may take to send its request line and headers.
 pub const CONNECTION_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Loopback connections served at once.
+const MAX_CONNECTIONS: usize = 32;
 
 /// A request to `/callback` that carried the expected `state`, with its connection (answered
 /// once the code is exchanged).
