@@ -67,6 +67,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Ctrl-C, listened for from the moment this is called: on Unix the handler is installed here,
+/// not at the first poll, so a Ctrl-C right after the sign-in address is printed is not lost.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let sig = signal(SignalKind::interrupt());
+        async move {
+            match sig {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
 fn exit_code(e: &AppError) -> u8 {
     match e {
         AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
@@ -247,6 +271,8 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 SignInMethod::Loopback
             };
             let started = core.begin_sign_in(method, login_hint.clone()).await?;
+            // Listening for Ctrl-C from before the address is printed.
+            let interrupted = interrupted();
             let method = started.method;
             if method == SignInMethod::PasteCode && !*paste_code {
                 // The loopback port was busy: the core switched to paste-the-code.
@@ -302,7 +328,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             tokio::pin!(completing);
             let account = tokio::select! {
                 r = &mut completing => r?,
-                _ = tokio::signal::ctrl_c() => {
+                () = interrupted => {
                     core.cancel(&started.flow_id);
                     completing.await?
                 }

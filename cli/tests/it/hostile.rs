@@ -97,3 +97,51 @@ fn a_fifo_as_the_data_file_is_refused_at_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("не обычный файл"), "{err}");
 }
+
+/// Ctrl-C while `mbridge login` waits for the browser stops the wait cleanly ("отменено",
+/// exit 4) instead of killing the process with the port held.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_waiting_login() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
+        .unwrap();
+    let env = Env::new(&fake.api_base);
+    let mut child = env
+        .cmd()
+        .args(["login", "--no-browser"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("http") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "login printed no address"
+        );
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "login kept waiting"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(code, Some(4), "{rest}");
+    assert!(rest.contains("отменено"), "{rest}");
+}
