@@ -81,6 +81,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "байты не читаются в выбранной кодировке — выберите другую кодировку",
         "bytes do not decode in the chosen encoding — pick another encoding",
     ),
+    (
+        "nul_byte",
+        "в строке нулевые байты (двоичные данные) — файл повреждён или это не таблица",
+        "NUL bytes (binary data) in the line — the file is damaged or not a table",
+    ),
     ("empty_file", "в файле нет данных", "the file has no data"),
     (
         "no_identifier",
@@ -651,7 +656,22 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
     }
 }
 
-fn file_reason(reason: &str, lang: Lang) -> &'static str {
+fn file_reason(reason: &str, lang: Lang) -> String {
+    if let Some(line) = reason.strip_prefix("line_too_long:") {
+        return format!(
+            "{} {line} {}",
+            t(lang, "строка", "line"),
+            t(
+                lang,
+                "слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
+                "is too long (over 64 MB): not a table, or the file is damaged"
+            )
+        );
+    }
+    file_reason_text(reason, lang).to_owned()
+}
+
+fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
     match reason {
         "not_found" => t(lang, "файл не найден", "file not found"),
         "permission_denied" => t(lang, "нет прав на чтение", "no permission to read"),
@@ -660,6 +680,18 @@ fn file_reason(reason: &str, lang: Lang) -> &'static str {
         "unknown_encoding" => t(lang, "неизвестная кодировка", "unknown encoding"),
         "damaged_workbook" => t(lang, "книга Excel повреждена", "the workbook is damaged"),
         "sheet_not_found" => t(lang, "нет такого листа", "no such sheet"),
+        "not_regular_file" => t(
+            lang,
+            "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
+            "not a regular file (a folder, pipe, socket or device): choose a data file",
+        ),
+        "workbook_too_large" => t(
+            lang,
+            "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ \
+             текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV",
+            "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text \
+             or a file over 64 MB, 32 MB for .xls): save the sheet as CSV",
+        ),
         "not_text" => t(
             lang,
             "это не таблица (CSV или Excel)",
@@ -681,6 +713,15 @@ mod tests {
         assert_eq!(rows(11, Lang::Ru), "11 строк");
         assert_eq!(rows(21, Lang::Ru), "21 строка");
         assert_eq!(rows(1204, Lang::Ru), "1\u{202F}204 строки");
+    }
+
+    #[test]
+    fn file_reasons_name_the_line_and_the_kind_of_file() {
+        let r = file_reason("line_too_long:3", Lang::Ru);
+        assert!(r.contains("строка 3") && r.contains("длинная"), "{r}");
+        assert!(file_reason("line_too_long:3", Lang::En).contains("line 3 is too long"));
+        assert!(file_reason("not_regular_file", Lang::Ru).contains("не обычный файл"));
+        assert!(file_reason("workbook_too_large", Lang::En).contains("CSV"));
     }
 
     #[test]

@@ -420,7 +420,7 @@ impl Core {
             Timestamp::now().strftime("%Y%m%dT%H%M%S"),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| AppError::Storage {
+        crate::config::private_dir(&dir).map_err(|e| AppError::Storage {
             detail: e.to_string(),
         })?;
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));

@@ -433,6 +433,11 @@ const en: Messages = {
       what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
       todo: 'Check the delimiter in “File” or quote the value.',
     },
+    nul_byte: {
+      title: 'Binary data in a row',
+      what: 'The row holds NUL bytes — a damaged file or not text.',
+      todo: 'Open the file in Excel and save it again as CSV, or export it from the program once more.',
+    },
     bad_encoding: {
       title: 'Wrong encoding',
       what: 'Part of the text cannot be read in the chosen encoding.',
@@ -704,6 +709,9 @@ const en: Messages = {
     confirm: 'Confirm code',
     link: 'If the browser did not open, open the link yourself:',
     signedIn: 'You are signed in as {{login}}.',
+    portBusy:
+      'The port the browser returns to is busy (another program holds it), so we sign in with a code: allow access on the Yandex page, copy the code and paste it here.',
+    cancelSignIn: 'Cancel sign-in',
   },
   settings: {
     title: 'Settings',
@@ -744,6 +752,14 @@ const en: Messages = {
       'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
+    file_reason: {
+      not_regular_file:
+        '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
+      workbook_too_large:
+        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text, or a file over 64 MB, 32 MB for .xls). Save the sheet as CSV and choose that file.',
+      line_too_long:
+        'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
+    },
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
