@@ -109,7 +109,7 @@ async fn a_forged_state_gets_400_and_the_real_callback_still_signs_in() {
 #[tokio::test]
 async fn an_idle_local_connection_does_not_block_the_callback() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
@@ -140,7 +140,7 @@ async fn an_idle_local_connection_does_not_block_the_callback() {
 #[tokio::test]
 async fn the_success_page_waits_for_the_exchange() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
@@ -168,7 +168,7 @@ async fn the_success_page_waits_for_the_exchange() {
 #[tokio::test]
 async fn a_cancelled_loopback_sign_in_frees_the_port() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
