@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "counters",
     "goals",
     "create_goal",
+    "linking_window",
+    "enable_extended_window",
     "pick_file",
     "inspect_file",
     "suggest_mapping",

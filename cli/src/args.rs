@@ -142,7 +142,18 @@ pub enum Command {
         #[arg(long)]
         counter: u32,
     },
-    /// Read, map, validate, prepare and upload a file.
+    /// From which day the counter takes offline conversions or calls; `--enable-extended`
+    /// switches the 21-day linking window on (needs `metrika:write`).
+    Window {
+        #[arg(long)]
+        counter: u32,
+        #[arg(long, value_enum, default_value = "conversions")]
+        kind: KindArg,
+        #[arg(long)]
+        enable_extended: bool,
+    },
+    /// Read, map, validate, prepare and upload a file. Exit 0 sent (or nothing new), 1 data
+    /// errors or rejected, 4 failed, 5 duplicate, 6 interrupted (`mbridge resend ID`).
     Upload {
         file: PathBuf,
         #[command(flatten)]
@@ -158,7 +169,9 @@ pub enum Command {
         /// Send even if the same file was already sent to this counter.
         #[arg(long)]
         force: bool,
-        /// Send only rows that are new or changed since earlier uploads.
+        /// Send only rows Metrica has not accepted before for this counter and kind (new, or
+        /// changed since). Every accepted upload is remembered, with or without this flag.
+        /// Nothing new: exit 0, nothing sent.
         #[arg(long)]
         only_new: bool,
         /// Wait until Metrica finishes processing and report the result.
@@ -203,5 +216,8 @@ pub enum Command {
     DemoServer {
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: String,
+        /// How much faster than real time uploads advance (the app's demo uses the same).
+        #[arg(long, default_value_t = mb_fake::DEMO_TIME_SCALE)]
+        time_scale: f64,
     },
 }

@@ -2,9 +2,13 @@
 //!
 //! Thin: parses arguments, calls `mb_uploader`, prints a human report (Russian or English)
 //! or one JSON object, and exits with a stable code:
-//! 0 success / no errors; 1 the data has errors, or Metrica refused it; 2 the file cannot be
-//! read or the arguments are wrong; 3 sign-in needed; 4 network, quota or server trouble;
-//! 5 a duplicate upload was refused (use --force).
+//! 0 success / no errors: Metrica accepted every part, or (`--only-new`) nothing was new, so
+//!   nothing was sent (`"reason": "nothing_new"`);
+//! 1 the data has errors, or Metrica refused it; 2 the file cannot be read or the arguments
+//!   are wrong; 3 sign-in needed; 4 network, quota or server trouble (the upload failed: not
+//!   stored); 5 a duplicate upload was refused (use --force);
+//! 6 the send was interrupted (Ctrl-C, or the answer was lost): Metrica may or may not have
+//!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent.
 
 mod args;
 mod report;
@@ -63,6 +67,30 @@ fn main() -> ExitCode {
                 eprintln!("mbridge: {}", text::error(&e, lang));
             }
             ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// Ctrl-C, listened for from the moment this is called: on Unix the handler is installed here,
+/// not at the first poll, so a Ctrl-C right after the sign-in address is printed is not lost.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let sig = signal(SignalKind::interrupt());
+        async move {
+            match sig {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }
@@ -141,7 +169,16 @@ fn parse_now(r: &ReadArgs) -> Result<Timestamp, AppError> {
 
 fn load_mapping(p: &Option<std::path::PathBuf>) -> Result<Option<Mapping>, AppError> {
     let Some(p) = p else { return Ok(None) };
-    let text = std::fs::read_to_string(p).map_err(|e| AppError::InvalidInput {
+    // Only a regular file (a FIFO would block here), and no more than a template can be.
+    let read = || -> std::io::Result<String> {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(mb_schema::fs::open_regular(p)?, 4 << 20),
+            &mut text,
+        )?;
+        Ok(text)
+    };
+    let text = read().map_err(|e| AppError::InvalidInput {
         field: "mapping".into(),
         reason: format!("{}: {e}", p.display()),
     })?;
@@ -212,12 +249,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             }
             Ok(u8::from(report.has_errors()))
         }
-        Command::DemoServer { addr } => {
+        Command::DemoServer { addr, time_scale } => {
             let addr = addr.parse().map_err(|_| AppError::InvalidInput {
                 field: "addr".into(),
                 reason: addr.clone(),
             })?;
-            mb_fake::run_until_ctrl_c(addr, mb_fake::FakeConfig::default())
+            let cfg = mb_fake::FakeConfig {
+                time_scale: time_scale.max(f64::MIN_POSITIVE),
+                ..mb_fake::FakeConfig::default()
+            };
+            mb_fake::run_until_ctrl_c(addr, cfg)
                 .await
                 .map_err(|e| AppError::Internal {
                     detail: e.to_string(),
@@ -239,6 +280,22 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 SignInMethod::Loopback
             };
             let started = core.begin_sign_in(method, login_hint.clone()).await?;
+            // Listening for Ctrl-C from before the address is printed.
+            let interrupted = interrupted();
+            let method = started.method;
+            if method == SignInMethod::PasteCode && !*paste_code {
+                // The loopback port was busy: the core switched to paste-the-code.
+                eprintln!(
+                    "{}",
+                    text::t(
+                        lang,
+                        "Порт для возврата из браузера занят другой программой — войдём по коду: \
+                         Яндекс покажет код, вставьте его сюда.",
+                        "The port the browser returns to is busy (another program holds it), so \
+                         we sign in with a code instead: Yandex shows a code, paste it here."
+                    )
+                );
+            }
             let url = started
                 .verification_url
                 .clone()
@@ -275,7 +332,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 None
             };
-            let account = core.complete_sign_in(&started.flow_id, code).await?;
+            // Ctrl-C stops the wait (and frees the loopback port) instead of killing the process.
+            let completing = core.complete_sign_in(&started.flow_id, code);
+            tokio::pin!(completing);
+            let account = tokio::select! {
+                r = &mut completing => r?,
+                () = interrupted => {
+                    core.cancel(&started.flow_id);
+                    completing.await?
+                }
+            };
             if json {
                 print_json(&account)
             } else {
@@ -350,6 +416,25 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             }
             Ok(0)
         }
+        Command::Window {
+            counter,
+            kind,
+            enable_extended,
+        } => {
+            let core = core(&cli).await?;
+            let kind = kind_of(*kind).unwrap_or(UploadKind::Conversions);
+            let w = if *enable_extended {
+                core.enable_extended_window(*counter, kind).await?
+            } else {
+                core.linking_window(*counter, kind).await?
+            };
+            if json {
+                print_json(&w)
+            } else {
+                println!("{}", text::linking_window(&w, lang));
+            }
+            Ok(0)
+        }
         Command::Upload {
             file,
             read,
@@ -387,9 +472,32 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 note: None,
             };
             let progress = report::progress_sink(json);
-            let outcome = core.upload(&plan, "cli", progress).await?;
+            let prepared = core.prepare_upload(&plan, "cli", progress.clone()).await;
             report::clear_progress(json);
-            upload_outcome(&core, outcome, *wait, json, lang, file).await
+            let p = match prepared? {
+                mb_uploader::Prepared::Stopped(outcome) => {
+                    return upload_outcome(&core, outcome, None, *wait, json, lang, file).await;
+                }
+                mb_uploader::Prepared::Ready(p) => p,
+            };
+            // The review, before anything leaves (stderr: stdout stays the result).
+            let review = p.review;
+            if !json {
+                eprintln!("{}", text::review(&review, lang));
+            }
+            // Ctrl-C stops the send: the upload is recorded as interrupted (exit 6), never
+            // reported as sent.
+            let send = core.send_prepared(p, "cli", progress);
+            tokio::pin!(send);
+            let outcome = tokio::select! {
+                out = &mut send => out,
+                _ = tokio::signal::ctrl_c() => {
+                    core.cancel("cli");
+                    send.await
+                }
+            };
+            report::clear_progress(json);
+            upload_outcome(&core, outcome?, Some(review), *wait, json, lang, file).await
         }
         Command::Status { upload } => {
             let core = core(&cli).await?;
@@ -495,7 +603,12 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 report::detail(&d, lang)
             }
-            Ok(if u.state.is_accepted() { 0 } else { 4 })
+            Ok(match u.state {
+                s if s.is_accepted() => 0,
+                mb_history::UploadState::Rejected => 1,
+                mb_history::UploadState::Interrupted => 6,
+                _ => 4,
+            })
         }
     }
 }
@@ -503,6 +616,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
 async fn upload_outcome(
     core: &Core,
     outcome: UploadOutcome,
+    review: Option<mb_uploader::SendReview>,
     wait: bool,
     json: bool,
     lang: Lang,
@@ -526,9 +640,14 @@ async fn upload_outcome(
         }),
         UploadOutcome::NothingNew { unchanged_rows, .. } => {
             if json {
-                print_json(
-                    &serde_json::json!({ "sent": false, "reason": "nothing_new", "unchanged_rows": unchanged_rows }),
-                );
+                print_json(&serde_json::json!({
+                    "sent": false,
+                    "outcome": "nothing_new",
+                    "reason": "nothing_new",
+                    "new_rows": 0,
+                    "valid_rows": review.map(|r| r.valid_rows),
+                    "unchanged_rows": unchanged_rows,
+                }));
             } else {
                 println!(
                     "{} ({})",
@@ -558,31 +677,59 @@ async fn upload_outcome(
                     }
                 }
             }
+            use mb_history::UploadState as S;
+            let accepted = uploads.iter().all(|u| u.state.is_accepted());
+            let worst = uploads.iter().find(|u| !u.state.is_accepted());
+            let (outcome, code) = match worst.map(|u| u.state) {
+                None => ("sent", 0),
+                Some(S::Rejected) => ("rejected", 1),
+                Some(S::Interrupted | S::Sending) => ("interrupted", 6),
+                Some(_) => ("failed", 4),
+            };
+            let resend = worst
+                .filter(|u| matches!(u.state, S::Interrupted | S::Failed))
+                .map(|u| u.id);
             let details: Vec<_> = uploads.iter().map(mb_uploader::history::detail).collect();
             if json {
                 print_json(&serde_json::json!({
-                    "sent": true,
+                    "sent": accepted,
+                    "outcome": outcome,
                     "rows": report.rows,
                     "valid_rows": report.valid_rows,
+                    "new_rows": review.map_or(report.valid_rows, |r| r.new_rows),
                     "unchanged_rows": unchanged_rows,
+                    "resend_upload_id": resend,
                     "uploads": details,
                 }));
             } else {
                 for d in &details {
                     report::detail(d, lang);
                 }
+                if let Some(id) = resend {
+                    let what = if outcome == "interrupted" {
+                        text::t(
+                            lang,
+                            "Отправка прервана: Метрика могла не получить файл.",
+                            "The send was interrupted: Metrica may not have the file.",
+                        )
+                    } else {
+                        text::t(
+                            lang,
+                            "Отправка не удалась: файл не попал в Метрику.",
+                            "The send failed: the file did not reach Metrica.",
+                        )
+                    };
+                    eprintln!(
+                        "{what} {} mbridge resend {id}",
+                        text::t(
+                            lang,
+                            "Отправить снова одной командой (сначала проверим, не дошёл ли он):",
+                            "Send it again in one command (we check first whether it arrived):"
+                        )
+                    );
+                }
             }
-            let ok = uploads.iter().all(|u| u.state.is_accepted());
-            let rejected = uploads
-                .iter()
-                .any(|u| u.state == mb_history::UploadState::Rejected);
-            Ok(if ok {
-                0
-            } else if rejected {
-                1
-            } else {
-                4
-            })
+            Ok(code)
         }
     }
 }

@@ -40,6 +40,25 @@ pub fn rows(n: u64, lang: Lang) -> String {
     }
 }
 
+/// The send review, said before anything leaves: «Отправим 30 новых строк из 130».
+pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
+    let (n, m) = (r.new_rows, r.valid_rows);
+    match (lang, r.only_new) {
+        (Lang::Ru, true) => format!(
+            "Отправим {} {} из {}",
+            group(n),
+            plural_ru(n, "новую строку", "новые строки", "новых строк"),
+            group(m)
+        ),
+        (Lang::Ru, false) => format!("Отправим {}", rows(m, lang)),
+        (Lang::En, true) => format!(
+            "Sending {n} new {} of {m}",
+            if n == 1 { "row" } else { "rows" }
+        ),
+        (Lang::En, false) => format!("Sending {}", rows(m, lang)),
+    }
+}
+
 /// 1204 → «1 204» (a thin no-break space, as ru-RU writes numbers).
 pub fn group(n: u64) -> String {
     let s = n.to_string();
@@ -99,6 +118,48 @@ fn s_static(s: &str) -> &'static str {
     .unwrap_or("?")
 }
 
+/// The counter's linking window in words (docs/metrika-api.md §4.7).
+pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String {
+    let mut s = match &w.opens_on {
+        Some(d) => format!(
+            "{} {d}",
+            t(
+                lang,
+                "Метрика начнёт принимать офлайн-данные в этот счётчик с",
+                "Metrica starts taking offline data for this counter on"
+            )
+        ),
+        None => t(
+            lang,
+            "Счётчик принимает офлайн-данные",
+            "The counter takes offline data",
+        )
+        .to_string(),
+    };
+    let ext = match w.extended {
+        Some(true) => t(
+            lang,
+            "; окно привязки 21 день включено",
+            "; the 21-day window is on",
+        ),
+        Some(false) => t(
+            lang,
+            "; окно привязки 21 день выключено",
+            "; the 21-day window is off",
+        ),
+        None => "",
+    };
+    s.push_str(ext);
+    if w.can_enable_extended {
+        s.push_str(t(
+            lang,
+            " — включить: mbridge window --counter ID --enable-extended",
+            " — switch it on: mbridge window --counter ID --enable-extended",
+        ));
+    }
+    s
+}
+
 pub fn explanation(code: &str, lang: Lang) -> String {
     let (ru, en) = match code {
         "not_sent" => ("ещё не отправлена", "not sent yet"),
@@ -116,9 +177,13 @@ pub fn explanation(code: &str, lang: Lang) -> String {
             "строк не отправлено из-за ошибок в файле",
             "rows left out because of errors in the file",
         ),
+        "rows_kept_by_server" => (
+            "строк Метрика приняла из полученных",
+            "rows Metrica kept of those it received",
+        ),
         "rows_dropped_by_server" => (
-            "строк Метрика отбросила при проверке",
-            "rows Metrica dropped on validation",
+            "строк Метрика отбросила: у строки без обязательного значения (идентификатор, цель, дата) или с неверным по её правилам (например, дата в будущем по её часам) Метрика молча убирает строку, остальные принимает — повторно отправлять их не нужно",
+            "rows Metrica dropped: a row whose required value (identifier, goal, date) is missing or invalid by its rules (e.g. a date still in the future by its clock) is silently left out and the rest kept — no need to resend those",
         ),
         "users_not_found" => (
             "посетители не найдены — проверьте, что идентификаторы с этого счётчика и не старше 21 дня",
@@ -204,8 +269,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{} {date}",
             t(
                 lang,
-                "окно привязки офлайн-конверсий откроется",
-                "the offline linking window opens on"
+                "Метрика начнёт принимать офлайн-данные в этот счётчик (первые сутки после включения учёта офлайн-конверсий) с",
+                "Metrica starts taking offline data for this counter (the first day after offline tracking is switched on) on"
             )
         ),
         E::Network { detail } => format!(
@@ -268,7 +333,22 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
     }
 }
 
-fn file_reason(reason: &str, lang: Lang) -> &'static str {
+fn file_reason(reason: &str, lang: Lang) -> String {
+    if let Some(line) = reason.strip_prefix("line_too_long:") {
+        return format!(
+            "{} {line} {}",
+            t(lang, "строка", "line"),
+            t(
+                lang,
+                "слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
+                "is too long (over 64 MB): not a table, or the file is damaged"
+            )
+        );
+    }
+    file_reason_text(reason, lang).to_owned()
+}
+
+fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
     match reason {
         "not_found" => t(lang, "файл не найден", "file not found"),
         "permission_denied" => t(lang, "нет прав на чтение", "no permission to read"),
@@ -277,6 +357,18 @@ fn file_reason(reason: &str, lang: Lang) -> &'static str {
         "unknown_encoding" => t(lang, "неизвестная кодировка", "unknown encoding"),
         "damaged_workbook" => t(lang, "книга Excel повреждена", "the workbook is damaged"),
         "sheet_not_found" => t(lang, "нет такого листа", "no such sheet"),
+        "not_regular_file" => t(
+            lang,
+            "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
+            "not a regular file (a folder, pipe, socket or device): choose a data file",
+        ),
+        "workbook_too_large" => t(
+            lang,
+            "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ \
+             текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV",
+            "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text \
+             or a file over 64 MB, 32 MB for .xls): save the sheet as CSV",
+        ),
         "not_text" => t(
             lang,
             "это не таблица (CSV или Excel)",
@@ -311,5 +403,14 @@ mod tests {
                 .unwrap()
                 .contains("future")
         );
+    }
+
+    #[test]
+    fn file_reasons_name_the_line_and_the_kind_of_file() {
+        let r = file_reason("line_too_long:3", Lang::Ru);
+        assert!(r.contains("строка 3") && r.contains("длинная"), "{r}");
+        assert!(file_reason("line_too_long:3", Lang::En).contains("line 3 is too long"));
+        assert!(file_reason("not_regular_file", Lang::Ru).contains("не обычный файл"));
+        assert!(file_reason("workbook_too_large", Lang::En).contains("CSV"));
     }
 }

@@ -62,6 +62,8 @@ fn main() {
             commands::counters,
             commands::goals,
             commands::create_goal,
+            commands::linking_window,
+            commands::enable_extended_window,
             commands::pick_file,
             commands::inspect_file,
             commands::suggest_mapping,

@@ -1,7 +1,7 @@
 // Drives the real Metrika Bridge window through tauri-driver (WebDriver on 127.0.0.1) with
 // Debian's WebKitWebDriver underneath. No npm dependencies: plain WebDriver over fetch.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const args = Object.fromEntries(
@@ -89,6 +89,10 @@ async function main() {
   // file (MBRIDGE_PICK_FILE stands in for the native dialog) → columns → check → send → history.
   await click("[data-testid='nav-upload']");
   await sleep(300);
+  // The demo's first run explains itself once; dismissed, it stays gone.
+  await shot("demo-intro");
+  await click("[data-qa='demo-intro-ok']");
+  await sleep(300);
   await shot("import");
   await click("[data-qa='pick-file']");
   await find("[data-testid='preview-table']");
@@ -118,12 +122,41 @@ async function main() {
   await sleep(500);
   await shot("history");
   passed += 1;
+
+  // «Только новые строки»: the export grew by one row. The core's ledger learned the first
+  // (plain) upload, so the review offers only new rows and promises exactly one.
+  const picked = `${out}/files/conversions-november.csv`;
+  appendFileSync(picked, "1763022233445566771,offline_paid,1795100000,450.00,RUB\n");
+  await click("[data-testid='nav-upload']");
+  await click("[data-qa='upload-another']");
+  await click("[data-qa='pick-file']");
+  await find("[data-testid='preview-table']");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='mapping-table']");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='validation-summary']");
+  await click("[data-qa='wizard-next']");
+  await retry("the review promises one new row of six", async () => {
+    const review = await textOf("[data-testid='review-rows']");
+    if (!/Отправим 1 новую строку из 6/.test(review.replace(/\s+/g, " "))) {
+      throw new Error(`review says: ${review}`);
+    }
+  });
+  await shot("send-only-new");
+  await click("[data-qa='send-button']");
+  await find("[data-testid='upload-done']");
+  const done = await textOf("[data-testid='upload-done']");
+  if (!/1 строк/.test(done)) throw new Error(`result says: ${done}`);
+  await shot("done-only-new");
+  passed += 1;
   // The other sections render on real data from Rust (pictures for review, no assertions).
   for (const section of ["clients", "accounts", "settings"]) {
     await click(`[data-testid='nav-${section}']`);
     await shot(section);
   }
-  console.log(`desktop e2e: file uploaded through Rust to the fake and listed in History (${Date.now() - t0} ms)`);
+  console.log(
+    `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row (${Date.now() - t0} ms)`,
+  );
   console.log(`${passed} passed, 0 failed`);
 }
 

@@ -61,6 +61,13 @@ async function steps(page, p) {
   await shot(page, p('01-welcome'));
   await page.locator(qa('try-demo')).click();
 
+  // The demo's first run says what this is and how to go real; dismissed once, gone for good.
+  await page.locator(qa('demo-intro')).waitFor();
+  await text(page, 'Это демо: учебные данные');
+  await shot(page, p('01b-demo-intro'));
+  await page.locator(qa('demo-intro-ok')).click();
+  await page.locator(qa('demo-intro')).waitFor({ state: 'hidden' });
+
   // Файл
   await page.getByTestId('drop-zone').waitFor();
   await text(page, 'Перетащите файл в окно');
@@ -76,6 +83,9 @@ async function steps(page, p) {
 
   // Столбцы
   await page.getByTestId('mapping-table').waitFor();
+  // Focus follows the step: the new step's heading, not <body>.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+  assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /Какой столбец/);
   await text(page, 'ClientID — номер посетителя, который присваивает Метрика');
   await noHorizontalScroll(page, 'columns');
   await shot(page, p('04-columns'));
@@ -102,6 +112,12 @@ async function steps(page, p) {
   // Отправка
   const send = page.locator(qa('send-button'));
   await send.waitFor();
+  // A stray Enter on the review sends nothing: sending takes the button itself.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+  assert.equal(await page.getByTestId('upload-done').count(), 0, 'Enter on the review must not send');
+  assert.ok(await send.isVisible());
   assert.match(await send.innerText(), /Отправить 1\s204 строки в Метрику/);
   await text(page, 'Мебель Рома');
   await noHorizontalScroll(page, 'send');
@@ -123,6 +139,23 @@ async function steps(page, p) {
   await noHorizontalScroll(page, 'history');
   await shot(page, p('09-history'));
 
+  // The date filter takes typed text (WebKitGTK has no date picker): half-typed is ignored
+  // with a hint, never an error screen; a real day filters.
+  const from = page.locator(`${qa('filter-from')} input`);
+  await from.fill('20.11');
+  await text(page, 'Не дата — фильтр не применён');
+  await page.getByTestId('history-table').waitFor();
+  await shot(page, p('09a-history-date-half-typed'));
+  const today = new Date();
+  const dd = String(today.getDate()).padStart(2, '0');
+  const mm = String(today.getMonth() + 1).padStart(2, '0');
+  await from.fill(`${dd}.${mm}.${today.getFullYear() + 1}`);
+  await page.getByTestId('history-empty').waitFor();
+  await shot(page, p('09b-history-date-filter'));
+  await from.fill(`${dd}.${mm}.${today.getFullYear()}`);
+  await page.getByTestId('history-table').waitFor();
+  await from.fill('');
+
   // Клиенты
   await page.locator(qa('nav-clients')).click();
   await page.getByTestId('clients-table').waitFor();
@@ -132,7 +165,9 @@ async function steps(page, p) {
 
   // Counter picker with search
   await page.locator(qa('counter-picker')).click();
-  await page.locator(`${qa('counter-search')} input`).fill('Урал');
+  // The search box has the focus as soon as the picker opens: typing just works.
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Урал');
   await text(page, '1 счётчик ·');
   await text(page, 'avto-ural.ru');
   await page.waitForTimeout(300);
@@ -170,6 +205,24 @@ async function steps(page, p) {
   // Going back keeps decisions: the wizard still holds the sent file's result.
   await page.locator(qa('nav-upload')).click();
   await page.getByTestId('upload-done').waitFor();
+
+  // A view-only counter is said at once, greyed in the picker and warned about in the wizard,
+  // not at the final step.
+  await page.locator(qa('counter-picker')).click();
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Бани');
+  await text(page, 'только просмотр');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.locator(qa('view-only-counter')).waitFor();
+  await text(page, 'В счётчик «Бани под ключ» загружать нельзя');
+  await shot(page, p('13c-view-only-counter'));
+  await page.locator(qa('counter-picker')).click();
+  await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+  await page.keyboard.type('Мебель Рома');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.locator(qa('view-only-counter')).waitFor({ state: 'hidden' });
 
   // Drop another file anywhere on the window: the target lights up, then the new file opens.
   await page.locator(qa('upload-another')).click();
@@ -216,8 +269,107 @@ export async function zoomed(browser, baseUrl) {
     await page.getByTestId('mapping-table').waitFor();
     await noHorizontalScroll(page, 'columns at 200 %');
     await shot(page, 'zoom200-04-columns');
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('status-table').waitFor();
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('validation-summary').waitFor({ timeout: 15_000 });
+    await noHorizontalScroll(page, 'check at 200 %');
+    await page.locator(qa('wizard-next')).click();
+    const send = page.locator(qa('send-button'));
+    await send.waitFor();
+    await send.scrollIntoViewIfNeeded();
+    const box = await send.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 640 && box.y + box.height <= 400, `send button off screen: ${JSON.stringify(box)}`);
+    await noHorizontalScroll(page, 'send at 200 %');
+    await shot(page, 'zoom200-07-send');
   } catch (e) {
     await shot(page, 'zoom200-FAILED');
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+/** A small laptop window (1024×700): History fits without sideways scrolling, no clipped numbers. */
+export async function narrow(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.locator(qa('try-demo')).click();
+    await page.getByTestId('drop-zone').waitFor();
+    await shot(page, 'narrow-02-file-empty');
+    await page.locator(qa('nav-history')).click();
+    await page.getByTestId('history-table').waitFor();
+    await page.getByText('Звонки Calltouch').first().click();
+    await page.getByTestId('upload-detail').waitFor();
+    await noHorizontalScroll(page, 'history at 1024×700');
+    const clipped = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="history-table"] [role="cell"], [data-testid="history-table"] [role="columnheader"]')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1 && !c.querySelector('.mb-ellipsis'))
+        .map((c) => c.textContent),
+    );
+    assert.deepEqual(clipped, [], 'no clipped cells in History');
+    const tableOver = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid="history-table"]');
+      return t ? t.scrollWidth - t.clientWidth : -1;
+    });
+    assert.ok(tableOver >= 0 && tableOver <= 1, `History table wider than its box by ${tableOver}px`);
+    await shot(page, 'narrow-09-history');
+  } catch (e) {
+    await shot(page, 'narrow-FAILED');
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Goes through the wizard with the demo file up to the send review. */
+async function toReview(page) {
+  await page.locator(qa('pick-file')).click();
+  await text(page, 'Что мы поняли о файле');
+  await page.locator(qa('wizard-next')).click();
+  await page.getByTestId('mapping-table').waitFor();
+  await page.locator(qa('wizard-next')).click();
+  await page.getByTestId('status-table').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('validation-summary').waitFor({ timeout: 15_000 });
+}
+
+/** A stopped send says «прервана» (never «отправлен»), resends in one action; the same file
+ *  again with only new rows is a calm «нечего отправлять», with no send button. */
+export async function sendTruth(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.locator(qa('try-demo')).click();
+    await toReview(page);
+    await page.locator(qa('wizard-next')).click();
+    await page.locator(qa('send-button')).click();
+    await text(page, 'Отправляем в Метрику', 15_000);
+    await page.locator(qa('job-cancel')).click();
+    await page.getByTestId('upload-interrupted').waitFor({ timeout: 15_000 });
+    await text(page, 'Отправка прервана');
+    assert.equal(await page.getByText('Файл отправлен в Метрику').count(), 0, 'a stopped send is not «sent»');
+    await shot(page, 'send-01-interrupted');
+    await page.locator(qa('resend')).click();
+    await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
+    await shot(page, 'send-02-resent');
+
+    // The same export again: the ledger knows every row.
+    await page.locator(qa('upload-another')).click();
+    await page.getByTestId('drop-zone').waitFor();
+    await toReview(page);
+    await page.getByTestId('duplicate-question').getByText('Отправить только новые строки').click();
+    await page.locator(qa('wizard-next')).click();
+    await page.getByTestId('nothing-new').waitFor();
+    await text(page, 'Новых строк нет — отправлять нечего');
+    assert.match(await page.getByTestId('review-rows').innerText(), /Отправим 0 новых строк из 1\s204/);
+    assert.equal(await page.locator(qa('send-button')).count(), 0, 'nothing to send: no send button');
+    await shot(page, 'send-03-nothing-new');
+  } catch (e) {
+    await shot(page, 'send-FAILED');
     throw e;
   } finally {
     await context.close();

@@ -2,7 +2,7 @@
 // built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { journey, zoomed } from './demo.spec.mjs';
+import { journey, narrow, sendTruth, zoomed } from './demo.spec.mjs';
 import { serve } from './server.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -36,11 +36,27 @@ for (const scheme of ['light', 'dark']) {
 }
 try {
   const started = Date.now();
+  await sendTruth(browser, server.url);
+  console.log(`ok   stopped send and nothing new ${Date.now() - started} ms`);
+} catch (e) {
+  failed += 1;
+  console.error('FAIL stopped send and nothing new:', e);
+}
+try {
+  const started = Date.now();
   await zoomed(browser, server.url);
   console.log(`ok   200 % zoom (640×400) ${Date.now() - started} ms`);
 } catch (e) {
   failed += 1;
   console.error('FAIL 200 % zoom:', e);
+}
+try {
+  const started = Date.now();
+  await narrow(browser, server.url);
+  console.log(`ok   small window (1024×700) ${Date.now() - started} ms`);
+} catch (e) {
+  failed += 1;
+  console.error('FAIL small window:', e);
 }
 await browser.close();
 await server.close();

@@ -106,17 +106,67 @@ describe('import journey on the demo backend', () => {
     );
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table');
+    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table');
+    await screen.findByTestId('status-table', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
     expect(question.textContent).toContain('Этот файл уже отправляли');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+  });
+
+  it('says calmly that nothing is new when every row was accepted before', async () => {
+    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+    const path = '/home/demo/Документы/Заказы из CRM, ноябрь.csv';
+    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+    const request = {
+      path,
+      read,
+      kind: 'simple-orders' as const,
+      mapping: await backend.suggestMapping(path, read, 'simple-orders', null),
+      counter_id: 44120011,
+      status_map: [],
+      hash_contacts: true,
+      only_new_rows: false,
+    };
+    const first = await backend.upload(
+      { validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true },
+      () => undefined,
+    );
+    expect(first.upload?.state).toBe('processing');
+    // The same rows again, only new ones: the core answers with a result, not an error.
+    const again = await backend.upload(
+      {
+        validate: { ...request, only_new_rows: true },
+        merge_mode: 'SAVE',
+        comment: null,
+        confirm_duplicate: true,
+        skip_invalid: true,
+      },
+      () => undefined,
+    );
+    expect(again).toMatchObject({ upload: null, new_rows: 0, valid_rows: 1204 });
+
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('status-table', {}, { timeout: 5000 });
+    fireEvent.click(byQa('wizard-next'));
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
+    fireEvent.click(within(question).getByText('Отправить только новые строки'));
+    await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('nothing-new', {}, { timeout: 5000 });
+    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 1 204');
+    expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
+    expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
   });
 
   it('teaches on first run and signs in to the demo', async () => {

@@ -309,3 +309,68 @@ fn only_new_rows_sends_what_is_new_in_a_growing_export() {
     assert_eq!(v["reason"], "nothing_new", "{v}");
     rt.block_on(fake.shutdown());
 }
+
+#[test]
+fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_rows() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake.api_base);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let upload = |file: &std::path::Path, only_new: bool| {
+        let mut args = vec![
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "conversions",
+            "--counter",
+            COUNTER,
+            "--json",
+        ];
+        if only_new {
+            args.push("--only-new");
+        }
+        env.json(&args)
+    };
+    let week1 = env.dir.path().join("export.csv");
+    crate::crash::write_conversions(&week1, 0..100);
+    let (code, v) = upload(&week1, false);
+    assert_eq!(code, 0, "{v}");
+    let grown = env.dir.path().join("export-grown.csv");
+    crate::crash::write_conversions(&grown, 0..130);
+    let (code, v) = upload(&grown, true);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["unchanged_rows"], 100, "{v}");
+    assert_eq!(v["new_rows"], 30, "{v}");
+    let mut ups = fake.state().uploads(51234501);
+    ups.sort_by_key(|u| u.id);
+    assert_eq!(ups.len(), 2, "two uploads reached the server");
+    assert_eq!(ups[0].source_quantity, 100);
+    assert_eq!(ups[1].source_quantity, 30);
+    let rows = fake.state().upload_rows(ups[1].id).unwrap();
+    let sent: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    let want: Vec<String> = (100..130).map(crate::crash::client_id).collect();
+    assert_eq!(sent, want, "exactly the 30 new rows");
+
+    // Nothing new: said plainly, exit 0, nothing leaves.
+    let again = env.dir.path().join("export-again.csv");
+    std::fs::copy(&grown, &again).unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&again)
+        .unwrap();
+    let (code, v) = env.json(&[
+        "upload",
+        again.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--json",
+        "--only-new",
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["reason"], "nothing_new", "{v}");
+    assert_eq!(v["new_rows"], 0, "{v}");
+    assert_eq!(fake.state().uploads(51234501).len(), 2);
+    rt.block_on(fake.shutdown());
+}

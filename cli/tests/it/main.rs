@@ -2,6 +2,8 @@
 //! test process) and a real SQLite file in a temporary data folder.
 
 mod crash;
+mod demo_server;
+mod hostile;
 mod journey;
 mod validate;
 

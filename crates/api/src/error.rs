@@ -211,23 +211,39 @@ pub(crate) fn line_in_message(message: &str) -> Option<u64> {
     None
 }
 
-/// A date (`YYYY-MM-DD`) in the message when it talks about the linking window/threshold.
+/// How Yandex begins the 400 for an upload made before the counter's linking window opens
+/// (docs/metrika-api.md §4.7, observed): a date follows, `dd.MM.yyyy` or ISO.
+pub const WINDOW_NOT_OPEN_PREFIX: &str = "Загрузить данные сейчас невозможно";
+
+/// The date (`YYYY-MM-DD`) in a message saying uploads open later: Yandex's «Загрузить данные
+/// сейчас невозможно. Загрузка станет доступна …» or any message about the linking
+/// window/threshold. The date may be `dd.MM.yyyy` or ISO.
 pub(crate) fn linking_window_date(message: &str) -> Option<String> {
     let lower = message.to_lowercase();
-    let about_window = ["threshold", "linking window", "окно", "порог"]
-        .iter()
-        .any(|k| lower.contains(k));
+    let about_window = lower.contains(&WINDOW_NOT_OPEN_PREFIX.to_lowercase())
+        || lower.contains("загрузка станет доступна")
+        || ["threshold", "linking window", "окно", "порог"]
+            .iter()
+            .any(|k| lower.contains(k));
     if !about_window {
         return None;
     }
     let b = message.as_bytes();
     (0..b.len().saturating_sub(9)).find_map(|i| {
         let w = &b[i..i + 10];
-        let ok = w.iter().enumerate().all(|(j, c)| match j {
+        let iso = w.iter().enumerate().all(|(j, c)| match j {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         });
-        ok.then(|| message[i..i + 10].to_string())
+        let ru = w.iter().enumerate().all(|(j, c)| match j {
+            2 | 5 => *c == b'.',
+            _ => c.is_ascii_digit(),
+        });
+        let text = std::str::from_utf8(w).ok()?;
+        if !(iso || ru) {
+            return None;
+        }
+        crate::model::parse_date_lenient(text).map(|d| d.to_string())
     })
 }
 
@@ -270,5 +286,27 @@ mod tests {
             Some("2026-11-01")
         );
         assert_eq!(linking_window_date("bad date 2026-11-01"), None);
+    }
+
+    #[test]
+    fn recognises_yandex_window_not_open_message_with_either_date_form() {
+        assert_eq!(
+            linking_window_date(
+                "Загрузить данные сейчас невозможно. Загрузка станет доступна 23.11.2026"
+            )
+            .as_deref(),
+            Some("2026-11-23")
+        );
+        assert_eq!(
+            linking_window_date(
+                "Загрузить данные сейчас невозможно. Загрузка станет доступна 2026-11-23T00:00:00"
+            )
+            .as_deref(),
+            Some("2026-11-23")
+        );
+        assert_eq!(
+            linking_window_date("Неверный формат данных, ошибка в строке номер 12"),
+            None
+        );
     }
 }

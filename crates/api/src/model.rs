@@ -43,14 +43,15 @@ pub struct Site {
     pub site: String,
 }
 
-/// `offline_options` of a counter (§3.2).
+/// `offline_options` of a counter (reference §3.2). Documented as booleans, but Yandex serves
+/// counter flags of this family as 0/1, so both are read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfflineOptions {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bool_or_int")]
     pub offline_conversion_extended_threshold: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bool_or_int")]
     pub offline_calls_extended_threshold: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bool_or_int")]
     pub offline_visits_extended_threshold: Option<bool>,
 }
 
@@ -422,10 +423,14 @@ pub fn parse_instant_lenient(s: &str) -> Option<jiff::Timestamp> {
     None
 }
 
-/// The date part of a lenient date/date-time (`visit_join_threshold`).
+/// The date part of a lenient date/date-time (`visit_join_threshold`, the date in a
+/// "window not open yet" message): ISO forms and `dd.MM.yyyy`.
 pub fn parse_date_lenient(s: &str) -> Option<jiff::civil::Date> {
     let t = s.trim();
     if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Some(d);
+    }
+    if let Ok(d) = jiff::civil::Date::strptime("%d.%m.%Y", t) {
         return Some(d);
     }
     if let Ok(z) = t.parse::<jiff::Zoned>() {
@@ -487,6 +492,19 @@ mod tests {
     }
 
     #[test]
+    fn offline_options_read_booleans_and_zero_one() {
+        let c: Counter = serde_json::from_str(
+            r#"{"id":1,"offline_options":{"offline_conversion_extended_threshold":1,
+               "offline_calls_extended_threshold":0,"offline_visits_extended_threshold":false}}"#,
+        )
+        .unwrap();
+        let o = c.offline_options.unwrap();
+        assert_eq!(o.offline_conversion_extended_threshold, Some(true));
+        assert_eq!(o.offline_calls_extended_threshold, Some(false));
+        assert_eq!(o.offline_visits_extended_threshold, Some(false));
+    }
+
+    #[test]
     fn uploading_reads_old_seven_field_objects_and_unknown_statuses() {
         let u: OfflineConversionUploading = serde_json::from_str(
             r#"{"id":5,"create_time":"2022-12-29T18:02:01Z","source_quantity":1,
@@ -513,6 +531,7 @@ mod tests {
         assert_eq!(parse_date_lenient("2026-11-01 10:20:30"), Some(d));
         assert_eq!(parse_date_lenient("2026-11-01T10:20:30Z"), Some(d));
         assert_eq!(parse_date_lenient("2026-11-01T10:20:30+03:00"), Some(d));
+        assert_eq!(parse_date_lenient("01.11.2026"), Some(d));
         assert_eq!(parse_date_lenient("yesterday"), None);
     }
 

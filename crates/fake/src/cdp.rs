@@ -89,6 +89,8 @@ pub(crate) struct CdpCheck {
     pub goal_ids: HashSet<String>,
     pub mapped_statuses: HashSet<String>,
     pub unknown_as_other: bool,
+    /// Attribute names declared on the counter for this entity (`schema/attributes`).
+    pub declared: HashSet<String>,
 }
 
 fn shape(s: &str) -> String {
@@ -254,9 +256,11 @@ impl CdpCheck {
                     v.to_string()
                 } else if self.entity == Entity::Orders && self.mapped_statuses.contains(v) {
                     "MAPPED".to_string()
-                } else if self.entity == Entity::SimpleOrders
-                    && (self.goal_ids.contains(v) || self.unknown_as_other)
+                } else if self.goal_ids.contains(v)
+                    || (self.entity == Entity::SimpleOrders && self.unknown_as_other)
                 {
+                    // Without a mapping the counter's JS-goal identifiers are valid statuses of
+                    // type OTHER, for simple and detailed orders alike (reference §5.2, §5.4).
                     "OTHER".to_string()
                 } else {
                     return Err(at(&format!("неизвестный статус заказа «{v}»")));
@@ -349,8 +353,6 @@ fn header_names(entity: Entity) -> &'static [&'static str] {
             "phones",
             "emails_md5",
             "phones_md5",
-            "birth_date",
-            "user_ids",
         ],
         Entity::Orders => &[
             "id",
@@ -447,6 +449,18 @@ fn validate_csv(
     }
     if let Some(p) = header_problem(chk.entity, &attrs) {
         out.problems.push(p);
+        return out;
+    }
+    // Contacts: a column is a documented one or an attribute declared on the counter
+    // (reference §5.3); `birth_date` is neither unless declared.
+    if chk.entity == Entity::Contacts
+        && let Some(a) = attrs
+            .iter()
+            .find(|a| !known.contains(&a.as_str()) && !chk.declared.contains(a.as_str()))
+    {
+        out.problems.push(format!(
+            "Неизвестная колонка «{a}»: её нет среди колонок клиентов и атрибутов счётчика"
+        ));
         return out;
     }
     loop {
@@ -658,6 +672,19 @@ fn make_check(app: &App, cid: u64, entity: Entity, json: bool) -> CdpCheck {
         goal_ids: c.goal_ids(),
         mapped_statuses: c.order_statuses.iter().map(|s| s.id.clone()).collect(),
         unknown_as_other: app.faults.unknown_status_is_other(),
+        declared: c
+            .attributes
+            .iter()
+            .filter(|a| {
+                let et = a.get("entity_type").and_then(Value::as_str).unwrap_or("");
+                match entity {
+                    Entity::Contacts => et == "CONTACT",
+                    Entity::Orders => et == "ORDER",
+                    Entity::SimpleOrders => et == "SIMPLE_ORDER",
+                }
+            })
+            .filter_map(|a| a.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect(),
     }
 }
 

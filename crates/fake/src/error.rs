@@ -61,7 +61,7 @@ impl From<FakeError> for std::io::Error {
     }
 }
 
-/// The §6.3 `error_type` catalogue.
+/// The `error_type` catalogue (reference §6.3); the fake answers with no other value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorType {
     InvalidParameter,
@@ -73,14 +73,12 @@ pub enum ErrorType {
     AccessDenied,
     InvalidToken,
     NotFound,
-    MethodNotAllowed,
     QuotaRequestsByIp,
     QuotaParallelRequests,
     QuotaRequestsByUid,
     QuotaRequestsByCounterId,
     BackendError,
     Timeout,
-    InternalError,
 }
 
 impl ErrorType {
@@ -95,14 +93,12 @@ impl ErrorType {
             ErrorType::AccessDenied => "access_denied",
             ErrorType::InvalidToken => "invalid_token",
             ErrorType::NotFound => "not_found",
-            ErrorType::MethodNotAllowed => "method_not_allowed",
             ErrorType::QuotaRequestsByIp => "quota_requests_by_ip",
             ErrorType::QuotaParallelRequests => "quota_parallel_requests",
             ErrorType::QuotaRequestsByUid => "quota_requests_by_uid",
             ErrorType::QuotaRequestsByCounterId => "quota_requests_by_counter_id",
             ErrorType::BackendError => "backend_error",
             ErrorType::Timeout => "timeout",
-            ErrorType::InternalError => "internal_error",
         }
     }
 
@@ -117,14 +113,12 @@ impl ErrorType {
             ErrorType::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorType::AccessDenied | ErrorType::InvalidToken => StatusCode::FORBIDDEN,
             ErrorType::NotFound => StatusCode::NOT_FOUND,
-            ErrorType::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorType::QuotaRequestsByIp
             | ErrorType::QuotaParallelRequests
             | ErrorType::QuotaRequestsByUid
             | ErrorType::QuotaRequestsByCounterId => StatusCode::TOO_MANY_REQUESTS,
             ErrorType::BackendError => StatusCode::SERVICE_UNAVAILABLE,
             ErrorType::Timeout => StatusCode::GATEWAY_TIMEOUT,
-            ErrorType::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

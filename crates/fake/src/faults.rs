@@ -39,16 +39,24 @@ pub enum ServerFault {
     BackendError,
     /// 504 `timeout`
     Timeout,
-    /// 500 (no documented type; the fake says `internal_error`)
+    /// 500; no `error_type` is documented for it, so the body says `backend_error` (§6.3)
     Internal,
 }
 
 impl ServerFault {
+    /// The HTTP status of the answer.
+    pub fn status(self) -> axum::http::StatusCode {
+        match self {
+            ServerFault::Internal => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            other => other.error_type().status(),
+        }
+    }
+
     pub fn error_type(self) -> ErrorType {
         match self {
             ServerFault::BackendError => ErrorType::BackendError,
             ServerFault::Timeout => ErrorType::Timeout,
-            ServerFault::Internal => ErrorType::InternalError,
+            ServerFault::Internal => ErrorType::BackendError,
         }
     }
 }
@@ -66,7 +74,7 @@ struct FaultState {
     stall_before_store: bool,
     stall_after_store: bool,
     thresholds_404: bool,
-    future_rows_dropped: bool,
+    bad_rows_reject_file: bool,
     unknown_status_as_other: bool,
     refresh_requires_secret: bool,
     expired: HashSet<String>,
@@ -154,10 +162,12 @@ impl Faults {
         self.st().thresholds_404 = on;
     }
 
-    /// Future `DateTime` rows are dropped (lowering `line_quantity`) instead of rejecting the
-    /// whole file with 400 `invalid_uploading` (§4.2, §10 row 1).
-    pub fn drop_future_rows(&self, on: bool) {
-        self.st().future_rows_dropped = on;
+    /// Offline conversions and calls: a row with a bad value (future `DateTime`, missing
+    /// identifier, bad `Price`, flag, duration or phone…) rejects the whole file with 400
+    /// `invalid_uploading` listing the rows, instead of the documented default of dropping the
+    /// row (or the optional value) and lowering `line_quantity` (reference §4.2).
+    pub fn reject_files_with_bad_rows(&self, on: bool) {
+        self.st().bad_rows_reject_file = on;
     }
 
     /// Unknown simple-order statuses are stored as `OTHER` instead of failing the file (§5.2).
@@ -289,8 +299,8 @@ impl Faults {
         self.st().thresholds_404
     }
 
-    pub(crate) fn future_rows_are_dropped(&self) -> bool {
-        self.st().future_rows_dropped
+    pub(crate) fn bad_rows_reject_file(&self) -> bool {
+        self.st().bad_rows_reject_file
     }
 
     pub(crate) fn unknown_status_is_other(&self) -> bool {

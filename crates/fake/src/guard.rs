@@ -101,10 +101,10 @@ pub(crate) fn authenticate(
     let Some(token) = oauth_token(headers) else {
         return Err(ApiError::new(
             ErrorType::Unauthorized,
-            "Требуется авторизация (OAuth-токен)",
+            "Неавторизованный пользователь",
         ));
     };
-    let invalid = || ApiError::new(ErrorType::InvalidToken, "Недействительный OAuth-токен");
+    let invalid = || ApiError::new(ErrorType::InvalidToken, "Invalid oauth_token");
     if app.faults.token_kill(&token).is_some() {
         return Err(invalid());
     }
@@ -146,6 +146,7 @@ pub(crate) async fn metrica_guard(
             kind.error_type(),
             "Внутренняя ошибка сервера, повторите позже",
         )
+        .with_status(kind.status())
         .into_response();
     }
     let now = app.now();

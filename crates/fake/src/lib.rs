@@ -1,6 +1,6 @@
 //! mb-fake: a faithful local fake of Yandex OAuth (oauth.yandex.ru, login.yandex.ru) and the
-//! Yandex Metrica management + CDP APIs, built from shared/metrika-api.md rather than from our
-//! client's assumptions. One port serves everything:
+//! Yandex Metrica management + CDP APIs, built from docs/metrika-api.md rather than from our
+//! client's assumptions (section numbers `§N` below refer to it). One port serves everything:
 //!
 //! * Metrica at the root: `/management/v1/…`, `/cdp/api/v1/…` (optional `.json` suffix);
 //! * OAuth under `/oauth`: `/oauth/authorize`, `/oauth/token`, `/oauth/device/code`,
@@ -10,17 +10,28 @@
 //!
 //! Conventions where the reference leaves a choice (documented deviations):
 //! * Auth: missing/garbled `Authorization` (anything but `OAuth <token>`) → 401
-//!   `unauthorized`; unknown, expired or revoked token → 403 `invalid_token` (§10 row 16).
-//! * Loopback redirect URIs (`127.0.0.1`, `localhost`, `[::1]`) match a registered URI with
-//!   the same scheme, host and path on ANY port — a fake convenience because the app picks a
-//!   free port; the real rule (§2.2) wants the exact port.
+//!   `unauthorized` «Неавторизованный пользователь»; unknown, expired or revoked token → 403
+//!   `invalid_token` "Invalid oauth_token" (§6.3).
+//! * Offline conversions and calls: bad rows are dropped (`line_quantity` < `source_quantity`),
+//!   bad optional values left out; only an empty body, broken quoting, a header without data
+//!   or a missing required column fail the file (§4.2). `Faults::reject_files_with_bad_rows`
+//!   brings back whole-file rejection.
+//! * Every error answer has the §6.2 body with a §6.3 `error_type` (a 405 says
+//!   `invalid_parameter`).
+//! * Redirect URIs match a registered one on scheme, host, port and path, loopback included
+//!   (§2): the app's real `http://127.0.0.1:53682/callback` is registered; a demo or test that
+//!   uses another port registers it with [`FakeServer::register_redirect_uri`].
 //! * `GET /oauth/authorize` auto-consents as `login_hint` (default `demo-agency`);
 //!   `deny=1` simulates the user refusing (`error=access_denied`).
 //! * Device flow: the user "types the code" by themselves after `device_pending_polls`
 //!   polls; `/oauth/device/code` takes an optional `login_hint` (fake extension).
 //! * Quota windows use the configured clock, so a manual clock makes them deterministic.
 //! * `last_uploadings?datetime_offset=` without a zone is read as UTC.
-//! * Offline `comment` accepts letters (Latin, Cyrillic), digits, spaces, `_` and `-`.
+//! * Offline `comment`: conversions accept digits and Latin/Cyrillic letters only; calls
+//!   accept any text (§4.1, §4.5).
+//! * 51234535 (Медцентр «Здоровье+», extended window off) takes offline uploads only from
+//!   tomorrow (counter zone): before that it answers 400 «Загрузить данные сейчас невозможно.
+//!   Загрузка станет доступна dd.MM.yyyy» (§4.7). 51234503 serves `offline_options` as 0/1.
 //!
 //! Seeded data (`Seed::Demo`, the default):
 //! * `demo-agency` («Демо-агентство», uid 1130000012345678) sees 36 counters 51234501–51234536:
@@ -71,8 +82,9 @@ pub use csvread::{Record, StrictReader};
 pub use error::{ApiError, ErrorType, FakeError, OAuthError};
 pub use faults::{Faults, QuotaKind, ServerFault, StallPoint, TokenKill};
 pub use seed::{
-    DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS, KNOWN_USER_IDS,
-    KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,
+    CVETY_INT_FLAGS, DEMO_AGENCY, DEMO_REPRESENTED, KNOWN_CLIENT_IDS, KNOWN_PURCHASE_IDS,
+    KNOWN_USER_IDS, KNOWN_YCLIDS, MINIMAL_LOGIN, SAMPLE_GOALS, SHOP_OWNER, Seed,
+    WINDOW_OPENS_TOMORROW,
 };
 pub use state::{
     CdpUploading, Condition, Counter, CrmRecord, Goal, LoggedRequest, OrderStatus, Permission,
@@ -99,6 +111,9 @@ impl Default for Quotas {
     }
 }
 
+/// How much faster than real time the demo runs (the app's demo and `mbridge demo-server`).
+pub const DEMO_TIME_SCALE: f64 = 20.0;
+
 /// The redirect URI Yandex uses for the copy-the-code page (§2.1).
 pub const VERIFICATION_CODE_URI: &str = "https://oauth.yandex.ru/verification_code";
 
@@ -114,7 +129,8 @@ pub struct FakeConfig {
     pub client_id: String,
     /// The app's secret; `None` makes the secret-only paths (device flow) fail.
     pub client_secret: Option<String>,
-    /// Registered redirect URIs. Loopback ones match on any port (see crate docs).
+    /// Registered redirect URIs, matched on scheme, host, port and path like Yandex does
+    /// (more can be registered on a running server: [`FakeServer::register_redirect_uri`]).
     pub redirect_uris: Vec<String>,
     /// The app's registered permissions; tokens get these unless `scope` narrows them.
     pub scopes: Vec<String>,
@@ -129,8 +145,9 @@ pub struct FakeConfig {
     pub device_interval_secs: i64,
 }
 
-/// Default registered loopback callback (any port matches, see crate docs).
-pub const DEFAULT_LOOPBACK_REDIRECT: &str = "http://127.0.0.1:8765/callback";
+/// The app's registered loopback callback (its real port, as the README tells users to
+/// register it).
+pub const DEFAULT_LOOPBACK_REDIRECT: &str = "http://127.0.0.1:53682/callback";
 
 impl Default for FakeConfig {
     fn default() -> Self {
@@ -142,6 +159,9 @@ impl Default for FakeConfig {
             client_secret: Some("mbridge-demo-secret".into()),
             redirect_uris: vec![
                 DEFAULT_LOOPBACK_REDIRECT.into(),
+                "http://localhost:53682/callback".into(),
+                // A second registration tests use.
+                "http://127.0.0.1:8765/callback".into(),
                 "http://localhost:8765/callback".into(),
                 VERIFICATION_CODE_URI.into(),
             ],
@@ -189,6 +209,8 @@ pub(crate) struct Shared {
     pub api_base: String,
     pub oauth_base: String,
     pub login_base: String,
+    /// Registered redirect URIs (starts as `cfg.redirect_uris`).
+    pub redirects: Mutex<Vec<String>>,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -196,6 +218,13 @@ pub(crate) type App = Arc<Shared>;
 impl Shared {
     pub(crate) fn now(&self) -> jiff::Timestamp {
         self.cfg.clock.now()
+    }
+
+    pub(crate) fn redirect_uris(&self) -> Vec<String> {
+        self.redirects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) fn data(&self) -> std::sync::MutexGuard<'_, state::Data> {
@@ -239,6 +268,7 @@ impl FakeServer {
         let now = cfg.clock.now();
         let shared = Arc::new(Shared {
             data: Arc::new(Mutex::new(seed::build(cfg.seed, now))),
+            redirects: Mutex::new(cfg.redirect_uris.clone()),
             cfg,
             faults: Arc::new(Faults::default()),
             quota: Mutex::new(guard::QuotaState::default()),
@@ -260,6 +290,19 @@ impl FakeServer {
             shutdown: tx,
             task,
         })
+    }
+
+    /// Registers one more redirect URI for the app, as its owner would on oauth.yandex.ru
+    /// (e.g. the port a demo's loopback listener got).
+    pub fn register_redirect_uri(&self, uri: &str) {
+        let mut r = self
+            .shared
+            .redirects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !r.iter().any(|x| x == uri) {
+            r.push(uri.to_string());
+        }
     }
 
     pub fn faults(&self) -> &Faults {
@@ -311,14 +354,16 @@ impl FakeServer {
         }
     }
 
-    /// The JSON line the binary prints when ready.
+    /// The JSON line the binary prints when ready (`time_scale` says how much faster than
+    /// real time uploads advance).
     pub fn ready_line(&self) -> String {
         let q = |s: &str| serde_json::Value::from(s).to_string();
         format!(
-            "{{\"api_base\":{},\"oauth_base\":{},\"login_base\":{}}}",
+            "{{\"api_base\":{},\"oauth_base\":{},\"login_base\":{},\"time_scale\":{}}}",
             q(&self.api_base),
             q(&self.oauth_base),
-            q(&self.login_base)
+            q(&self.login_base),
+            serde_json::Value::from(self.shared.cfg.time_scale)
         )
     }
 
@@ -340,13 +385,14 @@ pub async fn run_until_ctrl_c(addr: SocketAddr, cfg: FakeConfig) -> std::io::Res
 }
 
 fn router(app: App) -> Router {
-    let metrica =
-        management::routes()
-            .merge(cdp::routes())
-            .layer(axum::middleware::from_fn_with_state(
-                app.clone(),
-                guard::metrica_guard,
-            ));
+    // The 405 fallback sits inside the guard, so authentication is still checked first.
+    let metrica = management::routes()
+        .merge(cdp::routes())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::metrica_guard,
+        ));
     Router::new()
         .merge(metrica)
         .merge(oauth::routes(app.clone()))
@@ -361,6 +407,18 @@ async fn fallback(req: axum::extract::Request) -> axum::response::Response {
         req.method(),
         req.uri().path()
     ))
+    .into_response()
+}
+
+/// A documented path with a method it does not serve: 405 with the JSON error body. No
+/// `error_type` is documented for 405, so the body says `invalid_parameter` (§6.3).
+async fn method_not_allowed(req: axum::extract::Request) -> axum::response::Response {
+    ApiError::invalid(format!(
+        "Метод {} не поддерживается для {}",
+        req.method(),
+        req.uri().path()
+    ))
+    .with_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)
     .into_response()
 }
 

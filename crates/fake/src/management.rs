@@ -26,7 +26,10 @@ pub(crate) fn routes() -> Router<App> {
             "/management/v1/counter/{id}/goals",
             get(goals).post(create_goal),
         )
-        .route("/management/v1/counter/{id}/goal/{goal_id}", get(one_goal))
+        .route(
+            "/management/v1/counter/{id}/goal/{goal_id}",
+            get(one_goal).put(update_goal).delete(delete_goal),
+        )
         .route("/management/v1/accounts", get(accounts))
         .route(&format!("{oc}/upload"), post(offline::upload_conversions))
         .route(&format!("{oc}/uploadings"), get(offline::list_conversions))
@@ -117,7 +120,9 @@ pub(crate) fn counter_access(
         .map_err(|_| ApiError::invalid(format!("Некорректный номер счётчика: {id}")))?;
     let d = app.data();
     if !d.counters.contains_key(&cid) {
-        return Err(ApiError::not_found(format!("Счётчик {cid} не найден")));
+        return Err(ApiError::not_found(format!(
+            "Object with id = {cid} not found"
+        )));
     }
     let perm = d
         .permission(cid, &caller.acting)
@@ -187,7 +192,11 @@ async fn counters(
                 }
             });
         }
-        perms = Some(v);
+        // An empty `permission=` (sent by default by a widely used Python client) means no
+        // filter, never an empty list (reference §3.1).
+        if !v.is_empty() {
+            perms = Some(v);
+        }
     }
     let status = param(&p, "status").unwrap_or("Active");
     if status != "Active" && status != "Deleted" {
@@ -276,8 +285,61 @@ async fn one_goal(
         .parse::<i64>()
         .ok()
         .and_then(|gid| d.counters[&cid].goals.iter().find(|g| g.id == gid))
-        .ok_or_else(|| ApiError::not_found(format!("Цель {goal_id} не найдена")))?;
+        .ok_or_else(|| ApiError::not_found(format!("Object with id = {goal_id} not found")))?;
     Ok(Json(json!({"goal": g.to_json()})))
+}
+
+/// `PUT …/goal/{goalId}` with `{"goal": Goal}`: replaces the goal's name, type, conditions
+/// and price; answers `{"goal": Goal}` (reference §3.3).
+async fn update_goal(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((id, goal_id)): Path<(String, String)>,
+    req: Request,
+) -> ApiResult {
+    let cid = counter_access(&app, &caller, &id, Need::Manage)?;
+    let body = json_body(req).await?;
+    let (name, kind, conditions, default_price) = validate_goal(&body)?;
+    let mut d = app.data();
+    let c = d
+        .counters
+        .get_mut(&cid)
+        .ok_or_else(|| ApiError::not_found("Entity not found"))?;
+    let g = goal_id
+        .parse::<i64>()
+        .ok()
+        .and_then(|gid| c.goals.iter_mut().find(|g| g.id == gid))
+        .ok_or_else(|| ApiError::not_found(format!("Object with id = {goal_id} not found")))?;
+    g.name = name;
+    g.kind = kind;
+    g.conditions = conditions;
+    g.default_price = default_price;
+    Ok(Json(json!({"goal": g.to_json()})))
+}
+
+/// `DELETE …/goal/{goalId}`: 200 `{"success": true}` (reference §3.3; any other status means
+/// "not deleted", §1).
+async fn delete_goal(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    Path((id, goal_id)): Path<(String, String)>,
+) -> ApiResult {
+    let cid = counter_access(&app, &caller, &id, Need::Manage)?;
+    let mut d = app.data();
+    let c = d
+        .counters
+        .get_mut(&cid)
+        .ok_or_else(|| ApiError::not_found("Entity not found"))?;
+    let before = c.goals.len();
+    if let Ok(gid) = goal_id.parse::<i64>() {
+        c.goals.retain(|g| g.id != gid);
+    }
+    if c.goals.len() == before {
+        return Err(ApiError::not_found(format!(
+            "Object with id = {goal_id} not found"
+        )));
+    }
+    Ok(Json(json!({"success": true})))
 }
 
 const GOAL_TYPES: [&str; 13] = [
@@ -486,7 +548,8 @@ async fn disable_calls_threshold(
 }
 
 /// `{"date": "YYYY-MM-DD"}`: the earliest day conversions can link to, in the counter's zone:
-/// now − 21 days, or the day the extended window was enabled if later; today when it is off.
+/// now − 21 days, or the day the extended window was enabled if later; today when it is off;
+/// the day uploads open when they are still closed (a future date).
 fn join_threshold(app: &App, caller: &Caller, id: &str, calls: bool) -> ApiResult {
     threshold_404(app)?;
     let cid = counter_access(app, caller, id, Need::Read)?;
@@ -506,7 +569,11 @@ fn join_threshold(app: &App, caller: &Caller, id: &str, calls: bool) -> ApiResul
         None => now,
     };
     let tz = jiff::tz::TimeZone::get(&c.time_zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-    let date = from.to_zoned(tz).date().to_string();
+    // A counter whose uploads are not open yet answers with the day they open.
+    let date = match c.uploads_closed_until(now) {
+        Some(day) => day.to_string(),
+        None => from.to_zoned(tz).date().to_string(),
+    };
     Ok(Json(json!({"date": date})))
 }
 

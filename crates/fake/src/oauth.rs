@@ -116,12 +116,8 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn is_loopback(host: &str) -> bool {
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1")
-}
-
-/// Scheme, host, port and path must match a registered URI (query/fragment may differ);
-/// loopback hosts match on any port (fake convenience, see crate docs).
+/// Scheme, host, port and path must match a registered URI (query/fragment may differ), as on
+/// Yandex (docs/metrika-api.md §2): loopback hosts get no "any port" exception.
 pub(crate) fn redirect_registered(registered: &[String], uri: &str) -> bool {
     let Ok(u) = url::Url::parse(uri) else {
         return false;
@@ -130,11 +126,10 @@ pub(crate) fn redirect_registered(registered: &[String], uri: &str) -> bool {
         .iter()
         .filter_map(|r| url::Url::parse(r).ok())
         .any(|r| {
-            let host = u.host_str().unwrap_or("");
             r.scheme() == u.scheme()
                 && r.host_str() == u.host_str()
                 && r.path() == u.path()
-                && (is_loopback(host) || r.port_or_known_default() == u.port_or_known_default())
+                && r.port_or_known_default() == u.port_or_known_default()
         })
 }
 
@@ -184,7 +179,7 @@ async fn authorize(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
     let to_code_page = redirect.is_none_or(|u| u == VERIFICATION_CODE_URI);
     if let Some(u) = redirect
         && !to_code_page
-        && !redirect_registered(&app.cfg.redirect_uris, u)
+        && !redirect_registered(&app.redirect_uris(), u)
     {
         return error_page(
             StatusCode::BAD_REQUEST,
@@ -740,13 +735,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loopback_redirect_matches_on_any_port_but_same_path() {
+    fn loopback_redirect_needs_the_registered_port_and_path() {
         let reg = vec!["http://127.0.0.1:8765/callback".to_string()];
         assert!(redirect_registered(
             &reg,
+            "http://127.0.0.1:8765/callback?x=1"
+        ));
+        assert!(!redirect_registered(
+            &reg,
             "http://127.0.0.1:51234/callback?x=1"
         ));
-        assert!(!redirect_registered(&reg, "http://127.0.0.1:51234/other"));
+        assert!(!redirect_registered(&reg, "http://127.0.0.1:8765/other"));
         assert!(!redirect_registered(
             &reg,
             "https://127.0.0.1:8765/callback"

@@ -45,7 +45,9 @@ pub(crate) struct Check {
     pub now: i64,
     pub goal_ids: HashSet<String>,
     pub visitors: Visitors,
-    pub drop_future: bool,
+    /// Fault switch: any bad row (or bad optional value) rejects the whole file, as the fake
+    /// did before it followed the reference (§4.2 "Rows with a bad value").
+    pub reject_bad_rows: bool,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +59,7 @@ pub(crate) struct Outcome {
     pub goal_not_found: u64,
     pub static_calls: u64,
     pub dynamic_calls: u64,
+    pub identifiers_matched: u64,
     pub rows: Vec<StoredConversion>,
 }
 
@@ -84,15 +87,44 @@ fn bad(msg: String) -> ApiError {
     ApiError::new(ErrorType::InvalidUploading, msg)
 }
 
-/// Validates an offline-conversions or calls file by streaming it.
+/// The whole-file message for a structural problem at physical line `line` (§4.2).
+fn format_error(line: u64) -> ApiError {
+    bad(format!(
+        "Неверный формат данных, ошибка в строке номер {line}"
+    ))
+}
+
+/// The whole-file message for an absent required column (§4.2).
+fn missing_column(name: &str) -> ApiError {
+    bad(format!("Отсутствует обязательная колонка {name}"))
+}
+
+/// A header name as the server compares it: letters and digits only, case folded, so that
+/// `Date Time`, `[Target]` and ` clientid ` name the documented columns (§4.2).
+fn header_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Validates an offline-conversions or calls file by streaming it (§4.2, §4.5). Only an empty
+/// body, broken quoting, a header without data or a missing required column fail the file;
+/// a row with a missing or invalid required value is dropped (`line_quantity` <
+/// `source_quantity`) and a row whose only fault is an optional value is kept without it.
 pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, ApiError> {
     let f = std::fs::File::open(path).map_err(|e| bad(format!("Ошибка чтения файла: {e}")))?;
     let mut reader = StrictReader::new(BufReader::with_capacity(256 << 10, f), b',');
     let mut rec = Record::default();
-    if !reader.read(&mut rec).map_err(|e| bad(e.message()))? {
-        return Err(bad("Файл пуст".into()));
+    let quoting = |e: crate::error::FakeError| match e {
+        crate::error::FakeError::UnclosedQuote { start_line: l }
+        | crate::error::FakeError::StrayQuote { line: l }
+        | crate::error::FakeError::TextAfterQuote { line: l, .. } => format_error(l),
+        other => bad(other.message()),
+    };
+    if !reader.read(&mut rec).map_err(quoting)? {
+        return Err(bad("The file is empty".into()));
     }
-    // Header: trimmed, case-insensitive (§4.2).
     let mut cols = Cols::default();
     let known: Vec<&'static str> = ID_COLUMNS
         .iter()
@@ -102,13 +134,13 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
         .collect();
     for i in 0..rec.len() {
         let name = match rec.text(i) {
-            Some(Ok(s)) => s.trim(),
-            _ => return Err(bad("Строка 1: файл должен быть в кодировке UTF-8".into())),
+            Some(Ok(s)) => header_key(s),
+            _ => return Err(format_error(1)),
         };
-        if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(name))
+        if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase() == name)
             && cols.insert(k, i).is_some()
         {
-            return Err(bad(format!("Строка 1: столбец {k} указан дважды")));
+            return Err(format_error(1));
         }
     }
     let width = rec.len();
@@ -120,19 +152,13 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
     };
     for r in required {
         if !cols.contains_key(r) {
-            return Err(ApiError::invalid(format!(
-                "В файле нет обязательного столбца {r}"
-            )));
+            return Err(missing_column(r));
         }
     }
     let id_cols: Vec<(&'static str, usize)> = match chk.id_column {
         Some(c) => match cols.get(c) {
             Some(i) => vec![(c, *i)],
-            None => {
-                return Err(ApiError::invalid(format!(
-                    "В файле нет обязательного столбца {c}"
-                )));
-            }
+            None => return Err(missing_column(c)),
         },
         None => ID_COLUMNS
             .iter()
@@ -141,9 +167,11 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
             .collect(),
     };
     if id_cols.is_empty() {
-        return Err(ApiError::invalid(
-            "В файле нет столбца идентификатора (ClientId, UserId, Yclid или PurchaseId)",
-        ));
+        return Err(missing_column(if basic {
+            "ClientId, UserId, Yclid или PurchaseId"
+        } else {
+            "ClientId, UserId или Yclid"
+        }));
     }
     let mut out = Outcome::default();
     let mut errors: Vec<String> = Vec::new();
@@ -151,25 +179,34 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
         match reader.read(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(bad(e.message())),
+            Err(e) => return Err(quoting(e)),
         }
         out.source += 1;
-        if errors.len() >= MAX_ERRORS {
-            continue;
-        }
         match check_row(&rec, width, &cols, &id_cols, chk) {
-            Ok(None) => {}
-            Ok(Some(row)) => {
+            Ok((row, soft)) => {
+                if chk.reject_bad_rows && !soft.is_empty() {
+                    if errors.len() < MAX_ERRORS {
+                        errors.extend(soft);
+                    }
+                    continue;
+                }
                 out.lines += 1;
                 tally(&mut out, row, chk);
             }
-            Err(e) => errors.push(e),
+            Err(e) if chk.reject_bad_rows => {
+                if errors.len() < MAX_ERRORS {
+                    errors.push(e);
+                }
+            }
+            // Dropped: counted in `source_quantity`, not in `line_quantity`.
+            Err(_) => {}
         }
     }
     if out.source == 0 {
-        return Err(bad("Файл пуст: нет строк с данными".into()));
+        return Err(bad("The file is empty".into()));
     }
     if !errors.is_empty() {
+        errors.truncate(MAX_ERRORS);
         return Err(ApiError::many(ErrorType::InvalidUploading, errors));
     }
     Ok(out)
@@ -193,14 +230,15 @@ fn field<'a>(rec: &'a Record, cols: &Cols, name: &str, line: u64) -> Result<&'a 
     }
 }
 
-/// `Ok(None)` = row dropped (future DateTime in drop mode).
+/// `Err` = a required value is missing or invalid: the row is dropped. `Ok((row, soft))`:
+/// the row is kept; `soft` lists optional values that were invalid and left out.
 fn check_row(
     rec: &Record,
     width: usize,
     cols: &Cols,
     id_cols: &[(&'static str, usize)],
     chk: &Check,
-) -> Result<Option<Row>, String> {
+) -> Result<(Row, Vec<String>), String> {
     let line = rec.line;
     if rec.len() != width {
         return Err(format!(
@@ -237,69 +275,76 @@ fn check_row(
         .parse()
         .ok()
         .filter(|_| !dt_raw.is_empty() && dt_raw.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| {
-            format!("Строка {line}: DateTime должен быть целым числом секунд: {dt_raw}")
-        })?;
+        .or_else(|| fractional_seconds(dt_raw))
+        .ok_or_else(|| format!("Строка {line}: DateTime должен быть числом секунд: {dt_raw}"))?;
     if date_time > chk.now {
-        if chk.drop_future {
-            return Ok(None);
-        }
         return Err(format!("Строка {line}: DateTime {date_time} в будущем"));
     }
-    let price_raw = field(rec, cols, "Price", line)?;
-    if !price_raw.is_empty() && !is_dot_decimal(price_raw) {
-        return Err(format!(
+    let mut soft = Vec::new();
+    let price_raw = field(rec, cols, "Price", line).unwrap_or("");
+    let price_ok = price_raw.is_empty() || is_dot_decimal(price_raw);
+    if !price_ok {
+        soft.push(format!(
             "Строка {line}: некорректное значение Price: {price_raw}"
         ));
     }
-    let cur_raw = field(rec, cols, "Currency", line)?;
+    let cur_raw = field(rec, cols, "Currency", line).unwrap_or("");
     // An unrecognised currency silently loses both amount and currency (§4.2).
     let (price, currency) = if !cur_raw.is_empty() && !is_currency(cur_raw) {
         (None, None)
     } else {
         (
-            Some(price_raw.to_string()).filter(|s| !s.is_empty()),
+            Some(price_raw.to_string()).filter(|s| !s.is_empty() && price_ok),
             Some(cur_raw.to_string()).filter(|s| !s.is_empty()),
         )
     };
     let mut static_call = false;
     if chk.kind == UploadType::Calls {
         for flag in ["StaticCall", "CallMissed", "FirstTimeCaller"] {
-            let v = field(rec, cols, flag, line)?;
+            let v = field(rec, cols, flag, line).unwrap_or("");
             if !matches!(v, "" | "0" | "1") {
-                return Err(format!("Строка {line}: {flag} должен быть 0 или 1: {v}"));
-            }
-            if flag == "StaticCall" {
+                soft.push(format!("Строка {line}: {flag} должен быть 0 или 1: {v}"));
+            } else if flag == "StaticCall" {
                 static_call = v == "1";
             }
         }
-        let phone = field(rec, cols, "PhoneNumber", line)?;
+        let phone = field(rec, cols, "PhoneNumber", line).unwrap_or("");
         let digits = phone.strip_prefix('+').unwrap_or(phone);
         let phone_ok =
             (10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
         if !phone.is_empty() && !phone_ok {
-            return Err(format!(
+            soft.push(format!(
                 "Строка {line}: PhoneNumber без пробелов и скобок, с кодом страны: {phone}"
             ));
         }
         for num in ["TalkDuration", "HoldDuration"] {
-            let v = field(rec, cols, num, line)?;
+            let v = field(rec, cols, num, line).unwrap_or("");
             if !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
+                soft.push(format!(
                     "Строка {line}: {num} должен быть целым числом: {v}"
                 ));
             }
         }
     }
-    Ok(Some(Row {
-        id_kind,
-        id_value,
-        target,
-        date_time,
-        price,
-        currency,
-        static_call,
-    }))
+    Ok((
+        Row {
+            id_kind,
+            id_value,
+            target,
+            date_time,
+            price,
+            currency,
+            static_call,
+        },
+        soft,
+    ))
+}
+
+/// `1481718166.12345` → 1481718166: Yandex accepts fractional seconds (§4.2, observed).
+fn fractional_seconds(raw: &str) -> Option<i64> {
+    let (int, frac) = raw.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(int) && digits(frac)).then(|| int.parse().ok())?
 }
 
 /// Conversions older than this (relative to processing) cannot link to a visit (§4.2).
@@ -316,11 +361,15 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
         }
         out.dynamic_calls += 1;
         if known {
+            out.identifiers_matched += 1;
             out.linked += 1;
         } else {
             out.user_not_found += 1;
         }
         return;
+    }
+    if known {
+        out.identifiers_matched += 1;
     }
     if !chk.goal_ids.contains(&row.target) {
         out.goal_not_found += 1;
@@ -342,17 +391,18 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
     }
 }
 
+/// `comment` of a conversions upload: digits, Latin and Cyrillic letters, ≤ 255 (§4.1). The
+/// calls page sets no rule, so calls comments are not checked (§4.5).
 fn check_comment(c: &str) -> Result<(), ApiError> {
     let ok = c.chars().count() <= 255
         && c.chars().all(|ch| {
-            ch.is_ascii_alphanumeric()
-                || matches!(ch, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | ' ' | '_' | '-')
+            ch.is_ascii_alphanumeric() || matches!(ch, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')
         });
     if ok {
         Ok(())
     } else {
         Err(ApiError::invalid(
-            "comment: до 255 символов, только буквы, цифры, пробел, _ и -",
+            "comment: до 255 символов, только цифры, латинские и русские буквы",
         ))
     }
 }
@@ -368,6 +418,26 @@ fn id_column(t: &str) -> Result<&'static str, ApiError> {
     }
 }
 
+/// Uploads before the counter's linking window opens get Yandex's 400 naming the day
+/// (reference §4.7).
+fn window_open(app: &App, cid: u64) -> Result<(), ApiError> {
+    let d = app.data();
+    match d
+        .counters
+        .get(&cid)
+        .and_then(|c| c.uploads_closed_until(app.now()))
+    {
+        None => Ok(()),
+        Some(day) => Err(ApiError::new(
+            ErrorType::InvalidUploading,
+            format!(
+                "Загрузить данные сейчас невозможно. Загрузка станет доступна {}",
+                day.strftime("%d.%m.%Y")
+            ),
+        )),
+    }
+}
+
 async fn do_upload(
     app: App,
     caller: Caller,
@@ -377,9 +447,12 @@ async fn do_upload(
     calls_path: bool,
 ) -> ApiResult {
     let cid = counter_access(&app, &caller, &id, Need::Upload)?;
+    window_open(&app, cid)?;
     let p = params(&q);
     let comment = param(&p, "comment").map(str::to_string);
-    if let Some(c) = &comment {
+    if let Some(c) = &comment
+        && !calls_path
+    {
         check_comment(c)?;
     }
     let kind = if calls_path {
@@ -405,7 +478,7 @@ async fn do_upload(
             now: now.as_second(),
             goal_ids: d.counters[&cid].goal_ids(),
             visitors: d.visitors.clone(),
-            drop_future: app.faults.future_rows_are_dropped(),
+            reject_bad_rows: app.faults.bad_rows_reject_file(),
         }
     };
     let path = received.path;
@@ -432,6 +505,7 @@ async fn do_upload(
             goal_not_found_quantity: outcome.goal_not_found,
             static_calls_quantity: outcome.static_calls,
             dynamic_calls_quantity: outcome.dynamic_calls,
+            identifiers_matched: outcome.identifiers_matched,
             frozen_status: None,
             file_bytes: received.bytes,
             file: keep.then(|| Arc::new(path)),
@@ -594,7 +668,7 @@ mod tests {
             now: 1_800_000_000,
             goal_ids: ["offline_paid".to_string()].into_iter().collect(),
             visitors,
-            drop_future: false,
+            reject_bad_rows: false,
         }
     }
 
@@ -605,10 +679,22 @@ mod tests {
     }
 
     #[test]
-    fn rejects_future_datetime() {
-        let e = run(
-            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n",
+    fn drops_a_future_datetime_row_and_keeps_the_file() {
+        let o = run(
+            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1799990000\n",
             &check(UploadType::Basic),
+        )
+        .unwrap();
+        assert_eq!((o.source, o.lines), (2, 1));
+    }
+
+    #[test]
+    fn whole_file_rejection_on_bad_rows_is_a_fault_switch() {
+        let mut c = check(UploadType::Basic);
+        c.reject_bad_rows = true;
+        let e = run(
+            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1799990000\n",
+            &c,
         )
         .unwrap_err();
         assert_eq!(e.first_type(), Some(ErrorType::InvalidUploading));
@@ -616,21 +702,42 @@ mod tests {
     }
 
     #[test]
-    fn drops_future_rows_in_drop_mode() {
-        let mut c = check(UploadType::Basic);
-        c.drop_future = true;
+    fn drops_rows_missing_required_values_and_short_rows() {
         let o = run(
-            "ClientId,Target,DateTime\n111,offline_paid,1900000000\n111,offline_paid,1799990000\n",
-            &c,
+            "ClientId,Target,DateTime\n,offline_paid,1799990000\n111,,1799990000\n111,offline_paid\n\
+             abc,offline_paid,1799990000\n111,offline_paid,yesterday\n111,offline_paid,1799990000\n",
+            &check(UploadType::Basic),
         )
         .unwrap();
-        assert_eq!((o.source, o.lines), (2, 1));
+        assert_eq!((o.source, o.lines), (6, 1));
     }
 
     #[test]
-    fn matches_headers_case_insensitively_after_trimming() {
+    fn keeps_a_row_whose_only_fault_is_an_optional_value() {
         let o = run(
-            " clientid , TARGET,datetime\n111,offline_paid,1799990000\n",
+            "ClientId,Target,DateTime,Price,Currency\n111,offline_paid,1799990000,12;5,RUB\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap();
+        assert_eq!((o.source, o.lines), (1, 1));
+        assert_eq!(o.rows[0].price, None);
+        assert_eq!(o.rows[0].currency.as_deref(), Some("RUB"));
+    }
+
+    #[test]
+    fn fractional_datetime_is_truncated() {
+        let o = run(
+            "ClientId,Target,DateTime\n111,offline_paid,1799990000.12345\n",
+            &check(UploadType::Basic),
+        )
+        .unwrap();
+        assert_eq!(o.rows[0].date_time, 1_799_990_000);
+    }
+
+    #[test]
+    fn matches_headers_ignoring_case_spaces_and_punctuation() {
+        let o = run(
+            " clientid ,[Target],Date Time\n111,offline_paid,1799990000\n",
             &check(UploadType::Basic),
         )
         .unwrap();
@@ -638,14 +745,24 @@ mod tests {
     }
 
     #[test]
-    fn missing_target_is_an_invalid_parameter_naming_the_column() {
+    fn whole_file_failures_use_the_documented_messages() {
+        let c = check(UploadType::Basic);
+        let e = run("ClientId,DateTime\n111,1799990000\n", &c).unwrap_err();
+        assert_eq!(e.first_type(), Some(ErrorType::InvalidUploading));
+        assert_eq!(e.errors[0].1, "Отсутствует обязательная колонка Target");
+        let e = run("", &c).unwrap_err();
+        assert_eq!(e.errors[0].1, "The file is empty");
+        let e = run("ClientId,Target,DateTime\n", &c).unwrap_err();
+        assert_eq!(e.errors[0].1, "The file is empty");
         let e = run(
-            "ClientId,DateTime\n111,1799990000\n",
-            &check(UploadType::Basic),
+            "ClientId,Target,DateTime\n111,\"offline_paid,1799990000\n",
+            &c,
         )
         .unwrap_err();
-        assert_eq!(e.first_type(), Some(ErrorType::InvalidParameter));
-        assert!(e.errors[0].1.contains("Target"));
+        assert_eq!(
+            e.errors[0].1,
+            "Неверный формат данных, ошибка в строке номер 2"
+        );
     }
 
     #[test]
@@ -662,13 +779,14 @@ mod tests {
     }
 
     #[test]
-    fn rejects_formatted_phone_numbers_in_calls() {
-        let e = run(
-            "ClientId,DateTime,PhoneNumber\n111,1799990000,+7 (495) 123-45-67\n",
+    fn keeps_calls_with_bad_optional_values() {
+        let o = run(
+            "ClientId,DateTime,PhoneNumber,FirstTimeCaller,TalkDuration,CallMissed\n\
+             111,1799990000,+7 (495) 123-45-67,2,12.5,yes\n",
             &check(UploadType::Calls),
         )
-        .unwrap_err();
-        assert!(e.errors[0].1.contains("PhoneNumber"));
+        .unwrap();
+        assert_eq!((o.source, o.lines), (1, 1));
     }
 
     #[test]
@@ -679,5 +797,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!((o.static_calls, o.dynamic_calls, o.linked), (1, 1, 1));
+    }
+
+    #[test]
+    fn conversions_comment_follows_its_page() {
+        assert!(check_comment("MU20261122T0700Z1A2B").is_ok());
+        assert!(check_comment("Выгрузка1").is_ok());
+        assert!(check_comment("file_1").is_err());
+        assert!(check_comment("a b").is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! Seeded worlds: `Seed::Demo` (an agency with 36 client counters, a plain shop owner, upload
-//! history in every state, known visitors matching /work/main/fixtures) and `Seed::Minimal`
+//! history in every state, known visitors matching the repository's fixtures/) and `Seed::Minimal`
 //! (three counters for unit tests). Only builds data; it does not serve anything.
 
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ pub const SAMPLE_GOALS: [(&str, &str); 7] = [
     ("dostavka_kurier", "Доставка курьером"),
 ];
 
-/// Identifiers of /work/main/fixtures that the fake knows as visitors (they link);
+/// Identifiers of the repository's fixtures/ that the fake knows as visitors (they link);
 /// the fixtures' other identifiers are deliberately unknown (they end in `user_not_found`).
 pub const KNOWN_CLIENT_IDS: [&str; 3] = [
     "1762345098123456789",
@@ -365,6 +365,18 @@ const SHOP_COUNTERS: [(u64, &str, &str, &str); 2] = [
 /// Client logins `demo-agency` is a representative of (`/management/v1/accounts`, `ulogin`).
 pub const DEMO_REPRESENTED: [&str; 3] = ["mebel-roma", "cvety-spb", "autoservice-ural"];
 
+/// The demo counter whose offline uploads open only tomorrow (its extended window is off):
+/// uploads get Yandex's 400 «Загрузить данные сейчас невозможно…» until then.
+pub const WINDOW_OPENS_TOMORROW: u64 = 51234535;
+/// The demo counter whose `offline_options` arrive as 0/1.
+pub const CVETY_INT_FLAGS: u64 = 51234503;
+
+fn start_of_next_day(now: Timestamp, tz: &str) -> Option<Timestamp> {
+    let tz = jiff::tz::TimeZone::get(tz).ok()?;
+    let tomorrow = now.to_zoned(tz.clone()).date().tomorrow().ok()?;
+    tomorrow.to_zoned(tz).ok().map(|z| z.timestamp())
+}
+
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
 }
@@ -475,6 +487,8 @@ fn counter(
         goals,
         extended_threshold_since: None,
         calls_extended_threshold_since: None,
+        uploads_open_at: None,
+        offline_options_as_ints: false,
         order_statuses: Vec::new(),
         attributes: Vec::new(),
     }
@@ -585,6 +599,12 @@ fn build_demo(d: &mut Data, gm: &mut GoalMaker, now: Timestamp) {
             c.extended_threshold_since = Some(sub(now, since));
             c.calls_extended_threshold_since = Some(sub(now, since));
         }
+        // Cvety SPb's answers carry `offline_options` as 0/1, as Yandex serves such flags.
+        c.offline_options_as_ints = *id == CVETY_INT_FLAGS;
+        // Zdorovie+ (extended window off) cannot take uploads until tomorrow in its zone.
+        if *id == WINDOW_OPENS_TOMORROW {
+            c.uploads_open_at = start_of_next_day(now, tz);
+        }
         d.counters.insert(*id, c);
     }
     for (i, (id, name, site, tz)) in SHOP_COUNTERS.iter().enumerate() {
@@ -649,6 +669,7 @@ fn seed_history(d: &mut Data, now: Timestamp) {
                     goal_not_found_quantity: rows - linked - not_found,
                     static_calls_quantity: if kind == UploadType::Calls { *rows } else { 0 },
                     dynamic_calls_quantity: 0,
+                    identifiers_matched: *linked,
                     frozen_status: Some(status),
                     file_bytes: rows * 60,
                     file: None,

@@ -110,11 +110,24 @@ pub struct Counter {
     /// When the extended (21-day) window was switched on, if it is on.
     pub extended_threshold_since: Option<Timestamp>,
     pub calls_extended_threshold_since: Option<Timestamp>,
+    /// Offline uploads are refused until then with Yandex's «Загрузить данные сейчас
+    /// невозможно. Загрузка станет доступна dd.MM.yyyy» (reference §4.7).
+    pub uploads_open_at: Option<Timestamp>,
+    /// Serve `offline_options` as 0/1 instead of booleans, as Yandex does for counter flags
+    /// of this family (reference §3.2).
+    pub offline_options_as_ints: bool,
     pub order_statuses: Vec<OrderStatus>,
     pub attributes: Vec<Value>,
 }
 
 impl Counter {
+    /// The day uploads open, in the counter's zone, while they are still closed at `now`.
+    pub fn uploads_closed_until(&self, now: Timestamp) -> Option<jiff::civil::Date> {
+        let at = self.uploads_open_at.filter(|t| *t > now)?;
+        let tz = jiff::tz::TimeZone::get(&self.time_zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+        Some(at.to_zoned(tz).date())
+    }
+
     pub fn goal_ids(&self) -> HashSet<String> {
         self.goals
             .iter()
@@ -157,10 +170,17 @@ impl Counter {
             "use_in_benchmarks": true, "direct_allow_use_goals_without_access": false,
             "collect_first_party_data": true, "measurement_enabled": false,
         });
+        let flag = |on: bool| {
+            if self.offline_options_as_ints {
+                json!(u8::from(on))
+            } else {
+                json!(on)
+            }
+        };
         v["offline_options"] = json!({
-            "offline_conversion_extended_threshold": self.extended_threshold_since.is_some(),
-            "offline_calls_extended_threshold": self.calls_extended_threshold_since.is_some(),
-            "offline_visits_extended_threshold": false,
+            "offline_conversion_extended_threshold": flag(self.extended_threshold_since.is_some()),
+            "offline_calls_extended_threshold": flag(self.calls_extended_threshold_since.is_some()),
+            "offline_visits_extended_threshold": flag(false),
         });
         v
     }
@@ -208,6 +228,9 @@ pub struct Uploading {
     pub goal_not_found_quantity: u64,
     pub static_calls_quantity: u64,
     pub dynamic_calls_quantity: u64,
+    /// Rows whose visitor identifier matched a known visitor (whatever their goal). None
+    /// matched → `LINKAGE_FAILURE` (§4.3: "no visitor identifier could be matched").
+    pub identifiers_matched: u64,
     /// Seeded history keeps a fixed status; fresh uploads progress with time.
     pub frozen_status: Option<&'static str>,
     /// Bytes of the uploaded file.
@@ -232,7 +255,7 @@ impl Uploading {
             "EXPORTED"
         } else if steps < 3.0 {
             "MATCHED"
-        } else if self.linked_quantity == 0 {
+        } else if self.identifiers_matched == 0 {
             "LINKAGE_FAILURE"
         } else {
             "PROCESSED"

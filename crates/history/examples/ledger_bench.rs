@@ -84,21 +84,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let key = |i: u32| row_hash(&[i.to_le_bytes()]);
     let content = |i: u32| row_hash(&[(i / 2).to_le_bytes()]);
+    let counter = 1 + i64::from((last as u32 - 1) % 20);
+    let db_bytes = || -> u64 {
+        std::fs::metadata(dir.path().join("bench.sqlite")).map_or(0, |m| m.len())
+            + std::fs::metadata(dir.path().join("bench.sqlite-wal")).map_or(0, |m| m.len())
+    };
+    let checkpoint = |s: &Store| s.checkpoint();
+    checkpoint(&s)?;
+    let before = db_bytes();
+
+    // Commit as an upload does it: stage pending keys, then the acceptance confirms them.
+    let hashes: Vec<_> = (0..rows).map(|i| (key(i), content(i))).collect();
+    let u = s.record_prepared(&NewUpload {
+        counter_id: counter,
+        ..new(uploads)
+    })?;
     let t = Instant::now();
-    let n = s.ledger_commit(last, (0..rows).map(|i| (key(i), content(i))))?;
-    let e = t.elapsed();
+    let n = s.ledger_stage(u.id, hashes.iter().copied())?;
+    let staged = t.elapsed();
+    s.mark_sending(u.id)?;
+    let t = Instant::now();
+    s.mark_sent(
+        u.id,
+        "big",
+        &ServerReport {
+            status: ServerStatus::parse("PROCESSED"),
+            ..Default::default()
+        },
+    )?;
+    s.ledger_compact(counter, UploadKind::Conversions)?;
+    let confirmed = t.elapsed();
+    let e = staged + confirmed;
     lines.push(format!(
-        "ledger_commit {n} rows: {e:?} ({:.0} rows/s)",
+        "ledger commit {n} keys (stage {staged:?} + confirm {confirmed:?}): {e:?} ({:.0} rows/s)",
         f64::from(rows) / e.as_secs_f64()
+    ));
+    checkpoint(&s)?;
+    let grown = db_bytes().saturating_sub(before);
+    lines.push(format!(
+        "database growth: {:.1} MB per million keys (file after checkpoint)",
+        grown as f64 / 1e6 * 1e6 / f64::from(rows)
     ));
 
     // Half known (of which half changed), half new.
+    let probe: Vec<_> = (rows / 2..rows + rows / 2)
+        .map(|i| (key(i), if i % 2 == 0 { content(i) } else { key(i) }))
+        .collect();
     let t = Instant::now();
-    let v = s.ledger_filter(
-        1 + i64::from((last as u32 - 1) % 20),
-        UploadKind::Conversions,
-        (rows / 2..rows + rows / 2).map(|i| (key(i), if i % 2 == 0 { content(i) } else { key(i) })),
-    )?;
+    let v = s.ledger_filter(counter, UploadKind::Conversions, probe.iter().copied())?;
     let e = t.elapsed();
     let new_rows = v.iter().filter(|v| **v == LedgerVerdict::New).count();
     lines.push(format!(
@@ -106,9 +139,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         v.len(),
         v.len() as f64 / e.as_secs_f64()
     ));
-    let size = std::fs::metadata(dir.path().join("bench.sqlite"))?.len()
-        + std::fs::metadata(dir.path().join("bench.sqlite-wal")).map_or(0, |m| m.len());
-    lines.push(format!("database + wal size: {:.1} MB", size as f64 / 1e6));
+
+    // A daily run: 30 uploads of 5 000 rows (10 % new) against the big ledger.
+    let t = Instant::now();
+    let mut filtered = 0u64;
+    for day in 0..30u32 {
+        let probe: Vec<_> = (0..5_000u32)
+            .map(|i| {
+                let k = if i % 10 == 0 {
+                    rows + day * 5_000 + i
+                } else {
+                    i * 97 % rows
+                };
+                (key(k), content(k))
+            })
+            .collect();
+        filtered += s
+            .ledger_filter(counter, UploadKind::Conversions, probe.iter().copied())?
+            .len() as u64;
+        let u = s.record_prepared(&NewUpload {
+            counter_id: counter,
+            ..new(uploads + 1 + day)
+        })?;
+        s.ledger_stage(u.id, probe)?;
+        s.mark_sending(u.id)?;
+        s.mark_sent(
+            u.id,
+            "d",
+            &ServerReport {
+                status: ServerStatus::parse("PROCESSED"),
+                ..Default::default()
+            },
+        )?;
+        s.ledger_compact(counter, UploadKind::Conversions)?;
+    }
+    let e = t.elapsed();
+    lines.push(format!(
+        "30 daily uploads of 5000 rows (filter + stage + confirm + compact): {e:?} \
+         ({:.0} rows/s), {} segments",
+        filtered as f64 / e.as_secs_f64(),
+        s.ledger_segments(counter, UploadKind::Conversions)?
+    ));
+    checkpoint(&s)?;
+    lines.push(format!("database size: {:.1} MB", db_bytes() as f64 / 1e6));
 
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench-out");
     std::fs::create_dir_all(&out)?;

@@ -7,7 +7,6 @@ use jiff::Timestamp;
 use mb_schema::{MergeMode, OrderStatusType, UploadKind};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// A saved column mapping, found again by the header signature of a new file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,18 +18,6 @@ pub struct MappingTemplate {
     pub body: serde_json::Value,
     pub created_at: Timestamp,
     pub last_used_at: Timestamp,
-}
-
-/// The signature of a header row: SHA-256 (hex) of the trimmed, lower-cased column names in
-/// order, so `Phone ;E-mail` and `phone;e-mail` find the same template.
-pub fn header_signature<S: AsRef<str>>(headers: &[S]) -> String {
-    let mut h = Sha256::new();
-    for name in headers {
-        let n = name.as_ref().trim().to_lowercase();
-        h.update((n.len() as u64).to_le_bytes());
-        h.update(n.as_bytes());
-    }
-    hex::encode(h.finalize())
 }
 
 /// One CRM status value mapped to a Metrica order status (reference §5.5).
@@ -432,19 +419,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_signature_ignores_case_and_blanks_but_not_order() {
-        assert_eq!(
-            header_signature(&["Phone ", "E-mail"]),
-            header_signature(&["phone", "e-mail"])
-        );
-        assert_ne!(header_signature(&["a", "b"]), header_signature(&["b", "a"]));
-        assert_ne!(
-            header_signature(&["ab", "c"]),
-            header_signature(&["a", "bc"])
-        );
-    }
 
     #[test]
     fn refuses_setting_keys_that_look_like_secrets() {

@@ -27,6 +27,9 @@ pub enum Error {
     /// The ledger may only learn rows of an upload the server accepted.
     #[error("upload {id} is {state:?}: the ledger only records accepted uploads")]
     LedgerNotAccepted { id: i64, state: UploadState },
+    /// Keys can be staged only for an upload that is `prepared` (not yet on the wire).
+    #[error("upload {id} is {state:?}: keys are staged before sending only")]
+    LedgerNotPending { id: i64, state: UploadState },
     /// `resend` was asked for an upload that cannot be resent from its state.
     #[error("upload {id} is {state:?} and cannot be resent")]
     NotResendable { id: i64, state: UploadState },

@@ -21,6 +21,8 @@ pub enum ExplanationCode {
     CrmAccepted,
     /// Rows the validator rejected before sending (count).
     RowsRejectedLocally,
+    /// Rows Metrica kept of the rows it received (`line_quantity`), shown when it dropped some.
+    RowsKeptByServer,
     /// Rows the server dropped in validation (`source_quantity - line_quantity`).
     RowsDroppedByServer,
     /// Rows whose identifier matched no visitor (count).
@@ -56,6 +58,10 @@ pub enum AdviceCode {
     CheckGoalIdentifiers,
     /// Fix the file per the server message and upload it again.
     FixFileAndUploadAgain,
+    /// Metrica drops a row whose required value (identifier, goal, date) is missing or
+    /// invalid by its own rules — e.g. a date still in the future by its clock — and keeps the
+    /// rest; the kept rows need no resend (docs/metrika-api.md §4.2).
+    ServerDroppedInvalidRows,
     /// Resend (nothing reached the server).
     Resend,
     /// Check whether the server got it (reconciliation), then resend if not.
@@ -132,10 +138,11 @@ pub fn explain(u: &Upload) -> Explanation {
         if let (Some(src), Some(lines)) = (u.source_quantity, u.line_quantity)
             && src > lines
         {
+            items.push(item(C::RowsKeptByServer, Some(lines), None));
             items.push(item(
                 C::RowsDroppedByServer,
                 Some(src - lines),
-                Some(A::FixFileAndUploadAgain),
+                Some(A::ServerDroppedInvalidRows),
             ));
         }
         if let Some(n) = positive(u.user_not_found_quantity) {

@@ -27,12 +27,12 @@ mod redact;
 mod session;
 mod upload;
 
-pub use catalog::{Account, ClientProfile, MappingTemplate, StatusMapEntry, header_signature};
+pub use catalog::{Account, ClientProfile, MappingTemplate, StatusMapEntry};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use explain::{AdviceCode, Explanation, ExplanationCode, ExplanationItem, explain};
 pub use ledger::{LedgerVerdict, RowHash, row_hash};
-pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
+pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration, backup_path as migrate_backup_path};
 pub use query::{CounterOverview, EXPORT_COLUMNS, UploadFilter, poll_delay};
 pub use redact::redact;
 pub use upload::{
@@ -84,8 +84,12 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Before anything writes (the WAL switch rewrites the header, the session file sits
+        // beside it): a file from a newer build is refused untouched.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migrate::check_version(&conn)?;
         let session = session::Session::start(Some(path))?;
-        Store::init(conn, clock, session, true)
+        Store::init(conn, clock, session, Some(path))
     }
 
     /// A private in-memory database (tests, demo mode) with the system clock.
@@ -96,17 +100,19 @@ impl Store {
     /// A private in-memory database with an injected clock.
     pub fn open_in_memory_with_clock(clock: Arc<dyn Clock>) -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        Store::init(conn, clock, session::Session::start(None)?, false)
+        Store::init(conn, clock, session::Session::start(None)?, None)
     }
 
+    /// `file`: the database file (None in memory); WAL and the copy before a migration apply
+    /// to files only.
     fn init(
         mut conn: Connection,
         clock: Arc<dyn Clock>,
         session: session::Session,
-        wal: bool,
+        file: Option<&Path>,
     ) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        if wal {
+        if file.is_some() {
             retry_busy(|| {
                 let mode: String =
                     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
@@ -127,7 +133,7 @@ impl Store {
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
             |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase())),
         )?;
-        migrate::migrate(&mut conn)?;
+        migrate::migrate(&mut conn, file.map(migrate::backup_path).as_deref())?;
         Ok(Store {
             conn: Mutex::new(conn),
             clock,
@@ -143,6 +149,15 @@ impl Store {
     /// The schema version of the open database (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<u32> {
         self.read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+    }
+
+    /// Copies the write-ahead log into the database file and empties it (benchmarks measure
+    /// the file; SQLite also does this by itself every 1000 pages).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.read(|c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {

@@ -11,6 +11,8 @@ pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub sql: &'static str,
+    /// A data step in Rust run right after `sql`, in the same transaction.
+    pub post: Option<fn(&rusqlite::Transaction<'_>) -> Result<()>>,
 }
 
 /// Every migration, in order. Append only: a released migration is never edited.
@@ -19,11 +21,19 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "init",
         sql: include_str!("../migrations/0001_init.sql"),
+        post: None,
     },
     Migration {
         version: 2,
         name: "ledger_and_owner",
         sql: include_str!("../migrations/0002_ledger_and_owner.sql"),
+        post: None,
+    },
+    Migration {
+        version: 3,
+        name: "ledger_segments",
+        sql: include_str!("../migrations/0003_ledger_segments.sql"),
+        post: Some(crate::ledger::migrate_0003),
     },
 ];
 
@@ -34,7 +44,8 @@ fn user_version(conn: &Connection) -> Result<u32> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Refuses a database from a newer build; reads only (call it before anything writes).
+pub(crate) fn check_version(conn: &Connection) -> Result<()> {
     let found = user_version(conn)?;
     if found > LATEST_VERSION {
         return Err(Error::NewerSchema {
@@ -42,8 +53,33 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: LATEST_VERSION,
         });
     }
+    Ok(())
+}
+
+/// Where the copy of a database is kept before it is migrated to [`LATEST_VERSION`]:
+/// `history.sqlite` → `history.before-v3.sqlite` beside it.
+pub fn backup_path(db: &std::path::Path) -> std::path::PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or("history".into(), |s| s.to_string_lossy().into_owned());
+    db.with_file_name(format!("{stem}.before-v{LATEST_VERSION}.sqlite"))
+}
+
+/// Brings the schema to [`LATEST_VERSION`]. An existing database (version 1 or more) is first
+/// copied to `backup` (a consistent snapshot through `VACUUM INTO`) unless a copy is already
+/// there from an earlier attempt, which is the older state and is kept.
+pub(crate) fn migrate(conn: &mut Connection, backup: Option<&std::path::Path>) -> Result<()> {
+    check_version(conn)?;
+    let found = user_version(conn)?;
     if found == LATEST_VERSION {
         return Ok(());
+    }
+    if found > 0
+        && let Some(copy) = backup
+        && !copy.exists()
+    {
+        let target = copy.to_string_lossy().into_owned();
+        crate::retry_busy(|| Ok(conn.execute("VACUUM INTO ?1", [&target]).map(|_| ())?))?;
     }
     crate::retry_busy(|| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -57,6 +93,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         }
         for m in MIGRATIONS.iter().filter(|m| m.version > found) {
             tx.execute_batch(m.sql)?;
+            if let Some(post) = m.post {
+                post(&tx)?;
+            }
             tx.pragma_update(None, "user_version", m.version)?;
         }
         tx.commit()?;
@@ -80,7 +119,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
             .unwrap();
-        match migrate(&mut conn) {
+        match migrate(&mut conn, None) {
             Err(Error::NewerSchema { found, supported }) => {
                 assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION));
             }
@@ -91,8 +130,8 @@ mod tests {
     #[test]
     fn migrating_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, None).unwrap();
+        migrate(&mut conn, None).unwrap();
         assert_eq!(user_version(&conn).unwrap(), LATEST_VERSION);
     }
 }

@@ -147,7 +147,8 @@ impl SourceFile {
     /// Hashes the file at `path` (streamed) and keeps only its file name.
     pub fn from_path(path: impl AsRef<Path>) -> Result<SourceFile> {
         let path = path.as_ref();
-        let mut file = std::fs::File::open(path)?;
+        // Only regular files: a FIFO or a device would block here forever.
+        let mut file = mb_schema::fs::open_regular(path)?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];
         let mut size = 0u64;
@@ -566,6 +567,10 @@ fn apply_report(
     if target.is_final() {
         finish(tx, now, u.id)?;
     }
+    if target == UploadState::Failed {
+        // CDP validation refused it after all: what it taught is withdrawn.
+        crate::ledger::forget(tx, u.id)?;
+    }
     Ok(target)
 }
 
@@ -640,6 +645,9 @@ impl Store {
                 ms(now),
                 ms(now + crate::poll_delay(0))
             ])?;
+            // The keys staged before the send become ledger knowledge in this same
+            // transaction: accepted and taught together, or neither.
+            crate::ledger::confirm(tx, id)?;
             let u = load(tx, id)?;
             apply_report(tx, now, &u, report)?;
             load(tx, id)
@@ -663,6 +671,9 @@ impl Store {
             let u = load(tx, id)?;
             check(&u, to)?;
             set_state(tx, id, to)?;
+            // Rejected or failed: its staged keys never teach the ledger (a resend stages
+            // them again from the kept prepared file).
+            crate::ledger::forget(tx, id)?;
             if let Some(m) = message {
                 tx.prepare_cached("UPDATE uploads SET server_message = ?2 WHERE id = ?1")?
                     .execute(params![id, redact(m)])?;
@@ -746,6 +757,7 @@ impl Store {
             }
             tx.prepare_cached("UPDATE uploads SET superseded_by = ?2 WHERE id = ?1")?
                 .execute(params![id, new_id])?;
+            crate::ledger::hand_over(tx, id, new_id)?;
             load(tx, new_id)
         })
     }

@@ -446,7 +446,6 @@ fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
         (_, "goals") => &["=goals", "=цели"],
         (_, "client_type") => &["client type", "тип клиента"],
         (_, "products") => &["products", "товары", "продукты", "состав заказа"],
-        (_, "birth_date") => &["birth date", "дата рождения", "день рождения", "birthday"],
         _ => &[],
     }
 }

@@ -113,6 +113,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "байты не читаются в выбранной кодировке — выберите другую кодировку",
         "bytes do not decode in the chosen encoding — pick another encoding",
     ),
+    (
+        "nul_byte",
+        "в строке нулевые байты (двоичные данные) — файл повреждён или это не таблица",
+        "NUL bytes (binary data) in the line — the file is damaged or not a table",
+    ),
     ("empty_file", "в файле нет данных", "the file has no data"),
     (
         "no_identifier",
@@ -304,6 +309,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "duplicate_contact_id",
         "повтор идентификатора клиента в файле",
         "duplicate contact id in the file",
+    ),
+    (
+        "fractional_seconds_truncated",
+        "доли секунды отброшены — Метрика считает время с точностью до секунды",
+        "fraction of a second dropped — Metrica counts time in whole seconds",
     ),
     (
         "duplicate_check_limited",

@@ -178,6 +178,7 @@ fn malformed_code(kind: MalformedKind) -> &'static str {
         MalformedKind::StrayQuote => "stray_quote",
         MalformedKind::BadEncoding => "bad_encoding",
         MalformedKind::TooManyFields => "too_many_fields",
+        MalformedKind::NulByte => "nul_byte",
     }
 }
 

@@ -1107,7 +1107,7 @@ impl RowChecker {
         let name = self.cols[ci].spec.name;
         self.scratch.push_str(s);
         let Some(goals) = &self.goals else {
-            if !is_valid_status_id(s) {
+            if !n::ident::is_js_goal_identifier(s) {
                 self.issue(
                     Some(name),
                     "target_not_identifier",
@@ -1133,7 +1133,7 @@ impl RowChecker {
                 raw,
                 Some(&id),
             );
-        } else if !is_valid_status_id(s) {
+        } else if !n::ident::is_js_goal_identifier(s) {
             let fix = self.closest_goal(s);
             self.issue(
                 Some(name),
@@ -1157,6 +1157,20 @@ impl RowChecker {
     fn check_unix(&mut self, ci: usize, raw: &str, s: &str) {
         let col = &self.cols[ci];
         let (name, main) = (col.spec.name, col.is_main_date);
+        let s = match crate::normalize::datetime::truncate_fractional_seconds(s) {
+            Some(int) => {
+                let n = Severity::Notice;
+                self.issue(
+                    Some(name),
+                    "fractional_seconds_truncated",
+                    n,
+                    raw,
+                    Some(int),
+                );
+                int
+            }
+            None => s,
+        };
         let ts = if s.bytes().all(|b| b.is_ascii_digit()) {
             if s.len() >= 13 {
                 let fix = (s.len() <= 14)
@@ -1356,7 +1370,9 @@ impl RowChecker {
             self.issue(Some(name), "status_case", Severity::Notice, raw, Some(fix));
             return;
         }
-        if !is_valid_status_id(&v) {
+        // The counter's JS-goal identifiers are statuses without a mapping (seed 004).
+        let in_goals = self.goals.as_ref().map(|g| g.contains(&v));
+        if in_goals != Some(true) && !is_valid_status_id(&v) {
             let fix = match self.kind {
                 UploadKind::Orders => status_id(&v),
                 _ => suggest_status(&v).0.as_str().to_string(),
@@ -1371,12 +1387,12 @@ impl RowChecker {
             );
             return;
         }
-        let in_goals = self.goals.as_ref().map(|g| g.contains(&v));
         match self.kind {
             UploadKind::Orders => {
                 let known = self.order_status_ids.as_ref().map(|ids| ids.contains(&v));
                 match known {
                     Some(true) => {}
+                    _ if in_goals == Some(true) => {}
                     _ if self.mapped_status_ids.contains(&v) => {}
                     None => self.issue(
                         Some(name),

@@ -277,15 +277,61 @@ fn needs_quotes(cell: &[u8], delimiter: u8) -> bool {
     chunks.remainder().iter().any(|&b| special(b))
 }
 
-/// `'`-prefix cells Excel would run as a formula.
+/// `'`-prefix cells Excel would run as a formula: a formula character first, or after
+/// characters Excel or LibreOffice skip or show as nothing (spaces, NBSP, zero-width
+/// characters, a BOM), and the full-width `＝ ＋ － ＠` that Excel with an East Asian input
+/// method reads as `= + - @`.
 fn excel_safe(cell: &str, buf: &mut String) -> bool {
+    const INVISIBLE: [char; 11] = [
+        ' ', '\u{A0}', '\u{2007}', '\u{202F}', '\u{3000}', '\u{200B}', '\u{200C}', '\u{200D}',
+        '\u{2060}', '\u{FEFF}', '\u{180E}',
+    ];
+    const FORMULA: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
     buf.clear();
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.trim_start_matches(INVISIBLE).starts_with(FORMULA) {
         buf.push('\'');
         buf.push_str(cell);
         true
     } else {
         false
+    }
+}
+
+#[cfg(test)]
+mod formula_guard_tests {
+    use super::excel_safe;
+
+    #[test]
+    fn formulas_behind_invisible_or_full_width_characters_are_defused() {
+        let mut buf = String::new();
+        for cell in [
+            "=1+1",
+            " =1+1",
+            "\u{A0}=HYPERLINK(\"x\")",
+            "\u{200B}=cmd|' /C calc'!A0",
+            "\u{FEFF}@SUM(A1)",
+            " \u{3000}+1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+            "\t=1",
+        ] {
+            assert!(excel_safe(cell, &mut buf), "{cell:?}");
+            assert_eq!(buf, format!("'{cell}"));
+        }
+        for cell in [
+            "offline_paid",
+            "ООО «Ромашка»",
+            " 42",
+            "a=b",
+            "\u{A0}text",
+            "",
+        ] {
+            assert!(!excel_safe(cell, &mut buf), "{cell:?}");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! What Yandex Metrica accepts: upload kinds, their columns, status types, merge modes,
-//! currencies and date formats. Pure data and tiny checks, no I/O.
+//! currencies and date formats. Pure data and tiny checks; the only I/O is [`fs::open_regular`],
+//! the one way every crate opens a user's file.
 //!
 //! Owns the vocabulary every other crate shares (names are Metrica's own wire words, so code
 //! and the API reference can be grepped together). Does NOT own validation logic (that is
@@ -12,10 +13,13 @@ use std::fmt;
 use std::str::FromStr;
 
 mod currency;
+pub mod fs;
 pub use currency::{ISO_4217, is_iso_4217};
 
-/// The size limit of one uploaded file, for every upload endpoint (reference §4.1, §5.1).
-pub const MAX_UPLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+/// The size we cut uploaded files at, for every upload endpoint. Yandex documents the limit as
+/// "1 Гб" without a byte count (docs/metrika-api.md §4.1, §5.1), so parts stay under the
+/// smaller reading, 10⁹ bytes, with a 1 MiB margin.
+pub const MAX_UPLOAD_BYTES: u64 = 1_000_000_000 - (1 << 20);
 
 /// How many days back a conversion can still be linked to a visit (reference §4.2, §5.7).
 pub const LINKING_WINDOW_DAYS: i64 = 21;
@@ -154,7 +158,7 @@ pub enum FieldFormat {
     ProductList,
     /// Only `CONTACT`.
     ClientType,
-    /// A calendar date (contacts' `birth_date`).
+    /// A calendar date (no documented column uses it today; kept for date attributes).
     Date,
 }
 
@@ -226,7 +230,9 @@ pub static SIMPLE_ORDER_FIELDS: &[FieldSpec] = &[
     f("currency", Opt, F::Currency),
 ];
 
-/// Reference §5.3.
+/// docs/metrika-api.md §5.3: the documented contact columns only. `birth_date` is not one of
+/// them (it appears only in an SDK); other columns are attributes that must exist on the
+/// counter.
 pub static CONTACT_FIELDS: &[FieldSpec] = &[
     f("uniq_id", Req, F::Text),
     f("name", Opt, F::Text),
@@ -237,7 +243,6 @@ pub static CONTACT_FIELDS: &[FieldSpec] = &[
     f("phones", Opt, F::PhoneList),
     f("emails_md5", Opt, F::Md5List),
     f("phones_md5", Opt, F::Md5List),
-    f("birth_date", Opt, F::Date),
 ];
 
 /// Reference §5.4.
@@ -407,6 +412,31 @@ pub const CRM_DATETIME_OUT: &str = "%Y-%m-%d %H:%M:%S";
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn contact_fields_are_exactly_the_documented_columns() {
+        let names: Vec<&str> = CONTACT_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "uniq_id",
+                "name",
+                "create_date_time",
+                "update_date_time",
+                "client_ids",
+                "emails",
+                "phones",
+                "emails_md5",
+                "phones_md5"
+            ]
+        );
+    }
+
+    #[test]
+    fn upload_parts_stay_under_a_decimal_gigabyte_with_a_margin() {
+        assert_eq!(1_000_000_000 - MAX_UPLOAD_BYTES, 1 << 20);
+    }
+
     use super::*;
 
     #[test]

@@ -7,7 +7,7 @@ use mb_schema::{MergeMode, UploadKind};
 
 use crate::core::Core;
 use crate::dto::{
-    AppError, ColumnMapping, ReadOverrides, StatusValue, UploadRequest, UploadSummary,
+    AppError, ColumnMapping, ReadOverrides, SendResult, StatusValue, UploadRequest, UploadSummary,
     ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
@@ -15,7 +15,7 @@ use crate::history::summary;
 use crate::import::{
     headers, mapping_dto, mapping_for, mapping_from_dto, read_options, status_map_for,
 };
-use crate::upload::{ProgressSink, UploadOutcome, UploadPlan};
+use crate::upload::{Prepared, ProgressSink, UploadOutcome, UploadPlan};
 
 impl Core {
     pub fn suggest_mapping(
@@ -110,15 +110,23 @@ impl Core {
         let (report, dup) = self.validate_for_counter(&plan, job_id, sink).await?;
         let mut s = crate::import::summary(&report);
         s.duplicate_of = dup.as_ref().map(summary);
+        if report.valid_rows > 0 {
+            s.known_rows = self.known_rows(&plan, job_id).await? as u32;
+            if plan.only_new {
+                s.unchanged_rows = s.known_rows;
+            }
+        }
         Ok(s)
     }
 
+    /// Sends as the app's review described. "Nothing new" is a result, not an error: the
+    /// CLI and the app both say it calmly.
     pub async fn upload_dto(
         &self,
         req: &UploadRequest,
         job_id: &str,
         sink: ProgressSink,
-    ) -> Result<UploadSummary> {
+    ) -> Result<SendResult> {
         let mut plan = self.plan(
             &req.validate,
             req.merge_mode.as_deref(),
@@ -126,35 +134,53 @@ impl Core {
             req.confirm_duplicate,
         )?;
         plan.note = req.comment.clone().filter(|c| !c.trim().is_empty());
-        match self.upload(&plan, job_id, sink).await? {
-            UploadOutcome::Blocked { report } => {
+        let p = match self.prepare_upload(&plan, job_id, sink.clone()).await? {
+            Prepared::Ready(p) => p,
+            Prepared::Stopped(UploadOutcome::Blocked { report }) => {
                 let errors = report
                     .counts
                     .iter()
                     .filter(|c| c.severity == mb_import::report::Severity::Error)
                     .map(|c| c.count)
                     .sum::<u64>();
-                Err(AppError::DataHasErrors {
+                return Err(AppError::DataHasErrors {
                     errors: errors as u32,
-                })
+                });
             }
-            UploadOutcome::Duplicate { earlier, .. } => Err(AppError::Duplicate {
-                upload_id: earlier.id as u32,
-                sent_at: earlier.created_at.to_string(),
-            }),
-            UploadOutcome::NothingNew { .. } => Err(AppError::InvalidInput {
-                field: "rows".into(),
-                reason: "nothing_new".into(),
-            }),
+            Prepared::Stopped(UploadOutcome::Duplicate { earlier, .. }) => {
+                return Err(AppError::Duplicate {
+                    upload_id: earlier.id as u32,
+                    sent_at: earlier.created_at.to_string(),
+                });
+            }
+            Prepared::Stopped(other) => {
+                return Err(AppError::Internal {
+                    detail: format!("unexpected stop before preparing: {other:?}"),
+                });
+            }
+        };
+        let review = p.review;
+        let upload = match self.send_prepared(p, job_id, sink).await? {
             UploadOutcome::Sent { uploads, .. } => {
-                uploads
-                    .last()
-                    .map(summary)
+                // The first part that did not end accepted is the truth to show; otherwise
+                // the last part.
+                let shown = uploads
+                    .iter()
+                    .find(|u| !u.state.is_accepted())
+                    .or(uploads.last())
                     .ok_or_else(|| AppError::Internal {
                         detail: "no upload recorded".into(),
-                    })
+                    })?;
+                Some(summary(shown))
             }
-        }
+            _ => None,
+        };
+        Ok(SendResult {
+            upload,
+            valid_rows: review.valid_rows as u32,
+            new_rows: review.new_rows as u32,
+            unchanged_rows: review.unchanged_rows as u32,
+        })
     }
 
     pub async fn refresh_status_dto(&self, id: u32) -> Result<UploadSummary> {

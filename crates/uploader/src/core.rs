@@ -73,7 +73,7 @@ impl Core {
                 let paths = DataPaths::new(root.join("demo"));
                 paths.ensure().map_err(storage)?;
                 let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
-                    time_scale: 20.0,
+                    time_scale: mb_fake::DEMO_TIME_SCALE,
                     ..mb_fake::FakeConfig::default()
                 })
                 .await
@@ -82,7 +82,13 @@ impl Core {
                 })?;
                 let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
                 let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
-                app.loopback_port = 0;
+                // The fake matches redirect ports exactly, like Yandex: register the free port
+                // the demo's loopback listener will use.
+                app.loopback_port = free_loopback_port();
+                fake.register_redirect_uri(&format!(
+                    "http://127.0.0.1:{}/callback",
+                    app.loopback_port
+                ));
                 (
                     paths,
                     api,
@@ -107,9 +113,8 @@ impl Core {
                 // test double), whose registered app id is known.
                 let oauth_app = oauth_app.or_else(|| {
                     (!api.oauth_base.contains("yandex.")).then(|| {
-                        let mut a = OAuthAppConfig::new(FAKE_CLIENT_ID);
-                        a.loopback_port = 0;
-                        a
+                        // The fake registers the app's real port (DEFAULT_LOOPBACK_PORT).
+                        OAuthAppConfig::new(FAKE_CLIENT_ID)
                     })
                 });
                 // `MBRIDGE_TOKEN_STORE=file` skips the keychain (servers, tests, shared boxes).
@@ -126,6 +131,8 @@ impl Core {
                 (base_paths, api, oauth_app, None, tokens)
             };
         let store = Store::open(paths.database())?;
+        // The database (and its WAL) were just created with the process umask.
+        paths.tighten().map_err(storage)?;
         let core = Core {
             paths,
             store: Arc::new(store),
@@ -247,14 +254,31 @@ impl Core {
         };
         let flow_id = uuid::Uuid::new_v4().to_string();
         let (started, flow) = match method {
-            SignInMethod::Loopback => {
-                let f = signin.start_loopback(&opts).await?;
-                let url = f.authorize_url().to_string();
-                (
-                    started(&flow_id, method, url, None, None),
-                    PendingFlow::Loopback(f),
-                )
-            }
+            SignInMethod::Loopback => match signin.start_loopback(&opts).await {
+                Ok(f) => {
+                    let url = f.authorize_url().to_string();
+                    (
+                        started(&flow_id, method, url, None, None),
+                        PendingFlow::Loopback(f),
+                    )
+                }
+                // The registered port is busy (another sign-in, another program): the
+                // paste-the-code flow needs no port. The answer's `method` says so; the front
+                // ends tell the user in words.
+                Err(mb_api::ApiError::Io(e)) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    tracing::warn!(
+                        port = signin.app().loopback_port,
+                        "loopback port busy; falling back to paste-the-code"
+                    );
+                    let f = signin.start_paste(&opts)?;
+                    let url = f.authorize_url().to_string();
+                    (
+                        started(&flow_id, SignInMethod::PasteCode, url, None, None),
+                        PendingFlow::Paste(f),
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            },
             SignInMethod::PasteCode => {
                 let f = signin.start_paste(&opts)?;
                 let url = f.authorize_url().to_string();
@@ -273,6 +297,8 @@ impl Core {
                 )
             }
         };
+        // The flow id is also a job id: `cancel(flow_id)` stops the wait and frees the port.
+        self.start_job(&flow_id);
         self.flows.lock().await.insert(flow_id, flow);
         Ok(started)
     }
@@ -280,6 +306,9 @@ impl Core {
     /// Finishes a sign-in: waits for the browser (loopback, up to 5 minutes), exchanges the
     /// pasted code, or polls the device code; then stores the token and makes the account
     /// active.
+    ///
+    /// `cancel(flow_id)` ends the wait at once (`Cancelled`) and drops the flow, freeing the
+    /// loopback port for the next attempt.
     pub async fn complete_sign_in(&self, flow_id: &str, code: Option<String>) -> Result<Account> {
         let flow = self
             .flows
@@ -289,8 +318,32 @@ impl Core {
             .ok_or_else(|| AppError::NotFound {
                 what: "sign_in_flow".into(),
             })?;
-        let token = match flow {
-            PendingFlow::Loopback(f) => f.finish(Duration::from_secs(300)).await?,
+        let cancel = self
+            .jobs
+            .lock()
+            .expect("jobs lock")
+            .get(flow_id)
+            .cloned()
+            .unwrap_or_default();
+        let result = self.finish_flow(flow, code, &cancel).await;
+        self.end_job(flow_id);
+        let token = result?;
+        self.adopt_token(token).await
+    }
+
+    async fn finish_flow(
+        &self,
+        flow: PendingFlow,
+        code: Option<String>,
+        cancel: &CancellationToken,
+    ) -> Result<StoredToken> {
+        if cancel.is_cancelled() {
+            return Err(AppError::Cancelled);
+        }
+        Ok(match flow {
+            PendingFlow::Loopback(f) => {
+                f.finish_or_cancel(Duration::from_secs(300), cancel).await?
+            }
             PendingFlow::Paste(f) => {
                 let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
                     AppError::InvalidInput {
@@ -298,11 +351,13 @@ impl Core {
                         reason: "empty".into(),
                     }
                 })?;
-                f.finish(code.trim()).await?
+                tokio::select! {
+                    r = f.finish(code.trim()) => r?,
+                    _ = cancel.cancelled() => return Err(AppError::Cancelled),
+                }
             }
-            PendingFlow::Device(f) => f.finish(&CancellationToken::new()).await?,
-        };
-        self.adopt_token(token).await
+            PendingFlow::Device(f) => f.finish(cancel).await?,
+        })
     }
 
     /// Learns whose token this is, keeps it in the token store and makes that account active.
@@ -428,10 +483,16 @@ impl Core {
         self.jobs.lock().expect("jobs lock").remove(job_id);
     }
 
-    /// Cancels a running job (validation or upload); unknown ids are ignored.
+    /// Cancels a running job (validation, upload, or a sign-in by its flow id); unknown ids
+    /// are ignored. A sign-in not yet being completed is dropped at once (its port freed).
     pub fn cancel(&self, job_id: &str) {
         if let Some(t) = self.jobs.lock().expect("jobs lock").get(job_id) {
             t.cancel();
+        }
+        if let Ok(mut flows) = self.flows.try_lock()
+            && flows.remove(job_id).is_some()
+        {
+            self.end_job(job_id);
         }
     }
 }
@@ -456,4 +517,12 @@ fn storage(e: std::io::Error) -> AppError {
     AppError::Storage {
         detail: e.to_string(),
     }
+}
+
+/// A loopback port free right now (0 when none can be bound: the sign-in then fails loudly).
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
 }

@@ -136,6 +136,19 @@ pub struct Goal {
     pub goal_type: String,
 }
 
+/// Whether a counter takes offline conversions or calls now (docs/metrika-api.md §4.7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LinkingWindow {
+    #[ts(type = "number")]
+    pub counter_id: u32,
+    /// The day (`YYYY-MM-DD`, counter's time zone) uploads open, when they are not open yet.
+    pub opens_on: Option<String>,
+    /// Whether the extended (21-day) window is on; `None` when Metrica did not say.
+    pub extended: Option<bool>,
+    /// The app may switch the extended window on: it is off and the token has `metrika:write`.
+    pub can_enable_extended: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum UploadKind {
@@ -333,6 +346,9 @@ pub struct ValidationSummary {
     pub truncated: bool,
     /// Rows left out because the ledger says they were sent before (only-new-rows mode).
     pub unchanged_rows: u32,
+    /// Valid rows the ledger already holds unchanged for this counter and kind (sent and
+    /// accepted before), whatever the mode: what «только новые строки» would leave out.
+    pub known_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
     pub duplicate_of: Option<UploadSummary>,
     /// Where rejected rows were written (opens in Excel).
@@ -347,6 +363,21 @@ pub struct UploadRequest {
     /// The user saw the duplicate question and chose to send anyway.
     pub confirm_duplicate: bool,
     pub skip_invalid: bool,
+}
+
+/// What a send ended with. `upload` is None when nothing was sent because nothing was new
+/// (not an error: the rows were all sent before). Otherwise its `state` tells the truth:
+/// only `sent`/`processing`/`processed`/`linkage_failure` mean Metrica accepted the file;
+/// `interrupted` (cancelled, or the answer was lost) is resent in one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SendResult {
+    pub upload: Option<UploadSummary>,
+    /// Rows of the file that passed validation (M in «Отправим N новых строк из M»).
+    pub valid_rows: u32,
+    /// Rows that were to be sent (N).
+    pub new_rows: u32,
+    /// Rows left out because the ledger holds them unchanged (only-new mode).
+    pub unchanged_rows: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -482,6 +513,7 @@ pub fn typescript_bindings() -> String {
         Counter::decl(&cfg),
         CounterPage::decl(&cfg),
         Goal::decl(&cfg),
+        LinkingWindow::decl(&cfg),
         UploadKind::decl(&cfg),
         ReadOverrides::decl(&cfg),
         FileInfo::decl(&cfg),
@@ -500,6 +532,7 @@ pub fn typescript_bindings() -> String {
         IssueCount::decl(&cfg),
         ValidationSummary::decl(&cfg),
         UploadRequest::decl(&cfg),
+        SendResult::decl(&cfg),
         Stage::decl(&cfg),
         Progress::decl(&cfg),
         UploadState::decl(&cfg),

@@ -428,6 +428,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             .collect(),
         truncated: r.truncated_issues,
         unchanged_rows: 0,
+        known_rows: 0,
         duplicate_of: None,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
     }

@@ -12,8 +12,6 @@ use mb_schema::UploadKind;
 use crate::dto::AppError;
 use crate::error::Result;
 
-const CHUNK: usize = 50_000;
-
 /// The columns that identify a row for `kind` (case-insensitive header match).
 fn key_columns(kind: UploadKind) -> &'static [&'static str] {
     match kind {
@@ -95,6 +93,74 @@ fn sniff_delimiter(path: &Path) -> Result<u8> {
     })
 }
 
+/// Rows hashed per ledger lookup: bounds memory (64 bytes a row) while keeping the number of
+/// sweeps through the ledger's segments small.
+const BATCH: usize = 262_144;
+
+/// The (key, content) digests of every data row of a prepared file, read lazily; the first
+/// read error ends the stream and is kept in `error`.
+struct Digests {
+    reader: csv::Reader<std::fs::File>,
+    hasher: Hasher,
+    rec: csv::ByteRecord,
+    error: Option<AppError>,
+}
+
+impl Digests {
+    fn open(kind: UploadKind, path: &Path) -> Result<Digests> {
+        let mut reader = reader(path)?;
+        let headers = reader.byte_headers().map_err(io)?.clone();
+        Ok(Digests {
+            hasher: Hasher::new(kind, &headers),
+            reader,
+            rec: csv::ByteRecord::new(),
+            error: None,
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl Iterator for Digests {
+    type Item = (RowHash, RowHash);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.rec) {
+            Ok(true) => Some(self.hasher.hashes(&self.rec)),
+            Ok(false) => None,
+            Err(e) => {
+                self.error = Some(io(e));
+                None
+            }
+        }
+    }
+}
+
+/// The ledger's verdict on every data row of a prepared file, in file order.
+pub fn verdicts_of_file(
+    store: &Store,
+    counter_id: u32,
+    kind: UploadKind,
+    path: &Path,
+) -> Result<Vec<LedgerVerdict>> {
+    let mut digests = Digests::open(kind, path)?;
+    let mut out = Vec::new();
+    loop {
+        let batch: Vec<_> = digests.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        out.extend(store.ledger_filter(i64::from(counter_id), kind, batch)?);
+    }
+    digests.finish()?;
+    Ok(out)
+}
+
 /// Copies the rows of `input` the ledger does not know (new or changed) to `output`.
 /// Returns (rows written, rows left out as unchanged).
 pub fn filter_file(
@@ -104,57 +170,44 @@ pub fn filter_file(
     input: &Path,
     output: &Path,
 ) -> Result<(u64, u64)> {
+    let verdicts = verdicts_of_file(store, counter_id, kind, input)?;
     let delim = sniff_delimiter(input)?;
     let mut r = reader(input)?;
     let headers = r.byte_headers().map_err(io)?.clone();
-    let hasher = Hasher::new(kind, &headers);
     let mut w = csv::WriterBuilder::new()
         .delimiter(delim)
         .from_path(output)
         .map_err(io)?;
     w.write_byte_record(&headers).map_err(io)?;
     let (mut written, mut skipped) = (0u64, 0u64);
-    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK);
     let mut rec = csv::ByteRecord::new();
-    let mut flush =
-        |chunk: &mut Vec<csv::ByteRecord>, w: &mut csv::Writer<std::fs::File>| -> Result<()> {
-            let hashes: Vec<_> = chunk.iter().map(|r| hasher.hashes(r)).collect();
-            let verdicts = store.ledger_filter(i64::from(counter_id), kind, hashes)?;
-            for (r, v) in chunk.iter().zip(verdicts) {
-                if v == LedgerVerdict::Unchanged {
-                    skipped += 1;
-                } else {
-                    w.write_byte_record(r).map_err(io)?;
-                    written += 1;
-                }
-            }
-            chunk.clear();
-            Ok(())
-        };
+    let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
-        chunk.push(rec.clone());
-        if chunk.len() == CHUNK {
-            flush(&mut chunk, &mut w)?;
+        if verdicts.next() == Some(LedgerVerdict::Unchanged) {
+            skipped += 1;
+        } else {
+            w.write_byte_record(&rec).map_err(io)?;
+            written += 1;
         }
     }
-    flush(&mut chunk, &mut w)?;
     w.flush().map_err(io)?;
     Ok((written, skipped))
 }
 
-/// Teaches the ledger every row of a file the server accepted.
+/// Records every row of a prepared file as PENDING keys of its not-yet-sent upload; the
+/// acceptance confirms them in the same transaction (see `mb_history::Store::ledger_stage`).
+pub fn stage_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path) -> Result<()> {
+    let mut digests = Digests::open(kind, path)?;
+    store.ledger_stage(upload_id, digests.by_ref())?;
+    digests.finish()
+}
+
+/// Teaches the ledger every row of a file the server ALREADY accepted (an upload whose keys
+/// were never staged: made by an older build, completed by the reconcile).
 pub fn commit_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path) -> Result<()> {
-    let mut r = reader(path)?;
-    let headers = r.byte_headers().map_err(io)?.clone();
-    let hasher = Hasher::new(kind, &headers);
-    let mut rows = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    while r.read_byte_record(&mut rec).map_err(io)? {
-        rows.push(hasher.hashes(&rec));
-        if rows.len() == CHUNK {
-            store.ledger_commit(upload_id, rows.drain(..))?;
-        }
-    }
+    let mut digests = Digests::open(kind, path)?;
+    let rows: Vec<_> = digests.by_ref().collect();
+    digests.finish()?;
     store.ledger_commit(upload_id, rows)?;
     Ok(())
 }

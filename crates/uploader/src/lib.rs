@@ -11,10 +11,14 @@ pub mod dto;
 pub mod error;
 pub mod history;
 pub mod import;
-mod ledger;
+pub mod ledger;
 pub mod logging;
+pub mod schedule;
 pub mod upload;
+pub mod window;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;
-pub use upload::{ProgressSink, UploadOutcome, UploadPlan, no_progress_sink};
+pub use upload::{
+    Prepared, PreparedUpload, ProgressSink, SendReview, UploadOutcome, UploadPlan, no_progress_sink,
+};

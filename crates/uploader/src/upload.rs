@@ -4,8 +4,9 @@
 //!
 //! Rules that live here: an upload is recorded BEFORE anything goes on the wire; the same
 //! content to the same counter and kind is refused unless confirmed; a lost answer is
-//! resolved by the tag, never by sending again; the "only new rows" ledger learns rows only
-//! after the server accepted them.
+//! resolved by the tag, never by sending again; EVERY upload's row keys are staged in the
+//! "only new rows" ledger before the send and confirmed by the transaction that records the
+//! server's acceptance (mb-history), whatever the mode.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -93,6 +94,52 @@ pub enum UploadOutcome {
         uploads: Vec<Upload>,
         unchanged_rows: u64,
     },
+}
+
+/// What a prepared upload would send, said before anything leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SendReview {
+    /// Rows of the file that passed validation (M).
+    pub valid_rows: u64,
+    /// Rows that will be sent (N): all valid rows, or in only-new mode the ones the ledger
+    /// has not seen unchanged.
+    pub new_rows: u64,
+    /// Rows left out because the ledger holds them unchanged (only-new mode).
+    pub unchanged_rows: u64,
+    pub only_new: bool,
+}
+
+/// A file validated and prepared for one counter, not sent. Dropping it deletes its files.
+#[derive(Debug)]
+pub struct PreparedUpload {
+    plan: UploadPlan,
+    ctx: CounterContext,
+    login: String,
+    source: SourceFile,
+    parts: Vec<PathBuf>,
+    /// What phase two would send.
+    pub review: SendReview,
+    /// The validation report of the whole file.
+    pub report: Box<Report>,
+    /// The folder of the prepared files while nobody else owns them.
+    dir: Option<PathBuf>,
+}
+
+impl Drop for PreparedUpload {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Phase one's answer.
+#[derive(Debug)]
+pub enum Prepared {
+    /// Ready to send (possibly nothing new: `review.new_rows == 0`).
+    Ready(Box<PreparedUpload>),
+    /// Stopped before preparing: errors in the data, or a duplicate. Nothing was sent.
+    Stopped(UploadOutcome),
 }
 
 /// Progress callback shared with the front end.
@@ -191,8 +238,12 @@ impl Core {
             UploadKind::Calls => client.calls_visit_join_threshold(id).await.ok().flatten(),
             _ => None,
         }
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp());
+        .and_then(|d| {
+            crate::window::day_start(
+                d,
+                counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"),
+            )
+        });
         let order_status_ids = if kind == UploadKind::Orders {
             client
                 .order_statuses(id)
@@ -219,7 +270,7 @@ impl Core {
 
     fn validate_options(&self, ctx: &CounterContext, plan: &UploadPlan) -> ValidateOptions {
         let mut o = ValidateOptions::new(&ctx.time_zone, plan.now.unwrap_or_else(Timestamp::now));
-        o.window_start = ctx.window_start;
+        o.window_start = crate::window::for_validation(ctx.window_start, Timestamp::now());
         o.goals = Some(ctx.goals.clone());
         o.goal_names = ctx.goal_names.clone();
         o.order_status_ids = ctx.order_status_ids.clone();
@@ -313,27 +364,43 @@ impl Core {
 
     // --- upload ----------------------------------------------------------------------------
 
-    /// The whole pipeline: counter context → duplicate check → validate & prepare → record →
-    /// send → record. Blocks on data errors unless `skip_invalid`.
+    /// The whole pipeline in one call: [`Core::prepare_upload`] then, when there is something
+    /// to send, [`Core::send_prepared`].
     pub async fn upload(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<UploadOutcome> {
+        match self.prepare_upload(plan, job_id, sink.clone()).await? {
+            Prepared::Stopped(outcome) => Ok(outcome),
+            Prepared::Ready(p) => self.send_prepared(p, job_id, sink).await,
+        }
+    }
+
+    /// Phase one, nothing leaves the computer: counter context → duplicate check → validate
+    /// & prepare → the ledger's verdicts. The answer says what phase two WOULD send (the
+    /// review: «Отправим N новых строк из M»); a front end shows it, then calls
+    /// [`Core::send_prepared`] or drops it (which deletes the prepared files).
+    pub async fn prepare_upload(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<Prepared> {
         let cancel = self.start_job(job_id);
-        let out = self.upload_inner(plan, job_id, &cancel, sink).await;
+        let out = self.prepare_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
         out
     }
 
-    async fn upload_inner(
+    async fn prepare_inner(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
-    ) -> Result<UploadOutcome> {
+    ) -> Result<Prepared> {
         let kind = plan.mapping.kind;
         let (login, _) = self.client().await?;
         let ctx = self.counter_context(plan.counter_id, kind).await?;
@@ -342,6 +409,7 @@ impl Core {
                 counter_id: plan.counter_id,
             });
         }
+        crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let path = plan.path.clone();
         let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
@@ -352,9 +420,9 @@ impl Core {
                 self.store
                     .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
         {
-            return Ok(UploadOutcome::Duplicate {
+            return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                 earlier: Box::new(earlier),
-            });
+            }));
         }
         // Prepared files live in the data folder until the upload is final (resend needs them).
         let dir = self.paths.outgoing().join(format!(
@@ -362,37 +430,118 @@ impl Core {
             Timestamp::now().strftime("%Y%m%dT%H%M%S"),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| AppError::Storage {
+        crate::config::private_dir(&dir).map_err(|e| AppError::Storage {
             detail: e.to_string(),
         })?;
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));
         spec.rejected_path = Some(dir.join("rejected-rows.csv"));
         let opts = self.validate_options(&ctx, plan);
-        let report = self
+        let report = match self
             .run_pipeline(plan, &opts, Some(spec), job_id, cancel, sink.clone())
-            .await?;
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
         if !report.is_uploadable() {
             let _ = remove_outputs(&report);
-            return Ok(UploadOutcome::Blocked {
+            return Ok(Prepared::Stopped(UploadOutcome::Blocked {
                 report: Box::new(report),
+            }));
+        }
+        let mut prepared = PreparedUpload {
+            plan: plan.clone(),
+            ctx,
+            login,
+            source,
+            parts: report.outputs.clone(),
+            review: SendReview {
+                valid_rows: report.valid_rows,
+                new_rows: report.valid_rows,
+                unchanged_rows: 0,
+                only_new: plan.only_new,
+            },
+            report: Box::new(report),
+            dir: Some(dir),
+        };
+        // Only new rows: filter each part through the ledger.
+        if plan.only_new {
+            self.settle_unknown_sends(plan.counter_id, kind).await;
+            let (filtered, unchanged) = self
+                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
+                .await?;
+            prepared.parts = filtered;
+            prepared.review.unchanged_rows = unchanged;
+            prepared.review.new_rows = prepared.review.valid_rows.saturating_sub(unchanged);
+        }
+        Ok(Prepared::Ready(Box::new(prepared)))
+    }
+
+    /// How many of the file's valid rows the ledger already holds unchanged for this counter
+    /// and kind (0 without preparing anything when the ledger is empty there): what «только
+    /// новые строки» would leave out. Nothing is sent.
+    pub async fn known_rows(&self, plan: &UploadPlan, job_id: &str) -> Result<u64> {
+        let kind = plan.mapping.kind;
+        if self
+            .store
+            .ledger_segments(i64::from(plan.counter_id), kind)?
+            == 0
+        {
+            return Ok(0);
+        }
+        let mut p = plan.clone();
+        p.only_new = true;
+        p.force = true;
+        p.skip_invalid = true;
+        Ok(
+            match self.prepare_upload(&p, job_id, no_progress_sink()).await? {
+                Prepared::Ready(r) => r.review.unchanged_rows,
+                Prepared::Stopped(_) => 0,
+            },
+        )
+    }
+
+    /// Phase two: records each part (its row keys staged in the ledger), sends it and
+    /// records the outcome. With nothing new to send it sends nothing and says so.
+    pub async fn send_prepared(
+        &self,
+        mut p: Box<PreparedUpload>,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<UploadOutcome> {
+        let report = p.report.clone();
+        if p.review.new_rows == 0 || p.parts.is_empty() {
+            return Ok(UploadOutcome::NothingNew {
+                report,
+                unchanged_rows: p.review.unchanged_rows,
             });
         }
-        // Only new rows: filter each part through the ledger.
-        let mut parts = report.outputs.clone();
-        let mut unchanged_rows = 0;
-        if plan.only_new {
-            let (filtered, unchanged) = self
-                .ledger_filter_parts(plan.counter_id, kind, &parts)
-                .await?;
-            parts = filtered;
-            unchanged_rows = unchanged;
-            if parts.is_empty() {
-                return Ok(UploadOutcome::NothingNew {
-                    report: Box::new(report),
-                    unchanged_rows,
-                });
-            }
-        }
+        let cancel = self.start_job(job_id);
+        let out = self
+            .send_inner(&mut p, &report, job_id, &cancel, sink)
+            .await;
+        self.end_job(job_id);
+        let uploads = out?;
+        Ok(UploadOutcome::Sent {
+            report,
+            uploads,
+            unchanged_rows: p.review.unchanged_rows,
+        })
+    }
+
+    async fn send_inner(
+        &self,
+        p: &mut PreparedUpload,
+        report: &Report,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: ProgressSink,
+    ) -> Result<Vec<Upload>> {
+        let plan = &p.plan;
+        let kind = plan.mapping.kind;
         if kind == UploadKind::Orders {
             self.sync_status_map(plan).await?;
         } else if kind.is_crm() && !plan.status_entries.is_empty() {
@@ -400,30 +549,25 @@ impl Core {
             self.store
                 .save_status_map(i64::from(plan.counter_id), &local_status_map(plan))?;
         }
+        // From here the prepared files belong to the history entries (resend needs them).
+        p.dir = None;
         let mut uploads = Vec::new();
-        for part in &parts {
+        for part in &p.parts {
             let u = self
                 .send_part(
-                    &login, &ctx, plan, &source, &report, part, job_id, cancel, &sink,
+                    &p.login, &p.ctx, plan, &p.source, report, part, job_id, cancel, &sink,
                 )
                 .await?;
             let accepted = u.state.is_accepted();
-            if accepted && plan.only_new {
-                self.ledger_commit_part(u.id, kind, part).await?;
-            }
             cleanup_if_final(&u);
             uploads.push(u);
             if !accepted {
                 break;
             }
         }
-        self.remember(plan, &ctx, &login)?;
+        self.remember(plan, &p.ctx, &p.login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
-        Ok(UploadOutcome::Sent {
-            report: Box::new(report),
-            uploads,
-            unchanged_rows,
-        })
+        Ok(uploads)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -470,6 +614,9 @@ impl Core {
             })),
         };
         let recorded = self.store.record_prepared(&new)?;
+        // Every upload teaches the ledger once accepted, whatever the mode: its keys are
+        // staged now, before anything leaves, and confirmed with the acceptance.
+        self.ledger_stage_part(recorded.id, kind, part).await?;
         self.send_recorded(recorded, job_id, cancel, sink).await
     }
 
@@ -487,6 +634,10 @@ impl Core {
             detail: format!("history tag {} is not an upload tag", recorded.tag),
         })?;
         let id = recorded.id;
+        if !self.store.ledger_has_pending(id)? {
+            // A resend of a failed upload (failing withdrew its keys): stage them again.
+            self.ledger_stage_part(id, recorded.kind, &file).await?;
+        }
         self.store.mark_sending(id)?;
         let job = job_id.to_string();
         let sink2 = sink.clone();
@@ -534,6 +685,7 @@ impl Core {
             state = u.state.as_str(),
             "upload recorded"
         );
+        self.ledger_settle(&u).await;
         Ok(u)
     }
 
@@ -634,19 +786,70 @@ impl Core {
         .map_err(join_error)?
     }
 
-    async fn ledger_commit_part(
-        &self,
-        upload_id: i64,
-        kind: UploadKind,
-        part: &Path,
-    ) -> Result<()> {
+    /// Before the ledger judges what is new: sends whose outcome is unknown (a dead process
+    /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
+    /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
+    /// be asked, the filter goes on with what the ledger knows.
+    async fn settle_unknown_sends(&self, counter_id: u32, kind: UploadKind) {
+        if let Err(e) = self.reconcile().await {
+            tracing::warn!(error = %e, "reconciliation before the only-new filter postponed");
+        }
+        let open = self.store.uploads(&mb_history::UploadFilter {
+            counter: Some(i64::from(counter_id)),
+            kind: Some(kind),
+            states: vec![UploadState::Interrupted],
+            limit: Some(20),
+            ..Default::default()
+        });
+        for u in open.unwrap_or_default() {
+            if u.superseded_by.is_none()
+                && let Err(e) = self.reconcile_interrupted(&u).await
+            {
+                tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
+            }
+        }
+    }
+
+    async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {
         let store = self.store.clone();
         let part = part.to_path_buf();
         tokio::task::spawn_blocking(move || {
-            crate::ledger::commit_file(&store, upload_id, kind, &part)
+            crate::ledger::stage_file(&store, upload_id, kind, &part)
         })
         .await
         .map_err(join_error)?
+    }
+
+    /// After an upload's state moved: an accepted upload whose keys were never staged (made
+    /// by an older build, found by the reconcile) is completed from its kept prepared file,
+    /// and the counter's ledger segments are merged. Never fails the caller: the acceptance
+    /// is already recorded, and a merge left undone is only slower lookups.
+    async fn ledger_settle(&self, u: &Upload) {
+        if !u.state.is_accepted() {
+            return;
+        }
+        let store = self.store.clone();
+        let u = u.clone();
+        let done = tokio::task::spawn_blocking(move || -> Result<()> {
+            if !store.ledger_knows_upload(u.id)? && !store.ledger_has_pending(u.id)? {
+                match prepared_file(&u) {
+                    Ok(file) => crate::ledger::commit_file(&store, u.id, u.kind, &file)?,
+                    Err(_) => tracing::warn!(
+                        upload = u.id,
+                        "accepted upload without staged keys and without its prepared file: \
+                         the ledger cannot learn its rows"
+                    ),
+                }
+            }
+            store.ledger_compact(u.counter_id, u.kind)?;
+            Ok(())
+        })
+        .await;
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "ledger upkeep postponed"),
+            Err(e) => tracing::warn!(error = %e, "ledger upkeep panicked"),
+        }
     }
 
     // --- follow-up ---------------------------------------------------------------------------
@@ -690,6 +893,9 @@ impl Core {
             }
         };
         let u = self.store.record_server_report(id, &report)?;
+        if u.state.is_final() {
+            self.ledger_settle(&u).await;
+        }
         cleanup_if_final(&u);
         Ok(u)
     }
@@ -733,7 +939,7 @@ impl Core {
             .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
             .await
             .map_err(|e| self.api_err(&login, e))?;
-        Ok(match found {
+        let u = match found {
             Some(FoundUpload::Offline(up)) => {
                 self.store
                     .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
@@ -743,7 +949,9 @@ impl Core {
                     .mark_sent(u.id, &meta.uploading_id, &crm_report(&meta))?
             }
             None => self.store.mark_interrupted(u.id)?,
-        })
+        };
+        self.ledger_settle(&u).await;
+        Ok(u)
     }
 
     /// Sends an interrupted or failed upload again, in one action: a new history entry with a
@@ -785,23 +993,23 @@ impl Core {
         let Some(tag) = UploadTag::parse(&u.tag) else {
             return Ok(u.clone());
         };
-        match client
+        let found = match client
             .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
             .await
         {
             Ok(Some(FoundUpload::Offline(up))) => {
-                Ok(self
-                    .store
-                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?)
+                self.store
+                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
             }
             Ok(Some(FoundUpload::Crm(m))) => {
-                Ok(self
-                    .store
-                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?)
+                self.store
+                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?
             }
-            Ok(None) => Ok(u.clone()),
-            Err(e) => Err(self.api_err(&login, e)),
-        }
+            Ok(None) => return Ok(u.clone()),
+            Err(e) => return Err(self.api_err(&login, e)),
+        };
+        self.ledger_settle(&found).await;
+        Ok(found)
     }
 
     /// The server's own list of uploads for a counter (newest first).

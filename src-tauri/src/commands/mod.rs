@@ -7,7 +7,7 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, Progress, ReadOverrides, Settings, SignInMethod,
+    FilePreview, Goal, HistoryFilter, Progress, ReadOverrides, SendResult, Settings, SignInMethod,
     SignInStarted, StatusValue, UploadDetail, UploadKind, UploadRequest, UploadSummary,
     ValidateRequest, ValidationSummary,
 };
@@ -32,6 +32,8 @@ pub const NAMES: &[&str] = &[
     "counters",
     "goals",
     "create_goal",
+    "linking_window",
+    "enable_extended_window",
     "pick_file",
     "inspect_file",
     "suggest_mapping",
@@ -138,6 +140,24 @@ pub async fn create_goal(
     core.create_goal(counter_id, &name, &identifier).await
 }
 
+#[tauri::command]
+pub async fn linking_window(
+    core: CoreState<'_>,
+    counter_id: u32,
+    kind: UploadKind,
+) -> R<mb_uploader::dto::LinkingWindow> {
+    core.linking_window(counter_id, kind.into()).await
+}
+
+#[tauri::command]
+pub async fn enable_extended_window(
+    core: CoreState<'_>,
+    counter_id: u32,
+    kind: UploadKind,
+) -> R<mb_uploader::dto::LinkingWindow> {
+    core.enable_extended_window(counter_id, kind.into()).await
+}
+
 /// The native open dialog (GTK / Windows / macOS) via rfd; the web view never reads files.
 /// `MBRIDGE_PICK_FILE` answers instead of the dialog: the desktop end-to-end test cannot click
 /// inside a native GTK window.
@@ -204,12 +224,15 @@ pub async fn upload(
     core: CoreState<'_>,
     request: UploadRequest,
     on_progress: Channel<Progress>,
-) -> R<UploadSummary> {
+) -> R<SendResult> {
     let id = job_id();
     let s = sink(on_progress);
     s(first(&id));
     let out = core.upload_dto(&request, &id, s).await;
-    if let Ok(u) = &out {
+    if let Ok(SendResult {
+        upload: Some(u), ..
+    }) = &out
+    {
         crate::events::history_changed(&app, u.id);
     }
     out

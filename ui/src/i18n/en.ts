@@ -10,6 +10,8 @@ const en: Messages = {
     loading: 'Loading…',
   },
   nav: {
+    collapse: 'Collapse menu',
+    expand: 'Expand menu',
     label: 'Sections',
     upload: 'Upload',
     history: 'History',
@@ -24,11 +26,19 @@ const en: Messages = {
     searchCounter: 'Name, site or counter number',
     noCounters: 'No counters match.',
     viewOnly: 'view only',
+    viewOnlyTitle: 'You cannot upload to «{{name}}»',
+    viewOnlyWhy:
+      'Your Yandex login can only view this counter. Pick another counter at the top or ask the owner for edit access — you can still check the file now.',
     counterTitle: 'Counter to upload to',
     counterHint: 'Arrows to move, Enter to choose, Esc to close.',
     counterCaption: 'No. {{id}} · {{tz}}',
   },
   welcome: {
+    demoTitle: 'This is a demo: practice data, nothing leaves your computer',
+    demoText:
+      'You are signed in to a practice agency with 36 counters; Metrica and Yandex sign-in run inside the app. Try any file of your own — it is checked for real. To send to your own counters, connect your Yandex account in «Accounts».',
+    demoOk: 'Got it',
+    demoReal: 'How to connect my account',
     title: 'Offline sales into Yandex Metrica',
     text1:
       'Metrika Bridge takes an export from your till, CRM or call tracking and sends it to Metrica, so you see which ads bring real sales.',
@@ -131,6 +141,7 @@ const en: Messages = {
     garbled: 'If you see question marks or garbage instead of letters, change the encoding.',
   },
   columns: {
+    metricaField: 'Metrica field',
     title: 'Which file column goes to which Metrica field',
     field: 'Metrica field',
     source: 'Taken from',
@@ -263,6 +274,11 @@ const en: Messages = {
       title: 'Date in the future',
       what: 'The date “{{value}}” is in the future — Metrica does not accept future events.',
       todo: 'Check the year and time zone in the file or skip the row.',
+    },
+    fractional_seconds_truncated: {
+      title: 'Fraction of a second dropped',
+      what: 'The time “{{value}}” has a fraction of a second; Metrica counts time in whole seconds.',
+      todo: 'Nothing to do — we send whole seconds.',
     },
     milliseconds_timestamp: {
       title: 'Time in milliseconds',
@@ -434,6 +450,11 @@ const en: Messages = {
       what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
       todo: 'Check the delimiter in “File” or quote the value.',
     },
+    nul_byte: {
+      title: 'Binary data in a row',
+      what: 'The row holds NUL bytes — a damaged file or not text.',
+      todo: 'Open the file in Excel and save it again as CSV, or export it from the program once more.',
+    },
     bad_encoding: {
       title: 'Wrong encoding',
       what: 'Part of the text cannot be read in the chosen encoding.',
@@ -505,6 +526,15 @@ const en: Messages = {
       todo: 'Check the row in the file. If it is unclear what is wrong, write to us and quote the code {{code}}.',
     },
   },
+  window: {
+    closedTitle: 'Metrica takes offline data for this counter from {{date}}',
+    closedText:
+      'For the first day after offline conversion tracking is switched on, Metrica refuses uploads. You can check the file now and send it from {{date}}.',
+    extendedOffTitle: 'The extended linking window is off',
+    extendedOffText:
+      'Without it offline conversions link only to recent visits. With it they link to visits of the last 21 days; the window grows gradually after it is switched on.',
+    enable: 'Switch the 21-day window on',
+  },
   send: {
     title: 'Check what goes to Metrica',
     safe: 'Nothing leaves your computer until you press the yellow button.',
@@ -534,11 +564,38 @@ const en: Messages = {
     button_many: 'Send {{count, number}} rows to Metrica',
     button_other: 'Send {{count, number}} rows to Metrica',
     nothing: 'Nothing to send: every row has errors.',
+    reviewNew_one: 'We will send {{count, number}} new row of {{total, number}}',
+    reviewNew_few: 'We will send {{count, number}} new rows of {{total, number}}',
+    reviewNew_many: 'We will send {{count, number}} new rows of {{total, number}}',
+    reviewNew_other: 'We will send {{count, number}} new rows of {{total, number}}',
+    reviewAll_one: 'We will send {{count, number}} row',
+    reviewAll_few: 'We will send {{count, number}} rows',
+    reviewAll_many: 'We will send {{count, number}} rows',
+    reviewAll_other: 'We will send {{count, number}} rows',
+    fromFile: 'From “{{file}}”',
+    onlyNew: 'Only new rows — leave out what Metrica already accepted ({{rows}})',
+    nothingNewTitle: 'No new rows — nothing to send',
+    nothingNewText:
+      'Metrica already accepted all {{rows}} of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
+    result: {
+      interrupted: {
+        title: 'Sending was interrupted',
+        text: 'Metrica may not have the file ({{rows}}), so we do not count it as sent. “Send again” first checks whether it arrived — nothing is duplicated.',
+      },
+      failed: {
+        title: 'The file was not sent',
+        text: 'The file ({{rows}}) did not reach Metrica. You can send it again in one click.',
+      },
+      rejected: {
+        title: 'Metrica refused the file',
+        text: 'Metrica refused this data ({{rows}}). Fix the file and upload it again.',
+      },
+    },
     needCheck: 'Complete the “Check” step first.',
     needDuplicateAnswer: 'Answer the repeat-upload question in the “Check” step.',
     needSkip: 'The file has errors: allow skipping rows with errors or fix the file.',
     cancel: 'Stop sending',
-    cancelled: 'Sending stopped. You can resend from the history.',
+    cancelled: 'Sending stopped before the file left: nothing was sent.',
     doneTitle: 'The file was sent to Metrica',
     doneText:
       'Metrica is processing the data — usually from a few minutes to an hour. See the status and linked share in the history.',
@@ -556,6 +613,8 @@ const en: Messages = {
     allStates: 'All states',
     from: 'From',
     to: 'To',
+    dayPlaceholder: 'dd.mm.yyyy',
+    dayInvalid: 'Not a date — not applied. Example: 20.11.2026',
     export: 'Export to CSV',
     exported: 'History saved to {{path}}',
     when: 'When',
@@ -591,6 +650,7 @@ const en: Messages = {
       linked: 'Linked to visits: {{rows}}.',
       crm_accepted: 'Accepted by Metrica: {{rows}}.',
       rows_rejected_locally: 'Not sent because of errors in the file: {{rows}}.',
+      rows_kept_by_server: 'Metrica kept from the file: {{rows}}.',
       rows_dropped_by_server: 'Dropped by Metrica’s own checks: {{rows}}.',
       users_not_found:
         'Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site.',
@@ -610,6 +670,8 @@ const en: Messages = {
         'Check that the site sends ClientID to this counter and that events are not older than 21 days.',
       check_goal_identifiers: 'Check the goal identifiers (JavaScript event) in the counter.',
       fix_file_and_upload_again: 'Fix the file and upload it again.',
+      server_dropped_invalid_rows:
+        'Metrica silently leaves out a row whose required value (identifier, goal, date) is missing or invalid by its rules — for example a date still in the future by its clock. The other rows were kept; there is no need to send them again.',
       resend: 'Press “Send again” — nothing reached Metrica, so nothing will be duplicated.',
       reconcile_then_resend: 'Press “Send again”: we first check whether the file arrived, so nothing is duplicated.',
       see_newer_upload: 'See the newer upload in the list.',
@@ -665,6 +727,9 @@ const en: Messages = {
     confirm: 'Confirm code',
     link: 'If the browser did not open, open the link yourself:',
     signedIn: 'You are signed in as {{login}}.',
+    portBusy:
+      'The port the browser returns to is busy (another program holds it), so we sign in with a code: allow access on the Yandex page, copy the code and paste it here.',
+    cancelSignIn: 'Cancel sign-in',
   },
   settings: {
     title: 'Settings',
@@ -701,9 +766,18 @@ const en: Messages = {
     quota_when: ' — after {{date}}',
     rejected_data: 'Metrica rejected the data{{where}} ({{errorType}}). Fix the file and send it again.',
     rejected_where: ' on line {{line}}',
-    linking_window_not_open: 'Metrica does not accept data for {{date}} yet. Retry in a few hours.',
+    linking_window_not_open:
+      'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
+    file_reason: {
+      not_regular_file:
+        '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
+      workbook_too_large:
+        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text, or a file over 64 MB, 32 MB for .xls). Save the sheet as CSV and choose that file.',
+      line_too_long:
+        'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
+    },
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',

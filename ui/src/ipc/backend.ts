@@ -10,9 +10,11 @@ import type {
   CountersQuery,
   FilePreview,
   Goal,
+  LinkingWindow,
   HistoryFilter,
   Progress,
   ReadOverrides,
+  SendResult,
   Settings,
   SignInMethod,
   SignInStarted,
@@ -44,6 +46,8 @@ export interface Backend {
   counters(query: CountersQuery): Promise<CounterPage>;
   goals(counterId: number): Promise<Goal[]>;
   createGoal(counterId: number, name: string, identifier: string): Promise<Goal>;
+  linkingWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
+  enableExtendedWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
 
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
@@ -56,7 +60,8 @@ export interface Backend {
     counterId: number | null,
   ): Promise<StatusValue[]>;
   validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
-  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<UploadSummary>;
+  /** Sends as reviewed; `upload` is null when nothing was new (a result, not an error). */
+  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<SendResult>;
   cancel(jobId: string): Promise<void>;
 
   history(filter: HistoryFilter): Promise<UploadSummary[]>;

@@ -37,6 +37,20 @@ export type Goal = { id: number, name: string,
  */
 identifier: string | null, goal_type: string, };
 
+export type LinkingWindow = { counter_id: number, 
+/**
+ * The day (`YYYY-MM-DD`, counter's time zone) uploads open, when they are not open yet.
+ */
+opens_on: string | null, 
+/**
+ * Whether the extended (21-day) window is on; `None` when Metrica did not say.
+ */
+extended: boolean | null, 
+/**
+ * The app may switch the extended window on: it is off and the token has `metrika:write`.
+ */
+can_enable_extended: boolean, };
+
 export type UploadKind = "conversions" | "calls" | "simple-orders" | "contacts" | "orders";
 
 export type ReadOverrides = { encoding: string | null, delimiter: string | null, header_line: number | null, sheet: string | null, };
@@ -95,6 +109,11 @@ issues: Array<Issue>, counts: Array<IssueCount>, truncated: boolean,
  */
 unchanged_rows: number, 
 /**
+ * Valid rows the ledger already holds unchanged for this counter and kind (sent and
+ * accepted before), whatever the mode: what «только новые строки» would leave out.
+ */
+known_rows: number, 
+/**
  * An earlier upload of the same content to the same counter and kind.
  */
 duplicate_of: UploadSummary | null, 
@@ -108,6 +127,20 @@ export type UploadRequest = { validate: ValidateRequest, merge_mode: string | nu
  * The user saw the duplicate question and chose to send anyway.
  */
 confirm_duplicate: boolean, skip_invalid: boolean, };
+
+export type SendResult = { upload: UploadSummary | null, 
+/**
+ * Rows of the file that passed validation (M in «Отправим N новых строк из M»).
+ */
+valid_rows: number, 
+/**
+ * Rows that were to be sent (N).
+ */
+new_rows: number, 
+/**
+ * Rows left out because the ledger holds them unchanged (only-new mode).
+ */
+unchanged_rows: number, };
 
 export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "done";
 

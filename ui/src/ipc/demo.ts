@@ -10,6 +10,7 @@ import type {
   FieldMapping,
   FilePreview,
   Goal,
+  LinkingWindow,
   HistoryFilter,
   Issue,
   IssueCount,
@@ -20,6 +21,7 @@ import type {
   StatusValue,
   UploadDetail,
   UploadKind,
+  SendResult,
   UploadRequest,
   UploadSummary,
   ValidateRequest,
@@ -106,7 +108,6 @@ export const FIELDS: Record<UploadKind, Spec[]> = {
     ['phones', O],
     ['emails_md5', O],
     ['phones_md5', O],
-    ['birth_date', O],
   ],
   orders: [
     ['id', R],
@@ -188,6 +189,21 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     ? [{ login: DEMO_LOGIN, display_name: 'Агентство «Демо»', active: true }]
     : [];
   let history: UploadSummary[] = demoHistory(counters);
+  // Like the fake's counter 51234535: «Здоровье+» takes offline data only from tomorrow and
+  // has the extended linking window off (docs/metrika-api.md §4.7).
+  const extendedOn = new Set<number>();
+  const windowOf = (counterId: number, kind: UploadKind): LinkingWindow => {
+    const closed = counterById(counterId).name.includes('Здоровье+');
+    const offline = kind === 'conversions' || kind === 'calls';
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const extended = offline ? !closed || extendedOn.has(counterId) : null;
+    return {
+      counter_id: counterId,
+      opens_on: offline && closed ? tomorrow : null,
+      extended,
+      can_enable_extended: extended === false,
+    };
+  };
   let settings: Settings = {
     language: 'system',
     theme: 'system',
@@ -218,6 +234,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     stages: Array<[Progress['stage'], number]>,
     rows: number,
     finish: () => T,
+    /** Like the real core: a cancel once the file is on the wire gives an interrupted result. */
+    interrupted?: (stage: Progress['stage']) => T | null,
   ): Promise<T> {
     const jobId = `job-${++jobSeq}`;
     for (const [stage, total] of stages) {
@@ -225,6 +243,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       for (let s = 0; s <= steps; s++) {
         if (cancelled.has(jobId)) {
           cancelled.delete(jobId);
+          const result = interrupted?.(stage) ?? null;
+          if (result !== null) return result;
           fail({ kind: 'cancelled' });
         }
         onProgress({ job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
@@ -345,6 +365,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         counts,
         truncated: false,
         unchanged_rows: 0,
+        known_rows: 0,
         duplicate_of: null,
         rejected_path: null,
       };
@@ -408,6 +429,19 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           h.kind === req.kind &&
           !['failed', 'superseded', 'rejected'].includes(h.state),
       ) ?? null;
+    // The demo's ledger: rows of this file the counter accepted before.
+    const known = Math.min(
+      rows - errors,
+      history
+        .filter(
+          (h) =>
+            h.file_name === f.fileName &&
+            h.counter_id === req.counter_id &&
+            h.kind === req.kind &&
+            ['sent', 'processing', 'processed', 'linkage_failure'].includes(h.state),
+        )
+        .reduce((a, h) => a + h.valid_rows, 0),
+    );
     return {
       rows,
       valid_rows: rows - errors,
@@ -417,7 +451,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       issues: issues.sort((a, b) => a.line - b.line),
       counts,
       truncated: false,
-      unchanged_rows: req.only_new_rows && duplicate ? Math.round(rows * 0.9) : 0,
+      unchanged_rows: req.only_new_rows ? known : 0,
+      known_rows: known,
       duplicate_of: duplicate,
       rejected_path: errors > 0 ? f.path.replace(/(\.[^.]+)?$/, ' — отклонённые строки.csv') : null,
     };
@@ -551,6 +586,15 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       list.push(goal);
       return goal;
     },
+    async linkingWindow(counterId, kind) {
+      await sleep(0.2);
+      return windowOf(counterId, kind);
+    },
+    async enableExtendedWindow(counterId, kind) {
+      await sleep(0.4);
+      extendedOn.add(counterId);
+      return windowOf(counterId, kind);
+    },
     async pickFile() {
       await sleep(0.5);
       return CRM_FILE.path;
@@ -601,6 +645,41 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         });
       }
       const sendRows = summary.valid_rows - summary.unchanged_rows;
+      const review = { valid_rows: summary.valid_rows, new_rows: sendRows, unchanged_rows: summary.unchanged_rows };
+      if (sendRows <= 0) {
+        await sleep(0.5);
+        return { upload: null, ...review, new_rows: 0 };
+      }
+      const record = (state: UploadSummary['state']): SendResult => {
+        const id = nextId++;
+        const now = new Date().toISOString();
+        const f = fileFor(request.validate.path);
+        const accepted = state === 'processing';
+        const s: UploadSummary = {
+          id,
+          tag: `mb-${id.toString(36)}`,
+          account: account.login,
+          counter_id: counter.id,
+          counter_name: counter.name,
+          kind: request.validate.kind,
+          file_name: f.fileName,
+          rows: summary.rows,
+          valid_rows: sendRows,
+          state,
+          server_id: accepted ? String(72_000_000 + id) : null,
+          server_status: accepted ? 'PROCESSING' : null,
+          linked: null,
+          user_not_found: null,
+          goal_not_found: null,
+          created_at: now,
+          finished_at: null,
+          message: null,
+          note: request.comment,
+        };
+        history = [s, ...history];
+        emit({ type: 'history_changed', upload_id: id });
+        return { upload: { ...s }, ...review };
+      };
       return job(
         onProgress,
         [
@@ -609,35 +688,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           ['waiting', 1],
         ],
         sendRows,
-        () => {
-          const id = nextId++;
-          const now = new Date().toISOString();
-          const f = fileFor(request.validate.path);
-          const s: UploadSummary = {
-            id,
-            tag: `mb-${id.toString(36)}`,
-            account: account.login,
-            counter_id: counter.id,
-            counter_name: counter.name,
-            kind: request.validate.kind,
-            file_name: f.fileName,
-            rows: summary.rows,
-            valid_rows: sendRows,
-            state: 'processing',
-            server_id: String(72_000_000 + id),
-            server_status: 'PROCESSING',
-            linked: null,
-            user_not_found: null,
-            goal_not_found: null,
-            created_at: now,
-            finished_at: null,
-            message: null,
-            note: request.comment,
-          };
-          history = [s, ...history];
-          emit({ type: 'history_changed', upload_id: id });
-          return { ...s };
-        },
+        () => record('processing'),
+        (stage) => (stage === 'uploading' || stage === 'waiting' ? record('interrupted') : null),
       );
     },
     async cancel(jobId) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatMoney, formatNumber, formatPercent } from './format';
+import { formatDateTime, formatMoney, formatNumber, formatPercent, parseDay, dayBoundIso } from './format';
 
 const nb = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
@@ -16,5 +16,30 @@ describe('format', () => {
   });
   it('writes shares as percent', () => {
     expect(nb(formatPercent(0.78))).toBe('78 %');
+  });
+});
+
+describe('parseDay', () => {
+  it('reads the Russian way and what a native date field gives', () => {
+    expect(parseDay('20.11.2026')).toEqual({ year: 2026, month: 11, day: 20 });
+    expect(parseDay(' 1/2/2026 ')).toEqual({ year: 2026, month: 2, day: 1 });
+    expect(parseDay('2026-11-20')).toEqual({ year: 2026, month: 11, day: 20 });
+  });
+  it('treats empty text as no filter', () => {
+    expect(parseDay('')).toBeNull();
+    expect(dayBoundIso('  ', false)).toBeNull();
+  });
+  it('calls half-typed and impossible days invalid instead of throwing', () => {
+    for (const s of ['2', '20.11', '20.11.20', '31.02.2026', '00.01.2026', '2026-13-01', 'вчера', '29.02.2025']) {
+      expect(parseDay(s)).toBe('invalid');
+      expect(dayBoundIso(s, true)).toBeNull();
+    }
+    expect(parseDay('29.02.2028')).toEqual({ year: 2028, month: 2, day: 29 });
+  });
+  it('gives the local start and end of the day', () => {
+    const from = new Date(dayBoundIso('20.11.2026', false) ?? '');
+    const to = new Date(dayBoundIso('20.11.2026', true) ?? '');
+    expect([from.getDate(), from.getHours(), from.getMinutes()]).toEqual([20, 0, 0]);
+    expect([to.getDate(), to.getHours(), to.getMinutes(), to.getSeconds()]).toEqual([20, 23, 59, 59]);
   });
 });

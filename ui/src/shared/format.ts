@@ -76,3 +76,37 @@ export function formatTimeZone(tz: string, lang = 'ru'): string {
     return tz;
   }
 }
+
+/**
+ * A calendar day typed by a person: `20.11.2026`, `20/11/2026`, `2026-11-20` (what a native
+ * date field gives). Returns `null` for empty text and `'invalid'` for anything that is not a
+ * real day, so a filter can ignore it with a hint instead of throwing (WebKitGTK draws
+ * `<input type=date>` as a plain text box, so any text can arrive).
+ */
+export function parseDay(text: string): { year: number; month: number; day: number } | null | 'invalid' {
+  const s = text.trim();
+  if (s === '') return null;
+  let m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(s);
+  let year: number, month: number, day: number;
+  if (m) {
+    [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else {
+    m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+    if (!m) return 'invalid';
+    [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1) return 'invalid';
+  const last = new Date(year, month, 0).getDate();
+  if (day > last) return 'invalid';
+  return { year, month, day };
+}
+
+/** The start (`end=false`) or last second (`end=true`) of a typed day in the local zone, as ISO. */
+export function dayBoundIso(text: string, end: boolean): string | null {
+  const d = parseDay(text);
+  if (d === null || d === 'invalid') return null;
+  const at = end
+    ? new Date(d.year, d.month - 1, d.day, 23, 59, 59)
+    : new Date(d.year, d.month - 1, d.day, 0, 0, 0);
+  return at.toISOString();
+}

@@ -171,6 +171,8 @@ async fn error_answers_match_curl() {
         "{err:?}"
     );
 
+    // Whole-file rejection of bad rows is the fake's fault switch (docs/metrika-api.md §4.2).
+    f.server.faults().reject_files_with_bad_rows(true);
     let bad = fixture("bad_future_datetime.csv");
     let url = format!(
         "{}/management/v1/counter/{OWN}/offline_conversions/upload",

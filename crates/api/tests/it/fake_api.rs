@@ -362,6 +362,7 @@ async fn crm_content_failure_is_rejected_data() {
 #[tokio::test]
 async fn bad_offline_file_is_rejected_with_the_server_error_type() {
     let f = fake::start().await;
+    f.server.faults().reject_files_with_bad_rows(true);
     let err = f
         .client
         .upload_conversions(
@@ -378,6 +379,63 @@ async fn bad_offline_file_is_rejected_with_the_server_error_type() {
         "{err:?}"
     );
     assert!(f.server.state().uploads(OWN).is_empty());
+}
+
+/// docs/metrika-api.md §4.2: by default Metrica drops the bad rows and accepts the file; the
+/// client reports both counts.
+#[tokio::test]
+async fn bad_rows_are_dropped_by_the_server_and_counted() {
+    let f = fake::start().await;
+    let up = f
+        .client
+        .upload_conversions(
+            OWN,
+            &fixture("bad_future_datetime.csv"),
+            &opts(),
+            no_progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((up.source_quantity, up.line_quantity), (Some(4), Some(1)));
+}
+
+/// docs/metrika-api.md §4.7: an upload before the window opens is `LinkingWindowNotOpen` with
+/// the day (the fake answers «… Загрузка станет доступна dd.MM.yyyy»).
+#[tokio::test]
+async fn closed_linking_window_is_a_typed_error_with_the_date() {
+    let f = fake::start().await;
+    let err = f
+        .client
+        .upload_conversions(
+            mb_fake::WINDOW_OPENS_TOMORROW,
+            &fixture("offline_clientid.csv"),
+            &opts(),
+            no_progress(),
+            &never(),
+        )
+        .await
+        .unwrap_err();
+    let ApiError::LinkingWindowNotOpen { date } = &err else {
+        panic!("{err:?}");
+    };
+    let tz = jiff::tz::TimeZone::get("Europe/Samara").unwrap();
+    let tomorrow = jiff::Timestamp::now()
+        .to_zoned(tz)
+        .date()
+        .tomorrow()
+        .unwrap();
+    assert_eq!(date, &tomorrow.to_string());
+}
+
+/// docs/metrika-api.md §6.3: an unknown counter is "not found", never "no access".
+#[tokio::test]
+async fn unknown_counter_is_not_found() {
+    let f = fake::start().await;
+    assert!(matches!(
+        f.client.counter(99_999_999).await,
+        Err(ApiError::NotFound)
+    ));
 }
 
 // ---- scripted faults ----

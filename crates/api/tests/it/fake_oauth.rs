@@ -9,6 +9,20 @@ use mb_fake::FakeConfig;
 
 use crate::fake;
 
+/// The app config for `f`: its loopback port is a free one, registered on the fake (which,
+/// like Yandex, matches redirect ports exactly — docs/metrika-api.md §2).
+fn app_for(f: &fake::Fake, secret: bool) -> OAuthAppConfig {
+    let mut a = app(secret);
+    a.loopback_port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    f.server
+        .register_redirect_uri(&format!("http://127.0.0.1:{}/callback", a.loopback_port));
+    a
+}
+
 fn app(secret: bool) -> OAuthAppConfig {
     let d = FakeConfig::default();
     let mut a = OAuthAppConfig::new(d.client_id.clone());
@@ -50,7 +64,7 @@ async fn loopback_sign_in(f: &fake::Fake, signin: &SignIn) -> mb_api::tokens::St
 #[tokio::test]
 async fn pkce_loopback_sign_in_gives_a_working_token() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
     assert!(stored.access.expose().starts_with("y0_"));
     assert!(stored.refresh.is_some());
@@ -59,31 +73,129 @@ async fn pkce_loopback_sign_in_gives_a_working_token() {
     assert_eq!(client.user_info().await.unwrap().login, "demo-agency");
 }
 
+/// Any web page can make the browser request `127.0.0.1:53682/callback?state=x`: such a request
+/// is answered 400 and the sign-in goes on waiting for the real callback, which then succeeds.
 #[tokio::test]
-async fn loopback_callback_with_a_forged_state_is_refused() {
+async fn a_forged_state_gets_400_and_the_real_callback_still_signs_in() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
         .unwrap();
     let redirect = flow.redirect_uri().to_string();
+    let url = flow.authorize_url().clone();
     let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
-    browser()
-        .get(format!("{redirect}?code=abc&state=forged"))
+    for forged in ["?code=abc&state=forged", "?code=abc", ""] {
+        let resp = browser()
+            .get(format!("{redirect}{forged}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{forged}");
+        assert!(!resp.text().await.unwrap().contains("вход выполнен"));
+    }
+    assert!(!waiting.is_finished());
+    let resp = browser().get(url).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let page = browser().get(&location).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("вход выполнен"));
+    assert!(waiting.await.unwrap().is_ok());
+}
+
+/// One idle local connection (it never sends a byte) used to block the listener until it
+/// closed; now each connection has its own task and the real callback gets through.
+#[tokio::test]
+async fn an_idle_local_connection_does_not_block_the_callback() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let redirect = flow.redirect_uri().to_string();
+    let port = url::Url::parse(&redirect).unwrap().port().unwrap();
+    let url = flow.authorize_url().clone();
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let _idle2 = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let resp = browser().get(url).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let page = tokio::time::timeout(Duration::from_secs(3), browser().get(&location).send())
+        .await
+        .expect("the callback is served while idle sockets stay open")
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(waiting.await.unwrap().is_ok());
+}
+
+/// The page says «вход выполнен» only once the code was exchanged: a callback with the right
+/// state but a code the server refuses shows the failure page and ends the sign-in with the
+/// server's error.
+#[tokio::test]
+async fn the_success_page_waits_for_the_exchange() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let redirect = flow.redirect_uri().to_string();
+    let state = flow
+        .authorize_url()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    let page = browser()
+        .get(format!("{redirect}?code=not-a-real-code&state={state}"))
         .send()
         .await
         .unwrap();
-    assert!(matches!(
-        waiting.await.unwrap(),
-        Err(ApiError::StateMismatch)
-    ));
+    let text = page.text().await.unwrap();
+    assert!(text.contains("вход не выполнен"), "{text}");
+    assert!(waiting.await.unwrap().is_err());
+}
+
+/// A cancelled sign-in ends at once and frees the port for the next attempt.
+#[tokio::test]
+async fn a_cancelled_loopback_sign_in_frees_the_port() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let port = url::Url::parse(flow.redirect_uri())
+        .unwrap()
+        .port()
+        .unwrap();
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    let waiting =
+        tokio::spawn(async move { flow.finish_or_cancel(Duration::from_secs(300), &c).await });
+    cancel.cancel();
+    let r = tokio::time::timeout(Duration::from_secs(2), waiting)
+        .await
+        .expect("cancel ends the wait at once")
+        .unwrap();
+    assert!(matches!(r, Err(ApiError::Cancelled)));
+    tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("the port is free again");
 }
 
 #[tokio::test]
 async fn loopback_sign_in_times_out_when_the_browser_never_returns() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
         .start_loopback(&AuthorizeOptions::default())
         .await
@@ -95,7 +207,7 @@ async fn loopback_sign_in_times_out_when_the_browser_never_returns() {
 #[tokio::test]
 async fn paste_the_code_sign_in() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin.start_paste(&AuthorizeOptions::default()).unwrap();
     let q: std::collections::HashMap<_, _> =
         flow.authorize_url().query_pairs().into_owned().collect();
@@ -136,7 +248,7 @@ async fn device_flow_polls_until_the_user_confirms() {
         ..FakeConfig::default()
     })
     .await;
-    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     let flow = signin
         .start_device(&AuthorizeOptions::default())
         .await
@@ -154,7 +266,7 @@ async fn device_flow_polls_until_the_user_confirms() {
 #[tokio::test]
 async fn device_flow_needs_a_secret() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     assert!(matches!(
         signin.start_device(&AuthorizeOptions::default()).await,
         Err(ApiError::Config(_))
@@ -164,7 +276,7 @@ async fn device_flow_needs_a_secret() {
 #[tokio::test]
 async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
     let refresh = stored.refresh.clone().unwrap();
     let renewed = signin.refresh(&refresh).await.unwrap();
@@ -177,7 +289,7 @@ async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded()
         .await
         .unwrap_err();
     assert!(err.needs_sign_in(), "{err:?}");
-    let with_secret = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let with_secret = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     assert!(
         with_secret
             .refresh(renewed.refresh.as_ref().unwrap())
@@ -192,9 +304,9 @@ async fn refresh_without_secret_then_sign_in_again_when_the_secret_is_demanded()
 #[tokio::test]
 async fn revoke_kills_the_token_when_a_secret_is_configured() {
     let f = fake::start().await;
-    let signin = SignIn::new(&fake::config(&f.server), app(true)).unwrap();
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, true)).unwrap();
     let stored = loopback_sign_in(&f, &signin).await;
-    let without = SignIn::new(&fake::config(&f.server), app(false)).unwrap();
+    let without = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     assert!(!without.revoke(&stored.access).await.unwrap());
     assert!(signin.revoke(&stored.access).await.unwrap());
     assert!(!f.server.state().token_is_valid(stored.access.expose()));

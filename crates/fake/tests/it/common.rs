@@ -7,7 +7,7 @@ use mb_fake::{Clock, FakeConfig, FakeServer, ManualClock, Quotas};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
-/// The reference clock of /work/shared/samples/README.md.
+/// The reference clock of fixtures/SAMPLES.md.
 pub const REFERENCE_NOW: &str = "2026-11-22T07:00:00Z";
 /// Demo counters used below.
 pub const MEBEL: u64 = 51234501; // edit, Europe/Moscow, all seven sample goals

@@ -42,7 +42,7 @@ async fn server_faults_answer_503_504_500() {
     for (kind, status, t) in [
         (ServerFault::BackendError, 503, "backend_error"),
         (ServerFault::Timeout, 504, "timeout"),
-        (ServerFault::Internal, 500, "internal_error"),
+        (ServerFault::Internal, 500, "backend_error"),
     ] {
         env.server.faults().fail_next(1, kind);
         let (s, v) = env.get("/management/v1/counters").await;

@@ -5,6 +5,7 @@ mod cdp;
 mod common;
 mod curl;
 mod faults;
+mod fidelity;
 mod management;
 mod oauth;
 mod offline;

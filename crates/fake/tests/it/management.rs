@@ -371,5 +371,6 @@ async fn minimal_seed_has_one_login_and_three_counters() {
     let line: serde_json::Value = serde_json::from_str(&server.ready_line()).unwrap();
     assert_eq!(line["oauth_base"], format!("{}/oauth", server.api_base));
     assert!(server.ready_line().starts_with("{\"api_base\""));
+    assert_eq!(line["time_scale"], 1.0);
     server.shutdown().await;
 }

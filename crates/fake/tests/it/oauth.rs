@@ -61,7 +61,7 @@ async fn token(env: &Env, form: &[(&str, &str)]) -> (u16, Value) {
 #[tokio::test]
 async fn pkce_code_exchange_issues_a_y0_token_once() {
     let env = env().await;
-    let code = code_for_loopback(&env, 49152).await;
+    let code = code_for_loopback(&env, 53682).await;
     let (s, v) = token(
         &env,
         &[
@@ -167,7 +167,7 @@ async fn client_secret_is_the_alternative_to_pkce() {
     let env = env().await;
     let r = authorize(
         &env,
-        "&redirect_uri=http%3A%2F%2Flocalhost%3A5000%2Fcallback",
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A53682%2Fcallback",
     )
     .await;
     let code = get(&query_of(r.headers()["location"].to_str().unwrap()), "code")
@@ -210,12 +210,27 @@ async fn client_secret_is_the_alternative_to_pkce() {
     assert_eq!(r.status(), 200, "Basic header credentials");
 }
 
+/// docs/metrika-api.md §2: scheme, host, port and path must match; the app's real port is
+/// registered, and another port works only once registered.
+#[tokio::test]
+async fn s2_loopback_redirects_match_the_registered_port_exactly() {
+    let env = env().await;
+    let at = |port: u16| format!("&redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback");
+    assert_eq!(authorize(&env, &at(53682)).await.status(), 302);
+    assert_eq!(authorize(&env, &at(49152)).await.status(), 400);
+    env.server
+        .register_redirect_uri("http://127.0.0.1:49152/callback");
+    assert_eq!(authorize(&env, &at(49152)).await.status(), 302);
+}
+
 #[tokio::test]
 async fn unregistered_redirects_get_an_error_page_not_a_redirect() {
     let env = env().await;
     for uri in [
         "http%3A%2F%2F127.0.0.1%3A8765%2Fother",
         "https%3A%2F%2Fevil.example%2Fcallback",
+        // docs/metrika-api.md §2: a loopback URI on an unregistered port is refused too.
+        "http%3A%2F%2F127.0.0.1%3A49152%2Fcallback",
     ] {
         let r = authorize(&env, &format!("&redirect_uri={uri}")).await;
         assert_eq!(r.status(), 400);

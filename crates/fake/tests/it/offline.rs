@@ -123,7 +123,7 @@ async fn yclid_sample_keeps_ids_as_strings() {
 }
 
 #[tokio::test]
-async fn mixed_ids_work_without_type_but_fail_with_a_single_legacy_type() {
+async fn mixed_ids_work_without_type_and_lose_rows_with_a_single_legacy_type() {
     let env = env().await;
     let (s, v) = env
         .upload(&up_path(MEBEL, ""), fixture("offline_mixed_ids.csv"))
@@ -143,8 +143,9 @@ async fn mixed_ids_work_without_type_but_fail_with_a_single_legacy_type() {
             fixture("offline_mixed_ids.csv"),
         )
         .await;
-    assert_eq!(s, 400, "{v}");
-    assert_eq!(error_type(&v), "invalid_uploading");
+    // Rows without the ClientId that the legacy type demands are dropped (§4.2).
+    assert_eq!(s, 200, "{v}");
+    assert_counts(&v["uploading"], 5, 2);
 }
 
 #[tokio::test]
@@ -166,9 +167,23 @@ async fn purchase_id_is_not_a_client_id_type() {
     assert_eq!(s, 400);
 }
 
+/// docs/metrika-api.md §4.2 "Rows with a bad value": a future `DateTime` drops the row, the
+/// file is accepted and the drop shows as `line_quantity` < `source_quantity`.
 #[tokio::test]
-async fn future_datetime_rejects_the_file_naming_rows() {
+async fn future_datetime_rows_are_dropped_and_the_file_accepted() {
     let env = env().await;
+    let (s, v) = env
+        .upload(&up_path(MEBEL, ""), fixture("bad_future_datetime.csv"))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_counts(&v["uploading"], 4, 1);
+}
+
+/// The old whole-file rejection stays available as a fault switch.
+#[tokio::test]
+async fn whole_file_rejection_on_bad_rows_is_a_fault_switch() {
+    let env = env().await;
+    env.server.faults().reject_files_with_bad_rows(true);
     let (s, v) = env
         .upload(&up_path(MEBEL, ""), fixture("bad_future_datetime.csv"))
         .await;
@@ -182,19 +197,10 @@ async fn future_datetime_rejects_the_file_naming_rows() {
     assert!(env.server.state().uploads(MEBEL).is_empty());
 }
 
+/// docs/metrika-api.md §4.2: a missing required column fails the whole file with
+/// `invalid_uploading` and «Отсутствует обязательная колонка …».
 #[tokio::test]
-async fn future_datetime_drop_mode_lowers_line_quantity() {
-    let env = env().await;
-    env.server.faults().drop_future_rows(true);
-    let (s, v) = env
-        .upload(&up_path(MEBEL, ""), fixture("bad_future_datetime.csv"))
-        .await;
-    assert_eq!(s, 200, "{v}");
-    assert_counts(&v["uploading"], 4, 1);
-}
-
-#[tokio::test]
-async fn missing_target_is_invalid_parameter_naming_the_column() {
+async fn missing_target_column_fails_the_file_naming_the_column() {
     let env = env().await;
     let (s, v) = env
         .upload(
@@ -202,8 +208,8 @@ async fn missing_target_is_invalid_parameter_naming_the_column() {
             fixture("bad_missing_target_column.csv"),
         )
         .await;
-    assert_eq!((s, error_type(&v)), (400, "invalid_parameter"));
-    assert!(messages(&v).contains("Target"));
+    assert_eq!((s, error_type(&v)), (400, "invalid_uploading"));
+    assert_eq!(messages(&v), "Отсутствует обязательная колонка Target");
 }
 
 #[tokio::test]
@@ -250,13 +256,16 @@ async fn same_conversion_twice_keeps_the_last_price() {
 }
 
 #[tokio::test]
-async fn goal_name_in_target_counts_as_goal_not_found() {
+async fn goal_name_in_target_counts_as_goal_not_found_not_linkage_failure() {
     let env = env().await;
     let f = "ClientId,Target,DateTime\n1762345098123456789,Оплата в офисе,1794228120\n";
     let (_, v) = env.upload(&up_path(MEBEL, ""), f.into()).await;
     let fin = settle(&env, MEBEL, v["uploading"]["id"].as_i64().unwrap(), false).await;
     assert_eq!(fin["goal_not_found_quantity"], 1);
-    assert_eq!(fin["status"], "LINKAGE_FAILURE");
+    // docs/metrika-api.md §4.3: LINKAGE_FAILURE means no visitor identifier matched; this
+    // visitor is known, only the goal is not, so the upload is PROCESSED with nothing linked.
+    assert_eq!(fin["linked_quantity"], 0);
+    assert_eq!(fin["status"], "PROCESSED");
 }
 
 #[tokio::test]
@@ -270,7 +279,9 @@ async fn file_problems_are_400s() {
             "ClientId,Target,DateTime\n1.76235E+18,offline_paid,1794228120\n".into(),
         )
         .await;
-    assert_eq!((s, error_type(&v)), (400, "invalid_uploading"));
+    // docs/metrika-api.md §4.2: an invalid identifier drops the row, not the file.
+    assert_eq!(s, 200, "{v}");
+    assert_counts(&v["uploading"], 1, 0);
     let (s, v) = env
         .upload(
             &up_path(MEBEL, ""),
@@ -278,7 +289,7 @@ async fn file_problems_are_400s() {
         )
         .await;
     assert_eq!((s, error_type(&v)), (400, "invalid_uploading"));
-    assert!(messages(&v).contains("строке 2"), "{v}");
+    assert!(messages(&v).contains("строке номер 2"), "{v}");
     let (s, v) = env
         .upload(
             &up_path(MEBEL, ""),
@@ -335,11 +346,19 @@ async fn comment_alphabet_is_enforced() {
     let env = env().await;
     let (s, v) = env
         .upload(
-            &up_path(MEBEL, "?comment=CRM%20export%2022%20nov"),
+            &up_path(MEBEL, "?comment=CRMexport22nov"),
             fixture("offline_clientid.csv"),
         )
         .await;
     assert_eq!(s, 200, "{v}");
+    // docs/metrika-api.md §4.1: digits and Latin/Cyrillic letters only for conversions.
+    let (s, v) = env
+        .upload(
+            &up_path(MEBEL, "?comment=CRM%20export"),
+            fixture("offline_clientid.csv"),
+        )
+        .await;
+    assert_eq!((s, error_type(&v)), (400, "invalid_parameter"));
     let (s, v) = env
         .upload(
             &up_path(MEBEL, "?comment=a%26b%3Dc"),

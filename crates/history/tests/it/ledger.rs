@@ -133,3 +133,127 @@ fn commits_larger_than_one_chunk_are_all_recorded_and_clear_forgets_them() {
     );
     assert_eq!(s.ledger_len(3, UploadKind::Conversions).unwrap(), 0);
 }
+
+fn staged(s: &Store, counter: i64, kind: UploadKind, rows: &[(RowHash, RowHash)]) -> i64 {
+    let u = s
+        .record_prepared(&new_upload(counter, kind, "staged"))
+        .unwrap();
+    s.ledger_stage(u.id, rows.iter().copied()).unwrap();
+    u.id
+}
+
+#[test]
+fn staged_keys_teach_nothing_until_the_acceptance_is_recorded() {
+    let (s, _) = store();
+    let rows = [(h(1), h(10)), (h(2), h(20))];
+    let id = staged(&s, 7, UploadKind::Conversions, &rows);
+    assert!(s.ledger_has_pending(id).unwrap());
+    s.mark_sending(id).unwrap();
+    let probe = || s.ledger_filter(7, UploadKind::Conversions, rows).unwrap();
+    assert_eq!(probe(), [LedgerVerdict::New; 2], "pending keys are unknown");
+    s.mark_sent(id, "9", &report("UPLOADED")).unwrap();
+    assert_eq!(probe(), [LedgerVerdict::Unchanged; 2]);
+    assert!(!s.ledger_has_pending(id).unwrap());
+    assert!(s.ledger_knows_upload(id).unwrap());
+}
+
+#[test]
+fn rejected_failed_and_cdp_failed_uploads_never_teach_the_ledger() {
+    let (s, _) = store();
+    let rows = [(h(1), h(10))];
+    let rejected = staged(&s, 7, UploadKind::Conversions, &rows);
+    s.mark_sending(rejected).unwrap();
+    s.mark_rejected(rejected, Some("bad")).unwrap();
+    let failed = staged(&s, 7, UploadKind::Conversions, &rows);
+    s.mark_sending(failed).unwrap();
+    s.mark_failed(failed, Some("network")).unwrap();
+    // A CRM upload accepted, then refused by the server's validation: withdrawn.
+    let cdp = staged(&s, 7, UploadKind::SimpleOrders, &rows);
+    s.mark_sending(cdp).unwrap();
+    s.mark_sent(cdp, "uuid", &Default::default()).unwrap();
+    assert_eq!(
+        s.ledger_filter(7, UploadKind::SimpleOrders, rows).unwrap(),
+        [LedgerVerdict::Unchanged]
+    );
+    s.record_server_report(cdp, &report("FAILED")).unwrap();
+    for kind in [UploadKind::Conversions, UploadKind::SimpleOrders] {
+        assert_eq!(
+            s.ledger_filter(7, kind, rows).unwrap(),
+            [LedgerVerdict::New],
+            "{kind}"
+        );
+        assert_eq!(s.ledger_len(7, kind).unwrap(), 0);
+    }
+    for id in [rejected, failed, cdp] {
+        assert!(!s.ledger_has_pending(id).unwrap(), "{id}");
+    }
+}
+
+#[test]
+fn an_interrupted_upload_keeps_its_pending_keys_for_the_reconcile_or_the_resend() {
+    let (s, _) = store();
+    let rows = [(h(1), h(10))];
+    // Found on the server by the reconcile: confirmed then.
+    let a = staged(&s, 7, UploadKind::Conversions, &rows);
+    s.mark_sending(a).unwrap();
+    s.mark_interrupted(a).unwrap();
+    assert!(s.ledger_has_pending(a).unwrap());
+    s.mark_sent(a, "1", &report("UPLOADED")).unwrap();
+    assert_eq!(
+        s.ledger_filter(7, UploadKind::Conversions, rows).unwrap(),
+        [LedgerVerdict::Unchanged]
+    );
+    // Not found: resent, the keys move to the new upload and wait for its acceptance.
+    let rows = [(h(2), h(20))];
+    let b = staged(&s, 7, UploadKind::Conversions, &rows);
+    s.mark_sending(b).unwrap();
+    s.mark_interrupted(b).unwrap();
+    let c = s.resend(b).unwrap().id;
+    assert!(!s.ledger_has_pending(b).unwrap());
+    assert!(s.ledger_has_pending(c).unwrap());
+    s.mark_sending(c).unwrap();
+    s.mark_sent(c, "2", &report("UPLOADED")).unwrap();
+    assert_eq!(
+        s.ledger_filter(7, UploadKind::Conversions, rows).unwrap(),
+        [LedgerVerdict::Unchanged]
+    );
+}
+
+#[test]
+fn keys_are_staged_only_before_the_send() {
+    let (s, _) = store();
+    let id = accepted_upload(&s, 1, UploadKind::Orders);
+    assert!(matches!(
+        s.ledger_stage(id, [(h(1), h(2))]),
+        Err(Error::LedgerNotPending { .. })
+    ));
+}
+
+#[test]
+fn many_finished_uploads_are_merged_into_few_segments_with_the_newest_content() {
+    let (s, _) = store();
+    let mut model = HashMap::new();
+    for round in 0..40u32 {
+        let rows: Vec<_> = (0..50u32).map(|i| (h(round * 30 + i), h(round))).collect();
+        let id = staged(&s, 9, UploadKind::Orders, &rows);
+        s.mark_sending(id).unwrap();
+        s.mark_sent(id, "x", &report("PASSED")).unwrap();
+        s.ledger_compact(9, UploadKind::Orders).unwrap();
+        for (k, c) in rows {
+            model.insert(k, c);
+        }
+    }
+    let segments = s.ledger_segments(9, UploadKind::Orders).unwrap();
+    assert!(segments <= 8, "{segments} segments");
+    assert_eq!(
+        s.ledger_len(9, UploadKind::Orders).unwrap(),
+        model.len() as u64
+    );
+    let probe: Vec<_> = model.iter().map(|(k, c)| (*k, *c)).collect();
+    assert!(
+        s.ledger_filter(9, UploadKind::Orders, probe)
+            .unwrap()
+            .iter()
+            .all(|v| *v == LedgerVerdict::Unchanged)
+    );
+}

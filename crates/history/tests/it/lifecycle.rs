@@ -81,10 +81,11 @@ fn offline_upload_records_every_step_with_clock_times() {
                 Some(1),
                 Some(AdviceCode::ReviewRejectedRows)
             ),
+            (ExplanationCode::RowsKeptByServer, Some(9), None),
             (
                 ExplanationCode::RowsDroppedByServer,
                 Some(1),
-                Some(AdviceCode::FixFileAndUploadAgain)
+                Some(AdviceCode::ServerDroppedInvalidRows)
             ),
             (
                 ExplanationCode::UsersNotFound,
@@ -100,9 +101,9 @@ fn offline_upload_records_every_step_with_clock_times() {
     );
     assert_eq!(e.linked_share, Some(6.0 / 9.0));
     let json = serde_json::to_value(&e).unwrap();
-    assert_eq!(json["items"][3]["code"], "users_not_found");
+    assert_eq!(json["items"][4]["code"], "users_not_found");
     assert_eq!(
-        json["items"][3]["advice_code"],
+        json["items"][4]["advice_code"],
         "check_identifiers_and_window"
     );
 }
@@ -290,7 +291,7 @@ fn rejected_message_is_kept_with_contact_data_masked() {
         .unwrap();
     assert_eq!(
         r.server_message.as_deref(),
-        Some("Строка 4: неверный email ***@***, телефон ***")
+        Some("Строка 4: неверный email o***@example.ru, телефон ***89")
     );
     let e = explain(&r);
     assert_eq!(e.items[0].code, ExplanationCode::Rejected);

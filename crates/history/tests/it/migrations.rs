@@ -159,3 +159,46 @@ fn four_connections_opening_a_fresh_file_at_once_all_succeed() {
         }
     });
 }
+
+#[test]
+fn the_one_row_per_key_ledger_of_version_2_is_carried_into_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite");
+    let k = row_hash(&["order-1"]);
+    let c = row_hash(&["order-1", "PAID"]);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(MIGRATIONS[1].sql).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO uploads (tag, account_login, counter_id, kind, state, source_name,
+                 source_size, source_sha256, created_at)
+                 VALUES ('MB20261122T071500Z0000ABCD', 'agency', 2215573, 'simple-orders',
+                 'processed', 'o.csv', 1, 'ab', 1795000000000);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger VALUES (2215573, 2, ?1, ?2, 1)",
+            rusqlite::params![&k[..16], &c[..16]],
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    let other = row_hash(&["order-1", "CANCELLED"]);
+    assert_eq!(
+        s.ledger_filter(
+            2215573,
+            UploadKind::SimpleOrders,
+            [(k, c), (k, other), (row_hash(&["order-2"]), c)]
+        )
+        .unwrap(),
+        [
+            LedgerVerdict::Unchanged,
+            LedgerVerdict::Changed,
+            LedgerVerdict::New
+        ]
+    );
+    assert_eq!(s.ledger_len(2215573, UploadKind::SimpleOrders).unwrap(), 1);
+}

@@ -165,6 +165,14 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
     })
 }
 
+/// `1481718166.12345` → `1481718166`: Unix seconds with a fraction, which Yandex accepts and
+/// reads as the whole second (docs/metrika-api.md §4.2). `None` for anything else.
+pub fn truncate_fractional_seconds(s: &str) -> Option<&str> {
+    let (int, frac) = s.split_once('.')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    (digits(int) && digits(frac)).then_some(int)
+}
+
 /// Write `yyyy-MM-dd HH:mm:ss` (or `yyyy-MM-dd` when `has_time` is false) into `out`.
 pub fn format_crm(dt: &DateTime, has_time: bool, out: &mut String) {
     out.clear();
@@ -195,6 +203,18 @@ pub fn format_crm(dt: &DateTime, has_time: bool, out: &mut String) {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn fractional_unix_seconds_truncate_to_the_whole_second() {
+        assert_eq!(
+            truncate_fractional_seconds("1481718166.12345"),
+            Some("1481718166")
+        );
+        assert_eq!(truncate_fractional_seconds("1481718166"), None);
+        assert_eq!(truncate_fractional_seconds("1481718166."), None);
+        assert_eq!(truncate_fractional_seconds("14.11.2026"), None);
+        assert_eq!(truncate_fractional_seconds("-5.5"), None);
+    }
 
     fn p(s: &str) -> LocalDateTime {
         parse_local(s).unwrap_or_else(|| panic!("{s}"))

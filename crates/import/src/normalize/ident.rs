@@ -3,7 +3,7 @@
 //! `goals` and `products` list syntax.
 
 use super::{Outcome, money, split_list, trim};
-use mb_schema::{is_iso_4217, is_valid_status_id};
+use mb_schema::is_iso_4217;
 use md5::{Digest, Md5};
 
 /// Excel writes long numbers as `1,63251E+18` / `1.76235E+18`.
@@ -222,7 +222,20 @@ pub fn client_type(raw: &str, out: &mut String) -> Outcome {
     }
 }
 
-/// `goals`: `goal_id[:revenue]` joined by commas; ids must match `^[\w-:]+$` (ASCII).
+/// Whether `s` can be a JavaScript-event goal identifier (docs/metrika-api.md §3.3): Yandex
+/// forbids only `/ \ & # ? = "` (and wants `+` written `%2B`), so `form.submit` and Cyrillic
+/// identifiers are fine. Blanks and control characters are refused too: an identifier with a
+/// space is almost always a goal's name typed instead of its identifier.
+pub fn is_js_goal_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().count() <= 255
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "/\\&#?=\"+".contains(c))
+}
+
+/// `goals`: `goal_id[:revenue]` joined by commas; ids are JS-goal identifiers
+/// ([`is_js_goal_identifier`]).
 pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
     out.clear();
     let mut amount = String::new();
@@ -238,7 +251,7 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
             }
             _ => (part, None),
         };
-        if !is_valid_status_id(id) {
+        if !is_js_goal_identifier(id) {
             out.clear();
             return Outcome::Invalid("invalid_goal_list");
         }
@@ -433,6 +446,37 @@ mod tests {
         assert_eq!(
             run(goal_list, "Оплата картой").0,
             Outcome::Invalid("invalid_goal_list")
+        );
+    }
+
+    #[test]
+    fn goal_identifiers_are_what_yandex_allows_not_just_ascii_words() {
+        for ok in [
+            "offline_paid",
+            "form.submit",
+            "оплата_в_офисе",
+            "stage:won-1",
+            "a%2Bb",
+        ] {
+            assert!(is_js_goal_identifier(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a/b",
+            "a\\b",
+            "a&b",
+            "a#b",
+            "a?b",
+            "a=b",
+            "a\"b",
+            "a+b",
+            "Оплата картой",
+        ] {
+            assert!(!is_js_goal_identifier(bad), "{bad}");
+        }
+        assert_eq!(
+            run(goal_list, "form.submit:100,оплата_в_офисе").0,
+            Outcome::Same
         );
     }
 

@@ -1,5 +1,5 @@
 //! Every sample and quirk fixture through reader → auto-mapping → validator, checked against
-//! what /work/shared/samples/README.md says (now = 2026-11-22T07:00:00Z, Europe/Moscow, the
+//! what fixtures/SAMPLES.md says (now = 2026-11-22T07:00:00Z, Europe/Moscow, the
 //! seven goals listed there).
 
 use mb_import::mapping::{Mapping, auto_map, detect_kind};
@@ -420,4 +420,74 @@ fn mapping_template_maps_the_same_export_next_time() {
     let back = Mapping::from_json(&saved).unwrap();
     assert!(back.fits(&headers));
     assert_eq!(back, m);
+}
+
+/// docs/metrika-api.md §4.2: Yandex accepts `DateTime` with a fraction of a second; we send the
+/// whole second and say so.
+#[test]
+fn fractional_unix_seconds_are_truncated_with_a_notice() {
+    let (r, text) = write("fractional-seconds.csv", UploadKind::Conversions, &opts());
+    assert_clean(&r, 2);
+    assert_eq!(lines(&r, "fractional_seconds_truncated"), vec![2]);
+    assert!(text.contains(",1794228120,"), "{text}");
+    assert!(!text.contains("1794228120.12345"), "{text}");
+}
+
+/// Validates `text` as `kind` with the sample goals plus `form.submit` and `оплата_в_офисе`.
+fn check_text(text: &str, kind: UploadKind, order_status_ids: Option<Vec<String>>) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.csv");
+    std::fs::write(&path, text).unwrap();
+    let mut o = opts();
+    if let Some(g) = o.goals.as_mut() {
+        g.push("form.submit".into());
+        g.push("оплата_в_офисе".into());
+    }
+    o.order_status_ids = order_status_ids;
+    let mut src = open(&path, &ReadOptions::default()).unwrap();
+    let m = auto_map(kind, &src.info().headers).mapping;
+    validate(src.as_mut(), &m, &o, &mut no_progress()).unwrap()
+}
+
+/// docs/metrika-api.md §3.3: identifiers that exist among the counter's goals pass for
+/// `Target`, whatever their characters (only `/ \ & # ? = "` are forbidden by Yandex).
+#[test]
+fn goal_identifiers_with_dots_and_cyrillic_pass_as_target() {
+    let r = check_text(
+        "ClientId,Target,DateTime\n1762345098123456789,form.submit,1794228120\n\
+         1762345098123456789,оплата_в_офисе,1794228121\n",
+        UploadKind::Conversions,
+        None,
+    );
+    assert_clean(&r, 2);
+    // Not among the goals but a possible identifier: a warning, not "a goal name".
+    let r = check_text(
+        "ClientId,Target,DateTime
+1762345098123456789,lead.qualified,1794228120
+",
+        UploadKind::Conversions,
+        None,
+    );
+    assert_clean(&r, 1);
+    assert_eq!(lines(&r, "unknown_goal"), vec![2]);
+}
+
+/// Seed 004 (docs/metrika-api.md §5.2): without a mapping the counter's JS-goal identifiers
+/// are valid `order_status` values — in simple and in detailed orders.
+#[test]
+fn js_goal_identifiers_are_valid_order_statuses() {
+    let r = check_text(
+        "id,create_date_time,client_ids,order_status,goals\n\
+         A-1,2026-11-05 14:22:10,1762345098123456789,form.submit,\"form.submit:100,оплата_в_офисе\"\n",
+        UploadKind::SimpleOrders,
+        None,
+    );
+    assert_clean(&r, 1);
+    let r = check_text(
+        "id,client_uniq_id,client_type,create_date_time,order_status\n\
+         A-2,C-1,CONTACT,2026-11-05 14:22:10,оплата_в_офисе\n",
+        UploadKind::Orders,
+        Some(vec!["success".into()]),
+    );
+    assert_clean(&r, 1);
 }

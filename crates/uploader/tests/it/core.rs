@@ -118,6 +118,8 @@ async fn crm_status_choices_are_remembered_per_counter_and_prefilled_next_time()
     let sent = core
         .upload_dto(&req, "job-1", no_progress_sink())
         .await
+        .unwrap()
+        .upload
         .unwrap();
     assert!(
         matches!(sent.state, UploadState::Processed),
@@ -165,6 +167,8 @@ async fn validation_reports_an_earlier_identical_upload_and_upload_refuses_it_un
     let first = core
         .upload_dto(&req, "a", no_progress_sink())
         .await
+        .unwrap()
+        .upload
         .unwrap();
     assert!(first.server_id.is_some());
     // The mapping is now a remembered template for this header.
@@ -193,4 +197,85 @@ async fn validation_reports_an_earlier_identical_upload_and_upload_refuses_it_un
         .await
         .unwrap();
     assert_eq!(core.history(&HistoryFilter::default()).unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = fixture("offline_clientid.csv");
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .unwrap();
+    let mut req = request(&file, mapping, vec![]);
+    let v = core
+        .validate_dto(&req, "v1", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(v.known_rows, 0, "nothing sent yet");
+    // A plain upload teaches the ledger every accepted row.
+    let send = |req: &ValidateRequest, confirm: bool| UploadRequest {
+        validate: req.clone(),
+        merge_mode: None,
+        comment: None,
+        confirm_duplicate: confirm,
+        skip_invalid: true,
+    };
+    let first = core
+        .upload_dto(&send(&req, false), "u1", no_progress_sink())
+        .await
+        .unwrap();
+    let u = first.upload.expect("sent");
+    assert_eq!(u.valid_rows, v.valid_rows);
+    assert_eq!(first.new_rows, v.valid_rows);
+    // The same file, only new rows: the review says 0 new of M, and sending says so too.
+    req.only_new_rows = true;
+    let v2 = core
+        .validate_dto(&req, "v2", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(v2.known_rows, v.valid_rows);
+    assert_eq!(v2.unchanged_rows, v.valid_rows);
+    let again = core
+        .upload_dto(&send(&req, true), "u2", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(again.upload, None, "nothing sent");
+    assert_eq!((again.new_rows, again.valid_rows), (0, v.valid_rows));
+    assert_eq!(core.history(&HistoryFilter::default()).unwrap().len(), 1);
+}
+
+/// The app can cancel a sign-in waiting for the browser: the wait ends at once with
+/// `Cancelled` and the flow (and its loopback port) is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_sign_in_can_be_cancelled_by_its_flow_id() {
+    use mb_uploader::dto::{AppError, SignInMethod};
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::sync::Arc::new(demo(&dir).await);
+    let started = core
+        .begin_sign_in(SignInMethod::Loopback, None)
+        .await
+        .unwrap();
+    assert_eq!(started.method, SignInMethod::Loopback);
+    let c = core.clone();
+    let id = started.flow_id.clone();
+    let waiting = tokio::spawn(async move { c.complete_sign_in(&id, None).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    core.cancel(&started.flow_id);
+    let r = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("cancel ends the wait")
+        .unwrap();
+    assert!(matches!(r, Err(AppError::Cancelled)), "{r:?}");
+    // Cancelled before anyone waits: the flow is dropped at once.
+    let started = core
+        .begin_sign_in(SignInMethod::Loopback, None)
+        .await
+        .unwrap();
+    core.cancel(&started.flow_id);
+    assert!(matches!(
+        core.complete_sign_in(&started.flow_id, None).await,
+        Err(AppError::NotFound { .. })
+    ));
 }

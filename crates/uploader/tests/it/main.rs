@@ -1,2 +1,3 @@
 mod bindings;
 mod core;
+mod window;

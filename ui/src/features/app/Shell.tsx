@@ -1,7 +1,16 @@
 //! The window: aside navigation, the top bar with account, counter and the demo badge, the
 //! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
-import { ArrowUpFromLine, ClockArrowRotateLeft, FileArrowUp, Gear, Person, Persons } from '@gravity-ui/icons';
-import { Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import {
+  ArrowUpFromLine,
+  ChevronsLeft,
+  ChevronsRight,
+  ClockArrowRotateLeft,
+  FileArrowUp,
+  Gear,
+  Person,
+  Persons,
+} from '@gravity-ui/icons';
+import { Alert, Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +34,29 @@ const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
   ['accounts', Person],
   ['settings', Gear],
 ];
+
+const NARROW = '(max-width: 1180px)';
+const ASIDE_KEY = 'mb.aside';
+
+/** Icons-only side menu: the user's choice when made, else by window width (small laptops). */
+function useCompactAside(): [boolean, () => void] {
+  const [narrow, setNarrow] = useState(() => window.matchMedia?.(NARROW).matches ?? false);
+  const [choice, setChoice] = useState<string | null>(() => window.localStorage.getItem(ASIDE_KEY));
+  useEffect(() => {
+    const mq = window.matchMedia?.(NARROW);
+    if (!mq) return;
+    const on = () => setNarrow(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  const compact = choice === 'compact' ? true : choice === 'wide' ? false : narrow;
+  const toggle = () => {
+    const next = compact ? 'wide' : 'compact';
+    window.localStorage.setItem(ASIDE_KEY, next);
+    setChoice(next);
+  };
+  return [compact, toggle];
+}
 
 function Welcome() {
   const { t } = useTranslation();
@@ -71,6 +103,51 @@ function Welcome() {
   );
 }
 
+const DEMO_INTRO_KEY = 'mb.demoIntroSeen';
+
+/** The first run of the demo: what the app does, that this is practice data, how to go real. */
+function DemoIntro() {
+  const { t } = useTranslation();
+  const { go } = useSession();
+  const [seen, setSeen] = useState(() => window.localStorage.getItem(DEMO_INTRO_KEY) === '1');
+  if (seen) return null;
+  const close = () => {
+    window.localStorage.setItem(DEMO_INTRO_KEY, '1');
+    setSeen(true);
+  };
+  return (
+    <Alert
+      theme="info"
+      view="outlined"
+      qa="demo-intro"
+      title={t('welcome.demoTitle')}
+      message={
+        <>
+          <p className="mb-demo-intro__p">{t('welcome.text1')}</p>
+          <p className="mb-demo-intro__p">{t('welcome.demoText')}</p>
+        </>
+      }
+      onClose={close}
+      actions={
+        <Alert.Actions>
+          <Alert.Action view="action" onClick={close} qa="demo-intro-ok">
+            {t('welcome.demoOk')}
+          </Alert.Action>
+          <Alert.Action
+            view="outlined"
+            onClick={() => {
+              close();
+              go('accounts');
+            }}
+          >
+            {t('welcome.demoReal')}
+          </Alert.Action>
+        </Alert.Actions>
+      }
+    />
+  );
+}
+
 function AccountSwitcher() {
   const { t } = useTranslation();
   const backend = useBackend();
@@ -114,6 +191,7 @@ export function Shell() {
   const [dragging, setDragging] = useState(false);
   const { go, setSignInOpen } = session;
   const actions = useMemo(() => ({ signIn: () => setSignInOpen(true) }), [setSignInOpen]);
+  const [compact, toggleAside] = useCompactAside();
 
   useEffect(
     () =>
@@ -153,7 +231,7 @@ export function Shell() {
 
   return (
     <AppActionsContext.Provider value={actions}>
-      <div className="mb-app">
+      <div className={`mb-app${compact ? ' mb-app_compact' : ''}`}>
         <aside className="mb-aside">
           <div className="mb-aside__brand">
             <img src="./logo.svg" alt="" width={28} height={28} />
@@ -170,6 +248,8 @@ export function Shell() {
                     onClick={() => go(id)}
                     data-qa={`nav-${id}`}
                     data-testid={`nav-${id}`}
+                    aria-label={t(`nav.${id}`)}
+                    title={compact ? t(`nav.${id}`) : undefined}
                   >
                     <Icon data={icon} size={18} />
                     <span>{t(`nav.${id}`)}</span>
@@ -178,6 +258,17 @@ export function Shell() {
               ))}
             </ul>
           </nav>
+          <button
+            type="button"
+            className="mb-aside__item mb-aside__toggle"
+            onClick={toggleAside}
+            aria-label={compact ? t('nav.expand') : t('nav.collapse')}
+            title={compact ? t('nav.expand') : t('nav.collapse')}
+            data-qa="aside-toggle"
+          >
+            <Icon data={compact ? ChevronsRight : ChevronsLeft} size={16} />
+            <span>{t('nav.collapse')}</span>
+          </button>
           {info.data ? (
             <Text variant="caption-2" color="secondary" className="mb-aside__version">
               {info.data.version}
@@ -202,6 +293,7 @@ export function Shell() {
             ) : null}
           </header>
           <main className="mb-content" id="content">
+            {info.data?.demo && signedIn ? <DemoIntro /> : null}
             <ErrorBoundary key={session.section} message={t('errors.internal')} retry={t('common.retry')}>
               {accounts.isPending ? (
                 <Loader size="l" />

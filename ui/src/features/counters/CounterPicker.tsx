@@ -19,7 +19,13 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
+function CounterList({
+  onPick,
+  searchRef,
+}: {
+  onPick: (c: Counter) => void;
+  searchRef: React.RefObject<HTMLInputElement | null>;
+}) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
   const { account } = useActiveAccount();
@@ -73,6 +79,7 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
         }}
         placeholder={t('top.searchCounter')}
         autoFocus
+        controlRef={searchRef}
         hasClear
         size="l"
         onKeyDown={onKeyDown}
@@ -107,7 +114,7 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
                 id={`counter-${c.id}`}
                 role="option"
                 aria-selected={vi.index === cursor}
-                className={`mb-picker__item${vi.index === cursor ? ' mb-picker__item_cursor' : ''}${active?.id === c.id ? ' mb-picker__item_active' : ''}`}
+                className={`mb-picker__item${vi.index === cursor ? ' mb-picker__item_cursor' : ''}${active?.id === c.id ? ' mb-picker__item_active' : ''}${c.can_upload ? '' : ' mb-picker__item_view-only'}`}
                 style={{
                   position: 'absolute',
                   top: 0,
@@ -128,7 +135,7 @@ function CounterList({ onPick }: { onPick: (c: Counter) => void }) {
                   </Text>
                 </div>
                 {!c.can_upload ? (
-                  <Label size="xs" theme="unknown">
+                  <Label size="xs" theme="unknown" title={t('top.viewOnlyWhy')}>
                     {t('top.viewOnly')}
                   </Label>
                 ) : null}
@@ -146,6 +153,8 @@ export function CounterPicker() {
   const [open, setOpen] = useState(false);
   const counter = useActiveCounter();
   const { setCounterId } = useSession();
+  // The dialog's focus manager would otherwise focus its own container, not the search box.
+  const searchRef = useRef<HTMLInputElement>(null);
   return (
     <>
       <Button
@@ -173,11 +182,13 @@ export function CounterPicker() {
         size="m"
         qa="counter-dialog"
         aria-labelledby="counter-dialog-title"
+        initialFocus={searchRef}
       >
         <Dialog.Header caption={<span id="counter-dialog-title">{t('top.counterTitle')}</span>} />
         <Dialog.Body>
           {open ? (
             <CounterList
+              searchRef={searchRef}
               onPick={(c) => {
                 setCounterId(c.id);
                 setOpen(false);

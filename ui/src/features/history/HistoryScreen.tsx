@@ -13,7 +13,7 @@ import { EmptyState } from '../../shared/EmptyState';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { RejectedFileActions } from '../../shared/RejectedFileActions';
 import { StateLabel } from '../../shared/StateLabel';
-import { formatDateTime, formatNumber, formatPercent } from '../../shared/format';
+import { dayBoundIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../shared/format';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 
 const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
@@ -159,6 +159,26 @@ function Detail({ id }: { id: number }) {
   );
 }
 
+/** A day typed as дд.мм.гггг; a text box everywhere (WebKitGTK has no date picker). */
+function DayInput(props: { value: string; onUpdate: (v: string) => void; label: string; qa: string }) {
+  const { t } = useTranslation();
+  const invalid = parseDay(props.value) === 'invalid';
+  return (
+    <TextInput
+      value={props.value}
+      onUpdate={props.onUpdate}
+      label={props.label}
+      placeholder={t('history.dayPlaceholder')}
+      hasClear
+      style={{ width: 190 }}
+      qa={props.qa}
+      validationState={invalid ? 'invalid' : undefined}
+      errorMessage={invalid ? t('history.dayInvalid') : undefined}
+      controlProps={{ 'aria-label': props.label, inputMode: 'numeric' }}
+    />
+  );
+}
+
 export function HistoryScreen() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -178,8 +198,9 @@ export function HistoryScreen() {
     counter_id: counterId === 'all' ? null : Number(counterId),
     kind: kind === 'all' ? null : (kind as UploadKind),
     states: states as UploadState[],
-    from: from ? new Date(`${from}T00:00:00`).toISOString() : null,
-    to: to ? new Date(`${to}T23:59:59`).toISOString() : null,
+    // Half-typed or impossible days are ignored (with a hint under the field), never thrown.
+    from: dayBoundIso(from, false),
+    to: dayBoundIso(to, true),
     limit: null,
   };
   const history = useQuery({ queryKey: ['history', filter], queryFn: () => backend.history(filter) });
@@ -202,7 +223,7 @@ export function HistoryScreen() {
             </div>
           );
         },
-        meta: { width: '100px' },
+        meta: { width: '92px' },
       },
       {
         id: 'file',
@@ -218,7 +239,7 @@ export function HistoryScreen() {
             </Text>
           </div>
         ),
-        meta: { width: 'minmax(120px, 1.4fr)' },
+        meta: { width: 'minmax(104px, 1.4fr)' },
       },
       {
         id: 'counter',
@@ -232,26 +253,27 @@ export function HistoryScreen() {
             </Text>
           </div>
         ),
-        meta: { width: 'minmax(100px, 1fr)' },
+        meta: { width: 'minmax(92px, 1fr)' },
       },
       {
         id: 'rows',
         header: t('history.rows'),
         accessorFn: (r) => formatNumber(r.valid_rows, lang),
-        meta: { width: '64px', align: 'end' },
+        // Wide enough for «12 345 678»: counts are never clipped.
+        meta: { width: '88px', align: 'end' },
       },
       {
         id: 'state',
         header: t('history.state'),
         accessorFn: (r) => r.state,
         cell: (c) => <StateLabel state={c.row.original.state} />,
-        meta: { width: '144px' },
+        meta: { width: '152px' },
       },
       {
         id: 'linked',
         header: t('history.linked'),
         accessorFn: (r) => (r.linked !== null && r.valid_rows > 0 ? formatPercent(r.linked / r.valid_rows, lang) : '—'),
-        meta: { width: '80px', align: 'end' },
+        meta: { width: '84px', align: 'end' },
       },
     ],
     [t, lang],
@@ -304,22 +326,8 @@ export function HistoryScreen() {
           qa="filter-state"
           title={t('history.state')}
         />
-        <TextInput
-          value={from}
-          onUpdate={setFrom}
-          label={t('history.from')}
-          style={{ width: 170 }}
-          qa="filter-from"
-          controlProps={{ type: 'date', 'aria-label': t('history.from') }}
-        />
-        <TextInput
-          value={to}
-          onUpdate={setTo}
-          label={t('history.to')}
-          style={{ width: 170 }}
-          qa="filter-to"
-          controlProps={{ type: 'date', 'aria-label': t('history.to') }}
-        />
+        <DayInput value={from} onUpdate={setFrom} label={t('history.from')} qa="filter-from" />
+        <DayInput value={to} onUpdate={setTo} label={t('history.to')} qa="filter-to" />
       </div>
       {exported.data ? <Alert theme="success" message={t('history.exported', { path: exported.data })} /> : null}
       {exported.isError ? <ErrorNotice error={exported.error} /> : null}

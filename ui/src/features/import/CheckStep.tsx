@@ -180,7 +180,8 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
   const v = fresh ? s.validation : null;
   const cancelled = error !== null && toAppError(error).kind === 'cancelled';
   const blocked =
-    v !== null && (v.valid_rows - v.unchanged_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
+    // Nothing new is not a dead end: the send step says so calmly.
+    v !== null && (v.valid_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
   return (
     <div className="mb-step">
       {running ? (

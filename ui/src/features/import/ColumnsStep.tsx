@@ -194,13 +194,14 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
                 >
                   <div role="cell" className="mb-map__field">
                     <div>
-                      <code className="mb-code">{f.field}</code>{' '}
+                      <span className="mb-map__name">{fieldText(f.field)}</span>{' '}
                       <Text variant="caption-2" color={f.requirement === 'optional' ? 'secondary' : 'warning'}>
                         {requirementLabel(f)}
                       </Text>
                     </div>
+                    {/* The user's words first; Metrica's field name in small print for support. */}
                     <Text variant="caption-2" color="secondary">
-                      {fieldText(f.field)}
+                      {t('columns.metricaField')} <code className="mb-code mb-code_small">{f.field}</code>
                     </Text>
                   </div>
                   <div role="cell" className="mb-map__source">

@@ -1,12 +1,15 @@
 //! The import wizard: a Stepper over Файл → Столбцы → Статусы (CRM only) → Проверка → Отправка.
-//! Every reached step can be revisited; Enter triggers the step's main action.
-import { Stepper } from '@gravity-ui/uikit';
+//! Every reached step can be revisited; Enter triggers the step's main action, except on the
+//! final review, where sending takes a deliberate press of the button. Focus moves to each new
+//! step's heading, so keyboard and screen-reader users start at the top of the step.
+import { Alert, Stepper } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useActiveCounter, useSettings } from '../app/context';
 import { CheckStep } from './CheckStep';
 import { ColumnsStep } from './ColumnsStep';
 import { FileStep } from './FileStep';
+import { LinkingWindowNotice } from './LinkingWindowNotice';
 import { SendStep } from './SendStep';
 import { StatusesStep } from './StatusesStep';
 import { type StepId, reachable, stepsFor, useImport } from './state';
@@ -34,6 +37,22 @@ export function ImportScreen() {
     if (p) go(p);
   };
 
+  // A step change moves focus to the new step's heading (not back to <body>).
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const id = window.requestAnimationFrame(() => {
+      const h = rootRef.current?.querySelector<HTMLElement>('.mb-wizard__body h2');
+      if (!h) return;
+      h.tabIndex = -1;
+      h.focus({ preventScroll: false });
+    });
+    return () => window.cancelAnimationFrame(id);
+  }, [current]);
+
   // Enter anywhere outside a control (including after focus fell back to <body>) runs the
   // step's main action; dialogs keep Enter for themselves.
   useEffect(() => {
@@ -41,6 +60,8 @@ export function ImportScreen() {
       if (e.key !== 'Enter' || e.defaultPrevented || e.shiftKey || e.ctrlKey || e.altKey || e.repeat) return;
       const target = e.target instanceof HTMLElement ? e.target : null;
       if (target?.closest(INTERACTIVE) || document.querySelector('.g-modal_open, [role="dialog"]')) return;
+      // Sending is never one stray Enter away: on the review only the focused button sends.
+      if (rootRef.current?.querySelector('.mb-wizard__body')?.getAttribute('data-step') === 'send') return;
       const main = rootRef.current?.querySelector<HTMLButtonElement>('[data-main-action="true"]:not([disabled])');
       if (main) {
         e.preventDefault();
@@ -74,7 +95,18 @@ export function ImportScreen() {
           ))}
         </Stepper>
       </nav>
-      <div className="mb-wizard__body">
+      {counter && !counter.can_upload ? (
+        <Alert
+          theme="warning"
+          qa="view-only-counter"
+          title={t('top.viewOnlyTitle', { name: counter.name })}
+          message={t('top.viewOnlyWhy')}
+        />
+      ) : null}
+      <div className="mb-wizard__body" data-step={current}>
+        {(current === 'check' || current === 'send') && counter && s.kind ? (
+          <LinkingWindowNotice counterId={counter.id} kind={s.kind} />
+        ) : null}
         {current === 'file' ? <FileStep onNext={next} /> : null}
         {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
         {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}

@@ -3,14 +3,14 @@
 import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { UploadSummary } from '../../ipc';
+import type { SendResult } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { toAppError } from '../../shared/errors';
 import { formatTimeZone } from '../../shared/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { JobProgress, StepFooter } from './parts';
-import { type MergeMode, buildValidateRequest, useImport } from './state';
+import { type MergeMode, buildValidateRequest, isAccepted, reviewCounts, useImport } from './state';
 
 const CRM_KINDS = new Set(['simple-orders', 'contacts', 'orders']);
 const CONTACT_KINDS = new Set(['simple-orders', 'contacts']);
@@ -22,44 +22,15 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const [s, dispatch] = useImport();
   const { account } = useActiveAccount();
   const counter = useActiveCounter();
-  const session = useSession();
   const settings = useSettings();
   const hashDefault = settings.data?.hash_contacts_by_default ?? true;
   const hash = s.hashContacts ?? hashDefault;
-  const job = useJob<UploadSummary>();
+  const job = useJob<SendResult>();
   const v = s.validation;
   const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
 
   if (s.result) {
-    return (
-      <div className="mb-step">
-        <Card view="outlined" className="mb-done" data-testid="upload-done">
-          <Text variant="header-1" as="h2">
-            {t('send.doneTitle')}
-          </Text>
-          <Text as="p">
-            {t('send.rows', { rows: t('common.rows', { count: s.result.valid_rows }), file: s.result.file_name })}
-          </Text>
-          <Text as="p" color="secondary">
-            {t('send.doneText')}
-          </Text>
-          <div className="mb-done__actions">
-            <Button
-              view="action"
-              size="l"
-              onClick={() => session.showUpload(s.result?.id ?? 0)}
-              qa="to-history"
-              data-main-action="true"
-            >
-              {t('send.toHistory')}
-            </Button>
-            <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
-              {t('send.another')}
-            </Button>
-          </div>
-        </Card>
-      </div>
-    );
+    return <SendResultCard result={s.result} />;
   }
 
   if (!v || !request || !counter || !s.kind) {
@@ -72,23 +43,27 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   }
 
   const crm = CRM_KINDS.has(s.kind);
-  const sendRows = Math.max(0, v.valid_rows - v.unchanged_rows);
+  const review = reviewCounts(s);
+  const sendRows = review.send;
+  const nothingNew = review.valid > 0 && sendRows === 0;
   const blockedReason = !counter.can_upload
     ? t('errors.no_access', { counterId: counter.id })
-    : sendRows === 0
+    : review.valid === 0
       ? t('send.nothing')
-      : v.errors > 0 && !s.skipInvalid
-        ? t('send.needSkip')
-        : v.duplicate_of && s.duplicateAnswer === null
-          ? t('send.needDuplicateAnswer')
-          : null;
+      : nothingNew
+        ? null
+        : v.errors > 0 && !s.skipInvalid
+          ? t('send.needSkip')
+          : v.duplicate_of && s.duplicateAnswer === null
+            ? t('send.needDuplicateAnswer')
+            : null;
 
   const send = () => {
     void job
       .run((onProgress) =>
         backend.upload(
           {
-            validate: { ...request, hash_contacts: hash },
+            validate: { ...request, hash_contacts: hash, only_new_rows: review.onlyNew },
             merge_mode: crm ? s.mergeMode : null,
             comment: s.comment.trim() === '' ? null : s.comment.trim(),
             confirm_duplicate: s.duplicateAnswer !== null,
@@ -120,10 +95,12 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           <dt>{t('send.what')}</dt>
           <dd>
             <Text variant="subheader-2" as="div" data-testid="review-rows">
-              {t('send.rows', {
-                rows: t('common.rows', { count: sendRows }),
-                file: s.path?.split(/[\\/]/).pop() ?? '',
-              })}
+              {review.onlyNew
+                ? t('send.reviewNew', { count: sendRows, total: review.valid })
+                : t('send.reviewAll', { count: sendRows })}
+            </Text>
+            <Text color="secondary" as="div">
+              {t('send.fromFile', { file: s.path?.split(/[\\/]/).pop() ?? '' })}
             </Text>
             <Text color="secondary" as="div">
               {t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}
@@ -133,10 +110,14 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                 {t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}
               </Text>
             ) : null}
-            {v.unchanged_rows > 0 ? (
-              <Text color="secondary" as="div">
-                {t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}
-              </Text>
+            {review.known > 0 || s.duplicateAnswer === 'new' ? (
+              <Checkbox
+                checked={review.onlyNew}
+                onUpdate={(x) => dispatch({ type: 'option', patch: { onlyNew: x } })}
+                qa="only-new"
+              >
+                {t('send.onlyNew', { rows: t('common.rows', { count: review.known }) })}
+              </Checkbox>
             ) : null}
           </dd>
           <dt>{t('send.where')}</dt>
@@ -201,6 +182,21 @@ export function SendStep({ onBack }: { onBack: () => void }) {
       {job.running ? (
         <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} />
       ) : null}
+      {nothingNew && !job.running ? (
+        <Card view="outlined" className="mb-done" data-testid="nothing-new">
+          <Text variant="subheader-2" as="h3">
+            {t('send.nothingNewTitle')}
+          </Text>
+          <Text as="p" color="secondary">
+            {t('send.nothingNewText', { rows: t('common.rows', { count: review.valid }) })}
+          </Text>
+          <div className="mb-done__actions">
+            <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
+              {t('send.another')}
+            </Button>
+          </div>
+        </Card>
+      ) : null}
       {cancelled ? (
         <Alert theme="info" message={t('send.cancelled')} />
       ) : job.error !== null ? (
@@ -210,7 +206,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
         onBack={job.running ? undefined : onBack}
         reason={blockedReason}
         main={
-          job.running
+          job.running || nothingNew
             ? undefined
             : {
                 label: t('send.button', { count: sendRows }),
@@ -220,6 +216,106 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               }
         }
       />
+    </div>
+  );
+}
+
+/** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
+ *  the one-action resend. Nothing says "sent" unless Metrica accepted the file. */
+function SendResultCard({ result }: { result: SendResult }) {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const [, dispatch] = useImport();
+  const resend = useJob<SendResult['upload']>();
+  const u = result.upload;
+  const another = (
+    <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
+      {t('send.another')}
+    </Button>
+  );
+  if (u === null) {
+    return (
+      <div className="mb-step">
+        <Card view="outlined" className="mb-done" data-testid="upload-nothing-new">
+          <Text variant="header-1" as="h2">
+            {t('send.nothingNewTitle')}
+          </Text>
+          <Text as="p" color="secondary">
+            {t('send.nothingNewText', { rows: t('common.rows', { count: result.valid_rows }) })}
+          </Text>
+          <div className="mb-done__actions">{another}</div>
+        </Card>
+      </div>
+    );
+  }
+  const toHistory = (
+    <Button
+      view={isAccepted(u.state) ? 'action' : 'outlined'}
+      size="l"
+      onClick={() => session.showUpload(u.id)}
+      qa="to-history"
+      data-main-action={isAccepted(u.state) ? 'true' : undefined}
+    >
+      {t('send.toHistory')}
+    </Button>
+  );
+  if (isAccepted(u.state)) {
+    return (
+      <div className="mb-step">
+        <Card view="outlined" className="mb-done" data-testid="upload-done">
+          <Text variant="header-1" as="h2">
+            {t('send.doneTitle')}
+          </Text>
+          <Text as="p">{t('send.rows', { rows: t('common.rows', { count: u.valid_rows }), file: u.file_name })}</Text>
+          <Text as="p" color="secondary">
+            {t('send.doneText')}
+          </Text>
+          <div className="mb-done__actions">
+            {toHistory}
+            {another}
+          </div>
+        </Card>
+      </div>
+    );
+  }
+  const canResend = u.state === 'interrupted' || u.state === 'failed';
+  const again = () => {
+    void resend
+      .run(() => backend.resend(u.id))
+      .then((next) => {
+        if (next) {
+          dispatch({ type: 'resent', upload: next });
+          void queryClient.invalidateQueries({ queryKey: ['history'] });
+          void queryClient.invalidateQueries({ queryKey: ['overview'] });
+        }
+      });
+  };
+  const state = u.state === 'interrupted' || u.state === 'failed' || u.state === 'rejected' ? u.state : 'failed';
+  return (
+    <div className="mb-step">
+      <Card view="outlined" className="mb-done" data-testid={`upload-${state}`}>
+        <Text variant="header-1" as="h2">
+          {t(`send.result.${state}.title`)}
+        </Text>
+        <Text as="p">{t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}</Text>
+        {u.message ? (
+          <Text as="p" color="secondary">
+            {u.message}
+          </Text>
+        ) : null}
+        {resend.error !== null ? <ErrorNotice error={resend.error} onRetry={again} /> : null}
+        <div className="mb-done__actions">
+          {canResend ? (
+            <Button view="action" size="l" onClick={again} loading={resend.running} qa="resend" data-main-action="true">
+              {t('history.resend')}
+            </Button>
+          ) : null}
+          {toHistory}
+          {another}
+        </div>
+      </Card>
     </div>
   );
 }

@@ -4,8 +4,10 @@ import {
   buildValidateRequest,
   importReducer,
   initialImport,
+  isAccepted,
   mappingProblems,
   reachable,
+  reviewCounts,
   stepsFor,
   validationKey,
   type ImportState,
@@ -111,6 +113,7 @@ describe('import state', () => {
       counts: [],
       truncated: false,
       unchanged_rows: 0,
+      known_rows: 0,
       duplicate_of: null,
       rejected_path: null,
     };
@@ -120,5 +123,39 @@ describe('import state', () => {
     expect(
       reachable(importReducer(v, { type: 'statusType', value: 'Оплачен', statusType: 'SPAM' }), 'send', 7, true),
     ).toBe(false);
+  });
+});
+
+describe('the send review', () => {
+  const base = { ...initialImport };
+  const validation = (valid: number, known: number) => ({
+    rows: valid,
+    valid_rows: valid,
+    errors: 0,
+    warnings: 0,
+    notices: 0,
+    issues: [],
+    counts: [],
+    truncated: false,
+    unchanged_rows: 0,
+    known_rows: known,
+    duplicate_of: null,
+    rejected_path: null,
+  });
+
+  it('offers only new rows by default once the ledger knows some of them', () => {
+    const s = { ...base, validation: validation(130, 100) };
+    expect(reviewCounts(s)).toEqual({ valid: 130, known: 100, send: 30, onlyNew: true });
+    expect(reviewCounts({ ...s, onlyNew: false }).send).toBe(130);
+  });
+
+  it('sends everything when the ledger knows nothing, and says nothing new when it knows all', () => {
+    expect(reviewCounts({ ...base, validation: validation(100, 0) })).toMatchObject({ send: 100, onlyNew: false });
+    expect(reviewCounts({ ...base, validation: validation(100, 100) }).send).toBe(0);
+  });
+
+  it('calls only accepted states sent', () => {
+    expect(['sent', 'processing', 'processed', 'linkage_failure'].every(isAccepted)).toBe(true);
+    expect(['interrupted', 'failed', 'rejected', 'sending', 'prepared', 'superseded'].some(isAccepted)).toBe(false);
   });
 });

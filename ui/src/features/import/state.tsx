@@ -5,9 +5,9 @@ import type {
   ColumnMapping,
   FieldSource,
   ReadOverrides,
+  SendResult,
   StatusMapEntry,
   UploadKind,
-  UploadSummary,
   ValidateRequest,
   ValidationSummary,
 } from '../../ipc';
@@ -39,7 +39,9 @@ export interface ImportState {
   skipInvalid: boolean;
   mergeMode: MergeMode;
   comment: string;
-  result: UploadSummary | null;
+  /** «Только новые строки» on the review; null = on when the ledger knows some of the rows. */
+  onlyNew: boolean | null;
+  result: SendResult | null;
 }
 
 export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, header_line: null, sheet: null };
@@ -63,6 +65,7 @@ export const initialImport: ImportState = {
   skipInvalid: true,
   mergeMode: 'SAVE',
   comment: '',
+  onlyNew: null,
   result: null,
 };
 
@@ -78,8 +81,12 @@ export type ImportAction =
   | { type: 'statusType'; value: string; statusType: StatusMapEntry['status_type'] }
   | { type: 'validated'; summary: ValidationSummary; forRequest: string }
   | { type: 'duplicate'; answer: DuplicateAnswer }
-  | { type: 'option'; patch: Partial<Pick<ImportState, 'hashContacts' | 'skipInvalid' | 'mergeMode' | 'comment'>> }
-  | { type: 'uploaded'; result: UploadSummary }
+  | {
+      type: 'option';
+      patch: Partial<Pick<ImportState, 'hashContacts' | 'skipInvalid' | 'mergeMode' | 'comment' | 'onlyNew'>>;
+    }
+  | { type: 'uploaded'; result: SendResult }
+  | { type: 'resent'; upload: SendResult['upload'] }
   | { type: 'reset' };
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
@@ -123,6 +130,8 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, ...a.patch };
     case 'uploaded':
       return { ...s, result: a.result };
+    case 'resent':
+      return s.result ? { ...s, result: { ...s.result, upload: a.upload } } : s;
     case 'reset':
       return { ...initialImport, hashContacts: s.hashContacts };
   }
@@ -208,4 +217,23 @@ export function useImport(): [ImportState, Dispatch<ImportAction>] {
   const v = useContext(ImportContext);
   if (!v) throw new Error('ImportProvider missing');
   return v;
+}
+
+/** Whether the send leaves out rows the ledger holds unchanged. */
+export function onlyNewRows(s: ImportState): boolean {
+  return s.onlyNew ?? (s.duplicateAnswer === 'new' || (s.validation?.known_rows ?? 0) > 0);
+}
+
+/** What the review can promise before anything leaves: N of M valid rows. */
+export function reviewCounts(s: ImportState): { valid: number; send: number; known: number; onlyNew: boolean } {
+  const v = s.validation;
+  const valid = v?.valid_rows ?? 0;
+  const known = Math.min(valid, v?.known_rows ?? 0);
+  const onlyNew = onlyNewRows(s);
+  return { valid, known, onlyNew, send: onlyNew ? valid - known : valid };
+}
+
+/** The states in which Metrica holds the data; nothing else may be called "sent". */
+export function isAccepted(state: string): boolean {
+  return state === 'sent' || state === 'processing' || state === 'processed' || state === 'linkage_failure';
 }

@@ -1,0 +1,636 @@
+//! When a repeating job runs, and how the operating system's own scheduler is told to run it
+//! (a systemd user timer on Linux, a Task Scheduler task on Windows, a launchd agent on macOS):
+//! no daemon of ours stays in memory between runs.
+//!
+//! Owns the schedule grammar (`hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`), the next run time
+//! in the user's zone, job names that are safe in every scheduler's vocabulary, and the text of
+//! the scheduler files. Does not own installing them (the CLI writes the files and calls
+//! `systemctl`/`schtasks`/`launchctl`) nor what a run does.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use jiff::civil::{Time, Weekday};
+use jiff::{ToSpan, Zoned};
+
+/// How often a job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// At minute 0 of every hour.
+    Hourly,
+    /// Every day at a local time.
+    Daily { at: Time },
+    /// Once a week on a day at a local time.
+    Weekly { day: Weekday, at: Time },
+}
+
+/// Why a schedule or a job name was refused, in data the front ends put into words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("unknown schedule {0:?}: use hourly, daily@HH:MM or weekly@DAY@HH:MM")]
+    Schedule(String),
+    #[error(
+        "job name {0:?}: use 1–64 Latin letters, digits, '-' or '_', starting with a letter or digit"
+    )]
+    JobName(String),
+}
+
+const DAYS: [(Weekday, &str, &str); 7] = [
+    (Weekday::Monday, "mon", "пн"),
+    (Weekday::Tuesday, "tue", "вт"),
+    (Weekday::Wednesday, "wed", "ср"),
+    (Weekday::Thursday, "thu", "чт"),
+    (Weekday::Friday, "fri", "пт"),
+    (Weekday::Saturday, "sat", "сб"),
+    (Weekday::Sunday, "sun", "вс"),
+];
+
+fn short(day: Weekday) -> &'static str {
+    DAYS.iter().find(|d| d.0 == day).map_or("mon", |d| d.1)
+}
+
+fn parse_day(s: &str) -> Option<Weekday> {
+    let s = s.trim().to_lowercase();
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    DAYS.iter()
+        .zip(full)
+        .find(|((_, en, ru), f)| s == *en || s == *ru || s == *f)
+        .map(|((d, _, _), _)| *d)
+}
+
+fn parse_time(s: &str) -> Option<Time> {
+    let (h, m) = s.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+    Time::new(h, m, 0, 0).ok()
+}
+
+impl FromStr for Every {
+    type Err = ScheduleError;
+
+    /// `hourly`, `daily@09:30`, `weekly@mon@09:30` (days: mon…sun, monday…, пн…вс).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ScheduleError::Schedule(s.to_string());
+        let parts: Vec<&str> = s.trim().split('@').collect();
+        match parts.as_slice() {
+            [k] if k.eq_ignore_ascii_case("hourly") => Ok(Every::Hourly),
+            [k, t] if k.eq_ignore_ascii_case("daily") => Ok(Every::Daily {
+                at: parse_time(t).ok_or_else(bad)?,
+            }),
+            [k, d, t] if k.eq_ignore_ascii_case("weekly") => Ok(Every::Weekly {
+                day: parse_day(d).ok_or_else(bad)?,
+                at: parse_time(t).ok_or_else(bad)?,
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl fmt::Display for Every {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Every::Hourly => f.write_str("hourly"),
+            Every::Daily { at } => write!(f, "daily@{}", at.strftime("%H:%M")),
+            Every::Weekly { day, at } => {
+                write!(f, "weekly@{}@{}", short(*day), at.strftime("%H:%M"))
+            }
+        }
+    }
+}
+
+impl Every {
+    /// The first run strictly after `after`, in `after`'s time zone. A local time that a
+    /// clock change skips runs at the first instant after the gap (jiff's compatible rule).
+    pub fn next_after(&self, after: &Zoned) -> Zoned {
+        let plus = |z: &Zoned, span: jiff::Span| z.checked_add(span).unwrap_or_else(|_| z.clone());
+        match self {
+            Every::Hourly => {
+                let hour = after
+                    .with()
+                    .minute(0)
+                    .second(0)
+                    .subsec_nanosecond(0)
+                    .build()
+                    .unwrap_or_else(|_| after.clone());
+                plus(&hour, 1.hour())
+            }
+            Every::Daily { at } => {
+                let today = after
+                    .with()
+                    .time(*at)
+                    .build()
+                    .unwrap_or_else(|_| after.clone());
+                if today > *after {
+                    today
+                } else {
+                    let tomorrow = after.date().tomorrow().unwrap_or(after.date());
+                    tomorrow
+                        .to_datetime(*at)
+                        .to_zoned(after.time_zone().clone())
+                        .unwrap_or_else(|_| plus(&today, 1.day()))
+                }
+            }
+            Every::Weekly { day, at } => {
+                let mut date = after.date();
+                for _ in 0..8 {
+                    if date.weekday() == *day
+                        && let Ok(z) = date.to_datetime(*at).to_zoned(after.time_zone().clone())
+                        && z > *after
+                    {
+                        return z;
+                    }
+                    date = date.tomorrow().unwrap_or(date);
+                }
+                plus(after, 7.days())
+            }
+        }
+    }
+
+    /// How long a healthy job may go without a run before the overview warns (twice the
+    /// period, so one missed run of a sleeping laptop is not an alarm).
+    pub fn overdue_after(&self) -> jiff::SignedDuration {
+        let hours = match self {
+            Every::Hourly => 2,
+            Every::Daily { .. } => 48,
+            Every::Weekly { .. } => 14 * 24,
+        };
+        jiff::SignedDuration::from_hours(hours)
+    }
+
+    /// systemd's `OnCalendar=` expression.
+    pub fn on_calendar(&self) -> String {
+        match self {
+            Every::Hourly => "*-*-* *:00:00".into(),
+            Every::Daily { at } => format!("*-*-* {}", at.strftime("%H:%M:00")),
+            Every::Weekly { day, at } => {
+                let d = short(*day);
+                let d = format!("{}{}", d[..1].to_uppercase(), &d[1..]);
+                format!("{d} *-*-* {}", at.strftime("%H:%M:00"))
+            }
+        }
+    }
+}
+
+/// A job's name as every scheduler can carry it in a file name, a unit name and a task path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct JobName(String);
+
+impl JobName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for JobName {
+    type Err = ScheduleError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(JobName(s.to_string()))
+        } else {
+            Err(ScheduleError::JobName(s.to_string()))
+        }
+    }
+}
+
+impl fmt::Display for JobName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the scheduler starts: `mbridge jobs run NAME`, with the data folder pinned when the
+/// user moved it (the scheduler does not see the user's shell variables).
+#[derive(Debug, Clone)]
+pub struct Launch<'a> {
+    pub job: &'a JobName,
+    pub exe: &'a Path,
+    pub data_dir: Option<&'a Path>,
+    pub every: Every,
+}
+
+impl Launch<'_> {
+    fn args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        if let Some(d) = self.data_dir {
+            a.push("--data-dir".to_string());
+            a.push(d.display().to_string());
+        }
+        a.extend(["jobs".into(), "run".into(), self.job.to_string()]);
+        a
+    }
+
+    /// The systemd user unit names (`mbridge-job-NAME.service`, `.timer`).
+    pub fn systemd_unit(&self) -> String {
+        format!("mbridge-job-{}", self.job)
+    }
+
+    /// The `.service` and `.timer` files of a systemd user timer. `Persistent=true` runs a
+    /// job missed while the computer was off at the next start.
+    pub fn systemd_units(&self) -> (String, String) {
+        let quote = |s: &str| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('%', "%%")
+                .replace('$', "$$");
+            format!("\"{escaped}\"")
+        };
+        let exec: Vec<String> = std::iter::once(self.exe.display().to_string())
+            .chain(self.args())
+            .map(|a| quote(&a))
+            .collect();
+        let service = format!(
+            "[Unit]\n\
+             Description=Metrika Bridge: job {job}\n\
+             \n\
+             [Service]\n\
+             Type=oneshot\n\
+             ExecStart={exec}\n\
+             # Exit 1 (bad rows under the stop policy) is a result the app shows, not a unit failure.\n\
+             SuccessExitStatus=1\n",
+            job = self.job,
+            exec = exec.join(" "),
+        );
+        let timer = format!(
+            "[Unit]\n\
+             Description=Metrika Bridge: run job {job} ({every})\n\
+             \n\
+             [Timer]\n\
+             OnCalendar={cal}\n\
+             Persistent=true\n\
+             RandomizedDelaySec=60\n\
+             Unit={unit}.service\n\
+             \n\
+             [Install]\n\
+             WantedBy=timers.target\n",
+            job = self.job,
+            every = self.every,
+            cal = self.every.on_calendar(),
+            unit = self.systemd_unit(),
+        );
+        (service, timer)
+    }
+
+    /// The Task Scheduler path of the task (`\Metrika Bridge\NAME`).
+    pub fn windows_task(&self) -> String {
+        format!("\\Metrika Bridge\\{}", self.job)
+    }
+
+    /// Task Scheduler XML (schema 1.2) for `schtasks /Create /XML`; the caller writes it as
+    /// UTF-16 with a BOM, as schtasks expects. `start` is the first run (local, no zone).
+    pub fn task_scheduler_xml(&self, start: jiff::civil::DateTime) -> String {
+        let boundary = start.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        let trigger = match self.every {
+            Every::Hourly => format!(
+                "    <TimeTrigger>\n      <StartBoundary>{boundary}</StartBoundary>\n      \
+                 <Repetition><Interval>PT1H</Interval></Repetition>\n      \
+                 <Enabled>true</Enabled>\n    </TimeTrigger>\n"
+            ),
+            Every::Daily { .. } => format!(
+                "    <CalendarTrigger>\n      <StartBoundary>{boundary}</StartBoundary>\n      \
+                 <ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>\n      \
+                 <Enabled>true</Enabled>\n    </CalendarTrigger>\n"
+            ),
+            Every::Weekly { day, .. } => {
+                let name = format!("{day:?}");
+                format!(
+                    "    <CalendarTrigger>\n      <StartBoundary>{boundary}</StartBoundary>\n      \
+                     <ScheduleByWeek><WeeksInterval>1</WeeksInterval><DaysOfWeek><{name} />\
+                     </DaysOfWeek></ScheduleByWeek>\n      <Enabled>true</Enabled>\n    \
+                     </CalendarTrigger>\n"
+                )
+            }
+        };
+        let args = self
+            .args()
+            .iter()
+            .map(|a| windows_arg(a))
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n\
+             <Task version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\n  \
+             <RegistrationInfo>\n    <Description>Metrika Bridge: job {job} ({every})</Description>\n  \
+             </RegistrationInfo>\n  <Triggers>\n{trigger}  </Triggers>\n  <Principals>\n    \
+             <Principal id=\"Author\">\n      <LogonType>InteractiveToken</LogonType>\n      \
+             <RunLevel>LeastPrivilege</RunLevel>\n    </Principal>\n  </Principals>\n  <Settings>\n    \
+             <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>\n    \
+             <StartWhenAvailable>true</StartWhenAvailable>\n    \
+             <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>\n    \
+             <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>\n    \
+             <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>\n    <Enabled>true</Enabled>\n  \
+             </Settings>\n  <Actions Context=\"Author\">\n    <Exec>\n      \
+             <Command>{cmd}</Command>\n      <Arguments>{args}</Arguments>\n    </Exec>\n  \
+             </Actions>\n</Task>\n",
+            job = xml(self.job.as_str()),
+            every = self.every,
+            cmd = xml(&self.exe.display().to_string()),
+            args = xml(&args),
+        )
+    }
+
+    /// The launchd label (`ru.metrikabridge.job.NAME`).
+    pub fn launchd_label(&self) -> String {
+        format!("ru.metrikabridge.job.{}", self.job)
+    }
+
+    /// A launchd agent property list for `~/Library/LaunchAgents/`.
+    pub fn launchd_plist(&self) -> String {
+        let interval = match self.every {
+            Every::Hourly => "    <dict><key>Minute</key><integer>0</integer></dict>\n".to_string(),
+            Every::Daily { at } => format!(
+                "    <dict><key>Hour</key><integer>{}</integer><key>Minute</key>\
+                 <integer>{}</integer></dict>\n",
+                at.hour(),
+                at.minute()
+            ),
+            Every::Weekly { day, at } => format!(
+                "    <dict><key>Weekday</key><integer>{}</integer><key>Hour</key>\
+                 <integer>{}</integer><key>Minute</key><integer>{}</integer></dict>\n",
+                day.to_sunday_zero_offset(),
+                at.hour(),
+                at.minute()
+            ),
+        };
+        let program: String = std::iter::once(self.exe.display().to_string())
+            .chain(self.args())
+            .map(|a| format!("    <string>{}</string>\n", xml(&a)))
+            .collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \
+             \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+             <plist version=\"1.0\">\n<dict>\n  <key>Label</key>\n  <string>{label}</string>\n  \
+             <key>ProgramArguments</key>\n  <array>\n{program}  </array>\n  \
+             <key>StartCalendarInterval</key>\n  <array>\n{interval}  </array>\n  \
+             <key>ProcessType</key>\n  <string>Background</string>\n</dict>\n</plist>\n",
+            label = xml(&self.launchd_label()),
+        )
+    }
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// One argument as the Windows C runtime splits a command line back (quotes doubled inside).
+fn windows_arg(a: &str) -> String {
+    if !a.is_empty() && !a.contains([' ', '\t', '"']) {
+        return a.to_string();
+    }
+    let mut out = String::from("\"");
+    let mut backslashes = 0;
+    for c in a.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.push_str(&"\\".repeat(backslashes * 2 + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            _ => {
+                out.push_str(&"\\".repeat(backslashes));
+                out.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    out.push_str(&"\\".repeat(backslashes * 2));
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn every(s: &str) -> Every {
+        s.parse().unwrap()
+    }
+
+    fn at(s: &str) -> Zoned {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reads_the_three_schedules_and_writes_them_back() {
+        for s in [
+            "hourly",
+            "daily@09:30",
+            "weekly@mon@07:05",
+            "weekly@sun@23:59",
+        ] {
+            assert_eq!(every(s).to_string(), s);
+        }
+        assert_eq!(every("weekly@пт@9:00").to_string(), "weekly@fri@09:00");
+        assert_eq!(every("Weekly@Friday@18:00").to_string(), "weekly@fri@18:00");
+    }
+
+    #[test]
+    fn refuses_schedules_it_cannot_run() {
+        for s in [
+            "",
+            "daily",
+            "daily@25:00",
+            "daily@9:5",
+            "weekly@mon",
+            "weekly@funday@10:00",
+            "every 5 minutes",
+            "hourly@10:00",
+        ] {
+            assert!(s.parse::<Every>().is_err(), "{s:?} accepted");
+        }
+    }
+
+    #[test]
+    fn next_run_is_strictly_later_in_the_users_zone() {
+        let now = at("2026-12-04T12:16:40+03:00[Europe/Moscow]");
+        assert_eq!(
+            every("hourly").next_after(&now).to_string(),
+            "2026-12-04T13:00:00+03:00[Europe/Moscow]"
+        );
+        assert_eq!(
+            every("daily@12:16").next_after(&now).to_string(),
+            "2026-12-05T12:16:00+03:00[Europe/Moscow]"
+        );
+        assert_eq!(
+            every("daily@23:00").next_after(&now).to_string(),
+            "2026-12-04T23:00:00+03:00[Europe/Moscow]"
+        );
+        // 2026-12-04 is a Friday.
+        assert_eq!(
+            every("weekly@fri@09:00").next_after(&now).to_string(),
+            "2026-12-11T09:00:00+03:00[Europe/Moscow]"
+        );
+        assert_eq!(
+            every("weekly@mon@09:00").next_after(&now).to_string(),
+            "2026-12-07T09:00:00+03:00[Europe/Moscow]"
+        );
+    }
+
+    #[test]
+    fn next_run_survives_a_clock_change() {
+        // Berlin skips 02:00–03:00 on 2027-03-28: the 02:30 run happens right after the gap.
+        let before = at("2027-03-27T12:00:00+01:00[Europe/Berlin]");
+        let day = every("daily@02:30").next_after(&before);
+        let next = every("daily@02:30").next_after(&day);
+        assert!(day > before && next > day, "{day} then {next}");
+        assert_eq!(next.date().to_string(), "2027-03-29");
+    }
+
+    #[test]
+    fn job_names_are_safe_everywhere() {
+        for ok in ["mebel-roma", "client_42", "A1"] {
+            assert!(ok.parse::<JobName>().is_ok(), "{ok}");
+        }
+        for bad in ["", "-x", "две слова", "a/b", "a.b", "x y", &"a".repeat(65)] {
+            assert!(bad.parse::<JobName>().is_err(), "{bad:?}");
+        }
+    }
+
+    fn launch<'a>(job: &'a JobName, exe: &'a Path, every: Every) -> Launch<'a> {
+        Launch {
+            job,
+            exe,
+            data_dir: None,
+            every,
+        }
+    }
+
+    #[test]
+    fn systemd_timer_runs_the_cli_on_the_calendar() {
+        let job: JobName = "mebel-roma".parse().unwrap();
+        let exe = PathBuf::from("/opt/Metrika Bridge/mbridge");
+        let data = PathBuf::from("/home/u/100%/data");
+        let mut l = launch(&job, &exe, every("weekly@mon@09:30"));
+        l.data_dir = Some(&data);
+        let (service, timer) = l.systemd_units();
+        assert!(
+            service.contains(
+                "ExecStart=\"/opt/Metrika Bridge/mbridge\" \"--data-dir\" \"/home/u/100%%/data\" \
+                 \"jobs\" \"run\" \"mebel-roma\""
+            ),
+            "{service}"
+        );
+        assert!(timer.contains("OnCalendar=Mon *-*-* 09:30:00\n"), "{timer}");
+        assert!(
+            timer.contains("Persistent=true")
+                && timer.contains("Unit=mbridge-job-mebel-roma.service")
+        );
+        assert_eq!(every("hourly").on_calendar(), "*-*-* *:00:00");
+        assert_eq!(every("daily@07:05").on_calendar(), "*-*-* 07:05:00");
+    }
+
+    #[test]
+    fn task_scheduler_xml_has_the_trigger_and_a_quoted_command() {
+        let job: JobName = "client_42".parse().unwrap();
+        let exe = PathBuf::from(r"C:\Program Files\Metrika Bridge\mbridge.exe");
+        let start: jiff::civil::DateTime = "2026-12-05T09:30:00".parse().unwrap();
+        let weekly = launch(&job, &exe, every("weekly@wed@09:30")).task_scheduler_xml(start);
+        assert!(
+            weekly.contains("<DaysOfWeek><Wednesday /></DaysOfWeek>"),
+            "{weekly}"
+        );
+        assert!(weekly.contains("<StartBoundary>2026-12-05T09:30:00</StartBoundary>"));
+        assert!(weekly.contains(r"<Command>C:\Program Files\Metrika Bridge\mbridge.exe</Command>"));
+        assert!(weekly.contains("<Arguments>jobs run client_42</Arguments>"));
+        assert!(weekly.contains("<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"));
+        let hourly = launch(&job, &exe, Every::Hourly).task_scheduler_xml(start);
+        assert!(hourly.contains("<Interval>PT1H</Interval>"));
+        assert_eq!(windows_arg(r#"C:\a b\"q""#), r#""C:\a b\\\"q\"""#);
+        assert_eq!(
+            windows_arg(r"C:\dir with space\"),
+            r#""C:\dir with space\\""#
+        );
+        assert_eq!(
+            launch(&job, &exe, Every::Hourly).windows_task(),
+            r"\Metrika Bridge\client_42"
+        );
+    }
+
+    #[test]
+    fn launchd_plist_uses_sunday_zero_weekdays_and_escapes_xml() {
+        let job: JobName = "shop".parse().unwrap();
+        let exe = PathBuf::from("/Applications/Metrika Bridge.app/Contents/MacOS/mbridge");
+        let data = PathBuf::from("/Users/a&b/data");
+        let mut l = launch(&job, &exe, every("weekly@sun@08:15"));
+        l.data_dir = Some(&data);
+        let plist = l.launchd_plist();
+        assert!(plist.contains("<key>Weekday</key><integer>0</integer><key>Hour</key><integer>8</integer><key>Minute</key><integer>15</integer>"), "{plist}");
+        assert!(plist.contains("<string>/Users/a&amp;b/data</string>"));
+        assert!(plist.contains("<string>ru.metrikabridge.job.shop</string>"));
+        let daily = launch(&job, &exe, every("daily@18:00")).launchd_plist();
+        assert!(
+            daily.contains(
+                "<key>Hour</key><integer>18</integer><key>Minute</key><integer>0</integer>"
+            )
+        );
+    }
+
+    /// `systemd-analyze verify` reads the generated units as systemd itself would (it refuses
+    /// a bad calendar, a missing executable or a bad quote). CI installs systemd; elsewhere
+    /// the test says why it did not run.
+    #[test]
+    fn systemd_analyze_verifies_the_generated_units() {
+        let Ok(out) = std::process::Command::new("systemd-analyze")
+            .arg("--version")
+            .output()
+        else {
+            assert!(std::env::var_os("CI").is_none(), "CI must install systemd");
+            eprintln!("SKIP: systemd-analyze is not installed");
+            return;
+        };
+        assert!(out.status.success());
+        let dir = tempfile::tempdir().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let data = dir.path().join("data with space %");
+        for (name, sched) in [
+            ("hourly-job", "hourly"),
+            ("daily", "daily@07:05"),
+            ("w", "weekly@sun@23:59"),
+        ] {
+            let job: JobName = name.parse().unwrap();
+            let mut l = launch(&job, &exe, every(sched));
+            l.data_dir = Some(&data);
+            let (service, timer) = l.systemd_units();
+            let unit = l.systemd_unit();
+            let sp = dir.path().join(format!("{unit}.service"));
+            let tp = dir.path().join(format!("{unit}.timer"));
+            std::fs::write(&sp, service).unwrap();
+            std::fs::write(&tp, timer).unwrap();
+            let out = std::process::Command::new("systemd-analyze")
+                .arg("verify")
+                .arg(&sp)
+                .arg(&tp)
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && said.trim().is_empty(),
+                "{sched}: {said}"
+            );
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// The linking-window notice on the demo backend: a counter that takes offline data only from
+// tomorrow is explained with its day and the extended window is offered (docs/metrika-api.md §4.7).
+import { ThemeProvider } from '@gravity-ui/uikit';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createDemoBackend } from '../../ipc/demo';
+import { BackendProvider } from '../app/context';
+import { LinkingWindowNotice } from './LinkingWindowNotice';
+
+async function setup() {
+  const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+  const page = await backend.counters({ search: 'Здоровье', offset: 0, limit: 10 });
+  const counter = page.counters[0];
+  if (!counter) throw new Error('no «Здоровье+» counter in the demo');
+  render(
+    <ThemeProvider theme="light" lang="ru">
+      <QueryClientProvider client={new QueryClient()}>
+        <BackendProvider backend={backend}>
+          <LinkingWindowNotice counterId={counter.id} kind="conversions" />
+        </BackendProvider>
+      </QueryClientProvider>
+    </ThemeProvider>,
+  );
+  return backend;
+}
+
+describe('linking window notice', () => {
+  it('says from which day Metrica takes data and switches the extended window on', async () => {
+    await setup();
+    const notice = await screen.findByTestId('linking-window');
+    expect(notice.textContent).toMatch(/Метрика примет офлайн-данные в этот счётчик с \d+ [а-я]+/);
+    const button = document.querySelector<HTMLElement>('[data-qa="enable-extended-window"]');
+    if (!button) throw new Error('the extended window is not offered');
+    fireEvent.click(button);
+    await waitFor(() => expect(document.querySelector('[data-qa="enable-extended-window"]')).toBeNull());
+    expect(screen.getByTestId('linking-window').textContent).toContain('Метрика примет');
+  });
+});
