@@ -1641,6 +1641,7 @@ mod tests {
 
     pub(crate) fn opts() -> ValidateOptions {
         let mut o = ValidateOptions::new("Europe/Moscow", now());
+        o.issue_spill_path = None;
         o.goals = Some(
             [
                 "offline_paid",

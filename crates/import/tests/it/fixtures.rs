@@ -20,6 +20,7 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn opts() -> ValidateOptions {
     let mut o = ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap());
+    o.issue_spill_path = None;
     o.goals = Some(
         [
             "offline_paid",

@@ -10,7 +10,10 @@ use mb_import::write::OutputSpec;
 use mb_schema::UploadKind;
 
 fn opts() -> ValidateOptions {
-    ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap())
+    let mut o = ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap());
+    // Tests that want a spill file name one in their temp dir.
+    o.issue_spill_path = None;
+    o
 }
 
 fn source(text: String) -> Box<dyn mb_import::read::RowSource> {
