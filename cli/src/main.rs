@@ -235,6 +235,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             let job = local_job(file, read)?;
             let mut spec = OutputSpec::new(out);
             spec.rejected_path = Some(rejected_beside(out));
+            spec.lang = crate::text::msg_lang(lang);
             let report = tokio::task::spawn_blocking(move || {
                 mb_uploader::import::run_local(&job, Some(&spec))
             })

@@ -80,6 +80,7 @@ fn main() {
             commands::settings,
             commands::save_settings,
             commands::open_rejected,
+            commands::save_rejected,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

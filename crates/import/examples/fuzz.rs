@@ -136,6 +136,9 @@ fn run_one(bytes: Vec<u8>, name: &str, kind_pick: usize, out_dir: &std::path::Pa
     opts.goals = Some(vec!["offline_paid".into(), "good_lead".into()]);
     opts.hash_contacts = kind_pick.is_multiple_of(2);
     opts.max_issues = 50;
+    opts.max_errors = 50;
+    // Spill into the run's own folder (removed with it), exercising the spill path too.
+    opts.issue_spill_path = Some(out_dir.join("issues.jsonl"));
     let mut spec = OutputSpec::new(out_dir.join("out.csv"));
     spec.max_bytes = 512;
     spec.rejected_path = Some(out_dir.join("rejected.csv"));

@@ -23,6 +23,11 @@ pub struct OutputSpec {
     pub delimiter: Option<DelimiterType>,
     /// Rejected-rows file for Excel (written only when some row is rejected).
     pub rejected_path: Option<PathBuf>,
+    /// Language of the rejected-rows file's reasons (default Russian).
+    pub lang: crate::messages::Lang,
+    /// Write the Metrica CSV (false: only the rejected-rows file, see
+    /// [`OutputSpec::rejected_only`]).
+    pub metrica: bool,
 }
 
 impl OutputSpec {
@@ -32,6 +37,19 @@ impl OutputSpec {
             max_bytes: MAX_UPLOAD_BYTES,
             delimiter: None,
             rejected_path: None,
+            lang: crate::messages::Lang::Ru,
+            metrica: true,
+        }
+    }
+
+    /// Only the rejected-rows file (a check before sending: the user can read why rows are
+    /// left out without a Metrica CSV being written).
+    pub fn rejected_only(rejected: impl Into<PathBuf>) -> OutputSpec {
+        let rejected = rejected.into();
+        OutputSpec {
+            metrica: false,
+            rejected_path: Some(rejected.clone()),
+            ..OutputSpec::new(rejected)
         }
     }
 
@@ -324,9 +342,16 @@ pub struct RejectedWriter {
     headers: Vec<String>,
     buf: Vec<String>,
     rows: u64,
+    lang: crate::messages::Lang,
 }
 
 impl RejectedWriter {
+    /// Column titles (`Строка`, `Причина`) in `lang` (reasons are made by the caller).
+    pub fn with_lang(mut self, lang: crate::messages::Lang) -> RejectedWriter {
+        self.lang = lang;
+        self
+    }
+
     /// Nothing is created until the first rejected row.
     pub fn new(path: &Path, source_headers: &[String]) -> RejectedWriter {
         RejectedWriter {
@@ -335,6 +360,7 @@ impl RejectedWriter {
             headers: source_headers.to_vec(),
             buf: Vec::new(),
             rows: 0,
+            lang: crate::messages::Lang::Ru,
         }
     }
 
@@ -347,7 +373,10 @@ impl RejectedWriter {
             .terminator(csv::Terminator::CRLF)
             .flexible(true)
             .from_writer(BufWriter::new(file));
-        let mut head: Vec<String> = vec!["Строка".into(), "Причина".into()];
+        let mut head: Vec<String> = match self.lang {
+            crate::messages::Lang::Ru => vec!["Строка".into(), "Причина".into()],
+            crate::messages::Lang::En => vec!["Line".into(), "Reason".into()],
+        };
         let mut s = String::new();
         for h in &self.headers {
             head.push(if excel_safe(h, &mut s) {
@@ -362,7 +391,8 @@ impl RejectedWriter {
         Ok(())
     }
 
-    /// One rejected source row with its line and `reasons` (codes and values).
+    /// One rejected source row with its line and `reasons` (sentences, see
+    /// [`crate::messages::reason`]).
     pub fn write<'a>(
         &mut self,
         line: u64,

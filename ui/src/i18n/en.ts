@@ -248,6 +248,8 @@ const en: Messages = {
     shownFirst: 'Showing the first {{count}} cases; the rest are in the rejected-rows file.',
     rejected: 'Rows with errors were saved to a separate file — open it in Excel and fix them.',
     openRejected: 'Open rejected rows',
+    saveRejected: 'Save a copy…',
+    savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
     duplicateTitle: 'This file was sent before',
     duplicateText:
@@ -348,6 +350,11 @@ const en: Messages = {
       what: 'No Metrica type is chosen for the status “{{value}}”.',
       todo: 'Go back to “Statuses” and choose a type for this value.',
     },
+    duplicate_check_failed: {
+      title: 'Repeats not checked',
+      what: 'The temporary file of the repeat check could not be written, so repeated rows were not looked for.',
+      todo: 'Free some disk space and check the file again.',
+    },
     duplicate_row: {
       title: 'Repeated row',
       what: 'This row repeats another row of the file (“{{value}}”).',
@@ -368,9 +375,19 @@ const en: Messages = {
       what: 'Excel stored the number “{{value}}” as a number — leading zeros or last digits may be lost.',
       todo: 'Export the file again without opening it in Excel, or give the column a text format.',
     },
+    id_trailing_zeros: {
+      title: 'Number ends in zeros',
+      what: 'The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so the row is sent.',
+      todo: 'If in doubt, check the number in your CRM.',
+    },
+    excel_damaged_column: {
+      title: 'Column damaged by Excel',
+      what: 'Too many numbers in this column end in zeros ({{value}}) — that is how Excel rounds long numbers. Its first such rows were already taken as valid, so the file cannot be sent.',
+      todo: 'Export the file again without opening it in Excel, or format the column as Text.',
+    },
     excel_rounded_id: {
       title: 'Number rounded by Excel',
-      what: 'Excel rounded the number “{{value}}”: the last digits became zeros.',
+      what: 'Excel rounded the number “{{value}}”: too many numbers in this column end in zeros, which is what Excel does to long numbers.',
       todo: 'Export the file again without opening it in Excel.',
     },
     invalid_digits_id: {
@@ -587,6 +604,7 @@ const en: Messages = {
   },
   history: {
     title: 'Upload history',
+    rejectedFile: 'The rows that were left out, with the reasons, are in a separate file (opens in Excel).',
     counter: 'Counter',
     allCounters: 'All counters',
     kind: 'Type',

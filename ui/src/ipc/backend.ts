@@ -74,6 +74,8 @@ export interface Backend {
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   openRejected(path: string): Promise<void>;
+  /** Native save dialog, then a copy; the path written, or null when cancelled. */
+  saveRejected(path: string): Promise<string | null>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;
