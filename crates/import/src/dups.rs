@@ -207,7 +207,7 @@ impl DupIndex {
             parts: Vec::with_capacity(PARTS),
         };
         for i in 0..PARTS {
-            let f = File::create(spill.dir.join(format!("{i}.keys")))?;
+            let f = mb_schema::fs::create_private(&spill.dir.join(format!("{i}.keys")))?;
             spill.parts.push(BufWriter::with_capacity(32 << 10, f));
         }
         let mem = std::mem::take(&mut self.mem);

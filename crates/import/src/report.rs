@@ -410,7 +410,7 @@ impl IssueSink {
             return;
         };
         if self.spill.is_none() {
-            match File::create(path) {
+            match mb_schema::fs::create_private(path) {
                 Ok(f) => self.spill = Some(BufWriter::new(f)),
                 Err(e) => {
                     self.spill_error = Some(e);

@@ -143,7 +143,7 @@ impl MetricaWriter {
 
     fn open_part(&mut self) -> Result<(), ImportError> {
         let path = part_path(&self.first, self.parts.len() + 1);
-        let file = File::create(&path).map_err(write_err(&path))?;
+        let file = mb_schema::fs::create_private(&path).map_err(write_err(&path))?;
         self.file = Some(file);
         self.parts.push(path);
         // The header goes in front of whatever is buffered for the new part.
@@ -365,7 +365,7 @@ impl RejectedWriter {
     }
 
     fn open(&mut self) -> Result<(), ImportError> {
-        let mut file = File::create(&self.path).map_err(write_err(&self.path))?;
+        let mut file = mb_schema::fs::create_private(&self.path).map_err(write_err(&self.path))?;
         file.write_all(b"\xEF\xBB\xBF")
             .map_err(write_err(&self.path))?;
         let mut w = csv::WriterBuilder::new()

@@ -29,6 +29,29 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Creates (or truncates) `path` for writing, readable only by the user on Unix (0600) from
+/// the first byte: prepared files and rejected rows can hold raw contacts.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // `mode` applies only to a new file; an existing one keeps its bits unless narrowed here.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
+        }
+    }
+    Ok(file)
+}
+
 /// True when `e` is [`open_regular`]'s refusal of a non-regular file.
 pub fn is_not_regular(e: &io::Error) -> bool {
     e.get_ref()
@@ -38,6 +61,23 @@ pub fn is_not_regular(e: &io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_are_readable_only_by_the_user_new_or_existing() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("metrica.csv");
+        create_private(&fresh).unwrap();
+        let old = dir.path().join("rejected-rows.csv");
+        std::fs::write(&old, "x").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        create_private(&old).unwrap();
+        for p in [fresh, old] {
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", p.display());
+        }
+    }
 
     #[test]
     fn regular_files_open_and_folders_do_not() {
