@@ -302,13 +302,13 @@ impl Store {
         })
     }
 
-    /// The newest finished run of a job that did what it should (sent or found nothing new).
-    pub fn last_good_job_run(&self, name: &str) -> Result<Option<JobRun>> {
+    /// The newest run of a job that sent something (the overview's "no new data since").
+    pub fn last_sent_job_run(&self, name: &str) -> Result<Option<JobRun>> {
         self.read(|c| {
             c.query_row(
                 &format!(
                     "SELECT {RUN_COLUMNS} FROM job_runs WHERE job_name = ?1 \
-                     AND result IN ('sent', 'nothing_new') ORDER BY id DESC LIMIT 1"
+                     AND result = 'sent' ORDER BY id DESC LIMIT 1"
                 ),
                 [name],
                 |r| Ok(run_from_row(r)),
@@ -377,7 +377,10 @@ mod tests {
         changed.schedule = Some("hourly".into());
         s.save_job(&changed).unwrap();
         assert_eq!(s.jobs().unwrap().len(), 1);
-        assert_eq!(s.job("shop").unwrap().unwrap().schedule.as_deref(), Some("hourly"));
+        assert_eq!(
+            s.job("shop").unwrap().unwrap().schedule.as_deref(),
+            Some("hourly")
+        );
 
         assert!(s.set_job_paused("shop", true).unwrap());
         assert!(s.job("shop").unwrap().unwrap().paused);
@@ -395,8 +398,11 @@ mod tests {
             ..RunEnd::default()
         };
         let r = s.finish_job_run(run, RunResult::Sent, &end).unwrap();
-        assert_eq!((r.result, r.upload_ids.clone(), r.rows_new), (RunResult::Sent, vec![7], 3));
-        assert_eq!(s.last_good_job_run("shop").unwrap().unwrap().id, run);
+        assert_eq!(
+            (r.result, r.upload_ids.clone(), r.rows_new),
+            (RunResult::Sent, vec![7], 3)
+        );
+        assert_eq!(s.last_sent_job_run("shop").unwrap().unwrap().id, run);
 
         assert!(s.delete_job("shop").unwrap());
         assert!(s.job("shop").unwrap().is_none());
@@ -411,9 +417,12 @@ mod tests {
         let dead = s.start_job_run("shop").unwrap();
         let found = s.interrupt_open_job_runs("shop").unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].id, found[0].result), (dead, RunResult::Interrupted));
+        assert_eq!(
+            (found[0].id, found[0].result),
+            (dead, RunResult::Interrupted)
+        );
         assert!(s.interrupt_open_job_runs("shop").unwrap().is_empty());
-        assert!(s.last_good_job_run("shop").unwrap().is_none());
+        assert!(s.last_sent_job_run("shop").unwrap().is_none());
     }
 
     #[test]

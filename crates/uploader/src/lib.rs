@@ -11,6 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod history;
 pub mod import;
+pub mod jobs;
 pub mod ledger;
 pub mod logging;
 pub mod schedule;
