@@ -176,7 +176,7 @@ impl Store {
     /// runs and taken files stay). Returns the stored job.
     pub fn save_job(&self, job: &JobRecord) -> Result<JobRecord> {
         self.write(|tx, now| {
-            Ok(tx.query_row(
+            tx.query_row(
                 &format!(
                     "INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) \
                      ON CONFLICT (name) DO UPDATE SET account_login = excluded.account_login, \
@@ -197,7 +197,7 @@ impl Store {
                     ms(now)
                 ],
                 |r| Ok(job_from_row(r)),
-            )??)
+            )?
         })
     }
 
@@ -252,7 +252,7 @@ impl Store {
     /// Records how a run ended.
     pub fn finish_job_run(&self, id: i64, result: RunResult, end: &RunEnd) -> Result<JobRun> {
         self.write(|tx, now| {
-            Ok(tx.query_row(
+            tx.query_row(
                 &format!(
                     "UPDATE job_runs SET finished_at = ?2, result = ?3, files_json = ?4, \
                      upload_ids_json = ?5, rows_new = ?6, rows_unchanged = ?7, \
@@ -273,7 +273,7 @@ impl Store {
                     end.report.as_ref().map(|r| r.to_string()),
                 ],
                 |r| Ok(run_from_row(r)),
-            )??)
+            )?
         })
     }
 
