@@ -456,6 +456,48 @@ impl Core {
         Ok(out)
     }
 
+    /// «Повторять автоматически»: the app makes a finished upload into a job.
+    pub fn create_job_from_upload(&self, n: &crate::dto::NewJob) -> Result<crate::dto::JobView> {
+        let (counter_id, kind, account_login, mut spec) =
+            self.job_spec_from_upload(i64::from(n.upload_id))?;
+        spec.on_bad_rows = if n.stop_on_bad_rows {
+            BadRows::Stop
+        } else {
+            BadRows::Skip
+        };
+        let pattern = match n.pattern.trim() {
+            "" => "*".to_string(),
+            p => p.to_string(),
+        };
+        self.save_job(Job {
+            name: n.name.trim().to_string(),
+            account_login,
+            counter_id,
+            kind,
+            spec,
+            source: JobSource::Folder {
+                folder: PathBuf::from(n.folder.trim()),
+                pattern,
+                take: Take::Newest,
+            },
+            every: Some(n.every.trim().to_string()).filter(|e| !e.is_empty()),
+            paused: false,
+            created_at: self.store.now(),
+        })?;
+        self.job_view(n.name.trim())
+    }
+
+    /// One job as the app lists it.
+    pub fn job_view(&self, name: &str) -> Result<crate::dto::JobView> {
+        self.jobs()?
+            .iter()
+            .find(|s| s.job.name == name)
+            .map(crate::overview::job_view)
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("job {name}"),
+            })
+    }
+
     pub fn job_runs(&self, name: &str, limit: u32) -> Result<Vec<JobRun>> {
         self.job(name)?;
         Ok(self.store.job_runs(name, limit)?)
@@ -509,6 +551,21 @@ impl Core {
         let (result, end, error) = ACCOUNT.scope(login, self.run_body(&job, opts)).await;
         let run = self.store.finish_job_run(run_id, result, &end)?;
         Ok(report("ran", Some(run), dead.len(), error))
+    }
+
+    /// The modification time of the oldest file the job's source offers and the job has not
+    /// taken (data not sent yet); None when there is none or the folder is unreadable.
+    pub(crate) fn oldest_unsent(&self, job: &Job) -> Option<Timestamp> {
+        candidates(&job.source)
+            .ok()?
+            .into_iter()
+            .find(|c| {
+                !self
+                    .store
+                    .job_file_taken(&job.name, &c.key(), c.size, c.modified_ms)
+                    .unwrap_or(true)
+            })
+            .and_then(|c| Timestamp::from_millisecond(c.modified_ms).ok())
     }
 
     fn pick(&self, job: &Job) -> Result<Pick> {

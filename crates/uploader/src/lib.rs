@@ -14,6 +14,7 @@ pub mod import;
 pub mod jobs;
 pub mod ledger;
 pub mod logging;
+pub mod overview;
 pub mod schedule;
 pub mod upload;
 pub mod window;
