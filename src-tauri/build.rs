@@ -30,6 +30,11 @@ const COMMANDS: &[&str] = &[
     "settings",
     "save_settings",
     "open_rejected",
+    "pick_folder",
+    "create_job",
+    "run_job",
+    "set_job_paused",
+    "remove_job",
 ];
 
 fn main() {

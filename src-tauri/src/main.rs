@@ -80,6 +80,11 @@ fn main() {
             commands::settings,
             commands::save_settings,
             commands::open_rejected,
+            commands::pick_folder,
+            commands::create_job,
+            commands::run_job,
+            commands::set_job_paused,
+            commands::remove_job,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

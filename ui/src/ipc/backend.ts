@@ -12,6 +12,8 @@ import type {
   Goal,
   LinkingWindow,
   HistoryFilter,
+  JobView,
+  NewJob,
   Progress,
   ReadOverrides,
   SendResult,
@@ -74,6 +76,13 @@ export interface Backend {
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   openRejected(path: string): Promise<void>;
+
+  /** Repeating jobs: the native folder dialog, «Повторять автоматически», run now, pause, delete. */
+  pickFolder(): Promise<string | null>;
+  createJob(job: NewJob): Promise<JobView>;
+  runJob(name: string): Promise<JobView>;
+  setJobPaused(name: string, paused: boolean): Promise<JobView>;
+  removeJob(name: string): Promise<void>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;

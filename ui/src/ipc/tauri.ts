@@ -58,6 +58,11 @@ export function createTauriBackend(): Backend {
     settings: () => invoke('settings'),
     saveSettings: (settings) => invoke('save_settings', { settings }),
     openRejected: (path) => invoke('open_rejected', { path }),
+    pickFolder: () => invoke('pick_folder'),
+    createJob: (job) => invoke('create_job', { job }),
+    runJob: (name) => invoke('run_job', { name }),
+    setJobPaused: (name, paused) => invoke('set_job_paused', { name, paused }),
+    removeJob: (name) => invoke('remove_job', { name }),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(
