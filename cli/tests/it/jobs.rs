@@ -272,6 +272,38 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
     );
     assert_eq!(fake.state().uploads(COUNTER).len(), 2);
 
+    // A job made from an earlier upload repeats its counter, kind, mapping and options.
+    let (_, h) = env.json(&["history", "--json"]);
+    let id = h[0]["id"].as_u64().unwrap().to_string();
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "repeat",
+        "--from-upload",
+        &id,
+        "--folder",
+        other.to_str().unwrap(),
+        "--on-bad-rows",
+        "stop",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        (v["counter_id"].as_u64(), v["kind"].as_str()),
+        (Some(COUNTER), Some("conversions"))
+    );
+    assert_eq!(v["spec"]["on_bad_rows"], "stop");
+    assert_eq!(
+        v["spec"]["mapping"]["fields"]["ClientId"]["header"], "ClientId",
+        "{v}"
+    );
+    let (code, v) = env.json(&["jobs", "run", "repeat", "--wait", "0", "--json"]);
+    assert_eq!(
+        (code, &v["run"]["result"]),
+        (0, &"nothing_new".into()),
+        "{v}"
+    );
+
     // --print shows the systemd units that would be installed, pinned to this data folder.
     let out = env.run(&["jobs", "schedule", "shop", "--print"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -284,4 +316,77 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         Some(2),
         "a job without a schedule cannot be scheduled"
     );
+}
+
+/// An agency signed in with two Yandex logins: each job runs with its own account's token,
+/// whichever account is active (shop-owner has no access to the agency's client counter).
+#[test]
+fn each_job_runs_with_its_own_accounts_token() {
+    let (rt, fake) = fake(600.0);
+    let env = Env::new(&fake.api_base);
+    assert_eq!(crate::journey::login(&env, &rt, "demo-agency").0, 0);
+    assert_eq!(crate::journey::login(&env, &rt, "shop-owner").0, 0);
+    let (_, accounts) = env.json(&["accounts", "--switch", "shop-owner", "--json"]);
+    assert!(accounts.to_string().contains("shop-owner"), "{accounts}");
+
+    let agency = env.dir.path().join("agency");
+    let shop = env.dir.path().join("shop");
+    std::fs::create_dir(&agency).unwrap();
+    std::fs::create_dir(&shop).unwrap();
+    write_conversions(&agency.join("a.csv"), 0..12);
+    write_conversions(&shop.join("s.csv"), 500..507);
+    for (name, counter, folder, account) in [
+        ("agency-client", "51234501", &agency, Some("demo-agency")),
+        ("own-shop", "62345601", &shop, None),
+    ] {
+        let mut args = vec![
+            "jobs",
+            "add",
+            name,
+            "--kind",
+            "conversions",
+            "--counter",
+            counter,
+            "--folder",
+            folder.to_str().unwrap(),
+            "--json",
+        ];
+        if let Some(a) = account {
+            args.extend(["--account", a]);
+        }
+        let (code, v) = env.json(&args);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["account_login"], account.unwrap_or("shop-owner"), "{v}");
+    }
+    let (code, v) = env.json(&["jobs", "run", "--all", "--wait", "0", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["run"]["result"] == "sent"),
+        "{v}"
+    );
+    assert_eq!(fake.state().uploads(51234501)[0].source_quantity, 12);
+    assert_eq!(fake.state().uploads(62345601)[0].source_quantity, 7);
+    let (_, h) = env.json(&["history", "--json"]);
+    let by = |c: u64| {
+        h.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["counter_id"] == c)
+            .unwrap()["account"]
+            .clone()
+    };
+    assert_eq!(by(51234501), "demo-agency");
+    assert_eq!(by(62345601), "shop-owner");
+    // The active account stayed as the user left it.
+    let (_, accounts) = env.json(&["accounts", "--json"]);
+    let active: Vec<_> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["active"] == true)
+        .collect();
+    assert_eq!(active[0]["login"], "shop-owner");
 }
