@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "run_job",
     "set_job_paused",
     "remove_job",
+    "edit_job",
 ];
 
 fn main() {

@@ -85,6 +85,7 @@ fn main() {
             commands::run_job,
             commands::set_job_paused,
             commands::remove_job,
+            commands::edit_job,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

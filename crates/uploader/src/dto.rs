@@ -537,6 +537,17 @@ pub struct JobRunView {
     pub report: Option<ValidationSummary>,
 }
 
+/// A job's source, schedule and bad-rows policy as the app edits them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct JobEdit {
+    pub name: String,
+    pub folder: String,
+    pub pattern: String,
+    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+    pub every: String,
+    pub stop_on_bad_rows: bool,
+}
+
 /// «Повторять автоматически»: a finished upload made into a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct NewJob {
@@ -612,6 +623,7 @@ pub fn typescript_bindings() -> String {
         JobView::decl(&cfg),
         JobRunView::decl(&cfg),
         NewJob::decl(&cfg),
+        JobEdit::decl(&cfg),
         Settings::decl(&cfg),
         AppEvent::decl(&cfg),
     ];

@@ -487,6 +487,32 @@ impl Core {
         self.job_view(n.name.trim())
     }
 
+    /// The app's «Изменить»: a new folder, pattern, schedule or bad-rows policy; the profile
+    /// (mapping, status map, account) stays.
+    pub fn edit_job(&self, e: &crate::dto::JobEdit) -> Result<crate::dto::JobView> {
+        let mut job = self.job(&e.name)?;
+        let take = match &job.source {
+            JobSource::Folder { take, .. } => *take,
+            JobSource::File { .. } => Take::Newest,
+        };
+        job.source = JobSource::Folder {
+            folder: PathBuf::from(e.folder.trim()),
+            pattern: match e.pattern.trim() {
+                "" => "*".to_string(),
+                p => p.to_string(),
+            },
+            take,
+        };
+        job.every = Some(e.every.trim().to_string()).filter(|s| !s.is_empty());
+        job.spec.on_bad_rows = if e.stop_on_bad_rows {
+            BadRows::Stop
+        } else {
+            BadRows::Skip
+        };
+        self.save_job(job)?;
+        self.job_view(&e.name)
+    }
+
     /// One job as the app lists it.
     pub fn job_view(&self, name: &str) -> Result<crate::dto::JobView> {
         self.jobs()?

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, JobView, NewJob, Progress, ReadOverrides, SendResult,
+    FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress, ReadOverrides, SendResult,
     Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail, UploadKind, UploadRequest,
     UploadSummary, ValidateRequest, ValidationSummary,
 };
@@ -55,6 +55,7 @@ pub const NAMES: &[&str] = &[
     "run_job",
     "set_job_paused",
     "remove_job",
+    "edit_job",
 ];
 
 fn sink(ch: Channel<Progress>) -> ProgressSink {
@@ -378,4 +379,10 @@ pub fn set_job_paused(core: CoreState<'_>, name: String, paused: bool) -> R<JobV
 #[tauri::command]
 pub fn remove_job(core: CoreState<'_>, name: String) -> R<()> {
     core.remove_job(&name)
+}
+
+/// «Изменить»: folder, pattern, schedule, bad-rows policy.
+#[tauri::command]
+pub fn edit_job(core: CoreState<'_>, job: JobEdit) -> R<JobView> {
+    core.edit_job(&job)
 }

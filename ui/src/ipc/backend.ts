@@ -12,6 +12,7 @@ import type {
   Goal,
   LinkingWindow,
   HistoryFilter,
+  JobEdit,
   JobView,
   NewJob,
   Progress,
@@ -83,6 +84,7 @@ export interface Backend {
   runJob(name: string): Promise<JobView>;
   setJobPaused(name: string, paused: boolean): Promise<JobView>;
   removeJob(name: string): Promise<void>;
+  editJob(job: JobEdit): Promise<JobView>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;

@@ -233,6 +233,12 @@ export type NewJob = { upload_id: number, name: string, folder: string, pattern:
  */
 every: string, stop_on_bad_rows: boolean, };
 
+export type JobEdit = { name: string, folder: string, pattern: string, 
+/**
+ * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+ */
+every: string, stop_on_bad_rows: boolean, };
+
 export type Settings = { 
 /**
  * `ru`, `en` or `system`.

@@ -868,6 +868,16 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       j.next_run = paused ? null : new Date(Date.now() + 3_600_000).toISOString();
       return { ...j };
     },
+    async editJob(edit) {
+      await sleep(0.3);
+      const j = repeating.find((x) => x.name === edit.name);
+      if (!j) fail({ kind: 'not_found', data: { what: `job ${edit.name}` } });
+      j.folder = edit.folder;
+      j.pattern = edit.pattern || '*';
+      j.every = edit.every || null;
+      j.stop_on_bad_rows = edit.stop_on_bad_rows;
+      return { ...j };
+    },
     async removeJob(name) {
       await sleep(0.2);
       repeating = repeating.filter((j) => j.name !== name);

@@ -63,6 +63,7 @@ export function createTauriBackend(): Backend {
     runJob: (name) => invoke('run_job', { name }),
     setJobPaused: (name, paused) => invoke('set_job_paused', { name, paused }),
     removeJob: (name) => invoke('remove_job', { name }),
+    editJob: (job) => invoke('edit_job', { job }),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(

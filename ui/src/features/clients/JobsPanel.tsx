@@ -9,6 +9,7 @@ import type { ClientOverview, JobView } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { formatDateTime, formatPercent } from '../../shared/format';
 import { useBackend } from '../app/context';
+import { RepeatJobDialog } from '../import/RepeatJobDialog';
 
 /** A tiny line of the linked share over the recent uploads (0–100 %). */
 export function Sparkline({ values, label }: { values: number[]; label: string }) {
@@ -68,6 +69,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirm, setConfirm] = useState(false);
+  const [editing, setEditing] = useState(false);
   const act = async (what: string, work: () => Promise<unknown>) => {
     setBusy(what);
     setError(null);
@@ -142,6 +144,9 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         >
           {job.paused ? t('jobs.resume') : t('jobs.pause')}
         </Button>
+        <Button view="outlined" size="m" disabled={busy !== null} onClick={() => setEditing(true)} qa="job-edit">
+          {t('jobs.edit')}
+        </Button>
         <Button
           view={confirm ? 'outlined-danger' : 'flat-secondary'}
           size="m"
@@ -153,6 +158,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           {confirm ? t('jobs.removeConfirm') : t('jobs.remove')}
         </Button>
       </div>
+      {editing ? <RepeatJobDialog existing={job} onClose={() => setEditing(false)} /> : null}
     </Card>
   );
 }

@@ -41,9 +41,7 @@ describe('repeating jobs', () => {
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(byQa('repeat-pick-folder'));
     await waitFor(() =>
-      expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(
-        '/home/demo/Выгрузки CRM',
-      ),
+      expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe('/home/demo/Выгрузки CRM'),
     );
     typeInto('repeat-time', '9:5');
     expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00')).toBeTruthy();
@@ -62,6 +60,12 @@ describe('repeating jobs', () => {
     expect(card.textContent).toContain('Ещё не запускалось');
     fireEvent.click(byQa('job-run-now', card));
     await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'));
+    fireEvent.click(byQa('job-edit', card));
+    await waitQa('repeat-dialog');
+    expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
+    fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
+    fireEvent.click(byQa('repeat-save'));
+    await waitFor(() => expect(card.textContent).toContain('каждый час'));
     fireEvent.click(byQa('job-pause', card));
     await waitFor(() => expect(card.textContent).toContain('На паузе'));
     fireEvent.click(byQa('job-remove', card));

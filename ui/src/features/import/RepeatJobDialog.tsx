@@ -28,16 +28,34 @@ function patternOf(fileName: string): string {
   return dot > 0 ? `*${fileName.slice(dot).toLowerCase()}` : '*';
 }
 
-export function RepeatJobDialog({ upload, onClose }: { upload: UploadSummary; onClose: () => void }) {
+/** The dialog's fields from a stored schedule (`weekly@fri@18:00`). */
+function parseEvery(every: string | null): { every: Every; time: string; day: string } {
+  const [kind = 'daily', a = '09:00', b = '09:00'] = (every ?? 'daily@09:00').split('@');
+  if (kind === 'hourly') return { every: 'hourly', time: '09:00', day: 'mon' };
+  if (kind === 'weekly') return { every: 'weekly', time: b, day: a };
+  return { every: 'daily', time: a, day: 'mon' };
+}
+
+/** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). */
+export function RepeatJobDialog({
+  upload,
+  existing,
+  onClose,
+}: {
+  upload?: UploadSummary;
+  existing?: JobView;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(defaultJobName(upload));
-  const [folder, setFolder] = useState('');
-  const [pattern, setPattern] = useState(patternOf(upload.file_name));
-  const [every, setEvery] = useState<Every>('daily');
-  const [time, setTime] = useState('09:00');
-  const [day, setDay] = useState<string>('mon');
+  const initial = parseEvery(existing ? existing.every : null);
+  const [name, setName] = useState(existing?.name ?? (upload ? defaultJobName(upload) : ''));
+  const [folder, setFolder] = useState(existing?.folder ?? '');
+  const [pattern, setPattern] = useState(existing?.pattern ?? (upload ? patternOf(upload.file_name) : '*'));
+  const [every, setEvery] = useState<Every>(initial.every);
+  const [time, setTime] = useState(initial.time);
+  const [day, setDay] = useState<string>(initial.day);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<JobView | null>(null);
@@ -51,12 +69,18 @@ export function RepeatJobDialog({ upload, onClose }: { upload: UploadSummary; on
     setBusy(true);
     setError(null);
     try {
+      const fields = { folder, pattern: pattern.trim(), every: scheduleOf(every, time, day) };
+      if (existing) {
+        await backend.editJob({ ...fields, name: existing.name, stop_on_bad_rows: existing.stop_on_bad_rows });
+        await queryClient.invalidateQueries({ queryKey: ['overview'] });
+        onClose();
+        return;
+      }
+      if (!upload) return;
       const job = await backend.createJob({
+        ...fields,
         upload_id: upload.id,
         name: name.trim(),
-        folder,
-        pattern: pattern.trim(),
-        every: scheduleOf(every, time, day),
         stop_on_bad_rows: false,
       });
       setCreated(job);
@@ -70,7 +94,13 @@ export function RepeatJobDialog({ upload, onClose }: { upload: UploadSummary; on
 
   return (
     <Dialog open onClose={onClose} size="m" aria-labelledby="repeat-title" qa="repeat-dialog">
-      <Dialog.Header caption={<span id="repeat-title">{t('jobs.dialogTitle')}</span>} />
+      <Dialog.Header
+        caption={
+          <span id="repeat-title">
+            {existing ? t('jobs.editTitle', { name: existing.name }) : t('jobs.dialogTitle')}
+          </span>
+        }
+      />
       <Dialog.Body>
         {created ? (
           <div className="mb-repeat" data-testid="repeat-created">
@@ -133,23 +163,33 @@ export function RepeatJobDialog({ upload, onClose }: { upload: UploadSummary; on
                 </div>
               ) : null}
             </div>
-            <label className="mb-repeat__row">
-              <Text variant="subheader-1">{t('jobs.name')}</Text>
-              <TextInput value={name} onUpdate={setName} qa="repeat-name" note={t('jobs.nameNote')} />
-            </label>
+            {existing ? null : (
+              <label className="mb-repeat__row">
+                <Text variant="subheader-1">{t('jobs.name')}</Text>
+                <TextInput value={name} onUpdate={setName} qa="repeat-name" note={t('jobs.nameNote')} />
+              </label>
+            )}
             {error !== null ? <ErrorNotice error={error} /> : null}
           </div>
         )}
       </Dialog.Body>
       {created ? (
-        <Dialog.Footer onClickButtonApply={onClose} textButtonApply={t('jobs.done')} propsButtonApply={{ qa: 'repeat-done' }} />
+        <Dialog.Footer
+          onClickButtonApply={onClose}
+          textButtonApply={t('jobs.done')}
+          propsButtonApply={{ qa: 'repeat-done' }}
+        />
       ) : (
         <Dialog.Footer
           onClickButtonCancel={onClose}
           textButtonCancel={t('common.cancel')}
           onClickButtonApply={() => void save()}
-          textButtonApply={t('jobs.create')}
-          propsButtonApply={{ disabled: busy || folder === '' || !timeOk || name.trim() === '', view: 'action', qa: 'repeat-save' }}
+          textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
+          propsButtonApply={{
+            disabled: busy || folder === '' || !timeOk || name.trim() === '',
+            view: 'action',
+            qa: 'repeat-save',
+          }}
           loading={busy}
         />
       )}
