@@ -220,6 +220,23 @@ pub fn unschedule(cli: &Cli, name: &str) -> Result<u8, AppError> {
 mod tests {
     use super::*;
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_installs_a_service_and_a_timer_under_the_users_systemd_folder() {
+        let job: JobName = "shop".parse().unwrap();
+        let exe = PathBuf::from("/usr/bin/mbridge");
+        let launch = Launch {
+            job: &job,
+            exe: &exe,
+            data_dir: Some(Path::new("/data")),
+            every: "daily@09:30".parse().unwrap(),
+        };
+        let names: Vec<String> = files(&launch).into_iter().map(|f| f.0).collect();
+        assert_eq!(names, ["mbridge-job-shop.service", "mbridge-job-shop.timer"]);
+        let dir = target_dir(Path::new("/data")).unwrap();
+        assert!(dir.ends_with("systemd/user"), "{}", dir.display());
+    }
+
     #[test]
     fn the_task_file_is_utf16_le_with_a_bom() {
         assert_eq!(utf16_bom("<T>"), [0xFF, 0xFE, b'<', 0, b'T', 0, b'>', 0]);
