@@ -1,15 +1,14 @@
 //! `mbridge jobs …`: repeating jobs for unattended runs by the OS scheduler. Thin over
 //! `mb_uploader::jobs`; installing the scheduler files lives in `jobs_os`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::Subcommand;
 use mb_history::RunResult;
 use mb_uploader::dto::AppError;
-use mb_uploader::jobs::{BadRows, Job, JobRunReport, JobSource, JobSpec, RunOptions, Take};
+use mb_uploader::jobs::{JobRunReport, RunOptions};
 
-use crate::args::{Cli, Lang, ReadArgs};
+use crate::args::{Cli, Lang};
 use crate::text::{self, t};
 
 #[derive(Debug, Subcommand)]
@@ -19,7 +18,7 @@ pub enum JobsCmd {
     /// Save a job: an account, a counter, the mapping and options of `mbridge upload` (or
     /// those of an earlier upload with --from-upload) and a source (a folder + pattern, or
     /// one file). Only new rows are ever sent.
-    Add(Box<AddArgs>),
+    Add(Box<crate::jobs_add::AddArgs>),
     /// Run one job, or every job that is not paused (--all). Exit 0 sent, nothing new, no
     /// file or paused; 1 bad rows under the stop policy, or Metrica refused the data; 2 no
     /// such job; 3 sign-in needed; 4 failed (network, quota, server); 6 interrupted (the
@@ -61,49 +60,6 @@ pub enum JobsCmd {
     Unschedule { name: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BadRowsArg {
-    Skip,
-    Stop,
-}
-
-#[derive(Debug, Args)]
-pub struct AddArgs {
-    /// Latin letters, digits, '-' and '_' (it names the scheduler entry).
-    pub name: String,
-    #[command(flatten)]
-    pub read: ReadArgs,
-    #[arg(long)]
-    pub counter: Option<u32>,
-    /// The Yandex login whose token the job uses (default: the active account).
-    #[arg(long)]
-    pub account: Option<String>,
-    /// CRM merge mode: SAVE (default), UPDATE or APPEND.
-    #[arg(long)]
-    pub merge_mode: Option<String>,
-    /// The folder the CRM drops its exports into.
-    #[arg(long, required_unless_present = "file")]
-    pub folder: Option<PathBuf>,
-    /// File-name pattern in the folder (case-insensitive).
-    #[arg(long, default_value = "*")]
-    pub pattern: String,
-    /// Take every new matching file once (default: the newest one).
-    #[arg(long)]
-    pub each_new: bool,
-    /// One fixed file instead of a folder.
-    #[arg(long, conflicts_with = "folder")]
-    pub file: Option<PathBuf>,
-    /// hourly, daily@HH:MM or weekly@DAY@HH:MM (local time).
-    #[arg(long)]
-    pub every: Option<String>,
-    /// Rows with errors: leave them out and report (skip) or send nothing (stop).
-    #[arg(long, value_enum)]
-    pub on_bad_rows: Option<BadRowsArg>,
-    /// Repeat the mapping and options of this earlier upload (`mbridge history`).
-    #[arg(long)]
-    pub from_upload: Option<u32>,
-}
-
 pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
     let (json, lang) = (cli.global.json, cli.global.lang);
     let core = crate::core(cli).await?;
@@ -142,7 +98,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
             Ok(0)
         }
         JobsCmd::Add(a) => {
-            let job = add(&core, a).await?;
+            let job = crate::jobs_add::add(&core, a).await?;
             if json {
                 crate::print_json(&job);
             } else {
@@ -166,7 +122,19 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 even_if_paused: *even_if_paused,
             };
             let reports = match (name, all) {
-                (Some(n), false) => vec![core.run_job(n, opts).await?],
+                (Some(n), false) => {
+                    // Ctrl-C stops the send truthfully: the run is recorded as interrupted.
+                    let run = core.run_job(n, opts);
+                    tokio::pin!(run);
+                    let report = tokio::select! {
+                        r = &mut run => r,
+                        _ = tokio::signal::ctrl_c() => {
+                            core.cancel(&format!("job:{n}"));
+                            run.await
+                        }
+                    };
+                    vec![report?]
+                }
                 (None, true) => core.run_all_jobs(*parallel, opts).await?,
                 _ => return Err(invalid("name", "give a job name or --all")),
             };
@@ -240,99 +208,6 @@ fn invalid(field: &str, reason: &str) -> AppError {
         field: field.into(),
         reason: reason.into(),
     }
-}
-
-async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError> {
-    let source = match (&a.file, &a.folder) {
-        (Some(path), _) => JobSource::File {
-            path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
-        },
-        (None, Some(folder)) => JobSource::Folder {
-            folder: std::path::absolute(folder).unwrap_or_else(|_| folder.clone()),
-            pattern: a.pattern.clone(),
-            take: if a.each_new {
-                Take::EachNew
-            } else {
-                Take::Newest
-            },
-        },
-        (None, None) => return Err(invalid("folder", "give --folder or --file")),
-    };
-    let policy = a.on_bad_rows.map(|p| match p {
-        BadRowsArg::Skip => BadRows::Skip,
-        BadRowsArg::Stop => BadRows::Stop,
-    });
-    let (counter_id, account, spec) = match a.from_upload {
-        Some(id) => {
-            let (counter, _, login, mut spec) = core.job_spec_from_upload(i64::from(id))?;
-            spec.on_bad_rows = policy.unwrap_or(spec.on_bad_rows);
-            (a.counter.unwrap_or(counter), Some(login), spec)
-        }
-        None => {
-            let counter = a.counter.ok_or_else(|| invalid("counter", "required"))?;
-            (counter, None, spec_from_args(core, a, &source, policy)?)
-        }
-    };
-    let account_login = match a.account.clone().or(account) {
-        Some(l) => l,
-        None => core.client().await?.0,
-    };
-    core.save_job(Job {
-        name: a.name.clone(),
-        account_login,
-        counter_id,
-        kind: spec.mapping.kind,
-        spec,
-        source,
-        every: a.every.clone(),
-        paused: false,
-        created_at: jiff::Timestamp::now(),
-    })
-}
-
-/// The mapping is learnt from the newest file the source offers now (or `--mapping`).
-fn spec_from_args(
-    core: &mb_uploader::Core,
-    a: &AddArgs,
-    source: &JobSource,
-    policy: Option<BadRows>,
-) -> Result<JobSpec, AppError> {
-    let sample = mb_uploader::jobs::candidates(source)?.pop().map(|c| c.path);
-    let mapping = match (&sample, crate::load_mapping(&a.read.mapping)?) {
-        (Some(file), _) => {
-            let mut job = crate::local_job(file, &a.read)?;
-            job.kind = job.kind.or(job.mapping.as_ref().map(|m| m.kind));
-            mb_uploader::import::resolve(&job, Some(core.store()))?.0
-        }
-        (None, Some(mut m)) => {
-            for (field, value) in crate::pairs(&a.read.constants, "set")? {
-                m.set_constant(&field, &value);
-            }
-            m
-        }
-        (None, None) => {
-            return Err(invalid(
-                "folder",
-                "no matching file to learn the columns from: put an export there or pass --mapping",
-            ));
-        }
-    };
-    Ok(JobSpec {
-        mapping,
-        read: crate::read_options(&a.read)?,
-        status_map: crate::pairs(&a.read.status_map, "status")?
-            .into_iter()
-            .collect(),
-        merge_mode: match &a.merge_mode {
-            Some(m) => m.parse().map_err(|reason: String| AppError::InvalidInput {
-                field: "merge-mode".into(),
-                reason,
-            })?,
-            None => mb_schema::MergeMode::Save,
-        },
-        hash_contacts: a.read.hash_contacts,
-        on_bad_rows: policy.unwrap_or_default(),
-    })
 }
 
 fn exit_of(r: &JobRunReport, single: bool) -> u8 {

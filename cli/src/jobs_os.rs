@@ -232,7 +232,10 @@ mod tests {
             every: "daily@09:30".parse().unwrap(),
         };
         let names: Vec<String> = files(&launch).into_iter().map(|f| f.0).collect();
-        assert_eq!(names, ["mbridge-job-shop.service", "mbridge-job-shop.timer"]);
+        assert_eq!(
+            names,
+            ["mbridge-job-shop.service", "mbridge-job-shop.timer"]
+        );
         let dir = target_dir(Path::new("/data")).unwrap();
         assert!(dir.ends_with("systemd/user"), "{}", dir.display());
     }

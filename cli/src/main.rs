@@ -13,6 +13,7 @@
 
 mod args;
 mod jobs;
+mod jobs_add;
 mod jobs_os;
 mod report;
 mod text;

@@ -219,7 +219,10 @@ fn two_runs_never_overlap_and_a_killed_run_is_reconciled_by_the_next() {
     assert_eq!(runs[1]["result"], "interrupted");
     let (_, h) = env.json(&["history", "--json"]);
     let state = h[0]["state"].as_str().unwrap();
-    assert!(["sent", "processing", "processed"].contains(&state), "{h}");
+    assert!(
+        ["sent", "processing", "processed", "linkage_failure"].contains(&state),
+        "{h}"
+    );
 }
 
 #[test]

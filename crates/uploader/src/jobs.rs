@@ -491,17 +491,19 @@ impl Core {
     /// (mapping, status map, account) stays.
     pub fn edit_job(&self, e: &crate::dto::JobEdit) -> Result<crate::dto::JobView> {
         let mut job = self.job(&e.name)?;
-        let take = match &job.source {
-            JobSource::Folder { take, .. } => *take,
-            JobSource::File { .. } => Take::Newest,
-        };
-        job.source = JobSource::Folder {
-            folder: PathBuf::from(e.folder.trim()),
-            pattern: match e.pattern.trim() {
-                "" => "*".to_string(),
-                p => p.to_string(),
+        job.source = match &job.source {
+            // A fixed-file job stays one: `folder` names the file.
+            JobSource::File { .. } => JobSource::File {
+                path: PathBuf::from(e.folder.trim()),
             },
-            take,
+            JobSource::Folder { take, .. } => JobSource::Folder {
+                folder: PathBuf::from(e.folder.trim()),
+                pattern: match e.pattern.trim() {
+                    "" => "*".to_string(),
+                    p => p.to_string(),
+                },
+                take: *take,
+            },
         };
         job.every = Some(e.every.trim().to_string()).filter(|s| !s.is_empty());
         job.spec.on_bad_rows = if e.stop_on_bad_rows {

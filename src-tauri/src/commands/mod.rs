@@ -7,9 +7,9 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress, ReadOverrides, SendResult,
-    Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail, UploadKind, UploadRequest,
-    UploadSummary, ValidateRequest, ValidationSummary,
+    FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress, ReadOverrides,
+    SendResult, Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail, UploadKind,
+    UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use mb_uploader::upload::ProgressSink;
 use tauri::State;
