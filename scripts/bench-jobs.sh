@@ -78,8 +78,9 @@ run_day() { # label
   nothing=$(jq '[.[] | select(.run.result == "nothing_new")] | length' "$WORK/run.$1.json")
   other=$(jq '[.[] | select(.run.result != "sent" and .run.result != "nothing_new")] | length' "$WORK/run.$1.json")
   new=$(jq '[.[].run.rows_new] | add' "$WORK/run.$1.json")
-  rows=$((JOBS * ROWS))
-  printf '%s: wall %s s, %s rows in the exports (%.0f rows/s), %s new rows sent, jobs sent %s / nothing new %s / other %s, peak RSS %s MiB\n' \
+  # Rows actually read and validated (an export the job already took is not read again).
+  rows=$(jq '[.[].run | .rows_new + .rows_unchanged + .rows_rejected] | add' "$WORK/run.$1.json")
+  printf '%s: wall %s s, %s rows read and checked (%.0f rows/s), %s new rows sent, jobs sent %s / nothing new %s / other %s, peak RSS %s MiB\n' \
     "$1" "$wall" "$rows" "$(echo "$rows / $wall" | bc -l)" "$new" "$sent" "$nothing" "$other" \
     "$((rss / 1024))" | tee -a "$WORK/figures"
 }

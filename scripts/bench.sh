@@ -7,16 +7,20 @@ mkdir -p bench-out
 case "${1:-all}" in
   import) cargo bench --locked -p mb-import --bench pipeline ;;
   read) cargo bench --locked -p mb-import --bench read ;;
+  dups) cargo bench --locked -p mb-import --bench dups ;;
   upload) cargo bench --locked -p mb-api --bench upload ;;
   history)
     cargo run --locked --release -p mb-history --example ledger_bench
     cargo run --locked --release -p mb-uploader --example ledger_files
     ;;
   fake) crates/fake/bench/upload-1g.sh ;;
+  workbooks) scripts/bench-workbook-memory.sh ;;
+  body) cargo run --locked --release -p mb-api --example body_memory -- --out bench-out/body-memory.txt ;;
   all)
     cargo bench --locked -p mb-import --bench pipeline
+    cargo bench --locked -p mb-import --bench dups
     cargo bench --locked -p mb-api --bench upload
     ;;
-  *) echo "usage: ./dev bench [import|read|upload|history|fake|all]"; exit 2 ;;
+  *) echo "usage: ./dev bench [import|read|dups|upload|history|fake|workbooks|body|all]"; exit 2 ;;
 esac
 ls -l bench-out

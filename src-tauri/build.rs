@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "settings",
     "save_settings",
     "open_rejected",
+    "save_rejected",
     "pick_folder",
     "create_job",
     "run_job",

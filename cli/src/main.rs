@@ -75,6 +75,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Ctrl-C, listened for from the moment this is called: on Unix the handler is installed here,
+/// not at the first poll, so a Ctrl-C right after the sign-in address is printed is not lost.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let sig = signal(SignalKind::interrupt());
+        async move {
+            match sig {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
 fn exit_code(e: &AppError) -> u8 {
     match e {
         AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
@@ -149,7 +173,16 @@ fn parse_now(r: &ReadArgs) -> Result<Timestamp, AppError> {
 
 fn load_mapping(p: &Option<std::path::PathBuf>) -> Result<Option<Mapping>, AppError> {
     let Some(p) = p else { return Ok(None) };
-    let text = std::fs::read_to_string(p).map_err(|e| AppError::InvalidInput {
+    // Only a regular file (a FIFO would block here), and no more than a template can be.
+    let read = || -> std::io::Result<String> {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(mb_schema::fs::open_regular(p)?, 4 << 20),
+            &mut text,
+        )?;
+        Ok(text)
+    };
+    let text = read().map_err(|e| AppError::InvalidInput {
         field: "mapping".into(),
         reason: format!("{}: {e}", p.display()),
     })?;
@@ -207,6 +240,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             let job = local_job(file, read)?;
             let mut spec = OutputSpec::new(out);
             spec.rejected_path = Some(rejected_beside(out));
+            spec.lang = crate::text::msg_lang(lang);
             let report = tokio::task::spawn_blocking(move || {
                 mb_uploader::import::run_local(&job, Some(&spec))
             })
@@ -251,6 +285,22 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 SignInMethod::Loopback
             };
             let started = core.begin_sign_in(method, login_hint.clone()).await?;
+            // Listening for Ctrl-C from before the address is printed.
+            let interrupted = interrupted();
+            let method = started.method;
+            if method == SignInMethod::PasteCode && !*paste_code {
+                // The loopback port was busy: the core switched to paste-the-code.
+                eprintln!(
+                    "{}",
+                    text::t(
+                        lang,
+                        "Порт для возврата из браузера занят другой программой — войдём по коду: \
+                         Яндекс покажет код, вставьте его сюда.",
+                        "The port the browser returns to is busy (another program holds it), so \
+                         we sign in with a code instead: Yandex shows a code, paste it here."
+                    )
+                );
+            }
             let url = started
                 .verification_url
                 .clone()
@@ -287,7 +337,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 None
             };
-            let account = core.complete_sign_in(&started.flow_id, code).await?;
+            // Ctrl-C stops the wait (and frees the loopback port) instead of killing the process.
+            let completing = core.complete_sign_in(&started.flow_id, code);
+            tokio::pin!(completing);
+            let account = tokio::select! {
+                r = &mut completing => r?,
+                () = interrupted => {
+                    core.cancel(&started.flow_id);
+                    completing.await?
+                }
+            };
             if json {
                 print_json(&account)
             } else {

@@ -93,6 +93,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             );
         }
     }
+    // The report lists errors first, then warnings (each in file order): errors lead.
     let shown: Vec<_> = r
         .issues
         .iter()
@@ -103,7 +104,12 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         println!("{}:", t(lang, "Первые проблемы", "First problems"));
         for i in shown {
             let what = text::issue_text(&i.code, lang).unwrap_or(&i.code);
-            let col = i.column.as_deref().unwrap_or("—");
+            // The user's own column name (the source header) where the field is mapped.
+            let col = i
+                .column
+                .as_deref()
+                .map(|c| r.mapping.get(c).map_or(c, String::as_str))
+                .unwrap_or("—");
             let fix = i
                 .fix
                 .as_deref()
@@ -127,6 +133,13 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
                 "the rest are counted above"
             )
         );
+        if let Some(p) = &r.issue_spill_path {
+            println!(
+                "  {} {}",
+                t(lang, "Полный список (JSONL):", "Full list (JSONL):"),
+                p.display()
+            );
+        }
     }
 }
 

@@ -80,6 +80,7 @@ fn main() {
             commands::settings,
             commands::save_settings,
             commands::open_rejected,
+            commands::save_rejected,
             commands::pick_folder,
             commands::create_job,
             commands::run_job,

@@ -89,6 +89,10 @@ async function main() {
   // file (MBRIDGE_PICK_FILE stands in for the native dialog) → columns → check → send → history.
   await click("[data-testid='nav-upload']");
   await sleep(300);
+  // The demo's first run explains itself once; dismissed, it stays gone.
+  await shot("demo-intro");
+  await click("[data-qa='demo-intro-ok']");
+  await sleep(300);
   await shot("import");
   await click("[data-qa='pick-file']");
   await find("[data-testid='preview-table']");

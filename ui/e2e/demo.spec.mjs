@@ -101,6 +101,10 @@ async function steps(page, p) {
   assert.match(await page.getByTestId('problem-counts').innerText(), /10\s+ошибок/);
   await text(page, 'Строка 14, столбец «Дата создания»');
   await text(page, 'Дата «31.02.2026 10:00» не существует');
+  // The rejected-rows file: open it, or save a copy (the demo "saves" without a dialog).
+  await page.locator(qa('open-rejected')).waitFor();
+  await page.locator(qa('save-rejected')).click();
+  await page.getByTestId('rejected-saved').waitFor();
   await noHorizontalScroll(page, 'check');
   await shot(page, p('06-check'));
   await page.locator(qa('wizard-next')).click();
@@ -143,6 +147,8 @@ async function steps(page, p) {
   await page.getByTestId('upload-detail').waitFor();
   await text(page, 'Заказы из CRM, ноябрь.csv');
   await text(page, 'Обрабатывается');
+  // The upload left rows out: its rejected-rows file is offered next to it.
+  await page.getByTestId('history-rejected').waitFor();
   await page.locator(qa('refresh-status')).click();
   await text(page, 'Связано с визитами:');
   await noHorizontalScroll(page, 'history');

@@ -206,3 +206,118 @@ fn prepare_writes_metrica_csv_and_excel_friendly_rejected_rows() {
     let text = String::from_utf8_lossy(&rejected);
     assert!(text.contains(';') && text.contains("\r\n"), "{text}");
 }
+
+/// The issue's repro: every row gets a notice, a few rows have errors. The JSON lists the
+/// errors first, names the spill file, and the human report's «Первые проблемы» are errors.
+#[test]
+fn errors_lead_the_issue_list_however_many_notices_come_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("crm.csv");
+    let mut text = String::from("id;create_date_time;phones\n");
+    for i in 0..3000 {
+        // `dd.mm.yyyy hh:mm` is reformatted (a notice) on every row; 31 February is an error.
+        let date = if i % 1000 == 999 {
+            "31.02.2026 10:00".to_string()
+        } else {
+            format!("{:02}.11.2026 10:{:02}", 1 + i % 20, i % 60)
+        };
+        text.push_str(&format!("Z-{i};{date};7916{i:07}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let run = |json: bool| {
+        let mut c = Command::new(bin());
+        c.arg("validate")
+            .arg(&file)
+            .args([
+                "--kind",
+                "simple-orders",
+                "--now",
+                NOW,
+                "--tz",
+                "Europe/Moscow",
+            ])
+            .env("MBRIDGE_DATA_DIR", data.path());
+        if json {
+            c.arg("--json");
+        }
+        c.output().unwrap()
+    };
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = codes(&v, "error");
+    assert_eq!(
+        errors,
+        vec![
+            (1001, "invalid_datetime".to_string()),
+            (2001, "invalid_datetime".to_string()),
+            (3001, "invalid_datetime".to_string()),
+        ]
+    );
+    assert_eq!(v["issues"][0]["severity"], "error");
+    assert_eq!(v["truncated_issues"], true);
+    let spill = v["issue_spill_path"].as_str().expect("spill path");
+    let spilled = std::fs::read_to_string(spill).unwrap();
+    assert!(spilled.lines().count() >= 1000, "the notices past the cap");
+    let _ = std::fs::remove_file(spill);
+    let human = run(false);
+    let text = String::from_utf8_lossy(&human.stdout);
+    let first = text
+        .split("Первые проблемы:")
+        .nth(1)
+        .expect("first problems")
+        .lines()
+        .nth(1)
+        .unwrap_or_default();
+    assert!(first.contains("строка 1001"), "{text}");
+    for line in text.lines().filter(|l| l.contains("Полный список")) {
+        if let Some(p) = line.split_whitespace().last() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[test]
+fn rejected_rows_say_why_in_words_with_the_users_column_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("crm.csv");
+    std::fs::write(
+        &file,
+        "Номер заказа;Дата создания;Телефон\nZ-1;01.11.2026 10:00;79161234567\nZ-2;31.02.2026 10:00;79161234568\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ready.csv");
+    for (lang, want) in [
+        (
+            "ru",
+            "Столбец «Дата создания»: дата «31.02.2026 10:00» не распознана или не существует",
+        ),
+        (
+            "en",
+            "Column «Дата создания»: date «31.02.2026 10:00» is not recognised or does not exist",
+        ),
+    ] {
+        let status = Command::new(bin())
+            .arg("prepare")
+            .arg(&file)
+            .args([
+                "--kind",
+                "simple-orders",
+                "--now",
+                NOW,
+                "--json",
+                "--lang",
+                lang,
+                "--out",
+            ])
+            .arg(&out)
+            .env("MBRIDGE_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(status.status.code(), Some(1));
+        let rejected = std::fs::read_to_string(dir.path().join("ready.rejected.csv")).unwrap();
+        assert!(rejected.contains(want), "{rejected}");
+        assert!(!rejected.contains("invalid_datetime"), "{rejected}");
+    }
+}

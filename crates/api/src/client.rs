@@ -18,6 +18,54 @@ use crate::error::{ApiError, ErrorBody, QuotaKind, Result, line_in_message, link
 use crate::secret::Token;
 use crate::upload::{next_utc_hour, next_utc_midnight};
 
+/// The most an answer to a JSON request (or an OAuth request) may hold. Metrica's largest
+/// answers (counter lists of an agency, upload lists) are well under a megabyte.
+pub(crate) const BODY_MAX: usize = 8 << 20;
+
+/// Why an answer's body could not be read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    Network(reqwest::Error),
+    /// The body (or its declared length) passed `limit` bytes; reading stopped there.
+    TooLarge {
+        limit: usize,
+    },
+}
+
+impl From<reqwest::Error> for BodyError {
+    fn from(e: reqwest::Error) -> Self {
+        BodyError::Network(e)
+    }
+}
+
+/// Reads an answer's body, refusing one longer than `limit` bytes without holding more.
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// The error for an answer over the cap, naming the endpoint (never the query: no token there,
+/// but no need to log it either).
+pub(crate) fn too_large(url: &str, limit: usize) -> ApiError {
+    let endpoint = url.split('?').next().unwrap_or(url);
+    ApiError::Protocol {
+        endpoint: endpoint.to_string(),
+        detail: format!("answer larger than {} MiB", limit >> 20),
+    }
+}
+
 /// A Metrica API client for one token (one Yandex account). Cheap to clone; clones share the
 /// connection pool and the per-token limits. Several `Client`s built for the same token and
 /// API host share one in-flight semaphore as well.
@@ -265,17 +313,15 @@ impl Client {
             let result = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
-                    match resp.bytes().await {
-                        Ok(b) => Ok((status, b)),
-                        Err(e) => Err(e),
-                    }
+                    read_capped(resp, BODY_MAX).await.map(|b| (status, b))
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(BodyError::Network(e)),
             };
             drop(_permit);
             let verdict = match result {
                 Ok((status, body)) => self.judge(status, body, safety, call.counter),
-                Err(e) => network_verdict(e, safety, policy, attempt),
+                Err(BodyError::Network(e)) => network_verdict(e, safety, policy, attempt),
+                Err(BodyError::TooLarge { limit }) => Verdict::Fail(too_large(&call.url, limit)),
             };
             match verdict {
                 Verdict::Done(b) => return Ok(b),

@@ -120,6 +120,10 @@ pub struct ApiConfig {
     /// An upload whose answer does not arrive within this time after the body was sent counts
     /// as a lost answer (then the tag lookup runs).
     pub upload_answer_timeout: Duration,
+    /// While an upload's body is being sent: no bytes taken by the connection for this long
+    /// (the server stopped reading) ends the send as a network failure, which is then
+    /// reconciled by the upload's tag like a lost answer (never re-sent blindly).
+    pub upload_stall_timeout: Duration,
     pub clock: Clock,
 }
 
@@ -135,6 +139,7 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
             upload_answer_timeout: Duration::from_secs(300),
+            upload_stall_timeout: Duration::from_secs(60),
             clock: Clock::system(),
         }
     }

@@ -22,8 +22,10 @@ use oauth2::{
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::client::{BodyError, read_capped, too_large};
 use crate::config::{ApiConfig, Clock};
 use crate::error::{ApiError, Result};
 use crate::secret::Token;
@@ -257,10 +259,7 @@ impl SignIn {
             .await
             .map_err(|e| ApiError::Network(e.without_url()))?;
         let status = resp.status();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| ApiError::Network(e.without_url()))?;
+        let body = oauth_body(resp, "oauth").await?;
         if !status.is_success() {
             return Err(oauth_error_from_body(&body));
         }
@@ -268,6 +267,13 @@ impl SignIn {
             endpoint: "/device/code".into(),
             detail: e.to_string(),
         })?;
+        // The app opens this URL in the browser: only Yandex's own pages over https.
+        if !opened_url_allowed(&code.verification_url, &self.oauth_base) {
+            return Err(ApiError::Protocol {
+                endpoint: "/device/code".into(),
+                detail: "verification_url is not an https Yandex page".into(),
+            });
+        }
         Ok(DeviceSignIn {
             signin: self.clone(),
             secret,
@@ -280,9 +286,11 @@ impl SignIn {
     pub async fn refresh(&self, refresh_token: &Token) -> Result<StoredToken> {
         let client = self.client()?;
         let rt = RefreshToken::new(refresh_token.expose().to_string());
+        let http = self.http.clone();
+        let send = move |req| capped_oauth_http(http.clone(), req);
         let resp = client
             .exchange_refresh_token(&rt)
-            .request_async(&self.http)
+            .request_async(&send)
             .await;
         let mut stored = self.token_result(resp)?;
         if stored.refresh.is_none() {
@@ -311,10 +319,7 @@ impl SignIn {
             .await
             .map_err(|e| ApiError::Network(e.without_url()))?;
         let status = resp.status();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| ApiError::Network(e.without_url()))?;
+        let body = oauth_body(resp, "oauth").await?;
         if status.is_success() {
             return Ok(true);
         }
@@ -400,7 +405,9 @@ impl Pending {
         if let Some(d) = self.device.1 {
             req = req.add_extra_param("device_name", d);
         }
-        let resp = req.request_async(&self.signin.http).await;
+        let http = self.signin.http.clone();
+        let send = move |r| capped_oauth_http(http.clone(), r);
+        let resp = req.request_async(&send).await;
         self.signin.token_result(resp)
     }
 }
@@ -425,14 +432,145 @@ impl LoopbackSignIn {
     /// Wait for the browser to come back to `/callback` (checking `state`), then exchange the
     /// code with the PKCE verifier. `SignInTimeout` after `timeout`.
     pub async fn finish(self, timeout: Duration) -> Result<StoredToken> {
-        let expected = self.pending.state.secret().clone();
-        let params = tokio::time::timeout(timeout, accept_callback(&self.listener))
+        self.finish_or_cancel(timeout, &CancellationToken::new())
             .await
-            .map_err(|_| ApiError::SignInTimeout)??;
-        let code = code_from_callback(&params, &expected)?;
-        drop(self.listener);
-        self.pending.exchange(&code).await
     }
+
+    /// [`LoopbackSignIn::finish`] that stops (`Cancelled`, the port freed) when `cancel` fires.
+    ///
+    /// Every connection is served on its own task and must send its request within
+    /// [`CONNECTION_READ_TIMEOUT`], so an idle local socket cannot hold the real callback up. A
+    /// request with a missing or wrong `state` (any web page can make the browser send one) is
+    /// answered 400 and the wait goes on until the deadline. The browser's page says the
+    /// sign-in succeeded only once the code has been exchanged for a token.
+    pub async fn finish_or_cancel(
+        self,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<StoredToken> {
+        let LoopbackSignIn { pending, listener } = self;
+        let expected = pending.state.secret().clone();
+        let deadline = tokio::time::Instant::now() + timeout;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Callback>(1);
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        let waiting = async {
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        // A flood of local connections is dropped beyond the open slots (each
+                        // slot frees within the read timeout).
+                        Ok((sock, _)) => if let Ok(slot) = slots.clone().try_acquire_owned() {
+                            let (state, tx) = (expected.clone(), tx.clone());
+                            tokio::spawn(async move {
+                                serve_connection(sock, state, tx).await;
+                                drop(slot);
+                            });
+                        },
+                        Err(e) => {
+                            // Out of file descriptors and the like: try again shortly.
+                            tracing::debug!(error = %e, "loopback accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    },
+                    Some(callback) = rx.recv() => return callback,
+                }
+            }
+        };
+        let Callback { params, mut sock } = tokio::select! {
+            callback = waiting => callback,
+            _ = tokio::time::sleep_until(deadline) => return Err(ApiError::SignInTimeout),
+            _ = cancel.cancelled() => return Err(ApiError::Cancelled),
+        };
+        drop(listener);
+        let result = match code_from_callback(&params, &expected) {
+            Ok(code) => tokio::select! {
+                r = pending.exchange(&code) => r,
+                _ = cancel.cancelled() => Err(ApiError::Cancelled),
+            },
+            Err(e) => Err(e),
+        };
+        let page = if result.is_ok() {
+            "Metrika Bridge: вход выполнен, окно можно закрыть. Signed in, you may close this tab."
+        } else {
+            "Metrika Bridge: вход не выполнен, вернитесь в приложение. Sign-in failed; return to \
+             the app."
+        };
+        respond(&mut sock, "200 OK", page).await;
+        result
+    }
+}
+
+/// How long one loopback connection may take to send its request line and headers.
+pub const CONNECTION_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Loopback connections served at once.
+const MAX_CONNECTIONS: usize = 32;
+
+/// A request to `/callback` that carried the expected `state`, with its connection (answered
+/// once the code is exchanged).
+struct Callback {
+    params: Vec<(String, String)>,
+    sock: tokio::net::TcpStream,
+}
+
+/// One loopback connection: reads the request head (within [`CONNECTION_READ_TIMEOUT`]),
+/// answers anything but a `/callback` with the right `state` at once, and hands that one over.
+async fn serve_connection(
+    mut sock: tokio::net::TcpStream,
+    expected_state: String,
+    tx: tokio::sync::mpsc::Sender<Callback>,
+) {
+    let head = match tokio::time::timeout(CONNECTION_READ_TIMEOUT, read_head(&mut sock)).await {
+        Ok(Ok(head)) => head,
+        // Idle, too slow or broken: drop it, the listener is not held up.
+        _ => return,
+    };
+    let target = head
+        .lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("");
+    let Ok(url) = Url::parse(&format!("http://127.0.0.1{target}")) else {
+        respond(&mut sock, "400 Bad Request", "bad request").await;
+        return;
+    };
+    if url.path() != "/callback" {
+        respond(&mut sock, "404 Not Found", "not found").await;
+        return;
+    }
+    let params: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let state_ok = params
+        .iter()
+        .any(|(k, v)| k == "state" && v.as_str() == expected_state);
+    if !state_ok {
+        tracing::warn!("loopback callback with a missing or wrong state refused");
+        respond(
+            &mut sock,
+            "400 Bad Request",
+            "Metrika Bridge: этот запрос не от вашего входа, он отклонён. This request does not \
+             belong to your sign-in and was refused.",
+        )
+        .await;
+        return;
+    }
+    // Only the first good callback is used; a later one finds the receiver gone.
+    let _ = tx.send(Callback { params, sock }).await;
+}
+
+/// The request line and headers (up to 16 KiB).
+async fn read_head(sock: &mut tokio::net::TcpStream) -> std::io::Result<String> {
+    let mut buf = Vec::with_capacity(2048);
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
+        let n = sock.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
 /// Flow 2 in progress.
@@ -502,7 +640,7 @@ impl DeviceSignIn {
 
     /// Poll `/token` every `interval` (`authorization_pending` → wait, `slow_down` → +5 s)
     /// until a token, an error, `expires_in`, or cancellation.
-    pub async fn finish(self, cancel: &tokio_util::sync::CancellationToken) -> Result<StoredToken> {
+    pub async fn finish(self, cancel: &CancellationToken) -> Result<StoredToken> {
         self.finish_with_interval(None, cancel).await
     }
 
@@ -510,7 +648,7 @@ impl DeviceSignIn {
     pub async fn finish_with_interval(
         self,
         interval: Option<Duration>,
-        cancel: &tokio_util::sync::CancellationToken,
+        cancel: &CancellationToken,
     ) -> Result<StoredToken> {
         let mut every = interval.unwrap_or(Duration::from_secs(self.code.interval.max(1)));
         let deadline = tokio::time::Instant::now() + Duration::from_secs(self.code.expires_in);
@@ -538,10 +676,7 @@ impl DeviceSignIn {
                 .await
                 .map_err(|e| ApiError::Network(e.without_url()))?;
             let status = resp.status();
-            let body = resp
-                .bytes()
-                .await
-                .map_err(|e| ApiError::Network(e.without_url()))?;
+            let body = oauth_body(resp, "oauth").await?;
             if status.is_success() {
                 let t: BasicTokenResponse =
                     serde_json::from_slice(&body).map_err(|e| ApiError::Protocol {
@@ -563,6 +698,83 @@ impl DeviceSignIn {
     }
 }
 
+/// The most an OAuth answer may hold (a token answer is well under a kilobyte).
+pub const OAUTH_BODY_MAX: usize = 1 << 20;
+
+/// An OAuth answer's body, read with [`OAUTH_BODY_MAX`] as the cap.
+async fn oauth_body(resp: reqwest::Response, endpoint: &str) -> Result<bytes::Bytes> {
+    read_capped(resp, OAUTH_BODY_MAX)
+        .await
+        .map_err(|e| match e {
+            BodyError::Network(e) => ApiError::Network(e.without_url()),
+            BodyError::TooLarge { limit } => too_large(endpoint, limit),
+        })
+}
+
+/// Why the capped HTTP client given to `oauth2` failed.
+#[derive(Debug, thiserror::Error)]
+enum CappedHttpError {
+    #[error("network error")]
+    Network(#[source] reqwest::Error),
+    #[error("answer larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("bad answer: {0}")]
+    Http(#[from] oauth2::http::Error),
+}
+
+/// The HTTP client `oauth2` sends token requests with: reqwest, with the answer read under
+/// [`OAUTH_BODY_MAX`] (oauth2's own reqwest client reads any length).
+async fn capped_oauth_http(
+    http: reqwest::Client,
+    req: oauth2::HttpRequest,
+) -> std::result::Result<oauth2::HttpResponse, CappedHttpError> {
+    let (parts, body) = req.into_parts();
+    let resp = http
+        .request(parts.method, parts.uri.to_string())
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| CappedHttpError::Network(e.without_url()))?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = read_capped(resp, OAUTH_BODY_MAX)
+        .await
+        .map_err(|e| match e {
+            BodyError::Network(e) => CappedHttpError::Network(e.without_url()),
+            BodyError::TooLarge { limit } => CappedHttpError::TooLarge(limit),
+        })?;
+    let mut answer = oauth2::http::Response::builder().status(status);
+    if let Some(h) = answer.headers_mut() {
+        *h = headers;
+    }
+    Ok(answer.body(body.to_vec())?)
+}
+
+/// Hosts whose pages the app may open from a server's answer (https only), with their
+/// subdomains.
+const OPENED_URL_HOSTS: [&str; 4] = ["ya.ru", "yandex.ru", "yandex.com", "yandex.by"];
+
+/// Whether a URL from a server's answer may be opened in the browser: https on a Yandex host,
+/// or the configured OAuth host itself (the local fake in the demo and tests).
+pub fn opened_url_allowed(url: &str, oauth_base: &str) -> bool {
+    let Ok(u) = Url::parse(url) else {
+        return false;
+    };
+    if let Ok(base) = Url::parse(oauth_base)
+        && u.origin() == base.origin()
+    {
+        return true;
+    }
+    let host = u.host_str().unwrap_or("");
+    u.scheme() == "https"
+        && u.username().is_empty()
+        && u.password().is_none()
+        && OPENED_URL_HOSTS
+            .iter()
+            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct OAuthErrorBody {
     #[serde(default)]
@@ -581,48 +793,6 @@ fn oauth_error_from_body(body: &[u8]) -> ApiError {
     ApiError::OAuth {
         error,
         description: e.error_description,
-    }
-}
-
-/// Accept connections until one asks for `/callback`; answer each with a tiny page.
-async fn accept_callback(listener: &TcpListener) -> Result<Vec<(String, String)>> {
-    loop {
-        let (mut sock, _) = listener.accept().await?;
-        let mut buf = Vec::with_capacity(2048);
-        let mut chunk = [0u8; 1024];
-        while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
-            let n = sock.read(&mut chunk).await?;
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let head = String::from_utf8_lossy(&buf);
-        let target = head
-            .lines()
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("");
-        let Ok(url) = Url::parse(&format!("http://127.0.0.1{target}")) else {
-            respond(&mut sock, "400 Bad Request", "bad request").await;
-            continue;
-        };
-        if url.path() != "/callback" {
-            respond(&mut sock, "404 Not Found", "not found").await;
-            continue;
-        }
-        let params: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let ok = params.iter().any(|(k, _)| k == "code");
-        let page = if ok {
-            "Metrika Bridge: вход выполнен, окно можно закрыть. Signed in, you may close this tab."
-        } else {
-            "Metrika Bridge: вход не выполнен. Sign-in failed; return to the app."
-        };
-        respond(&mut sock, "200 OK", page).await;
-        return Ok(params);
     }
 }
 
@@ -665,6 +835,27 @@ mod tests {
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn only_https_yandex_pages_or_the_oauth_host_are_opened() {
+        let base = "https://oauth.yandex.ru";
+        assert!(opened_url_allowed("https://ya.ru/device", base));
+        assert!(opened_url_allowed("https://oauth.yandex.ru/device", base));
+        assert!(!opened_url_allowed("http://ya.ru/device", base));
+        assert!(!opened_url_allowed(
+            "https://ya.ru.evil.example/device",
+            base
+        ));
+        assert!(!opened_url_allowed("https://evilya.ru/device", base));
+        assert!(!opened_url_allowed("https://user@ya.ru/device", base));
+        assert!(!opened_url_allowed("file:///etc/passwd", base));
+        assert!(!opened_url_allowed("javascript:alert(1)", base));
+        assert!(!opened_url_allowed("ya.ru/device", base));
+        // The demo's fake serves its own device page.
+        let fake = "http://127.0.0.1:8123";
+        assert!(opened_url_allowed("http://127.0.0.1:8123/device", fake));
+        assert!(!opened_url_allowed("http://127.0.0.1:9999/device", fake));
     }
 
     #[test]

@@ -18,7 +18,9 @@ use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::client::{Client, Safety, Verdict, decode, network_verdict};
+use crate::client::{
+    BODY_MAX, BodyError, Client, Safety, Verdict, decode, network_verdict, read_capped, too_large,
+};
 use crate::error::{ApiError, Result};
 use crate::model::*;
 
@@ -177,6 +179,34 @@ struct FileBody {
     progress: ProgressFn,
     cancel: CancellationToken,
     done: Arc<AtomicBool>,
+    /// When the connection last took bytes (the upload watchdog reads it).
+    moved: Arc<Moved>,
+}
+
+/// The time of the last progress of a send, for the stall watchdog.
+struct Moved {
+    started: tokio::time::Instant,
+    /// Milliseconds after `started`.
+    last_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Moved {
+    fn new() -> Self {
+        Moved {
+            started: tokio::time::Instant::now(),
+            last_ms: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = self.started.elapsed().as_millis() as u64;
+        self.last_ms.store(ms, Ordering::SeqCst);
+    }
+
+    fn idle(&self) -> std::time::Duration {
+        let last = std::time::Duration::from_millis(self.last_ms.load(Ordering::SeqCst));
+        self.started.elapsed().saturating_sub(last)
+    }
 }
 
 impl Stream for FileBody {
@@ -193,6 +223,7 @@ impl Stream for FileBody {
         if let Poll::Ready(item) = &next {
             match item {
                 Some(Ok(chunk)) => {
+                    self.moved.touch();
                     self.sent += chunk.len() as u64;
                     (self.progress)(self.sent, self.total);
                     if self.sent >= self.total {
@@ -244,11 +275,15 @@ impl Client {
                 path: PathBuf::from(post.path),
                 source,
             };
-            let mut file = tokio::fs::File::open(post.path).await.map_err(file_err)?;
+            // Only regular files (opened without blocking): a FIFO would hang the send.
+            let file = mb_schema::fs::open_regular(post.path).map_err(file_err)?;
+            let mut file = tokio::fs::File::from_std(file);
             let total = file.metadata().await.map_err(file_err)?.len();
             let first = read_first_chunk(&mut file).await.map_err(file_err)?;
             let done = Arc::new(AtomicBool::new(false));
+            let moved = Arc::new(Moved::new());
             let body = FileBody {
+                moved: moved.clone(),
                 first: (!first.is_empty()).then_some(first),
                 inner: ReaderStream::with_capacity(file, CHUNK),
                 sent: 0,
@@ -280,18 +315,35 @@ impl Client {
             let exchange = async {
                 let resp = req.send().await?;
                 let status = resp.status();
-                let bytes = resp.bytes().await?;
-                Ok::<_, reqwest::Error>((status, bytes))
+                let bytes = read_capped(resp, BODY_MAX).await?;
+                Ok::<_, BodyError>((status, bytes))
             };
-            let outcome = self.await_answer(exchange, &done, post.cancel).await;
+            // Waiting for the gate is not a stall: the watchdog counts from here.
+            moved.touch();
+            let outcome = self
+                .await_answer(exchange, &done, &moved, post.cancel)
+                .await;
             drop(permit);
             let verdict = match outcome {
                 Answer::Cancelled => return Err(ApiError::Cancelled),
                 Answer::TimedOut => return Ok(Sent::Lost),
+                Answer::Stalled => {
+                    // Part of the body may have reached the server: reconcile by the tag,
+                    // never send again blindly.
+                    tracing::warn!(
+                        counter = post.counter,
+                        "upload stalled: the server took no bytes for {:?}",
+                        self.inner.config.upload_stall_timeout
+                    );
+                    return Ok(Sent::Lost);
+                }
                 Answer::Got(Ok((status, bytes))) => {
                     self.judge(status, bytes, Safety::Unsafe, Some(post.counter))
                 }
-                Answer::Got(Err(e)) => {
+                Answer::Got(Err(BodyError::TooLarge { limit })) => {
+                    Verdict::Fail(too_large(&post.url, limit))
+                }
+                Answer::Got(Err(BodyError::Network(e))) => {
                     if post.cancel.is_cancelled() {
                         return Err(ApiError::Cancelled);
                     }
@@ -322,19 +374,22 @@ impl Client {
         }
     }
 
-    /// Drive the exchange; once the body is fully handed over, the answer must come within
-    /// `upload_answer_timeout`.
+    /// Drive the exchange; while the body is being sent, the connection must take bytes at
+    /// least every `upload_stall_timeout`; once it is fully handed over, the answer must come
+    /// within `upload_answer_timeout`.
     async fn await_answer<F>(
         &self,
         exchange: F,
         done: &AtomicBool,
+        moved: &Moved,
         cancel: &CancellationToken,
     ) -> Answer
     where
         F: std::future::Future<
-                Output = std::result::Result<(reqwest::StatusCode, Bytes), reqwest::Error>,
+                Output = std::result::Result<(reqwest::StatusCode, Bytes), BodyError>,
             >,
     {
+        let stall = self.inner.config.upload_stall_timeout;
         tokio::pin!(exchange);
         let limit = self.inner.config.upload_answer_timeout;
         let tick = std::time::Duration::from_millis(50).min(limit);
@@ -353,6 +408,7 @@ impl Client {
                         None if done.load(Ordering::SeqCst) => {
                             deadline = Some(tokio::time::Instant::now() + limit);
                         }
+                        None if moved.idle() >= stall => return Answer::Stalled,
                         None => {}
                     }
                 }
@@ -524,9 +580,11 @@ impl Client {
 }
 
 enum Answer {
-    Got(std::result::Result<(reqwest::StatusCode, Bytes), reqwest::Error>),
+    Got(std::result::Result<(reqwest::StatusCode, Bytes), BodyError>),
     Cancelled,
     TimedOut,
+    /// The connection took no bytes of the body for `upload_stall_timeout`.
+    Stalled,
 }
 
 #[cfg(test)]

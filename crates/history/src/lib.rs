@@ -34,7 +34,7 @@ pub use error::{Error, Result};
 pub use explain::{AdviceCode, Explanation, ExplanationCode, ExplanationItem, explain};
 pub use jobs::{JobRecord, JobRun, RunEnd, RunResult};
 pub use ledger::{LedgerVerdict, RowHash, row_hash};
-pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
+pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration, backup_path as migrate_backup_path};
 pub use query::{CounterOverview, EXPORT_COLUMNS, UploadFilter, poll_delay};
 pub use redact::redact;
 pub use upload::{
@@ -86,8 +86,12 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Before anything writes (the WAL switch rewrites the header, the session file sits
+        // beside it): a file from a newer build is refused untouched.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migrate::check_version(&conn)?;
         let session = session::Session::start(Some(path))?;
-        Store::init(conn, clock, session, true)
+        Store::init(conn, clock, session, Some(path))
     }
 
     /// A private in-memory database (tests, demo mode) with the system clock.
@@ -98,17 +102,19 @@ impl Store {
     /// A private in-memory database with an injected clock.
     pub fn open_in_memory_with_clock(clock: Arc<dyn Clock>) -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        Store::init(conn, clock, session::Session::start(None)?, false)
+        Store::init(conn, clock, session::Session::start(None)?, None)
     }
 
+    /// `file`: the database file (None in memory); WAL and the copy before a migration apply
+    /// to files only.
     fn init(
         mut conn: Connection,
         clock: Arc<dyn Clock>,
         session: session::Session,
-        wal: bool,
+        file: Option<&Path>,
     ) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        if wal {
+        if file.is_some() {
             retry_busy(|| {
                 let mode: String =
                     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
@@ -129,7 +135,7 @@ impl Store {
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
             |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase())),
         )?;
-        migrate::migrate(&mut conn)?;
+        migrate::migrate(&mut conn, file.map(migrate::backup_path).as_deref())?;
         Ok(Store {
             conn: Mutex::new(conn),
             clock,

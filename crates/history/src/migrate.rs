@@ -50,7 +50,8 @@ fn user_version(conn: &Connection) -> Result<u32> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Refuses a database from a newer build; reads only (call it before anything writes).
+pub(crate) fn check_version(conn: &Connection) -> Result<()> {
     let found = user_version(conn)?;
     if found > LATEST_VERSION {
         return Err(Error::NewerSchema {
@@ -58,8 +59,33 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: LATEST_VERSION,
         });
     }
+    Ok(())
+}
+
+/// Where the copy of a database is kept before it is migrated to [`LATEST_VERSION`]:
+/// `history.sqlite` → `history.before-v3.sqlite` beside it.
+pub fn backup_path(db: &std::path::Path) -> std::path::PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or("history".into(), |s| s.to_string_lossy().into_owned());
+    db.with_file_name(format!("{stem}.before-v{LATEST_VERSION}.sqlite"))
+}
+
+/// Brings the schema to [`LATEST_VERSION`]. An existing database (version 1 or more) is first
+/// copied to `backup` (a consistent snapshot through `VACUUM INTO`) unless a copy is already
+/// there from an earlier attempt, which is the older state and is kept.
+pub(crate) fn migrate(conn: &mut Connection, backup: Option<&std::path::Path>) -> Result<()> {
+    check_version(conn)?;
+    let found = user_version(conn)?;
     if found == LATEST_VERSION {
         return Ok(());
+    }
+    if found > 0
+        && let Some(copy) = backup
+        && !copy.exists()
+    {
+        let target = copy.to_string_lossy().into_owned();
+        crate::retry_busy(|| Ok(conn.execute("VACUUM INTO ?1", [&target]).map(|_| ())?))?;
     }
     crate::retry_busy(|| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -99,7 +125,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
             .unwrap();
-        match migrate(&mut conn) {
+        match migrate(&mut conn, None) {
             Err(Error::NewerSchema { found, supported }) => {
                 assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION));
             }
@@ -110,8 +136,8 @@ mod tests {
     #[test]
     fn migrating_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, None).unwrap();
+        migrate(&mut conn, None).unwrap();
         assert_eq!(user_version(&conn).unwrap(), LATEST_VERSION);
     }
 }

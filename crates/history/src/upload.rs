@@ -147,7 +147,8 @@ impl SourceFile {
     /// Hashes the file at `path` (streamed) and keeps only its file name.
     pub fn from_path(path: impl AsRef<Path>) -> Result<SourceFile> {
         let path = path.as_ref();
-        let mut file = std::fs::File::open(path)?;
+        // Only regular files: a FIFO or a device would block here forever.
+        let mut file = mb_schema::fs::open_regular(path)?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];
         let mut size = 0u64;

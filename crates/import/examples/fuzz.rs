@@ -8,7 +8,10 @@
 //! (`--text-only` leaves workbook seeds out.)
 //! (`--trace` prints each input's seed and size). Each input is written to
 //! `target/fuzz-current.bin` before it runs (kept if the process dies: OOM abort or a hang).
-//! Exit code 0 = no panic; 1 = a panic, the input saved as `target/fuzz-crash-<seed>-<n>.bin`.
+//! Exit code 0 = no panic; 1 = a panic, the input saved as `target/fuzz-crash-<seed>-<n>.bin`,
+//! or a peak resident set over the readers' 256 MiB bound (Linux `VmHWM`).
+//! The workbook bombs in `fixtures/bombs/` are seeds too. `--out FILE` appends the run's
+//! figures (iterations, slowest input, peak memory) to FILE (`scripts/fuzz-long.sh`).
 
 use mb_import::mapping::{auto_map, detect_kind};
 use mb_import::pipeline::prepare;
@@ -133,6 +136,9 @@ fn run_one(bytes: Vec<u8>, name: &str, kind_pick: usize, out_dir: &std::path::Pa
     opts.goals = Some(vec!["offline_paid".into(), "good_lead".into()]);
     opts.hash_contacts = kind_pick.is_multiple_of(2);
     opts.max_issues = 50;
+    opts.max_errors = 50;
+    // Spill into the run's own folder (removed with it), exercising the spill path too.
+    opts.issue_spill_path = Some(out_dir.join("issues.jsonl"));
     let mut spec = OutputSpec::new(out_dir.join("out.csv"));
     spec.max_bytes = 512;
     spec.rejected_path = Some(out_dir.join("rejected.csv"));
@@ -162,9 +168,14 @@ fn main() {
     let text_only = args.iter().any(|a| a == "--text-only");
     let trace = args.iter().any(|a| a == "--trace");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut seeds: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join("fixtures"))
-        .expect("fixtures dir")
-        .filter_map(|e| e.ok())
+    let listing = |dir: &str| {
+        std::fs::read_dir(root.join(dir))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+    };
+    let mut seeds: Vec<(String, Vec<u8>)> = listing("fixtures")
+        .chain(listing("fixtures/bombs"))
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .filter(|p| {
@@ -220,9 +231,43 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&out_dir);
     let _ = std::fs::remove_file(&current);
-    println!(
-        "fuzz: {iterations} iterations in {seconds} s over {} seeds, no panic (slowest {} ms)",
+    let peak = peak_mib();
+    let line = format!(
+        "fuzz: {iterations} iterations in {seconds} s over {} seeds (seed {seed}), no panic \
+         (slowest {} ms, peak memory {} MiB)",
         seeds.len(),
-        slowest.as_millis()
+        slowest.as_millis(),
+        peak.map_or("n/a".to_owned(), |p| p.to_string()),
     );
+    println!("{line}");
+    if let Some(out) = arg("--out") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(out)
+            .expect("--out file");
+        let _ = writeln!(f, "{line}");
+    }
+    if peak.is_some_and(|p| p > PEAK_BOUND_MIB) {
+        eprintln!("peak memory over the {PEAK_BOUND_MIB} MiB bound");
+        std::process::exit(1);
+    }
+}
+
+/// The memory every reader promises to stay under, whatever the input.
+const PEAK_BOUND_MIB: u64 = 256;
+
+/// Peak resident set of this process (Linux), MiB.
+fn peak_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
 }

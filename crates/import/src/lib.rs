@@ -5,9 +5,11 @@
 //! * [`read`] owns bytes → rows: encodings, delimiters, header row, Excel, physical lines.
 //! * [`mapping`], [`status`], [`normalize`], [`validate`], [`write`](mod@write), [`pipeline`] own
 //!   rows → checked, normalised rows → files; [`report`] is the JSON contract of
-//!   `mbridge validate --json`.
+//!   `mbridge validate --json`; [`messages`] is the one catalogue of issue texts (ru, en).
 
+mod dups;
 pub mod mapping;
+pub mod messages;
 pub mod normalize;
 pub mod pipeline;
 pub mod read;

@@ -11,6 +11,7 @@
 //! Owns orchestration and the [`Report`]; the rules live in [`crate::validate`].
 
 use crate::mapping::Mapping;
+use crate::messages::Lang;
 use crate::read::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource};
 use crate::report::{Report, Severity};
 use crate::validate::{ImportError, RowChecker, RowFacts, RowIssue, ValidateOptions, Validator};
@@ -45,8 +46,6 @@ struct Checked {
     facts: RowFacts,
     /// The encoded output row (valid rows, when writing): a range of `Chunk::bytes`.
     out: Range<usize>,
-    /// Errors for the rejected-rows file (invalid rows): a range of `Chunk::text`.
-    reasons: Range<usize>,
 }
 
 /// The results of checking up to [`CHUNK_ROWS`] rows of a batch.
@@ -132,18 +131,14 @@ impl Worker {
         for row in &batch.rows[c * CHUNK_ROWS..end] {
             let facts = self.checker.check(row);
             let start = chunk.bytes.len();
-            let mut reasons = 0..0;
-            if facts.ok {
-                if let Some(delim) = self.encode {
-                    encode_record(self.checker.cells(), delim, &mut chunk.bytes);
-                }
-            } else {
-                reasons = self.checker.stash_reasons();
+            if facts.ok
+                && let Some(delim) = self.encode
+            {
+                encode_record(self.checker.cells(), delim, &mut chunk.bytes);
             }
             chunk.rows.push(Checked {
                 facts,
                 out: start..chunk.bytes.len(),
-                reasons,
             });
         }
         std::mem::swap(&mut chunk.log, &mut self.checker.log);
@@ -183,6 +178,7 @@ fn malformed_code(kind: MalformedKind) -> &'static str {
         MalformedKind::StrayQuote => "stray_quote",
         MalformedKind::BadEncoding => "bad_encoding",
         MalformedKind::TooManyFields => "too_many_fields",
+        MalformedKind::NulByte => "nul_byte",
     }
 }
 
@@ -318,11 +314,13 @@ fn handle(
     m: &Malformed,
     v: &mut Validator,
     rejected: Option<&mut RejectedWriter>,
+    lang: Lang,
 ) -> Result<(), ImportError> {
     let code = malformed_code(m.kind);
     v.file_issue(m.line, m.column.as_deref(), code, Severity::Error, &m.text);
     if let Some(r) = rejected {
-        r.write(m.line, code, std::iter::once(m.text.as_str()))?;
+        let reason = crate::messages::reason(lang, code, m.column.as_deref(), "", None);
+        r.write(m.line, &reason, std::iter::once(m.text.as_str()))?;
     }
     Ok(())
 }
@@ -339,13 +337,14 @@ pub fn prepare(
 ) -> Result<Report, ImportError> {
     let info = source.info().clone();
     let mut v = Validator::new(mapping, &info.headers, info.header_line, opts)?;
-    v.size_hint(info.file_size);
+    let lang = output.map_or(Lang::Ru, |o| o.lang);
+    let mut reasons = String::new();
     let delimiter_type = output.map_or_else(
         || OutputSpec::new("").delimiter_for(mapping.kind),
         |o| o.delimiter_for(mapping.kind),
     );
     let mut writer = match output {
-        Some(spec) if !v.is_blocked() => Some(MetricaWriter::create(
+        Some(spec) if spec.metrica && !v.is_blocked() => Some(MetricaWriter::create(
             spec,
             mapping.kind,
             v.output_headers(),
@@ -354,7 +353,10 @@ pub fn prepare(
     };
     let mut rejected = output
         .and_then(|o| o.rejected_path.as_ref())
-        .map(|p| RejectedWriter::new(p, &info.headers));
+        .map(|p| RejectedWriter::new(p, &info.headers).with_lang(lang));
+    if rejected.is_some() {
+        v.keep_error_texts();
+    }
 
     let cancel = AtomicBool::new(false);
     let total_bytes = info.file_size;
@@ -394,7 +396,7 @@ pub fn prepare(
                 for (j, checked) in chunk.rows.iter().enumerate() {
                     let i = c * CHUNK_ROWS + j;
                     while mi < batch.malformed.len() && batch.malformed[mi].0 <= i {
-                        handle(&batch.malformed[mi].1, &mut v, rejected.as_mut())?;
+                        handle(&batch.malformed[mi].1, &mut v, rejected.as_mut(), lang)?;
                         rows += 1;
                         invalid += 1;
                         mi += 1;
@@ -402,8 +404,8 @@ pub fn prepare(
                     let row = &batch.rows[i];
                     rows += 1;
                     let f = &checked.facts;
-                    v.commit(row.line, row.record, f, &chunk.log, &chunk.text);
-                    if f.ok {
+                    let ok = v.commit(row.line, row.record, f, &chunk.log, &chunk.text);
+                    if ok {
                         if let Some(w) = writer.as_mut() {
                             w.write_encoded(&chunk.bytes[checked.out.clone()])?;
                         }
@@ -411,14 +413,15 @@ pub fn prepare(
                         invalid += 1;
                         // A file-level error (missing column) is not the rows' fault.
                         if let Some(r) = rejected.as_mut().filter(|_| !blocked) {
-                            let reasons = &chunk.text[checked.reasons.clone()];
-                            r.write(row.line, reasons, row.iter())?;
+                            reasons.clear();
+                            v.row_reasons(f, &chunk.log, &chunk.text, lang, &mut reasons);
+                            r.write(row.line, &reasons, row.iter())?;
                         }
                     }
                 }
             }
             for (_, m) in &batch.malformed[mi..] {
-                handle(m, &mut v, rejected.as_mut())?;
+                handle(m, &mut v, rejected.as_mut(), lang)?;
                 rows += 1;
                 invalid += 1;
             }
@@ -529,7 +532,10 @@ mod tests {
     use crate::read::{ReadOptions, open_bytes};
 
     fn opts() -> ValidateOptions {
-        ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap())
+        let mut o = ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap());
+        // Tests that want a spill file name one in their temp dir.
+        o.issue_spill_path = None;
+        o
     }
 
     fn run(text: &str, output: Option<&OutputSpec>) -> Report {
@@ -569,8 +575,99 @@ mod tests {
         let rej = std::fs::read(r.rejected_path.as_ref().unwrap()).unwrap();
         let rej = String::from_utf8_lossy(&rej);
         assert!(
-            rej.contains("3;future_datetime DateTime=1893456000;1762101987654321098"),
+            rej.contains(
+                "3;Столбец «DateTime»: дата «1893456000» ещё не наступила;1762101987654321098"
+            ),
             "{rej}"
+        );
+        // English, with the user's own column names.
+        let mut spec = OutputSpec::new(dir.path().join("out2.csv"));
+        spec.rejected_path = Some(dir.path().join("rejected2.csv"));
+        spec.lang = Lang::En;
+        let text = "ClientId,Target,Дата конверсии,Price\n\
+                    1762101987654321098,offline_paid,31.02.2026 10:00,7000\n";
+        let r = run(text, Some(&spec));
+        let rej = std::fs::read_to_string(r.rejected_path.as_ref().unwrap()).unwrap();
+        assert!(rej.contains("Line;Reason;"), "{rej}");
+        assert!(
+            rej.contains(
+                "2;Column «Дата конверсии»: date «31.02.2026 10:00» is not recognised or does not \
+                 exist;"
+            ),
+            "{rej}"
+        );
+    }
+
+    #[test]
+    fn a_check_can_write_only_the_rejected_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = OutputSpec::rejected_only(dir.path().join("rejected.csv"));
+        let text = "ClientId,Target,DateTime,Price\n\
+                    1762345098123456789,offline_paid,1794228120,10\n\
+                    1762101987654321098,offline_paid,1893456000,7000\n";
+        let r = run(text, Some(&spec));
+        assert!(r.outputs.is_empty());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("rejected.csv")]);
+        let rej = std::fs::read_to_string(r.rejected_path.unwrap()).unwrap();
+        assert!(rej.contains("ещё не наступила"), "{rej}");
+    }
+
+    /// Every row gets a notice, a few get errors: the errors are all in the report, first.
+    #[test]
+    fn errors_are_never_pushed_out_by_notices() {
+        let mut text = String::from("ClientId,Target,DateTime,Price\n");
+        for i in 0..5000u64 {
+            // A date with an offset: converted (a notice) on every row.
+            let price = if i % 1000 == 999 { "abc" } else { "10" };
+            text.push_str(&format!(
+                "17623450981234{:05},offline_paid,2026-11-20T10:00:00+03:00,{price}\n",
+                i * 10 + 1
+            ));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = opts();
+        o.max_issues = 100;
+        o.max_errors = 3;
+        o.issue_spill_path = Some(dir.path().join("spill.jsonl"));
+        let kind = mapping_kind(&text);
+        let mut src = open_bytes(text.into_bytes(), "x.csv", &ReadOptions::default()).unwrap();
+        let m = auto_map(kind, &src.info().headers).mapping;
+        let r = validate(src.as_mut(), &m, &o, &mut no_progress()).unwrap();
+        let errors: Vec<u64> = r
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .map(|i| i.line)
+            .collect();
+        assert_eq!(errors, vec![1001, 2001, 3001]);
+        assert_eq!(r.issues[0].severity, Severity::Error);
+        let n = |s: Severity| r.issues.iter().filter(|i| i.severity == s).count();
+        assert_eq!(
+            (n(Severity::Warning), n(Severity::Notice)),
+            (0, 100),
+            "{:?}",
+            r.counts
+        );
+        assert!(r.truncated_issues);
+        assert_eq!(r.count_of("invalid_money"), 5);
+        assert_eq!(r.count_of("datetime_converted"), 5000);
+        let spill = std::fs::read_to_string(r.issue_spill_path.as_ref().unwrap()).unwrap();
+        let spilled: Vec<crate::report::Issue> = spill
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(spilled.len(), 5000 - 100 + 2);
+        assert_eq!(
+            spilled
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .map(|i| i.line)
+                .collect::<Vec<_>>(),
+            vec![4001, 5001]
         );
     }
 
@@ -700,7 +797,7 @@ mod tests {
                     }
                 }
                 ReadEvent::Malformed(m) => {
-                    handle(&m, &mut v, None).unwrap();
+                    handle(&m, &mut v, None, Lang::Ru).unwrap();
                 }
             }
         }

@@ -91,12 +91,16 @@ pub struct Report {
     pub mapping: BTreeMap<String, String>,
     /// Source columns no Metrica field reads (informational).
     pub unmapped_columns: Vec<String>,
-    /// The first issues (at most `max_issues`), in file order.
+    /// The first issues of each severity (errors up to `max_errors`, warnings and notices up
+    /// to `max_issues` each), errors first, then warnings, then notices, each in file order.
+    /// `counts` has the exact totals; the rest are in `issue_spill_path` when set.
     pub issues: Vec<Issue>,
     /// Totals per (code, column, severity), sorted by severity then count.
     pub counts: Vec<IssueCount>,
-    /// More issues happened than `issues` holds (see `issue_spill_path`).
+    /// More issues happened than `issues` holds (see `counts` and `issue_spill_path`).
     pub truncated_issues: bool,
+    /// JSONL file with the issues `issues` does not hold (up to [`MAX_SPILLED_PER_SEVERITY`] per severity), when
+    /// any were spilled.
     pub issue_spill_path: Option<PathBuf>,
     /// Identifier field → number of valid rows that fill it (`ClientId: 2, UserId: 2, …`).
     pub identifier_summary: BTreeMap<String, u64>,
@@ -218,12 +222,58 @@ impl IssueCounter {
     }
 }
 
-/// Bounded collector of issues: keeps the first `max` in memory, spills the rest as JSONL.
+/// How many issues of each severity are kept in memory (the report's `issues`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueCaps {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notices: usize,
+}
+
+impl IssueCaps {
+    /// The same cap for every severity.
+    pub fn uniform(n: usize) -> IssueCaps {
+        IssueCaps {
+            errors: n,
+            warnings: n,
+            notices: n,
+        }
+    }
+
+    fn of(&self, s: Severity) -> usize {
+        match s {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Notice => self.notices,
+        }
+    }
+}
+
+/// Issues of one severity written to the spill file at most (then only counted): bounds the
+/// spill file (~150 bytes a line, so ~15 MB a severity) and its cost whatever the input.
+pub const MAX_SPILLED_PER_SEVERITY: u64 = 100_000;
+
+/// Bit of a severity in a "texts wanted" mask ([`IssueSink::wants_mask`]).
+#[inline]
+pub(crate) fn sev_bit(s: Severity) -> u8 {
+    1 << (s as u8)
+}
+
+/// Every severity's bit.
+pub(crate) const ALL_SEVERITIES: u8 = 0b111;
+
+/// Bounded collector of issues. Keeps, per severity, the first issues in file order (errors
+/// up to [`IssueCaps::errors`], and so on), so a flood of notices never pushes an error out;
+/// the rest go to an optional JSONL spill file (created on first use, up to
+/// [`MAX_SPILLED_PER_SEVERITY`] lines per severity, in commit order) and are always counted
+/// exactly per (code, column, severity).
 pub struct IssueSink {
-    kept: Vec<Issue>,
-    max: usize,
+    /// Kept issues, indexed by `Severity as usize`.
+    kept: [Vec<Issue>; 3],
+    caps: IssueCaps,
     spill: Option<BufWriter<File>>,
     spill_path: Option<PathBuf>,
+    spilled: [u64; 3],
     counts: IssueCounter,
     dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
     truncated: bool,
@@ -232,16 +282,14 @@ pub struct IssueSink {
 }
 
 impl IssueSink {
-    pub fn new(max: usize, spill_path: Option<PathBuf>) -> std::io::Result<IssueSink> {
-        let spill = match &spill_path {
-            Some(p) => Some(BufWriter::new(File::create(p)?)),
-            None => None,
-        };
+    /// `spill_path` is created only when an issue does not fit in memory.
+    pub fn new(caps: IssueCaps, spill_path: Option<PathBuf>) -> std::io::Result<IssueSink> {
         Ok(IssueSink {
-            kept: Vec::new(),
-            max,
-            spill,
+            kept: [Vec::new(), Vec::new(), Vec::new()],
+            caps,
+            spill: None,
             spill_path,
+            spilled: [0; 3],
             counts: IssueCounter::default(),
             dynamic_counts: BTreeMap::new(),
             truncated: false,
@@ -250,8 +298,7 @@ impl IssueSink {
         })
     }
 
-    /// Record one issue whose code and column are static (the hot path: no allocation once
-    /// the in-memory list is full and no spill file is set).
+    /// Record one issue whose code and column are static.
     #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
@@ -267,14 +314,15 @@ impl IssueSink {
         self.store(line, record, column, code, severity, value, fix);
     }
 
-    /// [`IssueSink::push`] once [`IssueSink::wants_text`] is false: only counted.
+    /// [`IssueSink::push`] once [`IssueSink::wants_text`] is false for `severity`: only
+    /// counted.
     pub fn push_counted(
         &mut self,
         column: Option<&'static str>,
         code: &'static str,
         severity: Severity,
     ) {
-        debug_assert!(!self.wants_text());
+        debug_assert!(!self.wants_text(severity));
         self.count(code, column, severity);
         self.truncated = true;
     }
@@ -283,8 +331,8 @@ impl IssueSink {
         self.counts.add(code, column, severity, 1);
     }
 
-    /// Take in issues counted elsewhere (by row checkers) once this sink kept no more texts:
-    /// as if each had been pushed here.
+    /// Take in issues counted elsewhere (by row checkers) once this sink kept no more texts
+    /// of their severity: as if each had been pushed here.
     pub(crate) fn absorb_counts(&mut self, other: &IssueCounter) {
         for &((code, column, severity), n) in &other.counts {
             self.counts.add(code, column, severity, n);
@@ -292,10 +340,22 @@ impl IssueSink {
         }
     }
 
-    /// Whether a new issue's value and fix text would be kept (in memory or in the spill
-    /// file); once false it stays false.
-    pub fn wants_text(&self) -> bool {
-        self.kept.len() < self.max || self.spill.is_some()
+    /// Whether a new issue of `severity` would keep its value and fix text (in memory or in
+    /// the spill file); once false it stays false.
+    pub fn wants_text(&self, severity: Severity) -> bool {
+        let s = severity as usize;
+        self.kept[s].len() < self.caps.of(severity)
+            || (self.spill_path.is_some()
+                && self.spill_error.is_none()
+                && self.spilled[s] < MAX_SPILLED_PER_SEVERITY)
+    }
+
+    /// [`IssueSink::wants_text`] of every severity as a bit mask ([`sev_bit`]).
+    pub(crate) fn wants_mask(&self) -> u8 {
+        [Severity::Error, Severity::Warning, Severity::Notice]
+            .into_iter()
+            .filter(|s| self.wants_text(*s))
+            .fold(0, |m, s| m | sev_bit(s))
     }
 
     /// Record a file-level issue whose column is a source header (not static).
@@ -329,8 +389,9 @@ impl IssueSink {
         value: &str,
         fix: Option<&str>,
     ) {
-        if self.kept.len() < self.max {
-            self.kept.push(Issue {
+        let s = severity as usize;
+        if self.kept[s].len() < self.caps.of(severity) {
+            self.kept[s].push(Issue {
                 line,
                 record,
                 column: column.map(str::to_string),
@@ -342,6 +403,21 @@ impl IssueSink {
             return;
         }
         self.truncated = true;
+        if self.spilled[s] >= MAX_SPILLED_PER_SEVERITY || self.spill_error.is_some() {
+            return;
+        }
+        let Some(path) = self.spill_path.as_ref() else {
+            return;
+        };
+        if self.spill.is_none() {
+            match File::create(path) {
+                Ok(f) => self.spill = Some(BufWriter::new(f)),
+                Err(e) => {
+                    self.spill_error = Some(e);
+                    return;
+                }
+            }
+        }
         if let Some(w) = self.spill.as_mut() {
             let r = IssueRef {
                 line,
@@ -355,9 +431,12 @@ impl IssueSink {
             let res = serde_json::to_writer(&mut *w, &r)
                 .map_err(std::io::Error::other)
                 .and_then(|()| w.write_all(b"\n"));
-            if let Err(e) = res {
-                self.spill_error = Some(e);
-                self.spill = None;
+            match res {
+                Ok(()) => self.spilled[s] += 1,
+                Err(e) => {
+                    self.spill_error = Some(e);
+                    self.spill = None;
+                }
             }
         }
     }
@@ -385,11 +464,18 @@ impl IssueSink {
 
     /// Flush the spill file; returns (kept issues, sorted counts, truncated, spill path).
     pub fn finish(mut self) -> std::io::Result<SinkResult> {
-        if let Some(e) = self.spill_error.take() {
-            return Err(e);
+        if let Some(mut w) = self.spill.take()
+            && let Err(e) = w.flush()
+        {
+            self.spill_error = Some(e);
         }
-        if let Some(mut w) = self.spill.take() {
-            w.flush()?;
+        // A spill file that could not be written is not worth failing the check for: the
+        // counts stay exact, and the report then names no spill file.
+        if self.spill_error.is_some() {
+            if let Some(p) = &self.spill_path {
+                let _ = std::fs::remove_file(p);
+            }
+            self.spilled = [0; 3];
         }
         let mut counts: Vec<IssueCount> = self
             .counts
@@ -419,14 +505,19 @@ impl IssueSink {
                 .then(a.code.cmp(&b.code))
                 .then(a.column.cmp(&b.column))
         });
-        // Batched checks (duplicates) may record an issue after later rows' issues.
-        self.kept.sort_by_key(|i| i.line);
-        let spill_path = if self.truncated {
+        // Errors first, then warnings, then notices; each in file order (batched checks such
+        // as duplicates may record an issue after later rows' issues).
+        let mut kept = Vec::with_capacity(self.kept.iter().map(Vec::len).sum());
+        for mut k in self.kept {
+            k.sort_by_key(|i| i.line);
+            kept.append(&mut k);
+        }
+        let spill_path = if self.spilled.iter().any(|n| *n > 0) {
             self.spill_path
         } else {
             None
         };
-        Ok((self.kept, counts, self.truncated, spill_path))
+        Ok((kept, counts, self.truncated, spill_path))
     }
 }
 
@@ -436,7 +527,7 @@ mod tests {
 
     #[test]
     fn sink_keeps_first_issues_and_counts_all() {
-        let mut s = IssueSink::new(2, None).unwrap();
+        let mut s = IssueSink::new(IssueCaps::uniform(2), None).unwrap();
         for i in 0..10 {
             s.push(
                 i + 2,
@@ -459,7 +550,7 @@ mod tests {
     fn sink_spills_issues_beyond_the_cap_as_jsonl() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("spill.jsonl");
-        let mut s = IssueSink::new(1, Some(p.clone())).unwrap();
+        let mut s = IssueSink::new(IssueCaps::uniform(1), Some(p.clone())).unwrap();
         for i in 0..4 {
             s.push(
                 i + 2,
@@ -479,5 +570,116 @@ mod tests {
         let first: Issue = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(first.line, 3);
         assert_eq!(first.fix.as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn errors_are_kept_first_whatever_the_notices_before_them() {
+        let caps = IssueCaps {
+            errors: 3,
+            warnings: 2,
+            notices: 2,
+        };
+        let mut s = IssueSink::new(caps, None).unwrap();
+        for i in 0..1000u64 {
+            s.push(
+                i + 2,
+                i + 1,
+                Some("DateTime"),
+                "date_only",
+                Severity::Notice,
+                "x",
+                None,
+            );
+            if i % 100 == 99 {
+                s.push(
+                    i + 2,
+                    i + 1,
+                    Some("Price"),
+                    "invalid_money",
+                    Severity::Error,
+                    "y",
+                    None,
+                );
+            }
+            if i % 300 == 0 {
+                s.push(
+                    i + 2,
+                    i + 1,
+                    None,
+                    "no_identifier",
+                    Severity::Warning,
+                    "",
+                    None,
+                );
+            }
+        }
+        let (kept, counts, truncated, spill) = s.finish().unwrap();
+        assert!(truncated);
+        assert_eq!(spill, None);
+        let sevs: Vec<(Severity, u64)> = kept.iter().map(|i| (i.severity, i.line)).collect();
+        assert_eq!(
+            sevs,
+            vec![
+                (Severity::Error, 101),
+                (Severity::Error, 201),
+                (Severity::Error, 301),
+                (Severity::Warning, 2),
+                (Severity::Warning, 302),
+                (Severity::Notice, 2),
+                (Severity::Notice, 3),
+            ]
+        );
+        let n = |code: &str| counts.iter().find(|c| c.code == code).unwrap().count;
+        assert_eq!(
+            (n("invalid_money"), n("no_identifier"), n("date_only")),
+            (10, 4, 1000)
+        );
+        assert_eq!(counts[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn texts_stop_being_wanted_per_severity() {
+        let mut s = IssueSink::new(IssueCaps::uniform(1), None).unwrap();
+        assert_eq!(s.wants_mask(), ALL_SEVERITIES);
+        s.push(2, 1, None, "date_only", Severity::Notice, "", None);
+        assert!(!s.wants_text(Severity::Notice));
+        assert!(s.wants_text(Severity::Error));
+        assert_eq!(
+            s.wants_mask(),
+            sev_bit(Severity::Error) | sev_bit(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn spill_file_is_created_only_when_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("spill.jsonl");
+        let mut s = IssueSink::new(IssueCaps::uniform(5), Some(p.clone())).unwrap();
+        s.push(2, 1, None, "no_identifier", Severity::Error, "", None);
+        let (_, _, truncated, path) = s.finish().unwrap();
+        assert!(!truncated);
+        assert_eq!(path, None);
+        assert!(!p.exists());
+    }
+
+    #[test]
+    fn an_unwritable_spill_file_does_not_fail_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("no-such-dir").join("spill.jsonl");
+        let mut s = IssueSink::new(IssueCaps::uniform(1), Some(p)).unwrap();
+        for i in 0..3 {
+            s.push(
+                i + 2,
+                i + 1,
+                None,
+                "no_identifier",
+                Severity::Error,
+                "",
+                None,
+            );
+        }
+        let (kept, counts, truncated, path) = s.finish().unwrap();
+        assert_eq!((kept.len(), counts[0].count, truncated), (1, 3, true));
+        assert_eq!(path, None);
     }
 }

@@ -13,9 +13,12 @@
 //! checked rows, strictly in file order, into the issue sink, the duplicate set and the totals.
 //! [`Validator::check_row`] is simply check + commit.
 
+use crate::dups::{DupIndex, Seen};
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
-use crate::report::{DateRange, IssueCounter, IssueSink, Severity};
+use crate::report::{
+    ALL_SEVERITIES, DateRange, IssueCaps, IssueCounter, IssueSink, Severity, sev_bit,
+};
 use crate::status::{status_id, suggest_status};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -30,7 +33,7 @@ use std::hash::Hasher;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The error type of this crate's pipeline half.
 #[derive(Debug, thiserror::Error)]
@@ -73,8 +76,13 @@ pub struct ValidateOptions {
     pub status_map: BTreeMap<String, String>,
     /// Leave invalid rows out and upload the rest instead of blocking.
     pub skip_invalid: bool,
-    /// Issues kept in memory (the rest are counted, and spilled when a path is given).
+    /// Warnings kept in memory, and notices kept in memory (each; the rest are counted, and
+    /// spilled when a path is given).
     pub max_issues: usize,
+    /// Errors kept in memory (errors are kept before any warning or notice).
+    pub max_errors: usize,
+    /// Where issues beyond the caps go (JSONL, created only when needed). [`ValidateOptions::new`]
+    /// picks a fresh file in the temporary directory; `None` spills nothing.
     pub issue_spill_path: Option<PathBuf>,
 }
 
@@ -91,9 +99,24 @@ impl ValidateOptions {
             status_map: BTreeMap::new(),
             skip_invalid: false,
             max_issues: 1000,
-            issue_spill_path: None,
+            max_errors: 10_000,
+            issue_spill_path: Some(default_spill_path()),
         }
     }
+}
+
+/// A fresh path in the temporary directory for the issues beyond the caps.
+pub fn default_spill_path() -> PathBuf {
+    use std::sync::atomic::AtomicU64;
+    static N: AtomicU64 = AtomicU64::new(0);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!(
+        "mbridge-issues-{}-{stamp}-{n}.jsonl",
+        std::process::id()
+    ))
 }
 
 #[derive(Debug, Clone)]
@@ -158,66 +181,26 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// `len` in decimal then `:` (a length prefix in the duplicate key).
+fn push_len(out: &mut String, mut len: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (len % 10) as u8;
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
+    out.push(':');
+}
+
 /// [`KeyHasher`] for the per-row lookups of small user maps (statuses): no SipHash cost.
 type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
-
-/// Open-addressing set of 64-bit key hashes: one cache miss per insert (the hash set of
-/// std costs two), fixed memory of at most 8 bytes × 2^20.
-#[derive(Default)]
-struct KeySet {
-    slots: Vec<u64>,
-    len: usize,
-}
-
-impl KeySet {
-    fn reserve(&mut self, keys: usize) {
-        let want = (keys.max(512) * 2).next_power_of_two().min(1 << 20);
-        if want > self.slots.len() {
-            let old = std::mem::replace(&mut self.slots, vec![0; want]);
-            self.len = 0;
-            for k in old.into_iter().filter(|k| *k != 0) {
-                self.insert(k);
-            }
-        }
-    }
-
-    /// False when the key was already there.
-    fn insert(&mut self, key: u64) -> bool {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.reserve(self.slots.len().max(256));
-        }
-        let key = key.max(1);
-        let mask = self.slots.len() - 1;
-        let mut i = (key as usize) & mask;
-        loop {
-            match self.slots[i] {
-                0 => {
-                    self.slots[i] = key;
-                    self.len += 1;
-                    return true;
-                }
-                k if k == key => return false,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The content of the slot where probing for `key` starts (0 when the set is empty).
-    fn first_slot(&self, key: u64) -> u64 {
-        let mask = self.slots.len().wrapping_sub(1);
-        self.slots
-            .get((key.max(1) as usize) & mask)
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-/// Exact duplicate detection keeps at most this many keys (8 MB of slots), then stops.
-const MAX_DUP_KEYS: usize = 700_000;
 
 /// One issue of a checked row; its texts are ranges of the checker's text arena.
 #[derive(Debug, Clone)]
@@ -239,12 +222,34 @@ pub(crate) struct RowFacts {
     issues: Range<usize>,
     /// Duplicate key hash and the code to report it with.
     dup: Option<(u64, &'static str)>,
+    /// The duplicate key's bytes: a range of the text arena.
+    dup_key: Range<usize>,
     /// Bit `i`: identifier column `cols[i]` is filled.
     ident_mask: u64,
     static_call: bool,
     /// The (valid) currency of the row: a range of the text arena.
     currency: Option<Range<usize>>,
+    /// Bit `i`: identifier column `cols[i]` holds a long (16+ digit) ID that does not look
+    /// rounded by Excel.
+    long_ids: u64,
+    /// Bit `i`: column `cols[i]` holds a long ID whose digits after the 15th are all zeros
+    /// (logged as [`ID_TRAILING_ZEROS`]; the validator judges the column in file order).
+    rounded: u64,
+    /// Bit `i`: column `cols[i]` holds an ID in Excel's scientific notation (an error, and
+    /// evidence that Excel touched the column).
+    scientific: u64,
 }
+
+/// A long ID ending in zeros in a column not (yet) judged damaged: a warning.
+const ID_TRAILING_ZEROS: &str = "id_trailing_zeros";
+/// A long ID ending in zeros in a column judged damaged by Excel: an error.
+const EXCEL_ROUNDED_ID: &str = "excel_rounded_id";
+/// A column is judged damaged by Excel once it has at least this many rounded-looking IDs…
+const DAMAGE_MIN_ROUNDED: u64 = 3;
+/// …and they are at least 1 in this many of its long IDs. A genuine 19-digit ClientID ends in
+/// `0000` about once in 10 000, so a healthy column reaches 1 in 20 by chance with
+/// probability well under 10⁻⁹; a column Excel touched has (nearly) all its long IDs rounded.
+const DAMAGE_SHARE_DEN: u64 = 20;
 
 /// The per-row half of a [`Validator`]: rules and normalisers, no file-wide state, so that
 /// clones can check rows on several threads while the validator commits them in order.
@@ -271,7 +276,6 @@ pub(crate) struct RowChecker {
     row_errors: u32,
     /// Some identifier cell of this row is non-empty in the source (even if invalid).
     id_given: bool,
-    reasons: String,
     blocked: bool,
     last_currency: String,
     /// Issues of the rows checked since the caller last cleared it (append-only).
@@ -285,13 +289,14 @@ pub(crate) struct RowChecker {
     /// [`Validator::absorb`].
     range: Option<(DateTime, DateTime)>,
     range_ts: Option<(Timestamp, Timestamp)>,
-    /// Cleared (for good) by the validator once the issue sink keeps no more texts: issues
-    /// are then only counted, and checkers stop copying their values and fixes.
-    text_wanted: Arc<AtomicBool>,
+    /// Severities ([`sev_bit`]) whose issue texts are still wanted; a bit is cleared (for
+    /// good) by the validator once the issue sink keeps no more texts of that severity:
+    /// such issues are then only counted, and checkers stop copying their values and fixes.
+    text_wanted: Arc<AtomicU8>,
     /// `text_wanted` as read by [`RowChecker::sync_text_wanted`] (per chunk of rows: the
     /// shared flag stays out of the per-issue path).
-    keep_text: bool,
-    /// Issues of rows checked once `text_wanted` was cleared: they only count, in any order,
+    keep_text: u8,
+    /// Issues of rows checked once their `text_wanted` bit was cleared: they only count, in any order,
     /// so they are counted here and handed over by [`Validator::absorb`] / `finish`.
     counted: IssueCounter,
 }
@@ -300,15 +305,31 @@ pub(crate) struct RowChecker {
 pub struct Validator {
     checker: RowChecker,
     issues: IssueSink,
-    dup: KeySet,
-    pending_dups: Vec<(u64, u64, u64, &'static str)>,
-    dup_full: bool,
+    /// The exact in-file duplicate check (bounded memory, spills to disk).
+    dups: DupIndex,
+    /// The code repeats are reported with (per kind), once a key was seen.
+    dup_code: Option<&'static str>,
+    /// The duplicate check could not write its partition files: it stopped (a notice says so).
+    dup_failed: bool,
     /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
     ident_counts: Vec<u64>,
     currencies: Vec<String>,
     static_calls: u64,
     valid_rows: u64,
-    text_wanted: bool,
+    /// Severities whose texts the issue sink still keeps ([`IssueSink::wants_mask`]).
+    text_wanted: u8,
+    /// Checkers keep the texts of errors whatever the sink keeps (the rejected-rows file
+    /// explains every rejected row).
+    keep_error_texts: bool,
+    /// The user's name of each column of `cols` (source header; field name for constants).
+    labels: Vec<String>,
+    /// Per column of `cols`: long IDs seen, rounded-looking (or scientific) ones among them, and rounded-looking
+    /// ones in valid rows committed before the column was judged damaged.
+    ids_seen: Vec<u64>,
+    ids_rounded: Vec<u64>,
+    rounded_early: Vec<u64>,
+    /// Bit `i`: column `cols[i]` is judged damaged by Excel (for good).
+    damaged: u64,
 }
 
 impl Validator {
@@ -330,13 +351,17 @@ impl Validator {
                 .unwrap_or(opts.now)
         });
         let window_civil = window.to_zoned(tz.clone()).datetime();
-        let mut issues =
-            IssueSink::new(opts.max_issues, opts.issue_spill_path.clone()).map_err(|source| {
-                ImportError::Write {
-                    path: opts.issue_spill_path.clone().unwrap_or_default(),
-                    source,
-                }
-            })?;
+        let caps = IssueCaps {
+            errors: opts.max_errors,
+            warnings: opts.max_issues,
+            notices: opts.max_issues,
+        };
+        let mut issues = IssueSink::new(caps, opts.issue_spill_path.clone()).map_err(|source| {
+            ImportError::Write {
+                path: opts.issue_spill_path.clone().unwrap_or_default(),
+                source,
+            }
+        })?;
         let norm_headers: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
         let ids: Vec<&str> = identifier_fields(kind).collect();
         let mut cols = Vec::new();
@@ -430,6 +455,15 @@ impl Validator {
         // Identifier columns are named by a bit of `RowFacts::ident_mask`; kinds have < 30.
         assert!(cols.len() <= 64, "more than 64 columns for one kind");
         let ident_counts = vec![0; cols.len()];
+        let labels: Vec<String> = cols
+            .iter()
+            .map(|c| match &c.src {
+                Src::Index(i) => headers
+                    .get(*i)
+                    .map_or_else(|| c.spec.name.to_string(), |h| h.trim().to_string()),
+                Src::Const(_) | Src::Missing => c.spec.name.to_string(),
+            })
+            .collect();
         let checker = RowChecker {
             kind,
             tz,
@@ -466,7 +500,6 @@ impl Validator {
             scratch2: String::new(),
             row_errors: 0,
             id_given: false,
-            reasons: String::new(),
             blocked,
             last_currency: String::new(),
             log: Vec::new(),
@@ -474,21 +507,27 @@ impl Validator {
             facts: RowFacts::default(),
             range: None,
             range_ts: None,
-            text_wanted: Arc::new(AtomicBool::new(true)),
-            keep_text: true,
+            text_wanted: Arc::new(AtomicU8::new(ALL_SEVERITIES)),
+            keep_text: ALL_SEVERITIES,
             counted: IssueCounter::default(),
         };
         Ok(Validator {
             checker,
             issues,
-            dup: KeySet::default(),
-            pending_dups: Vec::new(),
-            dup_full: false,
+            dups: DupIndex::new(crate::dups::MEM_BUDGET),
+            dup_code: None,
+            dup_failed: false,
             ident_counts,
             currencies: Vec::new(),
             static_calls: 0,
             valid_rows: 0,
-            text_wanted: true,
+            text_wanted: ALL_SEVERITIES,
+            keep_error_texts: false,
+            ids_seen: vec![0; labels.len()],
+            ids_rounded: vec![0; labels.len()],
+            rounded_early: vec![0; labels.len()],
+            labels,
+            damaged: 0,
         })
     }
 
@@ -517,10 +556,22 @@ impl Validator {
         self.issues.absorb_counts(&other.counted);
     }
 
-    /// Pre-size the duplicate set from the source size (avoids rehashing while streaming).
-    pub fn size_hint(&mut self, source_bytes: u64) {
-        let rows = usize::try_from(source_bytes / 64).unwrap_or(MAX_DUP_KEYS);
-        self.dup.reserve(rows.min(MAX_DUP_KEYS));
+    fn publish_text_wanted(&self) {
+        let forced = if self.keep_error_texts {
+            sev_bit(Severity::Error)
+        } else {
+            0
+        };
+        self.checker
+            .text_wanted
+            .store(self.text_wanted | forced, Ordering::Relaxed);
+    }
+
+    /// Make checkers keep every error's texts (for the rejected-rows file), whatever the
+    /// issue sink keeps. Call before [`Validator::row_checker`].
+    pub(crate) fn keep_error_texts(&mut self) {
+        self.keep_error_texts = true;
+        self.publish_text_wanted();
     }
 
     pub fn kind(&self) -> UploadKind {
@@ -540,11 +591,6 @@ impl Validator {
     /// Output cells of the last checked row (valid or not).
     pub fn cells(&self) -> &[String] {
         &self.checker.cells
-    }
-
-    /// `code column=value; …` of the errors of the last checked row (for the rejected file).
-    pub fn reasons(&self) -> &str {
-        &self.checker.reasons
     }
 
     /// Record a file-level issue (broken quoting…) reported by the reader.
@@ -569,14 +615,16 @@ impl Validator {
         let facts = self.checker.check(fields);
         let log = std::mem::take(&mut self.checker.log);
         let text = std::mem::take(&mut self.checker.text);
-        self.commit(line, record, &facts, &log, &text);
+        let ok = self.commit(line, record, &facts, &log, &text);
         self.checker.log = log;
         self.checker.text = text;
-        facts.ok
+        ok
     }
 
     /// Fold one checked row into the file's issues, duplicate set and totals. Rows must be
     /// committed in file order; `log` and `text` are those of the checker that checked it.
+    /// Returns whether the row is valid: the checker's verdict, unless a column of the row
+    /// is judged damaged by Excel (see [`Validator::judge_ids`]).
     pub(crate) fn commit(
         &mut self,
         line: u64,
@@ -584,25 +632,40 @@ impl Validator {
         facts: &RowFacts,
         log: &[RowIssue],
         text: &str,
-    ) {
+    ) -> bool {
         let issues = &log[facts.issues.clone()];
-        if self.text_wanted {
-            for i in issues {
+        let mut ok = facts.ok;
+        let upgraded = if (facts.long_ids | facts.rounded | facts.scientific) != 0 {
+            self.judge_ids(facts)
+        } else {
+            0
+        };
+        if upgraded != 0 {
+            ok = false;
+        }
+        for i in issues {
+            let (code, sev) = if upgraded != 0 {
+                self.refiled(i)
+            } else {
+                (i.code, i.sev)
+            };
+            if self.text_wanted & sev_bit(sev) != 0 {
                 let fix = i.fix.clone().map(|r| &text[r]);
                 let value = &text[i.value.clone()];
-                self.issues
-                    .push(line, record, i.col, i.code, i.sev, value, fix);
-            }
-        } else {
-            // The sink keeps no more texts (see `text_wanted`): count only.
-            for i in issues {
-                self.issues.push_counted(i.col, i.code, i.sev);
+                self.issues.push(line, record, i.col, code, sev, value, fix);
+            } else {
+                // The sink keeps no more texts of this severity: count only.
+                self.issues.push_counted(i.col, code, sev);
             }
         }
-        if self.text_wanted && !facts.issues.is_empty() && !self.issues.wants_text() {
-            // Rows checked from now on are committed after this one: their texts are unused.
-            self.text_wanted = false;
-            self.checker.text_wanted.store(false, Ordering::Relaxed);
+        if !issues.is_empty() {
+            let m = self.issues.wants_mask();
+            if m != self.text_wanted {
+                // Rows checked from now on are committed after this one: their texts of the
+                // severities the sink no longer keeps are unused.
+                self.text_wanted = m;
+                self.publish_text_wanted();
+            }
         }
         if let Some(r) = facts.currency.clone()
             && self.currencies.len() < 2
@@ -615,23 +678,126 @@ impl Validator {
         if facts.static_call {
             self.static_calls += 1;
         }
-        if let Some((key, code)) = facts.dup
-            && !self.dup_full
+        if let Some((hash, code)) = facts.dup
+            && !self.dup_failed
         {
-            // Inserting into the key set misses the cache on every row; batching the inserts
-            // lets the CPU overlap those misses.
-            self.pending_dups.push((key, line, record, code));
-            if self.pending_dups.len() >= 512 {
-                self.flush_dups();
+            self.dup_code = Some(code);
+            let key = text[facts.dup_key.clone()].as_bytes();
+            match self.dups.add(hash, key, line, record) {
+                Ok(Seen::Repeat) => self.repeat(line, record, code),
+                Ok(Seen::First | Seen::Later) => {}
+                Err(e) => self.dup_check_failed(line, &e),
             }
         }
-        if facts.ok {
+        if ok {
             self.valid_rows += 1;
             let mut mask = facts.ident_mask;
             while mask != 0 {
                 self.ident_counts[mask.trailing_zeros() as usize] += 1;
                 mask &= mask - 1;
             }
+        }
+        ok
+    }
+
+    /// Count the row's long IDs per column and judge each column that has rounded-looking
+    /// ones; returns the row's columns judged damaged (its rounded IDs are then errors).
+    ///
+    /// The verdict is reached in file order and is final: rows committed before it keep their
+    /// warning (they may already be written), and if such rows exist in a column judged
+    /// damaged, [`Validator::finish`] adds the file-level error `excel_damaged_column`, so a
+    /// damaged export is never sent as valid.
+    fn judge_ids(&mut self, facts: &RowFacts) -> u64 {
+        let mut m = facts.long_ids;
+        while m != 0 {
+            self.ids_seen[m.trailing_zeros() as usize] += 1;
+            m &= m - 1;
+        }
+        let mut upgraded = 0;
+        // IDs in scientific notation are errors anyway; they count as evidence of damage.
+        let mut m = facts.scientific;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            self.ids_seen[i] += 1;
+            self.ids_rounded[i] += 1;
+            self.judge_column(i);
+        }
+        let mut m = facts.rounded;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            let bit = 1u64 << i;
+            m &= m - 1;
+            self.ids_seen[i] += 1;
+            self.ids_rounded[i] += 1;
+            self.judge_column(i);
+            if self.damaged & bit != 0 {
+                upgraded |= bit;
+            } else if facts.ok {
+                self.rounded_early[i] += 1;
+            }
+        }
+        upgraded
+    }
+
+    fn judge_column(&mut self, i: usize) {
+        let bit = 1u64 << i;
+        if self.damaged & bit == 0
+            && self.ids_rounded[i] >= DAMAGE_MIN_ROUNDED
+            && self.ids_rounded[i] * DAMAGE_SHARE_DEN >= self.ids_seen[i]
+        {
+            self.damaged |= bit;
+        }
+    }
+
+    /// Code and severity of a logged issue after the Excel verdict on its column.
+    fn refiled(&self, i: &RowIssue) -> (&'static str, Severity) {
+        if std::ptr::eq(i.code, ID_TRAILING_ZEROS) || i.code == ID_TRAILING_ZEROS {
+            let ci = self
+                .checker
+                .cols
+                .iter()
+                .position(|c| Some(c.spec.name) == i.col);
+            if ci.is_some_and(|ci| self.damaged & (1 << ci) != 0) {
+                return (EXCEL_ROUNDED_ID, Severity::Error);
+            }
+        }
+        (i.code, i.sev)
+    }
+
+    /// The row's errors as sentences in `lang` with the user's column names, `; `-separated,
+    /// appended to `out` (for the rejected-rows file). Call right after committing the row.
+    pub(crate) fn row_reasons(
+        &self,
+        facts: &RowFacts,
+        log: &[RowIssue],
+        text: &str,
+        lang: crate::messages::Lang,
+        out: &mut String,
+    ) {
+        for i in &log[facts.issues.clone()] {
+            let (code, sev) = self.refiled(i);
+            if sev != Severity::Error {
+                continue;
+            }
+            let label = i.col.and_then(|name| {
+                self.checker
+                    .cols
+                    .iter()
+                    .position(|c| c.spec.name == name)
+                    .map(|ci| self.labels[ci].as_str())
+            });
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            let fix = i.fix.clone().map(|r| &text[r]);
+            out.push_str(&crate::messages::reason(
+                lang,
+                code,
+                label.or(i.col),
+                &text[i.value.clone()],
+                fix,
+            ));
         }
     }
 }
@@ -667,13 +833,6 @@ impl RowChecker {
         self.keep_text = self.text_wanted.load(Ordering::Relaxed);
     }
 
-    /// Copy the reasons of the last checked row to the text arena; their range there.
-    pub(crate) fn stash_reasons(&mut self) -> Range<usize> {
-        let at = self.text.len();
-        self.text.push_str(&self.reasons);
-        at..self.text.len()
-    }
-
     fn issue(
         &mut self,
         col: Option<&'static str>,
@@ -684,18 +843,8 @@ impl RowChecker {
     ) {
         if sev == Severity::Error {
             self.row_errors += 1;
-            if !self.reasons.is_empty() {
-                self.reasons.push_str("; ");
-            }
-            self.reasons.push_str(code);
-            if let Some(c) = col {
-                self.reasons.push(' ');
-                self.reasons.push_str(c);
-                self.reasons.push('=');
-                self.reasons.push_str(value);
-            }
         }
-        if !self.keep_text {
+        if self.keep_text & sev_bit(sev) == 0 {
             self.counted.add(code, col, sev, 1);
             return;
         }
@@ -740,7 +889,6 @@ impl RowChecker {
     pub(crate) fn check<C: Cells + ?Sized>(&mut self, fields: &C) -> RowFacts {
         self.row_errors = 0;
         self.id_given = false;
-        self.reasons.clear();
         let first = self.log.len();
         self.facts = RowFacts {
             issues: first..first,
@@ -799,13 +947,24 @@ impl RowChecker {
             FieldFormat::Text => {
                 self.scratch.push_str(s);
             }
-            FieldFormat::DigitsId => {
-                let o = n::digits_id(raw, &mut self.scratch);
-                self.apply(ci, raw, o);
-            }
-            FieldFormat::ClientIdList => {
-                let o = n::client_id_list(raw, &mut self.scratch);
-                self.apply(ci, raw, o);
+            FieldFormat::DigitsId | FieldFormat::ClientIdList => {
+                let o = if spec.format == FieldFormat::DigitsId {
+                    n::digits_id(raw, &mut self.scratch)
+                } else {
+                    n::client_id_list(raw, &mut self.scratch)
+                };
+                if o == Outcome::Invalid(EXCEL_ROUNDED_ID) && s.bytes().all(|b| b.is_ascii_digit())
+                {
+                    self.rounded_id(ci, raw, s);
+                } else {
+                    if o == Outcome::Invalid("excel_scientific_id") {
+                        self.facts.scientific |= 1 << ci;
+                    }
+                    self.apply(ci, raw, o);
+                    if self.scratch.len() >= 16 {
+                        self.facts.long_ids |= 1 << ci;
+                    }
+                }
             }
             FieldFormat::GoalId => self.check_target(ci, raw, s),
             FieldFormat::UnixSeconds => self.check_unix(ci, raw, s),
@@ -897,6 +1056,25 @@ impl RowChecker {
             cell.push(',');
             cell.push_str(&self.scratch);
         }
+    }
+
+    /// A long ID whose digits after the 15th are all zeros: Excel's rounding, or one genuine ID
+    /// in 10 000. Kept as is with a warning; the validator, which sees the rows in file order,
+    /// turns it into an error when the column is judged damaged. Logged whatever
+    /// `keep_text` says, so that the validator can re-file it.
+    fn rounded_id(&mut self, ci: usize, raw: &str, s: &str) {
+        self.scratch.clear();
+        self.scratch.push_str(s);
+        self.facts.rounded |= 1 << ci;
+        let start = self.text.len();
+        self.text.push_str(raw);
+        self.log.push(RowIssue {
+            col: Some(self.cols[ci].spec.name),
+            code: ID_TRAILING_ZEROS,
+            sev: Severity::Warning,
+            value: start..self.text.len(),
+            fix: None,
+        });
     }
 
     /// With `hash_contacts`, replace the normalised list in `scratch` by its MD5 list.
@@ -1284,7 +1462,7 @@ impl RowChecker {
         } else if has_ids && !any_plain && self.kind.is_crm() {
             self.issue(None, "only_hashed_identifiers", Severity::Notice, "", None);
         }
-        let mut h = KeyHasher::default();
+        let start = self.text.len();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
                 let Some(col) = self.cols.iter().find(|c| c.in_dup_key) else {
@@ -1294,7 +1472,7 @@ impl RowChecker {
                 if v.is_empty() {
                     return;
                 }
-                h.write(v.as_bytes());
+                self.text.push_str(v);
                 if self.kind == UploadKind::Contacts {
                     "duplicate_contact_id"
                 } else {
@@ -1304,8 +1482,10 @@ impl RowChecker {
             UploadKind::Conversions | UploadKind::Calls => {
                 for col in &self.cols {
                     if col.in_dup_key {
-                        h.write(self.cells[col.out].as_bytes());
-                        h.write_u8(0xff);
+                        // Length-prefixed cells: the key is unambiguous whatever they hold.
+                        let cell = &self.cells[col.out];
+                        push_len(&mut self.text, cell.len());
+                        self.text.push_str(cell);
                     }
                 }
                 if self.kind == UploadKind::Calls {
@@ -1315,47 +1495,52 @@ impl RowChecker {
                 }
             }
         };
+        let mut h = KeyHasher::default();
+        h.write(&self.text.as_bytes()[start..]);
+        self.facts.dup_key = start..self.text.len();
         self.facts.dup = Some((h.finish(), code));
     }
 }
 
 impl Validator {
-    fn flush_dups(&mut self) {
-        let pending = std::mem::take(&mut self.pending_dups);
-        // Load every key's first slot up front: independent loads overlap their cache misses
-        // far better than the inserts' load-compare-store chains do.
-        let warm = pending
-            .iter()
-            .fold(0u64, |acc, p| acc ^ self.dup.first_slot(p.0));
-        std::hint::black_box(warm);
-        for &(key, line, record, code) in &pending {
-            if self.dup_full {
-                break;
-            }
-            if !self.dup.insert(key) {
-                self.issues
-                    .push(line, record, None, code, Severity::Warning, "", None);
-            } else if self.dup.len() >= MAX_DUP_KEYS {
-                self.dup_full = true;
-                self.issues.push_file(
-                    line,
-                    None,
-                    "duplicate_check_limited",
-                    Severity::Notice,
-                    "",
-                    None,
-                );
-            }
+    /// Report a row whose duplicate key an earlier row has.
+    fn repeat(&mut self, line: u64, record: u64, code: &'static str) {
+        if self.text_wanted & sev_bit(Severity::Warning) != 0 {
+            self.issues
+                .push(line, record, None, code, Severity::Warning, "", None);
+        } else {
+            self.issues.push_counted(None, code, Severity::Warning);
         }
-        self.pending_dups = pending;
-        self.pending_dups.clear();
+    }
+
+    fn dup_check_failed(&mut self, line: u64, e: &std::io::Error) {
+        tracing::warn!("duplicate check stopped: {e}");
+        self.dup_failed = true;
+        self.issues.push_file(
+            line,
+            None,
+            "duplicate_check_failed",
+            Severity::Notice,
+            "",
+            None,
+        );
     }
 
     /// File-level notices at the end, then everything the report needs.
     pub fn finish(mut self, rows: u64) -> Result<ValidatorSummary, ImportError> {
         let counted = std::mem::take(&mut self.checker.counted);
         self.issues.absorb_counts(&counted);
-        self.flush_dups();
+        let dups = std::mem::replace(&mut self.dups, DupIndex::new(0));
+        let mut repeats = Vec::new();
+        if let Err(e) = dups.finish(|line, record| repeats.push((line, record))) {
+            self.dup_check_failed(0, &e);
+        }
+        if let Some(code) = self.dup_code {
+            for (line, record) in repeats {
+                self.issues
+                    .push(line, record, None, code, Severity::Warning, "", None);
+            }
+        }
         let range = self.checker.range.or_else(|| {
             let (a, b) = self.checker.range_ts?;
             let civil = |t: Timestamp| t.to_zoned(self.checker.tz.clone()).datetime();
@@ -1374,6 +1559,19 @@ impl Validator {
                 "",
                 None,
             );
+        }
+        for (ci, col) in self.checker.cols.iter().enumerate() {
+            if self.damaged & (1 << ci) != 0 && self.rounded_early[ci] > 0 {
+                let v = format!("{}/{}", self.ids_rounded[ci], self.ids_seen[ci]);
+                self.issues.push_file(
+                    0,
+                    Some(col.spec.name),
+                    "excel_damaged_column",
+                    Severity::Error,
+                    &v,
+                    None,
+                );
+            }
         }
         if self.currencies.len() > 1 {
             let v = self.currencies.join(",");
@@ -1443,6 +1641,7 @@ mod tests {
 
     pub(crate) fn opts() -> ValidateOptions {
         let mut o = ValidateOptions::new("Europe/Moscow", now());
+        o.issue_spill_path = None;
         o.goals = Some(
             [
                 "offline_paid",
@@ -1622,13 +1821,102 @@ mod tests {
     }
 
     #[test]
-    fn refuses_excel_damaged_client_ids() {
+    fn refuses_excel_scientific_ids_in_any_column() {
         let mut t = conv();
         assert!(!t.row(&["1,76235E+18", "offline_paid", "1794228120", "", ""]));
-        assert!(!t.row(&["1762345098123450000", "offline_paid", "1794228120", "", ""]));
         let c = t.codes();
         assert!(has(&c, "excel_scientific_id", Severity::Error));
-        assert!(has(&c, "excel_rounded_id", Severity::Error));
+    }
+
+    /// A 19-digit ClientID-like number from a seed (a splitmix step): the last four digits
+    /// are uniform, so about 1 in 10 000 ends in `0000` as real ones do.
+    fn genuine_id(seed: u64) -> String {
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        format!("17{:017}", z % 100_000_000_000_000_000)
+    }
+
+    /// What Excel shows after it touched `id`: 15 significant digits, then zeros.
+    fn excel_rounded(id: &str) -> String {
+        format!("{}0000", &id[..15])
+    }
+
+    fn run_ids(ids: &[String]) -> (Vec<bool>, ValidatorSummary) {
+        let mut t = conv();
+        let ok = ids
+            .iter()
+            .map(|id| t.row(&[id, "offline_paid", "1794228120", "", ""]))
+            .collect();
+        (ok, t.v.finish(ids.len() as u64).unwrap())
+    }
+
+    fn count(s: &ValidatorSummary, code: &str, sev: Severity) -> u64 {
+        s.counts
+            .iter()
+            .filter(|c| c.code == code && c.severity == sev)
+            .map(|c| c.count)
+            .sum()
+    }
+
+    #[test]
+    fn genuine_ids_ending_in_zeros_in_a_healthy_column_are_only_warnings() {
+        let mut ids: Vec<String> = (0..30_000).map(genuine_id).collect();
+        // The natural rate of a 3 M-row export, concentrated: three genuine zero endings.
+        for at in [7, 12_000, 29_000] {
+            ids[at] = excel_rounded(&ids[at]);
+        }
+        let natural = ids.iter().filter(|i| i.ends_with("0000")).count();
+        let (ok, s) = run_ids(&ids);
+        assert!(ok.iter().all(|o| *o), "a healthy column rejects no row");
+        assert_eq!(s.valid_rows, 30_000);
+        assert_eq!(
+            count(&s, "id_trailing_zeros", Severity::Warning),
+            natural as u64
+        );
+        assert_eq!(count(&s, "excel_rounded_id", Severity::Error), 0);
+        assert_eq!(count(&s, "excel_damaged_column", Severity::Error), 0);
+        assert_eq!(s.file_errors, 0);
+    }
+
+    #[test]
+    fn a_column_excel_rounded_is_damaged_and_every_affected_row_is_an_error() {
+        let ids: Vec<String> = (0..1000).map(|i| excel_rounded(&genuine_id(i))).collect();
+        let (ok, s) = run_ids(&ids);
+        // Judged damaged at the third rounded ID; the two before it were already taken…
+        assert_eq!(ok.iter().filter(|o| **o).count(), 2);
+        assert!(ok[..2].iter().all(|o| *o) && ok[2..].iter().all(|o| !*o));
+        assert_eq!(count(&s, "excel_rounded_id", Severity::Error), 998);
+        assert_eq!(count(&s, "id_trailing_zeros", Severity::Warning), 2);
+        // …so the file itself gets an error: a damaged export is never sent as valid.
+        assert_eq!(count(&s, "excel_damaged_column", Severity::Error), 1);
+        assert_eq!(s.file_errors, 1);
+        let i = s
+            .issues
+            .iter()
+            .find(|i| i.code == "excel_damaged_column")
+            .unwrap();
+        assert_eq!(
+            (i.column.as_deref(), i.value.as_str()),
+            (Some("ClientId"), "1000/1000")
+        );
+        assert_eq!(s.issues[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn a_column_damaged_after_healthy_rows_is_judged_by_its_share() {
+        let mut ids: Vec<String> = (0..1000).map(|i| genuine_id(i * 3 + 1)).collect();
+        ids.retain(|i| !i.ends_with("0000"));
+        let healthy = ids.len();
+        ids.extend((0..200).map(|i| excel_rounded(&genuine_id(50_000 + i))));
+        let (ok, s) = run_ids(&ids);
+        // Damaged once the rounded ones are 1 in 20 of the long IDs seen: k·20 ≥ healthy + k.
+        let early = (healthy as u64).div_ceil(DAMAGE_SHARE_DEN - 1) - 1;
+        assert_eq!(count(&s, "id_trailing_zeros", Severity::Warning), early);
+        assert_eq!(count(&s, "excel_rounded_id", Severity::Error), 200 - early);
+        assert_eq!(ok.iter().filter(|o| !**o).count() as u64, 200 - early);
+        assert_eq!(count(&s, "excel_damaged_column", Severity::Error), 1);
     }
 
     #[test]
@@ -1685,22 +1973,50 @@ mod tests {
         assert!(has(&c, "currency_lowercase", Severity::Notice));
     }
 
-    #[test]
-    fn key_set_and_hasher_keep_distinct_keys_apart() {
-        let mut set = KeySet::default();
-        let mut keys = HashSet::new();
-        for i in 0..200_000u64 {
-            let mut h = KeyHasher::default();
-            h.write(b"");
-            h.write_u8(0xff);
-            h.write(b"offline_paid");
-            h.write_u8(0xff);
-            h.write((1_794_228_120 + i).to_string().as_bytes());
-            h.write_u8(0xff);
-            let k = h.finish();
-            assert!(keys.insert(k), "hash collision at {i}");
-            assert!(set.insert(k), "set says duplicate at {i}");
+    /// Rows `(line, id)`; the lines the check reports as repeats, for a memory budget.
+    fn repeats(ids: &[String], budget: usize) -> Vec<u64> {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        t.v.dups = DupIndex::new(budget);
+        for (i, id) in ids.iter().enumerate() {
+            let rec =
+                csv::StringRecord::from(vec![id.as_str(), "2026-11-06 09:05:00", "79161234567"]);
+            t.v.check_row(i as u64 + 2, i as u64 + 1, &rec);
         }
+        let s = t.v.finish(ids.len() as u64).unwrap();
+        let mut lines: Vec<u64> = s
+            .issues
+            .iter()
+            .filter(|i| i.code == "duplicate_order_id")
+            .map(|i| i.line)
+            .collect();
+        lines.sort_unstable();
+        lines
+    }
+
+    #[test]
+    fn the_duplicate_check_is_exact_in_memory_and_once_spilled_to_disk() {
+        // 3000 rows (the issue list keeps 1000 warnings, so few repeats); every 97th row
+        // repeats an earlier id, the others are distinct (and look alike).
+        let ids: Vec<String> = (0..3000)
+            .map(|i| {
+                if i % 97 == 96 {
+                    format!("ORD-{:07}", i / 3)
+                } else {
+                    format!("ORD-{i:07}")
+                }
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        let want: Vec<u64> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| !seen.insert(id.as_str()))
+            .map(|(i, _)| i as u64 + 2)
+            .collect();
+        assert!(want.len() > 10, "{want:?}");
+        assert_eq!(repeats(&ids, crate::dups::MEM_BUDGET), want);
+        // A budget of 4 KB: the check moves to partition files after a few keys.
+        assert_eq!(repeats(&ids, 4 << 10), want);
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub struct OutputSpec {
     pub delimiter: Option<DelimiterType>,
     /// Rejected-rows file for Excel (written only when some row is rejected).
     pub rejected_path: Option<PathBuf>,
+    /// Language of the rejected-rows file's reasons (default Russian).
+    pub lang: crate::messages::Lang,
+    /// Write the Metrica CSV (false: only the rejected-rows file, see
+    /// [`OutputSpec::rejected_only`]).
+    pub metrica: bool,
 }
 
 impl OutputSpec {
@@ -32,6 +37,19 @@ impl OutputSpec {
             max_bytes: MAX_UPLOAD_BYTES,
             delimiter: None,
             rejected_path: None,
+            lang: crate::messages::Lang::Ru,
+            metrica: true,
+        }
+    }
+
+    /// Only the rejected-rows file (a check before sending: the user can read why rows are
+    /// left out without a Metrica CSV being written).
+    pub fn rejected_only(rejected: impl Into<PathBuf>) -> OutputSpec {
+        let rejected = rejected.into();
+        OutputSpec {
+            metrica: false,
+            rejected_path: Some(rejected.clone()),
+            ..OutputSpec::new(rejected)
         }
     }
 
@@ -259,15 +277,61 @@ fn needs_quotes(cell: &[u8], delimiter: u8) -> bool {
     chunks.remainder().iter().any(|&b| special(b))
 }
 
-/// `'`-prefix cells Excel would run as a formula.
+/// `'`-prefix cells Excel would run as a formula: a formula character first, or after
+/// characters Excel or LibreOffice skip or show as nothing (spaces, NBSP, zero-width
+/// characters, a BOM), and the full-width `＝ ＋ － ＠` that Excel with an East Asian input
+/// method reads as `= + - @`.
 fn excel_safe(cell: &str, buf: &mut String) -> bool {
+    const INVISIBLE: [char; 11] = [
+        ' ', '\u{A0}', '\u{2007}', '\u{202F}', '\u{3000}', '\u{200B}', '\u{200C}', '\u{200D}',
+        '\u{2060}', '\u{FEFF}', '\u{180E}',
+    ];
+    const FORMULA: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
     buf.clear();
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.trim_start_matches(INVISIBLE).starts_with(FORMULA) {
         buf.push('\'');
         buf.push_str(cell);
         true
     } else {
         false
+    }
+}
+
+#[cfg(test)]
+mod formula_guard_tests {
+    use super::excel_safe;
+
+    #[test]
+    fn formulas_behind_invisible_or_full_width_characters_are_defused() {
+        let mut buf = String::new();
+        for cell in [
+            "=1+1",
+            " =1+1",
+            "\u{A0}=HYPERLINK(\"x\")",
+            "\u{200B}=cmd|' /C calc'!A0",
+            "\u{FEFF}@SUM(A1)",
+            " \u{3000}+1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+            "\t=1",
+        ] {
+            assert!(excel_safe(cell, &mut buf), "{cell:?}");
+            assert_eq!(buf, format!("'{cell}"));
+        }
+        for cell in [
+            "offline_paid",
+            "ООО «Ромашка»",
+            " 42",
+            "a=b",
+            "\u{A0}text",
+            "",
+        ] {
+            assert!(!excel_safe(cell, &mut buf), "{cell:?}");
+        }
     }
 }
 
@@ -278,9 +342,16 @@ pub struct RejectedWriter {
     headers: Vec<String>,
     buf: Vec<String>,
     rows: u64,
+    lang: crate::messages::Lang,
 }
 
 impl RejectedWriter {
+    /// Column titles (`Строка`, `Причина`) in `lang` (reasons are made by the caller).
+    pub fn with_lang(mut self, lang: crate::messages::Lang) -> RejectedWriter {
+        self.lang = lang;
+        self
+    }
+
     /// Nothing is created until the first rejected row.
     pub fn new(path: &Path, source_headers: &[String]) -> RejectedWriter {
         RejectedWriter {
@@ -289,6 +360,7 @@ impl RejectedWriter {
             headers: source_headers.to_vec(),
             buf: Vec::new(),
             rows: 0,
+            lang: crate::messages::Lang::Ru,
         }
     }
 
@@ -301,7 +373,10 @@ impl RejectedWriter {
             .terminator(csv::Terminator::CRLF)
             .flexible(true)
             .from_writer(BufWriter::new(file));
-        let mut head: Vec<String> = vec!["Строка".into(), "Причина".into()];
+        let mut head: Vec<String> = match self.lang {
+            crate::messages::Lang::Ru => vec!["Строка".into(), "Причина".into()],
+            crate::messages::Lang::En => vec!["Line".into(), "Reason".into()],
+        };
         let mut s = String::new();
         for h in &self.headers {
             head.push(if excel_safe(h, &mut s) {
@@ -316,7 +391,8 @@ impl RejectedWriter {
         Ok(())
     }
 
-    /// One rejected source row with its line and `reasons` (codes and values).
+    /// One rejected source row with its line and `reasons` (sentences, see
+    /// [`crate::messages::reason`]).
     pub fn write<'a>(
         &mut self,
         line: u64,

@@ -1,5 +1,6 @@
 //! What Yandex Metrica accepts: upload kinds, their columns, status types, merge modes,
-//! currencies and date formats. Pure data and tiny checks, no I/O.
+//! currencies and date formats. Pure data and tiny checks; the only I/O is [`fs::open_regular`],
+//! the one way every crate opens a user's file.
 //!
 //! Owns the vocabulary every other crate shares (names are Metrica's own wire words, so code
 //! and the API reference can be grepped together). Does NOT own validation logic (that is
@@ -12,6 +13,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod currency;
+pub mod fs;
 pub use currency::{ISO_4217, is_iso_4217};
 
 /// The size we cut uploaded files at, for every upload endpoint. Yandex documents the limit as

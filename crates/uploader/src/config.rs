@@ -77,10 +77,65 @@ impl DataPaths {
     pub fn app_config(&self) -> PathBuf {
         self.root.join("yandex-app.json")
     }
+    /// Creates the data folder, `outgoing/` and `logs/`, readable by the user only (Unix:
+    /// folders 0700, files 0600): prepared files may hold raw e-mails and phones.
     pub fn ensure(&self) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.root)?;
-        std::fs::create_dir_all(self.outgoing())
+        private_dir(&self.root)?;
+        private_dir(&self.outgoing())?;
+        private_dir(&self.logs())?;
+        self.tighten()
     }
+
+    /// Makes everything under the data folder private again (Unix: folders 0700, files 0600;
+    /// symlinks left alone): files written since (the database, logs, prepared files) were
+    /// created with the process umask. A no-op elsewhere.
+    pub fn tighten(&self) -> std::io::Result<()> {
+        tighten_tree(&self.root)
+    }
+}
+
+/// Creates `path` (and its parents) and makes it readable by the user only on Unix.
+pub fn private_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(path)
+    }
+}
+
+#[cfg(unix)]
+fn tighten_tree(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let mode = if kind.is_dir() {
+            tighten_tree(&entry.path())?;
+            0o700
+        } else if kind.is_file() {
+            0o600
+        } else {
+            continue;
+        };
+        let path = entry.path();
+        if entry.metadata()?.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn tighten_tree(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Derives the login/oauth bases from an API base pointing at the fake, whose OAuth lives
@@ -94,4 +149,35 @@ pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Before: the data folder was 0755 and prepared files 0644, readable by every local user.
+    #[test]
+    fn the_data_folder_and_its_files_are_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("metrika-bridge");
+        std::fs::create_dir_all(root.join("outgoing/20261122-ab")).unwrap();
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let prepared = root.join("outgoing/20261122-ab/metrica.csv");
+        std::fs::write(&prepared, "Email\nanna@example.ru\n").unwrap();
+        std::fs::set_permissions(&prepared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(root.join("history.sqlite"), "").unwrap();
+        let paths = DataPaths::new(&root);
+        paths.ensure().unwrap();
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&paths.outgoing()), 0o700);
+        assert_eq!(mode(&paths.logs()), 0o700);
+        assert_eq!(mode(&root.join("outgoing/20261122-ab")), 0o700);
+        assert_eq!(mode(&prepared), 0o600);
+        assert_eq!(mode(&root.join("history.sqlite")), 0o600);
+    }
 }

@@ -131,6 +131,8 @@ impl Core {
                 (base_paths, api, oauth_app, None, tokens)
             };
         let store = Store::open(paths.database())?;
+        // The database (and its WAL) were just created with the process umask.
+        paths.tighten().map_err(storage)?;
         let core = Core {
             paths,
             store: Arc::new(store),
@@ -252,14 +254,31 @@ impl Core {
         };
         let flow_id = uuid::Uuid::new_v4().to_string();
         let (started, flow) = match method {
-            SignInMethod::Loopback => {
-                let f = signin.start_loopback(&opts).await?;
-                let url = f.authorize_url().to_string();
-                (
-                    started(&flow_id, method, url, None, None),
-                    PendingFlow::Loopback(f),
-                )
-            }
+            SignInMethod::Loopback => match signin.start_loopback(&opts).await {
+                Ok(f) => {
+                    let url = f.authorize_url().to_string();
+                    (
+                        started(&flow_id, method, url, None, None),
+                        PendingFlow::Loopback(f),
+                    )
+                }
+                // The registered port is busy (another sign-in, another program): the
+                // paste-the-code flow needs no port. The answer's `method` says so; the front
+                // ends tell the user in words.
+                Err(mb_api::ApiError::Io(e)) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    tracing::warn!(
+                        port = signin.app().loopback_port,
+                        "loopback port busy; falling back to paste-the-code"
+                    );
+                    let f = signin.start_paste(&opts)?;
+                    let url = f.authorize_url().to_string();
+                    (
+                        started(&flow_id, SignInMethod::PasteCode, url, None, None),
+                        PendingFlow::Paste(f),
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            },
             SignInMethod::PasteCode => {
                 let f = signin.start_paste(&opts)?;
                 let url = f.authorize_url().to_string();
@@ -278,6 +297,8 @@ impl Core {
                 )
             }
         };
+        // The flow id is also a job id: `cancel(flow_id)` stops the wait and frees the port.
+        self.start_job(&flow_id);
         self.flows.lock().await.insert(flow_id, flow);
         Ok(started)
     }
@@ -285,6 +306,9 @@ impl Core {
     /// Finishes a sign-in: waits for the browser (loopback, up to 5 minutes), exchanges the
     /// pasted code, or polls the device code; then stores the token and makes the account
     /// active.
+    ///
+    /// `cancel(flow_id)` ends the wait at once (`Cancelled`) and drops the flow, freeing the
+    /// loopback port for the next attempt.
     pub async fn complete_sign_in(&self, flow_id: &str, code: Option<String>) -> Result<Account> {
         let flow = self
             .flows
@@ -294,8 +318,32 @@ impl Core {
             .ok_or_else(|| AppError::NotFound {
                 what: "sign_in_flow".into(),
             })?;
-        let token = match flow {
-            PendingFlow::Loopback(f) => f.finish(Duration::from_secs(300)).await?,
+        let cancel = self
+            .jobs
+            .lock()
+            .expect("jobs lock")
+            .get(flow_id)
+            .cloned()
+            .unwrap_or_default();
+        let result = self.finish_flow(flow, code, &cancel).await;
+        self.end_job(flow_id);
+        let token = result?;
+        self.adopt_token(token).await
+    }
+
+    async fn finish_flow(
+        &self,
+        flow: PendingFlow,
+        code: Option<String>,
+        cancel: &CancellationToken,
+    ) -> Result<StoredToken> {
+        if cancel.is_cancelled() {
+            return Err(AppError::Cancelled);
+        }
+        Ok(match flow {
+            PendingFlow::Loopback(f) => {
+                f.finish_or_cancel(Duration::from_secs(300), cancel).await?
+            }
             PendingFlow::Paste(f) => {
                 let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
                     AppError::InvalidInput {
@@ -303,11 +351,13 @@ impl Core {
                         reason: "empty".into(),
                     }
                 })?;
-                f.finish(code.trim()).await?
+                tokio::select! {
+                    r = f.finish(code.trim()) => r?,
+                    _ = cancel.cancelled() => return Err(AppError::Cancelled),
+                }
             }
-            PendingFlow::Device(f) => f.finish(&CancellationToken::new()).await?,
-        };
-        self.adopt_token(token).await
+            PendingFlow::Device(f) => f.finish(cancel).await?,
+        })
     }
 
     /// Learns whose token this is, keeps it in the token store and makes that account active.
@@ -438,10 +488,16 @@ impl Core {
         self.jobs.lock().expect("jobs lock").remove(job_id);
     }
 
-    /// Cancels a running job (validation or upload); unknown ids are ignored.
+    /// Cancels a running job (validation, upload, or a sign-in by its flow id); unknown ids
+    /// are ignored. A sign-in not yet being completed is dropped at once (its port freed).
     pub fn cancel(&self, job_id: &str) {
         if let Some(t) = self.jobs.lock().expect("jobs lock").get(job_id) {
             t.cancel();
+        }
+        if let Ok(mut flows) = self.flows.try_lock()
+            && flows.remove(job_id).is_some()
+        {
+            self.end_job(job_id);
         }
     }
 }

@@ -457,6 +457,9 @@ pub struct UploadDetail {
     pub summary: UploadSummary,
     pub linked_share: Option<f64>,
     pub explanation: Vec<ExplanationItem>,
+    /// The upload's rejected-rows file (rows left out, with the reasons in words), while it
+    /// is kept in the data folder.
+    pub rejected_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -95,6 +95,9 @@ fn network_detail(e: &reqwest::Error) -> String {
 }
 
 fn io_reason(e: &std::io::Error) -> &'static str {
+    if mb_schema::fs::is_not_regular(e) {
+        return "not_regular_file";
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "not_found",
         std::io::ErrorKind::PermissionDenied => "permission_denied",
@@ -127,9 +130,15 @@ pub fn read_error(file_name: &str, e: &ReadError) -> AppError {
         ReadError::UnknownEncoding(_) => "unknown_encoding",
         ReadError::BadDelimiter(_) => "bad_delimiter",
         ReadError::Excel(_) | ReadError::DamagedWorkbook => "damaged_workbook",
+        ReadError::WorkbookTooLarge => "workbook_too_large",
         ReadError::SheetNotFound(_) => "sheet_not_found",
         ReadError::NotText => "not_text",
-        _ => "unreadable",
+        ReadError::LineTooLong { line } => {
+            return AppError::FileUnreadable {
+                file_name: file_name.to_string(),
+                reason: format!("line_too_long:{line}"),
+            };
+        }
     };
     AppError::FileUnreadable {
         file_name: file_name.to_string(),

@@ -91,6 +91,13 @@ pub fn detail(u: &Upload) -> UploadDetail {
                 advice: i.advice_code.as_ref().map(code_str),
             })
             .collect(),
+        rejected_path: u
+            .options
+            .as_ref()
+            .and_then(|o| o.get("prepared_file"))
+            .and_then(|v| v.as_str())
+            .and_then(|p| crate::import::rejected_beside_prepared(std::path::Path::new(p)))
+            .map(|p| p.display().to_string()),
     }
 }
 

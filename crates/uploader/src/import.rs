@@ -335,6 +335,31 @@ pub fn resolve(
     Ok((m, headers))
 }
 
+/// Where a check before sending writes its rejected-rows file, so the Check screen can offer
+/// it: `checks/<stamp>/rejected-rows.csv` in the data folder. Earlier checks' files are
+/// removed (the screen shows the latest check only). `None` when the folder cannot be made:
+/// the check then runs without the file.
+pub fn check_output(root: &Path) -> Option<OutputSpec> {
+    let checks = root.join("checks");
+    if let Ok(old) = std::fs::read_dir(&checks) {
+        for e in old.flatten() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = checks.join(format!("{stamp}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(OutputSpec::rejected_only(dir.join("rejected-rows.csv")))
+}
+
+/// The rejected-rows file next to an upload's prepared file, while it exists.
+pub fn rejected_beside_prepared(prepared: &Path) -> Option<PathBuf> {
+    let p = prepared.parent()?.join("rejected-rows.csv");
+    p.exists().then_some(p)
+}
+
 /// Validates (and with `output`, writes) the file. Blocking: call from a blocking thread.
 pub fn run(
     path: &Path,

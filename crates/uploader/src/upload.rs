@@ -32,6 +32,7 @@ use mb_schema::{DelimiterType, MergeMode, UploadKind};
 use crate::core::Core;
 use crate::dto::{self, AppError, CounterPage, CountersQuery, Permission, Stage};
 use crate::error::{Result, join_error};
+use crate::import::check_output;
 
 /// What the validator needs to know about a counter.
 #[derive(Debug, Clone)]
@@ -276,6 +277,8 @@ impl Core {
         o.hash_contacts = plan.hash_contacts;
         o.status_map = plan.status_map.clone();
         o.skip_invalid = plan.skip_invalid;
+        // The app shows the kept issues and the exact counts; nothing reads a spill file.
+        o.issue_spill_path = None;
         o
     }
 
@@ -295,7 +298,14 @@ impl Core {
         let opts = self.validate_options(&ctx, plan);
         let cancel = self.start_job(job_id);
         let out = self
-            .run_pipeline(plan, &opts, None, job_id, &cancel, sink)
+            .run_pipeline(
+                plan,
+                &opts,
+                check_output(&self.paths.root),
+                job_id,
+                &cancel,
+                sink,
+            )
             .await;
         self.end_job(job_id);
         let report = out?;
@@ -328,7 +338,7 @@ impl Core {
         );
         let cancel = cancel.clone();
         let job = job_id.to_string();
-        let stage = if output.is_some() {
+        let stage = if output.as_ref().is_some_and(|o| o.metrica) {
             Stage::Writing
         } else {
             Stage::Validating
@@ -420,7 +430,7 @@ impl Core {
             Timestamp::now().strftime("%Y%m%dT%H%M%S"),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| AppError::Storage {
+        crate::config::private_dir(&dir).map_err(|e| AppError::Storage {
             detail: e.to_string(),
         })?;
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));

@@ -50,6 +50,7 @@ pub const NAMES: &[&str] = &[
     "settings",
     "save_settings",
     "open_rejected",
+    "save_rejected",
     "pick_folder",
     "create_job",
     "run_job",
@@ -317,11 +318,9 @@ pub fn save_settings(core: CoreState<'_>, settings: Settings) -> R<Settings> {
     core.save_settings(&settings)
 }
 
-/// Opens the rejected-rows file in the system's spreadsheet program. Only files the app wrote
-/// into its own data folder may be opened this way.
-#[tauri::command]
-pub fn open_rejected(core: CoreState<'_>, path: String) -> R<()> {
-    let p = PathBuf::from(&path);
+/// A rejected-rows file the app wrote into its own data folder; anything else is refused.
+fn rejected_file(core: &CoreState<'_>, path: &str) -> R<PathBuf> {
+    let p = PathBuf::from(path);
     let inside = p
         .canonicalize()
         .ok()
@@ -333,9 +332,43 @@ pub fn open_rejected(core: CoreState<'_>, path: String) -> R<()> {
             reason: "outside_data_folder".into(),
         });
     }
+    Ok(p)
+}
+
+/// Opens the rejected-rows file in the system's spreadsheet program. Only files the app wrote
+/// into its own data folder may be opened this way.
+#[tauri::command]
+pub fn open_rejected(core: CoreState<'_>, path: String) -> R<()> {
+    let p = rejected_file(&core, &path)?;
     open::that_detached(&p).map_err(|e| AppError::Internal {
         detail: e.to_string(),
     })
+}
+
+/// Asks where to save a copy of the rejected-rows file (native dialog), then copies it;
+/// returns the path written, or nothing when the user cancelled.
+#[tauri::command]
+pub async fn save_rejected(core: CoreState<'_>, path: String) -> R<Option<String>> {
+    let p = rejected_file(&core, &path)?;
+    let Some(target) = rfd::AsyncFileDialog::new()
+        .set_file_name("rejected-rows.csv")
+        .add_filter("CSV", &["csv"])
+        .save_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    let to = target.path().to_path_buf();
+    let shown = to.display().to_string();
+    blocking(move || {
+        std::fs::copy(&p, &to)
+            .map(|_| ())
+            .map_err(|e| AppError::Storage {
+                detail: e.to_string(),
+            })
+    })
+    .await?;
+    Ok(Some(shown))
 }
 
 // --- repeating jobs ------------------------------------------------------------------------

@@ -248,6 +248,8 @@ const en: Messages = {
     shownFirst: 'Showing the first {{count}} cases; the rest are in the rejected-rows file.',
     rejected: 'Rows with errors were saved to a separate file — open it in Excel and fix them.',
     openRejected: 'Open rejected rows',
+    saveRejected: 'Save a copy…',
+    savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
     duplicateTitle: 'This file was sent before',
     duplicateText:
@@ -348,6 +350,11 @@ const en: Messages = {
       what: 'No Metrica type is chosen for the status “{{value}}”.',
       todo: 'Go back to “Statuses” and choose a type for this value.',
     },
+    duplicate_check_failed: {
+      title: 'Repeats not checked',
+      what: 'The temporary file of the repeat check could not be written, so repeated rows were not looked for.',
+      todo: 'Free some disk space and check the file again.',
+    },
     duplicate_row: {
       title: 'Repeated row',
       what: 'This row repeats another row of the file (“{{value}}”).',
@@ -368,9 +375,19 @@ const en: Messages = {
       what: 'Excel stored the number “{{value}}” as a number — leading zeros or last digits may be lost.',
       todo: 'Export the file again without opening it in Excel, or give the column a text format.',
     },
+    id_trailing_zeros: {
+      title: 'Number ends in zeros',
+      what: 'The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so the row is sent.',
+      todo: 'If in doubt, check the number in your CRM.',
+    },
+    excel_damaged_column: {
+      title: 'Column damaged by Excel',
+      what: 'Too many numbers in this column end in zeros ({{value}}) — that is how Excel rounds long numbers. Its first such rows were already taken as valid, so the file cannot be sent.',
+      todo: 'Export the file again without opening it in Excel, or format the column as Text.',
+    },
     excel_rounded_id: {
       title: 'Number rounded by Excel',
-      what: 'Excel rounded the number “{{value}}”: the last digits became zeros.',
+      what: 'Excel rounded the number “{{value}}”: too many numbers in this column end in zeros, which is what Excel does to long numbers.',
       todo: 'Export the file again without opening it in Excel.',
     },
     invalid_digits_id: {
@@ -432,6 +449,11 @@ const en: Messages = {
       title: 'Extra cells in a row',
       what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
       todo: 'Check the delimiter in “File” or quote the value.',
+    },
+    nul_byte: {
+      title: 'Binary data in a row',
+      what: 'The row holds NUL bytes — a damaged file or not text.',
+      todo: 'Open the file in Excel and save it again as CSV, or export it from the program once more.',
     },
     bad_encoding: {
       title: 'Wrong encoding',
@@ -582,6 +604,7 @@ const en: Messages = {
   },
   history: {
     title: 'Upload history',
+    rejectedFile: 'The rows that were left out, with the reasons, are in a separate file (opens in Excel).',
     counter: 'Counter',
     allCounters: 'All counters',
     kind: 'Type',
@@ -779,6 +802,9 @@ const en: Messages = {
     confirm: 'Confirm code',
     link: 'If the browser did not open, open the link yourself:',
     signedIn: 'You are signed in as {{login}}.',
+    portBusy:
+      'The port the browser returns to is busy (another program holds it), so we sign in with a code: allow access on the Yandex page, copy the code and paste it here.',
+    cancelSignIn: 'Cancel sign-in',
   },
   settings: {
     title: 'Settings',
@@ -819,6 +845,14 @@ const en: Messages = {
       'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
+    file_reason: {
+      not_regular_file:
+        '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
+      workbook_too_large:
+        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text, or a file over 64 MB, 32 MB for .xls). Save the sheet as CSV and choose that file.',
+      line_too_long:
+        'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
+    },
     file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',

@@ -77,6 +77,8 @@ export interface Backend {
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   openRejected(path: string): Promise<void>;
+  /** Native save dialog, then a copy; the path written, or null when cancelled. */
+  saveRejected(path: string): Promise<string | null>;
 
   /** Repeating jobs: the native folder dialog, «Повторять автоматически», run now, pause, delete. */
   pickFolder(): Promise<string | null>;

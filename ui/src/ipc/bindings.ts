@@ -168,7 +168,12 @@ code: string, count: number | null,
  */
 advice: string | null, };
 
-export type UploadDetail = { summary: UploadSummary, linked_share: number | null, explanation: Array<ExplanationItem>, };
+export type UploadDetail = { summary: UploadSummary, linked_share: number | null, explanation: Array<ExplanationItem>, 
+/**
+ * The upload's rejected-rows file (rows left out, with the reasons in words), while it
+ * is kept in the data folder.
+ */
+rejected_path: string | null, };
 
 export type HistoryFilter = { account: string | null, counter_id: number | null, kind: UploadKind | null, states: Array<UploadState>, from: string | null, to: string | null, limit: number | null, };
 

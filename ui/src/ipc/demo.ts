@@ -709,7 +709,9 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const s = history.find((h) => h.id === id);
       if (!s) fail({ kind: 'not_found', data: { what: `upload ${id}` } });
       const share = s.linked !== null && s.valid_rows > 0 ? s.linked / s.valid_rows : null;
-      return { summary: { ...s }, linked_share: share, explanation: explanation(s) };
+      // The demo's uploads that left rows out keep their rejected-rows file.
+      const rejected = s.rows > s.valid_rows ? 'C:\\Users\\demo\\AppData\\metrika-bridge\\rejected-rows.csv' : null;
+      return { summary: { ...s }, linked_share: share, explanation: explanation(s), rejected_path: rejected };
     },
     async refreshStatus(id) {
       await sleep(0.8);
@@ -811,6 +813,10 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     },
     async openRejected() {
       await sleep(0.1);
+    },
+    async saveRejected() {
+      await sleep(0.1);
+      return 'C:\\Users\\demo\\Documents\\rejected-rows.csv';
     },
     async pickFolder() {
       await sleep(0.3);

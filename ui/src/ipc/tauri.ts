@@ -58,6 +58,7 @@ export function createTauriBackend(): Backend {
     settings: () => invoke('settings'),
     saveSettings: (settings) => invoke('save_settings', { settings }),
     openRejected: (path) => invoke('open_rejected', { path }),
+    saveRejected: (path) => invoke('save_rejected', { path }),
     pickFolder: () => invoke('pick_folder'),
     createJob: (job) => invoke('create_job', { job }),
     runJob: (name) => invoke('run_job', { name }),

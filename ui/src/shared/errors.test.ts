@@ -47,6 +47,18 @@ describe('error table', () => {
     expect(explainError(SAMPLES.no_access, t, 'ru').text).toContain('44120011');
   });
 
+  it.each(['ru', 'en'])('names unreadable-file reasons that need their own words in %s', (lang) => {
+    const t = i18n.getFixedT(lang);
+    const file = (reason: string): AppError => ({ kind: 'file_unreadable', data: { file_name: 'a.csv', reason } });
+    for (const reason of ['not_regular_file', 'workbook_too_large', 'line_too_long:4']) {
+      const text = explainError(file(reason), t, lang).text;
+      expect(text, reason).toContain('a.csv');
+      expect(text, reason).not.toMatch(/\{\{|errors\.|undefined/);
+      expect(text, reason).not.toBe(explainError(file('io'), t, lang).text);
+    }
+    expect(explainError(file('line_too_long:4'), t, lang).text).toContain('4');
+  });
+
   it('turns anything thrown into an internal error', () => {
     expect(toAppError(new Error('x'))).toEqual({ kind: 'internal', data: { detail: 'x' } });
     expect(toAppError({ kind: 'cancelled' })).toEqual({ kind: 'cancelled' });

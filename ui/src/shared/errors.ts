@@ -54,7 +54,13 @@ export const ERROR_TABLE: ErrorTable = {
   file_unreadable: {
     severity: 'danger',
     action: 'retry',
-    text: (e, t) => t('errors.file_unreadable', { fileName: e.data.file_name }),
+    text: (e, t) => {
+      // Reasons that need their own words (`line_too_long:<line>` carries the line number).
+      const [code, line] = e.data.reason.split(':');
+      if (code === 'not_regular_file' || code === 'workbook_too_large' || code === 'line_too_long')
+        return t(`errors.file_reason.${code}`, { fileName: e.data.file_name, line });
+      return t('errors.file_unreadable', { fileName: e.data.file_name });
+    },
   },
   data_has_errors: {
     severity: 'warning',

@@ -73,8 +73,10 @@ async fn pkce_loopback_sign_in_gives_a_working_token() {
     assert_eq!(client.user_info().await.unwrap().login, "demo-agency");
 }
 
+/// Any web page can make the browser request `127.0.0.1:53682/callback?state=x`: such a request
+/// is answered 400 and the sign-in goes on waiting for the real callback, which then succeeds.
 #[tokio::test]
-async fn loopback_callback_with_a_forged_state_is_refused() {
+async fn a_forged_state_gets_400_and_the_real_callback_still_signs_in() {
     let f = fake::start().await;
     let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
     let flow = signin
@@ -82,16 +84,112 @@ async fn loopback_callback_with_a_forged_state_is_refused() {
         .await
         .unwrap();
     let redirect = flow.redirect_uri().to_string();
+    let url = flow.authorize_url().clone();
     let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
-    browser()
-        .get(format!("{redirect}?code=abc&state=forged"))
+    for forged in ["?code=abc&state=forged", "?code=abc", ""] {
+        let resp = browser()
+            .get(format!("{redirect}{forged}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{forged}");
+        assert!(!resp.text().await.unwrap().contains("вход выполнен"));
+    }
+    assert!(!waiting.is_finished());
+    let resp = browser().get(url).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let page = browser().get(&location).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("вход выполнен"));
+    assert!(waiting.await.unwrap().is_ok());
+}
+
+/// One idle local connection (it never sends a byte) used to block the listener until it
+/// closed; now each connection has its own task and the real callback gets through.
+#[tokio::test]
+async fn an_idle_local_connection_does_not_block_the_callback() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let redirect = flow.redirect_uri().to_string();
+    let port = url::Url::parse(&redirect).unwrap().port().unwrap();
+    let url = flow.authorize_url().clone();
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let _idle2 = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let resp = browser().get(url).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let page = tokio::time::timeout(Duration::from_secs(3), browser().get(&location).send())
+        .await
+        .expect("the callback is served while idle sockets stay open")
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(waiting.await.unwrap().is_ok());
+}
+
+/// The page says «вход выполнен» only once the code was exchanged: a callback with the right
+/// state but a code the server refuses shows the failure page and ends the sign-in with the
+/// server's error.
+#[tokio::test]
+async fn the_success_page_waits_for_the_exchange() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let redirect = flow.redirect_uri().to_string();
+    let state = flow
+        .authorize_url()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let waiting = tokio::spawn(flow.finish(Duration::from_secs(10)));
+    let page = browser()
+        .get(format!("{redirect}?code=not-a-real-code&state={state}"))
         .send()
         .await
         .unwrap();
-    assert!(matches!(
-        waiting.await.unwrap(),
-        Err(ApiError::StateMismatch)
-    ));
+    let text = page.text().await.unwrap();
+    assert!(text.contains("вход не выполнен"), "{text}");
+    assert!(waiting.await.unwrap().is_err());
+}
+
+/// A cancelled sign-in ends at once and frees the port for the next attempt.
+#[tokio::test]
+async fn a_cancelled_loopback_sign_in_frees_the_port() {
+    let f = fake::start().await;
+    let signin = SignIn::new(&fake::config(&f.server), app_for(&f, false)).unwrap();
+    let flow = signin
+        .start_loopback(&AuthorizeOptions::default())
+        .await
+        .unwrap();
+    let port = url::Url::parse(flow.redirect_uri())
+        .unwrap()
+        .port()
+        .unwrap();
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    let waiting =
+        tokio::spawn(async move { flow.finish_or_cancel(Duration::from_secs(300), &c).await });
+    cancel.cancel();
+    let r = tokio::time::timeout(Duration::from_secs(2), waiting)
+        .await
+        .expect("cancel ends the wait at once")
+        .unwrap();
+    assert!(matches!(r, Err(ApiError::Cancelled)));
+    tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("the port is free again");
 }
 
 #[tokio::test]

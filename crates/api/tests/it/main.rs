@@ -6,6 +6,7 @@ mod curl_compare;
 mod fake;
 mod fake_api;
 mod fake_oauth;
+mod hostile;
 mod keychain;
 mod logs;
 mod stub;

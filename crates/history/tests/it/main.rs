@@ -6,6 +6,7 @@ mod concurrency;
 mod ledger;
 mod lifecycle;
 mod migrations;
+mod open;
 mod privacy;
 mod queries;
 mod transitions;

@@ -73,15 +73,22 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
         // Several numbers separated by blanks: group tokens until a number is complete.
         let mut group_start: Option<usize> = None;
         let mut digits = 0;
-        let tokens: Vec<(usize, &str)> = part
-            .split(is_space)
-            .scan(0usize, |pos, t| {
-                let at = *pos;
-                *pos += t.len() + 1;
-                Some((at, t))
-            })
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
+        // (byte offset, token): offsets from `char_indices`, since a blank may take up to
+        // three bytes (U+2000…, U+3000 from a UTF-16 file read as another encoding).
+        let mut tokens: Vec<(usize, &str)> = Vec::new();
+        let mut token_start = None;
+        for (i, c) in part.char_indices() {
+            if is_space(c) {
+                if let Some(s) = token_start.take() {
+                    tokens.push((s, &part[s..i]));
+                }
+            } else if token_start.is_none() {
+                token_start = Some(i);
+            }
+        }
+        if let Some(s) = token_start {
+            tokens.push((s, &part[s..]));
+        }
         for (at, t) in tokens {
             let start = *group_start.get_or_insert(at);
             digits += digit_count(t);
@@ -196,6 +203,19 @@ mod tests {
     fn l(s: &str) -> (Outcome, String) {
         let mut o = String::new();
         (phone_list(s, &mut o), o)
+    }
+
+    /// Fuzz crash: blanks of two or three bytes (U+2000, U+3000) between the numbers of a list
+    /// shifted the token offsets off character boundaries (a panic on slicing).
+    #[test]
+    fn multi_byte_blanks_between_numbers_do_not_panic() {
+        let (_, out) = l("7916999887\u{3000}1 79031112233");
+        assert!(!out.is_empty());
+        let _ = l("7916999887<\u{3700}\u{2000}\u{4004}\u{3000}\u{3000}12");
+        assert_eq!(
+            l("79031112233\u{2003}79261234567").1,
+            "79031112233,79261234567"
+        );
     }
 
     #[test]

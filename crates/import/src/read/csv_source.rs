@@ -32,6 +32,8 @@ struct Line {
     term: &'static str,
     /// The line held bytes that could not be decoded.
     bad: bool,
+    /// The line held NUL characters.
+    nul: bool,
 }
 
 /// Physical lines of a UTF-8 byte stream, numbered as an editor numbers them.
@@ -105,11 +107,13 @@ impl LineReader {
                 || (!self.raw_utf8 && lossy.contains('\u{FFFD}'));
             (lossy.into_owned(), bad)
         };
+        let nul = memchr::memchr(0, text.as_bytes()).is_some();
         Ok(Some(Line {
             no: self.no,
             text,
             term,
             bad,
+            nul,
         }))
     }
 }
@@ -335,6 +339,8 @@ impl CsvSource {
             Some(MalformedKind::TooManyFields)
         } else if line.bad {
             Some(MalformedKind::BadEncoding)
+        } else if line.nul {
+            Some(MalformedKind::NulByte)
         } else {
             None
         };
@@ -381,13 +387,18 @@ impl CsvSource {
         self.parser.state = State::FieldStart;
         self.parser.cur.clear();
         if legit {
-            let event = if let Some(bad) = taken.iter().find(|l| l.bad) {
+            let event = if let Some(bad) = taken.iter().find(|l| l.bad || l.nul) {
+                let kind = if bad.bad {
+                    MalformedKind::BadEncoding
+                } else {
+                    MalformedKind::NulByte
+                };
                 let bad = Line {
                     no: first.no,
                     text: bad.text.clone(),
                     ..Line::default()
                 };
-                Some(self.malformed(&bad, MalformedKind::BadEncoding, None))
+                Some(self.malformed(&bad, kind, None))
             } else {
                 self.finish(row, &first, false)
             };

@@ -46,7 +46,10 @@ pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<
     }
     let encoding = if let Some(enc) = utf16_without_bom(prefix) {
         enc
-    } else if is_utf8_prefix(prefix, whole) {
+    } else if is_utf8_prefix(prefix, whole) || mostly_utf8(prefix) {
+        // Mostly UTF-8 with a few broken bytes stays UTF-8: each broken line is then reported
+        // (bad encoding, with its line) instead of the whole file turning into a single-byte
+        // code page's mojibake that validates clean.
         UTF_8
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -75,6 +78,36 @@ fn is_utf8_prefix(prefix: &[u8], whole: bool) -> bool {
         // `error_len() == None` means "ran out of input mid-character".
         Err(e) => !whole && e.error_len().is_none() && prefix.len() - e.valid_up_to() < 4,
     }
+}
+
+/// UTF-8 text with a few invalid sequences: at least 8 well-formed multi-byte characters and
+/// no more than one invalid sequence per 20 of them. Single-byte Cyrillic (windows-1251,
+/// KOI8-R) almost never forms valid multi-byte sequences, so it does not pass.
+fn mostly_utf8(mut bytes: &[u8]) -> bool {
+    // Lead bytes of multi-byte characters in a run already known to be valid UTF-8.
+    let leads = |valid: &[u8]| valid.iter().filter(|&&b| b >= 0xC0).count();
+    let (mut good, mut bad) = (0usize, 0usize);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => {
+                good += leads(bytes);
+                break;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                good += leads(valid);
+                match e.error_len() {
+                    Some(n) => {
+                        bad += 1;
+                        bytes = &rest[n..];
+                    }
+                    // A character cut at the end of the prefix.
+                    None => break,
+                }
+            }
+        }
+    }
+    good >= 8 && bad * 20 <= good
 }
 
 /// BOM-less UTF-16 shows itself by NUL bytes in every other position (ASCII text).
@@ -205,6 +238,20 @@ impl<R: Read> BufRead for DecodingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mostly_utf8_text_with_a_few_broken_bytes_stays_utf8() {
+        let mut text = "Имя,Телефон\nАнна,79161234567\nБорис,79161234568\n"
+            .repeat(6)
+            .into_bytes();
+        text.extend_from_slice(b"\xc8\xe2\xe0\xed,79160000000\n");
+        let det = detect(&text, true, None).unwrap();
+        assert_eq!(det.encoding, UTF_8);
+        // Real windows-1251 is still windows-1251.
+        let cyrillic = "Имя,Телефон\nАнна,7916\n".repeat(5);
+        let (cp, _, _) = encoding_rs::WINDOWS_1251.encode(&cyrillic);
+        assert_ne!(detect(&cp, true, None).unwrap().encoding, UTF_8);
+    }
     use encoding_rs::WINDOWS_1251;
 
     fn decode_all(bytes: &[u8], enc: &'static Encoding) -> String {

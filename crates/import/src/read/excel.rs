@@ -9,6 +9,8 @@
 
 mod container;
 
+pub(crate) use container::FILE_MAX;
+
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxError};
@@ -42,7 +44,68 @@ struct SheetCells {
     rows: Vec<(u32, Vec<(u32, Data)>)>,
 }
 
+/// Counts a sheet's cells and text while it loads; past [`container::CELL_BUDGET`] cells or
+/// [`container::TEXT_BUDGET`] bytes of text the workbook is refused.
+#[derive(Debug, Default)]
+struct Budget {
+    cells: u64,
+    text: u64,
+}
+
+impl Budget {
+    fn take(&mut self, value: &Data) -> Result<(), ReadError> {
+        self.cells += 1;
+        self.text += match value {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len() as u64,
+            _ => 0,
+        };
+        if self.cells > container::CELL_BUDGET || self.text > container::TEXT_BUDGET {
+            tracing::debug!(cells = self.cells, text = self.text, "workbook over budget");
+            return Err(ReadError::WorkbookTooLarge);
+        }
+        Ok(())
+    }
+}
+
 impl SheetCells {
+    /// Appends a cell read in sheet order (rows ascending, columns ascending within a row);
+    /// `false` when it comes out of order (the caller then sorts everything once at the end).
+    fn push_in_order(&mut self, r: u32, c: u32, v: Data) -> bool {
+        match self.rows.last_mut() {
+            Some((row, cells)) if *row == r => {
+                let ordered = cells.last().is_none_or(|&(last, _)| last < c);
+                cells.push((c, v));
+                ordered
+            }
+            Some((row, cells)) => {
+                // A finished row keeps no spare capacity (short rows would double in size).
+                cells.shrink_to_fit();
+                let ordered = *row < r;
+                self.rows.push((r, vec![(c, v)]));
+                ordered
+            }
+            None => {
+                self.rows.push((r, vec![(c, v)]));
+                true
+            }
+        }
+    }
+
+    /// Shifts columns so that the leftmost used one is 0 (after [`SheetCells::push_in_order`]).
+    fn shift_to_first_column(&mut self) {
+        let first = self
+            .rows
+            .iter()
+            .filter_map(|(_, cells)| cells.first().map(|&(c, _)| c))
+            .min()
+            .unwrap_or(0);
+        for (_, cells) in &mut self.rows {
+            for (c, _) in cells.iter_mut() {
+                *c -= first;
+            }
+        }
+    }
+
     fn from_cells(mut cells: Vec<(u32, u32, Data)>) -> SheetCells {
         cells.retain(|(_, _, v)| !matches!(v, Data::Empty));
         cells.sort_by_key(|&(r, c, _)| (r, c));
@@ -57,14 +120,17 @@ impl SheetCells {
         SheetCells { rows }
     }
 
-    fn from_range(range: &Range<Data>) -> SheetCells {
+    fn from_range(range: &Range<Data>) -> Result<SheetCells, ReadError> {
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        SheetCells::from_cells(
-            range
-                .used_cells()
-                .map(|(r, c, v)| (r0 + r as u32, c0 + c as u32, v.clone()))
-                .collect(),
-        )
+        let mut budget = Budget::default();
+        let mut cells = Vec::new();
+        for (r, c, v) in range.used_cells() {
+            if !matches!(v, Data::Empty) {
+                budget.take(v)?;
+                cells.push((r0 + r as u32, c0 + c as u32, v.clone()));
+            }
+        }
+        Ok(SheetCells::from_cells(cells))
     }
 
     fn has_text(&self) -> bool {
@@ -132,7 +198,7 @@ where
     let names = book.sheet_names();
     let (name, cells) = choose_sheet(&names, sheet, |name| {
         let range = book.worksheet_range(name).map_err(excel_err)?;
-        Ok(SheetCells::from_range(&range))
+        SheetCells::from_range(&range)
     })?;
     Ok((names, name, cells))
 }
@@ -151,7 +217,11 @@ fn load_xlsx(
             Err(XlsxError::NotAWorksheet(_)) => return Ok(SheetCells::default()),
             Err(e) => return Err(excel_err(e)),
         };
-        let mut cells = Vec::new();
+        // Cells go straight into rows (one copy in memory); cells out of sheet order, which
+        // Excel never writes, are sorted once at the end.
+        let mut sheet = SheetCells::default();
+        let mut ordered = true;
+        let mut budget = Budget::default();
         while let Some(cell) = reader.next_cell().map_err(excel_err)? {
             if !matches!(cell.get_value(), DataRef::Empty) {
                 let (r, c) = cell.get_position();
@@ -159,10 +229,20 @@ fn load_xlsx(
                 if r >= XLSX_MAX_ROWS || c >= XLSX_MAX_COLUMNS {
                     return Err(ReadError::DamagedWorkbook);
                 }
-                cells.push((r, c, Data::from(cell.get_value().clone())));
+                let value = Data::from(cell.get_value().clone());
+                budget.take(&value)?;
+                ordered &= sheet.push_in_order(r, c, value);
             }
         }
-        Ok(SheetCells::from_cells(cells))
+        if !ordered {
+            let cells = std::mem::take(&mut sheet.rows)
+                .into_iter()
+                .flat_map(|(r, cells)| cells.into_iter().map(move |(c, v)| (r, c, v)))
+                .collect();
+            return Ok(SheetCells::from_cells(cells));
+        }
+        sheet.shift_to_first_column();
+        Ok(sheet)
     })?;
     Ok((names, name, cells))
 }
@@ -174,14 +254,23 @@ impl ExcelSource {
         opts: &ReadOptions,
     ) -> Result<Self, ReadError> {
         let file_size = bytes.len() as u64;
+        if file_size > container::FILE_MAX
+            || (format == SourceFormat::Xls && file_size > container::XLS_FILE_MAX)
+        {
+            return Err(ReadError::WorkbookTooLarge);
+        }
         // calamine allocates from the container's own tables; a damaged table must not reach it.
         let checked = match format {
             SourceFormat::Xls => container::check_cfb(&bytes),
-            _ => container::check_zip(&bytes),
+            _ => container::check_zip(&bytes)
+                .and_then(|()| container::check_zip_parts(&bytes, format == SourceFormat::Ods)),
         };
         if let Err(damage) = checked {
             tracing::debug!(?damage, "workbook container refused");
-            return Err(ReadError::DamagedWorkbook);
+            return Err(match damage {
+                container::Damage::TooLarge { .. } => ReadError::WorkbookTooLarge,
+                _ => ReadError::DamagedWorkbook,
+            });
         }
         let sheet = opts.sheet.as_deref();
         let (sheets, name, sheet_cells) = match format {
@@ -395,6 +484,40 @@ mod tests {
         assert_eq!(cells.row_text(0), ["a", "", "7"]);
         assert_eq!(cells.row_text(1).len(), 16_383);
         assert_eq!(cells.row_text(1)[16_382], "far");
+    }
+
+    #[test]
+    fn the_budget_counts_cells_and_text() {
+        let mut b = Budget::default();
+        for _ in 0..container::CELL_BUDGET {
+            b.take(&Data::Int(1)).unwrap();
+        }
+        assert!(matches!(
+            b.take(&Data::Int(1)),
+            Err(ReadError::WorkbookTooLarge)
+        ));
+        let mut b = Budget::default();
+        let big = Data::String("x".repeat(1 << 20));
+        for _ in 0..container::TEXT_BUDGET >> 20 {
+            b.take(&big).unwrap();
+        }
+        assert!(matches!(b.take(&big), Err(ReadError::WorkbookTooLarge)));
+    }
+
+    #[test]
+    fn cells_in_sheet_order_go_straight_into_rows() {
+        let mut s = SheetCells::default();
+        assert!(s.push_in_order(2, 3, Data::Int(1)));
+        assert!(s.push_in_order(2, 5, Data::Int(2)));
+        assert!(s.push_in_order(4, 4, Data::Int(3)));
+        assert!(!s.push_in_order(4, 1, Data::Int(4)));
+        assert!(!s.push_in_order(1, 9, Data::Int(5)));
+        let mut s = SheetCells::default();
+        s.push_in_order(0, 2, Data::Int(1));
+        s.push_in_order(1, 3, Data::Int(2));
+        s.shift_to_first_column();
+        assert_eq!(s.row_text(0), ["1"]);
+        assert_eq!(s.row_text(1), ["", "2"]);
     }
 
     #[test]

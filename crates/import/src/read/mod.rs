@@ -153,6 +153,8 @@ pub enum MalformedKind {
     /// Bytes that the (detected or forced) encoding cannot decode.
     BadEncoding,
     TooManyFields,
+    /// NUL characters in the line (binary junk after the sniffed start of the file).
+    NulByte,
 }
 
 #[derive(Debug)]
@@ -192,6 +194,14 @@ pub enum ReadError {
     /// The workbook reader gave up on a damaged file.
     #[error("damaged workbook")]
     DamagedWorkbook,
+    /// A workbook past the reader's budgets: more than 1.5 million cells, 48 MiB of cell
+    /// text, 1.5 million shared strings, a cell over 1 MiB, or a file over 64 MiB (32 MiB for
+    /// .xls). Memory stays bounded; CSV has no such limit.
+    #[error(
+        "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text or \
+         a file over 64 MB, 32 MB for .xls); save the sheet as CSV"
+    )]
+    WorkbookTooLarge,
     #[error("sheet {0:?} not found")]
     SheetNotFound(String),
     #[error("not a text or spreadsheet file")]
@@ -207,7 +217,8 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Box<dyn RowSource>, ReadE
         path: Some(path.to_owned()),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    // Only regular files: a FIFO or a device would block here forever.
+    let mut file = mb_schema::fs::open_regular(path).map_err(io_err)?;
     let file_size = file.metadata().map_err(io_err)?.len();
     let mut prefix = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
@@ -286,7 +297,7 @@ pub fn preview_source(source: &mut dyn RowSource, max_rows: usize) -> Result<Pre
 /// `prefix` holds the first bytes of the source (up to [`SNIFF_BYTES`]); `rest` the others.
 fn open_stream(
     prefix: Vec<u8>,
-    mut rest: Box<dyn Read + Send>,
+    rest: Box<dyn Read + Send>,
     file_size: u64,
     name: &str,
     opts: &ReadOptions,
@@ -296,8 +307,17 @@ fn open_stream(
         return Err(ReadError::Empty);
     }
     if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(&OLE_MAGIC) {
+        // The file is held whole while calamine reads it: refuse a huge one before reading it.
+        if file_size > excel::FILE_MAX {
+            return Err(ReadError::WorkbookTooLarge);
+        }
         let mut bytes = prefix;
-        rest.read_to_end(&mut bytes).map_err(io_err)?;
+        rest.take(excel::FILE_MAX + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        if bytes.len() as u64 > excel::FILE_MAX {
+            return Err(ReadError::WorkbookTooLarge);
+        }
         let format = workbook_format(&bytes, name).ok_or(ReadError::NotText)?;
         // calamine can panic on damaged files; a damaged file is an error, not a crash.
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

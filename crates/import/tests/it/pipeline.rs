@@ -10,7 +10,10 @@ use mb_import::write::OutputSpec;
 use mb_schema::UploadKind;
 
 fn opts() -> ValidateOptions {
-    ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap())
+    let mut o = ValidateOptions::new("Europe/Moscow", "2026-11-22T07:00:00Z".parse().unwrap());
+    // Tests that want a spill file name one in their temp dir.
+    o.issue_spill_path = None;
+    o
 }
 
 fn source(text: String) -> Box<dyn mb_import::read::RowSource> {
@@ -28,6 +31,7 @@ fn a_million_style_bad_file_keeps_a_short_summary_and_spills_the_rest() {
     let m = auto_map(UploadKind::Conversions, &src.info().headers).mapping;
     let mut o = opts();
     o.max_issues = 100;
+    o.max_errors = 100;
     o.issue_spill_path = Some(dir.path().join("issues.jsonl"));
     let r = prepare(src.as_mut(), &m, &o, None, &mut no_progress()).unwrap();
     assert_eq!(r.issues.len(), 100);

@@ -869,6 +869,123 @@ fn xlsx_entry_claiming_gigabytes_is_damaged() {
     ));
 }
 
+/// NUL bytes past the sniffed start of the file used to go straight into metrica.csv; each
+/// line holding one is reported with its line number.
+#[test]
+fn nul_bytes_after_the_sniffed_prefix_are_reported_with_their_line() {
+    let mut text = String::from("id,name\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i},name{i}\n"));
+    }
+    text.push_str("5000,na\0me\n5001,ok\n");
+    assert!(text.len() > 64 * 1024, "past the sniffed prefix");
+    let mut source =
+        read::open_bytes(text.into_bytes(), "nul.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert_eq!(rows.len(), 5001);
+    assert_eq!(bad.len(), 1);
+    assert_eq!((bad[0].kind, bad[0].line), (MalformedKind::NulByte, 5002));
+}
+
+/// A UTF-8 file with a few broken bytes used to be guessed as a single-byte code page and read
+/// as clean mojibake; it stays UTF-8 and the broken line is reported.
+#[test]
+fn mostly_utf8_with_a_broken_line_reports_that_line() {
+    let mut bytes = "Имя,Телефон\n".as_bytes().to_vec();
+    for i in 0..20 {
+        bytes.extend_from_slice(format!("Анна Петрова {i},7916123456{}\n", i % 10).as_bytes());
+    }
+    bytes.extend_from_slice(b"\xc8\xe2\xe0\xed,79160000000\n");
+    let mut source = read::open_bytes(bytes, "mixed.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().encoding, "UTF-8");
+    let (rows, bad) = drain(source.as_mut());
+    assert_eq!(rows.len(), 20);
+    assert_eq!(rows[0].2[0], "Анна Петрова 0");
+    assert_eq!(bad.len(), 1);
+    assert_eq!((bad[0].kind, bad[0].line), (MalformedKind::BadEncoding, 22));
+}
+
+/// A line longer than 64 MiB is refused by name with its line number (the CLI used to say
+/// only "read error").
+#[test]
+fn a_too_long_line_is_named_with_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    use std::io::Write;
+    f.write_all(b"id,name\n1,a\n").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..65 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\n").unwrap();
+    drop(f);
+    let mut source = read::open(&path, &ReadOptions::default()).unwrap();
+    let mut row = Row::new();
+    let err = loop {
+        match source.next_event(&mut row) {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the long line was read"),
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(err, ReadError::LineTooLong { line: 3 }), "{err:?}");
+    assert_eq!(err.to_string(), "line 3 is too long");
+}
+
+/// The bombs of `fixtures/bombs/` (fixtures/make_bombs.py): each is refused before calamine
+/// allocates from it; before the guards, the shared-strings lie aborted the process (calamine
+/// reserved 400 million strings), the ratio bomb inflated 40 MB and the .ods expanded to 99
+/// million cells (3 GB).
+#[test]
+fn workbook_bombs_are_refused_before_they_inflate() {
+    let refused = |name: &str| {
+        let bytes = std::fs::read(fixture(&format!("bombs/{name}"))).unwrap();
+        read::open_bytes(bytes, name, &ReadOptions::default()).err()
+    };
+    assert!(matches!(
+        refused("sst-unique-count-lie.xlsx"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+    assert!(matches!(
+        refused("ods-repeated-rows.ods"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+    assert!(matches!(
+        refused("ratio-1000.xlsx"),
+        Some(ReadError::DamagedWorkbook)
+    ));
+    assert!(matches!(
+        refused("one-3mb-cell.xlsx"),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+    let (_, rows, bad) = read_fixture("bombs/honest-small.xlsx", &ReadOptions::default());
+    assert_eq!((rows.len(), bad.len()), (2000, 0));
+}
+
+/// A workbook over the budget says so in plain words, naming CSV as the way out.
+#[test]
+fn a_workbook_too_large_has_a_plain_message() {
+    let text = ReadError::WorkbookTooLarge.to_string();
+    assert!(text.contains("too large") && text.contains("CSV"), "{text}");
+}
+
+/// A file larger than a workbook may be is refused before it is read into memory.
+#[test]
+fn a_huge_workbook_file_is_refused_before_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.xlsx");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(65 << 20).unwrap();
+    drop(f);
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    std::io::Write::write_all(&mut f, b"PK\x03\x04").unwrap();
+    assert!(matches!(
+        read::open(&path, &ReadOptions::default()).err(),
+        Some(ReadError::WorkbookTooLarge)
+    ));
+}
+
 #[test]
 fn a_single_column_file_has_a_header_and_rows() {
     let bytes = b"email\nanna@example.ru\nboris@example.ru\n".to_vec();

@@ -246,6 +246,40 @@ async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_resul
     assert_eq!(core.history(&HistoryFilter::default()).unwrap().len(), 1);
 }
 
+/// The app can cancel a sign-in waiting for the browser: the wait ends at once with
+/// `Cancelled` and the flow (and its loopback port) is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_sign_in_can_be_cancelled_by_its_flow_id() {
+    use mb_uploader::dto::{AppError, SignInMethod};
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::sync::Arc::new(demo(&dir).await);
+    let started = core
+        .begin_sign_in(SignInMethod::Loopback, None)
+        .await
+        .unwrap();
+    assert_eq!(started.method, SignInMethod::Loopback);
+    let c = core.clone();
+    let id = started.flow_id.clone();
+    let waiting = tokio::spawn(async move { c.complete_sign_in(&id, None).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    core.cancel(&started.flow_id);
+    let r = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("cancel ends the wait")
+        .unwrap();
+    assert!(matches!(r, Err(AppError::Cancelled)), "{r:?}");
+    // Cancelled before anyone waits: the flow is dropped at once.
+    let started = core
+        .begin_sign_in(SignInMethod::Loopback, None)
+        .await
+        .unwrap();
+    core.cancel(&started.flow_id);
+    assert!(matches!(
+        core.complete_sign_in(&started.flow_id, None).await,
+        Err(AppError::NotFound { .. })
+    ));
+}
+
 /// «Повторять автоматически» as the app calls it: a finished upload becomes a job, the job is
 /// edited, run now (nothing new: the same rows went out with the wizard), and the overview
 /// lists it under its counter; a failed run warns there.

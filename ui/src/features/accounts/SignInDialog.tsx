@@ -30,6 +30,8 @@ export function SignInDialog() {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The loopback port was busy and the backend switched to paste-the-code.
+  const [portBusy, setPortBusy] = useState(false);
 
   const close = () => {
     setSignInOpen(false);
@@ -37,7 +39,15 @@ export function SignInDialog() {
     setCode('');
     setError(null);
     setBusy(false);
+    setPortBusy(false);
   };
+  // Cancelling a sign-in in progress stops the wait in the backend and frees its port.
+  const cancel = () => {
+    if (started) void backend.cancel(started.flow_id);
+    close();
+  };
+  const isCancelled = (e: unknown) =>
+    typeof e === 'object' && e !== null && (e as { kind?: string }).kind === 'cancelled';
   const done = async () => {
     await qc.invalidateQueries();
     close();
@@ -49,11 +59,16 @@ export function SignInDialog() {
     try {
       const s = await backend.beginSignIn(method);
       setStarted(s);
-      if (method !== 'paste_code') {
+      if (s.method !== method) {
+        setMethod(s.method);
+        setPortBusy(true);
+        setBusy(false);
+      } else if (method !== 'paste_code') {
         await backend.completeSignIn(s.flow_id, null);
         await done();
       } else setBusy(false);
     } catch (e) {
+      if (isCancelled(e)) return;
       setError(e);
       setBusy(false);
     }
@@ -72,7 +87,7 @@ export function SignInDialog() {
   };
 
   return (
-    <Dialog open={signInOpen} onClose={close} size="m" aria-labelledby="sign-in-title" qa="sign-in-dialog">
+    <Dialog open={signInOpen} onClose={cancel} size="m" aria-labelledby="sign-in-title" qa="sign-in-dialog">
       <Dialog.Header caption={<span id="sign-in-title">{t('accounts.dialogTitle')}</span>} />
       <Dialog.Body>
         <div className="mb-signin">
@@ -82,6 +97,7 @@ export function SignInDialog() {
               setMethod(v);
               setStarted(null);
               setError(null);
+              setPortBusy(false);
             }}
             options={(['loopback', 'paste_code', 'device'] as SignInMethod[]).map((m) => ({
               value: m,
@@ -90,6 +106,7 @@ export function SignInDialog() {
             disabled={busy}
             qa="sign-in-method"
           />
+          {portBusy ? <Alert theme="warning" message={t('accounts.portBusy')} qa="sign-in-port-busy" /> : null}
           <Text as="p">
             {method === 'paste_code'
               ? t('accounts.pasteText')
@@ -135,8 +152,9 @@ export function SignInDialog() {
         </div>
       </Dialog.Body>
       <Dialog.Footer
-        onClickButtonCancel={close}
-        textButtonCancel={t('common.cancel')}
+        onClickButtonCancel={cancel}
+        textButtonCancel={busy ? t('accounts.cancelSignIn') : t('common.cancel')}
+        propsButtonCancel={{ qa: 'sign-in-cancel', disabled: false }}
         onClickButtonApply={() => void (method === 'paste_code' && started ? confirm() : begin())}
         textButtonApply={method === 'paste_code' && started ? t('accounts.confirm') : t('accounts.start')}
         propsButtonApply={{

@@ -11,6 +11,7 @@ import type { Messages } from '../../i18n/ru';
 import { DataTable } from '../../shared/DataTable';
 import { EmptyState } from '../../shared/EmptyState';
 import { ErrorNotice } from '../../shared/ErrorNotice';
+import { RejectedFileActions } from '../../shared/RejectedFileActions';
 import { StateLabel } from '../../shared/StateLabel';
 import { dayBoundIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../shared/format';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
@@ -132,6 +133,14 @@ function Detail({ id }: { id: number }) {
           );
         })}
       </ul>
+      {d.rejected_path ? (
+        <div className="mb-rejected" data-testid="history-rejected">
+          <Text color="secondary" as="p">
+            {t('history.rejectedFile')}
+          </Text>
+          <RejectedFileActions path={d.rejected_path} />
+        </div>
+      ) : null}
       {refresh.isError ? <ErrorNotice error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
       {resend.isError ? <ErrorNotice error={resend.error} onRetry={() => resend.mutate()} /> : null}
       <div className="mb-detail__actions">

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
+import { RejectedFileActions } from '../../shared/RejectedFileActions';
 import { toAppError } from '../../shared/errors';
 import { formatDateTime, formatNumber } from '../../shared/format';
 import { useActiveCounter, useBackend, useSettings } from '../app/context';
@@ -17,13 +18,13 @@ const ISSUES_SHOWN = 200;
 
 function Summary({ v }: { v: ValidationSummary }) {
   const { t, i18n } = useTranslation();
-  const backend = useBackend();
   const [s, dispatch] = useImport();
   const lang = i18n.language;
-  const counts = [...v.counts].sort((a, b) => {
-    const order = { error: 0, warning: 1, notice: 2 };
-    return order[a.severity] - order[b.severity] || b.count - a.count;
-  });
+  const order = { error: 0, warning: 1, notice: 2 };
+  const counts = [...v.counts].sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
+  // The core lists errors first, then warnings, then notices (each in file order); a stable
+  // sort keeps that even for a list from an older core.
+  const issues = [...v.issues].sort((a, b) => order[a.severity] - order[b.severity]);
   return (
     <div className="mb-summary" data-testid="validation-summary">
       <div className="mb-summary__cards">
@@ -104,13 +105,7 @@ function Summary({ v }: { v: ValidationSummary }) {
                 <Text color="secondary" as="p">
                   {t('check.rejected')}
                 </Text>
-                <Button
-                  view="outlined-info"
-                  onClick={() => void backend.openRejected(v.rejected_path ?? '')}
-                  qa="open-rejected"
-                >
-                  {t('check.openRejected')}
-                </Button>
+                <RejectedFileActions path={v.rejected_path} />
               </div>
             ) : null}
             <ul className="mb-counts__list">
@@ -135,7 +130,7 @@ function Summary({ v }: { v: ValidationSummary }) {
               {t('check.details')}
             </Text>
             <ul className="mb-issues__list" tabIndex={0} aria-labelledby="issues-title">
-              {v.issues.slice(0, ISSUES_SHOWN).map((i, n) => (
+              {issues.slice(0, ISSUES_SHOWN).map((i, n) => (
                 <IssueView key={`${i.line}-${i.code}-${n}`} issue={i} />
               ))}
             </ul>

@@ -33,8 +33,12 @@ pub(crate) enum Damage {
     Dimensions { rows: u64, cols: u64 },
     /// No usable directory (root entry missing).
     NoRootEntry,
-    /// A zip entry (index in the central directory) claiming an absurd uncompressed size.
+    /// A zip entry (index in the central directory) claiming an absurd uncompressed size, or
+    /// one that would inflate the archive past its total.
     ZipBomb { entry: usize, size: u64 },
+    /// More than the reader's budgets allow (cells, text, strings): not damage, but refused
+    /// the same way so that memory stays bounded.
+    TooLarge { what: &'static str, value: u64 },
 }
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
@@ -418,6 +422,28 @@ fn check_biff(stream: &[u8]) -> Result<(), Damage> {
             continue;
         };
         let (mut depth, mut seen_bof) = (0usize, false);
+        // Cells and the rectangle calamine lays them out in (first row/col, last row/col).
+        let mut count = 0u64;
+        let mut rect: Option<(u16, u16, u16, u16)> = None;
+        let mut seen = |row: u16, first: u16, last: u16| -> Result<(), Damage> {
+            count += u64::from(last.saturating_sub(first)) + 1;
+            let r = rect.get_or_insert((row, first, row, last));
+            *r = (r.0.min(row), r.1.min(first), r.2.max(row), r.3.max(last));
+            let area = (u64::from(r.2 - r.0) + 1) * (u64::from(r.3 - r.1) + 1);
+            if count > CELL_BUDGET {
+                return Err(Damage::TooLarge {
+                    what: "cells",
+                    value: count,
+                });
+            }
+            if area > RECT_BUDGET {
+                return Err(Damage::TooLarge {
+                    what: "sheet rectangle",
+                    value: area,
+                });
+            }
+            Ok(())
+        };
         for (typ, data) in records(sheet) {
             if depth > 0 {
                 match typ {
@@ -434,12 +460,17 @@ fn check_biff(stream: &[u8]) -> Result<(), Damage> {
                 0x0200 => check_dimensions(data)?,
                 // Number, Label, RString, BoolErr, Rk, LabelSst, Formula
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                    cell(u16_at(data, 0), u16_at(data, 2))?;
+                    let (row, col) = (u16_at(data, 0), u16_at(data, 2));
+                    cell(row, col)?;
+                    seen(row, col, col)?;
                 }
                 // MulRk: first and last column
                 0x00BD if data.len() >= 6 => {
-                    cell(u16_at(data, 0), u16_at(data, 2))?;
-                    cell(u16_at(data, 0), u16_at(data, data.len() - 2))?;
+                    let (row, first) = (u16_at(data, 0), u16_at(data, 2));
+                    let last = u16_at(data, data.len() - 2);
+                    cell(row, first)?;
+                    cell(row, last)?;
+                    seen(row, first.min(last), last.max(first))?;
                 }
                 _ => (),
             }
@@ -479,20 +510,46 @@ fn check_dimensions(r: &[u8]) -> Result<(), Damage> {
     if rows * cols > BIFF_MAX_CELLS {
         return Err(Damage::Dimensions { rows, cols });
     }
+    // calamine reserves the declared rectangle's cells before reading one.
+    if rows * cols > RECT_BUDGET {
+        return Err(Damage::TooLarge {
+            what: "declared sheet rectangle",
+            value: rows * cols,
+        });
+    }
     Ok(())
 }
 
-/// Declared uncompressed sizes above this many times the file size…
-const ZIP_RATIO: u64 = 200;
-/// …and above this many bytes are refused.
-const ZIP_ENTRY_MAX: u64 = 512 * 1024 * 1024;
+/// A workbook file larger than this is not read into memory at all (64 MiB: far more than the
+/// cell budget needs; the file is held whole while calamine reads it).
+pub(crate) const FILE_MAX: u64 = 64 << 20;
+/// An .xls is held three times while calamine reads it (the file, its workbook stream, the
+/// strings and cells decoded from it): half the limit.
+pub(crate) const XLS_FILE_MAX: u64 = 32 << 20;
+/// The sum of the declared uncompressed sizes of all zip entries.
+const ZIP_TOTAL_MAX: u64 = 512 << 20;
+/// An entry inflating more than this many times its compressed size…
+const ZIP_RATIO: u64 = 150;
+/// …is refused once it declares more than this (small parts compress as they like).
+const ZIP_RATIO_FLOOR: u64 = 4 << 20;
+/// The shared-strings part (.xlsx): calamine keeps every string it holds in memory.
+const SST_MAX: u64 = 24 << 20;
+/// The content part of an .ods: calamine parses it into memory whole.
+const ODS_CONTENT_MAX: u64 = 64 << 20;
+/// Shared strings a workbook may announce (`uniqueCount`, calamine reserves that many).
+const SST_STRINGS_MAX: u64 = 1_500_000;
+/// Cells a sheet may hold (every reader) and cells of the rectangle that calamine lays .xls
+/// and .ods sheets out in.
+pub(crate) const CELL_BUDGET: u64 = 1_500_000;
+pub(crate) const RECT_BUDGET: u64 = 4_194_304;
+/// Text held in cells (bytes of UTF-8), counted while a sheet loads.
+pub(crate) const TEXT_BUDGET: u64 = 48 << 20;
 
-/// Checks a zip container (.xlsx, .ods): no entry may declare an uncompressed size both
-/// [`ZIP_RATIO`] times the file and over [`ZIP_ENTRY_MAX`]. A file whose central directory
-/// cannot be found is left to the zip reader (which refuses it without allocating).
+/// Checks a zip container (.xlsx, .ods) before anything is inflated: declared sizes (which the
+/// zip reader enforces while inflating) against [`ZIP_TOTAL_MAX`], [`ZIP_RATIO`] and the
+/// per-part limits. A file whose central directory cannot be found is left to the zip reader
+/// (which refuses it without allocating).
 pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), Damage> {
-    let len = bytes.len() as u64;
-    let limit = len.saturating_mul(ZIP_RATIO).max(ZIP_ENTRY_MAX);
     let Some(eocd) = find_eocd(bytes) else {
         return Ok(());
     };
@@ -509,25 +566,268 @@ pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), Damage> {
         }
     }
     let mut index = 0usize;
+    let mut total = 0u64;
     while (index as u64) < count && u32_at(bytes, at) == 0x0201_4b50 {
+        let mut compressed = u64::from(u32_at(bytes, at + 20));
         let mut size = u64::from(u32_at(bytes, at + 24));
         let name_len = usize::from(u16_at(bytes, at + 28));
         let extra_len = usize::from(u16_at(bytes, at + 30));
         let comment_len = usize::from(u16_at(bytes, at + 32));
-        if size == u64::from(u32::MAX) {
+        let name = bytes.get(at + 46..at + 46 + name_len).unwrap_or(&[]);
+        if size == u64::from(u32::MAX) || compressed == u64::from(u32::MAX) {
             let extra_start = at + 46 + name_len;
             let extra = bytes
                 .get(extra_start..extra_start + extra_len)
                 .unwrap_or(&[]);
-            size = zip64_size(extra).unwrap_or(size);
+            let (s, c) = zip64_sizes(extra, size == u64::from(u32::MAX));
+            size = s.unwrap_or(size);
+            if compressed == u64::from(u32::MAX) {
+                compressed = c.unwrap_or(compressed);
+            }
         }
-        if size > limit {
+        total = total.saturating_add(size);
+        if size > ZIP_RATIO_FLOOR && size / compressed.max(1) > ZIP_RATIO {
             return Err(Damage::ZipBomb { entry: index, size });
+        }
+        if total > ZIP_TOTAL_MAX {
+            return Err(Damage::ZipBomb { entry: index, size });
+        }
+        let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
+        if lower.ends_with("sharedstrings.xml") && size > SST_MAX {
+            return Err(Damage::TooLarge {
+                what: "shared strings",
+                value: size,
+            });
+        }
+        if lower == "content.xml" && size > ODS_CONTENT_MAX {
+            return Err(Damage::TooLarge {
+                what: "ods content",
+                value: size,
+            });
         }
         at += 46 + name_len + extra_len + comment_len;
         index += 1;
     }
     Ok(())
+}
+
+/// Reads the start of a part through the zip reader (which stops at the declared size).
+fn part_head(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+    max: u64,
+) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let file = archive.by_name(name).ok()?;
+    file.take(max).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
+/// Checks the parts calamine sizes its allocations from (after [`check_zip`] passed): the
+/// shared strings' `uniqueCount` (calamine reserves that many strings before reading one),
+/// and for .ods the cells and rectangle that repeated rows and columns expand to.
+pub(crate) fn check_zip_parts(bytes: &[u8], ods: bool) -> Result<(), Damage> {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        // calamine will refuse it the same way, without allocating.
+        return Ok(());
+    };
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            n.ends_with(".xml")
+                && (n == "content.xml" || n.contains("worksheets/") || n.contains("sharedstrings"))
+        })
+        .collect();
+    // The XML readers hold one tag or one text run whole: none may be larger than a cell can be.
+    for name in &parts {
+        if let Ok(file) = archive.by_name(name) {
+            check_runs(file)?;
+        }
+    }
+    if ods {
+        let Ok(file) = archive.by_name("content.xml") else {
+            return Ok(());
+        };
+        return check_ods_content(std::io::BufReader::new(file));
+    }
+    let names: Vec<String> = parts
+        .into_iter()
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in names {
+        let size = archive.by_name(&name).map_or(0, |f| f.size());
+        let Some(head) = part_head(&mut archive, &name, 64 * 1024) else {
+            continue;
+        };
+        if let Some(n) = sst_unique_count(&head) {
+            // Each string takes at least `<si></si>` (9 bytes) of the part.
+            if n > SST_STRINGS_MAX || n.saturating_mul(9) > size.max(9) {
+                return Err(Damage::TooLarge {
+                    what: "shared strings count",
+                    value: n,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The longest tag or text run (bytes between `<` and `>` either way) an XML part may hold.
+/// A cell holds at most 32 767 characters in Excel and LibreOffice; 1 MiB leaves room for
+/// tags with many attributes while keeping what calamine and quick-xml buffer small.
+const MAX_RUN: u64 = 1 << 20;
+
+/// Streams a part (inflating it, the declared size enforced by the zip reader) and refuses a
+/// tag or text run longer than [`MAX_RUN`].
+fn check_runs(mut part: impl std::io::Read) -> Result<(), Damage> {
+    let too_long = |value| Damage::TooLarge {
+        what: "one tag or cell text",
+        value,
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes since the last `<` or `>`.
+    let mut run = 0u64;
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // Broken data: calamine refuses it the same way.
+            Err(_) => return Ok(()),
+        };
+        let mut from = 0;
+        for at in memchr::memchr2_iter(b'<', b'>', &buf[..n]) {
+            run += (at - from) as u64;
+            if run > MAX_RUN {
+                return Err(too_long(run));
+            }
+            run = 0;
+            from = at + 1;
+        }
+        run += (n - from) as u64;
+        if run > MAX_RUN {
+            return Err(too_long(run));
+        }
+    }
+}
+
+/// The `uniqueCount` attribute of the `sst` element, as calamine reads it.
+fn sst_unique_count(head: &[u8]) -> Option<u64> {
+    let mut xml = quick_xml::Reader::from_reader(head);
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) if e.local_name().as_ref() == "sst" => {
+                let attr = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "uniqueCount")?;
+                return attr.value.trim().parse().ok();
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => buf.clear(),
+        }
+    }
+}
+
+/// Streams an .ods `content.xml` and counts what calamine will expand: cells with a value
+/// (repeats multiplied out) and the rectangle from A1 to the last valued cell.
+fn check_ods_content(input: impl std::io::BufRead) -> Result<(), Damage> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(input);
+    let mut buf = Vec::new();
+    let repeat = |e: &quick_xml::events::BytesStart, key: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1u64)
+            .max(1)
+    };
+    let (mut row, mut row_repeat, mut col) = (0u64, 1u64, 0u64);
+    let (mut cells, mut row_cells, mut width, mut height) = (0u64, 0u64, 0u64, 0u64);
+    // The cell being read: its column repeat and whether it holds a value.
+    let mut open_cell: Option<(u64, bool)> = None;
+    let too_large = |what, value| Err(Damage::TooLarge { what, value });
+    loop {
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(e) => e,
+            // calamine refuses a broken document the same way.
+            Err(_) => return Ok(()),
+        };
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) if e.local_name().as_ref() == "table-row" => {
+                row_repeat = repeat(&e, "table:number-rows-repeated");
+                col = 0;
+                row_cells = 0;
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
+            }
+            Event::Start(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                let valued = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == "value-type");
+                open_cell = Some((repeat(&e, "table:number-columns-repeated"), valued));
+            }
+            Event::Empty(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                let n = repeat(&e, "table:number-columns-repeated");
+                let valued = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == "value-type");
+                if valued {
+                    row_cells = row_cells.saturating_add(n);
+                    width = width.max(col.saturating_add(n));
+                }
+                col = col.saturating_add(n);
+            }
+            Event::Text(_) if open_cell.is_some() => {
+                if let Some((_, valued)) = open_cell.as_mut() {
+                    *valued = true;
+                }
+            }
+            Event::End(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                if let Some((n, valued)) = open_cell.take() {
+                    if valued {
+                        row_cells = row_cells.saturating_add(n);
+                        width = width.max(col.saturating_add(n));
+                    }
+                    col = col.saturating_add(n);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "table-row" => {
+                if row_cells > 0 {
+                    cells = cells.saturating_add(row_cells.saturating_mul(row_repeat));
+                    height = row.saturating_add(row_repeat);
+                }
+                row = row.saturating_add(row_repeat);
+                row_repeat = 1;
+                if cells > CELL_BUDGET {
+                    return too_large("cells", cells);
+                }
+                if width.saturating_mul(height) > RECT_BUDGET.max(CELL_BUDGET) {
+                    return too_large("sheet rectangle", width.saturating_mul(height));
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "table" => {
+                (row, width, height) = (0, 0, 0);
+            }
+            _ => (),
+        }
+        buf.clear();
+    }
 }
 
 /// The end-of-central-directory record: the last `PK\x05\x06` in the final 64 KiB + 22 bytes.
@@ -537,18 +837,26 @@ fn find_eocd(bytes: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(tail, b"PK\x05\x06").map(|i| from + i)
 }
 
-/// The uncompressed size in a zip64 extended-information extra field (id 0x0001).
-fn zip64_size(mut extra: &[u8]) -> Option<u64> {
+/// The uncompressed and compressed sizes in a zip64 extended-information extra field (id
+/// 0x0001); the compressed size follows the uncompressed one only when that one is there.
+fn zip64_sizes(mut extra: &[u8], has_size: bool) -> (Option<u64>, Option<u64>) {
     while extra.len() >= 4 {
         let id = u16_at(extra, 0);
         let n = usize::from(u16_at(extra, 2));
-        let body = extra.get(4..4 + n)?;
+        let Some(body) = extra.get(4..4 + n) else {
+            break;
+        };
         if id == 0x0001 {
-            return (body.len() >= 8).then(|| u64_at(body, 0));
+            let word = |i: usize| (body.len() >= 8 * (i + 1)).then(|| u64_at(body, 8 * i));
+            return if has_size {
+                (word(0), word(1))
+            } else {
+                (None, word(0))
+            };
         }
         extra = &extra[4 + n..];
     }
-    None
+    (None, None)
 }
 
 #[cfg(test)]
@@ -753,18 +1061,123 @@ mod tests {
             check_cfb(&b),
             Err(Damage::CellOutOfRange { col: 0xFFFF, .. })
         ));
-        let b = dates_xls_with(0x00FD, |d| d[0..4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0]));
+        let b = dates_xls_with(0x00FD, |d| d[0..4].copy_from_slice(&[0xE8, 0x03, 0xFF, 0]));
         assert_eq!(
             check_cfb(&b),
             Ok(()),
-            "row 65535, column 255 is a legal cell"
+            "row 1000, column 255 is a legal cell"
         );
+        // Legal too, but calamine would lay out 65536 × 256 cells (536 MB) for it.
+        let b = dates_xls_with(0x00FD, |d| d[0..4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0]));
+        assert!(matches!(
+            check_cfb(&b),
+            Err(Damage::TooLarge {
+                what: "sheet rectangle",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn rejects_an_xls_dimensions_record_larger_than_a_sheet() {
         let b = dates_xls_with(0x0200, |d| d[4..8].copy_from_slice(&[0xFF; 4]));
         assert!(matches!(check_cfb(&b), Err(Damage::Dimensions { .. })));
+    }
+
+    #[test]
+    fn ods_repeats_are_multiplied_out_before_calamine_expands_them() {
+        let doc = |rows: &str| {
+            format!(
+                "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" \
+                 xmlns:text=\"x\"><office:body><office:spreadsheet><table:table>{rows}\
+                 </table:table></office:spreadsheet></office:body></office:document-content>"
+            )
+        };
+        let row = |rep: u64, cols: u64| {
+            format!(
+                "<table:table-row table:number-rows-repeated=\"{rep}\"><table:table-cell \
+                 office:value-type=\"float\" table:number-columns-repeated=\"{cols}\">\
+                 <text:p>1</text:p></table:table-cell><table:table-cell \
+                 table:number-columns-repeated=\"16000\"/></table:table-row>"
+            )
+        };
+        let check = |xml: String| check_ods_content(std::io::Cursor::new(xml.into_bytes()));
+        assert_eq!(check(doc(&row(1000, 100))), Ok(()));
+        // Empty trailing cells and rows (LibreOffice writes them) cost nothing.
+        let tail = "<table:table-row table:number-rows-repeated=\"1048000\">\
+                    <table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+        assert_eq!(check(doc(&format!("{}{tail}", row(1000, 100)))), Ok(()));
+        assert!(matches!(
+            check(doc(&row(990_000, 100))),
+            Err(Damage::TooLarge { what: "cells", .. })
+        ));
+        // Few cells, but one far below and to the right: calamine lays out the rectangle.
+        let far = format!(
+            "{}<table:table-row table:number-rows-repeated=\"100000\"/>{}",
+            row(1, 1),
+            "<table:table-row><table:table-cell table:number-columns-repeated=\"1000\"/>\
+             <table:table-cell office:value-type=\"string\"><text:p>far</text:p>\
+             </table:table-cell></table:table-row>"
+        );
+        assert!(matches!(
+            check(doc(&far)),
+            Err(Damage::TooLarge {
+                what: "sheet rectangle",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_text_run_longer_than_a_cell_can_hold_is_refused() {
+        let xml = |run: usize| {
+            let mut x = b"<row><c><v>".to_vec();
+            x.extend(std::iter::repeat_n(b'7', run));
+            x.extend_from_slice(b"</v></c></row>");
+            x
+        };
+        assert_eq!(check_runs(&xml(MAX_RUN as usize)[..]), Ok(()));
+        assert!(matches!(
+            check_runs(&xml(MAX_RUN as usize + 1)[..]),
+            Err(Damage::TooLarge { .. })
+        ));
+        // A run cut across reads is counted whole.
+        let long = xml(3 << 20);
+        let reader = std::io::Read::chain(&long[..100_000], &long[100_000..]);
+        assert!(check_runs(reader).is_err());
+        let many_short: Vec<u8> = xml(10).repeat(200_000);
+        assert_eq!(check_runs(&many_short[..]), Ok(()));
+    }
+
+    #[test]
+    fn a_shared_strings_count_the_part_cannot_hold_is_refused() {
+        assert_eq!(
+            sst_unique_count(
+                b"<?xml version=\"1.0\"?><sst xmlns=\"m\" count=\"3\" uniqueCount=\"7\">"
+            ),
+            Some(7)
+        );
+        assert_eq!(sst_unique_count(b"<x:sst uniqueCount=\"12\"/>"), None);
+        assert_eq!(sst_unique_count(b"<x:sst uniqueCount=\"12\">"), Some(12));
+    }
+
+    #[test]
+    fn a_part_inflating_more_than_the_ratio_is_a_bomb() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/bombs/ratio-1000.xlsx"
+        );
+        assert!(matches!(
+            check_zip(&std::fs::read(path).unwrap()),
+            Err(Damage::ZipBomb { .. })
+        ));
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/bombs/honest-small.xlsx"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(check_zip(&bytes), Ok(()));
+        assert_eq!(check_zip_parts(&bytes, false), Ok(()));
     }
 
     #[test]

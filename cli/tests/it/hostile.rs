@@ -1,0 +1,147 @@
+//! Hostile surroundings from the command line: the sign-in port held by another program, a
+//! FIFO given as the data file.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::Env;
+
+/// Another program holds the registered loopback port: `mbridge login` says so in words and
+/// signs in with the paste-the-code flow instead of failing with exit 4.
+#[test]
+fn a_busy_loopback_port_falls_back_to_the_paste_code_in_words() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
+        .unwrap();
+    let env = Env::new(&fake.api_base);
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let mut child = env
+        .cmd()
+        .args(["login", "--no-browser", "--login-hint", "demo-agency"])
+        .env(
+            "MBRIDGE_CLIENT_ID",
+            mb_fake::FakeConfig::default().client_id,
+        )
+        .env("MBRIDGE_LOOPBACK_PORT", port.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut url = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(i) = line.find("http") {
+            url = Some(line[i..].trim().to_string());
+            break;
+        }
+        said.push_str(&line);
+    }
+    assert!(said.contains("занят"), "{said}");
+    let url = url.expect("login printed an address");
+    let location = rt.block_on(async {
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let resp = browser.get(&url).send().await.unwrap();
+        resp.headers()["location"].to_str().unwrap().to_string()
+    });
+    let code = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .expect("the paste page gets a code")
+        .to_string();
+    writeln!(child.stdin.take().unwrap(), "{code}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("demo-agency"));
+    drop(busy);
+}
+
+/// A FIFO as the data file: refused at once with a plain reason (it used to hang forever).
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_data_file_is_refused_at_once() {
+    let env = Env::new("http://127.0.0.1:9");
+    let fifo = env.dir.path().join("sales.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    let out = env.run(&[
+        "validate",
+        fifo.to_str().unwrap(),
+        "--kind",
+        "simple-orders",
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("не обычный файл"), "{err}");
+}
+
+/// Ctrl-C while `mbridge login` waits for the browser stops the wait cleanly ("отменено",
+/// exit 4) instead of killing the process with the port held.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_waiting_login() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
+        .unwrap();
+    let env = Env::new(&fake.api_base);
+    let mut child = env
+        .cmd()
+        .args(["login", "--no-browser"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("http") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "login printed no address"
+        );
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "login kept waiting"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(code, Some(4), "{rest}");
+    assert!(rest.contains("отменено"), "{rest}");
+}
