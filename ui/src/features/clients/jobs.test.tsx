@@ -13,6 +13,7 @@ const byQa = (id: string, root: ParentNode = document) => {
   return el;
 };
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
+const slow = { timeout: 5000 };
 const typeInto = (qa: string, value: string) => {
   const input = byQa(qa).querySelector('input');
   if (!input) throw new Error(`no input in ${qa}`);
@@ -24,15 +25,15 @@ describe('repeating jobs', () => {
     const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText('Что мы поняли о файле', {}, slow);
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table');
+    await screen.findByTestId('mapping-table', {}, slow);
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table');
+    await screen.findByTestId('status-table', {}, slow);
     fireEvent.click(byQa('wizard-next'));
     await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('review');
+    await screen.findByTestId('review', {}, slow);
     fireEvent.click(byQa('send-button'));
     await screen.findByTestId('upload-done', {}, { timeout: 5000 });
 
@@ -44,11 +45,11 @@ describe('repeating jobs', () => {
       expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe('/home/demo/Выгрузки CRM'),
     );
     typeInto('repeat-time', '9:5');
-    expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00')).toBeTruthy();
+    expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
     typeInto('repeat-time', '08:30');
     typeInto('repeat-name', 'roma-orders');
     fireEvent.click(byQa('repeat-save'));
-    const created = await screen.findByTestId('repeat-created');
+    const created = await screen.findByTestId('repeat-created', {}, slow);
     expect(created.textContent).toContain('Задание «roma-orders» создано.');
     expect(created.textContent).toContain('mbridge jobs schedule roma-orders');
     fireEvent.click(byQa('repeat-done'));
@@ -59,19 +60,19 @@ describe('repeating jobs', () => {
     expect(card.textContent).toContain('/home/demo/Выгрузки CRM · *.csv');
     expect(card.textContent).toContain('Ещё не запускалось');
     fireEvent.click(byQa('job-run-now', card));
-    await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'));
+    await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);
     fireEvent.click(byQa('job-edit', card));
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
     fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
     fireEvent.click(byQa('repeat-save'));
-    await waitFor(() => expect(card.textContent).toContain('каждый час'));
+    await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
     fireEvent.click(byQa('job-pause', card));
-    await waitFor(() => expect(card.textContent).toContain('На паузе'));
+    await waitFor(() => expect(card.textContent).toContain('На паузе'), slow);
     fireEvent.click(byQa('job-remove', card));
     expect(byQa('job-remove', card).textContent).toBe('Точно удалить?');
     fireEvent.click(byQa('job-remove', card));
-    await waitFor(() => expect(screen.queryByTestId('job-roma-orders')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('job-roma-orders')).toBeNull(), slow);
   });
 
   it('says every schedule in Russian', () => {
