@@ -41,8 +41,12 @@ describe('repeating jobs', () => {
     await waitQa('repeat-dialog');
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(byQa('repeat-pick-folder'));
-    await waitFor(() =>
-      expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe('/home/demo/Выгрузки CRM'),
+    await waitFor(
+      () =>
+        expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(
+          '/home/demo/Выгрузки CRM',
+        ),
+      slow,
     );
     typeInto('repeat-time', '9:5');
     expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
