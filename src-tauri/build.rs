@@ -31,6 +31,12 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "open_rejected",
     "save_rejected",
+    "pick_folder",
+    "create_job",
+    "run_job",
+    "set_job_paused",
+    "remove_job",
+    "edit_job",
 ];
 
 fn main() {

@@ -60,7 +60,7 @@ pub enum KindArg {
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
     /// The upload kind, or `auto` to detect it from the header.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, default_value = "auto")]
     pub kind: KindArg,
     /// The counter's time zone (IANA name) for local dates; default: the counter's, else Europe/Moscow.
     #[arg(long)]
@@ -212,6 +212,11 @@ pub enum Command {
     },
     /// Send an interrupted or failed upload again.
     Resend { upload: u32 },
+    /// Repeating jobs: a saved client profile plus a folder or file, run by the OS scheduler.
+    Jobs {
+        #[command(subcommand)]
+        cmd: crate::jobs::JobsCmd,
+    },
     /// Run the local fake Metrica + OAuth server (demo and tests).
     DemoServer {
         #[arg(long, default_value = "127.0.0.1:0")]

@@ -8,9 +8,13 @@
 //!   are wrong; 3 sign-in needed; 4 network, quota or server trouble (the upload failed: not
 //!   stored); 5 a duplicate upload was refused (use --force);
 //! 6 the send was interrupted (Ctrl-C, or the answer was lost): Metrica may or may not have
-//!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent.
+//!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent;
+//! 7 (`jobs run NAME`) another run of the same job holds its lock: nothing was done.
 
 mod args;
+mod jobs;
+mod jobs_add;
+mod jobs_os;
 mod report;
 mod text;
 
@@ -218,6 +222,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
     let lang = cli.global.lang;
     let json = cli.global.json;
     match &cli.command {
+        Command::Jobs { cmd } => jobs::run(&cli, cmd).await,
         Command::Validate { file, read } => {
             let job = local_job(file, read)?;
             let report =

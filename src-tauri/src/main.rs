@@ -81,6 +81,12 @@ fn main() {
             commands::save_settings,
             commands::open_rejected,
             commands::save_rejected,
+            commands::pick_folder,
+            commands::create_job,
+            commands::run_job,
+            commands::set_job_paused,
+            commands::remove_job,
+            commands::edit_job,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

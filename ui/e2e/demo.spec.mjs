@@ -125,6 +125,21 @@ async function steps(page, p) {
   await send.click();
   await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
   await shot(page, p('08-done'));
+
+  // «Повторять автоматически»: the run becomes a job (folder from the native dialog).
+  await page.locator(qa('repeat-job')).click();
+  await page.locator(qa('repeat-dialog')).waitFor();
+  await page.locator(qa('repeat-pick-folder')).click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-qa="repeat-folder"] input')?.value === '/home/demo/Выгрузки CRM',
+  );
+  await page.locator(`${qa('repeat-time')} input`).fill('08:30');
+  await page.locator(`${qa('repeat-name')} input`).fill('roma-orders');
+  await shot(page, p('08a-repeat-dialog'));
+  await page.locator(qa('repeat-save')).click();
+  await page.getByTestId('repeat-created').waitFor();
+  await shot(page, p('08b-repeat-created'));
+  await page.locator(qa('repeat-done')).click();
   await page.locator(qa('to-history')).click();
 
   // История
@@ -160,8 +175,14 @@ async function steps(page, p) {
   await page.locator(qa('nav-clients')).click();
   await page.getByTestId('clients-table').waitFor();
   await text(page, 'Автосервис Урал');
+  await page.getByTestId('job-roma-orders').waitFor();
+  await text(page, 'каждый день в 08:30');
   await noHorizontalScroll(page, 'clients');
   await shot(page, p('10-clients'));
+  await page.getByTestId('job-roma-orders').locator(qa('job-run-now')).click();
+  await page.getByTestId('job-roma-orders').getByTestId('job-result').waitFor();
+  await text(page, 'Новых строк нет');
+  await shot(page, p('10a-clients-job-ran'));
 
   // Counter picker with search
   await page.locator(qa('counter-picker')).click();

@@ -21,7 +21,7 @@ fn fake() -> (tokio::runtime::Runtime, mb_fake::FakeServer) {
 
 /// Runs `mbridge login --no-browser`, follows the printed address like a browser would, and
 /// returns the CLI's exit code and stdout.
-fn login(env: &Env, rt: &tokio::runtime::Runtime, login_hint: &str) -> (i32, String) {
+pub fn login(env: &Env, rt: &tokio::runtime::Runtime, login_hint: &str) -> (i32, String) {
     let mut child = env
         .cmd()
         .args(["login", "--no-browser", "--login-hint", login_hint])

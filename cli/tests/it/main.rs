@@ -4,6 +4,7 @@
 mod crash;
 mod demo_server;
 mod hostile;
+mod jobs;
 mod journey;
 mod validate;
 

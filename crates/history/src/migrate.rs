@@ -35,6 +35,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_ledger_segments.sql"),
         post: Some(crate::ledger::migrate_0003),
     },
+    Migration {
+        version: 4,
+        name: "jobs",
+        sql: include_str!("../migrations/0004_jobs.sql"),
+        post: None,
+    },
 ];
 
 /// The schema version this build writes.

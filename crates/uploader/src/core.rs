@@ -415,7 +415,8 @@ impl Core {
 
     // --- clients ---------------------------------------------------------------------------
 
-    /// An API client for the active account, refreshing an expired token once.
+    /// An API client for the active account (or the account of the job being run),
+    /// refreshing an expired token once.
     pub async fn client(&self) -> Result<(String, Client)> {
         if let Some(tok) = &self.env_token {
             let login = match self.store.active_account()? {
@@ -431,7 +432,11 @@ impl Core {
             };
             return Ok((login, Client::new(self.api.clone(), tok.clone())?));
         }
-        let login = self.active_login()?;
+        // A job runs with its own account's token, whichever account is active.
+        let login = match crate::jobs::ACCOUNT.try_with(String::clone) {
+            Ok(login) => login,
+            Err(_) => self.active_login()?,
+        };
         if let Some(c) = self.clients.lock().expect("clients lock").get(&login) {
             return Ok((login, c.clone()));
         }

@@ -480,6 +480,87 @@ pub struct ClientOverview {
     pub account: String,
     pub last_upload: Option<UploadSummary>,
     pub linked_share: Option<f64>,
+    /// Linked shares of the recent finished uploads, oldest first (a small trend line).
+    pub linked_trend: Vec<f64>,
+    /// What needs the user's eye on this counter, computed in Rust.
+    pub warnings: Vec<OverviewWarning>,
+    /// The counter's repeating jobs.
+    pub jobs: Vec<JobView>,
+}
+
+/// One warning of the agency overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OverviewWarning {
+    /// `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
+    /// for longer than the schedule implies), `window_closing` (value: days left to send
+    /// data a job has not sent).
+    pub code: String,
+    pub job: Option<String>,
+    pub value: Option<f64>,
+}
+
+/// A repeating job as the app lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JobView {
+    pub name: String,
+    pub account: String,
+    pub counter_id: u32,
+    pub kind: UploadKind,
+    /// The folder, or the one fixed file.
+    pub folder: String,
+    /// The file-name pattern; None for a fixed file.
+    pub pattern: Option<String>,
+    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`; None: by hand only.
+    pub every: Option<String>,
+    pub paused: bool,
+    pub stop_on_bad_rows: bool,
+    pub last_run: Option<JobRunView>,
+    /// RFC 3339.
+    pub next_run: Option<String>,
+    /// `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
+    pub warning: Option<String>,
+}
+
+/// One run of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JobRunView {
+    pub id: u32,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
+    /// `interrupted`.
+    pub result: String,
+    pub files: Vec<String>,
+    pub rows_new: u32,
+    pub rows_unchanged: u32,
+    pub rows_rejected: u32,
+    pub message: Option<String>,
+    pub upload_ids: Vec<u32>,
+    /// The validation report kept with the run.
+    pub report: Option<ValidationSummary>,
+}
+
+/// A job's source, schedule and bad-rows policy as the app edits them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct JobEdit {
+    pub name: String,
+    pub folder: String,
+    pub pattern: String,
+    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+    pub every: String,
+    pub stop_on_bad_rows: bool,
+}
+
+/// «Повторять автоматически»: a finished upload made into a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewJob {
+    pub upload_id: u32,
+    pub name: String,
+    pub folder: String,
+    pub pattern: String,
+    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+    pub every: String,
+    pub stop_on_bad_rows: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -541,6 +622,11 @@ pub fn typescript_bindings() -> String {
         UploadDetail::decl(&cfg),
         HistoryFilter::decl(&cfg),
         ClientOverview::decl(&cfg),
+        OverviewWarning::decl(&cfg),
+        JobView::decl(&cfg),
+        JobRunView::decl(&cfg),
+        NewJob::decl(&cfg),
+        JobEdit::decl(&cfg),
         Settings::decl(&cfg),
         AppEvent::decl(&cfg),
     ];

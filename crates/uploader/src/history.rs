@@ -167,16 +167,37 @@ impl Core {
         Ok(detail(&self.store.upload(id)?))
     }
 
-    /// Every client counter: the ones the active account can upload to (from Metrica), joined
-    /// with what the history knows (last upload, its state, linked share). Counters known only
-    /// locally (another account, or Metrica unreachable) are listed too.
+    /// Every client counter: the ones each signed-in account can upload to (from Metrica),
+    /// joined with what the history knows (last upload, its state, linked share, the trend of
+    /// recent shares), the counter's jobs and the warnings computed for it. Counters known
+    /// only locally (Metrica unreachable) are listed too.
     pub async fn overview(&self) -> Result<Vec<ClientOverview>> {
         let local = self.store.agency_overview()?;
         let mut out: Vec<ClientOverview> = Vec::new();
-        if let Ok((login, client)) = self.client().await {
+        let mut logins: Vec<String> = self
+            .store
+            .accounts()?
+            .into_iter()
+            .map(|a| a.login)
+            .collect();
+        if logins.is_empty() {
+            logins.push(String::new());
+        }
+        for who in logins {
+            let client = if who.is_empty() {
+                self.client().await
+            } else {
+                crate::jobs::ACCOUNT.scope(who.clone(), self.client()).await
+            };
+            let Ok((login, client)) = client else {
+                continue;
+            };
             match client.all_counters(&mb_api::CounterQuery::default()).await {
                 Ok(counters) => {
                     for c in counters.iter().filter(|c| c.can_upload()) {
+                        if out.iter().any(|x| u64::from(x.counter_id) == c.id) {
+                            continue;
+                        }
                         let known = local.iter().find(|o| o.counter_id as u64 == c.id);
                         out.push(ClientOverview {
                             counter_id: c.id as u32,
@@ -188,6 +209,9 @@ impl Core {
                                     .as_ref()
                                     .and_then(|u| final_share(u, o.linked_share))
                             }),
+                            linked_trend: Vec::new(),
+                            warnings: Vec::new(),
+                            jobs: Vec::new(),
                         });
                     }
                 }
@@ -208,8 +232,31 @@ impl Core {
                         .last_upload
                         .as_ref()
                         .and_then(|u| final_share(u, o.linked_share)),
+                    linked_trend: Vec::new(),
+                    warnings: Vec::new(),
+                    jobs: Vec::new(),
                 });
             }
+        }
+        let jobs = self.jobs()?;
+        let now = self.store.now();
+        for c in out.iter_mut() {
+            if c.last_upload.is_some() {
+                let recent = self.store.uploads(&UploadFilter {
+                    counter: Some(i64::from(c.counter_id)),
+                    limit: Some(40),
+                    ..UploadFilter::default()
+                })?;
+                c.linked_trend = crate::overview::linked_trend(&recent);
+            }
+            let mine: Vec<_> = jobs
+                .iter()
+                .filter(|j| j.job.counter_id == c.counter_id)
+                .cloned()
+                .collect();
+            c.warnings =
+                crate::overview::warnings(&c.linked_trend, &mine, &|j| self.oldest_unsent(j), now);
+            c.jobs = mine.iter().map(crate::overview::job_view).collect();
         }
         // Recently active clients first, then the rest by name.
         out.sort_by(|a, b| {

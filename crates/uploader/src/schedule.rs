@@ -263,8 +263,9 @@ impl Launch<'_> {
              [Service]\n\
              Type=oneshot\n\
              ExecStart={exec}\n\
-             # Exit 1 (bad rows under the stop policy) is a result the app shows, not a unit failure.\n\
-             SuccessExitStatus=1\n",
+             # Exit 1 (bad rows under the stop policy) is a result the app shows, and 7 (a run\n\
+             # of this job was still going) is not a failure either.\n\
+             SuccessExitStatus=1 7\n",
             job = self.job,
             exec = exec.join(" "),
         );

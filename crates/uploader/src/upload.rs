@@ -611,6 +611,8 @@ impl Core {
                 "note": plan.note,
                 "counter_name": ctx.name,
                 "time_zone": ctx.time_zone,
+                // What a job made from this upload repeats (`jobs add --from-upload`).
+                "plan": crate::jobs::recorded_plan(plan),
             })),
         };
         let recorded = self.store.record_prepared(&new)?;

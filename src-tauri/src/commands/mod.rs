@@ -7,9 +7,9 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, Progress, ReadOverrides, SendResult, Settings, SignInMethod,
-    SignInStarted, StatusValue, UploadDetail, UploadKind, UploadRequest, UploadSummary,
-    ValidateRequest, ValidationSummary,
+    FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress, ReadOverrides,
+    SendResult, Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail, UploadKind,
+    UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use mb_uploader::upload::ProgressSink;
 use tauri::State;
@@ -51,6 +51,12 @@ pub const NAMES: &[&str] = &[
     "save_settings",
     "open_rejected",
     "save_rejected",
+    "pick_folder",
+    "create_job",
+    "run_job",
+    "set_job_paused",
+    "remove_job",
+    "edit_job",
 ];
 
 fn sink(ch: Channel<Progress>) -> ProgressSink {
@@ -363,4 +369,53 @@ pub async fn save_rejected(core: CoreState<'_>, path: String) -> R<Option<String
     })
     .await?;
     Ok(Some(shown))
+}
+
+// --- repeating jobs ------------------------------------------------------------------------
+
+/// The native folder dialog; `MBRIDGE_PICK_FOLDER` answers instead (end-to-end tests).
+#[tauri::command]
+pub async fn pick_folder() -> Option<String> {
+    if let Ok(p) = std::env::var("MBRIDGE_PICK_FOLDER") {
+        return Some(p);
+    }
+    rfd::AsyncFileDialog::new()
+        .set_title("Папка, куда CRM кладёт выгрузки")
+        .pick_folder()
+        .await
+        .map(|f| f.path().display().to_string())
+}
+
+/// «Повторять автоматически»: a finished upload made into a job.
+#[tauri::command]
+pub fn create_job(core: CoreState<'_>, job: NewJob) -> R<JobView> {
+    core.create_job_from_upload(&job)
+}
+
+/// «Запустить сейчас»: runs the job (even a paused one) and returns it with the new run.
+#[tauri::command]
+pub async fn run_job(core: CoreState<'_>, name: String) -> R<JobView> {
+    let opts = mb_uploader::jobs::RunOptions {
+        wait: std::time::Duration::from_secs(30),
+        even_if_paused: true,
+    };
+    core.run_job(&name, opts).await?;
+    core.job_view(&name)
+}
+
+#[tauri::command]
+pub fn set_job_paused(core: CoreState<'_>, name: String, paused: bool) -> R<JobView> {
+    core.set_job_paused(&name, paused)?;
+    core.job_view(&name)
+}
+
+#[tauri::command]
+pub fn remove_job(core: CoreState<'_>, name: String) -> R<()> {
+    core.remove_job(&name)
+}
+
+/// «Изменить»: folder, pattern, schedule, bad-rows policy.
+#[tauri::command]
+pub fn edit_job(core: CoreState<'_>, job: JobEdit) -> R<JobView> {
+    core.edit_job(&job)
 }

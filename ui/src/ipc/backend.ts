@@ -12,6 +12,9 @@ import type {
   Goal,
   LinkingWindow,
   HistoryFilter,
+  JobEdit,
+  JobView,
+  NewJob,
   Progress,
   ReadOverrides,
   SendResult,
@@ -76,6 +79,14 @@ export interface Backend {
   openRejected(path: string): Promise<void>;
   /** Native save dialog, then a copy; the path written, or null when cancelled. */
   saveRejected(path: string): Promise<string | null>;
+
+  /** Repeating jobs: the native folder dialog, «Повторять автоматически», run now, pause, delete. */
+  pickFolder(): Promise<string | null>;
+  createJob(job: NewJob): Promise<JobView>;
+  runJob(name: string): Promise<JobView>;
+  setJobPaused(name: string, paused: boolean): Promise<JobView>;
+  removeJob(name: string): Promise<void>;
+  editJob(job: JobEdit): Promise<JobView>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;

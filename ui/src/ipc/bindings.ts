@@ -177,7 +177,72 @@ rejected_path: string | null, };
 
 export type HistoryFilter = { account: string | null, counter_id: number | null, kind: UploadKind | null, states: Array<UploadState>, from: string | null, to: string | null, limit: number | null, };
 
-export type ClientOverview = { counter_id: number, counter_name: string, account: string, last_upload: UploadSummary | null, linked_share: number | null, };
+export type ClientOverview = { counter_id: number, counter_name: string, account: string, last_upload: UploadSummary | null, linked_share: number | null, 
+/**
+ * Linked shares of the recent finished uploads, oldest first (a small trend line).
+ */
+linked_trend: Array<number>, 
+/**
+ * What needs the user's eye on this counter, computed in Rust.
+ */
+warnings: Array<OverviewWarning>, 
+/**
+ * The counter's repeating jobs.
+ */
+jobs: Array<JobView>, };
+
+export type OverviewWarning = { 
+/**
+ * `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
+ * for longer than the schedule implies), `window_closing` (value: days left to send
+ * data a job has not sent).
+ */
+code: string, job: string | null, value: number | null, };
+
+export type JobView = { name: string, account: string, counter_id: number, kind: UploadKind, 
+/**
+ * The folder, or the one fixed file.
+ */
+folder: string, 
+/**
+ * The file-name pattern; None for a fixed file.
+ */
+pattern: string | null, 
+/**
+ * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`; None: by hand only.
+ */
+every: string | null, paused: boolean, stop_on_bad_rows: boolean, last_run: JobRunView | null, 
+/**
+ * RFC 3339.
+ */
+next_run: string | null, 
+/**
+ * `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
+ */
+warning: string | null, };
+
+export type JobRunView = { id: number, started_at: string, finished_at: string | null, 
+/**
+ * `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
+ * `interrupted`.
+ */
+result: string, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
+/**
+ * The validation report kept with the run.
+ */
+report: ValidationSummary | null, };
+
+export type NewJob = { upload_id: number, name: string, folder: string, pattern: string, 
+/**
+ * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+ */
+every: string, stop_on_bad_rows: boolean, };
+
+export type JobEdit = { name: string, folder: string, pattern: string, 
+/**
+ * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+ */
+every: string, stop_on_bad_rows: boolean, };
 
 export type Settings = { 
 /**

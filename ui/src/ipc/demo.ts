@@ -13,6 +13,8 @@ import type {
   LinkingWindow,
   HistoryFilter,
   Issue,
+  JobView,
+  OverviewWarning,
   IssueCount,
   Progress,
   ReadOverrides,
@@ -213,6 +215,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   const listeners = new Set<(e: AppEvent) => void>();
   const cancelled = new Set<string>();
   let jobSeq = 0;
+  let repeating: JobView[] = [];
   let flowSeq = 0;
   let nextId = 200;
 
@@ -767,12 +770,35 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       return mine.map((c) => {
         const last = history.find((h) => h.counter_id === c.id) ?? null;
         const share = last && last.linked !== null && last.valid_rows > 0 ? last.linked / last.valid_rows : null;
+        // Like mb_uploader::overview: finished shares oldest first, a sharp drop warns.
+        const linked_trend = history
+          .filter((h) => h.counter_id === c.id && h.linked !== null && h.valid_rows > 0)
+          .filter((h) => h.state === 'processed' || h.state === 'linkage_failure')
+          .map((h) => (h.linked ?? 0) / h.valid_rows)
+          .reverse()
+          .slice(-8);
+        const warnings: OverviewWarning[] = [];
+        const before = linked_trend.slice(0, -1);
+        const newest = linked_trend[linked_trend.length - 1];
+        if (before.length >= 2 && newest !== undefined) {
+          const mean = before.reduce((x, y) => x + y, 0) / before.length;
+          if (mean - newest >= 0.15 && newest < mean * 0.6)
+            warnings.push({ code: 'linked_share_drop', job: null, value: newest });
+        }
+        const jobs = repeating.filter((j) => j.counter_id === c.id).map((j) => ({ ...j }));
+        for (const j of jobs) {
+          if (!j.paused && j.warning !== null)
+            warnings.push({ code: j.warning === 'overdue' ? 'job_overdue' : 'job_failed', job: j.name, value: null });
+        }
         return {
           counter_id: c.id,
           counter_name: c.name,
           account: a.login,
           last_upload: last ? { ...last } : null,
           linked_share: share,
+          linked_trend,
+          warnings,
+          jobs,
         };
       });
     },
@@ -791,6 +817,76 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async saveRejected() {
       await sleep(0.1);
       return 'C:\\Users\\demo\\Documents\\rejected-rows.csv';
+    },
+    async pickFolder() {
+      await sleep(0.3);
+      return '/home/demo/Выгрузки CRM';
+    },
+    async createJob(job) {
+      await sleep(0.4);
+      const up = history.find((h) => h.id === job.upload_id);
+      if (!up) fail({ kind: 'not_found', data: { what: `upload ${job.upload_id}` } });
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(job.name))
+        fail({ kind: 'invalid_input', data: { field: 'name', reason: 'latin' } });
+      const view: JobView = {
+        name: job.name,
+        account: up.account,
+        counter_id: up.counter_id,
+        kind: up.kind,
+        folder: job.folder,
+        pattern: job.pattern || '*',
+        every: job.every || null,
+        paused: false,
+        stop_on_bad_rows: job.stop_on_bad_rows,
+        last_run: null,
+        next_run: new Date(Date.now() + 3_600_000).toISOString(),
+        warning: null,
+      };
+      repeating = [...repeating.filter((j) => j.name !== job.name), view];
+      return { ...view };
+    },
+    async runJob(name) {
+      await sleep(0.8);
+      const j = repeating.find((x) => x.name === name);
+      if (!j) fail({ kind: 'not_found', data: { what: `job ${name}` } });
+      const now = new Date().toISOString();
+      j.last_run = {
+        id: (j.last_run?.id ?? 0) + 1,
+        started_at: now,
+        finished_at: now,
+        result: 'nothing_new',
+        files: ['sales.csv'],
+        rows_new: 0,
+        rows_unchanged: 120,
+        rows_rejected: 0,
+        message: null,
+        upload_ids: [],
+        report: null,
+      };
+      j.warning = null;
+      return { ...j };
+    },
+    async setJobPaused(name, paused) {
+      await sleep(0.2);
+      const j = repeating.find((x) => x.name === name);
+      if (!j) fail({ kind: 'not_found', data: { what: `job ${name}` } });
+      j.paused = paused;
+      j.next_run = paused ? null : new Date(Date.now() + 3_600_000).toISOString();
+      return { ...j };
+    },
+    async editJob(edit) {
+      await sleep(0.3);
+      const j = repeating.find((x) => x.name === edit.name);
+      if (!j) fail({ kind: 'not_found', data: { what: `job ${edit.name}` } });
+      j.folder = edit.folder;
+      j.pattern = edit.pattern || '*';
+      j.every = edit.every || null;
+      j.stop_on_bad_rows = edit.stop_on_bad_rows;
+      return { ...j };
+    },
+    async removeJob(name) {
+      await sleep(0.2);
+      repeating = repeating.filter((j) => j.name !== name);
     },
     onEvent(handler) {
       listeners.add(handler);

@@ -59,6 +59,12 @@ export function createTauriBackend(): Backend {
     saveSettings: (settings) => invoke('save_settings', { settings }),
     openRejected: (path) => invoke('open_rejected', { path }),
     saveRejected: (path) => invoke('save_rejected', { path }),
+    pickFolder: () => invoke('pick_folder'),
+    createJob: (job) => invoke('create_job', { job }),
+    runJob: (name) => invoke('run_job', { name }),
+    setJobPaused: (name, paused) => invoke('set_job_paused', { name, paused }),
+    removeJob: (name) => invoke('remove_job', { name }),
+    editJob: (job) => invoke('edit_job', { job }),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(

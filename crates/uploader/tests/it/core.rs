@@ -279,3 +279,109 @@ async fn a_loopback_sign_in_can_be_cancelled_by_its_flow_id() {
         Err(AppError::NotFound { .. })
     ));
 }
+
+/// «Повторять автоматически» as the app calls it: a finished upload becomes a job, the job is
+/// edited, run now (nothing new: the same rows went out with the wizard), and the overview
+/// lists it under its counter; a failed run warns there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let drop = dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    let file = drop.join("offline.csv");
+    std::fs::copy(fixture("offline_clientid.csv"), &file).unwrap();
+    let mapping = core
+        .suggest_mapping(&file, &ReadOverrides::default(), UploadKind::Conversions)
+        .unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "u1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+
+    let bad_name = mb_uploader::dto::NewJob {
+        upload_id: sent.id,
+        name: "Мебель".into(),
+        folder: drop.display().to_string(),
+        pattern: "*.csv".into(),
+        every: "daily@09:00".into(),
+        stop_on_bad_rows: false,
+    };
+    assert!(
+        core.create_job_from_upload(&bad_name).is_err(),
+        "names are Latin"
+    );
+    let job = core
+        .create_job_from_upload(&mb_uploader::dto::NewJob {
+            name: "roma".into(),
+            ..bad_name.clone()
+        })
+        .unwrap();
+    assert_eq!(
+        (job.counter_id, job.every.as_deref()),
+        (COUNTER, Some("daily@09:00"))
+    );
+    assert!(job.next_run.is_some() && job.last_run.is_none());
+
+    let edited = core.edit_job(&edited_request(&drop)).unwrap();
+    assert_eq!(edited.pattern.as_deref(), Some("offline*.csv"));
+    assert_eq!(edited.every.as_deref(), Some("weekly@fri@18:00"));
+    assert!(edited.stop_on_bad_rows);
+    let monthly = core.edit_job(&mb_uploader::dto::JobEdit {
+        every: "monthly".into(),
+        ..edited_request(&drop)
+    });
+    assert!(
+        matches!(&monthly, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "every"),
+        "{monthly:?}"
+    );
+
+    let opts = mb_uploader::jobs::RunOptions {
+        wait: std::time::Duration::ZERO,
+        even_if_paused: true,
+    };
+    let r = core.run_job("roma", opts).await.unwrap();
+    let run = r.run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
+    assert!(run.rows_unchanged > 0);
+
+    let overview = core.overview().await.unwrap();
+    let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
+    assert_eq!(mine.jobs.len(), 1);
+    assert_eq!(
+        mine.jobs[0].last_run.as_ref().unwrap().result,
+        "nothing_new"
+    );
+    assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
+
+    // The folder disappears (a shared drive offline): the run fails and the overview says so.
+    std::fs::remove_dir_all(&drop).unwrap();
+    let r = core.run_job("roma", opts).await.unwrap();
+    assert_eq!(r.run.unwrap().result, mb_history::RunResult::Failed);
+    let overview = core.overview().await.unwrap();
+    let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
+    assert_eq!(mine.warnings[0].code, "job_failed");
+    assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
+}
+
+fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
+    mb_uploader::dto::JobEdit {
+        name: "roma".into(),
+        folder: drop.display().to_string(),
+        pattern: "offline*.csv".into(),
+        every: "weekly@fri@18:00".into(),
+        stop_on_bad_rows: true,
+    }
+}

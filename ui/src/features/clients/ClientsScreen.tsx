@@ -12,6 +12,7 @@ import { ErrorNotice } from '../../shared/ErrorNotice';
 import { StateLabel } from '../../shared/StateLabel';
 import { formatDateTime, formatPercent } from '../../shared/format';
 import { useActiveAccount, useBackend, useSession } from '../app/context';
+import { JobsPanel, Sparkline, WarningsList } from './JobsPanel';
 
 export function ClientsScreen() {
   const { t, i18n } = useTranslation();
@@ -74,7 +75,13 @@ export function ClientsScreen() {
         id: 'linked',
         header: t('clients.linked'),
         accessorFn: (r) => (r.linked_share !== null ? formatPercent(r.linked_share, lang) : '—'),
-        meta: { width: '90px', align: 'end' },
+        cell: (c) => (
+          <span className="mb-linked">
+            <Sparkline values={c.row.original.linked_trend} label={t('clients.trend')} />
+            {c.row.original.linked_share !== null ? formatPercent(c.row.original.linked_share, lang) : '—'}
+          </span>
+        ),
+        meta: { width: '130px', align: 'end' },
       },
       {
         id: 'action',
@@ -116,6 +123,8 @@ export function ClientsScreen() {
         </div>
         {overview.data ? <Text color="secondary">{t('common.counters', { count: overview.data.length })}</Text> : null}
       </div>
+      {overview.data ? <WarningsList rows={overview.data} /> : null}
+      {overview.data ? <JobsPanel rows={overview.data} /> : null}
       <TextInput
         value={search}
         onUpdate={setSearch}

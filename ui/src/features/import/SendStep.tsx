@@ -2,6 +2,7 @@
 //! does, progress with cancel, and the result with a way to History.
 import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendResult } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
@@ -10,6 +11,7 @@ import { formatTimeZone } from '../../shared/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { JobProgress, StepFooter } from './parts';
+import { RepeatJobDialog } from './RepeatJobDialog';
 import { type MergeMode, buildValidateRequest, isAccepted, reviewCounts, useImport } from './state';
 
 const CRM_KINDS = new Set(['simple-orders', 'contacts', 'orders']);
@@ -229,6 +231,7 @@ function SendResultCard({ result }: { result: SendResult }) {
   const session = useSession();
   const [, dispatch] = useImport();
   const resend = useJob<SendResult['upload']>();
+  const [repeat, setRepeat] = useState(false);
   const u = result.upload;
   const another = (
     <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -274,9 +277,13 @@ function SendResultCard({ result }: { result: SendResult }) {
           </Text>
           <div className="mb-done__actions">
             {toHistory}
+            <Button view="outlined" size="l" onClick={() => setRepeat(true)} qa="repeat-job">
+              {t('jobs.repeat')}
+            </Button>
             {another}
           </div>
         </Card>
+        {repeat ? <RepeatJobDialog upload={u} onClose={() => setRepeat(false)} /> : null}
       </div>
     );
   }

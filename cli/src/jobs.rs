@@ -1,0 +1,282 @@
+//! `mbridge jobs …`: repeating jobs for unattended runs by the OS scheduler. Thin over
+//! `mb_uploader::jobs`; installing the scheduler files lives in `jobs_os`.
+
+use std::time::Duration;
+
+use clap::Subcommand;
+use mb_history::RunResult;
+use mb_uploader::dto::AppError;
+use mb_uploader::jobs::{JobRunReport, RunOptions};
+
+use crate::args::{Cli, Lang};
+use crate::text::{self, t};
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCmd {
+    /// List jobs with their last run, next run and warning.
+    List,
+    /// Save a job: an account, a counter, the mapping and options of `mbridge upload` (or
+    /// those of an earlier upload with --from-upload) and a source (a folder + pattern, or
+    /// one file). Only new rows are ever sent.
+    Add(Box<crate::jobs_add::AddArgs>),
+    /// Run one job, or every job that is not paused (--all). Exit 0 sent, nothing new, no
+    /// file or paused; 1 bad rows under the stop policy, or Metrica refused the data; 2 no
+    /// such job; 3 sign-in needed; 4 failed (network, quota, server); 6 interrupted (the
+    /// next run reconciles it); 7 this job is already running (nothing done).
+    Run {
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+        /// Jobs run at the same time with --all.
+        #[arg(long, default_value_t = 4)]
+        parallel: usize,
+        /// Seconds to follow the uploads until Metrica has processed them.
+        #[arg(long, default_value_t = 120)]
+        wait: u64,
+        /// Run a paused job too.
+        #[arg(long)]
+        even_if_paused: bool,
+    },
+    /// The last runs of a job with their reports.
+    Runs {
+        name: String,
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+    },
+    /// Delete a job with its runs (unschedule it first).
+    Remove { name: String },
+    /// Stop running a job on its schedule (it stays, with its runs).
+    Pause { name: String },
+    /// Run a paused job on its schedule again.
+    Resume { name: String },
+    /// Install the OS scheduler entry (systemd user timer, Task Scheduler task, launchd agent).
+    Schedule {
+        name: String,
+        /// Show the files instead of installing them.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Remove the OS scheduler entry.
+    Unschedule { name: String },
+}
+
+pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
+    let (json, lang) = (cli.global.json, cli.global.lang);
+    let core = crate::core(cli).await?;
+    match cmd {
+        JobsCmd::List => {
+            let list = core.jobs()?;
+            if json {
+                crate::print_json(&list);
+            } else if list.is_empty() {
+                println!("{}", t(lang, "Заданий нет", "No jobs"));
+            }
+            for s in list.iter().filter(|_| !json) {
+                let last = s.last_run.as_ref().map_or_else(
+                    || t(lang, "не запускалось", "never run").to_string(),
+                    |r| format!("{} {}", when(r.started_at), result(r.result, lang)),
+                );
+                let next = s.next_run.map_or_else(|| "—".to_string(), when);
+                let state = if s.job.paused {
+                    t(lang, " [пауза]", " [paused]")
+                } else {
+                    ""
+                };
+                println!(
+                    "{}{state}: {} {} · {} · {}: {last} · {}: {next}{}",
+                    s.job.name,
+                    t(lang, "счётчик", "counter"),
+                    s.job.counter_id,
+                    s.job.every.as_deref().unwrap_or("—"),
+                    t(lang, "последний", "last"),
+                    t(lang, "следующий", "next"),
+                    s.warning
+                        .as_deref()
+                        .map_or(String::new(), |w| format!(" ⚠ {w}")),
+                );
+            }
+            Ok(0)
+        }
+        JobsCmd::Add(a) => {
+            let job = crate::jobs_add::add(&core, a).await?;
+            if json {
+                crate::print_json(&job);
+            } else {
+                println!(
+                    "{}: {}",
+                    t(lang, "Задание сохранено", "Job saved"),
+                    job.name
+                );
+            }
+            Ok(0)
+        }
+        JobsCmd::Run {
+            name,
+            all,
+            parallel,
+            wait,
+            even_if_paused,
+        } => {
+            let opts = RunOptions {
+                wait: Duration::from_secs(*wait),
+                even_if_paused: *even_if_paused,
+            };
+            let reports = match (name, all) {
+                (Some(n), false) => {
+                    // Ctrl-C stops the send truthfully: the run is recorded as interrupted.
+                    let run = core.run_job(n, opts);
+                    tokio::pin!(run);
+                    let report = tokio::select! {
+                        r = &mut run => r,
+                        _ = tokio::signal::ctrl_c() => {
+                            core.cancel(&format!("job:{n}"));
+                            run.await
+                        }
+                    };
+                    vec![report?]
+                }
+                (None, true) => core.run_all_jobs(*parallel, opts).await?,
+                _ => return Err(invalid("name", "give a job name or --all")),
+            };
+            let single = !*all;
+            let code = reports
+                .iter()
+                .map(|r| exit_of(r, single))
+                .max()
+                .unwrap_or(0);
+            if json {
+                if single {
+                    crate::print_json(&reports[0]);
+                } else {
+                    crate::print_json(&reports);
+                }
+            } else {
+                for r in &reports {
+                    println!("{}", say_run(r, lang));
+                }
+            }
+            Ok(code)
+        }
+        JobsCmd::Runs { name, limit } => {
+            let runs = core.job_runs(name, *limit)?;
+            if json {
+                crate::print_json(&runs);
+            }
+            for r in runs.iter().filter(|_| !json) {
+                println!(
+                    "#{} {} {} · {} · {}",
+                    r.id,
+                    when(r.started_at),
+                    result(r.result, lang),
+                    r.files.join(", "),
+                    text::rows(r.rows_new, lang)
+                );
+            }
+            Ok(0)
+        }
+        JobsCmd::Remove { name } => done(json, lang, core.remove_job(name).map(|_| name)),
+        JobsCmd::Pause { name } => done(json, lang, core.set_job_paused(name, true).map(|_| name)),
+        JobsCmd::Resume { name } => {
+            done(json, lang, core.set_job_paused(name, false).map(|_| name))
+        }
+        JobsCmd::Schedule { name, print } => {
+            crate::jobs_os::schedule(cli, &core.job(name)?, *print)
+        }
+        JobsCmd::Unschedule { name } => crate::jobs_os::unschedule(cli, name),
+    }
+}
+
+/// A moment in the computer's zone, as people write it here: 04.12.2026 09:00.
+fn when(ts: jiff::Timestamp) -> String {
+    ts.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+fn done(json: bool, lang: Lang, r: Result<&String, AppError>) -> Result<u8, AppError> {
+    let name = r?;
+    if json {
+        crate::print_json(&serde_json::json!({ "job": name, "ok": true }));
+    } else {
+        println!("{}: {name}", t(lang, "Готово", "Done"));
+    }
+    Ok(0)
+}
+
+fn invalid(field: &str, reason: &str) -> AppError {
+    AppError::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+fn exit_of(r: &JobRunReport, single: bool) -> u8 {
+    match (r.outcome, &r.run, &r.error) {
+        ("already_running", ..) => u8::from(single) * 7,
+        (_, _, Some(e)) if crate::exit_code(e) == 3 => 3,
+        (_, Some(run), _) => match run.result {
+            RunResult::Blocked | RunResult::Rejected => 1,
+            RunResult::Failed => 4,
+            RunResult::Interrupted | RunResult::Running => 6,
+            _ => 0,
+        },
+        (_, None, Some(e)) => crate::exit_code(e),
+        _ => 0,
+    }
+}
+
+fn result(r: RunResult, lang: Lang) -> &'static str {
+    match r {
+        RunResult::Running => t(lang, "выполняется", "running"),
+        RunResult::Sent => t(lang, "отправлено", "sent"),
+        RunResult::NothingNew => t(lang, "новых строк нет", "nothing new"),
+        RunResult::NoFile => t(lang, "файла нет", "no file"),
+        RunResult::Blocked => t(
+            lang,
+            "остановлено: ошибки в файле",
+            "stopped: errors in the file",
+        ),
+        RunResult::Rejected => t(lang, "Метрика отклонила", "rejected by Metrica"),
+        RunResult::Failed => t(lang, "не удалось", "failed"),
+        RunResult::Interrupted => t(lang, "прервано", "interrupted"),
+    }
+}
+
+fn say_run(r: &JobRunReport, lang: Lang) -> String {
+    let Some(run) = &r.run else {
+        let what = match r.outcome {
+            "already_running" => t(lang, "уже выполняется", "already running"),
+            "paused" => t(lang, "на паузе", "paused"),
+            _ => t(lang, "ошибка", "error"),
+        };
+        let err = r
+            .error
+            .as_ref()
+            .map(|e| format!(": {}", text::error(e, lang)));
+        return format!("{}: {what}{}", r.job, err.unwrap_or_default());
+    };
+    let mut s = format!("{}: {}", r.job, result(run.result, lang));
+    if !run.files.is_empty() {
+        s += &format!(" ({})", run.files.join(", "));
+    }
+    if run.result == RunResult::Sent || run.rows_unchanged > 0 {
+        s += &format!(
+            " — {} {}, {} {}",
+            t(lang, "новых", "new"),
+            text::rows(run.rows_new, lang),
+            t(lang, "уже отправленных", "sent before"),
+            text::rows(run.rows_unchanged, lang)
+        );
+    }
+    if run.rows_rejected > 0 {
+        s += &format!(
+            "; {} {}",
+            t(lang, "с ошибками", "with errors"),
+            text::rows(run.rows_rejected, lang)
+        );
+    }
+    if let Some(e) = &r.error {
+        s += &format!(": {}", text::error(e, lang));
+    }
+    s
+}

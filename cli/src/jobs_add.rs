@@ -1,0 +1,153 @@
+//! `mbridge jobs add`: its arguments (the options of `upload`, a source, a schedule and the
+//! bad-rows policy) and how a job is built from them or from an earlier upload.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use mb_uploader::dto::AppError;
+use mb_uploader::jobs::{BadRows, Job, JobSource, JobSpec, Take};
+
+use crate::args::ReadArgs;
+
+fn invalid(field: &str, reason: &str) -> AppError {
+    AppError::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BadRowsArg {
+    Skip,
+    Stop,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Latin letters, digits, '-' and '_' (it names the scheduler entry).
+    pub name: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[arg(long)]
+    pub counter: Option<u32>,
+    /// The Yandex login whose token the job uses (default: the active account).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// CRM merge mode: SAVE (default), UPDATE or APPEND.
+    #[arg(long)]
+    pub merge_mode: Option<String>,
+    /// The folder the CRM drops its exports into.
+    #[arg(long, required_unless_present = "file")]
+    pub folder: Option<PathBuf>,
+    /// File-name pattern in the folder (case-insensitive).
+    #[arg(long, default_value = "*")]
+    pub pattern: String,
+    /// Take every new matching file once (default: the newest one).
+    #[arg(long)]
+    pub each_new: bool,
+    /// One fixed file instead of a folder.
+    #[arg(long, conflicts_with = "folder")]
+    pub file: Option<PathBuf>,
+    /// hourly, daily@HH:MM or weekly@DAY@HH:MM (local time).
+    #[arg(long)]
+    pub every: Option<String>,
+    /// Rows with errors: leave them out and report (skip) or send nothing (stop).
+    #[arg(long, value_enum)]
+    pub on_bad_rows: Option<BadRowsArg>,
+    /// Repeat the mapping and options of this earlier upload (`mbridge history`).
+    #[arg(long)]
+    pub from_upload: Option<u32>,
+}
+
+pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError> {
+    let source = match (&a.file, &a.folder) {
+        (Some(path), _) => JobSource::File {
+            path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+        },
+        (None, Some(folder)) => JobSource::Folder {
+            folder: std::path::absolute(folder).unwrap_or_else(|_| folder.clone()),
+            pattern: a.pattern.clone(),
+            take: if a.each_new {
+                Take::EachNew
+            } else {
+                Take::Newest
+            },
+        },
+        (None, None) => return Err(invalid("folder", "give --folder or --file")),
+    };
+    let policy = a.on_bad_rows.map(|p| match p {
+        BadRowsArg::Skip => BadRows::Skip,
+        BadRowsArg::Stop => BadRows::Stop,
+    });
+    let (counter_id, account, spec) = match a.from_upload {
+        Some(id) => {
+            let (counter, _, login, mut spec) = core.job_spec_from_upload(i64::from(id))?;
+            spec.on_bad_rows = policy.unwrap_or(spec.on_bad_rows);
+            (a.counter.unwrap_or(counter), Some(login), spec)
+        }
+        None => {
+            let counter = a.counter.ok_or_else(|| invalid("counter", "required"))?;
+            (counter, None, spec_from_args(core, a, &source, policy)?)
+        }
+    };
+    let account_login = match a.account.clone().or(account) {
+        Some(l) => l,
+        None => core.client().await?.0,
+    };
+    core.save_job(Job {
+        name: a.name.clone(),
+        account_login,
+        counter_id,
+        kind: spec.mapping.kind,
+        spec,
+        source,
+        every: a.every.clone(),
+        paused: false,
+        created_at: jiff::Timestamp::now(),
+    })
+}
+
+/// The mapping is learnt from the newest file the source offers now (or `--mapping`).
+fn spec_from_args(
+    core: &mb_uploader::Core,
+    a: &AddArgs,
+    source: &JobSource,
+    policy: Option<BadRows>,
+) -> Result<JobSpec, AppError> {
+    let sample = mb_uploader::jobs::candidates(source)?.pop().map(|c| c.path);
+    let mapping = match (&sample, crate::load_mapping(&a.read.mapping)?) {
+        (Some(file), _) => {
+            let mut job = crate::local_job(file, &a.read)?;
+            job.kind = job.kind.or(job.mapping.as_ref().map(|m| m.kind));
+            mb_uploader::import::resolve(&job, Some(core.store()))?.0
+        }
+        (None, Some(mut m)) => {
+            for (field, value) in crate::pairs(&a.read.constants, "set")? {
+                m.set_constant(&field, &value);
+            }
+            m
+        }
+        (None, None) => {
+            return Err(invalid(
+                "folder",
+                "no matching file to learn the columns from: put an export there or pass --mapping",
+            ));
+        }
+    };
+    Ok(JobSpec {
+        mapping,
+        read: crate::read_options(&a.read)?,
+        status_map: crate::pairs(&a.read.status_map, "status")?
+            .into_iter()
+            .collect(),
+        merge_mode: match &a.merge_mode {
+            Some(m) => m.parse().map_err(|reason: String| AppError::InvalidInput {
+                field: "merge-mode".into(),
+                reason,
+            })?,
+            None => mb_schema::MergeMode::Save,
+        },
+        hash_contacts: a.read.hash_contacts,
+        on_bad_rows: policy.unwrap_or_default(),
+    })
+}

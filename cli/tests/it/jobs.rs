@@ -1,0 +1,395 @@
+//! An agency's repeating job from the command line, against the fake and a real SQLite file:
+//! a job is saved, an export dropped into its folder is sent, a grown export sends only the
+//! new rows, nothing new sends nothing, a bad file under the stop policy sends nothing and
+//! keeps the report, two runs of one job never overlap, and a killed run is reconciled by
+//! the next one without sending twice.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use mb_fake::StallPoint;
+
+use crate::Env;
+use crate::crash::write_conversions;
+
+const COUNTER: u64 = 51234501;
+
+fn fake(time_scale: f64) -> (tokio::runtime::Runtime, mb_fake::FakeServer) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cfg = mb_fake::FakeConfig {
+        time_scale,
+        ..mb_fake::FakeConfig::default()
+    };
+    let fake = rt.block_on(mb_fake::FakeServer::start(cfg)).unwrap();
+    (rt, fake)
+}
+
+/// A data folder signed in to the fake, with an exports folder and a saved job `shop`.
+fn env_with_job(
+    fake: &mb_fake::FakeServer,
+    policy: &str,
+    first_rows: u64,
+) -> (Env, std::path::PathBuf) {
+    let mut env = Env::new(&fake.api_base);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let drop = env.dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    write_conversions(&drop.join("sales-01.csv"), 0..first_rows);
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "shop",
+        "--kind",
+        "conversions",
+        "--counter",
+        &COUNTER.to_string(),
+        "--folder",
+        drop.to_str().unwrap(),
+        "--pattern",
+        "sales-*.csv",
+        "--every",
+        "daily@09:30",
+        "--on-bad-rows",
+        policy,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["name"], "shop");
+    assert_eq!(v["account_login"], "demo-agency");
+    assert_eq!(v["every"], "daily@09:30");
+    (env, drop)
+}
+
+fn run(env: &Env, wait: &str) -> (i32, serde_json::Value) {
+    env.json(&["jobs", "run", "shop", "--wait", wait, "--json"])
+}
+
+#[test]
+fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
+    let (_rt, fake) = fake(600.0);
+    let (env, drop) = env_with_job(&fake, "skip", 100);
+
+    // First run: the whole file, followed until Metrica processed it.
+    let (code, v) = run(&env, "60");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["outcome"], "ran");
+    assert_eq!(v["run"]["result"], "sent", "{v}");
+    assert_eq!(v["run"]["rows_new"], 100);
+    assert_eq!(v["run"]["files"][0], "sales-01.csv");
+    let ups = fake.state().uploads(COUNTER);
+    assert_eq!(ups.len(), 1);
+    assert_eq!(ups[0].source_quantity, 100);
+    let id = v["run"]["upload_ids"][0].as_u64().unwrap().to_string();
+    let (_, d) = env.json(&["status", &id, "--json"]);
+    // Followed to the end: Metrica finished it (these test ids link to no visitor).
+    assert!(
+        ["processed", "linkage_failure"].contains(&d["summary"]["state"].as_str().unwrap()),
+        "{d}"
+    );
+
+    // The same file untouched: nothing new, nothing sent, exit 0.
+    let (code, v) = run(&env, "0");
+    assert_eq!(
+        (code, &v["run"]["result"]),
+        (0, &"nothing_new".into()),
+        "{v}"
+    );
+    assert_eq!(fake.state().uploads(COUNTER).len(), 1);
+
+    // Tomorrow's export holds yesterday's rows and 30 more: only the 30 go out.
+    std::thread::sleep(Duration::from_millis(20));
+    write_conversions(&drop.join("sales-02.csv"), 0..130);
+    let (code, v) = run(&env, "0");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["run"]["result"], "sent", "{v}");
+    assert_eq!(
+        (
+            v["run"]["rows_new"].as_u64(),
+            v["run"]["rows_unchanged"].as_u64()
+        ),
+        (Some(30), Some(100))
+    );
+    let ups = fake.state().uploads(COUNTER);
+    assert_eq!(ups.len(), 2);
+    assert_eq!(ups.iter().map(|u| u.source_quantity).max(), Some(100));
+    assert!(ups.iter().any(|u| u.source_quantity == 30));
+
+    // The same rows rewritten in a new file: nothing new, exit 0.
+    std::thread::sleep(Duration::from_millis(20));
+    write_conversions(&drop.join("sales-03.csv"), 0..130);
+    let (code, v) = run(&env, "0");
+    assert_eq!(
+        (code, &v["run"]["result"]),
+        (0, &"nothing_new".into()),
+        "{v}"
+    );
+    assert_eq!(fake.state().uploads(COUNTER).len(), 2);
+
+    // The list shows the last run and the next one; the runs keep their history.
+    let (code, list) = env.json(&["jobs", "list", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(list[0]["last_run"]["result"], "nothing_new");
+    assert!(list[0]["next_run"].is_string(), "{list}");
+    assert_eq!(list[0]["warning"], serde_json::Value::Null);
+    let (_, runs) = env.json(&["jobs", "runs", "shop", "--json"]);
+    assert_eq!(runs.as_array().unwrap().len(), 4);
+
+    // Paused: the scheduler's run does nothing; resumed it runs again; removed it is gone.
+    assert_eq!(env.run(&["jobs", "pause", "shop"]).status.code(), Some(0));
+    let (code, v) = run(&env, "0");
+    assert_eq!((code, &v["outcome"]), (0, &"paused".into()));
+    assert_eq!(env.run(&["jobs", "resume", "shop"]).status.code(), Some(0));
+    assert_eq!(run(&env, "0").1["outcome"], "ran");
+    assert_eq!(env.run(&["jobs", "remove", "shop"]).status.code(), Some(0));
+    assert_eq!(env.run(&["jobs", "run", "shop"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_file_under_the_stop_policy_sends_nothing_and_keeps_the_report() {
+    let (_rt, fake) = fake(600.0);
+    let (env, drop) = env_with_job(&fake, "stop", 10);
+    std::thread::sleep(Duration::from_millis(20));
+    let mut text = std::fs::read_to_string(drop.join("sales-01.csv")).unwrap();
+    text.push_str("177000000000000000099,offline_paid,not-a-date,100.50,RUB\n");
+    std::fs::write(drop.join("sales-02.csv"), text).unwrap();
+
+    let (code, v) = run(&env, "0");
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["run"]["result"], "blocked");
+    assert_eq!(v["run"]["rows_rejected"], 1);
+    let report = &v["run"]["report"];
+    assert_eq!(report["errors"], 1, "{report}");
+    let bad = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["severity"] == "error");
+    assert_eq!(bad.unwrap()["line"], 12, "{report}");
+    assert_eq!(bad.unwrap()["value"], "not-a-date", "{report}");
+    assert!(fake.state().uploads(COUNTER).is_empty(), "nothing sent");
+    let (_, list) = env.json(&["jobs", "list", "--json"]);
+    assert_eq!(list[0]["warning"], "blocked");
+
+    // The file was not taken: fixed, the next run sends it.
+    std::thread::sleep(Duration::from_millis(20));
+    write_conversions(&drop.join("sales-02.csv"), 0..11);
+    let (code, v) = run(&env, "0");
+    assert_eq!((code, &v["run"]["result"]), (0, &"sent".into()), "{v}");
+    assert_eq!(fake.state().uploads(COUNTER)[0].source_quantity, 11);
+}
+
+#[test]
+fn two_runs_never_overlap_and_a_killed_run_is_reconciled_by_the_next() {
+    let (rt, fake) = fake(600.0);
+    let (env, _drop) = env_with_job(&fake, "skip", 50);
+    fake.faults().stall_next_upload(StallPoint::AfterStore);
+    let mut first = env
+        .cmd()
+        .args(["jobs", "run", "shop", "--wait", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(60), fake.faults().wait_stalled())
+            .await
+            .expect("the run reached the server")
+    });
+
+    // A second run of the same job while the first is sending: it does nothing.
+    let (code, v) = run(&env, "0");
+    assert_eq!(code, 7, "{v}");
+    assert_eq!(v["outcome"], "already_running");
+    assert_eq!(fake.state().uploads(COUNTER).len(), 1);
+
+    // The first dies mid-send; the server kept its upload.
+    first.kill().unwrap();
+    assert!(!first.wait().unwrap().success());
+    let (_, list) = env.json(&["jobs", "list", "--json"]);
+    assert_eq!(list[0]["last_run"]["result"], "running");
+
+    // The next run closes the dead one, finds the upload on the server by its tag, and so
+    // has nothing new to send.
+    let (code, v) = run(&env, "0");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["reconciled_runs"], 1);
+    assert_eq!(v["run"]["result"], "nothing_new", "{v}");
+    assert_eq!(fake.state().uploads(COUNTER).len(), 1, "never sent twice");
+    let (_, runs) = env.json(&["jobs", "runs", "shop", "--json"]);
+    assert_eq!(runs[1]["result"], "interrupted");
+    let (_, h) = env.json(&["history", "--json"]);
+    let state = h[0]["state"].as_str().unwrap();
+    assert!(
+        ["sent", "processing", "processed", "linkage_failure"].contains(&state),
+        "{h}"
+    );
+}
+
+#[test]
+fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
+    let (_rt, fake) = fake(600.0);
+    let (env, drop) = env_with_job(&fake, "skip", 20);
+    let other = env.dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    write_conversions(&other.join("more.csv"), 1000..1010);
+    for (name, folder) in [("second", &other), ("third", &drop)] {
+        let (code, v) = env.json(&[
+            "jobs",
+            "add",
+            name,
+            "--kind",
+            "conversions",
+            "--counter",
+            &COUNTER.to_string(),
+            "--folder",
+            folder.to_str().unwrap(),
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{v}");
+    }
+    assert_eq!(env.run(&["jobs", "pause", "third"]).status.code(), Some(0));
+    let (code, v) = env.json(&[
+        "jobs",
+        "run",
+        "--all",
+        "--parallel",
+        "2",
+        "--wait",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["job"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["second", "shop"]);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["run"]["result"] == "sent"),
+        "{v}"
+    );
+    assert_eq!(fake.state().uploads(COUNTER).len(), 2);
+
+    // A job made from an earlier upload repeats its counter, kind, mapping and options.
+    let (_, h) = env.json(&["history", "--json"]);
+    let id = h[0]["id"].as_u64().unwrap().to_string();
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "repeat",
+        "--from-upload",
+        &id,
+        "--folder",
+        other.to_str().unwrap(),
+        "--on-bad-rows",
+        "stop",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        (v["counter_id"].as_u64(), v["kind"].as_str()),
+        (Some(COUNTER), Some("conversions"))
+    );
+    assert_eq!(v["spec"]["on_bad_rows"], "stop");
+    assert_eq!(
+        v["spec"]["mapping"]["fields"]["ClientId"]["header"], "ClientId",
+        "{v}"
+    );
+    let (code, v) = env.json(&["jobs", "run", "repeat", "--wait", "0", "--json"]);
+    assert_eq!(
+        (code, &v["run"]["result"]),
+        (0, &"nothing_new".into()),
+        "{v}"
+    );
+
+    // --print shows the systemd units that would be installed, pinned to this data folder.
+    let out = env.run(&["jobs", "schedule", "shop", "--print"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("OnCalendar=*-*-* 09:30:00"), "{text}");
+    assert!(text.contains(env.dir.path().to_str().unwrap()), "{text}");
+    let out = env.run(&["jobs", "schedule", "second", "--print"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a job without a schedule cannot be scheduled"
+    );
+}
+
+/// An agency signed in with two Yandex logins: each job runs with its own account's token,
+/// whichever account is active (shop-owner has no access to the agency's client counter).
+#[test]
+fn each_job_runs_with_its_own_accounts_token() {
+    let (rt, fake) = fake(600.0);
+    let env = Env::new(&fake.api_base);
+    assert_eq!(crate::journey::login(&env, &rt, "demo-agency").0, 0);
+    assert_eq!(crate::journey::login(&env, &rt, "shop-owner").0, 0);
+    let (_, accounts) = env.json(&["accounts", "--switch", "shop-owner", "--json"]);
+    assert!(accounts.to_string().contains("shop-owner"), "{accounts}");
+
+    let agency = env.dir.path().join("agency");
+    let shop = env.dir.path().join("shop");
+    std::fs::create_dir(&agency).unwrap();
+    std::fs::create_dir(&shop).unwrap();
+    write_conversions(&agency.join("a.csv"), 0..12);
+    write_conversions(&shop.join("s.csv"), 500..507);
+    for (name, counter, folder, account) in [
+        ("agency-client", "51234501", &agency, Some("demo-agency")),
+        ("own-shop", "62345601", &shop, None),
+    ] {
+        let mut args = vec![
+            "jobs",
+            "add",
+            name,
+            "--kind",
+            "conversions",
+            "--counter",
+            counter,
+            "--folder",
+            folder.to_str().unwrap(),
+            "--json",
+        ];
+        if let Some(a) = account {
+            args.extend(["--account", a]);
+        }
+        let (code, v) = env.json(&args);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["account_login"], account.unwrap_or("shop-owner"), "{v}");
+    }
+    let (code, v) = env.json(&["jobs", "run", "--all", "--wait", "0", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["run"]["result"] == "sent"),
+        "{v}"
+    );
+    assert_eq!(fake.state().uploads(51234501)[0].source_quantity, 12);
+    assert_eq!(fake.state().uploads(62345601)[0].source_quantity, 7);
+    let (_, h) = env.json(&["history", "--json"]);
+    let by = |c: u64| {
+        h.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["counter_id"] == c)
+            .unwrap()["account"]
+            .clone()
+    };
+    assert_eq!(by(51234501), "demo-agency");
+    assert_eq!(by(62345601), "shop-owner");
+    // The active account stayed as the user left it.
+    let (_, accounts) = env.json(&["accounts", "--json"]);
+    let active: Vec<_> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["active"] == true)
+        .collect();
+    assert_eq!(active[0]["login"], "shop-owner");
+}

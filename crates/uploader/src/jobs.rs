@@ -1,0 +1,931 @@
+//! Repeating jobs: a saved client profile plus a source, run unattended by the operating
+//! system's scheduler through `mbridge jobs run NAME` (or "run now" in the app).
+//!
+//! Owns: what a job is (account, counter, kind, mapping, status map, read options, merge
+//! mode, hashing, bad-rows policy, source, schedule), picking the source file, the per-job
+//! lock (an OS file lock in the data folder: a crashed run leaves nothing stuck), one run
+//! (validate with the saved mapping, send only new rows, follow the upload for a bounded
+//! time, record the run with its report), running every job with bounded parallelism, each
+//! under its own account's token, and the list with last run, next run and warnings.
+//! Does not own the schedule grammar or scheduler files (`schedule`), nor the send itself
+//! (`upload`): a run is the same two-phase upload the wizard and `mbridge upload` use.
+
+use std::collections::BTreeMap;
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jiff::{Timestamp, tz::TimeZone};
+use mb_history::{JobRecord, JobRun, RunEnd, RunResult, Upload, UploadState};
+use mb_import::mapping::Mapping;
+use mb_import::read::ReadOptions;
+use mb_schema::{MergeMode, UploadKind};
+use serde::{Deserialize, Serialize};
+
+use crate::core::Core;
+use crate::dto::AppError;
+use crate::error::Result;
+use crate::schedule::{Every, JobName};
+use crate::upload::{Prepared, UploadOutcome, UploadPlan, no_progress_sink};
+
+tokio::task_local! {
+    /// The account whose token API calls in this task use (a job's own account).
+    pub(crate) static ACCOUNT: String;
+}
+
+/// What to do with rows the validator rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadRows {
+    /// Send the valid rows; the rejected ones are counted and kept in the run's report.
+    #[default]
+    Skip,
+    /// Send nothing while the file has errors; the run is `blocked` with the report.
+    Stop,
+}
+
+/// The remembered choices of a job (everything an upload needs but the file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobSpec {
+    pub mapping: Mapping,
+    #[serde(default)]
+    pub read: ReadOptions,
+    /// CRM value → Metrica status.
+    #[serde(default)]
+    pub status_map: BTreeMap<String, String>,
+    #[serde(default)]
+    pub merge_mode: MergeMode,
+    #[serde(default)]
+    pub hash_contacts: bool,
+    #[serde(default)]
+    pub on_bad_rows: BadRows,
+}
+
+/// Which files of a folder a run takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Take {
+    /// The newest matching file (a CRM that rewrites or dates its export).
+    #[default]
+    Newest,
+    /// Every matching file not taken before, oldest first, each once.
+    EachNew,
+}
+
+/// Where a job's file comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum JobSource {
+    Folder {
+        folder: PathBuf,
+        /// A file-name pattern (`*.csv`, `orders-*.xlsx`), matched case-insensitively.
+        pattern: String,
+        #[serde(default)]
+        take: Take,
+    },
+    File {
+        path: PathBuf,
+    },
+}
+
+/// A job as the front ends see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub name: String,
+    pub account_login: String,
+    pub counter_id: u32,
+    pub kind: UploadKind,
+    pub spec: JobSpec,
+    pub source: JobSource,
+    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`; None: by hand only.
+    pub every: Option<String>,
+    pub paused: bool,
+    pub created_at: Timestamp,
+}
+
+/// A job with what happened and what comes next.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStatus {
+    #[serde(flatten)]
+    pub job: Job,
+    pub last_run: Option<JobRun>,
+    pub next_run: Option<Timestamp>,
+    /// `failed`, `overdue` (no new file or no good run for longer than the schedule implies).
+    pub warning: Option<String>,
+}
+
+/// How a run is started.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// How long to follow the uploads after sending (until processed or this bound).
+    pub wait: Duration,
+    /// Run a paused job too ("run now" in the app).
+    pub even_if_paused: bool,
+}
+
+/// What `run` ended with.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobRunReport {
+    pub job: String,
+    /// `ran`, `already_running` (another run holds the job's lock) or `paused`.
+    pub outcome: &'static str,
+    pub run: Option<JobRun>,
+    /// Runs of this job a dead process left open, found and closed by this one.
+    pub reconciled_runs: usize,
+    /// The error behind a failed run (exit codes tell sign-in from network trouble).
+    #[serde(skip)]
+    pub error: Option<AppError>,
+}
+
+/// The plan fields a job repeats, as kept in an upload's history options.
+pub(crate) fn recorded_plan(plan: &UploadPlan) -> serde_json::Value {
+    serde_json::json!({
+        "mapping": plan.mapping,
+        "read": plan.read,
+        "status_map": plan.status_map,
+        "merge_mode": plan.merge_mode,
+        "hash_contacts": plan.hash_contacts,
+        "on_bad_rows": if plan.skip_invalid { BadRows::Skip } else { BadRows::Stop },
+    })
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> AppError {
+    AppError::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+fn storage(e: impl std::fmt::Display) -> AppError {
+    AppError::Storage {
+        detail: e.to_string(),
+    }
+}
+
+impl Job {
+    fn from_record(r: JobRecord) -> Result<Job> {
+        Ok(Job {
+            counter_id: u32::try_from(r.counter_id).map_err(|_| invalid("counter", "range"))?,
+            spec: serde_json::from_value(r.spec).map_err(|e| invalid("job", e.to_string()))?,
+            source: serde_json::from_value(r.source).map_err(|e| invalid("job", e.to_string()))?,
+            name: r.name,
+            account_login: r.account_login,
+            kind: r.kind,
+            every: r.schedule,
+            paused: r.paused,
+            created_at: r.created_at,
+        })
+    }
+
+    fn record(&self) -> Result<JobRecord> {
+        Ok(JobRecord {
+            name: self.name.clone(),
+            account_login: self.account_login.clone(),
+            counter_id: i64::from(self.counter_id),
+            kind: self.kind,
+            spec: serde_json::to_value(&self.spec).map_err(|e| invalid("job", e.to_string()))?,
+            source: serde_json::to_value(&self.source)
+                .map_err(|e| invalid("job", e.to_string()))?,
+            schedule: self.every.clone(),
+            paused: self.paused,
+            created_at: self.created_at,
+            updated_at: self.created_at,
+        })
+    }
+
+    /// The parsed schedule (a stored one was checked when saved).
+    pub fn schedule(&self) -> Option<Every> {
+        self.every.as_deref().and_then(|s| s.parse().ok())
+    }
+
+    fn plan(&self, path: &Path) -> UploadPlan {
+        UploadPlan {
+            path: path.to_path_buf(),
+            read: self.spec.read.clone(),
+            mapping: self.spec.mapping.clone(),
+            counter_id: self.counter_id,
+            status_map: self.spec.status_map.clone(),
+            status_entries: Vec::new(),
+            hash_contacts: self.spec.hash_contacts,
+            only_new: true,
+            merge_mode: self.spec.merge_mode,
+            skip_invalid: self.spec.on_bad_rows == BadRows::Skip,
+            // The ledger decides what is new; the same file again is "nothing new".
+            force: true,
+            now: None,
+            new_goal_name: None,
+            note: Some(format!("job {}", self.name)),
+        }
+    }
+}
+
+/// One file a source offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified_ms: i64,
+}
+
+impl Candidate {
+    fn of(path: PathBuf) -> Option<Candidate> {
+        let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+        let modified_ms = meta
+            .modified()
+            .ok()
+            .and_then(|t| Timestamp::try_from(t).ok())
+            .map_or(0, |t| t.as_millisecond());
+        Some(Candidate {
+            path,
+            size: meta.len(),
+            modified_ms,
+        })
+    }
+
+    fn key(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// Matching files of a source, oldest first (ties by name). Hidden files and Office lock
+/// files (`~$…`) are never taken.
+pub fn candidates(source: &JobSource) -> Result<Vec<Candidate>> {
+    match source {
+        JobSource::File { path } => Ok(Candidate::of(path.clone()).into_iter().collect()),
+        JobSource::Folder {
+            folder, pattern, ..
+        } => {
+            let pat = glob::Pattern::new(pattern).map_err(|e| invalid("pattern", e.msg))?;
+            let opts = glob::MatchOptions {
+                case_sensitive: false,
+                ..glob::MatchOptions::default()
+            };
+            let dir = std::fs::read_dir(folder).map_err(|e| AppError::FileUnreadable {
+                file_name: folder.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let mut out: Vec<Candidate> = dir
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    !name.starts_with('.')
+                        && !name.starts_with("~$")
+                        && pat.matches_with(&name, opts)
+                })
+                .filter_map(|e| Candidate::of(e.path()))
+                .collect();
+            out.sort_by(|a, b| (a.modified_ms, &a.path).cmp(&(b.modified_ms, &b.path)));
+            Ok(out)
+        }
+    }
+}
+
+/// What a run takes from its source.
+#[derive(Debug, PartialEq, Eq)]
+enum Pick {
+    NoFile,
+    /// Files exist but the job took every one of them as they are now.
+    Unchanged,
+    Files(Vec<Candidate>),
+}
+
+/// An exclusive OS lock on `jobs/NAME.lock` in the data folder, held while the run lasts;
+/// the OS drops it when the process dies, however it dies.
+struct RunLock(#[allow(dead_code)] File);
+
+impl RunLock {
+    fn try_take(dir: &Path, name: &str) -> Result<Option<RunLock>> {
+        std::fs::create_dir_all(dir).map_err(storage)?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(format!("{name}.lock")))
+            .map_err(storage)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(RunLock(file))),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(storage(e)),
+        }
+    }
+}
+
+/// The worse of two run results (what a run over several files reports).
+fn worse(a: RunResult, b: RunResult) -> RunResult {
+    let rank = |r: RunResult| match r {
+        RunResult::Running => 0,
+        RunResult::NoFile => 1,
+        RunResult::NothingNew => 2,
+        RunResult::Sent => 3,
+        RunResult::Blocked => 4,
+        RunResult::Rejected => 5,
+        RunResult::Failed => 6,
+        RunResult::Interrupted => 7,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+fn result_of(uploads: &[Upload]) -> RunResult {
+    uploads.iter().fold(RunResult::Sent, |acc, u| {
+        worse(
+            acc,
+            match u.state {
+                s if s.is_accepted() => RunResult::Sent,
+                UploadState::Rejected => RunResult::Rejected,
+                UploadState::Interrupted | UploadState::Sending => RunResult::Interrupted,
+                _ => RunResult::Failed,
+            },
+        )
+    })
+}
+
+/// The warning a job's state deserves at `now`, if any: its last run went wrong, or it
+/// has sent nothing new for longer than its schedule implies ([`Every::overdue_after`]).
+pub fn warning(
+    job: &Job,
+    last: Option<&JobRun>,
+    last_sent: Option<&JobRun>,
+    now: Timestamp,
+) -> Option<String> {
+    if job.paused {
+        return None;
+    }
+    if let Some(r) = last
+        && matches!(
+            r.result,
+            RunResult::Failed | RunResult::Rejected | RunResult::Blocked | RunResult::Interrupted
+        )
+    {
+        return Some(r.result.as_str().to_string());
+    }
+    let every = job.schedule()?;
+    let since = last_sent.map_or(job.created_at, |r| r.started_at);
+    (now.duration_since(since) > every.overdue_after()).then(|| "overdue".into())
+}
+
+impl Core {
+    fn jobs_dir(&self) -> PathBuf {
+        self.paths.root.join("jobs")
+    }
+
+    /// Saves a new job (or replaces the one with this name). The account defaults to the
+    /// active one; the schedule and the name are checked.
+    pub fn save_job(&self, mut job: Job) -> Result<Job> {
+        job.name
+            .parse::<JobName>()
+            .map_err(|e| invalid("name", e.to_string()))?;
+        if let Some(e) = &job.every {
+            let every: Every = e
+                .parse()
+                .map_err(|e: crate::schedule::ScheduleError| invalid("every", e.to_string()))?;
+            job.every = Some(every.to_string());
+        }
+        if job.account_login.is_empty() {
+            job.account_login = self.active_login()?;
+        }
+        if job.spec.mapping.kind != job.kind {
+            return Err(invalid("mapping", "template is for another kind"));
+        }
+        match &job.source {
+            JobSource::Folder {
+                folder, pattern, ..
+            } => {
+                glob::Pattern::new(pattern).map_err(|e| invalid("pattern", e.msg))?;
+                if !folder.is_dir() {
+                    return Err(AppError::FileUnreadable {
+                        file_name: folder.display().to_string(),
+                        reason: "not a folder".into(),
+                    });
+                }
+            }
+            JobSource::File { path } if path.as_os_str().is_empty() => {
+                return Err(invalid("file", "empty"));
+            }
+            JobSource::File { .. } => {}
+        }
+        if self.store.job(&job.name)?.is_none() {
+            job.created_at = self.store.now();
+        }
+        Job::from_record(self.store.save_job(&job.record()?)?)
+    }
+
+    pub fn job(&self, name: &str) -> Result<Job> {
+        let r = self.store.job(name)?.ok_or_else(|| AppError::NotFound {
+            what: format!("job {name}"),
+        })?;
+        Job::from_record(r)
+    }
+
+    /// The remembered choices of an earlier upload, for a job that repeats it.
+    pub fn job_spec_from_upload(&self, id: i64) -> Result<(u32, UploadKind, String, JobSpec)> {
+        let u = self.store.upload(id)?;
+        let plan = u
+            .options
+            .as_ref()
+            .and_then(|o| o.get("plan"))
+            .cloned()
+            .ok_or_else(|| invalid("from-upload", "this upload kept no mapping to repeat"))?;
+        let spec: JobSpec =
+            serde_json::from_value(plan).map_err(|e| invalid("from-upload", e.to_string()))?;
+        let counter = u32::try_from(u.counter_id).map_err(|_| invalid("counter", "range"))?;
+        Ok((counter, u.kind, u.account_login, spec))
+    }
+
+    /// Every job with its last run, next run and warning.
+    pub fn jobs(&self) -> Result<Vec<JobStatus>> {
+        let now = self.store.now();
+        let zoned = now.to_zoned(TimeZone::system());
+        let mut out = Vec::new();
+        for r in self.store.jobs()? {
+            let job = Job::from_record(r)?;
+            let last = self.store.job_runs(&job.name, 1)?.into_iter().next();
+            let good = self.store.last_sent_job_run(&job.name)?;
+            let next_run = (!job.paused)
+                .then(|| job.schedule())
+                .flatten()
+                .map(|e| e.next_after(&zoned).timestamp());
+            let warning = warning(&job, last.as_ref(), good.as_ref(), now);
+            out.push(JobStatus {
+                job,
+                last_run: last,
+                next_run,
+                warning,
+            });
+        }
+        Ok(out)
+    }
+
+    /// «Повторять автоматически»: the app makes a finished upload into a job.
+    pub fn create_job_from_upload(&self, n: &crate::dto::NewJob) -> Result<crate::dto::JobView> {
+        let (counter_id, kind, account_login, mut spec) =
+            self.job_spec_from_upload(i64::from(n.upload_id))?;
+        spec.on_bad_rows = if n.stop_on_bad_rows {
+            BadRows::Stop
+        } else {
+            BadRows::Skip
+        };
+        let pattern = match n.pattern.trim() {
+            "" => "*".to_string(),
+            p => p.to_string(),
+        };
+        self.save_job(Job {
+            name: n.name.trim().to_string(),
+            account_login,
+            counter_id,
+            kind,
+            spec,
+            source: JobSource::Folder {
+                folder: PathBuf::from(n.folder.trim()),
+                pattern,
+                take: Take::Newest,
+            },
+            every: Some(n.every.trim().to_string()).filter(|e| !e.is_empty()),
+            paused: false,
+            created_at: self.store.now(),
+        })?;
+        self.job_view(n.name.trim())
+    }
+
+    /// The app's «Изменить»: a new folder, pattern, schedule or bad-rows policy; the profile
+    /// (mapping, status map, account) stays.
+    pub fn edit_job(&self, e: &crate::dto::JobEdit) -> Result<crate::dto::JobView> {
+        let mut job = self.job(&e.name)?;
+        job.source = match &job.source {
+            // A fixed-file job stays one: `folder` names the file.
+            JobSource::File { .. } => JobSource::File {
+                path: PathBuf::from(e.folder.trim()),
+            },
+            JobSource::Folder { take, .. } => JobSource::Folder {
+                folder: PathBuf::from(e.folder.trim()),
+                pattern: match e.pattern.trim() {
+                    "" => "*".to_string(),
+                    p => p.to_string(),
+                },
+                take: *take,
+            },
+        };
+        job.every = Some(e.every.trim().to_string()).filter(|s| !s.is_empty());
+        job.spec.on_bad_rows = if e.stop_on_bad_rows {
+            BadRows::Stop
+        } else {
+            BadRows::Skip
+        };
+        self.save_job(job)?;
+        self.job_view(&e.name)
+    }
+
+    /// One job as the app lists it.
+    pub fn job_view(&self, name: &str) -> Result<crate::dto::JobView> {
+        self.jobs()?
+            .iter()
+            .find(|s| s.job.name == name)
+            .map(crate::overview::job_view)
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("job {name}"),
+            })
+    }
+
+    pub fn job_runs(&self, name: &str, limit: u32) -> Result<Vec<JobRun>> {
+        self.job(name)?;
+        Ok(self.store.job_runs(name, limit)?)
+    }
+
+    pub fn set_job_paused(&self, name: &str, paused: bool) -> Result<Job> {
+        if !self.store.set_job_paused(name, paused)? {
+            return Err(AppError::NotFound {
+                what: format!("job {name}"),
+            });
+        }
+        self.job(name)
+    }
+
+    pub fn remove_job(&self, name: &str) -> Result<()> {
+        if !self.store.delete_job(name)? {
+            return Err(AppError::NotFound {
+                what: format!("job {name}"),
+            });
+        }
+        let _ = std::fs::remove_file(self.jobs_dir().join(format!("{name}.lock")));
+        Ok(())
+    }
+
+    /// Runs one job: lock, close runs a dead process left open (reconciling its uploads),
+    /// pick the file(s), send only new rows under the job's own account, follow, record.
+    /// Two runs of one job never overlap: the second answers `already_running`.
+    pub async fn run_job(&self, name: &str, opts: RunOptions) -> Result<JobRunReport> {
+        let job = self.job(name)?;
+        let report = |outcome, run, reconciled_runs, error| JobRunReport {
+            job: name.to_string(),
+            outcome,
+            run,
+            reconciled_runs,
+            error,
+        };
+        if job.paused && !opts.even_if_paused {
+            return Ok(report("paused", None, 0, None));
+        }
+        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
+            return Ok(report("already_running", None, 0, None));
+        };
+        let login = job.account_login.clone();
+        let dead = self.store.interrupt_open_job_runs(name)?;
+        if !dead.is_empty()
+            && let Err(e) = ACCOUNT.scope(login.clone(), self.reconcile()).await
+        {
+            tracing::warn!(job = name, error = %e, "reconciling a dead run postponed");
+        }
+        let run_id = self.store.start_job_run(name)?;
+        let (result, end, error) = ACCOUNT.scope(login, self.run_body(&job, opts)).await;
+        let run = self.store.finish_job_run(run_id, result, &end)?;
+        Ok(report("ran", Some(run), dead.len(), error))
+    }
+
+    /// The modification time of the oldest file the job's source offers and the job has not
+    /// taken (data not sent yet); None when there is none or the folder is unreadable.
+    pub(crate) fn oldest_unsent(&self, job: &Job) -> Option<Timestamp> {
+        candidates(&job.source)
+            .ok()?
+            .into_iter()
+            .find(|c| {
+                !self
+                    .store
+                    .job_file_taken(&job.name, &c.key(), c.size, c.modified_ms)
+                    .unwrap_or(true)
+            })
+            .and_then(|c| Timestamp::from_millisecond(c.modified_ms).ok())
+    }
+
+    fn pick(&self, job: &Job) -> Result<Pick> {
+        let all = candidates(&job.source)?;
+        if all.is_empty() {
+            return Ok(Pick::NoFile);
+        }
+        let fresh = |c: &Candidate| {
+            self.store
+                .job_file_taken(&job.name, &c.key(), c.size, c.modified_ms)
+                .map(|taken| !taken)
+        };
+        let files = match &job.source {
+            JobSource::Folder {
+                take: Take::EachNew,
+                ..
+            } => {
+                let mut out = Vec::new();
+                for c in all {
+                    if fresh(&c)? {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+            _ => {
+                let newest = all.into_iter().next_back().expect("not empty");
+                if fresh(&newest)? {
+                    vec![newest]
+                } else {
+                    vec![]
+                }
+            }
+        };
+        Ok(if files.is_empty() {
+            Pick::Unchanged
+        } else {
+            Pick::Files(files)
+        })
+    }
+
+    async fn run_body(&self, job: &Job, opts: RunOptions) -> (RunResult, RunEnd, Option<AppError>) {
+        let mut end = RunEnd::default();
+        let files = match self.pick(job) {
+            Ok(Pick::NoFile) => return (RunResult::NoFile, end, None),
+            Ok(Pick::Unchanged) => {
+                end.message = Some("file_unchanged".into());
+                return (RunResult::NothingNew, end, None);
+            }
+            Ok(Pick::Files(f)) => f,
+            Err(e) => {
+                end.message = Some(e.to_string());
+                return (RunResult::Failed, end, Some(e));
+            }
+        };
+        let mut result = RunResult::Running;
+        for file in files {
+            end.files.push(
+                file.path
+                    .file_name()
+                    .map_or_else(|| file.key(), |n| n.to_string_lossy().into_owned()),
+            );
+            let (r, err) = self.run_file(job, &file.path, opts, &mut end).await;
+            result = worse(result, r);
+            if let Some(e) = err {
+                end.message = Some(e.to_string());
+                return (result, end, Some(e));
+            }
+            if !r.is_success() {
+                break;
+            }
+            if let Err(e) =
+                self.store
+                    .take_job_file(&job.name, &file.key(), file.size, file.modified_ms)
+            {
+                return (RunResult::Failed, end, Some(e.into()));
+            }
+        }
+        (result, end, None)
+    }
+
+    async fn run_file(
+        &self,
+        job: &Job,
+        path: &Path,
+        opts: RunOptions,
+        end: &mut RunEnd,
+    ) -> (RunResult, Option<AppError>) {
+        let job_id = format!("job:{}", job.name);
+        let plan = job.plan(path);
+        let failed = |e: AppError| {
+            let r = if matches!(e, AppError::Cancelled) {
+                RunResult::Interrupted
+            } else {
+                RunResult::Failed
+            };
+            (r, Some(e))
+        };
+        let p = match self
+            .prepare_upload(&plan, &job_id, no_progress_sink())
+            .await
+        {
+            Ok(Prepared::Ready(p)) => p,
+            Ok(Prepared::Stopped(UploadOutcome::Blocked { report })) => {
+                end.rows_rejected += report.invalid_rows;
+                end.report = serde_json::to_value(crate::import::summary(&report)).ok();
+                return (RunResult::Blocked, None);
+            }
+            Ok(Prepared::Stopped(_)) => return (RunResult::NothingNew, None),
+            Err(e) => return failed(e),
+        };
+        end.rows_rejected += p.report.invalid_rows;
+        end.rows_unchanged += p.review.unchanged_rows;
+        end.rows_new += p.review.new_rows;
+        if p.report.invalid_rows > 0 || end.report.is_none() {
+            end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();
+        }
+        match self.send_prepared(p, &job_id, no_progress_sink()).await {
+            Ok(UploadOutcome::Sent { mut uploads, .. }) => {
+                self.follow(&mut uploads, opts.wait).await;
+                end.upload_ids.extend(uploads.iter().map(|u| u.id));
+                (result_of(&uploads), None)
+            }
+            Ok(_) => (RunResult::NothingNew, None),
+            Err(e) => failed(e),
+        }
+    }
+
+    /// Polls the uploads until Metrica finishes them or `wait` runs out (the history's own
+    /// poll schedule follows them after that).
+    async fn follow(&self, uploads: &mut [Upload], wait: Duration) {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut delay = Duration::from_millis(250);
+        for u in uploads.iter_mut() {
+            while u.state.is_pollable() {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if left.is_zero() {
+                    return;
+                }
+                tokio::time::sleep(delay.min(left)).await;
+                delay = (delay * 2).min(Duration::from_secs(15));
+                match self.refresh_status(u.id).await {
+                    Ok(n) => *u = n,
+                    Err(e) => {
+                        tracing::warn!(upload = u.id, error = %e, "status poll failed");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs every job that is not paused, `parallel` at a time, each under its own account.
+    pub async fn run_all_jobs(
+        &self,
+        parallel: usize,
+        opts: RunOptions,
+    ) -> Result<Vec<JobRunReport>> {
+        let names: Vec<String> = self
+            .store
+            .jobs()?
+            .into_iter()
+            .filter(|j| !j.paused)
+            .map(|j| j.name)
+            .collect();
+        let mut out: Vec<JobRunReport> = futures_util::stream::iter(names)
+            .map(|n| async move {
+                match self.run_job(&n, opts).await {
+                    Ok(r) => r,
+                    Err(e) => JobRunReport {
+                        job: n,
+                        outcome: "error",
+                        run: None,
+                        reconciled_runs: 0,
+                        error: Some(e),
+                    },
+                }
+            })
+            .buffer_unordered(parallel.max(1))
+            .collect()
+            .await;
+        out.sort_by(|a, b| a.job.cmp(&b.job));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(dir: &Path, name: &str, age_s: u64) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, name).unwrap();
+        let t = std::time::SystemTime::now() - Duration::from_secs(age_s);
+        File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+        p
+    }
+
+    #[test]
+    fn a_folder_offers_matching_files_oldest_first_without_hidden_or_lock_files() {
+        let d = tempfile::tempdir().unwrap();
+        touch(d.path(), "b.CSV", 10);
+        touch(d.path(), "a.csv", 100);
+        touch(d.path(), ".hidden.csv", 1);
+        touch(d.path(), "~$open.csv", 1);
+        touch(d.path(), "notes.txt", 1);
+        std::fs::create_dir(d.path().join("dir.csv")).unwrap();
+        let src = JobSource::Folder {
+            folder: d.path().to_path_buf(),
+            pattern: "*.csv".into(),
+            take: Take::Newest,
+        };
+        let names: Vec<String> = candidates(&src)
+            .unwrap()
+            .iter()
+            .map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.csv", "b.CSV"]);
+        let missing = JobSource::File {
+            path: d.path().join("nope.csv"),
+        };
+        assert!(candidates(&missing).unwrap().is_empty());
+        let bad = JobSource::Folder {
+            folder: d.path().to_path_buf(),
+            pattern: "[".into(),
+            take: Take::Newest,
+        };
+        assert!(matches!(
+            candidates(&bad),
+            Err(AppError::InvalidInput { .. })
+        ));
+    }
+
+    #[test]
+    fn a_second_lock_on_the_same_job_is_refused_until_the_first_is_dropped() {
+        let d = tempfile::tempdir().unwrap();
+        let first = RunLock::try_take(d.path(), "shop").unwrap();
+        assert!(first.is_some());
+        assert!(RunLock::try_take(d.path(), "shop").unwrap().is_none());
+        assert!(RunLock::try_take(d.path(), "other").unwrap().is_some());
+        drop(first);
+        assert!(RunLock::try_take(d.path(), "shop").unwrap().is_some());
+    }
+
+    #[test]
+    fn the_worst_result_of_a_run_wins() {
+        assert_eq!(
+            worse(RunResult::Sent, RunResult::NothingNew),
+            RunResult::Sent
+        );
+        assert_eq!(
+            worse(RunResult::Sent, RunResult::Blocked),
+            RunResult::Blocked
+        );
+        assert_eq!(
+            worse(RunResult::Failed, RunResult::Interrupted),
+            RunResult::Interrupted
+        );
+        assert_eq!(
+            worse(RunResult::Running, RunResult::NoFile),
+            RunResult::NoFile
+        );
+    }
+
+    fn job(every: Option<&str>) -> Job {
+        Job {
+            name: "shop".into(),
+            account_login: "a".into(),
+            counter_id: 1,
+            kind: UploadKind::Conversions,
+            spec: JobSpec {
+                mapping: Mapping::from_json(r#"{"kind":"conversions","fields":{},"signature":""}"#)
+                    .unwrap(),
+                read: ReadOptions::default(),
+                status_map: BTreeMap::new(),
+                merge_mode: MergeMode::Save,
+                hash_contacts: false,
+                on_bad_rows: BadRows::Skip,
+            },
+            source: JobSource::File { path: "x".into() },
+            every: every.map(str::to_string),
+            paused: false,
+            created_at: "2026-03-01T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn run(result: RunResult, at: &str) -> JobRun {
+        JobRun {
+            id: 1,
+            job_name: "shop".into(),
+            started_at: at.parse().unwrap(),
+            finished_at: None,
+            result,
+            files: vec![],
+            upload_ids: vec![],
+            rows_new: 0,
+            rows_unchanged: 0,
+            rows_rejected: 0,
+            message: None,
+            report: None,
+        }
+    }
+
+    #[test]
+    fn a_daily_job_warns_when_failed_or_without_a_new_file_for_two_days() {
+        let now: Timestamp = "2026-03-10T12:00:00Z".parse().unwrap();
+        let daily = job(Some("daily@09:00"));
+        let failed = run(RunResult::Failed, "2026-03-10T09:00:00Z");
+        assert_eq!(
+            warning(&daily, Some(&failed), None, now).as_deref(),
+            Some("failed")
+        );
+        let sent = run(RunResult::Sent, "2026-03-10T09:00:00Z");
+        assert_eq!(warning(&daily, Some(&sent), Some(&sent), now), None);
+        // Nothing new since the 7th: three days without a new file.
+        let nothing = run(RunResult::NothingNew, "2026-03-10T09:00:00Z");
+        let good = run(RunResult::Sent, "2026-03-07T09:00:00Z");
+        assert_eq!(
+            warning(&daily, Some(&nothing), Some(&good), now).as_deref(),
+            Some("overdue")
+        );
+        let recent = run(RunResult::Sent, "2026-03-09T09:00:00Z");
+        assert_eq!(warning(&daily, Some(&nothing), Some(&recent), now), None);
+        // A job by hand only is never overdue; a paused one never warns.
+        assert_eq!(warning(&job(None), Some(&nothing), Some(&good), now), None);
+        let mut paused = daily.clone();
+        paused.paused = true;
+        assert_eq!(warning(&paused, Some(&failed), None, now), None);
+    }
+}

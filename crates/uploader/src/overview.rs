@@ -1,0 +1,173 @@
+//! The agency overview's judgement, computed here so the app only shows it: a counter's
+//! linked-share trend over its recent finished uploads and the warnings that need the user's
+//! eye (the share dropped sharply, a job failed or sent nothing new for longer than its
+//! schedule implies, data a job has not sent is about to leave Metrica's linking window),
+//! plus the job views the Clients screen lists.
+
+use jiff::{SignedDuration, Timestamp};
+use mb_history::{JobRun, Upload, UploadState};
+
+use crate::dto::{JobRunView, JobView, OverviewWarning};
+use crate::jobs::{Job, JobSource, JobStatus};
+
+/// How many finished uploads the trend shows.
+pub const TREND_LEN: usize = 8;
+/// Metrica links a conversion only within 21 days of the visit (docs/metrika-api.md §4.3).
+pub const LINKING_DAYS: i64 = 21;
+/// Warn when fewer days than this are left to send a file a job has not sent.
+pub const WARN_DAYS_LEFT: i64 = 5;
+
+/// Linked shares of the finished uploads among `uploads` (any order), oldest first, at most
+/// [`TREND_LEN`].
+pub fn linked_trend(uploads: &[Upload]) -> Vec<f64> {
+    let mut done: Vec<&Upload> = uploads
+        .iter()
+        .filter(|u| {
+            matches!(
+                u.state,
+                UploadState::Processed | UploadState::LinkageFailure
+            )
+        })
+        .filter(|u| u.linked_share().is_some())
+        .collect();
+    done.sort_by_key(|u| (u.created_at, u.id));
+    let skip = done.len().saturating_sub(TREND_LEN);
+    done.iter()
+        .skip(skip)
+        .filter_map(|u| u.linked_share())
+        .collect()
+}
+
+/// The newest share when it fell sharply against the ones before it: at least 15 points
+/// below their mean and under 60 % of it (needs two earlier points).
+pub fn share_drop(trend: &[f64]) -> Option<f64> {
+    let (&last, before) = trend.split_last()?;
+    if before.len() < 2 {
+        return None;
+    }
+    let mean = before.iter().sum::<f64>() / before.len() as f64;
+    (mean - last >= 0.15 && last < mean * 0.6).then_some(last)
+}
+
+/// Days left before the oldest file a job has not sent leaves the linking window, when that
+/// is [`WARN_DAYS_LEFT`] or fewer (a file's modification time stands for its newest row).
+pub fn window_days_left(oldest_unsent: Option<Timestamp>, now: Timestamp) -> Option<i64> {
+    let age = now.duration_since(oldest_unsent?);
+    let left = (SignedDuration::from_hours(24 * LINKING_DAYS) - age).as_hours() / 24;
+    (left <= WARN_DAYS_LEFT).then_some(left.max(0))
+}
+
+/// Every warning of one counter.
+pub fn warnings(
+    trend: &[f64],
+    jobs: &[JobStatus],
+    oldest_unsent: &dyn Fn(&Job) -> Option<Timestamp>,
+    now: Timestamp,
+) -> Vec<OverviewWarning> {
+    let mut out = Vec::new();
+    if let Some(v) = share_drop(trend) {
+        out.push(OverviewWarning {
+            code: "linked_share_drop".into(),
+            job: None,
+            value: Some(v),
+        });
+    }
+    for s in jobs.iter().filter(|s| !s.job.paused) {
+        if let Some(w) = &s.warning {
+            out.push(OverviewWarning {
+                code: if w == "overdue" {
+                    "job_overdue"
+                } else {
+                    "job_failed"
+                }
+                .into(),
+                job: Some(s.job.name.clone()),
+                value: None,
+            });
+        }
+        if let Some(left) = window_days_left(oldest_unsent(&s.job), now) {
+            out.push(OverviewWarning {
+                code: "window_closing".into(),
+                job: Some(s.job.name.clone()),
+                value: Some(left as f64),
+            });
+        }
+    }
+    out
+}
+
+pub fn run_view(r: &JobRun) -> JobRunView {
+    JobRunView {
+        id: r.id as u32,
+        started_at: r.started_at.to_string(),
+        finished_at: r.finished_at.map(|t| t.to_string()),
+        result: r.result.as_str().to_string(),
+        files: r.files.clone(),
+        rows_new: r.rows_new as u32,
+        rows_unchanged: r.rows_unchanged as u32,
+        rows_rejected: r.rows_rejected as u32,
+        message: r.message.clone(),
+        upload_ids: r.upload_ids.iter().map(|&i| i as u32).collect(),
+        report: r
+            .report
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok()),
+    }
+}
+
+pub fn job_view(s: &JobStatus) -> JobView {
+    let j = &s.job;
+    let (folder, pattern) = match &j.source {
+        JobSource::Folder {
+            folder, pattern, ..
+        } => (folder.display().to_string(), Some(pattern.clone())),
+        JobSource::File { path } => (path.display().to_string(), None),
+    };
+    JobView {
+        name: j.name.clone(),
+        account: j.account_login.clone(),
+        counter_id: j.counter_id,
+        kind: j.kind.into(),
+        folder,
+        pattern,
+        every: j.every.clone(),
+        paused: j.paused,
+        stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
+        last_run: s.last_run.as_ref().map(run_view),
+        next_run: s.next_run.map(|t| t.to_string()),
+        warning: s.warning.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sharp_drop_against_the_recent_mean_warns_and_noise_does_not() {
+        assert_eq!(share_drop(&[0.6, 0.62, 0.2]), Some(0.2));
+        assert_eq!(
+            share_drop(&[0.6, 0.55, 0.5]),
+            None,
+            "a slow slide is not sharp"
+        );
+        assert_eq!(share_drop(&[0.6, 0.2]), None, "two points are not a trend");
+        assert_eq!(
+            share_drop(&[0.1, 0.12, 0.05]),
+            None,
+            "small shares move a little"
+        );
+        assert_eq!(share_drop(&[]), None);
+    }
+
+    #[test]
+    fn the_window_warns_five_days_before_unsent_data_leaves_it() {
+        let now: Timestamp = "2026-03-30T12:00:00Z".parse().unwrap();
+        let days_ago = |d: i64| Some(now - SignedDuration::from_hours(24 * d));
+        assert_eq!(window_days_left(days_ago(10), now), None);
+        assert_eq!(window_days_left(days_ago(16), now), Some(5));
+        assert_eq!(window_days_left(days_ago(20), now), Some(1));
+        assert_eq!(window_days_left(days_ago(40), now), Some(0));
+        assert_eq!(window_days_left(None, now), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! The Clients screen's repeating jobs and warnings. Everything judged here was computed in
+//! Rust (mb_uploader::overview): the UI only words it and offers pause, run now and delete.
+import { Alert, Button, Card, Label, Text } from '@gravity-ui/uikit';
+import { useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ClientOverview, JobView } from '../../ipc';
+import { ErrorNotice } from '../../shared/ErrorNotice';
+import { formatDateTime, formatPercent } from '../../shared/format';
+import { useBackend } from '../app/context';
+import { RepeatJobDialog } from '../import/RepeatJobDialog';
+
+/** A tiny line of the linked share over the recent uploads (0–100 %). */
+export function Sparkline({ values, label }: { values: number[]; label: string }) {
+  if (values.length < 2) return null;
+  const w = 56;
+  const h = 18;
+  const step = w / (values.length - 1);
+  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(h - Math.max(0, Math.min(1, v)) * h).toFixed(1)}`);
+  return (
+    <svg className="mb-sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label}>
+      <polyline points={points.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}
+
+type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+type RunResult = 'running' | 'sent' | 'nothing_new' | 'no_file' | 'blocked' | 'rejected' | 'failed' | 'interrupted';
+type WarningCode = 'linked_share_drop' | 'job_failed' | 'job_overdue' | 'window_closing';
+
+/** `hourly`, `daily@09:00`, `weekly@mon@09:00` in words. */
+export function everyText(every: string | null, t: TFunction): string {
+  if (!every) return t('jobs.byHand');
+  const [kind, a = '', b = ''] = every.split('@');
+  if (kind === 'hourly') return t('jobs.everyLabel.hourly');
+  if (kind === 'daily') return t('jobs.everyLabel.daily', { time: a });
+  return t('jobs.everyLabel.weekly', { day: t(`jobs.days.${a as Day}`), time: b });
+}
+
+export function WarningsList({ rows }: { rows: ClientOverview[] }) {
+  const { t, i18n } = useTranslation();
+  const items = rows.flatMap((r) =>
+    r.warnings.map((w, i) => ({
+      key: `${r.counter_id}-${i}`,
+      theme: w.code === 'linked_share_drop' ? ('warning' as const) : ('danger' as const),
+      text: `${r.counter_name}: ${t(`clients.warnings.${w.code as WarningCode}`, {
+        job: w.job ?? '',
+        value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
+        count: w.value ?? 0,
+      })}`,
+    })),
+  );
+  if (items.length === 0) return null;
+  return (
+    <div className="mb-warnings" data-testid="overview-warnings">
+      {items.map((w) => (
+        <Alert key={w.key} theme={w.theme} message={w.text} />
+      ))}
+    </div>
+  );
+}
+
+function JobCard({ job, client }: { job: JobView; client: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const backend = useBackend();
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [confirm, setConfirm] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const act = async (what: string, work: () => Promise<unknown>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await work();
+      await queryClient.invalidateQueries({ queryKey: ['overview'] });
+      await queryClient.invalidateQueries({ queryKey: ['history'] });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const run = job.last_run;
+  const bad = run !== null && ['failed', 'blocked', 'rejected', 'interrupted'].includes(run.result);
+  return (
+    <Card view="outlined" className="mb-job" data-testid={`job-${job.name}`}>
+      <div className="mb-job__head">
+        <div className="mb-two-lines">
+          <Text variant="subheader-2">{client}</Text>
+          <Text variant="caption-2" color="secondary">
+            {job.name} · {everyText(job.every, t)}
+          </Text>
+        </div>
+        {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}
+      </div>
+      <Text color="secondary" className="mb-ellipsis" title={job.folder}>
+        {job.folder}
+        {job.pattern ? ` · ${job.pattern}` : ''}
+      </Text>
+      <div className="mb-job__runs">
+        <Text>
+          {t('jobs.lastRun')}:{' '}
+          {run ? (
+            <>
+              {formatDateTime(run.started_at, lang)} —{' '}
+              <Text color={bad ? 'danger' : undefined} as="span" data-testid="job-result">
+                {t(`jobs.result.${run.result as RunResult}`)}
+              </Text>
+              {run.rows_new > 0 ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })})` : ''}
+              {run.rows_rejected > 0
+                ? ` · ${t('jobs.badRows', { rows: t('common.rows', { count: run.rows_rejected }) })}`
+                : ''}
+            </>
+          ) : (
+            t('jobs.never')
+          )}
+        </Text>
+        <Text color="secondary">
+          {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}
+        </Text>
+      </div>
+      {error !== null ? <ErrorNotice error={error} /> : null}
+      <div className="mb-job__actions">
+        <Button
+          view="action"
+          size="m"
+          loading={busy === 'run'}
+          disabled={busy !== null}
+          onClick={() => void act('run', () => backend.runJob(job.name))}
+          qa="job-run-now"
+        >
+          {t('jobs.runNow')}
+        </Button>
+        <Button
+          view="outlined"
+          size="m"
+          loading={busy === 'pause'}
+          disabled={busy !== null}
+          onClick={() => void act('pause', () => backend.setJobPaused(job.name, !job.paused))}
+          qa="job-pause"
+        >
+          {job.paused ? t('jobs.resume') : t('jobs.pause')}
+        </Button>
+        <Button view="outlined" size="m" disabled={busy !== null} onClick={() => setEditing(true)} qa="job-edit">
+          {t('jobs.edit')}
+        </Button>
+        <Button
+          view={confirm ? 'outlined-danger' : 'flat-secondary'}
+          size="m"
+          loading={busy === 'remove'}
+          disabled={busy !== null}
+          onClick={() => (confirm ? void act('remove', () => backend.removeJob(job.name)) : setConfirm(true))}
+          qa="job-remove"
+        >
+          {confirm ? t('jobs.removeConfirm') : t('jobs.remove')}
+        </Button>
+      </div>
+      {editing ? <RepeatJobDialog existing={job} onClose={() => setEditing(false)} /> : null}
+    </Card>
+  );
+}
+
+export function JobsPanel({ rows }: { rows: ClientOverview[] }) {
+  const { t } = useTranslation();
+  const jobs = rows.flatMap((r) => r.jobs.map((j) => ({ job: j, client: r.counter_name })));
+  if (jobs.length === 0) return null;
+  return (
+    <section className="mb-jobs" aria-label={t('jobs.title')} data-testid="jobs-panel">
+      <Text variant="subheader-3" as="h2">
+        {t('jobs.title')}
+      </Text>
+      <div className="mb-jobs__list">
+        {jobs.map(({ job, client }) => (
+          <JobCard key={job.name} job={job} client={client} />
+        ))}
+      </div>
+    </section>
+  );
+}

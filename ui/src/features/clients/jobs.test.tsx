@@ -1,0 +1,97 @@
+// «Повторять автоматически» on the demo backend: a finished wizard run becomes a job that the
+// Clients screen lists with its schedule, runs now, pauses and deletes.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../App';
+import { createDemoBackend } from '../../ipc/demo';
+import i18n from '../../i18n';
+import { everyText } from './JobsPanel';
+
+const byQa = (id: string, root: ParentNode = document) => {
+  const el = root.querySelector<HTMLElement>(`[data-qa="${id}"]`);
+  if (!el) throw new Error(`no [data-qa="${id}"]`);
+  return el;
+};
+const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
+const slow = { timeout: 5000 };
+const typeInto = (qa: string, value: string) => {
+  const input = byQa(qa).querySelector('input');
+  if (!input) throw new Error(`no input in ${qa}`);
+  fireEvent.change(input, { target: { value } });
+};
+
+describe('repeating jobs', () => {
+  it('turns a finished run into a job and lists it on the Clients screen', async () => {
+    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, slow);
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('mapping-table', {}, slow);
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('status-table', {}, slow);
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
+    fireEvent.click(byQa('wizard-next'));
+    await screen.findByTestId('review', {}, slow);
+    fireEvent.click(byQa('send-button'));
+    await screen.findByTestId('upload-done', {}, { timeout: 5000 });
+
+    fireEvent.click(byQa('repeat-job'));
+    await waitQa('repeat-dialog');
+    expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(byQa('repeat-pick-folder'));
+    await waitFor(
+      () =>
+        expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(
+          '/home/demo/Выгрузки CRM',
+        ),
+      slow,
+    );
+    typeInto('repeat-time', '9:5');
+    expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
+    typeInto('repeat-time', '08:30');
+    typeInto('repeat-name', 'roma-orders');
+    fireEvent.click(byQa('repeat-save'));
+    const created = await screen.findByTestId('repeat-created', {}, slow);
+    expect(created.textContent).toContain('Задание «roma-orders» создано.');
+    expect(created.textContent).toContain('mbridge jobs schedule roma-orders');
+    fireEvent.click(byQa('repeat-done'));
+
+    fireEvent.click(byQa('nav-clients'));
+    const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 5000 });
+    expect(card.textContent).toContain('каждый день в 08:30');
+    expect(card.textContent).toContain('/home/demo/Выгрузки CRM · *.csv');
+    expect(card.textContent).toContain('Ещё не запускалось');
+    fireEvent.click(byQa('job-run-now', card));
+    await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);
+    fireEvent.click(byQa('job-edit', card));
+    await waitQa('repeat-dialog');
+    expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
+    fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
+    fireEvent.click(byQa('repeat-save'));
+    await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
+    fireEvent.click(byQa('job-pause', card));
+    await waitFor(() => expect(card.textContent).toContain('На паузе'), slow);
+    fireEvent.click(byQa('job-remove', card));
+    expect(byQa('job-remove', card).textContent).toBe('Точно удалить?');
+    fireEvent.click(byQa('job-remove', card));
+    await waitFor(() => expect(screen.queryByTestId('job-roma-orders')).toBeNull(), slow);
+  });
+
+  it('says every schedule in Russian', () => {
+    const t = i18n.getFixedT('ru');
+    expect(everyText('hourly', t)).toBe('каждый час');
+    expect(everyText('daily@09:00', t)).toBe('каждый день в 09:00');
+    expect(everyText('weekly@mon@18:30', t)).toBe('раз в неделю: Понедельник, 18:30');
+    expect(everyText(null, t)).toBe('вручную');
+  });
+
+  it('says the window warning with Russian plurals', () => {
+    const t = i18n.getFixedT('ru');
+    const say = (count: number) => t('clients.warnings.window_closing', { job: 'x', count });
+    expect(say(1)).toContain('через 1 день');
+    expect(say(3)).toContain('через 3 дня');
+    expect(say(5)).toContain('через 5 дней');
+  });
+});
