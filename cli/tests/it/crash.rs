@@ -101,7 +101,7 @@ fn history(env: &Env) -> Vec<serde_json::Value> {
 #[test]
 fn killed_after_the_server_stored_it_is_reconciled_and_never_sent_again() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let file = big_file(env.dir.path());
     kill_mid_upload(&env, &rt, &fake, &file, StallPoint::AfterStore);
@@ -149,7 +149,7 @@ fn killed_after_the_server_stored_it_is_reconciled_and_never_sent_again() {
 #[test]
 fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let file = big_file(env.dir.path());
     kill_mid_upload(&env, &rt, &fake, &file, StallPoint::BeforeStore);
@@ -179,7 +179,7 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
 /// exactly the new rows, whether `mbridge status` reconciled first or the upload itself did.
 fn crash_then_only_new(rows: u64, explicit_status: bool) {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let file = env.dir.path().join("export.csv");
     write_conversions(&file, 0..rows);
@@ -242,7 +242,7 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
     // How long a whole upload takes here, so the kill instants cover all of it.
     let whole = {
         let (_rt, fake) = fake();
-        let mut env = Env::new(&fake.api_base);
+        let mut env = Env::new(&fake);
         env.token = Some(fake.issue_token("demo-agency"));
         let file = env.dir.path().join("export.csv");
         write_conversions(&file, 0..ROWS);
@@ -254,7 +254,7 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
     const ROUNDS: u64 = 6;
     for round in 0..ROUNDS {
         let (rt, fake) = fake();
-        let mut env = Env::new(&fake.api_base);
+        let mut env = Env::new(&fake);
         env.token = Some(fake.issue_token("demo-agency"));
         let file = env.dir.path().join("export.csv");
         write_conversions(&file, 0..ROWS);
@@ -312,7 +312,7 @@ fn a_kill_at_any_instant_never_leaves_a_partly_taught_ledger() {
 #[test]
 fn ctrl_c_during_the_send_is_interrupted_exit_6_never_sent_and_resent_in_one_action() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let file = env.dir.path().join("export.csv");
     write_conversions(&file, 0..2_000);

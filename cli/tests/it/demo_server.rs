@@ -43,7 +43,7 @@ fn window_command_names_the_opening_day_and_enables_the_extended_window() {
     let fake = rt
         .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
         .unwrap();
-    let mut env = crate::Env::new(&fake.api_base);
+    let mut env = crate::Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let counter = mb_fake::WINDOW_OPENS_TOMORROW.to_string();
     let tz = jiff::tz::TimeZone::get("Europe/Samara").unwrap();

@@ -15,7 +15,7 @@ fn a_busy_loopback_port_falls_back_to_the_paste_code_in_words() {
     let fake = rt
         .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
         .unwrap();
-    let env = Env::new(&fake.api_base);
+    let env = Env::new(&fake);
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();
     let mut child = env
@@ -76,7 +76,7 @@ fn a_busy_loopback_port_falls_back_to_the_paste_code_in_words() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_as_the_data_file_is_refused_at_once() {
-    let env = Env::new("http://127.0.0.1:9");
+    let env = Env::unreachable("http://127.0.0.1:9");
     let fifo = env.dir.path().join("sales.csv");
     assert!(
         std::process::Command::new("mkfifo")
@@ -107,7 +107,7 @@ fn ctrl_c_cancels_a_waiting_login() {
     let fake = rt
         .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
         .unwrap();
-    let env = Env::new(&fake.api_base);
+    let env = Env::new(&fake);
     let mut child = env
         .cmd()
         .args(["login", "--no-browser"])

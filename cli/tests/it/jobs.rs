@@ -30,7 +30,7 @@ fn env_with_job(
     policy: &str,
     first_rows: u64,
 ) -> (Env, std::path::PathBuf) {
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let drop = env.dir.path().join("exports");
     std::fs::create_dir(&drop).unwrap();
@@ -326,7 +326,7 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
 #[test]
 fn each_job_runs_with_its_own_accounts_token() {
     let (rt, fake) = fake(600.0);
-    let env = Env::new(&fake.api_base);
+    let env = Env::new(&fake);
     assert_eq!(crate::journey::login(&env, &rt, "demo-agency").0, 0);
     assert_eq!(crate::journey::login(&env, &rt, "shop-owner").0, 0);
     let (_, accounts) = env.json(&["accounts", "--switch", "shop-owner", "--json"]);

@@ -56,7 +56,7 @@ pub fn login(env: &Env, rt: &tokio::runtime::Runtime, login_hint: &str) -> (i32,
 #[test]
 fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
     let (rt, fake) = fake();
-    let env = Env::new(&fake.api_base);
+    let env = Env::new(&fake);
 
     let (code, out) = login(&env, &rt, "demo-agency");
     assert_eq!(code, 0, "{out}");
@@ -207,7 +207,7 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
 #[test]
 fn a_file_with_errors_is_refused_unless_skip_invalid() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let file = fixture("bad_unknown_currency.csv");
     let file = file.to_str().unwrap();
@@ -249,7 +249,7 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
 #[test]
 fn only_new_rows_sends_what_is_new_in_a_growing_export() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let dir = tempfile::tempdir().unwrap();
     let week1 = dir.path().join("orders.csv");
@@ -313,7 +313,7 @@ fn only_new_rows_sends_what_is_new_in_a_growing_export() {
 #[test]
 fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_rows() {
     let (rt, fake) = fake();
-    let mut env = Env::new(&fake.api_base);
+    let mut env = Env::new(&fake);
     env.token = Some(fake.issue_token("demo-agency"));
     let upload = |file: &std::path::Path, only_new: bool| {
         let mut args = vec![

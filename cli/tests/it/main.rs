@@ -21,19 +21,39 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A data folder plus the fake's address: every command runs against both.
+/// A data folder plus the fake's address: every command runs against both. Each Env signs in
+/// on its own loopback port, registered on the fake (which matches redirect ports exactly),
+/// so journeys running at the same time never fight over the app's real port 53682.
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub api_base: String,
     pub token: Option<String>,
+    pub loopback_port: u16,
 }
 
 impl Env {
-    pub fn new(api_base: &str) -> Env {
+    pub fn new(fake: &mb_fake::FakeServer) -> Env {
+        let loopback_port = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        fake.register_redirect_uri(&format!("http://127.0.0.1:{loopback_port}/callback"));
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            api_base: fake.api_base.clone(),
+            token: None,
+            loopback_port,
+        }
+    }
+
+    /// An Env for a server that does not exist (no sign-in happens).
+    pub fn unreachable(api_base: &str) -> Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
             api_base: api_base.to_string(),
             token: None,
+            loopback_port: 9,
         }
     }
 
@@ -42,6 +62,7 @@ impl Env {
         c.env("MBRIDGE_DATA_DIR", self.dir.path())
             .env("MBRIDGE_API_BASE", &self.api_base)
             .env("MBRIDGE_TOKEN_STORE", "file")
+            .env("MBRIDGE_LOOPBACK_PORT", self.loopback_port.to_string())
             .env_remove("MBRIDGE_CLIENT_ID")
             .env_remove("MBRIDGE_OAUTH_BASE");
         match &self.token {

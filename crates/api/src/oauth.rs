@@ -71,6 +71,18 @@ impl OAuthAppConfig {
         }
     }
 
+    /// `MBRIDGE_LOOPBACK_PORT`: the redirect port registered for the app, when not the default.
+    pub fn loopback_port_from_env() -> Result<Option<u16>> {
+        match std::env::var("MBRIDGE_LOOPBACK_PORT") {
+            Ok(v) if !v.trim().is_empty() => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::Config("MBRIDGE_LOOPBACK_PORT".into())),
+            _ => Ok(None),
+        }
+    }
+
     /// `MBRIDGE_CLIENT_ID` (+ optional `MBRIDGE_CLIENT_SECRET`, `MBRIDGE_LOOPBACK_PORT`) from the
     /// environment, else `yandex-app.json` in `config_dir` (`{"client_id", "client_secret"?,
     /// "loopback_port"?, "verification_redirect_uri"?}`). `Ok(None)` = no app → demo mode.
@@ -79,11 +91,8 @@ impl OAuthAppConfig {
         if let Some(id) = env("MBRIDGE_CLIENT_ID") {
             let mut app = OAuthAppConfig::new(id.trim());
             app.client_secret = env("MBRIDGE_CLIENT_SECRET").map(|s| Token::new(s.trim()));
-            if let Some(port) = env("MBRIDGE_LOOPBACK_PORT") {
-                app.loopback_port = port
-                    .trim()
-                    .parse()
-                    .map_err(|_| ApiError::Config("MBRIDGE_LOOPBACK_PORT".into()))?;
+            if let Some(port) = Self::loopback_port_from_env()? {
+                app.loopback_port = port;
             }
             return Ok(Some(app));
         }

@@ -111,12 +111,26 @@ impl Core {
                 }
                 // Pointed at a non-Yandex host with no app configured: that is the fake (or a
                 // test double), whose registered app id is known.
-                let oauth_app = oauth_app.or_else(|| {
-                    (!api.oauth_base.contains("yandex.")).then(|| {
-                        // The fake registers the app's real port (DEFAULT_LOOPBACK_PORT).
-                        OAuthAppConfig::new(FAKE_CLIENT_ID)
-                    })
-                });
+                let oauth_app = match oauth_app {
+                    Some(app) => Some(app),
+                    None if !api.oauth_base.contains("yandex.") => {
+                        // The fake registers the app's real port (DEFAULT_LOOPBACK_PORT), or
+                        // the one MBRIDGE_LOOPBACK_PORT names (tests run many sign-ins at once).
+                        let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
+                        if let Some(port) =
+                            OAuthAppConfig::loopback_port_from_env().map_err(|e| {
+                                AppError::InvalidInput {
+                                    field: "MBRIDGE_LOOPBACK_PORT".into(),
+                                    reason: e.to_string(),
+                                }
+                            })?
+                        {
+                            app.loopback_port = port;
+                        }
+                        Some(app)
+                    }
+                    None => None,
+                };
                 // `MBRIDGE_TOKEN_STORE=file` skips the keychain (servers, tests, shared boxes).
                 let forced = std::env::var("MBRIDGE_TOKEN_STORE").unwrap_or_default();
                 let tokens: Arc<dyn TokenStore> = if opts.memory_tokens || forced == "memory" {
