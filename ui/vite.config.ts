@@ -15,6 +15,6 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     server: { deps: { inline: [/@gravity-ui\//] } },
-    testTimeout: 20000,
+    testTimeout: 60000,
   },
 });

@@ -11,7 +11,7 @@ const byQa = (id: string) => {
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
 };
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
+const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
 function renderDemo(signedIn = true) {
   const backend = createDemoBackend({ signedIn, latencyMs: 0, settings: { language: 'ru' } });
@@ -45,7 +45,7 @@ describe('import journey on the demo backend', () => {
     fireEvent.click(byQa('wizard-next'));
 
     // Проверка: numbers and plurals.
-    const summary = await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
+    const summary = await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     expect(nb(screen.getByTestId('problem-counts').textContent)).toMatch(
       /10 ошибок · 24 предупреждения · 12 замечаний/,
     );
@@ -71,7 +71,7 @@ describe('import journey on the demo backend', () => {
     expect(nb(byQa('send-button').textContent)).toBe('Отправить 1 204 строки в Метрику');
 
     fireEvent.click(byQa('send-button'));
-    await screen.findByTestId('upload-done', {}, { timeout: 5000 });
+    await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
     fireEvent.click(byQa('to-history'));
 
     // История shows the new upload with its explanation.
@@ -106,13 +106,13 @@ describe('import journey on the demo backend', () => {
     );
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table', {}, { timeout: 5000 });
+    await screen.findByTestId('status-table', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     expect(question.textContent).toContain('Этот файл уже отправляли');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
@@ -153,17 +153,17 @@ describe('import journey on the demo backend', () => {
 
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table', {}, { timeout: 5000 });
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table', {}, { timeout: 5000 });
+    await screen.findByTestId('status-table', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
-    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 5000 });
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('nothing-new', {}, { timeout: 5000 });
+    await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });
     expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 1 204');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
     expect(document.querySelector('[data-qa="send-button"]')).toBeNull();

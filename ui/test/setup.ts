@@ -1,7 +1,11 @@
 // Test environment: jsdom lacks a few browser APIs Gravity UI and TanStack Virtual use.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { initI18n } from '../src/i18n';
+
+// Waits are about correctness, not speed: on a loaded 2-core CI machine a journey step of the
+// demo backend has taken over 5 s. A wrong screen still fails, only later.
+configure({ asyncUtilTimeout: 15_000 });
 
 class ResizeObserverStub {
   observe() {}

@@ -11,7 +11,7 @@ const byQa = (id: string) => {
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
 };
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
+const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
 function openDialog() {
   const backend = createDemoBackend({ signedIn: false, latencyMs: 0, settings: { language: 'ru' } });
@@ -54,7 +54,7 @@ describe('sign-in dialog', () => {
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('welcome-sign-in'));
     fireEvent.click(await screen.findByText('Открыть страницу Яндекса'));
-    await screen.findByText('Ждём подтверждения в браузере…', {}, { timeout: 5000 });
+    await screen.findByText('Ждём подтверждения в браузере…', {}, { timeout: 15_000 });
     const button = byQa('sign-in-cancel');
     expect(button.textContent).toBe('Отменить вход');
     fireEvent.click(button);

@@ -12,8 +12,8 @@ const byQa = (id: string, root: ParentNode = document) => {
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
 };
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 5000 });
-const slow = { timeout: 5000 };
+const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
+const slow = { timeout: 15_000 };
 const typeInto = (qa: string, value: string) => {
   const input = byQa(qa).querySelector('input');
   if (!input) throw new Error(`no input in ${qa}`);
@@ -31,11 +31,11 @@ describe('repeating jobs', () => {
     fireEvent.click(byQa('wizard-next'));
     await screen.findByTestId('status-table', {}, slow);
     fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('validation-summary', {}, { timeout: 5000 });
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     fireEvent.click(byQa('wizard-next'));
     await screen.findByTestId('review', {}, slow);
     fireEvent.click(byQa('send-button'));
-    await screen.findByTestId('upload-done', {}, { timeout: 5000 });
+    await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
 
     fireEvent.click(byQa('repeat-job'));
     await waitQa('repeat-dialog');
@@ -59,7 +59,7 @@ describe('repeating jobs', () => {
     fireEvent.click(byQa('repeat-done'));
 
     fireEvent.click(byQa('nav-clients'));
-    const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 5000 });
+    const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 15_000 });
     expect(card.textContent).toContain('каждый день в 08:30');
     expect(card.textContent).toContain('/home/demo/Выгрузки CRM · *.csv');
     expect(card.textContent).toContain('Ещё не запускалось');
