@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "settings",
     "save_settings",
     "open_rejected",
+    "opened_file",
 ];
 
 fn main() {

@@ -4,12 +4,14 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod desktop;
 mod events;
 
 use std::sync::Arc;
 
 use mb_uploader::{Core, CoreOptions};
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 fn main() {
     let opts = CoreOptions::default().with_env();
@@ -40,8 +42,25 @@ fn main() {
     };
     tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
 
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let opened = desktop::file_from_args(std::env::args(), &cwd);
+    let close_core = core.clone();
     tauri::Builder::default()
+        // First: a second launch hands over its arguments and ends before building anything.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            desktop::on_second_launch(app, argv, cwd)
+        }))
+        .plugin(
+            // Size, position, maximized; never "hidden" (the tray hides the window on close).
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::all() & !StateFlags::VISIBLE)
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
         .manage(core.clone())
+        .manage(desktop::OpenedFile::new(opened))
+        .manage(desktop::Tray::default())
+        .on_window_event(move |w, e| desktop::on_window_event(w, e, &close_core))
         .setup(move |app| {
             events::spawn_follow_up(app.handle().clone(), core.clone());
             if core.is_demo()
@@ -80,6 +99,7 @@ fn main() {
             commands::settings,
             commands::save_settings,
             commands::open_rejected,
+            desktop::opened_file,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

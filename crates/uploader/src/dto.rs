@@ -486,6 +486,8 @@ pub struct Settings {
     /// `light`, `dark` or `system`.
     pub theme: String,
     pub hash_contacts_by_default: bool,
+    /// The desktop app shows a system notification when an upload's processing ends.
+    pub notify_when_processed: bool,
 }
 
 /// App-wide notices pushed as events (not per-call progress).
@@ -494,6 +496,8 @@ pub struct Settings {
 pub enum AppEvent {
     HistoryChanged { upload_id: u32 },
     AccountsChanged,
+    /// A file handed to the app by the system (a second launch with a path, «Открыть в…»).
+    OpenFile { path: String },
 }
 
 /// The whole TypeScript declaration file, in a stable order.

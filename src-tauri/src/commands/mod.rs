@@ -50,6 +50,7 @@ pub const NAMES: &[&str] = &[
     "settings",
     "save_settings",
     "open_rejected",
+    "opened_file",
 ];
 
 fn sink(ch: Channel<Progress>) -> ProgressSink {

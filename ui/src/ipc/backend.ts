@@ -74,6 +74,8 @@ export interface Backend {
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   openRejected(path: string): Promise<void>;
+  /** The file the app was started with (a path on the command line, «Открыть в…»), once. */
+  openedFile(): Promise<string | null>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;

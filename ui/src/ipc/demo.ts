@@ -208,6 +208,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     language: 'system',
     theme: 'system',
     hash_contacts_by_default: true,
+    notify_when_processed: true,
     ...options.settings,
   };
   const listeners = new Set<(e: AppEvent) => void>();
@@ -785,6 +786,10 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     },
     async openRejected() {
       await sleep(0.1);
+    },
+    async openedFile() {
+      await sleep(0);
+      return null;
     },
     onEvent(handler) {
       listeners.add(handler);

@@ -58,6 +58,7 @@ export function createTauriBackend(): Backend {
     settings: () => invoke('settings'),
     saveSettings: (settings) => invoke('save_settings', { settings }),
     openRejected: (path) => invoke('open_rejected', { path }),
+    openedFile: () => invoke('opened_file'),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(
