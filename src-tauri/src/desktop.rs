@@ -203,7 +203,7 @@ fn build_tray<R: Runtime>(app: &AppHandle<R>, en: bool) -> tauri::Result<TrayIco
             _ => {}
         });
     if let Some(icon) = app.default_window_icon() {
-        b = b.icon(icon.clone());
+        b = b.icon(icon.clone().to_owned());
     }
     b.build(app)
 }

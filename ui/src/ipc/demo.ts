@@ -47,6 +47,8 @@ export interface DemoOptions {
   settings?: Partial<Settings>;
   /** Milliseconds per simulated step; 0 in unit tests. */
   latencyMs?: number;
+  /** A file the app was "started with" (tests of «Открыть в Metrika Bridge»). */
+  openedFile?: string;
 }
 
 type Spec = [string, Requirement];
@@ -211,6 +213,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     notify_when_processed: true,
     ...options.settings,
   };
+  let openedFile: string | null = options.openedFile ?? null;
   const listeners = new Set<(e: AppEvent) => void>();
   const cancelled = new Set<string>();
   let jobSeq = 0;
@@ -789,7 +792,9 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     },
     async openedFile() {
       await sleep(0);
-      return null;
+      const path = openedFile;
+      openedFile = null;
+      return path;
     },
     onEvent(handler) {
       listeners.add(handler);
