@@ -68,7 +68,10 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
 
 /// What a second launch does: the first window comes forward and opens the file it was given.
 pub fn on_second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String) {
-    tracing::info!(args = argv.len(), "second launch: focusing the running window");
+    tracing::info!(
+        args = argv.len(),
+        "second launch: focusing the running window"
+    );
     show_main(app);
     if let Some(p) = file_from_args(&argv, Path::new(&cwd)) {
         let _ = app.emit(
@@ -156,7 +159,13 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
     let Some((title, body)) = notification_text(&summary(u), english(&settings.language)) else {
         return;
     };
-    match app.notification().builder().title(&title).body(&body).show() {
+    match app
+        .notification()
+        .builder()
+        .title(&title)
+        .body(&body)
+        .show()
+    {
         Ok(()) => tracing::info!(upload = u.id, state = ?u.state, "notification shown"),
         Err(e) => tracing::warn!(upload = u.id, error = %e, "notification failed"),
     }
@@ -224,7 +233,10 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent, core: &Arc<C
         return;
     }
     let app = window.app_handle();
-    let en = core.settings().map(|s| english(&s.language)).unwrap_or(false);
+    let en = core
+        .settings()
+        .map(|s| english(&s.language))
+        .unwrap_or(false);
     let tray = app.state::<Tray>();
     let mut slot = tray.0.lock().expect("tray lock");
     if slot.is_none() {
@@ -238,7 +250,10 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent, core: &Arc<C
     }
     api.prevent_close();
     let _ = window.hide();
-    tracing::info!(pending, "window closed while uploads are processing: following them from the tray");
+    tracing::info!(
+        pending,
+        "window closed while uploads are processing: following them from the tray"
+    );
 }
 
 /// After each follow-up round: with the window hidden in the tray and nothing left to follow,
