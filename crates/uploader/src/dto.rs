@@ -494,10 +494,14 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AppEvent {
-    HistoryChanged { upload_id: u32 },
+    HistoryChanged {
+        upload_id: u32,
+    },
     AccountsChanged,
     /// A file handed to the app by the system (a second launch with a path, «Открыть в…»).
-    OpenFile { path: String },
+    OpenFile {
+        path: String,
+    },
 }
 
 /// The whole TypeScript declaration file, in a stable order.
