@@ -188,8 +188,4 @@ theme: string, hash_contacts_by_default: boolean,
  */
 notify_when_processed: boolean, };
 
-export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", 
-/**
- * A file handed to the app by the system (a second launch with a path, «Открыть в…»).
- */
-path: string, };
+export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, };
