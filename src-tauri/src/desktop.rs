@@ -221,13 +221,17 @@ fn build_tray<R: Runtime>(app: &AppHandle<R>, en: bool) -> tauri::Result<TrayIco
 /// that goes on following them (and notifying); quitting from the tray stops the app. Where
 /// no tray can be made, the window closes and the app stops: the uploads are followed again
 /// on the next start.
-pub fn on_window_event(window: &tauri::Window, event: &WindowEvent, core: &Arc<Core>) {
+pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
     if window.label() != "main" {
         return;
     }
+    let Some(core) = window.app_handle().try_state::<Arc<Core>>() else {
+        return;
+    };
+    let core: &Core = &core;
     let pending = still_processing(core);
     if pending == 0 {
         return;

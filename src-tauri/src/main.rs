@@ -25,28 +25,11 @@ fn main() {
         "Metrika Bridge starting"
     );
 
-    let core = match tauri::async_runtime::block_on(Core::start(opts)) {
-        Ok(core) => Arc::new(core),
-        Err(e) => {
-            tracing::error!(error = %e, "start failed");
-            rfd::MessageDialog::new()
-                .set_level(rfd::MessageLevel::Error)
-                .set_title("Metrika Bridge")
-                .set_description(format!(
-                    "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
-                    data_dir.join("logs").display()
-                ))
-                .show();
-            std::process::exit(1);
-        }
-    };
-    tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
-
     let cwd = std::env::current_dir().unwrap_or_default();
     let opened = desktop::file_from_args(std::env::args(), &cwd);
-    let close_core = core.clone();
     tauri::Builder::default()
-        // First: a second launch hands over its arguments and ends before building anything.
+        // First: a second launch hands over its arguments and ends here, before the core
+        // (database, demo server, follow-up) is started, so it has nothing running to stop.
         .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
             desktop::on_second_launch(app, argv, cwd)
         }))
@@ -57,11 +40,27 @@ fn main() {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
-        .manage(core.clone())
         .manage(desktop::OpenedFile::new(opened))
         .manage(desktop::Tray::default())
-        .on_window_event(move |w, e| desktop::on_window_event(w, e, &close_core))
+        .on_window_event(desktop::on_window_event)
         .setup(move |app| {
+            let core = match tauri::async_runtime::block_on(Core::start(opts)) {
+                Ok(core) => Arc::new(core),
+                Err(e) => {
+                    tracing::error!(error = %e, "start failed");
+                    rfd::MessageDialog::new()
+                        .set_level(rfd::MessageLevel::Error)
+                        .set_title("Metrika Bridge")
+                        .set_description(format!(
+                            "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
+                            data_dir.join("logs").display()
+                        ))
+                        .show();
+                    std::process::exit(1);
+                }
+            };
+            tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
+            app.manage(core.clone());
             events::spawn_follow_up(app.handle().clone(), core.clone());
             if core.is_demo()
                 && let Some(w) = app.get_webview_window("main")

@@ -89,14 +89,17 @@ async function main() {
   });
 
   // A second launch with a file: it must end by itself (exit 0) and hand the file over.
-  const second = spawn(app, [args.file], { stdio: ["ignore", "inherit", "inherit"] });
+  const second = spawn(app, [args.file], { stdio: ["ignore", "pipe", "pipe"] });
+  let secondOutput = "";
+  second.stdout.on("data", (d) => (secondOutput += d));
+  second.stderr.on("data", (d) => (secondOutput += d));
   const secondExit = await Promise.race([
-    new Promise((resolve) => second.on("exit", (code) => resolve(code))),
+    new Promise((resolve) => second.on("exit", (code, signal) => resolve(code ?? `signal ${signal}`))),
     sleep(30000).then(() => "still running after 30 s"),
   ]);
   if (secondExit !== 0) {
     second.kill();
-    throw new Error(`the second launch did not hand over and end: ${secondExit}`);
+    throw new Error(`the second launch did not hand over and end: ${secondExit}\n${secondOutput}`);
   }
   const fileName = args.file.split("/").pop();
   await find("[data-testid='preview-table']");
