@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Desktop smoke test: builds the real app (debug, UI embedded), starts it under Xvfb through
+# Desktop smoke test: builds the real app (debug, UI embedded; or takes the binary named by
+# MBRIDGE_E2E_APP, which `./dev test` sets to the release build), starts it under Xvfb through
 # tauri-driver + WebKitWebDriver, clicks a button that calls a Rust command and reads the answer
 # from the page. Leaves a screenshot in target/desktop-e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
-cargo build --locked -q -p metrika-bridge
-APP="$PWD/target/debug/metrika-bridge"
+if [ -n "${MBRIDGE_E2E_APP:-}" ]; then
+  APP="$(realpath "$MBRIDGE_E2E_APP")"
+else
+  [ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+  cargo build --locked -q -p metrika-bridge
+  APP="$PWD/target/debug/metrika-bridge"
+fi
 OUT="$PWD/target/desktop-e2e"
 mkdir -p "$OUT"
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "set_job_paused",
     "remove_job",
     "edit_job",
+    "opened_file",
 ];
 
 fn main() {

@@ -14,6 +14,15 @@ pub fn history_changed(app: &AppHandle, upload_id: u32) {
     let _ = app.emit(EVENT, AppEvent::HistoryChanged { upload_id });
 }
 
+/// How often the follow-up wakes: 15 s; `MBRIDGE_FOLLOW_UP_SECS` shortens it for tests.
+fn follow_up_every() -> Duration {
+    std::env::var("MBRIDGE_FOLLOW_UP_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map_or(Duration::from_secs(15), Duration::from_secs)
+}
+
 /// Reconciles uploads a previous run left in `sending`, then polls due uploads every 15 s
 /// (each upload's own backoff lives in the history store, so this only wakes the check).
 pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
@@ -31,11 +40,13 @@ pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
                 Ok(changed) => {
                     for u in changed {
                         history_changed(&app, u.id as u32);
+                        crate::desktop::notify_if_final(&app, &core, &u);
                     }
                 }
                 Err(e) => tracing::debug!(error = %e, "status follow-up paused"),
             }
-            tokio::time::sleep(Duration::from_secs(15)).await;
+            crate::desktop::quit_when_done(&app, &core);
+            tokio::time::sleep(follow_up_every()).await;
         }
     });
 }

@@ -4,12 +4,14 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod desktop;
 mod events;
 
 use std::sync::Arc;
 
 use mb_uploader::{Core, CoreOptions};
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 fn main() {
     let opts = CoreOptions::default().with_env();
@@ -23,26 +25,42 @@ fn main() {
         "Metrika Bridge starting"
     );
 
-    let core = match tauri::async_runtime::block_on(Core::start(opts)) {
-        Ok(core) => Arc::new(core),
-        Err(e) => {
-            tracing::error!(error = %e, "start failed");
-            rfd::MessageDialog::new()
-                .set_level(rfd::MessageLevel::Error)
-                .set_title("Metrika Bridge")
-                .set_description(format!(
-                    "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
-                    data_dir.join("logs").display()
-                ))
-                .show();
-            std::process::exit(1);
-        }
-    };
-    tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
-
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let opened = desktop::file_from_args(std::env::args(), &cwd);
     tauri::Builder::default()
-        .manage(core.clone())
+        // First: a second launch hands over its arguments and ends here, before the core
+        // (database, demo server, follow-up) is started, so it has nothing running to stop.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            desktop::on_second_launch(app, argv, cwd)
+        }))
+        .plugin(
+            // Size, position, maximized; never "hidden" (the tray hides the window on close).
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::all() & !StateFlags::VISIBLE)
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .manage(desktop::OpenedFile::new(opened))
+        .manage(desktop::Tray::default())
+        .on_window_event(desktop::on_window_event)
         .setup(move |app| {
+            let core = match tauri::async_runtime::block_on(Core::start(opts)) {
+                Ok(core) => Arc::new(core),
+                Err(e) => {
+                    tracing::error!(error = %e, "start failed");
+                    rfd::MessageDialog::new()
+                        .set_level(rfd::MessageLevel::Error)
+                        .set_title("Metrika Bridge")
+                        .set_description(format!(
+                            "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
+                            data_dir.join("logs").display()
+                        ))
+                        .show();
+                    std::process::exit(1);
+                }
+            };
+            tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
+            app.manage(core.clone());
             events::spawn_follow_up(app.handle().clone(), core.clone());
             if core.is_demo()
                 && let Some(w) = app.get_webview_window("main")
@@ -87,6 +105,7 @@ fn main() {
             commands::set_job_paused,
             commands::remove_job,
             commands::edit_job,
+            desktop::opened_file,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");

@@ -19,6 +19,30 @@ function renderDemo(signedIn = true) {
   return backend;
 }
 
+describe('a file handed over by the system', () => {
+  it('opens in the import wizard when the app was started with it', async () => {
+    const backend = createDemoBackend({
+      signedIn: true,
+      latencyMs: 0,
+      settings: { language: 'ru' },
+      openedFile: '/home/anna/Загрузки/crm-orders-november.csv',
+    });
+    render(<App backend={backend} />);
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
+    expect(screen.getByTestId('preview-table')).toBeTruthy();
+    // Taken once: a second ask gets nothing.
+    expect(await backend.openedFile()).toBeNull();
+  });
+
+  it('settings carry the notification switch, on by default, and save it', async () => {
+    const backend = createDemoBackend({ signedIn: true, latencyMs: 0 });
+    const s = await backend.settings();
+    expect(s.notify_when_processed).toBe(true);
+    const saved = await backend.saveSettings({ ...s, notify_when_processed: false });
+    expect(saved.notify_when_processed).toBe(false);
+  });
+});
+
 describe('import journey on the demo backend', () => {
   it('goes from a file to History, keeping decisions when going back', async () => {
     renderDemo();

@@ -570,14 +570,22 @@ pub struct Settings {
     /// `light`, `dark` or `system`.
     pub theme: String,
     pub hash_contacts_by_default: bool,
+    /// The desktop app shows a system notification when an upload's processing ends.
+    pub notify_when_processed: bool,
 }
 
 /// App-wide notices pushed as events (not per-call progress).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AppEvent {
-    HistoryChanged { upload_id: u32 },
+    HistoryChanged {
+        upload_id: u32,
+    },
     AccountsChanged,
+    /// A file handed to the app by the system (a second launch with a path, «Открыть в…»).
+    OpenFile {
+        path: String,
+    },
 }
 
 /// The whole TypeScript declaration file, in a stable order.

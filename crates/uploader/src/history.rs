@@ -291,6 +291,7 @@ impl Core {
             language: get("language", "system")?,
             theme: get("theme", "system")?,
             hash_contacts_by_default: get("hash_contacts_by_default", "false")? == "true",
+            notify_when_processed: get("notify_when_processed", "true")? == "true",
         })
     }
 
@@ -318,6 +319,14 @@ impl Core {
         self.store.set_setting(
             "hash_contacts_by_default",
             if s.hash_contacts_by_default {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
+        self.store.set_setting(
+            "notify_when_processed",
+            if s.notify_when_processed {
                 "true"
             } else {
                 "false"

@@ -57,6 +57,7 @@ pub const NAMES: &[&str] = &[
     "set_job_paused",
     "remove_job",
     "edit_job",
+    "opened_file",
 ];
 
 fn sink(ch: Channel<Progress>) -> ProgressSink {

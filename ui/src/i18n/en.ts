@@ -818,6 +818,8 @@ const en: Messages = {
     themeSystem: 'As in the system',
     hash: 'Hash phones and e-mails by default',
     hashHint: 'Before sending, phones and addresses are replaced by MD5: Metrica matches them without seeing the data.',
+    notify: 'Tell me when Metrica has processed an upload',
+    notifyHint: 'A system notification with the counter and the share of linked rows, even with the window closed.',
     about: 'About',
     version: 'Version',
     dataDir: 'Data folder',

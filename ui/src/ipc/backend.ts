@@ -87,6 +87,8 @@ export interface Backend {
   setJobPaused(name: string, paused: boolean): Promise<JobView>;
   removeJob(name: string): Promise<void>;
   editJob(job: JobEdit): Promise<JobView>;
+  /** The file the app was started with (a path on the command line, «Открыть в…»), once. */
+  openedFile(): Promise<string | null>;
 
   onEvent(handler: (event: AppEvent) => void): Unsubscribe;
   onFileDrop(handler: (event: FileDropEvent) => void): Unsubscribe;

@@ -252,6 +252,10 @@ language: string,
 /**
  * `light`, `dark` or `system`.
  */
-theme: string, hash_contacts_by_default: boolean, };
+theme: string, hash_contacts_by_default: boolean, 
+/**
+ * The desktop app shows a system notification when an upload's processing ends.
+ */
+notify_when_processed: boolean, };
 
-export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" };
+export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, };

@@ -49,6 +49,8 @@ export interface DemoOptions {
   settings?: Partial<Settings>;
   /** Milliseconds per simulated step; 0 in unit tests. */
   latencyMs?: number;
+  /** A file the app was "started with" (tests of «Открыть в Metrika Bridge»). */
+  openedFile?: string;
 }
 
 type Spec = [string, Requirement];
@@ -210,8 +212,10 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     language: 'system',
     theme: 'system',
     hash_contacts_by_default: true,
+    notify_when_processed: true,
     ...options.settings,
   };
+  let openedFile: string | null = options.openedFile ?? null;
   const listeners = new Set<(e: AppEvent) => void>();
   const cancelled = new Set<string>();
   let jobSeq = 0;
@@ -887,6 +891,12 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async removeJob(name) {
       await sleep(0.2);
       repeating = repeating.filter((j) => j.name !== name);
+    },
+    async openedFile() {
+      await sleep(0);
+      const path = openedFile;
+      openedFile = null;
+      return path;
     },
     onEvent(handler) {
       listeners.add(handler);

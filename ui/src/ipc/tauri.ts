@@ -65,6 +65,7 @@ export function createTauriBackend(): Backend {
     setJobPaused: (name, paused) => invoke('set_job_paused', { name, paused }),
     removeJob: (name) => invoke('remove_job', { name }),
     editJob: (job) => invoke('edit_job', { job }),
+    openedFile: () => invoke('opened_file'),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>
       subscription(

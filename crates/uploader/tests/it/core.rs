@@ -385,3 +385,25 @@ fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
         stop_on_bad_rows: true,
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notification_switch_is_on_by_default_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let core = demo(&dir).await;
+        let s = core.settings().unwrap();
+        assert!(
+            s.notify_when_processed,
+            "notifications are on until turned off"
+        );
+        let saved = core
+            .save_settings(&mb_uploader::dto::Settings {
+                notify_when_processed: false,
+                ..s
+            })
+            .unwrap();
+        assert!(!saved.notify_when_processed);
+    }
+    let core = demo(&dir).await;
+    assert!(!core.settings().unwrap().notify_when_processed);
+}

@@ -196,7 +196,11 @@ export function Shell() {
   useEffect(
     () =>
       backend.onEvent((e) => {
-        if (e.type === 'history_changed') {
+        if (e.type === 'open_file') {
+          // A second launch handed over a file: the import wizard takes it.
+          dispatch({ type: 'file', path: e.path });
+          go('upload');
+        } else if (e.type === 'history_changed') {
           void qc.invalidateQueries({ queryKey: ['history'] });
           void qc.invalidateQueries({ queryKey: ['detail'] });
           void qc.invalidateQueries({ queryKey: ['overview'] });
@@ -206,8 +210,22 @@ export function Shell() {
           void qc.invalidateQueries({ queryKey: ['overview'] });
         }
       }),
-    [backend, qc],
+    [backend, qc, dispatch, go],
   );
+
+  // The file the app was started with («Открыть в Metrika Bridge»): the import wizard opens it.
+  // Taken once on the Rust side, so it is acted on whenever it arrives.
+  useEffect(() => {
+    void backend
+      .openedFile()
+      .then((path) => {
+        if (path) {
+          dispatch({ type: 'file', path });
+          go('upload');
+        }
+      })
+      .catch(() => {});
+  }, [backend, dispatch, go]);
 
   useEffect(
     () =>

@@ -78,6 +78,17 @@ export function SettingsScreen() {
             </Checkbox>
             <Text color="secondary">{t('settings.hashHint')}</Text>
           </div>
+          <div className="mb-setting mb-setting_column">
+            <Checkbox
+              checked={s.notify_when_processed}
+              onUpdate={(v) => update({ notify_when_processed: v })}
+              size="l"
+              qa="setting-notify"
+            >
+              {t('settings.notify')}
+            </Checkbox>
+            <Text color="secondary">{t('settings.notifyHint')}</Text>
+          </div>
           {save.isError ? <ErrorNotice error={save.error} /> : null}
         </Card>
       )}

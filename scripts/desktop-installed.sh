@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the .deb that `./dev package` built (apt-get install ./…deb, dependencies resolved by
+# apt), checks what it put on the system, then drives the INSTALLED binary under Xvfb through
+# tauri-driver + WebKitWebDriver (tests/desktop/installed.mjs). Screenshots: target/desktop-installed/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+shopt -s nullglob
+debs=(target/release/bundle/deb/*.deb)
+[ ${#debs[@]} -eq 1 ] || { echo "expected exactly one .deb under target/release/bundle/deb, found ${#debs[@]} (run ./dev package)" >&2; exit 1; }
+DEB="$PWD/${debs[0]}"
+echo "package: ${debs[0]} ($(stat -c %s "$DEB") bytes)"
+dpkg-deb --field "$DEB" Package Version Depends
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall "$DEB" >/dev/null
+pkg="$(dpkg-deb --field "$DEB" Package)"
+APP="$(dpkg -L "$pkg" | grep -E '^/usr/bin/[^/]+$' | head -n1)"
+[ -x "$APP" ] || { echo "the package installed no program under /usr/bin" >&2; exit 1; }
+desktop="$(dpkg -L "$pkg" | grep -E '^/usr/share/applications/.+\.desktop$' | head -n1)"
+[ -n "$desktop" ] || { echo "the package installed no desktop entry" >&2; exit 1; }
+for key in 'Name=Metrika Bridge' 'Comment\[ru\]=' 'MimeType=.*text/csv' 'Exec=.* %F'; do
+  grep -Eq "^$key" "$desktop" || { echo "desktop entry $desktop lacks $key" >&2; cat "$desktop" >&2; exit 1; }
+done
+dpkg -L "$pkg" | grep -q '^/usr/share/icons/hicolor/.*/apps/' || { echo "no icons installed" >&2; exit 1; }
+echo "installed: $APP, $desktop, icons"
+OUT="$PWD/target/desktop-installed"
+rm -rf "$OUT"; mkdir -p "$OUT/files"
+export PATH="$HOME/.cargo/bin:$PATH"
+export MBRIDGE_DATA_DIR="$OUT/data"
+export TAURI_WEBVIEW_AUTOMATION=true
+export MBRIDGE_FOLLOW_UP_SECS=2   # the follow-up wakes every 2 s instead of 15
+cp fixtures/offline_clientid.csv "$OUT/files/conversions-november.csv"
+cp fixtures/offline_clientid.csv "$OUT/files/second-launch.csv"
+export MBRIDGE_PICK_FILE="$OUT/files/conversions-november.csv"
+unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
+export APP OUT
+# A private D-Bus session (single instance and notifications live there) with dunst as the
+# desktop's notification daemon; dbus-monitor records every Notify call the app makes.
+exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  dbus-monitor --session "type=method_call,interface=org.freedesktop.Notifications,member=Notify" >"$OUT/notifications.log" 2>&1 &
+  mon=$!
+  dunst >"$OUT/dunst.log" 2>&1 &
+  daemon=$!
+  sleep 0.5
+  rc=0
+  node tests/desktop/installed.mjs --app "$APP" --out "$OUT" --file "$OUT/files/second-launch.csv" \
+    --notifications "$OUT/notifications.log" || rc=$?
+  kill "$mon" "$daemon" 2>/dev/null || true
+  exit "$rc"'
