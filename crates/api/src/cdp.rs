@@ -175,6 +175,44 @@ impl Client {
         }
     }
 
+    /// The attributes declared on the counter for `entity` (§5.6).
+    pub async fn cdp_attributes(
+        &self,
+        counter: u64,
+        entity: CdpEntity,
+    ) -> Result<Vec<CdpAttribute>> {
+        let call = Call::get(self.cdp(counter, "schema/attributes"))
+            .counter(counter)
+            .query("entity_type", entity.as_str());
+        let env: AttributesEnvelope = self.call(call).await?;
+        Ok(env.attributes)
+    }
+
+    /// Declare new attributes on the counter (§5.6); needs upload rights.
+    pub async fn create_cdp_attributes(
+        &self,
+        counter: u64,
+        entity: CdpEntity,
+        attributes: &[CdpAttribute],
+    ) -> Result<()> {
+        let body = serde_json::to_value(AttributesEnvelope {
+            attributes: attributes.to_vec(),
+        })
+        .map_err(|e| ApiError::Config(e.to_string()))?;
+        let call = Call::new(Method::POST, self.cdp(counter, "schema/attributes"))
+            .counter(counter)
+            .query("entity_type", entity.as_str())
+            .json(body);
+        let env: SuccessEnvelope = self.call(call).await?;
+        match env.success {
+            Some(false) => Err(ApiError::Protocol {
+                endpoint: "schema/attributes".into(),
+                detail: "success: false".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     fn cdp(&self, counter: u64, leaf: &str) -> String {
         self.api(&format!("/cdp/api/v1/counter/{counter}/{leaf}"))
     }

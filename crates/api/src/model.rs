@@ -388,6 +388,47 @@ pub(crate) struct OrderStatusesEnvelope {
     pub order_statuses: Vec<OrderStatusMapping>,
 }
 
+/// A CRM attribute declared on a counter (§5.6): the columns a contacts or orders file may carry
+/// beyond the documented ones. `type_name` is one of `numeric`, `date`, `datetime`, `email`,
+/// `text` (predefined types) or a list type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CdpAttribute {
+    pub name: String,
+    pub type_name: String,
+    #[serde(default, deserialize_with = "bool_or_int_default")]
+    pub multivalued: bool,
+    #[serde(default)]
+    pub humanized: String,
+}
+
+fn bool_or_int_default<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(bool_or_int(d)?.unwrap_or(false))
+}
+
+/// Which CRM entity an attribute belongs to (`entity_type` query parameter, §5.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CdpEntity {
+    Contact,
+    Order,
+    SimpleOrder,
+}
+
+impl CdpEntity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CdpEntity::Contact => "CONTACT",
+            CdpEntity::Order => "ORDER",
+            CdpEntity::SimpleOrder => "SIMPLE_ORDER",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AttributesEnvelope {
+    #[serde(default)]
+    pub attributes: Vec<CdpAttribute>,
+}
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct SuccessEnvelope {
     #[serde(default)]

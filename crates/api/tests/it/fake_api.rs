@@ -660,3 +660,47 @@ async fn cancel_mid_upload_returns_cancelled_and_stores_nothing() {
     assert!(matches!(err, ApiError::Cancelled), "{err:?}");
     assert!(f.server.state().uploads(OWN).is_empty());
 }
+
+/// §5.6: attributes declared on a counter are listed per entity; a view-only counter refuses
+/// to declare new ones.
+#[tokio::test]
+async fn contact_attributes_are_declared_and_listed_per_entity() {
+    use mb_api::{CdpAttribute, CdpEntity};
+    let f = fake::start().await;
+    let before = f
+        .client
+        .cdp_attributes(OWN, CdpEntity::Contact)
+        .await
+        .unwrap();
+    assert!(before.iter().all(|a| a.name != "loyalty"));
+    let loyalty = CdpAttribute {
+        name: "loyalty".into(),
+        type_name: "numeric".into(),
+        multivalued: false,
+        humanized: "Уровень лояльности".into(),
+    };
+    f.client
+        .create_cdp_attributes(OWN, CdpEntity::Contact, std::slice::from_ref(&loyalty))
+        .await
+        .unwrap();
+    let after = f
+        .client
+        .cdp_attributes(OWN, CdpEntity::Contact)
+        .await
+        .unwrap();
+    assert!(after.contains(&loyalty), "{after:?}");
+    let orders = f
+        .client
+        .cdp_attributes(OWN, CdpEntity::Order)
+        .await
+        .unwrap();
+    assert!(orders.iter().all(|a| a.name != "loyalty"), "contacts only");
+    let refused = f
+        .client
+        .create_cdp_attributes(VIEW, CdpEntity::Contact, &[loyalty])
+        .await;
+    assert!(
+        refused.is_err(),
+        "a view-only counter cannot declare attributes"
+    );
+}
