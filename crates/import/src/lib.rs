@@ -7,6 +7,7 @@
 //!   rows → checked, normalised rows → files; [`report`] is the JSON contract of
 //!   `mbridge validate --json`; [`messages`] is the one catalogue of issue texts (ru, en).
 
+pub mod attributes;
 mod dups;
 pub mod mapping;
 pub mod messages;

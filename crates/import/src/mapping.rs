@@ -459,6 +459,11 @@ fn score(kind: UploadKind, field: &str, header: &str) -> f32 {
     if hc == compact(&normalize_header(field)) {
         return 1.0;
     }
+    // «Дата рождения» is one letter group away from «Дата создания»: a birth date must never
+    // become the date a contact or order was created.
+    if field.ends_with("date_time") && (hc.contains("рожд") || hc.contains("birth")) {
+        return 0.0;
+    }
     let mut best: f32 = 0.0;
     for syn in synonyms(kind, field) {
         let (exact_only, syn) = match syn.strip_prefix('=') {
@@ -578,6 +583,20 @@ mod tests {
                 index, confidence, ..
             } => Some((*index, *confidence)),
             FieldSource::Constant { .. } => None,
+        }
+    }
+
+    #[test]
+    fn a_birth_date_is_never_taken_for_a_creation_date() {
+        for kind in [
+            UploadKind::Contacts,
+            UploadKind::Orders,
+            UploadKind::SimpleOrders,
+        ] {
+            let m = auto_map(kind, &h(&["ID", "Дата рождения", "Birth date"])).mapping;
+            for f in ["create_date_time", "update_date_time", "finish_date_time"] {
+                assert!(col(&m, f).is_none(), "{kind:?} {f} ← {:?}", m.fields.get(f));
+            }
         }
     }
 

@@ -94,6 +94,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "a column of the saved mapping is not in the file",
     ),
     (
+        "attribute_not_on_counter",
+        "в счётчике нет такого атрибута контакта — создайте его (Метрика → CRM → Атрибуты или в программе) или не отправляйте этот столбец",
+        "the counter has no such contact attribute — create it (Metrica → CRM → Attributes, or in this app) or do not send this column",
+    ),
+    (
         "unclosed_quote",
         "кавычка открыта и не закрыта — строки не склеены, исправьте кавычки в файле",
         "a quote is opened and never closed — rows were not merged; fix the quotes in the file",

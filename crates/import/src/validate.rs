@@ -84,6 +84,10 @@ pub struct ValidateOptions {
     /// Where issues beyond the caps go (JSONL, created only when needed). [`ValidateOptions::new`]
     /// picks a fresh file in the temporary directory; `None` spills nothing.
     pub issue_spill_path: Option<PathBuf>,
+    /// The counter's declared attributes for the kind (contacts), when known. A mapped column
+    /// that is neither documented nor declared is then an error before any row is read;
+    /// unknown (`None`, checked without a counter) lets attribute columns through as text.
+    pub attributes: Option<Vec<crate::attributes::CounterAttribute>>,
 }
 
 impl ValidateOptions {
@@ -101,6 +105,7 @@ impl ValidateOptions {
             max_issues: 1000,
             max_errors: 10_000,
             issue_spill_path: Some(default_spill_path()),
+            attributes: None,
         }
     }
 }
@@ -367,7 +372,35 @@ impl Validator {
         let mut cols = Vec::new();
         let mut out_headers: Vec<&'static str> = Vec::new();
         let mut blocked = false;
-        for spec in kind.fields() {
+        let mut attr_specs: Vec<&'static FieldSpec> = Vec::new();
+        if crate::attributes::kind_takes_attributes(kind) {
+            for name in crate::attributes::mapped_attribute_names(mapping) {
+                let declared = opts
+                    .attributes
+                    .as_ref()
+                    .map(|a| a.iter().find(|a| a.name == name));
+                match declared {
+                    Some(Some(a)) => attr_specs.push(crate::attributes::spec(&name, a.format())),
+                    None => attr_specs.push(crate::attributes::spec(&name, FieldFormat::Text)),
+                    Some(None) => {
+                        let header = match mapping.fields.get(&name) {
+                            Some(FieldSource::Column { header, .. }) => header.as_str(),
+                            _ => name.as_str(),
+                        };
+                        issues.push_file(
+                            header_line,
+                            Some(header),
+                            "attribute_not_on_counter",
+                            Severity::Error,
+                            &name,
+                            None,
+                        );
+                        blocked = true;
+                    }
+                }
+            }
+        }
+        for spec in kind.fields().iter().chain(attr_specs) {
             let src = match mapping.fields.get(spec.name) {
                 Some(FieldSource::Column { index, header, .. }) => {
                     let want = normalize_header(header);

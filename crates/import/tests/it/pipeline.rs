@@ -144,3 +144,77 @@ fn constants_fill_missing_columns_for_every_row() {
         "ClientId,Target,DateTime,Price,Currency\n1762345098123456789,offline_paid,1794228120,1500.00,RUB\n"
     );
 }
+
+/// Reference §5.3: a contacts file carries documented columns and attributes declared on the
+/// counter. A declared attribute is checked in its type's format and sent under its name; an
+/// undeclared one stops the file before any row is read.
+#[test]
+fn contact_attribute_columns_are_sent_only_when_the_counter_declares_them() {
+    use mb_import::attributes::{CounterAttribute, map_attributes};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "ID,Имя,Уровень лояльности,Дата рождения\n\
+                C-1,Анна,\"1 250,5\",01.05.1990\n\
+                C-2,Борис,много,\n"
+        .to_string();
+    let declared = vec![
+        CounterAttribute {
+            name: "loyalty".into(),
+            type_name: "numeric".into(),
+            multivalued: false,
+            humanized: "Уровень лояльности".into(),
+        },
+        CounterAttribute {
+            name: "birthday".into(),
+            type_name: "date".into(),
+            multivalued: false,
+            humanized: "Дата рождения".into(),
+        },
+    ];
+    let mut src = source(text.clone());
+    let headers = src.info().headers.clone();
+    let mut m = auto_map(UploadKind::Contacts, &headers).mapping;
+    assert_eq!(
+        map_attributes(&mut m, &headers, &declared),
+        vec!["loyalty", "birthday"]
+    );
+    let mut o = opts();
+    o.attributes = Some(declared.clone());
+    o.skip_invalid = true;
+    let spec = OutputSpec::new(dir.path().join("out.csv"));
+    let r = prepare(src.as_mut(), &m, &o, Some(&spec), &mut no_progress()).unwrap();
+    let out = std::fs::read_to_string(&r.outputs[0]).unwrap();
+    let mut lines = out.lines();
+    let head = lines.next().unwrap();
+    assert!(
+        head.contains("loyalty") && head.contains("birthday"),
+        "{head}"
+    );
+    let first = lines.next().unwrap();
+    assert!(
+        first.contains("1250.5") && first.contains("1990-05-01"),
+        "{out}"
+    );
+    let bad = r
+        .issues
+        .iter()
+        .find(|i| i.line == 3)
+        .expect("«много» is not a number");
+    assert_eq!(bad.column.as_deref(), Some("loyalty"));
+    assert_eq!(bad.severity, Severity::Error);
+
+    // The same mapping for a counter that declares only `birthday`: the file is blocked.
+    let mut src = source(text);
+    let mut o = opts();
+    o.attributes = Some(declared[1..].to_vec());
+    let r = prepare(src.as_mut(), &m, &o, None, &mut no_progress()).unwrap();
+    let issue = r
+        .issues
+        .iter()
+        .find(|i| i.code == "attribute_not_on_counter")
+        .expect("undeclared attribute reported");
+    assert_eq!(
+        (issue.column.as_deref(), issue.value.as_str(), issue.line),
+        (Some("Уровень лояльности"), "loyalty", 1)
+    );
+    assert_eq!(r.valid_rows, 0, "nothing is prepared from a blocked file");
+}
