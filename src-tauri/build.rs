@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "counters",
     "goals",
     "create_goal",
+    "create_contact_attribute",
     "linking_window",
     "enable_extended_window",
     "pick_file",

@@ -452,7 +452,12 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
         } => {
             let core = core(&cli).await?;
             let mut job = local_job(file, read)?;
-            let (mapping, _) = mb_uploader::import::resolve(&job, Some(core.store()))?;
+            let (mut mapping, headers) = mb_uploader::import::resolve(&job, Some(core.store()))?;
+            if job.mapping.is_none() {
+                // Extra contact columns named like the counter's attributes go to them.
+                core.map_counter_attributes(&mut mapping, &headers, *counter)
+                    .await?;
+            }
             job.kind = Some(mapping.kind);
             let plan = UploadPlan {
                 path: file.clone(),

@@ -80,6 +80,7 @@ fn main() {
             commands::counters,
             commands::goals,
             commands::create_goal,
+            commands::create_contact_attribute,
             commands::linking_window,
             commands::enable_extended_window,
             commands::pick_file,

@@ -18,16 +18,23 @@ use crate::import::{
 use crate::upload::{Prepared, ProgressSink, UploadOutcome, UploadPlan};
 
 impl Core {
+    /// The mapping for this file: a remembered template or automatic matching; for contacts,
+    /// extra columns go onto the counter's `attributes` (from [`Core::counter_attributes`])
+    /// when a column's header names one.
     pub fn suggest_mapping(
         &self,
         path: &Path,
         read: &ReadOverrides,
         kind: crate::dto::UploadKind,
+        attributes: &[mb_import::attributes::CounterAttribute],
     ) -> Result<ColumnMapping> {
         let opts = read_options(read)?;
         let headers = headers(path, &opts)?;
-        let (m, from_template) = mapping_for(Some(&self.store), kind.into(), &headers)?;
-        Ok(mapping_dto(&m, &headers, from_template))
+        let (mut m, from_template) = mapping_for(Some(&self.store), kind.into(), &headers)?;
+        if !from_template {
+            mb_import::attributes::map_attributes(&mut m, &headers, attributes);
+        }
+        Ok(mapping_dto(&m, &headers, from_template, attributes))
     }
 
     /// The file's CRM status values with suggestions; what the user chose for this counter

@@ -250,10 +250,26 @@ pub enum Requirement {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FieldMapping {
-    /// Metrica's column name (`ClientId`, `create_date_time`).
+    /// Metrica's column name (`ClientId`, `create_date_time`), or a counter attribute's name.
     pub field: String,
     pub requirement: Requirement,
     pub source: FieldSource,
+    /// For a counter attribute (contacts): its title in Metrica («Уровень лояльности»);
+    /// `null` for documented columns.
+    #[serde(default)]
+    pub attribute_title: Option<String>,
+}
+
+/// A contact attribute declared on the counter (docs/metrika-api.md §5.6): a column the file
+/// may feed beyond the documented ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CounterAttributeDto {
+    /// Metrica's name, sent as the column name (`loyalty`).
+    pub name: String,
+    /// Its title in Metrica («Уровень лояльности»); the name when Metrica has none.
+    pub title: String,
+    /// `numeric`, `date`, `datetime`, `email`, `text` or a list type.
+    pub type_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -264,6 +280,9 @@ pub struct ColumnMapping {
     /// The template was remembered from an earlier file with the same header.
     pub from_template: bool,
     pub signature: String,
+    /// The counter's contact attributes (contacts, counter known); empty otherwise.
+    #[serde(default)]
+    pub attributes: Vec<CounterAttributeDto>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -612,6 +631,7 @@ pub fn typescript_bindings() -> String {
         Requirement::decl(&cfg),
         FieldMapping::decl(&cfg),
         ColumnMapping::decl(&cfg),
+        CounterAttributeDto::decl(&cfg),
         OrderStatusType::decl(&cfg),
         StatusValue::decl(&cfg),
         StatusMapEntry::decl(&cfg),

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+use mb_import::attributes::CounterAttribute;
 use mb_import::mapping::{self, FieldSource as ImpSource, Mapping};
 use mb_import::pipeline::{self, Progress as ImpProgress};
 use mb_import::read::{self, ReadOptions};
@@ -19,8 +20,8 @@ use mb_schema::{Requirement as SchemaReq, UploadKind};
 
 use crate::config::file_name;
 use crate::dto::{
-    self, AppError, ColumnMapping, FieldMapping, FieldSource, FileInfo, FilePreview, IssueCount,
-    PreviewRow, ReadOverrides, StatusValue, ValidationSummary,
+    self, AppError, ColumnMapping, CounterAttributeDto, FieldMapping, FieldSource, FileInfo,
+    FilePreview, IssueCount, PreviewRow, ReadOverrides, StatusValue, ValidationSummary,
 };
 use crate::error::{Result, import_error, read_error};
 
@@ -144,8 +145,29 @@ pub fn mapping_for(
 }
 
 /// The boundary view of a mapping: every field of the kind, with its source or none.
-pub fn mapping_dto(m: &Mapping, headers: &[String], from_template: bool) -> ColumnMapping {
-    let fields = m
+/// Mapped counter attributes (contacts) follow the documented fields, with their titles.
+pub fn mapping_dto(
+    m: &Mapping,
+    headers: &[String],
+    from_template: bool,
+    attributes: &[CounterAttribute],
+) -> ColumnMapping {
+    let source = |name: &str| match m.fields.get(name) {
+        Some(ImpSource::Column {
+            index,
+            header,
+            confidence,
+        }) => FieldSource::Column {
+            index: *index as u32,
+            header: header.clone(),
+            confidence: *confidence,
+        },
+        Some(ImpSource::Constant { value }) => FieldSource::Constant {
+            value: value.clone(),
+        },
+        None => FieldSource::None,
+    };
+    let mut fields: Vec<FieldMapping> = m
         .kind
         .fields()
         .iter()
@@ -156,23 +178,22 @@ pub fn mapping_dto(m: &Mapping, headers: &[String], from_template: bool) -> Colu
                 SchemaReq::OneOfIdentifiers => dto::Requirement::OneOfIdentifiers,
                 SchemaReq::Optional => dto::Requirement::Optional,
             },
-            source: match m.fields.get(f.name) {
-                Some(ImpSource::Column {
-                    index,
-                    header,
-                    confidence,
-                }) => FieldSource::Column {
-                    index: *index as u32,
-                    header: header.clone(),
-                    confidence: *confidence,
-                },
-                Some(ImpSource::Constant { value }) => FieldSource::Constant {
-                    value: value.clone(),
-                },
-                None => FieldSource::None,
-            },
+            source: source(f.name),
+            attribute_title: None,
         })
         .collect();
+    for name in mb_import::attributes::mapped_attribute_names(m) {
+        let title = attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map_or_else(|| name.clone(), attribute_title);
+        fields.push(FieldMapping {
+            source: source(&name),
+            field: name,
+            requirement: dto::Requirement::Optional,
+            attribute_title: Some(title),
+        });
+    }
     let used: Vec<&str> = m
         .fields
         .values()
@@ -191,6 +212,22 @@ pub fn mapping_dto(m: &Mapping, headers: &[String], from_template: bool) -> Colu
             .collect(),
         from_template,
         signature: m.signature.clone(),
+        attributes: attributes
+            .iter()
+            .map(|a| CounterAttributeDto {
+                name: a.name.clone(),
+                title: attribute_title(a),
+                type_name: a.type_name.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn attribute_title(a: &CounterAttribute) -> String {
+    if a.humanized.trim().is_empty() {
+        a.name.clone()
+    } else {
+        a.humanized.clone()
     }
 }
 

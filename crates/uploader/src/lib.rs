@@ -4,6 +4,7 @@
 //! history. Does not own parsing (mb-import), HTTP (mb-api), storage (mb-history) or
 //! presentation (UI / CLI): a Tauri command or a CLI subcommand is a few lines over this crate.
 
+pub mod attributes;
 pub mod boundary;
 pub mod config;
 pub mod core;

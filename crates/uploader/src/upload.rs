@@ -48,6 +48,8 @@ pub struct CounterContext {
     pub window_start: Option<Timestamp>,
     /// Status ids mapped on the counter (detailed orders).
     pub order_status_ids: Option<Vec<String>>,
+    /// Contact attributes declared on the counter (contacts only, when Metrica answered).
+    pub attributes: Option<Vec<mb_import::attributes::CounterAttribute>>,
 }
 
 /// Everything one upload needs, already decided.
@@ -253,7 +255,17 @@ impl Core {
         } else {
             None
         };
+        let attributes = if mb_import::attributes::kind_takes_attributes(kind) {
+            Some(
+                self.declared_attributes(&client, id)
+                    .await
+                    .map_err(|e| self.api_err(&login, e))?,
+            )
+        } else {
+            None
+        };
         Ok(CounterContext {
+            attributes,
             id: counter_id,
             name: counter.name.clone(),
             time_zone: counter
@@ -274,6 +286,7 @@ impl Core {
         o.goals = Some(ctx.goals.clone());
         o.goal_names = ctx.goal_names.clone();
         o.order_status_ids = ctx.order_status_ids.clone();
+        o.attributes = ctx.attributes.clone();
         o.hash_contacts = plan.hash_contacts;
         o.status_map = plan.status_map.clone();
         o.skip_invalid = plan.skip_invalid;

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use mb_uploader::Core;
 use mb_uploader::dto::{
-    Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterPage, CountersQuery,
-    FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress, ReadOverrides,
-    SendResult, Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail, UploadKind,
-    UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
+    Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
+    CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress,
+    ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail,
+    UploadKind, UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use mb_uploader::upload::ProgressSink;
 use tauri::State;
@@ -32,6 +32,7 @@ pub const NAMES: &[&str] = &[
     "counters",
     "goals",
     "create_goal",
+    "create_contact_attribute",
     "linking_window",
     "enable_extended_window",
     "pick_file",
@@ -147,6 +148,18 @@ pub async fn create_goal(
     core.create_goal(counter_id, &name, &identifier).await
 }
 
+/// Declares a contact attribute on the counter for a file column (docs/metrika-api.md §5.6).
+#[tauri::command]
+pub async fn create_contact_attribute(
+    core: CoreState<'_>,
+    counter_id: u32,
+    title: String,
+    type_name: String,
+) -> R<CounterAttributeDto> {
+    core.create_contact_attribute(counter_id, &title, &type_name)
+        .await
+}
+
 #[tauri::command]
 pub async fn linking_window(
     core: CoreState<'_>,
@@ -195,9 +208,17 @@ pub async fn suggest_mapping(
     kind: UploadKind,
     counter_id: Option<u32>,
 ) -> R<ColumnMapping> {
-    let _ = counter_id;
     let core = core.inner().clone();
-    blocking(move || core.suggest_mapping(&PathBuf::from(path), &read, kind)).await
+    // The counter's contact attributes, when one is chosen: best effort, a mapping without
+    // them is still right for the documented columns (validation asks again and is strict).
+    let attributes = match counter_id {
+        Some(c) => core
+            .counter_attributes(c, kind.into())
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    blocking(move || core.suggest_mapping(&PathBuf::from(path), &read, kind, &attributes)).await
 }
 
 #[tauri::command]

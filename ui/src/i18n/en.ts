@@ -168,6 +168,17 @@ const en: Messages = {
     missingRequired: 'Choose a column or one value for the field “{{field}}”.',
     needIdentifier: 'Choose at least one column Metrica can recognise the buyer by: ClientID, phone or e-mail.',
     goalHint: 'Goal missing? Create it in Metrica with an identifier like offline_paid.',
+    attr: {
+      title: 'Extra contact columns',
+      hint: 'Metrica accepts other columns only as contact attributes declared on the counter. Pick an attribute or create one, otherwise the column is not sent.',
+      column: 'Column “{{header}}”',
+      sendTo: 'Send to attribute…',
+      type: 'Value type',
+      create: 'Create attribute',
+      field: 'Attribute “{{title}}”',
+      metricaName: 'counter attribute',
+      types: { text: 'Text', numeric: 'Number', date: 'Date', datetime: 'Date and time', email: 'E-mail' },
+    },
   },
   fields: {
     ClientId: 'ClientID — the visitor number Metrica assigns',
@@ -439,6 +450,11 @@ const en: Messages = {
       title: 'Unreadable product list',
       what: 'The product list “{{value}}” is unclear.',
       todo: 'Write products as sku:quantity separated by commas, e.g. SOFA-3:1,PILLOW-02:2.',
+    },
+    attribute_not_on_counter: {
+      title: 'No such attribute on the counter',
+      what: 'Column “{{column}}” is mapped to the contact attribute “{{value}}”, which the counter does not have.',
+      todo: 'On the Columns step create the attribute or choose “Do not send”.',
     },
     mapped_column_not_found: {
       title: 'Column missing',

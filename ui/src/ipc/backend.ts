@@ -6,6 +6,7 @@ import type {
   AppInfo,
   ClientOverview,
   ColumnMapping,
+  CounterAttributeDto,
   CounterPage,
   CountersQuery,
   FilePreview,
@@ -49,6 +50,8 @@ export interface Backend {
   counters(query: CountersQuery): Promise<CounterPage>;
   goals(counterId: number): Promise<Goal[]>;
   createGoal(counterId: number, name: string, identifier: string): Promise<Goal>;
+  /** Declares a contact attribute on the counter for a file column (contacts). */
+  createContactAttribute(counterId: number, title: string, typeName: string): Promise<CounterAttributeDto>;
   linkingWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
   enableExtendedWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
 

@@ -71,15 +71,38 @@ export type Requirement = "required" | "one_of_identifiers" | "optional";
 
 export type FieldMapping = { 
 /**
- * Metrica's column name (`ClientId`, `create_date_time`).
+ * Metrica's column name (`ClientId`, `create_date_time`), or a counter attribute's name.
  */
-field: string, requirement: Requirement, source: FieldSource, };
+field: string, requirement: Requirement, source: FieldSource, 
+/**
+ * For a counter attribute (contacts): its title in Metrica («Уровень лояльности»);
+ * `null` for documented columns.
+ */
+attribute_title: string | null, };
 
 export type ColumnMapping = { kind: UploadKind, fields: Array<FieldMapping>, unmapped_columns: Array<string>, 
 /**
  * The template was remembered from an earlier file with the same header.
  */
-from_template: boolean, signature: string, };
+from_template: boolean, signature: string, 
+/**
+ * The counter's contact attributes (contacts, counter known); empty otherwise.
+ */
+attributes: Array<CounterAttributeDto>, };
+
+export type CounterAttributeDto = { 
+/**
+ * Metrica's name, sent as the column name (`loyalty`).
+ */
+name: string, 
+/**
+ * Its title in Metrica («Уровень лояльности»); the name when Metrica has none.
+ */
+title: string, 
+/**
+ * `numeric`, `date`, `datetime`, `email`, `text` or a list type.
+ */
+type_name: string, };
 
 export type OrderStatusType = "IN_PROGRESS" | "PAID" | "CANCELLED" | "SPAM" | "OTHER";
 

@@ -325,14 +325,16 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           field,
           requirement,
           source: { type: 'column', index: found, header: headers[found] ?? '', confidence },
+          attribute_title: null,
         };
       }
-      return { field, requirement, source: { type: 'none' } };
+      return { field, requirement, source: { type: 'none' }, attribute_title: null };
     });
     return {
       kind,
       fields,
       unmapped_columns: headers.filter((_, i) => !used.has(i)),
+      attributes: [],
       from_template: false,
       signature: headers.join('|'),
     };
@@ -592,6 +594,10 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const goal: Goal = { id: 3_300_000 + list.length, name, identifier, goal_type: 'action' };
       list.push(goal);
       return goal;
+    },
+    async createContactAttribute(_counterId, title, typeName) {
+      await sleep(0.3);
+      return { name: title.toLowerCase().replace(/[^a-z0-9]+/g, '_') || 'attribute', title, type_name: typeName };
     },
     async linkingWindow(counterId, kind) {
       await sleep(0.2);

@@ -40,6 +40,8 @@ export function createTauriBackend(): Backend {
     counters: (query) => invoke('counters', { query }),
     goals: (counterId) => invoke('goals', { counterId }),
     createGoal: (counterId, name, identifier) => invoke('create_goal', { counterId, name, identifier }),
+    createContactAttribute: (counterId, title, typeName) =>
+      invoke('create_contact_attribute', { counterId, title, typeName }),
     linkingWindow: (counterId, kind) => invoke('linking_window', { counterId, kind }),
     enableExtendedWindow: (counterId, kind) => invoke('enable_extended_window', { counterId, kind }),
     pickFile: () => invoke('pick_file'),

@@ -80,7 +80,7 @@ async fn crm_status_choices_are_remembered_per_counter_and_prefilled_next_time()
     let file = fixture("simple_orders_cp1251_ru_statuses.csv");
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::SimpleOrders)
+        .suggest_mapping(&file, &read, UploadKind::SimpleOrders, &[])
         .unwrap();
     let values = core
         .status_values_dto(&file, &read, &mapping, Some(COUNTER))
@@ -154,7 +154,7 @@ async fn validation_reports_an_earlier_identical_upload_and_upload_refuses_it_un
     let file = fixture("offline_clientid.csv");
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     assert!(!mapping.from_template, "first time: automatic matching");
     let req = UploadRequest {
@@ -173,7 +173,7 @@ async fn validation_reports_an_earlier_identical_upload_and_upload_refuses_it_un
     assert!(first.server_id.is_some());
     // The mapping is now a remembered template for this header.
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     assert!(mapping.from_template);
     let summary = core
@@ -206,7 +206,7 @@ async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_resul
     let file = fixture("offline_clientid.csv");
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     let mut req = request(&file, mapping, vec![]);
     let v = core
@@ -292,7 +292,12 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     let file = drop.join("offline.csv");
     std::fs::copy(fixture("offline_clientid.csv"), &file).unwrap();
     let mapping = core
-        .suggest_mapping(&file, &ReadOverrides::default(), UploadKind::Conversions)
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
         .unwrap();
     let sent = core
         .upload_dto(
@@ -406,4 +411,110 @@ async fn the_notification_switch_is_on_by_default_and_survives_a_restart() {
     }
     let core = demo(&dir).await;
     assert!(!core.settings().unwrap().notify_when_processed);
+}
+
+/// docs/metrika-api.md §5.3/§5.6: a contacts column beyond the documented ones is sent only
+/// onto an attribute the counter declares. The user declares one for a column from the app
+/// (the fake then accepts the file); a mapping onto an undeclared attribute is stopped before
+/// anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contacts_extra_columns_go_to_declared_attributes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(
+        &file,
+        "ID;Имя;Телефон;Уровень лояльности\n\
+         C-1;Анна;+7 912 345-67-89;3\n\
+         C-2;Борис;8 (912) 000-11-22;5\n",
+    )
+    .unwrap();
+    let read = ReadOverrides::default();
+    let kind = UploadKind::Contacts;
+    let none = core.counter_attributes(COUNTER, kind.into()).await.unwrap();
+    assert!(
+        none.is_empty(),
+        "the demo counter declares no contact attribute"
+    );
+    let before = core.suggest_mapping(&file, &read, kind, &none).unwrap();
+    assert!(
+        before
+            .unmapped_columns
+            .contains(&"Уровень лояльности".to_string())
+    );
+    assert!(before.fields.iter().all(|f| f.attribute_title.is_none()));
+
+    let made = core
+        .create_contact_attribute(COUNTER, "Уровень лояльности", "numeric")
+        .await
+        .unwrap();
+    assert_eq!(made.name, "uroven_loyalnosti");
+    let again = core
+        .create_contact_attribute(COUNTER, "Уровень лояльности", "numeric")
+        .await
+        .unwrap();
+    assert_eq!(
+        again, made,
+        "declaring the same title twice reuses the attribute"
+    );
+
+    let attrs = core.counter_attributes(COUNTER, kind.into()).await.unwrap();
+    let mapping = core.suggest_mapping(&file, &read, kind, &attrs).unwrap();
+    let loyalty = mapping
+        .fields
+        .iter()
+        .find(|f| f.field == made.name)
+        .expect("the column maps onto the new attribute");
+    assert_eq!(
+        loyalty.attribute_title.as_deref(),
+        Some("Уровень лояльности")
+    );
+    assert!(
+        !mapping
+            .unmapped_columns
+            .contains(&"Уровень лояльности".to_string())
+    );
+    assert_eq!(mapping.attributes, vec![made.clone()]);
+
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping.clone(), vec![]),
+                merge_mode: Some("SAVE".into()),
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: false,
+            },
+            "contacts-1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    assert!(matches!(sent.state, UploadState::Processed), "{sent:?}");
+
+    // A mapping onto an attribute the counter does not have never leaves the machine.
+    let mut ghost = mapping.clone();
+    ghost
+        .fields
+        .iter_mut()
+        .find(|f| f.field == made.name)
+        .unwrap()
+        .field = "ghost_attribute".into();
+    let s = core
+        .validate_dto(
+            &request(&file, ghost, vec![]),
+            "contacts-2",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let issue = s
+        .issues
+        .iter()
+        .find(|i| i.code == "attribute_not_on_counter")
+        .expect("undeclared attribute reported");
+    assert_eq!(issue.column.as_deref(), Some("Уровень лояльности"));
+    assert_eq!(s.valid_rows, 0);
 }

@@ -46,7 +46,7 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
     let file = fixture("offline_clientid.csv");
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     let req = UploadRequest {
         validate: ValidateRequest {
@@ -121,7 +121,7 @@ async fn history_explains_rows_metrica_dropped() {
     std::fs::write(&file, text).unwrap();
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     let req = ValidateRequest {
         path: file.display().to_string(),

@@ -8,6 +8,7 @@ import type { ColumnMapping, FieldMapping, FieldSource, Goal } from '../../ipc';
 import type { Messages } from '../../i18n/ru';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { useActiveCounter, useBackend } from '../app/context';
+import { AttributeOffers } from './AttributeOffers';
 import { usePreview } from './FileStep';
 import { StepFooter } from './parts';
 import { mappingProblems, useImport } from './state';
@@ -159,10 +160,12 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
         ? t('columns.oneOfIds')
         : t('columns.optional');
 
-  const fieldText = (name: string) =>
-    name in (t('fields', { returnObjects: true }) as object)
-      ? t(`fields.${name as keyof Messages['fields']}`)
-      : t('fields.unknown');
+  const fieldText = (f: FieldMapping) =>
+    f.attribute_title !== null
+      ? t('columns.attr.field', { title: f.attribute_title })
+      : f.field in (t('fields', { returnObjects: true }) as object)
+        ? t(`fields.${f.field as keyof Messages['fields']}`)
+        : t('fields.unknown');
 
   return (
     <div className="mb-step">
@@ -194,14 +197,15 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
                 >
                   <div role="cell" className="mb-map__field">
                     <div>
-                      <span className="mb-map__name">{fieldText(f.field)}</span>{' '}
+                      <span className="mb-map__name">{fieldText(f)}</span>{' '}
                       <Text variant="caption-2" color={f.requirement === 'optional' ? 'secondary' : 'warning'}>
                         {requirementLabel(f)}
                       </Text>
                     </div>
                     {/* The user's words first; Metrica's field name in small print for support. */}
                     <Text variant="caption-2" color="secondary">
-                      {t('columns.metricaField')} <code className="mb-code mb-code_small">{f.field}</code>
+                      {f.attribute_title !== null ? t('columns.attr.metricaName') : t('columns.metricaField')}{' '}
+                      <code className="mb-code mb-code_small">{f.field}</code>
                     </Text>
                   </div>
                   <div role="cell" className="mb-map__source">
@@ -241,6 +245,14 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
               ? t('columns.unmapped', { list: mapping.unmapped_columns.map((c) => `«${c}»`).join(', ') })
               : t('columns.noUnmapped')}
           </Text>
+          {s.kind === 'contacts' && counter ? (
+            <AttributeOffers
+              mapping={mapping}
+              headers={headers}
+              counterId={counter.id}
+              canCreate={counter.can_upload}
+            />
+          ) : null}
         </>
       )}
       <StepFooter

@@ -88,6 +88,7 @@ const VALIDATOR_CODES = [
   'invalid_product_list',
   'list_normalized',
   'mapped_column_not_found',
+  'attribute_not_on_counter',
   'milliseconds_timestamp',
   'missing_required_column',
   'missing_value',

@@ -20,19 +20,23 @@ const mapping: ColumnMapping = {
       field: 'create_date_time',
       requirement: 'required',
       source: { type: 'column', index: 1, header: 'Дата', confidence: 0.9 },
+      attribute_title: null,
     },
     {
       field: 'phones',
       requirement: 'one_of_identifiers',
       source: { type: 'column', index: 2, header: 'Телефон', confidence: 0.9 },
+      attribute_title: null,
     },
     {
       field: 'order_status',
       requirement: 'optional',
       source: { type: 'column', index: 3, header: 'Статус', confidence: 0.9 },
+      attribute_title: null,
     },
   ],
   unmapped_columns: ['Менеджер'],
+  attributes: [],
   from_template: false,
   signature: 'x',
 };

@@ -3,6 +3,8 @@
 import { createContext, useContext, useReducer, type Dispatch, type ReactNode } from 'react';
 import type {
   ColumnMapping,
+  CounterAttributeDto,
+  FieldMapping,
   FieldSource,
   ReadOverrides,
   SendResult,
@@ -77,6 +79,7 @@ export type ImportAction =
   | { type: 'kind'; kind: UploadKind }
   | { type: 'mapping'; mapping: ColumnMapping; key: string }
   | { type: 'source'; field: string; source: FieldSource; unmapped: string[] }
+  | { type: 'attribute'; attribute: CounterAttributeDto; index: number; header: string }
   | { type: 'statuses'; entries: StatusMapEntry[]; counts: Record<string, number>; key: string }
   | { type: 'statusType'; value: string; statusType: StatusMapEntry['status_type'] }
   | { type: 'validated'; summary: ValidationSummary; forRequest: string }
@@ -115,6 +118,28 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
         },
         touched: s.touched.includes(a.field) ? s.touched : [...s.touched, a.field],
       };
+    case 'attribute': {
+      // A file column sent to a counter attribute (contacts): one field per attribute.
+      if (!s.mapping) return s;
+      const field: FieldMapping = {
+        field: a.attribute.name,
+        requirement: 'optional',
+        source: { type: 'column', index: a.index, header: a.header, confidence: 1 },
+        attribute_title: a.attribute.title,
+      };
+      const others = s.mapping.fields.filter((f) => f.field !== a.attribute.name);
+      const known = s.mapping.attributes.some((x) => x.name === a.attribute.name);
+      return {
+        ...s,
+        mapping: {
+          ...s.mapping,
+          fields: [...others, field],
+          unmapped_columns: s.mapping.unmapped_columns.filter((c) => c !== a.header),
+          attributes: known ? s.mapping.attributes : [...s.mapping.attributes, a.attribute],
+        },
+        touched: s.touched.includes(a.attribute.name) ? s.touched : [...s.touched, a.attribute.name],
+      };
+    }
     case 'statuses':
       return { ...s, statusMap: a.entries, statusCounts: a.counts, statusKey: a.key };
     case 'statusType':
