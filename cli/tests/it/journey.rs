@@ -372,5 +372,30 @@ fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_row
     assert_eq!(v["reason"], "nothing_new", "{v}");
     assert_eq!(v["new_rows"], 0, "{v}");
     assert_eq!(fake.state().uploads(51234501).len(), 2);
+
+    // The CRM rewrote an amount of an already-sent conversion: Metrica would add it as a second
+    // conversion, so it is not sent again (orders and contacts, updated by id, would be).
+    let repriced = env.dir.path().join("export-repriced.csv");
+    let text = std::fs::read_to_string(&grown).unwrap();
+    let changed = text.replacen(",100.50,RUB", ",999.50,RUB", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&repriced, changed).unwrap();
+    let (code, v) = env.json(&[
+        "upload",
+        repriced.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--json",
+        "--only-new",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["reason"], "nothing_new", "{v}");
+    assert_eq!(
+        fake.state().uploads(51234501).len(),
+        2,
+        "nothing counted twice"
+    );
     rt.block_on(fake.shutdown());
 }

@@ -161,8 +161,20 @@ pub fn verdicts_of_file(
     Ok(out)
 }
 
-/// Copies the rows of `input` the ledger does not know (new or changed) to `output`.
-/// Returns (rows written, rows left out as unchanged).
+/// Whether a row with this verdict goes out in only-new mode. CRM records (orders, contacts)
+/// are updated by id, so a changed one is sent again. Offline conversions and calls are events
+/// Metrica adds on every upload: one whose key (identifiers, goal, time) was accepted before is
+/// never sent again, even when its amount changed, since that would count it twice.
+pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
+    match verdict {
+        LedgerVerdict::New => true,
+        LedgerVerdict::Changed => !matches!(kind, UploadKind::Conversions | UploadKind::Calls),
+        LedgerVerdict::Unchanged => false,
+    }
+}
+
+/// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
+/// so) to `output`. Returns (rows written, rows left out as already sent).
 pub fn filter_file(
     store: &Store,
     counter_id: u32,
@@ -183,7 +195,7 @@ pub fn filter_file(
     let mut rec = csv::ByteRecord::new();
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
-        if verdicts.next() == Some(LedgerVerdict::Unchanged) {
+        if verdicts.next().is_some_and(|v| !resend(kind, v)) {
             skipped += 1;
         } else {
             w.write_byte_record(&rec).map_err(io)?;
@@ -210,4 +222,22 @@ pub fn commit_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path)
     digests.finish()?;
     store.ledger_commit(upload_id, rows)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod resend_tests {
+    use super::*;
+
+    #[test]
+    fn events_are_never_sent_twice_crm_records_are_updated() {
+        for kind in UploadKind::ALL {
+            assert!(resend(kind, LedgerVerdict::New));
+            assert!(!resend(kind, LedgerVerdict::Unchanged));
+        }
+        assert!(!resend(UploadKind::Conversions, LedgerVerdict::Changed));
+        assert!(!resend(UploadKind::Calls, LedgerVerdict::Changed));
+        assert!(resend(UploadKind::Orders, LedgerVerdict::Changed));
+        assert!(resend(UploadKind::SimpleOrders, LedgerVerdict::Changed));
+        assert!(resend(UploadKind::Contacts, LedgerVerdict::Changed));
+    }
 }
