@@ -130,24 +130,14 @@ pub fn map_attributes(
     mapped
 }
 
-/// A Metrica attribute name proposed for a column title: Latin letters, digits and `_`
-/// (Cyrillic transliterated), at most 64 characters, never a documented column's name.
+/// A Metrica attribute name proposed for a column title: the same Latin id rule as CRM status
+/// ids ([`crate::status::status_id`]), at most 64 characters, never a documented column's name.
 pub fn propose_name(kind: UploadKind, title: &str) -> String {
-    let mut out = String::new();
-    for c in title.trim().to_lowercase().chars() {
-        let t = translit(c);
-        if let Some(t) = t {
-            out.push_str(t);
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let mut name: String = out.trim_matches('_').chars().take(64).collect();
-    if name.is_empty() {
-        name = "attribute".into();
-    }
+    let mut name: String = if title.chars().any(char::is_alphanumeric) {
+        crate::status::status_id(title).chars().take(64).collect()
+    } else {
+        "attribute".into()
+    };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "a_");
     }
@@ -156,41 +146,6 @@ pub fn propose_name(kind: UploadKind, title: &str) -> String {
     }
     debug_assert!(is_valid_status_id(&name));
     name
-}
-
-fn translit(c: char) -> Option<&'static str> {
-    Some(match c {
-        'а' => "a",
-        'б' => "b",
-        'в' => "v",
-        'г' => "g",
-        'д' => "d",
-        'е' | 'ё' | 'э' => "e",
-        'ж' => "zh",
-        'з' => "z",
-        'и' | 'й' => "i",
-        'к' => "k",
-        'л' => "l",
-        'м' => "m",
-        'н' => "n",
-        'о' => "o",
-        'п' => "p",
-        'р' => "r",
-        'с' => "s",
-        'т' => "t",
-        'у' => "u",
-        'ф' => "f",
-        'х' => "kh",
-        'ц' => "ts",
-        'ч' => "ch",
-        'ш' => "sh",
-        'щ' => "shch",
-        'ы' => "y",
-        'ю' => "yu",
-        'я' => "ya",
-        'ъ' | 'ь' => "",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
