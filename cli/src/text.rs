@@ -210,6 +210,10 @@ pub fn explanation(code: &str, lang: Lang) -> String {
             "отправка прервалась, исход неизвестен — сверьте с Метрикой (mbridge status), затем отправьте заново",
             "the send was interrupted, outcome unknown — reconcile (mbridge status), then resend",
         ),
+        "stopped_by_user" => (
+            "вы остановили отправку, исход неизвестен — сверьте с Метрикой (mbridge status), затем отправьте заново",
+            "you stopped the send, outcome unknown — reconcile (mbridge status), then resend",
+        ),
         "superseded" => ("заменена повторной отправкой", "replaced by a later resend"),
         other => return other.to_string(),
     };

@@ -60,6 +60,7 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
         let mut out =
             tokio::io::BufWriter::with_capacity(256 << 10, tokio::fs::File::from_std(file));
         let mut bytes: u64 = 0;
+        let started = tokio::time::Instant::now();
         while let Some(chunk) = field
             .chunk()
             .await
@@ -84,6 +85,11 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
                 ));
             }
             out.write_all(&chunk).await.map_err(io_err)?;
+            if let Some(rate) = app.cfg.upload_bytes_per_sec.filter(|r| *r > 0) {
+                // The line's pace: this many bytes cannot have arrived sooner.
+                let due = std::time::Duration::from_secs_f64(bytes as f64 / rate as f64);
+                tokio::time::sleep_until(started + due).await;
+            }
         }
         out.flush().await.map_err(io_err)?;
         // A body shorter than the scripted cut is still cut, at its end.

@@ -39,6 +39,8 @@ pub enum ExplanationCode {
     Failed,
     /// Outcome unknown: the send was cut off.
     Interrupted,
+    /// Outcome unknown: the user stopped the send while the file was on its way.
+    StoppedByUser,
     /// Replaced by a resend.
     Superseded,
 }
@@ -103,7 +105,12 @@ pub fn explain(u: &Upload) -> Explanation {
         UploadState::Prepared => items.push(item(C::NotSent, None, None)),
         UploadState::Sending => items.push(item(C::Sending, None, None)),
         UploadState::Interrupted => {
-            items.push(item(C::Interrupted, None, Some(A::ReconcileThenResend)))
+            let code = if u.server_message.as_deref() == Some(crate::STOPPED_BY_USER) {
+                C::StoppedByUser
+            } else {
+                C::Interrupted
+            };
+            items.push(item(code, None, Some(A::ReconcileThenResend)))
         }
         UploadState::Superseded => items.push(item(C::Superseded, None, Some(A::SeeNewerUpload))),
         UploadState::Rejected => {

@@ -39,6 +39,9 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
+/// `server_message` of an upload the user stopped while it was being sent.
+pub const STOPPED_BY_USER: &str = "stopped_by_user";
+
 /// Where an upload is in its life (see the module docs for the transitions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -685,6 +688,21 @@ impl Store {
 
     /// `sending → interrupted`: the outcome of the send is unknown (app died, timeout after
     /// the body went out). Reconcile by tag before resending.
+    /// `sending → interrupted` because the user pressed stop: the same unknown outcome, said
+    /// as what happened ([`STOPPED_BY_USER`] in `server_message`).
+    pub fn mark_stopped_by_user(&self, id: i64) -> Result<Upload> {
+        self.write(|tx, _| {
+            let u = load(tx, id)?;
+            check(&u, UploadState::Interrupted)?;
+            tx.prepare_cached(
+                "UPDATE uploads SET state = 'interrupted', sending_owner = NULL, \
+                 server_message = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, STOPPED_BY_USER])?;
+            load(tx, id)
+        })
+    }
+
     pub fn mark_interrupted(&self, id: i64) -> Result<Upload> {
         self.write(|tx, _| {
             let u = load(tx, id)?;

@@ -74,6 +74,7 @@ impl Core {
                 paths.ensure().map_err(storage)?;
                 let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
                     time_scale: mb_fake::DEMO_TIME_SCALE,
+                    upload_bytes_per_sec: Some(mb_fake::DEMO_UPLOAD_BYTES_PER_SEC),
                     ..mb_fake::FakeConfig::default()
                 })
                 .await

@@ -65,7 +65,11 @@ pub fn summary(u: &Upload) -> UploadSummary {
         goal_not_found: n(u.goal_not_found_quantity),
         created_at: u.created_at.to_string(),
         finished_at: u.finished_at.map(|t| t.to_string()),
-        message: u.server_message.clone(),
+        // A stop is said by the explanation, not as a server message.
+        message: u
+            .server_message
+            .clone()
+            .filter(|m| m != mb_history::STOPPED_BY_USER),
         note: opt("note"),
     }
 }

@@ -684,7 +684,7 @@ impl Core {
             Err(ApiError::UploadOutcomeUnknown { .. }) => self.store.mark_interrupted(id)?,
             // A cancel may land after the whole body went out: the outcome is then unknown, and
             // resending an interrupted upload looks for it on the server first.
-            Err(ApiError::Cancelled) => self.store.mark_interrupted(id)?,
+            Err(ApiError::Cancelled) => self.store.mark_stopped_by_user(id)?,
             Err(e) if e.needs_sign_in() => {
                 self.store.mark_failed(id, Some("sign_in_needed"))?;
                 return Err(self.api_err(&login, e));

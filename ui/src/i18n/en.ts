@@ -676,6 +676,7 @@ const en: Messages = {
       rejected: 'Metrica rejected the whole file.',
       failed: 'Sending failed: the file was not stored in Metrica.',
       interrupted: 'Sending was interrupted (network lost or the app closed); it is unknown whether the file arrived.',
+      stopped_by_user: 'You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.',
       superseded: 'A newer upload replaced this one.',
       unknown: 'Metrica reported a state we cannot explain yet.',
     },

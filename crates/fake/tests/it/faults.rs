@@ -191,3 +191,30 @@ async fn reset_clears_switches() {
         .await;
     assert_eq!(s, 200);
 }
+
+/// The demo's "office connection": a file is received no faster than the configured rate, so
+/// a large demo upload shows progress and can be stopped. (A lower bound only: the loopback is
+/// never slower than the line it simulates by more than the machine's load.)
+#[tokio::test]
+async fn uploads_arrive_no_faster_than_the_configured_line() {
+    let (mut cfg, clock) = crate::common::config();
+    cfg.upload_bytes_per_sec = Some(400_000);
+    let env = crate::common::env_with(cfg, clock).await;
+    let mut body = String::from("ClientId,Target,DateTime\n");
+    while body.len() < 200_000 {
+        body.push_str("1770000000000000011,offline_paid,1794228120\n");
+    }
+    let t0 = std::time::Instant::now();
+    let (status, v) = env
+        .upload(
+            &format!("/management/v1/counter/{MEBEL}/offline_conversions/upload"),
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        t0.elapsed() >= std::time::Duration::from_millis(450),
+        "200 KB at 400 KB/s took {:?}",
+        t0.elapsed()
+    );
+}

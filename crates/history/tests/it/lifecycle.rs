@@ -313,3 +313,34 @@ fn source_file_keeps_name_size_and_content_hash_only() {
     assert_eq!(from_disk.size, 17);
     assert_eq!(from_disk.sha256.len(), 64);
 }
+
+/// A send the user stopped reads as what happened («Вы остановили отправку»), not as a lost
+/// connection; both are interrupted with the same advice (look on the server, then resend).
+#[test]
+fn a_send_stopped_by_the_user_is_explained_as_such() {
+    let (s, _) = store();
+    let explained = |u: &mb_history::Upload| {
+        let e = explain(u);
+        let i = e.items.first().expect("one item");
+        (i.code, i.advice_code)
+    };
+    let a = s
+        .record_prepared(&new_upload(1, UploadKind::Conversions, "a"))
+        .unwrap();
+    s.mark_sending(a.id).unwrap();
+    let stopped = s.mark_stopped_by_user(a.id).unwrap();
+    assert_eq!(stopped.state, UploadState::Interrupted);
+    assert_eq!(
+        explained(&stopped),
+        (ExplanationCode::StoppedByUser, Some(AdviceCode::ReconcileThenResend))
+    );
+    let b = s
+        .record_prepared(&new_upload(1, UploadKind::Conversions, "b"))
+        .unwrap();
+    s.mark_sending(b.id).unwrap();
+    let lost = s.mark_interrupted(b.id).unwrap();
+    assert_eq!(
+        explained(&lost),
+        (ExplanationCode::Interrupted, Some(AdviceCode::ReconcileThenResend))
+    );
+}
