@@ -197,13 +197,45 @@ async function main() {
   await shot("history-stopped");
   passed += 1;
 
+  // Contacts with a column Metrica knows only as a counter attribute: the Columns step offers
+  // to declare it, the column then maps onto it, and the fake (which refuses undeclared
+  // columns) accepts the file.
+  writeFileSync(
+    picked,
+    "uniq_id;name;phones;Уровень лояльности\nC-1;Анна Петрова;+7 912 345-67-89;3\nC-2;Борис Иванов;8 (912) 000-11-22;5\n",
+  );
+  await click("[data-testid='nav-upload']");
+  await click("[data-qa='upload-another']");
+  await click("[data-qa='pick-file']");
+  await find("[data-testid='preview-table']");
+  await shot("file-contacts");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='mapping-table']");
+  await wd("POST", `/session/${sessionId}/execute/sync`, {
+    script: "document.querySelector(\"[data-testid='attribute-offer']\").scrollIntoView({block: 'center'})",
+    args: [],
+  });
+  await shot("columns-attribute-offer");
+  await click("[data-qa='attr-create-3']");
+  await retry("the column maps onto the new attribute", async () => {
+    const table = await textOf("[data-testid='mapping-table']");
+    if (!table.includes("Атрибут «Уровень лояльности»")) throw new Error(`mapping: ${table}`);
+  });
+  await shot("columns-attribute");
+  await click("[data-qa='wizard-next']");
+  await find("[data-testid='validation-summary']");
+  await click("[data-qa='wizard-next']");
+  await click("[data-qa='send-button']");
+  await retry("contacts accepted", () => find("[data-testid='upload-done']"), 30000);
+  passed += 1;
+
   // The other sections render on real data from Rust (pictures for review, no assertions).
   for (const section of ["clients", "accounts", "settings"]) {
     await click(`[data-testid='nav-${section}']`);
     await shot(section);
   }
   console.log(
-    `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row, a stopped send reads «Прервана» (${Date.now() - t0} ms)`,
+    `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row, a stopped send reads «Прервана», a contacts column went to a new counter attribute (${Date.now() - t0} ms)`,
   );
   console.log(`${passed} passed, 0 failed`);
 }

@@ -112,7 +112,7 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
   const counter = useActiveCounter();
   const preview = usePreview();
   const headers = preview.data?.info.headers ?? [];
-  const key = `${s.path ?? ''}|${s.kind ?? ''}|${headers.join('|')}`;
+  const key = `${s.pickCount}|${s.path ?? ''}|${s.kind ?? ''}|${headers.join('|')}`;
   const needSuggest = preview.data !== undefined && s.kind !== null && s.mappingKey !== key;
   const suggestion = useQuery({
     queryKey: ['suggest', key, s.read, counter?.id ?? null],

@@ -27,7 +27,7 @@ export function usePreview() {
   const backend = useBackend();
   const [s] = useImport();
   return useQuery({
-    queryKey: ['preview', s.path, s.read],
+    queryKey: ['preview', s.path, s.pickCount, s.read],
     queryFn: () => backend.inspectFile(s.path ?? '', s.read),
     enabled: s.path !== null,
     staleTime: Infinity,

@@ -89,6 +89,17 @@ describe('import state', () => {
     expect(s.path).toBe('/other.csv');
   });
 
+  it('reads the same path afresh when it is chosen again (a re-export over the old file)', () => {
+    const before = prepared();
+    const again = importReducer(before, { type: 'file', path: before.path ?? '' });
+    expect(again.path).toBe(before.path);
+    expect(again.pickCount).toBe(before.pickCount + 1);
+    expect(again.mapping).toBeNull();
+    // «Загрузить ещё файл» and the same path: still a new reading, never the first one's.
+    const fresh = importReducer(importReducer(again, { type: 'reset' }), { type: 'file', path: before.path ?? '' });
+    expect(fresh.pickCount).toBe(again.pickCount + 1);
+  });
+
   it('shows the statuses step only for CRM orders', () => {
     expect(stepsFor(prepared())).toContain('statuses');
     expect(stepsFor({ ...prepared(), kind: 'conversions' })).not.toContain('statuses');

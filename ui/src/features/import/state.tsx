@@ -23,6 +23,8 @@ export const CRM_STATUS_KINDS: UploadKind[] = ['simple-orders', 'orders'];
 export interface ImportState {
   step: StepId;
   path: string | null;
+  /** Counts file choices: choosing the same path again (a re-export) reads it afresh. */
+  pickCount: number;
   read: ReadOverrides;
   kind: UploadKind | null;
   kindByUser: boolean;
@@ -51,6 +53,7 @@ export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, head
 export const initialImport: ImportState = {
   step: 'file',
   path: null,
+  pickCount: 0,
   read: EMPTY_READ,
   kind: null,
   kindByUser: false,
@@ -98,7 +101,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, step: a.step };
     case 'file':
       // A new file starts fresh: its columns, statuses and checks are unknown.
-      return { ...initialImport, hashContacts: s.hashContacts, path: a.path };
+      return { ...initialImport, hashContacts: s.hashContacts, path: a.path, pickCount: s.pickCount + 1 };
     case 'read':
       return { ...s, read: { ...s.read, ...a.read } };
     case 'detected':
@@ -158,7 +161,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'resent':
       return s.result ? { ...s, result: { ...s.result, upload: a.upload } } : s;
     case 'reset':
-      return { ...initialImport, hashContacts: s.hashContacts };
+      return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
   }
 }
 
