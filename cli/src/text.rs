@@ -5,7 +5,7 @@
 
 use crate::args::Lang;
 
-pub fn issue_text(code: &str, lang: Lang) -> Option<&'static str> {
+pub fn issue_text(code: mb_import::IssueCode, lang: Lang) -> Option<&'static str> {
     mb_import::messages::issue_text(code, msg_lang(lang))
 }
 
@@ -399,11 +399,14 @@ mod tests {
     #[test]
     fn issue_texts_come_from_the_import_catalogue() {
         assert_eq!(
-            issue_text("future_datetime", Lang::Ru),
-            mb_import::messages::issue_text("future_datetime", mb_import::messages::Lang::Ru)
+            issue_text(mb_import::IssueCode::FutureDatetime, Lang::Ru),
+            mb_import::messages::issue_text(
+                mb_import::IssueCode::FutureDatetime,
+                mb_import::messages::Lang::Ru
+            )
         );
         assert!(
-            issue_text("future_datetime", Lang::En)
+            issue_text(mb_import::IssueCode::FutureDatetime, Lang::En)
                 .unwrap()
                 .contains("future")
         );

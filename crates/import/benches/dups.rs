@@ -83,7 +83,7 @@ fn child(path: &Path) {
         started.elapsed().as_secs_f64(),
         cpu_secs(),
         r.rows,
-        r.count_of("duplicate_order_id"),
+        r.count_of(mb_import::IssueCode::DuplicateOrderId),
         peak_rss_kb()
     );
 }

@@ -5,9 +5,10 @@
 //! * [`read`] owns bytes → rows: encodings, delimiters, header row, Excel, physical lines.
 //! * [`mapping`], [`status`], [`normalize`], [`validate`], [`write`](mod@write), [`pipeline`] own
 //!   rows → checked, normalised rows → files; [`report`] is the JSON contract of
-//!   `mbridge validate --json`; [`messages`] is the one catalogue of issue texts (ru, en).
+//!   `mbridge validate --json`; [`codes`] is the list of issue codes; [`messages`] is the one catalogue of issue texts (ru, en).
 
 pub mod attributes;
+pub mod codes;
 mod dups;
 pub mod mapping;
 pub mod messages;
@@ -19,5 +20,6 @@ pub mod status;
 pub mod validate;
 pub mod write;
 
+pub use codes::IssueCode;
 pub use report::Report;
 pub use validate::ImportError;

@@ -7,6 +7,8 @@
 //! [`reason`] makes the one sentence of one row's problem with the user's column name and the
 //! value interpolated («Дата «31.02.2026» в столбце «Дата заказа» не распознана…»).
 
+use crate::codes::IssueCode;
+
 /// Language of the texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -210,6 +212,11 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "an MD5 hash must be 32 hexadecimal characters",
     ),
     (
+        "md5_normalized",
+        "хеш MD5 приведён к строчным буквам без пробелов",
+        "MD5 hash lower-cased and trimmed",
+    ),
+    (
         "list_normalized",
         "список значений приведён к виду через запятую без пробелов",
         "list normalised to comma-separated without spaces",
@@ -373,10 +380,10 @@ static ISSUES: &[(&str, &str, &str)] = &[
 ];
 
 /// What `code` means, in `lang`; `None` for a code the catalogue does not know.
-pub fn issue_text(code: &str, lang: Lang) -> Option<&'static str> {
+pub fn issue_text(code: IssueCode, lang: Lang) -> Option<&'static str> {
     ISSUES
         .iter()
-        .find(|(c, _, _)| *c == code)
+        .find(|(c, _, _)| *c == code.as_str())
         .map(|(_, ru, en)| if lang == Lang::Ru { *ru } else { *en })
 }
 
@@ -463,7 +470,7 @@ static REASONS: &[(&str, &str, &str)] = &[
 /// header), the value, what is wrong. `fix`, when known, is offered at the end.
 pub fn reason(
     lang: Lang,
-    code: &str,
+    code: IssueCode,
     column: Option<&str>,
     value: &str,
     fix: Option<&str>,
@@ -477,13 +484,13 @@ pub fn reason(
     }
     let specific = REASONS
         .iter()
-        .find(|(c, _, _)| *c == code)
+        .find(|(c, _, _)| *c == code.as_str())
         .map(|(_, ru, en)| if lang == Lang::Ru { *ru } else { *en });
     match (specific, issue_text(code, lang)) {
         (Some(t), _) => out.push_str(&t.replace("{v}", value)),
         (None, Some(t)) if value.is_empty() => out.push_str(t),
         (None, Some(t)) => out.push_str(&format!("«{value}» — {t}")),
-        (None, None) if value.is_empty() => out.push_str(code),
+        (None, None) if value.is_empty() => out.push_str(code.as_str()),
         (None, None) => out.push_str(&format!("{code}: «{value}»")),
     }
     if let Some(f) = fix.filter(|f| !f.is_empty()) {
@@ -501,8 +508,14 @@ mod tests {
 
     #[test]
     fn every_issue_code_has_both_languages_once() {
-        for (code, ru, en) in ISSUES {
-            assert!(!ru.is_empty() && !en.is_empty(), "{code}");
+        for &code in IssueCode::ALL {
+            for lang in [Lang::Ru, Lang::En] {
+                let text = issue_text(code, lang);
+                assert!(text.is_some_and(|t| !t.is_empty()), "{code} {lang:?}");
+            }
+        }
+        for (code, _, _) in ISSUES {
+            assert!(IssueCode::parse(code).is_some(), "{code} is no issue code");
             assert_eq!(
                 ISSUES.iter().filter(|(c, _, _)| c == code).count(),
                 1,
@@ -510,10 +523,7 @@ mod tests {
             );
         }
         for (code, ru, en) in REASONS {
-            assert!(
-                issue_text(code, Lang::Ru).is_some(),
-                "{code} has no meaning text"
-            );
+            assert!(IssueCode::parse(code).is_some(), "{code} is no issue code");
             assert!(ru.contains("{v}") == en.contains("{v}"), "{code}");
         }
     }
@@ -522,7 +532,7 @@ mod tests {
     fn a_reason_names_the_users_column_and_value_in_words() {
         let r = reason(
             Lang::Ru,
-            "invalid_datetime",
+            IssueCode::InvalidDatetime,
             Some("Дата заказа"),
             "31.02.2026 10:00",
             None,
@@ -531,7 +541,13 @@ mod tests {
             r,
             "Столбец «Дата заказа»: дата «31.02.2026 10:00» не распознана или не существует"
         );
-        let r = reason(Lang::En, "invalid_money", Some("Sum"), "abc", Some("0"));
+        let r = reason(
+            Lang::En,
+            IssueCode::InvalidMoney,
+            Some("Sum"),
+            "abc",
+            Some("0"),
+        );
         assert_eq!(
             r,
             "Column «Sum»: «abc» does not look like an amount (suggested: «0»)"
@@ -539,15 +555,13 @@ mod tests {
     }
 
     #[test]
-    fn a_reason_without_a_template_uses_the_meaning_and_an_unknown_code_stays_visible() {
-        let r = reason(Lang::Ru, "no_identifier", None, "", None);
+    fn a_reason_without_a_template_uses_the_meaning() {
+        let r = reason(Lang::Ru, IssueCode::NoIdentifier, None, "", None);
         assert!(
             r.starts_with("в строке нет ни одного идентификатора"),
             "{r}"
         );
-        assert_eq!(
-            reason(Lang::En, "weird_code", None, "x", None),
-            "weird_code: «x»"
-        );
+        let r = reason(Lang::En, IssueCode::Md5Normalized, None, "AB", None);
+        assert_eq!(r, "«AB» — MD5 hash lower-cased and trimmed");
     }
 }

@@ -10,6 +10,7 @@
 //! duplicates, totals) and writes the output, so the report is that of a one-thread run.
 //! Owns orchestration and the [`Report`]; the rules live in [`crate::validate`].
 
+use crate::codes::IssueCode;
 use crate::mapping::Mapping;
 use crate::messages::Lang;
 use crate::read::{Malformed, MalformedKind, ReadError, ReadEvent, Row, RowSource};
@@ -172,13 +173,13 @@ impl Helper {
     }
 }
 
-fn malformed_code(kind: MalformedKind) -> &'static str {
+fn malformed_code(kind: MalformedKind) -> IssueCode {
     match kind {
-        MalformedKind::UnclosedQuote => "unclosed_quote",
-        MalformedKind::StrayQuote => "stray_quote",
-        MalformedKind::BadEncoding => "bad_encoding",
-        MalformedKind::TooManyFields => "too_many_fields",
-        MalformedKind::NulByte => "nul_byte",
+        MalformedKind::UnclosedQuote => IssueCode::UnclosedQuote,
+        MalformedKind::StrayQuote => IssueCode::StrayQuote,
+        MalformedKind::BadEncoding => IssueCode::BadEncoding,
+        MalformedKind::TooManyFields => IssueCode::TooManyFields,
+        MalformedKind::NulByte => IssueCode::NulByte,
     }
 }
 
@@ -653,8 +654,8 @@ mod tests {
             r.counts
         );
         assert!(r.truncated_issues);
-        assert_eq!(r.count_of("invalid_money"), 5);
-        assert_eq!(r.count_of("datetime_converted"), 5000);
+        assert_eq!(r.count_of(IssueCode::InvalidMoney), 5);
+        assert_eq!(r.count_of(IssueCode::DatetimeConverted), 5000);
         let spill = std::fs::read_to_string(r.issue_spill_path.as_ref().unwrap()).unwrap();
         let spilled: Vec<crate::report::Issue> = spill
             .lines()
@@ -742,7 +743,7 @@ mod tests {
     fn header_only_file_is_an_empty_file_error() {
         let r = run("ClientId,Target,DateTime\n", None);
         assert!(r.has_file_errors());
-        assert_eq!(r.count_of("empty_file"), 1);
+        assert_eq!(r.count_of(IssueCode::EmptyFile), 1);
     }
 
     /// A file of several batches with every kind of finding, including duplicates across
@@ -833,8 +834,8 @@ mod tests {
                 "{}",
                 got.valid_rows
             );
-            assert!(got.count_of("duplicate_order_id") > 0);
-            assert!(got.count_of("stray_quote") > 0);
+            assert!(got.count_of(IssueCode::DuplicateOrderId) > 0);
+            assert!(got.count_of(IssueCode::StrayQuote) > 0);
             assert_eq!(got.issues, want.issues, "max_issues {max_issues}");
             assert_eq!(got.counts, want.counts);
             assert_eq!(got.valid_rows, want.valid_rows);

@@ -5,6 +5,7 @@
 //! Owns the JSON contract of `mbridge validate --json`. Does NOT produce user-facing
 //! sentences: `code` is a stable snake_case word the CLI and the UI translate.
 
+use crate::codes::IssueCode;
 use mb_schema::{DelimiterType, UploadKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -33,7 +34,7 @@ pub struct Issue {
     /// Metrica field name for row issues; source header for file-level ones; none for the file.
     pub column: Option<String>,
     /// Stable snake_case code (`future_datetime`, `excel_scientific_id`, …).
-    pub code: String,
+    pub code: IssueCode,
     pub severity: Severity,
     /// The offending source value (as read).
     pub value: String,
@@ -46,7 +47,7 @@ struct IssueRef<'a> {
     line: u64,
     record: u64,
     column: Option<&'a str>,
-    code: &'a str,
+    code: IssueCode,
     severity: Severity,
     value: &'a str,
     fix: Option<&'a str>,
@@ -55,7 +56,7 @@ struct IssueRef<'a> {
 /// How often one (code, column, severity) occurred, over the whole file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueCount {
-    pub code: String,
+    pub code: IssueCode,
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u64,
@@ -134,7 +135,7 @@ impl Report {
     }
 
     /// Total of one code over the whole file.
-    pub fn count_of(&self, code: &str) -> u64 {
+    pub fn count_of(&self, code: IssueCode) -> u64 {
         self.counts
             .iter()
             .filter(|c| c.code == code)
@@ -146,7 +147,7 @@ impl Report {
 /// (kept issues, sorted counts, truncated, spill path).
 pub type SinkResult = (Vec<Issue>, Vec<IssueCount>, bool, Option<PathBuf>);
 
-type CountKey = (&'static str, Option<&'static str>, Severity);
+type CountKey = (IssueCode, Option<&'static str>, Severity);
 
 const COUNT_CACHE: usize = 64;
 const NO_SLOT: u32 = u32::MAX;
@@ -154,8 +155,8 @@ const NO_SLOT: u32 = u32::MAX;
 /// Cache slot of a count key, from its pointers (the same key text at another address just
 /// takes the slow path).
 #[inline]
-fn cache_slot(code: &'static str, column: Option<&'static str>, severity: Severity) -> usize {
-    let c = code.as_ptr() as usize;
+fn cache_slot(code: IssueCode, column: Option<&'static str>, severity: Severity) -> usize {
+    let c = code as usize;
     let col = column.map_or(0, |s| s.as_ptr() as usize);
     let h = (c ^ col.rotate_left(17) ^ severity as usize).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h >> (usize::BITS - 6)
@@ -184,7 +185,7 @@ impl IssueCounter {
     #[inline]
     pub(crate) fn add(
         &mut self,
-        code: &'static str,
+        code: IssueCode,
         column: Option<&'static str>,
         severity: Severity,
         n: u64,
@@ -192,7 +193,7 @@ impl IssueCounter {
         let slot = cache_slot(code, column, severity);
         if let Some(((c, col, sev), c_n)) = self.counts.get_mut(self.cache[slot] as usize)
             && *sev == severity
-            && std::ptr::eq(*c, code)
+            && *c == code
             && match (col, column) {
                 (Some(a), Some(b)) => std::ptr::eq(*a, b),
                 (None, None) => true,
@@ -205,7 +206,7 @@ impl IssueCounter {
         let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
         for (i, ((c, col, sev), c_n)) in self.counts.iter_mut().enumerate() {
             if *sev == severity
-                && same(c, code)
+                && *c == code
                 && match (col, column) {
                     (Some(a), Some(b)) => same(a, b),
                     (None, None) => true,
@@ -275,7 +276,7 @@ pub struct IssueSink {
     spill_path: Option<PathBuf>,
     spilled: [u64; 3],
     counts: IssueCounter,
-    dynamic_counts: BTreeMap<(String, Option<String>, Severity), u64>,
+    dynamic_counts: BTreeMap<(IssueCode, Option<String>, Severity), u64>,
     truncated: bool,
     file_errors: u64,
     spill_error: Option<std::io::Error>,
@@ -305,7 +306,7 @@ impl IssueSink {
         line: u64,
         record: u64,
         column: Option<&'static str>,
-        code: &'static str,
+        code: IssueCode,
         severity: Severity,
         value: &str,
         fix: Option<&str>,
@@ -319,7 +320,7 @@ impl IssueSink {
     pub fn push_counted(
         &mut self,
         column: Option<&'static str>,
-        code: &'static str,
+        code: IssueCode,
         severity: Severity,
     ) {
         debug_assert!(!self.wants_text(severity));
@@ -327,7 +328,7 @@ impl IssueSink {
         self.truncated = true;
     }
 
-    fn count(&mut self, code: &'static str, column: Option<&'static str>, severity: Severity) {
+    fn count(&mut self, code: IssueCode, column: Option<&'static str>, severity: Severity) {
         self.counts.add(code, column, severity, 1);
     }
 
@@ -363,7 +364,7 @@ impl IssueSink {
         &mut self,
         line: u64,
         column: Option<&str>,
-        code: &'static str,
+        code: IssueCode,
         severity: Severity,
         value: &str,
         fix: Option<&str>,
@@ -373,7 +374,7 @@ impl IssueSink {
         }
         *self
             .dynamic_counts
-            .entry((code.to_string(), column.map(str::to_string), severity))
+            .entry((code, column.map(str::to_string), severity))
             .or_insert(0) += 1;
         self.store(line, 0, column, code, severity, value, fix);
     }
@@ -384,7 +385,7 @@ impl IssueSink {
         line: u64,
         record: u64,
         column: Option<&str>,
-        code: &'static str,
+        code: IssueCode,
         severity: Severity,
         value: &str,
         fix: Option<&str>,
@@ -395,7 +396,7 @@ impl IssueSink {
                 line,
                 record,
                 column: column.map(str::to_string),
-                code: code.to_string(),
+                code,
                 severity,
                 value: value.to_string(),
                 fix: fix.map(str::to_string),
@@ -482,7 +483,7 @@ impl IssueSink {
             .counts
             .into_iter()
             .map(|((code, column, severity), count)| IssueCount {
-                code: code.to_string(),
+                code,
                 column: column.map(str::to_string),
                 severity,
                 count,
@@ -533,7 +534,7 @@ mod tests {
                 i + 2,
                 i + 1,
                 Some("Price"),
-                "invalid_money",
+                IssueCode::InvalidMoney,
                 Severity::Error,
                 "x",
                 None,
@@ -556,7 +557,7 @@ mod tests {
                 i + 2,
                 i + 1,
                 None,
-                "no_identifier",
+                IssueCode::NoIdentifier,
                 Severity::Error,
                 "",
                 Some("y"),
@@ -585,7 +586,7 @@ mod tests {
                 i + 2,
                 i + 1,
                 Some("DateTime"),
-                "date_only",
+                IssueCode::DateOnly,
                 Severity::Notice,
                 "x",
                 None,
@@ -595,7 +596,7 @@ mod tests {
                     i + 2,
                     i + 1,
                     Some("Price"),
-                    "invalid_money",
+                    IssueCode::InvalidMoney,
                     Severity::Error,
                     "y",
                     None,
@@ -606,7 +607,7 @@ mod tests {
                     i + 2,
                     i + 1,
                     None,
-                    "no_identifier",
+                    IssueCode::NoIdentifier,
                     Severity::Warning,
                     "",
                     None,
@@ -629,9 +630,13 @@ mod tests {
                 (Severity::Notice, 3),
             ]
         );
-        let n = |code: &str| counts.iter().find(|c| c.code == code).unwrap().count;
+        let n = |code: IssueCode| counts.iter().find(|c| c.code == code).unwrap().count;
         assert_eq!(
-            (n("invalid_money"), n("no_identifier"), n("date_only")),
+            (
+                n(IssueCode::InvalidMoney),
+                n(IssueCode::NoIdentifier),
+                n(IssueCode::DateOnly)
+            ),
             (10, 4, 1000)
         );
         assert_eq!(counts[0].severity, Severity::Error);
@@ -641,7 +646,7 @@ mod tests {
     fn texts_stop_being_wanted_per_severity() {
         let mut s = IssueSink::new(IssueCaps::uniform(1), None).unwrap();
         assert_eq!(s.wants_mask(), ALL_SEVERITIES);
-        s.push(2, 1, None, "date_only", Severity::Notice, "", None);
+        s.push(2, 1, None, IssueCode::DateOnly, Severity::Notice, "", None);
         assert!(!s.wants_text(Severity::Notice));
         assert!(s.wants_text(Severity::Error));
         assert_eq!(
@@ -655,7 +660,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("spill.jsonl");
         let mut s = IssueSink::new(IssueCaps::uniform(5), Some(p.clone())).unwrap();
-        s.push(2, 1, None, "no_identifier", Severity::Error, "", None);
+        s.push(
+            2,
+            1,
+            None,
+            IssueCode::NoIdentifier,
+            Severity::Error,
+            "",
+            None,
+        );
         let (_, _, truncated, path) = s.finish().unwrap();
         assert!(!truncated);
         assert_eq!(path, None);
@@ -672,7 +685,7 @@ mod tests {
                 i + 2,
                 i + 1,
                 None,
-                "no_identifier",
+                IssueCode::NoIdentifier,
                 Severity::Error,
                 "",
                 None,

@@ -13,6 +13,7 @@
 //! checked rows, strictly in file order, into the issue sink, the duplicate set and the totals.
 //! [`Validator::check_row`] is simply check + commit.
 
+use crate::codes::IssueCode;
 use crate::dups::{DupIndex, Seen};
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
@@ -211,7 +212,7 @@ type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
 #[derive(Debug, Clone)]
 pub(crate) struct RowIssue {
     col: Option<&'static str>,
-    code: &'static str,
+    code: IssueCode,
     sev: Severity,
     value: Range<usize>,
     fix: Option<Range<usize>>,
@@ -226,7 +227,7 @@ pub(crate) struct RowFacts {
     /// The row's issues: a range of the checker's issue log.
     issues: Range<usize>,
     /// Duplicate key hash and the code to report it with.
-    dup: Option<(u64, &'static str)>,
+    dup: Option<(u64, IssueCode)>,
     /// The duplicate key's bytes: a range of the text arena.
     dup_key: Range<usize>,
     /// Bit `i`: identifier column `cols[i]` is filled.
@@ -246,9 +247,9 @@ pub(crate) struct RowFacts {
 }
 
 /// A long ID ending in zeros in a column not (yet) judged damaged: a warning.
-const ID_TRAILING_ZEROS: &str = "id_trailing_zeros";
+const ID_TRAILING_ZEROS: IssueCode = IssueCode::IdTrailingZeros;
 /// A long ID ending in zeros in a column judged damaged by Excel: an error.
-const EXCEL_ROUNDED_ID: &str = "excel_rounded_id";
+const EXCEL_ROUNDED_ID: IssueCode = IssueCode::ExcelRoundedId;
 /// A column is judged damaged by Excel once it has at least this many rounded-looking IDs…
 const DAMAGE_MIN_ROUNDED: u64 = 3;
 /// …and they are at least 1 in this many of its long IDs. A genuine 19-digit ClientID ends in
@@ -313,7 +314,7 @@ pub struct Validator {
     /// The exact in-file duplicate check (bounded memory, spills to disk).
     dups: DupIndex,
     /// The code repeats are reported with (per kind), once a key was seen.
-    dup_code: Option<&'static str>,
+    dup_code: Option<IssueCode>,
     /// The duplicate check could not write its partition files: it stopped (a notice says so).
     dup_failed: bool,
     /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
@@ -390,7 +391,7 @@ impl Validator {
                         issues.push_file(
                             header_line,
                             Some(header),
-                            "attribute_not_on_counter",
+                            IssueCode::AttributeNotOnCounter,
                             Severity::Error,
                             &name,
                             None,
@@ -412,7 +413,7 @@ impl Validator {
                         issues.push_file(
                             header_line,
                             Some(header),
-                            "mapped_column_not_found",
+                            IssueCode::MappedColumnNotFound,
                             Severity::Error,
                             header,
                             None,
@@ -465,7 +466,7 @@ impl Validator {
             issues.push_file(
                 header_line,
                 Some(missing),
-                "missing_required_column",
+                IssueCode::MissingRequiredColumn,
                 Severity::Error,
                 "",
                 None,
@@ -478,7 +479,7 @@ impl Validator {
             issues.push_file(
                 header_line,
                 Some("UserId"),
-                "user_id_needs_set_user_id",
+                IssueCode::UserIdNeedsSetUserId,
                 Severity::Notice,
                 "",
                 None,
@@ -631,7 +632,7 @@ impl Validator {
         &mut self,
         line: u64,
         column: Option<&str>,
-        code: &'static str,
+        code: IssueCode,
         severity: Severity,
         value: &str,
     ) {
@@ -784,8 +785,8 @@ impl Validator {
     }
 
     /// Code and severity of a logged issue after the Excel verdict on its column.
-    fn refiled(&self, i: &RowIssue) -> (&'static str, Severity) {
-        if std::ptr::eq(i.code, ID_TRAILING_ZEROS) || i.code == ID_TRAILING_ZEROS {
+    fn refiled(&self, i: &RowIssue) -> (IssueCode, Severity) {
+        if i.code == ID_TRAILING_ZEROS {
             let ci = self
                 .checker
                 .cols
@@ -869,7 +870,7 @@ impl RowChecker {
     fn issue(
         &mut self,
         col: Option<&'static str>,
-        code: &'static str,
+        code: IssueCode,
         sev: Severity,
         value: &str,
         fix: Option<&str>,
@@ -970,9 +971,21 @@ impl RowChecker {
         }
         if s.is_empty() {
             if spec.requirement == Requirement::Required {
-                self.issue(Some(spec.name), "missing_value", Severity::Error, raw, None);
+                self.issue(
+                    Some(spec.name),
+                    IssueCode::MissingValue,
+                    Severity::Error,
+                    raw,
+                    None,
+                );
             } else if self.kind == UploadKind::Conversions && spec.name == "Price" {
-                self.issue(Some(spec.name), "no_revenue", Severity::Notice, raw, None);
+                self.issue(
+                    Some(spec.name),
+                    IssueCode::NoRevenue,
+                    Severity::Notice,
+                    raw,
+                    None,
+                );
             }
             return;
         }
@@ -990,7 +1003,7 @@ impl RowChecker {
                 {
                     self.rounded_id(ci, raw, s);
                 } else {
-                    if o == Outcome::Invalid("excel_scientific_id") {
+                    if o == Outcome::Invalid(IssueCode::ExcelScientificId) {
                         self.facts.scientific |= 1 << ci;
                     }
                     self.apply(ci, raw, o);
@@ -1038,7 +1051,13 @@ impl RowChecker {
                 self.apply(ci, raw, o);
                 if spec.name == "StaticCall" && self.scratch == "1" {
                     self.facts.static_call = true;
-                    self.issue(Some(spec.name), "static_call", Severity::Notice, raw, None);
+                    self.issue(
+                        Some(spec.name),
+                        IssueCode::StaticCall,
+                        Severity::Notice,
+                        raw,
+                        None,
+                    );
                 }
             }
             FieldFormat::EmailList => {
@@ -1067,7 +1086,13 @@ impl RowChecker {
                         .find(|g| !g.is_empty() && !goals.contains(*g))
                         .map(str::to_string);
                     if let Some(g) = unknown {
-                        self.issue(Some(spec.name), "unknown_goal", Severity::Warning, &g, None);
+                        self.issue(
+                            Some(spec.name),
+                            IssueCode::UnknownGoal,
+                            Severity::Warning,
+                            &g,
+                            None,
+                        );
                     }
                 }
             }
@@ -1143,7 +1168,7 @@ impl RowChecker {
             if !n::ident::is_js_goal_identifier(s) {
                 self.issue(
                     Some(name),
-                    "target_not_identifier",
+                    IssueCode::TargetNotIdentifier,
                     Severity::Warning,
                     raw,
                     None,
@@ -1161,7 +1186,7 @@ impl RowChecker {
         if let Some(id) = by_name {
             self.issue(
                 Some(name),
-                "goal_name_not_identifier",
+                IssueCode::GoalNameNotIdentifier,
                 Severity::Error,
                 raw,
                 Some(&id),
@@ -1170,7 +1195,7 @@ impl RowChecker {
             let fix = self.closest_goal(s);
             self.issue(
                 Some(name),
-                "goal_name_not_identifier",
+                IssueCode::GoalNameNotIdentifier,
                 Severity::Error,
                 raw,
                 fix.as_deref(),
@@ -1179,7 +1204,7 @@ impl RowChecker {
             let fix = self.closest_goal(s);
             self.issue(
                 Some(name),
-                "unknown_goal",
+                IssueCode::UnknownGoal,
                 Severity::Warning,
                 raw,
                 fix.as_deref(),
@@ -1195,7 +1220,7 @@ impl RowChecker {
                 let n = Severity::Notice;
                 self.issue(
                     Some(name),
-                    "fractional_seconds_truncated",
+                    IssueCode::FractionalSecondsTruncated,
                     n,
                     raw,
                     Some(int),
@@ -1211,7 +1236,7 @@ impl RowChecker {
                     .flatten();
                 self.issue(
                     Some(name),
-                    "milliseconds_timestamp",
+                    IssueCode::MillisecondsTimestamp,
                     Severity::Error,
                     raw,
                     fix.as_deref(),
@@ -1223,14 +1248,26 @@ impl RowChecker {
                 .ok()
                 .and_then(|v| Timestamp::from_second(v).ok())
             else {
-                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                self.issue(
+                    Some(name),
+                    IssueCode::InvalidDatetime,
+                    Severity::Error,
+                    raw,
+                    None,
+                );
                 return;
             };
             self.scratch.push_str(s);
             ts
         } else {
             let Some(p) = parse_local(s) else {
-                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                self.issue(
+                    Some(name),
+                    IssueCode::InvalidDatetime,
+                    Severity::Error,
+                    raw,
+                    None,
+                );
                 return;
             };
             let zoned = match p.offset {
@@ -1238,7 +1275,13 @@ impl RowChecker {
                 None => p.dt.to_zoned(self.tz.clone()),
             };
             let Ok(z) = zoned else {
-                self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                self.issue(
+                    Some(name),
+                    IssueCode::InvalidDatetime,
+                    Severity::Error,
+                    raw,
+                    None,
+                );
                 return;
             };
             let ts = z.timestamp();
@@ -1246,7 +1289,7 @@ impl RowChecker {
             let fix = std::mem::take(&mut self.scratch);
             self.issue(
                 Some(name),
-                "datetime_converted",
+                IssueCode::DatetimeConverted,
                 Severity::Notice,
                 raw,
                 Some(&fix),
@@ -1255,11 +1298,17 @@ impl RowChecker {
             ts
         };
         if ts > self.now {
-            self.issue(Some(name), "future_datetime", Severity::Error, raw, None);
+            self.issue(
+                Some(name),
+                IssueCode::FutureDatetime,
+                Severity::Error,
+                raw,
+                None,
+            );
         } else if main && ts < self.window {
             self.issue(
                 Some(name),
-                "outside_linking_window",
+                IssueCode::OutsideLinkingWindow,
                 Severity::Warning,
                 raw,
                 None,
@@ -1281,7 +1330,13 @@ impl RowChecker {
             col.spec.format == FieldFormat::Date,
         );
         let Some(p) = parse_local(s) else {
-            self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+            self.issue(
+                Some(name),
+                IssueCode::InvalidDatetime,
+                Severity::Error,
+                raw,
+                None,
+            );
             return;
         };
         let mut converted = false;
@@ -1292,7 +1347,13 @@ impl RowChecker {
                     z.timestamp().to_zoned(self.tz.clone()).datetime()
                 }
                 Err(_) => {
-                    self.issue(Some(name), "invalid_datetime", Severity::Error, raw, None);
+                    self.issue(
+                        Some(name),
+                        IssueCode::InvalidDatetime,
+                        Severity::Error,
+                        raw,
+                        None,
+                    );
                     return;
                 }
             },
@@ -1307,7 +1368,7 @@ impl RowChecker {
         if civil.year() < 1970 {
             self.issue(
                 Some(name),
-                "datetime_before_1970",
+                IssueCode::DatetimeBefore1970,
                 Severity::Error,
                 raw,
                 None,
@@ -1325,7 +1386,7 @@ impl RowChecker {
             } else {
                 Severity::Warning
             };
-            self.issue(Some(name), "future_datetime", sev, raw, None);
+            self.issue(Some(name), IssueCode::FutureDatetime, sev, raw, None);
         } else if main
             && matches!(self.kind, UploadKind::SimpleOrders | UploadKind::Orders)
             && civil < self.window_civil
@@ -1333,7 +1394,7 @@ impl RowChecker {
         {
             self.issue(
                 Some(name),
-                "outside_linking_window",
+                IssueCode::OutsideLinkingWindow,
                 Severity::Warning,
                 raw,
                 None,
@@ -1341,20 +1402,26 @@ impl RowChecker {
         }
         if self.scratch != raw {
             let code = if converted {
-                "datetime_offset_converted"
+                IssueCode::DatetimeOffsetConverted
             } else if !has_time && !date_only_field {
-                "date_only"
+                IssueCode::DateOnly
             } else if p.accepted {
-                "datetime_reformatted"
+                IssueCode::DatetimeReformatted
             } else {
-                "datetime_normalized"
+                IssueCode::DatetimeNormalized
             };
             let fix = std::mem::take(&mut self.scratch);
             self.issue(Some(name), code, Severity::Notice, raw, Some(&fix));
             self.scratch = fix;
         } else if !has_time && !date_only_field {
             let fix = std::mem::take(&mut self.scratch);
-            self.issue(Some(name), "date_only", Severity::Notice, raw, Some(&fix));
+            self.issue(
+                Some(name),
+                IssueCode::DateOnly,
+                Severity::Notice,
+                raw,
+                Some(&fix),
+            );
             self.scratch = fix;
         }
         if main && self.row_errors == 0 {
@@ -1379,7 +1446,7 @@ impl RowChecker {
             let fix = std::mem::take(&mut self.scratch);
             self.issue(
                 Some(name),
-                "status_mapped",
+                IssueCode::StatusMapped,
                 Severity::Notice,
                 raw,
                 Some(&fix),
@@ -1388,7 +1455,13 @@ impl RowChecker {
         }
         if let Some(t) = OrderStatusType::parse(&self.scratch) {
             if !t.is_sendable_without_mapping() && self.kind == UploadKind::SimpleOrders {
-                self.issue(Some(name), "unknown_status", Severity::Error, raw, None);
+                self.issue(
+                    Some(name),
+                    IssueCode::UnknownStatus,
+                    Severity::Error,
+                    raw,
+                    None,
+                );
             }
             return;
         }
@@ -1400,7 +1473,13 @@ impl RowChecker {
             self.scratch.clear();
             self.scratch.push_str(t.as_str());
             let fix = t.as_str();
-            self.issue(Some(name), "status_case", Severity::Notice, raw, Some(fix));
+            self.issue(
+                Some(name),
+                IssueCode::StatusCase,
+                Severity::Notice,
+                raw,
+                Some(fix),
+            );
             return;
         }
         // The counter's JS-goal identifiers are statuses without a mapping (seed 004).
@@ -1413,7 +1492,7 @@ impl RowChecker {
             self.scratch.clear();
             self.issue(
                 Some(name),
-                "unmapped_status",
+                IssueCode::UnmappedStatus,
                 Severity::Error,
                 raw,
                 Some(&fix),
@@ -1429,7 +1508,7 @@ impl RowChecker {
                     _ if self.mapped_status_ids.contains(&v) => {}
                     None => self.issue(
                         Some(name),
-                        "status_mapping_unverified",
+                        IssueCode::StatusMappingUnverified,
                         Severity::Warning,
                         raw,
                         None,
@@ -1438,7 +1517,7 @@ impl RowChecker {
                         let fix = suggest_status(&v).0.as_str();
                         self.issue(
                             Some(name),
-                            "unknown_status",
+                            IssueCode::UnknownStatus,
                             Severity::Error,
                             raw,
                             Some(fix),
@@ -1450,7 +1529,7 @@ impl RowChecker {
                 Some(true) => {}
                 None => self.issue(
                     Some(name),
-                    "status_goal_unverified",
+                    IssueCode::StatusGoalUnverified,
                     Severity::Warning,
                     raw,
                     None,
@@ -1459,7 +1538,7 @@ impl RowChecker {
                     let fix = suggest_status(&v).0.as_str();
                     self.issue(
                         Some(name),
-                        "unknown_status",
+                        IssueCode::UnknownStatus,
                         Severity::Error,
                         raw,
                         Some(fix),
@@ -1491,9 +1570,15 @@ impl RowChecker {
             } else {
                 Severity::Error
             };
-            self.issue(None, "no_identifier", sev, "", None);
+            self.issue(None, IssueCode::NoIdentifier, sev, "", None);
         } else if has_ids && !any_plain && self.kind.is_crm() {
-            self.issue(None, "only_hashed_identifiers", Severity::Notice, "", None);
+            self.issue(
+                None,
+                IssueCode::OnlyHashedIdentifiers,
+                Severity::Notice,
+                "",
+                None,
+            );
         }
         let start = self.text.len();
         let code = match self.kind {
@@ -1507,9 +1592,9 @@ impl RowChecker {
                 }
                 self.text.push_str(v);
                 if self.kind == UploadKind::Contacts {
-                    "duplicate_contact_id"
+                    IssueCode::DuplicateContactId
                 } else {
-                    "duplicate_order_id"
+                    IssueCode::DuplicateOrderId
                 }
             }
             UploadKind::Conversions | UploadKind::Calls => {
@@ -1522,9 +1607,9 @@ impl RowChecker {
                     }
                 }
                 if self.kind == UploadKind::Calls {
-                    "duplicate_call"
+                    IssueCode::DuplicateCall
                 } else {
-                    "duplicate_conversion"
+                    IssueCode::DuplicateConversion
                 }
             }
         };
@@ -1537,7 +1622,7 @@ impl RowChecker {
 
 impl Validator {
     /// Report a row whose duplicate key an earlier row has.
-    fn repeat(&mut self, line: u64, record: u64, code: &'static str) {
+    fn repeat(&mut self, line: u64, record: u64, code: IssueCode) {
         if self.text_wanted & sev_bit(Severity::Warning) != 0 {
             self.issues
                 .push(line, record, None, code, Severity::Warning, "", None);
@@ -1552,7 +1637,7 @@ impl Validator {
         self.issues.push_file(
             line,
             None,
-            "duplicate_check_failed",
+            IssueCode::DuplicateCheckFailed,
             Severity::Notice,
             "",
             None,
@@ -1581,13 +1666,13 @@ impl Validator {
         });
         if rows == 0 && !self.checker.blocked {
             self.issues
-                .push_file(0, None, "empty_file", Severity::Error, "", None);
+                .push_file(0, None, IssueCode::EmptyFile, Severity::Error, "", None);
         }
         if self.checker.kind == UploadKind::Calls && rows > 0 && self.static_calls == rows {
             self.issues.push_file(
                 0,
                 Some("StaticCall"),
-                "all_static_calls",
+                IssueCode::AllStaticCalls,
                 Severity::Warning,
                 "",
                 None,
@@ -1599,7 +1684,7 @@ impl Validator {
                 self.issues.push_file(
                     0,
                     Some(col.spec.name),
-                    "excel_damaged_column",
+                    IssueCode::ExcelDamagedColumn,
                     Severity::Error,
                     &v,
                     None,
@@ -1611,7 +1696,7 @@ impl Validator {
             self.issues.push_file(
                 0,
                 Some("Currency"),
-                "mixed_currencies",
+                IssueCode::MixedCurrencies,
                 Severity::Notice,
                 &v,
                 None,
@@ -1721,7 +1806,7 @@ mod tests {
             let s = self.v.finish(1).unwrap();
             s.issues
                 .into_iter()
-                .map(|i| (i.code, i.severity, i.fix))
+                .map(|i| (i.code.as_str().to_string(), i.severity, i.fix))
                 .collect()
         }
     }

@@ -5,6 +5,7 @@
 //! user-facing sentences: the UI translates every `kind` / `code` through its own tables.
 //! Numbers that are 64-bit in Rust are sent as JSON numbers (all stay below 2^53).
 
+pub use mb_import::IssueCode;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -338,7 +339,7 @@ pub struct Issue {
     pub line: u32,
     pub record: u32,
     pub column: Option<String>,
-    pub code: String,
+    pub code: IssueCode,
     pub severity: Severity,
     pub value: Option<String>,
     pub fix: Option<String>,
@@ -346,7 +347,7 @@ pub struct Issue {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IssueCount {
-    pub code: String,
+    pub code: IssueCode,
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u32,
@@ -637,6 +638,7 @@ pub fn typescript_bindings() -> String {
         StatusMapEntry::decl(&cfg),
         ValidateRequest::decl(&cfg),
         Severity::decl(&cfg),
+        IssueCode::decl(&cfg),
         Issue::decl(&cfg),
         IssueCount::decl(&cfg),
         ValidationSummary::decl(&cfg),

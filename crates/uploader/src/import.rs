@@ -447,7 +447,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 line: i.line as u32,
                 record: i.record as u32,
                 column: i.column.clone(),
-                code: i.code.clone(),
+                code: i.code,
                 severity: severity_dto(i.severity),
                 value: (!i.value.is_empty()).then(|| i.value.clone()),
                 fix: i.fix.clone(),
@@ -457,7 +457,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             .counts
             .iter()
             .map(|c| IssueCount {
-                code: c.code.clone(),
+                code: c.code,
                 column: c.column.clone(),
                 severity: severity_dto(c.severity),
                 count: c.count.min(u64::from(u32::MAX)) as u32,

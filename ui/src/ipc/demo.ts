@@ -13,6 +13,7 @@ import type {
   LinkingWindow,
   HistoryFilter,
   Issue,
+  IssueCode,
   JobView,
   OverviewWarning,
   IssueCount,
@@ -354,7 +355,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     let issues: Issue[];
     const issue = (
       line: number,
-      code: string,
+      code: IssueCode,
       severity: Issue['severity'],
       column: string | null,
       value: string | null,
@@ -387,33 +388,33 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         issue(4, 'future_datetime', 'error', d, '01.01.2030 00:00'),
         issue(9, 'milliseconds_timestamp', 'error', d, '1794663000000', '1794663000'),
         issue(17, 'excel_scientific_id', 'error', colOf('ClientId'), '1,73115E+18'),
-        issue(23, 'goal_name_instead_of_id', 'error', t, 'Оплата в магазине', 'offline_paid'),
+        issue(23, 'goal_name_not_identifier', 'error', t, 'Оплата в магазине', 'offline_paid'),
         issue(31, 'unknown_goal', 'error', t, 'oplata_nal'),
         issue(44, 'stray_quote', 'error', colOf('Price'), '4990"'),
         issue(58, 'unknown_currency', 'error', colOf('Currency'), 'руб', 'RUB'),
-        issue(71, 'invalid_price', 'error', colOf('Price'), '-500'),
-        issue(12, 'old_datetime', 'warning', d, '28.10.2026 12:40'),
+        issue(71, 'negative_money', 'error', colOf('Price'), '-500'),
+        issue(12, 'outside_linking_window', 'warning', d, '28.10.2026 12:40'),
         issue(65, 'currency_lowercase', 'notice', colOf('Currency'), 'usd', 'USD'),
       ];
-      extra.push({ code: 'old_datetime', column: d, severity: 'warning', count: 6 });
+      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 6 });
     } else {
       const d = colOf('create_date_time');
       issues = [
-        issue(14, 'invalid_date', 'error', d, '31.02.2026 10:00'),
+        issue(14, 'invalid_datetime', 'error', d, '31.02.2026 10:00'),
         issue(27, 'invalid_phone', 'error', colOf('phones'), '8 800'),
         issue(31, 'invalid_email', 'error', colOf('emails'), 'ivan@@mail.ru'),
         issue(45, 'no_identifier', 'error', null, null),
         issue(88, 'future_datetime', 'error', d, '15.03.2027 12:00'),
         issue(102, 'excel_scientific_id', 'error', colOf('client_ids'), '1,73115E+18'),
-        issue(140, 'date_before_1970', 'error', d, '01.01.1900 00:00'),
+        issue(140, 'datetime_before_1970', 'error', d, '01.01.1900 00:00'),
         issue(377, 'unclosed_quote', 'error', colOf('emails'), '"olga.s@example.ru'),
         issue(610, 'unknown_currency', 'error', colOf('currency'), 'RUR', 'RUB'),
         issue(733, 'unknown_status', 'error', colOf('order_status'), 'Возврат'),
-        issue(56, 'old_datetime', 'warning', d, '25.10.2026 11:20'),
-        issue(201, 'duplicate_row', 'warning', null, 'A-10399'),
+        issue(56, 'outside_linking_window', 'warning', d, '25.10.2026 11:20'),
+        issue(201, 'duplicate_order_id', 'warning', null, 'A-10399'),
         issue(19, 'currency_lowercase', 'notice', colOf('currency'), 'rub', 'RUB'),
       ];
-      extra.push({ code: 'old_datetime', column: d, severity: 'warning', count: 22 });
+      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 22 });
       extra.push({ code: 'currency_lowercase', column: colOf('currency'), severity: 'notice', count: 11 });
     }
     const countMap = new Map<string, IssueCount>();

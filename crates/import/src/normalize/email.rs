@@ -1,6 +1,6 @@
 //! E-mails (§5.8): trimmed, lower case, Latin, `local@domain.tld`; lists joined by commas.
 
-use super::{Outcome, split_list, trim};
+use super::{IssueCode, Outcome, split_list, trim};
 
 /// Per byte: 0 never in an e-mail, 1 allowed, 2 `@`.
 const EMAIL_BYTE: [u8; 256] = {
@@ -58,12 +58,12 @@ pub fn email(raw: &str, out: &mut String) -> Outcome {
     out.clear();
     if !push_one(trim(raw), out) {
         out.clear();
-        return Outcome::Invalid("invalid_email");
+        return Outcome::Invalid(IssueCode::InvalidEmail);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("email_normalized")
+        Outcome::Changed(IssueCode::EmailNormalized)
     }
 }
 
@@ -80,16 +80,16 @@ pub fn email_list(raw: &str, out: &mut String) -> Outcome {
         }
         if !push_one(part, out) {
             out.clear();
-            return Outcome::Invalid("invalid_email");
+            return Outcome::Invalid(IssueCode::InvalidEmail);
         }
     }
     if out.is_empty() {
-        return Outcome::Invalid("invalid_email");
+        return Outcome::Invalid(IssueCode::InvalidEmail);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("email_normalized")
+        Outcome::Changed(IssueCode::EmailNormalized)
     }
 }
 
@@ -140,7 +140,7 @@ mod tests {
         let mut o = String::new();
         assert_eq!(
             email_list("Sergey.Ivanov@Example.RU", &mut o),
-            Outcome::Changed("email_normalized")
+            Outcome::Changed(IssueCode::EmailNormalized)
         );
         assert_eq!(o, "sergey.ivanov@example.ru");
         email_list(" mail@yandex.ru ", &mut o);
@@ -175,7 +175,7 @@ mod tests {
         ] {
             assert_eq!(
                 email(bad, &mut o),
-                Outcome::Invalid("invalid_email"),
+                Outcome::Invalid(IssueCode::InvalidEmail),
                 "{bad}"
             );
         }

@@ -2,7 +2,7 @@
 //! ClientID lists, ISO 4217 currency, MD5 hashes, 0/1 flags, durations, `client_type`,
 //! `goals` and `products` list syntax.
 
-use super::{Outcome, money, split_list, trim};
+use super::{IssueCode, Outcome, money, split_list, trim};
 use mb_schema::is_iso_4217;
 use md5::{Digest, Md5};
 
@@ -34,29 +34,29 @@ pub fn digits_id(raw: &str, out: &mut String) -> Outcome {
     let s = trim(raw);
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         if looks_rounded(s) {
-            return Outcome::Invalid("excel_rounded_id");
+            return Outcome::Invalid(IssueCode::ExcelRoundedId);
         }
         out.push_str(s);
         return if s.len() == raw.len() {
             Outcome::Same
         } else {
-            Outcome::Changed("id_trimmed")
+            Outcome::Changed(IssueCode::IdTrimmed)
         };
     }
     if looks_scientific(s) {
-        return Outcome::Invalid("excel_scientific_id");
+        return Outcome::Invalid(IssueCode::ExcelScientificId);
     }
     if let Some(int) = s.strip_suffix(".0").or_else(|| s.strip_suffix(",0"))
         && !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
     {
         return Outcome::Invalid(if looks_rounded(int) {
-            "excel_rounded_id"
+            IssueCode::ExcelRoundedId
         } else {
-            "excel_number_id"
+            IssueCode::ExcelNumberId
         });
     }
-    Outcome::Invalid("invalid_digits_id")
+    Outcome::Invalid(IssueCode::InvalidDigitsId)
 }
 
 /// A `client_ids` cell: ClientIDs separated by `,` `;` or blanks.
@@ -65,7 +65,7 @@ pub fn client_id_list(raw: &str, out: &mut String) -> Outcome {
     let s = trim(raw);
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return match digits_id(raw, out) {
-            Outcome::Changed(_) => Outcome::Changed("list_normalized"),
+            Outcome::Changed(_) => Outcome::Changed(IssueCode::ListNormalized),
             o => o,
         };
     }
@@ -85,12 +85,12 @@ pub fn client_id_list(raw: &str, out: &mut String) -> Outcome {
         }
     }
     if out.is_empty() {
-        return Outcome::Invalid("invalid_digits_id");
+        return Outcome::Invalid(IssueCode::InvalidDigitsId);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("list_normalized")
+        Outcome::Changed(IssueCode::ListNormalized)
     }
 }
 
@@ -103,13 +103,13 @@ pub fn currency(raw: &str, out: &mut String) -> Outcome {
         return if s.len() == raw.len() {
             Outcome::Same
         } else {
-            Outcome::Changed("currency_trimmed")
+            Outcome::Changed(IssueCode::CurrencyTrimmed)
         };
     }
     let up = s.to_uppercase();
     if is_iso_4217(&up) {
         out.push_str(&up);
-        return Outcome::Changed("currency_lowercase");
+        return Outcome::Changed(IssueCode::CurrencyLowercase);
     }
     let low = s.to_lowercase();
     let low = low.trim_end_matches('.');
@@ -126,7 +126,7 @@ pub fn currency(raw: &str, out: &mut String) -> Outcome {
         _ => "",
     };
     out.push_str(suggestion);
-    Outcome::Invalid("unknown_currency")
+    Outcome::Invalid(IssueCode::UnknownCurrency)
 }
 
 /// MD5 of a normalised value, lower-case hex, appended to `out`.
@@ -145,7 +145,7 @@ pub fn md5_list(raw: &str, out: &mut String) -> Outcome {
     for part in split_list(trim(raw), true) {
         if part.len() != 32 || !part.bytes().all(|b| b.is_ascii_hexdigit()) {
             out.clear();
-            return Outcome::Invalid("invalid_md5");
+            return Outcome::Invalid(IssueCode::InvalidMd5);
         }
         if !out.is_empty() {
             out.push(',');
@@ -153,12 +153,12 @@ pub fn md5_list(raw: &str, out: &mut String) -> Outcome {
         out.extend(part.chars().map(|c| c.to_ascii_lowercase()));
     }
     if out.is_empty() {
-        return Outcome::Invalid("invalid_md5");
+        return Outcome::Invalid(IssueCode::InvalidMd5);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("md5_normalized")
+        Outcome::Changed(IssueCode::Md5Normalized)
     }
 }
 
@@ -171,13 +171,13 @@ pub fn flag(raw: &str, out: &mut String) -> Outcome {
         "1" => "1",
         "true" | "yes" | "да" | "y" | "д" => "1",
         "false" | "no" | "нет" | "n" | "н" => "0",
-        _ => return Outcome::Invalid("invalid_flag"),
+        _ => return Outcome::Invalid(IssueCode::InvalidFlag),
     };
     out.push_str(v);
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("flag_normalized")
+        Outcome::Changed(IssueCode::FlagNormalized)
     }
 }
 
@@ -190,7 +190,7 @@ pub fn seconds(raw: &str, out: &mut String) -> Outcome {
         return if s.len() == raw.len() {
             Outcome::Same
         } else {
-            Outcome::Changed("duration_normalized")
+            Outcome::Changed(IssueCode::DurationNormalized)
         };
     }
     let parts: Vec<&str> = s.split(':').collect();
@@ -203,9 +203,9 @@ pub fn seconds(raw: &str, out: &mut String) -> Outcome {
             .iter()
             .fold(0u64, |acc, p| acc * 60 + p.parse::<u64>().unwrap_or(0));
         out.push_str(&total.to_string());
-        return Outcome::Changed("duration_normalized");
+        return Outcome::Changed(IssueCode::DurationNormalized);
     }
-    Outcome::Invalid("invalid_duration")
+    Outcome::Invalid(IssueCode::InvalidDuration)
 }
 
 /// `client_type`: only `CONTACT`.
@@ -216,9 +216,9 @@ pub fn client_type(raw: &str, out: &mut String) -> Outcome {
     if raw == "CONTACT" {
         Outcome::Same
     } else if s.eq_ignore_ascii_case("CONTACT") {
-        Outcome::Changed("client_type_case")
+        Outcome::Changed(IssueCode::ClientTypeCase)
     } else {
-        Outcome::Invalid("invalid_client_type")
+        Outcome::Invalid(IssueCode::InvalidClientType)
     }
 }
 
@@ -253,7 +253,7 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
         };
         if !is_js_goal_identifier(id) {
             out.clear();
-            return Outcome::Invalid("invalid_goal_list");
+            return Outcome::Invalid(IssueCode::InvalidGoalList);
         }
         if !out.is_empty() {
             out.push(',');
@@ -262,7 +262,7 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
         if let Some(rev) = rev {
             if money(rev, &mut amount).is_invalid() {
                 out.clear();
-                return Outcome::Invalid("invalid_goal_list");
+                return Outcome::Invalid(IssueCode::InvalidGoalList);
             }
             out.push(':');
             out.push_str(&amount);
@@ -271,7 +271,7 @@ pub fn goal_list(raw: &str, out: &mut String) -> Outcome {
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("list_normalized")
+        Outcome::Changed(IssueCode::ListNormalized)
     }
 }
 
@@ -281,7 +281,7 @@ pub fn product_list(raw: &str, out: &mut String) -> Outcome {
     for part in split_list(trim(raw), false) {
         let Some((name, qty)) = part.rsplit_once(':') else {
             out.clear();
-            return Outcome::Invalid("invalid_product_list");
+            return Outcome::Invalid(IssueCode::InvalidProductList);
         };
         let (name, qty) = (trim(name), trim(qty));
         if name.is_empty()
@@ -290,7 +290,7 @@ pub fn product_list(raw: &str, out: &mut String) -> Outcome {
             || qty.bytes().all(|b| b == b'0')
         {
             out.clear();
-            return Outcome::Invalid("invalid_product_list");
+            return Outcome::Invalid(IssueCode::InvalidProductList);
         }
         if !out.is_empty() {
             out.push(',');
@@ -302,7 +302,7 @@ pub fn product_list(raw: &str, out: &mut String) -> Outcome {
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("list_normalized")
+        Outcome::Changed(IssueCode::ListNormalized)
     }
 }
 
@@ -324,11 +324,11 @@ mod tests {
     fn refuses_excel_scientific_notation_ids() {
         assert_eq!(
             run(digits_id, "1,63251E+18").0,
-            Outcome::Invalid("excel_scientific_id")
+            Outcome::Invalid(IssueCode::ExcelScientificId)
         );
         assert_eq!(
             run(digits_id, "1.76235E+18").0,
-            Outcome::Invalid("excel_scientific_id")
+            Outcome::Invalid(IssueCode::ExcelScientificId)
         );
     }
 
@@ -336,7 +336,7 @@ mod tests {
     fn refuses_ids_rounded_by_excel_to_fifteen_digits() {
         assert_eq!(
             run(digits_id, "1762345098123450000").0,
-            Outcome::Invalid("excel_rounded_id")
+            Outcome::Invalid(IssueCode::ExcelRoundedId)
         );
     }
 
@@ -344,7 +344,7 @@ mod tests {
     fn refuses_non_digit_client_ids() {
         assert_eq!(
             run(digits_id, "abc-1").0,
-            Outcome::Invalid("invalid_digits_id")
+            Outcome::Invalid(IssueCode::InvalidDigitsId)
         );
     }
 
@@ -353,7 +353,7 @@ mod tests {
         for s in ["RUR", "руб", "руб.", "р.", "рубль"] {
             assert_eq!(
                 run(currency, s),
-                (Outcome::Invalid("unknown_currency"), "RUB".into()),
+                (Outcome::Invalid(IssueCode::UnknownCurrency), "RUB".into()),
                 "{s}"
             );
         }
@@ -363,7 +363,7 @@ mod tests {
     fn upper_cases_lower_case_currency_with_a_notice() {
         assert_eq!(
             run(currency, "usd"),
-            (Outcome::Changed("currency_lowercase"), "USD".into())
+            (Outcome::Changed(IssueCode::CurrencyLowercase), "USD".into())
         );
     }
 
@@ -371,7 +371,7 @@ mod tests {
     fn refuses_unknown_currency_codes_without_suggestion() {
         assert_eq!(
             run(currency, "XYZ"),
-            (Outcome::Invalid("unknown_currency"), String::new())
+            (Outcome::Invalid(IssueCode::UnknownCurrency), String::new())
         );
     }
 
@@ -393,11 +393,11 @@ mod tests {
         );
         assert_eq!(
             run(md5_list, "3C56FF8FEF0F6C65B36B2D25720FE276").0,
-            Outcome::Changed("md5_normalized")
+            Outcome::Changed(IssueCode::Md5Normalized)
         );
         assert_eq!(
             run(md5_list, "3c56ff8fef0f6c65b36b2d25720fe27g").0,
-            Outcome::Invalid("invalid_md5")
+            Outcome::Invalid(IssueCode::InvalidMd5)
         );
     }
 
@@ -406,9 +406,9 @@ mod tests {
         assert_eq!(run(flag, "1").0, Outcome::Same);
         assert_eq!(
             run(flag, "да"),
-            (Outcome::Changed("flag_normalized"), "1".into())
+            (Outcome::Changed(IssueCode::FlagNormalized), "1".into())
         );
-        assert_eq!(run(flag, "2").0, Outcome::Invalid("invalid_flag"));
+        assert_eq!(run(flag, "2").0, Outcome::Invalid(IssueCode::InvalidFlag));
     }
 
     #[test]
@@ -416,20 +416,29 @@ mod tests {
         assert_eq!(run(seconds, "186").0, Outcome::Same);
         assert_eq!(
             run(seconds, "3:06"),
-            (Outcome::Changed("duration_normalized"), "186".into())
+            (
+                Outcome::Changed(IssueCode::DurationNormalized),
+                "186".into()
+            )
         );
-        assert_eq!(run(seconds, "1.5").0, Outcome::Invalid("invalid_duration"));
+        assert_eq!(
+            run(seconds, "1.5").0,
+            Outcome::Invalid(IssueCode::InvalidDuration)
+        );
     }
 
     #[test]
     fn client_type_lower_case_is_fixed() {
         assert_eq!(
             run(client_type, "contact"),
-            (Outcome::Changed("client_type_case"), "CONTACT".into())
+            (
+                Outcome::Changed(IssueCode::ClientTypeCase),
+                "CONTACT".into()
+            )
         );
         assert_eq!(
             run(client_type, "COMPANY").0,
-            Outcome::Invalid("invalid_client_type")
+            Outcome::Invalid(IssueCode::InvalidClientType)
         );
     }
 
@@ -445,7 +454,7 @@ mod tests {
         );
         assert_eq!(
             run(goal_list, "Оплата картой").0,
-            Outcome::Invalid("invalid_goal_list")
+            Outcome::Invalid(IssueCode::InvalidGoalList)
         );
     }
 
@@ -488,7 +497,7 @@ mod tests {
         );
         assert_eq!(
             run(product_list, "SOFA").0,
-            Outcome::Invalid("invalid_product_list")
+            Outcome::Invalid(IssueCode::InvalidProductList)
         );
     }
 }

@@ -19,6 +19,8 @@ pub use ident::{
     product_list, seconds,
 };
 pub use money::money;
+
+pub(crate) use crate::codes::IssueCode;
 pub use phone::{call_phone, phone, phone_list};
 
 /// What a normaliser did with one cell.
@@ -27,9 +29,9 @@ pub enum Outcome {
     /// Already normal; `out` holds the same text (trimmed).
     Same,
     /// Rewritten into `out`; the code names the change (`phone_normalized`).
-    Changed(&'static str),
+    Changed(IssueCode),
     /// Not acceptable; the code names the problem; `out` holds a suggestion or is empty.
-    Invalid(&'static str),
+    Invalid(IssueCode),
 }
 
 impl Outcome {

@@ -4,7 +4,7 @@
 //! `.` the last one is the decimal mark; a single `,` is a decimal comma (Russian habit).
 //! Currency words and symbols around the number are dropped (the currency column says it).
 
-use super::{Outcome, is_space, trim};
+use super::{IssueCode, Outcome, is_space, trim};
 
 fn is_plain_decimal(s: &str) -> bool {
     let b = s.as_bytes();
@@ -38,7 +38,7 @@ pub fn money(raw: &str, out: &mut String) -> Outcome {
         return if s.len() == raw.len() {
             Outcome::Same
         } else {
-            Outcome::Changed("money_normalized")
+            Outcome::Changed(IssueCode::MoneyNormalized)
         };
     }
     if let Some(o) = grouped_ascii(s, out) {
@@ -102,16 +102,16 @@ fn grouped_ascii(s: &str, out: &mut String) -> Option<Outcome> {
             out.push('.');
         } else if decimal.is_some_and(|d| i > d) {
             out.clear();
-            return Some(Outcome::Invalid("invalid_money"));
+            return Some(Outcome::Invalid(IssueCode::InvalidMoney));
         }
     }
-    Some(Outcome::Changed("money_normalized"))
+    Some(Outcome::Changed(IssueCode::MoneyNormalized))
 }
 
 /// Any other amount: currency words and signs around the number, non-ASCII blanks.
 fn general(s: &str, out: &mut String) -> Outcome {
     let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
-        return Outcome::Invalid("invalid_money");
+        return Outcome::Invalid(IssueCode::InvalidMoney);
     };
     let last = s.rfind(|c: char| c.is_ascii_digit()).unwrap_or(first);
     let (prefix, core, suffix) = (&s[..first], &s[first..=last], &s[last + 1..]);
@@ -120,11 +120,11 @@ fn general(s: &str, out: &mut String) -> Outcome {
         if c == '-' || c == '−' {
             negative = true;
         } else if !(is_affix_char(c) || c == '+') {
-            return Outcome::Invalid("invalid_money");
+            return Outcome::Invalid(IssueCode::InvalidMoney);
         }
     }
     if !suffix.chars().all(is_affix_char) {
-        return Outcome::Invalid("invalid_money");
+        return Outcome::Invalid(IssueCode::InvalidMoney);
     }
     let last_comma = core.rfind(',');
     let last_dot = core.rfind('.');
@@ -144,17 +144,17 @@ fn general(s: &str, out: &mut String) -> Outcome {
         } else if c == ',' || c == '.' || c == '\'' || is_space(c) {
             if decimal.is_some_and(|d| i > d) {
                 out.clear();
-                return Outcome::Invalid("invalid_money");
+                return Outcome::Invalid(IssueCode::InvalidMoney);
             }
         } else {
             out.clear();
-            return Outcome::Invalid("invalid_money");
+            return Outcome::Invalid(IssueCode::InvalidMoney);
         }
     }
     if negative {
-        return Outcome::Invalid("negative_money");
+        return Outcome::Invalid(IssueCode::NegativeMoney);
     }
-    Outcome::Changed("money_normalized")
+    Outcome::Changed(IssueCode::MoneyNormalized)
 }
 
 #[cfg(test)]
@@ -256,8 +256,8 @@ mod tests {
 
     #[test]
     fn refuses_negative_and_non_numeric_amounts() {
-        assert_eq!(n("-5").0, Outcome::Invalid("negative_money"));
-        assert_eq!(n("abc").0, Outcome::Invalid("invalid_money"));
-        assert_eq!(n("12 3x4").0, Outcome::Invalid("invalid_money"));
+        assert_eq!(n("-5").0, Outcome::Invalid(IssueCode::NegativeMoney));
+        assert_eq!(n("abc").0, Outcome::Invalid(IssueCode::InvalidMoney));
+        assert_eq!(n("12 3x4").0, Outcome::Invalid(IssueCode::InvalidMoney));
     }
 }

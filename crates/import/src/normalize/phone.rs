@@ -2,7 +2,7 @@
 //! `7`, several numbers in one cell (`,` `;` or blanks) → comma list. Calls (§4.5): one
 //! number, `+` and digits.
 
-use super::{Outcome, is_space, split_list, trim};
+use super::{IssueCode, Outcome, is_space, split_list, trim};
 
 fn is_phone_punct(c: char) -> bool {
     is_space(c) || matches!(c, '+' | '(' | ')' | '-' | '.' | '–' | '—' | '/')
@@ -50,7 +50,7 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
         return if s.len() == raw.len() {
             Outcome::Same
         } else {
-            Outcome::Changed("phone_normalized")
+            Outcome::Changed(IssueCode::PhoneNormalized)
         };
     }
     if let Some(o) = one_ascii_phone(s, raw, out) {
@@ -66,7 +66,7 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
             }
             if !push_one(part, out) {
                 out.clear();
-                return Outcome::Invalid("invalid_phone");
+                return Outcome::Invalid(IssueCode::InvalidPhone);
             }
             continue;
         }
@@ -108,27 +108,27 @@ pub fn phone_list(raw: &str, out: &mut String) -> Outcome {
                 }
                 if !push_one(&part[start..end], out) {
                     out.clear();
-                    return Outcome::Invalid("invalid_phone");
+                    return Outcome::Invalid(IssueCode::InvalidPhone);
                 }
                 group_start = None;
                 digits = 0;
             } else if digits > 11 {
                 out.clear();
-                return Outcome::Invalid("invalid_phone");
+                return Outcome::Invalid(IssueCode::InvalidPhone);
             }
         }
         if group_start.is_some() {
             out.clear();
-            return Outcome::Invalid("invalid_phone");
+            return Outcome::Invalid(IssueCode::InvalidPhone);
         }
     }
     if out.is_empty() {
-        return Outcome::Invalid("invalid_phone");
+        return Outcome::Invalid(IssueCode::InvalidPhone);
     }
     if out == s && s.len() == raw.len() {
         Outcome::Same
     } else {
-        Outcome::Changed("phone_normalized")
+        Outcome::Changed(IssueCode::PhoneNormalized)
     }
 }
 
@@ -157,13 +157,13 @@ fn one_ascii_phone(s: &str, raw: &str, out: &mut String) -> Option<Outcome> {
             &digits[..10]
         }
         (11..=15, _) => &digits[..n],
-        _ => return Some(Outcome::Invalid("invalid_phone")),
+        _ => return Some(Outcome::Invalid(IssueCode::InvalidPhone)),
     };
     out.extend(digits.iter().map(|&d| char::from(d)));
     Some(if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("phone_normalized")
+        Outcome::Changed(IssueCode::PhoneNormalized)
     })
 }
 
@@ -172,12 +172,12 @@ pub fn phone(raw: &str, out: &mut String) -> Outcome {
     out.clear();
     if !push_one(trim(raw), out) {
         out.clear();
-        return Outcome::Invalid("invalid_phone");
+        return Outcome::Invalid(IssueCode::InvalidPhone);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("phone_normalized")
+        Outcome::Changed(IssueCode::PhoneNormalized)
     }
 }
 
@@ -187,12 +187,12 @@ pub fn call_phone(raw: &str, out: &mut String) -> Outcome {
     out.push('+');
     if !push_one(trim(raw), out) {
         out.clear();
-        return Outcome::Invalid("invalid_phone");
+        return Outcome::Invalid(IssueCode::InvalidPhone);
     }
     if out == raw {
         Outcome::Same
     } else {
-        Outcome::Changed("phone_normalized")
+        Outcome::Changed(IssueCode::PhoneNormalized)
     }
 }
 
@@ -283,8 +283,8 @@ mod tests {
 
     #[test]
     fn refuses_text_and_short_numbers() {
-        assert_eq!(l("нет").0, Outcome::Invalid("invalid_phone"));
-        assert_eq!(l("12345").0, Outcome::Invalid("invalid_phone"));
+        assert_eq!(l("нет").0, Outcome::Invalid(IssueCode::InvalidPhone));
+        assert_eq!(l("12345").0, Outcome::Invalid(IssueCode::InvalidPhone));
     }
 
     #[test]
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(call_phone("+74951234567", &mut o), Outcome::Same);
         assert_eq!(
             call_phone("8 (495) 123-45-67", &mut o),
-            Outcome::Changed("phone_normalized")
+            Outcome::Changed(IssueCode::PhoneNormalized)
         );
         assert_eq!(o, "+74951234567");
     }

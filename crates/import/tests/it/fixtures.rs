@@ -2,6 +2,7 @@
 //! what fixtures/SAMPLES.md says (now = 2026-11-22T07:00:00Z, Europe/Moscow, the
 //! seven goals listed there).
 
+use mb_import::IssueCode;
 use mb_import::mapping::{Mapping, auto_map, detect_kind};
 use mb_import::pipeline::{no_progress, prepare, validate};
 use mb_import::read::{ReadOptions, open};
@@ -62,7 +63,7 @@ fn codes(r: &Report, sev: Severity) -> Vec<String> {
         .counts
         .iter()
         .filter(|c| c.severity == sev)
-        .map(|c| c.code.clone())
+        .map(|c| c.code.to_string())
         .collect();
     v.sort();
     v
@@ -106,9 +107,9 @@ fn offline_clientid_is_ok_with_five_rows_in_the_window() {
 fn offline_userid_notes_missing_revenue_mixed_currencies_and_set_user_id() {
     let (r, _) = check("offline_userid.csv", UploadKind::Conversions, &opts());
     assert_clean(&r, 4);
-    assert_eq!(r.count_of("no_revenue"), 2);
-    assert_eq!(r.count_of("mixed_currencies"), 1);
-    assert_eq!(r.count_of("user_id_needs_set_user_id"), 1);
+    assert_eq!(r.count_of(IssueCode::NoRevenue), 2);
+    assert_eq!(r.count_of(IssueCode::MixedCurrencies), 1);
+    assert_eq!(r.count_of(IssueCode::UserIdNeedsSetUserId), 1);
 }
 
 #[test]
@@ -143,7 +144,7 @@ fn calls_clientid_flags_the_static_call_on_line_five() {
     assert_clean(&r, 4);
     assert_eq!(lines(&r, "static_call"), vec![5]);
     assert!(text.contains("+74951234567"));
-    assert_eq!(r.count_of("phone_normalized"), 0);
+    assert_eq!(r.count_of(IssueCode::PhoneNormalized), 0);
 }
 
 #[test]
@@ -178,7 +179,7 @@ fn cp1251_russian_statuses_need_a_mapping_and_pass_after_it() {
     );
     assert_eq!(r.encoding, "windows-1251");
     assert_eq!(r.delimiter, Some(';'));
-    assert_eq!(r.count_of("unmapped_status"), 5);
+    assert_eq!(r.count_of(IssueCode::UnmappedStatus), 5);
     assert_eq!(r.valid_rows, 0);
 
     let mut src = open(
@@ -235,8 +236,8 @@ fn excel_semicolon_export_is_normalised() {
     ] {
         assert!(text.contains(want), "{want}\n{text}");
     }
-    assert!(r.count_of("money_normalized") >= 4);
-    assert!(r.count_of("phone_normalized") == 2);
+    assert!(r.count_of(IssueCode::MoneyNormalized) >= 4);
+    assert!(r.count_of(IssueCode::PhoneNormalized) == 2);
 }
 
 #[test]
@@ -250,7 +251,7 @@ fn contacts_are_ok() {
 fn orders_warn_until_status_mapping_is_known() {
     let (r, _) = check("orders.csv", UploadKind::Orders, &opts());
     assert_clean(&r, 4);
-    assert_eq!(r.count_of("status_mapping_unverified"), 4);
+    assert_eq!(r.count_of(IssueCode::StatusMappingUnverified), 4);
     let mut o = opts();
     o.order_status_ids = Some(
         ["success", "new", "cancelled_by_client", "delivery"]
@@ -259,7 +260,7 @@ fn orders_warn_until_status_mapping_is_known() {
     );
     let (r, text) = write("orders.csv", UploadKind::Orders, &o);
     assert_clean(&r, 4);
-    assert_eq!(r.count_of("status_mapping_unverified"), 0);
+    assert_eq!(r.count_of(IssueCode::StatusMappingUnverified), 0);
     assert_eq!(r.delimiter_type, mb_schema::DelimiterType::Semicolon);
     assert!(text.contains(";SOFA-ROMA-3:1,PILLOW-02:2;"), "{text}");
 }
@@ -364,14 +365,14 @@ fn iso_offset_dates_are_converted_to_the_counter_zone() {
     let (r, text) = write("iso-offset-dates.csv", UploadKind::SimpleOrders, &opts());
     assert_clean(&r, 3);
     assert_eq!(text.matches("2026-11-06 09:05:00").count(), 3, "{text}");
-    assert_eq!(r.count_of("datetime_offset_converted"), 3);
+    assert_eq!(r.count_of(IssueCode::DatetimeOffsetConverted), 3);
 }
 
 #[test]
 fn bitrix24_deals_map_themselves_and_suggest_statuses() {
     let (r, m) = check("bitrix24-deals.csv", UploadKind::SimpleOrders, &opts());
     assert_eq!(r.unmapped_columns, vec!["Название сделки".to_string()]);
-    assert_eq!(r.count_of("unmapped_status"), 6);
+    assert_eq!(r.count_of(IssueCode::UnmappedStatus), 6);
     let mut src = open(&fixture("bitrix24-deals.csv"), &ReadOptions::default()).unwrap();
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
     let mut o = opts();
@@ -393,7 +394,7 @@ fn bitrix24_deals_map_themselves_and_suggest_statuses() {
 #[test]
 fn amocrm_export_maps_itself_and_suggests_statuses() {
     let (r, m) = check("amocrm-export.csv", UploadKind::SimpleOrders, &opts());
-    assert_eq!(r.count_of("unmapped_status"), 5);
+    assert_eq!(r.count_of(IssueCode::UnmappedStatus), 5);
     let mut src = open(&fixture("amocrm-export.csv"), &ReadOptions::default()).unwrap();
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
     let mut o = opts();

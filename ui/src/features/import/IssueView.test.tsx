@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
-import type { Issue } from '../../ipc';
+import type { Issue, IssueCode } from '../../ipc';
 import { IssueView, issueKey } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
@@ -10,7 +10,7 @@ function renderIssue(issue: Partial<Issue>) {
     line: 14,
     record: 13,
     column: 'Дата создания',
-    code: 'invalid_date',
+    code: 'invalid_datetime',
     severity: 'error',
     value: '31.02.2026',
     fix: null,
@@ -27,7 +27,7 @@ function renderIssue(issue: Partial<Issue>) {
   );
 }
 
-const CODES = [
+const CODES: IssueCode[] = [
   'future_datetime',
   'milliseconds_timestamp',
   'excel_scientific_id',
@@ -39,12 +39,12 @@ const CODES = [
   'no_identifier',
   'invalid_email',
   'invalid_phone',
-  'invalid_date',
-  'date_before_1970',
-  'old_datetime',
+  'invalid_datetime',
+  'datetime_before_1970',
+  'outside_linking_window',
   'unknown_status',
-  'duplicate_row',
-  'goal_name_instead_of_id',
+  'duplicate_order_id',
+  'goal_name_not_identifier',
   'unknown_goal',
 ];
 
@@ -142,7 +142,7 @@ describe('issue rendering', () => {
   });
 
   it('falls back to a generic message that still shows line, column and value', () => {
-    const text = renderIssue({ code: 'price_negative', line: 71, column: 'Сумма', value: '-500' });
+    const text = renderIssue({ code: 'price_negative' as IssueCode, line: 71, column: 'Сумма', value: '-500' });
     expect(text).toContain('Строка 71, столбец «Сумма»');
     expect(text).toContain('«-500»');
     expect(text).toContain('price_negative');
