@@ -29,9 +29,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export MBRIDGE_DATA_DIR="$OUT/data"
 export TAURI_WEBVIEW_AUTOMATION=true
 export MBRIDGE_FOLLOW_UP_SECS=2   # the follow-up wakes every 2 s instead of 15
-cp fixtures/offline_clientid.csv "$OUT/files/conversions-november.csv"
 cp fixtures/offline_clientid.csv "$OUT/files/second-launch.csv"
-export MBRIDGE_PICK_FILE="$OUT/files/conversions-november.csv"
 unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
 export APP OUT
 # A private D-Bus session (single instance and notifications live there) with dunst as the

@@ -3,7 +3,6 @@
 
 const COMMANDS: &[&str] = &[
     "app_info",
-    "ping",
     "accounts",
     "begin_sign_in",
     "complete_sign_in",

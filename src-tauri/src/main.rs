@@ -71,7 +71,6 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::ping,
             commands::accounts,
             commands::begin_sign_in,
             commands::complete_sign_in,

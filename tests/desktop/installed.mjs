@@ -1,106 +1,34 @@
 // Drives the INSTALLED Metrika Bridge (the binary the .deb put on the system, not a cargo build)
 // through tauri-driver + WebKitWebDriver under Xvfb, inside a private D-Bus session with a
 // notification daemon (scripts/desktop-installed.sh sets that up):
-//   1. the packaged Rust core answers;
+//   1. the packaged Rust core answers (signs in the demo account);
 //   2. a second launch with a file on its command line ends at once and hands the file to the
 //      running window (single instance), whose import wizard opens it;
 //   3. that file is mapped, checked and sent (one journey step through the packaged app);
 //   4. when Metrica (the built-in demo) has processed it, the app shows a system notification,
 //      seen as a Notify call on org.freedesktop.Notifications (--notifications LOG).
-// No npm dependencies: plain WebDriver over fetch, as in smoke.mjs.
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+// WebDriver helpers: webdriver.mjs.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cliArgs, drive, openInRunningApp, retry } from "./webdriver.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, v, i, a) => (v.startsWith("--") ? [...acc, [v.slice(2), a[i + 1]]] : acc), []),
-);
+const args = cliArgs();
 const app = args.app;
 const out = args.out ?? ".";
-const port = 5444 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
 
-const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  stdio: ["ignore", "inherit", "inherit"],
-});
-let sessionId;
-
-async function wd(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 400)}`);
-  return json.value;
-}
-
-async function retry(what, fn, timeoutMs = 20000) {
-  const t0 = Date.now();
-  let last;
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      return await fn();
-    } catch (e) {
-      last = e;
-      await sleep(250);
-    }
-  }
-  throw new Error(`${what}: gave up after ${timeoutMs} ms: ${last}`);
-}
-
-const find = (css) =>
-  retry(`find ${css}`, async () => {
-    const el = await wd("POST", `/session/${sessionId}/element`, { using: "css selector", value: css });
-    return Object.values(el)[0];
-  });
-const click = async (css) => {
-  const id = await find(css);
-  await retry(`click ${css}`, () => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
-};
-const textOf = async (css) => {
-  await find(css);
-  return wd("POST", `/session/${sessionId}/execute/sync`, {
-    script: "return document.querySelector(arguments[0]).textContent",
-    args: [css],
-  });
-};
-const shot = async (name) => {
-  await sleep(700);
-  writeFileSync(`${out}/${name}.png`, Buffer.from(await wd("GET", `/session/${sessionId}/screenshot`), "base64"));
-};
-
-async function main() {
-  await retry("tauri-driver up", () => fetch(`${base}/status`).then((r) => r.ok || Promise.reject(new Error("not ready"))));
-  const session = await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  });
-  sessionId = session.sessionId;
+await drive({ app, out, label: "installed-app e2e" }, async ({ click, find, textOf, shot }) => {
   const t0 = Date.now();
 
-  // The packaged Rust core answers through IPC (the ping names the app and its version).
-  await click("[data-testid='nav-settings']");
-  await click("[data-testid='ping-button']");
-  const pong = await retry("ping answer", async () => {
-    const t = await textOf("[data-testid='ping-result']");
-    if (!t.includes("Metrika Bridge")) throw new Error(`unexpected text: ${t}`);
-    return t;
+  // The packaged Rust core answers: the demo account it signed in is on screen.
+  const pong = await retry("the packaged core signs in the demo account", async () => {
+    const t = await textOf("body");
+    if (!t.includes("demo-agency")) throw new Error("no demo-agency on screen yet");
+    return "demo-agency signed in";
   });
 
   // A second launch with a file: it must end by itself (exit 0) and hand the file over.
-  const second = spawn(app, [args.file], { stdio: ["ignore", "pipe", "pipe"] });
-  let secondOutput = "";
-  second.stdout.on("data", (d) => (secondOutput += d));
-  second.stderr.on("data", (d) => (secondOutput += d));
-  const secondExit = await Promise.race([
-    new Promise((resolve) => second.on("exit", (code, signal) => resolve(code ?? `signal ${signal}`))),
-    sleep(30000).then(() => "still running after 30 s"),
-  ]);
-  if (secondExit !== 0) {
-    second.kill();
-    throw new Error(`the second launch did not hand over and end: ${secondExit}\n${secondOutput}`);
-  }
+  await openInRunningApp(app, args.file);
   const fileName = args.file.split("/").pop();
   await find("[data-testid='preview-table']");
   await retry("the wizard shows the handed-over file", async () => {
@@ -148,22 +76,4 @@ async function main() {
   console.log(`installed app: ${app} answered "${pong}"; checked the file: ${summary.replace(/\s+/g, " ").slice(0, 120)}`);
   console.log(`installed app: journey step done in ${Date.now() - t0} ms`);
   console.log(`${args.notifications ? 4 : 3} passed, 0 failed`);
-}
-
-try {
-  await main();
-} catch (e) {
-  console.error(`installed-app e2e FAILED: ${e.message}`);
-  process.exitCode = 1;
-  if (sessionId) {
-    await wd("GET", `/session/${sessionId}/screenshot`)
-      .then((png) => writeFileSync(`${out}/failure.png`, Buffer.from(png, "base64")))
-      .catch(() => {});
-    await wd("GET", `/session/${sessionId}/source`)
-      .then((html) => writeFileSync(`${out}/failure.html`, html))
-      .catch(() => {});
-  }
-} finally {
-  if (sessionId) await wd("DELETE", `/session/${sessionId}`).catch(() => {});
-  driver.kill();
-}
+});

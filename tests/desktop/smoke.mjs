@@ -1,107 +1,41 @@
-// Drives the real Metrika Bridge window through tauri-driver (WebDriver on 127.0.0.1) with
-// Debian's WebKitWebDriver underneath. No npm dependencies: plain WebDriver over fetch.
-import { spawn } from "node:child_process";
+// Drives the real Metrika Bridge window (the cargo-built or release binary) through
+// tauri-driver + WebKitWebDriver: a whole import on the built-in demo, only-new rows, a stopped
+// send, contacts with a counter attribute. WebDriver helpers: webdriver.mjs.
 import { appendFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cliArgs, drive, openInRunningApp, retry } from "./webdriver.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, v, i, a) => (v.startsWith("--") ? [...acc, [v.slice(2), a[i + 1]]] : acc), []),
-);
+const args = cliArgs();
 const app = args.app;
 const out = args.out ?? ".";
-const port = 4444 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
+const picked = args.file;
 
-const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  stdio: ["ignore", "inherit", "inherit"],
-});
-let sessionId;
-
-async function wd(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 400)}`);
-  return json.value;
-}
-
-async function retry(what, fn, timeoutMs = 20000) {
+await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, exists, scrollTo, shot }) => {
   const t0 = Date.now();
-  let last;
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      return await fn();
-    } catch (e) {
-      last = e;
-      await sleep(250);
-    }
-  }
-  throw new Error(`${what}: gave up after ${timeoutMs} ms: ${last}`);
-}
-
-const find = (css) =>
-  retry(`find ${css}`, async () => {
-    const el = await wd("POST", `/session/${sessionId}/element`, { using: "css selector", value: css });
-    return Object.values(el)[0];
+  // The core answers: the demo account, signed in by Rust against its fake, is on screen.
+  const account = await retry("the core signs in the demo account", async () => {
+    const top = await textOf("body");
+    if (!top.includes("demo-agency")) throw new Error("no demo-agency on screen yet");
+    return "demo-agency";
   });
-
-async function main() {
-  await retry("tauri-driver up", () => fetch(`${base}/status`).then((r) => r.ok || Promise.reject(new Error("not ready"))));
-  const session = await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  });
-  sessionId = session.sessionId;
-  const t0 = Date.now();
-  await find("[data-testid='nav-settings']").then((id) => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
-  const button = await find("[data-testid='ping-button']");
-  await wd("POST", `/session/${sessionId}/element/${button}/click`, {});
-  const text = await retry("ping answer", async () => {
-    const el = await find("[data-testid='ping-result']");
-    const t = await wd("GET", `/session/${sessionId}/element/${el}/text`);
-    if (!t.includes("Metrika Bridge")) throw new Error(`unexpected text: ${t}`);
-    return t;
-  });
-  console.log(`desktop e2e: Rust answered "${text}" (${Date.now() - t0} ms after the window opened)`);
-  const png = await wd("GET", `/session/${sessionId}/screenshot`);
-  writeFileSync(`${out}/settings.png`, Buffer.from(png, "base64"));
-  const click = async (css) => {
-    const id = await find(css);
-    await retry(`click ${css}`, () => wd("POST", `/session/${sessionId}/element/${id}/click`, {}));
-  };
-  const shot = async (name) => {
-    await sleep(700); // let queries and transitions settle so the picture shows the real state
-    writeFileSync(`${out}/${name}.png`, Buffer.from(await wd("GET", `/session/${sessionId}/screenshot`), "base64"));
-  };
-  // textContent, not WebDriver's "visible text", which skips ellipsized table cells.
-  const textOf = async (css) => {
-    await find(css);
-    return wd("POST", `/session/${sessionId}/execute/sync`, {
-      script: "return document.querySelector(arguments[0]).textContent",
-      args: [css],
-    });
-  };
+  console.log(`desktop e2e: the Rust core signed in ${account} (${Date.now() - t0} ms after the window opened)`);
+  await shot("start");
   let passed = 1;
 
   // A whole import through the real Rust pipeline and the in-process fake Metrica:
-  // file (MBRIDGE_PICK_FILE stands in for the native dialog) → columns → check → send → history.
+  // file (opened in the running app by a second launch, as the file manager does; the native
+  // dialog cannot be driven) → columns → check → send → history.
   await click("[data-testid='nav-upload']");
   await sleep(300);
   // The demo's first run explains itself once; dismissed, it stays gone (the web view keeps
   // that across runs, so it is only there on a fresh profile).
-  const intro = await wd("POST", `/session/${sessionId}/execute/sync`, {
-    script: "return document.querySelector(\"[data-qa='demo-intro-ok']\") !== null",
-    args: [],
-  });
-  if (intro) {
+  if (await exists("[data-qa='demo-intro-ok']")) {
     await shot("demo-intro");
     await click("[data-qa='demo-intro-ok']");
     await sleep(300);
   }
   await shot("import");
-  await click("[data-qa='pick-file']");
+  await openInRunningApp(app, picked);
   await find("[data-testid='preview-table']");
   await shot("file");
   await click("[data-qa='wizard-next']");
@@ -132,11 +66,10 @@ async function main() {
 
   // «Только новые строки»: the export grew by one row. The core's ledger learned the first
   // (plain) upload, so the review offers only new rows and promises exactly one.
-  const picked = `${out}/files/conversions-november.csv`;
   appendFileSync(picked, "1763022233445566771,offline_paid,1795100000,450.00,RUB\n");
   await click("[data-testid='nav-upload']");
   await click("[data-qa='upload-another']");
-  await click("[data-qa='pick-file']");
+  await openInRunningApp(app, picked);
   await find("[data-testid='preview-table']");
   await click("[data-qa='wizard-next']");
   await find("[data-testid='mapping-table']");
@@ -167,7 +100,7 @@ async function main() {
   writeFileSync(picked, lines.join("\n") + "\n");
   await click("[data-testid='nav-upload']");
   await click("[data-qa='upload-another']");
-  await click("[data-qa='pick-file']");
+  await openInRunningApp(app, picked);
   await find("[data-testid='preview-table']");
   await click("[data-qa='wizard-next']");
   await find("[data-testid='mapping-table']");
@@ -206,15 +139,12 @@ async function main() {
   );
   await click("[data-testid='nav-upload']");
   await click("[data-qa='upload-another']");
-  await click("[data-qa='pick-file']");
+  await openInRunningApp(app, picked);
   await find("[data-testid='preview-table']");
   await shot("file-contacts");
   await click("[data-qa='wizard-next']");
   await find("[data-testid='mapping-table']");
-  await wd("POST", `/session/${sessionId}/execute/sync`, {
-    script: "document.querySelector(\"[data-testid='attribute-offer']\").scrollIntoView({block: 'center'})",
-    args: [],
-  });
+  await scrollTo("[data-testid='attribute-offer']");
   await shot("columns-attribute-offer");
   await click("[data-qa='attr-create-3']");
   await retry("the column maps onto the new attribute", async () => {
@@ -238,23 +168,4 @@ async function main() {
     `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row, a stopped send reads «Прервана», a contacts column went to a new counter attribute (${Date.now() - t0} ms)`,
   );
   console.log(`${passed} passed, 0 failed`);
-}
-
-try {
-  await main();
-} catch (e) {
-  console.error(`desktop e2e FAILED: ${e.message}`);
-  process.exitCode = 1;
-  if (sessionId) {
-    // Leave evidence: what the window showed and its DOM.
-    await wd("GET", `/session/${sessionId}/screenshot`)
-      .then((png) => writeFileSync(`${out}/failure.png`, Buffer.from(png, "base64")))
-      .catch(() => {});
-    await wd("GET", `/session/${sessionId}/source`)
-      .then((html) => writeFileSync(`${out}/failure.html`, html))
-      .catch(() => {});
-  }
-} finally {
-  if (sessionId) await wd("DELETE", `/session/${sessionId}`).catch(() => {});
-  driver.kill();
-}
+});

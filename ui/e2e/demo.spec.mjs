@@ -206,22 +206,21 @@ async function steps(page, p) {
   await page.keyboard.press('Escape');
   await page.getByText('Вход через Яндекс').waitFor({ state: 'hidden' });
 
-  // Настройки: ping the core
+  // Настройки: developer facts are folded away under «Для поддержки».
   await page.locator(qa('nav-settings')).click();
-  await page.getByTestId('ping-button').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="ping-result"]')?.textContent?.length > 0);
-  assert.match(await page.getByTestId('ping-result').innerText(), /Metrika Bridge UI/);
+  await text(page, 'Для поддержки');
+  assert.equal(await page.getByTestId('support-facts').isVisible(), false);
   await shot(page, p('13-settings'));
 
   // English mirrors Russian; switching back restores it.
   await page.locator(qa('setting-language')).locator('input[value="en"]').click({ force: true });
-  await text(page, 'Check the link to the core');
+  await text(page, 'For support');
   await page.locator(qa('nav-history')).click();
   await text(page, 'Upload history');
   await shot(page, p('13b-history-en'));
   await page.locator(qa('nav-settings')).click();
   await page.locator(qa('setting-language')).locator('input[value="ru"]').click({ force: true });
-  await text(page, 'Проверить связь с ядром');
+  await text(page, 'Для поддержки');
 
   // Going back keeps decisions: the wizard still holds the sent file's result.
   await page.locator(qa('nav-upload')).click();

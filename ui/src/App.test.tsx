@@ -220,10 +220,15 @@ describe('import journey on the demo backend', () => {
     await waitFor(() => expect(table.textContent).toContain('Заменена'));
   });
 
-  it('pings the core from Settings', async () => {
+  it('keeps the data folder and server address folded under «Для поддержки» in Settings', async () => {
     renderDemo();
     fireEvent.click(await waitQa('nav-settings'));
-    fireEvent.click(await screen.findByTestId('ping-button'));
-    await waitFor(() => expect(screen.getByTestId('ping-result').textContent).toContain('Metrika Bridge UI'));
+    const about = await screen.findByTestId('about');
+    await waitFor(() => expect(about.textContent).toContain('Для поддержки'));
+    const toggle = screen.getByRole('button', { name: /Для поддержки/ });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle.getAttribute('aria-expanded')).toBe('true'));
+    expect(screen.getByTestId('support-facts').textContent).toContain('Папка данных');
   });
 });

@@ -23,7 +23,6 @@ type CoreState<'a> = State<'a, Arc<Core>>;
 #[cfg_attr(not(test), allow(dead_code))]
 pub const NAMES: &[&str] = &[
     "app_info",
-    "ping",
     "accounts",
     "begin_sign_in",
     "complete_sign_in",
@@ -83,12 +82,6 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> R<T> + Send + 'static) 
 #[tauri::command]
 pub fn app_info(core: CoreState<'_>) -> AppInfo {
     core.app_info()
-}
-
-/// Echo used by the desktop smoke test to prove a round trip through Rust.
-#[tauri::command]
-pub fn ping(message: String) -> String {
-    format!("Metrika Bridge {}: {message}", env!("CARGO_PKG_VERSION"))
 }
 
 #[tauri::command]
@@ -179,13 +172,10 @@ pub async fn enable_extended_window(
 }
 
 /// The native open dialog (GTK / Windows / macOS) via rfd; the web view never reads files.
-/// `MBRIDGE_PICK_FILE` answers instead of the dialog: the desktop end-to-end test cannot click
-/// inside a native GTK window.
+/// (The desktop tests, which cannot click inside a native window, open files as the file
+/// manager does: a second launch with the path.)
 #[tauri::command]
 pub async fn pick_file() -> Option<String> {
-    if let Ok(p) = std::env::var("MBRIDGE_PICK_FILE") {
-        return Some(p);
-    }
     rfd::AsyncFileDialog::new()
         .set_title("Файл для загрузки в Метрику")
         .add_filter("CSV, Excel", &["csv", "txt", "tsv", "xlsx", "xls", "ods"])

@@ -844,8 +844,8 @@ const en: Messages = {
     mode: 'Mode',
     modeDemo: 'Demo (built-in practice Metrica)',
     modeReal: 'Real Yandex Metrica',
-    ping: 'Check the link to the core',
-    pingOk: 'The core answers:',
+    support: 'For support',
+    supportHint: 'Useful when you write to support; not needed for everyday work.',
     saved: 'Saved',
   },
   errors: {

@@ -39,7 +39,6 @@ export type Unsubscribe = () => void;
 /** One method per Rust command (snake_case there, camelCase here). Rejections carry `AppError`. */
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  ping(message: string): Promise<string>;
 
   accounts(): Promise<Account[]>;
   beginSignIn(method: SignInMethod): Promise<SignInStarted>;

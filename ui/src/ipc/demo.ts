@@ -522,10 +522,6 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         api_base: 'http://127.0.0.1:0 (демо)',
       };
     },
-    async ping(message) {
-      await sleep(0.2);
-      return `Metrika Bridge 0.1.0: ${message}`;
-    },
     async accounts() {
       await sleep(0.2);
       return accounts.map((a) => ({ ...a }));

@@ -31,7 +31,6 @@ function subscription(start: Promise<() => void>): Unsubscribe {
 export function createTauriBackend(): Backend {
   return {
     appInfo: () => invoke('app_info'),
-    ping: (message) => invoke('ping', { message }),
     accounts: () => invoke('accounts'),
     beginSignIn: (method) => invoke('begin_sign_in', { method }),
     completeSignIn: (flowId, code) => invoke('complete_sign_in', { flowId, code }),

@@ -1,6 +1,6 @@
-//! Language, theme, hashing by default, and «О программе» with the core ping used by the
-//! desktop smoke test (`ping-button` / `ping-result`).
-import { Button, Card, Checkbox, Loader, SegmentedRadioGroup, Text } from '@gravity-ui/uikit';
+//! Language, theme, hashing by default, notifications, and «О программе» (version and mode;
+//! the data folder and server address folded away under «Для поддержки»).
+import { Card, Checkbox, Disclosure, Loader, SegmentedRadioGroup, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../ipc';
@@ -17,7 +17,6 @@ export function SettingsScreen() {
     mutationFn: (s: Settings) => backend.saveSettings(s),
     onSuccess: (s) => qc.setQueryData(['settings'], s),
   });
-  const ping = useMutation({ mutationFn: () => backend.ping('Metrika Bridge UI') });
   const s = settings.data;
   const update = (patch: Partial<Settings>) => {
     if (s) save.mutate({ ...s, ...patch });
@@ -102,28 +101,21 @@ export function SettingsScreen() {
             <dd>Metrika Bridge {info.data.version}</dd>
             <dt>{t('settings.mode')}</dt>
             <dd>{info.data.demo ? t('settings.modeDemo') : t('settings.modeReal')}</dd>
-            <dt>{t('settings.dataDir')}</dt>
-            <dd className="mb-break">{info.data.data_dir}</dd>
-            <dt>{t('settings.apiBase')}</dt>
-            <dd className="mb-break">{info.data.api_base}</dd>
           </dl>
         ) : null}
-        <div className="mb-ping">
-          <Button
-            view="outlined"
-            onClick={() => ping.mutate()}
-            loading={ping.isPending}
-            data-testid="ping-button"
-            qa="ping-button"
-          >
-            {t('settings.ping')}
-          </Button>
-          {ping.data !== undefined ? <Text color="secondary">{t('settings.pingOk')}</Text> : null}
-          <output data-testid="ping-result" aria-live="polite" className="mb-ping__result">
-            {ping.data ?? ''}
-          </output>
-        </div>
-        {ping.isError ? <ErrorNotice error={ping.error} onRetry={() => ping.mutate()} /> : null}
+        {info.data ? (
+          <Disclosure summary={t('settings.support')} qa="support">
+            <Text color="secondary" as="p">
+              {t('settings.supportHint')}
+            </Text>
+            <dl className="mb-detail__facts" data-testid="support-facts">
+              <dt>{t('settings.dataDir')}</dt>
+              <dd className="mb-break">{info.data.data_dir}</dd>
+              <dt>{t('settings.apiBase')}</dt>
+              <dd className="mb-break">{info.data.api_base}</dd>
+            </dl>
+          </Disclosure>
+        ) : null}
       </Card>
     </div>
   );
