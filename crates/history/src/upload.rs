@@ -40,6 +40,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// Where an upload is in its life (see the module docs for the transitions).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UploadState {

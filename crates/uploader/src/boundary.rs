@@ -26,7 +26,7 @@ impl Core {
     ) -> Result<ColumnMapping> {
         let opts = read_options(read)?;
         let headers = headers(path, &opts)?;
-        let (m, from_template) = mapping_for(Some(&self.store), kind.into(), &headers)?;
+        let (m, from_template) = mapping_for(Some(&self.store), kind, &headers)?;
         Ok(mapping_dto(&m, &headers, from_template))
     }
 
@@ -47,7 +47,7 @@ impl Core {
             let known = self.store.status_map(i64::from(c))?;
             for v in &mut values {
                 if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
-                    v.suggested_type = crate::import::status_type_dto(k.status_type);
+                    v.suggested_type = k.status_type;
                     v.suggested_id = k.status_id.clone();
                     v.confidence = 1.0;
                 }
@@ -68,7 +68,7 @@ impl Core {
         let read = read_options(&req.read)?;
         let headers = headers(&path, &read)?;
         let mapping = mapping_from_dto(&req.mapping, &headers)?;
-        let kind: UploadKind = req.kind.into();
+        let kind: UploadKind = req.kind;
         if mapping.kind != kind {
             return Err(AppError::InvalidInput {
                 field: "kind".into(),
