@@ -260,6 +260,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_explanation_and_advice_has_its_text_in_both_languages() {
+        for lang in mb_text::Lang::ALL {
+            for c in ExplanationCode::ALL {
+                let key = format!("explain.{}", c.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+            for c in AdviceCode::ALL {
+                let key = format!("advice.{}", c.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+            for s in crate::UploadState::ALL {
+                let key = format!("states.{}", s.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+        }
+        let explain = mb_text::keys(mb_text::Lang::Ru).filter(|k| k.starts_with("explain."));
+        assert_eq!(explain.count(), ExplanationCode::ALL.len(), "no stale texts");
+    }
+
+    #[test]
     fn the_wire_words_are_the_serde_names() {
         for &c in ExplanationCode::ALL {
             let json = serde_json::to_string(&c).unwrap();
