@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'e2e/screenshots/**', 'src/ipc/bindings.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'e2e/screenshots/**', 'src/ipc/bindings.ts', 'src/i18n/catalogue.ts'] },
   js.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],

@@ -576,7 +576,7 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             let filter = HistoryFilter {
                 account: account.clone(),
                 counter_id: *counter,
-                kind: kind.and_then(kind_of).map(Into::into),
+                kind: kind.and_then(kind_of),
                 states,
                 from: from.clone(),
                 to: to.clone(),

@@ -80,7 +80,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
     if !r.counts.is_empty() {
         println!("{}:", t(lang, "По видам", "By kind"));
         for c in &r.counts {
-            let what = text::issue_text(c.code, lang).unwrap_or(c.code.as_str());
+            let what = text::issue_text(c.code, lang);
             let col = c
                 .column
                 .as_deref()
@@ -103,7 +103,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
     if !shown.is_empty() {
         println!("{}:", t(lang, "Первые проблемы", "First problems"));
         for i in shown {
-            let what = text::issue_text(i.code, lang).unwrap_or(i.code.as_str());
+            let what = text::issue_text(i.code, lang);
             // The user's own column name (the source header) where the field is mapped.
             let col = i
                 .column
@@ -269,11 +269,14 @@ pub fn detail(d: &UploadDetail, lang: Lang) {
         );
     }
     for e in &d.explanation {
-        let count = e.count.map(|c| format!("{c} — ")).unwrap_or_default();
-        println!("  {count}{}", text::explanation(&e.code, lang));
+        println!("  {}", text::explanation(e, lang));
     }
-    if let Some(m) = &u.message {
-        println!("  {}: {m}", t(lang, "ответ Метрики", "Metrica said"));
+    if let Some(f) = &u.failure {
+        println!(
+            "  {}: {}",
+            t(lang, "причина", "reason"),
+            text::failure(f, lang)
+        );
     }
 }
 

@@ -1,11 +1,12 @@
-//! The words of the human report, Russian first, English second. Issue texts come from the
-//! one catalogue in mb-import ([`mb_import::messages`]); here are the words of mb-history
-//! explanations and the boundary error kinds. An unknown code still prints its line, column
-//! and value with the code itself, so nothing is hidden.
+//! The words of the human report, Russian first, English second. Texts of codes (issues,
+//! explanations, failure reasons, states, severities, plurals) come from the one message
+//! catalogue (`mb-text`, the same texts the app shows); here are the CLI's own sentences:
+//! the send review, the linking window and the boundary error kinds.
 
 use crate::args::Lang;
+use mb_text::Arg;
 
-pub fn issue_text(code: mb_import::IssueCode, lang: Lang) -> Option<&'static str> {
+pub fn issue_text(code: mb_import::IssueCode, lang: Lang) -> &'static str {
     mb_import::messages::issue_text(code, msg_lang(lang))
 }
 
@@ -34,10 +35,7 @@ pub fn plural_ru(n: u64, one: &'static str, few: &'static str, many: &'static st
 }
 
 pub fn rows(n: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Ru => format!("{} {}", group(n), plural_ru(n, "строка", "строки", "строк")),
-        Lang::En => format!("{} {}", n, if n == 1 { "row" } else { "rows" }),
-    }
+    mb_text::format(msg_lang(lang), "common.rows", &[("count", Arg::Num(n))])
 }
 
 /// The send review, said before anything leaves: «Отправим 30 новых строк из 130».
@@ -61,61 +59,15 @@ pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
 
 /// 1204 → «1 204» (a thin no-break space, as ru-RU writes numbers).
 pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('\u{202F}');
-        }
-        out.push(c);
-    }
-    out
+    mb_text::group(mb_text::Lang::Ru, n)
 }
 
 pub fn severity(s: &str, lang: Lang) -> &'static str {
-    match (s, lang) {
-        ("error", Lang::Ru) => "ошибка",
-        ("warning", Lang::Ru) => "предупреждение",
-        ("notice", Lang::Ru) => "к сведению",
-        ("error", Lang::En) => "error",
-        ("warning", Lang::En) => "warning",
-        _ => "notice",
-    }
+    mb_text::text(msg_lang(lang), &format!("severity.{s}")).unwrap_or("?")
 }
 
 pub fn state(s: &str, lang: Lang) -> &'static str {
-    let ru = match s {
-        "prepared" => "подготовлена",
-        "sending" => "отправляется",
-        "sent" => "отправлена",
-        "processing" => "обрабатывается",
-        "processed" => "обработана",
-        "linkage_failure" => "не связана",
-        "rejected" => "отклонена",
-        "failed" => "не отправлена",
-        "interrupted" => "прервана",
-        "superseded" => "заменена",
-        _ => "?",
-    };
-    if lang == Lang::Ru { ru } else { s_static(s) }
-}
-
-fn s_static(s: &str) -> &'static str {
-    [
-        "prepared",
-        "sending",
-        "sent",
-        "processing",
-        "processed",
-        "linkage_failure",
-        "rejected",
-        "failed",
-        "interrupted",
-        "superseded",
-    ]
-    .into_iter()
-    .find(|x| *x == s)
-    .unwrap_or("?")
+    mb_text::text(msg_lang(lang), &format!("states.{s}")).unwrap_or("?")
 }
 
 /// The counter's linking window in words (docs/metrika-api.md §4.7).
@@ -160,64 +112,22 @@ pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String
     s
 }
 
-pub fn explanation(code: &str, lang: Lang) -> String {
-    let (ru, en) = match code {
-        "not_sent" => ("ещё не отправлена", "not sent yet"),
-        "sending" => ("отправляется", "being sent"),
-        "processing" => (
-            "Метрика обрабатывает файл (обычно до 2 часов)",
-            "Metrica is processing the file (usually up to 2 hours)",
-        ),
-        "linked" => ("связано с визитами", "linked to visits"),
-        "crm_accepted" => (
-            "Метрика приняла данные CRM; в отчётах они появятся в течение 2 часов",
-            "Metrica accepted the CRM data; it shows in reports within 2 hours",
-        ),
-        "rows_rejected_locally" => (
-            "строк не отправлено из-за ошибок в файле",
-            "rows left out because of errors in the file",
-        ),
-        "rows_kept_by_server" => (
-            "строк Метрика приняла из полученных",
-            "rows Metrica kept of those it received",
-        ),
-        "rows_dropped_by_server" => (
-            "строк Метрика отбросила: у строки без обязательного значения (идентификатор, цель, дата) или с неверным по её правилам (например, дата в будущем по её часам) Метрика молча убирает строку, остальные принимает — повторно отправлять их не нужно",
-            "rows Metrica dropped: a row whose required value (identifier, goal, date) is missing or invalid by its rules (e.g. a date still in the future by its clock) is silently left out and the rest kept — no need to resend those",
-        ),
-        "users_not_found" => (
-            "посетители не найдены — проверьте, что идентификаторы с этого счётчика и не старше 21 дня",
-            "visitors not found — check the identifiers come from this counter and are within 21 days",
-        ),
-        "goals_not_found" => (
-            "цели не найдены — проверьте идентификаторы целей",
-            "goals not found — check the goal identifiers",
-        ),
-        "static_calls" => (
-            "статические звонки (с визитами не связываются)",
-            "static calls (never linked to visits)",
-        ),
-        "linkage_failure" => (
-            "ни одна строка не связалась с визитами",
-            "no row linked to a visit",
-        ),
-        "rejected" => ("Метрика отклонила файл", "Metrica rejected the file"),
-        "failed" => (
-            "файл не дошёл до Метрики — можно отправить заново",
-            "the file did not reach Metrica — it can be sent again",
-        ),
-        "interrupted" => (
-            "отправка прервалась, исход неизвестен — сверьте с Метрикой (mbridge status), затем отправьте заново",
-            "the send was interrupted, outcome unknown — reconcile (mbridge status), then resend",
-        ),
-        "stopped_by_user" => (
-            "вы остановили отправку, исход неизвестен — сверьте с Метрикой (mbridge status), затем отправьте заново",
-            "you stopped the send, outcome unknown — reconcile (mbridge status), then resend",
-        ),
-        "superseded" => ("заменена повторной отправкой", "replaced by a later resend"),
-        other => return other.to_string(),
-    };
-    t(lang, ru, en).to_string()
+/// One fact of an upload's explanation, with its row count in words.
+pub fn explanation(e: &mb_uploader::dto::ExplanationItem, lang: Lang) -> String {
+    let rows = e
+        .count
+        .map(|n| rows(u64::from(n), lang))
+        .unwrap_or_default();
+    mb_text::format(
+        msg_lang(lang),
+        &format!("explain.{}", e.code.as_str()),
+        &[("rows", Arg::Str(&rows))],
+    )
+}
+
+/// Why an upload failed, in words; Metrica's own message as it came.
+pub fn failure(f: &mb_uploader::dto::FailureReason, lang: Lang) -> String {
+    f.describe(msg_lang(lang))
 }
 
 /// Words for a boundary error kind, with its data where it helps.
@@ -405,11 +315,7 @@ mod tests {
                 mb_import::messages::Lang::Ru
             )
         );
-        assert!(
-            issue_text(mb_import::IssueCode::FutureDatetime, Lang::En)
-                .unwrap()
-                .contains("future")
-        );
+        assert!(issue_text(mb_import::IssueCode::FutureDatetime, Lang::En).contains("future"));
     }
 
     #[test]

@@ -105,7 +105,17 @@ pub fn notification_text(u: &UploadSummary, en: bool) -> Option<(String, String)
     };
     let linked = u.linked.unwrap_or(0);
     let total = u.valid_rows;
-    let message = u.message.clone().unwrap_or_default();
+    let message = u
+        .failure
+        .as_ref()
+        .map(|f| {
+            f.describe(if en {
+                mb_text::Lang::En
+            } else {
+                mb_text::Lang::Ru
+            })
+        })
+        .unwrap_or_default();
     let (title, body) = match (u.state, en) {
         (DtoState::Processed, false) => (
             "Загрузка обработана".to_string(),
@@ -322,7 +332,9 @@ mod tests {
             goal_not_found: None,
             created_at: "2026-12-04T10:00:00Z".into(),
             finished_at: None,
-            message: Some("Неверный формат".into()),
+            failure: Some(mb_uploader::dto::FailureReason::Message {
+                text: "Неверный формат".into(),
+            }),
             note: None,
         }
     }

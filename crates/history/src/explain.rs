@@ -6,6 +6,7 @@ use mb_schema::UploadKind;
 use serde::{Deserialize, Serialize};
 
 /// What happened, one item per fact worth showing.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExplanationCode {
@@ -46,6 +47,7 @@ pub enum ExplanationCode {
 }
 
 /// What the user can do about it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AdviceCode {
@@ -70,6 +72,82 @@ pub enum AdviceCode {
     ReconcileThenResend,
     /// Look at the newer upload that replaced this one.
     SeeNewerUpload,
+}
+
+impl ExplanationCode {
+    /// Every code.
+    pub const ALL: &'static [ExplanationCode] = &[
+        ExplanationCode::NotSent,
+        ExplanationCode::Sending,
+        ExplanationCode::Processing,
+        ExplanationCode::Linked,
+        ExplanationCode::CrmAccepted,
+        ExplanationCode::RowsRejectedLocally,
+        ExplanationCode::RowsKeptByServer,
+        ExplanationCode::RowsDroppedByServer,
+        ExplanationCode::UsersNotFound,
+        ExplanationCode::GoalsNotFound,
+        ExplanationCode::StaticCalls,
+        ExplanationCode::LinkageFailure,
+        ExplanationCode::Rejected,
+        ExplanationCode::Failed,
+        ExplanationCode::Interrupted,
+        ExplanationCode::StoppedByUser,
+        ExplanationCode::Superseded,
+    ];
+
+    /// The wire word (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExplanationCode::NotSent => "not_sent",
+            ExplanationCode::Sending => "sending",
+            ExplanationCode::Processing => "processing",
+            ExplanationCode::Linked => "linked",
+            ExplanationCode::CrmAccepted => "crm_accepted",
+            ExplanationCode::RowsRejectedLocally => "rows_rejected_locally",
+            ExplanationCode::RowsKeptByServer => "rows_kept_by_server",
+            ExplanationCode::RowsDroppedByServer => "rows_dropped_by_server",
+            ExplanationCode::UsersNotFound => "users_not_found",
+            ExplanationCode::GoalsNotFound => "goals_not_found",
+            ExplanationCode::StaticCalls => "static_calls",
+            ExplanationCode::LinkageFailure => "linkage_failure",
+            ExplanationCode::Rejected => "rejected",
+            ExplanationCode::Failed => "failed",
+            ExplanationCode::Interrupted => "interrupted",
+            ExplanationCode::StoppedByUser => "stopped_by_user",
+            ExplanationCode::Superseded => "superseded",
+        }
+    }
+}
+
+impl AdviceCode {
+    /// Every code.
+    pub const ALL: &'static [AdviceCode] = &[
+        AdviceCode::WaitForProcessing,
+        AdviceCode::ReviewRejectedRows,
+        AdviceCode::CheckIdentifiersAndWindow,
+        AdviceCode::CheckGoalIdentifiers,
+        AdviceCode::FixFileAndUploadAgain,
+        AdviceCode::ServerDroppedInvalidRows,
+        AdviceCode::Resend,
+        AdviceCode::ReconcileThenResend,
+        AdviceCode::SeeNewerUpload,
+    ];
+
+    /// The wire word (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdviceCode::WaitForProcessing => "wait_for_processing",
+            AdviceCode::ReviewRejectedRows => "review_rejected_rows",
+            AdviceCode::CheckIdentifiersAndWindow => "check_identifiers_and_window",
+            AdviceCode::CheckGoalIdentifiers => "check_goal_identifiers",
+            AdviceCode::FixFileAndUploadAgain => "fix_file_and_upload_again",
+            AdviceCode::ServerDroppedInvalidRows => "server_dropped_invalid_rows",
+            AdviceCode::Resend => "resend",
+            AdviceCode::ReconcileThenResend => "reconcile_then_resend",
+            AdviceCode::SeeNewerUpload => "see_newer_upload",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,5 +261,46 @@ impl Upload {
     /// See [`explain`].
     pub fn explain(&self) -> Explanation {
         explain(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_explanation_and_advice_has_its_text_in_both_languages() {
+        for lang in mb_text::Lang::ALL {
+            for c in ExplanationCode::ALL {
+                let key = format!("explain.{}", c.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+            for c in AdviceCode::ALL {
+                let key = format!("advice.{}", c.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+            for s in crate::UploadState::ALL {
+                let key = format!("states.{}", s.as_str());
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+        }
+        let explain = mb_text::keys(mb_text::Lang::Ru).filter(|k| k.starts_with("explain."));
+        assert_eq!(
+            explain.count(),
+            ExplanationCode::ALL.len(),
+            "no stale texts"
+        );
+    }
+
+    #[test]
+    fn the_wire_words_are_the_serde_names() {
+        for &c in ExplanationCode::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+        for &c in AdviceCode::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
     }
 }

@@ -39,10 +39,12 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-/// `server_message` of an upload the user stopped while it was being sent.
-pub const STOPPED_BY_USER: &str = "stopped_by_user";
+/// `server_message` of an upload the user stopped while it was being sent: the stored form of
+/// [`crate::FailureReason::Cancelled`].
+pub const STOPPED_BY_USER: &str = "cancelled";
 
 /// Where an upload is in its life (see the module docs for the transitions).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UploadState {

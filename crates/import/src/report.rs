@@ -14,6 +14,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 /// How bad an issue is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {

@@ -25,6 +25,7 @@ pub const MAX_UPLOAD_BYTES: u64 = 1_000_000_000 - (1 << 20);
 pub const LINKING_WINDOW_DAYS: i64 = 21;
 
 /// One kind of upload the product can send.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum UploadKind {
@@ -107,6 +108,7 @@ impl FromStr for UploadKind {
 }
 
 /// Whether a column must be present.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Requirement {
@@ -262,6 +264,7 @@ pub static ORDER_FIELDS: &[FieldSpec] = &[
 ];
 
 /// Metrica's order status types (reference §5.5).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatusType {

@@ -30,7 +30,7 @@ impl Core {
     ) -> Result<ColumnMapping> {
         let opts = read_options(read)?;
         let headers = headers(path, &opts)?;
-        let (mut m, from_template) = mapping_for(Some(&self.store), kind.into(), &headers)?;
+        let (mut m, from_template) = mapping_for(Some(&self.store), kind, &headers)?;
         if !from_template {
             mb_import::attributes::map_attributes(&mut m, &headers, attributes);
         }
@@ -54,7 +54,7 @@ impl Core {
             let known = self.store.status_map(i64::from(c))?;
             for v in &mut values {
                 if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
-                    v.suggested_type = crate::import::status_type_dto(k.status_type);
+                    v.suggested_type = k.status_type;
                     v.suggested_id = k.status_id.clone();
                     v.confidence = 1.0;
                 }
@@ -75,7 +75,7 @@ impl Core {
         let read = read_options(&req.read)?;
         let headers = headers(&path, &read)?;
         let mapping = mapping_from_dto(&req.mapping, &headers)?;
-        let kind: UploadKind = req.kind.into();
+        let kind: UploadKind = req.kind;
         if mapping.kind != kind {
             return Err(AppError::InvalidInput {
                 field: "kind".into(),

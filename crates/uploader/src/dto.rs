@@ -5,7 +5,11 @@
 //! user-facing sentences: the UI translates every `kind` / `code` through its own tables.
 //! Numbers that are 64-bit in Rust are sent as JSON numbers (all stay below 2^53).
 
+/// Domain types the app shows as they are (their TypeScript comes from their own crates).
+pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, UploadState};
 pub use mb_import::IssueCode;
+pub use mb_import::report::Severity;
+pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -150,42 +154,6 @@ pub struct LinkingWindow {
     pub can_enable_extended: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum UploadKind {
-    Conversions,
-    Calls,
-    SimpleOrders,
-    Contacts,
-    Orders,
-}
-
-impl From<mb_schema::UploadKind> for UploadKind {
-    fn from(k: mb_schema::UploadKind) -> Self {
-        use mb_schema::UploadKind as K;
-        match k {
-            K::Conversions => UploadKind::Conversions,
-            K::Calls => UploadKind::Calls,
-            K::SimpleOrders => UploadKind::SimpleOrders,
-            K::Contacts => UploadKind::Contacts,
-            K::Orders => UploadKind::Orders,
-        }
-    }
-}
-
-impl From<UploadKind> for mb_schema::UploadKind {
-    fn from(k: UploadKind) -> Self {
-        use mb_schema::UploadKind as K;
-        match k {
-            UploadKind::Conversions => K::Conversions,
-            UploadKind::Calls => K::Calls,
-            UploadKind::SimpleOrders => K::SimpleOrders,
-            UploadKind::Contacts => K::Contacts,
-            UploadKind::Orders => K::Orders,
-        }
-    }
-}
-
 /// What the user overrode about how the file is read ("what we understood", changeable).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct ReadOverrides {
@@ -241,14 +209,6 @@ pub enum FieldSource {
     None,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Requirement {
-    Required,
-    OneOfIdentifiers,
-    Optional,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FieldMapping {
     /// Metrica's column name (`ClientId`, `create_date_time`), or a counter attribute's name.
@@ -286,16 +246,6 @@ pub struct ColumnMapping {
     pub attributes: Vec<CounterAttributeDto>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum OrderStatusType {
-    InProgress,
-    Paid,
-    Cancelled,
-    Spam,
-    Other,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StatusValue {
     pub value: String,
@@ -324,14 +274,6 @@ pub struct ValidateRequest {
     pub status_map: Vec<StatusMapEntry>,
     pub hash_contacts: bool,
     pub only_new_rows: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-    Notice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -423,21 +365,6 @@ pub struct Progress {
     pub rows: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum UploadState {
-    Prepared,
-    Sending,
-    Sent,
-    Processing,
-    Processed,
-    LinkageFailure,
-    Rejected,
-    Failed,
-    Interrupted,
-    Superseded,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct UploadSummary {
     pub id: u32,
@@ -457,19 +384,19 @@ pub struct UploadSummary {
     pub goal_not_found: Option<u32>,
     pub created_at: String,
     pub finished_at: Option<String>,
-    /// Metrica's message (rejections), e-mails and phones masked.
-    pub message: Option<String>,
+    /// Why it failed or was rejected (Metrica's own words for a rejection, e-mails and
+    /// phones masked).
+    pub failure: Option<FailureReason>,
     /// The user's comment from the send screen.
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ExplanationItem {
-    /// `users_not_found`, `goals_not_found`, `linkage_failure`, `processing`, …
-    pub code: String,
+    pub code: ExplanationCode,
     pub count: Option<u32>,
-    /// What to do about it: `check_identifiers_and_window`, `resend`, …
-    pub advice: Option<String>,
+    /// What to do about it.
+    pub advice: Option<AdviceCode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -647,7 +574,10 @@ pub fn typescript_bindings() -> String {
         Stage::decl(&cfg),
         Progress::decl(&cfg),
         UploadState::decl(&cfg),
+        FailureReason::decl(&cfg),
         UploadSummary::decl(&cfg),
+        ExplanationCode::decl(&cfg),
+        AdviceCode::decl(&cfg),
         ExplanationItem::decl(&cfg),
         UploadDetail::decl(&cfg),
         HistoryFilter::decl(&cfg),

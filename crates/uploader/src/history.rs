@@ -1,40 +1,13 @@
 //! History, overview, settings: reading what was done, in the boundary's shapes.
 
 use jiff::Timestamp;
-use mb_history::{Upload, UploadFilter, UploadState};
+use mb_history::{FailureReason, Upload, UploadFilter, UploadState};
 
 use crate::core::Core;
 use crate::dto::{
-    self, AppError, ClientOverview, ExplanationItem, HistoryFilter, Settings, UploadDetail,
-    UploadSummary,
+    AppError, ClientOverview, ExplanationItem, HistoryFilter, Settings, UploadDetail, UploadSummary,
 };
 use crate::error::Result;
-
-pub fn state_dto(s: UploadState) -> dto::UploadState {
-    match s {
-        UploadState::Prepared => dto::UploadState::Prepared,
-        UploadState::Sending => dto::UploadState::Sending,
-        UploadState::Sent => dto::UploadState::Sent,
-        UploadState::Processing => dto::UploadState::Processing,
-        UploadState::Processed => dto::UploadState::Processed,
-        UploadState::LinkageFailure => dto::UploadState::LinkageFailure,
-        UploadState::Rejected => dto::UploadState::Rejected,
-        UploadState::Failed => dto::UploadState::Failed,
-        UploadState::Interrupted => dto::UploadState::Interrupted,
-        UploadState::Superseded => dto::UploadState::Superseded,
-    }
-}
-
-fn state_from_dto(s: dto::UploadState) -> UploadState {
-    UploadState::parse(
-        serde_json::to_value(s)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .as_deref()
-            .unwrap_or(""),
-    )
-    .unwrap_or(UploadState::Prepared)
-}
 
 fn n(v: Option<i64>) -> Option<u32> {
     v.map(|x| x.clamp(0, i64::from(u32::MAX)) as u32)
@@ -53,11 +26,11 @@ pub fn summary(u: &Upload) -> UploadSummary {
         account: u.account_login.clone(),
         counter_id: u.counter_id as u32,
         counter_name: opt("counter_name"),
-        kind: u.kind.into(),
+        kind: u.kind,
         file_name: u.source.name.clone(),
         rows: u.rows.rows as u32,
         valid_rows: u.rows.valid as u32,
-        state: state_dto(u.state),
+        state: u.state,
         server_id: u.server_upload_id.clone(),
         server_status: u.server_status.map(|s| s.as_str().to_string()),
         linked: n(u.linked_quantity),
@@ -65,20 +38,9 @@ pub fn summary(u: &Upload) -> UploadSummary {
         goal_not_found: n(u.goal_not_found_quantity),
         created_at: u.created_at.to_string(),
         finished_at: u.finished_at.map(|t| t.to_string()),
-        // A stop is said by the explanation, not as a server message.
-        message: u
-            .server_message
-            .clone()
-            .filter(|m| m != mb_history::STOPPED_BY_USER),
+        failure: u.server_message.as_deref().map(FailureReason::from_stored),
         note: opt("note"),
     }
-}
-
-fn code_str<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 pub fn detail(u: &Upload) -> UploadDetail {
@@ -90,9 +52,9 @@ pub fn detail(u: &Upload) -> UploadDetail {
             .items
             .iter()
             .map(|i| ExplanationItem {
-                code: code_str(&i.code),
+                code: i.code,
                 count: n(i.count),
-                advice: i.advice_code.as_ref().map(code_str),
+                advice: i.advice_code,
             })
             .collect(),
         rejected_path: u
@@ -134,8 +96,8 @@ pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
     Ok(UploadFilter {
         account: f.account.clone(),
         counter: f.counter_id.map(i64::from),
-        kind: f.kind.map(Into::into),
-        states: f.states.iter().copied().map(state_from_dto).collect(),
+        kind: f.kind,
+        states: f.states.clone(),
         from: f.from.as_deref().map(parse_day).transpose()?,
         // `to` is a day the user includes: the filter wants "strictly before".
         to: f

@@ -16,7 +16,7 @@ use mb_import::read::{self, ReadOptions};
 use mb_import::report::{Report, Severity as ImpSeverity};
 use mb_import::validate::ValidateOptions;
 use mb_import::write::OutputSpec;
-use mb_schema::{Requirement as SchemaReq, UploadKind};
+use mb_schema::UploadKind;
 
 use crate::config::file_name;
 use crate::dto::{
@@ -99,7 +99,7 @@ pub fn inspect_file(path: &Path, overrides: &ReadOverrides) -> Result<FilePrevie
             })
             .collect(),
         truncated: p.truncated,
-        detected_kind: detected.map(|(k, _)| k.into()),
+        detected_kind: detected.map(|(k, _)| k),
         kind_confidence: detected.map_or(0.0, |(_, c)| c),
     })
 }
@@ -173,11 +173,7 @@ pub fn mapping_dto(
         .iter()
         .map(|f| FieldMapping {
             field: f.name.to_string(),
-            requirement: match f.requirement {
-                SchemaReq::Required => dto::Requirement::Required,
-                SchemaReq::OneOfIdentifiers => dto::Requirement::OneOfIdentifiers,
-                SchemaReq::Optional => dto::Requirement::Optional,
-            },
+            requirement: f.requirement,
             source: source(f.name),
             attribute_title: None,
         })
@@ -190,7 +186,7 @@ pub fn mapping_dto(
         fields.push(FieldMapping {
             source: source(&name),
             field: name,
-            requirement: dto::Requirement::Optional,
+            requirement: mb_schema::Requirement::Optional,
             attribute_title: Some(title),
         });
     }
@@ -203,7 +199,7 @@ pub fn mapping_dto(
         })
         .collect();
     ColumnMapping {
-        kind: m.kind.into(),
+        kind: m.kind,
         fields,
         unmapped_columns: headers
             .iter()
@@ -233,7 +229,7 @@ fn attribute_title(a: &CounterAttribute) -> String {
 
 /// Back from the boundary view, checking the column indexes against the file's header.
 pub fn mapping_from_dto(c: &ColumnMapping, headers: &[String]) -> Result<Mapping> {
-    let kind: UploadKind = c.kind.into();
+    let kind: UploadKind = c.kind;
     let mut m = Mapping::new(kind, headers);
     for f in &c.fields {
         match &f.source {
@@ -282,33 +278,11 @@ pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec
         .map(|v| StatusValue {
             value: v.value,
             count: v.count.min(u64::from(u32::MAX)) as u32,
-            suggested_type: status_type_dto(v.suggested),
+            suggested_type: v.suggested,
             suggested_id: v.suggested_id,
             confidence: v.confidence,
         })
         .collect())
-}
-
-pub fn status_type_dto(t: mb_schema::OrderStatusType) -> dto::OrderStatusType {
-    use mb_schema::OrderStatusType as T;
-    match t {
-        T::InProgress => dto::OrderStatusType::InProgress,
-        T::Paid => dto::OrderStatusType::Paid,
-        T::Cancelled => dto::OrderStatusType::Cancelled,
-        T::Spam => dto::OrderStatusType::Spam,
-        T::Other => dto::OrderStatusType::Other,
-    }
-}
-
-pub fn status_type_schema(t: dto::OrderStatusType) -> mb_schema::OrderStatusType {
-    use mb_schema::OrderStatusType as T;
-    match t {
-        dto::OrderStatusType::InProgress => T::InProgress,
-        dto::OrderStatusType::Paid => T::Paid,
-        dto::OrderStatusType::Cancelled => T::Cancelled,
-        dto::OrderStatusType::Spam => T::Spam,
-        dto::OrderStatusType::Other => T::Other,
-    }
 }
 
 /// What the validator sends for a CRM value: for simple orders the status type itself (or a
@@ -328,7 +302,7 @@ pub fn status_map_for(
                     .cloned()
                     .unwrap_or_else(|| e.status_id.clone())
             } else {
-                status_type_schema(e.status_type).as_str().to_string()
+                e.status_type.as_str().to_string()
             };
             (e.value.clone(), target)
         })
@@ -448,7 +422,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 record: i.record as u32,
                 column: i.column.clone(),
                 code: i.code,
-                severity: severity_dto(i.severity),
+                severity: i.severity,
                 value: (!i.value.is_empty()).then(|| i.value.clone()),
                 fix: i.fix.clone(),
             })
@@ -459,7 +433,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             .map(|c| IssueCount {
                 code: c.code,
                 column: c.column.clone(),
-                severity: severity_dto(c.severity),
+                severity: c.severity,
                 count: c.count.min(u64::from(u32::MAX)) as u32,
             })
             .collect(),
@@ -468,13 +442,5 @@ pub fn summary(r: &Report) -> ValidationSummary {
         known_rows: 0,
         duplicate_of: None,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
-    }
-}
-
-fn severity_dto(s: ImpSeverity) -> dto::Severity {
-    match s {
-        ImpSeverity::Error => dto::Severity::Error,
-        ImpSeverity::Warning => dto::Severity::Warning,
-        ImpSeverity::Notice => dto::Severity::Notice,
     }
 }

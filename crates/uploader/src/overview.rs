@@ -127,7 +127,7 @@ pub fn job_view(s: &JobStatus) -> JobView {
         name: j.name.clone(),
         account: j.account_login.clone(),
         counter_id: j.counter_id,
-        kind: j.kind.into(),
+        kind: j.kind,
         folder,
         pattern,
         every: j.every.clone(),

@@ -19,8 +19,8 @@ use mb_api::{
     OfflineConversionUploading, UploadOptions, UploadTag, UploadingMetaExternal,
 };
 use mb_history::{
-    CdpValidation, IssueCounts, NewUpload, RowCounts, ServerReport, ServerStatus, SourceFile,
-    Upload, UploadState,
+    CdpValidation, FailureReason, IssueCounts, NewUpload, RowCounts, ServerReport, ServerStatus,
+    SourceFile, Upload, UploadState,
 };
 use mb_import::mapping::Mapping;
 use mb_import::read::ReadOptions;
@@ -686,11 +686,12 @@ impl Core {
             // resending an interrupted upload looks for it on the server first.
             Err(ApiError::Cancelled) => self.store.mark_stopped_by_user(id)?,
             Err(e) if e.needs_sign_in() => {
-                self.store.mark_failed(id, Some("sign_in_needed"))?;
+                self.store
+                    .mark_failed(id, Some(&FailureReason::SignInNeeded.stored()))?;
                 return Err(self.api_err(&login, e));
             }
             Err(e) => {
-                let msg = short_error(&e);
+                let msg = short_error(&e).stored();
                 self.store.mark_failed(id, Some(&msg))?
             }
         };
@@ -716,7 +717,7 @@ impl Core {
             .map(|e| mb_api::OrderStatusMapping {
                 id: e.status_id.clone(),
                 humanized: e.value.clone(),
-                kind: crate::import::status_type_schema(e.status_type),
+                kind: e.status_type,
                 goal_action_ids: e.goal_ids.clone(),
                 source: None,
             })
@@ -1139,7 +1140,7 @@ fn local_status_map(plan: &UploadPlan) -> Vec<mb_history::StatusMapEntry> {
         .map(|e| mb_history::StatusMapEntry {
             crm_value: e.value.clone(),
             status_id: e.status_id.clone(),
-            status_type: crate::import::status_type_schema(e.status_type),
+            status_type: e.status_type,
             humanized: e.value.clone(),
             goal_ids: Vec::new(),
         })
@@ -1214,14 +1215,16 @@ fn issue_counts(r: &Report) -> IssueCounts {
     }
 }
 
-fn short_error(e: &ApiError) -> String {
+fn short_error(e: &ApiError) -> FailureReason {
     match e {
-        ApiError::Network(_) => "network".into(),
-        ApiError::Server { status, .. } => format!("server_error:{status}"),
-        ApiError::QuotaExceeded { .. } => "quota_exceeded".into(),
-        ApiError::NoAccess { .. } => "no_access".into(),
-        ApiError::NotFound => "not_found".into(),
-        other => other.to_string(),
+        ApiError::Network(_) => FailureReason::Network,
+        ApiError::Server { status, .. } => FailureReason::ServerError { status: *status },
+        ApiError::QuotaExceeded { .. } => FailureReason::QuotaExceeded,
+        ApiError::NoAccess { .. } => FailureReason::NoAccess,
+        ApiError::NotFound => FailureReason::NotFound,
+        other => FailureReason::Message {
+            text: other.to_string(),
+        },
     }
 }
 

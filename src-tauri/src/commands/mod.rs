@@ -159,7 +159,7 @@ pub async fn linking_window(
     counter_id: u32,
     kind: UploadKind,
 ) -> R<mb_uploader::dto::LinkingWindow> {
-    core.linking_window(counter_id, kind.into()).await
+    core.linking_window(counter_id, kind).await
 }
 
 #[tauri::command]
@@ -168,7 +168,7 @@ pub async fn enable_extended_window(
     counter_id: u32,
     kind: UploadKind,
 ) -> R<mb_uploader::dto::LinkingWindow> {
-    core.enable_extended_window(counter_id, kind.into()).await
+    core.enable_extended_window(counter_id, kind).await
 }
 
 /// The native open dialog (GTK / Windows / macOS) via rfd; the web view never reads files.

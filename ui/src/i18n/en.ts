@@ -1,5 +1,6 @@
 //! English texts, mirroring ru.ts key for key (checked by the type and by a test).
 //! English plural rules use only _one/_other; _few/_many repeat _other to keep keys identical.
+import { en as catalogue } from './catalogue';
 import type { Messages } from './ru';
 
 const en: Messages = {
@@ -57,10 +58,7 @@ const en: Messages = {
     no: 'No',
     dash: '—',
     numero: 'No. {{id}}',
-    rows_one: '{{count, number}} row',
-    rows_few: '{{count, number}} rows',
-    rows_many: '{{count, number}} rows',
-    rows_other: '{{count, number}} rows',
+    ...catalogue.common,
     errors_one: '{{count, number}} error',
     errors_few: '{{count, number}} errors',
     errors_many: '{{count, number}} errors',
@@ -274,274 +272,9 @@ const en: Messages = {
     whereHeader: 'File header',
     whereHeaderColumn: 'File header, field “{{column}}”',
     suggested: 'Suitable value: “{{fix}}”.',
-    severity: {
-      error: 'Error',
-      warning: 'Warning',
-      notice: 'Notice',
-    },
+    severity: catalogue.severity,
   },
-  issues: {
-    future_datetime: {
-      title: 'Date in the future',
-      what: 'The date “{{value}}” is in the future — Metrica does not accept future events.',
-      todo: 'Check the year and time zone in the file or skip the row.',
-    },
-    fractional_seconds_truncated: {
-      title: 'Fraction of a second dropped',
-      what: 'The time “{{value}}” has a fraction of a second; Metrica counts time in whole seconds.',
-      todo: 'Nothing to do — we send whole seconds.',
-    },
-    milliseconds_timestamp: {
-      title: 'Time in milliseconds',
-      what: 'The time “{{value}}” is in milliseconds, but Metrica expects seconds.',
-      todo: 'Remove the last three digits or export the time in seconds.',
-    },
-    excel_scientific_id: {
-      title: 'Number damaged by Excel',
-      what: 'The number “{{value}}” was damaged by Excel: it became 1.7E+18 and the last digits are lost.',
-      todo: 'Export the file again without opening it in Excel, or give the column a text format.',
-    },
-    unknown_currency: {
-      title: 'Unknown currency',
-      what: 'Metrica does not know the currency “{{value}}” — the amount of this row would be silently lost.',
-      todo: 'Use a three-letter currency code: RUB, USD, EUR, KZT.',
-    },
-    currency_lowercase: {
-      title: 'Currency in lower case',
-      what: 'The currency code “{{value}}” is in lower case.',
-      todo: 'We fix this ourselves; nothing to do.',
-    },
-    missing_required_column: {
-      title: 'Required column missing',
-      what: 'No column is chosen for the required field “{{column}}”.',
-      todo: 'Go back to “Columns” and choose a column or one value for all rows.',
-    },
-    unclosed_quote: {
-      title: 'Unclosed quote',
-      what: 'A quote is opened and never closed — rows may have been glued together.',
-      todo: 'Open the file in a text editor and close or remove the quote.',
-    },
-    stray_quote: {
-      title: 'Stray quote',
-      what: 'A stray quote inside the value “{{value}}”.',
-      todo: 'Remove the quote or put the whole value in quotes.',
-    },
-    no_identifier: {
-      title: 'No ClientID, phone or e-mail',
-      what: 'The row has no ClientID, phone or e-mail — Metrica cannot tell whose purchase it is.',
-      todo: 'Fill in at least one of these columns or skip the row.',
-    },
-    invalid_email: {
-      title: 'Malformed e-mail',
-      what: 'The e-mail address “{{value}}” is malformed.',
-      todo: 'Fix the address in the file or leave the cell empty.',
-    },
-    invalid_phone: {
-      title: 'Malformed phone',
-      what: 'The phone “{{value}}” is too short or has extra characters.',
-      todo: 'Write the full number, for example +7 916 123-45-67.',
-    },
-    invalid_date: {
-      title: 'Invalid date',
-      what: 'The date “{{value}}” does not exist or is written unclearly.',
-      todo: 'Fix the date in the file (for example 22.11.2026 14:05) or skip the row.',
-    },
-    date_before_1970: {
-      title: 'Date before 1970',
-      what: 'The date “{{value}}” is before 1970 — the cell was probably empty and a program filled in a default.',
-      todo: 'Enter the real date or skip the row.',
-    },
-    old_datetime: {
-      title: 'Event older than 21 days',
-      what: 'The event “{{value}}” happened more than 21 days ago — Metrica may not link it to a visit.',
-      todo: 'We will send the row. Send data more often for better linking.',
-    },
-    unknown_status: {
-      title: 'Status without a type',
-      what: 'No Metrica type is chosen for the status “{{value}}”.',
-      todo: 'Go back to “Statuses” and choose a type for this value.',
-    },
-    duplicate_check_failed: {
-      title: 'Repeats not checked',
-      what: 'The temporary file of the repeat check could not be written, so repeated rows were not looked for.',
-      todo: 'Free some disk space and check the file again.',
-    },
-    duplicate_row: {
-      title: 'Repeated row',
-      what: 'This row repeats another row of the file (“{{value}}”).',
-      todo: 'We send it once. If these are different orders, check the numbers.',
-    },
-    goal_name_instead_of_id: {
-      title: 'Goal name instead of identifier',
-      what: 'The goal column holds the name “{{value}}”, but Metrica expects a goal identifier.',
-      todo: 'Replace the name with the identifier or choose one goal for all rows in “Columns”.',
-    },
-    unknown_goal: {
-      title: 'No such goal',
-      what: 'The counter has no goal “{{value}}”.',
-      todo: 'Create a goal with this identifier in Metrica or choose another one in “Columns”.',
-    },
-    excel_number_id: {
-      title: 'Number damaged by Excel',
-      what: 'Excel stored the number “{{value}}” as a number — leading zeros or last digits may be lost.',
-      todo: 'Export the file again without opening it in Excel, or give the column a text format.',
-    },
-    id_trailing_zeros: {
-      title: 'Number ends in zeros',
-      what: 'The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so the row is sent.',
-      todo: 'If in doubt, check the number in your CRM.',
-    },
-    excel_damaged_column: {
-      title: 'Column damaged by Excel',
-      what: 'Too many numbers in this column end in zeros ({{value}}) — that is how Excel rounds long numbers. Its first such rows were already taken as valid, so the file cannot be sent.',
-      todo: 'Export the file again without opening it in Excel, or format the column as Text.',
-    },
-    excel_rounded_id: {
-      title: 'Number rounded by Excel',
-      what: 'Excel rounded the number “{{value}}”: too many numbers in this column end in zeros, which is what Excel does to long numbers.',
-      todo: 'Export the file again without opening it in Excel.',
-    },
-    invalid_digits_id: {
-      title: 'Number with non-digits',
-      what: 'The number “{{value}}” contains more than digits.',
-      todo: 'Keep only the digits in the cell.',
-    },
-    invalid_money: {
-      title: 'Unreadable amount',
-      what: 'The amount “{{value}}” could not be read as a number.',
-      todo: 'Write the amount in digits, e.g. 12,500.50.',
-    },
-    negative_money: {
-      title: 'Negative amount',
-      what: 'The amount “{{value}}” is below zero.',
-      todo: 'Give the amount without the minus or skip the row.',
-    },
-    missing_value: {
-      title: 'Empty required cell',
-      what: 'A required cell is empty.',
-      todo: 'Fill it in the file or skip the row.',
-    },
-    invalid_md5: {
-      title: 'Not an MD5',
-      what: '“{{value}}” does not look like an MD5 (32 characters of digits and a–f).',
-      todo: 'Put only ready MD5 values in this column or choose a plain column.',
-    },
-    invalid_flag: {
-      title: 'Must be 1 or 0',
-      what: '“{{value}}” must be 1 or 0.',
-      todo: 'Write 1 (yes) or 0 (no).',
-    },
-    invalid_duration: {
-      title: 'Unreadable duration',
-      what: 'The duration “{{value}}” could not be read.',
-      todo: 'Write it in seconds, e.g. 95.',
-    },
-    invalid_client_type: {
-      title: 'Invalid customer type',
-      what: 'Metrica does not know the customer type “{{value}}”.',
-      todo: 'Use CONTACT or COMPANY.',
-    },
-    invalid_goal_list: {
-      title: 'Unreadable goal list',
-      what: 'The goal list “{{value}}” is unclear.',
-      todo: 'List goal identifiers separated by commas, e.g. offline_paid,dostavka_kurier.',
-    },
-    invalid_product_list: {
-      title: 'Unreadable product list',
-      what: 'The product list “{{value}}” is unclear.',
-      todo: 'Write products as sku:quantity separated by commas, e.g. SOFA-3:1,PILLOW-02:2.',
-    },
-    attribute_not_on_counter: {
-      title: 'No such attribute on the counter',
-      what: 'Column “{{column}}” is mapped to the contact attribute “{{value}}”, which the counter does not have.',
-      todo: 'On the Columns step create the attribute or choose “Do not send”.',
-    },
-    mapped_column_not_found: {
-      title: 'Column missing',
-      what: 'The chosen column “{{column}}” is not in the file.',
-      todo: 'Go back to “Columns” and choose the column again.',
-    },
-    too_many_fields: {
-      title: 'Extra cells in a row',
-      what: 'The row has more cells than the header has columns — maybe a delimiter inside a value.',
-      todo: 'Check the delimiter in “File” or quote the value.',
-    },
-    nul_byte: {
-      title: 'Binary data in a row',
-      what: 'The row holds NUL bytes — a damaged file or not text.',
-      todo: 'Open the file in Excel and save it again as CSV, or export it from the program once more.',
-    },
-    bad_encoding: {
-      title: 'Wrong encoding',
-      what: 'Part of the text cannot be read in the chosen encoding.',
-      todo: 'Change the encoding in “File” (usually windows-1251 or UTF-8).',
-    },
-    empty_file: {
-      title: 'Empty file',
-      what: 'The file has no data rows.',
-      todo: 'Check that you exported the right file and sheet.',
-    },
-    mixed_currencies: {
-      title: 'Several currencies',
-      what: 'The file has several currencies — that is allowed.',
-      todo: 'Nothing to do if that is intended.',
-    },
-    no_revenue: {
-      title: 'No amount',
-      what: 'The row has no amount — Metrica counts the goal without revenue.',
-      todo: 'If the amount is known, add it to the file.',
-    },
-    only_hashed_identifiers: {
-      title: 'Only hashed identifiers',
-      what: 'The row has only MD5 of a phone or e-mail — finding the visitor is harder.',
-      todo: 'If a ClientID is known, add it.',
-    },
-    static_call: {
-      title: 'Call to a static number',
-      what: 'A call to a static number is not linked to a visit but appears in call reports.',
-      todo: 'Nothing to do.',
-    },
-    all_static_calls: {
-      title: 'All calls static',
-      what: 'Every call in the file went to a static number: none will be linked to a visit.',
-      todo: 'Check that you exported calls to tracking numbers.',
-    },
-    user_id_needs_set_user_id: {
-      title: 'UserID needs setup',
-      what: 'UserID links only if the site sends it to Metrica (setUserID).',
-      todo: 'Ask the site developer or use ClientID.',
-    },
-    status_goal_unverified: {
-      title: 'Status goal unchecked',
-      what: 'We could not check that the goal for the status “{{value}}” exists in the counter.',
-      todo: 'Check the goals in the counter.',
-    },
-    status_mapping_unverified: {
-      title: 'Status unchecked',
-      what: 'We could not check that the status “{{value}}” is set up in the counter.',
-      todo: 'Check the order statuses in the counter settings.',
-    },
-    date_only: {
-      title: 'Date without time',
-      what: 'The date “{{value}}” has no time — Metrica searches visits until 23:59 that day.',
-      todo: 'If the time is known, add it.',
-    },
-    normalized: {
-      title: 'Value fixed',
-      what: 'The value “{{value}}” was rewritten in the form Metrica accepts.',
-      todo: 'Nothing to do — we fix it when sending.',
-    },
-    generic: {
-      title: 'Value not accepted',
-      what: 'Metrica will not accept the value “{{value}}”.',
-      todo: 'Check the cell and fix the value. If it is unclear what is wrong, write to us and quote the code {{code}}.',
-    },
-    genericNoValue: {
-      title: 'Row not accepted',
-      what: 'This row has something Metrica will not accept.',
-      todo: 'Check the row in the file. If it is unclear what is wrong, write to us and quote the code {{code}}.',
-    },
-  },
+  issues: catalogue.issues,
   window: {
     closedTitle: 'Metrica takes offline data for this counter from {{date}}',
     closedText:
@@ -648,64 +381,12 @@ const en: Messages = {
     note: 'Comment',
     serverMessage: 'Metrica said',
     reasonTitle: 'Reason',
-    reason: {
-      network: 'Could not reach Metrica — the file did not arrive. It can be sent again.',
-      server_error: 'The Metrica server answered with error {{status}}. Send again a bit later.',
-      quota_exceeded: 'The Metrica request quota is used up. Send again after 00:00 UTC.',
-      no_access: 'No upload rights on this counter.',
-      not_found: 'Metrica did not find the counter.',
-      sign_in_needed: 'The Yandex sign-in expired — sign in again and resend.',
-      cancelled: 'The send was cancelled.',
-    },
+    reason: catalogue.reason,
     finishedAt: 'Processed',
     serverId: 'Number in Metrica',
-    explain: {
-      not_sent: 'The file is prepared but not sent yet.',
-      sending: 'The file is being sent.',
-      processing: 'Metrica is processing the file.',
-      linked: 'Linked to visits: {{rows}}.',
-      crm_accepted: 'Accepted by Metrica: {{rows}}.',
-      rows_rejected_locally: 'Not sent because of errors in the file: {{rows}}.',
-      rows_kept_by_server: 'Metrica kept from the file: {{rows}}.',
-      rows_dropped_by_server: 'Dropped by Metrica’s own checks: {{rows}}.',
-      users_not_found:
-        'Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site.',
-      goals_not_found: 'Goal not found: {{rows}}.',
-      static_calls: 'Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.',
-      linkage_failure: 'No row was linked to visits.',
-      rejected: 'Metrica rejected the whole file.',
-      failed: 'Sending failed: the file was not stored in Metrica.',
-      interrupted: 'Sending was interrupted (network lost or the app closed); it is unknown whether the file arrived.',
-      stopped_by_user: 'You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.',
-      superseded: 'A newer upload replaced this one.',
-      unknown: 'Metrica reported a state we cannot explain yet.',
-    },
-    advice: {
-      wait_for_processing: 'It usually takes up to two hours. Press “Refresh status” later.',
-      review_rejected_rows: 'Open the rejected-rows file, fix the rows and upload again.',
-      check_identifiers_and_window:
-        'Check that the site sends ClientID to this counter and that events are not older than 21 days.',
-      check_goal_identifiers: 'Check the goal identifiers (JavaScript event) in the counter.',
-      fix_file_and_upload_again: 'Fix the file and upload it again.',
-      server_dropped_invalid_rows:
-        'Metrica silently leaves out a row whose required value (identifier, goal, date) is missing or invalid by its rules — for example a date still in the future by its clock. The other rows were kept; there is no need to send them again.',
-      resend: 'Press “Send again” — nothing reached Metrica, so nothing will be duplicated.',
-      reconcile_then_resend: 'Press “Send again”: we first check whether the file arrived, so nothing is duplicated.',
-      see_newer_upload: 'See the newer upload in the list.',
-      unknown: 'If it is unclear what to do, write to us.',
-    },
-    states: {
-      prepared: 'Prepared',
-      sending: 'Sending',
-      sent: 'Sent',
-      processing: 'Processing',
-      processed: 'Done',
-      linkage_failure: 'Not linked',
-      rejected: 'Rejected',
-      failed: 'Failed',
-      interrupted: 'Interrupted',
-      superseded: 'Replaced',
-    },
+    explain: catalogue.explain,
+    advice: catalogue.advice,
+    states: catalogue.states,
   },
   clients: {
     title: 'Clients',

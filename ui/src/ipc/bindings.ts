@@ -173,25 +173,28 @@ export type Progress = { job_id: string, stage: Stage, done: number, total: numb
 
 export type UploadState = "prepared" | "sending" | "sent" | "processing" | "processed" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "superseded";
 
+export type FailureReason = { "kind": "network" } | { "kind": "server_error", status: number, } | { "kind": "quota_exceeded" } | { "kind": "no_access" } | { "kind": "not_found" } | { "kind": "sign_in_needed" } | { "kind": "cancelled" } | { "kind": "message", text: string, };
+
 export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, created_at: string, finished_at: string | null, 
 /**
- * Metrica's message (rejections), e-mails and phones masked.
+ * Why it failed or was rejected (Metrica's own words for a rejection, e-mails and
+ * phones masked).
  */
-message: string | null, 
+failure: FailureReason | null, 
 /**
  * The user's comment from the send screen.
  */
 note: string | null, };
 
-export type ExplanationItem = { 
+export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
+
+export type AdviceCode = "wait_for_processing" | "review_rejected_rows" | "check_identifiers_and_window" | "check_goal_identifiers" | "fix_file_and_upload_again" | "server_dropped_invalid_rows" | "resend" | "reconcile_then_resend" | "see_newer_upload";
+
+export type ExplanationItem = { code: ExplanationCode, count: number | null, 
 /**
- * `users_not_found`, `goals_not_found`, `linkage_failure`, `processing`, …
+ * What to do about it.
  */
-code: string, count: number | null, 
-/**
- * What to do about it: `check_identifiers_and_window`, `resend`, …
- */
-advice: string | null, };
+advice: AdviceCode | null, };
 
 export type UploadDetail = { summary: UploadSummary, linked_share: number | null, explanation: Array<ExplanationItem>, 
 /**

@@ -31,6 +31,8 @@ import type {
   ValidationSummary,
   OrderStatusType,
   ExplanationItem,
+  ExplanationCode,
+  AdviceCode,
 } from './bindings';
 import type { Backend, FileDropEvent } from './backend';
 import {
@@ -471,7 +473,11 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   function explanation(s: UploadSummary): ExplanationItem[] {
     // Mirrors mb-history's `explain`: fact codes with counts, and an advice code when there is
     // something to do. Built through `unknown` so the demo fits bindings with or without `advice`.
-    const item = (code: string, count: number | null, advice: string | null = null) => ({ code, count, advice });
+    const item = (code: ExplanationCode, count: number | null, advice: AdviceCode | null = null) => ({
+      code,
+      count,
+      advice,
+    });
     const rejected = s.rows - s.valid_rows;
     const tail = rejected > 0 ? [item('rows_rejected_locally', rejected, 'review_rejected_rows')] : [];
     switch (s.state) {
@@ -683,7 +689,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           goal_not_found: null,
           created_at: now,
           finished_at: null,
-          message: null,
+          failure: null,
           note: request.comment,
         };
         history = [s, ...history];

@@ -332,7 +332,10 @@ fn a_send_stopped_by_the_user_is_explained_as_such() {
     assert_eq!(stopped.state, UploadState::Interrupted);
     assert_eq!(
         explained(&stopped),
-        (ExplanationCode::StoppedByUser, Some(AdviceCode::ReconcileThenResend))
+        (
+            ExplanationCode::StoppedByUser,
+            Some(AdviceCode::ReconcileThenResend)
+        )
     );
     let b = s
         .record_prepared(&new_upload(1, UploadKind::Conversions, "b"))
@@ -341,6 +344,9 @@ fn a_send_stopped_by_the_user_is_explained_as_such() {
     let lost = s.mark_interrupted(b.id).unwrap();
     assert_eq!(
         explained(&lost),
-        (ExplanationCode::Interrupted, Some(AdviceCode::ReconcileThenResend))
+        (
+            ExplanationCode::Interrupted,
+            Some(AdviceCode::ReconcileThenResend)
+        )
     );
 }

@@ -36,7 +36,7 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
         .to_string();
     // When the counter is chosen.
     let w = core
-        .linking_window(counter, UploadKind::Conversions.into())
+        .linking_window(counter, UploadKind::Conversions)
         .await
         .unwrap();
     assert_eq!(w.opens_on.as_deref(), Some(tomorrow.as_str()), "{w:?}");
@@ -77,20 +77,20 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
     assert!(core.history(&Default::default()).unwrap().is_empty());
     // The offered action switches the extended window on.
     let w = core
-        .enable_extended_window(counter, UploadKind::Conversions.into())
+        .enable_extended_window(counter, UploadKind::Conversions)
         .await
         .unwrap();
     assert_eq!(w.extended, Some(true));
     assert!(!w.can_enable_extended);
     // CRM kinds have no such window.
     let w = core
-        .linking_window(counter, UploadKind::SimpleOrders.into())
+        .linking_window(counter, UploadKind::SimpleOrders)
         .await
         .unwrap();
     assert_eq!(w.opens_on, None);
     // An ordinary counter is open.
     let w = core
-        .linking_window(51234501, UploadKind::Conversions.into())
+        .linking_window(51234501, UploadKind::Conversions)
         .await
         .unwrap();
     assert_eq!(w.opens_on, None);
@@ -147,7 +147,7 @@ async fn history_explains_rows_metrica_dropped() {
     let item = |code: &str| {
         d.explanation
             .iter()
-            .find(|e| e.code == code)
+            .find(|e| e.code.as_str() == code)
             .unwrap_or_else(|| panic!("{code} missing: {:?}", d.explanation))
             .clone()
     };
@@ -155,7 +155,7 @@ async fn history_explains_rows_metrica_dropped() {
     let dropped = item("rows_dropped_by_server");
     assert_eq!(dropped.count, Some(2));
     assert_eq!(
-        dropped.advice.as_deref(),
-        Some("server_dropped_invalid_rows")
+        dropped.advice,
+        Some(mb_history::AdviceCode::ServerDroppedInvalidRows)
     );
 }

@@ -1,15 +1,14 @@
 //! History: every upload with filters (counter, kind, state, dates), coloured states, a detail
 //! panel that explains the result in plain words, refresh/resend, and CSV export.
-import type { TFunction } from 'i18next';
 import { Alert, Button, Card, Loader, Progress, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryFilter, UploadKind, UploadState, UploadSummary } from '../../ipc';
-import type { Messages } from '../../i18n/ru';
 import { DataTable } from '../../shared/DataTable';
 import { EmptyState } from '../../shared/EmptyState';
+import { failureText } from '../../shared/failure';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { RejectedFileActions } from '../../shared/RejectedFileActions';
 import { StateLabel } from '../../shared/StateLabel';
@@ -29,8 +28,6 @@ const STATES: UploadState[] = [
   'interrupted',
   'superseded',
 ];
-type ExplainCode = keyof Messages['history']['explain'];
-type AdviceCode = keyof Messages['history']['advice'];
 
 function Detail({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
@@ -51,8 +48,6 @@ function Detail({ id }: { id: number }) {
   const s = d.summary;
   const canRefresh = ['sending', 'sent', 'processing'].includes(s.state);
   const canResend = s.state === 'interrupted' || s.state === 'failed';
-  const known = t('history.explain', { returnObjects: true }) as Record<string, string>;
-  const knownAdvice = t('history.advice', { returnObjects: true }) as Record<string, string>;
   return (
     <div className="mb-detail" data-testid="upload-detail">
       <div className="mb-detail__head">
@@ -90,10 +85,10 @@ function Detail({ id }: { id: number }) {
             <dd>{s.note}</dd>
           </>
         ) : null}
-        {s.message ? (
+        {s.failure ? (
           <>
             <dt>{s.state === 'rejected' ? t('history.serverMessage') : t('history.reasonTitle')}</dt>
-            <dd>{failureText(s.message, t)}</dd>
+            <dd>{failureText(s.failure, t)}</dd>
           </>
         ) : null}
       </dl>
@@ -114,19 +109,17 @@ function Detail({ id }: { id: number }) {
       ) : null}
       <ul className="mb-detail__explain" data-testid="explanation">
         {d.explanation.map((e) => {
-          // `advice` arrived with a later version of the bindings; read it defensively.
-          const advice = (e as { advice?: string | null }).advice ?? null;
-          const adviceKey = (advice && advice in knownAdvice ? advice : 'unknown') as AdviceCode;
+          const advice = e.advice;
           return (
             <li key={e.code}>
               <Text as="p">
-                {t(`history.explain.${(e.code in known ? e.code : 'unknown') as ExplainCode}`, {
+                {t(`history.explain.${e.code}`, {
                   rows: e.count !== null ? t('common.rows', { count: e.count }) : '',
                 })}
               </Text>
               {advice ? (
                 <Text as="p" color="secondary">
-                  {t(`history.advice.${adviceKey}`)}
+                  {t(`history.advice.${advice}`)}
                 </Text>
               ) : null}
             </li>
@@ -359,19 +352,4 @@ export function HistoryScreen() {
       </div>
     </div>
   );
-}
-
-/** Local failure reasons are short codes (`network`, `server_error:503`); Metrica's own texts pass through. */
-export function failureText(message: string, t: TFunction): string {
-  const [code, arg] = message.split(':');
-  const known: Record<string, string> = {
-    network: t('history.reason.network'),
-    server_error: t('history.reason.server_error', { status: arg ?? '' }),
-    quota_exceeded: t('history.reason.quota_exceeded'),
-    no_access: t('history.reason.no_access'),
-    not_found: t('history.reason.not_found'),
-    sign_in_needed: t('history.reason.sign_in_needed'),
-    cancelled: t('history.reason.cancelled'),
-  };
-  return (code !== undefined && known[code]) || message;
 }

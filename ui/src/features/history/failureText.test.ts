@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
-import { failureText } from './HistoryScreen';
+import { failureText } from '../../shared/failure';
 
 describe('failureText', () => {
-  it('turns local failure codes into Russian sentences', async () => {
+  it('turns typed failure reasons into Russian sentences', async () => {
     await i18n.changeLanguage('ru');
-    expect(failureText('network', i18n.t)).toMatch(/Нет связи с Метрикой/);
-    expect(failureText('server_error:503', i18n.t)).toMatch(/ошибкой 503/);
-    expect(failureText('quota_exceeded', i18n.t)).toMatch(/квота/);
+    expect(failureText({ kind: 'network' }, i18n.t)).toMatch(/Нет связи с Метрикой/);
+    expect(failureText({ kind: 'server_error', status: 503 }, i18n.t)).toMatch(/ошибкой 503/);
+    expect(failureText({ kind: 'quota_exceeded' }, i18n.t)).toMatch(/квота/);
   });
 
   it('passes Metrica’s own words through untouched', async () => {
     await i18n.changeLanguage('ru');
     const text = 'invalid_uploading: Некорректный DateTime в строке 4';
-    expect(failureText(text, i18n.t)).toBe(text);
+    expect(failureText({ kind: 'message', text }, i18n.t)).toBe(text);
   });
 
   it('speaks English when asked', async () => {
     await i18n.changeLanguage('en');
-    expect(failureText('network', i18n.t)).toMatch(/Could not reach Metrica/);
+    expect(failureText({ kind: 'network' }, i18n.t)).toMatch(/Could not reach Metrica/);
     await i18n.changeLanguage('ru');
   });
 });

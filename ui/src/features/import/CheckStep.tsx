@@ -11,7 +11,7 @@ import { toAppError } from '../../shared/errors';
 import { formatDateTime, formatNumber } from '../../shared/format';
 import { useActiveCounter, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
-import { IssueView, JobProgress, SeverityLabel, StepFooter, issueKey } from './parts';
+import { IssueView, JobProgress, SeverityLabel, StepFooter } from './parts';
 import { buildValidateRequest, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
@@ -113,7 +113,7 @@ function Summary({ v }: { v: ValidationSummary }) {
                 <li key={`${c.code}|${c.column ?? ''}`} className="mb-counts__item" data-testid={`count-${c.code}`}>
                   <SeverityLabel severity={c.severity} />
                   <span className="mb-counts__title">
-                    {t(`issues.${issueKey(c.code, true)}.title`)}
+                    {t(`issues.${c.code}.title`)}
                     {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
                   </span>
                   <Text variant="subheader-1" className="mb-num">

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendResult } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
+import { failureText } from '../../shared/failure';
 import { toAppError } from '../../shared/errors';
 import { formatTimeZone } from '../../shared/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
@@ -307,9 +308,9 @@ function SendResultCard({ result }: { result: SendResult }) {
           {t(`send.result.${state}.title`)}
         </Text>
         <Text as="p">{t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}</Text>
-        {u.message ? (
+        {u.failure ? (
           <Text as="p" color="secondary">
-            {u.message}
+            {failureText(u.failure, t)}
           </Text>
         ) : null}
         {resend.error !== null ? <ErrorNotice error={resend.error} onRetry={again} /> : null}

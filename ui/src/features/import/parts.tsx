@@ -5,7 +5,6 @@ import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/
 import { useTranslation } from 'react-i18next';
 import type { Issue, Progress } from '../../ipc';
 import { formatNumber } from '../../shared/format';
-import ru, { type Messages } from '../../i18n/ru';
 
 export interface MainAction {
   label: string;
@@ -92,46 +91,6 @@ export function JobProgress({
   );
 }
 
-type IssueCode = keyof Messages['issues'];
-
-/** Codes the validator (mb-import) emits under another name than our texts use. */
-const ALIASES: Record<string, IssueCode> = {
-  datetime_before_1970: 'date_before_1970',
-  invalid_datetime: 'invalid_date',
-  outside_linking_window: 'old_datetime',
-  goal_name_not_identifier: 'goal_name_instead_of_id',
-  target_not_identifier: 'goal_name_instead_of_id',
-  duplicate_conversion: 'duplicate_row',
-  duplicate_order_id: 'duplicate_row',
-  duplicate_call: 'duplicate_row',
-  duplicate_contact_id: 'duplicate_row',
-  unmapped_status: 'unknown_status',
-  currency_trimmed: 'normalized',
-  datetime_converted: 'normalized',
-  datetime_normalized: 'normalized',
-  datetime_offset_converted: 'normalized',
-  datetime_reformatted: 'normalized',
-  duration_normalized: 'normalized',
-  email_normalized: 'normalized',
-  flag_normalized: 'normalized',
-  id_trimmed: 'normalized',
-  list_normalized: 'normalized',
-  money_normalized: 'normalized',
-  phone_normalized: 'normalized',
-  client_type_case: 'normalized',
-  status_case: 'normalized',
-  status_mapped: 'normalized',
-};
-const FALLBACKS = new Set<string>(['generic', 'genericNoValue']);
-
-/** The message key for a validator code: its own text, an alias, or the generic fallback. */
-export function issueKey(code: string, hasValue: boolean): IssueCode {
-  const alias = ALIASES[code];
-  if (alias) return alias;
-  if (code in ru.issues && !FALLBACKS.has(code)) return code as IssueCode;
-  return hasValue ? 'generic' : 'genericNoValue';
-}
-
 const SEVERITY_THEME = { error: 'danger', warning: 'warning', notice: 'info' } as const;
 
 export function SeverityLabel({ severity }: { severity: Issue['severity'] }) {
@@ -146,7 +105,8 @@ export function SeverityLabel({ severity }: { severity: Issue['severity'] }) {
 /** What happened, where (line, column, value), what to do. */
 export function IssueView({ issue }: { issue: Issue }) {
   const { t } = useTranslation();
-  const key = issueKey(issue.code, issue.value !== null && issue.value !== '');
+  // Every code has its own texts (`Record<IssueCode, …>` in the catalogue).
+  const key = issue.code;
   const params = { value: issue.value ?? '', code: issue.code, column: issue.column ?? '' };
   const header = issue.line <= 1;
   const where = header

@@ -1,0 +1,17 @@
+//! Why an upload failed, in the user's language (typed reasons from the core, texts from the
+//! shared catalogue).
+import type { TFunction } from 'i18next';
+import type { FailureReason } from '../ipc';
+
+/** A failure reason in words: local reasons are codes with texts in the catalogue; Metrica's own
+ * words (a rejection) pass through. */
+export function failureText(reason: FailureReason, t: TFunction): string {
+  switch (reason.kind) {
+    case 'message':
+      return reason.text;
+    case 'server_error':
+      return t('history.reason.server_error', { status: reason.status });
+    default:
+      return t(`history.reason.${reason.kind}`);
+  }
+}
