@@ -5,6 +5,7 @@
 //! presentation (UI / CLI): a Tauri command or a CLI subcommand is a few lines over this crate.
 
 pub mod boundary;
+pub mod check;
 pub mod config;
 pub mod core;
 pub mod dto;
@@ -15,6 +16,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod logging;
 pub mod overview;
+pub mod progress;
 pub mod schedule;
 pub mod upload;
 pub mod window;
