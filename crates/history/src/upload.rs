@@ -151,12 +151,23 @@ pub struct SourceFile {
 impl SourceFile {
     /// Hashes the file at `path` (streamed) and keeps only its file name.
     pub fn from_path(path: impl AsRef<Path>) -> Result<SourceFile> {
+        Self::from_path_with_progress(path, |_, _| std::ops::ControlFlow::Continue(()))
+    }
+
+    /// [`SourceFile::from_path`] reporting `(bytes hashed, file size)` after every 1 MiB; the
+    /// callback stops the work by answering `Break` (the error is then `Io(Interrupted)`).
+    pub fn from_path_with_progress(
+        path: impl AsRef<Path>,
+        mut progress: impl FnMut(u64, u64) -> std::ops::ControlFlow<()>,
+    ) -> Result<SourceFile> {
         let path = path.as_ref();
         // Only regular files: a FIFO or a device would block here forever.
         let mut file = mb_schema::fs::open_regular(path)?;
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];
         let mut size = 0u64;
+        let mut reported = 0u64;
         loop {
             let n = file.read(&mut buf)?;
             if n == 0 {
@@ -164,6 +175,12 @@ impl SourceFile {
             }
             size += n as u64;
             hasher.update(&buf[..n]);
+            if size - reported >= 1 << 20 {
+                reported = size;
+                if progress(size, total.max(size)).is_break() {
+                    return Err(std::io::Error::from(std::io::ErrorKind::Interrupted).into());
+                }
+            }
         }
         let name = path
             .file_name()
@@ -839,6 +856,34 @@ mod tests {
         assert!(t.starts_with("MB20261122T071502Z"), "{t}");
         assert!(t.bytes().all(|b| b.is_ascii_alphanumeric()), "{t}");
         assert_eq!(t.len(), 26);
+    }
+
+    #[test]
+    fn hashing_reports_progress_and_stops_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let bytes = vec![b'x'; (3 << 20) + 5];
+        std::fs::write(&path, &bytes).unwrap();
+        let mut seen = Vec::new();
+        let s = SourceFile::from_path_with_progress(&path, |done, total| {
+            seen.push((done, total));
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(s, SourceFile::from_bytes("big.csv", &bytes));
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen.iter().all(|(d, t)| *t == bytes.len() as u64 && d <= t));
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+        let mut calls = 0;
+        let stopped = SourceFile::from_path_with_progress(&path, |_, _| {
+            calls += 1;
+            std::ops::ControlFlow::Break(())
+        });
+        assert!(
+            matches!(&stopped, Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted),
+            "{stopped:?}"
+        );
+        assert_eq!(calls, 1);
     }
 
     #[test]

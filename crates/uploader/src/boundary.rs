@@ -114,11 +114,13 @@ impl Core {
         sink: ProgressSink,
     ) -> Result<ValidationSummary> {
         let plan = self.plan(req, None, false, false)?;
-        let (report, dup) = self.validate_for_counter(&plan, job_id, sink).await?;
+        let (report, dup) = self
+            .validate_for_counter(&plan, job_id, sink.clone())
+            .await?;
         let mut s = crate::import::summary(&report);
         s.duplicate_of = dup.as_ref().map(summary);
         if report.valid_rows > 0 {
-            s.known_rows = self.known_rows(&plan, job_id).await? as u32;
+            s.known_rows = self.known_rows(&plan, job_id, sink).await? as u32;
             if plan.only_new {
                 s.unchanged_rows = s.known_rows;
             }

@@ -40,7 +40,11 @@ pub struct Core {
     env_token: Option<Token>,
     clients: Mutex<HashMap<String, Client>>,
     flows: tokio::sync::Mutex<HashMap<String, PendingFlow>>,
-    jobs: Mutex<HashMap<String, CancellationToken>>,
+    /// Cancellable work by job id, with how many phases of that job hold it (a check holds its
+    /// token for its whole life, so a cancel between its phases is not lost).
+    jobs: Mutex<HashMap<String, (CancellationToken, usize)>>,
+    /// Checks running in the background, by job id (see `check.rs`).
+    pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
 }
 
 impl std::fmt::Debug for Core {
@@ -162,6 +166,7 @@ impl Core {
             clients: Mutex::new(HashMap::new()),
             flows: tokio::sync::Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
+            checks: Mutex::new(HashMap::new()),
         };
         if core.demo.is_some() {
             core.demo_sign_in().await?;
@@ -338,7 +343,7 @@ impl Core {
             .lock()
             .expect("jobs lock")
             .get(flow_id)
-            .cloned()
+            .map(|(t, _)| t.clone())
             .unwrap_or_default();
         let result = self.finish_flow(flow, code, &cancel).await;
         self.end_job(flow_id);
@@ -490,23 +495,32 @@ impl Core {
 
     // --- jobs ------------------------------------------------------------------------------
 
+    /// Registers a phase of job `job_id` and returns its cancellation token: the one already
+    /// registered under that id (the phases of one job share it), or a new one.
     pub(crate) fn start_job(&self, job_id: &str) -> CancellationToken {
-        let t = CancellationToken::new();
-        self.jobs
-            .lock()
-            .expect("jobs lock")
-            .insert(job_id.to_string(), t.clone());
-        t
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        let entry = jobs
+            .entry(job_id.to_string())
+            .or_insert_with(|| (CancellationToken::new(), 0));
+        entry.1 += 1;
+        entry.0.clone()
     }
 
+    /// Ends a phase; the job is forgotten when its last phase ends.
     pub(crate) fn end_job(&self, job_id: &str) {
-        self.jobs.lock().expect("jobs lock").remove(job_id);
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        if let Some(entry) = jobs.get_mut(job_id) {
+            entry.1 = entry.1.saturating_sub(1);
+            if entry.1 == 0 {
+                jobs.remove(job_id);
+            }
+        }
     }
 
     /// Cancels a running job (validation, upload, or a sign-in by its flow id); unknown ids
     /// are ignored. A sign-in not yet being completed is dropped at once (its port freed).
     pub fn cancel(&self, job_id: &str) {
-        if let Some(t) = self.jobs.lock().expect("jobs lock").get(job_id) {
+        if let Some((t, _)) = self.jobs.lock().expect("jobs lock").get(job_id) {
             t.cancel();
         }
         if let Ok(mut flows) = self.flows.try_lock()

@@ -353,7 +353,10 @@ pub enum Stage {
     Done,
 }
 
-/// Sent over a per-call channel while long work runs.
+/// Sent over a per-call channel while long work runs. `done`/`total` are bytes (of the source
+/// file while reading and checking, of the prepared file while sending); `rows` are rows done.
+/// The rate and the time left are computed once, in Rust (`mb_uploader::progress`), over the
+/// last few seconds of the current stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Progress {
     pub job_id: String,
@@ -363,6 +366,15 @@ pub struct Progress {
     #[ts(type = "number | null")]
     pub total: Option<u64>,
     pub rows: u32,
+    /// Rows in all, when known (sending a prepared file): «1 200 из 5 000 строк».
+    pub total_rows: Option<u32>,
+    /// Bytes per second over the last seconds of this stage; None until a second has passed.
+    pub bytes_per_sec: Option<f64>,
+    /// Rows per second, likewise (None when the stage counts no rows).
+    pub rows_per_sec: Option<f64>,
+    /// Seconds left at the current rate, when the total is known.
+    #[ts(type = "number | null")]
+    pub eta_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

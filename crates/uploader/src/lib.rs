@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod boundary;
+pub mod check;
 pub mod config;
 pub mod core;
 pub mod dto;
@@ -16,6 +17,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod logging;
 pub mod overview;
+pub mod progress;
 pub mod schedule;
 pub mod upload;
 pub mod window;

@@ -144,20 +144,37 @@ pub enum Prepared {
     Stopped(UploadOutcome),
 }
 
-/// Progress callback shared with the front end.
-pub type ProgressSink = Arc<dyn Fn(dto::Progress) + Send + Sync>;
+pub use crate::progress::{ProgressSink, no_progress_sink};
+use crate::progress::{metered, progress};
 
-pub fn no_progress_sink() -> ProgressSink {
-    Arc::new(|_| {})
-}
-
-fn progress(job_id: &str, stage: Stage, done: u64, total: Option<u64>, rows: u64) -> dto::Progress {
-    dto::Progress {
-        job_id: job_id.to_string(),
-        stage,
-        done,
-        total,
-        rows: rows as u32,
+/// Hashes the source file off the async threads, reporting «Читаем файл» with bytes and
+/// stopping when the job is cancelled.
+async fn hash_source(
+    path: &Path,
+    job_id: &str,
+    cancel: &CancellationToken,
+    sink: &ProgressSink,
+) -> Result<SourceFile> {
+    let (path, job, cancel2, sink) = (
+        path.to_path_buf(),
+        job_id.to_string(),
+        cancel.clone(),
+        sink.clone(),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        SourceFile::from_path_with_progress(&path, |done, total| {
+            if cancel2.is_cancelled() {
+                return ControlFlow::Break(());
+            }
+            sink(progress(&job, Stage::Reading, done, Some(total), 0));
+            ControlFlow::Continue(())
+        })
+    })
+    .await
+    .map_err(join_error)?;
+    match out {
+        Err(_) if cancel.is_cancelled() => Err(AppError::Cancelled),
+        other => Ok(other?),
     }
 }
 
@@ -305,33 +322,42 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<(Report, Option<Upload>)> {
-        let ctx = self
-            .counter_context(plan.counter_id, plan.mapping.kind)
-            .await?;
-        let opts = self.validate_options(&ctx, plan);
+        let sink = metered(sink);
         let cancel = self.start_job(job_id);
-        let out = self
-            .run_pipeline(
-                plan,
-                &opts,
-                check_output(&self.paths.root),
-                job_id,
-                &cancel,
-                sink,
-            )
-            .await;
+        let out = self.validate_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
-        let report = out?;
-        let path = plan.path.clone();
-        let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
-            .await
-            .map_err(join_error)??;
+        let (report, source) = out?;
         let dup = self.store.find_duplicate(
             i64::from(plan.counter_id),
             plan.mapping.kind,
             &source.sha256,
         )?;
         Ok((report, dup))
+    }
+
+    async fn validate_inner(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: ProgressSink,
+    ) -> Result<(Report, SourceFile)> {
+        let ctx = self
+            .counter_context(plan.counter_id, plan.mapping.kind)
+            .await?;
+        let opts = self.validate_options(&ctx, plan);
+        let report = self
+            .run_pipeline(
+                plan,
+                &opts,
+                check_output(&self.paths.root),
+                job_id,
+                cancel,
+                sink.clone(),
+            )
+            .await?;
+        let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
+        Ok((report, source))
     }
 
     async fn run_pipeline(
@@ -401,6 +427,7 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<Prepared> {
+        let sink = metered(sink);
         let cancel = self.start_job(job_id);
         let out = self.prepare_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
@@ -424,10 +451,7 @@ impl Core {
         }
         crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
-        let path = plan.path.clone();
-        let source = tokio::task::spawn_blocking(move || SourceFile::from_path(&path))
-            .await
-            .map_err(join_error)??;
+        let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
         if !plan.force
             && let Some(earlier) =
                 self.store
@@ -496,7 +520,12 @@ impl Core {
     /// How many of the file's valid rows the ledger already holds unchanged for this counter
     /// and kind (0 without preparing anything when the ledger is empty there): what «только
     /// новые строки» would leave out. Nothing is sent.
-    pub async fn known_rows(&self, plan: &UploadPlan, job_id: &str) -> Result<u64> {
+    pub async fn known_rows(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<u64> {
         let kind = plan.mapping.kind;
         if self
             .store
@@ -509,12 +538,10 @@ impl Core {
         p.only_new = true;
         p.force = true;
         p.skip_invalid = true;
-        Ok(
-            match self.prepare_upload(&p, job_id, no_progress_sink()).await? {
-                Prepared::Ready(r) => r.review.unchanged_rows,
-                Prepared::Stopped(_) => 0,
-            },
-        )
+        Ok(match self.prepare_upload(&p, job_id, sink).await? {
+            Prepared::Ready(r) => r.review.unchanged_rows,
+            Prepared::Stopped(_) => 0,
+        })
     }
 
     /// Phase two: records each part (its row keys staged in the ledger), sends it and
@@ -532,6 +559,7 @@ impl Core {
                 unchanged_rows: p.review.unchanged_rows,
             });
         }
+        let sink = metered(sink);
         let cancel = self.start_job(job_id);
         let out = self
             .send_inner(&mut p, &report, job_id, &cancel, sink)
@@ -656,8 +684,15 @@ impl Core {
         self.store.mark_sending(id)?;
         let job = job_id.to_string();
         let sink2 = sink.clone();
+        // Rows sent are estimated from bytes: the prepared file's rows are all alike.
+        let total_rows = u32::try_from(recorded.rows.valid).unwrap_or(u32::MAX);
         let progress_fn: mb_api::ProgressFn = Arc::new(move |sent: u64, total: u64| {
-            sink2(progress(&job, Stage::Uploading, sent, Some(total), 0));
+            let rows = (u64::from(total_rows) * sent.min(total))
+                .checked_div(total)
+                .unwrap_or(0);
+            let mut p = progress(&job, Stage::Uploading, sent, Some(total), rows);
+            p.total_rows = Some(total_rows);
+            sink2(p);
         });
         let counter = recorded.counter_id as u64;
         let result = send(&client, &recorded, &file, &tag, progress_fn, cancel).await;
@@ -972,14 +1007,34 @@ impl Core {
 
     /// Sends an interrupted or failed upload again, in one action: a new history entry with a
     /// new tag, the same prepared file (checked unchanged by its hash).
+    ///
+    /// Long like a send: «Читаем файл» (its hash) with bytes, «Ждём ответа Метрики» while the
+    /// server is asked whether it has the upload after all, then the send with rate and time
+    /// left. `cancel(job_id)` stops it at any of these; a cancel before the send leaves the
+    /// upload as it was.
     pub async fn resend(&self, id: i64, job_id: &str, sink: ProgressSink) -> Result<Upload> {
+        let sink = metered(sink);
+        let cancel = self.start_job(job_id);
+        let out = self.resend_inner(id, job_id, &cancel, &sink).await;
+        self.end_job(job_id);
+        if let Ok(u) = &out {
+            cleanup_if_final(u);
+        }
+        out
+    }
+
+    async fn resend_inner(
+        &self,
+        id: i64,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: &ProgressSink,
+    ) -> Result<Upload> {
         let old = self.store.upload(id)?;
         let file = prepared_file(&old)?;
+        sink(progress(job_id, Stage::Reading, 0, None, 0));
         if let Some(expected) = &old.prepared_sha256 {
-            let f = file.clone();
-            let now = tokio::task::spawn_blocking(move || SourceFile::from_path(&f))
-                .await
-                .map_err(join_error)??;
+            let now = hash_source(&file, job_id, cancel, sink).await?;
             if &now.sha256 != expected {
                 return Err(AppError::InvalidInput {
                     field: "prepared_file".into(),
@@ -989,19 +1044,20 @@ impl Core {
         }
         if old.state == UploadState::Interrupted {
             // The server may have it after all: look once more before sending again.
-            let again = self.reconcile_interrupted(&old).await?;
+            sink(progress(job_id, Stage::Waiting, 0, None, 0));
+            let again = tokio::select! {
+                r = self.reconcile_interrupted(&old) => r?,
+                _ = cancel.cancelled() => return Err(AppError::Cancelled),
+            };
             if again.state.is_accepted() {
                 return Ok(again);
             }
         }
-        let new = self.store.resend(id)?;
-        let cancel = self.start_job(job_id);
-        let out = self.send_recorded(new, job_id, &cancel, &sink).await;
-        self.end_job(job_id);
-        if let Ok(u) = &out {
-            cleanup_if_final(u);
+        if cancel.is_cancelled() {
+            return Err(AppError::Cancelled);
         }
-        out
+        let new = self.store.resend(id)?;
+        self.send_recorded(new, job_id, cancel, sink).await
     }
 
     async fn reconcile_interrupted(&self, u: &Upload) -> Result<Upload> {

@@ -169,7 +169,23 @@ unchanged_rows: number, };
 
 export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "done";
 
-export type Progress = { job_id: string, stage: Stage, done: number, total: number | null, rows: number, };
+export type Progress = { job_id: string, stage: Stage, done: number, total: number | null, rows: number, 
+/**
+ * Rows in all, when known (sending a prepared file): «1 200 из 5 000 строк».
+ */
+total_rows: number | null, 
+/**
+ * Bytes per second over the last seconds of this stage; None until a second has passed.
+ */
+bytes_per_sec: number | null, 
+/**
+ * Rows per second, likewise (None when the stage counts no rows).
+ */
+rows_per_sec: number | null, 
+/**
+ * Seconds left at the current rate, when the total is known.
+ */
+eta_secs: number | null, };
 
 export type UploadState = "prepared" | "sending" | "sent" | "processing" | "processed" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "superseded";
 

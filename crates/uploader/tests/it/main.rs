@@ -1,3 +1,4 @@
 mod bindings;
+mod check;
 mod core;
 mod window;
