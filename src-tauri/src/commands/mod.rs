@@ -263,6 +263,10 @@ fn first(id: &str) -> Progress {
         done: 0,
         total: None,
         rows: 0,
+        total_rows: None,
+        bytes_per_sec: None,
+        rows_per_sec: None,
+        eta_secs: None,
     }
 }
 

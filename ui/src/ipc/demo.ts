@@ -257,11 +257,31 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           if (result !== null) return result;
           fail({ kind: 'cancelled' });
         }
-        onProgress({ job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
+        onProgress({
+          job_id: jobId,
+          stage,
+          done: Math.round((total * s) / steps),
+          total,
+          rows,
+          total_rows: null,
+          bytes_per_sec: null,
+          rows_per_sec: null,
+          eta_secs: null,
+        });
         await sleep(0.3);
       }
     }
-    onProgress({ job_id: jobId, stage: 'done', done: rows, total: rows, rows });
+    onProgress({
+      job_id: jobId,
+      stage: 'done',
+      done: rows,
+      total: rows,
+      rows,
+      total_rows: null,
+      bytes_per_sec: null,
+      rows_per_sec: null,
+      eta_secs: null,
+    });
     return finish();
   }
 

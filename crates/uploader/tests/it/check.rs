@@ -41,7 +41,7 @@ async fn setup(dir: &tempfile::TempDir, rows: u64) -> (Arc<Core>, ValidateReques
     let file = big_conversions(dir.path(), rows);
     let read = ReadOverrides::default();
     let mapping = core
-        .suggest_mapping(&file, &read, UploadKind::Conversions)
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
         .unwrap();
     let req = ValidateRequest {
         path: file.display().to_string(),
