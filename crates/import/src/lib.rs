@@ -8,6 +8,7 @@
 //!   `mbridge validate --json`; [`messages`] is the one catalogue of issue texts (ru, en).
 
 mod dups;
+pub mod human;
 pub mod mapping;
 pub mod messages;
 pub mod normalize;

@@ -1585,11 +1585,17 @@ impl Validator {
             );
         }
         let file_errors = self.issues.file_errors();
-        let (issues, counts, truncated, spill) =
+        let (mut issues, mut counts, truncated, spill) =
             self.issues.finish().map_err(|source| ImportError::Write {
                 path: PathBuf::from("issue spill"),
                 source,
             })?;
+        crate::human::fill(
+            self.checker.kind,
+            &self.checker.tz,
+            &mut issues,
+            &mut counts,
+        );
         let _ = self.checker.now;
         Ok(ValidatorSummary {
             issues,
