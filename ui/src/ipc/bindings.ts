@@ -95,9 +95,22 @@ export type ValidateRequest = { path: string, read: ReadOverrides, kind: UploadK
 
 export type Severity = "error" | "warning" | "notice";
 
-export type Issue = { line: number, record: number, column: string | null, code: string, severity: Severity, value: string | null, fix: string | null, };
+export type Issue = { line: number, record: number, column: string | null, code: string, severity: Severity, value: string | null, fix: string | null, 
+/**
+ * `fix` as a person reads it when the machine form differs (a date sent as Unix time
+ * shown as `20.11.2026 14:05` in the counter's zone).
+ */
+shown: string | null, value_type: ValueType | null, };
 
-export type IssueCount = { code: string, column: string | null, severity: Severity, count: number, };
+export type IssueCount = { code: string, column: string | null, severity: Severity, count: number, 
+/**
+ * The first two occurrences (file order): «8 (912) 345-67-89 → 79123456789».
+ */
+examples: Array<IssueExample>, value_type: ValueType | null, };
+
+export type IssueExample = { line: number, value: string | null, fix: string | null, shown: string | null, };
+
+export type ValueType = "date_time" | "money" | "status";
 
 export type ValidationSummary = { rows: number, valid_rows: number, errors: number, warnings: number, notices: number, 
 /**
