@@ -125,6 +125,26 @@ static ISSUES: &[(&str, &str, &str)] = &[
         "the row has no visitor identifier (ClientID, UserID, yclid, phone, e-mail…)",
     ),
     (
+        "no_visitor_id",
+        "в строке нет ни ClientID, ни UserID, ни yclid — офлайн-конверсию и звонок Метрика связывает только с ними",
+        "the row has no ClientID, UserID or yclid — Metrica links offline conversions and calls by these only",
+    ),
+    (
+        "empty_order_id",
+        "пустой номер заказа — Метрика свяжет заказ с визитами только по дате, а новая загрузка не обновит его, а добавит ещё раз",
+        "the order number is empty — Metrica links the order by date only, and a later upload adds it again instead of updating it",
+    ),
+    (
+        "summary_row_skipped",
+        "строка итогов («Итого», «Всего», «Total») — не заказ, пропускаем",
+        "a totals row («Итого», «Всего», «Total») — not data, skipped",
+    ),
+    (
+        "note_row_skipped",
+        "строка с примечанием, а не данными — пропускаем",
+        "a note line, not data — skipped",
+    ),
+    (
         "missing_value",
         "пустое обязательное значение",
         "a required value is empty",

@@ -107,7 +107,7 @@ pub struct Report {
     pub header_line: u64,
     /// Errors about the file itself (missing column, broken quoting, empty file).
     pub file_errors: u64,
-    /// Data records read (blank lines excluded).
+    /// Data records read (blank lines, totals rows and notes excluded).
     pub rows: u64,
     /// Rows without errors (written to the output).
     pub valid_rows: u64,

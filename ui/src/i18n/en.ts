@@ -278,6 +278,26 @@ const en: Messages = {
     },
   },
   issues: {
+    no_visitor_id: {
+      title: 'No ClientID, UserID or yclid',
+      what: 'The row has no ClientID, UserID or yclid — Metrica links offline conversions by these only.',
+      todo: 'Fill in at least one of these columns or skip the row.',
+    },
+    empty_order_id: {
+      title: 'Empty order number',
+      what: 'The order number is empty. Metrica links the order by date only, and the next upload adds it again instead of updating it.',
+      todo: 'Enter the order number from your CRM, or leave it if there is none.',
+    },
+    summary_row_skipped: {
+      title: 'Totals row skipped',
+      what: 'The row “{{value}}” holds totals, not an order. We will not send it.',
+      todo: 'Nothing to do.',
+    },
+    note_row_skipped: {
+      title: 'Note skipped',
+      what: 'The row “{{value}}” is a note, not data. We will not send it.',
+      todo: 'Nothing to do.',
+    },
     future_datetime: {
       title: 'Date in the future',
       what: 'The date “{{value}}” is in the future — Metrica does not accept future events.',
