@@ -977,7 +977,7 @@ impl RowChecker {
         }
         if let Some(code) = self.not_data(fields) {
             let mut facts = std::mem::take(&mut self.facts);
-            let (a, b) = self.note_text.clone();
+            let (a, b) = self.note_text;
             let text = fields.cell(a).trim();
             let text: String = text.chars().take(b).collect();
             self.issue(None, code, Severity::Notice, &text, None);
