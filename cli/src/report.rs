@@ -77,9 +77,14 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         t(lang, "предупреждений", "warnings"),
         t(lang, "заметок", "notices")
     );
-    if !r.counts.is_empty() {
+    let problems: Vec<_> = r
+        .counts
+        .iter()
+        .filter(|c| c.severity != Severity::Notice)
+        .collect();
+    if !problems.is_empty() {
         println!("{}:", t(lang, "По видам", "By kind"));
-        for c in &r.counts {
+        for c in problems {
             let what = text::issue_text(c.code, lang);
             let col = c
                 .column
@@ -93,6 +98,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             );
         }
     }
+    notice_summary(r, lang);
     // The report lists errors first, then warnings (each in file order): errors lead.
     let shown: Vec<_> = r
         .issues
@@ -138,6 +144,51 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
                 "  {} {}",
                 t(lang, "Полный список (JSONL):", "Full list (JSONL):"),
                 p.display()
+            );
+        }
+    }
+}
+
+/// Changes we made ourselves: one line per kind of change and column, with a count and the
+/// first two before → after examples (never one line per cell).
+fn notice_summary(r: &Report, lang: Lang) {
+    let notices: Vec<_> = r
+        .counts
+        .iter()
+        .filter(|c| c.severity == Severity::Notice)
+        .collect();
+    if notices.is_empty() {
+        return;
+    }
+    println!(
+        "{}:",
+        t(lang, "Поправлено автоматически", "Fixed automatically")
+    );
+    for c in notices {
+        let what = text::issue_text(c.code, lang);
+        let col = c
+            .column
+            .as_deref()
+            .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
+            .unwrap_or_default();
+        println!("  {:>8} × {what}{col}", text::rows(c.count, lang));
+        let examples: Vec<String> = c
+            .examples
+            .iter()
+            .map(|e| {
+                let after = e.shown.as_deref().or(e.fix.as_deref());
+                match after {
+                    Some(a) if a != e.value => format!("{} → {a}", e.value),
+                    _ => e.value.clone(),
+                }
+            })
+            .filter(|e| !e.is_empty())
+            .collect();
+        if !examples.is_empty() {
+            println!(
+                "             {} {}",
+                t(lang, "например", "e.g."),
+                examples.join("; ")
             );
         }
     }

@@ -10,6 +10,7 @@
 pub mod attributes;
 pub mod codes;
 mod dups;
+pub mod human;
 pub mod mapping;
 pub mod messages;
 pub mod normalize;

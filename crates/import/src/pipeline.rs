@@ -406,7 +406,10 @@ pub fn prepare(
                     rows += 1;
                     let f = &checked.facts;
                     let ok = v.commit(row.line, row.record, f, &chunk.log, &chunk.text);
-                    if ok {
+                    if f.skipped {
+                        // A totals row or a note: its one notice says so; not a data row.
+                        rows -= 1;
+                    } else if ok {
                         if let Some(w) = writer.as_mut() {
                             w.write_encoded(&chunk.bytes[checked.out.clone()])?;
                         }

@@ -41,7 +41,28 @@ pub struct Issue {
     pub value: String,
     /// The applied (notice) or suggested (error/warning) replacement value, when one is known.
     pub fix: Option<String>,
+    /// `fix` the way a person reads it, when that differs from the machine form (a date sent
+    /// as Unix time or `yyyy-MM-dd HH:mm:ss` shown as `20.11.2026 14:05` in the counter's
+    /// zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown: Option<String>,
 }
+
+/// One before → after example of a (code, column): the first ones in file order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Example {
+    pub line: u64,
+    /// The source value as read.
+    pub value: String,
+    /// The applied or suggested value, when one is known.
+    pub fix: Option<String>,
+    /// `fix` the way a person reads it (see [`Issue::shown`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown: Option<String>,
+}
+
+/// Examples kept per (code, column, severity): enough to show what a change looks like.
+pub const EXAMPLES_PER_COUNT: usize = 2;
 
 #[derive(Serialize)]
 struct IssueRef<'a> {
@@ -61,6 +82,10 @@ pub struct IssueCount {
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u64,
+    /// The first [`EXAMPLES_PER_COUNT`] occurrences whose texts were kept (in memory or
+    /// spilled), in file order: the before → after of a summary line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 /// First and last date seen in the main date column, as written to the output
@@ -84,7 +109,7 @@ pub struct Report {
     pub header_line: u64,
     /// Errors about the file itself (missing column, broken quoting, empty file).
     pub file_errors: u64,
-    /// Data records read (blank lines excluded).
+    /// Data records read (blank lines, totals rows and notes excluded).
     pub rows: u64,
     /// Rows without errors (written to the output).
     pub valid_rows: u64,
@@ -281,7 +306,11 @@ pub struct IssueSink {
     truncated: bool,
     file_errors: u64,
     spill_error: Option<std::io::Error>,
+    /// First examples per (code, column, severity): tens of keys, two examples each.
+    examples: Vec<(ExampleKey, Vec<Example>)>,
 }
+
+type ExampleKey = (IssueCode, Option<String>, Severity);
 
 impl IssueSink {
     /// `spill_path` is created only when an issue does not fit in memory.
@@ -297,6 +326,7 @@ impl IssueSink {
             truncated: false,
             file_errors: 0,
             spill_error: None,
+            examples: Vec::new(),
         })
     }
 
@@ -391,6 +421,7 @@ impl IssueSink {
         value: &str,
         fix: Option<&str>,
     ) {
+        self.example(line, column, code, severity, value, fix);
         let s = severity as usize;
         if self.kept[s].len() < self.caps.of(severity) {
             self.kept[s].push(Issue {
@@ -401,6 +432,7 @@ impl IssueSink {
                 severity,
                 value: value.to_string(),
                 fix: fix.map(str::to_string),
+                shown: None,
             });
             return;
         }
@@ -440,6 +472,39 @@ impl IssueSink {
                     self.spill = None;
                 }
             }
+        }
+    }
+
+    /// Keep the first examples of each (code, column, severity). Issues of a batched check
+    /// (duplicates) may arrive out of file order; `finish` sorts each list by line.
+    fn example(
+        &mut self,
+        line: u64,
+        column: Option<&str>,
+        code: IssueCode,
+        severity: Severity,
+        value: &str,
+        fix: Option<&str>,
+    ) {
+        let found = self
+            .examples
+            .iter_mut()
+            .find(|((c, col, sev), _)| *sev == severity && *c == code && col.as_deref() == column);
+        let list = match found {
+            Some((_, list)) => list,
+            None => {
+                self.examples
+                    .push(((code, column.map(str::to_string), severity), Vec::new()));
+                &mut self.examples.last_mut().expect("just pushed").1
+            }
+        };
+        if list.len() < EXAMPLES_PER_COUNT {
+            list.push(Example {
+                line,
+                value: value.to_string(),
+                fix: fix.map(str::to_string),
+                shown: None,
+            });
         }
     }
 
@@ -488,6 +553,7 @@ impl IssueSink {
                 column: column.map(str::to_string),
                 severity,
                 count,
+                examples: Vec::new(),
             })
             .chain(
                 self.dynamic_counts
@@ -497,9 +563,18 @@ impl IssueSink {
                         column,
                         severity,
                         count,
+                        examples: Vec::new(),
                     }),
             )
             .collect();
+        for ((code, column, severity), mut list) in self.examples {
+            list.sort_by_key(|e| e.line);
+            if let Some(c) = counts.iter_mut().find(|c| {
+                c.severity == severity && c.code == code && c.column.as_deref() == column.as_deref()
+            }) {
+                c.examples = list;
+            }
+        }
         counts.sort_by(|a, b| {
             a.severity
                 .cmp(&b.severity)
@@ -546,6 +621,73 @@ mod tests {
         assert!(truncated);
         assert_eq!(counts.len(), 1);
         assert_eq!(counts[0].count, 10);
+    }
+
+    #[test]
+    fn counts_carry_the_first_two_examples_of_each_code_and_column() {
+        let mut s = IssueSink::new(IssueCaps::uniform(1), None).unwrap();
+        for i in 0..50u64 {
+            let v = format!("8 (912) 345-67-{i:02}");
+            let f = format!("791234567{i:02}");
+            s.push(
+                i + 2,
+                i + 1,
+                Some("phones"),
+                IssueCode::PhoneNormalized,
+                Severity::Notice,
+                &v,
+                Some(&f),
+            );
+            if i % 10 == 9 {
+                s.push(
+                    i + 2,
+                    i + 1,
+                    Some("revenue"),
+                    IssueCode::InvalidMoney,
+                    Severity::Error,
+                    "x",
+                    None,
+                );
+            }
+        }
+        s.push_file(
+            1,
+            Some("Итого"),
+            IssueCode::MappedColumnNotFound,
+            Severity::Notice,
+            "Итого",
+            None,
+        );
+        let (kept, counts, _, _) = s.finish().unwrap();
+        // Examples do not depend on how many issue texts are kept.
+        assert_eq!(kept.len(), 2);
+        let phones = counts
+            .iter()
+            .find(|c| c.code == "phone_normalized")
+            .unwrap();
+        assert_eq!(phones.count, 50);
+        let ex: Vec<(u64, &str, Option<&str>)> = phones
+            .examples
+            .iter()
+            .map(|e| (e.line, e.value.as_str(), e.fix.as_deref()))
+            .collect();
+        assert_eq!(
+            ex,
+            vec![
+                (2, "8 (912) 345-67-00", Some("79123456700")),
+                (3, "8 (912) 345-67-01", Some("79123456701"))
+            ]
+        );
+        let money = counts.iter().find(|c| c.code == "invalid_money").unwrap();
+        assert_eq!(
+            money.examples.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![11, 21]
+        );
+        let file = counts
+            .iter()
+            .find(|c| c.code == "mapped_column_not_found")
+            .unwrap();
+        assert_eq!(file.examples.len(), 1);
     }
 
     #[test]

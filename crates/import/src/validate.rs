@@ -244,6 +244,8 @@ pub(crate) struct RowFacts {
     /// Bit `i`: column `cols[i]` holds an ID in Excel's scientific notation (an error, and
     /// evidence that Excel touched the column).
     scientific: u64,
+    /// Not a data row: a totals row or a note (one notice, no errors, not sent, not rejected).
+    pub(crate) skipped: bool,
 }
 
 /// A long ID ending in zeros in a column not (yet) judged damaged: a warning.
@@ -282,6 +284,11 @@ pub(crate) struct RowChecker {
     row_errors: u32,
     /// Some identifier cell of this row is non-empty in the source (even if invalid).
     id_given: bool,
+    /// Source index of the cell every data row fills (the main date, else the first required
+    /// column): a row where it holds no number may be a totals row or a note.
+    guard_src: Option<usize>,
+    /// (cell index, max chars) of the text a skipped row is quoted by.
+    note_text: (usize, usize),
     blocked: bool,
     last_currency: String,
     /// Issues of the rows checked since the caller last cleared it (append-only).
@@ -498,6 +505,19 @@ impl Validator {
                 Src::Const(_) | Src::Missing => c.spec.name.to_string(),
             })
             .collect();
+        let src_of = |c: &Col| match c.src {
+            Src::Index(i) => Some(i),
+            _ => None,
+        };
+        let guard_src = cols
+            .iter()
+            .filter(|c| c.is_main_date)
+            .find_map(src_of)
+            .or_else(|| {
+                cols.iter()
+                    .filter(|c| c.spec.requirement == Requirement::Required)
+                    .find_map(src_of)
+            });
         let checker = RowChecker {
             kind,
             tz,
@@ -534,6 +554,8 @@ impl Validator {
             scratch2: String::new(),
             row_errors: 0,
             id_given: false,
+            guard_src,
+            note_text: (0, 0),
             blocked,
             last_currency: String::new(),
             log: Vec::new(),
@@ -649,7 +671,7 @@ impl Validator {
         let facts = self.checker.check(fields);
         let log = std::mem::take(&mut self.checker.log);
         let text = std::mem::take(&mut self.checker.text);
-        let ok = self.commit(line, record, &facts, &log, &text);
+        let ok = self.commit(line, record, &facts, &log, &text) && !facts.skipped;
         self.checker.log = log;
         self.checker.text = text;
         ok
@@ -840,11 +862,16 @@ impl Validator {
 pub(crate) trait Cells {
     /// The cell at `i`, or "" when the row is shorter.
     fn cell(&self, i: usize) -> &str;
+    /// Cells in the row.
+    fn count(&self) -> usize;
 }
 
 impl Cells for csv::StringRecord {
     fn cell(&self, i: usize) -> &str {
         self.get(i).unwrap_or("")
+    }
+    fn count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -853,6 +880,21 @@ impl Cells for crate::read::Row {
     fn cell(&self, i: usize) -> &str {
         self.get(i)
     }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Words a totals or summary row starts with («Итого: 42 заказа», «Total»).
+const SUMMARY_WORDS: [&str; 6] = ["итого", "итог", "всего", "total", "totals", "grand total"];
+
+/// Whether `text` starts a totals row: a summary word alone or followed by a non-letter.
+fn is_summary_word(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    SUMMARY_WORDS.iter().any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphabetic()))
+    })
 }
 
 impl RowChecker {
@@ -899,6 +941,39 @@ impl RowChecker {
         });
     }
 
+    /// A row that is not data: a totals row («Итого», «Всего», «Total» as its first cell) or
+    /// a note (a single text cell, such as «Выгружено из CRM 04.12.2026»), recognised only
+    /// when the cell every data row fills ([`RowChecker::guard_src`]) holds no number, so
+    /// real rows never take this path. Sets [`RowChecker::note_text`] to the cell to quote.
+    fn not_data<C: Cells + ?Sized>(&mut self, fields: &C) -> Option<IssueCode> {
+        let g = self.guard_src?;
+        if fields
+            .cell(g)
+            .trim()
+            .starts_with(|c: char| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut first = None;
+        let mut filled = 0;
+        for i in 0..fields.count() {
+            if !fields.cell(i).trim().is_empty() {
+                filled += 1;
+                first.get_or_insert(i);
+            }
+        }
+        let first = first?;
+        self.note_text = (first, 80);
+        let text = fields.cell(first);
+        if is_summary_word(text) {
+            Some(IssueCode::SummaryRowSkipped)
+        } else if filled == 1 && fields.count() >= 3 && text.chars().any(char::is_alphabetic) {
+            Some(IssueCode::NoteRowSkipped)
+        } else {
+            None
+        }
+    }
+
     /// Apply a normaliser outcome: notice + fixed value, or error + suggestion.
     fn apply(&mut self, ci: usize, raw: &str, o: Outcome) {
         let name = self.cols[ci].spec.name;
@@ -933,6 +1008,16 @@ impl RowChecker {
         }
         if self.blocked {
             return std::mem::take(&mut self.facts);
+        }
+        if let Some(code) = self.not_data(fields) {
+            let mut facts = std::mem::take(&mut self.facts);
+            let (a, b) = self.note_text;
+            let text = fields.cell(a).trim();
+            let text: String = text.chars().take(b).collect();
+            self.issue(None, code, Severity::Notice, &text, None);
+            facts.skipped = true;
+            facts.issues = first..self.log.len();
+            return facts;
         }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
@@ -983,6 +1068,19 @@ impl RowChecker {
                     Some(spec.name),
                     IssueCode::NoRevenue,
                     Severity::Notice,
+                    raw,
+                    None,
+                );
+            } else if self.kind == UploadKind::SimpleOrders
+                && spec.name == "id"
+                && matches!(self.cols[ci].src, Src::Index(_))
+            {
+                // Metrica accepts it, but links the order by date only, and a later upload of
+                // the same order cannot update it: say so, with the line.
+                self.issue(
+                    Some(spec.name),
+                    IssueCode::EmptyOrderId,
+                    Severity::Warning,
                     raw,
                     None,
                 );
@@ -1570,8 +1668,14 @@ impl RowChecker {
             } else {
                 Severity::Error
             };
-            self.issue(None, IssueCode::NoIdentifier, sev, "", None);
-        } else if has_ids && !any_plain && self.kind.is_crm() {
+            // Offline conversions and calls are matched by ClientID, UserID or yclid only:
+            // phones and e-mails do not apply to them.
+            let code = match self.kind {
+                UploadKind::Conversions | UploadKind::Calls => IssueCode::NoVisitorId,
+                _ => IssueCode::NoIdentifier,
+            };
+            self.issue(None, code, sev, "", None);
+        } else if any_id && !any_plain && self.kind.is_crm() {
             self.issue(
                 None,
                 IssueCode::OnlyHashedIdentifiers,
@@ -1703,11 +1807,17 @@ impl Validator {
             );
         }
         let file_errors = self.issues.file_errors();
-        let (issues, counts, truncated, spill) =
+        let (mut issues, mut counts, truncated, spill) =
             self.issues.finish().map_err(|source| ImportError::Write {
                 path: PathBuf::from("issue spill"),
                 source,
             })?;
+        crate::human::fill(
+            self.checker.kind,
+            &self.checker.tz,
+            &mut issues,
+            &mut counts,
+        );
         let _ = self.checker.now;
         Ok(ValidatorSummary {
             issues,
@@ -1935,6 +2045,9 @@ mod tests {
             &opts(),
         );
         assert!(!t.row(&["", " ", "offline_paid", "1794228120"]));
+        assert!(has(&t.codes(), "no_visitor_id", Severity::Error));
+        let mut t = simple(&["id", "create_date_time", "phones", "emails"], &opts());
+        assert!(!t.row(&["B-1", "06.11.2026 9:05", "", " "]));
         assert!(has(&t.codes(), "no_identifier", Severity::Error));
     }
 
@@ -2171,6 +2284,76 @@ mod tests {
 
     fn simple(headers: &[&str], o: &ValidateOptions) -> T {
         T::new(UploadKind::SimpleOrders, headers, o)
+    }
+
+    #[test]
+    fn a_totals_row_is_skipped_with_one_notice_and_no_errors() {
+        let mut t = simple(&["id", "create_date_time", "phones", "revenue"], &opts());
+        assert!(t.row(&["B-1", "06.11.2026 9:05", "79161234567", "2990.50"]));
+        for totals in [
+            ["Итого:", "", "", "5980.00"],
+            ["", "ВСЕГО", "", "5980"],
+            ["Total", "", "", "5980"],
+        ] {
+            assert!(!t.row(&totals));
+        }
+        let c = t.codes();
+        let skipped: Vec<_> = c.iter().filter(|x| x.0 == "summary_row_skipped").collect();
+        assert_eq!(skipped.len(), 3);
+        assert!(skipped.iter().all(|x| x.1 == Severity::Notice));
+        assert!(!c.iter().any(|x| x.1 == Severity::Error), "{c:?}");
+    }
+
+    #[test]
+    fn a_note_line_is_skipped_but_real_rows_never_are() {
+        let mut t = simple(&["id", "create_date_time", "phones", "revenue"], &opts());
+        assert!(!t.row(&["Выгружено из amoCRM 04.12.2026", "", "", ""]));
+        // A client called «Итого» on a row with a date is an order like any other.
+        assert!(t.row(&["Итого", "06.11.2026 9:05", "79161234567", "100"]));
+        // A row with a bad date and a phone is an error, not a note.
+        assert!(!t.row(&["B-3", "вчера", "79161234567", "100"]));
+        let c = t.codes();
+        assert!(has(&c, "note_row_skipped", Severity::Notice));
+        assert!(has(&c, "invalid_datetime", Severity::Error));
+        assert_eq!(c.iter().filter(|x| x.0.ends_with("_skipped")).count(), 1);
+    }
+
+    #[test]
+    fn offline_conversions_without_a_visitor_id_name_what_applies() {
+        let mut t = T::new(
+            UploadKind::Conversions,
+            &["ClientId", "UserId", "Target", "DateTime"],
+            &opts(),
+        );
+        assert!(!t.row(&["", "", "offline_paid", "1794228120"]));
+        let c = t.codes();
+        assert!(has(&c, "no_visitor_id", Severity::Error));
+        assert!(!c.iter().any(|x| x.0 == "no_identifier"));
+    }
+
+    #[test]
+    fn only_md5_is_said_of_rows_with_md5_only() {
+        let mut t = simple(&["id", "create_date_time", "phones", "phones_md5"], &opts());
+        // An invalid phone and no MD5: the phone error, not «only MD5».
+        assert!(!t.row(&["B-1", "06.11.2026 9:05", "8 800", ""]));
+        let c = t.codes();
+        assert!(!c.iter().any(|x| x.0 == "only_hashed_identifiers"), "{c:?}");
+        let mut t = simple(&["id", "create_date_time", "phones", "phones_md5"], &opts());
+        let md5 = "0123456789abcdef0123456789abcdef";
+        assert!(t.row(&["B-1", "06.11.2026 9:05", "", md5]));
+        assert!(has(&t.codes(), "only_hashed_identifiers", Severity::Notice));
+    }
+
+    #[test]
+    fn an_empty_order_number_is_flagged_with_its_line() {
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["", "06.11.2026 9:05", "79161234567"]));
+        let c = t.codes();
+        assert!(has(&c, "empty_order_id", Severity::Warning));
+        // Without an order-number column, nothing to say.
+        let mut t = simple(&["create_date_time", "phones"], &opts());
+        assert!(t.row(&["06.11.2026 9:05", "79161234567"]));
+        assert!(!t.codes().iter().any(|x| x.0 == "empty_order_id"));
     }
 
     #[test]

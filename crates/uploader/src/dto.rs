@@ -276,6 +276,16 @@ pub struct ValidateRequest {
     pub only_new_rows: bool,
 }
 
+/// What a column's values are, for showing them the way a person reads them (money in the
+/// locale's digits, a status by its name with the code in small print).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    DateTime,
+    Money,
+    Status,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Issue {
     pub line: u32,
@@ -285,6 +295,19 @@ pub struct Issue {
     pub severity: Severity,
     pub value: Option<String>,
     pub fix: Option<String>,
+    /// `fix` as a person reads it when the machine form differs (a date sent as Unix time
+    /// shown as `20.11.2026 14:05` in the counter's zone).
+    pub shown: Option<String>,
+    pub value_type: Option<ValueType>,
+}
+
+/// One before → after of a summary line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IssueExample {
+    pub line: u32,
+    pub value: Option<String>,
+    pub fix: Option<String>,
+    pub shown: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -293,6 +316,9 @@ pub struct IssueCount {
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u32,
+    /// The first two occurrences (file order): «8 (912) 345-67-89 → 79123456789».
+    pub examples: Vec<IssueExample>,
+    pub value_type: Option<ValueType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -580,6 +606,8 @@ pub fn typescript_bindings() -> String {
         IssueCode::decl(&cfg),
         Issue::decl(&cfg),
         IssueCount::decl(&cfg),
+        IssueExample::decl(&cfg),
+        ValueType::decl(&cfg),
         ValidationSummary::decl(&cfg),
         UploadRequest::decl(&cfg),
         SendResult::decl(&cfg),

@@ -425,6 +425,8 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 severity: i.severity,
                 value: (!i.value.is_empty()).then(|| i.value.clone()),
                 fix: i.fix.clone(),
+                shown: i.shown.clone(),
+                value_type: value_type(r.kind, i.column.as_deref()),
             })
             .collect(),
         counts: r
@@ -435,6 +437,17 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 column: c.column.clone(),
                 severity: c.severity,
                 count: c.count.min(u64::from(u32::MAX)) as u32,
+                examples: c
+                    .examples
+                    .iter()
+                    .map(|e| dto::IssueExample {
+                        line: e.line as u32,
+                        value: (!e.value.is_empty()).then(|| e.value.clone()),
+                        fix: e.fix.clone(),
+                        shown: e.shown.clone(),
+                    })
+                    .collect(),
+                value_type: value_type(r.kind, c.column.as_deref()),
             })
             .collect(),
         truncated: r.truncated_issues,
@@ -442,5 +455,16 @@ pub fn summary(r: &Report) -> ValidationSummary {
         known_rows: 0,
         duplicate_of: None,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
+    }
+}
+
+/// What the values of a Metrica field are, for showing them to a person.
+fn value_type(kind: mb_schema::UploadKind, column: Option<&str>) -> Option<dto::ValueType> {
+    use mb_schema::FieldFormat as F;
+    match kind.field(column?)?.format {
+        F::UnixSeconds | F::CrmDateTime | F::Date => Some(dto::ValueType::DateTime),
+        F::Money => Some(dto::ValueType::Money),
+        F::OrderStatus => Some(dto::ValueType::Status),
+        _ => None,
     }
 }

@@ -188,6 +188,12 @@ export const ru: Catalogue = {
       "todo": "Проверьте, что выгрузили нужный файл и лист.",
       "what": "В файле нет ни одной строки с данными."
     },
+    "empty_order_id": {
+      "meaning": "пустой номер заказа — Метрика свяжет заказ с визитами только по дате, а новая загрузка не обновит его, а добавит ещё раз",
+      "title": "Пустой номер заказа",
+      "todo": "Впишите номер заказа из CRM или оставьте как есть, если номера нет.",
+      "what": "Номер заказа не заполнен. Метрика свяжет заказ с визитами только по дате, а следующая загрузка не обновит его, а добавит ещё раз."
+    },
     "excel_damaged_column": {
       "meaning": "столбец испорчен Excel (длинные номера округлены), а первые такие строки уже признаны годными — выгрузите файл заново со столбцом в формате «Текстовый»",
       "title": "Столбец испорчен Excel",
@@ -391,6 +397,18 @@ export const ru: Catalogue = {
       "todo": "Если сумма известна, добавьте её в файл.",
       "what": "В строке нет суммы — Метрика засчитает цель без дохода."
     },
+    "no_visitor_id": {
+      "meaning": "в строке нет ни ClientID, ни UserID, ни yclid — офлайн-конверсию и звонок Метрика связывает только с ними",
+      "title": "Нет ClientID, UserID и yclid",
+      "todo": "Заполните хотя бы один из этих столбцов или пропустите строку.",
+      "what": "В строке нет ни ClientID, ни UserID, ни yclid — офлайн-конверсию Метрика связывает только с ними."
+    },
+    "note_row_skipped": {
+      "meaning": "строка с примечанием, а не данными — пропускаем",
+      "title": "Примечание пропущено",
+      "todo": "Ничего делать не нужно.",
+      "what": "Строка «{{value}}» — примечание, а не данные. Мы её не отправим."
+    },
     "nul_byte": {
       "meaning": "в строке нулевые байты (двоичные данные) — файл повреждён или это не таблица",
       "title": "Двоичные данные в строке",
@@ -450,6 +468,12 @@ export const ru: Catalogue = {
       "title": "Лишняя кавычка",
       "todo": "Удалите кавычку или возьмите всё значение в кавычки.",
       "what": "Лишняя кавычка внутри значения «{{value}}»."
+    },
+    "summary_row_skipped": {
+      "meaning": "строка итогов («Итого», «Всего», «Total») — не заказ, пропускаем",
+      "title": "Строка итогов пропущена",
+      "todo": "Ничего делать не нужно.",
+      "what": "Строка «{{value}}» — это итоги, а не заказ. Мы её не отправим."
     },
     "target_not_identifier": {
       "meaning": "в Target указано не то, что ожидает Метрика — нужен идентификатор цели-JavaScript-события",
@@ -696,6 +720,12 @@ export const en: Catalogue = {
       "todo": "Check that you exported the right file and sheet.",
       "what": "The file has no data rows."
     },
+    "empty_order_id": {
+      "meaning": "the order number is empty — Metrica links the order by date only, and a later upload adds it again instead of updating it",
+      "title": "Empty order number",
+      "todo": "Enter the order number from your CRM, or leave it if there is none.",
+      "what": "The order number is empty. Metrica links the order by date only, and the next upload adds it again instead of updating it."
+    },
     "excel_damaged_column": {
       "meaning": "the column was damaged by Excel (long numbers rounded) and its first such rows were already taken as valid — export the file again with the column formatted as Text",
       "title": "Column damaged by Excel",
@@ -899,6 +929,18 @@ export const en: Catalogue = {
       "todo": "If the amount is known, add it to the file.",
       "what": "The row has no amount — Metrica counts the goal without revenue."
     },
+    "no_visitor_id": {
+      "meaning": "the row has no ClientID, UserID or yclid — Metrica links offline conversions and calls by these only",
+      "title": "No ClientID, UserID or yclid",
+      "todo": "Fill in at least one of these columns or skip the row.",
+      "what": "The row has no ClientID, UserID or yclid — Metrica links offline conversions by these only."
+    },
+    "note_row_skipped": {
+      "meaning": "a note line, not data — skipped",
+      "title": "Note skipped",
+      "todo": "Nothing to do.",
+      "what": "The row “{{value}}” is a note, not data. We will not send it."
+    },
     "nul_byte": {
       "meaning": "NUL bytes (binary data) in the line — the file is damaged or not a table",
       "title": "Binary data in a row",
@@ -958,6 +1000,12 @@ export const en: Catalogue = {
       "title": "Stray quote",
       "todo": "Remove the quote or put the whole value in quotes.",
       "what": "A stray quote inside the value “{{value}}”."
+    },
+    "summary_row_skipped": {
+      "meaning": "a totals row («Итого», «Всего», «Total») — not data, skipped",
+      "title": "Totals row skipped",
+      "todo": "Nothing to do.",
+      "what": "The row “{{value}}” holds totals, not an order. We will not send it."
     },
     "target_not_identifier": {
       "meaning": "Target is not a goal identifier — Metrica needs a JavaScript-event goal identifier",

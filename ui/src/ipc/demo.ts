@@ -382,11 +382,18 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       column: string | null,
       value: string | null,
       fix: string | null = null,
-    ): Issue => ({ line, record: line - 1, column, code, severity, value, fix });
+    ): Issue => ({ line, record: line - 1, column, code, severity, value, fix, shown: null, value_type: null });
     if (missing.length > 0 || noIds) {
       issues = missing.map((m) => issue(1, 'missing_required_column', 'error', m.field, null));
       if (noIds) issues.push(issue(1, 'no_identifier', 'error', null, null));
-      const counts = issues.map((i) => ({ code: i.code, column: i.column, severity: i.severity, count: 1 }));
+      const counts: IssueCount[] = issues.map((i) => ({
+        code: i.code,
+        column: i.column,
+        severity: i.severity,
+        count: 1,
+        examples: [],
+        value_type: null,
+      }));
       return {
         rows,
         valid_rows: 0,
@@ -418,7 +425,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         issue(12, 'outside_linking_window', 'warning', d, '28.10.2026 12:40'),
         issue(65, 'currency_lowercase', 'notice', colOf('Currency'), 'usd', 'USD'),
       ];
-      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 6 });
+      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 6, examples: [], value_type: null });
     } else {
       const d = colOf('create_date_time');
       issues = [
@@ -436,15 +443,28 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         issue(201, 'duplicate_order_id', 'warning', null, 'A-10399'),
         issue(19, 'currency_lowercase', 'notice', colOf('currency'), 'rub', 'RUB'),
       ];
-      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 22 });
-      extra.push({ code: 'currency_lowercase', column: colOf('currency'), severity: 'notice', count: 11 });
+      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 22, examples: [], value_type: null });
+      extra.push({
+        code: 'currency_lowercase',
+        column: colOf('currency'),
+        severity: 'notice',
+        count: 11,
+        examples: [],
+        value_type: null,
+      });
     }
     const countMap = new Map<string, IssueCount>();
     for (const i of issues) {
       const key = `${i.code}|${i.column ?? ''}`;
       const c = countMap.get(key);
-      if (c) c.count += 1;
-      else countMap.set(key, { code: i.code, column: i.column, severity: i.severity, count: 1 });
+      const example = { line: i.line, value: i.value, fix: i.fix, shown: i.shown };
+      if (c) {
+        c.count += 1;
+        if (c.examples.length < 2) c.examples.push(example);
+      } else {
+        const base = { code: i.code, column: i.column, severity: i.severity, count: 1 };
+        countMap.set(key, { ...base, examples: [example], value_type: null });
+      }
     }
     for (const e of extra) {
       const c = countMap.get(`${e.code}|${e.column ?? ''}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatMoney, formatNumber, formatPercent, parseDay, dayBoundIso } from './format';
+import { formatDateTime, formatMoney, formatMoneyText, formatSheetCell, formatNumber, formatPercent, parseDay, dayBoundIso } from './format';
 
 const nb = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
@@ -41,5 +41,28 @@ describe('parseDay', () => {
     const to = new Date(dayBoundIso('20.11.2026', true) ?? '');
     expect([from.getDate(), from.getHours(), from.getMinutes()]).toEqual([20, 0, 0]);
     expect([to.getDate(), to.getHours(), to.getMinutes(), to.getSeconds()]).toEqual([20, 23, 59, 59]);
+  });
+});
+
+describe('formatMoneyText', () => {
+  it('shows machine money the way a person reads it', () => {
+    expect(nb(formatMoneyText('2990.5', 'ru'))).toBe('2 990,50');
+    expect(nb(formatMoneyText('12500', 'ru'))).toBe('12 500');
+    expect(formatMoneyText('2990.5', 'en')).toBe('2,990.50');
+    expect(formatMoneyText('4990"', 'ru')).toBe('4990"');
+  });
+});
+
+describe('formatSheetCell', () => {
+  it('shows spreadsheet cells as Excel does', () => {
+    expect(formatSheetCell('2026-11-13 13:15:00', 'ru')).toBe('13.11.2026 13:15');
+    expect(formatSheetCell('2026-11-13 13:15:07', 'ru')).toBe('13.11.2026 13:15:07');
+    expect(formatSheetCell('2026-11-13', 'ru')).toBe('13.11.2026');
+    expect(nb(formatSheetCell('2990.5', 'ru'))).toBe('2 990,5');
+    expect(formatSheetCell('2990.5', 'en')).toBe('2,990.5');
+    // Order numbers and phones stay as written.
+    expect(formatSheetCell('100234', 'ru')).toBe('100234');
+    expect(formatSheetCell('79123456789', 'ru')).toBe('79123456789');
+    expect(formatSheetCell('Оплачен', 'ru')).toBe('Оплачен');
   });
 });

@@ -110,3 +110,41 @@ export function dayBoundIso(text: string, end: boolean): string | null {
     : new Date(d.year, d.month - 1, d.day, 0, 0, 0);
   return at.toISOString();
 }
+
+/**
+ * A money value as the core writes it (`2990.5`, `-500`) the way a person reads it:
+ * `2 990,50` (ru) or `2,990.50` (en); the text itself when it is not a number.
+ */
+export function formatMoneyText(text: string, lang = 'ru'): string {
+  const s = text.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return text;
+  const n = Number(s);
+  return new Intl.NumberFormat(localeOf(lang), {
+    minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(n);
+}
+
+/**
+ * A spreadsheet cell as the core reads it (`2026-11-13 13:15:00`, `2990.5`) the way Excel
+ * shows it to a person: `13.11.2026 13:15`, `2 990,5`. Whole numbers stay as written (they
+ * are often order numbers or phones); any other text is returned as is.
+ */
+export function formatSheetCell(text: string, lang = 'ru'): string {
+  const d = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (d) {
+    const sep = lang === 'en' ? '/' : '.';
+    const day = `${d[3]}${sep}${d[2]}${sep}${d[1]}`;
+    if (d[4] === undefined) return day;
+    const secs = d[6] !== undefined && d[6] !== '00' ? `:${d[6]}` : '';
+    return `${day} ${d[4]}:${d[5]}${secs}`;
+  }
+  if (/^-?\d+\.\d+$/.test(text)) {
+    const digits = text.split('.')[1]?.length ?? 0;
+    return new Intl.NumberFormat(localeOf(lang), {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(Number(text));
+  }
+  return text;
+}

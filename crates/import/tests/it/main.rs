@@ -2,3 +2,4 @@ mod fixtures;
 mod pipeline;
 mod props;
 mod read;
+mod report;

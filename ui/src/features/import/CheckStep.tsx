@@ -11,7 +11,7 @@ import { toAppError } from '../../shared/errors';
 import { formatDateTime, formatNumber } from '../../shared/format';
 import { useActiveCounter, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
-import { IssueView, JobProgress, SeverityLabel, StepFooter } from './parts';
+import { IssueView, JobProgress, NoticeSummary, SeverityLabel, StepFooter } from './parts';
 import { buildValidateRequest, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
@@ -21,10 +21,16 @@ function Summary({ v }: { v: ValidationSummary }) {
   const [s, dispatch] = useImport();
   const lang = i18n.language;
   const order = { error: 0, warning: 1, notice: 2 };
-  const counts = [...v.counts].sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
+  const sorted = [...v.counts].sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
+  // Errors first, then warnings, then the summary of what we changed ourselves: a notice is
+  // one line per kind of change, never one line per cell.
+  const counts = sorted.filter((c) => c.severity !== 'notice');
+  const fixes = sorted.filter((c) => c.severity === 'notice');
   // The core lists errors first, then warnings, then notices (each in file order); a stable
   // sort keeps that even for a list from an older core.
-  const issues = [...v.issues].sort((a, b) => order[a.severity] - order[b.severity]);
+  const issues = v.issues
+    .filter((i) => i.severity !== 'notice')
+    .sort((a, b) => order[a.severity] - order[b.severity]);
   return (
     <div className="mb-summary" data-testid="validation-summary">
       <div className="mb-summary__cards">
@@ -49,16 +55,20 @@ function Summary({ v }: { v: ValidationSummary }) {
             {t('check.problems')}
           </Text>
           <Text variant="subheader-3" as="div" data-testid="problem-counts">
-            {v.errors === 0 && v.warnings === 0 && v.notices === 0
+            {v.errors === 0 && v.warnings === 0
               ? t('check.allGood')
               : [
                   v.errors > 0 ? t('common.errors', { count: v.errors }) : null,
                   v.warnings > 0 ? t('common.warnings', { count: v.warnings }) : null,
-                  v.notices > 0 ? t('common.notices', { count: v.notices }) : null,
                 ]
                   .filter(Boolean)
                   .join(' · ')}
           </Text>
+          {v.notices > 0 ? (
+            <Text color="secondary" variant="caption-2" as="div" data-testid="fixed-count">
+              {t('check.fixedCount', { count: v.notices })}
+            </Text>
+          ) : null}
           {v.unchanged_rows > 0 ? (
             <Text color="secondary" variant="caption-2">
               {t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}
@@ -124,7 +134,7 @@ function Summary({ v }: { v: ValidationSummary }) {
             </ul>
           </section>
         ) : null}
-        {v.issues.length > 0 ? (
+        {issues.length > 0 ? (
           <section className="mb-issues" aria-labelledby="issues-title">
             <Text variant="subheader-2" as="h3" id="issues-title">
               {t('check.details')}
@@ -134,13 +144,14 @@ function Summary({ v }: { v: ValidationSummary }) {
                 <IssueView key={`${i.line}-${i.code}-${n}`} issue={i} />
               ))}
             </ul>
-            {v.truncated || v.issues.length > ISSUES_SHOWN ? (
+            {v.truncated || issues.length > ISSUES_SHOWN ? (
               <Text color="secondary" variant="caption-2">
-                {t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, v.issues.length) })}
+                {t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, issues.length) })}
               </Text>
             ) : null}
           </section>
         ) : null}
+        <NoticeSummary counts={fixes} />
       </div>
     </div>
   );

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { FilePreview, PreviewRow, UploadKind } from '../../ipc';
 import { DataTable } from '../../shared/DataTable';
 import { ErrorNotice } from '../../shared/ErrorNotice';
-import { formatBytes, formatPercent } from '../../shared/format';
+import { formatBytes, formatPercent, formatSheetCell } from '../../shared/format';
 import { useBackend } from '../app/context';
 import { StepFooter } from './parts';
 import { useImport } from './state';
@@ -191,17 +191,21 @@ function KindChooser({ preview }: { preview: FilePreview }) {
 }
 
 function PreviewTable({ preview }: { preview: FilePreview }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  // A workbook's typed cells (dates, fractions) are read into machine text: show them as Excel
+  // does. CSV text is shown exactly as written.
+  const sheet = preview.info.sheets.length > 0;
   const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(
     () => [
       { id: 'line', header: '№', accessorFn: (r) => r.line, meta: { width: '52px', align: 'end' } },
       ...preview.info.headers.map((h, i): ColumnDef<PreviewRow, unknown> => ({
         id: `c${i}`,
         header: h,
-        accessorFn: (r) => r.cells[i] ?? '',
+        accessorFn: (r) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? '')),
       })),
     ],
-    [preview.info.headers],
+    [preview.info.headers, sheet, lang],
   );
   return (
     <section aria-label={t('file.preview')} className="mb-preview">

@@ -1,10 +1,10 @@
-import { render } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
-import type { Issue, IssueCode } from '../../ipc';
+import type { Issue, IssueCode, IssueCount } from '../../ipc';
 import { ru as catalogue } from '../../i18n/catalogue';
-import { IssueView } from './parts';
+import { IssueView, NoticeSummary } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
   const full: Issue = {
@@ -15,6 +15,8 @@ function renderIssue(issue: Partial<Issue>) {
     severity: 'error',
     value: '31.02.2026',
     fix: null,
+    shown: null,
+    value_type: null,
     ...issue,
   };
   return (
@@ -61,5 +63,57 @@ describe('issue rendering', () => {
     const text = renderIssue({ code: 'missing_required_column', line: 1, column: 'Target', value: null });
     expect(text).toContain('Заголовок файла, поле «Target»');
     expect(text).toContain('обязательного поля «Target»');
+  });
+});
+
+describe('human values and the notice summary', () => {
+  it('shows a fixed date, money and a status the way a person reads them', () => {
+    const date = renderIssue({ code: 'invalid_datetime', fix: '1795172700', shown: '20.11.2026 14:05', value_type: 'date_time' });
+    expect(date).toContain('20.11.2026 14:05');
+    expect(date).not.toContain('1795172700');
+    const money = renderIssue({ code: 'invalid_money', fix: '2990.5', value_type: 'money' });
+    expect(money.replace(/[\u00a0\u202f]/g, ' ')).toContain('2 990,50');
+    const status = renderIssue({ code: 'unknown_status', fix: 'IN_PROGRESS', value_type: 'status' });
+    expect(status).toContain('В работе');
+    expect(status).toContain('IN_PROGRESS');
+  });
+
+  it('summarises notices as one line per kind of change with two examples', () => {
+    const count = (over: Partial<IssueCount>): IssueCount => ({
+      code: 'phone_normalized',
+      column: 'Телефон',
+      severity: 'notice',
+      count: 38,
+      examples: [
+        { line: 2, value: '8 (912) 345-67-89', fix: '79123456789', shown: null },
+        { line: 3, value: '+7 912 000-11-22', fix: '79120001122', shown: null },
+      ],
+      value_type: null,
+      ...over,
+    });
+    const { container } = render(
+      <I18nextProvider i18n={i18n}>
+        <NoticeSummary
+          counts={[
+            count({}),
+            count({
+              code: 'datetime_normalized',
+              column: 'Дата',
+              count: 42,
+              examples: [{ line: 2, value: '20.11.2026 14:05', fix: '1795172700', shown: '20.11.2026 14:05' }],
+              value_type: 'date_time',
+            }),
+          ]}
+        />
+      </I18nextProvider>,
+    );
+    const items = screen.getAllByRole('listitem').filter((li) => li.className === 'mb-fixes__item');
+    expect(items).toHaveLength(2);
+    const text = container.textContent ?? '';
+    expect(text).toContain('38 строк');
+    expect(text).toContain('8 (912) 345-67-89 → 79123456789');
+    expect(text).toContain('+7 912 000-11-22 → 79120001122');
+    expect(text).toContain('и ещё 36 строк');
+    expect(text).not.toContain('1795172700');
   });
 });

@@ -3,8 +3,9 @@
 import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
-import type { Issue, Progress } from '../../ipc';
-import { formatNumber } from '../../shared/format';
+import type { Issue, IssueCount, Progress, ValueType } from '../../ipc';
+import { formatMoneyText, formatNumber } from '../../shared/format';
+import ru, { type Messages } from '../../i18n/ru';
 
 export interface MainAction {
   label: string;
@@ -102,6 +103,127 @@ export function SeverityLabel({ severity }: { severity: Issue['severity'] }) {
   );
 }
 
+const STATUS_TYPES = new Set(Object.keys(ru.statuses.types));
+
+/**
+ * A value the core wrote in machine form, the way a person reads it: the core's display form
+ * (dates in the counter's zone), money in the locale's digits, a Metrica status by its name
+ * with the code in small print.
+ */
+export function HumanValue({
+  text,
+  shown,
+  type,
+}: {
+  text: string;
+  shown?: string | null;
+  type?: ValueType | null;
+}) {
+  const { t, i18n } = useTranslation();
+  if (shown) return <span title={text}>{shown}</span>;
+  if (type === 'money') return <>{formatMoneyText(text, i18n.language)}</>;
+  if (type === 'status' && STATUS_TYPES.has(text)) {
+    return (
+      <>
+        {t(`statuses.types.${text as keyof Messages['statuses']['types']}`)}{' '}
+        <Text color="secondary" variant="caption-2" className="mb-code">
+          {text}
+        </Text>
+      </>
+    );
+  }
+  return <>{text}</>;
+}
+
+/**
+ * What we changed ourselves, summarised: one line per kind of change and column with a count
+ * and the first two before → after examples; the examples with their lines on demand.
+ */
+export function NoticeSummary({ counts }: { counts: IssueCount[] }) {
+  const { t } = useTranslation();
+  if (counts.length === 0) return null;
+  return (
+    <section className="mb-fixes" aria-labelledby="fixes-title" data-testid="notice-summary">
+      <Text variant="subheader-2" as="h3" id="fixes-title">
+        {t('check.fixedTitle')}
+      </Text>
+      <Text as="p" color="secondary">
+        {t('check.fixedText')}
+      </Text>
+      <ul className="mb-fixes__list">
+        {counts.map((c) => (
+          <li key={`${c.code}|${c.column ?? ''}`} className="mb-fixes__item" data-testid={`fix-${c.code}`}>
+            <details>
+              <summary>
+                <span className="mb-fixes__title">
+                  {t(`issues.${c.code}.title`)}
+                  {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
+                  {': '}
+                  <Text variant="subheader-1" className="mb-num">
+                    {t('common.rows', { count: c.count })}
+                  </Text>
+                </span>
+                {c.examples.length > 0 ? (
+                  <Text as="div" color="secondary" className="mb-fixes__examples">
+                    {t('check.forExample')}{' '}
+                    {c.examples.map((e, n) => (
+                      <span key={n} className="mb-fixes__example">
+                        {n > 0 ? '; ' : ''}
+                        <BeforeAfter value={e.value} fix={e.fix} shown={e.shown} type={c.value_type} />
+                      </span>
+                    ))}
+                  </Text>
+                ) : null}
+              </summary>
+              <ul className="mb-fixes__lines">
+                {c.examples.map((e, n) => (
+                  <li key={n}>
+                    <Text color="secondary">{t('check.where', { line: e.line })}: </Text>
+                    <BeforeAfter value={e.value} fix={e.fix} shown={e.shown} type={c.value_type} />
+                  </li>
+                ))}
+                {c.count > c.examples.length ? (
+                  <li>
+                    <Text color="secondary">
+                      {t('check.fixedMore', { rows: t('common.rows', { count: c.count - c.examples.length }) })}
+                    </Text>
+                  </li>
+                ) : null}
+              </ul>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function BeforeAfter({
+  value,
+  fix,
+  shown,
+  type,
+}: {
+  value: string | null;
+  fix: string | null;
+  shown: string | null;
+  type: ValueType | null;
+}) {
+  return (
+    <>
+      <span className="mb-before">{value ?? '—'}</span>
+      {fix !== null ? (
+        <>
+          {' → '}
+          <span className="mb-after">
+            <HumanValue text={fix} shown={shown} type={type} />
+          </span>
+        </>
+      ) : null}
+    </>
+  );
+}
+
 /** What happened, where (line, column, value), what to do. */
 export function IssueView({ issue }: { issue: Issue }) {
   const { t } = useTranslation();
@@ -127,7 +249,14 @@ export function IssueView({ issue }: { issue: Issue }) {
       </Text>
       <Text as="p" variant="body-1" color="secondary" className="mb-issue__todo">
         {t(`issues.${key}.todo`, params)}
-        {issue.fix ? ` ${t('check.suggested', { fix: issue.fix })}` : ''}
+        {issue.fix ? (
+          <>
+            {' '}
+            {t('check.suggestedBefore')}
+            <HumanValue text={issue.fix} shown={issue.shown} type={issue.value_type} />
+            {t('check.suggestedAfter')}
+          </>
+        ) : null}
       </Text>
     </li>
   );
