@@ -105,6 +105,8 @@ fn main() {
             commands::set_job_paused,
             commands::remove_job,
             commands::edit_job,
+            commands::set_job_scheduled,
+            commands::job_runs,
             desktop::opened_file,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))

@@ -5,6 +5,7 @@
 //! Does not own the flows themselves (mb-api) nor what is stored (mb-history).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -41,6 +42,7 @@ pub struct Core {
     clients: Mutex<HashMap<String, Client>>,
     flows: tokio::sync::Mutex<HashMap<String, PendingFlow>>,
     jobs: Mutex<HashMap<String, CancellationToken>>,
+    pub(crate) scheduler_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Core {
@@ -161,6 +163,7 @@ impl Core {
             clients: Mutex::new(HashMap::new()),
             flows: tokio::sync::Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
+            scheduler_dir: opts.scheduler_dir.clone(),
         };
         if core.demo.is_some() {
             core.demo_sign_in().await?;

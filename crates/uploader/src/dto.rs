@@ -519,6 +519,8 @@ pub struct JobView {
     pub next_run: Option<String>,
     /// `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
     pub warning: Option<String>,
+    /// The OS scheduler runs it on this computer («Включить расписание» was pressed).
+    pub scheduled: bool,
 }
 
 /// One run of a job.

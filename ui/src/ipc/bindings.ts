@@ -219,7 +219,11 @@ next_run: string | null,
 /**
  * `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The OS scheduler runs it on this computer («Включить расписание» was pressed).
+ */
+scheduled: boolean, };
 
 export type JobRunView = { id: number, started_at: string, finished_at: string | null, 
 /**

@@ -407,3 +407,94 @@ async fn the_notification_switch_is_on_by_default_and_survives_a_restart() {
     let core = demo(&dir).await;
     assert!(!core.settings().unwrap().notify_when_processed);
 }
+
+/// «Включить расписание» / «Выключить» as the app calls them (the CLI's `jobs schedule` runs the
+/// same code): the job's entry lands in the scheduler's folder, pinned to the installed
+/// `mbridge` and this data folder, the job says it is scheduled, and taking it off deletes the
+/// files. The scheduler tool is recorded, not run (this machine has no systemd user manager).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sched = dir.path().join("systemd-user");
+    let core = Core::start(CoreOptions {
+        data_dir: Some(data.clone()),
+        api_base: Some("http://127.0.0.1:9".into()),
+        demo: Some(false),
+        memory_tokens: true,
+        scheduler_dir: Some(sched.clone()),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let job = |name: &str, every: Option<&str>| -> mb_uploader::jobs::Job {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "account_login": "shop-owner", "counter_id": COUNTER,
+            "kind": "conversions",
+            "spec": { "mapping": { "kind": "conversions", "fields": {}, "signature": "" } },
+            "source": { "type": "file", "path": "/srv/exports/orders.csv" },
+            "every": every, "paused": false, "created_at": "2026-12-01T00:00:00Z"
+        }))
+        .unwrap()
+    };
+    core.save_job(job("shop", Some("daily@09:30"))).unwrap();
+    core.save_job(job("by-hand", None)).unwrap();
+    assert!(!core.job_view("shop").unwrap().scheduled);
+
+    let calls = std::cell::RefCell::new(Vec::<String>::new());
+    let record = |p: &str, a: &[&str]| {
+        calls.borrow_mut().push(format!("{p} {}", a.join(" ")));
+        Ok(())
+    };
+    let exe = PathBuf::from("/usr/bin/mbridge");
+    assert_eq!(core.schedule_job("shop", &exe, &record).unwrap(), sched);
+    assert!(core.job_view("shop").unwrap().scheduled);
+    assert!(!calls.borrow().is_empty(), "the scheduler was told");
+    #[cfg(target_os = "linux")]
+    {
+        let service = std::fs::read_to_string(sched.join("mbridge-job-shop.service")).unwrap();
+        let exec = format!(
+            "ExecStart=\"/usr/bin/mbridge\" \"--data-dir\" \"{}\" \"jobs\" \"run\" \"shop\"",
+            data.display()
+        );
+        assert!(service.contains(&exec), "{service}");
+        let timer = std::fs::read_to_string(sched.join("mbridge-job-shop.timer")).unwrap();
+        assert!(timer.contains("OnCalendar=*-*-* 09:30:00"), "{timer}");
+    }
+
+    let by_hand = core.schedule_job("by-hand", &exe, &record);
+    assert!(
+        matches!(&by_hand, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "every"),
+        "{by_hand:?}"
+    );
+    let missing = core.schedule_job("nobody", &exe, &record);
+    assert!(
+        matches!(missing, Err(mb_uploader::dto::AppError::NotFound { .. })),
+        "{missing:?}"
+    );
+
+    core.unschedule_job("shop", &record).unwrap();
+    assert!(!core.job_view("shop").unwrap().scheduled);
+    assert_eq!(std::fs::read_dir(&sched).unwrap().count(), 0);
+}
+
+/// The demo's Metrica lives inside the running app: a scheduled run could not reach it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_refuses_to_schedule_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        scheduler_dir: Some(dir.path().join("systemd-user")),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let never = |_: &str, _: &[&str]| panic!("the scheduler is not called in the demo");
+    let r = core.schedule_job("shop", std::path::Path::new("/usr/bin/mbridge"), &never);
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "schedule"),
+        "{r:?}"
+    );
+    assert!(!dir.path().join("systemd-user").exists());
+}
