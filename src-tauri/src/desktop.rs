@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use mb_history::Upload;
 use mb_uploader::Core;
-use mb_uploader::dto::{AppEvent, HistoryFilter, UploadState as DtoState, UploadSummary};
+use mb_uploader::dto::{
+    AppEvent, ClientOverview, HistoryFilter, OverviewWarning, UploadState as DtoState,
+    UploadSummary,
+};
 use mb_uploader::history::summary;
 use tauri::menu::{MenuBuilder, MenuItemBuilder};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -171,6 +174,82 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
     }
 }
 
+/// Title and text of the notification for an overview warning (the Clients screen says the
+/// same in the UI's words).
+pub fn warning_text(counter: &str, w: &OverviewWarning, en: bool) -> (String, String) {
+    let job = w.job.as_deref().unwrap_or("");
+    let percent = w
+        .value
+        .map(|v| format!("{:.0} %", v * 100.0))
+        .unwrap_or_default();
+    let days = w.value.map(|v| v.round() as i64).unwrap_or(0);
+    let ru_days = |n: i64| {
+        let (m10, m100) = (n % 10, n % 100);
+        if m10 == 1 && m100 != 11 {
+            "день"
+        } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+            "дня"
+        } else {
+            "дней"
+        }
+    };
+    let body = match (w.code.as_str(), en) {
+        ("linked_share_drop", false) => format!("Доля связанных упала до {percent}"),
+        ("linked_share_drop", true) => format!("Linked share fell to {percent}"),
+        ("job_failed", false) => format!("Задание «{job}» не сработало"),
+        ("job_failed", true) => format!("Job “{job}” did not work"),
+        ("job_overdue", false) => format!("Задание «{job}» давно не отправляло новых данных"),
+        ("job_overdue", true) => format!("Job “{job}” has sent nothing new for too long"),
+        ("window_closing", false) => format!(
+            "Файл задания «{job}» не отправлен: через {days} {} Метрика перестанет связывать эти данные",
+            ru_days(days)
+        ),
+        ("window_closing", true) => format!(
+            "A file of job “{job}” is not sent: in {days} day{} Metrica stops linking this data",
+            if days == 1 { "" } else { "s" }
+        ),
+        (other, _) => other.to_string(),
+    };
+    let title = if en {
+        format!("Needs a look: {counter}")
+    } else {
+        format!("Нужно посмотреть: {counter}")
+    };
+    (title, body)
+}
+
+/// After the overview was computed: its warnings not announced before become system
+/// notifications (each once), unless the user turned notifications off in Settings.
+pub fn notify_warnings<R: Runtime>(app: &AppHandle<R>, core: &Core, list: &[ClientOverview]) {
+    let fresh = match core.unannounced_warnings(list) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "overview warnings: not announced");
+            return;
+        }
+    };
+    let Ok(settings) = core.settings() else {
+        return;
+    };
+    if fresh.is_empty() || !settings.notify_when_processed {
+        return;
+    }
+    let en = english(&settings.language);
+    for (counter, w) in &fresh {
+        let (title, body) = warning_text(counter, w, en);
+        match app
+            .notification()
+            .builder()
+            .title(&title)
+            .body(&body)
+            .show()
+        {
+            Ok(()) => tracing::info!(code = %w.code, "warning notification shown"),
+            Err(e) => tracing::warn!(error = %e, "warning notification failed"),
+        }
+    }
+}
+
 /// Uploads Metrica is still processing (the follow-up polls them).
 pub fn still_processing(core: &Core) -> usize {
     let filter = HistoryFilter {
@@ -325,6 +404,28 @@ mod tests {
             message: Some("Неверный формат".into()),
             note: None,
         }
+    }
+
+    #[test]
+    fn overview_warnings_are_said_as_the_clients_screen_says_them() {
+        let w = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
+            code: code.into(),
+            job: job.map(str::to_string),
+            value,
+        };
+        let (t, b) = warning_text("Цветы", &w("linked_share_drop", None, Some(0.2)), false);
+        assert_eq!(t, "Нужно посмотреть: Цветы");
+        assert_eq!(b, "Доля связанных упала до 20 %");
+        let (_, b) = warning_text("Цветы", &w("job_failed", Some("roma"), None), false);
+        assert_eq!(b, "Задание «roma» не сработало");
+        let days = |n: f64| warning_text("x", &w("window_closing", Some("j"), Some(n)), false).1;
+        assert!(days(1.0).contains("через 1 день "), "{}", days(1.0));
+        assert!(days(3.0).contains("через 3 дня "), "{}", days(3.0));
+        assert!(days(5.0).contains("через 5 дней "), "{}", days(5.0));
+        assert!(days(11.0).contains("через 11 дней "), "{}", days(11.0));
+        let (t, b) = warning_text("Flowers", &w("job_overdue", Some("roma"), None), true);
+        assert_eq!(t, "Needs a look: Flowers");
+        assert_eq!(b, "Job “roma” has sent nothing new for too long");
     }
 
     #[test]

@@ -306,9 +306,12 @@ pub async fn export_history(core: CoreState<'_>, filter: HistoryFilter) -> R<Opt
     Ok(Some(shown))
 }
 
+/// The Clients screen; its new warnings also become desktop notifications (each once).
 #[tauri::command]
-pub async fn overview(core: CoreState<'_>) -> R<Vec<ClientOverview>> {
-    core.overview().await
+pub async fn overview(app: tauri::AppHandle, core: CoreState<'_>) -> R<Vec<ClientOverview>> {
+    let list = core.overview().await?;
+    crate::desktop::notify_warnings(&app, &core, &list);
+    Ok(list)
 }
 
 #[tauri::command]

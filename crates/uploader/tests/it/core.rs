@@ -498,3 +498,64 @@ async fn the_demo_refuses_to_schedule_jobs() {
     );
     assert!(!dir.path().join("systemd-user").exists());
 }
+
+/// The desktop notification of overview warnings: each warning once, not at every refresh;
+/// one that clears and returns is announced again; the memory survives a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_overview_warning_is_announced_once() {
+    use mb_uploader::dto::{ClientOverview, OverviewWarning};
+    let dir = tempfile::tempdir().unwrap();
+    let warn = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
+        code: code.into(),
+        job: job.map(str::to_string),
+        value,
+    };
+    let client = |warnings: Vec<OverviewWarning>| ClientOverview {
+        counter_id: COUNTER,
+        counter_name: "Цветы на Ленина".into(),
+        account: "demo".into(),
+        last_upload: None,
+        linked_share: None,
+        linked_trend: vec![],
+        warnings,
+        jobs: vec![],
+    };
+    let codes = |v: Vec<(String, OverviewWarning)>| -> Vec<String> {
+        v.into_iter()
+            .map(|(c, w)| format!("{c}: {}", w.code))
+            .collect()
+    };
+    {
+        let core = demo(&dir).await;
+        let both = [client(vec![
+            warn("linked_share_drop", None, Some(0.2)),
+            warn("job_failed", Some("roma"), None),
+        ])];
+        assert_eq!(
+            codes(core.unannounced_warnings(&both).unwrap()),
+            [
+                "Цветы на Ленина: linked_share_drop",
+                "Цветы на Ленина: job_failed"
+            ]
+        );
+        assert!(core.unannounced_warnings(&both).unwrap().is_empty());
+        // The share moved a little: the same warning, not a new one.
+        let moved = [client(vec![
+            warn("linked_share_drop", None, Some(0.18)),
+            warn("job_failed", Some("roma"), None),
+        ])];
+        assert!(core.unannounced_warnings(&moved).unwrap().is_empty());
+        // The job recovered, then failed again: announced again.
+        let share_only = [client(vec![warn("linked_share_drop", None, Some(0.2))])];
+        assert!(core.unannounced_warnings(&share_only).unwrap().is_empty());
+    }
+    let core = demo(&dir).await;
+    let again = [client(vec![
+        warn("linked_share_drop", None, Some(0.2)),
+        warn("job_failed", Some("roma"), None),
+    ])];
+    assert_eq!(
+        codes(core.unannounced_warnings(&again).unwrap()),
+        ["Цветы на Ленина: job_failed"]
+    );
+}
