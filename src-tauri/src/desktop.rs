@@ -167,6 +167,7 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
         .builder()
         .title(&title)
         .body(&body)
+        .extra(EXTRA_UPLOAD, u.id)
         .show()
     {
         Ok(()) => tracing::info!(upload = u.id, state = ?u.state, "notification shown"),
@@ -248,6 +249,45 @@ pub fn notify_warnings<R: Runtime>(app: &AppHandle<R>, core: &Core, list: &[Clie
             Err(e) => tracing::warn!(error = %e, "warning notification failed"),
         }
     }
+}
+
+const EXTRA_UPLOAD: &str = "upload_id";
+const EXTRA_OPEN: &str = "open";
+
+/// What a click on one of our notifications opens: the upload in History, or the Clients
+/// screen for an overview warning. Only a click on the notification itself (`tap`: the
+/// notification server's `default` action) opens anything.
+pub fn notification_target(
+    action_id: &str,
+    extra: &std::collections::HashMap<String, serde_json::Value>,
+) -> Option<AppEvent> {
+    if action_id != "tap" {
+        return None;
+    }
+    if let Some(id) = extra.get(EXTRA_UPLOAD).and_then(serde_json::Value::as_u64) {
+        return u32::try_from(id)
+            .ok()
+            .map(|upload_id| AppEvent::ShowUpload { upload_id });
+    }
+    (extra.get(EXTRA_OPEN).and_then(serde_json::Value::as_str) == Some("clients"))
+        .then_some(AppEvent::ShowClients)
+}
+
+/// Registered at start: a click on a notification brings the window forward (also from the
+/// tray) and opens what the notification was about.
+pub fn on_notification_clicks<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.notification().on_action(move |a| {
+        let Some(event) = a
+            .notification()
+            .and_then(|n| notification_target(a.action_id(), n.extra()))
+        else {
+            return;
+        };
+        tracing::info!(?event, "notification clicked");
+        show_main(&handle);
+        let _ = handle.emit(EVENT, event);
+    });
 }
 
 /// Uploads Metrica is still processing (the follow-up polls them).
@@ -404,6 +444,29 @@ mod tests {
             message: Some("Неверный формат".into()),
             note: None,
         }
+    }
+
+    #[test]
+    fn a_click_on_a_notification_opens_its_upload_or_the_clients_screen() {
+        let extra =
+            |k: &str, v: serde_json::Value| std::collections::HashMap::from([(k.to_string(), v)]);
+        assert_eq!(
+            notification_target("tap", &extra(EXTRA_UPLOAD, 7.into())),
+            Some(AppEvent::ShowUpload { upload_id: 7 })
+        );
+        assert_eq!(
+            notification_target("tap", &extra(EXTRA_OPEN, "clients".into())),
+            Some(AppEvent::ShowClients)
+        );
+        assert_eq!(
+            notification_target("dismiss", &extra(EXTRA_UPLOAD, 7.into())),
+            None
+        );
+        assert_eq!(notification_target("tap", &Default::default()), None);
+        assert_eq!(
+            notification_target("tap", &extra(EXTRA_UPLOAD, (-1).into())),
+            None
+        );
     }
 
     #[test]

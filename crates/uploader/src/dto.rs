@@ -588,6 +588,12 @@ pub enum AppEvent {
     OpenFile {
         path: String,
     },
+    /// A click on an upload's system notification: History opens that upload.
+    ShowUpload {
+        upload_id: u32,
+    },
+    /// A click on an overview warning's notification: the Clients screen opens.
+    ShowClients,
 }
 
 /// The whole TypeScript declaration file, in a stable order.

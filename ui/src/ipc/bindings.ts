@@ -262,4 +262,4 @@ theme: string, hash_contacts_by_default: boolean,
  */
 notify_when_processed: boolean, };
 
-export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, };
+export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };
