@@ -6,7 +6,8 @@
 //      running window (single instance), whose import wizard opens it;
 //   3. that file is mapped, checked and sent (one journey step through the packaged app);
 //   4. when Metrica (the built-in demo) has processed it, the app shows a system notification,
-//      seen as a Notify call on org.freedesktop.Notifications (--notifications LOG).
+//      seen as a Notify call on org.freedesktop.Notifications (--notifications LOG);
+//   5. a click on that notification (dunstctl action) opens the upload in History.
 // No npm dependencies: plain WebDriver over fetch, as in smoke.mjs.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -144,10 +145,25 @@ async function main() {
     } catch (e) {
       console.log(`(no screen picture of the notification: ${e.message})`);
     }
+    // 5. A click on the notification (dunst's default action, as a mouse click would do) opens
+    //    that upload in History.
+    await click("[data-qa='nav-upload']");
+    execFileSync("dunstctl", ["action", "0"]);
+    await retry("History opened on the notification's upload", async () => {
+      const nav = await find("[data-qa='nav-history']");
+      const current = await wd("GET", `/session/${sessionId}/element/${nav}/attribute/aria-current`);
+      if (current !== "page") throw new Error("History is not the open section");
+      const detail = await find("[data-testid='upload-detail']");
+      const text = await wd("GET", `/session/${sessionId}/element/${detail}/text`);
+      // The journey sent one upload into a fresh data folder: it is № 1.
+      if (!/^Загрузка № 1\b/.test(text)) throw new Error(`the detail shows another upload: ${text.slice(0, 80)}`);
+    });
+    await shot("installed-notification-click");
+    console.log("installed app: a click on the notification opened its upload in History");
   }
   console.log(`installed app: ${app} answered "${pong}"; checked the file: ${summary.replace(/\s+/g, " ").slice(0, 120)}`);
   console.log(`installed app: journey step done in ${Date.now() - t0} ms`);
-  console.log(`${args.notifications ? 4 : 3} passed, 0 failed`);
+  console.log(`${args.notifications ? 5 : 3} passed, 0 failed`);
 }
 
 try {
