@@ -758,6 +758,7 @@ const en: Messages = {
     runs: 'All runs',
     runsHide: 'Hide runs',
     runsNone: 'No runs yet.',
+    fileUnchanged: 'the file has not changed since the last run',
     runsCols: { when: 'When', file: 'File', rows: 'Rows', result: 'Result', report: 'Report' },
     runsRows: '{{new}} new, {{old}} seen before',
     runsBad: ', {{bad}} with errors',

@@ -759,6 +759,7 @@ const ru = {
     runs: 'Все запуски',
     runsHide: 'Скрыть запуски',
     runsNone: 'Запусков ещё не было.',
+    fileUnchanged: 'файл не менялся с прошлого запуска',
     runsCols: { when: 'Когда', file: 'Файл', rows: 'Строки', result: 'Итог', report: 'Отчёт' },
     runsRows: 'новых {{new}}, уже было {{old}}',
     runsBad: ', с ошибками {{bad}}',

@@ -99,7 +99,7 @@ export function JobRuns({ name }: { name: string }) {
                 <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result as RunResult}`)}</Text>
                 {r.message ? (
                   <Text as="div" color="secondary" variant="caption-2">
-                    {r.message}
+                    {r.message === 'file_unchanged' ? t('jobs.fileUnchanged') : r.message}
                   </Text>
                 ) : null}
               </td>

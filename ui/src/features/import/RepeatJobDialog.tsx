@@ -109,7 +109,9 @@ export function RepeatJobDialog({
             <Text as="p" color="secondary">
               {t('jobs.scheduleHint')}
             </Text>
-            <ScheduleButton job={created} onDone={setCreated} />
+            <div className="mb-repeat__schedule">
+              <ScheduleButton job={created} onDone={setCreated} />
+            </div>
           </div>
         ) : (
           <div className="mb-repeat">
