@@ -425,12 +425,14 @@ pub fn remove_job(core: CoreState<'_>, name: String) -> R<()> {
 }
 
 /// «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its
-/// entry rewritten with the new schedule.
+/// entry rewritten with the new schedule (or removed when it has none any more).
 #[tauri::command]
 pub fn edit_job(core: CoreState<'_>, job: JobEdit) -> R<JobView> {
     let view = core.edit_job(&job)?;
     if view.scheduled {
-        return set_job_scheduled(core, job.name, true);
+        // A job made "by hand only" leaves the scheduler.
+        let on = view.every.is_some();
+        return set_job_scheduled(core, job.name, on);
     }
     Ok(view)
 }
