@@ -14,8 +14,11 @@ echo "package: ${debs[0]} ($(stat -c %s "$DEB") bytes)"
 dpkg-deb --field "$DEB" Package Version Depends
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall "$DEB" >/dev/null
 pkg="$(dpkg-deb --field "$DEB" Package)"
-APP="$(dpkg -L "$pkg" | grep -E '^/usr/bin/[^/]+$' | head -n1)"
+APP="$(dpkg -L "$pkg" | grep -E '^/usr/bin/[^/]+$' | grep -v '/mbridge$' | head -n1)"
 [ -x "$APP" ] || { echo "the package installed no program under /usr/bin" >&2; exit 1; }
+# The CLI twin ships in the same package: scheduled job runs start it.
+CLI="$(dirname "$APP")/mbridge"
+"$CLI" --version || { echo "the package installed no working $CLI" >&2; exit 1; }
 desktop="$(dpkg -L "$pkg" | grep -E '^/usr/share/applications/.+\.desktop$' | head -n1)"
 [ -n "$desktop" ] || { echo "the package installed no desktop entry" >&2; exit 1; }
 for key in 'Name=Metrika Bridge' 'Comment\[ru\]=' 'MimeType=.*text/csv' 'Exec=.* %F'; do

@@ -37,6 +37,8 @@ const COMMANDS: &[&str] = &[
     "set_job_paused",
     "remove_job",
     "edit_job",
+    "set_job_scheduled",
+    "job_runs",
     "opened_file",
 ];
 

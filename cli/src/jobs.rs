@@ -179,10 +179,8 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
         JobsCmd::Resume { name } => {
             done(json, lang, core.set_job_paused(name, false).map(|_| name))
         }
-        JobsCmd::Schedule { name, print } => {
-            crate::jobs_os::schedule(cli, &core.job(name)?, *print)
-        }
-        JobsCmd::Unschedule { name } => crate::jobs_os::unschedule(cli, name),
+        JobsCmd::Schedule { name, print } => crate::jobs_os::schedule(cli, &core, name, *print),
+        JobsCmd::Unschedule { name } => crate::jobs_os::unschedule(cli, &core, name),
     }
 }
 

@@ -123,6 +123,7 @@ async fn core(cli: &Cli) -> Result<Core, AppError> {
         // otherwise (`--api-base`, or `mbridge demo-server` in another terminal).
         demo: Some(false),
         memory_tokens: false,
+        scheduler_dir: None,
     })
     .await
 }

@@ -62,6 +62,7 @@ fn main() {
             tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
             app.manage(core.clone());
             events::spawn_follow_up(app.handle().clone(), core.clone());
+            desktop::on_notification_clicks(app.handle());
             if core.is_demo()
                 && let Some(w) = app.get_webview_window("main")
             {
@@ -105,6 +106,8 @@ fn main() {
             commands::set_job_paused,
             commands::remove_job,
             commands::edit_job,
+            commands::set_job_scheduled,
+            commands::job_runs,
             desktop::opened_file,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))

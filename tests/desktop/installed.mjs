@@ -6,7 +6,8 @@
 //      running window (single instance), whose import wizard opens it;
 //   3. that file is mapped, checked and sent (one journey step through the packaged app);
 //   4. when Metrica (the built-in demo) has processed it, the app shows a system notification,
-//      seen as a Notify call on org.freedesktop.Notifications (--notifications LOG).
+//      seen as a Notify call on org.freedesktop.Notifications (--notifications LOG);
+//   5. a click on that notification (dunstctl action) opens the upload in History.
 // WebDriver helpers: webdriver.mjs.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,7 +18,7 @@ const args = cliArgs();
 const app = args.app;
 const out = args.out ?? ".";
 
-await drive({ app, out, label: "installed-app e2e" }, async ({ click, find, textOf, shot }) => {
+await drive({ app, out, label: "installed-app e2e" }, async ({ click, find, textOf, shot, exec }) => {
   const t0 = Date.now();
 
   // The packaged Rust core answers: the demo account it signed in is on screen.
@@ -72,8 +73,21 @@ await drive({ app, out, label: "installed-app e2e" }, async ({ click, find, text
     } catch (e) {
       console.log(`(no screen picture of the notification: ${e.message})`);
     }
+    // 5. A click on the notification (dunst's default action, as a mouse click would do) opens
+    //    that upload in History.
+    await click("[data-qa='nav-upload']");
+    execFileSync("dunstctl", ["action", "0"]);
+    await retry("History opened on the notification's upload", async () => {
+      const current = await exec("return document.querySelector(\"[data-qa='nav-history']\")?.getAttribute('aria-current')");
+      if (current !== "page") throw new Error("History is not the open section");
+      const text = (await textOf("[data-testid='upload-detail']")).trim();
+      // The journey sent one upload into a fresh data folder: it is № 1.
+      if (!/^Загрузка № 1\b/.test(text)) throw new Error(`the detail shows another upload: ${text.slice(0, 80)}`);
+    });
+    await shot("installed-notification-click");
+    console.log("installed app: a click on the notification opened its upload in History");
   }
   console.log(`installed app: ${app} answered "${pong}"; checked the file: ${summary.replace(/\s+/g, " ").slice(0, 120)}`);
   console.log(`installed app: journey step done in ${Date.now() - t0} ms`);
-  console.log(`${args.notifications ? 4 : 3} passed, 0 failed`);
+  console.log(`${args.notifications ? 5 : 3} passed, 0 failed`);
 });

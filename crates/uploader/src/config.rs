@@ -21,6 +21,9 @@ pub struct CoreOptions {
     pub demo: Option<bool>,
     /// Keep tokens in memory only (tests, demo).
     pub memory_tokens: bool,
+    /// Where jobs' OS scheduler files go; None = the system's place (`schedule::system_dir`).
+    /// Tests point it at a temporary folder.
+    pub scheduler_dir: Option<PathBuf>,
 }
 
 impl CoreOptions {

@@ -5,6 +5,7 @@
 //! Does not own the flows themselves (mb-api) nor what is stored (mb-history).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ pub struct Core {
     jobs: Mutex<HashMap<String, (CancellationToken, usize)>>,
     /// Checks running in the background, by job id (see `check.rs`).
     pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
+    pub(crate) scheduler_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Core {
@@ -167,6 +169,7 @@ impl Core {
             flows: tokio::sync::Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
             checks: Mutex::new(HashMap::new()),
+            scheduler_dir: opts.scheduler_dir.clone(),
         };
         if core.demo.is_some() {
             core.demo_sign_in().await?;

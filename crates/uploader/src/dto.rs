@@ -504,6 +504,8 @@ pub struct JobView {
     pub next_run: Option<String>,
     /// `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
     pub warning: Option<String>,
+    /// The OS scheduler runs it on this computer («Включить расписание» was pressed).
+    pub scheduled: bool,
 }
 
 /// One run of a job.
@@ -571,6 +573,12 @@ pub enum AppEvent {
     OpenFile {
         path: String,
     },
+    /// A click on an upload's system notification: History opens that upload.
+    ShowUpload {
+        upload_id: u32,
+    },
+    /// A click on an overview warning's notification: the Clients screen opens.
+    ShowClients,
 }
 
 /// The whole TypeScript declaration file, in a stable order.

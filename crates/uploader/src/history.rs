@@ -5,7 +5,8 @@ use mb_history::{FailureReason, Upload, UploadFilter, UploadState};
 
 use crate::core::Core;
 use crate::dto::{
-    AppError, ClientOverview, ExplanationItem, HistoryFilter, Settings, UploadDetail, UploadSummary,
+    AppError, ClientOverview, ExplanationItem, HistoryFilter, OverviewWarning, Settings,
+    UploadDetail, UploadSummary,
 };
 use crate::error::Result;
 
@@ -247,6 +248,47 @@ impl Core {
             std::io::BufWriter::new(file),
         )?;
         Ok(())
+    }
+
+    /// The overview's warnings not announced before, with their counter's name, for the desktop
+    /// notification: each warning once, not at every refresh. A warning that clears and comes
+    /// back later is announced again. The announced set lives in the history database.
+    pub fn unannounced_warnings(
+        &self,
+        list: &[ClientOverview],
+    ) -> Result<Vec<(String, OverviewWarning)>> {
+        const KEY: &str = "announced_warnings";
+        let key = |c: &ClientOverview, w: &OverviewWarning| {
+            format!(
+                "{}/{}/{}",
+                c.counter_id,
+                w.code,
+                w.job.as_deref().unwrap_or("")
+            )
+        };
+        let before: std::collections::BTreeSet<String> = self
+            .store
+            .setting(KEY)?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        let mut now = std::collections::BTreeSet::new();
+        let mut fresh = Vec::new();
+        for c in list {
+            for w in &c.warnings {
+                let k = key(c, w);
+                if !before.contains(&k) && now.insert(k.clone()) {
+                    fresh.push((c.counter_name.clone(), w.clone()));
+                }
+                now.insert(k);
+            }
+        }
+        if now != before {
+            let v = serde_json::to_string(&now).map_err(|e| AppError::Internal {
+                detail: e.to_string(),
+            })?;
+            self.store.set_setting(KEY, &v)?;
+        }
+        Ok(fresh)
     }
 
     pub fn settings(&self) -> Result<Settings> {

@@ -113,6 +113,8 @@ pub struct JobStatus {
     pub next_run: Option<Timestamp>,
     /// `failed`, `overdue` (no new file or no good run for longer than the schedule implies).
     pub warning: Option<String>,
+    /// The OS scheduler has this job's entry (timer, task or agent file) on this computer.
+    pub scheduled: bool,
 }
 
 /// How a run is started.
@@ -436,6 +438,7 @@ impl Core {
     pub fn jobs(&self) -> Result<Vec<JobStatus>> {
         let now = self.store.now();
         let zoned = now.to_zoned(TimeZone::system());
+        let dir = self.scheduler_dir().ok();
         let mut out = Vec::new();
         for r in self.store.jobs()? {
             let job = Job::from_record(r)?;
@@ -446,11 +449,16 @@ impl Core {
                 .flatten()
                 .map(|e| e.next_after(&zoned).timestamp());
             let warning = warning(&job, last.as_ref(), good.as_ref(), now);
+            let scheduled = match (&dir, job.name.parse::<JobName>()) {
+                (Some(dir), Ok(name)) => crate::schedule::is_installed(&name, dir),
+                _ => false,
+            };
             out.push(JobStatus {
                 job,
                 last_run: last,
                 next_run,
                 warning,
+                scheduled,
             });
         }
         Ok(out)
@@ -531,6 +539,15 @@ impl Core {
         Ok(self.store.job_runs(name, limit)?)
     }
 
+    /// A job's runs, newest first, as the app lists them (with each run's report).
+    pub fn job_run_views(&self, name: &str, limit: u32) -> Result<Vec<crate::dto::JobRunView>> {
+        Ok(self
+            .job_runs(name, limit)?
+            .iter()
+            .map(crate::overview::run_view)
+            .collect())
+    }
+
     pub fn set_job_paused(&self, name: &str, paused: bool) -> Result<Job> {
         if !self.store.set_job_paused(name, paused)? {
             return Err(AppError::NotFound {
@@ -538,6 +555,82 @@ impl Core {
             });
         }
         self.job(name)
+    }
+
+    /// Where this computer's scheduler reads job entries.
+    pub fn scheduler_dir(&self) -> Result<PathBuf> {
+        match &self.scheduler_dir {
+            Some(d) => Ok(d.clone()),
+            None => Ok(crate::schedule::system_dir(&self.paths.root)?),
+        }
+    }
+
+    fn launch_parts(&self, name: &str) -> Result<(JobName, Every)> {
+        let job = self.job(name)?;
+        let every = job.schedule().ok_or_else(|| AppError::InvalidInput {
+            field: "every".into(),
+            reason: format!("job {name} has no schedule (hourly, daily@HH:MM, weekly@DAY@HH:MM)"),
+        })?;
+        let name: JobName = job.name.parse().map_err(|e| AppError::InvalidInput {
+            field: "name".into(),
+            reason: format!("{e}"),
+        })?;
+        Ok((name, every))
+    }
+
+    /// The scheduler files that would start `exe jobs run NAME` on the job's schedule, by
+    /// file name (`mbridge jobs schedule --print`).
+    pub fn schedule_files(&self, name: &str, exe: &Path) -> Result<Vec<(String, String)>> {
+        let (job, every) = self.launch_parts(name)?;
+        Ok(crate::schedule::files(&crate::schedule::Launch {
+            job: &job,
+            exe,
+            data_dir: Some(&self.paths.root),
+            every,
+        }))
+    }
+
+    /// «Включить расписание» / `mbridge jobs schedule NAME`: installs the job's entry in the OS
+    /// scheduler, starting `exe` (the installed `mbridge`) with this data folder. Refused in the
+    /// demo, whose Metrica lives only inside the running app. Returns the scheduler folder.
+    pub fn schedule_job(
+        &self,
+        name: &str,
+        exe: &Path,
+        tool: crate::schedule::Tool<'_>,
+    ) -> Result<PathBuf> {
+        if self.is_demo() {
+            return Err(AppError::InvalidInput {
+                field: "schedule".into(),
+                reason: "the demo runs jobs only while the app is open: sign in to Yandex to \
+                         schedule them"
+                    .into(),
+            });
+        }
+        let (job, every) = self.launch_parts(name)?;
+        let dir = self.scheduler_dir()?;
+        let launch = crate::schedule::Launch {
+            job: &job,
+            exe,
+            data_dir: Some(&self.paths.root),
+            every,
+        };
+        crate::schedule::install(&launch, &dir, tool)?;
+        Ok(dir)
+    }
+
+    /// «Выключить» / `mbridge jobs unschedule NAME`: removes the job's OS scheduler entry (the
+    /// job stays, with its runs). The job need not exist any more.
+    pub fn unschedule_job(&self, name: &str, tool: crate::schedule::Tool<'_>) -> Result<()> {
+        let job: JobName = name.parse().map_err(|e| AppError::InvalidInput {
+            field: "name".into(),
+            reason: format!("{e}"),
+        })?;
+        Ok(crate::schedule::uninstall(
+            &job,
+            &self.scheduler_dir()?,
+            tool,
+        )?)
     }
 
     pub fn remove_job(&self, name: &str) -> Result<()> {

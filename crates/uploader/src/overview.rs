@@ -136,6 +136,7 @@ pub fn job_view(s: &JobStatus) -> JobView {
         last_run: s.last_run.as_ref().map(run_view),
         next_run: s.next_run.map(|t| t.to_string()),
         warning: s.warning.clone(),
+        scheduled: s.scheduled,
     }
 }
 

@@ -4,11 +4,13 @@
 //!
 //! Owns the schedule grammar (`hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`), the next run time
 //! in the user's zone, job names that are safe in every scheduler's vocabulary, and the text of
-//! the scheduler files. Does not own installing them (the CLI writes the files and calls
-//! `systemctl`/`schtasks`/`launchctl`) nor what a run does.
+//! the scheduler files, and installing them (writing the files where the scheduler looks and
+//! calling `systemctl --user`/`schtasks`/`launchctl`): the CLI's `mbridge jobs schedule` and the
+//! app's «Включить расписание» call the same code. Does not own what a run does.
 
+use std::ffi::OsString;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use jiff::civil::{Time, Weekday};
@@ -422,6 +424,236 @@ fn windows_arg(a: &str) -> String {
     out
 }
 
+// --- installing ------------------------------------------------------------------------------
+
+/// Why installing or removing a scheduler entry failed, with what the tool said.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstallError {
+    #[error("{what}: {detail}")]
+    Io { what: String, detail: String },
+    #[error("{command}: {detail}")]
+    Tool { command: String, detail: String },
+    #[error("mbridge is not installed beside {beside} nor on PATH")]
+    NoRunner { beside: String },
+}
+
+impl From<InstallError> for crate::dto::AppError {
+    fn from(e: InstallError) -> Self {
+        match e {
+            InstallError::NoRunner { .. } => crate::dto::AppError::NotFound {
+                what: e.to_string(),
+            },
+            InstallError::Io { .. } => crate::dto::AppError::Storage {
+                detail: e.to_string(),
+            },
+            InstallError::Tool { ref command, .. } => crate::dto::AppError::InvalidInput {
+                field: command.split(' ').next().unwrap_or("scheduler").to_string(),
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Runs a scheduler tool (`systemctl`, `schtasks`, `launchctl`); tests pass a recorder.
+pub type Tool<'a> = &'a dyn Fn(&str, &[&str]) -> Result<(), InstallError>;
+
+/// The system's tool: the program's exit status decides, its stderr is the detail.
+pub fn system_tool(program: &str, args: &[&str]) -> Result<(), InstallError> {
+    let command = format!("{program} {}", args.join(" "));
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| InstallError::Tool {
+            command: command.clone(),
+            detail: e.to_string(),
+        })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(InstallError::Tool {
+            command,
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
+    }
+}
+
+/// The scheduler files for this operating system, by file name.
+pub fn files(launch: &Launch<'_>) -> Vec<(String, String)> {
+    if cfg!(windows) {
+        let start = jiff::Zoned::now().datetime();
+        vec![(
+            format!("{}.xml", launch.job),
+            launch.task_scheduler_xml(start),
+        )]
+    } else if cfg!(target_os = "macos") {
+        vec![(
+            format!("{}.plist", launch.launchd_label()),
+            launch.launchd_plist(),
+        )]
+    } else {
+        let (service, timer) = launch.systemd_units();
+        let unit = launch.systemd_unit();
+        vec![
+            (format!("{unit}.service"), service),
+            (format!("{unit}.timer"), timer),
+        ]
+    }
+}
+
+/// Where the scheduler reads the files: `~/.config/systemd/user` (or `$XDG_CONFIG_HOME`),
+/// `~/Library/LaunchAgents`, or on Windows the data folder's `jobs` (schtasks imports a copy).
+pub fn system_dir(data_dir: &Path) -> Result<PathBuf, InstallError> {
+    let home = || {
+        std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .ok_or_else(|| InstallError::Io {
+                what: "HOME".into(),
+                detail: "not set".into(),
+            })
+    };
+    if cfg!(windows) {
+        Ok(data_dir.join("jobs"))
+    } else if cfg!(target_os = "macos") {
+        Ok(home()?.join("Library/LaunchAgents"))
+    } else {
+        let config = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .map_or_else(|| home().map(|h| h.join(".config")), Ok)?;
+        Ok(config.join("systemd/user"))
+    }
+}
+
+/// UTF-16 LE with a byte-order mark, as `schtasks /XML` expects.
+fn utf16_bom(s: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    out.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+    out
+}
+
+fn io(what: &Path) -> impl Fn(std::io::Error) -> InstallError + '_ {
+    move |e| InstallError::Io {
+        what: what.display().to_string(),
+        detail: e.to_string(),
+    }
+}
+
+/// Writes the scheduler files into `dir` and turns the entry on (a systemd user timer enabled
+/// and started, a Task Scheduler task created, a launchd agent loaded). Installing again
+/// replaces the entry (a changed schedule or program path).
+pub fn install(launch: &Launch<'_>, dir: &Path, tool: Tool<'_>) -> Result<(), InstallError> {
+    let files = files(launch);
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for (file, body) in &files {
+        let bytes = if cfg!(windows) {
+            utf16_bom(body)
+        } else {
+            body.clone().into_bytes()
+        };
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+    }
+    let first = dir.join(&files[0].0).display().to_string();
+    if cfg!(windows) {
+        let task = launch.windows_task();
+        tool("schtasks", &["/Create", "/XML", &first, "/TN", &task, "/F"])
+    } else if cfg!(target_os = "macos") {
+        let _ = tool("launchctl", &["unload", &first]);
+        tool("launchctl", &["load", "-w", &first])
+    } else {
+        tool("systemctl", &["--user", "daemon-reload"])?;
+        let timer = format!("{}.timer", launch.systemd_unit());
+        tool("systemctl", &["--user", "enable", "--now", &timer])
+    }
+}
+
+/// Turns the entry off and deletes its files. Removing an entry that is not there is not an
+/// error (the job may have been scheduled on another computer).
+pub fn uninstall(job: &JobName, dir: &Path, tool: Tool<'_>) -> Result<(), InstallError> {
+    let exe = PathBuf::from("mbridge");
+    let launch = Launch {
+        job,
+        exe: &exe,
+        data_dir: None,
+        every: Every::Hourly,
+    };
+    let files = files(&launch);
+    if cfg!(windows) {
+        if dir.join(&files[0].0).exists() {
+            tool(
+                "schtasks",
+                &["/Delete", "/TN", &launch.windows_task(), "/F"],
+            )?;
+        }
+    } else if cfg!(target_os = "macos") {
+        let plist = dir.join(&files[0].0).display().to_string();
+        let _ = tool("launchctl", &["unload", "-w", &plist]);
+    } else {
+        let timer = format!("{}.timer", launch.systemd_unit());
+        let _ = tool("systemctl", &["--user", "disable", "--now", &timer]);
+    }
+    for (file, _) in &files {
+        let path = dir.join(file);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&path)(e)),
+        }
+    }
+    if !cfg!(windows) && !cfg!(target_os = "macos") {
+        let _ = tool("systemctl", &["--user", "daemon-reload"]);
+    }
+    Ok(())
+}
+
+/// Whether `dir` holds this job's scheduler entry (its timer, task or agent file).
+pub fn is_installed(job: &JobName, dir: &Path) -> bool {
+    let exe = PathBuf::from("mbridge");
+    let launch = Launch {
+        job,
+        exe: &exe,
+        data_dir: None,
+        every: Every::Hourly,
+    };
+    files(&launch)
+        .last()
+        .is_some_and(|(file, _)| dir.join(file).is_file())
+}
+
+/// The `mbridge` a scheduled run starts, for a program at `exe`: the program itself when it is
+/// `mbridge`, else the `mbridge` installed beside it (the .deb and .rpm put both into
+/// /usr/bin), else the first `mbridge` on `path` (`PATH`).
+pub fn runner_for(exe: &Path, path: Option<OsString>) -> Result<PathBuf, InstallError> {
+    let name = if cfg!(windows) {
+        "mbridge.exe"
+    } else {
+        "mbridge"
+    };
+    if exe.file_name().is_some_and(|n| n == name) {
+        return Ok(exe.to_path_buf());
+    }
+    let beside = exe.with_file_name(name);
+    if beside.is_file() {
+        return Ok(beside);
+    }
+    path.iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file() && p.is_absolute())
+        .ok_or_else(|| InstallError::NoRunner {
+            beside: exe.display().to_string(),
+        })
+}
+
+/// [`runner_for`] the running program and the process's `PATH`.
+pub fn runner() -> Result<PathBuf, InstallError> {
+    let exe = std::env::current_exe().map_err(|e| InstallError::Io {
+        what: "current program".into(),
+        detail: e.to_string(),
+    })?;
+    runner_for(&exe, std::env::var_os("PATH"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,5 +865,122 @@ mod tests {
                 "{sched}: {said}"
             );
         }
+    }
+
+    #[test]
+    fn the_task_file_is_utf16_le_with_a_bom() {
+        assert_eq!(utf16_bom("<T>"), [0xFF, 0xFE, b'<', 0, b'T', 0, b'>', 0]);
+        assert_eq!(utf16_bom("Я"), [0xFF, 0xFE, 0x2F, 0x04]);
+    }
+
+    /// Install writes the files and turns the entry on; uninstall turns it off and deletes
+    /// them; the calls are the scheduler tool's (recorded, not run).
+    #[test]
+    fn install_writes_the_files_and_enables_them_and_uninstall_takes_them_away() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("systemd/user");
+        let job: JobName = "shop".parse().unwrap();
+        let exe = PathBuf::from("/usr/bin/mbridge");
+        let data = PathBuf::from("/data dir");
+        let mut l = launch(&job, &exe, every("daily@09:30"));
+        l.data_dir = Some(&data);
+        let calls = std::cell::RefCell::new(Vec::<String>::new());
+        let record = |p: &str, a: &[&str]| {
+            calls.borrow_mut().push(format!("{p} {}", a.join(" ")));
+            Ok(())
+        };
+        assert!(!is_installed(&job, &dir));
+        install(&l, &dir, &record).unwrap();
+        assert!(is_installed(&job, &dir));
+        for (file, body) in files(&l) {
+            let written = std::fs::read(dir.join(&file)).unwrap();
+            if cfg!(windows) {
+                assert_eq!(written, utf16_bom(&body));
+            } else {
+                assert_eq!(String::from_utf8(written).unwrap(), body);
+            }
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let service = std::fs::read_to_string(dir.join("mbridge-job-shop.service")).unwrap();
+            assert!(
+                service.contains(
+                    "ExecStart=\"/usr/bin/mbridge\" \"--data-dir\" \"/data dir\" \"jobs\" \"run\" \"shop\""
+                ),
+                "{service}"
+            );
+            assert_eq!(
+                *calls.borrow(),
+                [
+                    "systemctl --user daemon-reload",
+                    "systemctl --user enable --now mbridge-job-shop.timer"
+                ]
+            );
+        }
+        calls.borrow_mut().clear();
+        uninstall(&job, &dir, &record).unwrap();
+        assert!(!is_installed(&job, &dir));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            *calls.borrow(),
+            [
+                "systemctl --user disable --now mbridge-job-shop.timer",
+                "systemctl --user daemon-reload"
+            ]
+        );
+        // Twice is fine: the entry is simply not there.
+        uninstall(&job, &dir, &record).unwrap();
+    }
+
+    #[test]
+    fn a_failing_scheduler_tool_is_an_error_that_says_what_it_said() {
+        let tmp = tempfile::tempdir().unwrap();
+        let job: JobName = "shop".parse().unwrap();
+        let exe = PathBuf::from("/usr/bin/mbridge");
+        let l = launch(&job, &exe, Every::Hourly);
+        let refuse = |p: &str, a: &[&str]| {
+            Err(InstallError::Tool {
+                command: format!("{p} {}", a.join(" ")),
+                detail: "Failed to connect to bus".into(),
+            })
+        };
+        let e = install(&l, tmp.path(), &refuse).unwrap_err();
+        assert!(e.to_string().contains("Failed to connect to bus"), "{e}");
+        let app: crate::dto::AppError = e.into();
+        assert!(matches!(app, crate::dto::AppError::InvalidInput { .. }));
+        // A tool that is not installed at all.
+        let e = system_tool("mbridge-no-such-tool", &["x"]).unwrap_err();
+        assert!(e.to_string().starts_with("mbridge-no-such-tool x: "), "{e}");
+    }
+
+    #[test]
+    fn the_runner_is_mbridge_itself_or_the_one_beside_the_app_or_on_path() {
+        let name = if cfg!(windows) {
+            "mbridge.exe"
+        } else {
+            "mbridge"
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let bin = tmp.path().join("bin");
+        let other = tmp.path().join("other");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::create_dir_all(&other).unwrap();
+        let app = bin.join("metrika-bridge");
+        // The CLI schedules itself.
+        assert_eq!(runner_for(&bin.join(name), None).unwrap(), bin.join(name));
+        // The app alone, nothing on PATH: a clear refusal naming where it looked.
+        let e = runner_for(&app, None).unwrap_err();
+        assert!(e.to_string().contains("metrika-bridge"), "{e}");
+        // On PATH.
+        std::fs::write(other.join(name), "").unwrap();
+        let path = std::env::join_paths([&other]).unwrap();
+        assert_eq!(
+            runner_for(&app, Some(path.clone())).unwrap(),
+            other.join(name)
+        );
+        // Beside the app wins (the package installs both into one folder).
+        std::fs::write(bin.join(name), "").unwrap();
+        assert_eq!(runner_for(&app, Some(path)).unwrap(), bin.join(name));
     }
 }

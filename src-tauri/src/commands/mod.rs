@@ -7,9 +7,9 @@ use std::sync::Arc;
 use mb_uploader::Core;
 use mb_uploader::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
-    CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobView, NewJob, Progress,
-    ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, StatusValue, UploadDetail,
-    UploadKind, UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
+    CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, NewJob,
+    Progress, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, StatusValue,
+    UploadDetail, UploadKind, UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use mb_uploader::upload::ProgressSink;
 use tauri::State;
@@ -57,6 +57,8 @@ pub const NAMES: &[&str] = &[
     "set_job_paused",
     "remove_job",
     "edit_job",
+    "set_job_scheduled",
+    "job_runs",
     "opened_file",
 ];
 
@@ -319,9 +321,12 @@ pub async fn export_history(core: CoreState<'_>, filter: HistoryFilter) -> R<Opt
     Ok(Some(shown))
 }
 
+/// The Clients screen; its new warnings also become desktop notifications (each once).
 #[tauri::command]
-pub async fn overview(core: CoreState<'_>) -> R<Vec<ClientOverview>> {
-    core.overview().await
+pub async fn overview(app: tauri::AppHandle, core: CoreState<'_>) -> R<Vec<ClientOverview>> {
+    let list = core.overview().await?;
+    crate::desktop::notify_warnings(&app, &core, &list);
+    Ok(list)
 }
 
 #[tauri::command]
@@ -425,13 +430,44 @@ pub fn set_job_paused(core: CoreState<'_>, name: String, paused: bool) -> R<JobV
     core.job_view(&name)
 }
 
+/// Deleting a job takes its OS scheduler entry away first.
 #[tauri::command]
 pub fn remove_job(core: CoreState<'_>, name: String) -> R<()> {
+    if core.job_view(&name)?.scheduled {
+        core.unschedule_job(&name, &mb_uploader::schedule::system_tool)?;
+    }
     core.remove_job(&name)
 }
 
-/// «Изменить»: folder, pattern, schedule, bad-rows policy.
+/// «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its
+/// entry rewritten with the new schedule (or removed when it has none any more).
 #[tauri::command]
 pub fn edit_job(core: CoreState<'_>, job: JobEdit) -> R<JobView> {
-    core.edit_job(&job)
+    let view = core.edit_job(&job)?;
+    if view.scheduled {
+        // A job made "by hand only" leaves the scheduler.
+        let on = view.every.is_some();
+        return set_job_scheduled(core, job.name, on);
+    }
+    Ok(view)
+}
+
+/// «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user
+/// timer, Task Scheduler task, launchd agent), starting the `mbridge` installed with the app.
+#[tauri::command]
+pub fn set_job_scheduled(core: CoreState<'_>, name: String, on: bool) -> R<JobView> {
+    let tool = mb_uploader::schedule::system_tool;
+    if on {
+        let exe = mb_uploader::schedule::runner()?;
+        core.schedule_job(&name, &exe, &tool)?;
+    } else {
+        core.unschedule_job(&name, &tool)?;
+    }
+    core.job_view(&name)
+}
+
+/// Every run of a job, newest first (Clients → job → runs).
+#[tauri::command]
+pub fn job_runs(core: CoreState<'_>, name: String) -> R<Vec<JobRunView>> {
+    core.job_run_views(&name, 200)
 }

@@ -14,6 +14,7 @@ import type {
   LinkingWindow,
   HistoryFilter,
   JobEdit,
+  JobRunView,
   JobView,
   NewJob,
   Progress,
@@ -89,6 +90,10 @@ export interface Backend {
   setJobPaused(name: string, paused: boolean): Promise<JobView>;
   removeJob(name: string): Promise<void>;
   editJob(job: JobEdit): Promise<JobView>;
+  /** «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (Rust installs it). */
+  setJobScheduled(name: string, on: boolean): Promise<JobView>;
+  /** Every run of a job, newest first. */
+  jobRuns(name: string): Promise<JobRunView[]>;
   /** The file the app was started with (a path on the command line, «Открыть в…»), once. */
   openedFile(): Promise<string | null>;
 

@@ -276,7 +276,11 @@ next_run: string | null,
 /**
  * `failed`, `blocked`, `rejected`, `interrupted`, `overdue`.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The OS scheduler runs it on this computer («Включить расписание» was pressed).
+ */
+scheduled: boolean, };
 
 export type JobRunView = { id: number, started_at: string, finished_at: string | null, 
 /**
@@ -315,4 +319,4 @@ theme: string, hash_contacts_by_default: boolean,
  */
 notify_when_processed: boolean, };
 
-export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, };
+export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };

@@ -14,6 +14,7 @@ import type {
   HistoryFilter,
   Issue,
   IssueCode,
+  JobRunView,
   JobView,
   OverviewWarning,
   IssueCount,
@@ -223,6 +224,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
   const cancelled = new Set<string>();
   let jobSeq = 0;
   let repeating: JobView[] = [];
+  const jobRuns = new Map<string, JobRunView[]>();
   let flowSeq = 0;
   let nextId = 200;
 
@@ -894,8 +896,10 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         last_run: null,
         next_run: new Date(Date.now() + 3_600_000).toISOString(),
         warning: null,
+        scheduled: false,
       };
       repeating = [...repeating.filter((j) => j.name !== job.name), view];
+      jobRuns.set(job.name, []);
       return { ...view };
     },
     async runJob(name) {
@@ -916,6 +920,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         upload_ids: [],
         report: null,
       };
+      jobRuns.set(name, [j.last_run, ...(jobRuns.get(name) ?? [])]);
       j.warning = null;
       return { ...j };
     },
@@ -940,6 +945,25 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     async removeJob(name) {
       await sleep(0.2);
       repeating = repeating.filter((j) => j.name !== name);
+      jobRuns.delete(name);
+    },
+    async setJobScheduled(name) {
+      await sleep(0.2);
+      if (!repeating.some((x) => x.name === name)) fail({ kind: 'not_found', data: { what: `job ${name}` } });
+      // As the app's demo core: its Metrica lives inside the running app, the OS scheduler cannot reach it.
+      return fail({
+        kind: 'invalid_input',
+        data: {
+          field: 'schedule',
+          reason: 'the demo runs jobs only while the app is open: sign in to Yandex to schedule them',
+        },
+      });
+    },
+    async jobRuns(name) {
+      await sleep(0.1);
+      const runs = jobRuns.get(name);
+      if (!runs) fail({ kind: 'not_found', data: { what: `job ${name}` } });
+      return runs.map((r) => ({ ...r }));
     },
     async openedFile() {
       await sleep(0);

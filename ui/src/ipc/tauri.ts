@@ -66,6 +66,8 @@ export function createTauriBackend(): Backend {
     setJobPaused: (name, paused) => invoke('set_job_paused', { name, paused }),
     removeJob: (name) => invoke('remove_job', { name }),
     editJob: (job) => invoke('edit_job', { job }),
+    setJobScheduled: (name, on) => invoke('set_job_scheduled', { name, on }),
+    jobRuns: (name) => invoke('job_runs', { name }),
     openedFile: () => invoke('opened_file'),
     onEvent: (handler) => subscription(listen<AppEvent>('app-event', (event) => handler(event.payload))),
     onFileDrop: (handler: (event: FileDropEvent) => void) =>

@@ -518,3 +518,155 @@ async fn contacts_extra_columns_go_to_declared_attributes_only() {
     assert_eq!(issue.column.as_deref(), Some("Уровень лояльности"));
     assert_eq!(s.valid_rows, 0);
 }
+
+/// «Включить расписание» / «Выключить» as the app calls them (the CLI's `jobs schedule` runs the
+/// same code): the job's entry lands in the scheduler's folder, pinned to the installed
+/// `mbridge` and this data folder, the job says it is scheduled, and taking it off deletes the
+/// files. The scheduler tool is recorded, not run (this machine has no systemd user manager).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sched = dir.path().join("systemd-user");
+    let core = Core::start(CoreOptions {
+        data_dir: Some(data.clone()),
+        api_base: Some("http://127.0.0.1:9".into()),
+        demo: Some(false),
+        memory_tokens: true,
+        scheduler_dir: Some(sched.clone()),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let job = |name: &str, every: Option<&str>| -> mb_uploader::jobs::Job {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "account_login": "shop-owner", "counter_id": COUNTER,
+            "kind": "conversions",
+            "spec": { "mapping": { "kind": "conversions", "fields": {}, "signature": "" } },
+            "source": { "type": "file", "path": "/srv/exports/orders.csv" },
+            "every": every, "paused": false, "created_at": "2026-12-01T00:00:00Z"
+        }))
+        .unwrap()
+    };
+    core.save_job(job("shop", Some("daily@09:30"))).unwrap();
+    core.save_job(job("by-hand", None)).unwrap();
+    assert!(!core.job_view("shop").unwrap().scheduled);
+
+    let calls = std::cell::RefCell::new(Vec::<String>::new());
+    let record = |p: &str, a: &[&str]| {
+        calls.borrow_mut().push(format!("{p} {}", a.join(" ")));
+        Ok(())
+    };
+    let exe = PathBuf::from("/usr/bin/mbridge");
+    assert_eq!(core.schedule_job("shop", &exe, &record).unwrap(), sched);
+    assert!(core.job_view("shop").unwrap().scheduled);
+    assert!(!calls.borrow().is_empty(), "the scheduler was told");
+    #[cfg(target_os = "linux")]
+    {
+        let service = std::fs::read_to_string(sched.join("mbridge-job-shop.service")).unwrap();
+        let exec = format!(
+            "ExecStart=\"/usr/bin/mbridge\" \"--data-dir\" \"{}\" \"jobs\" \"run\" \"shop\"",
+            data.display()
+        );
+        assert!(service.contains(&exec), "{service}");
+        let timer = std::fs::read_to_string(sched.join("mbridge-job-shop.timer")).unwrap();
+        assert!(timer.contains("OnCalendar=*-*-* 09:30:00"), "{timer}");
+    }
+
+    let by_hand = core.schedule_job("by-hand", &exe, &record);
+    assert!(
+        matches!(&by_hand, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "every"),
+        "{by_hand:?}"
+    );
+    let missing = core.schedule_job("nobody", &exe, &record);
+    assert!(
+        matches!(missing, Err(mb_uploader::dto::AppError::NotFound { .. })),
+        "{missing:?}"
+    );
+
+    core.unschedule_job("shop", &record).unwrap();
+    assert!(!core.job_view("shop").unwrap().scheduled);
+    assert_eq!(std::fs::read_dir(&sched).unwrap().count(), 0);
+}
+
+/// The demo's Metrica lives inside the running app: a scheduled run could not reach it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_refuses_to_schedule_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        scheduler_dir: Some(dir.path().join("systemd-user")),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let never = |_: &str, _: &[&str]| panic!("the scheduler is not called in the demo");
+    let r = core.schedule_job("shop", std::path::Path::new("/usr/bin/mbridge"), &never);
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "schedule"),
+        "{r:?}"
+    );
+    assert!(!dir.path().join("systemd-user").exists());
+}
+
+/// The desktop notification of overview warnings: each warning once, not at every refresh;
+/// one that clears and returns is announced again; the memory survives a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_overview_warning_is_announced_once() {
+    use mb_uploader::dto::{ClientOverview, OverviewWarning};
+    let dir = tempfile::tempdir().unwrap();
+    let warn = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
+        code: code.into(),
+        job: job.map(str::to_string),
+        value,
+    };
+    let client = |warnings: Vec<OverviewWarning>| ClientOverview {
+        counter_id: COUNTER,
+        counter_name: "Цветы на Ленина".into(),
+        account: "demo".into(),
+        last_upload: None,
+        linked_share: None,
+        linked_trend: vec![],
+        warnings,
+        jobs: vec![],
+    };
+    let codes = |v: Vec<(String, OverviewWarning)>| -> Vec<String> {
+        v.into_iter()
+            .map(|(c, w)| format!("{c}: {}", w.code))
+            .collect()
+    };
+    {
+        let core = demo(&dir).await;
+        let both = [client(vec![
+            warn("linked_share_drop", None, Some(0.2)),
+            warn("job_failed", Some("roma"), None),
+        ])];
+        assert_eq!(
+            codes(core.unannounced_warnings(&both).unwrap()),
+            [
+                "Цветы на Ленина: linked_share_drop",
+                "Цветы на Ленина: job_failed"
+            ]
+        );
+        assert!(core.unannounced_warnings(&both).unwrap().is_empty());
+        // The share moved a little: the same warning, not a new one.
+        let moved = [client(vec![
+            warn("linked_share_drop", None, Some(0.18)),
+            warn("job_failed", Some("roma"), None),
+        ])];
+        assert!(core.unannounced_warnings(&moved).unwrap().is_empty());
+        // The job recovered, then failed again: announced again.
+        let share_only = [client(vec![warn("linked_share_drop", None, Some(0.2))])];
+        assert!(core.unannounced_warnings(&share_only).unwrap().is_empty());
+    }
+    let core = demo(&dir).await;
+    let again = [client(vec![
+        warn("linked_share_drop", None, Some(0.2)),
+        warn("job_failed", Some("roma"), None),
+    ])];
+    assert_eq!(
+        codes(core.unannounced_warnings(&again).unwrap()),
+        ["Цветы на Ленина: job_failed"]
+    );
+}

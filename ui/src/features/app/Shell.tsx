@@ -189,7 +189,7 @@ export function Shell() {
   const info = useAppInfo();
   const accounts = useAccounts();
   const [dragging, setDragging] = useState(false);
-  const { go, setSignInOpen } = session;
+  const { go, setSignInOpen, showUpload } = session;
   const actions = useMemo(() => ({ signIn: () => setSignInOpen(true) }), [setSignInOpen]);
   const [compact, toggleAside] = useCompactAside();
 
@@ -200,6 +200,11 @@ export function Shell() {
           // A second launch handed over a file: the import wizard takes it.
           dispatch({ type: 'file', path: e.path });
           go('upload');
+        } else if (e.type === 'show_upload') {
+          // A click on the upload's system notification.
+          showUpload(e.upload_id);
+        } else if (e.type === 'show_clients') {
+          go('clients');
         } else if (e.type === 'history_changed') {
           void qc.invalidateQueries({ queryKey: ['history'] });
           void qc.invalidateQueries({ queryKey: ['detail'] });
@@ -210,7 +215,7 @@ export function Shell() {
           void qc.invalidateQueries({ queryKey: ['overview'] });
         }
       }),
-    [backend, qc, dispatch, go],
+    [backend, qc, dispatch, go, showUpload],
   );
 
   // The file the app was started with («Открыть в Metrika Bridge»): the import wizard opens it.

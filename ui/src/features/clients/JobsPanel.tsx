@@ -1,15 +1,16 @@
 //! The Clients screen's repeating jobs and warnings. Everything judged here was computed in
 //! Rust (mb_uploader::overview): the UI only words it and offers pause, run now and delete.
 import { Alert, Button, Card, Label, Text } from '@gravity-ui/uikit';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientOverview, JobView } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { formatDateTime, formatPercent } from '../../shared/format';
-import { useBackend } from '../app/context';
+import { useBackend, useSession } from '../app/context';
 import { RepeatJobDialog } from '../import/RepeatJobDialog';
+import { ScheduleButton } from './ScheduleButton';
 
 /** A tiny line of the linked share over the recent uploads (0–100 %). */
 export function Sparkline({ values, label }: { values: number[]; label: string }) {
@@ -61,6 +62,64 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   );
 }
 
+/** Clients → job → runs: every run with its file, rows, result in words and its uploads. */
+export function JobRuns({ name }: { name: string }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const { showUpload } = useSession();
+  const runs = useQuery({ queryKey: ['job-runs', name], queryFn: () => backend.jobRuns(name) });
+  if (runs.error) return <ErrorNotice error={runs.error} />;
+  if (!runs.data) return null;
+  if (runs.data.length === 0) return <Text color="secondary">{t('jobs.runsNone')}</Text>;
+  return (
+    <table className="mb-job-runs" data-testid={`job-runs-${name}`}>
+      <thead>
+        <tr>
+          <th>{t('jobs.runsCols.when')}</th>
+          <th>{t('jobs.runsCols.file')}</th>
+          <th>{t('jobs.runsCols.rows')}</th>
+          <th>{t('jobs.runsCols.result')}</th>
+          <th>{t('jobs.runsCols.report')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.data.map((r) => {
+          const bad = ['failed', 'blocked', 'rejected', 'interrupted'].includes(r.result);
+          return (
+            <tr key={r.id}>
+              <td>{formatDateTime(r.started_at, i18n.language)}</td>
+              <td className="mb-ellipsis" title={r.files.join(', ')}>
+                {r.files.length > 0 ? r.files.map((f) => f.split(/[\\/]/).pop()).join(', ') : '—'}
+              </td>
+              <td>
+                {t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged })}
+                {r.rows_rejected > 0 ? t('jobs.runsBad', { bad: r.rows_rejected }) : ''}
+              </td>
+              <td>
+                <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result as RunResult}`)}</Text>
+                {r.message ? (
+                  <Text as="div" color="secondary" variant="caption-2">
+                    {r.message === 'file_unchanged' ? t('jobs.fileUnchanged') : r.message}
+                  </Text>
+                ) : null}
+              </td>
+              <td>
+                {r.upload_ids.length > 0
+                  ? r.upload_ids.map((id) => (
+                      <Button key={id} view="flat-info" size="s" onClick={() => showUpload(id)} qa="job-run-upload">
+                        {t('jobs.openUpload', { id })}
+                      </Button>
+                    ))
+                  : '—'}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 function JobCard({ job, client }: { job: JobView; client: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -70,6 +129,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
   const [error, setError] = useState<unknown>(null);
   const [confirm, setConfirm] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [showRuns, setShowRuns] = useState(false);
   const act = async (what: string, work: () => Promise<unknown>) => {
     setBusy(what);
     setError(null);
@@ -77,6 +137,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
       await work();
       await queryClient.invalidateQueries({ queryKey: ['overview'] });
       await queryClient.invalidateQueries({ queryKey: ['history'] });
+      await queryClient.invalidateQueries({ queryKey: ['job-runs', job.name] });
     } catch (e) {
       setError(e);
     } finally {
@@ -95,6 +156,11 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           </Text>
         </div>
         {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}
+        {job.scheduled ? (
+          <Label theme="success" title={t('jobs.scheduledNote')} qa="job-scheduled">
+            {t('jobs.scheduled')}
+          </Label>
+        ) : null}
       </div>
       <Text color="secondary" className="mb-ellipsis" title={job.folder}>
         {job.folder}
@@ -157,7 +223,14 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         >
           {confirm ? t('jobs.removeConfirm') : t('jobs.remove')}
         </Button>
+        <Button view="flat" size="m" onClick={() => setShowRuns((v) => !v)} qa="job-runs">
+          {showRuns ? t('jobs.runsHide') : t('jobs.runs')}
+        </Button>
       </div>
+      <div className="mb-job__actions">
+        <ScheduleButton job={job} />
+      </div>
+      {showRuns ? <JobRuns name={job.name} /> : null}
       {editing ? <RepeatJobDialog existing={job} onClose={() => setEditing(false)} /> : null}
     </Card>
   );

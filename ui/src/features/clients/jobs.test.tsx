@@ -6,6 +6,7 @@ import { App } from '../../App';
 import { createDemoBackend } from '../../ipc/demo';
 import i18n from '../../i18n';
 import { everyText } from './JobsPanel';
+import { scheduleErrorText } from './ScheduleButton';
 
 const byQa = (id: string, root: ParentNode = document) => {
   const el = root.querySelector<HTMLElement>(`[data-qa="${id}"]`);
@@ -55,7 +56,9 @@ describe('repeating jobs', () => {
     fireEvent.click(byQa('repeat-save'));
     const created = await screen.findByTestId('repeat-created', {}, slow);
     expect(created.textContent).toContain('Задание «roma-orders» создано.');
-    expect(created.textContent).toContain('mbridge jobs schedule roma-orders');
+    // The demo's Metrica lives inside the app: the OS scheduler entry is refused in words.
+    fireEvent.click(byQa('job-schedule', created));
+    expect((await waitQa('job-schedule-error')).textContent).toContain('Войдите в Яндекс');
     fireEvent.click(byQa('repeat-done'));
 
     fireEvent.click(byQa('nav-clients'));
@@ -65,6 +68,14 @@ describe('repeating jobs', () => {
     expect(card.textContent).toContain('Ещё не запускалось');
     fireEvent.click(byQa('job-run-now', card));
     await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);
+    // Every run: date, file, rows, result in words.
+    fireEvent.click(byQa('job-runs', card));
+    const runs = await within(card).findByTestId('job-runs-roma-orders', {}, slow);
+    expect(runs.textContent).toContain('sales.csv');
+    expect(runs.textContent).toContain('новых 0, уже было 120');
+    expect(runs.textContent).toContain('Новых строк нет');
+    fireEvent.click(byQa('job-run-now', card));
+    await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(2), slow);
     fireEvent.click(byQa('job-edit', card));
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
@@ -85,6 +96,18 @@ describe('repeating jobs', () => {
     expect(everyText('daily@09:00', t)).toBe('каждый день в 09:00');
     expect(everyText('weekly@mon@18:30', t)).toBe('раз в неделю: Понедельник, 18:30');
     expect(everyText(null, t)).toBe('вручную');
+  });
+
+  it('says why the scheduler entry was not made', () => {
+    const t = i18n.getFixedT('ru');
+    const invalid = (field: string, reason = 'x') => ({ kind: 'invalid_input', data: { field, reason } });
+    expect(scheduleErrorText(invalid('every'), t)).toContain('нет расписания');
+    expect(scheduleErrorText(invalid('systemctl', 'systemctl --user enable: Failed to connect to bus'), t)).toBe(
+      'Планировщик системы не принял задание: systemctl --user enable: Failed to connect to bus',
+    );
+    const noRunner = { kind: 'not_found', data: { what: 'mbridge is not installed beside /opt/x nor on PATH' } };
+    expect(scheduleErrorText(noRunner, t)).toContain('Переустановите');
+    expect(scheduleErrorText({ kind: 'storage', data: { detail: 'disk' } }, t)).toBeNull();
   });
 
   it('says the window warning with Russian plurals', () => {

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobView, UploadSummary } from '../../ipc';
 import { ErrorNotice } from '../../shared/ErrorNotice';
 import { useBackend } from '../app/context';
+import { ScheduleButton } from '../clients/ScheduleButton';
 
 type Every = 'hourly' | 'daily' | 'weekly';
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -108,7 +109,9 @@ export function RepeatJobDialog({
             <Text as="p" color="secondary">
               {t('jobs.scheduleHint')}
             </Text>
-            <code className="mb-repeat__cmd">mbridge jobs schedule {created.name}</code>
+            <div className="mb-repeat__schedule">
+              <ScheduleButton job={created} onDone={setCreated} />
+            </div>
           </div>
         ) : (
           <div className="mb-repeat">
