@@ -26,6 +26,8 @@ fn io_err(e: impl std::fmt::Display) -> ApiError {
 pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, ApiError> {
     let ctl = req.extensions().get::<ConnCtl>().cloned();
     let drop_after = app.faults.take_drop_upload();
+    let throttle = app.faults.upload_throttle();
+    let started = tokio::time::Instant::now();
     let mut mp = Multipart::from_request(req, &()).await.map_err(|_| {
         ApiError::new(
             ErrorType::MissingParameter,
@@ -84,6 +86,11 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
                 ));
             }
             out.write_all(&chunk).await.map_err(io_err)?;
+            if let Some(rate) = throttle {
+                // Read no faster than `rate`: wait until this many bytes are due.
+                let due = std::time::Duration::from_secs_f64(bytes as f64 / rate as f64);
+                tokio::time::sleep_until(started + due).await;
+            }
         }
         out.flush().await.map_err(io_err)?;
         // A body shorter than the scripted cut is still cut, at its end.

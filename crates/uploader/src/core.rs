@@ -84,6 +84,12 @@ impl Core {
                 .map_err(|e| AppError::Internal {
                     detail: format!("demo server: {e}"),
                 })?;
+                // `MBRIDGE_DEMO_UPLOAD_KBPS`: the demo's fake reads uploads this slowly, so a
+                // send can be watched and stopped (the desktop test's cancel). Demo only: it
+                // slows the in-process fake, never a real Metrica.
+                if let Some(kbps) = demo_upload_kbps() {
+                    fake.faults().throttle_uploads(Some(kbps * 1024));
+                }
                 let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
                 let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
                 // The fake matches redirect ports exactly, like Yandex: register the free port
@@ -550,6 +556,13 @@ fn storage(e: std::io::Error) -> AppError {
     AppError::Storage {
         detail: e.to_string(),
     }
+}
+
+fn demo_upload_kbps() -> Option<u64> {
+    std::env::var("MBRIDGE_DEMO_UPLOAD_KBPS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|k| *k > 0)
 }
 
 /// A loopback port free right now (0 when none can be bound: the sign-in then fails loudly).
