@@ -23,6 +23,9 @@ export TAURI_WEBVIEW_AUTOMATION=true
 mkdir -p "$OUT/files"
 cp fixtures/offline_clientid.csv "$OUT/files/conversions-november.csv"
 export MBRIDGE_PICK_FILE="$OUT/files/conversions-november.csv"
+# The demo's fake reads uploads at 256 KB/s, so «Остановить отправку» lands mid-send (a demo-only
+# switch: it slows the in-process fake, never a real Metrica).
+export MBRIDGE_DEMO_UPLOAD_KBPS=256
 # No Yandex app configured: the app runs on its built-in demo.
 unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
 exec xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -68,7 +68,8 @@ describe('progress in words', () => {
   });
 
   it('leaves the bar indeterminate while waiting for Metrica or when the amount is unknown', () => {
-    expect(say(p({ stage: 'waiting', done: 0, total: 10 })).percent).toBeNull();
+    const waiting = say(p({ stage: 'waiting', done: 10, total: 10, rows: 5, total_rows: 5 }));
+    expect([waiting.percent, waiting.amount, waiting.pace]).toEqual([null, '', '']);
     expect(say(p({ stage: 'reading' })).percent).toBeNull();
     expect(describeProgress(null, ru, 'ru').amount).toBe('');
   });
@@ -93,7 +94,7 @@ describe('progress in words', () => {
       p({ stage: 'uploading', done: 2 * MB, total: 4 * MB, rows: 1, total_rows: 2, bytes_per_sec: MB, eta_secs: 2 }),
       'en',
     );
-    expect(d.amount).toBe('1 of 2 rows · 2 of 4 MB');
-    expect(d.pace).toBe('1 MB/s · ≈ 5 s left');
+    expect(d.amount).toBe('1 of 2 rows · 2.0 of 4.0 MB');
+    expect(d.pace).toBe('1.0 MB/s · ≈ 5 s left');
   });
 });

@@ -29,7 +29,9 @@ function amountIn(bytes: number, size: number, lang: string): string {
   const v = bytes / size;
   // Whole units from 10 up («66 из 504 МБ»), one decimal below («1,4 из 8,2 ГБ»).
   const digits = size === 1 || v >= 10 ? 0 : 1;
-  return new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: digits }).format(v);
+  return new Intl.NumberFormat(localeOf(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    v,
+  );
 }
 
 /** «66 из 504 МБ»: both numbers in the unit of the total. */
@@ -60,9 +62,10 @@ export function formatTimeLeft(secs: number, t: TFunction): string {
 }
 
 export function describeProgress(p: Progress | null, t: TFunction, lang: string): ProgressText {
-  if (!p) return { percent: null, amount: '', pace: '' };
+  // Waiting for Metrica's answer has no amount to show: the bar runs, the words say why.
+  if (!p || p.stage === 'waiting') return { percent: null, amount: '', pace: '' };
   const total = p.total !== null && p.total > 0 ? p.total : null;
-  const percent = total !== null && p.stage !== 'waiting' ? Math.min(100, (p.done / total) * 100) : null;
+  const percent = total !== null ? Math.min(100, (p.done / total) * 100) : null;
   const parts: string[] = [];
   if (p.total_rows !== null && p.total_rows > 0) {
     parts.push(
@@ -74,7 +77,7 @@ export function describeProgress(p: Progress | null, t: TFunction, lang: string)
   } else if (p.rows > 0) {
     parts.push(t('common.rows', { count: p.rows }));
   }
-  if (total !== null && p.stage !== 'waiting') parts.push(formatBytesOf(p.done, total, t, lang));
+  if (total !== null) parts.push(formatBytesOf(p.done, total, t, lang));
   const pace: string[] = [];
   if (p.rows_per_sec !== null && p.rows_per_sec > 0 && p.total_rows === null) {
     pace.push(t('progress.rowsPerSecond', { count: Math.round(p.rows_per_sec) }));
