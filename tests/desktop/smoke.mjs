@@ -192,7 +192,11 @@ async function main() {
   // A check in progress survives leaving the step: coming back shows the same check with its
   // rows so far (the core re-attaches it), not a restart from zero. Whether the check is still
   // running when we look depends on the build (debug is ~20x slower); the picture is kept.
-  const checking = await present("[data-testid='job-progress']");
+  const checking = await retry("the check starts", async () => {
+    if (await present("[data-testid='job-progress']")) return true;
+    if (await present("[data-testid='validation-summary']")) return false;
+    throw new Error("neither progress nor a result yet");
+  });
   if (checking) {
     await shot("check-progress");
     await click("[data-qa='wizard-back']");
@@ -207,8 +211,16 @@ async function main() {
   await find("[data-testid='validation-summary']", 240000);
   await click("[data-qa='wizard-next']");
   await click("[data-qa='send-button']");
-  await find("[data-qa='job-cancel']");
-  await sleep(6000); // past the first burst into socket buffers, so the pace and time left are steady
+  // The send prepares the file again first; stop it once it is on the wire.
+  await retry(
+    "the file is being sent",
+    async () => {
+      const now = await textOf("[data-testid='job-progress']");
+      if (!now.includes("Отправляем в Метрику")) throw new Error(now);
+    },
+    240000,
+  );
+  await sleep(5000); // past the first burst into socket buffers, so the pace and time left are steady
   await shot("sending");
   const sending = await textOf("[data-testid='job-progress']");
   console.log(`desktop e2e: sending shows «${sending.replace(/\s+/g, " ").trim()}»`);
@@ -228,13 +240,38 @@ async function main() {
   });
   await shot("history-interrupted");
   passed += 1;
+
+  // Resending from History is long work too: progress with the pace, and a stop that lands
+  // (the upload stays interrupted, to be sent again). Looked at in a 1024×700 window.
+  await wd("POST", `/session/${sessionId}/window/rect`, { width: 1024, height: 700 }).catch((e) =>
+    console.log(`desktop e2e: window not resized (${e.message})`),
+  );
+  await click("[data-testid='upload-detail'] [data-qa='resend']");
+  await retry(
+    "the resend is on the wire",
+    async () => {
+      const now = await textOf("[data-testid='upload-detail'] [data-testid='job-progress']");
+      if (!now.includes("Отправляем в Метрику")) throw new Error(now);
+    },
+    120000,
+  );
+  await sleep(3000);
+  await shot("history-resending-1024");
+  await click("[data-testid='upload-detail'] [data-qa='job-cancel']");
+  await retry("History says the stopped resend was interrupted", async () => {
+    if (await present("[data-testid='upload-detail'] [data-testid='job-progress']")) throw new Error("still sending");
+    const detail = await textOf("[data-testid='upload-detail']");
+    if (!detail.includes("Прервана") || detail.includes("Готово")) throw new Error(`history detail: ${detail}`);
+  });
+  await shot("history-resend-stopped-1024");
+  passed += 1;
   // The other sections render on real data from Rust (pictures for review, no assertions).
   for (const section of ["clients", "accounts", "settings"]) {
     await click(`[data-testid='nav-${section}']`);
     await shot(section);
   }
   console.log(
-    `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row, a stopped send shown as interrupted here and in History (${Date.now() - t0} ms)`,
+    `desktop e2e: file uploaded through Rust to the fake, listed in History, grown export sent only its new row, a stopped send shown as interrupted here and in History, a resend from History stopped too (${Date.now() - t0} ms)`,
   );
   console.log(`${passed} passed, 0 failed`);
 }

@@ -35,7 +35,8 @@ const STATES: UploadState[] = [
 type ExplainCode = keyof Messages['history']['explain'];
 type AdviceCode = keyof Messages['history']['advice'];
 
-function Detail({ id }: { id: number }) {
+/** One upload, explained; `onResent` moves the selection to the new upload a resend made. */
+function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
   const qc = useQueryClient();
@@ -50,7 +51,12 @@ function Detail({ id }: { id: number }) {
   // Resending is long work like a send: progress with the pace and time left, and a stop.
   const resend = useJob<UploadSummary>();
   const resendNow = () => {
-    void resend.run((onProgress) => backend.resend(id, onProgress)).then(() => invalidate());
+    void resend
+      .run((onProgress) => backend.resend(id, onProgress))
+      .then((next) => {
+        invalidate();
+        if (next) onResent(next.id);
+      });
   };
   const resendStopped = resend.error !== null && toAppError(resend.error).kind === 'cancelled';
   if (detail.isPending) return <Loader size="s" />;
@@ -368,7 +374,11 @@ export function HistoryScreen() {
           )}
         </div>
         <Card view="outlined" className="mb-history__detail">
-          {selected !== null ? <Detail id={selected} /> : <Text color="secondary">{t('history.pickRow')}</Text>}
+          {selected !== null ? (
+            <Detail key={selected} id={selected} onResent={setPicked} />
+          ) : (
+            <Text color="secondary">{t('history.pickRow')}</Text>
+          )}
         </Card>
       </div>
     </div>

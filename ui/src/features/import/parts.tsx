@@ -82,10 +82,10 @@ export function JobProgress({
       </div>
       <div className="mb-progress__row">
         <div className="mb-progress__numbers">
-          <Text as="div" className="mb-num" qa="progress-amount">
+          <Text as="div" className="mb-progress__text" qa="progress-amount">
             {d.amount || '\u00a0'}
           </Text>
-          <Text as="div" color="secondary" className="mb-num" qa="progress-pace">
+          <Text as="div" color="secondary" className="mb-progress__text" qa="progress-pace">
             {d.pace || '\u00a0'}
           </Text>
         </div>
