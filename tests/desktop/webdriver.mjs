@@ -69,6 +69,9 @@ export async function drive({ app, out, label }, main) {
     async exists(css) {
       return wd("POST", s("/execute/sync"), { script: "return document.querySelector(arguments[0]) !== null", args: [css] });
     },
+    async resize(width, height) {
+      await wd("POST", s("/window/rect"), { width, height });
+    },
     async scrollTo(css) {
       await find(css);
       await wd("POST", s("/execute/sync"), {

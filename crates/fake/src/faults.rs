@@ -69,6 +69,7 @@ struct FaultState {
     server_left: u32,
     server_kind: Option<ServerFault>,
     latency: Duration,
+    upload_bytes_per_sec: Option<u64>,
     drop_upload_after: Option<u64>,
     lose_upload_answers: u32,
     stall_before_store: bool,
@@ -143,6 +144,12 @@ impl Faults {
     /// Adds `d` of latency to every Metrica and OAuth answer (zero turns it off).
     pub fn set_latency(&self, d: Duration) {
         self.st().latency = d;
+    }
+
+    /// Uploaded files are read no faster than `bytes_per_sec` (None: as fast as they come), so
+    /// a send lasts long enough to watch its progress or stop it.
+    pub fn throttle_uploads(&self, bytes_per_sec: Option<u64>) {
+        self.st().upload_bytes_per_sec = bytes_per_sec.filter(|b| *b > 0);
     }
 
     /// The next upload request is cut: after `bytes` of its multipart body (or at its end if
@@ -248,6 +255,10 @@ impl Faults {
 
     pub(crate) fn latency(&self) -> Duration {
         self.st().latency
+    }
+
+    pub(crate) fn upload_throttle(&self) -> Option<u64> {
+        self.st().upload_bytes_per_sec
     }
 
     pub(crate) fn take_drop_upload(&self) -> Option<u64> {

@@ -114,8 +114,9 @@ impl Default for Quotas {
 /// How much faster than real time the demo runs (the app's demo and `mbridge demo-server`).
 pub const DEMO_TIME_SCALE: f64 = 20.0;
 
-/// How fast the built-in demo receives files: 4 MB/s, an ordinary office uplink (~32 Mbit/s),
-/// so a large demo upload shows its progress and can be stopped as a real one would.
+/// How fast the built-in demo receives files (through [`Faults::throttle_uploads`]): 4 MB/s,
+/// an ordinary office uplink (~32 Mbit/s), so a large demo upload shows its progress and can be
+/// stopped as a real one would.
 pub const DEMO_UPLOAD_BYTES_PER_SEC: u64 = 4_000_000;
 
 /// The redirect URI Yandex uses for the copy-the-code page (§2.1).
@@ -147,9 +148,6 @@ pub struct FakeConfig {
     pub device_pending_polls: u32,
     /// Device flow: the `interval` (seconds) returned and enforced with `slow_down`.
     pub device_interval_secs: i64,
-    /// Receive uploaded files no faster than this (bytes per second), like a real office
-    /// connection; `None` takes them as fast as the loopback allows.
-    pub upload_bytes_per_sec: Option<u64>,
 }
 
 /// The app's registered loopback callback (its real port, as the README tells users to
@@ -187,7 +185,6 @@ impl Default for FakeConfig {
             keep_upload_files_up_to: 64 << 20,
             quotas: Quotas::default(),
             device_pending_polls: 2,
-            upload_bytes_per_sec: None,
             device_interval_secs: 5,
         }
     }

@@ -26,6 +26,8 @@ fn io_err(e: impl std::fmt::Display) -> ApiError {
 pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, ApiError> {
     let ctl = req.extensions().get::<ConnCtl>().cloned();
     let drop_after = app.faults.take_drop_upload();
+    let throttle = app.faults.upload_throttle();
+    let started = tokio::time::Instant::now();
     let mut mp = Multipart::from_request(req, &()).await.map_err(|_| {
         ApiError::new(
             ErrorType::MissingParameter,
@@ -60,7 +62,6 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
         let mut out =
             tokio::io::BufWriter::with_capacity(256 << 10, tokio::fs::File::from_std(file));
         let mut bytes: u64 = 0;
-        let started = tokio::time::Instant::now();
         while let Some(chunk) = field
             .chunk()
             .await
@@ -85,8 +86,8 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
                 ));
             }
             out.write_all(&chunk).await.map_err(io_err)?;
-            if let Some(rate) = app.cfg.upload_bytes_per_sec.filter(|r| *r > 0) {
-                // The line's pace: this many bytes cannot have arrived sooner.
+            if let Some(rate) = throttle {
+                // Read no faster than `rate`: wait until this many bytes are due.
                 let due = std::time::Duration::from_secs_f64(bytes as f64 / rate as f64);
                 tokio::time::sleep_until(started + due).await;
             }

@@ -80,13 +80,16 @@ impl Core {
                 paths.ensure().map_err(storage)?;
                 let fake = mb_fake::FakeServer::start(mb_fake::FakeConfig {
                     time_scale: mb_fake::DEMO_TIME_SCALE,
-                    upload_bytes_per_sec: Some(mb_fake::DEMO_UPLOAD_BYTES_PER_SEC),
                     ..mb_fake::FakeConfig::default()
                 })
                 .await
                 .map_err(|e| AppError::Internal {
                     detail: format!("demo server: {e}"),
                 })?;
+                // The demo receives files at an office line's pace, so a large send can be
+                // watched and stopped as a real one (the desktop test stops one).
+                fake.faults()
+                    .throttle_uploads(Some(mb_fake::DEMO_UPLOAD_BYTES_PER_SEC));
                 let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
                 let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
                 // The fake matches redirect ports exactly, like Yandex: register the free port

@@ -690,7 +690,14 @@ impl Core {
             let rows = (u64::from(total_rows) * sent.min(total))
                 .checked_div(total)
                 .unwrap_or(0);
-            let mut p = progress(&job, Stage::Uploading, sent, Some(total), rows);
+            // Every byte handed over: now the server reads the rest and answers («Ждём ответа
+            // Метрики»), which is not "all rows sent" yet.
+            let stage = if total > 0 && sent >= total {
+                Stage::Waiting
+            } else {
+                Stage::Uploading
+            };
+            let mut p = progress(&job, stage, sent, Some(total), rows);
             p.total_rows = Some(total_rows);
             sink2(p);
         });

@@ -232,10 +232,10 @@ pub async fn validate(
     request: ValidateRequest,
     on_progress: Channel<Progress>,
 ) -> R<ValidationSummary> {
-    let id = job_id();
-    let s = sink(on_progress);
-    s(first(&id));
-    core.validate_dto(&request, &id, s).await
+    // Joins the check of the same request when one is running (the user came back to the
+    // Check step); a check of another request cancels the abandoned one.
+    let core = core.inner().clone();
+    core.check(&request, sink(on_progress)).await
 }
 
 #[tauri::command]
@@ -259,17 +259,7 @@ pub async fn upload(
 }
 
 fn first(id: &str) -> Progress {
-    Progress {
-        job_id: id.to_string(),
-        stage: mb_uploader::dto::Stage::Reading,
-        done: 0,
-        total: None,
-        rows: 0,
-        total_rows: None,
-        bytes_per_sec: None,
-        rows_per_sec: None,
-        eta_secs: None,
-    }
+    mb_uploader::progress::progress(id, mb_uploader::dto::Stage::Reading, 0, None, 0)
 }
 
 #[tauri::command]
@@ -293,10 +283,16 @@ pub async fn refresh_status(core: CoreState<'_>, id: u32) -> R<UploadSummary> {
 }
 
 #[tauri::command]
-pub async fn resend(app: tauri::AppHandle, core: CoreState<'_>, id: u32) -> R<UploadSummary> {
-    let out = core
-        .resend_dto(id, &job_id(), mb_uploader::no_progress_sink())
-        .await;
+pub async fn resend(
+    app: tauri::AppHandle,
+    core: CoreState<'_>,
+    id: u32,
+    on_progress: Channel<Progress>,
+) -> R<UploadSummary> {
+    let job = job_id();
+    let s = sink(on_progress);
+    s(first(&job));
+    let out = core.resend_dto(id, &job, s).await;
     if let Ok(u) = &out {
         crate::events::history_changed(&app, u.id);
     }

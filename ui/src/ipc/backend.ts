@@ -73,7 +73,8 @@ export interface Backend {
   history(filter: HistoryFilter): Promise<UploadSummary[]>;
   uploadDetail(id: number): Promise<UploadDetail>;
   refreshStatus(id: number): Promise<UploadSummary>;
-  resend(id: number): Promise<UploadSummary>;
+  /** One action for an interrupted or failed upload, with progress; `cancel(job_id)` stops it. */
+  resend(id: number, onProgress: (p: Progress) => void): Promise<UploadSummary>;
   exportHistory(filter: HistoryFilter): Promise<string | null>;
 
   overview(): Promise<ClientOverview[]>;

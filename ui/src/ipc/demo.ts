@@ -241,6 +241,8 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     return c;
   };
 
+  const noPace = { total_rows: null, bytes_per_sec: null, rows_per_sec: null, eta_secs: null };
+
   async function job<T>(
     onProgress: (p: Progress) => void,
     stages: Array<[Progress['stage'], number]>,
@@ -259,31 +261,11 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
           if (result !== null) return result;
           fail({ kind: 'cancelled' });
         }
-        onProgress({
-          job_id: jobId,
-          stage,
-          done: Math.round((total * s) / steps),
-          total,
-          rows,
-          total_rows: null,
-          bytes_per_sec: null,
-          rows_per_sec: null,
-          eta_secs: null,
-        });
+        onProgress({ ...noPace, job_id: jobId, stage, done: Math.round((total * s) / steps), total, rows });
         await sleep(0.3);
       }
     }
-    onProgress({
-      job_id: jobId,
-      stage: 'done',
-      done: rows,
-      total: rows,
-      rows,
-      total_rows: null,
-      bytes_per_sec: null,
-      rows_per_sec: null,
-      eta_secs: null,
-    });
+    onProgress({ ...noPace, job_id: jobId, stage: 'done', done: rows, total: rows, rows });
     return finish();
   }
 

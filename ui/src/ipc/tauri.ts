@@ -53,7 +53,7 @@ export function createTauriBackend(): Backend {
     history: (filter) => invoke('history', { filter }),
     uploadDetail: (id) => invoke('upload_detail', { id }),
     refreshStatus: (id) => invoke('refresh_status', { id }),
-    resend: (id) => invoke('resend', { id }),
+    resend: (id, onProgress) => invoke('resend', { id, onProgress: channel(onProgress) }),
     exportHistory: (filter) => invoke('export_history', { filter }),
     overview: () => invoke('overview'),
     settings: () => invoke('settings'),

@@ -192,29 +192,38 @@ async fn reset_clears_switches() {
     assert_eq!(s, 200);
 }
 
-/// The demo's "office connection": a file is received no faster than the configured rate, so
-/// a large demo upload shows progress and can be stopped. (A lower bound only: the loopback is
-/// never slower than the line it simulates by more than the machine's load.)
 #[tokio::test]
-async fn uploads_arrive_no_faster_than_the_configured_line() {
-    let (mut cfg, clock) = crate::common::config();
-    cfg.upload_bytes_per_sec = Some(400_000);
-    let env = crate::common::env_with(cfg, clock).await;
+async fn throttled_uploads_are_read_no_faster_than_the_rate() {
+    let env = env().await;
     let mut body = String::from("ClientId,Target,DateTime\n");
-    while body.len() < 200_000 {
-        body.push_str("1770000000000000011,offline_paid,1794228120\n");
+    for i in 0..6000 {
+        body.push_str(&format!("17700000000000{:05},offline_paid,1794228120\n", i));
     }
+    let len = body.len() as u64; // about 270 KB
+    let path = format!("/management/v1/counter/{MEBEL}/offline_conversions/upload");
+    let send = |body: String| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(body.into_bytes()).file_name("t.csv"),
+        );
+        env.http
+            .post(env.url(&path))
+            .header("Authorization", format!("OAuth {}", env.token))
+            .multipart(form)
+            .send()
+    };
+    env.server.faults().throttle_uploads(Some(len));
     let t0 = std::time::Instant::now();
-    let (status, v) = env
-        .upload(
-            &format!("/management/v1/counter/{MEBEL}/offline_conversions/upload"),
-            body.into_bytes(),
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    let r = send(body.clone()).await.unwrap();
+    assert_eq!(r.status(), 200);
     assert!(
-        t0.elapsed() >= std::time::Duration::from_millis(450),
-        "200 KB at 400 KB/s took {:?}",
+        t0.elapsed() >= std::time::Duration::from_millis(900),
+        "{len} bytes at {len} B/s took {:?}",
         t0.elapsed()
     );
+    // Reading slowly changes nothing of what is stored.
+    assert_eq!(env.server.state().uploads(MEBEL).len(), 1);
+    env.server.faults().throttle_uploads(None);
+    assert_eq!(send(body).await.unwrap().status(), 200);
+    assert_eq!(env.server.state().uploads(MEBEL).len(), 2);
 }

@@ -30,7 +30,10 @@ fn big_conversions(dir: &Path, rows: u64) -> std::path::PathBuf {
     path
 }
 
-async fn setup(dir: &tempfile::TempDir, rows: u64) -> (Arc<Core>, ValidateRequest) {
+pub(crate) async fn big_conversions_request(
+    dir: &tempfile::TempDir,
+    rows: u64,
+) -> (Arc<Core>, ValidateRequest) {
     let core = Core::start(CoreOptions {
         data_dir: Some(dir.path().to_path_buf()),
         demo: Some(true),
@@ -56,13 +59,13 @@ async fn setup(dir: &tempfile::TempDir, rows: u64) -> (Arc<Core>, ValidateReques
     (Arc::new(core), req)
 }
 
-fn recorder() -> (ProgressSink, Arc<Mutex<Vec<Progress>>>) {
+pub(crate) fn recorder() -> (ProgressSink, Arc<Mutex<Vec<Progress>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     (Arc::new(move |p| s.lock().unwrap().push(p)), seen)
 }
 
-async fn until(what: &str, mut f: impl FnMut() -> bool) {
+pub(crate) async fn until(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
         assert!(
@@ -86,7 +89,7 @@ fn checked_bytes(seen: &Mutex<Vec<Progress>>) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_and_coming_back_joins_the_same_check_and_cancel_stops_its_worker() {
     let dir = tempfile::tempdir().unwrap();
-    let (core, req) = setup(&dir, 400_000).await;
+    let (core, req) = big_conversions_request(&dir, 400_000).await;
 
     // The Check step starts the check and shows its progress…
     let (sink, seen) = recorder();
@@ -165,7 +168,7 @@ async fn leaving_and_coming_back_joins_the_same_check_and_cancel_stops_its_worke
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_of_another_request_cancels_the_abandoned_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (core, req) = setup(&dir, 400_000).await;
+    let (core, req) = big_conversions_request(&dir, 400_000).await;
     let (sink, seen) = recorder();
     let (c, r) = (core.clone(), req.clone());
     let abandoned = tokio::spawn(async move { c.check(&r, sink).await });
@@ -198,7 +201,7 @@ async fn a_check_of_another_request_cancels_the_abandoned_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_screens_asking_for_the_same_check_get_the_same_result() {
     let dir = tempfile::tempdir().unwrap();
-    let (core, req) = setup(&dir, 2_000).await;
+    let (core, req) = big_conversions_request(&dir, 2_000).await;
     let (a, b) = (core.clone(), core.clone());
     let (ra, rb) = (req.clone(), req.clone());
     let (x, y) = tokio::join!(

@@ -1,4 +1,5 @@
 mod bindings;
 mod check;
 mod core;
+mod progress;
 mod window;

@@ -13,7 +13,10 @@ import { ErrorNotice } from '../../shared/ErrorNotice';
 import { RejectedFileActions } from '../../shared/RejectedFileActions';
 import { StateLabel } from '../../shared/StateLabel';
 import { dayBoundIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../shared/format';
+import { toAppError } from '../../shared/errors';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
+import { useJob } from '../import/job';
+import { JobProgress } from '../import/parts';
 
 const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
 const STATES: UploadState[] = [
@@ -29,7 +32,8 @@ const STATES: UploadState[] = [
   'superseded',
 ];
 
-function Detail({ id }: { id: number }) {
+/** One upload, explained; `onResent` moves the selection to the new upload a resend made. */
+function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
   const qc = useQueryClient();
@@ -41,7 +45,17 @@ function Detail({ id }: { id: number }) {
     void qc.invalidateQueries({ queryKey: ['overview'] });
   };
   const refresh = useMutation({ mutationFn: () => backend.refreshStatus(id), onSuccess: invalidate });
-  const resend = useMutation({ mutationFn: () => backend.resend(id), onSuccess: invalidate });
+  // Resending is long work like a send: progress with the pace and time left, and a stop.
+  const resend = useJob<UploadSummary>();
+  const resendNow = () => {
+    void resend
+      .run((onProgress) => backend.resend(id, onProgress))
+      .then((next) => {
+        invalidate();
+        if (next) onResent(next.id);
+      });
+  };
+  const resendStopped = resend.error !== null && toAppError(resend.error).kind === 'cancelled';
   if (detail.isPending) return <Loader size="s" />;
   if (detail.isError) return <ErrorNotice error={detail.error} onRetry={() => void detail.refetch()} />;
   const d = detail.data;
@@ -135,15 +149,21 @@ function Detail({ id }: { id: number }) {
         </div>
       ) : null}
       {refresh.isError ? <ErrorNotice error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
-      {resend.isError ? <ErrorNotice error={resend.error} onRetry={() => resend.mutate()} /> : null}
+      {resend.running ? (
+        <JobProgress progress={resend.progress} onCancel={resend.cancel} cancelLabel={t('send.cancel')} />
+      ) : resendStopped ? (
+        <Alert theme="info" message={t('history.resendStopped')} />
+      ) : resend.error !== null ? (
+        <ErrorNotice error={resend.error} onRetry={resendNow} />
+      ) : null}
       <div className="mb-detail__actions">
         {canRefresh ? (
           <Button view="outlined" onClick={() => refresh.mutate()} loading={refresh.isPending} qa="refresh-status">
             {t('history.refresh')}
           </Button>
         ) : null}
-        {canResend ? (
-          <Button view="action" onClick={() => resend.mutate()} loading={resend.isPending} qa="resend">
+        {canResend && !resend.running ? (
+          <Button view="action" onClick={resendNow} qa="resend">
             {t('history.resend')}
           </Button>
         ) : null}
@@ -347,7 +367,11 @@ export function HistoryScreen() {
           )}
         </div>
         <Card view="outlined" className="mb-history__detail">
-          {selected !== null ? <Detail id={selected} /> : <Text color="secondary">{t('history.pickRow')}</Text>}
+          {selected !== null ? (
+            <Detail key={selected} id={selected} onResent={setPicked} />
+          ) : (
+            <Text color="secondary">{t('history.pickRow')}</Text>
+          )}
         </Card>
       </div>
     </div>

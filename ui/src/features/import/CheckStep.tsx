@@ -173,7 +173,18 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
   const start = () => {
     if (!request || !key) return;
     stoppedFor.current = null;
-    void run((onProgress) => backend.validate(request, onProgress)).then((summary) => {
+    // The core joins the check of the same request when one is still running (the user left
+    // this step and came back), so the progress continues instead of starting from zero.
+    let announced = false;
+    void run((onProgress) =>
+      backend.validate(request, (p) => {
+        if (!announced) {
+          announced = true;
+          dispatch({ type: 'checkStarted', jobId: p.job_id });
+        }
+        onProgress(p);
+      }),
+    ).then((summary) => {
       if (summary) dispatch({ type: 'validated', summary, forRequest: key });
     });
   };

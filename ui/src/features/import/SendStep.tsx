@@ -291,7 +291,7 @@ function SendResultCard({ result }: { result: SendResult }) {
   const canResend = u.state === 'interrupted' || u.state === 'failed';
   const again = () => {
     void resend
-      .run(() => backend.resend(u.id))
+      .run((onProgress) => backend.resend(u.id, onProgress))
       .then((next) => {
         if (next) {
           dispatch({ type: 'resent', upload: next });
@@ -313,10 +313,16 @@ function SendResultCard({ result }: { result: SendResult }) {
             {failureText(u.failure, t)}
           </Text>
         ) : null}
-        {resend.error !== null ? <ErrorNotice error={resend.error} onRetry={again} /> : null}
+        {resend.running ? (
+          <JobProgress progress={resend.progress} onCancel={resend.cancel} cancelLabel={t('send.cancel')} />
+        ) : resend.error !== null && toAppError(resend.error).kind === 'cancelled' ? (
+          <Alert theme="info" message={t('history.resendStopped')} />
+        ) : resend.error !== null ? (
+          <ErrorNotice error={resend.error} onRetry={again} />
+        ) : null}
         <div className="mb-done__actions">
-          {canResend ? (
-            <Button view="action" size="l" onClick={again} loading={resend.running} qa="resend" data-main-action="true">
+          {canResend && !resend.running ? (
+            <Button view="action" size="l" onClick={again} qa="resend" data-main-action="true">
               {t('history.resend')}
             </Button>
           ) : null}

@@ -4,7 +4,8 @@ import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
 import type { Issue, IssueCount, Progress, ValueType } from '../../ipc';
-import { formatMoneyText, formatNumber } from '../../shared/format';
+import { formatMoneyText } from '../../shared/format';
+import { describeProgress } from '../../shared/progress';
 import ru, { type Messages } from '../../i18n/ru';
 
 export interface MainAction {
@@ -59,6 +60,8 @@ export function StepFooter({
   );
 }
 
+/** Long work: what is happening, a full-width bar, rows of rows (or megabytes), the pace and
+ *  the time left, and the stop button. */
 export function JobProgress({
   progress,
   onCancel,
@@ -69,22 +72,25 @@ export function JobProgress({
   cancelLabel: string;
 }) {
   const { t, i18n } = useTranslation();
-  const total = progress?.total ?? null;
-  const value = progress && total ? Math.min(100, Math.round((progress.done / total) * 100)) : 5;
+  const d = describeProgress(progress, t, i18n.language);
   return (
     <div className="mb-progress" role="status" aria-live="polite" data-testid="job-progress">
-      <Text variant="subheader-2">{progress ? t(`stages.${progress.stage}`) : t('app.loading')}</Text>
-      <ProgressBar value={value} theme="info" size="m" />
+      <Text variant="subheader-2" as="div">
+        {progress ? t(`stages.${progress.stage}`) : t('app.loading')}
+      </Text>
+      <div className="mb-progress__bar">
+        <ProgressBar value={d.percent ?? 100} loading={d.percent === null} theme="info" size="m" />
+      </div>
       <div className="mb-progress__row">
-        <Text color="secondary">
-          {progress && total !== null
-            ? t('check.progress', {
-                done: formatNumber(progress.done, i18n.language),
-                total: formatNumber(total, i18n.language),
-              })
-            : ' '}
-        </Text>
-        <Button view="outlined" onClick={onCancel} qa="job-cancel">
+        <div className="mb-progress__numbers">
+          <Text as="div" className="mb-progress__text" qa="progress-amount">
+            {d.amount || '\u00a0'}
+          </Text>
+          <Text as="div" color="secondary" className="mb-progress__text" qa="progress-pace">
+            {d.pace || '\u00a0'}
+          </Text>
+        </div>
+        <Button view="outlined" size="l" onClick={onCancel} qa="job-cancel">
           {cancelLabel}
         </Button>
       </div>

@@ -1,6 +1,7 @@
 //! The import wizard's decisions, kept above the screens so that going back, switching sections
 //! or re-reading the file never loses what the user chose. Pure reducer plus a context.
-import { createContext, useContext, useReducer, type Dispatch, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useReducer, useRef, type Dispatch, type ReactNode } from 'react';
+import { useBackend } from '../app/context';
 import type {
   ColumnMapping,
   CounterAttributeDto,
@@ -46,6 +47,9 @@ export interface ImportState {
   /** «Только новые строки» on the review; null = on when the ledger knows some of the rows. */
   onlyNew: boolean | null;
   result: SendResult | null;
+  /** The check running in the core for this wizard: kept while the user leaves the Check step
+   *  (coming back joins it); cancelled when the wizard moves on to another file or starts over. */
+  checkJob: string | null;
 }
 
 export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, header_line: null, sheet: null };
@@ -72,6 +76,7 @@ export const initialImport: ImportState = {
   comment: '',
   onlyNew: null,
   result: null,
+  checkJob: null,
 };
 
 export type ImportAction =
@@ -85,6 +90,7 @@ export type ImportAction =
   | { type: 'attribute'; attribute: CounterAttributeDto; index: number; header: string }
   | { type: 'statuses'; entries: StatusMapEntry[]; counts: Record<string, number>; key: string }
   | { type: 'statusType'; value: string; statusType: StatusMapEntry['status_type'] }
+  | { type: 'checkStarted'; jobId: string }
   | { type: 'validated'; summary: ValidationSummary; forRequest: string }
   | { type: 'duplicate'; answer: DuplicateAnswer }
   | {
@@ -150,8 +156,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
         ...s,
         statusMap: (s.statusMap ?? []).map((e) => (e.value === a.value ? { ...e, status_type: a.statusType } : e)),
       };
+    case 'checkStarted':
+      return s.checkJob === a.jobId ? s : { ...s, checkJob: a.jobId };
     case 'validated':
-      return { ...s, validation: a.summary, validatedFor: a.forRequest };
+      return { ...s, validation: a.summary, validatedFor: a.forRequest, checkJob: null };
     case 'duplicate':
       return { ...s, duplicateAnswer: a.answer };
     case 'option':
@@ -238,7 +246,21 @@ const ImportContext = createContext<[ImportState, Dispatch<ImportAction>] | null
 
 export function ImportProvider({ children, initial }: { children: ReactNode; initial?: ImportState }) {
   const value = useReducer(importReducer, initial ?? initialImport);
+  useCancelAbandonedCheck(value[0].checkJob);
   return <ImportContext.Provider value={value}>{children}</ImportContext.Provider>;
+}
+
+/** A check the wizard no longer waits for (another file, «Загрузить ещё файл», a new check) is
+ *  cancelled in the core, so it stops using the CPU. A finished check's id is unknown to the
+ *  core by then, and cancelling it does nothing. */
+function useCancelAbandonedCheck(checkJob: string | null) {
+  const backend = useBackend();
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = checkJob;
+    if (before !== null && before !== checkJob) void backend.cancel(before);
+  }, [backend, checkJob]);
 }
 
 export function useImport(): [ImportState, Dispatch<ImportAction>] {
