@@ -276,7 +276,11 @@ mod tests {
             }
         }
         let explain = mb_text::keys(mb_text::Lang::Ru).filter(|k| k.starts_with("explain."));
-        assert_eq!(explain.count(), ExplanationCode::ALL.len(), "no stale texts");
+        assert_eq!(
+            explain.count(),
+            ExplanationCode::ALL.len(),
+            "no stale texts"
+        );
     }
 
     #[test]

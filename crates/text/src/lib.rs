@@ -205,7 +205,7 @@ pub fn typescript_catalogue() -> String {
     let mut out = String::from(
         "// Generated from crates/text/messages/*.json by mb-text. Do not edit by hand:\n\
          // change the JSON, then run `UPDATE_BINDINGS=1 cargo test -p mb-text`.\n\
-         import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  IssueCode,\n  \
+         import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  FileReason,\n  IssueCode,\n  \
          Severity,\n  UploadState,\n} from '../ipc/bindings';\n\n\
          /** The texts of one issue code: the app shows title/what/todo, the CLI meaning/reason. */\n\
          export type IssueText = { title: string; what: string; todo: string; meaning: string; reason?: string };\n\
@@ -218,7 +218,8 @@ pub fn typescript_catalogue() -> String {
          issues: Record<IssueCode, IssueText>;\n  \
          explain: Record<ExplanationCode, string>;\n  \
          advice: Record<AdviceCode, string>;\n  \
-         reason: Record<FailureCode, string>;\n\
+         reason: Record<FailureCode, string>;\n  \
+         file_reason: Record<FileReason['kind'], string>;\n\
          };\n",
     );
     for lang in Lang::ALL {

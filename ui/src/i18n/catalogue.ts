@@ -4,6 +4,7 @@ import type {
   AdviceCode,
   ExplanationCode,
   FailureReason,
+  FileReason,
   IssueCode,
   Severity,
   UploadState,
@@ -21,6 +22,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   advice: Record<AdviceCode, string>;
   reason: Record<FailureCode, string>;
+  file_reason: Record<FileReason['kind'], string>;
 };
 
 export const ru: Catalogue = {
@@ -58,6 +60,22 @@ export const ru: Catalogue = {
     "static_calls": "Звонки на статический номер: {{rows}}. Они не связываются с визитами, но видны в отчётах по звонкам.",
     "superseded": "Эту загрузку заменила более новая.",
     "users_not_found": "Не нашлись посетители: {{rows}}. За 21 день до события на сайте не было визитов с этими ClientID, телефонами или почтой — это нормально для покупателей, пришедших не с сайта."
+  },
+  "file_reason": {
+    "bad_delimiter": "такой разделитель не подходит",
+    "damaged_workbook": "книга Excel повреждена",
+    "empty": "файл пуст",
+    "io": "файл занят другой программой или диск недоступен — закройте файл в других программах и повторите",
+    "line_too_long": "строка {{line}} слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
+    "no_header": "не найдена строка заголовков",
+    "not_a_folder": "это не папка",
+    "not_found": "файл не найден",
+    "not_regular_file": "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
+    "not_text": "это не таблица (CSV или Excel)",
+    "permission_denied": "нет прав на чтение",
+    "sheet_not_found": "нет такого листа",
+    "unknown_encoding": "неизвестная кодировка",
+    "workbook_too_large": "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV"
   },
   "issues": {
     "all_static_calls": {
@@ -559,6 +577,22 @@ export const en: Catalogue = {
     "static_calls": "Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.",
     "superseded": "A newer upload replaced this one.",
     "users_not_found": "Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site."
+  },
+  "file_reason": {
+    "bad_delimiter": "this delimiter does not fit",
+    "damaged_workbook": "the workbook is damaged",
+    "empty": "the file is empty",
+    "io": "the file is busy in another program or the disk is unavailable: close it elsewhere and retry",
+    "line_too_long": "line {{line}} is too long (over 64 MB): not a table, or the file is damaged",
+    "no_header": "no header row found",
+    "not_a_folder": "not a folder",
+    "not_found": "file not found",
+    "not_regular_file": "not a regular file (a folder, pipe, socket or device): choose a data file",
+    "not_text": "not a table (CSV or Excel)",
+    "permission_denied": "no permission to read",
+    "sheet_not_found": "no such sheet",
+    "unknown_encoding": "unknown encoding",
+    "workbook_too_large": "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text or a file over 64 MB, 32 MB for .xls): save the sheet as CSV"
   },
   "issues": {
     "all_static_calls": {
