@@ -22,18 +22,6 @@ pub fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Ru { ru } else { en }
 }
 
-/// Russian plural form: 1 строка, 2 строки, 5 строк.
-pub fn plural_ru(n: u64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
-    let (m10, m100) = (n % 10, n % 100);
-    if m10 == 1 && m100 != 11 {
-        one
-    } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
-        few
-    } else {
-        many
-    }
-}
-
 pub fn rows(n: u64, lang: Lang) -> String {
     mb_text::format(msg_lang(lang), "common.rows", &[("count", Arg::Num(n))])
 }
@@ -41,19 +29,14 @@ pub fn rows(n: u64, lang: Lang) -> String {
 /// The send review, said before anything leaves: «Отправим 30 новых строк из 130».
 pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
     let (n, m) = (r.new_rows, r.valid_rows);
-    match (lang, r.only_new) {
-        (Lang::Ru, true) => format!(
-            "Отправим {} {} из {}",
-            group(n),
-            plural_ru(n, "новую строку", "новые строки", "новых строк"),
-            group(m)
-        ),
-        (Lang::Ru, false) => format!("Отправим {}", rows(m, lang)),
-        (Lang::En, true) => format!(
-            "Sending {n} new {} of {m}",
-            if n == 1 { "row" } else { "rows" }
-        ),
-        (Lang::En, false) => format!("Sending {}", rows(m, lang)),
+    if r.only_new {
+        mb_text::format(
+            msg_lang(lang),
+            "send.reviewNew",
+            &[("count", Arg::Num(n)), ("total", Arg::Num(m))],
+        )
+    } else {
+        mb_text::format(msg_lang(lang), "send.reviewAll", &[("count", Arg::Num(m))])
     }
 }
 

@@ -15,14 +15,15 @@ export type IssueText = { title: string; what: string; todo: string; meaning: st
 /** Failure reasons that are codes (a `message` is shown as it came). */
 export type FailureCode = Exclude<FailureReason['kind'], 'message'>;
 export type Catalogue = {
-  common: { rows_one: string; rows_few: string; rows_many: string; rows_other: string };
+  advice: Record<AdviceCode, string>;
+  common: { rows_few: string; rows_many: string; rows_one: string; rows_other: string };
+  explain: Record<ExplanationCode, string>;
+  file_reason: Record<FileReason['kind'], string>;
+  issues: Record<IssueCode, IssueText>;
+  reason: Record<FailureCode, string>;
+  send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
   states: Record<UploadState, string>;
-  issues: Record<IssueCode, IssueText>;
-  explain: Record<ExplanationCode, string>;
-  advice: Record<AdviceCode, string>;
-  reason: Record<FailureCode, string>;
-  file_reason: Record<FileReason['kind'], string>;
 };
 
 export const ru: Catalogue = {
@@ -522,6 +523,16 @@ export const ru: Catalogue = {
     "quota_exceeded": "Исчерпана квота запросов Метрики. Отправьте заново после 03:00 по Москве.",
     "server_error": "Сервер Метрики ответил ошибкой {{status}}. Отправьте заново чуть позже.",
     "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново."
+  },
+  "send": {
+    "reviewAll_few": "Отправим {{count, number}} строки",
+    "reviewAll_many": "Отправим {{count, number}} строк",
+    "reviewAll_one": "Отправим {{count, number}} строку",
+    "reviewAll_other": "Отправим {{count, number}} строки",
+    "reviewNew_few": "Отправим {{count, number}} новые строки из {{total, number}}",
+    "reviewNew_many": "Отправим {{count, number}} новых строк из {{total, number}}",
+    "reviewNew_one": "Отправим {{count, number}} новую строку из {{total, number}}",
+    "reviewNew_other": "Отправим {{count, number}} новой строки из {{total, number}}"
   },
   "severity": {
     "error": "Ошибка",
@@ -1039,6 +1050,16 @@ export const en: Catalogue = {
     "quota_exceeded": "The Metrica request quota is used up. Send again after 00:00 UTC.",
     "server_error": "The Metrica server answered with error {{status}}. Send again a bit later.",
     "sign_in_needed": "The Yandex sign-in expired — sign in again and resend."
+  },
+  "send": {
+    "reviewAll_few": "We will send {{count, number}} rows",
+    "reviewAll_many": "We will send {{count, number}} rows",
+    "reviewAll_one": "We will send {{count, number}} row",
+    "reviewAll_other": "We will send {{count, number}} rows",
+    "reviewNew_few": "We will send {{count, number}} new rows of {{total, number}}",
+    "reviewNew_many": "We will send {{count, number}} new rows of {{total, number}}",
+    "reviewNew_one": "We will send {{count, number}} new row of {{total, number}}",
+    "reviewNew_other": "We will send {{count, number}} new rows of {{total, number}}"
   },
   "severity": {
     "error": "Error",
