@@ -6,7 +6,7 @@
 //! Numbers that are 64-bit in Rust are sent as JSON numbers (all stay below 2^53).
 
 /// Domain types the app shows as they are (their TypeScript comes from their own crates).
-pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, UploadState};
+pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
 pub use mb_import::report::Severity;
 pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
@@ -482,12 +482,23 @@ pub struct ClientOverview {
 /// One warning of the agency overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OverviewWarning {
-    /// `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
-    /// for longer than the schedule implies), `window_closing` (value: days left to send
-    /// data a job has not sent).
-    pub code: String,
+    pub code: OverviewWarningCode,
     pub job: Option<String>,
     pub value: Option<f64>,
+}
+
+/// What an overview warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OverviewWarningCode {
+    /// The linked share dropped (value: the new share).
+    LinkedShareDrop,
+    /// A job's last run went wrong.
+    JobFailed,
+    /// No new data for longer than the job's schedule implies.
+    JobOverdue,
+    /// The linking window closes soon for data a job has not sent (value: days left).
+    WindowClosing,
 }
 
 /// A repeating job as the app lists it.
@@ -518,9 +529,7 @@ pub struct JobRunView {
     pub id: u32,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
-    /// `interrupted`.
-    pub result: String,
+    pub result: RunResult,
     pub files: Vec<String>,
     pub rows_new: u32,
     pub rows_unchanged: u32,
@@ -626,8 +635,10 @@ pub fn typescript_bindings() -> String {
         UploadDetail::decl(&cfg),
         HistoryFilter::decl(&cfg),
         ClientOverview::decl(&cfg),
+        OverviewWarningCode::decl(&cfg),
         OverviewWarning::decl(&cfg),
         JobView::decl(&cfg),
+        RunResult::decl(&cfg),
         JobRunView::decl(&cfg),
         NewJob::decl(&cfg),
         JobEdit::decl(&cfg),

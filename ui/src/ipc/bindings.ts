@@ -198,13 +198,9 @@ warnings: Array<OverviewWarning>,
  */
 jobs: Array<JobView>, };
 
-export type OverviewWarning = { 
-/**
- * `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
- * for longer than the schedule implies), `window_closing` (value: days left to send
- * data a job has not sent).
- */
-code: string, job: string | null, value: number | null, };
+export type OverviewWarningCode = "linked_share_drop" | "job_failed" | "job_overdue" | "window_closing";
+
+export type OverviewWarning = { code: OverviewWarningCode, job: string | null, value: number | null, };
 
 export type JobView = { name: string, account: string, counter_id: number, kind: UploadKind, 
 /**
@@ -228,12 +224,9 @@ next_run: string | null,
  */
 warning: string | null, };
 
-export type JobRunView = { id: number, started_at: string, finished_at: string | null, 
-/**
- * `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
- * `interrupted`.
- */
-result: string, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
+export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
+
+export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
 /**
  * The validation report kept with the run.
  */
