@@ -22,18 +22,6 @@ pub fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Ru { ru } else { en }
 }
 
-/// Russian plural form: 1 строка, 2 строки, 5 строк.
-pub fn plural_ru(n: u64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
-    let (m10, m100) = (n % 10, n % 100);
-    if m10 == 1 && m100 != 11 {
-        one
-    } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
-        few
-    } else {
-        many
-    }
-}
-
 pub fn rows(n: u64, lang: Lang) -> String {
     mb_text::format(msg_lang(lang), "common.rows", &[("count", Arg::Num(n))])
 }
@@ -41,19 +29,14 @@ pub fn rows(n: u64, lang: Lang) -> String {
 /// The send review, said before anything leaves: «Отправим 30 новых строк из 130».
 pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
     let (n, m) = (r.new_rows, r.valid_rows);
-    match (lang, r.only_new) {
-        (Lang::Ru, true) => format!(
-            "Отправим {} {} из {}",
-            group(n),
-            plural_ru(n, "новую строку", "новые строки", "новых строк"),
-            group(m)
-        ),
-        (Lang::Ru, false) => format!("Отправим {}", rows(m, lang)),
-        (Lang::En, true) => format!(
-            "Sending {n} new {} of {m}",
-            if n == 1 { "row" } else { "rows" }
-        ),
-        (Lang::En, false) => format!("Sending {}", rows(m, lang)),
+    if r.only_new {
+        mb_text::format(
+            msg_lang(lang),
+            "send.reviewNew",
+            &[("count", Arg::Num(n)), ("total", Arg::Num(m))],
+        )
+    } else {
+        mb_text::format(msg_lang(lang), "send.reviewAll", &[("count", Arg::Num(m))])
     }
 }
 
@@ -203,7 +186,7 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         E::FileUnreadable { file_name, reason } => format!(
             "{} {file_name}: {}",
             t(lang, "не удалось прочитать файл", "cannot read file"),
-            file_reason(reason, lang)
+            reason.describe(msg_lang(lang))
         ),
         E::DataHasErrors { errors } => format!(
             "{} ({errors}); {}",
@@ -247,51 +230,6 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
     }
 }
 
-fn file_reason(reason: &str, lang: Lang) -> String {
-    if let Some(line) = reason.strip_prefix("line_too_long:") {
-        return format!(
-            "{} {line} {}",
-            t(lang, "строка", "line"),
-            t(
-                lang,
-                "слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
-                "is too long (over 64 MB): not a table, or the file is damaged"
-            )
-        );
-    }
-    file_reason_text(reason, lang).to_owned()
-}
-
-fn file_reason_text(reason: &str, lang: Lang) -> &'static str {
-    match reason {
-        "not_found" => t(lang, "файл не найден", "file not found"),
-        "permission_denied" => t(lang, "нет прав на чтение", "no permission to read"),
-        "empty" => t(lang, "файл пуст", "the file is empty"),
-        "no_header" => t(lang, "не найдена строка заголовков", "no header row found"),
-        "unknown_encoding" => t(lang, "неизвестная кодировка", "unknown encoding"),
-        "damaged_workbook" => t(lang, "книга Excel повреждена", "the workbook is damaged"),
-        "sheet_not_found" => t(lang, "нет такого листа", "no such sheet"),
-        "not_regular_file" => t(
-            lang,
-            "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
-            "not a regular file (a folder, pipe, socket or device): choose a data file",
-        ),
-        "workbook_too_large" => t(
-            lang,
-            "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ \
-             текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV",
-            "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text \
-             or a file over 64 MB, 32 MB for .xls): save the sheet as CSV",
-        ),
-        "not_text" => t(
-            lang,
-            "это не таблица (CSV или Excel)",
-            "not a table (CSV or Excel)",
-        ),
-        _ => t(lang, "ошибка чтения", "read error"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,10 +258,17 @@ mod tests {
 
     #[test]
     fn file_reasons_name_the_line_and_the_kind_of_file() {
-        let r = file_reason("line_too_long:3", Lang::Ru);
+        use mb_uploader::dto::FileReason as R;
+        let r = R::LineTooLong { line: 3 }.describe(msg_lang(Lang::Ru));
         assert!(r.contains("строка 3") && r.contains("длинная"), "{r}");
-        assert!(file_reason("line_too_long:3", Lang::En).contains("line 3 is too long"));
-        assert!(file_reason("not_regular_file", Lang::Ru).contains("не обычный файл"));
-        assert!(file_reason("workbook_too_large", Lang::En).contains("CSV"));
+        let en = R::LineTooLong { line: 3 }.describe(msg_lang(Lang::En));
+        assert!(en.contains("line 3 is too long"), "{en}");
+        let r = R::NotRegularFile.describe(msg_lang(Lang::Ru));
+        assert!(r.contains("не обычный файл"), "{r}");
+        assert!(
+            R::WorkbookTooLarge
+                .describe(msg_lang(Lang::En))
+                .contains("CSV")
+        );
     }
 }

@@ -29,6 +29,7 @@ pub struct JobRecord {
 /// How a run ended. `Running` is a run in progress, or one whose process died (the next run
 /// of the job, holding the job's lock, marks it `Interrupted`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RunResult {
     Running,

@@ -205,22 +205,41 @@ pub fn typescript_catalogue() -> String {
     let mut out = String::from(
         "// Generated from crates/text/messages/*.json by mb-text. Do not edit by hand:\n\
          // change the JSON, then run `UPDATE_BINDINGS=1 cargo test -p mb-text`.\n\
-         import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  IssueCode,\n  \
+         import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  FileReason,\n  IssueCode,\n  \
          Severity,\n  UploadState,\n} from '../ipc/bindings';\n\n\
          /** The texts of one issue code: the app shows title/what/todo, the CLI meaning/reason. */\n\
          export type IssueText = { title: string; what: string; todo: string; meaning: string; reason?: string };\n\
          /** Failure reasons that are codes (a `message` is shown as it came). */\n\
          export type FailureCode = Exclude<FailureReason['kind'], 'message'>;\n\
-         export type Catalogue = {\n  \
-         common: { rows_one: string; rows_few: string; rows_many: string; rows_other: string };\n  \
-         severity: Record<Severity, string>;\n  \
-         states: Record<UploadState, string>;\n  \
-         issues: Record<IssueCode, IssueText>;\n  \
-         explain: Record<ExplanationCode, string>;\n  \
-         advice: Record<AdviceCode, string>;\n  \
-         reason: Record<FailureCode, string>;\n\
-         };\n",
+         export type Catalogue = {\n",
     );
+    // Sections keyed by a code enum are typed by it; the others by their own keys.
+    let typed = [
+        ("severity", "Record<Severity, string>"),
+        ("states", "Record<UploadState, string>"),
+        ("issues", "Record<IssueCode, IssueText>"),
+        ("explain", "Record<ExplanationCode, string>"),
+        ("advice", "Record<AdviceCode, string>"),
+        ("reason", "Record<FailureCode, string>"),
+        ("file_reason", "Record<FileReason['kind'], string>"),
+    ];
+    let ru: serde_json::Value = serde_json::from_str(RU_JSON).expect("valid JSON");
+    for (section, v) in ru.as_object().into_iter().flatten() {
+        let ty = match typed.iter().find(|(s, _)| s == section) {
+            Some((_, ty)) => ty.to_string(),
+            None => {
+                let keys: Vec<String> = v
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| format!("{k}: string"))
+                    .collect();
+                format!("{{ {} }}", keys.join("; "))
+            }
+        };
+        out.push_str(&format!("  {section}: {ty};\n"));
+    }
+    out.push_str("};\n");
     for lang in Lang::ALL {
         let v: serde_json::Value = serde_json::from_str(source(lang)).expect("valid JSON");
         let body = serde_json::to_string_pretty(&v).expect("serialisable");

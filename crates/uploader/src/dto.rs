@@ -6,7 +6,7 @@
 //! Numbers that are 64-bit in Rust are sent as JSON numbers (all stay below 2^53).
 
 /// Domain types the app shows as they are (their TypeScript comes from their own crates).
-pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, UploadState};
+pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
 pub use mb_import::report::Severity;
 pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
@@ -40,8 +40,11 @@ pub enum AppError {
     Network { detail: String },
     #[error("Metrica server error {status}")]
     Server { status: u16 },
-    #[error("the file cannot be read: {reason}")]
-    FileUnreadable { file_name: String, reason: String },
+    #[error("the file cannot be read: {reason:?}")]
+    FileUnreadable {
+        file_name: String,
+        reason: FileReason,
+    },
     #[error("the file has errors")]
     DataHasErrors { errors: u32 },
     #[error("this file was already sent (upload {upload_id})")]
@@ -58,6 +61,66 @@ pub enum AppError {
     Storage { detail: String },
     #[error("internal error")]
     Internal { detail: String },
+}
+
+/// Why the user's file (or a job's folder) could not be read; its words are in the message
+/// catalogue (`file_reason.<kind>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FileReason {
+    NotFound,
+    PermissionDenied,
+    /// Another input/output error.
+    Io,
+    /// A folder, pipe, socket or device.
+    NotRegularFile,
+    /// A job's folder is not a folder.
+    NotAFolder,
+    Empty,
+    NoHeader,
+    UnknownEncoding,
+    BadDelimiter,
+    DamagedWorkbook,
+    WorkbookTooLarge,
+    SheetNotFound,
+    /// Not a table (CSV or Excel).
+    NotText,
+    /// One physical line is longer than the reader takes (64 MB).
+    LineTooLong {
+        #[ts(type = "number")]
+        line: u64,
+    },
+}
+
+impl FileReason {
+    /// The catalogue key (`file_reason.line_too_long`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            FileReason::NotFound => "file_reason.not_found",
+            FileReason::PermissionDenied => "file_reason.permission_denied",
+            FileReason::Io => "file_reason.io",
+            FileReason::NotRegularFile => "file_reason.not_regular_file",
+            FileReason::NotAFolder => "file_reason.not_a_folder",
+            FileReason::Empty => "file_reason.empty",
+            FileReason::NoHeader => "file_reason.no_header",
+            FileReason::UnknownEncoding => "file_reason.unknown_encoding",
+            FileReason::BadDelimiter => "file_reason.bad_delimiter",
+            FileReason::DamagedWorkbook => "file_reason.damaged_workbook",
+            FileReason::WorkbookTooLarge => "file_reason.workbook_too_large",
+            FileReason::SheetNotFound => "file_reason.sheet_not_found",
+            FileReason::NotText => "file_reason.not_text",
+            FileReason::LineTooLong { .. } => "file_reason.line_too_long",
+        }
+    }
+
+    /// The reason in words (from the message catalogue).
+    pub fn describe(&self, lang: mb_text::Lang) -> String {
+        let line = match self {
+            FileReason::LineTooLong { line } => *line,
+            _ => 0,
+        };
+        mb_text::format(lang, self.key(), &[("line", mb_text::Arg::Num(line))])
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -476,12 +539,23 @@ pub struct ClientOverview {
 /// One warning of the agency overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OverviewWarning {
-    /// `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
-    /// for longer than the schedule implies), `window_closing` (value: days left to send
-    /// data a job has not sent).
-    pub code: String,
+    pub code: OverviewWarningCode,
     pub job: Option<String>,
     pub value: Option<f64>,
+}
+
+/// What an overview warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OverviewWarningCode {
+    /// The linked share dropped (value: the new share).
+    LinkedShareDrop,
+    /// A job's last run went wrong.
+    JobFailed,
+    /// No new data for longer than the job's schedule implies.
+    JobOverdue,
+    /// The linking window closes soon for data a job has not sent (value: days left).
+    WindowClosing,
 }
 
 /// A repeating job as the app lists it.
@@ -514,9 +588,7 @@ pub struct JobRunView {
     pub id: u32,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
-    /// `interrupted`.
-    pub result: String,
+    pub result: RunResult,
     pub files: Vec<String>,
     pub rows_new: u32,
     pub rows_unchanged: u32,
@@ -586,6 +658,7 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new();
     let decls = [
         AppError::decl(&cfg),
+        FileReason::decl(&cfg),
         AppInfo::decl(&cfg),
         Account::decl(&cfg),
         SignInMethod::decl(&cfg),
@@ -630,8 +703,10 @@ pub fn typescript_bindings() -> String {
         UploadDetail::decl(&cfg),
         HistoryFilter::decl(&cfg),
         ClientOverview::decl(&cfg),
+        OverviewWarningCode::decl(&cfg),
         OverviewWarning::decl(&cfg),
         JobView::decl(&cfg),
+        RunResult::decl(&cfg),
         JobRunView::decl(&cfg),
         NewJob::decl(&cfg),
         JobEdit::decl(&cfg),

@@ -1,7 +1,7 @@
 //! Turning each crate's error into the one boundary shape, [`AppError`]. Data only: the UI and
 //! the CLI translate `kind` (and `reason` codes) into words.
 
-use crate::dto::AppError;
+use crate::dto::{AppError, FileReason};
 use mb_api::{ApiError, QuotaKind};
 use mb_import::read::ReadError;
 use mb_import::validate::ImportError;
@@ -50,7 +50,7 @@ impl From<ApiError> for AppError {
             },
             ApiError::File { path, source } => AppError::FileUnreadable {
                 file_name: crate::config::file_name(&path),
-                reason: io_reason(&source).into(),
+                reason: io_reason(&source),
             },
             ApiError::OAuth { error, .. } => AppError::SignInFailed { reason: error },
             ApiError::StateMismatch => AppError::SignInFailed {
@@ -94,14 +94,14 @@ fn network_detail(e: &reqwest::Error) -> String {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> &'static str {
+pub(crate) fn io_reason(e: &std::io::Error) -> FileReason {
     if mb_schema::fs::is_not_regular(e) {
-        return "not_regular_file";
+        return FileReason::NotRegularFile;
     }
     match e.kind() {
-        std::io::ErrorKind::NotFound => "not_found",
-        std::io::ErrorKind::PermissionDenied => "permission_denied",
-        _ => "io",
+        std::io::ErrorKind::NotFound => FileReason::NotFound,
+        std::io::ErrorKind::PermissionDenied => FileReason::PermissionDenied,
+        _ => FileReason::Io,
     }
 }
 
@@ -125,24 +125,19 @@ impl From<mb_history::Error> for AppError {
 pub fn read_error(file_name: &str, e: &ReadError) -> AppError {
     let reason = match e {
         ReadError::Io { source, .. } => io_reason(source),
-        ReadError::Empty => "empty",
-        ReadError::NoHeader => "no_header",
-        ReadError::UnknownEncoding(_) => "unknown_encoding",
-        ReadError::BadDelimiter(_) => "bad_delimiter",
-        ReadError::Excel(_) | ReadError::DamagedWorkbook => "damaged_workbook",
-        ReadError::WorkbookTooLarge => "workbook_too_large",
-        ReadError::SheetNotFound(_) => "sheet_not_found",
-        ReadError::NotText => "not_text",
-        ReadError::LineTooLong { line } => {
-            return AppError::FileUnreadable {
-                file_name: file_name.to_string(),
-                reason: format!("line_too_long:{line}"),
-            };
-        }
+        ReadError::Empty => FileReason::Empty,
+        ReadError::NoHeader => FileReason::NoHeader,
+        ReadError::UnknownEncoding(_) => FileReason::UnknownEncoding,
+        ReadError::BadDelimiter(_) => FileReason::BadDelimiter,
+        ReadError::Excel(_) | ReadError::DamagedWorkbook => FileReason::DamagedWorkbook,
+        ReadError::WorkbookTooLarge => FileReason::WorkbookTooLarge,
+        ReadError::SheetNotFound(_) => FileReason::SheetNotFound,
+        ReadError::NotText => FileReason::NotText,
+        ReadError::LineTooLong { line } => FileReason::LineTooLong { line: *line },
     };
     AppError::FileUnreadable {
         file_name: file_name.to_string(),
-        reason: reason.to_string(),
+        reason,
     }
 }
 

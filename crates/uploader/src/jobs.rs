@@ -265,7 +265,7 @@ pub fn candidates(source: &JobSource) -> Result<Vec<Candidate>> {
             };
             let dir = std::fs::read_dir(folder).map_err(|e| AppError::FileUnreadable {
                 file_name: folder.display().to_string(),
-                reason: e.to_string(),
+                reason: crate::error::io_reason(&e),
             })?;
             let mut out: Vec<Candidate> = dir
                 .filter_map(|e| e.ok())
@@ -397,7 +397,7 @@ impl Core {
                 if !folder.is_dir() {
                     return Err(AppError::FileUnreadable {
                         file_name: folder.display().to_string(),
-                        reason: "not a folder".into(),
+                        reason: crate::dto::FileReason::NotAFolder,
                     });
                 }
             }

@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use mb_history::{JobRun, Upload, UploadState};
 
-use crate::dto::{JobRunView, JobView, OverviewWarning};
+use crate::dto::{JobRunView, JobView, OverviewWarning, OverviewWarningCode};
 use crate::jobs::{Job, JobSource, JobStatus};
 
 /// How many finished uploads the trend shows.
@@ -67,7 +67,7 @@ pub fn warnings(
     let mut out = Vec::new();
     if let Some(v) = share_drop(trend) {
         out.push(OverviewWarning {
-            code: "linked_share_drop".into(),
+            code: OverviewWarningCode::LinkedShareDrop,
             job: None,
             value: Some(v),
         });
@@ -76,18 +76,17 @@ pub fn warnings(
         if let Some(w) = &s.warning {
             out.push(OverviewWarning {
                 code: if w == "overdue" {
-                    "job_overdue"
+                    OverviewWarningCode::JobOverdue
                 } else {
-                    "job_failed"
-                }
-                .into(),
+                    OverviewWarningCode::JobFailed
+                },
                 job: Some(s.job.name.clone()),
                 value: None,
             });
         }
         if let Some(left) = window_days_left(oldest_unsent(&s.job), now) {
             out.push(OverviewWarning {
-                code: "window_closing".into(),
+                code: OverviewWarningCode::WindowClosing,
                 job: Some(s.job.name.clone()),
                 value: Some(left as f64),
             });
@@ -101,7 +100,7 @@ pub fn run_view(r: &JobRun) -> JobRunView {
         id: r.id as u32,
         started_at: r.started_at.to_string(),
         finished_at: r.finished_at.map(|t| t.to_string()),
-        result: r.result.as_str().to_string(),
+        result: r.result,
         files: r.files.clone(),
         rows_new: r.rows_new as u32,
         rows_unchanged: r.rows_unchanged as u32,

@@ -4,6 +4,7 @@ import type {
   AdviceCode,
   ExplanationCode,
   FailureReason,
+  FileReason,
   IssueCode,
   Severity,
   UploadState,
@@ -14,13 +15,15 @@ export type IssueText = { title: string; what: string; todo: string; meaning: st
 /** Failure reasons that are codes (a `message` is shown as it came). */
 export type FailureCode = Exclude<FailureReason['kind'], 'message'>;
 export type Catalogue = {
-  common: { rows_one: string; rows_few: string; rows_many: string; rows_other: string };
+  advice: Record<AdviceCode, string>;
+  common: { rows_few: string; rows_many: string; rows_one: string; rows_other: string };
+  explain: Record<ExplanationCode, string>;
+  file_reason: Record<FileReason['kind'], string>;
+  issues: Record<IssueCode, IssueText>;
+  reason: Record<FailureCode, string>;
+  send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
   states: Record<UploadState, string>;
-  issues: Record<IssueCode, IssueText>;
-  explain: Record<ExplanationCode, string>;
-  advice: Record<AdviceCode, string>;
-  reason: Record<FailureCode, string>;
 };
 
 export const ru: Catalogue = {
@@ -59,6 +62,22 @@ export const ru: Catalogue = {
     "stopped_by_user": "Вы остановили отправку, когда файл уже уходил в Метрику, — неизвестно, дошёл ли он.",
     "superseded": "Эту загрузку заменила более новая.",
     "users_not_found": "Не нашлись посетители: {{rows}}. За 21 день до события на сайте не было визитов с этими ClientID, телефонами или почтой — это нормально для покупателей, пришедших не с сайта."
+  },
+  "file_reason": {
+    "bad_delimiter": "такой разделитель не подходит",
+    "damaged_workbook": "книга Excel повреждена",
+    "empty": "файл пуст",
+    "io": "файл занят другой программой или диск недоступен — закройте файл в других программах и повторите",
+    "line_too_long": "строка {{line}} слишком длинная (больше 64 МБ) — это не таблица или файл повреждён",
+    "no_header": "не найдена строка заголовков",
+    "not_a_folder": "это не папка",
+    "not_found": "файл не найден",
+    "not_regular_file": "это не обычный файл (папка, канал, сокет или устройство) — выберите файл с данными",
+    "not_text": "это не таблица (CSV или Excel)",
+    "permission_denied": "нет прав на чтение",
+    "sheet_not_found": "нет такого листа",
+    "unknown_encoding": "неизвестная кодировка",
+    "workbook_too_large": "книга Excel слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ текста или файл больше 64 МБ, для .xls — 32 МБ) — сохраните лист как CSV"
   },
   "issues": {
     "all_static_calls": {
@@ -536,6 +555,16 @@ export const ru: Catalogue = {
     "server_error": "Сервер Метрики ответил ошибкой {{status}}. Отправьте заново чуть позже.",
     "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново."
   },
+  "send": {
+    "reviewAll_few": "Отправим {{count, number}} строки",
+    "reviewAll_many": "Отправим {{count, number}} строк",
+    "reviewAll_one": "Отправим {{count, number}} строку",
+    "reviewAll_other": "Отправим {{count, number}} строки",
+    "reviewNew_few": "Отправим {{count, number}} новые строки из {{total, number}}",
+    "reviewNew_many": "Отправим {{count, number}} новых строк из {{total, number}}",
+    "reviewNew_one": "Отправим {{count, number}} новую строку из {{total, number}}",
+    "reviewNew_other": "Отправим {{count, number}} новой строки из {{total, number}}"
+  },
   "severity": {
     "error": "Ошибка",
     "notice": "Замечание",
@@ -591,6 +620,22 @@ export const en: Catalogue = {
     "stopped_by_user": "You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.",
     "superseded": "A newer upload replaced this one.",
     "users_not_found": "Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site."
+  },
+  "file_reason": {
+    "bad_delimiter": "this delimiter does not fit",
+    "damaged_workbook": "the workbook is damaged",
+    "empty": "the file is empty",
+    "io": "the file is busy in another program or the disk is unavailable: close it elsewhere and retry",
+    "line_too_long": "line {{line}} is too long (over 64 MB): not a table, or the file is damaged",
+    "no_header": "no header row found",
+    "not_a_folder": "not a folder",
+    "not_found": "file not found",
+    "not_regular_file": "not a regular file (a folder, pipe, socket or device): choose a data file",
+    "not_text": "not a table (CSV or Excel)",
+    "permission_denied": "no permission to read",
+    "sheet_not_found": "no such sheet",
+    "unknown_encoding": "unknown encoding",
+    "workbook_too_large": "the workbook is too large to read safely (over 1.5 million cells, 48 MB of text or a file over 64 MB, 32 MB for .xls): save the sheet as CSV"
   },
   "issues": {
     "all_static_calls": {
@@ -1067,6 +1112,16 @@ export const en: Catalogue = {
     "quota_exceeded": "The Metrica request quota is used up. Send again after 00:00 UTC.",
     "server_error": "The Metrica server answered with error {{status}}. Send again a bit later.",
     "sign_in_needed": "The Yandex sign-in expired — sign in again and resend."
+  },
+  "send": {
+    "reviewAll_few": "We will send {{count, number}} rows",
+    "reviewAll_many": "We will send {{count, number}} rows",
+    "reviewAll_one": "We will send {{count, number}} row",
+    "reviewAll_other": "We will send {{count, number}} rows",
+    "reviewNew_few": "We will send {{count, number}} new rows of {{total, number}}",
+    "reviewNew_many": "We will send {{count, number}} new rows of {{total, number}}",
+    "reviewNew_one": "We will send {{count, number}} new row of {{total, number}}",
+    "reviewNew_other": "We will send {{count, number}} new rows of {{total, number}}"
   },
   "severity": {
     "error": "Error",

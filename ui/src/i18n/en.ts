@@ -297,6 +297,7 @@ const en: Messages = {
     severity: catalogue.severity,
   },
   issues: catalogue.issues,
+  file_reason: catalogue.file_reason,
   window: {
     closedTitle: 'Metrica takes offline data for this counter from {{date}}',
     closedText:
@@ -334,15 +335,8 @@ const en: Messages = {
     button_few: 'Send {{count, number}} rows to Metrica',
     button_many: 'Send {{count, number}} rows to Metrica',
     button_other: 'Send {{count, number}} rows to Metrica',
+    ...catalogue.send,
     nothing: 'Nothing to send: every row has errors.',
-    reviewNew_one: 'We will send {{count, number}} new row of {{total, number}}',
-    reviewNew_few: 'We will send {{count, number}} new rows of {{total, number}}',
-    reviewNew_many: 'We will send {{count, number}} new rows of {{total, number}}',
-    reviewNew_other: 'We will send {{count, number}} new rows of {{total, number}}',
-    reviewAll_one: 'We will send {{count, number}} row',
-    reviewAll_few: 'We will send {{count, number}} rows',
-    reviewAll_many: 'We will send {{count, number}} rows',
-    reviewAll_other: 'We will send {{count, number}} rows',
     fromFile: 'From “{{file}}”',
     onlyNew: 'Only new rows — leave out what Metrica already accepted ({{rows}})',
     nothingNewTitle: 'No new rows — nothing to send',
@@ -584,15 +578,8 @@ const en: Messages = {
       'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
     network: 'No connection to Metrica. Check the internet and retry — nothing is lost.',
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
-    file_reason: {
-      not_regular_file:
-        '“{{fileName}}” is not a regular file (a folder, pipe, socket or device) and cannot be read as a table. Choose a data file.',
-      workbook_too_large:
-        'The workbook “{{fileName}}” is too large to read safely (over 1.5 million cells, 48 MB of text, or a file over 64 MB, 32 MB for .xls). Save the sheet as CSV and choose that file.',
-      line_too_long:
-        'Line {{line}} of “{{fileName}}” is too long (over 64 MB): it is not a table, or the file is damaged.',
-    },
-    file_unreadable: 'Could not read the file “{{fileName}}”. Check that no other program has it open and try again.',
+
+    file_unreadable: 'Could not read the file “{{fileName}}”: {{reason}}.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     cancelled: 'Stopped. All your choices are kept.',

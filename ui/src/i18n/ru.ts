@@ -300,6 +300,7 @@ const ru = {
     severity: catalogue.severity,
   },
   issues: catalogue.issues,
+  file_reason: catalogue.file_reason,
   window: {
     closedTitle: 'Метрика примет офлайн-данные в этот счётчик с {{date}}',
     closedText:
@@ -337,15 +338,8 @@ const ru = {
     button_few: 'Отправить {{count, number}} строки в Метрику',
     button_many: 'Отправить {{count, number}} строк в Метрику',
     button_other: 'Отправить {{count, number}} строки в Метрику',
+    ...catalogue.send,
     nothing: 'Отправлять нечего: все строки с ошибками.',
-    reviewNew_one: 'Отправим {{count, number}} новую строку из {{total, number}}',
-    reviewNew_few: 'Отправим {{count, number}} новые строки из {{total, number}}',
-    reviewNew_many: 'Отправим {{count, number}} новых строк из {{total, number}}',
-    reviewNew_other: 'Отправим {{count, number}} новой строки из {{total, number}}',
-    reviewAll_one: 'Отправим {{count, number}} строку',
-    reviewAll_few: 'Отправим {{count, number}} строки',
-    reviewAll_many: 'Отправим {{count, number}} строк',
-    reviewAll_other: 'Отправим {{count, number}} строки',
     fromFile: 'Из файла «{{file}}»',
     onlyNew: 'Только новые строки — не отправлять то, что Метрика уже приняла ({{rows}})',
     nothingNewTitle: 'Новых строк нет — отправлять нечего',
@@ -589,16 +583,8 @@ const ru = {
       'Метрика начнёт принимать офлайн-данные в этот счётчик {{date}} (первые сутки после включения учёта офлайн-конверсий). Отправьте файл в этот день или позже.',
     network: 'Нет связи с Метрикой. Проверьте интернет и повторите — ничего не потеряно.',
     server: 'Метрика ответила ошибкой {{status}}. Повторите чуть позже — ничего не потеряно.',
-    file_reason: {
-      not_regular_file:
-        '«{{fileName}}» — не обычный файл (папка, канал, сокет или устройство), его нельзя прочитать как таблицу. Выберите файл с данными.',
-      workbook_too_large:
-        'Книга «{{fileName}}» слишком велика для безопасного чтения (больше 1,5 млн ячеек, 48 МБ текста или файл больше 64 МБ, для .xls — 32 МБ). Сохраните лист как CSV и выберите этот файл.',
-      line_too_long:
-        'В файле «{{fileName}}» строка {{line}} слишком длинная (больше 64 МБ) — это не таблица или файл повреждён.',
-    },
-    file_unreadable:
-      'Не удалось прочитать файл «{{fileName}}». Проверьте, что он не открыт в другой программе, и попробуйте снова.',
+
+    file_unreadable: 'Не удалось прочитать файл «{{fileName}}»: {{reason}}.',
     data_has_errors: 'В файле остались ошибки ({{errors}}). Исправьте файл или разрешите пропустить строки с ошибками.',
     duplicate:
       'Такой файл уже отправляли {{date}} (загрузка № {{id}}). Подтвердите повторную отправку на шаге «Проверка».',

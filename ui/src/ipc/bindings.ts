@@ -1,7 +1,9 @@
 // Generated from crates/uploader/src/dto.rs by ts-rs. Do not edit by hand:
 // run `UPDATE_BINDINGS=1 cargo test -p mb-uploader bindings` after changing the Rust side.
 
-export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: string, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } };
+export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } };
+
+export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
 
 export type AppInfo = { version: string, 
 /**
@@ -248,13 +250,9 @@ warnings: Array<OverviewWarning>,
  */
 jobs: Array<JobView>, };
 
-export type OverviewWarning = { 
-/**
- * `linked_share_drop` (value: the new share), `job_failed`, `job_overdue` (no new data
- * for longer than the schedule implies), `window_closing` (value: days left to send
- * data a job has not sent).
- */
-code: string, job: string | null, value: number | null, };
+export type OverviewWarningCode = "linked_share_drop" | "job_failed" | "job_overdue" | "window_closing";
+
+export type OverviewWarning = { code: OverviewWarningCode, job: string | null, value: number | null, };
 
 export type JobView = { name: string, account: string, counter_id: number, kind: UploadKind, 
 /**
@@ -282,12 +280,9 @@ warning: string | null,
  */
 scheduled: boolean, };
 
-export type JobRunView = { id: number, started_at: string, finished_at: string | null, 
-/**
- * `running`, `sent`, `nothing_new`, `no_file`, `blocked`, `rejected`, `failed`,
- * `interrupted`.
- */
-result: string, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
+export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
+
+export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
 /**
  * The validation report kept with the run.
  */

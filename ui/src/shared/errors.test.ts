@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../i18n';
-import type { AppError } from '../ipc';
+import { ru as catalogue } from '../i18n/catalogue';
+import type { AppError, FileReason } from '../ipc';
 import { ERROR_KINDS, ERROR_TABLE, explainError, toAppError } from './errors';
 
 // One sample per kind; a new kind in bindings.ts makes this object (and ERROR_TABLE) fail to compile.
@@ -13,7 +14,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   linking_window_not_open: { kind: 'linking_window_not_open', data: { date: '22.11.2026' } },
   network: { kind: 'network', data: { detail: 'connection refused' } },
   server: { kind: 'server', data: { status: 503 } },
-  file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: 'locked' } },
+  file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: { kind: 'io' } } },
   data_has_errors: { kind: 'data_has_errors', data: { errors: 10 } },
   duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
   cancelled: { kind: 'cancelled' },
@@ -47,16 +48,21 @@ describe('error table', () => {
     expect(explainError(SAMPLES.no_access, t, 'ru').text).toContain('44120011');
   });
 
-  it.each(['ru', 'en'])('names unreadable-file reasons that need their own words in %s', (lang) => {
+  it.each(['ru', 'en'])('names every unreadable-file reason in its own words in %s', (lang) => {
     const t = i18n.getFixedT(lang);
-    const file = (reason: string): AppError => ({ kind: 'file_unreadable', data: { file_name: 'a.csv', reason } });
-    for (const reason of ['not_regular_file', 'workbook_too_large', 'line_too_long:4']) {
+    const file = (reason: FileReason): AppError => ({ kind: 'file_unreadable', data: { file_name: 'a.csv', reason } });
+    const reasons = (Object.keys(catalogue.file_reason) as FileReason['kind'][]).map(
+      (kind): FileReason => (kind === 'line_too_long' ? { kind, line: 4 } : { kind }),
+    );
+    const texts = new Set<string>();
+    for (const reason of reasons) {
       const text = explainError(file(reason), t, lang).text;
-      expect(text, reason).toContain('a.csv');
-      expect(text, reason).not.toMatch(/\{\{|errors\.|undefined/);
-      expect(text, reason).not.toBe(explainError(file('io'), t, lang).text);
+      expect(text, reason.kind).toContain('a.csv');
+      expect(text, reason.kind).not.toMatch(/\{\{|errors\.|file_reason\.|undefined/);
+      texts.add(text);
     }
-    expect(explainError(file('line_too_long:4'), t, lang).text).toContain('4');
+    expect(texts.size).toBe(reasons.length);
+    expect(explainError(file({ kind: 'line_too_long', line: 4 }), t, lang).text).toContain('4');
   });
 
   it('turns anything thrown into an internal error', () => {

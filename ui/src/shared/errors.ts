@@ -55,11 +55,10 @@ export const ERROR_TABLE: ErrorTable = {
     severity: 'danger',
     action: 'retry',
     text: (e, t) => {
-      // Reasons that need their own words (`line_too_long:<line>` carries the line number).
-      const [code, line] = e.data.reason.split(':');
-      if (code === 'not_regular_file' || code === 'workbook_too_large' || code === 'line_too_long')
-        return t(`errors.file_reason.${code}`, { fileName: e.data.file_name, line });
-      return t('errors.file_unreadable', { fileName: e.data.file_name });
+      // Typed reasons; their words come from the catalogue shared with the CLI.
+      const r = e.data.reason;
+      const reason = t(`file_reason.${r.kind}`, { line: r.kind === 'line_too_long' ? r.line : 0 });
+      return t('errors.file_unreadable', { fileName: e.data.file_name, reason });
     },
   },
   data_has_errors: {

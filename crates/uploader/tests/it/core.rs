@@ -367,7 +367,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert_eq!(mine.jobs.len(), 1);
     assert_eq!(
         mine.jobs[0].last_run.as_ref().unwrap().result,
-        "nothing_new"
+        mb_history::RunResult::NothingNew
     );
     assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
 
@@ -377,7 +377,10 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert_eq!(r.run.unwrap().result, mb_history::RunResult::Failed);
     let overview = core.overview().await.unwrap();
     let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
-    assert_eq!(mine.warnings[0].code, "job_failed");
+    assert_eq!(
+        mine.warnings[0].code,
+        mb_uploader::dto::OverviewWarningCode::JobFailed
+    );
     assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
 }
 

@@ -27,8 +27,6 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
 }
 
 type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-type RunResult = 'running' | 'sent' | 'nothing_new' | 'no_file' | 'blocked' | 'rejected' | 'failed' | 'interrupted';
-type WarningCode = 'linked_share_drop' | 'job_failed' | 'job_overdue' | 'window_closing';
 
 /** `hourly`, `daily@09:00`, `weekly@mon@09:00` in words. */
 export function everyText(every: string | null, t: TFunction): string {
@@ -45,7 +43,7 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
     r.warnings.map((w, i) => ({
       key: `${r.counter_id}-${i}`,
       theme: w.code === 'linked_share_drop' ? ('warning' as const) : ('danger' as const),
-      text: `${r.counter_name}: ${t(`clients.warnings.${w.code as WarningCode}`, {
+      text: `${r.counter_name}: ${t(`clients.warnings.${w.code}`, {
         job: w.job ?? '',
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
         count: w.value ?? 0,
@@ -173,7 +171,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
             <>
               {formatDateTime(run.started_at, lang)} —{' '}
               <Text color={bad ? 'danger' : undefined} as="span" data-testid="job-result">
-                {t(`jobs.result.${run.result as RunResult}`)}
+                {t(`jobs.result.${run.result}`)}
               </Text>
               {run.rows_new > 0 ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })})` : ''}
               {run.rows_rejected > 0
