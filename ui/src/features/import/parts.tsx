@@ -249,6 +249,11 @@ function BeforeAfter({
   shown: string | null;
   type: ValueType | null;
 }) {
+  const { i18n } = useTranslation();
+  // A value a person already reads the same way after the change (a date written
+  // 20.11.2026 14:05 stays 20.11.2026 14:05 on screen) is shown once.
+  const plain = fix === null ? null : (shown ?? (type === 'money' ? formatMoneyText(fix, i18n.language) : fix));
+  if (type !== 'status' && plain !== null && plain === value?.trim()) return <span>{value}</span>;
   return (
     <>
       <span className="mb-before">{value ?? '—'}</span>
