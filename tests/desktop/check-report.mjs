@@ -81,7 +81,7 @@ async function main() {
   console.log(`${args.name}: ${text.slice(0, 300)}`);
   if (args.expect && !text.includes(args.expect)) throw new Error(`check step lacks «${args.expect}»: ${text}`);
   // Open the first summary line, as a curious user would.
-  if (await present("[data-testid='notice-summary'] summary")) await click("[data-testid='notice-summary'] summary");
+  await exec("const d = document.querySelector('[data-testid=\"notice-summary\"] details'); if (d) d.open = true;");
   await shot(`${args.name}-check-light`);
   await theme("dark");
   await click("[data-testid='nav-upload']");
