@@ -196,7 +196,9 @@ export function NoticeSummary({ counts }: { counts: IssueCount[] }) {
             <details>
               <summary>
                 <span className="mb-fixes__title">
-                  {t(`issues.${issueKey(c.code, true)}.title`)}
+                  {c.code in ru.check.fixTitles
+                    ? t(`check.fixTitles.${c.code as keyof Messages['check']['fixTitles']}`)
+                    : t(`issues.${issueKey(c.code, true)}.title`)}
                   {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
                   {': '}
                   <Text variant="subheader-1" className="mb-num">
@@ -253,7 +255,8 @@ function BeforeAfter({
   // A value a person already reads the same way after the change (a date written
   // 20.11.2026 14:05 stays 20.11.2026 14:05 on screen) is shown once.
   const plain = fix === null ? null : (shown ?? (type === 'money' ? formatMoneyText(fix, i18n.language) : fix));
-  if (type !== 'status' && plain !== null && plain === value?.trim()) return <span>{value}</span>;
+  const same = (a: string, b: string) => a.replace(/\s/g, ' ').trim() === b.replace(/\s/g, ' ').trim();
+  if (type !== 'status' && plain !== null && value !== null && same(plain, value)) return <span>{value}</span>;
   return (
     <>
       <span className="mb-before">{value ?? '—'}</span>
