@@ -11,7 +11,7 @@ const args = Object.fromEntries(
 );
 const port = 5444 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
-const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000), "--native-driver", "/usr/bin/WebKitWebDriver"], {
   stdio: ["ignore", "inherit", "inherit"],
 });
 let sid;
