@@ -171,7 +171,7 @@ fn notice_summary(r: &Report, lang: Lang) {
             .as_deref()
             .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
             .unwrap_or_default();
-        println!("  {:>8} × {what}{col}", text::rows(c.count, lang));
+        println!("  {:>11} × {what}{col}", text::rows(c.count, lang));
         let examples: Vec<String> = c
             .examples
             .iter()
@@ -186,7 +186,7 @@ fn notice_summary(r: &Report, lang: Lang) {
             .collect();
         if !examples.is_empty() {
             println!(
-                "             {} {}",
+                "                {} {}",
                 t(lang, "например", "e.g."),
                 examples.join("; ")
             );

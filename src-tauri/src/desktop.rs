@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn overview_warnings_are_said_as_the_clients_screen_says_them() {
         let w = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
-            code: code.into(),
+            code: serde_json::from_value(serde_json::json!(code)).expect("a warning code"),
             job: job.map(str::to_string),
             value,
         };

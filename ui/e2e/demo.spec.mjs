@@ -101,6 +101,11 @@ async function steps(page, p) {
   assert.match(await page.getByTestId('problem-counts').innerText(), /10\s+ошибок/);
   await text(page, 'Строка 14, столбец «Дата создания»');
   await text(page, 'Дата «31.02.2026 10:00» не существует');
+  // Changes we made ourselves are one summary line per kind, after the errors, not a list.
+  await text(page, 'Поправили сами');
+  await page.getByTestId('fix-currency_lowercase').waitFor();
+  assert.match(await page.getByTestId('fix-currency_lowercase').innerText(), /rub\s*→\s*RUB/);
+  assert.equal(await page.getByTestId('issue-currency_lowercase').count(), 0);
   // The rejected-rows file: open it, or save a copy (the demo "saves" without a dialog).
   await page.locator(qa('open-rejected')).waitFor();
   await page.locator(qa('save-rejected')).click();

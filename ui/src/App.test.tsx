@@ -70,7 +70,10 @@ describe('import journey on the demo backend', () => {
 
     // Проверка: numbers and plurals.
     const summary = await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    // Errors and warnings are counted; what we changed ourselves is summarised apart.
     expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('10 ошибок · 24 предупреждения');
+    expect(screen.getByTestId('fixed-count').textContent).toMatch(/12/);
+    expect(screen.getByTestId('notice-summary').textContent).toContain('Поправили сами');
     expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('1 204');
     expect(summary.textContent).toContain('Строка 14, столбец «Дата создания»');
     expect(byQa('open-rejected')).toBeTruthy();

@@ -182,6 +182,53 @@ fn human_report_is_russian_by_default_and_english_on_request() {
 }
 
 #[test]
+fn human_report_summarises_changes_instead_of_listing_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin())
+        .arg("validate")
+        .arg(fixture("crm-ru-statuses-totals.csv"))
+        .args([
+            "--kind",
+            "simple-orders",
+            "--now",
+            NOW,
+            "--tz",
+            "Europe/Moscow",
+        ])
+        .args([
+            "--status",
+            "Оплачен=PAID",
+            "--status",
+            "В работе=IN_PROGRESS",
+        ])
+        .args([
+            "--status",
+            "Новый=IN_PROGRESS",
+            "--status",
+            "Отменён=CANCELLED",
+        ])
+        .env("MBRIDGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Поправлено автоматически:"), "{text}");
+    // One line per kind of change with its count and the first two examples, in the user's
+    // column names; never a line per cell.
+    assert!(
+        text.contains("28 строк × телефон приведён к виду 7XXXXXXXXXX [Телефон]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("например 8 (912) 345-67-89 → 79123456789; +7 912 346-47-08 → 79123464708"),
+        "{text}"
+    );
+    assert!(text.contains("строка итогов"), "{text}");
+    assert!(!text.contains("Первые проблемы"), "{text}");
+    assert!(text.lines().count() < 30, "{text}");
+}
+
+#[test]
 fn prepare_writes_metrica_csv_and_excel_friendly_rejected_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ready.csv");

@@ -558,6 +558,24 @@ pub enum OverviewWarningCode {
     WindowClosing,
 }
 
+impl OverviewWarningCode {
+    /// The wire word (`job_failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverviewWarningCode::LinkedShareDrop => "linked_share_drop",
+            OverviewWarningCode::JobFailed => "job_failed",
+            OverviewWarningCode::JobOverdue => "job_overdue",
+            OverviewWarningCode::WindowClosing => "window_closing",
+        }
+    }
+}
+
+impl std::fmt::Display for OverviewWarningCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A repeating job as the app lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct JobView {

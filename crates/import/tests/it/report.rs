@@ -70,8 +70,8 @@ fn a_clean_crm_export_is_summarised_not_listed() {
         .find(|c| c.column.as_deref() == Some("create_date_time"))
         .unwrap();
     let ex = &dates.examples[0];
-    assert_eq!(ex.fix.as_deref(), Some("2026-11-02 09:00:00"));
-    assert_eq!(ex.shown.as_deref(), Some("02.11.2026 09:00"));
+    assert_eq!(ex.fix.as_deref(), Some("2026-11-14 09:00:00"));
+    assert_eq!(ex.shown.as_deref(), Some("14.11.2026 09:00"));
 }
 
 #[test]

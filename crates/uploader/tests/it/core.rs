@@ -620,7 +620,7 @@ async fn each_overview_warning_is_announced_once() {
     use mb_uploader::dto::{ClientOverview, OverviewWarning};
     let dir = tempfile::tempdir().unwrap();
     let warn = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
-        code: code.into(),
+        code: serde_json::from_value(serde_json::json!(code)).expect("a warning code"),
         job: job.map(str::to_string),
         value,
     };

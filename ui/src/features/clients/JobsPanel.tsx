@@ -94,7 +94,7 @@ export function JobRuns({ name }: { name: string }) {
                 {r.rows_rejected > 0 ? t('jobs.runsBad', { bad: r.rows_rejected }) : ''}
               </td>
               <td>
-                <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result as RunResult}`)}</Text>
+                <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result}`)}</Text>
                 {r.message ? (
                   <Text as="div" color="secondary" variant="caption-2">
                     {r.message === 'file_unchanged' ? t('jobs.fileUnchanged') : r.message}

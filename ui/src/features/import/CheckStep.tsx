@@ -21,7 +21,12 @@ function Summary({ v }: { v: ValidationSummary }) {
   const [s, dispatch] = useImport();
   const lang = i18n.language;
   const order = { error: 0, warning: 1, notice: 2 };
-  const sorted = [...v.counts].sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
+  // The user's own column name (the header in their file) wherever a field is named.
+  const header = (column: string | null): string | null => {
+    const f = s.mapping?.fields.find((m) => m.field === column);
+    return f?.source.type === 'column' ? f.source.header : column;
+  };
+  const sorted = [...v.counts].map((c) => ({ ...c, column: header(c.column) })).sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
   // Errors first, then warnings, then the summary of what we changed ourselves: a notice is
   // one line per kind of change, never one line per cell.
   const counts = sorted.filter((c) => c.severity !== 'notice');
@@ -30,6 +35,7 @@ function Summary({ v }: { v: ValidationSummary }) {
   // sort keeps that even for a list from an older core.
   const issues = v.issues
     .filter((i) => i.severity !== 'notice')
+    .map((i) => ({ ...i, column: header(i.column) }))
     .sort((a, b) => order[a.severity] - order[b.severity]);
   return (
     <div className="mb-summary" data-testid="validation-summary">

@@ -162,7 +162,9 @@ export function NoticeSummary({ counts }: { counts: IssueCount[] }) {
             <details>
               <summary>
                 <span className="mb-fixes__title">
-                  {t(`issues.${c.code}.title`)}
+                  {c.code in ru.check.fixTitles
+                    ? t(`check.fixTitles.${c.code as keyof Messages['check']['fixTitles']}`)
+                    : t(`issues.${c.code}.title`)}
                   {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
                   {': '}
                   <Text variant="subheader-1" className="mb-num">
@@ -215,6 +217,12 @@ function BeforeAfter({
   shown: string | null;
   type: ValueType | null;
 }) {
+  const { i18n } = useTranslation();
+  // A value a person already reads the same way after the change (a date written
+  // 20.11.2026 14:05 stays 20.11.2026 14:05 on screen) is shown once.
+  const plain = fix === null ? null : (shown ?? (type === 'money' ? formatMoneyText(fix, i18n.language) : fix));
+  const same = (a: string, b: string) => a.replace(/\s/g, ' ').trim() === b.replace(/\s/g, ' ').trim();
+  if (type !== 'status' && plain !== null && value !== null && same(plain, value)) return <span>{value}</span>;
   return (
     <>
       <span className="mb-before">{value ?? '—'}</span>

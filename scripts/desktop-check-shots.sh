@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The Check step of the real app (Rust core, built-in demo) under Xvfb for the three report
+# fixtures, light and dark; copies the pictures to docs/check-*.png. Builds the debug app
+# unless MBRIDGE_E2E_APP names one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${MBRIDGE_E2E_APP:-}" ]; then
+  APP="$(realpath "$MBRIDGE_E2E_APP")"
+else
+  [ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+  cargo build --locked -q -p metrika-bridge
+  APP="$PWD/target/debug/metrika-bridge"
+fi
+OUT="$PWD/target/desktop-check"
+mkdir -p "$OUT/files"
+export PATH="$HOME/.cargo/bin:$PATH"
+export TAURI_WEBVIEW_AUTOMATION=true
+unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
+run() { # name fixture expected-text
+  export MBRIDGE_DATA_DIR="$OUT/data-$1"
+  rm -rf "$MBRIDGE_DATA_DIR"
+  cp "fixtures/$2" "$OUT/files/$2"
+  export MBRIDGE_PICK_FILE="$OUT/files/$2"
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+    node tests/desktop/check-report.mjs --app "$APP" --out "$OUT" --name "$1" --expect "$3"
+}
+run crm crm-ru-statuses-totals.csv "Поправили сами"
+run xlsx orders-title-totals.xlsx "Строка итогов пропущена"
+run errors orders-with-errors.csv "Пустой номер заказа"
+for f in crm-check-light crm-check-dark xlsx-check-light xlsx-file-light errors-check-light errors-check-dark; do
+  cp "$OUT/$f.png" "docs/check-$f.png"
+done
+echo "docs/check-*.png updated"
