@@ -5,6 +5,7 @@
 //! presentation (UI / CLI): a Tauri command or a CLI subcommand is a few lines over this crate.
 
 pub mod boundary;
+pub mod commands;
 pub mod config;
 pub mod core;
 pub mod dto;
