@@ -5,7 +5,8 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const root = new URL('../../', import.meta.url).pathname;
+// Under Vitest the module URL is served as /@fs/<absolute path>.
+const root = new URL('../../', import.meta.url).pathname.replace(/^\/@fs/, '');
 
 export function adapterBinary() {
   const bin = process.env.MB_HTTP_BIN ?? join(root, 'target/debug/mb-http');

@@ -1,0 +1,33 @@
+// The real Rust core for component tests: one mb-http adapter (demo mode, fake Metrica,
+// throwaway data folder) per test file, and a Backend over it. Needs `cargo build -p mb-http`
+// (./dev test builds it first).
+import { afterAll, beforeAll } from 'vitest';
+import type { Backend } from '../src/ipc/backend';
+import { createHttpBackend } from '../src/ipc/http';
+// @ts-expect-error -- a plain ES module shared with the Playwright runner
+import { startAdapter } from '../e2e/adapter.mjs';
+
+type Adapter = { url: string; close: () => Promise<void> };
+
+/** Starts the adapter for this file; `backend()` gives a fresh Backend over it. */
+export function useRealCore(): { backend: () => Backend } {
+  let adapter: Adapter | null = null;
+  beforeAll(async () => {
+    adapter = (await startAdapter()) as Adapter;
+  }, 60_000);
+  afterAll(async () => {
+    await adapter?.close();
+  });
+  return {
+    backend: () => {
+      if (!adapter) throw new Error('the adapter did not start');
+      return createHttpBackend(adapter.url.replace(/\/$/, ''));
+    },
+  };
+}
+
+/** The app's language is a core setting: the tests read Russian. */
+export async function inRussian(backend: Backend): Promise<void> {
+  const settings = await backend.settings();
+  await backend.saveSettings({ ...settings, language: 'ru' });
+}
