@@ -16,7 +16,8 @@ export function adapterBinary() {
   return bin;
 }
 
-/** Resolves to { url, close } once the adapter prints its address. */
+/** Resolves to { url, pickedFile, pickedFolder, close } once the adapter prints its address;
+ *  the open dialogs answer with a copy of fixtures/offline_clientid.csv and its folder. */
 export function startAdapter({ staticDir } = {}) {
   const files = mkdtempSync(join(tmpdir(), 'mb-e2e-'));
   const picked = join(files, 'conversions-november.csv');
@@ -34,6 +35,8 @@ export function startAdapter({ staticDir } = {}) {
         child.removeAllListeners('exit');
         resolve({
           url: `${m[1]}/`,
+          pickedFile: picked,
+          pickedFolder: files,
           close: () =>
             new Promise((r) => {
               child.once('exit', r);

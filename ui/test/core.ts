@@ -7,10 +7,10 @@ import { createHttpBackend } from '../src/ipc/http';
 // @ts-expect-error -- a plain ES module shared with the Playwright runner
 import { startAdapter } from '../e2e/adapter.mjs';
 
-type Adapter = { url: string; close: () => Promise<void> };
+type Adapter = { url: string; pickedFile: string; pickedFolder: string; close: () => Promise<void> };
 
 /** Starts the adapter for this file; `backend()` gives a fresh Backend over it. */
-export function useRealCore(): { backend: () => Backend } {
+export function useRealCore(): { backend: () => Backend; pickedFolder: () => string } {
   let adapter: Adapter | null = null;
   beforeAll(async () => {
     adapter = (await startAdapter()) as Adapter;
@@ -19,6 +19,7 @@ export function useRealCore(): { backend: () => Backend } {
     await adapter?.close();
   });
   return {
+    pickedFolder: () => adapter?.pickedFolder ?? '',
     backend: () => {
       if (!adapter) throw new Error('the adapter did not start');
       return createHttpBackend(adapter.url.replace(/\/$/, ''));
@@ -26,8 +27,10 @@ export function useRealCore(): { backend: () => Backend } {
   };
 }
 
-/** The app's language is a core setting: the tests read Russian. */
+/** The app's language is a core setting: the tests read Russian. The demo's one-time
+ *  explanation is taken as seen (the real core's demo starts signed in, so it would show). */
 export async function inRussian(backend: Backend): Promise<void> {
+  window.localStorage.setItem('mb.demoIntroSeen', '1');
   const settings = await backend.settings();
   await backend.saveSettings({ ...settings, language: 'ru' });
 }
