@@ -4,16 +4,14 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Backend } from '../src/ipc/backend';
 import { createHttpBackend } from '../src/ipc/http';
-// @ts-expect-error -- a plain ES module shared with the Playwright runner
 import { startAdapter } from '../e2e/adapter.mjs';
-
-type Adapter = { url: string; pickedFile: string; pickedFolder: string; close: () => Promise<void> };
+import type { Adapter } from '../e2e/adapter.mjs';
 
 /** Starts the adapter for this file; `backend()` gives a fresh Backend over it. */
-export function useRealCore(): { backend: () => Backend; pickedFolder: () => string } {
+export function realCorePerFile(): { backend: () => Backend; pickedFolder: () => string } {
   let adapter: Adapter | null = null;
   beforeAll(async () => {
-    adapter = (await startAdapter()) as Adapter;
+    adapter = await startAdapter();
   }, 60_000);
   afterAll(async () => {
     await adapter?.close();

@@ -3,7 +3,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
-import { inRussian, useRealCore } from '../../../test/core';
+import { inRussian, realCorePerFile } from '../../../test/core';
 import i18n from '../../i18n';
 import { everyText } from './JobsPanel';
 
@@ -11,6 +11,10 @@ const byQa = (id: string, root: ParentNode = document) => {
   const el = root.querySelector<HTMLElement>(`[data-qa="${id}"]`);
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
+};
+const next = async () => {
+  await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false), { timeout: 15_000 });
+  fireEvent.click(byQa('wizard-next'));
 };
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 const slow = { timeout: 15_000 };
@@ -20,7 +24,7 @@ const typeInto = (qa: string, value: string) => {
   fireEvent.change(input, { target: { value } });
 };
 
-const core = useRealCore();
+const core = realCorePerFile();
 
 describe('repeating jobs', () => {
   it('turns a finished run into a job and lists it on the Clients screen', async () => {
@@ -30,11 +34,11 @@ describe('repeating jobs', () => {
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
     await screen.findByText('Что мы поняли о файле', {}, slow);
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('mapping-table', {}, slow);
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('review', {}, slow);
     fireEvent.click(byQa('send-button'));
     await screen.findByTestId('upload-done', {}, { timeout: 15_000 });

@@ -4,11 +4,11 @@ import { ThemeProvider } from '@gravity-ui/uikit';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { useRealCore } from '../../../test/core';
+import { realCorePerFile } from '../../../test/core';
 import { BackendProvider } from '../app/context';
 import { LinkingWindowNotice } from './LinkingWindowNotice';
 
-const core = useRealCore();
+const core = realCorePerFile();
 
 async function setup() {
   const backend = core.backend();
