@@ -7,7 +7,14 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // `npm run dev` in a browser talks to the real core: start `mb-http --port 5174` first
+  // (`./dev ui`), or set MB_HTTP_URL to where it listens.
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    proxy: { '/api': process.env.MB_HTTP_URL ?? 'http://127.0.0.1:5174' },
+  },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {
     environment: 'jsdom',

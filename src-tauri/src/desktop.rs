@@ -30,11 +30,12 @@ impl OpenedFile {
     }
 }
 
-/// The file the app was started with («Открыть в Metrika Bridge», or a path on the command
-/// line), once: the import wizard opens it.
-#[tauri::command]
-pub fn opened_file(state: tauri::State<'_, OpenedFile>) -> Option<String> {
-    state.0.lock().ok().and_then(|mut g| g.take())
+impl OpenedFile {
+    /// The file the app was started with («Открыть в Metrika Bridge», or a path on the command
+    /// line), once: the import wizard opens it.
+    pub fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut g| g.take())
+    }
 }
 
 /// The first argument after the program name that names an existing file (relative paths are

@@ -70,46 +70,7 @@ fn main() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::accounts,
-            commands::begin_sign_in,
-            commands::complete_sign_in,
-            commands::switch_account,
-            commands::sign_out,
-            commands::counters,
-            commands::goals,
-            commands::create_goal,
-            commands::create_contact_attribute,
-            commands::linking_window,
-            commands::enable_extended_window,
-            commands::pick_file,
-            commands::inspect_file,
-            commands::suggest_mapping,
-            commands::status_values,
-            commands::validate,
-            commands::upload,
-            commands::cancel,
-            commands::history,
-            commands::upload_detail,
-            commands::refresh_status,
-            commands::resend,
-            commands::export_history,
-            commands::overview,
-            commands::settings,
-            commands::save_settings,
-            commands::open_rejected,
-            commands::save_rejected,
-            commands::pick_folder,
-            commands::create_job,
-            commands::run_job,
-            commands::set_job_paused,
-            commands::remove_job,
-            commands::edit_job,
-            commands::set_job_scheduled,
-            commands::job_runs,
-            desktop::opened_file,
-        ])
+        .invoke_handler(tauri::generate_handler![commands::call])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");
 }

@@ -1,9 +1,10 @@
 // Runs the browser journeys with Debian's Chromium (never a downloaded browser) against the
-// built UI served on 127.0.0.1. Usage: npm run build && npm run e2e
+// built UI served by mb-http on 127.0.0.1 — the real Rust core with the demo's fake Metrica.
+// Usage: cargo build -p mb-http && npm run build && npm run e2e
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { journey, narrow, sendTruth, zoomed } from './demo.spec.mjs';
-import { serve } from './server.mjs';
+import { startAdapter } from './adapter.mjs';
+import { coreJourney, coreZoomed } from './core.spec.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
 if (!existsSync(`${dist}index.html`)) {
@@ -11,7 +12,7 @@ if (!existsSync(`${dist}index.html`)) {
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const server = await serve(dist);
+const server = await startAdapter({ staticDir: dist });
 const browser = await chromium.launch({
   executablePath,
   args: [
@@ -24,40 +25,19 @@ const browser = await chromium.launch({
   ],
 });
 let failed = 0;
-for (const scheme of ['light', 'dark']) {
+async function run(name, body) {
   const started = Date.now();
   try {
-    await journey(browser, server.url, scheme);
-    console.log(`ok   demo journey (${scheme}) ${Date.now() - started} ms`);
+    await body();
+    console.log(`ok   ${name} ${Date.now() - started} ms`);
   } catch (e) {
     failed += 1;
-    console.error(`FAIL demo journey (${scheme}):`, e);
+    console.error(`FAIL ${name}:`, e);
   }
 }
-try {
-  const started = Date.now();
-  await sendTruth(browser, server.url);
-  console.log(`ok   stopped send and nothing new ${Date.now() - started} ms`);
-} catch (e) {
-  failed += 1;
-  console.error('FAIL stopped send and nothing new:', e);
-}
-try {
-  const started = Date.now();
-  await zoomed(browser, server.url);
-  console.log(`ok   200 % zoom (640×400) ${Date.now() - started} ms`);
-} catch (e) {
-  failed += 1;
-  console.error('FAIL 200 % zoom:', e);
-}
-try {
-  const started = Date.now();
-  await narrow(browser, server.url);
-  console.log(`ok   small window (1024×700) ${Date.now() - started} ms`);
-} catch (e) {
-  failed += 1;
-  console.error('FAIL small window:', e);
-}
+await run('200 % zoom (640×400)', () => coreZoomed(browser, server.url));
+await run('real-core journey (light)', () => coreJourney(browser, server.url, 'light'));
+await run('same file again, only new rows (dark)', () => coreJourney(browser, server.url, 'dark', true));
 await browser.close();
 await server.close();
 process.exit(failed ? 1 : 0);

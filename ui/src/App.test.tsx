@@ -1,15 +1,21 @@
-// The import journey on the demo backend, in jsdom: file → columns → statuses → check → send →
+// The import journey in jsdom — on the TS demo backend where it needs the demo's invented
+// files, on the real core (mb-http) otherwise: file → columns → statuses → check → send →
 // history, going back without losing decisions, and the first-run screen.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
 import { createDemoBackend } from './ipc/demo';
+import { inRussian, realCorePerFile } from '../test/core';
 
 const nb = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 const byQa = (id: string) => {
   const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
+};
+const next = async () => {
+  await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false), { timeout: 15_000 });
+  fireEvent.click(byQa('wizard-next'));
 };
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
@@ -18,6 +24,8 @@ function renderDemo(signedIn = true) {
   render(<App backend={backend} />);
   return backend;
 }
+
+const core = realCorePerFile();
 
 describe('a file handed over by the system', () => {
   it('opens in the import wizard when the app was started with it', async () => {
@@ -35,7 +43,7 @@ describe('a file handed over by the system', () => {
   });
 
   it('settings carry the notification switch, on by default, and save it', async () => {
-    const backend = createDemoBackend({ signedIn: true, latencyMs: 0 });
+    const backend = core.backend();
     const s = await backend.settings();
     expect(s.notify_when_processed).toBe(true);
     const saved = await backend.saveSettings({ ...s, notify_when_processed: false });
@@ -179,11 +187,11 @@ describe('import journey on the demo backend', () => {
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
     await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('status-table', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
@@ -195,7 +203,10 @@ describe('import journey on the demo backend', () => {
   });
 
   it('teaches on first run and signs in to the demo', async () => {
-    renderDemo(false);
+    const backend = core.backend();
+    for (const a of await backend.accounts()) await backend.signOut(a.login);
+    await inRussian(backend);
+    render(<App backend={backend} />);
     await screen.findByText('Офлайн-продажи — в Яндекс Метрику');
     fireEvent.click(await waitQa('try-demo'));
     await waitQa('pick-file');
@@ -221,11 +232,15 @@ describe('import journey on the demo backend', () => {
     await waitFor(() => expect(table.textContent).toContain('Заменена'));
   });
 
-  it('keeps the data folder and server address folded under «Для поддержки» in Settings', async () => {
-    renderDemo();
+  it('keeps the data folder and server address folded under «Для поддержки» in Settings (real core)', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
     fireEvent.click(await waitQa('nav-settings'));
     const about = await screen.findByTestId('about');
     await waitFor(() => expect(about.textContent).toContain('Для поддержки'));
+    // The version comes from Rust.
+    expect(about.textContent).toMatch(/Metrika Bridge \d+\.\d+\.\d+/);
     const toggle = screen.getByRole('button', { name: /Для поддержки/ });
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(toggle);

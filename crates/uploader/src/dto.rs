@@ -742,5 +742,6 @@ pub fn typescript_bindings() -> String {
     }
     out.truncate(out.trim_end().len());
     out.push('\n');
+    out.push_str(&crate::commands::typescript_client());
     out
 }

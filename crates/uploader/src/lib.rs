@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod boundary;
 pub mod check;
+pub mod commands;
 pub mod config;
 pub mod core;
 pub mod dto;

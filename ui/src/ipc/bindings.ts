@@ -315,3 +315,107 @@ theme: string, hash_contacts_by_default: boolean,
 notify_when_processed: boolean, };
 
 export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };
+
+// ---- Commands: generated from mb-uploader's command table (commands.rs) ----
+
+/** One method per Rust command. Rejections carry `AppError`. */
+export interface Commands {
+  appInfo(): Promise<AppInfo>;
+  accounts(): Promise<Array<Account>>;
+  /** Starts signing in; the browser is opened on the Yandex page (the UI shows the address too). */
+  beginSignIn(method: SignInMethod): Promise<SignInStarted>;
+  completeSignIn(flowId: string, code: string | null): Promise<Account>;
+  switchAccount(login: string): Promise<Array<Account>>;
+  signOut(login: string): Promise<Array<Account>>;
+  counters(query: CountersQuery): Promise<CounterPage>;
+  goals(counterId: number): Promise<Array<Goal>>;
+  createGoal(counterId: number, name: string, identifier: string): Promise<Goal>;
+  /** Declares a contact attribute on the counter for a file column (docs/metrika-api.md §5.6). */
+  createContactAttribute(counterId: number, title: string, typeName: string): Promise<CounterAttributeDto>;
+  linkingWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
+  enableExtendedWindow(counterId: number, kind: UploadKind): Promise<LinkingWindow>;
+  /** The open-file dialog; the web view never reads files itself. */
+  pickFile(): Promise<string | null>;
+  inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
+  suggestMapping(path: string, read: ReadOverrides, kind: UploadKind, counterId: number | null): Promise<ColumnMapping>;
+  /** Suggestions; the counter's remembered choices win when `counterId` is given. */
+  statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping, counterId: number | null): Promise<Array<StatusValue>>;
+  /** Joins the check of the same request when one is running (the user came back to the Check step); a check of another request cancels the abandoned one. */
+  validate(request: ValidateRequest, onProgress: (p: Progress) => void): Promise<ValidationSummary>;
+  /** Sends as reviewed; `upload` is null when nothing was new (a result, not an error). */
+  upload(request: UploadRequest, onProgress: (p: Progress) => void): Promise<SendResult>;
+  cancel(jobId: string): Promise<void>;
+  history(filter: HistoryFilter): Promise<Array<UploadSummary>>;
+  uploadDetail(id: number): Promise<UploadDetail>;
+  refreshStatus(id: number): Promise<UploadSummary>;
+  resend(id: number, onProgress: (p: Progress) => void): Promise<UploadSummary>;
+  /** Asks where to save, then writes the history as CSV for Excel; the path written. */
+  exportHistory(filter: HistoryFilter): Promise<string | null>;
+  /** The Clients screen; its new warnings also become desktop notifications (each once). */
+  overview(): Promise<Array<ClientOverview>>;
+  settings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  /** Opens a rejected-rows file the app wrote into its own data folder (nothing else). */
+  openRejected(path: string): Promise<void>;
+  /** Save dialog, then a copy; the path written, or null when cancelled. */
+  saveRejected(path: string): Promise<string | null>;
+  /** The folder dialog (repeating jobs). */
+  pickFolder(): Promise<string | null>;
+  /** «Повторять автоматически»: a finished upload made into a job. */
+  createJob(job: NewJob): Promise<JobView>;
+  /** «Запустить сейчас»: runs the job (even a paused one) and returns it with the new run. */
+  runJob(name: string): Promise<JobView>;
+  setJobPaused(name: string, paused: boolean): Promise<JobView>;
+  /** Deleting a job takes its OS scheduler entry away first. */
+  removeJob(name: string): Promise<void>;
+  /** «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its entry rewritten with the new schedule (or removed when it has none any more). */
+  editJob(job: JobEdit): Promise<JobView>;
+  /** «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user timer, Task Scheduler task, launchd agent), starting the `mbridge` installed with the app. */
+  setJobScheduled(name: string, on: boolean): Promise<JobView>;
+  /** Every run of a job, newest first (Clients → job → runs). */
+  jobRuns(name: string): Promise<Array<JobRunView>>;
+  /** The file the app was started with (a path on the command line, «Открыть в…»), once. */
+  openedFile(): Promise<string | null>;
+}
+
+/** Wire names: the command, its method, its arguments in order (camelCase), whether it streams progress. */
+export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; args: readonly string[]; progress: boolean }> = [
+  { name: 'app_info', method: 'appInfo', args: [], progress: false },
+  { name: 'accounts', method: 'accounts', args: [], progress: false },
+  { name: 'begin_sign_in', method: 'beginSignIn', args: ['method'], progress: false },
+  { name: 'complete_sign_in', method: 'completeSignIn', args: ['flowId', 'code'], progress: false },
+  { name: 'switch_account', method: 'switchAccount', args: ['login'], progress: false },
+  { name: 'sign_out', method: 'signOut', args: ['login'], progress: false },
+  { name: 'counters', method: 'counters', args: ['query'], progress: false },
+  { name: 'goals', method: 'goals', args: ['counterId'], progress: false },
+  { name: 'create_goal', method: 'createGoal', args: ['counterId', 'name', 'identifier'], progress: false },
+  { name: 'create_contact_attribute', method: 'createContactAttribute', args: ['counterId', 'title', 'typeName'], progress: false },
+  { name: 'linking_window', method: 'linkingWindow', args: ['counterId', 'kind'], progress: false },
+  { name: 'enable_extended_window', method: 'enableExtendedWindow', args: ['counterId', 'kind'], progress: false },
+  { name: 'pick_file', method: 'pickFile', args: [], progress: false },
+  { name: 'inspect_file', method: 'inspectFile', args: ['path', 'read'], progress: false },
+  { name: 'suggest_mapping', method: 'suggestMapping', args: ['path', 'read', 'kind', 'counterId'], progress: false },
+  { name: 'status_values', method: 'statusValues', args: ['path', 'read', 'mapping', 'counterId'], progress: false },
+  { name: 'validate', method: 'validate', args: ['request'], progress: true },
+  { name: 'upload', method: 'upload', args: ['request'], progress: true },
+  { name: 'cancel', method: 'cancel', args: ['jobId'], progress: false },
+  { name: 'history', method: 'history', args: ['filter'], progress: false },
+  { name: 'upload_detail', method: 'uploadDetail', args: ['id'], progress: false },
+  { name: 'refresh_status', method: 'refreshStatus', args: ['id'], progress: false },
+  { name: 'resend', method: 'resend', args: ['id'], progress: true },
+  { name: 'export_history', method: 'exportHistory', args: ['filter'], progress: false },
+  { name: 'overview', method: 'overview', args: [], progress: false },
+  { name: 'settings', method: 'settings', args: [], progress: false },
+  { name: 'save_settings', method: 'saveSettings', args: ['settings'], progress: false },
+  { name: 'open_rejected', method: 'openRejected', args: ['path'], progress: false },
+  { name: 'save_rejected', method: 'saveRejected', args: ['path'], progress: false },
+  { name: 'pick_folder', method: 'pickFolder', args: [], progress: false },
+  { name: 'create_job', method: 'createJob', args: ['job'], progress: false },
+  { name: 'run_job', method: 'runJob', args: ['name'], progress: false },
+  { name: 'set_job_paused', method: 'setJobPaused', args: ['name', 'paused'], progress: false },
+  { name: 'remove_job', method: 'removeJob', args: ['name'], progress: false },
+  { name: 'edit_job', method: 'editJob', args: ['job'], progress: false },
+  { name: 'set_job_scheduled', method: 'setJobScheduled', args: ['name', 'on'], progress: false },
+  { name: 'job_runs', method: 'jobRuns', args: ['name'], progress: false },
+  { name: 'opened_file', method: 'openedFile', args: [], progress: false },
+];

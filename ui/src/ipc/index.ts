@@ -1,7 +1,8 @@
-//! Chooses the backend at start-up: Tauri inside the desktop shell, the in-memory demo in a
-//! plain browser (dev server, Playwright, Vitest).
+//! Chooses the backend at start-up: Tauri inside the desktop shell; in a plain browser (dev
+//! server, Playwright) the real Rust core behind mb-http, the loopback HTTP adapter. There is no
+//! TypeScript copy of the core: a browser without the adapter gets network errors.
 import type { Backend } from './backend';
-import { createDemoBackend } from './demo';
+import { createHttpBackend } from './http';
 import { createTauriBackend } from './tauri';
 
 export type { Backend, FileDropEvent, Unsubscribe } from './backend';
@@ -12,5 +13,5 @@ export function isTauri(): boolean {
 }
 
 export function createBackend(): Backend {
-  return isTauri() ? createTauriBackend() : createDemoBackend();
+  return isTauri() ? createTauriBackend() : createHttpBackend();
 }

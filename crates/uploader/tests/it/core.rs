@@ -434,7 +434,7 @@ async fn contacts_extra_columns_go_to_declared_attributes_only() {
     .unwrap();
     let read = ReadOverrides::default();
     let kind = UploadKind::Contacts;
-    let none = core.counter_attributes(COUNTER, kind.into()).await.unwrap();
+    let none = core.counter_attributes(COUNTER, kind).await.unwrap();
     assert!(
         none.is_empty(),
         "the demo counter declares no contact attribute"
@@ -461,7 +461,7 @@ async fn contacts_extra_columns_go_to_declared_attributes_only() {
         "declaring the same title twice reuses the attribute"
     );
 
-    let attrs = core.counter_attributes(COUNTER, kind.into()).await.unwrap();
+    let attrs = core.counter_attributes(COUNTER, kind).await.unwrap();
     let mapping = core.suggest_mapping(&file, &read, kind, &attrs).unwrap();
     let loyalty = mapping
         .fields

@@ -1,10 +1,12 @@
 // The sign-in dialog against hostile surroundings: the loopback port held by another program
 // (the backend answers with the paste-the-code flow and the dialog says why), and a sign-in
-// cancelled while it waits for the browser (the backend is told, so the port is freed).
+// cancelled while it waits for the browser (the backend is told, so the port is freed). On the
+// real core; the two hostile answers are put in place of its own.
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../App';
 import { createDemoBackend } from '../../ipc/demo';
+import { inRussian, realCorePerFile } from '../../../test/core';
 
 const byQa = (id: string) => {
   const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
@@ -13,14 +15,19 @@ const byQa = (id: string) => {
 };
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
-function openDialog() {
-  const backend = createDemoBackend({ signedIn: false, latencyMs: 0, settings: { language: 'ru' } });
+// The real core (mb-http, fake Metrica), signed out: the demo starts signed in.
+const core = realCorePerFile();
+
+async function openDialog() {
+  const backend = core.backend();
+  for (const a of await backend.accounts()) await backend.signOut(a.login);
+  await inRussian(backend);
   return backend;
 }
 
 describe('sign-in dialog', () => {
   it('says in words that the port is busy and switches to the code', async () => {
-    const backend = openDialog();
+    const backend = await openDialog();
     backend.beginSignIn = () =>
       Promise.resolve({
         flow_id: 'f1',
@@ -41,7 +48,9 @@ describe('sign-in dialog', () => {
   });
 
   it('cancels a sign-in waiting for the browser and tells the backend', async () => {
-    const backend = openDialog();
+    // Still on the TS demo: on the real core the cancel did not reach the backend (see the
+    // report on issue 9: a cancel before beginSignIn answers is not sent).
+    const backend = createDemoBackend({ signedIn: false, latencyMs: 0, settings: { language: 'ru' } });
     let reject: (e: unknown) => void = () => {};
     backend.completeSignIn = () =>
       new Promise((_, r) => {

@@ -1,9 +1,9 @@
-// «Повторять автоматически» on the demo backend: a finished wizard run becomes a job that the
+// «Повторять автоматически» on the real core (mb-http, fake Metrica): a finished wizard run becomes a job that the
 // Clients screen lists with its schedule, runs now, pauses and deletes.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
-import { createDemoBackend } from '../../ipc/demo';
+import { inRussian, realCorePerFile } from '../../../test/core';
 import i18n from '../../i18n';
 import { everyText } from './JobsPanel';
 import { scheduleErrorText } from './ScheduleButton';
@@ -13,6 +13,10 @@ const byQa = (id: string, root: ParentNode = document) => {
   if (!el) throw new Error(`no [data-qa="${id}"]`);
   return el;
 };
+const next = async () => {
+  await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false), { timeout: 15_000 });
+  fireEvent.click(byQa('wizard-next'));
+};
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 const slow = { timeout: 15_000 };
 const typeInto = (qa: string, value: string) => {
@@ -21,19 +25,21 @@ const typeInto = (qa: string, value: string) => {
   fireEvent.change(input, { target: { value } });
 };
 
+const core = realCorePerFile();
+
 describe('repeating jobs', () => {
   it('turns a finished run into a job and lists it on the Clients screen', async () => {
-    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+    const backend = core.backend();
+    await inRussian(backend);
+    const folder = core.pickedFolder();
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('pick-file'));
     await screen.findByText('Что мы поняли о файле', {}, slow);
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('mapping-table', {}, slow);
-    fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table', {}, slow);
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('review', {}, slow);
     fireEvent.click(byQa('send-button'));
     await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
@@ -43,10 +49,7 @@ describe('repeating jobs', () => {
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(byQa('repeat-pick-folder'));
     await waitFor(
-      () =>
-        expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(
-          '/home/demo/Выгрузки CRM',
-        ),
+      () => expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(folder),
       slow,
     );
     typeInto('repeat-time', '9:5');
@@ -64,7 +67,7 @@ describe('repeating jobs', () => {
     fireEvent.click(byQa('nav-clients'));
     const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 15_000 });
     expect(card.textContent).toContain('каждый день в 08:30');
-    expect(card.textContent).toContain('/home/demo/Выгрузки CRM · *.csv');
+    expect(card.textContent).toContain(`${folder} · *.csv`);
     expect(card.textContent).toContain('Ещё не запускалось');
     fireEvent.click(byQa('job-run-now', card));
     await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);

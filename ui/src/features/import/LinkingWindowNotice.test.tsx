@@ -1,15 +1,17 @@
-// The linking-window notice on the demo backend: a counter that takes offline data only from
+// The linking-window notice on the real core (mb-http, fake Metrica): a counter that takes offline data only from
 // tomorrow is explained with its day and the extended window is offered (docs/metrika-api.md §4.7).
 import { ThemeProvider } from '@gravity-ui/uikit';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createDemoBackend } from '../../ipc/demo';
+import { realCorePerFile } from '../../../test/core';
 import { BackendProvider } from '../app/context';
 import { LinkingWindowNotice } from './LinkingWindowNotice';
 
+const core = realCorePerFile();
+
 async function setup() {
-  const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
+  const backend = core.backend();
   const page = await backend.counters({ search: 'Здоровье', offset: 0, limit: 10 });
   const counter = page.counters[0];
   if (!counter) throw new Error('no «Здоровье+» counter in the demo');
