@@ -1,19 +1,19 @@
 //! The words of the human report, Russian first, English second. Issue texts come from the
-//! one catalogue in mb-import ([`mb_import::messages`]); here are the words of mb-history
+//! one catalogue in mb-import ([`mb_uploader::messages`]); here are the words of mb-history
 //! explanations and the boundary error kinds. An unknown code still prints its line, column
 //! and value with the code itself, so nothing is hidden.
 
 use crate::args::Lang;
 
-pub fn issue_text(code: mb_import::IssueCode, lang: Lang) -> Option<&'static str> {
-    mb_import::messages::issue_text(code, msg_lang(lang))
+pub fn issue_text(code: mb_uploader::IssueCode, lang: Lang) -> Option<&'static str> {
+    mb_uploader::messages::issue_text(code, msg_lang(lang))
 }
 
 /// The catalogue language of a CLI language.
-pub fn msg_lang(lang: Lang) -> mb_import::messages::Lang {
+pub fn msg_lang(lang: Lang) -> mb_uploader::messages::Lang {
     match lang {
-        Lang::Ru => mb_import::messages::Lang::Ru,
-        Lang::En => mb_import::messages::Lang::En,
+        Lang::Ru => mb_uploader::messages::Lang::Ru,
+        Lang::En => mb_uploader::messages::Lang::En,
     }
 }
 
@@ -399,14 +399,14 @@ mod tests {
     #[test]
     fn issue_texts_come_from_the_import_catalogue() {
         assert_eq!(
-            issue_text(mb_import::IssueCode::FutureDatetime, Lang::Ru),
-            mb_import::messages::issue_text(
-                mb_import::IssueCode::FutureDatetime,
-                mb_import::messages::Lang::Ru
+            issue_text(mb_uploader::IssueCode::FutureDatetime, Lang::Ru),
+            mb_uploader::messages::issue_text(
+                mb_uploader::IssueCode::FutureDatetime,
+                mb_uploader::messages::Lang::Ru
             )
         );
         assert!(
-            issue_text(mb_import::IssueCode::FutureDatetime, Lang::En)
+            issue_text(mb_uploader::IssueCode::FutureDatetime, Lang::En)
                 .unwrap()
                 .contains("future")
         );

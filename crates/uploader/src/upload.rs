@@ -1200,17 +1200,10 @@ fn crm_report(m: &UploadingMetaExternal) -> ServerReport {
 }
 
 fn issue_counts(r: &Report) -> IssueCounts {
-    let total = |s: Severity| {
-        r.counts
-            .iter()
-            .filter(|c| c.severity == s)
-            .map(|c| c.count)
-            .sum()
-    };
     IssueCounts {
-        errors: total(Severity::Error),
-        warnings: total(Severity::Warning),
-        notices: total(Severity::Notice),
+        errors: r.total(Severity::Error),
+        warnings: r.total(Severity::Warning),
+        notices: r.total(Severity::Notice),
     }
 }
 

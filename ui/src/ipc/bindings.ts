@@ -122,6 +122,8 @@ export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_sc
 
 export type Issue = { line: number, record: number, column: string | null, code: IssueCode, severity: Severity, value: string | null, fix: string | null, };
 
+export type OutcomeKind = "sent" | "nothing_new" | "data_has_errors" | "duplicate" | "rejected" | "failed" | "interrupted";
+
 export type IssueCount = { code: IssueCode, column: string | null, severity: Severity, count: number, };
 
 export type ValidationSummary = { rows: number, valid_rows: number, errors: number, warnings: number, notices: number, 
@@ -153,7 +155,19 @@ export type UploadRequest = { validate: ValidateRequest, merge_mode: string | nu
  */
 confirm_duplicate: boolean, skip_invalid: boolean, };
 
-export type SendResult = { upload: UploadSummary | null, 
+export type SendResult = { 
+/**
+ * How the send ended, the same word `mbridge upload --json` prints as `outcome`.
+ */
+outcome: OutcomeKind, 
+/**
+ * The part whose state is the truth to show: the first not accepted, else the last.
+ */
+upload: UploadSummary | null, 
+/**
+ * Every part sent, in order (a big file goes in several); empty when nothing was new.
+ */
+parts: Array<UploadSummary>, 
 /**
  * Rows of the file that passed validation (M in «Отправим N новых строк из M»).
  */
