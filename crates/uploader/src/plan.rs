@@ -103,9 +103,11 @@ pub fn status_entry(
         value,
         status_type,
         status_id: target.to_string(),
-        goal_ids: (kind == UploadKind::SimpleOrders)
-            .then(|| vec![target.to_string()])
-            .unwrap_or_default(),
+        goal_ids: if kind == UploadKind::SimpleOrders {
+            vec![target.to_string()]
+        } else {
+            Vec::new()
+        },
     }
 }
 
