@@ -387,7 +387,10 @@ mod tests {
 
     #[test]
     fn only_calls_name_a_goal() {
-        assert_eq!(calls_goal_name(UploadKind::Calls).as_deref(), Some("Звонок"));
+        assert_eq!(
+            calls_goal_name(UploadKind::Calls).as_deref(),
+            Some("Звонок")
+        );
         assert_eq!(calls_goal_name(UploadKind::Conversions), None);
         assert_eq!(calls_goal_name(UploadKind::SimpleOrders), None);
     }
