@@ -177,6 +177,9 @@ pub enum Command {
         /// Wait until Metrica finishes processing and report the result.
         #[arg(long)]
         wait: bool,
+        /// With --wait: seconds between two questions to Metrica.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        wait_every: u64,
     },
     /// Poll and reconcile uploads that are not final; show one upload's state.
     Status { upload: Option<u32> },
@@ -222,7 +225,7 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: String,
         /// How much faster than real time uploads advance (the app's demo uses the same).
-        #[arg(long, default_value_t = mb_fake::DEMO_TIME_SCALE)]
+        #[arg(long, default_value_t = mb_uploader::demo::DEMO_TIME_SCALE)]
         time_scale: f64,
     },
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use clap::Subcommand;
-use mb_history::RunResult;
+use mb_uploader::RunResult;
 use mb_uploader::dto::AppError;
 use mb_uploader::jobs::{JobRunReport, RunOptions};
 

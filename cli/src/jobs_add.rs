@@ -115,14 +115,14 @@ fn spec_from_args(
     policy: Option<BadRows>,
 ) -> Result<JobSpec, AppError> {
     let sample = mb_uploader::jobs::candidates(source)?.pop().map(|c| c.path);
-    let mapping = match (&sample, crate::load_mapping(&a.read.mapping)?) {
+    let mapping = match (&sample, crate::local::load_mapping(&a.read.mapping)?) {
         (Some(file), _) => {
-            let mut job = crate::local_job(file, &a.read)?;
+            let mut job = crate::local::local_job(file, &a.read)?;
             job.kind = job.kind.or(job.mapping.as_ref().map(|m| m.kind));
             mb_uploader::import::resolve(&job, Some(core.store()))?.0
         }
         (None, Some(mut m)) => {
-            for (field, value) in crate::pairs(&a.read.constants, "set")? {
+            for (field, value) in crate::local::pairs(&a.read.constants, "set")? {
                 m.set_constant(&field, &value);
             }
             m
@@ -136,8 +136,8 @@ fn spec_from_args(
     };
     Ok(JobSpec {
         mapping,
-        read: crate::read_options(&a.read)?,
-        status_map: crate::pairs(&a.read.status_map, "status")?
+        read: crate::local::read_options(&a.read)?,
+        status_map: crate::local::pairs(&a.read.status_map, "status")?
             .into_iter()
             .collect(),
         merge_mode: match &a.merge_mode {
@@ -145,7 +145,7 @@ fn spec_from_args(
                 field: "merge-mode".into(),
                 reason,
             })?,
-            None => mb_schema::MergeMode::Save,
+            None => mb_uploader::MergeMode::Save,
         },
         hash_contacts: a.read.hash_contacts,
         on_bad_rows: policy.unwrap_or_default(),

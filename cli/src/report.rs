@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use mb_import::report::{Report, Severity};
 use mb_uploader::dto::{self, Account, Counter, Goal, UploadDetail, UploadSummary};
 use mb_uploader::upload::ProgressSink;
+use mb_uploader::{Report, Severity};
 
 use crate::args::Lang;
 use crate::text::{self, t};
@@ -56,17 +56,10 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             r.unmapped_columns.join(", ")
         );
     }
-    let total = |s: Severity| {
-        r.counts
-            .iter()
-            .filter(|c| c.severity == s)
-            .map(|c| c.count)
-            .sum::<u64>()
-    };
     let (e, w, n) = (
-        total(Severity::Error),
-        total(Severity::Warning),
-        total(Severity::Notice),
+        r.total(Severity::Error),
+        r.total(Severity::Warning),
+        r.total(Severity::Notice),
     );
     println!(
         "{}: {} {}; {}: {e}, {}: {w}, {}: {n}",

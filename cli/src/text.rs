@@ -6,15 +6,15 @@
 use crate::args::Lang;
 use mb_text::Arg;
 
-pub fn issue_text(code: mb_import::IssueCode, lang: Lang) -> &'static str {
-    mb_import::messages::issue_text(code, msg_lang(lang))
+pub fn issue_text(code: mb_uploader::IssueCode, lang: Lang) -> &'static str {
+    mb_uploader::messages::issue_text(code, msg_lang(lang))
 }
 
 /// The catalogue language of a CLI language.
-pub fn msg_lang(lang: Lang) -> mb_import::messages::Lang {
+pub fn msg_lang(lang: Lang) -> mb_uploader::messages::Lang {
     match lang {
-        Lang::Ru => mb_import::messages::Lang::Ru,
-        Lang::En => mb_import::messages::Lang::En,
+        Lang::Ru => mb_uploader::messages::Lang::Ru,
+        Lang::En => mb_uploader::messages::Lang::En,
     }
 }
 
@@ -247,13 +247,13 @@ mod tests {
     #[test]
     fn issue_texts_come_from_the_import_catalogue() {
         assert_eq!(
-            issue_text(mb_import::IssueCode::FutureDatetime, Lang::Ru),
-            mb_import::messages::issue_text(
-                mb_import::IssueCode::FutureDatetime,
-                mb_import::messages::Lang::Ru
+            issue_text(mb_uploader::IssueCode::FutureDatetime, Lang::Ru),
+            mb_uploader::messages::issue_text(
+                mb_uploader::IssueCode::FutureDatetime,
+                mb_uploader::messages::Lang::Ru
             )
         );
-        assert!(issue_text(mb_import::IssueCode::FutureDatetime, Lang::En).contains("future"));
+        assert!(issue_text(mb_uploader::IssueCode::FutureDatetime, Lang::En).contains("future"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod demo_server;
 mod hostile;
 mod jobs;
 mod journey;
+mod same_outcome;
 mod validate;
 
 use std::path::{Path, PathBuf};

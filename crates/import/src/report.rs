@@ -149,6 +149,16 @@ impl Report {
             .any(|c| c.severity == Severity::Error && c.count > 0)
     }
 
+    /// Total issues of one severity over the whole file (the error count every front end
+    /// shows).
+    pub fn total(&self, severity: Severity) -> u64 {
+        self.counts
+            .iter()
+            .filter(|c| c.severity == severity)
+            .map(|c| c.count)
+            .sum()
+    }
+
     /// Errors that concern the file itself (missing column, broken quoting, empty file).
     pub fn has_file_errors(&self) -> bool {
         self.file_errors > 0

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mb_schema::{MergeMode, UploadKind};
+use mb_schema::MergeMode;
 
 use crate::core::Core;
 use crate::dto::{
@@ -12,10 +12,9 @@ use crate::dto::{
 };
 use crate::error::Result;
 use crate::history::summary;
-use crate::import::{
-    headers, mapping_dto, mapping_for, mapping_from_dto, read_options, status_map_for,
-};
-use crate::upload::{Prepared, ProgressSink, UploadOutcome, UploadPlan};
+use crate::import::{headers, mapping_dto, mapping_for, mapping_from_dto, read_options};
+use crate::plan::{MappingSource, PlanRequest, UploadResult};
+use crate::upload::{ProgressSink, UploadPlan};
 
 impl Core {
     /// The mapping for this file: a remembered template or automatic matching; for contacts,
@@ -63,48 +62,16 @@ impl Core {
         Ok(values)
     }
 
-    /// Builds the plan a desktop request describes.
-    pub fn plan(
+    /// Builds the plan a desktop request describes (the one planner, [`Core::plan_upload`]).
+    pub async fn plan(
         &self,
         req: &ValidateRequest,
         merge_mode: Option<&str>,
         skip_invalid: bool,
         force: bool,
     ) -> Result<UploadPlan> {
-        let path = PathBuf::from(&req.path);
-        let read = read_options(&req.read)?;
-        let headers = headers(&path, &read)?;
-        let mapping = mapping_from_dto(&req.mapping, &headers)?;
-        let kind: UploadKind = req.kind;
-        if mapping.kind != kind {
-            return Err(AppError::InvalidInput {
-                field: "kind".into(),
-                reason: "mapping is for another kind".into(),
-            });
-        }
-        let merge_mode = match merge_mode {
-            None | Some("") => MergeMode::Save,
-            Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {
-                field: "merge_mode".into(),
-                reason,
-            })?,
-        };
-        Ok(UploadPlan {
-            path,
-            read,
-            status_map: status_map_for(kind, &req.status_map),
-            status_entries: req.status_map.clone(),
-            mapping,
-            counter_id: req.counter_id,
-            hash_contacts: req.hash_contacts,
-            only_new: req.only_new_rows,
-            merge_mode,
-            skip_invalid,
-            force,
-            now: None,
-            new_goal_name: (kind == UploadKind::Calls).then(|| "Звонок".to_string()),
-            note: None,
-        })
+        self.plan_upload(&plan_request(req, merge_mode, skip_invalid, force, None)?)
+            .await
     }
 
     pub async fn validate_dto(
@@ -113,7 +80,7 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<ValidationSummary> {
-        let plan = self.plan(req, None, false, false)?;
+        let plan = self.plan(req, None, false, false).await?;
         let (report, dup) = self
             .validate_for_counter(&plan, job_id, sink.clone())
             .await?;
@@ -136,60 +103,20 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<SendResult> {
-        let mut plan = self.plan(
-            &req.validate,
-            req.merge_mode.as_deref(),
-            req.skip_invalid,
-            req.confirm_duplicate,
-        )?;
-        plan.note = req.comment.clone().filter(|c| !c.trim().is_empty());
-        let p = match self.prepare_upload(&plan, job_id, sink.clone()).await? {
-            Prepared::Ready(p) => p,
-            Prepared::Stopped(UploadOutcome::Blocked { report }) => {
-                let errors = report
-                    .counts
-                    .iter()
-                    .filter(|c| c.severity == mb_import::report::Severity::Error)
-                    .map(|c| c.count)
-                    .sum::<u64>();
-                return Err(AppError::DataHasErrors {
-                    errors: errors as u32,
-                });
-            }
-            Prepared::Stopped(UploadOutcome::Duplicate { earlier, .. }) => {
-                return Err(AppError::Duplicate {
-                    upload_id: earlier.id as u32,
-                    sent_at: earlier.created_at.to_string(),
-                });
-            }
-            Prepared::Stopped(other) => {
-                return Err(AppError::Internal {
-                    detail: format!("unexpected stop before preparing: {other:?}"),
-                });
-            }
-        };
-        let review = p.review;
-        let upload = match self.send_prepared(p, job_id, sink).await? {
-            UploadOutcome::Sent { uploads, .. } => {
-                // The first part that did not end accepted is the truth to show; otherwise
-                // the last part.
-                let shown = uploads
-                    .iter()
-                    .find(|u| !u.state.is_accepted())
-                    .or(uploads.last())
-                    .ok_or_else(|| AppError::Internal {
-                        detail: "no upload recorded".into(),
-                    })?;
-                Some(summary(shown))
-            }
-            _ => None,
-        };
-        Ok(SendResult {
-            upload,
-            valid_rows: review.valid_rows as u32,
-            new_rows: review.new_rows as u32,
-            unchanged_rows: review.unchanged_rows as u32,
-        })
+        let plan = self
+            .plan_upload(&plan_request(
+                &req.validate,
+                req.merge_mode.as_deref(),
+                req.skip_invalid,
+                req.confirm_duplicate,
+                req.comment.clone(),
+            )?)
+            .await?;
+        let done = self.run_upload(&plan, job_id, sink, |_| {}).await?;
+        if let Some(e) = done.stop_error() {
+            return Err(e);
+        }
+        Ok(send_result(&done))
     }
 
     pub async fn refresh_status_dto(&self, id: u32) -> Result<UploadSummary> {
@@ -203,5 +130,58 @@ impl Core {
         sink: ProgressSink,
     ) -> Result<UploadSummary> {
         Ok(summary(&self.resend(i64::from(id), job_id, sink).await?))
+    }
+}
+
+/// The app's request in the planner's terms.
+fn plan_request(
+    req: &ValidateRequest,
+    merge_mode: Option<&str>,
+    skip_invalid: bool,
+    force: bool,
+    note: Option<String>,
+) -> Result<PlanRequest> {
+    if req.mapping.kind != req.kind {
+        return Err(AppError::InvalidInput {
+            field: "kind".into(),
+            reason: "mapping is for another kind".into(),
+        });
+    }
+    let merge_mode = match merge_mode {
+        None | Some("") => MergeMode::Save,
+        Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {
+            field: "merge_mode".into(),
+            reason,
+        })?,
+    };
+    Ok(PlanRequest {
+        path: PathBuf::from(&req.path),
+        read: read_options(&req.read)?,
+        mapping: MappingSource::Chosen(req.mapping.clone()),
+        counter_id: req.counter_id,
+        status_entries: req.status_map.clone(),
+        status_pairs: Vec::new(),
+        hash_contacts: req.hash_contacts,
+        only_new: req.only_new_rows,
+        merge_mode,
+        skip_invalid,
+        force,
+        now: None,
+        note,
+    })
+}
+
+/// What the app shows after a send: every part, and the one whose state is the truth (the
+/// first part not accepted, else the last). Nothing new is a result with no part.
+pub fn send_result(done: &UploadResult) -> SendResult {
+    let parts: Vec<UploadSummary> = done.uploads().iter().map(summary).collect();
+    let shown = done.worst().or(done.uploads().last()).map(summary);
+    SendResult {
+        outcome: done.kind(),
+        upload: shown,
+        parts,
+        valid_rows: done.valid_rows() as u32,
+        new_rows: done.new_rows() as u32,
+        unchanged_rows: done.unchanged_rows() as u32,
     }
 }

@@ -422,7 +422,12 @@ pub struct UploadRequest {
 /// `interrupted` (cancelled, or the answer was lost) is resent in one action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SendResult {
+    /// How the send ended, the same word `mbridge upload --json` prints as `outcome`.
+    pub outcome: crate::plan::OutcomeKind,
+    /// The part whose state is the truth to show: the first not accepted, else the last.
     pub upload: Option<UploadSummary>,
+    /// Every part sent, in order (a big file goes in several); empty when nothing was new.
+    pub parts: Vec<UploadSummary>,
     /// Rows of the file that passed validation (M in «Отправим N новых строк из M»).
     pub valid_rows: u32,
     /// Rows that were to be sent (N).
@@ -704,6 +709,7 @@ pub fn typescript_bindings() -> String {
         Severity::decl(&cfg),
         IssueCode::decl(&cfg),
         Issue::decl(&cfg),
+        crate::plan::OutcomeKind::decl(&cfg),
         IssueCount::decl(&cfg),
         IssueExample::decl(&cfg),
         ValueType::decl(&cfg),

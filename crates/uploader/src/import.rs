@@ -401,13 +401,7 @@ pub fn run_local(job: &LocalJob, output: Option<&OutputSpec>) -> Result<Report> 
 
 /// The boundary view of a report.
 pub fn summary(r: &Report) -> ValidationSummary {
-    let total = |s: ImpSeverity| -> u32 {
-        r.counts
-            .iter()
-            .filter(|c| c.severity == s)
-            .map(|c| c.count)
-            .sum::<u64>() as u32
-    };
+    let total = |s: ImpSeverity| r.total(s) as u32;
     ValidationSummary {
         rows: r.rows as u32,
         valid_rows: r.valid_rows as u32,

@@ -216,7 +216,7 @@ impl Job {
             // The ledger decides what is new; the same file again is "nothing new".
             force: true,
             now: None,
-            new_goal_name: None,
+            new_goal_name: crate::plan::calls_goal_name(self.spec.mapping.kind),
             note: Some(format!("job {}", self.name)),
         }
     }

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod logging;
 pub mod overview;
+pub mod plan;
 pub mod progress;
 pub mod schedule;
 pub mod upload;
@@ -25,6 +26,23 @@ pub mod window;
 
 pub use crate::core::{Core, DEMO_LOGIN};
 pub use config::CoreOptions;
+pub use plan::{MappingSource, OutcomeKind, PlanRequest, UploadResult};
 pub use upload::{
     Prepared, PreparedUpload, ProgressSink, SendReview, UploadOutcome, UploadPlan, no_progress_sink,
 };
+
+// What the front ends need of the crates below, so that they depend on this crate alone.
+pub use mb_history::{RunResult, UploadState};
+pub use mb_import::mapping::Mapping;
+pub use mb_import::read::ReadOptions;
+pub use mb_import::report::{Report, Severity};
+pub use mb_import::validate::ValidateOptions;
+pub use mb_import::write::OutputSpec;
+pub use mb_import::{IssueCode, messages};
+pub use mb_schema::fs::open_regular;
+pub use mb_schema::{MergeMode, UploadKind};
+
+/// The built-in fake Metrica (`mbridge demo-server`).
+pub mod demo {
+    pub use mb_fake::{DEMO_TIME_SCALE, FakeConfig, run_until_ctrl_c};
+}

@@ -403,18 +403,14 @@ impl Core {
 
     // --- upload ----------------------------------------------------------------------------
 
-    /// The whole pipeline in one call: [`Core::prepare_upload`] then, when there is something
-    /// to send, [`Core::send_prepared`].
+    /// The whole pipeline in one call, without the review ([`Core::run_upload`]).
     pub async fn upload(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<UploadOutcome> {
-        match self.prepare_upload(plan, job_id, sink.clone()).await? {
-            Prepared::Stopped(outcome) => Ok(outcome),
-            Prepared::Ready(p) => self.send_prepared(p, job_id, sink).await,
-        }
+        Ok(self.run_upload(plan, job_id, sink, |_| {}).await?.outcome)
     }
 
     /// Phase one, nothing leaves the computer: counter context → duplicate check → validate
@@ -1264,17 +1260,10 @@ fn crm_report(m: &UploadingMetaExternal) -> ServerReport {
 }
 
 fn issue_counts(r: &Report) -> IssueCounts {
-    let total = |s: Severity| {
-        r.counts
-            .iter()
-            .filter(|c| c.severity == s)
-            .map(|c| c.count)
-            .sum()
-    };
     IssueCounts {
-        errors: total(Severity::Error),
-        warnings: total(Severity::Warning),
-        notices: total(Severity::Notice),
+        errors: r.total(Severity::Error),
+        warnings: r.total(Severity::Warning),
+        notices: r.total(Severity::Notice),
     }
 }
 

@@ -129,6 +129,8 @@ export type Issue = { line: number, record: number, column: string | null, code:
  */
 shown: string | null, value_type: ValueType | null, };
 
+export type OutcomeKind = "sent" | "nothing_new" | "data_has_errors" | "duplicate" | "rejected" | "failed" | "interrupted";
+
 export type IssueCount = { code: IssueCode, column: string | null, severity: Severity, count: number, 
 /**
  * The first two occurrences (file order): «8 (912) 345-67-89 → 79123456789».
@@ -168,7 +170,19 @@ export type UploadRequest = { validate: ValidateRequest, merge_mode: string | nu
  */
 confirm_duplicate: boolean, skip_invalid: boolean, };
 
-export type SendResult = { upload: UploadSummary | null, 
+export type SendResult = { 
+/**
+ * How the send ended, the same word `mbridge upload --json` prints as `outcome`.
+ */
+outcome: OutcomeKind, 
+/**
+ * The part whose state is the truth to show: the first not accepted, else the last.
+ */
+upload: UploadSummary | null, 
+/**
+ * Every part sent, in order (a big file goes in several); empty when nothing was new.
+ */
+parts: Array<UploadSummary>, 
 /**
  * Rows of the file that passed validation (M in «Отправим N новых строк из M»).
  */

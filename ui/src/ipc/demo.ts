@@ -688,7 +688,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       const review = { valid_rows: summary.valid_rows, new_rows: sendRows, unchanged_rows: summary.unchanged_rows };
       if (sendRows <= 0) {
         await sleep(0.5);
-        return { upload: null, ...review, new_rows: 0 };
+        return { outcome: 'nothing_new', upload: null, parts: [], ...review, new_rows: 0 };
       }
       const record = (state: UploadSummary['state']): SendResult => {
         const id = nextId++;
@@ -718,7 +718,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         };
         history = [s, ...history];
         emit({ type: 'history_changed', upload_id: id });
-        return { upload: { ...s }, ...review };
+        return { outcome: accepted ? 'sent' : 'interrupted', upload: { ...s }, parts: [{ ...s }], ...review };
       };
       return job(
         onProgress,

@@ -133,7 +133,7 @@ async fn history_explains_rows_metrica_dropped() {
         hash_contacts: false,
         only_new_rows: false,
     };
-    let mut plan = core.plan(&req, None, false, false).unwrap();
+    let mut plan = core.plan(&req, None, false, false).await.unwrap();
     plan.now = Some(jiff::Timestamp::from_second(now + 2 * 86_400).unwrap());
     let out = core.upload(&plan, "d1", no_progress_sink()).await.unwrap();
     let UploadOutcome::Sent {

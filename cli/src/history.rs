@@ -1,0 +1,127 @@
+//! After an upload: its status, the server's list, the local history, sending again.
+
+use mb_uploader::UploadKind;
+use mb_uploader::dto::{AppError, HistoryFilter};
+
+use crate::args::{Cli, KindArg};
+use crate::local::kind_of;
+use crate::text;
+use crate::{core, print_json, report};
+
+pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
+    let (lang, json) = (cli.global.lang, cli.global.json);
+    let core = core(cli).await?;
+    let reconciled = core.reconcile().await?;
+    let _ = core.poll_due().await;
+    match upload {
+        Some(id) => {
+            let u = core.refresh_status(i64::from(*id)).await?;
+            let d = mb_uploader::history::detail(&u);
+            if json {
+                print_json(&d)
+            } else {
+                report::detail(&d, lang)
+            }
+        }
+        None => {
+            let open = core.history(&HistoryFilter {
+                states: vec![
+                    mb_uploader::dto::UploadState::Sending,
+                    mb_uploader::dto::UploadState::Sent,
+                    mb_uploader::dto::UploadState::Processing,
+                    mb_uploader::dto::UploadState::Interrupted,
+                ],
+                ..HistoryFilter::default()
+            })?;
+            if json {
+                print_json(&serde_json::json!({ "reconciled": reconciled.len(), "open": open }))
+            } else {
+                report::history(&open, lang);
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub async fn uploads(cli: &Cli, counter: &u32, kind: &Option<KindArg>) -> Result<u8, AppError> {
+    let core = core(cli).await?;
+    let kind = kind.and_then(kind_of).unwrap_or(UploadKind::Conversions);
+    let v = core.server_uploads(*counter, kind).await?;
+    print_json(&v);
+    Ok(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn history(
+    cli: &Cli,
+    counter: &Option<u32>,
+    kind: &Option<KindArg>,
+    account: &Option<String>,
+    state: &[String],
+    from: &Option<String>,
+    to: &Option<String>,
+    limit: &u32,
+    export: &Option<std::path::PathBuf>,
+) -> Result<u8, AppError> {
+    let (lang, json) = (cli.global.lang, cli.global.json);
+    let core = core(cli).await?;
+    let states = state
+        .iter()
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| {
+                AppError::InvalidInput {
+                    field: "state".into(),
+                    reason: s.clone(),
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let filter = HistoryFilter {
+        account: account.clone(),
+        counter_id: *counter,
+        kind: kind.and_then(kind_of),
+        states,
+        from: from.clone(),
+        to: to.clone(),
+        limit: Some(*limit),
+    };
+    if let Some(path) = export {
+        core.export_history(&filter, path)?;
+        if !json {
+            println!(
+                "{} {}",
+                text::t(lang, "История записана в", "History written to"),
+                path.display()
+            );
+        }
+        return Ok(0);
+    }
+    let list = core.history(&filter)?;
+    if json {
+        print_json(&list)
+    } else {
+        report::history(&list, lang)
+    }
+    Ok(0)
+}
+
+pub async fn resend(cli: &Cli, upload: &u32) -> Result<u8, AppError> {
+    let (lang, json) = (cli.global.lang, cli.global.json);
+    let core = core(cli).await?;
+    let u = core
+        .resend(i64::from(*upload), "cli", report::progress_sink(json))
+        .await?;
+    report::clear_progress(json);
+    let d = mb_uploader::history::detail(&u);
+    if json {
+        print_json(&d)
+    } else {
+        report::detail(&d, lang)
+    }
+    Ok(match u.state {
+        s if s.is_accepted() => 0,
+        mb_uploader::UploadState::Rejected => 1,
+        mb_uploader::UploadState::Interrupted => 6,
+        _ => 4,
+    })
+}

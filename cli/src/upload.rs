@@ -1,0 +1,182 @@
+//! `mbridge upload`: the arguments become the one [`PlanRequest`] the app also sends, the
+//! core plans and sends it, and the [`UploadResult`] is printed; its exit code is the core's.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mb_uploader::dto::AppError;
+use mb_uploader::{
+    Core, MappingSource, MergeMode, OutcomeKind, PlanRequest, UploadOutcome, UploadResult,
+};
+
+use crate::args::{Lang, ReadArgs};
+use crate::local::{given_now, kind_of, load_mapping, pairs, read_options};
+use crate::text::{self, t};
+use crate::{print_json, report};
+
+/// `mbridge upload`'s arguments.
+pub struct UploadArgs<'a> {
+    pub file: &'a PathBuf,
+    pub read: &'a ReadArgs,
+    pub counter: u32,
+    pub merge_mode: Option<&'a str>,
+    pub skip_invalid: bool,
+    pub force: bool,
+    pub only_new: bool,
+}
+
+/// The arguments as the planner's request.
+pub fn request(a: &UploadArgs) -> Result<PlanRequest, AppError> {
+    Ok(PlanRequest {
+        path: a.file.clone(),
+        read: read_options(a.read)?,
+        mapping: MappingSource::Local {
+            kind: kind_of(a.read.kind),
+            template: load_mapping(&a.read.mapping)?,
+            constants: pairs(&a.read.constants, "set")?,
+        },
+        counter_id: a.counter,
+        status_entries: Vec::new(),
+        status_pairs: pairs(&a.read.status_map, "status")?,
+        hash_contacts: a.read.hash_contacts,
+        only_new: a.only_new,
+        merge_mode: match a.merge_mode {
+            Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {
+                field: "merge-mode".into(),
+                reason,
+            })?,
+            None => MergeMode::Save,
+        },
+        skip_invalid: a.skip_invalid,
+        force: a.force,
+        now: given_now(a.read)?,
+        note: None,
+    })
+}
+
+pub async fn run(
+    core: &Core,
+    a: &UploadArgs<'_>,
+    wait: Option<Duration>,
+    json: bool,
+    lang: Lang,
+) -> Result<u8, AppError> {
+    let plan = core.plan_upload(&request(a)?).await?;
+    let progress = report::progress_sink(json);
+    // The review goes to stderr before anything leaves: stdout stays the result.
+    let on_review = |r: &mb_uploader::SendReview| {
+        report::clear_progress(json);
+        if !json {
+            eprintln!("{}", text::review(r, lang));
+        }
+    };
+    // Ctrl-C stops the send: the upload is recorded as interrupted (exit 6), never reported
+    // as sent.
+    let send = core.run_upload(&plan, "cli", progress, on_review);
+    tokio::pin!(send);
+    let done = tokio::select! {
+        out = &mut send => out,
+        _ = tokio::signal::ctrl_c() => {
+            core.cancel("cli");
+            send.await
+        }
+    };
+    report::clear_progress(json);
+    let mut done = done?;
+    if let Some(every) = wait {
+        follow(core, &mut done, every).await?;
+    }
+    print(&done, json, lang, a.file)?;
+    Ok(done.exit_code())
+}
+
+/// `--wait`: asks Metrica every `every` until each part is final.
+async fn follow(core: &Core, done: &mut UploadResult, every: Duration) -> Result<(), AppError> {
+    if let UploadOutcome::Sent { uploads, .. } = &mut done.outcome {
+        for u in uploads.iter_mut() {
+            while u.state.is_pollable() {
+                tokio::time::sleep(every).await;
+                *u = core.refresh_status(u.id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The result on stdout (one JSON object with `--json`); a stop is the error it stands for.
+fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(), AppError> {
+    let kind = done.kind();
+    if kind == OutcomeKind::DataHasErrors {
+        if let (Some(r), true) = (done.report(), json) {
+            print_json(
+                &serde_json::json!({ "sent": false, "reason": "data_has_errors", "report": r }),
+            );
+        } else if let Some(r) = done.report() {
+            report::validation(file, r, lang);
+        }
+    }
+    if let Some(e) = done.stop_error() {
+        return Err(e);
+    }
+    let details: Vec<_> = done
+        .uploads()
+        .iter()
+        .map(mb_uploader::history::detail)
+        .collect();
+    if json {
+        let mut v = serde_json::json!({
+            "sent": kind == OutcomeKind::Sent,
+            "outcome": kind,
+            "rows": done.report().map(|r| r.rows),
+            "valid_rows": done.valid_rows(),
+            "new_rows": done.new_rows(),
+            "unchanged_rows": done.unchanged_rows(),
+            "resend_upload_id": done.resend_id(),
+            "uploads": details,
+        });
+        if kind == OutcomeKind::NothingNew {
+            v["reason"] = "nothing_new".into();
+        }
+        print_json(&v);
+        return Ok(());
+    }
+    if kind == OutcomeKind::NothingNew {
+        println!(
+            "{} ({})",
+            t(
+                lang,
+                "Новых строк нет — отправлять нечего",
+                "No new rows — nothing to send"
+            ),
+            text::rows(done.unchanged_rows(), lang)
+        );
+        return Ok(());
+    }
+    for d in &details {
+        report::detail(d, lang);
+    }
+    if let Some(id) = done.resend_id() {
+        let what = if kind == OutcomeKind::Interrupted {
+            t(
+                lang,
+                "Отправка прервана: Метрика могла не получить файл.",
+                "The send was interrupted: Metrica may not have the file.",
+            )
+        } else {
+            t(
+                lang,
+                "Отправка не удалась: файл не попал в Метрику.",
+                "The send failed: the file did not reach Metrica.",
+            )
+        };
+        eprintln!(
+            "{what} {} mbridge resend {id}",
+            t(
+                lang,
+                "Отправить снова одной командой (сначала проверим, не дошёл ли он):",
+                "Send it again in one command (we check first whether it arrived):"
+            )
+        );
+    }
+    Ok(())
+}
