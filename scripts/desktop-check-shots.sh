@@ -20,9 +20,9 @@ run() { # name fixture expected-text
   export MBRIDGE_DATA_DIR="$OUT/data-$1"
   rm -rf "$MBRIDGE_DATA_DIR"
   cp "fixtures/$2" "$OUT/files/$2"
-  export MBRIDGE_PICK_FILE="$OUT/files/$2"
-  xvfb-run -a -s "-screen 0 1280x800x24" \
-    node tests/desktop/check-report.mjs --app "$APP" --out "$OUT" --name "$1" --expect "$3"
+  # A private session D-Bus: the single-instance hand-over of the file lives there.
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+    node tests/desktop/check-report.mjs --app "$APP" --out "$OUT" --name "$1" --file "$OUT/files/$2" --expect "$3"
 }
 run crm crm-ru-statuses-totals.csv "Поправили сами"
 run xlsx orders-title-totals.xlsx "Строка итогов пропущена"
