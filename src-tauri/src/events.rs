@@ -40,7 +40,7 @@ pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
                 Ok(changed) => {
                     for u in changed {
                         history_changed(&app, u.id as u32);
-                        crate::desktop::notify_if_final(&app, &core, &u);
+                        crate::notify::notify_if_final(&app, &core, &u);
                     }
                 }
                 Err(e) => tracing::debug!(error = %e, "status follow-up paused"),

@@ -6,6 +6,7 @@
 mod commands;
 mod desktop;
 mod events;
+mod notify;
 
 use std::sync::Arc;
 
@@ -62,7 +63,7 @@ fn main() {
             tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
             app.manage(core.clone());
             events::spawn_follow_up(app.handle().clone(), core.clone());
-            desktop::on_notification_clicks(app.handle());
+            notify::on_notification_clicks(app.handle());
             if core.is_demo()
                 && let Some(w) = app.get_webview_window("main")
             {

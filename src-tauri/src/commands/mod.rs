@@ -96,6 +96,6 @@ impl Host for DesktopHost {
 
     fn overview_loaded(&self, list: &[mb_uploader::dto::ClientOverview]) {
         let core = self.0.state::<Arc<Core>>();
-        crate::desktop::notify_warnings(&self.0, &core, list);
+        crate::notify::notify_warnings(&self.0, &core, list);
     }
 }
