@@ -147,3 +147,62 @@ export async function coreZoomed(browser, baseUrl) {
     },
   );
 }
+
+/** A small laptop window (1024×700) on the real core after an upload: History fits without
+ *  sideways scrolling or clipped cells; the date filter takes typed text (WebKitGTK draws no date
+ *  picker) and ignores a half-typed day with a hint; a view-only counter is greyed in the picker
+ *  and warned about in the wizard at once, not at the final step. */
+export async function coreNarrowHistoryAndRights(browser, baseUrl) {
+  await withPage(browser, { viewport: { width: 1024, height: 700 } }, 'core-narrow', async (page) => {
+    await page.goto(baseUrl);
+    await page.getByTestId('demo-badge').waitFor();
+    await page.locator(qa('nav-history')).click();
+    await page.getByTestId('history-table').waitFor();
+    await page.getByText('conversions-november.csv').first().click();
+    await page.getByTestId('upload-detail').waitFor();
+    await noHorizontalScroll(page, 'history at 1024×700');
+    const clipped = await page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          '[data-testid="history-table"] [role="cell"], [data-testid="history-table"] [role="columnheader"]',
+        ),
+      ]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1 && !c.querySelector('.mb-ellipsis'))
+        .map((c) => c.textContent),
+    );
+    assert.deepEqual(clipped, [], 'no clipped cells in History');
+    await shot(page, 'core-narrow-09-history');
+
+    const from = page.locator(`${qa('filter-from')} input`);
+    await from.fill('20.11');
+    await text(page, 'Не дата — фильтр не применён');
+    await page.getByTestId('history-table').waitFor();
+    await shot(page, 'core-narrow-09a-history-date-half-typed');
+    const today = new Date();
+    const dd = String(today.getDate()).padStart(2, '0');
+    const mm = String(today.getMonth() + 1).padStart(2, '0');
+    await from.fill(`${dd}.${mm}.${today.getFullYear() + 1}`);
+    await page.getByTestId('history-empty').waitFor();
+    await shot(page, 'core-narrow-09b-history-date-filter');
+    await from.fill(`${dd}.${mm}.${today.getFullYear()}`);
+    await page.getByTestId('history-table').waitFor();
+    await from.fill('');
+
+    await page.locator(qa('nav-upload')).click();
+    await page.locator(qa('counter-picker')).click();
+    await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+    await page.keyboard.type('Атлет');
+    await text(page, 'только просмотр');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await page.locator(qa('view-only-counter')).waitFor();
+    await text(page, 'В счётчик «Фитнес-клуб «Атлет»» загружать нельзя');
+    await shot(page, 'core-narrow-13c-view-only-counter');
+    await page.locator(qa('counter-picker')).click();
+    await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);
+    await page.keyboard.type('Мебель');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await page.locator(qa('view-only-counter')).waitFor({ state: 'hidden' });
+  });
+}

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startAdapter } from './adapter.mjs';
-import { coreJourney, coreZoomed } from './core.spec.mjs';
+import { coreJourney, coreNarrowHistoryAndRights, coreZoomed } from './core.spec.mjs';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
 if (!existsSync(`${dist}index.html`)) {
@@ -38,6 +38,7 @@ async function run(name, body) {
 await run('200 % zoom (640×400)', () => coreZoomed(browser, server.url));
 await run('real-core journey (light)', () => coreJourney(browser, server.url, 'light'));
 await run('same file again, only new rows (dark)', () => coreJourney(browser, server.url, 'dark', true));
+await run('1024×700: History, date filter, view-only counter', () => coreNarrowHistoryAndRights(browser, server.url));
 await browser.close();
 await server.close();
 process.exit(failed ? 1 : 0);
