@@ -2,6 +2,7 @@
 // tauri-driver + WebKitWebDriver: a whole import on the built-in demo, only-new rows, a stopped
 // send, contacts with a counter attribute. WebDriver helpers: webdriver.mjs.
 import { appendFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cliArgs, drive, openInRunningApp, retry } from "./webdriver.mjs";
 
@@ -10,7 +11,7 @@ const app = args.app;
 const out = args.out ?? ".";
 const picked = args.file;
 
-await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, exists, scrollTo, shot, resize }) => {
+await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, exists, scrollTo, shot, resize, type }) => {
   const t0 = Date.now();
   // The core answers: the demo account, signed in by Rust against its fake, is on screen.
   const account = await retry("the core signs in the demo account", async () => {
@@ -51,6 +52,32 @@ await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, ex
   if (!send.includes("Отправить 5 строк")) throw new Error(`send button says: ${send}`);
   await shot("send");
   await click("[data-qa='send-button']");
+  await find("[data-testid='upload-done']");
+
+  // «Повторять автоматически»: the finished run becomes a job over the export folder (typed,
+  // as a pasted share would be), listed on the Clients screen; «Запустить сейчас» finds the same
+  // export and nothing new in it.
+  await click("[data-qa='repeat-job']");
+  await type("[data-qa='repeat-folder']", dirname(picked));
+  await type("[data-qa='repeat-name']", "roma-daily");
+  await shot("repeat-dialog");
+  await click("[data-qa='repeat-save']");
+  await find("[data-testid='repeat-created']");
+  await click("[data-qa='repeat-done']");
+  await click("[data-testid='nav-clients']");
+  await find("[data-testid='job-roma-daily']");
+  await click("[data-testid='job-roma-daily'] [data-qa='job-run-now']");
+  await retry(
+    "the job ran and found nothing new",
+    async () => {
+      const r = await textOf("[data-testid='job-roma-daily'] [data-testid='job-result']");
+      if (!r.includes("Новых строк нет")) throw new Error(`job result: ${r}`);
+    },
+    60000,
+  );
+  await shot("clients-job-ran");
+  passed += 1;
+  await click("[data-testid='nav-upload']");
   await find("[data-testid='upload-done']");
   await click("[data-qa='to-history']");
   await find("[data-testid='history-table']");

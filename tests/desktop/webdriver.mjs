@@ -69,6 +69,15 @@ export async function drive({ app, out, label }, main) {
     async exists(css) {
       return wd("POST", s("/execute/sync"), { script: "return document.querySelector(arguments[0]) !== null", args: [css] });
     },
+    /** Types into the input at `css` (or the input inside it), as keystrokes. */
+    async type(css, text) {
+      const id = await retry(`find input ${css}`, async () => {
+        const el = await wd("POST", s("/element"), { using: "css selector", value: `${css} input, input${css}` });
+        return Object.values(el)[0];
+      });
+      await wd("POST", s(`/element/${id}/clear`), {});
+      await wd("POST", s(`/element/${id}/value`), { text });
+    },
     async resize(width, height) {
       await wd("POST", s("/window/rect"), { width, height });
     },

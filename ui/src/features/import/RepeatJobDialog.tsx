@@ -121,7 +121,14 @@ export function RepeatJobDialog({
             <label className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.folder')}</Text>
               <div className="mb-repeat__folder">
-                <TextInput value={folder} readOnly placeholder={t('jobs.folderNone')} qa="repeat-folder" />
+                {/* Typed or pasted too: a network share (\\server\exports) is easier to paste than to browse. */}
+                <TextInput
+                  value={folder}
+                  onUpdate={(v) => setFolder(v.trim())}
+                  placeholder={t('jobs.folderNone')}
+                  qa="repeat-folder"
+                  controlProps={{ 'aria-label': t('jobs.folder') }}
+                />
                 <Button view="outlined" onClick={() => void pick()} qa="repeat-pick-folder">
                   {t('jobs.pickFolder')}
                 </Button>
