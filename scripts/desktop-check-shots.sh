@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Check step of the real app (Rust core, built-in demo) under Xvfb for the three report
-# fixtures, light and dark; copies the pictures to docs/check-*.png. Builds the debug app
-# unless MBRIDGE_E2E_APP names one.
+# fixtures, light and dark, asserting what each Check step says; with --docs copies the pictures
+# to docs/check-*.png. Builds the debug app unless MBRIDGE_E2E_APP names one. `./dev test` runs it
+# on the release app (without --docs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${MBRIDGE_E2E_APP:-}" ]; then
@@ -27,7 +28,10 @@ run() { # name fixture expected-text
 run crm crm-ru-statuses-totals.csv "Поправили сами"
 run xlsx orders-title-totals.xlsx "Строка итогов пропущена"
 run errors orders-with-errors.csv "Пустой номер заказа"
-for f in crm-check-light crm-check-dark xlsx-check-light xlsx-file-light errors-check-light errors-check-dark; do
-  cp "$OUT/$f.png" "docs/check-$f.png"
-done
-echo "docs/check-*.png updated"
+if [ "${1:-}" = "--docs" ]; then
+  for f in crm-check-light crm-check-dark xlsx-check-light xlsx-file-light errors-check-light errors-check-dark; do
+    cp "$OUT/$f.png" "docs/check-$f.png"
+  done
+  echo "docs/check-*.png updated"
+fi
+echo "check-step journeys: 3 passed (CRM with Russian statuses, xlsx with title and totals rows, file with errors)"
