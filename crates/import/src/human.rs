@@ -41,8 +41,8 @@ fn date_time(dt: DateTime) -> String {
     }
 }
 
-/// Fill `shown` of the kept issues and of the counts' examples (bounded: the kept issues
-/// and two examples per count).
+/// Fill `shown` of the kept issues (of the fix, or of the value when there is no fix) and of the
+/// counts' examples (bounded: the kept issues and two examples per count).
 pub(crate) fn fill(
     kind: UploadKind,
     tz: &TimeZone,
@@ -51,7 +51,10 @@ pub(crate) fn fill(
 ) {
     let one = |column: Option<&str>, fix: Option<&str>| shown(kind, column, fix?, tz);
     for i in issues {
-        i.shown = one(i.column.as_deref(), i.fix.as_deref());
+        // Without a fix, the value itself is what a person must read (an old event written in
+        // Unix time says its date, not «1794228120»).
+        let said = i.fix.as_deref().or(Some(i.value.as_str()));
+        i.shown = one(i.column.as_deref(), said);
     }
     for c in counts {
         let column = c.column.clone();
@@ -67,6 +70,22 @@ mod tests {
 
     fn moscow() -> TimeZone {
         TimeZone::get("Europe/Moscow").unwrap()
+    }
+
+    #[test]
+    fn an_issue_without_a_fix_shows_its_value_as_a_date() {
+        let mut issues = vec![Issue {
+            line: 2,
+            record: 1,
+            column: Some("DateTime".into()),
+            code: crate::codes::IssueCode::OutsideLinkingWindow,
+            severity: crate::report::Severity::Warning,
+            value: "1794228120".into(),
+            fix: None,
+            shown: None,
+        }];
+        fill(UploadKind::Conversions, &moscow(), &mut issues, &mut []);
+        assert_eq!(issues[0].shown.as_deref(), Some("09.11.2026 15:42"));
     }
 
     #[test]

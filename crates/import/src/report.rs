@@ -41,9 +41,9 @@ pub struct Issue {
     pub value: String,
     /// The applied (notice) or suggested (error/warning) replacement value, when one is known.
     pub fix: Option<String>,
-    /// `fix` the way a person reads it, when that differs from the machine form (a date sent
-    /// as Unix time or `yyyy-MM-dd HH:mm:ss` shown as `20.11.2026 14:05` in the counter's
-    /// zone).
+    /// `fix` (or, with no fix, `value`) the way a person reads it, when that differs from the
+    /// machine form (a date sent as Unix time or `yyyy-MM-dd HH:mm:ss` shown as
+    /// `20.11.2026 14:05` in the counter's zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shown: Option<String>,
 }

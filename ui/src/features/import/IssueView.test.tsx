@@ -67,6 +67,19 @@ describe('issue rendering', () => {
 });
 
 describe('human values and the notice summary', () => {
+  it('says an old event written in Unix time by its date, the raw value after it', () => {
+    const text = renderIssue({
+      code: 'outside_linking_window',
+      severity: 'warning',
+      column: 'DateTime',
+      value: '1794228120',
+      fix: null,
+      shown: '08.11.2026 14:02',
+      value_type: 'date_time',
+    });
+    expect(text).toContain('Событие «08.11.2026 14:02 (1794228120)» было больше 21 дня назад');
+  });
+
   it('shows a fixed date, money and a status the way a person reads them', () => {
     const date = renderIssue({ code: 'invalid_datetime', fix: '1795172700', shown: '20.11.2026 14:05', value_type: 'date_time' });
     expect(date).toContain('20.11.2026 14:05');

@@ -243,7 +243,11 @@ export function IssueView({ issue }: { issue: Issue }) {
   const { t } = useTranslation();
   // Every code has its own texts (`Record<IssueCode, …>` in the catalogue).
   const key = issue.code;
-  const params = { value: issue.value ?? '', code: issue.code, column: issue.column ?? '' };
+  // With no fix, `shown` is the value as a person reads it (a date written in Unix time): the
+  // date first, the raw value after it so the user still finds it in the file.
+  const value = issue.value ?? '';
+  const said = issue.fix === null && issue.shown && issue.shown !== value ? `${issue.shown} (${value})` : value;
+  const params = { value: said, code: issue.code, column: issue.column ?? '' };
   const header = issue.line <= 1;
   const where = header
     ? issue.column
