@@ -2,8 +2,8 @@
 import { Button, Card, Label, Loader, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../shared/EmptyState';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { EmptyState } from '../../common/EmptyState';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useAccounts, useBackend } from '../app/context';
 import { SignInButton } from './SignInDialog';
 

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInMethod, SignInStarted } from '../../ipc';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend, useSession } from '../app/context';
 
 export function useSignIn() {

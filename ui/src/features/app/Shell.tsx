@@ -14,9 +14,9 @@ import { Alert, Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/ui
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppActionsContext } from '../../shared/actions';
-import { ErrorBoundary } from '../../shared/ErrorBoundary';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { AppActionsContext } from '../../common/actions';
+import { ErrorBoundary } from '../../common/ErrorBoundary';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { AccountsScreen } from '../accounts/AccountsScreen';
 import { SignInDialog, useSignIn } from '../accounts/SignInDialog';
 import { ClientsScreen } from '../clients/ClientsScreen';

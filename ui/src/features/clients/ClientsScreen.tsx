@@ -6,11 +6,11 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientOverview } from '../../ipc';
-import { DataTable } from '../../shared/DataTable';
-import { EmptyState } from '../../shared/EmptyState';
-import { ErrorNotice } from '../../shared/ErrorNotice';
-import { StateLabel } from '../../shared/StateLabel';
-import { formatDateTime, formatPercent } from '../../shared/format';
+import { DataTable } from '../../common/DataTable';
+import { EmptyState } from '../../common/EmptyState';
+import { ErrorNotice } from '../../common/ErrorNotice';
+import { StateLabel } from '../../common/StateLabel';
+import { formatDateTime, formatPercent } from '../../common/format';
 import { useActiveAccount, useBackend, useSession } from '../app/context';
 import { JobsPanel, Sparkline, WarningsList } from './JobsPanel';
 

@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, JobView } from '../../ipc';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend } from '../app/context';
 
 /** Why the OS scheduler entry could not be made, in words (the core refuses with data). */

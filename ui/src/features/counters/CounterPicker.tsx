@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Counter } from '../../ipc';
-import { formatTimeZone } from '../../shared/format';
+import { formatTimeZone } from '../../common/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession } from '../app/context';
 
 function useDebounced<T>(value: T, ms: number): T {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
-import { failureText } from '../../shared/failure';
+import { failureText } from '../../common/failure';
 
 describe('failureText', () => {
   it('turns typed failure reasons into Russian sentences', async () => {

@@ -7,7 +7,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ColumnMapping, CounterAttributeDto } from '../../ipc';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend } from '../app/context';
 import { useImport } from './state';
 

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ColumnMapping, FieldMapping, FieldSource, Goal } from '../../ipc';
 import type { Messages } from '../../i18n/ru';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useActiveCounter, useBackend } from '../app/context';
 import { AttributeOffers } from './AttributeOffers';
 import { usePreview } from './FileStep';

@@ -5,7 +5,7 @@ import { Alert, Button } from '@gravity-ui/uikit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UploadKind } from '../../ipc';
-import { explainError } from '../../shared/errors';
+import { explainError } from '../../common/errors';
 import { useBackend } from '../app/context';
 
 export function LinkingWindowNotice({ counterId, kind }: { counterId: number; kind: UploadKind }) {

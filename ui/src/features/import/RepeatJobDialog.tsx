@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobView, UploadSummary } from '../../ipc';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend } from '../app/context';
 import { ScheduleButton } from '../clients/ScheduleButton';
 

@@ -4,8 +4,8 @@ import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
 import type { Issue, IssueCount, Progress, ValueType } from '../../ipc';
-import { formatMoneyText } from '../../shared/format';
-import { describeProgress } from '../../shared/progress';
+import { formatMoneyText } from '../../common/format';
+import { describeProgress } from '../../common/progress';
 import ru, { type Messages } from '../../i18n/ru';
 
 export interface MainAction {

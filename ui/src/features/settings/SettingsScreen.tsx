@@ -4,7 +4,7 @@ import { Card, Checkbox, Disclosure, Loader, SegmentedRadioGroup, Text } from '@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../ipc';
-import { ErrorNotice } from '../../shared/ErrorNotice';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useAppInfo, useBackend, useSettings } from '../app/context';
 
 export function SettingsScreen() {
