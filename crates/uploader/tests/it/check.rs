@@ -89,7 +89,9 @@ fn checked_bytes(seen: &Mutex<Vec<Progress>>) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_and_coming_back_joins_the_same_check_and_cancel_stops_its_worker() {
     let dir = tempfile::tempdir().unwrap();
-    let (core, req) = big_conversions_request(&dir, 400_000).await;
+    // Long enough that the check is still on its way a second after re-attaching, when the
+    // meter adds its rate, even on a fast machine (400 000 rows take under a second here).
+    let (core, req) = big_conversions_request(&dir, 2_000_000).await;
 
     // The Check step starts the check and shows its progress…
     let (sink, seen) = recorder();
