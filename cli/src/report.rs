@@ -337,6 +337,8 @@ pub fn progress_sink(json: bool) -> ProgressSink {
             dto::Stage::Writing => "подготовка",
             dto::Stage::Uploading => "отправка",
             dto::Stage::Waiting => "ожидание",
+            dto::Stage::Downloading => "загрузка обновления",
+            dto::Stage::Installing => "установка обновления",
             dto::Stage::Done => "готово",
         };
         let mut e = std::io::stderr().lock();

@@ -227,6 +227,13 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{}: {detail}",
             t(lang, "внутренняя ошибка", "internal error")
         ),
+        // Only the desktop app updates itself; `mbridge` comes with its package.
+        E::UpdateFailed { .. } => t(
+            lang,
+            "обновление не удалось: mbridge обновляется вместе с пакетом Metrika Bridge",
+            "update failed: mbridge is updated with the Metrika Bridge package",
+        )
+        .into(),
     }
 }
 

@@ -7,6 +7,7 @@ mod commands;
 mod desktop;
 mod events;
 mod notify;
+mod update;
 
 use std::sync::Arc;
 
@@ -41,6 +42,9 @@ fn main() {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        // Signed updates; the web view gets no updater permission (it asks through `call`).
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(update::Pending::default())
         .manage(desktop::OpenedFile::new(opened))
         .manage(desktop::Tray::default())
         .on_window_event(desktop::on_window_event)

@@ -27,7 +27,8 @@ use crate::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
     CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LinkingWindow,
     NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, Stage, StatusValue,
-    UploadDetail, UploadKind, UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
+    UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest, UploadSummary,
+    ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::upload::ProgressSink;
@@ -51,6 +52,28 @@ pub trait Host: Send + Sync {
     /// The Clients overview was computed: the desktop turns its new warnings into
     /// notifications (each once); other front ends ignore it.
     fn overview_loaded(&self, _list: &[ClientOverview]) {}
+    /// Whether this front end updates itself from a release server.
+    fn updates_configured(&self) -> bool {
+        false
+    }
+    /// Asks the release server for a newer version. Only the desktop app updates itself;
+    /// other front ends have no release server.
+    fn check_update(&self) -> BoxFuture<'static, Result<UpdateCheck>> {
+        Box::pin(async {
+            Ok(UpdateCheck::NotConfigured {
+                current: env!("CARGO_PKG_VERSION").to_string(),
+            })
+        })
+    }
+    /// Downloads the newer version found by `check_update`, checks its signature, installs it
+    /// and restarts the app (so on success it does not return).
+    fn install_update(&self, _progress: ProgressSink) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async {
+            Err(AppError::UpdateFailed {
+                step: UpdateStep::Check,
+            })
+        })
+    }
 }
 
 /// Everything a command body may use.
@@ -226,7 +249,12 @@ macro_rules! commands {
 }
 
 commands! {
-    fn app_info(ctx, progress) -> AppInfo { Ok(ctx.core.app_info()) }
+    fn app_info(ctx, progress) -> AppInfo {
+        Ok(AppInfo {
+            updates: ctx.host.updates_configured(),
+            ..ctx.core.app_info()
+        })
+    }
 
     fn accounts(ctx, progress) -> Vec<Account> { ctx.core.accounts() }
 
@@ -380,6 +408,14 @@ commands! {
     }
 
     fn settings(ctx, progress) -> Settings { ctx.core.settings() }
+
+    /// «Проверить обновления» (and the quiet check at start when the setting is on).
+    fn check_update(ctx, progress) -> UpdateCheck { ctx.host.check_update().await }
+
+    /// «Установить и перезапустить»: download (with progress), signature, install, restart.
+    fn install_update(ctx, progress) -> () [progress] {
+        ctx.host.install_update(progress).await
+    }
 
     fn save_settings(ctx, progress, settings: Settings) -> Settings {
         ctx.core.save_settings(&settings)

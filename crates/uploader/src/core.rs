@@ -207,6 +207,7 @@ impl Core {
             demo: self.is_demo(),
             data_dir: self.paths.root.display().to_string(),
             api_base: self.api.api_base.clone(),
+            updates: false,
         }
     }
 

@@ -61,6 +61,43 @@ pub enum AppError {
     Storage { detail: String },
     #[error("internal error")]
     Internal { detail: String },
+    #[error("the update failed at {step:?}")]
+    UpdateFailed { step: UpdateStep },
+}
+
+/// Where an update went wrong; the words are the UI's (`errors.update_failed.<step>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStep {
+    /// The update server did not answer or answered nonsense.
+    Check,
+    /// The package could not be downloaded.
+    Download,
+    /// The package's signature does not match the key built into the app: nothing installed.
+    Signature,
+    /// The system refused to install it (no administrator rights, the password dialog
+    /// cancelled, the package manager failed).
+    Install,
+}
+
+/// What «Проверить обновления» found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UpdateCheck {
+    /// This build has no update address (built from source, or a front end without updates):
+    /// nothing is asked of any server.
+    NotConfigured {
+        current: String,
+    },
+    UpToDate {
+        current: String,
+    },
+    Available {
+        current: String,
+        version: String,
+        /// Release notes as the update manifest gives them.
+        notes: Option<String>,
+    },
 }
 
 /// Why the user's file (or a job's folder) could not be read; its words are in the message
@@ -130,6 +167,9 @@ pub struct AppInfo {
     pub demo: bool,
     pub data_dir: String,
     pub api_base: String,
+    /// This build updates itself (a release build with a release server); the CLI, the
+    /// browser adapter and builds from source do not.
+    pub updates: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -444,6 +484,10 @@ pub enum Stage {
     Writing,
     Uploading,
     Waiting,
+    /// An app update is being downloaded (bytes).
+    Downloading,
+    /// The downloaded update is being installed.
+    Installing,
     Done,
 }
 
@@ -654,6 +698,9 @@ pub struct Settings {
     pub hash_contacts_by_default: bool,
     /// The desktop app shows a system notification when an upload's processing ends.
     pub notify_when_processed: bool,
+    /// At start the desktop app asks the release server whether a newer version exists (only
+    /// in builds that have a release server configured).
+    pub check_updates: bool,
 }
 
 /// App-wide notices pushed as events (not per-call progress).
@@ -683,6 +730,8 @@ pub fn typescript_bindings() -> String {
         AppError::decl(&cfg),
         FileReason::decl(&cfg),
         AppInfo::decl(&cfg),
+        UpdateCheck::decl(&cfg),
+        UpdateStep::decl(&cfg),
         Account::decl(&cfg),
         SignInMethod::decl(&cfg),
         SignInStarted::decl(&cfg),

@@ -300,6 +300,7 @@ impl Core {
             theme: get("theme", "system")?,
             hash_contacts_by_default: get("hash_contacts_by_default", "false")? == "true",
             notify_when_processed: get("notify_when_processed", "true")? == "true",
+            check_updates: get("check_updates", "true")? == "true",
         })
     }
 
@@ -324,22 +325,14 @@ impl Core {
         };
         self.store.set_setting("language", lang)?;
         self.store.set_setting("theme", theme)?;
-        self.store.set_setting(
-            "hash_contacts_by_default",
-            if s.hash_contacts_by_default {
-                "true"
-            } else {
-                "false"
-            },
-        )?;
-        self.store.set_setting(
-            "notify_when_processed",
-            if s.notify_when_processed {
-                "true"
-            } else {
-                "false"
-            },
-        )?;
+        for (key, on) in [
+            ("hash_contacts_by_default", s.hash_contacts_by_default),
+            ("notify_when_processed", s.notify_when_processed),
+            ("check_updates", s.check_updates),
+        ] {
+            self.store
+                .set_setting(key, if on { "true" } else { "false" })?;
+        }
         self.settings()
     }
 }

@@ -98,4 +98,16 @@ impl Host for DesktopHost {
         let core = self.0.state::<Arc<Core>>();
         crate::notify::notify_warnings(&self.0, &core, list);
     }
+
+    fn updates_configured(&self) -> bool {
+        crate::update::configured(&self.0)
+    }
+
+    fn check_update(&self) -> BoxFuture<'static, Result<mb_uploader::dto::UpdateCheck, AppError>> {
+        crate::update::check(self.0.clone())
+    }
+
+    fn install_update(&self, progress: ProgressSink) -> BoxFuture<'static, Result<(), AppError>> {
+        crate::update::install(self.0.clone(), progress)
+    }
 }

@@ -23,6 +23,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   invalid_input: { kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } },
   storage: { kind: 'storage', data: { detail: 'disk full' } },
   internal: { kind: 'internal', data: { detail: 'boom' } },
+  update_failed: { kind: 'update_failed', data: { step: 'signature' } },
 };
 
 describe('error table', () => {
@@ -51,8 +52,8 @@ describe('error table', () => {
   it.each(['ru', 'en'])('names every unreadable-file reason in its own words in %s', (lang) => {
     const t = i18n.getFixedT(lang);
     const file = (reason: FileReason): AppError => ({ kind: 'file_unreadable', data: { file_name: 'a.csv', reason } });
-    const reasons = (Object.keys(catalogue.file_reason) as FileReason['kind'][]).map(
-      (kind): FileReason => (kind === 'line_too_long' ? { kind, line: 4 } : { kind }),
+    const reasons = (Object.keys(catalogue.file_reason) as FileReason['kind'][]).map((kind): FileReason =>
+      kind === 'line_too_long' ? { kind, line: 4 } : { kind },
     );
     const texts = new Set<string>();
     for (const reason of reasons) {

@@ -81,6 +81,11 @@ export const ERROR_TABLE: ErrorTable = {
   },
   storage: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.storage') },
   internal: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.internal') },
+  update_failed: {
+    severity: 'warning',
+    action: 'retry',
+    text: (e, t) => t(`errors.update_failed.${e.data.step}`),
+  },
 };
 
 /** The brief's contract, spelled out: the table is a Record over every kind. */

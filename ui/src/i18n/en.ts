@@ -255,6 +255,8 @@ const en: Messages = {
     writing: 'Preparing the file for Metrica',
     uploading: 'Sending to Metrica',
     waiting: 'Waiting for Metrica',
+    downloading: 'Downloading the update',
+    installing: 'Installing the update',
     done: 'Done',
   },
   check: {
@@ -555,6 +557,19 @@ const en: Messages = {
       'The port the browser returns to is busy (another program holds it), so we sign in with a code: allow access on the Yandex page, copy the code and paste it here.',
     cancelSignIn: 'Cancel sign-in',
   },
+  updates: {
+    title: 'Updates',
+    auto: 'Check for updates at start',
+    check: 'Check for updates',
+    install: 'Install and restart',
+    later: 'Later',
+    upToDate: 'You have the latest version, {{current}}.',
+    availableTitle: 'A new version of Metrika Bridge is out: {{version}}',
+    availableText:
+      'You have version {{current}}. Installing takes a minute: the app downloads the new version, checks its signature and restarts. Your uploads and settings are kept.',
+    notConfigured:
+      'This build does not update itself: it was built without an update server. New versions are on the project page.',
+  },
   settings: {
     title: 'Settings',
     language: 'Language',
@@ -606,6 +621,14 @@ const en: Messages = {
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
     storage: 'Could not save data to disk. Check free space and retry.',
     internal: 'Internal error of the app. Retry; if that does not help, write to us.',
+    update_failed: {
+      check: 'Could not learn about a new version: the update server did not answer. Check the connection and retry.',
+      download: 'Could not download the new version. Check the connection and retry.',
+      signature:
+        'The new version was not installed: its signature does not match Metrika Bridge’s. This happens when the file is damaged or replaced. Download the app from the project page.',
+      install:
+        'The new version was downloaded, but the system did not let it be installed (administrator rights are needed). Install the package by hand or ask an administrator.',
+    },
   },
 };
 

@@ -1,7 +1,7 @@
 // Generated from crates/uploader/src/dto.rs by ts-rs. Do not edit by hand:
 // run `UPDATE_BINDINGS=1 cargo test -p mb-uploader bindings` after changing the Rust side.
 
-export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } };
+export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
 
 export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
 
@@ -9,7 +9,20 @@ export type AppInfo = { version: string,
 /**
  * True when no Yandex app is configured and the built-in fake Metrica is used.
  */
-demo: boolean, data_dir: string, api_base: string, };
+demo: boolean, data_dir: string, api_base: string, 
+/**
+ * This build updates itself (a release build with a release server); the CLI, the
+ * browser adapter and builds from source do not.
+ */
+updates: boolean, };
+
+export type UpdateCheck = { "state": "not_configured", current: string, } | { "state": "up_to_date", current: string, } | { "state": "available", current: string, version: string, 
+/**
+ * Release notes as the update manifest gives them.
+ */
+notes: string | null, };
+
+export type UpdateStep = "check" | "download" | "signature" | "install";
 
 export type Account = { login: string, display_name: string | null, active: boolean, };
 
@@ -196,7 +209,7 @@ new_rows: number,
  */
 unchanged_rows: number, };
 
-export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "done";
+export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "downloading" | "installing" | "done";
 
 export type Progress = { job_id: string, stage: Stage, done: number, total: number | null, rows: number, 
 /**
@@ -326,7 +339,12 @@ theme: string, hash_contacts_by_default: boolean,
 /**
  * The desktop app shows a system notification when an upload's processing ends.
  */
-notify_when_processed: boolean, };
+notify_when_processed: boolean, 
+/**
+ * At start the desktop app asks the release server whether a newer version exists (only
+ * in builds that have a release server configured).
+ */
+check_updates: boolean, };
 
 export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };
 
@@ -368,6 +386,10 @@ export interface Commands {
   /** The Clients screen; its new warnings also become desktop notifications (each once). */
   overview(): Promise<Array<ClientOverview>>;
   settings(): Promise<Settings>;
+  /** «Проверить обновления» (and the quiet check at start when the setting is on). */
+  checkUpdate(): Promise<UpdateCheck>;
+  /** «Установить и перезапустить»: download (with progress), signature, install, restart. */
+  installUpdate(onProgress: (p: Progress) => void): Promise<void>;
   saveSettings(settings: Settings): Promise<Settings>;
   /** Opens a rejected-rows file the app wrote into its own data folder (nothing else). */
   openRejected(path: string): Promise<void>;
@@ -420,6 +442,8 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'export_history', method: 'exportHistory', args: ['filter'], progress: false },
   { name: 'overview', method: 'overview', args: [], progress: false },
   { name: 'settings', method: 'settings', args: [], progress: false },
+  { name: 'check_update', method: 'checkUpdate', args: [], progress: false },
+  { name: 'install_update', method: 'installUpdate', args: [], progress: true },
   { name: 'save_settings', method: 'saveSettings', args: ['settings'], progress: false },
   { name: 'open_rejected', method: 'openRejected', args: ['path'], progress: false },
   { name: 'save_rejected', method: 'saveRejected', args: ['path'], progress: false },

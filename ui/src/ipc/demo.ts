@@ -217,6 +217,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     theme: 'system',
     hash_contacts_by_default: true,
     notify_when_processed: true,
+    check_updates: true,
     ...options.settings,
   };
   let openedFile: string | null = options.openedFile ?? null;
@@ -409,7 +410,14 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         issue(12, 'outside_linking_window', 'warning', d, '28.10.2026 12:40'),
         issue(65, 'currency_lowercase', 'notice', colOf('Currency'), 'usd', 'USD'),
       ];
-      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 6, examples: [], value_type: null });
+      extra.push({
+        code: 'outside_linking_window',
+        column: d,
+        severity: 'warning',
+        count: 6,
+        examples: [],
+        value_type: null,
+      });
     } else {
       const d = colOf('create_date_time');
       issues = [
@@ -427,7 +435,14 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         issue(201, 'duplicate_order_id', 'warning', null, 'A-10399'),
         issue(19, 'currency_lowercase', 'notice', colOf('currency'), 'rub', 'RUB'),
       ];
-      extra.push({ code: 'outside_linking_window', column: d, severity: 'warning', count: 22, examples: [], value_type: null });
+      extra.push({
+        code: 'outside_linking_window',
+        column: d,
+        severity: 'warning',
+        count: 22,
+        examples: [],
+        value_type: null,
+      });
       extra.push({
         code: 'currency_lowercase',
         column: colOf('currency'),
@@ -543,6 +558,14 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
     (f.to === null || h.created_at <= f.to);
 
   const backend: Backend = {
+    async checkUpdate() {
+      await sleep(0);
+      return { state: 'not_configured', current: '0.1.0' };
+    },
+    async installUpdate() {
+      await sleep(0);
+      fail({ kind: 'update_failed', data: { step: 'check' } });
+    },
     async appInfo() {
       await sleep(0);
       return {
@@ -550,6 +573,7 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
         demo: true,
         data_dir: '/home/demo/.local/share/metrika-bridge',
         api_base: 'http://127.0.0.1:0 (демо)',
+        updates: false,
       };
     },
     async accounts() {

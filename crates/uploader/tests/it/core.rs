@@ -395,7 +395,7 @@ fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_notification_switch_is_on_by_default_and_survives_a_restart() {
+async fn the_notification_and_update_switches_are_on_by_default_and_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     {
         let core = demo(&dir).await;
@@ -404,16 +404,21 @@ async fn the_notification_switch_is_on_by_default_and_survives_a_restart() {
             s.notify_when_processed,
             "notifications are on until turned off"
         );
+        assert!(s.check_updates, "the update check at start is on until turned off");
         let saved = core
             .save_settings(&mb_uploader::dto::Settings {
                 notify_when_processed: false,
+                check_updates: false,
                 ..s
             })
             .unwrap();
         assert!(!saved.notify_when_processed);
+        assert!(!saved.check_updates);
+        assert!(saved.hash_contacts_by_default == s.hash_contacts_by_default);
     }
     let core = demo(&dir).await;
-    assert!(!core.settings().unwrap().notify_when_processed);
+    let s = core.settings().unwrap();
+    assert!(!s.notify_when_processed && !s.check_updates);
 }
 
 /// docs/metrika-api.md §5.3/§5.6: a contacts column beyond the documented ones is sent only

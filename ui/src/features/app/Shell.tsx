@@ -25,6 +25,7 @@ import { HistoryScreen } from '../history/HistoryScreen';
 import { ImportScreen } from '../import/ImportScreen';
 import { useImport } from '../import/state';
 import { SettingsScreen } from '../settings/SettingsScreen';
+import { UpdateBanner } from '../settings/updates';
 import { type Section, useAccounts, useAppInfo, useBackend, useSession } from './context';
 
 const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
@@ -316,6 +317,7 @@ export function Shell() {
             ) : null}
           </header>
           <main className="mb-content" id="content">
+            <UpdateBanner />
             {info.data?.demo && signedIn ? <DemoIntro /> : null}
             <ErrorBoundary key={session.section} message={t('errors.internal')} retry={t('common.retry')}>
               {accounts.isPending ? (

@@ -1,4 +1,4 @@
-//! Language, theme, hashing by default, notifications, and «О программе» (version and mode;
+//! Language, theme, hashing by default, notifications, updates, and «О программе» (version and mode;
 //! the data folder and server address folded away under «Для поддержки»).
 import { Card, Checkbox, Disclosure, Loader, SegmentedRadioGroup, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useAppInfo, useBackend, useSettings } from '../app/context';
+import { UpdatesCard } from './updates';
 
 export function SettingsScreen() {
   const { t } = useTranslation();
@@ -88,6 +89,7 @@ export function SettingsScreen() {
             </Checkbox>
             <Text color="secondary">{t('settings.notifyHint')}</Text>
           </div>
+          <UpdatesCard settings={s} update={update} />
           {save.isError ? <ErrorNotice error={save.error} /> : null}
         </Card>
       )}
