@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the .deb that `./dev package` built (apt-get install ./…deb, dependencies resolved by
 # apt), checks what it put on the system, then drives the INSTALLED binary under Xvfb through
-# tauri-driver + WebKitWebDriver (tests/desktop/installed.mjs). Screenshots: target/desktop-installed/.
+# tauri-driver + WebKitWebDriver (tests/desktop/installed.mjs), then updates it to a newer signed
+# package from a loopback release server (tests/desktop/update.mjs). Screenshots:
+# target/desktop-installed/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -12,7 +14,8 @@ debs=(target/release/bundle/deb/*.deb)
 DEB="$PWD/${debs[0]}"
 echo "package: ${debs[0]} ($(stat -c %s "$DEB") bytes)"
 dpkg-deb --field "$DEB" Package Version Depends
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall "$DEB" >/dev/null
+# --allow-downgrades: the update test (below) leaves a newer version installed.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall --allow-downgrades "$DEB" >/dev/null
 pkg="$(dpkg-deb --field "$DEB" Package)"
 APP="$(dpkg -L "$pkg" | grep -E '^/usr/bin/[^/]+$' | grep -v '/mbridge$' | head -n1)"
 [ -x "$APP" ] || { echo "the package installed no program under /usr/bin" >&2; exit 1; }
@@ -34,7 +37,12 @@ export TAURI_WEBVIEW_AUTOMATION=true
 export MBRIDGE_FOLLOW_UP_SECS=2   # the follow-up wakes every 2 s instead of 15
 cp fixtures/offline_clientid.csv "$OUT/files/second-launch.csv"
 unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
-export APP OUT
+# The update journey needs the throwaway key the package was built for (./dev test makes both;
+# a package from plain `./dev package` has no release server and is not offered updates).
+KEY=""
+[ -f target/update-test/key ] && KEY="$PWD/target/update-test/key"
+if [ -z "$KEY" ] && [ -n "${CI:-}" ]; then echo "no target/update-test/key: the update journey cannot run" >&2; exit 1; fi
+export APP OUT DEB KEY
 # A private D-Bus session (single instance and notifications live there) with dunst as the
 # desktop's notification daemon; dbus-monitor records every Notify call the app makes.
 exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
@@ -46,5 +54,8 @@ exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   rc=0
   node tests/desktop/installed.mjs --app "$APP" --out "$OUT" --file "$OUT/files/second-launch.csv" \
     --notifications "$OUT/notifications.log" || rc=$?
+  if [ "$rc" -eq 0 ] && [ -n "$KEY" ]; then
+    node tests/desktop/update.mjs --app "$APP" --out "$OUT" --deb "$DEB" --key "$KEY" || rc=$?
+  fi
   kill "$mon" "$daemon" 2>/dev/null || true
   exit "$rc"'

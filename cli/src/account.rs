@@ -7,7 +7,7 @@ use mb_uploader::dto::{AppError, SignInMethod};
 use crate::args::{Cli, KindArg};
 use crate::local::kind_of;
 use crate::text;
-use crate::{core, interrupted, print_json, report};
+use crate::{core, interrupted, lists, print_json};
 
 pub async fn login(
     cli: &Cli,
@@ -127,7 +127,7 @@ pub async fn accounts(cli: &Cli, switch: &Option<String>) -> Result<u8, AppError
     if json {
         print_json(&accounts)
     } else {
-        report::accounts(&accounts, lang)
+        lists::accounts(&accounts, lang)
     }
     Ok(0)
 }
@@ -155,7 +155,7 @@ pub async fn counters(cli: &Cli, search: &Option<String>) -> Result<u8, AppError
     if json {
         print_json(&all)
     } else {
-        report::counters(&all, lang)
+        lists::counters(&all, lang)
     }
     Ok(0)
 }
@@ -167,7 +167,7 @@ pub async fn goals(cli: &Cli, counter: &u32) -> Result<u8, AppError> {
     if json {
         print_json(&goals)
     } else {
-        report::goals(&goals, lang)
+        lists::goals(&goals, lang)
     }
     Ok(0)
 }

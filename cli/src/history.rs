@@ -6,7 +6,7 @@ use mb_uploader::dto::{AppError, HistoryFilter};
 use crate::args::{Cli, KindArg};
 use crate::local::kind_of;
 use crate::text;
-use crate::{core, print_json, report};
+use crate::{core, lists, print_json, progress};
 
 pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
     let (lang, json) = (cli.global.lang, cli.global.json);
@@ -20,7 +20,7 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
             if json {
                 print_json(&d)
             } else {
-                report::detail(&d, lang)
+                lists::detail(&d, lang)
             }
         }
         None => {
@@ -36,7 +36,7 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
             if json {
                 print_json(&serde_json::json!({ "reconciled": reconciled.len(), "open": open }))
             } else {
-                report::history(&open, lang);
+                lists::history(&open, lang);
             }
         }
     }
@@ -100,7 +100,7 @@ pub async fn history(
     if json {
         print_json(&list)
     } else {
-        report::history(&list, lang)
+        lists::history(&list, lang)
     }
     Ok(0)
 }
@@ -109,14 +109,14 @@ pub async fn resend(cli: &Cli, upload: &u32) -> Result<u8, AppError> {
     let (lang, json) = (cli.global.lang, cli.global.json);
     let core = core(cli).await?;
     let u = core
-        .resend(i64::from(*upload), "cli", report::progress_sink(json))
+        .resend(i64::from(*upload), "cli", progress::progress_sink(json))
         .await?;
-    report::clear_progress(json);
+    progress::clear_progress(json);
     let d = mb_uploader::history::detail(&u);
     if json {
         print_json(&d)
     } else {
-        report::detail(&d, lang)
+        lists::detail(&d, lang)
     }
     Ok(match u.state {
         s if s.is_accepted() => 0,

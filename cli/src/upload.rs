@@ -12,7 +12,7 @@ use mb_uploader::{
 use crate::args::{Lang, ReadArgs};
 use crate::local::{given_now, kind_of, load_mapping, pairs, read_options};
 use crate::text::{self, t};
-use crate::{print_json, report};
+use crate::{lists, print_json, progress, report};
 
 /// `mbridge upload`'s arguments.
 pub struct UploadArgs<'a> {
@@ -62,10 +62,10 @@ pub async fn run(
     lang: Lang,
 ) -> Result<u8, AppError> {
     let plan = core.plan_upload(&request(a)?).await?;
-    let progress = report::progress_sink(json);
+    let progress = progress::progress_sink(json);
     // The review goes to stderr before anything leaves: stdout stays the result.
     let on_review = |r: &mb_uploader::SendReview| {
-        report::clear_progress(json);
+        progress::clear_progress(json);
         if !json {
             eprintln!("{}", text::review(r, lang));
         }
@@ -81,7 +81,7 @@ pub async fn run(
             send.await
         }
     };
-    report::clear_progress(json);
+    progress::clear_progress(json);
     let mut done = done?;
     if let Some(every) = wait {
         follow(core, &mut done, every).await?;
@@ -153,7 +153,7 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
         return Ok(());
     }
     for d in &details {
-        report::detail(d, lang);
+        lists::detail(d, lang);
     }
     if let Some(id) = done.resend_id() {
         let what = if kind == OutcomeKind::Interrupted {

@@ -13,7 +13,6 @@ use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, WindowEvent};
 
 use crate::events::EVENT;
-use crate::notify::english;
 
 /// A file the system handed over on the first launch, until the UI takes it.
 #[derive(Default)]
@@ -150,7 +149,7 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     let app = window.app_handle();
     let en = core
         .settings()
-        .map(|s| english(&s.language))
+        .map(|s| mb_uploader::notices::notice_lang(&s.language) == mb_text::Lang::En)
         .unwrap_or(false);
     let tray = app.state::<Tray>();
     let mut slot = tray.0.lock().expect("tray lock");

@@ -1,85 +1,18 @@
 //! System notifications: an upload's processing ended or failed (with the counter and the
 //! linked share), an overview warning appeared (each once), and what a click on one opens.
-//! Through the official notification plugin; the texts follow the app's language setting.
+//! Through the official notification plugin; the words are the core's (`mb_uploader::notices`,
+//! from the message catalogue) in the app's language setting.
 
 use mb_history::Upload;
 use mb_uploader::Core;
-use mb_uploader::dto::{
-    AppEvent, ClientOverview, OverviewWarning, UploadState as DtoState, UploadSummary,
-};
+use mb_uploader::dto::{AppEvent, ClientOverview};
 use mb_uploader::history::summary;
+use mb_uploader::notices::{Notice, notice_lang, upload_notice, warning_notice};
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::desktop::show_main;
 use crate::events::EVENT;
-
-/// The language of notifications: the app's setting, or the system's when it says `system`.
-pub(crate) fn english(language: &str) -> bool {
-    match language {
-        "en" => true,
-        "ru" => false,
-        _ => std::env::var("LANG")
-            .or_else(|_| std::env::var("LC_ALL"))
-            .map(|l| l.starts_with("en"))
-            .unwrap_or(false),
-    }
-}
-
-/// Title and text of the notification for an upload that reached a final state; `None` for
-/// states nobody needs to hear about (a superseded upload was replaced by the user).
-pub fn notification_text(u: &UploadSummary, en: bool) -> Option<(String, String)> {
-    let file = &u.file_name;
-    let counter = match &u.counter_name {
-        Some(name) => format!("{name} ({})", u.counter_id),
-        None => u.counter_id.to_string(),
-    };
-    let linked = u.linked.unwrap_or(0);
-    let total = u.valid_rows;
-    let message = u
-        .failure
-        .as_ref()
-        .map(|f| {
-            f.describe(if en {
-                mb_text::Lang::En
-            } else {
-                mb_text::Lang::Ru
-            })
-        })
-        .unwrap_or_default();
-    let (title, body) = match (u.state, en) {
-        (DtoState::Processed, false) => (
-            "Загрузка обработана".to_string(),
-            format!("«{file}»: связано {linked} из {total} строк. Счётчик {counter}"),
-        ),
-        (DtoState::Processed, true) => (
-            "Upload processed".to_string(),
-            format!("“{file}”: {linked} of {total} rows linked. Counter {counter}"),
-        ),
-        (DtoState::LinkageFailure, false) => (
-            "Метрика не связала строки".to_string(),
-            format!("«{file}»: связано {linked} из {total} строк. Счётчик {counter}"),
-        ),
-        (DtoState::LinkageFailure, true) => (
-            "Metrica linked no rows".to_string(),
-            format!("“{file}”: {linked} of {total} rows linked. Counter {counter}"),
-        ),
-        (DtoState::Rejected | DtoState::Failed, false) => (
-            "Загрузка не прошла".to_string(),
-            format!("«{file}», счётчик {counter}. {message}")
-                .trim_end_matches([' ', '.'])
-                .to_string(),
-        ),
-        (DtoState::Rejected | DtoState::Failed, true) => (
-            "Upload failed".to_string(),
-            format!("“{file}”, counter {counter}. {message}")
-                .trim_end_matches([' ', '.'])
-                .to_string(),
-        ),
-        _ => return None,
-    };
-    Some((title, body))
-}
 
 /// Called by the follow-up for every upload whose state changed: a final state becomes a
 /// system notification, unless the user turned them off in Settings.
@@ -97,7 +30,8 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
     if !settings.notify_when_processed {
         return;
     }
-    let Some((title, body)) = notification_text(&summary(u), english(&settings.language)) else {
+    let Some(Notice { title, body }) = upload_notice(&summary(u), notice_lang(&settings.language))
+    else {
         return;
     };
     match app
@@ -111,50 +45,6 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
         Ok(()) => tracing::info!(upload = u.id, state = ?u.state, "notification shown"),
         Err(e) => tracing::warn!(upload = u.id, error = %e, "notification failed"),
     }
-}
-
-/// Title and text of the notification for an overview warning (the Clients screen says the
-/// same in the UI's words).
-pub fn warning_text(counter: &str, w: &OverviewWarning, en: bool) -> (String, String) {
-    let job = w.job.as_deref().unwrap_or("");
-    let percent = w
-        .value
-        .map(|v| format!("{:.0} %", v * 100.0))
-        .unwrap_or_default();
-    let days = w.value.map(|v| v.round() as i64).unwrap_or(0);
-    let ru_days = |n: i64| {
-        let (m10, m100) = (n % 10, n % 100);
-        if m10 == 1 && m100 != 11 {
-            "день"
-        } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
-            "дня"
-        } else {
-            "дней"
-        }
-    };
-    let body = match (w.code.as_str(), en) {
-        ("linked_share_drop", false) => format!("Доля связанных упала до {percent}"),
-        ("linked_share_drop", true) => format!("Linked share fell to {percent}"),
-        ("job_failed", false) => format!("Задание «{job}» не сработало"),
-        ("job_failed", true) => format!("Job “{job}” did not work"),
-        ("job_overdue", false) => format!("Задание «{job}» давно не отправляло новых данных"),
-        ("job_overdue", true) => format!("Job “{job}” has sent nothing new for too long"),
-        ("window_closing", false) => format!(
-            "Файл задания «{job}» не отправлен: через {days} {} Метрика перестанет связывать эти данные",
-            ru_days(days)
-        ),
-        ("window_closing", true) => format!(
-            "A file of job “{job}” is not sent: in {days} day{} Metrica stops linking this data",
-            if days == 1 { "" } else { "s" }
-        ),
-        (other, _) => other.to_string(),
-    };
-    let title = if en {
-        format!("Needs a look: {counter}")
-    } else {
-        format!("Нужно посмотреть: {counter}")
-    };
-    (title, body)
 }
 
 /// After the overview was computed: its warnings not announced before become system
@@ -173,9 +63,9 @@ pub fn notify_warnings<R: Runtime>(app: &AppHandle<R>, core: &Core, list: &[Clie
     if fresh.is_empty() || !settings.notify_when_processed {
         return;
     }
-    let en = english(&settings.language);
+    let lang = notice_lang(&settings.language);
     for (counter, w) in &fresh {
-        let (title, body) = warning_text(counter, w, en);
+        let Notice { title, body } = warning_notice(counter, w, lang);
         match app
             .notification()
             .builder()
@@ -232,32 +122,6 @@ pub fn on_notification_clicks<R: Runtime>(app: &AppHandle<R>) {
 mod tests {
     use super::*;
 
-    fn upload(state: DtoState) -> UploadSummary {
-        UploadSummary {
-            id: 7,
-            tag: "mb7".into(),
-            account: "demo".into(),
-            counter_id: 51234501,
-            counter_name: Some("Цветы на Ленина".into()),
-            kind: mb_uploader::dto::UploadKind::Conversions,
-            file_name: "заказы.csv".into(),
-            rows: 6,
-            valid_rows: 5,
-            state,
-            server_id: Some("123".into()),
-            server_status: None,
-            linked: Some(4),
-            user_not_found: Some(1),
-            goal_not_found: None,
-            created_at: "2026-12-04T10:00:00Z".into(),
-            finished_at: None,
-            failure: Some(mb_uploader::dto::FailureReason::Message {
-                text: "Неверный формат".into(),
-            }),
-            note: None,
-        }
-    }
-
     #[test]
     fn a_click_on_a_notification_opens_its_upload_or_the_clients_screen() {
         let extra =
@@ -279,46 +143,5 @@ mod tests {
             notification_target("tap", &extra(EXTRA_UPLOAD, (-1).into())),
             None
         );
-    }
-
-    #[test]
-    fn overview_warnings_are_said_as_the_clients_screen_says_them() {
-        let w = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
-            code: serde_json::from_value(serde_json::json!(code)).expect("a warning code"),
-            job: job.map(str::to_string),
-            value,
-        };
-        let (t, b) = warning_text("Цветы", &w("linked_share_drop", None, Some(0.2)), false);
-        assert_eq!(t, "Нужно посмотреть: Цветы");
-        assert_eq!(b, "Доля связанных упала до 20 %");
-        let (_, b) = warning_text("Цветы", &w("job_failed", Some("roma"), None), false);
-        assert_eq!(b, "Задание «roma» не сработало");
-        let days = |n: f64| warning_text("x", &w("window_closing", Some("j"), Some(n)), false).1;
-        assert!(days(1.0).contains("через 1 день "), "{}", days(1.0));
-        assert!(days(3.0).contains("через 3 дня "), "{}", days(3.0));
-        assert!(days(5.0).contains("через 5 дней "), "{}", days(5.0));
-        assert!(days(11.0).contains("через 11 дней "), "{}", days(11.0));
-        let (t, b) = warning_text("Flowers", &w("job_overdue", Some("roma"), None), true);
-        assert_eq!(t, "Needs a look: Flowers");
-        assert_eq!(b, "Job “roma” has sent nothing new for too long");
-    }
-
-    #[test]
-    fn notifications_name_the_file_the_counter_and_the_linked_share() {
-        let (t, b) = notification_text(&upload(DtoState::Processed), false).unwrap();
-        assert_eq!(t, "Загрузка обработана");
-        assert_eq!(
-            b,
-            "«заказы.csv»: связано 4 из 5 строк. Счётчик Цветы на Ленина (51234501)"
-        );
-        let (t, b) = notification_text(&upload(DtoState::Processed), true).unwrap();
-        assert_eq!(t, "Upload processed");
-        assert!(b.contains("4 of 5 rows linked"), "{b}");
-        let (t, b) = notification_text(&upload(DtoState::Rejected), false).unwrap();
-        assert_eq!(t, "Загрузка не прошла");
-        assert!(b.ends_with("Неверный формат"), "{b}");
-        assert!(notification_text(&upload(DtoState::LinkageFailure), false).is_some());
-        assert!(notification_text(&upload(DtoState::Superseded), false).is_none());
-        assert!(notification_text(&upload(DtoState::Processing), false).is_none());
     }
 }

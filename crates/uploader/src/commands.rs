@@ -557,7 +557,7 @@ mod tests {
             .filter(|c| c.progress)
             .map(|c| c.name)
             .collect();
-        assert_eq!(streaming, ["validate", "upload", "resend"]);
+        assert_eq!(streaming, ["validate", "upload", "resend", "install_update"]);
         let sm = COMMANDS
             .iter()
             .find(|c| c.name == "suggest_mapping")

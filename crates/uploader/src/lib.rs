@@ -17,6 +17,7 @@ pub mod import;
 pub mod jobs;
 pub mod ledger;
 pub mod logging;
+pub mod notices;
 pub mod overview;
 pub mod plan;
 pub mod progress;

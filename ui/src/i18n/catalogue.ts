@@ -20,6 +20,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
+  notify: { failed: string; failed_body: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
   reason: Record<FailureCode, string>;
   send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
@@ -545,6 +546,24 @@ export const ru: Catalogue = {
       "todo": "Уточните у разработчика сайта или используйте ClientID.",
       "what": "UserID свяжется, только если сайт передаёт его в Метрику (setUserID)."
     }
+  },
+  "notify": {
+    "failed": "Загрузка не прошла",
+    "failed_body": "«{{file}}», счётчик {{counter}}. {{message}}",
+    "job_failed": "Задание «{{job}}» не сработало",
+    "job_overdue": "Задание «{{job}}» давно не отправляло новых данных",
+    "linkage_failure": "Метрика не связала строки",
+    "linked_few": "«{{file}}»: связано {{linked, number}} из {{count, number}} строк. Счётчик {{counter}}",
+    "linked_many": "«{{file}}»: связано {{linked, number}} из {{count, number}} строк. Счётчик {{counter}}",
+    "linked_one": "«{{file}}»: связано {{linked, number}} из {{count, number}} строки. Счётчик {{counter}}",
+    "linked_other": "«{{file}}»: связано {{linked, number}} из {{count, number}} строки. Счётчик {{counter}}",
+    "linked_share_drop": "Доля связанных упала до {{percent}} %",
+    "needs_look": "Нужно посмотреть: {{counter}}",
+    "processed": "Загрузка обработана",
+    "window_closing_few": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные",
+    "window_closing_many": "Файл задания «{{job}}» не отправлен: через {{count, number}} дней Метрика перестанет связывать эти данные",
+    "window_closing_one": "Файл задания «{{job}}» не отправлен: через {{count, number}} день Метрика перестанет связывать эти данные",
+    "window_closing_other": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные"
   },
   "reason": {
     "cancelled": "Отправка отменена.",
@@ -1103,6 +1122,24 @@ export const en: Catalogue = {
       "todo": "Ask the site developer or use ClientID.",
       "what": "UserID links only if the site sends it to Metrica (setUserID)."
     }
+  },
+  "notify": {
+    "failed": "Upload failed",
+    "failed_body": "“{{file}}”, counter {{counter}}. {{message}}",
+    "job_failed": "Job “{{job}}” did not work",
+    "job_overdue": "Job “{{job}}” has sent nothing new for too long",
+    "linkage_failure": "Metrica linked no rows",
+    "linked_few": "“{{file}}”: {{linked, number}} of {{count, number}} rows linked. Counter {{counter}}",
+    "linked_many": "“{{file}}”: {{linked, number}} of {{count, number}} rows linked. Counter {{counter}}",
+    "linked_one": "“{{file}}”: {{linked, number}} of {{count, number}} row linked. Counter {{counter}}",
+    "linked_other": "“{{file}}”: {{linked, number}} of {{count, number}} rows linked. Counter {{counter}}",
+    "linked_share_drop": "Linked share fell to {{percent}} %",
+    "needs_look": "Needs a look: {{counter}}",
+    "processed": "Upload processed",
+    "window_closing_few": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
+    "window_closing_many": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
+    "window_closing_one": "A file of job “{{job}}” is not sent: in {{count, number}} day Metrica stops linking this data",
+    "window_closing_other": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data"
   },
   "reason": {
     "cancelled": "The send was cancelled.",

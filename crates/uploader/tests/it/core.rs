@@ -404,7 +404,10 @@ async fn the_notification_and_update_switches_are_on_by_default_and_survive_a_re
             s.notify_when_processed,
             "notifications are on until turned off"
         );
-        assert!(s.check_updates, "the update check at start is on until turned off");
+        assert!(
+            s.check_updates,
+            "the update check at start is on until turned off"
+        );
         let saved = core
             .save_settings(&mb_uploader::dto::Settings {
                 notify_when_processed: false,

@@ -1,0 +1,122 @@
+//! Human listings: accounts, counters, goals, history and one upload. JSON output bypasses this.
+
+use mb_uploader::dto::{self, Account, Counter, Goal, UploadDetail, UploadSummary};
+
+use crate::args::Lang;
+use crate::text::{self, t};
+
+pub fn accounts(list: &[Account], lang: Lang) {
+    if list.is_empty() {
+        println!(
+            "{}",
+            t(
+                lang,
+                "Нет аккаунтов: выполните `mbridge login`",
+                "No accounts: run `mbridge login`"
+            )
+        );
+    }
+    for a in list {
+        let mark = if a.active { "*" } else { " " };
+        println!(
+            "{mark} {}{}",
+            a.login,
+            a.display_name
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub fn counters(list: &[Counter], lang: Lang) {
+    for c in list {
+        let access = match c.permission {
+            dto::Permission::Own => t(lang, "владелец", "owner"),
+            dto::Permission::Edit => t(lang, "редактирование", "edit"),
+            dto::Permission::View => t(lang, "только просмотр", "view only"),
+            dto::Permission::Other => "—",
+        };
+        println!(
+            "{:>10}  {:<36} {:<24} {:<18} {access}",
+            c.id,
+            c.name,
+            c.site.as_deref().unwrap_or(""),
+            c.time_zone
+        );
+    }
+    println!("{}: {}", t(lang, "Всего счётчиков", "Counters"), list.len());
+}
+
+pub fn goals(list: &[Goal], lang: Lang) {
+    for g in list {
+        let ident = g
+            .identifier
+            .as_deref()
+            .unwrap_or_else(|| t(lang, "(нельзя использовать)", "(not usable)"));
+        println!("{:>12}  {:<36} {ident}", g.id, g.name);
+    }
+}
+
+pub fn history(list: &[UploadSummary], lang: Lang) {
+    if list.is_empty() {
+        println!("{}", t(lang, "Загрузок нет", "No uploads"));
+    }
+    for u in list {
+        let state = serde_json::to_value(u.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let kind = serde_json::to_value(u.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        println!(
+            "#{:<5} {}  {:>10}  {:<14} {:<16} {:>8}  {}",
+            u.id,
+            &u.created_at[..u.created_at.len().min(16)].replace('T', " "),
+            u.counter_id,
+            kind,
+            text::state(&state, lang),
+            u.valid_rows,
+            u.file_name
+        );
+    }
+}
+
+pub fn detail(d: &UploadDetail, lang: Lang) {
+    let u = &d.summary;
+    let state = serde_json::to_value(u.state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    println!(
+        "{} #{} → {} {}: {}{}",
+        t(lang, "Загрузка", "Upload"),
+        u.id,
+        t(lang, "счётчик", "counter"),
+        u.counter_id,
+        text::state(&state, lang),
+        u.server_id
+            .as_deref()
+            .map(|s| format!(" ({} {s})", t(lang, "id в Метрике", "Metrica id")))
+            .unwrap_or_default()
+    );
+    if let Some(share) = d.linked_share {
+        println!(
+            "  {}: {:.0} %",
+            t(lang, "связано с визитами", "linked to visits"),
+            share * 100.0
+        );
+    }
+    for e in &d.explanation {
+        println!("  {}", text::explanation(e, lang));
+    }
+    if let Some(f) = &u.failure {
+        println!(
+            "  {}: {}",
+            t(lang, "причина", "reason"),
+            text::failure(f, lang)
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! The words of the desktop's system notifications: an upload that reached a final state (with
+//! the counter and the linked share) and an overview warning. Texts come from the message
+//! catalogue (`notify.*` in mb-text, with plural forms); the desktop shell only shows them.
+
+use mb_text::{Arg, Lang};
+
+use crate::dto::{OverviewWarning, OverviewWarningCode, UploadState, UploadSummary};
+
+/// A notification's title and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+/// The language of notifications: the app's setting, or the system's (`LANG`, `LC_ALL`) when
+/// it says `system`.
+pub fn notice_lang(setting: &str) -> Lang {
+    match setting {
+        "en" => Lang::En,
+        "ru" => Lang::Ru,
+        _ => {
+            let sys = std::env::var("LANG").or_else(|_| std::env::var("LC_ALL"));
+            if sys.is_ok_and(|l| l.starts_with("en")) {
+                Lang::En
+            } else {
+                Lang::Ru
+            }
+        }
+    }
+}
+
+/// The notification for an upload that reached a final state; `None` for states nobody needs
+/// to hear about (a superseded upload was replaced by the user, or it is not final yet).
+pub fn upload_notice(u: &UploadSummary, lang: Lang) -> Option<Notice> {
+    let counter = match &u.counter_name {
+        Some(name) => format!("{name} ({})", u.counter_id),
+        None => u.counter_id.to_string(),
+    };
+    let linked = |title: &str| Notice {
+        title: mb_text::format(lang, title, &[]),
+        body: mb_text::format(
+            lang,
+            "notify.linked",
+            &[
+                ("file", Arg::Str(&u.file_name)),
+                ("linked", Arg::Num(u.linked.unwrap_or(0).into())),
+                ("count", Arg::Num(u.valid_rows.into())),
+                ("counter", Arg::Str(&counter)),
+            ],
+        ),
+    };
+    match u.state {
+        UploadState::Processed => Some(linked("notify.processed")),
+        UploadState::LinkageFailure => Some(linked("notify.linkage_failure")),
+        UploadState::Rejected | UploadState::Failed => {
+            let message = u
+                .failure
+                .as_ref()
+                .map(|f| f.describe(lang))
+                .unwrap_or_default();
+            let body = mb_text::format(
+                lang,
+                "notify.failed_body",
+                &[
+                    ("file", Arg::Str(&u.file_name)),
+                    ("counter", Arg::Str(&counter)),
+                    ("message", Arg::Str(&message)),
+                ],
+            );
+            Some(Notice {
+                title: mb_text::format(lang, "notify.failed", &[]),
+                body: body.trim_end_matches([' ', '.']).to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The notification for an overview warning (the Clients screen says the same in its words).
+pub fn warning_notice(counter: &str, w: &OverviewWarning, lang: Lang) -> Notice {
+    let job = w.job.as_deref().unwrap_or("");
+    let key = format!("notify.{}", w.code.as_str());
+    let body = match w.code {
+        OverviewWarningCode::LinkedShareDrop => {
+            let percent = format!("{:.0}", w.value.unwrap_or(0.0) * 100.0);
+            mb_text::format(lang, &key, &[("percent", Arg::Str(&percent))])
+        }
+        OverviewWarningCode::WindowClosing => {
+            let days = w.value.unwrap_or(0.0).round().max(0.0) as u64;
+            mb_text::format(
+                lang,
+                &key,
+                &[("job", Arg::Str(job)), ("count", Arg::Num(days))],
+            )
+        }
+        OverviewWarningCode::JobFailed | OverviewWarningCode::JobOverdue => {
+            mb_text::format(lang, &key, &[("job", Arg::Str(job))])
+        }
+    };
+    Notice {
+        title: mb_text::format(lang, "notify.needs_look", &[("counter", Arg::Str(counter))]),
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::{FailureReason, UploadKind};
+
+    fn upload(state: UploadState) -> UploadSummary {
+        UploadSummary {
+            id: 7,
+            tag: "mb7".into(),
+            account: "demo".into(),
+            counter_id: 51234501,
+            counter_name: Some("Цветы на Ленина".into()),
+            kind: UploadKind::Conversions,
+            file_name: "заказы.csv".into(),
+            rows: 6,
+            valid_rows: 5,
+            state,
+            server_id: Some("123".into()),
+            server_status: None,
+            linked: Some(4),
+            user_not_found: Some(1),
+            goal_not_found: None,
+            created_at: "2026-12-04T10:00:00Z".into(),
+            finished_at: None,
+            failure: Some(FailureReason::Message {
+                text: "Неверный формат".into(),
+            }),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn uploads_name_the_file_the_counter_and_the_linked_share() {
+        let n = upload_notice(&upload(UploadState::Processed), Lang::Ru).unwrap();
+        assert_eq!(n.title, "Загрузка обработана");
+        assert_eq!(
+            n.body,
+            "«заказы.csv»: связано 4 из 5 строк. Счётчик Цветы на Ленина (51234501)"
+        );
+        let one = UploadSummary {
+            valid_rows: 1,
+            linked: Some(1),
+            ..upload(UploadState::Processed)
+        };
+        assert!(
+            upload_notice(&one, Lang::Ru)
+                .unwrap()
+                .body
+                .contains("связано 1 из 1 строки.")
+        );
+        let big = UploadSummary {
+            valid_rows: 21_001,
+            linked: Some(20_000),
+            ..upload(UploadState::Processed)
+        };
+        let body = upload_notice(&big, Lang::Ru).unwrap().body;
+        assert!(
+            body.contains("связано 20\u{202F}000 из 21\u{202F}001 строки."),
+            "{body}"
+        );
+        let n = upload_notice(&upload(UploadState::Processed), Lang::En).unwrap();
+        assert_eq!(n.title, "Upload processed");
+        assert!(n.body.contains("4 of 5 rows linked"), "{}", n.body);
+        let n = upload_notice(&upload(UploadState::Rejected), Lang::Ru).unwrap();
+        assert_eq!(n.title, "Загрузка не прошла");
+        assert!(n.body.ends_with("Неверный формат"), "{}", n.body);
+        assert_eq!(
+            upload_notice(&upload(UploadState::LinkageFailure), Lang::Ru).map(|n| n.title),
+            Some("Метрика не связала строки".to_string())
+        );
+        assert!(upload_notice(&upload(UploadState::Superseded), Lang::Ru).is_none());
+        assert!(upload_notice(&upload(UploadState::Processing), Lang::Ru).is_none());
+    }
+
+    #[test]
+    fn overview_warnings_are_said_in_words_with_plurals() {
+        let w = |code, job: Option<&str>, value: Option<f64>| OverviewWarning {
+            code,
+            job: job.map(str::to_string),
+            value,
+        };
+        use OverviewWarningCode as C;
+        let n = warning_notice("Цветы", &w(C::LinkedShareDrop, None, Some(0.2)), Lang::Ru);
+        assert_eq!(n.title, "Нужно посмотреть: Цветы");
+        assert_eq!(n.body, "Доля связанных упала до 20 %");
+        let n = warning_notice("Цветы", &w(C::JobFailed, Some("roma"), None), Lang::Ru);
+        assert_eq!(n.body, "Задание «roma» не сработало");
+        let days =
+            |d: f64| warning_notice("x", &w(C::WindowClosing, Some("j"), Some(d)), Lang::Ru).body;
+        assert!(days(1.0).contains("через 1 день "), "{}", days(1.0));
+        assert!(days(3.0).contains("через 3 дня "), "{}", days(3.0));
+        assert!(days(5.0).contains("через 5 дней "), "{}", days(5.0));
+        assert!(days(11.0).contains("через 11 дней "), "{}", days(11.0));
+        assert!(days(21.0).contains("через 21 день "), "{}", days(21.0));
+        let n = warning_notice("Flowers", &w(C::JobOverdue, Some("roma"), None), Lang::En);
+        assert_eq!(n.title, "Needs a look: Flowers");
+        assert_eq!(n.body, "Job “roma” has sent nothing new for too long");
+        let one_day = warning_notice("x", &w(C::WindowClosing, Some("j"), Some(1.0)), Lang::En);
+        assert!(one_day.body.contains("in 1 day "), "{}", one_day.body);
+    }
+
+    #[test]
+    fn the_language_follows_the_setting() {
+        assert_eq!(notice_lang("en"), Lang::En);
+        assert_eq!(notice_lang("ru"), Lang::Ru);
+    }
+}
