@@ -63,6 +63,9 @@ pub struct Options {
     /// Metrica stores it and without an answer: the send ends interrupted (outcome unknown),
     /// as when the network goes at the worst moment. For journeys through History's resend.
     pub cut_first_upload: bool,
+    /// The browser stand-in leaves the sign-in page alone (nobody approves), so a sign-in
+    /// waits for the browser until it is cancelled, as when the user walks away from it.
+    pub sign_in_waits: bool,
 }
 
 /// A running adapter; dropping it stops the server and removes a throwaway data folder.
@@ -126,6 +129,7 @@ pub async fn serve(opts: Options) -> Result<Server, AppError> {
     let (events, _) = broadcast::channel(64);
     let host = Arc::new(BrowserHost {
         opened_file: std::sync::Mutex::new(opts.opened_file.clone()),
+        approves_sign_in: !opts.sign_in_waits,
         pick_file: opts.pick_file.clone(),
         pick_folder: opts.pick_folder.clone(),
         exports: data_dir.join("exports"),
@@ -324,6 +328,8 @@ fn content_type(p: &Path) -> &'static str {
 /// The browser stand-ins for native dialogs and the system's opener.
 struct BrowserHost {
     opened_file: std::sync::Mutex<Option<String>>,
+    /// Follows addresses it is asked to open (the fake Yandex then consents on its own).
+    approves_sign_in: bool,
     pick_file: Option<String>,
     pick_folder: Option<String>,
     exports: PathBuf,
@@ -356,7 +362,12 @@ impl Host for BrowserHost {
 
     /// The user approving in the browser: the demo's fake Yandex consents on its own, so
     /// following the address completes the sign-in like the desktop demo's real browser does.
+    /// With `sign_in_waits` nobody approves: only noted.
     fn open_url(&self, url: &str) {
+        if !self.approves_sign_in {
+            tracing::info!(url, "left unanswered: the sign-in waits for the browser");
+            return;
+        }
         let url = url.to_string();
         tokio::spawn(async move {
             if let Err(e) = reqwest::get(&url).await {

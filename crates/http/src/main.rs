@@ -41,6 +41,9 @@ struct Args {
     /// stores it: the send ends interrupted (for History's resend journey).
     #[arg(long)]
     cut_first_upload: bool,
+    /// Nobody approves sign-in pages: a sign-in waits for the browser until cancelled.
+    #[arg(long)]
+    sign_in_waits: bool,
 }
 
 #[tokio::main]
@@ -55,6 +58,7 @@ async fn main() -> std::process::ExitCode {
         follow_up: Some(Duration::from_secs(args.follow_up_secs.max(1))),
         opened_file: args.opened_file,
         cut_first_upload: args.cut_first_upload,
+        sign_in_waits: args.sign_in_waits,
     })
     .await
     {

@@ -248,3 +248,45 @@ async fn a_cut_first_upload_ends_interrupted_and_resends_in_its_place() {
     let (_, old) = call(&s, "upload_detail", json!({ "id": id })).await;
     assert_eq!(old["summary"]["state"], json!("superseded"), "{old}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_waiting_for_the_browser_ends_on_cancel_and_frees_the_port() {
+    let s = mb_http::serve(mb_http::Options {
+        sign_in_waits: true,
+        ..mb_http::Options::default()
+    })
+    .await
+    .expect("adapter starts");
+    let (st, started) = call(&s, "begin_sign_in", json!({"method": "loopback"})).await;
+    assert_eq!(st, 200, "{started}");
+    assert_eq!(started["method"], json!("loopback"), "{started}");
+    let flow = started["flow_id"].as_str().unwrap().to_string();
+    let waiting = {
+        let url = s.url();
+        let flow = flow.clone();
+        tokio::spawn(async move {
+            let r = reqwest::Client::new()
+                .post(format!("{url}/api/call/complete_sign_in"))
+                .json(&json!({"flowId": flow, "code": null}))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        })
+    };
+    // Nobody approves: still waiting after a while.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the sign-in did not wait");
+    assert_eq!(
+        call(&s, "cancel", json!({"jobId": flow})).await,
+        (200, json!(null))
+    );
+    let (st, e) = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the wait ends on cancel")
+        .unwrap();
+    assert_eq!((st, e["kind"].clone()), (422, json!("cancelled")), "{e}");
+    // The port is free again: a new attempt is a loopback one, not the paste-code fallback.
+    let (_, again) = call(&s, "begin_sign_in", json!({"method": "loopback"})).await;
+    assert_eq!(again["method"], json!("loopback"), "{again}");
+}
