@@ -13,6 +13,7 @@ export type AdapterOptions = {
   pick?: FixtureCopy;
   opened?: FixtureCopy;
   cutFirstUpload?: boolean;
+  signInWaits?: boolean;
 };
 export function adapterBinary(): string;
 export function startAdapter(opts?: AdapterOptions): Promise<Adapter>;

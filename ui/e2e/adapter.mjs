@@ -20,8 +20,9 @@ export function adapterBinary() {
  *  address. The open dialogs answer with a copy of a fixture (`pick`, default
  *  fixtures/offline_clientid.csv as conversions-november.csv) and its folder; `opened` is a
  *  fixture copied likewise and handed to the UI as the file the app was started with;
- *  `cutFirstUpload` makes the fake Metrica cut the first send (it ends interrupted). */
-export function startAdapter({ staticDir, pick, opened, cutFirstUpload } = {}) {
+ *  `cutFirstUpload` makes the fake Metrica cut the first send (it ends interrupted);
+ *  `signInWaits`: nobody approves the sign-in page, so a sign-in waits until cancelled. */
+export function startAdapter({ staticDir, pick, opened, cutFirstUpload, signInWaits } = {}) {
   const files = mkdtempSync(join(tmpdir(), 'mb-e2e-'));
   const copy = ({ fixture, as }) => {
     const path = join(files, as);
@@ -33,6 +34,7 @@ export function startAdapter({ staticDir, pick, opened, cutFirstUpload } = {}) {
   const openedFile = opened ? copy(opened) : null;
   if (openedFile) args.push('--opened-file', openedFile);
   if (cutFirstUpload) args.push('--cut-first-upload');
+  if (signInWaits) args.push('--sign-in-waits');
   if (staticDir) args.push('--static', staticDir);
   const child = spawn(adapterBinary(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
