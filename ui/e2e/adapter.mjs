@@ -16,13 +16,25 @@ export function adapterBinary() {
   return bin;
 }
 
-/** Resolves to { url, pickedFile, pickedFolder, close } once the adapter prints its address;
- *  the open dialogs answer with a copy of fixtures/offline_clientid.csv and its folder. */
-export function startAdapter({ staticDir } = {}) {
+/** Resolves to { url, pickedFile, pickedFolder, openedFile, close } once the adapter prints its
+ *  address. The open dialogs answer with a copy of a fixture (`pick`, default
+ *  fixtures/offline_clientid.csv as conversions-november.csv) and its folder; `opened` is a
+ *  fixture copied likewise and handed to the UI as the file the app was started with;
+ *  `cutFirstUpload` makes the fake Metrica cut the first send (it ends interrupted);
+ *  `signInWaits`: nobody approves the sign-in page, so a sign-in waits until cancelled. */
+export function startAdapter({ staticDir, pick, opened, cutFirstUpload, signInWaits } = {}) {
   const files = mkdtempSync(join(tmpdir(), 'mb-e2e-'));
-  const picked = join(files, 'conversions-november.csv');
-  copyFileSync(join(root, 'fixtures/offline_clientid.csv'), picked);
+  const copy = ({ fixture, as }) => {
+    const path = join(files, as);
+    copyFileSync(join(root, 'fixtures', fixture), path);
+    return path;
+  };
+  const picked = copy(pick ?? { fixture: 'offline_clientid.csv', as: 'conversions-november.csv' });
   const args = ['--pick-file', picked, '--pick-folder', files, '--follow-up-secs', '2'];
+  const openedFile = opened ? copy(opened) : null;
+  if (openedFile) args.push('--opened-file', openedFile);
+  if (cutFirstUpload) args.push('--cut-first-upload');
+  if (signInWaits) args.push('--sign-in-waits');
   if (staticDir) args.push('--static', staticDir);
   const child = spawn(adapterBinary(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -37,6 +49,7 @@ export function startAdapter({ staticDir } = {}) {
           url: `${m[1]}/`,
           pickedFile: picked,
           pickedFolder: files,
+          openedFile,
           close: () =>
             new Promise((r) => {
               child.once('exit', r);

@@ -1,11 +1,14 @@
-// The import journey in jsdom — on the TS demo backend where it needs the demo's invented
-// files, on the real core (mb-http) otherwise: file → columns → statuses → check → send →
-// history, going back without losing decisions, and the first-run screen.
+// The import journey in jsdom on the real core (mb-http, the demo's fake Metrica): file →
+// columns → statuses → check → send → history, going back without losing decisions, the same
+// file twice, a file handed over by the system, an interrupted send resent from History, and
+// the first-run screen. The CRM export is fixtures/crm-orders-october.csv: 12 orders of
+// October (older than the 21-day window, so each dated row is warned about), 3 with errors.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
-import { createDemoBackend } from './ipc/demo';
+import type { Backend, ColumnMapping, UploadRequest } from './ipc';
 import { inRussian, realCorePerFile } from '../test/core';
+import type { RealCore } from '../test/core';
 
 const nb = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 const byQa = (id: string) => {
@@ -19,25 +22,68 @@ const next = async () => {
 };
 const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
-function renderDemo(signedIn = true) {
-  const backend = createDemoBackend({ signedIn, latencyMs: 0, settings: { language: 'ru' } });
+/** The favourite counter the wizard starts on: «Мебель «Рома» — интернет-магазин». */
+const ROMA = 51234501;
+const CRM = { fixture: 'crm-orders-october.csv', as: 'Заказы из CRM, октябрь.csv' };
+
+async function renderOn(core: RealCore): Promise<Backend> {
+  const backend = core.backend();
+  await inRussian(backend);
   render(<App backend={backend} />);
   return backend;
+}
+
+/** The send the wizard makes with its suggestions (columns, statuses) and the settings'
+ *  hashing, straight to the core. */
+async function crmRequest(backend: Backend, path: string): Promise<UploadRequest> {
+  const settings = await backend.settings();
+  const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+  const mapping: ColumnMapping = await backend.suggestMapping(path, read, 'simple-orders', ROMA);
+  const statuses = await backend.statusValues(path, read, mapping, ROMA);
+  return {
+    validate: {
+      path,
+      read,
+      kind: 'simple-orders',
+      mapping,
+      counter_id: ROMA,
+      status_map: statuses.map((s) => ({
+        value: s.value,
+        status_type: s.suggested_type,
+        status_id: s.suggested_id,
+        goal_ids: [],
+      })),
+      hash_contacts: settings.hash_contacts_by_default,
+      only_new_rows: false,
+    },
+    merge_mode: 'SAVE',
+    comment: null,
+    confirm_duplicate: false,
+    skip_invalid: true,
+  };
+}
+
+/** Through the wizard up to the Check step with what it suggests. */
+async function toCheck() {
+  fireEvent.click(await waitQa('pick-file'));
+  await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+  await next();
+  await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+  await next();
+  await screen.findByTestId('status-table', {}, { timeout: 15_000 });
+  await next();
 }
 
 const core = realCorePerFile();
 
 describe('a file handed over by the system', () => {
+  const opened = realCorePerFile({ opened: { fixture: CRM.fixture, as: 'crm-orders-november.csv' } });
+
   it('opens in the import wizard when the app was started with it', async () => {
-    const backend = createDemoBackend({
-      signedIn: true,
-      latencyMs: 0,
-      settings: { language: 'ru' },
-      openedFile: '/home/anna/Загрузки/crm-orders-november.csv',
-    });
-    render(<App backend={backend} />);
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 5000 });
-    expect(screen.getByTestId('preview-table')).toBeTruthy();
+    const backend = await renderOn(opened);
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    expect(screen.getByTestId('preview-table').textContent).toContain('Номер заказа');
+    expect(document.body.textContent).toContain('crm-orders-november.csv');
     // Taken once: a second ask gets nothing.
     expect(await backend.openedFile()).toBeNull();
   });
@@ -51,157 +97,118 @@ describe('a file handed over by the system', () => {
   });
 });
 
-describe('import journey on the demo backend', () => {
+describe('a CRM export from the file to History', () => {
+  const crm = realCorePerFile({ pick: CRM });
+
   it('goes from a file to History, keeping decisions when going back', async () => {
-    renderDemo();
-    await screen.findByText('Демо');
+    await renderOn(crm);
+    await screen.findByText('Демо', {}, { timeout: 15_000 });
     fireEvent.click(await waitQa('pick-file'));
 
     // Файл: what we understood, the preview and the detected kind.
-    await screen.findByText('Что мы поняли о файле');
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
     await screen.findByText(/Похоже на «Заказы из CRM»/);
     expect(screen.getByTestId('preview-table').textContent).toContain('Номер заказа');
-    fireEvent.click(byQa('wizard-next'));
+    await next();
 
-    // Столбцы: fields with explanations of Metrica terms.
-    await screen.findByTestId('mapping-table');
+    // Столбцы: fields with explanations of Metrica terms; the manager's column is not sent.
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
     expect(screen.getByText(/Выберите столбец|Какой столбец/)).toBeTruthy();
-    expect(screen.getAllByText('ClientID — номер посетителя, который присваивает Метрика').length).toBeGreaterThan(0);
     expect(screen.getByTestId('unmapped').textContent).toContain('«Менеджер»');
-    fireEvent.click(byQa('wizard-next'));
+    await next();
 
     // Статусы: Cyrillic statuses with counts, prefilled types.
-    const statuses = await screen.findByTestId('status-table');
-    expect(statuses.querySelector('[data-status="Отменён"]')?.textContent).toContain('Отменён');
-    expect(statuses.textContent).toContain('640');
-    fireEvent.click(byQa('wizard-next'));
+    const statuses = await screen.findByTestId('status-table', {}, { timeout: 15_000 });
+    expect(statuses.querySelector('[data-status="Отменён"]')?.textContent).toContain('3');
+    await next();
 
     // Проверка: numbers and plurals.
     const summary = await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     // Errors and warnings are counted; what we changed ourselves is summarised apart.
-    expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('10 ошибок · 24 предупреждения');
-    expect(screen.getByTestId('fixed-count').textContent).toMatch(/12/);
+    expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('3 ошибки · 12 предупреждений');
     expect(screen.getByTestId('notice-summary').textContent).toContain('Поправили сами');
-    expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('1 204');
-    expect(summary.textContent).toContain('Строка 14, столбец «Дата создания»');
+    expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('9');
+    expect(summary.textContent).toContain('Строка 7, столбец «Дата создания»');
     expect(byQa('open-rejected')).toBeTruthy();
-    fireEvent.click(byQa('wizard-next'));
+    await next();
 
     // Отправка: the review names counter and rows; the button says what it does.
-    await screen.findByTestId('review');
-    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель Рома');
-    expect(nb(byQa('send-button').textContent)).toBe('Отправить 1 204 строки в Метрику');
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель «Рома»');
+    expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
     const comment = byQa('comment').querySelector('input');
     if (!comment) throw new Error('no comment input');
-    fireEvent.change(comment, { target: { value: 'ноябрь, магазин' } });
+    fireEvent.change(comment, { target: { value: 'октябрь, магазин' } });
 
     // Going back to Columns and forward again keeps the mapping, statuses, check and comment.
     fireEvent.click(byQa('step-columns'));
     await screen.findByTestId('mapping-table');
     fireEvent.click(byQa('step-send'));
-    await screen.findByTestId('review');
-    expect((byQa('comment').querySelector('input') as HTMLInputElement).value).toBe('ноябрь, магазин');
-    expect(nb(byQa('send-button').textContent)).toBe('Отправить 1 204 строки в Метрику');
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    expect((byQa('comment').querySelector('input') as HTMLInputElement).value).toBe('октябрь, магазин');
+    expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
 
     fireEvent.click(byQa('send-button'));
     await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
     fireEvent.click(byQa('to-history'));
 
-    // История shows the new upload with its explanation.
-    const table = await screen.findByTestId('history-table');
-    await waitFor(() => expect(table.textContent).toContain('Заказы из CRM, ноябрь.csv'));
-    const detail = await screen.findByTestId('upload-detail');
-    await waitFor(() => expect(detail.textContent).toContain('Обрабатывается'));
-    fireEvent.click(byQa('refresh-status'));
-    await waitFor(() => expect(screen.getByTestId('explanation').textContent).toContain('Связано с визитами'));
+    // История shows the new upload with its explanation: taken by Metrica, 3 rows left out.
+    const table = await screen.findByTestId('history-table', {}, { timeout: 15_000 });
+    await waitFor(() => expect(table.textContent).toContain('Заказы из CRM, октябрь.csv'), { timeout: 15_000 });
+    await screen.findByTestId('upload-detail', {}, { timeout: 15_000 });
+    await waitFor(() => expect(screen.getByTestId('explanation').textContent).toContain('Метрика приняла: 9'), {
+      timeout: 15_000,
+    });
+    expect(screen.getByTestId('explanation').textContent).toContain('Не отправлены из-за ошибок в файле: 3');
+    expect(screen.getByTestId('upload-detail').textContent).toContain('октябрь, магазин');
   });
+});
+
+describe('the same CRM export again', () => {
+  const crm = realCorePerFile({ pick: CRM });
 
   it('asks before sending the same file twice', async () => {
-    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
-    const request = {
-      path: '/home/demo/Документы/Заказы из CRM, ноябрь.csv',
-      read: { encoding: null, delimiter: null, header_line: null, sheet: null },
-      kind: 'simple-orders' as const,
-      mapping: await backend.suggestMapping(
-        '/home/demo/Документы/Заказы из CRM, ноябрь.csv',
-        { encoding: null, delimiter: null, header_line: null, sheet: null },
-        'simple-orders',
-        null,
-      ),
-      counter_id: 44120011,
-      status_map: [],
-      hash_contacts: true,
-      only_new_rows: false,
-    };
-    await backend.upload(
-      { validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true },
-      () => undefined,
-    );
-    render(<App backend={backend} />);
-    fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
-    await screen.findByTestId('status-table', {}, { timeout: 15_000 });
-    fireEvent.click(byQa('wizard-next'));
+    const backend = crm.backend();
+    const first = await backend.upload(await crmRequest(backend, crm.pickedFile()), () => undefined);
+    expect(first.outcome).toBe('sent');
+    await renderOn(crm);
+    await toCheck();
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     expect(question.textContent).toContain('Этот файл уже отправляли');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
   });
+});
+
+describe('a CRM export whose every row was accepted before', () => {
+  const crm = realCorePerFile({ pick: CRM });
 
   it('says calmly that nothing is new when every row was accepted before', async () => {
-    const backend = createDemoBackend({ signedIn: true, latencyMs: 0, settings: { language: 'ru' } });
-    const path = '/home/demo/Документы/Заказы из CRM, ноябрь.csv';
-    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
-    const request = {
-      path,
-      read,
-      kind: 'simple-orders' as const,
-      mapping: await backend.suggestMapping(path, read, 'simple-orders', null),
-      counter_id: 44120011,
-      status_map: [],
-      hash_contacts: true,
-      only_new_rows: false,
-    };
-    const first = await backend.upload(
-      { validate: request, merge_mode: 'SAVE', comment: null, confirm_duplicate: false, skip_invalid: true },
-      () => undefined,
-    );
-    expect(first.upload?.state).toBe('processing');
+    const backend = crm.backend();
+    const request = await crmRequest(backend, crm.pickedFile());
+    const first = await backend.upload(request, () => undefined);
+    expect(first.upload?.state).toBe('processed');
     // The same rows again, only new ones: the core answers with a result, not an error.
     const again = await backend.upload(
-      {
-        validate: { ...request, only_new_rows: true },
-        merge_mode: 'SAVE',
-        comment: null,
-        confirm_duplicate: true,
-        skip_invalid: true,
-      },
+      { ...request, validate: { ...request.validate, only_new_rows: true }, confirm_duplicate: true },
       () => undefined,
     );
-    expect(again).toMatchObject({ upload: null, new_rows: 0, valid_rows: 1204 });
+    expect(again).toMatchObject({ outcome: 'nothing_new', upload: null, new_rows: 0, valid_rows: 9 });
 
-    render(<App backend={backend} />);
-    fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    await next();
-    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
-    await next();
-    await screen.findByTestId('status-table', {}, { timeout: 15_000 });
-    await next();
+    await renderOn(crm);
+    await toCheck();
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
-    await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
-    fireEvent.click(byQa('wizard-next'));
+    await next();
     await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });
-    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 1 204');
+    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 9');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
     expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
   });
+});
 
+describe('first run and Settings', () => {
   it('teaches on first run and signs in to the demo', async () => {
     const backend = core.backend();
     for (const a of await backend.accounts()) await backend.signOut(a.login);
@@ -211,25 +218,6 @@ describe('import journey on the demo backend', () => {
     fireEvent.click(await waitQa('try-demo'));
     await waitQa('pick-file');
     await waitQa('counter-picker');
-  });
-
-  it('resends an interrupted upload from History and explains what to do', async () => {
-    renderDemo();
-    fireEvent.click(await waitQa('nav-history'));
-    const table = await screen.findByTestId('history-table');
-    const row = await waitFor(() => {
-      const r = [...table.querySelectorAll<HTMLElement>('[role="row"]')].find((x) =>
-        x.textContent?.includes('Прервана'),
-      );
-      if (!r) throw new Error('no interrupted row');
-      return r;
-    });
-    fireEvent.click(row);
-    const detail = await screen.findByTestId('upload-detail');
-    await waitFor(() => expect(detail.textContent).toContain('Отправка прервалась'));
-    expect(detail.textContent).toContain('сначала проверим, дошёл ли файл');
-    fireEvent.click(byQa('resend'));
-    await waitFor(() => expect(table.textContent).toContain('Заменена'));
   });
 
   it('keeps the data folder and server address folded under «Для поддержки» in Settings (real core)', async () => {
@@ -246,5 +234,34 @@ describe('import journey on the demo backend', () => {
     fireEvent.click(toggle);
     await waitFor(() => expect(toggle.getAttribute('aria-expanded')).toBe('true'));
     expect(screen.getByTestId('support-facts').textContent).toContain('Папка данных');
+  });
+});
+
+describe('a send the network cut', () => {
+  const cut = realCorePerFile({ pick: CRM, cutFirstUpload: true });
+
+  it('resends an interrupted upload from History and explains what to do', async () => {
+    const backend = cut.backend();
+    const first = await backend.upload(await crmRequest(backend, cut.pickedFile()), () => undefined);
+    expect(first).toMatchObject({ outcome: 'interrupted', upload: { state: 'interrupted' } });
+    await renderOn(cut);
+    fireEvent.click(await waitQa('nav-history'));
+    const table = await screen.findByTestId('history-table', {}, { timeout: 15_000 });
+    const row = await waitFor(
+      () => {
+        const r = [...table.querySelectorAll<HTMLElement>('[role="row"]')].find((x) =>
+          x.textContent?.includes('Прервана'),
+        );
+        if (!r) throw new Error('no interrupted row');
+        return r;
+      },
+      { timeout: 15_000 },
+    );
+    fireEvent.click(row);
+    const detail = await screen.findByTestId('upload-detail');
+    await waitFor(() => expect(detail.textContent).toContain('Отправка прервалась'));
+    expect(detail.textContent).toContain('сначала проверим, дошёл ли файл');
+    fireEvent.click(byQa('resend'));
+    await waitFor(() => expect(table.textContent).toContain('Заменена'), { timeout: 15_000 });
   });
 });

@@ -1,27 +1,40 @@
 // The real Rust core for component tests: one mb-http adapter (demo mode, fake Metrica,
-// throwaway data folder) per test file, and a Backend over it. Needs `cargo build -p mb-http`
-// (./dev test builds it first).
+// throwaway data folder) per test file — or per `describe` block when called inside one — and a
+// Backend over it. Needs `cargo build -p mb-http` (./dev test builds it first).
 import { afterAll, beforeAll } from 'vitest';
 import type { Backend } from '../src/ipc/backend';
 import { createHttpBackend } from '../src/ipc/http';
 import { startAdapter } from '../e2e/adapter.mjs';
-import type { Adapter } from '../e2e/adapter.mjs';
+import type { Adapter, AdapterOptions } from '../e2e/adapter.mjs';
 
-/** Starts the adapter for this file; `backend()` gives a fresh Backend over it. */
-export function realCorePerFile(): { backend: () => Backend; pickedFolder: () => string } {
+export type RealCore = {
+  /** A fresh Backend over the adapter. */
+  backend: () => Backend;
+  /** What the open-file dialog answers. */
+  pickedFile: () => string;
+  pickedFolder: () => string;
+  /** The file handed over as the one the app was started with, if any. */
+  openedFile: () => string | null;
+};
+
+/** Starts the adapter for this file (or `describe` block); see `startAdapter` for the options. */
+export function realCorePerFile(options: Omit<AdapterOptions, 'staticDir'> = {}): RealCore {
   let adapter: Adapter | null = null;
   beforeAll(async () => {
-    adapter = await startAdapter();
+    adapter = await startAdapter(options);
   }, 60_000);
   afterAll(async () => {
     await adapter?.close();
   });
+  const started = () => {
+    if (!adapter) throw new Error('the adapter did not start');
+    return adapter;
+  };
   return {
+    pickedFile: () => started().pickedFile,
     pickedFolder: () => adapter?.pickedFolder ?? '',
-    backend: () => {
-      if (!adapter) throw new Error('the adapter did not start');
-      return createHttpBackend(adapter.url.replace(/\/$/, ''));
-    },
+    openedFile: () => started().openedFile,
+    backend: () => createHttpBackend(started().url.replace(/\/$/, '')),
   };
 }
 

@@ -3,8 +3,8 @@ import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { initI18n } from '../src/i18n';
 
-// Waits are about correctness, not speed: on a loaded 2-core CI machine a journey step of the
-// demo backend has taken over 5 s. A wrong screen still fails, only later.
+// Waits are about correctness, not speed: on a loaded 2-core CI machine a journey step on the
+// real core (mb-http) has taken over 5 s. A wrong screen still fails, only later.
 configure({ asyncUtilTimeout: 15_000 });
 
 class ResizeObserverStub {

@@ -17,7 +17,8 @@
 //! Binds 127.0.0.1 only and refuses requests whose `Host` is not that address (a web page
 //! elsewhere cannot reach it through DNS rebinding). Native dialogs have no browser equivalent:
 //! the open dialogs answer with the paths given at start, save dialogs write into the data
-//! folder's `exports/`, and "open in the system's program" only logs.
+//! folder's `exports/`, "open in the system's program" only logs, and the file the app was
+//! "opened with" is the one given at start (handed over once, like the desktop's).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -55,6 +56,16 @@ pub struct Options {
     pub pick_folder: Option<String>,
     /// How often uploads that are not final are checked (the desktop: 15 s).
     pub follow_up: Option<Duration>,
+    /// The file the app was started with (a path on the desktop's command line), handed to
+    /// the UI once by `opened_file`.
+    pub opened_file: Option<String>,
+    /// The first upload's connection is closed once its body has arrived, before the fake
+    /// Metrica stores it and without an answer: the send ends interrupted (outcome unknown),
+    /// as when the network goes at the worst moment. For journeys through History's resend.
+    pub cut_first_upload: bool,
+    /// The browser stand-in leaves the sign-in page alone (nobody approves), so a sign-in
+    /// waits for the browser until it is cancelled, as when the user walks away from it.
+    pub sign_in_waits: bool,
 }
 
 /// A running adapter; dropping it stops the server and removes a throwaway data folder.
@@ -112,8 +123,13 @@ pub async fn serve(opts: Options) -> Result<Server, AppError> {
         })
         .await?,
     );
+    if let Some(fake) = core.demo_server().filter(|_| opts.cut_first_upload) {
+        fake.faults().drop_next_upload_after(u64::MAX);
+    }
     let (events, _) = broadcast::channel(64);
     let host = Arc::new(BrowserHost {
+        opened_file: std::sync::Mutex::new(opts.opened_file.clone()),
+        approves_sign_in: !opts.sign_in_waits,
         pick_file: opts.pick_file.clone(),
         pick_folder: opts.pick_folder.clone(),
         exports: data_dir.join("exports"),
@@ -311,6 +327,9 @@ fn content_type(p: &Path) -> &'static str {
 
 /// The browser stand-ins for native dialogs and the system's opener.
 struct BrowserHost {
+    opened_file: std::sync::Mutex<Option<String>>,
+    /// Follows addresses it is asked to open (the fake Yandex then consents on its own).
+    approves_sign_in: bool,
     pick_file: Option<String>,
     pick_folder: Option<String>,
     exports: PathBuf,
@@ -343,7 +362,12 @@ impl Host for BrowserHost {
 
     /// The user approving in the browser: the demo's fake Yandex consents on its own, so
     /// following the address completes the sign-in like the desktop demo's real browser does.
+    /// With `sign_in_waits` nobody approves: only noted.
     fn open_url(&self, url: &str) {
+        if !self.approves_sign_in {
+            tracing::info!(url, "left unanswered: the sign-in waits for the browser");
+            return;
+        }
         let url = url.to_string();
         tokio::spawn(async move {
             if let Err(e) = reqwest::get(&url).await {
@@ -356,7 +380,11 @@ impl Host for BrowserHost {
         let _ = self.events.send(AppEvent::HistoryChanged { upload_id });
     }
 
+    /// Handed over once, like the desktop's: a second ask gets nothing.
     fn opened_file(&self) -> Option<String> {
-        None
+        self.opened_file
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 }

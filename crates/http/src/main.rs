@@ -33,6 +33,17 @@ struct Args {
     /// Seconds between checks of uploads that are not final.
     #[arg(long, default_value_t = 15)]
     follow_up_secs: u64,
+    /// The file the app was "started with" (the desktop's command-line path), handed to the
+    /// UI once.
+    #[arg(long)]
+    opened_file: Option<String>,
+    /// Cut the first upload's connection once its body has arrived, before the fake Metrica
+    /// stores it: the send ends interrupted (for History's resend journey).
+    #[arg(long)]
+    cut_first_upload: bool,
+    /// Nobody approves sign-in pages: a sign-in waits for the browser until cancelled.
+    #[arg(long)]
+    sign_in_waits: bool,
 }
 
 #[tokio::main]
@@ -45,6 +56,9 @@ async fn main() -> std::process::ExitCode {
         pick_file: args.pick_file,
         pick_folder: args.pick_folder,
         follow_up: Some(Duration::from_secs(args.follow_up_secs.max(1))),
+        opened_file: args.opened_file,
+        cut_first_upload: args.cut_first_upload,
+        sign_in_waits: args.sign_in_waits,
     })
     .await
     {

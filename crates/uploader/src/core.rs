@@ -40,7 +40,9 @@ pub struct Core {
     /// `MBRIDGE_TOKEN`: an unattended job's token, used for the account it belongs to.
     env_token: Option<Token>,
     clients: Mutex<HashMap<String, Client>>,
-    flows: tokio::sync::Mutex<HashMap<String, PendingFlow>>,
+    /// Held only for a map operation, never across an await: `cancel` (not async) must always
+    /// get it, or a cancel meeting another sign-in's start would leave its flow and port held.
+    flows: std::sync::Mutex<HashMap<String, PendingFlow>>,
     /// Cancellable work by job id, with how many phases of that job hold it (a check holds its
     /// token for its whole life, so a cancel between its phases is not lost).
     jobs: Mutex<HashMap<String, (CancellationToken, usize)>>,
@@ -169,7 +171,7 @@ impl Core {
                 .filter(|t| !t.trim().is_empty())
                 .map(Token::new),
             clients: Mutex::new(HashMap::new()),
-            flows: tokio::sync::Mutex::new(HashMap::new()),
+            flows: std::sync::Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
@@ -326,7 +328,7 @@ impl Core {
         };
         // The flow id is also a job id: `cancel(flow_id)` stops the wait and frees the port.
         self.start_job(&flow_id);
-        self.flows.lock().await.insert(flow_id, flow);
+        self.flows.lock().expect("flows lock").insert(flow_id, flow);
         Ok(started)
     }
 
@@ -340,7 +342,7 @@ impl Core {
         let flow = self
             .flows
             .lock()
-            .await
+            .expect("flows lock")
             .remove(flow_id)
             .ok_or_else(|| AppError::NotFound {
                 what: "sign_in_flow".into(),
@@ -530,9 +532,13 @@ impl Core {
         if let Some((t, _)) = self.jobs.lock().expect("jobs lock").get(job_id) {
             t.cancel();
         }
-        if let Ok(mut flows) = self.flows.try_lock()
-            && flows.remove(job_id).is_some()
-        {
+        let dropped = self
+            .flows
+            .lock()
+            .expect("flows lock")
+            .remove(job_id)
+            .is_some();
+        if dropped {
             self.end_job(job_id);
         }
     }

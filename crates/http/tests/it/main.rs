@@ -190,3 +190,103 @@ async fn serves_the_built_ui_with_index_for_unknown_paths() {
         .unwrap();
     assert_eq!(r.text().await.unwrap(), "<html>ui</html>");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_file_the_app_was_opened_with_is_handed_over_once() {
+    let file = fixture("offline_clientid.csv");
+    let s = mb_http::serve(mb_http::Options {
+        opened_file: Some(file.clone()),
+        ..mb_http::Options::default()
+    })
+    .await
+    .expect("adapter starts");
+    assert_eq!(call(&s, "opened_file", json!({})).await, (200, json!(file)));
+    assert_eq!(call(&s, "opened_file", json!({})).await, (200, json!(null)));
+    // Without the option nothing was opened.
+    let plain = start(None).await;
+    assert_eq!(call(&plain, "opened_file", json!({})).await.1, json!(null));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_first_upload_ends_interrupted_and_resends_in_its_place() {
+    let s = mb_http::serve(mb_http::Options {
+        cut_first_upload: true,
+        ..mb_http::Options::default()
+    })
+    .await
+    .expect("adapter starts");
+    let path = fixture("offline_clientid.csv");
+    let read = json!({});
+    let (_, mapping) = call(
+        &s,
+        "suggest_mapping",
+        json!({"path": path, "read": read, "kind": "conversions", "counterId": 51234501}),
+    )
+    .await;
+    let validate = json!({
+        "path": path, "read": read, "kind": "conversions", "mapping": mapping,
+        "counter_id": 51234501, "status_map": [], "hash_contacts": false, "only_new_rows": false,
+    });
+    let upload = json!({"validate": validate, "merge_mode": null, "comment": null,
+        "confirm_duplicate": false, "skip_invalid": false});
+    let out = call_stream(&s, "upload", json!({ "request": upload })).await;
+    let (last, sent) = out.last().unwrap();
+    assert_eq!(last, "result", "{out:?}");
+    assert_eq!(sent["outcome"], json!("interrupted"), "{sent}");
+    assert_eq!(sent["upload"]["state"], json!("interrupted"), "{sent}");
+    let id = sent["upload"]["id"].as_u64().unwrap();
+
+    // Only the first: the resend (which looks for it on the server first) goes through.
+    let out = call_stream(&s, "resend", json!({ "id": id })).await;
+    let (last, again) = out.last().unwrap();
+    assert_eq!(last, "result", "{out:?}");
+    assert_ne!(again["id"].as_u64().unwrap(), id, "{again}");
+    assert!(
+        matches!(again["state"].as_str(), Some("sent" | "processing")),
+        "{again}"
+    );
+    let (_, old) = call(&s, "upload_detail", json!({ "id": id })).await;
+    assert_eq!(old["summary"]["state"], json!("superseded"), "{old}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_waiting_for_the_browser_ends_on_cancel_and_frees_the_port() {
+    let s = mb_http::serve(mb_http::Options {
+        sign_in_waits: true,
+        ..mb_http::Options::default()
+    })
+    .await
+    .expect("adapter starts");
+    let (st, started) = call(&s, "begin_sign_in", json!({"method": "loopback"})).await;
+    assert_eq!(st, 200, "{started}");
+    assert_eq!(started["method"], json!("loopback"), "{started}");
+    let flow = started["flow_id"].as_str().unwrap().to_string();
+    let waiting = {
+        let url = s.url();
+        let flow = flow.clone();
+        tokio::spawn(async move {
+            let r = reqwest::Client::new()
+                .post(format!("{url}/api/call/complete_sign_in"))
+                .json(&json!({"flowId": flow, "code": null}))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        })
+    };
+    // Nobody approves: still waiting after a while.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the sign-in did not wait");
+    assert_eq!(
+        call(&s, "cancel", json!({"jobId": flow})).await,
+        (200, json!(null))
+    );
+    let (st, e) = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the wait ends on cancel")
+        .unwrap();
+    assert_eq!((st, e["kind"].clone()), (422, json!("cancelled")), "{e}");
+    // The port is free again: a new attempt is a loopback one, not the paste-code fallback.
+    let (_, again) = call(&s, "begin_sign_in", json!({"method": "loopback"})).await;
+    assert_eq!(again["method"], json!("loopback"), "{again}");
+}

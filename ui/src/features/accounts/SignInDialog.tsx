@@ -2,7 +2,7 @@
 //! The token never reaches the web view; we only see the login that Rust returns.
 import { Alert, Button, Dialog, Loader, SegmentedRadioGroup, Text, TextInput } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInMethod, SignInStarted } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
@@ -32,6 +32,10 @@ export function SignInDialog() {
   const [error, setError] = useState<unknown>(null);
   // The loopback port was busy and the backend switched to paste-the-code.
   const [portBusy, setPortBusy] = useState(false);
+  // The attempt in progress and its flow once the backend has named it. Cancel or close ends
+  // the attempt: answers that arrive later belong to nobody (a flow named only after the user
+  // cancelled is cancelled then, so its browser consent is never used and its port is freed).
+  const attempt = useRef<{ flow: string | null } | null>(null);
 
   const close = () => {
     setSignInOpen(false);
@@ -43,7 +47,9 @@ export function SignInDialog() {
   };
   // Cancelling a sign-in in progress stops the wait in the backend and frees its port.
   const cancel = () => {
-    if (started) void backend.cancel(started.flow_id);
+    const flow = attempt.current?.flow ?? started?.flow_id ?? null;
+    attempt.current = null;
+    if (flow) void backend.cancel(flow);
     close();
   };
   const isCancelled = (e: unknown) =>
@@ -54,10 +60,18 @@ export function SignInDialog() {
     go('upload');
   };
   const begin = async () => {
+    const mine: { flow: string | null } = { flow: null };
+    attempt.current = mine;
+    const ended = () => attempt.current !== mine;
     setError(null);
     setBusy(true);
     try {
       const s = await backend.beginSignIn(method);
+      mine.flow = s.flow_id;
+      if (ended()) {
+        void backend.cancel(s.flow_id);
+        return;
+      }
       setStarted(s);
       if (s.method !== method) {
         setMethod(s.method);
@@ -65,22 +79,27 @@ export function SignInDialog() {
         setBusy(false);
       } else if (method !== 'paste_code') {
         await backend.completeSignIn(s.flow_id, null);
+        // Signed in after all (the cancel came too late): the app shows it, the dialog stays shut.
+        if (ended()) return void (await qc.invalidateQueries());
         await done();
       } else setBusy(false);
     } catch (e) {
-      if (isCancelled(e)) return;
+      if (ended() || isCancelled(e)) return;
       setError(e);
       setBusy(false);
     }
   };
   const confirm = async () => {
     if (!started) return;
+    const mine = attempt.current;
     setError(null);
     setBusy(true);
     try {
       await backend.completeSignIn(started.flow_id, code.trim());
+      if (attempt.current !== mine) return void (await qc.invalidateQueries());
       await done();
     } catch (e) {
+      if (attempt.current !== mine || isCancelled(e)) return;
       setError(e);
       setBusy(false);
     }
