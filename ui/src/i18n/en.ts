@@ -381,6 +381,11 @@ const en: Messages = {
     needSkip: 'The file has errors: allow skipping rows with errors or fix the file.',
     cancel: 'Stop sending',
     cancelled: 'Sending stopped before the file left: nothing was sent.',
+    parts_one: 'The file is larger than Metrica takes at once, so it went in {{count}} part:',
+    parts_other: 'The file is larger than Metrica takes at once, so it went in {{count}} parts:',
+    parts_few: 'The file is larger than Metrica takes at once, so it went in {{count}} parts:',
+    parts_many: 'The file is larger than Metrica takes at once, so it went in {{count}} parts:',
+    part: 'Part {{n}}: {{rows}}',
     doneTitle: 'The file was sent to Metrica',
     doneText:
       'Metrica is processing the data — usually from a few minutes to an hour. See the status and linked share in the history.',

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendResult } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
 import { toAppError } from '../../common/errors';
 import { formatTimeZone } from '../../common/format';
@@ -223,6 +224,26 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   );
 }
 
+/** A file over Metrica's size limit goes in parts: each part's rows and state, so a part that
+ *  did not go is never hidden behind the last one. */
+export function PartsList({ parts }: { parts: SendResult['parts'] }) {
+  const { t } = useTranslation();
+  if (parts.length < 2) return null;
+  return (
+    <div data-testid="upload-parts">
+      <Text as="p">{t('send.parts', { count: parts.length })}</Text>
+      <ol className="mb-parts">
+        {parts.map((p, i) => (
+          <li key={p.id}>
+            <Text>{t('send.part', { n: i + 1, rows: t('common.rows', { count: p.valid_rows }) })}</Text>{' '}
+            <StateLabel state={p.state} />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 /** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
  *  the one-action resend. Nothing says "sent" unless Metrica accepted the file. */
 function SendResultCard({ result }: { result: SendResult }) {
@@ -272,7 +293,13 @@ function SendResultCard({ result }: { result: SendResult }) {
           <Text variant="header-1" as="h2">
             {t('send.doneTitle')}
           </Text>
-          <Text as="p">{t('send.rows', { rows: t('common.rows', { count: u.valid_rows }), file: u.file_name })}</Text>
+          <Text as="p">
+            {t('send.rows', {
+              rows: t('common.rows', { count: result.parts.reduce((n, p) => n + p.valid_rows, 0) || u.valid_rows }),
+              file: u.file_name,
+            })}
+          </Text>
+          <PartsList parts={result.parts} />
           <Text as="p" color="secondary">
             {t('send.doneText')}
           </Text>
@@ -313,6 +340,7 @@ function SendResultCard({ result }: { result: SendResult }) {
             {failureText(u.failure, t)}
           </Text>
         ) : null}
+        <PartsList parts={result.parts} />
         {resend.running ? (
           <JobProgress progress={resend.progress} onCancel={resend.cancel} cancelLabel={t('send.cancel')} />
         ) : resend.error !== null && toAppError(resend.error).kind === 'cancelled' ? (
