@@ -29,6 +29,17 @@ for key in 'Name=Metrika Bridge' 'Comment\[ru\]=' 'MimeType=.*text/csv' 'Exec=.*
 done
 dpkg -L "$pkg" | grep -q '^/usr/share/icons/hicolor/.*/apps/' || { echo "no icons installed" >&2; exit 1; }
 echo "installed: $APP, $desktop, icons"
+# The .rpm is built by the same bundler; this Debian machine cannot install it, so its contents
+# and declared dependencies are read with rpm(8) instead.
+rpms=(target/release/bundle/rpm/*.rpm)
+[ ${#rpms[@]} -eq 1 ] || { echo "expected exactly one .rpm under target/release/bundle/rpm, found ${#rpms[@]}" >&2; exit 1; }
+rpm_files="$(rpm -qpl "${rpms[0]}" 2>/dev/null)"
+for f in /usr/bin/metrika-bridge /usr/bin/mbridge /usr/share/applications/; do
+  grep -q "^$f" <<<"$rpm_files" || { echo "the .rpm lacks $f" >&2; exit 1; }
+done
+rpm_requires="$(rpm -qpR "${rpms[0]}" 2>/dev/null)"
+grep -qi 'webkit2gtk4.1\|webkit2gtk-4.1' <<<"$rpm_requires" || { echo "the .rpm does not require WebKitGTK 4.1:" >&2; echo "$rpm_requires" >&2; exit 1; }
+echo "rpm: ${rpms[0]} holds both programs and the desktop entry; requires $(tr '\n' ' ' <<<"$rpm_requires" | cut -c1-160)"
 OUT="$PWD/target/desktop-installed"
 rm -rf "$OUT"; mkdir -p "$OUT/files"
 export PATH="$HOME/.cargo/bin:$PATH"
