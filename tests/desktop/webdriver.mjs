@@ -31,9 +31,12 @@ export async function retry(what, fn, timeoutMs = 20000) {
  * `failure.png` and `failure.html` in `out` and sets a failing exit code.
  */
 export async function drive({ app, out, label }, main) {
-  const port = 4444 + Math.floor(Math.random() * 2000);
+  // Both ports are chosen per run (the native one defaults to 4445): two drives at once (a
+  // local run beside CI, a benchmark) must not take each other's WebKitWebDriver.
+  const port = 20000 + 2 * Math.floor(Math.random() * 10000);
   const base = `http://127.0.0.1:${port}`;
-  const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+  const native = ["--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"];
+  const driver = spawn("tauri-driver", ["--port", String(port), ...native], {
     stdio: ["ignore", "inherit", "inherit"],
   });
   let sessionId;
