@@ -9,7 +9,7 @@
 //      Settings download it, the plugin checks the signature, installs it with the system's
 //      package manager and restarts the app; dpkg then reports the new version.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename } from "node:path";
 import { cliArgs, drive, retry } from "./webdriver.mjs";
@@ -74,13 +74,17 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
 console.log(`update server: ${pkg} ${current} installed, offering ${newer} on :${port}`);
 
-const appPids = () => {
-  try {
-    return sh("pgrep", ["-x", basename(app)]).split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+// Processes running the app's binary (read from /proc: no procps needed).
+const appPids = () =>
+  readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readlinkSync(`/proc/${p}/exe`).replace(/ \(deleted\)$/, "") === app;
+      } catch {
+        return false;
+      }
+    });
 
 try {
   await drive({ app, out, label: "update e2e" }, async ({ click, find, textOf, shot }) => {

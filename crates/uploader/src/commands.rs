@@ -557,7 +557,10 @@ mod tests {
             .filter(|c| c.progress)
             .map(|c| c.name)
             .collect();
-        assert_eq!(streaming, ["validate", "upload", "resend", "install_update"]);
+        assert_eq!(
+            streaming,
+            ["validate", "upload", "resend", "install_update"]
+        );
         let sm = COMMANDS
             .iter()
             .find(|c| c.name == "suggest_mapping")
