@@ -37,6 +37,24 @@ fn io(e: impl std::fmt::Display) -> AppError {
 
 struct Hasher {
     key_idx: Vec<usize>,
+    /// Plain `emails`/`phones` columns: their content counts as its MD5 list, so a row sent
+    /// with «Шифровать телефоны и почту» on is the same row as that row sent with it off
+    /// (the prepared file holds `emails_md5` in the same place then).
+    plain_contacts: Vec<usize>,
+}
+
+/// A comma-joined list of normalised values as the list of their MD5s (as the validator
+/// writes `emails_md5`/`phones_md5`).
+fn md5_list(plain: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(plain);
+    let mut out = String::with_capacity(33 * (text.matches(',').count() + 1));
+    for (i, v) in text.split(',').enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        mb_import::normalize::md5_hex(v, &mut out);
+    }
+    out.into_bytes()
 }
 
 impl Hasher {
@@ -49,11 +67,42 @@ impl Hasher {
             .iter()
             .filter_map(|k| names.iter().position(|n| n == &k.to_ascii_lowercase()))
             .collect();
-        Hasher { key_idx }
+        let plain_contacts = if kind.is_crm() {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| *n == "emails" || *n == "phones")
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Hasher {
+            key_idx,
+            plain_contacts,
+        }
     }
 
     fn hashes(&self, rec: &csv::ByteRecord) -> (RowHash, RowHash) {
-        let fields: Vec<&[u8]> = rec.iter().collect();
+        let hashed: Vec<(usize, Vec<u8>)> = self
+            .plain_contacts
+            .iter()
+            .filter_map(|&i| {
+                rec.get(i)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (i, md5_list(v)))
+            })
+            .collect();
+        let fields: Vec<&[u8]> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                hashed
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map_or(v, |(_, h)| h.as_slice())
+            })
+            .collect();
         let key_parts: Vec<&[u8]> = self
             .key_idx
             .iter()
@@ -239,5 +288,44 @@ mod resend_tests {
         assert!(resend(UploadKind::Orders, LedgerVerdict::Changed));
         assert!(resend(UploadKind::SimpleOrders, LedgerVerdict::Changed));
         assert!(resend(UploadKind::Contacts, LedgerVerdict::Changed));
+    }
+
+    #[test]
+    fn a_crm_row_is_the_same_row_with_contacts_hashed_or_not() {
+        let rec = |v: &[&str]| csv::ByteRecord::from(v.to_vec());
+        let plain = Hasher::new(
+            UploadKind::SimpleOrders,
+            &rec(&["id", "emails", "phones", "revenue"]),
+        );
+        let hashed = Hasher::new(
+            UploadKind::SimpleOrders,
+            &rec(&["id", "emails_md5", "phones_md5", "revenue"]),
+        );
+        let mut e = String::new();
+        mb_import::normalize::md5_hex("anna@example.ru", &mut e);
+        e.push(',');
+        mb_import::normalize::md5_hex("ivan@example.ru", &mut e);
+        let mut p = String::new();
+        mb_import::normalize::md5_hex("79161234567", &mut p);
+        let sent_plain = plain.hashes(&rec(&[
+            "A-1",
+            "anna@example.ru,ivan@example.ru",
+            "79161234567",
+            "2990.50",
+        ]));
+        let sent_hashed = hashed.hashes(&rec(&["A-1", &e, &p, "2990.50"]));
+        assert_eq!(sent_plain, sent_hashed, "hashing on or off: the same row");
+        // A real change is still one.
+        let other = plain.hashes(&rec(&["A-1", "anna@example.ru", "79161234567", "2990.50"]));
+        assert_eq!(other.0, sent_plain.0, "same order");
+        assert_ne!(other.1, sent_plain.1, "an e-mail less: changed");
+        // An empty contact cell stays empty on both sides.
+        assert_eq!(
+            plain.hashes(&rec(&["A-2", "", "", "10"])),
+            hashed.hashes(&rec(&["A-2", "", "", "10"]))
+        );
+        // Offline conversions carry no contact lists: nothing is rewritten there.
+        let conv = Hasher::new(UploadKind::Conversions, &rec(&["ClientId", "emails"]));
+        assert!(conv.plain_contacts.is_empty());
     }
 }

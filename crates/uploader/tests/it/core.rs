@@ -681,3 +681,60 @@ async fn each_overview_warning_is_announced_once() {
         ["Цветы на Ленина: job_failed"]
     );
 }
+
+/// «Шифровать телефоны и почту» changes what goes to Metrica, not which orders were sent: the
+/// same export sent once with contacts in the clear, then in only-new mode with them hashed,
+/// has nothing new (the review's count and the send agree; nothing goes twice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashing_contacts_or_not_leaves_sent_crm_rows_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = fixture("simple_orders_cp1251_ru_statuses.csv");
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::SimpleOrders, &[])
+        .unwrap();
+    let statuses: Vec<StatusMapEntry> = core
+        .status_values_dto(&file, &read, &mapping, Some(COUNTER))
+        .unwrap()
+        .into_iter()
+        .map(|v| StatusMapEntry {
+            value: v.value,
+            status_type: v.suggested_type,
+            status_id: v.suggested_id,
+            goal_ids: vec![],
+        })
+        .collect();
+    let plain = request(&file, mapping, statuses);
+    let send = |validate: ValidateRequest| UploadRequest {
+        validate,
+        merge_mode: Some("SAVE".into()),
+        comment: None,
+        confirm_duplicate: true,
+        skip_invalid: true,
+    };
+    let first = core
+        .upload_dto(&send(plain.clone()), "plain", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(first.new_rows > 0, "{first:?}");
+    let hashed = ValidateRequest {
+        hash_contacts: true,
+        only_new_rows: true,
+        ..plain
+    };
+    let check = core
+        .validate_dto(&hashed, "check-hashed", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        check.known_rows, check.valid_rows,
+        "every valid row was sent before, hashed or not: {check:?}"
+    );
+    let again = core
+        .upload_dto(&send(hashed), "hashed", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(again.new_rows, 0, "{again:?}");
+    assert!(again.parts.is_empty(), "nothing sent: {again:?}");
+}
