@@ -953,6 +953,9 @@ export function createDemoBackend(options: DemoOptions = {}): Backend {
       openedFile = null;
       return path;
     },
+    async firstScreen() {
+      await sleep(0);
+    },
     onEvent(handler) {
       listeners.add(handler);
       return () => listeners.delete(handler);
