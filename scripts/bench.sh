@@ -15,12 +15,13 @@ case "${1:-all}" in
     ;;
   fake) crates/fake/bench/upload-1g.sh ;;
   workbooks) scripts/bench-workbook-memory.sh ;;
+  desktop) exec scripts/bench-desktop.sh ;;
   body) cargo run --locked --release -p mb-api --example body_memory -- --out bench-out/body-memory.txt ;;
   all)
     cargo bench --locked -p mb-import --bench pipeline
     cargo bench --locked -p mb-import --bench dups
     cargo bench --locked -p mb-api --bench upload
     ;;
-  *) echo "usage: ./dev bench [import|read|dups|upload|history|fake|workbooks|body|all]"; exit 2 ;;
+  *) echo "usage: ./dev bench [import|read|dups|upload|history|fake|workbooks|body|desktop|all]"; exit 2 ;;
 esac
 ls -l bench-out

@@ -496,6 +496,12 @@ commands! {
 
     /// The file the app was started with (a path on the command line, «Открыть в…»), once.
     fn opened_file(ctx, progress) -> Option<String> { Ok(ctx.host.opened_file()) }
+
+    /// The window painted its first screen (called once, after that frame; `pageMs` is the page's clock then): an info line in the log, which `scripts/bench-desktop.sh` times.
+    fn first_screen(ctx, progress, page_ms: f64) -> () {
+        tracing::info!(page_ms, "first screen painted");
+        Ok(())
+    }
 }
 
 /// The typed client: the `Commands` interface (one method per command, camelCase) and the

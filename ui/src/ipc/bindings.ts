@@ -412,6 +412,8 @@ export interface Commands {
   jobRuns(name: string): Promise<Array<JobRunView>>;
   /** The file the app was started with (a path on the command line, «Открыть в…»), once. */
   openedFile(): Promise<string | null>;
+  /** The window painted its first screen (called once, after that frame; `pageMs` is the page's clock then): an info line in the log, which `scripts/bench-desktop.sh` times. */
+  firstScreen(pageMs: number): Promise<void>;
 }
 
 /** Wire names: the command, its method, its arguments in order (camelCase), whether it streams progress. */
@@ -456,4 +458,5 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'set_job_scheduled', method: 'setJobScheduled', args: ['name', 'on'], progress: false },
   { name: 'job_runs', method: 'jobRuns', args: ['name'], progress: false },
   { name: 'opened_file', method: 'openedFile', args: [], progress: false },
+  { name: 'first_screen', method: 'firstScreen', args: ['pageMs'], progress: false },
 ];

@@ -12,7 +12,7 @@ import {
 } from '@gravity-ui/icons';
 import { Alert, Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppActionsContext } from '../../common/actions';
 import { ErrorBoundary } from '../../common/ErrorBoundary';
@@ -249,6 +249,18 @@ export function Shell() {
       }),
     [backend, dispatch, go],
   );
+
+  // The first screen (a section or the welcome, no longer the loader) is on screen: once the
+  // frame that paints it is out, the core logs «first screen painted» (scripts/bench-desktop.sh
+  // times start-up by that line).
+  const firstScreen = useRef(false);
+  useEffect(() => {
+    if (accounts.isPending || firstScreen.current) return;
+    firstScreen.current = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => void backend.firstScreen(Math.round(performance.now())).catch(() => {}), 0),
+    );
+  }, [accounts.isPending, backend]);
 
   const signedIn = (accounts.data ?? []).some((a) => a.active);
   const needsAccount = session.section === 'upload' || session.section === 'history' || session.section === 'clients';
