@@ -48,36 +48,53 @@ fn main() {
         .manage(desktop::OpenedFile::new(opened))
         .manage(desktop::Tray::default())
         .on_window_event(desktop::on_window_event)
+        .manage(commands::CoreReady::default())
         .setup(move |app| {
-            let core = match tauri::async_runtime::block_on(Core::start(opts)) {
-                Ok(core) => Arc::new(core),
-                Err(e) => {
-                    tracing::error!(error = %e, "start failed");
-                    rfd::MessageDialog::new()
-                        .set_level(rfd::MessageLevel::Error)
-                        .set_title("Metrika Bridge")
-                        .set_description(format!(
+            // The window appears while the core starts (database, the demo's fake Metrica,
+            // reconciling interrupted uploads): commands wait for it (`CoreReady::get`), so
+            // its start is not on the way to the first screen.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                match Core::start(opts).await {
+                    Ok(core) => ready(&handle, Arc::new(core)),
+                    Err(e) => {
+                        tracing::error!(error = %e, "start failed");
+                        let text = format!(
                             "Не удалось запустить Metrika Bridge: {e}.\nПодробности в журнале: {}",
                             data_dir.join("logs").display()
-                        ))
-                        .show();
-                    std::process::exit(1);
+                        );
+                        // Native dialogs belong to the main thread.
+                        let _ = handle.run_on_main_thread(move || {
+                            rfd::MessageDialog::new()
+                                .set_level(rfd::MessageLevel::Error)
+                                .set_title("Metrika Bridge")
+                                .set_description(text)
+                                .show();
+                            std::process::exit(1);
+                        });
+                    }
                 }
-            };
-            tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
-            app.manage(core.clone());
-            events::spawn_follow_up(app.handle().clone(), core.clone());
-            notify::on_notification_clicks(app.handle());
-            if core.is_demo()
-                && let Some(w) = app.get_webview_window("main")
-            {
-                let _ = w.set_title("Metrika Bridge — демо");
-            }
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![commands::call])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Metrika Bridge");
+}
+
+/// The core is up: it becomes the app's state, commands waiting for it go on, and the
+/// follow-up of uploads and notification clicks start.
+fn ready(app: &tauri::AppHandle, core: Arc<Core>) {
+    tracing::info!(demo = core.is_demo(), api = %core.api_config().api_base, "core ready");
+    app.manage(core.clone());
+    app.state::<commands::CoreReady>().set(core.clone());
+    events::spawn_follow_up(app.clone(), core.clone());
+    notify::on_notification_clicks(app);
+    if core.is_demo()
+        && let Some(w) = app.get_webview_window("main")
+    {
+        let _ = w.set_title("Metrika Bridge — демо");
+    }
 }
 
 #[cfg(test)]

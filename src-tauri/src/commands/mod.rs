@@ -14,6 +14,7 @@ use mb_uploader::upload::ProgressSink;
 use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
+use tokio::sync::watch;
 
 /// The only command names Tauri knows (build.rs and the capability file list exactly these).
 #[cfg_attr(not(test), allow(dead_code))]
@@ -24,7 +25,7 @@ pub const NAMES: &[&str] = &["call"];
 #[tauri::command]
 pub async fn call(
     app: AppHandle,
-    core: State<'_, Arc<Core>>,
+    core: State<'_, CoreReady>,
     name: String,
     args: Value,
     on_progress: Channel<Progress>,
@@ -32,8 +33,37 @@ pub async fn call(
     let sink: ProgressSink = Arc::new(move |p| {
         let _ = on_progress.send(p);
     });
-    let ctx = Ctx::new(core.inner().clone(), Arc::new(DesktopHost(app)));
+    let ctx = Ctx::new(core.get().await, Arc::new(DesktopHost(app)));
     mb_uploader::commands::call(&ctx, &name, args, sink).await
+}
+
+/// The core once it has started (it starts beside the window, not before it).
+pub struct CoreReady {
+    tx: watch::Sender<Option<Arc<Core>>>,
+}
+
+impl Default for CoreReady {
+    fn default() -> Self {
+        Self {
+            tx: watch::channel(None).0,
+        }
+    }
+}
+
+impl CoreReady {
+    pub fn set(&self, core: Arc<Core>) {
+        self.tx.send_replace(Some(core));
+    }
+
+    /// The core, waiting for its start when a command comes first.
+    pub async fn get(&self) -> Arc<Core> {
+        let mut rx = self.tx.subscribe();
+        let core = rx
+            .wait_for(Option::is_some)
+            .await
+            .expect("the sender lives in the app state");
+        core.clone().expect("waited for Some")
+    }
 }
 
 /// Native dialogs and notices. (The desktop tests, which cannot click inside a native window,
