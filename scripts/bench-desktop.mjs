@@ -61,18 +61,23 @@ function processName(pid) {
     return "?";
   }
 }
-function pssKb(pid) {
+function rollup(pid) {
   try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-    return m ? Number(m[1]) : 0;
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    return { pss_kib: kb("Pss"), uss_kib: kb("Private_Clean") + kb("Private_Dirty") };
   } catch {
-    return 0;
+    return { pss_kib: 0, uss_kib: 0 };
   }
 }
-/** PSS of the app and everything under it, in KiB, with the parts. */
+/**
+ * PSS of the app and everything under it, in KiB, with the parts; and USS (its private pages),
+ * which, unlike PSS, does not drop when another program on the machine maps the same WebKit.
+ */
 function memory(pid) {
-  const parts = tree(pid).map((p) => ({ pid: p, name: processName(p), pss_kib: pssKb(p) }));
-  return { pss_kib: parts.reduce((a, p) => a + p.pss_kib, 0), processes: parts };
+  const parts = tree(pid).map((p) => ({ pid: p, name: processName(p), ...rollup(p) }));
+  const sum = (k) => parts.reduce((a, p) => a + p[k], 0);
+  return { pss_kib: sum("pss_kib"), uss_kib: sum("uss_kib"), processes: parts };
 }
 
 async function stop(child) {
@@ -261,6 +266,10 @@ const memMedian = {
   metrika_bridge: median(result.memory_after_start.metrika_bridge.map((m) => m.pss_kib)),
   empty: median(result.memory_after_start.empty.map((m) => m.pss_kib)),
 };
+const ussMedian = {
+  metrika_bridge: median(result.memory_after_start.metrika_bridge.map((m) => m.uss_kib)),
+  empty: median(result.memory_after_start.empty.map((m) => m.uss_kib)),
+};
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;
 const pk = result.packages;
 const json = {
@@ -295,6 +304,11 @@ const json = {
       ratio: ratio(memMedian.metrika_bridge, memMedian.empty),
       goal_ratio: 1.3,
     },
+    uss_after_start: {
+      metrika_bridge_median: ussMedian.metrika_bridge,
+      empty_median: ussMedian.empty,
+      ratio: ratio(ussMedian.metrika_bridge, ussMedian.empty),
+    },
     metrika_bridge_check: {
       ...check,
       ratio_after_check_to_empty_after_start: ratio(check.after_check.pss_kib, memMedian.empty),
@@ -318,10 +332,12 @@ empty app. Reported here, not asserted by any test.
 | app binary | ${fmtBytes(pk.metrika_bridge.binary_bytes)} | ${fmtBytes(pk.empty.binary_bytes)} | ${json.package.binary_ratio}x | |
 | start to first screen (median) | ${startMedian.metrika_bridge} ms | ${startMedian.empty} ms | ${json.start_to_first_screen_ms.ratio}x | 1.2x |
 | memory after start (PSS, median) | ${mib(memMedian.metrika_bridge)} MiB | ${mib(memMedian.empty)} MiB | ${json.memory_pss_kib.after_start.ratio}x | 1.3x |
+| memory after start (USS: private pages, median) | ${mib(ussMedian.metrika_bridge)} MiB | ${mib(ussMedian.empty)} MiB | ${json.memory_pss_kib.uss_after_start.ratio}x | |
 | memory after checking ${check.rows.toLocaleString("en")} rows (PSS) | ${mib(check.after_check.pss_kib)} MiB | — | ${json.memory_pss_kib.metrika_bridge_check.ratio_after_check_to_empty_after_start}x of the empty app after start | |
 
 - Start runs (ms): Metrika Bridge ${result.start.metrika_bridge.map((r) => r.ms).join(", ")}; empty ${result.start.empty.map((r) => r.ms).join(", ")}.
 - The ${check.rows.toLocaleString("en")}-row file (${fmtBytes(check.file_bytes)}) was checked in ${(check.check_ms / 1000).toFixed(1)} s; peak PSS sampled during the check ${mib(check.peak_during_check_pss_kib)} MiB; under WebDriver before the file ${mib(check.under_webdriver_after_start.pss_kib)} MiB.
+- PSS after start, each run (MiB): Metrika Bridge ${result.memory_after_start.metrika_bridge.map((m) => mib(m.pss_kib)).join(", ")}; empty ${result.memory_after_start.empty.map((m) => mib(m.pss_kib)).join(", ")}. PSS divides shared pages among the processes that map them: when another WebKit program runs on the machine (other builds' tests here), both apps' PSS drops by about 75 MiB. USS does not.
 - Metrika Bridge runs on its built-in demo (no Yandex app configured), as a new user's first launches do.
 - ${json.method.start}.
 - ${json.method.memory}.
