@@ -5,17 +5,9 @@
 # on the release app (without --docs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -n "${MBRIDGE_E2E_APP:-}" ]; then
-  APP="$(realpath "$MBRIDGE_E2E_APP")"
-else
-  [ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
-  cargo build --locked -q -p metrika-bridge
-  APP="$PWD/target/debug/metrika-bridge"
-fi
+source scripts/desktop-app.sh
 OUT="$PWD/target/desktop-check"
 mkdir -p "$OUT/files"
-export PATH="$HOME/.cargo/bin:$PATH"
-export TAURI_WEBVIEW_AUTOMATION=true
 unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
 run() { # name fixture expected-text
   export MBRIDGE_DATA_DIR="$OUT/data-$1"

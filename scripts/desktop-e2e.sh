@@ -4,20 +4,12 @@
 # tauri-driver + WebKitWebDriver and walks the import journeys of tests/desktop/smoke.mjs. Leaves a screenshot in target/desktop-e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -n "${MBRIDGE_E2E_APP:-}" ]; then
-  APP="$(realpath "$MBRIDGE_E2E_APP")"
-else
-  [ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
-  cargo build --locked -q -p metrika-bridge
-  APP="$PWD/target/debug/metrika-bridge"
-fi
+source scripts/desktop-app.sh
 OUT="$PWD/target/desktop-e2e"
 mkdir -p "$OUT"
-export PATH="$HOME/.cargo/bin:$PATH"
 # A throwaway data folder: the smoke test must not touch a real user's history or tokens.
 export MBRIDGE_DATA_DIR="$OUT/data"
 rm -rf "$MBRIDGE_DATA_DIR"
-export TAURI_WEBVIEW_AUTOMATION=true
 # The native file dialog cannot be driven: the test opens files in the running app the way the
 # file manager does (a second launch with the path, handed over by the single-instance plugin,
 # which lives on the session D-Bus — hence a private one).

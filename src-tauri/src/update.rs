@@ -75,31 +75,22 @@ pub fn install(app: AppHandle, progress: ProgressSink) -> BoxFuture<'static, Res
     // Rate and time left, as every other progress the UI shows.
     let progress = mb_uploader::progress::metered(progress);
     Box::pin(async move {
-        let taken = app
-            .state::<Pending>()
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        let update = match taken {
+        let take = || {
+            app.state::<Pending>()
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+        };
+        // Asked without a check first (or after the screen was reloaded): check now.
+        let update = match take() {
             Some(u) => u,
-            // Asked without a check first (or after a restart of the screen): check now.
-            None => match check(app.clone()).await? {
-                UpdateCheck::Available { .. } => app
-                    .state::<Pending>()
-                    .0
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .ok_or(AppError::UpdateFailed {
-                        step: UpdateStep::Check,
-                    })?,
-                _ => {
-                    return Err(AppError::UpdateFailed {
-                        step: UpdateStep::Check,
-                    });
-                }
-            },
+            None => {
+                check(app.clone()).await?;
+                take().ok_or(AppError::UpdateFailed {
+                    step: UpdateStep::Check,
+                })?
+            }
         };
         let job = format!("update-{}", update.version);
         let mut done = 0u64;
