@@ -82,7 +82,7 @@ describe('a file handed over by the system', () => {
   it('opens in the import wizard when the app was started with it', async () => {
     const backend = await renderOn(opened);
     await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    expect(screen.getByTestId('preview-table').textContent).toContain('Номер заказа');
+    expect((await screen.findByTestId('preview-table')).textContent).toContain('Номер заказа');
     expect(document.body.textContent).toContain('crm-orders-november.csv');
     // Taken once: a second ask gets nothing.
     expect(await backend.openedFile()).toBeNull();

@@ -1,21 +1,26 @@
-//! Entry point: Gravity UI styles (once, no remote fonts: CSP forbids them), i18n, the backend
-//! chosen for this environment, and the app.
+//! Entry point: the start-up questions first (boot.ts), then Gravity UI styles (once, no remote
+//! fonts: CSP forbids them), i18n and the app, whose query client starts with those questions.
+import { backend, boot, seedQueries } from './boot';
 import '@gravity-ui/uikit/styles/styles.css';
 import './styles.css';
 import { configure } from '@gravity-ui/uikit';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, makeQueryClient } from './App';
 import { initI18n, systemLanguage } from './i18n';
-import { createBackend } from './ipc';
+import { platformOf } from './common/platform';
 
+// Which system font family styles.css names (one that exists: a missing one is a slow lookup).
+document.documentElement.dataset.os = platformOf(navigator.userAgent);
+const queryClient = makeQueryClient();
+seedQueries(queryClient, backend, boot);
 configure({ lang: systemLanguage() });
 initI18n();
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App backend={createBackend()} />
+      <App backend={backend} queryClient={queryClient} />
     </StrictMode>,
   );
 }

@@ -17,16 +17,19 @@ import { useTranslation } from 'react-i18next';
 import { AppActionsContext } from '../../common/actions';
 import { ErrorBoundary } from '../../common/ErrorBoundary';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { AccountsScreen } from '../accounts/AccountsScreen';
+import { Loading, lazyNamed } from '../../common/lazy';
 import { SignInDialog, useSignIn } from '../accounts/SignInDialog';
-import { ClientsScreen } from '../clients/ClientsScreen';
 import { CounterPicker } from '../counters/CounterPicker';
-import { HistoryScreen } from '../history/HistoryScreen';
 import { ImportScreen } from '../import/ImportScreen';
 import { useImport } from '../import/state';
-import { SettingsScreen } from '../settings/SettingsScreen';
 import { UpdateBanner } from '../settings/updates';
 import { type Section, useAccounts, useAppInfo, useBackend, useSession } from './context';
+
+// The upload wizard is the first screen; the other sections load when first opened.
+const HistoryScreen = lazyNamed(() => import('../history/HistoryScreen'), 'HistoryScreen');
+const ClientsScreen = lazyNamed(() => import('../clients/ClientsScreen'), 'ClientsScreen');
+const AccountsScreen = lazyNamed(() => import('../accounts/AccountsScreen'), 'AccountsScreen');
+const SettingsScreen = lazyNamed(() => import('../settings/SettingsScreen'), 'SettingsScreen');
 
 const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
   ['upload', ArrowUpFromLine],
@@ -332,23 +335,25 @@ export function Shell() {
             <UpdateBanner />
             {info.data?.demo && signedIn ? <DemoIntro /> : null}
             <ErrorBoundary key={session.section} message={t('errors.internal')} retry={t('common.retry')}>
-              {accounts.isPending ? (
-                <Loader size="l" />
-              ) : accounts.isError ? (
-                <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
-              ) : !signedIn && needsAccount ? (
-                <Welcome />
-              ) : session.section === 'upload' ? (
-                <ImportScreen />
-              ) : session.section === 'history' ? (
-                <HistoryScreen />
-              ) : session.section === 'clients' ? (
-                <ClientsScreen />
-              ) : session.section === 'accounts' ? (
-                <AccountsScreen />
-              ) : (
-                <SettingsScreen />
-              )}
+              <Loading>
+                {accounts.isPending ? (
+                  <Loader size="l" />
+                ) : accounts.isError ? (
+                  <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
+                ) : !signedIn && needsAccount ? (
+                  <Welcome />
+                ) : session.section === 'upload' ? (
+                  <ImportScreen />
+                ) : session.section === 'history' ? (
+                  <HistoryScreen />
+                ) : session.section === 'clients' ? (
+                  <ClientsScreen />
+                ) : session.section === 'accounts' ? (
+                  <AccountsScreen />
+                ) : (
+                  <SettingsScreen />
+                )}
+              </Loading>
             </ErrorBoundary>
           </main>
         </div>

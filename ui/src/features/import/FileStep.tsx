@@ -3,16 +3,18 @@
 import { FileArrowUp } from '@gravity-ui/icons';
 import { Button, Card, Icon, Label, Loader, Radio, RadioGroup, Select, Text } from '@gravity-ui/uikit';
 import { useQuery } from '@tanstack/react-query';
-import type { ColumnDef } from '@tanstack/react-table';
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FilePreview, PreviewRow, UploadKind } from '../../ipc';
-import { DataTable } from '../../common/DataTable';
+import type { FilePreview, UploadKind } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { formatBytes, formatPercent, formatSheetCell } from '../../common/format';
+import { Loading, lazyNamed } from '../../common/lazy';
+import { formatBytes, formatPercent } from '../../common/format';
 import { useBackend } from '../app/context';
 import { StepFooter } from './parts';
 import { useImport } from './state';
+
+// The table of first rows (TanStack Table) loads once a file is chosen.
+const PreviewTable = lazyNamed(() => import('./PreviewTable'), 'PreviewTable');
 
 export const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
 const ENCODINGS = ['UTF-8', 'windows-1251', 'KOI8-R', 'UTF-16LE', 'IBM866'];
@@ -190,49 +192,6 @@ function KindChooser({ preview }: { preview: FilePreview }) {
   );
 }
 
-function PreviewTable({ preview }: { preview: FilePreview }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
-  // A workbook's typed cells (dates, fractions) are read into machine text: show them as Excel
-  // does. CSV text is shown exactly as written.
-  const sheet = preview.info.sheets.length > 0;
-  const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(
-    () => [
-      { id: 'line', header: '№', accessorFn: (r) => r.line, meta: { width: '52px', align: 'end' } },
-      ...preview.info.headers.map((h, i): ColumnDef<PreviewRow, unknown> => ({
-        id: `c${i}`,
-        header: h,
-        accessorFn: (r) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? '')),
-      })),
-    ],
-    [preview.info.headers, sheet, lang],
-  );
-  return (
-    <section aria-label={t('file.preview')} className="mb-preview">
-      <div className="mb-preview__title">
-        <Text variant="subheader-2" as="h3">
-          {t('file.preview')}
-        </Text>
-        {preview.truncated ? (
-          <Text color="secondary" variant="caption-2">
-            {t('file.previewTruncated', { count: preview.rows.length })}
-          </Text>
-        ) : null}
-      </div>
-      <DataTable
-        data={preview.rows}
-        columns={columns}
-        height={236}
-        rowHeight={32}
-        label={t('file.preview')}
-        testId="preview-table"
-        getRowId={(r) => String(r.line)}
-        minColumnWidth={90}
-      />
-    </section>
-  );
-}
-
 export function FileStep({ onNext }: { onNext: () => void }) {
   const { t } = useTranslation();
   const [s, dispatch] = useImport();
@@ -269,7 +228,9 @@ export function FileStep({ onNext }: { onNext: () => void }) {
           <div className="mb-file-grid">
             <div className="mb-file-grid__main">
               <Understood preview={preview.data} />
-              <PreviewTable preview={preview.data} />
+              <Loading>
+                <PreviewTable preview={preview.data} />
+              </Loading>
             </div>
             <KindChooser preview={preview.data} />
           </div>

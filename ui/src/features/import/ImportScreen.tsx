@@ -6,13 +6,16 @@ import { Alert, Stepper } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useActiveCounter, useSettings } from '../app/context';
-import { CheckStep } from './CheckStep';
-import { ColumnsStep } from './ColumnsStep';
+import { Loading, lazyNamed } from '../../common/lazy';
 import { FileStep } from './FileStep';
 import { LinkingWindowNotice } from './LinkingWindowNotice';
-import { SendStep } from './SendStep';
-import { StatusesStep } from './StatusesStep';
 import { type StepId, reachable, stepsFor, useImport } from './state';
+
+// The file step is the window's first screen; the others load when first reached.
+const ColumnsStep = lazyNamed(() => import('./ColumnsStep'), 'ColumnsStep');
+const StatusesStep = lazyNamed(() => import('./StatusesStep'), 'StatusesStep');
+const CheckStep = lazyNamed(() => import('./CheckStep'), 'CheckStep');
+const SendStep = lazyNamed(() => import('./SendStep'), 'SendStep');
 
 const INTERACTIVE =
   'button, a, input, textarea, select, [role="combobox"], [role="option"], [role="listbox"], [role="radio"], [role="checkbox"], [role="row"]';
@@ -107,11 +110,13 @@ export function ImportScreen() {
         {(current === 'check' || current === 'send') && counter && s.kind ? (
           <LinkingWindowNotice counterId={counter.id} kind={s.kind} />
         ) : null}
-        {current === 'file' ? <FileStep onNext={next} /> : null}
-        {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
-        {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}
-        {current === 'check' ? <CheckStep onBack={back} onNext={next} /> : null}
-        {current === 'send' ? <SendStep onBack={back} /> : null}
+        <Loading>
+          {current === 'file' ? <FileStep onNext={next} /> : null}
+          {current === 'columns' ? <ColumnsStep onBack={back} onNext={next} /> : null}
+          {current === 'statuses' ? <StatusesStep onBack={back} onNext={next} /> : null}
+          {current === 'check' ? <CheckStep onBack={back} onNext={next} /> : null}
+          {current === 'send' ? <SendStep onBack={back} /> : null}
+        </Loading>
       </div>
     </div>
   );

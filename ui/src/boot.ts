@@ -1,0 +1,43 @@
+//! The start-up questions, asked before anything else is evaluated: the window's first screen
+//! needs the settings, the app's facts and the accounts, and the core answers them while the
+//! page's script is still being read. `main.tsx` imports this module first and hands the
+//! answers to the query client, so the first render already has them when they came in time.
+import type { QueryClient } from '@tanstack/react-query';
+import { createBackend, type Backend } from './ipc';
+
+export const backend = createBackend();
+
+export type Boot = ReturnType<typeof ask>;
+
+function ask(b: Backend) {
+  return { settings: b.settings(), appInfo: b.appInfo(), accounts: b.accounts() };
+}
+
+export const boot = ask(backend);
+// A failed answer is reported by its query (which asks once more), not as an unhandled rejection.
+for (const p of Object.values(boot)) p.catch(() => undefined);
+
+/** The first answer is the one already asked; a retry or a refetch asks the core again. */
+function once<T>(first: Promise<T>, again: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = first;
+  return () => {
+    const p = pending ?? again();
+    pending = null;
+    return p;
+  };
+}
+
+/** Starts the app's queries (keys as in features/app/context.tsx) from the answers asked above. */
+export function seedQueries(qc: QueryClient, b: Backend, answers: Boot) {
+  void qc.prefetchQuery({
+    queryKey: ['settings'],
+    queryFn: once(answers.settings, () => b.settings()),
+    staleTime: Infinity,
+  });
+  void qc.prefetchQuery({
+    queryKey: ['appInfo'],
+    queryFn: once(answers.appInfo, () => b.appInfo()),
+    staleTime: Infinity,
+  });
+  void qc.prefetchQuery({ queryKey: ['accounts'], queryFn: once(answers.accounts, () => b.accounts()) });
+}

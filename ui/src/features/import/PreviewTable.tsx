@@ -1,0 +1,51 @@
+//! The file's first rows as a table, as the core read them (loaded once a file is chosen).
+import { Text } from '@gravity-ui/uikit';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FilePreview, PreviewRow } from '../../ipc';
+import { DataTable } from '../../common/DataTable';
+import { formatSheetCell } from '../../common/format';
+
+export function PreviewTable({ preview }: { preview: FilePreview }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  // A workbook's typed cells (dates, fractions) are read into machine text: show them as Excel
+  // does. CSV text is shown exactly as written.
+  const sheet = preview.info.sheets.length > 0;
+  const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(
+    () => [
+      { id: 'line', header: '№', accessorFn: (r) => r.line, meta: { width: '52px', align: 'end' } },
+      ...preview.info.headers.map((h, i): ColumnDef<PreviewRow, unknown> => ({
+        id: `c${i}`,
+        header: h,
+        accessorFn: (r) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? '')),
+      })),
+    ],
+    [preview.info.headers, sheet, lang],
+  );
+  return (
+    <section aria-label={t('file.preview')} className="mb-preview">
+      <div className="mb-preview__title">
+        <Text variant="subheader-2" as="h3">
+          {t('file.preview')}
+        </Text>
+        {preview.truncated ? (
+          <Text color="secondary" variant="caption-2">
+            {t('file.previewTruncated', { count: preview.rows.length })}
+          </Text>
+        ) : null}
+      </div>
+      <DataTable
+        data={preview.rows}
+        columns={columns}
+        height={236}
+        rowHeight={32}
+        label={t('file.preview')}
+        testId="preview-table"
+        getRowId={(r) => String(r.line)}
+        minColumnWidth={90}
+      />
+    </section>
+  );
+}
