@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../common/EmptyState';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useAccounts, useBackend } from '../app/context';
-import { SignInButton } from './SignInDialog';
+import { SignInButton } from './signIn';
 
 export function AccountsScreen() {
   const { t } = useTranslation();

@@ -1,24 +1,13 @@
 //! Sign in with Yandex: loopback in the browser (default), paste-code fallback, device flow.
-//! The token never reaches the web view; we only see the login that Rust returns.
-import { Alert, Button, Dialog, Loader, SegmentedRadioGroup, Text, TextInput } from '@gravity-ui/uikit';
+//! The token never reaches the web view; we only see the login that Rust returns. Loaded when
+//! the dialog is first opened (the Shell keeps it mounted from then on).
+import { Alert, Dialog, Loader, SegmentedRadioGroup, Text, TextInput } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInMethod, SignInStarted } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend, useSession } from '../app/context';
-
-export function useSignIn() {
-  const backend = useBackend();
-  const qc = useQueryClient();
-  return async (method: SignInMethod, onStarted?: (s: SignInStarted) => void) => {
-    const started = await backend.beginSignIn(method);
-    onStarted?.(started);
-    const account = await backend.completeSignIn(started.flow_id, null);
-    await qc.invalidateQueries();
-    return account;
-  };
-}
 
 export function SignInDialog() {
   const { t } = useTranslation();
@@ -183,15 +172,5 @@ export function SignInDialog() {
         loading={busy}
       />
     </Dialog>
-  );
-}
-
-export function SignInButton({ label, view = 'action' }: { label?: string; view?: 'action' | 'outlined' }) {
-  const { t } = useTranslation();
-  const { setSignInOpen } = useSession();
-  return (
-    <Button view={view} size="l" onClick={() => setSignInOpen(true)} qa="open-sign-in">
-      {label ?? t('welcome.signIn')}
-    </Button>
   );
 }

@@ -2,6 +2,8 @@
 //! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
 import {
   ArrowUpFromLine,
+  Check,
+  ChevronDown,
   ChevronsLeft,
   ChevronsRight,
   ClockArrowRotateLeft,
@@ -10,19 +12,20 @@ import {
   Person,
   Persons,
 } from '@gravity-ui/icons';
-import { Alert, Button, Icon, Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { Alert, Button, DropdownMenu, Icon, Label, Loader, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppActionsContext } from '../../common/actions';
 import { ErrorBoundary } from '../../common/ErrorBoundary';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { Loading, lazyNamed } from '../../common/lazy';
-import { SignInDialog, useSignIn } from '../accounts/SignInDialog';
+import { useSignIn } from '../accounts/signIn';
 import { CounterPicker } from '../counters/CounterPicker';
 import { ImportScreen } from '../import/ImportScreen';
 import { useImport } from '../import/state';
 import { UpdateBanner } from '../settings/updates';
+import type { Account } from '../../ipc';
 import { type Section, useAccounts, useAppInfo, useBackend, useSession } from './context';
 
 // The upload wizard is the first screen; the other sections load when first opened.
@@ -30,6 +33,7 @@ const HistoryScreen = lazyNamed(() => import('../history/HistoryScreen'), 'Histo
 const ClientsScreen = lazyNamed(() => import('../clients/ClientsScreen'), 'ClientsScreen');
 const AccountsScreen = lazyNamed(() => import('../accounts/AccountsScreen'), 'AccountsScreen');
 const SettingsScreen = lazyNamed(() => import('../settings/SettingsScreen'), 'SettingsScreen');
+const SignInDialog = lazyNamed(() => import('../accounts/SignInDialog'), 'SignInDialog');
 
 const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
   ['upload', ArrowUpFromLine],
@@ -164,22 +168,38 @@ function AccountSwitcher() {
     onSuccess: () => void qc.invalidateQueries(),
   });
   if (!active) return null;
+  const name = (a: Account) => (a.display_name ? `${a.display_name} (${a.login})` : a.login);
+  // A menu, not a Select: Gravity's Select brings its list, drag-and-drop and virtualisation
+  // code, which the first screen would otherwise have to read (~10 ms of the start).
   return (
-    <Select
+    <DropdownMenu
       size="l"
-      width={260}
-      value={[active.login]}
-      options={list.map((a) => ({
-        value: a.login,
-        content: a.display_name ? `${a.display_name} (${a.login})` : a.login,
+      items={list.map((a) => ({
+        text: name(a),
+        selected: a.active,
+        iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
+        qa: `account-${a.login}`,
+        action: () => {
+          if (!a.active) switchTo.mutate(a.login);
+        },
       }))}
-      onUpdate={(v) => {
-        const login = v[0];
-        if (login && login !== active.login) switchTo.mutate(login);
-      }}
-      label={`${t('top.account')}:`}
-      qa="account-switcher"
-      title={t('top.account')}
+      renderSwitcher={(props) => (
+        <Button
+          {...props}
+          view="outlined"
+          size="l"
+          qa="account-switcher"
+          className="mb-account-button"
+          title={t('top.account')}
+          loading={switchTo.isPending}
+        >
+          <span className="mb-account-button__text">
+            <span className="mb-account-button__label">{t('top.account')}:</span>
+            <span className="mb-ellipsis">{name(active)}</span>
+          </span>
+          <Icon data={ChevronDown} size={16} />
+        </Button>
+      )}
     />
   );
 }
@@ -266,6 +286,10 @@ export function Shell() {
   }, [accounts.isPending, backend]);
 
   const signedIn = (accounts.data ?? []).some((a) => a.active);
+  // The sign-in dialog is loaded when first asked for and stays mounted after (so it animates
+  // and a sign-in in progress keeps its state while it closes).
+  const [signInMounted, setSignInMounted] = useState(session.signInOpen);
+  if (session.signInOpen && !signInMounted) setSignInMounted(true);
   const needsAccount = session.section === 'upload' || session.section === 'history' || session.section === 'clients';
 
   return (
@@ -365,7 +389,11 @@ export function Shell() {
             </div>
           </div>
         ) : null}
-        <SignInDialog />
+        {signInMounted ? (
+          <Suspense fallback={null}>
+            <SignInDialog />
+          </Suspense>
+        ) : null}
       </div>
     </AppActionsContext.Provider>
   );

@@ -1,0 +1,47 @@
+// The account menu in the top bar, on the real core (mb-http, the demo signed in as
+// demo-agency). A second signed-in account is added to the core's answer: the demo's fake
+// Yandex signs everyone in as the same login.
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { App } from '../../App';
+import type { Account } from '../../ipc';
+import { inRussian, realCorePerFile } from '../../../test/core';
+
+const core = realCorePerFile();
+const byQa = (id: string) => document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
+const waitQa = (id: string) =>
+  waitFor(
+    () => {
+      const el = byQa(id);
+      if (!el) throw new Error(`no [data-qa="${id}"]`);
+      return el;
+    },
+    { timeout: 15_000 },
+  );
+
+describe('account menu', () => {
+  it('names the active account, lists the others and switches to the one chosen', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    const real = backend.accounts.bind(backend);
+    const shop: Account = { login: 'shop-two', display_name: 'Магазин на Садовой', active: false };
+    backend.accounts = async () => [...(await real()), shop];
+    const switchAccount = vi.spyOn(backend, 'switchAccount').mockResolvedValue([]);
+    render(<App backend={backend} />);
+
+    const button = await waitQa('account-switcher');
+    await waitFor(() => expect(button.textContent).toContain('Аккаунт:demo-agency'));
+    fireEvent.click(button);
+    const other = await waitQa('account-shop-two');
+    expect(other.textContent).toBe('Магазин на Садовой (shop-two)');
+    expect(byQa('account-demo-agency')?.textContent).toBe('demo-agency');
+
+    // The active one is already chosen: picking it asks nothing of the core.
+    fireEvent.click(byQa('account-demo-agency')!);
+    expect(switchAccount).not.toHaveBeenCalled();
+    fireEvent.click(await waitQa('account-switcher'));
+    fireEvent.click(await waitQa('account-shop-two'));
+    await waitFor(() => expect(switchAccount).toHaveBeenCalledWith('shop-two'));
+    await waitFor(() => expect(screen.queryByRole('menu')).toBeNull());
+  });
+});
