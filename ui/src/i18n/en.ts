@@ -22,6 +22,7 @@ const en: Messages = {
   },
   top: {
     account: 'Account',
+    manageAccounts: 'Add or remove an account…',
     counter: 'Counter',
     chooseCounter: 'Choose a counter',
     searchCounter: 'Name, site or counter number',

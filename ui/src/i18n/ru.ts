@@ -24,6 +24,7 @@ const ru = {
   },
   top: {
     account: 'Аккаунт',
+    manageAccounts: 'Добавить или убрать аккаунт…',
     counter: 'Счётчик',
     chooseCounter: 'Выберите счётчик',
     searchCounter: 'Название, сайт или номер счётчика',

@@ -20,7 +20,7 @@ const waitQa = (id: string) =>
   );
 
 describe('account menu', () => {
-  it('names the active account, lists the others and switches to the one chosen', async () => {
+  it('names the active account, lists the others, switches to the one chosen and leads to Accounts', async () => {
     const backend = core.backend();
     await inRussian(backend);
     const real = backend.accounts.bind(backend);
@@ -43,5 +43,10 @@ describe('account menu', () => {
     fireEvent.click(await waitQa('account-shop-two'));
     await waitFor(() => expect(switchAccount).toHaveBeenCalledWith('shop-two'));
     await waitFor(() => expect(screen.queryByRole('menu')).toBeNull());
+
+    // The last item leads to the Accounts section, where accounts are added and removed.
+    fireEvent.click(await waitQa('account-switcher'));
+    fireEvent.click(await waitQa('account-manage'));
+    await screen.findByText('Аккаунты Яндекса', {}, { timeout: 15_000 });
   });
 });

@@ -161,6 +161,7 @@ function AccountSwitcher() {
   const backend = useBackend();
   const qc = useQueryClient();
   const accounts = useAccounts();
+  const { go } = useSession();
   const list = accounts.data ?? [];
   const active = list.find((a) => a.active);
   const switchTo = useMutation({
@@ -174,15 +175,18 @@ function AccountSwitcher() {
   return (
     <DropdownMenu
       size="l"
-      items={list.map((a) => ({
-        text: name(a),
-        selected: a.active,
-        iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
-        qa: `account-${a.login}`,
-        action: () => {
-          if (!a.active) switchTo.mutate(a.login);
-        },
-      }))}
+      items={[
+        list.map((a) => ({
+          text: name(a),
+          selected: a.active,
+          iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
+          qa: `account-${a.login}`,
+          action: () => {
+            if (!a.active) switchTo.mutate(a.login);
+          },
+        })),
+        [{ text: t('top.manageAccounts'), qa: 'account-manage', action: () => go('accounts') }],
+      ]}
       renderSwitcher={(props) => (
         <Button
           {...props}
