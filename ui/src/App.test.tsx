@@ -113,17 +113,25 @@ describe('a CRM export from the file to History', () => {
 
     // Столбцы: fields with explanations of Metrica terms; the manager's column is not sent.
     await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    // Focus moved to the new step's heading, also when the step's code was loaded first.
+    await waitFor(() =>
+      expect(document.activeElement?.closest('.mb-wizard__body')?.getAttribute('data-step')).toBe('columns'),
+    );
+    expect(document.activeElement?.tagName).toBe('H2');
     expect(screen.getByText(/Выберите столбец|Какой столбец/)).toBeTruthy();
     expect(screen.getByTestId('unmapped').textContent).toContain('«Менеджер»');
     await next();
 
     // Статусы: Cyrillic statuses with counts, prefilled types.
     const statuses = await screen.findByTestId('status-table', {}, { timeout: 15_000 });
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('H2'));
+    expect(document.activeElement?.closest('.mb-wizard__body')?.getAttribute('data-step')).toBe('statuses');
     expect(statuses.querySelector('[data-status="Отменён"]')?.textContent).toContain('3');
     await next();
 
     // Проверка: numbers and plurals.
     const summary = await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    expect(document.activeElement?.textContent).toBe('Проверка файла');
     // Errors and warnings are counted; what we changed ourselves is summarised apart.
     expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('3 ошибки · 12 предупреждений');
     expect(screen.getByTestId('notice-summary').textContent).toContain('Поправили сами');

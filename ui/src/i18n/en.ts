@@ -261,6 +261,7 @@ const en: Messages = {
     done: 'Done',
   },
   check: {
+    heading: 'Checking the file',
     progress: '{{done}} of {{total}}',
     cancel: 'Stop checking',
     cancelled: 'Checking stopped. All your choices are kept.',

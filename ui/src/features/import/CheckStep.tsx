@@ -26,7 +26,9 @@ function Summary({ v }: { v: ValidationSummary }) {
     const f = s.mapping?.fields.find((m) => m.field === column);
     return f?.source.type === 'column' ? f.source.header : column;
   };
-  const sorted = [...v.counts].map((c) => ({ ...c, column: header(c.column) })).sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
+  const sorted = [...v.counts]
+    .map((c) => ({ ...c, column: header(c.column) }))
+    .sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);
   // Errors first, then warnings, then the summary of what we changed ourselves: a notice is
   // one line per kind of change, never one line per cell.
   const counts = sorted.filter((c) => c.severity !== 'notice');
@@ -212,6 +214,8 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
     v !== null && (v.valid_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
   return (
     <div className="mb-step">
+      {/* For screen readers and the focus on arrival; the cards below say the rest. */}
+      <h2 className="mb-visually-hidden">{t('check.heading')}</h2>
       {running ? (
         <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('check.cancel')} />
       ) : cancelled ? (

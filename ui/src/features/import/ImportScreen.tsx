@@ -47,13 +47,30 @@ export function ImportScreen() {
       firstRender.current = false;
       return;
     }
-    const id = window.requestAnimationFrame(() => {
-      const h = rootRef.current?.querySelector<HTMLElement>('.mb-wizard__body h2');
-      if (!h) return;
+    const body = rootRef.current?.querySelector<HTMLElement>('.mb-wizard__body');
+    if (!body) return;
+    const focusHeading = () => {
+      // While a step loads, React keeps the previous one in place, hidden (display: none).
+      const h = [...body.querySelectorAll<HTMLElement>('h2')].find((e) => !e.closest('[style*="display: none"]'));
+      if (!h) return false;
       h.tabIndex = -1;
       h.focus({ preventScroll: false });
+      return true;
+    };
+    // A step seen for the first time is still loading (its code is read on demand): its
+    // heading gets the focus as soon as it is there.
+    let observer: MutationObserver | null = null;
+    const id = window.requestAnimationFrame(() => {
+      if (focusHeading()) return;
+      observer = new MutationObserver(() => {
+        if (focusHeading()) observer?.disconnect();
+      });
+      observer.observe(body, { childList: true, subtree: true });
     });
-    return () => window.cancelAnimationFrame(id);
+    return () => {
+      window.cancelAnimationFrame(id);
+      observer?.disconnect();
+    };
   }, [current]);
 
   // Enter anywhere outside a control (including after focus fell back to <body>) runs the
