@@ -1,6 +1,6 @@
 //! App-wide session state that must survive switching sections: which section is open, which
 //! counter is chosen, whether the sign-in dialog is open. Also the Backend context and queries.
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Backend, Counter } from '../../ipc';
 
@@ -73,21 +73,14 @@ export function useSession(): Session {
   return s;
 }
 
-/** The queries the first screen needs: the hooks below, and boot.ts seeds them at start-up. */
-export function startQueries(backend: Backend) {
-  return {
-    settings: queryOptions({ queryKey: ['settings'], queryFn: () => backend.settings(), staleTime: Infinity }),
-    appInfo: queryOptions({ queryKey: ['appInfo'], queryFn: () => backend.appInfo(), staleTime: Infinity }),
-    accounts: queryOptions({ queryKey: ['accounts'], queryFn: () => backend.accounts() }),
-  };
-}
-
 export function useAppInfo() {
-  return useQuery(startQueries(useBackend()).appInfo);
+  const backend = useBackend();
+  return useQuery({ queryKey: ['appInfo'], queryFn: () => backend.appInfo(), staleTime: Infinity });
 }
 
 export function useAccounts() {
-  return useQuery(startQueries(useBackend()).accounts);
+  const backend = useBackend();
+  return useQuery({ queryKey: ['accounts'], queryFn: () => backend.accounts() });
 }
 
 export function useActiveAccount() {
@@ -96,7 +89,8 @@ export function useActiveAccount() {
 }
 
 export function useSettings() {
-  return useQuery(startQueries(useBackend()).settings);
+  const backend = useBackend();
+  return useQuery({ queryKey: ['settings'], queryFn: () => backend.settings(), staleTime: Infinity });
 }
 
 /** Every counter of the active account (agencies have hundreds; one page of 10 000 is enough). */
