@@ -63,7 +63,13 @@ await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, ex
   await shot("repeat-dialog");
   await click("[data-qa='repeat-save']");
   await find("[data-testid='repeat-created']");
-  await click("[data-qa='repeat-done']");
+  // «Готово» can be pressed while the footer still shows the save in progress: press until the
+  // dialog is gone (it must go).
+  await retry("close the repeat dialog", async () => {
+    if (!(await exists("[data-testid='repeat-created']"))) return;
+    await click("[data-qa='repeat-done']");
+    throw new Error("the dialog is still open");
+  });
   await click("[data-testid='nav-clients']");
   await find("[data-testid='job-roma-daily']");
   await click("[data-testid='job-roma-daily'] [data-qa='job-run-now']");
