@@ -3,6 +3,7 @@
 //! page's script is still being read. `main.tsx` imports this module first and hands the
 //! answers to the query client, so the first render already has them when they came in time.
 import type { QueryClient } from '@tanstack/react-query';
+import { startQueries } from './features/app/startQueries';
 import { createBackend, type Backend } from './ipc';
 
 export const backend = createBackend();
@@ -27,17 +28,10 @@ function once<T>(first: Promise<T>, again: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** Starts the app's queries (keys as in features/app/context.tsx) from the answers asked above. */
+/** Starts the first screen's queries (features/app/startQueries.ts) from the answers asked above. */
 export function seedQueries(qc: QueryClient, b: Backend, answers: Boot) {
-  void qc.prefetchQuery({
-    queryKey: ['settings'],
-    queryFn: once(answers.settings, () => b.settings()),
-    staleTime: Infinity,
-  });
-  void qc.prefetchQuery({
-    queryKey: ['appInfo'],
-    queryFn: once(answers.appInfo, () => b.appInfo()),
-    staleTime: Infinity,
-  });
-  void qc.prefetchQuery({ queryKey: ['accounts'], queryFn: once(answers.accounts, () => b.accounts()) });
+  const q = startQueries(b);
+  void qc.prefetchQuery({ ...q.settings, queryFn: once(answers.settings, () => b.settings()) });
+  void qc.prefetchQuery({ ...q.appInfo, queryFn: once(answers.appInfo, () => b.appInfo()) });
+  void qc.prefetchQuery({ ...q.accounts, queryFn: once(answers.accounts, () => b.accounts()) });
 }

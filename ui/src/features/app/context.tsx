@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Backend, Counter } from '../../ipc';
+import { startQueries } from './startQueries';
 
 export type Section = 'upload' | 'history' | 'clients' | 'accounts' | 'settings';
 
@@ -74,13 +75,11 @@ export function useSession(): Session {
 }
 
 export function useAppInfo() {
-  const backend = useBackend();
-  return useQuery({ queryKey: ['appInfo'], queryFn: () => backend.appInfo(), staleTime: Infinity });
+  return useQuery(startQueries(useBackend()).appInfo);
 }
 
 export function useAccounts() {
-  const backend = useBackend();
-  return useQuery({ queryKey: ['accounts'], queryFn: () => backend.accounts() });
+  return useQuery(startQueries(useBackend()).accounts);
 }
 
 export function useActiveAccount() {
@@ -89,8 +88,7 @@ export function useActiveAccount() {
 }
 
 export function useSettings() {
-  const backend = useBackend();
-  return useQuery({ queryKey: ['settings'], queryFn: () => backend.settings(), staleTime: Infinity });
+  return useQuery(startQueries(useBackend()).settings);
 }
 
 /** Every counter of the active account (agencies have hundreds; one page of 10 000 is enough). */
