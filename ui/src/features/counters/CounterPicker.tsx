@@ -1,6 +1,7 @@
 //! The counter switcher at the top: a button showing the active counter, and a dialog with
 //! search and a virtualised list for agencies with hundreds of counters (CounterList.tsx,
-//! loaded when the dialog first opens).
+//! loaded when the dialog first opens). The dialog itself is mounted on first open, then kept
+//! (so it animates when it closes): a closed Gravity dialog still costs the first screen a render.
 import { ChevronDown } from '@gravity-ui/icons';
 import { Button, Dialog, Icon, Text } from '@gravity-ui/uikit';
 import { useRef, useState } from 'react';
@@ -14,6 +15,8 @@ const CounterList = lazyNamed(() => import('./CounterList'), 'CounterList');
 export function CounterPicker() {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
+  const [mounted, setMounted] = useState(false);
+  if (open && !mounted) setMounted(true);
   const counter = useActiveCounter();
   const { setCounterId } = useSession();
   // The dialog's focus manager would otherwise focus its own container, not the search box.
@@ -39,29 +42,31 @@ export function CounterPicker() {
         ) : null}
         <Icon data={ChevronDown} size={16} />
       </Button>
-      <Dialog
-        open={open}
-        onClose={() => setOpen(false)}
-        size="m"
-        qa="counter-dialog"
-        aria-labelledby="counter-dialog-title"
-        initialFocus={searchRef}
-      >
-        <Dialog.Header caption={<span id="counter-dialog-title">{t('top.counterTitle')}</span>} />
-        <Dialog.Body>
-          {open ? (
-            <Loading>
-              <CounterList
-                searchRef={searchRef}
-                onPick={(c) => {
-                  setCounterId(c.id);
-                  setOpen(false);
-                }}
-              />
-            </Loading>
-          ) : null}
-        </Dialog.Body>
-      </Dialog>
+      {mounted ? (
+        <Dialog
+          open={open}
+          onClose={() => setOpen(false)}
+          size="m"
+          qa="counter-dialog"
+          aria-labelledby="counter-dialog-title"
+          initialFocus={searchRef}
+        >
+          <Dialog.Header caption={<span id="counter-dialog-title">{t('top.counterTitle')}</span>} />
+          <Dialog.Body>
+            {open ? (
+              <Loading>
+                <CounterList
+                  searchRef={searchRef}
+                  onPick={(c) => {
+                    setCounterId(c.id);
+                    setOpen(false);
+                  }}
+                />
+              </Loading>
+            ) : null}
+          </Dialog.Body>
+        </Dialog>
+      ) : null}
     </>
   );
 }
