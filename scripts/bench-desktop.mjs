@@ -1,11 +1,13 @@
 // The measuring half of scripts/bench-desktop.sh (run under Xvfb and a private D-Bus session):
-// Metrika Bridge and the empty Tauri app (bench/empty-tauri) side by side in one run.
+// Metrika Bridge and the empty Tauri app (bench/empty-tauri) side by side in one run, with the
+// toolkit floor (the empty app with Gravity UI on its page, bench/empty-tauri/src/toolkit.tsx)
+// when --toolkit is given: what the prescribed toolkit costs before any product code.
 //
 // - Start to first screen: the page of each app, after the frame that paints its first screen,
 //   calls the app (Metrika Bridge: the `first_screen` command, an info line «first screen
 //   painted» in its log; the empty app: a line on stdout). Both lines carry the wall-clock time
 //   taken in Rust at that call; the figure is that time minus the moment just before spawn().
-//   One warm-up launch of each first (not counted), then the two apps alternate.
+//   One warm-up launch of each first (not counted), then the apps take turns going first.
 // - Memory: PSS (/proc/PID/smaps_rollup) of the app process plus every process under it
 //   (WebKitWebProcess, WebKitNetworkProcess), 3 s after the first screen.
 // - Metrika Bridge after a check of an N-row file: driven through tauri-driver +
@@ -19,6 +21,9 @@ import { cliArgs, drive, openInRunningApp, retry } from "../tests/desktop/webdri
 const args = cliArgs();
 const product = { name: "metrika-bridge", app: realpathSync(args.app), deb: args.deb, logDir: join(args.data, "logs") };
 const empty = { name: "empty-tauri", app: realpathSync(args.empty), deb: args["empty-deb"] };
+const toolkit = args.toolkit ? { name: "empty-toolkit", app: realpathSync(args.toolkit) } : null;
+const apps = toolkit ? [product, empty, toolkit] : [product, empty];
+const keyOf = (which) => (which === product ? "metrika_bridge" : which === empty ? "empty" : "toolkit");
 const runs = Number(args.runs ?? 5);
 const settleMs = 3000;
 const out = args.out;
@@ -197,19 +202,18 @@ function packageFacts(which) {
 // --- the run ----------------------------------------------------------------------------------
 const result = {
   packages: { metrika_bridge: packageFacts(product), empty: packageFacts(empty) },
-  start: { metrika_bridge: [], empty: [] },
-  memory_after_start: { metrika_bridge: [], empty: [] },
+  start: { metrika_bridge: [], empty: [], toolkit: [] },
+  memory_after_start: { metrika_bridge: [], empty: [], toolkit: [] },
 };
 
 console.log("bench-desktop: warm-up launch of each app (not counted)");
-await startRun(product);
-await startRun(empty);
+for (const which of apps) await startRun(which);
 for (let i = 0; i < runs; i++) {
-  // Alternate which goes first, so a slow moment of the machine hits both alike.
-  const order = i % 2 ? [empty, product] : [product, empty];
+  // Each run another app goes first, so a slow moment of the machine hits them alike.
+  const order = apps.map((_, k) => apps[(k + i) % apps.length]);
   for (const which of order) {
     const r = await startRun(which);
-    const key = which === product ? "metrika_bridge" : "empty";
+    const key = keyOf(which);
     result.start[key].push({ ms: r.startMs, page_ms: r.pageMs });
     result.memory_after_start[key].push(r.mem);
     console.log(`bench-desktop: run ${i + 1} ${which.name}: first screen ${r.startMs} ms, PSS ${(r.mem.pss_kib / 1024).toFixed(1)} MiB`);
@@ -271,6 +275,19 @@ const ussMedian = {
   empty: median(result.memory_after_start.empty.map((m) => m.uss_kib)),
 };
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;
+// Per app: start, the page's own clock at its first screen, and the part before the page (the
+// process, GTK, WebKit's processes, the window): start minus page clock, run by run.
+const phases = (key) => {
+  const rs = result.start[key];
+  if (!rs.length) return null;
+  return {
+    start_ms: median(rs.map((r) => r.ms)),
+    page_ms: median(rs.map((r) => r.page_ms)),
+    before_page_ms: round1(median(rs.map((r) => r.ms - r.page_ms))),
+    pss_kib: median(result.memory_after_start[key].map((m) => m.pss_kib)),
+  };
+};
+const where = { metrika_bridge: phases("metrika_bridge"), empty: phases("empty"), toolkit: phases("toolkit") };
 const pk = result.packages;
 const json = {
   issue: "13: Measured, not asserted",
@@ -278,7 +295,7 @@ const json = {
   machine: JSON.parse(args.machine),
   method: {
     start:
-      "wall clock from just before spawn() to the app's own record of its page's call after the frame that paints the first screen (Metrika Bridge: the log line «first screen painted», written by the first_screen command once the Shell shows a section or the welcome instead of the loader; the empty app: a stdout line from its first_screen command); one warm-up launch each, then the apps alternate; Xvfb 1280x800x24, private D-Bus session",
+      "wall clock from just before spawn() to the app's own record of its page's call after the frame that paints the first screen (Metrika Bridge: the log line «first screen painted», written by the first_screen command once the Shell shows a section or the welcome instead of the loader; the empty app: a stdout line from its first_screen command); one warm-up launch each, then the apps take turns going first; Xvfb 1280x800x24, private D-Bus session",
     memory:
       "sum of Pss from /proc/PID/smaps_rollup over the app process and every process under it (WebKitWebProcess, WebKitNetworkProcess), 3 s after the first screen",
     runs,
@@ -296,6 +313,14 @@ const json = {
     empty: { median: startMedian.empty, runs: result.start.empty },
     ratio: ratio(startMedian.metrika_bridge, startMedian.empty),
     goal_ratio: 1.2,
+    // The toolkit floor: the empty app with Gravity UI's styles, theme and two components.
+    toolkit_floor: where.toolkit && {
+      median: where.toolkit.start_ms,
+      runs: result.start.toolkit,
+      ratio_to_empty: ratio(where.toolkit.start_ms, startMedian.empty),
+      metrika_bridge_ratio_to_floor: ratio(startMedian.metrika_bridge, where.toolkit.start_ms),
+    },
+    phases: where,
   },
   memory_pss_kib: {
     after_start: {
@@ -320,7 +345,7 @@ writeFileSync(`${out}/desktop.json`, JSON.stringify(json, null, 2) + "\n");
 const fmtBytes = (b) => `${(b / 1048576).toFixed(1)} MiB`;
 const md = `# Desktop app: Metrika Bridge beside an empty Tauri v2 + React app
 
-Measured ${json.measured_at} by \`scripts/bench-desktop.sh\` (both apps in one run; ${runs} runs each,
+Measured ${json.measured_at} by \`scripts/bench-desktop.sh\` (${toolkit ? "the three apps" : "both apps"} in one run; ${runs} runs each,
 median; ${json.machine.cores} cores, WebKitGTK ${json.machine.webkitgtk}, tauri ${json.versions.tauri}).
 Figures: [desktop.json](desktop.json). Goal of issue 13: start within 1.2x and memory within 1.3x of the
 empty app. Reported here, not asserted by any test.
@@ -335,7 +360,31 @@ empty app. Reported here, not asserted by any test.
 | memory after start (USS: private pages, median) | ${mib(ussMedian.metrika_bridge)} MiB | ${mib(ussMedian.empty)} MiB | ${json.memory_pss_kib.uss_after_start.ratio}x | |
 | memory after checking ${check.rows.toLocaleString("en")} rows (PSS) | ${mib(check.after_check.pss_kib)} MiB | — | ${json.memory_pss_kib.metrika_bridge_check.ratio_after_check_to_empty_after_start}x of the empty app after start | |
 
-- Start runs (ms): Metrika Bridge ${result.start.metrika_bridge.map((r) => r.ms).join(", ")}; empty ${result.start.empty.map((r) => r.ms).join(", ")}.
+${
+  where.toolkit
+    ? `## Where the start goes
+
+| app | start to first screen | page clock at first screen | before the page | PSS after start |
+| --- | ---: | ---: | ---: | ---: |
+${[
+  ["empty Tauri + React", where.empty],
+  ["the same with Gravity UI (toolkit floor)", where.toolkit],
+  ["Metrika Bridge", where.metrika_bridge],
+]
+  .map(([n, w]) => `| ${n} | ${w.start_ms} ms | ${w.page_ms} ms | ${w.before_page_ms} ms | ${mib(w.pss_kib)} MiB |`)
+  .join("\n")}
+
+Of Metrika Bridge's ${round1(startMedian.metrika_bridge - startMedian.empty)} ms over the empty app, the toolkit floor (the empty
+app's page with Gravity UI's styles, theme provider, a heading and a button: \`bench/empty-tauri/src/toolkit.tsx\`)
+accounts for ${round1(where.toolkit.start_ms - startMedian.empty)} ms; the product's own first screen (its window, top bar, wizard, texts and
+start-up questions) for the other ${round1(startMedian.metrika_bridge - where.toolkit.start_ms)} ms. The goal's 1.2x is ${round1(startMedian.empty * 1.2)} ms here; the floor alone is
+${json.start_to_first_screen_ms.toolkit_floor.ratio_to_empty}x of the empty app. «Before the page» is start minus the page's clock: process, GTK, WebKit's processes, the window.
+
+`
+    : ""
+}- Start runs (ms): Metrika Bridge ${result.start.metrika_bridge.map((r) => r.ms).join(", ")}; empty ${result.start.empty.map((r) => r.ms).join(", ")}${
+  where.toolkit ? `; toolkit floor ${result.start.toolkit.map((r) => r.ms).join(", ")}` : ""
+}.
 - The ${check.rows.toLocaleString("en")}-row file (${fmtBytes(check.file_bytes)}) was checked in ${(check.check_ms / 1000).toFixed(1)} s; peak PSS sampled during the check ${mib(check.peak_during_check_pss_kib)} MiB; under WebDriver before the file ${mib(check.under_webdriver_after_start.pss_kib)} MiB.
 - PSS after start, each run (MiB): Metrika Bridge ${result.memory_after_start.metrika_bridge.map((m) => mib(m.pss_kib)).join(", ")}; empty ${result.memory_after_start.empty.map((m) => mib(m.pss_kib)).join(", ")}. PSS divides shared pages among the processes that map them: when another WebKit program runs on the machine (other builds' tests here), both apps' PSS drops by about 75 MiB. USS does not.
 - Metrika Bridge runs on its built-in demo (no Yandex app configured), as a new user's first launches do.

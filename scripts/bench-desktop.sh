@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Issue 13, «Measured, not asserted»: Metrika Bridge beside an empty Tauri v2 + React app
-# (bench/empty-tauri), both built in release and bundled to .deb by the same Tauri CLI, measured
-# in one run: package and binary size, start to first screen (median of MB_BENCH_RUNS, default
-# 5), PSS of the app and its WebKit processes after start, and Metrika Bridge's after checking a
-# generated MB_BENCH_ROWS-row file (default 1 000 000; made in bench-out/tmp, deleted after).
-# Writes bench-out/desktop.json and bench-out/desktop.md. Run: ./dev bench desktop (about 15 min
-# the first time: two release builds; a minute once they are built).
+# (bench/empty-tauri) and, as the toolkit floor, that app with Gravity UI on its page; built in
+# release (the two apps bundled to .deb) by the same Tauri CLI, measured in one run: package and
+# binary size, start to first screen (median of MB_BENCH_RUNS, default 5), PSS of the app and
+# its WebKit processes after start, and Metrika Bridge's after checking a generated
+# MB_BENCH_ROWS-row file (default 1 000 000; made in bench-out/tmp, deleted after).
+# Writes bench-out/desktop.json and bench-out/desktop.md. Run: ./dev bench desktop (about 20 min
+# the first time: three release builds; a minute once they are built).
 # Not part of ./dev test or CI: the goals (1.2x start, 1.3x memory) are reported, not asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,16 @@ PRODUCT_DEB="$(ls target/release/bundle/deb/*.deb)"
 # the product's .deb, which the installed-package test installs).
 EMPTY="$ROOT/bench/empty-tauri"
 ln -sfn ../../ui/node_modules "$EMPTY/node_modules"
-(cd "$EMPTY" && node_modules/.bin/vite build --logLevel warn)
 cp Cargo.lock "$EMPTY/src-tauri/Cargo.lock"
+# The toolkit floor first (the same app, its page with Gravity UI: bench/empty-tauri/src/toolkit.tsx),
+# kept aside; then the empty app, whose build leaves target/bench-empty as the empty app's.
+(cd "$EMPTY" && EMPTY_PAGE=toolkit node_modules/.bin/vite build --logLevel warn)
+(cd "$EMPTY" && CARGO_TARGET_DIR="$ROOT/target/bench-empty" node_modules/.bin/tauri build --ci --no-bundle \
+  --config '{"identifier":"ru.metrikabridge.bench.toolkit"}')
+mkdir -p target/bench-empty/toolkit
+cp target/bench-empty/release/empty-tauri target/bench-empty/toolkit/empty-toolkit
+TOOLKIT_APP="$ROOT/target/bench-empty/toolkit/empty-toolkit"
+(cd "$EMPTY" && node_modules/.bin/vite build --logLevel warn)
 (cd "$EMPTY" && CARGO_TARGET_DIR="$ROOT/target/bench-empty" node_modules/.bin/tauri build --ci --bundles deb)
 EMPTY_APP="$ROOT/target/bench-empty/release/empty-tauri"
 EMPTY_DEB="$(ls target/bench-empty/release/bundle/deb/*.deb)"
@@ -70,5 +79,5 @@ export TAURI_WEBVIEW_AUTOMATION=true
 mkdir -p "$TMP/shots"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   node scripts/bench-desktop.mjs --app "$PRODUCT_APP" --deb "$PRODUCT_DEB" \
-  --empty "$EMPTY_APP" --empty-deb "$EMPTY_DEB" --data "$MBRIDGE_DATA_DIR" --csv "$CSV" --rows "$ROWS" \
+  --empty "$EMPTY_APP" --empty-deb "$EMPTY_DEB" --toolkit "$TOOLKIT_APP" --data "$MBRIDGE_DATA_DIR" --csv "$CSV" --rows "$ROWS" \
   --runs "$RUNS" --shots "$TMP/shots" --out "$ROOT/bench-out" --versions "$VERSIONS" --machine "$MACHINE"
