@@ -15,14 +15,8 @@ const CounterList = lazyNamed(() => import('./CounterList'), 'CounterList');
 export function CounterPicker() {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
-  // Mounted closed on the first click and opened in the next frame, as if it had always been
-  // there: a dialog mounted already open applies its initial focus before the search box exists.
   const [mounted, setMounted] = useState(false);
-  const show = () => {
-    if (mounted) return setOpen(true);
-    setMounted(true);
-    requestAnimationFrame(() => setOpen(true));
-  };
+  if (open && !mounted) setMounted(true);
   const counter = useActiveCounter();
   const { setCounterId } = useSession();
   // The dialog's focus manager would otherwise focus its own container, not the search box.
@@ -32,7 +26,7 @@ export function CounterPicker() {
       <Button
         view="outlined"
         size="l"
-        onClick={show}
+        onClick={() => setOpen(true)}
         qa="counter-picker"
         className="mb-counter-button"
         title={t('top.chooseCounter')}
