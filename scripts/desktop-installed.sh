@@ -46,7 +46,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export MBRIDGE_DATA_DIR="$OUT/data"
 export TAURI_WEBVIEW_AUTOMATION=true
 export MBRIDGE_FOLLOW_UP_SECS=2   # the follow-up wakes every 2 s instead of 15
-cp fixtures/offline_clientid.csv "$OUT/files/second-launch.csv"
+# The demo Metrica links a conversion only when its visit is at most 21 days old, as Metrica does,
+# against the real clock: the fixture's fixed dates would stop linking as the calendar moves on
+# (they did on 2026-12-05). The copy keeps its rows and spacing, its latest event one day ago.
+awk -F, -v OFS=, -v now="$(date +%s)" 'NR == FNR { if (FNR > 1 && $3 > max) max = $3; next }
+  FNR == 1 { print; next } { $3 += now - 86400 - max; print }' \
+  fixtures/offline_clientid.csv fixtures/offline_clientid.csv >"$OUT/files/second-launch.csv"
 unset MBRIDGE_CLIENT_ID MBRIDGE_API_BASE MBRIDGE_TOKEN
 # The update journey needs the throwaway key the package was built for (./dev test makes both;
 # a package from plain `./dev package` has no release server and is not offered updates).
