@@ -2,7 +2,7 @@
 //! window's first paint reads only what it shows (issue 13: start within reach of an empty app).
 //! A chunk that cannot be loaded throws into the nearest ErrorBoundary, like any render error.
 import { Loader } from '@gravity-ui/uikit';
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 
 /** `React.lazy` for a named export: `lazyNamed(() => import('./X'), 'X')`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,4 +26,17 @@ export function Loading({ children }: { children: ReactNode }) {
       {children}
     </Suspense>
   );
+}
+
+/** False on the first render, true from the next frame. A Gravity overlay (dialog, menu) whose
+ *  code arrives with the click that opens it renders closed first and opens with this, as if it
+ *  had always been mounted: mounted already open, it applies its initial focus before its content
+ *  exists. */
+export function useNextFrame(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setReady(true));
+    return () => cancelAnimationFrame(id);
+  }, []);
+  return ready;
 }

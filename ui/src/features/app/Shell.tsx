@@ -2,8 +2,6 @@
 //! current section, the first-run welcome, the window-wide drop target and the sign-in dialog.
 import {
   ArrowUpFromLine,
-  Check,
-  ChevronDown,
   ChevronsLeft,
   ChevronsRight,
   ClockArrowRotateLeft,
@@ -12,7 +10,7 @@ import {
   Person,
   Persons,
 } from '@gravity-ui/icons';
-import { Alert, Button, DropdownMenu, Icon, Label, Loader, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Icon, Label, Loader, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +23,7 @@ import { CounterPicker } from '../counters/CounterPicker';
 import { ImportScreen } from '../import/ImportScreen';
 import { useImport } from '../import/state';
 import { UpdateBanner } from '../settings/updates';
-import type { Account } from '../../ipc';
+import { AccountButton, accountName } from './AccountButton';
 import { type Section, useAccounts, useAppInfo, useBackend, useSession } from './context';
 
 // The upload wizard is the first screen; the other sections load when first opened.
@@ -34,6 +32,7 @@ const ClientsScreen = lazyNamed(() => import('../clients/ClientsScreen'), 'Clien
 const AccountsScreen = lazyNamed(() => import('../accounts/AccountsScreen'), 'AccountsScreen');
 const SettingsScreen = lazyNamed(() => import('../settings/SettingsScreen'), 'SettingsScreen');
 const SignInDialog = lazyNamed(() => import('../accounts/SignInDialog'), 'SignInDialog');
+const AccountMenu = lazyNamed(() => import('./AccountMenu'), 'AccountMenu');
 
 const SECTIONS: Array<[Section, typeof ArrowUpFromLine]> = [
   ['upload', ArrowUpFromLine],
@@ -156,55 +155,23 @@ function DemoIntro() {
   );
 }
 
+/** The account button; the menu behind it (AccountMenu.tsx) is loaded on its first click. */
 function AccountSwitcher() {
-  const { t } = useTranslation();
-  const backend = useBackend();
-  const qc = useQueryClient();
   const accounts = useAccounts();
-  const { go } = useSession();
-  const list = accounts.data ?? [];
-  const active = list.find((a) => a.active);
-  const switchTo = useMutation({
-    mutationFn: (login: string) => backend.switchAccount(login),
-    onSuccess: () => void qc.invalidateQueries(),
-  });
+  const [wanted, setWanted] = useState<{ focus: boolean } | null>(null);
+  const active = accounts.data?.find((a) => a.active);
   if (!active) return null;
-  const name = (a: Account) => (a.display_name ? `${a.display_name} (${a.login})` : a.login);
-  // A menu, not a Select: Gravity's Select brings its list, drag-and-drop and virtualisation
-  // code, which the first screen would otherwise have to read (~10 ms of the start).
-  return (
-    <DropdownMenu
-      size="l"
-      items={[
-        list.map((a) => ({
-          text: name(a),
-          selected: a.active,
-          iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
-          qa: `account-${a.login}`,
-          action: () => {
-            if (!a.active) switchTo.mutate(a.login);
-          },
-        })),
-        [{ text: t('top.manageAccounts'), qa: 'account-manage', action: () => go('accounts') }],
-      ]}
-      renderSwitcher={(props) => (
-        <Button
-          {...props}
-          view="outlined"
-          size="l"
-          qa="account-switcher"
-          className="mb-account-button"
-          title={t('top.account')}
-          loading={switchTo.isPending}
-        >
-          <span className="mb-account-button__text">
-            <span className="mb-account-button__label">{t('top.account')}:</span>
-            <span className="mb-ellipsis">{name(active)}</span>
-          </span>
-          <Icon data={ChevronDown} size={16} />
-        </Button>
-      )}
+  const button = (
+    <AccountButton
+      name={accountName(active)}
+      onClick={(e) => setWanted({ focus: document.activeElement === e.currentTarget })}
     />
+  );
+  if (!wanted) return button;
+  return (
+    <Suspense fallback={button}>
+      <AccountMenu focus={wanted.focus} />
+    </Suspense>
   );
 }
 

@@ -1,32 +1,32 @@
 //! The counter switcher at the top: a button showing the active counter, and a dialog with
-//! search and a virtualised list for agencies with hundreds of counters (CounterList.tsx,
-//! loaded when the dialog first opens). The dialog itself is mounted on first open, then kept
-//! (so it animates when it closes): a closed Gravity dialog still costs the first screen a render.
+//! search and a virtualised list for agencies with hundreds of counters (CounterDialog.tsx,
+//! loaded and mounted on the first click, then kept, so it animates when it closes).
 import { ChevronDown } from '@gravity-ui/icons';
-import { Button, Dialog, Icon, Text } from '@gravity-ui/uikit';
-import { useRef, useState } from 'react';
+import { Button, Icon, Text } from '@gravity-ui/uikit';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTimeZone } from '../../common/format';
-import { Loading, lazyNamed } from '../../common/lazy';
+import { lazyNamed } from '../../common/lazy';
 import { useActiveCounter, useSession } from '../app/context';
 
-const CounterList = lazyNamed(() => import('./CounterList'), 'CounterList');
+const CounterDialog = lazyNamed(() => import('./CounterDialog'), 'CounterDialog');
 
 export function CounterPicker() {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const [mounted, setMounted] = useState(false);
-  if (open && !mounted) setMounted(true);
+  const show = () => {
+    setMounted(true);
+    setOpen(true);
+  };
   const counter = useActiveCounter();
   const { setCounterId } = useSession();
-  // The dialog's focus manager would otherwise focus its own container, not the search box.
-  const searchRef = useRef<HTMLInputElement>(null);
   return (
     <>
       <Button
         view="outlined"
         size="l"
-        onClick={() => setOpen(true)}
+        onClick={show}
         qa="counter-picker"
         className="mb-counter-button"
         title={t('top.chooseCounter')}
@@ -43,29 +43,17 @@ export function CounterPicker() {
         <Icon data={ChevronDown} size={16} />
       </Button>
       {mounted ? (
-        <Dialog
-          open={open}
-          onClose={() => setOpen(false)}
-          size="m"
-          qa="counter-dialog"
-          aria-labelledby="counter-dialog-title"
-          initialFocus={searchRef}
-        >
-          <Dialog.Header caption={<span id="counter-dialog-title">{t('top.counterTitle')}</span>} />
-          <Dialog.Body>
-            {open ? (
-              <Loading>
-                <CounterList
-                  searchRef={searchRef}
-                  onPick={(c) => {
-                    setCounterId(c.id);
-                    setOpen(false);
-                  }}
-                />
-              </Loading>
-            ) : null}
-          </Dialog.Body>
-        </Dialog>
+        // Nothing shows while the dialog's code arrives (a local read, a few milliseconds).
+        <Suspense fallback={null}>
+          <CounterDialog
+            open={open}
+            onClose={() => setOpen(false)}
+            onPick={(c) => {
+              setCounterId(c.id);
+              setOpen(false);
+            }}
+          />
+        </Suspense>
       ) : null}
     </>
   );
