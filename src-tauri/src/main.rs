@@ -6,6 +6,7 @@
 mod commands;
 mod desktop;
 mod events;
+mod handover;
 mod notify;
 mod update;
 
@@ -16,6 +17,13 @@ use tauri::Manager;
 use tauri_plugin_window_state::StateFlags;
 
 fn main() {
+    let context = tauri::generate_context!("../tauri.conf.json");
+    // A second launch hands over its file and ends here, before GTK, WebKit or the log writer
+    // start (handover.rs says why the plugin alone is not enough on Linux).
+    if handover::to_running_instance(&context.config().identifier) {
+        eprintln!("Metrika Bridge уже запущен: его окно выведено вперёд, аргументы переданы ему");
+        handover::end();
+    }
     let opts = CoreOptions::default().with_env();
     let data_dir = opts
         .data_dir
@@ -30,8 +38,8 @@ fn main() {
     let cwd = std::env::current_dir().unwrap_or_default();
     let opened = desktop::file_from_args(std::env::args(), &cwd);
     tauri::Builder::default()
-        // First: a second launch hands over its arguments and ends here, before the core
-        // (database, demo server, follow-up) is started, so it has nothing running to stop.
+        // First: it owns the instance's name and serves the hand-over; a second launch that
+        // raced this one past `handover` hands over here and ends before the core is started.
         .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
             desktop::on_second_launch(app, argv, cwd)
         }))
@@ -78,7 +86,7 @@ fn main() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![commands::call])
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .run(context)
         .expect("error while running Metrika Bridge");
 }
 

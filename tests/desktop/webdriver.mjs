@@ -138,4 +138,9 @@ export async function openInRunningApp(app, file) {
     second.kill();
     throw new Error(`the second launch did not hand over ${file} and end: ${exit}\n${output}`);
   }
+  // It handed over before starting GTK and WebKit (src-tauri/src/handover.rs), not through the
+  // plugin's later exit, which raced those libraries' threads and now and then ended in SIGSEGV.
+  if (!output.includes("уже запущен")) {
+    throw new Error(`the second launch ended without its early hand-over:\n${output}`);
+  }
 }
