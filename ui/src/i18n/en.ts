@@ -25,6 +25,7 @@ const en: Messages = {
     manageAccounts: 'Add or remove an account…',
     counter: 'Counter',
     chooseCounter: 'Choose a counter',
+    countersFailed: 'Counters did not load',
     searchCounter: 'Name, site or counter number',
     noCounters: 'No counters match.',
     viewOnly: 'view only',

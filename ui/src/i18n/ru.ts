@@ -27,6 +27,7 @@ const ru = {
     manageAccounts: 'Добавить или убрать аккаунт…',
     counter: 'Счётчик',
     chooseCounter: 'Выберите счётчик',
+    countersFailed: 'Счётчики не загрузились',
     searchCounter: 'Название, сайт или номер счётчика',
     noCounters: 'Счётчиков с таким названием нет.',
     viewOnly: 'только просмотр',

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Counter } from '../../ipc';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { formatTimeZone } from '../../common/format';
 import { useActiveAccount, useActiveCounter, useBackend } from '../app/context';
 
@@ -101,7 +102,10 @@ export function CounterList({
         id="counter-listbox"
         aria-label={t('top.counter')}
       >
-        {list.isPending ? <Loader size="s" /> : null}
+        {list.isFetching && !list.data ? <Loader size="s" /> : null}
+        {list.isError && !list.isFetching && !list.data ? (
+          <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />
+        ) : null}
         {list.data && items.length === 0 ? <Text color="secondary">{t('top.noCounters')}</Text> : null}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((vi) => {

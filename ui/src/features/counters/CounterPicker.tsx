@@ -7,7 +7,7 @@ import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTimeZone } from '../../common/format';
 import { lazyNamed } from '../../common/lazy';
-import { useActiveCounter, useSession } from '../app/context';
+import { useActiveCounter, useAllCounters, useSession } from '../app/context';
 
 const CounterDialog = lazyNamed(() => import('./CounterDialog'), 'CounterDialog');
 
@@ -20,7 +20,18 @@ export function CounterPicker() {
     setOpen(true);
   };
   const counter = useActiveCounter();
+  const all = useAllCounters();
   const { setCounterId } = useSession();
+  // Until the account's counters are here the button says so: «Выберите счётчик» would tell a
+  // user who chose one long ago that none is chosen (with a real account the list comes over
+  // the network). When they cannot be had, the dialog says why and offers to try again.
+  const text = counter
+    ? counter.name
+    : all.isPending && all.fetchStatus !== 'idle'
+      ? t('app.loading')
+      : all.isError
+        ? t('top.countersFailed')
+        : t('top.chooseCounter');
   return (
     <>
       <Button
@@ -33,7 +44,9 @@ export function CounterPicker() {
       >
         <span className="mb-counter-button__text">
           <span className="mb-counter-button__label">{t('top.counter')}</span>
-          <span className="mb-ellipsis">{counter ? counter.name : t('top.chooseCounter')}</span>
+          <span className="mb-ellipsis" data-testid="counter-picker-text">
+            {text}
+          </span>
         </span>
         {counter ? (
           <Text variant="caption-2" color="secondary" className="mb-counter-button__meta">
