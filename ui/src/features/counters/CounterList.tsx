@@ -93,7 +93,8 @@ export function CounterList({
         qa="counter-search"
       />
       <Text color="secondary" variant="caption-2">
-        {list.data ? t('common.counters', { count: list.data.total }) : ''} · {t('top.counterHint')}
+        {list.data ? `${t('common.counters', { count: list.data.total })} · ` : ''}
+        {t('top.counterHint')}
       </Text>
       <div
         className="mb-picker__list"
