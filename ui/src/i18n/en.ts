@@ -263,6 +263,9 @@ const en: Messages = {
   },
   check: {
     heading: 'Checking the file',
+    countersLoading: 'Loading the account’s counters — the check starts as soon as they arrive.',
+    noCounter:
+      'This Yandex account has no Metrica counters, so there is nothing to check the file against. Choose another account at the top or create a counter in Metrica.',
     progress: '{{done}} of {{total}}',
     cancel: 'Stop checking',
     cancelled: 'Checking stopped. All your choices are kept.',

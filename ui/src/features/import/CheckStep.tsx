@@ -1,7 +1,7 @@
 //! Step 4: validate with progress and cancel, then the summary: counts with Russian plurals,
 //! counts per problem, each issue as what/where/what-to-do, the rejected-rows file and the
 //! question when the same data was sent before.
-import { Alert, Button, Card, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Card, Loader, Text } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ValidationSummary } from '../../ipc';
@@ -9,7 +9,7 @@ import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
 import { formatDateTime, formatNumber } from '../../common/format';
-import { useActiveCounter, useBackend, useSettings } from '../app/context';
+import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, SeverityLabel, StepFooter } from './parts';
 import { buildValidateRequest, useImport, validationKey } from './state';
@@ -165,6 +165,24 @@ function Summary({ v }: { v: ValidationSummary }) {
   );
 }
 
+/** The check needs the counter (its time zone, goals and linking window): while the account's
+ *  counters are on their way, when they could not be had, or when the account has none, the
+ *  step says so instead of standing empty. */
+function NoCounter() {
+  const { t } = useTranslation();
+  const all = useAllCounters();
+  if (all.isError) return <ErrorNotice error={all.error} onRetry={() => void all.refetch()} />;
+  if (all.isPending || all.isFetching) {
+    return (
+      <div className="mb-loading" role="status" data-testid="check-counters-loading">
+        <Loader size="m" />
+        <Text color="secondary">{t('check.countersLoading')}</Text>
+      </div>
+    );
+  }
+  return <Alert theme="warning" qa="check-no-counter" message={t('check.noCounter')} />;
+}
+
 export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
   const { t } = useTranslation();
   const backend = useBackend();
@@ -229,6 +247,8 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
         <ErrorNotice error={error} onRetry={start} />
       ) : v ? (
         <Summary v={v} />
+      ) : counter === null ? (
+        <NoCounter />
       ) : null}
       <StepFooter
         onBack={onBack}

@@ -1,0 +1,81 @@
+// The check step when the counter is not known, on the real core (mb-http, the demo signed
+// in): the account's counters held back, then lost, then none at all. The step says which,
+// never stands empty, and checks the file once the counters are there.
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../App';
+import type { AppError, Backend, CounterPage } from '../../ipc';
+import { inRussian, realCorePerFile } from '../../../test/core';
+
+const core = realCorePerFile();
+const byQa = (id: string) => document.querySelector<HTMLButtonElement>(`[data-qa="${id}"]`);
+const waitQa = (id: string) =>
+  waitFor(
+    () => {
+      const el = byQa(id);
+      if (!el) throw new Error(`no [data-qa="${id}"]`);
+      return el;
+    },
+    { timeout: 15_000 },
+  );
+const next = async () => {
+  await waitFor(() => expect(byQa('wizard-next')?.disabled).toBe(false), { timeout: 15_000 });
+  fireEvent.click(byQa('wizard-next')!);
+};
+
+/** The picked file (offline conversions: no statuses step) to the check step. */
+async function toCheck(backend: Backend) {
+  render(<App backend={backend} />);
+  fireEvent.click(await waitQa('pick-file'));
+  await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+  await next();
+  await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+  await next();
+}
+
+describe('check step without a counter', () => {
+  it('waits for the counters, saying so, then checks the file', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    const real = backend.counters.bind(backend);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    backend.counters = async (q) => {
+      await held;
+      return real(q);
+    };
+    await toCheck(backend);
+    const waiting = await screen.findByTestId('check-counters-loading', {}, { timeout: 15_000 });
+    expect(waiting.textContent).toContain('Загружаем счётчики аккаунта');
+    release();
+    await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+    expect(screen.queryByTestId('check-counters-loading')).toBeNull();
+  });
+
+  it('says why the counters are missing and checks the file after «Повторить»', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    const real = backend.counters.bind(backend);
+    const lost: AppError = { kind: 'network', data: { detail: 'connection reset' } };
+    let failing = true;
+    backend.counters = (q): Promise<CounterPage> =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the IPC rejects with the AppError itself
+      failing ? Promise.reject(lost) : real(q);
+    await toCheck(backend);
+    const notice = await screen.findByTestId('error-network', {}, { timeout: 15_000 });
+    expect(notice.textContent).toContain('Нет связи с Метрикой');
+    failing = false;
+    fireEvent.click(await waitFor(() => notice.querySelector('button')!));
+    await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+  });
+
+  it('tells an account without counters to choose another one', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    backend.counters = () => Promise.resolve({ total: 0, counters: [] });
+    await toCheck(backend);
+    const alert = await waitQa('check-no-counter');
+    expect(alert.textContent).toContain('нет счётчиков Метрики');
+    expect(byQa('wizard-next')?.disabled).toBe(true);
+  });
+});
