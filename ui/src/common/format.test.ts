@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatMoney, formatMoneyText, formatSheetCell, formatNumber, formatPercent, parseDay, dayBoundIso } from './format';
+import {
+  formatDateTime,
+  formatMoney,
+  formatMoneyText,
+  formatSheetCell,
+  formatNumber,
+  formatPercent,
+  parseDay,
+  dayBoundIso,
+} from './format';
 
 const nb = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 

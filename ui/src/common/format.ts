@@ -105,9 +105,7 @@ export function parseDay(text: string): { year: number; month: number; day: numb
 export function dayBoundIso(text: string, end: boolean): string | null {
   const d = parseDay(text);
   if (d === null || d === 'invalid') return null;
-  const at = end
-    ? new Date(d.year, d.month - 1, d.day, 23, 59, 59)
-    : new Date(d.year, d.month - 1, d.day, 0, 0, 0);
+  const at = end ? new Date(d.year, d.month - 1, d.day, 23, 59, 59) : new Date(d.year, d.month - 1, d.day, 0, 0, 0);
   return at.toISOString();
 }
 

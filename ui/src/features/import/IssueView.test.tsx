@@ -81,7 +81,12 @@ describe('human values and the notice summary', () => {
   });
 
   it('shows a fixed date, money and a status the way a person reads them', () => {
-    const date = renderIssue({ code: 'invalid_datetime', fix: '1795172700', shown: '20.11.2026 14:05', value_type: 'date_time' });
+    const date = renderIssue({
+      code: 'invalid_datetime',
+      fix: '1795172700',
+      shown: '20.11.2026 14:05',
+      value_type: 'date_time',
+    });
     expect(date).toContain('20.11.2026 14:05');
     expect(date).not.toContain('1795172700');
     const money = renderIssue({ code: 'invalid_money', fix: '2990.5', value_type: 'money' });

@@ -37,7 +37,12 @@ export function LinkingWindowNotice({ counterId, kind }: { counterId: number; ki
         }
         actions={
           w.can_enable_extended ? (
-            <Button view="action" loading={enable.isPending} onClick={() => enable.mutate()} qa="enable-extended-window">
+            <Button
+              view="action"
+              loading={enable.isPending}
+              onClick={() => enable.mutate()}
+              qa="enable-extended-window"
+            >
               {t('window.enable')}
             </Button>
           ) : undefined

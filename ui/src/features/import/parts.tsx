@@ -116,15 +116,7 @@ const STATUS_TYPES = new Set(Object.keys(ru.statuses.types));
  * (dates in the counter's zone), money in the locale's digits, a Metrica status by its name
  * with the code in small print.
  */
-export function HumanValue({
-  text,
-  shown,
-  type,
-}: {
-  text: string;
-  shown?: string | null;
-  type?: ValueType | null;
-}) {
+export function HumanValue({ text, shown, type }: { text: string; shown?: string | null; type?: ValueType | null }) {
   const { t, i18n } = useTranslation();
   if (shown) return <span title={text}>{shown}</span>;
   if (type === 'money') return <>{formatMoneyText(text, i18n.language)}</>;
