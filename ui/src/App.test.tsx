@@ -9,18 +9,9 @@ import { App } from './App';
 import type { Backend, ColumnMapping, UploadRequest } from './ipc';
 import { inRussian, realCorePerFile } from '../test/core';
 import type { RealCore } from '../test/core';
+import { byQa, next, waitQa } from '../test/qa';
 
 const nb = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
-const byQa = (id: string) => {
-  const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
-  if (!el) throw new Error(`no [data-qa="${id}"]`);
-  return el;
-};
-const next = async () => {
-  await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false), { timeout: 15_000 });
-  fireEvent.click(byQa('wizard-next'));
-};
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 
 /** The favourite counter the wizard starts on: «Мебель «Рома» — интернет-магазин». */
 const ROMA = 51234501;

@@ -3,6 +3,7 @@
 // Backend over it. Needs `cargo build -p mb-http` (./dev test builds it first).
 import { afterAll, beforeAll } from 'vitest';
 import type { Backend } from '../src/ipc/backend';
+import type { AppError, CounterPage } from '../src/ipc/bindings';
 import { createHttpBackend } from '../src/ipc/http';
 import { startAdapter } from '../e2e/adapter.mjs';
 import type { Adapter, AdapterOptions } from '../e2e/adapter.mjs';
@@ -44,4 +45,30 @@ export async function inRussian(backend: Backend): Promise<void> {
   window.localStorage.setItem('mb.demoIntroSeen', '1');
   const settings = await backend.settings();
   await backend.saveSettings({ ...settings, language: 'ru' });
+}
+
+/** Holds the core's answer to `counters` back until the returned function is called. */
+export function holdCounters(backend: Backend): () => void {
+  const real = backend.counters.bind(backend);
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  backend.counters = async (q) => {
+    await held;
+    return real(q);
+  };
+  return release;
+}
+
+/** Makes `counters` fail with the core's error for a lost connection until the returned
+ *  function is called; from then on the core answers again. */
+export function loseCounters(backend: Backend): () => void {
+  const real = backend.counters.bind(backend);
+  const lost: AppError = { kind: 'network', data: { detail: 'connection reset' } };
+  let failing = true;
+  backend.counters = (q): Promise<CounterPage> =>
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the IPC rejects with the AppError itself
+    failing ? Promise.reject(lost) : real(q);
+  return () => {
+    failing = false;
+  };
 }

@@ -9,13 +9,7 @@ import { App } from '../../App';
 import type { SignInStarted } from '../../ipc';
 import { inRussian, realCorePerFile } from '../../../test/core';
 import type { RealCore } from '../../../test/core';
-
-const byQa = (id: string) => {
-  const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
-  if (!el) throw new Error(`no [data-qa="${id}"]`);
-  return el;
-};
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
+import { byQa, waitQa } from '../../../test/qa';
 
 // The real core (mb-http, fake Metrica), signed out: the demo starts signed in.
 const core = realCorePerFile();

@@ -6,18 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../App';
 import type { Account } from '../../ipc';
 import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa, waitQa } from '../../../test/qa';
 
 const core = realCorePerFile();
-const byQa = (id: string) => document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
-const waitQa = (id: string) =>
-  waitFor(
-    () => {
-      const el = byQa(id);
-      if (!el) throw new Error(`no [data-qa="${id}"]`);
-      return el;
-    },
-    { timeout: 15_000 },
-  );
 
 describe('account menu', () => {
   it('names the active account, lists the others, switches to the one chosen and leads to Accounts', async () => {
@@ -39,10 +30,10 @@ describe('account menu', () => {
     expect(document.activeElement).toBe(byQa('account-switcher'));
     expect(byQa('account-switcher')).not.toBe(button);
     expect(other.textContent).toBe('Магазин на Садовой (shop-two)');
-    expect(byQa('account-demo-agency')?.textContent).toBe('demo-agency');
+    expect(byQa('account-demo-agency').textContent).toBe('demo-agency');
 
     // The active one is already chosen: picking it asks nothing of the core.
-    fireEvent.click(byQa('account-demo-agency')!);
+    fireEvent.click(byQa('account-demo-agency'));
     expect(switchAccount).not.toHaveBeenCalled();
     fireEvent.click(await waitQa('account-switcher'));
     fireEvent.click(await waitQa('account-shop-two'));

@@ -4,20 +4,11 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
 import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa, next, waitQa } from '../../../test/qa';
 import i18n from '../../i18n';
 import { everyText } from './JobsPanel';
 import { scheduleErrorText } from './ScheduleButton';
 
-const byQa = (id: string, root: ParentNode = document) => {
-  const el = root.querySelector<HTMLElement>(`[data-qa="${id}"]`);
-  if (!el) throw new Error(`no [data-qa="${id}"]`);
-  return el;
-};
-const next = async () => {
-  await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false), { timeout: 15_000 });
-  fireEvent.click(byQa('wizard-next'));
-};
-const waitQa = (id: string) => waitFor(() => byQa(id), { timeout: 15_000 });
 const slow = { timeout: 15_000 };
 const typeInto = (qa: string, value: string) => {
   const input = byQa(qa).querySelector('input');

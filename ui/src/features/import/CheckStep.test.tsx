@@ -4,24 +4,11 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
-import type { AppError, Backend, CounterPage } from '../../ipc';
-import { inRussian, realCorePerFile } from '../../../test/core';
+import type { Backend } from '../../ipc';
+import { holdCounters, inRussian, loseCounters, realCorePerFile } from '../../../test/core';
+import { byQa, next, waitQa } from '../../../test/qa';
 
 const core = realCorePerFile();
-const byQa = (id: string) => document.querySelector<HTMLButtonElement>(`[data-qa="${id}"]`);
-const waitQa = (id: string) =>
-  waitFor(
-    () => {
-      const el = byQa(id);
-      if (!el) throw new Error(`no [data-qa="${id}"]`);
-      return el;
-    },
-    { timeout: 15_000 },
-  );
-const next = async () => {
-  await waitFor(() => expect(byQa('wizard-next')?.disabled).toBe(false), { timeout: 15_000 });
-  fireEvent.click(byQa('wizard-next')!);
-};
 
 /** The picked file (offline conversions: no statuses step) to the check step. */
 async function toCheck(backend: Backend) {
@@ -37,13 +24,7 @@ describe('check step without a counter', () => {
   it('waits for the counters, saying so, then checks the file', async () => {
     const backend = core.backend();
     await inRussian(backend);
-    const real = backend.counters.bind(backend);
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((r) => (release = r));
-    backend.counters = async (q) => {
-      await held;
-      return real(q);
-    };
+    const release = holdCounters(backend);
     await toCheck(backend);
     const waiting = await screen.findByTestId('check-counters-loading', {}, { timeout: 15_000 });
     expect(waiting.textContent).toContain('Загружаем счётчики аккаунта');
@@ -55,16 +36,11 @@ describe('check step without a counter', () => {
   it('says why the counters are missing and checks the file after «Повторить»', async () => {
     const backend = core.backend();
     await inRussian(backend);
-    const real = backend.counters.bind(backend);
-    const lost: AppError = { kind: 'network', data: { detail: 'connection reset' } };
-    let failing = true;
-    backend.counters = (q): Promise<CounterPage> =>
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the IPC rejects with the AppError itself
-      failing ? Promise.reject(lost) : real(q);
+    const recover = loseCounters(backend);
     await toCheck(backend);
     const notice = await screen.findByTestId('error-network', {}, { timeout: 15_000 });
     expect(notice.textContent).toContain('Нет связи с Метрикой');
-    failing = false;
+    recover();
     fireEvent.click(await waitFor(() => notice.querySelector('button')!));
     await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
   });
@@ -76,6 +52,6 @@ describe('check step without a counter', () => {
     await toCheck(backend);
     const alert = await waitQa('check-no-counter');
     expect(alert.textContent).toContain('нет счётчиков Метрики');
-    expect(byQa('wizard-next')?.disabled).toBe(true);
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -7,14 +7,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../App';
 import type { AppError, Backend, Progress } from '../../ipc';
 import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa } from '../../../test/qa';
 
 const core = realCorePerFile();
 const slow = { timeout: 15_000 };
-const byQa = (id: string) => {
-  const el = document.querySelector<HTMLElement>(`[data-qa="${id}"]`);
-  if (!el) throw new Error(`no [data-qa="${id}"]`);
-  return el;
-};
 
 function withReleaseServer(backend: Backend, install: Backend['installUpdate']): Backend {
   return {
