@@ -224,6 +224,10 @@ pub struct Counter {
     pub owner_login: Option<String>,
     pub permission: Permission,
     pub time_zone: String,
+    /// The zone's offset from UTC at the moment the list was read, in minutes (Moscow: 180);
+    /// `None` when the zone is not in the bundled time-zone database. The window shows it
+    /// («Москва, GMT+3») without asking the web view's ICU, whose zone names cost ~9 ms to load.
+    pub utc_offset_minutes: Option<i32>,
     /// Owner or guest edit access: uploads are possible.
     pub can_upload: bool,
 }

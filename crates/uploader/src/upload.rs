@@ -1320,6 +1320,11 @@ pub(crate) fn counter_dto(c: &mb_api::Counter) -> dto::Counter {
             _ => Permission::Other,
         },
         time_zone: c.time_zone_name.clone().unwrap_or_default(),
+        utc_offset_minutes: c
+            .time_zone_name
+            .as_deref()
+            .and_then(|tz| jiff::tz::TimeZone::get(tz).ok())
+            .map(|zone| zone.to_offset(jiff::Timestamp::now()).seconds() / 60),
         can_upload: c.can_upload(),
     }
 }
@@ -1330,5 +1335,29 @@ fn goal_dto(g: &mb_api::Goal) -> dto::Goal {
         name: g.name.clone(),
         identifier: g.goal_identifier().map(str::to_string),
         goal_type: g.kind.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counter_dto;
+
+    fn counter(tz: Option<&str>) -> mb_api::Counter {
+        let mut c: mb_api::Counter = serde_json::from_value(serde_json::json!({"id": 1})).unwrap();
+        c.time_zone_name = tz.map(str::to_string);
+        c
+    }
+
+    #[test]
+    fn the_counter_carries_its_zones_offset_now() {
+        // Zones without daylight saving, so the figures do not depend on the day the test runs.
+        assert_eq!(counter_dto(&counter(Some("Europe/Moscow"))).utc_offset_minutes, Some(180));
+        assert_eq!(counter_dto(&counter(Some("Asia/Kolkata"))).utc_offset_minutes, Some(330));
+        assert_eq!(counter_dto(&counter(Some("America/Bogota"))).utc_offset_minutes, Some(-300));
+        assert_eq!(counter_dto(&counter(Some("UTC"))).utc_offset_minutes, Some(0));
+        // A zone the bundled database does not know, or none: the window shows the name alone.
+        let odd = counter_dto(&counter(Some("Mars/Olympus_Mons")));
+        assert_eq!((odd.time_zone.as_str(), odd.utc_offset_minutes), ("Mars/Olympus_Mons", None));
+        assert_eq!(counter_dto(&counter(None)).utc_offset_minutes, None);
     }
 }

@@ -6,6 +6,8 @@ import {
   formatSheetCell,
   formatNumber,
   formatPercent,
+  formatTimeZone,
+  formatUtcOffset,
   parseDay,
   dayBoundIso,
 } from './format';
@@ -25,6 +27,35 @@ describe('format', () => {
   });
   it('writes shares as percent', () => {
     expect(nb(formatPercent(0.78))).toBe('78 %');
+  });
+});
+
+describe('formatTimeZone', () => {
+  it('names the zone as people say it, with the offset the core gives', () => {
+    expect(formatTimeZone('Europe/Moscow', 180)).toBe('Москва, GMT+3');
+    expect(formatTimeZone('Europe/Moscow', 180, 'en')).toBe('Moscow, GMT+3');
+    expect(formatTimeZone('America/St_Johns', -150, 'ru')).toBe('St Johns, GMT-2:30');
+    expect(formatTimeZone('Mars/Olympus_Mons', null)).toBe('Olympus Mons');
+  });
+  it("writes offsets as ICU's shortOffset does, in Russian and English", () => {
+    // Zones without daylight saving, so ICU's answer for today is the same every day.
+    const zones: [string, number][] = [
+      ['Europe/Moscow', 180],
+      ['Asia/Kolkata', 330],
+      ['Asia/Kathmandu', 345],
+      ['America/Bogota', -300],
+      ['Pacific/Marquesas', -570],
+      ['UTC', 0],
+      ['Africa/Abidjan', 0],
+    ];
+    for (const [tz, minutes] of zones) {
+      for (const locale of ['ru-RU', 'en-GB']) {
+        const icu = new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'shortOffset' })
+          .formatToParts(new Date())
+          .find((p) => p.type === 'timeZoneName')?.value;
+        expect(formatUtcOffset(minutes), `${tz} ${locale}`).toBe(icu);
+      }
+    }
   });
 });
 

@@ -53,28 +53,33 @@ export function formatDate(iso: string, lang = 'ru'): string {
   return formatDateTime(iso, lang).split(' ')[0] ?? iso;
 }
 
-/** Time-zone names as people say them (Europe/Moscow → Москва, UTC+3). */
-export function formatTimeZone(tz: string, lang = 'ru'): string {
-  try {
-    const name = new Intl.DateTimeFormat(localeOf(lang), { timeZone: tz, timeZoneName: 'shortOffset' })
-      .formatToParts(new Date())
-      .find((p) => p.type === 'timeZoneName')?.value;
-    const city = tz.split('/').pop()?.replace(/_/g, ' ') ?? tz;
-    const cityRu: Record<string, string> = {
-      Moscow: 'Москва',
-      Yekaterinburg: 'Екатеринбург',
-      Novosibirsk: 'Новосибирск',
-      Samara: 'Самара',
-      Omsk: 'Омск',
-      Kaliningrad: 'Калининград',
-      Vladivostok: 'Владивосток',
-      Krasnoyarsk: 'Красноярск',
-    };
-    const label = lang === 'ru' ? (cityRu[city] ?? city) : city;
-    return name ? `${label}, ${name}` : label;
-  } catch {
-    return tz;
-  }
+/**
+ * Time-zone names as people say them (Europe/Moscow, 180 → Москва, GMT+3), written the way
+ * ICU's `shortOffset` writes offsets (GMT+5:30, GMT-3, GMT+0). The offset comes from the core
+ * (`Counter.utc_offset_minutes`): asking the web view's `Intl` for it loads ICU's zone names,
+ * ~9 ms on the first screen, where the top bar shows the counter's zone.
+ */
+export function formatTimeZone(tz: string, offsetMinutes: number | null, lang = 'ru'): string {
+  const city = tz.split('/').pop()?.replace(/_/g, ' ') ?? tz;
+  const cityRu: Record<string, string> = {
+    Moscow: 'Москва',
+    Yekaterinburg: 'Екатеринбург',
+    Novosibirsk: 'Новосибирск',
+    Samara: 'Самара',
+    Omsk: 'Омск',
+    Kaliningrad: 'Калининград',
+    Vladivostok: 'Владивосток',
+    Krasnoyarsk: 'Красноярск',
+  };
+  const label = lang === 'ru' ? (cityRu[city] ?? city) : city;
+  return offsetMinutes === null ? label : `${label}, ${formatUtcOffset(offsetMinutes)}`;
+}
+
+/** 180 → GMT+3, 330 → GMT+5:30, -210 → GMT-3:30, 0 → GMT+0. */
+export function formatUtcOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const m = abs % 60;
+  return `GMT${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
 }
 
 /**

@@ -40,6 +40,12 @@ export type Permission = "own" | "edit" | "view" | "other";
 
 export type Counter = { id: number, name: string, site: string | null, owner_login: string | null, permission: Permission, time_zone: string, 
 /**
+ * The zone's offset from UTC at the moment the list was read, in minutes (Moscow: 180);
+ * `None` when the zone is not in the bundled time-zone database. The window shows it
+ * («Москва, GMT+3») without asking the web view's ICU, whose zone names cost ~9 ms to load.
+ */
+utc_offset_minutes: number | null, 
+/**
  * Owner or guest edit access: uploads are possible.
  */
 can_upload: boolean, };

@@ -60,11 +60,11 @@ async fn demo_signs_in_to_the_fake_and_lists_the_agency_counters() {
         })
         .await
         .unwrap();
-    assert!(
-        page.counters
-            .iter()
-            .any(|c| c.id == COUNTER && c.can_upload)
-    );
+    let roma = page.counters.iter().find(|c| c.id == COUNTER).unwrap();
+    assert!(roma.can_upload);
+    // The zone and its offset as the window shows them («Москва, GMT+3»; Moscow keeps no DST).
+    assert_eq!(roma.time_zone, "Europe/Moscow");
+    assert_eq!(roma.utc_offset_minutes, Some(180));
     // The agency overview lists every client counter it can upload to, before any upload.
     let overview = core.overview().await.unwrap();
     assert!(overview.len() >= 30, "{}", overview.len());

@@ -95,12 +95,7 @@ export function useSettings() {
 export function useAllCounters() {
   const backend = useBackend();
   const { account } = useActiveAccount();
-  return useQuery({
-    queryKey: ['counters', account?.login ?? null, ''],
-    queryFn: () => backend.counters({ search: null, offset: 0, limit: 10_000 }),
-    enabled: account !== null,
-    staleTime: 5 * 60_000,
-  });
+  return useQuery({ ...startQueries(backend).counters(account?.login ?? null), enabled: account !== null });
 }
 
 /** The chosen counter, or the first one the account can upload to. */

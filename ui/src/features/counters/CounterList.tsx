@@ -133,7 +133,11 @@ export function CounterList({
                 <div className="mb-two-lines">
                   <span className="mb-ellipsis">{c.name}</span>
                   <Text variant="caption-2" color="secondary">
-                    {[c.site, t('common.numero', { id: c.id }), formatTimeZone(c.time_zone, i18n.language)]
+                    {[
+                      c.site,
+                      t('common.numero', { id: c.id }),
+                      formatTimeZone(c.time_zone, c.utc_offset_minutes, i18n.language),
+                    ]
                       .filter(Boolean)
                       .join(' · ')}
                   </Text>

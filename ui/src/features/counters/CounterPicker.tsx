@@ -50,7 +50,10 @@ export function CounterPicker() {
         </span>
         {counter ? (
           <Text variant="caption-2" color="secondary" className="mb-counter-button__meta">
-            {t('top.counterCaption', { id: counter.id, tz: formatTimeZone(counter.time_zone, i18n.language) })}
+            {t('top.counterCaption', {
+              id: counter.id,
+              tz: formatTimeZone(counter.time_zone, counter.utc_offset_minutes, i18n.language),
+            })}
           </Text>
         ) : null}
         <Icon data={ChevronDown} size={16} />

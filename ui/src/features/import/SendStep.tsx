@@ -130,7 +130,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               {t('send.counter', { name: counter.name, id: counter.id })}
             </Text>
             <Text color="secondary" as="div">
-              {t('send.timezone', { tz: formatTimeZone(counter.time_zone, i18n.language) })}
+              {t('send.timezone', { tz: formatTimeZone(counter.time_zone, counter.utc_offset_minutes, i18n.language) })}
             </Text>
             {account ? (
               <Text color="secondary" as="div">
