@@ -1351,13 +1351,21 @@ mod tests {
     #[test]
     fn the_counter_carries_its_zones_offset_now() {
         // Zones without daylight saving, so the figures do not depend on the day the test runs.
-        assert_eq!(counter_dto(&counter(Some("Europe/Moscow"))).utc_offset_minutes, Some(180));
-        assert_eq!(counter_dto(&counter(Some("Asia/Kolkata"))).utc_offset_minutes, Some(330));
-        assert_eq!(counter_dto(&counter(Some("America/Bogota"))).utc_offset_minutes, Some(-300));
-        assert_eq!(counter_dto(&counter(Some("UTC"))).utc_offset_minutes, Some(0));
+        for (tz, minutes) in [
+            ("Europe/Moscow", 180),
+            ("Asia/Kolkata", 330),
+            ("America/Bogota", -300),
+            ("UTC", 0),
+        ] {
+            let c = counter_dto(&counter(Some(tz)));
+            assert_eq!(c.utc_offset_minutes, Some(minutes), "{tz}");
+        }
         // A zone the bundled database does not know, or none: the window shows the name alone.
         let odd = counter_dto(&counter(Some("Mars/Olympus_Mons")));
-        assert_eq!((odd.time_zone.as_str(), odd.utc_offset_minutes), ("Mars/Olympus_Mons", None));
+        assert_eq!(
+            (odd.time_zone.as_str(), odd.utc_offset_minutes),
+            ("Mars/Olympus_Mons", None)
+        );
         assert_eq!(counter_dto(&counter(None)).utc_offset_minutes, None);
     }
 }
