@@ -33,25 +33,45 @@ impl Client {
     }
 
     /// Every counter matching `q`, paging until `offset > rows` (agencies have hundreds).
+    /// `q.per_page` is the page size (1 000 by default).
     pub async fn all_counters(&self, q: &CounterQuery) -> Result<Vec<Counter>> {
-        let per_page = q.per_page.unwrap_or(COUNTERS_PAGE).max(1);
-        let mut offset: u32 = 1;
-        let mut all = Vec::new();
-        loop {
+        let first = q.offset.unwrap_or(1);
+        Ok(self.counters_range(q, first, u32::MAX).await?.counters)
+    }
+
+    /// Up to `limit` counters matching `q` from the `first` (1-based), asked a page of
+    /// `q.per_page` (1 000 by default) at a time until there are `limit` or no more; `rows` is
+    /// Metrica's total for the query, as on one page.
+    pub async fn counters_range(
+        &self,
+        q: &CounterQuery,
+        first: u32,
+        limit: u32,
+    ) -> Result<CountersPage> {
+        let page_size = q.per_page.unwrap_or(COUNTERS_PAGE).max(1);
+        let mut offset = first.max(1);
+        let mut out = CountersPage {
+            rows: 0,
+            counters: Vec::new(),
+        };
+        while (out.counters.len() as u64) < u64::from(limit) {
+            let left = u64::from(limit) - out.counters.len() as u64;
             let page = self
                 .counters(&CounterQuery {
-                    per_page: Some(per_page),
+                    per_page: Some(page_size.min(u32::try_from(left).unwrap_or(u32::MAX))),
                     offset: Some(offset),
                     ..q.clone()
                 })
                 .await?;
             let got = page.counters.len() as u32;
-            all.extend(page.counters);
+            out.rows = page.rows;
+            out.counters.extend(page.counters);
             offset = offset.saturating_add(got);
             if got == 0 || u64::from(offset) > page.rows {
-                return Ok(all);
+                break;
             }
         }
+        Ok(out)
     }
 
     /// One counter with its time zone and `offline_options` (§3.2).

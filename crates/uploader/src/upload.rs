@@ -183,13 +183,17 @@ impl Core {
 
     pub async fn counters(&self, q: &CountersQuery) -> Result<CounterPage> {
         let (login, client) = self.client().await?;
+        // Pages of Metrica's default size (1 000) until `limit`: an agency with more counters
+        // than one page sees all of them, not the first page.
         let page = client
-            .counters(&CounterQuery {
-                search: q.search.clone().filter(|s| !s.trim().is_empty()),
-                per_page: Some(q.limit.clamp(1, 1000)),
-                offset: Some(q.offset + 1),
-                ..CounterQuery::default()
-            })
+            .counters_range(
+                &CounterQuery {
+                    search: q.search.clone().filter(|s| !s.trim().is_empty()),
+                    ..CounterQuery::default()
+                },
+                q.offset.saturating_add(1),
+                q.limit.max(1),
+            )
             .await
             .map_err(|e| self.api_err(&login, e))?;
         Ok(CounterPage {

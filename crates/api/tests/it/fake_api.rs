@@ -58,6 +58,29 @@ async fn all_counters_pages_through_an_agency_account() {
     assert!(all.iter().any(|c| c.id == VIEW && !c.can_upload()));
     assert!(all.iter().any(|c| c.id == EDIT && c.can_upload()));
 
+    // A range across pages is the same counters, in the same order, as one long listing.
+    let paged = CounterQuery {
+        per_page: Some(5),
+        ..Default::default()
+    };
+    let range = f.client.counters_range(&paged, 3, 12).await.unwrap();
+    assert_eq!(range.rows, first.rows);
+    let ids = |v: &[mb_api::Counter]| v.iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(&range.counters), ids(&all[2..14]));
+    // Past the end: what there is, and no endless paging.
+    let tail = f
+        .client
+        .counters_range(&paged, all.len() as u32 - 2, 50)
+        .await
+        .unwrap();
+    assert_eq!(ids(&tail.counters), ids(&all[all.len() - 3..]));
+    let none = f
+        .client
+        .counters_range(&paged, all.len() as u32 + 5, 50)
+        .await
+        .unwrap();
+    assert!(none.counters.is_empty());
+
     let found = f
         .client
         .counters(&CounterQuery {

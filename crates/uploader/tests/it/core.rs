@@ -65,6 +65,27 @@ async fn demo_signs_in_to_the_fake_and_lists_the_agency_counters() {
     // The zone and its offset as the window shows them («Москва, GMT+3»; Moscow keeps no DST).
     assert_eq!(roma.time_zone, "Europe/Moscow");
     assert_eq!(roma.utc_offset_minutes, Some(180));
+    // A window into the whole list: from the 31st, as many as there are (36 in the demo).
+    let all = core
+        .counters(&mb_uploader::dto::CountersQuery {
+            search: None,
+            offset: 0,
+            limit: 10_000,
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.counters.len() as u32, all.total);
+    let rest = core
+        .counters(&mb_uploader::dto::CountersQuery {
+            search: None,
+            offset: 30,
+            limit: 50,
+        })
+        .await
+        .unwrap();
+    assert_eq!(rest.total, all.total);
+    let ids = |v: &[mb_uploader::dto::Counter]| v.iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(&rest.counters), ids(&all.counters[30..]));
     // The agency overview lists every client counter it can upload to, before any upload.
     let overview = core.overview().await.unwrap();
     assert!(overview.len() >= 30, "{}", overview.len());
