@@ -34,9 +34,11 @@ pub fn summary(u: &Upload) -> UploadSummary {
         state: u.state,
         server_id: u.server_upload_id.clone(),
         server_status: u.server_status.map(|s| s.as_str().to_string()),
-        linked: n(u.linked_quantity),
-        user_not_found: n(u.user_not_found_quantity),
-        goal_not_found: n(u.goal_not_found_quantity),
+        // Like the linked share of the detail: only once Metrica has finished with the file
+        // (older records kept Metrica's zeros from before it had matched anything).
+        linked: final_count(u, u.linked_quantity),
+        user_not_found: final_count(u, u.user_not_found_quantity),
+        goal_not_found: final_count(u, u.goal_not_found_quantity),
         created_at: u.created_at.to_string(),
         finished_at: u.finished_at.map(|t| t.to_string()),
         failure: u.server_message.as_deref().map(FailureReason::from_stored),
@@ -69,13 +71,19 @@ pub fn detail(u: &Upload) -> UploadDetail {
 }
 
 /// Metrica counts linked rows only at the end; before that a share would read as a false 0 %.
-fn final_share(u: &Upload, share: Option<f64>) -> Option<f64> {
+fn final_count(u: &Upload, v: Option<i64>) -> Option<u32> {
+    n(v).filter(|_| is_final(u))
+}
+
+fn is_final(u: &Upload) -> bool {
     matches!(
         u.state,
         UploadState::Processed | UploadState::LinkageFailure
     )
-    .then_some(share)
-    .flatten()
+}
+
+fn final_share(u: &Upload, share: Option<f64>) -> Option<f64> {
+    is_final(u).then_some(share).flatten()
 }
 
 /// `YYYY-MM-DD` (start of that day, UTC) or an RFC 3339 instant.

@@ -1236,13 +1236,25 @@ fn prepared_file(u: &Upload) -> Result<PathBuf> {
 }
 
 fn offline_report(u: &OfflineConversionUploading) -> ServerReport {
+    let status = ServerStatus::parse(u.status.as_str());
+    // Metrica answers the matching counts as 0 until it has matched the file (reference §4.3):
+    // a 0 before then means «not known yet», not «nothing linked», and is not kept.
+    let matched = matches!(
+        status,
+        Some(ServerStatus::Uploading(
+            mb_schema::UploadingStatus::Matched
+                | mb_schema::UploadingStatus::Processed
+                | mb_schema::UploadingStatus::LinkageFailure
+        ))
+    );
+    let known = |n: Option<i64>| n.filter(|_| matched);
     ServerReport {
-        status: ServerStatus::parse(u.status.as_str()),
+        status,
         source_quantity: u.source_quantity,
         line_quantity: u.line_quantity,
-        linked_quantity: u.linked_quantity,
-        user_not_found_quantity: u.user_not_found_quantity,
-        goal_not_found_quantity: u.goal_not_found_quantity,
+        linked_quantity: known(u.linked_quantity),
+        user_not_found_quantity: known(u.user_not_found_quantity),
+        goal_not_found_quantity: known(u.goal_not_found_quantity),
         static_calls_quantity: u.static_calls_quantity,
         dynamic_calls_quantity: u.dynamic_calls_quantity,
         elements_count: None,
@@ -1344,7 +1356,35 @@ fn goal_dto(g: &mb_api::Goal) -> dto::Goal {
 
 #[cfg(test)]
 mod tests {
-    use super::counter_dto;
+    use super::{counter_dto, offline_report};
+
+    #[test]
+    fn matching_counts_are_kept_only_once_metrica_has_matched_the_file() {
+        let at = |status: &str| {
+            let u: mb_api::OfflineConversionUploading = serde_json::from_value(serde_json::json!({
+                "id": 7, "status": status, "source_quantity": 5, "line_quantity": 5,
+                "linked_quantity": 0, "user_not_found_quantity": 0, "goal_not_found_quantity": 0,
+            }))
+            .unwrap();
+            offline_report(&u)
+        };
+        for early in ["PREPARED", "UPLOADED", "EXPORTED"] {
+            let r = at(early);
+            assert_eq!(
+                (
+                    r.linked_quantity,
+                    r.user_not_found_quantity,
+                    r.goal_not_found_quantity
+                ),
+                (None, None, None),
+                "{early}: Metrica's zeros mean «not known yet»"
+            );
+            assert_eq!(r.line_quantity, Some(5));
+        }
+        for matched in ["MATCHED", "PROCESSED", "LINKAGE_FAILURE"] {
+            assert_eq!(at(matched).linked_quantity, Some(0), "{matched}");
+        }
+    }
 
     fn counter(tz: Option<&str>) -> mb_api::Counter {
         let mut c: mb_api::Counter = serde_json::from_value(serde_json::json!({"id": 1})).unwrap();

@@ -394,7 +394,7 @@ const en: Messages = {
     part: 'Part {{n}}: {{rows}}',
     doneTitle: 'The file was sent to Metrica',
     doneText:
-      'Metrica is processing the data — usually from a few minutes to an hour. See the status and linked share in the history.',
+      'Metrica is processing the data — this usually takes up to two hours. See the status and linked share in the history.',
     toHistory: 'Open in history',
     another: 'Upload another file',
   },

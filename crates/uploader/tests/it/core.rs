@@ -249,6 +249,12 @@ async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_resul
         .unwrap();
     let u = first.upload.expect("sent");
     assert_eq!(u.valid_rows, v.valid_rows);
+    // Metrica has not matched anything yet: no linked count to show (not «0 %»).
+    assert!(matches!(u.state, UploadState::Sent), "{u:?}");
+    assert_eq!(
+        (u.linked, u.user_not_found, u.goal_not_found),
+        (None, None, None)
+    );
     assert_eq!(first.new_rows, v.valid_rows);
     // The same file, only new rows: the review says 0 new of M, and sending says so too.
     req.only_new_rows = true;
