@@ -689,6 +689,16 @@ fn make_check(app: &App, cid: u64, entity: Entity, json: bool) -> CdpCheck {
 }
 
 fn merge(old: &mut CrmRecord, new: CrmRecord, mode: MergeMode) {
+    // The creation date of a record Metrica already has never changes, whatever the mode
+    // (reference §5.1): a later file cannot move an order to other visits.
+    let created = old.get("create_date_time").cloned();
+    merge_fields(old, new, mode);
+    if let Some(c) = created {
+        old.insert("create_date_time".into(), c);
+    }
+}
+
+fn merge_fields(old: &mut CrmRecord, new: CrmRecord, mode: MergeMode) {
     match mode {
         MergeMode::Save => *old = new,
         MergeMode::Update => old.extend(new),

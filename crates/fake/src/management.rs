@@ -7,7 +7,6 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Extension, Path, RawQuery, Request, State};
 use axum::routing::{get, post};
-use jiff::SignedDuration;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ErrorType};
@@ -556,19 +555,8 @@ fn join_threshold(app: &App, caller: &Caller, id: &str, calls: bool) -> ApiResul
     let now = app.now();
     let d = app.data();
     let c = &d.counters[&cid];
-    let since = if calls {
-        c.calls_extended_threshold_since
-    } else {
-        c.extended_threshold_since
-    };
-    let window_start = now
-        .checked_sub(SignedDuration::from_hours(21 * 24))
-        .unwrap_or(now);
-    let from = match since {
-        Some(s) => s.max(window_start),
-        None => now,
-    };
     let tz = jiff::tz::TimeZone::get(&c.time_zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let from = c.links_from(now, calls);
     // A counter whose uploads are not open yet answers with the day they open.
     let date = match c.uploads_closed_until(now) {
         Some(day) => day.to_string(),

@@ -43,6 +43,8 @@ pub(crate) struct Check {
     /// Column demanded by a legacy `client_id_type`.
     pub id_column: Option<&'static str>,
     pub now: i64,
+    /// Nothing earlier links: the counter's linking window (`Counter::links_from`).
+    pub links_from: i64,
     pub goal_ids: HashSet<String>,
     pub visitors: Visitors,
     /// Fault switch: any bad row (or bad optional value) rejects the whole file, as the fake
@@ -352,7 +354,8 @@ const LINK_WINDOW_SECS: i64 = 21 * 86_400;
 
 fn tally(out: &mut Outcome, row: Row, chk: &Check) {
     let known = chk.visitors.knows(row.id_kind, &row.id_value)
-        && chk.now - row.date_time <= LINK_WINDOW_SECS;
+        && chk.now - row.date_time <= LINK_WINDOW_SECS
+        && row.date_time >= chk.links_from;
     if chk.kind == UploadType::Calls {
         if row.static_call {
             out.static_calls += 1;
@@ -476,6 +479,9 @@ async fn do_upload(
             kind,
             id_column: id_col,
             now: now.as_second(),
+            links_from: d.counters[&cid]
+                .links_from(now, kind == UploadType::Calls)
+                .as_second(),
             goal_ids: d.counters[&cid].goal_ids(),
             visitors: d.visitors.clone(),
             reject_bad_rows: app.faults.bad_rows_reject_file(),
@@ -666,6 +672,7 @@ mod tests {
             kind,
             id_column: None,
             now: 1_800_000_000,
+            links_from: 0,
             goal_ids: ["offline_paid".to_string()].into_iter().collect(),
             visitors,
             reject_bad_rows: false,

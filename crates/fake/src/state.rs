@@ -128,6 +128,27 @@ impl Counter {
         Some(at.to_zoned(tz).date())
     }
 
+    /// The earliest moment an offline conversion (or call) can link to a visit, in the
+    /// counter's zone, from the start of that day: 21 days back when the extended window has
+    /// been on that long, the day it was switched on when later (it grows from then), today
+    /// when it is off (a visit can be amended for hours only). `visit_join_threshold` answers
+    /// this day and processing links nothing earlier (reference §4.7).
+    pub fn links_from(&self, now: Timestamp, calls: bool) -> Timestamp {
+        let since = if calls {
+            self.calls_extended_threshold_since
+        } else {
+            self.extended_threshold_since
+        };
+        let window_start = now
+            .checked_sub(jiff::SignedDuration::from_hours(21 * 24))
+            .unwrap_or(now);
+        let from = since.map_or(now, |s| s.max(window_start));
+        let tz = jiff::tz::TimeZone::get(&self.time_zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+        from.to_zoned(tz)
+            .start_of_day()
+            .map_or(from, |z| z.timestamp())
+    }
+
     pub fn goal_ids(&self) -> HashSet<String> {
         self.goals
             .iter()

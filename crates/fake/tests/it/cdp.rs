@@ -189,6 +189,30 @@ async fn contacts_merge_modes_follow_the_reference() {
     assert!(!env.server.state().contacts(MEBEL)["C-1"].contains_key("name"));
 }
 
+/// «The creation date never changes» (reference §5.1), in every mode.
+#[tokio::test]
+async fn a_records_creation_date_never_changes() {
+    let env = env().await;
+    let p = |m: &str| data_path(MEBEL, "contacts/csv", &format!("?merge_mode={m}"));
+    env.upload(
+        &p("SAVE"),
+        "uniq_id,name,create_date_time\nC-7,Анна,2026-10-02 11:20:00\n".into(),
+    )
+    .await;
+    for mode in ["SAVE", "UPDATE", "APPEND"] {
+        let (s, v) = env
+            .upload(
+                &p(mode),
+                "uniq_id,name,create_date_time\nC-7,Анна К.,2026-11-20 09:00:00\n".into(),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let c = &env.server.state().contacts(MEBEL)["C-7"];
+        assert_eq!(c["create_date_time"], "2026-10-02 11:20:00", "{mode}");
+        assert_eq!(c["name"], "Анна К.", "{mode}: other fields follow the mode");
+    }
+}
+
 #[tokio::test]
 async fn columns_mapping_renames_headers() {
     let env = env().await;

@@ -522,3 +522,59 @@ async fn seeded_history_is_listed_but_not_counted_as_received() {
         assert!(statuses.contains(&s), "{statuses:?}");
     }
 }
+
+/// The linking window as `visit_join_threshold` states it (reference §4.7): on a counter whose
+/// extended window was switched on 5 days ago nothing older links; with it off, only today's.
+#[tokio::test]
+async fn conversions_before_the_counters_linking_window_do_not_link() {
+    const FIVE_DAYS_ON: u64 = 51234503; // Europe/Moscow
+    const NEVER_ON: u64 = 51234507; // Asia/Novosibirsk (UTC+7): 14:00 at REFERENCE_NOW
+    let env = env().await;
+    // REFERENCE_NOW is 2026-11-22T07:00Z; known visitors, known goal.
+    let ten_days = 1_794_466_800; // 2026-11-12T07:00Z
+    let two_days = 1_795_158_000; // 2026-11-20T07:00Z
+    let this_morning = 1_795_323_600; // 2026-11-22T05:00Z, 12:00 in Novosibirsk
+    let linked = |f: &Value| {
+        (
+            f["linked_quantity"].as_u64(),
+            f["user_not_found_quantity"].as_u64(),
+        )
+    };
+    for (counter, when, expected, what) in [
+        (
+            FIVE_DAYS_ON,
+            ten_days,
+            (Some(0), Some(1)),
+            "before the window was switched on",
+        ),
+        (
+            FIVE_DAYS_ON,
+            two_days,
+            (Some(1), Some(0)),
+            "inside the growing window",
+        ),
+        (
+            NEVER_ON,
+            two_days,
+            (Some(0), Some(1)),
+            "window off: not today",
+        ),
+        (
+            NEVER_ON,
+            this_morning,
+            (Some(1), Some(0)),
+            "window off: today",
+        ),
+    ] {
+        let (_, t) = env
+            .get(&format!(
+                "/management/v1/counter/{counter}/offline_conversions/visit_join_threshold"
+            ))
+            .await;
+        let f = format!("ClientId,Target,DateTime\n1762345098123456789,offline_paid,{when}\n");
+        let (s, v) = env.upload(&up_path(counter, ""), f.into()).await;
+        assert_eq!(s, 200, "{v}");
+        let fin = settle(&env, counter, v["uploading"]["id"].as_i64().unwrap(), false).await;
+        assert_eq!(linked(&fin), expected, "{what} (threshold {t})");
+    }
+}
