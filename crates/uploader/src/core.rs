@@ -433,6 +433,15 @@ impl Core {
         self.adopt_token(token).await.map(|_| ())
     }
 
+    /// An API client for `login`'s token, whichever account is active: an upload is sent,
+    /// followed and resent as the account it belongs to, even when the user switches accounts
+    /// meanwhile.
+    pub(crate) async fn client_of(&self, login: &str) -> Result<(String, Client)> {
+        crate::jobs::ACCOUNT
+            .scope(login.to_string(), self.client())
+            .await
+    }
+
     fn device_id(&self) -> Result<String> {
         if let Some(id) = self.store.setting("device_id")? {
             return Ok(id);

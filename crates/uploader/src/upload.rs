@@ -561,8 +561,13 @@ impl Core {
         }
         let sink = metered(sink);
         let cancel = self.start_job(job_id);
-        let out = self
-            .send_inner(&mut p, &report, job_id, &cancel, sink)
+        // The whole send (status map, every part) goes as the account it was prepared for.
+        let login = p.login.clone();
+        let out = crate::jobs::ACCOUNT
+            .scope(
+                login,
+                self.send_inner(&mut p, &report, job_id, &cancel, sink),
+            )
             .await;
         self.end_job(job_id);
         let uploads = out?;
@@ -671,7 +676,7 @@ impl Core {
         cancel: &CancellationToken,
         sink: &ProgressSink,
     ) -> Result<Upload> {
-        let (login, client) = self.client().await?;
+        let (login, client) = self.client_of(&recorded.account_login).await?;
         let file = prepared_file(&recorded)?;
         let tag = UploadTag::parse(&recorded.tag).ok_or_else(|| AppError::Internal {
             detail: format!("history tag {} is not an upload tag", recorded.tag),
@@ -922,7 +927,7 @@ impl Core {
         if !u.state.is_pollable() {
             return Ok(u);
         }
-        let (login, client) = self.client().await?;
+        let (login, client) = self.client_of(&u.account_login).await?;
         let server_id = u.server_upload_id.clone().unwrap_or_default();
         let counter = u.counter_id as u64;
         let report = match u.kind {
@@ -968,7 +973,13 @@ impl Core {
                     changed.push(n)
                 }
                 Ok(_) => {}
-                Err(e @ (AppError::TokenExpired { .. } | AppError::NotSignedIn)) => return Err(e),
+                // The active account's sign-in is the user's to renew now; another account's
+                // uploads wait until that account is signed in again.
+                Err(e @ (AppError::TokenExpired { .. } | AppError::NotSignedIn))
+                    if self.active_login().ok().as_deref() == Some(u.account_login.as_str()) =>
+                {
+                    return Err(e);
+                }
                 Err(e) => tracing::warn!(upload = u.id, error = %e, "status poll failed"),
             }
         }
@@ -989,7 +1000,7 @@ impl Core {
     }
 
     async fn reconcile_one(&self, u: &Upload) -> Result<Upload> {
-        let (login, client) = self.client().await?;
+        let (login, client) = self.client_of(&u.account_login).await?;
         let tag = UploadTag::parse(&u.tag).ok_or_else(|| AppError::Internal {
             detail: format!("bad tag {}", u.tag),
         })?;
@@ -1068,7 +1079,7 @@ impl Core {
     }
 
     async fn reconcile_interrupted(&self, u: &Upload) -> Result<Upload> {
-        let (login, client) = self.client().await?;
+        let (login, client) = self.client_of(&u.account_login).await?;
         let Some(tag) = UploadTag::parse(&u.tag) else {
             return Ok(u.clone());
         };

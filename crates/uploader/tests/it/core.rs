@@ -765,3 +765,61 @@ async fn hashing_contacts_or_not_leaves_sent_crm_rows_known() {
     assert_eq!(again.new_rows, 0, "{again:?}");
     assert!(again.parts.is_empty(), "nothing sent: {again:?}");
 }
+
+/// An agency signs in a second account and switches to it while an upload of the first is
+/// being followed: the upload is still followed (and would be resent) as the account it
+/// belongs to, not as whichever account is active — the second one cannot even see that
+/// counter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_is_followed_as_its_own_account_after_a_switch() {
+    use mb_uploader::dto::SignInMethod;
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = fixture("offline_clientid.csv");
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
+        .unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "u1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    assert_eq!(sent.account, mb_uploader::DEMO_LOGIN);
+
+    // The second account signs in through the app's own loopback flow (the fake consents).
+    let started = core
+        .begin_sign_in(SignInMethod::Loopback, Some("shop-owner".into()))
+        .await
+        .unwrap();
+    let url = started.authorize_url.clone();
+    let browser = tokio::spawn(async move {
+        let c = reqwest::Client::builder().no_proxy().build().unwrap();
+        c.get(url).send().await.map(|_| ())
+    });
+    core.complete_sign_in(&started.flow_id, None).await.unwrap();
+    browser.await.unwrap().unwrap();
+    assert_eq!(core.active_login().unwrap(), "shop-owner");
+
+    let followed = core.refresh_status_dto(sent.id).await.unwrap();
+    assert_eq!(followed.id, sent.id);
+    assert!(
+        matches!(
+            followed.state,
+            UploadState::Sent | UploadState::Processing | UploadState::Processed
+        ),
+        "{followed:?}"
+    );
+    assert!(core.poll_due().await.is_ok());
+}
