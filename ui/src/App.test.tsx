@@ -177,6 +177,77 @@ describe('the same CRM export again', () => {
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    // The answer holds on the review: all 9 rows go again, not «nothing new».
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 9 строк');
+    expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
+  });
+});
+
+describe('a send in progress', () => {
+  const crm = realCorePerFile({ pick: CRM });
+
+  it('keeps the wizard, account and counter on what it sends, also after leaving for History', async () => {
+    const backend = crm.backend();
+    // The core's answer is held back, so the send is still running while the user looks around.
+    const upload = backend.upload.bind(backend);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    backend.upload = async (req, onProgress) => {
+      calls += 1;
+      await held;
+      return upload(req, onProgress);
+    };
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    await toCheck();
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    fireEvent.click(byQa('send-button'));
+    await screen.findByTestId('job-progress');
+    const disabled = (qa: string) => (byQa(qa) as HTMLButtonElement).disabled;
+    expect(disabled('counter-picker')).toBe(true);
+    expect(disabled('account-switcher')).toBe(true);
+    expect(byQa('step-columns').closest('button')?.disabled ?? disabled('step-columns')).toBe(true);
+
+    // To History and back: the same send, its progress and no second «Отправить».
+    fireEvent.click(screen.getByText('История'));
+    await screen.findByText('История загрузок', {}, { timeout: 15_000 });
+    expect(screen.queryByTestId('wizard')).toBeNull();
+    fireEvent.click(screen.getByText('Загрузка'));
+    await screen.findByTestId('job-progress', {}, { timeout: 15_000 });
+    expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
+
+    release();
+    await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
+    expect(calls).toBe(1);
+    expect(disabled('counter-picker')).toBe(false);
+  });
+});
+
+describe('a review whose counter changed', () => {
+  const crm = realCorePerFile({ pick: CRM });
+
+  it('checks again when the counter changed after the check', async () => {
+    await renderOn(crm);
+    await toCheck();
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель «Рома»');
+    // Another counter in the top bar: the review of Roma's check is gone, the check runs anew.
+    fireEvent.click(byQa('counter-picker'));
+    fireEvent.click(
+      await screen.findByText('Автосервис «Урал»', { selector: '.mb-picker__item span' }, { timeout: 15_000 }),
+    );
+    await waitFor(() => expect(document.querySelector('.mb-wizard__body')?.getAttribute('data-step')).toBe('check'));
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    expect(screen.getByTestId('review-counter').textContent).toContain('Автосервис «Урал»');
   });
 });
 

@@ -1,10 +1,11 @@
 //! Yandex logins: which is active, switch, sign out, add another.
-import { Button, Card, Label, Loader, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Card, Label, Loader, Text } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../common/EmptyState';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useAccounts, useBackend } from '../app/context';
+import { useImport } from '../import/state';
 import { SignInButton } from './signIn';
 
 export function AccountsScreen() {
@@ -15,6 +16,8 @@ export function AccountsScreen() {
   const onDone = () => void qc.invalidateQueries();
   const switchTo = useMutation({ mutationFn: (login: string) => backend.switchAccount(login), onSuccess: onDone });
   const signOut = useMutation({ mutationFn: (login: string) => backend.signOut(login), onSuccess: onDone });
+  // While a file is being sent, the account it goes as stays signed in and active.
+  const [{ sending: locked }] = useImport();
   return (
     <div className="mb-screen mb-accounts">
       <div className="mb-screen__head">
@@ -26,8 +29,9 @@ export function AccountsScreen() {
             {t('accounts.text')}
           </Text>
         </div>
-        <SignInButton label={t('accounts.add')} />
+        <SignInButton label={t('accounts.add')} disabled={locked} />
       </div>
+      {locked ? <Alert theme="info" message={t('accounts.lockedWhileSending')} qa="accounts-locked" /> : null}
       {switchTo.isError ? <ErrorNotice error={switchTo.error} /> : null}
       {signOut.isError ? <ErrorNotice error={signOut.error} /> : null}
       {accounts.isPending ? (
@@ -51,6 +55,7 @@ export function AccountsScreen() {
                     <Button
                       view="outlined"
                       onClick={() => switchTo.mutate(a.login)}
+                      disabled={locked}
                       loading={switchTo.isPending && switchTo.variables === a.login}
                     >
                       {t('accounts.makeActive')}
@@ -59,6 +64,7 @@ export function AccountsScreen() {
                   <Button
                     view="flat-danger"
                     onClick={() => signOut.mutate(a.login)}
+                    disabled={locked}
                     loading={signOut.isPending && signOut.variables === a.login}
                   >
                     {t('accounts.signOut')}

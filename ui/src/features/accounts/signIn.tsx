@@ -17,11 +17,19 @@ export function useSignIn() {
   };
 }
 
-export function SignInButton({ label, view = 'action' }: { label?: string; view?: 'action' | 'outlined' }) {
+export function SignInButton({
+  label,
+  view = 'action',
+  disabled = false,
+}: {
+  label?: string;
+  view?: 'action' | 'outlined';
+  disabled?: boolean;
+}) {
   const { t } = useTranslation();
   const { setSignInOpen } = useSession();
   return (
-    <Button view={view} size="l" onClick={() => setSignInOpen(true)} qa="open-sign-in">
+    <Button view={view} size="l" onClick={() => setSignInOpen(true)} qa="open-sign-in" disabled={disabled}>
       {label ?? t('welcome.signIn')}
     </Button>
   );

@@ -14,10 +14,12 @@ type Props = {
   loading?: boolean;
   onClick: MouseEventHandler<HTMLElement>;
   onKeyDown?: KeyboardEventHandler<HTMLElement>;
+  /** Set while switching is not possible (a file is being sent); shown as the hint. */
+  disabledReason?: string;
 };
 
 export const AccountButton = forwardRef<HTMLButtonElement, Props>(function AccountButton(
-  { name, loading, onClick, onKeyDown },
+  { name, loading, onClick, onKeyDown, disabledReason },
   ref,
 ) {
   const { t } = useTranslation();
@@ -30,8 +32,9 @@ export const AccountButton = forwardRef<HTMLButtonElement, Props>(function Accou
       size="l"
       qa="account-switcher"
       className="mb-account-button"
-      title={t('top.account')}
+      title={disabledReason ?? t('top.account')}
       loading={loading}
+      disabled={disabledReason !== undefined}
     >
       <span className="mb-account-button__text">
         <span className="mb-account-button__label">{t('top.account')}:</span>

@@ -156,7 +156,8 @@ function DemoIntro() {
 }
 
 /** The account button; the menu behind it (AccountMenu.tsx) is loaded on its first click. */
-function AccountSwitcher() {
+function AccountSwitcher({ locked }: { locked: boolean }) {
+  const { t } = useTranslation();
   const accounts = useAccounts();
   const [wanted, setWanted] = useState<{ focus: boolean } | null>(null);
   const active = accounts.data?.find((a) => a.active);
@@ -165,9 +166,11 @@ function AccountSwitcher() {
     <AccountButton
       name={accountName(active)}
       onClick={(e) => setWanted({ focus: document.activeElement === e.currentTarget })}
+      disabledReason={locked ? t('top.lockedWhileSending') : undefined}
     />
   );
-  if (!wanted) return button;
+  // While a file is being sent the account stays the one the review names.
+  if (!wanted || locked) return button;
   return (
     <Suspense fallback={button}>
       <AccountMenu focus={wanted.focus} />
@@ -180,7 +183,7 @@ export function Shell() {
   const backend = useBackend();
   const qc = useQueryClient();
   const session = useSession();
-  const [, dispatch] = useImport();
+  const [importState, dispatch] = useImport();
   const info = useAppInfo();
   const accounts = useAccounts();
   const [dragging, setDragging] = useState(false);
@@ -321,8 +324,8 @@ export function Shell() {
             <div className="mb-top__spacer" />
             {signedIn ? (
               <>
-                <AccountSwitcher />
-                <CounterPicker />
+                <AccountSwitcher locked={importState.sending} />
+                <CounterPicker locked={importState.sending} />
               </>
             ) : null}
           </header>

@@ -11,7 +11,7 @@ import { useActiveCounter, useAllCounters, useSession } from '../app/context';
 
 const CounterDialog = lazyNamed(() => import('./CounterDialog'), 'CounterDialog');
 
-export function CounterPicker() {
+export function CounterPicker({ locked = false }: { locked?: boolean }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const [mounted, setMounted] = useState(false);
@@ -40,7 +40,9 @@ export function CounterPicker() {
         onClick={show}
         qa="counter-picker"
         className="mb-counter-button"
-        title={t('top.chooseCounter')}
+        // While a file is being sent the counter stays the one the review names.
+        disabled={locked}
+        title={locked ? t('top.lockedWhileSending') : t('top.chooseCounter')}
       >
         <span className="mb-counter-button__text">
           <span className="mb-counter-button__label">{t('top.counter')}</span>

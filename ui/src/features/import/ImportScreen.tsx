@@ -28,7 +28,19 @@ export function ImportScreen() {
   const hashDefault = settings.data?.hash_contacts_by_default ?? true;
   const rootRef = useRef<HTMLDivElement>(null);
   const steps = stepsFor(s);
-  const current = steps.includes(s.step) ? s.step : 'file';
+  const counterId = counter?.id ?? null;
+  // The review of a check made for another counter, account or choice would promise rows it
+  // does not know: the check runs again first (it starts by itself).
+  const staleReview =
+    s.step === 'send' &&
+    !s.sending &&
+    s.result === null &&
+    !reachable(s, 'send', counterId, hashDefault) &&
+    reachable(s, 'check', counterId, hashDefault);
+  const current = !steps.includes(s.step) ? 'file' : staleReview ? 'check' : s.step;
+  useEffect(() => {
+    if (staleReview) dispatch({ type: 'go', step: 'check' });
+  }, [staleReview, dispatch]);
   const index = steps.indexOf(current);
   const go = (step: StepId) => dispatch({ type: 'go', step });
   const next = () => {
@@ -93,7 +105,7 @@ export function ImportScreen() {
   }, []);
 
   const viewOf = (step: StepId, i: number) => {
-    if (i < index && reachable(s, step, counter?.id ?? null, hashDefault)) return 'success' as const;
+    if (i < index && reachable(s, step, counterId, hashDefault)) return 'success' as const;
     return 'idle' as const;
   };
 
@@ -106,7 +118,8 @@ export function ImportScreen() {
               key={step}
               id={step}
               view={viewOf(step, i)}
-              disabled={!reachable(s, step, counter?.id ?? null, hashDefault)}
+              // While a send runs the wizard stays on its review.
+              disabled={s.sending ? step !== current : !reachable(s, step, counterId, hashDefault)}
               aria-current={step === current ? 'step' : undefined}
               qa={`step-${step}`}
             >

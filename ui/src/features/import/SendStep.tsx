@@ -14,7 +14,15 @@ import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings
 import { useJob } from './job';
 import { JobProgress, StepFooter } from './parts';
 import { RepeatJobDialog } from './RepeatJobDialog';
-import { type MergeMode, buildValidateRequest, isAccepted, reviewCounts, useImport } from './state';
+import {
+  type MergeMode,
+  buildValidateRequest,
+  isAccepted,
+  reviewCounts,
+  useImport,
+  useSendJob,
+  validationKey,
+} from './state';
 
 const CRM_KINDS = new Set(['simple-orders', 'contacts', 'orders']);
 const CONTACT_KINDS = new Set(['simple-orders', 'contacts']);
@@ -29,15 +37,19 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const settings = useSettings();
   const hashDefault = settings.data?.hash_contacts_by_default ?? true;
   const hash = s.hashContacts ?? hashDefault;
-  const job = useJob<SendResult>();
+  const job = useSendJob();
   const v = s.validation;
   const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
+  // A check made for another counter, account or choice says nothing about this send.
+  const stale = request !== null && !s.sending && s.validatedFor !== validationKey(request);
 
   if (s.result) {
-    return <SendResultCard result={s.result} />;
+    return (
+      <SendResultCard result={s.result} held={s.heldPath ? <HeldFile path={s.heldPath} waiting={false} /> : null} />
+    );
   }
 
-  if (!v || !request || !counter || !s.kind) {
+  if (!v || !request || !counter || !s.kind || stale) {
     return (
       <div className="mb-step">
         <Alert theme="warning" message={t('send.needCheck')} />
@@ -63,6 +75,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             : null;
 
   const send = () => {
+    dispatch({ type: 'sendStarted' });
     void job
       .run((onProgress) =>
         backend.upload(
@@ -81,9 +94,12 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           dispatch({ type: 'uploaded', result });
           void queryClient.invalidateQueries({ queryKey: ['history'] });
           void queryClient.invalidateQueries({ queryKey: ['overview'] });
+        } else {
+          dispatch({ type: 'sendEnded' });
         }
       });
   };
+  const locked = job.running;
 
   const cancelled = job.error !== null && toAppError(job.error).kind === 'cancelled';
   return (
@@ -117,6 +133,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             {review.known > 0 || s.duplicateAnswer === 'new' ? (
               <Checkbox
                 checked={review.onlyNew}
+                disabled={locked}
                 onUpdate={(x) => dispatch({ type: 'option', patch: { onlyNew: x } })}
                 qa="only-new"
               >
@@ -144,6 +161,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               <Select
                 width={380}
                 value={[s.mergeMode]}
+                disabled={locked}
                 options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({
                   value: m,
                   content: t(`send.modes.${m}`),
@@ -158,6 +176,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             {CONTACT_KINDS.has(s.kind) ? (
               <Checkbox
                 checked={hash}
+                disabled={locked}
                 onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })}
                 qa="hash-contacts"
               >
@@ -167,6 +186,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             {v.errors > 0 ? (
               <Checkbox
                 checked={s.skipInvalid}
+                disabled={locked}
                 onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })}
                 qa="skip-invalid"
               >
@@ -175,6 +195,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             ) : null}
             <TextInput
               value={s.comment}
+              disabled={locked}
               onUpdate={(x) => dispatch({ type: 'option', patch: { comment: x } })}
               placeholder={t('send.comment')}
               controlProps={{ 'aria-label': t('send.comment') }}
@@ -186,6 +207,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
       {job.running ? (
         <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} />
       ) : null}
+      {s.heldPath ? <HeldFile path={s.heldPath} waiting={job.running} /> : null}
       {nothingNew && !job.running ? (
         <Card view="outlined" className="mb-done" data-testid="nothing-new">
           <Text variant="subheader-2" as="h3">
@@ -246,7 +268,7 @@ export function PartsList({ parts }: { parts: SendResult['parts'] }) {
 
 /** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
  *  the one-action resend. Nothing says "sent" unless Metrica accepted the file. */
-function SendResultCard({ result }: { result: SendResult }) {
+function SendResultCard({ result, held }: { result: SendResult; held: React.ReactNode }) {
   const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
@@ -263,6 +285,7 @@ function SendResultCard({ result }: { result: SendResult }) {
   if (u === null) {
     return (
       <div className="mb-step">
+        {held}
         <Card view="outlined" className="mb-done" data-testid="upload-nothing-new">
           <Text variant="header-1" as="h2">
             {t('send.nothingNewTitle')}
@@ -289,6 +312,7 @@ function SendResultCard({ result }: { result: SendResult }) {
   if (isAccepted(u.state)) {
     return (
       <div className="mb-step">
+        {held}
         <Card view="outlined" className="mb-done" data-testid="upload-done">
           <Text variant="header-1" as="h2">
             {t('send.doneTitle')}
@@ -330,6 +354,7 @@ function SendResultCard({ result }: { result: SendResult }) {
   const state = u.state === 'interrupted' || u.state === 'failed' || u.state === 'rejected' ? u.state : 'failed';
   return (
     <div className="mb-step">
+      {held}
       <Card view="outlined" className="mb-done" data-testid={`upload-${state}`}>
         <Text variant="header-1" as="h2">
           {t(`send.result.${state}.title`)}
@@ -359,5 +384,29 @@ function SendResultCard({ result }: { result: SendResult }) {
         </div>
       </Card>
     </div>
+  );
+}
+
+/** A file given while the send ran: kept, and opened with one press once the send has ended
+ *  (nothing the user gave is dropped, and the send's result is not swept away). */
+function HeldFile({ path, waiting }: { path: string; waiting: boolean }) {
+  const { t } = useTranslation();
+  const [, dispatch] = useImport();
+  const file = path.split(/[\\/]/).pop() ?? path;
+  return (
+    <Alert
+      theme="info"
+      qa="held-file"
+      message={waiting ? t('send.heldWaiting', { file }) : t('send.heldReady', { file })}
+      actions={
+        waiting ? undefined : (
+          <Alert.Actions>
+            <Alert.Action view="action" onClick={() => dispatch({ type: 'openHeld' })} qa="open-held">
+              {t('send.openHeld', { file })}
+            </Alert.Action>
+          </Alert.Actions>
+        )
+      }
+    />
   );
 }

@@ -3,7 +3,16 @@ import { useCallback, useRef, useState } from 'react';
 import type { Progress } from '../../ipc';
 import { useBackend } from '../app/context';
 
-export function useJob<T>() {
+export interface Job<T> {
+  run: (work: (onProgress: (p: Progress) => void) => Promise<T>) => Promise<T | null>;
+  cancel: () => void;
+  progress: Progress | null;
+  running: boolean;
+  error: unknown;
+  clearError: () => void;
+}
+
+export function useJob<T>(): Job<T> {
   const backend = useBackend();
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);

@@ -169,6 +169,29 @@ describe('the send review', () => {
     expect(reviewCounts({ ...base, validation: validation(100, 100) }).send).toBe(0);
   });
 
+  it('sends everything again when the user answered «Всё равно отправить ещё раз»', () => {
+    // The same file: the ledger knows every row; the answer on the check is not overridden.
+    const s = { ...base, validation: validation(9, 9), duplicateAnswer: 'all' as const };
+    expect(reviewCounts(s)).toEqual({ valid: 9, known: 9, send: 9, onlyNew: false });
+    expect(reviewCounts({ ...s, duplicateAnswer: 'new' }).send).toBe(0);
+    expect(reviewCounts({ ...s, onlyNew: true }).send).toBe(0);
+  });
+
+  it('stays on the review while the send runs, and keeps a file given meanwhile', () => {
+    let s = importReducer({ ...base, step: 'send', path: '/a.csv' }, { type: 'sendStarted' });
+    expect(importReducer(s, { type: 'go', step: 'columns' })).toBe(s);
+    expect(importReducer(s, { type: 'reset' })).toBe(s);
+    s = importReducer(s, { type: 'file', path: '/b.csv' });
+    expect(s).toMatchObject({ step: 'send', path: '/a.csv', heldPath: '/b.csv', sending: true });
+    expect(importReducer(s, { type: 'openHeld' })).toBe(s);
+    // Ended (here without a result: an error or a stop): the wizard is free again.
+    const ended = importReducer(s, { type: 'sendEnded' });
+    expect(importReducer(ended, { type: 'go', step: 'check' }).step).toBe('check');
+    // The held file opens with one press, afresh.
+    const opened = importReducer(ended, { type: 'openHeld' });
+    expect(opened).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null, sending: false, validation: null });
+  });
+
   it('calls only accepted states sent', () => {
     expect(['sent', 'processing', 'processed', 'linkage_failure'].every(isAccepted)).toBe(true);
     expect(['interrupted', 'failed', 'rejected', 'sending', 'prepared', 'superseded'].some(isAccepted)).toBe(false);

@@ -1,7 +1,17 @@
 //! The import wizard's decisions, kept above the screens so that going back, switching sections
 //! or re-reading the file never loses what the user chose. Pure reducer plus a context.
-import { createContext, useContext, useEffect, useReducer, useRef, type Dispatch, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  type Dispatch,
+  type ReactNode,
+} from 'react';
 import { useBackend } from '../app/context';
+import { type Job, useJob } from './job';
 import type {
   ColumnMapping,
   CounterAttributeDto,
@@ -50,6 +60,12 @@ export interface ImportState {
   /** The check running in the core for this wizard: kept while the user leaves the Check step
    *  (coming back joins it); cancelled when the wizard moves on to another file or starts over. */
   checkJob: string | null;
+  /** A send is running: the wizard stays on its review (no other step, file or fresh start),
+   *  so the screen keeps saying what is being sent, and it cannot be sent twice. */
+  sending: boolean;
+  /** A file given while a send ran (dropped, «Открыть в Metrika Bridge», a second launch):
+   *  kept, and offered once the send has ended. */
+  heldPath: string | null;
 }
 
 export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, header_line: null, sheet: null };
@@ -77,6 +93,8 @@ export const initialImport: ImportState = {
   onlyNew: null,
   result: null,
   checkJob: null,
+  sending: false,
+  heldPath: null,
 };
 
 export type ImportAction =
@@ -97,11 +115,18 @@ export type ImportAction =
       type: 'option';
       patch: Partial<Pick<ImportState, 'hashContacts' | 'skipInvalid' | 'mergeMode' | 'comment' | 'onlyNew'>>;
     }
+  | { type: 'sendStarted' }
+  | { type: 'sendEnded' }
+  | { type: 'openHeld' }
   | { type: 'uploaded'; result: SendResult }
   | { type: 'resent'; upload: SendResult['upload'] }
   | { type: 'reset' };
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
+  if (s.sending) {
+    if (a.type === 'file') return { ...s, heldPath: a.path };
+    if (a.type === 'go' || a.type === 'reset' || a.type === 'openHeld') return s;
+  }
   switch (a.type) {
     case 'go':
       return { ...s, step: a.step };
@@ -164,8 +189,14 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, duplicateAnswer: a.answer };
     case 'option':
       return { ...s, ...a.patch };
+    case 'sendStarted':
+      return { ...s, sending: true };
+    case 'sendEnded':
+      return { ...s, sending: false };
+    case 'openHeld':
+      return s.heldPath ? importReducer({ ...s, heldPath: null }, { type: 'file', path: s.heldPath }) : s;
     case 'uploaded':
-      return { ...s, result: a.result };
+      return { ...s, result: a.result, sending: false };
     case 'resent':
       return s.result ? { ...s, result: { ...s.result, upload: a.upload } } : s;
     case 'reset':
@@ -244,10 +275,28 @@ export function reachable(s: ImportState, step: StepId, counterId: number | null
 
 const ImportContext = createContext<[ImportState, Dispatch<ImportAction>] | null>(null);
 
+const SendJobContext = createContext<Job<SendResult> | null>(null);
+
 export function ImportProvider({ children, initial }: { children: ReactNode; initial?: ImportState }) {
-  const value = useReducer(importReducer, initial ?? initialImport);
-  useCancelAbandonedCheck(value[0].checkJob);
-  return <ImportContext.Provider value={value}>{children}</ImportContext.Provider>;
+  const [state, dispatch] = useReducer(importReducer, initial ?? initialImport);
+  const value = useMemo<[ImportState, Dispatch<ImportAction>]>(() => [state, dispatch], [state]);
+  useCancelAbandonedCheck(state.checkJob);
+  // The send outlives its step: leaving for History and coming back shows the same progress
+  // and its stop button, never a second «Отправить».
+  const sendJob = useJob<SendResult>();
+  const { clearError } = sendJob;
+  useEffect(() => clearError(), [clearError, state.pickCount]);
+  return (
+    <ImportContext.Provider value={value}>
+      <SendJobContext.Provider value={sendJob}>{children}</SendJobContext.Provider>
+    </ImportContext.Provider>
+  );
+}
+
+export function useSendJob(): Job<SendResult> {
+  const v = useContext(SendJobContext);
+  if (!v) throw new Error('ImportProvider missing');
+  return v;
 }
 
 /** A check the wizard no longer waits for (another file, «Загрузить ещё файл», a new check) is
@@ -271,7 +320,11 @@ export function useImport(): [ImportState, Dispatch<ImportAction>] {
 
 /** Whether the send leaves out rows the ledger holds unchanged. */
 export function onlyNewRows(s: ImportState): boolean {
-  return s.onlyNew ?? (s.duplicateAnswer === 'new' || (s.validation?.known_rows ?? 0) > 0);
+  // «Всё равно отправить ещё раз» on the check is an answer: everything goes unless the user
+  // ticks «только новые» again on the review.
+  if (s.onlyNew !== null) return s.onlyNew;
+  if (s.duplicateAnswer !== null) return s.duplicateAnswer === 'new';
+  return (s.validation?.known_rows ?? 0) > 0;
 }
 
 /** What the review can promise before anything leaves: N of M valid rows. */
