@@ -536,6 +536,9 @@ pub struct UploadSummary {
     pub linked: Option<u32>,
     pub user_not_found: Option<u32>,
     pub goal_not_found: Option<u32>,
+    /// Linked rows of those Metrica took (`linked / line_quantity`), once it has finished
+    /// with the file; the list shows it as «Связано».
+    pub linked_share: Option<f64>,
     pub created_at: String,
     pub finished_at: Option<String>,
     /// Why it failed or was rejected (Metrica's own words for a rejection, e-mails and

@@ -39,6 +39,7 @@ pub fn summary(u: &Upload) -> UploadSummary {
         linked: final_count(u, u.linked_quantity),
         user_not_found: final_count(u, u.user_not_found_quantity),
         goal_not_found: final_count(u, u.goal_not_found_quantity),
+        linked_share: final_share(u, u.linked_share()),
         created_at: u.created_at.to_string(),
         finished_at: u.finished_at.map(|t| t.to_string()),
         failure: u.server_message.as_deref().map(FailureReason::from_stored),

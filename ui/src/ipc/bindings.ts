@@ -239,7 +239,12 @@ export type UploadState = "prepared" | "sending" | "sent" | "processing" | "proc
 
 export type FailureReason = { "kind": "network" } | { "kind": "server_error", status: number, } | { "kind": "quota_exceeded" } | { "kind": "no_access" } | { "kind": "not_found" } | { "kind": "sign_in_needed" } | { "kind": "cancelled" } | { "kind": "message", text: string, };
 
-export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, created_at: string, finished_at: string | null, 
+export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, 
+/**
+ * Linked rows of those Metrica took (`linked / line_quantity`), once it has finished
+ * with the file; the list shows it as «Связано».
+ */
+linked_share: number | null, created_at: string, finished_at: string | null, 
 /**
  * Why it failed or was rejected (Metrica's own words for a rejection, e-mails and
  * phones masked).

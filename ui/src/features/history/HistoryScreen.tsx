@@ -285,7 +285,7 @@ export function HistoryScreen() {
       {
         id: 'linked',
         header: t('history.linked'),
-        accessorFn: (r) => (r.linked !== null && r.valid_rows > 0 ? formatPercent(r.linked / r.valid_rows, lang) : '—'),
+        accessorFn: (r) => (r.linked_share !== null ? formatPercent(r.linked_share, lang) : '—'),
         meta: { width: '84px', align: 'end' },
       },
     ],

@@ -24,6 +24,7 @@ const part = (id: number, state: UploadState, valid_rows: number): UploadSummary
   linked: null,
   user_not_found: null,
   goal_not_found: null,
+  linked_share: null,
   created_at: '2026-12-04T10:00:00Z',
   finished_at: null,
   failure: null,
