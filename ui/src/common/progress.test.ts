@@ -78,6 +78,10 @@ describe('progress in words', () => {
     expect(say(p({ rows: 1 })).amount).toBe('1 строка');
     expect(say(p({ rows: 3 })).amount).toBe('3 строки');
     expect(say(p({ rows_per_sec: 1, rows: 2 })).pace).toBe('1 строка в секунду');
+    // «из N» takes the genitive: из 2 строк, из 21 строки (not «из 2 строки», «из 21 строка»).
+    expect(say(p({ rows: 1, total_rows: 2 })).amount).toBe('1 из 2 строк');
+    expect(say(p({ rows: 1, total_rows: 21 })).amount).toBe('1 из 21 строки');
+    expect(say(p({ rows: 1, total_rows: 1 })).amount).toBe('1 из 1 строки');
   });
 
   it('rounds the time left the way a person says it', () => {

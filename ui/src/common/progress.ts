@@ -70,8 +70,9 @@ export function describeProgress(p: Progress | null, t: TFunction, lang: string)
   if (p.total_rows !== null && p.total_rows > 0) {
     parts.push(
       t('progress.rowsOf', {
+        count: p.total_rows,
         done: new Intl.NumberFormat(localeOf(lang)).format(Math.min(p.rows, p.total_rows)),
-        total: t('common.rows', { count: p.total_rows }),
+        total: new Intl.NumberFormat(localeOf(lang)).format(p.total_rows),
       }),
     );
   } else if (p.rows > 0) {
