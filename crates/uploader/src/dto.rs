@@ -667,7 +667,10 @@ pub struct JobRunView {
     pub rows_new: u32,
     pub rows_unchanged: u32,
     pub rows_rejected: u32,
+    /// A note on a run that went well (`file_unchanged`).
     pub message: Option<String>,
+    /// Why the run failed, as the window explains errors.
+    pub error: Option<AppError>,
     pub upload_ids: Vec<u32>,
     /// The validation report kept with the run.
     pub report: Option<ValidationSummary>,

@@ -159,6 +159,12 @@ fn invalid(field: &str, reason: impl Into<String>) -> AppError {
     }
 }
 
+/// A run's error as kept with the run: the typed error (JSON), so the window and the CLI say it
+/// in the user's language, not the Rust text of the moment.
+fn run_error(e: &AppError) -> String {
+    serde_json::to_string(e).unwrap_or_else(|_| e.to_string())
+}
+
 fn storage(e: impl std::fmt::Display) -> AppError {
     AppError::Storage {
         detail: e.to_string(),
@@ -738,7 +744,7 @@ impl Core {
             }
             Ok(Pick::Files(f)) => f,
             Err(e) => {
-                end.message = Some(e.to_string());
+                end.message = Some(run_error(&e));
                 return (RunResult::Failed, end, Some(e));
             }
         };
@@ -752,7 +758,7 @@ impl Core {
             let (r, err) = self.run_file(job, &file.path, opts, &mut end).await;
             result = worse(result, r);
             if let Some(e) = err {
-                end.message = Some(e.to_string());
+                end.message = Some(run_error(&e));
                 return (result, end, Some(e));
             }
             if !r.is_success() {

@@ -126,6 +126,7 @@ mod tests {
             linked: Some(4),
             user_not_found: Some(1),
             goal_not_found: None,
+            linked_share: Some(0.8),
             created_at: "2026-12-04T10:00:00Z".into(),
             finished_at: None,
             failure: Some(FailureReason::Message {

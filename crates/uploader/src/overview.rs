@@ -96,6 +96,14 @@ pub fn warnings(
 }
 
 pub fn run_view(r: &JobRun) -> JobRunView {
+    // Errors are kept typed (JSON); runs recorded before that kept their text, shown as it is.
+    let (message, error) = match r.message.as_deref() {
+        Some(m) if m.starts_with('{') => match serde_json::from_str::<crate::dto::AppError>(m) {
+            Ok(e) => (None, Some(e)),
+            Err(_) => (Some(m.to_string()), None),
+        },
+        other => (other.map(str::to_string), None),
+    };
     JobRunView {
         id: r.id as u32,
         started_at: r.started_at.to_string(),
@@ -105,7 +113,8 @@ pub fn run_view(r: &JobRun) -> JobRunView {
         rows_new: r.rows_new as u32,
         rows_unchanged: r.rows_unchanged as u32,
         rows_rejected: r.rows_rejected as u32,
-        message: r.message.clone(),
+        message,
+        error,
         upload_ids: r.upload_ids.iter().map(|&i| i as u32).collect(),
         report: r
             .report
@@ -142,6 +151,36 @@ pub fn job_view(s: &JobStatus) -> JobView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_runs_error_comes_back_typed_and_notes_and_old_texts_as_they_are() {
+        let run = |message: Option<String>| JobRun {
+            id: 1,
+            job_name: "roma".into(),
+            started_at: "2026-12-01T09:00:00Z".parse().unwrap(),
+            finished_at: None,
+            result: mb_history::RunResult::Failed,
+            files: vec![],
+            upload_ids: vec![],
+            rows_new: 0,
+            rows_unchanged: 0,
+            rows_rejected: 0,
+            message,
+            report: None,
+        };
+        let e = crate::dto::AppError::Network {
+            detail: "connection refused".into(),
+        };
+        let v = run_view(&run(Some(serde_json::to_string(&e).unwrap())));
+        assert_eq!((v.message, v.error), (None, Some(e)));
+        let v = run_view(&run(Some("file_unchanged".into())));
+        assert_eq!(
+            (v.message.as_deref(), v.error),
+            (Some("file_unchanged"), None)
+        );
+        let v = run_view(&run(Some("network error".into())));
+        assert_eq!(v.message.as_deref(), Some("network error"));
+    }
 
     #[test]
     fn a_sharp_drop_against_the_recent_mean_warns_and_noise_does_not() {

@@ -10,8 +10,11 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   token_expired: { kind: 'token_expired', data: { login: 'demo-agency' } },
   no_access: { kind: 'no_access', data: { counter_id: 44120011 } },
   quota_exceeded: { kind: 'quota_exceeded', data: { quota: 'per_day', retry_at: '2026-11-22T12:00:00Z' } },
-  rejected_data: { kind: 'rejected_data', data: { error_type: 'invalid_uploading', message: 'bad DateTime', line: 4 } },
-  linking_window_not_open: { kind: 'linking_window_not_open', data: { date: '22.11.2026' } },
+  rejected_data: {
+    kind: 'rejected_data',
+    data: { error_type: 'invalid_uploading', message: 'Неверный формат данных, ошибка в строке номер 4', line: 4 },
+  },
+  linking_window_not_open: { kind: 'linking_window_not_open', data: { date: '2026-11-22' } },
   network: { kind: 'network', data: { detail: 'connection refused' } },
   server: { kind: 'server', data: { status: 503 } },
   file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: { kind: 'io' } } },
@@ -64,6 +67,18 @@ describe('error table', () => {
     }
     expect(texts.size).toBe(reasons.length);
     expect(explainError(file({ kind: 'line_too_long', line: 4 }), t, lang).text).toContain('4');
+  });
+
+  it("speaks the user's words: Metrica's message, a day as a date, fields by their names", () => {
+    const t = i18n.getFixedT('ru');
+    const rejected = explainError(SAMPLES.rejected_data, t, 'ru').text;
+    expect(rejected).toContain('в строке 4: «Неверный формат данных');
+    expect(rejected).not.toContain('invalid_uploading');
+    expect(explainError(SAMPLES.linking_window_not_open, t, 'ru').text).toContain('22.11.2026');
+    expect(explainError(SAMPLES.linking_window_not_open, i18n.getFixedT('en'), 'en').text).toContain('22/11/2026');
+    expect(explainError(SAMPLES.invalid_input, t, 'ru').text).toContain('«Идентификатор цели»');
+    const internal = { kind: 'invalid_input', data: { field: 'type_name', reason: 'x' } } as const;
+    expect(explainError(internal, t, 'ru').text).toBe('Одно из значений не подходит. Проверьте введённое и повторите.');
   });
 
   it('turns anything thrown into an internal error', () => {

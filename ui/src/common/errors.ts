@@ -2,7 +2,24 @@
 //! offered and the i18n text. Exhaustive by type: a new error kind in Rust fails the build here.
 import type { TFunction } from 'i18next';
 import type { AppError } from '../ipc';
-import { formatDateTime } from './format';
+import { formatDateTime, formatDay } from './format';
+
+/** The core's field names a user meets in the window → their words (`errors.fields.*`). */
+type FieldWord =
+  'jobName' | 'pattern' | 'folder' | 'schedule' | 'goalId' | 'date' | 'code' | 'attribute' | 'repeat' | 'path';
+const INPUT_FIELDS: Partial<Record<string, FieldWord>> = {
+  name: 'jobName',
+  pattern: 'pattern',
+  folder: 'folder',
+  every: 'schedule',
+  schedule: 'schedule',
+  identifier: 'goalId',
+  date: 'date',
+  code: 'code',
+  title: 'attribute',
+  'from-upload': 'repeat',
+  path: 'path',
+};
 
 export type ErrorSeverity = 'danger' | 'warning' | 'info';
 export type ErrorAction = 'signIn' | 'retry' | 'none';
@@ -38,16 +55,17 @@ export const ERROR_TABLE: ErrorTable = {
   rejected_data: {
     severity: 'danger',
     action: 'none',
+    // Metrica's own words (as the CLI says them), not its error code.
     text: (e, t) =>
       t('errors.rejected_data', {
         where: e.data.line !== null ? t('errors.rejected_where', { line: e.data.line }) : '',
-        errorType: e.data.error_type,
+        message: e.data.message.trim() || e.data.error_type,
       }),
   },
   linking_window_not_open: {
     severity: 'warning',
     action: 'retry',
-    text: (e, t) => t('errors.linking_window_not_open', { date: e.data.date }),
+    text: (e, t, lang) => t('errors.linking_window_not_open', { date: formatDay(e.data.date, lang) }),
   },
   network: { severity: 'warning', action: 'retry', text: (_, t) => t('errors.network') },
   server: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.server', { status: e.data.status }) },
@@ -77,7 +95,14 @@ export const ERROR_TABLE: ErrorTable = {
   invalid_input: {
     severity: 'warning',
     action: 'none',
-    text: (e, t) => t('errors.invalid_input', { field: e.data.field }),
+    // The core names fields by their code names; only those a user can see and change in the
+    // window are named, in words.
+    text: (e, t) => {
+      const field = INPUT_FIELDS[e.data.field];
+      return field
+        ? t('errors.invalid_input', { field: t(`errors.fields.${field}`) })
+        : t('errors.invalid_input_generic');
+    },
   },
   storage: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.storage') },
   internal: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.internal') },

@@ -49,6 +49,15 @@ export function formatDateTime(iso: string, lang = 'ru', timeZone?: string): str
   return `${get('day')}${sep}${get('month')}${sep}${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
+/** A calendar day as the core names it (`YYYY-MM-DD`, a day in the counter's zone, not an
+ *  instant): 22.11.2026, or 22/11/2026 in English — never moved by the computer's zone. */
+export function formatDay(ymd: string, lang = 'ru'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd.trim());
+  if (!m) return ymd;
+  const sep = lang === 'en' ? '/' : '.';
+  return `${m[3]}${sep}${m[2]}${sep}${m[1]}`;
+}
+
 export function formatDate(iso: string, lang = 'ru'): string {
   return formatDateTime(iso, lang).split(' ')[0] ?? iso;
 }

@@ -627,7 +627,7 @@ const en: Messages = {
     no_access: 'This account may not upload to counter No. {{counterId}}. Ask the owner for edit access.',
     quota_exceeded: 'Metrica temporarily limited the number of requests. Retry later{{when}}.',
     quota_when: ' — after {{date}}',
-    rejected_data: 'Metrica rejected the data{{where}} ({{errorType}}). Fix the file and send it again.',
+    rejected_data: 'Metrica rejected the data{{where}}: “{{message}}”. Fix the file and send it again.',
     rejected_where: ' on line {{line}}',
     linking_window_not_open:
       'Metrica starts taking offline data for this counter on {{date}} (the first day after offline conversion tracking is switched on). Send the file on that day or later.',
@@ -641,6 +641,19 @@ const en: Messages = {
     not_found: 'We could not find what was asked for ({{what}}). Refresh the list.',
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
+    invalid_input_generic: 'One of the values does not fit. Check what you entered and retry.',
+    fields: {
+      jobName: 'Job name',
+      pattern: 'Which files to take',
+      folder: 'Folder',
+      schedule: 'Schedule',
+      goalId: 'Goal identifier',
+      date: 'Date',
+      code: 'Confirmation code',
+      attribute: 'Attribute name',
+      repeat: 'Repeat automatically',
+      path: 'File',
+    },
     storage: 'Could not save data to disk. Check free space and retry.',
     internal: 'Internal error of the app. Retry; if that does not help, write to us.',
     update_failed: {

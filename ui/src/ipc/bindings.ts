@@ -320,7 +320,15 @@ scheduled: boolean, };
 
 export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
 
-export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, message: string | null, upload_ids: Array<number>, 
+export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, 
+/**
+ * A note on a run that went well (`file_unchanged`).
+ */
+message: string | null, 
+/**
+ * Why the run failed, as the window explains errors.
+ */
+error: AppError | null, upload_ids: Array<number>, 
 /**
  * The validation report kept with the run.
  */

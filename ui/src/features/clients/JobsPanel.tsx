@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientOverview, JobView } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
 import { useBackend, useSession } from '../app/context';
 import { RepeatJobDialog } from '../import/RepeatJobDialog';
@@ -95,7 +96,11 @@ export function JobRuns({ name }: { name: string }) {
               </td>
               <td>
                 <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result}`)}</Text>
-                {r.message ? (
+                {r.error ? (
+                  <Text as="div" color="secondary" variant="caption-2" qa="job-run-error">
+                    {explainError(r.error, t, i18n.language).text}
+                  </Text>
+                ) : r.message ? (
                   <Text as="div" color="secondary" variant="caption-2">
                     {r.message === 'file_unchanged' ? t('jobs.fileUnchanged') : r.message}
                   </Text>
