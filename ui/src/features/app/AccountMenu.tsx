@@ -1,10 +1,11 @@
 //! The account menu (switch to another signed-in account, manage accounts), loaded on the first
 //! click on the account button: Gravity's menu and popup code is not read by the first screen.
 import { Check } from '@gravity-ui/icons';
-import { DropdownMenu, Icon } from '@gravity-ui/uikit';
+import { DropdownMenu, Icon, Popup } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../../common/ErrorNotice';
 import { useNextFrame } from '../../common/lazy';
 import { AccountButton, accountName } from './AccountButton';
 import { useAccounts, useBackend, useSession } from './context';
@@ -33,25 +34,49 @@ export function AccountMenu({ focus }: { focus: boolean }) {
   if (!active) return null;
   // A menu, not a Select: Gravity's Select brings its list, drag-and-drop and virtualisation code.
   return (
-    <DropdownMenu
-      size="l"
-      open={open && ready}
-      onOpenToggle={setOpen}
-      items={[
-        list.map((a) => ({
-          text: accountName(a),
-          selected: a.active,
-          iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
-          qa: `account-${a.login}`,
-          action: () => {
-            if (!a.active) switchTo.mutate(a.login);
-          },
-        })),
-        [{ text: t('top.manageAccounts'), qa: 'account-manage', action: () => go('accounts') }],
-      ]}
-      renderSwitcher={(props) => (
-        <AccountButton ref={button} {...props} name={accountName(active)} loading={switchTo.isPending} />
-      )}
-    />
+    <>
+      <DropdownMenu
+        size="l"
+        open={open && ready}
+        onOpenToggle={setOpen}
+        items={[
+          list.map((a) => ({
+            text: accountName(a),
+            selected: a.active,
+            iconEnd: a.active ? <Icon data={Check} size={16} /> : undefined,
+            qa: `account-${a.login}`,
+            action: () => {
+              if (!a.active) switchTo.mutate(a.login);
+            },
+          })),
+          [{ text: t('top.manageAccounts'), qa: 'account-manage', action: () => go('accounts') }],
+        ]}
+        renderSwitcher={(props) => (
+          <AccountButton ref={button} {...props} name={accountName(active)} loading={switchTo.isPending} />
+        )}
+      />
+      {/* A switch that failed says so under the button, with a retry (the menu has closed). */}
+      {switchTo.isError ? (
+        <Popup
+          anchorElement={button.current}
+          open
+          placement="bottom-end"
+          onOpenChange={(o) => {
+            if (!o) switchTo.reset();
+          }}
+          qa="account-switch-error"
+        >
+          <div className="mb-popup-notice">
+            <ErrorNotice
+              error={switchTo.error}
+              onRetry={() => {
+                const login = switchTo.variables;
+                if (login) switchTo.mutate(login);
+              }}
+            />
+          </div>
+        </Popup>
+      ) : null}
+    </>
   );
 }

@@ -45,4 +45,23 @@ describe('account menu', () => {
     fireEvent.click(await waitQa('account-manage'));
     await screen.findByText('Аккаунты Яндекса', {}, { timeout: 15_000 });
   });
+
+  it('says so under the button when the core refuses the switch, and retries from there', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    const real = backend.accounts.bind(backend);
+    // An account the core does not know: its answer to the switch is an error, as it is for a
+    // login signed out in another window meanwhile.
+    const gone: Account = { login: 'signed-out-elsewhere', display_name: null, active: false };
+    backend.accounts = async () => [...(await real()), gone];
+    const switchAccount = vi.spyOn(backend, 'switchAccount');
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('account-switcher'));
+    fireEvent.click(await waitQa('account-signed-out-elsewhere'));
+    const notice = await waitQa('account-switch-error');
+    await waitFor(() => expect(notice.textContent?.length).toBeGreaterThan(10));
+    expect(switchAccount).toHaveBeenCalledTimes(1);
+    fireEvent.click(await waitFor(() => notice.querySelector('button')!));
+    await waitFor(() => expect(switchAccount).toHaveBeenCalledTimes(2));
+  });
 });

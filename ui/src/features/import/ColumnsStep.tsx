@@ -133,10 +133,21 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
   const mapping = needSuggest ? null : s.mapping;
   const problems = mappingProblems(mapping);
   const firstProblem = problems[0];
+  const fieldText = (f: FieldMapping) =>
+    f.attribute_title !== null
+      ? t('columns.attr.field', { title: f.attribute_title })
+      : f.field in (t('fields', { returnObjects: true }) as object)
+        ? t(`fields.${f.field as keyof Messages['fields']}`)
+        : t('fields.unknown');
+
+  // The field as the table names it, up to its explanation («Дата и время события», «Цель»).
+  const missingField = mapping?.fields.find((f) => f.field === firstProblem?.field);
   const reason = firstProblem
     ? firstProblem.code === 'identifier'
       ? t('columns.needIdentifier')
-      : t('columns.missingRequired', { field: firstProblem.field ?? '' })
+      : t('columns.missingRequired', {
+          field: missingField ? (fieldText(missingField).split(' — ')[0] ?? '') : (firstProblem.field ?? ''),
+        })
     : null;
 
   const setSource = (f: FieldMapping, source: FieldSource) => {
@@ -160,19 +171,14 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
         ? t('columns.oneOfIds')
         : t('columns.optional');
 
-  const fieldText = (f: FieldMapping) =>
-    f.attribute_title !== null
-      ? t('columns.attr.field', { title: f.attribute_title })
-      : f.field in (t('fields', { returnObjects: true }) as object)
-        ? t(`fields.${f.field as keyof Messages['fields']}`)
-        : t('fields.unknown');
-
   return (
     <div className="mb-step">
       <Text variant="header-1" as="h2">
         {t('columns.title')}
       </Text>
       {suggestion.isError ? <ErrorNotice error={suggestion.error} onRetry={() => void suggestion.refetch()} /> : null}
+      {/* Without the counter's goals the goal list would just be empty: say why, offer a retry. */}
+      {goals.isError ? <ErrorNotice error={goals.error} onRetry={() => void goals.refetch()} /> : null}
       {!mapping ? (
         <div className="mb-loading" role="status">
           <Loader size="m" />

@@ -3,7 +3,7 @@
 import { FileArrowUp } from '@gravity-ui/icons';
 import { Button, Card, Icon, Loader, Text } from '@gravity-ui/uikit';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { Loading, lazyNamed } from '../../common/lazy';
@@ -27,20 +27,29 @@ export function usePreview() {
   });
 }
 
-export function usePickFile() {
+/** The system's open-file dialog; when it cannot be shown, the error is there to say so. */
+export function usePickFile(): { pick: () => Promise<void>; error: unknown } {
   const backend = useBackend();
   const [, dispatch] = useImport();
-  return async () => {
-    const path = await backend.pickFile();
-    if (path) dispatch({ type: 'file', path });
+  const [error, setError] = useState<unknown>(null);
+  const pick = async () => {
+    setError(null);
+    try {
+      const path = await backend.pickFile();
+      if (path) dispatch({ type: 'file', path });
+    } catch (e) {
+      setError(e);
+    }
   };
+  return { pick, error };
 }
 
 function DropZone() {
   const { t } = useTranslation();
-  const pick = usePickFile();
+  const { pick, error } = usePickFile();
   return (
     <Card view="outlined" className="mb-drop" data-testid="drop-zone">
+      {error !== null ? <ErrorNotice error={error} onRetry={() => void pick()} /> : null}
       <Icon data={FileArrowUp} size={40} className="mb-drop__icon" />
       <Text variant="header-1" as="h2">
         {t('file.dropTitle')}
@@ -59,7 +68,7 @@ export function FileStep({ onNext }: { onNext: () => void }) {
   const { t } = useTranslation();
   const [s, dispatch] = useImport();
   const preview = usePreview();
-  const pick = usePickFile();
+  const { pick, error: pickError } = usePickFile();
   const detected = preview.data?.detected_kind ?? null;
   const hasData = preview.data !== undefined;
   useEffect(() => {
@@ -79,6 +88,7 @@ export function FileStep({ onNext }: { onNext: () => void }) {
           {t('file.another')}
         </Button>
       </div>
+      {pickError !== null ? <ErrorNotice error={pickError} onRetry={() => void pick()} /> : null}
       {preview.isPending ? (
         <div className="mb-loading" role="status">
           <Loader size="m" />
