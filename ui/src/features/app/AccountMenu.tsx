@@ -3,7 +3,7 @@
 import { Check } from '@gravity-ui/icons';
 import { DropdownMenu, Icon, Popup } from '@gravity-ui/uikit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useNextFrame } from '../../common/lazy';
@@ -22,6 +22,12 @@ export function AccountMenu({ focus }: { focus: boolean }) {
   const [open, setOpen] = useState(true);
   const ready = useNextFrame();
   const button = useRef<HTMLButtonElement>(null);
+  // The button as state too: the popup of a failed switch is anchored to it.
+  const [anchor, setAnchor] = useState<HTMLButtonElement | null>(null);
+  const buttonRef = useCallback((el: HTMLButtonElement | null) => {
+    button.current = el;
+    setAnchor(el);
+  }, []);
   useEffect(() => {
     if (focus) button.current?.focus();
   }, [focus]);
@@ -52,13 +58,13 @@ export function AccountMenu({ focus }: { focus: boolean }) {
           [{ text: t('top.manageAccounts'), qa: 'account-manage', action: () => go('accounts') }],
         ]}
         renderSwitcher={(props) => (
-          <AccountButton ref={button} {...props} name={accountName(active)} loading={switchTo.isPending} />
+          <AccountButton ref={buttonRef} {...props} name={accountName(active)} loading={switchTo.isPending} />
         )}
       />
       {/* A switch that failed says so under the button, with a retry (the menu has closed). */}
       {switchTo.isError ? (
         <Popup
-          anchorElement={button.current}
+          anchorElement={anchor}
           open
           placement="bottom-end"
           onOpenChange={(o) => {
