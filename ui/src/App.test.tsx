@@ -228,6 +228,25 @@ describe('a send in progress', () => {
   });
 });
 
+describe('the same file sent meanwhile', () => {
+  const crm = realCorePerFile({ pick: CRM });
+
+  it('goes back to the check, which asks, when the send finds the file was sent after the check', async () => {
+    const backend = await renderOn(crm);
+    await toCheck();
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    // A scheduled job (or another window) sends the same file after the check.
+    const sent = await backend.upload(await crmRequest(backend, crm.pickedFile()), () => undefined);
+    expect(sent.outcome).toBe('sent');
+    fireEvent.click(byQa('send-button'));
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
+    expect(question.textContent).toContain('Этот файл уже отправляли');
+    expect(document.querySelector('.mb-wizard__body')?.getAttribute('data-step')).toBe('check');
+  });
+});
+
 describe('a review whose counter changed', () => {
   const crm = realCorePerFile({ pick: CRM });
 

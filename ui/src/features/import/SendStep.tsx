@@ -2,7 +2,7 @@
 //! does, progress with cancel, and the result with a way to History.
 import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendResult } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
@@ -38,6 +38,15 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const hashDefault = settings.data?.hash_contacts_by_default ?? true;
   const hash = s.hashContacts ?? hashDefault;
   const job = useSendJob();
+  // The core refused the send as a repeat the check had not seen: back to the check, which
+  // asks (its «Подтвердите на шаге «Проверка»» would otherwise lead nowhere).
+  const duplicateFound = job.error !== null && toAppError(job.error).kind === 'duplicate';
+  const { clearError } = job;
+  useEffect(() => {
+    if (!duplicateFound) return;
+    clearError();
+    dispatch({ type: 'recheck' });
+  }, [duplicateFound, clearError, dispatch]);
   const v = s.validation;
   const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
   // A check made for another counter, account or choice says nothing about this send.

@@ -116,6 +116,7 @@ export type ImportAction =
       patch: Partial<Pick<ImportState, 'hashContacts' | 'skipInvalid' | 'mergeMode' | 'comment' | 'onlyNew'>>;
     }
   | { type: 'sendStarted' }
+  | { type: 'recheck' }
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
   | { type: 'uploaded'; result: SendResult }
@@ -189,6 +190,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, duplicateAnswer: a.answer };
     case 'option':
       return { ...s, ...a.patch };
+    case 'recheck':
+      // The send found what the check did not know (the same file sent meanwhile, by a job
+      // or another window): the check runs again and asks its question.
+      return { ...s, validation: null, validatedFor: null, duplicateAnswer: null, onlyNew: null, step: 'check' };
     case 'sendStarted':
       return { ...s, sending: true };
     case 'sendEnded':
