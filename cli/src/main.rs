@@ -122,6 +122,7 @@ pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {
         demo: Some(false),
         memory_tokens: false,
         scheduler_dir: None,
+        part_bytes: None,
     })
     .await
 }

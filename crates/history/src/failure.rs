@@ -26,6 +26,8 @@ pub enum FailureReason {
     SignInNeeded,
     /// The user cancelled.
     Cancelled,
+    /// A part of a file that went in parts, never sent because a part before it did not go.
+    NotSent,
     /// Anything else, in the words it came with (Metrica's message for a rejection).
     Message { text: String },
 }
@@ -41,6 +43,7 @@ impl FailureReason {
             FailureReason::NotFound => "not_found".into(),
             FailureReason::SignInNeeded => "sign_in_needed".into(),
             FailureReason::Cancelled => "cancelled".into(),
+            FailureReason::NotSent => "not_sent".into(),
             FailureReason::Message { text } => text.clone(),
         }
     }
@@ -54,6 +57,7 @@ impl FailureReason {
             "not_found" => FailureReason::NotFound,
             "sign_in_needed" => FailureReason::SignInNeeded,
             "cancelled" => FailureReason::Cancelled,
+            "not_sent" => FailureReason::NotSent,
             _ => match s
                 .strip_prefix("server_error:")
                 .and_then(|n| n.parse::<u16>().ok())
@@ -76,6 +80,7 @@ impl FailureReason {
             FailureReason::NotFound => "not_found",
             FailureReason::SignInNeeded => "sign_in_needed",
             FailureReason::Cancelled => "cancelled",
+            FailureReason::NotSent => "not_sent",
             FailureReason::Message { .. } => return None,
         })
     }

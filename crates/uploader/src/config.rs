@@ -24,6 +24,9 @@ pub struct CoreOptions {
     /// Where jobs' OS scheduler files go; None = the system's place (`schedule::system_dir`).
     /// Tests point it at a temporary folder.
     pub scheduler_dir: Option<PathBuf>,
+    /// The largest prepared part in bytes; None = Metrica's limit per file. Tests make a small
+    /// file go in parts with it.
+    pub part_bytes: Option<u64>,
 }
 
 impl CoreOptions {

@@ -49,6 +49,7 @@ pub struct Core {
     /// Checks running in the background, by job id (see `check.rs`).
     pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
     pub(crate) scheduler_dir: Option<PathBuf>,
+    pub(crate) part_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for Core {
@@ -175,6 +176,7 @@ impl Core {
             jobs: Mutex::new(HashMap::new()),
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
+            part_bytes: opts.part_bytes,
         };
         if core.demo.is_some() {
             core.demo_sign_in().await?;

@@ -472,6 +472,9 @@ impl Core {
         })?;
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));
         spec.rejected_path = Some(dir.join("rejected-rows.csv"));
+        if let Some(max) = self.part_bytes {
+            spec.max_bytes = max;
+        }
         let opts = self.validate_options(&ctx, plan);
         let report = match self
             .run_pipeline(plan, &opts, Some(spec), job_id, cancel, sink.clone())
@@ -598,12 +601,14 @@ impl Core {
         // From here the prepared files belong to the history entries (resend needs them).
         p.dir = None;
         let mut uploads = Vec::new();
-        for part in &p.parts {
-            let u = self
-                .send_part(
-                    &p.login, &p.ctx, plan, &p.source, report, part, job_id, cancel, &sink,
-                )
+        let mut parts = p.parts.iter();
+        for part in parts.by_ref() {
+            let recorded = self
+                .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
                 .await?;
+            self.ledger_stage_part(recorded.id, plan.mapping.kind, part)
+                .await?;
+            let u = self.send_recorded(recorded, job_id, cancel, &sink).await?;
             let accepted = u.state.is_accepted();
             cleanup_if_final(&u);
             uploads.push(u);
@@ -611,13 +616,23 @@ impl Core {
                 break;
             }
         }
+        // A part that did not go stops the send; the parts after it are recorded as not sent
+        // (each can be resent from History or the result), so none is lost or called sent.
+        for part in parts {
+            let recorded = self
+                .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
+                .await?;
+            self.store.mark_sending(recorded.id)?;
+            let reason = mb_history::FailureReason::NotSent.stored();
+            uploads.push(self.store.mark_failed(recorded.id, Some(&reason))?);
+        }
         self.remember(plan, &p.ctx, &p.login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
         Ok(uploads)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn send_part(
+    /// Records one prepared part in the history (`prepared`), ready to be sent or resent.
+    async fn record_part(
         &self,
         login: &str,
         ctx: &CounterContext,
@@ -625,9 +640,6 @@ impl Core {
         source: &SourceFile,
         report: &Report,
         part: &Path,
-        job_id: &str,
-        cancel: &CancellationToken,
-        sink: &ProgressSink,
     ) -> Result<Upload> {
         let kind = plan.mapping.kind;
         let part_owned = part.to_path_buf();
@@ -661,11 +673,9 @@ impl Core {
                 "plan": crate::jobs::recorded_plan(plan),
             })),
         };
-        let recorded = self.store.record_prepared(&new)?;
         // Every upload teaches the ledger once accepted, whatever the mode: its keys are
-        // staged now, before anything leaves, and confirmed with the acceptance.
-        self.ledger_stage_part(recorded.id, kind, part).await?;
-        self.send_recorded(recorded, job_id, cancel, sink).await
+        // staged (by the caller) before anything leaves, and confirmed with the acceptance.
+        Ok(self.store.record_prepared(&new)?)
     }
 
     /// Sends a `prepared` history entry's file and records the outcome.

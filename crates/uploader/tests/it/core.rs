@@ -823,3 +823,78 @@ async fn an_upload_is_followed_as_its_own_account_after_a_switch() {
     );
     assert!(core.poll_due().await.is_ok());
 }
+
+/// A file that goes in parts and whose first part does not go: the send stops there, and the
+/// parts after it are in the history as not sent (never lost, never called sent), each with
+/// its rows; resending each one, in order, sends the whole file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_that_did_not_go_leaves_the_later_parts_recorded_as_not_sent() {
+    use mb_uploader::dto::FailureReason;
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        // Header plus one or two rows of the 5-row fixture per part.
+        part_bytes: Some(120),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    // The fake cuts the first send: its outcome is unknown (interrupted).
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .drop_next_upload_after(u64::MAX);
+    let file = fixture("offline_clientid.csv");
+    let mapping = core
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "parts",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let parts = &sent.parts;
+    assert!(parts.len() >= 3, "{parts:?}");
+    assert_eq!(parts.iter().map(|p| p.valid_rows).sum::<u32>(), 5);
+    assert!(
+        matches!(parts[0].state, UploadState::Interrupted),
+        "{:?}",
+        parts[0]
+    );
+    for p in &parts[1..] {
+        assert!(matches!(p.state, UploadState::Failed), "{p:?}");
+        assert_eq!(p.failure, Some(FailureReason::NotSent));
+    }
+    // The result names the first part that did not go, not the last one.
+    assert_eq!(sent.upload.as_ref().map(|u| u.id), Some(parts[0].id));
+    assert_eq!(
+        core.history(&HistoryFilter::default()).unwrap().len(),
+        parts.len()
+    );
+
+    for p in parts {
+        let again = core
+            .resend_dto(p.id, "resend", no_progress_sink())
+            .await
+            .unwrap();
+        assert!(
+            matches!(again.state, UploadState::Sent | UploadState::Processing),
+            "{again:?}"
+        );
+    }
+}

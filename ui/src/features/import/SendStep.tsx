@@ -354,7 +354,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
       .run((onProgress) => backend.resend(u.id, onProgress))
       .then((next) => {
         if (next) {
-          dispatch({ type: 'resent', upload: next });
+          dispatch({ type: 'resent', from: u.id, upload: next });
           void queryClient.invalidateQueries({ queryKey: ['history'] });
           void queryClient.invalidateQueries({ queryKey: ['overview'] });
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnMapping } from '../../ipc';
+import type { ColumnMapping, SendResult, UploadSummary } from '../../ipc';
 import {
   buildValidateRequest,
   importReducer,
@@ -190,6 +190,26 @@ describe('the send review', () => {
     // The held file opens with one press, afresh.
     const opened = importReducer(ended, { type: 'openHeld' });
     expect(opened).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null, sending: false, validation: null });
+  });
+
+  it('calls a file in parts sent only when every part went, also after a resend', () => {
+    const part = (id: number, state: UploadSummary['state']) => ({ id, state }) as UploadSummary;
+    const result = {
+      outcome: 'interrupted',
+      upload: part(1, 'interrupted'),
+      parts: [part(1, 'interrupted'), part(2, 'failed'), part(3, 'failed')],
+      valid_rows: 5,
+      new_rows: 5,
+      unchanged_rows: 0,
+    } as SendResult;
+    let s: ImportState = { ...base, result };
+    s = importReducer(s, { type: 'resent', from: 1, upload: part(4, 'sent') });
+    expect(s.result?.parts.map((p) => p.id)).toEqual([4, 2, 3]);
+    expect(s.result?.upload?.id).toBe(2);
+    s = importReducer(s, { type: 'resent', from: 2, upload: part(5, 'sent') });
+    s = importReducer(s, { type: 'resent', from: 3, upload: part(6, 'processing') });
+    expect(s.result?.upload?.id).toBe(6);
+    expect(isAccepted(s.result?.upload?.state ?? 'failed')).toBe(true);
   });
 
   it('calls only accepted states sent', () => {

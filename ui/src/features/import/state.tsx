@@ -120,7 +120,7 @@ export type ImportAction =
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
   | { type: 'uploaded'; result: SendResult }
-  | { type: 'resent'; upload: SendResult['upload'] }
+  | { type: 'resent'; from: number; upload: SendResult['upload'] }
   | { type: 'reset' };
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
@@ -202,8 +202,15 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return s.heldPath ? importReducer({ ...s, heldPath: null }, { type: 'file', path: s.heldPath }) : s;
     case 'uploaded':
       return { ...s, result: a.result, sending: false };
-    case 'resent':
-      return s.result ? { ...s, result: { ...s.result, upload: a.upload } } : s;
+    case 'resent': {
+      if (!s.result || !a.upload) return s;
+      const upload = a.upload;
+      const parts = s.result.parts.map((p) => (p.id === a.from ? upload : p));
+      // Like the core's result: the first part that did not go (a file in parts is sent only
+      // when every part is), else the one just resent.
+      const shown = parts.find((p) => !isAccepted(p.state)) ?? upload;
+      return { ...s, result: { ...s.result, parts, upload: shown } };
+    }
     case 'reset':
       return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
   }
