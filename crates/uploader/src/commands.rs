@@ -26,9 +26,9 @@ use crate::core::Core;
 use crate::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
     CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LinkingWindow,
-    NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, Stage, StatusValue,
-    UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest, UploadSummary,
-    ValidateRequest, ValidationSummary,
+    MappingProblem, NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted,
+    Stage, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest,
+    UploadSummary, ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::upload::ProgressSink;
@@ -332,6 +332,11 @@ commands! {
         let core = ctx.core.clone();
         blocking(move || core.suggest_mapping(&PathBuf::from(path), &read, kind, &attributes))
             .await
+    }
+
+    /// What keeps the mapping from being checked (the Columns step asks after each change).
+    fn mapping_problems(ctx, progress, mapping: ColumnMapping) -> Vec<MappingProblem> {
+        crate::import::mapping_problems(&mapping)
     }
 
     /// Suggestions; the counter's remembered choices win when `counterId` is given.

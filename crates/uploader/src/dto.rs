@@ -353,6 +353,23 @@ pub struct ColumnMapping {
     pub attributes: Vec<CounterAttributeDto>,
 }
 
+/// What keeps a mapping from being checked (the Columns step's reason and its «Далее»).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappingProblem {
+    pub code: MappingProblemCode,
+    /// The field with no column or value (`required`); none for `identifier`.
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingProblemCode {
+    /// A required field has no column and no (non-blank) value.
+    Required,
+    /// The kind needs one visitor identifier and none is mapped.
+    Identifier,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StatusValue {
     pub value: String,
@@ -760,6 +777,8 @@ pub fn typescript_bindings() -> String {
         Requirement::decl(&cfg),
         FieldMapping::decl(&cfg),
         ColumnMapping::decl(&cfg),
+        MappingProblemCode::decl(&cfg),
+        MappingProblem::decl(&cfg),
         CounterAttributeDto::decl(&cfg),
         OrderStatusType::decl(&cfg),
         StatusValue::decl(&cfg),

@@ -227,6 +227,40 @@ fn attribute_title(a: &CounterAttribute) -> String {
     }
 }
 
+/// What keeps `c` from being checked, by the rule validation applies (a blank value is no
+/// value): required fields with nothing mapped, and a missing visitor identifier.
+pub fn mapping_problems(c: &ColumnMapping) -> Result<Vec<crate::dto::MappingProblem>> {
+    use crate::dto::{MappingProblem, MappingProblemCode};
+    // The columns as the mapping names them (the file's header is not read for this).
+    let mut headers: Vec<String> = Vec::new();
+    for f in &c.fields {
+        if let FieldSource::Column { index, header, .. } = &f.source {
+            let i = *index as usize;
+            if headers.len() <= i {
+                headers.resize(i + 1, String::new());
+            }
+            headers[i] = header.clone();
+        }
+    }
+    let m = mapping_from_dto(c, &headers)?;
+    Ok(m.missing_required()
+        .into_iter()
+        .map(|f| {
+            if f == mb_import::mapping::ANY_IDENTIFIER {
+                MappingProblem {
+                    code: MappingProblemCode::Identifier,
+                    field: None,
+                }
+            } else {
+                MappingProblem {
+                    code: MappingProblemCode::Required,
+                    field: Some(f.to_string()),
+                }
+            }
+        })
+        .collect())
+}
+
 /// Back from the boundary view, checking the column indexes against the file's header.
 pub fn mapping_from_dto(c: &ColumnMapping, headers: &[String]) -> Result<Mapping> {
     let kind: UploadKind = c.kind;
@@ -460,5 +494,58 @@ fn value_type(kind: mb_schema::UploadKind, column: Option<&str>) -> Option<dto::
         F::Money => Some(dto::ValueType::Money),
         F::OrderStatus => Some(dto::ValueType::Status),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mapping_problems;
+    use crate::dto::{ColumnMapping, MappingProblem, MappingProblemCode};
+
+    /// A conversions mapping with the given sources (a JSON object per field).
+    fn conversions(fields: serde_json::Value) -> ColumnMapping {
+        serde_json::from_value(serde_json::json!({
+            "kind": "conversions", "fields": fields, "unmapped_columns": [],
+            "from_template": false, "signature": "",
+        }))
+        .unwrap()
+    }
+
+    fn field(name: &str, requirement: &str, source: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({"field": name, "requirement": requirement, "source": source})
+    }
+
+    #[test]
+    fn the_columns_step_is_blocked_by_the_rule_validation_applies() {
+        let col = |i: u32, h: &str| serde_json::json!({"type": "column", "index": i, "header": h, "confidence": 1.0});
+        let value = |v: &str| serde_json::json!({"type": "constant", "value": v});
+        let none = serde_json::json!({"type": "none"});
+        let ok = conversions(serde_json::json!([
+            field("ClientId", "one_of_identifiers", col(0, "ClientId")),
+            field("Target", "required", value("offline_paid")),
+            field("DateTime", "required", col(2, "DateTime")),
+        ]));
+        assert_eq!(mapping_problems(&ok).unwrap(), vec![]);
+        // A blank value is no value, for a required field and for an identifier alike (the
+        // window's own copy of this rule let a blank identifier through to the check).
+        let blank = conversions(serde_json::json!([
+            field("ClientId", "one_of_identifiers", value("  ")),
+            field("Target", "required", value(" ")),
+            field("DateTime", "required", none),
+        ]));
+        let problems = mapping_problems(&blank).unwrap();
+        let required = |f: &str| MappingProblem {
+            code: MappingProblemCode::Required,
+            field: Some(f.into()),
+        };
+        assert!(problems.contains(&required("Target")), "{problems:?}");
+        assert!(problems.contains(&required("DateTime")), "{problems:?}");
+        assert!(
+            problems.contains(&MappingProblem {
+                code: MappingProblemCode::Identifier,
+                field: None
+            }),
+            "{problems:?}"
+        );
     }
 }

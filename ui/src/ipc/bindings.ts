@@ -111,6 +111,14 @@ from_template: boolean, signature: string,
  */
 attributes: Array<CounterAttributeDto>, };
 
+export type MappingProblemCode = "required" | "identifier";
+
+export type MappingProblem = { code: MappingProblemCode, 
+/**
+ * The field with no column or value (`required`); none for `identifier`.
+ */
+field: string | null, };
+
 export type CounterAttributeDto = { 
 /**
  * Metrica's name, sent as the column name (`loyalty`).
@@ -389,6 +397,8 @@ export interface Commands {
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
   suggestMapping(path: string, read: ReadOverrides, kind: UploadKind, counterId: number | null): Promise<ColumnMapping>;
+  /** What keeps the mapping from being checked (the Columns step asks after each change). */
+  mappingProblems(mapping: ColumnMapping): Promise<Array<MappingProblem>>;
   /** Suggestions; the counter's remembered choices win when `counterId` is given. */
   statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping, counterId: number | null): Promise<Array<StatusValue>>;
   /** Joins the check of the same request when one is running (the user came back to the Check step); a check of another request cancels the abandoned one. */
@@ -452,6 +462,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'pick_file', method: 'pickFile', args: [], progress: false },
   { name: 'inspect_file', method: 'inspectFile', args: ['path', 'read'], progress: false },
   { name: 'suggest_mapping', method: 'suggestMapping', args: ['path', 'read', 'kind', 'counterId'], progress: false },
+  { name: 'mapping_problems', method: 'mappingProblems', args: ['mapping'], progress: false },
   { name: 'status_values', method: 'statusValues', args: ['path', 'read', 'mapping', 'counterId'], progress: false },
   { name: 'validate', method: 'validate', args: ['request'], progress: true },
   { name: 'upload', method: 'upload', args: ['request'], progress: true },

@@ -131,8 +131,8 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
   });
 
   const mapping = needSuggest ? null : s.mapping;
-  const problems = mappingProblems(mapping);
-  const firstProblem = problems[0];
+  const problems = mappingProblems(s);
+  const firstProblem = problems?.[0];
   const fieldText = (f: FieldMapping) =>
     f.attribute_title !== null
       ? t('columns.attr.field', { title: f.attribute_title })
@@ -177,6 +177,9 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
         {t('columns.title')}
       </Text>
       {suggestion.isError ? <ErrorNotice error={suggestion.error} onRetry={() => void suggestion.refetch()} /> : null}
+      {mapping && problems === null && s.mappingChecked?.error ? (
+        <ErrorNotice error={s.mappingChecked.error} onRetry={() => dispatch({ type: 'recheckMapping' })} />
+      ) : null}
       {/* Without the counter's goals the goal list would just be empty: say why, offer a retry. */}
       {goals.isError ? <ErrorNotice error={goals.error} onRetry={() => void goals.refetch()} /> : null}
       {!mapping ? (
@@ -264,7 +267,11 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
       <StepFooter
         onBack={onBack}
         reason={reason}
-        main={{ label: t('common.next'), onClick: onNext, disabled: !mapping || problems.length > 0 }}
+        main={{
+          label: t('common.next'),
+          onClick: onNext,
+          disabled: !mapping || problems === null || problems.length > 0,
+        }}
       />
     </div>
   );

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnMapping, SendResult, UploadSummary } from '../../ipc';
+import type { ColumnMapping, MappingProblem, SendResult, UploadSummary } from '../../ipc';
 import {
   buildValidateRequest,
   importReducer,
   initialImport,
   isAccepted,
+  mappingCheckKey,
   mappingProblems,
   reachable,
   reviewCounts,
@@ -105,11 +106,22 @@ describe('import state', () => {
     expect(stepsFor({ ...prepared(), kind: 'conversions' })).not.toContain('statuses');
   });
 
-  it('blocks the check until required fields and one identifier are set', () => {
-    const none = { ...mapping, fields: mapping.fields.map((f) => ({ ...f, source: { type: 'none' as const } })) };
-    expect(mappingProblems(none)).toEqual([{ code: 'required', field: 'create_date_time' }, { code: 'identifier' }]);
-    expect(reachable({ ...prepared(), mapping: none }, 'check', 1, true)).toBe(false);
-    expect(reachable(prepared(), 'check', 1, true)).toBe(true);
+  it('lets the check start only once the core found nothing missing in the mapping', () => {
+    const s = prepared();
+    const key = mappingCheckKey(mapping);
+    expect(mappingProblems(s)).toBeNull();
+    expect(reachable(s, 'check', 1, true)).toBe(false);
+    const answer = (problems: MappingProblem[]) =>
+      importReducer(s, { type: 'mappingChecked', key, problems, error: null });
+    const missing = answer([{ code: 'identifier', field: null }]);
+    expect(mappingProblems(missing)).toEqual([{ code: 'identifier', field: null }]);
+    expect(reachable(missing, 'check', 1, true)).toBe(false);
+    const ok = answer([]);
+    expect(reachable(ok, 'check', 1, true)).toBe(true);
+    // The answer was about another mapping: nothing is known about this one yet.
+    const changed = importReducer(ok, { type: 'source', field: 'phones', source: { type: 'none' }, unmapped: [] });
+    expect(mappingProblems(changed)).toBeNull();
+    expect(reachable(changed, 'check', 1, true)).toBe(false);
   });
 
   it('needs a fresh validation before sending, and hashing does not invalidate it', () => {

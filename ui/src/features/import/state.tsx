@@ -15,6 +15,7 @@ import { type Job, useJob } from './job';
 import type {
   ColumnMapping,
   CounterAttributeDto,
+  MappingProblem,
   FieldMapping,
   FieldSource,
   ReadOverrides,
@@ -66,6 +67,9 @@ export interface ImportState {
   /** A file given while a send ran (dropped, «Открыть в Metrika Bridge», a second launch):
    *  kept, and offered once the send has ended. */
   heldPath: string | null;
+  /** The core's answer to «what keeps this mapping from being checked» (the rule validation
+   *  applies), for the mapping it was asked about; null until it is known. */
+  mappingChecked: { key: string; problems: MappingProblem[] | null; error: unknown } | null;
 }
 
 export const EMPTY_READ: ReadOverrides = { encoding: null, delimiter: null, header_line: null, sheet: null };
@@ -95,6 +99,7 @@ export const initialImport: ImportState = {
   checkJob: null,
   sending: false,
   heldPath: null,
+  mappingChecked: null,
 };
 
 export type ImportAction =
@@ -117,6 +122,8 @@ export type ImportAction =
     }
   | { type: 'sendStarted' }
   | { type: 'recheck' }
+  | { type: 'recheckMapping' }
+  | { type: 'mappingChecked'; key: string; problems: MappingProblem[] | null; error: unknown }
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
   | { type: 'uploaded'; result: SendResult }
@@ -190,6 +197,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, duplicateAnswer: a.answer };
     case 'option':
       return { ...s, ...a.patch };
+    case 'recheckMapping':
+      return { ...s, mappingChecked: null };
+    case 'mappingChecked':
+      return { ...s, mappingChecked: { key: a.key, problems: a.problems, error: a.error } };
     case 'recheck':
       // The send found what the check did not know (the same file sent meanwhile, by a job
       // or another window): the check runs again and asks its question.
@@ -228,19 +239,16 @@ export function stepsFor(s: ImportState): StepId[] {
     : ['file', 'columns', 'check', 'send'];
 }
 
-/** Problems that stop the user from leaving the Columns step. */
-export function mappingProblems(
-  mapping: ColumnMapping | null,
-): Array<{ code: 'required' | 'identifier'; field?: string }> {
-  if (!mapping) return [];
-  const out: Array<{ code: 'required' | 'identifier'; field?: string }> = [];
-  for (const f of mapping.fields) {
-    const empty = f.source.type === 'none' || (f.source.type === 'constant' && f.source.value.trim() === '');
-    if (f.requirement === 'required' && empty) out.push({ code: 'required', field: f.field });
-  }
-  const ids = mapping.fields.filter((f) => f.requirement === 'one_of_identifiers');
-  if (ids.length > 0 && ids.every((f) => f.source.type === 'none')) out.push({ code: 'identifier' });
-  return out;
+/** Which mapping the core's answer is about. */
+export function mappingCheckKey(m: ColumnMapping): string {
+  return JSON.stringify({ kind: m.kind, fields: m.fields.map((f) => [f.field, f.source]) });
+}
+
+/** What stops the user from leaving the Columns step, as the core says (null: not known yet,
+ *  or the core could not say — then `mappingChecked.error` tells why). */
+export function mappingProblems(s: ImportState): MappingProblem[] | null {
+  if (!s.mapping || !s.mappingChecked || s.mappingChecked.key !== mappingCheckKey(s.mapping)) return null;
+  return s.mappingChecked.problems;
 }
 
 export function buildValidateRequest(
@@ -275,9 +283,7 @@ export function reachable(s: ImportState, step: StepId, counterId: number | null
     case 'statuses':
       return s.mapping !== null && s.kind !== null && CRM_STATUS_KINDS.includes(s.kind);
     case 'check':
-      return (
-        s.mapping !== null && mappingProblems(s.mapping).length === 0 && (!needsStatuses(s) || s.statusMap !== null)
-      );
+      return s.mapping !== null && mappingProblems(s)?.length === 0 && (!needsStatuses(s) || s.statusMap !== null);
     case 'send': {
       const r = buildValidateRequest(s, counterId, hashDefault);
       return r !== null && s.validation !== null && s.validatedFor === validationKey(r);
@@ -293,6 +299,7 @@ export function ImportProvider({ children, initial }: { children: ReactNode; ini
   const [state, dispatch] = useReducer(importReducer, initial ?? initialImport);
   const value = useMemo<[ImportState, Dispatch<ImportAction>]>(() => [state, dispatch], [state]);
   useCancelAbandonedCheck(state.checkJob);
+  useMappingProblems(state.mapping, state.mappingChecked, dispatch);
   // The send outlives its step: leaving for History and coming back shows the same progress
   // and its stop button, never a second «Отправить».
   const sendJob = useJob<SendResult>();
@@ -309,6 +316,31 @@ export function useSendJob(): Job<SendResult> {
   const v = useContext(SendJobContext);
   if (!v) throw new Error('ImportProvider missing');
   return v;
+}
+
+/** Asks the core what keeps the current mapping from being checked, after every change (the
+ *  stepper and the Columns step both need the answer; the rule is validation's own). */
+function useMappingProblems(
+  mapping: ColumnMapping | null,
+  checked: ImportState['mappingChecked'],
+  dispatch: Dispatch<ImportAction>,
+) {
+  const backend = useBackend();
+  const key = mapping ? mappingCheckKey(mapping) : null;
+  const known = checked !== null && checked.key === key;
+  useEffect(() => {
+    if (!mapping || key === null || known) return;
+    let live = true;
+    backend.mappingProblems(mapping).then(
+      (problems) => live && dispatch({ type: 'mappingChecked', key, problems, error: null }),
+      (error: unknown) => live && dispatch({ type: 'mappingChecked', key, problems: null, error }),
+    );
+    return () => {
+      live = false;
+    };
+    // The key says when the mapping changed; the object itself changes with every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [backend, key, known, dispatch]);
 }
 
 /** A check the wizard no longer waits for (another file, «Загрузить ещё файл», a new check) is
