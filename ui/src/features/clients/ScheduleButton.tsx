@@ -1,6 +1,6 @@
 //! «Включить расписание» / «Выключить расписание»: the job's entry in the operating system's
 //! scheduler, installed by Rust (mb_uploader::schedule, the same code as `mbridge jobs schedule`).
-import { Alert, Button } from '@gravity-ui/uikit';
+import { Alert, Button, Text } from '@gravity-ui/uikit';
 import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
@@ -41,18 +41,26 @@ export function ScheduleButton({ job, onDone }: { job: JobView; onDone?: (j: Job
     }
   };
   const text = error !== null ? scheduleErrorText(error, t) : null;
+  // A job with no schedule (made from the CLI) cannot be put on one: the button says why.
+  const noSchedule = !job.scheduled && !job.every;
   return (
     <>
       <Button
         view={job.scheduled ? 'outlined' : 'action'}
         size="m"
         loading={busy}
-        disabled={busy || (!job.scheduled && !job.every)}
+        disabled={busy || noSchedule}
         onClick={() => void toggle()}
         qa="job-schedule"
+        title={noSchedule ? t('jobs.scheduleNeedsEvery') : undefined}
       >
         {job.scheduled ? t('jobs.scheduleOff') : t('jobs.scheduleOn')}
       </Button>
+      {noSchedule && error === null ? (
+        <Text color="secondary" variant="caption-2" qa="job-schedule-why">
+          {t('jobs.scheduleNeedsEvery')}
+        </Text>
+      ) : null}
       {error !== null ? (
         text ? (
           <Alert theme="warning" message={text} qa="job-schedule-error" />

@@ -55,3 +55,16 @@ describe('check step without a counter', () => {
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe('check step of a file with no good row', () => {
+  const bad = realCorePerFile({ pick: { fixture: 'all-rows-bad.csv', as: 'выгрузка.csv' } });
+
+  it('says why «Далее» is off: every row has an error', async () => {
+    const backend = bad.backend();
+    await inRussian(backend);
+    await toCheck(backend);
+    await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('Отправлять нечего: все строки с ошибками.')).toBeTruthy();
+  });
+});

@@ -252,7 +252,13 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
       ) : null}
       <StepFooter
         onBack={onBack}
-        reason={v && v.duplicate_of !== null && s.duplicateAnswer === null ? t('send.needDuplicateAnswer') : null}
+        reason={
+          v && v.valid_rows <= 0
+            ? t('send.nothing')
+            : v && v.duplicate_of !== null && s.duplicateAnswer === null
+              ? t('send.needDuplicateAnswer')
+              : null
+        }
         main={running || cancelled ? undefined : { label: t('common.next'), onClick: onNext, disabled: !v || blocked }}
       />
     </div>
