@@ -39,12 +39,33 @@ impl Caller {
     }
 }
 
+/// Yandex counts daily requests separately per method group (reference §6.1): reads
+/// (`client_read`: every GET) and writes (`client_write`: uploads, changes). A day of status
+/// polling does not stop an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum MethodGroup {
+    Read,
+    Write,
+}
+
+impl MethodGroup {
+    fn of(method: &axum::http::Method) -> MethodGroup {
+        if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+            MethodGroup::Read
+        } else {
+            MethodGroup::Write
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct QuotaState {
     ip: HashMap<IpAddr, (i64, u32)>,
     in_flight: HashMap<String, u32>,
-    daily_user: HashMap<(String, i64), u32>,
-    daily_counter: HashMap<(u64, i64), u32>,
+    /// Daily counts per login and per counter, each per method group (reference §6.1:
+    /// «counted separately per method group: client_read, client_write, …»).
+    daily_user: HashMap<(String, MethodGroup, i64), u32>,
+    daily_counter: HashMap<(u64, MethodGroup, i64), u32>,
 }
 
 impl QuotaState {
@@ -184,6 +205,7 @@ pub(crate) async fn metrica_guard(
         _ => login.clone(),
     };
     let counter = counter_in_path(req.uri().path());
+    let group = MethodGroup::of(req.method());
     let _in_flight = {
         let mut q = app.quota.lock().unwrap_or_else(|e| e.into_inner());
         let n = q.in_flight.entry(login.clone()).or_insert(0);
@@ -197,14 +219,14 @@ pub(crate) async fn metrica_guard(
             app: app.clone(),
             login: login.clone(),
         };
-        let u = q.daily_user.entry((login.clone(), day)).or_insert(0);
+        let u = q.daily_user.entry((login.clone(), group, day)).or_insert(0);
         *u += 1;
         if *u > limits.daily_per_user {
             drop(q);
             return quota_error(&app, ErrorType::QuotaRequestsByUid);
         }
         if let Some(c) = counter {
-            let n = q.daily_counter.entry((c, day)).or_insert(0);
+            let n = q.daily_counter.entry((c, group, day)).or_insert(0);
             *n += 1;
             if *n > limits.daily_per_counter {
                 drop(q);

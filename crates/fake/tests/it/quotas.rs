@@ -64,3 +64,30 @@ async fn daily_user_and_counter_quotas_reset_the_next_day() {
     env.advance_secs(86_400);
     assert_eq!(env.get(&path).await.0, 200);
 }
+
+/// «Counted separately per method group» (reference §6.1): a login that used up its reads
+/// for the day still uploads, and the other way round.
+#[tokio::test]
+async fn daily_quotas_count_reads_and_writes_apart() {
+    let (mut cfg, clock) = config();
+    cfg.quotas = Quotas {
+        per_ip_per_second: 10_000,
+        daily_per_user: 2,
+        daily_per_counter: 1_000,
+        ..Quotas::default()
+    };
+    let env = env_with(cfg, clock).await;
+    let read = "/management/v1/counters?per_page=1";
+    for _ in 0..2 {
+        assert_eq!(env.get(read).await.0, 200);
+    }
+    let (s, v) = env.get(read).await;
+    assert_eq!((s, error_type(&v)), (429, "quota_requests_by_uid"));
+    let upload = format!("/management/v1/counter/{MEBEL}/offline_conversions/upload");
+    let (s, v) = env.upload(&upload, fixture("offline_clientid.csv")).await;
+    assert_eq!(s, 200, "reads used up, writes still go: {v}");
+    let (s, _) = env.upload(&upload, fixture("offline_clientid.csv")).await;
+    assert_eq!(s, 200);
+    let (s, v) = env.upload(&upload, fixture("offline_clientid.csv")).await;
+    assert_eq!((s, error_type(&v)), (429, "quota_requests_by_uid"));
+}
