@@ -54,7 +54,8 @@ function Summary({ v }: { v: ValidationSummary }) {
           <Text color="secondary" variant="caption-2">
             {t('check.rowsValid')}
           </Text>
-          <Text variant="display-1" color="positive" data-testid="rows-valid">
+          {/* Nothing ready is no good news: not in green. */}
+          <Text variant="display-1" color={v.valid_rows > 0 ? 'positive' : 'danger'} data-testid="rows-valid">
             {formatNumber(v.valid_rows, lang)}
           </Text>
         </Card>
