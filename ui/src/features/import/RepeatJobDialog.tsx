@@ -63,8 +63,14 @@ export function RepeatJobDialog({
   const timeOk = every === 'hourly' || /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
 
   const pick = async () => {
-    const f = await backend.pickFolder();
-    if (f) setFolder(f);
+    setError(null);
+    try {
+      const f = await backend.pickFolder();
+      if (f) setFolder(f);
+    } catch (e) {
+      // The folder dialog could not be shown: said below, like a failed save.
+      setError(e);
+    }
   };
   const save = async () => {
     setBusy(true);
