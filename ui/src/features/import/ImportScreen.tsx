@@ -9,7 +9,7 @@ import { useActiveCounter, useSettings } from '../app/context';
 import { Loading, lazyNamed } from '../../common/lazy';
 import { FileStep } from './FileStep';
 import { LinkingWindowNotice } from './LinkingWindowNotice';
-import { type StepId, reachable, stepsFor, useImport } from './state';
+import { type StepId, isAccepted, reachable, stepsFor, useImport } from './state';
 
 // The file step is the window's first screen; the others load when first reached.
 const ColumnsStep = lazyNamed(() => import('./ColumnsStep'), 'ColumnsStep');
@@ -105,6 +105,8 @@ export function ImportScreen() {
   }, []);
 
   const viewOf = (step: StepId, i: number) => {
+    // The last step is done when Metrica took the file (every part of it).
+    if (step === 'send' && s.result?.upload && isAccepted(s.result.upload.state)) return 'success' as const;
     if (i < index && reachable(s, step, counterId, hashDefault)) return 'success' as const;
     return 'idle' as const;
   };
