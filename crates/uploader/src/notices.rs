@@ -37,18 +37,31 @@ pub fn upload_notice(u: &UploadSummary, lang: Lang) -> Option<Notice> {
         Some(name) => format!("{name} ({})", u.counter_id),
         None => u.counter_id.to_string(),
     };
+    // With Metrica's linked count when it gave one; CRM uploads (and older answers) carry
+    // none, and «связано 0» would be untrue: then only what Metrica took.
     let linked = |title: &str| Notice {
         title: mb_text::format(lang, title, &[]),
-        body: mb_text::format(
-            lang,
-            "notify.linked",
-            &[
-                ("file", Arg::Str(&u.file_name)),
-                ("linked", Arg::Num(u.linked.unwrap_or(0).into())),
-                ("count", Arg::Num(u.valid_rows.into())),
-                ("counter", Arg::Str(&counter)),
-            ],
-        ),
+        body: match u.linked {
+            Some(n) => mb_text::format(
+                lang,
+                "notify.linked",
+                &[
+                    ("file", Arg::Str(&u.file_name)),
+                    ("linked", Arg::Num(n.into())),
+                    ("count", Arg::Num(u.valid_rows.into())),
+                    ("counter", Arg::Str(&counter)),
+                ],
+            ),
+            None => mb_text::format(
+                lang,
+                "notify.accepted",
+                &[
+                    ("file", Arg::Str(&u.file_name)),
+                    ("count", Arg::Num(u.valid_rows.into())),
+                    ("counter", Arg::Str(&counter)),
+                ],
+            ),
+        },
     };
     match u.state {
         UploadState::Processed => Some(linked("notify.processed")),
@@ -174,6 +187,17 @@ mod tests {
         assert_eq!(
             upload_notice(&upload(UploadState::LinkageFailure), Lang::Ru).map(|n| n.title),
             Some("Метрика не связала строки".to_string())
+        );
+        // A CRM upload: Metrica gives no linked count, and the notice does not invent «0».
+        let crm = UploadSummary {
+            kind: UploadKind::Contacts,
+            linked: None,
+            linked_share: None,
+            ..upload(UploadState::Processed)
+        };
+        assert_eq!(
+            upload_notice(&crm, Lang::Ru).unwrap().body,
+            "«заказы.csv»: Метрика приняла 5 строк. Счётчик Цветы на Ленина (51234501)"
         );
         assert!(upload_notice(&upload(UploadState::Superseded), Lang::Ru).is_none());
         assert!(upload_notice(&upload(UploadState::Processing), Lang::Ru).is_none());

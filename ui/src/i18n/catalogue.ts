@@ -20,7 +20,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
-  notify: { failed: string; failed_body: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
+  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
   reason: Record<FailureCode, string>;
   send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
@@ -548,6 +548,10 @@ export const ru: Catalogue = {
     }
   },
   "notify": {
+    "accepted_few": "«{{file}}»: Метрика приняла {{count, number}} строки. Счётчик {{counter}}",
+    "accepted_many": "«{{file}}»: Метрика приняла {{count, number}} строк. Счётчик {{counter}}",
+    "accepted_one": "«{{file}}»: Метрика приняла {{count, number}} строку. Счётчик {{counter}}",
+    "accepted_other": "«{{file}}»: Метрика приняла {{count, number}} строки. Счётчик {{counter}}",
     "failed": "Загрузка не прошла",
     "failed_body": "«{{file}}», счётчик {{counter}}. {{message}}",
     "job_failed": "Задание «{{job}}» не сработало",
@@ -1125,6 +1129,10 @@ export const en: Catalogue = {
     }
   },
   "notify": {
+    "accepted_few": "“{{file}}”: Metrica took {{count, number}} rows. Counter {{counter}}",
+    "accepted_many": "“{{file}}”: Metrica took {{count, number}} rows. Counter {{counter}}",
+    "accepted_one": "“{{file}}”: Metrica took {{count, number}} row. Counter {{counter}}",
+    "accepted_other": "“{{file}}”: Metrica took {{count, number}} rows. Counter {{counter}}",
     "failed": "Upload failed",
     "failed_body": "“{{file}}”, counter {{counter}}. {{message}}",
     "job_failed": "Job “{{job}}” did not work",
