@@ -12,7 +12,6 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
     let (lang, json) = (cli.global.lang, cli.global.json);
     let core = core(cli).await?;
     let reconciled = core.reconcile().await?;
-    let _ = core.poll_due().await;
     match upload {
         Some(id) => {
             let u = core.refresh_status(i64::from(*id)).await?;
@@ -24,6 +23,9 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
             }
         }
         None => {
+            // The states listed are Metrica's answers of now, or the command says why not (a
+            // sign-in needed: exit 3); one upload's network trouble is logged and the rest go on.
+            core.poll_due().await?;
             let open = core.history(&HistoryFilter {
                 states: vec![
                     mb_uploader::dto::UploadState::Sending,

@@ -84,23 +84,54 @@ pub async fn run(
     progress::clear_progress(json);
     let mut done = done?;
     if let Some(every) = wait {
-        follow(core, &mut done, every).await?;
+        follow(core, &mut done, every, lang).await;
     }
     print(&done, json, lang, a.file)?;
     Ok(done.exit_code())
 }
 
-/// `--wait`: asks Metrica every `every` until each part is final.
-async fn follow(core: &Core, done: &mut UploadResult, every: Duration) -> Result<(), AppError> {
-    if let UploadOutcome::Sent { uploads, .. } = &mut done.outcome {
-        for u in uploads.iter_mut() {
-            while u.state.is_pollable() {
-                tokio::time::sleep(every).await;
-                *u = core.refresh_status(u.id).await?;
+/// `--wait`: asks Metrica every `every` until each part is final. The file is in Metrica by
+/// then: a status question that fails, or Ctrl-C, ends the waiting (said on stderr) and the
+/// result is printed as last known — never as a failed send.
+async fn follow(core: &Core, done: &mut UploadResult, every: Duration, lang: Lang) {
+    let UploadOutcome::Sent { uploads, .. } = &mut done.outcome else {
+        return;
+    };
+    for u in uploads.iter_mut() {
+        while u.state.is_pollable() {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!(
+                        "{} mbridge status {}",
+                        t(
+                            lang,
+                            "Ждать перестали; загрузка уже в Метрике. Её состояние:",
+                            "Stopped waiting; the upload is in Metrica. Its state:"
+                        ),
+                        u.id
+                    );
+                    return;
+                }
+            }
+            match core.refresh_status(u.id).await {
+                Ok(n) => *u = n,
+                Err(e) => {
+                    eprintln!(
+                        "{} {} (mbridge status {})",
+                        t(
+                            lang,
+                            "Загрузка в Метрике, но узнать её состояние сейчас не удалось:",
+                            "The upload is in Metrica, but its state could not be asked now:"
+                        ),
+                        text::error(&e, lang),
+                        u.id
+                    );
+                    return;
+                }
             }
         }
     }
-    Ok(())
 }
 
 /// The result on stdout (one JSON object with `--json`); a stop is the error it stands for.
@@ -108,9 +139,12 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
     let kind = done.kind();
     if kind == OutcomeKind::DataHasErrors {
         if let (Some(r), true) = (done.report(), json) {
-            print_json(
-                &serde_json::json!({ "sent": false, "reason": "data_has_errors", "report": r }),
-            );
+            // One JSON object, with the error in it (exit 1 says the same).
+            print_json(&serde_json::json!({
+                "sent": false, "reason": "data_has_errors", "report": r,
+                "error": done.stop_error(),
+            }));
+            return Ok(());
         } else if let Some(r) = done.report() {
             report::validation(file, r, lang);
         }
@@ -161,6 +195,12 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
                 lang,
                 "Отправка прервана: Метрика могла не получить файл.",
                 "The send was interrupted: Metrica may not have the file.",
+            )
+        } else if done.worst().is_some_and(|u| u.server_upload_id.is_some()) {
+            t(
+                lang,
+                "Метрика получила файл, но не приняла его при обработке.",
+                "Metrica received the file but did not take it when processing it.",
             )
         } else {
             t(

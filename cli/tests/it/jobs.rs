@@ -156,6 +156,8 @@ fn a_bad_file_under_the_stop_policy_sends_nothing_and_keeps_the_report() {
     let (code, v) = run(&env, "0");
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["run"]["result"], "blocked");
+    // A blocked run is a result, not an error; a failed one names its error here.
+    assert!(v.get("error").is_some_and(|e| e.is_null()), "{v}");
     assert_eq!(v["run"]["rows_rejected"], 1);
     let report = &v["run"]["report"];
     assert_eq!(report["errors"], 1, "{report}");

@@ -231,6 +231,19 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
             .iter()
             .all(|u| u.source_quantity != 5)
     );
+    // `--json` is one object on stdout, the error inside it (not a second object after it).
+    let (code, v) = env.json(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["reason"], "data_has_errors");
+    assert_eq!(v["error"]["kind"], "data_has_errors");
     let (code, v) = env.json(&[
         "upload",
         file,

@@ -135,8 +135,8 @@ pub struct JobRunReport {
     pub run: Option<JobRun>,
     /// Runs of this job a dead process left open, found and closed by this one.
     pub reconciled_runs: usize,
-    /// The error behind a failed run (exit codes tell sign-in from network trouble).
-    #[serde(skip)]
+    /// The error behind a failed run (exit codes tell sign-in from network trouble; `--json`
+    /// carries it, so a script knows why).
     pub error: Option<AppError>,
 }
 
