@@ -81,13 +81,28 @@ pub fn on_second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: 
     }
 }
 
-/// Uploads Metrica is still processing (the follow-up polls them).
-pub fn still_processing(core: &Core) -> usize {
+/// Uploads Metrica is still processing that the follow-up can poll: those of accounts still
+/// signed in (a signed-out account's uploads wait for its next sign-in). `None` when the
+/// history cannot be read: then nobody can say that nothing is left.
+pub fn still_processing(core: &Core) -> Option<usize> {
     let filter = HistoryFilter {
         states: vec![DtoState::Sent, DtoState::Processing],
         ..HistoryFilter::default()
     };
-    core.history(&filter).map(|l| l.len()).unwrap_or(0)
+    let read = core
+        .history(&filter)
+        .and_then(|l| Ok((l, core.accounts()?)));
+    match read {
+        Ok((list, accounts)) => Some(
+            list.iter()
+                .filter(|u| accounts.iter().any(|a| a.login == u.account))
+                .count(),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "uploads still processing: history unreadable");
+            None
+        }
+    }
 }
 
 /// The tray icon kept while the window is closed and uploads are still processing.
@@ -142,7 +157,7 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
         return;
     };
     let core: &Core = &core;
-    let pending = still_processing(core);
+    let pending = still_processing(core).unwrap_or(0);
     if pending == 0 {
         return;
     }
@@ -179,15 +194,96 @@ pub fn quit_when_done<R: Runtime>(app: &AppHandle<R>, core: &Core) {
     let in_tray = app
         .try_state::<Tray>()
         .is_some_and(|t| t.0.lock().map(|g| g.is_some()).unwrap_or(false));
-    if hidden && in_tray && still_processing(core) == 0 {
+    if hidden && in_tray && still_processing(core) == Some(0) {
         tracing::info!("every upload is final and the window is closed: stopping");
         app.exit(0);
     }
 }
 
+/// The follow-up needs a sign-in: with the window hidden in the tray it cannot get one, so a
+/// notification says so and the app stops (the next start follows the uploads again).
+pub fn stop_when_unfollowable<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    let hidden = main_window(app)
+        .map(|w| !w.is_visible().unwrap_or(true))
+        .unwrap_or(false);
+    let in_tray = app
+        .try_state::<Tray>()
+        .is_some_and(|t| t.0.lock().map(|g| g.is_some()).unwrap_or(false));
+    if !(hidden && in_tray) {
+        return;
+    }
+    let lang = core
+        .settings()
+        .map(|s| mb_uploader::notices::notice_lang(&s.language))
+        .unwrap_or(mb_text::Lang::Ru);
+    let n = mb_uploader::notices::follow_stopped_notice(lang);
+    if let Err(e) = tauri_plugin_notification::NotificationExt::notification(app)
+        .builder()
+        .title(&n.title)
+        .body(&n.body)
+        .show()
+    {
+        tracing::warn!(error = %e, "notification failed");
+    }
+    tracing::info!("the follow-up needs a sign-in and the window is closed: stopping");
+    app.exit(0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tray stays while uploads can still be followed, and only those: a signed-out
+    /// account's uploads (nobody can ask Metrica about them) do not keep the app in the tray.
+    #[test]
+    fn the_tray_counts_only_uploads_it_can_follow() {
+        use mb_uploader::dto::{ReadOverrides, UploadKind, UploadRequest, ValidateRequest};
+        let dir = std::env::temp_dir().join(format!("mb-tray-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let core = Core::start(mb_uploader::CoreOptions {
+                data_dir: Some(dir.clone()),
+                demo: Some(true),
+                memory_tokens: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+            assert_eq!(still_processing(&core), Some(0));
+            let file =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/offline_clientid.csv");
+            let read = ReadOverrides::default();
+            let mapping = core
+                .suggest_mapping(&file, &read, UploadKind::Conversions, &[])
+                .unwrap();
+            let request = UploadRequest {
+                validate: ValidateRequest {
+                    path: file.display().to_string(),
+                    read,
+                    kind: UploadKind::Conversions,
+                    mapping,
+                    counter_id: 51234501,
+                    status_map: vec![],
+                    hash_contacts: false,
+                    only_new_rows: false,
+                },
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            };
+            let sent = core
+                .upload_dto(&request, "tray", mb_uploader::no_progress_sink())
+                .await
+                .unwrap();
+            assert!(sent.upload.is_some());
+            assert_eq!(still_processing(&core), Some(1));
+            core.sign_out(mb_uploader::DEMO_LOGIN).await.unwrap();
+            assert_eq!(still_processing(&core), Some(0));
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_first_existing_file_argument_is_taken_relative_to_the_launch_folder() {

@@ -43,7 +43,12 @@ pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
                         crate::notify::notify_if_final(&app, &core, &u);
                     }
                 }
-                Err(e) => tracing::debug!(error = %e, "status follow-up paused"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "status follow-up paused: sign-in needed");
+                    // Hidden in the tray nobody can sign in: say so and stop, rather than
+                    // promise to follow what cannot be followed.
+                    crate::desktop::stop_when_unfollowable(&app, &core);
+                }
             }
             crate::desktop::quit_when_done(&app, &core);
             tokio::time::sleep(follow_up_every()).await;

@@ -90,6 +90,15 @@ pub fn upload_notice(u: &UploadSummary, lang: Lang) -> Option<Notice> {
     }
 }
 
+/// Why the tray stops: the follow-up needs a sign-in nobody can give while the window is
+/// closed, so the app says so and ends instead of promising to follow.
+pub fn follow_stopped_notice(lang: Lang) -> Notice {
+    Notice {
+        title: mb_text::format(lang, "notify.follow_stopped_title", &[]),
+        body: mb_text::format(lang, "notify.follow_stopped", &[]),
+    }
+}
+
 /// The notification for an overview warning (the Clients screen says the same in its words).
 pub fn warning_notice(counter: &str, w: &OverviewWarning, lang: Lang) -> Notice {
     let job = w.job.as_deref().unwrap_or("");

@@ -20,7 +20,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
-  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
+  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
   reason: Record<FailureCode, string>;
   send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
@@ -554,6 +554,8 @@ export const ru: Catalogue = {
     "accepted_other": "«{{file}}»: Метрика приняла {{count, number}} строки. Счётчик {{counter}}",
     "failed": "Загрузка не прошла",
     "failed_body": "«{{file}}», счётчик {{counter}}. {{message}}",
+    "follow_stopped": "Вход в Яндекс устарел, а окно закрыто. Откройте программу и войдите снова — она узнает, чем закончились загрузки.",
+    "follow_stopped_title": "Metrika Bridge больше не следит за загрузками",
     "job_failed": "Задание «{{job}}» не сработало",
     "job_overdue": "Задание «{{job}}» давно не отправляло новых данных",
     "linkage_failure": "Метрика не связала строки",
@@ -1135,6 +1137,8 @@ export const en: Catalogue = {
     "accepted_other": "“{{file}}”: Metrica took {{count, number}} rows. Counter {{counter}}",
     "failed": "Upload failed",
     "failed_body": "“{{file}}”, counter {{counter}}. {{message}}",
+    "follow_stopped": "The Yandex sign-in expired while the window was closed. Open the app and sign in again: it will find out how the uploads ended.",
+    "follow_stopped_title": "Metrika Bridge stopped following your uploads",
     "job_failed": "Job “{{job}}” did not work",
     "job_overdue": "Job “{{job}}” has sent nothing new for too long",
     "linkage_failure": "Metrica linked no rows",
