@@ -215,6 +215,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         E::SignInFailed { reason } => {
             format!("{}: {reason}", t(lang, "вход не удался", "sign-in failed"))
         }
+        E::InvalidInput { field, reason } if reason == crate::upload::VALIDATE_ONLY => format!(
+            "--{field}: {}",
+            t(
+                lang,
+                "при отправке часовой пояс и цели берутся из счётчика в Метрике; --tz и --goals — для validate и prepare",
+                "an upload takes the time zone and goals from the counter in Metrica; --tz and --goals are for validate and prepare"
+            )
+        ),
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")

@@ -25,8 +25,25 @@ pub struct UploadArgs<'a> {
     pub only_new: bool,
 }
 
+/// The `reason` of an option `upload` refuses because it belongs to `validate`/`prepare`.
+pub const VALIDATE_ONLY: &str = "validate_only";
+
 /// The arguments as the planner's request.
 pub fn request(a: &UploadArgs) -> Result<PlanRequest, AppError> {
+    // An upload checks against the counter itself (its time zone and goals, from Metrica);
+    // options meant for an offline `validate` would be silently ignored here, so they are
+    // refused with the reason.
+    for (given, field) in [
+        (a.read.tz.is_some(), "tz"),
+        (a.read.goals.is_some(), "goals"),
+    ] {
+        if given {
+            return Err(AppError::InvalidInput {
+                field: field.into(),
+                reason: VALIDATE_ONLY.into(),
+            });
+        }
+    }
     Ok(PlanRequest {
         path: a.file.clone(),
         read: read_options(a.read)?,

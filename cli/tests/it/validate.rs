@@ -368,3 +368,23 @@ fn rejected_rows_say_why_in_words_with_the_users_column_names() {
         assert!(!rejected.contains("invalid_datetime"), "{rejected}");
     }
 }
+
+/// `--tz` and `--goals` check a file offline; an upload takes both from the counter, so it
+/// refuses them (exit 2) instead of ignoring them and deciding otherwise than `validate` did.
+#[test]
+fn upload_refuses_the_offline_only_options() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [("--tz", "Asia/Tokyo"), ("--goals", "offline_paid")] {
+        let out = Command::new(bin())
+            .env("MBRIDGE_DATA_DIR", dir.path())
+            .args(["upload"])
+            .arg(fixture("offline_clientid.csv"))
+            .args(["--counter", "51234501", flag, value, "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["kind"], "invalid_input", "{flag}");
+        assert_eq!(v["error"]["data"]["field"], flag.trim_start_matches("--"));
+    }
+}
