@@ -186,9 +186,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
 
 /// A moment in the computer's zone, as people write it here: 04.12.2026 09:00.
 fn when(ts: jiff::Timestamp) -> String {
-    ts.to_zoned(jiff::tz::TimeZone::system())
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
+    text::when(ts)
 }
 
 fn done(json: bool, lang: Lang, r: Result<&String, AppError>) -> Result<u8, AppError> {

@@ -67,16 +67,13 @@ pub fn history(list: &[UploadSummary], lang: Lang) {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        let kind = serde_json::to_value(u.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        // The kind as the command line names it, the time in this computer's zone.
         println!(
             "#{:<5} {}  {:>10}  {:<14} {:<16} {:>8}  {}",
             u.id,
-            &u.created_at[..u.created_at.len().min(16)].replace('T', " "),
+            text::when_text(&u.created_at),
             u.counter_id,
-            kind,
+            u.kind.as_str(),
             text::state(&state, lang),
             u.valid_rows,
             u.file_name

@@ -11,6 +11,25 @@ pub fn issue_text(code: mb_uploader::IssueCode, lang: Lang) -> &'static str {
 }
 
 /// The catalogue language of a CLI language.
+/// An instant as a person reads it: this computer's time, 22.11.2026 10:00.
+pub fn when(ts: jiff::Timestamp) -> String {
+    ts.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// An instant the core gave as text (RFC 3339) as a person reads it; other text as it came.
+pub fn when_text(s: &str) -> String {
+    s.parse::<jiff::Timestamp>()
+        .map_or_else(|_| s.to_string(), when)
+}
+
+/// A calendar day the core gave as `YYYY-MM-DD` as 22.11.2026; other text as it came.
+pub fn day_text(s: &str) -> String {
+    s.parse::<jiff::civil::Date>()
+        .map_or_else(|_| s.to_string(), |d| d.strftime("%d.%m.%Y").to_string())
+}
+
 pub fn msg_lang(lang: Lang) -> mb_uploader::messages::Lang {
     match lang {
         Lang::Ru => mb_uploader::messages::Lang::Ru,
@@ -149,7 +168,11 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             ),
             retry_at
                 .as_ref()
-                .map(|r| format!(", {} {r}", t(lang, "повторите после", "retry after")))
+                .map(|r| format!(
+                    ", {} {}",
+                    t(lang, "повторите после", "retry after"),
+                    when_text(r)
+                ))
                 .unwrap_or_default()
         ),
         E::RejectedData { message, line, .. } => format!(
@@ -163,12 +186,13 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 .unwrap_or_default()
         ),
         E::LinkingWindowNotOpen { date } => format!(
-            "{} {date}",
+            "{} {}",
             t(
                 lang,
                 "Метрика начнёт принимать офлайн-данные в этот счётчик (первые сутки после включения учёта офлайн-конверсий) с",
                 "Metrica starts taking offline data for this counter (the first day after offline tracking is switched on) on"
-            )
+            ),
+            day_text(date)
         ),
         E::Network { detail } => format!(
             "{} ({detail})",
@@ -198,12 +222,13 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
         ),
         E::Duplicate { upload_id, sent_at } => format!(
-            "{} #{upload_id} ({sent_at}); {}",
+            "{} #{upload_id} ({}); {}",
             t(
                 lang,
                 "этот файл уже отправлялся в этот счётчик: загрузка",
                 "this file was already sent to this counter: upload"
             ),
+            when_text(sent_at),
             t(
                 lang,
                 "добавьте --force, чтобы отправить ещё раз",
@@ -248,6 +273,30 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_days_are_said_as_people_read_them() {
+        let day = error(
+            &mb_uploader::dto::AppError::LinkingWindowNotOpen {
+                date: "2026-11-23".into(),
+            },
+            Lang::Ru,
+        );
+        assert!(day.ends_with(" 23.11.2026"), "{day}");
+        let dup = error(
+            &mb_uploader::dto::AppError::Duplicate {
+                upload_id: 7,
+                sent_at: "2026-11-22T07:00:00Z".into(),
+            },
+            Lang::Ru,
+        );
+        let local = when("2026-11-22T07:00:00Z".parse().unwrap());
+        assert!(dup.contains(&format!("#7 ({local})")), "{dup}");
+        assert!(!dup.contains("T07:00"), "{dup}");
+        // Anything else comes as it came.
+        assert_eq!(day_text("завтра"), "завтра");
+        assert_eq!(when_text("—"), "—");
+    }
 
     #[test]
     fn russian_plurals_follow_the_rules() {
