@@ -111,7 +111,11 @@ pub async fn resend(cli: &Cli, upload: &u32) -> Result<u8, AppError> {
     let (lang, json) = (cli.global.lang, cli.global.json);
     let core = core(cli).await?;
     let u = core
-        .resend(i64::from(*upload), "cli", progress::progress_sink(json))
+        .resend(
+            i64::from(*upload),
+            "cli",
+            progress::progress_sink(json, lang),
+        )
         .await?;
     progress::clear_progress(json);
     let d = mb_uploader::history::detail(&u);

@@ -6,23 +6,22 @@ use std::sync::Arc;
 use mb_uploader::dto;
 use mb_uploader::upload::ProgressSink;
 
-/// A one-line progress meter on stderr when it is a terminal (never in JSON mode).
-pub fn progress_sink(json: bool) -> ProgressSink {
+use crate::args::Lang;
+
+/// A one-line progress meter on stderr when it is a terminal (never in JSON mode), in the
+/// catalogue's words for each stage (the app's progress says the same).
+pub fn progress_sink(json: bool, lang: Lang) -> ProgressSink {
     if json || !std::io::stderr().is_terminal() {
         return mb_uploader::no_progress_sink();
     }
-    Arc::new(|p: dto::Progress| {
+    let lang = crate::text::msg_lang(lang);
+    Arc::new(move |p: dto::Progress| {
         let pct = p.total.filter(|t| *t > 0).map(|t| p.done * 100 / t);
-        let stage = match p.stage {
-            dto::Stage::Reading => "чтение",
-            dto::Stage::Validating => "проверка",
-            dto::Stage::Writing => "подготовка",
-            dto::Stage::Uploading => "отправка",
-            dto::Stage::Waiting => "ожидание",
-            dto::Stage::Downloading => "загрузка обновления",
-            dto::Stage::Installing => "установка обновления",
-            dto::Stage::Done => "готово",
-        };
+        let name = serde_json::to_value(p.stage)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let stage = mb_text::format(lang, &format!("stages.{name}"), &[]);
         let mut e = std::io::stderr().lock();
         let _ = write!(
             e,

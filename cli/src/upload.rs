@@ -79,7 +79,7 @@ pub async fn run(
     lang: Lang,
 ) -> Result<u8, AppError> {
     let plan = core.plan_upload(&request(a)?).await?;
-    let progress = progress::progress_sink(json);
+    let progress = progress::progress_sink(json, lang);
     // The review goes to stderr before anything leaves: stdout stays the result.
     let on_review = |r: &mb_uploader::SendReview| {
         progress::clear_progress(json);

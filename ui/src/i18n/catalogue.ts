@@ -24,6 +24,7 @@ export type Catalogue = {
   reason: Record<FailureCode, string>;
   send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
+  stages: { done: string; downloading: string; installing: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   states: Record<UploadState, string>;
 };
 
@@ -595,6 +596,16 @@ export const ru: Catalogue = {
     "error": "Ошибка",
     "notice": "Замечание",
     "warning": "Предупреждение"
+  },
+  "stages": {
+    "done": "Готово",
+    "downloading": "Скачиваем обновление",
+    "installing": "Устанавливаем обновление",
+    "reading": "Читаем файл",
+    "uploading": "Отправляем в Метрику",
+    "validating": "Проверяем строки",
+    "waiting": "Ждём ответа Метрики",
+    "writing": "Готовим файл для Метрики"
   },
   "states": {
     "failed": "Ошибка",
@@ -1178,6 +1189,16 @@ export const en: Catalogue = {
     "error": "Error",
     "notice": "Notice",
     "warning": "Warning"
+  },
+  "stages": {
+    "done": "Done",
+    "downloading": "Downloading the update",
+    "installing": "Installing the update",
+    "reading": "Reading the file",
+    "uploading": "Sending to Metrica",
+    "validating": "Checking rows",
+    "waiting": "Waiting for Metrica",
+    "writing": "Preparing the file for Metrica"
   },
   "states": {
     "failed": "Failed",

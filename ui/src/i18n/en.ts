@@ -255,16 +255,8 @@ const en: Messages = {
     hours: '{{h}} h {{m}} min',
     units: { b: 'B', kb: 'KB', mb: 'MB', gb: 'GB' },
   },
-  stages: {
-    reading: 'Reading the file',
-    validating: 'Checking rows',
-    writing: 'Preparing the file for Metrica',
-    uploading: 'Sending to Metrica',
-    waiting: 'Waiting for Metrica',
-    downloading: 'Downloading the update',
-    installing: 'Installing the update',
-    done: 'Done',
-  },
+  // The stages' words are the catalogue's (the CLI's progress line says the same).
+  stages: catalogue.stages,
   check: {
     heading: 'Checking the file',
     countersLoading: 'Loading the account’s counters — the check starts as soon as they arrive.',

@@ -259,16 +259,8 @@ const ru = {
     hours: '{{h}} ч {{m}} мин',
     units: { b: 'Б', kb: 'КБ', mb: 'МБ', gb: 'ГБ' },
   },
-  stages: {
-    reading: 'Читаем файл',
-    validating: 'Проверяем строки',
-    writing: 'Готовим файл для Метрики',
-    uploading: 'Отправляем в Метрику',
-    waiting: 'Ждём ответа Метрики',
-    downloading: 'Скачиваем обновление',
-    installing: 'Устанавливаем обновление',
-    done: 'Готово',
-  },
+  // The stages' words are the catalogue's (the CLI's progress line says the same).
+  stages: catalogue.stages,
   check: {
     heading: 'Проверка файла',
     countersLoading: 'Загружаем счётчики аккаунта — проверка начнётся, как только они придут.',
