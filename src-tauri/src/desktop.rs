@@ -185,16 +185,21 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     );
 }
 
-/// After each follow-up round: with the window hidden in the tray and nothing left to follow,
-/// the app stops.
-pub fn quit_when_done<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+/// The main window is closed and the app lives on in its tray icon.
+fn hidden_in_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
     let hidden = main_window(app)
         .map(|w| !w.is_visible().unwrap_or(true))
         .unwrap_or(false);
-    let in_tray = app
-        .try_state::<Tray>()
-        .is_some_and(|t| t.0.lock().map(|g| g.is_some()).unwrap_or(false));
-    if hidden && in_tray && still_processing(core) == Some(0) {
+    hidden
+        && app
+            .try_state::<Tray>()
+            .is_some_and(|t| t.0.lock().map(|g| g.is_some()).unwrap_or(false))
+}
+
+/// After each follow-up round: with the window hidden in the tray and nothing left to follow,
+/// the app stops.
+pub fn quit_when_done<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    if hidden_in_tray(app) && still_processing(core) == Some(0) {
         tracing::info!("every upload is final and the window is closed: stopping");
         app.exit(0);
     }
@@ -203,28 +208,10 @@ pub fn quit_when_done<R: Runtime>(app: &AppHandle<R>, core: &Core) {
 /// The follow-up needs a sign-in: with the window hidden in the tray it cannot get one, so a
 /// notification says so and the app stops (the next start follows the uploads again).
 pub fn stop_when_unfollowable<R: Runtime>(app: &AppHandle<R>, core: &Core) {
-    let hidden = main_window(app)
-        .map(|w| !w.is_visible().unwrap_or(true))
-        .unwrap_or(false);
-    let in_tray = app
-        .try_state::<Tray>()
-        .is_some_and(|t| t.0.lock().map(|g| g.is_some()).unwrap_or(false));
-    if !(hidden && in_tray) {
+    if !hidden_in_tray(app) {
         return;
     }
-    let lang = core
-        .settings()
-        .map(|s| mb_uploader::notices::notice_lang(&s.language))
-        .unwrap_or(mb_text::Lang::Ru);
-    let n = mb_uploader::notices::follow_stopped_notice(lang);
-    if let Err(e) = tauri_plugin_notification::NotificationExt::notification(app)
-        .builder()
-        .title(&n.title)
-        .body(&n.body)
-        .show()
-    {
-        tracing::warn!(error = %e, "notification failed");
-    }
+    crate::notify::notify_follow_stopped(app, core);
     tracing::info!("the follow-up needs a sign-in and the window is closed: stopping");
     app.exit(0);
 }

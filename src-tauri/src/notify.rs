@@ -79,6 +79,25 @@ pub fn notify_warnings<R: Runtime>(app: &AppHandle<R>, core: &Core, list: &[Clie
     }
 }
 
+/// The tray gives up following (a sign-in is needed and the window is closed): said always,
+/// whatever the notification setting, since the app is about to end without a window.
+pub fn notify_follow_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    let lang = core
+        .settings()
+        .map(|s| notice_lang(&s.language))
+        .unwrap_or(mb_text::Lang::Ru);
+    let Notice { title, body } = mb_uploader::notices::follow_stopped_notice(lang);
+    if let Err(e) = app
+        .notification()
+        .builder()
+        .title(&title)
+        .body(&body)
+        .show()
+    {
+        tracing::warn!(error = %e, "notification failed");
+    }
+}
+
 const EXTRA_UPLOAD: &str = "upload_id";
 const EXTRA_OPEN: &str = "open";
 
