@@ -145,6 +145,59 @@ impl Client {
         Ok(env.uploadings)
     }
 
+    /// Every CDP upload of the counter sent from `since` on (and some before), newest first:
+    /// pages back through `last_uploadings`, 1 000 a page, until a page is short or reaches
+    /// before `since` (§5.1). Stops early when `found` says so. Each next page asks for uploads
+    /// earlier than the oldest one seen plus a second (the offset has whole seconds and is
+    /// strict), so uploads of that same second on both sides of a page's edge are all seen.
+    pub async fn cdp_uploadings_back_to(
+        &self,
+        counter: u64,
+        since: jiff::Timestamp,
+        mut found: impl FnMut(&UploadingMetaExternal) -> bool,
+    ) -> Result<Vec<UploadingMetaExternal>> {
+        const PAGE: u32 = 1000;
+        // A bound on the walk: 200 000 uploads back is far beyond any counter's hours.
+        const MAX_PAGES: usize = 200;
+        let mut all: Vec<UploadingMetaExternal> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut offset: Option<jiff::Timestamp> = None;
+        for _ in 0..MAX_PAGES {
+            let text = offset.map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+            let page = self
+                .last_uploadings(counter, Some(PAGE), text.as_deref())
+                .await?;
+            let full = page.len() as u32 >= PAGE;
+            let oldest = page.iter().filter_map(|u| u.sent_at()).min();
+            let mut new = 0;
+            for u in page {
+                if seen.insert(u.uploading_id.clone()) {
+                    new += 1;
+                    let stop = found(&u);
+                    all.push(u);
+                    if stop {
+                        return Ok(all);
+                    }
+                }
+            }
+            let Some(oldest) = oldest else { break };
+            if !full || oldest < since {
+                break;
+            }
+            // A page all of one second seen before: step past that second.
+            let next = if new == 0 {
+                oldest
+            } else {
+                oldest + jiff::SignedDuration::from_secs(1)
+            };
+            if offset == Some(next) {
+                break;
+            }
+            offset = Some(next);
+        }
+        Ok(all)
+    }
+
     /// The counter's order status mapping (§5.5).
     pub async fn order_statuses(&self, counter: u64) -> Result<Vec<OrderStatusMapping>> {
         let call = Call::get(self.cdp(counter, "schema/order_statuses")).counter(counter);

@@ -563,7 +563,11 @@ impl Client {
             UploadKind::SimpleOrders | UploadKind::Contacts | UploadKind::Orders => {
                 let from = tag.created_at() - 5.minutes();
                 let to = tag.created_at() + 6.hours();
-                let list = self.last_uploadings(counter, Some(1000), None).await?;
+                // Times in the list may be the counter's wall clock read as UTC: a day's
+                // margin on the walk back.
+                let list = self
+                    .cdp_uploadings_back_to(counter, from - 24.hours(), |_| false)
+                    .await?;
                 let best = list
                     .into_iter()
                     .filter_map(|u| u.sent_at().map(|t| (t, u)))

@@ -339,6 +339,28 @@ impl FakeServer {
         oauth::mint_token(&self.shared, login, scope.to_vec()).0
     }
 
+    /// Records `n` CRM uploads another tool sent to `counter` at `at` (passed simple orders of
+    /// one row each), as a busy counter's `last_uploadings` shows them: for tests of paging.
+    pub fn add_other_cdp_uploads(&self, counter: u64, n: usize, at: jiff::Timestamp) {
+        let mut d = self.shared.data();
+        for _ in 0..n {
+            d.cdp_seq += 1;
+            let seq = d.cdp_seq;
+            d.cdp_uploads.push(state::CdpUploading {
+                uploading_id: uuid::Uuid::new_v4().to_string(),
+                counter_id: counter,
+                datetime: at,
+                passed: true,
+                elements_count: 1,
+                entity_type: "SYSTEM",
+                format: "CSV",
+                endpoint: "simple_orders",
+                problems: Vec::new(),
+                seq,
+            });
+        }
+    }
+
     /// Metrica requests of `login` currently in flight (counted by the parallel quota).
     pub fn in_flight(&self, login: &str) -> u32 {
         self.shared

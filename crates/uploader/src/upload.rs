@@ -955,8 +955,15 @@ impl Core {
             }
             _ => {
                 // CDP has no per-id status; its list carries the validation result (§5.1).
+                // Back to a day before it was sent (the list's times may be the counter's
+                // wall clock read as UTC), stopping at it.
+                let sent = u.sent_at.unwrap_or(u.created_at);
                 let list = client
-                    .last_uploadings(counter, Some(1000), None)
+                    .cdp_uploadings_back_to(
+                        counter,
+                        sent - jiff::SignedDuration::from_hours(24),
+                        |m| m.uploading_id == server_id,
+                    )
                     .await
                     .map_err(|e| self.api_err(&login, e))?;
                 match list.into_iter().find(|m| m.uploading_id == server_id) {

@@ -591,6 +591,78 @@ async fn lost_crm_answer_is_found_by_time_and_count() {
     assert!(looked_up(&f, "/last_uploadings"), "went through the lookup");
 }
 
+/// A busy counter: 1 400 CRM uploads of another tool came after ours (700 in each of two
+/// seconds, so a page's edge falls inside a second). The lost-answer lookup and the status
+/// lookup page back through `last_uploadings` and still find ours (they read only the newest
+/// 1 000 before).
+#[tokio::test]
+async fn crm_upload_is_found_behind_more_than_a_page_of_newer_ones() {
+    let f = fake::start().await;
+    let mut o = crm(DelimiterType::Comma);
+    o.expected_rows = Some(5);
+    let tag = o.tag.clone();
+    let ours = f
+        .client
+        .upload_simple_orders(
+            OWN,
+            &fixture("simple_orders_comma.csv"),
+            &o,
+            no_progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    let now = jiff::Timestamp::now();
+    f.server
+        .add_other_cdp_uploads(OWN, 700, now + jiff::SignedDuration::from_secs(60));
+    f.server
+        .add_other_cdp_uploads(OWN, 700, now + jiff::SignedDuration::from_secs(61));
+    let newest = f
+        .client
+        .last_uploadings(OWN, Some(1000), None)
+        .await
+        .unwrap();
+    assert!(
+        !newest.iter().any(|u| u.uploading_id == ours.uploading_id),
+        "ours is beyond the first page"
+    );
+
+    let found = f
+        .client
+        .find_upload_by_tag(OWN, UploadKind::SimpleOrders, &tag, Some(5))
+        .await
+        .unwrap();
+    match found {
+        Some(mb_api::FoundUpload::Crm(u)) => assert_eq!(u.uploading_id, ours.uploading_id),
+        other => panic!("not found: {other:?}"),
+    }
+
+    let pages_before = pages(&f);
+    let list = f
+        .client
+        .cdp_uploadings_back_to(OWN, now - jiff::SignedDuration::from_hours(24), |u| {
+            u.uploading_id == ours.uploading_id
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        list.last().unwrap().uploading_id,
+        ours.uploading_id,
+        "stops at ours"
+    );
+    assert_eq!(list.len(), 1401, "each upload once");
+    assert_eq!(pages(&f) - pages_before, 2, "two pages");
+}
+
+fn pages(f: &fake::Fake) -> usize {
+    f.server
+        .state()
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/last_uploadings"))
+        .count()
+}
+
 #[tokio::test]
 async fn connection_dropped_mid_upload_is_an_error_and_stores_nothing() {
     let f = fake::start().await;
