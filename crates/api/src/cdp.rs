@@ -107,12 +107,22 @@ impl Client {
             progress,
             cancel,
         };
-        let meta = match self.post_file(post).await? {
+        let answer = match self.post_file(post).await? {
             Sent::Answer(bytes) => {
-                let env: UploadingEnvelope<UploadingMetaExternal> = decode(&url, &bytes)?;
-                env.uploading
+                match decode::<UploadingEnvelope<UploadingMetaExternal>>(&url, &bytes) {
+                    Ok(env) => Some(env.uploading),
+                    // A success we cannot read still may have stored the file.
+                    Err(e) => {
+                        tracing::warn!(counter, error = %e, "unreadable upload answer");
+                        None
+                    }
+                }
             }
-            Sent::Lost => {
+            Sent::Lost => None,
+        };
+        let meta = match answer {
+            Some(meta) => meta,
+            None => {
                 match self
                     .recover_lost(counter, kind, &options.tag, options.expected_rows)
                     .await

@@ -337,6 +337,19 @@ impl Client {
                     );
                     return Ok(Sent::Lost);
                 }
+                // A server error after the whole file was handed over does not say the file
+                // was not stored (a 504 `timeout` is an answer that took too long): look for
+                // it by the tag, as for a lost answer, never send again blindly.
+                Answer::Got(Ok((status, _)))
+                    if status.is_server_error() && done.load(Ordering::SeqCst) =>
+                {
+                    tracing::warn!(
+                        counter = post.counter,
+                        status = status.as_u16(),
+                        "server error after the body was sent: outcome unknown"
+                    );
+                    return Ok(Sent::Lost);
+                }
                 Answer::Got(Ok((status, bytes))) => {
                     self.judge(status, bytes, Safety::Unsafe, Some(post.counter))
                 }
@@ -482,8 +495,19 @@ impl Client {
         let url = post.url.clone();
         match self.post_file(post).await? {
             Sent::Answer(bytes) => {
-                let env: UploadingEnvelope<OfflineConversionUploading> = decode(&url, &bytes)?;
-                Ok(env.uploading)
+                match decode::<UploadingEnvelope<OfflineConversionUploading>>(&url, &bytes) {
+                    Ok(env) => Ok(env.uploading),
+                    // A success we cannot read still may have stored the file.
+                    Err(e) => {
+                        tracing::warn!(counter, error = %e, "unreadable upload answer");
+                        match self.recover_lost(counter, kind, tag, None).await {
+                            Some(FoundUpload::Offline(u)) => Ok(u),
+                            _ => Err(ApiError::UploadOutcomeUnknown {
+                                tag: tag.to_string(),
+                            }),
+                        }
+                    }
+                }
             }
             Sent::Lost => match self.recover_lost(counter, kind, tag, None).await {
                 Some(FoundUpload::Offline(u)) => Ok(u),

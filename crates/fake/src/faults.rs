@@ -78,6 +78,8 @@ struct FaultState {
     bad_rows_reject_file: bool,
     unknown_status_as_other: bool,
     refresh_requires_secret: bool,
+    expire_at_upload: Option<u32>,
+    fail_after_store: Option<ServerFault>,
     expired: HashSet<String>,
     revoked: HashSet<String>,
 }
@@ -164,6 +166,17 @@ impl Faults {
         self.st().lose_upload_answers = n;
     }
 
+    /// The next upload is stored, then answered with `kind` (a 5xx): Metrica's documented
+    /// server errors say nothing about whether the file was kept (§6.3), so the client must
+    /// look for it by its tag before anything is sent again.
+    pub fn fail_next_upload_after_store(&self, kind: ServerFault) {
+        self.st().fail_after_store = Some(kind);
+    }
+
+    pub(crate) fn take_fail_after_store(&self) -> Option<ServerFault> {
+        self.st().fail_after_store.take()
+    }
+
     /// All five threshold endpoints (§4.7) answer 404.
     pub fn thresholds_404(&self, on: bool) {
         self.st().thresholds_404 = on;
@@ -191,6 +204,28 @@ impl Faults {
     /// token still works).
     pub fn expire_token(&self, token: &str) {
         self.st().expired.insert(token.to_string());
+    }
+
+    /// The token expires as the `nth` upload from now arrives (1 = the next one): a sign-in
+    /// that runs out in the middle of a send in parts. That upload is answered 403
+    /// `invalid_token` and stores nothing.
+    pub fn expire_token_at_upload(&self, nth: u32) {
+        self.st().expire_at_upload = (nth > 0).then_some(nth);
+    }
+
+    pub(crate) fn take_expire_at_upload(&self) -> bool {
+        let mut s = self.st();
+        match s.expire_at_upload {
+            Some(1) => {
+                s.expire_at_upload = None;
+                true
+            }
+            Some(n) => {
+                s.expire_at_upload = Some(n - 1);
+                false
+            }
+            None => false,
+        }
     }
 
     /// Revokes `token` as the user would on id.yandex.ru (its refresh token dies too).

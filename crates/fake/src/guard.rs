@@ -186,6 +186,14 @@ pub(crate) async fn metrica_guard(
             return quota_error(&app, ErrorType::QuotaRequestsByIp);
         }
     }
+    let path = req.uri().path();
+    if req.method() == axum::http::Method::POST
+        && (path.contains("/offline_conversions/upload") || path.contains("/data/"))
+        && app.faults.take_expire_at_upload()
+        && let Some(token) = oauth_token(req.headers())
+    {
+        app.faults.expire_token(&token);
+    }
     let (login, scope) = match authenticate(&app, req.headers()) {
         Ok(x) => x,
         Err(e) => return e.into_response(),

@@ -560,6 +560,13 @@ async fn do_upload(
     {
         ctl.drop_connection().await;
     }
+    if let Some(kind) = app.faults.take_fail_after_store() {
+        return Err(ApiError::new(
+            kind.error_type(),
+            "Внутренняя ошибка сервера, повторите позже",
+        )
+        .with_status(kind.status()));
+    }
     Ok(Json(json!({"uploading": json})))
 }
 

@@ -822,6 +822,20 @@ impl Store {
         })
     }
 
+    /// Whether upload `id` is being sent right now by a live process (this one or another
+    /// sharing the file): a status question must not take it for a send left over.
+    pub fn send_in_progress(&self, id: i64) -> Result<bool> {
+        self.read(|c| {
+            let owner: Option<Option<String>> = c
+                .prepare_cached(
+                    "SELECT sending_owner FROM uploads WHERE id = ?1 AND state = 'sending'",
+                )?
+                .query_row(params![id], |r| r.get(0))
+                .optional()?;
+            Ok(owner.flatten().is_some_and(|o| self.session.is_alive(&o)))
+        })
+    }
+
     /// The most recent upload of the same file content to the same counter and kind that is
     /// not failed, rejected or superseded, so the caller can ask before sending it again.
     pub fn find_duplicate(

@@ -602,13 +602,22 @@ impl Core {
         p.dir = None;
         let mut uploads = Vec::new();
         let mut parts = p.parts.iter();
+        // An error on a part (a sign-in that expired, Metrica out of reach) stops the send
+        // like a part that did not go: the later parts are recorded first, then it is told.
+        let mut stopped = None;
         for part in parts.by_ref() {
             let recorded = self
                 .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
                 .await?;
             self.ledger_stage_part(recorded.id, plan.mapping.kind, part)
                 .await?;
-            let u = self.send_recorded(recorded, job_id, cancel, &sink).await?;
+            let u = match self.send_recorded(recorded, job_id, cancel, &sink).await {
+                Ok(u) => u,
+                Err(e) => {
+                    stopped = Some(e);
+                    break;
+                }
+            };
             let accepted = u.state.is_accepted();
             cleanup_if_final(&u);
             uploads.push(u);
@@ -625,6 +634,9 @@ impl Core {
             self.store.mark_sending(recorded.id)?;
             let reason = mb_history::FailureReason::NotSent.stored();
             uploads.push(self.store.mark_failed(recorded.id, Some(&reason))?);
+        }
+        if let Some(e) = stopped {
+            return Err(e);
         }
         self.remember(plan, &p.ctx, &p.login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
@@ -931,6 +943,11 @@ impl Core {
     pub async fn refresh_status(&self, id: i64) -> Result<Upload> {
         let u = self.store.upload(id)?;
         if u.state == UploadState::Sending {
+            // Still going (this window, or the CLI beside it): its own answer will say.
+            // Only a send whose process is gone is looked up on the server.
+            if self.store.send_in_progress(id)? {
+                return Ok(u);
+            }
             self.reconcile_one(&u).await?;
             return Ok(self.store.upload(id)?);
         }

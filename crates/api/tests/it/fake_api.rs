@@ -522,8 +522,13 @@ async fn server_error_is_retried_for_get_but_not_for_post() {
         )
         .await
         .unwrap_err();
+    // Refused before the body was read: a server error; once the whole file went out the
+    // outcome is unknown (the lookup by tag found nothing) — never sent a second time.
     assert!(
-        matches!(err, ApiError::Server { status: 504, .. }),
+        matches!(
+            err,
+            ApiError::Server { status: 504, .. } | ApiError::UploadOutcomeUnknown { .. }
+        ),
         "{err:?}"
     );
     assert!(f.server.state().uploads(OWN).is_empty());
@@ -661,6 +666,50 @@ fn pages(f: &fake::Fake) -> usize {
         .iter()
         .filter(|r| r.method == "GET" && r.path.ends_with("/last_uploadings"))
         .count()
+}
+
+/// Metrica stored the file, then answered 504 `timeout` (or 503): a server error after the
+/// whole file went out says nothing about whether it was kept. The client finds it by its tag
+/// instead of calling it not stored (which made a resend send it twice).
+#[tokio::test]
+async fn a_server_error_after_the_file_was_stored_finds_the_upload() {
+    let f = fake::start().await;
+    f.server
+        .faults()
+        .fail_next_upload_after_store(ServerFault::Timeout);
+    let up = f
+        .client
+        .upload_conversions(
+            OWN,
+            &fixture("offline_clientid.csv"),
+            &opts(),
+            no_progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.server.state().uploads(OWN).len(), 1);
+    assert_eq!(f.server.state().uploads(OWN)[0].id, up.id);
+
+    f.server
+        .faults()
+        .fail_next_upload_after_store(ServerFault::BackendError);
+    let mut o = crm(DelimiterType::Comma);
+    o.expected_rows = Some(5);
+    let so = f
+        .client
+        .upload_simple_orders(
+            OWN,
+            &fixture("simple_orders_comma.csv"),
+            &o,
+            no_progress(),
+            &never(),
+        )
+        .await
+        .unwrap();
+    let stored = f.server.state().cdp_uploads(OWN);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].uploading_id, so.uploading_id);
 }
 
 #[tokio::test]

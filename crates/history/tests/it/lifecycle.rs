@@ -171,10 +171,13 @@ fn crash_recovery_returns_only_sends_whose_process_is_gone() {
     assert!(other.recover_on_start().unwrap().is_empty());
     // The owner itself never sees its own send as left over.
     assert!(crashed.recover_on_start().unwrap().is_empty());
+    assert!(crashed.send_in_progress(u.id).unwrap());
+    assert!(other.send_in_progress(u.id).unwrap());
 
     drop(crashed); // the OS releases its session lock, as it does when a process dies
     let left = other.recover_on_start().unwrap();
     assert_eq!(left.iter().map(|u| u.id).collect::<Vec<_>>(), [u.id]);
+    assert!(!other.send_in_progress(u.id).unwrap());
 
     // Outcome unknown → interrupted → resend as a new row with a new tag.
     let int = other.mark_interrupted(u.id).unwrap();

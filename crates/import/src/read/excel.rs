@@ -435,7 +435,19 @@ pub(crate) fn float_text(f: f64) -> String {
         if f.abs() < 1e15 {
             return format!("{}", f as i64);
         }
-        return format!("{f}");
+        // Excel shows 15 significant digits and zeros after them (`1762345098123460000`):
+        // the digits a writer put past the 15th are lost in the number, and the identifier
+        // checks read those zeros as Excel's rounding (a 19-digit ClientID is not sent changed).
+        let sci = format!("{:.14e}", f.abs());
+        let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "15"));
+        let exp: usize = exp.parse().unwrap_or(15);
+        let mut s = String::with_capacity(exp + 2);
+        if f < 0.0 {
+            s.push('-');
+        }
+        s.extend(mant.chars().filter(|c| c.is_ascii_digit()));
+        s.extend(std::iter::repeat_n('0', (exp + 1).saturating_sub(15)));
+        return s;
     }
     let rounded: f64 = format!("{f:.14e}").parse().unwrap_or(f);
     format!("{rounded}")
@@ -526,7 +538,7 @@ mod tests {
         assert_eq!(float_text(-125000.0), "-125000");
         assert_eq!(
             float_text(1_762_345_098_123_456_789.0),
-            "1762345098123456800"
+            "1762345098123460000"
         );
         assert_eq!(float_text(1e21), "1000000000000000000000");
     }

@@ -399,8 +399,9 @@ fn xlsx_picks_first_sheet_with_data_and_shows_cells_as_the_user_sees_them() {
                     "2026-11-10 10:15:00",
                     "2026-11-10",
                     "18450.5",
-                    // openpyxl stored the float as 1.762345098123457e+18: those are its digits.
-                    "1762345098123457000"
+                    // openpyxl stored the float as 1.762345098123457e+18; Excel shows 15
+                    // significant digits, and the zeros after them mark the id as rounded.
+                    "1762345098123460000"
                 ]
             ),
             (

@@ -824,6 +824,69 @@ async fn an_upload_is_followed_as_its_own_account_after_a_switch() {
     assert!(core.poll_due().await.is_ok());
 }
 
+/// A sign-in that runs out in the middle of a send in parts: the send stops with the sign-in
+/// error, and every part is in the history — the first sent, the second failed for the
+/// sign-in, the rest not sent (they were left unrecorded before, their rows nowhere).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_on_a_part_still_records_the_parts_after_it() {
+    use mb_uploader::dto::FailureReason;
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        part_bytes: Some(120),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .expire_token_at_upload(2);
+    let file = fixture("offline_clientid.csv");
+    let mapping = core
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let err = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "parts",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, mb_uploader::dto::AppError::TokenExpired { .. }),
+        "{err:?}"
+    );
+    let mut parts = core.history(&HistoryFilter::default()).unwrap();
+    parts.sort_by_key(|u| u.id);
+    assert!(parts.len() >= 3, "{parts:?}");
+    assert!(
+        matches!(parts[0].state, UploadState::Sent | UploadState::Processing),
+        "{:?}",
+        parts[0]
+    );
+    assert_eq!(parts[1].state, UploadState::Failed, "{:?}", parts[1]);
+    assert_eq!(parts[1].failure, Some(FailureReason::SignInNeeded));
+    for p in &parts[2..] {
+        assert_eq!(p.state, UploadState::Failed, "{p:?}");
+        assert_eq!(p.failure, Some(FailureReason::NotSent));
+    }
+    assert_eq!(parts.iter().map(|p| p.valid_rows).sum::<u32>(), 5);
+}
+
 /// A file that goes in parts and whose first part does not go: the send stops there, and the
 /// parts after it are in the history as not sent (never lost, never called sent), each with
 /// its rows; resending each one, in order, sends the whole file.
