@@ -59,7 +59,42 @@ pub struct AddArgs {
     pub from_upload: Option<u32>,
 }
 
+/// The `reason` of an option `jobs add --from-upload` refuses: the job repeats that upload's
+/// mapping and options, so the option would be silently dropped (`--hash-contacts` among them).
+pub const FROM_UPLOAD_FIXED: &str = "from_upload_fixed";
+
+/// Options that would be ignored are refused (exit 2), as `upload` does: a job must do what
+/// its command line says.
+fn refuse_ignored(a: &AddArgs) -> Result<(), AppError> {
+    let offline = [
+        (a.read.tz.is_some(), "tz"),
+        (a.read.goals.is_some(), "goals"),
+    ];
+    if let Some((_, field)) = offline.into_iter().find(|(given, _)| *given) {
+        return Err(invalid(field, crate::upload::VALIDATE_ONLY));
+    }
+    if a.from_upload.is_none() {
+        return Ok(());
+    }
+    let fixed = [
+        (a.read.hash_contacts, "hash-contacts"),
+        (!a.read.constants.is_empty(), "set"),
+        (!a.read.status_map.is_empty(), "status"),
+        (a.read.mapping.is_some(), "mapping"),
+        (a.read.kind != crate::args::KindArg::Auto, "kind"),
+        (a.read.sheet.is_some(), "sheet"),
+        (a.read.encoding.is_some(), "encoding"),
+        (a.read.delimiter.is_some(), "delimiter"),
+        (a.merge_mode.is_some(), "merge-mode"),
+    ];
+    match fixed.into_iter().find(|(given, _)| *given) {
+        Some((_, field)) => Err(invalid(field, FROM_UPLOAD_FIXED)),
+        None => Ok(()),
+    }
+}
+
 pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError> {
+    refuse_ignored(a)?;
     let source = match (&a.file, &a.folder) {
         (Some(path), _) => JobSource::File {
             path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),

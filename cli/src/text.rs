@@ -248,6 +248,16 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "an upload takes the time zone and goals from the counter in Metrica; --tz and --goals are for validate and prepare"
             )
         ),
+        E::InvalidInput { field, reason } if reason == crate::jobs_add::FROM_UPLOAD_FIXED => {
+            format!(
+                "--{field}: {}",
+                t(
+                    lang,
+                    "с --from-upload задание повторяет сопоставление и настройки той загрузки; уберите этот параметр или создайте задание без --from-upload",
+                    "with --from-upload the job repeats that upload's mapping and options; leave this option out or create the job without --from-upload"
+                )
+            )
+        }
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")

@@ -125,11 +125,13 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     );
     assert_eq!(fake.state().uploads(COUNTER).len(), 2);
 
-    // The list shows the last run and the next one; the runs keep their history.
+    // The list shows the last run; a next run only once the schedule is in the system's
+    // scheduler (this job has a schedule that was never switched on); runs keep their history.
     let (code, list) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(code, 0);
     assert_eq!(list[0]["last_run"]["result"], "nothing_new");
-    assert!(list[0]["next_run"].is_string(), "{list}");
+    assert!(list[0]["next_run"].is_null(), "{list}");
+    assert_eq!(list[0]["scheduled"], false, "{list}");
     assert_eq!(list[0]["warning"], serde_json::Value::Null);
     let (_, runs) = env.json(&["jobs", "runs", "shop", "--json"]);
     assert_eq!(runs.as_array().unwrap().len(), 4);
@@ -280,6 +282,27 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
     // A job made from an earlier upload repeats its counter, kind, mapping and options.
     let (_, h) = env.json(&["history", "--json"]);
     let id = h[0]["id"].as_u64().unwrap().to_string();
+    // Options it would drop (contacts hashed, a constant, a merge mode) are refused, not
+    // ignored; so are the offline-only --tz and --goals.
+    for extra in [
+        &["--hash-contacts"][..],
+        &["--set", "Currency=USD"],
+        &["--merge-mode", "APPEND"],
+        &["--tz", "Asia/Vladivostok"],
+    ] {
+        let mut args = vec!["jobs", "add", "refused", "--from-upload", &id];
+        args.extend(["--folder", other.to_str().unwrap(), "--json"]);
+        args.extend(extra);
+        let (code, v) = env.json(&args);
+        assert_eq!(code, 2, "{extra:?}: {v}");
+        assert_eq!(v["error"]["kind"], "invalid_input", "{v}");
+        assert_eq!(
+            v["error"]["data"]["field"],
+            extra[0].trim_start_matches("--")
+        );
+    }
+    let (_, jobs) = env.json(&["jobs", "list", "--json"]);
+    assert!(!jobs.to_string().contains("\"refused\""), "{jobs}");
     let (code, v) = env.json(&[
         "jobs",
         "add",

@@ -450,15 +450,17 @@ impl Core {
             let job = Job::from_record(r)?;
             let last = self.store.job_runs(&job.name, 1)?.into_iter().next();
             let good = self.store.last_sent_job_run(&job.name)?;
-            let next_run = (!job.paused)
-                .then(|| job.schedule())
-                .flatten()
-                .map(|e| e.next_after(&zoned).timestamp());
             let warning = warning(&job, last.as_ref(), good.as_ref(), now);
             let scheduled = match (&dir, job.name.parse::<JobName>()) {
                 (Some(dir), Ok(name)) => crate::schedule::is_installed(&name, dir),
                 _ => false,
             };
+            // Only a schedule the system has will run: a job whose schedule is not switched
+            // on shows no next run (it said «next run tomorrow 09:30», which never came).
+            let next_run = (scheduled && !job.paused)
+                .then(|| job.schedule())
+                .flatten()
+                .map(|e| e.next_after(&zoned).timestamp());
             out.push(JobStatus {
                 job,
                 last_run: last,
