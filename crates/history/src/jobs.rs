@@ -174,9 +174,24 @@ fn run_from_row(r: &Row<'_>) -> Result<JobRun> {
 
 impl Store {
     /// Saves a new job, or replaces the profile and source of the job with this name (its
-    /// runs and taken files stay). Returns the stored job.
+    /// runs stay; so do its taken files, unless it now sends to another counter, kind or
+    /// account: those files were never sent there). Returns the stored job.
     pub fn save_job(&self, job: &JobRecord) -> Result<JobRecord> {
         self.write(|tx, now| {
+            let before: Option<(String, i64, String)> = tx
+                .query_row(
+                    "SELECT account_login, counter_id, kind FROM jobs WHERE name = ?1",
+                    [&job.name],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            if before.is_some_and(|(login, counter, kind)| {
+                login != job.account_login
+                    || counter != job.counter_id
+                    || kind != job.kind.as_str()
+            }) {
+                tx.execute("DELETE FROM job_files WHERE job_name = ?1", [&job.name])?;
+            }
             tx.query_row(
                 &format!(
                     "INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) \
@@ -403,6 +418,16 @@ mod tests {
             (r.result, r.upload_ids.clone(), r.rows_new),
             (RunResult::Sent, vec![7], 3)
         );
+        // Saved again for the same counter: the file stays taken. For another counter: the
+        // files were never sent there, so the job takes them again.
+        s.save_job(&changed).unwrap();
+        assert!(s.job_file_taken("shop", "/x/a.csv", 10, 5).unwrap());
+        let elsewhere = JobRecord {
+            counter_id: 51234503,
+            ..changed.clone()
+        };
+        s.save_job(&elsewhere).unwrap();
+        assert!(!s.job_file_taken("shop", "/x/a.csv", 10, 5).unwrap());
         assert_eq!(s.last_sent_job_run("shop").unwrap().unwrap().id, run);
 
         assert!(s.delete_job("shop").unwrap());

@@ -218,6 +218,50 @@ pub(crate) fn forget(tx: &Transaction<'_>, upload_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Interrupted uploads of the same counter and kind whose every pending row the confirmed
+/// upload `upload_id` carried with the same content: a later send (a job's next run, the file
+/// sent again) took their rows, so resending one would send those rows twice.
+pub(crate) fn covered_interrupted(tx: &Transaction<'_>, upload_id: i64) -> Result<Vec<i64>> {
+    let new: Option<(i64, i64, Vec<u8>)> = tx
+        .prepare_cached(
+            "SELECT counter_id, kind, data FROM ledger_segments \
+             WHERE upload_id = ?1 AND ord IS NOT NULL",
+        )?
+        .query_row([upload_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((counter_id, kind, new)) = new else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = tx.prepare_cached(
+        "SELECT s.data, s.upload_id FROM ledger_segments s JOIN uploads u ON u.id = s.upload_id \
+         WHERE s.counter_id = ?1 AND s.kind = ?2 AND s.ord IS NULL AND s.entries > 0 \
+         AND u.state = 'interrupted' AND u.superseded_by IS NULL AND s.upload_id <> ?3",
+    )?;
+    let mut rows = stmt.query(params![counter_id, kind, upload_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let old_id: i64 = r.get(1)?;
+        if covers(&new, blob_ref(r)?) {
+            out.push(old_id);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every entry of the sorted run `old` is in the sorted run `new` with the same content.
+fn covers(new: &[u8], old: &[u8]) -> bool {
+    let (n, m) = (new.len() / ENTRY, old.len() / ENTRY);
+    let mut pos = 0;
+    for i in 0..m {
+        let k = key_at(old, i);
+        pos = seek(new, pos, k);
+        if pos == n || key_at(new, pos) != k || content_at(new, pos) != content_at(old, i) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Hands an interrupted or failed upload's pending keys to the upload that resends it.
 pub(crate) fn hand_over(tx: &Transaction<'_>, from: i64, to: i64) -> Result<()> {
     tx.prepare_cached(

@@ -672,7 +672,21 @@ impl Store {
             crate::ledger::confirm(tx, id)?;
             let u = load(tx, id)?;
             apply_report(tx, now, &u, report)?;
-            load(tx, id)
+            let u = load(tx, id)?;
+            if u.state.is_accepted() {
+                // An interrupted upload whose rows this one carried is not to be resent: it
+                // is superseded by this one (History offers no «send again» for it).
+                for old in crate::ledger::covered_interrupted(tx, id)? {
+                    let o = load(tx, old)?;
+                    check(&o, UploadState::Superseded)?;
+                    set_state(tx, old, UploadState::Superseded)?;
+                    finish(tx, now, old)?;
+                    tx.prepare_cached("UPDATE uploads SET superseded_by = ?2 WHERE id = ?1")?
+                        .execute(params![old, id])?;
+                    crate::ledger::forget(tx, old)?;
+                }
+            }
+            Ok(u)
         })
     }
 

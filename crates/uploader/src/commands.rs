@@ -469,23 +469,15 @@ commands! {
         ctx.core.job_view(&name)
     }
 
-    /// Deleting a job takes its OS scheduler entry away first.
+    /// Deleting a job takes its OS scheduler entry away first (the core does, for the CLI too).
     fn remove_job(ctx, progress, name: String) -> () {
-        if ctx.core.job_view(&name)?.scheduled {
-            ctx.core.unschedule_job(&name, &crate::schedule::system_tool)?;
-        }
         ctx.core.remove_job(&name)
     }
 
     /// «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets
-    /// its entry rewritten with the new schedule (or removed when it has none any more).
+    /// its entry rewritten with the new schedule, or removed when it has none (in the core).
     fn edit_job(ctx, progress, job: JobEdit) -> JobView {
-        let view = ctx.core.edit_job(&job)?;
-        if view.scheduled {
-            set_scheduled(&ctx.core, &job.name, view.every.is_some())
-        } else {
-            Ok(view)
-        }
+        ctx.core.edit_job(&job)
     }
 
     /// «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user

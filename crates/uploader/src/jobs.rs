@@ -379,7 +379,17 @@ impl Core {
 
     /// Saves a new job (or replaces the one with this name). The account defaults to the
     /// active one; the schedule and the name are checked.
-    pub fn save_job(&self, mut job: Job) -> Result<Job> {
+    pub fn save_job(&self, job: Job) -> Result<Job> {
+        self.save_job_with(job, &crate::schedule::system_tool, None)
+    }
+
+    /// [`Core::save_job`] with the scheduler tool and the `mbridge` to start given (tests).
+    pub fn save_job_with(
+        &self,
+        mut job: Job,
+        tool: crate::schedule::Tool<'_>,
+        exe: Option<&Path>,
+    ) -> Result<Job> {
         job.name
             .parse::<JobName>()
             .map_err(|e| invalid("name", e.to_string()))?;
@@ -415,7 +425,40 @@ impl Core {
         if self.store.job(&job.name)?.is_none() {
             job.created_at = self.store.now();
         }
-        Job::from_record(self.store.save_job(&job.record()?)?)
+        let saved = Job::from_record(self.store.save_job(&job.record()?)?)?;
+        self.keep_schedule_in_step(&saved.name, tool, exe)?;
+        Ok(saved)
+    }
+
+    /// Whether the job's entry is in the OS scheduler.
+    fn is_scheduled(&self, name: &str) -> bool {
+        match (self.scheduler_dir(), name.parse::<JobName>()) {
+            (Ok(dir), Ok(name)) => crate::schedule::is_installed(&name, &dir),
+            _ => false,
+        }
+    }
+
+    /// A job on the OS scheduler that was saved again (the app's «Изменить», `mbridge jobs add`
+    /// over an existing name) has its entry rewritten with the schedule it has now, or taken
+    /// away when it has none: the system runs what the job says. `exe` is the `mbridge` to
+    /// start (default: the one installed with this program).
+    pub fn keep_schedule_in_step(
+        &self,
+        name: &str,
+        tool: crate::schedule::Tool<'_>,
+        exe: Option<&Path>,
+    ) -> Result<()> {
+        if !self.is_scheduled(name) {
+            return Ok(());
+        }
+        if self.job(name)?.schedule().is_none() {
+            return self.unschedule_job(name, tool);
+        }
+        let exe = match exe {
+            Some(e) => e.to_path_buf(),
+            None => crate::schedule::runner()?,
+        };
+        self.schedule_job(name, &exe, tool).map(|_| ())
     }
 
     pub fn job(&self, name: &str) -> Result<Job> {
@@ -641,7 +684,17 @@ impl Core {
         )?)
     }
 
+    /// Deletes a job; its OS scheduler entry goes first (a timer left behind would start a job
+    /// that is gone, every time, failing).
     pub fn remove_job(&self, name: &str) -> Result<()> {
+        self.remove_job_with(name, &crate::schedule::system_tool)
+    }
+
+    /// [`Core::remove_job`] with the scheduler tool given (tests record it instead).
+    pub fn remove_job_with(&self, name: &str, tool: crate::schedule::Tool<'_>) -> Result<()> {
+        if self.store.job(name)?.is_some() && self.is_scheduled(name) {
+            self.unschedule_job(name, tool)?;
+        }
         if !self.store.delete_job(name)? {
             return Err(AppError::NotFound {
                 what: format!("job {name}"),

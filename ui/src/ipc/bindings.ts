@@ -431,9 +431,9 @@ export interface Commands {
   /** «Запустить сейчас»: runs the job (even a paused one) and returns it with the new run. */
   runJob(name: string): Promise<JobView>;
   setJobPaused(name: string, paused: boolean): Promise<JobView>;
-  /** Deleting a job takes its OS scheduler entry away first. */
+  /** Deleting a job takes its OS scheduler entry away first (the core does, for the CLI too). */
   removeJob(name: string): Promise<void>;
-  /** «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its entry rewritten with the new schedule (or removed when it has none any more). */
+  /** «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its entry rewritten with the new schedule, or removed when it has none (in the core). */
   editJob(job: JobEdit): Promise<JobView>;
   /** «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user timer, Task Scheduler task, launchd agent), starting the `mbridge` installed with the app. */
   setJobScheduled(name: string, on: boolean): Promise<JobView>;

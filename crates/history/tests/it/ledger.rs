@@ -219,6 +219,57 @@ fn an_interrupted_upload_keeps_its_pending_keys_for_the_reconcile_or_the_resend(
     );
 }
 
+/// A job's run was interrupted (outcome unknown); its next run sent the same rows, and more,
+/// and Metrica took them. The interrupted upload is then superseded by the later one: a
+/// resend from History would have sent those rows a second time. One whose rows were only
+/// partly sent since, or sent with other content, stays resendable.
+#[test]
+fn an_interrupted_upload_whose_rows_a_later_one_sent_is_superseded_by_it() {
+    use mb_history::UploadState;
+    let (s, _) = store();
+    let interrupted = |rows: &[(RowHash, RowHash)]| {
+        let id = staged(&s, 7, UploadKind::Conversions, rows);
+        s.mark_sending(id).unwrap();
+        s.mark_interrupted(id).unwrap();
+        id
+    };
+    let covered = interrupted(&[(h(1), h(10)), (h(2), h(20))]);
+    let partly = interrupted(&[(h(2), h(20)), (h(9), h(90))]);
+    let changed = interrupted(&[(h(3), h(31))]);
+    let other_kind = staged(&s, 7, UploadKind::Calls, &[(h(1), h(10))]);
+    s.mark_sending(other_kind).unwrap();
+    s.mark_interrupted(other_kind).unwrap();
+
+    let later = staged(
+        &s,
+        7,
+        UploadKind::Conversions,
+        &[(h(1), h(10)), (h(2), h(20)), (h(3), h(30))],
+    );
+    s.mark_sending(later).unwrap();
+    s.mark_sent(later, "5", &report("UPLOADED")).unwrap();
+
+    let u = s.upload(covered).unwrap();
+    assert_eq!(
+        (u.state, u.superseded_by),
+        (UploadState::Superseded, Some(later))
+    );
+    assert!(!s.ledger_has_pending(covered).unwrap());
+    assert!(matches!(
+        s.resend(covered),
+        Err(Error::NotResendable { .. })
+    ));
+    for id in [partly, changed, other_kind] {
+        let u = s.upload(id).unwrap();
+        assert_eq!(
+            (u.state, u.superseded_by),
+            (UploadState::Interrupted, None),
+            "{id}"
+        );
+        assert!(s.ledger_has_pending(id).unwrap());
+    }
+}
+
 #[test]
 fn keys_are_staged_only_before_the_send() {
     let (s, _) = store();

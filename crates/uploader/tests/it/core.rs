@@ -626,6 +626,28 @@ async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
     core.unschedule_job("shop", &record).unwrap();
     assert!(!core.job_view("shop").unwrap().scheduled);
     assert_eq!(std::fs::read_dir(&sched).unwrap().count(), 0);
+
+    // The core keeps the entry in step (the app and `mbridge jobs add|remove` alike): saved
+    // again with another schedule, it is rewritten; without one, taken away; and deleting a
+    // job deletes its entry first (they were left behind by the CLI, failing at every tick).
+    core.schedule_job("shop", &exe, &record).unwrap();
+    core.save_job_with(job("shop", Some("weekly@fri@18:00")), &record, Some(&exe))
+        .unwrap();
+    assert!(core.job_view("shop").unwrap().scheduled);
+    #[cfg(target_os = "linux")]
+    {
+        let timer = std::fs::read_to_string(sched.join("mbridge-job-shop.timer")).unwrap();
+        assert!(timer.contains("OnCalendar=Fri *-*-* 18:00:00"), "{timer}");
+    }
+    core.save_job_with(job("shop", None), &record, Some(&exe))
+        .unwrap();
+    assert!(!core.job_view("shop").unwrap().scheduled);
+    core.save_job_with(job("shop", Some("hourly")), &record, Some(&exe))
+        .unwrap();
+    core.schedule_job("shop", &exe, &record).unwrap();
+    core.remove_job_with("shop", &record).unwrap();
+    assert_eq!(std::fs::read_dir(&sched).unwrap().count(), 0);
+    assert!(core.job_view("shop").is_err());
 }
 
 /// The demo's Metrica lives inside the running app: a scheduled run could not reach it.
