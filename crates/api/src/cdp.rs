@@ -124,7 +124,13 @@ impl Client {
             Some(meta) => meta,
             None => {
                 match self
-                    .recover_lost(counter, kind, &options.tag, options.expected_rows)
+                    .recover_lost(
+                        counter,
+                        kind,
+                        &options.tag,
+                        options.expected_rows,
+                        &options.claimed,
+                    )
                     .await
                 {
                     Some(FoundUpload::Crm(u)) => u,

@@ -145,6 +145,9 @@ pub struct CrmUploadOptions {
     pub expected_rows: Option<u64>,
     /// `columns_mapping` for contacts/orders (§5.1), already in `"a":"B","c":"D"` form.
     pub columns_mapping: Option<String>,
+    /// Server ids of this counter's CRM uploads already known to be other uploads: a lost
+    /// answer is never matched to one of them.
+    pub claimed: Vec<String>,
 }
 
 impl CrmUploadOptions {
@@ -155,6 +158,7 @@ impl CrmUploadOptions {
             tag,
             expected_rows: None,
             columns_mapping: None,
+            claimed: Vec::new(),
         }
     }
 }
@@ -500,7 +504,7 @@ impl Client {
                     // A success we cannot read still may have stored the file.
                     Err(e) => {
                         tracing::warn!(counter, error = %e, "unreadable upload answer");
-                        match self.recover_lost(counter, kind, tag, None).await {
+                        match self.recover_lost(counter, kind, tag, None, &[]).await {
                             Some(FoundUpload::Offline(u)) => Ok(u),
                             _ => Err(ApiError::UploadOutcomeUnknown {
                                 tag: tag.to_string(),
@@ -509,7 +513,7 @@ impl Client {
                     }
                 }
             }
-            Sent::Lost => match self.recover_lost(counter, kind, tag, None).await {
+            Sent::Lost => match self.recover_lost(counter, kind, tag, None, &[]).await {
                 Some(FoundUpload::Offline(u)) => Ok(u),
                 _ => Err(ApiError::UploadOutcomeUnknown {
                     tag: tag.to_string(),
@@ -526,10 +530,11 @@ impl Client {
         kind: UploadKind,
         tag: &UploadTag,
         expected_rows: Option<u64>,
+        claimed: &[String],
     ) -> Option<FoundUpload> {
         for attempt in 1..=2 {
             match self
-                .find_upload_by_tag(counter, kind, tag, expected_rows)
+                .find_upload_by_tag(counter, kind, tag, expected_rows, claimed)
                 .await
             {
                 Ok(Some(found)) => return Some(found),
@@ -547,17 +552,18 @@ impl Client {
     /// when history holds a tag with no server id).
     ///
     /// * Conversions and calls: the upload whose `comment` equals the tag.
-    /// * CRM kinds have no comment: the earliest `last_uploadings` item whose `datetime` lies
-    ///   between the tag's time − 5 min and + 6 h and whose `elements_count` equals
-    ///   `expected_rows` (when given). This is a heuristic: an unrelated CRM upload of the same
-    ///   size in that window would match; for orders/contacts re-sending with `SAVE` is harmless
-    ///   anyway because records are keyed by id (§6.5).
+    /// * CRM kinds have no comment: the ONE `last_uploadings` item whose `datetime` lies
+    ///   between the tag's time − 5 min and + 6 h, whose `elements_count` equals
+    ///   `expected_rows` (when given) and whose id is not `claimed` (known to be another
+    ///   upload). Two such items are ambiguous: not found (the caller reports the outcome as
+    ///   unknown rather than take another upload's success for this one's).
     pub async fn find_upload_by_tag(
         &self,
         counter: u64,
         kind: UploadKind,
         tag: &UploadTag,
         expected_rows: Option<u64>,
+        claimed: &[String],
     ) -> Result<Option<FoundUpload>> {
         match kind {
             UploadKind::Conversions | UploadKind::Calls => {
@@ -592,16 +598,24 @@ impl Client {
                 let list = self
                     .cdp_uploadings_back_to(counter, from - 24.hours(), |_| false)
                     .await?;
-                let best = list
+                let mut fits: Vec<UploadingMetaExternal> = list
                     .into_iter()
-                    .filter_map(|u| u.sent_at().map(|t| (t, u)))
-                    .filter(|(t, u)| {
-                        *t >= from
-                            && *t <= to
+                    .filter(|u| {
+                        u.sent_at().is_some_and(|t| t >= from && t <= to)
                             && expected_rows.is_none_or(|n| u.elements_count == Some(n))
+                            && !claimed.contains(&u.uploading_id)
                     })
-                    .min_by_key(|(t, _)| *t);
-                Ok(best.map(|(_, u)| FoundUpload::Crm(u)))
+                    .collect();
+                if fits.len() > 1 {
+                    tracing::warn!(
+                        counter,
+                        %tag,
+                        candidates = fits.len(),
+                        "lost CRM answer: several uploads fit, none taken"
+                    );
+                    return Ok(None);
+                }
+                Ok(fits.pop().map(FoundUpload::Crm))
             }
         }
     }

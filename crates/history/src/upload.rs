@@ -836,6 +836,21 @@ impl Store {
         })
     }
 
+    /// Server ids of the counter's CRM uploads (simple orders, contacts, orders) recorded in
+    /// the last week: a lost answer's lookup never takes one of them for another upload.
+    pub fn claimed_crm_ids(&self, counter_id: i64) -> Result<Vec<String>> {
+        self.read(|c| {
+            let since = ms(self.now() - jiff::SignedDuration::from_hours(24 * 7));
+            let mut st = c.prepare_cached(
+                "SELECT server_upload_id FROM uploads WHERE counter_id = ?1 \
+                 AND server_upload_id IS NOT NULL \
+                 AND kind IN ('simple-orders', 'contacts', 'orders') AND created_at >= ?2",
+            )?;
+            let rows = st.query_map(params![counter_id, since], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     /// Whether upload `id` is being sent right now by a live process (this one or another
     /// sharing the file): a status question must not take it for a send left over.
     pub fn send_in_progress(&self, id: i64) -> Result<bool> {

@@ -729,7 +729,17 @@ impl Core {
             sink2(p);
         });
         let counter = recorded.counter_id as u64;
-        let result = send(&client, &recorded, &file, &tag, progress_fn, cancel).await;
+        let claimed = self.claimed_ids(&recorded)?;
+        let result = send(
+            &client,
+            &recorded,
+            &file,
+            &tag,
+            &claimed,
+            progress_fn,
+            cancel,
+        )
+        .await;
         let u = match result {
             Ok(Sent::Offline(up)) => {
                 self.store
@@ -1033,13 +1043,28 @@ impl Core {
         Ok(out)
     }
 
+    /// For a CRM upload, the server ids of the counter's other CRM uploads (a lost answer is
+    /// never matched to one of them); nothing for conversions and calls (found by their tag).
+    fn claimed_ids(&self, u: &Upload) -> Result<Vec<String>> {
+        if !u.kind.is_crm() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.claimed_crm_ids(u.counter_id)?)
+    }
+
     async fn reconcile_one(&self, u: &Upload) -> Result<Upload> {
         let (login, client) = self.client_of(&u.account_login).await?;
         let tag = UploadTag::parse(&u.tag).ok_or_else(|| AppError::Internal {
             detail: format!("bad tag {}", u.tag),
         })?;
         let found = client
-            .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
+            .find_upload_by_tag(
+                u.counter_id as u64,
+                u.kind,
+                &tag,
+                Some(u.rows.valid),
+                &self.claimed_ids(u)?,
+            )
             .await
             .map_err(|e| self.api_err(&login, e))?;
         let u = match found {
@@ -1118,7 +1143,13 @@ impl Core {
             return Ok(u.clone());
         };
         let found = match client
-            .find_upload_by_tag(u.counter_id as u64, u.kind, &tag, Some(u.rows.valid))
+            .find_upload_by_tag(
+                u.counter_id as u64,
+                u.kind,
+                &tag,
+                Some(u.rows.valid),
+                &self.claimed_ids(u)?,
+            )
             .await
         {
             Ok(Some(FoundUpload::Offline(up))) => {
@@ -1180,6 +1211,7 @@ async fn send(
     u: &Upload,
     file: &Path,
     tag: &UploadTag,
+    claimed: &[String],
     progress: mb_api::ProgressFn,
     cancel: &CancellationToken,
 ) -> std::result::Result<Sent, ApiError> {
@@ -1220,6 +1252,7 @@ async fn send(
                 _ => DelimiterType::Comma,
             };
             o.expected_rows = Some(u.rows.valid);
+            o.claimed = claimed.to_vec();
             let r = match kind {
                 UploadKind::SimpleOrders => {
                     client

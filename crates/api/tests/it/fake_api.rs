@@ -192,9 +192,9 @@ async fn offline_conversions_upload_list_and_get() {
     let one = f.client.conversion_uploading(OWN, up.id).await.unwrap();
     assert_eq!(one.id, up.id);
     assert_eq!(f.server.state().uploads(OWN).len(), 1);
-    let found = f
-        .client
-        .find_upload_by_tag(OWN, UploadKind::Conversions, &o.comment_tag, None);
+    let found =
+        f.client
+            .find_upload_by_tag(OWN, UploadKind::Conversions, &o.comment_tag, None, &[]);
     assert!(matches!(found.await.unwrap(), Some(FoundUpload::Offline(u)) if u.id == up.id));
 }
 
@@ -634,7 +634,7 @@ async fn crm_upload_is_found_behind_more_than_a_page_of_newer_ones() {
 
     let found = f
         .client
-        .find_upload_by_tag(OWN, UploadKind::SimpleOrders, &tag, Some(5))
+        .find_upload_by_tag(OWN, UploadKind::SimpleOrders, &tag, Some(5), &[])
         .await
         .unwrap();
     match found {
@@ -710,6 +710,48 @@ async fn a_server_error_after_the_file_was_stored_finds_the_upload() {
     let stored = f.server.state().cdp_uploads(OWN);
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].uploading_id, so.uploading_id);
+}
+
+/// A CRM upload whose connection was cut (nothing stored) is never matched to another upload
+/// of the same size sent just before: one already known to the caller (`claimed`) is left
+/// out, and two that fit are ambiguous. The outcome is then unknown (it was «accepted, 5
+/// rows» with the other upload's id, and those rows were never sent again).
+#[tokio::test]
+async fn a_lost_crm_answer_is_never_taken_from_another_upload() {
+    let f = fake::start().await;
+    let send = |claimed: Vec<String>| {
+        let mut o = crm(DelimiterType::Comma);
+        o.expected_rows = Some(5);
+        o.claimed = claimed;
+        let c = f.client.clone();
+        async move {
+            c.upload_simple_orders(
+                OWN,
+                &fixture("simple_orders_comma.csv"),
+                &o,
+                no_progress(),
+                &never(),
+            )
+            .await
+        }
+    };
+    let first = send(vec![]).await.unwrap();
+    f.server.faults().drop_next_upload_after(u64::MAX);
+    let err = send(vec![first.uploading_id.clone()]).await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::UploadOutcomeUnknown { .. }),
+        "{err:?}"
+    );
+
+    let second = send(vec![]).await.unwrap();
+    assert_ne!(second.uploading_id, first.uploading_id);
+    f.server.faults().drop_next_upload_after(u64::MAX);
+    let err = send(vec![]).await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::UploadOutcomeUnknown { .. }),
+        "two fit: {err:?}"
+    );
+    assert_eq!(f.server.state().cdp_uploads(OWN).len(), 2);
 }
 
 #[tokio::test]
