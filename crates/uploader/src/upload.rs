@@ -1024,7 +1024,16 @@ impl Core {
                 {
                     return Err(e);
                 }
-                Err(e) => tracing::warn!(upload = u.id, error = %e, "status poll failed"),
+                // A question that failed (no access any more, Metrica out of reach) is asked
+                // again later, at the same growing intervals as an unfinished answer — not at
+                // every tick of the app's timer.
+                Err(e) => {
+                    tracing::warn!(upload = u.id, error = %e, "status poll failed");
+                    let next = u.poll_attempts.saturating_add(1);
+                    if let Err(e) = self.store.schedule_next_poll(u.id, next) {
+                        tracing::debug!(upload = u.id, error = %e, "not polled any more");
+                    }
+                }
             }
         }
         Ok(changed)
