@@ -123,6 +123,7 @@ pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {
         memory_tokens: false,
         scheduler_dir: None,
         part_bytes: None,
+        file_settle: mb_uploader::config::file_settle_from_env(),
     })
     .await
 }

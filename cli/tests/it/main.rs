@@ -64,6 +64,9 @@ impl Env {
             .env("MBRIDGE_API_BASE", &self.api_base)
             .env("MBRIDGE_TOKEN_STORE", "file")
             .env("MBRIDGE_LOOPBACK_PORT", self.loopback_port.to_string())
+            // Job runs read files the tests have just written: no 5 s wait for them to be
+            // still (the core's own test covers the wait).
+            .env("MBRIDGE_FILE_SETTLE_MS", "0")
             .env_remove("MBRIDGE_CLIENT_ID")
             .env_remove("MBRIDGE_OAUTH_BASE");
         match &self.token {

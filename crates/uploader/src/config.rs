@@ -27,6 +27,9 @@ pub struct CoreOptions {
     /// The largest prepared part in bytes; None = Metrica's limit per file. Tests make a small
     /// file go in parts with it.
     pub part_bytes: Option<u64>,
+    /// How long a job's file must have been still before a run reads it (a CRM may still be
+    /// writing it); None = 5 s, or `MBRIDGE_FILE_SETTLE_MS`.
+    pub file_settle: Option<std::time::Duration>,
 }
 
 impl CoreOptions {
@@ -45,8 +48,20 @@ impl CoreOptions {
         if self.login_base.is_none() {
             self.login_base = env("MBRIDGE_LOGIN_BASE");
         }
+        if self.file_settle.is_none() {
+            self.file_settle = file_settle_from_env();
+        }
         self
     }
+}
+
+/// `MBRIDGE_FILE_SETTLE_MS`: how long a job's file must have been still before a run reads
+/// it (tests shorten it).
+pub fn file_settle_from_env() -> Option<std::time::Duration> {
+    std::env::var("MBRIDGE_FILE_SETTLE_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map(std::time::Duration::from_millis)
 }
 
 /// The default data folder: `~/.local/share/metrika-bridge` on Linux, the platform's

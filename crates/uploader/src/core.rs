@@ -50,6 +50,8 @@ pub struct Core {
     pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
     pub(crate) scheduler_dir: Option<PathBuf>,
     pub(crate) part_bytes: Option<u64>,
+    /// See [`CoreOptions::file_settle`].
+    pub(crate) file_settle: std::time::Duration,
 }
 
 impl std::fmt::Debug for Core {
@@ -177,6 +179,7 @@ impl Core {
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
             part_bytes: opts.part_bytes,
+            file_settle: opts.file_settle.unwrap_or(crate::jobs::DEFAULT_SETTLE),
         };
         if core.demo.is_some() {
             core.demo_sign_in().await?;

@@ -254,6 +254,38 @@ impl Candidate {
     fn key(&self) -> String {
         self.path.display().to_string()
     }
+
+    /// The same file on disk now (size and modification time), if it is still there.
+    fn now_on_disk(&self) -> Option<Candidate> {
+        Candidate::of(self.path.clone())
+    }
+}
+
+/// A file the CRM changed this recently may still be being written: a run waits until it has
+/// been still this long (at most [`SETTLE_MAX`]) before reading it.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(5);
+const SETTLE_MAX: Duration = Duration::from_secs(60);
+
+/// The note on a run that found its file changing while it read it.
+pub const FILE_CHANGING: &str = "file_changing";
+
+/// Waits while `c` was modified less than `settle` ago (at most [`SETTLE_MAX`]); returns the
+/// file as it is then.
+async fn settled(c: Candidate, settle: Duration) -> Candidate {
+    let start = tokio::time::Instant::now();
+    let mut c = c;
+    loop {
+        let age_ms = Timestamp::now().as_millisecond() - c.modified_ms;
+        let left = settle.as_millis() as i64 - age_ms;
+        if left <= 0 || start.elapsed() >= SETTLE_MAX {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(left.clamp(50, 1000) as u64)).await;
+        match c.now_on_disk() {
+            Some(now) => c = now,
+            None => return c,
+        }
+    }
 }
 
 /// Matching files of a source, oldest first (ties by name). Hidden files and Office lock
@@ -805,12 +837,19 @@ impl Core {
         };
         let mut result = RunResult::Running;
         for file in files {
+            let file = settled(file, self.file_settle).await;
             end.files.push(
                 file.path
                     .file_name()
                     .map_or_else(|| file.key(), |n| n.to_string_lossy().into_owned()),
             );
-            let (r, err) = self.run_file(job, &file.path, opts, &mut end).await;
+            let Some((r, err)) = self.run_file(job, &file, opts, &mut end).await else {
+                // Changed while it was read: nothing was sent and the file is not taken, so
+                // the next run reads it whole.
+                end.message = Some(FILE_CHANGING.into());
+                result = worse(result, RunResult::NothingNew);
+                continue;
+            };
             result = worse(result, r);
             if let Some(e) = err {
                 end.message = Some(run_error(&e));
@@ -829,34 +868,40 @@ impl Core {
         (result, end, None)
     }
 
+    /// Reads, checks and sends one file; `None` when the file changed while it was read (a
+    /// CRM still writing it): nothing is sent then.
     async fn run_file(
         &self,
         job: &Job,
-        path: &Path,
+        file: &Candidate,
         opts: RunOptions,
         end: &mut RunEnd,
-    ) -> (RunResult, Option<AppError>) {
+    ) -> Option<(RunResult, Option<AppError>)> {
         let job_id = format!("job:{}", job.name);
-        let plan = job.plan(path);
+        let plan = job.plan(&file.path);
         let failed = |e: AppError| {
             let r = if matches!(e, AppError::Cancelled) {
                 RunResult::Interrupted
             } else {
                 RunResult::Failed
             };
-            (r, Some(e))
+            Some((r, Some(e)))
         };
-        let p = match self
+        let prepared = self
             .prepare_upload(&plan, &job_id, no_progress_sink())
-            .await
-        {
+            .await;
+        if file.now_on_disk().as_ref() != Some(file) {
+            tracing::info!(file = %file.key(), "changed while it was read: left for the next run");
+            return None;
+        }
+        let p = match prepared {
             Ok(Prepared::Ready(p)) => p,
             Ok(Prepared::Stopped(UploadOutcome::Blocked { report })) => {
                 end.rows_rejected += report.invalid_rows;
                 end.report = serde_json::to_value(crate::import::summary(&report)).ok();
-                return (RunResult::Blocked, None);
+                return Some((RunResult::Blocked, None));
             }
-            Ok(Prepared::Stopped(_)) => return (RunResult::NothingNew, None),
+            Ok(Prepared::Stopped(_)) => return Some((RunResult::NothingNew, None)),
             Err(e) => return failed(e),
         };
         end.rows_rejected += p.report.invalid_rows;
@@ -869,9 +914,9 @@ impl Core {
             Ok(UploadOutcome::Sent { mut uploads, .. }) => {
                 self.follow(&mut uploads, opts.wait).await;
                 end.upload_ids.extend(uploads.iter().map(|u| u.id));
-                (result_of(&uploads), None)
+                Some((result_of(&uploads), None))
             }
-            Ok(_) => (RunResult::NothingNew, None),
+            Ok(_) => Some((RunResult::NothingNew, None)),
             Err(e) => failed(e),
         }
     }

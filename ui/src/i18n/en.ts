@@ -506,6 +506,7 @@ const en: Messages = {
     runs: 'All runs',
     runsHide: 'Hide runs',
     runsNone: 'No runs yet.',
+    fileChanging: 'the file was still changing while it was read: it will be taken next time',
     fileUnchanged: 'the file has not changed since the last run',
     runsCols: { when: 'When', file: 'File', rows: 'Rows', result: 'Result', report: 'Report' },
     runsRows: '{{new}} new, {{old}} seen before',

@@ -412,6 +412,100 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
 }
 
+/// The CRM is still writing its export when a run starts (the last row cut at «…,11»): the run
+/// waits until the file has been still for the settle time and sends the whole row (it sent
+/// 11 instead of 119.50, and the ledger then thought the row sent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        file_settle: Some(std::time::Duration::from_millis(1500)),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let drop = dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    let first = drop.join("a.csv");
+    std::fs::copy(fixture("offline_clientid.csv"), &first).unwrap();
+    let mapping = core
+        .suggest_mapping(
+            &first,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&first, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "u1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    core.create_job_from_upload(&mb_uploader::dto::NewJob {
+        upload_id: sent.id,
+        name: "crm".into(),
+        folder: drop.display().to_string(),
+        pattern: "*.csv".into(),
+        every: "hourly".into(),
+        stop_on_bad_rows: false,
+    })
+    .unwrap();
+
+    let when = jiff::Timestamp::now().as_second() - 3600;
+    let head = "ClientId,Target,DateTime,Price,Currency\n";
+    let whole = format!("{head}1762345098999999999,offline_paid,{when},119.50,RUB\n");
+    let cut = &whole[..whole.find("9.50").unwrap()];
+    let second = drop.join("b.csv");
+    std::fs::write(&second, cut).unwrap();
+    let writer = {
+        let (second, whole) = (second.clone(), whole.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            std::fs::write(&second, whole).unwrap();
+        })
+    };
+    let opts = mb_uploader::jobs::RunOptions {
+        wait: std::time::Duration::ZERO,
+        even_if_paused: true,
+    };
+    let r = core.run_job("crm", opts).await.unwrap();
+    writer.await.unwrap();
+    let run = r.run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Sent, "{run:?}");
+    let id = run.upload_ids[0];
+    let server_id: i64 = core
+        .store()
+        .upload(id)
+        .unwrap()
+        .server_upload_id
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rows = core
+        .demo_server()
+        .unwrap()
+        .state()
+        .upload_rows(server_id)
+        .unwrap();
+    assert!(
+        rows.iter().any(|r| r.iter().any(|c| c == "119.50")),
+        "the whole row went: {rows:?}"
+    );
+}
+
 fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
     mb_uploader::dto::JobEdit {
         name: "roma".into(),

@@ -102,7 +102,11 @@ export function JobRuns({ name }: { name: string }) {
                   </Text>
                 ) : r.message ? (
                   <Text as="div" color="secondary" variant="caption-2">
-                    {r.message === 'file_unchanged' ? t('jobs.fileUnchanged') : r.message}
+                    {r.message === 'file_unchanged'
+                      ? t('jobs.fileUnchanged')
+                      : r.message === 'file_changing'
+                        ? t('jobs.fileChanging')
+                        : r.message}
                   </Text>
                 ) : null}
               </td>
