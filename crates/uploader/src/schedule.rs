@@ -297,8 +297,12 @@ impl Launch<'_> {
     }
 
     /// Task Scheduler XML (schema 1.2) for `schtasks /Create /XML`; the caller writes it as
-    /// UTF-16 with a BOM, as schtasks expects. `start` is the first run (local, no zone).
-    pub fn task_scheduler_xml(&self, start: jiff::civil::DateTime) -> String {
+    /// UTF-16 with a BOM, as schtasks expects. The triggers start at the schedule's first run
+    /// after `now` (local, no zone): Task Scheduler repeats from the start boundary's time, so
+    /// that time must be the chosen one (it was the moment of scheduling: «daily@09:30»
+    /// switched on at 14:17 ran daily at 14:17).
+    pub fn task_scheduler_xml(&self, now: &Zoned) -> String {
+        let start = self.every.next_after(now).datetime();
         let boundary = start.strftime("%Y-%m-%dT%H:%M:%S").to_string();
         let trigger = match self.every {
             Every::Hourly => format!(
@@ -480,10 +484,9 @@ pub fn system_tool(program: &str, args: &[&str]) -> Result<(), InstallError> {
 /// The scheduler files for this operating system, by file name.
 pub fn files(launch: &Launch<'_>) -> Vec<(String, String)> {
     if cfg!(windows) {
-        let start = jiff::Zoned::now().datetime();
         vec![(
             format!("{}.xml", launch.job),
-            launch.task_scheduler_xml(start),
+            launch.task_scheduler_xml(&jiff::Zoned::now()),
         )]
     } else if cfg!(target_os = "macos") {
         vec![(
@@ -780,18 +783,31 @@ mod tests {
     fn task_scheduler_xml_has_the_trigger_and_a_quoted_command() {
         let job: JobName = "client_42".parse().unwrap();
         let exe = PathBuf::from(r"C:\Program Files\Metrika Bridge\mbridge.exe");
-        let start: jiff::civil::DateTime = "2026-12-05T09:30:00".parse().unwrap();
-        let weekly = launch(&job, &exe, every("weekly@wed@09:30")).task_scheduler_xml(start);
+        // Switched on on Saturday 5 December at 14:17: the triggers start at the chosen time.
+        let now = at("2026-12-05T14:17:00+03:00[Europe/Moscow]");
+        let weekly = launch(&job, &exe, every("weekly@wed@09:30")).task_scheduler_xml(&now);
         assert!(
             weekly.contains("<DaysOfWeek><Wednesday /></DaysOfWeek>"),
             "{weekly}"
         );
-        assert!(weekly.contains("<StartBoundary>2026-12-05T09:30:00</StartBoundary>"));
+        assert!(
+            weekly.contains("<StartBoundary>2026-12-09T09:30:00</StartBoundary>"),
+            "{weekly}"
+        );
+        let daily = launch(&job, &exe, every("daily@09:30")).task_scheduler_xml(&now);
+        assert!(
+            daily.contains("<StartBoundary>2026-12-06T09:30:00</StartBoundary>"),
+            "{daily}"
+        );
         assert!(weekly.contains(r"<Command>C:\Program Files\Metrika Bridge\mbridge.exe</Command>"));
         assert!(weekly.contains("<Arguments>jobs run client_42</Arguments>"));
         assert!(weekly.contains("<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"));
-        let hourly = launch(&job, &exe, Every::Hourly).task_scheduler_xml(start);
+        let hourly = launch(&job, &exe, Every::Hourly).task_scheduler_xml(&now);
         assert!(hourly.contains("<Interval>PT1H</Interval>"));
+        assert!(
+            hourly.contains("<StartBoundary>2026-12-05T15:00:00</StartBoundary>"),
+            "{hourly}"
+        );
         assert_eq!(windows_arg(r#"C:\a b\"q""#), r#""C:\a b\\\"q\"""#);
         assert_eq!(
             windows_arg(r"C:\dir with space\"),
