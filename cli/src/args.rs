@@ -36,6 +36,10 @@ pub struct Global {
     /// Data folder (history database, logs, prepared files).
     #[arg(long, global = true, env = "MBRIDGE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where sign-ins are kept: `file` (a private file in the data folder, for servers without
+    /// a keychain; scheduled jobs are told the same); default: the system's keychain.
+    #[arg(long, global = true, env = "MBRIDGE_TOKEN_STORE", value_parser = ["keychain", "file", "memory"])]
+    pub token_store: Option<String>,
     /// Log to stderr too (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -124,6 +124,7 @@ pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {
         scheduler_dir: None,
         part_bytes: None,
         file_settle: mb_uploader::config::file_settle_from_env(),
+        token_store: g.token_store.clone(),
     })
     .await
 }

@@ -338,6 +338,14 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("OnCalendar=*-*-* 09:30:00"), "{text}");
     assert!(text.contains(env.dir.path().to_str().unwrap()), "{text}");
+    // A scheduled run has none of this shell's environment: the Metrica it talks to and the
+    // token store it was signed in with are in the entry itself (never a token).
+    assert!(
+        text.contains(&format!("\"--api-base\" \"{}\"", env.api_base)),
+        "{text}"
+    );
+    assert!(text.contains("\"--token-store\" \"file\""), "{text}");
+    assert!(!text.contains("MBRIDGE_TOKEN"), "{text}");
     let out = env.run(&["jobs", "schedule", "second", "--print"]);
     assert_eq!(
         out.status.code(),

@@ -30,6 +30,9 @@ pub struct CoreOptions {
     /// How long a job's file must have been still before a run reads it (a CRM may still be
     /// writing it); None = 5 s, or `MBRIDGE_FILE_SETTLE_MS`.
     pub file_settle: Option<std::time::Duration>,
+    /// Where tokens are kept: `file` (in the data folder), `memory`, or None = the system's
+    /// keychain (or `MBRIDGE_TOKEN_STORE`).
+    pub token_store: Option<String>,
 }
 
 impl CoreOptions {
@@ -50,6 +53,9 @@ impl CoreOptions {
         }
         if self.file_settle.is_none() {
             self.file_settle = file_settle_from_env();
+        }
+        if self.token_store.is_none() {
+            self.token_store = env("MBRIDGE_TOKEN_STORE");
         }
         self
     }

@@ -52,6 +52,9 @@ pub struct Core {
     pub(crate) part_bytes: Option<u64>,
     /// See [`CoreOptions::file_settle`].
     pub(crate) file_settle: std::time::Duration,
+    /// The `mbridge` options a scheduled run needs to act like this core: the API bases and
+    /// the token store it was started with (never a token).
+    pub(crate) run_flags: Vec<String>,
 }
 
 impl std::fmt::Debug for Core {
@@ -146,8 +149,12 @@ impl Core {
                     }
                     None => None,
                 };
-                // `MBRIDGE_TOKEN_STORE=file` skips the keychain (servers, tests, shared boxes).
-                let forced = std::env::var("MBRIDGE_TOKEN_STORE").unwrap_or_default();
+                // `file` skips the keychain (servers, tests, shared boxes).
+                let forced = opts
+                    .token_store
+                    .clone()
+                    .or_else(|| std::env::var("MBRIDGE_TOKEN_STORE").ok())
+                    .unwrap_or_default();
                 let tokens: Arc<dyn TokenStore> = if opts.memory_tokens || forced == "memory" {
                     Arc::new(MemoryStore::new())
                 } else if forced == "file" {
@@ -179,6 +186,7 @@ impl Core {
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
             part_bytes: opts.part_bytes,
+            run_flags: run_flags(&opts),
             file_settle: opts.file_settle.unwrap_or(crate::jobs::DEFAULT_SETTLE),
         };
         if core.demo.is_some() {
@@ -586,4 +594,29 @@ fn free_loopback_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or(0)
+}
+
+/// See `Core::run_flags`: what a scheduled `mbridge jobs run` must be told to use the same
+/// Metrica and the same token store as the process that scheduled it.
+fn run_flags(opts: &CoreOptions) -> Vec<String> {
+    let mut flags = Vec::new();
+    if opts.demo == Some(true) {
+        return flags;
+    }
+    for (flag, value) in [
+        ("--api-base", &opts.api_base),
+        ("--oauth-base", &opts.oauth_base),
+    ] {
+        if let Some(v) = value {
+            flags.extend([flag.to_string(), v.clone()]);
+        }
+    }
+    let store = opts
+        .token_store
+        .clone()
+        .or_else(|| std::env::var("MBRIDGE_TOKEN_STORE").ok());
+    if let Some(s) = store.filter(|s| s == "file") {
+        flags.extend(["--token-store".to_string(), s]);
+    }
+    flags
 }

@@ -670,6 +670,7 @@ impl Core {
             exe,
             data_dir: Some(&self.paths.root),
             every,
+            flags: &self.run_flags,
         }))
     }
 
@@ -697,6 +698,7 @@ impl Core {
             exe,
             data_dir: Some(&self.paths.root),
             every,
+            flags: &self.run_flags,
         };
         crate::schedule::install(&launch, &dir, tool)?;
         Ok(dir)

@@ -225,6 +225,9 @@ pub struct Launch<'a> {
     pub exe: &'a Path,
     pub data_dir: Option<&'a Path>,
     pub every: Every,
+    /// More `mbridge` options the run needs (`--api-base`, `--token-store file`), as the
+    /// scheduling process was started with them: a scheduled run has none of its environment.
+    pub flags: &'a [String],
 }
 
 impl Launch<'_> {
@@ -234,6 +237,7 @@ impl Launch<'_> {
             a.push("--data-dir".to_string());
             a.push(d.display().to_string());
         }
+        a.extend(self.flags.iter().cloned());
         a.extend(["jobs".into(), "run".into(), self.job.to_string()]);
         a
     }
@@ -579,6 +583,7 @@ pub fn uninstall(job: &JobName, dir: &Path, tool: Tool<'_>) -> Result<(), Instal
         exe: &exe,
         data_dir: None,
         every: Every::Hourly,
+        flags: &[],
     };
     let files = files(&launch);
     if cfg!(windows) {
@@ -617,6 +622,7 @@ pub fn is_installed(job: &JobName, dir: &Path) -> bool {
         exe: &exe,
         data_dir: None,
         every: Every::Hourly,
+        flags: &[],
     };
     files(&launch)
         .last()
@@ -752,6 +758,7 @@ mod tests {
             exe,
             data_dir: None,
             every,
+            flags: &[],
         }
     }
 

@@ -697,8 +697,10 @@ async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
     #[cfg(target_os = "linux")]
     {
         let service = std::fs::read_to_string(sched.join("mbridge-job-shop.service")).unwrap();
+        // The Metrica this core was started with goes along (a scheduled run has no
+        // environment of its own).
         let exec = format!(
-            "ExecStart=\"/usr/bin/mbridge\" \"--data-dir\" \"{}\" \"jobs\" \"run\" \"shop\"",
+            "ExecStart=\"/usr/bin/mbridge\" \"--data-dir\" \"{}\" \"--api-base\" \"http://127.0.0.1:9\" \"jobs\" \"run\" \"shop\"",
             data.display()
         );
         assert!(service.contains(&exec), "{service}");
