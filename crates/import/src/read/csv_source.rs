@@ -350,6 +350,7 @@ impl CsvSource {
             return Some(self.malformed_at(line.no, text, kind, None));
         }
         row.truncate(self.ncols);
+        row.short = row.len() < self.ncols;
         self.record += 1;
         row.line = line.no;
         row.record = self.record;
