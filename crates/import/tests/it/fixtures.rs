@@ -282,7 +282,12 @@ fn bad_missing_target_column_is_a_file_level_error_on_line_one() {
             &ReadOptions::default(),
         )
         .unwrap();
-        let m = auto_map(UploadKind::Conversions, &src.info().headers).mapping;
+        // Detected as conversions (not as calls, which need no Target): the missing column
+        // is said, as SAMPLES.md asks.
+        let headers = src.info().headers.clone();
+        let (kind, _) = detect_kind(&headers).unwrap();
+        assert_eq!(kind, UploadKind::Conversions);
+        let m = auto_map(kind, &headers).mapping;
         (
             validate(src.as_mut(), &m, &opts(), &mut no_progress()).unwrap(),
             (),
