@@ -546,6 +546,16 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
     let mut best: Option<(UploadKind, f32)> = None;
     for kind in UploadKind::ALL {
         let s = auto_map(kind, headers);
+        // Every conversions column but Target is a calls column too: without a column only
+        // calls have, the file is conversions missing its Target (and is told so), not calls.
+        if kind == UploadKind::Calls
+            && !s.mapping.fields.iter().any(|(name, v)| {
+                matches!(v, FieldSource::Column { .. })
+                    && UploadKind::Conversions.field(name).is_none()
+            })
+        {
+            continue;
+        }
         let matched: f32 = s
             .mapping
             .fields
@@ -583,6 +593,22 @@ mod tests {
                 index, confidence, ..
             } => Some((*index, *confidence)),
             FieldSource::Constant { .. } => None,
+        }
+    }
+
+    #[test]
+    fn conversions_without_target_are_conversions_not_calls() {
+        let d = detect_kind(&h(&["ClientId", "DateTime", "Price", "Currency"]));
+        assert_eq!(d.map(|d| d.0), Some(UploadKind::Conversions));
+        let s = auto_map(
+            UploadKind::Conversions,
+            &h(&["ClientId", "DateTime", "Price"]),
+        );
+        assert_eq!(s.missing_required, ["Target"]);
+        // One column only calls have is enough for calls.
+        for extra in ["PhoneNumber", "TalkDuration", "CallMissed", "Tag"] {
+            let d = detect_kind(&h(&["ClientId", "DateTime", extra]));
+            assert_eq!(d.map(|d| d.0), Some(UploadKind::Calls), "{extra}");
         }
     }
 

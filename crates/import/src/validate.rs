@@ -864,6 +864,10 @@ pub(crate) trait Cells {
     fn cell(&self, i: usize) -> &str;
     /// Cells in the row.
     fn count(&self) -> usize;
+    /// The reader found fewer fields than the header has columns.
+    fn short(&self) -> bool {
+        false
+    }
 }
 
 impl Cells for csv::StringRecord {
@@ -883,6 +887,41 @@ impl Cells for crate::read::Row {
     fn count(&self) -> usize {
         self.len()
     }
+    fn short(&self) -> bool {
+        self.is_short()
+    }
+}
+
+/// 2000-01-01 00:00 UTC: no offline conversion or call happened before it. A Unix time below
+/// is a small number taken for a time (an ID, a zero, a count), not an event.
+const OLDEST_EVENT: i64 = 946_684_800;
+
+/// An Excel serial date (days since 1899-12-30, the fraction the time of day) as a cell
+/// without a date format shows it: `46346` or `46346.5868055556` (also with a decimal
+/// comma), 20000–79999 (1954–2119). As Unix seconds these would be hours after 1970-01-01,
+/// so no real time is taken for one. Returns the instant in the counter's zone `tz`.
+fn excel_serial(s: &str, tz: &TimeZone) -> Option<Timestamp> {
+    let (int, frac) = match s.find(['.', ',']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, ""),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if int.len() != 5 || !digits(int) || !digits(frac) {
+        return None;
+    }
+    let days: i64 = int.parse().ok()?;
+    if !(20_000..80_000).contains(&days) {
+        return None;
+    }
+    let frac: f64 = format!("0.{frac}").parse().ok()?;
+    let secs = (frac * 86_400.0).round() as i64;
+    let dt = jiff::civil::date(1899, 12, 30)
+        .to_datetime(jiff::civil::Time::midnight())
+        .checked_add(days.days())
+        .ok()?
+        .checked_add(secs.seconds())
+        .ok()?;
+    dt.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
 }
 
 /// Words a totals or summary row starts with («Итого: 42 заказа», «Total»).
@@ -1019,6 +1058,9 @@ impl RowChecker {
             facts.issues = first..self.log.len();
             return facts;
         }
+        if fields.short() {
+            self.short_row(fields);
+        }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
                 Src::Index(i) => fields.cell(*i),
@@ -1045,6 +1087,33 @@ impl RowChecker {
             }
         }
         facts
+    }
+
+    /// A row with fewer fields than the header: a warning at the first mapped column it lacks,
+    /// quoting the cell it ends with (a line break inside a cell splits a row in two, and the
+    /// first half would go out with its last columns empty). Nothing when only columns that
+    /// are not sent are missing.
+    fn short_row<C: Cells + ?Sized>(&mut self, fields: &C) {
+        let n = fields.count();
+        let Some(name) = self.cols.iter().find_map(|c| match c.src {
+            Src::Index(i) if i >= n => Some(c.spec.name),
+            _ => None,
+        }) else {
+            return;
+        };
+        let last = (0..n)
+            .rev()
+            .map(|i| fields.cell(i).trim())
+            .find(|c| !c.is_empty())
+            .unwrap_or("");
+        let last: String = last.chars().take(80).collect();
+        self.issue(
+            Some(name),
+            IssueCode::TooFewFields,
+            Severity::Warning,
+            &last,
+            None,
+        );
     }
 
     fn check_cell(&mut self, ci: usize, raw: &str) {
@@ -1313,6 +1382,20 @@ impl RowChecker {
     fn check_unix(&mut self, ci: usize, raw: &str, s: &str) {
         let col = &self.cols[ci];
         let (name, main) = (col.spec.name, col.is_main_date);
+        if let Some(ts) = excel_serial(s, &self.tz) {
+            let _ = write!(self.scratch, "{}", ts.as_second());
+            let fix = std::mem::take(&mut self.scratch);
+            self.issue(
+                Some(name),
+                IssueCode::ExcelSerialDate,
+                Severity::Error,
+                raw,
+                Some(&fix),
+            );
+            self.scratch = fix;
+            self.scratch.clear();
+            return;
+        }
         let s = match crate::normalize::datetime::truncate_fractional_seconds(s) {
             Some(int) => {
                 let n = Severity::Notice;
@@ -1395,6 +1478,16 @@ impl RowChecker {
             self.scratch = fix;
             ts
         };
+        if ts.as_second() < OLDEST_EVENT {
+            self.issue(
+                Some(name),
+                IssueCode::DatetimeTooOld,
+                Severity::Error,
+                raw,
+                None,
+            );
+            return;
+        }
         if ts > self.now {
             self.issue(
                 Some(name),
@@ -1948,6 +2041,51 @@ mod tests {
     }
 
     #[test]
+    fn a_row_shorter_than_the_header_is_a_warning_at_the_first_missing_sent_column() {
+        use crate::read::{ReadEvent, ReadOptions, Row, open_bytes};
+        let text = "ClientId,Target,DateTime,Comment,Price,Note\n\
+                    1762345098123456789,offline_paid,1794228120,VIP клиент\n\
+                    1762345098123456789,offline_paid,1794228121,ok,100\n\
+                    1762345098123456789,offline_paid,1794228122,ok,100,x\n";
+        let mut src = open_bytes(text.into(), "s.csv", &ReadOptions::default()).unwrap();
+        let headers = src.info().headers.clone();
+        let m = auto_map(UploadKind::Conversions, &headers).mapping;
+        let mut v = Validator::new(&m, &headers, 1, &opts()).unwrap();
+        let mut row = Row::new();
+        let mut oks = Vec::new();
+        while let Some(ReadEvent::Row) = src.next_event(&mut row).unwrap() {
+            let mut checker = v.row_checker();
+            checker.sync_text_wanted();
+            let facts = checker.check(&row);
+            oks.push(v.commit(row.line, row.record, &facts, &checker.log, &checker.text));
+        }
+        // Warnings only: the rows still go out.
+        assert_eq!(oks, [true, true, true]);
+        let s = v.finish(3).unwrap();
+        let got: Vec<_> = s
+            .issues
+            .iter()
+            .filter(|i| i.severity != Severity::Notice)
+            .map(|i| {
+                (
+                    i.code.as_str(),
+                    i.line,
+                    i.column.as_deref(),
+                    i.value.as_str(),
+                )
+            })
+            .collect();
+        // Line 3 lacks only «Note», which is not sent: nothing to say.
+        assert_eq!(
+            got,
+            [("too_few_fields", 2, Some("Price"), "VIP клиент")],
+            "{:?}",
+            s.issues
+        );
+        assert_eq!(s.issues[0].severity, Severity::Warning);
+    }
+
+    #[test]
     fn rejects_future_datetime() {
         let mut t = conv();
         assert!(!t.row(&[
@@ -1958,6 +2096,46 @@ mod tests {
             "RUB"
         ]));
         assert!(has(&t.codes(), "future_datetime", Severity::Error));
+    }
+
+    #[test]
+    fn small_numbers_are_not_times_and_excel_serial_dates_get_their_date_as_fix() {
+        let row =
+            |t: &mut T, dt: &str| t.row(&["1762345098123456789", "offline_paid", dt, "1", "RUB"]);
+        // A small number is a date in 1970 (or before 2000): an error, not a warning.
+        for dt in ["1", "0", "946684799", "123456789"] {
+            let mut t = conv();
+            assert!(!row(&mut t, dt), "{dt}");
+            let c = t.codes();
+            assert!(has(&c, "datetime_too_old", Severity::Error), "{dt}: {c:?}");
+            assert!(
+                !has(&c, "outside_linking_window", Severity::Warning),
+                "{dt}"
+            );
+        }
+        // 2000-01-01 itself is only old.
+        let mut t = conv();
+        assert!(row(&mut t, "946684800"));
+        assert!(has(&t.codes(), "outside_linking_window", Severity::Warning));
+        // Excel serial dates (an xlsx cell without a date format), read in the counter's zone.
+        for (dt, fix) in [
+            ("46346.5868055556", "1795172700"),
+            ("46346,5868055556", "1795172700"),
+            ("45980", "1763499600"),
+        ] {
+            let mut t = conv();
+            assert!(!row(&mut t, dt), "{dt}");
+            let c = t.codes();
+            assert_eq!(
+                c,
+                [(
+                    "excel_serial_date".to_string(),
+                    Severity::Error,
+                    Some(fix.to_string())
+                )],
+                "{dt}"
+            );
+        }
     }
 
     #[test]

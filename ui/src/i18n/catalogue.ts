@@ -155,6 +155,13 @@ export const ru: Catalogue = {
       "todo": "Ничего делать не нужно — исправим при отправке.",
       "what": "Значение «{{value}}» записали в виде, который принимает Метрика."
     },
+    "datetime_too_old": {
+      "meaning": "дата раньше 2000 года — в ячейке, похоже, не время события",
+      "reason": "«{{value}}» — дата раньше 2000 года, а не время события",
+      "title": "Дата раньше 2000 года",
+      "todo": "Укажите настоящие дату и время события или пропустите строку.",
+      "what": "Время «{{value}}» — это дата раньше 2000 года. Похоже, в ячейке не время покупки, а маленькое число: номер, ноль или другое значение."
+    },
     "duplicate_call": {
       "meaning": "повтор звонка в файле",
       "title": "Повтор строки",
@@ -240,6 +247,13 @@ export const ru: Catalogue = {
       "title": "Номер испорчен Excel",
       "todo": "Выгрузите файл заново, не открывая его в Excel, или задайте столбцу текстовый формат.",
       "what": "Номер «{{value}}» испорчен Excel: длинное число стало записью вида 1,7E+18, последние цифры потеряны."
+    },
+    "excel_serial_date": {
+      "meaning": "дата записана числом Excel (дни с 1900 года), а не временем Unix",
+      "reason": "«{{value}}» — дата в виде числа Excel, а не время Unix",
+      "title": "Дата записана числом Excel",
+      "todo": "Задайте ячейкам формат «Дата» в Excel и сохраните файл заново или примите предложенную дату.",
+      "what": "«{{value}}» — так Excel хранит дату, когда у ячейки не задан формат даты (дни с 1900 года). Отправленное как есть, это число стало бы 1 января 1970 года."
     },
     "flag_normalized": {
       "meaning": "флаг приведён к 0/1",
@@ -502,6 +516,13 @@ export const ru: Catalogue = {
       "todo": "Замените название на идентификатор или выберите одну цель для всех строк на шаге «Столбцы».",
       "what": "В столбце цели стоит название «{{value}}», а Метрика ждёт идентификатор цели."
     },
+    "too_few_fields": {
+      "meaning": "в строке меньше значений, чем столбцов в заголовке — возможно, строку разорвал перенос внутри ячейки",
+      "reason": "строка кончается после «{{value}}» — в ней меньше значений, чем столбцов в заголовке",
+      "title": "Не хватает ячеек в строке",
+      "todo": "Проверьте в файле эту строку и следующую: уберите перенос внутри ячейки или возьмите значение в кавычки.",
+      "what": "Строка кончается после «{{value}}»: в ней меньше ячеек, чем столбцов в заголовке, и этот столбец остался пустым. Так бывает, когда внутри ячейки (чаще в комментарии) перенос строки без кавычек — и строка разорвалась на две."
+    },
     "too_many_fields": {
       "meaning": "в строке больше значений, чем столбцов в заголовке — проверьте разделитель",
       "title": "Лишние ячейки в строке",
@@ -748,6 +769,13 @@ export const en: Catalogue = {
       "todo": "Nothing to do — we fix it when sending.",
       "what": "The value “{{value}}” was rewritten in the form Metrica accepts."
     },
+    "datetime_too_old": {
+      "meaning": "date before 2000 — the cell does not look like the time of the event",
+      "reason": "«{{value}}» is a date before 2000, not the time of the event",
+      "title": "Date before 2000",
+      "todo": "Enter the real date and time of the event or skip the row.",
+      "what": "The time “{{value}}” is a date before 2000. The cell probably holds a small number (a number, a zero or some other value), not the time of the event."
+    },
     "duplicate_call": {
       "meaning": "duplicate call in the file",
       "title": "Repeated row",
@@ -833,6 +861,13 @@ export const en: Catalogue = {
       "title": "Number damaged by Excel",
       "todo": "Export the file again without opening it in Excel, or give the column a text format.",
       "what": "The number “{{value}}” was damaged by Excel: it became 1.7E+18 and the last digits are lost."
+    },
+    "excel_serial_date": {
+      "meaning": "date written as an Excel serial number (days since 1900), not Unix time",
+      "reason": "«{{value}}» is a date as an Excel number, not Unix time",
+      "title": "Date written as an Excel number",
+      "todo": "Give the cells the “Date” format in Excel and save the file again, or accept the suggested date.",
+      "what": "“{{value}}” is how Excel stores a date when the cell has no date format (days since 1900). Sent as is, it would become 1 January 1970."
     },
     "flag_normalized": {
       "meaning": "flag normalised to 0/1",
@@ -1094,6 +1129,13 @@ export const en: Catalogue = {
       "title": "Goal name instead of identifier",
       "todo": "Replace the name with the identifier or choose one goal for all rows in “Columns”.",
       "what": "The goal column holds the name “{{value}}”, but Metrica expects a goal identifier."
+    },
+    "too_few_fields": {
+      "meaning": "fewer values than header columns — a line break inside a cell may have split the row",
+      "reason": "the row ends after «{{value}}» — fewer values than header columns",
+      "title": "Missing cells in a row",
+      "todo": "Check this row and the next one in the file: remove the line break inside the cell or quote the value.",
+      "what": "The row ends after “{{value}}”: it has fewer cells than the header has columns, and this column was left empty. This happens when a cell (usually a comment) holds a line break without quotes, splitting the row in two."
     },
     "too_many_fields": {
       "meaning": "more values than header columns — check the delimiter",

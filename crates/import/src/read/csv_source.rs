@@ -4,7 +4,8 @@
 //! character is split directly (the common, fast path). A line with quotes goes through a strict
 //! parser: a quote inside an unquoted field is a [`MalformedKind::StrayQuote`]; a quoted field
 //! that runs past the end of its line is accepted only if the record it produces has the
-//! header's width, otherwise it is an [`MalformedKind::UnclosedQuote`] at the opening line and
+//! header's width and no line it swallows looks like a row of its own (as many delimiters as
+//! the header); otherwise it is an [`MalformedKind::UnclosedQuote`] at the opening line and
 //! reading resumes at the next physical line, so no line is ever silently swallowed.
 //!
 //! Deliberately not here: encoding detection and sniffing (done before this source is built),
@@ -349,6 +350,7 @@ impl CsvSource {
             return Some(self.malformed_at(line.no, text, kind, None));
         }
         row.truncate(self.ncols);
+        row.short = row.len() < self.ncols;
         self.record += 1;
         row.line = line.no;
         row.record = self.record;
@@ -361,11 +363,43 @@ impl CsvSource {
                 && fields.iter().skip(self.ncols).all(|f| f.trim().is_empty()))
     }
 
+    /// Whether a line that starts inside a quoted field (the one at index `open`) would be a
+    /// whole row on its own: the field is then not a comment written on several lines but a
+    /// quote never closed on its own line (`"VIP клиент,5000`) that ran into the next row, and
+    /// merging them would lose one row and give the other wrong values. Only the delimiters
+    /// of the field's text on this line count (up to its closing quote): if the field goes on
+    /// past the line, one per header column but the last; if it closes here, as many as the
+    /// cells before the field, and at least one. Headers of one or two columns are left out:
+    /// there a comment line with a comma would look like a row.
+    fn is_a_row(&self, text: &str, open: usize) -> bool {
+        if self.ncols < 3 {
+            return false;
+        }
+        let b = text.as_bytes();
+        let mut i = 0;
+        let mut close = None;
+        while let Some(j) = memchr::memchr(b'"', &b[i..]) {
+            if b.get(i + j + 1) == Some(&b'"') {
+                i += j + 2;
+            } else {
+                close = Some(i + j);
+                break;
+            }
+        }
+        let (inside, need) = match close {
+            None => (b, self.ncols - 1),
+            Some(end) => (&b[..end], open.max(1)),
+        };
+        memchr::memchr_iter(self.delim, inside).count() >= need
+    }
+
     /// A record whose quoted field ran past its first line.
     fn spanning(&mut self, row: &mut Row, first: Line) -> Result<Option<ReadEvent>, ReadError> {
         let open_field = row.len();
         let mut taken: Vec<Line> = Vec::new();
         let mut bytes = 0usize;
+        // Some line the quoted field ran into looks like a row of its own.
+        let mut swallowed = false;
         self.parser.cur.push_str(first.term);
         let legit = loop {
             if taken.len() >= MAX_SPAN_LINES || bytes >= MAX_SPAN_BYTES {
@@ -375,11 +409,12 @@ impl CsvSource {
                 break false;
             };
             bytes += next.text.len();
+            swallowed = swallowed || self.is_a_row(&next.text, row.len());
             let fed = self.parser.feed(&next.text, self.delim, row);
             let term = next.term;
             taken.push(next);
             match fed {
-                Feed::Complete => break self.fits(row),
+                Feed::Complete => break self.fits(row) && !swallowed,
                 Feed::Stray(_) => break false,
                 Feed::NeedMore => self.parser.cur.push_str(term),
             }

@@ -6,7 +6,9 @@
 
 use std::io::{self, BufRead, Read};
 
-use encoding_rs::{CoderResult, Decoder, Encoding, KOI8_R, KOI8_U, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{
+    CoderResult, Decoder, Encoding, IBM866, KOI8_R, KOI8_U, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251,
+};
 
 /// How many leading bytes the detectors look at.
 pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
@@ -54,9 +56,15 @@ pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(prefix, whole);
-        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-        // KOI8-U is KOI8-R plus Ukrainian letters; name it KOI8-R when those do not occur.
-        if guess == KOI8_U
+        // Files come from Russian shops: the `ru` hint makes chardetng weigh Cyrillic code
+        // pages as a browser on a .ru site does.
+        let guess = detector.guess(Some(b"ru"), chardetng::Utf8Detection::Deny);
+        if ![WINDOWS_1251, KOI8_R, KOI8_U, IBM866].contains(&guess) {
+            // A short text (one row, «Яна Ли») is too little for chardetng, which then says
+            // windows-1252 or ISO-8859-5: neither is what a Russian CRM, 1C or Excel writes.
+            // Only the Cyrillic code pages in use here are candidates, scored on the text.
+            cyrillic_code_page(prefix)
+        } else if guess == KOI8_U
             && KOI8_R.decode_without_bom_handling(prefix).0
                 == KOI8_U.decode_without_bom_handling(prefix).0
         {
@@ -70,6 +78,49 @@ pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<
         bom_len: 0,
         detected: true,
     })
+}
+
+/// The Cyrillic code page (windows-1251, KOI8-R or IBM866) under which `prefix` reads most
+/// like Russian text: words start with a capital or a small letter and go on in small letters,
+/// and there is no pseudo-graphics. The same bytes under a wrong one of these code pages turn
+/// into words of inverted case («яНА лИ» for windows-1251 read as KOI8-R) or box-drawing
+/// characters (IBM866). Ties go to windows-1251, by far the most common.
+fn cyrillic_code_page(prefix: &[u8]) -> &'static Encoding {
+    let score = |enc: &'static Encoding| {
+        let (text, _) = enc.decode_without_bom_handling(prefix);
+        let mut score = 0i64;
+        // The previous character was a letter, a small letter.
+        let (mut in_word, mut after_small) = (false, false);
+        for c in text.chars() {
+            let cyrillic = ('\u{400}'..='\u{4FF}').contains(&c);
+            if cyrillic && c.is_alphabetic() {
+                let small = c.is_lowercase();
+                score += match (in_word, small) {
+                    (false, _) => 0,
+                    (true, true) => 1,
+                    (true, false) if after_small => -2,
+                    (true, false) => 0,
+                };
+                in_word = true;
+                after_small = small;
+            } else {
+                if !c.is_ascii() {
+                    score -= 2;
+                }
+                in_word = c.is_alphabetic();
+                after_small = c.is_lowercase();
+            }
+        }
+        score
+    };
+    let mut best = (WINDOWS_1251, score(WINDOWS_1251));
+    for enc in [KOI8_R, IBM866] {
+        let s = score(enc);
+        if s > best.1 {
+            best = (enc, s);
+        }
+    }
+    best.0
 }
 
 fn is_utf8_prefix(prefix: &[u8], whole: bool) -> bool {
@@ -252,7 +303,6 @@ mod tests {
         let (cp, _, _) = encoding_rs::WINDOWS_1251.encode(&cyrillic);
         assert_ne!(detect(&cp, true, None).unwrap().encoding, UTF_8);
     }
-    use encoding_rs::WINDOWS_1251;
 
     fn decode_all(bytes: &[u8], enc: &'static Encoding) -> String {
         let mut out = String::new();
@@ -308,6 +358,35 @@ mod tests {
         let cut = &bytes[..bytes.len() - 1];
         assert_eq!(detect(cut, false, None).unwrap().encoding, UTF_8);
         assert_ne!(detect(cut, true, None).unwrap().encoding, UTF_8);
+    }
+
+    #[test]
+    fn a_short_cyrillic_windows_1251_file_is_windows_1251() {
+        // One row: too little text for a context-free guess (it said windows-1252 or
+        // ISO-8859-5); the Russian hint and the Cyrillic code pages decide.
+        for text in [
+            "Имя,Телефон\r\nЯна Ли,79161234567\r\n",
+            "name;phone\nЯна Ли;79161234567\n",
+            "ClientId,Target,DateTime,Comment\n1,paid,1794481200,Яна\n",
+        ] {
+            let (cp, _, _) = WINDOWS_1251.encode(text);
+            assert_eq!(
+                detect(&cp, true, None).unwrap().encoding,
+                WINDOWS_1251,
+                "{text}"
+            );
+        }
+        // The same one row in KOI8-R and IBM866 is not taken for windows-1251.
+        let (koi, _, _) = KOI8_R.encode("name;phone\nЯна Ли;79161234567\n");
+        assert_eq!(detect(&koi, true, None).unwrap().encoding, KOI8_R);
+        let (dos, _, _) = IBM866.encode("name;phone\nЯна Ли;79161234567\n");
+        assert_eq!(detect(&dos, true, None).unwrap().encoding, IBM866);
+        // KOI8-R and IBM866 of a longer text are still told apart.
+        let text = "Имя,Телефон\nЯна Ли,79161234567\nОлег Иванов,79160000000\n";
+        let (koi, _, _) = KOI8_R.encode(text);
+        assert_eq!(detect(&koi, true, None).unwrap().encoding, KOI8_R);
+        let (dos, _, _) = IBM866.encode(text);
+        assert_eq!(detect(&dos, true, None).unwrap().encoding, IBM866);
     }
 
     #[test]

@@ -78,6 +78,9 @@ pub struct Row {
     pub record: u64,
     text: String,
     bounds: Vec<(u32, u32)>,
+    /// The record had fewer fields than the header (CSV only; a workbook's empty trailing
+    /// cells are just empty).
+    short: bool,
 }
 
 impl Row {
@@ -125,6 +128,12 @@ impl Row {
         let start = self.text.len();
         self.text.push_str(cell);
         self.bounds.push((start as u32, self.text.len() as u32));
+    }
+
+    /// Whether the record had fewer fields than the header: the missing cells read as empty,
+    /// but the row may be the first half of one split by a line break inside a cell.
+    pub fn is_short(&self) -> bool {
+        self.short
     }
 
     /// Keeps the first `n` cells.

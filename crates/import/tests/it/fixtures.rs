@@ -282,7 +282,12 @@ fn bad_missing_target_column_is_a_file_level_error_on_line_one() {
             &ReadOptions::default(),
         )
         .unwrap();
-        let m = auto_map(UploadKind::Conversions, &src.info().headers).mapping;
+        // Detected as conversions (not as calls, which need no Target): the missing column
+        // is said, as SAMPLES.md asks.
+        let headers = src.info().headers.clone();
+        let (kind, _) = detect_kind(&headers).unwrap();
+        assert_eq!(kind, UploadKind::Conversions);
+        let m = auto_map(kind, &headers).mapping;
         (
             validate(src.as_mut(), &m, &opts(), &mut no_progress()).unwrap(),
             (),
@@ -492,4 +497,32 @@ fn js_goal_identifiers_are_valid_order_statuses() {
         Some(vec!["success".into()]),
     );
     assert_clean(&r, 1);
+}
+
+/// A quote opened in a comment and closed on the next row is not one merged row (one row lost,
+/// the other with the wrong price, no error): each line is reported with its column.
+#[test]
+fn a_quote_that_runs_into_the_next_row_is_an_error_on_both_lines() {
+    let r = check_text(
+        "ClientId,Target,DateTime,Comment,Price\n\
+         1762345098123456789,offline_paid,1794228120,\"VIP клиент,5000\n\
+         1762101987654321098,offline_paid,1794228121,обычный\",7000\n",
+        UploadKind::Conversions,
+        None,
+    );
+    let got: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.code.to_string(), i.line, i.column.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unclosed_quote".to_string(), 2, Some("Comment")),
+            ("stray_quote".to_string(), 3, Some("Comment")),
+        ]
+    );
+    assert_eq!(r.valid_rows, 0);
+    assert!(!r.is_uploadable());
 }
