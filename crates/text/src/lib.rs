@@ -142,9 +142,13 @@ pub fn format(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         (&"count", Arg::Num(n)) => Some(*n),
         _ => None,
     });
+    // `key_zero` for a count of 0 when the key has it (as i18next does in the window).
     let template = count
         .and_then(|n| {
-            text(lang, &format!("{key}_{}", plural_category(lang, n)))
+            (n == 0)
+                .then(|| text(lang, &format!("{key}_zero")))
+                .flatten()
+                .or_else(|| text(lang, &format!("{key}_{}", plural_category(lang, n))))
                 .or_else(|| text(lang, &format!("{key}_other")))
         })
         .or_else(|| text(lang, key));
@@ -285,6 +289,25 @@ mod tests {
                 "{k}"
             );
         }
+    }
+
+    #[test]
+    fn a_count_of_zero_takes_the_zero_form_when_there_is_one() {
+        let closing = |n| {
+            format(
+                Lang::Ru,
+                "notify.window_closing",
+                &[("job", Arg::Str("shop")), ("count", Arg::Num(n))],
+            )
+        };
+        assert!(
+            closing(0).contains("сегодня последний день"),
+            "{}",
+            closing(0)
+        );
+        assert!(closing(2).contains("через 2 дня"), "{}", closing(2));
+        let rows = format(Lang::Ru, "common.rows", &[("count", Arg::Num(0))]);
+        assert_eq!(rows, "0 строк");
     }
 
     #[test]

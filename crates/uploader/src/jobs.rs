@@ -772,8 +772,22 @@ impl Core {
     /// The modification time of the oldest file the job's source offers and the job has not
     /// taken (data not sent yet); None when there is none or the folder is unreadable.
     pub(crate) fn oldest_unsent(&self, job: &Job) -> Option<Timestamp> {
-        candidates(&job.source)
-            .ok()?
+        let all = candidates(&job.source).ok()?;
+        // A job that takes the newest file never takes the older ones: they are not data it
+        // will send late (they warned «the window is closing» for good).
+        let each_new = matches!(
+            job.source,
+            JobSource::Folder {
+                take: Take::EachNew,
+                ..
+            }
+        );
+        let offered: Vec<Candidate> = if each_new {
+            all
+        } else {
+            all.into_iter().last().into_iter().collect()
+        };
+        offered
             .into_iter()
             .find(|c| {
                 !self

@@ -20,7 +20,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
-  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string };
+  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
   send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
@@ -533,7 +533,7 @@ export const ru: Catalogue = {
       "meaning": "кавычка открыта и не закрыта — строки не склеены, исправьте кавычки в файле",
       "title": "Незакрытая кавычка",
       "todo": "Откройте файл в текстовом редакторе и закройте или удалите кавычку.",
-      "what": "Кавычка открыта и не закрыта — строки могли склеиться."
+      "what": "Кавычка открыта и не закрыта: строку не взяли, чтобы не склеить её со следующей."
     },
     "unknown_currency": {
       "meaning": "неизвестный код валюты — Метрика молча потеряет сумму; укажите код ISO 4217 (RUB, USD, EUR…)",
@@ -591,7 +591,8 @@ export const ru: Catalogue = {
     "window_closing_few": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные",
     "window_closing_many": "Файл задания «{{job}}» не отправлен: через {{count, number}} дней Метрика перестанет связывать эти данные",
     "window_closing_one": "Файл задания «{{job}}» не отправлен: через {{count, number}} день Метрика перестанет связывать эти данные",
-    "window_closing_other": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные"
+    "window_closing_other": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные",
+    "window_closing_zero": "Файл задания «{{job}}» не отправлен: сегодня последний день, когда Метрика свяжет эти данные"
   },
   "reason": {
     "cancelled": "Отправка отменена.",
@@ -1147,7 +1148,7 @@ export const en: Catalogue = {
       "meaning": "a quote is opened and never closed — rows were not merged; fix the quotes in the file",
       "title": "Unclosed quote",
       "todo": "Open the file in a text editor and close or remove the quote.",
-      "what": "A quote is opened and never closed — rows may have been glued together."
+      "what": "A quote is opened and not closed: the row was not taken, so as not to glue it to the next one."
     },
     "unknown_currency": {
       "meaning": "unknown currency code — Metrica would silently drop the amount; use an ISO 4217 code (RUB, USD, EUR…)",
@@ -1205,7 +1206,8 @@ export const en: Catalogue = {
     "window_closing_few": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
     "window_closing_many": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
     "window_closing_one": "A file of job “{{job}}” is not sent: in {{count, number}} day Metrica stops linking this data",
-    "window_closing_other": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data"
+    "window_closing_other": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
+    "window_closing_zero": "A file of job “{{job}}” is not sent: today is the last day Metrica links this data"
   },
   "reason": {
     "cancelled": "The send was cancelled.",

@@ -456,6 +456,7 @@ const en: Messages = {
       linked_share_drop: 'Linked share fell to {{value}}',
       job_failed: 'Job “{{job}}” did not work',
       job_overdue: 'Job “{{job}}” has sent nothing new for too long',
+      window_closing_zero: 'A file of job “{{job}}” is not sent: today is the last day Metrica links this data',
       window_closing_one: 'A file of job “{{job}}” is not sent: in {{count}} day Metrica stops linking this data',
       window_closing_few: 'A file of job “{{job}}” is not sent: in {{count}} days Metrica stops linking this data',
       window_closing_many: 'A file of job “{{job}}” is not sent: in {{count}} days Metrica stops linking this data',

@@ -399,6 +399,20 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     );
     assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
 
+    // An old export lies in the folder too: a job that takes the newest file never takes it,
+    // so it is not data waiting to be sent (it warned «the window is closing» for good).
+    let old = drop.join("offline-old.csv");
+    std::fs::copy(fixture("offline_clientid.csv"), &old).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(20 * 86_400))
+        .unwrap();
+    let overview = core.overview().await.unwrap();
+    let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
+    assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
+
     // The folder disappears (a shared drive offline): the run fails and the overview says so.
     std::fs::remove_dir_all(&drop).unwrap();
     let r = core.run_job("roma", opts).await.unwrap();

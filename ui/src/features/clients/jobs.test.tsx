@@ -111,5 +111,7 @@ describe('repeating jobs', () => {
     expect(say(1)).toContain('через 1 день');
     expect(say(3)).toContain('через 3 дня');
     expect(say(5)).toContain('через 5 дней');
+    // The last day is «today», never «через 0 дней».
+    expect(say(0)).toContain('сегодня последний день');
   });
 });
