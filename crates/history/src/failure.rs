@@ -28,6 +28,11 @@ pub enum FailureReason {
     Cancelled,
     /// A part of a file that went in parts, never sent because a part before it did not go.
     NotSent,
+    /// The counter takes no conversions before this day (`YYYY-MM-DD`): its linking window
+    /// was switched on only recently.
+    LinkingWindow { date: String },
+    /// Metrica answered something the app could not read (the details are in the log).
+    Unexpected,
     /// Anything else, in the words it came with (Metrica's message for a rejection).
     Message { text: String },
 }
@@ -44,6 +49,8 @@ impl FailureReason {
             FailureReason::SignInNeeded => "sign_in_needed".into(),
             FailureReason::Cancelled => "cancelled".into(),
             FailureReason::NotSent => "not_sent".into(),
+            FailureReason::LinkingWindow { date } => format!("linking_window:{date}"),
+            FailureReason::Unexpected => "unexpected".into(),
             FailureReason::Message { text } => text.clone(),
         }
     }
@@ -58,6 +65,10 @@ impl FailureReason {
             "sign_in_needed" => FailureReason::SignInNeeded,
             "cancelled" => FailureReason::Cancelled,
             "not_sent" => FailureReason::NotSent,
+            "unexpected" => FailureReason::Unexpected,
+            _ if s.starts_with("linking_window:") => FailureReason::LinkingWindow {
+                date: s["linking_window:".len()..].to_string(),
+            },
             _ => match s
                 .strip_prefix("server_error:")
                 .and_then(|n| n.parse::<u16>().ok())
@@ -81,6 +92,8 @@ impl FailureReason {
             FailureReason::SignInNeeded => "sign_in_needed",
             FailureReason::Cancelled => "cancelled",
             FailureReason::NotSent => "not_sent",
+            FailureReason::LinkingWindow { .. } => "linking_window",
+            FailureReason::Unexpected => "unexpected",
             FailureReason::Message { .. } => return None,
         })
     }
@@ -94,6 +107,17 @@ impl FailureReason {
                 &format!("reason.{code}"),
                 &[("status", mb_text::Arg::Num(u64::from(*status)))],
             ),
+            (FailureReason::LinkingWindow { date }, Some(code)) => {
+                // 2026-12-10 as people here write it: 10.12.2026.
+                let day = date
+                    .parse::<jiff::civil::Date>()
+                    .map_or_else(|_| date.clone(), |d| d.strftime("%d.%m.%Y").to_string());
+                mb_text::format(
+                    lang,
+                    &format!("reason.{code}"),
+                    &[("date", mb_text::Arg::Str(&day))],
+                )
+            }
             (_, Some(code)) => mb_text::format(lang, &format!("reason.{code}"), &[]),
             (_, None) => String::new(),
         }
@@ -114,6 +138,11 @@ mod tests {
             FailureReason::NotFound,
             FailureReason::SignInNeeded,
             FailureReason::Cancelled,
+            FailureReason::NotSent,
+            FailureReason::LinkingWindow {
+                date: "2026-12-10".into(),
+            },
+            FailureReason::Unexpected,
             FailureReason::Message {
                 text: "invalid_uploading: Некорректный DateTime в строке 4".into(),
             },
@@ -132,6 +161,11 @@ mod tests {
                 .describe(mb_text::Lang::Ru)
                 .contains("ошибкой 503")
         );
+        let window = FailureReason::LinkingWindow {
+            date: "2026-12-10".into(),
+        }
+        .describe(mb_text::Lang::Ru);
+        assert!(window.contains("10.12.2026"), "{window}");
         for r in [
             FailureReason::Network,
             FailureReason::QuotaExceeded,
@@ -139,6 +173,10 @@ mod tests {
             FailureReason::NotFound,
             FailureReason::SignInNeeded,
             FailureReason::Cancelled,
+            FailureReason::Unexpected,
+            FailureReason::LinkingWindow {
+                date: "2026-12-10".into(),
+            },
         ] {
             for lang in mb_text::Lang::ALL {
                 let key = format!("reason.{}", r.code().unwrap());

@@ -1377,9 +1377,19 @@ fn short_error(e: &ApiError) -> FailureReason {
         ApiError::QuotaExceeded { .. } => FailureReason::QuotaExceeded,
         ApiError::NoAccess { .. } => FailureReason::NoAccess,
         ApiError::NotFound => FailureReason::NotFound,
-        other => FailureReason::Message {
-            text: other.to_string(),
+        ApiError::LinkingWindowNotOpen { date } => {
+            FailureReason::LinkingWindow { date: date.clone() }
+        }
+        // Metrica's own words for a refusal stay its words (masked when stored).
+        ApiError::RejectedData { .. } => FailureReason::Message {
+            text: e.to_string(),
         },
+        // The rest is the app's English for developers (an answer it could not read, …): the
+        // user gets a reason in words; the details went to the log.
+        other => {
+            tracing::warn!(error = %other, "upload failed");
+            FailureReason::Unexpected
+        }
     }
 }
 

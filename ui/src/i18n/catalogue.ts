@@ -596,13 +596,15 @@ export const ru: Catalogue = {
   },
   "reason": {
     "cancelled": "Отправка отменена.",
+    "linking_window": "Счётчик ещё не принимает офлайн-конверсии: загрузка откроется {{date}}. Отправьте заново в этот день.",
     "network": "Нет связи с Метрикой — файл до неё не дошёл. Его можно отправить заново.",
     "no_access": "Нет прав на загрузку в этот счётчик.",
     "not_found": "Метрика не нашла счётчик.",
     "not_sent": "Эта часть файла не отправлялась: до неё не ушла предыдущая. До Метрики она не дошла — её можно отправить заново.",
     "quota_exceeded": "Исчерпана квота запросов Метрики. Отправьте заново после 03:00 по Москве.",
     "server_error": "Сервер Метрики ответил ошибкой {{status}}. Отправьте заново чуть позже.",
-    "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново."
+    "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново.",
+    "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
     "reviewAll_few": "Отправим {{count, number}} строки",
@@ -1211,13 +1213,15 @@ export const en: Catalogue = {
   },
   "reason": {
     "cancelled": "The send was cancelled.",
+    "linking_window": "The counter does not take offline conversions yet: uploads open on {{date}}. Send again on that day.",
     "network": "Could not reach Metrica — the file did not arrive. It can be sent again.",
     "no_access": "No upload rights on this counter.",
     "not_found": "Metrica did not find the counter.",
     "not_sent": "This part of the file was not sent because the part before it did not go. It never reached Metrica and can be resent.",
     "quota_exceeded": "The Metrica request quota is used up. Send again after 00:00 UTC.",
     "server_error": "The Metrica server answered with error {{status}}. Send again a bit later.",
-    "sign_in_needed": "The Yandex sign-in expired — sign in again and resend."
+    "sign_in_needed": "The Yandex sign-in expired — sign in again and resend.",
+    "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {
     "reviewAll_few": "We will send {{count, number}} rows",

@@ -102,7 +102,7 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
         {s.failure ? (
           <>
             <dt>{s.state === 'rejected' ? t('history.serverMessage') : t('history.reasonTitle')}</dt>
-            <dd>{failureText(s.failure, t)}</dd>
+            <dd>{failureText(s.failure, t, lang)}</dd>
           </>
         ) : null}
       </dl>

@@ -8,6 +8,9 @@ describe('failureText', () => {
     expect(failureText({ kind: 'network' }, i18n.t)).toMatch(/Нет связи с Метрикой/);
     expect(failureText({ kind: 'server_error', status: 503 }, i18n.t)).toMatch(/ошибкой 503/);
     expect(failureText({ kind: 'quota_exceeded' }, i18n.t)).toMatch(/квота/);
+    // The app's own English for developers never reaches the user: a reason in words.
+    expect(failureText({ kind: 'unexpected' }, i18n.t)).toMatch(/не поняла ответа/);
+    expect(failureText({ kind: 'linking_window', date: '2026-12-10' }, i18n.t, 'ru')).toMatch(/10\.12\.2026/);
   });
 
   it('passes Metrica’s own words through untouched', async () => {

@@ -278,7 +278,7 @@ export function PartsList({ parts }: { parts: SendResult['parts'] }) {
 /** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
  *  the one-action resend. Nothing says "sent" unless Metrica accepted the file. */
 function SendResultCard({ result, held }: { result: SendResult; held: React.ReactNode }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
   const session = useSession();
@@ -371,7 +371,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
         <Text as="p">{t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}</Text>
         {u.failure ? (
           <Text as="p" color="secondary">
-            {failureText(u.failure, t)}
+            {failureText(u.failure, t, i18n.language)}
           </Text>
         ) : null}
         <PartsList parts={result.parts} />
