@@ -67,6 +67,9 @@ impl Env {
             // Job runs read files the tests have just written: no 5 s wait for them to be
             // still (the core's own test covers the wait).
             .env("MBRIDGE_FILE_SETTLE_MS", "0")
+            // The user's scheduler folder is somewhere else: tests never touch real timers.
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("HOME", self.dir.path())
             .env_remove("MBRIDGE_CLIENT_ID")
             .env_remove("MBRIDGE_OAUTH_BASE");
         match &self.token {

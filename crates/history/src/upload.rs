@@ -836,17 +836,22 @@ impl Store {
         })
     }
 
-    /// Server ids of the counter's CRM uploads (simple orders, contacts, orders) recorded in
-    /// the last week: a lost answer's lookup never takes one of them for another upload.
-    pub fn claimed_crm_ids(&self, counter_id: i64) -> Result<Vec<String>> {
+    /// Server ids of the counter's CRM uploads (simple orders, contacts, orders) recorded
+    /// from a day before `around` to a day after it (the lookup for a lost answer searches
+    /// −5 min…+6 h around its send): it never takes one of them for another upload.
+    pub fn claimed_crm_ids(&self, counter_id: i64, around: Timestamp) -> Result<Vec<String>> {
         self.read(|c| {
-            let since = ms(self.now() - jiff::SignedDuration::from_hours(24 * 7));
+            let day = jiff::SignedDuration::from_hours(24);
             let mut st = c.prepare_cached(
                 "SELECT server_upload_id FROM uploads WHERE counter_id = ?1 \
                  AND server_upload_id IS NOT NULL \
-                 AND kind IN ('simple-orders', 'contacts', 'orders') AND created_at >= ?2",
+                 AND kind IN ('simple-orders', 'contacts', 'orders') \
+                 AND created_at BETWEEN ?2 AND ?3",
             )?;
-            let rows = st.query_map(params![counter_id, since], |r| r.get::<_, String>(0))?;
+            let rows = st.query_map(
+                params![counter_id, ms(around - day), ms(around + day)],
+                |r| r.get::<_, String>(0),
+            )?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }

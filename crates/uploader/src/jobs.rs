@@ -269,20 +269,28 @@ const SETTLE_MAX: Duration = Duration::from_secs(60);
 /// The note on a run that found its file changing while it read it.
 pub const FILE_CHANGING: &str = "file_changing";
 
-/// Waits while `c` was modified less than `settle` ago (at most [`SETTLE_MAX`]); returns the
-/// file as it is then.
+/// Waits until `c` was modified at least `settle` ago, or has not changed (size and time)
+/// for `settle` while we watched it (a modification time in the future, a share's clock
+/// ahead, is judged so), at most [`SETTLE_MAX`]; returns the file as it is then.
 async fn settled(c: Candidate, settle: Duration) -> Candidate {
     let start = tokio::time::Instant::now();
+    let mut still_since = start;
     let mut c = c;
     loop {
         let age_ms = Timestamp::now().as_millisecond() - c.modified_ms;
         let left = settle.as_millis() as i64 - age_ms;
-        if left <= 0 || start.elapsed() >= SETTLE_MAX {
+        if left <= 0 || still_since.elapsed() >= settle || start.elapsed() >= SETTLE_MAX {
             return c;
         }
-        tokio::time::sleep(Duration::from_millis(left.clamp(50, 1000) as u64)).await;
+        let watch_left = settle.saturating_sub(still_since.elapsed()).as_millis() as i64;
+        let nap = left.min(watch_left).clamp(50, 1000) as u64;
+        tokio::time::sleep(Duration::from_millis(nap)).await;
         match c.now_on_disk() {
-            Some(now) => c = now,
+            Some(now) if now == c => {}
+            Some(now) => {
+                c = now;
+                still_since = tokio::time::Instant::now();
+            }
             None => return c,
         }
     }
@@ -465,7 +473,7 @@ impl Core {
     /// Whether the job's entry is in the OS scheduler.
     fn is_scheduled(&self, name: &str) -> bool {
         match (self.scheduler_dir(), name.parse::<JobName>()) {
-            (Ok(dir), Ok(name)) => crate::schedule::is_installed(&name, &dir),
+            (Ok(dir), Ok(name)) => crate::schedule::is_installed_for(&name, &dir, &self.paths.root),
             _ => false,
         }
     }
@@ -490,7 +498,33 @@ impl Core {
             Some(e) => e.to_path_buf(),
             None => crate::schedule::runner()?,
         };
-        self.schedule_job(name, &exe, tool).map(|_| ())
+        // The entry keeps the token store it was made with: the app (keychain) editing a job
+        // the CLI scheduled with `--token-store file` must not drop it.
+        let dir = self.scheduler_dir()?;
+        let (job, every) = self.launch_parts(name)?;
+        let mut flags = self.run_flags.clone();
+        let had_file_store = crate::schedule::entry_texts(&job, &dir)
+            .iter()
+            .any(|t| t.contains("--token-store"));
+        if had_file_store && !flags.iter().any(|f| f == "--token-store") {
+            flags.extend(["--token-store".to_string(), "file".to_string()]);
+        }
+        let launch = crate::schedule::Launch {
+            job: &job,
+            exe: &exe,
+            data_dir: Some(&self.paths.root),
+            every,
+            flags: &flags,
+        };
+        // Nothing to do when the entry already says it all (a save that changed no schedule).
+        let same = crate::schedule::files(&launch).iter().all(|(file, body)| {
+            std::fs::read(dir.join(file)).is_ok_and(|b| crate::schedule::entry_text(&b) == *body)
+        });
+        if same {
+            return Ok(());
+        }
+        crate::schedule::install(&launch, &dir, tool)?;
+        Ok(())
     }
 
     pub fn job(&self, name: &str) -> Result<Job> {
@@ -527,7 +561,9 @@ impl Core {
             let good = self.store.last_sent_job_run(&job.name)?;
             let warning = warning(&job, last.as_ref(), good.as_ref(), now);
             let scheduled = match (&dir, job.name.parse::<JobName>()) {
-                (Some(dir), Ok(name)) => crate::schedule::is_installed(&name, dir),
+                (Some(dir), Ok(name)) => {
+                    crate::schedule::is_installed_for(&name, dir, &self.paths.root)
+                }
                 _ => false,
             };
             // Only a schedule the system has will run: a job whose schedule is not switched
@@ -862,9 +898,11 @@ impl Core {
             let Some((r, err)) = self.run_file(job, &file, opts, &mut end).await else {
                 // Changed while it was read: nothing was sent and the file is not taken, so
                 // the next run reads it whole.
+                // The run stops here, as for any file that did not go: a newer file sent
+                // before an older one would let the older one's rows overwrite it next time.
                 end.message = Some(FILE_CHANGING.into());
                 result = worse(result, RunResult::NothingNew);
-                continue;
+                break;
             };
             result = worse(result, r);
             if let Some(e) = err {
@@ -998,6 +1036,30 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A modification time in the future (a share whose clock is ahead) is not «modified
+    /// just now» for ever: the file is taken once it stayed still for the settle time, not
+    /// after [`SETTLE_MAX`].
+    #[tokio::test]
+    async fn a_file_dated_in_the_future_settles_when_it_stays_still() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ahead.csv");
+        std::fs::write(&p, "a").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() + Duration::from_secs(3600))
+            .unwrap();
+        let started = std::time::Instant::now();
+        let c = settled(Candidate::of(p).unwrap(), Duration::from_millis(300)).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(c.size, 1);
+    }
 
     fn touch(dir: &Path, name: &str, age_s: u64) -> PathBuf {
         let p = dir.join(name);

@@ -614,6 +614,49 @@ pub fn uninstall(job: &JobName, dir: &Path, tool: Tool<'_>) -> Result<(), Instal
     Ok(())
 }
 
+/// Whether `dir` holds this job's scheduler entry AND that entry runs the job of the data
+/// folder `data_dir`: the systemd and launchd folders are the user's, shared by every data
+/// folder, so a job of the same name in another data folder is not this one.
+pub fn is_installed_for(job: &JobName, dir: &Path, data_dir: &Path) -> bool {
+    let shown = data_dir.display().to_string();
+    let forms = [shown.clone(), shown.replace('%', "%%"), xml(&shown)];
+    is_installed(job, dir)
+        && entry_texts(job, dir)
+            .iter()
+            .any(|t| forms.iter().any(|f| t.contains(f.as_str())))
+}
+
+/// The texts of the job's entry files in `dir` (those that exist).
+pub fn entry_texts(job: &JobName, dir: &Path) -> Vec<String> {
+    let exe = PathBuf::from("mbridge");
+    let launch = Launch {
+        job,
+        exe: &exe,
+        data_dir: None,
+        every: Every::Hourly,
+        flags: &[],
+    };
+    files(&launch)
+        .iter()
+        .filter_map(|(file, _)| std::fs::read(dir.join(file)).ok())
+        .map(|b| entry_text(&b))
+        .collect()
+}
+
+/// An entry file's text: UTF-8, or the UTF-16 LE with a BOM the Task Scheduler file is.
+pub fn entry_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFF, 0xFE]) {
+        Some(rest) => {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// Whether `dir` holds this job's scheduler entry (its timer, task or agent file).
 pub fn is_installed(job: &JobName, dir: &Path) -> bool {
     let exe = PathBuf::from("mbridge");
@@ -893,6 +936,8 @@ mod tests {
     #[test]
     fn the_task_file_is_utf16_le_with_a_bom() {
         assert_eq!(utf16_bom("<T>"), [0xFF, 0xFE, b'<', 0, b'T', 0, b'>', 0]);
+        assert_eq!(entry_text(&utf16_bom("C:\\Данные")), "C:\\Данные");
+        assert_eq!(entry_text(b"ExecStart=x"), "ExecStart=x");
         assert_eq!(utf16_bom("Я"), [0xFF, 0xFE, 0x2F, 0x04]);
     }
 
@@ -915,6 +960,10 @@ mod tests {
         assert!(!is_installed(&job, &dir));
         install(&l, &dir, &record).unwrap();
         assert!(is_installed(&job, &dir));
+        // The user's scheduler folder is shared by every data folder: the entry is this data
+        // folder's job, not another's of the same name.
+        assert!(is_installed_for(&job, &dir, &data));
+        assert!(!is_installed_for(&job, &dir, Path::new("/another data")));
         for (file, body) in files(&l) {
             let written = std::fs::read(dir.join(&file)).unwrap();
             if cfg!(windows) {

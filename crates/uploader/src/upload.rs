@@ -708,6 +708,9 @@ impl Core {
             // A resend of a failed upload (failing withdrew its keys): stage them again.
             self.ledger_stage_part(id, recorded.kind, &file).await?;
         }
+        // Known before the send starts: an error here leaves the upload as it was, not
+        // «sending» with no one sending it.
+        let claimed = self.claimed_ids(&recorded)?;
         self.store.mark_sending(id)?;
         let job = job_id.to_string();
         let sink2 = sink.clone();
@@ -729,7 +732,6 @@ impl Core {
             sink2(p);
         });
         let counter = recorded.counter_id as u64;
-        let claimed = self.claimed_ids(&recorded)?;
         let result = send(
             &client,
             &recorded,
@@ -1058,7 +1060,9 @@ impl Core {
         if !u.kind.is_crm() {
             return Ok(Vec::new());
         }
-        Ok(self.store.claimed_crm_ids(u.counter_id)?)
+        // Around the send's own time (its tag), where the lookup searches.
+        let at = UploadTag::parse(&u.tag).map_or(u.created_at, |t| t.created_at());
+        Ok(self.store.claimed_crm_ids(u.counter_id, at)?)
     }
 
     async fn reconcile_one(&self, u: &Upload) -> Result<Upload> {

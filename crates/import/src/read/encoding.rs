@@ -59,7 +59,9 @@ pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<
         // Files come from Russian shops: the `ru` hint makes chardetng weigh Cyrillic code
         // pages as a browser on a .ru site does.
         let guess = detector.guess(Some(b"ru"), chardetng::Utf8Detection::Deny);
-        if ![WINDOWS_1251, KOI8_R, KOI8_U, IBM866].contains(&guess) {
+        if ![WINDOWS_1251, KOI8_R, KOI8_U, IBM866].contains(&guess)
+            && !reads_as_latin(guess, prefix)
+        {
             // A short text (one row, «Яна Ли») is too little for chardetng, which then says
             // windows-1252 or ISO-8859-5: neither is what a Russian CRM, 1C or Excel writes.
             // Only the Cyrillic code pages in use here are candidates, scored on the text.
@@ -78,6 +80,29 @@ pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<
         bom_len: 0,
         detected: true,
     })
+}
+
+/// Whether `prefix` under `enc` reads as Latin-script text with accents («Müller», «José»):
+/// most of its non-ASCII letters stand next to an ASCII letter. Cyrillic bytes read under a
+/// Western code page come in runs of accented letters with no ASCII letter between them.
+fn reads_as_latin(enc: &'static Encoding, prefix: &[u8]) -> bool {
+    let (text, _) = enc.decode_without_bom_handling(prefix);
+    let chars: Vec<char> = text.chars().collect();
+    let (mut accented, mut mixed) = (0usize, 0usize);
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii() || !c.is_alphabetic() {
+            continue;
+        }
+        accented += 1;
+        let ascii_letter = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_ascii_alphabetic())
+        };
+        if ascii_letter(i.checked_sub(1)) || ascii_letter(Some(i + 1)) {
+            mixed += 1;
+        }
+    }
+    accented > 0 && mixed * 2 > accented
 }
 
 /// The Cyrillic code page (windows-1251, KOI8-R or IBM866) under which `prefix` reads most
@@ -358,6 +383,16 @@ mod tests {
         let cut = &bytes[..bytes.len() - 1];
         assert_eq!(detect(cut, false, None).unwrap().encoding, UTF_8);
         assert_ne!(detect(cut, true, None).unwrap().encoding, UTF_8);
+    }
+
+    #[test]
+    fn western_text_with_accents_keeps_its_western_code_page() {
+        // «Müller» is Latin text with an accent, not Cyrillic bytes: no «Mьller».
+        let (w, _, _) = encoding_rs::WINDOWS_1252.encode("Name;City\nMüller;Köln\nJosé;Málaga\n");
+        assert_eq!(
+            detect(&w, true, None).unwrap().encoding,
+            encoding_rs::WINDOWS_1252
+        );
     }
 
     #[test]

@@ -432,12 +432,13 @@ pub(crate) fn float_text(f: f64) -> String {
         return f.to_string();
     }
     if f.fract() == 0.0 {
-        if f.abs() < 1e15 {
+        // Up to 2^53 a number holds every integer exactly (a 16-digit id a program wrote).
+        if f.abs() <= 9_007_199_254_740_992.0 {
             return format!("{}", f as i64);
         }
-        // Excel shows 15 significant digits and zeros after them (`1762345098123460000`):
-        // the digits a writer put past the 15th are lost in the number, and the identifier
-        // checks read those zeros as Excel's rounding (a 19-digit ClientID is not sent changed).
+        // Beyond, the number has lost digits: shown as Excel shows it, 15 significant digits
+        // and zeros after them (`1762345098123460000`), which the identifier checks read as
+        // Excel's rounding (a 19-digit ClientID is refused, not sent changed).
         let sci = format!("{:.14e}", f.abs());
         let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "15"));
         let exp: usize = exp.parse().unwrap_or(15);
@@ -541,6 +542,8 @@ mod tests {
             "1762345098123460000"
         );
         assert_eq!(float_text(1e21), "1000000000000000000000");
+        // 16 digits within 2^53 are exact: kept as written.
+        assert_eq!(float_text(1_234_567_890_123_456.0), "1234567890123456");
     }
 
     #[test]

@@ -435,7 +435,7 @@ async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
     let core = Core::start(CoreOptions {
         data_dir: Some(dir.path().to_path_buf()),
         demo: Some(true),
-        file_settle: Some(std::time::Duration::from_millis(1500)),
+        file_settle: Some(std::time::Duration::from_millis(3000)),
         ..CoreOptions::default()
     })
     .await
@@ -487,7 +487,9 @@ async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
     let writer = {
         let (second, whole) = (second.clone(), whole.clone());
         tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            // Well inside the settle time, so a loaded machine cannot make the run read the
+            // cut file first.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             std::fs::write(&second, whole).unwrap();
         })
     };
@@ -758,6 +760,52 @@ async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
     core.remove_job_with("shop", &record).unwrap();
     assert_eq!(std::fs::read_dir(&sched).unwrap().count(), 0);
     assert!(core.job_view("shop").is_err());
+
+    // Scheduled by a process with the file token store (the CLI on a server), then edited by
+    // one without (the app): the entry keeps `--token-store file`.
+    let cli = Core::start(CoreOptions {
+        data_dir: Some(data.clone()),
+        api_base: Some("http://127.0.0.1:9".into()),
+        demo: Some(false),
+        memory_tokens: true,
+        token_store: Some("file".into()),
+        scheduler_dir: Some(sched.clone()),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    cli.save_job_with(job("shop", Some("daily@09:30")), &record, Some(&exe))
+        .unwrap();
+    cli.schedule_job("shop", &exe, &record).unwrap();
+    core.save_job_with(job("shop", Some("daily@10:00")), &record, Some(&exe))
+        .unwrap();
+    #[cfg(target_os = "linux")]
+    {
+        let service = std::fs::read_to_string(sched.join("mbridge-job-shop.service")).unwrap();
+        assert!(service.contains("\"--token-store\" \"file\""), "{service}");
+        let timer = std::fs::read_to_string(sched.join("mbridge-job-shop.timer")).unwrap();
+        assert!(timer.contains("OnCalendar=*-*-* 10:00:00"), "{timer}");
+    }
+    // Another data folder's job of the same name is not this one's: not «scheduled» there.
+    let other = Core::start(CoreOptions {
+        data_dir: Some(dir.path().join("other-data")),
+        api_base: Some("http://127.0.0.1:9".into()),
+        demo: Some(false),
+        memory_tokens: true,
+        scheduler_dir: Some(sched.clone()),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    other
+        .save_job_with(job("shop", Some("hourly")), &record, Some(&exe))
+        .unwrap();
+    assert!(!other.job_view("shop").unwrap().scheduled);
+    other.remove_job_with("shop", &record).unwrap();
+    assert!(
+        core.job_view("shop").unwrap().scheduled,
+        "untouched by the other"
+    );
 }
 
 /// The demo's Metrica lives inside the running app: a scheduled run could not reach it.
