@@ -318,7 +318,13 @@ fn handle(
     lang: Lang,
 ) -> Result<(), ImportError> {
     let code = malformed_code(m.kind);
-    v.file_issue(m.line, m.column.as_deref(), code, Severity::Error, &m.text);
+    v.file_issue(
+        m.line,
+        m.column.as_deref(),
+        code,
+        Severity::Error,
+        &m.shown(),
+    );
     if let Some(r) = rejected {
         let reason = crate::messages::reason(lang, code, m.column.as_deref(), "", None);
         r.write(m.line, &reason, std::iter::once(m.text.as_str()))?;

@@ -343,6 +343,25 @@ enum Pick {
 struct RunLock(#[allow(dead_code)] File);
 
 impl RunLock {
+    /// Takes the lock, trying for a moment: a job list that looked at the lock (see
+    /// [`RunLock::is_held`]) holds it for microseconds, and a run starting then must not
+    /// answer «already running».
+    async fn take(dir: &Path, name: &str) -> Result<Option<RunLock>> {
+        for _ in 0..5 {
+            if let Some(lock) = Self::try_take(dir, name)? {
+                return Ok(Some(lock));
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        Ok(None)
+    }
+
+    /// Whether a live process holds the job's lock (a run is going). An error reading it
+    /// counts as held: nothing is called dead on a guess.
+    fn is_held(dir: &Path, name: &str) -> bool {
+        !matches!(Self::try_take(dir, name), Ok(Some(_)))
+    }
+
     fn try_take(dir: &Path, name: &str) -> Result<Option<RunLock>> {
         std::fs::create_dir_all(dir).map_err(storage)?;
         let file = File::options()
@@ -557,7 +576,16 @@ impl Core {
         let mut out = Vec::new();
         for r in self.store.jobs()? {
             let job = Job::from_record(r)?;
-            let last = self.store.job_runs(&job.name, 1)?.into_iter().next();
+            let mut last = self.store.job_runs(&job.name, 1)?.into_iter().next();
+            // A run recorded as going whose process is gone (killed, power cut) is shown as
+            // interrupted, not «выполняется» until the next run (a week for a weekly job);
+            // the next run closes it in the history and reconciles its uploads.
+            if let Some(r) = last.as_mut()
+                && r.result == RunResult::Running
+                && !RunLock::is_held(&self.jobs_dir(), &job.name)
+            {
+                r.result = RunResult::Interrupted;
+            }
             let good = self.store.last_sent_job_run(&job.name)?;
             let warning = warning(&job, last.as_ref(), good.as_ref(), now);
             let scheduled = match (&dir, job.name.parse::<JobName>()) {
@@ -789,7 +817,7 @@ impl Core {
         if job.paused && !opts.even_if_paused {
             return Ok(report("paused", None, 0, None));
         }
-        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
+        let Some(_lock) = RunLock::take(&self.jobs_dir(), name).await? else {
             return Ok(report("already_running", None, 0, None));
         };
         let login = job.account_login.clone();

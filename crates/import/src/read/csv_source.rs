@@ -23,8 +23,6 @@ const MAX_SPAN_LINES: usize = 1000;
 const MAX_SPAN_BYTES: usize = 1 << 20;
 /// A physical line longer than this is refused: memory stays bounded on binary junk.
 const MAX_LINE_BYTES: usize = 64 << 20;
-/// Malformed.text is cut to this many characters.
-const TEXT_LIMIT: usize = 200;
 
 #[derive(Debug, Default)]
 struct Line {
@@ -323,7 +321,8 @@ impl CsvSource {
             record: self.record,
             column: field.and_then(|i| self.info.headers.get(i).cloned()),
             kind,
-            text: text.chars().take(TEXT_LIMIT).collect(),
+            // Whole: the rejected-rows file keeps it for fixing; screens show it cut.
+            text: text.to_string(),
         })
     }
 

@@ -150,8 +150,19 @@ pub struct Malformed {
     /// Header name of the column where the problem is, when it is known.
     pub column: Option<String>,
     pub kind: MalformedKind,
-    /// The offending physical line, cut to 200 characters.
+    /// The offending physical line, whole (the rejected-rows file keeps it); shown cut to
+    /// [`Malformed::SHOWN`] characters.
     pub text: String,
+}
+
+impl Malformed {
+    /// How much of the line a report shows.
+    pub const SHOWN: usize = 200;
+
+    /// The line as a report shows it: its first [`Malformed::SHOWN`] characters.
+    pub fn shown(&self) -> String {
+        self.text.chars().take(Self::SHOWN).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -87,6 +87,26 @@ fn output_is_split_into_parts_under_the_limit_each_with_the_header() {
     assert!(r.outputs[1].ends_with("out.part2.csv"));
 }
 
+/// A line the reader could not split (a stray quote) goes to the rejected-rows file whole,
+/// for the user to fix and send: it was cut to the 200 characters a report shows.
+#[test]
+fn a_malformed_line_goes_whole_to_the_rejected_rows_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let comment = "очень длинный комментарий ".repeat(20);
+    let text = format!(
+        "id,create_date_time,phones,comment\nA-1,2026-11-10 10:00:00,79161234567,ok\n\
+         A-2,2026-11-10 11:00:00,79161234568,x\"{comment}\n"
+    );
+    let mut src = source(text);
+    let m = auto_map(UploadKind::SimpleOrders, &src.info().headers).mapping;
+    let mut spec = OutputSpec::new(dir.path().join("out.csv"));
+    spec.rejected_path = Some(dir.path().join("rejected.csv"));
+    let r = prepare(src.as_mut(), &m, &opts(), Some(&spec), &mut no_progress()).unwrap();
+    assert_eq!(r.invalid_rows, 1);
+    let rejected = std::fs::read_to_string(dir.path().join("rejected.csv")).unwrap();
+    assert!(rejected.contains(comment.trim_end()), "{rejected}");
+}
+
 #[test]
 fn hashing_keeps_raw_contacts_out_of_the_output() {
     let dir = tempfile::tempdir().unwrap();

@@ -850,12 +850,13 @@ fn text_after_a_closing_quote_is_a_stray_quote() {
 }
 
 #[test]
-fn malformed_text_is_cut_to_200_characters() {
+fn a_malformed_line_is_kept_whole_and_shown_cut_to_200_characters() {
     let long = "ж".repeat(500);
     let bytes = format!("a,b\n1,x\"{long}\n").into_bytes();
     let mut source = read::open_bytes(bytes, "q.csv", &ReadOptions::default()).unwrap();
     let (_, bad) = drain(source.as_mut());
-    assert_eq!(bad[0].text.chars().count(), 200);
+    assert_eq!(bad[0].text, format!("1,x\"{long}"));
+    assert_eq!(bad[0].shown().chars().count(), 200);
 }
 
 #[test]

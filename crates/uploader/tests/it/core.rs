@@ -413,6 +413,19 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
     assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
 
+    // A run whose process was killed (its lock gone, its record still «running») is shown
+    // as interrupted, with the job's warning, not «выполняется» until the next run.
+    core.store().start_job_run("roma").unwrap();
+    let view = core.job_view("roma").unwrap();
+    assert_eq!(
+        view.last_run.as_ref().map(|r| r.result),
+        Some(mb_history::RunResult::Interrupted),
+        "{view:?}"
+    );
+    // The next run closes it and goes on.
+    let r = core.run_job("roma", opts).await.unwrap();
+    assert_eq!(r.reconciled_runs, 1);
+
     // The folder disappears (a shared drive offline): the run fails and the overview says so.
     std::fs::remove_dir_all(&drop).unwrap();
     let r = core.run_job("roma", opts).await.unwrap();
