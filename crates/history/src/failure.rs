@@ -16,8 +16,11 @@ pub enum FailureReason {
     Network,
     /// Metrica answered with an HTTP 5xx.
     ServerError { status: u16 },
-    /// The API quota was used up.
+    /// The API's daily quota was used up (it resets at 00:00 UTC).
     QuotaExceeded,
+    /// Metrica asked to wait (too many requests at once or this hour), after the app's own
+    /// retries.
+    QuotaBusy,
     /// The account has no edit access to the counter.
     NoAccess,
     /// Metrica does not know the counter or the upload.
@@ -44,6 +47,7 @@ impl FailureReason {
             FailureReason::Network => "network".into(),
             FailureReason::ServerError { status } => format!("server_error:{status}"),
             FailureReason::QuotaExceeded => "quota_exceeded".into(),
+            FailureReason::QuotaBusy => "quota_busy".into(),
             FailureReason::NoAccess => "no_access".into(),
             FailureReason::NotFound => "not_found".into(),
             FailureReason::SignInNeeded => "sign_in_needed".into(),
@@ -60,6 +64,7 @@ impl FailureReason {
         match s {
             "network" => FailureReason::Network,
             "quota_exceeded" => FailureReason::QuotaExceeded,
+            "quota_busy" => FailureReason::QuotaBusy,
             "no_access" => FailureReason::NoAccess,
             "not_found" => FailureReason::NotFound,
             "sign_in_needed" => FailureReason::SignInNeeded,
@@ -87,6 +92,7 @@ impl FailureReason {
             FailureReason::Network => "network",
             FailureReason::ServerError { .. } => "server_error",
             FailureReason::QuotaExceeded => "quota_exceeded",
+            FailureReason::QuotaBusy => "quota_busy",
             FailureReason::NoAccess => "no_access",
             FailureReason::NotFound => "not_found",
             FailureReason::SignInNeeded => "sign_in_needed",
@@ -143,6 +149,7 @@ mod tests {
                 date: "2026-12-10".into(),
             },
             FailureReason::Unexpected,
+            FailureReason::QuotaBusy,
             FailureReason::Message {
                 text: "invalid_uploading: Некорректный DateTime в строке 4".into(),
             },
@@ -174,6 +181,7 @@ mod tests {
             FailureReason::SignInNeeded,
             FailureReason::Cancelled,
             FailureReason::Unexpected,
+            FailureReason::QuotaBusy,
             FailureReason::LinkingWindow {
                 date: "2026-12-10".into(),
             },

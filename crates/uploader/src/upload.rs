@@ -1378,7 +1378,9 @@ fn short_error(e: &ApiError) -> FailureReason {
     match e {
         ApiError::Network(_) => FailureReason::Network,
         ApiError::Server { status, .. } => FailureReason::ServerError { status: *status },
-        ApiError::QuotaExceeded { .. } => FailureReason::QuotaExceeded,
+        // Only a daily quota waits for 00:00 UTC; the others pass in minutes.
+        ApiError::QuotaExceeded { kind, .. } if kind.is_daily() => FailureReason::QuotaExceeded,
+        ApiError::QuotaExceeded { .. } => FailureReason::QuotaBusy,
         ApiError::NoAccess { .. } => FailureReason::NoAccess,
         ApiError::NotFound => FailureReason::NotFound,
         ApiError::LinkingWindowNotOpen { date } => {
@@ -1457,7 +1459,44 @@ fn goal_dto(g: &mb_api::Goal) -> dto::Goal {
 
 #[cfg(test)]
 mod tests {
-    use super::{counter_dto, offline_report};
+    use super::{counter_dto, offline_report, short_error};
+
+    /// History's reason for a quota says when to send again: a daily quota waits for
+    /// 00:00 UTC (03:00 Moscow); one per second, in flight or per hour passes in minutes (it
+    /// said «after 03:00» for all). The app's own English never becomes the reason.
+    #[test]
+    fn failure_reasons_are_words_not_the_apps_english() {
+        use mb_api::{ApiError, QuotaKind};
+        use mb_history::FailureReason;
+        let quota = |kind| ApiError::QuotaExceeded {
+            kind,
+            retry_at: None,
+        };
+        assert_eq!(
+            short_error(&quota(QuotaKind::RequestsByUid)),
+            FailureReason::QuotaExceeded
+        );
+        for kind in [
+            QuotaKind::RequestsByIp,
+            QuotaKind::ParallelRequests,
+            QuotaKind::Hourly("quota_delegate_requests".into()),
+        ] {
+            assert_eq!(short_error(&quota(kind)), FailureReason::QuotaBusy);
+        }
+        let unreadable = ApiError::Protocol {
+            endpoint: "/x".into(),
+            detail: "expected value at line 1 column 1".into(),
+        };
+        assert_eq!(short_error(&unreadable), FailureReason::Unexpected);
+        assert_eq!(
+            short_error(&ApiError::LinkingWindowNotOpen {
+                date: "2026-12-10".into()
+            }),
+            FailureReason::LinkingWindow {
+                date: "2026-12-10".into()
+            }
+        );
+    }
 
     #[test]
     fn matching_counts_are_kept_only_once_metrica_has_matched_the_file() {
