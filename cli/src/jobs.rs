@@ -92,7 +92,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     t(lang, "следующий", "next"),
                     s.warning
                         .as_deref()
-                        .map_or(String::new(), |w| format!(" ⚠ {w}")),
+                        .map_or(String::new(), |w| format!(" ⚠ {}", warning_words(w, lang))),
                 );
             }
             Ok(0)
@@ -218,6 +218,19 @@ fn exit_of(r: &JobRunReport, single: bool) -> u8 {
         },
         (_, None, Some(e)) => crate::exit_code(e),
         _ => 0,
+    }
+}
+
+/// A job's warning in words (the core gives a run result's name or `overdue`).
+fn warning_words(w: &str, lang: Lang) -> &'static str {
+    match RunResult::parse(w) {
+        Some(r) => result(r, lang),
+        None if w == "overdue" => t(
+            lang,
+            "давно не отправляло новых данных",
+            "has sent no new data for a long time",
+        ),
+        None => t(lang, "нужно посмотреть", "needs a look"),
     }
 }
 

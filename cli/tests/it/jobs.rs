@@ -173,6 +173,10 @@ fn a_bad_file_under_the_stop_policy_sends_nothing_and_keeps_the_report() {
     assert!(fake.state().uploads(COUNTER).is_empty(), "nothing sent");
     let (_, list) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(list[0]["warning"], "blocked");
+    // The human list says it in words, not the code.
+    let out = env.run(&["jobs", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("⚠ остановлено: ошибки в файле"), "{text}");
 
     // The file was not taken: fixed, the next run sends it.
     std::thread::sleep(Duration::from_millis(20));
