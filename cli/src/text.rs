@@ -248,6 +248,12 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "an upload takes the time zone and goals from the counter in Metrica; --tz and --goals are for validate and prepare"
             )
         ),
+        E::InvalidInput { field, reason } if field == "kind" && reason == "undetected" => t(
+            lang,
+            "не удалось понять по заголовку, что это за данные — укажите --kind (conversions, calls, simple-orders, contacts или orders)",
+            "could not tell from the header what data this is — give --kind (conversions, calls, simple-orders, contacts or orders)",
+        )
+        .to_string(),
         E::InvalidInput { field, reason } if reason == crate::jobs_add::FROM_UPLOAD_FIXED => {
             format!(
                 "--{field}: {}",

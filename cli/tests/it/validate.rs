@@ -369,6 +369,25 @@ fn rejected_rows_say_why_in_words_with_the_users_column_names() {
     }
 }
 
+/// A header that says nothing the app knows: the message says what to do, in words (it was
+/// «неверное значение kind: undetected»).
+#[test]
+fn an_unknown_kind_of_file_says_to_give_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unknown.csv");
+    std::fs::write(&file, "a;b\n1;2\n").unwrap();
+    let out = Command::new(bin())
+        .env("MBRIDGE_DATA_DIR", dir.path())
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("укажите --kind"), "{err}");
+    assert!(!err.contains("undetected"), "{err}");
+}
+
 /// `--tz` and `--goals` check a file offline; an upload takes both from the counter, so it
 /// refuses them (exit 2) instead of ignoring them and deciding otherwise than `validate` did.
 #[test]

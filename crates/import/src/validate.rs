@@ -470,6 +470,14 @@ impl Validator {
             });
         }
         for missing in mapping.missing_required() {
+            // «One of the identifiers» is named by them, not by the mapping's internal word.
+            let named;
+            let missing = if missing == crate::mapping::ANY_IDENTIFIER {
+                named = identifier_fields(kind).collect::<Vec<_>>().join(" / ");
+                named.as_str()
+            } else {
+                missing
+            };
             issues.push_file(
                 header_line,
                 Some(missing),
@@ -2698,6 +2706,26 @@ mod tests {
         assert!(t.v.is_blocked());
         let c = t.codes();
         assert!(has(&c, "missing_required_column", Severity::Error));
+        // No identifier at all: named by the identifiers, not the mapping's word «identifier».
+        let t = T::new(UploadKind::Conversions, &["Target", "DateTime"], &opts());
+        let columns: Vec<String> =
+            t.v.finish(1)
+                .unwrap()
+                .issues
+                .into_iter()
+                .filter(|i| i.code.as_str() == "missing_required_column")
+                .filter_map(|i| i.column)
+                .collect();
+        assert!(
+            columns
+                .iter()
+                .any(|col| col.starts_with("ClientId / UserId")),
+            "{columns:?}"
+        );
+        assert!(
+            !columns.iter().any(|col| col == "identifier"),
+            "{columns:?}"
+        );
     }
 
     #[test]
