@@ -213,8 +213,9 @@ fn two_runs_never_overlap_and_a_killed_run_is_reconciled_by_the_next() {
     // The first dies mid-send; the server kept its upload.
     first.kill().unwrap();
     assert!(!first.wait().unwrap().success());
+    // Its lock went with it: the list says interrupted (not «running» until the next run).
     let (_, list) = env.json(&["jobs", "list", "--json"]);
-    assert_eq!(list[0]["last_run"]["result"], "running");
+    assert_eq!(list[0]["last_run"]["result"], "interrupted");
 
     // The next run closes the dead one, finds the upload on the server by its tag, and so
     // has nothing new to send.
