@@ -150,6 +150,8 @@ impl Core {
     pub async fn overview(&self) -> Result<Vec<ClientOverview>> {
         let local = self.store.agency_overview()?;
         let mut out: Vec<ClientOverview> = Vec::new();
+        // Every counter's name the accounts can see, uploadable or not (a job's counter).
+        let mut names: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
         let mut logins: Vec<String> = self
             .store
             .accounts()?
@@ -170,6 +172,9 @@ impl Core {
             };
             match client.all_counters(&mb_api::CounterQuery::default()).await {
                 Ok(counters) => {
+                    for c in &counters {
+                        names.entry(c.id).or_insert_with(|| c.name.clone());
+                    }
                     for c in counters.iter().filter(|c| c.can_upload()) {
                         if out.iter().any(|x| u64::from(x.counter_id) == c.id) {
                             continue;
@@ -215,6 +220,25 @@ impl Core {
             }
         }
         let jobs = self.jobs()?;
+        // A job's counter is a client even when no account may upload to it any more (access
+        // taken away) and nothing was sent there yet: its jobs and their warnings stay in view.
+        for j in &jobs {
+            if !out.iter().any(|x| x.counter_id == j.job.counter_id) {
+                out.push(ClientOverview {
+                    counter_id: j.job.counter_id,
+                    counter_name: names
+                        .get(&u64::from(j.job.counter_id))
+                        .cloned()
+                        .unwrap_or_else(|| j.job.counter_id.to_string()),
+                    account: j.job.account_login.clone(),
+                    last_upload: None,
+                    linked_share: None,
+                    linked_trend: Vec::new(),
+                    warnings: Vec::new(),
+                    jobs: Vec::new(),
+                });
+            }
+        }
         let now = self.store.now();
         for c in out.iter_mut() {
             if c.last_upload.is_some() {

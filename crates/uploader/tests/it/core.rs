@@ -413,6 +413,26 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
     assert!(mine.warnings.is_empty(), "{:?}", mine.warnings);
 
+    // A job on a counter no account may upload to (access taken away; the demo agency only
+    // views 51234510) still has its client row, with the job, not nothing at all.
+    let view_only: mb_uploader::jobs::Job = serde_json::from_value(serde_json::json!({
+        "name": "atlet", "account_login": "", "counter_id": 51234510,
+        "kind": "conversions",
+        "spec": { "mapping": { "kind": "conversions", "fields": {}, "signature": "" } },
+        "source": { "type": "file", "path": "/srv/exports/atlet.csv" },
+        "every": null, "paused": false, "created_at": "2026-12-01T00:00:00Z"
+    }))
+    .unwrap();
+    core.save_job(view_only).unwrap();
+    let overview = core.overview().await.unwrap();
+    let atlet = overview
+        .iter()
+        .find(|c| c.counter_id == 51234510)
+        .expect("the job's counter is listed");
+    assert_eq!(atlet.jobs.len(), 1);
+    assert_ne!(atlet.counter_name, "51234510", "named as Metrica names it");
+    core.remove_job("atlet").unwrap();
+
     // A run whose process was killed (its lock gone, its record still «running») is shown
     // as interrupted, with the job's warning, not «выполняется» until the next run.
     core.store().start_job_run("roma").unwrap();
