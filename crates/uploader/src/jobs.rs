@@ -798,7 +798,11 @@ impl Core {
                 what: format!("job {name}"),
             });
         }
-        let _ = std::fs::remove_file(self.jobs_dir().join(format!("{name}.lock")));
+        // The lock file goes only when no run holds it: deleting it under a run let a job
+        // re-added under the same name start a second run beside the first.
+        if let Ok(Some(_lock)) = RunLock::try_take(&self.jobs_dir(), name) {
+            let _ = std::fs::remove_file(self.jobs_dir().join(format!("{name}.lock")));
+        }
         Ok(())
     }
 

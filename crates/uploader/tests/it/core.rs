@@ -457,6 +457,20 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         mb_uploader::dto::OverviewWarningCode::JobFailed
     );
     assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
+
+    // Deleted while a run holds its lock: the lock file stays with the run (deleting it let a
+    // job re-added under the same name run beside it).
+    let lock_path = core.paths().root.join("jobs").join("roma.lock");
+    let held = std::fs::File::options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    held.lock().unwrap();
+    core.remove_job("roma").unwrap();
+    assert!(lock_path.exists(), "the running job's lock stays");
+    std::mem::drop(held);
 }
 
 /// The CRM is still writing its export when a run starts (the last row cut at «…,11»): the run
