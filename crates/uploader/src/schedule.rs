@@ -230,7 +230,18 @@ pub struct Launch<'a> {
     pub flags: &'a [String],
 }
 
-impl Launch<'_> {
+impl<'a> Launch<'a> {
+    /// A launch that only names the job's entry files (their contents do not matter).
+    fn probe(job: &'a JobName, exe: &'a Path) -> Launch<'a> {
+        Launch {
+            job,
+            exe,
+            data_dir: None,
+            every: Every::Hourly,
+            flags: &[],
+        }
+    }
+
     fn args(&self) -> Vec<String> {
         let mut a = Vec::new();
         if let Some(d) = self.data_dir {
@@ -578,13 +589,7 @@ pub fn install(launch: &Launch<'_>, dir: &Path, tool: Tool<'_>) -> Result<(), In
 /// error (the job may have been scheduled on another computer).
 pub fn uninstall(job: &JobName, dir: &Path, tool: Tool<'_>) -> Result<(), InstallError> {
     let exe = PathBuf::from("mbridge");
-    let launch = Launch {
-        job,
-        exe: &exe,
-        data_dir: None,
-        every: Every::Hourly,
-        flags: &[],
-    };
+    let launch = Launch::probe(job, &exe);
     let files = files(&launch);
     if cfg!(windows) {
         if dir.join(&files[0].0).exists() {
@@ -629,13 +634,7 @@ pub fn is_installed_for(job: &JobName, dir: &Path, data_dir: &Path) -> bool {
 /// The texts of the job's entry files in `dir` (those that exist).
 pub fn entry_texts(job: &JobName, dir: &Path) -> Vec<String> {
     let exe = PathBuf::from("mbridge");
-    let launch = Launch {
-        job,
-        exe: &exe,
-        data_dir: None,
-        every: Every::Hourly,
-        flags: &[],
-    };
+    let launch = Launch::probe(job, &exe);
     files(&launch)
         .iter()
         .filter_map(|(file, _)| std::fs::read(dir.join(file)).ok())
@@ -660,13 +659,7 @@ pub fn entry_text(bytes: &[u8]) -> String {
 /// Whether `dir` holds this job's scheduler entry (its timer, task or agent file).
 pub fn is_installed(job: &JobName, dir: &Path) -> bool {
     let exe = PathBuf::from("mbridge");
-    let launch = Launch {
-        job,
-        exe: &exe,
-        data_dir: None,
-        every: Every::Hourly,
-        flags: &[],
-    };
+    let launch = Launch::probe(job, &exe);
     files(&launch)
         .last()
         .is_some_and(|(file, _)| dir.join(file).is_file())

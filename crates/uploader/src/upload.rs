@@ -1066,33 +1066,46 @@ impl Core {
     }
 
     async fn reconcile_one(&self, u: &Upload) -> Result<Upload> {
-        let (login, client) = self.client_of(&u.account_login).await?;
         let tag = UploadTag::parse(&u.tag).ok_or_else(|| AppError::Internal {
             detail: format!("bad tag {}", u.tag),
         })?;
-        let found = client
-            .find_upload_by_tag(
-                u.counter_id as u64,
-                u.kind,
-                &tag,
-                Some(u.rows.valid),
-                &self.claimed_ids(u)?,
-            )
-            .await
-            .map_err(|e| self.api_err(&login, e))?;
-        let u = match found {
-            Some(FoundUpload::Offline(up)) => {
-                self.store
-                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
-            }
-            Some(FoundUpload::Crm(meta)) => {
-                self.store
-                    .mark_sent(u.id, &meta.uploading_id, &crm_report(&meta))?
-            }
+        let u = match self.find_by_tag(u, &tag).await? {
+            Some(found) => self.mark_found(u, &found)?,
             None => self.store.mark_interrupted(u.id)?,
         };
         self.ledger_settle(&u).await;
         Ok(u)
+    }
+
+    /// Looks `u` up on the server by its tag (CRM kinds: by time and size, leaving out the
+    /// counter's uploads the app already knows), as its own account.
+    async fn find_by_tag(&self, u: &Upload, tag: &UploadTag) -> Result<Option<FoundUpload>> {
+        let (login, client) = self.client_of(&u.account_login).await?;
+        let claimed = self.claimed_ids(u)?;
+        client
+            .find_upload_by_tag(
+                u.counter_id as u64,
+                u.kind,
+                tag,
+                Some(u.rows.valid),
+                &claimed,
+            )
+            .await
+            .map_err(|e| self.api_err(&login, e))
+    }
+
+    /// Records the upload the server was found to have as sent, with its report.
+    fn mark_found(&self, u: &Upload, found: &FoundUpload) -> Result<Upload> {
+        Ok(match found {
+            FoundUpload::Offline(up) => {
+                self.store
+                    .mark_sent(u.id, &up.id.to_string(), &offline_report(up))?
+            }
+            FoundUpload::Crm(meta) => {
+                self.store
+                    .mark_sent(u.id, &meta.uploading_id, &crm_report(meta))?
+            }
+        })
     }
 
     /// Sends an interrupted or failed upload again, in one action: a new history entry with a
@@ -1151,31 +1164,13 @@ impl Core {
     }
 
     async fn reconcile_interrupted(&self, u: &Upload) -> Result<Upload> {
-        let (login, client) = self.client_of(&u.account_login).await?;
         let Some(tag) = UploadTag::parse(&u.tag) else {
             return Ok(u.clone());
         };
-        let found = match client
-            .find_upload_by_tag(
-                u.counter_id as u64,
-                u.kind,
-                &tag,
-                Some(u.rows.valid),
-                &self.claimed_ids(u)?,
-            )
-            .await
-        {
-            Ok(Some(FoundUpload::Offline(up))) => {
-                self.store
-                    .mark_sent(u.id, &up.id.to_string(), &offline_report(&up))?
-            }
-            Ok(Some(FoundUpload::Crm(m))) => {
-                self.store
-                    .mark_sent(u.id, &m.uploading_id, &crm_report(&m))?
-            }
-            Ok(None) => return Ok(u.clone()),
-            Err(e) => return Err(self.api_err(&login, e)),
+        let Some(found) = self.find_by_tag(u, &tag).await? else {
+            return Ok(u.clone());
         };
+        let found = self.mark_found(u, &found)?;
         self.ledger_settle(&found).await;
         Ok(found)
     }
