@@ -660,8 +660,8 @@ pub struct JobView {
     pub folder: String,
     /// The file-name pattern; None for a fixed file.
     pub pattern: Option<String>,
-    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`; None: by hand only.
-    pub every: Option<String>,
+    /// When it runs; None: by hand only.
+    pub schedule: Option<JobSchedule>,
     pub paused: bool,
     pub stop_on_bad_rows: bool,
     pub last_run: Option<JobRunView>,
@@ -671,6 +671,109 @@ pub struct JobView {
     pub warning: Option<String>,
     /// The OS scheduler runs it on this computer («Включить расписание» was pressed).
     pub scheduled: bool,
+}
+
+/// How often a job runs, as the app shows and edits it. The core owns the grammar (the CLI's
+/// `daily@09:00`); the window only fills these fields and puts them into words. `day` is used
+/// by `weekly`, `at` by `daily` and `weekly`; the others keep the dialog's choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JobSchedule {
+    pub every: ScheduleEvery,
+    pub day: WeekDay,
+    /// Local time, `HH:MM` (the core also takes `9:00`).
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleEvery {
+    Hourly,
+    Daily,
+    Weekly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WeekDay {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+const WEEK: [(WeekDay, jiff::civil::Weekday); 7] = [
+    (WeekDay::Mon, jiff::civil::Weekday::Monday),
+    (WeekDay::Tue, jiff::civil::Weekday::Tuesday),
+    (WeekDay::Wed, jiff::civil::Weekday::Wednesday),
+    (WeekDay::Thu, jiff::civil::Weekday::Thursday),
+    (WeekDay::Fri, jiff::civil::Weekday::Friday),
+    (WeekDay::Sat, jiff::civil::Weekday::Saturday),
+    (WeekDay::Sun, jiff::civil::Weekday::Sunday),
+];
+
+impl Default for JobSchedule {
+    /// What the dialog offers for a new job: every day at 09:00.
+    fn default() -> Self {
+        JobSchedule {
+            every: ScheduleEvery::Daily,
+            day: WeekDay::Mon,
+            at: "09:00".into(),
+        }
+    }
+}
+
+impl From<crate::schedule::Every> for JobSchedule {
+    fn from(e: crate::schedule::Every) -> Self {
+        use crate::schedule::Every as E;
+        let hhmm = |t: jiff::civil::Time| t.strftime("%H:%M").to_string();
+        let d = JobSchedule::default();
+        match e {
+            E::Hourly => JobSchedule {
+                every: ScheduleEvery::Hourly,
+                ..d
+            },
+            E::Daily { at } => JobSchedule {
+                every: ScheduleEvery::Daily,
+                at: hhmm(at),
+                ..d
+            },
+            E::Weekly { day, at } => JobSchedule {
+                every: ScheduleEvery::Weekly,
+                day: WEEK
+                    .iter()
+                    .find(|w| w.1 == day)
+                    .map_or(WeekDay::Mon, |w| w.0),
+                at: hhmm(at),
+            },
+        }
+    }
+}
+
+impl JobSchedule {
+    /// The core's schedule; a time that is not a time of day is refused as the field `at`.
+    pub fn to_every(&self) -> Result<crate::schedule::Every, AppError> {
+        use crate::schedule::Every as E;
+        let at = || {
+            crate::schedule::parse_time(&self.at).ok_or_else(|| AppError::InvalidInput {
+                field: "at".into(),
+                reason: format!("{:?} is not a time of day (HH:MM)", self.at),
+            })
+        };
+        Ok(match self.every {
+            ScheduleEvery::Hourly => E::Hourly,
+            ScheduleEvery::Daily => E::Daily { at: at()? },
+            ScheduleEvery::Weekly => E::Weekly {
+                day: WEEK
+                    .iter()
+                    .find(|w| w.0 == self.day)
+                    .map_or(jiff::civil::Weekday::Monday, |w| w.1),
+                at: at()?,
+            },
+        })
+    }
 }
 
 /// One run of a job.
@@ -699,8 +802,8 @@ pub struct JobEdit {
     pub name: String,
     pub folder: String,
     pub pattern: String,
-    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
-    pub every: String,
+    /// When it runs; None: by hand only.
+    pub schedule: Option<JobSchedule>,
     pub stop_on_bad_rows: bool,
 }
 
@@ -711,8 +814,8 @@ pub struct NewJob {
     pub name: String,
     pub folder: String,
     pub pattern: String,
-    /// `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
-    pub every: String,
+    /// When it runs; None: by hand only.
+    pub schedule: Option<JobSchedule>,
     pub stop_on_bad_rows: bool,
 }
 
@@ -807,6 +910,9 @@ pub fn typescript_bindings() -> String {
         ClientOverview::decl(&cfg),
         OverviewWarningCode::decl(&cfg),
         OverviewWarning::decl(&cfg),
+        JobSchedule::decl(&cfg),
+        ScheduleEvery::decl(&cfg),
+        WeekDay::decl(&cfg),
         JobView::decl(&cfg),
         RunResult::decl(&cfg),
         JobRunView::decl(&cfg),

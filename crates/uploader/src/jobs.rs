@@ -635,7 +635,11 @@ impl Core {
                 pattern,
                 take: Take::Newest,
             },
-            every: Some(n.every.trim().to_string()).filter(|e| !e.is_empty()),
+            every: n
+                .schedule
+                .as_ref()
+                .map(|s| s.to_every().map(|e| e.to_string()))
+                .transpose()?,
             paused: false,
             created_at: self.store.now(),
         })?;
@@ -660,7 +664,11 @@ impl Core {
                 take: *take,
             },
         };
-        job.every = Some(e.every.trim().to_string()).filter(|s| !s.is_empty());
+        job.every = e
+            .schedule
+            .as_ref()
+            .map(|s| s.to_every().map(|e| e.to_string()))
+            .transpose()?;
         job.spec.on_bad_rows = if e.stop_on_bad_rows {
             BadRows::Stop
         } else {

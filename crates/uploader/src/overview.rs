@@ -138,7 +138,7 @@ pub fn job_view(s: &JobStatus) -> JobView {
         kind: j.kind,
         folder,
         pattern,
-        every: j.every.clone(),
+        schedule: j.schedule().map(crate::dto::JobSchedule::from),
         paused: j.paused,
         stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
         last_run: s.last_run.as_ref().map(run_view),

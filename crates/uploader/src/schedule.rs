@@ -69,7 +69,8 @@ fn parse_day(s: &str) -> Option<Weekday> {
         .map(|((d, _, _), _)| *d)
 }
 
-fn parse_time(s: &str) -> Option<Time> {
+/// `HH:MM` or `H:MM`, a time of day.
+pub(crate) fn parse_time(s: &str) -> Option<Time> {
     let (h, m) = s.trim().split_once(':')?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;

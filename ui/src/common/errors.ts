@@ -6,13 +6,14 @@ import { formatDateTime, formatDay } from './format';
 
 /** The core's field names a user meets in the window → their words (`errors.fields.*`). */
 type FieldWord =
-  'jobName' | 'pattern' | 'folder' | 'schedule' | 'goalId' | 'date' | 'code' | 'attribute' | 'repeat' | 'path';
+  'jobName' | 'pattern' | 'folder' | 'schedule' | 'time' | 'goalId' | 'date' | 'code' | 'attribute' | 'repeat' | 'path';
 const INPUT_FIELDS: Partial<Record<string, FieldWord>> = {
   name: 'jobName',
   pattern: 'pattern',
   folder: 'folder',
   every: 'schedule',
   schedule: 'schedule',
+  at: 'time',
   identifier: 'goalId',
   date: 'date',
   code: 'code',

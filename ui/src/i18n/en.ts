@@ -641,6 +641,7 @@ const en: Messages = {
       pattern: 'Which files to take',
       folder: 'Folder',
       schedule: 'Schedule',
+      time: 'Time',
       goalId: 'Goal identifier',
       date: 'Date',
       code: 'Confirmation code',

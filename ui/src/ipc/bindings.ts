@@ -300,6 +300,16 @@ export type OverviewWarningCode = "linked_share_drop" | "job_failed" | "job_over
 
 export type OverviewWarning = { code: OverviewWarningCode, job: string | null, value: number | null, };
 
+export type JobSchedule = { every: ScheduleEvery, day: WeekDay, 
+/**
+ * Local time, `HH:MM` (the core also takes `9:00`).
+ */
+at: string, };
+
+export type ScheduleEvery = "hourly" | "daily" | "weekly";
+
+export type WeekDay = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
 export type JobView = { name: string, account: string, counter_id: number, kind: UploadKind, 
 /**
  * The folder, or the one fixed file.
@@ -310,9 +320,9 @@ folder: string,
  */
 pattern: string | null, 
 /**
- * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`; None: by hand only.
+ * When it runs; None: by hand only.
  */
-every: string | null, paused: boolean, stop_on_bad_rows: boolean, last_run: JobRunView | null, 
+schedule: JobSchedule | null, paused: boolean, stop_on_bad_rows: boolean, last_run: JobRunView | null, 
 /**
  * RFC 3339.
  */
@@ -344,15 +354,15 @@ report: ValidationSummary | null, };
 
 export type NewJob = { upload_id: number, name: string, folder: string, pattern: string, 
 /**
- * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+ * When it runs; None: by hand only.
  */
-every: string, stop_on_bad_rows: boolean, };
+schedule: JobSchedule | null, stop_on_bad_rows: boolean, };
 
 export type JobEdit = { name: string, folder: string, pattern: string, 
 /**
- * `hourly`, `daily@HH:MM`, `weekly@DAY@HH:MM`.
+ * When it runs; None: by hand only.
  */
-every: string, stop_on_bad_rows: boolean, };
+schedule: JobSchedule | null, stop_on_bad_rows: boolean, };
 
 export type Settings = { 
 /**

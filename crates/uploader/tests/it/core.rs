@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use mb_uploader::dto::{
-    ColumnMapping, HistoryFilter, OrderStatusType, ReadOverrides, StatusMapEntry, UploadKind,
-    UploadRequest, UploadState, ValidateRequest,
+    ColumnMapping, HistoryFilter, JobSchedule, OrderStatusType, ReadOverrides, ScheduleEvery,
+    StatusMapEntry, UploadKind, UploadRequest, UploadState, ValidateRequest, WeekDay,
 };
 use mb_uploader::{Core, CoreOptions, no_progress_sink};
 
@@ -348,7 +348,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         name: "Мебель".into(),
         folder: drop.display().to_string(),
         pattern: "*.csv".into(),
-        every: "daily@09:00".into(),
+        schedule: Some(JobSchedule::default()),
         stop_on_bad_rows: false,
     };
     assert!(
@@ -362,24 +362,89 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         })
         .unwrap();
     assert_eq!(
-        (job.counter_id, job.every.as_deref()),
-        (COUNTER, Some("daily@09:00"))
+        (job.counter_id, job.schedule),
+        (COUNTER, Some(JobSchedule::default()))
+    );
+    assert_eq!(
+        core.job("roma").unwrap().every.as_deref(),
+        Some("daily@09:00")
     );
     // Not switched on in the system's scheduler yet: no next run is promised.
     assert!(job.next_run.is_none() && job.last_run.is_none() && !job.scheduled);
 
     let edited = core.edit_job(&edited_request(&drop)).unwrap();
     assert_eq!(edited.pattern.as_deref(), Some("offline*.csv"));
-    assert_eq!(edited.every.as_deref(), Some("weekly@fri@18:00"));
-    assert!(edited.stop_on_bad_rows);
-    let monthly = core.edit_job(&mb_uploader::dto::JobEdit {
-        every: "monthly".into(),
-        ..edited_request(&drop)
-    });
-    assert!(
-        matches!(&monthly, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "every"),
-        "{monthly:?}"
+    assert_eq!(
+        edited.schedule,
+        Some(JobSchedule {
+            every: ScheduleEvery::Weekly,
+            day: WeekDay::Fri,
+            at: "18:00".into()
+        })
     );
+    assert!(edited.stop_on_bad_rows);
+    // The core owns the grammar: the window sends fields, the stored text is the CLI's.
+    assert_eq!(
+        core.job("roma").unwrap().every.as_deref(),
+        Some("weekly@fri@18:00")
+    );
+    // «9:05» is a time (stored as 09:05); «25:00» and «9.00» are not, and nothing changes.
+    let early = core
+        .edit_job(&mb_uploader::dto::JobEdit {
+            schedule: Some(JobSchedule {
+                every: ScheduleEvery::Daily,
+                at: "9:05".into(),
+                ..JobSchedule::default()
+            }),
+            ..edited_request(&drop)
+        })
+        .unwrap();
+    assert_eq!(early.schedule.unwrap().at, "09:05");
+    assert_eq!(
+        core.job("roma").unwrap().every.as_deref(),
+        Some("daily@09:05")
+    );
+    for bad in ["25:00", "9.00", ""] {
+        let refused = core.edit_job(&mb_uploader::dto::JobEdit {
+            schedule: Some(JobSchedule {
+                every: ScheduleEvery::Weekly,
+                day: WeekDay::Sun,
+                at: bad.into(),
+            }),
+            ..edited_request(&drop)
+        });
+        assert!(
+            matches!(&refused, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "at"),
+            "{bad}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        core.job("roma").unwrap().every.as_deref(),
+        Some("daily@09:05")
+    );
+    // An hourly job keeps no day or time of its own; by hand only is no schedule at all.
+    let hourly = core
+        .edit_job(&mb_uploader::dto::JobEdit {
+            schedule: Some(JobSchedule {
+                every: ScheduleEvery::Hourly,
+                at: "not looked at".into(),
+                ..JobSchedule::default()
+            }),
+            ..edited_request(&drop)
+        })
+        .unwrap();
+    assert_eq!(hourly.schedule.unwrap().every, ScheduleEvery::Hourly);
+    let by_hand = core
+        .edit_job(&mb_uploader::dto::JobEdit {
+            schedule: None,
+            ..edited_request(&drop)
+        })
+        .unwrap();
+    assert_eq!(
+        (by_hand.schedule, core.job("roma").unwrap().every),
+        (None, None)
+    );
+    core.edit_job(&edited_request(&drop)).unwrap();
 
     let opts = mb_uploader::jobs::RunOptions {
         wait: std::time::Duration::ZERO,
@@ -520,7 +585,10 @@ async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
         name: "crm".into(),
         folder: drop.display().to_string(),
         pattern: "*.csv".into(),
-        every: "hourly".into(),
+        schedule: Some(JobSchedule {
+            every: ScheduleEvery::Hourly,
+            ..JobSchedule::default()
+        }),
         stop_on_bad_rows: false,
     })
     .unwrap();
@@ -574,7 +642,11 @@ fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
         name: "roma".into(),
         folder: drop.display().to_string(),
         pattern: "offline*.csv".into(),
-        every: "weekly@fri@18:00".into(),
+        schedule: Some(JobSchedule {
+            every: ScheduleEvery::Weekly,
+            day: WeekDay::Fri,
+            at: "18:00".into(),
+        }),
         stop_on_bad_rows: true,
     }
 }

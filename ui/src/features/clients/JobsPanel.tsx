@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClientOverview, JobView } from '../../ipc';
+import type { ClientOverview, JobSchedule, JobView } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
@@ -27,15 +27,13 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
   );
 }
 
-type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-
-/** `hourly`, `daily@09:00`, `weekly@mon@09:00` in words. */
-export function everyText(every: string | null, t: TFunction): string {
-  if (!every) return t('jobs.byHand');
-  const [kind, a = '', b = ''] = every.split('@');
-  if (kind === 'hourly') return t('jobs.everyLabel.hourly');
-  if (kind === 'daily') return t('jobs.everyLabel.daily', { time: a });
-  return t('jobs.everyLabel.weekly', { day: t(`jobs.days.${a as Day}`), time: b });
+/** A job's schedule in words («каждый день в 09:00»). */
+export function everyText(schedule: JobSchedule | null, t: TFunction): string {
+  if (!schedule) return t('jobs.byHand');
+  const { every, at, day } = schedule;
+  if (every === 'hourly') return t('jobs.everyLabel.hourly');
+  if (every === 'daily') return t('jobs.everyLabel.daily', { time: at });
+  return t('jobs.everyLabel.weekly', { day: t(`jobs.days.${day}`), time: at });
 }
 
 export function WarningsList({ rows }: { rows: ClientOverview[] }) {
@@ -159,7 +157,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         <div className="mb-two-lines">
           <Text variant="subheader-2">{client}</Text>
           <Text variant="caption-2" color="secondary">
-            {job.name} · {everyText(job.every, t)}
+            {job.name} · {everyText(job.schedule, t)}
           </Text>
         </div>
         {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}

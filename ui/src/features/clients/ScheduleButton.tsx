@@ -42,7 +42,7 @@ export function ScheduleButton({ job, onDone }: { job: JobView; onDone?: (j: Job
   };
   const text = error !== null ? scheduleErrorText(error, t) : null;
   // A job with no schedule (made from the CLI) cannot be put on one: the button says why.
-  const noSchedule = !job.scheduled && !job.every;
+  const noSchedule = !job.scheduled && !job.schedule;
   return (
     <>
       <Button

@@ -43,10 +43,14 @@ describe('repeating jobs', () => {
       () => expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(folder),
       slow,
     );
-    typeInto('repeat-time', '9:5');
-    expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
-    typeInto('repeat-time', '08:30');
+    // The core checks the time: its refusal marks the field, and Save waits for a new time.
     typeInto('repeat-name', 'roma-orders');
+    typeInto('repeat-time', '9:5');
+    fireEvent.click(byQa('repeat-save'));
+    expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
+    expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
+    typeInto('repeat-time', '8:30');
+    expect(screen.queryByText('Время в виде ЧЧ:ММ, например 09:00')).toBeNull();
     fireEvent.click(byQa('repeat-save'));
     const created = await screen.findByTestId('repeat-created', {}, slow);
     expect(created.textContent).toContain('Задание «roma-orders» создано.');
@@ -87,9 +91,9 @@ describe('repeating jobs', () => {
 
   it('says every schedule in Russian', () => {
     const t = i18n.getFixedT('ru');
-    expect(everyText('hourly', t)).toBe('каждый час');
-    expect(everyText('daily@09:00', t)).toBe('каждый день в 09:00');
-    expect(everyText('weekly@mon@18:30', t)).toBe('раз в неделю: Понедельник, 18:30');
+    expect(everyText({ every: 'hourly', day: 'mon', at: '09:00' }, t)).toBe('каждый час');
+    expect(everyText({ every: 'daily', day: 'fri', at: '09:00' }, t)).toBe('каждый день в 09:00');
+    expect(everyText({ every: 'weekly', day: 'mon', at: '18:30' }, t)).toBe('раз в неделю: Понедельник, 18:30');
     expect(everyText(null, t)).toBe('вручную');
   });
 

@@ -5,19 +5,16 @@ import { Alert, Button, Dialog, SegmentedRadioGroup, Select, Text, TextInput } f
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JobView, UploadSummary } from '../../ipc';
+import type { JobSchedule, JobView, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import { isAppError } from '../../common/errors';
 import { useBackend } from '../app/context';
 import { ScheduleButton } from '../clients/ScheduleButton';
 
-type Every = 'hourly' | 'daily' | 'weekly';
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-/** `hourly`, `daily@09:00`, `weekly@mon@09:00`: the grammar of mb_uploader::schedule. */
-export function scheduleOf(every: Every, time: string, day: string): string {
-  if (every === 'hourly') return 'hourly';
-  return every === 'daily' ? `daily@${time}` : `weekly@${day}@${time}`;
-}
+const DAYS: readonly WeekDay[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const EVERY: readonly ScheduleEvery[] = ['hourly', 'daily', 'weekly'];
+/** What the dialog offers for a new job (the core's `JobSchedule::default`). */
+const NEW_JOB_SCHEDULE: JobSchedule = { every: 'daily', day: 'mon', at: '09:00' };
 
 /** A safe job name from the upload: letters, digits, '-' (the scheduler's vocabulary). */
 export function defaultJobName(u: UploadSummary): string {
@@ -29,12 +26,9 @@ function patternOf(fileName: string): string {
   return dot > 0 ? `*${fileName.slice(dot).toLowerCase()}` : '*';
 }
 
-/** The dialog's fields from a stored schedule (`weekly@fri@18:00`). */
-function parseEvery(every: string | null): { every: Every; time: string; day: string } {
-  const [kind = 'daily', a = '09:00', b = '09:00'] = (every ?? 'daily@09:00').split('@');
-  if (kind === 'hourly') return { every: 'hourly', time: '09:00', day: 'mon' };
-  if (kind === 'weekly') return { every: 'weekly', time: b, day: a };
-  return { every: 'daily', time: a, day: 'mon' };
+/** The core refused the schedule's time of day (`InvalidInput` on the field `at`). */
+function isTimeError(e: unknown): boolean {
+  return isAppError(e) && e.kind === 'invalid_input' && e.data.field === 'at';
 }
 
 /** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). */
@@ -50,17 +44,19 @@ export function RepeatJobDialog({
   const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
-  const initial = parseEvery(existing ? existing.every : null);
   const [name, setName] = useState(existing?.name ?? (upload ? defaultJobName(upload) : ''));
   const [folder, setFolder] = useState(existing?.folder ?? '');
   const [pattern, setPattern] = useState(existing?.pattern ?? (upload ? patternOf(upload.file_name) : '*'));
-  const [every, setEvery] = useState<Every>(initial.every);
-  const [time, setTime] = useState(initial.time);
-  const [day, setDay] = useState<string>(initial.day);
+  const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? NEW_JOB_SCHEDULE);
+  const change = (part: Partial<JobSchedule>) => {
+    setSchedule((s) => ({ ...s, ...part }));
+    if (isTimeError(error)) setError(null);
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<JobView | null>(null);
-  const timeOk = every === 'hourly' || /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+  // The core checks the time; its refusal marks the field, not a notice under the form.
+  const timeError = isTimeError(error);
 
   const pick = async () => {
     setError(null);
@@ -76,7 +72,7 @@ export function RepeatJobDialog({
     setBusy(true);
     setError(null);
     try {
-      const fields = { folder, pattern: pattern.trim(), every: scheduleOf(every, time, day) };
+      const fields = { folder, pattern: pattern.trim(), schedule };
       if (existing) {
         await backend.editJob({ ...fields, name: existing.name, stop_on_bad_rows: existing.stop_on_bad_rows });
         await queryClient.invalidateQueries({ queryKey: ['overview'] });
@@ -147,30 +143,30 @@ export function RepeatJobDialog({
             <div className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.every')}</Text>
               <SegmentedRadioGroup
-                value={every}
-                onUpdate={setEvery}
-                options={(['hourly', 'daily', 'weekly'] as Every[]).map((v) => ({
+                value={schedule.every}
+                onUpdate={(every: ScheduleEvery) => change({ every })}
+                options={EVERY.map((v) => ({
                   value: v,
                   content: t(`jobs.everyOptions.${v}`),
                 }))}
                 qa="repeat-every"
               />
-              {every !== 'hourly' ? (
+              {schedule.every !== 'hourly' ? (
                 <div className="mb-repeat__when">
-                  {every === 'weekly' ? (
+                  {schedule.every === 'weekly' ? (
                     <Select
-                      value={[day]}
-                      onUpdate={(v) => setDay(v[0] ?? 'mon')}
+                      value={[schedule.day]}
+                      onUpdate={(v) => change({ day: DAYS.find((d) => d === v[0]) ?? 'mon' })}
                       options={DAYS.map((d) => ({ value: d, content: t(`jobs.days.${d}`) }))}
                       width={160}
                       qa="repeat-day"
                     />
                   ) : null}
                   <TextInput
-                    value={time}
-                    onUpdate={setTime}
+                    value={schedule.at}
+                    onUpdate={(at) => change({ at })}
                     placeholder={t('jobs.timePlaceholder')}
-                    validationState={timeOk ? undefined : 'invalid'}
+                    validationState={timeError ? 'invalid' : undefined}
                     errorMessage={t('jobs.timeInvalid')}
                     style={{ width: 110 }}
                     qa="repeat-time"
@@ -185,7 +181,7 @@ export function RepeatJobDialog({
                 <TextInput value={name} onUpdate={setName} qa="repeat-name" note={t('jobs.nameNote')} />
               </label>
             )}
-            {error !== null ? <ErrorNotice error={error} /> : null}
+            {error !== null && !timeError ? <ErrorNotice error={error} /> : null}
           </div>
         )}
       </Dialog.Body>
@@ -202,7 +198,7 @@ export function RepeatJobDialog({
           onClickButtonApply={() => void save()}
           textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
           propsButtonApply={{
-            disabled: busy || folder === '' || !timeOk || name.trim() === '',
+            disabled: busy || folder === '' || timeError || name.trim() === '',
             view: 'action',
             qa: 'repeat-save',
           }}
