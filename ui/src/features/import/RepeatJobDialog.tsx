@@ -167,11 +167,16 @@ export function RepeatJobDialog({
                     onUpdate={(at) => change({ at })}
                     placeholder={t('jobs.timePlaceholder')}
                     validationState={timeError ? 'invalid' : undefined}
-                    errorMessage={t('jobs.timeInvalid')}
                     style={{ width: 110 }}
                     qa="repeat-time"
-                    controlProps={{ 'aria-label': t('jobs.time') }}
+                    controlProps={{ 'aria-label': t('jobs.time'), 'aria-describedby': 'repeat-time-error' }}
                   />
+                  {/* Beside the field, not under it: the field is narrow. */}
+                  {timeError ? (
+                    <Text color="danger" id="repeat-time-error" qa="repeat-time-error">
+                      {t('jobs.timeInvalid')}
+                    </Text>
+                  ) : null}
                 </div>
               ) : null}
             </div>
