@@ -237,6 +237,15 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         ),
         E::Cancelled => t(lang, "отменено", "cancelled").into(),
         E::NotFound { what } => format!("{}: {what}", t(lang, "не найдено", "not found")),
+        E::JobRunning { name } => format!(
+            "{} {name} {}",
+            t(lang, "задание", "job"),
+            t(
+                lang,
+                "сейчас выполняется; удалите его, когда запуск закончится",
+                "is running now; remove it when the run has ended"
+            )
+        ),
         E::SignInFailed { reason } => {
             format!("{}: {reason}", t(lang, "вход не удался", "sign-in failed"))
         }

@@ -53,6 +53,9 @@ pub enum AppError {
     Cancelled,
     #[error("{what} not found")]
     NotFound { what: String },
+    /// The job's run is going (this process or another holds its lock): it cannot be deleted now.
+    #[error("job {name} is running")]
+    JobRunning { name: String },
     #[error("sign-in failed: {reason}")]
     SignInFailed { reason: String },
     #[error("invalid input: {field}")]

@@ -798,7 +798,20 @@ impl Core {
 
     /// [`Core::remove_job`] with the scheduler tool given (tests record it instead).
     pub fn remove_job_with(&self, name: &str, tool: crate::schedule::Tool<'_>) -> Result<()> {
-        if self.store.job(name)?.is_some() && self.is_scheduled(name) {
+        if self.store.job(name)?.is_none() {
+            return Err(AppError::NotFound {
+                what: format!("job {name}"),
+            });
+        }
+        // A run that is going would finish into a job that is gone (its run record with it),
+        // and a job re-added under the name could start beside it: refused until it ends. The
+        // lock is held through the deletion, so no run starts in between.
+        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
+            return Err(AppError::JobRunning {
+                name: name.to_string(),
+            });
+        };
+        if self.is_scheduled(name) {
             self.unschedule_job(name, tool)?;
         }
         if !self.store.delete_job(name)? {
@@ -806,11 +819,7 @@ impl Core {
                 what: format!("job {name}"),
             });
         }
-        // The lock file goes only when no run holds it: deleting it under a run let a job
-        // re-added under the same name start a second run beside the first.
-        if let Ok(Some(_lock)) = RunLock::try_take(&self.jobs_dir(), name) {
-            let _ = std::fs::remove_file(self.jobs_dir().join(format!("{name}.lock")));
-        }
+        let _ = std::fs::remove_file(self.jobs_dir().join(format!("{name}.lock")));
         Ok(())
     }
 

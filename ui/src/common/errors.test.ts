@@ -22,6 +22,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
   cancelled: { kind: 'cancelled' },
   not_found: { kind: 'not_found', data: { what: 'upload 7' } },
+  job_running: { kind: 'job_running', data: { name: 'roma' } },
   sign_in_failed: { kind: 'sign_in_failed', data: { reason: 'invalid_grant' } },
   invalid_input: { kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } },
   storage: { kind: 'storage', data: { detail: 'disk full' } },

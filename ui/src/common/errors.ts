@@ -91,6 +91,11 @@ export const ERROR_TABLE: ErrorTable = {
     text: (e, t, lang) => t('errors.duplicate', { id: e.data.upload_id, date: formatDateTime(e.data.sent_at, lang) }),
   },
   cancelled: { severity: 'info', action: 'none', text: (_, t) => t('errors.cancelled') },
+  job_running: {
+    severity: 'warning',
+    action: 'none',
+    text: (e, t) => t('errors.job_running', { name: e.data.name }),
+  },
   not_found: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.not_found', { what: e.data.what }) },
   sign_in_failed: { severity: 'danger', action: 'signIn', text: (_, t) => t('errors.sign_in_failed') },
   invalid_input: {

@@ -634,6 +634,7 @@ const en: Messages = {
     cancelled: 'Stopped. All your choices are kept.',
     not_found: 'We could not find what was asked for ({{what}}). Refresh the list.',
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
+    job_running: 'The job “{{name}}” is running now. Remove it when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
     invalid_input_generic: 'One of the values does not fit. Check what you entered and retry.',
     fields: {

@@ -523,8 +523,8 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     );
     assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
 
-    // Deleted while a run holds its lock: the lock file stays with the run (deleting it let a
-    // job re-added under the same name run beside it).
+    // Not deleted while a run holds its lock (this process's or another's): the run would
+    // finish into a job that is gone, and a job re-added under the name could run beside it.
     let lock_path = core.paths().root.join("jobs").join("roma.lock");
     let held = std::fs::File::options()
         .write(true)
@@ -533,9 +533,18 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         .open(&lock_path)
         .unwrap();
     held.lock().unwrap();
-    core.remove_job("roma").unwrap();
-    assert!(lock_path.exists(), "the running job's lock stays");
+    let refused = core.remove_job("roma");
+    assert!(
+        matches!(&refused, Err(mb_uploader::dto::AppError::JobRunning { name }) if name == "roma"),
+        "{refused:?}"
+    );
+    assert!(
+        core.job("roma").is_ok() && lock_path.exists(),
+        "the job and its run's lock stay"
+    );
     std::mem::drop(held);
+    core.remove_job("roma").unwrap();
+    assert!(core.job("roma").is_err() && !lock_path.exists());
 }
 
 /// The CRM is still writing its export when a run starts (the last row cut at «…,11»): the run
