@@ -125,7 +125,15 @@ describe('a CRM export from the file to History', () => {
     expect(document.activeElement?.textContent).toBe('Проверка файла');
     // Errors and warnings are counted; what we changed ourselves is summarised apart.
     expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('3 ошибки · 12 предупреждений');
-    expect(screen.getByTestId('notice-summary').textContent).toContain('Поправили сами');
+    const fixes = screen.getByTestId('notice-summary');
+    expect(fixes.textContent).toContain('Поправили сами');
+    // Before → what Metrica gets, in words: no Metrica codes, money with its dot, a date that
+    // looks the same with its month spelled out (which of day and month we took).
+    expect(fixes.textContent).not.toMatch(/PAID|IN_PROGRESS|CANCELLED/);
+    expect(nb(screen.getByTestId('fix-money_normalized').textContent)).toContain('2 990,50 → 2990.50');
+    expect(fixes.textContent).toContain('02.10.2026 10:15 (2 октября 2026 г. в 10:15)');
+    expect(fixes.textContent).toContain('например Оплачен; В работе');
+    expect(nb(screen.getByTestId('fixed-count').textContent)).toMatch(/^поправили сами \d+ значени[йея]$/);
     expect(nb(screen.getByTestId('rows-valid').textContent)).toBe('9');
     expect(summary.textContent).toContain('Строка 7, столбец «Дата создания»');
     expect(byQa('open-rejected')).toBeTruthy();

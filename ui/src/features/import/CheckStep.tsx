@@ -11,7 +11,7 @@ import { toAppError } from '../../common/errors';
 import { formatDateTime, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
-import { IssueView, JobProgress, NoticeSummary, SeverityLabel, StepFooter } from './parts';
+import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
 import { buildValidateRequest, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
@@ -32,7 +32,10 @@ function Summary({ v }: { v: ValidationSummary }) {
   // Errors first, then warnings, then the summary of what we changed ourselves: a notice is
   // one line per kind of change, never one line per cell.
   const counts = sorted.filter((c) => c.severity !== 'notice');
-  const fixes = sorted.filter((c) => c.severity === 'notice');
+  const fixes = sorted.filter((c) => c.severity === 'notice' && isFix(c.code));
+  // Remarks (rows without a sum, several currencies): nothing was changed, so not «fixed».
+  const remarks = sorted.filter((c) => c.severity === 'notice' && !isFix(c.code));
+  const fixedValues = fixes.reduce((n, c) => n + c.count, 0);
   // The core lists errors first, then warnings, then notices (each in file order); a stable
   // sort keeps that even for a list from an older core.
   const issues = v.issues
@@ -73,9 +76,9 @@ function Summary({ v }: { v: ValidationSummary }) {
                   .filter(Boolean)
                   .join(' · ')}
           </Text>
-          {v.notices > 0 ? (
+          {fixedValues > 0 ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="fixed-count">
-              {t('check.fixedCount', { count: v.notices })}
+              {t('check.fixedCount', { count: fixedValues })}
             </Text>
           ) : null}
           {v.unchanged_rows > 0 ? (
@@ -161,6 +164,7 @@ function Summary({ v }: { v: ValidationSummary }) {
           </section>
         ) : null}
         <NoticeSummary counts={fixes} />
+        <RemarkSummary counts={remarks} />
       </div>
     </div>
   );

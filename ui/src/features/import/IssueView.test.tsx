@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
 import type { Issue, IssueCode, IssueCount } from '../../ipc';
 import { ru as catalogue } from '../../i18n/catalogue';
-import { IssueView, NoticeSummary } from './parts';
+import { IssueView, NoticeSummary, RemarkSummary, dateInWords, isFix } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
   const full: Issue = {
@@ -93,7 +93,8 @@ describe('human values and the notice summary', () => {
     expect(money.replace(/[\u00a0\u202f]/g, ' ')).toContain('2 990,50');
     const status = renderIssue({ code: 'unknown_status', fix: 'IN_PROGRESS', value_type: 'status' });
     expect(status).toContain('В работе');
-    expect(status).toContain('IN_PROGRESS');
+    // Metrica's code is for support (the tooltip), never text a shop owner reads.
+    expect(status).not.toContain('IN_PROGRESS');
   });
 
   it('summarises notices as one line per kind of change with two examples', () => {
@@ -133,5 +134,38 @@ describe('human values and the notice summary', () => {
     expect(text).toContain('+7 912 000-11-22 → 79120001122');
     expect(text).toContain('и ещё 36 строк');
     expect(text).not.toContain('1795172700');
+  });
+
+  it('keeps remarks that change nothing out of «Поправили сами»', () => {
+    expect(isFix('phone_normalized')).toBe(true);
+    expect(isFix('no_revenue')).toBe(false);
+    expect(isFix('mixed_currencies')).toBe(false);
+    const { container } = render(
+      <I18nextProvider i18n={i18n}>
+        <RemarkSummary
+          counts={[
+            {
+              code: 'no_revenue',
+              column: 'Price',
+              severity: 'notice',
+              count: 2,
+              examples: [{ line: 3, value: null, fix: null, shown: null }],
+              value_type: null,
+            },
+          ]}
+        />
+      </I18nextProvider>,
+    );
+    const text = container.textContent ?? '';
+    expect(text).toContain('К сведению');
+    expect(text).toContain('Без суммы · Price: 2 строки — строки без суммы — это допустимо');
+    expect(text).not.toContain('например');
+  });
+
+  it('spells out the month of a date the core shows in its own form', () => {
+    expect(dateInWords('02.10.2026 10:15', 'ru')).toBe('2 октября 2026 г. в 10:15');
+    expect(dateInWords('02.10.2026', 'ru')).toBe('2 октября 2026 г.');
+    expect(dateInWords('02.10.2026 10:15', 'en')).toBe('October 2, 2026 at 10:15 AM');
+    expect(dateInWords('2026-10-02', 'ru')).toBeNull();
   });
 });

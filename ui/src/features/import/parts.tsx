@@ -114,23 +114,35 @@ const STATUS_TYPES = new Set(Object.keys(ru.statuses.types));
 /**
  * A value the core wrote in machine form, the way a person reads it: the core's display form
  * (dates in the counter's zone), money in the locale's digits, a Metrica status by its name
- * with the code in small print.
+ * (its code only in the tooltip: a shop owner never needs `PAID`).
  */
 export function HumanValue({ text, shown, type }: { text: string; shown?: string | null; type?: ValueType | null }) {
   const { t, i18n } = useTranslation();
   if (shown) return <span title={text}>{shown}</span>;
   if (type === 'money') return <>{formatMoneyText(text, i18n.language)}</>;
   if (type === 'status' && STATUS_TYPES.has(text)) {
-    return (
-      <>
-        {t(`statuses.types.${text as keyof Messages['statuses']['types']}`)}{' '}
-        <Text color="secondary" variant="caption-2" className="mb-code">
-          {text}
-        </Text>
-      </>
-    );
+    return <span title={text}>{t(`statuses.types.${text as keyof Messages['statuses']['types']}`)}</span>;
   }
   return <>{text}</>;
+}
+
+/** Whether a notice is a change we made (listed under «Поправили сами»), not a remark. */
+export function isFix(code: string): boolean {
+  return code in ru.check.fixTitles;
+}
+
+/**
+ * The core's display form of a date (`02.10.2026 10:15`, see `Issue::shown`) with the month in
+ * words, so a person sees which of day and month we took: «2 октября 2026 г., 10:15».
+ */
+export function dateInWords(shown: string, lang: string): string | null {
+  const m = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2}))?$/.exec(shown.trim());
+  if (!m) return null;
+  const [, d, mo, y, h, mi] = m;
+  const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0)));
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
+  if (h !== undefined) Object.assign(opts, { hour: '2-digit', minute: '2-digit' });
+  return new Intl.DateTimeFormat(lang, opts).format(at);
 }
 
 /**
@@ -198,6 +210,38 @@ export function NoticeSummary({ counts }: { counts: IssueCount[] }) {
   );
 }
 
+/** Remarks on the file that change nothing (rows without a sum, several currencies): one line
+ *  per kind with its count and what it means. */
+export function RemarkSummary({ counts }: { counts: IssueCount[] }) {
+  const { t } = useTranslation();
+  if (counts.length === 0) return null;
+  return (
+    <section className="mb-fixes" aria-labelledby="remarks-title" data-testid="remark-summary">
+      <Text variant="subheader-2" as="h3" id="remarks-title">
+        {t('check.remarksTitle')}
+      </Text>
+      <ul className="mb-fixes__list">
+        {counts.map((c) => (
+          <li key={`${c.code}|${c.column ?? ''}`} className="mb-fixes__item" data-testid={`remark-${c.code}`}>
+            <span className="mb-fixes__title">
+              {t(`issues.${c.code}.title`)}
+              {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
+              {': '}
+              <Text variant="subheader-1" className="mb-num">
+                {t('common.rows', { count: c.count })}
+              </Text>
+            </span>
+            <Text color="secondary" className="mb-fixes__examples">
+              {' — '}
+              {t(`issues.${c.code}.meaning`)}
+            </Text>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function BeforeAfter({
   value,
   fix,
@@ -209,26 +253,46 @@ function BeforeAfter({
   shown: string | null;
   type: ValueType | null;
 }) {
-  const { i18n } = useTranslation();
-  // A value a person already reads the same way after the change (a date written
-  // 20.11.2026 14:05 stays 20.11.2026 14:05 on screen) is shown once.
-  const plain = fix === null ? null : (shown ?? (type === 'money' ? formatMoneyText(fix, i18n.language) : fix));
-  const same = (a: string, b: string) => a.replace(/\s/g, ' ').trim() === b.replace(/\s/g, ' ').trim();
-  if (type !== 'status' && plain !== null && value !== null && same(plain, value)) return <span>{value}</span>;
+  const { t, i18n } = useTranslation();
+  // A date that reads the same after the change (20.11.2026 14:05 stays 20.11.2026 14:05 on
+  // screen) is shown once, with its month in words: how we understood it.
+  if (type === 'date_time' && shown && value !== null && same(shown, value)) {
+    const words = dateInWords(shown, i18n.language);
+    return (
+      <span>
+        {value}
+        {words ? <Text color="secondary"> ({words})</Text> : null}
+      </span>
+    );
+  }
+  // Money as Metrica gets it (`2990.50`): the change is the dot and the lost spaces; a status
+  // by the name of its Metrica type (a CRM's «Оплачен» is Metrica's «Оплачен»: said once).
+  const after =
+    fix === null
+      ? null
+      : type === 'money'
+        ? fix
+        : type === 'status' && STATUS_TYPES.has(fix)
+          ? t(`statuses.types.${fix as keyof Messages['statuses']['types']}`)
+          : (shown ?? fix);
+  if (after !== null && value !== null && same(after, value)) return <span>{value}</span>;
   return (
     <>
-      <span className="mb-before">{value ?? '—'}</span>
+      {/* A status is not wrong before it is mapped: it is not crossed out. */}
+      <span className={type === 'status' ? undefined : 'mb-before'}>{value ?? '—'}</span>
       {fix !== null ? (
         <>
           {' → '}
           <span className="mb-after">
-            <HumanValue text={fix} shown={shown} type={type} />
+            {type === 'money' ? fix : <HumanValue text={fix} shown={shown} type={type} />}
           </span>
         </>
       ) : null}
     </>
   );
 }
+
+const same = (a: string, b: string) => a.replace(/\s/g, ' ').trim() === b.replace(/\s/g, ' ').trim();
 
 /** What happened, where (line, column, value), what to do. */
 export function IssueView({ issue }: { issue: Issue }) {
