@@ -1217,17 +1217,26 @@ async fn a_job_run_stopped_part_way_is_failed_with_the_error_and_the_parts() {
     let sent = send_in_parts(&core, &first).await;
     assert_eq!(sent.error, None);
     let from = sent.upload.expect("sent").id;
-    core.create_job_from_upload(&mb_uploader::dto::NewJob {
-        upload_id: from,
+    // The job repeats that upload's choices, by hand only (as `jobs add --from-upload`).
+    let (counter_id, kind, account_login, spec) =
+        core.job_spec_from_upload(i64::from(from)).unwrap();
+    let export = drop.join("export.csv");
+    core.save_job(mb_uploader::jobs::Job {
         name: "parts".into(),
-        folder: drop.display().to_string(),
-        pattern: "*.csv".into(),
-        every: "daily@09:00".into(),
-        stop_on_bad_rows: false,
+        account_login,
+        counter_id,
+        kind,
+        spec,
+        source: mb_uploader::jobs::JobSource::File {
+            path: export.clone(),
+        },
+        every: None,
+        paused: false,
+        created_at: jiff::Timestamp::now(),
     })
     .unwrap();
     std::fs::write(
-        drop.join("export.csv"),
+        &export,
         format!("{}\n{}\n{}\n{}\n", lines[0], lines[2], lines[3], lines[5]),
     )
     .unwrap();
