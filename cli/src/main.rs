@@ -10,6 +10,9 @@
 //! 6 the send was interrupted (Ctrl-C, or the answer was lost): Metrica may or may not have
 //!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent;
 //! 7 (`jobs run NAME`) another run of the same job holds its lock: nothing was done.
+//! A send that an error stopped part-way (a sign-in that expired between the parts of a big
+//! file) prints every part — those that went too — and the error (`"error"` beside
+//! `"uploads"` with `--json`), and exits with that error's code.
 
 mod account;
 mod args;
@@ -98,16 +101,7 @@ pub(crate) fn interrupted() -> impl std::future::Future<Output = ()> {
 }
 
 fn exit_code(e: &AppError) -> u8 {
-    match e {
-        AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
-        AppError::FileUnreadable { .. }
-        | AppError::InvalidInput { .. }
-        | AppError::NotFound { .. } => 2,
-        AppError::NotSignedIn | AppError::TokenExpired { .. } | AppError::SignInFailed { .. } => 3,
-        AppError::NoAccess { .. } => 3,
-        AppError::Duplicate { .. } => 5,
-        _ => 4,
-    }
+    e.exit_code()
 }
 
 pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {

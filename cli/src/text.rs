@@ -59,6 +59,34 @@ pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
     }
 }
 
+/// A file sent in parts that did not all go: «Отправлено 2 части из 3; часть 3 не ушла» (the
+/// app's words). None for a file in one piece or one whose every part was accepted.
+pub fn partial(done: &mb_uploader::UploadResult, lang: Lang) -> Option<String> {
+    use mb_uploader::dto::UploadState as S;
+    let parts = done.uploads();
+    let stopped = done.worst()?;
+    if parts.len() < 2 {
+        return None;
+    }
+    let n = parts.iter().position(|u| u.id == stopped.id)? + 1;
+    let key = match stopped.state {
+        S::Interrupted | S::Sending => "send.partInterrupted",
+        S::Rejected => "send.partRejected",
+        _ => "send.partFailed",
+    };
+    let stopped = mb_text::format(msg_lang(lang), key, &[("n", Arg::Num(n as u64))]);
+    let accepted = parts.iter().filter(|u| u.state.is_accepted()).count();
+    Some(mb_text::format(
+        msg_lang(lang),
+        "send.partial",
+        &[
+            ("count", Arg::Num(accepted as u64)),
+            ("total", Arg::Num(parts.len() as u64)),
+            ("stopped", Arg::Str(&stopped)),
+        ],
+    ))
+}
+
 /// 1204 → «1 204» (a thin no-break space, as ru-RU writes numbers).
 pub fn group(n: u64) -> String {
     mb_text::group(mb_text::Lang::Ru, n)

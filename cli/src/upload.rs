@@ -100,7 +100,9 @@ pub async fn run(
     };
     progress::clear_progress(json);
     let mut done = done?;
-    if let Some(every) = wait {
+    // A send an error stopped (a sign-in, the network) is not followed: the same error would
+    // stop the status questions.
+    if let (Some(every), None) = (wait, done.stopped()) {
         follow(core, &mut done, every, lang).await;
     }
     print(&done, json, lang, a.file)?;
@@ -184,6 +186,9 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             "unchanged_rows": done.unchanged_rows(),
             "resend_upload_id": done.resend_id(),
             "uploads": details,
+            // The error that stopped a send part-way (the exit code is its own); the parts it
+            // left are in `uploads`.
+            "error": done.stopped(),
         });
         if kind == OutcomeKind::NothingNew {
             v["reason"] = "nothing_new".into();
@@ -206,28 +211,39 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
     for d in &details {
         lists::detail(d, lang);
     }
+    // What happened to the file as a whole, and the error that stopped it: never only one.
+    let partial = text::partial(done, lang);
+    match (&partial, done.stopped()) {
+        (Some(p), Some(e)) => eprintln!("{p}: {}", text::error(e, lang)),
+        (Some(p), None) => eprintln!("{p}."),
+        (None, Some(e)) => eprintln!("mbridge: {}", text::error(e, lang)),
+        (None, None) => {}
+    }
     if let Some(id) = done.resend_id() {
-        let what = if kind == OutcomeKind::Interrupted {
+        // After the lines above, what happened is said already.
+        let what = if partial.is_some() || done.stopped().is_some() {
+            ""
+        } else if kind == OutcomeKind::Interrupted {
             t(
                 lang,
-                "Отправка прервана: Метрика могла не получить файл.",
-                "The send was interrupted: Metrica may not have the file.",
+                "Отправка прервана: Метрика могла не получить файл. ",
+                "The send was interrupted: Metrica may not have the file. ",
             )
         } else if done.worst().is_some_and(|u| u.server_upload_id.is_some()) {
             t(
                 lang,
-                "Метрика получила файл, но не приняла его при обработке.",
-                "Metrica received the file but did not take it when processing it.",
+                "Метрика получила файл, но не приняла его при обработке. ",
+                "Metrica received the file but did not take it when processing it. ",
             )
         } else {
             t(
                 lang,
-                "Отправка не удалась: файл не попал в Метрику.",
-                "The send failed: the file did not reach Metrica.",
+                "Отправка не удалась: файл не попал в Метрику. ",
+                "The send failed: the file did not reach Metrica. ",
             )
         };
         eprintln!(
-            "{what} {} mbridge resend {id}",
+            "{what}{} mbridge resend {id}",
             t(
                 lang,
                 "Отправить снова одной командой (сначала проверим, не дошёл ли он):",

@@ -412,3 +412,85 @@ fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_row
     );
     rt.block_on(fake.shutdown());
 }
+
+/// A sign-in that runs out between the parts of a big file (here a small one in parts of
+/// 120 bytes): `mbridge upload` prints every part — the one Metrica accepted, the one that
+/// failed, the one not sent — and the error, and exits with the error's code (3: sign in), not
+/// with the error alone as if nothing had gone.
+#[test]
+fn an_error_between_parts_prints_the_parts_that_went_and_exits_with_its_code() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    // Two files of three rows each (not the same content: the second is no repeat).
+    let file = |name: &str, rows: &[usize]| {
+        let p = env.dir.path().join(name);
+        let body: Vec<&str> = std::iter::once(lines[0])
+            .chain(rows.iter().map(|&i| lines[i]))
+            .collect();
+        std::fs::write(&p, body.join("\n") + "\n").unwrap();
+        p.display().to_string()
+    };
+    let upload = |env: &Env, path: &str, json: bool| {
+        let mut c = env.cmd();
+        c.env("MBRIDGE_PART_BYTES", "120").args([
+            "upload",
+            path,
+            "--kind",
+            "conversions",
+            "--counter",
+            COUNTER,
+        ]);
+        if json {
+            c.arg("--json");
+        }
+        c.output().unwrap()
+    };
+
+    fake.faults().expire_token_at_upload(2);
+    let a = file("a.csv", &[1, 2, 3]);
+    let b = file("b.csv", &[3, 4, 5]);
+    let out = upload(&env, &a, true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("one JSON object ({e}): {stderr}"));
+    assert_eq!(out.status.code(), Some(3), "{v}\n{stderr}");
+    assert_eq!(v["sent"], false, "{v}");
+    assert_eq!(v["outcome"], "failed", "{v}");
+    assert_eq!(v["error"]["kind"], "token_expired", "{v}");
+    let states: Vec<_> = v["uploads"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the parts are printed: {v}"))
+        .iter()
+        .map(|u| u["summary"]["state"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states.len(), 3, "{v}");
+    assert!(matches!(states[0].as_str(), "sent" | "processing"), "{v}");
+    assert_eq!(&states[1..], ["failed", "failed"], "{v}");
+    assert_eq!(
+        v["resend_upload_id"], v["uploads"][1]["summary"]["id"],
+        "{v}"
+    );
+
+    // In words: every part on stdout, what happened and why on stderr (signed in again: the
+    // fake's expired token stays expired).
+    env.token = Some(fake.issue_token("demo-agency"));
+    fake.faults().expire_token_at_upload(2);
+    let out = upload(&env, &b, false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout.matches("Загрузка #").count(),
+        3,
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("Отправлена 1 часть из 3; часть 2 не ушла: вход устарел"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("mbridge resend"), "{stderr}");
+    rt.block_on(fake.shutdown());
+}

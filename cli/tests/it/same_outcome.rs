@@ -106,6 +106,11 @@ fn same(cli: &Value, app: &SendResult) {
         cli["unchanged_rows"], app.unchanged_rows,
         "unchanged: {cli}"
     );
+    assert_eq!(
+        cli["error"],
+        serde_json::to_value(&app.error).unwrap(),
+        "error: {cli}"
+    );
     let parts = cli["uploads"].as_array().expect("uploads");
     assert_eq!(parts.len(), app.parts.len(), "parts: {cli}");
     for (c, a) in parts.iter().zip(&app.parts) {

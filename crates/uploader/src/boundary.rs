@@ -96,7 +96,8 @@ impl Core {
     }
 
     /// Sends as the app's review described. "Nothing new" is a result, not an error: the
-    /// CLI and the app both say it calmly.
+    /// CLI and the app both say it calmly. An error that stopped a send part-way is in the
+    /// result with the parts (`SendResult::error`), not an `Err`: some parts may have gone.
     pub async fn upload_dto(
         &self,
         req: &UploadRequest,
@@ -171,8 +172,9 @@ fn plan_request(
     })
 }
 
-/// What the app shows after a send: every part, and the one whose state is the truth (the
-/// first part not accepted, else the last). Nothing new is a result with no part.
+/// What the app shows after a send: every part, the one whose state is the truth (the first
+/// part not accepted, else the last) and the error that stopped the send part-way, if one
+/// did. Nothing new is a result with no part.
 pub fn send_result(done: &UploadResult) -> SendResult {
     let parts: Vec<UploadSummary> = done.uploads().iter().map(summary).collect();
     let shown = done.worst().or(done.uploads().last()).map(summary);
@@ -183,5 +185,6 @@ pub fn send_result(done: &UploadResult) -> SendResult {
         valid_rows: done.valid_rows() as u32,
         new_rows: done.new_rows() as u32,
         unchanged_rows: done.unchanged_rows() as u32,
+        error: done.stopped().cloned(),
     }
 }

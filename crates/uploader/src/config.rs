@@ -24,8 +24,8 @@ pub struct CoreOptions {
     /// Where jobs' OS scheduler files go; None = the system's place (`schedule::system_dir`).
     /// Tests point it at a temporary folder.
     pub scheduler_dir: Option<PathBuf>,
-    /// The largest prepared part in bytes; None = Metrica's limit per file. Tests make a small
-    /// file go in parts with it.
+    /// The largest prepared part in bytes; None = Metrica's limit per file, or
+    /// `MBRIDGE_PART_BYTES`. Tests make a small file go in parts with it.
     pub part_bytes: Option<u64>,
     /// How long a job's file must have been still before a run reads it (a CRM may still be
     /// writing it); None = 5 s, or `MBRIDGE_FILE_SETTLE_MS`.
@@ -56,6 +56,11 @@ impl CoreOptions {
         }
         if self.token_store.is_none() {
             self.token_store = env("MBRIDGE_TOKEN_STORE");
+        }
+        if self.part_bytes.is_none() {
+            // The CLI's journeys send a small file in parts; a value that is no number is
+            // ignored.
+            self.part_bytes = env("MBRIDGE_PART_BYTES").and_then(|v| v.trim().parse().ok());
         }
         self
     }

@@ -498,6 +498,10 @@ pub struct SendResult {
     pub new_rows: u32,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u32,
+    /// The error that stopped the send part-way (a sign-in that expired while the parts
+    /// went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
+    /// stopped on (`upload`) and the later ones not sent. None when every part got its answer.
+    pub error: Option<AppError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -105,6 +105,26 @@ pub(crate) fn io_reason(e: &std::io::Error) -> FileReason {
     }
 }
 
+impl AppError {
+    /// The exit code `mbridge` ends with for this error (its help lists them): 1 the data has
+    /// errors or Metrica refused it, 2 the file or an argument, 3 sign-in or access, 5 a
+    /// duplicate, 4 the rest (network, quota, server, storage).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
+            AppError::FileUnreadable { .. }
+            | AppError::InvalidInput { .. }
+            | AppError::NotFound { .. } => 2,
+            AppError::NotSignedIn
+            | AppError::TokenExpired { .. }
+            | AppError::SignInFailed { .. } => 3,
+            AppError::NoAccess { .. } => 3,
+            AppError::Duplicate { .. } => 5,
+            _ => 4,
+        }
+    }
+}
+
 impl From<mb_history::Error> for AppError {
     fn from(e: mb_history::Error) -> Self {
         match e {

@@ -1014,7 +1014,22 @@ impl Core {
             end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();
         }
         match self.send_prepared(p, &job_id, no_progress_sink()).await {
-            Ok(UploadOutcome::Sent { mut uploads, .. }) => {
+            // Stopped part-way by an error: the run failed with it, and keeps the ids of the
+            // parts it recorded (those that went among them). Nothing is followed: the error
+            // (a sign-in, the network) would stop the status questions too.
+            Ok(UploadOutcome::Sent {
+                uploads,
+                stopped: Some(e),
+                ..
+            }) => {
+                end.upload_ids.extend(uploads.iter().map(|u| u.id));
+                failed(e)
+            }
+            Ok(UploadOutcome::Sent {
+                mut uploads,
+                stopped: None,
+                ..
+            }) => {
                 self.follow(&mut uploads, opts.wait).await;
                 end.upload_ids.extend(uploads.iter().map(|u| u.id));
                 Some((result_of(&uploads), None))

@@ -273,7 +273,9 @@ impl UploadResult {
             UploadOutcome::Blocked { .. } => OutcomeKind::DataHasErrors,
             UploadOutcome::Duplicate { .. } => OutcomeKind::Duplicate,
             UploadOutcome::NothingNew { .. } => OutcomeKind::NothingNew,
-            UploadOutcome::Sent { .. } => match self.worst().map(|u| u.state) {
+            UploadOutcome::Sent { stopped, .. } => match self.worst().map(|u| u.state) {
+                // Every part recorded was accepted, but the send stopped before the rest.
+                None if stopped.is_some() => OutcomeKind::Failed,
                 None => OutcomeKind::Sent,
                 Some(UploadState::Rejected) => OutcomeKind::Rejected,
                 Some(UploadState::Interrupted | UploadState::Sending) => OutcomeKind::Interrupted,
@@ -283,8 +285,13 @@ impl UploadResult {
     }
 
     /// `mbridge upload`'s exit code (see the CLI's help): 0 sent or nothing new, 1 errors in
-    /// the data or refused by Metrica, 4 failed, 5 duplicate, 6 interrupted.
+    /// the data or refused by Metrica, 4 failed, 5 duplicate, 6 interrupted; a send an error
+    /// stopped part-way exits with that error's code ([`AppError::exit_code`]: 3 for a
+    /// sign-in that expired).
     pub fn exit_code(&self) -> u8 {
+        if let Some(e) = self.stopped() {
+            return e.exit_code();
+        }
         match self.kind() {
             OutcomeKind::Sent | OutcomeKind::NothingNew => 0,
             OutcomeKind::DataHasErrors | OutcomeKind::Rejected => 1,
@@ -331,7 +338,17 @@ impl UploadResult {
             .map(|u| u.id)
     }
 
-    /// The stop as the error a front end reports (errors in the data, a duplicate).
+    /// The error that stopped a send part-way, told beside the parts it left (see
+    /// [`UploadOutcome::Sent`]); None when every part got its answer.
+    pub fn stopped(&self) -> Option<&AppError> {
+        match &self.outcome {
+            UploadOutcome::Sent { stopped, .. } => stopped.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The stop as the error a front end reports (errors in the data, a duplicate): nothing
+    /// was sent. A send stopped part-way is not one: see [`UploadResult::stopped`].
     pub fn stop_error(&self) -> Option<AppError> {
         match &self.outcome {
             UploadOutcome::Blocked { .. } => Some(AppError::DataHasErrors {

@@ -90,11 +90,20 @@ pub enum UploadOutcome {
         report: Box<Report>,
         unchanged_rows: u64,
     },
-    /// Sent (one history entry per file part). States may be rejected/failed/interrupted.
+    /// Sent (one history entry per file part, in order). States may be
+    /// rejected/failed/interrupted: a part that did not go stops the send, and the parts after
+    /// it are in `uploads` as not sent.
+    ///
+    /// `stopped` is the error that ended the send part-way (a sign-in that expired while the
+    /// parts went): `uploads` still holds every part in the history — those Metrica accepted,
+    /// the one it stopped on (failed, or still prepared when the error came before it left)
+    /// and the later ones recorded as not sent — whether or not any part was accepted. A send
+    /// that stopped before any part was in the history is an `Err`, as nothing went.
     Sent {
         report: Box<Report>,
         uploads: Vec<Upload>,
         unchanged_rows: u64,
+        stopped: Option<AppError>,
     },
 }
 
@@ -548,7 +557,9 @@ impl Core {
     }
 
     /// Phase two: records each part (its row keys staged in the ledger), sends it and
-    /// records the outcome. With nothing new to send it sends nothing and says so.
+    /// records the outcome. With nothing new to send it sends nothing and says so. An error
+    /// once a part is in the history is the outcome's `stopped`, beside the parts (see
+    /// [`UploadOutcome::Sent`]); `Err` means no part was recorded.
     pub async fn send_prepared(
         &self,
         mut p: Box<PreparedUpload>,
@@ -573,14 +584,18 @@ impl Core {
             )
             .await;
         self.end_job(job_id);
-        let uploads = out?;
+        let (uploads, stopped) = out?;
         Ok(UploadOutcome::Sent {
             report,
             uploads,
             unchanged_rows: p.review.unchanged_rows,
+            stopped,
         })
     }
 
+    /// Sends the parts in order; the answer is every part recorded and the error that
+    /// stopped the send, if one did. `Err` only when the send stopped before any part was in
+    /// the history (the status map, or recording the first part).
     async fn send_inner(
         &self,
         p: &mut PreparedUpload,
@@ -588,7 +603,7 @@ impl Core {
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
-    ) -> Result<Vec<Upload>> {
+    ) -> Result<(Vec<Upload>, Option<AppError>)> {
         let plan = &p.plan;
         let kind = plan.mapping.kind;
         if kind == UploadKind::Orders {
@@ -603,17 +618,42 @@ impl Core {
         let mut uploads = Vec::new();
         let mut parts = p.parts.iter();
         // An error on a part (a sign-in that expired, Metrica out of reach) stops the send
-        // like a part that did not go: the later parts are recorded first, then it is told.
+        // like a part that did not go: the later parts are recorded first, then it is told,
+        // beside the parts.
         let mut stopped = None;
+        // A part that could not be recorded (storage) leaves the later ones unrecorded too:
+        // recorded as not sent after a hole, their rows would be nowhere in order.
+        let mut record_later = true;
         for part in parts.by_ref() {
-            let recorded = self
+            let recorded = match self
                 .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
-                .await?;
-            self.ledger_stage_part(recorded.id, plan.mapping.kind, part)
-                .await?;
-            let u = match self.send_recorded(recorded, job_id, cancel, &sink).await {
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    stopped = Some(e);
+                    record_later = false;
+                    break;
+                }
+            };
+            let id = recorded.id;
+            let sent = match self.ledger_stage_part(id, kind, part).await {
+                Ok(()) => self.send_recorded(recorded, job_id, cancel, &sink).await,
+                Err(e) => {
+                    record_later = false;
+                    Err(e)
+                }
+            };
+            let u = match sent {
                 Ok(u) => u,
                 Err(e) => {
+                    // The part it stopped on, as the history has it now.
+                    match self.store.upload(id) {
+                        Ok(u) => uploads.push(u),
+                        Err(read) => {
+                            tracing::warn!(upload = id, error = %read, "part not read back")
+                        }
+                    }
                     stopped = Some(e);
                     break;
                 }
@@ -627,20 +667,50 @@ impl Core {
         }
         // A part that did not go stops the send; the parts after it are recorded as not sent
         // (each can be resent from History or the result), so none is lost or called sent.
-        for part in parts {
-            let recorded = self
-                .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
-                .await?;
-            self.store.mark_sending(recorded.id)?;
-            let reason = mb_history::FailureReason::NotSent.stored();
-            uploads.push(self.store.mark_failed(recorded.id, Some(&reason))?);
+        let later: Vec<&PathBuf> = if record_later {
+            parts.collect()
+        } else {
+            Vec::new()
+        };
+        for part in later {
+            match self.record_not_sent(p, report, part).await {
+                Ok(u) => uploads.push(u),
+                // The first error is the one that stopped the send; a later one is logged.
+                Err(e) => {
+                    match &stopped {
+                        Some(first) => {
+                            tracing::error!(error = %e, stopped = %first, "later parts not recorded")
+                        }
+                        None => stopped = Some(e),
+                    }
+                    break;
+                }
+            }
         }
         if let Some(e) = stopped {
-            return Err(e);
+            if uploads.is_empty() {
+                return Err(e);
+            }
+            return Ok((uploads, Some(e)));
         }
         self.remember(plan, &p.ctx, &p.login)?;
         sink(progress(job_id, Stage::Done, 0, None, report.valid_rows));
-        Ok(uploads)
+        Ok((uploads, None))
+    }
+
+    /// Records a part after the one that stopped the send as failed, not sent.
+    async fn record_not_sent(
+        &self,
+        p: &PreparedUpload,
+        report: &Report,
+        part: &Path,
+    ) -> Result<Upload> {
+        let recorded = self
+            .record_part(&p.login, &p.ctx, &p.plan, &p.source, report, part)
+            .await?;
+        self.store.mark_sending(recorded.id)?;
+        let reason = mb_history::FailureReason::NotSent.stored();
+        Ok(self.store.mark_failed(recorded.id, Some(&reason))?)
     }
 
     /// Records one prepared part in the history (`prepared`), ready to be sent or resent.

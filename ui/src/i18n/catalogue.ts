@@ -22,7 +22,7 @@ export type Catalogue = {
   issues: Record<IssueCode, IssueText>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
-  send: { reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
+  send: { partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   states: Record<UploadState, string>;
@@ -608,6 +608,14 @@ export const ru: Catalogue = {
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
+    "partFailed": "часть {{n}} не ушла",
+    "partInterrupted": "отправка части {{n}} прервана — Метрика могла её не получить",
+    "partRejected": "часть {{n}} Метрика не приняла",
+    "partial_few": "Отправлено {{count, number}} части из {{total, number}}; {{stopped}}",
+    "partial_many": "Отправлено {{count, number}} частей из {{total, number}}; {{stopped}}",
+    "partial_one": "Отправлена {{count, number}} часть из {{total, number}}; {{stopped}}",
+    "partial_other": "Отправлено {{count, number}} части из {{total, number}}; {{stopped}}",
+    "partial_zero": "Не отправлено ни одной части из {{total, number}}; {{stopped}}",
     "reviewAll_few": "Отправим {{count, number}} строки",
     "reviewAll_many": "Отправим {{count, number}} строк",
     "reviewAll_one": "Отправим {{count, number}} строку",
@@ -1226,6 +1234,14 @@ export const en: Catalogue = {
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {
+    "partFailed": "part {{n}} did not go",
+    "partInterrupted": "sending part {{n}} was interrupted: Metrica may not have it",
+    "partRejected": "Metrica refused part {{n}}",
+    "partial_few": "{{count, number}} parts of {{total, number}} sent; {{stopped}}",
+    "partial_many": "{{count, number}} parts of {{total, number}} sent; {{stopped}}",
+    "partial_one": "{{count, number}} part of {{total, number}} sent; {{stopped}}",
+    "partial_other": "{{count, number}} parts of {{total, number}} sent; {{stopped}}",
+    "partial_zero": "None of the {{total, number}} parts was sent; {{stopped}}",
     "reviewAll_few": "We will send {{count, number}} rows",
     "reviewAll_many": "We will send {{count, number}} rows",
     "reviewAll_one": "We will send {{count, number}} row",

@@ -395,6 +395,7 @@ const en: Messages = {
     parts_few: 'The file is larger than Metrica takes at once, so it went in {{count}} parts:',
     parts_many: 'The file is larger than Metrica takes at once, so it went in {{count}} parts:',
     part: 'Part {{n}}: {{rows}}',
+    partialTitle: 'The file was sent only in part',
     heldWaiting: 'You can open «{{file}}» once the send has finished.',
     heldReady: 'You opened «{{file}}» while the file was being sent.',
     openHeld: 'Open «{{file}}»',

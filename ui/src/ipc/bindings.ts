@@ -221,7 +221,13 @@ new_rows: number,
 /**
  * Rows left out because the ledger holds them unchanged (only-new mode).
  */
-unchanged_rows: number, };
+unchanged_rows: number, 
+/**
+ * The error that stopped the send part-way (a sign-in that expired while the parts
+ * went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
+ * stopped on (`upload`) and the later ones not sent. None when every part got its answer.
+ */
+error: AppError | null, };
 
 export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "downloading" | "installing" | "done";
 

@@ -1133,26 +1133,109 @@ async fn an_upload_is_followed_as_its_own_account_after_a_switch() {
     assert!(core.poll_due().await.is_ok());
 }
 
-/// A sign-in that runs out in the middle of a send in parts: the send stops with the sign-in
-/// error, and every part is in the history — the first sent, the second failed for the
-/// sign-in, the rest not sent (they were left unrecorded before, their rows nowhere).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_error_on_a_part_still_records_the_parts_after_it() {
-    use mb_uploader::dto::FailureReason;
-    let dir = tempfile::tempdir().unwrap();
-    let core = Core::start(CoreOptions {
+/// A demo core that sends files in parts of at most 120 bytes: the header and one row of
+/// the conversions fixture each.
+async fn demo_in_parts(dir: &tempfile::TempDir) -> Core {
+    Core::start(CoreOptions {
         data_dir: Some(dir.path().to_path_buf()),
         demo: Some(true),
         part_bytes: Some(120),
         ..CoreOptions::default()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// The conversions fixture's header and its first `rows` rows: a file that goes in `rows`
+/// parts on [`demo_in_parts`].
+fn conversions_rows(dir: &std::path::Path, rows: usize) -> PathBuf {
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let file = dir.join(format!("offline-{rows}.csv"));
+    let lines: Vec<&str> = all.lines().take(rows + 1).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    file
+}
+
+async fn send_in_parts(core: &Core, file: &std::path::Path) -> mb_uploader::dto::SendResult {
+    let mapping = core
+        .suggest_mapping(
+            file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    core.upload_dto(
+        &UploadRequest {
+            validate: request(file, mapping, vec![]),
+            merge_mode: None,
+            comment: None,
+            confirm_duplicate: false,
+            skip_invalid: true,
+        },
+        "parts",
+        no_progress_sink(),
+    )
+    .await
+    .expect("a send stopped part-way is a result with the parts, not an error")
+}
+
+/// A sign-in that runs out in the middle of a send in three parts: the result says both what
+/// happened and why — part 1 accepted, part 2 failed for the sign-in, part 3 not sent, and the
+/// sign-in error itself (the send used to answer with the error alone, so the screen said
+/// «error» over a part Metrica had accepted). The history holds the same three parts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_on_a_part_is_told_beside_the_parts_that_went() {
+    use mb_uploader::OutcomeKind;
+    use mb_uploader::dto::{AppError, FailureReason};
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_in_parts(&dir).await;
     core.demo_server()
         .unwrap()
         .faults()
         .expire_token_at_upload(2);
-    let file = fixture("offline_clientid.csv");
+    let sent = send_in_parts(&core, &conversions_rows(dir.path(), 3)).await;
+
+    assert!(
+        matches!(sent.error, Some(AppError::TokenExpired { .. })),
+        "{sent:?}"
+    );
+    assert_eq!(sent.outcome, OutcomeKind::Failed);
+    let parts = &sent.parts;
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    assert!(
+        matches!(parts[0].state, UploadState::Sent | UploadState::Processing),
+        "{:?}",
+        parts[0]
+    );
+    assert_eq!(parts[1].state, UploadState::Failed, "{:?}", parts[1]);
+    assert_eq!(parts[1].failure, Some(FailureReason::SignInNeeded));
+    assert_eq!(parts[2].state, UploadState::Failed, "{:?}", parts[2]);
+    assert_eq!(parts[2].failure, Some(FailureReason::NotSent));
+    assert_eq!(parts.iter().map(|p| p.valid_rows).sum::<u32>(), 3);
+    // The part it stopped on is the one shown.
+    assert_eq!(sent.upload.as_ref().map(|u| u.id), Some(parts[1].id));
+
+    let mut history = core.history(&HistoryFilter::default()).unwrap();
+    history.sort_by_key(|u| u.id);
+    let ids = |v: &[mb_uploader::dto::UploadSummary]| v.iter().map(|u| u.id).collect::<Vec<_>>();
+    assert_eq!(ids(&history), ids(parts));
+}
+
+/// The same stop on the very first part: no part was accepted, and the answer has the same
+/// shape — every part (the first failed, the rest not sent) and the error — with the error's
+/// own exit code for `mbridge` (3: sign in), not the generic «failed» (4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_on_the_first_part_still_answers_with_the_parts_and_the_error() {
+    use mb_uploader::OutcomeKind;
+    use mb_uploader::dto::{AppError, FailureReason};
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_in_parts(&dir).await;
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .expire_token_at_upload(1);
+    let file = conversions_rows(dir.path(), 3);
     let mapping = core
         .suggest_mapping(
             &file,
@@ -1161,39 +1244,120 @@ async fn an_error_on_a_part_still_records_the_parts_after_it() {
             &[],
         )
         .unwrap();
-    let err = core
-        .upload_dto(
-            &UploadRequest {
-                validate: request(&file, mapping, vec![]),
-                merge_mode: None,
-                comment: None,
-                confirm_duplicate: false,
-                skip_invalid: true,
-            },
+    let plan = core
+        .plan(&request(&file, mapping, vec![]), None, true, false)
+        .await
+        .unwrap();
+    let done = core
+        .run_upload(&plan, "first", no_progress_sink(), |_| {})
+        .await
+        .expect("the parts are in the history: a result, not an error");
+    assert!(
+        matches!(done.stopped(), Some(AppError::TokenExpired { .. })),
+        "{:?}",
+        done.outcome
+    );
+    assert_eq!(done.kind(), OutcomeKind::Failed);
+    assert_eq!(done.exit_code(), 3);
+    let states: Vec<_> = done
+        .uploads()
+        .iter()
+        .map(|u| {
+            (
+                u.state,
+                u.server_message.as_deref().map(FailureReason::from_stored),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (UploadState::Failed, Some(FailureReason::SignInNeeded)),
+            (UploadState::Failed, Some(FailureReason::NotSent)),
+            (UploadState::Failed, Some(FailureReason::NotSent)),
+        ]
+    );
+    assert_eq!(done.resend_id(), Some(done.uploads()[0].id));
+}
+
+/// A job's run that an error stops part-way is recorded as failed with the error, and keeps
+/// the ids of the parts it recorded — the one that went among them — so the job's history
+/// does not lose an upload Metrica accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_run_stopped_part_way_is_failed_with_the_error_and_the_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_in_parts(&dir).await;
+    let drop = dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    // A first upload (one row) to make the job from; the job's file then brings three rows
+    // the ledger has not seen.
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    let sent = send_in_parts(&core, &first).await;
+    assert_eq!(sent.error, None);
+    let from = sent.upload.expect("sent").id;
+    // The job repeats that upload's choices, by hand only (as `jobs add --from-upload`).
+    let (counter_id, kind, account_login, spec) =
+        core.job_spec_from_upload(i64::from(from)).unwrap();
+    let export = drop.join("export.csv");
+    core.save_job(mb_uploader::jobs::Job {
+        name: "parts".into(),
+        account_login,
+        counter_id,
+        kind,
+        spec,
+        source: mb_uploader::jobs::JobSource::File {
+            path: export.clone(),
+        },
+        every: None,
+        paused: false,
+        created_at: jiff::Timestamp::now(),
+    })
+    .unwrap();
+    std::fs::write(
+        &export,
+        format!("{}\n{}\n{}\n{}\n", lines[0], lines[2], lines[3], lines[5]),
+    )
+    .unwrap();
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .expire_token_at_upload(2);
+    let r = core
+        .run_job(
             "parts",
-            no_progress_sink(),
+            mb_uploader::jobs::RunOptions {
+                wait: std::time::Duration::ZERO,
+                even_if_paused: true,
+            },
         )
         .await
-        .unwrap_err();
+        .unwrap();
     assert!(
-        matches!(err, mb_uploader::dto::AppError::TokenExpired { .. }),
-        "{err:?}"
+        matches!(
+            r.error,
+            Some(mb_uploader::dto::AppError::TokenExpired { .. })
+        ),
+        "{r:?}"
     );
-    let mut parts = core.history(&HistoryFilter::default()).unwrap();
-    parts.sort_by_key(|u| u.id);
-    assert!(parts.len() >= 3, "{parts:?}");
+    let run = r.run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Failed, "{run:?}");
     assert!(
-        matches!(parts[0].state, UploadState::Sent | UploadState::Processing),
-        "{:?}",
-        parts[0]
+        run.message
+            .as_deref()
+            .is_some_and(|m| m.contains("token_expired")),
+        "{run:?}"
     );
-    assert_eq!(parts[1].state, UploadState::Failed, "{:?}", parts[1]);
-    assert_eq!(parts[1].failure, Some(FailureReason::SignInNeeded));
-    for p in &parts[2..] {
-        assert_eq!(p.state, UploadState::Failed, "{p:?}");
-        assert_eq!(p.failure, Some(FailureReason::NotSent));
-    }
-    assert_eq!(parts.iter().map(|p| p.valid_rows).sum::<u32>(), 5);
+    assert_eq!(run.upload_ids.len(), 3, "{run:?}");
+    let states: Vec<_> = run
+        .upload_ids
+        .iter()
+        .map(|id| core.store().upload(*id).unwrap().state)
+        .collect();
+    assert!(states[0].is_accepted(), "{states:?}");
+    assert_eq!(&states[1..], [UploadState::Failed, UploadState::Failed]);
 }
 
 /// A file that goes in parts and whose first part does not go: the send stops there, and the

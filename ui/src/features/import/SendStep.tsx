@@ -4,7 +4,7 @@ import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SendResult } from '../../ipc';
+import type { SendResult, UploadState } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
@@ -275,10 +275,59 @@ export function PartsList({ parts }: { parts: SendResult['parts'] }) {
   );
 }
 
-/** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
- *  the one-action resend. Nothing says "sent" unless Metrica accepted the file. */
-function SendResultCard({ result, held }: { result: SendResult; held: React.ReactNode }) {
+type StoppedState = 'interrupted' | 'failed' | 'rejected';
+
+function stoppedState(state: UploadState): StoppedState {
+  return state === 'interrupted' || state === 'failed' || state === 'rejected' ? state : 'failed';
+}
+
+/** A send that did not all go: what happened to the file (for a file in parts, how many parts
+ *  Metrica accepted and which one did not go), why — the error that stopped the send through
+ *  the error table, else the part's own reason — and every part with its state. Both what went
+ *  and the error are said: neither hides the other. */
+export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?: () => void }) {
   const { t, i18n } = useTranslation();
+  const u = result.upload;
+  if (u === null) return null;
+  const state = stoppedState(u.state);
+  const parts = result.parts;
+  const accepted = parts.filter((p) => isAccepted(p.state)).length;
+  // The part the send stopped on, counted from 1 (0: every part recorded went, the error came
+  // before the next one was in the history).
+  const n = isAccepted(u.state) ? 0 : parts.findIndex((p) => p.id === u.id) + 1;
+  const inParts = parts.length > 1 && n > 0;
+  const stoppedKey = { interrupted: 'partInterrupted', failed: 'partFailed', rejected: 'partRejected' } as const;
+  return (
+    <>
+      <Text variant="header-1" as="h2">
+        {inParts && accepted > 0 ? t('send.partialTitle') : t(`send.result.${state}.title`)}
+      </Text>
+      <Text as="p" qa="send-stopped-summary">
+        {inParts
+          ? t('send.partial', {
+              count: accepted,
+              total: parts.length,
+              stopped: t(`send.${stoppedKey[state]}`, { n }),
+            })
+          : t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}
+      </Text>
+      {result.error !== null ? (
+        <ErrorNotice error={result.error} onRetry={onRetry} />
+      ) : u.failure ? (
+        <Text as="p" color="secondary">
+          {failureText(u.failure, t, i18n.language)}
+        </Text>
+      ) : null}
+      <PartsList parts={parts} />
+    </>
+  );
+}
+
+/** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
+ *  the one-action resend. Nothing says "sent" unless Metrica accepted the file, and an error
+ *  that stopped the send is shown with the parts it left. */
+function SendResultCard({ result, held }: { result: SendResult; held: React.ReactNode }) {
+  const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
   const session = useSession();
@@ -318,7 +367,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
       {t('send.toHistory')}
     </Button>
   );
-  if (isAccepted(u.state)) {
+  if (isAccepted(u.state) && result.error === null) {
     return (
       <div className="mb-step">
         {held}
@@ -360,21 +409,12 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
         }
       });
   };
-  const state = u.state === 'interrupted' || u.state === 'failed' || u.state === 'rejected' ? u.state : 'failed';
+  const state = stoppedState(u.state);
   return (
     <div className="mb-step">
       {held}
       <Card view="outlined" className="mb-done" data-testid={`upload-${state}`}>
-        <Text variant="header-1" as="h2">
-          {t(`send.result.${state}.title`)}
-        </Text>
-        <Text as="p">{t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}</Text>
-        {u.failure ? (
-          <Text as="p" color="secondary">
-            {failureText(u.failure, t, i18n.language)}
-          </Text>
-        ) : null}
-        <PartsList parts={result.parts} />
+        <StoppedSend result={result} onRetry={canResend ? again : undefined} />
         {resend.running ? (
           <JobProgress progress={resend.progress} onCancel={resend.cancel} cancelLabel={t('send.cancel')} />
         ) : resend.error !== null && toAppError(resend.error).kind === 'cancelled' ? (

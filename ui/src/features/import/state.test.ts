@@ -224,6 +224,26 @@ describe('the send review', () => {
     expect(isAccepted(s.result?.upload?.state ?? 'failed')).toBe(true);
   });
 
+  it('keeps the error that stopped a send until the part it stopped on is resent', () => {
+    const part = (id: number, state: UploadSummary['state']) => ({ id, state }) as UploadSummary;
+    const error = { kind: 'token_expired', data: { login: 'demo-agency' } } as const;
+    const result = {
+      outcome: 'failed',
+      upload: part(2, 'failed'),
+      parts: [part(1, 'sent'), part(2, 'failed'), part(3, 'failed')],
+      valid_rows: 3,
+      new_rows: 3,
+      unchanged_rows: 0,
+      error,
+    } as SendResult;
+    let s: ImportState = { ...base, result };
+    s = importReducer(s, { type: 'resent', from: 3, upload: part(5, 'sent') });
+    expect(s.result?.error).toEqual(error);
+    s = importReducer(s, { type: 'resent', from: 2, upload: part(4, 'sent') });
+    expect(s.result?.error).toBeNull();
+    expect(s.result?.parts.map((p) => p.id)).toEqual([1, 4, 5]);
+  });
+
   it('calls only accepted states sent', () => {
     expect(['sent', 'processing', 'processed', 'linkage_failure'].every(isAccepted)).toBe(true);
     expect(['interrupted', 'failed', 'rejected', 'sending', 'prepared', 'superseded'].some(isAccepted)).toBe(false);

@@ -220,7 +220,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       // Like the core's result: the first part that did not go (a file in parts is sent only
       // when every part is), else the one just resent.
       const shown = parts.find((p) => !isAccepted(p.state)) ?? upload;
-      return { ...s, result: { ...s.result, parts, upload: shown } };
+      // The error that stopped the send was about the part it stopped on: resent, that part
+      // tells its own state now.
+      const error = a.from === s.result.upload?.id ? null : s.result.error;
+      return { ...s, result: { ...s.result, parts, upload: shown, error } };
     }
     case 'reset':
       return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
