@@ -514,6 +514,10 @@ const en: Messages = {
     runsNone: 'No runs yet.',
     fileChanging: 'the file was still changing while it was read: it will be taken next time',
     fileUnchanged: 'the file has not changed since the last run',
+    moreReasons_one: 'and {{count}} more kind of error',
+    moreReasons_few: 'and {{count}} more kinds of error',
+    moreReasons_many: 'and {{count}} more kinds of error',
+    moreReasons_other: 'and {{count}} more kinds of error',
     runsCols: { when: 'When', file: 'File', rows: 'Rows', result: 'Result', report: 'Report' },
     runsRows: '{{new}} new, {{old}} seen before',
     runsBad: ', {{bad}} with errors',
@@ -535,7 +539,15 @@ const en: Messages = {
     everyLabel: {
       hourly: 'every hour',
       daily: 'every day at {{time}}',
-      weekly: 'weekly: {{day}}, {{time}}',
+      weekly: {
+        mon: 'Mondays at {{time}}',
+        tue: 'Tuesdays at {{time}}',
+        wed: 'Wednesdays at {{time}}',
+        thu: 'Thursdays at {{time}}',
+        fri: 'Fridays at {{time}}',
+        sat: 'Saturdays at {{time}}',
+        sun: 'Sundays at {{time}}',
+      },
     },
     result: {
       running: 'Running',

@@ -525,6 +525,10 @@ const ru = {
     runsNone: 'Запусков ещё не было.',
     fileChanging: 'файл ещё менялся, пока мы его читали: возьмём его в следующий раз',
     fileUnchanged: 'файл не менялся с прошлого запуска',
+    moreReasons_one: 'и ещё {{count}} вид ошибок',
+    moreReasons_few: 'и ещё {{count}} вида ошибок',
+    moreReasons_many: 'и ещё {{count}} видов ошибок',
+    moreReasons_other: 'и ещё {{count}} вида ошибок',
     runsCols: { when: 'Когда', file: 'Файл', rows: 'Строки', result: 'Итог', report: 'Отчёт' },
     runsRows: 'новых {{new}}, уже было {{old}}',
     runsBad: ', с ошибками {{bad}}',
@@ -546,7 +550,15 @@ const ru = {
     everyLabel: {
       hourly: 'каждый час',
       daily: 'каждый день в {{time}}',
-      weekly: 'раз в неделю: {{day}}, {{time}}',
+      weekly: {
+        mon: 'по понедельникам в {{time}}',
+        tue: 'по вторникам в {{time}}',
+        wed: 'по средам в {{time}}',
+        thu: 'по четвергам в {{time}}',
+        fri: 'по пятницам в {{time}}',
+        sat: 'по субботам в {{time}}',
+        sun: 'по воскресеньям в {{time}}',
+      },
     },
     result: {
       running: 'Выполняется',

@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClientOverview, JobSchedule, JobView } from '../../ipc';
+import type { ClientOverview, JobSchedule, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
@@ -33,7 +33,7 @@ export function everyText(schedule: JobSchedule | null, t: TFunction): string {
   const { every, at, day } = schedule;
   if (every === 'hourly') return t('jobs.everyLabel.hourly');
   if (every === 'daily') return t('jobs.everyLabel.daily', { time: at });
-  return t('jobs.everyLabel.weekly', { day: t(`jobs.days.${day}`), time: at });
+  return t(`jobs.everyLabel.weekly.${day}`, { time: at });
 }
 
 export function WarningsList({ rows }: { rows: ClientOverview[] }) {
@@ -56,6 +56,26 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
         <Alert key={w.key} theme={w.theme} message={w.text} />
       ))}
     </div>
+  );
+}
+
+/** Why a run left rows out or stopped: its report's kinds of error, most rows first (a file
+ *  of another kind, a column the export lost), in the words of the Check step. */
+export function RunReasons({ report }: { report: ValidationSummary | null }) {
+  const { t } = useTranslation();
+  const errors = (report?.counts ?? []).filter((c) => c.severity === 'error').sort((a, b) => b.count - a.count);
+  if (errors.length === 0) return null;
+  const shown = errors.slice(0, 3);
+  return (
+    <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">
+      {shown
+        .map(
+          (c) =>
+            `${t(`issues.${c.code}.title`)}${c.column ? ` («${c.column}»)` : ''}: ${t('common.rows', { count: c.count })}`,
+        )
+        .join('; ')}
+      {errors.length > shown.length ? `; ${t('jobs.moreReasons', { count: errors.length - shown.length })}` : ''}
+    </Text>
   );
 }
 
@@ -98,6 +118,8 @@ export function JobRuns({ name }: { name: string }) {
                   <Text as="div" color="secondary" variant="caption-2" qa="job-run-error">
                     {explainError(r.error, t, i18n.language).text}
                   </Text>
+                ) : r.report && r.rows_rejected > 0 ? (
+                  <RunReasons report={r.report} />
                 ) : r.message ? (
                   <Text as="div" color="secondary" variant="caption-2">
                     {r.message === 'file_unchanged'
@@ -189,6 +211,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
             t('jobs.never')
           )}
         </Text>
+        {run && run.rows_rejected > 0 && !run.error ? <RunReasons report={run.report} /> : null}
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}
         </Text>

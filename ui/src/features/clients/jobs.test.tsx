@@ -6,7 +6,8 @@ import { App } from '../../App';
 import { inRussian, realCorePerFile } from '../../../test/core';
 import { byQa, next, waitQa } from '../../../test/qa';
 import i18n from '../../i18n';
-import { everyText } from './JobsPanel';
+import type { IssueCode, IssueCount, ValidationSummary } from '../../ipc';
+import { RunReasons, everyText } from './JobsPanel';
 import { scheduleErrorText } from './ScheduleButton';
 
 const slow = { timeout: 15_000 };
@@ -93,7 +94,8 @@ describe('repeating jobs', () => {
     const t = i18n.getFixedT('ru');
     expect(everyText({ every: 'hourly', day: 'mon', at: '09:00' }, t)).toBe('каждый час');
     expect(everyText({ every: 'daily', day: 'fri', at: '09:00' }, t)).toBe('каждый день в 09:00');
-    expect(everyText({ every: 'weekly', day: 'mon', at: '18:30' }, t)).toBe('раз в неделю: Понедельник, 18:30');
+    expect(everyText({ every: 'weekly', day: 'mon', at: '18:30' }, t)).toBe('по понедельникам в 18:30');
+    expect(everyText({ every: 'weekly', day: 'sun', at: '07:00' }, t)).toBe('по воскресеньям в 07:00');
     expect(everyText(null, t)).toBe('вручную');
   });
 
@@ -117,5 +119,41 @@ describe('repeating jobs', () => {
     expect(say(5)).toContain('через 5 дней');
     // The last day is «today», never «через 0 дней».
     expect(say(0)).toContain('сегодня последний день');
+  });
+
+  it('says why a run left rows out, most rows first', () => {
+    const count = (code: IssueCode, column: string | null, n: number): IssueCount => ({
+      code,
+      column,
+      severity: 'error',
+      count: n,
+      examples: [],
+      value_type: null,
+    });
+    const report: ValidationSummary = {
+      rows: 4,
+      valid_rows: 0,
+      errors: 9,
+      warnings: 0,
+      notices: 0,
+      issues: [],
+      counts: [
+        count('invalid_money', 'Сумма', 1),
+        count('missing_value', 'Статус', 4),
+        { ...count('no_revenue', 'Сумма', 4), severity: 'notice' },
+        count('invalid_datetime', 'Дата создания', 4),
+        count('invalid_phone', 'Телефон', 1),
+      ],
+      truncated: false,
+      unchanged_rows: 0,
+      known_rows: 0,
+      duplicate_of: null,
+      rejected_path: null,
+    };
+    const text = render(<RunReasons report={report} />).container.textContent ?? '';
+    expect(text).toMatch(
+      /^Пустая обязательная ячейка \(«Статус»\): 4 строки; .* \(«Дата создания»\): 4 строки; .*: 1 строка; и ещё 1 вид ошибок$/,
+    );
+    expect(render(<RunReasons report={null} />).container.textContent).toBe('');
   });
 });
