@@ -497,7 +497,10 @@ fn counter(
 /// Builds the seeded world for `seed` with "now" = `now`.
 pub fn build(seed: Seed, now: Timestamp) -> Data {
     let mut d = Data {
-        next_upload_id: 48_213_300,
+        // Metrica's upload ids are never reused. The app's demo keeps its history across
+        // restarts while its Metrica starts afresh, so ids go on from the clock (one a second):
+        // a restarted demo never gives a new upload the id of one its history already has.
+        next_upload_id: now.as_second().max(48_213_300),
         ..Data::default()
     };
     d.visitors = visitors();
@@ -703,6 +706,25 @@ mod tests {
 
     fn now() -> Timestamp {
         "2026-11-22T07:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_world_built_later_never_reuses_an_earlier_worlds_upload_ids() {
+        let first = build(Seed::Demo, now());
+        let seeded = first
+            .uploads
+            .keys()
+            .copied()
+            .max()
+            .unwrap_or(first.next_upload_id);
+        // The demo restarted a minute later, after this world made 30 uploads of its own.
+        let later = build(Seed::Demo, now() + jiff::SignedDuration::from_secs(60));
+        assert!(later.uploads.keys().all(|id| *id > seeded));
+        assert!(
+            later.next_upload_id >= first.next_upload_id + 30,
+            "{}",
+            later.next_upload_id
+        );
     }
 
     #[test]

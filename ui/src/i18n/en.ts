@@ -387,6 +387,7 @@ const en: Messages = {
     },
     needCheck: 'Complete the “Check” step first.',
     needDuplicateAnswer: 'Answer the repeat-upload question in the “Check” step.',
+    needDuplicateAnswerHere: 'Answer above whether to send the file again.',
     needSkip: 'The file has errors: allow skipping rows with errors or fix the file.',
     cancel: 'Stop sending',
     cancelled: 'Sending stopped before the file left: nothing was sent.',
@@ -456,6 +457,7 @@ const en: Messages = {
     upload: 'Upload',
     uploadFor: 'Upload a file for “{{name}}”',
     empty: 'No counters. Check that the account has access to Metrica counters.',
+    noMatch: 'Nothing found for “{{query}}”.',
     trend: 'Linked share over the recent uploads',
     warnings: {
       linked_share_drop: 'Linked share fell to {{value}}',

@@ -140,7 +140,8 @@ export function ClientsScreen() {
         ) : overview.isError ? (
           <ErrorNotice error={overview.error} onRetry={() => void overview.refetch()} />
         ) : rows.length === 0 ? (
-          <EmptyState text={t('clients.empty')} />
+          // A search that finds nothing is not an account without counters.
+          <EmptyState text={q !== '' ? t('clients.noMatch', { query: search.trim() }) : t('clients.empty')} />
         ) : (
           <DataTable
             data={rows}

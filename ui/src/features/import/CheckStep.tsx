@@ -261,7 +261,7 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
           v && v.valid_rows <= 0
             ? t('send.nothing')
             : v && v.duplicate_of !== null && s.duplicateAnswer === null
-              ? t('send.needDuplicateAnswer')
+              ? t('send.needDuplicateAnswerHere')
               : null
         }
         main={running || cancelled ? undefined : { label: t('common.next'), onClick: onNext, disabled: !v || blocked }}
