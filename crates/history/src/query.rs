@@ -86,7 +86,7 @@ pub const EXPORT_COLUMNS: [&str; 26] = [
     "Ошибок",
     "Предупреждений",
     "ID загрузки в Метрике",
-    "Статус Метрики",
+    "Код статуса в API Метрики",
     "Строк получено Метрикой",
     "Строк прошло проверку",
     "Связано",
@@ -98,29 +98,16 @@ pub const EXPORT_COLUMNS: [&str; 26] = [
     "Сообщение сервера",
 ];
 
+/// A kind and a state in the words the app shows (the catalogue shared with the CLI).
+/// The columns holding a time, in the export's zone (named in their header).
+pub const TIME_COLUMNS: [&str; 3] = ["Создано", "Отправлено", "Завершено"];
+
 fn kind_label(k: UploadKind) -> &'static str {
-    match k {
-        UploadKind::Conversions => "Офлайн-конверсии",
-        UploadKind::Calls => "Звонки",
-        UploadKind::SimpleOrders => "Заказы (упрощённо)",
-        UploadKind::Contacts => "Контакты",
-        UploadKind::Orders => "Заказы",
-    }
+    mb_text::text(mb_text::Lang::Ru, &format!("kinds.{}", k.as_str())).unwrap_or(k.as_str())
 }
 
 fn state_label(s: UploadState) -> &'static str {
-    match s {
-        UploadState::Prepared => "Подготовлена",
-        UploadState::Sending => "Отправляется",
-        UploadState::Sent => "Отправлена",
-        UploadState::Processing => "Обрабатывается",
-        UploadState::Processed => "Обработана",
-        UploadState::LinkageFailure => "Не связана",
-        UploadState::Rejected => "Отклонена",
-        UploadState::Failed => "Ошибка",
-        UploadState::Interrupted => "Прервана",
-        UploadState::Superseded => "Заменена повтором",
-    }
+    mb_text::text(mb_text::Lang::Ru, &format!("states.{}", s.as_str())).unwrap_or(s.as_str())
 }
 
 /// Excel runs a cell starting with `=`, `+`, `-` or `@` as a formula: neutralise it.
@@ -294,7 +281,20 @@ impl Store {
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .from_writer(writer);
-        w.write_record(EXPORT_COLUMNS)?;
+        // Times are the computer's: the header names its zone, so a sheet sent to a colleague
+        // elsewhere is not read an hour or three off.
+        let zone = tz.iana_name().unwrap_or("UTC");
+        let header: Vec<String> = EXPORT_COLUMNS
+            .iter()
+            .map(|c| {
+                if TIME_COLUMNS.contains(c) {
+                    format!("{c} ({zone})")
+                } else {
+                    (*c).to_string()
+                }
+            })
+            .collect();
+        w.write_record(&header)?;
         let time = |t: Option<Timestamp>| {
             t.map(|t| {
                 t.to_zoned(tz.clone())

@@ -210,7 +210,7 @@ pub fn typescript_catalogue() -> String {
         "// Generated from crates/text/messages/*.json by mb-text. Do not edit by hand:\n\
          // change the JSON, then run `UPDATE_BINDINGS=1 cargo test -p mb-text`.\n\
          import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  FileReason,\n  IssueCode,\n  \
-         Severity,\n  UploadState,\n} from '../ipc/bindings';\n\n\
+         Severity,\n  UploadKind,\n  UploadState,\n} from '../ipc/bindings';\n\n\
          /** The texts of one issue code: the app shows title/what/todo, the CLI meaning/reason. */\n\
          export type IssueText = { title: string; what: string; todo: string; meaning: string; reason?: string };\n\
          /** Failure reasons that are codes (a `message` is shown as it came). */\n\
@@ -221,6 +221,7 @@ pub fn typescript_catalogue() -> String {
     let typed = [
         ("severity", "Record<Severity, string>"),
         ("states", "Record<UploadState, string>"),
+        ("kinds", "Record<UploadKind, string>"),
         ("issues", "Record<IssueCode, IssueText>"),
         ("explain", "Record<ExplanationCode, string>"),
         ("advice", "Record<AdviceCode, string>"),

@@ -7,6 +7,7 @@ import type {
   FileReason,
   IssueCode,
   Severity,
+  UploadKind,
   UploadState,
 } from '../ipc/bindings';
 
@@ -20,6 +21,7 @@ export type Catalogue = {
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
+  kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
   send: { partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
@@ -568,6 +570,13 @@ export const ru: Catalogue = {
       "todo": "Уточните у разработчика сайта или используйте ClientID.",
       "what": "UserID свяжется, только если сайт передаёт его в Метрику (setUserID)."
     }
+  },
+  "kinds": {
+    "calls": "Звонки",
+    "contacts": "Контакты клиентов",
+    "conversions": "Офлайн-конверсии",
+    "orders": "Заказы с товарами",
+    "simple-orders": "Заказы из CRM"
   },
   "notify": {
     "accepted_few": "«{{file}}»: Метрика приняла {{count, number}} строки. Счётчик {{counter}}",
@@ -1194,6 +1203,13 @@ export const en: Catalogue = {
       "todo": "Ask the site developer or use ClientID.",
       "what": "UserID links only if the site sends it to Metrica (setUserID)."
     }
+  },
+  "kinds": {
+    "calls": "Calls",
+    "contacts": "Customer contacts",
+    "conversions": "Offline conversions",
+    "orders": "Orders with products",
+    "simple-orders": "CRM orders"
   },
   "notify": {
     "accepted_few": "“{{file}}”: Metrica took {{count, number}} rows. Counter {{counter}}",

@@ -93,23 +93,23 @@ const en: Messages = {
   },
   kinds: {
     conversions: {
-      title: 'Offline conversions',
+      title: catalogue.kinds.conversions,
       text: 'Payments and other actions in a shop or office: the visitor came from the site and bought later.',
     },
     calls: {
-      title: 'Calls',
+      title: catalogue.kinds.calls,
       text: 'Calls from call tracking or a phone system: who called after visiting the site.',
     },
     'simple-orders': {
-      title: 'CRM orders',
+      title: catalogue.kinds['simple-orders'],
       text: 'Orders with the buyer’s phone or e-mail and a status: Metrica finds the visitor itself.',
     },
     contacts: {
-      title: 'Customer contacts',
+      title: catalogue.kinds.contacts,
       text: 'Your customer base: names, phones, e-mails. Uploaded before full orders.',
     },
     orders: {
-      title: 'Orders with products',
+      title: catalogue.kinds.orders,
       text: 'Orders linked to contacts uploaded earlier, with products and statuses.',
     },
   },

@@ -95,23 +95,23 @@ const ru = {
   },
   kinds: {
     conversions: {
-      title: 'Офлайн-конверсии',
+      title: catalogue.kinds.conversions,
       text: 'Оплаты и другие действия в магазине или офисе: посетитель пришёл с сайта, а купил потом.',
     },
     calls: {
-      title: 'Звонки',
+      title: catalogue.kinds.calls,
       text: 'Звонки из колл-трекинга или АТС: кто позвонил после визита на сайт.',
     },
     'simple-orders': {
-      title: 'Заказы из CRM',
+      title: catalogue.kinds['simple-orders'],
       text: 'Заказы с телефоном или почтой покупателя и статусом: Метрика сама найдёт посетителя.',
     },
     contacts: {
-      title: 'Контакты клиентов',
+      title: catalogue.kinds.contacts,
       text: 'База клиентов: имена, телефоны, почта. Её загружают перед полными заказами.',
     },
     orders: {
-      title: 'Заказы с товарами',
+      title: catalogue.kinds.orders,
       text: 'Заказы, привязанные к уже загруженным контактам, с товарами и статусами.',
     },
   },

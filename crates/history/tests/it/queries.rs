@@ -284,14 +284,26 @@ fn csv_export_is_ready_for_russian_excel() {
         .delimiter(b';')
         .from_reader(text.as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, EXPORT_COLUMNS);
+    // The time columns name the zone their times are in.
+    let named: Vec<String> = EXPORT_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "Создано" | "Отправлено" | "Завершено" => {
+                format!("{c} (Europe/Moscow)")
+            }
+            c => c.to_string(),
+        })
+        .collect();
+    assert_eq!(header, named);
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
     let col = |name: &str| EXPORT_COLUMNS.iter().position(|c| *c == name).unwrap();
     let first = &rows[4]; // oldest last
     assert_eq!(&first[col("№")], "1");
     assert_eq!(&first[col("Создано")], "2026-11-22 10:15:00", "Moscow time");
-    assert_eq!(&first[col("Состояние")], "Обработана");
+    assert_eq!(&rows[1][col("Тип")], "Заказы из CRM");
+    // The app's words for states and kinds (the catalogue the window and the CLI use).
+    assert_eq!(&first[col("Состояние")], "Готово");
     assert_eq!(&first[col("Тип")], "Офлайн-конверсии");
     assert_eq!(&first[col("Доля связанных, %")], "75,0");
     assert_eq!(&first[col("Файл")], "январь.csv");
