@@ -156,7 +156,11 @@ describe('a CRM export from the file to History', () => {
     expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
 
     fireEvent.click(byQa('send-button'));
-    await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
+    const done = await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
+    // The result says what did not go beside what did, with the file of the rows left out.
+    expect(nb(done.textContent)).toContain('9 строк из файла');
+    expect(nb(screen.getByTestId('done-left-out').textContent)).toContain('Строки с ошибками не отправлены: 3 строки.');
+    expect(byQa('open-rejected', done)).toBeTruthy();
     fireEvent.click(byQa('to-history'));
 
     // История shows the new upload with its explanation: taken by Metrica, 3 rows left out.

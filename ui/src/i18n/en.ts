@@ -344,6 +344,8 @@ const en: Messages = {
     how: 'How',
     file: 'File',
     rows: '{{rows}} from the file “{{file}}”',
+    doneLeftOut: 'Rows with errors were not sent: {{rows}}. Fix them in the rejected-rows file and send it.',
+    doneUnchanged: 'Already in Metrica, not sent again: {{rows}}.',
     skipped: 'Rows with errors that will not be sent: {{rows}}.',
     counter: '“{{name}}”, counter No. {{id}}',
     timezone: 'Times without a zone are read in the counter’s time zone: {{tz}}.',

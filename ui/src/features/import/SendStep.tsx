@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SendResult, UploadState } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
 import { toAppError } from '../../common/errors';
@@ -331,9 +332,13 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   const backend = useBackend();
   const queryClient = useQueryClient();
   const session = useSession();
-  const [, dispatch] = useImport();
+  const [s, dispatch] = useImport();
   const resend = useJob<SendResult['upload']>();
   const [repeat, setRepeat] = useState(false);
+  // What did not go, said beside what did: rows with errors left out (with their file) and
+  // rows Metrica already had.
+  const checked = s.validation;
+  const leftOut = checked ? Math.max(0, checked.rows - checked.valid_rows) : 0;
   const u = result.upload;
   const another = (
     <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -381,6 +386,17 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
               file: u.file_name,
             })}
           </Text>
+          {leftOut > 0 ? (
+            <div data-testid="done-left-out">
+              <Text as="p">{t('send.doneLeftOut', { rows: t('common.rows', { count: leftOut }) })}</Text>
+              {checked?.rejected_path ? <RejectedFileActions path={checked.rejected_path} /> : null}
+            </div>
+          ) : null}
+          {result.unchanged_rows > 0 ? (
+            <Text as="p" color="secondary" qa="done-unchanged">
+              {t('send.doneUnchanged', { rows: t('common.rows', { count: result.unchanged_rows }) })}
+            </Text>
+          ) : null}
           <PartsList parts={result.parts} />
           <Text as="p" color="secondary">
             {t('send.doneText')}
