@@ -129,7 +129,7 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
         Some(l) => l,
         None => core.client().await?.0,
     };
-    core.save_job(Job {
+    core.add_job(Job {
         name: a.name.clone(),
         account_login,
         counter_id,

@@ -301,6 +301,16 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 )
             )
         }
+        E::InvalidInput { field, reason }
+            if field == "name" && reason == mb_uploader::jobs::EXISTS =>
+        {
+            t(
+                lang,
+                "задание с таким именем уже есть — выберите другое имя или сначала удалите то (mbridge jobs remove)",
+                "a job with this name exists — choose another name or remove that one first (mbridge jobs remove)",
+            )
+            .to_string()
+        }
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")

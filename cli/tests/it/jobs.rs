@@ -431,3 +431,34 @@ fn each_job_runs_with_its_own_accounts_token() {
         .collect();
     assert_eq!(active[0]["login"], "shop-owner");
 }
+
+/// `jobs add` under a name a job already has is refused (exit 2, in words): it replaced the
+/// other job, its account, counter and files, without a word.
+#[test]
+fn adding_a_job_under_a_taken_name_is_refused_and_the_job_stays() {
+    let (_rt, fake) = fake(600.0);
+    let (env, drop) = env_with_job(&fake, "skip", 3);
+    let out = env.run(&[
+        "--lang",
+        "ru",
+        "jobs",
+        "add",
+        "shop",
+        "--kind",
+        "conversions",
+        "--counter",
+        &COUNTER.to_string(),
+        "--folder",
+        drop.to_str().unwrap(),
+        "--pattern",
+        "sales-*.csv",
+        "--every",
+        "hourly",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("задание с таким именем уже есть"), "{err}");
+    let (code, v) = env.json(&["jobs", "list", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v[0]["every"], "daily@09:30", "{v}");
+}

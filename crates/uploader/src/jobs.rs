@@ -152,6 +152,9 @@ pub(crate) fn recorded_plan(plan: &UploadPlan) -> serde_json::Value {
     })
 }
 
+/// The `reason` of an `InvalidInput` on `name` when another job has that name.
+pub const EXISTS: &str = "exists";
+
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {
     AppError::InvalidInput {
         field: field.into(),
@@ -624,8 +627,9 @@ impl Core {
             "" => "*".to_string(),
             p => p.to_string(),
         };
-        self.save_job(Job {
-            name: n.name.trim().to_string(),
+        let name = self.new_job_name(n)?;
+        self.add_job(Job {
+            name: name.clone(),
             account_login,
             counter_id,
             kind,
@@ -643,7 +647,54 @@ impl Core {
             paused: false,
             created_at: self.store.now(),
         })?;
-        self.job_view(n.name.trim())
+        self.job_view(&name)
+    }
+
+    /// A new job's name: the one typed (in Latin letters for the scheduler: «Заказы Рома» is
+    /// `zakazy-roma`), or, when none was typed, the counter's name and the kind (made unique).
+    fn new_job_name(&self, n: &crate::dto::NewJob) -> Result<String> {
+        let typed = n.name.trim();
+        if !typed.is_empty() {
+            return typed
+                .parse::<JobName>()
+                .ok()
+                .or_else(|| JobName::from_words(typed))
+                .map(|j| j.to_string())
+                .ok_or_else(|| invalid("name", format!("{typed:?} has no letters or digits")));
+        }
+        let u = self.store.upload(i64::from(n.upload_id))?;
+        let counter = u
+            .options
+            .as_ref()
+            .and_then(|o| o.get("counter_name"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("client {}", u.counter_id));
+        let kind = u.kind.as_str();
+        let base: String = JobName::from_words(&counter)
+            .map(|j| j.to_string())
+            .unwrap_or_else(|| format!("client-{}", u.counter_id))
+            .chars()
+            .take(64 - kind.len() - 4)
+            .collect();
+        let base = format!("{}-{kind}", base.trim_end_matches(['-', '_']));
+        let mut name = base.clone();
+        for i in 2.. {
+            if self.store.job(&name)?.is_none() {
+                break;
+            }
+            name = format!("{base}-{i}");
+        }
+        Ok(name)
+    }
+
+    /// Adds a new job: a name a job already has is refused (`jobs add` and «Повторять
+    /// автоматически» never replace another job; editing is [`Core::save_job`]).
+    pub fn add_job(&self, job: Job) -> Result<Job> {
+        if self.store.job(&job.name)?.is_some() {
+            return Err(invalid("name", EXISTS));
+        }
+        self.save_job(job)
     }
 
     /// The app's «Изменить»: a new folder, pattern, schedule or bad-rows policy; the profile

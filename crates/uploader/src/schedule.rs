@@ -212,6 +212,28 @@ impl FromStr for JobName {
     }
 }
 
+impl JobName {
+    /// A name every scheduler can carry, made from what a person typed or from a counter's
+    /// name: letters in Latin (deunicode: «Заказы Рома» → `zakazy-roma`), anything else a
+    /// `-`, at most 64 characters. None when nothing of it is left.
+    pub fn from_words(text: &str) -> Option<JobName> {
+        let latin = deunicode::deunicode(text).to_lowercase();
+        let mut out = String::new();
+        for c in latin.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                out.push(c);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let mut name: String = out.chars().take(64).collect();
+        while name.ends_with(['-', '_']) {
+            name.pop();
+        }
+        name.parse().ok()
+    }
+}
+
 impl fmt::Display for JobName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -711,6 +733,20 @@ mod tests {
 
     fn at(s: &str) -> Zoned {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_name_in_words_becomes_one_every_scheduler_carries() {
+        let name = |s: &str| JobName::from_words(s).map(|n| n.to_string());
+        assert_eq!(name("Заказы Рома").as_deref(), Some("zakazy-roma"));
+        assert_eq!(
+            name("Мебель «Рома» — интернет-магазин").as_deref(),
+            Some("mebel-roma-internet-magazin")
+        );
+        assert_eq!(name("shop_1").as_deref(), Some("shop_1"));
+        assert_eq!(name("  «»  ").as_deref(), None);
+        let long = name(&"длинное название ".repeat(10)).unwrap();
+        assert!(long.len() <= 64 && !long.ends_with('-'), "{long}");
     }
 
     #[test]

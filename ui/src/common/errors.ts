@@ -104,6 +104,8 @@ export const ERROR_TABLE: ErrorTable = {
     // The core names fields by their code names; only those a user can see and change in the
     // window are named, in words.
     text: (e, t) => {
+      // Another job has the name (the core never replaces a job when one is added).
+      if (e.data.field === 'name' && e.data.reason === 'exists') return t('errors.jobExists');
       const field = INPUT_FIELDS[e.data.field];
       return field
         ? t('errors.invalid_input', { field: t(`errors.fields.${field}`) })

@@ -497,7 +497,9 @@ const en: Messages = {
     timePlaceholder: 'HH:MM',
     timeInvalid: 'Time as HH:MM, for example 09:00',
     name: 'Job name',
-    nameNote: 'Latin letters, digits and “-”: the system scheduler shows the job under this name.',
+    nameNote:
+      'May stay empty: we name it after the counter. Other letters are written in Latin, as the system scheduler shows the job.',
+    namePlaceholder: 'e.g. roma-orders',
     create: 'Create job',
     save: 'Save',
     edit: 'Edit',
@@ -655,6 +657,7 @@ const en: Messages = {
     cancelled: 'Stopped. All your choices are kept.',
     not_found: 'We could not find what was asked for ({{what}}). Refresh the list.',
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
+    jobExists: 'A job with this name exists. Choose another name.',
     job_running: 'The job “{{name}}” is running now. Remove it when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
     invalid_input_generic: 'One of the values does not fit. Check what you entered and retry.',

@@ -343,24 +343,39 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         .upload
         .expect("sent");
 
-    let bad_name = mb_uploader::dto::NewJob {
+    let new_job = |name: &str| mb_uploader::dto::NewJob {
         upload_id: sent.id,
-        name: "Мебель".into(),
+        name: name.into(),
         folder: drop.display().to_string(),
         pattern: "*.csv".into(),
         schedule: Some(JobSchedule::default()),
         stop_on_bad_rows: false,
     };
-    assert!(
-        core.create_job_from_upload(&bad_name).is_err(),
-        "names are Latin"
-    );
-    let job = core
-        .create_job_from_upload(&mb_uploader::dto::NewJob {
-            name: "roma".into(),
-            ..bad_name.clone()
-        })
+    // A name in Russian is written in Latin letters for the scheduler; none typed: the
+    // counter's name and the kind, made unique; a name another job has is refused, never
+    // replacing that job.
+    let typed = core
+        .create_job_from_upload(&new_job(" Заказы Рома "))
         .unwrap();
+    assert_eq!(typed.name, "zakazy-roma");
+    let refused = core.create_job_from_upload(&new_job("zakazy-roma"));
+    assert!(
+        matches!(&refused, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "name" && reason == "exists"),
+        "{refused:?}"
+    );
+    assert!(core.create_job_from_upload(&new_job("«»")).is_err());
+    let first = core.create_job_from_upload(&new_job("")).unwrap().name;
+    let second = core.create_job_from_upload(&new_job("")).unwrap().name;
+    assert!(
+        first.ends_with("-conversions") && first.len() <= 64,
+        "{first}"
+    );
+    assert_eq!(second, format!("{first}-2"));
+    for name in ["zakazy-roma", first.as_str(), second.as_str()] {
+        core.remove_job(name).unwrap();
+    }
+    let bad_name = new_job("roma");
+    let job = core.create_job_from_upload(&bad_name).unwrap();
     assert_eq!(
         (job.counter_id, job.schedule),
         (COUNTER, Some(JobSchedule::default()))

@@ -16,11 +16,6 @@ const EVERY: readonly ScheduleEvery[] = ['hourly', 'daily', 'weekly'];
 /** What the dialog offers for a new job (the core's `JobSchedule::default`). */
 const NEW_JOB_SCHEDULE: JobSchedule = { every: 'daily', day: 'mon', at: '09:00' };
 
-/** A safe job name from the upload: letters, digits, '-' (the scheduler's vocabulary). */
-export function defaultJobName(u: UploadSummary): string {
-  return `client-${u.counter_id}-${u.kind}`;
-}
-
 function patternOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? `*${fileName.slice(dot).toLowerCase()}` : '*';
@@ -44,7 +39,7 @@ export function RepeatJobDialog({
   const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(existing?.name ?? (upload ? defaultJobName(upload) : ''));
+  const [name, setName] = useState(existing?.name ?? '');
   const [folder, setFolder] = useState(existing?.folder ?? '');
   const [pattern, setPattern] = useState(existing?.pattern ?? (upload ? patternOf(upload.file_name) : '*'));
   const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? NEW_JOB_SCHEDULE);
@@ -183,7 +178,13 @@ export function RepeatJobDialog({
             {existing ? null : (
               <label className="mb-repeat__row">
                 <Text variant="subheader-1">{t('jobs.name')}</Text>
-                <TextInput value={name} onUpdate={setName} qa="repeat-name" note={t('jobs.nameNote')} />
+                <TextInput
+                  value={name}
+                  onUpdate={setName}
+                  qa="repeat-name"
+                  placeholder={t('jobs.namePlaceholder')}
+                  note={t('jobs.nameNote')}
+                />
               </label>
             )}
             {error !== null && !timeError ? <ErrorNotice error={error} /> : null}
@@ -203,7 +204,7 @@ export function RepeatJobDialog({
           onClickButtonApply={() => void save()}
           textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
           propsButtonApply={{
-            disabled: busy || folder === '' || timeError || name.trim() === '',
+            disabled: busy || folder === '' || timeError,
             view: 'action',
             qa: 'repeat-save',
           }}
