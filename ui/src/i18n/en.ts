@@ -511,7 +511,8 @@ const en: Messages = {
     scheduleOff: 'Turn schedule off',
     scheduled: 'On schedule',
     scheduledNote: 'The computer runs the job itself, even with the app closed.',
-    scheduleDemo: 'In the demo, jobs run only while the app is open. Sign in to Yandex to turn the schedule on.',
+    scheduleDemo:
+      'In the demo a job runs only with “Run now”. The schedule can be turned on once you sign in to Yandex.',
     scheduleNeedsEvery: 'The job has no schedule: press “Edit” and choose when it runs.',
     scheduleNoRunner: 'The mbridge program was not found beside the app. Reinstall Metrika Bridge from its package.',
     scheduleFailed: 'The system scheduler refused the job: {{detail}}',

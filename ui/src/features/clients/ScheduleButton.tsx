@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, JobView } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { useBackend } from '../app/context';
+import { useAppInfo, useBackend } from '../app/context';
 
 /** Why the OS scheduler entry could not be made, in words (the core refuses with data). */
 export function scheduleErrorText(e: unknown, t: TFunction): string | null {
@@ -41,24 +41,32 @@ export function ScheduleButton({ job, onDone }: { job: JobView; onDone?: (j: Job
     }
   };
   const text = error !== null ? scheduleErrorText(error, t) : null;
-  // A job with no schedule (made from the CLI) cannot be put on one: the button says why.
-  const noSchedule = !job.scheduled && !job.schedule;
+  // A job with no schedule (made from the CLI) cannot be put on one, nor can a job of the demo
+  // (its Metrica lives inside the open app): the button says why before it is pressed.
+  const demo = useAppInfo().data?.demo === true;
+  const why = job.scheduled
+    ? null
+    : !job.schedule
+      ? t('jobs.scheduleNeedsEvery')
+      : demo
+        ? t('jobs.scheduleDemo')
+        : null;
   return (
     <>
       <Button
         view={job.scheduled ? 'outlined' : 'action'}
         size="m"
         loading={busy}
-        disabled={busy || noSchedule}
+        disabled={busy || why !== null}
         onClick={() => void toggle()}
         qa="job-schedule"
-        title={noSchedule ? t('jobs.scheduleNeedsEvery') : undefined}
+        title={why ?? undefined}
       >
         {job.scheduled ? t('jobs.scheduleOff') : t('jobs.scheduleOn')}
       </Button>
-      {noSchedule && error === null ? (
+      {why !== null && error === null ? (
         <Text color="secondary" variant="caption-2" qa="job-schedule-why">
-          {t('jobs.scheduleNeedsEvery')}
+          {why}
         </Text>
       ) : null}
       {error !== null ? (
