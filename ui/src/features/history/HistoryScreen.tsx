@@ -90,7 +90,10 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
         {s.server_id ? (
           <>
             <dt>{t('history.serverId')}</dt>
-            <dd>{s.server_id}</dd>
+            {/* A CRM upload's id is a UUID: one line, whole in the tooltip and when copied. */}
+            <dd className="mb-ellipsis mb-select-all" title={s.server_id}>
+              {s.server_id}
+            </dd>
           </>
         ) : null}
         {s.note ? (
