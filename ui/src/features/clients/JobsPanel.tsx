@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClientOverview, JobSchedule, JobView, ValidationSummary } from '../../ipc';
+import type { ClientOverview, IssueCount, JobSchedule, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
@@ -66,12 +66,15 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
   const errors = (report?.counts ?? []).filter((c) => c.severity === 'error').sort((a, b) => b.count - a.count);
   if (errors.length === 0) return null;
   const shown = errors.slice(0, 3);
+  // A problem of the file itself (a column the export lost) is said without a row count.
+  const ofFile = (c: IssueCount) =>
+    (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.record === 0);
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">
       {shown
         .map(
           (c) =>
-            `${t(`issues.${c.code}.title`)}${c.column ? ` («${c.column}»)` : ''}: ${t('common.rows', { count: c.count })}`,
+            `${t(`issues.${c.code}.title`)}${c.column ? ` («${c.column}»)` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
         )
         .join('; ')}
       {errors.length > shown.length ? `; ${t('jobs.moreReasons', { count: errors.length - shown.length })}` : ''}
@@ -174,7 +177,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
   const run = job.last_run;
   const bad = run !== null && ['failed', 'blocked', 'rejected', 'interrupted'].includes(run.result);
   return (
-    <Card view="outlined" className="mb-job" data-testid={`job-${job.name}`}>
+    <Card view="outlined" className={showRuns ? 'mb-job mb-job_wide' : 'mb-job'} data-testid={`job-${job.name}`}>
       <div className="mb-job__head">
         <div className="mb-two-lines">
           <Text variant="subheader-2">{client}</Text>

@@ -155,5 +155,24 @@ describe('repeating jobs', () => {
       /^Пустая обязательная ячейка \(«Статус»\): 4 строки; .* \(«Дата создания»\): 4 строки; .*: 1 строка; и ещё 1 вид ошибок$/,
     );
     expect(render(<RunReasons report={null} />).container.textContent).toBe('');
+    // A column the export lost is the file's problem: no row count.
+    const lost: ValidationSummary = {
+      ...report,
+      counts: [count('mapped_column_not_found', 'Дата создания', 1)],
+      issues: [
+        {
+          line: 1,
+          record: 0,
+          column: 'Дата создания',
+          code: 'mapped_column_not_found',
+          severity: 'error',
+          value: 'Дата создания',
+          fix: null,
+          shown: null,
+          value_type: null,
+        },
+      ],
+    };
+    expect(render(<RunReasons report={lost} />).container.textContent).toBe('Столбец пропал («Дата создания»)');
   });
 });
