@@ -138,14 +138,41 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
     }
 }
 
+/// Notices that change nothing (rows without a sum, several currencies): one line each with
+/// its count and what it means, apart from the changes.
+fn remark_summary(r: &Report, lang: Lang) {
+    let remarks: Vec<_> = r
+        .counts
+        .iter()
+        .filter(|c| c.severity == Severity::Notice && !c.code.is_change())
+        .collect();
+    if remarks.is_empty() {
+        return;
+    }
+    println!("{}:", t(lang, "К сведению", "For your information"));
+    for c in remarks {
+        let col = c
+            .column
+            .as_deref()
+            .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
+            .unwrap_or_default();
+        println!(
+            "  {:>11} × {}{col}",
+            text::rows(c.count, lang),
+            text::issue_text(c.code, lang)
+        );
+    }
+}
+
 /// Changes we made ourselves: one line per kind of change and column, with a count and the
 /// first two before → after examples (never one line per cell).
 fn notice_summary(r: &Report, lang: Lang) {
     let notices: Vec<_> = r
         .counts
         .iter()
-        .filter(|c| c.severity == Severity::Notice)
+        .filter(|c| c.severity == Severity::Notice && c.code.is_change())
         .collect();
+    remark_summary(r, lang);
     if notices.is_empty() {
         return;
     }

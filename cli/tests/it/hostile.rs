@@ -119,7 +119,8 @@ fn ctrl_c_cancels_a_waiting_login() {
     let mut line = String::new();
     // The address line itself (a log line with a URL in it can come first, before Ctrl-C is
     // listened for).
-    while !(line.contains("http") && (line.contains("Откройте") || line.contains("Open in"))) {
+    while !(line.contains("http") && (line.contains("Откройте") || line.contains("Open in")))
+    {
         line.clear();
         assert!(
             stderr.read_line(&mut line).unwrap() > 0,

@@ -407,3 +407,36 @@ fn upload_refuses_the_offline_only_options() {
         assert_eq!(v["error"]["data"]["field"], flag.trim_start_matches("--"));
     }
 }
+
+/// Notices that change nothing (rows without a sum, several currencies) are not called fixes:
+/// they come under «К сведению», by the core's own split (`IssueCode::is_change`).
+#[test]
+fn remarks_are_told_apart_from_the_changes_we_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin())
+        .args(["--lang", "ru", "validate"])
+        .arg(fixture("offline_userid.csv"))
+        .args([
+            "--kind",
+            "conversions",
+            "--now",
+            NOW,
+            "--tz",
+            "Europe/Moscow",
+        ])
+        .env("MBRIDGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let remarks = text.split("К сведению:").nth(1).expect("a remarks part");
+    let remarks = remarks.split("Поправлено автоматически:").next().unwrap();
+    assert!(remarks.contains("без суммы"), "{text}");
+    assert!(remarks.contains("несколько валют"), "{text}");
+    if let Some(fixed) = text.split("Поправлено автоматически:").nth(1) {
+        assert!(
+            !fixed.contains("без суммы") && !fixed.contains("несколько валют"),
+            "{text}"
+        );
+    }
+}

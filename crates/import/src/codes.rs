@@ -119,6 +119,39 @@ issue_codes! {
     UserIdNeedsSetUserId => "user_id_needs_set_user_id",
 }
 
+impl IssueCode {
+    /// A notice that says what we changed ourselves (a value written the way Metrica reads
+    /// it, a note row left out): the app lists these under «Поправили сами», the CLI under
+    /// «Поправлено автоматически». Other notices (rows without a sum, several currencies)
+    /// change nothing and are told apart (a date without a time is a remark: Metrica looks
+    /// for the visit all that day).
+    pub const fn is_change(self) -> bool {
+        use IssueCode as C;
+        matches!(
+            self,
+            C::CurrencyLowercase
+                | C::CurrencyTrimmed
+                | C::SummaryRowSkipped
+                | C::NoteRowSkipped
+                | C::IdTrimmed
+                | C::DatetimeConverted
+                | C::DatetimeNormalized
+                | C::DatetimeOffsetConverted
+                | C::DatetimeReformatted
+                | C::EmailNormalized
+                | C::PhoneNormalized
+                | C::Md5Normalized
+                | C::ListNormalized
+                | C::MoneyNormalized
+                | C::StatusMapped
+                | C::StatusCase
+                | C::ClientTypeCase
+                | C::DurationNormalized
+                | C::FlagNormalized
+        )
+    }
+}
+
 impl std::fmt::Display for IssueCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -937,6 +937,18 @@ pub fn typescript_bindings() -> String {
         out.push_str(&d);
         out.push_str("\n\n");
     }
+    // The core's own classification of notices, so the window says «Поправили сами» of the
+    // same codes as the CLI (no second list in TypeScript).
+    let changes: Vec<String> = IssueCode::ALL
+        .iter()
+        .filter(|c| c.is_change())
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect();
+    out.push_str(&format!(
+        "/** Notices that say what the core changed itself (`IssueCode::is_change`). */\n\
+         export const CHANGE_CODES: readonly IssueCode[] = [{}];\n\n",
+        changes.join(", ")
+    ));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out.push_str(&crate::commands::typescript_client());

@@ -391,6 +391,9 @@ check_updates: boolean, };
 
 export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };
 
+/** Notices that say what the core changed itself (`IssueCode::is_change`). */
+export const CHANGE_CODES: readonly IssueCode[] = ['currency_lowercase', 'currency_trimmed', 'summary_row_skipped', 'note_row_skipped', 'id_trimmed', 'datetime_converted', 'datetime_normalized', 'datetime_offset_converted', 'datetime_reformatted', 'email_normalized', 'phone_normalized', 'md5_normalized', 'list_normalized', 'money_normalized', 'status_mapped', 'status_case', 'client_type_case', 'duration_normalized', 'flag_normalized'];
+
 // ---- Commands: generated from mb-uploader's command table (commands.rs) ----
 
 /** One method per Rust command. Rejections carry `AppError`. */

@@ -3,7 +3,8 @@
 import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
-import type { Issue, IssueCount, Progress, ValueType } from '../../ipc';
+import { CHANGE_CODES } from '../../ipc';
+import type { Issue, IssueCode, IssueCount, Progress, ValueType } from '../../ipc';
 import { formatMoneyText } from '../../common/format';
 import { describeProgress } from '../../common/progress';
 import ru, { type Messages } from '../../i18n/ru';
@@ -126,9 +127,10 @@ export function HumanValue({ text, shown, type }: { text: string; shown?: string
   return <>{text}</>;
 }
 
-/** Whether a notice is a change we made (listed under «Поправили сами»), not a remark. */
-export function isFix(code: string): boolean {
-  return code in ru.check.fixTitles;
+/** Whether a notice is a change we made (listed under «Поправили сами»), not a remark: the
+ *  core's own list (`IssueCode::is_change`). */
+export function isFix(code: IssueCode): boolean {
+  return CHANGE_CODES.includes(code);
 }
 
 /**
