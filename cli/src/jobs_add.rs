@@ -57,6 +57,10 @@ pub struct AddArgs {
     /// Repeat the mapping and options of this earlier upload (`mbridge history`).
     #[arg(long)]
     pub from_upload: Option<u32>,
+    /// Change the job of this name (its runs and taken files stay); without it a name another
+    /// job has is refused.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// The `reason` of an option `jobs add --from-upload` refuses: the job repeats that upload's
@@ -129,7 +133,7 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
         Some(l) => l,
         None => core.client().await?.0,
     };
-    core.add_job(Job {
+    let job = Job {
         name: a.name.clone(),
         account_login,
         counter_id,
@@ -139,7 +143,12 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
         every: a.every.clone(),
         paused: false,
         created_at: jiff::Timestamp::now(),
-    })
+    };
+    if a.replace {
+        core.save_job(job)
+    } else {
+        core.add_job(job)
+    }
 }
 
 /// The mapping is learnt from the newest file the source offers now (or `--mapping`).

@@ -306,8 +306,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         {
             t(
                 lang,
-                "задание с таким именем уже есть — выберите другое имя или сначала удалите то (mbridge jobs remove)",
-                "a job with this name exists — choose another name or remove that one first (mbridge jobs remove)",
+                "задание с таким именем уже есть — выберите другое имя или добавьте --replace, чтобы изменить то задание (его запуски и взятые файлы останутся)",
+                "a job with this name exists — choose another name, or add --replace to change that job (its runs and taken files stay)",
             )
             .to_string()
         }

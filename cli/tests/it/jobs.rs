@@ -461,4 +461,42 @@ fn adding_a_job_under_a_taken_name_is_refused_and_the_job_stays() {
     let (code, v) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v[0]["every"], "daily@09:30", "{v}");
+    // `--replace` changes it: the way to edit a job from the command line.
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "SHOP",
+        "--kind",
+        "conversions",
+        "--counter",
+        &COUNTER.to_string(),
+        "--folder",
+        drop.to_str().unwrap(),
+        "--pattern",
+        "sales-*.csv",
+        "--json",
+    ]);
+    assert_eq!(code, 2, "a name differing only in case is taken too: {v}");
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "shop",
+        "--kind",
+        "conversions",
+        "--counter",
+        &COUNTER.to_string(),
+        "--folder",
+        drop.to_str().unwrap(),
+        "--pattern",
+        "sales-*.csv",
+        "--every",
+        "hourly",
+        "--replace",
+        "--json",
+    ]);
+    assert_eq!(
+        (code, &v["every"]),
+        (0, &serde_json::json!("hourly")),
+        "{v}"
+    );
 }

@@ -498,9 +498,10 @@ fn counter(
 pub fn build(seed: Seed, now: Timestamp) -> Data {
     let mut d = Data {
         // Metrica's upload ids are never reused. The app's demo keeps its history across
-        // restarts while its Metrica starts afresh, so ids go on from the clock (one a second):
-        // a restarted demo never gives a new upload the id of one its history already has.
-        next_upload_id: now.as_second().max(48_213_300),
+        // restarts while its Metrica starts afresh, so ids go on from the clock (one a
+        // millisecond): a restarted demo never gives a new upload the id of one its history
+        // already has (a restart takes longer than the seeded and sent uploads in ms).
+        next_upload_id: now.as_millisecond().max(48_213_300),
         ..Data::default()
     };
     d.visitors = visitors();
@@ -717,14 +718,10 @@ mod tests {
             .copied()
             .max()
             .unwrap_or(first.next_upload_id);
-        // The demo restarted a minute later, after this world made 30 uploads of its own.
-        let later = build(Seed::Demo, now() + jiff::SignedDuration::from_secs(60));
-        assert!(later.uploads.keys().all(|id| *id > seeded));
-        assert!(
-            later.next_upload_id >= first.next_upload_id + 30,
-            "{}",
-            later.next_upload_id
-        );
+        // The demo restarted one second later, after this world made 30 uploads of its own.
+        let made = seeded.max(first.next_upload_id) + 30;
+        let later = build(Seed::Demo, now() + jiff::SignedDuration::from_secs(1));
+        assert!(later.uploads.keys().all(|id| *id > made), "{made}");
     }
 
     #[test]

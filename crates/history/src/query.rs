@@ -283,7 +283,11 @@ impl Store {
             .from_writer(writer);
         // Times are the computer's: the header names its zone, so a sheet sent to a colleague
         // elsewhere is not read an hour or three off.
-        let zone = tz.iana_name().unwrap_or("UTC");
+        // A zone without an IANA name (TZ=MSK-3) is named by its offset now.
+        let zone = match tz.iana_name() {
+            Some(n) => n.to_string(),
+            None => format!("UTC{}", tz.to_offset(Timestamp::now())),
+        };
         let header: Vec<String> = EXPORT_COLUMNS
             .iter()
             .map(|c| {

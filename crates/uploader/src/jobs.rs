@@ -500,8 +500,8 @@ impl Core {
         }
     }
 
-    /// A job on the OS scheduler that was saved again (the app's «Изменить», `mbridge jobs add`
-    /// over an existing name) has its entry rewritten with the schedule it has now, or taken
+    /// A job on the OS scheduler that was saved again (the app's «Изменить», `mbridge jobs add
+    /// --replace`) has its entry rewritten with the schedule it has now, or taken
     /// away when it has none: the system runs what the job says. `exe` is the `mbridge` to
     /// start (default: the one installed with this program).
     pub fn keep_schedule_in_step(
@@ -675,12 +675,14 @@ impl Core {
             .map(|j| j.to_string())
             .unwrap_or_else(|| format!("client-{}", u.counter_id))
             .chars()
-            .take(64 - kind.len() - 4)
+            .take(64 - kind.len() - 8)
             .collect();
         let base = format!("{}-{kind}", base.trim_end_matches(['-', '_']));
+        let taken: Vec<String> = self.store.jobs()?.into_iter().map(|j| j.name).collect();
+        let free = |n: &str| !taken.iter().any(|t| t.eq_ignore_ascii_case(n));
         let mut name = base.clone();
         for i in 2.. {
-            if self.store.job(&name)?.is_none() {
+            if free(&name) {
                 break;
             }
             name = format!("{base}-{i}");
@@ -691,7 +693,10 @@ impl Core {
     /// Adds a new job: a name a job already has is refused (`jobs add` and «Повторять
     /// автоматически» never replace another job; editing is [`Core::save_job`]).
     pub fn add_job(&self, job: Job) -> Result<Job> {
-        if self.store.job(&job.name)?.is_some() {
+        // Case apart only: the lock file and the Windows/macOS scheduler entries of «Shop» and
+        // «shop» are one.
+        let taken = self.store.jobs()?;
+        if taken.iter().any(|j| j.name.eq_ignore_ascii_case(&job.name)) {
             return Err(invalid("name", EXISTS));
         }
         self.save_job(job)
@@ -857,7 +862,17 @@ impl Core {
         // A run that is going would finish into a job that is gone (its run record with it),
         // and a job re-added under the name could start beside it: refused until it ends. The
         // lock is held through the deletion, so no run starts in between.
-        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
+        // Tried for a moment, as a run starting does: a job list looking at the lock holds it
+        // for microseconds.
+        let mut lock = None;
+        for _ in 0..5 {
+            lock = RunLock::try_take(&self.jobs_dir(), name)?;
+            if lock.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        let Some(_lock) = lock else {
             return Err(AppError::JobRunning {
                 name: name.to_string(),
             });
@@ -892,6 +907,12 @@ impl Core {
         let Some(_lock) = RunLock::take(&self.jobs_dir(), name).await? else {
             return Ok(report("already_running", None, 0, None));
         };
+        // Read again under the lock: a job deleted (or deleted and added anew) between the
+        // first read and the lock is not run as it was.
+        let job = self.job(name)?;
+        if job.paused && !opts.even_if_paused {
+            return Ok(report("paused", None, 0, None));
+        }
         let login = job.account_login.clone();
         let dead = self.store.interrupt_open_job_runs(name)?;
         if !dead.is_empty()

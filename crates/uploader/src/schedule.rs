@@ -72,7 +72,8 @@ fn parse_day(s: &str) -> Option<Weekday> {
 /// `HH:MM` or `H:MM`, a time of day.
 pub(crate) fn parse_time(s: &str) -> Option<Time> {
     let (h, m) = s.trim().split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
         return None;
     }
     let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
@@ -226,7 +227,7 @@ impl JobName {
                 out.push('-');
             }
         }
-        let mut name: String = out.chars().take(64).collect();
+        let mut name: String = out.trim_start_matches('_').chars().take(64).collect();
         while name.ends_with(['-', '_']) {
             name.pop();
         }
@@ -744,6 +745,7 @@ mod tests {
             Some("mebel-roma-internet-magazin")
         );
         assert_eq!(name("shop_1").as_deref(), Some("shop_1"));
+        assert_eq!(name("_shop").as_deref(), Some("shop"));
         assert_eq!(name("  «»  ").as_deref(), None);
         let long = name(&"длинное название ".repeat(10)).unwrap();
         assert!(long.len() <= 64 && !long.ends_with('-'), "{long}");

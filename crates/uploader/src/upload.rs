@@ -647,8 +647,18 @@ impl Core {
             let u = match sent {
                 Ok(u) => u,
                 Err(e) => {
-                    // The part it stopped on, as the history has it now.
-                    match self.store.upload(id) {
+                    // The part it stopped on, as the history has it now. One the error
+                    // stopped before it left (a sign-in that could not be renewed, its file
+                    // gone) did not go: it is failed with the reason, so it can be resent.
+                    let read = self.store.upload(id).and_then(|u| {
+                        if u.state == UploadState::Prepared {
+                            self.store.mark_sending(id)?;
+                            self.store.mark_failed(id, Some(&failure_of(&e).stored()))
+                        } else {
+                            Ok(u)
+                        }
+                    });
+                    match read {
                         Ok(u) => uploads.push(u),
                         Err(read) => {
                             tracing::warn!(upload = id, error = %read, "part not read back")
@@ -1436,6 +1446,23 @@ fn issue_counts(r: &Report) -> IssueCounts {
         errors: r.total(Severity::Error),
         warnings: r.total(Severity::Warning),
         notices: r.total(Severity::Notice),
+    }
+}
+
+/// History's reason for a part an error stopped before it left.
+fn failure_of(e: &AppError) -> FailureReason {
+    match e {
+        AppError::NotSignedIn | AppError::TokenExpired { .. } | AppError::SignInFailed { .. } => {
+            FailureReason::SignInNeeded
+        }
+        AppError::NoAccess { .. } => FailureReason::NoAccess,
+        AppError::Network { .. } => FailureReason::Network,
+        AppError::Server { status } => FailureReason::ServerError { status: *status },
+        AppError::Cancelled => FailureReason::Cancelled,
+        AppError::LinkingWindowNotOpen { date } => {
+            FailureReason::LinkingWindow { date: date.clone() }
+        }
+        _ => FailureReason::NotSent,
     }
 }
 

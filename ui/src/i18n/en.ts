@@ -483,7 +483,7 @@ const en: Messages = {
     pattern: 'Which files',
     patternNote: 'For example *.csv or orders-*.xlsx. The newest matching file is taken.',
     every: 'How often',
-    everyOptions: { hourly: 'Every hour', daily: 'Every day', weekly: 'Once a week' },
+    everyOptions: { hourly: 'Every hour', daily: 'Every day', weekly: 'Once a week', manual: 'By hand' },
     days: {
       mon: 'Monday',
       tue: 'Tuesday',

@@ -493,7 +493,7 @@ const ru = {
     pattern: 'Какие файлы брать',
     patternNote: 'Например, *.csv или заказы-*.xlsx. Берём самый новый подходящий файл.',
     every: 'Как часто',
-    everyOptions: { hourly: 'Каждый час', daily: 'Каждый день', weekly: 'Раз в неделю' },
+    everyOptions: { hourly: 'Каждый час', daily: 'Каждый день', weekly: 'Раз в неделю', manual: 'Вручную' },
     days: {
       mon: 'Понедельник',
       tue: 'Вторник',

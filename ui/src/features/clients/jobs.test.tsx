@@ -82,6 +82,18 @@ describe('repeating jobs', () => {
     fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
+    // By hand only: no schedule is saved, and editing it again keeps it so.
+    fireEvent.click(byQa('job-edit', card));
+    await waitQa('repeat-dialog');
+    fireEvent.click(within(byQa('repeat-every')).getByText('Вручную'));
+    expect(document.querySelector('[data-qa="repeat-time"]')).toBeNull();
+    fireEvent.click(byQa('repeat-save'));
+    await waitFor(() => expect(card.textContent).toContain('вручную'), slow);
+    fireEvent.click(byQa('job-edit', card));
+    await waitQa('repeat-dialog');
+    fireEvent.click(byQa('repeat-save'));
+    await waitFor(() => expect(document.querySelector('[data-qa="repeat-dialog"]')).toBeNull(), slow);
+    expect(card.textContent).toContain('вручную');
     fireEvent.click(byQa('job-pause', card));
     await waitFor(() => expect(card.textContent).toContain('На паузе'), slow);
     fireEvent.click(byQa('job-remove', card));

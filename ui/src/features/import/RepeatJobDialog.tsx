@@ -12,7 +12,9 @@ import { useBackend } from '../app/context';
 import { ScheduleButton } from '../clients/ScheduleButton';
 
 const DAYS: readonly WeekDay[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const EVERY: readonly ScheduleEvery[] = ['hourly', 'daily', 'weekly'];
+/** How often, as the dialog offers it: a schedule, or by hand only («Запустить сейчас»). */
+type Often = ScheduleEvery | 'manual';
+const OFTEN: readonly Often[] = ['hourly', 'daily', 'weekly', 'manual'];
 /** What the dialog offers for a new job (the core's `JobSchedule::default`). */
 const NEW_JOB_SCHEDULE: JobSchedule = { every: 'daily', day: 'mon', at: '09:00' };
 
@@ -43,6 +45,8 @@ export function RepeatJobDialog({
   const [folder, setFolder] = useState(existing?.folder ?? '');
   const [pattern, setPattern] = useState(existing?.pattern ?? (upload ? patternOf(upload.file_name) : '*'));
   const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? NEW_JOB_SCHEDULE);
+  // A job without a schedule (by hand, or made by the CLI) stays one unless a schedule is chosen.
+  const [manual, setManual] = useState(existing !== undefined && existing.schedule === null);
   const change = (part: Partial<JobSchedule>) => {
     setSchedule((s) => ({ ...s, ...part }));
     if (isTimeError(error)) setError(null);
@@ -67,7 +71,7 @@ export function RepeatJobDialog({
     setBusy(true);
     setError(null);
     try {
-      const fields = { folder, pattern: pattern.trim(), schedule };
+      const fields = { folder, pattern: pattern.trim(), schedule: manual ? null : schedule };
       if (existing) {
         await backend.editJob({ ...fields, name: existing.name, stop_on_bad_rows: existing.stop_on_bad_rows });
         await queryClient.invalidateQueries({ queryKey: ['overview'] });
@@ -138,15 +142,18 @@ export function RepeatJobDialog({
             <div className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.every')}</Text>
               <SegmentedRadioGroup
-                value={schedule.every}
-                onUpdate={(every: ScheduleEvery) => change({ every })}
-                options={EVERY.map((v) => ({
+                value={manual ? 'manual' : schedule.every}
+                onUpdate={(often: Often) => {
+                  setManual(often === 'manual');
+                  if (often !== 'manual') change({ every: often });
+                }}
+                options={OFTEN.map((v) => ({
                   value: v,
                   content: t(`jobs.everyOptions.${v}`),
                 }))}
                 qa="repeat-every"
               />
-              {schedule.every !== 'hourly' ? (
+              {!manual && schedule.every !== 'hourly' ? (
                 <div className="mb-repeat__when">
                   {schedule.every === 'weekly' ? (
                     <Select
