@@ -459,6 +459,10 @@ const en: Messages = {
     upload: 'Upload',
     uploadFor: 'Upload a file for “{{name}}”',
     empty: 'No counters. Check that the account has access to Metrica counters.',
+    viewOnlyLeftOut_one: '{{count}} counter you may only view is not listed: uploading to it is not allowed.',
+    viewOnlyLeftOut_few: '{{count}} counters you may only view are not listed: uploading to them is not allowed.',
+    viewOnlyLeftOut_many: '{{count}} counters you may only view are not listed: uploading to them is not allowed.',
+    viewOnlyLeftOut_other: '{{count}} counters you may only view are not listed: uploading to them is not allowed.',
     noMatch: 'Nothing found for “{{query}}”.',
     trend: 'Linked share over the recent uploads',
     warnings: {

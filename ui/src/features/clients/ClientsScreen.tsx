@@ -11,7 +11,7 @@ import { EmptyState } from '../../common/EmptyState';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { StateLabel } from '../../common/StateLabel';
 import { formatDateTime, formatPercent } from '../../common/format';
-import { useActiveAccount, useBackend, useSession } from '../app/context';
+import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 import { JobsPanel, Sparkline, WarningsList } from './JobsPanel';
 
 export function ClientsScreen() {
@@ -106,6 +106,10 @@ export function ClientsScreen() {
     ],
     [t, lang, setCounterId, go],
   );
+  // Counters the account may only view are not clients to upload for: said, not hidden.
+  const all = useAllCounters();
+  const listed = new Set((overview.data ?? []).map((r) => r.counter_id));
+  const viewOnly = (all.data?.counters ?? []).filter((c) => !c.can_upload && !listed.has(c.id)).length;
   const q = search.trim().toLowerCase();
   const rows = (overview.data ?? []).filter(
     (r) => !q || r.counter_name.toLowerCase().includes(q) || String(r.counter_id).includes(q),
@@ -119,6 +123,7 @@ export function ClientsScreen() {
           </Text>
           <Text as="p" color="secondary">
             {t('clients.text')}
+            {overview.data && viewOnly > 0 ? ` ${t('clients.viewOnlyLeftOut', { count: viewOnly })}` : ''}
           </Text>
         </div>
         {overview.data ? <Text color="secondary">{t('common.counters', { count: overview.data.length })}</Text> : null}

@@ -62,6 +62,8 @@ describe('repeating jobs', () => {
 
     fireEvent.click(byQa('nav-clients'));
     const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 15_000 });
+    // The demo account's two view-only counters are not clients to upload for: said, not hidden.
+    await screen.findByText(/Не показаны 2 счётчика, которые можно только смотреть/, {}, slow);
     expect(card.textContent).toContain('каждый день в 08:30');
     expect(card.textContent).toContain(`${folder} · *.csv`);
     expect(card.textContent).toContain('Ещё не запускалось');
