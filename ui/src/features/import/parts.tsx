@@ -147,6 +147,21 @@ export function dateInWords(shown: string, lang: string): string | null {
   return new Intl.DateTimeFormat(lang, opts).format(at);
 }
 
+/** One summary line's head: what, in which column, how many rows. */
+function CountTitle({ count: c, title }: { count: IssueCount; title: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className="mb-fixes__title">
+      {title}
+      {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
+      {': '}
+      <Text variant="subheader-1" className="mb-num">
+        {t('common.rows', { count: c.count })}
+      </Text>
+    </span>
+  );
+}
+
 /**
  * What we changed ourselves, summarised: one line per kind of change and column with a count
  * and the first two before → after examples; the examples with their lines on demand.
@@ -167,16 +182,14 @@ export function NoticeSummary({ counts }: { counts: IssueCount[] }) {
           <li key={`${c.code}|${c.column ?? ''}`} className="mb-fixes__item" data-testid={`fix-${c.code}`}>
             <details>
               <summary>
-                <span className="mb-fixes__title">
-                  {c.code in ru.check.fixTitles
-                    ? t(`check.fixTitles.${c.code as keyof Messages['check']['fixTitles']}`)
-                    : t(`issues.${c.code}.title`)}
-                  {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
-                  {': '}
-                  <Text variant="subheader-1" className="mb-num">
-                    {t('common.rows', { count: c.count })}
-                  </Text>
-                </span>
+                <CountTitle
+                  count={c}
+                  title={
+                    c.code in ru.check.fixTitles
+                      ? t(`check.fixTitles.${c.code as keyof Messages['check']['fixTitles']}`)
+                      : t(`issues.${c.code}.title`)
+                  }
+                />
                 {c.examples.length > 0 ? (
                   <Text as="div" color="secondary" className="mb-fixes__examples">
                     {t('check.forExample')}{' '}
@@ -225,14 +238,7 @@ export function RemarkSummary({ counts }: { counts: IssueCount[] }) {
       <ul className="mb-fixes__list">
         {counts.map((c) => (
           <li key={`${c.code}|${c.column ?? ''}`} className="mb-fixes__item" data-testid={`remark-${c.code}`}>
-            <span className="mb-fixes__title">
-              {t(`issues.${c.code}.title`)}
-              {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
-              {': '}
-              <Text variant="subheader-1" className="mb-num">
-                {t('common.rows', { count: c.count })}
-              </Text>
-            </span>
+            <CountTitle count={c} title={t(`issues.${c.code}.title`)} />
             <Text color="secondary" className="mb-fixes__examples">
               {' — '}
               {t(`issues.${c.code}.meaning`)}
