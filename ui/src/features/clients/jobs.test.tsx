@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
 import { inRussian, realCorePerFile } from '../../../test/core';
-import { byQa, next, waitQa } from '../../../test/qa';
+import { byQa, next, press, waitQa } from '../../../test/qa';
 import i18n from '../../i18n';
 import type { IssueCode, IssueCount, ValidationSummary } from '../../ipc';
 import { RunReasons, everyText } from './JobsPanel';
@@ -67,7 +67,7 @@ describe('repeating jobs', () => {
     expect(card.textContent).toContain('каждый день в 08:30');
     expect(card.textContent).toContain(`${folder} · *.csv`);
     expect(card.textContent).toContain('Ещё не запускалось');
-    fireEvent.click(byQa('job-run-now', card));
+    await press('job-run-now', card);
     await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);
     // Every run: date, file, rows, result in words.
     fireEvent.click(byQa('job-runs', card));
@@ -76,31 +76,31 @@ describe('repeating jobs', () => {
     expect(runs.textContent).toContain('conversions-november.csv');
     expect(runs.textContent).toContain('уже было 5');
     expect(runs.textContent).toContain('Новых строк нет');
-    fireEvent.click(byQa('job-run-now', card));
+    await press('job-run-now', card);
     await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(2), slow);
-    fireEvent.click(byQa('job-edit', card));
+    await press('job-edit', card);
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
     fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
     // By hand only: no schedule is saved, and editing it again keeps it so.
-    fireEvent.click(byQa('job-edit', card));
+    await press('job-edit', card);
     await waitQa('repeat-dialog');
     fireEvent.click(within(byQa('repeat-every')).getByText('Вручную'));
     expect(document.querySelector('[data-qa="repeat-time"]')).toBeNull();
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('вручную'), slow);
-    fireEvent.click(byQa('job-edit', card));
+    await press('job-edit', card);
     await waitQa('repeat-dialog');
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(document.querySelector('[data-qa="repeat-dialog"]')).toBeNull(), slow);
     expect(card.textContent).toContain('вручную');
-    fireEvent.click(byQa('job-pause', card));
+    await press('job-pause', card);
     await waitFor(() => expect(card.textContent).toContain('На паузе'), slow);
-    fireEvent.click(byQa('job-remove', card));
+    await press('job-remove', card);
     expect(byQa('job-remove', card).textContent).toBe('Точно удалить?');
-    fireEvent.click(byQa('job-remove', card));
+    await press('job-remove', card);
     await waitFor(() => expect(screen.queryByTestId('job-roma-orders')).toBeNull(), slow);
   });
 
