@@ -136,6 +136,39 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             );
         }
     }
+    currency_offer(r, lang);
+}
+
+/// Every row that names a currency means one Metrica knows by another code (`руб.`, `RUR` for
+/// `RUB`): the way to send that code for every row without editing the file.
+fn currency_offer(r: &Report, lang: Lang) {
+    let Some(o) = &r.currency_offer else { return };
+    let column = r
+        .mapping
+        .get(&o.field)
+        .map_or(o.field.as_str(), String::as_str);
+    let values = o
+        .values
+        .iter()
+        .map(|v| format!("«{v}»"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = text::rows(o.rows, lang);
+    let code = &o.code;
+    match lang {
+        Lang::Ru => println!(
+            "Валюта в столбце «{column}» записана как {values} ({rows}): это {code}, других валют в \
+             файле нет. Чтобы отправить {code} во всех строках, не меняя файл, добавьте \
+             --set {}={code}",
+            o.field
+        ),
+        Lang::En => println!(
+            "The «{column}» column names the currency {values} ({rows}): that is {code}, and no \
+             other currency appears. To send {code} for every row without editing the file, \
+             add --set {}={code}",
+            o.field
+        ),
+    }
 }
 
 /// Notices that change nothing (rows without a sum, several currencies): one line each with

@@ -240,7 +240,22 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             t(lang, "не удалось прочитать файл", "cannot read file"),
             reason.describe(msg_lang(lang))
         ),
-        E::DataHasErrors { errors } => format!(
+        E::DataHasErrors {
+            errors,
+            in_file: true,
+        } => format!(
+            "{} ({errors}); {}",
+            t(lang, "в самом файле есть ошибки", "the file itself has errors"),
+            t(
+                lang,
+                "--skip-invalid их не обходит (строкам файла нельзя доверять): исправьте файл",
+                "--skip-invalid does not get around them (the file's rows cannot be trusted): fix the file"
+            )
+        ),
+        E::DataHasErrors {
+            errors,
+            in_file: false,
+        } => format!(
             "{} ({errors}); {}",
             t(lang, "в файле есть ошибки", "the file has errors"),
             t(

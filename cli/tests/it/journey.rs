@@ -244,6 +244,7 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["reason"], "data_has_errors");
     assert_eq!(v["error"]["kind"], "data_has_errors");
+    assert_eq!(v["error"]["data"]["in_file"], false, "{v}");
     let (code, v) = env.json(&[
         "upload",
         file,
@@ -256,6 +257,50 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
     ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["uploads"][0]["summary"]["valid_rows"], 2);
+    rt.block_on(fake.shutdown());
+}
+
+/// A row with more cells than the header (a delimiter inside a value) is an error in the file
+/// itself: its rows cannot be trusted, so `--skip-invalid` does not send the others, and the
+/// CLI says so instead of advising `--skip-invalid` (which was given).
+#[test]
+fn an_error_in_the_file_itself_is_not_skipped_and_the_cli_says_so() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sales.csv");
+    std::fs::write(
+        &file,
+        "ClientId,Target,DateTime,Price,Currency\n\
+         1762345098123456789,offline_paid,1794228120,18450.00,RUB\n\
+         1762101987654321098,offline_paid,1794297900,7200,50,RUB\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let before = fake.state().uploads(51234501).len();
+    let upload = [
+        "--lang",
+        "ru",
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--skip-invalid",
+    ];
+    let (code, v) = env.json(&[&upload[..], &["--json"]].concat());
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["error"]["kind"], "data_has_errors");
+    assert_eq!(v["error"]["data"]["in_file"], true, "{v}");
+    let out = env.run(&upload);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("в самом файле есть ошибки (1)"), "{said}");
+    assert!(said.contains("--skip-invalid их не обходит"), "{said}");
+    assert!(!said.contains("добавьте --skip-invalid"), "{said}");
+    assert_eq!(fake.state().uploads(51234501).len(), before);
     rt.block_on(fake.shutdown());
 }
 

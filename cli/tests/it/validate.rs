@@ -440,3 +440,42 @@ fn remarks_are_told_apart_from_the_changes_we_made() {
         );
     }
 }
+
+/// A 1C export that writes rubles as «руб.» and «RUR» in every row: each row is an error
+/// (Metrica would drop the sums), and the CLI says how to send RUB for every row without
+/// editing the file; doing what it says passes the check.
+#[test]
+fn rubles_in_words_are_offered_as_rub_for_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(bin())
+            .args(["--lang", "ru", "validate"])
+            .arg(fixture("rubles-in-words.csv"))
+            .args([
+                "--kind",
+                "conversions",
+                "--now",
+                NOW,
+                "--tz",
+                "Europe/Moscow",
+            ])
+            .args(extra)
+            .env("MBRIDGE_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("Валюта в столбце «Currency» записана как «руб.», «RUR» (4 строки): это RUB"),
+        "{text}"
+    );
+    let hint = text.split("добавьте ").nth(1).expect("the way to fix it");
+    let set: Vec<&str> = hint.split_whitespace().take(2).collect();
+    assert_eq!(set, ["--set", "Currency=RUB"], "{text}");
+    let (code, text) = run(&set);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("4 строки без ошибок"), "{text}");
+    assert!(!text.contains("--set"), "{text}");
+}

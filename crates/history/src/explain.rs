@@ -194,6 +194,10 @@ pub fn explain(u: &Upload) -> Explanation {
         UploadState::Rejected => {
             items.push(item(C::Rejected, None, Some(A::FixFileAndUploadAgain)))
         }
+        // Sent again already: that upload is the one to follow.
+        UploadState::Failed if u.superseded_by.is_some() => {
+            items.push(item(C::Failed, None, Some(A::SeeNewerUpload)))
+        }
         UploadState::Failed => items.push(item(C::Failed, None, Some(A::Resend))),
         UploadState::Sent | UploadState::Processing => {
             items.push(item(C::Processing, None, Some(A::WaitForProcessing)))

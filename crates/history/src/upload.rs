@@ -372,6 +372,13 @@ impl Upload {
             _ => None,
         }
     }
+
+    /// Whether [`crate::Store::resend`] takes it: interrupted or failed, and not sent again
+    /// already (a second resend would send its rows twice).
+    pub fn is_resendable(&self) -> bool {
+        matches!(self.state, UploadState::Interrupted | UploadState::Failed)
+            && self.superseded_by.is_none()
+    }
 }
 
 pub(crate) const UPLOAD_COLUMNS: &str = "id, tag, account_login, counter_id, kind, state, \
@@ -780,8 +787,7 @@ impl Store {
     pub fn resend(&self, id: i64) -> Result<Upload> {
         self.write(|tx, now| {
             let old = load(tx, id)?;
-            let resendable = matches!(old.state, UploadState::Interrupted | UploadState::Failed);
-            if !resendable || old.superseded_by.is_some() {
+            if !old.is_resendable() {
                 return Err(Error::NotResendable {
                     id,
                     state: old.state,

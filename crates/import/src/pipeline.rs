@@ -491,6 +491,7 @@ pub fn prepare(
         outputs,
         rejected_path,
         skip_invalid: opts.skip_invalid,
+        currency_offer: s.currency_offer,
     })
 }
 

@@ -96,6 +96,44 @@ pub struct DateRange {
     pub last: String,
 }
 
+/// One currency for the whole file, offered when every row that names a currency names the
+/// same one, but some (or all) under a name Metrica does not know: `руб.`, `RUR`, `р.` for
+/// `RUB`. Metrica would drop those rows' revenue, so they are errors; sending the code as a
+/// constant for every row (`--set Currency=RUB`, or one click in the app) fixes them all
+/// without editing the file. Not offered when a row's currency is empty or unknown, or when
+/// two currencies appear: a constant would then change what those rows say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrencyOffer {
+    /// The Metrica field of the currency (`Currency`; `currency` for CRM orders), filled in
+    /// when the check ends.
+    pub field: String,
+    /// The ISO 4217 code every row means (`RUB`).
+    pub code: String,
+    /// The names used for it that Metrica does not know, as written (up to three, file order).
+    pub values: Vec<String>,
+    /// Rows that name it so.
+    pub rows: u64,
+}
+
+impl CurrencyOffer {
+    /// How many of the names used are kept.
+    pub const VALUES: usize = 3;
+}
+
+/// Why a checked file cannot be sent as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendBlock {
+    /// Errors in the file itself (a missing column, a row with more fields than the header,
+    /// broken quoting, a column Excel damaged): the rows cannot be trusted, so skipping the
+    /// rows with errors does not get around them.
+    FileErrors,
+    /// No row is without errors.
+    NoValidRows,
+    /// Some rows have errors: the others go when the user chooses to skip those.
+    RowErrors,
+}
+
 /// The outcome of validating (and possibly writing) one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -139,6 +177,9 @@ pub struct Report {
     pub rejected_path: Option<PathBuf>,
     /// Whether invalid rows are skipped (upload the valid ones) rather than blocking.
     pub skip_invalid: bool,
+    /// One currency for the whole file, when it would fix every currency error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_offer: Option<CurrencyOffer>,
 }
 
 impl Report {
@@ -164,10 +205,28 @@ impl Report {
         self.file_errors > 0
     }
 
+    /// What keeps the valid rows from being sent, the first that applies; only
+    /// [`SendBlock::RowErrors`] is lifted by skipping the rows with errors.
+    pub fn send_block(&self) -> Option<SendBlock> {
+        if self.has_file_errors() {
+            Some(SendBlock::FileErrors)
+        } else if self.valid_rows == 0 {
+            Some(SendBlock::NoValidRows)
+        } else if self.has_errors() {
+            Some(SendBlock::RowErrors)
+        } else {
+            None
+        }
+    }
+
     /// Whether the written output may be sent: no file-level error, at least one valid row,
     /// and either no row errors or `skip_invalid`.
     pub fn is_uploadable(&self) -> bool {
-        !self.has_file_errors() && self.valid_rows > 0 && (self.skip_invalid || !self.has_errors())
+        match self.send_block() {
+            None => true,
+            Some(SendBlock::RowErrors) => self.skip_invalid,
+            Some(SendBlock::FileErrors | SendBlock::NoValidRows) => false,
+        }
     }
 
     /// Total of one code over the whole file.

@@ -18,7 +18,7 @@ use crate::dups::{DupIndex, Seen};
 use crate::mapping::{FieldSource, Mapping, identifier_fields, normalize_header};
 use crate::normalize::{self as n, Outcome, format_crm, parse_local, trim};
 use crate::report::{
-    ALL_SEVERITIES, DateRange, IssueCaps, IssueCounter, IssueSink, Severity, sev_bit,
+    ALL_SEVERITIES, CurrencyOffer, DateRange, IssueCaps, IssueCounter, IssueSink, Severity, sev_bit,
 };
 use crate::status::{status_id, suggest_status};
 use jiff::civil::DateTime;
@@ -235,6 +235,12 @@ pub(crate) struct RowFacts {
     static_call: bool,
     /// The (valid) currency of the row: a range of the text arena.
     currency: Option<Range<usize>>,
+    /// A currency Metrica does not know that stands for exactly one it does (`руб.` for
+    /// `RUB`): the value as written and that code, ranges of the text arena.
+    currency_alias: Option<(Range<usize>, Range<usize>)>,
+    /// The currency cell is empty, or holds a value no code stands for: one currency for the
+    /// whole file would change this row's meaning.
+    currency_unsure: bool,
     /// Bit `i`: identifier column `cols[i]` holds a long (16+ digit) ID that does not look
     /// rounded by Excel.
     long_ids: u64,
@@ -327,6 +333,10 @@ pub struct Validator {
     /// Valid rows filling each column (index of `cols`); named in [`Validator::finish`].
     ident_counts: Vec<u64>,
     currencies: Vec<String>,
+    /// The withdrawn or Russian names of one currency seen so far (see [`CurrencyOffer`]).
+    currency_offer: Option<CurrencyOffer>,
+    /// A row ruled the offer out (an empty or unknown currency, or two different ones).
+    currency_offer_off: bool,
     static_calls: u64,
     valid_rows: u64,
     /// Severities whose texts the issue sink still keeps ([`IssueSink::wants_mask`]).
@@ -583,6 +593,8 @@ impl Validator {
             dup_failed: false,
             ident_counts,
             currencies: Vec::new(),
+            currency_offer: None,
+            currency_offer_off: false,
             static_calls: 0,
             valid_rows: 0,
             text_wanted: ALL_SEVERITIES,
@@ -737,6 +749,33 @@ impl Validator {
             let c = &text[r];
             if !self.currencies.iter().any(|x| x == c) {
                 self.currencies.push(c.to_string());
+            }
+        }
+        if facts.currency_unsure {
+            self.currency_offer_off = true;
+        }
+        if let Some((value, code)) = facts.currency_alias.clone()
+            && !self.currency_offer_off
+        {
+            let (value, code) = (&text[value], &text[code]);
+            match &mut self.currency_offer {
+                None => {
+                    self.currency_offer = Some(CurrencyOffer {
+                        field: String::new(),
+                        code: code.to_string(),
+                        values: vec![value.to_string()],
+                        rows: 1,
+                    })
+                }
+                Some(o) if o.code == code => {
+                    o.rows += 1;
+                    if o.values.len() < CurrencyOffer::VALUES
+                        && !o.values.iter().any(|v| v == value)
+                    {
+                        o.values.push(value.to_string());
+                    }
+                }
+                Some(_) => self.currency_offer_off = true,
             }
         }
         if facts.static_call {
@@ -1132,6 +1171,9 @@ impl RowChecker {
             self.id_given = true;
         }
         if s.is_empty() {
+            if spec.format == FieldFormat::Currency {
+                self.facts.currency_unsure = true;
+            }
             if spec.requirement == Requirement::Required {
                 self.issue(
                     Some(spec.name),
@@ -1205,6 +1247,15 @@ impl RowChecker {
                 if o == Outcome::Same {
                     self.last_currency.clear();
                     self.last_currency.push_str(raw);
+                }
+                if o.is_invalid() && self.scratch.is_empty() {
+                    self.facts.currency_unsure = true;
+                } else if o.is_invalid() {
+                    let value = self.text.len();
+                    self.text.push_str(s);
+                    let code = self.text.len();
+                    self.text.push_str(&self.scratch);
+                    self.facts.currency_alias = Some((value..code, code..self.text.len()));
                 }
                 self.apply(ci, raw, o);
                 if !o.is_invalid() {
@@ -1907,6 +1958,22 @@ impl Validator {
                 None,
             );
         }
+        // Every currency given is one code, under names Metrica does not know in some rows.
+        let currency_offer = self
+            .currency_offer
+            .take()
+            .filter(|o| !self.currency_offer_off && self.currencies.iter().all(|c| *c == o.code))
+            .and_then(|o| {
+                let col = self
+                    .checker
+                    .cols
+                    .iter()
+                    .find(|c| c.spec.format == FieldFormat::Currency)?;
+                Some(CurrencyOffer {
+                    field: col.spec.name.to_string(),
+                    ..o
+                })
+            });
         let file_errors = self.issues.file_errors();
         let (mut issues, mut counts, truncated, spill) =
             self.issues.finish().map_err(|source| ImportError::Write {
@@ -1942,6 +2009,7 @@ impl Validator {
             }),
             valid_rows: self.valid_rows,
             file_errors,
+            currency_offer,
         })
     }
 }
@@ -1957,6 +2025,7 @@ pub struct ValidatorSummary {
     pub range: Option<DateRange>,
     pub valid_rows: u64,
     pub file_errors: u64,
+    pub currency_offer: Option<CurrencyOffer>,
 }
 
 #[cfg(test)]
@@ -2388,6 +2457,36 @@ mod tests {
             && *s == Severity::Error
             && fix.as_deref() == Some("RUB")));
         assert!(has(&c, "currency_lowercase", Severity::Notice));
+    }
+
+    /// The currency cells of rows, and the one currency the check offers for them.
+    fn offer(currencies: &[&str]) -> Option<CurrencyOffer> {
+        let mut t = conv();
+        for (i, c) in currencies.iter().enumerate() {
+            let time = (1794228120 + i).to_string();
+            t.row(&["1762345098123456789", "offline_paid", &time, "1", c]);
+        }
+        t.v.finish(currencies.len() as u64).unwrap().currency_offer
+    }
+
+    #[test]
+    fn one_currency_is_offered_only_when_it_fixes_every_row_and_changes_none() {
+        let o = offer(&["руб.", "RUR", "руб.", "RUB", " rub ", " р. ", "руб"]).unwrap();
+        assert_eq!(o.field, "Currency");
+        assert_eq!(o.code, "RUB");
+        // As written (trimmed), each once, in file order, at most three.
+        assert_eq!(o.values, ["руб.", "RUR", "р."]);
+        // `rub` is a known code in the wrong case (fixed, not an error): not counted.
+        assert_eq!(o.rows, 5);
+        assert_eq!(offer(&["руб", "руб"]).unwrap().rows, 2);
+        // Nothing to fix; two currencies; an empty cell (Metrica takes the counter's currency)
+        // or a name no code stands for: a constant would change those rows.
+        assert_eq!(offer(&["RUB", "RUB"]), None);
+        assert_eq!(offer(&["руб.", "USD"]), None);
+        assert_eq!(offer(&["руб.", "$"]), None);
+        assert_eq!(offer(&["руб.", ""]), None);
+        assert_eq!(offer(&["", "руб."]), None);
+        assert_eq!(offer(&["руб.", "тугрик"]), None);
     }
 
     /// Rows `(line, id)`; the lines the check reports as repeats, for a memory budget.

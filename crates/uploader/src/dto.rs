@@ -46,7 +46,12 @@ pub enum AppError {
         reason: FileReason,
     },
     #[error("the file has errors")]
-    DataHasErrors { errors: u32 },
+    DataHasErrors {
+        errors: u32,
+        /// Some are errors in the file itself (see [`SendBlock::FileErrors`]): skipping the
+        /// rows with errors does not get around them; the file must be fixed.
+        in_file: bool,
+    },
     #[error("this file was already sent (upload {upload_id})")]
     Duplicate { upload_id: u32, sent_at: String },
     #[error("cancelled")]
@@ -448,6 +453,19 @@ pub struct IssueCount {
     pub value_type: Option<ValueType>,
 }
 
+/// One currency for the whole file (see `mb_import::report::CurrencyOffer`): every row that names a
+/// currency means `code`, some under a name Metrica does not know (`руб.`). The window offers
+/// to send `code` for every row (the field as a constant) instead of editing the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CurrencyOffer {
+    /// The mapping's field to set (`Currency`, `currency`).
+    pub field: String,
+    pub code: String,
+    /// The names used, as written (up to three).
+    pub values: Vec<String>,
+    pub rows: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ValidationSummary {
     pub rows: u32,
@@ -468,6 +486,34 @@ pub struct ValidationSummary {
     pub duplicate_of: Option<UploadSummary>,
     /// Where rejected rows were written (opens in Excel).
     pub rejected_path: Option<String>,
+    /// One currency for the whole file would fix every currency error.
+    pub currency_offer: Option<CurrencyOffer>,
+    /// What keeps the valid rows from being sent (the core's rule for every front end);
+    /// `row_errors` is lifted by skipping the rows with errors, the others are not.
+    pub send_block: Option<SendBlock>,
+}
+
+/// Why a checked file cannot be sent as it is (`mb_import::report::SendBlock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SendBlock {
+    /// Errors in the file itself (a row with more fields than the header, broken quoting, a
+    /// missing column, a column Excel damaged): skipping rows does not get around them.
+    FileErrors,
+    NoValidRows,
+    /// Rows with errors: the others go once the user chooses to skip those.
+    RowErrors,
+}
+
+impl From<mb_import::report::SendBlock> for SendBlock {
+    fn from(b: mb_import::report::SendBlock) -> SendBlock {
+        use mb_import::report::SendBlock as B;
+        match b {
+            B::FileErrors => SendBlock::FileErrors,
+            B::NoValidRows => SendBlock::NoValidRows,
+            B::RowErrors => SendBlock::RowErrors,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -570,6 +616,11 @@ pub struct UploadSummary {
     pub failure: Option<FailureReason>,
     /// The user's comment from the send screen.
     pub note: Option<String>,
+    /// «Отправить заново» can be offered: interrupted or failed, not sent again already, and
+    /// its prepared file still there (the core refuses the resend otherwise).
+    pub resendable: bool,
+    /// The upload that sent its rows again (a resend, or a job's next run that carried them).
+    pub replaced_by: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -899,6 +950,8 @@ pub fn typescript_bindings() -> String {
         Issue::decl(&cfg),
         crate::plan::OutcomeKind::decl(&cfg),
         IssueCount::decl(&cfg),
+        CurrencyOffer::decl(&cfg),
+        SendBlock::decl(&cfg),
         IssueExample::decl(&cfg),
         ValueType::decl(&cfg),
         ValidationSummary::decl(&cfg),

@@ -44,6 +44,8 @@ pub fn summary(u: &Upload) -> UploadSummary {
         finished_at: u.finished_at.map(|t| t.to_string()),
         failure: u.server_message.as_deref().map(FailureReason::from_stored),
         note: opt("note"),
+        resendable: u.is_resendable() && crate::upload::prepared_file(u).is_ok(),
+        replaced_by: u.superseded_by.map(|id| id as u32),
     }
 }
 

@@ -483,6 +483,13 @@ pub fn summary(r: &Report) -> ValidationSummary {
         known_rows: 0,
         duplicate_of: None,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
+        currency_offer: r.currency_offer.as_ref().map(|o| dto::CurrencyOffer {
+            field: o.field.clone(),
+            code: o.code.clone(),
+            values: o.values.clone(),
+            rows: o.rows.min(u64::from(u32::MAX)) as u32,
+        }),
+        send_block: r.send_block().map(Into::into),
     }
 }
 

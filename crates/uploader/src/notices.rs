@@ -155,6 +155,8 @@ mod tests {
                 text: "Неверный формат".into(),
             }),
             note: None,
+            resendable: false,
+            replaced_by: None,
         }
     }
 

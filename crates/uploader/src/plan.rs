@@ -351,8 +351,9 @@ impl UploadResult {
     /// was sent. A send stopped part-way is not one: see [`UploadResult::stopped`].
     pub fn stop_error(&self) -> Option<AppError> {
         match &self.outcome {
-            UploadOutcome::Blocked { .. } => Some(AppError::DataHasErrors {
+            UploadOutcome::Blocked { report } => Some(AppError::DataHasErrors {
                 errors: self.errors(),
+                in_file: report.has_file_errors(),
             }),
             UploadOutcome::Duplicate { earlier } => Some(AppError::Duplicate {
                 upload_id: earlier.id as u32,

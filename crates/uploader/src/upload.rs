@@ -1389,7 +1389,8 @@ fn cleanup_if_final(u: &Upload) {
     }
 }
 
-fn prepared_file(u: &Upload) -> Result<PathBuf> {
+/// The Metrica-ready file an upload sent (or was to send), while it is still on disk.
+pub(crate) fn prepared_file(u: &Upload) -> Result<PathBuf> {
     u.options
         .as_ref()
         .and_then(|o| o.get("prepared_file"))

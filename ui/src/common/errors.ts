@@ -83,7 +83,8 @@ export const ERROR_TABLE: ErrorTable = {
   data_has_errors: {
     severity: 'warning',
     action: 'none',
-    text: (e, t) => t('errors.data_has_errors', { errors: e.data.errors }),
+    text: (e, t) =>
+      t(e.data.in_file ? 'errors.data_has_errors_in_file' : 'errors.data_has_errors', { errors: e.data.errors }),
   },
   duplicate: {
     severity: 'warning',

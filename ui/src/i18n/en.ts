@@ -281,6 +281,11 @@ const en: Messages = {
     saveRejected: 'Save a copy…',
     savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
+    currencyOfferTitle: '{{code}} can be sent for every row',
+    currencyOfferText:
+      'The “{{column}}” column names the currency {{values}} ({{rows}}). Metrica knows only current currency codes and would lose these rows’ amounts. No other currency appears in the file, so {{code}} can be sent for every row — the file itself stays as it is.',
+    currencyOfferUse: 'Send {{code}} for every row',
+    quoted: '“{{value}}”',
     duplicateTitle: 'This file was sent before',
     duplicateText:
       'The same data went to the counter “{{counter}}” on {{date}} (upload No. {{id}}). Sending it twice is usually not needed.',
@@ -390,6 +395,10 @@ const en: Messages = {
     needCheck: 'Complete the “Check” step first.',
     needDuplicateAnswer: 'Answer the repeat-upload question in the “Check” step.',
     needDuplicateAnswerHere: 'Answer above whether to send the file again.',
+    fileErrors:
+      'Cannot send: skipping rows does not get around errors in the file itself. Fix the file and choose it again.',
+    fileErrorsHere:
+      'Cannot send: “{{what}}” is an error in the file itself, and skipping rows does not get around it. Fix the file and choose it again.',
     needSkip: 'The file has errors: allow skipping rows with errors or fix the file.',
     cancel: 'Stop sending',
     cancelled: 'Sending stopped before the file left: nothing was sent.',
@@ -437,6 +446,7 @@ const en: Messages = {
     linkedShare: 'Linked to visits',
     sentAt: 'Sent',
     note: 'Comment',
+    replacedBy: 'Sent again as',
     serverMessage: 'Metrica said',
     reasonTitle: 'Reason',
     reason: catalogue.reason,
@@ -657,6 +667,8 @@ const en: Messages = {
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
 
     file_unreadable: 'Could not read the file “{{fileName}}”: {{reason}}.',
+    data_has_errors_in_file:
+      'The file itself has errors ({{errors}}) that skipping rows does not get around. Fix the file and choose it again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     cancelled: 'Stopped. All your choices are kept.',

@@ -1,7 +1,12 @@
 // Generated from crates/uploader/src/dto.rs by ts-rs. Do not edit by hand:
 // run `UPDATE_BINDINGS=1 cargo test -p mb-uploader bindings` after changing the Rust side.
 
-export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "job_running", "data": { name: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
+export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, 
+/**
+ * Some are errors in the file itself (see [`SendBlock::FileErrors`]): skipping the
+ * rows with errors does not get around them; the file must be fixed.
+ */
+in_file: boolean, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "job_running", "data": { name: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
 
 export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
 
@@ -164,6 +169,18 @@ export type IssueCount = { code: IssueCode, column: string | null, severity: Sev
  */
 examples: Array<IssueExample>, value_type: ValueType | null, };
 
+export type CurrencyOffer = { 
+/**
+ * The mapping's field to set (`Currency`, `currency`).
+ */
+field: string, code: string, 
+/**
+ * The names used, as written (up to three).
+ */
+values: Array<string>, rows: number, };
+
+export type SendBlock = "file_errors" | "no_valid_rows" | "row_errors";
+
 export type IssueExample = { line: number, value: string | null, fix: string | null, shown: string | null, };
 
 export type ValueType = "date_time" | "money" | "status";
@@ -189,7 +206,16 @@ duplicate_of: UploadSummary | null,
 /**
  * Where rejected rows were written (opens in Excel).
  */
-rejected_path: string | null, };
+rejected_path: string | null, 
+/**
+ * One currency for the whole file would fix every currency error.
+ */
+currency_offer: CurrencyOffer | null, 
+/**
+ * What keeps the valid rows from being sent (the core's rule for every front end);
+ * `row_errors` is lifted by skipping the rows with errors, the others are not.
+ */
+send_block: SendBlock | null, };
 
 export type UploadRequest = { validate: ValidateRequest, merge_mode: string | null, comment: string | null, 
 /**
@@ -267,7 +293,16 @@ failure: FailureReason | null,
 /**
  * The user's comment from the send screen.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * «Отправить заново» can be offered: interrupted or failed, not sent again already, and
+ * its prepared file still there (the core refuses the resend otherwise).
+ */
+resendable: boolean, 
+/**
+ * The upload that sent its rows again (a resend, or a job's next run that carried them).
+ */
+replaced_by: number | null, };
 
 export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
 

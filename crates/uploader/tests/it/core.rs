@@ -1439,6 +1439,8 @@ async fn a_part_that_did_not_go_leaves_the_later_parts_recorded_as_not_sent() {
     );
 
     for p in parts {
+        // The core offers the resend it will take.
+        assert!(p.resendable, "{p:?}");
         let again = core
             .resend_dto(p.id, "resend", no_progress_sink())
             .await
@@ -1446,6 +1448,23 @@ async fn a_part_that_did_not_go_leaves_the_later_parts_recorded_as_not_sent() {
         assert!(
             matches!(again.state, UploadState::Sent | UploadState::Processing),
             "{again:?}"
+        );
+        // Sent again: no second resend is offered (its rows would go twice), the upload names
+        // the one that sent them, and its advice is to follow that one.
+        let old = core.upload_detail(i64::from(p.id)).unwrap();
+        assert!(!old.summary.resendable, "{:?}", old.summary);
+        assert_eq!(old.summary.replaced_by, Some(again.id));
+        assert!(
+            old.explanation
+                .iter()
+                .all(|e| e.advice != Some(mb_uploader::dto::AdviceCode::Resend)),
+            "{:?}",
+            old.explanation
+        );
+        assert!(
+            core.resend_dto(p.id, "resend-twice", no_progress_sink())
+                .await
+                .is_err()
         );
     }
 }

@@ -163,6 +163,8 @@ describe('repeating jobs', () => {
       known_rows: 0,
       duplicate_of: null,
       rejected_path: null,
+      currency_offer: null,
+      send_block: null,
     };
     const text = render(<RunReasons report={report} />).container.textContent ?? '';
     expect(text).toMatch(

@@ -32,7 +32,8 @@ const STATES: UploadState[] = [
   'superseded',
 ];
 
-/** One upload, explained; `onResent` moves the selection to the new upload a resend made. */
+/** One upload, explained; `onResent` moves the selection to the new upload a resend made (or
+ *  to the one that sent its rows again). */
 function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
@@ -61,7 +62,8 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
   const d = detail.data;
   const s = d.summary;
   const canRefresh = ['sending', 'sent', 'processing'].includes(s.state);
-  const canResend = s.state === 'interrupted' || s.state === 'failed';
+  // The core says whether a resend would be taken (not sent again already, its file still there).
+  const canResend = s.resendable;
   return (
     <div className="mb-detail" data-testid="upload-detail">
       <div className="mb-detail__head">
@@ -93,6 +95,16 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
             {/* A CRM upload's id is a UUID: one line, whole in the tooltip and when copied. */}
             <dd className="mb-ellipsis mb-select-all" title={s.server_id}>
               {s.server_id}
+            </dd>
+          </>
+        ) : null}
+        {s.replaced_by !== null ? (
+          <>
+            <dt>{t('history.replacedBy')}</dt>
+            <dd>
+              <Button view="flat-info" size="s" onClick={() => onResent(s.replaced_by ?? id)} qa="replaced-by">
+                {t('history.detailTitle', { id: s.replaced_by })}
+              </Button>
             </dd>
           </>
         ) : null}

@@ -68,3 +68,46 @@ describe('check step of a file with no good row', () => {
     expect(screen.getByText('Отправлять нечего: все строки с ошибками.')).toBeTruthy();
   });
 });
+
+describe('check step of a file that writes rubles in words', () => {
+  const rubles = realCorePerFile({ pick: { fixture: 'rubles-in-words.csv', as: 'продажи из 1С.csv' } });
+
+  it('offers RUB for every row, and one click makes every row good without touching the file', async () => {
+    const backend = rubles.backend();
+    await inRussian(backend);
+    await toCheck(backend);
+    const offer = await screen.findByTestId('currency-offer', {}, { timeout: 30_000 });
+    expect(offer.textContent).toContain('Можно отправить RUB во всех строках');
+    expect(offer.textContent).toContain('В столбце «Currency» валюта записана как «руб.», «RUR» (4 строки)');
+    expect(screen.getByTestId('rows-valid').textContent).toBe('0');
+    fireEvent.click(byQa('currency-offer-use'));
+    // The check runs again with RUB for every row: all four rows are good, nothing is offered.
+    await waitFor(() => expect(screen.getByTestId('rows-valid').textContent).toBe('4'), { timeout: 30_000 });
+    expect(screen.queryByTestId('currency-offer')).toBeNull();
+    expect(screen.queryByTestId('count-unknown_currency')).toBeNull();
+    // The Columns step shows the choice: the currency is RUB for every row, the column unused.
+    fireEvent.click(byQa('wizard-back'));
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    expect(byQa('constant-Currency').textContent).toContain('RUB');
+    expect(screen.getByText(/Не отправятся столбцы: «Currency»/)).toBeTruthy();
+  });
+});
+
+describe('check step of a file with an error in the file itself', () => {
+  const broken = realCorePerFile({ pick: { fixture: 'decimal-comma-unquoted.csv', as: 'продажи.csv' } });
+
+  it('does not lead on to a send the core would refuse, and says why skipping rows does not help', async () => {
+    const backend = broken.backend();
+    await inRussian(backend);
+    await toCheck(backend);
+    await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+    // Two good rows, but a row with a cell too many: the file's rows cannot be trusted.
+    expect(screen.getByTestId('rows-valid').textContent).toBe('2');
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      screen.getByText(
+        'Отправить нельзя: «Лишние ячейки в строке» — ошибка в самом файле, её не обойти пропуском строк. Исправьте файл и выберите его снова.',
+      ),
+    ).toBeTruthy();
+  });
+});

@@ -4,7 +4,8 @@
 import { Alert, Button, Card, Loader, Text } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ValidationSummary } from '../../ipc';
+import type { TFunction } from 'i18next';
+import type { CurrencyOffer, FieldSource, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
@@ -12,9 +13,61 @@ import { formatDateTime, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
-import { buildValidateRequest, useImport, validationKey } from './state';
+import { usePreview } from './FileStep';
+import { buildValidateRequest, unmappedAfter, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
+
+/** Why the file cannot go when the core says the file itself has errors: the first of them by
+ *  its title (a row with more cells than the header, a missing column), since skipping the rows
+ *  with errors, which the user may expect to help, does not get around it. */
+function fileErrorText(v: ValidationSummary, t: TFunction): string {
+  const first = v.issues.find((i) => i.record === 0 && i.severity === 'error');
+  return first ? t('send.fileErrorsHere', { what: t(`issues.${first.code}.title`) }) : t('send.fileErrors');
+}
+
+/** Every row that names a currency means one (`руб.`, `RUR` are rubles) that Metrica knows by
+ *  another name: the core offers to send that code for every row, and one click sets the
+ *  currency field to it (the file stays as it is); the check then runs again. */
+function CurrencyOfferNotice({ offer }: { offer: CurrencyOffer }) {
+  const { t } = useTranslation();
+  const [s, dispatch] = useImport();
+  const preview = usePreview();
+  const mapping = s.mapping;
+  const f = mapping?.fields.find((m) => m.field === offer.field);
+  if (!mapping || !f) return null;
+  const use = () => {
+    const source: FieldSource = { type: 'constant', value: offer.code };
+    const headers = preview.data?.info.headers ?? [];
+    dispatch({
+      type: 'source',
+      field: offer.field,
+      source,
+      unmapped: unmappedAfter(mapping, headers, offer.field, source),
+    });
+  };
+  return (
+    <div data-testid="currency-offer">
+      <Alert
+        theme="info"
+        title={t('check.currencyOfferTitle', { code: offer.code })}
+        message={t('check.currencyOfferText', {
+          column: f.source.type === 'column' ? f.source.header : offer.field,
+          values: offer.values.map((value) => t('check.quoted', { value })).join(', '),
+          rows: t('common.rows', { count: offer.rows }),
+          code: offer.code,
+        })}
+        actions={
+          <Alert.Actions>
+            <Alert.Action onClick={use} qa="currency-offer-use">
+              {t('check.currencyOfferUse', { code: offer.code })}
+            </Alert.Action>
+          </Alert.Actions>
+        }
+      />
+    </div>
+  );
+}
 
 function Summary({ v }: { v: ValidationSummary }) {
   const { t, i18n } = useTranslation();
@@ -115,6 +168,8 @@ function Summary({ v }: { v: ValidationSummary }) {
           />
         </div>
       ) : null}
+
+      {v.currency_offer ? <CurrencyOfferNotice offer={v.currency_offer} /> : null}
 
       <div className="mb-summary__body">
         {counts.length > 0 ? (
@@ -232,9 +287,20 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
 
   const v = fresh ? s.validation : null;
   const cancelled = error !== null && toAppError(error).kind === 'cancelled';
-  const blocked =
-    // Nothing new is not a dead end: the send step says so calmly.
-    v !== null && (v.valid_rows <= 0 || (v.duplicate_of !== null && s.duplicateAnswer === null));
+  // The core says what keeps the file from going: errors in the file itself, or no good row.
+  // Rows with errors are not a dead end (the send step offers to skip them), and neither is
+  // nothing new (the send step says so calmly).
+  const stop =
+    v === null
+      ? null
+      : v.send_block === 'file_errors'
+        ? fileErrorText(v, t)
+        : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
+          ? t('send.nothing')
+          : v.duplicate_of !== null && s.duplicateAnswer === null
+            ? t('send.needDuplicateAnswerHere')
+            : null;
+  const blocked = stop !== null;
   return (
     <div className="mb-step">
       {/* For screen readers and the focus on arrival; the cards below say the rest. */}
@@ -257,13 +323,7 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
       ) : null}
       <StepFooter
         onBack={onBack}
-        reason={
-          v && v.valid_rows <= 0
-            ? t('send.nothing')
-            : v && v.duplicate_of !== null && s.duplicateAnswer === null
-              ? t('send.needDuplicateAnswerHere')
-              : null
-        }
+        reason={stop}
         main={running || cancelled ? undefined : { label: t('common.next'), onClick: onNext, disabled: !v || blocked }}
       />
     </div>

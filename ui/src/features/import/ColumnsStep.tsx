@@ -4,27 +4,18 @@ import { Alert, Label, Loader, Select, Text, TextInput } from '@gravity-ui/uikit
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ColumnMapping, FieldMapping, FieldSource, Goal } from '../../ipc';
+import type { FieldMapping, FieldSource, Goal } from '../../ipc';
 import type { Messages } from '../../i18n/ru';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useActiveCounter, useBackend } from '../app/context';
 import { AttributeOffers } from './AttributeOffers';
 import { usePreview } from './FileStep';
 import { StepFooter } from './parts';
-import { mappingProblems, useImport } from './state';
+import { mappingProblems, unmappedAfter, useImport } from './state';
 
 const GOAL_FIELDS = new Set(['Target', 'goals']);
 const CURRENCY_FIELDS = new Set(['Currency', 'currency']);
 const CURRENCIES = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UAH', 'CNY', 'TRY', 'UZS', 'AMD', 'GEL'];
-
-function unmappedAfter(mapping: ColumnMapping, headers: string[], field: string, source: FieldSource): string[] {
-  const used = new Set<number>();
-  for (const f of mapping.fields) {
-    const src = f.field === field ? source : f.source;
-    if (src.type === 'column') used.add(src.index);
-  }
-  return headers.filter((_, i) => !used.has(i));
-}
 
 function sourceValue(src: FieldSource): string {
   if (src.type === 'column') return `col:${src.index}`;

@@ -34,6 +34,8 @@ const part = (
   finished_at: null,
   failure,
   note: null,
+  resendable: state === 'interrupted' || state === 'failed',
+  replaced_by: null,
 });
 
 const shown = (node: React.ReactNode) =>

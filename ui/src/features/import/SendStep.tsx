@@ -72,17 +72,21 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const review = reviewCounts(s);
   const sendRows = review.send;
   const nothingNew = review.valid > 0 && sendRows === 0;
+  // The core says what keeps the file from going; only rows with errors are got around by
+  // skipping them.
   const blockedReason = !counter.can_upload
     ? t('errors.no_access', { counterId: counter.id })
-    : review.valid === 0
-      ? t('send.nothing')
-      : nothingNew
-        ? null
-        : v.errors > 0 && !s.skipInvalid
-          ? t('send.needSkip')
-          : v.duplicate_of && s.duplicateAnswer === null
-            ? t('send.needDuplicateAnswer')
-            : null;
+    : v.send_block === 'file_errors'
+      ? t('send.fileErrors')
+      : v.send_block === 'no_valid_rows' || review.valid === 0
+        ? t('send.nothing')
+        : nothingNew
+          ? null
+          : v.send_block === 'row_errors' && !s.skipInvalid
+            ? t('send.needSkip')
+            : v.duplicate_of && s.duplicateAnswer === null
+              ? t('send.needDuplicateAnswer')
+              : null;
 
   const send = () => {
     dispatch({ type: 'sendStarted' });
@@ -193,7 +197,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                 {t('send.hash')}
               </Checkbox>
             ) : null}
-            {v.errors > 0 ? (
+            {v.send_block === 'row_errors' ? (
               <Checkbox
                 checked={s.skipInvalid}
                 disabled={locked}
@@ -413,7 +417,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
       </div>
     );
   }
-  const canResend = u.state === 'interrupted' || u.state === 'failed';
+  const canResend = u.resendable;
   const again = () => {
     void resend
       .run((onProgress) => backend.resend(u.id, onProgress))

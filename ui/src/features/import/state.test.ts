@@ -143,6 +143,8 @@ describe('import state', () => {
       known_rows: 0,
       duplicate_of: null,
       rejected_path: null,
+      currency_offer: null,
+      send_block: null,
     };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
     expect(reachable(v, 'send', 7, true)).toBe(true);
@@ -168,6 +170,8 @@ describe('the send review', () => {
     known_rows: known,
     duplicate_of: null,
     rejected_path: null,
+    currency_offer: null,
+    send_block: null,
   });
 
   it('offers only new rows by default once the ledger knows some of them', () => {

@@ -242,6 +242,16 @@ export function stepsFor(s: ImportState): StepId[] {
     : ['file', 'columns', 'check', 'send'];
 }
 
+/** The file's columns no field reads once `field` takes `source` (said under the mapping). */
+export function unmappedAfter(mapping: ColumnMapping, headers: string[], field: string, source: FieldSource): string[] {
+  const used = new Set<number>();
+  for (const f of mapping.fields) {
+    const src = f.field === field ? source : f.source;
+    if (src.type === 'column') used.add(src.index);
+  }
+  return headers.filter((_, i) => !used.has(i));
+}
+
 /** Which mapping the core's answer is about. */
 export function mappingCheckKey(m: ColumnMapping): string {
   return JSON.stringify({ kind: m.kind, fields: m.fields.map((f) => [f.field, f.source]) });
