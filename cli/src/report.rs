@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use mb_uploader::{Report, Severity};
+use mb_uploader::{IssuePlace, Report, Severity};
 
 use crate::args::Lang;
 use crate::text::{self, t};
@@ -110,10 +110,13 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
                 .as_deref()
                 .map(|f| format!(" → {} «{f}»", t(lang, "предлагается", "suggested")))
                 .unwrap_or_default();
+            let place = match r.place_of(i) {
+                IssuePlace::Header => t(lang, "заголовок", "header").to_string(),
+                IssuePlace::File => t(lang, "весь файл", "whole file").to_string(),
+                IssuePlace::Line => format!("{} {}", t(lang, "строка", "line"), i.line),
+            };
             println!(
-                "  {} {}, {} {col}: «{}» — {what}{fix}",
-                t(lang, "строка", "line"),
-                i.line,
+                "  {place}, {} {col}: «{}» — {what}{fix}",
                 t(lang, "столбец", "column"),
                 i.value
             );

@@ -479,3 +479,27 @@ fn rubles_in_words_are_offered_as_rub_for_every_row() {
     assert!(text.contains("4 строки без ошибок"), "{text}");
     assert!(!text.contains("--set"), "{text}");
 }
+
+/// A header under a title (line 3) without the goal column: the problem is said at the header,
+/// not at «строка 3» as if a data row were wrong.
+#[test]
+fn a_missing_column_is_said_at_the_header_under_a_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("выгрузка.csv");
+    std::fs::write(
+        &file,
+        "Отчёт;;;\n;;;\nClientId;Когда;Price;Currency\n1762345098123456789;1794228120;10;RUB\n",
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .args(["--lang", "ru", "validate"])
+        .arg(&file)
+        .args(["--kind", "conversions", "--now", NOW])
+        .env("MBRIDGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("  заголовок, столбец Target: «»"), "{text}");
+    assert!(!text.contains("строка 3"), "{text}");
+}

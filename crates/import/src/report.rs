@@ -120,6 +120,18 @@ impl CurrencyOffer {
     pub const VALUES: usize = 3;
 }
 
+/// Where an issue is, for saying so (see [`Report::place_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuePlace {
+    /// The header line: a column missing or not found.
+    Header,
+    /// The file as a whole, or a whole column (Excel damaged it, every call is static).
+    File,
+    /// Its line: a data row, or a broken line of the file.
+    Line,
+}
+
 /// Why a checked file cannot be sent as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +215,18 @@ impl Report {
     /// Errors that concern the file itself (missing column, broken quoting, empty file).
     pub fn has_file_errors(&self) -> bool {
         self.file_errors > 0
+    }
+
+    /// Where `issue` is. File-level issues carry record 0: at the header line, at no line
+    /// (the whole file or a column), or at a broken line of the file.
+    pub fn place_of(&self, issue: &Issue) -> IssuePlace {
+        if issue.line == 0 {
+            IssuePlace::File
+        } else if issue.record == 0 && issue.line == self.header_line {
+            IssuePlace::Header
+        } else {
+            IssuePlace::Line
+        }
     }
 
     /// What keeps the valid rows from being sent, the first that applies; only

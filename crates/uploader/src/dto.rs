@@ -422,6 +422,9 @@ pub enum ValueType {
 pub struct Issue {
     pub line: u32,
     pub record: u32,
+    /// Where it is, for saying so: the header line, the whole file (or a whole column), or
+    /// the line (a data row, or a broken line of the file).
+    pub place: IssuePlace,
     pub column: Option<String>,
     pub code: IssueCode,
     pub severity: Severity,
@@ -431,6 +434,29 @@ pub struct Issue {
     /// shown as `20.11.2026 14:05` in the counter's zone).
     pub shown: Option<String>,
     pub value_type: Option<ValueType>,
+}
+
+/// Where an issue is (see [`Issue::place`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuePlace {
+    /// The header line: a column missing or not found.
+    Header,
+    /// The file as a whole, or a whole column (Excel damaged it, every call is static).
+    File,
+    /// The line `line`.
+    Line,
+}
+
+impl From<mb_import::report::IssuePlace> for IssuePlace {
+    fn from(p: mb_import::report::IssuePlace) -> IssuePlace {
+        use mb_import::report::IssuePlace as P;
+        match p {
+            P::Header => IssuePlace::Header,
+            P::File => IssuePlace::File,
+            P::Line => IssuePlace::Line,
+        }
+    }
 }
 
 /// One before → after of a summary line.
@@ -951,6 +977,7 @@ pub fn typescript_bindings() -> String {
         crate::plan::OutcomeKind::decl(&cfg),
         IssueCount::decl(&cfg),
         CurrencyOffer::decl(&cfg),
+        IssuePlace::decl(&cfg),
         SendBlock::decl(&cfg),
         IssueExample::decl(&cfg),
         ValueType::decl(&cfg),

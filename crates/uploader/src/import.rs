@@ -448,6 +448,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             .map(|i| dto::Issue {
                 line: i.line as u32,
                 record: i.record as u32,
+                place: r.place_of(i).into(),
                 column: i.column.clone(),
                 code: i.code,
                 severity: i.severity,
@@ -520,6 +521,43 @@ mod tests {
 
     fn field(name: &str, requirement: &str, source: serde_json::Value) -> serde_json::Value {
         serde_json::json!({"field": name, "requirement": requirement, "source": source})
+    }
+
+    /// File-level issues (record 0) are placed by their line: the header line (here line 3,
+    /// under a title), no line (the whole file or column), or a broken line of the file.
+    #[test]
+    fn file_level_issues_are_placed_at_the_header_the_file_or_their_line() {
+        use crate::dto::IssuePlace;
+        let issue = |line: u64, record: u64, code: &str| {
+            serde_json::json!({"line": line, "record": record, "column": null, "code": code,
+                "severity": "error", "value": "", "fix": null})
+        };
+        let report: mb_import::Report = serde_json::from_value(serde_json::json!({
+            "kind": "conversions", "encoding": "UTF-8", "delimiter": ";",
+            "delimiter_type": "SEMICOLON", "header_line": 3, "file_errors": 3, "rows": 4,
+            "valid_rows": 3, "invalid_rows": 1, "mapping": {}, "unmapped_columns": [],
+            "issues": [
+                issue(0, 0, "excel_damaged_column"),
+                issue(3, 0, "missing_required_column"),
+                issue(5, 0, "too_many_fields"),
+                issue(6, 3, "invalid_datetime"),
+            ],
+            "counts": [], "truncated_issues": false, "issue_spill_path": null,
+            "identifier_summary": {}, "datetime_range": null, "outputs": [],
+            "rejected_path": null, "skip_invalid": true,
+        }))
+        .unwrap();
+        let s = super::summary(&report);
+        let places: Vec<IssuePlace> = s.issues.iter().map(|i| i.place).collect();
+        assert_eq!(
+            places,
+            [
+                IssuePlace::File,
+                IssuePlace::Header,
+                IssuePlace::Line,
+                IssuePlace::Line
+            ]
+        );
     }
 
     #[test]

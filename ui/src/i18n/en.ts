@@ -297,6 +297,8 @@ const en: Messages = {
     whereColumn: 'Line {{line}}, column “{{column}}”',
     whereHeader: 'File header',
     whereHeaderColumn: 'File header, field “{{column}}”',
+    whereFile: 'The whole file',
+    whereFileColumn: 'The whole “{{column}}” column',
     suggested: 'Suitable value: “{{fix}}”.',
     fixTitles: {
       datetime_normalized: 'Dates brought to Metrica’s format',

@@ -301,6 +301,8 @@ const ru = {
     whereColumn: 'Строка {{line}}, столбец «{{column}}»',
     whereHeader: 'Заголовок файла',
     whereHeaderColumn: 'Заголовок файла, поле «{{column}}»',
+    whereFile: 'Весь файл',
+    whereFileColumn: 'Столбец «{{column}}» целиком',
     suggested: 'Подходящее значение: «{{fix}}».',
     fixTitles: {
       datetime_normalized: 'Даты приведены к формату Метрики',

@@ -154,7 +154,12 @@ export type Severity = "error" | "warning" | "notice";
 
 export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "mixed_currencies" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "summary_row_skipped" | "note_row_skipped" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "outside_linking_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
 
-export type Issue = { line: number, record: number, column: string | null, code: IssueCode, severity: Severity, value: string | null, fix: string | null, 
+export type Issue = { line: number, record: number, 
+/**
+ * Where it is, for saying so: the header line, the whole file (or a whole column), or
+ * the line (a data row, or a broken line of the file).
+ */
+place: IssuePlace, column: string | null, code: IssueCode, severity: Severity, value: string | null, fix: string | null, 
 /**
  * `fix` as a person reads it when the machine form differs (a date sent as Unix time
  * shown as `20.11.2026 14:05` in the counter's zone).
@@ -178,6 +183,8 @@ field: string, code: string,
  * The names used, as written (up to three).
  */
 values: Array<string>, rows: number, };
+
+export type IssuePlace = "header" | "file" | "line";
 
 export type SendBlock = "file_errors" | "no_valid_rows" | "row_errors";
 

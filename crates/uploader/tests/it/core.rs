@@ -1468,3 +1468,39 @@ async fn a_part_that_did_not_go_leaves_the_later_parts_recorded_as_not_sent() {
         );
     }
 }
+
+/// A line with a cell too many is an error in the file itself: it is said at its line, and the
+/// file cannot go, rows with errors skipped or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_line_is_said_at_its_line_and_blocks_the_send() {
+    use mb_uploader::dto::{IssuePlace, SendBlock};
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let mapping = core
+        .suggest_mapping(
+            &fixture("offline_clientid.csv"),
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let s = core
+        .validate_dto(
+            &request(&fixture("decimal-comma-unquoted.csv"), mapping, vec![]),
+            "where",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let broken = s
+        .issues
+        .iter()
+        .find(|i| i.code.as_str() == "too_many_fields")
+        .unwrap_or_else(|| panic!("{:?}", s.issues));
+    assert_eq!(
+        (broken.line, broken.record, broken.place),
+        (3, 0, IssuePlace::Line)
+    );
+    assert_eq!(s.valid_rows, 2);
+    assert_eq!(s.send_block, Some(SendBlock::FileErrors));
+}

@@ -179,6 +179,7 @@ describe('repeating jobs', () => {
         {
           line: 1,
           record: 0,
+          place: 'header',
           column: 'Дата создания',
           code: 'mapped_column_not_found',
           severity: 'error',

@@ -10,6 +10,7 @@ function renderIssue(issue: Partial<Issue>) {
   const full: Issue = {
     line: 14,
     record: 13,
+    place: 'line',
     column: 'Дата создания',
     code: 'invalid_datetime',
     severity: 'error',
@@ -59,10 +60,23 @@ describe('issue rendering', () => {
     expect(text).toContain('Подходящее значение: «RUB»');
   });
 
-  it('places file-level problems in the header', () => {
-    const text = renderIssue({ code: 'missing_required_column', line: 1, column: 'Target', value: null });
+  it('places file-level problems where the core says they are', () => {
+    // A header on line 3 (two title lines above it): still the header, not «Строка 3».
+    const text = renderIssue({
+      code: 'missing_required_column',
+      line: 3,
+      record: 0,
+      place: 'header',
+      column: 'Target',
+      value: null,
+    });
     expect(text).toContain('Заголовок файла, поле «Target»');
     expect(text).toContain('обязательного поля «Target»');
+    // A broken line of the file is a line, though no data row.
+    const broken = renderIssue({ code: 'too_many_fields', line: 3, record: 0, place: 'line', column: null });
+    expect(broken).toContain('Строка 3');
+    const whole = renderIssue({ code: 'excel_damaged_column', line: 0, record: 0, place: 'file', column: 'ClientId' });
+    expect(whole).toContain('Столбец «ClientId» целиком');
   });
 });
 

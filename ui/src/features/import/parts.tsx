@@ -312,14 +312,19 @@ export function IssueView({ issue }: { issue: Issue }) {
   const value = issue.value ?? '';
   const said = issue.fix === null && issue.shown && issue.shown !== value ? `${issue.shown} (${value})` : value;
   const params = { value: said, code: issue.code, column: issue.column ?? '' };
-  const header = issue.line <= 1;
-  const where = header
-    ? issue.column
-      ? t('check.whereHeaderColumn', { column: issue.column })
-      : t('check.whereHeader')
-    : issue.column
-      ? t('check.whereColumn', { line: issue.line, column: issue.column })
-      : t('check.where', { line: issue.line });
+  const column = issue.column;
+  const where =
+    issue.place === 'header'
+      ? column
+        ? t('check.whereHeaderColumn', { column })
+        : t('check.whereHeader')
+      : issue.place === 'file'
+        ? column
+          ? t('check.whereFileColumn', { column })
+          : t('check.whereFile')
+        : column
+          ? t('check.whereColumn', { line: issue.line, column })
+          : t('check.where', { line: issue.line });
   return (
     <li className="mb-issue" data-testid={`issue-${issue.code}`}>
       <div className="mb-issue__head">
