@@ -249,7 +249,7 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
   const [s, dispatch] = useImport();
   const counter = useActiveCounter();
   const settings = useSettings();
-  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const hashDefault = settings.data?.hash_contacts_by_default ?? false;
   const request = buildValidateRequest(s, counter?.id ?? null, hashDefault);
   const key = request ? validationKey(request) : null;
   const job = useJob<ValidationSummary>();

@@ -187,7 +187,12 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
               <div role="columnheader">{t('columns.confidence')}</div>
             </div>
             {mapping.fields.map((f) => {
-              const empty = f.requirement === 'required' && f.source.type === 'none';
+              // The core's answer says what is missing: a required field without a column or
+              // value (a blank one too), or every identifier when none is given.
+              const empty =
+                problems?.some((p) =>
+                  p.code === 'identifier' ? f.requirement === 'one_of_identifiers' : p.field === f.field,
+                ) ?? false;
               return (
                 <div
                   className={`mb-map__row${empty ? ' mb-map__row_missing' : ''}`}

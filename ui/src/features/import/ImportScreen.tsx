@@ -25,7 +25,7 @@ export function ImportScreen() {
   const [s, dispatch] = useImport();
   const counter = useActiveCounter();
   const settings = useSettings();
-  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const hashDefault = settings.data?.hash_contacts_by_default ?? false;
   const rootRef = useRef<HTMLDivElement>(null);
   const steps = stepsFor(s);
   const counterId = counter?.id ?? null;

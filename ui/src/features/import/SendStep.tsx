@@ -36,7 +36,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const { account } = useActiveAccount();
   const counter = useActiveCounter();
   const settings = useSettings();
-  const hashDefault = settings.data?.hash_contacts_by_default ?? true;
+  const hashDefault = settings.data?.hash_contacts_by_default ?? false;
   const hash = s.hashContacts ?? hashDefault;
   const job = useSendJob();
   // The core refused the send as a repeat the check had not seen: back to the check, which

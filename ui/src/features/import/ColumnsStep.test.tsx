@@ -1,0 +1,31 @@
+// The Columns step on the real core (mb-http): what keeps the mapping from being checked is the
+// core's answer, and the rows it names are the ones marked.
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../App';
+import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa, next, waitQa } from '../../../test/qa';
+
+const core = realCorePerFile();
+
+describe('columns step', () => {
+  it('marks a goal chosen as «one value» with no value as missing, as the core does', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await next();
+    const table = await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    const row = () => table.querySelector<HTMLElement>('[data-field="Target"]')!;
+    expect(row().className).not.toContain('mb-map__row_missing');
+    // «Одно значение для всех строк» without a goal picked: no value is no value.
+    fireEvent.click(byQa('source-Target'));
+    fireEvent.click(await screen.findByRole('option', { name: 'Одно значение для всех строк' }));
+    await waitFor(() => expect(row().className).toContain('mb-map__row_missing'), { timeout: 15_000 });
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(/Выберите столбец или одно значение для поля «Цель/)).toBeTruthy();
+    // No other row is marked.
+    expect(table.querySelectorAll('.mb-map__row_missing').length).toBe(1);
+  });
+});
