@@ -86,6 +86,8 @@ pub async fn history(
         from: from.clone(),
         to: to.clone(),
         limit: Some(*limit),
+        // Days of this computer's zone, the one the dates are printed in.
+        time_zone: None,
     };
     if let Some(path) = export {
         core.export_history(&filter, path)?;

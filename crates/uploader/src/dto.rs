@@ -673,9 +673,14 @@ pub struct HistoryFilter {
     pub counter_id: Option<u32>,
     pub kind: Option<UploadKind>,
     pub states: Vec<UploadState>,
+    /// The first day (`2026-11-21`, `21.11.2026`) or an RFC 3339 instant.
     pub from: Option<String>,
+    /// The last day, included, or an RFC 3339 instant (excluded).
     pub to: Option<String>,
     pub limit: Option<u32>,
+    /// The IANA zone the days are days of (the window's); the computer's zone when none.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -89,42 +89,86 @@ fn final_share(u: &Upload, share: Option<f64>) -> Option<f64> {
     is_final(u).then_some(share).flatten()
 }
 
-/// `YYYY-MM-DD` (start of that day, UTC) or an RFC 3339 instant.
-pub fn parse_day(s: &str) -> Result<Timestamp> {
+/// A bound of the history filter: a day as a person types it (`2026-11-21`, `21.11.2026`,
+/// `21/11/2026`) or an RFC 3339 instant.
+enum Bound {
+    Day(jiff::civil::Date),
+    At(Timestamp),
+}
+
+fn parse_bound(s: &str, field: &str) -> Result<Bound> {
+    let s = s.trim();
     if let Ok(t) = s.parse::<Timestamp>() {
-        return Ok(t);
+        return Ok(Bound::At(t));
     }
+    let dotted = || {
+        let mut parts = s.split(['.', '/']);
+        let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 {
+            return None;
+        }
+        jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    };
     s.parse::<jiff::civil::Date>()
         .ok()
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp())
+        .or_else(dotted)
+        .map(Bound::Day)
         .ok_or_else(|| AppError::InvalidInput {
-            field: "date".into(),
+            field: field.into(),
             reason: s.to_string(),
         })
 }
 
+/// The first instant of `day` in `tz` (a day that starts in a DST gap starts at its first
+/// existing instant).
+fn day_start(day: jiff::civil::Date, tz: &jiff::tz::TimeZone, field: &str) -> Result<Timestamp> {
+    day.to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| AppError::InvalidInput {
+            field: field.into(),
+            reason: e.to_string(),
+        })
+}
+
+/// The store's filter for `f`: days are whole days of `f.time_zone` (else the computer's
+/// zone), the last one included — the same days the app and `mbridge history` show dates in.
 pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
+    let tz = match f.time_zone.as_deref() {
+        Some(name) => jiff::tz::TimeZone::get(name).map_err(|_| AppError::InvalidInput {
+            field: "time_zone".into(),
+            reason: name.to_string(),
+        })?,
+        None => jiff::tz::TimeZone::system(),
+    };
+    let from = match f
+        .from
+        .as_deref()
+        .map(|s| parse_bound(s, "from"))
+        .transpose()?
+    {
+        Some(Bound::Day(d)) => Some(day_start(d, &tz, "from")?),
+        Some(Bound::At(t)) => Some(t),
+        None => None,
+    };
+    // `to` is a day the user includes: the store wants "strictly before".
+    let to = match f.to.as_deref().map(|s| parse_bound(s, "to")).transpose()? {
+        Some(Bound::Day(d)) => {
+            let next = d.tomorrow().map_err(|e| AppError::InvalidInput {
+                field: "to".into(),
+                reason: e.to_string(),
+            })?;
+            Some(day_start(next, &tz, "to")?)
+        }
+        Some(Bound::At(t)) => Some(t),
+        None => None,
+    };
     Ok(UploadFilter {
         account: f.account.clone(),
         counter: f.counter_id.map(i64::from),
         kind: f.kind,
         states: f.states.clone(),
-        from: f.from.as_deref().map(parse_day).transpose()?,
-        // `to` is a day the user includes: the filter wants "strictly before".
-        to: f
-            .to
-            .as_deref()
-            .map(|s| {
-                parse_day(s).map(|t| {
-                    if s.len() == 10 {
-                        t + jiff::SignedDuration::from_hours(24)
-                    } else {
-                        t
-                    }
-                })
-            })
-            .transpose()?,
+        from,
+        to,
         text: None,
         limit: Some(f.limit.unwrap_or(200)),
         offset: 0,
@@ -369,5 +413,68 @@ impl Core {
                 .set_setting(key, if on { "true" } else { "false" })?;
         }
         self.settings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounds(from: &str, to: &str, zone: Option<&str>) -> (Timestamp, Timestamp) {
+        let f = filter(&HistoryFilter {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            time_zone: zone.map(str::to_string),
+            ..HistoryFilter::default()
+        })
+        .unwrap();
+        (f.from.unwrap(), f.to.unwrap())
+    }
+
+    #[test]
+    fn days_are_whole_days_of_the_zone_the_dates_are_shown_in() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Moscow: 21.11.2026 runs from 20.11 21:00 UTC; the last day is included whole.
+        let want = (at("2026-11-20T21:00:00Z"), at("2026-11-21T21:00:00Z"));
+        assert_eq!(
+            bounds("21.11.2026", "21.11.2026", Some("Europe/Moscow")),
+            want
+        );
+        assert_eq!(
+            bounds("2026-11-21", "21/11/2026", Some("Europe/Moscow")),
+            want
+        );
+        // A day of 23 hours (Berlin's spring change): the next day's start, not +24 h.
+        let (_, to) = bounds("2026-03-29", "2026-03-29", Some("Europe/Berlin"));
+        assert_eq!(to, at("2026-03-29T22:00:00Z"));
+        // An instant is an instant.
+        let (from, _) = bounds("2026-11-21T01:30:00Z", "2026-11-22", Some("UTC"));
+        assert_eq!(from, at("2026-11-21T01:30:00Z"));
+    }
+
+    #[test]
+    fn a_day_that_is_not_one_is_refused_by_its_field() {
+        for (from, to, field) in [
+            ("31.02.2026", "2026-11-22", "from"),
+            ("2026-11-21", "вчера", "to"),
+            ("21.11.26", "2026-11-22", "from"),
+        ] {
+            let e = filter(&HistoryFilter {
+                from: Some(from.into()),
+                to: Some(to.into()),
+                ..HistoryFilter::default()
+            })
+            .unwrap_err();
+            assert!(
+                matches!(&e, AppError::InvalidInput { field: f, .. } if f == field),
+                "{from} {to}: {e:?}"
+            );
+        }
+        let e = filter(&HistoryFilter {
+            time_zone: Some("Mars/Olympus".into()),
+            ..HistoryFilter::default()
+        })
+        .unwrap_err();
+        assert!(matches!(e, AppError::InvalidInput { field, .. } if field == "time_zone"));
     }
 }

@@ -9,7 +9,7 @@ import {
   formatTimeZone,
   formatUtcOffset,
   parseDay,
-  dayBoundIso,
+  dayIso,
 } from './format';
 
 const nb = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -67,20 +67,18 @@ describe('parseDay', () => {
   });
   it('treats empty text as no filter', () => {
     expect(parseDay('')).toBeNull();
-    expect(dayBoundIso('  ', false)).toBeNull();
+    expect(dayIso('  ')).toBeNull();
   });
   it('calls half-typed and impossible days invalid instead of throwing', () => {
     for (const s of ['2', '20.11', '20.11.20', '31.02.2026', '00.01.2026', '2026-13-01', 'вчера', '29.02.2025']) {
       expect(parseDay(s)).toBe('invalid');
-      expect(dayBoundIso(s, true)).toBeNull();
+      expect(dayIso(s)).toBeNull();
     }
     expect(parseDay('29.02.2028')).toEqual({ year: 2028, month: 2, day: 29 });
   });
-  it('gives the local start and end of the day', () => {
-    const from = new Date(dayBoundIso('20.11.2026', false) ?? '');
-    const to = new Date(dayBoundIso('20.11.2026', true) ?? '');
-    expect([from.getDate(), from.getHours(), from.getMinutes()]).toEqual([20, 0, 0]);
-    expect([to.getDate(), to.getHours(), to.getMinutes(), to.getSeconds()]).toEqual([20, 23, 59, 59]);
+  it("hands the core the day itself, which the core turns into instants of the window's zone", () => {
+    expect(dayIso('1/2/2026')).toBe('2026-02-01');
+    expect(dayIso('20.11.2026')).toBe('2026-11-20');
   });
 });
 

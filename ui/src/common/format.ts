@@ -115,12 +115,13 @@ export function parseDay(text: string): { year: number; month: number; day: numb
   return { year, month, day };
 }
 
-/** The start (`end=false`) or last second (`end=true`) of a typed day in the local zone, as ISO. */
-export function dayBoundIso(text: string, end: boolean): string | null {
+/** A typed day as `yyyy-mm-dd` for the core, which decides the instants it covers (in the
+ *  window's zone, the last day whole); null when there is none or it is not a day. */
+export function dayIso(text: string): string | null {
   const d = parseDay(text);
   if (d === null || d === 'invalid') return null;
-  const at = end ? new Date(d.year, d.month - 1, d.day, 23, 59, 59) : new Date(d.year, d.month - 1, d.day, 0, 0, 0);
-  return at.toISOString();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.year}-${two(d.month)}-${two(d.day)}`;
 }
 
 /**

@@ -328,7 +328,19 @@ export type UploadDetail = { summary: UploadSummary, linked_share: number | null
  */
 rejected_path: string | null, };
 
-export type HistoryFilter = { account: string | null, counter_id: number | null, kind: UploadKind | null, states: Array<UploadState>, from: string | null, to: string | null, limit: number | null, };
+export type HistoryFilter = { account: string | null, counter_id: number | null, kind: UploadKind | null, states: Array<UploadState>, 
+/**
+ * The first day (`2026-11-21`, `21.11.2026`) or an RFC 3339 instant.
+ */
+from: string | null, 
+/**
+ * The last day, included, or an RFC 3339 instant (excluded).
+ */
+to: string | null, limit: number | null, 
+/**
+ * The IANA zone the days are days of (the window's); the computer's zone when none.
+ */
+time_zone: string | null, };
 
 export type ClientOverview = { counter_id: number, counter_name: string, account: string, last_upload: UploadSummary | null, linked_share: number | null, 
 /**

@@ -12,7 +12,7 @@ import { failureText } from '../../common/failure';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
-import { dayBoundIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../common/format';
+import { dayIso, formatDateTime, formatNumber, formatPercent, parseDay } from '../../common/format';
 import { toAppError } from '../../common/errors';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 import { useJob } from '../import/job';
@@ -227,9 +227,11 @@ export function HistoryScreen() {
     kind: kind === 'all' ? null : (kind as UploadKind),
     states: states as UploadState[],
     // Half-typed or impossible days are ignored (with a hint under the field), never thrown.
-    from: dayBoundIso(from, false),
-    to: dayBoundIso(to, true),
+    // The core makes them whole days of the zone the list shows its dates in.
+    from: dayIso(from),
+    to: dayIso(to),
     limit: null,
+    time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
   const history = useQuery({ queryKey: ['history', filter], queryFn: () => backend.history(filter) });
   const exported = useMutation({ mutationFn: () => backend.exportHistory(filter) });
