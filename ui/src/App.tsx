@@ -13,7 +13,7 @@ import { ImportProvider } from './features/import/state';
 function Preferences({ children }: { children: ReactNode }) {
   const settings = useSettings();
   const { i18n } = useTranslation();
-  const lang = resolveLanguage(settings.data?.language);
+  const lang = resolveLanguage(settings.data);
   useEffect(() => {
     if (i18n.language !== lang) void i18n.changeLanguage(lang);
     document.documentElement.lang = lang;

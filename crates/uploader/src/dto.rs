@@ -912,6 +912,11 @@ pub struct NewJob {
 pub struct Settings {
     /// `ru`, `en` or `system`.
     pub language: String,
+    /// The language the app speaks with this setting (`ru` or `en`): the system's for
+    /// `system`, resolved once by the core for the window, the notifications and the CLI
+    /// alike. Ignored when settings are saved.
+    #[serde(default)]
+    pub resolved_language: String,
     /// `light`, `dark` or `system`.
     pub theme: String,
     pub hash_contacts_by_default: bool,

@@ -374,8 +374,10 @@ impl Core {
         let get = |k: &str, d: &str| -> Result<String> {
             Ok(self.store.setting(k)?.unwrap_or_else(|| d.to_string()))
         };
+        let language = get("language", "system")?;
         Ok(Settings {
-            language: get("language", "system")?,
+            resolved_language: crate::notices::notice_lang(&language).as_str().to_string(),
+            language,
             theme: get("theme", "system")?,
             hash_contacts_by_default: get("hash_contacts_by_default", "false")? == "true",
             notify_when_processed: get("notify_when_processed", "true")? == "true",

@@ -13,21 +13,29 @@ pub struct Notice {
     pub body: String,
 }
 
-/// The language of notifications: the app's setting, or the system's (`LANG`, `LC_ALL`) when
-/// it says `system`.
+/// The language the app speaks (window, notifications): the app's setting, or for `system`
+/// the system's preferred languages (Windows' display languages, macOS' preferred languages,
+/// `LANGUAGE`/`LC_ALL`/`LC_MESSAGES`/`LANG` on Linux) as [`system_lang`] picks.
 pub fn notice_lang(setting: &str) -> Lang {
     match setting {
         "en" => Lang::En,
         "ru" => Lang::Ru,
-        _ => {
-            let sys = std::env::var("LANG").or_else(|_| std::env::var("LC_ALL"));
-            if sys.is_ok_and(|l| l.starts_with("en")) {
-                Lang::En
-            } else {
-                Lang::Ru
-            }
+        _ => system_lang(sys_locale::get_locales()),
+    }
+}
+
+/// The first of the preferred `locales` that is Russian or English; Russian when none is.
+pub fn system_lang(locales: impl IntoIterator<Item = String>) -> Lang {
+    for l in locales {
+        let l = l.to_ascii_lowercase();
+        if l.starts_with("ru") {
+            return Lang::Ru;
+        }
+        if l.starts_with("en") {
+            return Lang::En;
         }
     }
+    Lang::Ru
 }
 
 /// The notification for an upload that reached a final state; `None` for states nobody needs
@@ -245,5 +253,17 @@ mod tests {
     fn the_language_follows_the_setting() {
         assert_eq!(notice_lang("en"), Lang::En);
         assert_eq!(notice_lang("ru"), Lang::Ru);
+    }
+
+    #[test]
+    fn the_system_language_is_the_first_preferred_russian_or_english() {
+        let pick = |l: &[&str]| system_lang(l.iter().map(|s| s.to_string()));
+        // Windows in English with Russian second: English, as the window shows it.
+        assert_eq!(pick(&["en-US", "ru-RU"]), Lang::En);
+        assert_eq!(pick(&["de-DE", "en-GB"]), Lang::En);
+        assert_eq!(pick(&["ru_RU.UTF-8"]), Lang::Ru);
+        assert_eq!(pick(&["de-DE"]), Lang::Ru);
+        assert_eq!(pick(&["C.UTF-8"]), Lang::Ru);
+        assert_eq!(pick(&[]), Lang::Ru);
     }
 }

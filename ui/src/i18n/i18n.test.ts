@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import i18n from '.';
+import i18n, { resolveLanguage, systemLanguage } from '.';
 import en from './en';
 import ru from './ru';
 
@@ -59,5 +59,15 @@ describe('i18n', () => {
     expect(t('common.rows', { count: 1 })).toBe('1 row');
     expect(t('common.rows', { count: 2 })).toBe('2 rows');
     expect(t('common.rows', { count: 1204 })).toBe('1,204 rows');
+  });
+});
+
+describe('the language the app speaks', () => {
+  it('is the one the core resolved, also for «system», so window and notifications agree', () => {
+    expect(resolveLanguage({ language: 'system', resolved_language: 'en' })).toBe('en');
+    expect(resolveLanguage({ language: 'system', resolved_language: 'ru' })).toBe('ru');
+    expect(resolveLanguage({ language: 'en', resolved_language: 'en' })).toBe('en');
+    // Before the settings are known: the browser's guess.
+    expect(resolveLanguage(undefined)).toBe(systemLanguage());
   });
 });

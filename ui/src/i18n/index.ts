@@ -1,5 +1,5 @@
-//! i18next set-up: Russian is the default and the fallback, English second. Owns language
-//! resolution ("system" → the OS language if it is English, else Russian) and number formatting
+//! i18next set-up: Russian is the default and the fallback, English second. Language resolution
+//! is the core's (`Settings.resolved_language`; the browser guesses before it is known); number formatting
 //! inside messages; the words themselves live in ru.ts / en.ts.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
@@ -26,8 +26,12 @@ export function systemLanguage(): Lang {
   return 'ru';
 }
 
-export function resolveLanguage(setting: string | undefined): Lang {
-  if (setting === 'ru' || setting === 'en') return setting;
+/** The language the core says the app speaks (the setting, or the system's as the core reads
+ *  it, which the notifications and the CLI use too); before the settings are known, the
+ *  browser's guess. */
+export function resolveLanguage(settings: { language: string; resolved_language: string } | undefined): Lang {
+  const lang = settings?.resolved_language || settings?.language;
+  if (lang === 'ru' || lang === 'en') return lang;
   return systemLanguage();
 }
 

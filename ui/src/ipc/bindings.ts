@@ -430,6 +430,12 @@ export type Settings = {
  */
 language: string, 
 /**
+ * The language the app speaks with this setting (`ru` or `en`): the system's for
+ * `system`, resolved once by the core for the window, the notifications and the CLI
+ * alike. Ignored when settings are saved.
+ */
+resolved_language: string, 
+/**
  * `light`, `dark` or `system`.
  */
 theme: string, hash_contacts_by_default: boolean, 

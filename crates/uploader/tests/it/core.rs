@@ -699,6 +699,15 @@ async fn the_notification_and_update_switches_are_on_by_default_and_survive_a_re
         assert!(!saved.notify_when_processed);
         assert!(!saved.check_updates);
         assert!(saved.hash_contacts_by_default == s.hash_contacts_by_default);
+        // The language the app speaks is the core's answer (what it was told is ignored).
+        let en = core
+            .save_settings(&mb_uploader::dto::Settings {
+                language: "en".into(),
+                resolved_language: "ru".into(),
+                ..saved.clone()
+            })
+            .unwrap();
+        assert_eq!(en.resolved_language, "en");
     }
     let core = demo(&dir).await;
     let s = core.settings().unwrap();
