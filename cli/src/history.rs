@@ -126,10 +126,6 @@ pub async fn resend(cli: &Cli, upload: &u32) -> Result<u8, AppError> {
     } else {
         lists::detail(&d, lang)
     }
-    Ok(match u.state {
-        s if s.is_accepted() => 0,
-        mb_uploader::UploadState::Rejected => 1,
-        mb_uploader::UploadState::Interrupted => 6,
-        _ => 4,
-    })
+    // A resend that ends «sending» (its answer lost) is interrupted (6), as a send is.
+    Ok(mb_uploader::OutcomeKind::of_state(u.state).exit_code())
 }

@@ -210,12 +210,7 @@ fn exit_of(r: &JobRunReport, single: bool) -> u8 {
     match (r.outcome, &r.run, &r.error) {
         ("already_running", ..) => u8::from(single) * 7,
         (_, _, Some(e)) if crate::exit_code(e) == 3 => 3,
-        (_, Some(run), _) => match run.result {
-            RunResult::Blocked | RunResult::Rejected => 1,
-            RunResult::Failed => 4,
-            RunResult::Interrupted | RunResult::Running => 6,
-            _ => 0,
-        },
+        (_, Some(run), _) => mb_uploader::OutcomeKind::of_run(run.result).exit_code(),
         (_, None, Some(e)) => crate::exit_code(e),
         _ => 0,
     }

@@ -236,6 +236,44 @@ pub enum OutcomeKind {
     Interrupted,
 }
 
+impl OutcomeKind {
+    /// How a send ended, told by the state of its upload (the first part not accepted).
+    pub fn of_state(state: UploadState) -> OutcomeKind {
+        match state {
+            s if s.is_accepted() => OutcomeKind::Sent,
+            UploadState::Rejected => OutcomeKind::Rejected,
+            UploadState::Interrupted | UploadState::Sending => OutcomeKind::Interrupted,
+            _ => OutcomeKind::Failed,
+        }
+    }
+
+    /// How a job's run ended, in the same words (a run still going counts as interrupted:
+    /// its answer is not known).
+    pub fn of_run(result: mb_history::RunResult) -> OutcomeKind {
+        use mb_history::RunResult as R;
+        match result {
+            R::Sent => OutcomeKind::Sent,
+            R::NothingNew | R::NoFile => OutcomeKind::NothingNew,
+            R::Blocked => OutcomeKind::DataHasErrors,
+            R::Rejected => OutcomeKind::Rejected,
+            R::Failed => OutcomeKind::Failed,
+            R::Interrupted | R::Running => OutcomeKind::Interrupted,
+        }
+    }
+
+    /// The CLI's exit code for it: 0 sent or nothing new, 1 errors in the data or refused by
+    /// Metrica, 4 failed, 5 duplicate, 6 interrupted.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            OutcomeKind::Sent | OutcomeKind::NothingNew => 0,
+            OutcomeKind::DataHasErrors | OutcomeKind::Rejected => 1,
+            OutcomeKind::Failed => 4,
+            OutcomeKind::Duplicate => 5,
+            OutcomeKind::Interrupted => 6,
+        }
+    }
+}
+
 /// An upload attempt's whole answer: the outcome (every part) and the review it was sent on.
 #[derive(Debug)]
 pub struct UploadResult {
@@ -277,9 +315,7 @@ impl UploadResult {
                 // Every part recorded was accepted, but the send stopped before the rest.
                 None if stopped.is_some() => OutcomeKind::Failed,
                 None => OutcomeKind::Sent,
-                Some(UploadState::Rejected) => OutcomeKind::Rejected,
-                Some(UploadState::Interrupted | UploadState::Sending) => OutcomeKind::Interrupted,
-                Some(_) => OutcomeKind::Failed,
+                Some(state) => OutcomeKind::of_state(state),
             },
         }
     }
@@ -292,13 +328,7 @@ impl UploadResult {
         if let Some(e) = self.stopped() {
             return e.exit_code();
         }
-        match self.kind() {
-            OutcomeKind::Sent | OutcomeKind::NothingNew => 0,
-            OutcomeKind::DataHasErrors | OutcomeKind::Rejected => 1,
-            OutcomeKind::Failed => 4,
-            OutcomeKind::Duplicate => 5,
-            OutcomeKind::Interrupted => 6,
-        }
+        self.kind().exit_code()
     }
 
     /// Errors found in the data (the one count both front ends show).
@@ -411,5 +441,22 @@ mod tests {
         );
         assert_eq!(calls_goal_name(UploadKind::Conversions), None);
         assert_eq!(calls_goal_name(UploadKind::SimpleOrders), None);
+    }
+
+    /// One word and one exit code per ending, whether a send, a resend or a job run tells it.
+    #[test]
+    fn every_ending_has_one_exit_code() {
+        use mb_history::RunResult as R;
+        let state = |s| OutcomeKind::of_state(s).exit_code();
+        assert_eq!(state(UploadState::Processed), 0);
+        assert_eq!(state(UploadState::Rejected), 1);
+        assert_eq!(state(UploadState::Failed), 4);
+        // A resend whose answer was lost is interrupted like a send (it said 4).
+        assert_eq!(state(UploadState::Sending), 6);
+        assert_eq!(state(UploadState::Interrupted), 6);
+        let run = |r| OutcomeKind::of_run(r).exit_code();
+        assert_eq!([R::Sent, R::NothingNew, R::NoFile].map(run), [0, 0, 0]);
+        assert_eq!([R::Blocked, R::Rejected].map(run), [1, 1]);
+        assert_eq!([R::Failed, R::Interrupted, R::Running].map(run), [4, 6, 6]);
     }
 }
