@@ -72,7 +72,12 @@ function Understood({ preview }: { preview: FilePreview }) {
             size="s"
             width={70}
             value={[String(info.header_line)]}
-            options={Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), content: String(i + 1) }))}
+            // The core looks for the header in the first 200 lines: the line it found is offered,
+            // and a few after it.
+            options={Array.from({ length: Math.max(10, info.header_line + 5) }, (_, i) => ({
+              value: String(i + 1),
+              content: String(i + 1),
+            }))}
             onUpdate={(v) => dispatch({ type: 'read', read: { header_line: Number(v[0] ?? 1) } })}
             qa="read-header"
             title={t('file.headerLine')}

@@ -1,0 +1,24 @@
+// The File step on the real core (mb-http): what it understood about the file, as the core read it.
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../App';
+import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa, waitQa } from '../../../test/qa';
+
+const core = realCorePerFile({ pick: { fixture: 'long-preamble.csv', as: 'Продажи за ноябрь (1С).csv' } });
+
+describe('file step', () => {
+  it('offers the header line the core found under a long report title (line 13), and the next ones', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await waitFor(() => expect(byQa('read-header').textContent).toBe('13'), { timeout: 15_000 });
+    // The list offered lines 1–10 only: the line found, and the ones after it, could not be chosen.
+    fireEvent.click(byQa('read-header'));
+    const options = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    expect(options).toContain('13');
+    expect(options).toContain('15');
+  });
+});
