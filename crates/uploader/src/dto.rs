@@ -647,6 +647,10 @@ pub struct UploadSummary {
     pub resendable: bool,
     /// The upload that sent its rows again (a resend, or a job's next run that carried them).
     pub replaced_by: Option<u32>,
+    /// How it ended so far, in the send's own words: `sent` once Metrica accepted it,
+    /// `interrupted` when its answer was lost (also while read back as still sending),
+    /// `rejected`, else `failed` (`OutcomeKind::of_state`).
+    pub outcome: crate::plan::OutcomeKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

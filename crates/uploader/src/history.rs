@@ -46,6 +46,7 @@ pub fn summary(u: &Upload) -> UploadSummary {
         note: opt("note"),
         resendable: u.is_resendable() && crate::upload::prepared_file(u).is_ok(),
         replaced_by: u.superseded_by.map(|id| id as u32),
+        outcome: crate::plan::OutcomeKind::of_state(u.state),
     }
 }
 

@@ -165,6 +165,7 @@ mod tests {
             note: None,
             resendable: false,
             replaced_by: None,
+            outcome: crate::plan::OutcomeKind::of_state(state),
         }
     }
 

@@ -309,7 +309,13 @@ resendable: boolean,
 /**
  * The upload that sent its rows again (a resend, or a job's next run that carried them).
  */
-replaced_by: number | null, };
+replaced_by: number | null, 
+/**
+ * How it ended so far, in the send's own words: `sent` once Metrica accepted it,
+ * `interrupted` when its answer was lost (also while read back as still sending),
+ * `rejected`, else `failed` (`OutcomeKind::of_state`).
+ */
+outcome: OutcomeKind, };
 
 export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
 

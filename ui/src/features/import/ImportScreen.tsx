@@ -106,7 +106,7 @@ export function ImportScreen() {
 
   const viewOf = (step: StepId, i: number) => {
     // The last step is done when Metrica took the file (every part of it).
-    if (step === 'send' && s.result?.upload && isAccepted(s.result.upload.state)) return 'success' as const;
+    if (step === 'send' && s.result?.upload && isAccepted(s.result.upload)) return 'success' as const;
     if (i < index && reachable(s, step, counterId, hashDefault)) return 'success' as const;
     return 'idle' as const;
   };

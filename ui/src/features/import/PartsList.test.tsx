@@ -36,6 +36,13 @@ const part = (
   note: null,
   resendable: state === 'interrupted' || state === 'failed',
   replaced_by: null,
+  outcome: ['sent', 'processing', 'processed', 'linkage_failure'].includes(state)
+    ? 'sent'
+    : state === 'interrupted' || state === 'sending'
+      ? 'interrupted'
+      : state === 'rejected'
+        ? 'rejected'
+        : 'failed',
 });
 
 const shown = (node: React.ReactNode) =>

@@ -4,7 +4,7 @@ import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SendResult, UploadState } from '../../ipc';
+import type { SendResult, UploadSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
@@ -282,8 +282,10 @@ export function PartsList({ parts }: { parts: SendResult['parts'] }) {
 
 type StoppedState = 'interrupted' | 'failed' | 'rejected';
 
-function stoppedState(state: UploadState): StoppedState {
-  return state === 'interrupted' || state === 'failed' || state === 'rejected' ? state : 'failed';
+/** How the part the send stopped on ended, in the core's word (a part read back as still
+ *  sending is interrupted: its answer was lost). */
+function stoppedState(u: UploadSummary): StoppedState {
+  return u.outcome === 'interrupted' || u.outcome === 'rejected' ? u.outcome : 'failed';
 }
 
 /** A send that did not all go: what happened to the file (for a file in parts, how many parts
@@ -294,12 +296,12 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
   const { t, i18n } = useTranslation();
   const u = result.upload;
   if (u === null) return null;
-  const state = stoppedState(u.state);
+  const state = stoppedState(u);
   const parts = result.parts;
-  const accepted = parts.filter((p) => isAccepted(p.state)).length;
+  const accepted = parts.filter(isAccepted).length;
   // The part the send stopped on, counted from 1 (0: every part recorded went, the error came
   // before the next one was in the history).
-  const n = isAccepted(u.state) ? 0 : parts.findIndex((p) => p.id === u.id) + 1;
+  const n = isAccepted(u) ? 0 : parts.findIndex((p) => p.id === u.id) + 1;
   const inParts = parts.length > 1 && n > 0;
   const stoppedKey = { interrupted: 'partInterrupted', failed: 'partFailed', rejected: 'partRejected' } as const;
   return (
@@ -367,16 +369,16 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   }
   const toHistory = (
     <Button
-      view={isAccepted(u.state) ? 'action' : 'outlined'}
+      view={isAccepted(u) ? 'action' : 'outlined'}
       size="l"
       onClick={() => session.showUpload(u.id)}
       qa="to-history"
-      data-main-action={isAccepted(u.state) ? 'true' : undefined}
+      data-main-action={isAccepted(u) ? 'true' : undefined}
     >
       {t('send.toHistory')}
     </Button>
   );
-  if (isAccepted(u.state) && result.error === null) {
+  if (isAccepted(u) && result.error === null) {
     return (
       <div className="mb-step">
         {held}
@@ -429,7 +431,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
         }
       });
   };
-  const state = stoppedState(u.state);
+  const state = stoppedState(u);
   return (
     <div className="mb-step">
       {held}

@@ -22,6 +22,7 @@ import type {
   SendResult,
   StatusMapEntry,
   UploadKind,
+  UploadSummary,
   ValidateRequest,
   ValidationSummary,
 } from '../../ipc';
@@ -219,7 +220,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       const parts = s.result.parts.map((p) => (p.id === a.from ? upload : p));
       // Like the core's result: the first part that did not go (a file in parts is sent only
       // when every part is), else the one just resent.
-      const shown = parts.find((p) => !isAccepted(p.state)) ?? upload;
+      const shown = parts.find((p) => !isAccepted(p)) ?? upload;
       // The error that stopped the send was about the part it stopped on: resent, that part
       // tells its own state now.
       const error = a.from === s.result.upload?.id ? null : s.result.error;
@@ -393,7 +394,8 @@ export function reviewCounts(s: ImportState): { valid: number; send: number; kno
   return { valid, known, onlyNew, send: onlyNew ? valid - known : valid };
 }
 
-/** The states in which Metrica holds the data; nothing else may be called "sent". */
-export function isAccepted(state: string): boolean {
-  return state === 'sent' || state === 'processing' || state === 'processed' || state === 'linkage_failure';
+/** Metrica holds the data (the core's word for how the upload ended); nothing else may be
+ *  called "sent". */
+export function isAccepted(u: UploadSummary): boolean {
+  return u.outcome === 'sent';
 }
