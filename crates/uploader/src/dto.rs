@@ -952,6 +952,19 @@ pub enum AppEvent {
 }
 
 /// The whole TypeScript declaration file, in a stable order.
+/// Every value of `all` by its wire name, quoted for TypeScript: `'a', 'b'`. Lets a window
+/// list that names them all (History's filters, the kind chooser, the status types) be checked
+/// against the core's.
+fn wire_names<T: Serialize>(all: &[T]) -> String {
+    all.iter()
+        .map(|v| match serde_json::to_value(v) {
+            Ok(serde_json::Value::String(s)) => format!("'{s}'"),
+            other => panic!("not a unit variant: {other:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new();
     let decls = [
@@ -1042,6 +1055,19 @@ pub fn typescript_bindings() -> String {
         "/** Notices that say what the core changed itself (`IssueCode::is_change`). */\n\
          export const CHANGE_CODES: readonly IssueCode[] = [{}];\n\n",
         changes.join(", ")
+    ));
+    // Every value of the core's enums, so a window list that names them all (History's
+    // filters, the kind chooser, the status types) is checked against the core's.
+    out.push_str(&format!(
+        "/** Every upload kind (`UploadKind::ALL`). */\n\
+         export const UPLOAD_KINDS: readonly UploadKind[] = [{}];\n\n\
+         /** Every upload state (`UploadState::ALL`). */\n\
+         export const UPLOAD_STATES: readonly UploadState[] = [{}];\n\n\
+         /** Every Metrica order status type (`OrderStatusType::ALL`). */\n\
+         export const ORDER_STATUS_TYPES: readonly OrderStatusType[] = [{}];\n\n",
+        wire_names(&UploadKind::ALL),
+        wire_names(&UploadState::ALL),
+        wire_names(&OrderStatusType::ALL),
     ));
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -460,6 +460,15 @@ export type AppEvent = { "type": "history_changed", upload_id: number, } | { "ty
 /** Notices that say what the core changed itself (`IssueCode::is_change`). */
 export const CHANGE_CODES: readonly IssueCode[] = ['currency_lowercase', 'currency_trimmed', 'summary_row_skipped', 'note_row_skipped', 'id_trimmed', 'datetime_converted', 'datetime_normalized', 'datetime_offset_converted', 'datetime_reformatted', 'email_normalized', 'phone_normalized', 'md5_normalized', 'list_normalized', 'money_normalized', 'status_mapped', 'status_case', 'client_type_case', 'duration_normalized', 'flag_normalized'];
 
+/** Every upload kind (`UploadKind::ALL`). */
+export const UPLOAD_KINDS: readonly UploadKind[] = ['conversions', 'calls', 'simple-orders', 'contacts', 'orders'];
+
+/** Every upload state (`UploadState::ALL`). */
+export const UPLOAD_STATES: readonly UploadState[] = ['prepared', 'sending', 'sent', 'processing', 'processed', 'linkage_failure', 'rejected', 'failed', 'interrupted', 'superseded'];
+
+/** Every Metrica order status type (`OrderStatusType::ALL`). */
+export const ORDER_STATUS_TYPES: readonly OrderStatusType[] = ['IN_PROGRESS', 'PAID', 'CANCELLED', 'SPAM', 'OTHER'];
+
 // ---- Commands: generated from mb-uploader's command table (commands.rs) ----
 
 /** One method per Rust command. Rejections carry `AppError`. */

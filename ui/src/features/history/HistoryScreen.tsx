@@ -5,7 +5,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HistoryFilter, UploadKind, UploadState, UploadSummary } from '../../ipc';
+import { UPLOAD_STATES, type HistoryFilter, type UploadKind, type UploadState, type UploadSummary } from '../../ipc';
+import { KINDS } from '../../common/kinds';
 import { DataTable } from '../../common/DataTable';
 import { EmptyState } from '../../common/EmptyState';
 import { failureText } from '../../common/failure';
@@ -17,20 +18,6 @@ import { toAppError } from '../../common/errors';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
 import { useJob } from '../import/job';
 import { JobProgress } from '../import/parts';
-
-const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
-const STATES: UploadState[] = [
-  'prepared',
-  'sending',
-  'sent',
-  'processing',
-  'processed',
-  'linkage_failure',
-  'rejected',
-  'failed',
-  'interrupted',
-  'superseded',
-];
 
 /** One upload, explained; `onResent` moves the selection to the new upload a resend made (or
  *  to the one that sent its rows again). */
@@ -351,7 +338,7 @@ export function HistoryScreen() {
           value={states}
           onUpdate={setStates}
           placeholder={t('history.allStates')}
-          options={STATES.map((x) => ({ value: x, content: t(`history.states.${x}`) }))}
+          options={UPLOAD_STATES.map((x) => ({ value: x, content: t(`history.states.${x}`) }))}
           width={170}
           qa="filter-state"
           title={t('history.state')}

@@ -3,11 +3,11 @@
 import { Label, Radio, RadioGroup, Select, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
 import type { FilePreview, UploadKind } from '../../ipc';
+import { KINDS } from '../../common/kinds';
 import { formatBytes, formatPercent } from '../../common/format';
 import { PreviewTable } from './PreviewTable';
 import { useImport } from './state';
 
-export const KINDS: UploadKind[] = ['simple-orders', 'conversions', 'calls', 'contacts', 'orders'];
 const ENCODINGS = ['UTF-8', 'windows-1251', 'KOI8-R', 'UTF-16LE', 'IBM866'];
 const DELIMITERS: Array<[string, 'semicolon' | 'comma' | 'tab' | 'pipe']> = [
   [';', 'semicolon'],

@@ -6,12 +6,11 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderStatusType } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import { STATUS_TYPES } from '../../common/kinds';
 import { formatNumber } from '../../common/format';
 import { useActiveCounter, useBackend } from '../app/context';
 import { StepFooter } from './parts';
 import { needsStatuses, useImport } from './state';
-
-const TYPES: OrderStatusType[] = ['PAID', 'IN_PROGRESS', 'CANCELLED', 'SPAM', 'OTHER'];
 
 export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
   const { t, i18n } = useTranslation();
@@ -89,7 +88,7 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
                   <Select
                     width="max"
                     value={[e.status_type]}
-                    options={TYPES.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
+                    options={STATUS_TYPES.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
                     onUpdate={(v) =>
                       dispatch({ type: 'statusType', value: e.value, statusType: (v[0] ?? 'OTHER') as OrderStatusType })
                     }
