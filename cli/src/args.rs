@@ -96,6 +96,10 @@ pub struct ReadArgs {
     /// A constant for a missing column: `FIELD=VALUE`, e.g. `Target=offline_paid`; repeatable.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub constants: Vec<String>,
+    /// A currency written as a word, read as a code: `WORD=CODE`, e.g. `руб.=RUB` (what
+    /// `validate` offers when every currency of the file is one); repeatable.
+    #[arg(long = "currency", value_name = "WORD=CODE")]
+    pub currency_names: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,6 +83,7 @@ fn refuse_ignored(a: &AddArgs) -> Result<(), AppError> {
     let fixed = [
         (a.read.hash_contacts, "hash-contacts"),
         (!a.read.constants.is_empty(), "set"),
+        (!a.read.currency_names.is_empty(), "currency"),
         (!a.read.status_map.is_empty(), "status"),
         (a.read.mapping.is_some(), "mapping"),
         (a.read.kind != crate::args::KindArg::Auto, "kind"),
@@ -169,6 +170,8 @@ fn spec_from_args(
             for (field, value) in crate::local::pairs(&a.read.constants, "set")? {
                 m.set_constant(&field, &value);
             }
+            let names = crate::local::pairs(&a.read.currency_names, "currency")?;
+            mb_uploader::import::name_currencies(&mut m, &names)?;
             m
         }
         (None, None) => {

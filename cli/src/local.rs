@@ -95,6 +95,7 @@ pub fn local_job(file: &Path, r: &ReadArgs) -> Result<LocalJob, AppError> {
         kind: kind_of(r.kind),
         mapping: load_mapping(&r.mapping)?,
         constants: pairs(&r.constants, "set")?,
+        currency_names: pairs(&r.currency_names, "currency")?,
         options: o,
     })
 }

@@ -143,7 +143,8 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
 }
 
 /// Every row that names a currency means one Metrica knows by another code (`руб.`, `RUR` for
-/// `RUB`): the way to send that code for every row without editing the file.
+/// `RUB`): the way to read those words as that code without editing the file (any other
+/// currency a later file has is still checked).
 fn currency_offer(r: &Report, lang: Lang) {
     let Some(o) = &r.currency_offer else { return };
     let column = r
@@ -158,18 +159,20 @@ fn currency_offer(r: &Report, lang: Lang) {
         .join(", ");
     let rows = text::rows(o.rows, lang);
     let code = &o.code;
+    let flags = o
+        .values
+        .iter()
+        .map(|v| format!("--currency '{v}={code}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
     match lang {
         Lang::Ru => println!(
-            "Валюта в столбце «{column}» записана как {values} ({rows}): это {code}, других валют в \
-             файле нет. Чтобы отправить {code} во всех строках, не меняя файл, добавьте \
-             --set {}={code}",
-            o.field
+            "Валюта в столбце «{column}» записана как {values} ({rows}), других валют в файле \
+             нет. Если это {code}, отправить их так, не меняя файл: {flags}"
         ),
         Lang::En => println!(
-            "The «{column}» column names the currency {values} ({rows}): that is {code}, and no \
-             other currency appears. To send {code} for every row without editing the file, \
-             add --set {}={code}",
-            o.field
+            "The «{column}» column names the currency {values} ({rows}), and no other currency \
+             appears. If that is {code}, send them so without editing the file: {flags}"
         ),
     }
 }

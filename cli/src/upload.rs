@@ -51,6 +51,7 @@ pub fn request(a: &UploadArgs) -> Result<PlanRequest, AppError> {
             kind: kind_of(a.read.kind),
             template: load_mapping(&a.read.mapping)?,
             constants: pairs(&a.read.constants, "set")?,
+            currency_names: pairs(&a.read.currency_names, "currency")?,
         },
         counter_id: a.counter,
         status_entries: Vec::new(),

@@ -442,15 +442,15 @@ fn remarks_are_told_apart_from_the_changes_we_made() {
 }
 
 /// A 1C export that writes rubles as «руб.» and «RUR» in every row: each row is an error
-/// (Metrica would drop the sums), and the CLI says how to send RUB for every row without
-/// editing the file; doing what it says passes the check.
+/// (Metrica would drop the sums), and the CLI says how to read those words as RUB without
+/// editing the file; doing what it says passes the check, and only those words are read so.
 #[test]
 fn rubles_in_words_are_offered_as_rub_for_every_row() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |extra: &[&str]| {
+    let run = |file: &std::path::Path, extra: &[&str]| {
         let out = Command::new(bin())
             .args(["--lang", "ru", "validate"])
-            .arg(fixture("rubles-in-words.csv"))
+            .arg(file)
             .args([
                 "--kind",
                 "conversions",
@@ -465,19 +465,45 @@ fn rubles_in_words_are_offered_as_rub_for_every_row() {
             .unwrap();
         (out.status.code(), String::from_utf8(out.stdout).unwrap())
     };
-    let (code, text) = run(&[]);
+    let file = fixture("rubles-in-words.csv");
+    let (code, text) = run(&file, &[]);
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains("Валюта в столбце «Currency» записана как «руб.», «RUR» (4 строки): это RUB"),
+        text.contains("Валюта в столбце «Currency» записана как «руб.», «RUR» (4 строки)"),
         "{text}"
     );
-    let hint = text.split("добавьте ").nth(1).expect("the way to fix it");
-    let set: Vec<&str> = hint.split_whitespace().take(2).collect();
-    assert_eq!(set, ["--set", "Currency=RUB"], "{text}");
-    let (code, text) = run(&set);
+    let flags: Vec<&str> = text
+        .split("не меняя файл: ")
+        .nth(1)
+        .expect("the way to fix it")
+        .lines()
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|w| w.trim_matches('\''))
+        .collect();
+    assert_eq!(
+        flags,
+        ["--currency", "руб.=RUB", "--currency", "RUR=RUB"],
+        "{text}"
+    );
+    let (code, text) = run(&file, &flags);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("4 строки без ошибок"), "{text}");
-    assert!(!text.contains("--set"), "{text}");
+    assert!(!text.contains("--currency"), "{text}");
+    // Next month's export with dollars and an unknown word: only the words named are RUB.
+    let next = dir.path().join("декабрь.csv");
+    std::fs::write(
+        &next,
+        "ClientId;Target;DateTime;Price;Currency\r\n\
+         1762345098123456789;offline_paid;1794228120;100;руб.\r\n\
+         1762101987654321098;offline_paid;1794297900;20;USD\r\n\
+         1761998877123400001;offline_paid;1794493800;5;тугрик\r\n",
+    )
+    .unwrap();
+    let (code, text) = run(&next, &flags);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("2 строки без ошибок"), "{text}");
 }
 
 /// A header under a title (line 3) without the goal column: the problem is said at the header,

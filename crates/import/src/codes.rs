@@ -49,6 +49,7 @@ issue_codes! {
     UnknownCurrency => "unknown_currency",
     CurrencyLowercase => "currency_lowercase",
     CurrencyTrimmed => "currency_trimmed",
+    CurrencyNamed => "currency_named",
     MixedCurrencies => "mixed_currencies",
     MissingRequiredColumn => "missing_required_column",
     MappedColumnNotFound => "mapped_column_not_found",
@@ -131,6 +132,7 @@ impl IssueCode {
             self,
             C::CurrencyLowercase
                 | C::CurrencyTrimmed
+                | C::CurrencyNamed
                 | C::SummaryRowSkipped
                 | C::NoteRowSkipped
                 | C::IdTrimmed

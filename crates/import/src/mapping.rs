@@ -30,6 +30,11 @@ pub struct Mapping {
     pub kind: UploadKind,
     pub fields: BTreeMap<String, FieldSource>,
     pub signature: String,
+    /// Currencies written in words Metrica does not know, as the user named them: `руб.` →
+    /// `RUB` (the check's currency offer). Only these values are read so; any other currency
+    /// is checked as usual, so a later file with `USD` or an unknown word is not sent as RUB.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub currency_names: BTreeMap<String, String>,
 }
 
 /// The result of [`auto_map`].
@@ -52,6 +57,7 @@ impl Mapping {
         Mapping {
             kind,
             fields: BTreeMap::new(),
+            currency_names: BTreeMap::new(),
             signature: header_signature(headers),
         }
     }

@@ -98,10 +98,11 @@ pub struct DateRange {
 
 /// One currency for the whole file, offered when every row that names a currency names the
 /// same one, but some (or all) under a name Metrica does not know: `руб.`, `RUR`, `р.` for
-/// `RUB`. Metrica would drop those rows' revenue, so they are errors; sending the code as a
-/// constant for every row (`--set Currency=RUB`, or one click in the app) fixes them all
-/// without editing the file. Not offered when a row's currency is empty or unknown, or when
-/// two currencies appear: a constant would then change what those rows say.
+/// `RUB`. Metrica would drop those rows' revenue, so they are errors; naming those words as
+/// the code (`Mapping::currency_names`: `--currency 'руб.=RUB'`, or one click in the app)
+/// fixes them without editing the file, and leaves every other currency checked. Not offered
+/// when a row with an amount has no currency or one no code stands for, or when two
+/// currencies appear.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencyOffer {
     /// The Metrica field of the currency (`Currency`; `currency` for CRM orders), filled in
@@ -109,15 +110,15 @@ pub struct CurrencyOffer {
     pub field: String,
     /// The ISO 4217 code every row means (`RUB`).
     pub code: String,
-    /// The names used for it that Metrica does not know, as written (up to three, file order).
+    /// The names used for it that Metrica does not know, as written (trimmed; file order).
     pub values: Vec<String>,
     /// Rows that name it so.
     pub rows: u64,
 }
 
 impl CurrencyOffer {
-    /// How many of the names used are kept.
-    pub const VALUES: usize = 3;
+    /// How many of the names used are kept (every one the core knows a code for fits).
+    pub const VALUES: usize = 16;
 }
 
 /// Where an issue is, for saying so (see [`Report::place_of`]).

@@ -238,9 +238,12 @@ pub(crate) struct RowFacts {
     /// A currency Metrica does not know that stands for exactly one it does (`руб.` for
     /// `RUB`): the value as written and that code, ranges of the text arena.
     currency_alias: Option<(Range<usize>, Range<usize>)>,
-    /// The currency cell is empty, or holds a value no code stands for: one currency for the
-    /// whole file would change this row's meaning.
+    /// The currency cell holds a value no code stands for.
     currency_unsure: bool,
+    /// The currency cell is empty (Metrica then takes the counter's currency).
+    currency_blank: bool,
+    /// A money cell of the row is filled.
+    money_given: bool,
     /// Bit `i`: identifier column `cols[i]` holds a long (16+ digit) ID that does not look
     /// rounded by Excel.
     long_ids: u64,
@@ -297,6 +300,8 @@ pub(crate) struct RowChecker {
     note_text: (usize, usize),
     blocked: bool,
     last_currency: String,
+    /// The mapping's currencies written in words, as the user named them (`руб.` → `RUB`).
+    currency_names: HashMap<String, String>,
     /// Issues of the rows checked since the caller last cleared it (append-only).
     pub(crate) log: Vec<RowIssue>,
     /// Values and fixes of `log`, currencies.
@@ -576,6 +581,11 @@ impl Validator {
             note_text: (0, 0),
             blocked,
             last_currency: String::new(),
+            currency_names: mapping
+                .currency_names
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             log: Vec::new(),
             text: String::new(),
             facts: RowFacts::default(),
@@ -751,7 +761,10 @@ impl Validator {
                 self.currencies.push(c.to_string());
             }
         }
-        if facts.currency_unsure {
+        // One currency for every row would change what this row says: a currency no code
+        // stands for, or none on a row with an amount (Metrica takes the counter's currency
+        // then). A row without an amount says nothing about money.
+        if facts.currency_unsure || (facts.currency_blank && facts.money_given) {
             self.currency_offer_off = true;
         }
         if let Some((value, code)) = facts.currency_alias.clone()
@@ -1172,7 +1185,7 @@ impl RowChecker {
         }
         if s.is_empty() {
             if spec.format == FieldFormat::Currency {
-                self.facts.currency_unsure = true;
+                self.facts.currency_blank = true;
             }
             if spec.requirement == Requirement::Required {
                 self.issue(
@@ -1233,6 +1246,7 @@ impl RowChecker {
             FieldFormat::UnixSeconds => self.check_unix(ci, raw, s),
             FieldFormat::CrmDateTime | FieldFormat::Date => self.check_crm_date(ci, raw, s),
             FieldFormat::Money => {
+                self.facts.money_given = true;
                 let o = n::money(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
             }
@@ -1241,6 +1255,15 @@ impl RowChecker {
                 let start = self.text.len();
                 self.text.push_str(raw);
                 self.facts.currency = Some(start..self.text.len());
+            }
+            FieldFormat::Currency if self.currency_names.contains_key(s) => {
+                // A word the user named as a currency for this export (the currency offer).
+                let code = &self.currency_names[s];
+                self.scratch.push_str(code);
+                let start = self.text.len();
+                self.text.push_str(code);
+                self.facts.currency = Some(start..self.text.len());
+                self.apply(ci, raw, Outcome::Changed(IssueCode::CurrencyNamed));
             }
             FieldFormat::Currency => {
                 let o = n::currency(raw, &mut self.scratch);
@@ -2474,19 +2497,65 @@ mod tests {
         let o = offer(&["руб.", "RUR", "руб.", "RUB", " rub ", " р. ", "руб"]).unwrap();
         assert_eq!(o.field, "Currency");
         assert_eq!(o.code, "RUB");
-        // As written (trimmed), each once, in file order, at most three.
-        assert_eq!(o.values, ["руб.", "RUR", "р."]);
+        // As written (trimmed), each once, in file order.
+        assert_eq!(o.values, ["руб.", "RUR", "р.", "руб"]);
         // `rub` is a known code in the wrong case (fixed, not an error): not counted.
         assert_eq!(o.rows, 5);
         assert_eq!(offer(&["руб", "руб"]).unwrap().rows, 2);
-        // Nothing to fix; two currencies; an empty cell (Metrica takes the counter's currency)
-        // or a name no code stands for: a constant would change those rows.
+        // Nothing to fix; two currencies; an amount without a currency (Metrica takes the
+        // counter's currency) or a name no code stands for: one code would change those rows.
         assert_eq!(offer(&["RUB", "RUB"]), None);
         assert_eq!(offer(&["руб.", "USD"]), None);
         assert_eq!(offer(&["руб.", "$"]), None);
         assert_eq!(offer(&["руб.", ""]), None);
         assert_eq!(offer(&["", "руб."]), None);
         assert_eq!(offer(&["руб.", "тугрик"]), None);
+        // A row without an amount says nothing about money: a lead with no currency is fine.
+        let mut t = conv();
+        t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1",
+            "руб.",
+        ]);
+        t.row(&[
+            "1762345098123456789",
+            "lead_qualified",
+            "1794228121",
+            "",
+            "",
+        ]);
+        assert!(t.v.finish(2).unwrap().currency_offer.is_some());
+    }
+
+    /// Words named as a currency (the offer taken) are read as that code, with a notice; every
+    /// other currency is checked as before, so a later file's `USD` or unknown word is not RUB.
+    #[test]
+    fn currency_names_read_only_the_words_named() {
+        let h: Vec<String> = ["ClientId", "Target", "DateTime", "Price", "Currency"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut m = auto_map(UploadKind::Conversions, &h).mapping;
+        m.currency_names.insert("руб.".into(), "RUB".into());
+        let mut t = T {
+            v: Validator::new(&m, &h, 1, &opts()).unwrap(),
+        };
+        fn row(c: &str) -> [&str; 5] {
+            ["1762345098123456789", "offline_paid", "1794228120", "5", c]
+        }
+        assert!(t.row(&row(" руб. ")));
+        assert_eq!(t.cell("Currency"), "RUB");
+        assert!(t.row(&row("USD")));
+        assert_eq!(t.cell("Currency"), "USD");
+        assert!(!t.row(&row("тугрик")));
+        assert!(!t.row(&row("RUR")));
+        let c = t.codes();
+        assert!(c.iter().any(|(code, s, fix)| code == "currency_named"
+            && *s == Severity::Notice
+            && fix.as_deref() == Some("RUB")));
+        assert!(has(&c, "unknown_currency", Severity::Error));
     }
 
     /// Rows `(line, id)`; the lines the check reports as repeats, for a memory budget.

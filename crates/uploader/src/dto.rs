@@ -11,6 +11,7 @@ pub use mb_import::IssueCode;
 pub use mb_import::report::Severity;
 pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use ts_rs::TS;
 
 /// The one error shape across the boundary: a tagged `kind` plus data.
@@ -359,6 +360,10 @@ pub struct ColumnMapping {
     /// The counter's contact attributes (contacts, counter known); empty otherwise.
     #[serde(default)]
     pub attributes: Vec<CounterAttributeDto>,
+    /// Currencies written in words, as the user named them (`руб.` → `RUB`; the check's
+    /// currency offer): these values are read as that code, every other one is checked.
+    #[serde(default)]
+    pub currency_names: BTreeMap<String, String>,
 }
 
 /// What keeps a mapping from being checked (the Columns step's reason and its «Далее»).

@@ -39,6 +39,8 @@ pub struct LocalJob {
     pub mapping: Option<Mapping>,
     /// `FIELD=VALUE` constants for missing columns.
     pub constants: Vec<(String, String)>,
+    /// `WORD=CODE` currencies written as words (`Mapping::currency_names`).
+    pub currency_names: Vec<(String, String)>,
     pub options: ValidateOptions,
 }
 
@@ -208,6 +210,7 @@ pub fn mapping_dto(
             .collect(),
         from_template,
         signature: m.signature.clone(),
+        currency_names: m.currency_names.clone(),
         attributes: attributes
             .iter()
             .map(|a| CounterAttributeDto {
@@ -265,6 +268,12 @@ pub fn mapping_problems(c: &ColumnMapping) -> Result<Vec<crate::dto::MappingProb
 pub fn mapping_from_dto(c: &ColumnMapping, headers: &[String]) -> Result<Mapping> {
     let kind: UploadKind = c.kind;
     let mut m = Mapping::new(kind, headers);
+    let names: Vec<(String, String)> = c
+        .currency_names
+        .iter()
+        .map(|(w, c)| (w.clone(), c.clone()))
+        .collect();
+    name_currencies(&mut m, &names)?;
     for f in &c.fields {
         match &f.source {
             FieldSource::Column {
@@ -377,7 +386,24 @@ pub fn resolve(
         }
         m.set_constant(field, value);
     }
+    name_currencies(&mut m, &job.currency_names)?;
     Ok((m, headers))
+}
+
+/// Adds `WORD=CODE` currency names to a mapping (`--currency 'руб.=RUB'`); a code must be an
+/// ISO 4217 code Metrica knows.
+pub fn name_currencies(m: &mut Mapping, names: &[(String, String)]) -> Result<()> {
+    for (word, code) in names {
+        let code = code.trim().to_uppercase();
+        if !mb_schema::is_iso_4217(&code) || word.trim().is_empty() {
+            return Err(AppError::InvalidInput {
+                field: "currency".into(),
+                reason: format!("{word}={code}"),
+            });
+        }
+        m.currency_names.insert(word.trim().to_string(), code);
+    }
+    Ok(())
 }
 
 /// Where a check before sending writes its rejected-rows file, so the Check screen can offer

@@ -46,6 +46,8 @@ pub enum MappingSource {
         kind: Option<UploadKind>,
         template: Option<Mapping>,
         constants: Vec<(String, String)>,
+        /// `WORD=CODE` currencies written as words.
+        currency_names: Vec<(String, String)>,
     },
 }
 
@@ -137,6 +139,7 @@ impl Core {
                 kind,
                 template,
                 constants,
+                currency_names,
             } => {
                 let job = LocalJob {
                     path: req.path.clone(),
@@ -144,6 +147,7 @@ impl Core {
                     kind: *kind,
                     mapping: template.clone(),
                     constants: constants.clone(),
+                    currency_names: currency_names.clone(),
                     options: mb_import::validate::ValidateOptions::new(
                         "Europe/Moscow",
                         Timestamp::now(),

@@ -114,6 +114,12 @@ export const ru: Catalogue = {
       "todo": "Исправим сами, делать ничего не нужно.",
       "what": "Код валюты «{{value}}» записан строчными буквами."
     },
+    "currency_named": {
+      "meaning": "валюта, записанная словом, отправлена выбранным вами кодом",
+      "title": "Валюта названа словом",
+      "todo": "Ничего делать не нужно — так вы решили на шаге «Проверка».",
+      "what": "Валюту «{{value}}» отправим кодом, который вы для неё выбрали."
+    },
     "currency_trimmed": {
       "meaning": "у кода валюты убраны пробелы",
       "title": "Значение исправлено",
@@ -746,6 +752,12 @@ export const en: Catalogue = {
       "title": "Currency in lower case",
       "todo": "We fix this ourselves; nothing to do.",
       "what": "The currency code “{{value}}” is in lower case."
+    },
+    "currency_named": {
+      "meaning": "a currency written as a word, sent as the code you chose",
+      "title": "Currency written as a word",
+      "todo": "Nothing to do — you chose this on the Check step.",
+      "what": "The currency “{{value}}” goes as the code you chose for it."
     },
     "currency_trimmed": {
       "meaning": "spaces trimmed from the currency code",

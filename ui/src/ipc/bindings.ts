@@ -114,7 +114,12 @@ from_template: boolean, signature: string,
 /**
  * The counter's contact attributes (contacts, counter known); empty otherwise.
  */
-attributes: Array<CounterAttributeDto>, };
+attributes: Array<CounterAttributeDto>, 
+/**
+ * Currencies written in words, as the user named them (`руб.` → `RUB`; the check's
+ * currency offer): these values are read as that code, every other one is checked.
+ */
+currency_names: { [key in string]: string }, };
 
 export type MappingProblemCode = "required" | "identifier";
 
@@ -152,7 +157,7 @@ export type ValidateRequest = { path: string, read: ReadOverrides, kind: UploadK
 
 export type Severity = "error" | "warning" | "notice";
 
-export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "mixed_currencies" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "summary_row_skipped" | "note_row_skipped" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "outside_linking_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
+export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "currency_named" | "mixed_currencies" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "summary_row_skipped" | "note_row_skipped" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "outside_linking_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
 
 export type Issue = { line: number, record: number, 
 /**
@@ -458,7 +463,7 @@ check_updates: boolean, };
 export type AppEvent = { "type": "history_changed", upload_id: number, } | { "type": "accounts_changed" } | { "type": "open_file", path: string, } | { "type": "show_upload", upload_id: number, } | { "type": "show_clients" };
 
 /** Notices that say what the core changed itself (`IssueCode::is_change`). */
-export const CHANGE_CODES: readonly IssueCode[] = ['currency_lowercase', 'currency_trimmed', 'summary_row_skipped', 'note_row_skipped', 'id_trimmed', 'datetime_converted', 'datetime_normalized', 'datetime_offset_converted', 'datetime_reformatted', 'email_normalized', 'phone_normalized', 'md5_normalized', 'list_normalized', 'money_normalized', 'status_mapped', 'status_case', 'client_type_case', 'duration_normalized', 'flag_normalized'];
+export const CHANGE_CODES: readonly IssueCode[] = ['currency_lowercase', 'currency_trimmed', 'currency_named', 'summary_row_skipped', 'note_row_skipped', 'id_trimmed', 'datetime_converted', 'datetime_normalized', 'datetime_offset_converted', 'datetime_reformatted', 'email_normalized', 'phone_normalized', 'md5_normalized', 'list_normalized', 'money_normalized', 'status_mapped', 'status_case', 'client_type_case', 'duration_normalized', 'flag_normalized'];
 
 /** Every upload kind (`UploadKind::ALL`). */
 export const UPLOAD_KINDS: readonly UploadKind[] = ['conversions', 'calls', 'simple-orders', 'contacts', 'orders'];

@@ -72,24 +72,33 @@ describe('check step of a file with no good row', () => {
 describe('check step of a file that writes rubles in words', () => {
   const rubles = realCorePerFile({ pick: { fixture: 'rubles-in-words.csv', as: 'продажи из 1С.csv' } });
 
-  it('offers RUB for every row, and one click makes every row good without touching the file', async () => {
+  it('asks whether «руб.» and «RUR» are RUB, and one click makes every row good without touching the file', async () => {
     const backend = rubles.backend();
     await inRussian(backend);
     await toCheck(backend);
     const offer = await screen.findByTestId('currency-offer', {}, { timeout: 30_000 });
-    expect(offer.textContent).toContain('Можно отправить RUB во всех строках');
+    expect(offer.textContent).toContain('Валюта записана словом: это RUB?');
     expect(offer.textContent).toContain('В столбце «Currency» валюта записана как «руб.», «RUR» (4 строки)');
     expect(screen.getByTestId('rows-valid').textContent).toBe('0');
     fireEvent.click(byQa('currency-offer-use'));
-    // The check runs again with RUB for every row: all four rows are good, nothing is offered.
+    // The check runs again reading those words as RUB: all four rows are good, nothing is
+    // offered, and the change is said among the ones we made.
     await waitFor(() => expect(screen.getByTestId('rows-valid').textContent).toBe('4'), { timeout: 30_000 });
     expect(screen.queryByTestId('currency-offer')).toBeNull();
     expect(screen.queryByTestId('count-unknown_currency')).toBeNull();
-    // The Columns step shows the choice: the currency is RUB for every row, the column unused.
+    expect(screen.getByTestId('validation-summary').textContent).toContain(
+      'Валюта, записанная словом, отправлена выбранным кодом',
+    );
+    // The Columns step still reads the currency column (other currencies stay checked), says
+    // which words go as RUB, and can forget them.
     fireEvent.click(byQa('wizard-back'));
     await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
-    expect(byQa('constant-Currency').textContent).toContain('RUB');
-    expect(screen.getByText(/Не отправятся столбцы: «Currency»/)).toBeTruthy();
+    expect(byQa('source-Currency').textContent).toContain('Currency');
+    const names = screen.getByTestId('currency-names');
+    expect(names.textContent).toContain('«руб.» → RUB');
+    expect(names.textContent).toContain('«RUR» → RUB');
+    fireEvent.click(byQa('currency-names-forget'));
+    expect(screen.queryByTestId('currency-names')).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Loader, Text } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { CurrencyOffer, FieldSource, ValidationSummary } from '../../ipc';
+import type { CurrencyOffer, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
@@ -13,8 +13,7 @@ import { formatDateTime, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
-import { usePreview } from './FileStep';
-import { buildValidateRequest, unmappedAfter, useImport, validationKey } from './state';
+import { buildValidateRequest, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
 
@@ -27,25 +26,16 @@ function fileErrorText(v: ValidationSummary, t: TFunction): string {
 }
 
 /** Every row that names a currency means one (`руб.`, `RUR` are rubles) that Metrica knows by
- *  another name: the core offers to send that code for every row, and one click sets the
- *  currency field to it (the file stays as it is); the check then runs again. */
+ *  another name: the core offers to read those words as that code, and one click names them
+ *  so in the mapping (the file stays as it is; any other currency, in this file or a later
+ *  one a job takes, is still checked); the check then runs again. */
 function CurrencyOfferNotice({ offer }: { offer: CurrencyOffer }) {
   const { t } = useTranslation();
   const [s, dispatch] = useImport();
-  const preview = usePreview();
-  const mapping = s.mapping;
-  const f = mapping?.fields.find((m) => m.field === offer.field);
-  if (!mapping || !f) return null;
-  const use = () => {
-    const source: FieldSource = { type: 'constant', value: offer.code };
-    const headers = preview.data?.info.headers ?? [];
-    dispatch({
-      type: 'source',
-      field: offer.field,
-      source,
-      unmapped: unmappedAfter(mapping, headers, offer.field, source),
-    });
-  };
+  const f = s.mapping?.fields.find((m) => m.field === offer.field);
+  if (!f) return null;
+  const use = () =>
+    dispatch({ type: 'currencyNames', names: Object.fromEntries(offer.values.map((v) => [v, offer.code])) });
   return (
     <div data-testid="currency-offer">
       <Alert

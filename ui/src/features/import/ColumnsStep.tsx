@@ -1,6 +1,6 @@
 //! Step 2: each Metrica field with its source (a file column, one value for all rows, or
 //! nothing), how sure the suggestion is, and which file columns will not be sent.
-import { Alert, Label, Loader, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { Alert, Button, Label, Loader, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -230,6 +230,25 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
                       qa={`source-${f.field}`}
                       title={f.field}
                     />
+                    {CURRENCY_FIELDS.has(f.field) && Object.keys(mapping.currency_names).length > 0 ? (
+                      <div className="mb-map__names" data-testid="currency-names">
+                        <Text color="secondary" variant="caption-2">
+                          {t('columns.currencyNames', {
+                            list: Object.entries(mapping.currency_names)
+                              .map(([word, code]) => `«${word}» → ${code}`)
+                              .join(', '),
+                          })}
+                        </Text>{' '}
+                        <Button
+                          view="flat-secondary"
+                          size="xs"
+                          onClick={() => dispatch({ type: 'currencyNames', names: {} })}
+                          qa="currency-names-forget"
+                        >
+                          {t('columns.currencyNamesForget')}
+                        </Button>
+                      </div>
+                    ) : null}
                     {f.source.type === 'constant' ? (
                       <ConstantInput
                         f={f}

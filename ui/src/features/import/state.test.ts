@@ -54,6 +54,7 @@ const mapping: ColumnMapping = {
   attributes: [],
   from_template: false,
   signature: 'x',
+  currency_names: {},
 };
 
 function prepared(): ImportState {

@@ -111,6 +111,8 @@ export type ImportAction =
   | { type: 'kind'; kind: UploadKind }
   | { type: 'mapping'; mapping: ColumnMapping; key: string }
   | { type: 'source'; field: string; source: FieldSource; unmapped: string[] }
+  /** Currencies written as words, read as these codes (the check's offer); `{}` forgets them. */
+  | { type: 'currencyNames'; names: Record<string, string> }
   | { type: 'attribute'; attribute: CounterAttributeDto; index: number; header: string }
   | { type: 'statuses'; entries: StatusMapEntry[]; counts: Record<string, number>; key: string }
   | { type: 'statusType'; value: string; statusType: StatusMapEntry['status_type'] }
@@ -160,6 +162,15 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
           unmapped_columns: a.unmapped,
         },
         touched: s.touched.includes(a.field) ? s.touched : [...s.touched, a.field],
+      };
+    case 'currencyNames':
+      if (!s.mapping) return s;
+      return {
+        ...s,
+        mapping: {
+          ...s.mapping,
+          currency_names: Object.keys(a.names).length === 0 ? {} : { ...s.mapping.currency_names, ...a.names },
+        },
       };
     case 'attribute': {
       // A file column sent to a counter attribute (contacts): one field per attribute.
