@@ -209,10 +209,10 @@ pub enum Command {
         /// States to show, comma-separated (e.g. failed,interrupted).
         #[arg(long, value_delimiter = ',')]
         state: Vec<String>,
-        /// From this date (YYYY-MM-DD).
+        /// From this day (2026-11-21 or 21.11.2026), a day of this computer's time zone.
         #[arg(long)]
         from: Option<String>,
-        /// Up to this date (YYYY-MM-DD), inclusive.
+        /// Up to this day (2026-11-21 or 21.11.2026), included, of this computer's time zone.
         #[arg(long)]
         to: Option<String>,
         #[arg(long, default_value_t = 50)]

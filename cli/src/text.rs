@@ -243,6 +243,7 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         E::DataHasErrors {
             errors,
             in_file: true,
+            ..
         } => format!(
             "{} ({errors}); {}",
             t(lang, "в самом файле есть ошибки", "the file itself has errors"),
@@ -254,8 +255,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         ),
         E::DataHasErrors {
             errors,
-            in_file: false,
+            no_valid_rows: true,
+            ..
         } => format!(
+            "{} ({errors}); {}",
+            t(lang, "в файле нет ни одной строки без ошибок", "no row of the file is without errors"),
+            t(lang, "исправьте файл", "fix the file")
+        ),
+        E::DataHasErrors { errors, .. } => format!(
             "{} ({errors}); {}",
             t(lang, "в файле есть ошибки", "the file has errors"),
             t(

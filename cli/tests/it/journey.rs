@@ -300,6 +300,25 @@ fn an_error_in_the_file_itself_is_not_skipped_and_the_cli_says_so() {
     assert!(said.contains("в самом файле есть ошибки (1)"), "{said}");
     assert!(said.contains("--skip-invalid их не обходит"), "{said}");
     assert!(!said.contains("добавьте --skip-invalid"), "{said}");
+    // Nothing good to send: skipping the rows with errors leaves nothing, and it is said so.
+    let bad = fixture("all-rows-bad.csv");
+    let upload = [
+        "--lang",
+        "ru",
+        "upload",
+        bad.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--skip-invalid",
+    ];
+    let (code, v) = env.json(&[&upload[..], &["--json"]].concat());
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["error"]["data"]["no_valid_rows"], true, "{v}");
+    let said = String::from_utf8_lossy(&env.run(&upload).stderr).into_owned();
+    assert!(said.contains("нет ни одной строки без ошибок"), "{said}");
+    assert!(!said.contains("--skip-invalid"), "{said}");
     assert_eq!(fake.state().uploads(51234501).len(), before);
     rt.block_on(fake.shutdown());
 }

@@ -48,10 +48,13 @@ pub enum AppError {
     },
     #[error("the file has errors")]
     DataHasErrors {
+        /// Errors that stop it: those in the file itself when there are any, else all.
         errors: u32,
         /// Some are errors in the file itself (see [`SendBlock::FileErrors`]): skipping the
         /// rows with errors does not get around them; the file must be fixed.
         in_file: bool,
+        /// Not one row is without errors: skipping them leaves nothing to send.
+        no_valid_rows: bool,
     },
     #[error("this file was already sent (upload {upload_id})")]
     Duplicate { upload_id: u32, sent_at: String },
@@ -922,8 +925,8 @@ pub struct Settings {
     /// `ru`, `en` or `system`.
     pub language: String,
     /// The language the app speaks with this setting (`ru` or `en`): the system's for
-    /// `system`, resolved once by the core for the window, the notifications and the CLI
-    /// alike. Ignored when settings are saved.
+    /// `system`, resolved by the core for the window and the desktop notifications alike
+    /// (the CLI speaks `--lang`, Russian by default). Ignored when settings are saved.
     #[serde(default)]
     pub resolved_language: String,
     /// `light`, `dark` or `system`.

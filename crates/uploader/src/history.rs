@@ -134,12 +134,15 @@ fn day_start(day: jiff::civil::Date, tz: &jiff::tz::TimeZone, field: &str) -> Re
 /// The store's filter for `f`: days are whole days of `f.time_zone` (else the computer's
 /// zone), the last one included — the same days the app and `mbridge history` show dates in.
 pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
+    // A zone the bundled database does not know (a webview's odd answer) must not empty the
+    // list: the computer's zone then, which is what the window shows dates in anyway.
     let tz = match f.time_zone.as_deref() {
-        Some(name) => jiff::tz::TimeZone::get(name).map_err(|_| AppError::InvalidInput {
-            field: "time_zone".into(),
-            reason: name.to_string(),
-        })?,
-        None => jiff::tz::TimeZone::system(),
+        Some(name) if f.from.is_some() || f.to.is_some() => jiff::tz::TimeZone::get(name)
+            .unwrap_or_else(|_| {
+                tracing::warn!("history filter: unknown time zone {name:?}, the computer's used");
+                jiff::tz::TimeZone::system()
+            }),
+        _ => jiff::tz::TimeZone::system(),
     };
     let from = match f
         .from
@@ -473,11 +476,13 @@ mod tests {
                 "{from} {to}: {e:?}"
             );
         }
-        let e = filter(&HistoryFilter {
+        // A zone nobody knows does not empty the list: the computer's zone is used.
+        let f = filter(&HistoryFilter {
+            from: Some("2026-11-21".into()),
             time_zone: Some("Mars/Olympus".into()),
             ..HistoryFilter::default()
         })
-        .unwrap_err();
-        assert!(matches!(e, AppError::InvalidInput { field, .. } if field == "time_zone"));
+        .unwrap();
+        assert!(f.from.is_some());
     }
 }

@@ -386,8 +386,14 @@ impl UploadResult {
     pub fn stop_error(&self) -> Option<AppError> {
         match &self.outcome {
             UploadOutcome::Blocked { report } => Some(AppError::DataHasErrors {
-                errors: self.errors(),
+                errors: if report.has_file_errors() {
+                    report.file_errors.min(u64::from(u32::MAX)) as u32
+                } else {
+                    self.errors()
+                },
                 in_file: report.has_file_errors(),
+                no_valid_rows: report.send_block()
+                    == Some(mb_import::report::SendBlock::NoValidRows),
             }),
             UploadOutcome::Duplicate { earlier } => Some(AppError::Duplicate {
                 upload_id: earlier.id as u32,

@@ -18,7 +18,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   network: { kind: 'network', data: { detail: 'connection refused' } },
   server: { kind: 'server', data: { status: 503 } },
   file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: { kind: 'io' } } },
-  data_has_errors: { kind: 'data_has_errors', data: { errors: 10, in_file: false } },
+  data_has_errors: { kind: 'data_has_errors', data: { errors: 10, in_file: false, no_valid_rows: false } },
   duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
   cancelled: { kind: 'cancelled' },
   not_found: { kind: 'not_found', data: { what: 'upload 7' } },

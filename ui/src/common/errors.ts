@@ -84,7 +84,14 @@ export const ERROR_TABLE: ErrorTable = {
     severity: 'warning',
     action: 'none',
     text: (e, t) =>
-      t(e.data.in_file ? 'errors.data_has_errors_in_file' : 'errors.data_has_errors', { errors: e.data.errors }),
+      t(
+        e.data.in_file
+          ? 'errors.data_has_errors_in_file'
+          : e.data.no_valid_rows
+            ? 'errors.data_has_errors_none'
+            : 'errors.data_has_errors',
+        { errors: e.data.errors },
+      ),
   },
   duplicate: {
     severity: 'warning',

@@ -1,12 +1,20 @@
 // Generated from crates/uploader/src/dto.rs by ts-rs. Do not edit by hand:
 // run `UPDATE_BINDINGS=1 cargo test -p mb-uploader bindings` after changing the Rust side.
 
-export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { errors: number, 
+export type AppError = { "kind": "not_signed_in" } | { "kind": "token_expired", "data": { login: string, } } | { "kind": "no_access", "data": { counter_id: number, } } | { "kind": "quota_exceeded", "data": { quota: string, retry_at: string | null, } } | { "kind": "rejected_data", "data": { error_type: string, message: string, line: number | null, } } | { "kind": "linking_window_not_open", "data": { date: string, } } | { "kind": "network", "data": { detail: string, } } | { "kind": "server", "data": { status: number, } } | { "kind": "file_unreadable", "data": { file_name: string, reason: FileReason, } } | { "kind": "data_has_errors", "data": { 
+/**
+ * Errors that stop it: those in the file itself when there are any, else all.
+ */
+errors: number, 
 /**
  * Some are errors in the file itself (see [`SendBlock::FileErrors`]): skipping the
  * rows with errors does not get around them; the file must be fixed.
  */
-in_file: boolean, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "job_running", "data": { name: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
+in_file: boolean, 
+/**
+ * Not one row is without errors: skipping them leaves nothing to send.
+ */
+no_valid_rows: boolean, } } | { "kind": "duplicate", "data": { upload_id: number, sent_at: string, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "job_running", "data": { name: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
 
 export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
 
@@ -442,8 +450,8 @@ export type Settings = {
 language: string, 
 /**
  * The language the app speaks with this setting (`ru` or `en`): the system's for
- * `system`, resolved once by the core for the window, the notifications and the CLI
- * alike. Ignored when settings are saved.
+ * `system`, resolved by the core for the window and the desktop notifications alike
+ * (the CLI speaks `--lang`, Russian by default). Ignored when settings are saved.
  */
 resolved_language: string, 
 /**

@@ -74,7 +74,7 @@ function Understood({ preview }: { preview: FilePreview }) {
             value={[String(info.header_line)]}
             // The core looks for the header in the first 200 lines: the line it found is offered,
             // and a few after it.
-            options={Array.from({ length: Math.max(10, info.header_line + 5) }, (_, i) => ({
+            options={Array.from({ length: Math.max(20, info.header_line + 5) }, (_, i) => ({
               value: String(i + 1),
               content: String(i + 1),
             }))}
