@@ -884,6 +884,9 @@ pub struct JobRunView {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub result: RunResult,
+    /// The run did not do its job (failed, stopped by bad rows, refused, interrupted): shown
+    /// as a problem. A run still going, one that found no file or nothing new is not.
+    pub bad: bool,
     pub files: Vec<String>,
     pub rows_new: u32,
     pub rows_unchanged: u32,

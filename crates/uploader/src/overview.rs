@@ -5,7 +5,7 @@
 //! plus the job views the Clients screen lists.
 
 use jiff::{SignedDuration, Timestamp};
-use mb_history::{JobRun, Upload, UploadState};
+use mb_history::{JobRun, RunResult, Upload, UploadState};
 
 use crate::dto::{JobRunView, JobView, OverviewWarning, OverviewWarningCode};
 use crate::jobs::{Job, JobSource, JobStatus};
@@ -109,6 +109,10 @@ pub fn run_view(r: &JobRun) -> JobRunView {
         started_at: r.started_at.to_string(),
         finished_at: r.finished_at.map(|t| t.to_string()),
         result: r.result,
+        bad: matches!(
+            r.result,
+            RunResult::Failed | RunResult::Blocked | RunResult::Rejected | RunResult::Interrupted
+        ),
         files: r.files.clone(),
         rows_new: r.rows_new as u32,
         rows_unchanged: r.rows_unchanged as u32,

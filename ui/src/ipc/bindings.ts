@@ -417,7 +417,12 @@ scheduled: boolean, };
 
 export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
 
-export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, 
+export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, 
+/**
+ * The run did not do its job (failed, stopped by bad rows, refused, interrupted): shown
+ * as a problem. A run still going, one that found no file or nothing new is not.
+ */
+bad: boolean, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, 
 /**
  * A note on a run that went well (`file_unchanged`).
  */

@@ -68,7 +68,7 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
   const shown = errors.slice(0, 3);
   // A problem of the file itself (a column the export lost) is said without a row count.
   const ofFile = (c: IssueCount) =>
-    (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.record === 0);
+    (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.place !== 'line');
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">
       {shown
@@ -104,7 +104,7 @@ export function JobRuns({ name }: { name: string }) {
       </thead>
       <tbody>
         {runs.data.map((r) => {
-          const bad = ['failed', 'blocked', 'rejected', 'interrupted'].includes(r.result);
+          const bad = r.bad;
           return (
             <tr key={r.id}>
               <td>{formatDateTime(r.started_at, i18n.language)}</td>
@@ -175,7 +175,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
     }
   };
   const run = job.last_run;
-  const bad = run !== null && ['failed', 'blocked', 'rejected', 'interrupted'].includes(run.result);
+  const bad = run?.bad ?? false;
   return (
     <Card view="outlined" className={showRuns ? 'mb-job mb-job_wide' : 'mb-job'} data-testid={`job-${job.name}`}>
       <div className="mb-job__head">
