@@ -72,6 +72,9 @@ pub enum AdviceCode {
     ReconcileThenResend,
     /// Look at the newer upload that replaced this one.
     SeeNewerUpload,
+    /// The file prepared for it is gone: no resend; choose the file again (the rows Metrica
+    /// accepted before are not sent twice with «только новые строки»).
+    UploadFileAgain,
 }
 
 impl ExplanationCode {
@@ -132,6 +135,7 @@ impl AdviceCode {
         AdviceCode::Resend,
         AdviceCode::ReconcileThenResend,
         AdviceCode::SeeNewerUpload,
+        AdviceCode::UploadFileAgain,
     ];
 
     /// The wire word (the serde name).
@@ -146,6 +150,7 @@ impl AdviceCode {
             AdviceCode::Resend => "resend",
             AdviceCode::ReconcileThenResend => "reconcile_then_resend",
             AdviceCode::SeeNewerUpload => "see_newer_upload",
+            AdviceCode::UploadFileAgain => "upload_file_again",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! History, overview, settings: reading what was done, in the boundary's shapes.
 
 use jiff::Timestamp;
-use mb_history::{FailureReason, Upload, UploadFilter, UploadState};
+use mb_history::{AdviceCode, FailureReason, Upload, UploadFilter, UploadState};
 
 use crate::core::Core;
 use crate::dto::{
@@ -52,8 +52,12 @@ pub fn summary(u: &Upload) -> UploadSummary {
 
 pub fn detail(u: &Upload) -> UploadDetail {
     let e = u.explain();
+    let summary = summary(u);
+    // Resending is advised only when the core would take it: with its prepared file gone, the
+    // way is to choose the file again.
+    let gone = u.is_resendable() && !summary.resendable;
     UploadDetail {
-        summary: summary(u),
+        summary,
         linked_share: final_share(u, e.linked_share),
         explanation: e
             .items
@@ -61,7 +65,12 @@ pub fn detail(u: &Upload) -> UploadDetail {
             .map(|i| ExplanationItem {
                 code: i.code,
                 count: n(i.count),
-                advice: i.advice_code,
+                advice: match i.advice_code {
+                    Some(AdviceCode::Resend | AdviceCode::ReconcileThenResend) if gone => {
+                        Some(AdviceCode::UploadFileAgain)
+                    }
+                    a => a,
+                },
             })
             .collect(),
         rejected_path: u

@@ -40,6 +40,7 @@ export const ru: Catalogue = {
     "review_rejected_rows": "Откройте файл с отклонёнными строками, исправьте их и загрузите снова.",
     "see_newer_upload": "Посмотрите более новую загрузку в списке.",
     "server_dropped_invalid_rows": "Метрика молча убирает строку, где нет обязательного значения (идентификатора, цели, даты) или оно неверно по её правилам — например, дата ещё в будущем по её часам. Остальные строки приняты, отправлять их заново не нужно.",
+    "upload_file_again": "Подготовленный файл больше не найден, поэтому отправить заново отсюда нельзя. Выберите файл снова на шаге «Загрузка»: с «Только новые строки» то, что Метрика уже приняла, второй раз не уйдёт.",
     "wait_for_processing": "Обычно это занимает до двух часов. Нажмите «Обновить статус» позже."
   },
   "common": {
@@ -679,6 +680,7 @@ export const en: Catalogue = {
     "review_rejected_rows": "Open the rejected-rows file, fix the rows and upload again.",
     "see_newer_upload": "See the newer upload in the list.",
     "server_dropped_invalid_rows": "Metrica silently leaves out a row whose required value (identifier, goal, date) is missing or invalid by its rules — for example a date still in the future by its clock. The other rows were kept; there is no need to send them again.",
+    "upload_file_again": "The prepared file is no longer there, so it cannot be sent again from here. Choose the file again on the Upload step: with “Only new rows”, what Metrica already accepted does not go twice.",
     "wait_for_processing": "It usually takes up to two hours. Press “Refresh status” later."
   },
   "common": {

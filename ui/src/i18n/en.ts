@@ -387,10 +387,13 @@ const en: Messages = {
       interrupted: {
         title: 'Sending was interrupted',
         text: 'Metrica may not have the file ({{rows}}), so we do not count it as sent. “Send again” first checks whether it arrived — nothing is duplicated.',
+        textNoResend:
+          'Metrica may not have the file ({{rows}}), so we do not count it as sent. Open it in History: it shows whether it arrived.',
       },
       failed: {
         title: 'The file was not sent',
         text: 'The file ({{rows}}) did not reach Metrica. You can send it again in one click.',
+        textNoResend: 'The file ({{rows}}) did not reach Metrica. Choose it again on the File step to send it.',
       },
       rejected: {
         title: 'Metrica refused the file',

@@ -1513,3 +1513,58 @@ async fn a_broken_line_is_said_at_its_line_and_blocks_the_send() {
     assert_eq!(s.valid_rows, 2);
     assert_eq!(s.send_block, Some(SendBlock::FileErrors));
 }
+
+/// An interrupted upload whose prepared file is gone (the data folder was cleaned): no resend
+/// is offered (the core would refuse it), and the advice is to choose the file again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_whose_prepared_file_is_gone_is_not_offered_a_resend() {
+    use mb_uploader::dto::AdviceCode;
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .drop_next_upload_after(u64::MAX);
+    let file = fixture("offline_clientid.csv");
+    let mapping = core
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "gone",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let u = sent.upload.clone().unwrap();
+    assert_eq!(u.state, UploadState::Interrupted);
+    assert!(u.resendable, "{u:?}");
+    // Every prepared file of the data folder goes.
+    fn remove_csv(d: &std::path::Path) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                remove_csv(&p);
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                std::fs::remove_file(&p).unwrap();
+            }
+        }
+    }
+    remove_csv(dir.path());
+    let d = core.upload_detail(i64::from(u.id)).unwrap();
+    assert!(!d.summary.resendable, "{:?}", d.summary);
+    let advice: Vec<_> = d.explanation.iter().filter_map(|e| e.advice).collect();
+    assert_eq!(advice, [AdviceCode::UploadFileAgain], "{:?}", d.explanation);
+}

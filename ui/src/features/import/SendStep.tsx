@@ -316,7 +316,13 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
               total: parts.length,
               stopped: t(`send.${stoppedKey[state]}`, { n }),
             })
-          : t(`send.result.${state}.text`, { rows: t('common.rows', { count: u.valid_rows }) })}
+          : // «Отправить заново» is promised only when the core would take it.
+            t(
+              state !== 'rejected' && !u.resendable ? `send.result.${state}.textNoResend` : `send.result.${state}.text`,
+              {
+                rows: t('common.rows', { count: u.valid_rows }),
+              },
+            )}
       </Text>
       {result.error !== null ? (
         <ErrorNotice error={result.error} onRetry={onRetry} />
