@@ -122,6 +122,7 @@ impl CurrencyOffer {
 }
 
 /// Where an issue is, for saying so (see [`Report::place_of`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IssuePlace {
@@ -134,6 +135,7 @@ pub enum IssuePlace {
 }
 
 /// Why a checked file cannot be sent as it is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SendBlock {

@@ -340,7 +340,8 @@ pub struct Validator {
     currencies: Vec<String>,
     /// The withdrawn or Russian names of one currency seen so far (see [`CurrencyOffer`]).
     currency_offer: Option<CurrencyOffer>,
-    /// A row ruled the offer out (an empty or unknown currency, or two different ones).
+    /// A row ruled the offer out (an amount without a currency, a currency no code stands
+    /// for, or two different codes).
     currency_offer_off: bool,
     static_calls: u64,
     valid_rows: u64,
@@ -581,11 +582,7 @@ impl Validator {
             note_text: (0, 0),
             blocked,
             last_currency: String::new(),
-            currency_names: mapping
-                .currency_names
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            currency_names: mapping.currency_names.clone().into_iter().collect(),
             log: Vec::new(),
             text: String::new(),
             facts: RowFacts::default(),

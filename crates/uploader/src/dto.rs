@@ -8,7 +8,7 @@
 /// Domain types the app shows as they are (their TypeScript comes from their own crates).
 pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
-pub use mb_import::report::Severity;
+pub use mb_import::report::{IssuePlace, SendBlock, Severity};
 pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -444,29 +444,6 @@ pub struct Issue {
     pub value_type: Option<ValueType>,
 }
 
-/// Where an issue is (see [`Issue::place`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuePlace {
-    /// The header line: a column missing or not found.
-    Header,
-    /// The file as a whole, or a whole column (Excel damaged it, every call is static).
-    File,
-    /// The line `line`.
-    Line,
-}
-
-impl From<mb_import::report::IssuePlace> for IssuePlace {
-    fn from(p: mb_import::report::IssuePlace) -> IssuePlace {
-        use mb_import::report::IssuePlace as P;
-        match p {
-            P::Header => IssuePlace::Header,
-            P::File => IssuePlace::File,
-            P::Line => IssuePlace::Line,
-        }
-    }
-}
-
 /// One before → after of a summary line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IssueExample {
@@ -525,29 +502,6 @@ pub struct ValidationSummary {
     /// What keeps the valid rows from being sent (the core's rule for every front end);
     /// `row_errors` is lifted by skipping the rows with errors, the others are not.
     pub send_block: Option<SendBlock>,
-}
-
-/// Why a checked file cannot be sent as it is (`mb_import::report::SendBlock`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SendBlock {
-    /// Errors in the file itself (a row with more fields than the header, broken quoting, a
-    /// missing column, a column Excel damaged): skipping rows does not get around them.
-    FileErrors,
-    NoValidRows,
-    /// Rows with errors: the others go once the user chooses to skip those.
-    RowErrors,
-}
-
-impl From<mb_import::report::SendBlock> for SendBlock {
-    fn from(b: mb_import::report::SendBlock) -> SendBlock {
-        use mb_import::report::SendBlock as B;
-        match b {
-            B::FileErrors => SendBlock::FileErrors,
-            B::NoValidRows => SendBlock::NoValidRows,
-            B::RowErrors => SendBlock::RowErrors,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

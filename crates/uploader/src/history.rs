@@ -153,28 +153,26 @@ pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
             }),
         _ => jiff::tz::TimeZone::system(),
     };
-    let from = match f
-        .from
-        .as_deref()
-        .map(|s| parse_bound(s, "from"))
-        .transpose()?
-    {
-        Some(Bound::Day(d)) => Some(day_start(d, &tz, "from")?),
-        Some(Bound::At(t)) => Some(t),
-        None => None,
+    // `to` is a day the user includes: the store wants "strictly before" (the next day's start).
+    let bound = |s: Option<&str>, field: &str, end: bool| -> Result<Option<Timestamp>> {
+        Ok(match s.map(|s| parse_bound(s, field)).transpose()? {
+            Some(Bound::Day(d)) => {
+                let day = if end {
+                    d.tomorrow().map_err(|e| AppError::InvalidInput {
+                        field: field.into(),
+                        reason: e.to_string(),
+                    })?
+                } else {
+                    d
+                };
+                Some(day_start(day, &tz, field)?)
+            }
+            Some(Bound::At(t)) => Some(t),
+            None => None,
+        })
     };
-    // `to` is a day the user includes: the store wants "strictly before".
-    let to = match f.to.as_deref().map(|s| parse_bound(s, "to")).transpose()? {
-        Some(Bound::Day(d)) => {
-            let next = d.tomorrow().map_err(|e| AppError::InvalidInput {
-                field: "to".into(),
-                reason: e.to_string(),
-            })?;
-            Some(day_start(next, &tz, "to")?)
-        }
-        Some(Bound::At(t)) => Some(t),
-        None => None,
-    };
+    let from = bound(f.from.as_deref(), "from", false)?;
+    let to = bound(f.to.as_deref(), "to", true)?;
     Ok(UploadFilter {
         account: f.account.clone(),
         counter: f.counter_id.map(i64::from),

@@ -474,7 +474,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             .map(|i| dto::Issue {
                 line: i.line as u32,
                 record: i.record as u32,
-                place: r.place_of(i).into(),
+                place: r.place_of(i),
                 column: i.column.clone(),
                 code: i.code,
                 severity: i.severity,
@@ -516,7 +516,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             values: o.values.clone(),
             rows: o.rows.min(u64::from(u32::MAX)) as u32,
         }),
-        send_block: r.send_block().map(Into::into),
+        send_block: r.send_block(),
     }
 }
 
