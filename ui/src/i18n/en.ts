@@ -270,6 +270,7 @@ const en: Messages = {
     again: 'Check again',
     rowsTotal: 'Rows in the file',
     rowsValid: 'Ready to send',
+    heldByFile: 'held back by an error in the file',
     problems: 'Found',
     allGood: 'All good: no errors.',
     byProblem: 'What we found',

@@ -274,6 +274,7 @@ const ru = {
     again: 'Проверить снова',
     rowsTotal: 'Строк в файле',
     rowsValid: 'Готово к отправке',
+    heldByFile: 'не уйдут, пока в файле ошибка',
     problems: 'Нашли',
     allGood: 'Всё в порядке: ошибок нет.',
     byProblem: 'Что нашли',

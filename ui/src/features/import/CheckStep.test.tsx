@@ -112,6 +112,9 @@ describe('check step of a file with an error in the file itself', () => {
     await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
     // Two good rows, but a row with a cell too many: the file's rows cannot be trusted.
     expect(screen.getByTestId('rows-valid').textContent).toBe('2');
+    // ...which are not good news while the file cannot go: not in green, and said why.
+    expect(screen.getByTestId('rows-valid').className).not.toMatch(/positive/);
+    expect(screen.getByTestId('rows-held').textContent).toBe('не уйдут, пока в файле ошибка');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     expect(
       screen.getByText(

@@ -100,10 +100,20 @@ function Summary({ v }: { v: ValidationSummary }) {
           <Text color="secondary" variant="caption-2">
             {t('check.rowsValid')}
           </Text>
-          {/* Nothing ready is no good news: not in green. */}
-          <Text variant="display-1" color={v.valid_rows > 0 ? 'positive' : 'danger'} data-testid="rows-valid">
+          {/* Nothing ready is no good news: not in green; neither are good rows held back by an
+              error in the file itself (they cannot go until the file is fixed). */}
+          <Text
+            variant="display-1"
+            color={v.valid_rows <= 0 ? 'danger' : v.send_block === 'file_errors' ? 'secondary' : 'positive'}
+            data-testid="rows-valid"
+          >
             {formatNumber(v.valid_rows, lang)}
           </Text>
+          {v.valid_rows > 0 && v.send_block === 'file_errors' ? (
+            <Text color="secondary" variant="caption-2" as="div" data-testid="rows-held">
+              {t('check.heldByFile')}
+            </Text>
+          ) : null}
         </Card>
         <Card view="filled" className="mb-stat mb-stat_wide">
           <Text color="secondary" variant="caption-2">
