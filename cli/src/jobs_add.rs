@@ -39,9 +39,10 @@ pub struct AddArgs {
     /// The folder the CRM drops its exports into.
     #[arg(long, required_unless_present = "file")]
     pub folder: Option<PathBuf>,
-    /// File-name pattern in the folder (case-insensitive).
-    #[arg(long, default_value = "*")]
-    pub pattern: String,
+    /// File-name pattern in the folder (case-insensitive; default: every file, or with
+    /// --from-upload files like that upload's, `*.csv`).
+    #[arg(long)]
+    pub pattern: Option<String>,
     /// Take every new matching file once (default: the newest one).
     #[arg(long)]
     pub each_new: bool,
@@ -100,13 +101,22 @@ fn refuse_ignored(a: &AddArgs) -> Result<(), AppError> {
 
 pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError> {
     refuse_ignored(a)?;
+    // A job made from an upload starts where the window's dialog does (the core's draft).
+    let draft = a
+        .from_upload
+        .map(|id| core.job_draft(i64::from(id)))
+        .transpose()?;
     let source = match (&a.file, &a.folder) {
         (Some(path), _) => JobSource::File {
             path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
         },
         (None, Some(folder)) => JobSource::Folder {
             folder: std::path::absolute(folder).unwrap_or_else(|_| folder.clone()),
-            pattern: a.pattern.clone(),
+            pattern: a
+                .pattern
+                .clone()
+                .or_else(|| draft.as_ref().map(|d| d.pattern.clone()))
+                .unwrap_or_else(|| "*".into()),
             take: if a.each_new {
                 Take::EachNew
             } else {
@@ -122,7 +132,11 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
     let (counter_id, account, spec) = match a.from_upload {
         Some(id) => {
             let (counter, _, login, mut spec) = core.job_spec_from_upload(i64::from(id))?;
-            spec.on_bad_rows = policy.unwrap_or(spec.on_bad_rows);
+            let drafted = match draft.as_ref().is_some_and(|d| d.stop_on_bad_rows) {
+                true => BadRows::Stop,
+                false => BadRows::Skip,
+            };
+            spec.on_bad_rows = policy.unwrap_or(drafted);
             (a.counter.unwrap_or(counter), Some(login), spec)
         }
         None => {

@@ -336,6 +336,24 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         (0, &"nothing_new".into()),
         "{v}"
     );
+    // Without --pattern and --on-bad-rows it starts where the window's dialog does (the
+    // core's draft): files like that upload's, rows with errors left out and reported.
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "drafted",
+        "--from-upload",
+        &id,
+        "--folder",
+        other.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        (&v["source"]["pattern"], &v["spec"]["on_bad_rows"]),
+        (&"*.csv".into(), &"skip".into()),
+        "{v}"
+    );
 
     // --print shows the systemd units that would be installed, pinned to this data folder.
     let out = env.run(&["jobs", "schedule", "shop", "--print"]);

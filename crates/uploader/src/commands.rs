@@ -451,6 +451,9 @@ commands! {
     /// The folder dialog (repeating jobs).
     fn pick_folder(ctx, progress) -> Option<String> { Ok(ctx.host.pick_folder().await) }
 
+    /// What «Повторять автоматически» starts from for an upload (`Core::job_draft`).
+    fn job_draft(ctx, progress, upload_id: u32) -> NewJob { ctx.core.job_draft(i64::from(upload_id)) }
+
     /// «Повторять автоматически»: a finished upload made into a job.
     fn create_job(ctx, progress, job: NewJob) -> JobView { ctx.core.create_job_from_upload(&job) }
 

@@ -1034,6 +1034,11 @@ pub fn typescript_bindings() -> String {
         wire_names(&UploadState::ALL),
         wire_names(&OrderStatusType::ALL),
     ));
+    out.push_str(&format!(
+        "/** What a schedule starts as when one is first chosen (`JobSchedule::default`). */\n\
+         export const DEFAULT_JOB_SCHEDULE: JobSchedule = {};\n\n",
+        serde_json::to_string(&JobSchedule::default()).expect("a schedule serialises")
+    ));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out.push_str(&crate::commands::typescript_client());

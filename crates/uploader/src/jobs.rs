@@ -152,6 +152,33 @@ pub(crate) fn recorded_plan(plan: &UploadPlan) -> serde_json::Value {
     })
 }
 
+/// A folder pattern for files like `name`: its extension (`*.csv`), or `*` without one.
+fn pattern_like(name: &str) -> String {
+    // `Path::extension` has none for `.hidden` or `name.`.
+    match std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+    {
+        Some(ext) => format!("*.{}", ext.to_lowercase()),
+        None => "*".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    #[test]
+    fn a_draft_takes_files_like_the_uploads() {
+        for (name, pattern) in [
+            ("продажи.CSV", "*.csv"),
+            ("Выгрузка 1С.2026.xlsx", "*.xlsx"),
+            ("sales", "*"),
+            (".hidden", "*"),
+        ] {
+            assert_eq!(super::pattern_like(name), pattern, "{name}");
+        }
+    }
+}
+
 /// The `reason` of an `InvalidInput` on `name` when another job has that name.
 pub const EXISTS: &str = "exists";
 
@@ -612,6 +639,24 @@ impl Core {
             });
         }
         Ok(out)
+    }
+
+    /// What a job made from upload `id` starts as, before the user changes anything, for the
+    /// window's dialog and `jobs add --from-upload` alike: files like that upload's (`*.csv` for
+    /// `продажи.csv`: a folder of exports often holds other files too), every day at 09:00, and
+    /// rows with errors left out and reported rather than the whole run held (an unattended
+    /// job that stops on one bad row sends nothing for days; the run says what was left out).
+    /// The folder and the name are the user's to give (an empty name gets the counter's).
+    pub fn job_draft(&self, id: i64) -> Result<crate::dto::NewJob> {
+        let u = self.store.upload(id)?;
+        Ok(crate::dto::NewJob {
+            upload_id: u32::try_from(id).map_err(|_| invalid("upload_id", "range"))?,
+            name: String::new(),
+            folder: String::new(),
+            pattern: pattern_like(&u.source.name),
+            schedule: Some(crate::dto::JobSchedule::default()),
+            stop_on_bad_rows: BadRows::default() == BadRows::Stop,
+        })
     }
 
     /// «Повторять автоматически»: the app makes a finished upload into a job.

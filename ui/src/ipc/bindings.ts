@@ -487,6 +487,9 @@ export const UPLOAD_STATES: readonly UploadState[] = ['prepared', 'sending', 'se
 /** Every Metrica order status type (`OrderStatusType::ALL`). */
 export const ORDER_STATUS_TYPES: readonly OrderStatusType[] = ['IN_PROGRESS', 'PAID', 'CANCELLED', 'SPAM', 'OTHER'];
 
+/** What a schedule starts as when one is first chosen (`JobSchedule::default`). */
+export const DEFAULT_JOB_SCHEDULE: JobSchedule = {"every":"daily","day":"mon","at":"09:00"};
+
 // ---- Commands: generated from mb-uploader's command table (commands.rs) ----
 
 /** One method per Rust command. Rejections carry `AppError`. */
@@ -538,6 +541,8 @@ export interface Commands {
   saveRejected(path: string): Promise<string | null>;
   /** The folder dialog (repeating jobs). */
   pickFolder(): Promise<string | null>;
+  /** What «Повторять автоматически» starts from for an upload (`Core::job_draft`). */
+  jobDraft(uploadId: number): Promise<NewJob>;
   /** «Повторять автоматически»: a finished upload made into a job. */
   createJob(job: NewJob): Promise<JobView>;
   /** «Запустить сейчас»: runs the job (even a paused one) and returns it with the new run. */
@@ -592,6 +597,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'open_rejected', method: 'openRejected', args: ['path'], progress: false },
   { name: 'save_rejected', method: 'saveRejected', args: ['path'], progress: false },
   { name: 'pick_folder', method: 'pickFolder', args: [], progress: false },
+  { name: 'job_draft', method: 'jobDraft', args: ['uploadId'], progress: false },
   { name: 'create_job', method: 'createJob', args: ['job'], progress: false },
   { name: 'run_job', method: 'runJob', args: ['name'], progress: false },
   { name: 'set_job_paused', method: 'setJobPaused', args: ['name', 'paused'], progress: false },

@@ -343,13 +343,22 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         .upload
         .expect("sent");
 
+    // The dialog and `jobs add --from-upload` start from the core's draft: files like this
+    // upload's, every day at 09:00, rows with errors left out (this upload had none to skip).
+    let draft = core.job_draft(i64::from(sent.id)).unwrap();
+    assert_eq!(
+        (
+            draft.pattern.as_str(),
+            &draft.schedule,
+            draft.stop_on_bad_rows
+        ),
+        ("*.csv", &Some(JobSchedule::default()), false)
+    );
+    assert!(draft.folder.is_empty() && draft.name.is_empty());
     let new_job = |name: &str| mb_uploader::dto::NewJob {
-        upload_id: sent.id,
         name: name.into(),
         folder: drop.display().to_string(),
-        pattern: "*.csv".into(),
-        schedule: Some(JobSchedule::default()),
-        stop_on_bad_rows: false,
+        ..draft.clone()
     };
     // A name in Russian is written in Latin letters for the scheduler; none typed: the
     // counter's name and the kind, made unique; a name another job has is refused, never

@@ -1,11 +1,12 @@
 //! «Повторять автоматически»: turns a finished upload into a job that sends the new rows of
 //! the client's export folder on a schedule. The folder comes from the native dialog (Rust);
 //! the schedule is hourly, daily at HH:MM or weekly; Rust checks and stores everything.
-import { Alert, Button, Dialog, SegmentedRadioGroup, Select, Text, TextInput } from '@gravity-ui/uikit';
-import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Dialog, Loader, SegmentedRadioGroup, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JobSchedule, JobView, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
+import { DEFAULT_JOB_SCHEDULE } from '../../ipc';
+import type { JobSchedule, JobView, NewJob, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { isAppError } from '../../common/errors';
 import { useBackend } from '../app/context';
@@ -15,38 +16,48 @@ const DAYS: readonly WeekDay[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun
 /** How often, as the dialog offers it: a schedule, or by hand only («Запустить сейчас»). */
 type Often = ScheduleEvery | 'manual';
 const OFTEN: readonly Often[] = ['hourly', 'daily', 'weekly', 'manual'];
-/** What the dialog offers for a new job (the core's `JobSchedule::default`). */
-const NEW_JOB_SCHEDULE: JobSchedule = { every: 'daily', day: 'mon', at: '09:00' };
-
-function patternOf(fileName: string): string {
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? `*${fileName.slice(dot).toLowerCase()}` : '*';
-}
 
 /** The core refused the schedule's time of day (`InvalidInput` on the field `at`). */
 function isTimeError(e: unknown): boolean {
   return isAppError(e) && e.kind === 'invalid_input' && e.data.field === 'at';
 }
 
-/** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). */
-export function RepeatJobDialog({
-  upload,
-  existing,
-  onClose,
-}: {
-  upload?: UploadSummary;
-  existing?: JobView;
-  onClose: () => void;
-}) {
+type Props = { upload?: UploadSummary; existing?: JobView; onClose: () => void };
+
+/** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). A new job
+ *  starts from the core's draft (`job_draft`: the pattern of files like the upload's, the
+ *  schedule, rows with errors left out), as `mbridge jobs add --from-upload` does. */
+export function RepeatJobDialog(props: Props) {
+  const backend = useBackend();
+  const id = props.existing ? null : (props.upload?.id ?? null);
+  const draft = useQuery({
+    queryKey: ['jobDraft', id],
+    queryFn: () => backend.jobDraft(id ?? 0),
+    enabled: id !== null,
+    gcTime: 0,
+  });
+  if (id !== null && !draft.data) {
+    return (
+      <Dialog open onClose={props.onClose} size="m" qa="repeat-dialog-loading">
+        <Dialog.Body>
+          {draft.error ? <ErrorNotice error={draft.error} /> : <Loader size="s" qa="repeat-loading" />}
+        </Dialog.Body>
+      </Dialog>
+    );
+  }
+  return <RepeatJobForm {...props} draft={draft.data} />;
+}
+
+function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: NewJob }) {
   const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(existing?.name ?? '');
-  const [folder, setFolder] = useState(existing?.folder ?? '');
-  const [pattern, setPattern] = useState(existing?.pattern ?? (upload ? patternOf(upload.file_name) : '*'));
-  const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? NEW_JOB_SCHEDULE);
+  const [name, setName] = useState(existing?.name ?? draft?.name ?? '');
+  const [folder, setFolder] = useState(existing?.folder ?? draft?.folder ?? '');
+  const [pattern, setPattern] = useState(existing?.pattern ?? draft?.pattern ?? '*');
+  const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? draft?.schedule ?? DEFAULT_JOB_SCHEDULE);
   // A job without a schedule (by hand, or made by the CLI) stays one unless a schedule is chosen.
-  const [manual, setManual] = useState(existing !== undefined && existing.schedule === null);
+  const [manual, setManual] = useState((existing ?? draft)?.schedule === null);
   const change = (part: Partial<JobSchedule>) => {
     setSchedule((s) => ({ ...s, ...part }));
     if (isTimeError(error)) setError(null);
@@ -83,7 +94,7 @@ export function RepeatJobDialog({
         ...fields,
         upload_id: upload.id,
         name: name.trim(),
-        stop_on_bad_rows: false,
+        stop_on_bad_rows: draft?.stop_on_bad_rows ?? false,
       });
       setCreated(job);
       void queryClient.invalidateQueries({ queryKey: ['overview'] });
