@@ -17,6 +17,13 @@ pub static ISO_4217: &[&str] = &[
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 ];
 
+/// The currencies the app's users meet most (Russia and its neighbours, then the world's
+/// big ones): offered first where a currency is chosen from a list.
+pub static COMMON: &[&str] = &[
+    "RUB", "USD", "EUR", "KZT", "BYN", "UZS", "KGS", "AMD", "AZN", "GEL", "TJS", "UAH", "CNY",
+    "TRY", "AED",
+];
+
 /// Whether `code` is an active ISO 4217 code, exactly as written (upper case).
 pub fn is_iso_4217(code: &str) -> bool {
     ISO_4217.binary_search(&code).is_ok()
@@ -27,5 +34,10 @@ mod tests {
     #[test]
     fn list_is_sorted_for_binary_search() {
         assert!(super::ISO_4217.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_common_ones_are_codes() {
+        assert!(super::COMMON.iter().all(|c| super::is_iso_4217(c)));
     }
 }

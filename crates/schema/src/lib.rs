@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 mod currency;
 pub mod fs;
-pub use currency::{ISO_4217, is_iso_4217};
+pub use currency::{COMMON as COMMON_CURRENCIES, ISO_4217, is_iso_4217};
 
 /// The size we cut uploaded files at, for every upload endpoint. Yandex documents the limit as
 /// "1 Гб" without a byte count (docs/metrika-api.md §4.1, §5.1), so parts stay under the
@@ -121,10 +121,12 @@ pub enum Requirement {
 }
 
 /// The value format a column expects on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldFormat {
     /// Free text, sent as is (trimmed).
+    #[default]
     Text,
     /// Metrica ClientID / Yclid: decimal digits only, kept as a string.
     DigitsId,

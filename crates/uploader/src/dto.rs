@@ -9,7 +9,7 @@
 pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
 pub use mb_import::report::{IssuePlace, SendBlock, Severity};
-pub use mb_schema::{OrderStatusType, Requirement, UploadKind};
+pub use mb_schema::{FieldFormat, OrderStatusType, Requirement, UploadKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -333,6 +333,10 @@ pub struct FieldMapping {
     /// Metrica's column name (`ClientId`, `create_date_time`), or a counter attribute's name.
     pub field: String,
     pub requirement: Requirement,
+    /// What its values are (a goal, a currency, money…): the Columns step offers a fixed value
+    /// of that sort (the counter's goals, the currencies). Text for a counter attribute.
+    #[serde(default)]
+    pub format: FieldFormat,
     pub source: FieldSource,
     /// For a counter attribute (contacts): its title in Metrica («Уровень лояльности»);
     /// `null` for documented columns.
@@ -954,6 +958,7 @@ pub fn typescript_bindings() -> String {
         FilePreview::decl(&cfg),
         FieldSource::decl(&cfg),
         Requirement::decl(&cfg),
+        FieldFormat::decl(&cfg),
         FieldMapping::decl(&cfg),
         ColumnMapping::decl(&cfg),
         MappingProblemCode::decl(&cfg),
@@ -1033,6 +1038,23 @@ pub fn typescript_bindings() -> String {
         wire_names(&UploadKind::ALL),
         wire_names(&UploadState::ALL),
         wire_names(&OrderStatusType::ALL),
+    ));
+    // The currencies a fixed value can be: the ones these users meet first, then every other
+    // code Metrica takes.
+    let currencies: Vec<&str> = mb_schema::COMMON_CURRENCIES
+        .iter()
+        .copied()
+        .chain(
+            mb_schema::ISO_4217
+                .iter()
+                .copied()
+                .filter(|c| !mb_schema::COMMON_CURRENCIES.contains(c)),
+        )
+        .collect();
+    out.push_str(&format!(
+        "/** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */\n\
+         export const CURRENCY_CODES: readonly string[] = [{}];\n\n",
+        wire_names(&currencies)
     ));
     out.push_str(&format!(
         "/** What a schedule starts as when one is first chosen (`JobSchedule::default`). */\n\

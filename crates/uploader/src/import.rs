@@ -176,6 +176,7 @@ pub fn mapping_dto(
         .map(|f| FieldMapping {
             field: f.name.to_string(),
             requirement: f.requirement,
+            format: f.format,
             source: source(f.name),
             attribute_title: None,
         })
@@ -189,6 +190,7 @@ pub fn mapping_dto(
             source: source(&name),
             field: name,
             requirement: mb_schema::Requirement::Optional,
+            format: mb_schema::FieldFormat::Text,
             attribute_title: Some(title),
         });
     }

@@ -103,11 +103,18 @@ export type FieldSource = { "type": "column", index: number, header: string, con
 
 export type Requirement = "required" | "one_of_identifiers" | "optional";
 
+export type FieldFormat = "text" | "digits_id" | "goal_id" | "unix_seconds" | "crm_date_time" | "money" | "currency" | "call_phone" | "seconds" | "flag" | "client_id_list" | "email_list" | "phone_list" | "md5_list" | "order_status" | "goal_list" | "product_list" | "client_type" | "date";
+
 export type FieldMapping = { 
 /**
  * Metrica's column name (`ClientId`, `create_date_time`), or a counter attribute's name.
  */
-field: string, requirement: Requirement, source: FieldSource, 
+field: string, requirement: Requirement, 
+/**
+ * What its values are (a goal, a currency, money…): the Columns step offers a fixed value
+ * of that sort (the counter's goals, the currencies). Text for a counter attribute.
+ */
+format: FieldFormat, source: FieldSource, 
 /**
  * For a counter attribute (contacts): its title in Metrica («Уровень лояльности»);
  * `null` for documented columns.
@@ -486,6 +493,9 @@ export const UPLOAD_STATES: readonly UploadState[] = ['prepared', 'sending', 'se
 
 /** Every Metrica order status type (`OrderStatusType::ALL`). */
 export const ORDER_STATUS_TYPES: readonly OrderStatusType[] = ['IN_PROGRESS', 'PAID', 'CANCELLED', 'SPAM', 'OTHER'];
+
+/** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */
+export const CURRENCY_CODES: readonly string[] = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UZS', 'KGS', 'AMD', 'AZN', 'GEL', 'TJS', 'UAH', 'CNY', 'TRY', 'AED', 'AFN', 'ALL', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BRL', 'BSD', 'BTN', 'BWP', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'COP', 'CRC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'FJD', 'FKP', 'GBP', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TMT', 'TND', 'TOP', 'TTD', 'TWD', 'TZS', 'UGX', 'UYU', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG'];
 
 /** What a schedule starts as when one is first chosen (`JobSchedule::default`). */
 export const DEFAULT_JOB_SCHEDULE: JobSchedule = {"every":"daily","day":"mon","at":"09:00"};

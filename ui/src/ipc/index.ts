@@ -7,7 +7,14 @@ import { createTauriBackend } from './tauri';
 
 export type { Backend, FileDropEvent, Unsubscribe } from './backend';
 export type * from './bindings';
-export { CHANGE_CODES, DEFAULT_JOB_SCHEDULE, ORDER_STATUS_TYPES, UPLOAD_KINDS, UPLOAD_STATES } from './bindings';
+export {
+  CHANGE_CODES,
+  CURRENCY_CODES,
+  DEFAULT_JOB_SCHEDULE,
+  ORDER_STATUS_TYPES,
+  UPLOAD_KINDS,
+  UPLOAD_STATES,
+} from './bindings';
 
 export function isTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;

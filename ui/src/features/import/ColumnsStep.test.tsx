@@ -1,6 +1,6 @@
 // The Columns step on the real core (mb-http): what keeps the mapping from being checked is the
 // core's answer, and the rows it names are the ones marked.
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
 import { inRussian, realCorePerFile } from '../../../test/core';
@@ -27,5 +27,32 @@ describe('columns step', () => {
     expect(screen.getByText(/Выберите столбец или одно значение для поля «Цель/)).toBeTruthy();
     // No other row is marked.
     expect(table.querySelectorAll('.mb-map__row_missing').length).toBe(1);
+    // The one value is picked from the counter's goals (the core says the field holds a goal).
+    fireEvent.click(byQa('constant-Target'));
+    await waitFor(() =>
+      expect(screen.getAllByRole('option').some((o) => /\(\w+\)$/.test(o.textContent ?? ''))).toBe(true),
+    );
+  });
+
+  it('offers the currencies for a fixed value, the common ones first', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    // The currency as one value for every row: a list of codes, the common ones first, and
+    // every other one Metrica takes (a shop in Bishkek sells in KGS).
+    fireEvent.click(byQa('source-Currency'));
+    fireEvent.click(await screen.findByRole('option', { name: 'Одно значение для всех строк' }));
+    fireEvent.click(await waitQa('constant-Currency'));
+    const list = (await screen.findByRole('option', { name: 'RUB' })).closest<HTMLElement>('[role="listbox"]')!;
+    const codes = within(list)
+      .getAllByRole('option')
+      .map((o) => o.textContent);
+    expect(codes.slice(0, 3)).toEqual(['RUB', 'USD', 'EUR']);
+    expect(codes.length).toBeGreaterThan(15);
+    expect(codes).toContain('KGS');
   });
 });

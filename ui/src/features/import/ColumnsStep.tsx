@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldMapping, FieldSource, Goal } from '../../ipc';
+import { CURRENCY_CODES } from '../../ipc';
 import type { Messages } from '../../i18n/ru';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useActiveCounter, useBackend } from '../app/context';
@@ -12,10 +13,6 @@ import { AttributeOffers } from './AttributeOffers';
 import { usePreview } from './FileStep';
 import { StepFooter } from './parts';
 import { mappingProblems, unmappedAfter, useImport } from './state';
-
-const GOAL_FIELDS = new Set(['Target', 'goals']);
-const CURRENCY_FIELDS = new Set(['Currency', 'currency']);
-const CURRENCIES = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UAH', 'CNY', 'TRY', 'UZS', 'AMD', 'GEL'];
 
 function sourceValue(src: FieldSource): string {
   if (src.type === 'column') return `col:${src.index}`;
@@ -54,7 +51,8 @@ function Confidence({ f, touched }: { f: FieldMapping; touched: boolean }) {
 function ConstantInput({ f, goals, onChange }: { f: FieldMapping; goals: Goal[]; onChange: (v: string) => void }) {
   const { t } = useTranslation();
   const value = f.source.type === 'constant' ? f.source.value : '';
-  if (GOAL_FIELDS.has(f.field)) {
+  // What sort of value is the core's (`FieldMapping.format`): a goal picks from the counter's goals.
+  if (f.format === 'goal_id' || f.format === 'goal_list') {
     const usable = goals.filter((g) => g.identifier);
     return (
       <Select
@@ -70,15 +68,16 @@ function ConstantInput({ f, goals, onChange }: { f: FieldMapping; goals: Goal[];
       />
     );
   }
-  if (CURRENCY_FIELDS.has(f.field)) {
+  if (f.format === 'currency') {
     return (
       <Select
         size="m"
         width="max"
         placeholder={t('columns.pickCurrency')}
         value={value ? [value] : []}
-        options={CURRENCIES.map((c) => ({ value: c, content: c }))}
+        options={CURRENCY_CODES.map((c) => ({ value: c, content: c }))}
         onUpdate={(v) => onChange(v[0] ?? '')}
+        filterable
         qa={`constant-${f.field}`}
         title={t('columns.pickCurrency')}
       />
@@ -230,7 +229,7 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
                       qa={`source-${f.field}`}
                       title={f.field}
                     />
-                    {CURRENCY_FIELDS.has(f.field) && Object.keys(mapping.currency_names).length > 0 ? (
+                    {f.format === 'currency' && Object.keys(mapping.currency_names).length > 0 ? (
                       <div className="mb-map__names" data-testid="currency-names">
                         <Text color="secondary" variant="caption-2">
                           {t('columns.currencyNames', {

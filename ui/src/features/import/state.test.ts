@@ -34,18 +34,21 @@ const mapping: ColumnMapping = {
     {
       field: 'create_date_time',
       requirement: 'required',
+      format: 'crm_date_time',
       source: { type: 'column', index: 1, header: 'Дата', confidence: 0.9 },
       attribute_title: null,
     },
     {
       field: 'phones',
       requirement: 'one_of_identifiers',
+      format: 'phone_list',
       source: { type: 'column', index: 2, header: 'Телефон', confidence: 0.9 },
       attribute_title: null,
     },
     {
       field: 'order_status',
       requirement: 'optional',
+      format: 'order_status',
       source: { type: 'column', index: 3, header: 'Статус', confidence: 0.9 },
       attribute_title: null,
     },

@@ -178,6 +178,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       const field: FieldMapping = {
         field: a.attribute.name,
         requirement: 'optional',
+        format: 'text',
         source: { type: 'column', index: a.index, header: a.header, confidence: 1 },
         attribute_title: a.attribute.title,
       };
