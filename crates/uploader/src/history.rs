@@ -467,11 +467,26 @@ mod tests {
 
     #[test]
     fn a_day_that_is_not_one_is_refused_by_its_field() {
-        for (from, to, field) in [
-            ("31.02.2026", "2026-11-22", "from"),
+        // The window sends the days as typed: half-typed and impossible ones are refused
+        // (its field is marked, the list stays), never read as some other day.
+        let mut cases = vec![
             ("2026-11-21", "вчера", "to"),
-            ("21.11.26", "2026-11-22", "from"),
+            ("2026-11-21", "29.02.2025", "to"),
+        ];
+        for half in [
+            "2",
+            "20.11",
+            "20.11.",
+            "20.11.20",
+            "21.11.26",
+            "31.02.2026",
+            "00.01.2026",
+            "2026-13-01",
+            "20..2026",
         ] {
+            cases.push((half, "2026-11-22", "from"));
+        }
+        for (from, to, field) in cases {
             let e = filter(&HistoryFilter {
                 from: Some(from.into()),
                 to: Some(to.into()),
@@ -483,6 +498,13 @@ mod tests {
                 "{from} {to}: {e:?}"
             );
         }
+        assert_eq!(
+            bounds("1/2/2028", "29.02.2028", Some("UTC")),
+            (
+                "2028-02-01T00:00:00Z".parse().unwrap(),
+                "2028-03-01T00:00:00Z".parse().unwrap()
+            )
+        );
         // A zone nobody knows does not empty the list: the computer's zone is used.
         let f = filter(&HistoryFilter {
             from: Some("2026-11-21".into()),
