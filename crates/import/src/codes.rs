@@ -55,6 +55,8 @@ issue_codes! {
     MappedColumnNotFound => "mapped_column_not_found",
     NoVisitorId => "no_visitor_id",
     EmptyOrderId => "empty_order_id",
+    NoOrderIdColumn => "no_order_id_column",
+    StatusDefaultsToPaid => "status_defaults_to_paid",
     SummaryRowSkipped => "summary_row_skipped",
     NoteRowSkipped => "note_row_skipped",
     AttributeNotOnCounter => "attribute_not_on_counter",

@@ -82,6 +82,10 @@ pub struct IssueCount {
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u64,
+    /// Said of the file itself (its header, a column it lacks), not of rows: `count` is how
+    /// often, not how many rows.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_file: bool,
     /// The first [`EXAMPLES_PER_COUNT`] occurrences whose texts were kept (in memory or
     /// spilled), in file order: the before → after of a summary line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -649,6 +653,7 @@ impl IssueSink {
                 column: column.map(str::to_string),
                 severity,
                 count,
+                in_file: false,
                 examples: Vec::new(),
             })
             .chain(
@@ -659,6 +664,7 @@ impl IssueSink {
                         column,
                         severity,
                         count,
+                        in_file: true,
                         examples: Vec::new(),
                     }),
             )

@@ -504,6 +504,34 @@ impl Validator {
             );
             blocked = true;
         }
+        if kind == UploadKind::SimpleOrders {
+            // Metrica counts an order without a status as paid (its «CRM: Заказ создан» and
+            // «CRM: Заказ оплачен» goals, its revenue): new, cancelled and spam leads among
+            // them would be paid sales in the reports. Said, not refused: a shop that exports
+            // only its paid orders has nothing to fix.
+            if !mapping.fields.contains_key("order_status") {
+                issues.push_file(
+                    header_line,
+                    None,
+                    IssueCode::StatusDefaultsToPaid,
+                    Severity::Warning,
+                    "",
+                    None,
+                );
+            }
+            // Without order numbers Metrica links the orders by date only and cannot update
+            // them: the next export with a changed status adds the order again.
+            if !mapping.fields.contains_key("id") {
+                issues.push_file(
+                    header_line,
+                    None,
+                    IssueCode::NoOrderIdColumn,
+                    Severity::Warning,
+                    "",
+                    None,
+                );
+            }
+        }
         if matches!(kind, UploadKind::Conversions | UploadKind::Calls)
             && mapping.fields.contains_key("UserId")
         {
@@ -1197,6 +1225,18 @@ impl RowChecker {
                     Some(spec.name),
                     IssueCode::NoRevenue,
                     Severity::Notice,
+                    raw,
+                    None,
+                );
+            } else if self.kind == UploadKind::SimpleOrders
+                && spec.name == "order_status"
+                && matches!(self.cols[ci].src, Src::Index(_))
+            {
+                // A blank status is `PAID` for Metrica (reference §5.5): say so, with the line.
+                self.issue(
+                    Some(spec.name),
+                    IssueCode::StatusDefaultsToPaid,
+                    Severity::Warning,
                     raw,
                     None,
                 );
@@ -2757,6 +2797,42 @@ mod tests {
         );
         assert_eq!(t.cell("emails_md5"), "3c56ff8fef0f6c65b36b2d25720fe276");
         assert_eq!(t.cell("phones_md5"), "f09f2c3d48f31e2a802944ade2e5aec5");
+    }
+
+    #[test]
+    fn an_order_without_a_status_is_said_to_count_as_paid() {
+        // No status column: every order is `PAID` for Metrica, said once for the file.
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567"]));
+        let c = t.codes();
+        let paid: Vec<_> = c
+            .iter()
+            .filter(|x| x.0 == "status_defaults_to_paid")
+            .collect();
+        assert_eq!(paid.len(), 1, "{c:?}");
+        assert_eq!(paid[0].1, Severity::Warning);
+        assert!(!c.iter().any(|x| x.0 == "no_order_id_column"), "{c:?}");
+        // A status column with a blank cell: that order, on its line; the row still goes.
+        let mut t = simple(
+            &["id", "create_date_time", "phones", "order_status"],
+            &opts(),
+        );
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "PAID"]));
+        assert!(t.row(&["B-2", "2026-11-06 09:05:00", "79161234567", " "]));
+        let c = t.codes();
+        assert_eq!(
+            c.iter()
+                .filter(|x| x.0 == "status_defaults_to_paid")
+                .count(),
+            1,
+            "{c:?}"
+        );
+        // No order numbers at all: linked by date only, and added again by the next export.
+        let mut t = simple(&["create_date_time", "phones", "order_status"], &opts());
+        assert!(t.row(&["2026-11-06 09:05:00", "79161234567", "PAID"]));
+        let c = t.codes();
+        assert!(has(&c, "no_order_id_column", Severity::Warning), "{c:?}");
+        assert!(!c.iter().any(|x| x.0 == "status_defaults_to_paid"), "{c:?}");
     }
 
     #[test]

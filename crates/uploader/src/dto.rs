@@ -463,6 +463,8 @@ pub struct IssueCount {
     pub column: Option<String>,
     pub severity: Severity,
     pub count: u32,
+    /// Said of the file itself (its header, a column it lacks), not of rows: not «N строк».
+    pub in_file: bool,
     /// The first two occurrences (file order): «8 (912) 345-67-89 → 79123456789».
     pub examples: Vec<IssueExample>,
     pub value_type: Option<ValueType>,

@@ -494,6 +494,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 column: c.column.clone(),
                 severity: c.severity,
                 count: c.count.min(u64::from(u32::MAX)) as u32,
+                in_file: c.in_file,
                 examples: c
                     .examples
                     .iter()

@@ -435,6 +435,12 @@ export const ru: Catalogue = {
       "todo": "Заполните хотя бы один из этих столбцов или пропустите строку.",
       "what": "В строке нет ни ClientID, ни телефона, ни почты — Метрика не поймёт, чья это покупка."
     },
+    "no_order_id_column": {
+      "meaning": "нет номера заказа — Метрика свяжет заказы только по дате, а новая выгрузка добавит их ещё раз",
+      "title": "Нет номера заказа",
+      "todo": "Выберите столбец с номером заказа на шаге «Столбцы», если он есть в файле, или оставьте как есть.",
+      "what": "В файле не выбран столбец с номером заказа. Метрика свяжет заказы с визитами только по дате, а следующая выгрузка, где у заказа сменится статус, не обновит его, а добавит ещё раз."
+    },
     "no_revenue": {
       "meaning": "строки без суммы — это допустимо",
       "title": "Без суммы",
@@ -488,6 +494,12 @@ export const ru: Catalogue = {
       "title": "Значение исправлено",
       "todo": "Ничего делать не нужно — исправим при отправке.",
       "what": "Значение «{{value}}» записали в виде, который принимает Метрика."
+    },
+    "status_defaults_to_paid": {
+      "meaning": "статус не указан — Метрика посчитает заказ оплаченным",
+      "title": "Заказ засчитается оплаченным",
+      "todo": "Если в файле есть статус, выберите его столбец на шаге «Столбцы». Если все заказы действительно оплачены, оставьте как есть.",
+      "what": "Статус заказа не указан. Метрика считает такой заказ оплаченным: сработают цели «CRM: Заказ создан» и «CRM: Заказ оплачен», а сумма попадёт в доход."
     },
     "status_goal_unverified": {
       "meaning": "статус — идентификатор цели; проверьте, что такая цель-JavaScript-событие есть на счётчике",
@@ -1075,6 +1087,12 @@ export const en: Catalogue = {
       "todo": "Fill in at least one of these columns or skip the row.",
       "what": "The row has no ClientID, phone or e-mail — Metrica cannot tell whose purchase it is."
     },
+    "no_order_id_column": {
+      "meaning": "no order number — Metrica links the orders by date only, and a later export adds them again",
+      "title": "No order number",
+      "todo": "Choose the order number column in the Columns step if the file has one, or leave it as it is.",
+      "what": "No column with the order number is chosen. Metrica links the orders to visits by date only, and a later export in which an order changes status does not update it but adds it again."
+    },
     "no_revenue": {
       "meaning": "rows without revenue — allowed",
       "title": "No amount",
@@ -1128,6 +1146,12 @@ export const en: Catalogue = {
       "title": "Value fixed",
       "todo": "Nothing to do — we fix it when sending.",
       "what": "The value “{{value}}” was rewritten in the form Metrica accepts."
+    },
+    "status_defaults_to_paid": {
+      "meaning": "no status — Metrica counts the order as paid",
+      "title": "Counted as paid",
+      "todo": "If the file has a status, choose its column in the Columns step. If every order really is paid, leave it as it is.",
+      "what": "The order has no status. Metrica counts such an order as paid: the goals «CRM: Order created» and «CRM: Order paid» are reached and its sum goes into revenue."
     },
     "status_goal_unverified": {
       "meaning": "status is a goal identifier; make sure the counter has such a JavaScript-event goal",

@@ -230,7 +230,7 @@ const en: Messages = {
     count: 'Rows',
     type: 'Metrica type',
     guessed: 'matched by name',
-    none: 'The file has no order status column — you can skip this step.',
+    none: 'The file has no order status column: Metrica will count every order as paid. If the file has a status, choose its column in the Columns step.',
     loading: 'Collecting statuses from the file…',
     types: {
       PAID: 'Paid',
@@ -271,6 +271,7 @@ const en: Messages = {
     rowsTotal: 'Rows in the file',
     rowsValid: 'Ready to send',
     heldByFile: 'held back by an error in the file',
+    wholeFile: 'whole file',
     problems: 'Found',
     allGood: 'All good: no errors.',
     byProblem: 'What we found',

@@ -140,6 +140,7 @@ describe('repeating jobs', () => {
       code,
       column,
       severity: 'error',
+      in_file: false,
       count: n,
       examples: [],
       value_type: null,

@@ -123,3 +123,29 @@ describe('check step of a file with an error in the file itself', () => {
     ).toBeTruthy();
   });
 });
+
+describe('check step of CRM orders with no status', () => {
+  const orders = realCorePerFile({ pick: { fixture: 'orders-no-status.csv', as: 'заказы.csv' } });
+
+  it('says Metrica will count every order as paid, of the whole file, and still lets them go', async () => {
+    const backend = orders.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    await next();
+    // The statuses step says what no status means instead of «можно пропустить».
+    await screen.findByText(/Метрика посчитает все заказы оплаченными/, {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+    const count = screen.getByTestId('count-status_defaults_to_paid');
+    expect(count.textContent).toContain('Заказ засчитается оплаченным');
+    // Of the file, not «1 строка».
+    expect(count.textContent).toContain('весь файл');
+    expect(count.textContent).not.toMatch(/строк/);
+    expect(screen.getByTestId('rows-valid').textContent).toBe('3');
+    expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false);
+  });
+});

@@ -194,7 +194,8 @@ function Summary({ v }: { v: ValidationSummary }) {
                     {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
                   </span>
                   <Text variant="subheader-1" className="mb-num">
-                    {t('common.rows', { count: c.count })}
+                    {/* Said of the file itself (a column it lacks), not of some of its rows. */}
+                    {c.in_file ? t('check.wholeFile') : t('common.rows', { count: c.count })}
                   </Text>
                 </li>
               ))}

@@ -117,6 +117,7 @@ describe('human values and the notice summary', () => {
       column: 'Телефон',
       severity: 'notice',
       count: 38,
+      in_file: false,
       examples: [
         { line: 2, value: '8 (912) 345-67-89', fix: '79123456789', shown: null },
         { line: 3, value: '+7 912 000-11-22', fix: '79120001122', shown: null },
@@ -167,6 +168,7 @@ describe('human values and the notice summary', () => {
               column: 'Price',
               severity: 'notice',
               count: 2,
+              in_file: false,
               examples: [{ line: 3, value: null, fix: null, shown: null }],
               value_type: null,
             },
