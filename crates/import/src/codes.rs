@@ -51,6 +51,7 @@ issue_codes! {
     CurrencyTrimmed => "currency_trimmed",
     CurrencyNamed => "currency_named",
     MixedCurrencies => "mixed_currencies",
+    CrmRevenueInRubles => "crm_revenue_in_rubles",
     MissingRequiredColumn => "missing_required_column",
     MappedColumnNotFound => "mapped_column_not_found",
     NoVisitorId => "no_visitor_id",

@@ -240,7 +240,8 @@ pub(crate) struct RowFacts {
     currency_alias: Option<(Range<usize>, Range<usize>)>,
     /// The currency cell holds a value no code stands for.
     currency_unsure: bool,
-    /// The currency cell is empty (Metrica then takes the counter's currency).
+    /// The currency cell is empty (Metrica then books the amount in rubles for CRM orders,
+    /// seed 003; undocumented for conversions and calls).
     currency_blank: bool,
     /// A money cell of the row is filled.
     money_given: bool,
@@ -503,6 +504,19 @@ impl Validator {
                 None,
             );
             blocked = true;
+        }
+        if kind.is_crm()
+            && !mapping.fields.contains_key("currency")
+            && (mapping.fields.contains_key("revenue") || mapping.fields.contains_key("cost"))
+        {
+            issues.push_file(
+                header_line,
+                None,
+                IssueCode::CrmRevenueInRubles,
+                Severity::Notice,
+                "",
+                None,
+            );
         }
         if kind == UploadKind::SimpleOrders {
             // Metrica counts an order without a status as paid (its «CRM: Заказ создан» and
@@ -787,8 +801,8 @@ impl Validator {
             }
         }
         // One currency for every row would change what this row says: a currency no code
-        // stands for, or none on a row with an amount (Metrica takes the counter's currency
-        // then). A row without an amount says nothing about money.
+        // stands for, or none on a row with an amount (rubles for CRM orders, seed 003; for
+        // conversions no page says). A row without an amount says nothing about money.
         if facts.currency_unsure || (facts.currency_blank && facts.money_given) {
             self.currency_offer_off = true;
         }
@@ -1916,6 +1930,23 @@ impl RowChecker {
                 None,
             );
         }
+        // A CRM order with a sum and a blank currency is booked in rubles (seed 003), not in
+        // the counter's currency: a remark on its line (a file with no currency column at all
+        // is told once, in `Validator::new`).
+        if self.kind.is_crm() && self.facts.currency_blank && self.facts.money_given {
+            let col = self
+                .cols
+                .iter()
+                .find(|c| c.spec.format == FieldFormat::Currency)
+                .map(|c| c.spec.name);
+            self.issue(
+                col,
+                IssueCode::CrmRevenueInRubles,
+                Severity::Notice,
+                "",
+                None,
+            );
+        }
         let start = self.text.len();
         let code = match self.kind {
             UploadKind::SimpleOrders | UploadKind::Orders | UploadKind::Contacts => {
@@ -2890,6 +2921,41 @@ mod tests {
         let c = t.codes();
         assert!(has(&c, "no_order_id_column", Severity::Warning), "{c:?}");
         assert!(!c.iter().any(|x| x.0 == "status_defaults_to_paid"), "{c:?}");
+    }
+
+    #[test]
+    fn a_crm_sum_without_a_currency_is_said_to_be_in_rubles() {
+        let rubles = |c: &[(String, Severity, Option<String>)]| {
+            c.iter()
+                .filter(|x| x.0 == "crm_revenue_in_rubles" && x.1 == Severity::Notice)
+                .count()
+        };
+        // No currency column: once, for the file.
+        let mut t = simple(&["id", "create_date_time", "phones", "revenue"], &opts());
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "2990"]));
+        assert!(t.row(&["B-2", "2026-11-06 09:05:00", "79161234567", "1990"]));
+        assert_eq!(rubles(&t.codes()), 1);
+        // A currency column: the row with a sum and no currency, not the one without a sum.
+        let headers = ["id", "create_date_time", "phones", "revenue", "currency"];
+        let mut t = simple(&headers, &opts());
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567", "2990", "KZT"]));
+        assert!(t.row(&["B-2", "2026-11-06 09:05:00", "79161234567", "1990", ""]));
+        assert!(t.row(&["B-3", "2026-11-06 09:05:00", "79161234567", "", ""]));
+        assert_eq!(rubles(&t.codes()), 1);
+        // No sum at all: nothing about money.
+        let mut t = simple(&["id", "create_date_time", "phones"], &opts());
+        assert!(t.row(&["B-1", "2026-11-06 09:05:00", "79161234567"]));
+        assert_eq!(rubles(&t.codes()), 0);
+        // Offline conversions: no page says rubles; not told.
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "990",
+            ""
+        ]));
+        assert_eq!(rubles(&t.codes()), 0);
     }
 
     #[test]

@@ -109,6 +109,12 @@ export const ru: Catalogue = {
       "todo": "Ничего делать не нужно — исправим при отправке.",
       "what": "Значение «{{value}}» записали в виде, который принимает Метрика."
     },
+    "crm_revenue_in_rubles": {
+      "meaning": "валюта не указана — Метрика запишет доход в рублях",
+      "title": "Доход в рублях",
+      "todo": "Если вы продаёте не в рублях, выберите столбец с валютой или одно значение для всех строк на шаге «Столбцы».",
+      "what": "Валюта не указана — Метрика запишет сумму заказа в рублях."
+    },
     "currency_lowercase": {
       "meaning": "код валюты исправлен на заглавные буквы",
       "title": "Валюта строчными буквами",
@@ -760,6 +766,12 @@ export const en: Catalogue = {
       "title": "Value fixed",
       "todo": "Nothing to do — we fix it when sending.",
       "what": "The value “{{value}}” was rewritten in the form Metrica accepts."
+    },
+    "crm_revenue_in_rubles": {
+      "meaning": "no currency — Metrica books the revenue in rubles",
+      "title": "Revenue in rubles",
+      "todo": "If you do not sell in rubles, choose the currency column or one value for every row in the Columns step.",
+      "what": "No currency is given — Metrica books the order’s sum in rubles."
     },
     "currency_lowercase": {
       "meaning": "currency code upper-cased",
