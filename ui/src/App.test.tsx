@@ -187,8 +187,15 @@ describe('the same CRM export again', () => {
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
     expect(question.textContent).toContain('Этот файл уже отправляли');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    // «Готово к отправке» is what would go: Metrica has all 9, so none, said calmly and why.
+    expect(screen.getByTestId('rows-valid').textContent).toBe('0');
+    expect(screen.getByTestId('rows-valid').className).not.toMatch(/positive|danger/);
+    expect(nb(screen.getByTestId('rows-known').textContent)).toBe('Уже отправляли раньше, пропустим: 9 строк.');
     fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
     await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false));
+    // Sending them all again: 9 go.
+    expect(screen.getByTestId('rows-valid').textContent).toBe('9');
+    expect(screen.queryByTestId('rows-known')).toBeNull();
     // The answer holds on the review: all 9 rows go again, not «nothing new».
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });

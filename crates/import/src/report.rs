@@ -86,7 +86,7 @@ pub struct IssueCount {
     /// often, not how many rows.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_file: bool,
-    /// The first [`EXAMPLES_PER_COUNT`] occurrences whose texts were kept (in memory or
+    /// The first [`EXAMPLES_PER_COUNT`] occurrences (of a notice: different ones) whose texts were kept (in memory or
     /// spilled), in file order: the before → after of a summary line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
@@ -598,7 +598,13 @@ impl IssueSink {
                 &mut self.examples.last_mut().expect("just pushed").1
             }
         };
-        if list.len() < EXAMPLES_PER_COUNT {
+        // A change is shown by two different examples, not one twice («руб. → RUB; руб. →
+        // RUB»); a problem's examples are its first lines, whatever they hold.
+        let seen = severity == Severity::Notice
+            && list
+                .iter()
+                .any(|e| e.value == value && e.fix.as_deref() == fix);
+        if list.len() < EXAMPLES_PER_COUNT && !seen {
             list.push(Example {
                 line,
                 value: value.to_string(),
@@ -723,6 +729,31 @@ mod tests {
         assert!(truncated);
         assert_eq!(counts.len(), 1);
         assert_eq!(counts[0].count, 10);
+    }
+
+    #[test]
+    fn the_examples_of_a_count_are_different_ones() {
+        let mut s = IssueSink::new(IssueCaps::uniform(10), None).unwrap();
+        for (i, v) in ["руб.", "руб.", "руб.", "RUR"].into_iter().enumerate() {
+            let i = i as u64;
+            s.push(
+                i + 2,
+                i + 1,
+                Some("Currency"),
+                IssueCode::CurrencyNamed,
+                Severity::Notice,
+                v,
+                Some("RUB"),
+            );
+        }
+        let (_, counts, _, _) = s.finish().unwrap();
+        let shown: Vec<_> = counts[0]
+            .examples
+            .iter()
+            .map(|e| (e.line, e.value.as_str()))
+            .collect();
+        assert_eq!(counts[0].count, 4);
+        assert_eq!(shown, [(2, "руб."), (5, "RUR")]);
     }
 
     #[test]

@@ -122,10 +122,10 @@ export const ru: Catalogue = {
       "what": "Код валюты «{{value}}» записан строчными буквами."
     },
     "currency_named": {
-      "meaning": "валюта, записанная словом, отправлена выбранным вами кодом",
+      "meaning": "валюта, записанная словом, будет отправлена выбранным вами кодом",
       "title": "Валюта названа словом",
       "todo": "Ничего делать не нужно — так вы решили на шаге «Проверка».",
-      "what": "Валюту «{{value}}» отправим кодом, который вы для неё выбрали."
+      "what": "Валюта «{{value}}» будет отправлена кодом, который вы для неё выбрали."
     },
     "currency_trimmed": {
       "meaning": "у кода валюты убраны пробелы",
@@ -297,10 +297,10 @@ export const ru: Catalogue = {
       "what": "В столбце цели стоит название «{{value}}», а Метрика ждёт идентификатор цели."
     },
     "id_trailing_zeros": {
-      "meaning": "идентификатор оканчивается нулями — так бывает и у настоящих ClientID (примерно 1 из 10 000), столбец в целом не испорчен; отправим как есть, но проверьте его",
+      "meaning": "идентификатор оканчивается нулями — так бывает и у настоящих ClientID (примерно 1 из 10 000), столбец в целом не испорчен; это не ошибка, но проверьте его",
       "title": "Номер оканчивается нулями",
       "todo": "Если сомневаетесь, сверьте номер с CRM.",
-      "what": "Номер «{{value}}» оканчивается нулями. Так бывает и у настоящих номеров (примерно 1 из 10 000), а столбец в целом не испорчен — строку отправим."
+      "what": "Номер «{{value}}» оканчивается нулями. Так бывает и у настоящих номеров (примерно 1 из 10 000), а столбец в целом не испорчен — сам по себе такой номер не ошибка."
     },
     "id_trimmed": {
       "meaning": "у идентификатора убраны пробелы",
@@ -480,7 +480,7 @@ export const ru: Catalogue = {
     "outside_linking_window": {
       "meaning": "конверсия старше окна привязки (21 день) — скорее всего, не свяжется с визитом",
       "title": "Событие старше 21 дня",
-      "todo": "Строку отправим. Чтобы связывалось лучше, отправляйте данные чаще.",
+      "todo": "Метрика примет строку, но может не связать её с визитом. Чтобы связывалось лучше, отправляйте данные чаще.",
       "what": "Событие «{{value}}» было больше 21 дня назад — Метрика может не связать его с визитом."
     },
     "phone_normalized": {
@@ -780,10 +780,10 @@ export const en: Catalogue = {
       "what": "The currency code “{{value}}” is in lower case."
     },
     "currency_named": {
-      "meaning": "a currency written as a word, sent as the code you chose",
+      "meaning": "a currency written as a word, to be sent as the code you chose",
       "title": "Currency written as a word",
       "todo": "Nothing to do — you chose this on the Check step.",
-      "what": "The currency “{{value}}” goes as the code you chose for it."
+      "what": "The currency “{{value}}” will go as the code you chose for it."
     },
     "currency_trimmed": {
       "meaning": "spaces trimmed from the currency code",
@@ -955,10 +955,10 @@ export const en: Catalogue = {
       "what": "The goal column holds the name “{{value}}”, but Metrica expects a goal identifier."
     },
     "id_trailing_zeros": {
-      "meaning": "identifier ends in zeros — genuine ClientIDs do this about once in 10,000 and the column as a whole is not damaged; it is sent as is, but check it",
+      "meaning": "identifier ends in zeros — genuine ClientIDs do this about once in 10,000 and the column as a whole is not damaged; not an error, but check it",
       "title": "Number ends in zeros",
       "todo": "If in doubt, check the number in your CRM.",
-      "what": "The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so the row is sent."
+      "what": "The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so it is not an error in itself."
     },
     "id_trimmed": {
       "meaning": "spaces trimmed from the identifier",
@@ -1138,7 +1138,7 @@ export const en: Catalogue = {
     "outside_linking_window": {
       "meaning": "older than the linking window (21 days) — it will most likely not link to a visit",
       "title": "Event older than 21 days",
-      "todo": "We will send the row. Send data more often for better linking.",
+      "todo": "Metrica accepts the row but may not link it to a visit. Send data more often for better linking.",
       "what": "The event “{{value}}” happened more than 21 days ago — Metrica may not link it to a visit."
     },
     "phone_normalized": {

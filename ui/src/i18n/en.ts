@@ -317,7 +317,7 @@ const en: Messages = {
       status_case: 'Statuses in capitals',
       currency_lowercase: 'Currency codes in capitals',
       currency_trimmed: 'Spaces removed from currency codes',
-      currency_named: 'Currency words sent as the code you chose',
+      currency_named: 'Currency words to be sent as the code you chose',
       id_trimmed: 'Spaces removed from numbers',
       list_normalized: 'Lists brought to Metrica’s form',
       duration_normalized: 'Durations in seconds',

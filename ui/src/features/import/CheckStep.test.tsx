@@ -87,7 +87,7 @@ describe('check step of a file that writes rubles in words', () => {
     expect(screen.queryByTestId('currency-offer')).toBeNull();
     expect(screen.queryByTestId('count-unknown_currency')).toBeNull();
     expect(screen.getByTestId('validation-summary').textContent).toContain(
-      'Валюта, записанная словом, отправлена выбранным кодом',
+      'Валюта, записанная словом, будет отправлена выбранным кодом',
     );
     // The Columns step still reads the currency column (other currencies stay checked), says
     // which words go as RUB, and can forget them.

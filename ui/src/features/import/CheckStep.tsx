@@ -13,7 +13,7 @@ import { formatDateTime, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
-import { buildValidateRequest, useImport, validationKey } from './state';
+import { buildValidateRequest, reviewCounts, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
 
@@ -63,6 +63,8 @@ function Summary({ v }: { v: ValidationSummary }) {
   const { t, i18n } = useTranslation();
   const [s, dispatch] = useImport();
   const lang = i18n.language;
+  const review = reviewCounts(s);
+  const held = v.valid_rows > 0 && v.send_block === 'file_errors';
   const order = { error: 0, warning: 1, notice: 2 };
   // The user's own column name (the header in their file) wherever a field is named.
   const header = (column: string | null): string | null => {
@@ -100,18 +102,23 @@ function Summary({ v }: { v: ValidationSummary }) {
           <Text color="secondary" variant="caption-2">
             {t('check.rowsValid')}
           </Text>
-          {/* Nothing ready is no good news: not in green; neither are good rows held back by an
-              error in the file itself (they cannot go until the file is fixed). */}
+          {/* What will go: the good rows, less those Metrica already has when only new rows go.
+              Nothing good is no good news (not in green); neither are good rows held back by an
+              error in the file itself, and nothing new is said calmly (not in red). */}
           <Text
             variant="display-1"
-            color={v.valid_rows <= 0 ? 'danger' : v.send_block === 'file_errors' ? 'secondary' : 'positive'}
+            color={v.valid_rows <= 0 ? 'danger' : held || review.send === 0 ? 'secondary' : 'positive'}
             data-testid="rows-valid"
           >
-            {formatNumber(v.valid_rows, lang)}
+            {formatNumber(review.send, lang)}
           </Text>
-          {v.valid_rows > 0 && v.send_block === 'file_errors' ? (
+          {held ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-held">
               {t('check.heldByFile')}
+            </Text>
+          ) : review.onlyNew && review.known > 0 ? (
+            <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
+              {t('check.unchanged', { rows: t('common.rows', { count: review.known }) })}
             </Text>
           ) : null}
         </Card>
@@ -132,11 +139,6 @@ function Summary({ v }: { v: ValidationSummary }) {
           {fixedValues > 0 ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="fixed-count">
               {t('check.fixedCount', { count: fixedValues })}
-            </Text>
-          ) : null}
-          {v.unchanged_rows > 0 ? (
-            <Text color="secondary" variant="caption-2">
-              {t('check.unchanged', { rows: t('common.rows', { count: v.unchanged_rows }) })}
             </Text>
           ) : null}
         </Card>
