@@ -484,7 +484,7 @@ fn score(kind: UploadKind, field: &str, header: &str) -> f32 {
         } else if sc.chars().count() >= 5 && hc.contains(&sc) {
             // The longer the synonym found inside, the surer.
             0.75 + 0.1 * (sc.len() as f32 / hc.len() as f32)
-        } else if sc.chars().count() >= 5 {
+        } else if sc.chars().count() >= 5 && !drops_the_id(header, syn) {
             let jw = strsim::jaro_winkler(&hc, &sc) as f32;
             if jw >= 0.9 { 0.7 * jw } else { 0.0 }
         } else {
@@ -493,6 +493,13 @@ fn score(kind: UploadKind, field: &str, header: &str) -> f32 {
         best = best.max(s);
     }
     best
+}
+
+/// A synonym naming a number (`контакт id`) is no typo of a header without one: amoCRM's
+/// «Контакт» holds the contact's name, and names sent as client IDs merge namesakes.
+fn drops_the_id(header: &str, syn: &str) -> bool {
+    let id_word = |w: &str| matches!(w, "id" | "ид" | "номер" | "№" | "код" | "code" | "uniq");
+    syn.split_whitespace().any(id_word) && !header.split_whitespace().any(id_word)
 }
 
 const MIN_CONFIDENCE: f32 = 0.6;
@@ -713,6 +720,22 @@ mod tests {
         let (i, c) = col(&s.mapping, "emails").unwrap();
         assert_eq!(i, 2);
         assert!((MIN_CONFIDENCE..0.95).contains(&c), "{c}");
+    }
+
+    #[test]
+    fn a_name_column_is_no_typo_of_an_id_column() {
+        // amoCRM: «Контакт» holds «Иван Петров», not the contact's number.
+        let s = auto_map(
+            UploadKind::SimpleOrders,
+            &h(&["ID", "Дата создания", "Контакт", "Рабочий телефон"]),
+        );
+        assert!(col(&s.mapping, "client_uniq_id").is_none(), "{s:?}");
+        // A typo of a number column is still read.
+        let s = auto_map(
+            UploadKind::SimpleOrders,
+            &h(&["ID", "Дата создания", "ID контакат", "Рабочий телефон"]),
+        );
+        assert_eq!(col(&s.mapping, "client_uniq_id").map(|c| c.0), Some(2));
     }
 
     #[test]

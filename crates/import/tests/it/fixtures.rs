@@ -400,6 +400,8 @@ fn bitrix24_deals_map_themselves_and_suggest_statuses() {
 fn amocrm_export_maps_itself_and_suggests_statuses() {
     let (r, m) = check("amocrm-export.csv", UploadKind::SimpleOrders, &opts());
     assert_eq!(r.count_of(IssueCode::UnmappedStatus), 5);
+    // «Контакт» holds the contact's name: never sent as the client's number.
+    assert!(!m.fields.contains_key("client_uniq_id"), "{m:?}");
     let mut src = open(&fixture("amocrm-export.csv"), &ReadOptions::default()).unwrap();
     let statuses = distinct_statuses(src.as_mut(), &m).unwrap();
     let mut o = opts();
