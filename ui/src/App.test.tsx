@@ -6,6 +6,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
+import { UPLOAD_STATES } from './ipc';
 import type { Backend, ColumnMapping, UploadRequest } from './ipc';
 import { inRussian, realCorePerFile } from '../test/core';
 import type { RealCore } from '../test/core';
@@ -166,6 +167,10 @@ describe('a CRM export from the file to History', () => {
     // История shows the new upload with its explanation: taken by Metrica, 3 rows left out.
     const table = await screen.findByTestId('history-table', {}, { timeout: 15_000 });
     await waitFor(() => expect(table.textContent).toContain('Заказы из CRM, октябрь.csv'), { timeout: 15_000 });
+    // A cell's tooltip is what it shows, never a state's wire name (`processed`).
+    const tips = [...table.querySelectorAll('[title]')].map((e) => e.getAttribute('title') ?? '');
+    expect(tips.filter((tip) => (UPLOAD_STATES as readonly string[]).includes(tip))).toEqual([]);
+    expect(tips.length).toBeGreaterThan(0);
     await screen.findByTestId('upload-detail', {}, { timeout: 15_000 });
     await waitFor(() => expect(screen.getByTestId('explanation').textContent).toContain('Метрика приняла: 9'), {
       timeout: 15_000,

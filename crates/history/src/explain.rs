@@ -259,6 +259,18 @@ pub fn explain(u: &Upload) -> Explanation {
             items.push(item(C::StaticCalls, Some(n), None));
         }
     }
+    // One piece of advice is said once (linkage failure and visitors not found both advise
+    // checking the identifiers): under the first point it answers.
+    let mut advised: Vec<AdviceCode> = Vec::new();
+    for i in &mut items {
+        if let Some(a) = i.advice_code {
+            if advised.contains(&a) {
+                i.advice_code = None;
+            } else {
+                advised.push(a);
+            }
+        }
+    }
     Explanation {
         state: u.state,
         linked_share: u.linked_share(),

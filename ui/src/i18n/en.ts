@@ -535,6 +535,8 @@ const en: Messages = {
     scheduleOff: 'Turn schedule off',
     scheduled: 'On schedule',
     scheduledNote: 'The computer runs the job itself, even with the app closed.',
+    notScheduled: 'Schedule off',
+    notScheduledNote: 'The job will not run by itself: turn the schedule on, or run it with “Run now”.',
     scheduleDemo:
       'In the demo a job runs only with “Run now”. The schedule can be turned on once you sign in to Yandex.',
     scheduleNeedsEvery: 'The job has no schedule: press “Edit” and choose when it runs.',

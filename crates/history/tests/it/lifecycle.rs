@@ -156,6 +156,34 @@ fn linkage_failure_on_all_static_calls_is_explained() {
 }
 
 #[test]
+fn one_piece_of_advice_is_given_once() {
+    // Nothing linked and visitors not found: both advise checking the identifiers, said once,
+    // under the first.
+    let (s, _) = store();
+    let u = s
+        .record_prepared(&new_upload(1, UploadKind::Conversions, "a"))
+        .unwrap();
+    s.mark_sending(u.id).unwrap();
+    let r = ServerReport {
+        linked_quantity: Some(0),
+        line_quantity: Some(4),
+        user_not_found_quantity: Some(4),
+        ..report("LINKAGE_FAILURE")
+    };
+    let done = s.mark_sent(u.id, "78", &r).unwrap();
+    let items = explain(&done).items;
+    let advice = items
+        .iter()
+        .filter(|i| i.advice_code == Some(AdviceCode::CheckIdentifiersAndWindow));
+    assert_eq!(advice.count(), 1, "{items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.code == ExplanationCode::UsersNotFound && i.advice_code.is_none())
+    );
+}
+
+#[test]
 fn crash_recovery_returns_only_sends_whose_process_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite");

@@ -62,7 +62,8 @@ export function ClientsScreen() {
       {
         id: 'state',
         header: t('clients.state'),
-        accessorFn: (r) => r.last_upload?.state ?? '',
+        // The words the label shows (the cell's tooltip and sort), never the state's wire name.
+        accessorFn: (r) => (r.last_upload ? t(`history.states.${r.last_upload.state}`) : ''),
         cell: (c) =>
           c.row.original.last_upload ? (
             <StateLabel state={c.row.original.last_upload.state} />

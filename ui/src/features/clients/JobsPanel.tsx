@@ -190,6 +190,12 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           <Label theme="success" title={t('jobs.scheduledNote')} qa="job-scheduled">
             {t('jobs.scheduled')}
           </Label>
+        ) : job.schedule !== null && !job.paused ? (
+          // «каждый день в 09:00» is the plan, not what happens: nothing runs it until the
+          // schedule is switched on.
+          <Label theme="warning" title={t('jobs.notScheduledNote')} qa="job-not-scheduled">
+            {t('jobs.notScheduled')}
+          </Label>
         ) : null}
       </div>
       <Text color="secondary" className="mb-ellipsis" title={job.folder}>

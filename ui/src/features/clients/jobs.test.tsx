@@ -65,6 +65,8 @@ describe('repeating jobs', () => {
     // The demo account's two view-only counters are not clients to upload for: said, not hidden.
     await screen.findByText(/Не показаны 2 счётчика, которые можно только смотреть/, {}, slow);
     expect(card.textContent).toContain('каждый день в 08:30');
+    // ...which is the plan: nothing runs it yet, and the card says so.
+    expect(byQa('job-not-scheduled', card).textContent).toBe('Расписание не включено');
     expect(card.textContent).toContain(`${folder} · *.csv`);
     expect(card.textContent).toContain('Ещё не запускалось');
     await press('job-run-now', card);

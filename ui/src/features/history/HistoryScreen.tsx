@@ -282,7 +282,8 @@ export function HistoryScreen() {
       {
         id: 'state',
         header: t('history.state'),
-        accessorFn: (r) => r.state,
+        // The words the label shows (the cell's tooltip), never the state's wire name.
+        accessorFn: (r) => t(`history.states.${r.state}`),
         cell: (c) => <StateLabel state={c.row.original.state} />,
         meta: { width: '152px' },
       },
