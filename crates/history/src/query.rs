@@ -281,8 +281,8 @@ impl Store {
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .from_writer(writer);
-        // Times are the computer's: the header names its zone, so a sheet sent to a colleague
-        // elsewhere is not read an hour or three off.
+        // Times are in `tz` (the zone the window shows them in): the header names it, so a
+        // sheet sent to a colleague elsewhere is not read an hour or three off.
         // A zone without an IANA name (TZ=MSK-3) is named by its offset now.
         let zone = match tz.iana_name() {
             Some(n) => n.to_string(),

@@ -464,6 +464,8 @@ pub struct IssueCount {
     pub severity: Severity,
     pub count: u32,
     /// Said of the file itself (its header, a column it lacks), not of rows: not «N строк».
+    /// (Absent from job-run reports kept before it: false.)
+    #[serde(default)]
     pub in_file: bool,
     /// The first two occurrences (file order): «8 (912) 345-67-89 → 79123456789».
     pub examples: Vec<IssueExample>,
@@ -508,6 +510,10 @@ pub struct ValidationSummary {
     /// What keeps the valid rows from being sent (the core's rule for every front end);
     /// `row_errors` is lifted by skipping the rows with errors, the others are not.
     pub send_block: Option<SendBlock>,
+    /// The file's own header of each field read from a column (`order_status` → «Статус»):
+    /// issues name fields, the user reads their own column names.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -140,18 +140,25 @@ fn day_start(day: jiff::civil::Date, tz: &jiff::tz::TimeZone, field: &str) -> Re
         })
 }
 
+/// The zone the window shows its dates in (`f.time_zone`), else the computer's. A zone the
+/// bundled database does not know (a webview's odd answer) must not empty the list: the
+/// computer's zone then, which is what the window shows dates in anyway.
+fn zone_of(f: &HistoryFilter) -> jiff::tz::TimeZone {
+    match f.time_zone.as_deref() {
+        Some(name) => jiff::tz::TimeZone::get(name).unwrap_or_else(|_| {
+            tracing::warn!("history: unknown time zone {name:?}, the computer's used");
+            jiff::tz::TimeZone::system()
+        }),
+        None => jiff::tz::TimeZone::system(),
+    }
+}
+
 /// The store's filter for `f`: days are whole days of `f.time_zone` (else the computer's
 /// zone), the last one included — the same days the app and `mbridge history` show dates in.
 pub fn filter(f: &HistoryFilter) -> Result<UploadFilter> {
-    // A zone the bundled database does not know (a webview's odd answer) must not empty the
-    // list: the computer's zone then, which is what the window shows dates in anyway.
-    let tz = match f.time_zone.as_deref() {
-        Some(name) if f.from.is_some() || f.to.is_some() => jiff::tz::TimeZone::get(name)
-            .unwrap_or_else(|_| {
-                tracing::warn!("history filter: unknown time zone {name:?}, the computer's used");
-                jiff::tz::TimeZone::system()
-            }),
-        _ => jiff::tz::TimeZone::system(),
+    let tz = match f.from.is_some() || f.to.is_some() {
+        true => zone_of(f),
+        false => jiff::tz::TimeZone::system(),
     };
     // `to` is a day the user includes: the store wants "strictly before" (the next day's start).
     let bound = |s: Option<&str>, field: &str, end: bool| -> Result<Option<Timestamp>> {
@@ -332,11 +339,9 @@ impl Core {
         })?;
         let mut filter = filter(f)?;
         filter.limit = None;
-        self.store.export_csv(
-            &filter,
-            &jiff::tz::TimeZone::system(),
-            std::io::BufWriter::new(file),
-        )?;
+        // Times in the zone the window shows them in: the file says what the screen said.
+        self.store
+            .export_csv(&filter, &zone_of(f), std::io::BufWriter::new(file))?;
         Ok(())
     }
 
@@ -504,6 +509,20 @@ mod tests {
                 "2028-02-01T00:00:00Z".parse().unwrap(),
                 "2028-03-01T00:00:00Z".parse().unwrap()
             )
+        );
+        // The export writes times in the window's zone, which the header names.
+        let named = |z: Option<&str>| {
+            zone_of(&HistoryFilter {
+                time_zone: z.map(str::to_string),
+                ..HistoryFilter::default()
+            })
+            .iana_name()
+            .map(str::to_string)
+        };
+        assert_eq!(named(Some("Asia/Almaty")).as_deref(), Some("Asia/Almaty"));
+        assert_eq!(
+            named(Some("Mars/Olympus")),
+            jiff::tz::TimeZone::system().iana_name().map(str::to_string)
         );
         // A zone nobody knows does not empty the list: the computer's zone is used.
         let f = filter(&HistoryFilter {

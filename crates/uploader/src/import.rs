@@ -520,6 +520,12 @@ pub fn summary(r: &Report) -> ValidationSummary {
             rows: o.rows.min(u64::from(u32::MAX)) as u32,
         }),
         send_block: r.send_block(),
+        headers: r
+            .mapping
+            .iter()
+            .filter(|(_, h)| !h.starts_with('='))
+            .map(|(f, h)| (f.clone(), h.clone()))
+            .collect(),
     }
 }
 

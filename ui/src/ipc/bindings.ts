@@ -191,6 +191,7 @@ export type OutcomeKind = "sent" | "nothing_new" | "data_has_errors" | "duplicat
 export type IssueCount = { code: IssueCode, column: string | null, severity: Severity, count: number, 
 /**
  * Said of the file itself (its header, a column it lacks), not of rows: not «N строк».
+ * (Absent from job-run reports kept before it: false.)
  */
 in_file: boolean, 
 /**
@@ -246,7 +247,12 @@ currency_offer: CurrencyOffer | null,
  * What keeps the valid rows from being sent (the core's rule for every front end);
  * `row_errors` is lifted by skipping the rows with errors, the others are not.
  */
-send_block: SendBlock | null, };
+send_block: SendBlock | null, 
+/**
+ * The file's own header of each field read from a column (`order_status` → «Статус»):
+ * issues name fields, the user reads their own column names.
+ */
+headers: { [key in string]: string }, };
 
 export type UploadRequest = { validate: ValidateRequest, merge_mode: string | null, comment: string | null, 
 /**

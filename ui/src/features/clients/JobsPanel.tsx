@@ -66,15 +66,16 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
   const errors = (report?.counts ?? []).filter((c) => c.severity === 'error').sort((a, b) => b.count - a.count);
   if (errors.length === 0) return null;
   const shown = errors.slice(0, 3);
-  // A problem of the file itself (a column the export lost) is said without a row count.
-  const ofFile = (c: IssueCount) =>
-    (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.place !== 'line');
+  // A problem of the file itself (a column the export lost) is said without a row count; a
+  // column is named as the file names it («Статус», not `order_status`).
+  const ofFile = (c: IssueCount) => c.in_file;
+  const named = (column: string) => report?.headers?.[column] ?? column;
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">
       {shown
         .map(
           (c) =>
-            `${t(`issues.${c.code}.title`)}${c.column ? ` («${c.column}»)` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
+            `${t(`issues.${c.code}.title`)}${c.column ? ` («${named(c.column)}»)` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
         )
         .join('; ')}
       {errors.length > shown.length ? `; ${t('jobs.moreReasons', { count: errors.length - shown.length })}` : ''}

@@ -155,11 +155,11 @@ describe('repeating jobs', () => {
       notices: 0,
       issues: [],
       counts: [
-        count('invalid_money', 'Сумма', 1),
-        count('missing_value', 'Статус', 4),
-        { ...count('no_revenue', 'Сумма', 4), severity: 'notice' },
-        count('invalid_datetime', 'Дата создания', 4),
-        count('invalid_phone', 'Телефон', 1),
+        count('invalid_money', 'revenue', 1),
+        count('missing_value', 'order_status', 4),
+        { ...count('no_revenue', 'revenue', 4), severity: 'notice' },
+        count('invalid_datetime', 'create_date_time', 4),
+        count('invalid_phone', 'phones', 1),
       ],
       truncated: false,
       unchanged_rows: 0,
@@ -168,6 +168,8 @@ describe('repeating jobs', () => {
       rejected_path: null,
       currency_offer: null,
       send_block: null,
+      // The fields are named by the export's own columns.
+      headers: { revenue: 'Сумма', order_status: 'Статус', create_date_time: 'Дата создания', phones: 'Телефон' },
     };
     const text = render(<RunReasons report={report} />).container.textContent ?? '';
     expect(text).toMatch(
@@ -177,7 +179,8 @@ describe('repeating jobs', () => {
     // A column the export lost is the file's problem: no row count.
     const lost: ValidationSummary = {
       ...report,
-      counts: [count('mapped_column_not_found', 'Дата создания', 1)],
+      // The core says it is of the file (`in_file`), not of one row.
+      counts: [{ ...count('mapped_column_not_found', 'Дата создания', 1), in_file: true }],
       issues: [
         {
           line: 1,

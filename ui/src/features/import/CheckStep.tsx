@@ -67,10 +67,7 @@ function Summary({ v }: { v: ValidationSummary }) {
   const held = v.valid_rows > 0 && v.send_block === 'file_errors';
   const order = { error: 0, warning: 1, notice: 2 };
   // The user's own column name (the header in their file) wherever a field is named.
-  const header = (column: string | null): string | null => {
-    const f = s.mapping?.fields.find((m) => m.field === column);
-    return f?.source.type === 'column' ? f.source.header : column;
-  };
+  const header = (column: string | null): string | null => (column === null ? null : (v.headers[column] ?? column));
   const sorted = [...v.counts]
     .map((c) => ({ ...c, column: header(c.column) }))
     .sort((a, b) => order[a.severity] - order[b.severity] || b.count - a.count);

@@ -163,6 +163,7 @@ describe('import state', () => {
       rejected_path: null,
       currency_offer: null,
       send_block: null,
+      headers: {},
     };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
     expect(reachable(v, 'send', 7, true)).toBe(true);
@@ -190,6 +191,7 @@ describe('the send review', () => {
     rejected_path: null,
     currency_offer: null,
     send_block: null,
+    headers: {},
   });
 
   it('offers only new rows by default once the ledger knows some of them', () => {
