@@ -147,5 +147,7 @@ describe('check step of CRM orders with no status', () => {
     expect(count.textContent).not.toMatch(/строк/);
     expect(screen.getByTestId('rows-valid').textContent).toBe('3');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(false);
+    // No currency and a sum: rubles, said once for the whole file among the remarks.
+    expect(screen.getByTestId('remark-crm_revenue_in_rubles').textContent).toContain('Доход в рублях: весь файл');
   });
 });

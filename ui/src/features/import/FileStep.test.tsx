@@ -22,3 +22,23 @@ describe('file step', () => {
     expect(options).toContain('15');
   });
 });
+
+describe('file preview', () => {
+  const orders = realCorePerFile({ pick: { fixture: 'orders-no-status.csv', as: 'заказы.csv' } });
+
+  it('gives each column a width by what it holds: a date or a phone more than a sum', async () => {
+    const backend = orders.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    const table = await screen.findByTestId('preview-table', {}, { timeout: 15_000 });
+    const template = table.querySelector<HTMLElement>('[role="row"]')!.style.gridTemplateColumns;
+    // №, Номер заказа, Дата заказа, Телефон, Email, Сумма.
+    const shares = [...template.matchAll(/(\d+)fr/g)].map((m) => Number(m[1]));
+    expect(shares).toHaveLength(5);
+    const [number, date, phone, , sum] = shares;
+    expect(date).toBeGreaterThan(sum);
+    expect(phone).toBeGreaterThan(sum);
+    expect(number).toBeGreaterThanOrEqual(sum);
+  });
+});

@@ -13,17 +13,22 @@ export function PreviewTable({ preview }: { preview: FilePreview }) {
   // A workbook's typed cells (dates, fractions) are read into machine text: show them as Excel
   // does. CSV text is shown exactly as written.
   const sheet = preview.info.sheets.length > 0;
-  const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(
-    () => [
+  const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(() => {
+    const shown = (r: PreviewRow, i: number) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? ''));
+    // Each column's share of the width follows what it holds (a date or a phone needs more
+    // than a sum), so «01.12.2026 11:20» is read whole instead of cut like every other column.
+    const share = (h: string, i: number) =>
+      Math.min(28, Math.max(4, h.length, ...preview.rows.slice(0, 20).map((r) => shown(r, i).length)));
+    return [
       { id: 'line', header: '№', accessorFn: (r) => r.line, meta: { width: '52px', align: 'end' } },
       ...preview.info.headers.map((h, i): ColumnDef<PreviewRow, unknown> => ({
         id: `c${i}`,
         header: h,
-        accessorFn: (r) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? '')),
+        accessorFn: (r) => shown(r, i),
+        meta: { width: `minmax(90px, ${share(h, i)}fr)` },
       })),
-    ],
-    [preview.info.headers, sheet, lang],
-  );
+    ];
+  }, [preview.info.headers, preview.rows, sheet, lang]);
   return (
     <section aria-label={t('file.preview')} className="mb-preview">
       <div className="mb-preview__title">

@@ -156,7 +156,7 @@ function CountTitle({ count: c, title }: { count: IssueCount; title: string }) {
       {c.column ? <Text color="secondary"> · {c.column}</Text> : null}
       {': '}
       <Text variant="subheader-1" className="mb-num">
-        {t('common.rows', { count: c.count })}
+        {c.in_file ? t('check.wholeFile') : t('common.rows', { count: c.count })}
       </Text>
     </span>
   );
