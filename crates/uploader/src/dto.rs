@@ -1047,6 +1047,19 @@ pub fn typescript_bindings() -> String {
         wire_names(&UploadState::ALL),
         wire_names(&OrderStatusType::ALL),
     ));
+    let crm: Vec<UploadKind> = UploadKind::ALL.into_iter().filter(|k| k.is_crm()).collect();
+    let hashable: Vec<UploadKind> = UploadKind::ALL
+        .into_iter()
+        .filter(|k| k.fields().iter().any(|f| f.name == "emails_md5"))
+        .collect();
+    out.push_str(&format!(
+        "/** The CRM kinds (`UploadKind::is_crm`): a merge mode, no linked share from Metrica. */\n\
+         export const CRM_KINDS: readonly UploadKind[] = [{}];\n\n\
+         /** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */\n\
+         export const HASHABLE_KINDS: readonly UploadKind[] = [{}];\n\n",
+        wire_names(&crm),
+        wire_names(&hashable)
+    ));
     // The currencies a fixed value can be: the ones these users meet first, then every other
     // code Metrica takes.
     let currencies: Vec<&str> = mb_schema::COMMON_CURRENCIES

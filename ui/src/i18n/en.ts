@@ -424,6 +424,8 @@ const en: Messages = {
     doneTitle: 'The file was sent to Metrica',
     doneText:
       'Metrica is processing the data — this usually takes up to two hours. See the status and linked share in the history.',
+    doneTextCrm:
+      'Metrica has the data — it appears in reports within a couple of hours. For CRM data Metrica does not say how much of it linked to visits; the upload’s status is in the history.',
     toHistory: 'Open in history',
     another: 'Upload another file',
   },

@@ -504,6 +504,12 @@ export const UPLOAD_STATES: readonly UploadState[] = ['prepared', 'sending', 'se
 /** Every Metrica order status type (`OrderStatusType::ALL`). */
 export const ORDER_STATUS_TYPES: readonly OrderStatusType[] = ['IN_PROGRESS', 'PAID', 'CANCELLED', 'SPAM', 'OTHER'];
 
+/** The CRM kinds (`UploadKind::is_crm`): a merge mode, no linked share from Metrica. */
+export const CRM_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts', 'orders'];
+
+/** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */
+export const HASHABLE_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts'];
+
 /** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */
 export const CURRENCY_CODES: readonly string[] = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UZS', 'KGS', 'AMD', 'AZN', 'GEL', 'TJS', 'UAH', 'CNY', 'TRY', 'AED', 'AFN', 'ALL', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BRL', 'BSD', 'BTN', 'BWP', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'COP', 'CRC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'FJD', 'FKP', 'GBP', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TMT', 'TND', 'TOP', 'TTD', 'TWD', 'TZS', 'UGX', 'UYU', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG'];
 

@@ -9,8 +9,10 @@ export type { Backend, FileDropEvent, Unsubscribe } from './backend';
 export type * from './bindings';
 export {
   CHANGE_CODES,
+  CRM_KINDS,
   CURRENCY_CODES,
   DEFAULT_JOB_SCHEDULE,
+  HASHABLE_KINDS,
   ORDER_STATUS_TYPES,
   UPLOAD_KINDS,
   UPLOAD_STATES,

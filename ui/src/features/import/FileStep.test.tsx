@@ -36,7 +36,7 @@ describe('file preview', () => {
     // №, Номер заказа, Дата заказа, Телефон, Email, Сумма.
     const shares = [...template.matchAll(/(\d+)fr/g)].map((m) => Number(m[1]));
     expect(shares).toHaveLength(5);
-    const [number, date, phone, , sum] = shares;
+    const [number, date, phone, , sum] = shares as [number, number, number, number, number];
     expect(date).toBeGreaterThan(sum);
     expect(phone).toBeGreaterThan(sum);
     expect(number).toBeGreaterThanOrEqual(sum);

@@ -4,6 +4,7 @@ import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CRM_KINDS, HASHABLE_KINDS } from '../../ipc';
 import type { SendResult, UploadSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
@@ -24,9 +25,6 @@ import {
   useSendJob,
   validationKey,
 } from './state';
-
-const CRM_KINDS = new Set(['simple-orders', 'contacts', 'orders']);
-const CONTACT_KINDS = new Set(['simple-orders', 'contacts']);
 
 export function SendStep({ onBack }: { onBack: () => void }) {
   const { t, i18n } = useTranslation();
@@ -68,7 +66,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
     );
   }
 
-  const crm = CRM_KINDS.has(s.kind);
+  const crm = CRM_KINDS.includes(s.kind);
   const review = reviewCounts(s);
   const sendRows = review.send;
   const nothingNew = review.valid > 0 && sendRows === 0;
@@ -187,7 +185,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             ) : (
               <Text as="div">{t('send.modeConversions')}</Text>
             )}
-            {CONTACT_KINDS.has(s.kind) ? (
+            {HASHABLE_KINDS.includes(s.kind) ? (
               <Checkbox
                 checked={hash}
                 disabled={locked}
@@ -410,8 +408,10 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
             </Text>
           ) : null}
           <PartsList parts={result.parts} />
-          <Text as="p" color="secondary">
-            {t('send.doneText')}
+          <Text as="p" color="secondary" qa="done-text">
+            {/* Metrica says how many conversions and calls it linked to visits, not how many
+                CRM orders or contacts: the screen does not promise a share History never shows. */}
+            {CRM_KINDS.includes(u.kind) ? t('send.doneTextCrm') : t('send.doneText')}
           </Text>
           <div className="mb-done__actions">
             {toHistory}
