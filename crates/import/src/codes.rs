@@ -58,6 +58,7 @@ issue_codes! {
     EmptyOrderId => "empty_order_id",
     NoOrderIdColumn => "no_order_id_column",
     StatusDefaultsToPaid => "status_defaults_to_paid",
+    OrdersBeforeContacts => "orders_before_contacts",
     SummaryRowSkipped => "summary_row_skipped",
     NoteRowSkipped => "note_row_skipped",
     AttributeNotOnCounter => "attribute_not_on_counter",

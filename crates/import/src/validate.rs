@@ -89,6 +89,9 @@ pub struct ValidateOptions {
     /// that is neither documented nor declared is then an error before any row is read;
     /// unknown (`None`, checked without a counter) lets attribute columns through as text.
     pub attributes: Option<Vec<crate::attributes::CounterAttribute>>,
+    /// Whether contacts were ever accepted for the counter (detailed orders link to visits
+    /// only after the first contacts upload, seed 004); `None`: not known, nothing said.
+    pub contacts_uploaded: Option<bool>,
 }
 
 impl ValidateOptions {
@@ -107,6 +110,7 @@ impl ValidateOptions {
             max_errors: 10_000,
             issue_spill_path: Some(default_spill_path()),
             attributes: None,
+            contacts_uploaded: None,
         }
     }
 }
@@ -514,6 +518,19 @@ impl Validator {
                 None,
                 IssueCode::CrmRevenueInRubles,
                 Severity::Notice,
+                "",
+                None,
+            );
+        }
+        if kind == UploadKind::Orders && opts.contacts_uploaded == Some(false) {
+            // «данные о заказах будут привязываться к визитам, которые были совершены после
+            // первой удачной загрузки информации о клиентах» (seed 004): orders sent before
+            // any contacts may never link. A warning: contacts may have come another way.
+            issues.push_file(
+                header_line,
+                None,
+                IssueCode::OrdersBeforeContacts,
+                Severity::Warning,
                 "",
                 None,
             );
@@ -2885,6 +2902,32 @@ mod tests {
         );
         assert_eq!(t.cell("emails_md5"), "3c56ff8fef0f6c65b36b2d25720fe276");
         assert_eq!(t.cell("phones_md5"), "f09f2c3d48f31e2a802944ade2e5aec5");
+    }
+
+    #[test]
+    fn detailed_orders_before_any_contacts_are_warned_of_once() {
+        let headers = [
+            "id",
+            "client_uniq_id",
+            "client_type",
+            "create_date_time",
+            "order_status",
+        ];
+        let row = ["A-1", "C-1", "CONTACT", "2026-11-06 09:05:00", "PAID"];
+        let warned = |known: Option<bool>| {
+            let mut o = opts();
+            o.contacts_uploaded = known;
+            let mut t = T::new(UploadKind::Orders, &headers, &o);
+            assert!(t.row(&row));
+            t.codes()
+                .iter()
+                .filter(|x| x.0 == "orders_before_contacts" && x.1 == Severity::Warning)
+                .count()
+        };
+        assert_eq!(warned(Some(false)), 1);
+        assert_eq!(warned(Some(true)), 0);
+        // Checked without a counter: nothing known, nothing said.
+        assert_eq!(warned(None), 0);
     }
 
     #[test]

@@ -320,9 +320,27 @@ impl Core {
         o.hash_contacts = plan.hash_contacts;
         o.status_map = plan.status_map.clone();
         o.skip_invalid = plan.skip_invalid;
+        if plan.mapping.kind == UploadKind::Orders {
+            o.contacts_uploaded = self.contacts_accepted(plan.counter_id).ok();
+        }
         // The app shows the kept issues and the exact counts; nothing reads a spill file.
         o.issue_spill_path = None;
         o
+    }
+
+    /// Whether this app ever had contacts accepted for the counter (any account).
+    fn contacts_accepted(&self, counter_id: u32) -> Result<bool> {
+        let f = mb_history::UploadFilter {
+            counter: Some(i64::from(counter_id)),
+            kind: Some(UploadKind::Contacts),
+            states: mb_history::UploadState::ALL
+                .into_iter()
+                .filter(|s| s.is_accepted())
+                .collect(),
+            limit: Some(1),
+            ..mb_history::UploadFilter::default()
+        };
+        Ok(!self.store.uploads(&f)?.is_empty())
     }
 
     // --- validate against a counter ---------------------------------------------------------

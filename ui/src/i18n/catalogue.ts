@@ -477,6 +477,12 @@ export const ru: Catalogue = {
       "todo": "Если есть ClientID, добавьте его.",
       "what": "В строке только MD5 телефона или почты — найти посетителя будет сложнее."
     },
+    "orders_before_contacts": {
+      "meaning": "контакты в этот счётчик ещё не загружали — заказы свяжутся с визитами только после первой загрузки контактов",
+      "title": "Контакты ещё не загружали",
+      "todo": "Сначала загрузите контакты клиентов (тип «Контакты клиентов»), потом заказы. Если контакты уже передаются в Метрику другим способом, оставьте как есть.",
+      "what": "В этот счётчик ещё не загружали контакты клиентов из этого приложения. Метрика связывает заказы с визитами только после первой удачной загрузки контактов, а визиты до неё не учтёт."
+    },
     "outside_linking_window": {
       "meaning": "конверсия старше окна привязки (21 день) — скорее всего, не свяжется с визитом",
       "title": "Событие старше 21 дня",
@@ -1134,6 +1140,12 @@ export const en: Catalogue = {
       "title": "Only hashed identifiers",
       "todo": "If a ClientID is known, add it.",
       "what": "The row has only MD5 of a phone or e-mail — finding the visitor is harder."
+    },
+    "orders_before_contacts": {
+      "meaning": "no contacts uploaded to this counter yet — orders link to visits only after the first contacts upload",
+      "title": "No contacts uploaded yet",
+      "todo": "Upload the customer contacts first (kind “Customer contacts”), then the orders. If contacts reach Metrica another way, leave it as it is.",
+      "what": "No customer contacts have been uploaded to this counter from this app. Metrica links orders to visits only after the first successful contacts upload, and does not count visits before it."
     },
     "outside_linking_window": {
       "meaning": "older than the linking window (21 days) — it will most likely not link to a visit",

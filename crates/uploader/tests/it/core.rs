@@ -1577,3 +1577,50 @@ async fn an_upload_whose_prepared_file_is_gone_is_not_offered_a_resend() {
     let advice: Vec<_> = d.explanation.iter().filter_map(|e| e.advice).collect();
     assert_eq!(advice, [AdviceCode::UploadFileAgain], "{:?}", d.explanation);
 }
+
+/// Detailed orders link to visits only after the first contacts upload (seed 004): checked for
+/// a counter that never had contacts from this app, the orders are warned of; once contacts
+/// were accepted, not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_before_any_contacts_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let read = ReadOverrides::default();
+    let check = |kind: UploadKind, name: &str| {
+        let file = fixture(name);
+        let mapping = core.suggest_mapping(&file, &read, kind, &[]).unwrap();
+        request(&file, mapping, vec![])
+    };
+    let warned = |v: &mb_uploader::dto::ValidationSummary| {
+        v.counts
+            .iter()
+            .any(|c| c.code.as_str() == "orders_before_contacts" && c.in_file)
+    };
+    let orders = check(UploadKind::Orders, "orders.csv");
+    let v = core
+        .validate_dto(&orders, "o1", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(warned(&v), "{:?}", v.counts);
+    let contacts = core
+        .upload_dto(
+            &UploadRequest {
+                validate: check(UploadKind::Contacts, "contacts.csv"),
+                merge_mode: Some("SAVE".into()),
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "c1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let u = contacts.upload.expect("contacts sent");
+    assert!(u.state.is_accepted(), "{u:?}");
+    let v = core
+        .validate_dto(&orders, "o2", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(!warned(&v), "{:?}", v.counts);
+}
