@@ -558,3 +558,51 @@ fn an_error_between_parts_prints_the_parts_that_went_and_exits_with_its_code() {
     assert!(stderr.contains("mbridge resend"), "{stderr}");
     rt.block_on(fake.shutdown());
 }
+
+/// No page says whether posting the counter's status mapping replaces its list or updates the
+/// statuses named: with a Metrica that replaces it, a second export's statuses must not wipe
+/// those the first one mapped.
+#[test]
+fn a_second_export_keeps_the_statuses_the_first_one_mapped() {
+    let (rt, fake) = fake();
+    fake.faults().status_post_replaces(true);
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let dir = tempfile::tempdir().unwrap();
+    let head = "id,client_uniq_id,client_type,create_date_time,order_status,revenue,currency\n";
+    let send = |name: &str, row: &str, status: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("{head}{row}\n")).unwrap();
+        let (code, v) = env.json(&[
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "orders",
+            "--counter",
+            COUNTER,
+            "--status",
+            status,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{v}");
+    };
+    send(
+        "october.csv",
+        "A-1,C-1,CONTACT,2026-11-10 10:00:00,Оплачен,100,RUB",
+        "Оплачен=PAID",
+    );
+    send(
+        "november.csv",
+        "A-2,C-2,CONTACT,2026-11-11 11:00:00,В работе,200,RUB",
+        "В работе=IN_PROGRESS",
+    );
+    let kept: Vec<String> = fake
+        .state()
+        .order_statuses(51234501)
+        .into_iter()
+        .map(|s| s.humanized)
+        .collect();
+    assert!(kept.contains(&"Оплачен".to_string()), "{kept:?}");
+    assert!(kept.contains(&"В работе".to_string()), "{kept:?}");
+    rt.block_on(fake.shutdown());
+}

@@ -1026,6 +1026,9 @@ async fn post_order_statuses(
         .counters
         .get_mut(&cid)
         .ok_or_else(|| ApiError::not_found("Счётчик"))?;
+    if app.faults.status_posts_replace() {
+        c.order_statuses.clear();
+    }
     for s in parsed {
         match c.order_statuses.iter_mut().find(|o| o.id == s.id) {
             Some(old) => *old = s,

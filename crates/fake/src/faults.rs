@@ -76,6 +76,7 @@ struct FaultState {
     stall_after_store: bool,
     thresholds_404: bool,
     bad_rows_reject_file: bool,
+    status_post_replaces: bool,
     unknown_status_as_other: bool,
     refresh_requires_secret: bool,
     expire_at_upload: Option<u32>,
@@ -191,6 +192,13 @@ impl Faults {
     /// sends such rows, and explains either outcome.
     pub fn reject_files_with_bad_rows(&self, on: bool) {
         self.st().bad_rows_reject_file = on;
+    }
+
+    /// `POST …/schema/order_statuses` replaces the counter's whole list instead of updating
+    /// the statuses it names by id: no page says which (docs/metrika-api.md §5.5), so the
+    /// client must keep the other statuses under either reading.
+    pub fn status_post_replaces(&self, on: bool) {
+        self.st().status_post_replaces = on;
     }
 
     /// Unknown simple-order statuses are stored as `OTHER` instead of failing the file (§5.2).
@@ -350,6 +358,10 @@ impl Faults {
 
     pub(crate) fn bad_rows_reject_file(&self) -> bool {
         self.st().bad_rows_reject_file
+    }
+
+    pub(crate) fn status_posts_replace(&self) -> bool {
+        self.st().status_post_replaces
     }
 
     pub(crate) fn unknown_status_is_other(&self) -> bool {

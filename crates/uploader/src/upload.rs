@@ -885,12 +885,15 @@ impl Core {
     }
 
     /// Detailed orders carry mapped status ids: the counter must know them before the file
-    /// arrives (reference §5.5). The server upserts by id; the local copy is kept per counter.
+    /// arrives (reference §5.5). No page says whether the POST replaces the counter's list or
+    /// updates the statuses it names, so the list read from the counter goes back whole with
+    /// this file's statuses merged in by id: statuses mapped by earlier files (or a CRM's own
+    /// integration) survive either reading. The local copy is kept per counter.
     async fn sync_status_map(&self, plan: &UploadPlan) -> Result<()> {
         if plan.status_entries.is_empty() {
             return Ok(());
         }
-        let mappings: Vec<mb_api::OrderStatusMapping> = plan
+        let ours: Vec<mb_api::OrderStatusMapping> = plan
             .status_entries
             .iter()
             .map(|e| mb_api::OrderStatusMapping {
@@ -902,8 +905,23 @@ impl Core {
             })
             .collect();
         let (login, client) = self.client().await?;
+        let counter = u64::from(plan.counter_id);
+        let mut mappings = client
+            .order_statuses(counter)
+            .await
+            .map_err(|e| self.api_err(&login, e))?;
+        for m in ours {
+            match mappings.iter_mut().find(|x| x.id == m.id) {
+                Some(x) => *x = m,
+                None => mappings.push(m),
+            }
+        }
+        // What the counter said of where a status came from is not ours to write back.
+        for m in &mut mappings {
+            m.source = None;
+        }
         client
-            .set_order_statuses(u64::from(plan.counter_id), &mappings)
+            .set_order_statuses(counter, &mappings)
             .await
             .map_err(|e| self.api_err(&login, e))?;
         self.store
