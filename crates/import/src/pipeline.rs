@@ -173,7 +173,8 @@ impl Helper {
     }
 }
 
-fn malformed_code(kind: MalformedKind) -> IssueCode {
+/// The issue a line the reader could not split is reported as.
+pub fn malformed_code(kind: MalformedKind) -> IssueCode {
     match kind {
         MalformedKind::UnclosedQuote => IssueCode::UnclosedQuote,
         MalformedKind::StrayQuote => IssueCode::StrayQuote,

@@ -305,10 +305,20 @@ pub struct PreviewRow {
     pub cells: Vec<String>,
 }
 
+/// A line of the file's start that could not be read as cells, and why (the Check step's code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct UnreadableLine {
+    pub line: u32,
+    pub code: IssueCode,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FilePreview {
     pub info: FileInfo,
     pub rows: Vec<PreviewRow>,
+    /// Lines among the first ones the reader could not split into cells (a quote left open, a
+    /// cell too many): not in `rows`, so the preview says they are there.
+    pub unreadable: Vec<UnreadableLine>,
     pub truncated: bool,
     pub detected_kind: Option<UploadKind>,
     pub kind_confidence: f32,
@@ -963,6 +973,7 @@ pub fn typescript_bindings() -> String {
         ReadOverrides::decl(&cfg),
         FileInfo::decl(&cfg),
         PreviewRow::decl(&cfg),
+        UnreadableLine::decl(&cfg),
         FilePreview::decl(&cfg),
         FieldSource::decl(&cfg),
         Requirement::decl(&cfg),

@@ -100,6 +100,14 @@ pub fn inspect_file(path: &Path, overrides: &ReadOverrides) -> Result<FilePrevie
                 cells,
             })
             .collect(),
+        unreadable: p
+            .malformed
+            .iter()
+            .map(|m| dto::UnreadableLine {
+                line: m.line as u32,
+                code: mb_import::pipeline::malformed_code(m.kind),
+            })
+            .collect(),
         truncated: p.truncated,
         detected_kind: detected.map(|(k, _)| k),
         kind_confidence: detected.map_or(0.0, |(_, c)| c),

@@ -136,6 +136,14 @@ const en: Messages = {
     },
     preview: 'Start of the file',
     previewTruncated: 'Showing the first {{count}} rows of the file.',
+    unreadable_one:
+      'Line {{lines}} could not be split into cells ({{why}}) and is not in the table. See the Check step for details.',
+    unreadable_few:
+      'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
+    unreadable_many:
+      'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
+    unreadable_other:
+      'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
     kind: 'What is in the file',
     kindDetected: 'Looks like “{{kind}}” — confidence {{confidence}}. If not, choose another.',
     kindUnknown: 'We could not tell what is in the file. Check the encoding and delimiter or choose the type yourself.',

@@ -97,7 +97,14 @@ format: string, encoding: string, encoding_detected: boolean, delimiter: string 
 
 export type PreviewRow = { line: number, cells: Array<string>, };
 
-export type FilePreview = { info: FileInfo, rows: Array<PreviewRow>, truncated: boolean, detected_kind: UploadKind | null, kind_confidence: number, };
+export type UnreadableLine = { line: number, code: IssueCode, };
+
+export type FilePreview = { info: FileInfo, rows: Array<PreviewRow>, 
+/**
+ * Lines among the first ones the reader could not split into cells (a quote left open, a
+ * cell too many): not in `rows`, so the preview says they are there.
+ */
+unreadable: Array<UnreadableLine>, truncated: boolean, detected_kind: UploadKind | null, kind_confidence: number, };
 
 export type FieldSource = { "type": "column", index: number, header: string, confidence: number, } | { "type": "constant", value: string, } | { "type": "none" };
 

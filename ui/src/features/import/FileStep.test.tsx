@@ -42,3 +42,18 @@ describe('file preview', () => {
     expect(number).toBeGreaterThanOrEqual(sum);
   });
 });
+
+describe('file preview of lines that cannot be read', () => {
+  const broken = realCorePerFile({ pick: { fixture: 'bad_broken_quoting.csv', as: 'заказы.csv' } });
+
+  it('says which lines are not in the table and why, instead of dropping them silently', async () => {
+    const backend = broken.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('pick-file'));
+    const said = await waitQa('preview-unreadable');
+    expect(said.textContent).toMatch(/^Строк[иа] [\d, ]+ не удалось разобрать на ячейки \(/);
+    expect(said.textContent).toContain('кавычк');
+    expect(said.textContent).toContain('на шаге «Проверка»');
+  });
+});

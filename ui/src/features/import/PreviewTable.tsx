@@ -41,6 +41,16 @@ export function PreviewTable({ preview }: { preview: FilePreview }) {
           </Text>
         ) : null}
       </div>
+      {preview.unreadable.length > 0 ? (
+        // Lines the reader could not split are not rows of the table: said, not dropped.
+        <Text as="p" color="danger" variant="body-1" qa="preview-unreadable">
+          {t('file.unreadable', {
+            count: preview.unreadable.length,
+            lines: preview.unreadable.map((u) => u.line).join(', '),
+            why: [...new Set(preview.unreadable.map((u) => t(`issues.${u.code}.title`).toLowerCase()))].join('; '),
+          })}
+        </Text>
+      ) : null}
       <DataTable
         data={preview.rows}
         columns={columns}
