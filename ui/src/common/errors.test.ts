@@ -21,7 +21,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   data_has_errors: { kind: 'data_has_errors', data: { errors: 10, in_file: false, no_valid_rows: false } },
   duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
   cancelled: { kind: 'cancelled' },
-  not_found: { kind: 'not_found', data: { what: 'upload 7' } },
+  not_found: { kind: 'not_found', data: { what: 'upload:7' } },
   job_running: { kind: 'job_running', data: { name: 'roma' } },
   sign_in_failed: { kind: 'sign_in_failed', data: { reason: 'invalid_grant' } },
   invalid_input: { kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } },
@@ -44,6 +44,17 @@ describe('error table', () => {
       expect(['signIn', 'retry', 'none']).toContain(x.action);
       expect(['danger', 'warning', 'info']).toContain(ERROR_TABLE[e.kind].severity);
     }
+  });
+
+  it.each(['ru', 'en'])('says what was not found in words, never its key, in %s', (lang) => {
+    const t = i18n.getFixedT(lang);
+    const said = (what: string) => explainError({ kind: 'not_found', data: { what } }, t, lang).text;
+    for (const what of ['upload:7', 'job roma', 'account:shop', 'prepared_file:5', 'metrica_object', 'sign_in_flow']) {
+      expect(said(what), what).not.toContain(what);
+      expect(said(what), what).not.toMatch(/[a-z]+_[a-z]+|\d/);
+      expect(said(what), what).not.toBe(said('something_else'));
+    }
+    expect(said('something_else')).not.toContain('something_else');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

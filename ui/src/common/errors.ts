@@ -33,6 +33,9 @@ interface Spec<E extends AppError> {
 }
 type ErrorTable = { [K in AppError['kind']]: Spec<Of<K>> };
 
+/** What the core may not find, named in words (errors.notFound.*). */
+const NOT_FOUND_KINDS = ['upload', 'job', 'account', 'prepared_file', 'metrica_object', 'sign_in_flow'] as const;
+
 export const ERROR_TABLE: ErrorTable = {
   not_signed_in: { severity: 'warning', action: 'signIn', text: (_, t) => t('errors.not_signed_in') },
   token_expired: {
@@ -104,7 +107,18 @@ export const ERROR_TABLE: ErrorTable = {
     action: 'none',
     text: (e, t) => t('errors.job_running', { name: e.data.name }),
   },
-  not_found: { severity: 'warning', action: 'retry', text: (e, t) => t('errors.not_found', { what: e.data.what }) },
+  not_found: {
+    severity: 'warning',
+    action: 'retry',
+    // The core names the object by its kind and key (`upload:7`, `job roma`, `metrica_object`):
+    // a person reads what it is, never the key.
+    text: (e, t) => {
+      const kind = /^[a-z_]+/.exec(e.data.what)?.[0] ?? '';
+      return NOT_FOUND_KINDS.includes(kind as (typeof NOT_FOUND_KINDS)[number])
+        ? t(`errors.notFound.${kind as (typeof NOT_FOUND_KINDS)[number]}`)
+        : t('errors.not_found');
+    },
+  },
   sign_in_failed: { severity: 'danger', action: 'signIn', text: (_, t) => t('errors.sign_in_failed') },
   invalid_input: {
     severity: 'warning',

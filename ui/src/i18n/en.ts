@@ -695,7 +695,16 @@ const en: Messages = {
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     cancelled: 'Stopped. All your choices are kept.',
-    not_found: 'We could not find what was asked for ({{what}}). Refresh the list.',
+    not_found: 'We could not find what was asked for. Refresh the list.',
+    notFound: {
+      upload: 'This upload is no longer in the history. Refresh the list.',
+      job: 'This job no longer exists. Refresh the list.',
+      account: 'This account is no longer in the app. Refresh the list.',
+      sign_in_flow: 'This sign-in has already ended or was cancelled. Start signing in again.',
+      prepared_file: 'The file prepared for this upload was deleted. Choose the original file and send it again.',
+      metrica_object:
+        'Metrica did not find what we asked about: the account may have lost access to the counter, or the upload was deleted. Refresh the list.',
+    },
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
     jobExists: 'A job with this name exists. Choose another name.',
     job_running: 'The job “{{name}}” is running now. Remove it when the run has ended.',
