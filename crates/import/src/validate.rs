@@ -1601,23 +1601,9 @@ impl RowChecker {
                 );
                 return;
             };
-            // A day without a time is its last second (as Metrica reads a CRM date, «визиты в
-            // прошлом, начиная с 23:59», seed 003): a conversion is credited to the visit
-            // before it, so midnight would pass over that day's own visits. Today's ends now.
-            let dt = match p.has_time {
-                true => p.dt,
-                false => {
-                    p.dt.with()
-                        .hour(23)
-                        .minute(59)
-                        .second(59)
-                        .build()
-                        .unwrap_or(p.dt)
-                }
-            };
             let zoned = match p.offset {
-                Some(off) => dt.to_zoned(TimeZone::fixed(off)),
-                None => dt.to_zoned(self.tz.clone()),
+                Some(off) => p.dt.to_zoned(TimeZone::fixed(off)),
+                None => p.dt.to_zoned(self.tz.clone()),
             };
             let Ok(z) = zoned else {
                 self.issue(
@@ -1629,13 +1615,7 @@ impl RowChecker {
                 );
                 return;
             };
-            let ts = match p.has_time {
-                true => z.timestamp(),
-                false => z.timestamp().min(self.now),
-            };
-            if !p.has_time && main {
-                self.issue(Some(name), IssueCode::DateOnly, Severity::Notice, raw, None);
-            }
+            let ts = z.timestamp();
             let _ = write!(self.scratch, "{}", ts.as_second());
             let fix = std::mem::take(&mut self.scratch);
             self.issue(
@@ -2243,43 +2223,6 @@ mod tests {
         ]));
         assert_eq!(t.cell("DateTime"), "1794228120");
         assert!(t.codes().is_empty());
-    }
-
-    #[test]
-    fn a_conversion_day_without_a_time_is_its_last_second_and_today_ends_now() {
-        let at = |s: &str| s.parse::<Timestamp>().unwrap().as_second().to_string();
-        let mut t = conv();
-        // 20.11 in Moscow: its visits come before the sale, not after midnight.
-        assert!(t.row(&[
-            "1762345098123456789",
-            "offline_paid",
-            "20.11.2026",
-            "990",
-            "RUB"
-        ]));
-        assert_eq!(t.cell("DateTime"), at("2026-11-20T23:59:59+03:00"));
-        // Today (22.11, 10:00 in Moscow): not a second in the future.
-        assert!(t.row(&[
-            "1762345098123456789",
-            "offline_paid",
-            "2026-11-22",
-            "990",
-            "RUB"
-        ]));
-        assert_eq!(t.cell("DateTime"), at("2026-11-22T07:00:00Z"));
-        // A time given is kept as written.
-        assert!(t.row(&[
-            "1762345098123456789",
-            "offline_paid",
-            "20.11.2026 0:00",
-            "990",
-            "RUB"
-        ]));
-        assert_eq!(t.cell("DateTime"), at("2026-11-20T00:00:00+03:00"));
-        let c = t.codes();
-        assert_eq!(c.iter().filter(|x| x.0 == "date_only").count(), 2, "{c:?}");
-        assert!(has(&c, "date_only", Severity::Notice));
-        assert!(!c.iter().any(|x| x.1 != Severity::Notice), "{c:?}");
     }
 
     #[test]
