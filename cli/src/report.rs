@@ -195,11 +195,12 @@ fn remark_summary(r: &Report, lang: Lang) {
             .as_deref()
             .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
             .unwrap_or_default();
-        println!(
-            "  {:>11} × {}{col}",
-            text::rows(c.count, lang),
-            text::issue_text(c.code, lang)
-        );
+        // Said of the file itself (no currency column at all), not of some rows.
+        let how_many = match c.in_file {
+            true => t(lang, "весь файл", "whole file").to_string(),
+            false => text::rows(c.count, lang),
+        };
+        println!("  {how_many:>11} × {}{col}", text::issue_text(c.code, lang));
     }
 }
 

@@ -17,6 +17,15 @@ macro_rules! issue_codes {
         }
 
         impl IssueCode {
+    /// A line the reader could not split into cells (said at its line, counted by lines).
+    pub const fn is_unreadable_line(self) -> bool {
+        use IssueCode as C;
+        matches!(
+            self,
+            C::UnclosedQuote | C::StrayQuote | C::BadEncoding | C::TooManyFields | C::NulByte
+        )
+    }
+
             /// Every code, in catalogue order.
             pub const ALL: &'static [IssueCode] = &[$(IssueCode::$variant,)+];
 

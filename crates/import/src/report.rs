@@ -670,7 +670,9 @@ impl IssueSink {
                         column,
                         severity,
                         count,
-                        in_file: true,
+                        // A line the reader could not split is said at its line, not of the
+                        // file (its count is of lines).
+                        in_file: !code.is_unreadable_line(),
                         examples: Vec::new(),
                     }),
             )

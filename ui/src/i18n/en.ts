@@ -136,14 +136,14 @@ const en: Messages = {
     },
     preview: 'Start of the file',
     previewTruncated: 'Showing the first {{count}} rows of the file.',
-    unreadable_one:
+    unreadableOne:
       'Line {{lines}} could not be split into cells ({{why}}) and is not in the table. See the Check step for details.',
-    unreadable_few:
+    unreadableMany:
       'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
-    unreadable_many:
-      'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
-    unreadable_other:
-      'Lines {{lines}} could not be split into cells ({{why}}) and are not in the table. See the Check step for details.',
+    andMore_one: ' and {{count}} more',
+    andMore_few: ' and {{count}} more',
+    andMore_many: ' and {{count}} more',
+    andMore_other: ' and {{count}} more',
     kind: 'What is in the file',
     kindDetected: 'Looks like “{{kind}}” — confidence {{confidence}}. If not, choose another.',
     kindUnknown: 'We could not tell what is in the file. Check the encoding and delimiter or choose the type yourself.',
@@ -238,6 +238,7 @@ const en: Messages = {
     count: 'Rows',
     type: 'Metrica type',
     guessed: 'matched by name',
+    constant: 'Every order has the one status chosen in the Columns step. Nothing to match here.',
     none: 'The file has no order status column: Metrica will count every order as paid. If the file has a status, choose its column in the Columns step.',
     loading: 'Collecting statuses from the file…',
     types: {

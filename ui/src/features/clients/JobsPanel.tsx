@@ -68,7 +68,10 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
   const shown = errors.slice(0, 3);
   // A problem of the file itself (a column the export lost) is said without a row count; a
   // column is named as the file names it («Статус», not `order_status`).
-  const ofFile = (c: IssueCount) => c.in_file;
+  const ofFile = (c: IssueCount) =>
+    c.in_file ||
+    // A report kept before the core said so (`in_file` absent): the issue's place says it.
+    (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.place !== 'line');
   const named = (column: string) => report?.headers?.[column] ?? column;
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">

@@ -115,6 +115,8 @@ describe('check step of a file with an error in the file itself', () => {
     // ...which are not good news while the file cannot go: not in green, and said why.
     expect(screen.getByTestId('rows-valid').className).not.toMatch(/positive/);
     expect(screen.getByTestId('rows-held').textContent).toBe('не уйдут, пока в файле ошибка');
+    // The broken line is counted as a line, not as «весь файл».
+    expect(screen.getByTestId('count-too_many_fields').textContent).toContain('1 строка');
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     expect(
       screen.getByText(

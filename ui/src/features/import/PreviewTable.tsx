@@ -44,9 +44,13 @@ export function PreviewTable({ preview }: { preview: FilePreview }) {
       {preview.unreadable.length > 0 ? (
         // Lines the reader could not split are not rows of the table: said, not dropped.
         <Text as="p" color="danger" variant="body-1" qa="preview-unreadable">
-          {t('file.unreadable', {
-            count: preview.unreadable.length,
-            lines: preview.unreadable.map((u) => u.line).join(', '),
+          {t(preview.unreadable.length === 1 ? 'file.unreadableOne' : 'file.unreadableMany', {
+            lines:
+              preview.unreadable
+                .slice(0, 10)
+                .map((u) => u.line)
+                .join(', ') +
+              (preview.unreadable.length > 10 ? t('file.andMore', { count: preview.unreadable.length - 10 }) : ''),
             why: [...new Set(preview.unreadable.map((u) => t(`issues.${u.code}.title`).toLowerCase()))].join('; '),
           })}
         </Text>

@@ -52,8 +52,11 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
         {t('statuses.title')}
       </Text>
       {!needsStatuses(s) ? (
-        <Text as="p" color="secondary">
-          {t('statuses.none')}
+        <Text as="p" color="secondary" qa="statuses-none">
+          {/* No status at all is «paid» for Metrica; one value for every order is a status. */}
+          {s.mapping?.fields.find((x) => x.field === 'order_status')?.source.type === 'constant'
+            ? t('statuses.constant')
+            : t('statuses.none')}
         </Text>
       ) : values.isError ? (
         <ErrorNotice error={values.error} onRetry={() => void values.refetch()} />
