@@ -1260,30 +1260,19 @@ impl RowChecker {
                     None,
                 );
             } else if self.kind == UploadKind::SimpleOrders
-                && spec.name == "order_status"
                 && matches!(self.cols[ci].src, Src::Index(_))
             {
-                // A blank status is `PAID` for Metrica (reference §5.5): say so, with the line.
-                self.issue(
-                    Some(spec.name),
-                    IssueCode::StatusDefaultsToPaid,
-                    Severity::Warning,
-                    raw,
-                    None,
-                );
-            } else if self.kind == UploadKind::SimpleOrders
-                && spec.name == "id"
-                && matches!(self.cols[ci].src, Src::Index(_))
-            {
-                // Metrica accepts it, but links the order by date only, and a later upload of
-                // the same order cannot update it: say so, with the line.
-                self.issue(
-                    Some(spec.name),
-                    IssueCode::EmptyOrderId,
-                    Severity::Warning,
-                    raw,
-                    None,
-                );
+                // Metrica accepts these blanks, with a meaning the user should know, said with
+                // the line: no status is `PAID` (reference §5.5); no order number links the
+                // order by date only, and a later upload of it cannot update it.
+                let code = match spec.name {
+                    "order_status" => Some(IssueCode::StatusDefaultsToPaid),
+                    "id" => Some(IssueCode::EmptyOrderId),
+                    _ => None,
+                };
+                if let Some(code) = code {
+                    self.issue(Some(spec.name), code, Severity::Warning, raw, None);
+                }
             }
             return;
         }

@@ -132,12 +132,7 @@ describe('check step of CRM orders with no status', () => {
   it('says Metrica will count every order as paid, of the whole file, and still lets them go', async () => {
     const backend = orders.backend();
     await inRussian(backend);
-    render(<App backend={backend} />);
-    fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    await next();
-    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
-    await next();
+    await toCheck(backend);
     // The statuses step says what no status means instead of «можно пропустить».
     await screen.findByText(/Метрика посчитает все заказы оплаченными/, {}, { timeout: 15_000 });
     await next();

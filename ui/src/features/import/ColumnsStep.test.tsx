@@ -8,15 +8,20 @@ import { byQa, next, waitQa } from '../../../test/qa';
 
 const core = realCorePerFile();
 
+/** The demo core's file, in Russian, on to the Columns step; its mapping table. */
+async function toColumns(): Promise<HTMLElement> {
+  const backend = core.backend();
+  await inRussian(backend);
+  render(<App backend={backend} />);
+  fireEvent.click(await waitQa('pick-file'));
+  await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+  await next();
+  return screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+}
+
 describe('columns step', () => {
   it('marks a goal chosen as «one value» with no value as missing, as the core does', async () => {
-    const backend = core.backend();
-    await inRussian(backend);
-    render(<App backend={backend} />);
-    fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    await next();
-    const table = await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    const table = await toColumns();
     const row = () => table.querySelector<HTMLElement>('[data-field="Target"]')!;
     expect(row().className).not.toContain('mb-map__row_missing');
     // «Одно значение для всех строк» without a goal picked: no value is no value.
@@ -35,13 +40,7 @@ describe('columns step', () => {
   });
 
   it('offers the currencies for a fixed value, the common ones first', async () => {
-    const backend = core.backend();
-    await inRussian(backend);
-    render(<App backend={backend} />);
-    fireEvent.click(await waitQa('pick-file'));
-    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
-    await next();
-    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    await toColumns();
     // The currency as one value for every row: a list of codes, the common ones first, and
     // every other one Metrica takes (a shop in Bishkek sells in KGS).
     fireEvent.click(byQa('source-Currency'));
