@@ -82,8 +82,15 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 } else {
                     ""
                 };
+                // A job made in the app keeps its typed title beside the scheduler's name.
+                let title = s
+                    .job
+                    .spec
+                    .title
+                    .as_deref()
+                    .map_or(String::new(), |t| format!(" «{t}»"));
                 println!(
-                    "{}{state}: {} {} · {} · {}: {last} · {}: {next}{}",
+                    "{}{title}{state}: {} {} · {} · {}: {last} · {}: {next}{}",
                     s.job.name,
                     t(lang, "счётчик", "counter"),
                     s.job.counter_id,

@@ -210,5 +210,6 @@ fn spec_from_args(
         },
         hash_contacts: a.read.hash_contacts,
         on_bad_rows: policy.unwrap_or_default(),
+        title: None,
     })
 }

@@ -320,6 +320,7 @@ describe('a CRM export whose every row was accepted before', () => {
     await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });
     expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 9');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
+    expect(screen.getByTestId('nothing-new').textContent).toContain('Все 9 строк из файла Метрика уже приняла раньше');
     expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
   });
 });

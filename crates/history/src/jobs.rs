@@ -346,6 +346,17 @@ impl Store {
         })
     }
 
+    /// Forgets that the job took this file: its next run reads it again.
+    pub fn forget_job_file(&self, name: &str, path: &str) -> Result<()> {
+        self.write(|tx, _| {
+            tx.execute(
+                "DELETE FROM job_files WHERE job_name = ?1 AND path = ?2",
+                params![name, path],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Remembers that the job took this file (as it is now).
     pub fn take_job_file(&self, name: &str, path: &str, size: u64, modified: i64) -> Result<()> {
         self.write(|tx, now| {

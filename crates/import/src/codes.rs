@@ -91,6 +91,7 @@ issue_codes! {
     DatetimeOffsetConverted => "datetime_offset_converted",
     DatetimeReformatted => "datetime_reformatted",
     DateOnly => "date_only",
+    DateOnlyDayStart => "date_only_day_start",
     OutsideLinkingWindow => "outside_linking_window",
     InvalidEmail => "invalid_email",
     EmailNormalized => "email_normalized",

@@ -122,6 +122,8 @@ static STEMS: &[(&str, OrderStatusType)] = {
         ("контакт", InProgress),
         ("обработ", InProgress),
         ("ожида", InProgress),
+        ("ждет", InProgress),
+        ("wait", InProgress),
         ("сборк", InProgress),
         ("комплект", InProgress),
         ("new", InProgress),
@@ -313,6 +315,8 @@ mod tests {
         assert_eq!(suggest_status("Первичный контакт").0, InProgress);
         assert_eq!(suggest_status("Переговоры").0, InProgress);
         assert_eq!(suggest_status("Принимают решение").0, InProgress);
+        assert_eq!(suggest_status("Ждёт оплаты").0, InProgress);
+        assert_eq!(suggest_status("Waiting for payment").0, InProgress);
     }
 
     #[test]

@@ -1605,6 +1605,18 @@ impl RowChecker {
                 return;
             };
             let ts = z.timestamp();
+            // A bare day goes as its 00:00 (deterministic: a job that reads the file again
+            // sends the same row). Metrica links the event to the visit before it (seed 002),
+            // so that day's own visits miss it: said, not silently.
+            if !p.has_time && main {
+                self.issue(
+                    Some(name),
+                    IssueCode::DateOnlyDayStart,
+                    Severity::Notice,
+                    raw,
+                    None,
+                );
+            }
             let _ = write!(self.scratch, "{}", ts.as_second());
             let fix = std::mem::take(&mut self.scratch);
             self.issue(
@@ -2198,6 +2210,40 @@ mod tests {
 
     fn has(codes: &[(String, Severity, Option<String>)], code: &str, sev: Severity) -> bool {
         codes.iter().any(|(c, s, _)| c == code && *s == sev)
+    }
+
+    #[test]
+    fn a_conversion_day_without_a_time_goes_at_its_midnight_and_says_so() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap().as_second().to_string();
+        let mut t = conv();
+        // Every reading of the file gives the same time (a job must not send it again).
+        for _ in 0..2 {
+            assert!(t.row(&[
+                "1762345098123456789",
+                "offline_paid",
+                "20.11.2026",
+                "990",
+                "RUB"
+            ]));
+            assert_eq!(t.cell("DateTime"), at("2026-11-20T00:00:00+03:00"));
+        }
+        // A time given, even midnight, is no remark.
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "20.11.2026 0:00",
+            "990",
+            "RUB"
+        ]));
+        let c = t.codes();
+        let day_start: Vec<_> = c.iter().filter(|x| x.0 == "date_only_day_start").collect();
+        assert_eq!(day_start.len(), 2, "{c:?}");
+        assert!(
+            day_start
+                .iter()
+                .all(|x| x.1 == Severity::Notice && x.2.is_none())
+        );
+        assert!(!IssueCode::DateOnlyDayStart.is_change());
     }
 
     #[test]

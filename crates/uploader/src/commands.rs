@@ -27,8 +27,8 @@ use crate::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
     CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LinkingWindow,
     MappingProblem, NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted,
-    Stage, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest,
-    UploadSummary, ValidateRequest, ValidationSummary,
+    Stage, StatusMapEntry, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind,
+    UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::upload::ProgressSink;
@@ -481,6 +481,18 @@ commands! {
     /// its entry rewritten with the new schedule, or removed when it has none (in the core).
     fn edit_job(ctx, progress, job: JobEdit) -> JobView {
         ctx.core.edit_job(&job)
+    }
+
+    /// A CRM job's run met statuses its map has no Metrica status for: those of the files it
+    /// took, with suggestions (Clients → job → «Сопоставить новые статусы»).
+    fn job_new_statuses(ctx, progress, name: String) -> Vec<StatusValue> {
+        let core = ctx.core.clone();
+        blocking(move || core.job_new_statuses(&name)).await
+    }
+
+    /// Adds the statuses as set to the job's map; its next run reads its last files again.
+    fn map_job_statuses(ctx, progress, name: String, entries: Vec<StatusMapEntry>) -> JobView {
+        ctx.core.map_job_statuses(&name, &entries)
     }
 
     /// «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user

@@ -690,6 +690,7 @@ pub struct ClientOverview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OverviewWarning {
     pub code: OverviewWarningCode,
+    /// The job's title as the app shows it (`JobView::title`).
     pub job: Option<String>,
     pub value: Option<f64>,
 }
@@ -729,7 +730,10 @@ impl std::fmt::Display for OverviewWarningCode {
 /// A repeating job as the app lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct JobView {
+    /// The job's handle (Latin, for the OS scheduler and `mbridge jobs run NAME`).
     pub name: String,
+    /// What the app calls it: the name as typed («Заказы Рома»), else `name`.
+    pub title: String,
     pub account: String,
     pub counter_id: u32,
     pub kind: UploadKind,
@@ -748,6 +752,9 @@ pub struct JobView {
     pub warning: Option<String>,
     /// The OS scheduler runs it on this computer («Включить расписание» was pressed).
     pub scheduled: bool,
+    /// Its last run held rows back for CRM statuses its map has no Metrica status for: the
+    /// app offers to map them (`job_new_statuses`, `map_job_statuses`).
+    pub statuses_to_map: bool,
 }
 
 /// How often a job runs, as the app shows and edits it. The core owns the grammar (the CLI's

@@ -60,6 +60,17 @@ pub struct JobSpec {
     pub hash_contacts: bool,
     #[serde(default)]
     pub on_bad_rows: BadRows,
+    /// The name as typed («Заказы Рома»), shown by the app; the job's `name` is its Latin
+    /// form for the OS scheduler (`zakazy-roma`). None: the name says it all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl JobSpec {
+    /// What the app calls the job: the typed title, else its name.
+    pub fn title_or<'a>(&'a self, name: &'a str) -> &'a str {
+        self.title.as_deref().unwrap_or(name)
+    }
 }
 
 /// Which files of a folder a run takes.
@@ -673,6 +684,7 @@ impl Core {
             p => p.to_string(),
         };
         let name = self.new_job_name(n)?;
+        spec.title = job_title(n.name.trim(), &name);
         self.add_job(Job {
             name: name.clone(),
             account_login,
@@ -777,6 +789,89 @@ impl Core {
         };
         self.save_job(job)?;
         self.job_view(&e.name)
+    }
+
+    /// The statuses of the files a job's last run took that its map gives no Metrica status
+    /// (a CRM that started writing «Возврат» after the job was made), with the core's
+    /// suggestions (the counter's remembered choices first), most rows first. CRM simple
+    /// orders only: a detailed-orders job's statuses are the counter's own list.
+    pub fn job_new_statuses(&self, name: &str) -> Result<Vec<crate::dto::StatusValue>> {
+        let job = self.job(name)?;
+        if job.kind != UploadKind::SimpleOrders {
+            return Err(invalid(
+                "kind",
+                "only CRM simple-order jobs map statuses here",
+            ));
+        }
+        let known = self.store.status_map(i64::from(job.counter_id))?;
+        let mut out: Vec<crate::dto::StatusValue> = Vec::new();
+        for path in self.last_run_files(&job)? {
+            for mut v in crate::import::status_values(&path, &job.spec.read, &job.spec.mapping)? {
+                let sendable = mb_schema::OrderStatusType::parse(&v.value.to_uppercase())
+                    .is_some_and(|t| t.is_sendable_without_mapping());
+                if sendable || job.spec.status_map.contains_key(&v.value) {
+                    continue;
+                }
+                if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
+                    v.suggested_type = k.status_type;
+                    v.suggested_id = k.status_id.clone();
+                    v.confidence = 1.0;
+                }
+                match out.iter_mut().find(|o| o.value == v.value) {
+                    Some(o) => o.count = o.count.saturating_add(v.count),
+                    None => out.push(v),
+                }
+            }
+        }
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        Ok(out)
+    }
+
+    /// Adds statuses to a job's map (what [`Core::job_new_statuses`] listed, as the user set
+    /// them) and lets its next run read its last files again: a file taken before is otherwise
+    /// «unchanged» and the rows it held back would wait for the CRM's next export. The ledger
+    /// keeps what went from going twice.
+    pub fn map_job_statuses(
+        &self,
+        name: &str,
+        entries: &[crate::dto::StatusMapEntry],
+    ) -> Result<crate::dto::JobView> {
+        let mut job = self.job(name)?;
+        if job.kind != UploadKind::SimpleOrders {
+            return Err(invalid(
+                "kind",
+                "only CRM simple-order jobs map statuses here",
+            ));
+        }
+        if entries.is_empty() {
+            return Err(invalid("statuses", "empty"));
+        }
+        let files = self.last_run_files(&job)?;
+        job.spec
+            .status_map
+            .extend(crate::import::status_map_for(job.kind, entries));
+        self.save_job(job)?;
+        for path in files {
+            self.store
+                .forget_job_file(name, &path.display().to_string())?;
+        }
+        self.job_view(name)
+    }
+
+    /// The files the job's last run took, as paths (those still on disk).
+    fn last_run_files(&self, job: &Job) -> Result<Vec<PathBuf>> {
+        let Some(run) = self.store.job_runs(&job.name, 1)?.into_iter().next() else {
+            return Ok(Vec::new());
+        };
+        Ok(run
+            .files
+            .iter()
+            .map(|f| match &job.source {
+                JobSource::Folder { folder, .. } => folder.join(f),
+                JobSource::File { path } => path.clone(),
+            })
+            .filter(|p| p.is_file())
+            .collect())
     }
 
     /// One job as the app lists it.
@@ -1214,6 +1309,12 @@ impl Core {
     }
 }
 
+/// The title a typed job name keeps when its scheduler name had to change («Заказы Рома» for
+/// `zakazy-roma`); None when nothing was typed or the name is kept as typed.
+fn job_title(typed: &str, name: &str) -> Option<String> {
+    (!typed.is_empty() && typed != name).then(|| typed.chars().take(120).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1335,6 +1436,7 @@ mod tests {
                 merge_mode: MergeMode::Save,
                 hash_contacts: false,
                 on_bad_rows: BadRows::Skip,
+                title: None,
             },
             source: JobSource::File { path: "x".into() },
             every: every.map(str::to_string),

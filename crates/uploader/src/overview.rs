@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use mb_history::{JobRun, RunResult, Upload, UploadState};
 
-use crate::dto::{JobRunView, JobView, OverviewWarning, OverviewWarningCode};
+use crate::dto::{JobRunView, JobView, OverviewWarning, OverviewWarningCode, UploadKind};
 use crate::jobs::{Job, JobSource, JobStatus};
 
 /// How many finished uploads the trend shows.
@@ -80,14 +80,14 @@ pub fn warnings(
                 } else {
                     OverviewWarningCode::JobFailed
                 },
-                job: Some(s.job.name.clone()),
+                job: Some(s.job.spec.title_or(&s.job.name).to_string()),
                 value: None,
             });
         }
         if let Some(left) = window_days_left(oldest_unsent(&s.job), now) {
             out.push(OverviewWarning {
                 code: OverviewWarningCode::WindowClosing,
-                job: Some(s.job.name.clone()),
+                job: Some(s.job.spec.title_or(&s.job.name).to_string()),
                 value: Some(left as f64),
             });
         }
@@ -135,8 +135,28 @@ pub fn job_view(s: &JobStatus) -> JobView {
         } => (folder.display().to_string(), Some(pattern.clone())),
         JobSource::File { path } => (path.display().to_string(), None),
     };
+    let last_run = s.last_run.as_ref().map(run_view);
+    // The last run held rows back for statuses the job's map lacks: the card offers to map
+    // them ([`crate::Core::job_new_statuses`]) until they are (the report's examples are all
+    // in the map now; a report that kept none of them cannot tell, and offers).
+    let statuses_to_map = j.kind == UploadKind::SimpleOrders
+        && last_run
+            .as_ref()
+            .and_then(|r| r.report.as_ref())
+            .is_some_and(|rep| {
+                let unmapped = crate::dto::IssueCode::UnmappedStatus;
+                let held = rep.counts.iter().any(|c| c.code == unmapped && c.count > 0);
+                let mut examples = rep.issues.iter().filter(|i| i.code == unmapped).peekable();
+                held && (examples.peek().is_none()
+                    || examples.any(|i| {
+                        i.value
+                            .as_deref()
+                            .is_some_and(|v| !j.spec.status_map.contains_key(v.trim()))
+                    }))
+            });
     JobView {
         name: j.name.clone(),
+        title: j.spec.title_or(&j.name).to_string(),
         account: j.account_login.clone(),
         counter_id: j.counter_id,
         kind: j.kind,
@@ -145,7 +165,8 @@ pub fn job_view(s: &JobStatus) -> JobView {
         schedule: j.schedule().map(crate::dto::JobSchedule::from),
         paused: j.paused,
         stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
-        last_run: s.last_run.as_ref().map(run_view),
+        last_run,
+        statuses_to_map,
         next_run: s.next_run.map(|t| t.to_string()),
         warning: s.warning.clone(),
         scheduled: s.scheduled,

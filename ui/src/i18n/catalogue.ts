@@ -139,6 +139,12 @@ export const ru: Catalogue = {
       "todo": "Если время известно, добавьте его.",
       "what": "В дате «{{value}}» нет времени — Метрика будет искать визиты до 23:59 этого дня."
     },
+    "date_only_day_start": {
+      "meaning": "дата без времени — отправим 00:00, визиты этого дня с событием не свяжутся",
+      "title": "Время не указано: отправим начало дня",
+      "todo": "Если время события известно, добавьте его в этот столбец или выберите столбец с датой и временем.",
+      "what": "В дате «{{value}}» нет времени, поэтому отправим её как 00:00 по часовому поясу счётчика. Метрика связывает событие с визитом, который был до него, так что визиты этого же дня с ним не свяжутся."
+    },
     "datetime_before_1970": {
       "meaning": "дата раньше 1970 года — Метрика такие не принимает",
       "reason": "дата «{{value}}» раньше 1970 года",
@@ -802,6 +808,12 @@ export const en: Catalogue = {
       "title": "Date without time",
       "todo": "If the time is known, add it.",
       "what": "The date “{{value}}” has no time — Metrica searches visits until 23:59 that day."
+    },
+    "date_only_day_start": {
+      "meaning": "date without time — 00:00 goes, that day's visits will not link to the event",
+      "title": "No time given: the start of the day goes",
+      "todo": "If the time of the event is known, add it to this column or choose a column with date and time.",
+      "what": "The date “{{value}}” has no time, so it goes as 00:00 in the counter's time zone. Metrica links an event to the visit before it, so that day's own visits will not be linked to it."
     },
     "datetime_before_1970": {
       "meaning": "date before 1970 — Metrica does not accept it",

@@ -394,6 +394,10 @@ const en: Messages = {
     nothingNewTitle: 'No new rows — nothing to send',
     nothingNewText:
       'Metrica already accepted all {{rows}} of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
+    nothingNewTextOne:
+      'Metrica already accepted the only row of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
+    nothingNewTextTwo:
+      'Metrica already accepted both rows of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
     result: {
       interrupted: {
         title: 'Sending was interrupted',
@@ -508,6 +512,15 @@ const en: Messages = {
     },
   },
   jobs: {
+    statuses: {
+      button: 'Map new statuses',
+      title: 'New statuses of the job “{{name}}”',
+      text: 'The last export has statuses that did not exist when the job was made. The job did not send the rows that have them. Choose what each status means in Metrica: the next run reads the same file again and sends those rows.',
+      none: 'The job’s last file has no new statuses: all of them are mapped.',
+      save: 'Save statuses',
+      choose: 'Choose',
+      saved: 'Statuses saved. Their rows go with the job’s next run — you can press “Run now”.',
+    },
     repeat: 'Repeat automatically',
     dialogTitle: 'Repeat this upload automatically',
     dialogText:
@@ -532,8 +545,7 @@ const en: Messages = {
     timePlaceholder: 'HH:MM',
     timeInvalid: 'Time as HH:MM, for example 09:00',
     name: 'Job name',
-    nameNote:
-      'May stay empty: we name it after the counter. Other letters are written in Latin, as the system scheduler shows the job.',
+    nameNote: 'May stay empty: we name it after the counter.',
     namePlaceholder: 'e.g. roma-orders',
     create: 'Create job',
     save: 'Save',

@@ -179,7 +179,7 @@ export type ValidateRequest = { path: string, read: ReadOverrides, kind: UploadK
 
 export type Severity = "error" | "warning" | "notice";
 
-export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "currency_named" | "mixed_currencies" | "crm_revenue_in_rubles" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "no_order_id_column" | "status_defaults_to_paid" | "orders_before_contacts" | "summary_row_skipped" | "note_row_skipped" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "outside_linking_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
+export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "currency_named" | "mixed_currencies" | "crm_revenue_in_rubles" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "no_order_id_column" | "status_defaults_to_paid" | "orders_before_contacts" | "summary_row_skipped" | "note_row_skipped" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "date_only_day_start" | "outside_linking_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
 
 export type Issue = { line: number, record: number, 
 /**
@@ -401,7 +401,11 @@ jobs: Array<JobView>, };
 
 export type OverviewWarningCode = "linked_share_drop" | "job_failed" | "job_overdue" | "window_closing";
 
-export type OverviewWarning = { code: OverviewWarningCode, job: string | null, value: number | null, };
+export type OverviewWarning = { code: OverviewWarningCode, 
+/**
+ * The job's title as the app shows it (`JobView::title`).
+ */
+job: string | null, value: number | null, };
 
 export type JobSchedule = { every: ScheduleEvery, day: WeekDay, 
 /**
@@ -413,7 +417,15 @@ export type ScheduleEvery = "hourly" | "daily" | "weekly";
 
 export type WeekDay = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 
-export type JobView = { name: string, account: string, counter_id: number, kind: UploadKind, 
+export type JobView = { 
+/**
+ * The job's handle (Latin, for the OS scheduler and `mbridge jobs run NAME`).
+ */
+name: string, 
+/**
+ * What the app calls it: the name as typed («Заказы Рома»), else `name`.
+ */
+title: string, account: string, counter_id: number, kind: UploadKind, 
 /**
  * The folder, or the one fixed file.
  */
@@ -437,7 +449,12 @@ warning: string | null,
 /**
  * The OS scheduler runs it on this computer («Включить расписание» was pressed).
  */
-scheduled: boolean, };
+scheduled: boolean, 
+/**
+ * Its last run held rows back for CRM statuses its map has no Metrica status for: the
+ * app offers to map them (`job_new_statuses`, `map_job_statuses`).
+ */
+statuses_to_map: boolean, };
 
 export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
 
@@ -585,6 +602,10 @@ export interface Commands {
   removeJob(name: string): Promise<void>;
   /** «Изменить»: folder, pattern, schedule, bad-rows policy. A job on the OS scheduler gets its entry rewritten with the new schedule, or removed when it has none (in the core). */
   editJob(job: JobEdit): Promise<JobView>;
+  /** A CRM job's run met statuses its map has no Metrica status for: those of the files it took, with suggestions (Clients → job → «Сопоставить новые статусы»). */
+  jobNewStatuses(name: string): Promise<Array<StatusValue>>;
+  /** Adds the statuses as set to the job's map; its next run reads its last files again. */
+  mapJobStatuses(name: string, entries: Array<StatusMapEntry>): Promise<JobView>;
   /** «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user timer, Task Scheduler task, launchd agent), starting the `mbridge` installed with the app. */
   setJobScheduled(name: string, on: boolean): Promise<JobView>;
   /** Every run of a job, newest first (Clients → job → runs). */
@@ -636,6 +657,8 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'set_job_paused', method: 'setJobPaused', args: ['name', 'paused'], progress: false },
   { name: 'remove_job', method: 'removeJob', args: ['name'], progress: false },
   { name: 'edit_job', method: 'editJob', args: ['job'], progress: false },
+  { name: 'job_new_statuses', method: 'jobNewStatuses', args: ['name'], progress: false },
+  { name: 'map_job_statuses', method: 'mapJobStatuses', args: ['name', 'entries'], progress: false },
   { name: 'set_job_scheduled', method: 'setJobScheduled', args: ['name', 'on'], progress: false },
   { name: 'job_runs', method: 'jobRuns', args: ['name'], progress: false },
   { name: 'opened_file', method: 'openedFile', args: [], progress: false },

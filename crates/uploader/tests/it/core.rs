@@ -367,6 +367,9 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         .create_job_from_upload(&new_job(" Заказы Рома "))
         .unwrap();
     assert_eq!(typed.name, "zakazy-roma");
+    // The app keeps calling it what was typed, as read back from the store too.
+    assert_eq!(typed.title, "Заказы Рома");
+    assert_eq!(core.job_view("zakazy-roma").unwrap().title, "Заказы Рома");
     let refused = core.create_job_from_upload(&new_job("zakazy-roma"));
     assert!(
         matches!(&refused, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "name" && reason == "exists"),
@@ -380,6 +383,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         "{first}"
     );
     assert_eq!(second, format!("{first}-2"));
+    assert_eq!(core.job_view(&first).unwrap().title, first);
     for name in ["zakazy-roma", first.as_str(), second.as_str()] {
         core.remove_job(name).unwrap();
     }
@@ -397,6 +401,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert!(job.next_run.is_none() && job.last_run.is_none() && !job.scheduled);
 
     let edited = core.edit_job(&edited_request(&drop)).unwrap();
+    assert_eq!(edited.title, "roma");
     assert_eq!(edited.pattern.as_deref(), Some("offline*.csv"));
     assert_eq!(
         edited.schedule,
@@ -1623,4 +1628,110 @@ async fn orders_before_any_contacts_are_warned_of() {
         .await
         .unwrap();
     assert!(!warned(&v), "{:?}", v.counts);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_held_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        file_settle: Some(std::time::Duration::ZERO),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let drop = dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    let file = drop.join("orders.csv");
+    let october = std::fs::read_to_string(fixture("crm-orders-october.csv")).unwrap();
+    std::fs::write(&file, &october).unwrap();
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::SimpleOrders, &[])
+        .unwrap();
+    let entries: Vec<StatusMapEntry> = core
+        .status_values_dto(&file, &read, &mapping, Some(COUNTER))
+        .unwrap()
+        .into_iter()
+        .map(|v| StatusMapEntry {
+            value: v.value,
+            status_type: v.suggested_type,
+            status_id: v.suggested_id,
+            goal_ids: vec![],
+        })
+        .collect();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, entries),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "u1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    core.create_job_from_upload(&mb_uploader::dto::NewJob {
+        upload_id: sent.id,
+        name: "crm".into(),
+        folder: drop.display().to_string(),
+        pattern: "*.csv".into(),
+        schedule: None,
+        stop_on_bad_rows: false,
+    })
+    .unwrap();
+    let opts = mb_uploader::jobs::RunOptions {
+        wait: std::time::Duration::ZERO,
+        even_if_paused: true,
+    };
+
+    // The CRM's next export has a status nobody mapped: that row is held back with the
+    // export's 3 rows that have errors of their own, the rest goes.
+    let row = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n";
+    std::fs::write(&file, format!("{october}{row}")).unwrap();
+    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    assert_eq!(run.rows_rejected, 4, "{run:?}");
+    assert!(core.job_view("crm").unwrap().statuses_to_map);
+    let new = core.job_new_statuses("crm").unwrap();
+    assert_eq!(
+        new.iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect::<Vec<_>>(),
+        vec![("Возврат", 1)]
+    );
+    assert_eq!(new[0].suggested_type, OrderStatusType::Cancelled);
+
+    // Mapped from the job's card: the next run reads the same file again and sends that row
+    // only (the file is unchanged, which alone would have been «nothing new»).
+    let job = core
+        .map_job_statuses(
+            "crm",
+            &[StatusMapEntry {
+                value: "Возврат".into(),
+                status_type: OrderStatusType::Cancelled,
+                status_id: String::new(),
+                goal_ids: vec![],
+            }],
+        )
+        .unwrap();
+    assert_eq!(job.name, "crm");
+    // Mapped: the card stops offering it at once, before the next run.
+    assert!(!job.statuses_to_map);
+    assert!(core.job_new_statuses("crm").unwrap().is_empty());
+    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    assert_eq!(
+        (run.result, run.rows_new, run.rows_rejected),
+        (mb_history::RunResult::Sent, 1, 3),
+        "{run:?}"
+    );
+    assert!(!core.job_view("crm").unwrap().statuses_to_map);
+    // Then the file is taken again: nothing more.
+    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
 }

@@ -11,6 +11,7 @@ import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
 import { useBackend, useSession } from '../app/context';
 import { RepeatJobDialog } from '../import/RepeatJobDialog';
+import { MapStatusesButton } from './JobStatusesDialog';
 import { ScheduleButton } from './ScheduleButton';
 
 /** A tiny line of the linked share over the recent uploads (0–100 %). */
@@ -186,7 +187,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         <div className="mb-two-lines">
           <Text variant="subheader-2">{client}</Text>
           <Text variant="caption-2" color="secondary">
-            {job.name} · {everyText(job.schedule, t)}
+            {job.title} · {everyText(job.schedule, t)}
           </Text>
         </div>
         {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}
@@ -225,6 +226,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           )}
         </Text>
         {run && run.rows_rejected > 0 && !run.error ? <RunReasons report={run.report} /> : null}
+        <MapStatusesButton job={job} />
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}
         </Text>

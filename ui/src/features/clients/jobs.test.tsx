@@ -45,7 +45,8 @@ describe('repeating jobs', () => {
       slow,
     );
     // The core checks the time: its refusal marks the field, and Save waits for a new time.
-    typeInto('repeat-name', 'roma-orders');
+    // A name in Russian: the scheduler's handle is Latin, the app keeps saying what was typed.
+    typeInto('repeat-name', 'Заказы Рома');
     typeInto('repeat-time', '9:5');
     fireEvent.click(byQa('repeat-save'));
     expect(await screen.findByText('Время в виде ЧЧ:ММ, например 09:00', {}, slow)).toBeTruthy();
@@ -54,17 +55,17 @@ describe('repeating jobs', () => {
     expect(screen.queryByText('Время в виде ЧЧ:ММ, например 09:00')).toBeNull();
     fireEvent.click(byQa('repeat-save'));
     const created = await screen.findByTestId('repeat-created', {}, slow);
-    expect(created.textContent).toContain('Задание «roma-orders» создано.');
+    expect(created.textContent).toContain('Задание «Заказы Рома» создано.');
     // The demo's Metrica lives inside the app: no OS scheduler entry, said before any click.
     await waitFor(() => expect((byQa('job-schedule', created) as HTMLButtonElement).disabled).toBe(true), slow);
     expect(byQa('job-schedule-why', created).textContent).toContain('только кнопкой «Запустить сейчас»');
     fireEvent.click(byQa('repeat-done'));
 
     fireEvent.click(byQa('nav-clients'));
-    const card = await screen.findByTestId('job-roma-orders', {}, { timeout: 15_000 });
+    const card = await screen.findByTestId('job-zakazy-roma', {}, { timeout: 15_000 });
     // The demo account's two view-only counters are not clients to upload for: said, not hidden.
     await screen.findByText(/Не показаны 2 счётчика, которые можно только смотреть/, {}, slow);
-    expect(card.textContent).toContain('каждый день в 08:30');
+    expect(card.textContent).toContain('Заказы Рома · каждый день в 08:30');
     // ...which is the plan: nothing runs it yet, and the card says so.
     expect(byQa('job-not-scheduled', card).textContent).toBe('Расписание не включено');
     expect(card.textContent).toContain(`${folder} · *.csv`);
@@ -73,7 +74,7 @@ describe('repeating jobs', () => {
     await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Новых строк нет'), slow);
     // Every run: date, file, rows, result in words.
     fireEvent.click(byQa('job-runs', card));
-    const runs = await within(card).findByTestId('job-runs-roma-orders', {}, slow);
+    const runs = await within(card).findByTestId('job-runs-zakazy-roma', {}, slow);
     // The real core's run: the picked export, all of its rows already sent by the wizard.
     expect(runs.textContent).toContain('conversions-november.csv');
     expect(runs.textContent).toContain('уже было 5');
@@ -82,7 +83,7 @@ describe('repeating jobs', () => {
     await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(2), slow);
     await press('job-edit', card);
     await waitQa('repeat-dialog');
-    expect(screen.getByText('Задание «roma-orders»')).toBeTruthy();
+    expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();
     fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
@@ -103,7 +104,7 @@ describe('repeating jobs', () => {
     await press('job-remove', card);
     expect(byQa('job-remove', card).textContent).toBe('Точно удалить?');
     await press('job-remove', card);
-    await waitFor(() => expect(screen.queryByTestId('job-roma-orders')).toBeNull(), slow);
+    await waitFor(() => expect(screen.queryByTestId('job-zakazy-roma')).toBeNull(), slow);
   });
 
   it('says every schedule in Russian', () => {

@@ -110,14 +110,14 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
       <Dialog.Header
         caption={
           <span id="repeat-title">
-            {existing ? t('jobs.editTitle', { name: existing.name }) : t('jobs.dialogTitle')}
+            {existing ? t('jobs.editTitle', { name: existing.title }) : t('jobs.dialogTitle')}
           </span>
         }
       />
       <Dialog.Body>
         {created ? (
           <div className="mb-repeat" data-testid="repeat-created">
-            <Alert theme="success" message={t('jobs.created', { name: created.name })} />
+            <Alert theme="success" message={t('jobs.created', { name: created.title })} />
             <Text as="p" color="secondary">
               {t('jobs.scheduleHint')}
             </Text>

@@ -4,6 +4,7 @@ import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { CRM_KINDS, HASHABLE_KINDS } from '../../ipc';
 import type { SendResult, UploadSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
@@ -226,7 +227,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             {t('send.nothingNewTitle')}
           </Text>
           <Text as="p" color="secondary">
-            {t('send.nothingNewText', { rows: t('common.rows', { count: review.valid }) })}
+            {nothingNewText(t, review.valid)}
           </Text>
           <div className="mb-done__actions">
             <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -364,7 +365,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
             {t('send.nothingNewTitle')}
           </Text>
           <Text as="p" color="secondary">
-            {t('send.nothingNewText', { rows: t('common.rows', { count: result.valid_rows }) })}
+            {nothingNewText(t, result.valid_rows)}
           </Text>
           <div className="mb-done__actions">{another}</div>
         </Card>
@@ -486,4 +487,11 @@ function HeldFile({ path, waiting }: { path: string; waiting: boolean }) {
       }
     />
   );
+}
+
+/** «Все 5 строк…», but «Единственную строку…» and «Обе строки…», not «Все 1 строка» / «Все 2 строки». */
+export function nothingNewText(t: TFunction, rows: number): string {
+  if (rows === 1) return t('send.nothingNewTextOne');
+  if (rows === 2) return t('send.nothingNewTextTwo');
+  return t('send.nothingNewText', { rows: t('common.rows', { count: rows }) });
 }

@@ -1,0 +1,82 @@
+// A CRM job whose export gained a status after the job was made (real core: mb-http, fake
+// Metrica): the run holds those rows back, the job's card offers to map the new status, and
+// the next run sends exactly the rows it held back.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { appendFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../App';
+import { inRussian, realCorePerFile } from '../../../test/core';
+import { byQa, press, waitQa } from '../../../test/qa';
+import type { UploadRequest } from '../../ipc';
+
+const slow = { timeout: 15_000 };
+const ROMA = 51234501;
+const core = realCorePerFile({ pick: { fixture: 'crm-orders-october.csv', as: 'orders.csv' } });
+
+describe('a CRM job meets a new status', () => {
+  it('offers to map it on the card, and the next run sends the rows held back', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    const path = core.pickedFile();
+    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+    const mapping = await backend.suggestMapping(path, read, 'simple-orders', ROMA);
+    const statuses = await backend.statusValues(path, read, mapping, ROMA);
+    const request: UploadRequest = {
+      validate: {
+        path,
+        read,
+        kind: 'simple-orders',
+        mapping,
+        counter_id: ROMA,
+        status_map: statuses.map((s) => ({
+          value: s.value,
+          status_type: s.suggested_type,
+          status_id: s.suggested_id,
+          goal_ids: [],
+        })),
+        hash_contacts: false,
+        only_new_rows: false,
+      },
+      merge_mode: 'SAVE',
+      comment: null,
+      confirm_duplicate: false,
+      skip_invalid: true,
+    };
+    const sent = await backend.upload(request, () => undefined);
+    await backend.createJob({
+      upload_id: sent.upload?.id ?? 0,
+      name: 'Заказы Рома',
+      folder: core.pickedFolder(),
+      pattern: '*.csv',
+      schedule: null,
+      stop_on_bad_rows: false,
+    });
+    appendFileSync(path, 'Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n');
+    const ran = await backend.runJob('zakazy-roma');
+    // The export's 3 rows with errors of their own, and the one with the new status.
+    expect(ran.last_run?.rows_rejected).toBe(4);
+    expect(ran.statuses_to_map).toBe(true);
+
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('nav-clients'));
+    const card = await screen.findByTestId('job-zakazy-roma', {}, slow);
+    fireEvent.click(byQa('job-map-statuses', card));
+    const dialog = await waitQa('job-statuses-dialog');
+    expect(dialog.textContent).toContain('Новые статусы задания «Заказы Рома»');
+    const table = await within(dialog).findByTestId('job-status-table', {}, slow);
+    // Only the new status, with its rows and the core's suggestion.
+    const rows = table.querySelectorAll('[role="row"][data-status]');
+    expect([...rows].map((r) => r.getAttribute('data-status'))).toEqual(['Возврат']);
+    expect(rows[0]?.textContent).toContain('1');
+    expect(byQa('job-status-type-Возврат').textContent).toContain('Отменён');
+    fireEvent.click(byQa('job-statuses-save'));
+    await waitQa('job-statuses-saved');
+    fireEvent.click(byQa('job-statuses-done'));
+    // Mapped: the card stops offering it, and the next run sends that one row.
+    await waitFor(() => expect(card.querySelector('[data-qa="job-map-statuses"]')).toBeNull(), slow);
+    await press('job-run-now', card);
+    await waitFor(() => expect(within(card).getByTestId('job-result').textContent).toBe('Отправлено'), slow);
+    expect(card.textContent).toContain('новых: 1 строка');
+    expect(card.textContent).toContain('с ошибками: 3 строки');
+  });
+});
