@@ -271,8 +271,9 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
         s += &format!(" ({})", run.files.join(", "));
     }
     if run.result == RunResult::Sent || run.rows_unchanged > 0 {
+        // «новых: 1 строка», not «новых 1 строка» (the app's card words it the same way).
         s += &format!(
-            " — {} {}, {} {}",
+            " — {}: {}, {}: {}",
             t(lang, "новых", "new"),
             text::rows(run.rows_new, lang),
             t(lang, "уже отправленных", "sent before"),
@@ -281,7 +282,7 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if run.rows_rejected > 0 {
         s += &format!(
-            "; {} {}",
+            "; {}: {}",
             t(lang, "с ошибками", "with errors"),
             text::rows(run.rows_rejected, lang)
         );

@@ -109,6 +109,17 @@ pub fn detail(d: &UploadDetail, lang: Lang) {
     for e in &d.explanation {
         println!("  {}", text::explanation(e, lang));
     }
+    // Rows left out for their errors: where they are, with the reasons (the app's «Открыть»).
+    if let Some(p) = &d.rejected_path {
+        println!(
+            "  {}: {p}",
+            t(
+                lang,
+                "строки с ошибками и причины",
+                "rows with errors and the reasons"
+            )
+        );
+    }
     if let Some(f) = &u.failure {
         println!(
             "  {}: {}",

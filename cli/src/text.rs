@@ -271,7 +271,32 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "fix them or add --skip-invalid to send the valid rows only"
             )
         ),
-        E::Duplicate { upload_id, sent_at } => format!(
+        E::Duplicate {
+            upload_id,
+            sent_at,
+            interrupted: true,
+        } => format!(
+            "{} #{upload_id} ({}) {}; {} `mbridge resend {upload_id}`",
+            t(
+                lang,
+                "этот файл уже отправлялся в этот счётчик: загрузка",
+                "this file was already sent to this counter: upload"
+            ),
+            when_text(sent_at),
+            t(
+                lang,
+                "прервалась, и неизвестно, дошла ли она до Метрики",
+                "was cut off, and whether Metrica has it is not known"
+            ),
+            t(
+                lang,
+                "чтобы не отправить данные дважды, выполните",
+                "not to send the data twice, run"
+            )
+        ),
+        E::Duplicate {
+            upload_id, sent_at, ..
+        } => format!(
             "{} #{upload_id} ({}); {}",
             t(
                 lang,
@@ -286,7 +311,7 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
         ),
         E::Cancelled => t(lang, "отменено", "cancelled").into(),
-        E::NotFound { what } => format!("{}: {what}", t(lang, "не найдено", "not found")),
+        E::NotFound { what } => not_found(what, lang),
         E::JobRunning { name } => format!(
             "{} {name} {}",
             t(lang, "задание", "job"),
@@ -333,6 +358,16 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
             .to_string()
         }
+        E::InvalidInput { field, reason }
+            if field == "upload" && reason == mb_uploader::error::NOT_RESENDABLE =>
+        {
+            t(
+                lang,
+                "эту загрузку нельзя отправить заново: Метрика её уже приняла, или её уже отправили заново (состояние покажет mbridge history)",
+                "this upload cannot be resent: Metrica accepted it, or it was resent already (mbridge history shows its state)",
+            )
+            .to_string()
+        }
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")
@@ -355,6 +390,43 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
     }
 }
 
+/// What was not found, in words: the core names it by kind and key (`upload:7`, `job shop`).
+fn not_found(what: &str, lang: Lang) -> String {
+    let (kind, key) = what
+        .split_once([':', ' '])
+        .map_or((what, ""), |(k, v)| (k, v.trim()));
+    match kind {
+        "upload" => format!(
+            "{} #{key} {}",
+            t(lang, "загрузки", "upload"),
+            t(lang, "нет в истории", "is not in the history")
+        ),
+        "job" => format!(
+            "{} {key} {}",
+            t(lang, "задания", "there is no job"),
+            t(lang, "нет (mbridge jobs list покажет задания)", "(mbridge jobs list shows the jobs)")
+        ),
+        "account" => format!(
+            "{} {key} {}",
+            t(lang, "аккаунта", "account"),
+            t(lang, "нет в приложении (mbridge accounts)", "is not in the app (mbridge accounts)")
+        ),
+        "prepared_file" => t(
+            lang,
+            "файл, подготовленный для этой загрузки, удалён: загрузите исходный файл снова",
+            "the file prepared for this upload is gone: upload the original file again",
+        )
+        .to_string(),
+        "metrica_object" => t(
+            lang,
+            "Метрика не нашла то, о чём спросили: возможно, у аккаунта больше нет доступа к счётчику",
+            "Metrica did not find what was asked for: the account may have lost access to the counter",
+        )
+        .to_string(),
+        _ => format!("{}: {what}", t(lang, "не найдено", "not found")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,8 +444,51 @@ mod tests {
             &mb_uploader::dto::AppError::Duplicate {
                 upload_id: 7,
                 sent_at: "2026-11-22T07:00:00Z".into(),
+                interrupted: false,
             },
             Lang::Ru,
+        );
+        assert!(dup.contains("--force"), "{dup}");
+        // A send that was cut off is resent (the server is asked first), never forced.
+        let cut = error(
+            &mb_uploader::dto::AppError::Duplicate {
+                upload_id: 7,
+                sent_at: "2026-11-22T07:00:00Z".into(),
+                interrupted: true,
+            },
+            Lang::Ru,
+        );
+        assert!(
+            cut.contains("`mbridge resend 7`") && !cut.contains("--force"),
+            "{cut}"
+        );
+        // What was not found is said in words, never as the core's key.
+        for (what, want) in [
+            ("upload:42", "загрузки #42 нет в истории"),
+            ("job shop", "задания shop нет"),
+            (
+                "prepared_file:42",
+                "файл, подготовленный для этой загрузки, удалён",
+            ),
+            ("metrica_object", "Метрика не нашла"),
+        ] {
+            let said = error(
+                &mb_uploader::dto::AppError::NotFound { what: what.into() },
+                Lang::Ru,
+            );
+            assert!(said.contains(want), "{what}: {said}");
+            assert!(!said.contains(what), "{what}: {said}");
+        }
+        let resend = error(
+            &mb_uploader::dto::AppError::InvalidInput {
+                field: "upload".into(),
+                reason: mb_uploader::error::NOT_RESENDABLE.into(),
+            },
+            Lang::Ru,
+        );
+        assert!(
+            resend.starts_with("эту загрузку нельзя отправить заново"),
+            "{resend}"
         );
         let local = when("2026-11-22T07:00:00Z".parse().unwrap());
         assert!(dup.contains(&format!("#7 ({local})")), "{dup}");

@@ -160,8 +160,34 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
     assert_eq!(code, 0, "{v}");
     let h = history(&env);
     assert_eq!(h[0]["state"], "interrupted", "{h:?}");
-
     let id = h[0]["id"].as_u64().unwrap().to_string();
+
+    // The same file again, even for only its new rows: whether Metrica has it is not known,
+    // so the way on is `resend` (which looks on the server first), never --force.
+    for only_new in [false, true] {
+        let mut a = vec![
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "conversions",
+            "--counter",
+            COUNTER,
+        ];
+        if only_new {
+            a.push("--only-new");
+        }
+        let again = env.run(&a);
+        let said = String::from_utf8_lossy(&again.stderr).to_string();
+        assert_eq!(again.status.code(), Some(5), "{said}");
+        assert!(said.contains(&format!("`mbridge resend {id}`")), "{said}");
+        assert!(!said.contains("--force"), "{said}");
+    }
+    assert_eq!(
+        fake.state().uploads(51234501).len(),
+        0,
+        "still nothing stored"
+    );
+
     let (code, v) = env.json(&["resend", &id, "--json"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(fake.state().uploads(51234501).len(), 1);

@@ -257,6 +257,24 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
     ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["uploads"][0]["summary"]["valid_rows"], 2);
+    // Said in words too: where the rows left out are, with their reasons.
+    let out = env.run(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--skip-invalid",
+        "--force",
+    ]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let path = said
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("строки с ошибками и причины: "))
+        .unwrap_or_else(|| panic!("no rejected-rows path in {said}"));
+    assert!(std::path::Path::new(path).is_file(), "{path}");
     rt.block_on(fake.shutdown());
 }
 
@@ -376,14 +394,19 @@ fn only_new_rows_sends_what_is_new_in_a_growing_export() {
         "only A-2 (changed) and A-3 (new) were sent the second time"
     );
     assert_eq!(cdp[1].elements_count, 2, "both rows the first time");
-    // The same file a third time: a duplicate; forced, the ledger finds nothing new.
-    let out = env.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(out.status.code(), Some(5));
-    let mut forced = a.clone();
-    forced.push("--force".into());
-    let (code, v) = env.json(&forced.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(code, 0);
+    // The same file a third time, only new rows: not a duplicate to force but nothing new,
+    // exit 0 (as the README says), and nothing reaches the server.
+    let (code, v) = env.json(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{v}");
     assert_eq!(v["reason"], "nothing_new", "{v}");
+    assert_eq!(fake.state().cdp_uploads(51234501).len(), base + 2);
+    // Without --only-new the same file is still a duplicate that asks for --force.
+    let all: Vec<&str> = a
+        .iter()
+        .map(String::as_str)
+        .filter(|x| *x != "--only-new")
+        .collect();
+    assert_eq!(env.run(&all).status.code(), Some(5));
     rt.block_on(fake.shutdown());
 }
 
@@ -427,7 +450,8 @@ fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_row
     let want: Vec<String> = (100..130).map(crate::crash::client_id).collect();
     assert_eq!(sent, want, "exactly the 30 new rows");
 
-    // Nothing new: said plainly, exit 0, nothing leaves.
+    // Nothing new: said plainly, exit 0, nothing leaves (the same bytes as the file sent
+    // before: a scheduled `upload --only-new` of an unchanged export is no error, no --force).
     let again = env.dir.path().join("export-again.csv");
     std::fs::copy(&grown, &again).unwrap();
     std::fs::OpenOptions::new()
@@ -443,7 +467,6 @@ fn a_plain_upload_teaches_the_ledger_and_only_new_then_sends_exactly_the_new_row
         COUNTER,
         "--json",
         "--only-new",
-        "--force",
     ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["reason"], "nothing_new", "{v}");

@@ -57,7 +57,14 @@ pub enum AppError {
         no_valid_rows: bool,
     },
     #[error("this file was already sent (upload {upload_id})")]
-    Duplicate { upload_id: u32, sent_at: String },
+    Duplicate {
+        upload_id: u32,
+        sent_at: String,
+        /// That send was cut off (its answer lost): whether Metrica has it is not known, so
+        /// the way on is a resend, which looks on the server first, not a blind second send.
+        #[serde(default)]
+        interrupted: bool,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{what} not found")]

@@ -127,6 +127,9 @@ impl AppError {
     }
 }
 
+/// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
+pub const NOT_RESENDABLE: &str = "not_resendable";
+
 impl From<mb_history::Error> for AppError {
     fn from(e: mb_history::Error) -> Self {
         match e {
@@ -135,6 +138,12 @@ impl From<mb_history::Error> for AppError {
             },
             mb_history::Error::AccountNotFound(login) => AppError::NotFound {
                 what: format!("account:{login}"),
+            },
+            // Accepted, still being processed, or resent already: a wrong upload to resend,
+            // not trouble with the computer's storage.
+            mb_history::Error::NotResendable { .. } => AppError::InvalidInput {
+                field: "upload".into(),
+                reason: NOT_RESENDABLE.into(),
             },
             other => AppError::Storage {
                 detail: other.to_string(),
@@ -181,5 +190,23 @@ pub fn import_error(file_name: &str, e: ImportError) -> AppError {
 pub fn join_error(e: tokio::task::JoinError) -> AppError {
     AppError::Internal {
         detail: format!("background task failed: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resend_of_an_upload_that_cannot_be_resent_is_a_wrong_argument_not_storage_trouble() {
+        let e = AppError::from(mb_history::Error::NotResendable {
+            id: 42,
+            state: mb_history::UploadState::Processed,
+        });
+        assert!(
+            matches!(&e, AppError::InvalidInput { field, reason } if field == "upload" && reason == NOT_RESENDABLE),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 2);
     }
 }

@@ -398,6 +398,10 @@ impl UploadResult {
             UploadOutcome::Duplicate { earlier } => Some(AppError::Duplicate {
                 upload_id: earlier.id as u32,
                 sent_at: earlier.created_at.to_string(),
+                interrupted: matches!(
+                    earlier.state,
+                    UploadState::Interrupted | UploadState::Sending | UploadState::Prepared
+                ),
             }),
             _ => None,
         }

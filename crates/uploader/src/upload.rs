@@ -479,10 +479,14 @@ impl Core {
         crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
+        // Only the new rows of a file Metrica accepted before: the ledger answers «nothing new»
+        // (an unchanged export sent by a scheduled `upload --only-new` is not an error). One
+        // whose send was cut off stays a question: a resend looks on the server first.
         if !plan.force
             && let Some(earlier) =
                 self.store
                     .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
+            && !(plan.only_new && earlier.state.is_accepted())
         {
             return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                 earlier: Box::new(earlier),

@@ -19,7 +19,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   server: { kind: 'server', data: { status: 503 } },
   file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: { kind: 'io' } } },
   data_has_errors: { kind: 'data_has_errors', data: { errors: 10, in_file: false, no_valid_rows: false } },
-  duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z' } },
+  duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z', interrupted: false } },
   cancelled: { kind: 'cancelled' },
   not_found: { kind: 'not_found', data: { what: 'upload:7' } },
   job_running: { kind: 'job_running', data: { name: 'roma' } },
@@ -55,6 +55,14 @@ describe('error table', () => {
       expect(said(what), what).not.toBe(said('something_else'));
     }
     expect(said('something_else')).not.toContain('something_else');
+  });
+
+  it('sends an interrupted earlier send to History, not to a second send', () => {
+    const t = i18n.getFixedT('ru');
+    const cut = explainError({ ...SAMPLES.duplicate, data: { ...SAMPLES.duplicate.data, interrupted: true } }, t, 'ru');
+    expect(cut.text).toContain('отправка прервалась');
+    expect(cut.text).toContain('из «Истории»');
+    expect(explainError(SAMPLES.duplicate, t, 'ru').text).toContain('Подтвердите повторную отправку');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

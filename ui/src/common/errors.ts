@@ -99,7 +99,11 @@ export const ERROR_TABLE: ErrorTable = {
   duplicate: {
     severity: 'warning',
     action: 'none',
-    text: (e, t, lang) => t('errors.duplicate', { id: e.data.upload_id, date: formatDateTime(e.data.sent_at, lang) }),
+    text: (e, t, lang) =>
+      t(e.data.interrupted ? 'errors.duplicateInterrupted' : 'errors.duplicate', {
+        id: e.data.upload_id,
+        date: formatDateTime(e.data.sent_at, lang),
+      }),
   },
   cancelled: { severity: 'info', action: 'none', text: (_, t) => t('errors.cancelled') },
   job_running: {
