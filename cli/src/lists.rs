@@ -101,9 +101,10 @@ pub fn detail(d: &UploadDetail, lang: Lang) {
     );
     if let Some(share) = d.linked_share {
         println!(
-            "  {}: {:.0} %",
+            "  {}: {} %",
             t(lang, "связано с визитами", "linked to visits"),
-            share * 100.0
+            // Halves up, as the app's History says it (`{:.0}` gave 12 % for 1/8, the app 13 %).
+            (share * 100.0).round() as i64
         );
     }
     for e in &d.explanation {

@@ -526,6 +526,7 @@ const en: Messages = {
     dialogText:
       'The app will take the new file from the folder, check it with the same settings and send only the new rows to Metrica.',
     folder: 'Exports folder',
+    file: 'Export file',
     folderNone: 'No folder chosen',
     pickFolder: 'Choose folder',
     pattern: 'Which files',

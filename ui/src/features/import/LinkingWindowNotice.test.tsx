@@ -38,4 +38,19 @@ describe('linking window notice', () => {
     await waitFor(() => expect(document.querySelector('[data-qa="enable-extended-window"]')).toBeNull());
     expect(screen.getByTestId('linking-window').textContent).toContain('Метрика примет');
   });
+
+  it("says the counter's day on a computer far east of it", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Kamchatka';
+    try {
+      const backend = await setup();
+      const page = await backend.counters({ search: 'Здоровье', offset: 0, limit: 10 });
+      const w = await backend.linkingWindow(page.counters[0]?.id ?? 0, 'conversions');
+      if (!w.opens_on) throw new Error('the demo counter has no opening day');
+      const notice = await screen.findByTestId('linking-window');
+      expect(notice.textContent).toContain(`с ${Number(w.opens_on.slice(8, 10))} `);
+    } finally {
+      process.env.TZ = zone;
+    }
+  });
 });

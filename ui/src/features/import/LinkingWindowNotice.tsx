@@ -20,8 +20,14 @@ export function LinkingWindowNotice({ counterId, kind }: { counterId: number; ki
   });
   const w = q.data;
   if (!w || (!w.opens_on && !w.can_enable_extended)) return null;
+  // `opens_on` is a day in the counter's zone: worded as that day, whatever the computer's
+  // zone (read in the computer's, UTC+12 and east said the next day).
   const date = w.opens_on
-    ? new Date(`${w.opens_on}T12:00:00Z`).toLocaleDateString(i18n.language, { day: 'numeric', month: 'long' })
+    ? new Date(`${w.opens_on}T12:00:00Z`).toLocaleDateString(i18n.language, {
+        day: 'numeric',
+        month: 'long',
+        timeZone: 'UTC',
+      })
     : '';
   return (
     <div data-testid="linking-window" style={{ marginBottom: 16 }}>

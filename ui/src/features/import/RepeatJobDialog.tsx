@@ -54,7 +54,9 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
   const queryClient = useQueryClient();
   const [name, setName] = useState(existing?.name ?? draft?.name ?? '');
   const [folder, setFolder] = useState(existing?.folder ?? draft?.folder ?? '');
-  const [pattern, setPattern] = useState(existing?.pattern ?? draft?.pattern ?? '*');
+  // A job of one fixed file has no pattern (the core keeps it a file job).
+  const fixedFile = !!existing && existing.pattern === null;
+  const [pattern, setPattern] = useState(existing?.pattern ?? draft?.pattern ?? '');
   const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? draft?.schedule ?? DEFAULT_JOB_SCHEDULE);
   // A job without a schedule (by hand, or made by the CLI) stays one unless a schedule is chosen.
   const [manual, setManual] = useState((existing ?? draft)?.schedule === null);
@@ -131,7 +133,7 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
               {t('jobs.dialogText')}
             </Text>
             <label className="mb-repeat__row">
-              <Text variant="subheader-1">{t('jobs.folder')}</Text>
+              <Text variant="subheader-1">{fixedFile ? t('jobs.file') : t('jobs.folder')}</Text>
               <div className="mb-repeat__folder">
                 {/* Typed or pasted too: a network share (\\server\exports) is easier to paste than to browse. */}
                 <TextInput
@@ -139,17 +141,22 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
                   onUpdate={(v) => setFolder(v.trim())}
                   placeholder={t('jobs.folderNone')}
                   qa="repeat-folder"
-                  controlProps={{ 'aria-label': t('jobs.folder') }}
+                  controlProps={{ 'aria-label': fixedFile ? t('jobs.file') : t('jobs.folder') }}
                 />
-                <Button view="outlined" onClick={() => void pick()} qa="repeat-pick-folder">
-                  {t('jobs.pickFolder')}
-                </Button>
+                {fixedFile ? null : (
+                  <Button view="outlined" onClick={() => void pick()} qa="repeat-pick-folder">
+                    {t('jobs.pickFolder')}
+                  </Button>
+                )}
               </div>
             </label>
-            <label className="mb-repeat__row">
-              <Text variant="subheader-1">{t('jobs.pattern')}</Text>
-              <TextInput value={pattern} onUpdate={setPattern} qa="repeat-pattern" note={t('jobs.patternNote')} />
-            </label>
+            {/* A job of one fixed file (`mbridge jobs add --file`) has no pattern to edit. */}
+            {fixedFile ? null : (
+              <label className="mb-repeat__row">
+                <Text variant="subheader-1">{t('jobs.pattern')}</Text>
+                <TextInput value={pattern} onUpdate={setPattern} qa="repeat-pattern" note={t('jobs.patternNote')} />
+              </label>
+            )}
             <div className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.every')}</Text>
               <SegmentedRadioGroup
