@@ -178,10 +178,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// Send only rows Metrica has not accepted before for this counter and kind (new, or
-        /// changed since). Every accepted upload is remembered, with or without this flag.
-        /// Nothing new: exit 0, nothing sent.
-        #[arg(long)]
+        /// changed since): the default, as in the app; kept for scripts that say it. Every
+        /// accepted upload is remembered. Nothing new: exit 0, nothing sent.
+        #[arg(long, conflicts_with = "all_rows")]
         only_new: bool,
+        /// Send every valid row, also those Metrica accepted before (a conversion or call sent
+        /// again is counted again; the same file again is a duplicate, exit 5, without --force).
+        #[arg(long)]
+        all_rows: bool,
         /// Wait until Metrica finishes processing and report the result.
         #[arg(long)]
         wait: bool,

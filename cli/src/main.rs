@@ -176,7 +176,8 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             merge_mode,
             skip_invalid,
             force,
-            only_new,
+            only_new: _,
+            all_rows,
             wait,
             wait_every,
         } => {
@@ -188,7 +189,9 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 merge_mode: merge_mode.as_deref(),
                 skip_invalid: *skip_invalid,
                 force: *force,
-                only_new: *only_new,
+                // Only new rows unless every row is asked for: the app's default too, so
+                // that a re-exported file never counts its old conversions twice.
+                only_new: !*all_rows,
             };
             let wait = wait.then(|| Duration::from_secs((*wait_every).max(1)));
             upload::run(&core, &a, wait, json, lang).await

@@ -131,18 +131,29 @@ fn killed_after_the_server_stored_it_is_reconciled_and_never_sent_again() {
         fake.state().uploads(51234501)[0].id.to_string()
     );
 
-    // Nothing to resend, and the same file again is a duplicate: still one upload on the server.
+    // Nothing to resend; the same file again has nothing new (the reconciled upload taught
+    // the ledger), and asked for every row it is a duplicate: still one upload on the server.
     let id = h[0]["id"].as_u64().unwrap().to_string();
     assert_ne!(env.run(&["resend", &id]).status.code(), Some(0));
-    let again = env.run(&[
-        "upload",
-        file.to_str().unwrap(),
-        "--kind",
-        "conversions",
-        "--counter",
-        COUNTER,
-    ]);
-    assert_eq!(again.status.code(), Some(5));
+    let upload = |extra: &[&str]| {
+        let mut a = vec![
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "conversions",
+            "--counter",
+            COUNTER,
+        ];
+        a.extend_from_slice(extra);
+        env.run(&a)
+    };
+    let again = upload(&[]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("Новых строк нет"),
+        "{again:?}"
+    );
+    assert_eq!(upload(&["--all-rows"]).status.code(), Some(5));
     assert_eq!(fake.state().uploads(51234501).len(), 1);
 }
 

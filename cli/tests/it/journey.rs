@@ -107,8 +107,21 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
     assert!(first["server_id"].is_string(), "{sent}");
     assert_eq!(first["valid_rows"], 5);
 
-    // The same file again is refused with a clear message and exit 5, nothing sent.
+    // The same file again: by default only new rows go, so nothing does, said calmly (exit 0).
     let before = fake.state().uploads(51234501).len();
+    let (code, again) = env.json(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{again}");
+    assert_eq!(again["reason"], "nothing_new", "{again}");
+    assert_eq!(fake.state().uploads(51234501).len(), before);
+    // Every row asked for: refused with a clear message and exit 5, nothing sent.
     let out = env.run(&[
         "upload",
         file,
@@ -116,6 +129,7 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
         "conversions",
         "--counter",
         COUNTER,
+        "--all-rows",
     ]);
     assert_eq!(out.status.code(), Some(5));
     let msg = String::from_utf8_lossy(&out.stderr);
@@ -136,6 +150,7 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
         "conversions",
         "--counter",
         COUNTER,
+        "--all-rows",
         "--force",
         "--json",
     ]);
@@ -266,6 +281,7 @@ fn a_file_with_errors_is_refused_unless_skip_invalid() {
         "--counter",
         COUNTER,
         "--skip-invalid",
+        "--all-rows",
         "--force",
     ]);
     let said = String::from_utf8_lossy(&out.stdout).to_string();
@@ -400,11 +416,12 @@ fn only_new_rows_sends_what_is_new_in_a_growing_export() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["reason"], "nothing_new", "{v}");
     assert_eq!(fake.state().cdp_uploads(51234501).len(), base + 2);
-    // Without --only-new the same file is still a duplicate that asks for --force.
+    // Every row asked for, the same file is still a duplicate that asks for --force.
     let all: Vec<&str> = a
         .iter()
         .map(String::as_str)
         .filter(|x| *x != "--only-new")
+        .chain(["--all-rows"])
         .collect();
     assert_eq!(env.run(&all).status.code(), Some(5));
     rt.block_on(fake.shutdown());
