@@ -66,7 +66,8 @@ pub struct ReadArgs {
     /// The upload kind, or `auto` to detect it from the header.
     #[arg(long, value_enum, default_value = "auto")]
     pub kind: KindArg,
-    /// The counter's time zone (IANA name) for local dates; default: the counter's, else Europe/Moscow.
+    /// The counter's time zone (IANA name) for local dates, for validate and prepare (default
+    /// Europe/Moscow); upload takes the counter's own zone from Metrica.
     #[arg(long)]
     pub tz: Option<String>,
     /// "Now" for future/old checks (RFC 3339); default: the clock.

@@ -43,7 +43,7 @@ pub enum JobsCmd {
         #[arg(long, default_value_t = 10)]
         limit: u32,
     },
-    /// Delete a job with its runs (unschedule it first).
+    /// Delete a job with its runs; its entry in the OS scheduler goes too.
     Remove { name: String },
     /// Stop running a job on its schedule (it stays, with its runs).
     Pause { name: String },

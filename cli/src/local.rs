@@ -103,6 +103,7 @@ pub fn local_job(file: &Path, r: &ReadArgs) -> Result<LocalJob, AppError> {
 /// `mbridge validate FILE` and `mbridge prepare FILE --out OUT`: exit 1 when the data has
 /// errors.
 pub async fn check(
+    data_dir: Option<&Path>,
     file: &Path,
     read: &ReadArgs,
     out: Option<&Path>,
@@ -110,16 +111,20 @@ pub async fn check(
     json: bool,
 ) -> Result<u8, AppError> {
     let job = local_job(file, read)?;
+    // The columns as `upload` reads them: a template saved for this header (in the app or by an
+    // earlier upload) wins. Only a data folder that exists is opened; none is made here.
+    let store = mb_uploader::import::existing_history(data_dir);
     let spec = out.map(|out| {
         let mut spec = OutputSpec::new(out);
         spec.rejected_path = Some(rejected_beside(out));
         spec.lang = crate::text::msg_lang(lang);
         spec
     });
-    let report =
-        tokio::task::spawn_blocking(move || mb_uploader::import::run_local(&job, spec.as_ref()))
-            .await
-            .map_err(mb_uploader::error::join_error)??;
+    let report = tokio::task::spawn_blocking(move || {
+        mb_uploader::import::run_local(&job, spec.as_ref(), store.as_ref())
+    })
+    .await
+    .map_err(mb_uploader::error::join_error)??;
     if json {
         print_json(&report)
     } else {

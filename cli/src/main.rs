@@ -134,9 +134,19 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
     let json = cli.global.json;
     match &cli.command {
         Command::Jobs { cmd } => jobs::run(&cli, cmd).await,
-        Command::Validate { file, read } => local::check(file, read, None, lang, json).await,
+        Command::Validate { file, read } => {
+            local::check(cli.global.data_dir.as_deref(), file, read, None, lang, json).await
+        }
         Command::Prepare { file, read, out } => {
-            local::check(file, read, Some(out), lang, json).await
+            local::check(
+                cli.global.data_dir.as_deref(),
+                file,
+                read,
+                Some(out),
+                lang,
+                json,
+            )
+            .await
         }
         Command::DemoServer { addr, time_scale } => {
             let addr = addr.parse().map_err(|_| AppError::InvalidInput {

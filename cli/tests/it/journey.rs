@@ -646,3 +646,56 @@ fn a_second_export_keeps_the_statuses_the_first_one_mapped() {
     assert!(kept.contains(&"В работе".to_string()), "{kept:?}");
     rt.block_on(fake.shutdown());
 }
+
+/// `validate` reads a file's columns as `upload` does: a mapping saved for this header by an
+/// earlier upload (here given with --mapping; in the app, the Columns step) wins over the
+/// automatic one. It read them anew, and a file `upload` takes was «missing ClientId» there.
+#[test]
+fn validate_reads_the_columns_as_the_upload_before_it_saved_them() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let when = jiff::Timestamp::now().as_second() - 3600;
+    let file = env.dir.path().join("own-names.csv");
+    std::fs::write(
+        &file,
+        format!("kto,chto,kogda\n1762345098123456789,offline_paid,{when}\n"),
+    )
+    .unwrap();
+    let validate = |env: &Env| {
+        env.json(&[
+            "validate",
+            file.to_str().unwrap(),
+            "--kind",
+            "conversions",
+            "--json",
+        ])
+    };
+    let (code, v) = validate(&env);
+    assert_eq!(code, 1, "no columns known yet: {v}");
+    let mapping = env.dir.path().join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"kind":"conversions","signature":"","fields":{
+            "ClientId":{"type":"column","index":0,"header":"kto","confidence":1.0},
+            "Target":{"type":"column","index":1,"header":"chto","confidence":1.0},
+            "DateTime":{"type":"column","index":2,"header":"kogda","confidence":1.0}}}"#,
+    )
+    .unwrap();
+    let (code, v) = env.json(&[
+        "upload",
+        file.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = validate(&env);
+    assert_eq!(code, 0, "the saved columns: {v}");
+    assert_eq!(v["valid_rows"], 1, "{v}");
+    rt.block_on(fake.shutdown());
+}

@@ -378,7 +378,12 @@ pub fn resolve(
             })?,
     };
     let mut m = match &job.mapping {
-        Some(m) if m.kind == kind => m.clone(),
+        // A template given for this file (`--mapping`) is saved after the send under this
+        // file's header, so that the next file with it (and `validate`) finds it.
+        Some(m) if m.kind == kind => Mapping {
+            signature: mapping::header_signature(&headers),
+            ..m.clone()
+        },
         Some(_) => {
             return Err(AppError::InvalidInput {
                 field: "mapping".into(),
@@ -457,8 +462,24 @@ pub fn run(
 }
 
 /// `mbridge validate` / `prepare`: resolve the mapping, then run.
-pub fn run_local(job: &LocalJob, output: Option<&OutputSpec>) -> Result<Report> {
-    let (m, _) = resolve(job, None)?;
+/// The history of the data folder (`None`: the default one) when it exists, for reading saved
+/// templates offline; none is created. `None` when there is none or it cannot be opened.
+pub fn existing_history(data_dir: Option<&Path>) -> Option<mb_history::Store> {
+    let root = data_dir.map_or_else(crate::config::default_data_dir, Path::to_path_buf);
+    let db = crate::config::DataPaths::new(root).database();
+    db.is_file()
+        .then(|| mb_history::Store::open(&db).ok())
+        .flatten()
+}
+
+/// `store`: the app's history, whose saved column templates win over the automatic mapping as
+/// they do for `upload` (so `validate` and `upload` of one file read its columns alike).
+pub fn run_local(
+    job: &LocalJob,
+    output: Option<&OutputSpec>,
+    store: Option<&mb_history::Store>,
+) -> Result<Report> {
+    let (m, _) = resolve(job, store)?;
     run(
         &job.path,
         &job.read,
