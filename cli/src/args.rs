@@ -88,9 +88,13 @@ pub struct ReadArgs {
     /// The counter's goal identifiers, comma-separated, to check Target/status values against.
     #[arg(long, value_delimiter = ',')]
     pub goals: Option<Vec<String>>,
-    /// Hash e-mails and phones (MD5) locally so raw contacts never leave the computer.
-    #[arg(long)]
+    /// Hash e-mails and phones (MD5) locally so raw contacts never leave the computer. For
+    /// upload the default is the app's setting «Шифровать телефоны и почту по умолчанию».
+    #[arg(long, conflicts_with = "no_hash_contacts")]
     pub hash_contacts: bool,
+    /// Send e-mails and phones as they are, whatever the app's setting (upload).
+    #[arg(long)]
+    pub no_hash_contacts: bool,
     /// CRM status mapping: `VALUE=STATUS` pairs, e.g. `Оплачен=PAID`; repeatable.
     #[arg(long = "status", value_name = "VALUE=STATUS")]
     pub status_map: Vec<String>,
@@ -101,6 +105,17 @@ pub struct ReadArgs {
     /// `validate` offers when every currency of the file is one); repeatable.
     #[arg(long = "currency", value_name = "WORD=CODE")]
     pub currency_names: Vec<String>,
+}
+
+impl ReadArgs {
+    /// --hash-contacts / --no-hash-contacts; neither: None (the core takes the app's setting).
+    pub fn hash_choice(&self) -> Option<bool> {
+        match (self.hash_contacts, self.no_hash_contacts) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,6 +83,7 @@ fn refuse_ignored(a: &AddArgs) -> Result<(), AppError> {
     }
     let fixed = [
         (a.read.hash_contacts, "hash-contacts"),
+        (a.read.no_hash_contacts, "no-hash-contacts"),
         (!a.read.constants.is_empty(), "set"),
         (!a.read.currency_names.is_empty(), "currency"),
         (!a.read.status_map.is_empty(), "status"),
@@ -208,7 +209,7 @@ fn spec_from_args(
             })?,
             None => mb_uploader::MergeMode::Save,
         },
-        hash_contacts: a.read.hash_contacts,
+        hash_contacts: core.hash_contacts(a.read.hash_choice())?,
         on_bad_rows: policy.unwrap_or_default(),
         title: None,
     })

@@ -56,7 +56,8 @@ pub fn request(a: &UploadArgs) -> Result<PlanRequest, AppError> {
         counter_id: a.counter,
         status_entries: Vec::new(),
         status_pairs: pairs(&a.read.status_map, "status")?,
-        hash_contacts: a.read.hash_contacts,
+        // Neither flag: the app's setting decides (in the core, as for the app's own sends).
+        hash_contacts: a.read.hash_choice(),
         only_new: a.only_new,
         merge_mode: match a.merge_mode {
             Some(m) => m.parse().map_err(|reason| AppError::InvalidInput {

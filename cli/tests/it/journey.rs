@@ -699,3 +699,67 @@ fn validate_reads_the_columns_as_the_upload_before_it_saved_them() {
     assert_eq!(v["valid_rows"], 1, "{v}");
     rt.block_on(fake.shutdown());
 }
+
+/// The app's setting «Шифровать телефоны и почту по умолчанию» is the default of `mbridge
+/// upload` too (one rule in the core): contacts leave hashed without --hash-contacts, and
+/// --no-hash-contacts sends them as they are.
+#[test]
+fn the_apps_hashing_setting_is_the_uploads_default() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    rt.block_on(async {
+        let core = mb_uploader::Core::start(mb_uploader::CoreOptions {
+            data_dir: Some(env.dir.path().to_path_buf()),
+            demo: Some(false),
+            memory_tokens: true,
+            ..mb_uploader::CoreOptions::default()
+        })
+        .await
+        .unwrap();
+        let s = core.settings().unwrap();
+        core.save_settings(&mb_uploader::dto::Settings {
+            hash_contacts_by_default: true,
+            ..s
+        })
+        .unwrap();
+    });
+    let file = fixture("contacts.csv");
+    let upload = |extra: &[&str]| {
+        let mut a = vec![
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "contacts",
+            "--counter",
+            COUNTER,
+            "--all-rows",
+            "--force",
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        env.json(&a)
+    };
+    let anna = |fake: &mb_fake::FakeServer| {
+        fake.state()
+            .contacts(51234501)
+            .get("C-5531")
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (code, v) = upload(&[]);
+    assert_eq!(code, 0, "{v}");
+    let hashed = anna(&fake);
+    assert!(
+        !hashed.values().any(|x| x.contains("anna.k@example.ru")),
+        "{hashed:?}"
+    );
+    let (code, v) = upload(&["--no-hash-contacts"]);
+    assert_eq!(code, 0, "{v}");
+    let plain = anna(&fake);
+    assert!(
+        plain.values().any(|x| x.contains("anna.k@example.ru")),
+        "{plain:?}"
+    );
+    rt.block_on(fake.shutdown());
+}

@@ -162,7 +162,7 @@ fn plan_request(
         counter_id: req.counter_id,
         status_entries: req.status_map.clone(),
         status_pairs: Vec::new(),
-        hash_contacts: req.hash_contacts,
+        hash_contacts: Some(req.hash_contacts),
         only_new: req.only_new_rows,
         merge_mode,
         skip_invalid,

@@ -386,6 +386,16 @@ impl Core {
         Ok(fresh)
     }
 
+    /// Whether e-mails and phones are hashed: as asked, else the app's setting «Шифровать
+    /// телефоны и почту по умолчанию» (one rule for the app's sends, `mbridge upload` and
+    /// `mbridge jobs add` without --hash-contacts / --no-hash-contacts).
+    pub fn hash_contacts(&self, asked: Option<bool>) -> Result<bool> {
+        match asked {
+            Some(h) => Ok(h),
+            None => Ok(self.settings()?.hash_contacts_by_default),
+        }
+    }
+
     pub fn settings(&self) -> Result<Settings> {
         let get = |k: &str, d: &str| -> Result<String> {
             Ok(self.store.setting(k)?.unwrap_or_else(|| d.to_string()))

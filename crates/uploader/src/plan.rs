@@ -62,7 +62,9 @@ pub struct PlanRequest {
     pub status_entries: Vec<dto::StatusMapEntry>,
     /// The CLI's `VALUE=STATUS` pairs (see [`status_entry`]); added to `status_entries`.
     pub status_pairs: Vec<(String, String)>,
-    pub hash_contacts: bool,
+    /// Hash e-mails and phones before they leave; None: the app's setting «Шифровать телефоны
+    /// и почту по умолчанию» decides (the CLI without --hash-contacts / --no-hash-contacts).
+    pub hash_contacts: Option<bool>,
     pub only_new: bool,
     pub merge_mode: MergeMode,
     pub skip_invalid: bool,
@@ -182,7 +184,7 @@ impl Core {
             status_entries: entries,
             mapping,
             counter_id: req.counter_id,
-            hash_contacts: req.hash_contacts,
+            hash_contacts: self.hash_contacts(req.hash_contacts)?,
             only_new: req.only_new,
             merge_mode: req.merge_mode,
             skip_invalid: req.skip_invalid,
