@@ -185,6 +185,14 @@ pub fn send_result(done: &UploadResult) -> SendResult {
         valid_rows: done.valid_rows() as u32,
         new_rows: done.new_rows() as u32,
         unchanged_rows: done.unchanged_rows() as u32,
+        rejected_rows: done
+            .report()
+            .map_or(0, |r| r.rows.saturating_sub(r.valid_rows) as u32),
+        rejected_path: done
+            .report()
+            .and_then(|r| r.rejected_path.as_deref())
+            .filter(|p| p.is_file())
+            .map(|p| p.display().to_string()),
         error: done.stopped().cloned(),
     }
 }

@@ -561,6 +561,11 @@ pub struct SendResult {
     pub new_rows: u32,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u32,
+    /// Rows of the file, as the send read it, left out for their errors (the Check step read
+    /// the file earlier: it may have been exported again since).
+    pub rejected_rows: u32,
+    /// The send's own file of those rows with their reasons, while it is there.
+    pub rejected_path: Option<String>,
     /// The error that stopped the send part-way (a sign-in that expired while the parts
     /// went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
     /// stopped on (`upload`) and the later ones not sent. None when every part got its answer.

@@ -298,6 +298,15 @@ new_rows: number,
  */
 unchanged_rows: number, 
 /**
+ * Rows of the file, as the send read it, left out for their errors (the Check step read
+ * the file earlier: it may have been exported again since).
+ */
+rejected_rows: number, 
+/**
+ * The send's own file of those rows with their reasons, while it is there.
+ */
+rejected_path: string | null, 
+/**
  * The error that stopped the send part-way (a sign-in that expired while the parts
  * went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
  * stopped on (`upload`) and the later ones not sent. None when every part got its answer.

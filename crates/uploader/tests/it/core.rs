@@ -1735,3 +1735,55 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_send_says_the_rows_it_left_out_as_it_read_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = dir.path().join("sales.csv");
+    let when = jiff::Timestamp::now().as_second() - 3600;
+    let head = "ClientId,Target,DateTime,Price,Currency\n";
+    let good = format!("1762345098123456789,offline_paid,{when},100,RUB\n");
+    std::fs::write(&file, format!("{head}{good}")).unwrap();
+    let mapping = core
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    // Checked clean; then the CRM wrote the export again with two rows it cannot send.
+    let checked = core
+        .validate_dto(
+            &request(&file, mapping.clone(), vec![]),
+            "c1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked.rows - checked.valid_rows, 0);
+    let bad = format!(
+        "1762345098123456780,offline_paid,tomorrow,100,RUB\n\
+         1762345098123456781,offline_paid,{when},сто,RUB\n"
+    );
+    std::fs::write(&file, format!("{head}{good}{bad}")).unwrap();
+    let sent = core
+        .upload_dto(
+            &UploadRequest {
+                validate: request(&file, mapping, vec![]),
+                merge_mode: None,
+                comment: None,
+                confirm_duplicate: false,
+                skip_invalid: true,
+            },
+            "u1",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((sent.valid_rows, sent.rejected_rows), (1, 2), "{sent:?}");
+    let path = sent.rejected_path.expect("the send's rejected rows");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("1762345098123456780"), "{text}");
+}

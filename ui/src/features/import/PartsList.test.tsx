@@ -60,6 +60,8 @@ const result = (parts: UploadSummary[], error: AppError | null): SendResult => (
   valid_rows: parts.length,
   new_rows: parts.length,
   unchanged_rows: 0,
+  rejected_rows: 0,
+  rejected_path: null,
   error,
 });
 const expired: AppError = { kind: 'token_expired', data: { login: 'demo-agency' } };

@@ -343,13 +343,12 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   const backend = useBackend();
   const queryClient = useQueryClient();
   const session = useSession();
-  const [s, dispatch] = useImport();
+  const [, dispatch] = useImport();
   const resend = useJob<SendResult['upload']>();
   const [repeat, setRepeat] = useState(false);
   // What did not go, said beside what did: rows with errors left out (with their file) and
-  // rows Metrica already had.
-  const checked = s.validation;
-  const leftOut = checked ? Math.max(0, checked.rows - checked.valid_rows) : 0;
+  // rows Metrica already had, as the send itself read the file (the core's counts).
+  const leftOut = result.rejected_rows;
   const u = result.upload;
   const another = (
     <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -400,7 +399,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
           {leftOut > 0 ? (
             <div data-testid="done-left-out">
               <Text as="p">{t('send.doneLeftOut', { rows: t('common.rows', { count: leftOut }) })}</Text>
-              {checked?.rejected_path ? <RejectedFileActions path={checked.rejected_path} /> : null}
+              {result.rejected_path ? <RejectedFileActions path={result.rejected_path} /> : null}
             </div>
           ) : null}
           {result.unchanged_rows > 0 ? (
