@@ -140,6 +140,10 @@ fn fold(s: &str) -> String {
     s.trim().to_lowercase().replace('ё', "е")
 }
 
+/// A suggestion at least this sure is not a guess: Metrica's own word (1.0) or a known CRM
+/// phrase (0.9); a word stem (0.6) or nothing (0.2) is.
+pub const SURE_FROM: f32 = 0.8;
+
 /// The status type a CRM value most likely means, with a confidence.
 pub fn suggest_status(value: &str) -> (OrderStatusType, f32) {
     if let Some(t) = OrderStatusType::parse(value.trim()) {

@@ -56,6 +56,7 @@ impl Core {
                     v.suggested_type = k.status_type;
                     v.suggested_id = k.status_id.clone();
                     v.confidence = 1.0;
+                    v.guessed = false;
                 }
             }
         }

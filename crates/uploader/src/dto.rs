@@ -415,6 +415,9 @@ pub struct StatusValue {
     /// Latin id matching Metrica's `^[\w-:]+$`.
     pub suggested_id: String,
     pub confidence: f32,
+    /// The suggestion is a guess from the wording (not Metrica's own word, not a known CRM
+    /// phrase, not the counter's remembered choice): the window marks it «проверьте».
+    pub guessed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -1102,6 +1105,11 @@ pub fn typescript_bindings() -> String {
                 .filter(|c| !mb_schema::COMMON_CURRENCIES.contains(c)),
         )
         .collect();
+    out.push_str(&format!(
+        "/** The encodings a person may choose for a file (`mb_import::read::ENCODINGS`). */\n\
+         export const ENCODINGS: readonly string[] = [{}];\n\n",
+        wire_names(mb_import::read::ENCODINGS)
+    ));
     out.push_str(&format!(
         "/** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */\n\
          export const CURRENCY_CODES: readonly string[] = [{}];\n\n",

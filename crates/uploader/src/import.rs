@@ -333,6 +333,7 @@ pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec
             count: v.count.min(u64::from(u32::MAX)) as u32,
             suggested_type: v.suggested,
             suggested_id: v.suggested_id,
+            guessed: v.confidence < mb_import::status::SURE_FROM,
             confidence: v.confidence,
         })
         .collect())

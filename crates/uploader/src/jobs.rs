@@ -816,6 +816,7 @@ impl Core {
                     v.suggested_type = k.status_type;
                     v.suggested_id = k.status_id.clone();
                     v.confidence = 1.0;
+                    v.guessed = false;
                 }
                 match out.iter_mut().find(|o| o.value == v.value) {
                     Some(o) => o.count = o.count.saturating_add(v.count),

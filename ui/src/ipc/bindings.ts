@@ -176,7 +176,12 @@ export type StatusValue = { value: string, count: number, suggested_type: OrderS
 /**
  * Latin id matching Metrica's `^[\w-:]+$`.
  */
-suggested_id: string, confidence: number, };
+suggested_id: string, confidence: number, 
+/**
+ * The suggestion is a guess from the wording (not Metrica's own word, not a known CRM
+ * phrase, not the counter's remembered choice): the window marks it «проверьте».
+ */
+guessed: boolean, };
 
 export type StatusMapEntry = { value: string, status_type: OrderStatusType, status_id: string, goal_ids: Array<string>, };
 
@@ -547,6 +552,9 @@ export const CRM_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts', 'o
 
 /** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */
 export const HASHABLE_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts'];
+
+/** The encodings a person may choose for a file (`mb_import::read::ENCODINGS`). */
+export const ENCODINGS: readonly string[] = ['UTF-8', 'windows-1251', 'KOI8-R', 'KOI8-U', 'UTF-16LE', 'UTF-16BE', 'IBM866'];
 
 /** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */
 export const CURRENCY_CODES: readonly string[] = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UZS', 'KGS', 'AMD', 'AZN', 'GEL', 'TJS', 'UAH', 'CNY', 'TRY', 'AED', 'AFN', 'ALL', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BRL', 'BSD', 'BTN', 'BWP', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'COP', 'CRC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'FJD', 'FKP', 'GBP', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TMT', 'TND', 'TOP', 'TTD', 'TWD', 'TZS', 'UGX', 'UYU', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG'];

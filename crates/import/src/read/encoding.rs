@@ -22,6 +22,18 @@ pub(crate) struct Detected {
     pub detected: bool,
 }
 
+/// The encodings a person may choose for a file (the Russian exports' code pages and both
+/// UTF-16s): each is a label [`detect`] takes, and the name the reader reports for it.
+pub const ENCODINGS: &[&str] = &[
+    "UTF-8",
+    "windows-1251",
+    "KOI8-R",
+    "KOI8-U",
+    "UTF-16LE",
+    "UTF-16BE",
+    "IBM866",
+];
+
 /// Picks the encoding of `prefix` (the first bytes of the source). `whole` says whether the
 /// prefix is the entire source, so a multi-byte sequence cut at its end is not held against UTF-8.
 pub(crate) fn detect(prefix: &[u8], whole: bool, label: Option<&str>) -> Result<Detected, String> {
@@ -314,6 +326,14 @@ impl<R: Read> BufRead for DecodingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_choosable_encoding_is_read_and_named_as_chosen() {
+        for name in ENCODINGS {
+            let d = detect(b"a,b\n", true, Some(name)).unwrap();
+            assert_eq!(d.encoding.name(), *name);
+        }
+    }
 
     #[test]
     fn mostly_utf8_text_with_a_few_broken_bytes_stays_utf8() {

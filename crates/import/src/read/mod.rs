@@ -9,6 +9,7 @@
 
 mod csv_source;
 mod encoding;
+pub use encoding::ENCODINGS;
 mod excel;
 mod sniff;
 

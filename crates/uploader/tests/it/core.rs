@@ -115,6 +115,14 @@ async fn crm_status_choices_are_remembered_per_counter_and_prefilled_next_time()
         OrderStatusType::InProgress,
         "suggested from wording"
     );
+    // A known CRM phrase is no guess; a word stem or nothing is (the window marks those).
+    assert!(!new.guessed, "{new:?}");
+    assert!(
+        values
+            .iter()
+            .all(|v| v.guessed == (v.confidence < mb_import::status::SURE_FROM)),
+        "{values:?}"
+    );
     // The user decides differently for «Новый» and sends.
     let entries: Vec<StatusMapEntry> = values
         .iter()
@@ -154,6 +162,7 @@ async fn crm_status_choices_are_remembered_per_counter_and_prefilled_next_time()
     let new = again.iter().find(|v| v.value == "Новый").unwrap();
     assert_eq!(new.suggested_type, OrderStatusType::Spam);
     assert_eq!(new.confidence, 1.0);
+    assert!(!new.guessed);
     // Another counter still gets the wording-based suggestion.
     let other = core
         .status_values_dto(&file, &read, &mapping, Some(51234503))

@@ -1,7 +1,7 @@
 //! Clients → job → «Сопоставить новые статусы»: the statuses a CRM job's last run met that its
 //! map lacks (from the core, with its suggestions), each given a Metrica status; saved into the
 //! job by the core, whose next run reads the same file again and sends the rows held back.
-import { Alert, Button, Dialog, Loader, Select, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Dialog, Label, Loader, Select, Text } from '@gravity-ui/uikit';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -101,7 +101,13 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
                       title={v.value}
                     />
                   </div>
-                  <div role="cell" />
+                  <div role="cell">
+                    {v.guessed && !chosen[v.value] ? (
+                      <Label size="xs" theme="warning" title={t('statuses.guessed')}>
+                        {t('columns.conf.low')}
+                      </Label>
+                    ) : null}
+                  </div>
                 </div>
               ))}
             </div>

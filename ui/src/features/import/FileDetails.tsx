@@ -2,13 +2,13 @@
 //! rows and the detected upload kind with plain-words explanations. Loaded when first needed.
 import { Label, Radio, RadioGroup, Select, Text } from '@gravity-ui/uikit';
 import { useTranslation } from 'react-i18next';
+import { ENCODINGS } from '../../ipc';
 import type { FilePreview, UploadKind } from '../../ipc';
 import { KINDS } from '../../common/kinds';
 import { formatBytes, formatPercent } from '../../common/format';
 import { PreviewTable } from './PreviewTable';
 import { useImport } from './state';
 
-const ENCODINGS = ['UTF-8', 'windows-1251', 'KOI8-R', 'UTF-16LE', 'IBM866'];
 const DELIMITERS: Array<[string, 'semicolon' | 'comma' | 'tab' | 'pipe']> = [
   [';', 'semicolon'],
   [',', 'comma'],

@@ -43,7 +43,7 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
       });
     }
   }, [need, values.data, key, dispatch]);
-  const confidence = Object.fromEntries((values.data ?? []).map((v) => [v.value, v.confidence]));
+  const guessed = new Set((values.data ?? []).filter((v) => v.guessed).map((v) => v.value));
   const entries = need ? null : s.statusMap;
 
   return (
@@ -100,7 +100,7 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
                   />
                 </div>
                 <div role="cell">
-                  {(confidence[e.value] ?? 1) < 0.8 ? (
+                  {guessed.has(e.value) ? (
                     <Label size="xs" theme="warning" title={t('statuses.guessed')}>
                       {t('columns.conf.low')}
                     </Label>
