@@ -121,6 +121,12 @@ impl UploadState {
     pub fn is_pollable(self) -> bool {
         matches!(self, UploadState::Sent | UploadState::Processing)
     }
+
+    /// Asking again can change what is known: polled, or (a send whose process is gone) looked
+    /// up on the server by its marker.
+    pub fn is_refreshable(self) -> bool {
+        self == UploadState::Sending || self.is_pollable()
+    }
 }
 
 /// The transition table of the module docs, as code.
@@ -903,6 +909,22 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asking_again_is_offered_where_it_can_change_what_is_known() {
+        let refreshable: Vec<UploadState> = UploadState::ALL
+            .into_iter()
+            .filter(|s| s.is_refreshable())
+            .collect();
+        assert_eq!(
+            refreshable,
+            vec![
+                UploadState::Sending,
+                UploadState::Sent,
+                UploadState::Processing
+            ]
+        );
+    }
 
     #[test]
     fn tags_hold_only_letters_and_digits() {

@@ -644,6 +644,9 @@ pub struct UploadSummary {
     /// «Отправить заново» can be offered: interrupted or failed, not sent again already, and
     /// its prepared file still there (the core refuses the resend otherwise).
     pub resendable: bool,
+    /// «Обновить» can tell something new: Metrica is (or may be) still working on it, or a
+    /// send whose process is gone is looked up on the server (`Core::refresh_status`).
+    pub refreshable: bool,
     /// The upload that sent its rows again (a resend, or a job's next run that carried them).
     pub replaced_by: Option<u32>,
     /// How it ended so far, in the send's own words: `sent` once Metrica accepted it,

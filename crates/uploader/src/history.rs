@@ -45,6 +45,7 @@ pub fn summary(u: &Upload) -> UploadSummary {
         failure: u.server_message.as_deref().map(FailureReason::from_stored),
         note: opt("note"),
         resendable: u.is_resendable() && crate::upload::prepared_file(u).is_ok(),
+        refreshable: u.state.is_refreshable(),
         replaced_by: u.superseded_by.map(|id| id as u32),
         outcome: crate::plan::OutcomeKind::of_state(u.state),
     }

@@ -164,6 +164,7 @@ mod tests {
             }),
             note: None,
             resendable: false,
+            refreshable: false,
             replaced_by: None,
             outcome: crate::plan::OutcomeKind::of_state(state),
         }

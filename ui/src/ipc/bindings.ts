@@ -363,6 +363,11 @@ note: string | null,
  */
 resendable: boolean, 
 /**
+ * «Обновить» can tell something new: Metrica is (or may be) still working on it, or a
+ * send whose process is gone is looked up on the server (`Core::refresh_status`).
+ */
+refreshable: boolean, 
+/**
  * The upload that sent its rows again (a resend, or a job's next run that carried them).
  */
 replaced_by: number | null, 

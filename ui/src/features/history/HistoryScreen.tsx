@@ -48,7 +48,7 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
   if (detail.isError) return <ErrorNotice error={detail.error} onRetry={() => void detail.refetch()} />;
   const d = detail.data;
   const s = d.summary;
-  const canRefresh = ['sending', 'sent', 'processing'].includes(s.state);
+  const canRefresh = s.refreshable;
   // The core says whether a resend would be taken (not sent again already, its file still there).
   const canResend = s.resendable;
   return (

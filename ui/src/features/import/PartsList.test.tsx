@@ -35,6 +35,7 @@ const part = (
   failure,
   note: null,
   resendable: state === 'interrupted' || state === 'failed',
+  refreshable: state === 'sending' || state === 'sent' || state === 'processing',
   replaced_by: null,
   outcome: ['sent', 'processing', 'processed', 'linkage_failure'].includes(state)
     ? 'sent'
