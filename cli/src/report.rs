@@ -38,7 +38,13 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
     println!(
         "{}: {} — {} {}",
         t(lang, "Тип загрузки", "Upload kind"),
-        r.kind.as_str(),
+        // In words, with the --kind word beside it for the next command.
+        format!(
+            "{} ({})",
+            mb_text::text(text::msg_lang(lang), &format!("kinds.{}", r.kind.as_str()))
+                .unwrap_or(r.kind.as_str()),
+            r.kind.as_str()
+        ),
         t(lang, "строк данных", "data rows"),
         text::group(r.rows)
     );

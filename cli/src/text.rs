@@ -104,12 +104,13 @@ pub fn state(s: &str, lang: Lang) -> &'static str {
 pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String {
     let mut s = match &w.opens_on {
         Some(d) => format!(
-            "{} {d}",
+            "{} {}",
             t(
                 lang,
                 "Метрика начнёт принимать офлайн-данные в этот счётчик с",
                 "Metrica starts taking offline data for this counter on"
-            )
+            ),
+            day_text(d)
         ),
         None => t(
             lang,
@@ -133,10 +134,10 @@ pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String
     };
     s.push_str(ext);
     if w.can_enable_extended {
-        s.push_str(t(
-            lang,
-            " — включить: mbridge window --counter ID --enable-extended",
-            " — switch it on: mbridge window --counter ID --enable-extended",
+        s.push_str(&format!(
+            "{} mbridge window --counter {} --enable-extended",
+            t(lang, " — включить:", " — switch it on:"),
+            w.counter_id
         ));
     }
     s

@@ -59,8 +59,13 @@ fn window_command_names_the_opening_day_and_enables_the_extended_window() {
     assert_eq!(v["extended"], false, "{v}");
     let out = env.run(&["window", "--counter", &counter]);
     let text = String::from_utf8_lossy(&out.stdout);
+    // The day as people write it.
+    let day: jiff::civil::Date = tomorrow.parse().unwrap();
     assert!(
-        text.contains(&format!("офлайн-данные в этот счётчик с {tomorrow}")),
+        text.contains(&format!(
+            "офлайн-данные в этот счётчик с {}",
+            day.strftime("%d.%m.%Y")
+        )),
         "{text}"
     );
     let (code, v) = env.json(&[
