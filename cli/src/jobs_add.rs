@@ -149,6 +149,11 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
         Some(l) => l,
         None => core.client().await?.0,
     };
+    let mut spec = spec;
+    if a.replace {
+        // The title the app shows («Заказы Рома») stays with the job it names.
+        spec.title = core.job(&a.name).ok().and_then(|j| j.spec.title);
+    }
     let job = Job {
         name: a.name.clone(),
         account_login,

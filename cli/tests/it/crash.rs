@@ -167,15 +167,11 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
     assert_eq!(fake.state().uploads(51234501).len(), 0, "nothing stored");
     assert_eq!(history(&env)[0]["state"], "sending");
 
-    let (code, v) = env.json(&["status", "--json"]);
-    assert_eq!(code, 0, "{v}");
-    let h = history(&env);
-    assert_eq!(h[0]["state"], "interrupted", "{h:?}");
-    let id = h[0]["id"].as_u64().unwrap().to_string();
-
-    // The same file again, even for only its new rows: whether Metrica has it is not known,
-    // so the way on is `resend` (which looks on the server first), never --force.
-    for only_new in [false, true] {
+    // The same file again before anything else looked (its «sending» is a dead process's):
+    // the upload looks it up first and finds it absent; the way on is `resend` (which looks on
+    // the server again), never --force, for only the new rows (the default) or all of them.
+    let id = history(&env)[0]["id"].as_u64().unwrap().to_string();
+    for extra in [&[][..], &["--all-rows"][..]] {
         let mut a = vec![
             "upload",
             file.to_str().unwrap(),
@@ -184,9 +180,7 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
             "--counter",
             COUNTER,
         ];
-        if only_new {
-            a.push("--only-new");
-        }
+        a.extend_from_slice(extra);
         let again = env.run(&a);
         let said = String::from_utf8_lossy(&again.stderr).to_string();
         assert_eq!(again.status.code(), Some(5), "{said}");
@@ -198,6 +192,11 @@ fn killed_before_the_server_stored_it_is_interrupted_and_resent_exactly_once() {
         0,
         "still nothing stored"
     );
+
+    let (code, v) = env.json(&["status", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    let h = history(&env);
+    assert_eq!(h[0]["state"], "interrupted", "{h:?}");
 
     let (code, v) = env.json(&["resend", &id, "--json"]);
     assert_eq!(code, 0, "{v}");

@@ -160,7 +160,7 @@ async fn the_app_and_the_cli_plan_and_send_the_same_upload_alike() {
     let cli_id = c["uploads"][0]["summary"]["id"].as_u64().unwrap() as u32;
 
     // The same calls again, only new rows: nothing new is a calm result in both.
-    let again = ["--only-new".to_string(), "--force".to_string()];
+    let again = ["--only-new".to_string()];
     let (code, c2) = cli(&env, upload_args(&calls, "calls", &again)).await;
     assert_eq!(code, 0, "nothing new is not a failure: {c2}");
     let a2 = app_upload(&core, &calls, mapping, vec![], true).await;

@@ -479,6 +479,12 @@ impl Core {
         crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
+        // Sends whose process died or whose answer was lost are looked up on the server first
+        // (by their marker): the duplicate check and the ledger then know whether Metrica has
+        // them, and a dead «sending» is not taken for a send still going.
+        if !plan.force || plan.only_new {
+            self.settle_unknown_sends(plan.counter_id, kind).await;
+        }
         // Only the new rows of a file Metrica accepted before: the ledger answers «nothing new»
         // (an unchanged export sent by a scheduled `upload --only-new` is not an error). One
         // whose send was cut off stays a question: a resend looks on the server first.
@@ -540,7 +546,6 @@ impl Core {
         };
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
-            self.settle_unknown_sends(plan.counter_id, kind).await;
             let (filtered, unchanged) = self
                 .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;

@@ -63,6 +63,8 @@ describe('error table', () => {
     expect(cut.text).toContain('отправка прервалась');
     expect(cut.text).toContain('из «Истории»');
     expect(explainError(SAMPLES.duplicate, t, 'ru').text).toContain('Подтвердите повторную отправку');
+    const notResendable = { kind: 'invalid_input', data: { field: 'upload', reason: 'not_resendable' } } as const;
+    expect(explainError(notResendable, t, 'ru').text).toContain('нельзя отправить заново');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

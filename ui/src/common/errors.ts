@@ -132,6 +132,9 @@ export const ERROR_TABLE: ErrorTable = {
     text: (e, t) => {
       // Another job has the name (the core never replaces a job when one is added).
       if (e.data.field === 'name' && e.data.reason === 'exists') return t('errors.jobExists');
+      // The core's refusal to resend an upload that went, or was resent already: not a value
+      // anyone typed.
+      if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');
       const field = INPUT_FIELDS[e.data.field];
       return field
         ? t('errors.invalid_input', { field: t(`errors.fields.${field}`) })

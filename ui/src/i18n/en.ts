@@ -708,6 +708,7 @@ const en: Messages = {
       'The file itself has errors ({{errors}}) that skipping rows does not get around. Fix the file and choose it again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
+    notResendable: 'This upload cannot be resent: Metrica accepted it, or it was resent already. Refresh the list.',
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',

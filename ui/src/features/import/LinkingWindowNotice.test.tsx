@@ -50,7 +50,8 @@ describe('linking window notice', () => {
       const notice = await screen.findByTestId('linking-window');
       expect(notice.textContent).toContain(`с ${Number(w.opens_on.slice(8, 10))} `);
     } finally {
-      process.env.TZ = zone;
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
     }
   });
 });
