@@ -35,16 +35,12 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         t(lang, "заголовок в строке", "header on line"),
         r.header_line
     );
+    // The kind in words, with the --kind word beside it for the next command.
+    let kind = r.kind.as_str();
+    let words = mb_text::text(text::msg_lang(lang), &format!("kinds.{kind}")).unwrap_or(kind);
     println!(
-        "{}: {} — {} {}",
+        "{}: {words} ({kind}) — {} {}",
         t(lang, "Тип загрузки", "Upload kind"),
-        // In words, with the --kind word beside it for the next command.
-        format!(
-            "{} ({})",
-            mb_text::text(text::msg_lang(lang), &format!("kinds.{}", r.kind.as_str()))
-                .unwrap_or(r.kind.as_str()),
-            r.kind.as_str()
-        ),
         t(lang, "строк данных", "data rows"),
         text::group(r.rows)
     );
