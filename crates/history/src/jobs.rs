@@ -334,6 +334,23 @@ impl Store {
         })
     }
 
+    /// The job's newest run that took files and kept a report (a later run that found the
+    /// file unchanged, or none, took nothing and says nothing of its rows).
+    pub fn last_job_run_taking_files(&self, name: &str) -> Result<Option<JobRun>> {
+        self.read(|c| {
+            c.query_row(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM job_runs WHERE job_name = ?1 \
+                     AND files_json != '[]' AND report_json IS NOT NULL ORDER BY id DESC LIMIT 1"
+                ),
+                [name],
+                |r| Ok(run_from_row(r)),
+            )
+            .optional()?
+            .transpose()
+        })
+    }
+
     /// True when the job already took this file with this size and modification time.
     pub fn job_file_taken(&self, name: &str, path: &str, size: u64, modified: i64) -> Result<bool> {
         self.read(|c| {

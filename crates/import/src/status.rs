@@ -136,7 +136,8 @@ static STEMS: &[(&str, OrderStatusType)] = {
     ]
 };
 
-fn fold(s: &str) -> String {
+/// A status as the check matches it when no exact one is mapped: trimmed, lower case, ё as е.
+pub fn fold(s: &str) -> String {
     s.trim().to_lowercase().replace('ё', "е")
 }
 

@@ -121,6 +121,9 @@ pub struct JobStatus {
     #[serde(flatten)]
     pub job: Job,
     pub last_run: Option<JobRun>,
+    /// The newest run that took files and kept a report (what «new statuses» are read from).
+    #[serde(skip)]
+    pub last_taken: Option<JobRun>,
     pub next_run: Option<Timestamp>,
     /// `failed`, `overdue` (no new file or no good run for longer than the schedule implies).
     pub warning: Option<String>,
@@ -641,9 +644,11 @@ impl Core {
                 .then(|| job.schedule())
                 .flatten()
                 .map(|e| e.next_after(&zoned).timestamp());
+            let last_taken = self.store.last_job_run_taking_files(&job.name)?;
             out.push(JobStatus {
                 job,
                 last_run: last,
+                last_taken,
                 next_run,
                 warning,
                 scheduled,
@@ -807,9 +812,7 @@ impl Core {
         let mut out: Vec<crate::dto::StatusValue> = Vec::new();
         for path in self.last_run_files(&job)? {
             for mut v in crate::import::status_values(&path, &job.spec.read, &job.spec.mapping)? {
-                let sendable = mb_schema::OrderStatusType::parse(&v.value.to_uppercase())
-                    .is_some_and(|t| t.is_sendable_without_mapping());
-                if sendable || job.spec.status_map.contains_key(&v.value) {
+                if !needs_mapping(&job.spec.status_map, &v.value) {
                     continue;
                 }
                 if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
@@ -847,21 +850,29 @@ impl Core {
         if entries.is_empty() {
             return Err(invalid("statuses", "empty"));
         }
-        let files = self.last_run_files(&job)?;
+        // Not under a run that is going: it could mark the file taken again after this.
+        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
+            return Err(AppError::JobRunning {
+                name: name.to_string(),
+            });
+        };
+        // Only the newest file that run took is read again: an older one (a job taking each
+        // new file) holds older versions of the same orders, which would go after the newer.
+        let newest = self.last_run_files(&job)?.pop();
         job.spec
             .status_map
             .extend(crate::import::status_map_for(job.kind, entries));
         self.save_job(job)?;
-        for path in files {
+        if let Some(path) = newest {
             self.store
                 .forget_job_file(name, &path.display().to_string())?;
         }
         self.job_view(name)
     }
 
-    /// The files the job's last run took, as paths (those still on disk).
+    /// The files the job's newest run that took files took, as paths (those still on disk).
     fn last_run_files(&self, job: &Job) -> Result<Vec<PathBuf>> {
-        let Some(run) = self.store.job_runs(&job.name, 1)?.into_iter().next() else {
+        let Some(run) = self.store.last_job_run_taking_files(&job.name)? else {
             return Ok(Vec::new());
         };
         Ok(run
@@ -1308,6 +1319,18 @@ impl Core {
         out.sort_by(|a, b| a.job.cmp(&b.job));
         Ok(out)
     }
+}
+
+/// A CRM value the check would hold back for want of a Metrica status: not one of Metrica's
+/// own words, and not in the job's map as written or as the check also matches it (case, ё).
+pub(crate) fn needs_mapping(map: &BTreeMap<String, String>, value: &str) -> bool {
+    let sendable = mb_schema::OrderStatusType::parse(&value.trim().to_uppercase())
+        .is_some_and(|t| t.is_sendable_without_mapping());
+    if sendable || map.contains_key(value.trim()) {
+        return false;
+    }
+    let folded = mb_import::status::fold(value);
+    !map.keys().any(|k| mb_import::status::fold(k) == folded)
 }
 
 /// The title a typed job name keeps when its scheduler name had to change («Заказы Рома» for

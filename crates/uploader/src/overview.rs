@@ -136,22 +136,24 @@ pub fn job_view(s: &JobStatus) -> JobView {
         JobSource::File { path } => (path.display().to_string(), None),
     };
     let last_run = s.last_run.as_ref().map(run_view);
-    // The last run held rows back for statuses the job's map lacks: the card offers to map
-    // them ([`crate::Core::job_new_statuses`]) until they are (the report's examples are all
-    // in the map now; a report that kept none of them cannot tell, and offers).
+    // The newest run that took files held rows back for CRM statuses the job's map lacks:
+    // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
+    // report's examples are all in the map now; a report that kept none of them offers).
     let statuses_to_map = j.kind == UploadKind::SimpleOrders
-        && last_run
+        && s.last_taken
             .as_ref()
-            .and_then(|r| r.report.as_ref())
+            .and_then(|r| r.report.clone())
+            .and_then(|v| serde_json::from_value::<crate::dto::ValidationSummary>(v).ok())
             .is_some_and(|rep| {
-                let unmapped = crate::dto::IssueCode::UnmappedStatus;
-                let held = rep.counts.iter().any(|c| c.code == unmapped && c.count > 0);
-                let mut examples = rep.issues.iter().filter(|i| i.code == unmapped).peekable();
+                use crate::dto::IssueCode as C;
+                let of_status = |c: C| matches!(c, C::UnmappedStatus | C::UnknownStatus);
+                let held = rep.counts.iter().any(|c| of_status(c.code) && c.count > 0);
+                let mut examples = rep.issues.iter().filter(|i| of_status(i.code)).peekable();
                 held && (examples.peek().is_none()
                     || examples.any(|i| {
                         i.value
                             .as_deref()
-                            .is_some_and(|v| !j.spec.status_map.contains_key(v.trim()))
+                            .is_some_and(|v| crate::jobs::needs_mapping(&j.spec.status_map, v))
                     }))
             });
     JobView {

@@ -1707,6 +1707,10 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(run.rows_rejected, 4, "{run:?}");
     assert!(core.job_view("crm").unwrap().statuses_to_map);
+    // An hour later the export is the same: that run takes nothing, and the offer stays.
+    let idle = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    assert_eq!(idle.result, mb_history::RunResult::NothingNew, "{idle:?}");
+    assert!(core.job_view("crm").unwrap().statuses_to_map);
     let new = core.job_new_statuses("crm").unwrap();
     assert_eq!(
         new.iter()
