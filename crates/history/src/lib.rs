@@ -96,6 +96,16 @@ impl Store {
         Store::init(conn, clock, session, Some(path))
     }
 
+    /// The schema version of the database file at `path`, read without writing anything (a
+    /// reader that must not migrate a file another build uses checks this first).
+    pub fn file_schema_version(path: impl AsRef<Path>) -> Result<u32> {
+        let conn = Connection::open_with_flags(
+            path.as_ref(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
     /// A private in-memory database (tests, demo mode) with the system clock.
     pub fn open_in_memory() -> Result<Store> {
         Store::open_in_memory_with_clock(Arc::new(SystemClock))
@@ -225,6 +235,17 @@ pub(crate) fn opt_from_ms(v: Option<i64>) -> Result<Option<Timestamp>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_files_schema_version_is_read_without_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite");
+        drop(Store::open(&path).unwrap());
+        let before = std::fs::read(&path).unwrap();
+        assert_eq!(Store::file_schema_version(&path).unwrap(), LATEST_VERSION);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(Store::file_schema_version(dir.path().join("none.sqlite")).is_err());
+    }
 
     #[test]
     fn store_is_send_and_sync_for_tauri_state() {

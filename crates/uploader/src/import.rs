@@ -463,14 +463,15 @@ pub fn run(
 }
 
 /// `mbridge validate` / `prepare`: resolve the mapping, then run.
-/// The history of the data folder (`None`: the default one) when it exists, for reading saved
-/// templates offline; none is created. `None` when there is none or it cannot be opened.
+/// The history of the data folder (`None`: the default one) when it exists at this build's
+/// schema, for reading saved templates offline: none is created, and none of another build is
+/// migrated under the app that uses it. `None` otherwise (the automatic mapping is used).
 pub fn existing_history(data_dir: Option<&Path>) -> Option<mb_history::Store> {
     let root = data_dir.map_or_else(crate::config::default_data_dir, Path::to_path_buf);
     let db = crate::config::DataPaths::new(root).database();
-    db.is_file()
-        .then(|| mb_history::Store::open(&db).ok())
-        .flatten()
+    let current = db.is_file()
+        && mb_history::Store::file_schema_version(&db).ok() == Some(mb_history::LATEST_VERSION);
+    current.then(|| mb_history::Store::open(&db).ok()).flatten()
 }
 
 /// `store`: the app's history, whose saved column templates win over the automatic mapping as
