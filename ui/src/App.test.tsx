@@ -362,6 +362,13 @@ describe('a send the network cut', () => {
     const first = await backend.upload(await crmRequest(backend, cut.pickedFile()), () => undefined);
     expect(first).toMatchObject({ outcome: 'interrupted', upload: { state: 'interrupted' } });
     await renderOn(cut);
+    // The same file in the wizard: no «send again» for a send that was cut off, only History.
+    await toCheck();
+    const cutNotice = await screen.findByTestId('duplicate-interrupted', {}, { timeout: 15_000 });
+    expect(cutNotice.textContent).toContain('неизвестно, дошла ли она до Метрики');
+    expect(screen.queryByTestId('duplicate-question')).toBeNull();
+    fireEvent.click(within(cutNotice).getByText('Открыть в истории'));
+    await screen.findByTestId('upload-detail', {}, { timeout: 15_000 });
     fireEvent.click(await waitQa('nav-history'));
     const table = await screen.findByTestId('history-table', {}, { timeout: 15_000 });
     const row = await waitFor(

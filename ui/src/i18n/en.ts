@@ -300,6 +300,10 @@ const en: Messages = {
     currencyOfferUse: 'Yes, it is {{code}}',
     quoted: '“{{value}}”',
     duplicateTitle: 'This file was sent before',
+    duplicateCutTitle: 'The send of this file was cut off',
+    duplicateCutText:
+      'Upload No. {{id}} of {{date}} was cut off, and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
+    duplicateCutOpen: 'Open in History',
     duplicateText:
       'The same data went to the counter “{{counter}}” on {{date}} (upload No. {{id}}). Sending it twice is usually not needed.',
     duplicateSendAll: 'Send it again anyway',

@@ -10,7 +10,7 @@ import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
 import { formatDateTime, formatNumber } from '../../common/format';
-import { useActiveCounter, useAllCounters, useBackend, useSettings } from '../app/context';
+import { useActiveCounter, useAllCounters, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
 import { buildValidateRequest, reviewCounts, useImport, validationKey } from './state';
@@ -62,6 +62,7 @@ function CurrencyOfferNotice({ offer }: { offer: CurrencyOffer }) {
 function Summary({ v }: { v: ValidationSummary }) {
   const { t, i18n } = useTranslation();
   const [s, dispatch] = useImport();
+  const { showUpload } = useSession();
   const lang = i18n.language;
   const review = reviewCounts(s);
   const held = v.valid_rows > 0 && v.send_block === 'file_errors';
@@ -141,7 +142,21 @@ function Summary({ v }: { v: ValidationSummary }) {
         </Card>
       </div>
 
-      {v.duplicate_of ? (
+      {v.duplicate_of && v.duplicate_of.outcome === 'interrupted' ? (
+        // Its send was cut off: whether Metrica has it is not known, so no «send again» here;
+        // History's resend looks in Metrica first (the core refuses a plain second send).
+        <div data-testid="duplicate-interrupted">
+          <Alert
+            theme="warning"
+            title={t('check.duplicateCutTitle')}
+            message={t('check.duplicateCutText', {
+              date: formatDateTime(v.duplicate_of.created_at, lang),
+              id: v.duplicate_of.id,
+            })}
+            actions={[{ text: t('check.duplicateCutOpen'), handler: () => showUpload(v.duplicate_of?.id ?? 0) }]}
+          />
+        </div>
+      ) : v.duplicate_of ? (
         <div data-testid="duplicate-question">
           <Alert
             theme="warning"
