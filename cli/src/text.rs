@@ -188,8 +188,9 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "no upload rights on counter (owner or guest edit access needed):"
             )
         ),
-        E::QuotaExceeded { quota, retry_at } => format!(
-            "{} ({quota}){}",
+        // Which quota is Metrica's name for it (`--json` keeps it); the person needs the when.
+        E::QuotaExceeded { retry_at, .. } => format!(
+            "{}{}",
             t(
                 lang,
                 "исчерпана квота запросов Метрики",
@@ -322,6 +323,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "is running now; remove it when the run has ended"
             )
         ),
+        // A code of the sign-in protocol (`state_mismatch`) says nothing to a person: the way on
+        // is the same for all of them; a sentence from the server is kept.
+        E::SignInFailed { reason } if reason.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => t(
+            lang,
+            "вход не удался — начните вход заново (mbridge login)",
+            "sign-in failed — start signing in again (mbridge login)",
+        )
+        .to_string(),
         E::SignInFailed { reason } => {
             format!("{}: {reason}", t(lang, "вход не удался", "sign-in failed"))
         }
@@ -490,6 +499,25 @@ mod tests {
         assert!(
             resend.starts_with("эту загрузку нельзя отправить заново"),
             "{resend}"
+        );
+        // Metrica's and the sign-in's code names stay out of the sentence.
+        let quota = error(
+            &mb_uploader::dto::AppError::QuotaExceeded {
+                quota: "quota_requests_by_counter_id".into(),
+                retry_at: None,
+            },
+            Lang::Ru,
+        );
+        assert!(!quota.contains("quota_"), "{quota}");
+        let sign_in = error(
+            &mb_uploader::dto::AppError::SignInFailed {
+                reason: "state_mismatch".into(),
+            },
+            Lang::Ru,
+        );
+        assert!(
+            !sign_in.contains("state_mismatch") && sign_in.contains("mbridge login"),
+            "{sign_in}"
         );
         let local = when("2026-11-22T07:00:00Z".parse().unwrap());
         assert!(dup.contains(&format!("#7 ({local})")), "{dup}");
