@@ -422,6 +422,7 @@ const en: Messages = {
     needCheck: 'Complete the “Check” step first.',
     needDuplicateAnswer: 'Answer the repeat-upload question in the “Check” step.',
     needDuplicateAnswerHere: 'Answer above whether to send the file again.',
+    resendFromHistory: 'Resend this file from History.',
     fileErrors:
       'Cannot send: skipping rows does not get around errors in the file itself. Fix the file and choose it again.',
     fileErrorsHere:

@@ -312,9 +312,11 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
         ? fileErrorText(v, t)
         : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
           ? t('send.nothing')
-          : v.duplicate_of !== null && s.duplicateAnswer === null
-            ? t('send.needDuplicateAnswerHere')
-            : null;
+          : v.duplicate_of?.outcome === 'interrupted'
+            ? t('send.resendFromHistory')
+            : v.duplicate_of !== null && s.duplicateAnswer === null
+              ? t('send.needDuplicateAnswerHere')
+              : null;
   const blocked = stop !== null;
   return (
     <div className="mb-step">
