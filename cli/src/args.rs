@@ -236,6 +236,7 @@ pub enum Command {
         /// Up to this day (2026-11-21 or 21.11.2026), included, of this computer's time zone.
         #[arg(long)]
         to: Option<String>,
+        /// How many uploads to list, newest first.
         #[arg(long, default_value_t = 50)]
         limit: u32,
         /// Write the history as CSV (for Excel) to this file.

@@ -91,7 +91,9 @@ pub async fn history(
     };
     if let Some(path) = export {
         core.export_history(&filter, path)?;
-        if !json {
+        if json {
+            print_json(&serde_json::json!({ "exported": path }));
+        } else {
             println!(
                 "{} {}",
                 text::t(lang, "История записана в", "History written to"),
@@ -104,7 +106,15 @@ pub async fn history(
     if json {
         print_json(&list)
     } else {
-        lists::history(&list, lang)
+        lists::history(&list, lang);
+        // A full page may not be all: said, with the way to see more.
+        if list.len() as u32 >= *limit && *limit > 0 {
+            println!(
+                "{} {limit}; {} --limit",
+                text::t(lang, "Показаны последние", "Showing the latest"),
+                text::t(lang, "больше —", "more with")
+            );
+        }
     }
     Ok(0)
 }

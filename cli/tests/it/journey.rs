@@ -160,6 +160,17 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
     let (_, history) = env.json(&["history", "--json"]);
     let history = history.as_array().unwrap();
     assert_eq!(history.len(), 2, "{history:?}");
+    // A full page says that more may be there; an export with --json says where it went.
+    let page = env.run(&["history", "--limit", "1"]);
+    let said = String::from_utf8_lossy(&page.stdout).to_string();
+    assert!(
+        said.contains("Показаны последние 1; больше — --limit"),
+        "{said}"
+    );
+    let csv = env.dir.path().join("history.csv");
+    let (code, v) = env.json(&["history", "--export", csv.to_str().unwrap(), "--json"]);
+    assert_eq!((code, v["exported"].as_str()), (0, csv.to_str()), "{v}");
+    assert!(csv.is_file());
     assert!(
         history
             .iter()
