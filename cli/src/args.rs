@@ -212,7 +212,8 @@ pub enum Command {
     },
     /// Poll and reconcile uploads that are not final; show one upload's state.
     Status { upload: Option<u32> },
-    /// List the server's uploads of a counter.
+    /// List the server's uploads of a counter as Metrica's own JSON (for support; offline
+    /// conversions unless --kind names another kind).
     Uploads {
         #[arg(long)]
         counter: u32,
