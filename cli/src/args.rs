@@ -191,8 +191,9 @@ pub enum Command {
         #[arg(long)]
         skip_invalid: bool,
         /// With --all-rows: send even if the same file was already sent to this counter (only
-        /// new rows, the default, never need it; a send that was cut off wants `resend`).
-        #[arg(long, requires = "all_rows")]
+        /// new rows, the default, never need it and ignore it; a send that was cut off wants
+        /// `resend`).
+        #[arg(long)]
         force: bool,
         /// Send only rows Metrica has not accepted before for this counter and kind (new, or
         /// changed since): the default, as in the app; kept for scripts that say it. Every

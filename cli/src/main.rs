@@ -191,6 +191,16 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
             wait,
             wait_every,
         } => {
+            if *force && !*all_rows {
+                eprintln!(
+                    "{}",
+                    text::t(
+                        lang,
+                        "--force действует только вместе с --all-rows: уходят только новые строки, повторов не будет",
+                        "--force only acts with --all-rows: only new rows go, nothing is sent twice",
+                    )
+                );
+            }
             let core = core(&cli).await?;
             let a = upload::UploadArgs {
                 file,
@@ -198,7 +208,10 @@ async fn run(cli: Cli) -> Result<u8, AppError> {
                 counter: *counter,
                 merge_mode: merge_mode.as_deref(),
                 skip_invalid: *skip_invalid,
-                force: *force,
+                // Only with every row asked for: only new rows never need it (a cut-off send
+                // wants `resend`, which looks in Metrica first), said rather than refused, for
+                // scripts written when --force went with --only-new.
+                force: *force && *all_rows,
                 // Only new rows unless every row is asked for: the app's default too, so
                 // that a re-exported file never counts its old conversions twice.
                 only_new: !*all_rows,

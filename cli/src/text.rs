@@ -373,8 +373,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         {
             t(
                 lang,
-                "эту загрузку нельзя отправить заново: Метрика её уже приняла, или её уже отправили заново (состояние покажет mbridge history)",
-                "this upload cannot be resent: Metrica accepted it, or it was resent already (mbridge history shows its state)",
+                "эту загрузку нельзя отправить заново: она уже принята Метрикой, ещё отправляется или уже отправлена заново (состояние покажет mbridge history)",
+                "this upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already (mbridge history shows its state)",
             )
             .to_string()
         }

@@ -367,7 +367,7 @@ describe('a send the network cut', () => {
     const cutNotice = await screen.findByTestId('duplicate-interrupted', {}, { timeout: 15_000 });
     expect(cutNotice.textContent).toContain('неизвестно, дошла ли она до Метрики');
     expect(screen.queryByTestId('duplicate-question')).toBeNull();
-    expect(screen.getByText('Этот файл отправьте заново из «Истории».')).toBeTruthy();
+    expect(screen.getAllByText('Отправьте эту загрузку заново из «Истории».').length).toBeGreaterThan(0);
     fireEvent.click(within(cutNotice).getByText('Открыть в истории'));
     await screen.findByTestId('upload-detail', {}, { timeout: 15_000 });
     fireEvent.click(await waitQa('nav-history'));

@@ -796,7 +796,7 @@ impl Core {
         self.job_view(&e.name)
     }
 
-    /// The statuses of the files a job's last run took that its map gives no Metrica status
+    /// The statuses of the newest file a job's run took that its map gives no Metrica status
     /// (a CRM that started writing «Возврат» after the job was made), with the core's
     /// suggestions (the counter's remembered choices first), most rows first. CRM simple
     /// orders only: a detailed-orders job's statuses are the counter's own list.
@@ -810,7 +810,8 @@ impl Core {
         }
         let known = self.store.status_map(i64::from(job.counter_id))?;
         let mut out: Vec<crate::dto::StatusValue> = Vec::new();
-        for path in self.last_run_files(&job)? {
+        // The file the next run will read again once they are mapped (`map_job_statuses`).
+        if let Some(path) = self.last_taken_file(&job)? {
             for mut v in crate::import::status_values(&path, &job.spec.read, &job.spec.mapping)? {
                 if !needs_mapping(&job.spec.status_map, &v.value) {
                     continue;
@@ -821,10 +822,7 @@ impl Core {
                     v.confidence = 1.0;
                     v.guessed = false;
                 }
-                match out.iter_mut().find(|o| o.value == v.value) {
-                    Some(o) => o.count = o.count.saturating_add(v.count),
-                    None => out.push(v),
-                }
+                out.push(v);
             }
         }
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -850,40 +848,50 @@ impl Core {
         if entries.is_empty() {
             return Err(invalid("statuses", "empty"));
         }
-        // Not under a run that is going: it could mark the file taken again after this.
-        let Some(_lock) = RunLock::try_take(&self.jobs_dir(), name)? else {
-            return Err(AppError::JobRunning {
-                name: name.to_string(),
-            });
-        };
-        // Only the newest file that run took is read again: an older one (a job taking each
-        // new file) holds older versions of the same orders, which would go after the newer.
-        let newest = self.last_run_files(&job)?.pop();
-        job.spec
-            .status_map
-            .extend(crate::import::status_map_for(job.kind, entries));
-        self.save_job(job)?;
-        if let Some(path) = newest {
-            self.store
-                .forget_job_file(name, &path.display().to_string())?;
+        // Not under a run that is going: it could mark the file taken again after this. Tried
+        // for a moment, as a run starting does (a job list looks at the lock for microseconds).
+        {
+            let mut lock = None;
+            for _ in 0..5 {
+                lock = RunLock::try_take(&self.jobs_dir(), name)?;
+                if lock.is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(40));
+            }
+            let Some(_lock) = lock else {
+                return Err(AppError::JobRunning {
+                    name: name.to_string(),
+                });
+            };
+            let newest = self.last_taken_file(&job)?;
+            job.spec
+                .status_map
+                .extend(crate::import::status_map_for(job.kind, entries));
+            self.save_job(job)?;
+            if let Some(path) = newest {
+                self.store
+                    .forget_job_file(name, &path.display().to_string())?;
+            }
         }
         self.job_view(name)
     }
 
-    /// The files the job's newest run that took files took, as paths (those still on disk).
-    fn last_run_files(&self, job: &Job) -> Result<Vec<PathBuf>> {
+    /// The newest file of the job's newest run that took files, as a path, while it is still
+    /// on disk (a file gone since is not replaced by an older one of that run: re-read, it
+    /// would send older versions of the same orders after the newer).
+    fn last_taken_file(&self, job: &Job) -> Result<Option<PathBuf>> {
         let Some(run) = self.store.last_job_run_taking_files(&job.name)? else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         Ok(run
             .files
-            .iter()
+            .last()
             .map(|f| match &job.source {
                 JobSource::Folder { folder, .. } => folder.join(f),
                 JobSource::File { path } => path.clone(),
             })
-            .filter(|p| p.is_file())
-            .collect())
+            .filter(|p| p.is_file()))
     }
 
     /// One job as the app lists it.

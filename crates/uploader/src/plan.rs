@@ -400,10 +400,9 @@ impl UploadResult {
             UploadOutcome::Duplicate { earlier } => Some(AppError::Duplicate {
                 upload_id: earlier.id as u32,
                 sent_at: earlier.created_at.to_string(),
-                interrupted: matches!(
-                    earlier.state,
-                    UploadState::Interrupted | UploadState::Sending | UploadState::Prepared
-                ),
+                // Cut off and looked up (a dead «sending» was, before this check): a resend
+                // takes it. A send still going is no such thing.
+                interrupted: earlier.state == UploadState::Interrupted,
             }),
             _ => None,
         }

@@ -713,7 +713,8 @@ const en: Messages = {
       'The file itself has errors ({{errors}}) that skipping rows does not get around. Fix the file and choose it again.',
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
-    notResendable: 'This upload cannot be resent: Metrica accepted it, or it was resent already. Refresh the list.',
+    notResendable:
+      'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already. Refresh the list.',
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',
@@ -729,7 +730,7 @@ const en: Messages = {
     },
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
     jobExists: 'A job with this name exists. Choose another name.',
-    job_running: 'The job “{{name}}” is running now. Remove it when the run has ended.',
+    job_running: 'The job “{{name}}” is running now. Try again when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
     invalid_input_generic: 'One of the values does not fit. Check what you entered and retry.',
     fields: {

@@ -83,9 +83,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           ? null
           : v.send_block === 'row_errors' && !s.skipInvalid
             ? t('send.needSkip')
-            : v.duplicate_of && s.duplicateAnswer === null
-              ? t('send.needDuplicateAnswer')
-              : null;
+            : v.duplicate_of?.state === 'interrupted'
+              ? t('send.resendFromHistory')
+              : v.duplicate_of && s.duplicateAnswer === null
+                ? t('send.needDuplicateAnswer')
+                : null;
 
   const send = () => {
     dispatch({ type: 'sendStarted' });
