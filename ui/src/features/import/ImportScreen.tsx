@@ -105,8 +105,10 @@ export function ImportScreen() {
   }, []);
 
   const viewOf = (step: StepId, i: number) => {
-    // The last step is done when Metrica took the file (every part of it).
-    if (step === 'send' && s.result?.upload && isAccepted(s.result.upload)) return 'success' as const;
+    // The last step is done when Metrica took the file (every part of it): the part shown was
+    // accepted and no error stopped the send before the rest (as the result screen decides).
+    if (step === 'send' && s.result?.upload && isAccepted(s.result.upload) && s.result.error === null)
+      return 'success' as const;
     if (i < index && reachable(s, step, counterId, hashDefault)) return 'success' as const;
     return 'idle' as const;
   };

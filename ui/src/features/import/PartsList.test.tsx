@@ -132,6 +132,16 @@ describe('a send an error stopped part-way', () => {
     expect(t).toContain('Вход в аккаунт demo-agency устарел');
   });
 
+  it('says a file sent in part when every part recorded went and the send stopped before the rest', () => {
+    const parts = [part(1, 'sent', 5), part(2, 'sent', 5)];
+    const storage: AppError = { kind: 'storage', data: { detail: 'disk full' } };
+    const r: SendResult = { ...result(parts, storage), upload: parts[1] ?? null };
+    const t = shown(<StoppedSend result={r} />);
+    expect(t).toContain('Файл отправлен не полностью');
+    expect(t).toContain('Метрика приняла 2 части, остальное не ушло.');
+    expect(t).not.toContain('Файл не отправлен');
+  });
+
   it('shows the error for a file in one piece too', () => {
     const r = result([part(1, 'failed', 42, signIn)], expired);
     const t = shown(<StoppedSend result={r} />);

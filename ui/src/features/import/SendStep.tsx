@@ -304,26 +304,33 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
   // before the next one was in the history).
   const n = isAccepted(u) ? 0 : parts.findIndex((p) => p.id === u.id) + 1;
   const inParts = parts.length > 1 && n > 0;
+  // Every part recorded went, and the send stopped before the rest: said as a file sent in
+  // part, never «Файл не отправлен» beside the parts Metrica took.
+  const acceptedThenStopped = n === 0 && accepted > 0;
   const stoppedKey = { interrupted: 'partInterrupted', failed: 'partFailed', rejected: 'partRejected' } as const;
   return (
     <>
       <Text variant="header-1" as="h2">
-        {inParts && accepted > 0 ? t('send.partialTitle') : t(`send.result.${state}.title`)}
+        {(inParts && accepted > 0) || acceptedThenStopped ? t('send.partialTitle') : t(`send.result.${state}.title`)}
       </Text>
       <Text as="p" qa="send-stopped-summary">
-        {inParts
-          ? t('send.partial', {
-              count: accepted,
-              total: parts.length,
-              stopped: t(`send.${stoppedKey[state]}`, { n }),
-            })
-          : // «Отправить заново» is promised only when the core would take it.
-            t(
-              state !== 'rejected' && !u.resendable ? `send.result.${state}.textNoResend` : `send.result.${state}.text`,
-              {
-                rows: t('common.rows', { count: u.valid_rows }),
-              },
-            )}
+        {acceptedThenStopped
+          ? t('send.stoppedAfter', { count: accepted })
+          : inParts
+            ? t('send.partial', {
+                count: accepted,
+                total: parts.length,
+                stopped: t(`send.${stoppedKey[state]}`, { n }),
+              })
+            : // «Отправить заново» is promised only when the core would take it.
+              t(
+                state !== 'rejected' && !u.resendable
+                  ? `send.result.${state}.textNoResend`
+                  : `send.result.${state}.text`,
+                {
+                  rows: t('common.rows', { count: u.valid_rows }),
+                },
+              )}
       </Text>
       {result.error !== null ? (
         <ErrorNotice error={result.error} onRetry={onRetry} />
