@@ -406,6 +406,20 @@ impl RunLock {
         !matches!(Self::try_take(dir, name), Ok(Some(_)))
     }
 
+    /// Takes the lock from blocking code, trying for a moment as [`RunLock::take`] does; a run
+    /// that holds it is `JobRunning`.
+    fn take_or_refuse(dir: &Path, name: &str) -> Result<RunLock> {
+        for _ in 0..5 {
+            if let Some(lock) = Self::try_take(dir, name)? {
+                return Ok(lock);
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        Err(AppError::JobRunning {
+            name: name.to_string(),
+        })
+    }
+
     fn try_take(dir: &Path, name: &str) -> Result<Option<RunLock>> {
         std::fs::create_dir_all(dir).map_err(storage)?;
         let file = File::options()
@@ -848,22 +862,9 @@ impl Core {
         if entries.is_empty() {
             return Err(invalid("statuses", "empty"));
         }
-        // Not under a run that is going: it could mark the file taken again after this. Tried
-        // for a moment, as a run starting does (a job list looks at the lock for microseconds).
+        // Not under a run that is going: it could mark the file taken again after this.
         {
-            let mut lock = None;
-            for _ in 0..5 {
-                lock = RunLock::try_take(&self.jobs_dir(), name)?;
-                if lock.is_some() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(40));
-            }
-            let Some(_lock) = lock else {
-                return Err(AppError::JobRunning {
-                    name: name.to_string(),
-                });
-            };
+            let _lock = RunLock::take_or_refuse(&self.jobs_dir(), name)?;
             let newest = self.last_taken_file(&job)?;
             job.spec
                 .status_map
@@ -1022,21 +1023,7 @@ impl Core {
         // A run that is going would finish into a job that is gone (its run record with it),
         // and a job re-added under the name could start beside it: refused until it ends. The
         // lock is held through the deletion, so no run starts in between.
-        // Tried for a moment, as a run starting does: a job list looking at the lock holds it
-        // for microseconds.
-        let mut lock = None;
-        for _ in 0..5 {
-            lock = RunLock::try_take(&self.jobs_dir(), name)?;
-            if lock.is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(40));
-        }
-        let Some(_lock) = lock else {
-            return Err(AppError::JobRunning {
-                name: name.to_string(),
-            });
-        };
+        let _lock = RunLock::take_or_refuse(&self.jobs_dir(), name)?;
         if self.is_scheduled(name) {
             self.unschedule_job(name, tool)?;
         }
