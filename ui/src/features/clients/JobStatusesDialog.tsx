@@ -1,18 +1,18 @@
 //! Clients → job → «Сопоставить новые статусы»: the statuses a CRM job's last run met that its
 //! map lacks (from the core, with its suggestions), each given a Metrica status; saved into the
 //! job by the core, whose next run reads the same file again and sends the rows held back.
-import { Alert, Button, Dialog, Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { Alert, Button, Dialog, Loader, Text } from '@gravity-ui/uikit';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobView, OrderStatusType, StatusMapEntry } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { STATUS_TYPES } from '../../common/kinds';
-import { formatNumber } from '../../common/format';
 import { useBackend } from '../app/context';
+import { StatusTable } from '../import/StatusTable';
 
 export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
   const values = useQuery({
@@ -70,47 +70,19 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
             <Text as="p" color="secondary">
               {t('jobs.statuses.text')}
             </Text>
-            <div className="mb-statuses" role="table" aria-label={t('statuses.title')} data-testid="job-status-table">
-              <div className="mb-statuses__row mb-statuses__row_head" role="row">
-                <div role="columnheader">{t('statuses.value')}</div>
-                <div role="columnheader" className="mb-num">
-                  {t('statuses.count')}
-                </div>
-                <div role="columnheader">{t('statuses.type')}</div>
-                <div role="columnheader" />
-              </div>
-              {rows.map((v) => (
-                <div className="mb-statuses__row" role="row" key={v.value} data-status={v.value}>
-                  <div role="cell">
-                    <Text variant="subheader-1">{v.value}</Text>
-                  </div>
-                  <div role="cell" className="mb-num">
-                    {formatNumber(v.count, i18n.language)}
-                  </div>
-                  <div role="cell">
-                    <Select
-                      width="max"
-                      value={typeOf(v) ? [typeOf(v) as string] : []}
-                      placeholder={t('jobs.statuses.choose')}
-                      options={STATUS_TYPES.filter((x) => x !== 'OTHER').map((x) => ({
-                        value: x,
-                        content: t(`statuses.types.${x}`),
-                      }))}
-                      onUpdate={(x) => setChosen((c) => ({ ...c, [v.value]: (x[0] ?? 'OTHER') as OrderStatusType }))}
-                      qa={`job-status-type-${v.value}`}
-                      title={v.value}
-                    />
-                  </div>
-                  <div role="cell">
-                    {v.guessed && !chosen[v.value] ? (
-                      <Label size="xs" theme="warning" title={t('statuses.guessed')}>
-                        {t('columns.conf.low')}
-                      </Label>
-                    ) : null}
-                  </div>
-                </div>
-              ))}
-            </div>
+            <StatusTable
+              testId="job-status-table"
+              qaPrefix="job-status-type-"
+              placeholder={t('jobs.statuses.choose')}
+              types={STATUS_TYPES.filter((x) => x !== 'OTHER')}
+              rows={rows.map((v) => ({
+                value: v.value,
+                count: v.count,
+                type: typeOf(v),
+                guessed: v.guessed && !chosen[v.value],
+              }))}
+              onChange={(value, type) => setChosen((c) => ({ ...c, [value]: type }))}
+            />
             {error !== null ? <ErrorNotice error={error} /> : null}
           </div>
         )}

@@ -1,19 +1,18 @@
 //! Step 3 (CRM kinds only): each distinct status value of the file, how many rows have it, and
 //! the Metrica status type it becomes, prefilled from the suggestions.
-import { Label, Loader, Select, Text } from '@gravity-ui/uikit';
+import { Loader, Text } from '@gravity-ui/uikit';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderStatusType } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { STATUS_TYPES } from '../../common/kinds';
-import { formatNumber } from '../../common/format';
 import { useActiveCounter, useBackend } from '../app/context';
 import { StepFooter } from './parts';
+import { StatusTable } from './StatusTable';
 import { needsStatuses, useImport } from './state';
 
 export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const backend = useBackend();
   const [s, dispatch] = useImport();
   const counterId = useActiveCounter()?.id ?? null;
@@ -70,45 +69,18 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
           <Text as="p" color="secondary">
             {t('statuses.text')}
           </Text>
-          <div className="mb-statuses" role="table" aria-label={t('statuses.title')} data-testid="status-table">
-            <div className="mb-statuses__row mb-statuses__row_head" role="row">
-              <div role="columnheader">{t('statuses.value')}</div>
-              <div role="columnheader" className="mb-num">
-                {t('statuses.count')}
-              </div>
-              <div role="columnheader">{t('statuses.type')}</div>
-              <div role="columnheader" />
-            </div>
-            {entries.map((e) => (
-              <div className="mb-statuses__row" role="row" key={e.value} data-status={e.value}>
-                <div role="cell">
-                  <Text variant="subheader-1">{e.value}</Text>
-                </div>
-                <div role="cell" className="mb-num">
-                  {formatNumber(s.statusCounts[e.value] ?? 0, i18n.language)}
-                </div>
-                <div role="cell">
-                  <Select
-                    width="max"
-                    value={[e.status_type]}
-                    options={STATUS_TYPES.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
-                    onUpdate={(v) =>
-                      dispatch({ type: 'statusType', value: e.value, statusType: (v[0] ?? 'OTHER') as OrderStatusType })
-                    }
-                    qa={`status-type-${e.value}`}
-                    title={e.value}
-                  />
-                </div>
-                <div role="cell">
-                  {guessed.has(e.value) ? (
-                    <Label size="xs" theme="warning" title={t('statuses.guessed')}>
-                      {t('columns.conf.low')}
-                    </Label>
-                  ) : null}
-                </div>
-              </div>
-            ))}
-          </div>
+          <StatusTable
+            testId="status-table"
+            qaPrefix="status-type-"
+            types={STATUS_TYPES}
+            rows={entries.map((e) => ({
+              value: e.value,
+              count: s.statusCounts[e.value] ?? 0,
+              type: e.status_type,
+              guessed: guessed.has(e.value),
+            }))}
+            onChange={(value, statusType) => dispatch({ type: 'statusType', value, statusType })}
+          />
         </>
       )}
       <StepFooter
