@@ -10,6 +10,7 @@ use mb_uploader::import::{LocalJob, parse_delimiter};
 use mb_uploader::{Mapping, OutputSpec, ReadOptions, UploadKind, ValidateOptions};
 
 use crate::args::{KindArg, Lang, ReadArgs};
+use crate::text::t;
 use crate::{print_json, report};
 
 pub fn kind_of(k: KindArg) -> Option<UploadKind> {
@@ -113,7 +114,21 @@ pub async fn check(
     let job = local_job(file, read)?;
     // The columns as `upload` reads them: a template saved for this header (in the app or by an
     // earlier upload) wins. Only a data folder that exists is opened; none is made here.
-    let store = mb_uploader::import::existing_history(data_dir);
+    let history = mb_uploader::import::existing_history(data_dir);
+    if matches!(history, mb_uploader::import::ExistingHistory::OtherVersion) {
+        eprintln!(
+            "{}",
+            t(
+                lang,
+                "Сохранённые шаблоны столбцов не прочитаны: историю приложения записала другая \
+                 его версия (запустите приложение, и оно её обновит). Столбцы определены \
+                 автоматически.",
+                "Saved column templates were not read: the app's history was written by another \
+                 version of it (start the app and it will update it). Columns were matched \
+                 automatically."
+            )
+        );
+    }
     let spec = out.map(|out| {
         let mut spec = OutputSpec::new(out);
         spec.rejected_path = Some(rejected_beside(out));
@@ -121,7 +136,7 @@ pub async fn check(
         spec
     });
     let report = tokio::task::spawn_blocking(move || {
-        mb_uploader::import::run_local(&job, spec.as_ref(), store.as_ref())
+        mb_uploader::import::run_local(&job, spec.as_ref(), history.store())
     })
     .await
     .map_err(mb_uploader::error::join_error)??;

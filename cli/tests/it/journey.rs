@@ -708,6 +708,25 @@ fn validate_reads_the_columns_as_the_upload_before_it_saved_them() {
     let (code, v) = validate(&env);
     assert_eq!(code, 0, "the saved columns: {v}");
     assert_eq!(v["valid_rows"], 1, "{v}");
+    let out = env.run(&["validate", file.to_str().unwrap(), "--kind", "conversions"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("шаблоны"),
+        "nothing to say at this build's schema"
+    );
+
+    // A history another build wrote (the app not yet started after an upgrade) is not read,
+    // and validate says so instead of quietly reading the columns anew.
+    let db = env.dir.path().join("history.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", 9999).unwrap();
+    drop(conn);
+    let out = env.run(&["validate", file.to_str().unwrap(), "--kind", "conversions"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Сохранённые шаблоны столбцов не прочитаны"),
+        "{err}"
+    );
     rt.block_on(fake.shutdown());
 }
 

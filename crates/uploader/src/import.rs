@@ -463,15 +463,43 @@ pub fn run(
 }
 
 /// `mbridge validate` / `prepare`: resolve the mapping, then run.
-/// The history of the data folder (`None`: the default one) when it exists at this build's
-/// schema, for reading saved templates offline: none is created, and none of another build is
-/// migrated under the app that uses it. `None` otherwise (the automatic mapping is used).
-pub fn existing_history(data_dir: Option<&Path>) -> Option<mb_history::Store> {
+/// The history of the data folder (`None`: the default one), for reading saved templates
+/// offline: none is created, and none of another build is migrated under the app that uses it.
+pub enum ExistingHistory {
+    /// At this build's schema: its templates are read.
+    Current(mb_history::Store),
+    /// No history there yet (the automatic mapping is used, nothing to say).
+    Absent,
+    /// Written by another build of the app (not yet started after an upgrade, or newer than
+    /// this `mbridge`): its templates are not read, and the caller says so.
+    OtherVersion,
+}
+
+impl ExistingHistory {
+    pub fn store(&self) -> Option<&mb_history::Store> {
+        match self {
+            ExistingHistory::Current(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+pub fn existing_history(data_dir: Option<&Path>) -> ExistingHistory {
     let root = data_dir.map_or_else(crate::config::default_data_dir, Path::to_path_buf);
     let db = crate::config::DataPaths::new(root).database();
-    let current = db.is_file()
-        && mb_history::Store::file_schema_version(&db).ok() == Some(mb_history::LATEST_VERSION);
-    current.then(|| mb_history::Store::open(&db).ok()).flatten()
+    if !db.is_file() {
+        return ExistingHistory::Absent;
+    }
+    if mb_history::Store::file_schema_version(&db).ok() != Some(mb_history::LATEST_VERSION) {
+        return ExistingHistory::OtherVersion;
+    }
+    match mb_history::Store::open(&db) {
+        Ok(s) => ExistingHistory::Current(s),
+        Err(e) => {
+            tracing::warn!(error = %e, "history not opened for its templates");
+            ExistingHistory::OtherVersion
+        }
+    }
 }
 
 /// `store`: the app's history, whose saved column templates win over the automatic mapping as
