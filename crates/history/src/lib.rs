@@ -40,8 +40,8 @@ pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration, backup_path as migrate_
 pub use query::{CounterOverview, EXPORT_COLUMNS, UploadFilter, poll_delay};
 pub use redact::redact;
 pub use upload::{
-    CdpValidation, IssueCounts, NewUpload, RowCounts, STOPPED_BY_USER, ServerReport, ServerStatus,
-    SourceFile, Upload, UploadState, can_transition,
+    ABSENCE_SETTLES_AFTER, CdpValidation, IssueCounts, NewUpload, RowCounts, STOPPED_BY_USER,
+    ServerReport, ServerStatus, SourceFile, Upload, UploadState, can_transition,
 };
 
 use jiff::Timestamp;

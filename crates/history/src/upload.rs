@@ -385,7 +385,22 @@ impl Upload {
         matches!(self.state, UploadState::Interrupted | UploadState::Failed)
             && self.superseded_by.is_none()
     }
+
+    /// An interrupted upload that Metrica's own list did not show when it was looked up at
+    /// least [`ABSENCE_SETTLES_AFTER`] after its send began: an upload Metrica took is in that
+    /// list from its answer on, so it never arrived, and looking again before every upload
+    /// only spends the account's API quota. A resend still looks once more.
+    pub fn known_absent(&self) -> bool {
+        let began = self.sending_started_at.unwrap_or(self.created_at);
+        self.state == UploadState::Interrupted
+            && self
+                .last_polled_at
+                .is_some_and(|at| at.duration_since(began) >= ABSENCE_SETTLES_AFTER)
+    }
 }
+
+/// How long after a send began a look-up that does not find it on the server is conclusive.
+pub const ABSENCE_SETTLES_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(30);
 
 pub(crate) const UPLOAD_COLUMNS: &str = "id, tag, account_login, counter_id, kind, state, \
     source_name, source_size, source_sha256, prepared_sha256, mapping_template_id, \
@@ -757,6 +772,19 @@ impl Store {
                 "UPDATE uploads SET state = 'interrupted', sending_owner = NULL WHERE id = ?1",
             )?
             .execute([id])?;
+            load(tx, id)
+        })
+    }
+
+    /// Records that the server's list was looked up for an interrupted upload and did not
+    /// have it (the time of that look-up, in `last_polled_at`: see [`Upload::known_absent`]).
+    pub fn note_absent_on_server(&self, id: i64) -> Result<Upload> {
+        self.write(|tx, now| {
+            let u = load(tx, id)?;
+            if u.state == UploadState::Interrupted {
+                tx.prepare_cached("UPDATE uploads SET last_polled_at = ?2 WHERE id = ?1")?
+                    .execute(params![id, ms(now)])?;
+            }
             load(tx, id)
         })
     }

@@ -1025,6 +1025,7 @@ impl Core {
         });
         for u in open.unwrap_or_default() {
             if u.superseded_by.is_none()
+                && !u.known_absent()
                 && let Err(e) = self.reconcile_interrupted(&u).await
             {
                 tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
@@ -1196,7 +1197,10 @@ impl Core {
         })?;
         let u = match self.find_by_tag(u, &tag).await? {
             Some(found) => self.mark_found(u, &found)?,
-            None => self.store.mark_interrupted(u.id)?,
+            None => {
+                self.store.mark_interrupted(u.id)?;
+                self.store.note_absent_on_server(u.id)?
+            }
         };
         self.ledger_settle(&u).await;
         Ok(u)
@@ -1293,7 +1297,7 @@ impl Core {
             return Ok(u.clone());
         };
         let Some(found) = self.find_by_tag(u, &tag).await? else {
-            return Ok(u.clone());
+            return Ok(self.store.note_absent_on_server(u.id)?);
         };
         let found = self.mark_found(u, &found)?;
         self.ledger_settle(&found).await;

@@ -246,6 +246,45 @@ fn reconciliation_finds_an_interrupted_upload_on_the_server_by_tag() {
     assert!(s.upload_by_tag("MBNOPE").unwrap().is_none());
 }
 
+/// An interrupted upload the server's list did not show is settled as never arrived only by
+/// a look-up long enough after its send began (a lost answer is in the list at once); an
+/// earlier look-up, or none, leaves it to be looked up again.
+#[test]
+fn an_interrupted_upload_is_known_absent_after_a_late_enough_look_up() {
+    let (s, clock) = store();
+    let u = s
+        .record_prepared(&new_upload(1, UploadKind::Conversions, "a"))
+        .unwrap();
+    s.mark_sending(u.id).unwrap();
+    let cut = s.mark_interrupted(u.id).unwrap();
+    assert!(!cut.known_absent(), "never looked up");
+    clock.advance(secs(60));
+    let soon = s.note_absent_on_server(u.id).unwrap();
+    assert_eq!(soon.last_polled_at, Some(t0() + secs(60)));
+    assert!(
+        !soon.known_absent(),
+        "a minute after the send: may still show up"
+    );
+    clock.advance(mb_history::ABSENCE_SETTLES_AFTER);
+    let late = s.note_absent_on_server(u.id).unwrap();
+    assert!(late.known_absent());
+    assert_eq!(
+        late.state,
+        UploadState::Interrupted,
+        "only the look-up's time is kept"
+    );
+
+    // A sent upload is not touched by it.
+    let b = s
+        .record_prepared(&new_upload(1, UploadKind::Conversions, "b"))
+        .unwrap();
+    s.mark_sending(b.id).unwrap();
+    let sent = s.mark_sent(b.id, "1", &report("UPLOADED")).unwrap();
+    let after = s.note_absent_on_server(b.id).unwrap();
+    assert_eq!(after.last_polled_at, sent.last_polled_at);
+    assert!(!after.known_absent());
+}
+
 #[test]
 fn duplicates_are_found_for_the_same_content_counter_and_kind_only() {
     let (s, clock) = store();

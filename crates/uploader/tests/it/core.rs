@@ -1800,3 +1800,76 @@ async fn the_send_says_the_rows_it_left_out_as_it_read_the_file() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("1762345098123456780"), "{text}");
 }
+
+/// An interrupted upload Metrica never got is looked up before the next uploads of its
+/// counter and kind only until a look-up long after its send settles it: after that, each
+/// upload no longer walks the server's list for it (the account's API quota).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let send = |name: &'static str, job: &'static str| {
+        let core = &core;
+        async move {
+            let file = fixture(name);
+            let mapping = core
+                .suggest_mapping(
+                    &file,
+                    &ReadOverrides::default(),
+                    UploadKind::Conversions,
+                    &[],
+                )
+                .unwrap();
+            core.upload_dto(
+                &UploadRequest {
+                    validate: request(&file, mapping, vec![]),
+                    merge_mode: None,
+                    comment: None,
+                    confirm_duplicate: false,
+                    skip_invalid: true,
+                },
+                job,
+                no_progress_sink(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let cut = send("offline_clientid.csv", "cut").await;
+    let cut = cut.upload.unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    // The send began two hours ago (the clock of the history is the system's).
+    let two_hours_ago = jiff::Timestamp::now().as_millisecond() - 2 * 3600 * 1000;
+    rusqlite::Connection::open(core.paths().database())
+        .unwrap()
+        .execute(
+            "UPDATE uploads SET created_at = ?2, sending_started_at = ?2, last_polled_at = NULL \
+             WHERE id = ?1",
+            rusqlite::params![i64::from(cut.id), two_hours_ago],
+        )
+        .unwrap();
+    let lists = || {
+        fake.state()
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.contains("uploadings"))
+            .count()
+    };
+    let before = lists();
+    send("offline_userid.csv", "next").await;
+    let looked = lists() - before;
+    assert!(looked > 0, "looked up once more before the next upload");
+    let u = core.store().upload(i64::from(cut.id)).unwrap();
+    assert!(u.known_absent(), "{u:?}");
+    assert_eq!(
+        u.state,
+        UploadState::Interrupted,
+        "still for the user to resend"
+    );
+
+    let before = lists();
+    send("offline_yclid.csv", "after").await;
+    assert_eq!(lists() - before, 0, "not looked up again");
+}
