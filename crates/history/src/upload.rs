@@ -386,6 +386,14 @@ impl Upload {
             && self.superseded_by.is_none()
     }
 
+    /// A send whose end is not known here: cut off (`interrupted`), or left `sending` by a
+    /// process that is gone or whose look-up failed. Metrica may have it, so it is never sent
+    /// again blindly: its resend looks on the server first.
+    pub fn is_cut_off(&self) -> bool {
+        matches!(self.state, UploadState::Interrupted | UploadState::Sending)
+            && self.superseded_by.is_none()
+    }
+
     /// An interrupted upload that Metrica's own list did not show when it was looked up at
     /// least [`ABSENCE_SETTLES_AFTER`] after its send began: an upload Metrica took is in that
     /// list from its answer on, so it never arrived, and looking again before every upload

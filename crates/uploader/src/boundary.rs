@@ -87,6 +87,15 @@ impl Core {
             .await?;
         let mut s = crate::import::summary(&report);
         s.duplicate_of = dup.as_ref().map(summary);
+        // A «sending» whose process is alive is a send still going (the send waits for it);
+        // one left by a dead process was cut off, as an interrupted one.
+        s.duplicate_cut_off = match &dup {
+            Some(d) if d.state == mb_history::UploadState::Sending => {
+                d.is_cut_off() && !self.store().send_in_progress(d.id)?
+            }
+            Some(d) => d.is_cut_off(),
+            None => false,
+        };
         if report.valid_rows > 0 {
             s.known_rows = self.known_rows(&plan, job_id, sink).await? as u32;
             if plan.only_new {

@@ -100,6 +100,11 @@ impl DataPaths {
         self.root.join("logs")
     }
     /// Prepared files waiting to be sent or kept for resending, one folder per upload tag.
+    /// The send locks (one file per counter and kind: [`crate::send_lock`]).
+    pub fn locks(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
     pub fn outgoing(&self) -> PathBuf {
         self.root.join("outgoing")
     }

@@ -523,6 +523,10 @@ pub struct ValidationSummary {
     pub known_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
     pub duplicate_of: Option<UploadSummary>,
+    /// That earlier send was cut off (whether Metrica has it is not known): the file is not
+    /// sent again from here, even when confirmed; its resend in History looks first.
+    #[serde(default)]
+    pub duplicate_cut_off: bool,
     /// Where rejected rows were written (opens in Excel).
     pub rejected_path: Option<String>,
     /// One currency for the whole file would fix every currency error.
@@ -583,6 +587,9 @@ pub enum Stage {
     Writing,
     Uploading,
     Waiting,
+    /// Another send to the same counter and kind is going (the app, `mbridge` or a job's
+    /// run): this one waits for it, then sends only what it left new.
+    Queued,
     /// An app update is being downloaded (bytes).
     Downloading,
     /// The downloaded update is being installed.

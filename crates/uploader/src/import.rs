@@ -571,6 +571,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
         unchanged_rows: 0,
         known_rows: 0,
         duplicate_of: None,
+        duplicate_cut_off: false,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),
         currency_offer: r.currency_offer.as_ref().map(|o| dto::CurrencyOffer {
             field: o.field.clone(),

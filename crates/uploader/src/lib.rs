@@ -22,6 +22,7 @@ pub mod overview;
 pub mod plan;
 pub mod progress;
 pub mod schedule;
+pub mod send_lock;
 pub mod upload;
 pub mod window;
 

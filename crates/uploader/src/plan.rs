@@ -402,7 +402,7 @@ impl UploadResult {
                 sent_at: earlier.created_at.to_string(),
                 // Cut off and looked up (a dead «sending» was, before this check): a resend
                 // takes it. A send still going is no such thing.
-                interrupted: earlier.state == UploadState::Interrupted,
+                interrupted: earlier.is_cut_off(),
             }),
             _ => None,
         }

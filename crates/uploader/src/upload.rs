@@ -33,6 +33,7 @@ use crate::core::Core;
 use crate::dto::{self, AppError, CounterPage, CountersQuery, Permission, Stage};
 use crate::error::{Result, join_error};
 use crate::import::check_output;
+use crate::send_lock::SendLock;
 
 /// What the validator needs to know about a counter.
 #[derive(Debug, Clone)]
@@ -134,6 +135,9 @@ pub struct PreparedUpload {
     pub report: Box<Report>,
     /// The folder of the prepared files while nobody else owns them.
     dir: Option<PathBuf>,
+    /// This counter and kind's send lock, from the duplicate check to the send's end: no
+    /// other send decides what is new while these parts go (see [`crate::send_lock`]).
+    _lock: SendLock,
 }
 
 impl Drop for PreparedUpload {
@@ -479,24 +483,31 @@ impl Core {
         crate::window::ensure_open(&ctx, Timestamp::now())?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
+        // One send at a time per counter and kind decides what is new and sends it: a second
+        // (a job's run beside the window) waits, then finds the first one's rows known.
+        let lock = self
+            .send_lock(plan.counter_id, kind, job_id, cancel, &sink)
+            .await?;
         // Sends whose process died or whose answer was lost are looked up on the server first
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
-        if !plan.force || plan.only_new {
-            self.settle_unknown_sends(plan.counter_id, kind).await;
-        }
-        // Only the new rows of a file Metrica accepted before: the ledger answers «nothing new»
-        // (an unchanged export sent by a scheduled `upload --only-new` is not an error). One
-        // whose send was cut off stays a question: a resend looks on the server first.
-        if !plan.force
-            && let Some(earlier) =
-                self.store
-                    .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
-            && !(plan.only_new && earlier.state.is_accepted())
+        self.settle_unknown_sends(plan.counter_id, kind).await;
+        if let Some(earlier) =
+            self.store
+                .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
         {
-            return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
-                earlier: Box::new(earlier),
-            }));
+            // A send of this file that was cut off (Metrica may have it) is never sent again
+            // past this point, not even when the user confirmed the duplicate: its resend
+            // looks on the server first. Otherwise, only the new rows of a file Metrica
+            // accepted before go without asking (the ledger may answer «nothing new», which
+            // a scheduled upload does not call an error).
+            let cut_off = earlier.is_cut_off();
+            let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
+            if cut_off || asked {
+                return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
+                    earlier: Box::new(earlier),
+                }));
+            }
         }
         // Prepared files live in the data folder until the upload is final (resend needs them).
         let dir = self.paths.outgoing().join(format!(
@@ -543,6 +554,7 @@ impl Core {
             },
             report: Box::new(report),
             dir: Some(dir),
+            _lock: lock,
         };
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
@@ -1008,6 +1020,21 @@ impl Core {
         .map_err(join_error)?
     }
 
+    /// This counter and kind's send lock, saying «Ждём: …» while another send holds it.
+    async fn send_lock(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+        job_id: &str,
+        cancel: &CancellationToken,
+        sink: &ProgressSink,
+    ) -> Result<SendLock> {
+        SendLock::take(&self.paths.locks(), counter_id, kind, cancel, || {
+            sink(progress(job_id, Stage::Queued, 0, None, 0));
+        })
+        .await
+    }
+
     /// Before the ledger judges what is new: sends whose outcome is unknown (a dead process
     /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
     /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
@@ -1274,6 +1301,9 @@ impl Core {
                 });
             }
         }
+        let _lock = self
+            .send_lock(old.counter_id as u32, old.kind, job_id, cancel, sink)
+            .await?;
         if old.state == UploadState::Interrupted {
             // The server may have it after all: look once more before sending again.
             sink(progress(job_id, Stage::Waiting, 0, None, 0));

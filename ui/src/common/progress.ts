@@ -62,8 +62,9 @@ export function formatTimeLeft(secs: number, t: TFunction): string {
 }
 
 export function describeProgress(p: Progress | null, t: TFunction, lang: string): ProgressText {
-  // Waiting for Metrica's answer has no amount to show: the bar runs, the words say why.
-  if (!p || p.stage === 'waiting') return { percent: null, amount: '', pace: '' };
+  // Waiting (for Metrica's answer, or for another send to the same counter) has no amount to
+  // show: the bar runs, the words say why.
+  if (!p || p.stage === 'waiting' || p.stage === 'queued') return { percent: null, amount: '', pace: '' };
   const total = p.total !== null && p.total > 0 ? p.total : null;
   const percent = total !== null ? Math.min(100, (p.done / total) * 100) : null;
   const parts: string[] = [];

@@ -26,7 +26,7 @@ export type Catalogue = {
   reason: Record<FailureCode, string>;
   send: { partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
-  stages: { done: string; downloading: string; installing: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
+  stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   states: Record<UploadState, string>;
 };
 
@@ -680,6 +680,7 @@ export const ru: Catalogue = {
     "done": "Готово",
     "downloading": "Скачиваем обновление",
     "installing": "Устанавливаем обновление",
+    "queued": "Ждём: в этот счётчик сейчас отправляется другой файл",
     "reading": "Читаем файл",
     "uploading": "Отправляем в Метрику",
     "validating": "Проверяем строки",
@@ -1350,6 +1351,7 @@ export const en: Catalogue = {
     "done": "Done",
     "downloading": "Downloading the update",
     "installing": "Installing the update",
+    "queued": "Waiting: another file is being sent to this counter",
     "reading": "Reading the file",
     "uploading": "Sending to Metrica",
     "validating": "Checking rows",

@@ -253,6 +253,11 @@ known_rows: number,
  */
 duplicate_of: UploadSummary | null, 
 /**
+ * That earlier send was cut off (whether Metrica has it is not known): the file is not
+ * sent again from here, even when confirmed; its resend in History looks first.
+ */
+duplicate_cut_off: boolean, 
+/**
  * Where rejected rows were written (opens in Excel).
  */
 rejected_path: string | null, 
@@ -318,7 +323,7 @@ rejected_path: string | null,
  */
 error: AppError | null, };
 
-export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "downloading" | "installing" | "done";
+export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "queued" | "downloading" | "installing" | "done";
 
 export type Progress = { job_id: string, stage: Stage, done: number, total: number | null, rows: number, 
 /**

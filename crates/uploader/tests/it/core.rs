@@ -1873,3 +1873,124 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     send("offline_yclid.csv", "after").await;
     assert_eq!(lists() - before, 0, "not looked up again");
 }
+
+fn conversions_upload(core: &Core, name: &str, only_new: bool, confirm: bool) -> UploadRequest {
+    let file = fixture(name);
+    let mapping = core
+        .suggest_mapping(
+            &file,
+            &ReadOverrides::default(),
+            UploadKind::Conversions,
+            &[],
+        )
+        .unwrap();
+    let mut validate = request(&file, mapping, vec![]);
+    validate.only_new_rows = only_new;
+    UploadRequest {
+        validate,
+        merge_mode: None,
+        comment: None,
+        confirm_duplicate: confirm,
+        skip_invalid: true,
+    }
+}
+
+/// A file whose send was cut off is never sent again past the core, whatever the front end
+/// confirmed («Отправить всё», or «только новые», which also confirms the duplicate): the
+/// way on is its resend, which looks on the server first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_duplicate_of_a_cut_off_send_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let stored = || fake.state().conversions(u64::from(COUNTER)).len();
+    let before = stored();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(cut.upload.unwrap().state, UploadState::Interrupted);
+    let check = core
+        .validate_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false).validate,
+            "check",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert!(check.duplicate_cut_off, "the Check step says so");
+    for (only_new, confirm) in [(false, true), (true, true), (true, false)] {
+        let r = core
+            .upload_dto(
+                &conversions_upload(&core, "offline_clientid.csv", only_new, confirm),
+                "again",
+                no_progress_sink(),
+            )
+            .await;
+        assert!(
+            matches!(
+                r,
+                Err(mb_uploader::dto::AppError::Duplicate {
+                    interrupted: true,
+                    ..
+                })
+            ),
+            "only_new {only_new}, confirmed {confirm}: {r:?}"
+        );
+    }
+    assert_eq!(stored(), before, "nothing sent");
+}
+
+/// Two sends of one export to one counter at once (a job's run beside the window): the
+/// second waits for the first («Ждём: в этот счётчик…»), then finds its rows known and
+/// sends nothing; Metrica gets each row once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sends_of_one_file_at_once_send_its_rows_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let size = std::fs::metadata(fixture("offline_clientid.csv"))
+        .unwrap()
+        .len();
+    let before = fake.state().conversions(u64::from(COUNTER)).len() as u32;
+    // The first send takes about a second and a half.
+    fake.faults().throttle_uploads(Some(size * 2 / 3));
+    let stages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = stages.clone();
+    let sink: mb_uploader::ProgressSink = std::sync::Arc::new(move |p| {
+        seen.lock().unwrap().push(p.stage);
+    });
+    let req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let first = core.upload_dto(&req, "first", no_progress_sink());
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        core.upload_dto(&req, "second", sink).await
+    };
+    let (first, second) = tokio::join!(first, second);
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(
+        first.outcome,
+        mb_uploader::plan::OutcomeKind::Sent,
+        "{first:?}"
+    );
+    assert_eq!(
+        second.outcome,
+        mb_uploader::plan::OutcomeKind::NothingNew,
+        "{second:?}"
+    );
+    assert!(
+        stages
+            .lock()
+            .unwrap()
+            .contains(&mb_uploader::dto::Stage::Queued),
+        "the second said it waits: {:?}",
+        stages.lock().unwrap()
+    );
+    let stored = fake.state().conversions(u64::from(COUNTER)).len() as u32;
+    assert_eq!(stored - before, first.new_rows, "each row once");
+}

@@ -166,6 +166,7 @@ describe('repeating jobs', () => {
       unchanged_rows: 0,
       known_rows: 0,
       duplicate_of: null,
+      duplicate_cut_off: false,
       rejected_path: null,
       currency_offer: null,
       send_block: null,

@@ -142,7 +142,7 @@ function Summary({ v }: { v: ValidationSummary }) {
         </Card>
       </div>
 
-      {v.duplicate_of && v.duplicate_of.state === 'interrupted' ? (
+      {v.duplicate_of && v.duplicate_cut_off ? (
         // Its send was cut off: whether Metrica has it is not known, so no «send again» here;
         // History's resend looks in Metrica first (the core refuses a plain second send).
         <div data-testid="duplicate-interrupted">
@@ -312,7 +312,7 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
         ? fileErrorText(v, t)
         : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
           ? t('send.nothing')
-          : v.duplicate_of?.state === 'interrupted'
+          : v.duplicate_cut_off
             ? t('send.resendFromHistory')
             : v.duplicate_of !== null && s.duplicateAnswer === null
               ? t('send.needDuplicateAnswerHere')

@@ -83,7 +83,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           ? null
           : v.send_block === 'row_errors' && !s.skipInvalid
             ? t('send.needSkip')
-            : v.duplicate_of?.state === 'interrupted'
+            : v.duplicate_cut_off
               ? t('send.resendFromHistory')
               : v.duplicate_of && s.duplicateAnswer === null
                 ? t('send.needDuplicateAnswer')
