@@ -491,19 +491,22 @@ impl Core {
         // Sends whose process died or whose answer was lost are looked up on the server first
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
-        self.settle_unknown_sends(plan.counter_id, kind).await;
+        let unknown = self.settle_unknown_sends(plan.counter_id, kind).await;
         if let Some(earlier) =
             self.store
                 .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
         {
-            // A send of this file that was cut off (Metrica may have it) is never sent again
-            // past this point, not even when the user confirmed the duplicate: its resend
-            // looks on the server first. Otherwise, only the new rows of a file Metrica
-            // accepted before go without asking (the ledger may answer «nothing new», which
-            // a scheduled upload does not call an error).
-            let cut_off = earlier.is_cut_off();
+            // A send of this file that was cut off and that Metrica could not be asked about
+            // just now (or left «sending») is never sent again past this point, not even when
+            // the user confirmed the duplicate: Metrica may have it. One looked up and not
+            // found goes again only when confirmed (a job's run, «Отправить всё»): like its
+            // resend, which looks once and sends. Otherwise, only the new rows of a file
+            // Metrica accepted before go without asking (the ledger may answer «nothing new»,
+            // which a scheduled upload does not call an error).
+            let unknown_now = earlier.is_cut_off()
+                && (earlier.state == UploadState::Sending || unknown.contains(&earlier.id));
             let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
-            if cut_off || asked {
+            if unknown_now || asked {
                 return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                     earlier: Box::new(earlier),
                 }));
@@ -1039,7 +1042,13 @@ impl Core {
     /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
     /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
     /// be asked, the filter goes on with what the ledger knows.
-    async fn settle_unknown_sends(&self, counter_id: u32, kind: UploadKind) {
+    /// Answers the interrupted uploads Metrica could not be asked about (still unknown).
+    async fn settle_unknown_sends(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+    ) -> std::collections::HashSet<i64> {
+        let mut unknown = std::collections::HashSet::new();
         if let Err(e) = self.reconcile().await {
             tracing::warn!(error = %e, "reconciliation before the only-new filter postponed");
         }
@@ -1056,8 +1065,10 @@ impl Core {
                 && let Err(e) = self.reconcile_interrupted(&u).await
             {
                 tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
+                unknown.insert(u.id);
             }
         }
+        unknown
     }
 
     async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {

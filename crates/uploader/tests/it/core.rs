@@ -1895,11 +1895,11 @@ fn conversions_upload(core: &Core, name: &str, only_new: bool, confirm: bool) ->
     }
 }
 
-/// A file whose send was cut off is never sent again past the core, whatever the front end
-/// confirmed («Отправить всё», or «только новые», which also confirms the duplicate): the
-/// way on is its resend, which looks on the server first.
+/// A file whose send was cut off, looked up and not found on the server: the Check step
+/// says so (its way on is the resend in History), a plain upload is refused with that way on
+/// (`interrupted`), and a confirmed one goes like the resend would, replacing it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_confirmed_duplicate_of_a_cut_off_send_is_refused() {
+async fn a_cut_off_send_is_resent_or_sent_again_only_when_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(&dir).await;
     let fake = core.demo_server().unwrap();
@@ -1914,7 +1914,8 @@ async fn a_confirmed_duplicate_of_a_cut_off_send_is_refused() {
         )
         .await
         .unwrap();
-    assert_eq!(cut.upload.unwrap().state, UploadState::Interrupted);
+    let cut = cut.upload.unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
     let check = core
         .validate_dto(
             &conversions_upload(&core, "offline_clientid.csv", true, false).validate,
@@ -1924,10 +1925,10 @@ async fn a_confirmed_duplicate_of_a_cut_off_send_is_refused() {
         .await
         .unwrap();
     assert!(check.duplicate_cut_off, "the Check step says so");
-    for (only_new, confirm) in [(false, true), (true, true), (true, false)] {
+    for only_new in [true, false] {
         let r = core
             .upload_dto(
-                &conversions_upload(&core, "offline_clientid.csv", only_new, confirm),
+                &conversions_upload(&core, "offline_clientid.csv", only_new, false),
                 "again",
                 no_progress_sink(),
             )
@@ -1940,10 +1941,25 @@ async fn a_confirmed_duplicate_of_a_cut_off_send_is_refused() {
                     ..
                 })
             ),
-            "only_new {only_new}, confirmed {confirm}: {r:?}"
+            "only_new {only_new}: {r:?}"
         );
     }
     assert_eq!(stored(), before, "nothing sent");
+    let sent = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, true),
+            "confirmed",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::Sent);
+    assert_eq!(stored() - before, sent.new_rows as usize);
+    let old = core.store().upload(i64::from(cut.id)).unwrap();
+    assert!(
+        old.superseded_by.is_some(),
+        "no resend offered any more: {old:?}"
+    );
 }
 
 /// Two sends of one export to one counter at once (a job's run beside the window): the
