@@ -114,6 +114,8 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<SendResult> {
+        // Known from the first moment: a stop while the counter is asked is not lost.
+        let job = self.job_scope(job_id);
         let plan = self
             .plan_upload(&plan_request(
                 &req.validate,
@@ -123,6 +125,9 @@ impl Core {
                 req.comment.clone(),
             )?)
             .await?;
+        if job.token.is_cancelled() {
+            return Err(AppError::Cancelled);
+        }
         let done = self.run_upload(&plan, job_id, sink, |_| {}).await?;
         if let Some(e) = done.stop_error() {
             return Err(e);

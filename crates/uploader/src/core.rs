@@ -537,6 +537,17 @@ impl Core {
         entry.0.clone()
     }
 
+    /// Registers job `job_id` for as long as the answer lives: a job of several phases (plan,
+    /// prepare, the review, send) holds one across them, so a cancel between two phases is
+    /// not lost with the first phase's token.
+    pub(crate) fn job_scope(&self, job_id: &str) -> JobScope<'_> {
+        JobScope {
+            token: self.start_job(job_id),
+            core: self,
+            id: job_id.to_string(),
+        }
+    }
+
     /// Ends a phase; the job is forgotten when its last phase ends.
     pub(crate) fn end_job(&self, job_id: &str) {
         let mut jobs = self.jobs.lock().expect("jobs lock");
@@ -619,4 +630,17 @@ fn run_flags(opts: &CoreOptions) -> Vec<String> {
         flags.extend(["--token-store".to_string(), s]);
     }
     flags
+}
+
+/// A job registered while it lives (see [`Core::job_scope`]).
+pub(crate) struct JobScope<'a> {
+    pub(crate) token: CancellationToken,
+    core: &'a Core,
+    id: String,
+}
+
+impl Drop for JobScope<'_> {
+    fn drop(&mut self) {
+        self.core.end_job(&self.id);
+    }
 }

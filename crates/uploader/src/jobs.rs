@@ -1200,6 +1200,7 @@ impl Core {
         end: &mut RunEnd,
     ) -> Option<(RunResult, Option<AppError>)> {
         let job_id = format!("job:{}", job.name);
+        let _job = self.job_scope(&job_id);
         let plan = job.plan(&file.path);
         let failed = |e: AppError| {
             let r = if matches!(e, AppError::Cancelled) {

@@ -204,6 +204,8 @@ impl Core {
         sink: ProgressSink,
         on_review: impl FnOnce(&SendReview),
     ) -> Result<UploadResult> {
+        // One cancel token for both phases: a stop pressed between them stops the send.
+        let _job = self.job_scope(job_id);
         match self.prepare_upload(plan, job_id, sink.clone()).await? {
             Prepared::Stopped(outcome) => Ok(UploadResult {
                 outcome,

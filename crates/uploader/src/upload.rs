@@ -617,6 +617,12 @@ impl Core {
         }
         let sink = metered(sink);
         let cancel = self.start_job(job_id);
+        if cancel.is_cancelled() {
+            // Stopped after the review (or while the ledger filtered): nothing leaves, and
+            // the prepared files go with `p`.
+            self.end_job(job_id);
+            return Err(AppError::Cancelled);
+        }
         // The whole send (status map, every part) goes as the account it was prepared for.
         let login = p.login.clone();
         let out = crate::jobs::ACCOUNT

@@ -2010,3 +2010,35 @@ async fn two_sends_of_one_file_at_once_send_its_rows_once() {
     let stored = fake.state().conversions(u64::from(COUNTER)).len() as u32;
     assert_eq!(stored - before, first.new_rows, "each row once");
 }
+
+/// A stop pressed while the review is shown (between preparing and sending: the CLI's Ctrl-C
+/// at the «Отправим N строк» line, the window's stop button) stops the send: nothing leaves,
+/// and the answer is «cancelled», not «sent». The first phase's token used to end with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_between_review_and_send_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let before = fake.state().conversions(u64::from(COUNTER)).len();
+    let req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let plan = core.plan(&req.validate, None, true, false).await.unwrap();
+    let r = core
+        .run_upload(&plan, "stopped", no_progress_sink(), |_| {
+            core.cancel("stopped")
+        })
+        .await;
+    assert!(
+        matches!(r, Err(mb_uploader::dto::AppError::Cancelled)),
+        "{:?}",
+        r.map(|d| d.outcome)
+    );
+    assert_eq!(fake.state().conversions(u64::from(COUNTER)).len(), before);
+    let h = core.store().uploads(&Default::default()).unwrap();
+    assert!(h.is_empty(), "nothing recorded: {h:?}");
+    // The next send under the same id is not stopped by the old cancel.
+    let sent = core
+        .upload_dto(&req, "stopped", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::Sent);
+}
