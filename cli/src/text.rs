@@ -369,6 +369,16 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             .to_string()
         }
         E::InvalidInput { field, reason }
+            if field == "upload" && reason == mb_uploader::error::SENT_SINCE =>
+        {
+            t(
+                lang,
+                "часть строк этой загрузки с тех пор уже отправила другая загрузка: отправка заново посчитала бы их дважды. Чтобы отправить остальные, загрузите файл снова (mbridge upload): уйдут только новые строки",
+                "another upload has since delivered some rows of this one: resending it would count them twice. To send the rest, upload the file again (mbridge upload): only its new rows go",
+            )
+            .to_string()
+        }
+        E::InvalidInput { field, reason }
             if field == "upload" && reason == mb_uploader::error::NOT_RESENDABLE =>
         {
             t(

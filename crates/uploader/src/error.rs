@@ -130,6 +130,11 @@ impl AppError {
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";
 
+/// `InvalidInput { field: "upload", reason }` of a resend of conversions or calls some of
+/// whose rows Metrica has accepted since, from another upload (the file sent again): the
+/// resend would count them twice. Sending the file again sends only its new rows.
+pub const SENT_SINCE: &str = "sent_since";
+
 impl From<mb_history::Error> for AppError {
     fn from(e: mb_history::Error) -> Self {
         match e {

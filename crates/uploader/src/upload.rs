@@ -1335,6 +1335,27 @@ impl Core {
         if cancel.is_cancelled() {
             return Err(AppError::Cancelled);
         }
+        // Events Metrica adds on every upload (conversions, calls) that another upload has
+        // delivered since (the same file sent again after this one failed) would count twice.
+        if matches!(old.kind, UploadKind::Conversions | UploadKind::Calls) {
+            let store = self.store.clone();
+            let (counter, kind, path) = (old.counter_id as u32, old.kind, file.clone());
+            let known = tokio::task::spawn_blocking(move || {
+                crate::ledger::verdicts_of_file(&store, counter, kind, &path).map(|v| {
+                    v.into_iter()
+                        .filter(|v| !crate::ledger::resend(kind, *v))
+                        .count()
+                })
+            })
+            .await
+            .map_err(join_error)??;
+            if known > 0 {
+                return Err(AppError::InvalidInput {
+                    field: "upload".into(),
+                    reason: crate::error::SENT_SINCE.into(),
+                });
+            }
+        }
         let new = self.store.resend(id)?;
         self.send_recorded(new, job_id, cancel, sink).await
     }

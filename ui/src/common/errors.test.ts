@@ -65,6 +65,8 @@ describe('error table', () => {
     expect(explainError(SAMPLES.duplicate, t, 'ru').text).toContain('Подтвердите повторную отправку');
     const notResendable = { kind: 'invalid_input', data: { field: 'upload', reason: 'not_resendable' } } as const;
     expect(explainError(notResendable, t, 'ru').text).toContain('нельзя отправить заново');
+    const sentSince = { kind: 'invalid_input', data: { field: 'upload', reason: 'sent_since' } } as const;
+    expect(explainError(sentSince, t, 'ru').text).toContain('посчитала бы их дважды');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

@@ -135,6 +135,8 @@ export const ERROR_TABLE: ErrorTable = {
       // The core's refusal to resend an upload that went, or was resent already: not a value
       // anyone typed.
       if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');
+      // Some of its rows another upload delivered since: a resend would count them twice.
+      if (e.data.field === 'upload' && e.data.reason === 'sent_since') return t('errors.sentSince');
       const field = INPUT_FIELDS[e.data.field];
       return field
         ? t('errors.invalid_input', { field: t(`errors.fields.${field}`) })

@@ -719,6 +719,8 @@ const en: Messages = {
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     notResendable:
       'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already. Refresh the list.',
+    sentSince:
+      'Another upload has since delivered some rows of this one: resending it would count them twice. To send the rest, choose the file again — only its new rows go.',
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',

@@ -2042,3 +2042,54 @@ async fn a_stop_between_review_and_send_sends_nothing() {
         .unwrap();
     assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::Sent);
 }
+
+/// A cut-off upload some of whose conversions another upload delivered since (a file with
+/// some of the same rows): its resend would count those twice, so it is refused in words
+/// (`sent_since`); sending the file again sends only its new rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_of_rows_delivered_since_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let stored = || fake.state().conversions(u64::from(COUNTER)).len();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    // Three of its five rows go in another file.
+    let three = conversions_rows(dir.path(), 3);
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    req.validate.path = three.display().to_string();
+    let before = stored();
+    let sent = core
+        .upload_dto(&req, "three", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::Sent);
+    assert_eq!(stored() - before, 3);
+    let r = core.resend_dto(cut.id, "resend", no_progress_sink()).await;
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field, reason })
+            if field == "upload" && reason == mb_uploader::error::SENT_SINCE),
+        "{r:?}"
+    );
+    assert_eq!(stored() - before, 3, "nothing counted twice");
+    let again = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, true),
+            "again",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.new_rows, 2, "{again:?}");
+    assert_eq!(stored() - before, 5);
+}
