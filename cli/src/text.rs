@@ -59,6 +59,19 @@ pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
     }
 }
 
+/// «Из них N строк уже отправлялись с другими данными…» when only-new left out conversions or
+/// calls sent before with other values (Metrica keeps the earlier ones); None otherwise.
+pub fn changed_kept(r: Option<&mb_uploader::SendReview>, lang: Lang) -> Option<String> {
+    let n = r.map_or(0, |r| r.changed_rows);
+    (n > 0).then(|| {
+        mb_text::format(
+            msg_lang(lang),
+            "send.changedKept",
+            &[("count", Arg::Num(n))],
+        )
+    })
+}
+
 /// A file sent in parts that did not all go: «Отправлено 2 части из 3; часть 3 не ушла» (the
 /// app's words). None for a file in one piece or one whose every part was accepted.
 pub fn partial(done: &mb_uploader::UploadResult, lang: Lang) -> Option<String> {

@@ -87,6 +87,9 @@ pub async fn run(
         progress::clear_progress(json);
         if !json {
             eprintln!("{}", text::review(r, lang));
+            if let Some(changed) = text::changed_kept(Some(r), lang) {
+                eprintln!("{changed}");
+            }
         }
     };
     // Ctrl-C stops the send: the upload is recorded as interrupted (exit 6), never reported
@@ -186,6 +189,8 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             "valid_rows": done.valid_rows(),
             "new_rows": done.new_rows(),
             "unchanged_rows": done.unchanged_rows(),
+            // Of those, conversions or calls sent before with other values (kept as they were).
+            "changed_rows": done.review.map_or(0, |r| r.changed_rows),
             "resend_upload_id": done.resend_id(),
             "uploads": details,
             // The error that stopped a send part-way (the exit code is its own); the parts it
@@ -208,6 +213,9 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             ),
             text::rows(done.unchanged_rows(), lang)
         );
+        if let Some(changed) = text::changed_kept(done.review.as_ref(), lang) {
+            println!("{changed}");
+        }
         return Ok(());
     }
     for d in &details {

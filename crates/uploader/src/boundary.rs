@@ -97,7 +97,9 @@ impl Core {
             None => false,
         };
         if report.valid_rows > 0 {
-            s.known_rows = self.known_rows(&plan, job_id, sink).await? as u32;
+            let (known, changed) = self.known_rows(&plan, job_id, sink).await?;
+            s.known_rows = known as u32;
+            s.changed_rows = changed as u32;
             if plan.only_new {
                 s.unchanged_rows = s.known_rows;
             }
@@ -200,6 +202,7 @@ pub fn send_result(done: &UploadResult) -> SendResult {
         valid_rows: done.valid_rows() as u32,
         new_rows: done.new_rows() as u32,
         unchanged_rows: done.unchanged_rows() as u32,
+        changed_rows: done.review.map_or(0, |r| r.changed_rows) as u32,
         rejected_rows: done
             .report()
             .map_or(0, |r| r.rows.saturating_sub(r.valid_rows) as u32),

@@ -521,6 +521,11 @@ pub struct ValidationSummary {
     /// Valid rows the ledger already holds unchanged for this counter and kind (sent and
     /// accepted before), whatever the mode: what «только новые строки» would leave out.
     pub known_rows: u32,
+    /// Of `known_rows`: conversions or calls sent before with other content (an amount
+    /// corrected since). Metrica keeps the earlier values; sending them again would count the
+    /// event twice, so «только новые» leaves them out, and the window says so.
+    #[serde(default)]
+    pub changed_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
     pub duplicate_of: Option<UploadSummary>,
     /// That earlier send was cut off (whether Metrica has it is not known): the file is not
@@ -568,6 +573,10 @@ pub struct SendResult {
     pub new_rows: u32,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u32,
+    /// Of `unchanged_rows`: conversions or calls sent before with other content; Metrica
+    /// keeps the earlier values.
+    #[serde(default)]
+    pub changed_rows: u32,
     /// Rows of the file, as the send read it, left out for their errors (the Check step read
     /// the file earlier: it may have been exported again since).
     pub rejected_rows: u32,

@@ -570,6 +570,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
         truncated: r.truncated_issues,
         unchanged_rows: 0,
         known_rows: 0,
+        changed_rows: 0,
         duplicate_of: None,
         duplicate_cut_off: false,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),

@@ -222,15 +222,28 @@ pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     }
 }
 
+/// What [`filter_file`] did with a file's rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filtered {
+    /// Rows written: new, or changed CRM records.
+    pub written: u64,
+    /// Rows left out as sent before (all of them, changed ones included).
+    pub skipped: u64,
+    /// Of `skipped`: conversions or calls whose key was sent before with other content (an
+    /// amount corrected in the CRM). Metrica keeps what it was sent; sending them again would
+    /// add a second event, so they are left out, and said.
+    pub changed: u64,
+}
+
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so) to `output`. Returns (rows written, rows left out as already sent).
+/// so) to `output`.
 pub fn filter_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
     input: &Path,
     output: &Path,
-) -> Result<(u64, u64)> {
+) -> Result<Filtered> {
     let verdicts = verdicts_of_file(store, counter_id, kind, input)?;
     let delim = sniff_delimiter(input)?;
     let mut r = reader(input)?;
@@ -240,19 +253,23 @@ pub fn filter_file(
         .from_path(output)
         .map_err(io)?;
     w.write_byte_record(&headers).map_err(io)?;
-    let (mut written, mut skipped) = (0u64, 0u64);
+    let mut f = Filtered::default();
     let mut rec = csv::ByteRecord::new();
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
-        if verdicts.next().is_some_and(|v| !resend(kind, v)) {
-            skipped += 1;
-        } else {
-            w.write_byte_record(&rec).map_err(io)?;
-            written += 1;
+        match verdicts.next() {
+            Some(v) if !resend(kind, v) => {
+                f.skipped += 1;
+                f.changed += u64::from(v == LedgerVerdict::Changed);
+            }
+            _ => {
+                w.write_byte_record(&rec).map_err(io)?;
+                f.written += 1;
+            }
         }
     }
     w.flush().map_err(io)?;
-    Ok((written, skipped))
+    Ok(f)
 }
 
 /// Records every row of a prepared file as PENDING keys of its not-yet-sent upload; the

@@ -118,6 +118,9 @@ pub struct SendReview {
     pub new_rows: u64,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u64,
+    /// Of `unchanged_rows`: conversions or calls sent before with other content (see
+    /// [`crate::ledger::Filtered::changed`]): Metrica keeps the earlier values.
+    pub changed_rows: u64,
     pub only_new: bool,
 }
 
@@ -553,6 +556,7 @@ impl Core {
                 valid_rows: report.valid_rows,
                 new_rows: report.valid_rows,
                 unchanged_rows: 0,
+                changed_rows: 0,
                 only_new: plan.only_new,
             },
             report: Box::new(report),
@@ -561,11 +565,13 @@ impl Core {
         };
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
-            let (filtered, unchanged) = self
+            let (filtered, f) = self
                 .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
+            let unchanged = f.skipped;
             prepared.parts = filtered;
             prepared.review.unchanged_rows = unchanged;
+            prepared.review.changed_rows = f.changed;
             prepared.review.new_rows = prepared.review.valid_rows.saturating_sub(unchanged);
         }
         Ok(Prepared::Ready(Box::new(prepared)))
@@ -573,28 +579,29 @@ impl Core {
 
     /// How many of the file's valid rows the ledger already holds unchanged for this counter
     /// and kind (0 without preparing anything when the ledger is empty there): what «только
-    /// новые строки» would leave out. Nothing is sent.
+    /// новые строки» would leave out, and of those how many were sent with other content
+    /// (conversions, calls). Nothing is sent.
     pub async fn known_rows(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
-    ) -> Result<u64> {
+    ) -> Result<(u64, u64)> {
         let kind = plan.mapping.kind;
         if self
             .store
             .ledger_segments(i64::from(plan.counter_id), kind)?
             == 0
         {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let mut p = plan.clone();
         p.only_new = true;
         p.force = true;
         p.skip_invalid = true;
         Ok(match self.prepare_upload(&p, job_id, sink).await? {
-            Prepared::Ready(r) => r.review.unchanged_rows,
-            Prepared::Stopped(_) => 0,
+            Prepared::Ready(r) => (r.review.unchanged_rows, r.review.changed_rows),
+            Prepared::Stopped(_) => (0, 0),
         })
     }
 
@@ -1002,19 +1009,20 @@ impl Core {
         counter_id: u32,
         kind: UploadKind,
         parts: &[PathBuf],
-    ) -> Result<(Vec<PathBuf>, u64)> {
+    ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
         let parts = parts.to_vec();
         tokio::task::spawn_blocking(move || {
             let mut kept = Vec::new();
-            let mut unchanged = 0;
+            let mut all = crate::ledger::Filtered::default();
             for part in parts {
                 let out = part.with_extension("new.csv");
-                let (written, skipped) =
-                    crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
-                unchanged += skipped;
+                let f = crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
+                all.written += f.written;
+                all.skipped += f.skipped;
+                all.changed += f.changed;
                 let _ = std::fs::remove_file(&part);
-                if written > 0 {
+                if f.written > 0 {
                     std::fs::rename(&out, &part).map_err(|e| AppError::Storage {
                         detail: e.to_string(),
                     })?;
@@ -1023,7 +1031,7 @@ impl Core {
                     let _ = std::fs::remove_file(&out);
                 }
             }
-            Ok((kept, unchanged))
+            Ok((kept, all))
         })
         .await
         .map_err(join_error)?

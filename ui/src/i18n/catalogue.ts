@@ -24,7 +24,7 @@ export type Catalogue = {
   kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
-  send: { partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
+  send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   states: Record<UploadState, string>;
@@ -654,6 +654,10 @@ export const ru: Catalogue = {
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
+    "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
+    "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
+    "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
+    "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
     "partFailed": "часть {{n}} не ушла",
     "partInterrupted": "отправка части {{n}} прервана — Метрика могла её не получить",
     "partRejected": "часть {{n}} Метрика не приняла",
@@ -1325,6 +1329,10 @@ export const en: Catalogue = {
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {
+    "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
+    "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
+    "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
+    "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
     "partFailed": "part {{n}} did not go",
     "partInterrupted": "sending part {{n}} was interrupted: Metrica may not have it",
     "partRejected": "Metrica refused part {{n}}",

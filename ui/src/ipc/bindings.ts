@@ -249,6 +249,12 @@ unchanged_rows: number,
  */
 known_rows: number, 
 /**
+ * Of `known_rows`: conversions or calls sent before with other content (an amount
+ * corrected since). Metrica keeps the earlier values; sending them again would count the
+ * event twice, so «только новые» leaves them out, and the window says so.
+ */
+changed_rows: number, 
+/**
  * An earlier upload of the same content to the same counter and kind.
  */
 duplicate_of: UploadSummary | null, 
@@ -307,6 +313,11 @@ new_rows: number,
  * Rows left out because the ledger holds them unchanged (only-new mode).
  */
 unchanged_rows: number, 
+/**
+ * Of `unchanged_rows`: conversions or calls sent before with other content; Metrica
+ * keeps the earlier values.
+ */
+changed_rows: number, 
 /**
  * Rows of the file, as the send read it, left out for their errors (the Check step read
  * the file earlier: it may have been exported again since).

@@ -2093,3 +2093,39 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
     assert_eq!(again.new_rows, 2, "{again:?}");
     assert_eq!(stored() - before, 5);
 }
+
+/// An amount corrected in the CRM after the conversion went: «только новые» leaves the row
+/// out (a second event would count it twice) and says so apart from the unchanged rows, in
+/// the Check step and in the result, instead of calling it «already in Metrica» like them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversion_sent_before_with_another_amount_is_said_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let first = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.outcome, mb_uploader::plan::OutcomeKind::Sent);
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let corrected = all.replace("18450.00", "18990.00");
+    assert_ne!(corrected, all);
+    let file = dir.path().join("corrected.csv");
+    std::fs::write(&file, corrected).unwrap();
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    req.validate.path = file.display().to_string();
+    let check = core
+        .validate_dto(&req.validate, "check", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!((check.known_rows, check.changed_rows), (5, 1), "{check:?}");
+    let sent = core
+        .upload_dto(&req, "corrected", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::NothingNew);
+    assert_eq!((sent.unchanged_rows, sent.changed_rows), (5, 1), "{sent:?}");
+}

@@ -167,6 +167,7 @@ describe('repeating jobs', () => {
       known_rows: 0,
       duplicate_of: null,
       duplicate_cut_off: false,
+      changed_rows: 0,
       rejected_path: null,
       currency_offer: null,
       send_block: null,

@@ -61,6 +61,7 @@ const result = (parts: UploadSummary[], error: AppError | null): SendResult => (
   valid_rows: parts.length,
   new_rows: parts.length,
   unchanged_rows: 0,
+  changed_rows: 0,
   rejected_rows: 0,
   rejected_path: null,
   error,

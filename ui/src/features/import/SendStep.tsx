@@ -155,6 +155,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                 {t('send.onlyNew', { rows: t('common.rows', { count: review.known }) })}
               </Checkbox>
             ) : null}
+            {review.onlyNew && v.changed_rows > 0 ? (
+              <Text color="secondary" as="div" qa="review-changed">
+                {t('send.changedKept', { count: v.changed_rows })}
+              </Text>
+            ) : null}
           </dd>
           <dt>{t('send.where')}</dt>
           <dd>
@@ -231,6 +236,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
           <Text as="p" color="secondary">
             {nothingNewText(t, review.valid)}
           </Text>
+          {v.changed_rows > 0 ? (
+            <Text as="p" color="secondary" qa="nothing-new-changed">
+              {t('send.changedKept', { count: v.changed_rows })}
+            </Text>
+          ) : null}
           <div className="mb-done__actions">
             <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
               {t('send.another')}
@@ -375,6 +385,11 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
           <Text as="p" color="secondary">
             {nothingNewText(t, result.valid_rows)}
           </Text>
+          {result.changed_rows > 0 ? (
+            <Text as="p" color="secondary" qa="done-changed">
+              {t('send.changedKept', { count: result.changed_rows })}
+            </Text>
+          ) : null}
           <div className="mb-done__actions">{another}</div>
         </Card>
       </div>
@@ -414,6 +429,11 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
           {result.unchanged_rows > 0 ? (
             <Text as="p" color="secondary" qa="done-unchanged">
               {t('send.doneUnchanged', { rows: t('common.rows', { count: result.unchanged_rows }) })}
+            </Text>
+          ) : null}
+          {result.changed_rows > 0 ? (
+            <Text as="p" color="secondary" qa="done-changed">
+              {t('send.changedKept', { count: result.changed_rows })}
             </Text>
           ) : null}
           <PartsList parts={result.parts} />
