@@ -38,6 +38,7 @@ use mb_uploader::{Core, CoreOptions};
 use args::{Cli, Command};
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let g = &cli.global;
     let data_dir = g
@@ -74,6 +75,26 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// `mbridge history | head`: once the reader has gone, printing fails with a broken pipe,
+/// which `println!` turns into a panic with a backtrace. Ended quietly instead, with the code a
+/// program killed by SIGPIPE has (141), as other command-line tools end there. (Restoring
+/// SIGPIPE's default would need `unsafe`, which the workspace forbids.)
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// Ctrl-C, listened for from the moment this is called: on Unix the handler is installed here,

@@ -98,6 +98,26 @@ fn a_fifo_as_the_data_file_is_refused_at_once() {
     assert!(err.contains("не обычный файл"), "{err}");
 }
 
+/// `mbridge history | head`: the reader goes away before mbridge has printed; it ends quietly
+/// (141, as a program killed by SIGPIPE), with no panic and no backtrace on the terminal.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let env = Env::unreachable("http://127.0.0.1:9");
+    let mut child = env
+        .cmd()
+        .args(["history"])
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}
+
 /// Ctrl-C while `mbridge login` waits for the browser stops the wait cleanly ("отменено",
 /// exit 4) instead of killing the process with the port held.
 #[cfg(unix)]
