@@ -527,6 +527,11 @@ impl Core {
                 folder, pattern, ..
             } => {
                 glob::Pattern::new(pattern).map_err(|e| invalid("pattern", e.msg))?;
+                // The scheduler starts runs from another working folder: a relative path
+                // typed into the window would find no file on any run.
+                if !folder.is_absolute() {
+                    return Err(invalid("folder", "relative"));
+                }
                 if !folder.is_dir() {
                     return Err(AppError::FileUnreadable {
                         file_name: folder.display().to_string(),
@@ -536,6 +541,9 @@ impl Core {
             }
             JobSource::File { path } if path.as_os_str().is_empty() => {
                 return Err(invalid("file", "empty"));
+            }
+            JobSource::File { path } if !path.is_absolute() => {
+                return Err(invalid("path", "relative"));
             }
             JobSource::File { .. } => {}
         }
@@ -861,6 +869,14 @@ impl Core {
         }
         if entries.is_empty() {
             return Err(invalid("statuses", "empty"));
+        }
+        // A simple order's «other» status names a goal: without one it would be read as a
+        // goal id that does not exist, and the rows would be held back again on every run.
+        if entries
+            .iter()
+            .any(|e| e.status_type == crate::dto::OrderStatusType::Other && e.goal_ids.is_empty())
+        {
+            return Err(invalid("statuses", "other_without_goal"));
         }
         // Not under a run that is going: it could mark the file taken again after this.
         {

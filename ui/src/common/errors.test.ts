@@ -67,6 +67,8 @@ describe('error table', () => {
     expect(explainError(notResendable, t, 'ru').text).toContain('нельзя отправить заново');
     const sentSince = { kind: 'invalid_input', data: { field: 'upload', reason: 'sent_since' } } as const;
     expect(explainError(sentSince, t, 'ru').text).toContain('посчитала бы их дважды');
+    const relative = { kind: 'invalid_input', data: { field: 'folder', reason: 'relative' } } as const;
+    expect(explainError(relative, t, 'ru').text).toContain('полный путь');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

@@ -135,6 +135,9 @@ export const ERROR_TABLE: ErrorTable = {
       // The core's refusal to resend an upload that went, or was resent already: not a value
       // anyone typed.
       if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');
+      // A job's folder or file typed as a relative path: the scheduler runs from elsewhere.
+      if ((e.data.field === 'folder' || e.data.field === 'path') && e.data.reason === 'relative')
+        return t('errors.relativePath');
       // Some of its rows another upload delivered since: a resend would count them twice.
       if (e.data.field === 'upload' && e.data.reason === 'sent_since') return t('errors.sentSince');
       const field = INPUT_FIELDS[e.data.field];

@@ -738,6 +738,8 @@ const en: Messages = {
     jobExists: 'A job with this name exists. Choose another name.',
     job_running: 'The job “{{name}}” is running now. Try again when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
+    relativePath:
+      'Give the full path, from the start of the disk (for example /home/anna/Exports or C:\\Exports): the job does not run from this folder.',
     invalid_input_generic: 'One of the values does not fit. Check what you entered and retry.',
     fields: {
       jobName: 'Job name',

@@ -1720,6 +1720,26 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     );
     assert_eq!(new[0].suggested_type, OrderStatusType::Cancelled);
 
+    // «Другое» without a goal would be read as a goal id that does not exist: refused by the
+    // core, whoever asks (the window does not offer it).
+    let other = core.map_job_statuses(
+        "crm",
+        &[StatusMapEntry {
+            value: "Возврат".into(),
+            status_type: OrderStatusType::Other,
+            status_id: String::new(),
+            goal_ids: vec![],
+        }],
+    );
+    assert!(
+        matches!(&other, Err(mb_uploader::dto::AppError::InvalidInput { field, .. }) if field == "statuses"),
+        "{other:?}"
+    );
+    assert!(
+        core.job_view("crm").unwrap().statuses_to_map,
+        "nothing saved"
+    );
+
     // Mapped from the job's card: the next run reads the same file again and sends that row
     // only (the file is unchanged, which alone would have been «nothing new»).
     let job = core
@@ -2128,4 +2148,52 @@ async fn a_conversion_sent_before_with_another_amount_is_said_apart() {
         .unwrap();
     assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::NothingNew);
     assert_eq!((sent.unchanged_rows, sent.changed_rows), (5, 1), "{sent:?}");
+}
+
+/// A job's folder or file given as a relative path (typed into the window's field) is refused
+/// in words: the scheduler starts its runs from another folder, where it finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_with_a_relative_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let job = |source: serde_json::Value| -> mb_uploader::jobs::Job {
+        serde_json::from_value(serde_json::json!({
+            "name": "shop", "account_login": "", "counter_id": COUNTER,
+            "kind": "conversions",
+            "spec": { "mapping": { "kind": "conversions", "fields": {}, "signature": "" } },
+            "source": source,
+            "every": null, "paused": false, "created_at": "2026-12-01T00:00:00Z"
+        }))
+        .unwrap()
+    };
+    // A folder that exists here, relative to this process's working folder.
+    let here = std::env::current_dir().unwrap();
+    let relative = std::fs::read_dir(&here)
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .expect("a folder beside the tests");
+    for (source, field) in [
+        (
+            serde_json::json!({ "type": "folder", "folder": relative, "pattern": "*.csv" }),
+            "folder",
+        ),
+        (
+            serde_json::json!({ "type": "file", "path": "exports/orders.csv" }),
+            "path",
+        ),
+    ] {
+        let r = core.save_job(job(source));
+        assert!(
+            matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field: f, reason })
+                if f == field && reason == "relative"),
+            "{r:?}"
+        );
+    }
+    let absolute = dir.path().to_path_buf();
+    core.save_job(job(
+        serde_json::json!({ "type": "folder", "folder": absolute, "pattern": "*.csv" }),
+    ))
+    .expect("a full path is kept");
 }
