@@ -93,6 +93,7 @@ issue_codes! {
     DateOnly => "date_only",
     DateOnlyDayStart => "date_only_day_start",
     OutsideLinkingWindow => "outside_linking_window",
+    BeforeCounterWindow => "before_counter_window",
     InvalidEmail => "invalid_email",
     EmailNormalized => "email_normalized",
     InvalidPhone => "invalid_phone",

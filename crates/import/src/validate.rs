@@ -283,6 +283,9 @@ pub(crate) struct RowChecker {
     now_civil: DateTime,
     window: Timestamp,
     window_civil: DateTime,
+    /// What an event before `window` is: older than Metrica's 21 days, or before the day the
+    /// counter started linking offline data (its window grows from there).
+    before_window: IssueCode,
     goals: Option<HashSet<String>>,
     goal_names: HashMap<String, String>,
     status_map: HashMap<String, String, KeyBuild>,
@@ -385,6 +388,15 @@ impl Validator {
                 .unwrap_or(opts.now)
         });
         let window_civil = window.to_zoned(tz.clone()).datetime();
+        let full_window = opts
+            .now
+            .checked_sub((LINKING_WINDOW_DAYS * 24).hours())
+            .unwrap_or(opts.now);
+        let before_window = if window > full_window {
+            IssueCode::BeforeCounterWindow
+        } else {
+            IssueCode::OutsideLinkingWindow
+        };
         let caps = IssueCaps {
             errors: opts.max_errors,
             warnings: opts.max_issues,
@@ -608,6 +620,7 @@ impl Validator {
             now_civil,
             window,
             window_civil,
+            before_window,
             goals: opts.goals.as_ref().map(|g| g.iter().cloned().collect()),
             goal_names: opts
                 .goal_names
@@ -1648,13 +1661,7 @@ impl RowChecker {
                 None,
             );
         } else if main && ts < self.window {
-            self.issue(
-                Some(name),
-                IssueCode::OutsideLinkingWindow,
-                Severity::Warning,
-                raw,
-                None,
-            );
+            self.issue(Some(name), self.before_window, Severity::Warning, raw, None);
         }
         if main && self.row_errors == 0 {
             self.range_ts = Some(match self.range_ts {
@@ -1734,13 +1741,7 @@ impl RowChecker {
             && civil < self.window_civil
             && (p.has_time || civil.date() != self.window_civil.date())
         {
-            self.issue(
-                Some(name),
-                IssueCode::OutsideLinkingWindow,
-                Severity::Warning,
-                raw,
-                None,
-            );
+            self.issue(Some(name), self.before_window, Severity::Warning, raw, None);
         }
         if self.scratch != raw {
             let code = if converted {
@@ -2432,6 +2433,22 @@ mod tests {
             &o,
         );
         assert!(t.row(&["1762345098123456789", "offline_paid", "15.11.2026 10:00"]));
+        // The counter's window began on 20.11 (later than 21 days ago): a row before it is
+        // not «older than 21 days».
+        let c = t.codes();
+        assert!(has(&c, "before_counter_window", Severity::Warning), "{c:?}");
+        assert!(!has(&c, "outside_linking_window", Severity::Warning));
+        // A window start from the API as old as 21 days or older is the 21 days.
+        o.window_start = o
+            .now
+            .checked_sub(jiff::SignedDuration::from_hours(30 * 24))
+            .ok();
+        let mut t = T::new(
+            UploadKind::Conversions,
+            &["ClientId", "Target", "DateTime"],
+            &o,
+        );
+        assert!(t.row(&["1762345098123456789", "offline_paid", "01.10.2026 10:00"]));
         assert!(has(&t.codes(), "outside_linking_window", Severity::Warning));
     }
 

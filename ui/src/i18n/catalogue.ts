@@ -33,7 +33,7 @@ export type Catalogue = {
 export const ru: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Проверьте идентификаторы целей (JavaScript-событие) в счётчике.",
-    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик и что события не старше 21 дня.",
+    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик, и отправляйте данные вскоре после события: Метрика связывает их только с визитами за последние 21 день до загрузки.",
     "fix_file_and_upload_again": "Исправьте файл и загрузите его снова.",
     "reconcile_then_resend": "Нажмите «Отправить заново»: сначала проверим, дошёл ли файл, поэтому данные не задвоятся.",
     "resend": "Нажмите «Отправить заново» — до Метрики ничего не дошло, данные не задвоятся.",
@@ -66,7 +66,7 @@ export const ru: Catalogue = {
     "static_calls": "Звонки на статический номер: {{rows}}. Они не связываются с визитами, но видны в отчётах по звонкам.",
     "stopped_by_user": "Вы остановили отправку, когда файл уже уходил в Метрику, — неизвестно, дошёл ли он.",
     "superseded": "Эту загрузку заменила более новая.",
-    "users_not_found": "Не нашлись посетители: {{rows}}. За 21 день до события на сайте не было визитов с этими ClientID, телефонами или почтой — это нормально для покупателей, пришедших не с сайта."
+    "users_not_found": "Не нашлись посетители: {{rows}}. Метрика связывает строку с визитом этого посетителя, если визит был не раньше чем за 21 день до обработки файла; таких визитов не нашлось — это нормально для покупателей, пришедших не с сайта."
   },
   "file_reason": {
     "bad_delimiter": "такой разделитель не подходит",
@@ -102,6 +102,12 @@ export const ru: Catalogue = {
       "title": "Неверная кодировка",
       "todo": "Смените кодировку на шаге «Файл» (обычно windows-1251 или UTF-8).",
       "what": "Часть текста не читается в выбранной кодировке."
+    },
+    "before_counter_window": {
+      "meaning": "событие раньше дня, с которого счётчик связывает офлайн-данные (окно привязки растёт постепенно после включения) — скорее всего, не свяжется с визитом",
+      "title": "Событие раньше, чем счётчик начал связывать офлайн-данные",
+      "todo": "Метрика примет строку, но может не связать её с визитом: после включения офлайн-конверсий окно привязки растёт постепенно, день за днём, до 21 дня.",
+      "what": "Событие «{{value}}» было раньше дня, с которого этот счётчик связывает офлайн-данные с визитами, — Метрика может не связать его с визитом."
     },
     "client_type_case": {
       "meaning": "client_type приведён к CONTACT",
@@ -708,7 +714,7 @@ export const ru: Catalogue = {
 export const en: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Check the goal identifiers (JavaScript event) in the counter.",
-    "check_identifiers_and_window": "Check that the site sends ClientID to this counter and that events are not older than 21 days.",
+    "check_identifiers_and_window": "Check that the site sends ClientID to this counter, and send data soon after the event: Metrica links it only to visits of the last 21 days before the upload.",
     "fix_file_and_upload_again": "Fix the file and upload it again.",
     "reconcile_then_resend": "Press “Send again”: we first check whether the file arrived, so nothing is duplicated.",
     "resend": "Press “Send again” — nothing reached Metrica, so nothing will be duplicated.",
@@ -741,7 +747,7 @@ export const en: Catalogue = {
     "static_calls": "Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.",
     "stopped_by_user": "You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.",
     "superseded": "A newer upload replaced this one.",
-    "users_not_found": "Visitors not found: {{rows}}. There were no site visits with these ClientIDs, phones or e-mails in the 21 days before — normal for buyers who did not come from the site."
+    "users_not_found": "Visitors not found: {{rows}}. Metrica links a row to this visitor's visit when the visit was no more than 21 days before the file is processed; there was none — normal for buyers who did not come from the site."
   },
   "file_reason": {
     "bad_delimiter": "this delimiter does not fit",
@@ -777,6 +783,12 @@ export const en: Catalogue = {
       "title": "Wrong encoding",
       "todo": "Change the encoding in “File” (usually windows-1251 or UTF-8).",
       "what": "Part of the text cannot be read in the chosen encoding."
+    },
+    "before_counter_window": {
+      "meaning": "event before the day the counter started linking offline data (the window grows gradually after it is switched on) — likely not linked to a visit",
+      "title": "Event before the counter started linking offline data",
+      "todo": "Metrica will take the row but may not link it to a visit: after offline conversions are switched on, the linking window grows day by day up to 21 days.",
+      "what": "The event «{{value}}» happened before the day this counter started linking offline data to visits — Metrica may not link it to a visit."
     },
     "client_type_case": {
       "meaning": "client_type normalised to CONTACT",
