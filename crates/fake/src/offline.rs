@@ -358,8 +358,10 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
         && row.date_time >= chk.links_from;
     if chk.kind == UploadType::Calls {
         if row.static_call {
+            // Never linked, and counted on their own (`static_calls_quantity`): not «visitor not
+            // found», which is about identifiers that matched no visitor (§4.3) — a static
+            // call's ClientID may well match one. [choice: the docs do not say both counts]
             out.static_calls += 1;
-            out.user_not_found += 1;
             return;
         }
         out.dynamic_calls += 1;

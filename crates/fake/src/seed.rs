@@ -669,8 +669,17 @@ fn seed_history(d: &mut Data, now: Timestamp) {
                     source_quantity: *rows,
                     line_quantity: *rows,
                     linked_quantity: *linked,
-                    user_not_found_quantity: *not_found,
-                    goal_not_found_quantity: rows - linked - not_found,
+                    // The calls one is all static calls: counted on their own only.
+                    user_not_found_quantity: if kind == UploadType::Calls {
+                        0
+                    } else {
+                        *not_found
+                    },
+                    goal_not_found_quantity: if kind == UploadType::Calls {
+                        0
+                    } else {
+                        rows - linked - not_found
+                    },
                     static_calls_quantity: if kind == UploadType::Calls { *rows } else { 0 },
                     dynamic_calls_quantity: 0,
                     identifiers_matched: *linked,

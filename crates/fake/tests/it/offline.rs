@@ -390,6 +390,9 @@ async fn calls_sample_counts_static_and_dynamic_calls() {
         (fin["status"].as_str(), fin["linked_quantity"].as_u64()),
         (Some("PROCESSED"), Some(2))
     );
+    // The static call is counted on its own, not as a visitor not found: of the three
+    // dynamic calls, two linked and one did not.
+    assert_eq!(fin["user_not_found_quantity"].as_u64(), Some(1), "{fin}");
     assert!(
         env.server
             .state()
