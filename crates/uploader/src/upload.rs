@@ -495,6 +495,25 @@ impl Core {
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
         let unknown = self.settle_unknown_sends(plan.counter_id, kind).await;
+        // Only new conversions or calls, while a cut-off send of them could not be looked up
+        // (Metrica out of reach, a quota): its rows are not known to the ledger and would go a
+        // second time if Metrica has them. The send stops with that trouble, as it would meet
+        // it anyway; nothing leaves. (CRM records are updated by id: sending them again is
+        // harmless. A look-up refused for another reason, such as an account signed out since,
+        // would stop every later send: it is left to the resend.)
+        if plan.only_new
+            && matches!(kind, UploadKind::Conversions | UploadKind::Calls)
+            && let Some(e) = unknown.values().find(|e| {
+                matches!(
+                    e,
+                    AppError::Network { .. }
+                        | AppError::Server { .. }
+                        | AppError::QuotaExceeded { .. }
+                )
+            })
+        {
+            return Err(e.clone());
+        }
         if let Some(earlier) =
             self.store
                 .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
@@ -507,7 +526,7 @@ impl Core {
             // Metrica accepted before go without asking (the ledger may answer «nothing new»,
             // which a scheduled upload does not call an error).
             let unknown_now = earlier.is_cut_off()
-                && (earlier.state == UploadState::Sending || unknown.contains(&earlier.id));
+                && (earlier.state == UploadState::Sending || unknown.contains_key(&earlier.id));
             let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
             if unknown_now || asked {
                 return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
@@ -1056,13 +1075,14 @@ impl Core {
     /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
     /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
     /// be asked, the filter goes on with what the ledger knows.
-    /// Answers the interrupted uploads Metrica could not be asked about (still unknown).
+    /// Answers the interrupted uploads Metrica could not be asked about (still unknown), with
+    /// why.
     async fn settle_unknown_sends(
         &self,
         counter_id: u32,
         kind: UploadKind,
-    ) -> std::collections::HashSet<i64> {
-        let mut unknown = std::collections::HashSet::new();
+    ) -> std::collections::HashMap<i64, AppError> {
+        let mut unknown = std::collections::HashMap::new();
         if let Err(e) = self.reconcile().await {
             tracing::warn!(error = %e, "reconciliation before the only-new filter postponed");
         }
@@ -1079,7 +1099,7 @@ impl Core {
                 && let Err(e) = self.reconcile_interrupted(&u).await
             {
                 tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
-                unknown.insert(u.id);
+                unknown.insert(u.id, e);
             }
         }
         unknown

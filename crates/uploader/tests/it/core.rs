@@ -2197,3 +2197,63 @@ async fn a_job_with_a_relative_path_is_refused() {
     ))
     .expect("a full path is kept");
 }
+
+/// Only new conversions while a cut-off send of them cannot be looked up (Metrica's quota, its
+/// servers, the network): its rows are unknown to the ledger and would go twice if Metrica has
+/// them. The send stops with that trouble and nothing leaves; the cut-off one stays a
+/// question (not «replaced»).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_new_rows_stop_while_a_cut_off_send_cannot_be_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::sync::Arc::new(demo(&dir).await);
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    let before = fake.state().conversions(u64::from(COUNTER)).len();
+
+    // Hold the counter's send lock, so the next upload waits right before its look-ups.
+    let never = mb_api::CancellationToken::new();
+    let held = mb_uploader::send_lock::SendLock::take(
+        &core.paths().locks(),
+        COUNTER,
+        UploadKind::Conversions,
+        &never,
+        || {},
+    )
+    .await
+    .unwrap();
+    let queued = std::sync::Arc::new(tokio::sync::Notify::new());
+    let q = queued.clone();
+    let sink: mb_uploader::ProgressSink = std::sync::Arc::new(move |p| {
+        if p.stage == mb_uploader::dto::Stage::Queued {
+            q.notify_one();
+        }
+    });
+    let three = conversions_rows(dir.path(), 3);
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    req.validate.path = three.display().to_string();
+    let c = core.clone();
+    let next = tokio::spawn(async move { c.upload_dto(&req, "next", sink).await });
+    queued.notified().await;
+    // The look-up meets the account's daily quota.
+    fake.faults().rate_limit_next(1, mb_fake::QuotaKind::ByUid);
+    drop(held);
+    let r = next.await.unwrap();
+    assert!(
+        matches!(r, Err(mb_uploader::dto::AppError::QuotaExceeded { .. })),
+        "{r:?}"
+    );
+    assert_eq!(fake.state().conversions(u64::from(COUNTER)).len(), before);
+    let cut = core.store().upload(i64::from(cut.id)).unwrap();
+    assert_eq!(cut.superseded_by, None);
+}
