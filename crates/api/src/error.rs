@@ -98,6 +98,10 @@ pub enum ApiError {
     /// The caller's cancellation token fired.
     #[error("cancelled")]
     Cancelled,
+    /// A file upload was cancelled before any of it went: the server cannot have it (no
+    /// look-up needed; sending it again is safe).
+    #[error("cancelled before the file went")]
+    CancelledBeforeSend,
     /// The upload body was sent but its answer was lost, and no upload carrying `tag` was found
     /// on the server (yet). Do not re-send blindly; look again later with `find_upload_by_tag`.
     #[error("upload outcome unknown (tag {tag})")]

@@ -272,8 +272,10 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            // Before this attempt's request: nothing of the file went (an earlier attempt is
+            // retried only when it provably did not reach the server).
             if post.cancel.is_cancelled() {
-                return Err(ApiError::Cancelled);
+                return Err(ApiError::CancelledBeforeSend);
             }
             let file_err = |source| ApiError::File {
                 path: PathBuf::from(post.path),

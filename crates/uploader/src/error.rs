@@ -41,7 +41,7 @@ impl From<ApiError> for AppError {
                 detail: network_detail(&err),
             },
             ApiError::Server { status, .. } => AppError::Server { status },
-            ApiError::Cancelled => AppError::Cancelled,
+            ApiError::Cancelled | ApiError::CancelledBeforeSend => AppError::Cancelled,
             ApiError::UploadOutcomeUnknown { tag } => AppError::Network {
                 detail: format!("outcome_unknown:{tag}"),
             },

@@ -920,6 +920,10 @@ impl Core {
             // A cancel may land after the whole body went out: the outcome is then unknown, and
             // resending an interrupted upload looks for it on the server first.
             Err(ApiError::Cancelled) => self.store.mark_stopped_by_user(id)?,
+            // Stopped before a byte of it went: not sent, nothing to look up, sent again safely.
+            Err(ApiError::CancelledBeforeSend) => self
+                .store
+                .mark_failed(id, Some(&FailureReason::Cancelled.stored()))?,
             Err(e) if e.needs_sign_in() => {
                 self.store
                     .mark_failed(id, Some(&FailureReason::SignInNeeded.stored()))?;

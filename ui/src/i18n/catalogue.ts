@@ -647,7 +647,7 @@ export const ru: Catalogue = {
     "window_closing_zero": "Файл задания «{{job}}» не отправлен: сегодня последний день, когда Метрика свяжет эти данные"
   },
   "reason": {
-    "cancelled": "Отправка отменена.",
+    "cancelled": "Вы остановили отправку до того, как эта часть ушла: в Метрику она не попала, её можно отправить заново.",
     "linking_window": "Счётчик ещё не принимает офлайн-конверсии: загрузка откроется {{date}}. Отправьте заново в этот день.",
     "network": "Нет связи с Метрикой — файл до неё не дошёл. Его можно отправить заново.",
     "no_access": "Нет прав на загрузку в этот счётчик.",
@@ -1328,7 +1328,7 @@ export const en: Catalogue = {
     "window_closing_zero": "A file of job “{{job}}” is not sent: today is the last day Metrica links this data"
   },
   "reason": {
-    "cancelled": "The send was cancelled.",
+    "cancelled": "You stopped the send before this part went: Metrica did not get it, and it can be sent again.",
     "linking_window": "The counter does not take offline conversions yet: uploads open on {{date}}. Send again on that day.",
     "network": "Could not reach Metrica — the file did not arrive. It can be sent again.",
     "no_access": "No upload rights on this counter.",

@@ -847,6 +847,25 @@ async fn cancel_mid_upload_returns_cancelled_and_stores_nothing() {
     assert!(f.server.state().uploads(OWN).is_empty());
 }
 
+/// A cancel before the request: not a byte went, which the caller is told apart from a cancel
+/// mid-way (whose outcome is unknown and is looked up): the part is «not sent», safe to resend.
+#[tokio::test]
+async fn cancel_before_the_upload_says_nothing_went() {
+    let f = fake::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let small = fake::big_offline_csv(dir.path(), 1 << 10);
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let progress: mb_api::ProgressFn = Arc::new(|_, _| {});
+    let err = f
+        .client
+        .upload_conversions(OWN, &small, &opts(), progress, &cancel)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::CancelledBeforeSend), "{err:?}");
+    assert!(f.server.state().uploads(OWN).is_empty());
+}
+
 /// §5.6: attributes declared on a counter are listed per entity; a view-only counter refuses
 /// to declare new ones.
 #[tokio::test]
