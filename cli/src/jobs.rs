@@ -242,6 +242,11 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
         RunResult::Sent => t(lang, "отправлено", "sent"),
         RunResult::NothingNew => t(lang, "новых строк нет", "nothing new"),
         RunResult::NoFile => t(lang, "файла нет", "no file"),
+        RunResult::Deferred => t(
+            lang,
+            "файл ещё записывался — возьмём его в следующий раз",
+            "the file was still being written — the next run takes it",
+        ),
         RunResult::Blocked => t(
             lang,
             "остановлено: ошибки в файле",

@@ -39,6 +39,9 @@ pub enum RunResult {
     NothingNew,
     /// No file matched the job's source: nothing sent.
     NoFile,
+    /// The file was still being written while the run read it: left for the next run, not
+    /// read (so not «nothing new»); nothing sent.
+    Deferred,
     /// The file had bad rows and the job's policy is "stop": nothing sent.
     Blocked,
     /// Metrica refused the data.
@@ -56,6 +59,7 @@ impl RunResult {
             RunResult::Sent => "sent",
             RunResult::NothingNew => "nothing_new",
             RunResult::NoFile => "no_file",
+            RunResult::Deferred => "deferred",
             RunResult::Blocked => "blocked",
             RunResult::Rejected => "rejected",
             RunResult::Failed => "failed",
@@ -69,6 +73,7 @@ impl RunResult {
             RunResult::Sent,
             RunResult::NothingNew,
             RunResult::NoFile,
+            RunResult::Deferred,
             RunResult::Blocked,
             RunResult::Rejected,
             RunResult::Failed,
@@ -82,7 +87,7 @@ impl RunResult {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            RunResult::Sent | RunResult::NothingNew | RunResult::NoFile
+            RunResult::Sent | RunResult::NothingNew | RunResult::NoFile | RunResult::Deferred
         )
     }
 }
@@ -486,6 +491,7 @@ mod tests {
             RunResult::Sent,
             RunResult::NothingNew,
             RunResult::NoFile,
+            RunResult::Deferred,
             RunResult::Blocked,
             RunResult::Rejected,
             RunResult::Failed,

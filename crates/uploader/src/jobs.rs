@@ -442,11 +442,14 @@ fn worse(a: RunResult, b: RunResult) -> RunResult {
         RunResult::Running => 0,
         RunResult::NoFile => 1,
         RunResult::NothingNew => 2,
-        RunResult::Sent => 3,
-        RunResult::Blocked => 4,
-        RunResult::Rejected => 5,
-        RunResult::Failed => 6,
-        RunResult::Interrupted => 7,
+        // Alone, a run that left its file for next time says so; beside a file that went,
+        // it is «sent» with the note.
+        RunResult::Deferred => 3,
+        RunResult::Sent => 4,
+        RunResult::Blocked => 5,
+        RunResult::Rejected => 6,
+        RunResult::Failed => 7,
+        RunResult::Interrupted => 8,
     };
     if rank(b) > rank(a) { b } else { a }
 }
@@ -1185,7 +1188,7 @@ impl Core {
                 // The run stops here, as for any file that did not go: a newer file sent
                 // before an older one would let the older one's rows overwrite it next time.
                 end.message = Some(FILE_CHANGING.into());
-                result = worse(result, RunResult::NothingNew);
+                result = worse(result, RunResult::Deferred);
                 break;
             };
             result = worse(result, r);

@@ -261,7 +261,7 @@ impl OutcomeKind {
         use mb_history::RunResult as R;
         match result {
             R::Sent => OutcomeKind::Sent,
-            R::NothingNew | R::NoFile => OutcomeKind::NothingNew,
+            R::NothingNew | R::NoFile | R::Deferred => OutcomeKind::NothingNew,
             R::Blocked => OutcomeKind::DataHasErrors,
             R::Rejected => OutcomeKind::Rejected,
             R::Failed => OutcomeKind::Failed,

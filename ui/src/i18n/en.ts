@@ -620,6 +620,7 @@ const en: Messages = {
       sent: 'Sent',
       nothing_new: 'Nothing new',
       no_file: 'No file',
+      deferred: 'File still being written',
       blocked: 'Stopped: errors in the file',
       rejected: 'Rejected by Metrica',
       failed: 'Failed',

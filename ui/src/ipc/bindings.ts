@@ -496,7 +496,7 @@ scheduled: boolean,
  */
 statuses_to_map: boolean, };
 
-export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "blocked" | "rejected" | "failed" | "interrupted";
+export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "deferred" | "blocked" | "rejected" | "failed" | "interrupted";
 
 export type JobRunView = { id: number, started_at: string, finished_at: string | null, result: RunResult, 
 /**

@@ -2257,3 +2257,75 @@ async fn only_new_rows_stop_while_a_cut_off_send_cannot_be_looked_up() {
     let cut = core.store().upload(i64::from(cut.id)).unwrap();
     assert_eq!(cut.superseded_by, None);
 }
+
+/// A job's file that changes while the run reads it (the CRM still writing its export) is
+/// left for the next run, and the run says so («Файл ещё записывался»), not «Новых строк
+/// нет»: it was not read at all. The next run takes it whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::sync::Arc::new(
+        Core::start(CoreOptions {
+            data_dir: Some(dir.path().to_path_buf()),
+            demo: Some(true),
+            file_settle: Some(std::time::Duration::ZERO),
+            ..CoreOptions::default()
+        })
+        .await
+        .unwrap(),
+    );
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let file = exports.join("sales.csv");
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    std::fs::write(&file, lines[..3].join("\n") + "\n").unwrap();
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    req.validate.path = file.display().to_string();
+    let sent = core
+        .upload_dto(&req, "u1", no_progress_sink())
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    core.create_job_from_upload(&mb_uploader::dto::NewJob {
+        upload_id: sent.id,
+        name: "shop".into(),
+        folder: exports.display().to_string(),
+        pattern: "*.csv".into(),
+        schedule: None,
+        stop_on_bad_rows: false,
+    })
+    .unwrap();
+    let opts = mb_uploader::jobs::RunOptions {
+        wait: std::time::Duration::ZERO,
+        even_if_paused: true,
+    };
+    // The export grows; the run is held at the counter's send lock while the CRM writes on.
+    std::fs::write(&file, lines[..4].join("\n") + "\n").unwrap();
+    let never = mb_api::CancellationToken::new();
+    let held = mb_uploader::send_lock::SendLock::take(
+        &core.paths().locks(),
+        COUNTER,
+        UploadKind::Conversions,
+        &never,
+        || {},
+    )
+    .await
+    .unwrap();
+    let c = core.clone();
+    let run = tokio::spawn(async move { c.run_job("shop", opts).await });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    drop(held);
+    let run = run.await.unwrap().unwrap().run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Deferred, "{run:?}");
+    assert_eq!(run.rows_new, 0);
+    // The next run takes the whole export: the three rows that were not sent yet.
+    let next = core.run_job("shop", opts).await.unwrap().run.expect("ran");
+    assert_eq!(
+        (next.result, next.rows_new, next.rows_unchanged),
+        (mb_history::RunResult::Sent, 3, 2),
+        "{next:?}"
+    );
+}
