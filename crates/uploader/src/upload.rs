@@ -689,6 +689,7 @@ impl Core {
         }
         // From here the prepared files belong to the history entries (resend needs them).
         p.dir = None;
+        let shares = PartShares::of(&p.parts)?;
         let mut uploads = Vec::new();
         let mut parts = p.parts.iter();
         // An error on a part (a sign-in that expired, Metrica out of reach) stops the send
@@ -700,7 +701,7 @@ impl Core {
         let mut record_later = true;
         for part in parts.by_ref() {
             let recorded = match self
-                .record_part(&p.login, &p.ctx, plan, &p.source, report, part)
+                .record_part(&p.login, &p.ctx, plan, &p.source, report, &shares, part)
                 .await
             {
                 Ok(r) => r,
@@ -757,7 +758,7 @@ impl Core {
             Vec::new()
         };
         for part in later {
-            match self.record_not_sent(p, report, part).await {
+            match self.record_not_sent(p, report, &shares, part).await {
                 Ok(u) => uploads.push(u),
                 // The first error is the one that stopped the send; a later one is logged.
                 Err(e) => {
@@ -787,10 +788,11 @@ impl Core {
         &self,
         p: &PreparedUpload,
         report: &Report,
+        shares: &PartShares,
         part: &Path,
     ) -> Result<Upload> {
         let recorded = self
-            .record_part(&p.login, &p.ctx, &p.plan, &p.source, report, part)
+            .record_part(&p.login, &p.ctx, &p.plan, &p.source, report, shares, part)
             .await?;
         self.store.mark_sending(recorded.id)?;
         let reason = mb_history::FailureReason::NotSent.stored();
@@ -798,6 +800,7 @@ impl Core {
     }
 
     /// Records one prepared part in the history (`prepared`), ready to be sent or resent.
+    #[allow(clippy::too_many_arguments)]
     async fn record_part(
         &self,
         login: &str,
@@ -805,6 +808,7 @@ impl Core {
         plan: &UploadPlan,
         source: &SourceFile,
         report: &Report,
+        shares: &PartShares,
         part: &Path,
     ) -> Result<Upload> {
         let kind = plan.mapping.kind;
@@ -821,12 +825,12 @@ impl Core {
             prepared_sha256: Some(part_info.sha256.clone()),
             mapping_template_id: None,
             mapping: serde_json::to_value(plan.mapping.summary()).ok(),
-            rows: RowCounts {
-                rows: report.rows,
-                valid: rows,
-                rejected: report.invalid_rows,
+            rows: shares.rows(report, part, rows),
+            issues: if shares.is_first(part) {
+                issue_counts(report)
+            } else {
+                IssueCounts::default()
             },
-            issues: issue_counts(report),
             merge_mode: kind.is_crm().then_some(plan.merge_mode),
             options: Some(serde_json::json!({
                 "prepared_file": part.display().to_string(),
@@ -1637,6 +1641,48 @@ fn short_error(e: &ApiError) -> FailureReason {
         other => {
             tracing::warn!(error = %other, "upload failed");
             FailureReason::Unexpected
+        }
+    }
+}
+
+/// How a file sent in parts is told in the history: each part its own rows, and what belongs
+/// to the whole file (its rows with errors left out, the rows known before, its issues) on the
+/// first part only, so History and its CSV export add up to the file once, not once per part.
+struct PartShares {
+    first: Option<PathBuf>,
+    /// Rows the parts after the first carry.
+    others: u64,
+}
+
+impl PartShares {
+    fn of(parts: &[PathBuf]) -> Result<PartShares> {
+        let mut others = 0;
+        for part in parts.iter().skip(1) {
+            others += count_data_rows(part)?;
+        }
+        Ok(PartShares {
+            first: parts.first().cloned(),
+            others,
+        })
+    }
+
+    fn is_first(&self, part: &Path) -> bool {
+        self.first.as_deref() == Some(part)
+    }
+
+    fn rows(&self, report: &Report, part: &Path, valid: u64) -> RowCounts {
+        if self.is_first(part) {
+            RowCounts {
+                rows: report.rows.saturating_sub(self.others),
+                valid,
+                rejected: report.invalid_rows,
+            }
+        } else {
+            RowCounts {
+                rows: valid,
+                valid,
+                rejected: 0,
+            }
         }
     }
 }

@@ -2329,3 +2329,32 @@ async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
         "{next:?}"
     );
 }
+
+/// A file with rows in error sent in parts: the whole file's counts (its rows, the rows left
+/// out for errors, its issues) are told once, on the first part, so History and its CSV
+/// export add up to the file (the rejected rows were repeated on every part).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_sent_in_parts_counts_its_rejected_rows_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_in_parts(&dir).await;
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let mut lines: Vec<String> = all.lines().take(4).map(str::to_string).collect();
+    lines.push("1762101987654321098,offline_paid,not a date,1,RUB".into());
+    lines.push("not an id,offline_paid,1794297900,1,RUB".into());
+    let file = dir.path().join("with-errors.csv");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let sent = send_in_parts(&core, &file).await;
+    assert_eq!(sent.outcome, mb_uploader::OutcomeKind::Sent, "{sent:?}");
+    let parts = &sent.parts;
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    assert_eq!(parts.iter().map(|p| p.valid_rows).sum::<u32>(), 3);
+    assert_eq!(parts.iter().map(|p| p.rows).sum::<u32>(), 5, "{parts:?}");
+    let stored: Vec<_> = parts
+        .iter()
+        .map(|p| core.store().upload(i64::from(p.id)).unwrap())
+        .collect();
+    assert_eq!(stored.iter().map(|u| u.rows.rejected).sum::<u64>(), 2);
+    assert_eq!(stored[0].rows.rejected, 2, "on the first part");
+    assert!(stored[0].issues.errors > 0);
+    assert_eq!(stored[1].issues, Default::default());
+}
