@@ -180,6 +180,16 @@ describe('a CRM export from the file to History', () => {
     });
     expect(screen.getByTestId('explanation').textContent).toContain('Не отправлены из-за ошибок в файле: 3');
     expect(screen.getByTestId('upload-detail').textContent).toContain('октябрь, магазин');
+
+    // A day typed wrong is not applied (its field says so), and the export waits for it: it
+    // would write every upload while the screen asks for some.
+    const exportButton = () => byQa('export-history') as HTMLButtonElement;
+    expect(exportButton().disabled).toBe(false);
+    const from = byQa('filter-from').querySelector('input') as HTMLInputElement;
+    fireEvent.change(from, { target: { value: '31.02.2026' } });
+    await waitFor(() => expect(exportButton().disabled).toBe(true));
+    fireEvent.change(from, { target: { value: '01.11.2026' } });
+    await waitFor(() => expect(exportButton().disabled).toBe(false));
   });
 });
 

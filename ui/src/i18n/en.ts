@@ -464,6 +464,7 @@ const en: Messages = {
     to: 'To',
     dayPlaceholder: 'dd.mm.yyyy',
     dayInvalid: 'Not a date — not applied. Example: 20.11.2026',
+    exportDayInvalid: 'Fix the date in the filter: otherwise the file would hold every upload, not the chosen ones',
     export: 'Export to CSV',
     exported: 'History saved to {{path}}',
     when: 'When',

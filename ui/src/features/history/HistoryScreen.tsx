@@ -222,6 +222,9 @@ export function HistoryScreen() {
   };
   const history = useQuery({ queryKey: ['history', filter], queryFn: () => backend.history(filter) });
   const exported = useMutation({ mutationFn: () => backend.exportHistory(filter) });
+  // A day that is not a date is not applied to the list (its field says so); the export would
+  // be of every upload while the screen asks for some, so it waits for the day to be fixed.
+  const dayTypo = parseDay(from) === 'invalid' || parseDay(to) === 'invalid';
 
   const columns = useMemo<Array<ColumnDef<UploadSummary, unknown>>>(
     () => [
@@ -309,7 +312,14 @@ export function HistoryScreen() {
         <Text variant="header-1" as="h1">
           {t('history.title')}
         </Text>
-        <Button view="outlined" onClick={() => exported.mutate()} loading={exported.isPending} qa="export-history">
+        <Button
+          view="outlined"
+          onClick={() => exported.mutate()}
+          loading={exported.isPending}
+          disabled={dayTypo}
+          title={dayTypo ? t('history.exportDayInvalid') : undefined}
+          qa="export-history"
+        >
           {t('history.export')}
         </Button>
       </div>
