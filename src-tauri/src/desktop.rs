@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use mb_uploader::Core;
-use mb_uploader::dto::{AppEvent, HistoryFilter, UploadState as DtoState};
+use mb_uploader::dto::AppEvent;
 use tauri::menu::{MenuBuilder, MenuItemBuilder};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, WindowEvent};
@@ -85,19 +85,8 @@ pub fn on_second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: 
 /// signed in (a signed-out account's uploads wait for its next sign-in). `None` when the
 /// history cannot be read: then nobody can say that nothing is left.
 pub fn still_processing(core: &Core) -> Option<usize> {
-    let filter = HistoryFilter {
-        states: vec![DtoState::Sent, DtoState::Processing],
-        ..HistoryFilter::default()
-    };
-    let read = core
-        .history(&filter)
-        .and_then(|l| Ok((l, core.accounts()?)));
-    match read {
-        Ok((list, accounts)) => Some(
-            list.iter()
-                .filter(|u| accounts.iter().any(|a| a.login == u.account))
-                .count(),
-        ),
+    match core.uploads_still_followed() {
+        Ok(n) => Some(n),
         Err(e) => {
             tracing::warn!(error = %e, "uploads still processing: history unreadable");
             None

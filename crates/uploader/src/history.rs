@@ -204,6 +204,26 @@ impl Core {
             .collect())
     }
 
+    /// Uploads Metrica is still processing that the follow-up ([`Core::poll_due`]) asks
+    /// about: of the states it polls, and of accounts still signed in (a signed-out account's
+    /// uploads wait for its next sign-in). The desktop keeps its tray while this is not 0.
+    pub fn uploads_still_followed(&self) -> Result<usize> {
+        let states: Vec<UploadState> = UploadState::ALL
+            .into_iter()
+            .filter(|s| s.is_pollable())
+            .collect();
+        let logins: Vec<String> = self.accounts()?.into_iter().map(|a| a.login).collect();
+        Ok(self
+            .store
+            .uploads(&UploadFilter {
+                states,
+                ..Default::default()
+            })?
+            .iter()
+            .filter(|u| logins.contains(&u.account_login))
+            .count())
+    }
+
     pub fn upload_detail(&self, id: i64) -> Result<UploadDetail> {
         Ok(detail(&self.store.upload(id)?))
     }

@@ -2061,6 +2061,8 @@ async fn a_stop_between_review_and_send_sends_nothing() {
         .await
         .unwrap();
     assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::Sent);
+    // Metrica is processing it: the follow-up (and the desktop's tray) counts it.
+    assert_eq!(core.uploads_still_followed().unwrap(), 1);
 }
 
 /// A cut-off upload some of whose conversions another upload delivered since (a file with
