@@ -660,10 +660,10 @@ export const ru: Catalogue = {
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
-    "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
-    "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
-    "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
-    "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения",
+    "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
+    "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
+    "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
+    "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
     "partFailed": "часть {{n}} не ушла",
     "partInterrupted": "отправка части {{n}} прервана — Метрика могла её не получить",
     "partRejected": "часть {{n}} Метрика не приняла",
@@ -1341,10 +1341,10 @@ export const en: Catalogue = {
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {
-    "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
-    "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
-    "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
-    "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values",
+    "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
+    "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
+    "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
+    "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
     "partFailed": "part {{n}} did not go",
     "partInterrupted": "sending part {{n}} was interrupted: Metrica may not have it",
     "partRejected": "Metrica refused part {{n}}",
