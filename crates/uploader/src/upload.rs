@@ -139,8 +139,9 @@ pub struct PreparedUpload {
     /// The folder of the prepared files while nobody else owns them.
     dir: Option<PathBuf>,
     /// This counter and kind's send lock, from the duplicate check to the send's end: no
-    /// other send decides what is new while these parts go (see [`crate::send_lock`]).
-    _lock: SendLock,
+    /// other send decides what is new while these parts go (see [`crate::send_lock`]). None
+    /// for a count that sends nothing ([`Core::known_rows`]).
+    _lock: Option<SendLock>,
 }
 
 impl Drop for PreparedUpload {
@@ -463,7 +464,9 @@ impl Core {
     ) -> Result<Prepared> {
         let sink = metered(sink);
         let cancel = self.start_job(job_id);
-        let out = self.prepare_inner(plan, job_id, &cancel, sink).await;
+        let out = self
+            .prepare_inner(plan, job_id, &cancel, sink, Purpose::Send)
+            .await;
         self.end_job(job_id);
         out
     }
@@ -474,6 +477,7 @@ impl Core {
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
+        purpose: Purpose,
     ) -> Result<Prepared> {
         let kind = plan.mapping.kind;
         let (login, _) = self.client().await?;
@@ -488,9 +492,15 @@ impl Core {
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
         // One send at a time per counter and kind decides what is new and sends it: a second
         // (a job's run beside the window) waits, then finds the first one's rows known.
-        let lock = self
-            .send_lock(plan.counter_id, kind, job_id, cancel, &sink)
-            .await?;
+        let lock = match purpose {
+            Purpose::Send => Some(
+                self.send_lock(plan.counter_id, kind, job_id, cancel, &sink)
+                    .await?,
+            ),
+            // A count for the Check step decides nothing: it does not wait for a send going
+            // to the counter (the send itself counts again under the lock).
+            Purpose::Count => None,
+        };
         // Sends whose process died or whose answer was lost are looked up on the server first
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
@@ -501,7 +511,8 @@ impl Core {
         // it anyway; nothing leaves. (CRM records are updated by id: sending them again is
         // harmless. A look-up refused for another reason, such as an account signed out since,
         // would stop every later send: it is left to the resend.)
-        if plan.only_new
+        if matches!(purpose, Purpose::Send)
+            && plan.only_new
             && matches!(kind, UploadKind::Conversions | UploadKind::Calls)
             && let Some(e) = unknown.values().find(|e| {
                 matches!(
@@ -618,7 +629,13 @@ impl Core {
         p.only_new = true;
         p.force = true;
         p.skip_invalid = true;
-        Ok(match self.prepare_upload(&p, job_id, sink).await? {
+        let sink = metered(sink);
+        let cancel = self.start_job(job_id);
+        let prepared = self
+            .prepare_inner(&p, job_id, &cancel, sink, Purpose::Count)
+            .await;
+        self.end_job(job_id);
+        Ok(match prepared? {
             Prepared::Ready(r) => (r.review.unchanged_rows, r.review.changed_rows),
             Prepared::Stopped(_) => (0, 0),
         })
@@ -1643,6 +1660,14 @@ fn short_error(e: &ApiError) -> FailureReason {
             FailureReason::Unexpected
         }
     }
+}
+
+/// Why a file is prepared: to be sent (under the counter's send lock), or only to count what
+/// would go (the Check step).
+#[derive(Clone, Copy)]
+enum Purpose {
+    Send,
+    Count,
 }
 
 /// How a file sent in parts is told in the history: each part its own rows, and what belongs

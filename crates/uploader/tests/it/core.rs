@@ -2360,3 +2360,33 @@ async fn a_file_sent_in_parts_counts_its_rejected_rows_once() {
     assert!(stored[0].issues.errors > 0);
     assert_eq!(stored[1].issues, Default::default());
 }
+
+/// The Check step's count of rows Metrica has does not wait for a send going to the counter
+/// (a job's run of a big file): it decides nothing, and the send counts again under the lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_does_not_wait_for_a_send_to_the_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    core.upload_dto(&req, "first", no_progress_sink())
+        .await
+        .unwrap();
+    let never = mb_api::CancellationToken::new();
+    let _held = mb_uploader::send_lock::SendLock::take(
+        &core.paths().locks(),
+        COUNTER,
+        UploadKind::Conversions,
+        &never,
+        || {},
+    )
+    .await
+    .unwrap();
+    let check = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        core.validate_dto(&req.validate, "check", no_progress_sink()),
+    )
+    .await
+    .expect("not held behind the send")
+    .unwrap();
+    assert_eq!(check.known_rows, 5);
+}
