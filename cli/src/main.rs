@@ -90,7 +90,12 @@ fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
-        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+        // EPIPE is os error 32 on Linux and macOS; Windows says ERROR_NO_DATA (232), in the
+        // system's language, so the number is matched, not the words.
+        let closed = ["(os error 32)", "(os error 232)", "Broken pipe"]
+            .iter()
+            .any(|m| text.contains(m));
+        if text.contains("failed printing to stdout") && closed {
             std::process::exit(141);
         }
         default(info);

@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_jobs.sql"),
         post: None,
     },
+    Migration {
+        version: 5,
+        name: "absent_lookups",
+        sql: include_str!("../migrations/0005_absent_lookups.sql"),
+        post: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -393,21 +393,10 @@ impl Upload {
         matches!(self.state, UploadState::Interrupted | UploadState::Sending)
             && self.superseded_by.is_none()
     }
-
-    /// An interrupted upload that Metrica's own list did not show when it was looked up at
-    /// least [`ABSENCE_SETTLES_AFTER`] after its send began: an upload Metrica took is in that
-    /// list from its answer on, so it never arrived, and looking again before every upload
-    /// only spends the account's API quota. A resend still looks once more.
-    pub fn known_absent(&self) -> bool {
-        let began = self.sending_started_at.unwrap_or(self.created_at);
-        self.state == UploadState::Interrupted
-            && self
-                .last_polled_at
-                .is_some_and(|at| at.duration_since(began) >= ABSENCE_SETTLES_AFTER)
-    }
 }
 
-/// How long after a send began a look-up that does not find it on the server is conclusive.
+/// How far apart two look-ups that did not find an interrupted upload on the server must be
+/// to settle it as never arrived (see [`crate::Store::known_absent`]).
 pub const ABSENCE_SETTLES_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(30);
 
 pub(crate) const UPLOAD_COLUMNS: &str = "id, tag, account_login, counter_id, kind, state, \
@@ -784,16 +773,35 @@ impl Store {
         })
     }
 
-    /// Records that the server's list was looked up for an interrupted upload and did not
-    /// have it (the time of that look-up, in `last_polled_at`: see [`Upload::known_absent`]).
-    pub fn note_absent_on_server(&self, id: i64) -> Result<Upload> {
+    /// Records a look-up of the server's list that did not find interrupted upload `id`.
+    pub fn note_absent_on_server(&self, id: i64) -> Result<()> {
         self.write(|tx, now| {
-            let u = load(tx, id)?;
-            if u.state == UploadState::Interrupted {
-                tx.prepare_cached("UPDATE uploads SET last_polled_at = ?2 WHERE id = ?1")?
-                    .execute(params![id, ms(now)])?;
-            }
-            load(tx, id)
+            tx.prepare_cached(
+                "INSERT INTO absent_lookups (upload_id, first_at, last_at) VALUES (?1, ?2, ?2) \
+                 ON CONFLICT (upload_id) DO UPDATE SET last_at = excluded.last_at",
+            )?
+            .execute(params![id, ms(now)])?;
+            Ok(())
+        })
+    }
+
+    /// An interrupted upload the server's list did not show at two look-ups at least
+    /// [`ABSENCE_SETTLES_AFTER`] apart: Metrica lists an upload it took from its answer on,
+    /// and a big file's answer can come long after its send began, so one look-up right after
+    /// the cut is not enough. Settled, it is not asked about again before every send (the
+    /// account's API quota); its resend still looks once more.
+    pub fn known_absent(&self, id: i64) -> Result<bool> {
+        self.read(|c| {
+            let span: Option<(i64, i64)> = c
+                .prepare_cached(
+                    "SELECT first_at, last_at FROM absent_lookups a JOIN uploads u ON u.id = \
+                     a.upload_id WHERE a.upload_id = ?1 AND u.state = 'interrupted'",
+                )?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            Ok(span.is_some_and(|(first, last)| {
+                last - first >= ABSENCE_SETTLES_AFTER.as_millis() as i64
+            }))
         })
     }
 

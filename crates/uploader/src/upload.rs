@@ -488,10 +488,10 @@ impl Core {
             });
         }
         crate::window::ensure_open(&ctx, Timestamp::now())?;
-        sink(progress(job_id, Stage::Reading, 0, None, 0));
-        let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
         // One send at a time per counter and kind decides what is new and sends it: a second
-        // (a job's run beside the window) waits, then finds the first one's rows known.
+        // (a job's run beside the window) waits, then finds the first one's rows known. Taken
+        // before the file is read, so what is read is what goes (an export rewritten during
+        // the wait is read as it is then).
         let lock = match purpose {
             Purpose::Send => Some(
                 self.send_lock(plan.counter_id, kind, job_id, cancel, &sink)
@@ -501,10 +501,12 @@ impl Core {
             // to the counter (the send itself counts again under the lock).
             Purpose::Count => None,
         };
+        sink(progress(job_id, Stage::Reading, 0, None, 0));
+        let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
         // Sends whose process died or whose answer was lost are looked up on the server first
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
-        let unknown = self.settle_unknown_sends(plan.counter_id, kind).await;
+        let settled = self.settle_unknown_sends(plan.counter_id, kind).await;
         // Only new conversions or calls, while a cut-off send of them could not be looked up
         // (Metrica out of reach, a quota): its rows are not known to the ledger and would go a
         // second time if Metrica has them. The send stops with that trouble, as it would meet
@@ -514,7 +516,7 @@ impl Core {
         if matches!(purpose, Purpose::Send)
             && plan.only_new
             && matches!(kind, UploadKind::Conversions | UploadKind::Calls)
-            && let Some(e) = unknown.values().find(|e| {
+            && let Some(e) = settled.unknown.values().find(|e| {
                 matches!(
                     e,
                     AppError::Network { .. }
@@ -537,7 +539,8 @@ impl Core {
             // Metrica accepted before go without asking (the ledger may answer «nothing new»,
             // which a scheduled upload does not call an error).
             let unknown_now = earlier.is_cut_off()
-                && (earlier.state == UploadState::Sending || unknown.contains_key(&earlier.id));
+                && !(earlier.state == UploadState::Interrupted
+                    && settled.absent.contains(&earlier.id));
             let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
             if unknown_now || asked {
                 return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
@@ -705,8 +708,8 @@ impl Core {
                 .save_status_map(i64::from(plan.counter_id), &local_status_map(plan))?;
         }
         // From here the prepared files belong to the history entries (resend needs them).
-        p.dir = None;
         let shares = PartShares::of(&p.parts)?;
+        p.dir = None;
         let mut uploads = Vec::new();
         let mut parts = p.parts.iter();
         // An error on a part (a sign-in that expired, Metrica out of reach) stops the send
@@ -942,9 +945,12 @@ impl Core {
             // resending an interrupted upload looks for it on the server first.
             Err(ApiError::Cancelled) => self.store.mark_stopped_by_user(id)?,
             // Stopped before a byte of it went: not sent, nothing to look up, sent again safely.
-            Err(ApiError::CancelledBeforeSend) => self
-                .store
-                .mark_failed(id, Some(&FailureReason::Cancelled.stored()))?,
+            // The send stops with the cancel (a job's run is «interrupted», not «failed»).
+            Err(ApiError::CancelledBeforeSend) => {
+                self.store
+                    .mark_failed(id, Some(&FailureReason::Cancelled.stored()))?;
+                return Err(AppError::Cancelled);
+            }
             Err(e) if e.needs_sign_in() => {
                 self.store
                     .mark_failed(id, Some(&FailureReason::SignInNeeded.stored()))?;
@@ -1100,16 +1106,33 @@ impl Core {
     /// left them `sending`, or they ended `interrupted`) are looked up on the server once, so
     /// rows Metrica did accept are known and not sent twice. Best effort: when Metrica cannot
     /// be asked, the filter goes on with what the ledger knows.
-    /// Answers the interrupted uploads Metrica could not be asked about (still unknown), with
-    /// why.
-    async fn settle_unknown_sends(
-        &self,
-        counter_id: u32,
-        kind: UploadKind,
-    ) -> std::collections::HashMap<i64, AppError> {
-        let mut unknown = std::collections::HashMap::new();
-        if let Err(e) = self.reconcile().await {
-            tracing::warn!(error = %e, "reconciliation before the only-new filter postponed");
+    /// Before the ledger judges what is new: sends of this counter and kind whose outcome is
+    /// unknown (a dead process left them `sending`, or they ended `interrupted`) are looked up
+    /// on the server, so rows Metrica did accept are known and not sent twice. Answers what it
+    /// learned: which are absent from the server (looked up now, or settled before), and which
+    /// could not be asked about, with why. Dead sends of other counters are looked up too
+    /// (best effort, as at start).
+    async fn settle_unknown_sends(&self, counter_id: u32, kind: UploadKind) -> Settled {
+        let mut out = Settled::default();
+        let ours = |u: &Upload| u.counter_id == i64::from(counter_id) && u.kind == kind;
+        match self.store.recover_on_start() {
+            Ok(dead) => {
+                for u in dead {
+                    match self.reconcile_one(&u).await {
+                        Ok(n) if ours(&u) && n.state == UploadState::Interrupted => {
+                            out.absent.insert(u.id);
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(upload = u.id, error = %e, "reconciliation postponed");
+                            if ours(&u) {
+                                out.unknown.insert(u.id, e);
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "dead sends not read"),
         }
         let open = self.store.uploads(&mb_history::UploadFilter {
             counter: Some(i64::from(counter_id)),
@@ -1119,15 +1142,25 @@ impl Core {
             ..Default::default()
         });
         for u in open.unwrap_or_default() {
-            if u.superseded_by.is_none()
-                && !u.known_absent()
-                && let Err(e) = self.reconcile_interrupted(&u).await
-            {
-                tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
-                unknown.insert(u.id, e);
+            if u.superseded_by.is_some() || out.absent.contains(&u.id) {
+                continue;
+            }
+            if self.store.known_absent(u.id).unwrap_or(false) {
+                out.absent.insert(u.id);
+                continue;
+            }
+            match self.reconcile_interrupted(&u).await {
+                Ok(n) if n.state == UploadState::Interrupted => {
+                    out.absent.insert(u.id);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
+                    out.unknown.insert(u.id, e);
+                }
             }
         }
-        unknown
+        out
     }
 
     async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {
@@ -1295,8 +1328,9 @@ impl Core {
         let u = match self.find_by_tag(u, &tag).await? {
             Some(found) => self.mark_found(u, &found)?,
             None => {
-                self.store.mark_interrupted(u.id)?;
-                self.store.note_absent_on_server(u.id)?
+                let n = self.store.mark_interrupted(u.id)?;
+                self.note_absent(&n)?;
+                n
             }
         };
         self.ledger_settle(&u).await;
@@ -1418,11 +1452,23 @@ impl Core {
             return Ok(u.clone());
         };
         let Some(found) = self.find_by_tag(u, &tag).await? else {
-            return Ok(self.store.note_absent_on_server(u.id)?);
+            self.note_absent(u)?;
+            return Ok(u.clone());
         };
         let found = self.mark_found(u, &found)?;
         self.ledger_settle(&found).await;
         Ok(found)
+    }
+
+    /// Records a look-up that did not find interrupted upload `u` on the server. Only
+    /// conversions and calls, which are found by their exact marker: a CRM upload is matched
+    /// by time and size, and «not found» may mean «several fit» (and resending CRM records is
+    /// harmless).
+    fn note_absent(&self, u: &Upload) -> Result<()> {
+        if matches!(u.kind, UploadKind::Conversions | UploadKind::Calls) {
+            self.store.note_absent_on_server(u.id)?;
+        }
+        Ok(())
     }
 
     /// The server's own list of uploads for a counter (newest first).
@@ -1660,6 +1706,15 @@ fn short_error(e: &ApiError) -> FailureReason {
             FailureReason::Unexpected
         }
     }
+}
+
+/// What [`Core::settle_unknown_sends`] learned about a counter's sends of unknown outcome.
+#[derive(Default)]
+struct Settled {
+    /// Interrupted, and not on the server (looked up now, or settled before).
+    absent: std::collections::HashSet<i64>,
+    /// Could not be asked about, with why.
+    unknown: std::collections::HashMap<i64, AppError>,
 }
 
 /// Why a file is prepared: to be sent (under the counter's send lock), or only to count what

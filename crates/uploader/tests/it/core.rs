@@ -1822,7 +1822,7 @@ async fn the_send_says_the_rows_it_left_out_as_it_read_the_file() {
 }
 
 /// An interrupted upload Metrica never got is looked up before the next uploads of its
-/// counter and kind only until a look-up long after its send settles it: after that, each
+/// counter and kind only until two look-ups half an hour apart settle it: after that, each
 /// upload no longer walks the server's list for it (the account's API quota).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
@@ -1833,23 +1833,8 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     let send = |name: &'static str, job: &'static str| {
         let core = &core;
         async move {
-            let file = fixture(name);
-            let mapping = core
-                .suggest_mapping(
-                    &file,
-                    &ReadOverrides::default(),
-                    UploadKind::Conversions,
-                    &[],
-                )
-                .unwrap();
             core.upload_dto(
-                &UploadRequest {
-                    validate: request(&file, mapping, vec![]),
-                    merge_mode: None,
-                    comment: None,
-                    confirm_duplicate: false,
-                    skip_invalid: true,
-                },
+                &conversions_upload(core, name, true, false),
                 job,
                 no_progress_sink(),
             )
@@ -1860,16 +1845,6 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     let cut = send("offline_clientid.csv", "cut").await;
     let cut = cut.upload.unwrap();
     assert_eq!(cut.state, UploadState::Interrupted);
-    // The send began two hours ago (the clock of the history is the system's).
-    let two_hours_ago = jiff::Timestamp::now().as_millisecond() - 2 * 3600 * 1000;
-    rusqlite::Connection::open(core.paths().database())
-        .unwrap()
-        .execute(
-            "UPDATE uploads SET created_at = ?2, sending_started_at = ?2, last_polled_at = NULL \
-             WHERE id = ?1",
-            rusqlite::params![i64::from(cut.id), two_hours_ago],
-        )
-        .unwrap();
     let lists = || {
         fake.state()
             .request_log()
@@ -1879,10 +1854,26 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     };
     let before = lists();
     send("offline_userid.csv", "next").await;
-    let looked = lists() - before;
-    assert!(looked > 0, "looked up once more before the next upload");
+    assert!(
+        lists() > before,
+        "looked up once more before the next upload"
+    );
+    assert!(!core.store().known_absent(i64::from(cut.id)).unwrap());
+    // The first look-up that missed it was two hours ago (the history's clock is the
+    // system's): the one just made settles it.
+    let two_hours_ago = jiff::Timestamp::now().as_millisecond() - 2 * 3600 * 1000;
+    rusqlite::Connection::open(core.paths().database())
+        .unwrap()
+        .execute(
+            "UPDATE absent_lookups SET first_at = ?2, last_at = ?2 WHERE upload_id = ?1",
+            rusqlite::params![i64::from(cut.id), two_hours_ago],
+        )
+        .unwrap();
+    let before = lists();
+    send("offline_yclid.csv", "later").await;
+    assert!(lists() > before, "looked up again");
+    assert!(core.store().known_absent(i64::from(cut.id)).unwrap());
     let u = core.store().upload(i64::from(cut.id)).unwrap();
-    assert!(u.known_absent(), "{u:?}");
     assert_eq!(
         u.state,
         UploadState::Interrupted,
@@ -1890,7 +1881,7 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     );
 
     let before = lists();
-    send("offline_yclid.csv", "after").await;
+    send("offline_mixed_ids.csv", "after").await;
     assert_eq!(lists() - before, 0, "not looked up again");
 }
 
@@ -1994,25 +1985,31 @@ async fn two_sends_of_one_file_at_once_send_its_rows_once() {
         .unwrap()
         .len();
     let before = fake.state().conversions(u64::from(COUNTER)).len() as u32;
-    // The first send takes about a second and a half.
+    // A send takes about a second and a half: whichever takes the lock first, the other
+    // waits for it.
     fake.faults().throttle_uploads(Some(size * 2 / 3));
-    let stages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = stages.clone();
-    let sink: mb_uploader::ProgressSink = std::sync::Arc::new(move |p| {
-        seen.lock().unwrap().push(p.stage);
-    });
-    let req = conversions_upload(&core, "offline_clientid.csv", true, false);
-    let first = core.upload_dto(&req, "first", no_progress_sink());
-    let second = async {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        core.upload_dto(&req, "second", sink).await
+    let staged = || {
+        let stages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = stages.clone();
+        let sink: mb_uploader::ProgressSink = std::sync::Arc::new(move |p| {
+            seen.lock().unwrap().push(p.stage);
+        });
+        (stages, sink)
     };
-    let (first, second) = tokio::join!(first, second);
-    let (first, second) = (first.unwrap(), second.unwrap());
+    let (stages_a, sink_a) = staged();
+    let (stages_b, sink_b) = staged();
+    let req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let (a, b) = tokio::join!(
+        core.upload_dto(&req, "a", sink_a),
+        core.upload_dto(&req, "b", sink_b)
+    );
+    let mut ends = [(a.unwrap(), stages_a), (b.unwrap(), stages_b)];
+    ends.sort_by_key(|(r, _)| r.outcome != mb_uploader::plan::OutcomeKind::Sent);
+    let [(sent, _), (second, waited)] = ends;
     assert_eq!(
-        first.outcome,
+        sent.outcome,
         mb_uploader::plan::OutcomeKind::Sent,
-        "{first:?}"
+        "{sent:?}"
     );
     assert_eq!(
         second.outcome,
@@ -2020,15 +2017,15 @@ async fn two_sends_of_one_file_at_once_send_its_rows_once() {
         "{second:?}"
     );
     assert!(
-        stages
+        waited
             .lock()
             .unwrap()
             .contains(&mb_uploader::dto::Stage::Queued),
         "the second said it waits: {:?}",
-        stages.lock().unwrap()
+        waited.lock().unwrap()
     );
     let stored = fake.state().conversions(u64::from(COUNTER)).len() as u32;
-    assert_eq!(stored - before, first.new_rows, "each row once");
+    assert_eq!(stored - before, sent.new_rows, "each row once");
 }
 
 /// A stop pressed while the review is shown (between preparing and sending: the CLI's Ctrl-C
@@ -2317,7 +2314,8 @@ async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
     .unwrap();
     let c = core.clone();
     let run = tokio::spawn(async move { c.run_job("shop", opts).await });
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The run has picked the file (in milliseconds) and waits at the lock.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
     drop(held);
     let run = run.await.unwrap().unwrap().run.expect("ran");
