@@ -1246,11 +1246,7 @@ impl Core {
             // A cut-off send of this file that Metrica could not be asked about: not «nothing
             // new», and the file is not taken, so a later run (or its resend) settles it.
             Ok(Prepared::Stopped(UploadOutcome::Duplicate { earlier })) => {
-                return failed(AppError::Duplicate {
-                    upload_id: earlier.id as u32,
-                    sent_at: earlier.created_at.to_string(),
-                    interrupted: earlier.is_cut_off(),
-                });
+                return failed(crate::plan::duplicate_of(&earlier));
             }
             Ok(Prepared::Stopped(_)) => return Some((RunResult::NothingNew, None)),
             Err(e) => return failed(e),

@@ -225,6 +225,17 @@ impl Core {
 }
 
 /// How an upload ended, in one word (the CLI's `"outcome"`).
+/// The error a stop on an earlier upload of the same file is told as (the app, `mbridge`, a
+/// job's run). A cut-off one (`interrupted`: Metrica may have it) is taken by its resend, which
+/// looks on the server first, never by a second send.
+pub(crate) fn duplicate_of(earlier: &Upload) -> AppError {
+    AppError::Duplicate {
+        upload_id: earlier.id as u32,
+        sent_at: earlier.created_at.to_string(),
+        interrupted: earlier.is_cut_off(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
@@ -399,13 +410,7 @@ impl UploadResult {
                 no_valid_rows: report.send_block()
                     == Some(mb_import::report::SendBlock::NoValidRows),
             }),
-            UploadOutcome::Duplicate { earlier } => Some(AppError::Duplicate {
-                upload_id: earlier.id as u32,
-                sent_at: earlier.created_at.to_string(),
-                // Cut off and looked up (a dead «sending» was, before this check): a resend
-                // takes it. A send still going is no such thing.
-                interrupted: earlier.is_cut_off(),
-            }),
+            UploadOutcome::Duplicate { earlier } => Some(duplicate_of(earlier)),
             _ => None,
         }
     }

@@ -462,10 +462,22 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<Prepared> {
+        self.prepare_registered(plan, job_id, sink, Purpose::Send)
+            .await
+    }
+
+    /// [`Core::prepare_inner`] as a phase of job `job_id` (its cancel token).
+    async fn prepare_registered(
+        &self,
+        plan: &UploadPlan,
+        job_id: &str,
+        sink: ProgressSink,
+        purpose: Purpose,
+    ) -> Result<Prepared> {
         let sink = metered(sink);
         let cancel = self.start_job(job_id);
         let out = self
-            .prepare_inner(plan, job_id, &cancel, sink, Purpose::Send)
+            .prepare_inner(plan, job_id, &cancel, sink, purpose)
             .await;
         self.end_job(job_id);
         out
@@ -632,16 +644,15 @@ impl Core {
         p.only_new = true;
         p.force = true;
         p.skip_invalid = true;
-        let sink = metered(sink);
-        let cancel = self.start_job(job_id);
-        let prepared = self
-            .prepare_inner(&p, job_id, &cancel, sink, Purpose::Count)
-            .await;
-        self.end_job(job_id);
-        Ok(match prepared? {
-            Prepared::Ready(r) => (r.review.unchanged_rows, r.review.changed_rows),
-            Prepared::Stopped(_) => (0, 0),
-        })
+        Ok(
+            match self
+                .prepare_registered(&p, job_id, sink, Purpose::Count)
+                .await?
+            {
+                Prepared::Ready(r) => (r.review.unchanged_rows, r.review.changed_rows),
+                Prepared::Stopped(_) => (0, 0),
+            },
+        )
     }
 
     /// Phase two: records each part (its row keys staged in the ledger), sends it and

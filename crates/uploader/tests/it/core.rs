@@ -27,6 +27,26 @@ async fn demo(dir: &tempfile::TempDir) -> Core {
 
 const COUNTER: u32 = 51234501;
 
+/// A run now, paused or not (the scheduler's wait left out).
+const RUN_NOW: mb_uploader::jobs::RunOptions = mb_uploader::jobs::RunOptions {
+    wait: std::time::Duration::ZERO,
+    even_if_paused: true,
+};
+
+/// A job `name` made from upload `upload_id` («Повторять автоматически»), taking the CSV
+/// files of `folder`, by hand.
+fn job_from(core: &Core, upload_id: u32, name: &str, folder: &std::path::Path) {
+    core.create_job_from_upload(&mb_uploader::dto::NewJob {
+        upload_id,
+        name: name.into(),
+        folder: folder.display().to_string(),
+        pattern: "*.csv".into(),
+        schedule: None,
+        stop_on_bad_rows: false,
+    })
+    .unwrap();
+}
+
 fn request(
     path: &std::path::Path,
     mapping: ColumnMapping,
@@ -484,10 +504,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     );
     core.edit_job(&edited_request(&drop)).unwrap();
 
-    let opts = mb_uploader::jobs::RunOptions {
-        wait: std::time::Duration::ZERO,
-        even_if_paused: true,
-    };
+    let opts = RUN_NOW;
     let r = core.run_job("roma", opts).await.unwrap();
     let run = r.run.expect("ran");
     assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
@@ -655,10 +672,7 @@ async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
             std::fs::write(&second, whole).unwrap();
         })
     };
-    let opts = mb_uploader::jobs::RunOptions {
-        wait: std::time::Duration::ZERO,
-        even_if_paused: true,
-    };
+    let opts = RUN_NOW;
     let r = core.run_job("crm", opts).await.unwrap();
     writer.await.unwrap();
     let run = r.run.expect("ran");
@@ -1686,19 +1700,8 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         .unwrap()
         .upload
         .expect("sent");
-    core.create_job_from_upload(&mb_uploader::dto::NewJob {
-        upload_id: sent.id,
-        name: "crm".into(),
-        folder: drop.display().to_string(),
-        pattern: "*.csv".into(),
-        schedule: None,
-        stop_on_bad_rows: false,
-    })
-    .unwrap();
-    let opts = mb_uploader::jobs::RunOptions {
-        wait: std::time::Duration::ZERO,
-        even_if_paused: true,
-    };
+    job_from(&core, sent.id, "crm", &drop);
+    let opts = RUN_NOW;
 
     // The CRM's next export has a status nobody mapped: that row is held back with the
     // export's 3 rows that have errors of their own, the rest goes.
@@ -2287,19 +2290,8 @@ async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
         .unwrap()
         .upload
         .expect("sent");
-    core.create_job_from_upload(&mb_uploader::dto::NewJob {
-        upload_id: sent.id,
-        name: "shop".into(),
-        folder: exports.display().to_string(),
-        pattern: "*.csv".into(),
-        schedule: None,
-        stop_on_bad_rows: false,
-    })
-    .unwrap();
-    let opts = mb_uploader::jobs::RunOptions {
-        wait: std::time::Duration::ZERO,
-        even_if_paused: true,
-    };
+    job_from(&core, sent.id, "shop", &exports);
+    let opts = RUN_NOW;
     // The export grows; the run is held at the counter's send lock while the CRM writes on.
     std::fs::write(&file, lines[..4].join("\n") + "\n").unwrap();
     let never = mb_api::CancellationToken::new();
