@@ -27,8 +27,12 @@ pub enum FailureReason {
     NotFound,
     /// The account's sign-in expired.
     SignInNeeded,
-    /// The user cancelled.
+    /// The user stopped the send. Alone it says no more: a send stopped while its file was
+    /// on the wire is `interrupted` with this reason (its explanation says the outcome is
+    /// unknown); one stopped before it went is [`FailureReason::StoppedBeforeSend`].
     Cancelled,
+    /// The user stopped the send before a byte of this part went: Metrica does not have it.
+    StoppedBeforeSend,
     /// A part of a file that went in parts, never sent because a part before it did not go.
     NotSent,
     /// The counter takes no conversions before this day (`YYYY-MM-DD`): its linking window
@@ -52,6 +56,7 @@ impl FailureReason {
             FailureReason::NotFound => "not_found".into(),
             FailureReason::SignInNeeded => "sign_in_needed".into(),
             FailureReason::Cancelled => "cancelled".into(),
+            FailureReason::StoppedBeforeSend => "stopped_before_send".into(),
             FailureReason::NotSent => "not_sent".into(),
             FailureReason::LinkingWindow { date } => format!("linking_window:{date}"),
             FailureReason::Unexpected => "unexpected".into(),
@@ -69,6 +74,7 @@ impl FailureReason {
             "not_found" => FailureReason::NotFound,
             "sign_in_needed" => FailureReason::SignInNeeded,
             "cancelled" => FailureReason::Cancelled,
+            "stopped_before_send" => FailureReason::StoppedBeforeSend,
             "not_sent" => FailureReason::NotSent,
             "unexpected" => FailureReason::Unexpected,
             _ if s.starts_with("linking_window:") => FailureReason::LinkingWindow {
@@ -97,6 +103,7 @@ impl FailureReason {
             FailureReason::NotFound => "not_found",
             FailureReason::SignInNeeded => "sign_in_needed",
             FailureReason::Cancelled => "cancelled",
+            FailureReason::StoppedBeforeSend => "stopped_before_send",
             FailureReason::NotSent => "not_sent",
             FailureReason::LinkingWindow { .. } => "linking_window",
             FailureReason::Unexpected => "unexpected",
@@ -144,6 +151,7 @@ mod tests {
             FailureReason::NotFound,
             FailureReason::SignInNeeded,
             FailureReason::Cancelled,
+            FailureReason::StoppedBeforeSend,
             FailureReason::NotSent,
             FailureReason::LinkingWindow {
                 date: "2026-12-10".into(),
@@ -180,6 +188,7 @@ mod tests {
             FailureReason::NotFound,
             FailureReason::SignInNeeded,
             FailureReason::Cancelled,
+            FailureReason::StoppedBeforeSend,
             FailureReason::Unexpected,
             FailureReason::QuotaBusy,
             FailureReason::LinkingWindow {

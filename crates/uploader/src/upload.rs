@@ -959,7 +959,7 @@ impl Core {
             // The send stops with the cancel (a job's run is «interrupted», not «failed»).
             Err(ApiError::CancelledBeforeSend) => {
                 self.store
-                    .mark_failed(id, Some(&FailureReason::Cancelled.stored()))?;
+                    .mark_failed(id, Some(&FailureReason::StoppedBeforeSend.stored()))?;
                 return Err(AppError::Cancelled);
             }
             Err(e) if e.needs_sign_in() => {
@@ -1454,6 +1454,10 @@ impl Core {
                 });
             }
         }
+        // A stop while the file was read again leaves the upload as it was (no new row).
+        if cancel.is_cancelled() {
+            return Err(AppError::Cancelled);
+        }
         let new = self.store.resend(id)?;
         self.send_recorded(new, job_id, cancel, sink).await
     }
@@ -1686,7 +1690,7 @@ fn failure_of(e: &AppError) -> FailureReason {
         AppError::NoAccess { .. } => FailureReason::NoAccess,
         AppError::Network { .. } => FailureReason::Network,
         AppError::Server { status } => FailureReason::ServerError { status: *status },
-        AppError::Cancelled => FailureReason::Cancelled,
+        AppError::Cancelled => FailureReason::StoppedBeforeSend,
         AppError::LinkingWindowNotOpen { date } => {
             FailureReason::LinkingWindow { date: date.clone() }
         }

@@ -647,7 +647,7 @@ export const ru: Catalogue = {
     "window_closing_zero": "Файл задания «{{job}}» не отправлен: сегодня последний день, когда Метрика свяжет эти данные"
   },
   "reason": {
-    "cancelled": "Вы остановили отправку до того, как эта часть ушла: в Метрику она не попала, её можно отправить заново.",
+    "cancelled": "Вы остановили отправку.",
     "linking_window": "Счётчик ещё не принимает офлайн-конверсии: загрузка откроется {{date}}. Отправьте заново в этот день.",
     "network": "Нет связи с Метрикой — файл до неё не дошёл. Его можно отправить заново.",
     "no_access": "Нет прав на загрузку в этот счётчик.",
@@ -657,6 +657,7 @@ export const ru: Catalogue = {
     "quota_exceeded": "Исчерпана квота запросов Метрики. Отправьте заново после 03:00 по Москве.",
     "server_error": "Сервер Метрики ответил ошибкой {{status}}. Отправьте заново чуть позже.",
     "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново.",
+    "stopped_before_send": "Вы остановили отправку до того, как эта часть ушла: в Метрику она не попала, её можно отправить заново.",
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
@@ -1328,7 +1329,7 @@ export const en: Catalogue = {
     "window_closing_zero": "A file of job “{{job}}” is not sent: today is the last day Metrica links this data"
   },
   "reason": {
-    "cancelled": "You stopped the send before this part went: Metrica did not get it, and it can be sent again.",
+    "cancelled": "You stopped the send.",
     "linking_window": "The counter does not take offline conversions yet: uploads open on {{date}}. Send again on that day.",
     "network": "Could not reach Metrica — the file did not arrive. It can be sent again.",
     "no_access": "No upload rights on this counter.",
@@ -1338,6 +1339,7 @@ export const en: Catalogue = {
     "quota_exceeded": "The Metrica request quota is used up. Send again after 00:00 UTC.",
     "server_error": "The Metrica server answered with error {{status}}. Send again a bit later.",
     "sign_in_needed": "The Yandex sign-in expired — sign in again and resend.",
+    "stopped_before_send": "You stopped the send before this part went: Metrica did not get it, and it can be sent again.",
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {

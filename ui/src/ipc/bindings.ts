@@ -356,7 +356,7 @@ eta_secs: number | null, };
 
 export type UploadState = "prepared" | "sending" | "sent" | "processing" | "processed" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "superseded";
 
-export type FailureReason = { "kind": "network" } | { "kind": "server_error", status: number, } | { "kind": "quota_exceeded" } | { "kind": "quota_busy" } | { "kind": "no_access" } | { "kind": "not_found" } | { "kind": "sign_in_needed" } | { "kind": "cancelled" } | { "kind": "not_sent" } | { "kind": "linking_window", date: string, } | { "kind": "unexpected" } | { "kind": "message", text: string, };
+export type FailureReason = { "kind": "network" } | { "kind": "server_error", status: number, } | { "kind": "quota_exceeded" } | { "kind": "quota_busy" } | { "kind": "no_access" } | { "kind": "not_found" } | { "kind": "sign_in_needed" } | { "kind": "cancelled" } | { "kind": "stopped_before_send" } | { "kind": "not_sent" } | { "kind": "linking_window", date: string, } | { "kind": "unexpected" } | { "kind": "message", text: string, };
 
 export type UploadSummary = { id: number, tag: string, account: string, counter_id: number, counter_name: string | null, kind: UploadKind, file_name: string, rows: number, valid_rows: number, state: UploadState, server_id: string | null, server_status: string | null, linked: number | null, user_not_found: number | null, goal_not_found: number | null, 
 /**

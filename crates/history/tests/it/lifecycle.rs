@@ -393,6 +393,10 @@ fn a_send_stopped_by_the_user_is_explained_as_such() {
     s.mark_sending(a.id).unwrap();
     let stopped = s.mark_stopped_by_user(a.id).unwrap();
     assert_eq!(stopped.state, UploadState::Interrupted);
+    // Its reason does not say Metrica lacks the file: that is not known (it was on the wire).
+    let reason = mb_history::FailureReason::from_stored(stopped.server_message.as_deref().unwrap())
+        .describe(mb_text::Lang::Ru);
+    assert_eq!(reason, "Вы остановили отправку.");
     assert_eq!(
         explained(&stopped),
         (
