@@ -25,6 +25,10 @@ fn main() {
         handover::end();
     }
     let opts = CoreOptions::default().with_env();
+    // A data folder given by MBRIDGE_DATA_DIR (tests, a second profile, a portable copy) holds
+    // the web view's storage too (the chosen counter, the demo's introduction seen), so that
+    // folder is the whole of what the app keeps. Without it, WebKit's own place is kept.
+    let webview_dir = opts.data_dir.as_ref().map(|d| d.join("webview"));
     let data_dir = opts
         .data_dir
         .clone()
@@ -58,6 +62,20 @@ fn main() {
         .on_window_event(desktop::on_window_event)
         .manage(commands::CoreReady::default())
         .setup(move |app| {
+            // The one window (tauri.conf.json, `create: false`), built here so that its web
+            // data can follow the data folder.
+            let config = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("tauri.conf.json has no window")?;
+            let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+            if let Some(dir) = webview_dir {
+                window = window.data_directory(dir);
+            }
+            window.build()?;
             // The window appears while the core starts (database, the demo's fake Metrica,
             // reconciling interrupted uploads): commands wait for it (`CoreReady::get`), so
             // its start is not on the way to the first screen.
