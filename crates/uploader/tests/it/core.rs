@@ -2206,6 +2206,17 @@ async fn a_job_with_a_relative_path_is_refused() {
 /// question (not «replaced»).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_new_rows_stop_while_a_cut_off_send_cannot_be_looked_up() {
+    only_new_rows_stop_while_the_look_up_fails(false).await;
+}
+
+/// The same for a send left «sending» by a process that died (a crash, a power cut): it is
+/// looked up like an interrupted one, and a failed look-up stops only-new rows too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_new_rows_stop_while_a_dead_sending_cannot_be_looked_up() {
+    only_new_rows_stop_while_the_look_up_fails(true).await;
+}
+
+async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
     let dir = tempfile::tempdir().unwrap();
     let core = std::sync::Arc::new(demo(&dir).await);
     let fake = core.demo_server().unwrap();
@@ -2221,6 +2232,16 @@ async fn only_new_rows_stop_while_a_cut_off_send_cannot_be_looked_up() {
         .upload
         .unwrap();
     assert_eq!(cut.state, UploadState::Interrupted);
+    if dead_sending {
+        // As a process that died mid-send leaves it: «sending», owned by no live session.
+        rusqlite::Connection::open(core.paths().database())
+            .unwrap()
+            .execute(
+                "UPDATE uploads SET state = 'sending', sending_owner = 'gone' WHERE id = ?1",
+                [cut.id],
+            )
+            .unwrap();
+    }
     let before = fake.state().conversions(u64::from(COUNTER)).len();
 
     // Hold the counter's send lock, so the next upload waits right before its look-ups.
