@@ -98,7 +98,8 @@ impl Core {
         };
         if report.valid_rows > 0 {
             let (known, changed) = self.known_rows(&plan, job_id, sink).await?;
-            s.known_rows = known as u32;
+            s.known_rows = (known as u32).min(s.valid_rows);
+            s.new_rows = s.valid_rows - s.known_rows;
             s.changed_rows = changed as u32;
             if plan.only_new {
                 s.unchanged_rows = s.known_rows;

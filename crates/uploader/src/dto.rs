@@ -521,6 +521,10 @@ pub struct ValidationSummary {
     /// Valid rows the ledger already holds unchanged for this counter and kind (sent and
     /// accepted before), whatever the mode: what «только новые строки» would leave out.
     pub known_rows: u32,
+    /// Valid rows «только новые строки» would send: `valid_rows` less `known_rows` (what the
+    /// review promises before anything leaves).
+    #[serde(default)]
+    pub new_rows: u32,
     /// Of `known_rows`: conversions or calls sent before with other content (an amount
     /// corrected since). Metrica keeps the earlier values; sending them again would count the
     /// event twice, so «только новые» leaves them out, and the window says so.

@@ -570,6 +570,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
         truncated: r.truncated_issues,
         unchanged_rows: 0,
         known_rows: 0,
+        new_rows: r.valid_rows as u32,
         changed_rows: 0,
         duplicate_of: None,
         duplicate_cut_off: false,

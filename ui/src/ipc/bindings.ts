@@ -249,6 +249,11 @@ unchanged_rows: number,
  */
 known_rows: number, 
 /**
+ * Valid rows «только новые строки» would send: `valid_rows` less `known_rows` (what the
+ * review promises before anything leaves).
+ */
+new_rows: number, 
+/**
  * Of `known_rows`: conversions or calls sent before with other content (an amount
  * corrected since). Metrica keeps the earlier values; sending them again would count the
  * event twice, so «только новые» leaves them out, and the window says so.

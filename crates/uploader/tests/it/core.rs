@@ -264,6 +264,7 @@ async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_resul
         .await
         .unwrap();
     assert_eq!(v.known_rows, 0, "nothing sent yet");
+    assert_eq!(v.new_rows, v.valid_rows);
     // A plain upload teaches the ledger every accepted row.
     let send = |req: &ValidateRequest, confirm: bool| UploadRequest {
         validate: req.clone(),
@@ -292,6 +293,7 @@ async fn the_review_counts_what_the_ledger_knows_and_nothing_new_is_a_calm_resul
         .await
         .unwrap();
     assert_eq!(v2.known_rows, v.valid_rows);
+    assert_eq!(v2.new_rows, 0, "the review promises nothing new");
     assert_eq!(v2.unchanged_rows, v.valid_rows);
     let again = core
         .upload_dto(&send(&req, true), "u2", no_progress_sink())

@@ -165,6 +165,7 @@ describe('repeating jobs', () => {
       truncated: false,
       unchanged_rows: 0,
       known_rows: 0,
+      new_rows: 0,
       duplicate_of: null,
       duplicate_cut_off: false,
       changed_rows: 0,

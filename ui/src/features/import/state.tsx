@@ -401,9 +401,9 @@ export function onlyNewRows(s: ImportState): boolean {
 export function reviewCounts(s: ImportState): { valid: number; send: number; known: number; onlyNew: boolean } {
   const v = s.validation;
   const valid = v?.valid_rows ?? 0;
-  const known = Math.min(valid, v?.known_rows ?? 0);
+  const known = v?.known_rows ?? 0;
   const onlyNew = onlyNewRows(s);
-  return { valid, known, onlyNew, send: onlyNew ? valid - known : valid };
+  return { valid, known, onlyNew, send: onlyNew ? (v?.new_rows ?? 0) : valid };
 }
 
 /** Metrica holds the data (the core's word for how the upload ended); nothing else may be
