@@ -85,7 +85,9 @@ pub fn load_mapping(p: &Option<PathBuf>) -> Result<Option<Mapping>, AppError> {
 }
 
 pub fn local_job(file: &Path, r: &ReadArgs) -> Result<LocalJob, AppError> {
-    let tz = r.tz.clone().unwrap_or_else(|| "Europe/Moscow".into());
+    let tz =
+        r.tz.clone()
+            .unwrap_or_else(|| mb_uploader::config::DEFAULT_TIME_ZONE.into());
     let mut o = ValidateOptions::new(&tz, given_now(r)?.unwrap_or_else(Timestamp::now));
     o.goals = r.goals.clone();
     o.hash_contacts = r.hash_contacts;

@@ -77,6 +77,10 @@ pub fn file_settle_from_env() -> Option<std::time::Duration> {
 
 /// The default data folder: `~/.local/share/metrika-bridge` on Linux, the platform's
 /// equivalent elsewhere.
+/// The time zone dates are read in when no counter gives one: a counter Metrica reports
+/// without a zone, and `mbridge validate`/`prepare` without `--tz` (most counters are Moscow's).
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Moscow";
+
 pub fn default_data_dir() -> PathBuf {
     directories::ProjectDirs::from("ru", "metrikabridge", "metrika-bridge")
         .map(|d| d.data_dir().to_path_buf())

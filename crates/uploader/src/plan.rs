@@ -151,7 +151,7 @@ impl Core {
                     constants: constants.clone(),
                     currency_names: currency_names.clone(),
                     options: mb_import::validate::ValidateOptions::new(
-                        "Europe/Moscow",
+                        crate::config::DEFAULT_TIME_ZONE,
                         Timestamp::now(),
                     ),
                 };

@@ -281,7 +281,10 @@ impl Core {
         .and_then(|d| {
             crate::window::day_start(
                 d,
-                counter.time_zone_name.as_deref().unwrap_or("Europe/Moscow"),
+                counter
+                    .time_zone_name
+                    .as_deref()
+                    .unwrap_or(crate::config::DEFAULT_TIME_ZONE),
             )
         });
         let order_status_ids = if kind == UploadKind::Orders {
@@ -309,7 +312,7 @@ impl Core {
             time_zone: counter
                 .time_zone_name
                 .clone()
-                .unwrap_or_else(|| "Europe/Moscow".into()),
+                .unwrap_or_else(|| crate::config::DEFAULT_TIME_ZONE.into()),
             can_upload: counter.can_upload(),
             goals: idents,
             goal_names: names,

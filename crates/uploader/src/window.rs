@@ -85,7 +85,7 @@ impl Core {
         let tz = counter
             .time_zone_name
             .clone()
-            .unwrap_or_else(|| "Europe/Moscow".into());
+            .unwrap_or_else(|| crate::config::DEFAULT_TIME_ZONE.into());
         // Best effort: the threshold endpoints may be gone (§4.7).
         let date = if calls {
             client.calls_visit_join_threshold(id).await
