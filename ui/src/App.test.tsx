@@ -364,6 +364,26 @@ describe('first run and Settings', () => {
   });
 });
 
+describe('a part sent again from the result', () => {
+  const cut = realCorePerFile({ pick: CRM, cutFirstUpload: true });
+
+  it('answers the whole result as the core has it now (real core)', async () => {
+    const backend = cut.backend();
+    const first = await backend.upload(await crmRequest(backend, cut.pickedFile()), () => undefined);
+    expect(first).toMatchObject({ outcome: 'interrupted', upload: { state: 'interrupted' } });
+    const id = first.upload?.id ?? -1;
+    // The result screen's «Отправить заново»: it looks first, then sends; the core answers the
+    // result with that part replaced, which part is the truth, the error and the outcome.
+    const after = await backend.resendPart(first, id, () => undefined);
+    expect(after.outcome).toBe('sent');
+    expect(after.parts).toHaveLength(1);
+    expect(after.parts[0]?.id).not.toBe(id);
+    expect(after.upload?.id).toBe(after.parts[0]?.id);
+    expect(after.error).toBeNull();
+    expect(after.valid_rows).toBe(first.valid_rows);
+  });
+});
+
 describe('a send the network cut', () => {
   const cut = realCorePerFile({ pick: CRM, cutFirstUpload: true });
 

@@ -150,6 +150,52 @@ impl Core {
     ) -> Result<UploadSummary> {
         Ok(summary(&self.resend(i64::from(id), job_id, sink).await?))
     }
+
+    /// «Отправить заново» on a send's result: sends part `id` of `result` again and answers
+    /// the whole result as it is now ([`result_after_resend`]).
+    pub async fn resend_part_dto(
+        &self,
+        result: SendResult,
+        id: u32,
+        job_id: &str,
+        sink: ProgressSink,
+    ) -> Result<SendResult> {
+        let resent = self.resend_dto(id, job_id, sink).await?;
+        Ok(result_after_resend(result, id, resent))
+    }
+}
+
+/// A send's result once its part `from` was sent again as `resent`: that part is replaced; the
+/// part whose state is the truth is again the first not accepted (a file in parts is sent only
+/// when every part is), else the one just resent; the error that stopped the send was about
+/// the part it stopped on, so it goes once that part is resent; the outcome follows the parts.
+pub fn result_after_resend(prev: SendResult, from: u32, resent: UploadSummary) -> SendResult {
+    let parts: Vec<UploadSummary> = prev
+        .parts
+        .into_iter()
+        .map(|p| if p.id == from { resent.clone() } else { p })
+        .collect();
+    let shown = parts
+        .iter()
+        .find(|p| !p.state.is_accepted())
+        .cloned()
+        .unwrap_or(resent);
+    let error = if prev.upload.as_ref().map(|u| u.id) == Some(from) {
+        None
+    } else {
+        prev.error
+    };
+    let outcome = match (shown.state.is_accepted(), &error) {
+        (true, Some(_)) => crate::plan::OutcomeKind::Failed,
+        _ => crate::plan::OutcomeKind::of_state(shown.state),
+    };
+    SendResult {
+        outcome,
+        upload: Some(shown),
+        parts,
+        error,
+        ..prev
+    }
 }
 
 /// The app's request in the planner's terms.
@@ -213,5 +259,82 @@ pub fn send_result(done: &UploadResult) -> SendResult {
             .filter(|p| p.is_file())
             .map(|p| p.display().to_string()),
         error: done.stopped().cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::OutcomeKind;
+    use mb_history::UploadState;
+
+    fn part(id: u32, state: UploadState) -> UploadSummary {
+        let mut u: UploadSummary = serde_json::from_value(serde_json::json!({
+            "id": id, "tag": "t", "account": "a", "counter_id": 1, "counter_name": null,
+            "kind": "conversions", "file_name": "f.csv", "rows": 1, "valid_rows": 1,
+            "state": "prepared", "server_id": null, "server_status": null, "linked": null,
+            "user_not_found": null, "goal_not_found": null, "linked_share": null,
+            "created_at": "2026-12-06T00:00:00Z", "finished_at": null, "failure": null,
+            "note": null, "resendable": false, "refreshable": false, "replaced_by": null,
+            "outcome": "failed",
+        }))
+        .expect("an upload summary");
+        u.state = state;
+        u.outcome = OutcomeKind::of_state(state);
+        u
+    }
+
+    fn result(parts: Vec<UploadSummary>, shown: u32, error: Option<AppError>) -> SendResult {
+        let upload = parts.iter().find(|p| p.id == shown).cloned();
+        SendResult {
+            outcome: OutcomeKind::of_state(upload.as_ref().unwrap().state),
+            upload,
+            parts,
+            valid_rows: 5,
+            new_rows: 5,
+            unchanged_rows: 0,
+            changed_rows: 0,
+            rejected_rows: 0,
+            rejected_path: None,
+            error,
+        }
+    }
+
+    #[test]
+    fn a_file_in_parts_is_sent_only_when_every_part_went_also_after_a_resend() {
+        use UploadState::*;
+        let r = result(
+            vec![part(1, Interrupted), part(2, Failed), part(3, Failed)],
+            1,
+            None,
+        );
+        let r = result_after_resend(r, 1, part(4, Processing));
+        assert_eq!(r.parts.iter().map(|p| p.id).collect::<Vec<_>>(), [4, 2, 3]);
+        assert_eq!(r.upload.as_ref().unwrap().id, 2);
+        assert_eq!(r.outcome, OutcomeKind::Failed);
+        let r = result_after_resend(r, 2, part(5, Processing));
+        let r = result_after_resend(r, 3, part(6, Processing));
+        assert_eq!(r.upload.as_ref().unwrap().id, 6);
+        assert_eq!(r.outcome, OutcomeKind::Sent);
+    }
+
+    #[test]
+    fn the_error_that_stopped_a_send_stays_until_its_part_is_resent() {
+        use UploadState::*;
+        let error = AppError::TokenExpired {
+            login: "demo-agency".into(),
+        };
+        let r = result(
+            vec![part(1, Processing), part(2, Failed), part(3, Failed)],
+            2,
+            Some(error.clone()),
+        );
+        let r = result_after_resend(r, 3, part(5, Processing));
+        assert_eq!(r.error, Some(error));
+        assert_eq!(r.upload.as_ref().unwrap().id, 2);
+        let r = result_after_resend(r, 2, part(4, Processing));
+        assert_eq!(r.error, None);
+        assert_eq!(r.parts.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 4, 5]);
+        assert_eq!(r.outcome, OutcomeKind::Sent);
     }
 }

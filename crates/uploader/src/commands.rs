@@ -394,6 +394,16 @@ commands! {
         Ok(out)
     }
 
+    /// «Отправить заново» on a send's result: part `id` again, and the whole result as it is now.
+    fn resend_part(ctx, progress, result: SendResult, id: u32) -> SendResult [progress] {
+        let job = started(&progress);
+        let out = ctx.core.resend_part_dto(result, id, &job, progress).await?;
+        if let Some(u) = &out.upload {
+            ctx.host.history_changed(u.id);
+        }
+        Ok(out)
+    }
+
     /// Asks where to save, then writes the history as CSV for Excel; the path written.
     fn export_history(ctx, progress, filter: HistoryFilter) -> Option<String> {
         let Some(path) = ctx.host.save_as("metrika-bridge-history.csv").await else {
@@ -577,7 +587,13 @@ mod tests {
             .collect();
         assert_eq!(
             streaming,
-            ["validate", "upload", "resend", "install_update"]
+            [
+                "validate",
+                "upload",
+                "resend",
+                "resend_part",
+                "install_update"
+            ]
         );
         let sm = COMMANDS
             .iter()

@@ -623,6 +623,8 @@ export interface Commands {
   uploadDetail(id: number): Promise<UploadDetail>;
   refreshStatus(id: number): Promise<UploadSummary>;
   resend(id: number, onProgress: (p: Progress) => void): Promise<UploadSummary>;
+  /** «Отправить заново» on a send's result: part `id` again, and the whole result as it is now. */
+  resendPart(result: SendResult, id: number, onProgress: (p: Progress) => void): Promise<SendResult>;
   /** Asks where to save, then writes the history as CSV for Excel; the path written. */
   exportHistory(filter: HistoryFilter): Promise<string | null>;
   /** The Clients screen; its new warnings also become desktop notifications (each once). */
@@ -690,6 +692,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'upload_detail', method: 'uploadDetail', args: ['id'], progress: false },
   { name: 'refresh_status', method: 'refreshStatus', args: ['id'], progress: false },
   { name: 'resend', method: 'resend', args: ['id'], progress: true },
+  { name: 'resend_part', method: 'resendPart', args: ['result', 'id'], progress: true },
   { name: 'export_history', method: 'exportHistory', args: ['filter'], progress: false },
   { name: 'overview', method: 'overview', args: [], progress: false },
   { name: 'settings', method: 'settings', args: [], progress: false },

@@ -363,7 +363,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   const queryClient = useQueryClient();
   const session = useSession();
   const [, dispatch] = useImport();
-  const resend = useJob<SendResult['upload']>();
+  const resend = useJob<SendResult>();
   const [repeat, setRepeat] = useState(false);
   // What did not go, said beside what did: rows with errors left out (with their file) and
   // rows Metrica already had, as the send itself read the file (the core's counts).
@@ -457,10 +457,10 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   const canResend = u.resendable;
   const again = () => {
     void resend
-      .run((onProgress) => backend.resend(u.id, onProgress))
+      .run((onProgress) => backend.resendPart(result, u.id, onProgress))
       .then((next) => {
         if (next) {
-          dispatch({ type: 'resent', from: u.id, upload: next });
+          dispatch({ type: 'resent', result: next });
           void queryClient.invalidateQueries({ queryKey: ['history'] });
           void queryClient.invalidateQueries({ queryKey: ['overview'] });
         }

@@ -130,7 +130,8 @@ export type ImportAction =
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
   | { type: 'uploaded'; result: SendResult }
-  | { type: 'resent'; from: number; upload: SendResult['upload'] }
+  /** A part of the result was sent again: the core's result as it is now. */
+  | { type: 'resent'; result: SendResult }
   | { type: 'reset' };
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
@@ -226,18 +227,8 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return s.heldPath ? importReducer({ ...s, heldPath: null }, { type: 'file', path: s.heldPath }) : s;
     case 'uploaded':
       return { ...s, result: a.result, sending: false };
-    case 'resent': {
-      if (!s.result || !a.upload) return s;
-      const upload = a.upload;
-      const parts = s.result.parts.map((p) => (p.id === a.from ? upload : p));
-      // Like the core's result: the first part that did not go (a file in parts is sent only
-      // when every part is), else the one just resent.
-      const shown = parts.find((p) => !isAccepted(p)) ?? upload;
-      // The error that stopped the send was about the part it stopped on: resent, that part
-      // tells its own state now.
-      const error = a.from === s.result.upload?.id ? null : s.result.error;
-      return { ...s, result: { ...s.result, parts, upload: shown, error } };
-    }
+    case 'resent':
+      return s.result ? { ...s, result: a.result } : s;
     case 'reset':
       return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
   }
