@@ -418,5 +418,16 @@ describe('a send the network cut', () => {
     expect(detail.textContent).toContain('сначала проверим, дошёл ли файл');
     fireEvent.click(byQa('resend'));
     await waitFor(() => expect(table.textContent).toContain('Заменена'), { timeout: 15_000 });
+    // The replaced upload never reached Metrica: it was begun, not «sent» or «processed».
+    const replaced = [...table.querySelectorAll<HTMLElement>('[role="row"]')].find((x) =>
+      x.textContent?.includes('Заменена'),
+    );
+    if (!replaced) throw new Error('no replaced row');
+    fireEvent.click(replaced);
+    await waitFor(() => expect(screen.getByTestId('upload-detail').textContent).toContain('Отправка начата'));
+    const facts = screen.getByTestId('upload-detail').textContent ?? '';
+    expect(facts).not.toContain('Обработана');
+    expect(facts).not.toMatch(/Отправлена\d/);
+    expect(facts).toContain('Метрика не нашла у себя этот файл');
   });
 });

@@ -65,7 +65,7 @@ export const ru: Catalogue = {
     "sending": "Файл отправляется.",
     "static_calls": "Звонки на статический номер: {{rows}}. Они не связываются с визитами, но видны в отчётах по звонкам.",
     "stopped_by_user": "Вы остановили отправку, когда файл уже уходил в Метрику, — неизвестно, дошёл ли он.",
-    "superseded": "Эту загрузку заменила более новая.",
+    "superseded": "Её отправили заново: Метрика не нашла у себя этот файл, и его строки ушли с более новой загрузкой.",
     "users_not_found": "Не нашлись посетители: {{rows}}. Метрика связывает строку с визитом этого посетителя, если визит был не раньше чем за 21 день до обработки файла; таких визитов не нашлось — это нормально для покупателей, пришедших не с сайта."
   },
   "file_reason": {
@@ -747,7 +747,7 @@ export const en: Catalogue = {
     "sending": "The file is being sent.",
     "static_calls": "Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.",
     "stopped_by_user": "You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.",
-    "superseded": "A newer upload replaced this one.",
+    "superseded": "It was sent again: Metrica did not find this file, and its rows went with a newer upload.",
     "users_not_found": "Visitors not found: {{rows}}. Metrica links a row to this visitor's visit when the visit was no more than 21 days before the file is processed; there was none — normal for buyers who did not come from the site."
   },
   "file_reason": {

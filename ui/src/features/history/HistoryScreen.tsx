@@ -21,6 +21,36 @@ import { JobProgress } from '../import/parts';
 
 /** One upload, explained; `onResent` moves the selection to the new upload a resend made (or
  *  to the one that sent its rows again). */
+/** What the first time is: «Отправлена» only once Metrica has the file (it may have refused
+ *  it); a send cut off, stopped or failed was only begun. */
+function startedLabel(s: UploadSummary) {
+  switch (s.state) {
+    case 'prepared':
+      return 'history.preparedAt' as const;
+    case 'sent':
+    case 'processing':
+    case 'processed':
+    case 'linkage_failure':
+    case 'rejected':
+      return 'history.sentAt' as const;
+    default:
+      return 'history.startedAt' as const;
+  }
+}
+
+/** What the last time is: «Обработана» only when Metrica processed the file. */
+function endedLabel(s: UploadSummary) {
+  switch (s.state) {
+    case 'processed':
+    case 'linkage_failure':
+      return 'history.finishedAt' as const;
+    case 'rejected':
+      return 'history.rejectedAt' as const;
+    default:
+      return 'history.endedAt' as const;
+  }
+}
+
 function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
@@ -66,11 +96,11 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
         {t(`kinds.${s.kind}.title`)} · {s.counter_name ?? s.counter_id} · {t('common.numero', { id: s.counter_id })}
       </Text>
       <dl className="mb-detail__facts">
-        <dt>{t('history.sentAt')}</dt>
+        <dt>{t(startedLabel(s))}</dt>
         <dd>{formatDateTime(s.created_at, lang)}</dd>
         {s.finished_at ? (
           <>
-            <dt>{t('history.finishedAt')}</dt>
+            <dt>{t(endedLabel(s))}</dt>
             <dd>{formatDateTime(s.finished_at, lang)}</dd>
           </>
         ) : null}
