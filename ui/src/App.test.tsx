@@ -328,10 +328,67 @@ describe('a CRM export whose every row was accepted before', () => {
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
     await next();
     await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });
-    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 0 новых строк из 9');
+    // No review of a send that will not happen («Отправим 0…», «жёлтую кнопку»): the answer.
+    expect(screen.queryByTestId('review')).toBeNull();
+    expect(document.body.textContent).not.toContain('жёлтую кнопку');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Все 9 строк из файла Метрика уже приняла раньше');
     expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
+    // Whoever means to send everything again unticks «только новые»: the review comes back.
+    // CRM orders sent again update the same orders: nothing is counted twice, nothing warned.
+    fireEvent.click(within(byQa('only-new')).getByRole('checkbox'));
+    await screen.findByTestId('review');
+    expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 9 строк');
+    expect(document.querySelector('[data-qa="review-twice"]')).toBeNull();
+  });
+});
+
+describe('conversions sent again on purpose', () => {
+  const conv = realCorePerFile({ pick: { fixture: 'offline_clientid.csv', as: 'Продажи офиса.csv' } });
+
+  it('warns on the last screen that rows Metrica has are counted twice', async () => {
+    const backend = conv.backend();
+    const settings = await backend.settings();
+    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+    const path = conv.pickedFile();
+    const mapping = await backend.suggestMapping(path, read, 'conversions', ROMA);
+    const first = await backend.upload(
+      {
+        validate: {
+          path,
+          read,
+          kind: 'conversions',
+          mapping,
+          counter_id: ROMA,
+          status_map: [],
+          hash_contacts: settings.hash_contacts_by_default,
+          only_new_rows: false,
+        },
+        merge_mode: null,
+        comment: null,
+        confirm_duplicate: false,
+        skip_invalid: true,
+      },
+      () => undefined,
+    );
+    expect(first.outcome).toBe('sent');
+
+    await renderOn(conv);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    await next();
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
+    fireEvent.click(within(question).getByText('Всё равно отправить ещё раз'));
+    await next();
+    await screen.findByTestId('review', {}, { timeout: 15_000 });
+    const twice = await waitQa('review-twice');
+    expect(nb(twice.textContent)).toContain(`${first.new_rows} строк из них уже есть в Метрике`);
+    expect(twice.textContent).toContain('посчитаются дважды');
+    // Ticking «только новые» again takes the warning away.
+    fireEvent.click(within(byQa('only-new')).getByRole('checkbox'));
+    await waitFor(() => expect(document.querySelector('[data-qa="review-twice"]')).toBeNull());
   });
 });
 

@@ -24,7 +24,7 @@ export type Catalogue = {
   kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
-  send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string };
+  send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   states: Record<UploadState, string>;
@@ -680,7 +680,11 @@ export const ru: Catalogue = {
     "reviewNew_few": "Отправим {{count, number}} новые строки из {{total, number}}",
     "reviewNew_many": "Отправим {{count, number}} новых строк из {{total, number}}",
     "reviewNew_one": "Отправим {{count, number}} новую строку из {{total, number}}",
-    "reviewNew_other": "Отправим {{count, number}} новой строки из {{total, number}}"
+    "reviewNew_other": "Отправим {{count, number}} новой строки из {{total, number}}",
+    "twice_few": "{{count, number}} строки из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
+    "twice_many": "{{count, number}} строк из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
+    "twice_one": "{{count, number}} строка из них уже есть в Метрике: отправленная ещё раз, она посчитается дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
+    "twice_other": "{{count, number}} строки из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет)."
   },
   "severity": {
     "error": "Ошибка",
@@ -1362,7 +1366,11 @@ export const en: Catalogue = {
     "reviewNew_few": "We will send {{count, number}} new rows of {{total, number}}",
     "reviewNew_many": "We will send {{count, number}} new rows of {{total, number}}",
     "reviewNew_one": "We will send {{count, number}} new row of {{total, number}}",
-    "reviewNew_other": "We will send {{count, number}} new rows of {{total, number}}"
+    "reviewNew_other": "We will send {{count, number}} new rows of {{total, number}}",
+    "twice_few": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them).",
+    "twice_many": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them).",
+    "twice_one": "{{count, number}} of these rows is already in Metrica: sent again, it will be counted twice (Metrica adds conversions and calls, it does not replace them).",
+    "twice_other": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them)."
   },
   "severity": {
     "error": "Error",

@@ -117,113 +117,130 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const locked = job.running;
 
   const cancelled = job.error !== null && toAppError(job.error).kind === 'cancelled';
+  const onlyNewBox =
+    review.known > 0 || s.duplicateAnswer === 'new' ? (
+      <Checkbox
+        checked={review.onlyNew}
+        disabled={locked}
+        onUpdate={(x) => dispatch({ type: 'option', patch: { onlyNew: x } })}
+        qa="only-new"
+      >
+        {t('send.onlyNew', { rows: t('common.rows', { count: review.known }) })}
+      </Checkbox>
+    ) : null;
+  // Conversions and calls Metrica already has are added again, not replaced: said on the last
+  // screen before they go, not only on the Check step.
+  const twice = !crm && !review.onlyNew ? review.known : 0;
+  // Nothing to send: no review of a send that will not happen, only the answer (and the box
+  // that sends everything again, for whoever means to).
+  const reviewShown = !nothingNew || job.running;
   return (
     <div className="mb-step">
       <Text variant="header-1" as="h2">
         {t('send.title')}
       </Text>
-      <Text as="p" color="secondary">
-        {t('send.safe')}
-      </Text>
-      <Card view="outlined" className="mb-review" data-testid="review">
-        <dl className="mb-review__list">
-          <dt>{t('send.what')}</dt>
-          <dd>
-            <Text variant="subheader-2" as="div" data-testid="review-rows">
-              {review.onlyNew
-                ? t('send.reviewNew', { count: sendRows, total: review.valid })
-                : t('send.reviewAll', { count: sendRows })}
-            </Text>
-            <Text color="secondary" as="div">
-              {t('send.fromFile', { file: s.path?.split(/[\\/]/).pop() ?? '' })}
-            </Text>
-            <Text color="secondary" as="div">
-              {t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}
-            </Text>
-            {v.errors > 0 && s.skipInvalid ? (
+      {reviewShown ? (
+        <Text as="p" color="secondary">
+          {t('send.safe')}
+        </Text>
+      ) : null}
+      {reviewShown ? (
+        <Card view="outlined" className="mb-review" data-testid="review">
+          <dl className="mb-review__list">
+            <dt>{t('send.what')}</dt>
+            <dd>
+              <Text variant="subheader-2" as="div" data-testid="review-rows">
+                {review.onlyNew
+                  ? t('send.reviewNew', { count: sendRows, total: review.valid })
+                  : t('send.reviewAll', { count: sendRows })}
+              </Text>
               <Text color="secondary" as="div">
-                {t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}
+                {t('send.fromFile', { file: s.path?.split(/[\\/]/).pop() ?? '' })}
               </Text>
-            ) : null}
-            {review.known > 0 || s.duplicateAnswer === 'new' ? (
-              <Checkbox
-                checked={review.onlyNew}
-                disabled={locked}
-                onUpdate={(x) => dispatch({ type: 'option', patch: { onlyNew: x } })}
-                qa="only-new"
-              >
-                {t('send.onlyNew', { rows: t('common.rows', { count: review.known }) })}
-              </Checkbox>
-            ) : null}
-            {review.onlyNew && v.changed_rows > 0 ? (
-              <Text color="secondary" as="div" qa="review-changed">
-                {t('send.changedKept', { count: v.changed_rows })}
-              </Text>
-            ) : null}
-          </dd>
-          <dt>{t('send.where')}</dt>
-          <dd>
-            <Text variant="subheader-2" as="div" data-testid="review-counter">
-              {t('send.counter', { name: counter.name, id: counter.id })}
-            </Text>
-            <Text color="secondary" as="div">
-              {t('send.timezone', { tz: formatTimeZone(counter.time_zone, counter.utc_offset_minutes, i18n.language) })}
-            </Text>
-            {account ? (
               <Text color="secondary" as="div">
-                {t('send.account', { login: account.login })}
+                {t('send.kind', { kind: t(`kinds.${s.kind}.title`) })}
               </Text>
-            ) : null}
-          </dd>
-          <dt>{t('send.how')}</dt>
-          <dd className="mb-review__how">
-            {crm ? (
-              <Select
-                width={380}
-                value={[s.mergeMode]}
+              {v.errors > 0 && s.skipInvalid ? (
+                <Text color="secondary" as="div">
+                  {t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}
+                </Text>
+              ) : null}
+              {onlyNewBox}
+              {twice > 0 ? (
+                <Alert theme="warning" message={t('send.twice', { count: twice })} qa="review-twice" />
+              ) : null}
+              {review.onlyNew && v.changed_rows > 0 ? (
+                <Text color="secondary" as="div" qa="review-changed">
+                  {t('send.changedKept', { count: v.changed_rows })}
+                </Text>
+              ) : null}
+            </dd>
+            <dt>{t('send.where')}</dt>
+            <dd>
+              <Text variant="subheader-2" as="div" data-testid="review-counter">
+                {t('send.counter', { name: counter.name, id: counter.id })}
+              </Text>
+              <Text color="secondary" as="div">
+                {t('send.timezone', {
+                  tz: formatTimeZone(counter.time_zone, counter.utc_offset_minutes, i18n.language),
+                })}
+              </Text>
+              {account ? (
+                <Text color="secondary" as="div">
+                  {t('send.account', { login: account.login })}
+                </Text>
+              ) : null}
+            </dd>
+            <dt>{t('send.how')}</dt>
+            <dd className="mb-review__how">
+              {crm ? (
+                <Select
+                  width={380}
+                  value={[s.mergeMode]}
+                  disabled={locked}
+                  options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({
+                    value: m,
+                    content: t(`send.modes.${m}`),
+                  }))}
+                  onUpdate={(x) => dispatch({ type: 'option', patch: { mergeMode: (x[0] ?? 'SAVE') as MergeMode } })}
+                  qa="merge-mode"
+                  title={t('send.modeLabel')}
+                />
+              ) : (
+                <Text as="div">{t('send.modeConversions')}</Text>
+              )}
+              {HASHABLE_KINDS.includes(s.kind) ? (
+                <Checkbox
+                  checked={hash}
+                  disabled={locked}
+                  onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })}
+                  qa="hash-contacts"
+                >
+                  {t('send.hash')}
+                </Checkbox>
+              ) : null}
+              {v.send_block === 'row_errors' ? (
+                <Checkbox
+                  checked={s.skipInvalid}
+                  disabled={locked}
+                  onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })}
+                  qa="skip-invalid"
+                >
+                  {t('send.skipInvalid')}
+                </Checkbox>
+              ) : null}
+              <TextInput
+                value={s.comment}
                 disabled={locked}
-                options={(['SAVE', 'UPDATE', 'APPEND'] as MergeMode[]).map((m) => ({
-                  value: m,
-                  content: t(`send.modes.${m}`),
-                }))}
-                onUpdate={(x) => dispatch({ type: 'option', patch: { mergeMode: (x[0] ?? 'SAVE') as MergeMode } })}
-                qa="merge-mode"
-                title={t('send.modeLabel')}
+                onUpdate={(x) => dispatch({ type: 'option', patch: { comment: x } })}
+                placeholder={t('send.comment')}
+                controlProps={{ 'aria-label': t('send.comment') }}
+                qa="comment"
               />
-            ) : (
-              <Text as="div">{t('send.modeConversions')}</Text>
-            )}
-            {HASHABLE_KINDS.includes(s.kind) ? (
-              <Checkbox
-                checked={hash}
-                disabled={locked}
-                onUpdate={(x) => dispatch({ type: 'option', patch: { hashContacts: x } })}
-                qa="hash-contacts"
-              >
-                {t('send.hash')}
-              </Checkbox>
-            ) : null}
-            {v.send_block === 'row_errors' ? (
-              <Checkbox
-                checked={s.skipInvalid}
-                disabled={locked}
-                onUpdate={(x) => dispatch({ type: 'option', patch: { skipInvalid: x } })}
-                qa="skip-invalid"
-              >
-                {t('send.skipInvalid')}
-              </Checkbox>
-            ) : null}
-            <TextInput
-              value={s.comment}
-              disabled={locked}
-              onUpdate={(x) => dispatch({ type: 'option', patch: { comment: x } })}
-              placeholder={t('send.comment')}
-              controlProps={{ 'aria-label': t('send.comment') }}
-              qa="comment"
-            />
-          </dd>
-        </dl>
-      </Card>
+            </dd>
+          </dl>
+        </Card>
+      ) : null}
       {job.running ? (
         <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} />
       ) : null}
@@ -241,6 +258,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               {t('send.changedKept', { count: v.changed_rows })}
             </Text>
           ) : null}
+          {onlyNewBox}
           <div className="mb-done__actions">
             <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
               {t('send.another')}
