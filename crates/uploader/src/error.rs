@@ -108,8 +108,9 @@ pub(crate) fn io_reason(e: &std::io::Error) -> FileReason {
 impl AppError {
     /// The exit code `mbridge` ends with for this error (its help lists them): 1 the data has
     /// errors or Metrica refused it, 2 the file or an argument, 3 sign-in or access, 5 a
-    /// duplicate, 7 a job's run is going (as `jobs run` when another run holds the lock), 4 the
-    /// rest (network, quota, server, storage).
+    /// duplicate, 6 stopped (Ctrl-C: as a send interrupted, whether or not a byte had gone),
+    /// 7 a job's run is going (as `jobs run` when another run holds the lock), 4 the rest
+    /// (network, quota, server, storage).
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
@@ -121,6 +122,7 @@ impl AppError {
             | AppError::SignInFailed { .. } => 3,
             AppError::NoAccess { .. } => 3,
             AppError::Duplicate { .. } => 5,
+            AppError::Cancelled => 6,
             AppError::JobRunning { .. } => 7,
             _ => 4,
         }
@@ -213,5 +215,7 @@ mod tests {
             "{e:?}"
         );
         assert_eq!(e.exit_code(), 2);
+        // Ctrl-C is a stop, never «network or server trouble».
+        assert_eq!(AppError::Cancelled.exit_code(), 6);
     }
 }

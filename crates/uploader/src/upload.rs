@@ -1408,6 +1408,15 @@ impl Core {
         sink: &ProgressSink,
     ) -> Result<Upload> {
         let old = self.store.upload(id)?;
+        // Accepted, finished or sent again already: nothing to resend, said as such before
+        // the file, the lock or the ledger could give another reason.
+        if !old.is_resendable() {
+            return Err(mb_history::Error::NotResendable {
+                id,
+                state: old.state,
+            }
+            .into());
+        }
         let file = prepared_file(&old)?;
         sink(progress(job_id, Stage::Reading, 0, None, 0));
         if let Some(expected) = &old.prepared_sha256 {

@@ -2106,6 +2106,19 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
         "{r:?}"
     );
     assert_eq!(stored() - before, 3, "nothing counted twice");
+    // The upload that delivered them is no resend's business: said as such, not «sent since».
+    let r = core
+        .resend_dto(
+            sent.upload.as_ref().unwrap().id,
+            "resend-sent",
+            no_progress_sink(),
+        )
+        .await;
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field, reason })
+            if field == "upload" && reason == mb_uploader::error::NOT_RESENDABLE),
+        "{r:?}"
+    );
     let again = core
         .upload_dto(
             &conversions_upload(&core, "offline_clientid.csv", true, true),
