@@ -162,9 +162,10 @@ describe('a CRM export from the file to History', () => {
     expect(nb(done.textContent)).toContain('9 строк из файла');
     expect(nb(screen.getByTestId('done-left-out').textContent)).toContain('Строки с ошибками не отправлены: 3 строки.');
     expect(byQa('open-rejected', done)).toBeTruthy();
-    // CRM orders: no promise of a linked share that History would never show.
-    expect(byQa('done-text').textContent).toContain('для данных из CRM Метрика не сообщает');
-    expect(byQa('done-text').textContent).not.toContain('долю связанных');
+    // CRM orders: no promise of a linked share that History would never show. The fake
+    // processes them at once: the result follows it («processing» only while it is).
+    await waitFor(() => expect(byQa('done-text').textContent).toBe('Метрика обработала данные. Статус загрузки — в истории.'));
+    expect(byQa('done-text').getAttribute('data-processed')).toBe('true');
     fireEvent.click(byQa('to-history'));
 
     // История shows the new upload with its explanation: taken by Metrica, 3 rows left out.

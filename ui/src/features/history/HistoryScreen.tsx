@@ -56,7 +56,13 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
   const backend = useBackend();
   const qc = useQueryClient();
   const lang = i18n.language;
-  const detail = useQuery({ queryKey: ['detail', id], queryFn: () => backend.uploadDetail(id) });
+  // Followed while Metrica works on it: the core's notice refreshes it, and so does a look
+  // every 15 s (a notice can be missed: the browser adapter, a window asleep).
+  const detail = useQuery({
+    queryKey: ['detail', id],
+    queryFn: () => backend.uploadDetail(id),
+    refetchInterval: (q) => (q.state.data && !q.state.data.summary.refreshable ? false : 15_000),
+  });
   const invalidate = () => {
     void qc.invalidateQueries({ queryKey: ['history'] });
     void qc.invalidateQueries({ queryKey: ['detail'] });

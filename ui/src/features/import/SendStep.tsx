@@ -1,7 +1,7 @@
 //! Step 5: the final review (exactly what, where, how), the yellow button that says what it
 //! does, progress with cancel, and the result with a way to History.
 import { Alert, Button, Card, Checkbox, Select, Text, TextInput } from '@gravity-ui/uikit';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -12,7 +12,7 @@ import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
 import { toAppError } from '../../common/errors';
-import { formatTimeZone } from '../../common/format';
+import { formatPercent, formatTimeZone } from '../../common/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { JobProgress, StepFooter } from './parts';
@@ -372,6 +372,41 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
   );
 }
 
+const FINAL_PROCESSED: UploadSummary['state'][] = ['processed', 'linkage_failure'];
+
+/** What Metrica has done with the file since, followed as History follows it (the core's
+ *  follow-up changes the history; its notice, or a look every 15 s, brings it here): «is
+ *  processing» only while it is. */
+function ProcessingLine({ parts }: { parts: UploadSummary[] }) {
+  const { t, i18n } = useTranslation();
+  const backend = useBackend();
+  const live = useQueries({
+    queries: parts.map((p) => ({
+      queryKey: ['detail', p.id],
+      queryFn: () => backend.uploadDetail(p.id),
+      refetchInterval: (q: { state: { data?: { summary: UploadSummary } } }) =>
+        q.state.data && FINAL_PROCESSED.includes(q.state.data.summary.state) ? false : 15_000,
+    })),
+  });
+  const crm = parts.some((p) => CRM_KINDS.includes(p.kind));
+  const now = live.map((q, i) => q.data?.summary ?? parts[i]);
+  const done = now.every((p) => p !== undefined && FINAL_PROCESSED.includes(p.state));
+  // Metrica says how many conversions and calls it linked to visits, not how many CRM orders
+  // or contacts: the screen does not promise a share History never shows.
+  let text: string;
+  if (!done) text = crm ? t('send.doneTextCrm') : t('send.doneText');
+  else if (crm) text = t('send.processedCrm');
+  else if (now.every((p) => p?.state === 'linkage_failure')) text = t('send.processedNone');
+  else if (now.length === 1 && now[0]?.linked_share != null)
+    text = t('send.processedShare', { share: formatPercent(now[0].linked_share, i18n.language) });
+  else text = t('send.processedParts');
+  return (
+    <Text as="p" color="secondary" qa="done-text" data-processed={done ? 'true' : undefined}>
+      {text}
+    </Text>
+  );
+}
+
 /** The truth after a send: accepted, nothing new, or not (interrupted, failed, rejected) with
  *  the one-action resend. Nothing says "sent" unless Metrica accepted the file, and an error
  *  that stopped the send is shown with the parts it left. */
@@ -455,11 +490,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
             </Text>
           ) : null}
           <PartsList parts={result.parts} />
-          <Text as="p" color="secondary" qa="done-text">
-            {/* Metrica says how many conversions and calls it linked to visits, not how many
-                CRM orders or contacts: the screen does not promise a share History never shows. */}
-            {CRM_KINDS.includes(u.kind) ? t('send.doneTextCrm') : t('send.doneText')}
-          </Text>
+          <ProcessingLine parts={result.parts.length > 0 ? result.parts : [u]} />
           <div className="mb-done__actions">
             {toHistory}
             <Button view="outlined" size="l" onClick={() => setRepeat(true)} qa="repeat-job">
