@@ -164,7 +164,9 @@ describe('a CRM export from the file to History', () => {
     expect(byQa('open-rejected', done)).toBeTruthy();
     // CRM orders: no promise of a linked share that History would never show. The fake
     // processes them at once: the result follows it («processing» only while it is).
-    await waitFor(() => expect(byQa('done-text').textContent).toBe('Метрика обработала данные. Статус загрузки — в истории.'));
+    await waitFor(() =>
+      expect(byQa('done-text').textContent).toBe('Метрика обработала данные. Статус загрузки — в истории.'),
+    );
     expect(byQa('done-text').getAttribute('data-processed')).toBe('true');
     fireEvent.click(byQa('to-history'));
 

@@ -448,7 +448,8 @@ const en: Messages = {
       'Metrica is processing the data — this usually takes up to two hours. See the status and linked share in the history.',
     doneTextCrm:
       'Metrica has the data — it appears in reports within a couple of hours. For CRM data Metrica does not say how much of it linked to visits; the upload’s status is in the history.',
-    processedShare: 'Metrica has processed the file: {{share}} of the rows were linked to visits. Details are in the history.',
+    processedShare:
+      'Metrica has processed the file: {{share}} of the rows were linked to visits. Details are in the history.',
     processedNone: 'Metrica has processed the file, but no row was linked to a visit. The history says why.',
     processedParts: 'Metrica has processed every part of the file. The history shows each part’s linked share.',
     processedCrm: 'Metrica has processed the data. The upload’s status is in the history.',
