@@ -191,6 +191,12 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             "unchanged_rows": done.unchanged_rows(),
             // Of those, conversions or calls sent before with other values (kept as they were).
             "changed_rows": done.review.map_or(0, |r| r.changed_rows),
+            // Rows of the file left out for their errors (`rows` = valid + rejected).
+            "rejected_rows": done.report().map(|r| r.rows.saturating_sub(r.valid_rows)),
+            // What the app's Check step warns about, counted per kind and column.
+            "warnings": done.report().map(|r| r.counts.iter()
+                .filter(|c| c.severity == mb_uploader::Severity::Warning)
+                .collect::<Vec<_>>()),
             "resend_upload_id": done.resend_id(),
             "uploads": details,
             // The error that stopped a send part-way (the exit code is its own); the parts it
@@ -220,6 +226,9 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
     }
     for d in &details {
         lists::detail(d, lang);
+    }
+    if let Some(r) = done.report() {
+        report::warnings(r, lang);
     }
     // What happened to the file as a whole, and the error that stopped it: never only one.
     let partial = text::partial(done, lang);

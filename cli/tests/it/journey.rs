@@ -793,3 +793,51 @@ fn the_apps_hashing_setting_is_the_uploads_default() {
     );
     rt.block_on(fake.shutdown());
 }
+
+/// Warnings about rows that go anyway (here a goal the counter does not have: the conversions
+/// will not count) are said with `upload`'s result, human and `--json`, as the app's Check
+/// step says them; they used to be shown only beside errors.
+#[test]
+fn an_upload_says_its_warnings_with_the_result() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = env.dir.path().join("no-such-goal.csv");
+    crate::crash::write_conversions(&file, 0..3);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(",offline_paid,", ",no_such_goal,");
+    std::fs::write(&file, text).unwrap();
+    let args = |json: bool| {
+        let mut a = vec![
+            "upload",
+            file.to_str().unwrap(),
+            "--kind",
+            "conversions",
+            "--counter",
+            COUNTER,
+            "--all-rows",
+        ];
+        if json {
+            a.push("--json");
+        }
+        a
+    };
+    let (code, v) = env.json(&args(true));
+    assert_eq!(code, 0, "{v}");
+    let warnings = v["warnings"].as_array().expect("warnings in --json");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["column"] == "Target" && w["count"] == 3),
+        "{v}"
+    );
+    assert_eq!(v["rejected_rows"], 0, "{v}");
+    let out = env.run(&[&args(false)[..], &["--force"]].concat());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Предупреждения о строках, которые ушли") && stdout.contains("[Target]"),
+        "{stdout}"
+    );
+    drop(rt);
+}

@@ -37,7 +37,7 @@ pub use upload::{
 pub use mb_history::{RunResult, UploadState};
 pub use mb_import::mapping::Mapping;
 pub use mb_import::read::ReadOptions;
-pub use mb_import::report::{IssuePlace, Report, Severity};
+pub use mb_import::report::{IssueCount, IssuePlace, Report, Severity};
 pub use mb_import::validate::ValidateOptions;
 pub use mb_import::write::OutputSpec;
 pub use mb_import::{IssueCode, messages};
