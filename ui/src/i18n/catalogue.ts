@@ -562,11 +562,11 @@ export const ru: Catalogue = {
       "what": "В столбце цели стоит название «{{value}}», а Метрика ждёт идентификатор цели."
     },
     "too_few_fields": {
-      "meaning": "в строке меньше значений, чем столбцов в заголовке — возможно, строку разорвал перенос внутри ячейки",
+      "meaning": "в строке меньше значений, чем столбцов в заголовке — строку разорвал перенос внутри ячейки, или файл оборвался",
       "reason": "строка кончается после «{{value}}» — в ней меньше значений, чем столбцов в заголовке",
       "title": "Не хватает ячеек в строке",
-      "todo": "Проверьте в файле эту строку и следующую: уберите перенос внутри ячейки или возьмите значение в кавычки.",
-      "what": "Строка кончается после «{{value}}»: в ней меньше ячеек, чем столбцов в заголовке, и этот столбец остался пустым. Так бывает, когда внутри ячейки (чаще в комментарии) перенос строки без кавычек — и строка разорвалась на две."
+      "todo": "Проверьте в файле эту строку и следующую: уберите перенос внутри ячейки или возьмите значение в кавычки. Если файл ещё выгружался, дождитесь конца выгрузки.",
+      "what": "Строка кончается после «{{value}}»: в ней меньше ячеек, чем столбцов в заголовке, и этот столбец остался пустым. Так бывает, когда внутри ячейки (чаще в комментарии) перенос строки без кавычек — и строка разорвалась на две, или когда файл ещё записывался и оборвался на середине строки."
     },
     "too_many_fields": {
       "meaning": "в строке больше значений, чем столбцов в заголовке — проверьте разделитель",
@@ -1248,11 +1248,11 @@ export const en: Catalogue = {
       "what": "The goal column holds the name “{{value}}”, but Metrica expects a goal identifier."
     },
     "too_few_fields": {
-      "meaning": "fewer values than header columns — a line break inside a cell may have split the row",
+      "meaning": "fewer values than header columns — a line break inside a cell split the row, or the file ends mid-row",
       "reason": "the row ends after «{{value}}» — fewer values than header columns",
       "title": "Missing cells in a row",
-      "todo": "Check this row and the next one in the file: remove the line break inside the cell or quote the value.",
-      "what": "The row ends after “{{value}}”: it has fewer cells than the header has columns, and this column was left empty. This happens when a cell (usually a comment) holds a line break without quotes, splitting the row in two."
+      "todo": "Check this row and the next one in the file: remove the line break inside the cell or quote the value. If the file was still being exported, wait for the export to finish.",
+      "what": "The row ends after “{{value}}”: it has fewer cells than the header has columns, and this column was left empty. This happens when a cell (usually a comment) holds a line break without quotes, splitting the row in two, or when the file was still being written and ends mid-row."
     },
     "too_many_fields": {
       "meaning": "more values than header columns — check the delimiter",
