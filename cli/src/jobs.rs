@@ -285,6 +285,9 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
             text::rows(run.rows_unchanged, lang)
         );
     }
+    if let Some(changed) = text::changed_kept(run.rows_changed(), lang) {
+        s += &format!("; {changed}");
+    }
     if run.rows_rejected > 0 {
         s += &format!(
             "; {}: {}",

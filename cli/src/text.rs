@@ -61,8 +61,7 @@ pub fn review(r: &mb_uploader::SendReview, lang: Lang) -> String {
 
 /// «Из них N строк уже отправлялись с другими данными…» when only-new left out conversions or
 /// calls sent before with other values (Metrica keeps the earlier ones); None otherwise.
-pub fn changed_kept(r: Option<&mb_uploader::SendReview>, lang: Lang) -> Option<String> {
-    let n = r.map_or(0, |r| r.changed_rows);
+pub fn changed_kept(n: u64, lang: Lang) -> Option<String> {
     (n > 0).then(|| {
         mb_text::format(
             msg_lang(lang),

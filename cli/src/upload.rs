@@ -87,7 +87,7 @@ pub async fn run(
         progress::clear_progress(json);
         if !json {
             eprintln!("{}", text::review(r, lang));
-            if let Some(changed) = text::changed_kept(Some(r), lang) {
+            if let Some(changed) = text::changed_kept(r.changed_rows, lang) {
                 eprintln!("{changed}");
             }
         }
@@ -219,7 +219,7 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             ),
             text::rows(done.unchanged_rows(), lang)
         );
-        if let Some(changed) = text::changed_kept(done.review.as_ref(), lang) {
+        if let Some(changed) = text::changed_kept(done.review.map_or(0, |r| r.changed_rows), lang) {
             println!("{changed}");
         }
         return Ok(());

@@ -113,6 +113,17 @@ pub struct JobRun {
     pub report: Option<serde_json::Value>,
 }
 
+impl JobRun {
+    /// Of `rows_unchanged`: conversions or calls sent before with other values (an amount
+    /// corrected since), as the run counted them in its report; Metrica keeps the earlier ones.
+    pub fn rows_changed(&self) -> u64 {
+        self.report
+            .as_ref()
+            .and_then(|r| r["changed_rows"].as_u64())
+            .unwrap_or(0)
+    }
+}
+
 /// How a run ended, as the caller records it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunEnd {

@@ -911,6 +911,10 @@ pub struct JobRunView {
     pub files: Vec<String>,
     pub rows_new: u32,
     pub rows_unchanged: u32,
+    /// Of `rows_unchanged`: conversions or calls sent before with other values (an amount
+    /// corrected since); Metrica keeps the earlier values.
+    #[serde(default)]
+    pub rows_changed: u32,
     pub rows_rejected: u32,
     /// A note on a run that went well (`file_unchanged`).
     pub message: Option<String>,

@@ -1254,8 +1254,20 @@ impl Core {
         end.rows_rejected += p.report.invalid_rows;
         end.rows_unchanged += p.review.unchanged_rows;
         end.rows_new += p.review.new_rows;
+        // Conversions or calls sent before with other values (an amount corrected in the CRM):
+        // Metrica keeps the earlier ones. Counted over the run's files in its report, so the
+        // run says it beside «nothing new» instead of hiding it.
+        let changed = end
+            .report
+            .as_ref()
+            .and_then(|r| r["changed_rows"].as_u64())
+            .unwrap_or(0)
+            + p.review.changed_rows;
         if p.report.invalid_rows > 0 || end.report.is_none() {
             end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();
+        }
+        if let Some(r) = end.report.as_mut() {
+            r["changed_rows"] = changed.into();
         }
         match self.send_prepared(p, &job_id, no_progress_sink()).await {
             // Stopped part-way by an error: the run failed with it, and keeps the ids of the

@@ -116,6 +116,7 @@ pub fn run_view(r: &JobRun) -> JobRunView {
         files: r.files.clone(),
         rows_new: r.rows_new as u32,
         rows_unchanged: r.rows_unchanged as u32,
+        rows_changed: r.rows_changed() as u32,
         rows_rejected: r.rows_rejected as u32,
         message,
         error,

@@ -597,6 +597,7 @@ const en: Messages = {
     runsCols: { when: 'When', file: 'File', rows: 'Rows', result: 'Result', report: 'Report' },
     runsRows: '{{new}} new, {{old}} seen before',
     runsBad: ', {{bad}} with errors',
+    runsChanged: ', {{changed}} of them with other values',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',
     text: 'Uploads that repeat themselves: new rows from the client’s folder.',

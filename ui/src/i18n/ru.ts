@@ -606,6 +606,7 @@ const ru = {
     runsCols: { when: 'Когда', file: 'Файл', rows: 'Строки', result: 'Итог', report: 'Отчёт' },
     runsRows: 'новых {{new}}, уже было {{old}}',
     runsBad: ', с ошибками {{bad}}',
+    runsChanged: ', из них с другими данными {{changed}}',
     openUpload: 'Загрузка №{{id}}',
     title: 'Задания',
     text: 'Загрузки, которые повторяются сами: новые строки из папки клиента.',

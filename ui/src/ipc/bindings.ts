@@ -508,7 +508,12 @@ export type JobRunView = { id: number, started_at: string, finished_at: string |
  * The run did not do its job (failed, stopped by bad rows, refused, interrupted): shown
  * as a problem. A run still going, one that found no file or nothing new is not.
  */
-bad: boolean, files: Array<string>, rows_new: number, rows_unchanged: number, rows_rejected: number, 
+bad: boolean, files: Array<string>, rows_new: number, rows_unchanged: number, 
+/**
+ * Of `rows_unchanged`: conversions or calls sent before with other values (an amount
+ * corrected since); Metrica keeps the earlier values.
+ */
+rows_changed: number, rows_rejected: number, 
 /**
  * A note on a run that went well (`file_unchanged`).
  */

@@ -2416,3 +2416,45 @@ async fn the_check_does_not_wait_for_a_send_to_the_counter() {
     .unwrap();
     assert_eq!(check.known_rows, 5);
 }
+
+/// A job's run whose export has an amount corrected since the conversion went: «nothing new»,
+/// and the run says the corrected row apart (Metrica keeps the earlier amount) instead of
+/// only «nothing new»; `mbridge jobs run` and the Clients card read it from the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_run_says_a_corrected_amount_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        file_settle: Some(std::time::Duration::ZERO),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let sent = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    job_from(&core, sent.id, "shop", &exports);
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    std::fs::write(
+        exports.join("sales.csv"),
+        all.replace("18450.00", "18990.00"),
+    )
+    .unwrap();
+    let report = core.run_job("shop", RUN_NOW).await.unwrap();
+    let run = report.run.expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
+    assert_eq!((run.rows_unchanged, run.rows_changed()), (5, 1), "{run:?}");
+    let view = core.job_runs("shop", 10).unwrap();
+    let view = mb_uploader::overview::run_view(&view[0]);
+    assert_eq!(view.rows_changed, 1);
+}

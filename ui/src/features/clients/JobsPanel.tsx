@@ -118,6 +118,12 @@ export function JobRuns({ name }: { name: string }) {
               </td>
               <td>
                 {t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged })}
+                {/* Corrected since they went: Metrica keeps the earlier values (said in full on hover). */}
+                {r.rows_changed > 0 ? (
+                  <span title={t('send.changedKept', { count: r.rows_changed })} data-qa="job-run-changed">
+                    {t('jobs.runsChanged', { changed: r.rows_changed })}
+                  </span>
+                ) : null}
                 {r.rows_rejected > 0 ? t('jobs.runsBad', { bad: r.rows_rejected }) : ''}
               </td>
               <td>
