@@ -391,6 +391,16 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             .to_string()
         }
         E::InvalidInput { field, reason }
+            if field == "sign_in" && reason == mb_uploader::error::WRITE_SCOPE =>
+        {
+            t(
+                lang,
+                "вход не даёт права менять настройки счётчика (нужно разрешение metrika:write): выполните MBRIDGE_SCOPE_WRITE=1 mbridge login и разрешите его",
+                "the sign-in does not allow changing the counter's settings (metrika:write is needed): run MBRIDGE_SCOPE_WRITE=1 mbridge login and allow it",
+            )
+            .to_string()
+        }
+        E::InvalidInput { field, reason }
             if field == "upload" && reason == mb_uploader::error::NOT_RESENDABLE =>
         {
             t(

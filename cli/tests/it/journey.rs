@@ -841,3 +841,23 @@ fn an_upload_says_its_warnings_with_the_result() {
     );
     drop(rt);
 }
+
+/// A sign-in that did not ask for `metrika:write` (the default) asked to switch the extended
+/// linking window on: told to sign in again with it, not «no upload rights» on a counter the
+/// account owns (Metrica's answer, access denied, says no more).
+#[test]
+fn enabling_the_extended_window_without_the_write_permission_says_how_to_get_it() {
+    let (rt, fake) = fake();
+    let env = Env::new(&fake);
+    let (code, out) = login(&env, &rt, "demo-agency");
+    assert_eq!(code, 0, "{out}");
+    let counter = mb_fake::WINDOW_OPENS_TOMORROW.to_string();
+    let out = env.run(&["window", "--counter", &counter, "--enable-extended"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("metrika:write") && stderr.contains("MBRIDGE_SCOPE_WRITE=1 mbridge login"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("нет прав"), "{stderr}");
+}

@@ -38,7 +38,7 @@ pub struct Core {
     pub(crate) oauth_app: Option<OAuthAppConfig>,
     demo: Option<mb_fake::FakeServer>,
     /// `MBRIDGE_TOKEN`: an unattended job's token, used for the account it belongs to.
-    env_token: Option<Token>,
+    pub(crate) env_token: Option<Token>,
     clients: Mutex<HashMap<String, Client>>,
     /// Held only for a map operation, never across an await: `cancel` (not async) must always
     /// get it, or a cancel meeting another sign-in's start would leave its flow and port held.

@@ -129,6 +129,10 @@ impl AppError {
     }
 }
 
+/// `InvalidInput { field: "sign_in", reason }` of a change of the counter's settings (the
+/// extended linking window) by a sign-in that did not ask for `metrika:write`.
+pub const WRITE_SCOPE: &str = "write_scope";
+
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";
 

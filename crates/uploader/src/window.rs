@@ -126,6 +126,20 @@ impl Core {
                 reason: "no_linking_window".into(),
             });
         };
+        // A sign-in known to lack `metrika:write`: Metrica would answer «access denied», which
+        // reads as no rights on a counter the account may own. The fix is signing in again.
+        if self.env_token.is_none()
+            && let Ok(login) = self.active_login()
+            && let Ok(Some(t)) = self.tokens.get(&login)
+            && t.scope
+                .as_deref()
+                .is_some_and(|s| !s.split_whitespace().any(|x| x == "metrika:write"))
+        {
+            return Err(AppError::InvalidInput {
+                field: "sign_in".into(),
+                reason: crate::error::WRITE_SCOPE.into(),
+            });
+        }
         let (login, client) = self.client().await?;
         let id = u64::from(counter_id);
         let r = if calls {

@@ -67,6 +67,8 @@ describe('error table', () => {
     expect(explainError(notResendable, t, 'ru').text).toContain('нельзя отправить заново');
     const sentSince = { kind: 'invalid_input', data: { field: 'upload', reason: 'sent_since' } } as const;
     expect(explainError(sentSince, t, 'ru').text).toContain('посчитала бы их дважды');
+    const scope = { kind: 'invalid_input', data: { field: 'sign_in', reason: 'write_scope' } } as const;
+    expect(explainError(scope, t, 'ru').text).toContain('Войдите в аккаунт заново');
     const relative = { kind: 'invalid_input', data: { field: 'folder', reason: 'relative' } } as const;
     expect(explainError(relative, t, 'ru').text).toContain('полный путь');
   });

@@ -138,6 +138,8 @@ export const ERROR_TABLE: ErrorTable = {
       // A job's folder or file typed as a relative path: the scheduler runs from elsewhere.
       if ((e.data.field === 'folder' || e.data.field === 'path') && e.data.reason === 'relative')
         return t('errors.relativePath');
+      // A sign-in without `metrika:write` asked to change the counter's settings.
+      if (e.data.field === 'sign_in' && e.data.reason === 'write_scope') return t('errors.writeScope');
       // Some of its rows another upload delivered since: a resend would count them twice.
       if (e.data.field === 'upload' && e.data.reason === 'sent_since') return t('errors.sentSince');
       const field = INPUT_FIELDS[e.data.field];

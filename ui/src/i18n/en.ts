@@ -731,6 +731,8 @@ const en: Messages = {
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     notResendable:
       'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already. Refresh the list.',
+    writeScope:
+      'The sign-in does not allow changing the counter’s settings. Sign in to the account again and allow the app to change Metrica settings.',
     sentSince:
       'Another upload has since delivered some rows of this one: resending it would count them twice. To send the rest, choose the file again — only its new rows go.',
     duplicateInterrupted:
