@@ -267,7 +267,8 @@ impl Job {
             force: true,
             now: None,
             new_goal_name: crate::plan::calls_goal_name(self.spec.mapping.kind),
-            note: Some(format!("job {}", self.name)),
+            // History's comment is the user's: a job's upload has none (the run knows its job).
+            note: None,
         }
     }
 }
@@ -714,7 +715,11 @@ impl Core {
             p => p.to_string(),
         };
         let name = self.new_job_name(n)?;
-        spec.title = job_title(n.name.trim(), &name);
+        spec.title = if n.name.trim().is_empty() {
+            self.untyped_title(n)
+        } else {
+            job_title(n.name.trim(), &name)
+        };
         self.add_job(Job {
             name: name.clone(),
             account_login,
@@ -739,6 +744,22 @@ impl Core {
 
     /// A new job's name: the one typed (in Latin letters for the scheduler: «Заказы Рома» is
     /// `zakazy-roma`), or, when none was typed, the counter's name and the kind (made unique).
+    /// A job made without a typed name is called as the dialog promises, «по счётчику»: the
+    /// counter's name and what it uploads, in the app's language («Мебель «Рома» —
+    /// интернет-магазин · Офлайн-конверсии»); its scheduler name stays the Latin one.
+    fn untyped_title(&self, n: &crate::dto::NewJob) -> Option<String> {
+        let u = self.store.upload(i64::from(n.upload_id)).ok()?;
+        let counter = u
+            .options
+            .as_ref()
+            .and_then(|o| o.get("counter_name"))
+            .and_then(|v| v.as_str())?
+            .to_string();
+        let lang = crate::notices::notice_lang(&self.settings().ok()?.language);
+        let kind = mb_text::text(lang, &format!("kinds.{}", u.kind.as_str()))?;
+        Some(format!("{counter} · {kind}").chars().take(120).collect())
+    }
+
     fn new_job_name(&self, n: &crate::dto::NewJob) -> Result<String> {
         let typed = n.name.trim();
         if !typed.is_empty() {
