@@ -17,8 +17,13 @@ pub const LINKING_DAYS: i64 = 21;
 /// Warn when fewer days than this are left to send a file a job has not sent.
 pub const WARN_DAYS_LEFT: i64 = 5;
 
-/// Linked shares of the finished uploads among `uploads` (any order), oldest first, at most
-/// [`TREND_LEN`].
+/// Uploads of fewer rows than this (as Metrica counted them) stay out of the trend: one
+/// unlinked row is 0 %, one linked row 100 %, and neither says anything about the counter
+/// (one such row raised «the share fell to 0 %» while History called it normal).
+pub const MIN_TREND_ROWS: u64 = 10;
+
+/// Linked shares of the finished uploads among `uploads` (any order) of at least
+/// [`MIN_TREND_ROWS`] rows, oldest first, at most [`TREND_LEN`].
 pub fn linked_trend(uploads: &[Upload]) -> Vec<f64> {
     let mut done: Vec<&Upload> = uploads
         .iter()
@@ -29,6 +34,7 @@ pub fn linked_trend(uploads: &[Upload]) -> Vec<f64> {
             )
         })
         .filter(|u| u.linked_share().is_some())
+        .filter(|u| u.line_quantity.unwrap_or(0) >= MIN_TREND_ROWS as i64)
         .collect();
     done.sort_by_key(|u| (u.created_at, u.id));
     let skip = done.len().saturating_sub(TREND_LEN);
@@ -179,6 +185,62 @@ pub fn job_view(s: &JobStatus) -> JobView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A share of a handful of rows says nothing about the counter: one unlinked row after
+    /// uploads of hundreds does not raise «the share fell to 0 %».
+    #[test]
+    fn uploads_of_a_few_rows_stay_out_of_the_trend() {
+        use mb_history::{
+            IssueCounts, NewUpload, RowCounts, ServerReport, ServerStatus, SourceFile, Store,
+        };
+        let s = Store::open_in_memory().unwrap();
+        let sent = |lines: i64, linked: i64, tag: &str| {
+            let u = s
+                .record_prepared(&NewUpload {
+                    account_login: "a".into(),
+                    counter_id: 1,
+                    kind: UploadKind::Conversions,
+                    source: SourceFile::from_bytes("f.csv", tag.as_bytes()),
+                    prepared_sha256: None,
+                    mapping_template_id: None,
+                    mapping: None,
+                    rows: RowCounts {
+                        rows: lines as u64,
+                        valid: lines as u64,
+                        rejected: 0,
+                    },
+                    issues: IssueCounts::default(),
+                    merge_mode: None,
+                    options: None,
+                })
+                .unwrap();
+            s.mark_sending(u.id).unwrap();
+            s.mark_sent(
+                u.id,
+                tag,
+                &ServerReport {
+                    status: ServerStatus::parse("PROCESSED"),
+                    line_quantity: Some(lines),
+                    source_quantity: Some(lines),
+                    linked_quantity: Some(linked),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let all = vec![
+            sent(200, 120, "1"),
+            sent(300, 180, "2"),
+            sent(250, 150, "3"),
+            sent(1, 0, "4"),
+        ];
+        let trend = linked_trend(&all);
+        assert_eq!(trend, [0.6, 0.6, 0.6]);
+        assert_eq!(share_drop(&trend), None);
+        // The same fall over a real file is said.
+        let all = [all, vec![sent(100, 10, "5")]].concat();
+        assert_eq!(share_drop(&linked_trend(&all)), Some(0.1));
+    }
 
     #[test]
     fn a_runs_error_comes_back_typed_and_notes_and_old_texts_as_they_are() {
