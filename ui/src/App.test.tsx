@@ -193,6 +193,16 @@ describe('a CRM export from the file to History', () => {
     await waitFor(() => expect(exportButton().disabled).toBe(true));
     fireEvent.change(from, { target: { value: '01.11.2026' } });
     await waitFor(() => expect(exportButton().disabled).toBe(false));
+    // Filters that hide every upload: no details of one the list no longer has, no export of a
+    // header alone said as «saved», and one press back to the whole list.
+    fireEvent.change(from, { target: { value: '01.01.2099' } });
+    await screen.findByTestId('history-empty', {}, { timeout: 15_000 });
+    await waitFor(() => expect(exportButton().disabled).toBe(true));
+    expect(screen.queryByTestId('upload-detail')).toBeNull();
+    fireEvent.click(byQa('reset-filters'));
+    await screen.findByTestId('history-table', {}, { timeout: 15_000 });
+    expect(from.value).toBe('');
+    await screen.findByTestId('upload-detail');
   });
 });
 

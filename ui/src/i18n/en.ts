@@ -478,6 +478,8 @@ const en: Messages = {
     linked: 'Linked',
     empty: 'No uploads yet. Send your first file in “Upload”.',
     emptyFiltered: 'No uploads match. Change the filters.',
+    resetFilters: 'Reset filters',
+    exportNothing: 'No uploads match — nothing to export',
     detailTitle: 'Upload No. {{id}}',
     pickRow: 'Choose an upload in the table to see the details.',
     refresh: 'Refresh status',

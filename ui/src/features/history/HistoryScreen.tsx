@@ -341,6 +341,18 @@ export function HistoryScreen() {
     ...(counters.data?.counters ?? []).map((c) => ({ value: String(c.id), content: `${c.name} · ${c.id}` })),
   ];
   const filtered = counterId !== 'all' || kind !== 'all' || states.length > 0 || from !== '' || to !== '';
+  const resetFilters = () => {
+    setCounterId('all');
+    setKind('all');
+    setStates([]);
+    setFrom('');
+    setTo('');
+  };
+  // Nothing to write: the export would be a header alone, said as «saved».
+  const nothingToExport = history.data !== undefined && history.data.length === 0;
+  // The filters hide the chosen upload: its details go too (they read as one of the list's).
+  const listed = history.data?.some((r) => r.id === selected) ?? true;
+  const shownId = selected !== null && (listed || !filtered) ? selected : null;
 
   return (
     <div className="mb-screen mb-history">
@@ -352,8 +364,8 @@ export function HistoryScreen() {
           view="outlined"
           onClick={() => exported.mutate()}
           loading={exported.isPending}
-          disabled={dayTypo}
-          title={dayTypo ? t('history.exportDayInvalid') : undefined}
+          disabled={dayTypo || nothingToExport}
+          title={dayTypo ? t('history.exportDayInvalid') : nothingToExport ? t('history.exportNothing') : undefined}
           qa="export-history"
         >
           {t('history.export')}
@@ -402,7 +414,16 @@ export function HistoryScreen() {
           ) : history.isError ? (
             <ErrorNotice error={history.error} onRetry={() => void history.refetch()} />
           ) : history.data.length === 0 ? (
-            <EmptyState text={filtered ? t('history.emptyFiltered') : t('history.empty')} testId="history-empty" />
+            <>
+              <EmptyState text={filtered ? t('history.emptyFiltered') : t('history.empty')} testId="history-empty" />
+              {filtered ? (
+                <div className="mb-history__reset">
+                  <Button view="outlined" onClick={resetFilters} qa="reset-filters">
+                    {t('history.resetFilters')}
+                  </Button>
+                </div>
+              ) : null}
+            </>
           ) : (
             <DataTable
               data={history.data}
@@ -418,8 +439,8 @@ export function HistoryScreen() {
           )}
         </div>
         <Card view="outlined" className="mb-history__detail">
-          {selected !== null ? (
-            <Detail key={selected} id={selected} onResent={setPicked} />
+          {shownId !== null ? (
+            <Detail key={shownId} id={shownId} onResent={setPicked} />
           ) : (
             <Text color="secondary">{t('history.pickRow')}</Text>
           )}
