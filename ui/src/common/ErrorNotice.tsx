@@ -8,9 +8,12 @@ export interface ErrorNoticeProps {
   error: unknown;
   onRetry?: () => void;
   onSignIn?: () => void;
+  /** In a narrow pane (History's details) the action goes under the text, which would
+   *  otherwise wrap a word per line beside it. */
+  narrow?: boolean;
 }
 
-export function ErrorNotice({ error, onRetry, onSignIn }: ErrorNoticeProps) {
+export function ErrorNotice({ error, onRetry, onSignIn, narrow = false }: ErrorNoticeProps) {
   const { t, i18n } = useTranslation();
   const app = useAppActions();
   const e = explainError(error, t, i18n.language);
@@ -23,7 +26,7 @@ export function ErrorNotice({ error, onRetry, onSignIn }: ErrorNoticeProps) {
         theme={e.severity === 'info' ? 'info' : e.severity}
         message={e.text}
         actions={actions.length > 0 ? actions : undefined}
-        layout="horizontal"
+        layout={narrow ? 'vertical' : 'horizontal'}
       />
     </div>
   );

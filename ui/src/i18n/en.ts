@@ -732,7 +732,7 @@ const en: Messages = {
     data_has_errors: 'The file still has errors ({{errors}}). Fix the file or allow skipping rows with errors.',
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     notResendable:
-      'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already. Refresh the list.',
+      'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already.',
     writeScope:
       'The sign-in does not allow changing the counter’s settings. Sign in to the account again and allow the app to change Metrica settings.',
     sentSince:
@@ -740,15 +740,15 @@ const en: Messages = {
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',
-    not_found: 'We could not find what was asked for. Refresh the list.',
+    not_found: 'We could not find what was asked for.',
     notFound: {
-      upload: 'This upload is no longer in the history. Refresh the list.',
-      job: 'This job no longer exists. Refresh the list.',
-      account: 'This account is no longer in the app. Refresh the list.',
+      upload: 'This upload is no longer in the history.',
+      job: 'This job no longer exists.',
+      account: 'This account is no longer in the app.',
       sign_in_flow: 'This sign-in has already ended or was cancelled. Start signing in again.',
       prepared_file: 'The file prepared for this upload was deleted. Choose the original file and send it again.',
       metrica_object:
-        'Metrica did not find what we asked about: the account may have lost access to the counter, or the upload was deleted. Refresh the list.',
+        'Metrica did not find what we asked about: the account may have lost access to the counter, or the upload was deleted.',
     },
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
     jobExists: 'A job with this name exists. Choose another name.',

@@ -81,7 +81,7 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
   };
   const resendStopped = resend.error !== null && toAppError(resend.error).kind === 'cancelled';
   if (detail.isPending) return <Loader size="s" />;
-  if (detail.isError) return <ErrorNotice error={detail.error} onRetry={() => void detail.refetch()} />;
+  if (detail.isError) return <ErrorNotice narrow error={detail.error} onRetry={() => void detail.refetch()} />;
   const d = detail.data;
   const s = d.summary;
   const canRefresh = s.refreshable;
@@ -186,13 +186,13 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
           <RejectedFileActions path={d.rejected_path} />
         </div>
       ) : null}
-      {refresh.isError ? <ErrorNotice error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
+      {refresh.isError ? <ErrorNotice narrow error={refresh.error} onRetry={() => refresh.mutate()} /> : null}
       {resend.running ? (
         <JobProgress progress={resend.progress} onCancel={resend.cancel} cancelLabel={t('send.cancel')} />
       ) : resendStopped ? (
         <Alert theme="info" message={t('history.resendStopped')} />
       ) : resend.error !== null ? (
-        <ErrorNotice error={resend.error} onRetry={resendNow} />
+        <ErrorNotice narrow error={resend.error} onRetry={resendNow} />
       ) : null}
       <div className="mb-detail__actions">
         {canRefresh ? (
