@@ -231,6 +231,8 @@ describe('the same CRM export again', () => {
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });
     expect(nb(screen.getByTestId('review-rows').textContent)).toBe('Отправим 9 строк');
+    // The October rows were warned about on the Check step: the last screen says so too.
+    expect(byQa('review-warned').textContent).toMatch(/При проверке — \d+ предупрежд/);
     expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
   });
 });

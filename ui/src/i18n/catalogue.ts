@@ -496,10 +496,10 @@ export const ru: Catalogue = {
       "what": "В этот счётчик ещё не загружали контакты клиентов из этого приложения. Метрика связывает заказы с визитами только после первой удачной загрузки контактов, а визиты до неё не учтёт."
     },
     "outside_linking_window": {
-      "meaning": "конверсия старше окна привязки (21 день) — скорее всего, не свяжется с визитом",
+      "meaning": "событие старше окна привязки (21 день) — с визитом не свяжется",
       "title": "Событие старше 21 дня",
-      "todo": "Метрика примет строку, но может не связать её с визитом. Чтобы связывалось лучше, отправляйте данные чаще.",
-      "what": "Событие «{{value}}» было больше 21 дня назад — Метрика может не связать его с визитом."
+      "todo": "Метрика примет строку, но с визитом она не свяжется и в отчётах по источникам не появится. Отправляйте данные вскоре после события — например, заданием каждый день.",
+      "what": "Событие «{{value}}» было больше 21 дня назад — Метрика не свяжет его с визитом: она связывает строку только с визитом не раньше чем за 21 день до обработки файла, а визит был до события."
     },
     "phone_normalized": {
       "meaning": "телефон приведён к виду 7XXXXXXXXXX",
@@ -1182,10 +1182,10 @@ export const en: Catalogue = {
       "what": "No customer contacts have been uploaded to this counter from this app. Metrica links orders to visits only after the first successful contacts upload, and does not count visits before it."
     },
     "outside_linking_window": {
-      "meaning": "older than the linking window (21 days) — it will most likely not link to a visit",
+      "meaning": "older than the linking window (21 days) — it will not link to a visit",
       "title": "Event older than 21 days",
-      "todo": "Metrica accepts the row but may not link it to a visit. Send data more often for better linking.",
-      "what": "The event “{{value}}” happened more than 21 days ago — Metrica may not link it to a visit."
+      "todo": "Metrica accepts the row, but it will not be linked to a visit or appear in the traffic-source reports. Send data soon after the event — for example with a daily job.",
+      "what": "The event “{{value}}” happened more than 21 days ago — Metrica will not link it to a visit: it links a row only to a visit at most 21 days before the file is processed, and the visit came before the event."
     },
     "phone_normalized": {
       "meaning": "phone normalised to 7XXXXXXXXXX",

@@ -372,6 +372,7 @@ const en: Messages = {
     doneLeftOut: 'Rows with errors were not sent: {{rows}}. Fix them in the rejected-rows file and send it.',
     doneUnchanged: 'Already in Metrica, not sent again: {{rows}}.',
     skipped: 'Rows with errors that will not be sent: {{rows}}.',
+    warned: 'The check found {{warnings}}: those rows go as they are (the Check step says what becomes of them).',
     counter: '“{{name}}”, counter No. {{id}}',
     timezone: 'Times without a zone are read in the counter’s time zone: {{tz}}.',
     account: 'As {{login}}',

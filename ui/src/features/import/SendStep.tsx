@@ -165,6 +165,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                   {t('send.skipped', { rows: t('common.rows', { count: v.rows - v.valid_rows }) })}
                 </Text>
               ) : null}
+              {v.warnings > 0 ? (
+                <Text color="secondary" as="div" qa="review-warned">
+                  {t('send.warned', { warnings: t('common.warnings', { count: v.warnings }) })}
+                </Text>
+              ) : null}
               {onlyNewBox}
               {twice > 0 ? (
                 <Alert theme="warning" message={t('send.twice', { count: twice })} qa="review-twice" />
