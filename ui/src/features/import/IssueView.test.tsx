@@ -92,6 +92,17 @@ describe('human values and the notice summary', () => {
       value_type: 'date_time',
     });
     expect(text).toContain('Событие «08.11.2026 14:02 (1794228120)» было больше 21 дня назад');
+    // A workbook's date cell (ISO from the reader): Excel shows the user the date, not ISO.
+    const cell = renderIssue({
+      code: 'outside_linking_window',
+      severity: 'warning',
+      column: 'DateTime',
+      value: '2026-11-15 13:15:00',
+      fix: null,
+      shown: '15.11.2026 13:15',
+      value_type: 'date_time',
+    });
+    expect(cell).toContain('Событие «15.11.2026 13:15» было больше 21 дня назад');
   });
 
   it('shows a fixed date, money and a status the way a person reads them', () => {
