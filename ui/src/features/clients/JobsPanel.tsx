@@ -79,7 +79,7 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
       {shown
         .map(
           (c) =>
-            `${t(`issues.${c.code}.title`)}${c.column ? ` («${named(c.column)}»)` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
+            `${t(`issues.${c.code}.title`)}${c.column ? ` (${t('check.quoted', { value: named(c.column) })})` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
         )
         .join('; ')}
       {errors.length > shown.length ? `; ${t('jobs.moreReasons', { count: errors.length - shown.length })}` : ''}

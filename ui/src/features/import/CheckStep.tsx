@@ -305,18 +305,21 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
   // The core says what keeps the file from going: errors in the file itself, or no good row.
   // Rows with errors are not a dead end (the send step offers to skip them), and neither is
   // nothing new (the send step says so calmly).
+  // A counter this account may only view: nothing goes to it, said here, not a step later.
   const stop =
     v === null
       ? null
-      : v.send_block === 'file_errors'
-        ? fileErrorText(v, t)
-        : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
-          ? t('send.nothing')
-          : v.duplicate_cut_off
-            ? t('send.resendFromHistory')
-            : v.duplicate_of !== null && s.duplicateAnswer === null
-              ? t('send.needDuplicateAnswerHere')
-              : null;
+      : counter && !counter.can_upload
+        ? t('errors.no_access', { counterId: counter.id })
+        : v.send_block === 'file_errors'
+          ? fileErrorText(v, t)
+          : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
+            ? t('send.nothing')
+            : v.duplicate_cut_off
+              ? t('send.resendFromHistory')
+              : v.duplicate_of !== null && s.duplicateAnswer === null
+                ? t('send.needDuplicateAnswerHere')
+                : null;
   const blocked = stop !== null;
   return (
     <div className="mb-step">

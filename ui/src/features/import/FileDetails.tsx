@@ -33,21 +33,24 @@ function Understood({ preview }: { preview: FilePreview }) {
           </Text>
           <Text>{`${info.format.toUpperCase()} · ${formatBytes(info.size, i18n.language)}`}</Text>
         </div>
-        <div className="mb-understood__item">
-          <Text color="secondary" variant="caption-2">
-            {t('file.encoding')}
-            {info.encoding_detected ? ` (${t('file.detected')})` : ''}
-          </Text>
-          <Select
-            size="s"
-            width={150}
-            value={[info.encoding]}
-            options={encodings.map((e) => ({ value: e, content: e }))}
-            onUpdate={(v) => dispatch({ type: 'read', read: { encoding: v[0] ?? null } })}
-            qa="read-encoding"
-            title={t('file.encoding')}
-          />
-        </div>
+        {/* A workbook has no encoding a person chooses: said only of text files. */}
+        {info.format === 'csv' ? (
+          <div className="mb-understood__item">
+            <Text color="secondary" variant="caption-2">
+              {t('file.encoding')}
+              {info.encoding_detected ? ` (${t('file.detected')})` : ''}
+            </Text>
+            <Select
+              size="s"
+              width={150}
+              value={[info.encoding]}
+              options={encodings.map((e) => ({ value: e, content: e }))}
+              onUpdate={(v) => dispatch({ type: 'read', read: { encoding: v[0] ?? null } })}
+              qa="read-encoding"
+              title={t('file.encoding')}
+            />
+          </div>
+        ) : null}
         {info.format === 'csv' ? (
           <div className="mb-understood__item">
             <Text color="secondary" variant="caption-2">

@@ -139,7 +139,8 @@ export function SendStep({ onBack }: { onBack: () => void }) {
       <Text variant="header-1" as="h2">
         {t('send.title')}
       </Text>
-      {reviewShown ? (
+      {/* Before the press only: once it is pressed, the progress below says what is happening. */}
+      {reviewShown && !job.running ? (
         <Text as="p" color="secondary">
           {t('send.safe')}
         </Text>
