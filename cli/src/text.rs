@@ -183,6 +183,12 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "not signed in: run `mbridge login` or set MBRIDGE_TOKEN",
         )
         .into(),
+        E::TokenExpired { login } if login.is_empty() => t(
+            lang,
+            "Метрика не приняла токен входа (устарел или отозван): если он задан в MBRIDGE_TOKEN, замените его, иначе выполните `mbridge login` снова",
+            "Metrica did not accept the sign-in token (expired or revoked): if it is set in MBRIDGE_TOKEN, replace it; otherwise run `mbridge login` again",
+        )
+        .into(),
         E::TokenExpired { login } => format!(
             "{} {login}: {}",
             t(lang, "вход устарел для", "sign-in expired for"),

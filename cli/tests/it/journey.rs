@@ -861,3 +861,22 @@ fn enabling_the_extended_window_without_the_write_permission_says_how_to_get_it(
     );
     assert!(!stderr.contains("нет прав"), "{stderr}");
 }
+
+/// A token given in MBRIDGE_TOKEN that Metrica refuses (a cron job's stale token): said as
+/// such, with the fix that fits (replace it), not «вход устарел для : …» with no login.
+#[test]
+fn a_refused_env_token_is_said_as_such() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some("y0_not_a_token_metrica_knows".into());
+    let out = env.run(&["counters"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("MBRIDGE_TOKEN"), "{stderr}");
+    assert!(!stderr.contains("для :"), "{stderr}");
+    assert!(
+        !stderr.contains("y0_not_a_token"),
+        "the token is never printed: {stderr}"
+    );
+    drop(rt);
+}

@@ -517,8 +517,14 @@ impl Core {
     pub(crate) fn api_err(&self, login: &str, e: mb_api::ApiError) -> AppError {
         if e.needs_sign_in() {
             self.clients.lock().expect("clients lock").remove(login);
+            // A token given in MBRIDGE_TOKEN belongs to no stored sign-in: no login is named
+            // (the front ends then say to replace the token, not to sign in again).
             return AppError::TokenExpired {
-                login: login.to_string(),
+                login: if self.env_token.is_some() {
+                    String::new()
+                } else {
+                    login.to_string()
+                },
             };
         }
         e.into()

@@ -41,7 +41,8 @@ export const ERROR_TABLE: ErrorTable = {
   token_expired: {
     severity: 'warning',
     action: 'signIn',
-    text: (e, t) => t('errors.token_expired', { login: e.data.login }),
+    // No login: a token given from outside (MBRIDGE_TOKEN), not a sign-in of the app's.
+    text: (e, t) => (e.data.login ? t('errors.token_expired', { login: e.data.login }) : t('errors.tokenRefused')),
   },
   no_access: {
     severity: 'danger',

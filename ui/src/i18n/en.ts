@@ -716,6 +716,8 @@ const en: Messages = {
     },
     not_signed_in: 'You are not signed in to a Yandex account. Sign in to continue.',
     token_expired: 'The sign-in for {{login}} has expired. Sign in again — your work is kept.',
+    tokenRefused:
+      'Metrica did not accept the sign-in token: it has expired or was revoked. Sign in again — your work is kept.',
     no_access: 'This account may not upload to counter No. {{counterId}}. Ask the owner for edit access.',
     quota_exceeded: 'Metrica temporarily limited the number of requests. Retry later{{when}}.',
     quota_when: ' — after {{date}}',
