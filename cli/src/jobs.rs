@@ -143,7 +143,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     vec![report?]
                 }
                 (None, true) => core.run_all_jobs(*parallel, opts).await?,
-                _ => return Err(invalid("name", "give a job name or --all")),
+                _ => return Err(invalid("name", "name_or_all")),
             };
             let single = !*all;
             let code = reports

@@ -195,10 +195,7 @@ fn spec_from_args(
             m
         }
         (None, None) => {
-            return Err(invalid(
-                "folder",
-                "no matching file to learn the columns from: put an export there or pass --mapping",
-            ));
+            return Err(invalid("folder", mb_uploader::error::NO_FILE_TO_LEARN));
         }
     };
     Ok(JobSpec {

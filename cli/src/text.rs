@@ -416,6 +416,52 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
             .to_string()
         }
+        E::InvalidInput { reason, .. } if reason == mb_uploader::error::NO_FILE_TO_LEARN => t(
+            lang,
+            "в папке нет подходящего файла, по которому можно узнать столбцы: положите туда выгрузку или укажите --mapping",
+            "no matching file in the folder to learn the columns from: put an export there or pass --mapping",
+        )
+        .into(),
+        E::InvalidInput { field, reason } if field == "name" && reason == "name_or_all" => t(
+            lang,
+            "укажите имя задания или --all",
+            "give a job name or --all",
+        )
+        .into(),
+        E::InvalidInput { reason, .. } if reason == mb_uploader::error::NO_SCHEDULE => t(
+            lang,
+            "у задания нет расписания: задайте его (--every hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ)",
+            "the job has no schedule: give it one (--every hourly, daily@HH:MM or weekly@DAY@HH:MM)",
+        )
+        .into(),
+        E::InvalidInput { reason, .. }
+            if reason.starts_with(&format!("{}:", mb_uploader::error::UNKNOWN_SCHEDULE)) =>
+        {
+            let typed = reason.split_once(':').map_or("", |(_, v)| v);
+            format!(
+                "{} «{typed}»: {}",
+                t(lang, "непонятное расписание", "unknown schedule"),
+                t(
+                    lang,
+                    "используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ",
+                    "use hourly, daily@HH:MM or weekly@DAY@HH:MM"
+                )
+            )
+        }
+        E::InvalidInput { reason, .. }
+            if reason.starts_with(&format!("{}:", mb_uploader::error::JOB_NAME)) =>
+        {
+            let typed = reason.split_once(':').map_or("", |(_, v)| v);
+            format!(
+                "{} «{typed}»: {}",
+                t(lang, "имя задания", "job name"),
+                t(
+                    lang,
+                    "нужны 1–64 латинские буквы, цифры, «-» или «_», первой — буква или цифра",
+                    "use 1–64 Latin letters, digits, '-' or '_', starting with a letter or digit"
+                )
+            )
+        }
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")
@@ -478,6 +524,28 @@ fn not_found(what: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Refusals of a job's name or schedule, and a folder with nothing to learn from, are said
+    /// in the language asked for, with what was typed (they came as English reasons).
+    #[test]
+    fn job_refusals_are_said_in_russian_with_what_was_typed() {
+        let said = |reason: &str| {
+            error(
+                &mb_uploader::dto::AppError::InvalidInput {
+                    field: "every".into(),
+                    reason: reason.into(),
+                },
+                Lang::Ru,
+            )
+        };
+        assert_eq!(
+            said("unknown_schedule:daily@25:99"),
+            "непонятное расписание «daily@25:99»: используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ"
+        );
+        assert!(said("job_name:«»").starts_with("имя задания ««»»: нужны 1–64 латинские"));
+        assert!(said("no_schedule").starts_with("у задания нет расписания"));
+        assert!(said("no_file_to_learn").starts_with("в папке нет подходящего файла"));
+    }
 
     #[test]
     fn times_and_days_are_said_as_people_read_them() {

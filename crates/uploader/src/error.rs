@@ -133,6 +133,18 @@ impl AppError {
 /// extended linking window) by a sign-in that did not ask for `metrika:write`.
 pub const WRITE_SCOPE: &str = "write_scope";
 
+/// `InvalidInput { field: "name", reason: "job_name:<typed>" }`: not a name a job can have
+/// (1–64 Latin letters, digits, `-`, `_`, from a letter or digit; or no letters at all).
+pub const JOB_NAME: &str = "job_name";
+/// `InvalidInput { field: "every", reason: "unknown_schedule:<typed>" }`.
+pub const UNKNOWN_SCHEDULE: &str = "unknown_schedule";
+/// `InvalidInput { field: "every", reason }`: the job runs by hand only, so there is nothing
+/// for the system's scheduler.
+pub const NO_SCHEDULE: &str = "no_schedule";
+/// `InvalidInput { field: "folder", reason }`: `jobs add` found no file in the folder to learn
+/// the columns from, and no `--mapping` was given.
+pub const NO_FILE_TO_LEARN: &str = "no_file_to_learn";
+
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";
 

@@ -513,11 +513,11 @@ impl Core {
     ) -> Result<Job> {
         job.name
             .parse::<JobName>()
-            .map_err(|e| invalid("name", e.to_string()))?;
+            .map_err(|_| invalid("name", format!("{}:{}", crate::error::JOB_NAME, job.name)))?;
         if let Some(e) = &job.every {
-            let every: Every = e
-                .parse()
-                .map_err(|e: crate::schedule::ScheduleError| invalid("every", e.to_string()))?;
+            let every: Every = e.parse().map_err(|_: crate::schedule::ScheduleError| {
+                invalid("every", format!("{}:{e}", crate::error::UNKNOWN_SCHEDULE))
+            })?;
             job.every = Some(every.to_string());
         }
         if job.account_login.is_empty() {
@@ -768,7 +768,7 @@ impl Core {
                 .ok()
                 .or_else(|| JobName::from_words(typed))
                 .map(|j| j.to_string())
-                .ok_or_else(|| invalid("name", format!("{typed:?} has no letters or digits")));
+                .ok_or_else(|| invalid("name", format!("{}:{typed}", crate::error::JOB_NAME)));
         }
         let u = self.store.upload(i64::from(n.upload_id))?;
         let counter = u
@@ -981,7 +981,7 @@ impl Core {
         let job = self.job(name)?;
         let every = job.schedule().ok_or_else(|| AppError::InvalidInput {
             field: "every".into(),
-            reason: format!("job {name} has no schedule (hourly, daily@HH:MM, weekly@DAY@HH:MM)"),
+            reason: crate::error::NO_SCHEDULE.into(),
         })?;
         let name: JobName = job.name.parse().map_err(|e| AppError::InvalidInput {
             field: "name".into(),
