@@ -603,7 +603,8 @@ fn an_error_between_parts_prints_the_parts_that_went_and_exits_with_its_code() {
         "{stdout}\n{stderr}"
     );
     assert!(
-        stderr.contains("Отправлена 1 часть из 3; часть 2 не ушла: вход устарел"),
+        // The token came in MBRIDGE_TOKEN: replacing it is the fix, not a login.
+        stderr.contains("Отправлена 1 часть из 3; часть 2 не ушла: Метрика не приняла токен входа"),
         "{stderr}"
     );
     assert!(stderr.contains("mbridge resend"), "{stderr}");
