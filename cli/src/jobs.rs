@@ -216,7 +216,10 @@ fn invalid(field: &str, reason: &str) -> AppError {
 fn exit_of(r: &JobRunReport, single: bool) -> u8 {
     match (r.outcome, &r.run, &r.error) {
         ("already_running", ..) => u8::from(single) * 7,
-        (_, _, Some(e)) if crate::exit_code(e) == 3 => 3,
+        // A run failed by something on this side (its folder gone, a counter Metrica does not
+        // know: 2) or by the sign-in (3) says so, as `upload` would: not 4, «network or
+        // server trouble», which a wrapper would retry for ever.
+        (_, _, Some(e)) if matches!(crate::exit_code(e), 2 | 3) => crate::exit_code(e),
         (_, Some(run), _) => mb_uploader::OutcomeKind::of_run(run.result).exit_code(),
         (_, None, Some(e)) => crate::exit_code(e),
         _ => 0,

@@ -518,3 +518,14 @@ fn adding_a_job_under_a_taken_name_is_refused_and_the_job_stays() {
         "{v}"
     );
 }
+
+/// A run that fails on this side (its folder was deleted) exits 2, as the same mistake does
+/// for `upload`: not 4, «network, quota or server trouble», which a wrapper would retry.
+#[test]
+fn a_run_whose_folder_is_gone_exits_2_not_4() {
+    let (_rt, fake) = fake(600.0);
+    let (env, drop) = env_with_job(&fake, "skip", 3);
+    std::fs::remove_dir_all(&drop).unwrap();
+    let (code, v) = run(&env, "0");
+    assert_eq!(code, 2, "{v}");
+}
