@@ -422,6 +422,22 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "no matching file in the folder to learn the columns from: put an export there or pass --mapping",
         )
         .into(),
+        E::InvalidInput { field, reason } if field == "export" => {
+            let (code, path) = reason.split_once(':').unwrap_or(("", reason));
+            let why = match code {
+                c if c == mb_uploader::error::EXPORT_NO_FOLDER => {
+                    t(lang, "такой папки нет", "there is no such folder")
+                }
+                c if c == mb_uploader::error::EXPORT_DENIED => {
+                    t(lang, "нет права записи", "no permission to write")
+                }
+                _ => t(lang, "запись не удалась", "writing failed"),
+            };
+            format!(
+                "{} {path}: {why}",
+                t(lang, "не удалось записать файл", "could not write the file")
+            )
+        }
         E::InvalidInput { field, reason } if field == "name" && reason == "name_or_all" => t(
             lang,
             "укажите имя задания или --all",
@@ -545,6 +561,17 @@ mod tests {
         assert!(said("job_name:«»").starts_with("имя задания ««»»: нужны 1–64 латинские"));
         assert!(said("no_schedule").starts_with("у задания нет расписания"));
         assert!(said("no_file_to_learn").starts_with("в папке нет подходящего файла"));
+        let export = error(
+            &mb_uploader::dto::AppError::InvalidInput {
+                field: "export".into(),
+                reason: "no_folder:/nonexistent/dir/h.csv".into(),
+            },
+            Lang::Ru,
+        );
+        assert_eq!(
+            export,
+            "не удалось записать файл /nonexistent/dir/h.csv: такой папки нет"
+        );
     }
 
     #[test]

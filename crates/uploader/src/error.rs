@@ -145,6 +145,12 @@ pub const NO_SCHEDULE: &str = "no_schedule";
 /// the columns from, and no `--mapping` was given.
 pub const NO_FILE_TO_LEARN: &str = "no_file_to_learn";
 
+/// `InvalidInput { field: "export", reason: "<code>:<path>" }`: the history's export could not
+/// be written there: its folder is not there, no right to write, or another failure.
+pub const EXPORT_NO_FOLDER: &str = "no_folder";
+pub const EXPORT_DENIED: &str = "denied";
+pub const EXPORT_FAILED: &str = "failed";
+
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";
 

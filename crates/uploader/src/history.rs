@@ -355,8 +355,19 @@ impl Core {
 
     /// Writes the filtered history as CSV for Excel.
     pub fn export_history(&self, f: &HistoryFilter, path: &std::path::Path) -> Result<()> {
-        let file = std::fs::File::create(path).map_err(|e| AppError::Storage {
-            detail: e.to_string(),
+        // Where it could not be written, said with the path (a folder that is not there, no
+        // right to write): the user's own choice, not trouble with the app's storage.
+        let file = std::fs::File::create(path).map_err(|e| AppError::InvalidInput {
+            field: "export".into(),
+            reason: format!(
+                "{}:{}",
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => crate::error::EXPORT_NO_FOLDER,
+                    std::io::ErrorKind::PermissionDenied => crate::error::EXPORT_DENIED,
+                    _ => crate::error::EXPORT_FAILED,
+                },
+                path.display()
+            ),
         })?;
         let mut filter = filter(f)?;
         filter.limit = None;

@@ -139,6 +139,9 @@ export const ERROR_TABLE: ErrorTable = {
       // A job's folder or file typed as a relative path: the scheduler runs from elsewhere.
       if ((e.data.field === 'folder' || e.data.field === 'path') && e.data.reason === 'relative')
         return t('errors.relativePath');
+      // The history's export could not be written where the save dialog pointed.
+      if (e.data.field === 'export')
+        return t('errors.exportFailed', { path: e.data.reason.split(':').slice(1).join(':') });
       // A sign-in without `metrika:write` asked to change the counter's settings.
       if (e.data.field === 'sign_in' && e.data.reason === 'write_scope') return t('errors.writeScope');
       // Some of its rows another upload delivered since: a resend would count them twice.

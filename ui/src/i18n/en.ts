@@ -736,6 +736,7 @@ const en: Messages = {
     duplicate: 'This file was sent on {{date}} (upload No. {{id}}). Confirm sending it again in the “Check” step.',
     notResendable:
       'This upload cannot be resent: Metrica accepted it, it is still being sent, or it was resent already.',
+    exportFailed: 'Could not write {{path}}: check that the folder exists and can be written to.',
     writeScope:
       'The sign-in does not allow changing the counter’s settings. Sign in to the account again and allow the app to change Metrica settings.',
     sentSince:
