@@ -145,6 +145,7 @@ pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {
         part_bytes: None,
         file_settle: mb_uploader::config::file_settle_from_env(),
         token_store: g.token_store.clone(),
+        lang: Some(text::msg_lang(g.lang)),
     })
     .await
 }

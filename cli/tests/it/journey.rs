@@ -881,3 +881,58 @@ fn a_refused_env_token_is_said_as_such() {
     );
     drop(rt);
 }
+
+/// `upload --lang en` writes the rejected-rows file's reasons in English, as `prepare --lang en`
+/// does (the upload's file was always Russian).
+#[test]
+fn an_uploads_rejected_rows_are_explained_in_the_language_asked_for() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = env.dir.path().join("one-bad.csv");
+    crate::crash::write_conversions(&file, 0..3);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let bad = text.replacen("1770000000000000001,", "abc,", 1);
+    assert_ne!(bad, text);
+    std::fs::write(&file, bad).unwrap();
+    let (code, v) = env.json(&[
+        "upload",
+        file.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--skip-invalid",
+        "--lang",
+        "en",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["rejected_rows"], 1, "{v}");
+    let outgoing = env.dir.path().join("outgoing");
+    let rejected: Vec<_> = walk(&outgoing)
+        .into_iter()
+        .filter(|p| p.ends_with("rejected-rows.csv"))
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    let said = std::fs::read_to_string(&rejected[0]).unwrap();
+    assert!(
+        said.trim_start_matches('\u{feff}')
+            .starts_with("Line;Reason"),
+        "{said}"
+    );
+    drop(rt);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -33,6 +33,9 @@ pub struct CoreOptions {
     /// Where tokens are kept: `file` (in the data folder), `memory`, or None = the system's
     /// keychain (or `MBRIDGE_TOKEN_STORE`).
     pub token_store: Option<String>,
+    /// The language of the files the core writes for a person (the rejected rows with their
+    /// reasons): `mbridge --lang`; None = the app's language setting.
+    pub lang: Option<mb_text::Lang>,
 }
 
 impl CoreOptions {

@@ -50,6 +50,8 @@ pub struct Core {
     pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
     pub(crate) scheduler_dir: Option<PathBuf>,
     pub(crate) part_bytes: Option<u64>,
+    /// [`CoreOptions::lang`].
+    pub(crate) lang: Option<mb_text::Lang>,
     /// See [`CoreOptions::file_settle`].
     pub(crate) file_settle: std::time::Duration,
     /// The `mbridge` options a scheduled run needs to act like this core: the API bases and
@@ -186,6 +188,7 @@ impl Core {
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
             part_bytes: opts.part_bytes,
+            lang: opts.lang,
             run_flags: run_flags(&opts),
             file_settle: opts.file_settle.unwrap_or(crate::jobs::DEFAULT_SETTLE),
         };

@@ -574,6 +574,12 @@ impl Core {
         })?;
         let mut spec = OutputSpec::new(dir.join("metrica.csv"));
         spec.rejected_path = Some(dir.join("rejected-rows.csv"));
+        // The reasons in the rejected-rows file, in the language the person reads.
+        spec.lang = self.lang.unwrap_or_else(|| {
+            self.settings()
+                .map(|s| crate::notices::notice_lang(&s.language))
+                .unwrap_or(mb_text::Lang::Ru)
+        });
         if let Some(max) = self.part_bytes {
             spec.max_bytes = max;
         }
