@@ -165,19 +165,40 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
             Ok(code)
         }
         JobsCmd::Runs { name, limit } => {
-            let runs = core.job_runs(name, *limit)?;
+            // As the app lists them: the error typed (not JSON inside a string), and in words
+            // why a run did not do its job.
+            let runs = core.job_run_views(name, *limit)?;
             if json {
                 crate::print_json(&runs);
             }
             for r in runs.iter().filter(|_| !json) {
-                println!(
-                    "#{} {} {} · {} · {}",
-                    r.id,
-                    when(r.started_at),
-                    result(r.result, lang),
-                    r.files.join(", "),
-                    text::rows(r.rows_new, lang)
+                let at = r
+                    .started_at
+                    .parse::<jiff::Timestamp>()
+                    .map(when)
+                    .unwrap_or_else(|_| r.started_at.clone());
+                let mut line = format!("#{} {at} {}", r.id, result(r.result, lang));
+                if !r.files.is_empty() {
+                    line += &format!(" · {}", r.files.join(", "));
+                }
+                line += &format!(
+                    " · {}: {}, {}: {}",
+                    t(lang, "новых", "new"),
+                    text::rows(u64::from(r.rows_new), lang),
+                    t(lang, "уже отправленных", "sent before"),
+                    text::rows(u64::from(r.rows_unchanged), lang)
                 );
+                if r.rows_rejected > 0 {
+                    line += &format!(
+                        ", {}: {}",
+                        t(lang, "с ошибками", "with errors"),
+                        text::rows(u64::from(r.rows_rejected), lang)
+                    );
+                }
+                if let Some(e) = &r.error {
+                    line += &format!(" — {}", text::error(e, lang));
+                }
+                println!("{line}");
             }
             Ok(0)
         }

@@ -528,4 +528,14 @@ fn a_run_whose_folder_is_gone_exits_2_not_4() {
     std::fs::remove_dir_all(&drop).unwrap();
     let (code, v) = run(&env, "0");
     assert_eq!(code, 2, "{v}");
+    // `jobs runs` says why, and its JSON holds the error as an object, not JSON in a string.
+    let (_, runs) = env.json(&["jobs", "runs", "shop", "--json"]);
+    assert!(runs[0]["error"]["kind"].is_string(), "{runs}");
+    let out = env.run(&["jobs", "runs", "shop"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("не удалось") && first.contains(" — "),
+        "{text}"
+    );
 }
