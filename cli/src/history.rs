@@ -23,9 +23,15 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
             }
         }
         None => {
-            // The states listed are Metrica's answers of now, or the command says why not (a
-            // sign-in needed: exit 3); one upload's network trouble is logged and the rest go on.
-            core.poll_due().await?;
+            // The states listed are Metrica's answers of now (every open upload is asked), or
+            // the command says why not (a sign-in needed: exit 3); one upload's network trouble
+            // is logged and the rest go on. What finished since is said, not just dropped.
+            let changed: Vec<_> = core
+                .poll_open_now()
+                .await?
+                .iter()
+                .map(mb_uploader::history::summary)
+                .collect();
             let open = core.history(&HistoryFilter {
                 states: vec![
                     mb_uploader::dto::UploadState::Sending,
@@ -36,9 +42,29 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
                 ..HistoryFilter::default()
             })?;
             if json {
-                print_json(&serde_json::json!({ "reconciled": reconciled.len(), "open": open }))
+                print_json(&serde_json::json!({
+                    "reconciled": reconciled.len(), "changed": changed, "open": open,
+                }))
             } else {
-                lists::history(&open, lang);
+                if !changed.is_empty() {
+                    println!("{}:", text::t(lang, "Изменилось", "Changed"));
+                    lists::history(&changed, lang);
+                }
+                if open.is_empty() {
+                    println!(
+                        "{}",
+                        text::t(
+                            lang,
+                            "Незавершённых загрузок нет (все — в mbridge history)",
+                            "No unfinished uploads (all of them: mbridge history)"
+                        )
+                    );
+                } else {
+                    if !changed.is_empty() {
+                        println!("{}:", text::t(lang, "Ещё не завершены", "Not finished yet"));
+                    }
+                    lists::history(&open, lang);
+                }
             }
         }
     }

@@ -539,3 +539,37 @@ fn a_run_whose_folder_is_gone_exits_2_not_4() {
         "{text}"
     );
 }
+
+/// `mbridge status` asks Metrica now about every open upload and says what finished since,
+/// instead of a stale «Отправлена» and then «Загрузок нет» once it is done.
+#[test]
+fn status_says_what_finished_since() {
+    let (_rt, fake) = fake(600.0);
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = env.dir.path().join("sales.csv");
+    write_conversions(&file, 0..3);
+    let (code, v) = env.json(&[
+        "upload",
+        file.to_str().unwrap(),
+        "--kind",
+        "conversions",
+        "--counter",
+        &COUNTER.to_string(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    // Metrica (600 times faster) is done within a second.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let out = env.run(&["status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("Изменилось:"), "{text}");
+    assert!(text.contains("Незавершённых загрузок нет"), "{text}");
+    let (_, v) = env.json(&["status", "--json"]);
+    assert_eq!(
+        v["changed"].as_array().map(Vec::len),
+        Some(0),
+        "asked again: nothing new {v}"
+    );
+}

@@ -1288,6 +1288,22 @@ impl Core {
     /// Polls every upload whose next poll is due; returns the ones that changed.
     pub async fn poll_due(&self) -> Result<Vec<Upload>> {
         let due = self.store.pending_polls(self.store.now())?;
+        self.poll_these(due).await
+    }
+
+    /// Asks Metrica now about every upload it is still working on (`mbridge status`: a person
+    /// asking wants the answer of now, not of the follow-up's last turn); the ones whose state
+    /// or linked count changed.
+    pub async fn poll_open_now(&self) -> Result<Vec<Upload>> {
+        let open = self.store.uploads(&mb_history::UploadFilter {
+            states: vec![UploadState::Sent, UploadState::Processing],
+            limit: Some(200),
+            ..Default::default()
+        })?;
+        self.poll_these(open).await
+    }
+
+    async fn poll_these(&self, due: Vec<Upload>) -> Result<Vec<Upload>> {
         let mut changed = Vec::new();
         for u in due {
             match self.refresh_status(u.id).await {
