@@ -33,7 +33,7 @@ export type Catalogue = {
 export const ru: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Проверьте идентификаторы целей (JavaScript-событие) в счётчике.",
-    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик, и отправляйте данные вскоре после события: Метрика связывает их только с визитами за последние 21 день до загрузки.",
+    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик, и отправляйте данные вскоре после события: визит должен быть не раньше чем за 21 день до обработки файла.",
     "fix_file_and_upload_again": "Исправьте файл и загрузите его снова.",
     "reconcile_then_resend": "Нажмите «Отправить заново»: сначала проверим, дошёл ли файл, поэтому данные не задвоятся.",
     "resend": "Нажмите «Отправить заново» — до Метрики ничего не дошло, данные не задвоятся.",
@@ -66,7 +66,7 @@ export const ru: Catalogue = {
     "static_calls": "Звонки на статический номер: {{rows}}. Они не связываются с визитами, но видны в отчётах по звонкам.",
     "stopped_by_user": "Вы остановили отправку, когда файл уже уходил в Метрику, — неизвестно, дошёл ли он.",
     "superseded": "Её отправили заново: Метрика не нашла у себя этот файл, и его строки ушли с более новой загрузкой.",
-    "users_not_found": "Не нашлись посетители: {{rows}}. Метрика связывает строку с визитом этого посетителя, если визит был не раньше чем за 21 день до обработки файла; таких визитов не нашлось — это нормально для покупателей, пришедших не с сайта."
+    "users_not_found": "Не нашлись посетители: {{rows}}. Метрика связывает строку с визитом этого посетителя, если визит был не раньше чем за 21 день до обработки файла; таких визитов не нашлось — это нормально для тех, кто пришёл не с сайта."
   },
   "file_reason": {
     "bad_delimiter": "такой разделитель не подходит",
@@ -719,7 +719,7 @@ export const ru: Catalogue = {
 export const en: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Check the goal identifiers (JavaScript event) in the counter.",
-    "check_identifiers_and_window": "Check that the site sends ClientID to this counter, and send data soon after the event: Metrica links it only to visits of the last 21 days before the upload.",
+    "check_identifiers_and_window": "Check that the site sends ClientID to this counter, and send data soon after the event: the visit must be no more than 21 days before the file is processed.",
     "fix_file_and_upload_again": "Fix the file and upload it again.",
     "reconcile_then_resend": "Press “Send again”: we first check whether the file arrived, so nothing is duplicated.",
     "resend": "Press “Send again” — nothing reached Metrica, so nothing will be duplicated.",
@@ -752,7 +752,7 @@ export const en: Catalogue = {
     "static_calls": "Calls to a static number: {{rows}}. They are not linked to visits but appear in call reports.",
     "stopped_by_user": "You stopped the send while the file was on its way to Metrica; it is unknown whether it arrived.",
     "superseded": "It was sent again: Metrica did not find this file, and its rows went with a newer upload.",
-    "users_not_found": "Visitors not found: {{rows}}. Metrica links a row to this visitor's visit when the visit was no more than 21 days before the file is processed; there was none — normal for buyers who did not come from the site."
+    "users_not_found": "Visitors not found: {{rows}}. Metrica links a row to this visitor's visit when the visit was no more than 21 days before the file is processed; there was none — normal for people who did not come from the site."
   },
   "file_reason": {
     "bad_delimiter": "this delimiter does not fit",
