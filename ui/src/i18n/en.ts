@@ -682,7 +682,7 @@ const en: Messages = {
     availableText:
       'You have version {{current}}. Installing takes a minute: the app downloads the new version, checks its signature and restarts. Your uploads and settings are kept.',
     notConfigured:
-      'This build does not update itself: it was built without an update server. New versions are on the project page.',
+      'This copy of the app does not look for updates itself. Install a new version the way you installed this one.',
   },
   settings: {
     title: 'Settings',
