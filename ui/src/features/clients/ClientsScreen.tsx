@@ -78,7 +78,11 @@ export function ClientsScreen() {
         accessorFn: (r) => (r.linked_share !== null ? formatPercent(r.linked_share, lang) : '—'),
         cell: (c) => (
           <span className="mb-linked">
-            <Sparkline values={c.row.original.linked_trend} label={t('clients.trend')} />
+            <Sparkline
+              values={c.row.original.linked_trend}
+              label={t('clients.trend')}
+              format={(v) => formatPercent(v, lang)}
+            />
             {c.row.original.linked_share !== null ? formatPercent(c.row.original.linked_share, lang) : '—'}
           </span>
         ),

@@ -14,16 +14,29 @@ import { RepeatJobDialog } from '../import/RepeatJobDialog';
 import { MapStatusesButton } from './JobStatusesDialog';
 import { ScheduleButton } from './ScheduleButton';
 
-/** A tiny line of the linked share over the recent uploads (0–100 %). */
-export function Sparkline({ values, label }: { values: number[]; label: string }) {
-  if (values.length < 2) return null;
+/** A tiny line of the linked share over the recent uploads (0–100 %), with the last one
+ *  marked and the shares in its tooltip; two points are no trend (a bare line), so none. */
+export function Sparkline({
+  values,
+  label,
+  format,
+}: {
+  values: number[];
+  label: string;
+  format: (v: number) => string;
+}) {
+  if (values.length < 3) return null;
   const w = 56;
   const h = 18;
   const step = w / (values.length - 1);
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(h - Math.max(0, Math.min(1, v)) * h).toFixed(1)}`);
+  const said = `${label}: ${values.map(format).join(', ')}`;
+  const [lx, ly] = (points[points.length - 1] ?? '0,0').split(',');
   return (
-    <svg className="mb-sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label}>
+    <svg className="mb-sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={said}>
+      <title>{said}</title>
       <polyline points={points.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <circle cx={lx} cy={ly} r="2" fill="currentColor" />
     </svg>
   );
 }

@@ -154,7 +154,11 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
             {fixedFile ? null : (
               <label className="mb-repeat__row">
                 <Text variant="subheader-1">{t('jobs.pattern')}</Text>
-                <TextInput value={pattern} onUpdate={setPattern} qa="repeat-pattern" note={t('jobs.patternNote')} />
+                <TextInput value={pattern} onUpdate={setPattern} qa="repeat-pattern" />
+                {/* Hints read as hints: grey, under the field, from its left edge. */}
+                <Text color="secondary" variant="caption-2">
+                  {t('jobs.patternNote')}
+                </Text>
               </label>
             )}
             <div className="mb-repeat__row">
@@ -182,6 +186,7 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
                       qa="repeat-day"
                     />
                   ) : null}
+                  <Text color="secondary">{t('jobs.time')}</Text>
                   <TextInput
                     value={schedule.at}
                     onUpdate={(at) => change({ at })}
@@ -203,13 +208,10 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
             {existing ? null : (
               <label className="mb-repeat__row">
                 <Text variant="subheader-1">{t('jobs.name')}</Text>
-                <TextInput
-                  value={name}
-                  onUpdate={setName}
-                  qa="repeat-name"
-                  placeholder={t('jobs.namePlaceholder')}
-                  note={t('jobs.nameNote')}
-                />
+                <TextInput value={name} onUpdate={setName} qa="repeat-name" placeholder={t('jobs.namePlaceholder')} />
+                <Text color="secondary" variant="caption-2">
+                  {t('jobs.nameNote')}
+                </Text>
               </label>
             )}
             {error !== null && !timeError ? <ErrorNotice error={error} /> : null}
