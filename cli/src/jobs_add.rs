@@ -149,6 +149,8 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
         Some(l) => l,
         None => core.client().await?.0,
     };
+    // A typo in the counter, or one the account may only view: said now, not at 03:00.
+    core.check_job_counter(&account_login, counter_id).await?;
     let mut spec = spec;
     if a.replace {
         // The title the app shows («Заказы Рома») stays with the job it names.

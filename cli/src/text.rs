@@ -521,6 +521,15 @@ fn not_found(what: &str, lang: Lang) -> String {
             t(lang, "аккаунта", "account"),
             t(lang, "нет в приложении (mbridge accounts)", "is not in the app (mbridge accounts)")
         ),
+        "counter" => format!(
+            "{} {key} {}",
+            t(lang, "счётчика", "counter"),
+            t(
+                lang,
+                "нет среди счётчиков аккаунта (mbridge counters покажет их)",
+                "is not among the account's counters (mbridge counters lists them)"
+            )
+        ),
         "prepared_file" => t(
             lang,
             "файл, подготовленный для этой загрузки, удалён: загрузите исходный файл снова",

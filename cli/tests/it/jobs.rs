@@ -573,3 +573,41 @@ fn status_says_what_finished_since() {
         "asked again: nothing new {v}"
     );
 }
+
+/// `jobs add` with a counter Metrica does not know, or one the account may only view, is
+/// refused when it is added (as `upload` refuses it), not at the first scheduled run.
+#[test]
+fn adding_a_job_for_a_counter_it_cannot_upload_to_is_refused() {
+    let (_rt, fake) = fake(600.0);
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let drop = env.dir.path().join("exports");
+    std::fs::create_dir(&drop).unwrap();
+    write_conversions(&drop.join("sales-01.csv"), 0..3);
+    let add = |counter: &str| {
+        env.run(&[
+            "jobs",
+            "add",
+            "shop",
+            "--kind",
+            "conversions",
+            "--counter",
+            counter,
+            "--folder",
+            drop.to_str().unwrap(),
+        ])
+    };
+    let out = add("99999999");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("счётчика 99999999 нет"), "{stderr}");
+    let out = add("51234510"); // view-only (the fake's seed)
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, list) = env.json(&["jobs", "list", "--json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+}

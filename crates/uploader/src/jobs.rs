@@ -951,6 +951,34 @@ impl Core {
         Ok(self.store.job_runs(name, limit)?)
     }
 
+    /// Before a job is kept: whether `login` may upload to `counter_id`, as its runs will ask.
+    /// A counter Metrica does not know, or one the account may only view, is refused now
+    /// instead of at the first scheduled run; when Metrica cannot be asked (offline, a quota)
+    /// the job is kept and its first run says what it finds.
+    pub async fn check_job_counter(&self, login: &str, counter_id: u32) -> Result<()> {
+        let asked = ACCOUNT
+            .scope(login.to_string(), async {
+                let (login, client) = self.client().await?;
+                client
+                    .counter(u64::from(counter_id))
+                    .await
+                    .map_err(|e| self.api_err(&login, e))
+            })
+            .await;
+        match asked {
+            Ok(c) if c.can_upload() => Ok(()),
+            Ok(_) => Err(AppError::NoAccess { counter_id }),
+            Err(AppError::NotFound { .. }) => Err(AppError::NotFound {
+                what: format!("counter:{counter_id}"),
+            }),
+            Err(e @ (AppError::NoAccess { .. } | AppError::TokenExpired { .. })) => Err(e),
+            Err(e) => {
+                tracing::warn!(counter = counter_id, error = %e, "counter not checked");
+                Ok(())
+            }
+        }
+    }
+
     /// A job's runs, newest first, as the app lists them (with each run's report).
     pub fn job_run_views(&self, name: &str, limit: u32) -> Result<Vec<crate::dto::JobRunView>> {
         Ok(self
