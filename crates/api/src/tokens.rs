@@ -95,7 +95,7 @@ pub fn open_token_store(data_dir: &Path) -> Arc<dyn TokenStore> {
         Ok(store) => Arc::new(store),
         Err(reason) => {
             tracing::debug!(%reason, "keychain unavailable");
-            Arc::new(FileStore::new(data_dir.join(TOKEN_FILE)))
+            Arc::new(FileStore::fallback(data_dir.join(TOKEN_FILE)))
         }
     }
 }
@@ -261,7 +261,16 @@ pub struct FileStore {
 }
 
 impl FileStore {
+    /// The file store chosen on purpose (`--token-store file`): nothing to warn about.
     pub fn new(path: PathBuf) -> Self {
+        FileStore {
+            path,
+            lock: Mutex::new(()),
+        }
+    }
+
+    /// The file store because no keychain answered: warned once in the log.
+    pub fn fallback(path: PathBuf) -> Self {
         if !FILE_WARNED.swap(true, Ordering::SeqCst) {
             tracing::warn!(
                 path = %path.display(),

@@ -70,6 +70,8 @@ pub fn init(log_dir: &Path, stderr_level: Option<tracing::Level>) -> LogGuard {
     let stderr_layer = stderr_level.map(|level| {
         tracing_subscriber::fmt::layer()
             .with_writer(RedactingMake(io::stderr))
+            // Colours only for a terminal: a cron mail or a log file gets plain text.
+            .with_ansi(std::io::IsTerminal::is_terminal(&io::stderr()))
             .with_target(false)
             .with_filter(tracing_subscriber::filter::LevelFilter::from_level(level))
     });
