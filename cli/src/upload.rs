@@ -87,8 +87,21 @@ pub async fn run(
         progress::clear_progress(json);
         if !json {
             eprintln!("{}", text::review(r, lang));
-            if let Some(changed) = text::changed_kept(r.changed_rows, lang) {
-                eprintln!("{changed}");
+            // What stays out, then which of those were corrected since («Из них» is about the
+            // rows left out, not the new ones). Nothing new: the result says it, once.
+            if r.new_rows > 0 && r.unchanged_rows > 0 {
+                eprintln!(
+                    "{}: {}.",
+                    t(
+                        lang,
+                        "Уже в Метрике, не отправим",
+                        "Already in Metrica, not sent"
+                    ),
+                    text::rows(r.unchanged_rows, lang)
+                );
+                if let Some(changed) = text::changed_kept(r.changed_rows, lang) {
+                    eprintln!("{changed}");
+                }
             }
         }
     };
