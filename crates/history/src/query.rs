@@ -80,9 +80,12 @@ pub const EXPORT_COLUMNS: [&str; 26] = [
     "Файл",
     "Размер, байт",
     "SHA-256 файла",
-    "Строк",
-    "Годных строк",
-    "Отклонено строк",
+    // The file's rows (on its first part when it went in parts), the rows this upload carried
+    // (with only new rows: those sent this time, not every good row of the file), and the
+    // file's rows left out for their errors.
+    "Строк в файле",
+    "Строк в загрузке",
+    "Строк с ошибками",
     "Ошибок",
     "Предупреждений",
     "ID загрузки в Метрике",
