@@ -419,6 +419,17 @@ describe('first run and Settings', () => {
     await waitQa('counter-picker');
   });
 
+  it('says on Accounts, in the demo, how to connect a real account (real core)', async () => {
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('nav-accounts'));
+    const demo = await waitQa('accounts-demo');
+    expect(demo.textContent).toContain('demo-agency и его счётчики ненастоящие');
+    expect(demo.textContent).toContain('yandex-app.json');
+    expect(demo.textContent).toMatch(/Файл для ClientID: .*yandex-app\.json/);
+  });
+
   it('keeps the data folder and server address folded under «Для поддержки» in Settings (real core)', async () => {
     const backend = core.backend();
     await inRussian(backend);

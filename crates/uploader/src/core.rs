@@ -32,6 +32,9 @@ enum PendingFlow {
 /// Everything a running front end needs.
 pub struct Core {
     pub(crate) paths: DataPaths,
+    /// Where a Yandex app is configured (`yandex-app.json` in the data folder itself, not the
+    /// demo's own folder): what the demo tells a user to fill in.
+    app_config: std::path::PathBuf,
     pub(crate) store: Arc<Store>,
     pub(crate) tokens: Arc<dyn TokenStore>,
     pub(crate) api: ApiConfig,
@@ -172,6 +175,7 @@ impl Core {
         // The database (and its WAL) were just created with the process umask.
         paths.tighten().map_err(storage)?;
         let core = Core {
+            app_config: DataPaths::new(&root).app_config(),
             paths,
             store: Arc::new(store),
             tokens,
@@ -224,6 +228,7 @@ impl Core {
             version: env!("CARGO_PKG_VERSION").to_string(),
             demo: self.is_demo(),
             data_dir: self.paths.root.display().to_string(),
+            app_config: self.app_config.display().to_string(),
             api_base: self.api.api_base.clone(),
             updates: false,
         }

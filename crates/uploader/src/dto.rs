@@ -185,6 +185,9 @@ pub struct AppInfo {
     /// True when no Yandex app is configured and the built-in fake Metrica is used.
     pub demo: bool,
     pub data_dir: String,
+    /// The file a Yandex app's ClientID goes in (`yandex-app.json`, in the data folder).
+    #[serde(default)]
+    pub app_config: String,
     pub api_base: String,
     /// This build updates itself (a release build with a release server); the CLI, the
     /// browser adapter and builds from source do not.

@@ -27,7 +27,11 @@ export type AppInfo = { version: string,
 /**
  * True when no Yandex app is configured and the built-in fake Metrica is used.
  */
-demo: boolean, data_dir: string, api_base: string, 
+demo: boolean, data_dir: string, 
+/**
+ * The file a Yandex app's ClientID goes in (`yandex-app.json`, in the data folder).
+ */
+app_config: string, api_base: string, 
 /**
  * This build updates itself (a release build with a release server); the CLI, the
  * browser adapter and builds from source do not.

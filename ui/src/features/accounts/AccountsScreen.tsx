@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../common/EmptyState';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { useAccounts, useBackend } from '../app/context';
+import { useAccounts, useAppInfo, useBackend } from '../app/context';
 import { useImport } from '../import/state';
 import { SignInButton } from './signIn';
 
@@ -18,6 +18,8 @@ export function AccountsScreen() {
   const signOut = useMutation({ mutationFn: (login: string) => backend.signOut(login), onSuccess: onDone });
   // While a file is being sent, the account it goes as stays signed in and active.
   const [{ sending: locked }] = useImport();
+  // The demo's «Как подключить свой аккаунт» lands here: the way to real counters is said.
+  const info = useAppInfo();
   return (
     <div className="mb-screen mb-accounts">
       <div className="mb-screen__head">
@@ -31,6 +33,21 @@ export function AccountsScreen() {
         </div>
         <SignInButton label={t('accounts.add')} disabled={locked} />
       </div>
+      {info.data?.demo ? (
+        <Alert
+          theme="info"
+          qa="accounts-demo"
+          title={t('accounts.demoTitle')}
+          message={
+            <>
+              <Text as="p">{t('accounts.demoSteps')}</Text>
+              <Text as="p" color="secondary" className="mb-select-all">
+                {t('accounts.demoFolder', { path: info.data.app_config })}
+              </Text>
+            </>
+          }
+        />
+      ) : null}
       {locked ? <Alert theme="info" message={t('accounts.lockedWhileSending')} qa="accounts-locked" /> : null}
       {switchTo.isError ? <ErrorNotice error={switchTo.error} /> : null}
       {signOut.isError ? <ErrorNotice error={signOut.error} /> : null}
