@@ -32,7 +32,7 @@ describe('updates', () => {
     render(<App backend={backend} />);
     fireEvent.click(await waitFor(() => byQa('nav-settings'), slow));
     const card = await screen.findByTestId('updates', {}, slow);
-    expect(card.textContent).toContain('Эта сборка не обновляется сама');
+    expect(card.textContent).toContain('Эта копия приложения не проверяет обновления сама');
     expect(document.querySelector('[data-qa="update-check"]')).toBeNull();
     expect(screen.queryByTestId('update-banner')).toBeNull();
     expect(check).not.toHaveBeenCalled();
