@@ -196,7 +196,7 @@ export async function coreNarrowHistoryAndRights(browser, baseUrl) {
     await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
     await page.locator(qa('view-only-counter')).waitFor();
-    await text(page, 'В счётчик «Фитнес-клуб «Атлет»» загружать нельзя');
+    await text(page, 'В счётчик «Фитнес-клуб „Атлет“» загружать нельзя');
     await shot(page, 'core-narrow-13c-view-only-counter');
     await page.locator(qa('counter-picker')).click();
     await page.waitForFunction(() => document.activeElement?.closest('[data-qa="counter-search"]') !== null);

@@ -142,7 +142,7 @@ describe('a CRM export from the file to History', () => {
 
     // Отправка: the review names counter and rows; the button says what it does.
     await screen.findByTestId('review', {}, { timeout: 15_000 });
-    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель «Рома»');
+    expect(screen.getByTestId('review-counter').textContent).toContain('«Мебель „Рома“ — интернет-магазин»');
     expect(nb(byQa('send-button').textContent)).toBe('Отправить 9 строк в Метрику');
     const comment = byQa('comment').querySelector('input');
     if (!comment) throw new Error('no comment input');
@@ -308,7 +308,7 @@ describe('a review whose counter changed', () => {
     await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });
-    expect(screen.getByTestId('review-counter').textContent).toContain('Мебель «Рома»');
+    expect(screen.getByTestId('review-counter').textContent).toContain('«Мебель „Рома“ — интернет-магазин»');
     // Another counter in the top bar: the review of Roma's check is gone, the check runs anew.
     fireEvent.click(byQa('counter-picker'));
     fireEvent.click(
@@ -318,7 +318,7 @@ describe('a review whose counter changed', () => {
     await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });
-    expect(screen.getByTestId('review-counter').textContent).toContain('Автосервис «Урал»');
+    expect(screen.getByTestId('review-counter').textContent).toContain('«Автосервис „Урал“»');
   });
 });
 

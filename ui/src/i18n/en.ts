@@ -30,7 +30,7 @@ const en: Messages = {
     searchCounter: 'Name, site or counter number',
     noCounters: 'No counters match.',
     viewOnly: 'view only',
-    viewOnlyTitle: 'You cannot upload to «{{name}}»',
+    viewOnlyTitle: 'You cannot upload to «{{name, inner}}»',
     viewOnlyWhy:
       'Your Yandex login can only view this counter. Pick another counter at the top or ask the owner for edit access — you can still check the file now.',
     counterTitle: 'Counter to upload to',
