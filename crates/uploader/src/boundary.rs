@@ -160,8 +160,30 @@ impl Core {
         job_id: &str,
         sink: ProgressSink,
     ) -> Result<SendResult> {
-        let resent = self.resend_dto(id, job_id, sink).await?;
-        Ok(result_after_resend(result, id, resent))
+        match self.resend_dto(id, job_id, sink).await {
+            Ok(resent) => Ok(result_after_resend(result, id, resent)),
+            // The resend made its new row before it stopped: the result shows that row (failed,
+            // to be sent again) with the error, not the replaced part that can no longer be.
+            Err(e) => {
+                let replaced = self
+                    .store()
+                    .upload(i64::from(id))
+                    .ok()
+                    .and_then(|u| u.superseded_by)
+                    .and_then(|n| self.store().upload(n).ok());
+                match replaced {
+                    Some(new) => {
+                        let mut r = result_after_resend(result, id, summary(&new));
+                        if r.error.is_none() {
+                            r.outcome = crate::plan::OutcomeKind::of_state(new.state);
+                        }
+                        r.error = Some(e);
+                        Ok(r)
+                    }
+                    None => Err(e),
+                }
+            }
+        }
     }
 }
 

@@ -1493,7 +1493,21 @@ impl Core {
             return Err(AppError::Cancelled);
         }
         let new = self.store.resend(id)?;
-        self.send_recorded(new, job_id, cancel, sink).await
+        let new_id = new.id;
+        let sent = self.send_recorded(new, job_id, cancel, sink).await;
+        // Stopped before the new row was sending (a sign-in that could not be renewed, a stop):
+        // it is failed with the reason and can be sent again, as the first send's parts are,
+        // not left «prepared» for good with the original marked as sent again.
+        if let Err(e) = &sent
+            && let Ok(u) = self.store.upload(new_id)
+            && u.state == UploadState::Prepared
+        {
+            let _ = self.store.mark_sending(new_id).and_then(|_| {
+                self.store
+                    .mark_failed(new_id, Some(&failure_of(e).stored()))
+            });
+        }
+        sent
     }
 
     async fn reconcile_interrupted(&self, u: &Upload) -> Result<Upload> {

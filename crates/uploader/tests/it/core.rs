@@ -2463,3 +2463,41 @@ async fn a_job_run_says_a_corrected_amount_apart() {
     let view = mb_uploader::overview::run_view(&view[0]);
     assert_eq!(view.rows_changed, 1);
 }
+
+/// «Отправить заново» on the result whose resend stops (here the sign-in runs out as the file
+/// arrives): the result shows the new row, failed and to be sent again, with the error; not the
+/// replaced part, which could no longer be resent («уже отправлена заново»).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_from_the_result_that_stops_shows_its_new_row_with_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let first = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let cut = first.upload.clone().unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    fake.faults().expire_token_at_upload(1);
+    let r = core
+        .resend_part_dto(first, cut.id, "again", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            r.error,
+            Some(mb_uploader::dto::AppError::TokenExpired { .. })
+        ),
+        "{r:?}"
+    );
+    let shown = r.upload.as_ref().unwrap();
+    assert_ne!(shown.id, cut.id, "the new row, not the replaced one");
+    assert_eq!(shown.state, UploadState::Failed);
+    assert_eq!(r.parts.iter().map(|p| p.id).collect::<Vec<_>>(), [shown.id]);
+    assert_ne!(r.outcome, mb_uploader::plan::OutcomeKind::Sent);
+}
