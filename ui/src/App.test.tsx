@@ -198,11 +198,13 @@ describe('a CRM export from the file to History', () => {
     fireEvent.change(from, { target: { value: '01.01.2099' } });
     await screen.findByTestId('history-empty', {}, { timeout: 15_000 });
     await waitFor(() => expect(exportButton().disabled).toBe(true));
-    expect(screen.queryByTestId('upload-detail')).toBeNull();
+    // The chosen upload's details stay, said apart from a list that does not hold it.
+    expect(byQa('detail-filtered-out').textContent).toBe('Эта загрузка не подходит под выбранные фильтры.');
     fireEvent.click(byQa('reset-filters'));
     await screen.findByTestId('history-table', {}, { timeout: 15_000 });
     expect(from.value).toBe('');
     await screen.findByTestId('upload-detail');
+    expect(document.querySelector('[data-qa="detail-filtered-out"]')).toBeNull();
   });
 });
 

@@ -350,9 +350,11 @@ export function HistoryScreen() {
   };
   // Nothing to write: the export would be a header alone, said as «saved».
   const nothingToExport = history.data !== undefined && history.data.length === 0;
-  // The filters hide the chosen upload: its details go too (they read as one of the list's).
+  // The filters hide the chosen upload (or a resend replaced it under a state filter): its
+  // details stay (a resend going on in them keeps its progress and stop), said apart from
+  // the list's.
   const listed = history.data?.some((r) => r.id === selected) ?? true;
-  const shownId = selected !== null && (listed || !filtered) ? selected : null;
+  const hiddenByFilters = selected !== null && filtered && !listed;
 
   return (
     <div className="mb-screen mb-history">
@@ -439,8 +441,13 @@ export function HistoryScreen() {
           )}
         </div>
         <Card view="outlined" className="mb-history__detail">
-          {shownId !== null ? (
-            <Detail key={shownId} id={shownId} onResent={setPicked} />
+          {hiddenByFilters ? (
+            <Text as="p" color="secondary" variant="caption-2" qa="detail-filtered-out">
+              {t('history.filteredOut')}
+            </Text>
+          ) : null}
+          {selected !== null ? (
+            <Detail key={selected} id={selected} onResent={setPicked} />
           ) : (
             <Text color="secondary">{t('history.pickRow')}</Text>
           )}

@@ -378,8 +378,6 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
   );
 }
 
-const FINAL_PROCESSED: UploadSummary['state'][] = ['processed', 'linkage_failure'];
-
 /** What Metrica has done with the file since, followed as History follows it (the core's
  *  follow-up changes the history; its notice, or a look every 15 s, brings it here): «is
  *  processing» only while it is. */
@@ -390,17 +388,20 @@ function ProcessingLine({ parts }: { parts: UploadSummary[] }) {
     queries: parts.map((p) => ({
       queryKey: ['detail', p.id],
       queryFn: () => backend.uploadDetail(p.id),
+      // Until the core says nothing more can change (`refreshable`, as History asks it).
       refetchInterval: (q: { state: { data?: { summary: UploadSummary } } }) =>
-        q.state.data && FINAL_PROCESSED.includes(q.state.data.summary.state) ? false : 15_000,
+        q.state.data && !q.state.data.summary.refreshable ? false : 15_000,
     })),
   });
   const crm = parts.some((p) => CRM_KINDS.includes(p.kind));
   const now = live.map((q, i) => q.data?.summary ?? parts[i]);
-  const done = now.every((p) => p !== undefined && FINAL_PROCESSED.includes(p.state));
+  const done = now.every((p) => p !== undefined && !p.refreshable);
   // Metrica says how many conversions and calls it linked to visits, not how many CRM orders
   // or contacts: the screen does not promise a share History never shows.
   let text: string;
   if (!done) text = crm ? t('send.doneTextCrm') : t('send.doneText');
+  // Metrica took the file, then did not process it: said, with History to say why.
+  else if (now.some((p) => p?.state === 'rejected' || p?.state === 'failed')) text = t('send.processedRefused');
   else if (crm) text = t('send.processedCrm');
   else if (now.every((p) => p?.state === 'linkage_failure')) text = t('send.processedNone');
   else if (now.length === 1 && now[0]?.linked_share != null)
