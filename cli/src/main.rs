@@ -126,6 +126,11 @@ pub(crate) fn interrupted() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// Whether `--lang` was on the command line (its default is Russian either way).
+fn lang_given() -> bool {
+    std::env::args().any(|a| a == "--lang" || a.starts_with("--lang="))
+}
+
 fn exit_code(e: &AppError) -> u8 {
     e.exit_code()
 }
@@ -145,7 +150,9 @@ pub(crate) async fn core(cli: &Cli) -> Result<Core, AppError> {
         part_bytes: None,
         file_settle: mb_uploader::config::file_settle_from_env(),
         token_store: g.token_store.clone(),
-        lang: Some(text::msg_lang(g.lang)),
+        // Only a `--lang` given: a scheduled `jobs run` (no `--lang`) writes in the app's
+        // language, as the app's own sends do.
+        lang: lang_given().then(|| text::msg_lang(g.lang)),
     })
     .await
 }

@@ -971,7 +971,11 @@ impl Core {
             Err(AppError::NotFound { .. }) => Err(AppError::NotFound {
                 what: format!("counter:{counter_id}"),
             }),
-            Err(e @ (AppError::NoAccess { .. } | AppError::TokenExpired { .. })) => Err(e),
+            Err(
+                e @ (AppError::NoAccess { .. }
+                | AppError::TokenExpired { .. }
+                | AppError::NotSignedIn),
+            ) => Err(e),
             Err(e) => {
                 tracing::warn!(counter = counter_id, error = %e, "counter not checked");
                 Ok(())
@@ -1289,7 +1293,12 @@ impl Core {
             Ok(Prepared::Ready(p)) => p,
             Ok(Prepared::Stopped(UploadOutcome::Blocked { report })) => {
                 end.rows_rejected += report.invalid_rows;
+                // Corrected rows counted for an earlier file of this run stay counted.
+                let changed = end.report.as_ref().and_then(|r| r["changed_rows"].as_u64());
                 end.report = serde_json::to_value(crate::import::summary(&report)).ok();
+                if let (Some(c), Some(r)) = (changed, end.report.as_mut()) {
+                    r["changed_rows"] = c.into();
+                }
                 return Some((RunResult::Blocked, None));
             }
             // A cut-off send of this file that Metrica could not be asked about: not «nothing
