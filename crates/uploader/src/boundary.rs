@@ -202,7 +202,11 @@ pub fn result_after_resend(prev: SendResult, from: u32, resent: UploadSummary) -
         .find(|p| !p.state.is_accepted())
         .cloned()
         .unwrap_or(resent);
-    let error = if prev.upload.as_ref().map(|u| u.id) == Some(from) {
+    // Rows no part carries were never recorded (the send stopped before it made their parts):
+    // the file is not sent, and the error that said so stays, whichever part went again.
+    let carried: u64 = parts.iter().map(|p| u64::from(p.valid_rows)).sum();
+    let all_recorded = carried >= u64::from(prev.new_rows);
+    let error = if prev.upload.as_ref().map(|u| u.id) == Some(from) && all_recorded {
         None
     } else {
         prev.error
@@ -313,7 +317,7 @@ mod tests {
             upload,
             parts,
             valid_rows: 5,
-            new_rows: 5,
+            new_rows: 3,
             unchanged_rows: 0,
             changed_rows: 0,
             rejected_rows: 0,
@@ -358,5 +362,24 @@ mod tests {
         assert_eq!(r.error, None);
         assert_eq!(r.parts.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 4, 5]);
         assert_eq!(r.outcome, OutcomeKind::Sent);
+    }
+
+    /// The send stopped before it made the last part (its ledger could not be written): the
+    /// part it stopped on sent again is not the whole file, and the error stays.
+    #[test]
+    fn rows_no_part_carries_keep_the_file_unsent() {
+        use UploadState::*;
+        let error = AppError::Storage {
+            detail: "disk full".into(),
+        };
+        let mut r = result(
+            vec![part(1, Processing), part(2, Failed)],
+            2,
+            Some(error.clone()),
+        );
+        r.new_rows = 3;
+        let r = result_after_resend(r, 2, part(4, Processing));
+        assert_eq!(r.error, Some(error));
+        assert_eq!(r.outcome, OutcomeKind::Failed);
     }
 }
