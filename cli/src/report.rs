@@ -17,13 +17,18 @@ fn sev(s: Severity) -> &'static str {
     }
 }
 
+/// A field as the user's file names it: its source header where the field is mapped.
+fn user_column<'a>(r: &'a Report, field: &'a str) -> &'a str {
+    r.mapping.get(field).map_or(field, String::as_str)
+}
+
 /// One line of counts: how many, how serious, in which column (the user's own name for it).
 fn count_line(r: &Report, c: &mb_uploader::IssueCount, lang: Lang) {
     let what = text::issue_text(c.code, lang);
     let col = c
         .column
         .as_deref()
-        .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
+        .map(|c| format!(" [{}]", user_column(r, c)))
         .unwrap_or_default();
     println!(
         "  {:>8} × {}{col}: {what}",
@@ -134,7 +139,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             let col = i
                 .column
                 .as_deref()
-                .map(|c| r.mapping.get(c).map_or(c, String::as_str))
+                .map(|c| user_column(r, c))
                 .unwrap_or("—");
             let fix = i
                 .fix
@@ -224,7 +229,7 @@ fn remark_summary(r: &Report, lang: Lang) {
         let col = c
             .column
             .as_deref()
-            .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
+            .map(|c| format!(" [{}]", user_column(r, c)))
             .unwrap_or_default();
         // Said of the file itself (no currency column at all), not of some rows.
         let how_many = match c.in_file {
@@ -256,7 +261,7 @@ fn notice_summary(r: &Report, lang: Lang) {
         let col = c
             .column
             .as_deref()
-            .map(|c| format!(" [{}]", r.mapping.get(c).map_or(c, String::as_str)))
+            .map(|c| format!(" [{}]", user_column(r, c)))
             .unwrap_or_default();
         println!("  {:>11} × {what}{col}", text::rows(c.count, lang));
         let examples: Vec<String> = c

@@ -53,17 +53,18 @@ fn threshold_kind(kind: UploadKind) -> Option<bool> {
 }
 
 impl Core {
+    /// Whether the active account's stored token holds `metrika:write`; None when no token
+    /// or no scope is stored.
+    fn write_scope(&self) -> Option<bool> {
+        let login = self.active_login().ok()?;
+        let token = self.tokens.get(&login).ok()??;
+        let scope = token.scope?;
+        Some(scope.split_whitespace().any(|x| x == "metrika:write"))
+    }
+
     /// Whether the token of the active account holds `metrika:write` (unknown → false).
     async fn token_can_write(&self) -> bool {
-        let Ok(login) = self.active_login() else {
-            return false;
-        };
-        matches!(
-            self.tokens.get(&login),
-            Ok(Some(t)) if t.scope.as_deref().is_some_and(|s| {
-                s.split_whitespace().any(|x| x == "metrika:write")
-            })
-        )
+        self.write_scope() == Some(true)
     }
 
     /// The counter's linking window for `kind` (CRM kinds have none: always open).
@@ -128,13 +129,7 @@ impl Core {
         };
         // A sign-in known to lack `metrika:write`: Metrica would answer «access denied», which
         // reads as no rights on a counter the account may own. The fix is signing in again.
-        if self.env_token.is_none()
-            && let Ok(login) = self.active_login()
-            && let Ok(Some(t)) = self.tokens.get(&login)
-            && t.scope
-                .as_deref()
-                .is_some_and(|s| !s.split_whitespace().any(|x| x == "metrika:write"))
-        {
+        if self.env_token.is_none() && self.write_scope() == Some(false) {
             return Err(AppError::InvalidInput {
                 field: "sign_in".into(),
                 reason: crate::error::WRITE_SCOPE.into(),
