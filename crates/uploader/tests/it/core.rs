@@ -25,6 +25,18 @@ async fn demo(dir: &tempfile::TempDir) -> Core {
     .expect("demo core starts")
 }
 
+/// The demo core for job runs: a job's file is read at once (no wait for it to be still).
+async fn demo_jobs(dir: &tempfile::TempDir) -> Core {
+    Core::start(CoreOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        demo: Some(true),
+        file_settle: Some(std::time::Duration::ZERO),
+        ..CoreOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
 const COUNTER: u32 = 51234501;
 
 /// A run now, paused or not (the scheduler's wait left out).
@@ -1663,14 +1675,7 @@ async fn orders_before_any_contacts_are_warned_of() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_held_back() {
     let dir = tempfile::tempdir().unwrap();
-    let core = Core::start(CoreOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        demo: Some(true),
-        file_settle: Some(std::time::Duration::ZERO),
-        ..CoreOptions::default()
-    })
-    .await
-    .unwrap();
+    let core = demo_jobs(&dir).await;
     let drop = dir.path().join("exports");
     std::fs::create_dir(&drop).unwrap();
     let file = drop.join("orders.csv");
@@ -2307,16 +2312,7 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
     let dir = tempfile::tempdir().unwrap();
-    let core = std::sync::Arc::new(
-        Core::start(CoreOptions {
-            data_dir: Some(dir.path().to_path_buf()),
-            demo: Some(true),
-            file_settle: Some(std::time::Duration::ZERO),
-            ..CoreOptions::default()
-        })
-        .await
-        .unwrap(),
-    );
+    let core = std::sync::Arc::new(demo_jobs(&dir).await);
     let exports = dir.path().join("exports");
     std::fs::create_dir(&exports).unwrap();
     let file = exports.join("sales.csv");
@@ -2428,14 +2424,7 @@ async fn the_check_does_not_wait_for_a_send_to_the_counter() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_run_says_a_corrected_amount_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let core = Core::start(CoreOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        demo: Some(true),
-        file_settle: Some(std::time::Duration::ZERO),
-        ..CoreOptions::default()
-    })
-    .await
-    .unwrap();
+    let core = demo_jobs(&dir).await;
     let exports = dir.path().join("exports");
     std::fs::create_dir(&exports).unwrap();
     let sent = core
