@@ -304,9 +304,10 @@ impl<'a> Launch<'a> {
              [Service]\n\
              Type=oneshot\n\
              ExecStart={exec}\n\
-             # Exit 1 (bad rows under the stop policy) is a result the app shows, and 7 (a run\n\
-             # of this job was still going) is not a failure either.\n\
-             SuccessExitStatus=1 7\n",
+             # Exit 7 (a run of this job was still going) did nothing and is no failure. Exit 1\n\
+             # (rows with errors under the stop policy, or data Metrica refused) is one: it\n\
+             # shows in `systemctl --user --failed` and reaches OnFailure= handlers.\n\
+             SuccessExitStatus=7\n",
             job = self.job,
             exec = exec.join(" "),
         );
@@ -852,6 +853,8 @@ mod tests {
             ),
             "{service}"
         );
+        // A refused run is a failure the admin sees; only «already running» is not.
+        assert!(service.contains("\nSuccessExitStatus=7\n"), "{service}");
         assert!(timer.contains("OnCalendar=Mon *-*-* 09:30:00\n"), "{timer}");
         assert!(
             timer.contains("Persistent=true")
