@@ -71,6 +71,13 @@ pub fn changed_kept(n: u64, lang: Lang) -> Option<String> {
     })
 }
 
+/// «5 строк из них уже есть в Метрике: … посчитаются дважды» when an all-rows send of
+/// conversions or calls carries rows Metrica has already (the app's words); None otherwise.
+pub fn twice(n: u64, counts_twice: bool, lang: Lang) -> Option<String> {
+    (n > 0 && counts_twice)
+        .then(|| mb_text::format(msg_lang(lang), "send.twice", &[("count", Arg::Num(n))]))
+}
+
 /// A file sent in parts that did not all go: «Отправлено 2 части из 3; часть 3 не ушла» (the
 /// app's words). None for a file in one piece or one whose every part was accepted.
 pub fn partial(done: &mb_uploader::UploadResult, lang: Lang) -> Option<String> {

@@ -81,6 +81,7 @@ pub async fn run(
     lang: Lang,
 ) -> Result<u8, AppError> {
     let plan = core.plan_upload(&request(a)?).await?;
+    let twice_counts = !plan.mapping.kind.is_crm();
     let progress = progress::progress_sink(json, lang);
     // The review goes to stderr before anything leaves: stdout stays the result.
     let on_review = |r: &mb_uploader::SendReview| {
@@ -102,6 +103,11 @@ pub async fn run(
                 if let Some(changed) = text::changed_kept(r.changed_rows, lang) {
                     eprintln!("{changed}");
                 }
+            }
+            // All rows go: those Metrica has already count twice (events are added, not
+            // replaced; CRM records are rewritten by id, which is harmless).
+            if let Some(twice) = text::twice(r.again_rows, twice_counts, lang) {
+                eprintln!("{twice}");
             }
         }
     };
@@ -195,12 +201,16 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
         .map(mb_uploader::history::detail)
         .collect();
     if json {
+        let again = done.review.map_or(0, |r| r.again_rows);
         let mut v = serde_json::json!({
             "sent": kind == OutcomeKind::Sent,
             "outcome": kind,
             "rows": done.report().map(|r| r.rows),
             "valid_rows": done.valid_rows(),
-            "new_rows": done.new_rows(),
+            // Rows Metrica had not seen; with `--all-rows`, those it had and got again are
+            // `again_rows` (the rows sent are the two together).
+            "new_rows": done.new_rows().saturating_sub(again),
+            "again_rows": again,
             "unchanged_rows": done.unchanged_rows(),
             // Of those, conversions or calls sent before with other values (kept as they were).
             "changed_rows": done.review.map_or(0, |r| r.changed_rows),

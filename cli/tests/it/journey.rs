@@ -156,6 +156,14 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
     ]);
     assert_eq!(code, 0, "{forced}");
     assert_eq!(fake.state().uploads(51234501).len(), before + 1);
+    // Every row went again: none of them is new to Metrica, and the JSON says so.
+    let valid = forced["valid_rows"].as_u64().unwrap();
+    assert!(valid > 0, "{forced}");
+    assert_eq!(
+        (forced["new_rows"].as_u64(), forced["again_rows"].as_u64()),
+        (Some(0), Some(valid)),
+        "{forced}"
+    );
 
     let (_, history) = env.json(&["history", "--json"]);
     let history = history.as_array().unwrap();
@@ -211,6 +219,25 @@ fn owner_signs_in_uploads_is_stopped_on_a_duplicate_and_reads_history() {
             .iter()
             .any(|u| u["comment"] == tag),
         "{server}"
+    );
+
+    // Sent once more by a person: before it goes, the review says those conversions count
+    // twice (the app's words).
+    let again = env.run(&[
+        "upload",
+        file,
+        "--kind",
+        "conversions",
+        "--counter",
+        COUNTER,
+        "--all-rows",
+        "--force",
+    ]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("уже есть в Метрике") && said.contains("посчита"),
+        "{said}"
     );
 
     // The token never lands in the history database.

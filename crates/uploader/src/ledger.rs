@@ -272,6 +272,26 @@ pub fn filter_file(
     Ok(f)
 }
 
+/// Counts what [`filter_file`] would keep and leave out of `input`, writing nothing: the rows
+/// an all-rows send carries although Metrica holds them already.
+pub fn count_file(
+    store: &Store,
+    counter_id: u32,
+    kind: UploadKind,
+    input: &Path,
+) -> Result<Filtered> {
+    let mut f = Filtered::default();
+    for v in verdicts_of_file(store, counter_id, kind, input)? {
+        if resend(kind, v) {
+            f.written += 1;
+        } else {
+            f.skipped += 1;
+            f.changed += u64::from(v == LedgerVerdict::Changed);
+        }
+    }
+    Ok(f)
+}
+
 /// Records every row of a prepared file as PENDING keys of its not-yet-sent upload; the
 /// acceptance confirms them in the same transaction (see `mb_history::Store::ledger_stage`).
 pub fn stage_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path) -> Result<()> {

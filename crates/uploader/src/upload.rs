@@ -121,6 +121,10 @@ pub struct SendReview {
     /// Of `unchanged_rows`: conversions or calls sent before with other content (see
     /// [`crate::ledger::Filtered::changed`]): Metrica keeps the earlier values.
     pub changed_rows: u64,
+    /// All-rows mode: of the rows that go, those Metrica holds already (what only-new would
+    /// have left out). Conversions and calls among them count twice; `new_rows` less these
+    /// are the rows Metrica has not seen.
+    pub again_rows: u64,
     pub only_new: bool,
 }
 
@@ -611,6 +615,7 @@ impl Core {
                 new_rows: report.valid_rows,
                 unchanged_rows: 0,
                 changed_rows: 0,
+                again_rows: 0,
                 only_new: plan.only_new,
             },
             report: Box::new(report),
@@ -627,6 +632,15 @@ impl Core {
             prepared.review.unchanged_rows = unchanged;
             prepared.review.changed_rows = f.changed;
             prepared.review.new_rows = prepared.review.valid_rows.saturating_sub(unchanged);
+        } else if self
+            .store
+            .ledger_segments(i64::from(plan.counter_id), kind)?
+            > 0
+        {
+            // Every row goes: say how many of them Metrica has already.
+            prepared.review.again_rows = self
+                .ledger_count_parts(plan.counter_id, kind, &prepared.parts)
+                .await?;
         }
         Ok(Prepared::Ready(Box::new(prepared)))
     }
@@ -1102,6 +1116,24 @@ impl Core {
                 }
             }
             Ok((kept, all))
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    /// How many rows of the parts the ledger holds as sent before (nothing is changed).
+    async fn ledger_count_parts(
+        &self,
+        counter_id: u32,
+        kind: UploadKind,
+        parts: &[PathBuf],
+    ) -> Result<u64> {
+        let store = self.store.clone();
+        let parts = parts.to_vec();
+        tokio::task::spawn_blocking(move || {
+            parts.iter().try_fold(0, |n, part| {
+                Ok(n + crate::ledger::count_file(&store, counter_id, kind, part)?.skipped)
+            })
         })
         .await
         .map_err(join_error)?
