@@ -368,9 +368,12 @@ impl CsvSource {
     /// merging them would lose one row and give the other wrong values. Only the delimiters
     /// of the field's text on this line count (up to its closing quote): if the field goes on
     /// past the line, one per header column but the last; if it closes here, as many as the
-    /// cells before the field, and at least one. Headers of one or two columns are left out:
-    /// there a comment line with a comma would look like a row.
-    fn is_a_row(&self, text: &str, open: usize) -> bool {
+    /// cells before the field, and at least one, and only when the record's first line
+    /// (`opening_whole`) held a row's worth of delimiters itself: a quote left open on a
+    /// whole row. A cell Excel wrote on two lines (Alt+Enter) in a short first line, whose
+    /// second line has a comma («филиал, Москва»), is one cell. Headers of one or two columns
+    /// are left out: there a comment line with a comma would look like a row.
+    fn is_a_row(&self, text: &str, open: usize, opening_whole: bool) -> bool {
         if self.ncols < 3 {
             return false;
         }
@@ -387,6 +390,7 @@ impl CsvSource {
         }
         let (inside, need) = match close {
             None => (b, self.ncols - 1),
+            Some(_) if !opening_whole => return false,
             Some(end) => (&b[..end], open.max(1)),
         };
         memchr::memchr_iter(self.delim, inside).count() >= need
@@ -399,6 +403,8 @@ impl CsvSource {
         let mut bytes = 0usize;
         // Some line the quoted field ran into looks like a row of its own.
         let mut swallowed = false;
+        let opening_whole =
+            memchr::memchr_iter(self.delim, first.text.as_bytes()).count() + 1 >= self.ncols;
         self.parser.cur.push_str(first.term);
         let legit = loop {
             if taken.len() >= MAX_SPAN_LINES || bytes >= MAX_SPAN_BYTES {
@@ -408,7 +414,7 @@ impl CsvSource {
                 break false;
             };
             bytes += next.text.len();
-            swallowed = swallowed || self.is_a_row(&next.text, row.len());
+            swallowed = swallowed || self.is_a_row(&next.text, row.len(), opening_whole);
             let fed = self.parser.feed(&next.text, self.delim, row);
             let term = next.term;
             taken.push(next);

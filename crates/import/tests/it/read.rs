@@ -610,19 +610,28 @@ fn write_csv(ncols: usize, rows: &[Vec<String>], delim: u8, crlf: bool) -> (Vec<
 }
 
 /// Tables the reader refuses by design: a cell on several lines whose later lines hold a row's
-/// worth of delimiters (a middle line: one per column but the last; the last line: at least
-/// as many as the cells before this one, and one), with three columns or more. A quote that
-/// swallows the next row looks exactly like that, and is reported, not merged.
+/// worth of delimiters (a middle line: one per column but the last; the last line, when the
+/// record's first line held a row's worth itself: at least as many as the cells before this
+/// one, and one), with three columns or more. A quote that swallows the next row looks
+/// exactly like that, and is reported, not merged.
 fn swallows_a_row(ncols: usize, rows: &[Vec<String>], delim: u8) -> bool {
     let n = |p: &str| p.bytes().filter(|&b| b == delim).count();
     ncols >= 3
         && rows.iter().any(|r| {
+            // The record's first line: the cells before its first cell on several lines, and
+            // that cell's first line.
+            let first = r
+                .iter()
+                .position(|c| c.contains('\n'))
+                .map(|j| j + n(r[j].replace("\r\n", "\n").split('\n').next().unwrap_or("")));
+            let opening_whole = first.is_some_and(|d| d + 1 >= ncols);
             r.iter().enumerate().any(|(k, c)| {
                 let c = c.replace("\r\n", "\n");
                 let parts: Vec<&str> = c.split('\n').collect();
                 match parts.as_slice() {
                     [_, middle @ .., last] => {
-                        middle.iter().any(|p| n(p) >= ncols - 1) || n(last) >= k.max(1)
+                        middle.iter().any(|p| n(p) >= ncols - 1)
+                            || (opening_whole && n(last) >= k.max(1))
                     }
                     _ => false,
                 }
@@ -819,6 +828,20 @@ fn a_quote_that_swallows_a_whole_row_is_unclosed_not_merged() {
         "Позвонить завтра,\nпосле обеда, уточнить адрес"
     );
     assert_eq!((rows[1].0, rows[1].1), (4, 2));
+    // A cell Excel wrote on two lines (Alt+Enter) early in a row, its second line with a
+    // comma: the first line is no whole row, so the cell is one cell, not a swallowed row.
+    let text = "uniq_id,name,emails,phones\n\
+                C-1,\"ООО Ромашка\nфилиал, Москва\",a@example.ru,79161234567\n\
+                C-2,Петров,b@example.ru,79161234568\n";
+    let mut source = read::open_bytes(text.into(), "q.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(rows[0].2[1], "ООО Ромашка\nфилиал, Москва");
+    assert_eq!(rows[0].2[2], "a@example.ru");
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+        [(2, 1), (4, 2)]
+    );
 }
 
 #[test]
