@@ -70,6 +70,7 @@ issue_codes! {
     OrdersBeforeContacts => "orders_before_contacts",
     SummaryRowSkipped => "summary_row_skipped",
     NoteRowSkipped => "note_row_skipped",
+    LineReadAsUtf8 => "line_read_as_utf8",
     AttributeNotOnCounter => "attribute_not_on_counter",
     UnclosedQuote => "unclosed_quote",
     StrayQuote => "stray_quote",
@@ -150,6 +151,7 @@ impl IssueCode {
                 | C::CurrencyNamed
                 | C::SummaryRowSkipped
                 | C::NoteRowSkipped
+                | C::LineReadAsUtf8
                 | C::IdTrimmed
                 | C::DatetimeConverted
                 | C::DatetimeNormalized

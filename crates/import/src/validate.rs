@@ -997,6 +997,10 @@ pub(crate) trait Cells {
     fn short(&self) -> bool {
         false
     }
+    /// A line of the row was UTF-8 in a file of a single-byte code page (read as UTF-8).
+    fn recoded(&self) -> bool {
+        false
+    }
 }
 
 impl Cells for csv::StringRecord {
@@ -1018,6 +1022,9 @@ impl Cells for crate::read::Row {
     }
     fn short(&self) -> bool {
         self.is_short()
+    }
+    fn recoded(&self) -> bool {
+        self.is_recoded()
     }
 }
 
@@ -1189,6 +1196,21 @@ impl RowChecker {
         }
         if fields.short() {
             self.short_row(fields);
+        }
+        if fields.recoded() {
+            // Said with the row's first words beyond ASCII, as they now read (a name).
+            let words = (0..fields.count())
+                .map(|i| fields.cell(i).trim())
+                .find(|c| !c.is_ascii())
+                .unwrap_or("");
+            let words: String = words.chars().take(80).collect();
+            self.issue(
+                None,
+                IssueCode::LineReadAsUtf8,
+                Severity::Notice,
+                &words,
+                None,
+            );
         }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
@@ -2306,6 +2328,41 @@ mod tests {
             s.issues
         );
         assert_eq!(s.issues[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_utf8_row_in_a_code_page_file_is_a_notice_with_its_words() {
+        use crate::read::{ReadEvent, ReadOptions, Row, open_bytes};
+        let mut bytes = "ClientId,Target,DateTime,Price,Comment\n\
+                         1762345098123456789,offline_paid,1794228120,100,Иванов Иван\n"
+            .as_bytes()
+            .to_vec();
+        let (cp, _, _) = encoding_rs::WINDOWS_1251.encode(
+            "1762345098123456780,offline_paid,1794228121,200,Петров Пётр позвонит\n\
+             1762345098123456781,offline_paid,1794228122,300,Сидорова Анна заходила\n",
+        );
+        bytes.extend_from_slice(&cp);
+        let mut src = open_bytes(bytes, "m.csv", &ReadOptions::default()).unwrap();
+        let headers = src.info().headers.clone();
+        let m = auto_map(UploadKind::Conversions, &headers).mapping;
+        let mut v = Validator::new(&m, &headers, 1, &opts()).unwrap();
+        let mut row = Row::new();
+        while let Some(ReadEvent::Row) = src.next_event(&mut row).unwrap() {
+            let mut checker = v.row_checker();
+            checker.sync_text_wanted();
+            let facts = checker.check(&row);
+            assert!(v.commit(row.line, row.record, &facts, &checker.log, &checker.text));
+        }
+        let s = v.finish(3).unwrap();
+        let got: Vec<_> = s
+            .issues
+            .iter()
+            .map(|i| (i.code.as_str(), i.severity, i.line, i.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("line_read_as_utf8", Severity::Notice, 2, "Иванов Иван")]
+        );
     }
 
     #[test]

@@ -391,6 +391,12 @@ export const ru: Catalogue = {
       "todo": "Запишите товары как артикул:количество через запятую, например SOFA-3:1,PILLOW-02:2.",
       "what": "Список товаров «{{value}}» записан непонятно."
     },
+    "line_read_as_utf8": {
+      "meaning": "строка записана в UTF-8, а файл — в другой кодировке; прочитали её как UTF-8",
+      "title": "Строка в другой кодировке",
+      "todo": "Ничего делать не нужно, если текст читается правильно.",
+      "what": "Эта строка записана в UTF-8, а остальной файл — в другой кодировке: похоже, в него вставили строки из другой выгрузки. Мы прочитали её как UTF-8: «{{value}}»."
+    },
     "list_normalized": {
       "meaning": "список значений приведён к виду через запятую без пробелов",
       "title": "Значение исправлено",
@@ -1076,6 +1082,12 @@ export const en: Catalogue = {
       "title": "Unreadable product list",
       "todo": "Write products as sku:quantity separated by commas, e.g. SOFA-3:1,PILLOW-02:2.",
       "what": "The product list “{{value}}” is unclear."
+    },
+    "line_read_as_utf8": {
+      "meaning": "the row is in UTF-8 while the file is in another encoding; read as UTF-8",
+      "title": "Row in another encoding",
+      "todo": "Nothing to do if the text reads correctly.",
+      "what": "This row is written in UTF-8 while the rest of the file is in another encoding: rows from another export seem to have been pasted in. We read it as UTF-8: “{{value}}”."
     },
     "list_normalized": {
       "meaning": "list normalised to comma-separated without spaces",

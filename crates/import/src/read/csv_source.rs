@@ -33,6 +33,8 @@ struct Line {
     bad: bool,
     /// The line held NUL characters.
     nul: bool,
+    /// The line was UTF-8 in a file of a single-byte code page, and was read as UTF-8.
+    recoded: bool,
 }
 
 /// Physical lines of a UTF-8 byte stream, numbered as an editor numbers them.
@@ -41,8 +43,11 @@ struct LineReader {
     /// The raw bytes of the line being read.
     bytes: Vec<u8>,
     no: u64,
-    /// The stream is the raw source (UTF-8 expected), not the output of a decoder.
-    raw_utf8: bool,
+    /// The single-byte or UTF-16 encoding the stream was decoded from; None: the stream is
+    /// the raw source (UTF-8 expected).
+    code_page: Option<&'static encoding_rs::Encoding>,
+    /// The bytes of a line got back from its code page (see [`super::encoding::utf8_line`]).
+    scratch: Vec<u8>,
 }
 
 impl LineReader {
@@ -98,13 +103,23 @@ impl LineReader {
             decode_utf8(&self.bytes, &mut text)
         };
         let (text, bad) = if fast {
-            let bad = !self.raw_utf8 && text.contains('\u{FFFD}');
+            let bad = self.code_page.is_some() && text.contains('\u{FFFD}');
             (text, bad)
         } else {
             let lossy = String::from_utf8_lossy(&self.bytes);
             let bad = matches!(lossy, std::borrow::Cow::Owned(_))
-                || (!self.raw_utf8 && lossy.contains('\u{FFFD}'));
+                || (self.code_page.is_some() && lossy.contains('\u{FFFD}'));
             (lossy.into_owned(), bad)
+        };
+        // Two exports pasted into one file: a UTF-8 line among the code page's is its own
+        // words, not mojibake sent as they look.
+        let (text, recoded) = match self
+            .code_page
+            .filter(|_| !bad)
+            .and_then(|enc| super::encoding::utf8_line(enc, &text, &mut self.scratch))
+        {
+            Some(utf8) => (utf8, true),
+            None => (text, false),
         };
         let nul = memchr::memchr(0, text.as_bytes()).is_some();
         Ok(Some(Line {
@@ -113,6 +128,7 @@ impl LineReader {
             term,
             bad,
             nul,
+            recoded,
         }))
     }
 }
@@ -253,13 +269,13 @@ pub(crate) struct CsvSource {
 }
 
 impl CsvSource {
-    /// `stream` yields UTF-8 positioned at the first byte after any BOM; `raw_utf8` says it is
-    /// the undecoded source. Lines up to `header_end` (the header's last line) are skipped.
+    /// `stream` yields UTF-8 positioned at the first byte after any BOM; `code_page` is the
+    /// encoding it was decoded from, None when it is the undecoded source. Lines up to `header_end` (the header's last line) are skipped.
     pub(crate) fn new(
         info: SourceInfo,
         header_end: u64,
         stream: Box<dyn BufRead + Send>,
-        raw_utf8: bool,
+        code_page: Option<&'static encoding_rs::Encoding>,
         count: Arc<AtomicU64>,
     ) -> Result<Self, ReadError> {
         let delim = info.delimiter.map_or(b',', |c| c as u8);
@@ -269,7 +285,8 @@ impl CsvSource {
                 inner: stream,
                 bytes: Vec::new(),
                 no: 0,
-                raw_utf8,
+                code_page,
+                scratch: Vec::new(),
             },
             pending: VecDeque::new(),
             spare: Vec::new(),
@@ -350,6 +367,7 @@ impl CsvSource {
         }
         row.truncate(self.ncols);
         row.short = row.len() < self.ncols;
+        row.recoded = line.recoded;
         self.record += 1;
         row.line = line.no;
         row.record = self.record;
@@ -440,7 +458,9 @@ impl CsvSource {
                 };
                 Some(self.malformed(&bad, kind, None))
             } else {
-                self.finish(row, &first, false)
+                let event = self.finish(row, &first, false);
+                row.recoded |= taken.iter().any(|l| l.recoded);
+                event
             };
             self.recycle(first);
             return Ok(event);

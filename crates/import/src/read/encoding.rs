@@ -234,6 +234,51 @@ pub(crate) fn decode_prefix(det: &Detected, bytes: &[u8], whole: bool) -> String
     out
 }
 
+/// A line of a file read in a single-byte code page (windows-1251, KOI8-R, IBM866) that is
+/// UTF-8 itself: two exports pasted into one file. Its bytes are got back from `text` (every
+/// byte of these code pages decodes to its own character) and read as UTF-8. Russian text in
+/// a single-byte code page is not valid UTF-8 (a letter's byte is never followed by the
+/// continuation bytes UTF-8 needs), so a line that is valid UTF-8 with letters beyond ASCII
+/// was written in UTF-8. None for an ASCII line, or one that is not UTF-8.
+pub(crate) fn utf8_line(enc: &'static Encoding, text: &str, buf: &mut Vec<u8>) -> Option<String> {
+    if !enc.is_single_byte() || text.is_ascii() {
+        return None;
+    }
+    buf.clear();
+    let mut encoder = enc.new_encoder();
+    buf.reserve(encoder.max_buffer_length_from_utf8_without_replacement(text.len())?);
+    let (res, _) = encoder.encode_from_utf8_to_vec_without_replacement(text, buf, true);
+    if res != encoding_rs::EncoderResult::InputEmpty {
+        return None;
+    }
+    let utf8 = std::str::from_utf8(buf).ok()?;
+    // Letters, not only punctuation a code page shares with UTF-8's continuation bytes.
+    utf8.chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii())
+        .then(|| utf8.to_owned())
+}
+
+/// The prefix's lines with each UTF-8 line among the code page's ones read as UTF-8 (see
+/// [`utf8_line`]): a header written in UTF-8 is its own words, not mojibake.
+pub(crate) fn recode_utf8_lines(enc: &'static Encoding, text: String) -> String {
+    if !enc.is_single_byte() || text.is_ascii() {
+        return text;
+    }
+    let mut buf = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        match utf8_line(enc, body, &mut buf) {
+            Some(u) => {
+                out.push_str(&u);
+                out.push_str(&line[body.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// A `BufRead` over UTF-8 produced by decoding `inner` chunk by chunk: memory stays bounded
 /// whatever the size of the source. Undecodable bytes become U+FFFD.
 pub(crate) struct DecodingReader<R> {

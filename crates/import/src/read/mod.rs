@@ -82,6 +82,9 @@ pub struct Row {
     /// The record had fewer fields than the header (CSV only; a workbook's empty trailing
     /// cells are just empty).
     short: bool,
+    /// A line of the record was UTF-8 in a file read in a single-byte code page, and was read
+    /// as UTF-8 (CSV only).
+    recoded: bool,
 }
 
 impl Row {
@@ -135,6 +138,11 @@ impl Row {
     /// but the row may be the first half of one split by a line break inside a cell.
     pub fn is_short(&self) -> bool {
         self.short
+    }
+
+    /// See the `recoded` field: a line of this record was UTF-8 in a code-page file.
+    pub fn is_recoded(&self) -> bool {
+        self.recoded
     }
 
     /// Keeps the first `n` cells.
@@ -357,7 +365,8 @@ fn open_stream(
     let whole = prefix.len() as u64 >= file_size || prefix.len() < SNIFF_BYTES;
     let det = encoding::detect(&prefix, whole, opts.encoding.as_deref())
         .map_err(ReadError::UnknownEncoding)?;
-    let mut text = encoding::decode_prefix(&det, &prefix, whole);
+    let mut text =
+        encoding::recode_utf8_lines(det.encoding, encoding::decode_prefix(&det, &prefix, whole));
     if looks_binary(&text) {
         return Err(ReadError::NotText);
     }
@@ -394,7 +403,7 @@ fn open_stream(
         info,
         sniffed.header_end,
         stream,
-        utf8,
+        (!utf8).then_some(det.encoding),
         count,
     )?))
 }

@@ -618,12 +618,13 @@ fn swallows_a_row(ncols: usize, rows: &[Vec<String>], delim: u8) -> bool {
     let n = |p: &str| p.bytes().filter(|&b| b == delim).count();
     ncols >= 3
         && rows.iter().any(|r| {
-            // The record's first line: the cells before its first cell on several lines, and
-            // that cell's first line.
-            let first = r
-                .iter()
-                .position(|c| c.contains('\n'))
-                .map(|j| j + n(r[j].replace("\r\n", "\n").split('\n').next().unwrap_or("")));
+            // The delimiters of the record's first line as written (those inside quoted cells
+            // too): the cells before its first cell on several lines, and that cell's first
+            // line.
+            let first = r.iter().position(|c| c.contains('\n')).map(|j| {
+                j + r[..j].iter().map(|c| n(c)).sum::<usize>()
+                    + n(r[j].replace("\r\n", "\n").split('\n').next().unwrap_or(""))
+            });
             let opening_whole = first.is_some_and(|d| d + 1 >= ncols);
             r.iter().enumerate().any(|(k, c)| {
                 let c = c.replace("\r\n", "\n");
@@ -1203,4 +1204,32 @@ fn workbook_fuzz_never_aborts_or_panics() {
     }
     let _ = std::fs::remove_file(&current);
     eprintln!("workbook fuzz: {iterations} inputs, {opened} opened");
+}
+
+#[test]
+fn a_utf8_line_in_a_code_page_file_is_read_as_utf8_and_marked() {
+    // Two exports pasted into one file: a windows-1251 file with a UTF-8 header and one UTF-8
+    // row. Each line is read in its own encoding, not turned into «РРІР°РЅРѕРІ».
+    let mut bytes = "uniq_id,name,Комментарий\n".as_bytes().to_vec();
+    let (cp, _, _) = encoding_rs::WINDOWS_1251
+        .encode("C-2,Петров Пётр,позвонить после обеда\nC-3,Сидорова Анна,постоянная клиентка\n");
+    bytes.extend_from_slice("C-1,Иванов Иван,ок\n".as_bytes());
+    bytes.extend_from_slice(&cp);
+    let mut source = read::open_bytes(bytes, "mixed.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(source.info().encoding, "windows-1251");
+    assert_eq!(source.info().headers, ["uniq_id", "name", "Комментарий"]);
+    let mut row = Row::new();
+    let mut got = Vec::new();
+    while let Some(event) = source.next_event(&mut row).unwrap() {
+        assert!(matches!(event, ReadEvent::Row), "{event:?}");
+        got.push((row.line, row.get(1).to_owned(), row.is_recoded()));
+    }
+    assert_eq!(
+        got,
+        [
+            (2, "Иванов Иван".to_owned(), true),
+            (3, "Петров Пётр".to_owned(), false),
+            (4, "Сидорова Анна".to_owned(), false),
+        ]
+    );
 }
