@@ -556,7 +556,7 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
     if n == 0 {
         return None;
     }
-    let mut best: Option<(UploadKind, f32)> = None;
+    let mut best: Option<(UploadKind, f32, bool)> = None;
     for kind in UploadKind::ALL {
         let s = auto_map(kind, headers);
         // Every conversions column but Target is a calls column too: without a column only
@@ -585,11 +585,15 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
             0.4
         };
         let score = coverage * factor;
-        if best.is_none_or(|(_, b)| score > b + 1e-6) {
-            best = Some((kind, score));
+        // Every required field found, by three columns or more: the kind is plain however
+        // many other columns a CRM export carries (their share only lowers the score).
+        let whole = s.missing_required.is_empty() && matched >= 3.0 - 1e-3;
+        if best.is_none_or(|(_, b, _)| score > b + 1e-6) {
+            best = Some((kind, score, whole));
         }
     }
-    best.filter(|(_, s)| *s >= 0.3)
+    best.filter(|(_, s, whole)| *s >= 0.3 || *whole)
+        .map(|(kind, score, _)| (kind, score))
 }
 
 #[cfg(test)]
@@ -835,6 +839,21 @@ mod tests {
             assert_eq!(k, kind, "{headers:?}");
             assert!(c > 0.5, "{kind}: {c}");
         }
+    }
+
+    #[test]
+    fn a_wide_export_with_every_required_column_is_detected() {
+        // A CRM export: the four conversions columns among twenty others.
+        let mut headers = h(&["ClientId", "Target", "DateTime", "Price"]);
+        headers.extend((1..=20).map(|i| format!("Поле {i}")));
+        let (kind, confidence) = detect_kind(&headers).unwrap();
+        assert_eq!(kind, UploadKind::Conversions);
+        // Said as it is: most columns are not ours.
+        assert!(confidence < 0.3, "{confidence}");
+        // Two known columns among many are still no kind.
+        let mut two = h(&["ClientId", "Price"]);
+        two.extend((1..=20).map(|i| format!("Поле {i}")));
+        assert_eq!(detect_kind(&two), None);
     }
 
     #[test]
