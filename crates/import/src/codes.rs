@@ -105,6 +105,7 @@ issue_codes! {
     InvalidMoney => "invalid_money",
     NegativeMoney => "negative_money",
     MoneyNormalized => "money_normalized",
+    MoneyThousandsLike => "money_thousands_like",
     NoRevenue => "no_revenue",
     UnknownStatus => "unknown_status",
     UnmappedStatus => "unmapped_status",

@@ -549,6 +549,34 @@ pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
     }
 }
 
+/// The columns of `headers` no field reads, in file order (blank headers left out). A field
+/// reads the column at its index when the header there is its own, else the first of that
+/// name (as the validator does): of two columns named alike, the other one is unused and said
+/// so.
+pub fn unmapped_columns(mapping: &Mapping, headers: &[String]) -> Vec<String> {
+    let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    let mut used = vec![false; headers.len()];
+    for f in mapping.fields.values() {
+        if let FieldSource::Column { index, header, .. } = f {
+            let want = normalize_header(header);
+            let at = if norm.get(*index) == Some(&want) {
+                Some(*index)
+            } else {
+                norm.iter().position(|h| *h == want)
+            };
+            if let Some(i) = at {
+                used[i] = true;
+            }
+        }
+    }
+    headers
+        .iter()
+        .zip(&used)
+        .filter(|(h, used)| !**used && !h.trim().is_empty())
+        .map(|(h, _)| h.clone())
+        .collect()
+}
+
 /// The upload kind these headers most likely belong to, with a confidence 0..1; `None` when
 /// no kind explains the file.
 pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
@@ -839,6 +867,17 @@ mod tests {
             assert_eq!(k, kind, "{headers:?}");
             assert!(c > 0.5, "{kind}: {c}");
         }
+    }
+
+    #[test]
+    fn of_two_columns_named_alike_the_one_not_read_is_unused() {
+        let headers = h(&[
+            "ClientId", "Target", "DateTime", "Price", "Price", "Currency",
+        ]);
+        let s = auto_map(UploadKind::Conversions, &headers);
+        assert_eq!(col(&s.mapping, "Price"), Some((3, 1.0)));
+        assert_eq!(s.unmapped_columns, ["Price"]);
+        assert_eq!(unmapped_columns(&s.mapping, &headers), ["Price"]);
     }
 
     #[test]

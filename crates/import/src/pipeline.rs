@@ -482,7 +482,7 @@ pub fn prepare(
         valid_rows: s.valid_rows,
         invalid_rows: invalid,
         mapping: mapping.summary(),
-        unmapped_columns: unmapped(mapping, &info.headers),
+        unmapped_columns: crate::mapping::unmapped_columns(mapping, &info.headers),
         issues: s.issues,
         counts: s.counts,
         truncated_issues: s.truncated,
@@ -509,24 +509,6 @@ pub fn validate(
 /// A progress callback that never cancels.
 pub fn no_progress() -> impl FnMut(Progress) -> ControlFlow<()> {
     |_| ControlFlow::Continue(())
-}
-
-fn unmapped(mapping: &Mapping, headers: &[String]) -> Vec<String> {
-    let used: Vec<String> = mapping
-        .fields
-        .values()
-        .filter_map(|f| match f {
-            crate::mapping::FieldSource::Column { header, .. } => {
-                Some(crate::mapping::normalize_header(header))
-            }
-            crate::mapping::FieldSource::Constant { .. } => None,
-        })
-        .collect();
-    headers
-        .iter()
-        .filter(|h| !h.trim().is_empty() && !used.contains(&crate::mapping::normalize_header(h)))
-        .cloned()
-        .collect()
 }
 
 /// The delimiter type a report's output uses, for the upload call.

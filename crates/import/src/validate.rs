@@ -1343,6 +1343,17 @@ impl RowChecker {
                 self.facts.money_given = true;
                 let o = n::money(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
+                if !o.is_invalid() && n::money::thousands_like(&self.scratch) {
+                    // No fix to offer: which one it is only the file's author knows.
+                    let name = self.cols[ci].spec.name;
+                    self.issue(
+                        Some(name),
+                        IssueCode::MoneyThousandsLike,
+                        Severity::Warning,
+                        raw,
+                        None,
+                    );
+                }
             }
             FieldFormat::Currency if raw == self.last_currency => {
                 self.scratch.push_str(raw);
@@ -2328,6 +2339,32 @@ mod tests {
             s.issues
         );
         assert_eq!(s.issues[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn an_amount_with_three_digits_after_its_separator_is_a_warning_and_goes_as_read() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1.500",
+            "RUB"
+        ]));
+        assert_eq!(t.cell("Price"), "1.500");
+        assert_eq!(
+            t.codes(),
+            [("money_thousands_like".to_owned(), Severity::Warning, None)]
+        );
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1500.50",
+            "RUB"
+        ]));
+        assert!(t.codes().is_empty());
     }
 
     #[test]

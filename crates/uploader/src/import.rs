@@ -202,22 +202,10 @@ pub fn mapping_dto(
             attribute_title: Some(title),
         });
     }
-    let used: Vec<&str> = m
-        .fields
-        .values()
-        .filter_map(|s| match s {
-            ImpSource::Column { header, .. } => Some(header.as_str()),
-            ImpSource::Constant { .. } => None,
-        })
-        .collect();
     ColumnMapping {
         kind: m.kind,
         fields,
-        unmapped_columns: headers
-            .iter()
-            .filter(|h| !h.trim().is_empty() && !used.contains(&h.as_str()))
-            .cloned()
-            .collect(),
+        unmapped_columns: mapping::unmapped_columns(m, headers),
         from_template,
         signature: m.signature.clone(),
         currency_names: m.currency_names.clone(),

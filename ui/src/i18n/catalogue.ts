@@ -447,6 +447,12 @@ export const ru: Catalogue = {
       "todo": "Ничего делать не нужно — исправим при отправке.",
       "what": "Значение «{{value}}» записали в виде, который принимает Метрика."
     },
+    "money_thousands_like": {
+      "meaning": "три цифры после точки или запятой — прочитали как дробь; если это тысячи, уберите разделитель",
+      "title": "Сумма похожа на тысячи",
+      "todo": "Если это тысячи, уберите точку или запятую в файле. Если дробь, ничего делать не нужно.",
+      "what": "Сумму «{{value}}» мы прочитали как дробь: три цифры после точки или запятой. Так же пишут и тысячи (1.500 или 1,500 — это может быть 1 500)."
+    },
     "negative_money": {
       "meaning": "отрицательная сумма",
       "title": "Отрицательная сумма",
@@ -1138,6 +1144,12 @@ export const en: Catalogue = {
       "title": "Value fixed",
       "todo": "Nothing to do — we fix it when sending.",
       "what": "The value “{{value}}” was rewritten in the form Metrica accepts."
+    },
+    "money_thousands_like": {
+      "meaning": "three digits after a dot or comma — read as a fraction; if these are thousands, remove the separator",
+      "title": "Amount looks like thousands",
+      "todo": "If these are thousands, remove the dot or comma in the file. If it is a fraction, nothing to do.",
+      "what": "We read the amount “{{value}}” as a fraction: three digits after a dot or comma. Thousands are written the same way (1.500 or 1,500 may be 1 500)."
     },
     "negative_money": {
       "meaning": "negative amount",

@@ -108,6 +108,21 @@ fn grouped_ascii(s: &str, out: &mut String) -> Option<Outcome> {
     Some(Outcome::Changed(IssueCode::MoneyNormalized))
 }
 
+/// A normalised amount (`1.500`) whose fraction is three digits after one to three digits
+/// (not `0.…`): written so, it is as often a thousands separator (`1.500` for 1 500 in a
+/// German-style export, `1,500` in an English one) as a fraction. Money has two decimals in
+/// the currencies a shop uses, so it is said as a warning, not read silently 1000 times
+/// smaller.
+pub fn thousands_like(normalised: &str) -> bool {
+    let Some((int, frac)) = normalised.split_once('.') else {
+        return false;
+    };
+    (1..=3).contains(&int.len())
+        && !int.starts_with('0')
+        && frac.len() == 3
+        && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+}
+
 /// Any other amount: currency words and signs around the number, non-ASCII blanks.
 fn general(s: &str, out: &mut String) -> Outcome {
     let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
@@ -165,6 +180,26 @@ mod tests {
         let mut o = String::new();
         let r = money(s, &mut o);
         (r, o)
+    }
+
+    #[test]
+    fn three_digits_after_one_separator_read_like_thousands() {
+        for (raw, like) in [
+            ("1.500", true),
+            ("1,500", true),
+            ("100,000", true),
+            ("999.999 руб.", true),
+            ("0.500", false),
+            ("1500", false),
+            ("1.50", false),
+            ("1 234,567", false),
+            ("12,345,678", false),
+            ("1.5000", false),
+        ] {
+            let (o, out) = n(raw);
+            assert!(!o.is_invalid(), "{raw}");
+            assert_eq!(thousands_like(&out), like, "{raw} → {out}");
+        }
     }
 
     #[test]
