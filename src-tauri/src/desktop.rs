@@ -81,12 +81,13 @@ pub fn on_second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: 
     }
 }
 
-/// Uploads Metrica is still processing that the follow-up can poll: those of accounts still
-/// signed in (a signed-out account's uploads wait for its next sign-in). `None` when the
-/// history cannot be read: then nobody can say that nothing is left.
+/// What closing the window would cut or leave unfollowed: sends going on now, and uploads
+/// Metrica is still processing that the follow-up can poll (those of accounts still signed
+/// in: a signed-out account's uploads wait for its next sign-in). `None` when the history
+/// cannot be read: then nobody can say that nothing is left.
 pub fn still_processing(core: &Core) -> Option<usize> {
     match core.uploads_still_followed() {
-        Ok(n) => Some(n),
+        Ok(n) => Some(n + core.sends_in_progress()),
         Err(e) => {
             tracing::warn!(error = %e, "uploads still processing: history unreadable");
             None
@@ -97,6 +98,14 @@ pub fn still_processing(core: &Core) -> Option<usize> {
 /// The tray icon kept while the window is closed and uploads are still processing.
 #[derive(Default)]
 pub struct Tray(pub Mutex<Option<TrayIcon>>);
+
+/// When the app last showed a notification about an upload: hidden in the tray, it stays a
+/// while after it ([`LINGER`]) so that a click on it still opens the upload.
+#[derive(Default)]
+pub struct LastNotice(pub Mutex<Option<std::time::Instant>>);
+
+/// How long the app hidden in the tray waits, after its last notification, for a click on it.
+pub const LINGER: std::time::Duration = std::time::Duration::from_secs(180);
 
 fn build_tray<R: Runtime>(app: &AppHandle<R>, en: bool) -> tauri::Result<TrayIcon<R>> {
     let (open, quit, tip) = if en {
@@ -131,10 +140,11 @@ fn build_tray<R: Runtime>(app: &AppHandle<R>, en: bool) -> tauri::Result<TrayIco
     b.build(app)
 }
 
-/// Closing the main window while uploads are still processing hides it behind a tray icon
-/// that goes on following them (and notifying); quitting from the tray stops the app. Where
-/// no tray can be made, the window closes and the app stops: the uploads are followed again
-/// on the next start.
+/// Closing the main window while a file is being sent or uploads are still processing hides
+/// it behind a tray icon: the send goes on, the uploads are followed (and notified), and a
+/// notification says so once. Quitting from the tray stops the app. Where no tray can be
+/// made, the window closes and the app stops: the uploads are followed again on the next
+/// start (a send cut so is shown as interrupted, with its safe resend).
 pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
@@ -168,10 +178,14 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     }
     api.prevent_close();
     let _ = window.hide();
+    let sending = core.sends_in_progress() > 0;
     tracing::info!(
         pending,
+        sending,
         "window closed while uploads are processing: following them from the tray"
     );
+    drop(slot);
+    crate::notify::notify_in_tray(app, sending, en);
 }
 
 /// The main window is closed and the app lives on in its tray icon.
@@ -188,6 +202,12 @@ fn hidden_in_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
 /// After each follow-up round: with the window hidden in the tray and nothing left to follow,
 /// the app stops.
 pub fn quit_when_done<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    let noticed = app
+        .try_state::<LastNotice>()
+        .and_then(|n| *n.0.lock().expect("notice lock"));
+    if noticed.is_some_and(|t| t.elapsed() < LINGER) {
+        return;
+    }
     if hidden_in_tray(app) && still_processing(core) == Some(0) {
         tracing::info!("every upload is final and the window is closed: stopping");
         app.exit(0);
@@ -249,11 +269,26 @@ mod tests {
                 confirm_duplicate: false,
                 skip_invalid: true,
             };
-            let sent = core
-                .upload_dto(&request, "tray", mb_uploader::no_progress_sink())
-                .await
-                .unwrap();
+            // While the file goes, the send itself keeps the app: closing now would cut it.
+            let core = Arc::new(core);
+            let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let sink: mb_uploader::ProgressSink = {
+                let (core, seen) = (Arc::downgrade(&core), seen.clone());
+                Arc::new(move |p: mb_uploader::dto::Progress| {
+                    // A small file has no «uploading» step: it goes, then its answer is
+                    // waited for.
+                    if p.stage == mb_uploader::dto::Stage::Waiting
+                        && let Some(core) = core.upgrade()
+                    {
+                        let n = still_processing(&core).unwrap_or(0);
+                        seen.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
+                    }
+                })
+            };
+            let sent = core.upload_dto(&request, "tray", sink).await.unwrap();
             assert!(sent.upload.is_some());
+            assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+            assert_eq!(core.sends_in_progress(), 0);
             assert_eq!(still_processing(&core), Some(1));
             core.sign_out(mb_uploader::DEMO_LOGIN).await.unwrap();
             assert_eq!(still_processing(&core), Some(0));

@@ -58,6 +58,29 @@ pub fn to_running_instance(_identifier: &str) -> bool {
     false
 }
 
+/// The name of this app's instance: its identifier, and for a data folder given by
+/// `MBRIDGE_DATA_DIR` (a second profile, a portable copy, a test) a suffix from that folder,
+/// so each profile is an instance of its own and a second launch hands its file to the window
+/// of the same profile, never to another's. (On Linux, where the name is a D-Bus name; the
+/// plugin keys Windows and macOS by the identifier alone.)
+pub fn instance_id(identifier: &str, data_dir: Option<&std::path::Path>) -> String {
+    let Some(dir) = data_dir else {
+        return identifier.to_owned();
+    };
+    let dir = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(dir)
+    };
+    // FNV-1a: the same in every build, so two launches of any version agree.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dir.to_string_lossy().trim_end_matches('/').bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{identifier}.p{:08x}", h as u32)
+}
+
 /// The bus name and object path the plugin (2.5, without its `semver` feature) serves for an
 /// app identifier.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
@@ -79,5 +102,29 @@ mod tests {
             )
         );
         assert_eq!(super::plugin_address("a-b.c").1, "/a_b/c/SingleInstance");
+    }
+
+    #[test]
+    fn each_data_folder_is_an_instance_of_its_own() {
+        use std::path::Path;
+        let id = "ru.metrikabridge.desktop";
+        assert_eq!(super::instance_id(id, None), id);
+        let a = super::instance_id(id, Some(Path::new("/home/u/profile-a")));
+        let b = super::instance_id(id, Some(Path::new("/home/u/profile-b")));
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with("ru.metrikabridge.desktop.p") && a.len() == id.len() + 10,
+            "{a}"
+        );
+        assert_eq!(
+            a,
+            super::instance_id(id, Some(Path::new("/home/u/profile-a/")))
+        );
+        // A valid D-Bus name element: it starts with a letter.
+        assert!(
+            super::plugin_address(&a)
+                .1
+                .starts_with("/ru/metrikabridge/desktop/p")
+        );
     }
 }

@@ -8,7 +8,7 @@ use mb_uploader::Core;
 use mb_uploader::dto::{AppEvent, ClientOverview};
 use mb_uploader::history::summary;
 use mb_uploader::notices::{Notice, notice_lang, upload_notice, warning_notice};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::desktop::show_main;
@@ -42,7 +42,12 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
         .extra(EXTRA_UPLOAD, u.id)
         .show()
     {
-        Ok(()) => tracing::info!(upload = u.id, state = ?u.state, "notification shown"),
+        Ok(()) => {
+            tracing::info!(upload = u.id, state = ?u.state, "notification shown");
+            if let Some(last) = app.try_state::<crate::desktop::LastNotice>() {
+                *last.0.lock().expect("notice lock") = Some(std::time::Instant::now());
+            }
+        }
         Err(e) => tracing::warn!(upload = u.id, error = %e, "notification failed"),
     }
 }
@@ -95,6 +100,27 @@ pub fn notify_follow_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
         .show()
     {
         tracing::warn!(error = %e, "notification failed");
+    }
+}
+
+/// Once the window is hidden in the tray: the app says it goes on (a send, or the follow-up)
+/// and how to bring the window back, so a closed window is not taken for a closed app.
+pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, sending: bool, en: bool) {
+    let lang = if en {
+        mb_text::Lang::En
+    } else {
+        mb_text::Lang::Ru
+    };
+    let Notice { title, body } = mb_uploader::notices::in_tray_notice(sending, lang);
+    match app
+        .notification()
+        .builder()
+        .title(&title)
+        .body(&body)
+        .show()
+    {
+        Ok(()) => tracing::info!(sending, "tray notification shown"),
+        Err(e) => tracing::warn!(error = %e, "notification failed"),
     }
 }
 

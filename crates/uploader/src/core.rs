@@ -49,6 +49,8 @@ pub struct Core {
     /// Cancellable work by job id, with how many phases of that job hold it (a check holds its
     /// token for its whole life, so a cancel between its phases is not lost).
     jobs: Mutex<HashMap<String, (CancellationToken, usize)>>,
+    /// Sends (and resends) going on in this process: closing the app would cut them.
+    sending: std::sync::atomic::AtomicUsize,
     /// Checks running in the background, by job id (see `check.rs`).
     pub(crate) checks: Mutex<HashMap<String, crate::check::RunningCheck>>,
     pub(crate) scheduler_dir: Option<PathBuf>,
@@ -189,6 +191,7 @@ impl Core {
             clients: Mutex::new(HashMap::new()),
             flows: std::sync::Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
+            sending: std::sync::atomic::AtomicUsize::new(0),
             checks: Mutex::new(HashMap::new()),
             scheduler_dir: opts.scheduler_dir.clone(),
             part_bytes: opts.part_bytes,
@@ -562,6 +565,19 @@ impl Core {
         }
     }
 
+    /// Counts a send as going on for as long as the guard lives.
+    pub(crate) fn sending(&self) -> SendingGuard<'_> {
+        self.sending
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        SendingGuard(&self.sending)
+    }
+
+    /// How many sends (or resends) this process has on the wire or about to: a desktop app
+    /// closed now would cut them, so it stays (in the tray) until they end.
+    pub fn sends_in_progress(&self) -> usize {
+        self.sending.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Ends a phase; the job is forgotten when its last phase ends.
     pub(crate) fn end_job(&self, job_id: &str) {
         let mut jobs = self.jobs.lock().expect("jobs lock");
@@ -656,5 +672,14 @@ pub(crate) struct JobScope<'a> {
 impl Drop for JobScope<'_> {
     fn drop(&mut self) {
         self.core.end_job(&self.id);
+    }
+}
+
+/// One send going on (see [`Core::sends_in_progress`]); dropping it ends the count.
+pub(crate) struct SendingGuard<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for SendingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }

@@ -107,6 +107,55 @@ pub fn follow_stopped_notice(lang: Lang) -> Notice {
     }
 }
 
+/// Said once when the window is closed but the app stays in the tray: a send is going on
+/// (`sending`), or uploads are still being processed.
+pub fn in_tray_notice(sending: bool, lang: Lang) -> Notice {
+    let what = mb_text::format(
+        lang,
+        if sending {
+            "notify.in_tray_sending"
+        } else {
+            "notify.in_tray_following"
+        },
+        &[],
+    );
+    Notice {
+        title: mb_text::format(lang, "notify.in_tray_title", &[]),
+        body: mb_text::format(lang, "notify.in_tray", &[("what", Arg::Str(&what))]),
+    }
+}
+
+/// What the desktop app says when its core cannot start (the data folder cannot be written,
+/// the history is locked, damaged or from a newer version), in the system's language: the
+/// app's own setting is in that folder.
+pub fn start_failure(e: &crate::dto::AppError, dir: &str, logs: &str) -> Notice {
+    let lang = notice_lang("system");
+    let detail = match e {
+        crate::dto::AppError::Storage { detail } | crate::dto::AppError::Internal { detail } => {
+            detail.clone()
+        }
+        other => other.to_string(),
+    };
+    // The history store's own words for a file from a newer build (mb_history::Error).
+    let key = if detail.contains("is newer than this build supports") {
+        "start.newer"
+    } else {
+        "start.failed"
+    };
+    Notice {
+        title: mb_text::format(lang, "start.failed_title", &[]),
+        body: mb_text::format(
+            lang,
+            key,
+            &[
+                ("dir", Arg::Str(dir)),
+                ("logs", Arg::Str(logs)),
+                ("detail", Arg::Str(&detail)),
+            ],
+        ),
+    }
+}
+
 /// The notification for an overview warning (the Clients screen says the same in its words).
 pub fn warning_notice(counter: &str, w: &OverviewWarning, lang: Lang) -> Notice {
     let job = w.job.as_deref().unwrap_or("");
@@ -136,6 +185,41 @@ pub fn warning_notice(counter: &str, w: &OverviewWarning, lang: Lang) -> Notice 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_start_failure_names_the_folder_and_a_newer_history_says_to_update() {
+        let newer: crate::dto::AppError = mb_history::Error::NewerSchema {
+            found: 999,
+            supported: 9,
+        }
+        .into();
+        let n = super::start_failure(&newer, "/home/u/mb", "/home/u/mb/logs");
+        assert!(
+            n.body.contains("/home/u/mb")
+                && n.body.contains("/home/u/mb/logs")
+                && !n.body.contains("schema"),
+            "{n:?}"
+        );
+        let io = crate::dto::AppError::Storage {
+            detail: "Read-only file system (os error 30)".into(),
+        };
+        let n = super::start_failure(&io, "/ro", "/ro/logs");
+        assert!(
+            n.body.contains("Read-only file system") && n.body.contains("/ro"),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn the_tray_notice_says_what_goes_on() {
+        let ru = super::in_tray_notice(true, mb_text::Lang::Ru);
+        assert!(ru.body.contains("отправка продолжается"), "{ru:?}");
+        let en = super::in_tray_notice(false, mb_text::Lang::En);
+        assert!(
+            en.body.contains("follow-up of your uploads goes on"),
+            "{en:?}"
+        );
+    }
+
     use super::*;
     use crate::dto::{FailureReason, UploadKind};
 

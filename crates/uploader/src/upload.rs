@@ -696,6 +696,7 @@ impl Core {
             });
         }
         let sink = metered(sink);
+        let _sending = self.sending();
         let cancel = self.start_job(job_id);
         if cancel.is_cancelled() {
             // Stopped after the review (or while the ledger filtered): nothing leaves, and
@@ -1445,6 +1446,7 @@ impl Core {
     /// upload as it was.
     pub async fn resend(&self, id: i64, job_id: &str, sink: ProgressSink) -> Result<Upload> {
         let sink = metered(sink);
+        let _sending = self.sending();
         let cancel = self.start_job(job_id);
         let out = self.resend_inner(id, job_id, &cancel, &sink).await;
         self.end_job(job_id);

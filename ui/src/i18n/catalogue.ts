@@ -22,11 +22,12 @@ export type Catalogue = {
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
   kinds: Record<UploadKind, string>;
-  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
+  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
   send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
+  start: { failed: string; failed_title: string; newer: string };
   states: Record<UploadState, string>;
 };
 
@@ -642,6 +643,10 @@ export const ru: Catalogue = {
     "failed_body": "«{{file}}», счётчик {{counter}}. {{message}}",
     "follow_stopped": "Вход в Яндекс устарел, а окно закрыто. Откройте программу и войдите снова — она узнает, чем закончились загрузки.",
     "follow_stopped_title": "Metrika Bridge больше не следит за загрузками",
+    "in_tray": "Окно закрыто, но {{what}} продолжается. Мы сообщим, когда Метрика обработает загрузки, и закроемся сами. Открыть окно: значок Metrika Bridge или новый запуск программы.",
+    "in_tray_following": "слежение за загрузками",
+    "in_tray_sending": "отправка",
+    "in_tray_title": "Metrika Bridge работает в фоне",
     "job_failed": "Задание «{{job}}» не сработало",
     "job_overdue": "Задание «{{job}}» давно не отправляло новых данных",
     "linkage_failure": "Метрика не связала строки",
@@ -713,6 +718,11 @@ export const ru: Catalogue = {
     "validating": "Проверяем строки",
     "waiting": "Ждём ответа Метрики",
     "writing": "Готовим файл для Метрики"
+  },
+  "start": {
+    "failed": "Не удалось открыть данные программы в папке {{dir}}.\n\nПричина: {{detail}}\n\nЖурнал: {{logs}}",
+    "failed_title": "Metrika Bridge не запустился",
+    "newer": "Историю загрузок в папке {{dir}} записала более новая версия Metrika Bridge. Эта версия её не трогает: установите новую версию.\n\nЖурнал: {{logs}}"
   },
   "states": {
     "failed": "Ошибка",
@@ -1340,6 +1350,10 @@ export const en: Catalogue = {
     "failed_body": "“{{file}}”, counter {{counter}}. {{message}}",
     "follow_stopped": "The Yandex sign-in expired while the window was closed. Open the app and sign in again: it will find out how the uploads ended.",
     "follow_stopped_title": "Metrika Bridge stopped following your uploads",
+    "in_tray": "The window is closed, but the {{what}} goes on. We will tell you when Metrica has processed the uploads, then quit by ourselves. To open the window: the Metrika Bridge icon, or start the app again.",
+    "in_tray_following": "follow-up of your uploads",
+    "in_tray_sending": "send",
+    "in_tray_title": "Metrika Bridge keeps working in the background",
     "job_failed": "Job “{{job}}” did not work",
     "job_overdue": "Job “{{job}}” has sent nothing new for too long",
     "linkage_failure": "Metrica linked no rows",
@@ -1411,6 +1425,11 @@ export const en: Catalogue = {
     "validating": "Checking rows",
     "waiting": "Waiting for Metrica",
     "writing": "Preparing the file for Metrica"
+  },
+  "start": {
+    "failed": "The app's data in the folder {{dir}} could not be opened.\n\nReason: {{detail}}\n\nLog: {{logs}}",
+    "failed_title": "Metrika Bridge could not start",
+    "newer": "The upload history in the folder {{dir}} was written by a newer version of Metrika Bridge. This version leaves it untouched: install the newer version.\n\nLog: {{logs}}"
   },
   "states": {
     "failed": "Failed",
