@@ -137,6 +137,19 @@ await drive({ app, out, label: "desktop e2e" }, async ({ click, find, textOf, ex
   await find("[data-testid='mapping-table']");
   await click("[data-qa='wizard-next']");
   await find("[data-testid='validation-summary']");
+  // Another file opened from outside does not throw away this checked, unsent one: the window
+  // asks, and «Остаться» keeps the check where it was.
+  const other = picked.replace(/\.csv$/, "-другой.csv");
+  writeFileSync(other, "ClientId,Target,DateTime,Price,Currency\n");
+  await openInRunningApp(app, other);
+  const asked = await textOf("[data-qa='held-unsent']");
+  if (!asked.includes("-другой.csv") || !asked.includes("ещё не отправлен")) {
+    throw new Error(`the held file's notice says: ${asked}`);
+  }
+  await shot("held-unsent");
+  await click("[data-qa='keep-current']");
+  await find("[data-testid='validation-summary']");
+  if (await exists("[data-qa='held-unsent']")) throw new Error("the notice stayed after «Остаться»");
   await click("[data-qa='wizard-next']");
   await retry("the review promises one new row of six", async () => {
     const review = await textOf("[data-testid='review-rows']");

@@ -117,6 +117,8 @@ const en: Messages = {
     dropTitle: 'Drop a file onto the window or choose it on your computer',
     dropHint: 'CSV, Excel (XLSX, XLS) or ODS. The file stays on your computer until you confirm sending.',
     dropActive: 'Release to open this file',
+    heldUnsent: 'You opened “{{file}}”, and “{{current}}” has not been sent yet.',
+    keepCurrent: 'Stay with “{{current}}”',
     pick: 'Choose file',
     another: 'Choose another file',
     reading: 'Reading the file…',

@@ -195,8 +195,9 @@ export function Shell() {
     () =>
       backend.onEvent((e) => {
         if (e.type === 'open_file') {
-          // A second launch handed over a file: the import wizard takes it.
-          dispatch({ type: 'file', path: e.path });
+          // A second launch handed over a file: the import wizard takes it (or asks first,
+          // when it holds a file not sent yet).
+          dispatch({ type: 'opened', path: e.path });
           go('upload');
         } else if (e.type === 'show_upload') {
           // A click on the upload's system notification.

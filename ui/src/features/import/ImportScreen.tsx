@@ -140,6 +140,24 @@ export function ImportScreen() {
           message={t('top.viewOnlyWhy')}
         />
       ) : null}
+      {s.heldPath && !s.sending && !s.result && s.path ? (
+        // A file opened from outside while this one is not sent: the user decides.
+        <Alert
+          theme="info"
+          qa="held-unsent"
+          message={t('file.heldUnsent', { file: baseName(s.heldPath), current: baseName(s.path) })}
+          actions={
+            <Alert.Actions>
+              <Alert.Action view="action" onClick={() => dispatch({ type: 'openHeld' })} qa="open-held">
+                {t('send.openHeld', { file: baseName(s.heldPath) })}
+              </Alert.Action>
+              <Alert.Action onClick={() => dispatch({ type: 'dropHeld' })} qa="keep-current">
+                {t('file.keepCurrent', { current: baseName(s.path) })}
+              </Alert.Action>
+            </Alert.Actions>
+          }
+        />
+      ) : null}
       <div className="mb-wizard__body" data-step={current}>
         {(current === 'check' || current === 'send') && counter && s.kind ? (
           <LinkingWindowNotice counterId={counter.id} kind={s.kind} />
@@ -155,3 +173,5 @@ export function ImportScreen() {
     </div>
   );
 }
+
+const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;

@@ -250,7 +250,8 @@ export function SendStep({ onBack }: { onBack: () => void }) {
       {job.running ? (
         <JobProgress progress={job.progress} onCancel={job.cancel} cancelLabel={t('send.cancel')} />
       ) : null}
-      {s.heldPath ? <HeldFile path={s.heldPath} waiting={job.running} /> : null}
+      {/* While the file goes; a file held before or after a send has its own notice. */}
+      {s.heldPath && job.running ? <HeldFile path={s.heldPath} waiting /> : null}
       {nothingNew && !job.running ? (
         <Card view="outlined" className="mb-done" data-testid="nothing-new">
           <Text variant="subheader-2" as="h3">
@@ -551,7 +552,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
 
 /** A file given while the send ran: kept, and opened with one press once the send has ended
  *  (nothing the user gave is dropped, and the send's result is not swept away). */
-function HeldFile({ path, waiting }: { path: string; waiting: boolean }) {
+function HeldFile({ path, waiting = false }: { path: string; waiting?: boolean }) {
   const { t } = useTranslation();
   const [, dispatch] = useImport();
   const file = path.split(/[\\/]/).pop() ?? path;

@@ -234,6 +234,21 @@ describe('the send review', () => {
     expect(opened).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null, sending: false, validation: null });
   });
 
+  it('asks before a file opened from outside replaces one checked and not sent', () => {
+    const checked = { ...base, step: 'check' as const, path: '/a.csv' };
+    const held = importReducer(checked, { type: 'opened', path: '/b.csv' });
+    expect(held).toMatchObject({ step: 'check', path: '/a.csv', heldPath: '/b.csv' });
+    // «Остаться»: the held file is let go; «Открыть»: the new file starts afresh.
+    expect(importReducer(held, { type: 'dropHeld' })).toMatchObject({ path: '/a.csv', heldPath: null });
+    expect(importReducer(held, { type: 'openHeld' })).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null });
+    // Nothing to lose (no file, or the file's first step before its columns), or sent already:
+    // the file opens at once.
+    expect(importReducer(base, { type: 'opened', path: '/b.csv' })).toMatchObject({ path: '/b.csv', heldPath: null });
+    expect(importReducer({ ...base, path: '/a.csv' }, { type: 'opened', path: '/b.csv' }).path).toBe('/b.csv');
+    const sent = { ...checked, step: 'send' as const, result: {} as never };
+    expect(importReducer(sent, { type: 'opened', path: '/b.csv' })).toMatchObject({ path: '/b.csv', heldPath: null });
+  });
+
   it('shows the result the core answers after a part is sent again', () => {
     // Which part is the truth, the error and the outcome are the core's
     // (boundary::result_after_resend); the window keeps what it is told.

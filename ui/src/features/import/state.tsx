@@ -129,6 +129,10 @@ export type ImportAction =
   | { type: 'mappingChecked'; key: string; problems: MappingProblem[] | null; error: unknown }
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
+  /** A file handed over from outside (a second launch, «Открыть в Metrika Bridge»). */
+  | { type: 'opened'; path: string }
+  /** The user keeps the file in the wizard rather than the one handed over. */
+  | { type: 'dropHeld' }
   | { type: 'uploaded'; result: SendResult }
   /** A part of the result was sent again: the core's result as it is now. */
   | { type: 'resent'; result: SendResult }
@@ -136,7 +140,7 @@ export type ImportAction =
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
   if (s.sending) {
-    if (a.type === 'file') return { ...s, heldPath: a.path };
+    if (a.type === 'file' || a.type === 'opened') return { ...s, heldPath: a.path };
     if (a.type === 'go' || a.type === 'reset' || a.type === 'openHeld') return s;
   }
   switch (a.type) {
@@ -223,6 +227,12 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, sending: true };
     case 'sendEnded':
       return { ...s, sending: false };
+    case 'opened':
+      // From outside, a file does not silently replace one chosen and not sent yet: it waits
+      // for the user's word (`unsentWork`).
+      return unsentWork(s) ? { ...s, heldPath: a.path } : importReducer(s, { type: 'file', path: a.path });
+    case 'dropHeld':
+      return { ...s, heldPath: null };
     case 'openHeld':
       return s.heldPath ? importReducer({ ...s, heldPath: null }, { type: 'file', path: s.heldPath }) : s;
     case 'uploaded':
@@ -232,6 +242,12 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'reset':
       return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
   }
+}
+
+/** A file chosen and taken past its first step, and not sent: what a file opened from outside
+ *  would throw away. */
+export function unsentWork(s: ImportState): boolean {
+  return s.path !== null && s.result === null && (s.step !== 'file' || s.mapping !== null);
 }
 
 export function needsStatuses(s: ImportState): boolean {
