@@ -163,7 +163,16 @@ fn ready(app: &tauri::AppHandle, core: Arc<Core>) {
     if core.is_demo()
         && let Some(w) = app.get_webview_window("main")
     {
-        let _ = w.set_title("Metrika Bridge — демо");
+        // In the app's language as it starts (a change in Settings shows at the next start).
+        let en = core
+            .settings()
+            .map(|s| mb_uploader::notices::notice_lang(&s.language) == mb_text::Lang::En)
+            .unwrap_or(false);
+        let _ = w.set_title(if en {
+            "Metrika Bridge — demo"
+        } else {
+            "Metrika Bridge — демо"
+        });
     }
 }
 
