@@ -113,7 +113,13 @@ pub async fn check(
     lang: Lang,
     json: bool,
 ) -> Result<u8, AppError> {
-    let job = local_job(file, read)?;
+    let mut job = local_job(file, read)?;
+    // Issues beyond the listed ones go to a file only for `--json`, which names it
+    // (`issue_spill_path`, the caller's to delete); the human report names no such file, so
+    // it would only leave the file's values in the temporary folder.
+    if !json {
+        job.options.issue_spill_path = None;
+    }
     // The columns as `upload` reads them: a template saved for this header (in the app or by an
     // earlier upload) wins. Only a data folder that exists is opened; none is made here.
     let history = mb_uploader::import::existing_history(data_dir);

@@ -529,3 +529,43 @@ fn a_missing_column_is_said_at_the_header_under_a_title() {
     assert!(text.contains("  заголовок, столбец Target: «»"), "{text}");
     assert!(!text.contains("строка 3"), "{text}");
 }
+
+/// Issues beyond the listed ones are written to a file only for `--json`, which names it; the
+/// human report names none, so it leaves none (with the file's values) in the temp folder.
+#[test]
+fn only_json_leaves_the_issues_beyond_the_list_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let file = dir.path().join("many.csv");
+    let mut text = String::from("ClientId,Target,DateTime,Price,Currency\n");
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "17623450981234{i:05},offline_paid,1794228120,100,usd\n"
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let run = |json: bool| {
+        let mut c = Command::new(bin());
+        c.arg("validate")
+            .arg(&file)
+            .args(["--kind", "conversions", "--now", NOW]);
+        if json {
+            c.arg("--json");
+        }
+        c.env("TMPDIR", &tmp)
+            .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+            .output()
+            .unwrap()
+    };
+    let listed = || std::fs::read_dir(&tmp).unwrap().count();
+    // 1 500 notices (a currency in small letters): 1 000 are listed.
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(listed(), 0, "a human report left a file in the temp folder");
+    let out = run(true);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spill = v["issue_spill_path"].as_str().expect("named in --json");
+    assert!(std::path::Path::new(spill).starts_with(&tmp), "{spill}");
+    assert_eq!(listed(), 1);
+}
