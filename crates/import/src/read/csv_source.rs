@@ -194,8 +194,10 @@ impl QuoteParser {
                             out.push_field(&self.cur);
                             self.cur.clear();
                             self.state = State::FieldStart;
-                        } else if self.cur.trim().is_empty() {
-                            // `, "value"`: spaces before an opening quote.
+                        } else if self.cur.trim().is_empty() || self.cur.trim() == "=" {
+                            // `, "value"`: spaces before an opening quote. `="0012"`: the
+                            // text Excel must not read as a number (a CRM's way to keep a long
+                            // id or leading zeros whole), whose value is what the quotes hold.
                             self.cur.clear();
                             self.state = State::Quoted;
                         } else {

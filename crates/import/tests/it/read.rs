@@ -1233,3 +1233,15 @@ fn a_utf8_line_in_a_code_page_file_is_read_as_utf8_and_marked() {
         ]
     );
 }
+
+#[test]
+fn excel_text_cells_written_as_a_formula_read_as_their_text() {
+    // `="…"` keeps Excel from turning a long id into 1.76E+18: the value is the quoted text.
+    let text = "ClientId;Target;Price\n=\"1762345098123456789\";paid;=\"0012\"\n=SUM(A1);x;1\n";
+    let mut source = read::open_bytes(text.into(), "t.csv", &ReadOptions::default()).unwrap();
+    let (rows, bad) = drain(source.as_mut());
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(rows[0].2, ["1762345098123456789", "paid", "0012"]);
+    // A formula that is not the idiom stays as written.
+    assert_eq!(rows[1].2, ["=SUM(A1)", "x", "1"]);
+}
