@@ -316,7 +316,7 @@ export const ru: Catalogue = {
       "what": "Номер «{{value}}» оканчивается нулями. Так бывает и у настоящих номеров (примерно 1 из 10 000), а столбец в целом не испорчен — сам по себе такой номер не ошибка."
     },
     "id_trimmed": {
-      "meaning": "у идентификатора убраны пробелы",
+      "meaning": "у идентификатора убраны пробелы или апостроф Excel",
       "title": "Значение исправлено",
       "todo": "Ничего делать не нужно — исправим при отправке.",
       "what": "Значение «{{value}}» записали в виде, который принимает Метрика."
@@ -1023,7 +1023,7 @@ export const en: Catalogue = {
       "what": "The number “{{value}}” ends in zeros. Genuine numbers do this about once in 10,000 and the column as a whole is fine, so it is not an error in itself."
     },
     "id_trimmed": {
-      "meaning": "spaces trimmed from the identifier",
+      "meaning": "spaces or Excel's apostrophe removed from the identifier",
       "title": "Value fixed",
       "todo": "Nothing to do — we fix it when sending.",
       "what": "The value “{{value}}” was rewritten in the form Metrica accepts."

@@ -31,7 +31,9 @@ fn looks_rounded(s: &str) -> bool {
 /// A ClientID / Yclid: decimal digits, kept as text.
 pub fn digits_id(raw: &str, out: &mut String) -> Outcome {
     out.clear();
+    // `'1762…`: the apostrophe Excel users type so a long number stays text; not part of it.
     let s = trim(raw);
+    let s = s.strip_prefix('\'').unwrap_or(s);
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         if looks_rounded(s) {
             return Outcome::Invalid(IssueCode::ExcelRoundedId);
@@ -318,6 +320,21 @@ mod tests {
     #[test]
     fn accepts_nineteen_digit_client_ids_as_text() {
         assert_eq!(run(digits_id, "1762345098123456789").0, Outcome::Same);
+    }
+
+    #[test]
+    fn drops_the_apostrophe_excel_users_type_before_a_long_number() {
+        assert_eq!(
+            run(digits_id, "'1762345098123456789"),
+            (
+                Outcome::Changed(IssueCode::IdTrimmed),
+                "1762345098123456789".to_owned()
+            )
+        );
+        assert_eq!(
+            run(digits_id, "'").0,
+            Outcome::Invalid(IssueCode::InvalidDigitsId)
+        );
     }
 
     #[test]
