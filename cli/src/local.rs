@@ -80,9 +80,19 @@ pub fn load_mapping(p: &Option<PathBuf>) -> Result<Option<Mapping>, AppError> {
         .map(Some)
         .map_err(|e| AppError::InvalidInput {
             field: "mapping".into(),
-            reason: e.to_string(),
+            // Said in words by `text::error`: the file, where in it, then JSON's own reason.
+            reason: format!(
+                "{MAPPING_JSON}{}:{}:{}\n{e}",
+                e.line(),
+                e.column(),
+                p.display()
+            ),
         })
 }
+
+/// The start of an `InvalidInput { field: "mapping" }` reason for a template file that is not
+/// a template: `json:LINE:COLUMN:PATH`, then JSON's words on the next line.
+pub const MAPPING_JSON: &str = "json:";
 
 pub fn local_job(file: &Path, r: &ReadArgs) -> Result<LocalJob, AppError> {
     let tz =

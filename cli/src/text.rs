@@ -485,6 +485,29 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 )
             )
         }
+        E::InvalidInput { field, reason }
+            if field == "mapping" && reason.starts_with(crate::local::MAPPING_JSON) =>
+        {
+            let rest = &reason[crate::local::MAPPING_JSON.len()..];
+            let (place, detail) = rest.split_once('\n').unwrap_or((rest, ""));
+            let mut it = place.splitn(3, ':');
+            let (line, column, path) = (
+                it.next().unwrap_or(""),
+                it.next().unwrap_or(""),
+                it.next().unwrap_or(""),
+            );
+            format!(
+                "{} {path} {}: {} {line}, {} {column} ({detail})",
+                t(lang, "файл --mapping", "the --mapping file"),
+                t(
+                    lang,
+                    "не читается как шаблон столбцов",
+                    "is not a column template"
+                ),
+                t(lang, "строка", "line"),
+                t(lang, "позиция", "column"),
+            )
+        }
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")

@@ -569,3 +569,32 @@ fn only_json_leaves_the_issues_beyond_the_list_in_a_file() {
     assert!(std::path::Path::new(spill).starts_with(&tmp), "{spill}");
     assert_eq!(listed(), 1);
 }
+
+/// A --mapping file that is not a template is named, with where in it JSON stopped reading.
+#[test]
+fn a_mapping_file_that_is_no_template_is_said_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"kind\":\"conversions\",\n\"fields\":{\"ClientId\":\"nope\"}}",
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .arg("validate")
+        .arg(fixture("offline_clientid.csv"))
+        .arg("--mapping")
+        .arg(&bad)
+        .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains(&format!(
+            "файл --mapping {} не читается как шаблон столбцов: строка 2, позиция",
+            bad.display()
+        )),
+        "{said}"
+    );
+}
