@@ -328,7 +328,7 @@ export const ru: Catalogue = {
       "what": "Тип клиента «{{value}}» Метрике неизвестен."
     },
     "invalid_datetime": {
-      "meaning": "дата не распознана — используйте формат ДД.ММ.ГГГГ ЧЧ:ММ",
+      "meaning": "дата не распознана или такой даты нет — запишите её как ДД.ММ.ГГГГ ЧЧ:ММ",
       "reason": "дата «{{value}}» не распознана или не существует",
       "title": "Несуществующая дата",
       "todo": "Исправьте дату в файле (например, 22.11.2026 14:05) или пропустите строку.",
@@ -1035,7 +1035,7 @@ export const en: Catalogue = {
       "what": "Metrica does not know the customer type “{{value}}”."
     },
     "invalid_datetime": {
-      "meaning": "the date is not recognised — use DD.MM.YYYY HH:MM",
+      "meaning": "the date is not recognised or does not exist — write it as DD.MM.YYYY HH:MM",
       "reason": "date «{{value}}» is not recognised or does not exist",
       "title": "Invalid date",
       "todo": "Fix the date in the file (for example 22.11.2026 14:05) or skip the row.",

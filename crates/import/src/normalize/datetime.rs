@@ -69,7 +69,16 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
         }
         let (d, dn) = c.digits(2)?;
         (year, month, day, iso, date_ok) = (a, m, d, true, mn == 2 && dn == 2);
-    } else if an <= 2 && (c.eat(b'.') || c.eat(b'/')) {
+    } else if an == 4 && (c.eat(b'.') || c.eat(b'/')) {
+        // `2026.12.01`, `2026/12/01`: year first, then month and day, as in ISO.
+        let sep = c.b[c.i - 1];
+        let (m, _) = c.digits(2)?;
+        if !c.eat(sep) {
+            return None;
+        }
+        let (d, _) = c.digits(2)?;
+        (year, month, day, iso, date_ok) = (a, m, d, false, false);
+    } else if an <= 2 && (c.eat(b'.') || c.eat(b'/') || c.eat(b'-')) {
         let sep = c.b[c.i - 1];
         let (m, mn) = c.digits(2)?;
         if !c.eat(sep) {
@@ -98,16 +107,21 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
             return None;
         }
         let (h, hn) = c.digits(2)?;
-        if !c.eat(b':') {
+        // `10:00`, or 1C's `10.00`.
+        let tsep = if c.eat(b':') {
+            b':'
+        } else if c.eat(b'.') {
+            b'.'
+        } else {
             return None;
-        }
+        };
         let (m, mn) = c.digits(2)?;
         if mn != 2 {
             return None;
         }
-        accepted &= hn == 2;
+        accepted &= hn == 2 && tsep == b':';
         (hh, mm, has_time) = (h, m, true);
-        if c.eat(b':') {
+        if c.eat(tsep) {
             let (sec, sn) = c.digits(2)?;
             if sn != 2 {
                 return None;
@@ -238,6 +252,24 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_shapes_russian_exports_also_write_as_changed() {
+        for s in [
+            "06.11.2026 09.05",
+            "06-11-2026 09:05",
+            "2026.11.06 09:05",
+            "2026/11/06 09:05",
+            "06.11.2026 09.05.00",
+        ] {
+            let v = p(s);
+            assert!(!v.accepted && v.has_time, "{s}");
+            assert_eq!(v.dt.date(), date(2026, 11, 6), "{s}");
+            assert_eq!((v.dt.hour(), v.dt.minute()), (9, 5), "{s}");
+        }
+        assert!(parse_local("31.11.2026 10:00").is_none());
+        assert!(parse_local("06.11.2026 09-05").is_none());
+    }
+
+    #[test]
     fn reads_date_only_patterns() {
         for s in ["06.11.2026", "06.11.26", "2026-11-06"] {
             let v = p(s);
@@ -268,7 +300,7 @@ mod tests {
             "2026-13-01",
             "06.11.2026 25:00",
             "yesterday",
-            "06-11-2026",
+            "06-11-2026 9:5",
             "2026-11-06 9",
         ] {
             assert!(parse_local(s).is_none(), "{s}");
