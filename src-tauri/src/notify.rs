@@ -117,6 +117,8 @@ pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, sending: bool, en: bool) {
         .builder()
         .title(&title)
         .body(&body)
+        // A click on it brings the window back.
+        .extra(EXTRA_OPEN, "window")
         .show()
     {
         Ok(()) => tracing::info!(sending, "tray notification shown"),
@@ -127,23 +129,35 @@ pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, sending: bool, en: bool) {
 const EXTRA_UPLOAD: &str = "upload_id";
 const EXTRA_OPEN: &str = "open";
 
-/// What a click on one of our notifications opens: the upload in History, or the Clients
-/// screen for an overview warning. Only a click on the notification itself (`tap`: the
-/// notification server's `default` action) opens anything.
+/// What a click on one of our notifications opens.
+#[derive(Debug, PartialEq)]
+pub enum Target {
+    /// The window as it was (the «работает в фоне» notice).
+    Window,
+    /// The window, showing this (an upload in History, the Clients screen).
+    Show(AppEvent),
+}
+
+/// What a click on one of our notifications opens: the upload in History, the Clients screen
+/// for an overview warning, or the window itself. Only a click on the notification itself
+/// (`tap`: the notification server's `default` action) opens anything.
 pub fn notification_target(
     action_id: &str,
     extra: &std::collections::HashMap<String, serde_json::Value>,
-) -> Option<AppEvent> {
+) -> Option<Target> {
     if action_id != "tap" {
         return None;
     }
     if let Some(id) = extra.get(EXTRA_UPLOAD).and_then(serde_json::Value::as_u64) {
         return u32::try_from(id)
             .ok()
-            .map(|upload_id| AppEvent::ShowUpload { upload_id });
+            .map(|upload_id| Target::Show(AppEvent::ShowUpload { upload_id }));
     }
-    (extra.get(EXTRA_OPEN).and_then(serde_json::Value::as_str) == Some("clients"))
-        .then_some(AppEvent::ShowClients)
+    match extra.get(EXTRA_OPEN).and_then(serde_json::Value::as_str) {
+        Some("clients") => Some(Target::Show(AppEvent::ShowClients)),
+        Some("window") => Some(Target::Window),
+        _ => None,
+    }
 }
 
 /// Registered at start: a click on a notification brings the window forward (also from the
@@ -151,15 +165,17 @@ pub fn notification_target(
 pub fn on_notification_clicks<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     let _ = app.notification().on_action(move |a| {
-        let Some(event) = a
+        let Some(target) = a
             .notification()
             .and_then(|n| notification_target(a.action_id(), n.extra()))
         else {
             return;
         };
-        tracing::info!(?event, "notification clicked");
+        tracing::info!(?target, "notification clicked");
         show_main(&handle);
-        let _ = handle.emit(EVENT, event);
+        if let Target::Show(event) = target {
+            let _ = handle.emit(EVENT, event);
+        }
     });
 }
 
@@ -173,11 +189,15 @@ mod tests {
             |k: &str, v: serde_json::Value| std::collections::HashMap::from([(k.to_string(), v)]);
         assert_eq!(
             notification_target("tap", &extra(EXTRA_UPLOAD, 7.into())),
-            Some(AppEvent::ShowUpload { upload_id: 7 })
+            Some(Target::Show(AppEvent::ShowUpload { upload_id: 7 }))
         );
         assert_eq!(
             notification_target("tap", &extra(EXTRA_OPEN, "clients".into())),
-            Some(AppEvent::ShowClients)
+            Some(Target::Show(AppEvent::ShowClients))
+        );
+        assert_eq!(
+            notification_target("tap", &extra(EXTRA_OPEN, "window".into())),
+            Some(Target::Window)
         );
         assert_eq!(
             notification_target("dismiss", &extra(EXTRA_UPLOAD, 7.into())),

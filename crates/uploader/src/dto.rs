@@ -1115,13 +1115,20 @@ pub fn typescript_bindings() -> String {
         .into_iter()
         .filter(|k| k.fields().iter().any(|f| f.name == "emails_md5"))
         .collect();
+    let statuses: Vec<UploadKind> = UploadKind::ALL
+        .into_iter()
+        .filter(|k| k.field("order_status").is_some())
+        .collect();
     out.push_str(&format!(
         "/** The CRM kinds (`UploadKind::is_crm`): a merge mode, no linked share from Metrica. */\n\
          export const CRM_KINDS: readonly UploadKind[] = [{}];\n\n\
          /** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */\n\
-         export const HASHABLE_KINDS: readonly UploadKind[] = [{}];\n\n",
+         export const HASHABLE_KINDS: readonly UploadKind[] = [{}];\n\n\
+         /** The kinds with an order status to map to Metrica's (they have `order_status`). */\n\
+         export const STATUS_KINDS: readonly UploadKind[] = [{}];\n\n",
         wire_names(&crm),
-        wire_names(&hashable)
+        wire_names(&hashable),
+        wire_names(&statuses)
     ));
     // The currencies a fixed value can be: the ones these users meet first, then every other
     // code Metrica takes.

@@ -588,6 +588,9 @@ export const CRM_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts', 'o
 /** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */
 export const HASHABLE_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts'];
 
+/** The kinds with an order status to map to Metrica's (they have `order_status`). */
+export const STATUS_KINDS: readonly UploadKind[] = ['simple-orders', 'orders'];
+
 /** The encodings a person may choose for a file (`mb_import::read::ENCODINGS`). */
 export const ENCODINGS: readonly string[] = ['UTF-8', 'windows-1251', 'KOI8-R', 'KOI8-U', 'UTF-16LE', 'UTF-16BE', 'IBM866'];
 

@@ -26,12 +26,11 @@ import type {
   ValidateRequest,
   ValidationSummary,
 } from '../../ipc';
+import { STATUS_KINDS } from '../../ipc';
 
 export type StepId = 'file' | 'columns' | 'statuses' | 'check' | 'send';
 export type MergeMode = 'SAVE' | 'UPDATE' | 'APPEND';
 export type DuplicateAnswer = 'all' | 'new' | null;
-
-export const CRM_STATUS_KINDS: UploadKind[] = ['simple-orders', 'orders'];
 
 export interface ImportState {
   step: StepId;
@@ -251,13 +250,13 @@ export function unsentWork(s: ImportState): boolean {
 }
 
 export function needsStatuses(s: ImportState): boolean {
-  if (!s.kind || !CRM_STATUS_KINDS.includes(s.kind)) return false;
+  if (!s.kind || !STATUS_KINDS.includes(s.kind)) return false;
   const f = s.mapping?.fields.find((x) => x.field === 'order_status');
   return f?.source.type === 'column';
 }
 
 export function stepsFor(s: ImportState): StepId[] {
-  return s.kind && CRM_STATUS_KINDS.includes(s.kind)
+  return s.kind && STATUS_KINDS.includes(s.kind)
     ? ['file', 'columns', 'statuses', 'check', 'send']
     : ['file', 'columns', 'check', 'send'];
 }
@@ -314,7 +313,7 @@ export function reachable(s: ImportState, step: StepId, counterId: number | null
     case 'columns':
       return s.path !== null && s.kind !== null;
     case 'statuses':
-      return s.mapping !== null && s.kind !== null && CRM_STATUS_KINDS.includes(s.kind);
+      return s.mapping !== null && s.kind !== null && STATUS_KINDS.includes(s.kind);
     case 'check':
       return s.mapping !== null && mappingProblems(s)?.length === 0 && (!needsStatuses(s) || s.statusMap !== null);
     case 'send': {
