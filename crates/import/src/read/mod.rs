@@ -367,7 +367,7 @@ fn open_stream(
         .map_err(ReadError::UnknownEncoding)?;
     let mut text =
         encoding::recode_utf8_lines(det.encoding, encoding::decode_prefix(&det, &prefix, whole));
-    if looks_binary(&text) {
+    if looks_binary(&text) || is_document(&prefix) {
         return Err(ReadError::NotText);
     }
     if !whole && let Some(cut) = text.rfind(['\n', '\r']) {
@@ -431,6 +431,12 @@ fn workbook_format(bytes: &[u8], name: &str) -> Option<SourceFormat> {
 }
 
 /// Binary junk: NUL bytes or many control characters in what should be text.
+/// A PDF or RTF document: text at its start, but no table (a PDF whose stream is plain text
+/// would otherwise be «read» as a one-column CSV).
+fn is_document(prefix: &[u8]) -> bool {
+    prefix.starts_with(b"%PDF-") || prefix.starts_with(b"{\\rtf")
+}
+
 fn looks_binary(text: &str) -> bool {
     let mut total = 0usize;
     let mut control = 0usize;

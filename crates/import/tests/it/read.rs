@@ -512,6 +512,16 @@ fn empty_and_binary_sources_are_errors() {
         read::open_bytes(png, "a.csv", &opts).err(),
         Some(ReadError::NotText)
     ));
+    // Documents whose start is text: no table, said so rather than read as one column.
+    for doc in [
+        &b"%PDF-1.4\n%hello\n1 0 obj\n"[..],
+        b"{\\rtf1\\ansi hello}\n",
+    ] {
+        assert!(matches!(
+            read::open_bytes(doc.to_vec(), "счёт.csv", &opts).err(),
+            Some(ReadError::NotText)
+        ));
+    }
 }
 
 #[test]
