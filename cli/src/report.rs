@@ -71,14 +71,21 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         Some(c) => format!("«{c}»"),
         None => "—".into(),
     };
-    println!(
-        "{name}: {} {}, {} {delim}, {} {}",
-        t(lang, "кодировка", "encoding"),
-        r.encoding,
-        t(lang, "разделитель", "delimiter"),
+    let header = format!(
+        "{} {}",
         t(lang, "заголовок в строке", "header on line"),
         r.header_line
     );
+    match &r.sheet {
+        // A workbook has a sheet, not an encoding or a delimiter.
+        Some(sheet) => println!("{name}: {} «{sheet}», {header}", t(lang, "лист", "sheet")),
+        None => println!(
+            "{name}: {} {}, {} {delim}, {header}",
+            t(lang, "кодировка", "encoding"),
+            r.encoding,
+            t(lang, "разделитель", "delimiter"),
+        ),
+    }
     // The kind in words, with the --kind word beside it for the next command.
     let kind = r.kind.as_str();
     let words = mb_text::text(text::msg_lang(lang), &format!("kinds.{kind}")).unwrap_or(kind);

@@ -598,3 +598,34 @@ fn a_mapping_file_that_is_no_template_is_said_with_its_place() {
         "{said}"
     );
 }
+
+/// A workbook's report names the sheet it read, not an encoding or a delimiter it has none of.
+#[test]
+fn a_workbook_report_names_its_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin())
+        .arg("validate")
+        .arg(fixture("far-cell-xfd1048576.xlsx"))
+        .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    let first = said.lines().next().unwrap_or("");
+    assert_eq!(
+        first,
+        "far-cell-xfd1048576.xlsx: лист «Заказы», заголовок в строке 3"
+    );
+    let (_, v) = {
+        let out = Command::new(bin())
+            .args(["validate", "--json"])
+            .arg(fixture("far-cell-xfd1048576.xlsx"))
+            .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+            .output()
+            .unwrap();
+        (
+            0,
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(v["sheet"], "Заказы", "{v}");
+}

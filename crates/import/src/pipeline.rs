@@ -475,6 +475,7 @@ pub fn prepare(
         kind,
         encoding: info.encoding.clone(),
         delimiter: info.delimiter,
+        sheet: info.sheet.clone(),
         delimiter_type,
         header_line: info.header_line,
         file_errors: s.file_errors,

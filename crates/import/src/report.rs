@@ -161,6 +161,9 @@ pub struct Report {
     pub encoding: String,
     /// Source delimiter (none for Excel).
     pub delimiter: Option<char>,
+    /// The sheet read, for a workbook (none for CSV).
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Delimiter of the written Metrica CSV (CRM kinds send it as `delimiter_type`).
     pub delimiter_type: DelimiterType,
     pub header_line: u64,
