@@ -50,7 +50,10 @@ fn main() -> ExitCode {
         1 => Some(tracing::Level::INFO),
         _ => Some(tracing::Level::DEBUG),
     };
-    let _log = mb_uploader::logging::init(&data_dir.join("logs"), level);
+    let _log = mb_uploader::logging::init(
+        &mb_uploader::config::DataPaths::new(&data_dir).logs(),
+        level,
+    );
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

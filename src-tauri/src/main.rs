@@ -12,6 +12,7 @@ mod update;
 
 use std::sync::Arc;
 
+use mb_uploader::config::DataPaths;
 use mb_uploader::{Core, CoreOptions};
 use tauri::Manager;
 use tauri_plugin_window_state::StateFlags;
@@ -37,7 +38,7 @@ fn main() {
         .data_dir
         .clone()
         .unwrap_or_else(mb_uploader::config::default_data_dir);
-    let _log = mb_uploader::logging::init(&data_dir.join("logs"), None);
+    let _log = mb_uploader::logging::init(&DataPaths::new(&data_dir).logs(), None);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "Metrika Bridge starting"
@@ -139,7 +140,7 @@ async fn failed_to_start(
     let n = mb_uploader::notices::start_failure(
         &e,
         &data_dir.display().to_string(),
-        &data_dir.join("logs").display().to_string(),
+        &DataPaths::new(&data_dir).logs().display().to_string(),
     );
     eprintln!("{}\n{}", n.title, n.body);
     rfd::AsyncMessageDialog::new()

@@ -35,6 +35,9 @@ pub struct Core {
     /// Where a Yandex app is configured (`yandex-app.json` in the data folder itself, not the
     /// demo's own folder): what the demo tells a user to fill in.
     app_config: std::path::PathBuf,
+    /// Where the front ends write their log: the data folder's own `logs/` (the demo's history
+    /// lives in a folder of its own, its log does not).
+    logs_dir: std::path::PathBuf,
     pub(crate) store: Arc<Store>,
     pub(crate) tokens: Arc<dyn TokenStore>,
     pub(crate) api: ApiConfig,
@@ -178,6 +181,7 @@ impl Core {
         paths.tighten().map_err(storage)?;
         let core = Core {
             app_config: DataPaths::new(&root).app_config(),
+            logs_dir: DataPaths::new(&root).logs(),
             paths,
             store: Arc::new(store),
             tokens,
@@ -232,6 +236,7 @@ impl Core {
             demo: self.is_demo(),
             data_dir: self.paths.root.display().to_string(),
             app_config: self.app_config.display().to_string(),
+            logs_dir: self.logs_dir.display().to_string(),
             api_base: self.api.api_base.clone(),
             updates: false,
         }

@@ -188,6 +188,9 @@ pub struct AppInfo {
     /// The file a Yandex app's ClientID goes in (`yandex-app.json`, in the data folder).
     #[serde(default)]
     pub app_config: String,
+    /// The folder of the app's log (support asks for it).
+    #[serde(default)]
+    pub logs_dir: String,
     pub api_base: String,
     /// This build updates itself (a release build with a release server); the CLI, the
     /// browser adapter and builds from source do not.

@@ -709,6 +709,7 @@ const en: Messages = {
     about: 'About',
     version: 'Version',
     dataDir: 'Data folder',
+    logsDir: 'Log',
     apiBase: 'Metrica server',
     mode: 'Mode',
     modeDemo: 'Demo (built-in practice Metrica)',

@@ -31,7 +31,11 @@ demo: boolean, data_dir: string,
 /**
  * The file a Yandex app's ClientID goes in (`yandex-app.json`, in the data folder).
  */
-app_config: string, api_base: string, 
+app_config: string, 
+/**
+ * The folder of the app's log (support asks for it).
+ */
+logs_dir: string, api_base: string, 
 /**
  * This build updates itself (a release build with a release server); the CLI, the
  * browser adapter and builds from source do not.

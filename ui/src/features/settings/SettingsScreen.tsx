@@ -113,6 +113,14 @@ export function SettingsScreen() {
             <dl className="mb-detail__facts" data-testid="support-facts">
               <dt>{t('settings.dataDir')}</dt>
               <dd className="mb-break">{info.data.data_dir}</dd>
+              {info.data.logs_dir ? (
+                <>
+                  <dt>{t('settings.logsDir')}</dt>
+                  <dd className="mb-break" data-testid="logs-dir">
+                    {info.data.logs_dir}
+                  </dd>
+                </>
+              ) : null}
               <dt>{t('settings.apiBase')}</dt>
               <dd className="mb-break">{info.data.api_base}</dd>
             </dl>

@@ -33,6 +33,13 @@ describe('updates', () => {
     fireEvent.click(await waitFor(() => byQa('nav-settings'), slow));
     const card = await screen.findByTestId('updates', {}, slow);
     expect(card.textContent).toContain('Эта копия приложения не проверяет обновления сама');
+    // For support: the log's folder as the core names it (the data folder's own, also in the
+    // demo, whose history is in a folder of its own).
+    const info = await backend.appInfo();
+    expect(info.logs_dir).toMatch(/[\\/]logs$/);
+    expect(info.data_dir).not.toBe(info.logs_dir.replace(/[\\/]logs$/, ''));
+    fireEvent.click(byQa('support'));
+    expect((await screen.findByTestId('logs-dir')).textContent).toBe(info.logs_dir);
     expect(document.querySelector('[data-qa="update-check"]')).toBeNull();
     expect(screen.queryByTestId('update-banner')).toBeNull();
     expect(check).not.toHaveBeenCalled();
