@@ -30,7 +30,7 @@ const en: Messages = {
     searchCounter: 'Name, site or counter number',
     noCounters: 'No counters match.',
     viewOnly: 'view only',
-    viewOnlyTitle: 'You cannot upload to «{{name, inner}}»',
+    viewOnlyTitle: 'You cannot upload to “{{name, inner}}”',
     viewOnlyWhy:
       'Your Yandex login can only view this counter. Pick another counter at the top or ask the owner for edit access — you can still check the file now.',
     counterTitle: 'Counter to upload to',
@@ -40,7 +40,7 @@ const en: Messages = {
   welcome: {
     demoTitle: 'This is a demo: practice data, nothing leaves your computer',
     demoText:
-      'You are signed in to a practice agency with 36 counters; Metrica and Yandex sign-in run inside the app. Try any file of your own — it is checked for real. To send to your own counters, connect your Yandex account in «Accounts».',
+      'You are signed in to a practice agency with 36 counters; Metrica and Yandex sign-in run inside the app. Try any file of your own — it is checked for real. To send to your own counters, connect your Yandex account in “Accounts”.',
     demoOk: 'Got it',
     demoReal: 'How to connect my account',
     title: 'Offline sales into Yandex Metrica',
@@ -443,9 +443,9 @@ const en: Messages = {
     stoppedAfter_few: 'Metrica accepted {{count, number}} parts; the rest did not go.',
     stoppedAfter_many: 'Metrica accepted {{count, number}} parts; the rest did not go.',
     stoppedAfter_other: 'Metrica accepted {{count, number}} parts; the rest did not go.',
-    heldWaiting: 'You can open «{{file}}» once the send has finished.',
-    heldReady: 'You opened «{{file}}» while the file was being sent.',
-    openHeld: 'Open «{{file}}»',
+    heldWaiting: 'You can open “{{file}}” once the send has finished.',
+    heldReady: 'You opened “{{file}}” while the file was being sent.',
+    openHeld: 'Open “{{file}}”',
     doneTitle: 'The file was sent to Metrica',
     doneText:
       'Metrica is processing the data — this usually takes up to two hours. See the status and linked share in the history.',

@@ -54,8 +54,11 @@ export function initI18n(lang: Lang = systemLanguage()) {
       typeof value === 'number' ? new Intl.NumberFormat(localeOf(lng ?? 'ru')).format(value) : String(value),
     );
     // A name quoted in «…» that has «…» of its own («Мебель «Рома»»): its inner quotes become
-    // „…“, as Russian typesetting nests them.
-    i18n.services.formatter?.add('inner', (value: unknown) => String(value).replace(/«/g, '„').replace(/»/g, '“'));
+    // „…“, as Russian typesetting nests them. English quotes with “…”, around which the
+    // name's own «…» read as they are.
+    i18n.services.formatter?.add('inner', (value: unknown, lng: string | undefined) =>
+      lng === 'en' ? String(value) : String(value).replace(/«/g, '„').replace(/»/g, '“'),
+    );
   } else if (i18n.language !== lang) {
     void i18n.changeLanguage(lang);
   }
