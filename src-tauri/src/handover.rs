@@ -67,11 +67,15 @@ pub fn instance_id(identifier: &str, data_dir: Option<&std::path::Path>) -> Stri
     let Some(dir) = data_dir else {
         return identifier.to_owned();
     };
-    let dir = if dir.is_absolute() {
-        dir.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(dir)
-    };
+    // One name for every way of writing the folder: `b`, `./b/`, a symlink to it.
+    let dir = dir.canonicalize().unwrap_or_else(|_| {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(dir)
+        };
+        dir.components().collect()
+    });
     // FNV-1a: the same in every build, so two launches of any version agree.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in dir.to_string_lossy().trim_end_matches('/').bytes() {
@@ -120,6 +124,18 @@ mod tests {
             a,
             super::instance_id(id, Some(Path::new("/home/u/profile-a/")))
         );
+        assert_eq!(
+            a,
+            super::instance_id(id, Some(Path::new("/home//u/./profile-a")))
+        );
+        // A folder that exists is named by its real path.
+        let real = std::env::temp_dir().join(format!("mb-instance-{}", std::process::id()));
+        std::fs::create_dir_all(real.join("b")).unwrap();
+        assert_eq!(
+            super::instance_id(id, Some(&real.join("b/../b/."))),
+            super::instance_id(id, Some(&real.join("b")))
+        );
+        std::fs::remove_dir_all(&real).unwrap();
         // A valid D-Bus name element: it starts with a letter.
         assert!(
             super::plugin_address(&a)

@@ -126,6 +126,32 @@ pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, sending: bool, en: bool) {
     }
 }
 
+/// A send left to the tray did not finish: said, with a click that brings the window back,
+/// and the tray waits for that click ([`crate::desktop::LINGER`]).
+pub fn notify_send_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    let lang = core
+        .settings()
+        .map(|s| notice_lang(&s.language))
+        .unwrap_or(mb_text::Lang::Ru);
+    let Notice { title, body } = mb_uploader::notices::send_stopped_notice(lang);
+    match app
+        .notification()
+        .builder()
+        .title(&title)
+        .body(&body)
+        .extra(EXTRA_OPEN, "window")
+        .show()
+    {
+        Ok(()) => {
+            tracing::info!("notification shown: the send left to the tray did not finish");
+            if let Some(last) = app.try_state::<crate::desktop::LastNotice>() {
+                *last.0.lock().expect("notice lock") = Some(std::time::Instant::now());
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "notification failed"),
+    }
+}
+
 const EXTRA_UPLOAD: &str = "upload_id";
 const EXTRA_OPEN: &str = "open";
 

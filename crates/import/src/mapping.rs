@@ -585,6 +585,7 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
         return None;
     }
     let mut best: Option<(UploadKind, f32, bool)> = None;
+    let mut wholes = 0usize;
     for kind in UploadKind::ALL {
         let s = auto_map(kind, headers);
         // Every conversions column but Target is a calls column too: without a column only
@@ -616,11 +617,15 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
         // Every required field found, by three columns or more: the kind is plain however
         // many other columns a CRM export carries (their share only lowers the score).
         let whole = s.missing_required.is_empty() && matched >= 3.0 - 1e-3;
+        wholes += usize::from(whole);
         if best.is_none_or(|(_, b, _)| score > b + 1e-6) {
             best = Some((kind, score, whole));
         }
     }
-    best.filter(|(_, s, whole)| *s >= 0.3 || *whole)
+    // Below the score, a kind is taken only when it alone has all it needs: a wide export
+    // that two kinds could read (contacts and orders share id, dates, phones and e-mails) is
+    // the user's to say.
+    best.filter(|(_, s, whole)| *s >= 0.3 || (*whole && wholes == 1))
         .map(|(kind, score, _)| (kind, score))
 }
 
@@ -889,6 +894,18 @@ mod tests {
         assert_eq!(kind, UploadKind::Conversions);
         // Said as it is: most columns are not ours.
         assert!(confidence < 0.3, "{confidence}");
+        // A wide export two kinds could read is the user's to say.
+        let mut both = h(&[
+            "ID",
+            "Имя",
+            "Дата создания",
+            "Телефон",
+            "Email",
+            "Статус",
+            "Сумма",
+        ]);
+        both.extend((1..=20).map(|i| format!("Поле {i}")));
+        assert_eq!(detect_kind(&both), None);
         // Two known columns among many are still no kind.
         let mut two = h(&["ClientId", "Price"]);
         two.extend((1..=20).map(|i| format!("Поле {i}")));

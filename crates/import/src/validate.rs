@@ -278,6 +278,11 @@ const DAMAGE_SHARE_DEN: u64 = 20;
 #[derive(Clone)]
 pub(crate) struct RowChecker {
     kind: UploadKind,
+    /// The rows come from a workbook: its numbers are numbers, with no separator to misread.
+    workbook: bool,
+    /// The row's amount that reads like thousands (`1.500`): its column and value, said at
+    /// the row's end unless its currency has three decimals.
+    thousands: Option<(usize, String)>,
     tz: TimeZone,
     now: Timestamp,
     now_civil: DateTime,
@@ -615,6 +620,8 @@ impl Validator {
             });
         let checker = RowChecker {
             kind,
+            workbook: false,
+            thousands: None,
             tz,
             now: opts.now,
             now_civil,
@@ -731,6 +738,11 @@ impl Validator {
 
     pub fn kind(&self) -> UploadKind {
         self.checker.kind
+    }
+
+    /// The rows come from a workbook (see `RowChecker::workbook`).
+    pub fn from_workbook(&mut self) {
+        self.checker.workbook = true;
     }
 
     /// A file-level error (missing required column…) makes row checks pointless.
@@ -1225,6 +1237,7 @@ impl RowChecker {
             };
             self.check_cell(ci, raw);
         }
+        self.thousands_check();
         self.row_checks();
         let ok = self.row_errors == 0;
         let mut facts = std::mem::take(&mut self.facts);
@@ -1238,6 +1251,28 @@ impl RowChecker {
             }
         }
         facts
+    }
+
+    /// An amount with three digits after its only separator may be thousands: a warning, unless
+    /// the row's currency has three decimals (Kuwaiti dinar and its kind), where it is a
+    /// fraction. No fix to offer: which one it is only the file's author knows.
+    fn thousands_check(&mut self) {
+        const THREE_DECIMALS: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+        let Some((ci, raw)) = self.thousands.take() else {
+            return;
+        };
+        let currency = self.facts.currency.clone().map(|r| &self.text[r]);
+        if currency.is_some_and(|c| THREE_DECIMALS.contains(&c)) {
+            return;
+        }
+        let name = self.cols[ci].spec.name;
+        self.issue(
+            Some(name),
+            IssueCode::MoneyThousandsLike,
+            Severity::Warning,
+            &raw,
+            None,
+        );
     }
 
     /// A row with fewer fields than the header: a warning at the first mapped column it lacks,
@@ -1343,16 +1378,8 @@ impl RowChecker {
                 self.facts.money_given = true;
                 let o = n::money(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
-                if !o.is_invalid() && n::money::thousands_like(&self.scratch) {
-                    // No fix to offer: which one it is only the file's author knows.
-                    let name = self.cols[ci].spec.name;
-                    self.issue(
-                        Some(name),
-                        IssueCode::MoneyThousandsLike,
-                        Severity::Warning,
-                        raw,
-                        None,
-                    );
+                if !o.is_invalid() && !self.workbook && n::money::thousands_like(&self.scratch) {
+                    self.thousands = Some((ci, raw.to_owned()));
                 }
             }
             FieldFormat::Currency if raw == self.last_currency => {
@@ -2362,6 +2389,29 @@ mod tests {
             "offline_paid",
             "1794228120",
             "1500.50",
+            "RUB"
+        ]));
+        assert!(t.codes().is_empty());
+    }
+
+    #[test]
+    fn an_amount_in_a_three_decimal_currency_or_a_workbook_is_a_fraction_without_a_word() {
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "1.500",
+            "KWD"
+        ]));
+        assert!(t.codes().is_empty());
+        let mut t = conv();
+        t.v.from_workbook();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1794228120",
+            "170.145",
             "RUB"
         ]));
         assert!(t.codes().is_empty());

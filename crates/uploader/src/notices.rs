@@ -125,6 +125,33 @@ pub fn in_tray_notice(sending: bool, lang: Lang) -> Notice {
     }
 }
 
+/// Said when a send the user left to the tray did not finish (an error, a cut connection):
+/// the window tells what happened, the notification brings it back.
+pub fn send_stopped_notice(lang: Lang) -> Notice {
+    Notice {
+        title: mb_text::format(lang, "notify.send_stopped_title", &[]),
+        body: mb_text::format(lang, "notify.send_stopped", &[]),
+    }
+}
+
+/// Whether a send command's answer (`upload`, `resend_part`: a [`crate::dto::SendResult`];
+/// `resend`: an [`UploadSummary`]) says the file reached Metrica, or that nothing had to go.
+pub fn send_went(answer: &serde_json::Value) -> bool {
+    use crate::plan::OutcomeKind;
+    if let Ok(r) = serde_json::from_value::<crate::dto::SendResult>(answer.clone()) {
+        return matches!(r.outcome, OutcomeKind::Sent | OutcomeKind::NothingNew);
+    }
+    serde_json::from_value::<UploadSummary>(answer.clone()).is_ok_and(|u| {
+        matches!(
+            u.state,
+            UploadState::Sent
+                | UploadState::Processing
+                | UploadState::Processed
+                | UploadState::LinkageFailure
+        )
+    })
+}
+
 /// What the desktop app says when its core cannot start (the data folder cannot be written,
 /// the history is locked, damaged or from a newer version), in the system's language: the
 /// app's own setting is in that folder.
@@ -207,6 +234,23 @@ mod tests {
             n.body.contains("Read-only file system") && n.body.contains("/ro"),
             "{n:?}"
         );
+    }
+
+    #[test]
+    fn a_send_went_when_metrica_has_the_file_or_nothing_had_to_go() {
+        use crate::dto::UploadState as S;
+        for (state, went) in [
+            (S::Sent, true),
+            (S::Processing, true),
+            (S::Processed, true),
+            (S::Failed, false),
+            (S::Interrupted, false),
+            (S::Prepared, false),
+        ] {
+            let v = serde_json::to_value(super::tests::upload(state)).unwrap();
+            assert_eq!(super::send_went(&v), went, "{state:?}");
+        }
+        assert!(!super::send_went(&serde_json::json!({"error": "x"})));
     }
 
     #[test]

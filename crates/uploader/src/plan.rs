@@ -206,6 +206,8 @@ impl Core {
     ) -> Result<UploadResult> {
         // One cancel token for both phases: a stop pressed between them stops the send.
         let _job = self.job_scope(job_id);
+        // A send from the moment it reads the file again: closing the app now would lose it.
+        let _sending = self.sending();
         match self.prepare_upload(plan, job_id, sink.clone()).await? {
             Prepared::Stopped(outcome) => Ok(UploadResult {
                 outcome,

@@ -33,8 +33,18 @@ pub async fn call(
     let sink: ProgressSink = Arc::new(move |p| {
         let _ = on_progress.send(p);
     });
-    let ctx = Ctx::new(core.get().await, Arc::new(DesktopHost(app)));
-    mb_uploader::commands::call(&ctx, &name, args, sink).await
+    let core = core.get().await;
+    let ctx = Ctx::new(core.clone(), Arc::new(DesktopHost(app.clone())));
+    let out = mb_uploader::commands::call(&ctx, &name, args, sink).await;
+    // A send the user left to the tray: when it did not finish, a notification says so (the
+    // window tells what happened) and the app waits for its click before it quits.
+    if matches!(name.as_str(), "upload" | "resend" | "resend_part")
+        && crate::desktop::hidden_in_tray(&app)
+        && !out.as_ref().is_ok_and(mb_uploader::notices::send_went)
+    {
+        crate::notify::notify_send_stopped(&app, &core);
+    }
+    out
 }
 
 /// The core once it has started (it starts beside the window, not before it).

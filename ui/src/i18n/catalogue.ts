@@ -22,7 +22,7 @@ export type Catalogue = {
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
   kinds: Record<UploadKind, string>;
-  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
+  notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; send_stopped: string; send_stopped_title: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
   send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
@@ -657,6 +657,8 @@ export const ru: Catalogue = {
     "linked_share_drop": "Доля связанных упала до {{percent}} %",
     "needs_look": "Нужно посмотреть: {{counter}}",
     "processed": "Загрузка обработана",
+    "send_stopped": "Файл не ушёл в Метрику целиком. Откройте Metrika Bridge: там сказано, что случилось и что сделать.",
+    "send_stopped_title": "Отправка не закончилась",
     "window_closing_few": "Файл задания «{{job}}» не отправлен: через {{count, number}} дня Метрика перестанет связывать эти данные",
     "window_closing_many": "Файл задания «{{job}}» не отправлен: через {{count, number}} дней Метрика перестанет связывать эти данные",
     "window_closing_one": "Файл задания «{{job}}» не отправлен: через {{count, number}} день Метрика перестанет связывать эти данные",
@@ -1364,6 +1366,8 @@ export const en: Catalogue = {
     "linked_share_drop": "Linked share fell to {{percent}} %",
     "needs_look": "Needs a look: {{counter}}",
     "processed": "Upload processed",
+    "send_stopped": "The file did not all reach Metrica. Open Metrika Bridge to see what happened and what to do.",
+    "send_stopped_title": "The send did not finish",
     "window_closing_few": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
     "window_closing_many": "A file of job “{{job}}” is not sent: in {{count, number}} days Metrica stops linking this data",
     "window_closing_one": "A file of job “{{job}}” is not sent: in {{count, number}} day Metrica stops linking this data",

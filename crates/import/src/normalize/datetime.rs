@@ -86,7 +86,8 @@ pub fn parse_local(s: &str) -> Option<LocalDateTime> {
         }
         let (y, yn) = c.digits(4)?;
         let y = match yn {
-            2 => 2000 + y,
+            // `26-11-06` could be year-first: with dashes only a four-digit year is read.
+            2 if sep != b'-' => 2000 + y,
             4 => y,
             _ => return None,
         };
@@ -301,6 +302,7 @@ mod tests {
             "06.11.2026 25:00",
             "yesterday",
             "06-11-2026 9:5",
+            "26-11-06",
             "2026-11-06 9",
         ] {
             assert!(parse_local(s).is_none(), "{s}");

@@ -48,6 +48,9 @@ struct LineReader {
     code_page: Option<&'static encoding_rs::Encoding>,
     /// The bytes of a line got back from its code page (see [`super::encoding::utf8_line`]).
     scratch: Vec<u8>,
+    /// What UTF-8's Cyrillic lead bytes read as in `code_page`: only a line with one of them
+    /// can be a UTF-8 line among the code page's.
+    utf8_leads: Option<[char; 2]>,
 }
 
 impl LineReader {
@@ -113,9 +116,10 @@ impl LineReader {
         };
         // Two exports pasted into one file: a UTF-8 line among the code page's is its own
         // words, not mojibake sent as they look.
+        let leads = self.utf8_leads;
         let (text, recoded) = match self
             .code_page
-            .filter(|_| !bad)
+            .filter(|_| !bad && leads.is_some_and(|[a, b]| text.contains([a, b])))
             .and_then(|enc| super::encoding::utf8_line(enc, &text, &mut self.scratch))
         {
             Some(utf8) => (utf8, true),
@@ -289,6 +293,7 @@ impl CsvSource {
                 no: 0,
                 code_page,
                 scratch: Vec::new(),
+                utf8_leads: code_page.and_then(super::encoding::utf8_cyrillic_leads),
             },
             pending: VecDeque::new(),
             spare: Vec::new(),

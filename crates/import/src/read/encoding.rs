@@ -252,10 +252,22 @@ pub(crate) fn utf8_line(enc: &'static Encoding, text: &str, buf: &mut Vec<u8>) -
         return None;
     }
     let utf8 = std::str::from_utf8(buf).ok()?;
-    // Letters, not only punctuation a code page shares with UTF-8's continuation bytes.
+    // Cyrillic letters: what a Russian export pasted in UTF-8 holds. (Some short words of
+    // IBM866 text are valid UTF-8 too, as letters of other scripts: «сад» reads «ᠤ».)
     utf8.chars()
-        .any(|c| c.is_alphabetic() && !c.is_ascii())
+        .any(|c| ('\u{400}'..='\u{4FF}').contains(&c))
         .then(|| utf8.to_owned())
+}
+
+/// The characters the lead bytes of UTF-8's Cyrillic letters (0xD0, 0xD1) decode to under a
+/// single-byte code page: a line without either holds no UTF-8 Cyrillic, and is not looked
+/// at again ([`utf8_line`]).
+pub(crate) fn utf8_cyrillic_leads(enc: &'static Encoding) -> Option<[char; 2]> {
+    if !enc.is_single_byte() {
+        return None;
+    }
+    let one = |b: u8| enc.decode_without_bom_handling(&[b]).0.chars().next();
+    Some([one(0xD0)?, one(0xD1)?])
 }
 
 /// The prefix's lines with each UTF-8 line among the code page's ones read as UTF-8 (see

@@ -1255,3 +1255,21 @@ fn excel_text_cells_written_as_a_formula_read_as_their_text() {
     // A formula that is not the idiom stays as written.
     assert_eq!(rows[1].2, ["=SUM(A1)", "x", "1"]);
 }
+
+#[test]
+fn an_ibm866_word_that_happens_to_be_utf8_stays_itself() {
+    // «сад» in IBM866 is the bytes of a valid UTF-8 letter of another script: not Cyrillic,
+    // so not a pasted UTF-8 line.
+    let (bytes, _, _) = encoding_rs::IBM866.encode("id,слово,n\n1,сад,2\n2,дом,3\n");
+    let opts = ReadOptions {
+        encoding: Some("IBM866".into()),
+        ..ReadOptions::default()
+    };
+    let mut source = read::open_bytes(bytes.into_owned(), "d.csv", &opts).unwrap();
+    let mut row = Row::new();
+    let mut got = Vec::new();
+    while let Some(ReadEvent::Row) = source.next_event(&mut row).unwrap() {
+        got.push((row.get(1).to_owned(), row.is_recoded()));
+    }
+    assert_eq!(got, [("сад".to_owned(), false), ("дом".to_owned(), false)]);
+}

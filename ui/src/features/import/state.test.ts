@@ -245,6 +245,8 @@ describe('the send review', () => {
     // the file opens at once.
     expect(importReducer(base, { type: 'opened', path: '/b.csv' })).toMatchObject({ path: '/b.csv', heldPath: null });
     expect(importReducer({ ...base, path: '/a.csv' }, { type: 'opened', path: '/b.csv' }).path).toBe('/b.csv');
+    // The same file opened again (fixed and saved) is read again.
+    expect(importReducer(checked, { type: 'opened', path: '/a.csv' })).toMatchObject({ step: 'file', heldPath: null });
     const sent = { ...checked, step: 'send' as const, result: {} as never };
     expect(importReducer(sent, { type: 'opened', path: '/b.csv' })).toMatchObject({ path: '/b.csv', heldPath: null });
   });

@@ -229,7 +229,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'opened':
       // From outside, a file does not silently replace one chosen and not sent yet: it waits
       // for the user's word (`unsentWork`).
-      return unsentWork(s) ? { ...s, heldPath: a.path } : importReducer(s, { type: 'file', path: a.path });
+      // The same file again (saved anew after a fix) is read again at once.
+      return unsentWork(s) && a.path !== s.path
+        ? { ...s, heldPath: a.path }
+        : importReducer(s, { type: 'file', path: a.path });
     case 'dropHeld':
       return { ...s, heldPath: null };
     case 'openHeld':
