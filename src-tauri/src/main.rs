@@ -143,6 +143,11 @@ async fn failed_to_start(
         &DataPaths::new(&data_dir).logs().display().to_string(),
     );
     eprintln!("{}\n{}", n.title, n.body);
+    // The empty window goes: the dialog is what there is to see, and the window's ✕ would
+    // end the app (exit 0) with the dialog unread.
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.hide();
+    }
     rfd::AsyncMessageDialog::new()
         .set_level(rfd::MessageLevel::Error)
         .set_title(n.title)
