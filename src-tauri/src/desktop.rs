@@ -161,10 +161,7 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
         return;
     }
     let app = window.app_handle();
-    let en = core
-        .settings()
-        .map(|s| mb_uploader::notices::notice_lang(&s.language) == mb_text::Lang::En)
-        .unwrap_or(false);
+    let en = crate::notify::app_lang(core) == mb_text::Lang::En;
     let tray = app.state::<Tray>();
     let mut slot = tray.0.lock().expect("tray lock");
     if slot.is_none() {
@@ -185,7 +182,7 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
         "window closed while uploads are processing: following them from the tray"
     );
     drop(slot);
-    crate::notify::notify_in_tray(app, sending, en);
+    crate::notify::notify_in_tray(app, core, sending);
 }
 
 /// The main window is closed and the app lives on in its tray icon.

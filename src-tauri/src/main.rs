@@ -170,10 +170,7 @@ fn ready(app: &tauri::AppHandle, core: Arc<Core>) {
         && let Some(w) = app.get_webview_window("main")
     {
         // In the app's language as it starts (a change in Settings shows at the next start).
-        let en = core
-            .settings()
-            .map(|s| mb_uploader::notices::notice_lang(&s.language) == mb_text::Lang::En)
-            .unwrap_or(false);
+        let en = notify::app_lang(&core) == mb_text::Lang::En;
         let _ = w.set_title(if en {
             "Metrika Bridge — demo"
         } else {

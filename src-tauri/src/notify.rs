@@ -44,9 +44,7 @@ pub fn notify_if_final<R: Runtime>(app: &AppHandle<R>, core: &Core, u: &Upload) 
     {
         Ok(()) => {
             tracing::info!(upload = u.id, state = ?u.state, "notification shown");
-            if let Some(last) = app.try_state::<crate::desktop::LastNotice>() {
-                *last.0.lock().expect("notice lock") = Some(std::time::Instant::now());
-            }
+            remember(app);
         }
         Err(e) => tracing::warn!(upload = u.id, error = %e, "notification failed"),
     }
@@ -87,11 +85,7 @@ pub fn notify_warnings<R: Runtime>(app: &AppHandle<R>, core: &Core, list: &[Clie
 /// The tray gives up following (a sign-in is needed and the window is closed): said always,
 /// whatever the notification setting, since the app is about to end without a window.
 pub fn notify_follow_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
-    let lang = core
-        .settings()
-        .map(|s| notice_lang(&s.language))
-        .unwrap_or(mb_text::Lang::Ru);
-    let Notice { title, body } = mb_uploader::notices::follow_stopped_notice(lang);
+    let Notice { title, body } = mb_uploader::notices::follow_stopped_notice(app_lang(core));
     if let Err(e) = app
         .notification()
         .builder()
@@ -105,35 +99,25 @@ pub fn notify_follow_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
 
 /// Once the window is hidden in the tray: the app says it goes on (a send, or the follow-up)
 /// and how to bring the window back, so a closed window is not taken for a closed app.
-pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, sending: bool, en: bool) {
-    let lang = if en {
-        mb_text::Lang::En
-    } else {
-        mb_text::Lang::Ru
-    };
-    let Notice { title, body } = mb_uploader::notices::in_tray_notice(sending, lang);
-    match app
-        .notification()
-        .builder()
-        .title(&title)
-        .body(&body)
-        // A click on it brings the window back.
-        .extra(EXTRA_OPEN, "window")
-        .show()
-    {
-        Ok(()) => tracing::info!(sending, "tray notification shown"),
-        Err(e) => tracing::warn!(error = %e, "notification failed"),
+pub fn notify_in_tray<R: Runtime>(app: &AppHandle<R>, core: &Core, sending: bool) {
+    let notice = mb_uploader::notices::in_tray_notice(sending, app_lang(core));
+    if show_window_notice(app, notice) {
+        tracing::info!(sending, "tray notification shown");
     }
 }
 
 /// A send left to the tray did not finish: said, with a click that brings the window back,
 /// and the tray waits for that click ([`crate::desktop::LINGER`]).
 pub fn notify_send_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
-    let lang = core
-        .settings()
-        .map(|s| notice_lang(&s.language))
-        .unwrap_or(mb_text::Lang::Ru);
-    let Notice { title, body } = mb_uploader::notices::send_stopped_notice(lang);
+    let notice = mb_uploader::notices::send_stopped_notice(app_lang(core));
+    if show_window_notice(app, notice) {
+        tracing::info!("notification shown: the send left to the tray did not finish");
+        remember(app);
+    }
+}
+
+/// A notification whose click brings the window back; whether it was shown.
+fn show_window_notice<R: Runtime>(app: &AppHandle<R>, Notice { title, body }: Notice) -> bool {
     match app
         .notification()
         .builder()
@@ -142,14 +126,26 @@ pub fn notify_send_stopped<R: Runtime>(app: &AppHandle<R>, core: &Core) {
         .extra(EXTRA_OPEN, "window")
         .show()
     {
-        Ok(()) => {
-            tracing::info!("notification shown: the send left to the tray did not finish");
-            if let Some(last) = app.try_state::<crate::desktop::LastNotice>() {
-                *last.0.lock().expect("notice lock") = Some(std::time::Instant::now());
-            }
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "notification failed");
+            false
         }
-        Err(e) => tracing::warn!(error = %e, "notification failed"),
     }
+}
+
+/// A notification about an upload was shown now: the tray waits for its click.
+fn remember<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(last) = app.try_state::<crate::desktop::LastNotice>() {
+        *last.0.lock().expect("notice lock") = Some(std::time::Instant::now());
+    }
+}
+
+/// The language the app speaks (its setting; Russian when the settings cannot be read).
+pub fn app_lang(core: &Core) -> mb_text::Lang {
+    core.settings()
+        .map(|s| notice_lang(&s.language))
+        .unwrap_or(mb_text::Lang::Ru)
 }
 
 const EXTRA_UPLOAD: &str = "upload_id";

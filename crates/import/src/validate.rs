@@ -2323,14 +2323,11 @@ mod tests {
         assert!(t.codes().is_empty());
     }
 
-    #[test]
-    fn a_row_shorter_than_the_header_is_a_warning_at_the_first_missing_sent_column() {
+    /// A conversions file read and checked as the pipeline does, row by row: whether each row
+    /// goes, and the summary.
+    fn check_conversions_file(bytes: Vec<u8>) -> (Vec<bool>, ValidatorSummary) {
         use crate::read::{ReadEvent, ReadOptions, Row, open_bytes};
-        let text = "ClientId,Target,DateTime,Comment,Price,Note\n\
-                    1762345098123456789,offline_paid,1794228120,VIP клиент\n\
-                    1762345098123456789,offline_paid,1794228121,ok,100\n\
-                    1762345098123456789,offline_paid,1794228122,ok,100,x\n";
-        let mut src = open_bytes(text.into(), "s.csv", &ReadOptions::default()).unwrap();
+        let mut src = open_bytes(bytes, "c.csv", &ReadOptions::default()).unwrap();
         let headers = src.info().headers.clone();
         let m = auto_map(UploadKind::Conversions, &headers).mapping;
         let mut v = Validator::new(&m, &headers, 1, &opts()).unwrap();
@@ -2342,9 +2339,19 @@ mod tests {
             let facts = checker.check(&row);
             oks.push(v.commit(row.line, row.record, &facts, &checker.log, &checker.text));
         }
+        let rows = oks.len() as u64;
+        (oks, v.finish(rows).unwrap())
+    }
+
+    #[test]
+    fn a_row_shorter_than_the_header_is_a_warning_at_the_first_missing_sent_column() {
+        let text = "ClientId,Target,DateTime,Comment,Price,Note\n\
+                    1762345098123456789,offline_paid,1794228120,VIP клиент\n\
+                    1762345098123456789,offline_paid,1794228121,ok,100\n\
+                    1762345098123456789,offline_paid,1794228122,ok,100,x\n";
+        let (oks, s) = check_conversions_file(text.into());
         // Warnings only: the rows still go out (trailing empty cells left out are legal).
         assert_eq!(oks, [true, true, true]);
-        let s = v.finish(3).unwrap();
         let got: Vec<_> = s
             .issues
             .iter()
@@ -2419,7 +2426,6 @@ mod tests {
 
     #[test]
     fn a_utf8_row_in_a_code_page_file_is_a_notice_with_its_words() {
-        use crate::read::{ReadEvent, ReadOptions, Row, open_bytes};
         let mut bytes = "ClientId,Target,DateTime,Price,Comment\n\
                          1762345098123456789,offline_paid,1794228120,100,Иванов Иван\n"
             .as_bytes()
@@ -2429,18 +2435,8 @@ mod tests {
              1762345098123456781,offline_paid,1794228122,300,Сидорова Анна заходила\n",
         );
         bytes.extend_from_slice(&cp);
-        let mut src = open_bytes(bytes, "m.csv", &ReadOptions::default()).unwrap();
-        let headers = src.info().headers.clone();
-        let m = auto_map(UploadKind::Conversions, &headers).mapping;
-        let mut v = Validator::new(&m, &headers, 1, &opts()).unwrap();
-        let mut row = Row::new();
-        while let Some(ReadEvent::Row) = src.next_event(&mut row).unwrap() {
-            let mut checker = v.row_checker();
-            checker.sync_text_wanted();
-            let facts = checker.check(&row);
-            assert!(v.commit(row.line, row.record, &facts, &checker.log, &checker.text));
-        }
-        let s = v.finish(3).unwrap();
+        let (oks, s) = check_conversions_file(bytes);
+        assert_eq!(oks, [true, true, true]);
         let got: Vec<_> = s
             .issues
             .iter()
