@@ -26,9 +26,9 @@ use crate::core::Core;
 use crate::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
     CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LinkingWindow,
-    MappingProblem, NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted,
-    Stage, StatusMapEntry, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind,
-    UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
+    MappingCheck, NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, Stage,
+    StatusMapEntry, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest,
+    UploadSummary, ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::upload::ProgressSink;
@@ -334,9 +334,10 @@ commands! {
             .await
     }
 
-    /// What keeps the mapping from being checked (the Columns step asks after each change).
-    fn mapping_problems(ctx, progress, mapping: ColumnMapping) -> Vec<MappingProblem> {
-        crate::import::mapping_problems(&mapping)
+    /// What keeps the mapping from being checked and which of the file's columns (`headers`, as
+    /// the preview read them) no field reads: the Columns step asks after each change.
+    fn check_mapping(ctx, progress, mapping: ColumnMapping, headers: Vec<String>) -> MappingCheck {
+        crate::import::check_mapping(&mapping, &headers)
     }
 
     /// Suggestions; the counter's remembered choices win when `counterId` is given.

@@ -404,6 +404,14 @@ pub struct MappingProblem {
     pub field: Option<String>,
 }
 
+/// The core's answer about a mapping being edited: what keeps it from being checked, and the
+/// file's columns no field reads (said under the mapping, offered to counter attributes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappingCheck {
+    pub problems: Vec<MappingProblem>,
+    pub unmapped_columns: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MappingProblemCode {
@@ -1037,6 +1045,7 @@ pub fn typescript_bindings() -> String {
         ColumnMapping::decl(&cfg),
         MappingProblemCode::decl(&cfg),
         MappingProblem::decl(&cfg),
+        MappingCheck::decl(&cfg),
         CounterAttributeDto::decl(&cfg),
         OrderStatusType::decl(&cfg),
         StatusValue::decl(&cfg),

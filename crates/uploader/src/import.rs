@@ -262,6 +262,17 @@ pub fn mapping_problems(c: &ColumnMapping) -> Result<Vec<crate::dto::MappingProb
         .collect())
 }
 
+/// [`mapping_problems`], and the columns of `headers` (the file's, as its preview read them) that
+/// no field of `c` reads: the Columns step's answer after each change.
+pub fn check_mapping(c: &ColumnMapping, headers: &[String]) -> Result<crate::dto::MappingCheck> {
+    let problems = mapping_problems(c)?;
+    let m = mapping_from_dto(c, headers)?;
+    Ok(crate::dto::MappingCheck {
+        problems,
+        unmapped_columns: mapping::unmapped_columns(&m, headers),
+    })
+}
+
 /// Back from the boundary view, checking the column indexes against the file's header.
 pub fn mapping_from_dto(c: &ColumnMapping, headers: &[String]) -> Result<Mapping> {
     let kind: UploadKind = c.kind;
@@ -677,5 +688,42 @@ mod tests {
             }),
             "{problems:?}"
         );
+    }
+
+    /// The columns said under the mapping are the core's answer: by position, so a file with
+    /// two columns of one name keeps the one no field reads, and blank headers are not named.
+    #[test]
+    fn the_columns_no_field_reads_are_the_cores_answer_by_position() {
+        let col = |i: u32, h: &str| serde_json::json!({"type": "column", "index": i, "header": h, "confidence": 1.0});
+        let headers: Vec<String> = ["ClientId", "Сумма", "DateTime", "Сумма", ""]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let m = conversions(serde_json::json!([
+            field("ClientId", "one_of_identifiers", col(0, "ClientId")),
+            field(
+                "Target",
+                "required",
+                serde_json::json!({"type": "constant", "value": "paid"})
+            ),
+            field("DateTime", "required", col(2, "DateTime")),
+            field("Price", "optional", col(3, "Сумма")),
+        ]));
+        let answer = super::check_mapping(&m, &headers).unwrap();
+        assert_eq!(answer.problems, vec![]);
+        assert_eq!(answer.unmapped_columns, vec!["Сумма".to_string()]);
+        // Taking DateTime off its column names that column too, and the problem it makes.
+        let off = conversions(serde_json::json!([
+            field("ClientId", "one_of_identifiers", col(0, "ClientId")),
+            field(
+                "Target",
+                "required",
+                serde_json::json!({"type": "constant", "value": "paid"})
+            ),
+            field("DateTime", "required", serde_json::json!({"type": "none"})),
+        ]));
+        let answer = super::check_mapping(&off, &headers).unwrap();
+        assert_eq!(answer.unmapped_columns, vec!["Сумма", "DateTime", "Сумма"]);
+        assert_eq!(answer.problems.len(), 1, "{:?}", answer.problems);
     }
 }

@@ -164,6 +164,8 @@ export type MappingProblem = { code: MappingProblemCode,
  */
 field: string | null, };
 
+export type MappingCheck = { problems: Array<MappingProblem>, unmapped_columns: Array<string>, };
+
 export type CounterAttributeDto = { 
 /**
  * Metrica's name, sent as the column name (`loyalty`).
@@ -626,8 +628,8 @@ export interface Commands {
   pickFile(): Promise<string | null>;
   inspectFile(path: string, read: ReadOverrides): Promise<FilePreview>;
   suggestMapping(path: string, read: ReadOverrides, kind: UploadKind, counterId: number | null): Promise<ColumnMapping>;
-  /** What keeps the mapping from being checked (the Columns step asks after each change). */
-  mappingProblems(mapping: ColumnMapping): Promise<Array<MappingProblem>>;
+  /** What keeps the mapping from being checked and which of the file's columns (`headers`, as the preview read them) no field reads: the Columns step asks after each change. */
+  checkMapping(mapping: ColumnMapping, headers: Array<string>): Promise<MappingCheck>;
   /** Suggestions; the counter's remembered choices win when `counterId` is given. */
   statusValues(path: string, read: ReadOverrides, mapping: ColumnMapping, counterId: number | null): Promise<Array<StatusValue>>;
   /** Joins the check of the same request when one is running (the user came back to the Check step); a check of another request cancels the abandoned one. */
@@ -699,7 +701,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'pick_file', method: 'pickFile', args: [], progress: false },
   { name: 'inspect_file', method: 'inspectFile', args: ['path', 'read'], progress: false },
   { name: 'suggest_mapping', method: 'suggestMapping', args: ['path', 'read', 'kind', 'counterId'], progress: false },
-  { name: 'mapping_problems', method: 'mappingProblems', args: ['mapping'], progress: false },
+  { name: 'check_mapping', method: 'checkMapping', args: ['mapping', 'headers'], progress: false },
   { name: 'status_values', method: 'statusValues', args: ['path', 'read', 'mapping', 'counterId'], progress: false },
   { name: 'validate', method: 'validate', args: ['request'], progress: true },
   { name: 'upload', method: 'upload', args: ['request'], progress: true },

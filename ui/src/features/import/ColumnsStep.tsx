@@ -2,7 +2,7 @@
 //! nothing), how sure the suggestion is, and which file columns will not be sent.
 import { Alert, Button, Label, Loader, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldMapping, FieldSource, Goal } from '../../ipc';
 import { CURRENCY_CODES } from '../../ipc';
@@ -12,7 +12,7 @@ import { useActiveCounter, useBackend } from '../app/context';
 import { AttributeOffers } from './AttributeOffers';
 import { usePreview } from './FileStep';
 import { StepFooter } from './parts';
-import { mappingProblems, unmappedAfter, useImport } from './state';
+import { mappingProblems, useImport } from './state';
 
 function sourceValue(src: FieldSource): string {
   if (src.type === 'column') return `col:${src.index}`;
@@ -101,7 +101,8 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
   const [s, dispatch] = useImport();
   const counter = useActiveCounter();
   const preview = usePreview();
-  const headers = preview.data?.info.headers ?? [];
+  const read = preview.data?.info.headers;
+  const headers = useMemo(() => read ?? [], [read]);
   const key = `${s.pickCount}|${s.path ?? ''}|${s.kind ?? ''}|${headers.join('|')}`;
   const needSuggest = preview.data !== undefined && s.kind !== null && s.mappingKey !== key;
   const suggestion = useQuery({
@@ -112,8 +113,8 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
     retry: false,
   });
   useEffect(() => {
-    if (needSuggest && suggestion.data) dispatch({ type: 'mapping', mapping: suggestion.data, key });
-  }, [needSuggest, suggestion.data, key, dispatch]);
+    if (needSuggest && suggestion.data) dispatch({ type: 'mapping', mapping: suggestion.data, key, headers });
+  }, [needSuggest, suggestion.data, key, headers, dispatch]);
   const goals = useQuery({
     queryKey: ['goals', counter?.id ?? null],
     queryFn: () => backend.goals(counter?.id ?? 0),
@@ -142,7 +143,7 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
 
   const setSource = (f: FieldMapping, source: FieldSource) => {
     if (!mapping) return;
-    dispatch({ type: 'source', field: f.field, source, unmapped: unmappedAfter(mapping, headers, f.field, source) });
+    dispatch({ type: 'source', field: f.field, source });
   };
 
   const onSelect = (f: FieldMapping, v: string) => {

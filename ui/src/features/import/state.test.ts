@@ -63,7 +63,7 @@ const mapping: ColumnMapping = {
 function prepared(): ImportState {
   let s = importReducer(initialImport, { type: 'file', path: '/f.csv' });
   s = importReducer(s, { type: 'detected', kind: 'simple-orders' });
-  s = importReducer(s, { type: 'mapping', mapping, key: 'k' });
+  s = importReducer(s, { type: 'mapping', mapping, key: 'k', headers: ['Телефон', 'Статус', 'Менеджер'] });
   s = importReducer(s, {
     type: 'statuses',
     key: 's',
@@ -80,7 +80,6 @@ describe('import state', () => {
       type: 'source',
       field: 'phones',
       source: { type: 'none' },
-      unmapped: ['Телефон', 'Менеджер'],
     });
     s = importReducer(s, { type: 'statusType', value: 'Оплачен', statusType: 'OTHER' });
     s = importReducer(s, { type: 'option', patch: { comment: 'ноябрь' } });
@@ -130,16 +129,34 @@ describe('import state', () => {
     expect(mappingProblems(s)).toBeNull();
     expect(reachable(s, 'check', 1, true)).toBe(false);
     const answer = (problems: MappingProblem[]) =>
-      importReducer(s, { type: 'mappingChecked', key, problems, error: null });
+      importReducer(s, {
+        type: 'mappingChecked',
+        key,
+        check: { problems, unmapped_columns: ['Менеджер'] },
+        error: null,
+      });
     const missing = answer([{ code: 'identifier', field: null }]);
     expect(mappingProblems(missing)).toEqual([{ code: 'identifier', field: null }]);
     expect(reachable(missing, 'check', 1, true)).toBe(false);
     const ok = answer([]);
     expect(reachable(ok, 'check', 1, true)).toBe(true);
     // The answer was about another mapping: nothing is known about this one yet.
-    const changed = importReducer(ok, { type: 'source', field: 'phones', source: { type: 'none' }, unmapped: [] });
+    const changed = importReducer(ok, { type: 'source', field: 'phones', source: { type: 'none' } });
     expect(mappingProblems(changed)).toBeNull();
     expect(reachable(changed, 'check', 1, true)).toBe(false);
+  });
+
+  it('says the columns no field reads as the core answered for the current mapping only', () => {
+    const s = importReducer(prepared(), { type: 'source', field: 'phones', source: { type: 'none' } });
+    // Until the core answers, the last answer stays (no rule of its own in the window).
+    expect(s.mapping?.unmapped_columns).toEqual(['Менеджер']);
+    if (!s.mapping) return;
+    const check = { problems: [], unmapped_columns: ['Телефон', 'Менеджер'] };
+    const answered = importReducer(s, { type: 'mappingChecked', key: mappingCheckKey(s.mapping), check, error: null });
+    expect(answered.mapping?.unmapped_columns).toEqual(['Телефон', 'Менеджер']);
+    // An answer about the mapping before the change does not overwrite it.
+    const stale = importReducer(s, { type: 'mappingChecked', key: mappingCheckKey(mapping), check, error: null });
+    expect(stale.mapping?.unmapped_columns).toEqual(['Менеджер']);
   });
 
   it('needs a fresh validation before sending, and hashing does not invalidate it', () => {

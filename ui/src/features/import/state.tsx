@@ -15,6 +15,7 @@ import { type Job, useJob } from './job';
 import type {
   ColumnMapping,
   CounterAttributeDto,
+  MappingCheck,
   MappingProblem,
   FieldMapping,
   FieldSource,
@@ -43,6 +44,8 @@ export interface ImportState {
   mapping: ColumnMapping | null;
   /** `path|kind|headers` the mapping belongs to; a different key means suggest again. */
   mappingKey: string | null;
+  /** The file's columns as its preview read them, for the core's answer about the mapping. */
+  headers: string[];
   /** Fields the user set by hand (shown as "выбрано вами"). */
   touched: string[];
   statusMap: StatusMapEntry[] | null;
@@ -83,6 +86,7 @@ export const initialImport: ImportState = {
   kindByUser: false,
   mapping: null,
   mappingKey: null,
+  headers: [],
   touched: [],
   statusMap: null,
   statusKey: null,
@@ -108,8 +112,8 @@ export type ImportAction =
   | { type: 'read'; read: Partial<ReadOverrides> }
   | { type: 'detected'; kind: UploadKind | null }
   | { type: 'kind'; kind: UploadKind }
-  | { type: 'mapping'; mapping: ColumnMapping; key: string }
-  | { type: 'source'; field: string; source: FieldSource; unmapped: string[] }
+  | { type: 'mapping'; mapping: ColumnMapping; key: string; headers: string[] }
+  | { type: 'source'; field: string; source: FieldSource }
   /** Currencies written as words, read as these codes (the check's offer); `{}` forgets them. */
   | { type: 'currencyNames'; names: Record<string, string> }
   | { type: 'attribute'; attribute: CounterAttributeDto; index: number; header: string }
@@ -125,7 +129,7 @@ export type ImportAction =
   | { type: 'sendStarted' }
   | { type: 'recheck' }
   | { type: 'recheckMapping' }
-  | { type: 'mappingChecked'; key: string; problems: MappingProblem[] | null; error: unknown }
+  | { type: 'mappingChecked'; key: string; check: MappingCheck | null; error: unknown }
   | { type: 'sendEnded' }
   | { type: 'openHeld' }
   /** A file handed over from outside (a second launch, «Открыть в Metrika Bridge»). */
@@ -155,7 +159,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'kind':
       return { ...s, kind: a.kind, kindByUser: true };
     case 'mapping':
-      return { ...s, mapping: a.mapping, mappingKey: a.key, touched: [] };
+      return { ...s, mapping: a.mapping, mappingKey: a.key, headers: a.headers, touched: [] };
     case 'source':
       if (!s.mapping) return s;
       return {
@@ -163,7 +167,6 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
         mapping: {
           ...s.mapping,
           fields: s.mapping.fields.map((f) => (f.field === a.field ? { ...f, source: a.source } : f)),
-          unmapped_columns: a.unmapped,
         },
         touched: s.touched.includes(a.field) ? s.touched : [...s.touched, a.field],
       };
@@ -193,7 +196,6 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
         mapping: {
           ...s.mapping,
           fields: [...others, field],
-          unmapped_columns: s.mapping.unmapped_columns.filter((c) => c !== a.header),
           attributes: known ? s.mapping.attributes : [...s.mapping.attributes, a.attribute],
         },
         touched: s.touched.includes(a.attribute.name) ? s.touched : [...s.touched, a.attribute.name],
@@ -216,8 +218,17 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, ...a.patch };
     case 'recheckMapping':
       return { ...s, mappingChecked: null };
-    case 'mappingChecked':
-      return { ...s, mappingChecked: { key: a.key, problems: a.problems, error: a.error } };
+    case 'mappingChecked': {
+      // The columns no field reads are the core's answer too (said under the mapping, offered to
+      // counter attributes); until it comes, the last answer stays.
+      const current = s.mapping !== null && mappingCheckKey(s.mapping) === a.key;
+      return {
+        ...s,
+        mapping:
+          current && s.mapping && a.check ? { ...s.mapping, unmapped_columns: a.check.unmapped_columns } : s.mapping,
+        mappingChecked: { key: a.key, problems: a.check?.problems ?? null, error: a.error },
+      };
+    }
     case 'recheck':
       // The send found what the check did not know (the same file sent meanwhile, by a job
       // or another window): the check runs again and asks its question.
@@ -262,16 +273,6 @@ export function stepsFor(s: ImportState): StepId[] {
   return s.kind && STATUS_KINDS.includes(s.kind)
     ? ['file', 'columns', 'statuses', 'check', 'send']
     : ['file', 'columns', 'check', 'send'];
-}
-
-/** The file's columns no field reads once `field` takes `source` (said under the mapping). */
-export function unmappedAfter(mapping: ColumnMapping, headers: string[], field: string, source: FieldSource): string[] {
-  const used = new Set<number>();
-  for (const f of mapping.fields) {
-    const src = f.field === field ? source : f.source;
-    if (src.type === 'column') used.add(src.index);
-  }
-  return headers.filter((_, i) => !used.has(i));
 }
 
 /** Which mapping the core's answer is about. */
@@ -334,7 +335,7 @@ export function ImportProvider({ children, initial }: { children: ReactNode; ini
   const [state, dispatch] = useReducer(importReducer, initial ?? initialImport);
   const value = useMemo<[ImportState, Dispatch<ImportAction>]>(() => [state, dispatch], [state]);
   useCancelAbandonedCheck(state.checkJob);
-  useMappingProblems(state.mapping, state.mappingChecked, dispatch);
+  useMappingProblems(state.mapping, state.headers, state.mappingChecked, dispatch);
   // The send outlives its step: leaving for History and coming back shows the same progress
   // and its stop button, never a second «Отправить».
   const sendJob = useJob<SendResult>();
@@ -357,6 +358,7 @@ export function useSendJob(): Job<SendResult> {
  *  stepper and the Columns step both need the answer; the rule is validation's own). */
 function useMappingProblems(
   mapping: ColumnMapping | null,
+  headers: string[],
   checked: ImportState['mappingChecked'],
   dispatch: Dispatch<ImportAction>,
 ) {
@@ -366,9 +368,9 @@ function useMappingProblems(
   useEffect(() => {
     if (!mapping || key === null || known) return;
     let live = true;
-    backend.mappingProblems(mapping).then(
-      (problems) => live && dispatch({ type: 'mappingChecked', key, problems, error: null }),
-      (error: unknown) => live && dispatch({ type: 'mappingChecked', key, problems: null, error }),
+    backend.checkMapping(mapping, headers).then(
+      (check) => live && dispatch({ type: 'mappingChecked', key, check, error: null }),
+      (error: unknown) => live && dispatch({ type: 'mappingChecked', key, check: null, error }),
     );
     return () => {
       live = false;
