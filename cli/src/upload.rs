@@ -284,14 +284,20 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
                 "The send failed: the file did not reach Metrica. ",
             )
         };
-        eprintln!(
-            "{what}{} mbridge resend {id}",
+        let again = if done.resend_looks_up() {
             t(
                 lang,
                 "Отправить снова одной командой (сначала проверим, не дошёл ли он):",
-                "Send it again in one command (we check first whether it arrived):"
+                "Send it again in one command (we check first whether it arrived):",
             )
-        );
+        } else {
+            t(
+                lang,
+                "Отправить снова одной командой:",
+                "Send it again in one command:",
+            )
+        };
+        eprintln!("{what}{again} mbridge resend {id}");
     }
     Ok(())
 }

@@ -635,6 +635,8 @@ fn an_error_between_parts_prints_the_parts_that_went_and_exits_with_its_code() {
         "{stderr}"
     );
     assert!(stderr.contains("mbridge resend"), "{stderr}");
+    // A part that never went is sent again without a look-up: the advice does not promise one.
+    assert!(!stderr.contains("сначала проверим"), "{stderr}");
     rt.block_on(fake.shutdown());
 }
 

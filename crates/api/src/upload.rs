@@ -359,6 +359,16 @@ impl Client {
                 Answer::Got(Ok((status, bytes))) => {
                     self.judge(status, bytes, Safety::Unsafe, Some(post.counter))
                 }
+                // An answer too large to read (a gateway's error page) after the whole file went
+                // says nothing of whether it was stored: look for it by the tag.
+                Answer::Got(Err(BodyError::TooLarge { limit })) if done.load(Ordering::SeqCst) => {
+                    tracing::warn!(
+                        counter = post.counter,
+                        limit,
+                        "answer over the size limit after the body was sent: outcome unknown"
+                    );
+                    return Ok(Sent::Lost);
+                }
                 Answer::Got(Err(BodyError::TooLarge { limit })) => {
                     Verdict::Fail(too_large(&post.url, limit))
                 }

@@ -389,6 +389,13 @@ impl UploadResult {
             .map(|u| u.id)
     }
 
+    /// Whether the resend of [`Self::resend_id`] looks the upload up in Metrica first: only an
+    /// interrupted one may have arrived; a failed one was refused or never left.
+    pub fn resend_looks_up(&self) -> bool {
+        self.worst()
+            .is_some_and(|u| u.state == UploadState::Interrupted)
+    }
+
     /// The error that stopped a send part-way, told beside the parts it left (see
     /// [`UploadOutcome::Sent`]); None when every part got its answer.
     pub fn stopped(&self) -> Option<&AppError> {

@@ -163,3 +163,72 @@ async fn a_fifo_is_refused_as_the_file_to_upload() {
     );
     assert_eq!(stub.hits(), 0);
 }
+
+/// A gateway that stores the upload and answers with an error page over the answer cap: the
+/// file went whole, so the outcome is unknown and looked up by its tag, never «not stored»
+/// (the history then offered to send it again, and the next «only new rows» send did: twice in
+/// Metrica). Found here by the tag, the send is done.
+#[tokio::test]
+async fn an_oversized_error_page_after_the_whole_file_is_looked_up_by_the_tag() {
+    use axum::routing::post;
+    let stored: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+    let (s1, s2) = (stored.clone(), stored.clone());
+    let upload = move |q: axum::extract::Query<std::collections::HashMap<String, String>>,
+                       body: bytes::Bytes| {
+        let s = s1.clone();
+        async move {
+            assert!(body.len() > 100, "the whole file was read");
+            *s.lock().unwrap() = q.get("comment").cloned();
+            axum::response::Response::builder()
+                .status(503)
+                .header("content-type", "text/html")
+                .header("content-length", (20u64 << 20).to_string())
+                .body(Body::from(vec![b'x'; 20 << 20]))
+                .unwrap()
+        }
+    };
+    let list = move || {
+        let s = s2.clone();
+        async move {
+            let comment = s.lock().unwrap().clone().unwrap_or_default();
+            axum::Json(serde_json::json!({"uploadings": [{
+                "id": 42, "source_quantity": 1, "line_quantity": 1,
+                "create_time": "2026-12-07T08:00:00+03:00", "comment": comment,
+                "status": "UPLOADED", "client_id_type": "CLIENT_ID"
+            }]}))
+        }
+    };
+    let stub = Stub::start(
+        Router::new()
+            .route(
+                "/management/v1/counter/7/offline_conversions/upload",
+                post(upload),
+            )
+            .route(
+                "/management/v1/counter/7/offline_conversions/uploadings",
+                get(list),
+            ),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("offline.csv");
+    std::fs::write(
+        &path,
+        "ClientId,Target,DateTime\n1762345098123450000,offline_paid,1794228120\n",
+    )
+    .unwrap();
+    let tag = UploadTag::new();
+    let answer = stub
+        .client()
+        .upload_conversions(
+            7,
+            &path,
+            &UploadOptions::new(tag.clone()),
+            no_progress(),
+            &CancellationToken::new(),
+        )
+        .await;
+    assert_eq!(stored.lock().unwrap().as_deref(), Some(tag.as_str()));
+    let found = answer.expect("found by its tag, not a failure");
+    assert_eq!(found.id, 42);
+}
