@@ -56,6 +56,25 @@ pub(crate) async fn read_capped(
     Ok(buf.freeze())
 }
 
+/// How long an answer's `Retry-After` asks to wait (seconds, or an HTTP date after `now`);
+/// none when absent, unreadable or already past.
+pub(crate) fn retry_after(
+    headers: &reqwest::header::HeaderMap,
+    now: jiff::Timestamp,
+) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let wait = now.duration_until(at);
+    (wait.is_positive()).then(|| wait.unsigned_abs())
+}
+
 /// The error for an answer over the cap, naming the endpoint (never the query: no token there,
 /// but no need to log it either).
 pub(crate) fn too_large(url: &str, limit: usize) -> ApiError {
@@ -313,13 +332,14 @@ impl Client {
             let result = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
-                    read_capped(resp, BODY_MAX).await.map(|b| (status, b))
+                    let wait = retry_after(resp.headers(), self.inner.config.clock.now());
+                    read_capped(resp, BODY_MAX).await.map(|b| (status, wait, b))
                 }
                 Err(e) => Err(BodyError::Network(e)),
             };
             drop(_permit);
             let verdict = match result {
-                Ok((status, body)) => self.judge(status, body, safety, call.counter),
+                Ok((status, wait, body)) => self.judge(status, body, safety, call.counter, wait),
                 Err(BodyError::Network(e)) => network_verdict(e, safety, policy, attempt),
                 Err(BodyError::TooLarge { limit }) => Verdict::Fail(too_large(&call.url, limit)),
             };
@@ -338,18 +358,21 @@ impl Client {
         }
     }
 
-    /// Classify one HTTP answer (§6.3, §6.5).
+    /// Classify one HTTP answer (§6.3, §6.5). `asked`: the wait its `Retry-After` asks for,
+    /// taken (up to the policy's longest back-off) when the answer is retried.
     pub(crate) fn judge(
         &self,
         status: StatusCode,
         body: Bytes,
         safety: Safety,
         counter: Option<u64>,
+        asked: Option<Duration>,
     ) -> Verdict {
         if status.is_success() {
             return Verdict::Done(body);
         }
         let policy = &self.inner.config.retry;
+        let asked = asked.map(|d| d.min(policy.max_delay));
         let parsed = ErrorBody::parse(&body);
         let error_type = parsed.error_type().map(str::to_string);
         let code = status.as_u16();
@@ -371,7 +394,7 @@ impl Client {
                     retry_at: Some(next_utc_hour(now)),
                 }),
                 k => Verdict::Retry(
-                    Some(policy.quota_backoff()),
+                    Some(asked.unwrap_or_else(|| policy.quota_backoff())),
                     ApiError::QuotaExceeded {
                         kind: k,
                         retry_at: None,
@@ -397,7 +420,7 @@ impl Client {
                     error_type,
                 };
                 if safety == Safety::Safe {
-                    Verdict::Retry(None, e)
+                    Verdict::Retry(asked, e)
                 } else {
                     Verdict::Fail(e)
                 }

@@ -19,7 +19,8 @@ use tokio_util::io::ReaderStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{
-    BODY_MAX, BodyError, Client, Safety, Verdict, decode, network_verdict, read_capped, too_large,
+    BODY_MAX, BodyError, Client, Safety, Verdict, decode, network_verdict, read_capped,
+    retry_after, too_large,
 };
 use crate::error::{ApiError, Result};
 use crate::model::*;
@@ -321,8 +322,9 @@ impl Client {
             let exchange = async {
                 let resp = req.send().await?;
                 let status = resp.status();
+                let wait = retry_after(resp.headers(), self.inner.config.clock.now());
                 let bytes = read_capped(resp, BODY_MAX).await?;
-                Ok::<_, BodyError>((status, bytes))
+                Ok::<_, BodyError>((status, wait, bytes))
             };
             // Waiting for the gate is not a stall: the watchdog counts from here.
             moved.touch();
@@ -346,7 +348,7 @@ impl Client {
                 // A server error after the whole file was handed over does not say the file
                 // was not stored (a 504 `timeout` is an answer that took too long): look for
                 // it by the tag, as for a lost answer, never send again blindly.
-                Answer::Got(Ok((status, _)))
+                Answer::Got(Ok((status, _, _)))
                     if status.is_server_error() && done.load(Ordering::SeqCst) =>
                 {
                     tracing::warn!(
@@ -356,8 +358,8 @@ impl Client {
                     );
                     return Ok(Sent::Lost);
                 }
-                Answer::Got(Ok((status, bytes))) => {
-                    self.judge(status, bytes, Safety::Unsafe, Some(post.counter))
+                Answer::Got(Ok((status, wait, bytes))) => {
+                    self.judge(status, bytes, Safety::Unsafe, Some(post.counter), wait)
                 }
                 // An answer too large to read (a gateway's error page) after the whole file went
                 // says nothing of whether it was stored: look for it by the tag.
@@ -415,7 +417,10 @@ impl Client {
     ) -> Answer
     where
         F: std::future::Future<
-                Output = std::result::Result<(reqwest::StatusCode, Bytes), BodyError>,
+                Output = std::result::Result<
+                    (reqwest::StatusCode, Option<std::time::Duration>, Bytes),
+                    BodyError,
+                >,
             >,
     {
         let stall = self.inner.config.upload_stall_timeout;
@@ -634,7 +639,7 @@ impl Client {
 }
 
 enum Answer {
-    Got(std::result::Result<(reqwest::StatusCode, Bytes), BodyError>),
+    Got(std::result::Result<(reqwest::StatusCode, Option<std::time::Duration>, Bytes), BodyError>),
     Cancelled,
     TimedOut,
     /// The connection took no bytes of the body for `upload_stall_timeout`.

@@ -85,6 +85,87 @@ async fn server_errors_are_retried_for_get_but_not_for_post() {
     assert_eq!(stub.hits(), 1);
 }
 
+/// A `Retry-After` is waited for (up to the longest back-off): in seconds on a 503 of a read,
+/// as an HTTP date on a 429. Before, 1–3 s of quota back-off or the 5 ms test back-off went by
+/// whatever the server asked.
+#[tokio::test]
+async fn retry_after_is_waited_for_up_to_the_longest_back_off() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let at = |when: &'static str| {
+        let n = Arc::new(AtomicUsize::new(0));
+        move || {
+            let n = n.clone();
+            async move {
+                if n.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let (code, body) = if when == "secs" {
+                        (503, error_body(503, "backend_error"))
+                    } else {
+                        (429, error_body(429, "quota_requests_by_ip"))
+                    };
+                    let wait = if when == "secs" {
+                        "1".to_string()
+                    } else {
+                        jiff::fmt::rfc2822::to_string(
+                            &(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2))
+                                .to_zoned(jiff::tz::TimeZone::UTC),
+                        )
+                        .unwrap()
+                    };
+                    return axum::response::Response::builder()
+                        .status(code)
+                        .header("retry-after", wait)
+                        .body(axum::body::Body::from(body))
+                        .unwrap();
+                }
+                axum::response::Response::builder()
+                    .status(200)
+                    .body(axum::body::Body::from(
+                        r#"{"rows":1,"counters":[{"id":1,"name":"a","permission":"own"}]}"#,
+                    ))
+                    .unwrap()
+            }
+        }
+    };
+    for (when, at_least) in [("secs", 900), ("date", 900)] {
+        let stub = Stub::start(Router::new().route("/management/v1/counters", get(at(when)))).await;
+        let mut policy = mb_api::RetryPolicy::fast();
+        policy.max_delay = Duration::from_secs(5);
+        let client = Client::new(stub.config().with_retry(policy), Token::new(TOKEN)).unwrap();
+        let started = std::time::Instant::now();
+        client.counters(&CounterQuery::default()).await.unwrap();
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(at_least),
+            "{when}: retried after {waited:?}"
+        );
+        assert_eq!(stub.hits(), 2, "{when}");
+    }
+    // Never longer than the longest back-off, whatever is asked.
+    let long = || async {
+        axum::response::Response::builder()
+            .status(503)
+            .header("retry-after", "3600")
+            .body(axum::body::Body::from(error_body(503, "backend_error")))
+            .unwrap()
+    };
+    let stub = Stub::start(Router::new().route("/management/v1/counters", get(long))).await;
+    let started = std::time::Instant::now();
+    let err = stub
+        .client()
+        .counters(&CounterQuery::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ApiError::Server { status: 503, .. }),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn daily_quota_is_not_retried_and_says_when_it_resets() {
     let stub = stub_with(&[(429, &error_body(429, "quota_requests_by_uid"))]).await;
