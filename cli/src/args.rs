@@ -200,8 +200,9 @@ pub enum Command {
         /// accepted upload is remembered. Nothing new: exit 0, nothing sent.
         #[arg(long, conflicts_with = "all_rows")]
         only_new: bool,
-        /// Send every valid row, also those Metrica accepted before (a conversion or call sent
-        /// again is counted again; the same file again is a duplicate, exit 5, without --force).
+        /// Send every valid row, also those Metrica accepted before (Metrica keeps one conversion
+        /// per identifier, goal and time: one sent again replaces the earlier one and its price;
+        /// the same file again is a duplicate, exit 5, without --force).
         #[arg(long)]
         all_rows: bool,
         /// Wait until Metrica finishes processing and report the result.

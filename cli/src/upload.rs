@@ -81,7 +81,7 @@ pub async fn run(
     lang: Lang,
 ) -> Result<u8, AppError> {
     let plan = core.plan_upload(&request(a)?).await?;
-    let twice_counts = !plan.mapping.kind.is_crm();
+    let twice_counts = plan.mapping.kind.counts_sent_again();
     let progress = progress::progress_sink(json, lang);
     // The review goes to stderr before anything leaves: stdout stays the result.
     let on_review = |r: &mb_uploader::SendReview| {
@@ -104,8 +104,8 @@ pub async fn run(
                     eprintln!("{changed}");
                 }
             }
-            // All rows go: those Metrica has already count twice (events are added, not
-            // replaced; CRM records are rewritten by id, which is harmless).
+            // All rows go: calls Metrica has already may count twice (conversions replace
+            // themselves and CRM records are rewritten by id, which is harmless).
             if let Some(twice) = text::twice(r.again_rows, twice_counts, lang) {
                 eprintln!("{twice}");
             }

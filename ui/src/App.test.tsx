@@ -360,21 +360,21 @@ describe('a CRM export whose every row was accepted before', () => {
   });
 });
 
-describe('conversions sent again on purpose', () => {
-  const conv = realCorePerFile({ pick: { fixture: 'offline_clientid.csv', as: 'Продажи офиса.csv' } });
+describe('calls sent again on purpose', () => {
+  const conv = realCorePerFile({ pick: { fixture: 'calls_clientid.csv', as: 'Звонки офиса.csv' } });
 
-  it('warns on the last screen that rows Metrica has are counted twice', async () => {
+  it('warns on the last screen that calls Metrica has may count twice (conversions replace themselves)', async () => {
     const backend = conv.backend();
     const settings = await backend.settings();
     const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
     const path = conv.pickedFile();
-    const mapping = await backend.suggestMapping(path, read, 'conversions', ROMA);
+    const mapping = await backend.suggestMapping(path, read, 'calls', ROMA);
     const first = await backend.upload(
       {
         validate: {
           path,
           read,
-          kind: 'conversions',
+          kind: 'calls',
           mapping,
           counter_id: ROMA,
           status_map: [],
@@ -401,8 +401,8 @@ describe('conversions sent again on purpose', () => {
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });
     const twice = await waitQa('review-twice');
-    expect(nb(twice.textContent)).toContain(`${first.new_rows} строк из них уже есть в Метрике`);
-    expect(twice.textContent).toContain('посчитаются дважды');
+    expect(nb(twice.textContent)).toContain(`${first.new_rows} строки из них уже есть в Метрике`);
+    expect(twice.textContent).toContain('может посчитать дважды');
     // Ticking «только новые» again takes the warning away.
     fireEvent.click(within(byQa('only-new')).getByRole('checkbox'));
     await waitFor(() => expect(document.querySelector('[data-qa="review-twice"]')).toBeNull());

@@ -220,15 +220,16 @@ pub(crate) fn line_in_message(message: &str) -> Option<u64> {
 pub const WINDOW_NOT_OPEN_PREFIX: &str = "Загрузить данные сейчас невозможно";
 
 /// The date (`YYYY-MM-DD`) in a message saying uploads open later: Yandex's «Загрузить данные
-/// сейчас невозможно. Загрузка станет доступна …» or any message about the linking
-/// window/threshold. The date may be `dd.MM.yyyy` or ISO.
+/// сейчас невозможно. Загрузка станет доступна …» (Yandex's own API tests expect that start:
+/// `VISIT_JOIN_THRESHOLD_UNMET`), or the API's own English name of that threshold. The date may
+/// be `dd.MM.yyyy` or ISO. Looser words («окно», «порог») with a date once took any other
+/// refusal for a closed window, and the counter waited for that date.
 pub(crate) fn linking_window_date(message: &str) -> Option<String> {
     let lower = message.to_lowercase();
     let about_window = lower.contains(&WINDOW_NOT_OPEN_PREFIX.to_lowercase())
         || lower.contains("загрузка станет доступна")
-        || ["threshold", "linking window", "окно", "порог"]
-            .iter()
-            .any(|k| lower.contains(k));
+        || lower.contains("visit join threshold")
+        || lower.contains("visit_join_threshold");
     if !about_window {
         return None;
     }
@@ -290,6 +291,15 @@ mod tests {
             Some("2026-11-01")
         );
         assert_eq!(linking_window_date("bad date 2026-11-01"), None);
+        // Another refusal that happens to say «окно» or «порог» beside a date is not this one.
+        assert_eq!(
+            linking_window_date("Строка 4: дата 2026-11-01 вне окна атрибуции"),
+            None
+        );
+        assert_eq!(
+            linking_window_date("Превышен порог загрузок до 01.12.2026"),
+            None
+        );
     }
 
     #[test]

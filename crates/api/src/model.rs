@@ -113,8 +113,10 @@ pub struct GoalCondition {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     pub id: i64,
+    // One goal without a name or type must not lose the counter its whole list.
+    #[serde(default)]
     pub name: String,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub kind: String,
     #[serde(default)]
     pub conditions: Vec<GoalCondition>,
@@ -304,6 +306,13 @@ pub enum ApiValidationStatus {
     Unknown(String),
 }
 
+/// Absent: not known yet (one item without it must not fail the whole list).
+impl Default for ApiValidationStatus {
+    fn default() -> Self {
+        Self::Unknown(String::new())
+    }
+}
+
 impl Serialize for ApiValidationStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(match self {
@@ -331,6 +340,7 @@ pub struct UploadingMetaExternal {
     pub uploading_id: String,
     #[serde(default)]
     pub datetime: Option<String>,
+    #[serde(default)]
     pub api_validation_status: ApiValidationStatus,
     #[serde(default)]
     pub elements_count: Option<u64>,

@@ -69,6 +69,15 @@ impl UploadKind {
         )
     }
 
+    /// Whether a row Metrica has already, sent again, may count a second time. Calls: no
+    /// Yandex page says a call sent twice is one call, so it is taken as counted again.
+    /// Conversions are not: «Перезапишется ли доход у цели, если повторно передать ту же строку
+    /// с другим показателем дохода? Да, перезапишется» (Metrica's API FAQ), so a conversion sent
+    /// again replaces the one with its identifier, goal and time. CRM records are updated by id.
+    pub fn counts_sent_again(self) -> bool {
+        matches!(self, UploadKind::Calls)
+    }
+
     /// The columns this kind's CSV may carry, in the order we write them.
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {

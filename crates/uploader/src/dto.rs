@@ -539,9 +539,9 @@ pub struct ValidationSummary {
     /// review promises before anything leaves).
     #[serde(default)]
     pub new_rows: u32,
-    /// Of `known_rows`: conversions or calls sent before with other content (an amount
-    /// corrected since). Metrica keeps the earlier values; sending them again would count the
-    /// event twice, so «только новые» leaves them out, and the window says so.
+    /// Of `known_rows`: calls sent before with other content (an amount corrected since).
+    /// Sending them again may count the call twice, so «только новые» leaves them out, and the
+    /// window says so (a corrected conversion goes: Metrica rewrites its amount).
     #[serde(default)]
     pub changed_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
@@ -591,8 +591,8 @@ pub struct SendResult {
     pub new_rows: u32,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u32,
-    /// Of `unchanged_rows`: conversions or calls sent before with other content; Metrica
-    /// keeps the earlier values.
+    /// Of `unchanged_rows`: calls sent before with other content, left out (they may count
+    /// twice).
     #[serde(default)]
     pub changed_rows: u32,
     /// Rows of the file, as the send read it, left out for their errors (the Check step read
@@ -1131,16 +1131,23 @@ pub fn typescript_bindings() -> String {
         .into_iter()
         .filter(|k| k.field("order_status").is_some())
         .collect();
+    let twice: Vec<UploadKind> = UploadKind::ALL
+        .into_iter()
+        .filter(|k| k.counts_sent_again())
+        .collect();
     out.push_str(&format!(
         "/** The CRM kinds (`UploadKind::is_crm`): a merge mode, no linked share from Metrica. */\n\
          export const CRM_KINDS: readonly UploadKind[] = [{}];\n\n\
          /** The kinds whose e-mails and phones may go hashed (they have `emails_md5`). */\n\
          export const HASHABLE_KINDS: readonly UploadKind[] = [{}];\n\n\
          /** The kinds with an order status to map to Metrica's (they have `order_status`). */\n\
-         export const STATUS_KINDS: readonly UploadKind[] = [{}];\n\n",
+         export const STATUS_KINDS: readonly UploadKind[] = [{}];\n\n\
+         /** The kinds whose rows, sent again, may count twice (`UploadKind::counts_sent_again`). */\n\
+         export const COUNTS_TWICE_KINDS: readonly UploadKind[] = [{}];\n\n",
         wire_names(&crm),
         wire_names(&hashable),
-        wire_names(&statuses)
+        wire_names(&statuses),
+        wire_names(&twice)
     ));
     // The currencies a fixed value can be: the ones these users meet first, then every other
     // code Metrica takes.

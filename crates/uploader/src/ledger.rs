@@ -211,13 +211,13 @@ pub fn verdicts_of_file(
 }
 
 /// Whether a row with this verdict goes out in only-new mode. CRM records (orders, contacts)
-/// are updated by id, so a changed one is sent again. Offline conversions and calls are events
-/// Metrica adds on every upload: one whose key (identifiers, goal, time) was accepted before is
-/// never sent again, even when its amount changed, since that would count it twice.
+/// are updated by id, and a conversion sent again replaces the one with its identifiers, goal
+/// and time (its amount is rewritten), so a changed one is sent again. A call whose key was
+/// accepted before is not: it may count twice ([`UploadKind::counts_sent_again`]).
 pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     match verdict {
         LedgerVerdict::New => true,
-        LedgerVerdict::Changed => !matches!(kind, UploadKind::Conversions | UploadKind::Calls),
+        LedgerVerdict::Changed => !kind.counts_sent_again(),
         LedgerVerdict::Unchanged => false,
     }
 }
@@ -229,9 +229,8 @@ pub struct Filtered {
     pub written: u64,
     /// Rows left out as sent before (all of them, changed ones included).
     pub skipped: u64,
-    /// Of `skipped`: conversions or calls whose key was sent before with other content (an
-    /// amount corrected in the CRM). Metrica keeps what it was sent; sending them again would
-    /// add a second event, so they are left out, and said.
+    /// Of `skipped`: calls whose key was sent before with other content (an amount corrected
+    /// in the CRM). Sending them again may add a second call, so they are left out, and said.
     pub changed: u64,
 }
 
@@ -315,12 +314,13 @@ mod resend_tests {
     use super::*;
 
     #[test]
-    fn events_are_never_sent_twice_crm_records_are_updated() {
+    fn calls_are_never_sent_twice_conversions_and_crm_records_are_updated() {
         for kind in UploadKind::ALL {
             assert!(resend(kind, LedgerVerdict::New));
             assert!(!resend(kind, LedgerVerdict::Unchanged));
         }
-        assert!(!resend(UploadKind::Conversions, LedgerVerdict::Changed));
+        // A conversion sent again rewrites its amount (Metrica's FAQ); a call may count twice.
+        assert!(resend(UploadKind::Conversions, LedgerVerdict::Changed));
         assert!(!resend(UploadKind::Calls, LedgerVerdict::Changed));
         assert!(resend(UploadKind::Orders, LedgerVerdict::Changed));
         assert!(resend(UploadKind::SimpleOrders, LedgerVerdict::Changed));

@@ -118,12 +118,12 @@ pub struct SendReview {
     pub new_rows: u64,
     /// Rows left out because the ledger holds them unchanged (only-new mode).
     pub unchanged_rows: u64,
-    /// Of `unchanged_rows`: conversions or calls sent before with other content (see
-    /// [`crate::ledger::Filtered::changed`]): Metrica keeps the earlier values.
+    /// Of `unchanged_rows`: calls sent before with other content (see
+    /// [`crate::ledger::Filtered::changed`]), left out as they may count twice.
     pub changed_rows: u64,
     /// All-rows mode: of the rows that go, those Metrica holds already (what only-new would
-    /// have left out). Conversions and calls among them count twice; `new_rows` less these
-    /// are the rows Metrica has not seen.
+    /// have left out). Calls among them may count twice (conversions replace themselves, CRM
+    /// records are updated); `new_rows` less these are the rows Metrica has not seen.
     pub again_rows: u64,
     pub only_new: bool,
 }
@@ -526,15 +526,16 @@ impl Core {
         // (by their marker): the duplicate check and the ledger then know whether Metrica has
         // them, and a dead «sending» is not taken for a send still going.
         let settled = self.settle_unknown_sends(plan.counter_id, kind).await;
-        // Only new conversions or calls, while a cut-off send of them could not be looked up
-        // (Metrica out of reach, a quota): its rows are not known to the ledger and would go a
-        // second time if Metrica has them. The send stops with that trouble, as it would meet
-        // it anyway; nothing leaves. (CRM records are updated by id: sending them again is
-        // harmless. A look-up refused for another reason, such as an account signed out since,
-        // would stop every later send: it is left to the resend.)
+        // Only new calls, while a cut-off send of them could not be looked up (Metrica out of
+        // reach, a quota): its rows are not known to the ledger and would go a second time if
+        // Metrica has them, and may count twice. The send stops with that trouble, as it would
+        // meet it anyway; nothing leaves. (CRM records are updated by id and a conversion sent
+        // again replaces itself: sending them again is harmless. A look-up refused for another
+        // reason, such as an account signed out since, would stop every later send: it is left
+        // to the resend.)
         if matches!(purpose, Purpose::Send)
             && plan.only_new
-            && matches!(kind, UploadKind::Conversions | UploadKind::Calls)
+            && kind.counts_sent_again()
             && let Some(e) = settled.unknown.values().find(|e| {
                 matches!(
                     e,
@@ -1501,9 +1502,9 @@ impl Core {
         if cancel.is_cancelled() {
             return Err(AppError::Cancelled);
         }
-        // Events Metrica adds on every upload (conversions, calls) that another upload has
-        // delivered since (the same file sent again after this one failed) would count twice.
-        if matches!(old.kind, UploadKind::Conversions | UploadKind::Calls) {
+        // Calls that another upload has delivered since (the same file sent again after this
+        // one failed) may count twice (a conversion sent again replaces itself).
+        if old.kind.counts_sent_again() {
             let store = self.store.clone();
             let (counter, kind, path) = (old.counter_id as u32, old.kind, file.clone());
             let known = tokio::task::spawn_blocking(move || {
@@ -1742,14 +1743,20 @@ fn offline_report(u: &OfflineConversionUploading) -> ServerReport {
     }
 }
 
+/// The CRM answer as History keeps it. Only `PASSED` and `FAILED` are documented; any other
+/// value says nothing yet, so the upload stays sent and is asked about again (it was taken
+/// for FAILED: «not stored», offered to be sent again).
 fn crm_report(m: &UploadingMetaExternal) -> ServerReport {
-    let passed = m.api_validation_status == mb_api::ApiValidationStatus::Passed;
+    let status = match &m.api_validation_status {
+        mb_api::ApiValidationStatus::Passed => Some(CdpValidation::Passed),
+        mb_api::ApiValidationStatus::Failed => Some(CdpValidation::Failed),
+        mb_api::ApiValidationStatus::Unknown(other) => {
+            tracing::warn!(status = %other, "CRM upload answered with an unknown validation status");
+            None
+        }
+    };
     ServerReport {
-        status: Some(ServerStatus::Validation(if passed {
-            CdpValidation::Passed
-        } else {
-            CdpValidation::Failed
-        })),
+        status: status.map(ServerStatus::Validation),
         elements_count: m.elements_count.map(|n| n as i64),
         ..ServerReport::default()
     }
@@ -1924,7 +1931,33 @@ fn goal_dto(g: &mb_api::Goal) -> dto::Goal {
 
 #[cfg(test)]
 mod tests {
-    use super::{counter_dto, offline_report, short_error};
+    use super::{counter_dto, crm_report, offline_report, short_error};
+
+    /// Only the two documented CRM answers settle an upload; another value, or none, leaves it
+    /// sent and asked about again (it was taken for FAILED: «not stored», offered again).
+    #[test]
+    fn an_unknown_crm_validation_status_settles_nothing() {
+        use mb_history::{CdpValidation, ServerStatus};
+        let meta = |status: Option<&str>| {
+            let mut v = serde_json::json!({"uploading_id": "u1", "elements_count": 3});
+            if let Some(s) = status {
+                v["api_validation_status"] = s.into();
+            }
+            serde_json::from_value::<mb_api::UploadingMetaExternal>(v).unwrap()
+        };
+        let status = |s| crm_report(&meta(s)).status;
+        assert_eq!(
+            status(Some("PASSED")),
+            Some(ServerStatus::Validation(CdpValidation::Passed))
+        );
+        assert_eq!(
+            status(Some("FAILED")),
+            Some(ServerStatus::Validation(CdpValidation::Failed))
+        );
+        assert_eq!(status(Some("IN_PROGRESS")), None);
+        assert_eq!(status(Some("failed")), None);
+        assert_eq!(status(None), None);
+    }
 
     /// History's reason for a quota says when to send again: a daily quota waits for
     /// 00:00 UTC (03:00 Moscow); one per second, in flight or per hour passes in minutes (it

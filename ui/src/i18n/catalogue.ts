@@ -680,10 +680,10 @@ export const ru: Catalogue = {
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
   },
   "send": {
-    "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
-    "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
-    "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
-    "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой): Метрика не меняет принятые конверсии и звонки, в ней остались прежние значения.",
+    "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
+    "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
+    "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой) и не отправлена снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
+    "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
     "partFailed": "часть {{n}} не ушла",
     "partInterrupted": "отправка части {{n}} прервана — Метрика могла её не получить",
     "partRejected": "часть {{n}} Метрика не приняла",
@@ -700,10 +700,10 @@ export const ru: Catalogue = {
     "reviewNew_many": "Отправим {{count, number}} новых строк из {{total, number}}",
     "reviewNew_one": "Отправим {{count, number}} новую строку из {{total, number}}",
     "reviewNew_other": "Отправим {{count, number}} новой строки из {{total, number}}",
-    "twice_few": "{{count, number}} строки из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
-    "twice_many": "{{count, number}} строк из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
-    "twice_one": "{{count, number}} строка из них уже есть в Метрике: отправленная ещё раз, она посчитается дважды (конверсии и звонки Метрика не заменяет, а добавляет).",
-    "twice_other": "{{count, number}} строки из них уже есть в Метрике: отправленные ещё раз, они посчитаются дважды (конверсии и звонки Метрика не заменяет, а добавляет)."
+    "twice_few": "{{count, number}} строки из них уже есть в Метрике: звонки, отправленные ещё раз, Метрика может посчитать дважды (что она делает с повторными звонками, Яндекс не пишет).",
+    "twice_many": "{{count, number}} строк из них уже есть в Метрике: звонки, отправленные ещё раз, Метрика может посчитать дважды (что она делает с повторными звонками, Яндекс не пишет).",
+    "twice_one": "{{count, number}} строка из них уже есть в Метрике: звонок, отправленный ещё раз, Метрика может посчитать дважды (что она делает с повторными звонками, Яндекс не пишет).",
+    "twice_other": "{{count, number}} строки из них уже есть в Метрике: звонки, отправленные ещё раз, Метрика может посчитать дважды (что она делает с повторными звонками, Яндекс не пишет)."
   },
   "severity": {
     "error": "Ошибка",
@@ -1389,10 +1389,10 @@ export const en: Catalogue = {
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
   },
   "send": {
-    "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
-    "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
-    "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
-    "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say): Metrica does not change conversions and calls it accepted, so it keeps the earlier values.",
+    "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
+    "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
+    "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say) and was not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
+    "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
     "partFailed": "part {{n}} did not go",
     "partInterrupted": "sending part {{n}} was interrupted: Metrica may not have it",
     "partRejected": "Metrica refused part {{n}}",
@@ -1409,10 +1409,10 @@ export const en: Catalogue = {
     "reviewNew_many": "We will send {{count, number}} new rows of {{total, number}}",
     "reviewNew_one": "We will send {{count, number}} new row of {{total, number}}",
     "reviewNew_other": "We will send {{count, number}} new rows of {{total, number}}",
-    "twice_few": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them).",
-    "twice_many": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them).",
-    "twice_one": "{{count, number}} of these rows is already in Metrica: sent again, it will be counted twice (Metrica adds conversions and calls, it does not replace them).",
-    "twice_other": "{{count, number}} of these rows are already in Metrica: sent again, they will be counted twice (Metrica adds conversions and calls, it does not replace them)."
+    "twice_few": "{{count, number}} of these rows are already in Metrica: calls sent again may be counted twice (Yandex does not say what Metrica does with a call sent again).",
+    "twice_many": "{{count, number}} of these rows are already in Metrica: calls sent again may be counted twice (Yandex does not say what Metrica does with a call sent again).",
+    "twice_one": "{{count, number}} of these rows is already in Metrica: a call sent again may be counted twice (Yandex does not say what Metrica does with a call sent again).",
+    "twice_other": "{{count, number}} of these rows are already in Metrica: calls sent again may be counted twice (Yandex does not say what Metrica does with a call sent again)."
   },
   "severity": {
     "error": "Error",

@@ -264,9 +264,9 @@ known_rows: number,
  */
 new_rows: number, 
 /**
- * Of `known_rows`: conversions or calls sent before with other content (an amount
- * corrected since). Metrica keeps the earlier values; sending them again would count the
- * event twice, so «только новые» leaves them out, and the window says so.
+ * Of `known_rows`: calls sent before with other content (an amount corrected since).
+ * Sending them again may count the call twice, so «только новые» leaves them out, and the
+ * window says so (a corrected conversion goes: Metrica rewrites its amount).
  */
 changed_rows: number, 
 /**
@@ -329,8 +329,8 @@ new_rows: number,
  */
 unchanged_rows: number, 
 /**
- * Of `unchanged_rows`: conversions or calls sent before with other content; Metrica
- * keeps the earlier values.
+ * Of `unchanged_rows`: calls sent before with other content, left out (they may count
+ * twice).
  */
 changed_rows: number, 
 /**
@@ -596,6 +596,9 @@ export const HASHABLE_KINDS: readonly UploadKind[] = ['simple-orders', 'contacts
 
 /** The kinds with an order status to map to Metrica's (they have `order_status`). */
 export const STATUS_KINDS: readonly UploadKind[] = ['simple-orders', 'orders'];
+
+/** The kinds whose rows, sent again, may count twice (`UploadKind::counts_sent_again`). */
+export const COUNTS_TWICE_KINDS: readonly UploadKind[] = ['calls'];
 
 /** The encodings a person may choose for a file (`mb_import::read::ENCODINGS`). */
 export const ENCODINGS: readonly string[] = ['UTF-8', 'windows-1251', 'KOI8-R', 'KOI8-U', 'UTF-16LE', 'UTF-16BE', 'IBM866'];

@@ -9,6 +9,7 @@ export type { Backend, FileDropEvent, Unsubscribe } from './backend';
 export type * from './bindings';
 export {
   CHANGE_CODES,
+  COUNTS_TWICE_KINDS,
   CRM_KINDS,
   CURRENCY_CODES,
   DEFAULT_JOB_SCHEDULE,

@@ -1229,8 +1229,13 @@ async fn demo_in_parts(dir: &tempfile::TempDir) -> Core {
 /// The conversions fixture's header and its first `rows` rows: a file that goes in `rows`
 /// parts on [`demo_in_parts`].
 fn conversions_rows(dir: &std::path::Path, rows: usize) -> PathBuf {
-    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
-    let file = dir.join(format!("offline-{rows}.csv"));
+    fixture_rows(dir, "offline_clientid.csv", rows)
+}
+
+/// The header and the first `rows` rows of fixture `name`, as a file in `dir`.
+fn fixture_rows(dir: &std::path::Path, name: &str, rows: usize) -> PathBuf {
+    let all = std::fs::read_to_string(fixture(name)).unwrap();
+    let file = dir.join(format!("{rows}-{name}"));
     let lines: Vec<&str> = all.lines().take(rows + 1).collect();
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
     file
@@ -1901,14 +1906,19 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
 }
 
 fn conversions_upload(core: &Core, name: &str, only_new: bool, confirm: bool) -> UploadRequest {
+    kind_upload(core, UploadKind::Conversions, name, only_new, confirm)
+}
+
+fn kind_upload(
+    core: &Core,
+    kind: UploadKind,
+    name: &str,
+    only_new: bool,
+    confirm: bool,
+) -> UploadRequest {
     let file = fixture(name);
     let mapping = core
-        .suggest_mapping(
-            &file,
-            &ReadOverrides::default(),
-            UploadKind::Conversions,
-            &[],
-        )
+        .suggest_mapping(&file, &ReadOverrides::default(), kind, &[])
         .unwrap();
     let mut validate = request(&file, mapping, vec![]);
     validate.only_new_rows = only_new;
@@ -2077,19 +2087,26 @@ async fn a_stop_between_review_and_send_sends_nothing() {
     assert_eq!(core.uploads_still_followed().unwrap(), 1);
 }
 
-/// A cut-off upload some of whose conversions another upload delivered since (a file with
-/// some of the same rows): its resend would count those twice, so it is refused in words
+/// A cut-off upload some of whose calls another upload delivered since (a file with some of
+/// the same rows): its resend may count those twice, so it is refused in words
 /// (`sent_since`); sending the file again sends only its new rows.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resend_of_rows_delivered_since_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(&dir).await;
     let fake = core.demo_server().unwrap();
-    let stored = || fake.state().conversions(u64::from(COUNTER)).len();
+    // Calls Metrica took (the fake keeps no call rows, only each upload's count).
+    let stored = || {
+        fake.state()
+            .uploads(u64::from(COUNTER))
+            .iter()
+            .map(|u| u.line_quantity as usize)
+            .sum::<usize>()
+    };
     fake.faults().drop_next_upload_after(u64::MAX);
     let cut = core
         .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
             "cut",
             no_progress_sink(),
         )
@@ -2099,8 +2116,8 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
         .unwrap();
     assert_eq!(cut.state, UploadState::Interrupted);
     // Three of its five rows go in another file.
-    let three = conversions_rows(dir.path(), 3);
-    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let three = fixture_rows(dir.path(), "calls_clientid.csv", 3);
+    let mut req = kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false);
     req.validate.path = three.display().to_string();
     let before = stored();
     let sent = core
@@ -2131,23 +2148,25 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
     );
     let again = core
         .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, true),
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, true),
             "again",
             no_progress_sink(),
         )
         .await
         .unwrap();
-    assert_eq!(again.new_rows, 2, "{again:?}");
-    assert_eq!(stored() - before, 5);
+    assert_eq!(again.new_rows, 1, "{again:?}");
+    assert_eq!(stored() - before, 4);
 }
 
-/// An amount corrected in the CRM after the conversion went: «только новые» leaves the row
-/// out (a second event would count it twice) and says so apart from the unchanged rows, in
-/// the Check step and in the result, instead of calling it «already in Metrica» like them.
+/// An amount corrected in the CRM after the conversion went: Metrica rewrites a conversion's
+/// amount when the same row comes again (its API FAQ), so «только новые» sends the corrected
+/// row, and Metrica ends with the new amount (it was left out: «Metrica keeps the earlier
+/// values», which the FAQ contradicts).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_conversion_sent_before_with_another_amount_is_said_apart() {
+async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
     let first = core
         .upload_dto(
             &conversions_upload(&core, "offline_clientid.csv", true, false),
@@ -2157,6 +2176,8 @@ async fn a_conversion_sent_before_with_another_amount_is_said_apart() {
         .await
         .unwrap();
     assert_eq!(first.outcome, mb_uploader::plan::OutcomeKind::Sent);
+    let stored = || fake.state().conversions(u64::from(COUNTER)).len();
+    let before = stored();
     let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
     let corrected = all.replace("18450.00", "18990.00");
     assert_ne!(corrected, all);
@@ -2168,13 +2189,76 @@ async fn a_conversion_sent_before_with_another_amount_is_said_apart() {
         .validate_dto(&req.validate, "check", no_progress_sink())
         .await
         .unwrap();
-    assert_eq!((check.known_rows, check.changed_rows), (5, 1), "{check:?}");
+    assert_eq!((check.known_rows, check.changed_rows), (4, 0), "{check:?}");
+    assert_eq!(check.new_rows, 1, "{check:?}");
+    let sent = core
+        .upload_dto(&req, "corrected", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.outcome,
+        mb_uploader::plan::OutcomeKind::Sent,
+        "{sent:?}"
+    );
+    assert_eq!((sent.new_rows, sent.unchanged_rows), (1, 4), "{sent:?}");
+    assert_eq!(stored(), before, "replaced, not added");
+    let prices: Vec<String> = fake
+        .state()
+        .conversions(u64::from(COUNTER))
+        .iter()
+        .filter_map(|r| r.price.clone())
+        .collect();
+    assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
+    assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
+}
+
+/// A call's amount corrected after it went: no page says Metrica replaces a call sent again,
+/// so «только новые» leaves it out (it may count twice) and says so apart from the unchanged
+/// rows, in the Check step and in the result, instead of calling it «already in Metrica».
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_sent_before_with_another_amount_is_said_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let first = core
+        .upload_dto(
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first.outcome,
+        mb_uploader::plan::OutcomeKind::Sent,
+        "{first:?}"
+    );
+    let all = std::fs::read_to_string(fixture("calls_clientid.csv")).unwrap();
+    let corrected = all.replacen(",2500,RUB", ",2700,RUB", 1);
+    assert_ne!(corrected, all);
+    let file = dir.path().join("corrected.csv");
+    std::fs::write(&file, corrected).unwrap();
+    let mut req = kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false);
+    req.validate.path = file.display().to_string();
+    let check = core
+        .validate_dto(&req.validate, "check", no_progress_sink())
+        .await
+        .unwrap();
+    let valid = check.valid_rows;
+    assert_eq!(
+        (check.known_rows, check.changed_rows),
+        (valid, 1),
+        "{check:?}"
+    );
     let sent = core
         .upload_dto(&req, "corrected", no_progress_sink())
         .await
         .unwrap();
     assert_eq!(sent.outcome, mb_uploader::plan::OutcomeKind::NothingNew);
-    assert_eq!((sent.unchanged_rows, sent.changed_rows), (5, 1), "{sent:?}");
+    assert_eq!(
+        (sent.unchanged_rows, sent.changed_rows),
+        (valid, 1),
+        "{sent:?}"
+    );
 }
 
 /// A job's folder or file given as a relative path (typed into the window's field) is refused
@@ -2225,9 +2309,9 @@ async fn a_job_with_a_relative_path_is_refused() {
     .expect("a full path is kept");
 }
 
-/// Only new conversions while a cut-off send of them cannot be looked up (Metrica's quota, its
+/// Only new calls while a cut-off send of them cannot be looked up (Metrica's quota, its
 /// servers, the network): its rows are unknown to the ledger and would go twice if Metrica has
-/// them. The send stops with that trouble and nothing leaves; the cut-off one stays a
+/// them (a conversion sent again replaces itself: those go). The send stops with that trouble and nothing leaves; the cut-off one stays a
 /// question (not «replaced»).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_new_rows_stop_while_a_cut_off_send_cannot_be_looked_up() {
@@ -2248,7 +2332,7 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
     fake.faults().drop_next_upload_after(u64::MAX);
     let cut = core
         .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
             "cut",
             no_progress_sink(),
         )
@@ -2267,14 +2351,14 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
             )
             .unwrap();
     }
-    let before = fake.state().conversions(u64::from(COUNTER)).len();
+    let before = fake.state().uploads(u64::from(COUNTER)).len();
 
     // Hold the counter's send lock, so the next upload waits right before its look-ups.
     let never = mb_api::CancellationToken::new();
     let held = mb_uploader::send_lock::SendLock::take(
         &core.paths().locks(),
         COUNTER,
-        UploadKind::Conversions,
+        UploadKind::Calls,
         &never,
         || {},
     )
@@ -2287,8 +2371,8 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
             q.notify_one();
         }
     });
-    let three = conversions_rows(dir.path(), 3);
-    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let three = fixture_rows(dir.path(), "calls_clientid.csv", 3);
+    let mut req = kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false);
     req.validate.path = three.display().to_string();
     let c = core.clone();
     let next = tokio::spawn(async move { c.upload_dto(&req, "next", sink).await });
@@ -2301,7 +2385,7 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
         matches!(r, Err(mb_uploader::dto::AppError::QuotaExceeded { .. })),
         "{r:?}"
     );
-    assert_eq!(fake.state().conversions(u64::from(COUNTER)).len(), before);
+    assert_eq!(fake.state().uploads(u64::from(COUNTER)).len(), before);
     let cut = core.store().upload(i64::from(cut.id)).unwrap();
     assert_eq!(cut.superseded_by, None);
 }
@@ -2418,39 +2502,59 @@ async fn the_check_does_not_wait_for_a_send_to_the_counter() {
     assert_eq!(check.known_rows, 5);
 }
 
-/// A job's run whose export has an amount corrected since the conversion went: «nothing new»,
-/// and the run says the corrected row apart (Metrica keeps the earlier amount) instead of
-/// only «nothing new»; `mbridge jobs run` and the Clients card read it from the run.
+/// A job's run whose export has amounts corrected since the rows went: the conversion goes
+/// again (Metrica rewrites its amount); the call does not (it may count twice), and the run
+/// says it apart instead of only «nothing new»; `mbridge jobs run` and the Clients card read
+/// it from the run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_run_says_a_corrected_amount_apart() {
+async fn a_job_run_sends_a_corrected_conversion_and_says_a_corrected_call_apart() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo_jobs(&dir).await;
-    let exports = dir.path().join("exports");
-    std::fs::create_dir(&exports).unwrap();
-    let sent = core
-        .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, false),
-            "first",
-            no_progress_sink(),
-        )
-        .await
-        .unwrap()
-        .upload
-        .expect("sent");
-    job_from(&core, sent.id, "shop", &exports);
-    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
-    std::fs::write(
-        exports.join("sales.csv"),
-        all.replace("18450.00", "18990.00"),
-    )
-    .unwrap();
-    let report = core.run_job("shop", RUN_NOW).await.unwrap();
-    let run = report.run.expect("ran");
-    assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
-    assert_eq!((run.rows_unchanged, run.rows_changed()), (5, 1), "{run:?}");
-    let view = core.job_runs("shop", 10).unwrap();
-    let view = mb_uploader::overview::run_view(&view[0]);
-    assert_eq!(view.rows_changed, 1);
+    for (kind, name, from, to, job) in [
+        (
+            UploadKind::Conversions,
+            "offline_clientid.csv",
+            "18450.00",
+            "18990.00",
+            "shop",
+        ),
+        (
+            UploadKind::Calls,
+            "calls_clientid.csv",
+            ",2500,RUB",
+            ",2700,RUB",
+            "calls",
+        ),
+    ] {
+        let exports = dir.path().join(job);
+        std::fs::create_dir(&exports).unwrap();
+        let sent = core
+            .upload_dto(
+                &kind_upload(&core, kind, name, true, false),
+                "first",
+                no_progress_sink(),
+            )
+            .await
+            .unwrap()
+            .upload
+            .expect("sent");
+        job_from(&core, sent.id, job, &exports);
+        let all = std::fs::read_to_string(fixture(name)).unwrap();
+        std::fs::write(exports.join("sales.csv"), all.replacen(from, to, 1)).unwrap();
+        let report = core.run_job(job, RUN_NOW).await.unwrap();
+        let run = report.run.expect("ran");
+        let view = core.job_runs(job, 10).unwrap();
+        let view = mb_uploader::overview::run_view(&view[0]);
+        if kind == UploadKind::Conversions {
+            assert_eq!(run.result, mb_history::RunResult::Sent, "{run:?}");
+            assert_eq!((run.rows_new, run.rows_changed()), (1, 0), "{run:?}");
+            assert_eq!(view.rows_changed, 0);
+        } else {
+            assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
+            assert_eq!(run.rows_changed(), 1, "{run:?}");
+            assert_eq!(view.rows_changed, 1);
+        }
+    }
 }
 
 /// «Отправить заново» on the result whose resend stops (here the sign-in runs out as the file

@@ -5,7 +5,7 @@ import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { CRM_KINDS, HASHABLE_KINDS } from '../../ipc';
+import { COUNTS_TWICE_KINDS, CRM_KINDS, HASHABLE_KINDS } from '../../ipc';
 import type { SendResult, UploadSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
@@ -128,9 +128,9 @@ export function SendStep({ onBack }: { onBack: () => void }) {
         {t('send.onlyNew', { rows: t('common.rows', { count: review.known }) })}
       </Checkbox>
     ) : null;
-  // Conversions and calls Metrica already has are added again, not replaced: said on the last
-  // screen before they go, not only on the Check step.
-  const twice = !crm && !review.onlyNew ? review.known : 0;
+  // Calls Metrica already has may count again (conversions replace themselves, CRM records
+  // are updated): said on the last screen before they go, not only on the Check step.
+  const twice = s.kind && COUNTS_TWICE_KINDS.includes(s.kind) && !review.onlyNew ? review.known : 0;
   // Nothing to send: no review of a send that will not happen, only the answer (and the box
   // that sends everything again, for whoever means to).
   const reviewShown = !nothingNew || job.running;
