@@ -341,6 +341,29 @@ async fn settled(c: Candidate, settle: Duration) -> Candidate {
     }
 }
 
+/// Whether the text file's last row has fewer cells than the header and no line end after it:
+/// how an export looks while it is still being written.
+fn cut_last_row(path: &Path, report: &mb_import::Report) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    if report.sheet.is_some() || report.rows == 0 {
+        return false;
+    }
+    let short = report
+        .issues
+        .iter()
+        .any(|i| i.record == report.rows && i.code == mb_import::IssueCode::TooFewFields);
+    if !short {
+        return false;
+    }
+    let mut last = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut last)
+        })
+        .is_ok_and(|_| !matches!(last[0], b'\n' | b'\r'))
+}
+
 /// Matching files of a source, oldest first (ties by name). Hidden files and Office lock
 /// files (`~$…`) are never taken.
 pub fn candidates(source: &JobSource) -> Result<Vec<Candidate>> {
@@ -1287,6 +1310,15 @@ impl Core {
             .await;
         if file.now_on_disk().as_ref() != Some(file) {
             tracing::info!(file = %file.key(), "changed while it was read: left for the next run");
+            return None;
+        }
+        // A last row cut short with no line end: the export is still being written (the CRM
+        // paused mid-row for longer than the settle wait). Sent as it is, the cut row would go
+        // without its amount; it is left for the next run, like a file that changed.
+        if let Ok(Prepared::Ready(p)) = &prepared
+            && cut_last_row(&file.path, &p.report)
+        {
+            tracing::info!(file = %file.key(), "last row cut short: left for the next run");
             return None;
         }
         let p = match prepared {

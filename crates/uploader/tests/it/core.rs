@@ -2443,6 +2443,68 @@ async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
     );
 }
 
+/// An export the CRM paused in the middle of a row (longer than the settle wait): its last row
+/// is short and has no line end. The run leaves it for the next one («Файл ещё записывался»)
+/// instead of sending the cut row without its amount and saying «Отправлено»; the next run,
+/// on the whole file, sends every row with its amount.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_file_cut_in_the_middle_of_a_row_waits_for_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_jobs(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let file = exports.join("sales.csv");
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    std::fs::write(&file, lines[..3].join("\n") + "\n").unwrap();
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, false);
+    req.validate.path = file.display().to_string();
+    let sent = core
+        .upload_dto(&req, "u1", no_progress_sink())
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    job_from(&core, sent.id, "shop", &exports);
+    // The next row is written up to its amount, which is not there yet.
+    let fourth = lines[3];
+    let cut = &fourth[..fourth.rfind(',').unwrap()];
+    let cut = &cut[..cut.rfind(',').unwrap() + 1];
+    std::fs::write(&file, lines[..3].join("\n") + "\n" + cut).unwrap();
+    let uploads = fake.state().uploads(u64::from(COUNTER)).len();
+    let run = core
+        .run_job("shop", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Deferred, "{run:?}");
+    assert_eq!(fake.state().uploads(u64::from(COUNTER)).len(), uploads);
+    // Written whole: the run sends the rest, amounts and all.
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let next = core
+        .run_job("shop", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(
+        (next.result, next.rows_new),
+        (mb_history::RunResult::Sent, 3),
+        "{next:?}"
+    );
+    // A last row without a line end that is whole is no cut: a file saved so goes at once.
+    std::fs::write(&file, all.trim_end()).unwrap();
+    let last = core
+        .run_job("shop", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(last.result, mb_history::RunResult::NothingNew, "{last:?}");
+}
+
 /// A file with rows in error sent in parts: the whole file's counts (its rows, the rows left
 /// out for errors, its issues) are told once, on the first part, so History and its CSV
 /// export add up to the file (the rejected rows were repeated on every part).
