@@ -181,13 +181,22 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 if !r.files.is_empty() {
                     line += &format!(" · {}", r.files.join(", "));
                 }
-                line += &format!(
-                    " · {}: {}, {}: {}",
-                    t(lang, "новых", "new"),
-                    text::rows(u64::from(r.rows_new), lang),
-                    t(lang, "уже отправленных", "sent before"),
-                    text::rows(u64::from(r.rows_unchanged), lang)
-                );
+                // Counts only of a file that was read («уже отправленных: 0» of a file not
+                // read again was untrue).
+                if r.result == RunResult::Sent
+                    || r.rows_new + r.rows_unchanged + r.rows_rejected > 0
+                {
+                    line += &format!(
+                        " · {}: {}, {}: {}",
+                        t(lang, "новых", "new"),
+                        text::rows(u64::from(r.rows_new), lang),
+                        t(lang, "уже отправленных", "sent before"),
+                        text::rows(u64::from(r.rows_unchanged), lang)
+                    );
+                }
+                if let Some(changed) = text::changed_kept(u64::from(r.rows_changed), lang) {
+                    line += &format!("; {changed}");
+                }
                 if r.rows_rejected > 0 {
                     line += &format!(
                         ", {}: {}",
@@ -197,6 +206,8 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 }
                 if let Some(e) = &r.error {
                     line += &format!(" — {}", text::error(e, lang));
+                } else if let Some(note) = r.message.as_deref() {
+                    line += &format!(" — {}", run_note(note, lang));
                 }
                 println!("{line}");
             }
@@ -282,6 +293,31 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
     }
 }
 
+/// A run's note (the core's codes) in words; a note kept as text by an older version as it is.
+fn run_note(note: &str, lang: Lang) -> String {
+    match note {
+        mb_uploader::jobs::FILE_UNCHANGED => t(
+            lang,
+            "файл не менялся с прошлого запуска",
+            "the file has not changed since the last run",
+        )
+        .into(),
+        mb_uploader::jobs::FILE_CHANGING => t(
+            lang,
+            "файл ещё записывался: возьмём его в следующий раз",
+            "the file was still being written: it is taken next time",
+        )
+        .into(),
+        mb_uploader::jobs::PROCESS_DIED => t(
+            lang,
+            "программа закрылась во время запуска (компьютер выключился или процесс остановили); отправленное проверено следующим запуском",
+            "the program ended during the run (the computer shut down or the process was stopped); the next run checks what went",
+        )
+        .into(),
+        other => other.to_string(),
+    }
+}
+
 fn say_run(r: &JobRunReport, lang: Lang) -> String {
     let Some(run) = &r.run else {
         let what = match r.outcome {
@@ -321,6 +357,8 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if let Some(e) = &r.error {
         s += &format!(": {}", text::error(e, lang));
+    } else if let Some(note) = run.message.as_deref().filter(|m| !m.starts_with('{')) {
+        s += &format!(" — {}", run_note(note, lang));
     }
     s
 }

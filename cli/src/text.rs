@@ -516,6 +516,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{}: {detail}",
             t(lang, "ошибка локального хранилища", "local storage error")
         ),
+        E::SchedulerFailed { detail } => format!(
+            "{}: {detail}",
+            t(
+                lang,
+                "система не включила расписание, задание запускается только вручную",
+                "the system did not turn the schedule on; the job runs by hand only"
+            )
+        ),
         E::Internal { detail } => format!(
             "{}: {detail}",
             t(lang, "внутренняя ошибка", "internal error")

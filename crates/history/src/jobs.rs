@@ -8,6 +8,10 @@ use mb_schema::UploadKind;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
+/// The note of a run whose process ended while it went (killed, a power cut): recorded by the
+/// next run, which closes it; the window and the CLI say it in words.
+pub const PROCESS_DIED: &str = "process_died";
+
 /// One job as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobRecord {
@@ -310,15 +314,17 @@ impl Store {
     }
 
     /// Runs of a job still `running`. Called by a run that holds the job's lock, these are
-    /// runs whose process died: they are marked interrupted and returned.
+    /// runs whose process died: they are marked interrupted ([`PROCESS_DIED`]) and returned.
     pub fn interrupt_open_job_runs(&self, name: &str) -> Result<Vec<JobRun>> {
         self.write(|tx, now| {
             let mut st = tx.prepare_cached(&format!(
                 "UPDATE job_runs SET result = 'interrupted', finished_at = ?2, \
-                 message = 'process_died' WHERE job_name = ?1 AND result = 'running' \
+                 message = ?3 WHERE job_name = ?1 AND result = 'running' \
                  RETURNING {RUN_COLUMNS}"
             ))?;
-            let rows = st.query_map(params![name, ms(now)], |r| Ok(run_from_row(r)))?;
+            let rows = st.query_map(params![name, ms(now), PROCESS_DIED], |r| {
+                Ok(run_from_row(r))
+            })?;
             rows.map(|r| r?).collect()
         })
     }

@@ -78,6 +78,10 @@ pub enum AppError {
     InvalidInput { field: String, reason: String },
     #[error("local storage error")]
     Storage { detail: String },
+    /// The system's scheduler (systemd's user instance, Task Scheduler, launchd) refused to turn
+    /// a job's entry on; `detail` is the command and what it said. Nothing is left installed.
+    #[error("the system scheduler failed")]
+    SchedulerFailed { detail: String },
     #[error("internal error")]
     Internal { detail: String },
     #[error("the update failed at {step:?}")]

@@ -313,6 +313,10 @@ const SETTLE_MAX: Duration = Duration::from_secs(60);
 
 /// The note on a run that found its file changing while it read it.
 pub const FILE_CHANGING: &str = "file_changing";
+pub use mb_history::PROCESS_DIED;
+
+/// The note on a run whose file had not changed since the last run: it was not read again.
+pub const FILE_UNCHANGED: &str = "file_unchanged";
 
 /// Waits until `c` was modified at least `settle` ago, or has not changed (size and time)
 /// for `settle` while we watched it (a modification time in the future, a share's clock
@@ -669,16 +673,7 @@ impl Core {
         let mut out = Vec::new();
         for r in self.store.jobs()? {
             let job = Job::from_record(r)?;
-            let mut last = self.store.job_runs(&job.name, 1)?.into_iter().next();
-            // A run recorded as going whose process is gone (killed, power cut) is shown as
-            // interrupted, not «выполняется» until the next run (a week for a weekly job);
-            // the next run closes it in the history and reconciles its uploads.
-            if let Some(r) = last.as_mut()
-                && r.result == RunResult::Running
-                && !RunLock::is_held(&self.jobs_dir(), &job.name)
-            {
-                r.result = RunResult::Interrupted;
-            }
+            let last = self.seen_runs(&job.name, 1)?.into_iter().next();
             let good = self.store.last_sent_job_run(&job.name)?;
             let warning = warning(&job, last.as_ref(), good.as_ref(), now);
             let scheduled = match (&dir, job.name.parse::<JobName>()) {
@@ -1009,10 +1004,25 @@ impl Core {
     /// A job's runs, newest first, as the app lists them (with each run's report).
     pub fn job_run_views(&self, name: &str, limit: u32) -> Result<Vec<crate::dto::JobRunView>> {
         Ok(self
-            .job_runs(name, limit)?
+            .seen_runs(name, limit)?
             .iter()
             .map(crate::overview::run_view)
             .collect())
+    }
+
+    /// The newest runs as they stand: a run recorded as going whose process is gone (killed,
+    /// a power cut) is shown as interrupted, as the next run will record it, not «выполняется»
+    /// until then (a week for a weekly job). One rule for the card, the list and `jobs runs`.
+    fn seen_runs(&self, name: &str, limit: u32) -> Result<Vec<JobRun>> {
+        let mut runs = self.store.job_runs(name, limit)?;
+        if let Some(r) = runs.first_mut()
+            && r.result == RunResult::Running
+            && !RunLock::is_held(&self.jobs_dir(), name)
+        {
+            r.result = RunResult::Interrupted;
+            r.message = Some(mb_history::PROCESS_DIED.into());
+        }
+        Ok(runs)
     }
 
     pub fn set_job_paused(&self, name: &str, paused: bool) -> Result<Job> {
@@ -1241,7 +1251,7 @@ impl Core {
         let files = match self.pick(job) {
             Ok(Pick::NoFile) => return (RunResult::NoFile, end, None),
             Ok(Pick::Unchanged) => {
-                end.message = Some("file_unchanged".into());
+                end.message = Some(FILE_UNCHANGED.into());
                 return (RunResult::NothingNew, end, None);
             }
             Ok(Pick::Files(f)) => f,

@@ -490,9 +490,8 @@ impl From<InstallError> for crate::dto::AppError {
             InstallError::Io { .. } => crate::dto::AppError::Storage {
                 detail: e.to_string(),
             },
-            InstallError::Tool { ref command, .. } => crate::dto::AppError::InvalidInput {
-                field: command.split(' ').next().unwrap_or("scheduler").to_string(),
-                reason: e.to_string(),
+            InstallError::Tool { .. } => crate::dto::AppError::SchedulerFailed {
+                detail: e.to_string(),
             },
         }
     }
@@ -597,17 +596,26 @@ pub fn install(launch: &Launch<'_>, dir: &Path, tool: Tool<'_>) -> Result<(), In
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
     let first = dir.join(&files[0].0).display().to_string();
-    if cfg!(windows) {
+    let turned_on = if cfg!(windows) {
         let task = launch.windows_task();
         tool("schtasks", &["/Create", "/XML", &first, "/TN", &task, "/F"])
     } else if cfg!(target_os = "macos") {
         let _ = tool("launchctl", &["unload", &first]);
         tool("launchctl", &["load", "-w", &first])
     } else {
-        tool("systemctl", &["--user", "daemon-reload"])?;
-        let timer = format!("{}.timer", launch.systemd_unit());
-        tool("systemctl", &["--user", "enable", "--now", &timer])
+        tool("systemctl", &["--user", "daemon-reload"]).and_then(|()| {
+            let timer = format!("{}.timer", launch.systemd_unit());
+            tool("systemctl", &["--user", "enable", "--now", &timer])
+        })
+    };
+    // An entry the scheduler did not take is not left behind: its files are what says a job
+    // is scheduled («По расписанию», its next run), and nothing would start it.
+    if turned_on.is_err() {
+        for (file, _) in &files {
+            let _ = std::fs::remove_file(dir.join(file));
+        }
     }
+    turned_on
 }
 
 /// Turns the entry off and deletes its files. Removing an entry that is not there is not an
@@ -1054,8 +1062,16 @@ mod tests {
         };
         let e = install(&l, tmp.path(), &refuse).unwrap_err();
         assert!(e.to_string().contains("Failed to connect to bus"), "{e}");
+        // Not a wrong argument (exit 2, «неверное значение systemctl»): the system's trouble.
         let app: crate::dto::AppError = e.into();
-        assert!(matches!(app, crate::dto::AppError::InvalidInput { .. }));
+        assert!(
+            matches!(&app, crate::dto::AppError::SchedulerFailed { detail } if detail.contains("bus")),
+            "{app:?}"
+        );
+        // Nothing left behind to say the job is scheduled (it was «По расписанию», next run
+        // 09:30, with no timer on).
+        assert!(!is_installed(&job, tmp.path()));
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
         // A tool that is not installed at all.
         let e = system_tool("mbridge-no-such-tool", &["x"]).unwrap_err();
         assert!(e.to_string().starts_with("mbridge-no-such-tool x: "), "{e}");

@@ -26,6 +26,10 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   sign_in_failed: { kind: 'sign_in_failed', data: { reason: 'invalid_grant' } },
   invalid_input: { kind: 'invalid_input', data: { field: 'identifier', reason: 'exists' } },
   storage: { kind: 'storage', data: { detail: 'disk full' } },
+  scheduler_failed: {
+    kind: 'scheduler_failed',
+    data: { detail: 'systemctl --user daemon-reload: Failed to connect to bus' },
+  },
   internal: { kind: 'internal', data: { detail: 'boom' } },
   update_failed: { kind: 'update_failed', data: { step: 'signature' } },
 };

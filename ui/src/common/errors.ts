@@ -153,6 +153,11 @@ export const ERROR_TABLE: ErrorTable = {
     },
   },
   storage: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.storage') },
+  scheduler_failed: {
+    severity: 'danger',
+    action: 'retry',
+    text: (e, t) => t('errors.scheduler_failed', { detail: e.data.detail }),
+  },
   internal: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.internal') },
   update_failed: {
     severity: 'warning',

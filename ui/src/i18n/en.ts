@@ -597,6 +597,8 @@ const en: Messages = {
     runsNone: 'No runs yet.',
     fileChanging: 'the file was still changing while it was read: it will be taken next time',
     fileUnchanged: 'the file has not changed since the last run',
+    processDied:
+      'the program ended during the run (the computer shut down or the process was stopped); the next run checked what had gone',
     moreReasons_one: 'and {{count}} more kind of error',
     moreReasons_few: 'and {{count}} more kinds of error',
     moreReasons_many: 'and {{count}} more kinds of error',
@@ -784,6 +786,8 @@ const en: Messages = {
       path: 'File',
     },
     storage: 'Could not save data to disk. Check free space and retry.',
+    scheduler_failed:
+      'The system did not turn the schedule on, so the job runs by hand only. The system said: {{detail}}',
     internal: 'Internal error of the app. Retry; if that does not help, write to us.',
     update_failed: {
       check: 'Could not learn about a new version: the update server did not answer. Check the connection and retry.',

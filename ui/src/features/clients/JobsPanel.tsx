@@ -73,6 +73,19 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   );
 }
 
+/** A run's note (the core's codes) in words; one kept as text by an older version as it is. */
+export function runNote(message: string, t: TFunction): string {
+  if (message === 'file_unchanged') return t('jobs.fileUnchanged');
+  if (message === 'file_changing') return t('jobs.fileChanging');
+  if (message === 'process_died') return t('jobs.processDied');
+  return message;
+}
+
+/** Whether a run read its file (a file not read again has no counts to say). */
+function readFile(r: { result: string; rows_new: number; rows_unchanged: number; rows_rejected: number }) {
+  return r.result === 'sent' || r.rows_new + r.rows_unchanged + r.rows_rejected > 0;
+}
+
 /** Why a run left rows out or stopped: its report's kinds of error, most rows first (a file
  *  of another kind, a column the export lost), in the words of the Check step. */
 export function RunReasons({ report }: { report: ValidationSummary | null }) {
@@ -130,7 +143,7 @@ export function JobRuns({ name }: { name: string }) {
                 {r.files.length > 0 ? r.files.map((f) => f.split(/[\\/]/).pop()).join(', ') : '—'}
               </td>
               <td>
-                {t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged })}
+                {readFile(r) ? t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged }) : '—'}
                 {/* Corrected since they went: Metrica keeps the earlier values (said in full on hover). */}
                 {r.rows_changed > 0 ? (
                   <span title={t('send.changedKept', { count: r.rows_changed })} data-qa="job-run-changed">
@@ -148,12 +161,8 @@ export function JobRuns({ name }: { name: string }) {
                 ) : r.report && r.rows_rejected > 0 ? (
                   <RunReasons report={r.report} />
                 ) : r.message ? (
-                  <Text as="div" color="secondary" variant="caption-2">
-                    {r.message === 'file_unchanged'
-                      ? t('jobs.fileUnchanged')
-                      : r.message === 'file_changing'
-                        ? t('jobs.fileChanging')
-                        : r.message}
+                  <Text as="div" color="secondary" variant="caption-2" qa="job-run-note">
+                    {runNote(r.message, t)}
                   </Text>
                 ) : null}
               </td>
@@ -236,6 +245,11 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
                 {t(`jobs.result.${run.result}`)}
               </Text>
               {run.rows_new > 0 ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })})` : ''}
+              {run.rows_changed > 0 ? (
+                <span title={t('send.changedKept', { count: run.rows_changed })} data-qa="job-last-changed">
+                  {t('jobs.runsChanged', { changed: run.rows_changed })}
+                </span>
+              ) : null}
               {run.rows_rejected > 0
                 ? ` · ${t('jobs.badRows', { rows: t('common.rows', { count: run.rows_rejected }) })}`
                 : ''}
@@ -244,7 +258,19 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
             t('jobs.never')
           )}
         </Text>
-        {run && run.rows_rejected > 0 && !run.error ? <RunReasons report={run.report} /> : null}
+        {/* Why the last run did not go as it should, on the card: an agency's thirty cards
+            are not opened one by one to learn it. */}
+        {run?.error ? (
+          <Text as="div" color="secondary" variant="caption-2" qa="job-last-error">
+            {explainError(run.error, t, lang).text}
+          </Text>
+        ) : run && run.rows_rejected > 0 ? (
+          <RunReasons report={run.report} />
+        ) : run?.message ? (
+          <Text as="div" color="secondary" variant="caption-2" qa="job-last-note">
+            {runNote(run.message, t)}
+          </Text>
+        ) : null}
         <MapStatusesButton job={job} />
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}

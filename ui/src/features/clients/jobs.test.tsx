@@ -81,6 +81,11 @@ describe('repeating jobs', () => {
     expect(runs.textContent).toContain('Новых строк нет');
     await press('job-run-now', card);
     await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(2), slow);
+    // The file had not changed: not read again, so no «уже было 0» of it, and the card says why.
+    const newest = runs.querySelectorAll('tbody tr')[0] as HTMLElement;
+    expect(newest.textContent).toContain('файл не менялся с прошлого запуска');
+    expect(newest.textContent).not.toContain('уже было');
+    await waitFor(() => expect(byQa('job-last-note', card).textContent).toContain('файл не менялся'), slow);
     await press('job-edit', card);
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();
