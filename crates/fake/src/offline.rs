@@ -89,16 +89,14 @@ fn bad(msg: String) -> ApiError {
     ApiError::new(ErrorType::InvalidUploading, msg)
 }
 
-/// The whole-file message for a structural problem at physical line `line` (§4.2).
+/// The one whole-file message of offline conversions and calls (§4.2): Yandex's tests expect
+/// it for an empty body, a broken header, a header without data, broken data and a missing
+/// required column alike. `line` is the physical line at fault; 1 (the header) when the file
+/// as a whole is wrong. [choice: the tests check only the words before the number]
 fn format_error(line: u64) -> ApiError {
     bad(format!(
         "Неверный формат данных, ошибка в строке номер {line}"
     ))
-}
-
-/// The whole-file message for an absent required column (§4.2).
-fn missing_column(name: &str) -> ApiError {
-    bad(format!("Отсутствует обязательная колонка {name}"))
 }
 
 /// A header name as the server compares it: letters and digits only, case folded, so that
@@ -125,7 +123,7 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
         other => bad(other.message()),
     };
     if !reader.read(&mut rec).map_err(quoting)? {
-        return Err(bad("The file is empty".into()));
+        return Err(format_error(1));
     }
     let mut cols = Cols::default();
     let known: Vec<&'static str> = ID_COLUMNS
@@ -152,15 +150,13 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
     } else {
         &["DateTime"]
     };
-    for r in required {
-        if !cols.contains_key(r) {
-            return Err(missing_column(r));
-        }
+    if required.iter().any(|r| !cols.contains_key(r)) {
+        return Err(format_error(1));
     }
     let id_cols: Vec<(&'static str, usize)> = match chk.id_column {
         Some(c) => match cols.get(c) {
             Some(i) => vec![(c, *i)],
-            None => return Err(missing_column(c)),
+            None => return Err(format_error(1)),
         },
         None => ID_COLUMNS
             .iter()
@@ -169,11 +165,7 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
             .collect(),
     };
     if id_cols.is_empty() {
-        return Err(missing_column(if basic {
-            "ClientId, UserId, Yclid или PurchaseId"
-        } else {
-            "ClientId, UserId или Yclid"
-        }));
+        return Err(format_error(1));
     }
     let mut out = Outcome::default();
     let mut errors: Vec<String> = Vec::new();
@@ -205,7 +197,8 @@ pub(crate) fn validate(path: &std::path::Path, chk: &Check) -> Result<Outcome, A
         }
     }
     if out.source == 0 {
-        return Err(bad("The file is empty".into()));
+        // A header without data.
+        return Err(format_error(1));
     }
     if !errors.is_empty() {
         errors.truncate(MAX_ERRORS);
@@ -319,11 +312,15 @@ fn check_row(
                 "Строка {line}: PhoneNumber без пробелов и скобок, с кодом страны: {phone}"
             ));
         }
+        // 0 and 4294967295 pass, -1 and 4294967296 do not: an unsigned 32-bit count of
+        // seconds (§4.5).
         for num in ["TalkDuration", "HoldDuration"] {
             let v = field(rec, cols, num, line).unwrap_or("");
-            if !v.bytes().all(|b| b.is_ascii_digit()) {
+            let ok =
+                v.is_empty() || (v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u32>().is_ok());
+            if !ok {
                 soft.push(format!(
-                    "Строка {line}: {num} должен быть целым числом: {v}"
+                    "Строка {line}: {num} должен быть целым числом от 0 до 4294967295: {v}"
                 ));
             }
         }
@@ -342,7 +339,7 @@ fn check_row(
     ))
 }
 
-/// `1481718166.12345` → 1481718166: Yandex accepts fractional seconds (§4.2, observed).
+/// `1481718166.12345` → 1481718166: Yandex accepts fractional seconds (§4.2, Yandex's API tests).
 fn fractional_seconds(raw: &str) -> Option<i64> {
     let (int, frac) = raw.split_once('.')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -397,28 +394,31 @@ fn tally(out: &mut Outcome, row: Row, chk: &Check) {
 }
 
 /// `comment` of a conversions upload: digits, Latin and Cyrillic letters, ≤ 255 (§4.1). The
-/// calls page sets no rule, so calls comments are not checked (§4.5).
+/// calls page sets no rule, so calls comments are not checked (§4.5). A forbidden character
+/// gets Yandex's exact words (§4.1); the length message is ours [choice].
 fn check_comment(c: &str) -> Result<(), ApiError> {
-    let ok = c.chars().count() <= 255
-        && c.chars().all(|ch| {
-            ch.is_ascii_alphanumeric() || matches!(ch, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "comment: до 255 символов, только цифры, латинские и русские буквы",
-        ))
+    if !c
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+    {
+        return Err(ApiError::invalid(
+            "Комментарий содержит недопустимые символы.",
+        ));
     }
+    if c.chars().count() > 255 {
+        return Err(ApiError::invalid("comment: не более 255 символов"));
+    }
+    Ok(())
 }
 
+/// A legacy `client_id_type`; anything else gets the start of Yandex's message (§4.1).
 fn id_column(t: &str) -> Result<&'static str, ApiError> {
     match t {
         "CLIENT_ID" => Ok("ClientId"),
         "USER_ID" => Ok("UserId"),
         "YCLID" => Ok("Yclid"),
         other => Err(ApiError::invalid(format!(
-            "Некорректное значение client_id_type: {other}"
+            "Wrong parameter value: client_id_type={other}"
         ))),
     }
 }
@@ -763,13 +763,24 @@ mod tests {
     #[test]
     fn whole_file_failures_use_the_documented_messages() {
         let c = check(UploadType::Basic);
-        let e = run("ClientId,DateTime\n111,1799990000\n", &c).unwrap_err();
-        assert_eq!(e.first_type(), Some(ErrorType::InvalidUploading));
-        assert_eq!(e.errors[0].1, "Отсутствует обязательная колонка Target");
-        let e = run("", &c).unwrap_err();
-        assert_eq!(e.errors[0].1, "The file is empty");
-        let e = run("ClientId,Target,DateTime\n", &c).unwrap_err();
-        assert_eq!(e.errors[0].1, "The file is empty");
+        for body in [
+            "ClientId,DateTime\n111,1799990000\n",
+            "Target,DateTime\noffline_paid,1799990000\n",
+            "",
+            "ClientId,Target,DateTime\n",
+            "\"tes\"t",
+        ] {
+            let e = run(body, &c).unwrap_err();
+            assert_eq!(
+                e.first_type(),
+                Some(ErrorType::InvalidUploading),
+                "{body:?}"
+            );
+            assert_eq!(
+                e.errors[0].1, "Неверный формат данных, ошибка в строке номер 1",
+                "{body:?}"
+            );
+        }
         let e = run(
             "ClientId,Target,DateTime\n111,\"offline_paid,1799990000\n",
             &c,
@@ -821,5 +832,34 @@ mod tests {
         assert!(check_comment("Выгрузка1").is_ok());
         assert!(check_comment("file_1").is_err());
         assert!(check_comment("a b").is_err());
+        assert!(check_comment(&"a".repeat(255)).is_ok());
+        assert!(check_comment(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn call_durations_are_unsigned_32_bit() {
+        // In range or not, the row is kept: a duration is optional (§4.5).
+        for v in ["0", "4294967295", "-1", "4294967296"] {
+            let o = run(
+                &format!("ClientId,DateTime,TalkDuration,HoldDuration\n111,1799990000,{v},{v}\n"),
+                &check(UploadType::Calls),
+            )
+            .unwrap();
+            assert_eq!((o.source, o.lines), (1, 1), "{v}");
+        }
+        // Only the out-of-range values are faults (seen with the whole-file fault switch).
+        let mut c = check(UploadType::Calls);
+        c.reject_bad_rows = true;
+        for v in ["-1", "4294967296", "+5"] {
+            let body = format!("ClientId,DateTime,TalkDuration\n111,1799990000,{v}\n");
+            let e = run(&body, &c).unwrap_err();
+            assert!(
+                e.errors[0].1.contains("TalkDuration"),
+                "{v}: {:?}",
+                e.errors
+            );
+        }
+        let body = "ClientId,DateTime,HoldDuration\n111,1799990000,4294967295\n";
+        assert!(run(body, &c).is_ok());
     }
 }

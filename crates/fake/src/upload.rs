@@ -22,33 +22,33 @@ fn io_err(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// Start of Yandex's message for a body that is not a readable multipart request
+/// (docs/metrika-api.md §1).
+const NOT_MULTIPART: &str = "Некорректный формат multipart запроса.";
+/// Start of Yandex's message for a multipart request without a `file` part (§1).
+const NO_FILE_PART: &str = "Не найден параметр запроса.";
+
+fn broken_multipart(e: impl std::fmt::Display) -> ApiError {
+    ApiError::invalid(format!("{NOT_MULTIPART} {e}"))
+}
+
 /// Streams the `file` part to a temp file. Other parts are skipped.
 pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, ApiError> {
     let ctl = req.extensions().get::<ConnCtl>().cloned();
     let drop_after = app.faults.take_drop_upload();
     let throttle = app.faults.upload_throttle();
     let started = tokio::time::Instant::now();
-    let mut mp = Multipart::from_request(req, &()).await.map_err(|_| {
-        ApiError::new(
-            ErrorType::MissingParameter,
-            "Ожидается multipart/form-data с частью file",
-        )
-    })?;
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|_| ApiError::new(ErrorType::MissingParameter, NOT_MULTIPART))?;
     let max = app.cfg.max_upload_bytes;
     let mut seen: u64 = 0;
     loop {
-        let field = mp
-            .next_field()
-            .await
-            .map_err(|e| ApiError::invalid(format!("Некорректное тело multipart: {e}")))?;
+        let field = mp.next_field().await.map_err(broken_multipart)?;
         let Some(mut field) = field else { break };
         if field.name() != Some("file") {
             // Read and discard: the count still feeds the drop-after fault.
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|e| ApiError::invalid(format!("Некорректное тело multipart: {e}")))?
-            {
+            while let Some(chunk) = field.chunk().await.map_err(broken_multipart)? {
                 seen += chunk.len() as u64;
                 if let (Some(limit), Some(ctl)) = (drop_after, &ctl)
                     && seen >= limit
@@ -62,11 +62,7 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
         let mut out =
             tokio::io::BufWriter::with_capacity(256 << 10, tokio::fs::File::from_std(file));
         let mut bytes: u64 = 0;
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| ApiError::invalid(format!("Некорректное тело multipart: {e}")))?
-        {
+        while let Some(chunk) = field.chunk().await.map_err(broken_multipart)? {
             if bytes == 0 {
                 app.faults
                     .maybe_stall(crate::faults::StallPoint::BeforeStore)
@@ -102,10 +98,7 @@ pub(crate) async fn receive_file(app: &App, req: Request) -> Result<Received, Ap
     if let (Some(_), Some(ctl)) = (drop_after, &ctl) {
         ctl.drop_connection().await;
     }
-    Err(ApiError::new(
-        ErrorType::MissingParameter,
-        "Не передан файл (часть multipart file)",
-    ))
+    Err(ApiError::new(ErrorType::MissingParameter, NO_FILE_PART))
 }
 
 /// `123`, `123.45` — dot decimal, no sign, no exponent.

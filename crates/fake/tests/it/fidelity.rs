@@ -43,26 +43,224 @@ async fn s4_2_a_bad_optional_value_keeps_the_row_without_it() {
     assert_eq!(row.price, None);
 }
 
-/// §4.2: whole-file failures — empty body, header without data, broken quoting — answer 400
-/// `invalid_uploading` with the documented messages.
+/// Start of the one whole-file message Yandex's tests expect (§4.2).
+const INVALID_UPLOADING: &str = "Неверный формат данных, ошибка в строке номер";
+
+/// §4.2, §4.5: every whole-file failure of Yandex's negative test — an empty body, a broken
+/// header, a header without data, broken data, a missing required column — answers 400
+/// `invalid_uploading` «Неверный формат данных, ошибка в строке номер N», for conversions and
+/// for calls; N is the line at fault, 1 when the file as a whole is wrong.
 #[tokio::test]
-async fn s4_2_whole_file_failures_carry_the_documented_messages() {
+async fn s4_2_whole_file_failures_carry_yandexs_message() {
     let env = env().await;
-    for (body, msg) in [
-        ("", "The file is empty"),
-        ("ClientId,Target,DateTime\n", "The file is empty"),
+    let basic = "UserId,DateTime,Price,Currency,Target";
+    let calls = "UserId,DateTime,Price,Currency,PhoneNumber,TalkDuration,HoldDuration,\
+                 CallMissed,Tag,FirstTimeCaller,URL,CallTrackerURL,StaticCall";
+    let cases = [
+        ("upload", String::new(), 1),
+        ("upload", "\"tes\"t".to_string(), 1),
+        ("upload", basic.to_string(), 1),
+        ("upload", format!("{basic}\n\"tes\"t"), 2),
         (
-            "ClientId,Target,DateTime\n\"1762345098123456789,offline_paid,1794228120\n",
-            "Неверный формат данных, ошибка в строке номер 2",
+            "upload",
+            "DateTime,Price,Currency,Target\n1481718166,123.45,RUB,GOAL1".into(),
+            1,
         ),
         (
-            "ClientId,DateTime\n1762345098123456789,1794228120\n",
-            "Отсутствует обязательная колонка Target",
+            "upload",
+            "UserId,Price,Currency,Target\nuser@test.com,123.45,RUB,GOAL1".into(),
+            1,
         ),
-    ] {
-        let (s, v) = env.upload(&up_path(MEBEL, "upload"), body.into()).await;
-        assert_eq!((s, error_type(&v)), (400, "invalid_uploading"), "{body:?}");
-        assert_eq!(messages(&v), msg);
+        (
+            "upload",
+            "UserId,DateTime,Price,Currency\nuser@test.com,1481718166,123.45,RUB".into(),
+            1,
+        ),
+        ("upload_calls", String::new(), 1),
+        ("upload_calls", calls.to_string(), 1),
+        ("upload_calls", format!("{calls}\n\"tes\"t"), 2),
+        (
+            "upload_calls",
+            "UserId,Price\nuser@test.com,123.45".into(),
+            1,
+        ),
+        (
+            "upload_calls",
+            "DateTime,Price\n1481718166,123.45".into(),
+            1,
+        ),
+    ];
+    for (leaf, body, line) in cases {
+        for query in ["", "?client_id_type=USER_ID"] {
+            let (s, v) = env
+                .upload(
+                    &up_path(MEBEL, &format!("{leaf}{query}")),
+                    body.clone().into(),
+                )
+                .await;
+            assert_eq!(
+                (s, error_type(&v)),
+                (400, "invalid_uploading"),
+                "{leaf} {body:?}"
+            );
+            assert_eq!(
+                messages(&v),
+                format!("{INVALID_UPLOADING} {line}"),
+                "{body:?}"
+            );
+        }
+    }
+}
+
+/// §4.1: request errors of an upload start with the words Yandex's tests expect: a body that is
+/// not multipart, a part not named `file`, an unknown `client_id_type`, a comment with a
+/// character outside the allowed alphabet.
+#[tokio::test]
+async fn s4_1_request_errors_start_with_yandexs_words() {
+    let env = env().await;
+    let auth = format!("OAuth {}", env.token);
+    let url = env.url(&up_path(MEBEL, "upload?client_id_type=USER_ID"));
+    let r = env
+        .http
+        .post(&url)
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        messages(&v).starts_with("Некорректный формат multipart запроса."),
+        "{v}"
+    );
+    let part = reqwest::multipart::Part::bytes(Vec::new())
+        .file_name("data.csv")
+        .mime_str("text/csv")
+        .unwrap();
+    let r = env
+        .http
+        .post(&url)
+        .header("Authorization", &auth)
+        .multipart(reqwest::multipart::Form::new().part("wrong", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        messages(&v).starts_with("Не найден параметр запроса."),
+        "{v}"
+    );
+    let good = "UserId,DateTime,Price,Currency,Target\nuser@test.com,1481718166,123.45,RUB,GOAL1";
+    let (s, v) = env
+        .upload(
+            &up_path(MEBEL, "upload?client_id_type=__invalid_client_id_type__"),
+            good.into(),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(messages(&v).starts_with("Wrong parameter value"), "{v}");
+    // U+1F4C5, the character of Yandex's test.
+    let (s, v) = env
+        .upload(
+            &up_path(MEBEL, "upload?client_id_type=USER_ID&comment=%F0%9F%93%85"),
+            good.into(),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(messages(&v), "Комментарий содержит недопустимые символы.");
+}
+
+/// §4.2 "Rows with a bad value", with the exact values of Yandex's upload test: one bad row
+/// and one good row are accepted as `UPLOADED` with one line; the bad row is dropped.
+#[tokio::test]
+async fn s4_2_yandexs_bad_rows_are_dropped_and_the_file_accepted() {
+    let env = env().await;
+    let ws = "\" \t \r\n \"";
+    let cases = [
+        ("USER_ID", "UserId", "DateTime", "2147483647"),
+        ("USER_ID", "UserId", "DateTime", "-1481718166"),
+        ("USER_ID", "UserId", "DateTime", "notNumber"),
+        ("CLIENT_ID", "ClientId", "ClientId", "-133591247640966458"),
+        ("CLIENT_ID", "ClientId", "ClientId", "notNumber"),
+        ("YCLID", "Yclid", "Yclid", "asd"),
+        ("YCLID", "Yclid", "Yclid", "notNumber"),
+        ("USER_ID", "UserId", "UserId", ws),
+        ("USER_ID", "UserId", "DateTime", ws),
+        ("USER_ID", "UserId", "Target", ws),
+        ("CLIENT_ID", "ClientId", "ClientId", ws),
+        ("YCLID", "Yclid", "Yclid", ws),
+    ];
+    let good = |id: &str| match id {
+        "UserId" => "user@test.com",
+        "ClientId" => "133591247640966458",
+        _ => "123123123",
+    };
+    for (kind, id, bad_col, bad) in cases {
+        let cols = [id, "DateTime", "Price", "Currency", "Target"];
+        let value = |c: &str| match c {
+            "DateTime" => "1481718166",
+            "Price" => "123.45",
+            "Currency" => "RUB",
+            "Target" => "GOAL1",
+            other => good(other),
+        };
+        let bad_row: Vec<&str> = cols
+            .iter()
+            .map(|c| if *c == bad_col { bad } else { value(c) })
+            .collect();
+        let good_row: Vec<&str> = cols.iter().map(|c| value(c)).collect();
+        let f = format!(
+            "{}\n{}\n{}",
+            cols.join(","),
+            bad_row.join(","),
+            good_row.join(",")
+        );
+        let (s, v) = env
+            .upload(
+                &up_path(MEBEL, &format!("upload?client_id_type={kind}")),
+                f.clone().into(),
+            )
+            .await;
+        assert_eq!(s, 200, "{f:?}: {v}");
+        let u = &v["uploading"];
+        assert_eq!(u["status"], "UPLOADED", "{f:?}");
+        assert_eq!(
+            (&u["source_quantity"], &u["line_quantity"]),
+            (&json!(2), &json!(1)),
+            "{f:?}"
+        );
+    }
+}
+
+/// §4.5: `TalkDuration`/`HoldDuration` take 0…4294967295 (Yandex's test); -1, 4294967296 and a
+/// word are bad optional values — the row is kept without them. With the whole-file fault
+/// switch on, only the bad values refuse the file, which shows where the bound lies.
+#[tokio::test]
+async fn s4_5_call_durations_are_bounded_to_u32() {
+    let env = env().await;
+    let file = |col: &str, v: &str| {
+        format!("UserId,DateTime,{col}\nuser@test.com,1481718166,{v}").into_bytes()
+    };
+    let path = up_path(MEBEL, "upload_calls?client_id_type=USER_ID");
+    for col in ["TalkDuration", "HoldDuration"] {
+        for v in ["0", "4294967295", "-1", "4294967296", "notNumber"] {
+            let (s, v2) = env.upload(&path, file(col, v)).await;
+            assert_eq!(s, 200, "{col}={v}: {v2}");
+            assert_eq!(v2["uploading"]["line_quantity"], 1, "{col}={v}");
+        }
+    }
+    env.server.faults().reject_files_with_bad_rows(true);
+    for col in ["TalkDuration", "HoldDuration"] {
+        for (v, status) in [
+            ("0", 200),
+            ("4294967295", 200),
+            ("-1", 400),
+            ("4294967296", 400),
+        ] {
+            let (s, v2) = env.upload(&path, file(col, v)).await;
+            assert_eq!(s, status, "{col}={v}: {v2}");
+        }
     }
 }
 
@@ -291,4 +489,24 @@ async fn s5_3_contacts_refuse_undeclared_columns_such_as_birth_date() {
     assert_eq!(s, 200, "{v}");
     let (s, v) = env.upload(&cdp_path(MEBEL, "contacts/csv"), f.into()).await;
     assert_eq!((s, validation_status(&v)), (200, "PASSED"), "{v}");
+}
+
+/// §4.2: the header spellings of Yandex's upload test — inverted case, and blanks, quotes and
+/// brackets around the names — are matched to the documented columns.
+#[tokio::test]
+async fn s4_2_yandexs_header_spellings_are_matched() {
+    let env = env().await;
+    let row = "user@test.com,1481718166,123.45,RUB,GOAL1";
+    for header in [
+        "uSERiD,dATEtIME,pRICE,cURRENCY,tARGET",
+        " UserId ,Date Time,'Price',\"\"\"Currency\"\"\",[Target]",
+    ] {
+        let f = format!("{header}\n{row}");
+        let (s, v) = env
+            .upload(&up_path(MEBEL, "upload?client_id_type=USER_ID"), f.into())
+            .await;
+        assert_eq!(s, 200, "{header}: {v}");
+        assert_eq!(v["uploading"]["line_quantity"], 1, "{header}");
+        assert_eq!(v["uploading"]["status"], "UPLOADED", "{header}");
+    }
 }

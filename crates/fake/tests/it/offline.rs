@@ -198,9 +198,9 @@ async fn whole_file_rejection_on_bad_rows_is_a_fault_switch() {
 }
 
 /// docs/metrika-api.md §4.2: a missing required column fails the whole file with
-/// `invalid_uploading` and «Отсутствует обязательная колонка …».
+/// `invalid_uploading` and Yandex's one whole-file message, at the header line.
 #[tokio::test]
-async fn missing_target_column_fails_the_file_naming_the_column() {
+async fn missing_target_column_fails_the_whole_file() {
     let env = env().await;
     let (s, v) = env
         .upload(
@@ -209,7 +209,10 @@ async fn missing_target_column_fails_the_file_naming_the_column() {
         )
         .await;
     assert_eq!((s, error_type(&v)), (400, "invalid_uploading"));
-    assert_eq!(messages(&v), "Отсутствует обязательная колонка Target");
+    assert_eq!(
+        messages(&v),
+        "Неверный формат данных, ошибка в строке номер 1"
+    );
 }
 
 #[tokio::test]
@@ -273,6 +276,7 @@ async fn file_problems_are_400s() {
     let env = env().await;
     let (s, v) = env.upload(&up_path(MEBEL, ""), Vec::new()).await;
     assert_eq!((s, error_type(&v)), (400, "invalid_uploading"));
+    assert!(messages(&v).contains("строке номер 1"), "{v}");
     let (s, v) = env
         .upload(
             &up_path(MEBEL, ""),
@@ -309,6 +313,10 @@ async fn file_problems_are_400s() {
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(error_type(&v), "missing_parameter");
+    assert!(
+        messages(&v).starts_with("Не найден параметр запроса."),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -359,6 +367,7 @@ async fn comment_alphabet_is_enforced() {
         )
         .await;
     assert_eq!((s, error_type(&v)), (400, "invalid_parameter"));
+    assert_eq!(messages(&v), "Комментарий содержит недопустимые символы.");
     let (s, v) = env
         .upload(
             &up_path(MEBEL, "?comment=a%26b%3Dc"),

@@ -584,7 +584,11 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     // «Все запуски» and `mbridge jobs runs` say the same, with the note said in words (they
     // said «выполняется» while the card said «прервано»).
     let runs = core.job_run_views("roma", 5).unwrap();
-    assert_eq!(runs[0].result, mb_history::RunResult::Interrupted, "{runs:?}");
+    assert_eq!(
+        runs[0].result,
+        mb_history::RunResult::Interrupted,
+        "{runs:?}"
+    );
     assert_eq!(runs[0].message.as_deref(), Some(mb_history::PROCESS_DIED));
     // The next run closes it and goes on.
     let r = core.run_job("roma", opts).await.unwrap();
