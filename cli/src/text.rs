@@ -262,6 +262,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             t(lang, "ошибка сервера Метрики", "Metrica server error"),
             t(lang, "повторите позже", "retry later")
         ),
+        E::FileUnreadable {
+            file_name,
+            reason: reason @ mb_uploader::dto::FileReason::FolderNotFound,
+        } => format!(
+            "{} {file_name}: {}",
+            t(lang, "не удалось прочитать папку", "cannot read folder"),
+            reason.describe(msg_lang(lang))
+        ),
         E::FileUnreadable { file_name, reason } => format!(
             "{} {file_name}: {}",
             t(lang, "не удалось прочитать файл", "cannot read file"),

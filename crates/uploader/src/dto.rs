@@ -136,6 +136,8 @@ pub enum FileReason {
     NotRegularFile,
     /// A job's folder is not a folder.
     NotAFolder,
+    /// A job's folder is not there (a network drive not connected, a folder moved).
+    FolderNotFound,
     Empty,
     NoHeader,
     UnknownEncoding,
@@ -161,6 +163,7 @@ impl FileReason {
             FileReason::Io => "file_reason.io",
             FileReason::NotRegularFile => "file_reason.not_regular_file",
             FileReason::NotAFolder => "file_reason.not_a_folder",
+            FileReason::FolderNotFound => "file_reason.folder_not_found",
             FileReason::Empty => "file_reason.empty",
             FileReason::NoHeader => "file_reason.no_header",
             FileReason::UnknownEncoding => "file_reason.unknown_encoding",

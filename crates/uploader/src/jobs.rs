@@ -381,9 +381,14 @@ pub fn candidates(source: &JobSource) -> Result<Vec<Candidate>> {
                 case_sensitive: false,
                 ..glob::MatchOptions::default()
             };
+            // A folder that is not there is said as a folder (it was «файл не найден»).
             let dir = std::fs::read_dir(folder).map_err(|e| AppError::FileUnreadable {
                 file_name: folder.display().to_string(),
-                reason: crate::error::io_reason(&e),
+                reason: if e.kind() == std::io::ErrorKind::NotFound {
+                    crate::dto::FileReason::FolderNotFound
+                } else {
+                    crate::error::io_reason(&e)
+                },
             })?;
             let mut out: Vec<Candidate> = dir
                 .filter_map(|e| e.ok())

@@ -80,6 +80,8 @@ export const ERROR_TABLE: ErrorTable = {
     text: (e, t) => {
       // Typed reasons; their words come from the catalogue shared with the CLI.
       const r = e.data.reason;
+      // A job's folder that is not there is not a file.
+      if (r.kind === 'folder_not_found') return t('errors.folder_not_found', { folder: e.data.file_name });
       const reason = t(`file_reason.${r.kind}`, { line: r.kind === 'line_too_long' ? r.line : 0 });
       return t('errors.file_unreadable', { fileName: e.data.file_name, reason });
     },

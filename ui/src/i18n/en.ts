@@ -740,6 +740,8 @@ const en: Messages = {
     server: 'Metrica answered with error {{status}}. Retry a bit later — nothing is lost.',
 
     file_unreadable: 'Could not read the file “{{fileName}}”: {{reason}}.',
+    folder_not_found:
+      'The folder “{{folder}}” is not there. If it is on a network drive, check that the drive is connected.',
     data_has_errors_none: 'No row of the file is without errors ({{errors}}). Fix the file and choose it again.',
     data_has_errors_in_file:
       'The file itself has errors ({{errors}}) that skipping rows does not get around. Fix the file and choose it again.',

@@ -21,7 +21,7 @@ no_valid_rows: boolean, } } | { "kind": "duplicate", "data": { upload_id: number
  */
 interrupted: boolean, } } | { "kind": "cancelled" } | { "kind": "not_found", "data": { what: string, } } | { "kind": "job_running", "data": { name: string, } } | { "kind": "sign_in_failed", "data": { reason: string, } } | { "kind": "invalid_input", "data": { field: string, reason: string, } } | { "kind": "storage", "data": { detail: string, } } | { "kind": "scheduler_failed", "data": { detail: string, } } | { "kind": "internal", "data": { detail: string, } } | { "kind": "update_failed", "data": { step: UpdateStep, } };
 
-export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
+export type FileReason = { "kind": "not_found" } | { "kind": "permission_denied" } | { "kind": "io" } | { "kind": "not_regular_file" } | { "kind": "not_a_folder" } | { "kind": "folder_not_found" } | { "kind": "empty" } | { "kind": "no_header" } | { "kind": "unknown_encoding" } | { "kind": "bad_delimiter" } | { "kind": "damaged_workbook" } | { "kind": "workbook_too_large" } | { "kind": "sheet_not_found" } | { "kind": "not_text" } | { "kind": "line_too_long", line: number, };
 
 export type AppInfo = { version: string, 
 /**

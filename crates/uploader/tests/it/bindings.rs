@@ -28,6 +28,7 @@ fn every_file_reason_has_its_text() {
         R::Io,
         R::NotRegularFile,
         R::NotAFolder,
+        R::FolderNotFound,
         R::Empty,
         R::NoHeader,
         R::UnknownEncoding,

@@ -598,6 +598,18 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     std::fs::remove_dir_all(&drop).unwrap();
     let r = core.run_job("roma", opts).await.unwrap();
     assert_eq!(r.run.unwrap().result, mb_history::RunResult::Failed);
+    // Said as a folder, not «файл не найден».
+    assert!(
+        matches!(
+            &r.error,
+            Some(mb_uploader::dto::AppError::FileUnreadable {
+                reason: mb_uploader::dto::FileReason::FolderNotFound,
+                ..
+            })
+        ),
+        "{:?}",
+        r.error
+    );
     let overview = core.overview().await.unwrap();
     let mine = overview.iter().find(|c| c.counter_id == COUNTER).unwrap();
     assert_eq!(
