@@ -1624,7 +1624,7 @@ mod tests {
     }
 
     #[test]
-    fn a_daily_job_warns_when_failed_or_without_a_new_file_for_two_days() {
+    fn a_daily_job_warns_when_failed_or_without_a_new_file_for_four_days() {
         let now: Timestamp = "2026-03-10T12:00:00Z".parse().unwrap();
         let daily = job(Some("daily@09:00"));
         let failed = run(RunResult::Failed, "2026-03-10T09:00:00Z");
@@ -1634,15 +1634,20 @@ mod tests {
         );
         let sent = run(RunResult::Sent, "2026-03-10T09:00:00Z");
         assert_eq!(warning(&daily, Some(&sent), Some(&sent), now), None);
-        // Nothing new since the 7th: three days without a new file.
+        // Nothing new since the 5th: five days without a new file.
         let nothing = run(RunResult::NothingNew, "2026-03-10T09:00:00Z");
-        let good = run(RunResult::Sent, "2026-03-07T09:00:00Z");
+        let good = run(RunResult::Sent, "2026-03-05T09:00:00Z");
         assert_eq!(
             warning(&daily, Some(&nothing), Some(&good), now).as_deref(),
             Some("overdue")
         );
-        let recent = run(RunResult::Sent, "2026-03-09T09:00:00Z");
+        // A long weekend is no alarm.
+        let recent = run(RunResult::Sent, "2026-03-07T09:00:00Z");
         assert_eq!(warning(&daily, Some(&nothing), Some(&recent), now), None);
+        // Nor is a shop's quiet night for an hourly job (it warned after two hours).
+        let hourly = job(Some("hourly"));
+        let evening = run(RunResult::Sent, "2026-03-09T20:00:00Z");
+        assert_eq!(warning(&hourly, Some(&nothing), Some(&evening), now), None);
         // A job by hand only is never overdue; a paused one never warns.
         assert_eq!(warning(&job(None), Some(&nothing), Some(&good), now), None);
         let mut paused = daily.clone();

@@ -161,13 +161,15 @@ impl Every {
         }
     }
 
-    /// How long a healthy job may go without a run before the overview warns (twice the
-    /// period, so one missed run of a sleeping laptop is not an alarm).
+    /// How long a job may go without sending anything new before the overview warns that its
+    /// export may have stopped: longer than a shop's quiet night or weekend (an hourly job of a
+    /// shop closed at night was «давно не отправляло» every morning), up to a long holiday for
+    /// a daily one, three missed weeks for a weekly one.
     pub fn overdue_after(&self) -> jiff::SignedDuration {
         let hours = match self {
-            Every::Hourly => 2,
-            Every::Daily { .. } => 48,
-            Every::Weekly { .. } => 14 * 24,
+            Every::Hourly => 3 * 24,
+            Every::Daily { .. } => 4 * 24,
+            Every::Weekly { .. } => 21 * 24,
         };
         jiff::SignedDuration::from_hours(hours)
     }

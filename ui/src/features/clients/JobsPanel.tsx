@@ -55,7 +55,8 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   const items = rows.flatMap((r) =>
     r.warnings.map((w, i) => ({
       key: `${r.counter_id}-${i}`,
-      theme: w.code === 'linked_share_drop' ? ('warning' as const) : ('danger' as const),
+      // A failed run is red; a drop in the linked share or a job quiet for long is to look at.
+      theme: w.code === 'job_failed' ? ('danger' as const) : ('warning' as const),
       text: `${r.counter_name}: ${t(`clients.warnings.${w.code}`, {
         job: w.job ?? '',
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
