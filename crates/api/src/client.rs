@@ -249,6 +249,21 @@ impl Call {
 impl Client {
     /// A client for `token` against `config`'s hosts.
     pub fn new(config: ApiConfig, token: Token) -> Result<Self> {
+        // A base that is no web address (a typo in `MBRIDGE_API_BASE`) is said as such, not
+        // as «no connection to Metrica» at the first request.
+        for (name, base) in [
+            ("API base", &config.api_base),
+            ("OAuth base", &config.oauth_base),
+            ("login base", &config.login_base),
+        ] {
+            let ok = reqwest::Url::parse(base)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            if !ok {
+                return Err(ApiError::Config(format!(
+                    "{name} «{base}» is not an http(s) address"
+                )));
+            }
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)

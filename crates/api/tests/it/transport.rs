@@ -166,6 +166,23 @@ async fn retry_after_is_waited_for_up_to_the_longest_back_off() {
     );
 }
 
+/// A base that is no web address (a typo in `MBRIDGE_API_BASE`) is a configuration error that
+/// names it, not «no connection to Metrica» at the first request.
+#[test]
+fn a_base_that_is_no_web_address_is_said_as_such() {
+    let cfg = ApiConfig::with_bases("not a url", "http://x/oauth", "http://x/login");
+    match Client::new(cfg, Token::new(TOKEN)) {
+        Err(ApiError::Config(what)) => assert!(what.contains("not a url"), "{what}"),
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("a client on no address"),
+    }
+    let cfg = ApiConfig::with_bases("ftp://x", "http://x/oauth", "http://x/login");
+    assert!(matches!(
+        Client::new(cfg, Token::new(TOKEN)),
+        Err(ApiError::Config(_))
+    ));
+}
+
 #[tokio::test]
 async fn daily_quota_is_not_retried_and_says_when_it_resets() {
     let stub = stub_with(&[(429, &error_body(429, "quota_requests_by_uid"))]).await;
