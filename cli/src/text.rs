@@ -406,8 +406,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
         {
             t(
                 lang,
-                "часть строк этой загрузки с тех пор уже отправила другая загрузка: отправка заново посчитала бы их дважды. Чтобы отправить остальные, загрузите файл снова (mbridge upload): уйдут только новые строки",
-                "another upload has since delivered some rows of this one: resending it would count them twice. To send the rest, upload the file again (mbridge upload): only its new rows go",
+                "часть строк этой загрузки с тех пор уже отправила другая загрузка: отправка заново посчитала бы звонки дважды или вернула бы в Метрику прежние значения. Чтобы отправить остальное, загрузите файл снова (mbridge upload): уйдёт только то, чего в Метрике ещё нет",
+                "another upload has since delivered some rows of this one: resending it would count calls twice or put earlier values back into Metrica. To send the rest, upload the file again (mbridge upload): only what Metrica lacks goes",
             )
             .to_string()
         }

@@ -154,9 +154,9 @@ pub const EXPORT_FAILED: &str = "failed";
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";
 
-/// `InvalidInput { field: "upload", reason }` of a resend of calls some of whose rows Metrica
-/// has accepted since, from another upload (the file sent again): the resend may count them
-/// twice. Sending the file again sends only its new rows.
+/// `InvalidInput { field: "upload", reason }` of a resend some of whose rows Metrica has
+/// accepted since, from another upload (the file sent again): calls may count twice, and rows
+/// Metrica has with other values would get this upload's back. Sending the file again sends only its new rows.
 pub const SENT_SINCE: &str = "sent_since";
 
 impl From<mb_history::Error> for AppError {

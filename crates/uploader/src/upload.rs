@@ -1502,15 +1502,21 @@ impl Core {
         if cancel.is_cancelled() {
             return Err(AppError::Cancelled);
         }
-        // Calls that another upload has delivered since (the same file sent again after this
-        // one failed) may count twice (a conversion sent again replaces itself).
-        if old.kind.counts_sent_again() {
+        // Rows another upload has delivered since (the same file sent again after this one
+        // failed): a call sent again may count twice, and a row Metrica has with other values
+        // (an amount, a status) would get this upload's back, older or not. A conversion or a
+        // CRM record Metrica has as it is here is harmless to send again.
+        {
             let store = self.store.clone();
             let (counter, kind, path) = (old.counter_id as u32, old.kind, file.clone());
             let known = tokio::task::spawn_blocking(move || {
                 crate::ledger::verdicts_of_file(&store, counter, kind, &path).map(|v| {
                     v.into_iter()
-                        .filter(|v| !crate::ledger::resend(kind, *v))
+                        .filter(|v| match v {
+                            mb_history::LedgerVerdict::New => false,
+                            mb_history::LedgerVerdict::Changed => true,
+                            mb_history::LedgerVerdict::Unchanged => kind.counts_sent_again(),
+                        })
                         .count()
                 })
             })

@@ -146,7 +146,7 @@ export const ERROR_TABLE: ErrorTable = {
         return t('errors.exportFailed', { path: e.data.reason.split(':').slice(1).join(':') });
       // A sign-in without `metrika:write` asked to change the counter's settings.
       if (e.data.field === 'sign_in' && e.data.reason === 'write_scope') return t('errors.writeScope');
-      // Some of its rows another upload delivered since: a resend would count them twice.
+      // Some of its rows another upload delivered since: calls would count twice, other values go back.
       if (e.data.field === 'upload' && e.data.reason === 'sent_since') return t('errors.sentSince');
       const field = INPUT_FIELDS[e.data.field];
       return field

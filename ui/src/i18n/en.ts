@@ -753,7 +753,7 @@ const en: Messages = {
     writeScope:
       'The sign-in does not allow changing the counter’s settings. Sign in to the account again and allow the app to change Metrica settings.',
     sentSince:
-      'Another upload has since delivered some rows of this one: resending it would count them twice. To send the rest, choose the file again — only its new rows go.',
+      'Another upload has since delivered some rows of this one: resending it would count calls twice or put earlier values back into Metrica. To send the rest, choose the file again — only what Metrica lacks goes.',
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',

@@ -2179,6 +2179,56 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
     assert_eq!(stored() - before, 4);
 }
 
+/// A cut-off conversions upload whose rows another upload delivered since with a corrected
+/// amount: sending it again would put the old amount back over the new one (a conversion sent
+/// again replaces itself), so its resend is refused in words, and Metrica keeps the new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let corrected = dir.path().join("corrected.csv");
+    std::fs::write(&corrected, all.replace("18450.00", "18990.00")).unwrap();
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, true);
+    req.validate.path = corrected.display().to_string();
+    let sent = core
+        .upload_dto(&req, "corrected", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.outcome,
+        mb_uploader::plan::OutcomeKind::Sent,
+        "{sent:?}"
+    );
+    let r = core.resend_dto(cut.id, "resend", no_progress_sink()).await;
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::InvalidInput { field, reason })
+            if field == "upload" && reason == mb_uploader::error::SENT_SINCE),
+        "{r:?}"
+    );
+    let prices: Vec<String> = fake
+        .state()
+        .conversions(u64::from(COUNTER))
+        .iter()
+        .filter_map(|r| r.price.clone())
+        .collect();
+    assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
+    assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
+}
+
 /// An amount corrected in the CRM after the conversion went: Metrica rewrites a conversion's
 /// amount when the same row comes again (its API FAQ), so «только новые» sends the corrected
 /// row, and Metrica ends with the new amount (it was left out: «Metrica keeps the earlier
