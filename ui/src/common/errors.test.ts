@@ -70,7 +70,7 @@ describe('error table', () => {
     const notResendable = { kind: 'invalid_input', data: { field: 'upload', reason: 'not_resendable' } } as const;
     expect(explainError(notResendable, t, 'ru').text).toContain('нельзя отправить заново');
     const sentSince = { kind: 'invalid_input', data: { field: 'upload', reason: 'sent_since' } } as const;
-    expect(explainError(sentSince, t, 'ru').text).toContain('посчитала бы их дважды');
+    expect(explainError(sentSince, t, 'ru').text).toContain('вернула бы в Метрику прежние значения');
     const scope = { kind: 'invalid_input', data: { field: 'sign_in', reason: 'write_scope' } } as const;
     expect(explainError(scope, t, 'ru').text).toContain('Войдите в аккаунт заново');
     const relative = { kind: 'invalid_input', data: { field: 'folder', reason: 'relative' } } as const;
