@@ -183,9 +183,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 }
                 // Counts only of a file that was read («уже отправленных: 0» of a file not
                 // read again was untrue).
-                if r.result == RunResult::Sent
-                    || r.rows_new + r.rows_unchanged + r.rows_rejected > 0
-                {
+                if r.file_read {
                     line += &format!(
                         " · {}: {}, {}: {}",
                         t(lang, "новых", "new"),
@@ -206,7 +204,12 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 }
                 if let Some(e) = &r.error {
                     line += &format!(" — {}", text::error(e, lang));
-                } else if let Some(note) = r.message.as_deref() {
+                } else if let Some(note) = r
+                    .message
+                    .as_deref()
+                    .filter(|_| r.result != RunResult::Deferred)
+                {
+                    // A deferred run's result says it already («файл ещё записывался»).
                     line += &format!(" — {}", run_note(note, lang));
                 }
                 println!("{line}");
@@ -310,8 +313,8 @@ fn run_note(note: &str, lang: Lang) -> String {
         .into(),
         mb_uploader::jobs::PROCESS_DIED => t(
             lang,
-            "программа закрылась во время запуска (компьютер выключился или процесс остановили); отправленное проверено следующим запуском",
-            "the program ended during the run (the computer shut down or the process was stopped); the next run checks what went",
+            "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск",
+            "the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone",
         )
         .into(),
         other => other.to_string(),
@@ -335,7 +338,7 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     if !run.files.is_empty() {
         s += &format!(" ({})", run.files.join(", "));
     }
-    if run.result == RunResult::Sent || run.rows_unchanged > 0 {
+    if mb_uploader::overview::file_read(run) {
         // «новых: 1 строка», not «новых 1 строка» (the app's card words it the same way).
         s += &format!(
             " — {}: {}, {}: {}",
@@ -357,7 +360,11 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if let Some(e) = &r.error {
         s += &format!(": {}", text::error(e, lang));
-    } else if let Some(note) = run.message.as_deref().filter(|m| !m.starts_with('{')) {
+    } else if let Some(note) = run
+        .message
+        .as_deref()
+        .filter(|m| !m.starts_with('{') && run.result != RunResult::Deferred)
+    {
         s += &format!(" — {}", run_note(note, lang));
     }
     s

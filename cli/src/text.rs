@@ -71,8 +71,9 @@ pub fn changed_kept(n: u64, lang: Lang) -> Option<String> {
     })
 }
 
-/// «5 строк из них уже есть в Метрике: … посчитаются дважды» when an all-rows send of
-/// conversions or calls carries rows Metrica has already (the app's words); None otherwise.
+/// «5 строк из них уже есть в Метрике: звонки, отправленные ещё раз, Метрика может посчитать
+/// дважды» when an all-rows send of calls carries rows Metrica has already (the app's words;
+/// `counts_twice`: `UploadKind::counts_sent_again`); None otherwise.
 pub fn twice(n: u64, counts_twice: bool, lang: Lang) -> Option<String> {
     (n > 0 && counts_twice)
         .then(|| mb_text::format(msg_lang(lang), "send.twice", &[("count", Arg::Num(n))]))
@@ -516,6 +517,11 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 t(lang, "позиция", "column"),
             )
         }
+        // A server address that is no web address (MBRIDGE_API_BASE and the like).
+        E::InvalidInput { field, reason } if field == "config" => format!(
+            "{}: {reason}",
+            t(lang, "неверный адрес сервера", "wrong server address")
+        ),
         E::InvalidInput { field, reason } => format!(
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")

@@ -408,13 +408,19 @@ impl Client {
                     kind: QuotaKind::Hourly(t),
                     retry_at: Some(next_utc_hour(now)),
                 }),
-                k => Verdict::Retry(
-                    Some(asked.unwrap_or_else(|| policy.quota_backoff())),
-                    ApiError::QuotaExceeded {
-                        kind: k,
-                        retry_at: None,
-                    },
-                ),
+                // Never sooner than the back-off (a `Retry-After: 0` would use the tries at once).
+                k => {
+                    Verdict::Retry(
+                        Some(asked.map_or_else(
+                            || policy.quota_backoff(),
+                            |d| d.max(policy.quota_backoff()),
+                        )),
+                        ApiError::QuotaExceeded {
+                            kind: k,
+                            retry_at: None,
+                        },
+                    )
+                }
             };
         }
         match code {
@@ -435,7 +441,8 @@ impl Client {
                     error_type,
                 };
                 if safety == Safety::Safe {
-                    Verdict::Retry(asked, e)
+                    // `None`: the attempt's back-off; a zero ask takes it too.
+                    Verdict::Retry(asked.filter(|d| !d.is_zero()), e)
                 } else {
                     Verdict::Fail(e)
                 }

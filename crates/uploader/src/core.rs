@@ -125,7 +125,8 @@ impl Core {
                     Arc::new(MemoryStore::new()),
                 )
             } else {
-                let api_base = opts.api_base.clone();
+                // A base typed with blanks around it: the OAuth and login bases are made from it.
+                let api_base = opts.api_base.as_deref().map(|b| b.trim().to_string());
                 let mut api = ApiConfig::default();
                 if let Some(b) = &api_base {
                     let (o, l) = fake_bases(b);

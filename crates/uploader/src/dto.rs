@@ -762,7 +762,7 @@ pub enum OverviewWarningCode {
     LinkedShareDrop,
     /// A job's last run went wrong.
     JobFailed,
-    /// No new data for longer than the job's schedule implies.
+    /// Nothing new sent for longer than a quiet spell explains ([`crate::schedule::Every::overdue_after`]).
     JobOverdue,
     /// The linking window closes soon for data a job has not sent (value: days left).
     WindowClosing,
@@ -930,14 +930,18 @@ pub struct JobRunView {
     /// as a problem. A run still going, one that found no file or nothing new is not.
     pub bad: bool,
     pub files: Vec<String>,
+    /// The run read its file, so its counts say something (a file not read again has none:
+    /// «уже было 0» of it was untrue).
+    #[serde(default)]
+    pub file_read: bool,
     pub rows_new: u32,
     pub rows_unchanged: u32,
-    /// Of `rows_unchanged`: conversions or calls sent before with other values (an amount
-    /// corrected since); Metrica keeps the earlier values.
+    /// Of `rows_unchanged`: calls sent before with other values (an amount corrected since),
+    /// not sent again.
     #[serde(default)]
     pub rows_changed: u32,
     pub rows_rejected: u32,
-    /// A note on a run that went well (`file_unchanged`).
+    /// A note on the run (`file_unchanged`, `file_changing`, `process_died`).
     pub message: Option<String>,
     /// Why the run failed, as the window explains errors.
     pub error: Option<AppError>,

@@ -320,12 +320,18 @@ pub const FILE_UNCHANGED: &str = "file_unchanged";
 
 /// Waits until `c` was modified at least `settle` ago, or has not changed (size and time)
 /// for `settle` while we watched it (a modification time in the future, a share's clock
-/// ahead, is judged so), at most [`SETTLE_MAX`]; returns the file as it is then.
+/// ahead, is judged so), at most [`SETTLE_MAX`]; returns the file as it is then. A text file
+/// that does not end with a line end waits [`OPEN_END_SETTLE_FACTOR`] times longer.
 async fn settled(c: Candidate, settle: Duration) -> Candidate {
     let start = tokio::time::Instant::now();
     let mut still_since = start;
     let mut c = c;
     loop {
+        let settle = if ends_a_line(&c.path) {
+            settle
+        } else {
+            settle * OPEN_END_SETTLE_FACTOR
+        };
         let age_ms = Timestamp::now().as_millisecond() - c.modified_ms;
         let left = settle.as_millis() as i64 - age_ms;
         if left <= 0 || still_since.elapsed() >= settle || start.elapsed() >= SETTLE_MAX {
@@ -345,27 +351,38 @@ async fn settled(c: Candidate, settle: Duration) -> Candidate {
     }
 }
 
-/// Whether the text file's last row has fewer cells than the header and no line end after it:
-/// how an export looks while it is still being written.
-fn cut_last_row(path: &Path, report: &mb_import::Report) -> bool {
+/// A text file that does not end with a line end may be cut in the middle of its last row
+/// (the CRM paused while writing it): such a file must be still this many times longer than
+/// the usual wait before it is read. A pause inside the last cell would otherwise send a cut
+/// value (`…,49` of `…,4990`); a finished file saved without a line end goes after the longer
+/// wait. Workbooks are zip or binary files and never end with one.
+const OPEN_END_SETTLE_FACTOR: u32 = 6;
+
+/// Whether the file ends with a line end (`\n` or `\r`, in UTF-16 too), or is a workbook.
+fn ends_a_line(path: &Path) -> bool {
     use std::io::{Read, Seek, SeekFrom};
-    if report.sheet.is_some() || report.rows == 0 {
-        return false;
+    let workbook = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xls", "ods"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w))
+    });
+    if workbook {
+        return true;
     }
-    let short = report
-        .issues
-        .iter()
-        .any(|i| i.record == report.rows && i.code == mb_import::IssueCode::TooFewFields);
-    if !short {
-        return false;
-    }
-    let mut last = [0u8; 1];
-    std::fs::File::open(path)
-        .and_then(|mut f| {
-            f.seek(SeekFrom::End(-1))?;
-            f.read_exact(&mut last)
-        })
-        .is_ok_and(|_| !matches!(last[0], b'\n' | b'\r'))
+    let mut last = [0u8; 2];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let len = f.metadata()?.len();
+        if len < 2 {
+            return Ok(len == 0);
+        }
+        f.seek(SeekFrom::End(-2))?;
+        f.read_exact(&mut last)?;
+        let eol = |b: u8| matches!(b, b'\n' | b'\r');
+        // UTF-16 LE puts the zero after the line end, UTF-16 BE before it.
+        Ok(eol(last[1]) || (last[1] == 0 && eol(last[0])))
+    });
+    // A file that cannot be read here is left to the reading, which says why.
+    read.unwrap_or(true)
 }
 
 /// Matching files of a source, oldest first (ties by name). Hidden files and Office lock
@@ -1327,15 +1344,6 @@ impl Core {
             tracing::info!(file = %file.key(), "changed while it was read: left for the next run");
             return None;
         }
-        // A last row cut short with no line end: the export is still being written (the CRM
-        // paused mid-row for longer than the settle wait). Sent as it is, the cut row would go
-        // without its amount; it is left for the next run, like a file that changed.
-        if let Ok(Prepared::Ready(p)) = &prepared
-            && cut_last_row(&file.path, &p.report)
-        {
-            tracing::info!(file = %file.key(), "last row cut short: left for the next run");
-            return None;
-        }
         let p = match prepared {
             Ok(Prepared::Ready(p)) => p,
             Ok(Prepared::Stopped(UploadOutcome::Blocked { report })) => {
@@ -1621,6 +1629,26 @@ mod tests {
             message: None,
             report: None,
         }
+    }
+
+    /// Which files may be cut in their last row: a text file without a line end at its end
+    /// (in UTF-8 or UTF-16, either byte order); never a workbook or an empty file.
+    #[test]
+    fn a_file_ends_a_line_in_any_of_its_encodings() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            super::ends_a_line(&p)
+        };
+        assert!(at("a.csv", b"id;sum\n1;2\n"));
+        assert!(at("b.csv", b"id;sum\r\n1;2\r"));
+        assert!(!at("c.csv", b"id;sum\n1;49"));
+        assert!(at("d.txt", &[b'1', 0, b'\r', 0, b'\n', 0]));
+        assert!(at("e.txt", &[0, b'1', 0, b'\r', 0, b'\n']));
+        assert!(!at("f.txt", &[b'1', 0, b'2', 0]));
+        assert!(at("g.xlsx", b"PK\x03\x04zip"));
+        assert!(at("h.csv", b""));
     }
 
     #[test]

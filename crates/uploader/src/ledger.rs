@@ -225,7 +225,7 @@ pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
 /// What [`filter_file`] did with a file's rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filtered {
-    /// Rows written: new, or changed CRM records.
+    /// Rows written: new, or changed where [`resend`] sends them (CRM records, conversions).
     pub written: u64,
     /// Rows left out as sent before (all of them, changed ones included).
     pub skipped: u64,

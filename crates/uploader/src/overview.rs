@@ -101,6 +101,12 @@ pub fn warnings(
     out
 }
 
+/// Whether a run read its file: it sent, or counted rows of it. A run that found the file
+/// unchanged, still being written, or that died has no counts to say.
+pub fn file_read(r: &JobRun) -> bool {
+    r.result == RunResult::Sent || r.rows_new + r.rows_unchanged + r.rows_rejected > 0
+}
+
 pub fn run_view(r: &JobRun) -> JobRunView {
     // Errors are kept typed (JSON); runs recorded before that kept their text, shown as it is.
     let (message, error) = match r.message.as_deref() {
@@ -120,6 +126,7 @@ pub fn run_view(r: &JobRun) -> JobRunView {
             RunResult::Failed | RunResult::Blocked | RunResult::Rejected | RunResult::Interrupted
         ),
         files: r.files.clone(),
+        file_read: file_read(r),
         rows_new: r.rows_new as u32,
         rows_unchanged: r.rows_unchanged as u32,
         rows_changed: r.rows_changed() as u32,

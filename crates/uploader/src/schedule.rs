@@ -588,6 +588,12 @@ fn io(what: &Path) -> impl Fn(std::io::Error) -> InstallError + '_ {
 pub fn install(launch: &Launch<'_>, dir: &Path, tool: Tool<'_>) -> Result<(), InstallError> {
     let files = files(launch);
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // The entry as it was (a job scheduled before, being changed): put back if the scheduler
+    // refuses the new one, since the system still runs the old one.
+    let before: Vec<Option<Vec<u8>>> = files
+        .iter()
+        .map(|(file, _)| std::fs::read(dir.join(file)).ok())
+        .collect();
     for (file, body) in &files {
         let bytes = if cfg!(windows) {
             utf16_bom(body)
@@ -611,10 +617,16 @@ pub fn install(launch: &Launch<'_>, dir: &Path, tool: Tool<'_>) -> Result<(), In
         })
     };
     // An entry the scheduler did not take is not left behind: its files are what says a job
-    // is scheduled («По расписанию», its next run), and nothing would start it.
+    // is scheduled («По расписанию», its next run), and nothing would start it. One that was
+    // there before gets its files back: the system still has it (and `uninstall` needs them
+    // to take it away).
     if turned_on.is_err() {
-        for (file, _) in &files {
-            let _ = std::fs::remove_file(dir.join(file));
+        for ((file, _), old) in files.iter().zip(&before) {
+            let path = dir.join(file);
+            let _ = match old {
+                Some(bytes) => std::fs::write(&path, bytes),
+                None => std::fs::remove_file(&path),
+            };
         }
     }
     turned_on
@@ -1074,6 +1086,14 @@ mod tests {
         // 09:30, with no timer on).
         assert!(!is_installed(&job, tmp.path()));
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+        // A schedule being changed whose new entry is refused keeps the old one's files: the
+        // system still runs it, and taking it away later needs them.
+        let ok = |_: &str, _: &[&str]| Ok(());
+        install(&l, tmp.path(), &ok).unwrap();
+        let old = entry_texts(&job, tmp.path());
+        let daily = launch(&job, &exe, "daily@09:30".parse().unwrap());
+        install(&daily, tmp.path(), &refuse).unwrap_err();
+        assert_eq!(entry_texts(&job, tmp.path()), old);
         // A tool that is not installed at all.
         let e = system_tool("mbridge-no-such-tool", &["x"]).unwrap_err();
         assert!(e.to_string().starts_with("mbridge-no-such-tool x: "), "{e}");

@@ -598,7 +598,7 @@ const en: Messages = {
     fileChanging: 'the file was still changing while it was read: it will be taken next time',
     fileUnchanged: 'the file has not changed since the last run',
     processDied:
-      'the program ended during the run (the computer shut down or the process was stopped); the next run checked what had gone',
+      'the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone',
     moreReasons_one: 'and {{count}} more kind of error',
     moreReasons_few: 'and {{count}} more kinds of error',
     moreReasons_many: 'and {{count}} more kinds of error',
@@ -607,6 +607,7 @@ const en: Messages = {
     runsRows: '{{new}} new, {{old}} seen before',
     runsBad: ', {{bad}} with errors',
     runsChanged: ', {{changed}} of them with other values',
+    lastChanged: ' · calls with other values, not sent again: {{changed}}',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',
     text: 'Uploads that repeat themselves: new rows from the client’s folder.',

@@ -518,14 +518,19 @@ export type JobRunView = { id: number, started_at: string, finished_at: string |
  * The run did not do its job (failed, stopped by bad rows, refused, interrupted): shown
  * as a problem. A run still going, one that found no file or nothing new is not.
  */
-bad: boolean, files: Array<string>, rows_new: number, rows_unchanged: number, 
+bad: boolean, files: Array<string>, 
 /**
- * Of `rows_unchanged`: conversions or calls sent before with other values (an amount
- * corrected since); Metrica keeps the earlier values.
+ * The run read its file, so its counts say something (a file not read again has none:
+ * «уже было 0» of it was untrue).
+ */
+file_read: boolean, rows_new: number, rows_unchanged: number, 
+/**
+ * Of `rows_unchanged`: calls sent before with other values (an amount corrected since),
+ * not sent again.
  */
 rows_changed: number, rows_rejected: number, 
 /**
- * A note on a run that went well (`file_unchanged`).
+ * A note on the run (`file_unchanged`, `file_changing`, `process_died`).
  */
 message: string | null, 
 /**

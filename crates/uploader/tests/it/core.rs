@@ -2514,14 +2514,25 @@ async fn a_job_file_still_being_written_is_deferred_not_nothing_new() {
     );
 }
 
-/// An export the CRM paused in the middle of a row (longer than the settle wait): its last row
-/// is short and has no line end. The run leaves it for the next one («Файл ещё записывался»)
-/// instead of sending the cut row without its amount and saying «Отправлено»; the next run,
-/// on the whole file, sends every row with its amount.
+/// An export the CRM paused in the middle of its last row, longer than the usual wait: a text
+/// file that does not end with a line end must be still six times longer before a run reads
+/// it. The run takes the whole file once it is written (the cut row went without its amount,
+/// or with `…,49` of `…,4990`, and the run said «Отправлено»); a finished file saved without a
+/// line end still goes, after the longer wait.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_file_cut_in_the_middle_of_a_row_waits_for_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let core = demo_jobs(&dir).await;
+    let settle = std::time::Duration::from_millis(300);
+    let core = std::sync::Arc::new(
+        Core::start(CoreOptions {
+            data_dir: Some(dir.path().to_path_buf()),
+            demo: Some(true),
+            file_settle: Some(settle),
+            ..CoreOptions::default()
+        })
+        .await
+        .unwrap(),
+    );
     let fake = core.demo_server().unwrap();
     let exports = dir.path().join("exports");
     std::fs::create_dir(&exports).unwrap();
@@ -2538,42 +2549,47 @@ async fn a_job_file_cut_in_the_middle_of_a_row_waits_for_the_rest() {
         .upload
         .expect("sent");
     job_from(&core, sent.id, "shop", &exports);
-    // The next row is written up to its amount, which is not there yet.
+    // The next row is written up to the middle of its last cell: all its cells are there
+    // («RUB» is still «R»).
     let fourth = lines[3];
-    let cut = &fourth[..fourth.rfind(',').unwrap()];
-    let cut = &cut[..cut.rfind(',').unwrap() + 1];
+    let cut = &fourth[..fourth.len() - 2];
     std::fs::write(&file, lines[..3].join("\n") + "\n" + cut).unwrap();
-    let uploads = fake.state().uploads(u64::from(COUNTER)).len();
-    let run = core
-        .run_job("shop", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
-    assert_eq!(run.result, mb_history::RunResult::Deferred, "{run:?}");
-    assert_eq!(fake.state().uploads(u64::from(COUNTER)).len(), uploads);
-    // Written whole: the run sends the rest, amounts and all.
+    let c = core.clone();
+    let run = tokio::spawn(async move { c.run_job("shop", RUN_NOW).await });
+    // Longer than the usual wait, shorter than the open end's: the CRM writes the rest.
+    tokio::time::sleep(settle * 3).await;
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let next = core
-        .run_job("shop", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let run = run.await.unwrap().unwrap().run.expect("ran");
     assert_eq!(
-        (next.result, next.rows_new),
+        (run.result, run.rows_new),
         (mb_history::RunResult::Sent, 3),
-        "{next:?}"
+        "{run:?}"
     );
-    // A last row without a line end that is whole is no cut: a file saved so goes at once.
-    std::fs::write(&file, all.trim_end()).unwrap();
+    let stored = fake.state().conversions(u64::from(COUNTER));
+    let whole = fourth.split(',').nth(3).unwrap();
+    assert!(
+        stored
+            .iter()
+            .any(|r| r.price.as_deref() == Some(whole) && r.currency.as_deref() == Some("RUB")),
+        "{stored:?}"
+    );
+    // A finished file without a line end at its end goes, after the longer wait.
+    let more = format!(
+        "{}\n1762345098123499999,offline_paid,1794639600,100.00,RUB",
+        all.trim_end()
+    );
+    std::fs::write(&file, more).unwrap();
     let last = core
         .run_job("shop", RUN_NOW)
         .await
         .unwrap()
         .run
         .expect("ran");
-    assert_eq!(last.result, mb_history::RunResult::NothingNew, "{last:?}");
+    assert_eq!(
+        (last.result, last.rows_new),
+        (mb_history::RunResult::Sent, 1),
+        "{last:?}"
+    );
 }
 
 /// A file with rows in error sent in parts: the whole file's counts (its rows, the rows left

@@ -55,8 +55,9 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   const items = rows.flatMap((r) =>
     r.warnings.map((w, i) => ({
       key: `${r.counter_id}-${i}`,
-      // A failed run is red; a drop in the linked share or a job quiet for long is to look at.
-      theme: w.code === 'job_failed' ? ('danger' as const) : ('warning' as const),
+      // A failed run and data about to leave the linking window for good are red; a drop in
+      // the linked share or a job quiet for long is to look at.
+      theme: w.code === 'job_failed' || w.code === 'window_closing' ? ('danger' as const) : ('warning' as const),
       text: `${r.counter_name}: ${t(`clients.warnings.${w.code}`, {
         job: w.job ?? '',
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
@@ -80,11 +81,6 @@ export function runNote(message: string, t: TFunction): string {
   if (message === 'file_changing') return t('jobs.fileChanging');
   if (message === 'process_died') return t('jobs.processDied');
   return message;
-}
-
-/** Whether a run read its file (a file not read again has no counts to say). */
-function readFile(r: { result: string; rows_new: number; rows_unchanged: number; rows_rejected: number }) {
-  return r.result === 'sent' || r.rows_new + r.rows_unchanged + r.rows_rejected > 0;
 }
 
 /** Why a run left rows out or stopped: its report's kinds of error, most rows first (a file
@@ -144,7 +140,7 @@ export function JobRuns({ name }: { name: string }) {
                 {r.files.length > 0 ? r.files.map((f) => f.split(/[\\/]/).pop()).join(', ') : '—'}
               </td>
               <td>
-                {readFile(r) ? t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged }) : '—'}
+                {r.file_read ? t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged }) : '—'}
                 {/* Corrected since they went: Metrica keeps the earlier values (said in full on hover). */}
                 {r.rows_changed > 0 ? (
                   <span title={t('send.changedKept', { count: r.rows_changed })} data-qa="job-run-changed">
@@ -248,7 +244,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
               {run.rows_new > 0 ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })})` : ''}
               {run.rows_changed > 0 ? (
                 <span title={t('send.changedKept', { count: run.rows_changed })} data-qa="job-last-changed">
-                  {t('jobs.runsChanged', { changed: run.rows_changed })}
+                  {t('jobs.lastChanged', { changed: run.rows_changed })}
                 </span>
               ) : null}
               {run.rows_rejected > 0
