@@ -218,9 +218,11 @@ pub(crate) fn forget(tx: &Transaction<'_>, upload_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Interrupted uploads of the same counter and kind whose every pending row the confirmed
-/// upload `upload_id` carried with the same content: a later send (a job's next run, the file
-/// sent again) took their rows, so resending one would send those rows twice.
+/// Interrupted uploads of the same counter and kind whose every pending row (by its key) the
+/// confirmed upload `upload_id` carried: a later send (a job's next run, the file sent again)
+/// took their rows, so resending one would send those rows twice, or put its older or other
+/// values back over the later ones (a resend that the core refuses: no button should offer
+/// it).
 pub(crate) fn covered_interrupted(tx: &Transaction<'_>, upload_id: i64) -> Result<Vec<i64>> {
     let new: Option<(i64, i64, Vec<u8>)> = tx
         .prepare_cached(
@@ -255,7 +257,7 @@ fn covers(new: &[u8], old: &[u8]) -> bool {
     for i in 0..m {
         let k = key_at(old, i);
         pos = seek(new, pos, k);
-        if pos == n || key_at(new, pos) != k || content_at(new, pos) != content_at(old, i) {
+        if pos == n || key_at(new, pos) != k {
             return false;
         }
     }

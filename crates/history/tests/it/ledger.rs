@@ -221,8 +221,10 @@ fn an_interrupted_upload_keeps_its_pending_keys_for_the_reconcile_or_the_resend(
 
 /// A job's run was interrupted (outcome unknown); its next run sent the same rows, and more,
 /// and Metrica took them. The interrupted upload is then superseded by the later one: a
-/// resend from History would have sent those rows a second time. One whose rows were only
-/// partly sent since, or sent with other content, stays resendable.
+/// resend from History would have sent those rows a second time. So is one whose rows went
+/// with other content (an amount corrected since): its resend would put its values back over
+/// the later ones, and the core refuses it. One whose rows were only partly sent since stays
+/// resendable.
 #[test]
 fn an_interrupted_upload_whose_rows_a_later_one_sent_is_superseded_by_it() {
     use mb_history::UploadState;
@@ -249,17 +251,17 @@ fn an_interrupted_upload_whose_rows_a_later_one_sent_is_superseded_by_it() {
     s.mark_sending(later).unwrap();
     s.mark_sent(later, "5", &report("UPLOADED")).unwrap();
 
-    let u = s.upload(covered).unwrap();
-    assert_eq!(
-        (u.state, u.superseded_by),
-        (UploadState::Superseded, Some(later))
-    );
-    assert!(!s.ledger_has_pending(covered).unwrap());
-    assert!(matches!(
-        s.resend(covered),
-        Err(Error::NotResendable { .. })
-    ));
-    for id in [partly, changed, other_kind] {
+    for id in [covered, changed] {
+        let u = s.upload(id).unwrap();
+        assert_eq!(
+            (u.state, u.superseded_by),
+            (UploadState::Superseded, Some(later)),
+            "{id}"
+        );
+        assert!(!s.ledger_has_pending(id).unwrap());
+        assert!(matches!(s.resend(id), Err(Error::NotResendable { .. })));
+    }
+    for id in [partly, other_kind] {
         let u = s.upload(id).unwrap();
         assert_eq!(
             (u.state, u.superseded_by),

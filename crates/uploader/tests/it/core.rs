@@ -2199,9 +2199,11 @@ async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
         .upload
         .unwrap();
     assert_eq!(cut.state, UploadState::Interrupted);
-    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    // Three of its five rows go again, one with its amount corrected: the cut one is not
+    // wholly covered, so it stays to be resent, and its resend is what is refused.
+    let three = std::fs::read_to_string(conversions_rows(dir.path(), 3)).unwrap();
     let corrected = dir.path().join("corrected.csv");
-    std::fs::write(&corrected, all.replace("18450.00", "18990.00")).unwrap();
+    std::fs::write(&corrected, three.replace("18450.00", "18990.00")).unwrap();
     let mut req = conversions_upload(&core, "offline_clientid.csv", true, true);
     req.validate.path = corrected.display().to_string();
     let sent = core
@@ -2227,6 +2229,40 @@ async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
         .collect();
     assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
     assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
+}
+
+/// A cut-off upload whose every row a later one carried, some with other values: it is
+/// replaced by that one in History (no «Отправить заново» that the core would refuse).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_off_upload_carried_whole_with_other_values_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let corrected = dir.path().join("corrected.csv");
+    std::fs::write(&corrected, all.replace("18450.00", "18990.00")).unwrap();
+    let mut req = conversions_upload(&core, "offline_clientid.csv", true, true);
+    req.validate.path = corrected.display().to_string();
+    let sent = core
+        .upload_dto(&req, "corrected", no_progress_sink())
+        .await
+        .unwrap();
+    let by = sent.upload.as_ref().expect("sent").id;
+    let old = core.store().upload(i64::from(cut.id)).unwrap();
+    assert_eq!(old.superseded_by, Some(i64::from(by)), "{old:?}");
+    assert!(!old.is_resendable());
 }
 
 /// An amount corrected in the CRM after the conversion went: Metrica rewrites a conversion's
