@@ -296,28 +296,13 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
     }
 }
 
-/// A run's note (the core's codes) in words; a note kept as text by an older version as it is.
+/// A run's note (the core's codes) in the catalogue's words, shared with the window; a note
+/// kept as text by an older version as it is.
 fn run_note(note: &str, lang: Lang) -> String {
-    match note {
-        mb_uploader::jobs::FILE_UNCHANGED => t(
-            lang,
-            "файл не менялся с прошлого запуска",
-            "the file has not changed since the last run",
-        )
-        .into(),
-        mb_uploader::jobs::FILE_CHANGING => t(
-            lang,
-            "файл ещё записывался: возьмём его в следующий раз",
-            "the file was still being written: it is taken next time",
-        )
-        .into(),
-        mb_uploader::jobs::PROCESS_DIED => t(
-            lang,
-            "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск",
-            "the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone",
-        )
-        .into(),
-        other => other.to_string(),
+    let key = format!("run_note.{note}");
+    match mb_text::text(text::msg_lang(lang), &key) {
+        Some(_) => mb_text::format(text::msg_lang(lang), &key, &[]),
+        None => note.to_string(),
     }
 }
 

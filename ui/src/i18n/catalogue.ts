@@ -24,6 +24,7 @@ export type Catalogue = {
   kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; send_stopped: string; send_stopped_title: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
+  run_note: { file_changing: string; file_unchanged: string; process_died: string };
   send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
@@ -679,6 +680,11 @@ export const ru: Catalogue = {
     "sign_in_needed": "Вход в Яндекс устарел — войдите снова и отправьте заново.",
     "stopped_before_send": "Вы остановили отправку до того, как эта часть ушла: в Метрику она не попала, её можно отправить заново.",
     "unexpected": "Метрика ответила так, что программа не поняла ответа. Отправьте заново чуть позже; если повторится — подробности в журнале."
+  },
+  "run_note": {
+    "file_changing": "файл ещё менялся, пока мы его читали: возьмём его в следующий раз",
+    "file_unchanged": "файл не менялся с прошлого запуска",
+    "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск"
   },
   "send": {
     "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
@@ -1389,6 +1395,11 @@ export const en: Catalogue = {
     "sign_in_needed": "The Yandex sign-in expired — sign in again and resend.",
     "stopped_before_send": "You stopped the send before this part went: Metrica did not get it, and it can be sent again.",
     "unexpected": "Metrica answered in a way the app could not read. Send again a little later; if it happens again, the details are in the log."
+  },
+  "run_note": {
+    "file_changing": "the file was still changing while it was read: it will be taken next time",
+    "file_unchanged": "the file has not changed since the last run",
+    "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone"
   },
   "send": {
     "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",

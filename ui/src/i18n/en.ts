@@ -354,6 +354,7 @@ const en: Messages = {
   },
   issues: catalogue.issues,
   file_reason: catalogue.file_reason,
+  run_note: catalogue.run_note,
   window: {
     closedTitle: 'Metrica takes offline data for this counter from {{date}}',
     closedText:
@@ -595,10 +596,6 @@ const en: Messages = {
     runs: 'All runs',
     runsHide: 'Hide runs',
     runsNone: 'No runs yet.',
-    fileChanging: 'the file was still changing while it was read: it will be taken next time',
-    fileUnchanged: 'the file has not changed since the last run',
-    processDied:
-      'the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone',
     moreReasons_one: 'and {{count}} more kind of error',
     moreReasons_few: 'and {{count}} more kinds of error',
     moreReasons_many: 'and {{count}} more kinds of error',

@@ -358,6 +358,7 @@ const ru = {
   },
   issues: catalogue.issues,
   file_reason: catalogue.file_reason,
+  run_note: catalogue.run_note,
   window: {
     closedTitle: 'Метрика примет офлайн-данные в этот счётчик с {{date}}',
     closedText:
@@ -604,10 +605,6 @@ const ru = {
     runs: 'Все запуски',
     runsHide: 'Скрыть запуски',
     runsNone: 'Запусков ещё не было.',
-    fileChanging: 'файл ещё менялся, пока мы его читали: возьмём его в следующий раз',
-    fileUnchanged: 'файл не менялся с прошлого запуска',
-    processDied:
-      'программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск',
     moreReasons_one: 'и ещё {{count}} вид ошибок',
     moreReasons_few: 'и ещё {{count}} вида ошибок',
     moreReasons_many: 'и ещё {{count}} видов ошибок',

@@ -1926,6 +1926,32 @@ async fn an_upload_that_never_arrived_is_not_looked_up_before_every_upload() {
     assert_eq!(lists() - before, 0, "not looked up again");
 }
 
+/// Sends `req` with Metrica dropping the answer: the upload is left interrupted (whether
+/// Metrica has it is not known) and returned.
+async fn cut_off(core: &Core, req: &UploadRequest) -> mb_uploader::dto::UploadSummary {
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(req, "cut", no_progress_sink())
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    cut
+}
+
+/// The prices of the conversions the demo's Metrica holds for the counter.
+fn stored_prices(fake: &mb_fake::FakeServer) -> Vec<String> {
+    fake.state()
+        .conversions(u64::from(COUNTER))
+        .iter()
+        .filter_map(|r| r.price.clone())
+        .collect()
+}
+
 fn conversions_upload(core: &Core, name: &str, only_new: bool, confirm: bool) -> UploadRequest {
     kind_upload(core, UploadKind::Conversions, name, only_new, confirm)
 }
@@ -2124,18 +2150,11 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
             .map(|u| u.line_quantity as usize)
             .sum::<usize>()
     };
-    fake.faults().drop_next_upload_after(u64::MAX);
-    let cut = core
-        .upload_dto(
-            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
-            "cut",
-            no_progress_sink(),
-        )
-        .await
-        .unwrap()
-        .upload
-        .unwrap();
-    assert_eq!(cut.state, UploadState::Interrupted);
+    let cut = cut_off(
+        &core,
+        &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+    )
+    .await;
     // Three of its five rows go in another file.
     let three = fixture_rows(dir.path(), "calls_clientid.csv", 3);
     let mut req = kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false);
@@ -2187,18 +2206,11 @@ async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(&dir).await;
     let fake = core.demo_server().unwrap();
-    fake.faults().drop_next_upload_after(u64::MAX);
-    let cut = core
-        .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, false),
-            "cut",
-            no_progress_sink(),
-        )
-        .await
-        .unwrap()
-        .upload
-        .unwrap();
-    assert_eq!(cut.state, UploadState::Interrupted);
+    let cut = cut_off(
+        &core,
+        &conversions_upload(&core, "offline_clientid.csv", true, false),
+    )
+    .await;
     // Three of its five rows go again, one with its amount corrected: the cut one is not
     // wholly covered, so it stays to be resent, and its resend is what is refused.
     let three = std::fs::read_to_string(conversions_rows(dir.path(), 3)).unwrap();
@@ -2221,12 +2233,7 @@ async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
             if field == "upload" && reason == mb_uploader::error::SENT_SINCE),
         "{r:?}"
     );
-    let prices: Vec<String> = fake
-        .state()
-        .conversions(u64::from(COUNTER))
-        .iter()
-        .filter_map(|r| r.price.clone())
-        .collect();
+    let prices = stored_prices(fake);
     assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
     assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
 }
@@ -2237,19 +2244,11 @@ async fn a_resend_that_would_put_an_old_amount_back_is_refused() {
 async fn a_cut_off_upload_carried_whole_with_other_values_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(&dir).await;
-    let fake = core.demo_server().unwrap();
-    fake.faults().drop_next_upload_after(u64::MAX);
-    let cut = core
-        .upload_dto(
-            &conversions_upload(&core, "offline_clientid.csv", true, false),
-            "cut",
-            no_progress_sink(),
-        )
-        .await
-        .unwrap()
-        .upload
-        .unwrap();
-    assert_eq!(cut.state, UploadState::Interrupted);
+    let cut = cut_off(
+        &core,
+        &conversions_upload(&core, "offline_clientid.csv", true, false),
+    )
+    .await;
     let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
     let corrected = dir.path().join("corrected.csv");
     std::fs::write(&corrected, all.replace("18450.00", "18990.00")).unwrap();
@@ -2309,12 +2308,7 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
     );
     assert_eq!((sent.new_rows, sent.unchanged_rows), (1, 4), "{sent:?}");
     assert_eq!(stored(), before, "replaced, not added");
-    let prices: Vec<String> = fake
-        .state()
-        .conversions(u64::from(COUNTER))
-        .iter()
-        .filter_map(|r| r.price.clone())
-        .collect();
+    let prices = stored_prices(fake);
     assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
     assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
 }
@@ -2436,18 +2430,11 @@ async fn only_new_rows_stop_while_the_look_up_fails(dead_sending: bool) {
     let dir = tempfile::tempdir().unwrap();
     let core = std::sync::Arc::new(demo(&dir).await);
     let fake = core.demo_server().unwrap();
-    fake.faults().drop_next_upload_after(u64::MAX);
-    let cut = core
-        .upload_dto(
-            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
-            "cut",
-            no_progress_sink(),
-        )
-        .await
-        .unwrap()
-        .upload
-        .unwrap();
-    assert_eq!(cut.state, UploadState::Interrupted);
+    let cut = cut_off(
+        &core,
+        &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+    )
+    .await;
     if dead_sending {
         // As a process that died mid-send leaves it: «sending», owned by no live session.
         rusqlite::Connection::open(core.paths().database())

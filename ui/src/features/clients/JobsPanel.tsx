@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientOverview, IssueCount, JobSchedule, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
+import type { Messages } from '../../i18n/ru';
 import { explainError } from '../../common/errors';
 import { formatDateTime, formatPercent } from '../../common/format';
 import { useBackend, useSession } from '../app/context';
@@ -75,12 +76,12 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   );
 }
 
-/** A run's note (the core's codes) in words; one kept as text by an older version as it is. */
+/** A run's note (the core's codes) in the catalogue's words, shared with the CLI; one kept as
+ *  text by an older version as it is. */
 export function runNote(message: string, t: TFunction): string {
-  if (message === 'file_unchanged') return t('jobs.fileUnchanged');
-  if (message === 'file_changing') return t('jobs.fileChanging');
-  if (message === 'process_died') return t('jobs.processDied');
-  return message;
+  return message in t('run_note', { returnObjects: true })
+    ? t(`run_note.${message as keyof Messages['run_note']}`)
+    : message;
 }
 
 /** Why a run left rows out or stopped: its report's kinds of error, most rows first (a file
