@@ -118,11 +118,7 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
                 .clone()
                 .or_else(|| draft.as_ref().map(|d| d.pattern.clone()))
                 .unwrap_or_else(|| "*".into()),
-            take: if a.each_new {
-                Take::EachNew
-            } else {
-                Take::Newest
-            },
+            take: Take::of(a.each_new),
         },
         (None, None) => return Err(invalid("folder", "give --folder or --file")),
     };

@@ -804,6 +804,9 @@ pub struct JobView {
     pub schedule: Option<JobSchedule>,
     pub paused: bool,
     pub stop_on_bad_rows: bool,
+    /// A folder job takes every new matching file, oldest first, each once; else only the
+    /// newest (a CRM that rewrites or dates one export). Always false for a fixed file.
+    pub each_new_file: bool,
     pub last_run: Option<JobRunView>,
     /// RFC 3339.
     pub next_run: Option<String>,
@@ -959,6 +962,9 @@ pub struct JobEdit {
     /// When it runs; None: by hand only.
     pub schedule: Option<JobSchedule>,
     pub stop_on_bad_rows: bool,
+    /// Every new matching file in turn instead of the newest only (ignored for a fixed file).
+    #[serde(default)]
+    pub each_new_file: bool,
 }
 
 /// «Повторять автоматически»: a finished upload made into a job.
@@ -971,6 +977,9 @@ pub struct NewJob {
     /// When it runs; None: by hand only.
     pub schedule: Option<JobSchedule>,
     pub stop_on_bad_rows: bool,
+    /// Every new matching file in turn instead of the newest only (ignored for a fixed file).
+    #[serde(default)]
+    pub each_new_file: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -84,6 +84,17 @@ pub enum Take {
     EachNew,
 }
 
+impl Take {
+    /// The window's and the CLI's yes/no («каждый новый файл») as a choice.
+    pub fn of(each_new_file: bool) -> Take {
+        if each_new_file {
+            Take::EachNew
+        } else {
+            Take::Newest
+        }
+    }
+}
+
 /// Where a job's file comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -738,6 +749,7 @@ impl Core {
             pattern: pattern_like(&u.source.name),
             schedule: Some(crate::dto::JobSchedule::default()),
             stop_on_bad_rows: BadRows::default() == BadRows::Stop,
+            each_new_file: Take::default() == Take::EachNew,
         })
     }
 
@@ -769,7 +781,7 @@ impl Core {
             source: JobSource::Folder {
                 folder: PathBuf::from(n.folder.trim()),
                 pattern,
-                take: Take::Newest,
+                take: Take::of(n.each_new_file),
             },
             every: n
                 .schedule
@@ -859,13 +871,13 @@ impl Core {
             JobSource::File { .. } => JobSource::File {
                 path: PathBuf::from(e.folder.trim()),
             },
-            JobSource::Folder { take, .. } => JobSource::Folder {
+            JobSource::Folder { .. } => JobSource::Folder {
                 folder: PathBuf::from(e.folder.trim()),
                 pattern: match e.pattern.trim() {
                     "" => "*".to_string(),
                     p => p.to_string(),
                 },
-                take: *take,
+                take: Take::of(e.each_new_file),
             },
         };
         job.every = e

@@ -492,7 +492,12 @@ pattern: string | null,
 /**
  * When it runs; None: by hand only.
  */
-schedule: JobSchedule | null, paused: boolean, stop_on_bad_rows: boolean, last_run: JobRunView | null, 
+schedule: JobSchedule | null, paused: boolean, stop_on_bad_rows: boolean, 
+/**
+ * A folder job takes every new matching file, oldest first, each once; else only the
+ * newest (a CRM that rewrites or dates one export). Always false for a fixed file.
+ */
+each_new_file: boolean, last_run: JobRunView | null, 
 /**
  * RFC 3339.
  */
@@ -546,13 +551,21 @@ export type NewJob = { upload_id: number, name: string, folder: string, pattern:
 /**
  * When it runs; None: by hand only.
  */
-schedule: JobSchedule | null, stop_on_bad_rows: boolean, };
+schedule: JobSchedule | null, stop_on_bad_rows: boolean, 
+/**
+ * Every new matching file in turn instead of the newest only (ignored for a fixed file).
+ */
+each_new_file: boolean, };
 
 export type JobEdit = { name: string, folder: string, pattern: string, 
 /**
  * When it runs; None: by hand only.
  */
-schedule: JobSchedule | null, stop_on_bad_rows: boolean, };
+schedule: JobSchedule | null, stop_on_bad_rows: boolean, 
+/**
+ * Every new matching file in turn instead of the newest only (ignored for a fixed file).
+ */
+each_new_file: boolean, };
 
 export type Settings = { 
 /**

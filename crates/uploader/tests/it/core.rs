@@ -55,6 +55,7 @@ fn job_from(core: &Core, upload_id: u32, name: &str, folder: &std::path::Path) {
         pattern: "*.csv".into(),
         schedule: None,
         stop_on_bad_rows: false,
+        each_new_file: false,
     })
     .unwrap();
 }
@@ -459,7 +460,22 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
             at: "18:00".into()
         })
     );
-    assert!(edited.stop_on_bad_rows);
+    assert!(edited.stop_on_bad_rows && !edited.each_new_file);
+    // «Каждый новый файл по очереди» is the folder's way of taking files, kept with the job.
+    let each = core
+        .edit_job(&mb_uploader::dto::JobEdit {
+            each_new_file: true,
+            ..edited_request(&drop)
+        })
+        .unwrap();
+    assert!(each.each_new_file);
+    assert!(matches!(
+        core.job("roma").unwrap().source,
+        mb_uploader::jobs::JobSource::Folder {
+            take: mb_uploader::jobs::Take::EachNew,
+            ..
+        }
+    ));
     // The core owns the grammar: the window sends fields, the stored text is the CLI's.
     assert_eq!(
         core.job("roma").unwrap().every.as_deref(),
@@ -694,6 +710,7 @@ async fn a_run_waits_for_a_file_the_crm_is_still_writing() {
             ..JobSchedule::default()
         }),
         stop_on_bad_rows: false,
+        each_new_file: false,
     })
     .unwrap();
 
@@ -749,6 +766,7 @@ fn edited_request(drop: &std::path::Path) -> mb_uploader::dto::JobEdit {
             at: "18:00".into(),
         }),
         stop_on_bad_rows: true,
+        each_new_file: false,
     }
 }
 
@@ -2765,4 +2783,72 @@ async fn a_resend_from_the_result_that_stops_shows_its_new_row_with_the_error() 
     assert_eq!(shown.state, UploadState::Failed);
     assert_eq!(r.parts.iter().map(|p| p.id).collect::<Vec<_>>(), [shown.id]);
     assert_ne!(r.outcome, mb_uploader::plan::OutcomeKind::Sent);
+}
+
+/// «Каждый новый файл по очереди», chosen in the window: a run takes every file the job has
+/// not taken, oldest first, so the newer amount is the one Metrica keeps (a conversion sent
+/// again replaces the first); the next run has nothing new.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_jobs(&dir).await;
+    let exports = dir.path().join("daily");
+    std::fs::create_dir(&exports).unwrap();
+    let sent = core
+        .upload_dto(
+            &kind_upload(
+                &core,
+                UploadKind::Conversions,
+                "offline_clientid.csv",
+                true,
+                false,
+            ),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .expect("sent");
+    let mut draft = core.job_draft(i64::from(sent.id)).unwrap();
+    assert!(!draft.each_new_file, "the newest file is the default");
+    draft.name = "daily".into();
+    draft.folder = exports.display().to_string();
+    draft.each_new_file = true;
+    let job = core.create_job_from_upload(&draft).unwrap();
+    assert!(job.each_new_file);
+
+    let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
+    let now = std::time::SystemTime::now();
+    // Named against their age, so the order can only come from the times.
+    for (name, price, age) in [("b.csv", "18990.00", 7200), ("a.csv", "19500.00", 3600)] {
+        let path = exports.join(name);
+        std::fs::write(&path, all.replacen("18450.00", price, 1)).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(now - std::time::Duration::from_secs(age))
+            .unwrap();
+    }
+    let run = core
+        .run_job("daily", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Sent, "{run:?}");
+    assert_eq!(run.files, ["b.csv", "a.csv"], "{run:?}");
+    let prices = stored_prices(core.demo_server().unwrap());
+    assert!(
+        prices.contains(&"19500.00".to_string()) && !prices.contains(&"18990.00".to_string()),
+        "the newer file's amount stays: {prices:?}"
+    );
+    let again = core
+        .run_job("daily", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
 }

@@ -232,6 +232,8 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
       <Text color="secondary" className="mb-ellipsis" title={job.folder}>
         {job.folder}
         {job.pattern ? ` · ${job.pattern}` : ''}
+        {job.each_new_file ? ` · ${t('jobs.eachNewShort')}` : ''}
+        {job.stop_on_bad_rows ? ` · ${t('jobs.stopsOnErrorsShort')}` : ''}
       </Text>
       <div className="mb-job__runs">
         <Text>

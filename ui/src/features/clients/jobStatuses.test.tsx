@@ -50,6 +50,7 @@ describe('a CRM job meets a new status', () => {
       pattern: '*.csv',
       schedule: null,
       stop_on_bad_rows: false,
+      each_new_file: false,
     });
     appendFileSync(path, 'Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n');
     const ran = await backend.runJob('zakazy-roma');

@@ -90,8 +90,16 @@ describe('repeating jobs', () => {
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();
     fireEvent.click(within(byQa('repeat-every')).getByText('Каждый час'));
+    // Which files a run takes and what it does on errors are the user's to choose here too.
+    expect(byQa('repeat-take').textContent).toContain('Только самый новый');
+    fireEvent.click(within(byQa('repeat-take')).getByText('Каждый новый по очереди'));
+    expect(screen.getByText(/от старых к новым/)).toBeTruthy();
+    fireEvent.click(within(byQa('repeat-on-errors')).getByText('Не отправлять ничего'));
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('каждый час'), slow);
+    expect(card.textContent).toContain('*.csv · каждый новый файл · с ошибками не отправляет');
+    const stored = (await backend.overview()).flatMap((c) => c.jobs).find((j) => j.name === 'zakazy-roma');
+    expect([stored?.each_new_file, stored?.stop_on_bad_rows]).toEqual([true, true]);
     // By hand only: no schedule is saved, and editing it again keeps it so.
     await press('job-edit', card);
     await waitQa('repeat-dialog');

@@ -23,6 +23,7 @@ const job = (pattern: string | null): JobView => ({
   schedule: null,
   paused: false,
   stop_on_bad_rows: false,
+  each_new_file: false,
   last_run: null,
   next_run: null,
   warning: null,

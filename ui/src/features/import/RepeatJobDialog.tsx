@@ -60,6 +60,10 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
   const [schedule, setSchedule] = useState<JobSchedule>(existing?.schedule ?? draft?.schedule ?? DEFAULT_JOB_SCHEDULE);
   // A job without a schedule (by hand, or made by the CLI) stays one unless a schedule is chosen.
   const [manual, setManual] = useState((existing ?? draft)?.schedule === null);
+  // Which of the matching files a run takes, and what it does with rows that have errors: the
+  // core's draft for a new job (the newest file; rows with errors left out and reported).
+  const [eachNew, setEachNew] = useState((existing ?? draft)?.each_new_file ?? false);
+  const [stopOnErrors, setStopOnErrors] = useState((existing ?? draft)?.stop_on_bad_rows ?? false);
   const change = (part: Partial<JobSchedule>) => {
     setSchedule((s) => ({ ...s, ...part }));
     if (isTimeError(error)) setError(null);
@@ -84,9 +88,15 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
     setBusy(true);
     setError(null);
     try {
-      const fields = { folder, pattern: pattern.trim(), schedule: manual ? null : schedule };
+      const fields = {
+        folder,
+        pattern: pattern.trim(),
+        schedule: manual ? null : schedule,
+        stop_on_bad_rows: stopOnErrors,
+        each_new_file: eachNew,
+      };
       if (existing) {
-        await backend.editJob({ ...fields, name: existing.name, stop_on_bad_rows: existing.stop_on_bad_rows });
+        await backend.editJob({ ...fields, name: existing.name });
         await queryClient.invalidateQueries({ queryKey: ['overview'] });
         onClose();
         return;
@@ -96,7 +106,6 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
         ...fields,
         upload_id: upload.id,
         name: name.trim(),
-        stop_on_bad_rows: draft?.stop_on_bad_rows ?? false,
       });
       setCreated(job);
       void queryClient.invalidateQueries({ queryKey: ['overview'] });
@@ -161,6 +170,38 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
                 </Text>
               </label>
             )}
+            {fixedFile ? null : (
+              <div className="mb-repeat__row">
+                <Text variant="subheader-1">{t('jobs.take')}</Text>
+                <SegmentedRadioGroup
+                  value={eachNew ? 'each' : 'newest'}
+                  onUpdate={(v) => setEachNew(v === 'each')}
+                  options={[
+                    { value: 'newest', content: t('jobs.takeOptions.newest') },
+                    { value: 'each', content: t('jobs.takeOptions.each') },
+                  ]}
+                  qa="repeat-take"
+                />
+                <Text color="secondary" variant="caption-2">
+                  {eachNew ? t('jobs.takeNote.each') : t('jobs.takeNote.newest')}
+                </Text>
+              </div>
+            )}
+            <div className="mb-repeat__row">
+              <Text variant="subheader-1">{t('jobs.onErrors')}</Text>
+              <SegmentedRadioGroup
+                value={stopOnErrors ? 'stop' : 'skip'}
+                onUpdate={(v) => setStopOnErrors(v === 'stop')}
+                options={[
+                  { value: 'skip', content: t('jobs.onErrorsOptions.skip') },
+                  { value: 'stop', content: t('jobs.onErrorsOptions.stop') },
+                ]}
+                qa="repeat-on-errors"
+              />
+              <Text color="secondary" variant="caption-2">
+                {stopOnErrors ? t('jobs.onErrorsNote.stop') : t('jobs.onErrorsNote.skip')}
+              </Text>
+            </div>
             <div className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.every')}</Text>
               <SegmentedRadioGroup
