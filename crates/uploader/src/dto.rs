@@ -751,6 +751,10 @@ pub struct OverviewWarning {
     pub code: OverviewWarningCode,
     /// The job's title as the app shows it (`JobView::title`).
     pub job: Option<String>,
+    /// The job's handle (`JobView::name`): a failed run's warning is said with the reason its
+    /// card gives.
+    #[serde(default)]
+    pub job_name: Option<String>,
     pub value: Option<f64>,
 }
 

@@ -357,6 +357,7 @@ mod tests {
         let w = |code, job: Option<&str>, value: Option<f64>| OverviewWarning {
             code,
             job: job.map(str::to_string),
+            job_name: None,
             value,
         };
         use OverviewWarningCode as C;

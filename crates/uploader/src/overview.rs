@@ -75,6 +75,7 @@ pub fn warnings(
         out.push(OverviewWarning {
             code: OverviewWarningCode::LinkedShareDrop,
             job: None,
+            job_name: None,
             value: Some(v),
         });
     }
@@ -87,6 +88,7 @@ pub fn warnings(
                     OverviewWarningCode::JobFailed
                 },
                 job: Some(s.job.spec.title_or(&s.job.name).to_string()),
+                job_name: Some(s.job.name.clone()),
                 value: None,
             });
         }
@@ -94,6 +96,7 @@ pub fn warnings(
             out.push(OverviewWarning {
                 code: OverviewWarningCode::WindowClosing,
                 job: Some(s.job.spec.title_or(&s.job.name).to_string()),
+                job_name: Some(s.job.name.clone()),
                 value: Some(left as f64),
             });
         }

@@ -460,7 +460,12 @@ export type OverviewWarning = { code: OverviewWarningCode,
 /**
  * The job's title as the app shows it (`JobView::title`).
  */
-job: string | null, value: number | null, };
+job: string | null, 
+/**
+ * The job's handle (`JobView::name`): a failed run's warning is said with the reason its
+ * card gives.
+ */
+job_name: string | null, value: number | null, };
 
 export type JobSchedule = { every: ScheduleEvery, day: WeekDay, 
 /**

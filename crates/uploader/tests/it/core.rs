@@ -633,6 +633,13 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         mb_uploader::dto::OverviewWarningCode::JobFailed
     );
     assert_eq!(mine.warnings[0].job.as_deref(), Some("roma"));
+    // The warning names the job's handle, so the window says it with the card's reason.
+    assert_eq!(mine.warnings[0].job_name.as_deref(), Some("roma"));
+    assert!(
+        mine.jobs
+            .iter()
+            .any(|j| j.name == "roma" && j.last_run.as_ref().is_some_and(|r| r.error.is_some()))
+    );
 
     // Not deleted while a run holds its lock (this process's or another's): the run would
     // finish into a job that is gone, and a job re-added under the name could run beside it.
@@ -1085,6 +1092,7 @@ async fn each_overview_warning_is_announced_once() {
     let warn = |code: &str, job: Option<&str>, value: Option<f64>| OverviewWarning {
         code: serde_json::from_value(serde_json::json!(code)).expect("a warning code"),
         job: job.map(str::to_string),
+        job_name: job.map(str::to_string),
         value,
     };
     let client = |warnings: Vec<OverviewWarning>| ClientOverview {

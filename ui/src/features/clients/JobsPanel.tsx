@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClientOverview, IssueCount, JobSchedule, JobView, ValidationSummary } from '../../ipc';
+import type { ClientOverview, IssueCount, JobRunView, JobSchedule, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import type { Messages } from '../../i18n/ru';
 import { explainError } from '../../common/errors';
@@ -64,16 +64,50 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
         count: w.value ?? 0,
       })}`,
+      // A failed run is said with its reason, as its card says it: the alert is what an
+      // agency reads first.
+      run: w.code === 'job_failed' ? (r.jobs.find((j) => j.name === w.job_name)?.last_run ?? null) : null,
     })),
   );
   if (items.length === 0) return null;
   return (
     <div className="mb-warnings" data-testid="overview-warnings">
       {items.map((w) => (
-        <Alert key={w.key} theme={w.theme} message={w.text} />
+        <Alert
+          key={w.key}
+          theme={w.theme}
+          message={
+            <>
+              {w.text}
+              {w.run ? <LastRunReason run={w.run} /> : null}
+            </>
+          }
+        />
       ))}
     </div>
   );
+}
+
+/** Why a job's last run did not go as it should (its error, the kinds of rows it left out),
+ *  or its note («файл не менялся…»); nothing for a run with nothing to say. */
+export function LastRunReason({ run }: { run: JobRunView }) {
+  const { t, i18n } = useTranslation();
+  if (run.error) {
+    return (
+      <Text as="div" color="secondary" variant="caption-2" qa="job-last-error">
+        {explainError(run.error, t, i18n.language).text}
+      </Text>
+    );
+  }
+  if (run.rows_rejected > 0) return <RunReasons report={run.report} />;
+  if (run.message) {
+    return (
+      <Text as="div" color="secondary" variant="caption-2" qa="job-last-note">
+        {runNote(run.message, t)}
+      </Text>
+    );
+  }
+  return null;
 }
 
 /** A run's note (the core's codes) in the catalogue's words, shared with the CLI; one kept as
@@ -260,17 +294,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         </Text>
         {/* Why the last run did not go as it should, on the card: an agency's thirty cards
             are not opened one by one to learn it. */}
-        {run?.error ? (
-          <Text as="div" color="secondary" variant="caption-2" qa="job-last-error">
-            {explainError(run.error, t, lang).text}
-          </Text>
-        ) : run && run.rows_rejected > 0 ? (
-          <RunReasons report={run.report} />
-        ) : run?.message ? (
-          <Text as="div" color="secondary" variant="caption-2" qa="job-last-note">
-            {runNote(run.message, t)}
-          </Text>
-        ) : null}
+        {run ? <LastRunReason run={run} /> : null}
         <MapStatusesButton job={job} />
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}

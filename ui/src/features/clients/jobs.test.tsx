@@ -6,8 +6,8 @@ import { App } from '../../App';
 import { inRussian, realCorePerFile } from '../../../test/core';
 import { byQa, next, press, waitQa } from '../../../test/qa';
 import i18n from '../../i18n';
-import type { IssueCode, IssueCount, ValidationSummary } from '../../ipc';
-import { RunReasons, everyText } from './JobsPanel';
+import type { ClientOverview, IssueCode, IssueCount, JobRunView, JobView, ValidationSummary } from '../../ipc';
+import { RunReasons, WarningsList, everyText } from './JobsPanel';
 import { scheduleErrorText } from './ScheduleButton';
 
 const slow = { timeout: 15_000 };
@@ -214,5 +214,49 @@ describe('repeating jobs', () => {
       ],
     };
     expect(render(<RunReasons report={lost} />).container.textContent).toBe('Столбец пропал («Дата создания»)');
+  });
+});
+
+describe('the warnings over the Clients screen', () => {
+  it('say why a job failed, as its card does', async () => {
+    await i18n.changeLanguage('ru');
+    const run: JobRunView = {
+      id: 3,
+      started_at: '2026-12-07T06:00:00Z',
+      finished_at: '2026-12-07T06:00:01Z',
+      result: 'failed',
+      bad: true,
+      files: [],
+      file_read: false,
+      rows_new: 0,
+      rows_unchanged: 0,
+      rows_changed: 0,
+      rows_rejected: 0,
+      message: null,
+      error: { kind: 'file_unreadable', data: { file_name: '/mnt/crm/exports', reason: { kind: 'folder_not_found' } } },
+      upload_ids: [],
+      report: null,
+    };
+    const job = {
+      name: 'roma',
+      title: 'Заказы Рома',
+      last_run: run,
+    } as JobView;
+    const rows = [
+      {
+        counter_id: 1,
+        counter_name: 'Цветы',
+        account: 'a',
+        last_upload: null,
+        linked_share: null,
+        linked_trend: [],
+        warnings: [{ code: 'job_failed', job: 'Заказы Рома', job_name: 'roma', value: null }],
+        jobs: [job],
+      },
+    ] as ClientOverview[];
+    render(<WarningsList rows={rows} />);
+    const alert = screen.getByTestId('overview-warnings');
+    expect(alert.textContent).toContain('Цветы: Задание «Заказы Рома» не сработало');
+    expect(byQa('job-last-error', alert).textContent).toContain('не найдена');
   });
 });
