@@ -554,6 +554,15 @@ pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
 /// name (as the validator does): of two columns named alike, the other one is unused and said
 /// so.
 pub fn unmapped_columns(mapping: &Mapping, headers: &[String]) -> Vec<String> {
+    unmapped_column_indexes(mapping, headers)
+        .into_iter()
+        .map(|i| headers[i].clone())
+        .collect()
+}
+
+/// [`unmapped_columns`] as positions in `headers`: of two columns named alike, the one no
+/// field reads (what is offered to a counter attribute must be that column, not its namesake).
+pub fn unmapped_column_indexes(mapping: &Mapping, headers: &[String]) -> Vec<usize> {
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
     let mut used = vec![false; headers.len()];
     for f in mapping.fields.values() {
@@ -572,8 +581,9 @@ pub fn unmapped_columns(mapping: &Mapping, headers: &[String]) -> Vec<String> {
     headers
         .iter()
         .zip(&used)
-        .filter(|(h, used)| !**used && !h.trim().is_empty())
-        .map(|(h, _)| h.clone())
+        .enumerate()
+        .filter(|(_, (h, used))| !**used && !h.trim().is_empty())
+        .map(|(i, _)| i)
         .collect()
 }
 

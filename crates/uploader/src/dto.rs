@@ -390,7 +390,7 @@ pub struct CounterAttributeDto {
 pub struct ColumnMapping {
     pub kind: UploadKind,
     pub fields: Vec<FieldMapping>,
-    pub unmapped_columns: Vec<String>,
+    pub unmapped_columns: Vec<UnmappedColumn>,
     /// The template was remembered from an earlier file with the same header.
     pub from_template: bool,
     pub signature: String,
@@ -416,7 +416,29 @@ pub struct MappingProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MappingCheck {
     pub problems: Vec<MappingProblem>,
-    pub unmapped_columns: Vec<String>,
+    pub unmapped_columns: Vec<UnmappedColumn>,
+}
+
+/// A column of the file no field reads, at its position (of two columns named alike, this one)
+/// and by its header as the file names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UnmappedColumn {
+    pub index: u32,
+    pub header: String,
+}
+
+/// The columns of `headers` no field of `mapping` reads, in file order.
+pub fn unmapped_columns(
+    mapping: &mb_import::mapping::Mapping,
+    headers: &[String],
+) -> Vec<UnmappedColumn> {
+    mb_import::mapping::unmapped_column_indexes(mapping, headers)
+        .into_iter()
+        .map(|i| UnmappedColumn {
+            index: i as u32,
+            header: headers[i].clone(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -1070,6 +1092,7 @@ pub fn typescript_bindings() -> String {
         MappingProblemCode::decl(&cfg),
         MappingProblem::decl(&cfg),
         MappingCheck::decl(&cfg),
+        UnmappedColumn::decl(&cfg),
         CounterAttributeDto::decl(&cfg),
         OrderStatusType::decl(&cfg),
         StatusValue::decl(&cfg),

@@ -205,7 +205,7 @@ pub fn mapping_dto(
     ColumnMapping {
         kind: m.kind,
         fields,
-        unmapped_columns: mapping::unmapped_columns(m, headers),
+        unmapped_columns: crate::dto::unmapped_columns(m, headers),
         from_template,
         signature: m.signature.clone(),
         currency_names: m.currency_names.clone(),
@@ -269,7 +269,7 @@ pub fn check_mapping(c: &ColumnMapping, headers: &[String]) -> Result<crate::dto
     let m = mapping_from_dto(c, headers)?;
     Ok(crate::dto::MappingCheck {
         problems,
-        unmapped_columns: mapping::unmapped_columns(&m, headers),
+        unmapped_columns: crate::dto::unmapped_columns(&m, headers),
     })
 }
 
@@ -711,7 +711,13 @@ mod tests {
         ]));
         let answer = super::check_mapping(&m, &headers).unwrap();
         assert_eq!(answer.problems, vec![]);
-        assert_eq!(answer.unmapped_columns, vec!["Сумма".to_string()]);
+        let said = |a: &crate::dto::MappingCheck| -> Vec<(u32, String)> {
+            a.unmapped_columns
+                .iter()
+                .map(|c| (c.index, c.header.clone()))
+                .collect()
+        };
+        assert_eq!(said(&answer), [(1, "Сумма".to_string())]);
         // Taking DateTime off its column names that column too, and the problem it makes.
         let off = conversions(serde_json::json!([
             field("ClientId", "one_of_identifiers", col(0, "ClientId")),
@@ -723,7 +729,14 @@ mod tests {
             field("DateTime", "required", serde_json::json!({"type": "none"})),
         ]));
         let answer = super::check_mapping(&off, &headers).unwrap();
-        assert_eq!(answer.unmapped_columns, vec!["Сумма", "DateTime", "Сумма"]);
+        assert_eq!(
+            said(&answer),
+            [
+                (1, "Сумма".to_string()),
+                (2, "DateTime".to_string()),
+                (3, "Сумма".to_string())
+            ]
+        );
         assert_eq!(answer.problems.len(), 1, "{:?}", answer.problems);
     }
 }

@@ -141,7 +141,7 @@ format: FieldFormat, source: FieldSource,
  */
 attribute_title: string | null, };
 
-export type ColumnMapping = { kind: UploadKind, fields: Array<FieldMapping>, unmapped_columns: Array<string>, 
+export type ColumnMapping = { kind: UploadKind, fields: Array<FieldMapping>, unmapped_columns: Array<UnmappedColumn>, 
 /**
  * The template was remembered from an earlier file with the same header.
  */
@@ -164,7 +164,9 @@ export type MappingProblem = { code: MappingProblemCode,
  */
 field: string | null, };
 
-export type MappingCheck = { problems: Array<MappingProblem>, unmapped_columns: Array<string>, };
+export type MappingCheck = { problems: Array<MappingProblem>, unmapped_columns: Array<UnmappedColumn>, };
+
+export type UnmappedColumn = { index: number, header: string, };
 
 export type CounterAttributeDto = { 
 /**

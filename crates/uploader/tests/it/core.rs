@@ -843,7 +843,8 @@ async fn contacts_extra_columns_go_to_declared_attributes_only() {
     assert!(
         before
             .unmapped_columns
-            .contains(&"Уровень лояльности".to_string())
+            .iter()
+            .any(|c| c.header == "Уровень лояльности")
     );
     assert!(before.fields.iter().all(|f| f.attribute_title.is_none()));
 
@@ -875,7 +876,8 @@ async fn contacts_extra_columns_go_to_declared_attributes_only() {
     assert!(
         !mapping
             .unmapped_columns
-            .contains(&"Уровень лояльности".to_string())
+            .iter()
+            .any(|c| c.header == "Уровень лояльности")
     );
     assert_eq!(mapping.attributes, vec![made.clone()]);
 

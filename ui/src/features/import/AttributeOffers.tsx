@@ -80,21 +80,18 @@ function Offer({
 
 export function AttributeOffers({
   mapping,
-  headers,
   counterId,
   canCreate,
 }: {
   mapping: ColumnMapping;
-  headers: string[];
   counterId: number;
   canCreate: boolean;
 }) {
   const { t } = useTranslation();
   const used = new Set(mapping.fields.map((f) => f.field));
   const free = mapping.attributes.filter((a) => !used.has(a.name));
-  const columns = mapping.unmapped_columns
-    .map((h) => ({ header: h, index: headers.indexOf(h) }))
-    .filter((c) => c.index >= 0);
+  // The core's columns by position: of two named alike, the one no field reads.
+  const columns = mapping.unmapped_columns;
   if (columns.length === 0 || (free.length === 0 && !canCreate)) return null;
   return (
     <section className="mb-attrs" aria-label={t('columns.attr.title')}>

@@ -266,16 +266,11 @@ export function ColumnsStep({ onBack, onNext }: { onBack: () => void; onNext: ()
           </div>
           <Text color="secondary" as="p" data-testid="unmapped">
             {mapping.unmapped_columns.length > 0
-              ? t('columns.unmapped', { list: mapping.unmapped_columns.map((c) => `«${c}»`).join(', ') })
+              ? t('columns.unmapped', { list: mapping.unmapped_columns.map((c) => `«${c.header}»`).join(', ') })
               : t('columns.noUnmapped')}
           </Text>
           {s.kind === 'contacts' && counter ? (
-            <AttributeOffers
-              mapping={mapping}
-              headers={headers}
-              counterId={counter.id}
-              canCreate={counter.can_upload}
-            />
+            <AttributeOffers mapping={mapping} counterId={counter.id} canCreate={counter.can_upload} />
           ) : null}
         </>
       )}

@@ -53,7 +53,7 @@ const mapping: ColumnMapping = {
       attribute_title: null,
     },
   ],
-  unmapped_columns: ['Менеджер'],
+  unmapped_columns: [{ index: 3, header: 'Менеджер' }],
   attributes: [],
   from_template: false,
   signature: 'x',
@@ -132,7 +132,7 @@ describe('import state', () => {
       importReducer(s, {
         type: 'mappingChecked',
         key,
-        check: { problems, unmapped_columns: ['Менеджер'] },
+        check: { problems, unmapped_columns: [{ index: 3, header: 'Менеджер' }] },
         error: null,
       });
     const missing = answer([{ code: 'identifier', field: null }]);
@@ -149,14 +149,20 @@ describe('import state', () => {
   it('says the columns no field reads as the core answered for the current mapping only', () => {
     const s = importReducer(prepared(), { type: 'source', field: 'phones', source: { type: 'none' } });
     // Until the core answers, the last answer stays (no rule of its own in the window).
-    expect(s.mapping?.unmapped_columns).toEqual(['Менеджер']);
+    expect(s.mapping?.unmapped_columns).toEqual([{ index: 3, header: 'Менеджер' }]);
     if (!s.mapping) return;
-    const check = { problems: [], unmapped_columns: ['Телефон', 'Менеджер'] };
+    const check = {
+      problems: [],
+      unmapped_columns: [
+        { index: 1, header: 'Телефон' },
+        { index: 3, header: 'Менеджер' },
+      ],
+    };
     const answered = importReducer(s, { type: 'mappingChecked', key: mappingCheckKey(s.mapping), check, error: null });
-    expect(answered.mapping?.unmapped_columns).toEqual(['Телефон', 'Менеджер']);
+    expect(answered.mapping?.unmapped_columns).toEqual(check.unmapped_columns);
     // An answer about the mapping before the change does not overwrite it.
     const stale = importReducer(s, { type: 'mappingChecked', key: mappingCheckKey(mapping), check, error: null });
-    expect(stale.mapping?.unmapped_columns).toEqual(['Менеджер']);
+    expect(stale.mapping?.unmapped_columns).toEqual([{ index: 3, header: 'Менеджер' }]);
   });
 
   it('needs a fresh validation before sending, and hashing does not invalidate it', () => {
