@@ -345,9 +345,6 @@ pub fn prepare(
 ) -> Result<Report, ImportError> {
     let info = source.info().clone();
     let mut v = Validator::new(mapping, &info.headers, info.header_line, opts)?;
-    if info.format != crate::read::SourceFormat::Csv {
-        v.from_workbook();
-    }
     let lang = output.map_or(Lang::Ru, |o| o.lang);
     let mut reasons = String::new();
     let delimiter_type = output.map_or_else(

@@ -278,8 +278,9 @@ const DAMAGE_SHARE_DEN: u64 = 20;
 #[derive(Clone)]
 pub(crate) struct RowChecker {
     kind: UploadKind,
-    /// The rows come from a workbook: its numbers are numbers, with no separator to misread.
-    workbook: bool,
+    /// The cell being checked held a number in its workbook: no separator to misread (a text
+    /// cell's `1.500`, even in a workbook, may be thousands).
+    number_cell: bool,
     /// The row's amount that reads like thousands (`1.500`): its column and value, said at
     /// the row's end unless its currency has three decimals.
     thousands: Option<(usize, String)>,
@@ -620,7 +621,7 @@ impl Validator {
             });
         let checker = RowChecker {
             kind,
-            workbook: false,
+            number_cell: false,
             thousands: None,
             tz,
             now: opts.now,
@@ -740,11 +741,6 @@ impl Validator {
         self.checker.kind
     }
 
-    /// The rows come from a workbook (see `RowChecker::workbook`).
-    pub fn from_workbook(&mut self) {
-        self.checker.workbook = true;
-    }
-
     /// A file-level error (missing required column…) makes row checks pointless.
     pub fn is_blocked(&self) -> bool {
         self.checker.blocked
@@ -776,6 +772,16 @@ impl Validator {
     /// Check and normalise one row. Returns true when it has no error; the output cells are
     /// then in [`Validator::cells`].
     pub fn check_row(&mut self, line: u64, record: u64, fields: &csv::StringRecord) -> bool {
+        self.check_cells(line, record, fields)
+    }
+
+    /// [`Validator::check_row`] over any row of cells (a workbook's, with their kinds).
+    pub(crate) fn check_cells<C: Cells + ?Sized>(
+        &mut self,
+        line: u64,
+        record: u64,
+        fields: &C,
+    ) -> bool {
         self.checker.log.clear();
         self.checker.text.clear();
         self.checker.sync_text_wanted();
@@ -1013,6 +1019,10 @@ pub(crate) trait Cells {
     fn recoded(&self) -> bool {
         false
     }
+    /// The cell at `i` held a number in its workbook (never for a text file's cells).
+    fn number(&self, _i: usize) -> bool {
+        false
+    }
 }
 
 impl Cells for csv::StringRecord {
@@ -1037,6 +1047,10 @@ impl Cells for crate::read::Row {
     }
     fn recoded(&self) -> bool {
         self.is_recoded()
+    }
+    #[inline]
+    fn number(&self, i: usize) -> bool {
+        self.kind(i) == crate::read::CellKind::Number
     }
 }
 
@@ -1226,14 +1240,21 @@ impl RowChecker {
         }
         for ci in 0..self.cols.len() {
             let raw: &str = match &self.cols[ci].src {
-                Src::Index(i) => fields.cell(*i),
+                Src::Index(i) => {
+                    self.number_cell = fields.number(*i);
+                    fields.cell(*i)
+                }
                 Src::Const(v) => {
                     // Constants are few and short; cloning keeps the borrow checker simple.
                     let v = v.clone();
+                    self.number_cell = false;
                     self.check_cell(ci, &v);
                     continue;
                 }
-                Src::Missing => "",
+                Src::Missing => {
+                    self.number_cell = false;
+                    ""
+                }
             };
             self.check_cell(ci, raw);
         }
@@ -1378,7 +1399,7 @@ impl RowChecker {
                 self.facts.money_given = true;
                 let o = n::money(raw, &mut self.scratch);
                 self.apply(ci, raw, o);
-                if !o.is_invalid() && !self.workbook && n::money::thousands_like(&self.scratch) {
+                if !o.is_invalid() && !self.number_cell && n::money::thousands_like(&self.scratch) {
                     self.thousands = Some((ci, raw.to_owned()));
                 }
             }
@@ -2402,7 +2423,7 @@ mod tests {
     }
 
     #[test]
-    fn an_amount_in_a_three_decimal_currency_or_a_workbook_is_a_fraction_without_a_word() {
+    fn an_amount_in_a_three_decimal_currency_or_a_workbook_number_is_a_fraction_without_a_word() {
         let mut t = conv();
         assert!(t.row(&[
             "1762345098123456789",
@@ -2412,16 +2433,27 @@ mod tests {
             "KWD"
         ]));
         assert!(t.codes().is_empty());
-        let mut t = conv();
-        t.v.from_workbook();
-        assert!(t.row(&[
-            "1762345098123456789",
-            "offline_paid",
-            "1794228120",
-            "170.145",
-            "RUB"
-        ]));
-        assert!(t.codes().is_empty());
+        // A workbook's number cell is a number; the same text typed into a cell may be
+        // thousands, as in a text file.
+        for (kind, said) in [
+            (crate::read::CellKind::Number, false),
+            (crate::read::CellKind::Text, true),
+        ] {
+            let mut t = conv();
+            let mut row = crate::read::Row::new();
+            for cell in ["1762345098123456789", "offline_paid", "1794228120"] {
+                row.push_field(cell);
+            }
+            row.push_typed("170.145", kind);
+            row.push_field("RUB");
+            t.v.check_cells(2, 1, &row);
+            let codes = t.codes();
+            assert_eq!(
+                codes.iter().any(|c| c.0 == "money_thousands_like"),
+                said,
+                "{kind:?}: {codes:?}"
+            );
+        }
     }
 
     #[test]

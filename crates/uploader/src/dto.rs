@@ -8,6 +8,7 @@
 /// Domain types the app shows as they are (their TypeScript comes from their own crates).
 pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
+pub use mb_import::read::CellKind;
 pub use mb_import::report::{IssuePlace, SendBlock, Severity};
 pub use mb_schema::{FieldFormat, OrderStatusType, Requirement, UploadKind};
 use serde::{Deserialize, Serialize};
@@ -323,6 +324,9 @@ pub struct FileInfo {
 pub struct PreviewRow {
     pub line: u32,
     pub cells: Vec<String>,
+    /// What each cell held: a workbook's numbers and dates are shown as the spreadsheet shows
+    /// them, text as typed (every cell of a text file is text).
+    pub kinds: Vec<CellKind>,
 }
 
 /// A line of the file's start that could not be read as cells, and why (the Check step's code).
@@ -1100,6 +1104,7 @@ pub fn typescript_bindings() -> String {
         ValidateRequest::decl(&cfg),
         Severity::decl(&cfg),
         IssueCode::decl(&cfg),
+        CellKind::decl(&cfg),
         Issue::decl(&cfg),
         crate::plan::OutcomeKind::decl(&cfg),
         IssueCount::decl(&cfg),

@@ -95,9 +95,11 @@ pub fn inspect_file(path: &Path, overrides: &ReadOverrides) -> Result<FilePrevie
         rows: p
             .rows
             .into_iter()
-            .map(|(line, _, cells)| PreviewRow {
+            .zip(p.kinds)
+            .map(|((line, _, cells), kinds)| PreviewRow {
                 line: line as u32,
                 cells,
+                kinds,
             })
             .collect(),
         unreadable: p

@@ -92,15 +92,21 @@ describe('formatMoneyText', () => {
 });
 
 describe('formatSheetCell', () => {
-  it('shows spreadsheet cells as Excel does', () => {
-    expect(formatSheetCell('2026-11-13 13:15:00', 'ru')).toBe('13.11.2026 13:15');
-    expect(formatSheetCell('2026-11-13 13:15:07', 'ru')).toBe('13.11.2026 13:15:07');
-    expect(formatSheetCell('2026-11-13', 'ru')).toBe('13.11.2026');
-    expect(nb(formatSheetCell('2990.5', 'ru'))).toBe('2 990,5');
-    expect(formatSheetCell('2990.5', 'en')).toBe('2,990.5');
+  it('shows the numbers and dates of a spreadsheet as Excel does', () => {
+    expect(formatSheetCell('2026-11-13 13:15:00', 'date_time', 'ru')).toBe('13.11.2026 13:15');
+    expect(formatSheetCell('2026-11-13 13:15:07', 'date_time', 'ru')).toBe('13.11.2026 13:15:07');
+    expect(formatSheetCell('2026-11-13', 'date', 'ru')).toBe('13.11.2026');
+    expect(nb(formatSheetCell('2990.5', 'number', 'ru'))).toBe('2 990,5');
+    expect(formatSheetCell('2990.5', 'number', 'en')).toBe('2,990.5');
     // Order numbers and phones stay as written.
-    expect(formatSheetCell('100234', 'ru')).toBe('100234');
-    expect(formatSheetCell('79123456789', 'ru')).toBe('79123456789');
-    expect(formatSheetCell('Оплачен', 'ru')).toBe('Оплачен');
+    expect(formatSheetCell('100234', 'number', 'ru')).toBe('100234');
+    expect(formatSheetCell('79123456789', 'number', 'ru')).toBe('79123456789');
+  });
+
+  it('shows text typed into a cell as typed, whatever it looks like', () => {
+    expect(formatSheetCell('007.5', 'text', 'ru')).toBe('007.5');
+    expect(formatSheetCell('1.500', 'text', 'ru')).toBe('1.500');
+    expect(formatSheetCell('2026-02-30 10:00', 'text', 'ru')).toBe('2026-02-30 10:00');
+    expect(formatSheetCell('Оплачен', 'text', 'ru')).toBe('Оплачен');
   });
 });

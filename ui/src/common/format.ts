@@ -1,6 +1,7 @@
 //! Numbers, money, percentages and dates in the user's locale (ru-RU by default:
 //! 12 500,50 ₽ and 22.11.2026 14:05). No i18n texts here, only Intl.
 import { localeOf } from '../i18n';
+import type { CellKind } from '../ipc';
 
 export function formatNumber(n: number, lang = 'ru'): string {
   return new Intl.NumberFormat(localeOf(lang)).format(n);
@@ -139,20 +140,22 @@ export function formatMoneyText(text: string, lang = 'ru'): string {
 }
 
 /**
- * A spreadsheet cell as the core reads it (`2026-11-13 13:15:00`, `2990.5`) the way Excel
- * shows it to a person: `13.11.2026 13:15`, `2 990,5`. Whole numbers stay as written (they
- * are often order numbers or phones); any other text is returned as is.
+ * A spreadsheet cell the core read as a number or a date (`2990.5`, `2026-11-13 13:15:00`),
+ * the way Excel shows it to a person: `2 990,5`, `13.11.2026 13:15`. Whole numbers stay as
+ * written (they are often order numbers or phones). Text typed into a cell, and every other
+ * kind, is shown as it is: the core, not its look, says what a cell held.
  */
-export function formatSheetCell(text: string, lang = 'ru'): string {
-  const d = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  if (d) {
+export function formatSheetCell(text: string, kind: CellKind, lang = 'ru'): string {
+  if (kind === 'date' || kind === 'date_time') {
+    const d = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+    if (!d) return text;
     const sep = lang === 'en' ? '/' : '.';
     const day = `${d[3]}${sep}${d[2]}${sep}${d[1]}`;
     if (d[4] === undefined) return day;
     const secs = d[6] !== undefined && d[6] !== '00' ? `:${d[6]}` : '';
     return `${day} ${d[4]}:${d[5]}${secs}`;
   }
-  if (/^-?\d+\.\d+$/.test(text)) {
+  if (kind === 'number' && /^-?\d+\.\d+$/.test(text)) {
     const digits = text.split('.')[1]?.length ?? 0;
     return new Intl.NumberFormat(localeOf(lang), {
       minimumFractionDigits: digits,

@@ -108,7 +108,12 @@ export type FileInfo = { path: string, file_name: string, size: number,
  */
 format: string, encoding: string, encoding_detected: boolean, delimiter: string | null, header_line: number, headers: Array<string>, sheets: Array<string>, sheet: string | null, };
 
-export type PreviewRow = { line: number, cells: Array<string>, };
+export type PreviewRow = { line: number, cells: Array<string>, 
+/**
+ * What each cell held: a workbook's numbers and dates are shown as the spreadsheet shows
+ * them, text as typed (every cell of a text file is text).
+ */
+kinds: Array<CellKind>, };
 
 export type UnreadableLine = { line: number, code: IssueCode, };
 
@@ -202,6 +207,8 @@ export type ValidateRequest = { path: string, read: ReadOverrides, kind: UploadK
 export type Severity = "error" | "warning" | "notice";
 
 export type IssueCode = "future_datetime" | "milliseconds_timestamp" | "excel_scientific_id" | "excel_rounded_id" | "id_trailing_zeros" | "excel_damaged_column" | "excel_number_id" | "unknown_currency" | "currency_lowercase" | "currency_trimmed" | "currency_named" | "mixed_currencies" | "crm_revenue_in_rubles" | "missing_required_column" | "mapped_column_not_found" | "no_visitor_id" | "empty_order_id" | "no_order_id_column" | "status_defaults_to_paid" | "orders_before_contacts" | "summary_row_skipped" | "note_row_skipped" | "line_read_as_utf8" | "attribute_not_on_counter" | "unclosed_quote" | "stray_quote" | "too_many_fields" | "too_few_fields" | "bad_encoding" | "nul_byte" | "empty_file" | "no_identifier" | "missing_value" | "invalid_digits_id" | "id_trimmed" | "invalid_datetime" | "datetime_before_1970" | "datetime_too_old" | "excel_serial_date" | "datetime_converted" | "datetime_normalized" | "datetime_offset_converted" | "datetime_reformatted" | "date_only" | "date_only_day_start" | "outside_linking_window" | "before_counter_window" | "invalid_email" | "email_normalized" | "invalid_phone" | "phone_normalized" | "invalid_md5" | "md5_normalized" | "list_normalized" | "invalid_money" | "negative_money" | "money_normalized" | "money_thousands_like" | "no_revenue" | "unknown_status" | "unmapped_status" | "status_mapped" | "status_case" | "status_goal_unverified" | "status_mapping_unverified" | "goal_name_not_identifier" | "target_not_identifier" | "unknown_goal" | "invalid_goal_list" | "invalid_product_list" | "invalid_client_type" | "client_type_case" | "duplicate_conversion" | "duplicate_call" | "duplicate_order_id" | "duplicate_contact_id" | "fractional_seconds_truncated" | "duplicate_check_limited" | "duplicate_check_failed" | "invalid_duration" | "duration_normalized" | "invalid_flag" | "flag_normalized" | "static_call" | "all_static_calls" | "only_hashed_identifiers" | "user_id_needs_set_user_id";
+
+export type CellKind = "text" | "number" | "date" | "date_time" | "time" | "duration" | "bool" | "error";
 
 export type Issue = { line: number, record: number, 
 /**

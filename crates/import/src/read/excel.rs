@@ -366,7 +366,7 @@ impl RowSource for ExcelSource {
                 while row.len() < *c as usize {
                     row.push_field("");
                 }
-                row.push_field(&cell_text(value));
+                row.push_typed(&cell_text(value), cell_kind(value));
             }
             if row.is_blank() {
                 continue;
@@ -397,6 +397,28 @@ impl RowSource for ExcelSource {
     fn bytes_read(&self) -> u64 {
         let height = self.cells.rows.len().max(1) as u64;
         self.info.file_size * (self.next as u64).min(height) / height
+    }
+}
+
+/// What a cell held: text typed into it, or a value the workbook typed.
+pub(crate) fn cell_kind(cell: &Data) -> super::CellKind {
+    use super::CellKind as K;
+    match cell {
+        Data::Empty | Data::String(_) => K::Text,
+        Data::Int(_) | Data::Float(_) => K::Number,
+        Data::Bool(_) => K::Bool,
+        Data::DateTime(dt) if dt.is_duration() => K::Duration,
+        // As `cell_text` writes it: `13:15:00`, `2026-11-13` or `2026-11-13 13:15:00`.
+        Data::DateTime(_) | Data::DateTimeIso(_) => {
+            let text = cell_text(cell);
+            match (text.contains('-'), text.contains(':')) {
+                (true, true) => K::DateTime,
+                (true, false) => K::Date,
+                _ => K::Time,
+            }
+        }
+        Data::DurationIso(_) => K::Duration,
+        Data::Error(_) => K::Error,
     }
 }
 
@@ -566,6 +588,25 @@ mod tests {
             cell_text(&Data::DateTimeIso("2026-11-10".into())),
             "2026-11-10"
         );
+    }
+
+    #[test]
+    fn each_cell_says_what_it_held() {
+        use crate::read::CellKind as K;
+        let dt = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(cell_kind(&dt(45943.0)), K::Date);
+        assert_eq!(cell_kind(&dt(45943.5)), K::DateTime);
+        assert_eq!(cell_kind(&dt(0.5)), K::Time);
+        assert_eq!(cell_kind(&Data::DateTimeIso("2026-11-10".into())), K::Date);
+        assert_eq!(
+            cell_kind(&Data::DateTimeIso("2026-11-10T10:00:00".into())),
+            K::DateTime
+        );
+        assert_eq!(cell_kind(&Data::Float(1.5)), K::Number);
+        assert_eq!(cell_kind(&Data::Int(1500)), K::Number);
+        // Typed as text, it stays text: «1.500» may be a thousand five hundred.
+        assert_eq!(cell_kind(&Data::String("1.500".into())), K::Text);
+        assert_eq!(cell_kind(&Data::Empty), K::Text);
     }
 
     #[test]

@@ -68,6 +68,24 @@ pub struct SourceInfo {
     pub file_size: u64,
 }
 
+/// What a cell held in the file: text as typed (every cell of a text file), or a value a
+/// workbook typed (a number, a date…) that the reader wrote as text. A number cell's `1.500` is
+/// one and a half; a text cell's `1.500` may be a thousand five hundred.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CellKind {
+    #[default]
+    Text,
+    Number,
+    Date,
+    DateTime,
+    Time,
+    Duration,
+    Bool,
+    Error,
+}
+
 /// One data record. `line`: 1-based physical line where it starts (as an editor shows it, or
 /// the sheet row); `record`: 1-based data record number, header excluded.
 ///
@@ -85,6 +103,9 @@ pub struct Row {
     /// A line of the record was UTF-8 in a file read in a single-byte code page, and was read
     /// as UTF-8 (CSV only).
     recoded: bool,
+    /// The workbook's kinds of the cells up to the last typed one (a text file's rows keep
+    /// none: every cell is text).
+    kinds: Vec<CellKind>,
 }
 
 impl Row {
@@ -125,6 +146,22 @@ impl Row {
     pub fn clear(&mut self) {
         self.text.clear();
         self.bounds.clear();
+        self.kinds.clear();
+    }
+
+    /// Appends a cell of a workbook with the kind of value it held.
+    pub fn push_typed(&mut self, cell: &str, kind: CellKind) {
+        if kind != CellKind::Text {
+            self.kinds.resize(self.bounds.len(), CellKind::Text);
+            self.kinds.push(kind);
+        }
+        self.push_field(cell);
+    }
+
+    /// What the cell at `i` held ([`CellKind::Text`] for a text file's cells).
+    #[inline]
+    pub fn kind(&self, i: usize) -> CellKind {
+        self.kinds.get(i).copied().unwrap_or_default()
     }
 
     /// Appends a cell.
@@ -148,6 +185,7 @@ impl Row {
     /// Keeps the first `n` cells.
     pub fn truncate(&mut self, n: usize) {
         self.bounds.truncate(n);
+        self.kinds.truncate(n);
     }
 }
 
@@ -284,6 +322,8 @@ pub struct Preview {
     pub info: SourceInfo,
     /// (line, record, cells)
     pub rows: Vec<(u64, u64, Vec<String>)>,
+    /// Per row of `rows`, the kind of each cell (all [`CellKind::Text`] for a text file).
+    pub kinds: Vec<Vec<CellKind>>,
     pub malformed: Vec<Malformed>,
     /// More rows follow.
     pub truncated: bool,
@@ -299,6 +339,7 @@ pub fn preview(path: &Path, opts: &ReadOptions, max_rows: usize) -> Result<Previ
 pub fn preview_source(source: &mut dyn RowSource, max_rows: usize) -> Result<Preview, ReadError> {
     let mut row = Row::new();
     let mut rows = Vec::new();
+    let mut kinds = Vec::new();
     let mut malformed = Vec::new();
     let mut truncated = false;
     while let Some(event) = source.next_event(&mut row)? {
@@ -307,17 +348,21 @@ pub fn preview_source(source: &mut dyn RowSource, max_rows: usize) -> Result<Pre
             break;
         }
         match event {
-            ReadEvent::Row => rows.push((
-                row.line,
-                row.record,
-                row.iter().map(str::to_owned).collect(),
-            )),
+            ReadEvent::Row => {
+                rows.push((
+                    row.line,
+                    row.record,
+                    row.iter().map(str::to_owned).collect(),
+                ));
+                kinds.push((0..row.len()).map(|i| row.kind(i)).collect());
+            }
             ReadEvent::Malformed(m) => malformed.push(m),
         }
     }
     Ok(Preview {
         info: source.info().clone(),
         rows,
+        kinds,
         malformed,
         truncated,
     })

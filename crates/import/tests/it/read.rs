@@ -1273,3 +1273,28 @@ fn an_ibm866_word_that_happens_to_be_utf8_stays_itself() {
     }
     assert_eq!(got, [("сад".to_owned(), false), ("дом".to_owned(), false)]);
 }
+
+#[test]
+fn a_workbook_preview_says_what_each_cell_held() {
+    use mb_import::read::CellKind as K;
+    let path = fixture("leading-zeros.xlsx");
+    let p = read::preview(&path, &ReadOptions::default(), 10).unwrap();
+    // id and phone typed as text keep their zeros as text; the dates are dates; the amounts
+    // and the id Excel stored as a number are numbers.
+    assert_eq!(
+        p.kinds[0],
+        [
+            K::Text,
+            K::Text,
+            K::Text,
+            K::DateTime,
+            K::Date,
+            K::Number,
+            K::Number
+        ]
+    );
+    // A text file's cells are all text, whatever they look like.
+    let p = read::preview(&fixture("orders.csv"), &ReadOptions::default(), 10).unwrap();
+    assert!(p.kinds.iter().flatten().all(|k| *k == K::Text));
+    assert_eq!(p.kinds.len(), p.rows.len());
+}

@@ -10,11 +10,10 @@ import { formatSheetCell } from '../../common/format';
 export function PreviewTable({ preview }: { preview: FilePreview }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  // A workbook's typed cells (dates, fractions) are read into machine text: show them as Excel
-  // does. CSV text is shown exactly as written.
-  const sheet = preview.info.sheets.length > 0;
+  // A workbook's numbers and dates are read into machine text: shown as Excel shows them. Text
+  // (every cell of a CSV, and text typed into a workbook's cell) is shown exactly as written.
   const columns = useMemo<Array<ColumnDef<PreviewRow, unknown>>>(() => {
-    const shown = (r: PreviewRow, i: number) => (sheet ? formatSheetCell(r.cells[i] ?? '', lang) : (r.cells[i] ?? ''));
+    const shown = (r: PreviewRow, i: number) => formatSheetCell(r.cells[i] ?? '', r.kinds[i] ?? 'text', lang);
     // Each column's share of the width follows what it holds (a date or a phone needs more
     // than a sum), so «01.12.2026 11:20» is read whole instead of cut like every other column.
     const share = (h: string, i: number) =>
@@ -28,7 +27,7 @@ export function PreviewTable({ preview }: { preview: FilePreview }) {
         meta: { width: `minmax(90px, ${share(h, i)}fr)` },
       })),
     ];
-  }, [preview.info.headers, preview.rows, sheet, lang]);
+  }, [preview.info.headers, preview.rows, lang]);
   return (
     <section aria-label={t('file.preview')} className="mb-preview">
       <div className="mb-preview__title">
