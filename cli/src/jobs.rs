@@ -192,6 +192,10 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                         text::rows(u64::from(r.rows_unchanged), lang)
                     );
                 }
+                if let Some(c) = text::of_rows("send.corrected", u64::from(r.rows_corrected), lang)
+                {
+                    line += &format!("; {c}");
+                }
                 if let Some(changed) = text::changed_kept(u64::from(r.rows_changed), lang) {
                     line += &format!("; {changed}");
                 }
@@ -332,6 +336,9 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
             t(lang, "уже отправленных", "sent before"),
             text::rows(run.rows_unchanged, lang)
         );
+    }
+    if let Some(c) = text::of_rows("send.corrected", run.rows_corrected(), lang) {
+        s += &format!("; {c}");
     }
     if let Some(changed) = text::changed_kept(run.rows_changed(), lang) {
         s += &format!("; {changed}");

@@ -71,6 +71,13 @@ pub fn changed_kept(n: u64, lang: Lang) -> Option<String> {
     })
 }
 
+/// A catalogue sentence of `key` about `n` rows, or None when there are none: corrections
+/// (`send.corrected`), older values left out (`send.outdated`), older values an all-rows send
+/// would put back (`send.outdatedAll`) or put back (`send.outdatedSent`).
+pub fn of_rows(key: &str, n: u64, lang: Lang) -> Option<String> {
+    (n > 0).then(|| mb_text::format(msg_lang(lang), key, &[("count", Arg::Num(n))]))
+}
+
 /// «5 строк из них уже есть в Метрике: звонки, отправленные ещё раз, Метрика может посчитать
 /// дважды» when an all-rows send of calls carries rows Metrica has already (the app's words;
 /// `counts_twice`: `UploadKind::counts_sent_again`); None otherwise.

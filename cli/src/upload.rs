@@ -88,6 +88,16 @@ pub async fn run(
         progress::clear_progress(json);
         if !json {
             eprintln!("{}", text::review(r, lang));
+            // Of the rows that go, the corrections (Metrica replaces its values with them).
+            if let Some(corrected) = text::of_rows("send.corrected", r.corrected_rows, lang) {
+                eprintln!("{corrected}");
+            }
+            // Every row goes: older values than Metrica's go back with them.
+            if !r.only_new
+                && let Some(back) = text::of_rows("send.outdatedAll", r.outdated_rows, lang)
+            {
+                eprintln!("{back}");
+            }
             // What stays out, then which of those were corrected since («Из них» is about the
             // rows left out, not the new ones). Nothing new: the result says it, once.
             if r.new_rows > 0 && r.unchanged_rows > 0 {
@@ -102,6 +112,9 @@ pub async fn run(
                 );
                 if let Some(changed) = text::changed_kept(r.changed_rows, lang) {
                     eprintln!("{changed}");
+                }
+                if let Some(old) = text::of_rows("send.outdated", r.outdated_rows, lang) {
+                    eprintln!("{old}");
                 }
             }
             // All rows go: calls Metrica has already may count twice (conversions replace
@@ -214,6 +227,11 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             "unchanged_rows": done.unchanged_rows(),
             // Of those, conversions or calls sent before with other values (kept as they were).
             "changed_rows": done.review.map_or(0, |r| r.changed_rows),
+            // Of `new_rows`, corrections replacing what Metrica had.
+            "corrected_rows": done.review.map_or(0, |r| r.corrected_rows),
+            // Older values than Metrica's (the file was sent before and a later upload
+            // replaced them): left out, or with `--all-rows` put back.
+            "outdated_rows": done.review.map_or(0, |r| r.outdated_rows),
             // Rows of the file left out for their errors (`rows` = valid + rejected).
             "rejected_rows": done.report().map(|r| r.rows.saturating_sub(r.valid_rows)),
             // What the app's Check step warns about, counted per kind and column.
@@ -244,6 +262,13 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
         );
         if let Some(changed) = text::changed_kept(done.review.map_or(0, |r| r.changed_rows), lang) {
             println!("{changed}");
+        }
+        if let Some(old) = text::of_rows(
+            "send.outdated",
+            done.review.map_or(0, |r| r.outdated_rows),
+            lang,
+        ) {
+            println!("{old}");
         }
         return Ok(());
     }

@@ -3,6 +3,8 @@
 // file twice, a file handed over by the system, an interrupted send resent from History, and
 // the first-run screen. The CRM export is fixtures/crm-orders-october.csv: 12 orders of
 // October (older than the 21-day window, so each dated row is warned about), 3 with errors.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
@@ -349,7 +351,9 @@ describe('a CRM export whose every row was accepted before', () => {
     expect(screen.queryByTestId('review')).toBeNull();
     expect(document.body.textContent).not.toContain('жёлтую кнопку');
     expect(screen.getByTestId('nothing-new').textContent).toContain('Новых строк нет — отправлять нечего');
-    expect(screen.getByTestId('nothing-new').textContent).toContain('Все 9 строк из файла Метрика уже приняла раньше');
+    expect(screen.getByTestId('nothing-new').textContent).toContain(
+      'Строки без ошибок (9 строк) Метрика уже приняла раньше, без изменений: их повторять не нужно. Строки с ошибками (3 строки) не отправятся',
+    );
     expect(document.querySelector('[data-qa="send-button"]')).toBeNull();
     // Whoever means to send everything again unticks «только новые»: the review comes back.
     // CRM orders sent again update the same orders: nothing is counted twice, nothing warned.
@@ -406,6 +410,59 @@ describe('calls sent again on purpose', () => {
     // Ticking «только новые» again takes the warning away.
     fireEvent.click(within(byQa('only-new')).getByRole('checkbox'));
     await waitFor(() => expect(document.querySelector('[data-qa="review-twice"]')).toBeNull());
+  });
+});
+
+describe('an older copy of a file picked again', () => {
+  const conv = realCorePerFile({ pick: { fixture: 'offline_clientid.csv', as: 'Конверсии ноябрь.csv' } });
+
+  it('says which rows hold older values than Metrica now has and does not send them as new', async () => {
+    const backend = conv.backend();
+    const settings = await backend.settings();
+    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+    const send = async (path: string) =>
+      backend.upload(
+        {
+          validate: {
+            path,
+            read,
+            kind: 'conversions',
+            mapping: await backend.suggestMapping(path, read, 'conversions', ROMA),
+            counter_id: ROMA,
+            status_map: [],
+            hash_contacts: settings.hash_contacts_by_default,
+            only_new_rows: true,
+          },
+          merge_mode: null,
+          comment: null,
+          confirm_duplicate: false,
+          skip_invalid: true,
+        },
+        () => undefined,
+      );
+    const path = conv.pickedFile();
+    expect((await send(path)).outcome).toBe('sent');
+    // The amount corrected in the CRM and sent: a correction, not a new row.
+    const corrected = join(dirname(path), 'Конверсии ноябрь (исправлено).csv');
+    writeFileSync(corrected, readFileSync(path, 'utf8').replace('18450.00', '18990.00'));
+    const fix = await send(corrected);
+    expect([fix.outcome, fix.new_rows, fix.corrected_rows]).toEqual(['sent', 1, 1]);
+
+    // The November file again: its amount is the older one.
+    await renderOn(conv);
+    fireEvent.click(await waitQa('pick-file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    await next();
+    await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
+    await next();
+    const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
+    expect(byQa('duplicate-outdated', question).textContent).toContain('Но 1 строка в нём — прежние данные');
+    fireEvent.click(within(question).getByText('Отправить только новые строки'));
+    await next();
+    const nothing = await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });
+    expect(byQa('nothing-new-outdated', nothing).textContent).toContain('Её не отправим, чтобы не вернуть старое');
+    // Not «без изменений» of all five: one of them changed since.
+    expect(nothing.textContent).toContain('Все 4 строки из файла Метрика уже приняла раньше');
   });
 });
 

@@ -118,12 +118,21 @@ pub struct JobRun {
 }
 
 impl JobRun {
-    /// Of `rows_unchanged`: conversions or calls sent before with other values (an amount
-    /// corrected since), as the run counted them in its report; Metrica keeps the earlier ones.
+    /// Of `rows_unchanged`: calls sent before with other values (an amount corrected since),
+    /// as the run counted them in its report, left out: they may count twice.
     pub fn rows_changed(&self) -> u64 {
         self.report
             .as_ref()
             .and_then(|r| r["changed_rows"].as_u64())
+            .unwrap_or(0)
+    }
+
+    /// Of `rows_new`: corrections, rows Metrica held with other values (an amount or an
+    /// order's status changed since), sent to replace them.
+    pub fn rows_corrected(&self) -> u64 {
+        self.report
+            .as_ref()
+            .and_then(|r| r["corrected_rows"].as_u64())
             .unwrap_or(0)
     }
 }

@@ -218,9 +218,11 @@ impl DupIndex {
         Ok(())
     }
 
-    /// Read the partitions back and call `repeat(line, record)` for every spilled row whose
-    /// key an earlier row has (each partition in file order). Two threads read partitions.
-    pub(crate) fn finish(mut self, mut repeat: impl FnMut(u64, u64)) -> io::Result<()> {
+    /// Read the partitions back and call `repeat(line, record, key)` for every spilled row
+    /// whose key an earlier row has (each partition in file order; the key is kept for the
+    /// first [`KEYS_KEPT`] repeats of a partition, which a report can say, empty after). Two
+    /// threads read partitions.
+    pub(crate) fn finish(mut self, mut repeat: impl FnMut(u64, u64, &[u8])) -> io::Result<()> {
         let Some(mut spill) = self.spill.take() else {
             return Ok(());
         };
@@ -228,7 +230,7 @@ impl DupIndex {
             w.into_inner().map_err(|e| e.into_error())?;
         }
         let dir = &spill.dir;
-        let found: Vec<io::Result<Vec<(u64, u64)>>> = std::thread::scope(|scope| {
+        let found: Vec<io::Result<Vec<Found>>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..2)
                 .map(|t| {
                     scope.spawn(move || {
@@ -249,16 +251,23 @@ impl DupIndex {
                 .collect()
         });
         for f in found {
-            for (line, record) in f? {
-                repeat(line, record);
+            for (line, record, key) in f? {
+                repeat(line, record, &key);
             }
         }
         Ok(())
     }
 }
 
-/// Read one partition file in order; push (line, record) of each key seen before in it.
-fn read_part(path: &std::path::Path, found: &mut Vec<(u64, u64)>) -> io::Result<()> {
+/// A spilled repeat: its line, record and key (empty past [`KEYS_KEPT`]).
+type Found = (u64, u64, Vec<u8>);
+
+/// Repeats of one partition whose key is kept for the report (which says only its first ones).
+const KEYS_KEPT: usize = 256;
+
+/// Read one partition file in order; push (line, record, key) of each key seen before in it.
+fn read_part(path: &std::path::Path, found: &mut Vec<Found>) -> io::Result<()> {
+    let mut kept = 0;
     let mut r = BufReader::with_capacity(64 << 10, File::open(path)?);
     let mut set = KeyArena::default();
     let mut head = [0u8; 28];
@@ -280,7 +289,16 @@ fn read_part(path: &std::path::Path, found: &mut Vec<(u64, u64)>) -> io::Result<
         key.resize(u32::from_le_bytes(lb) as usize, 0);
         r.read_exact(&mut key)?;
         if !set.insert(hash, &key)? && line != 0 {
-            found.push((line, record));
+            kept += 1;
+            found.push((
+                line,
+                record,
+                if kept <= KEYS_KEPT {
+                    key.clone()
+                } else {
+                    Vec::new()
+                },
+            ));
         }
     }
     drop(r);
@@ -309,7 +327,7 @@ mod tests {
             }
         }
         let spilled = d.spilled();
-        d.finish(|line, _| rep.push(line)).unwrap();
+        d.finish(|line, _, _| rep.push(line)).unwrap();
         rep.sort_unstable();
         (rep, spilled)
     }
@@ -371,7 +389,7 @@ mod tests {
         d.add(1, b"a", 2, 1).unwrap();
         let dir = d.spill.as_ref().unwrap().dir.clone();
         assert!(dir.exists());
-        d.finish(|_, _| {}).unwrap();
+        d.finish(|_, _, _| {}).unwrap();
         assert!(!dir.exists());
     }
 }

@@ -317,6 +317,9 @@ fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
             "=номер",
             "=deal id",
             "ид сделки",
+            // 1C's documents (a sale, an order of a buyer) are numbered as documents.
+            "номер документа",
+            "=документ",
         ],
         (Contacts, "uniq_id") => &[
             "uniq id",
@@ -783,6 +786,22 @@ mod tests {
             &h(&["ID", "Дата создания", "ID контакат", "Рабочий телефон"]),
         );
         assert_eq!(col(&s.mapping, "client_uniq_id").map(|c| c.0), Some(2));
+    }
+
+    #[test]
+    fn a_1c_document_number_is_the_order_number() {
+        let s = auto_map(
+            UploadKind::SimpleOrders,
+            &h(&[
+                "Дата",
+                "Номер документа",
+                "Покупатель",
+                "Телефон",
+                "Сумма",
+                "Статус",
+            ]),
+        );
+        assert_eq!(col(&s.mapping, "id").map(|c| c.0), Some(1), "{s:?}");
     }
 
     #[test]

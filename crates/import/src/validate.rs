@@ -887,7 +887,10 @@ impl Validator {
             self.dup_code = Some(code);
             let key = text[facts.dup_key.clone()].as_bytes();
             match self.dups.add(hash, key, line, record) {
-                Ok(Seen::Repeat) => self.repeat(line, record, code),
+                Ok(Seen::Repeat) => {
+                    let value = repeat_value(code, key);
+                    self.repeat(line, record, code, &value)
+                }
                 Ok(Seen::First | Seen::Later) => {}
                 Err(e) => self.dup_check_failed(line, &e),
             }
@@ -2069,12 +2072,23 @@ impl RowChecker {
     }
 }
 
+/// What a repeated row's issue says of it: an order's or a contact's key is its id; a
+/// conversion's or a call's is its cells, length-prefixed, and its texts say what repeats.
+fn repeat_value(code: IssueCode, key: &[u8]) -> String {
+    match code {
+        IssueCode::DuplicateOrderId | IssueCode::DuplicateContactId => {
+            String::from_utf8_lossy(key).into_owned()
+        }
+        _ => String::new(),
+    }
+}
+
 impl Validator {
     /// Report a row whose duplicate key an earlier row has.
-    fn repeat(&mut self, line: u64, record: u64, code: IssueCode) {
+    fn repeat(&mut self, line: u64, record: u64, code: IssueCode, value: &str) {
         if self.text_wanted & sev_bit(Severity::Warning) != 0 {
             self.issues
-                .push(line, record, None, code, Severity::Warning, "", None);
+                .push(line, record, None, code, Severity::Warning, value, None);
         } else {
             self.issues.push_counted(None, code, Severity::Warning);
         }
@@ -2099,13 +2113,20 @@ impl Validator {
         self.issues.absorb_counts(&counted);
         let dups = std::mem::replace(&mut self.dups, DupIndex::new(0));
         let mut repeats = Vec::new();
-        if let Err(e) = dups.finish(|line, record| repeats.push((line, record))) {
+        let code = self.dup_code;
+        if let Err(e) = dups.finish(|line, record, key| {
+            repeats.push((
+                line,
+                record,
+                code.map(|c| repeat_value(c, key)).unwrap_or_default(),
+            ))
+        }) {
             self.dup_check_failed(0, &e);
         }
-        if let Some(code) = self.dup_code {
-            for (line, record) in repeats {
+        if let Some(code) = code {
+            for (line, record, value) in repeats {
                 self.issues
-                    .push(line, record, None, code, Severity::Warning, "", None);
+                    .push(line, record, None, code, Severity::Warning, &value, None);
             }
         }
         let range = self.checker.range.or_else(|| {
@@ -2879,12 +2900,16 @@ mod tests {
             t.v.check_row(i as u64 + 2, i as u64 + 1, &rec);
         }
         let s = t.v.finish(ids.len() as u64).unwrap();
-        let mut lines: Vec<u64> = s
+        let dups: Vec<_> = s
             .issues
             .iter()
             .filter(|i| i.code == "duplicate_order_id")
-            .map(|i| i.line)
             .collect();
+        // Each repeat names the order number it repeats, in memory or spilled.
+        for i in &dups {
+            assert_eq!(i.value, ids[i.line as usize - 2], "line {}", i.line);
+        }
+        let mut lines: Vec<u64> = dups.iter().map(|i| i.line).collect();
         lines.sort_unstable();
         lines
     }

@@ -97,10 +97,13 @@ impl Core {
             None => false,
         };
         if report.valid_rows > 0 {
-            let (known, changed) = self.known_rows(&plan, job_id, sink).await?;
-            s.known_rows = (known as u32).min(s.valid_rows);
+            let known = self.known_rows(&plan, job_id, sink).await?;
+            let of = |f: fn(&crate::upload::SendReview) -> u64| known.as_ref().map_or(0, f) as u32;
+            s.known_rows = of(|r| r.unchanged_rows).min(s.valid_rows);
             s.new_rows = s.valid_rows - s.known_rows;
-            s.changed_rows = changed as u32;
+            s.changed_rows = of(|r| r.changed_rows);
+            s.corrected_rows = of(|r| r.corrected_rows);
+            s.outdated_rows = of(|r| r.outdated_rows);
             if plan.only_new {
                 s.unchanged_rows = s.known_rows;
             }
@@ -276,6 +279,8 @@ pub fn send_result(done: &UploadResult) -> SendResult {
         new_rows: done.new_rows() as u32,
         unchanged_rows: done.unchanged_rows() as u32,
         changed_rows: done.review.map_or(0, |r| r.changed_rows) as u32,
+        corrected_rows: done.review.map_or(0, |r| r.corrected_rows) as u32,
+        outdated_rows: done.review.map_or(0, |r| r.outdated_rows) as u32,
         rejected_rows: done
             .report()
             .map_or(0, |r| r.rows.saturating_sub(r.valid_rows) as u32),
@@ -320,6 +325,8 @@ mod tests {
             new_rows: 3,
             unchanged_rows: 0,
             changed_rows: 0,
+            corrected_rows: 0,
+            outdated_rows: 0,
             rejected_rows: 0,
             rejected_path: None,
             error,

@@ -577,6 +577,15 @@ pub struct ValidationSummary {
     /// window says so (a corrected conversion goes: Metrica rewrites its amount).
     #[serde(default)]
     pub changed_rows: u32,
+    /// Of `new_rows`: corrections, rows Metrica holds with other values (an amount or a
+    /// status changed since), which «только новые» sends to replace them.
+    #[serde(default)]
+    pub corrected_rows: u32,
+    /// Of `known_rows`: older values than Metrica's. The file is one an accepted upload sent,
+    /// and a later upload replaced these rows; «только новые» leaves them out, and sending
+    /// every row would put the older values back.
+    #[serde(default)]
+    pub outdated_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
     pub duplicate_of: Option<UploadSummary>,
     /// That earlier send was cut off (whether Metrica has it is not known): the file is not
@@ -628,6 +637,13 @@ pub struct SendResult {
     /// twice).
     #[serde(default)]
     pub changed_rows: u32,
+    /// Of `new_rows`: corrections sent to replace what Metrica had.
+    #[serde(default)]
+    pub corrected_rows: u32,
+    /// Older values than Metrica's (a copy of a file sent before): left out in only-new mode,
+    /// among the rows that went when every row was sent.
+    #[serde(default)]
+    pub outdated_rows: u32,
     /// Rows of the file, as the send read it, left out for their errors (the Check step read
     /// the file earlier: it may have been exported again since).
     pub rejected_rows: u32,
@@ -973,6 +989,9 @@ pub struct JobRunView {
     /// not sent again.
     #[serde(default)]
     pub rows_changed: u32,
+    /// Of `rows_new`: corrections, rows Metrica held with other values, sent to replace them.
+    #[serde(default)]
+    pub rows_corrected: u32,
     pub rows_rejected: u32,
     /// A note on the run (`file_unchanged`, `file_changing`, `process_died`).
     pub message: Option<String>,

@@ -573,6 +573,8 @@ pub fn summary(r: &Report) -> ValidationSummary {
         known_rows: 0,
         new_rows: r.valid_rows as u32,
         changed_rows: 0,
+        corrected_rows: 0,
+        outdated_rows: 0,
         duplicate_of: None,
         duplicate_cut_off: false,
         rejected_path: r.rejected_path.as_ref().map(|p| p.display().to_string()),

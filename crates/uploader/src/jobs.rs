@@ -73,6 +73,11 @@ impl JobSpec {
     }
 }
 
+/// The counts a run keeps in its report over all its files: calls left out as sent before
+/// with other values ([`mb_history::JobRun::rows_changed`]) and corrections sent
+/// ([`mb_history::JobRun::rows_corrected`]).
+const RUN_COUNTS: [&str; 2] = ["changed_rows", "corrected_rows"];
+
 /// Which files of a folder a run takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1361,10 +1366,14 @@ impl Core {
             Ok(Prepared::Stopped(UploadOutcome::Blocked { report })) => {
                 end.rows_rejected += report.invalid_rows;
                 // Corrected rows counted for an earlier file of this run stay counted.
-                let changed = end.report.as_ref().and_then(|r| r["changed_rows"].as_u64());
+                let kept = RUN_COUNTS.map(|k| end.report.as_ref().and_then(|r| r[k].as_u64()));
                 end.report = serde_json::to_value(crate::import::summary(&report)).ok();
-                if let (Some(c), Some(r)) = (changed, end.report.as_mut()) {
-                    r["changed_rows"] = c.into();
+                if let Some(r) = end.report.as_mut() {
+                    for (k, v) in RUN_COUNTS.iter().zip(kept) {
+                        if let Some(v) = v {
+                            r[*k] = v.into();
+                        }
+                    }
                 }
                 return Some((RunResult::Blocked, None));
             }
@@ -1379,20 +1388,21 @@ impl Core {
         end.rows_rejected += p.report.invalid_rows;
         end.rows_unchanged += p.review.unchanged_rows;
         end.rows_new += p.review.new_rows;
-        // Conversions or calls sent before with other values (an amount corrected in the CRM):
-        // Metrica keeps the earlier ones. Counted over the run's files in its report, so the
-        // run says it beside «nothing new» instead of hiding it.
-        let changed = end
-            .report
-            .as_ref()
-            .and_then(|r| r["changed_rows"].as_u64())
-            .unwrap_or(0)
-            + p.review.changed_rows;
+        // Calls sent before with other values (an amount corrected in the CRM), left out, and
+        // corrections sent (counted among the new rows): over the run's files in its report,
+        // so the run says them apart instead of hiding them among «new» or «nothing new».
+        let sums = RUN_COUNTS.map(|k| end.report.as_ref().and_then(|r| r[k].as_u64()).unwrap_or(0));
+        let sums = [
+            sums[0] + p.review.changed_rows,
+            sums[1] + p.review.corrected_rows,
+        ];
         if p.report.invalid_rows > 0 || end.report.is_none() {
             end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();
         }
         if let Some(r) = end.report.as_mut() {
-            r["changed_rows"] = changed.into();
+            for (k, v) in RUN_COUNTS.iter().zip(sums) {
+                r[*k] = v.into();
+            }
         }
         match self.send_prepared(p, &job_id, no_progress_sink()).await {
             // Stopped part-way by an error: the run failed with it, and keeps the ids of the

@@ -222,24 +222,80 @@ pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     }
 }
 
+/// Where a file stands against what Metrica holds, which decides what its changed rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAge {
+    /// A file Metrica has not accepted as it is: a row with other values than Metrica's is a
+    /// correction (an amount or a status changed in the CRM since).
+    Fresh,
+    /// The very file an upload Metrica accepted sent: its rows with other values than
+    /// Metrica's now were replaced by a later upload, so they are OLDER values (an order paid
+    /// since, put back to cancelled), never sent as new.
+    Older,
+}
+
+impl FileAge {
+    /// The verdict as only-new mode reads it: an older copy's changed rows are not sent.
+    fn goes(self, kind: UploadKind, v: LedgerVerdict) -> bool {
+        match (self, v) {
+            (FileAge::Older, LedgerVerdict::Changed) => false,
+            _ => resend(kind, v),
+        }
+    }
+}
+
 /// What [`filter_file`] did with a file's rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filtered {
     /// Rows written: new, or changed where [`resend`] sends them (CRM records, conversions).
     pub written: u64,
+    /// Of `written`: corrections, rows Metrica holds with other values (an amount or a status
+    /// changed since), sent to replace them.
+    pub corrected: u64,
     /// Rows left out as sent before (all of them, changed ones included).
     pub skipped: u64,
     /// Of `skipped`: calls whose key was sent before with other content (an amount corrected
     /// in the CRM). Sending them again may add a second call, so they are left out, and said.
     pub changed: u64,
+    /// Of `skipped`: rows of an older copy ([`FileAge::Older`]) whose values a later upload
+    /// replaced: sending them would put the older values back.
+    pub outdated: u64,
+}
+
+impl Filtered {
+    fn count(&mut self, kind: UploadKind, copy: FileAge, v: LedgerVerdict) -> bool {
+        let changed = v == LedgerVerdict::Changed;
+        if copy.goes(kind, v) {
+            self.written += 1;
+            self.corrected += u64::from(changed);
+            true
+        } else {
+            self.skipped += 1;
+            match copy {
+                FileAge::Older => self.outdated += u64::from(changed),
+                FileAge::Fresh => self.changed += u64::from(changed),
+            }
+            false
+        }
+    }
+
+    /// Adds another part's counts.
+    pub fn add(&mut self, o: Filtered) {
+        self.written += o.written;
+        self.corrected += o.corrected;
+        self.skipped += o.skipped;
+        self.changed += o.changed;
+        self.outdated += o.outdated;
+    }
 }
 
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so) to `output`.
+/// so and the file is no older copy) to `output`.
 pub fn filter_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
+    copy: FileAge,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
@@ -256,15 +312,15 @@ pub fn filter_file(
     let mut rec = csv::ByteRecord::new();
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
-        match verdicts.next() {
-            Some(v) if !resend(kind, v) => {
-                f.skipped += 1;
-                f.changed += u64::from(v == LedgerVerdict::Changed);
-            }
-            _ => {
-                w.write_byte_record(&rec).map_err(io)?;
+        let goes = match verdicts.next() {
+            Some(v) => f.count(kind, copy, v),
+            None => {
                 f.written += 1;
+                true
             }
+        };
+        if goes {
+            w.write_byte_record(&rec).map_err(io)?;
         }
     }
     w.flush().map_err(io)?;
@@ -277,16 +333,12 @@ pub fn count_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
+    copy: FileAge,
     input: &Path,
 ) -> Result<Filtered> {
     let mut f = Filtered::default();
     for v in verdicts_of_file(store, counter_id, kind, input)? {
-        if resend(kind, v) {
-            f.written += 1;
-        } else {
-            f.skipped += 1;
-            f.changed += u64::from(v == LedgerVerdict::Changed);
-        }
+        f.count(kind, copy, v);
     }
     Ok(f)
 }

@@ -121,6 +121,13 @@ pub struct SendReview {
     /// Of `unchanged_rows`: calls sent before with other content (see
     /// [`crate::ledger::Filtered::changed`]), left out as they may count twice.
     pub changed_rows: u64,
+    /// Of `new_rows`: corrections, rows Metrica holds with other values, sent to replace them
+    /// ([`crate::ledger::Filtered::corrected`]).
+    pub corrected_rows: u64,
+    /// Of `unchanged_rows` (only-new) or of the rows that go (all rows): older values than
+    /// Metrica's, in a file an accepted upload sent before and a later one replaced
+    /// ([`crate::ledger::Filtered::outdated`]).
+    pub outdated_rows: u64,
     /// All-rows mode: of the rows that go, those Metrica holds already (what only-new would
     /// have left out). Calls among them may count twice (conversions replace themselves, CRM
     /// records are updated); `new_rows` less these are the rows Metrica has not seen.
@@ -547,10 +554,17 @@ impl Core {
         {
             return Err(e.clone());
         }
-        if let Some(earlier) =
+        let earlier =
             self.store
-                .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
-        {
+                .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?;
+        // The very file Metrica accepted before: what it holds with other values now, a later
+        // upload put there, so this file's values are the older ones.
+        let age = if earlier.as_ref().is_some_and(|e| e.state.is_accepted()) {
+            crate::ledger::FileAge::Older
+        } else {
+            crate::ledger::FileAge::Fresh
+        };
+        if let Some(earlier) = earlier {
             // A send of this file that was cut off and that Metrica could not be asked about
             // just now (or left «sending») is never sent again past this point, not even when
             // the user confirmed the duplicate: Metrica may have it. One looked up and not
@@ -616,6 +630,8 @@ impl Core {
                 new_rows: report.valid_rows,
                 unchanged_rows: 0,
                 changed_rows: 0,
+                corrected_rows: 0,
+                outdated_rows: 0,
                 again_rows: 0,
                 only_new: plan.only_new,
             },
@@ -626,43 +642,48 @@ impl Core {
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
             let (filtered, f) = self
-                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
+                .ledger_filter_parts(plan.counter_id, kind, age, &prepared.parts)
                 .await?;
             let unchanged = f.skipped;
             prepared.parts = filtered;
             prepared.review.unchanged_rows = unchanged;
             prepared.review.changed_rows = f.changed;
+            prepared.review.corrected_rows = f.corrected;
+            prepared.review.outdated_rows = f.outdated;
             prepared.review.new_rows = prepared.review.valid_rows.saturating_sub(unchanged);
         } else if self
             .store
             .ledger_segments(i64::from(plan.counter_id), kind)?
             > 0
         {
-            // Every row goes: say how many of them Metrica has already.
-            prepared.review.again_rows = self
-                .ledger_count_parts(plan.counter_id, kind, &prepared.parts)
+            // Every row goes: say how many of them Metrica has already, and how many of those
+            // carry older values than Metrica's.
+            let f = self
+                .ledger_count_parts(plan.counter_id, kind, age, &prepared.parts)
                 .await?;
+            prepared.review.again_rows = f.skipped;
+            prepared.review.outdated_rows = f.outdated;
         }
         Ok(Prepared::Ready(Box::new(prepared)))
     }
 
-    /// How many of the file's valid rows the ledger already holds unchanged for this counter
-    /// and kind (0 without preparing anything when the ledger is empty there): what «только
-    /// новые строки» would leave out, and of those how many were sent with other content
-    /// (conversions, calls). Nothing is sent.
+    /// What «только новые строки» would do with the file's valid rows for this counter and
+    /// kind, counted without sending anything (nothing prepared when the ledger is empty
+    /// there): the rows it leaves out as Metrica holds them ([`SendReview::unchanged_rows`],
+    /// the changed calls and the older values among them) and the corrections it sends.
     pub async fn known_rows(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
-    ) -> Result<(u64, u64)> {
+    ) -> Result<Option<SendReview>> {
         let kind = plan.mapping.kind;
         if self
             .store
             .ledger_segments(i64::from(plan.counter_id), kind)?
             == 0
         {
-            return Ok((0, 0));
+            return Ok(None);
         }
         let mut p = plan.clone();
         p.only_new = true;
@@ -673,8 +694,8 @@ impl Core {
                 .prepare_registered(&p, job_id, sink, Purpose::Count)
                 .await?
             {
-                Prepared::Ready(r) => (r.review.unchanged_rows, r.review.changed_rows),
-                Prepared::Stopped(_) => (0, 0),
+                Prepared::Ready(r) => Some(r.review),
+                Prepared::Stopped(_) => None,
             },
         )
     }
@@ -1094,6 +1115,7 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
+        age: crate::ledger::FileAge,
         parts: &[PathBuf],
     ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
@@ -1103,10 +1125,8 @@ impl Core {
             let mut all = crate::ledger::Filtered::default();
             for part in parts {
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
-                all.written += f.written;
-                all.skipped += f.skipped;
-                all.changed += f.changed;
+                let f = crate::ledger::filter_file(&store, counter_id, kind, age, &part, &out)?;
+                all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
                     std::fs::rename(&out, &part).map_err(|e| AppError::Storage {
@@ -1123,19 +1143,25 @@ impl Core {
         .map_err(join_error)?
     }
 
-    /// How many rows of the parts the ledger holds as sent before (nothing is changed).
+    /// What only-new mode would keep and leave out of the parts (nothing is changed).
     async fn ledger_count_parts(
         &self,
         counter_id: u32,
         kind: UploadKind,
+        age: crate::ledger::FileAge,
         parts: &[PathBuf],
-    ) -> Result<u64> {
+    ) -> Result<crate::ledger::Filtered> {
         let store = self.store.clone();
         let parts = parts.to_vec();
         tokio::task::spawn_blocking(move || {
-            parts.iter().try_fold(0, |n, part| {
-                Ok(n + crate::ledger::count_file(&store, counter_id, kind, part)?.skipped)
-            })
+            parts
+                .iter()
+                .try_fold(crate::ledger::Filtered::default(), |mut all, part| {
+                    all.add(crate::ledger::count_file(
+                        &store, counter_id, kind, age, part,
+                    )?);
+                    Ok(all)
+                })
         })
         .await
         .map_err(join_error)?

@@ -25,7 +25,7 @@ export type Catalogue = {
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; send_stopped: string; send_stopped_title: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
   run_note: { file_changing: string; file_unchanged: string; process_died: string };
-  send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
+  send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; corrected_few: string; corrected_many: string; corrected_one: string; corrected_other: string; outdatedAll_few: string; outdatedAll_many: string; outdatedAll_one: string; outdatedAll_other: string; outdatedSent_few: string; outdatedSent_many: string; outdatedSent_one: string; outdatedSent_other: string; outdated_few: string; outdated_many: string; outdated_one: string; outdated_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
   start: { failed: string; failed_title: string; newer: string };
@@ -195,8 +195,8 @@ export const ru: Catalogue = {
     "duplicate_call": {
       "meaning": "повтор звонка в файле",
       "title": "Повтор строки",
-      "todo": "Отправим её один раз. Если это разные заказы, проверьте номера.",
-      "what": "Строка повторяет другую строку файла («{{value}}»)."
+      "todo": "Уйдут обе строки, и Метрика может посчитать звонок дважды. Если это один звонок, удалите повтор из файла.",
+      "what": "Строка повторяет другую строку файла: тот же посетитель и время звонка."
     },
     "duplicate_check_failed": {
       "meaning": "повторы строк не проверены: не удалось записать временный файл проверки",
@@ -213,20 +213,20 @@ export const ru: Catalogue = {
     "duplicate_contact_id": {
       "meaning": "повтор идентификатора клиента в файле",
       "title": "Повтор строки",
-      "todo": "Отправим её один раз. Если это разные заказы, проверьте номера.",
-      "what": "Строка повторяет другую строку файла («{{value}}»)."
+      "todo": "Уйдут обе строки, и Метрика применит их в случайном порядке. Оставьте одну строку этого клиента.",
+      "what": "Идентификатор клиента «{{value}}» уже встречался в файле выше."
     },
     "duplicate_conversion": {
       "meaning": "повтор: та же конверсия уже есть в файле",
       "title": "Повтор строки",
-      "todo": "Отправим её один раз. Если это разные заказы, проверьте номера.",
-      "what": "Строка повторяет другую строку файла («{{value}}»)."
+      "todo": "Метрика оставит одну конверсию: вторая заменит первую. Если это разные продажи, проверьте время или цель.",
+      "what": "Строка повторяет другую строку файла: тот же посетитель, цель и время."
     },
     "duplicate_order_id": {
       "meaning": "повтор номера заказа в файле — Метрика применит строки в случайном порядке",
       "title": "Повтор строки",
-      "todo": "Отправим её один раз. Если это разные заказы, проверьте номера.",
-      "what": "Строка повторяет другую строку файла («{{value}}»)."
+      "todo": "Уйдут обе строки, и Метрика применит их в случайном порядке. Оставьте одну строку этого заказа или проверьте номера.",
+      "what": "Номер заказа «{{value}}» уже встречался в файле выше."
     },
     "duration_normalized": {
       "meaning": "длительность приведена к секундам",
@@ -691,6 +691,22 @@ export const ru: Catalogue = {
     "changedKept_many": "Из них {{count, number}} строк уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
     "changedKept_one": "Из них {{count, number}} строка уже отправлялась с другими данными (например, суммой) и не отправлена снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
     "changedKept_other": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
+    "corrected_few": "Из них {{count, number}} строки — исправления: Метрика уже получала их с другими данными (сумма, статус) и заменит их новыми.",
+    "corrected_many": "Из них {{count, number}} строк — исправления: Метрика уже получала их с другими данными (сумма, статус) и заменит их новыми.",
+    "corrected_one": "Из них {{count, number}} строка — исправление: Метрика уже получала её с другими данными (сумма, статус) и заменит их новыми.",
+    "corrected_other": "Из них {{count, number}} строки — исправления: Метрика уже получала их с другими данными (сумма, статус) и заменит их новыми.",
+    "outdatedAll_few": "{{count, number}} строки вернут в Метрику прежние данные: этот файл уже отправляли, а позже для них отправили другие значения (сумму, статус). Чтобы не вернуть старое, отправьте только новые строки.",
+    "outdatedAll_many": "{{count, number}} строк вернут в Метрику прежние данные: этот файл уже отправляли, а позже для них отправили другие значения (сумму, статус). Чтобы не вернуть старое, отправьте только новые строки.",
+    "outdatedAll_one": "{{count, number}} строка вернёт в Метрику прежние данные: этот файл уже отправляли, а позже для неё отправили другие значения (сумму, статус). Чтобы не вернуть старое, отправьте только новые строки.",
+    "outdatedAll_other": "{{count, number}} строки вернут в Метрику прежние данные: этот файл уже отправляли, а позже для них отправили другие значения (сумму, статус). Чтобы не вернуть старое, отправьте только новые строки.",
+    "outdatedSent_few": "{{count, number}} строки вернули в Метрику прежние данные: этот файл уже отправляли, а позже для них отправляли другие значения (сумму, статус).",
+    "outdatedSent_many": "{{count, number}} строк вернули в Метрику прежние данные: этот файл уже отправляли, а позже для них отправляли другие значения (сумму, статус).",
+    "outdatedSent_one": "{{count, number}} строка вернула в Метрику прежние данные: этот файл уже отправляли, а позже для неё отправляли другие значения (сумму, статус).",
+    "outdatedSent_other": "{{count, number}} строки вернули в Метрику прежние данные: этот файл уже отправляли, а позже для них отправляли другие значения (сумму, статус).",
+    "outdated_few": "{{count, number}} строки — прежние данные: этот файл уже отправляли, а позже Метрика получила для них другие значения (сумму, статус). Их не отправим, чтобы не вернуть старое.",
+    "outdated_many": "{{count, number}} строк — прежние данные: этот файл уже отправляли, а позже Метрика получила для них другие значения (сумму, статус). Их не отправим, чтобы не вернуть старое.",
+    "outdated_one": "{{count, number}} строка — прежние данные: этот файл уже отправляли, а позже Метрика получила для неё другие значения (сумму, статус). Её не отправим, чтобы не вернуть старое.",
+    "outdated_other": "{{count, number}} строки — прежние данные: этот файл уже отправляли, а позже Метрика получила для них другие значения (сумму, статус). Их не отправим, чтобы не вернуть старое.",
     "partFailed": "часть {{n}} не ушла",
     "partInterrupted": "отправка части {{n}} прервана — Метрика могла её не получить",
     "partRejected": "часть {{n}} Метрика не приняла",
@@ -910,8 +926,8 @@ export const en: Catalogue = {
     "duplicate_call": {
       "meaning": "duplicate call in the file",
       "title": "Repeated row",
-      "todo": "We send it once. If these are different orders, check the numbers.",
-      "what": "This row repeats another row of the file (“{{value}}”)."
+      "todo": "Both rows go, and Metrica may count the call twice. If it is one call, remove the repeat from the file.",
+      "what": "This row repeats another row of the file: the same visitor and call time."
     },
     "duplicate_check_failed": {
       "meaning": "duplicates were not checked: the check's temporary file could not be written",
@@ -928,20 +944,20 @@ export const en: Catalogue = {
     "duplicate_contact_id": {
       "meaning": "duplicate contact id in the file",
       "title": "Repeated row",
-      "todo": "We send it once. If these are different orders, check the numbers.",
-      "what": "This row repeats another row of the file (“{{value}}”)."
+      "todo": "Both rows go, and Metrica applies them in random order. Keep one row for this customer.",
+      "what": "Customer id “{{value}}” appeared earlier in the file."
     },
     "duplicate_conversion": {
       "meaning": "duplicate of a conversion earlier in the file",
       "title": "Repeated row",
-      "todo": "We send it once. If these are different orders, check the numbers.",
-      "what": "This row repeats another row of the file (“{{value}}”)."
+      "todo": "Metrica keeps one conversion: the second replaces the first. If these are different sales, check the time or the goal.",
+      "what": "This row repeats another row of the file: the same visitor, goal and time."
     },
     "duplicate_order_id": {
       "meaning": "duplicate order id — Metrica applies such rows in random order",
       "title": "Repeated row",
-      "todo": "We send it once. If these are different orders, check the numbers.",
-      "what": "This row repeats another row of the file (“{{value}}”)."
+      "todo": "Both rows go, and Metrica applies them in random order. Keep one row for this order or check the numbers.",
+      "what": "Order number “{{value}}” appeared earlier in the file."
     },
     "duration_normalized": {
       "meaning": "duration normalised to seconds",
@@ -1406,6 +1422,22 @@ export const en: Catalogue = {
     "changedKept_many": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
     "changedKept_one": "{{count, number}} of them was sent before with other values (an amount, say) and was not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
     "changedKept_other": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
+    "corrected_few": "{{count, number}} of them are corrections: Metrica received them before with other data (an amount, a status) and will replace it.",
+    "corrected_many": "{{count, number}} of them are corrections: Metrica received them before with other data (an amount, a status) and will replace it.",
+    "corrected_one": "{{count, number}} of them is a correction: Metrica received it before with other data (an amount, a status) and will replace it.",
+    "corrected_other": "{{count, number}} of them are corrections: Metrica received them before with other data (an amount, a status) and will replace it.",
+    "outdatedAll_few": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since. To keep them, send only the new rows.",
+    "outdatedAll_many": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since. To keep them, send only the new rows.",
+    "outdatedAll_one": "{{count, number}} row puts earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for it since. To keep them, send only the new rows.",
+    "outdatedAll_other": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since. To keep them, send only the new rows.",
+    "outdatedSent_few": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since.",
+    "outdatedSent_many": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since.",
+    "outdatedSent_one": "{{count, number}} row put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for it since.",
+    "outdatedSent_other": "{{count, number}} rows put earlier data back into Metrica: this file was sent before, and other values (an amount, a status) were sent for them since.",
+    "outdated_few": "{{count, number}} rows hold earlier data: this file was sent before, and Metrica has since received other values for them (an amount, a status). They are not sent, so the old values do not come back.",
+    "outdated_many": "{{count, number}} rows hold earlier data: this file was sent before, and Metrica has since received other values for them (an amount, a status). They are not sent, so the old values do not come back.",
+    "outdated_one": "{{count, number}} row holds earlier data: this file was sent before, and Metrica has since received other values for it (an amount, a status). It is not sent, so the old values do not come back.",
+    "outdated_other": "{{count, number}} rows hold earlier data: this file was sent before, and Metrica has since received other values for them (an amount, a status). They are not sent, so the old values do not come back.",
     "partFailed": "part {{n}} did not go",
     "partInterrupted": "sending part {{n}} was interrupted: Metrica may not have it",
     "partRejected": "Metrica refused part {{n}}",

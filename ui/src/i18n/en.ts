@@ -287,10 +287,10 @@ const en: Messages = {
     allGood: 'All good: no errors.',
     byProblem: 'What we found',
     details: 'In detail, by row',
-    shownFirst_one: 'Showing the first case; the rest are in the rejected-rows file.',
-    shownFirst_few: 'Showing the first {{count, number}} cases; the rest are in the rejected-rows file.',
-    shownFirst_many: 'Showing the first {{count, number}} cases; the rest are in the rejected-rows file.',
-    shownFirst_other: 'Showing the first {{count, number}} cases; the rest are in the rejected-rows file.',
+    shownFirst_one: 'Showing the first case of {{total, number}}.',
+    shownFirst_few: 'Showing the first {{count, number}} cases of {{total, number}}.',
+    shownFirst_many: 'Showing the first {{count, number}} cases of {{total, number}}.',
+    shownFirst_other: 'Showing the first {{count, number}} cases of {{total, number}}.',
     rejected: 'Rows with errors were saved to a separate file — open it in Excel and fix them.',
     openRejected: 'Open rejected rows',
     saveRejected: 'Save a copy…',
@@ -308,6 +308,14 @@ const en: Messages = {
     duplicateCutOpen: 'Open in History',
     duplicateText:
       'The same data went to the counter “{{counter}}” on {{date}} (upload No. {{id}}). Sending it twice is usually not needed.',
+    duplicateOutdated_one:
+      'But {{count, number}} row in it holds earlier data: Metrica has since received other values for it (an amount, a status). “Send only new rows” leaves it out; “Send it again anyway” puts the old values back.',
+    duplicateOutdated_few:
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
+    duplicateOutdated_many:
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
+    duplicateOutdated_other:
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
     duplicateSendAll: 'Send it again anyway',
     duplicateOnlyNew: 'Send only new rows',
     duplicateChosenAll: 'You chose to send the file again.',
@@ -380,7 +388,8 @@ const en: Messages = {
     timezone: 'Times without a zone are read in the counter’s time zone: {{tz}}.',
     account: 'As {{login}}',
     kind: 'Data type: {{kind}}',
-    modeConversions: 'New records are added to those already uploaded; old ones stay unchanged.',
+    modeConversions:
+      'New conversions are added to those uploaded before. A conversion Metrica received before (the same visitor, goal and time) replaces the earlier one, with a corrected amount for example.',
     modes: {
       SAVE: 'Add new and update those already uploaded',
       UPDATE: 'Only update those already uploaded',
@@ -406,6 +415,8 @@ const en: Messages = {
       'Metrica already accepted the only row of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
     nothingNewTextTwo:
       'Metrica already accepted both rows of this file, unchanged. Nothing was sent, and that is fine: nothing is duplicated.',
+    nothingNewValid:
+      'Metrica accepted the rows without errors ({{rows}}) before, unchanged: no need to send them again. The rows with errors ({{bad}}) are not sent: fix them in the file.',
     result: {
       interrupted: {
         title: 'Sending was interrupted',
@@ -615,7 +626,9 @@ const en: Messages = {
     moreReasons_many: 'and {{count}} more kinds of error',
     moreReasons_other: 'and {{count}} more kinds of error',
     runsCols: { when: 'When', file: 'File', rows: 'Rows', result: 'Result', report: 'Report' },
-    runsRows: '{{new}} new, {{old}} seen before',
+    runsRows: '{{new}} new{{corrected}}, {{old}} seen before',
+    corrected: ' ({{count, number}} of them corrections)',
+    correctedAfter: ', {{count, number}} of them corrections',
     runsBad: ', {{bad}} with errors',
     runsChanged: ', {{changed}} of them with other values',
     lastChanged: ' · calls with other values, not sent again: {{changed}}',

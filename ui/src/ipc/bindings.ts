@@ -279,6 +279,17 @@ new_rows: number,
  */
 changed_rows: number, 
 /**
+ * Of `new_rows`: corrections, rows Metrica holds with other values (an amount or a
+ * status changed since), which «только новые» sends to replace them.
+ */
+corrected_rows: number, 
+/**
+ * Of `known_rows`: older values than Metrica's. The file is one an accepted upload sent,
+ * and a later upload replaced these rows; «только новые» leaves them out, and sending
+ * every row would put the older values back.
+ */
+outdated_rows: number, 
+/**
  * An earlier upload of the same content to the same counter and kind.
  */
 duplicate_of: UploadSummary | null, 
@@ -342,6 +353,15 @@ unchanged_rows: number,
  * twice).
  */
 changed_rows: number, 
+/**
+ * Of `new_rows`: corrections sent to replace what Metrica had.
+ */
+corrected_rows: number, 
+/**
+ * Older values than Metrica's (a copy of a file sent before): left out in only-new mode,
+ * among the rows that went when every row was sent.
+ */
+outdated_rows: number, 
 /**
  * Rows of the file, as the send read it, left out for their errors (the Check step read
  * the file earlier: it may have been exported again since).
@@ -547,7 +567,11 @@ file_read: boolean, rows_new: number, rows_unchanged: number,
  * Of `rows_unchanged`: calls sent before with other values (an amount corrected since),
  * not sent again.
  */
-rows_changed: number, rows_rejected: number, 
+rows_changed: number, 
+/**
+ * Of `rows_new`: corrections, rows Metrica held with other values, sent to replace them.
+ */
+rows_corrected: number, rows_rejected: number, 
 /**
  * A note on the run (`file_unchanged`, `file_changing`, `process_died`).
  */

@@ -2324,7 +2324,9 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
         .await
         .unwrap();
     assert_eq!((check.known_rows, check.changed_rows), (4, 0), "{check:?}");
-    assert_eq!(check.new_rows, 1, "{check:?}");
+    // The one row that goes is a correction, said apart from the new ones.
+    assert_eq!((check.new_rows, check.corrected_rows), (1, 1), "{check:?}");
+    assert_eq!(check.outdated_rows, 0, "{check:?}");
     let sent = core
         .upload_dto(&req, "corrected", no_progress_sink())
         .await
@@ -2335,10 +2337,47 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
         "{sent:?}"
     );
     assert_eq!((sent.new_rows, sent.unchanged_rows), (1, 4), "{sent:?}");
+    assert_eq!(sent.corrected_rows, 1, "{sent:?}");
     assert_eq!(stored(), before, "replaced, not added");
     let prices = stored_prices(fake);
     assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
     assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
+
+    // The first file picked again: its amount is OLDER than the one Metrica has now (a later
+    // upload replaced it). «Только новые» does not send it back, and says so; not «new».
+    let old = conversions_upload(&core, "offline_clientid.csv", true, false);
+    let check = core
+        .validate_dto(&old.validate, "old", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        (check.new_rows, check.corrected_rows, check.outdated_rows),
+        (0, 0, 1),
+        "{check:?}"
+    );
+    let again = core
+        .upload_dto(&old, "old", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.outcome, again.new_rows, again.outdated_rows),
+        (mb_uploader::plan::OutcomeKind::NothingNew, 0, 1),
+        "{again:?}"
+    );
+    let prices = stored_prices(fake);
+    assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
+    assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
+    // Every row, confirmed: the user chose it, and the result says which values went back.
+    let all_rows = conversions_upload(&core, "offline_clientid.csv", false, true);
+    let forced = core
+        .upload_dto(&all_rows, "all", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(
+        (forced.outcome, forced.outdated_rows),
+        (mb_uploader::plan::OutcomeKind::Sent, 1),
+        "{forced:?}"
+    );
 }
 
 /// A call's amount corrected after it went: no page says Metrica replaces a call sent again,
@@ -2748,6 +2787,12 @@ async fn a_job_run_sends_a_corrected_conversion_and_says_a_corrected_call_apart(
         if kind == UploadKind::Conversions {
             assert_eq!(run.result, mb_history::RunResult::Sent, "{run:?}");
             assert_eq!((run.rows_new, run.rows_changed()), (1, 0), "{run:?}");
+            // The one «new» row is a correction, and the run says so.
+            assert_eq!(
+                (run.rows_corrected(), view.rows_corrected),
+                (1, 1),
+                "{run:?}"
+            );
             assert_eq!(view.rows_changed, 0);
         } else {
             assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");

@@ -175,7 +175,18 @@ export function JobRuns({ name }: { name: string }) {
                 {r.files.length > 0 ? r.files.map((f) => f.split(/[\\/]/).pop()).join(', ') : '—'}
               </td>
               <td>
-                {r.file_read ? t('jobs.runsRows', { new: r.rows_new, old: r.rows_unchanged }) : '—'}
+                {r.file_read ? (
+                  // Corrections are among the new rows: said apart, in full on hover.
+                  <span title={r.rows_corrected > 0 ? t('send.corrected', { count: r.rows_corrected }) : undefined}>
+                    {t('jobs.runsRows', {
+                      new: r.rows_new,
+                      old: r.rows_unchanged,
+                      corrected: r.rows_corrected > 0 ? t('jobs.corrected', { count: r.rows_corrected }) : '',
+                    })}
+                  </span>
+                ) : (
+                  '—'
+                )}
                 {/* Corrected since they went: Metrica keeps the earlier values (said in full on hover). */}
                 {r.rows_changed > 0 ? (
                   <span title={t('send.changedKept', { count: r.rows_changed })} data-qa="job-run-changed">
@@ -278,7 +289,11 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
               <Text color={bad ? 'danger' : undefined} as="span" data-testid="job-result">
                 {t(`jobs.result.${run.result}`)}
               </Text>
-              {run.rows_new > 0 ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })})` : ''}
+              {run.rows_new > 0
+                ? ` (${t('jobs.newRows', { rows: t('common.rows', { count: run.rows_new }) })}${
+                    run.rows_corrected > 0 ? t('jobs.correctedAfter', { count: run.rows_corrected }) : ''
+                  })`
+                : ''}
               {run.rows_changed > 0 ? (
                 <span title={t('send.changedKept', { count: run.rows_changed })} data-qa="job-last-changed">
                   {t('jobs.lastChanged', { changed: run.rows_changed })}

@@ -85,6 +85,11 @@ function Summary({ v }: { v: ValidationSummary }) {
     .filter((i) => i.severity !== 'notice')
     .map((i) => ({ ...i, column: header(i.column) }))
     .sort((a, b) => order[a.severity] - order[b.severity]);
+  // How many cases the core counted of what the list shows (a count per kind and column).
+  const casesTotal = Math.max(
+    issues.length,
+    v.counts.filter((c) => c.severity !== 'notice').reduce((n, c) => n + c.count, 0),
+  );
   return (
     <div className="mb-summary" data-testid="validation-summary">
       <div className="mb-summary__cards">
@@ -168,6 +173,12 @@ function Summary({ v }: { v: ValidationSummary }) {
                   date: formatDateTime(v.duplicate_of.created_at, lang),
                   id: v.duplicate_of.id,
                 })}
+                {/* Rows of this file a later upload replaced: «такие же данные» is not all of it. */}
+                {v.outdated_rows > 0 ? (
+                  <Text as="p" qa="duplicate-outdated">
+                    {t('check.duplicateOutdated', { count: v.outdated_rows })}
+                  </Text>
+                ) : null}
                 {s.duplicateAnswer ? (
                   <Text as="p" variant="subheader-1">
                     {s.duplicateAnswer === 'all' ? t('check.duplicateChosenAll') : t('check.duplicateChosenNew')}
@@ -226,9 +237,11 @@ function Summary({ v }: { v: ValidationSummary }) {
                 <IssueView key={`${i.line}-${i.code}-${n}`} issue={i} />
               ))}
             </ul>
-            {v.truncated || issues.length > ISSUES_SHOWN ? (
-              <Text color="secondary" variant="caption-2">
-                {t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, issues.length) })}
+            {/* Said only when cases of these (errors, warnings) are not shown: a file whose
+                notices alone were too many to keep shows all of them. */}
+            {casesTotal > Math.min(ISSUES_SHOWN, issues.length) ? (
+              <Text color="secondary" variant="caption-2" qa="issues-shown-first">
+                {t('check.shownFirst', { count: Math.min(ISSUES_SHOWN, issues.length), total: casesTotal })}
               </Text>
             ) : null}
           </section>

@@ -62,6 +62,8 @@ const result = (parts: UploadSummary[], error: AppError | null): SendResult => (
   new_rows: parts.length,
   unchanged_rows: 0,
   changed_rows: 0,
+  corrected_rows: 0,
+  outdated_rows: 0,
   rejected_rows: 0,
   rejected_path: null,
   error,

@@ -10,4 +10,13 @@ describe('nothing new to send', () => {
     expect(nothingNewText(t, 3)).toMatch(/^Все 3 строки из файла/);
     expect(nothingNewText(t, 1250)).toMatch(/^Все 1\u00a0250 строк из файла/);
   });
+
+  it('does not call the one good row of a file of seven «the only row of the file»', () => {
+    const t = i18n.getFixedT('ru');
+    expect(nothingNewText(t, 1, 6)).toBe(
+      'Строки без ошибок (1 строка) Метрика уже приняла раньше, без изменений: их повторять не нужно. Строки с ошибками (6 строк) не отправятся — исправьте их в файле.',
+    );
+    // Every known row changed since: the notes say it, not «без изменений».
+    expect(nothingNewText(t, 0)).toBeNull();
+  });
 });

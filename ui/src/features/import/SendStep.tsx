@@ -175,11 +175,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               {twice > 0 ? (
                 <Alert theme="warning" message={t('send.twice', { count: twice })} qa="review-twice" />
               ) : null}
-              {review.onlyNew && v.changed_rows > 0 ? (
-                <Text color="secondary" as="div" qa="review-changed">
-                  {t('send.changedKept', { count: v.changed_rows })}
-                </Text>
-              ) : null}
+              <LedgerNotes
+                counts={review.onlyNew ? v : { ...v, corrected_rows: 0 }}
+                onlyNew={review.onlyNew}
+                prefix="review"
+              />
             </dd>
             <dt>{t('send.where')}</dt>
             <dd>
@@ -258,13 +258,9 @@ export function SendStep({ onBack }: { onBack: () => void }) {
             {t('send.nothingNewTitle')}
           </Text>
           <Text as="p" color="secondary">
-            {nothingNewText(t, review.valid)}
+            {nothingNewText(t, review.valid - v.changed_rows - v.outdated_rows, v.rows - v.valid_rows)}
           </Text>
-          {v.changed_rows > 0 ? (
-            <Text as="p" color="secondary" qa="nothing-new-changed">
-              {t('send.changedKept', { count: v.changed_rows })}
-            </Text>
-          ) : null}
+          <LedgerNotes counts={v} onlyNew prefix="nothing-new" />
           {onlyNewBox}
           <div className="mb-done__actions">
             <Button view="outlined" size="l" onClick={() => dispatch({ type: 'reset' })} qa="upload-another">
@@ -444,13 +440,9 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
             {t('send.nothingNewTitle')}
           </Text>
           <Text as="p" color="secondary">
-            {nothingNewText(t, result.valid_rows)}
+            {nothingNewText(t, result.valid_rows - result.changed_rows - result.outdated_rows, result.rejected_rows)}
           </Text>
-          {result.changed_rows > 0 ? (
-            <Text as="p" color="secondary" qa="done-changed">
-              {t('send.changedKept', { count: result.changed_rows })}
-            </Text>
-          ) : null}
+          <LedgerNotes counts={result} onlyNew prefix="done" />
           <div className="mb-done__actions">{another}</div>
         </Card>
       </div>
@@ -492,11 +484,9 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
               {t('send.doneUnchanged', { rows: t('common.rows', { count: result.unchanged_rows }) })}
             </Text>
           ) : null}
-          {result.changed_rows > 0 ? (
-            <Text as="p" color="secondary" qa="done-changed">
-              {t('send.changedKept', { count: result.changed_rows })}
-            </Text>
-          ) : null}
+          {/* Older values left out are among the rows left out (`unchanged_rows`); when none
+              were left out, every row went, the older values with them. */}
+          <LedgerNotes counts={result} onlyNew={result.unchanged_rows > 0} prefix="done" sent />
           <PartsList parts={result.parts} />
           <ProcessingLine parts={result.parts.length > 0 ? result.parts : [u]} />
           <div className="mb-done__actions">
@@ -575,8 +565,62 @@ function HeldFile({ path, waiting = false }: { path: string; waiting?: boolean }
 }
 
 /** «Все 5 строк…», but «Единственную строку…» and «Обе строки…», not «Все 1 строка» / «Все 2 строки». */
-export function nothingNewText(t: TFunction, rows: number): string {
+/** «Nothing new», said of the rows Metrica holds as they are (`rows`; none: nothing to say of
+ *  them, the notes below say the rest) and, when the file has rows with errors (`bad`), of
+ *  those too: «the only row of the file» is untrue of a file of seven. */
+export function nothingNewText(t: TFunction, rows: number, bad = 0): string | null {
+  if (rows <= 0) return null;
+  if (bad > 0)
+    return t('send.nothingNewValid', {
+      rows: t('common.rows', { count: rows }),
+      bad: t('common.rows', { count: bad }),
+    });
   if (rows === 1) return t('send.nothingNewTextOne');
   if (rows === 2) return t('send.nothingNewTextTwo');
   return t('send.nothingNewText', { rows: t('common.rows', { count: rows }) });
+}
+
+/** What the ledger said of the rows besides «new» and «already there» (the core's counts):
+ *  corrections that go and replace Metrica's values, calls held back, and older values than
+ *  Metrica's — left out in only-new mode, a warning when every row goes. */
+export function LedgerNotes({
+  counts,
+  onlyNew,
+  prefix,
+  sent = false,
+}: {
+  counts: { corrected_rows: number; changed_rows: number; outdated_rows: number };
+  onlyNew: boolean;
+  prefix: string;
+  /** Said after the send (what went), not before it (what will). */
+  sent?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {counts.corrected_rows > 0 ? (
+        <Text color="secondary" as="div" qa={`${prefix}-corrected`}>
+          {t('send.corrected', { count: counts.corrected_rows })}
+        </Text>
+      ) : null}
+      {onlyNew && counts.changed_rows > 0 ? (
+        <Text color="secondary" as="div" qa={`${prefix}-changed`}>
+          {t('send.changedKept', { count: counts.changed_rows })}
+        </Text>
+      ) : null}
+      {counts.outdated_rows > 0 ? (
+        onlyNew ? (
+          <Text color="secondary" as="div" qa={`${prefix}-outdated`}>
+            {t('send.outdated', { count: counts.outdated_rows })}
+          </Text>
+        ) : (
+          <Alert
+            theme="warning"
+            message={t(sent ? 'send.outdatedSent' : 'send.outdatedAll', { count: counts.outdated_rows })}
+            qa={`${prefix}-outdated`}
+          />
+        )
+      ) : null}
+    </>
+  );
 }
