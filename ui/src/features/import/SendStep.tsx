@@ -155,6 +155,13 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                   ? t('send.reviewNew', { count: sendRows, total: review.valid })
                   : t('send.reviewAll', { count: sendRows })}
               </Text>
+              {/* Of the rows that go: said under the count it is part of. */}
+              <LedgerNotes
+                counts={review.onlyNew ? v : { ...v, corrected_rows: 0 }}
+                onlyNew={review.onlyNew}
+                prefix="review"
+                part="going"
+              />
               <Text color="secondary" as="div">
                 {t('send.fromFile', { file: s.path?.split(/[\\/]/).pop() ?? '' })}
               </Text>
@@ -175,11 +182,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
               {twice > 0 ? (
                 <Alert theme="warning" message={t('send.twice', { count: twice })} qa="review-twice" />
               ) : null}
-              <LedgerNotes
-                counts={review.onlyNew ? v : { ...v, corrected_rows: 0 }}
-                onlyNew={review.onlyNew}
-                prefix="review"
-              />
+              <LedgerNotes counts={v} onlyNew={review.onlyNew} prefix="review" part="left" />
             </dd>
             <dt>{t('send.where')}</dt>
             <dd>
@@ -473,6 +476,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
               file: u.file_name,
             })}
           </Text>
+          <LedgerNotes counts={result} onlyNew prefix="done" sent part="going" />
           {leftOut > 0 ? (
             <div data-testid="done-left-out">
               <Text as="p">{t('send.doneLeftOut', { rows: t('common.rows', { count: leftOut }) })}</Text>
@@ -486,7 +490,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
           ) : null}
           {/* Older values left out are among the rows left out (`unchanged_rows`); when none
               were left out, every row went, the older values with them. */}
-          <LedgerNotes counts={result} onlyNew={result.unchanged_rows > 0} prefix="done" sent />
+          <LedgerNotes counts={result} onlyNew={result.unchanged_rows > 0} prefix="done" sent part="left" />
           <PartsList parts={result.parts} />
           <ProcessingLine parts={result.parts.length > 0 ? result.parts : [u]} />
           <div className="mb-done__actions">
@@ -588,27 +592,30 @@ export function LedgerNotes({
   onlyNew,
   prefix,
   sent = false,
+  part,
 }: {
   counts: { corrected_rows: number; changed_rows: number; outdated_rows: number };
   onlyNew: boolean;
   prefix: string;
   /** Said after the send (what went), not before it (what will). */
   sent?: boolean;
+  /** Only the note on the rows that go (corrections), or only those on the rows left out. */
+  part?: 'going' | 'left';
 }) {
   const { t } = useTranslation();
   return (
     <>
-      {counts.corrected_rows > 0 ? (
+      {part !== 'left' && counts.corrected_rows > 0 ? (
         <Text color="secondary" as="div" qa={`${prefix}-corrected`}>
           {t('send.corrected', { count: counts.corrected_rows })}
         </Text>
       ) : null}
-      {onlyNew && counts.changed_rows > 0 ? (
+      {part !== 'going' && onlyNew && counts.changed_rows > 0 ? (
         <Text color="secondary" as="div" qa={`${prefix}-changed`}>
           {t('send.changedKept', { count: counts.changed_rows })}
         </Text>
       ) : null}
-      {counts.outdated_rows > 0 ? (
+      {part !== 'going' && counts.outdated_rows > 0 ? (
         onlyNew ? (
           <Text color="secondary" as="div" qa={`${prefix}-outdated`}>
             {t('send.outdated', { count: counts.outdated_rows })}
