@@ -82,10 +82,15 @@ impl Core {
         sink: ProgressSink,
     ) -> Result<ValidationSummary> {
         let plan = self.plan(req, None, false, false).await?;
-        let (report, dup) = self
+        let crate::upload::Checked {
+            report,
+            duplicate_of: dup,
+            window_opens_on,
+        } = self
             .validate_for_counter(&plan, job_id, sink.clone())
             .await?;
         let mut s = crate::import::summary(&report);
+        s.window_opens_on = window_opens_on.map(|d| d.to_string());
         s.duplicate_of = dup.as_ref().map(summary);
         // A «sending» whose process is alive is a send still going (the send waits for it);
         // one left by a dead process was cut off, as an interrupted one.

@@ -599,6 +599,11 @@ pub struct ValidationSummary {
     /// What keeps the valid rows from being sent (the core's rule for every front end);
     /// `row_errors` is lifted by skipping the rows with errors, the others are not.
     pub send_block: Option<SendBlock>,
+    /// The day (`YYYY-MM-DD`, the counter's zone) the counter starts taking offline data, while
+    /// that is still ahead: nothing can go before it (the send is refused), so the window
+    /// offers no send, only the check.
+    #[serde(default)]
+    pub window_opens_on: Option<String>,
     /// The file's own header of each field read from a column (`order_status` → «Статус»):
     /// issues name fields, the user reads their own column names.
     #[serde(default)]

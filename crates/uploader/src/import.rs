@@ -585,6 +585,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
             rows: o.rows.min(u64::from(u32::MAX)) as u32,
         }),
         send_block: r.send_block(),
+        window_opens_on: None,
         headers: r
             .mapping
             .iter()

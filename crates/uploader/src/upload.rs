@@ -135,6 +135,16 @@ pub struct SendReview {
     pub only_new: bool,
 }
 
+/// A file checked for one counter, nothing prepared: the report, an earlier upload of the same
+/// file, and the day the counter starts taking offline data when that is still ahead (a send
+/// before it is refused: [`crate::window::ensure_open`]).
+#[derive(Debug)]
+pub struct Checked {
+    pub report: Report,
+    pub duplicate_of: Option<Upload>,
+    pub window_opens_on: Option<jiff::civil::Date>,
+}
+
 /// A file validated and prepared for one counter, not sent. Dropping it deletes its files.
 #[derive(Debug)]
 pub struct PreparedUpload {
@@ -374,18 +384,22 @@ impl Core {
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
-    ) -> Result<(Report, Option<Upload>)> {
+    ) -> Result<Checked> {
         let sink = metered(sink);
         let cancel = self.start_job(job_id);
         let out = self.validate_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
-        let (report, source) = out?;
-        let dup = self.store.find_duplicate(
+        let (report, source, window_opens_on) = out?;
+        let duplicate_of = self.store.find_duplicate(
             i64::from(plan.counter_id),
             plan.mapping.kind,
             &source.sha256,
         )?;
-        Ok((report, dup))
+        Ok(Checked {
+            report,
+            duplicate_of,
+            window_opens_on,
+        })
     }
 
     async fn validate_inner(
@@ -394,10 +408,12 @@ impl Core {
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
-    ) -> Result<(Report, SourceFile)> {
+    ) -> Result<(Report, SourceFile, Option<jiff::civil::Date>)> {
         let ctx = self
             .counter_context(plan.counter_id, plan.mapping.kind)
             .await?;
+        let window_opens_on =
+            crate::window::closed_until(ctx.window_start, &ctx.time_zone, Timestamp::now());
         let opts = self.validate_options(&ctx, plan);
         let report = self
             .run_pipeline(
@@ -410,7 +426,7 @@ impl Core {
             )
             .await?;
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
-        Ok((report, source))
+        Ok((report, source, window_opens_on))
     }
 
     async fn run_pipeline(

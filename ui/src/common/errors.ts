@@ -69,7 +69,8 @@ export const ERROR_TABLE: ErrorTable = {
   },
   linking_window_not_open: {
     severity: 'warning',
-    action: 'retry',
+    // Pressing again fails again until that day.
+    action: 'none',
     text: (e, t, lang) => t('errors.linking_window_not_open', { date: formatDay(e.data.date, lang) }),
   },
   network: { severity: 'warning', action: 'retry', text: (_, t) => t('errors.network') },

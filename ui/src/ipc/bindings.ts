@@ -312,6 +312,12 @@ currency_offer: CurrencyOffer | null,
  */
 send_block: SendBlock | null, 
 /**
+ * The day (`YYYY-MM-DD`, the counter's zone) the counter starts taking offline data, while
+ * that is still ahead: nothing can go before it (the send is refused), so the window
+ * offers no send, only the check.
+ */
+window_opens_on: string | null, 
+/**
  * The file's own header of each field read from a column (`order_status` → «Статус»):
  * issues name fields, the user reads their own column names.
  */

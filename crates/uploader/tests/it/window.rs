@@ -64,6 +64,12 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
         confirm_duplicate: false,
         skip_invalid: false,
     };
+    // The check says it too, so the window offers no send that can only be refused.
+    let check = core
+        .validate_dto(&req.validate, "w0", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(check.window_opens_on.as_deref(), Some(tomorrow.as_str()));
     let err = core
         .upload_dto(&req, "w1", no_progress_sink())
         .await
@@ -94,6 +100,13 @@ async fn closed_window_is_explained_with_its_day_and_the_extended_window_offered
         .await
         .unwrap();
     assert_eq!(w.opens_on, None);
+    let mut open = req.validate.clone();
+    open.counter_id = 51234501;
+    let check = core
+        .validate_dto(&open, "w2", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(check.window_opens_on, None);
 }
 
 /// Our clock runs two days ahead of Metrica's: the client sees 100 past conversions, Metrica

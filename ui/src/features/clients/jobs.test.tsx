@@ -187,6 +187,7 @@ describe('repeating jobs', () => {
       rejected_path: null,
       currency_offer: null,
       send_block: null,
+      window_opens_on: null,
       // The fields are named by the export's own columns.
       headers: { revenue: 'Сумма', order_status: 'Статус', create_date_time: 'Дата создания', phones: 'Телефон' },
     };

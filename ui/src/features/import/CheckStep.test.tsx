@@ -69,6 +69,27 @@ describe('check step of a file with no good row', () => {
   });
 });
 
+describe('check step for a counter that takes offline data only from tomorrow', () => {
+  const closed = realCorePerFile();
+
+  it('offers no send that Metrica would refuse until that day, and says which day', async () => {
+    const backend = closed.backend();
+    await inRussian(backend);
+    const page = await backend.counters({ search: 'Здоровье', offset: 0, limit: 10 });
+    const counter = page.counters[0];
+    if (!counter) throw new Error('no «Здоровье+» counter in the demo');
+    window.localStorage.setItem('mb.counter', String(counter.id));
+    try {
+      await toCheck(backend);
+      await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
+      await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true));
+      expect(screen.getAllByText(/Метрика начнёт принимать офлайн-данные в этот счётчик \d\d\.\d\d\.\d{4}/).length).toBe(1);
+    } finally {
+      window.localStorage.removeItem('mb.counter');
+    }
+  });
+});
+
 describe('check step of a file that writes rubles in words', () => {
   const rubles = realCorePerFile({ pick: { fixture: 'rubles-in-words.csv', as: 'продажи из 1С.csv' } });
 

@@ -9,7 +9,7 @@ import type { CurrencyOffer, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
-import { formatDateTime, formatNumber } from '../../common/format';
+import { formatDateTime, formatDay, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
@@ -272,7 +272,7 @@ function NoCounter() {
 }
 
 export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const backend = useBackend();
   const [s, dispatch] = useImport();
   const counter = useActiveCounter();
@@ -324,15 +324,17 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
       ? null
       : counter && !counter.can_upload
         ? t('errors.no_access', { counterId: counter.id })
-        : v.send_block === 'file_errors'
-          ? fileErrorText(v, t)
-          : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
-            ? t('send.nothing')
-            : v.duplicate_cut_off
-              ? t('send.resendFromHistory')
-              : v.duplicate_of !== null && s.duplicateAnswer === null
-                ? t('send.needDuplicateAnswerHere')
-                : null;
+        : v.window_opens_on
+          ? t('errors.linking_window_not_open', { date: formatDay(v.window_opens_on, i18n.language) })
+          : v.send_block === 'file_errors'
+            ? fileErrorText(v, t)
+            : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
+              ? t('send.nothing')
+              : v.duplicate_cut_off
+                ? t('send.resendFromHistory')
+                : v.duplicate_of !== null && s.duplicateAnswer === null
+                  ? t('send.needDuplicateAnswerHere')
+                  : null;
   const blocked = stop !== null;
   return (
     <div className="mb-step">

@@ -12,7 +12,7 @@ import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
 import { toAppError } from '../../common/errors';
-import { formatPercent, formatTimeZone } from '../../common/format';
+import { formatDay, formatPercent, formatTimeZone } from '../../common/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { JobProgress, StepFooter } from './parts';
@@ -75,19 +75,21 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   // skipping them.
   const blockedReason = !counter.can_upload
     ? t('errors.no_access', { counterId: counter.id })
-    : v.send_block === 'file_errors'
-      ? t('send.fileErrors')
-      : v.send_block === 'no_valid_rows' || review.valid === 0
-        ? t('send.nothing')
-        : nothingNew
-          ? null
-          : v.send_block === 'row_errors' && !s.skipInvalid
-            ? t('send.needSkip')
-            : v.duplicate_cut_off
-              ? t('send.resendFromHistory')
-              : v.duplicate_of && s.duplicateAnswer === null
-                ? t('send.needDuplicateAnswer')
-                : null;
+    : v.window_opens_on
+      ? t('errors.linking_window_not_open', { date: formatDay(v.window_opens_on, i18n.language) })
+      : v.send_block === 'file_errors'
+        ? t('send.fileErrors')
+        : v.send_block === 'no_valid_rows' || review.valid === 0
+          ? t('send.nothing')
+          : nothingNew
+            ? null
+            : v.send_block === 'row_errors' && !s.skipInvalid
+              ? t('send.needSkip')
+              : v.duplicate_cut_off
+                ? t('send.resendFromHistory')
+                : v.duplicate_of && s.duplicateAnswer === null
+                  ? t('send.needDuplicateAnswer')
+                  : null;
 
   const send = () => {
     dispatch({ type: 'sendStarted' });

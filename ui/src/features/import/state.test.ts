@@ -191,6 +191,7 @@ describe('import state', () => {
       rejected_path: null,
       currency_offer: null,
       send_block: null,
+      window_opens_on: null,
       headers: {},
     };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
@@ -224,6 +225,7 @@ describe('the send review', () => {
     rejected_path: null,
     currency_offer: null,
     send_block: null,
+    window_opens_on: null,
     headers: {},
   });
 
