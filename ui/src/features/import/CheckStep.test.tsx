@@ -83,7 +83,9 @@ describe('check step for a counter that takes offline data only from tomorrow', 
       await toCheck(backend);
       await screen.findByTestId('validation-summary', {}, { timeout: 30_000 });
       await waitFor(() => expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true));
-      expect(screen.getAllByText(/Метрика начнёт принимать офлайн-данные в этот счётчик \d\d\.\d\d\.\d{4}/).length).toBe(1);
+      expect(
+        screen.getAllByText(/Метрика начнёт принимать офлайн-данные в этот счётчик \d\d\.\d\d\.\d{4}/).length,
+      ).toBe(1);
     } finally {
       window.localStorage.removeItem('mb.counter');
     }
