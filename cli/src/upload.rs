@@ -296,7 +296,7 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
                 "Отправка прервана: Метрика могла не получить файл. ",
                 "The send was interrupted: Metrica may not have the file. ",
             )
-        } else if done.worst().is_some_and(|u| u.server_upload_id.is_some()) {
+        } else if done.worst().is_some_and(|u| u.received()) {
             t(
                 lang,
                 "Метрика получила файл, но не приняла его при обработке. ",

@@ -393,6 +393,14 @@ impl Upload {
         matches!(self.state, UploadState::Interrupted | UploadState::Sending)
             && self.superseded_by.is_none()
     }
+
+    /// Metrica has the file: it gave the upload its id, or accepted or refused it (a CRM file
+    /// it answered FAILED after receiving it is received, and failed).
+    pub fn received(&self) -> bool {
+        self.server_upload_id.is_some()
+            || self.state.is_accepted()
+            || self.state == UploadState::Rejected
+    }
 }
 
 /// How far apart two look-ups that did not find an interrupted upload on the server must be

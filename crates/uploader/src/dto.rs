@@ -741,6 +741,10 @@ pub struct UploadSummary {
     /// `interrupted` when its answer was lost (also while read back as still sending),
     /// `rejected`, else `failed` (`OutcomeKind::of_state`).
     pub outcome: crate::plan::OutcomeKind,
+    /// Metrica has the file (it gave it an id, or accepted or refused it): «Отправлена», even
+    /// when it then failed it; else the send was only begun (`mb_history::Upload::received`).
+    #[serde(default)]
+    pub received: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

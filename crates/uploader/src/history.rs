@@ -48,6 +48,7 @@ pub fn summary(u: &Upload) -> UploadSummary {
         refreshable: u.state.is_refreshable(),
         replaced_by: u.superseded_by.map(|id| id as u32),
         outcome: crate::plan::OutcomeKind::of_state(u.state),
+        received: u.received(),
     }
 }
 

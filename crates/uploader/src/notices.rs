@@ -295,6 +295,7 @@ mod tests {
             refreshable: false,
             replaced_by: None,
             outcome: crate::plan::OutcomeKind::of_state(state),
+            received: true,
         }
     }
 

@@ -442,7 +442,12 @@ replaced_by: number | null,
  * `interrupted` when its answer was lost (also while read back as still sending),
  * `rejected`, else `failed` (`OutcomeKind::of_state`).
  */
-outcome: OutcomeKind, };
+outcome: OutcomeKind, 
+/**
+ * Metrica has the file (it gave it an id, or accepted or refused it): «Отправлена», even
+ * when it then failed it; else the send was only begun (`mb_history::Upload::received`).
+ */
+received: boolean, };
 
 export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
 

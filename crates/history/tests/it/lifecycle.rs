@@ -124,6 +124,8 @@ fn backoff_grows_with_each_scheduled_poll_and_caps() {
     }
     assert_eq!(poll_delay(9), secs(1800));
     let failed = s.mark_failed(u.id, Some("HTTP 500")).unwrap();
+    // Metrica gave it an id before it failed it: received, so «Отправлена», not «начата».
+    assert!(failed.received());
     assert!(matches!(
         s.schedule_next_poll(failed.id, 0),
         Err(Error::NotPollable {
@@ -409,6 +411,8 @@ fn a_send_stopped_by_the_user_is_explained_as_such() {
         .unwrap();
     s.mark_sending(b.id).unwrap();
     let lost = s.mark_interrupted(b.id).unwrap();
+    // Whether Metrica has it is not known: the send was only begun.
+    assert!(!lost.received() && !stopped.received());
     assert_eq!(
         explained(&lost),
         (

@@ -21,21 +21,12 @@ import { JobProgress } from '../import/parts';
 
 /** One upload, explained; `onResent` moves the selection to the new upload a resend made (or
  *  to the one that sent its rows again). */
-/** What the first time is: «Отправлена» only once Metrica has the file (it may have refused
- *  it); a send cut off, stopped or failed was only begun. */
+/** What the first time is: «Отправлена» only once Metrica has the file (the core's
+ *  `received`: it may have refused or failed it since); a send cut off, stopped or failed
+ *  before it arrived was only begun. */
 function startedLabel(s: UploadSummary) {
-  switch (s.state) {
-    case 'prepared':
-      return 'history.preparedAt' as const;
-    case 'sent':
-    case 'processing':
-    case 'processed':
-    case 'linkage_failure':
-    case 'rejected':
-      return 'history.sentAt' as const;
-    default:
-      return 'history.startedAt' as const;
-  }
+  if (s.state === 'prepared') return 'history.preparedAt' as const;
+  return s.received ? ('history.sentAt' as const) : ('history.startedAt' as const);
 }
 
 /** What the last time is: «Обработана» only when Metrica processed the file. */

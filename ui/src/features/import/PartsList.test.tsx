@@ -44,6 +44,7 @@ const part = (
       : state === 'rejected'
         ? 'rejected'
         : 'failed',
+  received: ['sent', 'processing', 'processed', 'linkage_failure', 'rejected'].includes(state),
 });
 
 const shown = (node: React.ReactNode) =>
