@@ -824,6 +824,23 @@ pub enum OverviewWarningCode {
 }
 
 impl OverviewWarningCode {
+    pub const ALL: [OverviewWarningCode; 4] = [
+        OverviewWarningCode::LinkedShareDrop,
+        OverviewWarningCode::JobFailed,
+        OverviewWarningCode::JobOverdue,
+        OverviewWarningCode::WindowClosing,
+    ];
+
+    /// Something is lost unless the user acts: a run that failed, data about to leave the
+    /// linking window for good (red). The others are to look at (a drop in the linked share, a
+    /// job quiet for long: a shop closed for the holidays is quiet too).
+    pub fn is_alarm(self) -> bool {
+        matches!(
+            self,
+            OverviewWarningCode::JobFailed | OverviewWarningCode::WindowClosing
+        )
+    }
+
     /// The wire word (`job_failed`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1215,6 +1232,10 @@ pub fn typescript_bindings() -> String {
         .into_iter()
         .filter(|k| k.counts_sent_again())
         .collect();
+    let alarms: Vec<OverviewWarningCode> = OverviewWarningCode::ALL
+        .into_iter()
+        .filter(|c| c.is_alarm())
+        .collect();
     out.push_str(&format!(
         "/** The CRM kinds (`UploadKind::is_crm`): a merge mode, no linked share from Metrica. */\n\
          export const CRM_KINDS: readonly UploadKind[] = [{}];\n\n\
@@ -1223,11 +1244,14 @@ pub fn typescript_bindings() -> String {
          /** The kinds with an order status to map to Metrica's (they have `order_status`). */\n\
          export const STATUS_KINDS: readonly UploadKind[] = [{}];\n\n\
          /** The kinds whose rows, sent again, may count twice (`UploadKind::counts_sent_again`). */\n\
-         export const COUNTS_TWICE_KINDS: readonly UploadKind[] = [{}];\n\n",
+         export const COUNTS_TWICE_KINDS: readonly UploadKind[] = [{}];\n\n\
+         /** The overview warnings shown in red (`OverviewWarningCode::is_alarm`). */\n\
+         export const ALARM_WARNINGS: readonly OverviewWarningCode[] = [{}];\n\n",
         wire_names(&crm),
         wire_names(&hashable),
         wire_names(&statuses),
-        wire_names(&twice)
+        wire_names(&twice),
+        wire_names(&alarms)
     ));
     // The currencies a fixed value can be: the ones these users meet first, then every other
     // code Metrica takes.

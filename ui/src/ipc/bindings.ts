@@ -667,6 +667,9 @@ export const STATUS_KINDS: readonly UploadKind[] = ['simple-orders', 'orders'];
 /** The kinds whose rows, sent again, may count twice (`UploadKind::counts_sent_again`). */
 export const COUNTS_TWICE_KINDS: readonly UploadKind[] = ['calls'];
 
+/** The overview warnings shown in red (`OverviewWarningCode::is_alarm`). */
+export const ALARM_WARNINGS: readonly OverviewWarningCode[] = ['job_failed', 'window_closing'];
+
 /** The encodings a person may choose for a file (`mb_import::read::ENCODINGS`). */
 export const ENCODINGS: readonly string[] = ['UTF-8', 'windows-1251', 'KOI8-R', 'KOI8-U', 'UTF-16LE', 'UTF-16BE', 'IBM866'];
 

@@ -8,6 +8,7 @@ import { createTauriBackend } from './tauri';
 export type { Backend, FileDropEvent, Unsubscribe } from './backend';
 export type * from './bindings';
 export {
+  ALARM_WARNINGS,
   CHANGE_CODES,
   COUNTS_TWICE_KINDS,
   CRM_KINDS,

@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ALARM_WARNINGS } from '../../ipc';
 import type { ClientOverview, IssueCount, JobRunView, JobSchedule, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import type { Messages } from '../../i18n/ru';
@@ -56,9 +57,8 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
   const items = rows.flatMap((r) =>
     r.warnings.map((w, i) => ({
       key: `${r.counter_id}-${i}`,
-      // A failed run and data about to leave the linking window for good are red; a drop in
-      // the linked share or a job quiet for long is to look at.
-      theme: w.code === 'job_failed' || w.code === 'window_closing' ? ('danger' as const) : ('warning' as const),
+      // Red when something is lost unless the user acts; the core says which.
+      theme: ALARM_WARNINGS.includes(w.code) ? ('danger' as const) : ('warning' as const),
       text: `${r.counter_name}: ${t(`clients.warnings.${w.code}`, {
         job: w.job ?? '',
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
