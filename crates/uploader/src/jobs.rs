@@ -334,6 +334,10 @@ pub use mb_history::PROCESS_DIED;
 /// The note on a run whose file had not changed since the last run: it was not read again.
 pub const FILE_UNCHANGED: &str = "file_unchanged";
 
+/// The note on a run that found no file of its pattern in its folder (the CRM writes its
+/// export elsewhere now, or under another name).
+pub const NO_MATCHING_FILE: &str = "no_matching_file";
+
 /// Waits until `c` was modified at least `settle` ago, or has not changed (size and time)
 /// for `settle` while we watched it (a modification time in the future, a share's clock
 /// ahead, is judged so), at most [`SETTLE_MAX`]; returns the file as it is then. A text file
@@ -1288,7 +1292,12 @@ impl Core {
     async fn run_body(&self, job: &Job, opts: RunOptions) -> (RunResult, RunEnd, Option<AppError>) {
         let mut end = RunEnd::default();
         let files = match self.pick(job) {
-            Ok(Pick::NoFile) => return (RunResult::NoFile, end, None),
+            Ok(Pick::NoFile) => {
+                if matches!(job.source, JobSource::Folder { .. }) {
+                    end.message = Some(NO_MATCHING_FILE.into());
+                }
+                return (RunResult::NoFile, end, None);
+            }
             Ok(Pick::Unchanged) => {
                 end.message = Some(FILE_UNCHANGED.into());
                 return (RunResult::NothingNew, end, None);

@@ -24,7 +24,7 @@ export type Catalogue = {
   kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; send_stopped: string; send_stopped_title: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
-  run_note: { file_changing: string; file_unchanged: string; process_died: string };
+  run_note: { file_changing: string; file_unchanged: string; no_matching_file: string; process_died: string };
   send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; corrected_few: string; corrected_many: string; corrected_one: string; corrected_other: string; outdatedAll_few: string; outdatedAll_many: string; outdatedAll_one: string; outdatedAll_other: string; outdatedSent_few: string; outdatedSent_many: string; outdatedSent_one: string; outdatedSent_other: string; outdated_few: string; outdated_many: string; outdated_one: string; outdated_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
@@ -684,6 +684,7 @@ export const ru: Catalogue = {
   "run_note": {
     "file_changing": "файл ещё менялся, пока мы его читали: возьмём его в следующий раз",
     "file_unchanged": "файл не менялся с прошлого запуска",
+    "no_matching_file": "в папке нет файла, подходящего под шаблон задания: проверьте, куда CRM теперь кладёт выгрузку, и шаблон имени («Изменить»)",
     "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск"
   },
   "send": {
@@ -1415,6 +1416,7 @@ export const en: Catalogue = {
   "run_note": {
     "file_changing": "the file was still changing while it was read: it will be taken next time",
     "file_unchanged": "the file has not changed since the last run",
+    "no_matching_file": "no file in the folder matches the job's pattern: check where the CRM puts its export now, and the name pattern (“Edit”)",
     "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone"
   },
   "send": {

@@ -329,7 +329,7 @@ const en: Messages = {
     suggested: 'Suitable value: “{{fix}}”.',
     fixTitles: {
       datetime_normalized: 'Dates brought to Metrica’s format',
-      datetime_reformatted: 'Dates brought to Metrica’s format',
+      datetime_reformatted: 'Dates written one way',
       datetime_converted: 'Dates converted to Metrica time',
       datetime_offset_converted: 'Dates converted to the counter’s time zone',
       date_only: 'Dates without a time',

@@ -333,7 +333,7 @@ const ru = {
     suggested: 'Подходящее значение: «{{fix}}».',
     fixTitles: {
       datetime_normalized: 'Даты приведены к формату Метрики',
-      datetime_reformatted: 'Даты приведены к формату Метрики',
+      datetime_reformatted: 'Даты записаны в едином виде',
       datetime_converted: 'Даты переведены во время Метрики',
       datetime_offset_converted: 'Даты переведены в часовой пояс счётчика',
       date_only: 'Даты без времени',

@@ -2873,6 +2873,18 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
     let job = core.create_job_from_upload(&draft).unwrap();
     assert!(job.each_new_file);
 
+    // Nothing in the folder yet: said with what to look at, not only «Файла нет».
+    let empty = core
+        .run_job("daily", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(empty.result, mb_history::RunResult::NoFile, "{empty:?}");
+    assert_eq!(
+        empty.message.as_deref(),
+        Some(mb_uploader::jobs::NO_MATCHING_FILE)
+    );
     let all = std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap();
     let now = std::time::SystemTime::now();
     // Named against their age, so the order can only come from the times.

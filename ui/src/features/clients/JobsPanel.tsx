@@ -258,7 +258,10 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         <div className="mb-two-lines">
           <Text variant="subheader-2">{client}</Text>
           <Text variant="caption-2" color="secondary">
-            {job.title} · {everyText(job.schedule, t)}
+            {/* A job named after its counter («Цветы · Офлайн-конверсии») under that counter's
+                name: the kind is what is left to say. */}
+            {job.title.startsWith(`${client} · `) ? job.title.slice(client.length + 3) : job.title} ·{' '}
+            {everyText(job.schedule, t)}
           </Text>
         </div>
         {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}

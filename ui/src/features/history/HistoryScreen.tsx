@@ -1,6 +1,6 @@
 //! History: every upload with filters (counter, kind, state, dates), coloured states, a detail
 //! panel that explains the result in plain words, refresh/resend, and CSV export.
-import { Alert, Button, Card, Loader, Progress, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { Alert, Button, Card, ClipboardButton, Loader, Progress, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
@@ -106,9 +106,11 @@ function Detail({ id, onResent }: { id: number; onResent: (id: number) => void }
         {s.server_id ? (
           <>
             <dt>{t('history.serverId')}</dt>
-            {/* A CRM upload's id is a UUID: one line, whole in the tooltip and when copied. */}
-            <dd className="mb-ellipsis mb-select-all" title={s.server_id}>
-              {s.server_id}
+            {/* A CRM upload's id is a UUID: whole (broken anywhere), selected at one click, and
+                copied with the button beside it (for Yandex's support). */}
+            <dd className="mb-server-id">
+              <span className="mb-select-all">{s.server_id}</span>
+              <ClipboardButton text={s.server_id} size="xs" view="flat-secondary" qa="copy-server-id" />
             </dd>
           </>
         ) : null}
