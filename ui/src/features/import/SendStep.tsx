@@ -408,7 +408,8 @@ function ProcessingLine({ parts }: { parts: UploadSummary[] }) {
   else if (now.every((p) => p?.state === 'linkage_failure')) text = t('send.processedNone');
   else if (now.length === 1 && now[0]?.linked_share != null)
     text = t('send.processedShare', { share: formatPercent(now[0].linked_share, i18n.language) });
-  else text = t('send.processedParts');
+  // A file in one piece whose answer carries no linked count (an older answer): not «parts».
+  else text = now.length === 1 ? t('send.processedOne') : t('send.processedParts');
   return (
     <Text as="p" color="secondary" qa="done-text" data-processed={done ? 'true' : undefined}>
       {text}

@@ -2,6 +2,7 @@
 //! and the three-part rendering of a row issue.
 import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANGE_CODES } from '../../ipc';
 import type { Issue, IssueCode, IssueCount, Progress, ValueType } from '../../ipc';
@@ -74,10 +75,13 @@ export function JobProgress({
 }) {
   const { t, i18n } = useTranslation();
   const d = describeProgress(progress, t, i18n.language);
+  // Pressed: said at once, while the core gets to a point where it can stop (a part on the
+  // wire is answered first), so a second press is not needed and nothing looks stuck.
+  const [stopping, setStopping] = useState(false);
   return (
     <div className="mb-progress" role="status" aria-live="polite" data-testid="job-progress">
       <Text variant="subheader-2" as="div">
-        {progress ? t(`stages.${progress.stage}`) : t('app.loading')}
+        {stopping ? t('common.stopping') : progress ? t(`stages.${progress.stage}`) : t('app.loading')}
       </Text>
       <div className="mb-progress__bar">
         <ProgressBar value={d.percent ?? 100} loading={d.percent === null} theme="info" size="m" />
@@ -91,7 +95,16 @@ export function JobProgress({
             {d.pace || '\u00a0'}
           </Text>
         </div>
-        <Button view="outlined" size="l" onClick={onCancel} qa="job-cancel">
+        <Button
+          view="outlined"
+          size="l"
+          loading={stopping}
+          onClick={() => {
+            setStopping(true);
+            onCancel();
+          }}
+          qa="job-cancel"
+        >
           {cancelLabel}
         </Button>
       </div>
