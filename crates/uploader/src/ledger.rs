@@ -265,6 +265,13 @@ pub struct Filtered {
 impl Filtered {
     fn count(&mut self, kind: UploadKind, copy: FileAge, v: LedgerVerdict) -> bool {
         let changed = v == LedgerVerdict::Changed;
+        // A changed call was never sent again, so an older copy's may hold the correction
+        // Metrica never got: said as a changed call, not as an older value.
+        let copy = if kind.counts_sent_again() {
+            FileAge::Fresh
+        } else {
+            copy
+        };
         if copy.goes(kind, v) {
             self.written += 1;
             self.corrected += u64::from(changed);
