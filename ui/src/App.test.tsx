@@ -456,7 +456,7 @@ describe('an older copy of a file picked again', () => {
     await screen.findByTestId('mapping-table', {}, { timeout: 15_000 });
     await next();
     const question = await screen.findByTestId('duplicate-question', {}, { timeout: 15_000 });
-    expect(byQa('duplicate-outdated', question).textContent).toContain('Но 1 строка в нём — прежние данные');
+    expect(byQa('duplicate-outdated', question).textContent).toContain('Но 1 строка этого файла — прежние данные');
     fireEvent.click(within(question).getByText('Отправить только новые строки'));
     await next();
     const nothing = await screen.findByTestId('nothing-new', {}, { timeout: 15_000 });

@@ -10,9 +10,11 @@
 //! Storage: a *segment* is one sorted run of 16-byte entries (the first 8 bytes of the key's
 //! SHA-256, big-endian, then the first 8 of the content's) in one BLOB. Each upload stages one
 //! segment; confirming it is an UPDATE of one row. Confirmed segments of finished uploads are
-//! merged pairwise (newest knowledge wins) so a counter's ledger stays a few blobs of about
-//! 16 MB per million keys. A lookup is a galloping merge of the sorted probes through each
-//! segment, oldest first, so later segments overwrite earlier answers.
+//! merged pairwise so a counter's ledger stays a few blobs of about 16 MB per million keys; a
+//! merged key keeps the contents it held before its newest (last), so a row whose content was
+//! accepted once and replaced since is told apart ([`LedgerVerdict::Reverted`]) from a
+//! correction. A lookup is a galloping merge of the sorted probes through each segment, oldest
+//! first, so later segments overwrite earlier answers.
 //!
 //! Why 8 bytes each is enough: a row is left out only when BOTH its key and its content
 //! digests match the stored entry; two different rows doing so by chance has odds of about
@@ -45,10 +47,15 @@ pub fn row_hash<S: AsRef<[u8]>>(parts: &[S]) -> RowHash {
 pub enum LedgerVerdict {
     /// The key was never accepted for this counter and kind.
     New,
-    /// The key was accepted with different content (e.g. an order's status changed).
+    /// The key was accepted with different content, and never with this one (an order's
+    /// status changed since, an amount corrected): a correction.
     Changed,
     /// Accepted before with exactly this content: can be left out.
     Unchanged,
+    /// Accepted with exactly this content once, and with other content since: an OLDER value
+    /// than Metrica's (an older export picked again: an order paid since, still cancelled
+    /// here). Sending it would put the older value back.
+    Reverted,
 }
 
 /// One stored entry: (key, content), each the leading 8 bytes of its digest.
@@ -146,8 +153,26 @@ fn seek(seg: &[u8], from: usize, k: u64) -> usize {
     hi
 }
 
-/// Writes into `stored[idx]` the content `seg` holds for each sorted probe key.
-fn look_up(seg: &[u8], probes: &[(u64, u32)], stored: &mut [Option<u64>]) {
+/// The entries of `seg` from `from` on whose key is `k`: `from..end`.
+fn key_run(seg: &[u8], from: usize, k: u64) -> usize {
+    let n = seg.len() / ENTRY;
+    let mut end = from;
+    while end < n && key_at(seg, end) == k {
+        end += 1;
+    }
+    end
+}
+
+/// For each sorted probe key, writes into `stored[idx]` the content `seg` holds now (the last
+/// of the key's entries: a merged segment keeps the earlier contents of a key before its
+/// newest) and sets `seen[idx]` when one of the key's entries is the probe's own content.
+fn look_up(
+    seg: &[u8],
+    probes: &[(u64, u32)],
+    contents: &[u64],
+    stored: &mut [Option<u64>],
+    seen: &mut [bool],
+) {
     let n = seg.len() / ENTRY;
     let mut pos = 0;
     for &(k, idx) in probes {
@@ -155,13 +180,17 @@ fn look_up(seg: &[u8], probes: &[(u64, u32)], stored: &mut [Option<u64>]) {
         if pos == n {
             break;
         }
-        if key_at(seg, pos) == k {
-            stored[idx as usize] = Some(content_at(seg, pos));
+        let end = key_run(seg, pos, k);
+        if end > pos {
+            let i = idx as usize;
+            stored[i] = Some(content_at(seg, end - 1));
+            seen[i] |= (pos..end).any(|e| content_at(seg, e) == contents[i]);
         }
     }
 }
 
-/// Merges two sorted runs; `newer` wins on equal keys.
+/// Merges two sorted runs. On equal keys the newer entries come last (they are what the key
+/// holds now), after the older ones whose content they do not repeat (what it held before).
 fn merge(older: &[u8], newer: &[u8]) -> Vec<u8> {
     let (a, b) = (older.len() / ENTRY, newer.len() / ENTRY);
     let mut out = Vec::with_capacity(older.len() + newer.len());
@@ -171,12 +200,19 @@ fn merge(older: &[u8], newer: &[u8]) -> Vec<u8> {
         if ka < kb {
             out.extend_from_slice(&older[i * ENTRY..(i + 1) * ENTRY]);
             i += 1;
-        } else {
+        } else if kb < ka {
             out.extend_from_slice(&newer[j * ENTRY..(j + 1) * ENTRY]);
-            if ka == kb {
-                i += 1;
-            }
             j += 1;
+        } else {
+            let (ei, ej) = (key_run(older, i, ka), key_run(newer, j, kb));
+            for e in i..ei {
+                let c = content_at(older, e);
+                if !(j..ej).any(|f| content_at(newer, f) == c) {
+                    out.extend_from_slice(&older[e * ENTRY..(e + 1) * ENTRY]);
+                }
+            }
+            out.extend_from_slice(&newer[j * ENTRY..ej * ENTRY]);
+            (i, j) = (ei, ej);
         }
     }
     out.extend_from_slice(&older[i * ENTRY..]);
@@ -335,6 +371,7 @@ impl Store {
         }
         probes.sort_unstable();
         let mut stored: Vec<Option<u64>> = vec![None; contents.len()];
+        let mut seen = vec![false; contents.len()];
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         {
@@ -344,16 +381,18 @@ impl Store {
             )?;
             let mut segs = stmt.query(params![counter_id, kind_code(kind)])?;
             while let Some(r) = segs.next()? {
-                look_up(blob_ref(r)?, &probes, &mut stored);
+                look_up(blob_ref(r)?, &probes, &contents, &mut stored, &mut seen);
             }
         }
         tx.finish()?;
         Ok(stored
             .into_iter()
             .zip(contents)
-            .map(|(s, c)| match s {
+            .zip(seen)
+            .map(|((s, c), seen)| match s {
                 None => LedgerVerdict::New,
                 Some(s) if s == c => LedgerVerdict::Unchanged,
+                Some(_) if seen => LedgerVerdict::Reverted,
                 Some(_) => LedgerVerdict::Changed,
             })
             .collect())
@@ -615,14 +654,29 @@ mod tests {
     }
 
     #[test]
-    fn merge_keeps_every_key_once_and_the_newer_content() {
-        let older = seg(&[(1, 10), (3, 30), (5, 50)]);
-        let newer = seg(&[(0, 1), (3, 31), (6, 61)]);
+    fn merge_keeps_the_newer_content_last_after_the_earlier_ones() {
+        let older = seg(&[(1, 10), (3, 30), (3, 32), (5, 50)]);
+        let newer = seg(&[(0, 1), (3, 31), (5, 50), (6, 61)]);
         let m = merge(&older, &newer);
         let got: Vec<(u64, u64)> = (0..m.len() / ENTRY)
             .map(|i| (key_at(&m, i), content_at(&m, i)))
             .collect();
-        assert_eq!(got, [(0, 1), (1, 10), (3, 31), (5, 50), (6, 61)]);
+        // Key 3 held 30, then 32, now 31; key 5 held 50 all along (kept once).
+        assert_eq!(
+            got,
+            [(0, 1), (1, 10), (3, 30), (3, 32), (3, 31), (5, 50), (6, 61)]
+        );
+        let mut stored = vec![None; 3];
+        let mut seen = vec![false; 3];
+        look_up(
+            &m,
+            &[(3, 0), (3, 1), (5, 2)],
+            &[30, 99, 50],
+            &mut stored,
+            &mut seen,
+        );
+        assert_eq!(stored, [Some(31), Some(31), Some(50)]);
+        assert_eq!(seen, [true, false, true]);
     }
 
     #[test]

@@ -252,18 +252,19 @@ impl DupIndex {
         });
         for f in found {
             for (line, record, key) in f? {
-                repeat(line, record, &key);
+                repeat(line, record, key.as_deref().unwrap_or_default());
             }
         }
         Ok(())
     }
 }
 
-/// A spilled repeat: its line, record and key (empty past [`KEYS_KEPT`]).
-type Found = (u64, u64, Vec<u8>);
+/// A spilled repeat: its line, record and key (none past [`KEYS_KEPT`]).
+type Found = (u64, u64, Option<Box<[u8]>>);
 
-/// Repeats of one partition whose key is kept for the report (which says only its first ones).
-const KEYS_KEPT: usize = 256;
+/// Repeats of one partition whose key is kept for the report (which keeps the texts of its
+/// first 1000 warnings).
+const KEYS_KEPT: usize = 1024;
 
 /// Read one partition file in order; push (line, record, key) of each key seen before in it.
 fn read_part(path: &std::path::Path, found: &mut Vec<Found>) -> io::Result<()> {
@@ -289,15 +290,12 @@ fn read_part(path: &std::path::Path, found: &mut Vec<Found>) -> io::Result<()> {
         key.resize(u32::from_le_bytes(lb) as usize, 0);
         r.read_exact(&mut key)?;
         if !set.insert(hash, &key)? && line != 0 {
+            // The key of the first repeats only (all a report says): past them, none is held.
             kept += 1;
             found.push((
                 line,
                 record,
-                if kept <= KEYS_KEPT {
-                    key.clone()
-                } else {
-                    Vec::new()
-                },
+                (kept <= KEYS_KEPT).then(|| key.clone().into()),
             ));
         }
     }

@@ -1285,3 +1285,21 @@ pub fn typescript_bindings() -> String {
     out.push_str(&crate::commands::typescript_client());
     out
 }
+
+#[cfg(test)]
+mod warning_code_tests {
+    use super::OverviewWarningCode as C;
+
+    /// `ALL` names every code (the match fails to compile when a code is added, pointing here),
+    /// so the alarms generated for the window miss none.
+    #[test]
+    fn all_lists_every_overview_warning_code() {
+        let listed = |c: C| match c {
+            C::LinkedShareDrop | C::JobFailed | C::JobOverdue | C::WindowClosing => true,
+        };
+        assert!(C::ALL.into_iter().all(listed));
+        assert_eq!(C::ALL.len(), 4);
+        let alarms: Vec<_> = C::ALL.into_iter().filter(|c| c.is_alarm()).collect();
+        assert_eq!(alarms, [C::JobFailed, C::WindowClosing]);
+    }
+}

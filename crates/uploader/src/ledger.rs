@@ -213,34 +213,13 @@ pub fn verdicts_of_file(
 /// Whether a row with this verdict goes out in only-new mode. CRM records (orders, contacts)
 /// are updated by id, and a conversion sent again replaces the one with its identifiers, goal
 /// and time (its amount is rewritten), so a changed one is sent again. A call whose key was
-/// accepted before is not: it may count twice ([`UploadKind::counts_sent_again`]).
+/// accepted before is not: it may count twice ([`UploadKind::counts_sent_again`]). A row
+/// whose value Metrica had once and replaced since is older than Metrica's: never.
 pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     match verdict {
         LedgerVerdict::New => true,
         LedgerVerdict::Changed => !kind.counts_sent_again(),
-        LedgerVerdict::Unchanged => false,
-    }
-}
-
-/// Where a file stands against what Metrica holds, which decides what its changed rows are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileAge {
-    /// A file Metrica has not accepted as it is: a row with other values than Metrica's is a
-    /// correction (an amount or a status changed in the CRM since).
-    Fresh,
-    /// The very file an upload Metrica accepted sent: its rows with other values than
-    /// Metrica's now were replaced by a later upload, so they are OLDER values (an order paid
-    /// since, put back to cancelled), never sent as new.
-    Older,
-}
-
-impl FileAge {
-    /// The verdict as only-new mode reads it: an older copy's changed rows are not sent.
-    fn goes(self, kind: UploadKind, v: LedgerVerdict) -> bool {
-        match (self, v) {
-            (FileAge::Older, LedgerVerdict::Changed) => false,
-            _ => resend(kind, v),
-        }
+        LedgerVerdict::Unchanged | LedgerVerdict::Reverted => false,
     }
 }
 
@@ -257,31 +236,21 @@ pub struct Filtered {
     /// Of `skipped`: calls whose key was sent before with other content (an amount corrected
     /// in the CRM). Sending them again may add a second call, so they are left out, and said.
     pub changed: u64,
-    /// Of `skipped`: rows of an older copy ([`FileAge::Older`]) whose values a later upload
-    /// replaced: sending them would put the older values back.
+    /// Of `skipped`: older values than Metrica's (accepted once and replaced since, an older
+    /// export picked again): sending them would put the older values back.
     pub outdated: u64,
 }
 
 impl Filtered {
-    fn count(&mut self, kind: UploadKind, copy: FileAge, v: LedgerVerdict) -> bool {
-        let changed = v == LedgerVerdict::Changed;
-        // A changed call was never sent again, so an older copy's may hold the correction
-        // Metrica never got: said as a changed call, not as an older value.
-        let copy = if kind.counts_sent_again() {
-            FileAge::Fresh
-        } else {
-            copy
-        };
-        if copy.goes(kind, v) {
+    fn count(&mut self, kind: UploadKind, v: LedgerVerdict) -> bool {
+        if resend(kind, v) {
             self.written += 1;
-            self.corrected += u64::from(changed);
+            self.corrected += u64::from(v == LedgerVerdict::Changed);
             true
         } else {
             self.skipped += 1;
-            match copy {
-                FileAge::Older => self.outdated += u64::from(changed),
-                FileAge::Fresh => self.changed += u64::from(changed),
-            }
+            self.changed += u64::from(v == LedgerVerdict::Changed);
+            self.outdated += u64::from(v == LedgerVerdict::Reverted);
             false
         }
     }
@@ -297,12 +266,11 @@ impl Filtered {
 }
 
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so and the file is no older copy) to `output`.
+/// so) to `output`.
 pub fn filter_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
-    copy: FileAge,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
@@ -320,7 +288,7 @@ pub fn filter_file(
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
         let goes = match verdicts.next() {
-            Some(v) => f.count(kind, copy, v),
+            Some(v) => f.count(kind, v),
             None => {
                 f.written += 1;
                 true
@@ -340,12 +308,11 @@ pub fn count_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
-    copy: FileAge,
     input: &Path,
 ) -> Result<Filtered> {
     let mut f = Filtered::default();
     for v in verdicts_of_file(store, counter_id, kind, input)? {
-        f.count(kind, copy, v);
+        f.count(kind, v);
     }
     Ok(f)
 }

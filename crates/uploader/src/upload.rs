@@ -570,17 +570,10 @@ impl Core {
         {
             return Err(e.clone());
         }
-        let earlier =
+        if let Some(earlier) =
             self.store
-                .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?;
-        // The very file Metrica accepted before: what it holds with other values now, a later
-        // upload put there, so this file's values are the older ones.
-        let age = if earlier.as_ref().is_some_and(|e| e.state.is_accepted()) {
-            crate::ledger::FileAge::Older
-        } else {
-            crate::ledger::FileAge::Fresh
-        };
-        if let Some(earlier) = earlier {
+                .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
+        {
             // A send of this file that was cut off and that Metrica could not be asked about
             // just now (or left «sending») is never sent again past this point, not even when
             // the user confirmed the duplicate: Metrica may have it. One looked up and not
@@ -658,7 +651,7 @@ impl Core {
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
             let (filtered, f) = self
-                .ledger_filter_parts(plan.counter_id, kind, age, &prepared.parts)
+                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
             let unchanged = f.skipped;
             prepared.parts = filtered;
@@ -675,9 +668,10 @@ impl Core {
             // Every row goes: say how many of them Metrica has already, and how many of those
             // carry older values than Metrica's.
             let f = self
-                .ledger_count_parts(plan.counter_id, kind, age, &prepared.parts)
+                .ledger_count_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
             prepared.review.again_rows = f.skipped;
+            prepared.review.corrected_rows = f.corrected;
             prepared.review.outdated_rows = f.outdated;
         }
         Ok(Prepared::Ready(Box::new(prepared)))
@@ -1131,7 +1125,6 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
-        age: crate::ledger::FileAge,
         parts: &[PathBuf],
     ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
@@ -1141,7 +1134,7 @@ impl Core {
             let mut all = crate::ledger::Filtered::default();
             for part in parts {
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(&store, counter_id, kind, age, &part, &out)?;
+                let f = crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
                 all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
@@ -1164,7 +1157,6 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
-        age: crate::ledger::FileAge,
         parts: &[PathBuf],
     ) -> Result<crate::ledger::Filtered> {
         let store = self.store.clone();
@@ -1173,9 +1165,7 @@ impl Core {
             parts
                 .iter()
                 .try_fold(crate::ledger::Filtered::default(), |mut all, part| {
-                    all.add(crate::ledger::count_file(
-                        &store, counter_id, kind, age, part,
-                    )?);
+                    all.add(crate::ledger::count_file(&store, counter_id, kind, part)?);
                     Ok(all)
                 })
         })
@@ -1556,7 +1546,8 @@ impl Core {
                     v.into_iter()
                         .filter(|v| match v {
                             mb_history::LedgerVerdict::New => false,
-                            mb_history::LedgerVerdict::Changed => true,
+                            mb_history::LedgerVerdict::Changed
+                            | mb_history::LedgerVerdict::Reverted => true,
                             mb_history::LedgerVerdict::Unchanged => kind.counts_sent_again(),
                         })
                         .count()

@@ -5,7 +5,7 @@ use crate::common::{new_upload, report, store};
 use mb_history::{Error, LedgerVerdict, RowHash, Store, row_hash};
 use mb_schema::UploadKind;
 use proptest::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 fn accepted_upload(s: &Store, counter: i64, kind: UploadKind) -> i64 {
     let u = s
@@ -22,12 +22,14 @@ fn h(n: u32) -> RowHash {
 
 fn model_verdict(
     model: &HashMap<RowHash, RowHash>,
+    seen: &HashSet<(RowHash, RowHash)>,
     key: &RowHash,
     content: &RowHash,
 ) -> LedgerVerdict {
     match model.get(key) {
         None => LedgerVerdict::New,
         Some(c) if c == content => LedgerVerdict::Unchanged,
+        Some(_) if seen.contains(&(*key, *content)) => LedgerVerdict::Reverted,
         Some(_) => LedgerVerdict::Changed,
     }
 }
@@ -36,7 +38,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Any sequence of (commit batch, then filter batch) agrees with a HashMap model where
-    /// the last committed content of a key wins.
+    /// the last committed content of a key wins, and a content committed before and replaced
+    /// since is an older one (`Reverted`), whatever the merges of segments between.
     #[test]
     fn verdicts_match_a_last_write_wins_model(
         batches in prop::collection::vec(
@@ -45,20 +48,31 @@ proptest! {
     ) {
         let (s, _) = store();
         let mut model = HashMap::new();
+        let mut seen = HashSet::new();
         for batch in &batches {
             let rows: Vec<_> = batch.iter().map(|&(k, c)| (h(k), h(1000 + c))).collect();
-            let want: Vec<_> = rows.iter().map(|(k, c)| model_verdict(&model, k, c)).collect();
+            let want: Vec<_> =
+                rows.iter().map(|(k, c)| model_verdict(&model, &seen, k, c)).collect();
             let got = s.ledger_filter(5, UploadKind::SimpleOrders, rows.iter().copied()).unwrap();
             prop_assert_eq!(got, want);
             let id = accepted_upload(&s, 5, UploadKind::SimpleOrders);
             let n = s.ledger_commit(id, rows.iter().copied()).unwrap();
             prop_assert_eq!(n, rows.len());
+            // Processed: its segment may be merged with the earlier ones from now on.
+            s.record_server_report(id, &report("PROCESSED")).unwrap();
+            s.ledger_compact(5, UploadKind::SimpleOrders).unwrap();
+            // One upload keeps the last row of a key (what Metrica applies last).
+            let mut last = HashMap::new();
             for (k, c) in rows {
+                last.insert(k, c);
+            }
+            for (k, c) in last {
                 model.insert(k, c);
+                seen.insert((k, c));
             }
         }
         let rows: Vec<_> = probe.iter().map(|&(k, c)| (h(k), h(1000 + c))).collect();
-        let want: Vec<_> = rows.iter().map(|(k, c)| model_verdict(&model, k, c)).collect();
+        let want: Vec<_> = rows.iter().map(|(k, c)| model_verdict(&model, &seen, k, c)).collect();
         prop_assert_eq!(s.ledger_filter(5, UploadKind::SimpleOrders, rows).unwrap(), want);
         prop_assert_eq!(s.ledger_len(5, UploadKind::SimpleOrders).unwrap(), model.len() as u64);
         // Other counters and kinds never see these keys.
@@ -309,4 +323,29 @@ fn many_finished_uploads_are_merged_into_few_segments_with_the_newest_content() 
             .iter()
             .all(|v| *v == LedgerVerdict::Unchanged)
     );
+}
+
+/// An order sent cancelled, then paid: the cancelled row again is an older value, also once
+/// the two uploads' segments are merged into one; a status never sent is a correction.
+#[test]
+fn a_value_accepted_once_and_replaced_since_is_older_after_a_merge_too() {
+    let (s, _) = store();
+    let kind = UploadKind::SimpleOrders;
+    for content in [h(10), h(11)] {
+        let id = accepted_upload(&s, 7, kind);
+        s.ledger_commit(id, [(h(1), content)]).unwrap();
+        s.record_server_report(id, &report("PROCESSED")).unwrap();
+        s.ledger_compact(7, kind).unwrap();
+    }
+    assert_eq!(s.ledger_segments(7, kind).unwrap(), 1, "merged");
+    assert_eq!(
+        s.ledger_filter(7, kind, [(h(1), h(10)), (h(1), h(11)), (h(1), h(12))])
+            .unwrap(),
+        [
+            LedgerVerdict::Reverted,
+            LedgerVerdict::Unchanged,
+            LedgerVerdict::Changed
+        ]
+    );
+    assert_eq!(s.ledger_len(7, kind).unwrap(), 1);
 }

@@ -366,7 +366,8 @@ impl RowSource for ExcelSource {
                 while row.len() < *c as usize {
                     row.push_field("");
                 }
-                row.push_typed(&cell_text(value), cell_kind(value));
+                let (text, kind) = typed_cell(value);
+                row.push_typed(&text, kind);
             }
             if row.is_blank() {
                 continue;
@@ -400,17 +401,18 @@ impl RowSource for ExcelSource {
     }
 }
 
-/// What a cell held: text typed into it, or a value the workbook typed.
-pub(crate) fn cell_kind(cell: &Data) -> super::CellKind {
+/// A cell as the user sees it ([`cell_text`]) and what it held: text typed into it, or a value
+/// the workbook typed.
+pub(crate) fn typed_cell(cell: &Data) -> (String, super::CellKind) {
     use super::CellKind as K;
-    match cell {
+    let text = cell_text(cell);
+    let kind = match cell {
         Data::Empty | Data::String(_) => K::Text,
         Data::Int(_) | Data::Float(_) => K::Number,
         Data::Bool(_) => K::Bool,
         Data::DateTime(dt) if dt.is_duration() => K::Duration,
-        // As `cell_text` writes it: `13:15:00`, `2026-11-13` or `2026-11-13 13:15:00`.
+        // As `cell_text` wrote it: `13:15:00`, `2026-11-13` or `2026-11-13 13:15:00`.
         Data::DateTime(_) | Data::DateTimeIso(_) => {
-            let text = cell_text(cell);
             match (text.contains('-'), text.contains(':')) {
                 (true, true) => K::DateTime,
                 (true, false) => K::Date,
@@ -419,7 +421,13 @@ pub(crate) fn cell_kind(cell: &Data) -> super::CellKind {
         }
         Data::DurationIso(_) => K::Duration,
         Data::Error(_) => K::Error,
-    }
+    };
+    (text, kind)
+}
+
+#[cfg(test)]
+fn cell_kind(cell: &Data) -> super::CellKind {
+    typed_cell(cell).1
 }
 
 /// A cell as the user sees it in the spreadsheet.

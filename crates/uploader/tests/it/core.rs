@@ -2919,3 +2919,67 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         .expect("ran");
     assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
 }
+
+/// A file sent in parts whose second part stopped (the sign-in ran out): sent again, the
+/// correction in that part goes. (The accepted first part of this very file says nothing of
+/// the rows Metrica never got.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_correction_in_a_part_that_failed_goes_when_the_file_is_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_in_parts(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let b = conversions_rows(dir.path(), 3);
+    let first = send_in_parts(&core, &b).await;
+    assert_eq!(first.parts.len(), 3, "{first:?}");
+    let text = std::fs::read_to_string(&b).unwrap();
+    let a = dir.path().join("a.csv");
+    std::fs::write(
+        &a,
+        text.replace("7200.50", "7300.50")
+            .replace(",125000,", ",126000,"),
+    )
+    .unwrap();
+    fake.faults().expire_token_at_upload(2);
+    let mapping = core
+        .suggest_mapping(&a, &ReadOverrides::default(), UploadKind::Conversions, &[])
+        .unwrap();
+    let mut v = request(&a, mapping, vec![]);
+    v.only_new_rows = true;
+    let req = UploadRequest {
+        validate: v.clone(),
+        merge_mode: None,
+        comment: None,
+        confirm_duplicate: false,
+        skip_invalid: true,
+    };
+    let partly = core
+        .upload_dto(&req, "a1", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(
+        partly.error.is_some(),
+        "the second part stopped: {partly:?}"
+    );
+    // A new session (signed in again): the history and the ledger stay.
+    drop(core);
+    let core = demo_in_parts(&dir).await;
+    let fake = core.demo_server().unwrap();
+    // The correction that never arrived is a correction, not an older value: the first part
+    // of this very file was accepted, which says nothing of the rows of the part that failed.
+    let check = core
+        .validate_dto(&v, "check", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(check.outdated_rows, 0, "{check:?}");
+    assert!(check.corrected_rows >= 1, "{check:?}");
+    let again = core
+        .upload_dto(&req, "a2", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(again.outdated_rows, 0, "{again:?}");
+    let prices = stored_prices(fake);
+    assert!(
+        prices.iter().any(|p| p.starts_with("126000")),
+        "the correction never went: {prices:?}"
+    );
+}

@@ -194,6 +194,12 @@ function Summary({ v }: { v: ValidationSummary }) {
         </div>
       ) : null}
 
+      {/* Older values than Metrica's in a file not sent as it is (the duplicate question says
+          it of one that was): «только новые» leaves them out. */}
+      {!v.duplicate_of && v.outdated_rows > 0 ? (
+        <Alert theme="warning" message={t('send.outdated', { count: v.outdated_rows })} qa="check-outdated" />
+      ) : null}
+
       {v.currency_offer ? <CurrencyOfferNotice offer={v.currency_offer} /> : null}
 
       <div className="mb-summary__body">
