@@ -1276,6 +1276,11 @@ pub fn typescript_bindings() -> String {
         wire_names(&currencies)
     ));
     out.push_str(&format!(
+        "/** The types a new contact attribute may have (`attributes::ATTRIBUTE_TYPES`). */\n\
+         export const ATTRIBUTE_TYPES: readonly string[] = [{}];\n\n",
+        wire_names(&crate::attributes::ATTRIBUTE_TYPES)
+    ));
+    out.push_str(&format!(
         "/** What a schedule starts as when one is first chosen (`JobSchedule::default`). */\n\
          export const DEFAULT_JOB_SCHEDULE: JobSchedule = {};\n\n",
         serde_json::to_string(&JobSchedule::default()).expect("a schedule serialises")

@@ -344,7 +344,10 @@ mod resend_tests {
         for kind in UploadKind::ALL {
             assert!(resend(kind, LedgerVerdict::New));
             assert!(!resend(kind, LedgerVerdict::Unchanged));
-            assert!(!resend(kind, LedgerVerdict::Reverted), "an older value never goes");
+            assert!(
+                !resend(kind, LedgerVerdict::Reverted),
+                "an older value never goes"
+            );
         }
         // A conversion sent again rewrites its amount (Metrica's FAQ); a call may count twice.
         assert!(resend(UploadKind::Conversions, LedgerVerdict::Changed));

@@ -676,6 +676,9 @@ export const ENCODINGS: readonly string[] = ['UTF-8', 'windows-1251', 'KOI8-R', 
 /** Every currency code Metrica takes, the common ones first (`COMMON_CURRENCIES`). */
 export const CURRENCY_CODES: readonly string[] = ['RUB', 'USD', 'EUR', 'KZT', 'BYN', 'UZS', 'KGS', 'AMD', 'AZN', 'GEL', 'TJS', 'UAH', 'CNY', 'TRY', 'AED', 'AFN', 'ALL', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BRL', 'BSD', 'BTN', 'BWP', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'COP', 'CRC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'FJD', 'FKP', 'GBP', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TMT', 'TND', 'TOP', 'TTD', 'TWD', 'TZS', 'UGX', 'UYU', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG'];
 
+/** The types a new contact attribute may have (`attributes::ATTRIBUTE_TYPES`). */
+export const ATTRIBUTE_TYPES: readonly string[] = ['text', 'numeric', 'date', 'datetime', 'email'];
+
 /** What a schedule starts as when one is first chosen (`JobSchedule::default`). */
 export const DEFAULT_JOB_SCHEDULE: JobSchedule = {"every":"daily","day":"mon","at":"09:00"};
 

@@ -9,6 +9,7 @@ export type { Backend, FileDropEvent, Unsubscribe } from './backend';
 export type * from './bindings';
 export {
   ALARM_WARNINGS,
+  ATTRIBUTE_TYPES,
   CHANGE_CODES,
   COUNTS_TWICE_KINDS,
   CRM_KINDS,

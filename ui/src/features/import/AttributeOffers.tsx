@@ -6,13 +6,16 @@ import { Button, Select, Text } from '@gravity-ui/uikit';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ATTRIBUTE_TYPES } from '../../ipc';
 import type { ColumnMapping, CounterAttributeDto } from '../../ipc';
+import type { Messages } from '../../i18n/ru';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { useBackend } from '../app/context';
 import { useImport } from './state';
 
-const TYPES = ['text', 'numeric', 'date', 'datetime', 'email'] as const;
-type AttrType = (typeof TYPES)[number];
+/** The types the core accepts for a new attribute, each with its words in the catalogue. */
+type AttrType = keyof Messages['columns']['attr']['types'];
+const TYPES = ATTRIBUTE_TYPES as readonly AttrType[];
 
 function Offer({
   header,
