@@ -33,12 +33,10 @@ pub async fn status(cli: &Cli, upload: &Option<u32>) -> Result<u8, AppError> {
                 .map(mb_uploader::history::summary)
                 .collect();
             let open = core.history(&HistoryFilter {
-                states: vec![
-                    mb_uploader::dto::UploadState::Sending,
-                    mb_uploader::dto::UploadState::Sent,
-                    mb_uploader::dto::UploadState::Processing,
-                    mb_uploader::dto::UploadState::Interrupted,
-                ],
+                states: mb_uploader::dto::UploadState::ALL
+                    .into_iter()
+                    .filter(|s| s.is_open())
+                    .collect(),
                 ..HistoryFilter::default()
             })?;
             if json {

@@ -127,6 +127,12 @@ impl UploadState {
     pub fn is_refreshable(self) -> bool {
         self == UploadState::Sending || self.is_pollable()
     }
+
+    /// Not settled yet: on its way, with Metrica, or cut off (whether Metrica has it is to be
+    /// looked up). What `mbridge status` lists as open.
+    pub fn is_open(self) -> bool {
+        self.is_refreshable() || self == UploadState::Interrupted
+    }
 }
 
 /// The transition table of the module docs, as code.
@@ -974,6 +980,23 @@ mod tests {
                 UploadState::Sending,
                 UploadState::Sent,
                 UploadState::Processing
+            ]
+        );
+    }
+
+    #[test]
+    fn open_uploads_are_those_not_settled() {
+        let open: Vec<UploadState> = UploadState::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .collect();
+        assert_eq!(
+            open,
+            [
+                UploadState::Sending,
+                UploadState::Sent,
+                UploadState::Processing,
+                UploadState::Interrupted
             ]
         );
     }
