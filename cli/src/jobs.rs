@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Subcommand;
 use mb_uploader::RunResult;
 use mb_uploader::dto::AppError;
-use mb_uploader::jobs::{JobRunReport, RunOptions};
+use mb_uploader::jobs::{JobRunReport, RunOptions, RunOutcome};
 
 use crate::args::{Cli, Lang};
 use crate::text::{self, t};
@@ -254,7 +254,7 @@ fn invalid(field: &str, reason: &str) -> AppError {
 
 fn exit_of(r: &JobRunReport, single: bool) -> u8 {
     match (r.outcome, &r.run, &r.error) {
-        ("already_running", ..) => u8::from(single) * 7,
+        (RunOutcome::AlreadyRunning, ..) => u8::from(single) * 7,
         // A run failed by something on this side (its folder gone, a counter Metrica does not
         // know: 2) or by the sign-in (3) says so, as `upload` would: not 4, «network or
         // server trouble», which a wrapper would retry for ever.
@@ -313,9 +313,9 @@ fn run_note(note: &str, lang: Lang) -> String {
 fn say_run(r: &JobRunReport, lang: Lang) -> String {
     let Some(run) = &r.run else {
         let what = match r.outcome {
-            "already_running" => t(lang, "уже выполняется", "already running"),
-            "paused" => t(lang, "на паузе", "paused"),
-            _ => t(lang, "ошибка", "error"),
+            RunOutcome::AlreadyRunning => t(lang, "уже выполняется", "already running"),
+            RunOutcome::Paused => t(lang, "на паузе", "paused"),
+            RunOutcome::Ran | RunOutcome::Error => t(lang, "ошибка", "error"),
         };
         let err = r
             .error

@@ -156,12 +156,24 @@ pub struct RunOptions {
     pub even_if_paused: bool,
 }
 
+/// Whether a job's run happened (`mbridge jobs run --json` says it as `outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    Ran,
+    /// Another run holds the job's lock.
+    AlreadyRunning,
+    /// The job is paused (and the run was not asked to run it anyway).
+    Paused,
+    /// The run could not start (its job or account could not be read): the report's error.
+    Error,
+}
+
 /// What `run` ended with.
 #[derive(Debug, Clone, Serialize)]
 pub struct JobRunReport {
     pub job: String,
-    /// `ran`, `already_running` (another run holds the job's lock) or `paused`.
-    pub outcome: &'static str,
+    pub outcome: RunOutcome,
     pub run: Option<JobRun>,
     /// Runs of this job a dead process left open, found and closed by this one.
     pub reconciled_runs: usize,
@@ -1186,7 +1198,7 @@ impl Core {
 
     /// Runs one job: lock, close runs a dead process left open (reconciling its uploads),
     /// pick the file(s), send only new rows under the job's own account, follow, record.
-    /// Two runs of one job never overlap: the second answers `already_running`.
+    /// Two runs of one job never overlap: the second answers [`RunOutcome::AlreadyRunning`].
     pub async fn run_job(&self, name: &str, opts: RunOptions) -> Result<JobRunReport> {
         let job = self.job(name)?;
         let report = |outcome, run, reconciled_runs, error| JobRunReport {
@@ -1197,16 +1209,16 @@ impl Core {
             error,
         };
         if job.paused && !opts.even_if_paused {
-            return Ok(report("paused", None, 0, None));
+            return Ok(report(RunOutcome::Paused, None, 0, None));
         }
         let Some(_lock) = RunLock::take(&self.jobs_dir(), name).await? else {
-            return Ok(report("already_running", None, 0, None));
+            return Ok(report(RunOutcome::AlreadyRunning, None, 0, None));
         };
         // Read again under the lock: a job deleted (or deleted and added anew) between the
         // first read and the lock is not run as it was.
         let job = self.job(name)?;
         if job.paused && !opts.even_if_paused {
-            return Ok(report("paused", None, 0, None));
+            return Ok(report(RunOutcome::Paused, None, 0, None));
         }
         let login = job.account_login.clone();
         let dead = self.store.interrupt_open_job_runs(name)?;
@@ -1218,7 +1230,7 @@ impl Core {
         let run_id = self.store.start_job_run(name)?;
         let (result, end, error) = ACCOUNT.scope(login, self.run_body(&job, opts)).await;
         let run = self.store.finish_job_run(run_id, result, &end)?;
-        Ok(report("ran", Some(run), dead.len(), error))
+        Ok(report(RunOutcome::Ran, Some(run), dead.len(), error))
     }
 
     /// The modification time of the oldest file the job's source offers and the job has not
@@ -1482,7 +1494,7 @@ impl Core {
                     Ok(r) => r,
                     Err(e) => JobRunReport {
                         job: n,
-                        outcome: "error",
+                        outcome: RunOutcome::Error,
                         run: None,
                         reconciled_runs: 0,
                         error: Some(e),
