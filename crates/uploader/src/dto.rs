@@ -886,9 +886,22 @@ pub struct JobView {
     pub warning: Option<String>,
     /// The OS scheduler runs it on this computer («Включить расписание» was pressed).
     pub scheduled: bool,
+    /// Why «Включить расписание» would be refused, while it is off: said before it is pressed.
+    #[serde(default)]
+    pub schedule_block: Option<ScheduleBlock>,
     /// Its last run held rows back for CRM statuses its map has no Metrica status for: the
     /// app offers to map them (`job_new_statuses`, `map_job_statuses`).
     pub statuses_to_map: bool,
+}
+
+/// What keeps a job from being put on the OS scheduler (the core refuses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleBlock {
+    /// It runs by hand only: there is no schedule to put on the scheduler.
+    NoSchedule,
+    /// The demo's Metrica lives inside the open app: its jobs run only from the app.
+    Demo,
 }
 
 /// How often a job runs, as the app shows and edits it. The core owns the grammar (the CLI's
@@ -1178,6 +1191,7 @@ pub fn typescript_bindings() -> String {
         ScheduleEvery::decl(&cfg),
         WeekDay::decl(&cfg),
         JobView::decl(&cfg),
+        ScheduleBlock::decl(&cfg),
         RunResult::decl(&cfg),
         JobRunView::decl(&cfg),
         NewJob::decl(&cfg),

@@ -342,7 +342,10 @@ impl Core {
                 .collect();
             c.warnings =
                 crate::overview::warnings(&c.linked_trend, &mine, &|j| self.oldest_unsent(j), now);
-            c.jobs = mine.iter().map(crate::overview::job_view).collect();
+            c.jobs = mine
+                .iter()
+                .map(|j| crate::overview::job_view(j, self.is_demo()))
+                .collect();
         }
         // Recently active clients first, then the rest by name.
         out.sort_by(|a, b| {

@@ -1013,7 +1013,7 @@ impl Core {
         self.jobs()?
             .iter()
             .find(|s| s.job.name == name)
-            .map(crate::overview::job_view)
+            .map(|s| crate::overview::job_view(s, self.is_demo()))
             .ok_or_else(|| AppError::NotFound {
                 what: format!("job {name}"),
             })

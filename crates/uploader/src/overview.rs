@@ -145,7 +145,8 @@ pub fn run_view(r: &JobRun) -> JobRunView {
     }
 }
 
-pub fn job_view(s: &JobStatus) -> JobView {
+/// A job as the app lists it; `demo`: the core runs on the demo (no OS scheduler for it).
+pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
     let j = &s.job;
     let (folder, pattern) = match &j.source {
         JobSource::Folder {
@@ -197,6 +198,12 @@ pub fn job_view(s: &JobStatus) -> JobView {
         next_run: s.next_run.map(|t| t.to_string()),
         warning: s.warning.clone(),
         scheduled: s.scheduled,
+        schedule_block: match (s.scheduled, j.schedule().is_some(), demo) {
+            (true, ..) => None,
+            (false, false, _) => Some(crate::dto::ScheduleBlock::NoSchedule),
+            (false, true, true) => Some(crate::dto::ScheduleBlock::Demo),
+            (false, true, false) => None,
+        },
     }
 }
 

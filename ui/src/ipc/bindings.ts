@@ -556,10 +556,16 @@ warning: string | null,
  */
 scheduled: boolean, 
 /**
+ * Why «Включить расписание» would be refused, while it is off: said before it is pressed.
+ */
+schedule_block: ScheduleBlock | null, 
+/**
  * Its last run held rows back for CRM statuses its map has no Metrica status for: the
  * app offers to map them (`job_new_statuses`, `map_job_statuses`).
  */
 statuses_to_map: boolean, };
+
+export type ScheduleBlock = "no_schedule" | "demo";
 
 export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "deferred" | "blocked" | "rejected" | "failed" | "interrupted";
 

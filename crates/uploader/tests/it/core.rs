@@ -448,6 +448,11 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     );
     // Not switched on in the system's scheduler yet: no next run is promised.
     assert!(job.next_run.is_none() && job.last_run.is_none() && !job.scheduled);
+    // Nor can it be, in the demo: said with the job, before «Включить расписание» is pressed.
+    assert_eq!(
+        job.schedule_block,
+        Some(mb_uploader::dto::ScheduleBlock::Demo)
+    );
 
     let edited = core.edit_job(&edited_request(&drop)).unwrap();
     assert_eq!(edited.title, "roma");
@@ -536,6 +541,10 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert_eq!(
         (by_hand.schedule, core.job("roma").unwrap().every),
         (None, None)
+    );
+    assert_eq!(
+        by_hand.schedule_block,
+        Some(mb_uploader::dto::ScheduleBlock::NoSchedule)
     );
     core.edit_job(&edited_request(&drop)).unwrap();
 

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError, JobView } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { useAppInfo, useBackend } from '../app/context';
+import { useBackend } from '../app/context';
 
 /** Why the OS scheduler entry could not be made, in words (the core refuses with data). */
 export function scheduleErrorText(e: unknown, t: TFunction): string | null {
@@ -41,14 +41,12 @@ export function ScheduleButton({ job, onDone }: { job: JobView; onDone?: (j: Job
     }
   };
   const text = error !== null ? scheduleErrorText(error, t) : null;
-  // A job with no schedule (made from the CLI) cannot be put on one, nor can a job of the demo
-  // (its Metrica lives inside the open app): the button says why before it is pressed.
-  const demo = useAppInfo().data?.demo === true;
-  const why = job.scheduled
-    ? null
-    : !job.schedule
+  // What the core would refuse, said before the button is pressed (a job by hand only, a job of
+  // the demo, whose Metrica lives inside the open app).
+  const why =
+    job.schedule_block === 'no_schedule'
       ? t('jobs.scheduleNeedsEvery')
-      : demo
+      : job.schedule_block === 'demo'
         ? t('jobs.scheduleDemo')
         : null;
   return (

@@ -29,6 +29,7 @@ const job = (pattern: string | null): JobView => ({
   warning: null,
   scheduled: false,
   statuses_to_map: false,
+  schedule_block: 'no_schedule',
 });
 
 async function open(existing: JobView) {
