@@ -35,7 +35,7 @@ export type Catalogue = {
 export const ru: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Проверьте идентификаторы целей (JavaScript-событие) в счётчике.",
-    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик, и отправляйте данные вскоре после события: визит должен быть не раньше чем за 21 день до обработки файла.",
+    "check_identifiers_and_window": "Проверьте, что сайт передаёт ClientID в этот счётчик, и отправляйте данные вскоре после события.",
     "fix_file_and_upload_again": "Исправьте файл и загрузите его снова.",
     "reconcile_then_resend": "Нажмите «Отправить заново»: сначала проверим, дошёл ли файл, поэтому данные не задвоятся.",
     "resend": "Нажмите «Отправить заново» — до Метрики ничего не дошло, данные не задвоятся.",
@@ -767,7 +767,7 @@ export const ru: Catalogue = {
 export const en: Catalogue = {
   "advice": {
     "check_goal_identifiers": "Check the goal identifiers (JavaScript event) in the counter.",
-    "check_identifiers_and_window": "Check that the site sends ClientID to this counter, and send data soon after the event: the visit must be no more than 21 days before the file is processed.",
+    "check_identifiers_and_window": "Check that the site passes ClientID to this counter, and send the data soon after the event.",
     "fix_file_and_upload_again": "Fix the file and upload it again.",
     "reconcile_then_resend": "Press “Send again”: we first check whether the file arrived, so nothing is duplicated.",
     "resend": "Press “Send again” — nothing reached Metrica, so nothing will be duplicated.",
