@@ -24,7 +24,9 @@ export function PreviewTable({ preview }: { preview: FilePreview }) {
         id: `c${i}`,
         header: h,
         accessorFn: (r) => shown(r, i),
-        meta: { width: `minmax(90px, ${share(h, i)}fr)` },
+        // At least wide enough for what it holds (about 7.5 px a character, 90 px up), so a
+        // date or a phone is read whole; the table scrolls sideways when they do not all fit.
+        meta: { width: `minmax(${Math.max(90, Math.round(share(h, i) * 7.5) + 16)}px, ${share(h, i)}fr)` },
       })),
     ];
   }, [preview.info.headers, preview.rows, lang]);
