@@ -199,6 +199,10 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 if let Some(changed) = text::changed_kept(u64::from(r.rows_changed), lang) {
                     line += &format!("; {changed}");
                 }
+                if let Some(old) = text::of_rows("send.outdated", u64::from(r.rows_outdated), lang)
+                {
+                    line += &format!("; {old}");
+                }
                 if r.rows_rejected > 0 {
                     line += &format!(
                         ", {}: {}",
@@ -342,6 +346,9 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if let Some(changed) = text::changed_kept(run.rows_changed(), lang) {
         s += &format!("; {changed}");
+    }
+    if let Some(old) = text::of_rows("send.outdated", run.rows_outdated(), lang) {
+        s += &format!("; {old}");
     }
     if run.rows_rejected > 0 {
         s += &format!(

@@ -135,6 +135,15 @@ impl JobRun {
             .and_then(|r| r["corrected_rows"].as_u64())
             .unwrap_or(0)
     }
+
+    /// Of `rows_unchanged`: older values than Metrica's (accepted once, replaced since), left
+    /// out.
+    pub fn rows_outdated(&self) -> u64 {
+        self.report
+            .as_ref()
+            .and_then(|r| r["outdated_rows"].as_u64())
+            .unwrap_or(0)
+    }
 }
 
 /// How a run ended, as the caller records it.

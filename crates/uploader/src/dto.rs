@@ -1031,6 +1031,9 @@ pub struct JobRunView {
     /// Of `rows_new`: corrections, rows Metrica held with other values, sent to replace them.
     #[serde(default)]
     pub rows_corrected: u32,
+    /// Of `rows_unchanged`: older values than Metrica's, left out.
+    #[serde(default)]
+    pub rows_outdated: u32,
     pub rows_rejected: u32,
     /// A note on the run (`file_unchanged`, `file_changing`, `process_died`).
     pub message: Option<String>,

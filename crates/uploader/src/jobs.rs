@@ -74,9 +74,10 @@ impl JobSpec {
 }
 
 /// The counts a run keeps in its report over all its files: calls left out as sent before
-/// with other values ([`mb_history::JobRun::rows_changed`]) and corrections sent
-/// ([`mb_history::JobRun::rows_corrected`]).
-const RUN_COUNTS: [&str; 2] = ["changed_rows", "corrected_rows"];
+/// with other values ([`mb_history::JobRun::rows_changed`]), corrections sent
+/// ([`mb_history::JobRun::rows_corrected`]) and older values left out
+/// ([`mb_history::JobRun::rows_outdated`]).
+const RUN_COUNTS: [&str; 3] = ["changed_rows", "corrected_rows", "outdated_rows"];
 
 /// Which files of a folder a run takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -1416,6 +1417,7 @@ impl Core {
         let sums = [
             sums[0] + p.review.changed_rows,
             sums[1] + p.review.corrected_rows,
+            sums[2] + p.review.outdated_rows,
         ];
         if p.report.invalid_rows > 0 || end.report.is_none() {
             end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();

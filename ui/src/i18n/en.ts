@@ -633,6 +633,7 @@ const en: Messages = {
     correctedAfter: ', {{count, number}} of them corrections',
     runsBad: ', {{bad}} with errors',
     runsChanged: ', {{changed}} of them with other values',
+    runsOutdated: ', {{count, number}} of them earlier data',
     lastChanged: ' · calls with other values, not sent again: {{changed}}',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',

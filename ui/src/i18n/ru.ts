@@ -642,6 +642,7 @@ const ru = {
     correctedAfter: ', из них исправлений: {{count, number}}',
     runsBad: ', с ошибками {{bad}}',
     runsChanged: ', из них с другими данными {{changed}}',
+    runsOutdated: ', из них прежних данных {{count, number}}',
     lastChanged: ' · звонков с другими данными, не отправленных снова: {{changed}}',
     openUpload: 'Загрузка № {{id}}',
     title: 'Задания',

@@ -588,7 +588,11 @@ rows_changed: number,
 /**
  * Of `rows_new`: corrections, rows Metrica held with other values, sent to replace them.
  */
-rows_corrected: number, rows_rejected: number, 
+rows_corrected: number, 
+/**
+ * Of `rows_unchanged`: older values than Metrica's, left out.
+ */
+rows_outdated: number, rows_rejected: number, 
 /**
  * A note on the run (`file_unchanged`, `file_changing`, `process_died`).
  */

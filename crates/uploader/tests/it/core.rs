@@ -2927,6 +2927,26 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         .run
         .expect("ran");
     assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
+    // A late file with the amount Metrica had before the newest one: an older value, left out
+    // and counted apart in the run.
+    std::fs::write(
+        exports.join("c.csv"),
+        all.replacen("18450.00", "18990.00", 1),
+    )
+    .unwrap();
+    let late = core
+        .run_job("daily", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(
+        (late.result, late.rows_outdated()),
+        (mb_history::RunResult::NothingNew, 1),
+        "{late:?}"
+    );
+    let prices = stored_prices(core.demo_server().unwrap());
+    assert!(prices.contains(&"19500.00".to_string()), "{prices:?}");
 }
 
 /// A file sent in parts whose second part stopped (the sign-in ran out): sent again, the

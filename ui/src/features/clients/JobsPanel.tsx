@@ -193,6 +193,11 @@ export function JobRuns({ name }: { name: string }) {
                     {t('jobs.runsChanged', { changed: r.rows_changed })}
                   </span>
                 ) : null}
+                {r.rows_outdated > 0 ? (
+                  <span title={t('send.outdated', { count: r.rows_outdated })} data-qa="job-run-outdated">
+                    {t('jobs.runsOutdated', { count: r.rows_outdated })}
+                  </span>
+                ) : null}
                 {r.rows_rejected > 0 ? t('jobs.runsBad', { bad: r.rows_rejected }) : ''}
               </td>
               <td>

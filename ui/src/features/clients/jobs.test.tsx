@@ -235,6 +235,7 @@ describe('the warnings over the Clients screen', () => {
       rows_unchanged: 0,
       rows_changed: 0,
       rows_corrected: 0,
+      rows_outdated: 0,
       rows_rejected: 0,
       message: null,
       error: { kind: 'file_unreadable', data: { file_name: '/mnt/crm/exports', reason: { kind: 'folder_not_found' } } },
