@@ -76,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let mb_uploader::ledger::Filtered {
         written, skipped, ..
-    } = mb_uploader::ledger::filter_file(&store, 1, UploadKind::Conversions, &grown, &out)?;
+    } = mb_uploader::ledger::filter_file(&store, 1, UploadKind::Conversions, false, &grown, &out)?;
     let e = t.elapsed();
     let total = written + skipped;
     lines.push(format!(

@@ -242,7 +242,13 @@ pub struct Filtered {
 }
 
 impl Filtered {
-    fn count(&mut self, kind: UploadKind, v: LedgerVerdict) -> bool {
+    /// Counts one row; `newest`: the file is its source's newest data, so a row back at values
+    /// Metrica had before went back in the CRM and is a correction, not an older value.
+    fn count(&mut self, kind: UploadKind, newest: bool, v: LedgerVerdict) -> bool {
+        let v = match v {
+            LedgerVerdict::Reverted if newest => LedgerVerdict::Changed,
+            v => v,
+        };
         if resend(kind, v) {
             self.written += 1;
             self.corrected += u64::from(v == LedgerVerdict::Changed);
@@ -266,11 +272,12 @@ impl Filtered {
 }
 
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so) to `output`.
+/// so) to `output`; `newest` as in [`Filtered`]'s count (a job's newest export).
 pub fn filter_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
+    newest: bool,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
@@ -288,7 +295,7 @@ pub fn filter_file(
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
         let goes = match verdicts.next() {
-            Some(v) => f.count(kind, v),
+            Some(v) => f.count(kind, newest, v),
             None => {
                 f.written += 1;
                 true
@@ -308,11 +315,12 @@ pub fn count_file(
     store: &Store,
     counter_id: u32,
     kind: UploadKind,
+    newest: bool,
     input: &Path,
 ) -> Result<Filtered> {
     let mut f = Filtered::default();
     for v in verdicts_of_file(store, counter_id, kind, input)? {
-        f.count(kind, v);
+        f.count(kind, newest, v);
     }
     Ok(f)
 }

@@ -77,6 +77,11 @@ pub struct UploadPlan {
     /// The user's own words about this upload, kept in the local history only (Metrica's
     /// `comment` carries the upload tag).
     pub note: Option<String>,
+    /// The file is its source's newest data (a job's run: the export the CRM wrote last, files
+    /// taken oldest first). A row back at values Metrica had before and replaced since went back
+    /// in the CRM (an order reopened, a correction undone): it goes as a correction instead of
+    /// being held back as an older value, which is what a file picked by hand may hold.
+    pub newest_data: bool,
 }
 
 /// What an upload attempt ended with.
@@ -651,7 +656,7 @@ impl Core {
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
             let (filtered, f) = self
-                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
+                .ledger_filter_parts(plan.counter_id, kind, plan.newest_data, &prepared.parts)
                 .await?;
             let unchanged = f.skipped;
             prepared.parts = filtered;
@@ -668,7 +673,7 @@ impl Core {
             // Every row goes: say how many of them Metrica has already, and how many of those
             // carry older values than Metrica's.
             let f = self
-                .ledger_count_parts(plan.counter_id, kind, &prepared.parts)
+                .ledger_count_parts(plan.counter_id, kind, plan.newest_data, &prepared.parts)
                 .await?;
             prepared.review.again_rows = f.skipped;
             prepared.review.corrected_rows = f.corrected;
@@ -1125,6 +1130,7 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
+        newest: bool,
         parts: &[PathBuf],
     ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
@@ -1134,7 +1140,7 @@ impl Core {
             let mut all = crate::ledger::Filtered::default();
             for part in parts {
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(&store, counter_id, kind, &part, &out)?;
+                let f = crate::ledger::filter_file(&store, counter_id, kind, newest, &part, &out)?;
                 all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
@@ -1157,6 +1163,7 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
+        newest: bool,
         parts: &[PathBuf],
     ) -> Result<crate::ledger::Filtered> {
         let store = self.store.clone();
@@ -1165,7 +1172,9 @@ impl Core {
             parts
                 .iter()
                 .try_fold(crate::ledger::Filtered::default(), |mut all, part| {
-                    all.add(crate::ledger::count_file(&store, counter_id, kind, part)?);
+                    all.add(crate::ledger::count_file(
+                        &store, counter_id, kind, newest, part,
+                    )?);
                     Ok(all)
                 })
         })
