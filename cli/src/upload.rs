@@ -229,8 +229,8 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
             "changed_rows": done.review.map_or(0, |r| r.changed_rows),
             // Of `new_rows`, corrections replacing what Metrica had.
             "corrected_rows": done.review.map_or(0, |r| r.corrected_rows),
-            // Older values than Metrica's (the file was sent before and a later upload
-            // replaced them): left out, or with `--all-rows` put back.
+            // Older values than Metrica's (accepted once, replaced since): left out, or with
+            // `--all-rows` put back.
             "outdated_rows": done.review.map_or(0, |r| r.outdated_rows),
             // Rows of the file left out for their errors (`rows` = valid + rejected).
             "rejected_rows": done.report().map(|r| r.rows.saturating_sub(r.valid_rows)),

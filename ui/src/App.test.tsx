@@ -29,6 +29,34 @@ async function renderOn(core: RealCore): Promise<Backend> {
 
 /** The send the wizard makes with its suggestions (columns, statuses) and the settings'
  *  hashing, straight to the core. */
+/** An upload of a conversions or calls file at `path` to «Мебель „Рома“», as the wizard
+ *  would make it with the suggested mapping. */
+async function plainRequest(
+  backend: Backend,
+  path: string,
+  kind: 'conversions' | 'calls',
+  onlyNew: boolean,
+): Promise<UploadRequest> {
+  const settings = await backend.settings();
+  const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+  return {
+    validate: {
+      path,
+      read,
+      kind,
+      mapping: await backend.suggestMapping(path, read, kind, ROMA),
+      counter_id: ROMA,
+      status_map: [],
+      hash_contacts: settings.hash_contacts_by_default,
+      only_new_rows: onlyNew,
+    },
+    merge_mode: null,
+    comment: null,
+    confirm_duplicate: false,
+    skip_invalid: true,
+  };
+}
+
 async function crmRequest(backend: Backend, path: string): Promise<UploadRequest> {
   const settings = await backend.settings();
   const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
@@ -369,29 +397,7 @@ describe('calls sent again on purpose', () => {
 
   it('warns on the last screen that calls Metrica has may count twice (conversions replace themselves)', async () => {
     const backend = conv.backend();
-    const settings = await backend.settings();
-    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
-    const path = conv.pickedFile();
-    const mapping = await backend.suggestMapping(path, read, 'calls', ROMA);
-    const first = await backend.upload(
-      {
-        validate: {
-          path,
-          read,
-          kind: 'calls',
-          mapping,
-          counter_id: ROMA,
-          status_map: [],
-          hash_contacts: settings.hash_contacts_by_default,
-          only_new_rows: false,
-        },
-        merge_mode: null,
-        comment: null,
-        confirm_duplicate: false,
-        skip_invalid: true,
-      },
-      () => undefined,
-    );
+    const first = await backend.upload(await plainRequest(backend, conv.pickedFile(), 'calls', false), () => undefined);
     expect(first.outcome).toBe('sent');
 
     await renderOn(conv);
@@ -413,33 +419,13 @@ describe('calls sent again on purpose', () => {
   });
 });
 
-describe('an older copy of a file picked again', () => {
+describe('an older file picked again', () => {
   const conv = realCorePerFile({ pick: { fixture: 'offline_clientid.csv', as: 'Конверсии ноябрь.csv' } });
 
   it('says which rows hold older values than Metrica now has and does not send them as new', async () => {
     const backend = conv.backend();
-    const settings = await backend.settings();
-    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
     const send = async (path: string) =>
-      backend.upload(
-        {
-          validate: {
-            path,
-            read,
-            kind: 'conversions',
-            mapping: await backend.suggestMapping(path, read, 'conversions', ROMA),
-            counter_id: ROMA,
-            status_map: [],
-            hash_contacts: settings.hash_contacts_by_default,
-            only_new_rows: true,
-          },
-          merge_mode: null,
-          comment: null,
-          confirm_duplicate: false,
-          skip_invalid: true,
-        },
-        () => undefined,
-      );
+      backend.upload(await plainRequest(backend, path, 'conversions', true), () => undefined);
     const path = conv.pickedFile();
     expect((await send(path)).outcome).toBe('sent');
     // The amount corrected in the CRM and sent: a correction, not a new row.

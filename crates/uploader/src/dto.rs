@@ -581,9 +581,9 @@ pub struct ValidationSummary {
     /// status changed since), which «только новые» sends to replace them.
     #[serde(default)]
     pub corrected_rows: u32,
-    /// Of `known_rows`: older values than Metrica's. The file is one an accepted upload sent,
-    /// and a later upload replaced these rows; «только новые» leaves them out, and sending
-    /// every row would put the older values back.
+    /// Of `known_rows`: older values than Metrica's (these exact values were accepted once and
+    /// replaced since); «только новые» leaves them out, and sending every row would put the
+    /// older values back.
     #[serde(default)]
     pub outdated_rows: u32,
     /// An earlier upload of the same content to the same counter and kind.
@@ -645,7 +645,7 @@ pub struct SendResult {
     /// Of `new_rows`: corrections sent to replace what Metrica had.
     #[serde(default)]
     pub corrected_rows: u32,
-    /// Older values than Metrica's (a copy of a file sent before): left out in only-new mode,
+    /// Older values than Metrica's (accepted once, replaced since): left out in only-new mode,
     /// among the rows that went when every row was sent.
     #[serde(default)]
     pub outdated_rows: u32,

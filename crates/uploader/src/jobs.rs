@@ -117,6 +117,19 @@ pub enum JobSource {
     },
 }
 
+impl JobSource {
+    /// A folder whose every new file is taken in turn ([`Take::EachNew`]).
+    pub fn takes_each_new(&self) -> bool {
+        matches!(
+            self,
+            JobSource::Folder {
+                take: Take::EachNew,
+                ..
+            }
+        )
+    }
+}
+
 /// A job as the front ends see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
@@ -1241,14 +1254,7 @@ impl Core {
         let all = candidates(&job.source).ok()?;
         // A job that takes the newest file never takes the older ones: they are not data it
         // will send late (they warned «the window is closing» for good).
-        let each_new = matches!(
-            job.source,
-            JobSource::Folder {
-                take: Take::EachNew,
-                ..
-            }
-        );
-        let offered: Vec<Candidate> = if each_new {
+        let offered: Vec<Candidate> = if job.source.takes_each_new() {
             all
         } else {
             all.into_iter().last().into_iter().collect()

@@ -187,13 +187,7 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
         schedule: j.schedule().map(crate::dto::JobSchedule::from),
         paused: j.paused,
         stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
-        each_new_file: matches!(
-            j.source,
-            crate::jobs::JobSource::Folder {
-                take: crate::jobs::Take::EachNew,
-                ..
-            }
-        ),
+        each_new_file: j.source.takes_each_new(),
         last_run,
         statuses_to_map,
         next_run: s.next_run.map(|t| t.to_string()),

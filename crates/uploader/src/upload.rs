@@ -130,8 +130,7 @@ pub struct SendReview {
     /// ([`crate::ledger::Filtered::corrected`]).
     pub corrected_rows: u64,
     /// Of `unchanged_rows` (only-new) or of the rows that go (all rows): older values than
-    /// Metrica's, in a file an accepted upload sent before and a later one replaced
-    /// ([`crate::ledger::Filtered::outdated`]).
+    /// Metrica's, accepted once and replaced since ([`crate::ledger::Filtered::outdated`]).
     pub outdated_rows: u64,
     /// All-rows mode: of the rows that go, those Metrica holds already (what only-new would
     /// have left out). Calls among them may count twice (conversions replace themselves, CRM

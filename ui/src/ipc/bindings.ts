@@ -284,9 +284,9 @@ changed_rows: number,
  */
 corrected_rows: number, 
 /**
- * Of `known_rows`: older values than Metrica's. The file is one an accepted upload sent,
- * and a later upload replaced these rows; «только новые» leaves them out, and sending
- * every row would put the older values back.
+ * Of `known_rows`: older values than Metrica's (these exact values were accepted once and
+ * replaced since); «только новые» leaves them out, and sending every row would put the
+ * older values back.
  */
 outdated_rows: number, 
 /**
@@ -364,7 +364,7 @@ changed_rows: number,
  */
 corrected_rows: number, 
 /**
- * Older values than Metrica's (a copy of a file sent before): left out in only-new mode,
+ * Older values than Metrica's (accepted once, replaced since): left out in only-new mode,
  * among the rows that went when every row was sent.
  */
 outdated_rows: number, 

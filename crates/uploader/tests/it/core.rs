@@ -39,6 +39,11 @@ async fn demo_jobs(dir: &tempfile::TempDir) -> Core {
 
 const COUNTER: u32 = 51234501;
 
+/// Job `name` run now (see [`RUN_NOW`]); the run it made.
+async fn ran(core: &Core, name: &str) -> mb_history::JobRun {
+    core.run_job(name, RUN_NOW).await.unwrap().run.expect("ran")
+}
+
 /// A run now, paused or not (the scheduler's wait left out).
 const RUN_NOW: mb_uploader::jobs::RunOptions = mb_uploader::jobs::RunOptions {
     wait: std::time::Duration::ZERO,
@@ -1300,22 +1305,8 @@ fn fixture_rows(dir: &std::path::Path, name: &str, rows: usize) -> PathBuf {
 }
 
 async fn send_in_parts(core: &Core, file: &std::path::Path) -> mb_uploader::dto::SendResult {
-    let mapping = core
-        .suggest_mapping(
-            file,
-            &ReadOverrides::default(),
-            UploadKind::Conversions,
-            &[],
-        )
-        .unwrap();
     core.upload_dto(
-        &UploadRequest {
-            validate: request(file, mapping, vec![]),
-            merge_mode: None,
-            comment: None,
-            confirm_duplicate: false,
-            skip_invalid: true,
-        },
+        &path_upload(core, UploadKind::Conversions, file, false, false),
         "parts",
         no_progress_sink(),
     )
@@ -2000,11 +1991,22 @@ fn kind_upload(
     only_new: bool,
     confirm: bool,
 ) -> UploadRequest {
-    let file = fixture(name);
+    path_upload(core, kind, &fixture(name), only_new, confirm)
+}
+
+/// An upload of the file at `file` as `kind`, with its suggested mapping, rows with errors
+/// left out.
+fn path_upload(
+    core: &Core,
+    kind: UploadKind,
+    file: &std::path::Path,
+    only_new: bool,
+    confirm: bool,
+) -> UploadRequest {
     let mapping = core
-        .suggest_mapping(&file, &ReadOverrides::default(), kind, &[])
+        .suggest_mapping(file, &ReadOverrides::default(), kind, &[])
         .unwrap();
-    let mut validate = request(&file, mapping, vec![]);
+    let mut validate = request(file, mapping, vec![]);
     validate.only_new_rows = only_new;
     UploadRequest {
         validate,
@@ -2678,12 +2680,7 @@ async fn a_job_file_cut_in_the_middle_of_a_row_waits_for_the_rest() {
         all.trim_end()
     );
     std::fs::write(&file, more).unwrap();
-    let last = core
-        .run_job("shop", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let last = ran(&core, "shop").await;
     assert_eq!(
         (last.result, last.rows_new),
         (mb_history::RunResult::Sent, 1),
@@ -2883,12 +2880,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
     assert!(job.each_new_file);
 
     // Nothing in the folder yet: said with what to look at, not only «Файла нет».
-    let empty = core
-        .run_job("daily", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let empty = ran(&core, "daily").await;
     assert_eq!(empty.result, mb_history::RunResult::NoFile, "{empty:?}");
     assert_eq!(
         empty.message.as_deref(),
@@ -2907,12 +2899,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
             .set_modified(now - std::time::Duration::from_secs(age))
             .unwrap();
     }
-    let run = core
-        .run_job("daily", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let run = ran(&core, "daily").await;
     assert_eq!(run.result, mb_history::RunResult::Sent, "{run:?}");
     assert_eq!(run.files, ["b.csv", "a.csv"], "{run:?}");
     let prices = stored_prices(core.demo_server().unwrap());
@@ -2920,12 +2907,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         prices.contains(&"19500.00".to_string()) && !prices.contains(&"18990.00".to_string()),
         "the newer file's amount stays: {prices:?}"
     );
-    let again = core
-        .run_job("daily", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let again = ran(&core, "daily").await;
     assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
     // A later export puts back the amount Metrica had before the newest one (the CRM undid a
     // correction): a job's export is its newest data, so the row goes as a correction, not
@@ -2935,12 +2917,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         all.replacen("18450.00", "18990.00", 1),
     )
     .unwrap();
-    let late = core
-        .run_job("daily", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let late = ran(&core, "daily").await;
     assert_eq!(
         (late.result, late.rows_corrected(), late.rows_outdated()),
         (mb_history::RunResult::Sent, 1, 0),
@@ -2973,18 +2950,8 @@ async fn a_correction_in_a_part_that_failed_goes_when_the_file_is_sent_again() {
     )
     .unwrap();
     fake.faults().expire_token_at_upload(2);
-    let mapping = core
-        .suggest_mapping(&a, &ReadOverrides::default(), UploadKind::Conversions, &[])
-        .unwrap();
-    let mut v = request(&a, mapping, vec![]);
-    v.only_new_rows = true;
-    let req = UploadRequest {
-        validate: v.clone(),
-        merge_mode: None,
-        comment: None,
-        confirm_duplicate: false,
-        skip_invalid: true,
-    };
+    let req = path_upload(&core, UploadKind::Conversions, &a, true, false);
+    let v = req.validate.clone();
     let partly = core
         .upload_dto(&req, "a1", no_progress_sink())
         .await

@@ -24,6 +24,36 @@ function isTimeError(e: unknown): boolean {
 
 type Props = { upload?: UploadSummary; existing?: JobView; onClose: () => void };
 
+/** A yes/no choice of the job as two named ways, with a note on the one chosen. `no` and
+ *  `yes`: [the way's name, its note]. */
+function TwoWays(props: {
+  label: string;
+  value: boolean;
+  onUpdate: (v: boolean) => void;
+  no: [string, string];
+  yes: [string, string];
+  qa: string;
+}) {
+  const { label, value, onUpdate, no, yes, qa } = props;
+  return (
+    <div className="mb-repeat__row">
+      <Text variant="subheader-1">{label}</Text>
+      <SegmentedRadioGroup
+        value={value ? 'yes' : 'no'}
+        onUpdate={(v) => onUpdate(v === 'yes')}
+        options={[
+          { value: 'no', content: no[0] },
+          { value: 'yes', content: yes[0] },
+        ]}
+        qa={qa}
+      />
+      <Text color="secondary" variant="caption-2">
+        {value ? yes[1] : no[1]}
+      </Text>
+    </div>
+  );
+}
+
 /** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). A new job
  *  starts from the core's draft (`job_draft`: the pattern of files like the upload's, the
  *  schedule, rows with errors left out), as `mbridge jobs add --from-upload` does. */
@@ -171,37 +201,23 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
               </label>
             )}
             {fixedFile ? null : (
-              <div className="mb-repeat__row">
-                <Text variant="subheader-1">{t('jobs.take')}</Text>
-                <SegmentedRadioGroup
-                  value={eachNew ? 'each' : 'newest'}
-                  onUpdate={(v) => setEachNew(v === 'each')}
-                  options={[
-                    { value: 'newest', content: t('jobs.takeOptions.newest') },
-                    { value: 'each', content: t('jobs.takeOptions.each') },
-                  ]}
-                  qa="repeat-take"
-                />
-                <Text color="secondary" variant="caption-2">
-                  {eachNew ? t('jobs.takeNote.each') : t('jobs.takeNote.newest')}
-                </Text>
-              </div>
-            )}
-            <div className="mb-repeat__row">
-              <Text variant="subheader-1">{t('jobs.onErrors')}</Text>
-              <SegmentedRadioGroup
-                value={stopOnErrors ? 'stop' : 'skip'}
-                onUpdate={(v) => setStopOnErrors(v === 'stop')}
-                options={[
-                  { value: 'skip', content: t('jobs.onErrorsOptions.skip') },
-                  { value: 'stop', content: t('jobs.onErrorsOptions.stop') },
-                ]}
-                qa="repeat-on-errors"
+              <TwoWays
+                label={t('jobs.take')}
+                value={eachNew}
+                onUpdate={setEachNew}
+                no={[t('jobs.takeOptions.newest'), t('jobs.takeNote.newest')]}
+                yes={[t('jobs.takeOptions.each'), t('jobs.takeNote.each')]}
+                qa="repeat-take"
               />
-              <Text color="secondary" variant="caption-2">
-                {stopOnErrors ? t('jobs.onErrorsNote.stop') : t('jobs.onErrorsNote.skip')}
-              </Text>
-            </div>
+            )}
+            <TwoWays
+              label={t('jobs.onErrors')}
+              value={stopOnErrors}
+              onUpdate={setStopOnErrors}
+              no={[t('jobs.onErrorsOptions.skip'), t('jobs.onErrorsNote.skip')]}
+              yes={[t('jobs.onErrorsOptions.stop'), t('jobs.onErrorsNote.stop')]}
+              qa="repeat-on-errors"
+            />
             <div className="mb-repeat__row">
               <Text variant="subheader-1">{t('jobs.every')}</Text>
               <SegmentedRadioGroup
