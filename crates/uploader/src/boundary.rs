@@ -86,6 +86,7 @@ impl Core {
             report,
             duplicate_of: dup,
             window_opens_on,
+            can_upload,
         } = self
             .validate_for_counter(&plan, job_id, sink.clone())
             .await?;
@@ -113,6 +114,16 @@ impl Core {
                 s.unchanged_rows = s.known_rows;
             }
         }
+        s.gate = crate::gate::SendGate::of(&crate::gate::GateFacts {
+            can_upload,
+            window_closed: s.window_opens_on.is_some(),
+            send_block: s.send_block,
+            valid_rows: s.valid_rows,
+            new_rows: s.new_rows,
+            duplicate: s.duplicate_of.is_some(),
+            duplicate_accepted: dup.as_ref().is_some_and(|d| d.state.is_accepted()),
+            duplicate_cut_off: s.duplicate_cut_off,
+        });
         Ok(s)
     }
 

@@ -5,6 +5,7 @@
 //! user-facing sentences: the UI translates every `kind` / `code` through its own tables.
 //! Numbers that are 64-bit in Rust are sent as JSON numbers (all stay below 2^53).
 
+pub use crate::gate::{GateStop, SendAnswer, SendGate, SendStop};
 /// Domain types the app shows as they are (their TypeScript comes from their own crates).
 pub use mb_history::{AdviceCode, ExplanationCode, FailureReason, RunResult, UploadState};
 pub use mb_import::IssueCode;
@@ -604,6 +605,10 @@ pub struct ValidationSummary {
     /// offers no send, only the check.
     #[serde(default)]
     pub window_opens_on: Option<String>,
+    /// What keeps the file from going, per step, and which answers lift each stop: the
+    /// window shows the first one its answers leave ([`crate::gate`]).
+    #[serde(default)]
+    pub gate: SendGate,
     /// The file's own header of each field read from a column (`order_status` → «Статус»):
     /// issues name fields, the user reads their own column names.
     #[serde(default)]
@@ -1172,6 +1177,10 @@ pub fn typescript_bindings() -> String {
         CurrencyOffer::decl(&cfg),
         IssuePlace::decl(&cfg),
         SendBlock::decl(&cfg),
+        SendStop::decl(&cfg),
+        SendAnswer::decl(&cfg),
+        GateStop::decl(&cfg),
+        SendGate::decl(&cfg),
         IssueExample::decl(&cfg),
         ValueType::decl(&cfg),
         ValidationSummary::decl(&cfg),

@@ -586,6 +586,14 @@ pub fn summary(r: &Report) -> ValidationSummary {
         }),
         send_block: r.send_block(),
         window_opens_on: None,
+        // The file's own stops; the check for a counter adds the counter's and the history's.
+        gate: crate::gate::SendGate::of(&crate::gate::GateFacts {
+            can_upload: true,
+            send_block: r.send_block(),
+            valid_rows: r.valid_rows as u32,
+            new_rows: r.valid_rows as u32,
+            ..Default::default()
+        }),
         headers: r
             .mapping
             .iter()

@@ -12,6 +12,7 @@ pub mod config;
 pub mod core;
 pub mod dto;
 pub mod error;
+pub mod gate;
 pub mod history;
 pub mod import;
 pub mod jobs;

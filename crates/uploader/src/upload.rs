@@ -147,6 +147,8 @@ pub struct Checked {
     pub report: Report,
     pub duplicate_of: Option<Upload>,
     pub window_opens_on: Option<jiff::civil::Date>,
+    /// The account may send to the counter (it may only view it otherwise).
+    pub can_upload: bool,
 }
 
 /// A file validated and prepared for one counter, not sent. Dropping it deletes its files.
@@ -393,7 +395,7 @@ impl Core {
         let cancel = self.start_job(job_id);
         let out = self.validate_inner(plan, job_id, &cancel, sink).await;
         self.end_job(job_id);
-        let (report, source, window_opens_on) = out?;
+        let (report, source, window_opens_on, can_upload) = out?;
         let duplicate_of = self.store.find_duplicate(
             i64::from(plan.counter_id),
             plan.mapping.kind,
@@ -403,6 +405,7 @@ impl Core {
             report,
             duplicate_of,
             window_opens_on,
+            can_upload,
         })
     }
 
@@ -412,7 +415,7 @@ impl Core {
         job_id: &str,
         cancel: &CancellationToken,
         sink: ProgressSink,
-    ) -> Result<(Report, SourceFile, Option<jiff::civil::Date>)> {
+    ) -> Result<(Report, SourceFile, Option<jiff::civil::Date>, bool)> {
         let ctx = self
             .counter_context(plan.counter_id, plan.mapping.kind)
             .await?;
@@ -430,7 +433,7 @@ impl Core {
             )
             .await?;
         let source = hash_source(&plan.path, job_id, cancel, &sink).await?;
-        Ok((report, source, window_opens_on))
+        Ok((report, source, window_opens_on, ctx.can_upload))
     }
 
     async fn run_pipeline(

@@ -249,6 +249,23 @@ export type IssuePlace = "header" | "file" | "line";
 
 export type SendBlock = "file_errors" | "no_valid_rows" | "row_errors";
 
+export type SendStop = "no_access" | "window_not_open" | "file_errors" | "no_valid_rows" | "row_errors" | "duplicate_cut_off" | "duplicate";
+
+export type SendAnswer = "skip_invalid" | "duplicate" | "only_new";
+
+export type GateStop = { stop: SendStop, lifted_by: Array<SendAnswer>, };
+
+export type SendGate = { 
+/**
+ * Before leaving the Check step. Rows with errors do not stop it (the review offers to
+ * leave them out); the duplicate question is answered there.
+ */
+check: Array<GateStop>, 
+/**
+ * Before «Отправить».
+ */
+review: Array<GateStop>, };
+
 export type IssueExample = { line: number, value: string | null, fix: string | null, shown: string | null, };
 
 export type ValueType = "date_time" | "money" | "status";
@@ -317,6 +334,11 @@ send_block: SendBlock | null,
  * offers no send, only the check.
  */
 window_opens_on: string | null, 
+/**
+ * What keeps the file from going, per step, and which answers lift each stop: the
+ * window shows the first one its answers leave ([`crate::gate`]).
+ */
+gate: SendGate, 
 /**
  * The file's own header of each field read from a column (`order_status` → «Статус»):
  * issues name fields, the user reads their own column names.

@@ -1,5 +1,6 @@
 mod bindings;
 mod check;
 mod core;
+mod gate;
 mod progress;
 mod window;

@@ -4,26 +4,18 @@
 import { Alert, Button, Card, Loader, Text } from '@gravity-ui/uikit';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { CurrencyOffer, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { toAppError } from '../../common/errors';
-import { formatDateTime, formatDay, formatNumber } from '../../common/format';
+import { formatDateTime, formatNumber } from '../../common/format';
 import { useActiveCounter, useAllCounters, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
 import { IssueView, JobProgress, NoticeSummary, RemarkSummary, SeverityLabel, StepFooter, isFix } from './parts';
+import { firstStop, sendAnswers, stopText } from './gate';
 import { buildValidateRequest, reviewCounts, useImport, validationKey } from './state';
 
 const ISSUES_SHOWN = 200;
-
-/** Why the file cannot go when the core says the file itself has errors: the first of them by
- *  its title (a row with more cells than the header, a missing column), since skipping the rows
- *  with errors, which the user may expect to help, does not get around it. */
-function fileErrorText(v: ValidationSummary, t: TFunction): string {
-  const first = v.issues.find((i) => i.record === 0 && i.severity === 'error');
-  return first ? t('send.fileErrorsHere', { what: t(`issues.${first.code}.title`) }) : t('send.fileErrors');
-}
 
 /** Every row that names a currency means one (`руб.`, `RUR` are rubles) that Metrica knows by
  *  another name: the core offers to read those words as that code, and one click names them
@@ -321,26 +313,10 @@ export function CheckStep({ onBack, onNext }: { onBack: () => void; onNext: () =
 
   const v = fresh ? s.validation : null;
   const cancelled = error !== null && toAppError(error).kind === 'cancelled';
-  // The core says what keeps the file from going: errors in the file itself, or no good row.
-  // Rows with errors are not a dead end (the send step offers to skip them), and neither is
-  // nothing new (the send step says so calmly).
-  // A counter this account may only view: nothing goes to it, said here, not a step later.
-  const stop =
-    v === null
-      ? null
-      : counter && !counter.can_upload
-        ? t('errors.no_access', { counterId: counter.id })
-        : v.window_opens_on
-          ? t('errors.linking_window_not_open', { date: formatDay(v.window_opens_on, i18n.language) })
-          : v.send_block === 'file_errors'
-            ? fileErrorText(v, t)
-            : v.send_block === 'no_valid_rows' || v.valid_rows <= 0
-              ? t('send.nothing')
-              : v.duplicate_cut_off
-                ? t('send.resendFromHistory')
-                : v.duplicate_of !== null && s.duplicateAnswer === null
-                  ? t('send.needDuplicateAnswerHere')
-                  : null;
+  // The core says what keeps the file from going (its gate); rows with errors are not a dead
+  // end here (the review offers to skip them), nor is nothing new (the review says so calmly).
+  const first = v === null ? null : firstStop(v.gate.check, sendAnswers(s));
+  const stop = v === null || first === null ? null : stopText(first, 'check', v, counter?.id ?? 0, t, i18n.language);
   const blocked = stop !== null;
   return (
     <div className="mb-step">

@@ -12,9 +12,10 @@ import { RejectedFileActions } from '../../common/RejectedFileActions';
 import { StateLabel } from '../../common/StateLabel';
 import { failureText } from '../../common/failure';
 import { toAppError } from '../../common/errors';
-import { formatDay, formatPercent, formatTimeZone } from '../../common/format';
+import { formatPercent, formatTimeZone } from '../../common/format';
 import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings } from '../app/context';
 import { useJob } from './job';
+import { firstStop, sendAnswers, stopText } from './gate';
 import { JobProgress, StepFooter } from './parts';
 import { RepeatJobDialog } from './RepeatJobDialog';
 import {
@@ -70,26 +71,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   const crm = CRM_KINDS.includes(s.kind);
   const review = reviewCounts(s);
   const sendRows = review.send;
-  const nothingNew = review.valid > 0 && sendRows === 0;
-  // The core says what keeps the file from going; only rows with errors are got around by
-  // skipping them.
-  const blockedReason = !counter.can_upload
-    ? t('errors.no_access', { counterId: counter.id })
-    : v.window_opens_on
-      ? t('errors.linking_window_not_open', { date: formatDay(v.window_opens_on, i18n.language) })
-      : v.send_block === 'file_errors'
-        ? t('send.fileErrors')
-        : v.send_block === 'no_valid_rows' || review.valid === 0
-          ? t('send.nothing')
-          : nothingNew
-            ? null
-            : v.send_block === 'row_errors' && !s.skipInvalid
-              ? t('send.needSkip')
-              : v.duplicate_cut_off
-                ? t('send.resendFromHistory')
-                : v.duplicate_of && s.duplicateAnswer === null
-                  ? t('send.needDuplicateAnswer')
-                  : null;
+  // The core says what keeps the file from going (its gate) and which answers lift it.
+  const stop = firstStop(v.gate.review, sendAnswers(s));
+  const blockedReason = stop === null ? null : stopText(stop, 'review', v, counter.id, t, i18n.language);
+  // Nothing new to send, and nothing else in the way: the review says so calmly instead.
+  const nothingNew = stop === null && review.valid > 0 && sendRows === 0;
 
   const send = () => {
     dispatch({ type: 'sendStarted' });

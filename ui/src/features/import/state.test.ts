@@ -192,6 +192,7 @@ describe('import state', () => {
       currency_offer: null,
       send_block: null,
       window_opens_on: null,
+      gate: { check: [], review: [] },
       headers: {},
     };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
@@ -226,6 +227,7 @@ describe('the send review', () => {
     currency_offer: null,
     send_block: null,
     window_opens_on: null,
+    gate: { check: [], review: [] },
     headers: {},
   });
 
