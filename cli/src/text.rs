@@ -314,6 +314,25 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 "fix them or add --skip-invalid to send the valid rows only"
             )
         ),
+        E::CutOffUnsettled {
+            upload_id,
+            sent_at,
+            look_again_at,
+        } => format!(
+            "{} #{upload_id} ({}) {} {}",
+            t(lang, "загрузка", "upload"),
+            when_text(sent_at),
+            t(
+                lang,
+                "прервалась, и Метрика пока её не показывает: большой файл она показывает не сразу, \
+                 и звонки из неё, отправленные снова, посчитались бы дважды. Ничего не отправлено; \
+                 попробуйте снова после",
+                "was cut off, and Metrica does not list it yet: it lists a big file only after a \
+                 while, and its calls sent again would count twice. Nothing was sent; try again \
+                 after"
+            ),
+            when_text(look_again_at),
+        ),
         E::Duplicate {
             upload_id,
             sent_at,

@@ -72,6 +72,9 @@ struct FaultState {
     upload_bytes_per_sec: Option<u64>,
     drop_upload_after: Option<u64>,
     lose_upload_answers: u32,
+    answer_late: bool,
+    /// Uploads stored whose answer is not made yet: not in the lists.
+    unlisted: HashSet<i64>,
     stall_before_store: bool,
     stall_after_store: bool,
     thresholds_404: bool,
@@ -165,6 +168,35 @@ impl Faults {
     /// the client must find the upload in the list (by its comment) instead of re-sending.
     pub fn lose_next_upload_answers(&self, n: u32) {
         self.st().lose_upload_answers = n;
+    }
+
+    /// The next upload (conversions or calls) is stored, and its answer is still being made
+    /// when the connection breaks: the client gets none, and the upload is missing from the
+    /// lists until [`Faults::list_late_uploads`]. Metrica lists an upload from its answer on,
+    /// which for a big file can come long after its send began (docs/metrika-api.md §6): one
+    /// look-up right after a cut proves nothing.
+    pub fn answer_next_upload_late(&self) {
+        self.st().answer_late = true;
+    }
+
+    /// The answers [`Faults::answer_next_upload_late`] held back are made: those uploads are
+    /// in the lists from now on.
+    pub fn list_late_uploads(&self) {
+        self.st().unlisted.clear();
+    }
+
+    pub(crate) fn take_answer_late(&self, upload_id: i64) -> bool {
+        let mut s = self.st();
+        if std::mem::take(&mut s.answer_late) {
+            s.unlisted.insert(upload_id);
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn listed(&self, upload_id: i64) -> bool {
+        !self.st().unlisted.contains(&upload_id)
     }
 
     /// The next upload is stored, then answered with `kind` (a 5xx): Metrica's documented

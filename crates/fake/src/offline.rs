@@ -557,7 +557,8 @@ async fn do_upload(
     app.faults
         .maybe_stall(crate::faults::StallPoint::AfterStore)
         .await;
-    if app.faults.take_lose_answer()
+    let uid = json["id"].as_i64().unwrap_or_default();
+    if (app.faults.take_lose_answer() || app.faults.take_answer_late(uid))
         && let Some(ctl) = ctl
     {
         ctl.drop_connection().await;
@@ -612,7 +613,7 @@ fn list(app: &App, caller: &Caller, id: &str, q: &Option<String>, calls: bool) -
         .uploads
         .values()
         .rev()
-        .filter(|u| u.counter_id == cid && u.kind == kind)
+        .filter(|u| u.counter_id == cid && u.kind == kind && app.faults.listed(u.id))
         .skip(offset)
         .take(limit)
         .map(|u| u.to_json(now, app.cfg.time_scale))

@@ -819,6 +819,21 @@ impl Store {
         })
     }
 
+    /// When interrupted upload `id`'s absence can be settled: half an hour
+    /// ([`ABSENCE_SETTLES_AFTER`]) after the first look-up that did not find it. None before
+    /// any such look-up.
+    pub fn absence_settles_at(&self, id: i64) -> Result<Option<Timestamp>> {
+        self.read(|c| {
+            let first: Option<i64> = c
+                .prepare_cached("SELECT first_at FROM absent_lookups WHERE upload_id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            Ok(first.and_then(|f| {
+                Timestamp::from_millisecond(f + ABSENCE_SETTLES_AFTER.as_millis() as i64).ok()
+            }))
+        })
+    }
+
     /// Records what a status poll (or the list endpoint) said about a `sent`/`processing`
     /// upload and moves it accordingly: `EXPORTED`/`MATCHED` → processing, `PROCESSED`/
     /// `PASSED` → processed, `LINKAGE_FAILURE` → linkage_failure, CDP `FAILED` → failed.

@@ -67,6 +67,17 @@ pub enum AppError {
         #[serde(default)]
         interrupted: bool,
     },
+    /// A send of these calls was cut off, and Metrica does not list it yet: it lists a file
+    /// from its answer on, which for a big file can come long after the send began, so one
+    /// look-up does not prove it never arrived. Nothing goes that could repeat its calls
+    /// (they would count twice) before `look_again_at`, when a look-up that still does not
+    /// find it settles that it never arrived.
+    #[error("upload {upload_id} was cut off and Metrica does not list it yet")]
+    CutOffUnsettled {
+        upload_id: u32,
+        sent_at: String,
+        look_again_at: String,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{what} not found")]

@@ -577,6 +577,15 @@ impl Core {
         {
             return Err(e.clone());
         }
+        // Calls of a cut-off send Metrica does not list yet may be there: nothing that could
+        // repeat them goes before a later look-up settles it (one with all rows, or a grown
+        // export, could; the ledger does not know those rows).
+        if matches!(purpose, Purpose::Send)
+            && kind.counts_sent_again()
+            && let Some(u) = settled.unsettled.values().next()
+        {
+            return Err(self.cut_off_unsettled(u));
+        }
         if let Some(earlier) =
             self.store
                 .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
@@ -1217,7 +1226,7 @@ impl Core {
                 for u in dead {
                     match self.reconcile_one(&u).await {
                         Ok(n) if ours(&u) && n.state == UploadState::Interrupted => {
-                            out.absent.insert(u.id);
+                            self.not_found(n, &mut out);
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -1247,9 +1256,7 @@ impl Core {
                 continue;
             }
             match self.reconcile_interrupted(&u).await {
-                Ok(n) if n.state == UploadState::Interrupted => {
-                    out.absent.insert(u.id);
-                }
+                Ok(n) if n.state == UploadState::Interrupted => self.not_found(n, &mut out),
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up");
@@ -1258,6 +1265,32 @@ impl Core {
             }
         }
         out
+    }
+
+    /// Interrupted upload `u` was just looked up and not found: absent, unless it holds calls
+    /// whose absence is not settled yet (Metrica lists an upload from its answer on).
+    fn not_found(&self, u: Upload, out: &mut Settled) {
+        if !u.kind.counts_sent_again() || self.store.known_absent(u.id).unwrap_or(false) {
+            out.absent.insert(u.id);
+        } else {
+            out.unsettled.insert(u.id, u);
+        }
+    }
+
+    /// The refusal of a send that could repeat cut-off upload `u`'s calls before its absence
+    /// is settled.
+    fn cut_off_unsettled(&self, u: &Upload) -> AppError {
+        let at = self
+            .store
+            .absence_settles_at(u.id)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Timestamp::now() + mb_history::ABSENCE_SETTLES_AFTER);
+        AppError::CutOffUnsettled {
+            upload_id: u.id as u32,
+            sent_at: u.created_at.to_string(),
+            look_again_at: at.to_string(),
+        }
     }
 
     async fn ledger_stage_part(&self, upload_id: i64, kind: UploadKind, part: &Path) -> Result<()> {
@@ -1540,6 +1573,10 @@ impl Core {
             };
             if again.state.is_accepted() {
                 return Ok(again);
+            }
+            // Calls: one look-up that does not find it proves nothing yet.
+            if old.kind.counts_sent_again() && !self.store.known_absent(old.id)? {
+                return Err(self.cut_off_unsettled(&again));
             }
         }
         if cancel.is_cancelled() {
@@ -1865,8 +1902,12 @@ fn short_error(e: &ApiError) -> FailureReason {
 /// What [`Core::settle_unknown_sends`] learned about a counter's sends of unknown outcome.
 #[derive(Default)]
 struct Settled {
-    /// Interrupted, and not on the server (looked up now, or settled before).
+    /// Interrupted, and not on the server: looked up now (conversions and CRM records, which
+    /// are harmless to send again), or settled by two look-ups half an hour apart.
     absent: std::collections::HashSet<i64>,
+    /// Calls not found by a look-up that does not settle it yet (see
+    /// [`AppError::CutOffUnsettled`]): their rows may be on Metrica.
+    unsettled: std::collections::BTreeMap<i64, Upload>,
     /// Could not be asked about, with why.
     unknown: std::collections::HashMap<i64, AppError>,
 }

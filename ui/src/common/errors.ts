@@ -109,6 +109,17 @@ export const ERROR_TABLE: ErrorTable = {
         date: formatDateTime(e.data.sent_at, lang),
       }),
   },
+  cut_off_unsettled: {
+    severity: 'warning',
+    // Refused again until that time.
+    action: 'none',
+    text: (e, t, lang) =>
+      t('errors.cutOffUnsettled', {
+        id: e.data.upload_id,
+        date: formatDateTime(e.data.sent_at, lang),
+        time: formatDateTime(e.data.look_again_at, lang),
+      }),
+  },
   cancelled: { severity: 'info', action: 'none', text: (_, t) => t('errors.cancelled') },
   job_running: {
     severity: 'warning',

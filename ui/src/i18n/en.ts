@@ -782,6 +782,8 @@ const en: Messages = {
       'The sign-in does not allow changing the counter’s settings. Sign in to the account again and allow the app to change Metrica settings.',
     sentSince:
       'Another upload has since delivered some rows of this one: resending it would count calls twice or put earlier values back into Metrica. To send the rest, choose the file again — only what Metrica lacks goes.',
+    cutOffUnsettled:
+      'Upload No. {{id}} of {{date}} was cut off, and Metrica does not list it yet. It lists a big file only after a while, so whether its calls arrived is not known yet, and sent again they would count twice. Nothing was sent. Try again after {{time}}: by then it will be clear whether it arrived.',
     duplicateInterrupted:
       'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',

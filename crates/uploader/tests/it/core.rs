@@ -2194,6 +2194,9 @@ async fn a_resend_of_rows_delivered_since_is_refused() {
         &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
     )
     .await;
+    // Half an hour on, Metrica still does not list it: it never arrived (before that,
+    // nothing that could repeat its calls goes).
+    settle_absence(&core, cut.id);
     // Three of its five rows go in another file.
     let three = fixture_rows(dir.path(), "calls_clientid.csv", 3);
     let mut req = kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false);
@@ -2982,4 +2985,155 @@ async fn a_correction_in_a_part_that_failed_goes_when_the_file_is_sent_again() {
         prices.iter().any(|p| p.starts_with("126000")),
         "the correction never went: {prices:?}"
     );
+}
+
+/// Metrica lists an upload from its answer on, and a big file's answer can come long after its
+/// send began: a send of calls cut off while its answer was being made is missing from the
+/// list at first. Nothing that could repeat its calls goes then (they would count twice): not
+/// the grown export, not the same file confirmed, not its resend; each says when to try
+/// again. Once Metrica lists it, the grown export's new rows go, and only they.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_of_a_cut_off_send_metrica_does_not_list_yet_never_go_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let calls = || {
+        fake.state()
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.contains("calls"))
+            .count()
+    };
+    let first = fixture("calls_clientid.csv");
+    let grown = dir.path().join("calls-grown.csv");
+    std::fs::write(
+        &grown,
+        std::fs::read_to_string(&first).unwrap()
+            + "1762345098123456789,1795105010,+74951234567,60,3,0,0,,https://shop.example.ru/,https://calltracker.example.com/calls/89100,0,,\n",
+    )
+    .unwrap();
+    fake.faults().answer_next_upload_late();
+    let cut = core
+        .upload_dto(
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted, "its answer never came");
+    let posts = calls();
+    let refused = |r: Result<_, mb_uploader::dto::AppError>, what: &str| match r {
+        Err(mb_uploader::dto::AppError::CutOffUnsettled {
+            upload_id,
+            look_again_at,
+            ..
+        }) => {
+            assert_eq!(upload_id, cut.id, "{what}");
+            let at: jiff::Timestamp = look_again_at.parse().unwrap();
+            assert!(at > jiff::Timestamp::now(), "{what}: a time ahead, {at}");
+        }
+        other => panic!("{what}: {other:?}"),
+    };
+    let grown_only_new = path_upload(&core, UploadKind::Calls, &grown, true, false);
+    refused(
+        core.upload_dto(&grown_only_new, "grown", no_progress_sink())
+            .await
+            .map(|_| ()),
+        "the grown export",
+    );
+    refused(
+        core.upload_dto(
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", false, true),
+            "again",
+            no_progress_sink(),
+        )
+        .await
+        .map(|_| ()),
+        "the same file, confirmed",
+    );
+    refused(
+        core.resend_dto(cut.id, "resend", no_progress_sink())
+            .await
+            .map(|_| ()),
+        "its resend",
+    );
+    assert_eq!(calls(), posts, "nothing more went");
+
+    // Metrica's answer is made: the upload is listed, found, and its calls known.
+    fake.faults().list_late_uploads();
+    let r = core
+        .upload_dto(&grown_only_new, "later", no_progress_sink())
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, mb_uploader::plan::OutcomeKind::Sent, "{r:?}");
+    assert_eq!(r.unchanged_rows, 4, "{r:?}");
+    assert!(
+        core.store()
+            .upload(i64::from(cut.id))
+            .unwrap()
+            .state
+            .is_accepted()
+    );
+    assert_eq!(calls_on_metrica(fake), 5, "each call once");
+}
+
+/// A send of calls cut off before Metrica kept it: its resend waits until two look-ups half an
+/// hour apart have not found it, then goes once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_off_send_of_calls_is_resent_once_its_absence_is_settled() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    fake.faults().drop_next_upload_after(u64::MAX);
+    let cut = core
+        .upload_dto(
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    let r = core.resend_dto(cut.id, "resend", no_progress_sink()).await;
+    assert!(
+        matches!(r, Err(mb_uploader::dto::AppError::CutOffUnsettled { .. })),
+        "{r:?}"
+    );
+    settle_absence(&core, cut.id);
+    let resent = core
+        .resend_dto(cut.id, "resend-later", no_progress_sink())
+        .await
+        .unwrap();
+    assert!(resent.state != UploadState::Interrupted, "{resent:?}");
+    assert_eq!(calls_on_metrica(fake), 4, "each call once");
+}
+
+/// Calls in the demo's Metrica for the counter, over every upload of them (a call sent twice
+/// counts twice).
+fn calls_on_metrica(fake: &mb_fake::FakeServer) -> u64 {
+    fake.state()
+        .uploads(u64::from(COUNTER))
+        .iter()
+        .filter(|u| u.kind == mb_fake::UploadType::Calls)
+        .map(|u| u.line_quantity)
+        .sum()
+}
+
+/// A look-up that missed upload `id` two hours ago (the history's clock is the system's): the
+/// next look-up that misses it settles that it never arrived.
+fn settle_absence(core: &Core, id: u32) {
+    let two_hours_ago = jiff::Timestamp::now().as_millisecond() - 2 * 3600 * 1000;
+    rusqlite::Connection::open(core.paths().database())
+        .unwrap()
+        .execute(
+            "INSERT INTO absent_lookups (upload_id, first_at, last_at) VALUES (?1, ?2, ?2) \
+             ON CONFLICT (upload_id) DO UPDATE SET first_at = excluded.first_at",
+            rusqlite::params![i64::from(id), two_hours_ago],
+        )
+        .unwrap();
 }
