@@ -432,6 +432,41 @@ impl Store {
         })
     }
 
+    /// How many of `keys` are among the keys upload `upload_id` staged before its send and
+    /// the server has not confirmed (an interrupted upload's rows, should it have arrived).
+    /// None when it staged none: its rows are not known.
+    pub fn ledger_pending_shares(
+        &self,
+        upload_id: i64,
+        keys: impl IntoIterator<Item = RowHash>,
+    ) -> Result<Option<u64>> {
+        let mut probes: Vec<u64> = keys.into_iter().map(|k| head(&k)).collect();
+        probes.sort_unstable();
+        self.read(|c| {
+            let seg: Option<Vec<u8>> = c
+                .prepare_cached(
+                    "SELECT data FROM ledger_segments WHERE upload_id = ?1 AND ord IS NULL",
+                )?
+                .query_row([upload_id], |r| r.get(0))
+                .optional()?;
+            Ok(seg.map(|seg| {
+                let n = seg.len() / ENTRY;
+                let mut pos = 0;
+                let mut shared = 0;
+                for k in probes {
+                    pos = seek(&seg, pos, k);
+                    if pos == n {
+                        break;
+                    }
+                    if key_at(&seg, pos) == k {
+                        shared += 1;
+                    }
+                }
+                shared
+            }))
+        })
+    }
+
     /// True when the upload has keys waiting for the server's acceptance.
     pub fn ledger_has_pending(&self, upload_id: i64) -> Result<bool> {
         self.read(|c| {

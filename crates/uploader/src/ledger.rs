@@ -325,6 +325,29 @@ pub fn count_file(
     Ok(f)
 }
 
+/// Whether any row of `path` is one interrupted upload `upload_id` staged before its send
+/// (true too when it staged none: its rows are not known).
+pub fn shares_pending(
+    store: &Store,
+    upload_id: i64,
+    kind: UploadKind,
+    path: &Path,
+) -> Result<bool> {
+    let mut digests = Digests::open(kind, path)?;
+    loop {
+        let batch: Vec<_> = digests.by_ref().take(BATCH).map(|(k, _)| k).collect();
+        if batch.is_empty() {
+            break;
+        }
+        match store.ledger_pending_shares(upload_id, batch)? {
+            Some(0) => {}
+            _ => return Ok(true),
+        }
+    }
+    digests.finish()?;
+    Ok(false)
+}
+
 /// Records every row of a prepared file as PENDING keys of its not-yet-sent upload; the
 /// acceptance confirms them in the same transaction (see `mb_history::Store::ledger_stage`).
 pub fn stage_file(store: &Store, upload_id: i64, kind: UploadKind, path: &Path) -> Result<()> {

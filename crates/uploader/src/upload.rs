@@ -577,15 +577,6 @@ impl Core {
         {
             return Err(e.clone());
         }
-        // Calls of a cut-off send Metrica does not list yet may be there: nothing that could
-        // repeat them goes before a later look-up settles it (one with all rows, or a grown
-        // export, could; the ledger does not know those rows).
-        if matches!(purpose, Purpose::Send)
-            && kind.counts_sent_again()
-            && let Some(u) = settled.unsettled.values().next()
-        {
-            return Err(self.cut_off_unsettled(u));
-        }
         if let Some(earlier) =
             self.store
                 .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
@@ -602,6 +593,13 @@ impl Core {
                     && settled.absent.contains(&earlier.id));
             let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
             if unknown_now || asked {
+                // Sent anyway (a job's run, `--force`): said as what it waits for.
+                if plan.force
+                    && matches!(purpose, Purpose::Send)
+                    && let Some(u) = settled.unsettled.get(&earlier.id)
+                {
+                    return Err(self.cut_off_unsettled(u));
+                }
                 return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                     earlier: Box::new(earlier),
                 }));
@@ -689,6 +687,16 @@ impl Core {
             prepared.review.again_rows = f.skipped;
             prepared.review.corrected_rows = f.corrected;
             prepared.review.outdated_rows = f.outdated;
+        }
+        // Calls of a cut-off send Metrica does not list yet may be there: none of them goes
+        // again before a later look-up settles it (a grown export, or every row, would repeat
+        // them; the ledger does not know them). Other calls go.
+        if matches!(purpose, Purpose::Send) && kind.counts_sent_again() {
+            for u in settled.unsettled.values() {
+                if self.repeats_pending(u, &prepared.parts).await? {
+                    return Err(self.cut_off_unsettled(u));
+                }
+            }
         }
         Ok(Prepared::Ready(Box::new(prepared)))
     }
@@ -1275,6 +1283,22 @@ impl Core {
         } else {
             out.unsettled.insert(u.id, u);
         }
+    }
+
+    /// Whether any of `parts` holds a row cut-off upload `u` staged before its send.
+    async fn repeats_pending(&self, u: &Upload, parts: &[PathBuf]) -> Result<bool> {
+        let store = self.store.clone();
+        let (id, kind, parts) = (u.id, u.kind, parts.to_vec());
+        tokio::task::spawn_blocking(move || -> Result<bool> {
+            for p in &parts {
+                if crate::ledger::shares_pending(&store, id, kind, p)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })
+        .await
+        .map_err(join_error)?
     }
 
     /// The refusal of a send that could repeat cut-off upload `u`'s calls before its absence

@@ -2991,7 +2991,7 @@ async fn a_correction_in_a_part_that_failed_goes_when_the_file_is_sent_again() {
 /// send began: a send of calls cut off while its answer was being made is missing from the
 /// list at first. Nothing that could repeat its calls goes then (they would count twice): not
 /// the grown export, not the same file confirmed, not its resend; each says when to try
-/// again. Once Metrica lists it, the grown export's new rows go, and only they.
+/// again; other calls go. Once Metrica lists it, the grown export's new rows go, and only they.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_of_a_cut_off_send_metrica_does_not_list_yet_never_go_twice() {
     let dir = tempfile::tempdir().unwrap();
@@ -3061,6 +3061,22 @@ async fn calls_of_a_cut_off_send_metrica_does_not_list_yet_never_go_twice() {
         "its resend",
     );
     assert_eq!(calls(), posts, "nothing more went");
+    // Other calls go meanwhile.
+    let other = dir.path().join("calls-other.csv");
+    std::fs::write(
+        &other,
+        "ClientId,DateTime,PhoneNumber,TalkDuration\n1762101987654321098,1795205010,+74951234567,30\n",
+    )
+    .unwrap();
+    let r = core
+        .upload_dto(
+            &path_upload(&core, UploadKind::Calls, &other, true, false),
+            "other",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, mb_uploader::plan::OutcomeKind::Sent, "{r:?}");
 
     // Metrica's answer is made: the upload is listed, found, and its calls known.
     fake.faults().list_late_uploads();
@@ -3077,7 +3093,7 @@ async fn calls_of_a_cut_off_send_metrica_does_not_list_yet_never_go_twice() {
             .state
             .is_accepted()
     );
-    assert_eq!(calls_on_metrica(fake), 5, "each call once");
+    assert_eq!(calls_on_metrica(fake), 4 + 1 + 1, "each call once");
 }
 
 /// A send of calls cut off before Metrica kept it: its resend waits until two look-ups half an
