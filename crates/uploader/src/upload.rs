@@ -1467,14 +1467,37 @@ impl Core {
         Ok(changed)
     }
 
-    /// On start: uploads a dead process left in `sending` are looked up on the server by
-    /// their tag and marked sent, or interrupted when the server does not have them.
+    /// On start (and `mbridge status`): uploads a dead process left in `sending` are looked up
+    /// on the server by their tag and marked sent, or interrupted when the server does not
+    /// have them; interrupted ones whose absence is not settled are looked up again, so one
+    /// Metrica lists late is recorded (its rows become known) without waiting for the next
+    /// send to its counter. Answers the uploads whose state this changed.
     pub async fn reconcile(&self) -> Result<Vec<Upload>> {
         let mut out = Vec::new();
         for u in self.store.recover_on_start()? {
             match self.reconcile_one(&u).await {
                 Ok(n) => out.push(n),
                 Err(e) => tracing::warn!(upload = u.id, error = %e, "reconciliation postponed"),
+            }
+        }
+        let open = self.store.uploads(&mb_history::UploadFilter {
+            states: vec![UploadState::Interrupted],
+            limit: Some(20),
+            ..Default::default()
+        })?;
+        for u in open {
+            if u.superseded_by.is_some()
+                || out.iter().any(|o| o.id == u.id)
+                || self.store.known_absent(u.id).unwrap_or(false)
+            {
+                continue;
+            }
+            match self.reconcile_interrupted(&u).await {
+                Ok(n) if n.state != u.state => out.push(n),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(upload = u.id, error = %e, "interrupted upload not looked up")
+                }
             }
         }
         Ok(out)

@@ -3080,6 +3080,14 @@ async fn calls_of_a_cut_off_send_metrica_does_not_list_yet_never_go_twice() {
 
     // Metrica's answer is made: the upload is listed, found, and its calls known.
     fake.faults().list_late_uploads();
+    // The next start (or `mbridge status`) finds it without waiting for a send.
+    let found = core.reconcile().await.unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|u| u.id == i64::from(cut.id) && u.state.is_accepted()),
+        "{found:?}"
+    );
     let r = core
         .upload_dto(&grown_only_new, "later", no_progress_sink())
         .await
