@@ -184,7 +184,10 @@ pub enum Command {
         read: ReadArgs,
         #[arg(long)]
         counter: u32,
-        /// CRM merge mode: SAVE (default), UPDATE or APPEND.
+        /// CRM merge mode for records Metrica has already (new ones are added in every mode):
+        /// SAVE (default) replaces a record whole, fields the file lacks become empty; UPDATE
+        /// changes only the fields in the file; APPEND adds the file's phones, e-mails and
+        /// ClientIDs to the earlier ones and replaces its other fields.
         #[arg(long)]
         merge_mode: Option<String>,
         /// Send the valid rows and leave the bad ones out.

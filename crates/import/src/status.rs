@@ -104,6 +104,7 @@ static STEMS: &[(&str, OrderStatusType)] = {
         ("выкуплен", Paid),
         ("завершен", Paid),
         ("доставлен", Paid),
+        ("отгруж", Paid),
         ("paid", Paid),
         ("won", Paid),
         ("success", Paid),

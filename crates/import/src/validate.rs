@@ -1915,8 +1915,8 @@ impl RowChecker {
         let in_goals = self.goals.as_ref().map(|g| g.contains(&v));
         if in_goals != Some(true) && !is_valid_status_id(&v) {
             let fix = match self.kind {
-                UploadKind::Orders => status_id(&v),
-                _ => suggest_status(&v).0.as_str().to_string(),
+                UploadKind::Orders => Some(status_id(&v)),
+                _ => simple_order_fix(&v).map(str::to_string),
             };
             self.scratch.clear();
             self.issue(
@@ -1924,7 +1924,7 @@ impl RowChecker {
                 IssueCode::UnmappedStatus,
                 Severity::Error,
                 raw,
-                Some(&fix),
+                fix.as_deref(),
             );
             return;
         }
@@ -1964,13 +1964,13 @@ impl RowChecker {
                     None,
                 ),
                 Some(false) => {
-                    let fix = suggest_status(&v).0.as_str();
+                    let fix = simple_order_fix(&v);
                     self.issue(
                         Some(name),
                         IssueCode::UnknownStatus,
                         Severity::Error,
                         raw,
-                        Some(fix),
+                        fix,
                     );
                 }
             },
@@ -2074,6 +2074,16 @@ impl RowChecker {
 
 /// What a repeated row's issue says of it: an order's or a contact's key is its id; a
 /// conversion's or a call's is its cells, length-prefixed, and its texts say what repeats.
+/// The order type to suggest for a simple order's status Metrica does not take: the one its
+/// wording reads as, never «Другое» (that sends the value as a goal identifier, which it is
+/// not), nothing when the wording says nothing.
+fn simple_order_fix(v: &str) -> Option<&'static str> {
+    match suggest_status(v).0 {
+        OrderStatusType::Other => None,
+        t => Some(t.as_str()),
+    }
+}
+
 fn repeat_value(code: IssueCode, key: &[u8]) -> String {
     match code {
         IssueCode::DuplicateOrderId | IssueCode::DuplicateContactId => {

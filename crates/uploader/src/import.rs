@@ -329,13 +329,24 @@ pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec
         mb_import::status::distinct_statuses(src.as_mut(), m).map_err(|e| read_error(&name, &e))?;
     Ok(values
         .into_iter()
-        .map(|v| StatusValue {
-            value: v.value,
-            count: v.count.min(u64::from(u32::MAX)) as u32,
-            suggested_type: v.suggested,
-            suggested_id: v.suggested_id,
-            guessed: v.confidence < mb_import::status::SURE_FROM,
-            confidence: v.confidence,
+        .map(|v| {
+            // «Другое» sends a simple order's value as a goal identifier: never a guess for a
+            // word the wording says nothing about; «В работе» (the order is counted, nothing
+            // more), marked «проверьте», is.
+            let (suggested, confidence) = match (m.kind, v.suggested) {
+                (UploadKind::SimpleOrders, dto::OrderStatusType::Other) => {
+                    (dto::OrderStatusType::InProgress, v.confidence.min(0.2))
+                }
+                (_, t) => (t, v.confidence),
+            };
+            StatusValue {
+                value: v.value,
+                count: v.count.min(u64::from(u32::MAX)) as u32,
+                suggested_type: suggested,
+                suggested_id: v.suggested_id,
+                guessed: confidence < mb_import::status::SURE_FROM,
+                confidence,
+            }
         })
         .collect())
 }

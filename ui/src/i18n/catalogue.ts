@@ -612,8 +612,8 @@ export const ru: Catalogue = {
       "meaning": "статус не из списка Метрики — сопоставьте статусы CRM со статусами Метрики",
       "reason": "статус «{{value}}» неизвестен Метрике",
       "title": "Статус без типа",
-      "todo": "Вернитесь к шагу «Статусы» и выберите тип для этого значения.",
-      "what": "Для статуса «{{value}}» не выбран тип Метрики."
+      "todo": "Вернитесь к шагу «Статусы» и выберите для него тип заказа. «Другое» подходит, только если значение — идентификатор цели этого счётчика.",
+      "what": "Метрика не знает статус «{{value}}»: это не тип заказа и не цель счётчика."
     },
     "unmapped_status": {
       "meaning": "статус CRM не сопоставлен — укажите, какому статусу Метрики он соответствует",
@@ -1344,8 +1344,8 @@ export const en: Catalogue = {
       "meaning": "status not known to Metrica — map your CRM statuses to Metrica's",
       "reason": "status «{{value}}» is unknown to Metrica",
       "title": "Status without a type",
-      "todo": "Go back to “Statuses” and choose a type for this value.",
-      "what": "No Metrica type is chosen for the status “{{value}}”."
+      "todo": "Go back to “Statuses” and choose an order type for it. “Other” fits only when the value is the identifier of one of this counter’s goals.",
+      "what": "Metrica does not know the status “{{value}}”: it is neither an order type nor a goal of the counter."
     },
     "unmapped_status": {
       "meaning": "CRM status not mapped — say which Metrica status it means",

@@ -250,6 +250,7 @@ const en: Messages = {
       CANCELLED: 'Cancelled',
       SPAM: 'Spam',
       OTHER: 'Other',
+      OTHER_goal: 'Counter goal (the value is its identifier)',
     },
   },
   progress: {
@@ -392,9 +393,16 @@ const en: Messages = {
     modeConversions:
       'New conversions are added to those uploaded before. A conversion Metrica received before (the same visitor, goal and time) replaces the earlier one, with a corrected amount for example.',
     modes: {
-      SAVE: 'Add new and update those already uploaded',
-      UPDATE: 'Only update those already uploaded',
-      APPEND: 'Only add new ones',
+      SAVE: 'Replace records whole',
+      UPDATE: 'Update only the fields in the file',
+      APPEND: 'Add to the earlier values',
+    },
+    modeHints: {
+      SAVE: 'New records are added. Records Metrica has already (with the same number) are replaced whole by the file’s data: fields the file lacks become empty.',
+      UPDATE:
+        'New records are added. Records Metrica has already change only in the fields the file has; the others stay as they were.',
+      APPEND:
+        'New records are added. Records Metrica has already get the file’s phones, e-mails and ClientIDs added to their earlier ones; the file’s other fields replace the earlier ones, and fields the file lacks stay.',
     },
     modeLabel: 'Mode',
     hash: 'Hash phones and e-mails (MD5) before sending',
@@ -442,7 +450,7 @@ const en: Messages = {
     fileErrors:
       'Cannot send: skipping rows does not get around errors in the file itself. Fix the file and choose it again.',
     fileErrorsHere:
-      'Cannot send: “{{what}}” is an error in the file itself, and skipping rows does not get around it. Fix the file and choose it again.',
+      'Cannot send: “{{what}}” concerns the whole file, and skipping rows does not get around it. {{todo}}',
     needSkip: 'The file has errors: allow skipping rows with errors or fix the file.',
     cancel: 'Stop sending',
     cancelled: 'Sending stopped before the file left: nothing was sent.',

@@ -3161,3 +3161,67 @@ fn settle_absence(core: &Core, id: u32) {
         )
         .unwrap();
 }
+
+/// A simple order's «Другое» sends the value as one of the counter's goal identifiers, so a
+/// status the wording says nothing about is never preset to it (it would fail the check), a
+/// detailed orders' «Другое» remembered for the counter is not carried over, and the check of
+/// a status that is no type and no goal suggests no «Другое».
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let file = dir.path().join("orders-1c.csv");
+    std::fs::write(
+        &file,
+        "id,create_date_time,client_ids,order_status,revenue\n\
+         A-1,2026-11-20 10:00:00,1762345098123456789,Отгружен,1500\n\
+         A-2,2026-11-20 11:00:00,1762101987654321098,refund_requested,900\n",
+    )
+    .unwrap();
+    // The counter remembers «refund_requested» as a status of its own detailed orders.
+    core.store()
+        .save_status_map(
+            i64::from(COUNTER),
+            &[mb_history::StatusMapEntry {
+                crm_value: "refund_requested".into(),
+                status_type: OrderStatusType::Other,
+                status_id: "refund_requested".into(),
+                humanized: "refund_requested".into(),
+                goal_ids: vec![],
+            }],
+        )
+        .unwrap();
+    let read = ReadOverrides::default();
+    let mapping = core
+        .suggest_mapping(&file, &read, UploadKind::SimpleOrders, &[])
+        .unwrap();
+    let values = core
+        .status_values_dto(&file, &read, &mapping, Some(COUNTER))
+        .unwrap();
+    let of = |v: &str| values.iter().find(|x| x.value == v).unwrap().clone();
+    assert_eq!(of("Отгружен").suggested_type, OrderStatusType::Paid);
+    let refund = of("refund_requested");
+    assert_eq!(refund.suggested_type, OrderStatusType::InProgress);
+    assert!(refund.guessed, "marked «проверьте»: {refund:?}");
+    // Chosen «Другое» anyway: the check says why it does not go, and suggests no «Другое».
+    let entries = vec![StatusMapEntry {
+        value: "refund_requested".into(),
+        status_type: OrderStatusType::Other,
+        status_id: "refund_requested".into(),
+        goal_ids: vec![],
+    }];
+    let v = core
+        .validate_dto(
+            &request(&file, mapping, entries),
+            "check",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap();
+    let issue = v
+        .issues
+        .iter()
+        .find(|i| i.code == mb_uploader::dto::IssueCode::UnknownStatus)
+        .unwrap_or_else(|| panic!("{:?}", v.issues));
+    assert_eq!(issue.fix, None, "{issue:?}");
+}

@@ -143,7 +143,7 @@ describe('check step of a file with an error in the file itself', () => {
     expect((byQa('wizard-next') as HTMLButtonElement).disabled).toBe(true);
     expect(
       screen.getByText(
-        'Отправить нельзя: «Лишние ячейки в строке» — ошибка в самом файле, её не обойти пропуском строк. Исправьте файл и выберите его снова.',
+        'Отправить нельзя: «Лишние ячейки в строке» касается всего файла, и пропуск строк её не обойдёт. Проверьте разделитель на шаге «Файл» или возьмите значение в кавычки.',
       ),
     ).toBeTruthy();
   });

@@ -203,6 +203,11 @@ export function SendStep({ onBack }: { onBack: () => void }) {
                   qa="merge-mode"
                   title={t('send.modeLabel')}
                 />
+              ) : null}
+              {crm ? (
+                <Text as="div" color="secondary" className="mb-review__mode-hint" qa="merge-mode-hint">
+                  {t(`send.modeHints.${s.mergeMode}`)}
+                </Text>
               ) : (
                 <Text as="div">{t('send.modeConversions')}</Text>
               )}

@@ -22,6 +22,8 @@ export function StatusTable(props: {
   qaPrefix: string;
   testId: string;
   placeholder?: string;
+  /** A type's words when they differ from its usual ones (simple orders' «Другое» is a goal). */
+  labels?: Partial<Record<OrderStatusType, string>>;
 }) {
   const { t, i18n } = useTranslation();
   return (
@@ -47,7 +49,7 @@ export function StatusTable(props: {
               width="max"
               value={r.type ? [r.type] : []}
               placeholder={props.placeholder}
-              options={props.types.map((x) => ({ value: x, content: t(`statuses.types.${x}`) }))}
+              options={props.types.map((x) => ({ value: x, content: props.labels?.[x] ?? t(`statuses.types.${x}`) }))}
               onUpdate={(v) => props.onChange(r.value, (v[0] ?? 'OTHER') as OrderStatusType)}
               qa={`${props.qaPrefix}${r.value}`}
               title={r.value}

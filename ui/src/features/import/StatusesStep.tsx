@@ -73,6 +73,7 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
             testId="status-table"
             qaPrefix="status-type-"
             types={STATUS_TYPES}
+            labels={s.kind === 'simple-orders' ? { OTHER: t('statuses.types.OTHER_goal') } : undefined}
             rows={entries.map((e) => ({
               value: e.value,
               count: s.statusCounts[e.value] ?? 0,

@@ -21,11 +21,14 @@ export function firstStop(stops: GateStop[], answers: SendAnswer[]): SendStop | 
 }
 
 /** Why the file cannot go when the core says the file itself has errors: the first of them by
- *  its title (a row with more cells than the header, a missing column), since skipping the rows
- *  with errors, which the user may expect to help, does not get around it. */
+ *  its title (a row with more cells than the header, a missing column, an attribute the counter
+ *  lacks) and what to do about it, since skipping the rows with errors, which the user may
+ *  expect to help, does not get around it. */
 export function fileErrorText(v: ValidationSummary, t: TFunction): string {
   const first = v.issues.find((i) => i.record === 0 && i.severity === 'error');
-  return first ? t('send.fileErrorsHere', { what: t(`issues.${first.code}.title`) }) : t('send.fileErrors');
+  return first
+    ? t('send.fileErrorsHere', { what: t(`issues.${first.code}.title`), todo: t(`issues.${first.code}.todo`) })
+    : t('send.fileErrors');
 }
 
 /** A stop in the words of the step that shows it (the Check step asks the duplicate question
