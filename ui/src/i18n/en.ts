@@ -310,14 +310,16 @@ const en: Messages = {
     duplicateCutOpen: 'Open in History',
     duplicateText:
       'The same data went to the counter “{{counter}}” on {{date}} (upload No. {{id}}). Sending it twice is usually not needed.',
+    duplicateTextNew:
+      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{rows}}.',
     duplicateOutdated_one:
-      'But {{count, number}} row in it holds earlier data: Metrica has since received other values for it (an amount, a status). “Send only new rows” leaves it out; “Send it again anyway” puts the old values back.',
+      'But {{count, number}} row in it holds earlier data: Metrica has since received other values for it. “Send only new rows” leaves it out; “Send it again anyway” puts the old values back.',
     duplicateOutdated_few:
-      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them. “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
     duplicateOutdated_many:
-      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them. “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
     duplicateOutdated_other:
-      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them (an amount, a status). “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
+      'But {{count, number}} rows in it hold earlier data: Metrica has since received other values for them. “Send only new rows” leaves them out; “Send it again anyway” puts the old values back.',
     duplicateSendAll: 'Send it again anyway',
     duplicateOnlyNew: 'Send only new rows',
     duplicateChosenAll: 'You chose to send the file again.',

@@ -160,10 +160,13 @@ function Summary({ v }: { v: ValidationSummary }) {
             title={t('check.duplicateTitle')}
             message={
               <>
-                {t('check.duplicateText', {
+                {/* The same file is not always the same data: a column sent since, or rows
+                    Metrica holds otherwise now, are new for it. */}
+                {t(v.new_rows > 0 ? 'check.duplicateTextNew' : 'check.duplicateText', {
                   counter: v.duplicate_of.counter_name ?? String(v.duplicate_of.counter_id),
                   date: formatDateTime(v.duplicate_of.created_at, lang),
                   id: v.duplicate_of.id,
+                  rows: t('common.rows', { count: v.new_rows }),
                 })}
                 {/* Rows of this file a later upload replaced: «такие же данные» is not all of it. */}
                 {v.outdated_rows > 0 ? (
