@@ -310,8 +310,14 @@ const en: Messages = {
     duplicateCutOpen: 'Open in History',
     duplicateText:
       'The same data went to the counter “{{counter}}” on {{date}} (upload No. {{id}}). Sending it twice is usually not needed.',
-    duplicateTextNew:
-      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{rows}}.',
+    duplicateTextNew_one:
+      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{count, number}} row.',
+    duplicateTextNew_few:
+      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{count, number}} rows.',
+    duplicateTextNew_many:
+      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{count, number}} rows.',
+    duplicateTextNew_other:
+      'This file went to the counter “{{counter}}” on {{date}} (upload No. {{id}}), but Metrica does not hold all of it as the file has it: “Send only the new rows” sends {{count, number}} rows.',
     duplicateOutdated_one:
       'But {{count, number}} row in it holds earlier data: Metrica has since received other values for it. “Send only new rows” leaves it out; “Send it again anyway” puts the old values back.',
     duplicateOutdated_few:

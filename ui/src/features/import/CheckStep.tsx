@@ -166,7 +166,7 @@ function Summary({ v }: { v: ValidationSummary }) {
                   counter: v.duplicate_of.counter_name ?? String(v.duplicate_of.counter_id),
                   date: formatDateTime(v.duplicate_of.created_at, lang),
                   id: v.duplicate_of.id,
-                  rows: t('common.rows', { count: v.new_rows }),
+                  count: v.new_rows,
                 })}
                 {/* Rows of this file a later upload replaced: «такие же данные» is not all of it. */}
                 {v.outdated_rows > 0 ? (
