@@ -133,6 +133,22 @@ pub async fn check(
     // The columns as `upload` reads them: a template saved for this header (in the app or by an
     // earlier upload) wins. Only a data folder that exists is opened; none is made here.
     let history = mb_uploader::import::existing_history(data_dir);
+    if let mb_uploader::import::ExistingHistory::Unreadable { path, reason } = &history {
+        eprintln!(
+            "{} {} ({reason}). {}",
+            t(
+                lang,
+                "Сохранённые шаблоны столбцов не прочитаны: не удалось открыть историю приложения",
+                "Saved column templates were not read: the app's history could not be opened:"
+            ),
+            path.display(),
+            t(
+                lang,
+                "Столбцы определены автоматически.",
+                "Columns were matched automatically."
+            )
+        );
+    }
     if matches!(history, mb_uploader::import::ExistingHistory::OtherVersion) {
         eprintln!(
             "{}",

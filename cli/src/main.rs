@@ -9,7 +9,8 @@
 //!   stored); 5 a duplicate upload was refused (use --force);
 //! 6 the send was interrupted (Ctrl-C, or the answer was lost): Metrica may or may not have
 //!   it; `mbridge resend ID` looks for it on the server first and sends it only if absent;
-//! 7 (`jobs run NAME`) another run of the same job holds its lock: nothing was done.
+//! 7 (`jobs run NAME`) another run of the same job holds its lock: nothing was done;
+//! 8 the data folder cannot be used (read-only, full, a damaged history): named on stderr.
 //! A send that an error stopped part-way (a sign-in that expired between the parts of a big
 //! file) prints every part — those that went too — and the error (`"error"` beside
 //! `"uploads"` with `--json`), and exits with that error's code.
@@ -74,6 +75,10 @@ fn main() -> ExitCode {
                 let _ = writeln!(std::io::stdout(), "{v}");
             } else {
                 eprintln!("mbridge: {}", text::error(&e, lang));
+                // Local storage: where it is, so a full disk or a read-only folder is found.
+                if matches!(e, AppError::Storage { .. }) {
+                    eprintln!("{}", text::data_folder(&data_dir, lang));
+                }
             }
             ExitCode::from(exit_code(&e))
         }

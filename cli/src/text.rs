@@ -30,6 +30,20 @@ pub fn day_text(s: &str) -> String {
         .map_or_else(|_| s.to_string(), |d| d.strftime("%d.%m.%Y").to_string())
 }
 
+/// The data folder a storage error is about, with what to check.
+pub fn data_folder(dir: &std::path::Path, lang: Lang) -> String {
+    format!(
+        "{} {} — {}",
+        t(lang, "Папка данных:", "Data folder:"),
+        dir.display(),
+        t(
+            lang,
+            "проверьте, что в неё можно писать и на диске есть место (её задаёт --data-dir или MBRIDGE_DATA_DIR)",
+            "check that it can be written to and the disk has room (--data-dir or MBRIDGE_DATA_DIR sets it)"
+        )
+    )
+}
+
 pub fn msg_lang(lang: Lang) -> mb_uploader::messages::Lang {
     match lang {
         Lang::Ru => mb_uploader::messages::Lang::Ru,

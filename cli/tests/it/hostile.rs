@@ -1,5 +1,5 @@
 //! Hostile surroundings from the command line: the sign-in port held by another program, a
-//! FIFO given as the data file.
+//! FIFO given as the data file, a data folder that cannot be used.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
@@ -168,4 +168,27 @@ fn ctrl_c_cancels_a_waiting_login() {
     // Stopped, as every Ctrl-C: not «network or server trouble» (4).
     assert_eq!(code, Some(6), "{rest}");
     assert!(rest.contains("отменено"), "{rest}");
+}
+
+/// A data folder that cannot be used (here a file where the folder should be; a read-only or
+/// full disk ends the same way) is named, with what to check, and ends with its own exit code
+/// (8), not the network's 4, which scripts would retry.
+#[test]
+fn a_data_folder_that_cannot_be_used_is_named_with_its_own_exit_code() {
+    let env = Env::unreachable("http://127.0.0.1:9");
+    let folder = env.dir.path().join("data");
+    std::fs::write(&folder, "not a folder").unwrap();
+    let out = env
+        .cmd()
+        .env("MBRIDGE_DATA_DIR", &folder)
+        .args(["history"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("ошибка локального хранилища"), "{said}");
+    assert!(
+        said.contains(&format!("Папка данных: {}", folder.display())),
+        "{said}"
+    );
 }

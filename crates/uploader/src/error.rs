@@ -109,8 +109,9 @@ impl AppError {
     /// The exit code `mbridge` ends with for this error (its help lists them): 1 the data has
     /// errors or Metrica refused it, 2 the file or an argument, 3 sign-in or access, 5 a
     /// duplicate, 6 stopped (Ctrl-C: as a send interrupted, whether or not a byte had gone),
-    /// 7 a job's run is going (as `jobs run` when another run holds the lock), 4 the rest
-    /// (network, quota, server, storage).
+    /// 7 a job's run is going (as `jobs run` when another run holds the lock), 8 the data
+    /// folder cannot be used (read-only, full, a damaged history: trying again as it is does
+    /// not help), 4 the rest (network, quota, server).
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::DataHasErrors { .. } | AppError::RejectedData { .. } => 1,
@@ -124,6 +125,7 @@ impl AppError {
             AppError::Duplicate { .. } => 5,
             AppError::Cancelled => 6,
             AppError::JobRunning { .. } => 7,
+            AppError::Storage { .. } => 8,
             _ => 4,
         }
     }

@@ -485,6 +485,9 @@ pub enum ExistingHistory {
     /// Written by another build of the app (not yet started after an upgrade, or newer than
     /// this `mbridge`): its templates are not read, and the caller says so.
     OtherVersion,
+    /// There, but it cannot be opened (damaged, a folder that cannot be written): its
+    /// templates are not read, and the caller says where and why.
+    Unreadable { path: PathBuf, reason: String },
 }
 
 impl ExistingHistory {
@@ -502,16 +505,19 @@ pub fn existing_history(data_dir: Option<&Path>) -> ExistingHistory {
     if !db.is_file() {
         return ExistingHistory::Absent;
     }
-    if mb_history::Store::file_schema_version(&db).ok() != Some(mb_history::LATEST_VERSION) {
-        return ExistingHistory::OtherVersion;
-    }
-    match mb_history::Store::open(&db) {
-        Ok(s) => ExistingHistory::Current(s),
-        Err(e) => {
-            tracing::warn!(error = %e, "history not opened for its templates");
-            ExistingHistory::OtherVersion
+    let unreadable = |e: mb_history::Error| {
+        tracing::warn!(error = %e, "history not opened for its templates");
+        ExistingHistory::Unreadable {
+            path: db.clone(),
+            reason: e.to_string(),
         }
+    };
+    match mb_history::Store::file_schema_version(&db) {
+        Ok(v) if v == mb_history::LATEST_VERSION => {}
+        Ok(_) => return ExistingHistory::OtherVersion,
+        Err(e) => return unreadable(e),
     }
+    mb_history::Store::open(&db).map_or_else(unreadable, ExistingHistory::Current)
 }
 
 /// `store`: the app's history, whose saved column templates win over the automatic mapping as
