@@ -1500,7 +1500,44 @@ impl Core {
                 }
             }
         }
+        self.sweep_outgoing();
         Ok(out)
+    }
+
+    /// Prepared files hold the user's data (phones, e-mails) and stay only while an upload may
+    /// need them (to be sent, followed or sent again). A process that died, or an upload that
+    /// became final by another way (found after a crash, replaced by a resend), leaves its
+    /// folder behind: a folder no such upload uses and untouched for a day (a send of another
+    /// process may be preparing one now) goes.
+    fn sweep_outgoing(&self) {
+        let Ok(dirs) = std::fs::read_dir(self.paths.outgoing()) else {
+            return;
+        };
+        let Ok(all) = self.store.uploads(&mb_history::UploadFilter::default()) else {
+            return;
+        };
+        let used: std::collections::HashSet<PathBuf> = all
+            .iter()
+            .filter(|u| {
+                !matches!(
+                    u.state,
+                    UploadState::Processed | UploadState::LinkageFailure | UploadState::Superseded
+                )
+            })
+            .filter_map(|u| prepared_file(u).ok()?.parent().map(Path::to_path_buf))
+            .collect();
+        let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
+        for d in dirs.flatten() {
+            let path = d.path();
+            let old = d
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < day_ago);
+            if old && path.is_dir() && !used.contains(&path) {
+                tracing::info!(dir = %path.display(), "prepared files no upload needs removed");
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
     }
 
     /// For a CRM upload, the server ids of the counter's other CRM uploads (a lost answer is

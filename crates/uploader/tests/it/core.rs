@@ -3225,3 +3225,55 @@ async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
         .unwrap_or_else(|| panic!("{:?}", v.issues));
     assert_eq!(issue.fix, None, "{issue:?}");
 }
+
+/// Prepared files hold the user's data: a folder a killed process left (no upload uses it) goes
+/// at the next start once a day old; one an interrupted upload may still resend stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prepared_files_no_upload_needs_are_swept_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let cut = cut_off(
+        &core,
+        &kind_upload(
+            &core,
+            UploadKind::Conversions,
+            "offline_clientid.csv",
+            true,
+            false,
+        ),
+    )
+    .await;
+    let kept = core
+        .store()
+        .upload(i64::from(cut.id))
+        .unwrap()
+        .options
+        .unwrap()["prepared_file"]
+        .as_str()
+        .map(std::path::PathBuf::from)
+        .unwrap();
+    let kept = kept.parent().unwrap().to_path_buf();
+    let orphan = core.paths().outgoing().join("20200101T000000-deadbeef");
+    std::fs::create_dir_all(&orphan).unwrap();
+    std::fs::write(
+        orphan.join("metrica.csv"),
+        "ClientId\n1762345098123456789\n",
+    )
+    .unwrap();
+    let fresh = core.paths().outgoing().join("20991231T000000-preparing");
+    std::fs::create_dir_all(&fresh).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    for d in [&orphan, &kept] {
+        std::fs::File::open(d)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+    }
+    core.reconcile().await.unwrap();
+    assert!(!orphan.exists(), "the dead process's folder went");
+    assert!(
+        kept.exists(),
+        "the interrupted upload's stays for its resend"
+    );
+    assert!(fresh.exists(), "one another process may be preparing stays");
+}
