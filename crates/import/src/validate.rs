@@ -288,7 +288,6 @@ pub(crate) struct RowChecker {
     now: Timestamp,
     now_civil: DateTime,
     window: Timestamp,
-    window_civil: DateTime,
     /// What an event before `window` is: older than Metrica's 21 days, or before the day the
     /// counter started linking offline data (its window grows from there).
     before_window: IssueCode,
@@ -393,7 +392,6 @@ impl Validator {
                 .checked_sub((LINKING_WINDOW_DAYS * 24).hours())
                 .unwrap_or(opts.now)
         });
-        let window_civil = window.to_zoned(tz.clone()).datetime();
         let full_window = opts
             .now
             .checked_sub((LINKING_WINDOW_DAYS * 24).hours())
@@ -627,7 +625,6 @@ impl Validator {
             now: opts.now,
             now_civil,
             window,
-            window_civil,
             before_window,
             goals: opts.goals.as_ref().map(|g| g.iter().cloned().collect()),
             goal_names: opts
@@ -1822,13 +1819,10 @@ impl RowChecker {
                 Severity::Warning
             };
             self.issue(Some(name), IssueCode::FutureDatetime, sev, raw, None);
-        } else if main
-            && matches!(self.kind, UploadKind::SimpleOrders | UploadKind::Orders)
-            && civil < self.window_civil
-            && (p.has_time || civil.date() != self.window_civil.date())
-        {
-            self.issue(Some(name), self.before_window, Severity::Warning, raw, None);
         }
+        // No «older than 21 days» for CRM orders: Yandex documents that window for offline
+        // conversions only (docs/metrika-api.md §4.2); an order links to the visits nearest
+        // its creation date (§5.2), and saying it will not link would be a guess.
         if self.scratch != raw {
             let code = if converted {
                 IssueCode::DatetimeOffsetConverted
@@ -2325,6 +2319,34 @@ mod tests {
 
     fn has(codes: &[(String, Severity, Option<String>)], code: &str, sev: Severity) -> bool {
         codes.iter().any(|(c, s, _)| c == code && *s == sev)
+    }
+
+    /// Yandex documents the 21-day window for offline conversions only: a month-old order is
+    /// not said to miss its visit, while a month-old conversion is.
+    #[test]
+    fn an_old_crm_order_is_not_said_to_miss_its_visit() {
+        let mut t = T::new(
+            UploadKind::SimpleOrders,
+            &["id", "create_date_time", "client_ids", "order_status"],
+            &opts(),
+        );
+        assert!(t.row(&["A-1", "2026-10-20 10:00:00", "1762345098123456789", "PAID"]));
+        let codes = t.codes();
+        assert!(
+            !codes
+                .iter()
+                .any(|(c, _, _)| c == "outside_linking_window" || c == "before_counter_window"),
+            "{codes:?}"
+        );
+        let mut t = conv();
+        assert!(t.row(&[
+            "1762345098123456789",
+            "offline_paid",
+            "1792490400",
+            "100",
+            "RUB"
+        ]));
+        assert!(has(&t.codes(), "outside_linking_window", Severity::Warning));
     }
 
     #[test]
