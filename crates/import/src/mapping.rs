@@ -367,6 +367,8 @@ fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
             "дата заказа",
             "дата сделки",
             "дата оформления",
+            // 1C's documents.
+            "дата документа",
         ],
         (_, "update_date_time") => &[
             "update date time",
@@ -429,6 +431,10 @@ fn synonyms(kind: UploadKind, field: &str) -> &'static [&'static str] {
             "статус заказа",
             "статус сделки",
             "=stage",
+            // 1C: a document's state («Отгружен», «К оплате»).
+            "=состояние",
+            "состояние заказа",
+            "состояние документа",
         ],
         (_, "revenue") => &[
             "revenue",
@@ -802,6 +808,30 @@ mod tests {
             ]),
         );
         assert_eq!(col(&s.mapping, "id").map(|c| c.0), Some(1), "{s:?}");
+    }
+
+    /// A 1C sales export as it comes: its document date and state are the order's date and
+    /// status, and the file is read as CRM orders without being told.
+    #[test]
+    fn a_1c_export_is_orders_with_its_date_and_state() {
+        let headers = h(&[
+            "Номер документа",
+            "Дата документа",
+            "Контрагент",
+            "Телефон контрагента",
+            "Электронная почта",
+            "Состояние",
+            "Сумма документа",
+            "Валюта",
+        ]);
+        let s = auto_map(UploadKind::SimpleOrders, &headers);
+        assert_eq!(col(&s.mapping, "create_date_time").map(|c| c.0), Some(1));
+        assert_eq!(col(&s.mapping, "order_status").map(|c| c.0), Some(5));
+        assert!(s.missing_required.is_empty(), "{s:?}");
+        assert_eq!(
+            detect_kind(&headers).map(|(k, _)| k),
+            Some(UploadKind::SimpleOrders)
+        );
     }
 
     #[test]

@@ -150,6 +150,8 @@ const en: Messages = {
     kind: 'What is in the file',
     kindDetected: 'Looks like “{{kind}}” — confidence {{confidence}}. If not, choose another.',
     kindUnknown: 'We could not tell what is in the file. Check the encoding and delimiter or choose the type yourself.',
+    kindUnknownColumns:
+      'We could not tell from the column names what data this is. Choose the type yourself — on the next step the columns can be matched by hand.',
     garbled: 'If you see question marks or garbage instead of letters, change the encoding.',
   },
   columns: {

@@ -126,7 +126,10 @@ function KindChooser({ preview }: { preview: FilePreview }) {
               kind: t(`kinds.${preview.detected_kind}.title`),
               confidence: formatPercent(preview.kind_confidence, i18n.language),
             })
-          : t('file.kindUnknown')}
+          : // One column: the file was likely split wrong; several: read fine, not recognised.
+            preview.info.headers.length > 1
+            ? t('file.kindUnknownColumns')
+            : t('file.kindUnknown')}
       </Text>
       <RadioGroup
         value={s.kind ?? ''}
