@@ -355,8 +355,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{} #{upload_id} ({}) {}; {} `mbridge resend {upload_id}`",
             t(
                 lang,
-                "этот файл уже отправлялся в этот счётчик: загрузка",
-                "this file was already sent to this counter: upload"
+                "этот файл уже начинали отправлять в этот счётчик: загрузка",
+                "a send of this file to this counter began before: upload"
             ),
             when_text(sent_at),
             t(

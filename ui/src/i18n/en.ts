@@ -803,7 +803,7 @@ const en: Messages = {
     cutOffUnsettled:
       'Upload No. {{id}} of {{date}} was cut off, and Metrica does not list it yet. It lists a big file only after a while, so whether its calls arrived is not known yet, and sent again they would count twice. Nothing was sent. Try again after {{time}}: by then it will be clear whether it arrived.',
     duplicateInterrupted:
-      'This file was sent on {{date}} (upload No. {{id}}), but the send was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
+      'A send of this file began on {{date}} (upload No. {{id}}), but it was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',
     not_found: 'We could not find what was asked for.',
     notFound: {
