@@ -101,28 +101,31 @@ pub fn twice(n: u64, counts_twice: bool, lang: Lang) -> Option<String> {
 }
 
 /// A file sent in parts that did not all go: «Отправлено 2 части из 3; часть 3 не ушла» (the
-/// app's words). None for a file in one piece or one whose every part was accepted.
+/// app's words, from the core's [`mb_uploader::dto::SendStopped`]). None for a file in one
+/// piece or one whose every part recorded was accepted.
 pub fn partial(done: &mb_uploader::UploadResult, lang: Lang) -> Option<String> {
-    use mb_uploader::dto::UploadState as S;
-    let parts = done.uploads();
-    let stopped = done.worst()?;
-    if parts.len() < 2 {
+    use mb_uploader::plan::OutcomeKind as O;
+    let parts: Vec<_> = done
+        .uploads()
+        .iter()
+        .map(mb_uploader::history::summary)
+        .collect();
+    let s = mb_uploader::dto::SendStopped::of(&parts, done.stopped().is_some())?;
+    if s.total < 2 || s.part == 0 {
         return None;
     }
-    let n = parts.iter().position(|u| u.id == stopped.id)? + 1;
-    let key = match stopped.state {
-        S::Interrupted | S::Sending => "send.partInterrupted",
-        S::Rejected => "send.partRejected",
+    let key = match s.state {
+        O::Interrupted => "send.partInterrupted",
+        O::Rejected => "send.partRejected",
         _ => "send.partFailed",
     };
-    let stopped = mb_text::format(msg_lang(lang), key, &[("n", Arg::Num(n as u64))]);
-    let accepted = parts.iter().filter(|u| u.state.is_accepted()).count();
+    let stopped = mb_text::format(msg_lang(lang), key, &[("n", Arg::Num(u64::from(s.part)))]);
     Some(mb_text::format(
         msg_lang(lang),
         "send.partial",
         &[
-            ("count", Arg::Num(accepted as u64)),
-            ("total", Arg::Num(parts.len() as u64)),
+            ("count", Arg::Num(u64::from(s.accepted))),
+            ("total", Arg::Num(u64::from(s.total))),
             ("stopped", Arg::Str(&stopped)),
         ],
     ))

@@ -7,8 +7,8 @@ use mb_schema::MergeMode;
 
 use crate::core::Core;
 use crate::dto::{
-    AppError, ColumnMapping, ReadOverrides, SendResult, StatusValue, UploadRequest, UploadSummary,
-    ValidateRequest, ValidationSummary,
+    AppError, ColumnMapping, ReadOverrides, SendResult, SendStopped, StatusValue, UploadRequest,
+    UploadSummary, ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::history::summary;
@@ -243,6 +243,7 @@ pub fn result_after_resend(prev: SendResult, from: u32, resent: UploadSummary) -
     SendResult {
         outcome,
         upload: Some(shown),
+        stopped: SendStopped::of(&parts, error.is_some()),
         parts,
         error,
         ..prev
@@ -296,7 +297,6 @@ pub fn send_result(done: &UploadResult) -> SendResult {
     SendResult {
         outcome: done.kind(),
         upload: shown,
-        parts,
         valid_rows: done.valid_rows() as u32,
         new_rows: done.new_rows() as u32,
         unchanged_rows: done.unchanged_rows() as u32,
@@ -311,7 +311,9 @@ pub fn send_result(done: &UploadResult) -> SendResult {
             .and_then(|r| r.rejected_path.as_deref())
             .filter(|p| p.is_file())
             .map(|p| p.display().to_string()),
+        stopped: SendStopped::of(&parts, done.stopped().is_some()),
         error: done.stopped().cloned(),
+        parts,
     }
 }
 
@@ -342,6 +344,7 @@ mod tests {
         SendResult {
             outcome: OutcomeKind::of_state(upload.as_ref().unwrap().state),
             upload,
+            stopped: SendStopped::of(&parts, error.is_some()),
             parts,
             valid_rows: 5,
             new_rows: 3,
@@ -353,6 +356,33 @@ mod tests {
             rejected_path: None,
             error,
         }
+    }
+
+    #[test]
+    fn a_send_that_did_not_all_go_says_its_part_and_count() {
+        use UploadState::*;
+        let of = |parts: Vec<UploadSummary>, error| SendStopped::of(&parts, error);
+        assert_eq!(of(vec![part(1, Processed), part(2, Sent)], false), None);
+        let s = of(
+            vec![part(1, Processed), part(2, Rejected), part(3, Failed)],
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.state, s.part, s.accepted, s.total),
+            (OutcomeKind::Rejected, 2, 1, 3)
+        );
+        // A dead «sending» is said as interrupted (Metrica may have it).
+        let s = of(vec![part(1, Sending)], false).unwrap();
+        assert_eq!((s.state, s.part), (OutcomeKind::Interrupted, 1));
+        // Every part recorded went, and an error stopped the send before the rest.
+        let s = of(vec![part(1, Processing)], true).unwrap();
+        assert_eq!((s.state, s.part, s.accepted), (OutcomeKind::Failed, 0, 1));
+        // After a resend the part it stopped on moves on.
+        let r = result(vec![part(1, Interrupted), part(2, Failed)], 1, None);
+        let r = result_after_resend(r, 1, part(3, Processing));
+        let s = r.stopped.unwrap();
+        assert_eq!((s.state, s.part, s.accepted), (OutcomeKind::Failed, 2, 1));
     }
 
     #[test]

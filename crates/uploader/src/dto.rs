@@ -674,6 +674,54 @@ pub struct SendResult {
     /// went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
     /// stopped on (`upload`) and the later ones not sent. None when every part got its answer.
     pub error: Option<AppError>,
+    /// How a send that did not all go stopped (None when it all went, or nothing was sent):
+    /// every front end says the same part and count.
+    #[serde(default)]
+    pub stopped: Option<SendStopped>,
+}
+
+/// How a send that did not all go stopped, from its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SendStopped {
+    /// What happened to the part it stopped on: `interrupted` (Metrica may have it),
+    /// `rejected` (Metrica refused it) or `failed`; `failed` too when every part recorded went
+    /// and an error stopped the send before the rest.
+    pub state: crate::plan::OutcomeKind,
+    /// That part, counted from 1; 0 when every part recorded went and the send stopped before
+    /// the next one was recorded.
+    pub part: u32,
+    /// Parts Metrica accepted.
+    pub accepted: u32,
+    /// Parts recorded.
+    pub total: u32,
+}
+
+impl SendStopped {
+    /// From a send's parts in order, and whether an error stopped it part-way.
+    pub fn of(parts: &[UploadSummary], error: bool) -> Option<SendStopped> {
+        use crate::plan::OutcomeKind as O;
+        let accepted = parts.iter().filter(|p| p.state.is_accepted()).count() as u32;
+        let total = parts.len() as u32;
+        match parts.iter().position(|p| !p.state.is_accepted()) {
+            Some(i) => Some(SendStopped {
+                state: match parts[i].outcome {
+                    O::Interrupted => O::Interrupted,
+                    O::Rejected => O::Rejected,
+                    _ => O::Failed,
+                },
+                part: i as u32 + 1,
+                accepted,
+                total,
+            }),
+            None if error => Some(SendStopped {
+                state: O::Failed,
+                part: 0,
+                accepted,
+                total,
+            }),
+            None => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -1188,6 +1236,7 @@ pub fn typescript_bindings() -> String {
         CurrencyOffer::decl(&cfg),
         IssuePlace::decl(&cfg),
         SendBlock::decl(&cfg),
+        SendStopped::decl(&cfg),
         SendStop::decl(&cfg),
         SendAnswer::decl(&cfg),
         GateStop::decl(&cfg),

@@ -249,6 +249,27 @@ export type IssuePlace = "header" | "file" | "line";
 
 export type SendBlock = "file_errors" | "no_valid_rows" | "row_errors";
 
+export type SendStopped = { 
+/**
+ * What happened to the part it stopped on: `interrupted` (Metrica may have it),
+ * `rejected` (Metrica refused it) or `failed`; `failed` too when every part recorded went
+ * and an error stopped the send before the rest.
+ */
+state: OutcomeKind, 
+/**
+ * That part, counted from 1; 0 when every part recorded went and the send stopped before
+ * the next one was recorded.
+ */
+part: number, 
+/**
+ * Parts Metrica accepted.
+ */
+accepted: number, 
+/**
+ * Parts recorded.
+ */
+total: number, };
+
 export type SendStop = "no_access" | "window_not_open" | "file_errors" | "no_valid_rows" | "row_errors" | "duplicate_cut_off" | "duplicate";
 
 export type SendAnswer = "skip_invalid" | "duplicate" | "only_new";
@@ -404,7 +425,12 @@ rejected_path: string | null,
  * went), shown beside the parts: `parts` still holds those Metrica accepted, the one it
  * stopped on (`upload`) and the later ones not sent. None when every part got its answer.
  */
-error: AppError | null, };
+error: AppError | null, 
+/**
+ * How a send that did not all go stopped (None when it all went, or nothing was sent):
+ * every front end says the same part and count.
+ */
+stopped: SendStopped | null, };
 
 export type Stage = "reading" | "validating" | "writing" | "uploading" | "waiting" | "queued" | "downloading" | "installing" | "done";
 

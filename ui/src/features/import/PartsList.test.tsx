@@ -68,7 +68,16 @@ const result = (parts: UploadSummary[], error: AppError | null): SendResult => (
   rejected_rows: 0,
   rejected_path: null,
   error,
+  // As the core's `SendStopped::of` answers for these parts.
+  stopped: stoppedOf(parts, error !== null),
 });
+const stoppedOf = (parts: UploadSummary[], error: boolean): SendResult['stopped'] => {
+  const i = parts.findIndex((p) => p.outcome !== 'sent');
+  const accepted = parts.filter((p) => p.outcome === 'sent').length;
+  if (i < 0) return error ? { state: 'failed', part: 0, accepted, total: parts.length } : null;
+  const o = parts[i]?.outcome;
+  return { state: o === 'interrupted' || o === 'rejected' ? o : 'failed', part: i + 1, accepted, total: parts.length };
+};
 const expired: AppError = { kind: 'token_expired', data: { login: 'demo-agency' } };
 const signIn: FailureReason = { kind: 'sign_in_needed' };
 const notSent: FailureReason = { kind: 'not_sent' };

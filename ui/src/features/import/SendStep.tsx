@@ -312,8 +312,8 @@ type StoppedState = 'interrupted' | 'failed' | 'rejected';
 
 /** How the part the send stopped on ended, in the core's word (a part read back as still
  *  sending is interrupted: its answer was lost). */
-function stoppedState(u: UploadSummary): StoppedState {
-  return u.outcome === 'interrupted' || u.outcome === 'rejected' ? u.outcome : 'failed';
+function stoppedState(outcome: SendResult['outcome']): StoppedState {
+  return outcome === 'interrupted' || outcome === 'rejected' ? outcome : 'failed';
 }
 
 /** A send that did not all go: what happened to the file (for a file in parts, how many parts
@@ -323,14 +323,13 @@ function stoppedState(u: UploadSummary): StoppedState {
 export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?: () => void }) {
   const { t, i18n } = useTranslation();
   const u = result.upload;
-  if (u === null) return null;
-  const state = stoppedState(u);
-  const parts = result.parts;
-  const accepted = parts.filter(isAccepted).length;
-  // The part the send stopped on, counted from 1 (0: every part recorded went, the error came
-  // before the next one was in the history).
-  const n = isAccepted(u) ? 0 : parts.findIndex((p) => p.id === u.id) + 1;
-  const inParts = parts.length > 1 && n > 0;
+  const stop = result.stopped;
+  if (u === null || stop === null) return null;
+  // The core says where the send stopped (`SendStopped`): the part (0: after every part
+  // recorded went), how many Metrica accepted, and what happened to it.
+  const state = stoppedState(stop.state);
+  const { accepted, part: n } = stop;
+  const inParts = stop.total > 1 && n > 0;
   // Every part recorded went, and the send stopped before the rest: said as a file sent in
   // part, never «Файл не отправлен» beside the parts Metrica took.
   const acceptedThenStopped = n === 0 && accepted > 0;
@@ -346,7 +345,7 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
           : inParts
             ? t('send.partial', {
                 count: accepted,
-                total: parts.length,
+                total: stop.total,
                 stopped: t(`send.${stoppedKey[state]}`, { n }),
               })
             : // «Отправить заново» is promised only when the core would take it.
@@ -366,7 +365,7 @@ export function StoppedSend({ result, onRetry }: { result: SendResult; onRetry?:
           {failureText(u.failure, t, i18n.language)}
         </Text>
       ) : null}
-      <PartsList parts={parts} />
+      <PartsList parts={result.parts} />
     </>
   );
 }
@@ -511,7 +510,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
         }
       });
   };
-  const state = stoppedState(u);
+  const state = stoppedState(result.stopped?.state ?? u.outcome);
   return (
     <div className="mb-step">
       {held}
