@@ -177,7 +177,8 @@ pub enum Command {
         enable_extended: bool,
     },
     /// Read, map, validate, prepare and upload a file. Exit 0 sent (or nothing new), 1 data
-    /// errors or rejected, 4 failed, 5 duplicate, 6 interrupted (`mbridge resend ID`).
+    /// errors or rejected, 2 file or argument, 3 sign-in or access, 4 failed (try again), 5
+    /// duplicate, 6 interrupted (`mbridge resend ID`), 8 the data folder cannot be used.
     Upload {
         file: PathBuf,
         #[command(flatten)]

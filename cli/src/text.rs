@@ -569,6 +569,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             "{} {field}: {reason}",
             t(lang, "неверное значение", "invalid value for")
         ),
+        E::HistoryBusy { detail } => format!(
+            "{}: {detail}",
+            t(
+                lang,
+                "история занята другим процессом (запуском задания или приложением): повторите чуть позже",
+                "the history is held by another process (a job's run or the app): try again shortly"
+            )
+        ),
         E::Storage { detail } => format!(
             "{}: {detail}",
             t(lang, "ошибка локального хранилища", "local storage error")

@@ -91,6 +91,10 @@ pub enum AppError {
     InvalidInput { field: String, reason: String },
     #[error("local storage error")]
     Storage { detail: String },
+    /// The history was held by another process (a job's run, the app beside `mbridge`) through
+    /// every retry, or changed under this one: trying again is the way on.
+    #[error("the history is busy")]
+    HistoryBusy { detail: String },
     /// The system's scheduler (systemd's user instance, Task Scheduler, launchd) refused to turn
     /// a job's entry on; `detail` is the command and what it said. Nothing is left installed.
     #[error("the system scheduler failed")]

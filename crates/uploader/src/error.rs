@@ -176,6 +176,11 @@ impl From<mb_history::Error> for AppError {
                 field: "upload".into(),
                 reason: NOT_RESENDABLE.into(),
             },
+            e @ (mb_history::Error::Busy { .. } | mb_history::Error::IllegalTransition { .. }) => {
+                AppError::HistoryBusy {
+                    detail: e.to_string(),
+                }
+            }
             other => AppError::Storage {
                 detail: other.to_string(),
             },

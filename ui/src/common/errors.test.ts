@@ -20,6 +20,7 @@ const SAMPLES: { [K in AppError['kind']]: Extract<AppError, { kind: K }> } = {
   file_unreadable: { kind: 'file_unreadable', data: { file_name: 'Заказы.csv', reason: { kind: 'io' } } },
   data_has_errors: { kind: 'data_has_errors', data: { errors: 10, in_file: false, no_valid_rows: false } },
   duplicate: { kind: 'duplicate', data: { upload_id: 112, sent_at: '2026-11-21T08:00:00Z', interrupted: false } },
+  history_busy: { kind: 'history_busy', data: { detail: 'database is busy' } },
   cut_off_unsettled: {
     kind: 'cut_off_unsettled',
     data: { upload_id: 113, sent_at: '2026-11-21T08:00:00Z', look_again_at: '2026-11-21T08:30:00Z' },

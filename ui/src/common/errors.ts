@@ -167,6 +167,7 @@ export const ERROR_TABLE: ErrorTable = {
     },
   },
   storage: { severity: 'danger', action: 'retry', text: (_, t) => t('errors.storage') },
+  history_busy: { severity: 'warning', action: 'retry', text: (_, t) => t('errors.history_busy') },
   scheduler_failed: {
     severity: 'danger',
     action: 'retry',

@@ -835,6 +835,8 @@ const en: Messages = {
       repeat: 'Repeat automatically',
       path: 'File',
     },
+    history_busy:
+      'The upload history is held by another process right now (a job’s run or the command line). Try again in a few seconds.',
     storage: 'Could not save data to disk. Check free space and retry.',
     scheduler_failed:
       'The system did not turn the schedule on, so the job runs by hand only. The system said: {{detail}}',
