@@ -1663,6 +1663,18 @@ impl Core {
                 return Err(self.cut_off_unsettled(&again));
             }
         }
+        // Calls another cut-off send may have delivered (Metrica does not list it yet): none
+        // of them goes again in this resend either.
+        if old.kind.counts_sent_again() {
+            let settled = self
+                .settle_unknown_sends(old.counter_id as u32, old.kind)
+                .await;
+            for u in settled.unsettled.values().filter(|u| u.id != old.id) {
+                if self.repeats_pending(u, std::slice::from_ref(&file)).await? {
+                    return Err(self.cut_off_unsettled(u));
+                }
+            }
+        }
         if cancel.is_cancelled() {
             return Err(AppError::Cancelled);
         }

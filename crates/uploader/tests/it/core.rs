@@ -3277,3 +3277,48 @@ async fn prepared_files_no_upload_needs_are_swept_at_start() {
     );
     assert!(fresh.exists(), "one another process may be preparing stays");
 }
+
+/// A resend of one cut-off send of calls that overlaps another cut-off send Metrica does not
+/// list yet (a grown export cut while its answer was being made) holds back as that one does:
+/// its calls may be in Metrica already.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_never_repeats_the_calls_of_another_unsettled_cut_off_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let first = cut_off(
+        &core,
+        &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+    )
+    .await;
+    // Half an hour on, it is not on Metrica: it never arrived.
+    settle_absence(&core, first.id);
+    let grown = dir.path().join("calls-grown.csv");
+    std::fs::write(
+        &grown,
+        std::fs::read_to_string(fixture("calls_clientid.csv")).unwrap()
+            + "1762345098123456789,1795105010,+74951234567,60,3,0,0,,https://shop.example.ru/,https://calltracker.example.com/calls/89100,0,,\n",
+    )
+    .unwrap();
+    fake.faults().answer_next_upload_late();
+    let second = core
+        .upload_dto(
+            &path_upload(&core, UploadKind::Calls, &grown, true, false),
+            "grown",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(second.state, UploadState::Interrupted);
+    let before = calls_on_metrica(fake);
+    let r = core
+        .resend_dto(first.id, "resend", no_progress_sink())
+        .await;
+    assert!(
+        matches!(&r, Err(mb_uploader::dto::AppError::CutOffUnsettled { upload_id, .. }) if *upload_id == second.id),
+        "{r:?}"
+    );
+    assert_eq!(calls_on_metrica(fake), before, "nothing went");
+}
