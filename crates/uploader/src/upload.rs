@@ -1506,9 +1506,10 @@ impl Core {
 
     /// Prepared files hold the user's data (phones, e-mails) and stay only while an upload may
     /// need them (to be sent, followed or sent again). A process that died, or an upload that
-    /// became final by another way (found after a crash, replaced by a resend), leaves its
-    /// folder behind: a folder no such upload uses and untouched for a day (a send of another
-    /// process may be preparing one now) goes.
+    /// became final by another way (found after a crash, replaced by a resend), leaves them
+    /// behind. A folder untouched for a day (a send of another process may be preparing one
+    /// now) loses them: the whole folder when no upload knows it, else all but the
+    /// rejected-rows file History offers beside its upload.
     fn sweep_outgoing(&self) {
         let Ok(dirs) = std::fs::read_dir(self.paths.outgoing()) else {
             return;
@@ -1516,16 +1517,26 @@ impl Core {
         let Ok(all) = self.store.uploads(&mb_history::UploadFilter::default()) else {
             return;
         };
-        let used: std::collections::HashSet<PathBuf> = all
-            .iter()
-            .filter(|u| {
-                !matches!(
+        let dir_of = |u: &Upload| {
+            u.options
+                .as_ref()?
+                .get("prepared_file")?
+                .as_str()
+                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        };
+        let mut known = std::collections::HashSet::new();
+        let mut needed = std::collections::HashSet::new();
+        for u in &all {
+            if let Some(d) = dir_of(u) {
+                if !matches!(
                     u.state,
                     UploadState::Processed | UploadState::LinkageFailure | UploadState::Superseded
-                )
-            })
-            .filter_map(|u| prepared_file(u).ok()?.parent().map(Path::to_path_buf))
-            .collect();
+                ) {
+                    needed.insert(d.clone());
+                }
+                known.insert(d);
+            }
+        }
         let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
         for d in dirs.flatten() {
             let path = d.path();
@@ -1533,10 +1544,20 @@ impl Core {
                 .metadata()
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| t < day_ago);
-            if old && path.is_dir() && !used.contains(&path) {
-                tracing::info!(dir = %path.display(), "prepared files no upload needs removed");
-                let _ = std::fs::remove_dir_all(&path);
+            if !old || !path.is_dir() || needed.contains(&path) {
+                continue;
             }
+            if !known.contains(&path) {
+                tracing::info!(dir = %path.display(), "prepared files no upload knows removed");
+                let _ = std::fs::remove_dir_all(&path);
+                continue;
+            }
+            for f in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                if f.file_name() != "rejected-rows.csv" {
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+            let _ = std::fs::remove_dir(&path);
         }
     }
 

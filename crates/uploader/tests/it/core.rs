@@ -3269,7 +3269,57 @@ async fn prepared_files_no_upload_needs_are_swept_at_start() {
             .set_modified(two_days_ago)
             .unwrap();
     }
+    // A processed upload's folder keeps the rejected-rows file History offers beside it.
+    let bad = dir.path().join("one-bad-row.csv");
+    std::fs::write(
+        &bad,
+        "ClientId,Target,DateTime,Price,Currency\n\
+         1762101987654321098,offline_paid,1794297900,7200.50,RUB\n\
+         1761998877123400001,dogovor_signed,1794493800000,125000,RUB\n",
+    )
+    .unwrap();
+    let done = core
+        .upload_dto(
+            &path_upload(&core, UploadKind::Conversions, &bad, true, false),
+            "bad",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    rusqlite::Connection::open(core.paths().database())
+        .unwrap()
+        .execute(
+            "UPDATE uploads SET state = 'processed' WHERE id = ?1",
+            [i64::from(done.id)],
+        )
+        .unwrap();
+    let done_file = core
+        .store()
+        .upload(i64::from(done.id))
+        .unwrap()
+        .options
+        .unwrap()["prepared_file"]
+        .as_str()
+        .map(std::path::PathBuf::from)
+        .unwrap();
+    assert!(done_file.exists());
+    let done_dir = done_file.parent().unwrap().to_path_buf();
+    assert!(done_dir.join("rejected-rows.csv").exists());
+    std::fs::File::open(&done_dir)
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
     core.reconcile().await.unwrap();
+    assert!(
+        done_dir.join("rejected-rows.csv").exists(),
+        "History still offers it"
+    );
+    assert!(
+        !done_dir.join("metrica.csv").exists(),
+        "the prepared file went"
+    );
     assert!(!orphan.exists(), "the dead process's folder went");
     assert!(
         kept.exists(),
