@@ -212,12 +212,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 }
                 if let Some(e) = &r.error {
                     line += &format!(" — {}", text::error(e, lang));
-                } else if let Some(note) = r
-                    .message
-                    .as_deref()
-                    .filter(|_| r.result != RunResult::Deferred)
-                {
-                    // A deferred run's result says it already («файл ещё записывался»).
+                } else if let Some(note) = r.message.as_deref() {
                     line += &format!(" — {}", run_note(note, lang));
                 }
                 println!("{line}");
@@ -290,8 +285,8 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
         RunResult::NoFile => t(lang, "файла нет", "no file"),
         RunResult::Deferred => t(
             lang,
-            "файл ещё записывался — возьмём его в следующий раз",
-            "the file was still being written — the next run takes it",
+            "отложено до следующего запуска",
+            "left for the next run",
         ),
         RunResult::Blocked => t(
             lang,
@@ -359,11 +354,7 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if let Some(e) = &r.error {
         s += &format!(": {}", text::error(e, lang));
-    } else if let Some(note) = run
-        .message
-        .as_deref()
-        .filter(|m| !m.starts_with('{') && run.result != RunResult::Deferred)
-    {
+    } else if let Some(note) = run.message.as_deref().filter(|m| !m.starts_with('{')) {
         s += &format!(" — {}", run_note(note, lang));
     }
     s

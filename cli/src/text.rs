@@ -341,11 +341,11 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             when_text(sent_at),
             t(
                 lang,
-                "прервалась, и Метрика пока её не показывает: большой файл она показывает не сразу, \
-                 и звонки из неё, отправленные снова, посчитались бы дважды. Ничего не отправлено; \
-                 попробуйте снова после",
-                "was cut off, and Metrica does not list it yet: it lists a big file only after a \
-                 while, and its calls sent again would count twice. Nothing was sent; try again \
+                "прервалась, и Метрика пока её не показывает: Метрика показывает загрузку не сразу, \
+                 а звонки из неё, если отправить их снова, посчитаются дважды. Ничего не \
+                 отправлено; попробуйте снова после",
+                "was cut off, and Metrica does not list it yet: Metrica lists an upload only after \
+                 a while, and its calls sent again would count twice. Nothing was sent; try again \
                  after"
             ),
             when_text(look_again_at),

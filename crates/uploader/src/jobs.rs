@@ -1412,6 +1412,11 @@ impl Core {
                 return failed(crate::plan::duplicate_of(&earlier));
             }
             Ok(Prepared::Stopped(_)) => return Some((RunResult::NothingNew, None)),
+            // Calls of a cut-off send Metrica does not list yet: the file waits for a later
+            // run (which looks again), said with why; not a failure.
+            Err(e @ AppError::CutOffUnsettled { .. }) => {
+                return Some((RunResult::Deferred, Some(e)));
+            }
             Err(e) => return failed(e),
         };
         end.rows_rejected += p.report.invalid_rows;

@@ -1480,11 +1480,18 @@ impl Core {
                 Err(e) => tracing::warn!(upload = u.id, error = %e, "reconciliation postponed"),
             }
         }
-        let open = self.store.uploads(&mb_history::UploadFilter {
-            states: vec![UploadState::Interrupted],
-            limit: Some(20),
-            ..Default::default()
-        })?;
+        // Conversions and calls only: found by their marker, their absence settles (a CRM
+        // upload is matched by time and size, is looked up by its resend, and would be asked
+        // about at every start for good).
+        let mut open = Vec::new();
+        for kind in [UploadKind::Conversions, UploadKind::Calls] {
+            open.extend(self.store.uploads(&mb_history::UploadFilter {
+                kind: Some(kind),
+                states: vec![UploadState::Interrupted],
+                limit: Some(20),
+                ..Default::default()
+            })?);
+        }
         for u in open {
             if u.superseded_by.is_some()
                 || out.iter().any(|o| o.id == u.id)

@@ -408,11 +408,11 @@ const en: Messages = {
       APPEND: 'Add to the earlier values',
     },
     modeHints: {
-      SAVE: 'New records are added. Records Metrica has already (with the same number) are replaced whole by the file’s data: fields the file lacks become empty.',
+      SAVE: 'New records are added. Records Metrica has already (with the same order number or contact ID) are replaced whole by the file’s data: fields the file lacks become empty.',
       UPDATE:
         'New records are added. Records Metrica has already change only in the fields the file has; the others stay as they were.',
       APPEND:
-        'New records are added. Records Metrica has already get the file’s phones, e-mails and ClientIDs added to their earlier ones; the file’s other fields replace the earlier ones, and fields the file lacks stay.',
+        'New records are added. Records Metrica has already get the file’s values added to their earlier ones in fields that hold a list (phones, e-mails, ClientIDs); fields the file lacks stay.',
     },
     modeLabel: 'Mode',
     hash: 'Hash phones and e-mails (MD5) before sending',
@@ -686,7 +686,7 @@ const en: Messages = {
       sent: 'Sent',
       nothing_new: 'Nothing new',
       no_file: 'No file',
-      deferred: 'File still being written',
+      deferred: 'Left for the next run',
       blocked: 'Stopped: errors in the file',
       rejected: 'Rejected by Metrica',
       failed: 'Failed',
@@ -801,7 +801,7 @@ const en: Messages = {
     sentSince:
       'Another upload has since delivered some rows of this one: resending it would count calls twice or put earlier values back into Metrica. To send the rest, choose the file again — only what Metrica lacks goes.',
     cutOffUnsettled:
-      'Upload No. {{id}} of {{date}} was cut off, and Metrica does not list it yet. It lists a big file only after a while, so whether its calls arrived is not known yet, and sent again they would count twice. Nothing was sent. Try again after {{time}}: by then it will be clear whether it arrived.',
+      'Upload No. {{id}} of {{date}} was cut off, and Metrica does not list it yet. Metrica lists an upload only after a while, so whether its calls arrived is not known yet, and sent again they would count twice. Nothing was sent. Try again after {{time}}: by then it will be clear whether it arrived.',
     duplicateInterrupted:
       'A send of this file began on {{date}} (upload No. {{id}}), but it was cut off and whether Metrica has it is not known. Resend it from History: we look in Metrica first, and nothing goes twice.',
     cancelled: 'Stopped. All your choices are kept.',

@@ -3372,3 +3372,52 @@ async fn a_resend_never_repeats_the_calls_of_another_unsettled_cut_off_send() {
     );
     assert_eq!(calls_on_metrica(fake), before, "nothing went");
 }
+
+/// A job's run that would repeat the calls of a cut-off send Metrica does not list yet waits
+/// for a later run, said with why: not a failure (no red run, no alarm).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jobs_run_waits_for_an_unsettled_cut_off_send_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = demo_jobs(&dir).await;
+    let fake = core.demo_server().unwrap();
+    let other = dir.path().join("calls-other.csv");
+    std::fs::write(
+        &other,
+        "ClientId,DateTime,PhoneNumber,TalkDuration\n1762101987654321098,1795205010,+74951234567,30\n",
+    )
+    .unwrap();
+    let first = core
+        .upload_dto(
+            &path_upload(&core, UploadKind::Calls, &other, true, false),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    job_from(&core, first.id, "calls", &folder);
+    fake.faults().answer_next_upload_late();
+    let cut = core
+        .upload_dto(
+            &kind_upload(&core, UploadKind::Calls, "calls_clientid.csv", true, false),
+            "cut",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    assert_eq!(cut.state, UploadState::Interrupted);
+    std::fs::copy(fixture("calls_clientid.csv"), folder.join("calls.csv")).unwrap();
+    let run = ran(&core, "calls").await;
+    assert_eq!(run.result, mb_history::RunResult::Deferred, "{run:?}");
+    assert!(
+        run.message
+            .as_deref()
+            .is_some_and(|m| m.contains("cut_off_unsettled")),
+        "said with why: {run:?}"
+    );
+}

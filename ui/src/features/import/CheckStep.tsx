@@ -21,6 +21,13 @@ const ISSUES_SHOWN = 200;
  *  another name: the core offers to read those words as that code, and one click names them
  *  so in the mapping (the file stays as it is; any other currency, in this file or a later
  *  one a job takes, is still checked); the check then runs again. */
+/** The file was sent before, and the ledger says Metrica holds some of its rows otherwise now
+ *  (a column sent since, values changed): with an empty ledger (a history from before it)
+ *  nothing is known, and the file's rows are not called new. */
+function newSinceDuplicate(v: ValidationSummary): boolean {
+  return v.new_rows > 0 && v.known_rows + v.corrected_rows + v.outdated_rows > 0;
+}
+
 function CurrencyOfferNotice({ offer }: { offer: CurrencyOffer }) {
   const { t } = useTranslation();
   const [s, dispatch] = useImport();
@@ -162,7 +169,7 @@ function Summary({ v }: { v: ValidationSummary }) {
               <>
                 {/* The same file is not always the same data: a column sent since, or rows
                     Metrica holds otherwise now, are new for it. */}
-                {t(v.new_rows > 0 ? 'check.duplicateTextNew' : 'check.duplicateText', {
+                {t(newSinceDuplicate(v) ? 'check.duplicateTextNew' : 'check.duplicateText', {
                   counter: v.duplicate_of.counter_name ?? String(v.duplicate_of.counter_id),
                   date: formatDateTime(v.duplicate_of.created_at, lang),
                   id: v.duplicate_of.id,
