@@ -109,7 +109,11 @@ impl Core {
             None => false,
         };
         if report.valid_rows > 0 {
-            let known = self.known_rows(&plan, job_id, sink).await?;
+            let crate::upload::KnownRows {
+                review: known,
+                unsettled,
+            } = self.known_rows(&plan, job_id, sink).await?;
+            s.cut_off_unsettled = unsettled;
             let of = |f: fn(&crate::upload::SendReview) -> u64| known.as_ref().map_or(0, f) as u32;
             s.known_rows = of(|r| r.unchanged_rows).min(s.valid_rows);
             s.new_rows = s.valid_rows - s.known_rows;
@@ -129,6 +133,11 @@ impl Core {
             duplicate: s.duplicate_of.is_some(),
             duplicate_accepted: dup.as_ref().is_some_and(|d| d.state.is_accepted()),
             duplicate_cut_off: s.duplicate_cut_off,
+            unsettled: s.cut_off_unsettled.is_some(),
+            unsettled_is_duplicate: matches!(
+                (&s.cut_off_unsettled, &s.duplicate_of),
+                (Some(AppError::CutOffUnsettled { upload_id, .. }), Some(d)) if *upload_id == d.id
+            ),
         });
         Ok(s)
     }

@@ -624,6 +624,10 @@ pub struct ValidationSummary {
     /// window shows the first one its answers leave ([`crate::gate`]).
     #[serde(default)]
     pub gate: SendGate,
+    /// A send would repeat calls of a cut-off send Metrica does not list yet, and waits until
+    /// the time this error names ([`AppError::CutOffUnsettled`]).
+    #[serde(default)]
+    pub cut_off_unsettled: Option<AppError>,
     /// The file's own header of each field read from a column (`order_status` → «Статус»):
     /// issues name fields, the user reads their own column names.
     #[serde(default)]

@@ -29,6 +29,9 @@ pub enum SendStop {
     /// An earlier send of this file was cut off and Metrica may have it: it goes again only
     /// from History's resend, which asks Metrica first.
     DuplicateCutOff,
+    /// The file holds calls of a cut-off send Metrica does not list yet: nothing that could
+    /// repeat them goes before the time `ValidationSummary::cut_off_unsettled` names.
+    CutOffUnsettled,
     /// The file was sent before: the person says what to do with it first.
     Duplicate,
 }
@@ -75,6 +78,10 @@ pub struct GateFacts {
     /// Metrica accepted that earlier send.
     pub duplicate_accepted: bool,
     pub duplicate_cut_off: bool,
+    /// The send would repeat calls of a cut-off send Metrica does not list yet.
+    pub unsettled: bool,
+    /// That cut-off send is this file's earlier one.
+    pub unsettled_is_duplicate: bool,
 }
 
 impl SendGate {
@@ -102,7 +109,10 @@ impl SendGate {
         let mut review = first;
         // The send asks about an earlier send of the file before it reads the rows. A cut-off
         // one goes again only from History; an accepted one lets the new rows go unasked.
-        if f.duplicate_cut_off {
+        if f.unsettled_is_duplicate {
+            check.push(stop(S::CutOffUnsettled, &[]));
+            review.push(stop(S::CutOffUnsettled, &[]));
+        } else if f.duplicate_cut_off {
             check.push(stop(S::DuplicateCutOff, &[]));
             review.push(stop(S::DuplicateCutOff, &[]));
         } else if f.duplicate {
@@ -116,6 +126,11 @@ impl SendGate {
         }
         if f.send_block == Some(SendBlock::RowErrors) {
             review.push(stop(S::RowErrors, &[A::SkipInvalid]));
+        }
+        // Found once the rows are read and filtered, as the send finds it.
+        if f.unsettled && !f.unsettled_is_duplicate {
+            check.push(stop(S::CutOffUnsettled, &[]));
+            review.push(stop(S::CutOffUnsettled, &[]));
         }
         SendGate { check, review }
     }

@@ -603,6 +603,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
         }),
         send_block: r.send_block(),
         window_opens_on: None,
+        cut_off_unsettled: None,
         // The file's own stops; the check for a counter adds the counter's and the history's.
         gate: crate::gate::SendGate::of(&crate::gate::GateFacts {
             can_upload: true,

@@ -139,6 +139,15 @@ pub struct SendReview {
     pub only_new: bool,
 }
 
+/// What [`Core::known_rows`] counted: the review «только новые» would give (None when the
+/// ledger knows nothing there), and the refusal a send would meet for repeating the calls of a
+/// cut-off send Metrica does not list yet.
+#[derive(Debug, Default)]
+pub struct KnownRows {
+    pub review: Option<SendReview>,
+    pub unsettled: Option<AppError>,
+}
+
 /// A file checked for one counter, nothing prepared: the report, an earlier upload of the same
 /// file, and the day the counter starts taking offline data when that is still ahead (a send
 /// before it is refused: [`crate::window::ensure_open`]).
@@ -165,6 +174,9 @@ pub struct PreparedUpload {
     pub report: Box<Report>,
     /// The folder of the prepared files while nobody else owns them.
     dir: Option<PathBuf>,
+    /// A count only ([`Core::known_rows`]): the send would be refused as it would repeat the
+    /// calls of a cut-off send Metrica does not list yet ([`AppError::CutOffUnsettled`]).
+    pub unsettled: Option<AppError>,
     /// This counter and kind's send lock, from the duplicate check to the send's end: no
     /// other send decides what is new while these parts go (see [`crate::send_lock`]). None
     /// for a count that sends nothing ([`Core::known_rows`]).
@@ -577,6 +589,7 @@ impl Core {
         {
             return Err(e.clone());
         }
+        let mut unsettled = None;
         if let Some(earlier) =
             self.store
                 .find_duplicate(i64::from(plan.counter_id), kind, &source.sha256)?
@@ -592,14 +605,14 @@ impl Core {
                 && !(earlier.state == UploadState::Interrupted
                     && settled.absent.contains(&earlier.id));
             let asked = !(plan.force || plan.only_new && earlier.state.is_accepted());
-            if unknown_now || asked {
-                // Sent anyway (a job's run, `--force`): said as what it waits for.
-                if plan.force
-                    && matches!(purpose, Purpose::Send)
-                    && let Some(u) = settled.unsettled.get(&earlier.id)
-                {
-                    return Err(self.cut_off_unsettled(u));
+            // A cut-off send of these calls Metrica does not list yet: said as what it waits
+            // for (its resend would wait as well); a count goes on to say so.
+            if let Some(u) = settled.unsettled.get(&earlier.id) {
+                match purpose {
+                    Purpose::Send => return Err(self.cut_off_unsettled(u)),
+                    Purpose::Count => unsettled = Some(self.cut_off_unsettled(u)),
                 }
+            } else if unknown_now || asked {
                 return Ok(Prepared::Stopped(UploadOutcome::Duplicate {
                     earlier: Box::new(earlier),
                 }));
@@ -660,6 +673,7 @@ impl Core {
             },
             report: Box::new(report),
             dir: Some(dir),
+            unsettled: None,
             _lock: lock,
         };
         // Only new rows: filter each part through the ledger.
@@ -691,33 +705,49 @@ impl Core {
         // Calls of a cut-off send Metrica does not list yet may be there: none of them goes
         // again before a later look-up settles it (a grown export, or every row, would repeat
         // them; the ledger does not know them). Other calls go.
-        if matches!(purpose, Purpose::Send) && kind.counts_sent_again() {
+        if kind.counts_sent_again() && unsettled.is_none() {
             for u in settled.unsettled.values() {
                 if self.repeats_pending(u, &prepared.parts).await? {
-                    return Err(self.cut_off_unsettled(u));
+                    match purpose {
+                        Purpose::Send => return Err(self.cut_off_unsettled(u)),
+                        Purpose::Count => {
+                            unsettled = Some(self.cut_off_unsettled(u));
+                            break;
+                        }
+                    }
                 }
             }
         }
+        prepared.unsettled = unsettled;
         Ok(Prepared::Ready(Box::new(prepared)))
     }
 
     /// What «только новые строки» would do with the file's valid rows for this counter and
     /// kind, counted without sending anything (nothing prepared when the ledger is empty
-    /// there): the rows it leaves out as Metrica holds them ([`SendReview::unchanged_rows`],
-    /// the changed calls and the older values among them) and the corrections it sends.
+    /// there and no send of calls was cut off): the rows it leaves out as Metrica holds them
+    /// ([`SendReview::unchanged_rows`], the changed calls and the older values among them),
+    /// the corrections it sends, and whether the send would wait for a cut-off send of calls.
     pub async fn known_rows(
         &self,
         plan: &UploadPlan,
         job_id: &str,
         sink: ProgressSink,
-    ) -> Result<Option<SendReview>> {
+    ) -> Result<KnownRows> {
         let kind = plan.mapping.kind;
-        if self
-            .store
-            .ledger_segments(i64::from(plan.counter_id), kind)?
-            == 0
-        {
-            return Ok(None);
+        let counter = i64::from(plan.counter_id);
+        let cut_calls = kind.counts_sent_again()
+            && !self
+                .store
+                .uploads(&mb_history::UploadFilter {
+                    counter: Some(counter),
+                    kind: Some(kind),
+                    states: vec![UploadState::Interrupted, UploadState::Sending],
+                    limit: Some(1),
+                    ..Default::default()
+                })?
+                .is_empty();
+        if self.store.ledger_segments(counter, kind)? == 0 && !cut_calls {
+            return Ok(KnownRows::default());
         }
         let mut p = plan.clone();
         p.only_new = true;
@@ -728,8 +758,11 @@ impl Core {
                 .prepare_registered(&p, job_id, sink, Purpose::Count)
                 .await?
             {
-                Prepared::Ready(r) => Some(r.review),
-                Prepared::Stopped(_) => None,
+                Prepared::Ready(r) => KnownRows {
+                    review: Some(r.review),
+                    unsettled: r.unsettled.clone(),
+                },
+                Prepared::Stopped(_) => KnownRows::default(),
             },
         )
     }

@@ -270,7 +270,7 @@ accepted: number,
  */
 total: number, };
 
-export type SendStop = "no_access" | "window_not_open" | "file_errors" | "no_valid_rows" | "row_errors" | "duplicate_cut_off" | "duplicate";
+export type SendStop = "no_access" | "window_not_open" | "file_errors" | "no_valid_rows" | "row_errors" | "duplicate_cut_off" | "cut_off_unsettled" | "duplicate";
 
 export type SendAnswer = "skip_invalid" | "duplicate" | "only_new";
 
@@ -360,6 +360,11 @@ window_opens_on: string | null,
  * window shows the first one its answers leave ([`crate::gate`]).
  */
 gate: SendGate, 
+/**
+ * A send would repeat calls of a cut-off send Metrica does not list yet, and waits until
+ * the time this error names ([`AppError::CutOffUnsettled`]).
+ */
+cut_off_unsettled: AppError | null, 
 /**
  * The file's own header of each field read from a column (`order_status` → «Статус»):
  * issues name fields, the user reads their own column names.

@@ -31,9 +31,14 @@ async fn demo(dir: &Path) -> Core {
     .expect("demo core starts")
 }
 
-fn upload(core: &Core, file: &Path, counter: u32, answers: &[SendAnswer]) -> UploadRequest {
+fn upload(
+    core: &Core,
+    kind: UploadKind,
+    file: &Path,
+    counter: u32,
+    answers: &[SendAnswer],
+) -> UploadRequest {
     let read = ReadOverrides::default();
-    let kind = UploadKind::Conversions;
     let mapping = core.suggest_mapping(file, &read, kind, &[]).unwrap();
     UploadRequest {
         validate: ValidateRequest {
@@ -53,17 +58,22 @@ fn upload(core: &Core, file: &Path, counter: u32, answers: &[SendAnswer]) -> Upl
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Before {
     Nothing,
     /// The same file sent and accepted.
     Sent,
     /// The same file's send cut off (Metrica may have it).
     CutOff,
+    /// `before`'s send cut off while Metrica was still making its answer: not in its lists yet.
+    CutOffUnlisted {
+        before: PathBuf,
+    },
 }
 
 struct Case {
     name: &'static str,
+    kind: UploadKind,
     file: PathBuf,
     counter: u32,
     before: Before,
@@ -100,12 +110,13 @@ async fn one(case: &Case, answers: &[SendAnswer]) {
     let dir = tempfile::tempdir().unwrap();
     let core = demo(dir.path()).await;
     let file = &case.file;
-    match case.before {
+    let kind = case.kind;
+    match &case.before {
         Before::Nothing => {}
         Before::Sent => {
             let r = core
                 .upload_dto(
-                    &upload(&core, file, case.counter, &[SendAnswer::SkipInvalid]),
+                    &upload(&core, kind, file, case.counter, &[SendAnswer::SkipInvalid]),
                     "before",
                     no_progress_sink(),
                 )
@@ -119,7 +130,26 @@ async fn one(case: &Case, answers: &[SendAnswer]) {
                 .faults()
                 .drop_next_upload_after(u64::MAX);
             core.upload_dto(
-                &upload(&core, file, case.counter, &[SendAnswer::SkipInvalid]),
+                &upload(&core, kind, file, case.counter, &[SendAnswer::SkipInvalid]),
+                "before",
+                no_progress_sink(),
+            )
+            .await
+            .unwrap();
+        }
+        Before::CutOffUnlisted { before } => {
+            core.demo_server()
+                .unwrap()
+                .faults()
+                .answer_next_upload_late();
+            core.upload_dto(
+                &upload(
+                    &core,
+                    kind,
+                    before,
+                    case.counter,
+                    &[SendAnswer::SkipInvalid],
+                ),
                 "before",
                 no_progress_sink(),
             )
@@ -127,7 +157,7 @@ async fn one(case: &Case, answers: &[SendAnswer]) {
             .unwrap();
         }
     }
-    let req = upload(&core, file, case.counter, answers);
+    let req = upload(&core, kind, file, case.counter, answers);
     let v = core
         .validate_dto(&req.validate, "check", no_progress_sink())
         .await
@@ -163,7 +193,8 @@ async fn one(case: &Case, answers: &[SendAnswer]) {
         | (
             Some(SendStop::Duplicate | SendStop::DuplicateCutOff),
             Did::Refused(AppError::Duplicate { .. }),
-        ) => {}
+        )
+        | (Some(SendStop::CutOffUnsettled), Did::Refused(AppError::CutOffUnsettled { .. })) => {}
         // The one place the window is stricter than the send: a cut-off send that Metrica was
         // asked about and lacks goes again when confirmed (the CLI's `--force`), while the
         // window sends it from History, whose resend does the same.
@@ -190,8 +221,17 @@ async fn the_gate_says_what_the_send_does() {
     )
     .unwrap();
     let good = fixture("offline_clientid.csv");
+    let grown = dir.path().join("calls-grown.csv");
+    std::fs::write(
+        &grown,
+        std::fs::read_to_string(fixture("calls_clientid.csv")).unwrap()
+            + "1762345098123456789,1795105010,+74951234567,60,3,0,0,,https://shop.example.ru/,https://calltracker.example.com/calls/89100,0,,\n",
+    )
+    .unwrap();
+    let calls = fixture("calls_clientid.csv");
     let case = |name, file: &PathBuf, counter, before, stops| Case {
         name,
+        kind: UploadKind::Conversions,
         file: file.clone(),
         counter,
         before,
@@ -255,6 +295,30 @@ async fn the_gate_says_what_the_send_does() {
             Before::Nothing,
             Some(SendStop::WindowNotOpen),
         ),
+        Case {
+            kind: UploadKind::Calls,
+            ..case(
+                "calls of a cut-off send Metrica does not list yet",
+                &calls,
+                COUNTER,
+                Before::CutOffUnlisted {
+                    before: calls.clone(),
+                },
+                Some(SendStop::CutOffUnsettled),
+            )
+        },
+        Case {
+            kind: UploadKind::Calls,
+            ..case(
+                "a grown export of them",
+                &grown,
+                COUNTER,
+                Before::CutOffUnlisted {
+                    before: calls.clone(),
+                },
+                Some(SendStop::CutOffUnsettled),
+            )
+        },
     ];
     for case in &cases {
         for answers in every_answer() {

@@ -189,6 +189,7 @@ describe('repeating jobs', () => {
       send_block: null,
       window_opens_on: null,
       gate: { check: [], review: [] },
+      cut_off_unsettled: null,
       // The fields are named by the export's own columns.
       headers: { revenue: 'Сумма', order_status: 'Статус', create_date_time: 'Дата создания', phones: 'Телефон' },
     };

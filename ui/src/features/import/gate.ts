@@ -3,6 +3,7 @@
 //! window shows the first its answers leave, in the step's own words, and decides nothing else.
 import type { TFunction } from 'i18next';
 import type { GateStop, SendAnswer, SendStop, ValidationSummary } from '../../ipc';
+import { explainError } from '../../common/errors';
 import { formatDay } from '../../common/format';
 import { onlyNewRows, type ImportState } from './state';
 
@@ -54,6 +55,9 @@ export function stopText(
       return t('send.needSkip');
     case 'duplicate_cut_off':
       return t('send.resendFromHistory');
+    case 'cut_off_unsettled':
+      // The core's refusal itself, with the upload and the time to try again.
+      return v.cut_off_unsettled ? explainError(v.cut_off_unsettled, t, lang).text : t('send.resendFromHistory');
     case 'duplicate':
       return step === 'check' ? t('send.needDuplicateAnswerHere') : t('send.needDuplicateAnswer');
   }

@@ -193,6 +193,7 @@ describe('import state', () => {
       send_block: null,
       window_opens_on: null,
       gate: { check: [], review: [] },
+      cut_off_unsettled: null,
       headers: {},
     };
     const v = importReducer(s, { type: 'validated', summary, forRequest: validationKey(req) });
@@ -228,6 +229,7 @@ describe('the send review', () => {
     send_block: null,
     window_opens_on: null,
     gate: { check: [], review: [] },
+    cut_off_unsettled: null,
     headers: {},
   });
 
