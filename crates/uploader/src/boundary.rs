@@ -52,13 +52,7 @@ impl Core {
         if let Some(c) = counter_id {
             let known = self.store.status_map(i64::from(c))?;
             for v in &mut values {
-                // A value remembered as «Другое» from detailed orders (a status of the
-                // counter's own) is not a goal identifier for simple orders.
-                if let Some(k) = known.iter().find(|k| {
-                    k.crm_value == v.value
-                        && !(mapping.kind == crate::dto::UploadKind::SimpleOrders
-                            && k.status_type == crate::dto::OrderStatusType::Other)
-                }) {
+                if let Some(k) = known.iter().find(|k| k.crm_value == v.value) {
                     v.suggested_type = k.status_type;
                     v.suggested_id = k.status_id.clone();
                     v.confidence = 1.0;

@@ -330,11 +330,14 @@ pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec
     Ok(values
         .into_iter()
         .map(|v| {
-            // «Другое» sends a simple order's value as a goal identifier: never a guess for a
-            // word the wording says nothing about; «В работе» (the order is counted, nothing
-            // more), marked «проверьте», is.
+            // «Другое» sends a simple order's value as one of the counter's goal identifiers:
+            // a guess only for a value written like one (`good_lead`), never for a word the
+            // wording says nothing about («Отгружен»: «В работе», the order counted and
+            // nothing more, marked «проверьте» as every guess is).
             let (suggested, confidence) = match (m.kind, v.suggested) {
-                (UploadKind::SimpleOrders, dto::OrderStatusType::Other) => {
+                (UploadKind::SimpleOrders, dto::OrderStatusType::Other)
+                    if !written_like_a_goal_id(&v.value) =>
+                {
                     (dto::OrderStatusType::InProgress, v.confidence.min(0.2))
                 }
                 (_, t) => (t, v.confidence),
@@ -349,6 +352,15 @@ pub fn status_values(path: &Path, opts: &ReadOptions, m: &Mapping) -> Result<Vec
             }
         })
         .collect())
+}
+
+/// A value written as goal identifiers usually are (Latin letters, digits, `_ - . :`), not a
+/// word of a CRM's.
+fn written_like_a_goal_id(v: &str) -> bool {
+    let v = v.trim();
+    v.chars().any(|c| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
 }
 
 /// What the validator sends for a CRM value: for simple orders the status type itself (or a

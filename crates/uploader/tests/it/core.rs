@@ -3163,9 +3163,9 @@ fn settle_absence(core: &Core, id: u32) {
 }
 
 /// A simple order's «Другое» sends the value as one of the counter's goal identifiers, so a
-/// status the wording says nothing about is never preset to it (it would fail the check), a
-/// detailed orders' «Другое» remembered for the counter is not carried over, and the check of
-/// a status that is no type and no goal suggests no «Другое».
+/// word the wording says nothing about is never preset to it (it would fail the check), while
+/// a value written like a goal identifier is, and a choice remembered for the counter wins; the
+/// check of a status that is no type and no goal suggests no «Другое».
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
     let dir = tempfile::tempdir().unwrap();
@@ -3175,18 +3175,19 @@ async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
         &file,
         "id,create_date_time,client_ids,order_status,revenue\n\
          A-1,2026-11-20 10:00:00,1762345098123456789,Отгружен,1500\n\
-         A-2,2026-11-20 11:00:00,1762101987654321098,refund_requested,900\n",
+         A-2,2026-11-20 11:00:00,1762101987654321098,refund_requested,900\n\
+         A-4,2026-11-20 13:00:00,1762101987654321098,Возврат частично,900\n",
     )
     .unwrap();
-    // The counter remembers «refund_requested» as a status of its own detailed orders.
+    // The user chose «Цель счётчика» `good_lead` for «Особый» before.
     core.store()
         .save_status_map(
             i64::from(COUNTER),
             &[mb_history::StatusMapEntry {
-                crm_value: "refund_requested".into(),
+                crm_value: "Особый".into(),
                 status_type: OrderStatusType::Other,
-                status_id: "refund_requested".into(),
-                humanized: "refund_requested".into(),
+                status_id: "good_lead".into(),
+                humanized: "Особый".into(),
                 goal_ids: vec![],
             }],
         )
@@ -3200,10 +3201,15 @@ async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
         .unwrap();
     let of = |v: &str| values.iter().find(|x| x.value == v).unwrap().clone();
     assert_eq!(of("Отгружен").suggested_type, OrderStatusType::Paid);
-    let refund = of("refund_requested");
-    assert_eq!(refund.suggested_type, OrderStatusType::InProgress);
-    assert!(refund.guessed, "marked «проверьте»: {refund:?}");
-    // Chosen «Другое» anyway: the check says why it does not go, and suggests no «Другое».
+    let goal_like = of("refund_requested");
+    assert_eq!(goal_like.suggested_type, OrderStatusType::Other);
+    assert!(goal_like.guessed, "marked «проверьте»: {goal_like:?}");
+    assert_eq!(
+        of("Возврат частично").suggested_type,
+        OrderStatusType::InProgress
+    );
+    // Chosen «Другое» for a value that is no goal: the check says why it does not go, and
+    // suggests no «Другое».
     let entries = vec![StatusMapEntry {
         value: "refund_requested".into(),
         status_type: OrderStatusType::Other,
@@ -3212,7 +3218,7 @@ async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
     }];
     let v = core
         .validate_dto(
-            &request(&file, mapping, entries),
+            &request(&file, mapping.clone(), entries),
             "check",
             no_progress_sink(),
         )
@@ -3224,10 +3230,20 @@ async fn a_simple_orders_status_is_never_preset_to_a_goal_it_is_not() {
         .find(|i| i.code == mb_uploader::dto::IssueCode::UnknownStatus)
         .unwrap_or_else(|| panic!("{:?}", v.issues));
     assert_eq!(issue.fix, None, "{issue:?}");
+    // A choice remembered for the counter wins over the wording.
+    let file2 = dir.path().join("orders-2.csv");
+    std::fs::write(
+        &file2,
+        "id,create_date_time,client_ids,order_status,revenue\nB-1,2026-11-20 10:00:00,1762345098123456789,Особый,100\n",
+    )
+    .unwrap();
+    let values = core
+        .status_values_dto(&file2, &read, &mapping, Some(COUNTER))
+        .unwrap();
+    assert_eq!(values[0].suggested_type, OrderStatusType::Other);
+    assert_eq!(values[0].suggested_id, "good_lead");
 }
 
-/// Prepared files hold the user's data: a folder a killed process left (no upload uses it) goes
-/// at the next start once a day old; one an interrupted upload may still resend stays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prepared_files_no_upload_needs_are_swept_at_start() {
     let dir = tempfile::tempdir().unwrap();
