@@ -64,6 +64,10 @@ pub struct SendGate {
     pub check: Vec<GateStop>,
     /// Before «Отправить».
     pub review: Vec<GateStop>,
+    /// «Только новые строки» would send nothing: every valid row is one Metrica holds (the
+    /// review says so calmly instead of offering a send, when no stop comes first).
+    #[serde(default)]
+    pub nothing_new: bool,
 }
 
 /// What the gate is made of: the check's facts.
@@ -132,7 +136,11 @@ impl SendGate {
             check.push(stop(S::CutOffUnsettled, &[]));
             review.push(stop(S::CutOffUnsettled, &[]));
         }
-        SendGate { check, review }
+        SendGate {
+            check,
+            review,
+            nothing_new: f.valid_rows > 0 && f.new_rows == 0,
+        }
     }
 }
 

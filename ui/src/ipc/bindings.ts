@@ -285,7 +285,12 @@ check: Array<GateStop>,
 /**
  * Before «Отправить».
  */
-review: Array<GateStop>, };
+review: Array<GateStop>, 
+/**
+ * «Только новые строки» would send nothing: every valid row is one Metrica holds (the
+ * review says so calmly instead of offering a send, when no stop comes first).
+ */
+nothing_new: boolean, };
 
 export type IssueExample = { line: number, value: string | null, fix: string | null, shown: string | null, };
 

@@ -188,7 +188,7 @@ describe('repeating jobs', () => {
       currency_offer: null,
       send_block: null,
       window_opens_on: null,
-      gate: { check: [], review: [] },
+      gate: { check: [], review: [], nothing_new: false },
       cut_off_unsettled: null,
       // The fields are named by the export's own columns.
       headers: { revenue: 'Сумма', order_status: 'Статус', create_date_time: 'Дата создания', phones: 'Телефон' },

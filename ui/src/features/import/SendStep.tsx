@@ -74,8 +74,9 @@ export function SendStep({ onBack }: { onBack: () => void }) {
   // The core says what keeps the file from going (its gate) and which answers lift it.
   const stop = firstStop(v.gate.review, sendAnswers(s));
   const blockedReason = stop === null ? null : stopText(stop, 'review', v, counter.id, t, i18n.language);
-  // Nothing new to send, and nothing else in the way: the review says so calmly instead.
-  const nothingNew = stop === null && review.valid > 0 && sendRows === 0;
+  // Nothing new to send (the core's word), and nothing else in the way: the review says so
+  // calmly instead.
+  const nothingNew = stop === null && review.onlyNew && v.gate.nothing_new;
 
   const send = () => {
     dispatch({ type: 'sendStarted' });

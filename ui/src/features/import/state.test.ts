@@ -192,7 +192,7 @@ describe('import state', () => {
       currency_offer: null,
       send_block: null,
       window_opens_on: null,
-      gate: { check: [], review: [] },
+      gate: { check: [], review: [], nothing_new: false },
       cut_off_unsettled: null,
       headers: {},
     };
@@ -228,7 +228,7 @@ describe('the send review', () => {
     currency_offer: null,
     send_block: null,
     window_opens_on: null,
-    gate: { check: [], review: [] },
+    gate: { check: [], review: [], nothing_new: false },
     cut_off_unsettled: null,
     headers: {},
   });
