@@ -169,7 +169,8 @@ async fn one(case: &Case, answers: &[SendAnswer]) {
         case.name
     );
     let shown = first(&v.gate.review, answers);
-    let nothing_new = answers.contains(&SendAnswer::OnlyNew) && v.valid_rows > 0 && v.new_rows == 0;
+    // As the window reads it: «только новые» chosen, and the core says nothing would go.
+    let nothing_new = answers.contains(&SendAnswer::OnlyNew) && v.gate.nothing_new;
     let did = match core.upload_dto(&req, "send", no_progress_sink()).await {
         Ok(r) if r.outcome == OutcomeKind::NothingNew => Did::NothingNew,
         Ok(r) if r.outcome == OutcomeKind::Sent => Did::Went,
