@@ -303,6 +303,37 @@ impl Store {
         })
     }
 
+    /// Records an upload a still running run has made, as it is made: a run whose process
+    /// dies keeps the uploads it made (its parts, and whether they went, are found through
+    /// them). Nothing for a run that has ended.
+    pub fn add_job_run_upload(&self, run_id: i64, upload_id: i64) -> Result<()> {
+        self.write(|tx, _| {
+            let ids: Option<String> = tx
+                .query_row(
+                    "SELECT upload_ids_json FROM job_runs WHERE id = ?1 AND result = 'running'",
+                    [run_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(ids) = ids else {
+                return Ok(());
+            };
+            let mut ids: Vec<i64> =
+                serde_json::from_str(&ids).map_err(Error::json("upload_ids_json"))?;
+            if !ids.contains(&upload_id) {
+                ids.push(upload_id);
+            }
+            tx.execute(
+                "UPDATE job_runs SET upload_ids_json = ?2 WHERE id = ?1",
+                params![
+                    run_id,
+                    serde_json::to_string(&ids).map_err(Error::json("upload_ids_json"))?
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Records how a run ended.
     pub fn finish_job_run(&self, id: i64, result: RunResult, end: &RunEnd) -> Result<JobRun> {
         self.write(|tx, now| {

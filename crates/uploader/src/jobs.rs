@@ -32,6 +32,9 @@ use crate::upload::{Prepared, UploadOutcome, UploadPlan, no_progress_sink};
 tokio::task_local! {
     /// The account whose token API calls in this task use (a job's own account).
     pub(crate) static ACCOUNT: String;
+    /// The job's run this task works for: each upload it records is added to the run at once,
+    /// so a run whose process dies keeps them.
+    pub(crate) static RUN: i64;
 }
 
 /// What to do with rows the validator rejects.
@@ -1243,7 +1246,9 @@ impl Core {
             tracing::warn!(job = name, error = %e, "reconciling a dead run postponed");
         }
         let run_id = self.store.start_job_run(name)?;
-        let (result, end, error) = ACCOUNT.scope(login, self.run_body(&job, opts)).await;
+        let (result, end, error) = ACCOUNT
+            .scope(login, RUN.scope(run_id, self.run_body(&job, opts)))
+            .await;
         let run = self.store.finish_job_run(run_id, result, &end)?;
         Ok(report(RunOutcome::Ran, Some(run), dead.len(), error))
     }

@@ -989,7 +989,11 @@ impl Core {
         };
         // Every upload teaches the ledger once accepted, whatever the mode: its keys are
         // staged (by the caller) before anything leaves, and confirmed with the acceptance.
-        Ok(self.store.record_prepared(&new)?)
+        let u = self.store.record_prepared(&new)?;
+        if let Ok(run) = crate::jobs::RUN.try_with(|r| *r) {
+            self.store.add_job_run_upload(run, u.id)?;
+        }
+        Ok(u)
     }
 
     /// Sends a `prepared` history entry's file and records the outcome.

@@ -3437,3 +3437,45 @@ async fn a_jobs_run_waits_for_an_unsettled_cut_off_send_instead_of_failing() {
         "said with why: {run:?}"
     );
 }
+
+/// A job's run whose process dies mid-send keeps the uploads it made: each is added to the run
+/// as it is recorded, so the next run (which marks the dead one interrupted) and History can
+/// tell which uploads were the dead run's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_jobs_run_keeps_the_uploads_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::sync::Arc::new(demo_jobs(&dir).await);
+    let fake = core.demo_server().unwrap();
+    let first = core
+        .upload_dto(
+            &conversions_upload(&core, "offline_clientid.csv", true, false),
+            "first",
+            no_progress_sink(),
+        )
+        .await
+        .unwrap()
+        .upload
+        .unwrap();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    job_from(&core, first.id, "conv", &folder);
+    std::fs::write(
+        folder.join("grown.csv"),
+        std::fs::read_to_string(fixture("offline_clientid.csv")).unwrap()
+            + "1762101987654321098,offline_paid,1795297900,300,RUB\n",
+    )
+    .unwrap();
+    fake.faults()
+        .stall_next_upload(mb_fake::StallPoint::AfterStore);
+    let c = core.clone();
+    let run = tokio::spawn(async move { c.run_job("conv", RUN_NOW).await });
+    fake.faults().wait_stalled().await;
+    // The process dies: the run never ends.
+    run.abort();
+    let _ = run.await;
+    let dead = core.store().interrupt_open_job_runs("conv").unwrap();
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!(dead[0].upload_ids.len(), 1, "{dead:?}");
+    let u = core.store().upload(dead[0].upload_ids[0]).unwrap();
+    assert_eq!(u.source.name, "grown.csv");
+}
