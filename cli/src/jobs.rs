@@ -194,14 +194,14 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 }
                 if let Some(c) = text::of_rows("send.corrected", u64::from(r.rows_corrected), lang)
                 {
-                    line += &format!("; {c}");
+                    line += &format!("; {}", clause(&c));
                 }
                 if let Some(changed) = text::changed_kept(u64::from(r.rows_changed), lang) {
-                    line += &format!("; {changed}");
+                    line += &format!("; {}", clause(&changed));
                 }
                 if let Some(old) = text::of_rows("send.outdated", u64::from(r.rows_outdated), lang)
                 {
-                    line += &format!("; {old}");
+                    line += &format!("; {}", clause(&old));
                 }
                 if r.rows_rejected > 0 {
                     line += &format!(
@@ -299,6 +299,14 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
     }
 }
 
+/// A sentence of the app's («Из них 1 строка — исправление…») as a clause after «;».
+fn clause(sentence: &str) -> String {
+    let mut c = sentence.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// A run's note (the core's codes) in the catalogue's words, shared with the window; a note
 /// kept as text by an older version as it is.
 fn run_note(note: &str, lang: Lang) -> String {
@@ -337,13 +345,13 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
         );
     }
     if let Some(c) = text::of_rows("send.corrected", run.rows_corrected(), lang) {
-        s += &format!("; {c}");
+        s += &format!("; {}", clause(&c));
     }
     if let Some(changed) = text::changed_kept(run.rows_changed(), lang) {
-        s += &format!("; {changed}");
+        s += &format!("; {}", clause(&changed));
     }
     if let Some(old) = text::of_rows("send.outdated", run.rows_outdated(), lang) {
-        s += &format!("; {old}");
+        s += &format!("; {}", clause(&old));
     }
     if run.rows_rejected > 0 {
         s += &format!(

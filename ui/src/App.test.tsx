@@ -155,7 +155,7 @@ describe('a CRM export from the file to History', () => {
     const summary = await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
     expect(document.activeElement?.textContent).toBe('Проверка файла');
     // Errors and warnings are counted; what we changed ourselves is summarised apart.
-    expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('3 ошибки · 12 предупреждений');
+    expect(nb(screen.getByTestId('problem-counts').textContent)).toBe('3 ошибки · 1 предупреждение');
     const fixes = screen.getByTestId('notice-summary');
     expect(fixes.textContent).toContain('Поправили сами');
     // Before → what Metrica gets, in words: no Metrica codes, money with its dot, a date that

@@ -611,3 +611,14 @@ fn adding_a_job_for_a_counter_it_cannot_upload_to_is_refused() {
     let (_, list) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
 }
+
+/// A job name no job has (a typo, a job removed) is said, with exit 2, by `jobs runs` as by
+/// `jobs run`: a script must not read «no runs yet» into it.
+#[test]
+fn the_runs_of_a_job_that_does_not_exist_are_an_error() {
+    let env = Env::unreachable("http://127.0.0.1:9");
+    let out = env.run(&["jobs", "runs", "nosuchjob"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("nosuchjob"), "{said}");
+}

@@ -1076,6 +1076,8 @@ impl Core {
 
     /// A job's runs, newest first, as the app lists them (with each run's report).
     pub fn job_run_views(&self, name: &str, limit: u32) -> Result<Vec<crate::dto::JobRunView>> {
+        // A name no job has (a typo, a job removed) is said, not answered with no runs.
+        self.job(name)?;
         Ok(self
             .seen_runs(name, limit)?
             .iter()

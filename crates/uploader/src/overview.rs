@@ -104,10 +104,13 @@ pub fn warnings(
     out
 }
 
-/// Whether a run read its file: it sent, or counted rows of it. A run that found the file
-/// unchanged, still being written, or that died has no counts to say.
+/// Whether a run's new and sent-before counts say something: it sent, or counted rows of its
+/// file. A run that found the file unchanged, still being written, or that died has none, and
+/// neither has one stopped by rows with errors (it stopped before asking what is new: «новых 0,
+/// уже было 0» of a file with new rows waiting was untrue).
 pub fn file_read(r: &JobRun) -> bool {
-    r.result == RunResult::Sent || r.rows_new + r.rows_unchanged + r.rows_rejected > 0
+    r.result != RunResult::Blocked
+        && (r.result == RunResult::Sent || r.rows_new + r.rows_unchanged + r.rows_rejected > 0)
 }
 
 pub fn run_view(r: &JobRun) -> JobRunView {

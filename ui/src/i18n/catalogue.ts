@@ -685,7 +685,7 @@ export const ru: Catalogue = {
     "file_changing": "файл ещё менялся, пока мы его читали: возьмём его в следующий раз",
     "file_unchanged": "файл не менялся с прошлого запуска",
     "no_matching_file": "в папке нет файла, подходящего под шаблон задания: проверьте, куда CRM теперь кладёт выгрузку, и шаблон имени («Изменить»)",
-    "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверяет следующий запуск"
+    "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверил в Метрике следующий запуск"
   },
   "send": {
     "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
@@ -1417,7 +1417,7 @@ export const en: Catalogue = {
     "file_changing": "the file was still changing while it was read: it will be taken next time",
     "file_unchanged": "the file has not changed since the last run",
     "no_matching_file": "no file in the folder matches the job's pattern: check where the CRM puts its export now, and the name pattern (“Edit”)",
-    "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checks what had gone"
+    "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checked in Metrica what had gone"
   },
   "send": {
     "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",

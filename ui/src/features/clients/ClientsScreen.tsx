@@ -12,7 +12,7 @@ import { ErrorNotice } from '../../common/ErrorNotice';
 import { StateLabel } from '../../common/StateLabel';
 import { formatDateTime, formatPercent } from '../../common/format';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
-import { JobsPanel, Sparkline, WarningsList } from './JobsPanel';
+import { JobsPanel, REFRESH_MS, Sparkline, WarningsList } from './JobsPanel';
 
 export function ClientsScreen() {
   const { t, i18n } = useTranslation();
@@ -21,7 +21,14 @@ export function ClientsScreen() {
   const session = useSession();
   const { account } = useActiveAccount();
   const [search, setSearch] = useState('');
-  const overview = useQuery({ queryKey: ['overview', account?.login ?? null], queryFn: () => backend.overview() });
+  // Jobs run by the system's scheduler or by `mbridge` in another process change the history
+  // with no word to this window: while it is open it looks again, and when it comes back.
+  const overview = useQuery({
+    queryKey: ['overview', account?.login ?? null],
+    queryFn: () => backend.overview(),
+    refetchInterval: REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
   const { setCounterId, go } = session;
   const columns = useMemo<Array<ColumnDef<ClientOverview, unknown>>>(
     () => [

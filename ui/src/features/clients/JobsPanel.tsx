@@ -16,6 +16,10 @@ import { RepeatJobDialog } from '../import/RepeatJobDialog';
 import { MapStatusesButton } from './JobStatusesDialog';
 import { ScheduleButton } from './ScheduleButton';
 
+/** How often «Клиенты» looks at the history again while it is shown: jobs run by the system's
+ *  scheduler or by `mbridge` in another process change it with no word to this window. */
+export const REFRESH_MS = 15_000;
+
 /** A tiny line of the linked share over the recent uploads (0–100 %), with the last one
  *  marked and the shares in its tooltip; two points are no trend (a bare line), so none. */
 export function Sparkline({
@@ -150,7 +154,12 @@ export function JobRuns({ name }: { name: string }) {
   const { t, i18n } = useTranslation();
   const backend = useBackend();
   const { showUpload } = useSession();
-  const runs = useQuery({ queryKey: ['job-runs', name], queryFn: () => backend.jobRuns(name) });
+  const runs = useQuery({
+    queryKey: ['job-runs', name],
+    queryFn: () => backend.jobRuns(name),
+    refetchInterval: REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
   if (runs.error) return <ErrorNotice error={runs.error} />;
   if (!runs.data) return null;
   if (runs.data.length === 0) return <Text color="secondary">{t('jobs.runsNone')}</Text>;
