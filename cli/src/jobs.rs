@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use mb_uploader::RunResult;
-use mb_uploader::dto::AppError;
+use mb_uploader::dto::{AppError, ValidationSummary};
 use mb_uploader::jobs::{JobRunReport, RunOptions, RunOutcome};
 
 use crate::args::{Cli, Lang};
@@ -209,6 +209,9 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                         t(lang, "с ошибками", "with errors"),
                         text::rows(u64::from(r.rows_rejected), lang)
                     );
+                    if let Some(at) = first_bad_row(r.report.as_ref(), lang) {
+                        line += &format!(" ({at})");
+                    }
                 }
                 if let Some(e) = &r.error {
                     line += &format!(" — {}", text::error(e, lang));
@@ -299,6 +302,32 @@ fn result(r: RunResult, lang: Lang) -> &'static str {
     }
 }
 
+/// Where a run's rows with errors are: the first such row its report kept, in the file's own
+/// column name, with its value («например, строка 3, «Price»: «две тысячи»»), as the window's
+/// runs table says it.
+fn first_bad_row(report: Option<&ValidationSummary>, lang: Lang) -> Option<String> {
+    use mb_uploader::dto::{IssuePlace, Severity};
+    let r = report?;
+    let i = r
+        .issues
+        .iter()
+        .find(|i| i.severity == Severity::Error && i.place == IssuePlace::Line)?;
+    let column = i
+        .column
+        .as_deref()
+        .map(|c| r.headers.get(c).map_or(c, String::as_str));
+    Some(format!(
+        "{} {}{}{}",
+        t(lang, "например, строка", "e.g. line"),
+        i.line,
+        column.map(|c| format!(", «{c}»")).unwrap_or_default(),
+        i.value
+            .as_deref()
+            .map(|v| format!(": «{v}»"))
+            .unwrap_or_default()
+    ))
+}
+
 /// A sentence of the app's («Из них 1 строка — исправление…») as a clause after «;».
 fn clause(sentence: &str) -> String {
     let mut c = sentence.chars();
@@ -359,6 +388,13 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
             t(lang, "с ошибками", "with errors"),
             text::rows(run.rows_rejected, lang)
         );
+        let report = run
+            .report
+            .clone()
+            .and_then(|v| serde_json::from_value::<ValidationSummary>(v).ok());
+        if let Some(at) = first_bad_row(report.as_ref(), lang) {
+            s += &format!(" ({at})");
+        }
     }
     if let Some(e) = &r.error {
         s += &format!(": {}", text::error(e, lang));

@@ -177,6 +177,15 @@ fn a_bad_file_under_the_stop_policy_sends_nothing_and_keeps_the_report() {
     let out = env.run(&["jobs", "list"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("⚠ остановлено: ошибки в файле"), "{text}");
+    // The runs say where: the line, the column and the value, and no «новых 0» of a file the
+    // run stopped before counting.
+    let out = env.run(&["jobs", "runs", "shop"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("например, строка 12, «DateTime»: «not-a-date»"),
+        "{text}"
+    );
+    assert!(!text.contains("новых: 0"), "{text}");
 
     // The file was not taken: fixed, the next run sends it.
     std::thread::sleep(Duration::from_millis(20));

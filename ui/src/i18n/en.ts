@@ -641,6 +641,8 @@ const en: Messages = {
     runs: 'All runs',
     runsHide: 'Hide runs',
     runsNone: 'No runs yet.',
+    reasonExample: 'e.g. line {{line}}: “{{value}}”',
+    reasonLine: 'e.g. line {{line}}',
     moreReasons_one: 'and {{count}} more kind of error',
     moreReasons_few: 'and {{count}} more kinds of error',
     moreReasons_many: 'and {{count}} more kinds of error',

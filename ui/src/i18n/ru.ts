@@ -649,6 +649,8 @@ const ru = {
     runs: 'Все запуски',
     runsHide: 'Скрыть запуски',
     runsNone: 'Запусков ещё не было.',
+    reasonExample: 'например, строка {{line}}: «{{value}}»',
+    reasonLine: 'например, строка {{line}}',
     moreReasons_one: 'и ещё {{count}} вид ошибок',
     moreReasons_few: 'и ещё {{count}} вида ошибок',
     moreReasons_many: 'и ещё {{count}} видов ошибок',

@@ -136,12 +136,18 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
     // A report kept before the core said so (`in_file` absent): the issue's place says it.
     (report?.issues ?? []).some((i) => i.code === c.code && i.column === c.column && i.place !== 'line');
   const named = (column: string) => report?.headers?.[column] ?? column;
+  // Where: the first such row the report kept, with its value (the line to open in the file).
+  const example = (c: IssueCount) => {
+    const i = (report?.issues ?? []).find((x) => x.code === c.code && x.column === c.column && x.place === 'line');
+    if (!i) return '';
+    return ` — ${i.value ? t('jobs.reasonExample', { line: i.line, value: i.value }) : t('jobs.reasonLine', { line: i.line })}`;
+  };
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">
       {shown
         .map(
           (c) =>
-            `${t(`issues.${c.code}.title`)}${c.column ? ` (${t('check.quoted', { value: named(c.column) })})` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}`}`,
+            `${t(`issues.${c.code}.title`)}${c.column ? ` (${t('check.quoted', { value: named(c.column) })})` : ''}${ofFile(c) ? '' : `: ${t('common.rows', { count: c.count })}${example(c)}`}`,
         )
         .join('; ')}
       {errors.length > shown.length ? `; ${t('jobs.moreReasons', { count: errors.length - shown.length })}` : ''}

@@ -197,6 +197,28 @@ describe('repeating jobs', () => {
     expect(text).toMatch(
       /^Пустая обязательная ячейка \(«Статус»\): 4 строки; .* \(«Дата создания»\): 4 строки; .*: 1 строка; и ещё 1 вид ошибок$/,
     );
+    // Where: the first such row the report kept, with its value.
+    const atLine: ValidationSummary = {
+      ...report,
+      counts: [count('invalid_money', 'revenue', 1)],
+      issues: [
+        {
+          line: 3,
+          record: 2,
+          place: 'line',
+          column: 'revenue',
+          code: 'invalid_money',
+          severity: 'error',
+          value: 'две тысячи',
+          fix: null,
+          shown: null,
+          value_type: 'money',
+        },
+      ],
+    };
+    expect(render(<RunReasons report={atLine} />).container.textContent).toContain(
+      '(«Сумма»): 1 строка — например, строка 3: «две тысячи»',
+    );
     expect(render(<RunReasons report={null} />).container.textContent).toBe('');
     // A column the export lost is the file's problem: no row count.
     const lost: ValidationSummary = {
