@@ -80,6 +80,9 @@ export async function drive({ app, out, label }, main) {
       });
       await wd("POST", s(`/element/${id}/clear`), {});
       await wd("POST", s(`/element/${id}/value`), { text });
+      // Keystrokes that went elsewhere (the focus taken away while typing) are lost, not late.
+      const shown = await wd("POST", s("/execute/sync"), { script: "return arguments[0].value", args: [{ "element-6066-11e4-a52e-4f735466cecf": id }] });
+      if (shown !== text) throw new Error(`typed «${text}» into ${css}, the field shows «${shown}»`);
     },
     async resize(width, height) {
       await wd("POST", s("/window/rect"), { width, height });

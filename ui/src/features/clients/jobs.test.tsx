@@ -38,6 +38,13 @@ describe('repeating jobs', () => {
 
     fireEvent.click(byQa('repeat-job'));
     await waitQa('repeat-dialog');
+    // The dialog opens on its first question; a path typed letter by letter keeps its spaces
+    // («Мои документы» was «Моидокументы»).
+    const folderInput = byQa('repeat-folder').querySelector('input') as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(folderInput), slow);
+    typeInto('repeat-folder', '/srv/Мои ');
+    expect(folderInput.value).toBe('/srv/Мои ');
+    typeInto('repeat-folder', '');
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(byQa('repeat-pick-folder'));
     await waitFor(

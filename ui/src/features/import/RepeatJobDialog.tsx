@@ -1,9 +1,9 @@
 //! «Повторять автоматически»: turns a finished upload into a job that sends the new rows of
 //! the client's export folder on a schedule. The folder comes from the native dialog (Rust);
 //! the schedule is hourly, daily at HH:MM or weekly; Rust checks and stores everything.
-import { Alert, Button, Dialog, Loader, SegmentedRadioGroup, Select, Text, TextInput } from '@gravity-ui/uikit';
+import { Alert, Button, Dialog, SegmentedRadioGroup, Select, Text, TextInput } from '@gravity-ui/uikit';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_JOB_SCHEDULE } from '../../ipc';
 import type { JobSchedule, JobView, NewJob, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
@@ -67,10 +67,14 @@ export function RepeatJobDialog(props: Props) {
     gcTime: 0,
   });
   if (id !== null && !draft.data) {
+    // The draft is the core's answer from this computer: it comes at once. A dialog shown for
+    // it and swapped for the form would hand the focus back to the page as it went, away from
+    // whatever the user had begun to type; so only a draft that could not be made is shown.
+    if (!draft.error) return null;
     return (
-      <Dialog open onClose={props.onClose} size="m" qa="repeat-dialog-loading">
+      <Dialog open onClose={props.onClose} size="m" qa="repeat-dialog-failed">
         <Dialog.Body>
-          {draft.error ? <ErrorNotice error={draft.error} /> : <Loader size="s" qa="repeat-loading" />}
+          <ErrorNotice error={draft.error} />
         </Dialog.Body>
       </Dialog>
     );
@@ -84,6 +88,8 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
   const queryClient = useQueryClient();
   const [name, setName] = useState(existing?.name ?? draft?.name ?? '');
   const [folder, setFolder] = useState(existing?.folder ?? draft?.folder ?? '');
+  // The dialog opens with the focus in the folder field, its first question.
+  const folderRef = useRef<HTMLInputElement>(null);
   // A job of one fixed file has no pattern (the core keeps it a file job).
   const fixedFile = !!existing && existing.pattern === null;
   const [pattern, setPattern] = useState(existing?.pattern ?? draft?.pattern ?? '');
@@ -120,7 +126,7 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
     try {
       const fields = {
         folder,
-        pattern: pattern.trim(),
+        pattern,
         schedule: manual ? null : schedule,
         stop_on_bad_rows: stopOnErrors,
         each_new_file: eachNew,
@@ -147,7 +153,14 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
   };
 
   return (
-    <Dialog open onClose={onClose} size="m" aria-labelledby="repeat-title" qa="repeat-dialog">
+    <Dialog
+      open
+      onClose={onClose}
+      size="m"
+      aria-labelledby="repeat-title"
+      qa="repeat-dialog"
+      initialFocus={created ? undefined : folderRef}
+    >
       <Dialog.Header
         caption={
           <span id="repeat-title">
@@ -177,7 +190,9 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
                 {/* Typed or pasted too: a network share (\\server\exports) is easier to paste than to browse. */}
                 <TextInput
                   value={folder}
-                  onUpdate={(v) => setFolder(v.trim())}
+                  // Not trimmed as typed («Мои документы» keeps its space): the core trims what is saved.
+                  onUpdate={setFolder}
+                  controlRef={folderRef}
                   placeholder={t('jobs.folderNone')}
                   qa="repeat-folder"
                   controlProps={{ 'aria-label': fixedFile ? t('jobs.file') : t('jobs.folder') }}
@@ -288,7 +303,7 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
           onClickButtonApply={() => void save()}
           textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
           propsButtonApply={{
-            disabled: busy || folder === '' || timeError,
+            disabled: busy || folder.trim() === '' || timeError,
             view: 'action',
             qa: 'repeat-save',
           }}
