@@ -76,7 +76,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let mb_uploader::ledger::Filtered {
         written, skipped, ..
-    } = mb_uploader::ledger::filter_file(&store, 1, UploadKind::Conversions, false, &grown, &out)?;
+    } = {
+        let (mut verdicts, _) = mb_uploader::ledger::file_verdicts(
+            &store,
+            1,
+            UploadKind::Conversions,
+            false,
+            std::slice::from_ref(&grown),
+        )?;
+        let verdicts = verdicts.pop().unwrap_or_default();
+        mb_uploader::ledger::filter_file(verdicts, UploadKind::Conversions, false, &grown, &out)?
+    };
     let e = t.elapsed();
     let total = written + skipped;
     lines.push(format!(

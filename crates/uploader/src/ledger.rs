@@ -4,7 +4,7 @@
 //! that a row's CONTENT is its whole normalised line. Streams files; holds at most one chunk
 //! of hashes in memory. The ledger itself (storage and the accepted-only rule) is mb-history.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mb_history::{LedgerVerdict, RowHash, Store, row_hash};
 use mb_schema::UploadKind;
@@ -271,17 +271,41 @@ impl Filtered {
     }
 }
 
-/// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so) to `output`; `newest` as in [`Filtered`]'s count (a job's newest export).
-pub fn filter_file(
+/// The ledger's verdicts on the rows of every part of one file, and whether its rows back at
+/// values Metrica had before go as corrections ([`Filtered`]'s `newest`). They do in its
+/// source's newest data (`newest`: a job's run, an order reopened in the CRM) only when the
+/// file also holds values Metrica never had. An older export copied into a job's folder is the
+/// newest by its file time alone, and holds earlier values and nothing newer: its rows back at
+/// earlier values stay out as outdated, as they do from a file picked by hand, and the run
+/// says so. (A newest export whose one change is an order reopened is held back too: said,
+/// and sent by hand, rather than an older report silently undoing corrections.)
+pub fn file_verdicts(
     store: &Store,
     counter_id: u32,
+    kind: UploadKind,
+    newest: bool,
+    parts: &[PathBuf],
+) -> Result<(Vec<Vec<LedgerVerdict>>, bool)> {
+    let verdicts = parts
+        .iter()
+        .map(|p| verdicts_of_file(store, counter_id, kind, p))
+        .collect::<Result<Vec<_>>>()?;
+    let newer = verdicts
+        .iter()
+        .flatten()
+        .any(|v| *v == LedgerVerdict::Changed);
+    Ok((verdicts, newest && newer))
+}
+
+/// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
+/// so) to `output`; `verdicts` and `newest` from [`file_verdicts`].
+pub fn filter_file(
+    verdicts: Vec<LedgerVerdict>,
     kind: UploadKind,
     newest: bool,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
-    let verdicts = verdicts_of_file(store, counter_id, kind, input)?;
     let delim = sniff_delimiter(input)?;
     let mut r = reader(input)?;
     let headers = r.byte_headers().map_err(io)?.clone();
@@ -309,20 +333,14 @@ pub fn filter_file(
     Ok(f)
 }
 
-/// Counts what [`filter_file`] would keep and leave out of `input`, writing nothing: the rows
-/// an all-rows send carries although Metrica holds them already.
-pub fn count_file(
-    store: &Store,
-    counter_id: u32,
-    kind: UploadKind,
-    newest: bool,
-    input: &Path,
-) -> Result<Filtered> {
+/// Counts what [`filter_file`] would keep and leave out of a file with these verdicts, writing
+/// nothing: the rows an all-rows send carries although Metrica holds them already.
+pub fn count_file(kind: UploadKind, newest: bool, verdicts: &[LedgerVerdict]) -> Filtered {
     let mut f = Filtered::default();
-    for v in verdicts_of_file(store, counter_id, kind, input)? {
-        f.count(kind, newest, v);
+    for v in verdicts {
+        f.count(kind, newest, *v);
     }
-    Ok(f)
+    f
 }
 
 /// Whether any row of `path` is one interrupted upload `upload_id` staged before its send

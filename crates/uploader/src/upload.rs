@@ -1194,9 +1194,11 @@ impl Core {
         tokio::task::spawn_blocking(move || {
             let mut kept = Vec::new();
             let mut all = crate::ledger::Filtered::default();
-            for part in parts {
+            let (verdicts, newest) =
+                crate::ledger::file_verdicts(&store, counter_id, kind, newest, &parts)?;
+            for (part, verdicts) in parts.into_iter().zip(verdicts) {
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(&store, counter_id, kind, newest, &part, &out)?;
+                let f = crate::ledger::filter_file(verdicts, kind, newest, &part, &out)?;
                 all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
@@ -1225,14 +1227,13 @@ impl Core {
         let store = self.store.clone();
         let parts = parts.to_vec();
         tokio::task::spawn_blocking(move || {
-            parts
-                .iter()
-                .try_fold(crate::ledger::Filtered::default(), |mut all, part| {
-                    all.add(crate::ledger::count_file(
-                        &store, counter_id, kind, newest, part,
-                    )?);
-                    Ok(all)
-                })
+            let (verdicts, newest) =
+                crate::ledger::file_verdicts(&store, counter_id, kind, newest, &parts)?;
+            let mut all = crate::ledger::Filtered::default();
+            for v in &verdicts {
+                all.add(crate::ledger::count_file(kind, newest, v));
+            }
+            Ok(all)
         })
         .await
         .map_err(join_error)?

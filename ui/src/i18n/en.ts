@@ -655,6 +655,7 @@ const en: Messages = {
     runsChanged: ', {{changed}} of them with other values',
     runsOutdated: ', {{count, number}} of them earlier data',
     lastChanged: ' · calls with other values, not sent again: {{changed}}',
+    lastOutdated: ' · earlier data, not sent again: {{count, number}}',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',
     text: 'Uploads that repeat themselves: new rows from the client’s folder.',

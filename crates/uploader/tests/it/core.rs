@@ -2912,23 +2912,45 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
     );
     let again = ran(&core, "daily").await;
     assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
-    // A later export puts back the amount Metrica had before the newest one (the CRM undid a
-    // correction): a job's export is its newest data, so the row goes as a correction, not
-    // held back as an older value (what a file picked by hand would be).
+    // A later file whose one difference is the amount Metrica had before the newest one: an
+    // older export copied into the folder (newest by its file time only) looks exactly like
+    // this, so the row is held back as an older value and the run counts it apart; sending
+    // it would undo the correction and call that a correction.
     std::fs::write(
         exports.join("c.csv"),
         all.replacen("18450.00", "18990.00", 1),
     )
     .unwrap();
+    let older = ran(&core, "daily").await;
+    assert_eq!(
+        (older.result, older.rows_corrected(), older.rows_outdated()),
+        (mb_history::RunResult::NothingNew, 0, 1),
+        "{older:?}"
+    );
+    let prices = stored_prices(core.demo_server().unwrap());
+    assert!(
+        prices.contains(&"19500.00".to_string()) && !prices.contains(&"18990.00".to_string()),
+        "the corrected amount stays: {prices:?}"
+    );
+    // An export that also holds values Metrica never had is newer data: a row in it back at
+    // an earlier value went back in the CRM (a correction undone), and goes as a correction.
+    std::fs::write(
+        exports.join("d.csv"),
+        all.replacen("18450.00", "18990.00", 1)
+            .replacen("7200.50", "7250.50", 1),
+    )
+    .unwrap();
     let late = ran(&core, "daily").await;
     assert_eq!(
         (late.result, late.rows_corrected(), late.rows_outdated()),
-        (mb_history::RunResult::Sent, 1, 0),
+        (mb_history::RunResult::Sent, 2, 0),
         "{late:?}"
     );
     let prices = stored_prices(core.demo_server().unwrap());
     assert!(
-        prices.contains(&"18990.00".to_string()) && !prices.contains(&"19500.00".to_string()),
+        prices.contains(&"18990.00".to_string())
+            && prices.contains(&"7250.50".to_string())
+            && !prices.contains(&"19500.00".to_string()),
         "{prices:?}"
     );
 }

@@ -322,6 +322,13 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
                   {t('jobs.lastChanged', { changed: run.rows_changed })}
                 </span>
               ) : null}
+              {/* Rows back at values Metrica had before, in a file with nothing newer: an older
+                  export taken as the newest; held back, said in full on hover. */}
+              {run.rows_outdated > 0 ? (
+                <span title={t('send.outdated', { count: run.rows_outdated })} data-qa="job-last-outdated">
+                  {t('jobs.lastOutdated', { count: run.rows_outdated })}
+                </span>
+              ) : null}
               {run.rows_rejected > 0
                 ? ` · ${t('jobs.badRows', { rows: t('common.rows', { count: run.rows_rejected }) })}`
                 : ''}
