@@ -94,7 +94,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     s.job.name,
                     t(lang, "счётчик", "counter"),
                     s.job.counter_id,
-                    s.job.every.as_deref().unwrap_or("—"),
+                    crate::text::every_words(s.job.every.as_deref(), lang),
                     t(lang, "последний", "last"),
                     t(lang, "следующий", "next"),
                     s.warning
@@ -109,8 +109,13 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
             if json {
                 crate::print_json(&job);
             } else {
+                let title = job
+                    .spec
+                    .title
+                    .as_deref()
+                    .map_or(String::new(), |t| format!(" «{t}»"));
                 println!(
-                    "{}: {}",
+                    "{}: {}{title}",
                     t(lang, "Задание сохранено", "Job saved"),
                     job.name
                 );

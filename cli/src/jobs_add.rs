@@ -24,7 +24,9 @@ pub enum BadRowsArg {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// Latin letters, digits, '-' and '_' (it names the scheduler entry).
+    /// The job's name: Latin letters, digits, '-' and '_' name the scheduler entry as they
+    /// are; any other name («Рома CRM») is kept as the title and written in Latin letters
+    /// (`roma-crm`) for the scheduler and the other `jobs` commands.
     pub name: String,
     #[command(flatten)]
     pub read: ReadArgs,
@@ -148,12 +150,16 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
     // A typo in the counter, or one the account may only view: said now, not at 03:00.
     core.check_job_counter(&account_login, counter_id).await?;
     let mut spec = spec;
-    if a.replace {
+    // A name in Russian becomes the scheduler's Latin one and stays as the title, as the
+    // window's dialog does («Рома CRM» is `roma-crm`).
+    let (name, title) = mb_uploader::jobs::typed_job_name(&a.name)?;
+    spec.title = title;
+    if a.replace && spec.title.is_none() {
         // The title the app shows («Заказы Рома») stays with the job it names.
-        spec.title = core.job(&a.name).ok().and_then(|j| j.spec.title);
+        spec.title = core.job(&name).ok().and_then(|j| j.spec.title);
     }
     let job = Job {
-        name: a.name.clone(),
+        name,
         account_login,
         counter_id,
         kind: spec.mapping.kind,

@@ -649,9 +649,45 @@ fn not_found(what: &str, lang: Lang) -> String {
     }
 }
 
+/// A job's schedule in the words the window uses («каждый день в 09:30», «вручную»), from the
+/// catalogue both share; a token the core cannot read is shown as it is.
+pub fn every_words(every: Option<&str>, lang: Lang) -> String {
+    use mb_uploader::dto::{JobSchedule, ScheduleEvery};
+    let Some(every) = every else {
+        return mb_text::format(msg_lang(lang), "every.manual", &[]);
+    };
+    let Ok(parsed) = every.parse::<mb_uploader::schedule::Every>() else {
+        return every.to_string();
+    };
+    let s = JobSchedule::from(parsed);
+    let key = match s.every {
+        ScheduleEvery::Hourly => "every.hourly".to_string(),
+        ScheduleEvery::Daily => "every.daily".to_string(),
+        ScheduleEvery::Weekly => format!(
+            "every.weekly_{}",
+            serde_json::to_value(s.day)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+    };
+    mb_text::format(msg_lang(lang), &key, &[("time", Arg::Str(&s.at))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `jobs list` says a schedule as the window does, in either language.
+    #[test]
+    fn a_schedule_is_said_in_words() {
+        assert_eq!(
+            every_words(Some("weekly@fri@18:05"), Lang::Ru),
+            "по пятницам в 18:05"
+        );
+        assert_eq!(every_words(Some("hourly"), Lang::En), "every hour");
+        assert_eq!(every_words(None, Lang::Ru), "вручную");
+    }
 
     /// Refusals of a job's name or schedule, and a folder with nothing to learn from, are said
     /// in the language asked for, with what was typed (they came as English reasons).

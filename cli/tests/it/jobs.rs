@@ -347,10 +347,12 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
     );
     // Without --pattern and --on-bad-rows it starts where the window's dialog does (the
     // core's draft): files like that upload's, rows with errors left out and reported.
+    // A name in Russian, as the window takes it: the scheduler's name in Latin letters, the
+    // typed one kept as the title.
     let (code, v) = env.json(&[
         "jobs",
         "add",
-        "drafted",
+        "Рома черновик",
         "--from-upload",
         &id,
         "--folder",
@@ -362,6 +364,22 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         (&v["source"]["pattern"], &v["spec"]["on_bad_rows"]),
         (&"*.csv".into(), &"skip".into()),
         "{v}"
+    );
+    assert_eq!(
+        (&v["name"], &v["spec"]["title"]),
+        (&"roma-chernovik".into(), &"Рома черновик".into()),
+        "{v}"
+    );
+    // `jobs list` says the schedule in words, as the window does.
+    let out = env.run(&["jobs", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("shop: счётчик 51234501 · каждый день в 09:30 ·"),
+        "{text}"
+    );
+    assert!(
+        text.contains("roma-chernovik «Рома черновик»: счётчик 51234501 · вручную ·"),
+        "{text}"
     );
 
     // --print shows the systemd units that would be installed, pinned to this data folder.

@@ -364,6 +364,9 @@ pub use mb_history::PROCESS_DIED;
 /// The note on a run whose file had not changed since the last run: it was not read again.
 pub const FILE_UNCHANGED: &str = "file_unchanged";
 
+/// The note on a run of a job taking each new file that found none it had not taken.
+pub const NO_NEW_FILE: &str = "no_new_file";
+
 /// The note on a run that found no file of its pattern in its folder (the CRM writes its
 /// export elsewhere now, or under another name).
 pub const NO_MATCHING_FILE: &str = "no_matching_file";
@@ -852,14 +855,8 @@ impl Core {
     }
 
     fn new_job_name(&self, n: &crate::dto::NewJob) -> Result<String> {
-        let typed = n.name.trim();
-        if !typed.is_empty() {
-            return typed
-                .parse::<JobName>()
-                .ok()
-                .or_else(|| JobName::from_words(typed))
-                .map(|j| j.to_string())
-                .ok_or_else(|| invalid("name", format!("{}:{typed}", crate::error::JOB_NAME)));
+        if !n.name.trim().is_empty() {
+            return typed_job_name(&n.name).map(|(name, _)| name);
         }
         let u = self.store.upload(i64::from(n.upload_id))?;
         let counter = u
@@ -1326,7 +1323,22 @@ impl Core {
                 return (RunResult::NoFile, end, None);
             }
             Ok(Pick::Unchanged) => {
-                end.message = Some(FILE_UNCHANGED.into());
+                // «Каждый новый по очереди» waits for another file, not for this one to change.
+                let each_new = matches!(
+                    job.source,
+                    JobSource::Folder {
+                        take: Take::EachNew,
+                        ..
+                    }
+                );
+                end.message = Some(
+                    if each_new {
+                        NO_NEW_FILE
+                    } else {
+                        FILE_UNCHANGED
+                    }
+                    .into(),
+                );
                 return (RunResult::NothingNew, end, None);
             }
             Ok(Pick::Files(f)) => f,
@@ -1540,6 +1552,21 @@ pub(crate) fn needs_mapping(map: &BTreeMap<String, String>, value: &str) -> bool
     }
     let folded = mb_import::status::fold(value);
     !map.keys().any(|k| mb_import::status::fold(k) == folded)
+}
+
+/// A typed job name as the scheduler's name for the job and the title it keeps: «Рома CRM» is
+/// `roma-crm`, titled «Рома CRM»; a name the scheduler takes as it is has no title. The window's
+/// dialog and `mbridge jobs add` both name jobs so.
+pub fn typed_job_name(typed: &str) -> Result<(String, Option<String>)> {
+    let typed = typed.trim();
+    let name = typed
+        .parse::<JobName>()
+        .ok()
+        .or_else(|| JobName::from_words(typed))
+        .map(|j| j.to_string())
+        .ok_or_else(|| invalid("name", format!("{}:{typed}", crate::error::JOB_NAME)))?;
+    let title = job_title(typed, &name);
+    Ok((name, title))
 }
 
 /// The title a typed job name keeps when its scheduler name had to change («Заказы Рома» for

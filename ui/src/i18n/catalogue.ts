@@ -18,13 +18,14 @@ export type FailureCode = Exclude<FailureReason['kind'], 'message'>;
 export type Catalogue = {
   advice: Record<AdviceCode, string>;
   common: { rows_few: string; rows_many: string; rows_one: string; rows_other: string };
+  every: { daily: string; hourly: string; manual: string; weekly_fri: string; weekly_mon: string; weekly_sat: string; weekly_sun: string; weekly_thu: string; weekly_tue: string; weekly_wed: string };
   explain: Record<ExplanationCode, string>;
   file_reason: Record<FileReason['kind'], string>;
   issues: Record<IssueCode, IssueText>;
   kinds: Record<UploadKind, string>;
   notify: { accepted_few: string; accepted_many: string; accepted_one: string; accepted_other: string; failed: string; failed_body: string; follow_stopped: string; follow_stopped_title: string; in_tray: string; in_tray_following: string; in_tray_sending: string; in_tray_title: string; job_failed: string; job_overdue: string; linkage_failure: string; linked_few: string; linked_many: string; linked_one: string; linked_other: string; linked_share_drop: string; needs_look: string; processed: string; send_stopped: string; send_stopped_title: string; window_closing_few: string; window_closing_many: string; window_closing_one: string; window_closing_other: string; window_closing_zero: string };
   reason: Record<FailureCode, string>;
-  run_note: { file_changing: string; file_unchanged: string; no_matching_file: string; process_died: string };
+  run_note: { file_changing: string; file_unchanged: string; no_matching_file: string; no_new_file: string; process_died: string };
   send: { changedKept_few: string; changedKept_many: string; changedKept_one: string; changedKept_other: string; corrected_few: string; corrected_many: string; corrected_one: string; corrected_other: string; outdatedAll_few: string; outdatedAll_many: string; outdatedAll_one: string; outdatedAll_other: string; outdatedSent_few: string; outdatedSent_many: string; outdatedSent_one: string; outdatedSent_other: string; outdated_few: string; outdated_many: string; outdated_one: string; outdated_other: string; partFailed: string; partInterrupted: string; partRejected: string; partial_few: string; partial_many: string; partial_one: string; partial_other: string; partial_zero: string; reviewAll_few: string; reviewAll_many: string; reviewAll_one: string; reviewAll_other: string; reviewNew_few: string; reviewNew_many: string; reviewNew_one: string; reviewNew_other: string; twice_few: string; twice_many: string; twice_one: string; twice_other: string };
   severity: Record<Severity, string>;
   stages: { done: string; downloading: string; installing: string; queued: string; reading: string; uploading: string; validating: string; waiting: string; writing: string };
@@ -50,6 +51,18 @@ export const ru: Catalogue = {
     "rows_many": "{{count, number}} строк",
     "rows_one": "{{count, number}} строка",
     "rows_other": "{{count, number}} строки"
+  },
+  "every": {
+    "daily": "каждый день в {{time}}",
+    "hourly": "каждый час",
+    "manual": "вручную",
+    "weekly_fri": "по пятницам в {{time}}",
+    "weekly_mon": "по понедельникам в {{time}}",
+    "weekly_sat": "по субботам в {{time}}",
+    "weekly_sun": "по воскресеньям в {{time}}",
+    "weekly_thu": "по четвергам в {{time}}",
+    "weekly_tue": "по вторникам в {{time}}",
+    "weekly_wed": "по средам в {{time}}"
   },
   "explain": {
     "crm_accepted": "Метрика приняла: {{rows}}.",
@@ -684,7 +697,8 @@ export const ru: Catalogue = {
   "run_note": {
     "file_changing": "файл ещё менялся, пока мы его читали: возьмём его в следующий раз",
     "file_unchanged": "файл не менялся с прошлого запуска",
-    "no_matching_file": "в папке нет файла, подходящего под шаблон задания: проверьте, куда CRM теперь кладёт выгрузку, и шаблон имени («Изменить»)",
+    "no_matching_file": "в папке нет файла, подходящего под шаблон задания: проверьте, куда CRM теперь кладёт выгрузку, и шаблон имени в задании",
+    "no_new_file": "новых файлов в папке нет с прошлого запуска",
     "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверил в Метрике следующий запуск"
   },
   "send": {
@@ -782,6 +796,18 @@ export const en: Catalogue = {
     "rows_many": "{{count, number}} rows",
     "rows_one": "{{count, number}} row",
     "rows_other": "{{count, number}} rows"
+  },
+  "every": {
+    "daily": "every day at {{time}}",
+    "hourly": "every hour",
+    "manual": "by hand",
+    "weekly_fri": "Fridays at {{time}}",
+    "weekly_mon": "Mondays at {{time}}",
+    "weekly_sat": "Saturdays at {{time}}",
+    "weekly_sun": "Sundays at {{time}}",
+    "weekly_thu": "Thursdays at {{time}}",
+    "weekly_tue": "Tuesdays at {{time}}",
+    "weekly_wed": "Wednesdays at {{time}}"
   },
   "explain": {
     "crm_accepted": "Accepted by Metrica: {{rows}}.",
@@ -1416,7 +1442,8 @@ export const en: Catalogue = {
   "run_note": {
     "file_changing": "the file was still changing while it was read: it will be taken next time",
     "file_unchanged": "the file has not changed since the last run",
-    "no_matching_file": "no file in the folder matches the job's pattern: check where the CRM puts its export now, and the name pattern (“Edit”)",
+    "no_matching_file": "no file in the folder matches the job's pattern: check where the CRM puts its export now, and the job's name pattern",
+    "no_new_file": "no new file in the folder since the last run",
     "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checked in Metrica what had gone"
   },
   "send": {

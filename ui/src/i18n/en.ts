@@ -375,6 +375,7 @@ const en: Messages = {
   issues: catalogue.issues,
   file_reason: catalogue.file_reason,
   run_note: catalogue.run_note,
+  every: catalogue.every,
   window: {
     closedTitle: 'Metrica takes offline data for this counter from {{date}}',
     closedText:
@@ -574,6 +575,8 @@ const en: Messages = {
       button: 'Map new statuses',
       title: 'New statuses of the job “{{name}}”',
       text: 'The last export has statuses that did not exist when the job was made. The job did not send the rows that have them. Choose what each status means in Metrica: the next run reads the same file again and sends those rows.',
+      textStopped:
+        'The last export has statuses the job did not know when it was made. Because of them the job sent nothing from this file, as it is set to do (“Send nothing”). Choose what each status counts as in Metrica: the next run reads the same file again and sends it.',
       none: 'The job’s last file has no new statuses: all of them are mapped.',
       save: 'Save statuses',
       choose: 'Choose',
@@ -668,22 +671,10 @@ const en: Messages = {
     pause: 'Pause',
     resume: 'Resume',
     runNow: 'Run now',
+    runOncePaused: 'Run once',
+    runOncePausedNote: 'The job is paused: it runs once now, and not on its schedule until you resume it.',
     remove: 'Delete',
     removeConfirm: 'Really delete?',
-    byHand: 'by hand',
-    everyLabel: {
-      hourly: 'every hour',
-      daily: 'every day at {{time}}',
-      weekly: {
-        mon: 'Mondays at {{time}}',
-        tue: 'Tuesdays at {{time}}',
-        wed: 'Wednesdays at {{time}}',
-        thu: 'Thursdays at {{time}}',
-        fri: 'Fridays at {{time}}',
-        sat: 'Saturdays at {{time}}',
-        sun: 'Sundays at {{time}}',
-      },
-    },
     result: {
       running: 'Running',
       sent: 'Sent',

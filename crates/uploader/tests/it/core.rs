@@ -2912,6 +2912,11 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
     );
     let again = ran(&core, "daily").await;
     assert_eq!(again.result, mb_history::RunResult::NothingNew, "{again:?}");
+    // Said as what it waits for: another file, not a change to this one.
+    assert_eq!(
+        again.message.as_deref(),
+        Some(mb_uploader::jobs::NO_NEW_FILE)
+    );
     // A later file whose one difference is the amount Metrica had before the newest one: an
     // older export copied into the folder (newest by its file time only) looks exactly like
     // this, so the row is held back as an older value and the run counts it apart; sending

@@ -68,7 +68,8 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
         ) : (
           <div className="mb-repeat">
             <Text as="p" color="secondary">
-              {t('jobs.statuses.text')}
+              {/* Under «Не отправлять ничего» the statuses held back the whole file. */}
+              {t(job.stop_on_bad_rows ? 'jobs.statuses.textStopped' : 'jobs.statuses.text')}
             </Text>
             <StatusTable
               testId="job-status-table"

@@ -49,11 +49,12 @@ export function Sparkline({
 
 /** A job's schedule in words («каждый день в 09:00»). */
 export function everyText(schedule: JobSchedule | null, t: TFunction): string {
-  if (!schedule) return t('jobs.byHand');
+  // The catalogue's words, which `mbridge jobs list` says too.
+  if (!schedule) return t('every.manual');
   const { every, at, day } = schedule;
-  if (every === 'hourly') return t('jobs.everyLabel.hourly');
-  if (every === 'daily') return t('jobs.everyLabel.daily', { time: at });
-  return t(`jobs.everyLabel.weekly.${day}`, { time: at });
+  if (every === 'hourly') return t('every.hourly');
+  if (every === 'daily') return t('every.daily', { time: at });
+  return t(`every.weekly_${day}`, { time: at });
 }
 
 export function WarningsList({ rows }: { rows: ClientOverview[] }) {
@@ -277,7 +278,8 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
       <div className="mb-job__head">
         <div className="mb-two-lines">
           <Text variant="subheader-2">{client}</Text>
-          <Text variant="caption-2" color="secondary">
+          {/* Body size, not a caption: two jobs of one counter differ by this line. */}
+          <Text color="secondary">
             {/* A job named after its counter («Цветы · Офлайн-конверсии») under that counter's
                 name: the kind is what is left to say. */}
             {job.title.startsWith(`${client} · `) ? job.title.slice(client.length + 3) : job.title} ·{' '}
@@ -353,9 +355,12 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           loading={busy === 'run'}
           disabled={busy !== null}
           onClick={() => void act('run', () => backend.runJob(job.name))}
+          // A paused job runs once by this button (`mbridge jobs run --even-if-paused`); the
+          // pause, which holds its schedule, stays.
+          title={job.paused ? t('jobs.runOncePausedNote') : undefined}
           qa="job-run-now"
         >
-          {t('jobs.runNow')}
+          {job.paused ? t('jobs.runOncePaused') : t('jobs.runNow')}
         </Button>
         <Button
           view="outlined"
@@ -371,7 +376,8 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           {t('jobs.edit')}
         </Button>
         <Button
-          view={confirm ? 'outlined-danger' : 'flat-secondary'}
+          // Red from the start: grey flat text read as a disabled button.
+          view={confirm ? 'outlined-danger' : 'flat-danger'}
           size="m"
           loading={busy === 'remove'}
           disabled={busy !== null}

@@ -65,6 +65,8 @@ describe('a CRM job meets a new status', () => {
     const dialog = await waitQa('job-statuses-dialog');
     expect(dialog.textContent).toContain('Новые статусы задания «Заказы Рома»');
     const table = await within(dialog).findByTestId('job-status-table', {}, slow);
+    // «Отправить верные строки»: the rows with the new status were held back, the rest went.
+    expect(dialog.textContent).toContain('Строки с ними задание не отправило.');
     // Only the new status, with its rows and the core's suggestion.
     const rows = table.querySelectorAll('[role="row"][data-status]');
     expect([...rows].map((r) => r.getAttribute('data-status'))).toEqual(['Возврат']);

@@ -121,6 +121,9 @@ describe('repeating jobs', () => {
     expect(card.textContent).toContain('вручную');
     await press('job-pause', card);
     await waitFor(() => expect(card.textContent).toContain('На паузе'), slow);
+    // A paused job's button runs it once, and says so: the pause stays.
+    expect(byQa('job-run-now', card).textContent).toBe('Запустить один раз');
+    expect(byQa('job-run-now', card).getAttribute('title')).toContain('по расписанию — нет');
     await press('job-remove', card);
     expect(byQa('job-remove', card).textContent).toBe('Точно удалить?');
     await press('job-remove', card);
