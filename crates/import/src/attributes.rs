@@ -45,7 +45,7 @@ pub fn kind_takes_attributes(kind: UploadKind) -> bool {
 /// anything newer travel as text.
 pub fn format_of(type_name: &str) -> FieldFormat {
     match type_name {
-        "numeric" => FieldFormat::Money,
+        "numeric" => FieldFormat::Number,
         "date" => FieldFormat::Date,
         "datetime" => FieldFormat::CrmDateTime,
         "email" => FieldFormat::EmailList,
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn attribute_types_mean_wire_formats() {
-        assert_eq!(format_of("numeric"), FieldFormat::Money);
+        assert_eq!(format_of("numeric"), FieldFormat::Number);
         assert_eq!(format_of("date"), FieldFormat::Date);
         assert_eq!(format_of("datetime"), FieldFormat::CrmDateTime);
         assert_eq!(format_of("email"), FieldFormat::EmailList);

@@ -106,6 +106,8 @@ issue_codes! {
     NegativeMoney => "negative_money",
     MoneyNormalized => "money_normalized",
     MoneyThousandsLike => "money_thousands_like",
+    InvalidNumber => "invalid_number",
+    NumberNormalized => "number_normalized",
     NoRevenue => "no_revenue",
     UnknownStatus => "unknown_status",
     UnmappedStatus => "unmapped_status",
@@ -163,6 +165,7 @@ impl IssueCode {
                 | C::Md5Normalized
                 | C::ListNormalized
                 | C::MoneyNormalized
+                | C::NumberNormalized
                 | C::StatusMapped
                 | C::StatusCase
                 | C::ClientTypeCase

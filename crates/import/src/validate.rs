@@ -1403,6 +1403,10 @@ impl RowChecker {
                     self.thousands = Some((ci, raw.to_owned()));
                 }
             }
+            FieldFormat::Number => {
+                let o = n::number(raw, &mut self.scratch);
+                self.apply(ci, raw, o);
+            }
             FieldFormat::Currency if raw == self.last_currency => {
                 self.scratch.push_str(raw);
                 let start = self.text.len();

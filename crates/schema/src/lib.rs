@@ -147,6 +147,8 @@ pub enum FieldFormat {
     CrmDateTime,
     /// Decimal with a dot.
     Money,
+    /// A number (a `numeric` contact attribute): written as an amount is, a minus allowed.
+    Number,
     /// ISO 4217 alpha-3.
     Currency,
     /// Phone for calls: `+` and digits.

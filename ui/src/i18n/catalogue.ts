@@ -394,6 +394,13 @@ export const ru: Catalogue = {
       "todo": "Запишите сумму цифрами, например 12 500,50.",
       "what": "Сумму «{{value}}» не получилось прочитать как число."
     },
+    "invalid_number": {
+      "meaning": "число не распознано",
+      "reason": "«{{value}}» не похоже на число",
+      "title": "Непонятное число",
+      "todo": "Запишите число цифрами, например 1 500 или 12,5.",
+      "what": "Значение «{{value}}» не получилось прочитать как число."
+    },
     "invalid_phone": {
       "meaning": "телефон не распознан — нужен номер с кодом страны, например 79161234567",
       "reason": "«{{value}}» не похоже на телефон",
@@ -510,6 +517,12 @@ export const ru: Catalogue = {
       "title": "Двоичные данные в строке",
       "todo": "Откройте файл в Excel и сохраните заново как CSV или выгрузите его из программы ещё раз.",
       "what": "В строке есть нулевые байты — так выглядят повреждённые файлы или не текст."
+    },
+    "number_normalized": {
+      "meaning": "число приведено к виду с точкой (1500.5)",
+      "title": "Значение исправлено",
+      "todo": "Ничего делать не нужно — исправим при отправке.",
+      "what": "Число «{{value}}» записали в виде, который принимает Метрика."
     },
     "only_hashed_identifiers": {
       "meaning": "у строки только хешированные идентификаторы",
@@ -1139,6 +1152,13 @@ export const en: Catalogue = {
       "todo": "Write the amount in digits, e.g. 12,500.50.",
       "what": "The amount “{{value}}” could not be read as a number."
     },
+    "invalid_number": {
+      "meaning": "the number is not recognised",
+      "reason": "«{{value}}» does not look like a number",
+      "title": "Unreadable number",
+      "todo": "Write the number in digits, e.g. 1,500 or 12.5.",
+      "what": "The number “{{value}}” could not be read."
+    },
     "invalid_phone": {
       "meaning": "the phone is not recognised — give it with the country code, e.g. 79161234567",
       "reason": "«{{value}}» does not look like a phone number",
@@ -1255,6 +1275,12 @@ export const en: Catalogue = {
       "title": "Binary data in a row",
       "todo": "Open the file in Excel and save it again as CSV, or export it from the program once more.",
       "what": "The row holds NUL bytes — a damaged file or not text."
+    },
+    "number_normalized": {
+      "meaning": "number normalised with a dot (1500.5)",
+      "title": "Value fixed",
+      "todo": "Nothing to do — we fix it when sending.",
+      "what": "The number “{{value}}” was rewritten in the form Metrica accepts."
     },
     "only_hashed_identifiers": {
       "meaning": "the row has hashed identifiers only",

@@ -346,6 +346,7 @@ const en: Messages = {
       datetime_offset_converted: 'Dates converted to the counter’s time zone',
       date_only: 'Dates without a time',
       money_normalized: 'Amounts written with a dot, without spaces or currency sign',
+      number_normalized: 'Numbers written with a dot, without spaces',
       phone_normalized: 'Phones brought to 7XXXXXXXXXX',
       email_normalized: 'E-mail addresses in lower case',
       status_mapped: 'Statuses matched to Metrica’s types',

@@ -350,6 +350,7 @@ const ru = {
       datetime_offset_converted: 'Даты переведены в часовой пояс счётчика',
       date_only: 'Даты без времени',
       money_normalized: 'Суммы записаны с точкой, без пробелов и знака валюты',
+      number_normalized: 'Числа записаны с точкой, без пробелов',
       phone_normalized: 'Телефоны приведены к виду 7XXXXXXXXXX',
       email_normalized: 'Адреса почты приведены к нижнему регистру',
       status_mapped: 'Статусы сопоставлены с типами Метрики',

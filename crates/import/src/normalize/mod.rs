@@ -18,7 +18,7 @@ pub use ident::{
     client_id_list, client_type, currency, digits_id, flag, goal_list, md5_hex, md5_list,
     product_list, seconds,
 };
-pub use money::money;
+pub use money::{money, number};
 
 pub(crate) use crate::codes::IssueCode;
 pub use phone::{call_phone, phone, phone_list};

@@ -50,6 +50,32 @@ pub fn money(raw: &str, out: &mut String) -> Outcome {
     general(s, out)
 }
 
+/// Normalise one number (a `numeric` contact attribute): read as an amount is (spaces, a decimal
+/// comma), and said as a number, not a sum: `invalid_number`, `number_normalized`. A minus is
+/// kept: a number, unlike an amount, may be below zero.
+pub fn number(raw: &str, out: &mut String) -> Outcome {
+    let s = trim(raw);
+    let (minus, rest) = match s.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let o = match money(rest, out) {
+        Outcome::Invalid(_) => {
+            out.clear();
+            return Outcome::Invalid(IssueCode::InvalidNumber);
+        }
+        Outcome::Changed(_) => Outcome::Changed(IssueCode::NumberNormalized),
+        Outcome::Same if s.len() != raw.len() || s.starts_with('\u{2212}') => {
+            Outcome::Changed(IssueCode::NumberNormalized)
+        }
+        Outcome::Same => Outcome::Same,
+    };
+    if minus {
+        out.insert(0, '-');
+    }
+    o
+}
+
 /// `12500 руб.`: an amount [`grouped_ascii`] reads, then currency words or signs. Same result
 /// as [`general`] (tested against it); `None` for any other shape.
 fn ascii_with_suffix(s: &str, out: &mut String) -> Option<Outcome> {
@@ -175,6 +201,32 @@ fn general(s: &str, out: &mut String) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number attribute reads as an amount does, says «число» and keeps a minus.
+    #[test]
+    fn a_number_is_read_like_an_amount_and_may_be_negative() {
+        let n = |raw: &str| {
+            let mut out = String::new();
+            let o = number(raw, &mut out);
+            (o, out)
+        };
+        assert_eq!(n("1500"), (Outcome::Same, "1500".into()));
+        assert_eq!(n("-3"), (Outcome::Same, "-3".into()));
+        assert_eq!(
+            n("1 500,5"),
+            (Outcome::Changed(IssueCode::NumberNormalized), "1500.5".into())
+        );
+        assert_eq!(
+            n("\u{2212}2,5"),
+            (Outcome::Changed(IssueCode::NumberNormalized), "-2.5".into())
+        );
+        assert_eq!(
+            n(" 7 "),
+            (Outcome::Changed(IssueCode::NumberNormalized), "7".into())
+        );
+        assert_eq!(n("сто"), (Outcome::Invalid(IssueCode::InvalidNumber), String::new()));
+        assert_eq!(n("--5").0, Outcome::Invalid(IssueCode::InvalidNumber));
+    }
 
     fn n(s: &str) -> (Outcome, String) {
         let mut o = String::new();

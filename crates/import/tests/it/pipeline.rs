@@ -222,6 +222,15 @@ fn contact_attribute_columns_are_sent_only_when_the_counter_declares_them() {
         .expect("«много» is not a number");
     assert_eq!(bad.column.as_deref(), Some("loyalty"));
     assert_eq!(bad.severity, Severity::Error);
+    // Said as a number, not as a sum of money.
+    assert_eq!(bad.code, "invalid_number", "{bad:?}");
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.line == 2 && i.code == "number_normalized"),
+        "{:?}",
+        r.issues
+    );
 
     // The same mapping for a counter that declares only `birthday`: the file is blocked.
     let mut src = source(text);
