@@ -20,6 +20,12 @@ pub enum ExplanationCode {
     Linked,
     /// CRM rows the server accepted (`elements_count`).
     CrmAccepted,
+    /// Of the rows sent, corrections: rows Metrica had with other values (count; recorded by
+    /// the send as `options.review.corrected`).
+    RowsCorrected,
+    /// Rows left out as Metrica has them unchanged, «только новые строки» (count; recorded as
+    /// `options.review.known`).
+    RowsKnownLeftOut,
     /// Rows the validator rejected before sending (count).
     RowsRejectedLocally,
     /// Rows Metrica kept of the rows it received (`line_quantity`), shown when it dropped some.
@@ -85,6 +91,8 @@ impl ExplanationCode {
         ExplanationCode::Processing,
         ExplanationCode::Linked,
         ExplanationCode::CrmAccepted,
+        ExplanationCode::RowsCorrected,
+        ExplanationCode::RowsKnownLeftOut,
         ExplanationCode::RowsRejectedLocally,
         ExplanationCode::RowsKeptByServer,
         ExplanationCode::RowsDroppedByServer,
@@ -107,6 +115,8 @@ impl ExplanationCode {
             ExplanationCode::Processing => "processing",
             ExplanationCode::Linked => "linked",
             ExplanationCode::CrmAccepted => "crm_accepted",
+            ExplanationCode::RowsCorrected => "rows_corrected",
+            ExplanationCode::RowsKnownLeftOut => "rows_known_left_out",
             ExplanationCode::RowsRejectedLocally => "rows_rejected_locally",
             ExplanationCode::RowsKeptByServer => "rows_kept_by_server",
             ExplanationCode::RowsDroppedByServer => "rows_dropped_by_server",
@@ -219,6 +229,22 @@ pub fn explain(u: &Upload) -> Explanation {
                 items.push(item(C::Linked, Some(n), None));
             }
         }
+    }
+    // What the send's review said of the rows (the first part of a file records it): the
+    // result screen's corrections and rows left out as known, kept for History.
+    let review = |key: &str| {
+        u.options
+            .as_ref()
+            .and_then(|o| o.get("review"))
+            .and_then(|r| r.get(key))
+            .and_then(serde_json::Value::as_i64)
+            .filter(|&n| n > 0)
+    };
+    if let Some(n) = review("corrected") {
+        items.push(item(C::RowsCorrected, Some(n), None));
+    }
+    if let Some(n) = review("known") {
+        items.push(item(C::RowsKnownLeftOut, Some(n), None));
     }
     if u.rows.rejected > 0 {
         let n = i64::try_from(u.rows.rejected).unwrap_or(i64::MAX);

@@ -845,7 +845,9 @@ impl Core {
         let mut record_later = true;
         for part in parts.by_ref() {
             let recorded = match self
-                .record_part(&p.login, &p.ctx, plan, &p.source, report, &shares, part)
+                .record_part(
+                    &p.login, &p.ctx, plan, &p.review, &p.source, report, &shares, part,
+                )
                 .await
             {
                 Ok(r) => r,
@@ -936,7 +938,9 @@ impl Core {
         part: &Path,
     ) -> Result<Upload> {
         let recorded = self
-            .record_part(&p.login, &p.ctx, &p.plan, &p.source, report, shares, part)
+            .record_part(
+                &p.login, &p.ctx, &p.plan, &p.review, &p.source, report, shares, part,
+            )
             .await?;
         self.store.mark_sending(recorded.id)?;
         let reason = mb_history::FailureReason::NotSent.stored();
@@ -950,6 +954,7 @@ impl Core {
         login: &str,
         ctx: &CounterContext,
         plan: &UploadPlan,
+        review: &SendReview,
         source: &SourceFile,
         report: &Report,
         shares: &PartShares,
@@ -985,6 +990,12 @@ impl Core {
                 "time_zone": ctx.time_zone,
                 // What a job made from this upload repeats (`jobs add --from-upload`).
                 "plan": crate::jobs::recorded_plan(plan),
+                // What History says of the rows besides Metrica's counts: the corrections among
+                // them, and the rows left out as Metrica has them (the file's, on its first part).
+                "review": shares.is_first(part).then(|| serde_json::json!({
+                    "corrected": review.corrected_rows,
+                    "known": if review.only_new { review.unchanged_rows } else { 0 },
+                })),
             })),
         };
         // Every upload teaches the ledger once accepted, whatever the mode: its keys are

@@ -214,7 +214,10 @@ mod tests {
         assert_eq!(n("-3"), (Outcome::Same, "-3".into()));
         assert_eq!(
             n("1 500,5"),
-            (Outcome::Changed(IssueCode::NumberNormalized), "1500.5".into())
+            (
+                Outcome::Changed(IssueCode::NumberNormalized),
+                "1500.5".into()
+            )
         );
         assert_eq!(
             n("\u{2212}2,5"),
@@ -224,7 +227,10 @@ mod tests {
             n(" 7 "),
             (Outcome::Changed(IssueCode::NumberNormalized), "7".into())
         );
-        assert_eq!(n("сто"), (Outcome::Invalid(IssueCode::InvalidNumber), String::new()));
+        assert_eq!(
+            n("сто"),
+            (Outcome::Invalid(IssueCode::InvalidNumber), String::new())
+        );
         assert_eq!(n("--5").0, Outcome::Invalid(IssueCode::InvalidNumber));
     }
 

@@ -2405,6 +2405,20 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
     assert_eq!((sent.new_rows, sent.unchanged_rows), (1, 4), "{sent:?}");
     assert_eq!(sent.corrected_rows, 1, "{sent:?}");
     assert_eq!(stored(), before, "replaced, not added");
+    // History says what the result screen said of the rows, not only Metrica's counts.
+    let id = sent.upload.as_ref().expect("recorded").id;
+    let said: Vec<_> = core
+        .upload_detail(i64::from(id))
+        .unwrap()
+        .explanation
+        .iter()
+        .map(|e| (e.code.as_str(), e.count))
+        .collect();
+    assert!(
+        said.contains(&("rows_corrected", Some(1)))
+            && said.contains(&("rows_known_left_out", Some(4))),
+        "{said:?}"
+    );
     let prices = stored_prices(fake);
     assert!(prices.iter().any(|p| p.starts_with("18990")), "{prices:?}");
     assert!(!prices.iter().any(|p| p.starts_with("18450")), "{prices:?}");
