@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use mb_uploader::Core;
 use mb_uploader::dto::AppEvent;
+use mb_uploader::upload::FollowUp;
 use tauri::{AppHandle, Emitter};
 
 pub const EVENT: &str = "app-event";
@@ -27,31 +28,17 @@ fn follow_up_every() -> Duration {
 /// (each upload's own backoff lives in the history store, so this only wakes the check).
 pub fn spawn_follow_up(app: AppHandle, core: Arc<Core>) {
     tauri::async_runtime::spawn(async move {
-        match core.reconcile().await {
-            Ok(list) => {
-                for u in list {
-                    history_changed(&app, u.id as u32);
-                }
+        core.follow_up(follow_up_every(), |event| match event {
+            FollowUp::Reconciled(u) => history_changed(&app, u.id as u32),
+            FollowUp::Polled(u) => {
+                history_changed(&app, u.id as u32);
+                crate::notify::notify_if_final(&app, &core, u);
             }
-            Err(e) => tracing::warn!(error = %e, "reconciliation on start failed"),
-        }
-        loop {
-            match core.poll_due().await {
-                Ok(changed) => {
-                    for u in changed {
-                        history_changed(&app, u.id as u32);
-                        crate::notify::notify_if_final(&app, &core, &u);
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "status follow-up paused: sign-in needed");
-                    // Hidden in the tray nobody can sign in: say so and stop, rather than
-                    // promise to follow what cannot be followed.
-                    crate::desktop::stop_when_unfollowable(&app, &core);
-                }
-            }
-            crate::desktop::quit_when_done(&app, &core);
-            tokio::time::sleep(follow_up_every()).await;
-        }
+            // Hidden in the tray nobody can sign in: say so and stop, rather than promise to
+            // follow what cannot be followed.
+            FollowUp::Failed(_) => crate::desktop::stop_when_unfollowable(&app, &core),
+            FollowUp::RoundDone => crate::desktop::quit_when_done(&app, &core),
+        })
+        .await;
     });
 }

@@ -37,6 +37,7 @@ use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use mb_uploader::commands::{COMMANDS, Ctx, Host, NAMES};
 use mb_uploader::dto::{AppError, AppEvent};
+use mb_uploader::upload::FollowUp;
 use mb_uploader::{Core, CoreOptions};
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc};
@@ -170,21 +171,13 @@ pub async fn serve(opts: Options) -> Result<Server, AppError> {
     })
 }
 
-/// What the desktop's follow-up does: reconcile once, then poll uploads that are not final.
+/// The desktop's follow-up ([`Core::follow_up`]), telling the page of each upload it changed.
 async fn follow_up(core: Arc<Core>, host: Arc<BrowserHost>, every: Duration) {
-    if let Ok(list) = core.reconcile().await {
-        for u in list {
-            host.history_changed(u.id as u32);
-        }
-    }
-    loop {
-        tokio::time::sleep(every).await;
-        if let Ok(changed) = core.poll_due().await {
-            for u in changed {
-                host.history_changed(u.id as u32);
-            }
-        }
-    }
+    core.follow_up(every, |event| match event {
+        FollowUp::Reconciled(u) | FollowUp::Polled(u) => host.history_changed(u.id as u32),
+        FollowUp::Failed(_) | FollowUp::RoundDone => {}
+    })
+    .await;
 }
 
 async fn loopback_only(State(app): State<App>, req: Request, next: Next) -> Response {

@@ -77,15 +77,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mb_uploader::ledger::Filtered {
         written, skipped, ..
     } = {
-        let (mut verdicts, _) = mb_uploader::ledger::file_verdicts(
-            &store,
-            1,
-            UploadKind::Conversions,
-            false,
-            std::slice::from_ref(&grown),
-        )?;
-        let verdicts = verdicts.pop().unwrap_or_default();
-        mb_uploader::ledger::filter_file(verdicts, UploadKind::Conversions, false, &grown, &out)?
+        let verdicts =
+            mb_uploader::ledger::verdicts_of_file(&store, 1, UploadKind::Conversions, &grown)?;
+        let age = mb_uploader::ledger::Age::Picked;
+        mb_uploader::ledger::filter_file(verdicts, UploadKind::Conversions, age, &grown, &out)?
     };
     let e = t.elapsed();
     let total = written + skipped;

@@ -4,7 +4,7 @@
 //! that a row's CONTENT is its whole normalised line. Streams files; holds at most one chunk
 //! of hashes in memory. The ledger itself (storage and the accepted-only rule) is mb-history.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mb_history::{LedgerVerdict, RowHash, Store, row_hash};
 use mb_schema::UploadKind;
@@ -223,6 +223,22 @@ pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     }
 }
 
+/// How new a file's data is against what Metrica has, for rows it holds with other values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Age {
+    /// A file picked by hand: a row back at values Metrica had before is older than Metrica's
+    /// (held back); a value Metrica never had is a correction.
+    Picked,
+    /// A job's export whose data reaches as far as any sent before (its newest date is not
+    /// earlier): its source's newest data. A row back at values Metrica had before went back
+    /// in the CRM (an order reopened, a correction undone) and is a correction too.
+    Newest,
+    /// A job's export whose data ends before data already sent (an older export copied into
+    /// the folder, newest by its file time only): every row Metrica holds with other values
+    /// is older than Metrica's and held back; only rows Metrica never had go.
+    Older,
+}
+
 /// What [`filter_file`] did with a file's rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filtered {
@@ -237,17 +253,18 @@ pub struct Filtered {
     /// in the CRM). Sending them again may add a second call, so they are left out, and said.
     pub changed: u64,
     /// Of `skipped`: older values than Metrica's (accepted once and replaced since, an older
-    /// export picked again): sending them would put the older values back.
+    /// export picked again; or any other values of an [`Age::Older`] export): sending them
+    /// would put the older values back.
     pub outdated: u64,
 }
 
 impl Filtered {
-    /// Counts one row; `newest`: the file is its source's newest data, so a row back at values
-    /// Metrica had before went back in the CRM and is a correction, not an older value.
-    fn count(&mut self, kind: UploadKind, newest: bool, v: LedgerVerdict) -> bool {
-        let v = match v {
-            LedgerVerdict::Reverted if newest => LedgerVerdict::Changed,
-            v => v,
+    /// Counts one row of a file of this [`Age`].
+    fn count(&mut self, kind: UploadKind, age: Age, v: LedgerVerdict) -> bool {
+        let v = match (age, v) {
+            (Age::Newest, LedgerVerdict::Reverted) => LedgerVerdict::Changed,
+            (Age::Older, LedgerVerdict::Changed) => LedgerVerdict::Reverted,
+            (_, v) => v,
         };
         if resend(kind, v) {
             self.written += 1;
@@ -271,38 +288,12 @@ impl Filtered {
     }
 }
 
-/// The ledger's verdicts on the rows of every part of one file, and whether its rows back at
-/// values Metrica had before go as corrections ([`Filtered`]'s `newest`). They do in its
-/// source's newest data (`newest`: a job's run, an order reopened in the CRM) only when the
-/// file also holds values Metrica never had. An older export copied into a job's folder is the
-/// newest by its file time alone, and holds earlier values and nothing newer: its rows back at
-/// earlier values stay out as outdated, as they do from a file picked by hand, and the run
-/// says so. (A newest export whose one change is an order reopened is held back too: said,
-/// and sent by hand, rather than an older report silently undoing corrections.)
-pub fn file_verdicts(
-    store: &Store,
-    counter_id: u32,
-    kind: UploadKind,
-    newest: bool,
-    parts: &[PathBuf],
-) -> Result<(Vec<Vec<LedgerVerdict>>, bool)> {
-    let verdicts = parts
-        .iter()
-        .map(|p| verdicts_of_file(store, counter_id, kind, p))
-        .collect::<Result<Vec<_>>>()?;
-    let newer = verdicts
-        .iter()
-        .flatten()
-        .any(|v| *v == LedgerVerdict::Changed);
-    Ok((verdicts, newest && newer))
-}
-
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so) to `output`; `verdicts` and `newest` from [`file_verdicts`].
+/// so for a file of this [`Age`]) to `output`; `verdicts` from [`verdicts_of_file`].
 pub fn filter_file(
     verdicts: Vec<LedgerVerdict>,
     kind: UploadKind,
-    newest: bool,
+    age: Age,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
@@ -319,7 +310,7 @@ pub fn filter_file(
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
         let goes = match verdicts.next() {
-            Some(v) => f.count(kind, newest, v),
+            Some(v) => f.count(kind, age, v),
             None => {
                 f.written += 1;
                 true
@@ -335,10 +326,10 @@ pub fn filter_file(
 
 /// Counts what [`filter_file`] would keep and leave out of a file with these verdicts, writing
 /// nothing: the rows an all-rows send carries although Metrica holds them already.
-pub fn count_file(kind: UploadKind, newest: bool, verdicts: &[LedgerVerdict]) -> Filtered {
+pub fn count_file(kind: UploadKind, age: Age, verdicts: &[LedgerVerdict]) -> Filtered {
     let mut f = Filtered::default();
     for v in verdicts {
-        f.count(kind, newest, *v);
+        f.count(kind, age, *v);
     }
     f
 }

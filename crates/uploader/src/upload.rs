@@ -139,6 +139,19 @@ pub struct SendReview {
     pub only_new: bool,
 }
 
+/// What [`Core::follow_up`] tells its window.
+#[derive(Debug)]
+pub enum FollowUp<'a> {
+    /// An upload a dead run left, looked up on start.
+    Reconciled(&'a Upload),
+    /// An upload whose state a poll changed (a final one is worth a notification).
+    Polled(&'a Upload),
+    /// A round could not poll: the sign-in is gone.
+    Failed(&'a AppError),
+    /// A round ended.
+    RoundDone,
+}
+
 /// What [`Core::known_rows`] counted: the review «только новые» would give (None when the
 /// ledger knows nothing there), and the refusal a send would meet for repeating the calls of a
 /// cut-off send Metrica does not list yet.
@@ -676,10 +689,11 @@ impl Core {
             unsettled: None,
             _lock: lock,
         };
+        let age = self.data_age(plan, &prepared.report)?;
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
             let (filtered, f) = self
-                .ledger_filter_parts(plan.counter_id, kind, plan.newest_data, &prepared.parts)
+                .ledger_filter_parts(plan.counter_id, kind, age, &prepared.parts)
                 .await?;
             let unchanged = f.skipped;
             prepared.parts = filtered;
@@ -696,7 +710,7 @@ impl Core {
             // Every row goes: say how many of them Metrica has already, and how many of those
             // carry older values than Metrica's.
             let f = self
-                .ledger_count_parts(plan.counter_id, kind, plan.newest_data, &prepared.parts)
+                .ledger_count_parts(plan.counter_id, kind, age, &prepared.parts)
                 .await?;
             prepared.review.again_rows = f.skipped;
             prepared.review.corrected_rows = f.corrected;
@@ -990,6 +1004,9 @@ impl Core {
                 "time_zone": ctx.time_zone,
                 // What a job made from this upload repeats (`jobs add --from-upload`).
                 "plan": crate::jobs::recorded_plan(plan),
+                // The newest date of the file's data: a job's later export that ends before it
+                // is an older one (`data_age`).
+                "data_until": report.datetime_range.as_ref().map(|r| r.last.clone()),
                 // What History says of the rows besides Metrica's counts: the corrections among
                 // them, and the rows left out as Metrica has them (the file's, on its first part).
                 "review": shares.is_first(part).then(|| serde_json::json!({
@@ -1197,7 +1214,7 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
-        newest: bool,
+        age: crate::ledger::Age,
         parts: &[PathBuf],
     ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
@@ -1205,11 +1222,10 @@ impl Core {
         tokio::task::spawn_blocking(move || {
             let mut kept = Vec::new();
             let mut all = crate::ledger::Filtered::default();
-            let (verdicts, newest) =
-                crate::ledger::file_verdicts(&store, counter_id, kind, newest, &parts)?;
-            for (part, verdicts) in parts.into_iter().zip(verdicts) {
+            for part in parts {
+                let verdicts = crate::ledger::verdicts_of_file(&store, counter_id, kind, &part)?;
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(verdicts, kind, newest, &part, &out)?;
+                let f = crate::ledger::filter_file(verdicts, kind, age, &part, &out)?;
                 all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
@@ -1227,22 +1243,47 @@ impl Core {
         .map_err(join_error)?
     }
 
+    /// How new this file's data is ([`crate::ledger::Age`]): a file picked by hand is taken as
+    /// it is; a job's export is its source's newest data unless its newest date («Дата»,
+    /// `DateTime`, the order's date) is earlier than the newest date of a file Metrica already
+    /// accepted for this counter and kind, as an older export copied into the folder is (its
+    /// file time says nothing: a copy is new).
+    fn data_age(&self, plan: &UploadPlan, report: &Report) -> Result<crate::ledger::Age> {
+        use crate::ledger::Age;
+        if !plan.newest_data {
+            return Ok(Age::Picked);
+        }
+        let Some(until) = report.datetime_range.as_ref().map(|r| r.last.as_str()) else {
+            return Ok(Age::Newest);
+        };
+        let sent = self.store.uploads(&mb_history::UploadFilter {
+            counter: Some(i64::from(plan.counter_id)),
+            kind: Some(plan.mapping.kind),
+            ..Default::default()
+        })?;
+        let older = sent
+            .iter()
+            .filter(|u| u.state.is_accepted())
+            .filter_map(|u| u.options.as_ref()?.get("data_until")?.as_str())
+            .any(|before| until < before);
+        Ok(if older { Age::Older } else { Age::Newest })
+    }
+
     /// What only-new mode would keep and leave out of the parts (nothing is changed).
     async fn ledger_count_parts(
         &self,
         counter_id: u32,
         kind: UploadKind,
-        newest: bool,
+        age: crate::ledger::Age,
         parts: &[PathBuf],
     ) -> Result<crate::ledger::Filtered> {
         let store = self.store.clone();
         let parts = parts.to_vec();
         tokio::task::spawn_blocking(move || {
-            let (verdicts, newest) =
-                crate::ledger::file_verdicts(&store, counter_id, kind, newest, &parts)?;
             let mut all = crate::ledger::Filtered::default();
-            for v in &verdicts {
-                all.add(crate::ledger::count_file(kind, newest, v));
+            for part in &parts {
+                let verdicts = crate::ledger::verdicts_of_file(&store, counter_id, kind, part)?;
+                all.add(crate::ledger::count_file(kind, age, &verdicts));
             }
             Ok(all)
         })
@@ -1466,6 +1507,28 @@ impl Core {
         }
         cleanup_if_final(&u);
         Ok(u)
+    }
+
+    /// The follow-up a window runs while it is open (the desktop app, `mb-http`): reconciles
+    /// what a previous run left once, then polls the uploads that are due every `every`, for
+    /// ever. `on` hears of each upload a round changed, of a round that failed (the sign-in is
+    /// gone) and of each round's end.
+    pub async fn follow_up(&self, every: std::time::Duration, mut on: impl FnMut(FollowUp<'_>)) {
+        match self.reconcile().await {
+            Ok(list) => list.iter().for_each(|u| on(FollowUp::Reconciled(u))),
+            Err(e) => tracing::warn!(error = %e, "reconciliation on start failed"),
+        }
+        loop {
+            match self.poll_due().await {
+                Ok(changed) => changed.iter().for_each(|u| on(FollowUp::Polled(u))),
+                Err(e) => {
+                    tracing::warn!(error = %e, "status follow-up paused: sign-in needed");
+                    on(FollowUp::Failed(&e));
+                }
+            }
+            on(FollowUp::RoundDone);
+            tokio::time::sleep(every).await;
+        }
     }
 
     /// Polls every upload whose next poll is due; returns the ones that changed.
