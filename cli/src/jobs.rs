@@ -135,6 +135,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
             };
             let reports = match (name, all) {
                 (Some(n), false) => {
+                    let n = &core.job_name(n);
                     // Ctrl-C stops the send truthfully: the run is recorded as interrupted.
                     let run = core.run_job(n, opts);
                     tokio::pin!(run);
@@ -172,7 +173,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
         JobsCmd::Runs { name, limit } => {
             // As the app lists them: the error typed (not JSON inside a string), and in words
             // why a run did not do its job.
-            let runs = core.job_run_views(name, *limit)?;
+            let runs = core.job_run_views(&core.job_name(name), *limit)?;
             if json {
                 crate::print_json(&runs);
             }
@@ -227,13 +228,25 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
             }
             Ok(0)
         }
-        JobsCmd::Remove { name } => done(json, lang, core.remove_job(name).map(|_| name)),
-        JobsCmd::Pause { name } => done(json, lang, core.set_job_paused(name, true).map(|_| name)),
+        // A job added under a Russian name answers to it too («Рома CRM» for `roma-crm`).
+        JobsCmd::Remove { name } => {
+            let name = &core.job_name(name);
+            done(json, lang, core.remove_job(name).map(|_| name))
+        }
+        JobsCmd::Pause { name } => {
+            let name = &core.job_name(name);
+            done(json, lang, core.set_job_paused(name, true).map(|_| name))
+        }
         JobsCmd::Resume { name } => {
+            let name = &core.job_name(name);
             done(json, lang, core.set_job_paused(name, false).map(|_| name))
         }
-        JobsCmd::Schedule { name, print } => crate::jobs_os::schedule(cli, &core, name, *print),
-        JobsCmd::Unschedule { name } => crate::jobs_os::unschedule(cli, &core, name),
+        JobsCmd::Schedule { name, print } => {
+            crate::jobs_os::schedule(cli, &core, &core.job_name(name), *print)
+        }
+        JobsCmd::Unschedule { name } => {
+            crate::jobs_os::unschedule(cli, &core, &core.job_name(name))
+        }
     }
 }
 

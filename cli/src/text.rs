@@ -436,14 +436,19 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
         }
         E::InvalidInput { field, reason }
-            if field == "name" && reason == mb_uploader::jobs::EXISTS =>
+            if field == "name"
+                && reason.split(':').next() == Some(mb_uploader::jobs::EXISTS) =>
         {
-            t(
-                lang,
-                "задание с таким именем уже есть — выберите другое имя или добавьте --replace, чтобы изменить то задание (его запуски и взятые файлы останутся)",
-                "a job with this name exists — choose another name, or add --replace to change that job (its runs and taken files stay)",
+            let other = reason.split_once(':').map_or("", |(_, n)| n);
+            format!(
+                "{} {other} — {}",
+                t(lang, "это имя уже у задания", "this name is the job"),
+                t(
+                    lang,
+                    "выберите другое имя или добавьте --replace, чтобы изменить то задание (его запуски и взятые файлы останутся)",
+                    "choose another name, or add --replace to change that job (its runs and taken files stay)",
+                )
             )
-            .to_string()
         }
         E::InvalidInput { field, reason }
             if field == "upload" && reason == mb_uploader::error::SENT_SINCE =>
@@ -532,8 +537,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 t(lang, "имя задания", "job name"),
                 t(
                     lang,
-                    "нужны 1–64 латинские буквы, цифры, «-» или «_», первой — буква или цифра",
-                    "use 1–64 Latin letters, digits, '-' or '_', starting with a letter or digit"
+                    "назовите задание буквами или цифрами, до 64 знаков (русское имя запишем для планировщика латиницей)",
+                    "name the job with letters or digits, up to 64 characters"
                 )
             )
         }
@@ -706,7 +711,7 @@ mod tests {
             said("unknown_schedule:daily@25:99"),
             "непонятное расписание «daily@25:99»: используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ"
         );
-        assert!(said("job_name:«»").starts_with("имя задания ««»»: нужны 1–64 латинские"));
+        assert!(said("job_name:«»").starts_with("имя задания ««»»: назовите задание буквами или цифрами"));
         assert!(said("no_schedule").starts_with("у задания нет расписания"));
         assert!(said("no_file_to_learn").starts_with("в папке нет подходящего файла"));
         let export = error(

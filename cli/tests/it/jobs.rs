@@ -381,6 +381,27 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         text.contains("roma-chernovik «Рома черновик»: счётчик 51234501 · вручную ·"),
         "{text}"
     );
+    // The other commands answer to the name as typed, and a name that is taken once written
+    // in Latin letters says which job has it.
+    let (code, v) = env.json(&["jobs", "runs", "Рома черновик", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    let out = env.run(&["jobs", "pause", "Рома черновик"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = env.run(&[
+        "jobs",
+        "add",
+        "рома Черновик",
+        "--from-upload",
+        &id,
+        "--folder",
+        other.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("это имя уже у задания roma-chernovik"),
+        "{said}"
+    );
 
     // --print shows the systemd units that would be installed, pinned to this data folder.
     let out = env.run(&["jobs", "schedule", "shop", "--print"]);
@@ -502,7 +523,7 @@ fn adding_a_job_under_a_taken_name_is_refused_and_the_job_stays() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("задание с таким именем уже есть"), "{err}");
+    assert!(err.contains("это имя уже у задания shop"), "{err}");
     let (code, v) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v[0]["every"], "daily@09:30", "{v}");

@@ -238,7 +238,8 @@ mod draft_tests {
     }
 }
 
-/// The `reason` of an `InvalidInput` on `name` when another job has that name.
+/// The `reason` of an `InvalidInput` on `name` when another job has that name (`exists:NAME`,
+/// naming that job: a Russian name may clash once written in Latin letters).
 pub const EXISTS: &str = "exists";
 
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {
@@ -718,6 +719,20 @@ impl Core {
         Ok(())
     }
 
+    /// The job a typed name means: the job of that name, or the one whose Latin scheduler
+    /// name the typed one gives («Рома CRM» is `roma-crm`, as [`typed_job_name`] named it when
+    /// the job was added); the name as typed when neither is a job, so a refusal quotes it.
+    pub fn job_name(&self, typed: &str) -> String {
+        let known = |n: &str| matches!(self.store.job(n), Ok(Some(_)));
+        if known(typed) {
+            return typed.to_string();
+        }
+        match typed_job_name(typed) {
+            Ok((name, _)) if known(&name) => name,
+            _ => typed.to_string(),
+        }
+    }
+
     pub fn job(&self, name: &str) -> Result<Job> {
         let r = self.store.job(name)?.ok_or_else(|| AppError::NotFound {
             what: format!("job {name}"),
@@ -892,8 +907,11 @@ impl Core {
         // Case apart only: the lock file and the Windows/macOS scheduler entries of «Shop» and
         // «shop» are one.
         let taken = self.store.jobs()?;
-        if taken.iter().any(|j| j.name.eq_ignore_ascii_case(&job.name)) {
-            return Err(invalid("name", EXISTS));
+        if let Some(other) = taken
+            .iter()
+            .find(|j| j.name.eq_ignore_ascii_case(&job.name))
+        {
+            return Err(invalid("name", format!("{EXISTS}:{}", other.name)));
         }
         self.save_job(job)
     }

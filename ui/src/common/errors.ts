@@ -146,7 +146,8 @@ export const ERROR_TABLE: ErrorTable = {
     // window are named, in words.
     text: (e, t) => {
       // Another job has the name (the core never replaces a job when one is added).
-      if (e.data.field === 'name' && e.data.reason === 'exists') return t('errors.jobExists');
+      // (`exists:NAME`: the core names the job that has it.)
+      if (e.data.field === 'name' && e.data.reason.split(':')[0] === 'exists') return t('errors.jobExists');
       // The core's refusal to resend an upload that went, or was resent already: not a value
       // anyone typed.
       if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');

@@ -674,6 +674,7 @@ const en: Messages = {
     runNow: 'Run now',
     runOncePaused: 'Run once',
     runOncePausedNote: 'The job is paused: it runs once now, and not on its schedule until you resume it.',
+    runOncePausedByHandNote: 'The job is paused: it runs once now, and stays paused.',
     remove: 'Delete',
     removeConfirm: 'Really delete?',
     result: {

@@ -357,7 +357,9 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           onClick={() => void act('run', () => backend.runJob(job.name))}
           // A paused job runs once by this button (`mbridge jobs run --even-if-paused`); the
           // pause, which holds its schedule, stays.
-          title={job.paused ? t('jobs.runOncePausedNote') : undefined}
+          title={
+            !job.paused ? undefined : job.schedule ? t('jobs.runOncePausedNote') : t('jobs.runOncePausedByHandNote')
+          }
           qa="job-run-now"
         >
           {job.paused ? t('jobs.runOncePaused') : t('jobs.runNow')}

@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_JOB_SCHEDULE } from '../../ipc';
-import type { JobSchedule, JobView, NewJob, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
+import type { Backend, JobSchedule, JobView, NewJob, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { isAppError } from '../../common/errors';
 import { useBackend } from '../app/context';
@@ -54,22 +54,24 @@ function TwoWays(props: {
   );
 }
 
+/** The core's draft of a job repeating upload `id`: asked for as the result is shown, so the
+ *  dialog opens with it at once and no keystroke typed straight after the click is lost. */
+export function jobDraftQuery(backend: Backend, id: number) {
+  return { queryKey: ['jobDraft', id], queryFn: () => backend.jobDraft(id) } as const;
+}
+
 /** Creates a job from `upload`, or edits `existing` (folder, pattern, schedule). A new job
  *  starts from the core's draft (`job_draft`: the pattern of files like the upload's, the
  *  schedule, rows with errors left out), as `mbridge jobs add --from-upload` does. */
 export function RepeatJobDialog(props: Props) {
   const backend = useBackend();
   const id = props.existing ? null : (props.upload?.id ?? null);
-  const draft = useQuery({
-    queryKey: ['jobDraft', id],
-    queryFn: () => backend.jobDraft(id ?? 0),
-    enabled: id !== null,
-    gcTime: 0,
-  });
+  const draft = useQuery({ ...jobDraftQuery(backend, id ?? 0), enabled: id !== null });
   if (id !== null && !draft.data) {
-    // The draft is the core's answer from this computer: it comes at once. A dialog shown for
-    // it and swapped for the form would hand the focus back to the page as it went, away from
-    // whatever the user had begun to type; so only a draft that could not be made is shown.
+    // The draft is asked for with the result (`jobDraftQuery`) and is here by the click. A
+    // dialog shown for it and swapped for the form would hand the focus back to the page as it
+    // went, away from whatever the user had begun to type; so only a draft that could not be
+    // made is shown.
     if (!draft.error) return null;
     return (
       <Dialog open onClose={props.onClose} size="m" qa="repeat-dialog-failed">

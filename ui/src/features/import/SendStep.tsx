@@ -17,7 +17,7 @@ import { useActiveAccount, useActiveCounter, useBackend, useSession, useSettings
 import { useJob } from './job';
 import { firstStop, sendAnswers, stopText } from './gate';
 import { JobProgress, StepFooter } from './parts';
-import { RepeatJobDialog } from './RepeatJobDialog';
+import { RepeatJobDialog, jobDraftQuery } from './RepeatJobDialog';
 import {
   type MergeMode,
   buildValidateRequest,
@@ -412,9 +412,14 @@ function ProcessingLine({ parts }: { parts: UploadSummary[] }) {
  *  the one-action resend. Nothing says "sent" unless Metrica accepted the file, and an error
  *  that stopped the send is shown with the parts it left. */
 function SendResultCard({ result, held }: { result: SendResult; held: React.ReactNode }) {
-  const { t } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
+  const repeatable = result.upload?.id;
+  // «Повторять автоматически» opens on the core's draft: asked for now, there by the click.
+  useEffect(() => {
+    if (repeatable !== undefined) void queryClient.prefetchQuery(jobDraftQuery(backend, repeatable));
+  }, [backend, queryClient, repeatable]);
+  const { t } = useTranslation();
   const session = useSession();
   const [, dispatch] = useImport();
   const resend = useJob<SendResult>();
