@@ -711,7 +711,10 @@ mod tests {
             said("unknown_schedule:daily@25:99"),
             "непонятное расписание «daily@25:99»: используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ"
         );
-        assert!(said("job_name:«»").starts_with("имя задания ««»»: назовите задание буквами или цифрами"));
+        assert!(
+            said("job_name:«»")
+                .starts_with("имя задания ««»»: назовите задание буквами или цифрами")
+        );
         assert!(said("no_schedule").starts_with("у задания нет расписания"));
         assert!(said("no_file_to_learn").starts_with("в папке нет подходящего файла"));
         let export = error(

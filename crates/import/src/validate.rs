@@ -2094,11 +2094,21 @@ fn repeat_value(code: IssueCode, key: &[u8]) -> String {
 impl Validator {
     /// Report a row whose duplicate key an earlier row has.
     fn repeat(&mut self, line: u64, record: u64, code: IssueCode, value: &str) {
+        // An order's or a contact's repeat is of its number: said at that column.
+        let column = match code {
+            IssueCode::DuplicateOrderId | IssueCode::DuplicateContactId => self
+                .checker
+                .cols
+                .iter()
+                .find(|c| c.in_dup_key)
+                .map(|c| c.spec.name),
+            _ => None,
+        };
         if self.text_wanted & sev_bit(Severity::Warning) != 0 {
             self.issues
-                .push(line, record, None, code, Severity::Warning, value, None);
+                .push(line, record, column, code, Severity::Warning, value, None);
         } else {
-            self.issues.push_counted(None, code, Severity::Warning);
+            self.issues.push_counted(column, code, Severity::Warning);
         }
     }
 

@@ -248,3 +248,25 @@ fn contact_attribute_columns_are_sent_only_when_the_counter_declares_them() {
     );
     assert_eq!(r.valid_rows, 0, "nothing is prepared from a blocked file");
 }
+
+/// A repeated order number is said at its column («Номер заказа»), not at the whole row.
+#[test]
+fn a_repeated_order_number_is_said_at_its_column() {
+    let text = "Номер заказа;Дата создания;Телефон;Статус;Сумма\n\
+                Z-1;02.10.2026 10:15;8 (916) 123-45-67;Оплачен;2990\n\
+                Z-1;02.10.2026 12:40;+7 903 111-22-33;В работе;4200\n"
+        .to_string();
+    let mut src = source(text);
+    let m = auto_map(UploadKind::SimpleOrders, &src.info().headers).mapping;
+    let r = prepare(src.as_mut(), &m, &opts(), None, &mut no_progress()).unwrap();
+    let repeat = r
+        .issues
+        .iter()
+        .find(|i| i.code == IssueCode::DuplicateOrderId)
+        .expect("the second Z-1 is a repeat");
+    assert_eq!(
+        (repeat.line, repeat.column.as_deref()),
+        (3, Some("id")),
+        "{repeat:?}"
+    );
+}
