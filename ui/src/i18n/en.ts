@@ -495,6 +495,7 @@ const en: Messages = {
     another: 'Upload another file',
   },
   history: {
+    linkedNotCounted: 'For orders and contacts Metrica does not report how many rows were linked to visits.',
     title: 'Upload history',
     rejectedFile: 'The rows that were left out, with the reasons, are in a separate file (opens in Excel).',
     counter: 'Counter',

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClientOverview } from '../../ipc';
+import { CRM_KINDS, type ClientOverview } from '../../ipc';
 import { DataTable } from '../../common/DataTable';
 import { EmptyState } from '../../common/EmptyState';
 import { ErrorNotice } from '../../common/ErrorNotice';
@@ -90,7 +90,16 @@ export function ClientsScreen() {
               label={t('clients.trend')}
               format={(v) => formatPercent(v, lang)}
             />
-            {c.row.original.linked_share !== null ? formatPercent(c.row.original.linked_share, lang) : '—'}
+            {c.row.original.linked_share !== null ? (
+              formatPercent(c.row.original.linked_share, lang)
+            ) : c.row.original.last_upload && CRM_KINDS.includes(c.row.original.last_upload.kind) ? (
+              // Metrica counts no linking for orders and contacts: not «nothing linked».
+              <span title={t('history.linkedNotCounted')} data-qa="linked-not-counted">
+                —
+              </span>
+            ) : (
+              '—'
+            )}
           </span>
         ),
         meta: { width: '130px', align: 'end' },

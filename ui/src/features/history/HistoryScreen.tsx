@@ -5,7 +5,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UPLOAD_STATES, type HistoryFilter, type UploadKind, type UploadState, type UploadSummary } from '../../ipc';
+import {
+  CRM_KINDS,
+  UPLOAD_STATES,
+  type HistoryFilter,
+  type UploadKind,
+  type UploadState,
+  type UploadSummary,
+} from '../../ipc';
 import { KINDS } from '../../common/kinds';
 import { DataTable } from '../../common/DataTable';
 import { EmptyState } from '../../common/EmptyState';
@@ -323,6 +330,15 @@ export function HistoryScreen() {
         id: 'linked',
         header: t('history.linked'),
         accessorFn: (r) => (r.linked_share !== null ? formatPercent(r.linked_share, lang) : '—'),
+        // Metrica counts no linking for orders and contacts: «—» there is not «nothing linked».
+        cell: (c) =>
+          c.row.original.linked_share === null && CRM_KINDS.includes(c.row.original.kind) ? (
+            <span title={t('history.linkedNotCounted')} data-qa="linked-not-counted">
+              —
+            </span>
+          ) : (
+            c.getValue<string>()
+          ),
         meta: { width: '84px', align: 'end' },
       },
     ],
