@@ -26,6 +26,10 @@ pub enum ExplanationCode {
     /// Rows left out as Metrica has them unchanged, «только новые строки» (count; recorded as
     /// `options.review.known`).
     RowsKnownLeftOut,
+    /// Rows left out as older than Metrica's values (count; `options.review.outdated`).
+    RowsOutdatedLeftOut,
+    /// Calls left out as sent before with other content (count; `options.review.changed`).
+    CallsChangedLeftOut,
     /// Rows the validator rejected before sending (count).
     RowsRejectedLocally,
     /// Rows Metrica kept of the rows it received (`line_quantity`), shown when it dropped some.
@@ -93,6 +97,8 @@ impl ExplanationCode {
         ExplanationCode::CrmAccepted,
         ExplanationCode::RowsCorrected,
         ExplanationCode::RowsKnownLeftOut,
+        ExplanationCode::RowsOutdatedLeftOut,
+        ExplanationCode::CallsChangedLeftOut,
         ExplanationCode::RowsRejectedLocally,
         ExplanationCode::RowsKeptByServer,
         ExplanationCode::RowsDroppedByServer,
@@ -117,6 +123,8 @@ impl ExplanationCode {
             ExplanationCode::CrmAccepted => "crm_accepted",
             ExplanationCode::RowsCorrected => "rows_corrected",
             ExplanationCode::RowsKnownLeftOut => "rows_known_left_out",
+            ExplanationCode::RowsOutdatedLeftOut => "rows_outdated_left_out",
+            ExplanationCode::CallsChangedLeftOut => "calls_changed_left_out",
             ExplanationCode::RowsRejectedLocally => "rows_rejected_locally",
             ExplanationCode::RowsKeptByServer => "rows_kept_by_server",
             ExplanationCode::RowsDroppedByServer => "rows_dropped_by_server",
@@ -245,6 +253,12 @@ pub fn explain(u: &Upload) -> Explanation {
     }
     if let Some(n) = review("known") {
         items.push(item(C::RowsKnownLeftOut, Some(n), None));
+    }
+    if let Some(n) = review("outdated") {
+        items.push(item(C::RowsOutdatedLeftOut, Some(n), None));
+    }
+    if let Some(n) = review("changed") {
+        items.push(item(C::CallsChangedLeftOut, Some(n), None));
     }
     if u.rows.rejected > 0 {
         let n = i64::try_from(u.rows.rejected).unwrap_or(i64::MAX);

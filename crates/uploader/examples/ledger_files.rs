@@ -79,8 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } = {
         let verdicts =
             mb_uploader::ledger::verdicts_of_file(&store, 1, UploadKind::Conversions, &grown)?;
-        let age = mb_uploader::ledger::Age::Picked;
-        mb_uploader::ledger::filter_file(verdicts, UploadKind::Conversions, age, &grown, &out)?
+        mb_uploader::ledger::filter_file(verdicts, UploadKind::Conversions, &grown, &out)?
     };
     let e = t.elapsed();
     let total = written + skipped;

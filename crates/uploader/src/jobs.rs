@@ -315,7 +315,6 @@ impl Job {
             new_goal_name: crate::plan::calls_goal_name(self.spec.mapping.kind),
             // History's comment is the user's: a job's upload has none (the run knows its job).
             note: None,
-            newest_data: true,
         }
     }
 }

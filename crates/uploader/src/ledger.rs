@@ -223,22 +223,6 @@ pub fn resend(kind: UploadKind, verdict: LedgerVerdict) -> bool {
     }
 }
 
-/// How new a file's data is against what Metrica has, for rows it holds with other values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Age {
-    /// A file picked by hand: a row back at values Metrica had before is older than Metrica's
-    /// (held back); a value Metrica never had is a correction.
-    Picked,
-    /// A job's export whose data reaches as far as any sent before (its newest date is not
-    /// earlier): its source's newest data. A row back at values Metrica had before went back
-    /// in the CRM (an order reopened, a correction undone) and is a correction too.
-    Newest,
-    /// A job's export whose data ends before data already sent (an older export copied into
-    /// the folder, newest by its file time only): every row Metrica holds with other values
-    /// is older than Metrica's and held back; only rows Metrica never had go.
-    Older,
-}
-
 /// What [`filter_file`] did with a file's rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filtered {
@@ -253,19 +237,19 @@ pub struct Filtered {
     /// in the CRM). Sending them again may add a second call, so they are left out, and said.
     pub changed: u64,
     /// Of `skipped`: older values than Metrica's (accepted once and replaced since, an older
-    /// export picked again; or any other values of an [`Age::Older`] export): sending them
-    /// would put the older values back.
+    /// export picked again, or copied into a job's folder): sending them would put the older
+    /// values back.
     pub outdated: u64,
 }
 
 impl Filtered {
-    /// Counts one row of a file of this [`Age`].
-    fn count(&mut self, kind: UploadKind, age: Age, v: LedgerVerdict) -> bool {
-        let v = match (age, v) {
-            (Age::Newest, LedgerVerdict::Reverted) => LedgerVerdict::Changed,
-            (Age::Older, LedgerVerdict::Changed) => LedgerVerdict::Reverted,
-            (_, v) => v,
-        };
+    /// Counts one row. A row back at values Metrica had before is held back from any file,
+    /// a job's export too: an older export copied into the folder looks new by its file time,
+    /// and neither its contents nor its dates tell it from a correction undone in the CRM
+    /// (a changes-only export keeps its orders' dates; a corrected amount keeps its sale's).
+    /// Held back and said («прежние данные»), a correction undone is sent by hand; sent, an
+    /// older export would silently undo corrections.
+    fn count(&mut self, kind: UploadKind, v: LedgerVerdict) -> bool {
         if resend(kind, v) {
             self.written += 1;
             self.corrected += u64::from(v == LedgerVerdict::Changed);
@@ -289,11 +273,10 @@ impl Filtered {
 }
 
 /// Copies the rows of `input` the ledger does not know (new, or changed where [`resend`] says
-/// so for a file of this [`Age`]) to `output`; `verdicts` from [`verdicts_of_file`].
+/// so) to `output`; `verdicts` from [`verdicts_of_file`].
 pub fn filter_file(
     verdicts: Vec<LedgerVerdict>,
     kind: UploadKind,
-    age: Age,
     input: &Path,
     output: &Path,
 ) -> Result<Filtered> {
@@ -310,7 +293,7 @@ pub fn filter_file(
     let mut verdicts = verdicts.into_iter();
     while r.read_byte_record(&mut rec).map_err(io)? {
         let goes = match verdicts.next() {
-            Some(v) => f.count(kind, age, v),
+            Some(v) => f.count(kind, v),
             None => {
                 f.written += 1;
                 true
@@ -326,10 +309,10 @@ pub fn filter_file(
 
 /// Counts what [`filter_file`] would keep and leave out of a file with these verdicts, writing
 /// nothing: the rows an all-rows send carries although Metrica holds them already.
-pub fn count_file(kind: UploadKind, age: Age, verdicts: &[LedgerVerdict]) -> Filtered {
+pub fn count_file(kind: UploadKind, verdicts: &[LedgerVerdict]) -> Filtered {
     let mut f = Filtered::default();
     for v in verdicts {
-        f.count(kind, age, *v);
+        f.count(kind, *v);
     }
     f
 }

@@ -192,7 +192,6 @@ impl Core {
             now: req.now,
             new_goal_name: calls_goal_name(kind),
             note: req.note.clone().filter(|n| !n.trim().is_empty()),
-            newest_data: false,
         })
     }
 

@@ -77,11 +77,6 @@ pub struct UploadPlan {
     /// The user's own words about this upload, kept in the local history only (Metrica's
     /// `comment` carries the upload tag).
     pub note: Option<String>,
-    /// The file is its source's newest data (a job's run: the export the CRM wrote last, files
-    /// taken oldest first). A row back at values Metrica had before and replaced since went back
-    /// in the CRM (an order reopened, a correction undone): it goes as a correction instead of
-    /// being held back as an older value, which is what a file picked by hand may hold.
-    pub newest_data: bool,
 }
 
 /// What an upload attempt ended with.
@@ -689,11 +684,10 @@ impl Core {
             unsettled: None,
             _lock: lock,
         };
-        let age = self.data_age(plan, &prepared.report)?;
         // Only new rows: filter each part through the ledger.
         if plan.only_new {
             let (filtered, f) = self
-                .ledger_filter_parts(plan.counter_id, kind, age, &prepared.parts)
+                .ledger_filter_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
             let unchanged = f.skipped;
             prepared.parts = filtered;
@@ -710,7 +704,7 @@ impl Core {
             // Every row goes: say how many of them Metrica has already, and how many of those
             // carry older values than Metrica's.
             let f = self
-                .ledger_count_parts(plan.counter_id, kind, age, &prepared.parts)
+                .ledger_count_parts(plan.counter_id, kind, &prepared.parts)
                 .await?;
             prepared.review.again_rows = f.skipped;
             prepared.review.corrected_rows = f.corrected;
@@ -1004,15 +998,28 @@ impl Core {
                 "time_zone": ctx.time_zone,
                 // What a job made from this upload repeats (`jobs add --from-upload`).
                 "plan": crate::jobs::recorded_plan(plan),
-                // The newest date of the file's data: a job's later export that ends before it
-                // is an older one (`data_age`).
-                "data_until": report.datetime_range.as_ref().map(|r| r.last.clone()),
                 // What History says of the rows besides Metrica's counts: the corrections among
                 // them, and the rows left out as Metrica has them (the file's, on its first part).
-                "review": shares.is_first(part).then(|| serde_json::json!({
-                    "corrected": review.corrected_rows,
-                    "known": if review.only_new { review.unchanged_rows } else { 0 },
-                })),
+                // Of the rows left out (only new rows): those Metrica has as they are, those
+                // older than Metrica's values, and calls sent before with other content.
+                "review": shares.is_first(part).then(|| {
+                    let (outdated, changed) = if review.only_new {
+                        (review.outdated_rows, review.changed_rows)
+                    } else {
+                        (0, 0)
+                    };
+                    let known = if review.only_new {
+                        review.unchanged_rows.saturating_sub(outdated + changed)
+                    } else {
+                        0
+                    };
+                    serde_json::json!({
+                        "corrected": review.corrected_rows,
+                        "known": known,
+                        "outdated": outdated,
+                        "changed": changed,
+                    })
+                }),
             })),
         };
         // Every upload teaches the ledger once accepted, whatever the mode: its keys are
@@ -1214,7 +1221,6 @@ impl Core {
         &self,
         counter_id: u32,
         kind: UploadKind,
-        age: crate::ledger::Age,
         parts: &[PathBuf],
     ) -> Result<(Vec<PathBuf>, crate::ledger::Filtered)> {
         let store = self.store.clone();
@@ -1225,7 +1231,7 @@ impl Core {
             for part in parts {
                 let verdicts = crate::ledger::verdicts_of_file(&store, counter_id, kind, &part)?;
                 let out = part.with_extension("new.csv");
-                let f = crate::ledger::filter_file(verdicts, kind, age, &part, &out)?;
+                let f = crate::ledger::filter_file(verdicts, kind, &part, &out)?;
                 all.add(f);
                 let _ = std::fs::remove_file(&part);
                 if f.written > 0 {
@@ -1243,38 +1249,11 @@ impl Core {
         .map_err(join_error)?
     }
 
-    /// How new this file's data is ([`crate::ledger::Age`]): a file picked by hand is taken as
-    /// it is; a job's export is its source's newest data unless its newest date («Дата»,
-    /// `DateTime`, the order's date) is earlier than the newest date of a file Metrica already
-    /// accepted for this counter and kind, as an older export copied into the folder is (its
-    /// file time says nothing: a copy is new).
-    fn data_age(&self, plan: &UploadPlan, report: &Report) -> Result<crate::ledger::Age> {
-        use crate::ledger::Age;
-        if !plan.newest_data {
-            return Ok(Age::Picked);
-        }
-        let Some(until) = report.datetime_range.as_ref().map(|r| r.last.as_str()) else {
-            return Ok(Age::Newest);
-        };
-        let sent = self.store.uploads(&mb_history::UploadFilter {
-            counter: Some(i64::from(plan.counter_id)),
-            kind: Some(plan.mapping.kind),
-            ..Default::default()
-        })?;
-        let older = sent
-            .iter()
-            .filter(|u| u.state.is_accepted())
-            .filter_map(|u| u.options.as_ref()?.get("data_until")?.as_str())
-            .any(|before| until < before);
-        Ok(if older { Age::Older } else { Age::Newest })
-    }
-
     /// What only-new mode would keep and leave out of the parts (nothing is changed).
     async fn ledger_count_parts(
         &self,
         counter_id: u32,
         kind: UploadKind,
-        age: crate::ledger::Age,
         parts: &[PathBuf],
     ) -> Result<crate::ledger::Filtered> {
         let store = self.store.clone();
@@ -1283,7 +1262,7 @@ impl Core {
             let mut all = crate::ledger::Filtered::default();
             for part in &parts {
                 let verdicts = crate::ledger::verdicts_of_file(&store, counter_id, kind, part)?;
-                all.add(crate::ledger::count_file(kind, age, &verdicts));
+                all.add(crate::ledger::count_file(kind, &verdicts));
             }
             Ok(all)
         })

@@ -2983,75 +2983,59 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         again.message.as_deref(),
         Some(mb_uploader::jobs::NO_NEW_FILE)
     );
-    // A later export puts back the amount Metrica had before the newest one (the CRM undid a
-    // correction): its data reaches as far as what was sent, so it is the newest data and the
-    // row goes as a correction, not held back as an older value (what a file picked by hand
-    // would be).
+    // A later file puts back the amount Metrica had before the newest one. An older export
+    // copied into the folder (newest by its file time only) looks exactly like this, and so
+    // does a correction undone in the CRM: the row is held back as an older value and the run
+    // counts it apart (sending it would undo the correction and call that a correction).
     std::fs::write(
         exports.join("c.csv"),
         all.replacen("18450.00", "18990.00", 1),
     )
     .unwrap();
-    let undone = ran(&core, "daily").await;
+    let older = ran(&core, "daily").await;
     assert_eq!(
-        (
-            undone.result,
-            undone.rows_corrected(),
-            undone.rows_outdated()
-        ),
-        (mb_history::RunResult::Sent, 1, 0),
-        "{undone:?}"
-    );
-    // An older export copied into the folder later (newest by its file time only): its data
-    // ends before the data already sent (the last sale is not in it). Its amounts that differ
-    // from Metrica's, one Metrica had before and one it never had, are older than Metrica's:
-    // held back and counted, never sent as corrections.
-    let older: String = all
-        .lines()
-        .filter(|l| !l.contains("1795018860"))
-        .map(|l| format!("{l}\n"))
-        .collect::<String>()
-        .replacen("18450.00", "19500.00", 1)
-        .replacen("7200.50", "7100.00", 1);
-    std::fs::write(exports.join("d.csv"), older).unwrap();
-    let old = ran(&core, "daily").await;
-    assert_eq!(
-        (old.result, old.rows_corrected(), old.rows_outdated()),
-        (mb_history::RunResult::NothingNew, 0, 2),
-        "{old:?}"
+        (older.result, older.rows_corrected(), older.rows_outdated()),
+        (mb_history::RunResult::NothingNew, 0, 1),
+        "{older:?}"
     );
     let prices = stored_prices(core.demo_server().unwrap());
     assert!(
-        prices.contains(&"18990.00".to_string())
-            && prices.contains(&"7200.50".to_string())
-            && !prices.contains(&"19500.00".to_string())
-            && !prices.contains(&"7100.00".to_string()),
-        "Metrica keeps the newer amounts: {prices:?}"
+        prices.contains(&"19500.00".to_string()) && !prices.contains(&"18990.00".to_string()),
+        "the corrected amount stays: {prices:?}"
     );
-    // The next export reaches further (a new sale) and reopens the amount of before: newest
-    // data, so that row goes as a correction beside the new one.
+    // A value Metrica never had is a correction, whatever else the file holds: it goes, the
+    // earlier value beside it still does not.
     std::fs::write(
-        exports.join("e.csv"),
-        format!(
-            "{}1763099999999999999,offline_paid,1795100000,100.00,RUB\n",
-            all.replacen("18450.00", "19500.00", 1)
-        ),
+        exports.join("d.csv"),
+        all.replacen("18450.00", "18990.00", 1)
+            .replacen("7200.50", "7250.50", 1),
     )
     .unwrap();
     let late = ran(&core, "daily").await;
     assert_eq!(
-        (
-            late.result,
-            late.rows_new,
-            late.rows_corrected(),
-            late.rows_outdated()
-        ),
-        (mb_history::RunResult::Sent, 2, 1, 0),
+        (late.result, late.rows_corrected(), late.rows_outdated()),
+        (mb_history::RunResult::Sent, 1, 1),
         "{late:?}"
+    );
+    // History tells the held-back row apart from the rows Metrica has as they are.
+    let said: Vec<_> = core
+        .upload_detail(late.upload_ids[0])
+        .unwrap()
+        .explanation
+        .iter()
+        .map(|e| (e.code.as_str(), e.count))
+        .collect();
+    assert!(
+        said.contains(&("rows_corrected", Some(1)))
+            && said.contains(&("rows_outdated_left_out", Some(1)))
+            && said.contains(&("rows_known_left_out", Some(3))),
+        "{said:?}"
     );
     let prices = stored_prices(core.demo_server().unwrap());
     assert!(
-        prices.contains(&"19500.00".to_string()) && prices.contains(&"100.00".to_string()),
+        prices.contains(&"7250.50".to_string())
+            && prices.contains(&"19500.00".to_string())
+            && !prices.contains(&"18990.00".to_string()),
         "{prices:?}"
     );
 }

@@ -324,8 +324,8 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
                   {t('jobs.lastChanged', { changed: run.rows_changed })}
                 </span>
               ) : null}
-              {/* Rows back at values Metrica had before, in a file with nothing newer: an older
-                  export taken as the newest; held back, said in full on hover. */}
+              {/* Rows back at values Metrica had before (an older export copied into the
+                  folder): held back, said in full on hover. */}
               {run.rows_outdated > 0 ? (
                 <span title={t('send.outdated', { count: run.rows_outdated })} data-qa="job-last-outdated">
                   {t('jobs.lastOutdated', { count: run.rows_outdated })}
