@@ -19,8 +19,7 @@ use crate::upload::{ProgressSink, UploadPlan};
 impl Core {
     /// The mapping for this file: a remembered template or automatic matching; for contacts,
     /// extra columns go onto the counter's `attributes` (from [`Core::counter_attributes`])
-    /// when a column's header names one. A template's unsent columns do too: it may have been
-    /// saved before the attribute existed, when leaving them out was no choice.
+    /// when a column's header names one.
     pub fn suggest_mapping(
         &self,
         path: &Path,
@@ -31,7 +30,9 @@ impl Core {
         let opts = read_options(read)?;
         let headers = headers(path, &opts)?;
         let (mut m, from_template) = mapping_for(Some(&self.store), kind, &headers)?;
-        mb_import::attributes::map_attributes(&mut m, &headers, attributes);
+        if !from_template {
+            mb_import::attributes::map_attributes(&mut m, &headers, attributes);
+        }
         Ok(mapping_dto(&m, &headers, from_template, attributes))
     }
 

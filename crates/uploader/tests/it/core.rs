@@ -830,58 +830,6 @@ async fn the_notification_and_update_switches_are_on_by_default_and_survive_a_re
     assert!(!s.notify_when_processed && !s.check_updates);
 }
 
-/// A template saved before the counter had an attribute for a column left that column unsent
-/// (there was nothing to send it to, so not a choice): once the attribute exists, the column
-/// goes onto it, the template's other choices kept.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_template_from_before_an_attribute_existed_maps_the_column_onto_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let core = demo(&dir).await;
-    let file = dir.path().join("contacts.csv");
-    std::fs::write(
-        &file,
-        "ID;Имя;Телефон;Уровень лояльности\n\
-         C-1;Анна;+7 912 345-67-89;3\n",
-    )
-    .unwrap();
-    let read = ReadOverrides::default();
-    let kind = UploadKind::Contacts;
-    let before = core.suggest_mapping(&file, &read, kind, &[]).unwrap();
-    core.upload_dto(
-        &UploadRequest {
-            validate: request(&file, before, vec![]),
-            merge_mode: Some("SAVE".into()),
-            comment: None,
-            confirm_duplicate: false,
-            skip_invalid: false,
-        },
-        "contacts-1",
-        no_progress_sink(),
-    )
-    .await
-    .unwrap()
-    .upload
-    .expect("sent");
-    let made = core
-        .create_contact_attribute(COUNTER, "Уровень лояльности", "numeric")
-        .await
-        .unwrap();
-    let attrs = core.counter_attributes(COUNTER, kind).await.unwrap();
-    let mapping = core.suggest_mapping(&file, &read, kind, &attrs).unwrap();
-    assert!(mapping.from_template, "{mapping:?}");
-    assert!(
-        mapping.fields.iter().any(|f| f.field == made.name),
-        "{mapping:?}"
-    );
-    assert!(
-        !mapping
-            .unmapped_columns
-            .iter()
-            .any(|c| c.header == "Уровень лояльности"),
-        "{mapping:?}"
-    );
-}
-
 /// docs/metrika-api.md §5.3/§5.6: a contacts column beyond the documented ones is sent only
 /// onto an attribute the counter declares. The user declares one for a column from the app
 /// (the fake then accepts the file); a mapping onto an undeclared attribute is stopped before
