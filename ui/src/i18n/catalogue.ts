@@ -716,7 +716,7 @@ export const ru: Catalogue = {
     "file_unchanged": "файл не менялся с прошлого запуска",
     "no_matching_file": "в папке нет файла, подходящего под шаблон задания: проверьте, куда CRM теперь кладёт выгрузку, и шаблон имени в задании",
     "no_new_file": "новых файлов в папке нет с прошлого запуска",
-    "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, проверил в Метрике следующий запуск"
+    "process_died": "программа закрылась во время запуска (компьютер выключился или процесс остановили); что успело уйти, следующий запуск сверяет с Метрикой"
   },
   "send": {
     "changedKept_few": "Из них {{count, number}} строки уже отправлялись с другими данными (например, суммой) и не отправлены снова: звонок, отправленный ещё раз, Метрика может посчитать вторым, поэтому в ней остались прежние значения.",
@@ -1478,7 +1478,7 @@ export const en: Catalogue = {
     "file_unchanged": "the file has not changed since the last run",
     "no_matching_file": "no file in the folder matches the job's pattern: check where the CRM puts its export now, and the job's name pattern",
     "no_new_file": "no new file in the folder since the last run",
-    "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checked in Metrica what had gone"
+    "process_died": "the program ended during the run (the computer shut down or the process was stopped); the next run checks in Metrica what had gone"
   },
   "send": {
     "changedKept_few": "{{count, number}} of them were sent before with other values (an amount, say) and were not sent again: Metrica may count a call sent again as a second call, so it keeps the earlier values.",
