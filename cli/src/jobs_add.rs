@@ -153,6 +153,13 @@ pub async fn add(core: &mb_uploader::Core, a: &AddArgs) -> Result<Job, AppError>
     // A name in Russian becomes the scheduler's Latin one and stays as the title, as the
     // window's dialog does («Рома CRM» is `roma-crm`).
     let (name, title) = mb_uploader::jobs::typed_job_name(&a.name)?;
+    // `--replace` changes the job the name means, letter case aside (the name the refusal
+    // named), never adds a second one beside it.
+    let name = if a.replace {
+        core.job_name(&name)
+    } else {
+        name
+    };
     spec.title = title;
     if a.replace && spec.title.is_none() {
         // The title the app shows («Заказы Рома») stays with the job it names.

@@ -442,7 +442,7 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             let other = reason.split_once(':').map_or("", |(_, n)| n);
             format!(
                 "{} {other} — {}",
-                t(lang, "это имя уже у задания", "this name is the job"),
+                t(lang, "это имя уже у задания", "this name is taken by the job"),
                 t(
                     lang,
                     "выберите другое имя или добавьте --replace, чтобы изменить то задание (его запуски и взятые файлы останутся)",
@@ -537,8 +537,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 t(lang, "имя задания", "job name"),
                 t(
                     lang,
-                    "назовите задание буквами или цифрами, до 64 знаков (русское имя запишем для планировщика латиницей)",
-                    "name the job with letters or digits, up to 64 characters"
+                    "назовите задание буквами или цифрами (русское имя запишем для планировщика латиницей)",
+                    "name the job with letters or digits"
                 )
             )
         }

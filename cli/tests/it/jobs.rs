@@ -402,6 +402,27 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         said.contains("это имя уже у задания roma-chernovik"),
         "{said}"
     );
+    // …and `--replace` changes that job, never adds a second one beside it.
+    let out = env.run(&[
+        "jobs",
+        "add",
+        "ROMA-CHERNOVIK",
+        "--from-upload",
+        &id,
+        "--folder",
+        other.to_str().unwrap(),
+        "--replace",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (_, jobs) = env.json(&["jobs", "list", "--json"]);
+    let named: Vec<_> = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|j| j["job"]["name"].as_str().or(j["name"].as_str()))
+        .filter(|n| n.eq_ignore_ascii_case("roma-chernovik"))
+        .collect();
+    assert_eq!(named, ["roma-chernovik"], "{jobs}");
 
     // --print shows the systemd units that would be installed, pinned to this data folder.
     let out = env.run(&["jobs", "schedule", "shop", "--print"]);

@@ -30,6 +30,10 @@ pub enum ExplanationCode {
     RowsOutdatedLeftOut,
     /// Calls left out as sent before with other content (count; `options.review.changed`).
     CallsChangedLeftOut,
+    /// Every row sent: rows Metrica had already that went again (count; `options.review.again`).
+    RowsSentAgain,
+    /// Every row sent: of those, earlier data put back (count; `options.review.outdated_sent`).
+    RowsOutdatedSent,
     /// Rows the validator rejected before sending (count).
     RowsRejectedLocally,
     /// Rows Metrica kept of the rows it received (`line_quantity`), shown when it dropped some.
@@ -99,6 +103,8 @@ impl ExplanationCode {
         ExplanationCode::RowsKnownLeftOut,
         ExplanationCode::RowsOutdatedLeftOut,
         ExplanationCode::CallsChangedLeftOut,
+        ExplanationCode::RowsSentAgain,
+        ExplanationCode::RowsOutdatedSent,
         ExplanationCode::RowsRejectedLocally,
         ExplanationCode::RowsKeptByServer,
         ExplanationCode::RowsDroppedByServer,
@@ -125,6 +131,8 @@ impl ExplanationCode {
             ExplanationCode::RowsKnownLeftOut => "rows_known_left_out",
             ExplanationCode::RowsOutdatedLeftOut => "rows_outdated_left_out",
             ExplanationCode::CallsChangedLeftOut => "calls_changed_left_out",
+            ExplanationCode::RowsSentAgain => "rows_sent_again",
+            ExplanationCode::RowsOutdatedSent => "rows_outdated_sent",
             ExplanationCode::RowsRejectedLocally => "rows_rejected_locally",
             ExplanationCode::RowsKeptByServer => "rows_kept_by_server",
             ExplanationCode::RowsDroppedByServer => "rows_dropped_by_server",
@@ -259,6 +267,12 @@ pub fn explain(u: &Upload) -> Explanation {
     }
     if let Some(n) = review("changed") {
         items.push(item(C::CallsChangedLeftOut, Some(n), None));
+    }
+    if let Some(n) = review("again") {
+        items.push(item(C::RowsSentAgain, Some(n), None));
+    }
+    if let Some(n) = review("outdated_sent") {
+        items.push(item(C::RowsOutdatedSent, Some(n), None));
     }
     if u.rows.rejected > 0 {
         let n = i64::try_from(u.rows.rejected).unwrap_or(i64::MAX);

@@ -721,15 +721,17 @@ impl Core {
     /// The job a typed name means: the job of that name, or the one whose Latin scheduler
     /// name the typed one gives («Рома CRM» is `roma-crm`, as [`typed_job_name`] named it when
     /// the job was added); the name as typed when neither is a job, so a refusal quotes it.
+    /// Letter case aside, as jobs are told apart ([`Core::add_job`]).
     pub fn job_name(&self, typed: &str) -> String {
-        let known = |n: &str| matches!(self.store.job(n), Ok(Some(_)));
-        if known(typed) {
-            return typed.to_string();
-        }
-        match typed_job_name(typed) {
-            Ok((name, _)) if known(&name) => name,
-            _ => typed.to_string(),
-        }
+        let jobs = self.store.jobs().unwrap_or_default();
+        let known = |n: &str| {
+            jobs.iter()
+                .find(|j| j.name.eq_ignore_ascii_case(n))
+                .map(|j| j.name.clone())
+        };
+        known(typed)
+            .or_else(|| typed_job_name(typed).ok().and_then(|(n, _)| known(&n)))
+            .unwrap_or_else(|| typed.to_string())
     }
 
     pub fn job(&self, name: &str) -> Result<Job> {

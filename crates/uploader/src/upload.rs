@@ -1000,24 +1000,20 @@ impl Core {
                 "plan": crate::jobs::recorded_plan(plan),
                 // What History says of the rows besides Metrica's counts: the corrections among
                 // them, and the rows left out as Metrica has them (the file's, on its first part).
-                // Of the rows left out (only new rows): those Metrica has as they are, those
-                // older than Metrica's values, and calls sent before with other content.
+                // Only new rows: the rows left out as Metrica has them, and of those the earlier
+                // data and the calls sent before with other content. Every row: the rows Metrica
+                // had that went again, and of those the earlier data put back. As the result
+                // screen says them.
                 "review": shares.is_first(part).then(|| {
-                    let (outdated, changed) = if review.only_new {
-                        (review.outdated_rows, review.changed_rows)
-                    } else {
-                        (0, 0)
-                    };
-                    let known = if review.only_new {
-                        review.unchanged_rows.saturating_sub(outdated + changed)
-                    } else {
-                        0
-                    };
+                    let r = review;
+                    let (left, sent) = if r.only_new { (1, 0) } else { (0, 1) };
                     serde_json::json!({
-                        "corrected": review.corrected_rows,
-                        "known": known,
-                        "outdated": outdated,
-                        "changed": changed,
+                        "corrected": r.corrected_rows,
+                        "known": r.unchanged_rows * left,
+                        "outdated": r.outdated_rows * left,
+                        "changed": r.changed_rows * left,
+                        "again": r.again_rows * sent,
+                        "outdated_sent": r.outdated_rows * sent,
                     })
                 }),
             })),

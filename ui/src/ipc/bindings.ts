@@ -507,7 +507,7 @@ outcome: OutcomeKind,
  */
 received: boolean, };
 
-export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_corrected" | "rows_known_left_out" | "rows_outdated_left_out" | "calls_changed_left_out" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
+export type ExplanationCode = "not_sent" | "sending" | "processing" | "linked" | "crm_accepted" | "rows_corrected" | "rows_known_left_out" | "rows_outdated_left_out" | "calls_changed_left_out" | "rows_sent_again" | "rows_outdated_sent" | "rows_rejected_locally" | "rows_kept_by_server" | "rows_dropped_by_server" | "users_not_found" | "goals_not_found" | "static_calls" | "linkage_failure" | "rejected" | "failed" | "interrupted" | "stopped_by_user" | "superseded";
 
 export type AdviceCode = "wait_for_processing" | "review_rejected_rows" | "check_identifiers_and_window" | "check_goal_identifiers" | "fix_file_and_upload_again" | "server_dropped_invalid_rows" | "resend" | "reconcile_then_resend" | "see_newer_upload" | "upload_file_again";
 

@@ -2406,6 +2406,22 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
         (mb_uploader::plan::OutcomeKind::Sent, 1),
         "{forced:?}"
     );
+    // History keeps what that result said: the rows that went again, the earlier value among
+    // them put back.
+    let id = forced.upload.as_ref().expect("recorded").id;
+    let said: Vec<_> = core
+        .upload_detail(i64::from(id))
+        .unwrap()
+        .explanation
+        .iter()
+        .map(|e| (e.code.as_str(), e.count))
+        .collect();
+    assert!(
+        said.contains(&("rows_sent_again", Some(5)))
+            && said.contains(&("rows_outdated_sent", Some(1)))
+            && !said.iter().any(|(c, _)| *c == "rows_known_left_out"),
+        "{said:?}"
+    );
 }
 
 /// A call's amount corrected after it went: no page says Metrica replaces a call sent again,
@@ -2976,7 +2992,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
     assert!(
         said.contains(&("rows_corrected", Some(1)))
             && said.contains(&("rows_outdated_left_out", Some(1)))
-            && said.contains(&("rows_known_left_out", Some(3))),
+            && said.contains(&("rows_known_left_out", Some(4))),
         "{said:?}"
     );
     let prices = stored_prices(core.demo_server().unwrap());
