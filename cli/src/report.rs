@@ -37,9 +37,11 @@ fn count_line(r: &Report, c: &mb_uploader::IssueCount, lang: Lang) {
     );
 }
 
-/// `upload`'s warnings about the rows it sent (a goal the counter lacks, an event too old to
-/// link): said with the result, as the app's Check step says them, never kept quiet.
-pub fn warnings(r: &Report, lang: Lang) {
+/// `upload`'s warnings about the file's rows (a goal the counter lacks, an event too old to
+/// link): said with the result, as the app's Check step says them, never kept quiet. They are
+/// the check's, of every valid row: «которые ушли» only when every valid row went (`all_went`;
+/// only new rows may have left some of the warned rows out).
+pub fn warnings(r: &Report, all_went: bool, lang: Lang) {
     let warned: Vec<_> = r
         .counts
         .iter()
@@ -50,11 +52,19 @@ pub fn warnings(r: &Report, lang: Lang) {
     }
     println!(
         "{}:",
-        t(
-            lang,
-            "Предупреждения о строках, которые ушли",
-            "Warnings about the rows that went"
-        )
+        if all_went {
+            t(
+                lang,
+                "Предупреждения о строках, которые ушли",
+                "Warnings about the rows that went",
+            )
+        } else {
+            t(
+                lang,
+                "Предупреждения о строках файла (и тех, что ушли, и тех, что уже были в Метрике)",
+                "Warnings about the file's rows (those that went and those Metrica had already)",
+            )
+        }
     );
     for c in warned {
         count_line(r, c, lang);

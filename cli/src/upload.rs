@@ -276,7 +276,8 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
         lists::detail(d, lang);
     }
     if let Some(r) = done.report() {
-        report::warnings(r, lang);
+        let all_went = done.review.is_none_or(|v| v.unchanged_rows == 0);
+        report::warnings(r, all_went, lang);
     }
     // What happened to the file as a whole, and the error that stopped it: never only one.
     let partial = text::partial(done, lang);
