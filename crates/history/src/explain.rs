@@ -246,33 +246,23 @@ pub fn explain(u: &Upload) -> Explanation {
             }
         }
     }
-    // What the send's review said of the rows (the first part of a file records it): the
-    // result screen's corrections and rows left out as known, kept for History.
-    let review = |key: &str| {
-        u.options
-            .as_ref()
-            .and_then(|o| o.get("review"))
+    // What the send's review said of the rows (the first part of a file records it, under
+    // `options.review`), in the result screen's order: kept for History.
+    let review = u.options.as_ref().and_then(|o| o.get("review"));
+    for (key, code) in [
+        ("corrected", C::RowsCorrected),
+        ("known", C::RowsKnownLeftOut),
+        ("outdated", C::RowsOutdatedLeftOut),
+        ("changed", C::CallsChangedLeftOut),
+        ("again", C::RowsSentAgain),
+        ("outdated_sent", C::RowsOutdatedSent),
+    ] {
+        let n = review
             .and_then(|r| r.get(key))
-            .and_then(serde_json::Value::as_i64)
-            .filter(|&n| n > 0)
-    };
-    if let Some(n) = review("corrected") {
-        items.push(item(C::RowsCorrected, Some(n), None));
-    }
-    if let Some(n) = review("known") {
-        items.push(item(C::RowsKnownLeftOut, Some(n), None));
-    }
-    if let Some(n) = review("outdated") {
-        items.push(item(C::RowsOutdatedLeftOut, Some(n), None));
-    }
-    if let Some(n) = review("changed") {
-        items.push(item(C::CallsChangedLeftOut, Some(n), None));
-    }
-    if let Some(n) = review("again") {
-        items.push(item(C::RowsSentAgain, Some(n), None));
-    }
-    if let Some(n) = review("outdated_sent") {
-        items.push(item(C::RowsOutdatedSent, Some(n), None));
+            .and_then(serde_json::Value::as_i64);
+        if let Some(n) = n.filter(|&n| n > 0) {
+            items.push(item(code, Some(n), None));
+        }
     }
     if u.rows.rejected > 0 {
         let n = i64::try_from(u.rows.rejected).unwrap_or(i64::MAX);

@@ -2355,13 +2355,7 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
     assert_eq!(stored(), before, "replaced, not added");
     // History says what the result screen said of the rows, not only Metrica's counts.
     let id = sent.upload.as_ref().expect("recorded").id;
-    let said: Vec<_> = core
-        .upload_detail(i64::from(id))
-        .unwrap()
-        .explanation
-        .iter()
-        .map(|e| (e.code.as_str(), e.count))
-        .collect();
+    let said = explained(&core, i64::from(id));
     assert!(
         said.contains(&("rows_corrected", Some(1)))
             && said.contains(&("rows_known_left_out", Some(4))),
@@ -2409,13 +2403,7 @@ async fn a_conversion_sent_before_with_another_amount_goes_again_and_replaces_it
     // History keeps what that result said: the rows that went again, the earlier value among
     // them put back.
     let id = forced.upload.as_ref().expect("recorded").id;
-    let said: Vec<_> = core
-        .upload_detail(i64::from(id))
-        .unwrap()
-        .explanation
-        .iter()
-        .map(|e| (e.code.as_str(), e.count))
-        .collect();
+    let said = explained(&core, i64::from(id));
     assert!(
         said.contains(&("rows_sent_again", Some(5)))
             && said.contains(&("rows_outdated_sent", Some(1)))
@@ -2982,13 +2970,7 @@ async fn a_job_taking_each_new_file_sends_them_oldest_first_once() {
         "{late:?}"
     );
     // History tells the held-back row apart from the rows Metrica has as they are.
-    let said: Vec<_> = core
-        .upload_detail(late.upload_ids[0])
-        .unwrap()
-        .explanation
-        .iter()
-        .map(|e| (e.code.as_str(), e.count))
-        .collect();
+    let said = explained(&core, late.upload_ids[0]);
     assert!(
         said.contains(&("rows_corrected", Some(1)))
             && said.contains(&("rows_outdated_left_out", Some(1)))
@@ -3549,4 +3531,14 @@ async fn a_killed_jobs_run_keeps_the_uploads_it_made() {
     assert_eq!(dead[0].upload_ids.len(), 1, "{dead:?}");
     let u = core.store().upload(dead[0].upload_ids[0]).unwrap();
     assert_eq!(u.source.name, "grown.csv");
+}
+
+/// What History says of upload `id`: its explanation's codes and counts.
+fn explained(core: &mb_uploader::Core, id: i64) -> Vec<(&'static str, Option<u32>)> {
+    core.upload_detail(id)
+        .unwrap()
+        .explanation
+        .iter()
+        .map(|e| (e.code.as_str(), e.count))
+        .collect()
 }
