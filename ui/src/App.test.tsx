@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
+import i18n from './i18n';
 import { UPLOAD_STATES } from './ipc';
 import type { Backend, ColumnMapping, UploadRequest } from './ipc';
 import { inRussian, realCorePerFile } from '../test/core';
@@ -489,6 +490,27 @@ describe('first run and Settings', () => {
     fireEvent.click(toggle);
     await waitFor(() => expect(toggle.getAttribute('aria-expanded')).toBe('true'));
     expect(screen.getByTestId('support-facts').textContent).toContain('Папка данных');
+  });
+});
+
+describe('the language', () => {
+  it('turns the window English from Settings, reading the English texts only then', async () => {
+    // The app starts with the Russian texts alone (the test set-up loads both: take English out).
+    i18n.removeResourceBundle('en', 'translation');
+    const backend = core.backend();
+    await inRussian(backend);
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('nav-settings'));
+    const group = await waitQa('setting-language');
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(false);
+    fireEvent.click(within(group).getByText('English'));
+    // The whole window, the aside and the core's own texts with it, speaks English.
+    await waitFor(() => expect(byQa('nav-history').textContent).toContain('History'));
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(true);
+    expect(document.documentElement.lang).toBe('en');
+    expect(i18n.t('stages.uploading')).toBe('Sending to Metrica');
+    fireEvent.click(within(group).getByText('Русский'));
+    await waitFor(() => expect(byQa('nav-history').textContent).toContain('История'));
   });
 });
 

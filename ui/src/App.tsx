@@ -3,21 +3,23 @@
 import { ThemeProvider } from '@gravity-ui/uikit';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Backend } from './ipc';
-import { resolveLanguage } from './i18n';
+import { resolveLanguage, setLanguage } from './i18n';
 import { BackendProvider, SessionProvider, useSettings } from './features/app/context';
 import { Shell } from './features/app/Shell';
 import { ImportProvider } from './features/import/state';
 
 function Preferences({ children }: { children: ReactNode }) {
   const settings = useSettings();
-  const { i18n } = useTranslation();
   const lang = resolveLanguage(settings.data);
+  // The language the settings say, once they are known (until then the window speaks the
+  // system's, which main.tsx set before the first render).
+  const said = settings.data ? lang : null;
   useEffect(() => {
-    if (i18n.language !== lang) void i18n.changeLanguage(lang);
-    document.documentElement.lang = lang;
-  }, [i18n, lang]);
+    if (!said) return;
+    void setLanguage(said);
+    document.documentElement.lang = said;
+  }, [said]);
   const theme = settings.data?.theme;
   return (
     <ThemeProvider theme={theme === 'light' || theme === 'dark' ? theme : 'system'} lang={lang} fallbackLang="ru">

@@ -7,7 +7,7 @@ import { configure } from '@gravity-ui/uikit';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, makeQueryClient } from './App';
-import { initI18n, systemLanguage } from './i18n';
+import { initI18n, setLanguage, systemLanguage } from './i18n';
 import { platformOf } from './common/platform';
 
 // Which system font family styles.css names (one that exists: a missing one is a slow lookup).
@@ -17,10 +17,16 @@ seedQueries(queryClient, backend, boot);
 configure({ lang: systemLanguage() });
 initI18n();
 const root = document.getElementById('root');
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App backend={backend} queryClient={queryClient} />
-    </StrictMode>,
-  );
-}
+// The system's language before the settings are known: Russian at once, English once its
+// texts are read (then the window never shows Russian first).
+void setLanguage(systemLanguage())
+  .catch(() => undefined)
+  .then(() => {
+    if (root) {
+      createRoot(root).render(
+        <StrictMode>
+          <App backend={backend} queryClient={queryClient} />
+        </StrictMode>,
+      );
+    }
+  });

@@ -2,6 +2,7 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { initI18n } from '../src/i18n';
+import en from '../src/i18n/en';
 
 // Waits are about correctness, not speed: on a loaded 2-core CI machine a journey step on the
 // real core (mb-http) has taken over 5 s. A wrong screen still fails, only later.
@@ -28,7 +29,8 @@ if (!window.matchMedia) {
 }
 if (!Element.prototype.scrollTo) Element.prototype.scrollTo = () => undefined;
 
-initI18n('ru');
+// The app reads English when it first speaks it; tests switch languages at will.
+initI18n('ru').addResourceBundle('en', 'translation', en);
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

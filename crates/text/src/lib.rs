@@ -3,10 +3,11 @@
 //!
 //! The catalogue is two data files, `messages/ru.json` and `messages/en.json`, in i18next's
 //! JSON format (nested keys, `{{name}}` placeholders, plural keys `_one`/`_few`/`_many`/
-//! `_other` chosen by `count`). Rust reads them here (embedded at build time); the app reads
-//! the same texts from `ui/src/i18n/catalogue.ts`, generated from these files with TypeScript
-//! types keyed by the code enums (`Record<IssueCode, …>`), so a code without a text fails the
-//! app's type check; a test fails when that file is stale ([`typescript_catalogue`]).
+//! `_other` chosen by `count`). Rust reads them here (embedded at build time); the app imports
+//! the same files (`ui/src/i18n/catalogue-{ru,en}.ts`) typed by `ui/src/i18n/catalogue.ts`,
+//! generated from them with TypeScript types keyed by the code enums (`Record<IssueCode, …>`),
+//! so a code without a text fails the app's type check; a test fails when that file is stale
+//! ([`typescript_catalogue`]).
 //!
 //! Owns texts, plural choice and placeholder filling only; which codes exist is owned by the
 //! crates that emit them (mb-import's `IssueCode`, mb-history's `ExplanationCode`, …), whose
@@ -203,12 +204,15 @@ pub fn group(lang: Lang, n: u64) -> String {
     out
 }
 
-/// `ui/src/i18n/catalogue.ts`: the catalogue as TypeScript objects typed by the code enums of
-/// `ui/src/ipc/bindings.ts`. `UPDATE_BINDINGS=1 cargo test -p mb-text` rewrites it.
+/// `ui/src/i18n/catalogue.ts`: the catalogue's type, its sections keyed by the code enums of
+/// `ui/src/ipc/bindings.ts`. `UPDATE_BINDINGS=1 cargo test -p mb-text` rewrites it. The texts
+/// themselves are these JSON files, which `ui/src/i18n/catalogue-{ru,en}.ts` import and type
+/// (the app reads only its language's; a JSON file starts quicker than an object literal).
 pub fn typescript_catalogue() -> String {
     let mut out = String::from(
         "// Generated from crates/text/messages/*.json by mb-text. Do not edit by hand:\n\
          // change the JSON, then run `UPDATE_BINDINGS=1 cargo test -p mb-text`.\n\
+         // The texts are the JSON files themselves, typed by this in catalogue-ru.ts / catalogue-en.ts.\n\
          import type {\n  AdviceCode,\n  ExplanationCode,\n  FailureReason,\n  FileReason,\n  IssueCode,\n  \
          Severity,\n  UploadKind,\n  UploadState,\n} from '../ipc/bindings';\n\n\
          /** The texts of one issue code: the app shows title/what/todo, the CLI meaning/reason. */\n\
@@ -245,14 +249,6 @@ pub fn typescript_catalogue() -> String {
         out.push_str(&format!("  {section}: {ty};\n"));
     }
     out.push_str("};\n");
-    for lang in Lang::ALL {
-        let v: serde_json::Value = serde_json::from_str(source(lang)).expect("valid JSON");
-        let body = serde_json::to_string_pretty(&v).expect("serialisable");
-        out.push_str(&format!(
-            "\nexport const {}: Catalogue = {body};\n",
-            lang.as_str()
-        ));
-    }
     out
 }
 

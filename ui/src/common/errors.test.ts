@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../i18n';
-import { ru as catalogue } from '../i18n/catalogue';
+import { ru as catalogue } from '../i18n/catalogue-ru';
 import type { AppError, FileReason } from '../ipc';
 import { ERROR_KINDS, ERROR_TABLE, explainError, toAppError } from './errors';
 

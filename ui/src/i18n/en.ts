@@ -1,6 +1,6 @@
 //! English texts, mirroring ru.ts key for key (checked by the type and by a test).
 //! English plural rules use only _one/_other; _few/_many repeat _other to keep keys identical.
-import { en as catalogue } from './catalogue';
+import { en as catalogue } from './catalogue-en';
 import type { Messages } from './ru';
 
 const en: Messages = {

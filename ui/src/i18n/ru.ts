@@ -1,9 +1,9 @@
 //! Russian texts: the source of truth for keys (English must mirror them key for key).
 //! Texts of the core's codes (issues, explanations, advice, failure reasons, states) come
-//! from the one catalogue shared with the CLI (catalogue.ts, generated from
-//! crates/text/messages/ru.json): change them there.
+//! from the one catalogue shared with the CLI (crates/text/messages/ru.json, through
+//! catalogue-ru.ts): change them there.
 //! Plurals use i18next suffixes _one/_few/_many/_other (1 строка, 2 строки, 5 строк).
-import { ru as catalogue } from './catalogue';
+import { ru as catalogue } from './catalogue-ru';
 
 const ru = {
   app: {

@@ -3,7 +3,7 @@ import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '../../i18n';
 import type { Issue, IssueCode, IssueCount } from '../../ipc';
-import { ru as catalogue } from '../../i18n/catalogue';
+import { ru as catalogue } from '../../i18n/catalogue-ru';
 import { IssueView, NoticeSummary, RemarkSummary, dateInWords, isFix } from './parts';
 
 function renderIssue(issue: Partial<Issue>) {
