@@ -657,26 +657,19 @@ fn not_found(what: &str, lang: Lang) -> String {
 /// A job's schedule in the words the window uses («каждый день в 09:30», «вручную»), from the
 /// catalogue both share; a token the core cannot read is shown as it is.
 pub fn every_words(every: Option<&str>, lang: Lang) -> String {
-    use mb_uploader::dto::{JobSchedule, ScheduleEvery};
-    let Some(every) = every else {
-        return mb_text::format(msg_lang(lang), "every.manual", &[]);
+    use mb_uploader::dto::JobSchedule;
+    let schedule = match every.map(str::parse::<mb_uploader::schedule::Every>) {
+        None => None,
+        Some(Ok(parsed)) => Some(JobSchedule::from(parsed)),
+        // A schedule the core cannot read is said as it is.
+        Some(Err(_)) => return every.unwrap_or_default().to_string(),
     };
-    let Ok(parsed) = every.parse::<mb_uploader::schedule::Every>() else {
-        return every.to_string();
-    };
-    let s = JobSchedule::from(parsed);
-    let key = match s.every {
-        ScheduleEvery::Hourly => "every.hourly".to_string(),
-        ScheduleEvery::Daily => "every.daily".to_string(),
-        ScheduleEvery::Weekly => format!(
-            "every.weekly_{}",
-            serde_json::to_value(s.day)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        ),
-    };
-    mb_text::format(msg_lang(lang), &key, &[("time", Arg::Str(&s.at))])
+    let time = schedule.as_ref().map(|s| s.at.clone()).unwrap_or_default();
+    mb_text::format(
+        msg_lang(lang),
+        &JobSchedule::words_key(schedule.as_ref()),
+        &[("time", Arg::Str(&time))],
+    )
 }
 
 #[cfg(test)]

@@ -946,6 +946,9 @@ pub struct JobView {
     pub pattern: Option<String>,
     /// When it runs; None: by hand only.
     pub schedule: Option<JobSchedule>,
+    /// The schedule in words: the catalogue's key (`every.daily`, `every.weekly_fri`,
+    /// `every.manual`), said with `time` = `schedule.at` (see [`JobSchedule::words_key`]).
+    pub every_key: String,
     pub paused: bool,
     pub stop_on_bad_rows: bool,
     /// A folder job takes every new matching file, oldest first, each once; else only the
@@ -1016,6 +1019,37 @@ const WEEK: [(WeekDay, jiff::civil::Weekday); 7] = [
     (WeekDay::Sat, jiff::civil::Weekday::Saturday),
     (WeekDay::Sun, jiff::civil::Weekday::Sunday),
 ];
+
+impl JobSchedule {
+    /// The catalogue's key that says `schedule` in words («каждый день в {{time}}», «по
+    /// пятницам в {{time}}», «вручную»), with `at` as `time`: the window's job cards and
+    /// `mbridge jobs list` both say it so.
+    pub fn words_key(schedule: Option<&JobSchedule>) -> String {
+        let Some(s) = schedule else {
+            return "every.manual".into();
+        };
+        match s.every {
+            ScheduleEvery::Hourly => "every.hourly".into(),
+            ScheduleEvery::Daily => "every.daily".into(),
+            ScheduleEvery::Weekly => format!("every.weekly_{}", s.day.as_str()),
+        }
+    }
+}
+
+impl WeekDay {
+    /// The wire word (`fri`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeekDay::Mon => "mon",
+            WeekDay::Tue => "tue",
+            WeekDay::Wed => "wed",
+            WeekDay::Thu => "thu",
+            WeekDay::Fri => "fri",
+            WeekDay::Sat => "sat",
+            WeekDay::Sun => "sun",
+        }
+    }
+}
 
 impl Default for JobSchedule {
     /// What the dialog offers for a new job: every day at 09:00.
@@ -1400,5 +1434,54 @@ mod warning_code_tests {
         assert_eq!(C::ALL.len(), 4);
         let alarms: Vec<_> = C::ALL.into_iter().filter(|c| c.is_alarm()).collect();
         assert_eq!(alarms, [C::JobFailed, C::WindowClosing]);
+    }
+}
+
+#[cfg(test)]
+mod schedule_words_tests {
+    use super::*;
+
+    /// Every schedule has its words in both languages, under the key the window and the CLI
+    /// both read, and a day's key is its wire word.
+    #[test]
+    fn every_schedule_has_words_in_the_catalogue() {
+        let days = [
+            WeekDay::Mon,
+            WeekDay::Tue,
+            WeekDay::Wed,
+            WeekDay::Thu,
+            WeekDay::Fri,
+            WeekDay::Sat,
+            WeekDay::Sun,
+        ];
+        let mut schedules: Vec<Option<JobSchedule>> = vec![None];
+        for every in [
+            ScheduleEvery::Hourly,
+            ScheduleEvery::Daily,
+            ScheduleEvery::Weekly,
+        ] {
+            for day in days {
+                schedules.push(Some(JobSchedule {
+                    every,
+                    day,
+                    at: "09:30".into(),
+                }));
+            }
+        }
+        for s in &schedules {
+            let key = JobSchedule::words_key(s.as_ref());
+            for lang in mb_text::Lang::ALL {
+                assert!(mb_text::text(lang, &key).is_some(), "{key} {lang:?}");
+            }
+        }
+        for day in days {
+            assert_eq!(serde_json::to_value(day).unwrap(), day.as_str());
+        }
+        let friday = JobSchedule {
+            every: ScheduleEvery::Weekly,
+            day: WeekDay::Fri,
+            at: "18:05".into(),
+        };
+        assert_eq!(JobSchedule::words_key(Some(&friday)), "every.weekly_fri");
     }
 }

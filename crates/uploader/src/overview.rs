@@ -188,6 +188,9 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
         folder,
         pattern,
         schedule: j.schedule().map(crate::dto::JobSchedule::from),
+        every_key: crate::dto::JobSchedule::words_key(
+            j.schedule().map(crate::dto::JobSchedule::from).as_ref(),
+        ),
         paused: j.paused,
         stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
         each_new_file: j.source.takes_each_new(),

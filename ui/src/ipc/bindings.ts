@@ -595,7 +595,12 @@ pattern: string | null,
 /**
  * When it runs; None: by hand only.
  */
-schedule: JobSchedule | null, paused: boolean, stop_on_bad_rows: boolean, 
+schedule: JobSchedule | null, 
+/**
+ * The schedule in words: the catalogue's key (`every.daily`, `every.weekly_fri`,
+ * `every.manual`), said with `time` = `schedule.at` (see [`JobSchedule::words_key`]).
+ */
+every_key: string, paused: boolean, stop_on_bad_rows: boolean, 
 /**
  * A folder job takes every new matching file, oldest first, each once; else only the
  * newest (a CRM that rewrites or dates one export). Always false for a fixed file.

@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ALARM_WARNINGS } from '../../ipc';
-import type { ClientOverview, IssueCount, JobRunView, JobSchedule, JobView, ValidationSummary } from '../../ipc';
+import type { ClientOverview, IssueCount, JobRunView, JobView, ValidationSummary } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import type { Messages } from '../../i18n/ru';
 import { explainError } from '../../common/errors';
@@ -47,14 +47,10 @@ export function Sparkline({
   );
 }
 
-/** A job's schedule in words («каждый день в 09:00»). */
-export function everyText(schedule: JobSchedule | null, t: TFunction): string {
-  // The catalogue's words, which `mbridge jobs list` says too.
-  if (!schedule) return t('every.manual');
-  const { every, at, day } = schedule;
-  if (every === 'hourly') return t('every.hourly');
-  if (every === 'daily') return t('every.daily', { time: at });
-  return t(`every.weekly_${day}`, { time: at });
+/** A job's schedule in words («каждый день в 09:00»): the catalogue's key the core chose, which
+ *  `mbridge jobs list` says too. */
+export function everyText(job: Pick<JobView, 'every_key' | 'schedule'>, t: TFunction): string {
+  return t(job.every_key as 'every.manual', { time: job.schedule?.at ?? '' });
 }
 
 export function WarningsList({ rows }: { rows: ClientOverview[] }) {
@@ -283,7 +279,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
             {/* A job named after its counter («Цветы · Офлайн-конверсии») under that counter's
                 name: the kind is what is left to say. */}
             {job.title.startsWith(`${client} · `) ? job.title.slice(client.length + 3) : job.title} ·{' '}
-            {everyText(job.schedule, t)}
+            {everyText(job, t)}
           </Text>
         </div>
         {job.paused ? <Label theme="unknown">{t('jobs.paused')}</Label> : null}

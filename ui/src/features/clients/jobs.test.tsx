@@ -135,11 +135,14 @@ describe('repeating jobs', () => {
 
   it('says every schedule in Russian', () => {
     const t = i18n.getFixedT('ru');
-    expect(everyText({ every: 'hourly', day: 'mon', at: '09:00' }, t)).toBe('каждый час');
-    expect(everyText({ every: 'daily', day: 'fri', at: '09:00' }, t)).toBe('каждый день в 09:00');
-    expect(everyText({ every: 'weekly', day: 'mon', at: '18:30' }, t)).toBe('по понедельникам в 18:30');
-    expect(everyText({ every: 'weekly', day: 'sun', at: '07:00' }, t)).toBe('по воскресеньям в 07:00');
-    expect(everyText(null, t)).toBe('вручную');
+    // The keys are the core's (JobSchedule::words_key, tested there for every schedule).
+    const at = (every_key: string, a: string | null): string =>
+      everyText({ every_key, schedule: a ? { every: 'weekly', day: 'mon', at: a } : null }, t);
+    expect(at('every.hourly', '09:00')).toBe('каждый час');
+    expect(at('every.daily', '09:00')).toBe('каждый день в 09:00');
+    expect(at('every.weekly_mon', '18:30')).toBe('по понедельникам в 18:30');
+    expect(at('every.weekly_sun', '07:00')).toBe('по воскресеньям в 07:00');
+    expect(at('every.manual', null)).toBe('вручную');
   });
 
   it('says why the scheduler entry was not made', () => {

@@ -21,6 +21,7 @@ const job = (pattern: string | null): JobView => ({
   folder: pattern === null ? '/exports/orders.csv' : '/exports',
   pattern,
   schedule: null,
+  every_key: 'every.manual',
   paused: false,
   stop_on_bad_rows: false,
   each_new_file: false,
