@@ -171,7 +171,7 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
             println!(
                 "  {place}, {} {col}: «{}» — {what}{fix}",
                 t(lang, "столбец", "column"),
-                i.value
+                mb_uploader::said(i)
             );
         }
     }

@@ -528,6 +528,9 @@ pub struct Issue {
     /// `fix` as a person reads it when the machine form differs (a date sent as Unix time
     /// shown as `20.11.2026 14:05` in the counter's zone).
     pub shown: Option<String>,
+    /// How a message says `value` (`mb_import::human::said`): readable first, as the file has
+    /// it after (`09.11.2026 15:42 (1794228120)`); None with no value.
+    pub said: Option<String>,
     pub value_type: Option<ValueType>,
 }
 

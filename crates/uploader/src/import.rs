@@ -572,6 +572,7 @@ pub fn summary(r: &Report) -> ValidationSummary {
                 value: (!i.value.is_empty()).then(|| i.value.clone()),
                 fix: i.fix.clone(),
                 shown: i.shown.clone(),
+                said: (!i.value.is_empty()).then(|| mb_import::human::said(i)),
                 value_type: value_type(r.kind, i.column.as_deref()),
             })
             .collect(),

@@ -36,6 +36,7 @@ pub use upload::{
 
 // What the front ends need of the crates below, so that they depend on this crate alone.
 pub use mb_history::{RunResult, UploadState};
+pub use mb_import::human::said;
 pub use mb_import::mapping::Mapping;
 pub use mb_import::read::ReadOptions;
 pub use mb_import::report::{IssueCount, IssuePlace, Report, Severity};

@@ -220,7 +220,12 @@ place: IssuePlace, column: string | null, code: IssueCode, severity: Severity, v
  * `fix` as a person reads it when the machine form differs (a date sent as Unix time
  * shown as `20.11.2026 14:05` in the counter's zone).
  */
-shown: string | null, value_type: ValueType | null, };
+shown: string | null, 
+/**
+ * How a message says `value` (`mb_import::human::said`): readable first, as the file has
+ * it after (`09.11.2026 15:42 (1794228120)`); None with no value.
+ */
+said: string | null, value_type: ValueType | null, };
 
 export type OutcomeKind = "sent" | "nothing_new" | "data_has_errors" | "duplicate" | "rejected" | "failed" | "interrupted";
 

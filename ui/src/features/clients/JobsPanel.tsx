@@ -137,7 +137,9 @@ export function RunReasons({ report }: { report: ValidationSummary | null }) {
   const example = (c: IssueCount) => {
     const i = (report?.issues ?? []).find((x) => x.code === c.code && x.column === c.column && x.place === 'line');
     if (!i) return '';
-    return ` — ${i.value ? t('jobs.reasonExample', { line: i.line, value: i.value }) : t('jobs.reasonLine', { line: i.line })}`;
+    // As the core says the value (a run kept before it did: as written).
+    const value = i.said ?? i.value;
+    return ` — ${value ? t('jobs.reasonExample', { line: i.line, value }) : t('jobs.reasonLine', { line: i.line })}`;
   };
   return (
     <Text as="div" color="secondary" variant="caption-2" qa="job-run-reasons">

@@ -17,6 +17,7 @@ function renderIssue(issue: Partial<Issue>) {
     value: '31.02.2026',
     fix: null,
     shown: null,
+    said: issue.value ?? '31.02.2026',
     value_type: null,
     ...issue,
   };
@@ -81,7 +82,7 @@ describe('issue rendering', () => {
 });
 
 describe('human values and the notice summary', () => {
-  it('says an old event written in Unix time by its date, the raw value after it', () => {
+  it('says a value the way the core says it (readable first; the rule is mb-import human::said)', () => {
     const text = renderIssue({
       code: 'outside_linking_window',
       severity: 'warning',
@@ -89,6 +90,7 @@ describe('human values and the notice summary', () => {
       value: '1794228120',
       fix: null,
       shown: '08.11.2026 14:02',
+      said: '08.11.2026 14:02 (1794228120)',
       value_type: 'date_time',
     });
     expect(text).toContain('Событие «08.11.2026 14:02 (1794228120)» было больше 21 дня назад');
@@ -100,6 +102,7 @@ describe('human values and the notice summary', () => {
       value: '2026-11-15 13:15:00',
       fix: null,
       shown: '15.11.2026 13:15',
+      said: '15.11.2026 13:15',
       value_type: 'date_time',
     });
     expect(cell).toContain('Событие «15.11.2026 13:15» было больше 21 дня назад');

@@ -315,37 +315,14 @@ function BeforeAfter({
 
 const same = (a: string, b: string) => a.replace(/\s/g, ' ').trim() === b.replace(/\s/g, ' ').trim();
 
-/** Whether `value` is the ISO form of the moment `shown` says (`2026-11-15 13:15:00` beside
- *  `15.11.2026 13:15`): a workbook's date cell, which Excel shows as `shown`, so the ISO form
- *  is nothing the user finds in their file. */
-function isoOfShown(value: string, shown: string): boolean {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::00(?:\.0+)?)?)?$/.exec(value.trim());
-  const ru = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2}))?$/.exec(shown.trim());
-  if (!iso || !ru) return false;
-  return (
-    iso[1] === ru[3] &&
-    iso[2] === ru[2] &&
-    iso[3] === ru[1] &&
-    (iso[4] ?? '') === (ru[4] ?? '') &&
-    (iso[5] ?? '') === (ru[5] ?? '')
-  );
-}
-
 /** What happened, where (line, column, value), what to do. */
 export function IssueView({ issue }: { issue: Issue }) {
   const { t } = useTranslation();
   // Every code has its own texts (`Record<IssueCode, …>` in the catalogue).
   const key = issue.code;
-  // With no fix, `shown` is the value as a person reads it (a date written in Unix time): the
-  // date first, the raw value after it so the user still finds it in the file.
-  const value = issue.value ?? '';
-  const said =
-    issue.fix === null && issue.shown && issue.shown !== value
-      ? isoOfShown(value, issue.shown)
-        ? issue.shown
-        : `${issue.shown} (${value})`
-      : value;
-  const params = { value: said, code: issue.code, column: issue.column ?? '' };
+  // The value as the core says it (the CLI too): a date written in Unix time readable first,
+  // as the file has it after, so the user still finds it there.
+  const params = { value: issue.said ?? '', code: issue.code, column: issue.column ?? '' };
   const column = issue.column;
   const where =
     issue.place === 'header'
