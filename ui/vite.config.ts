@@ -17,8 +17,8 @@ export default defineConfig({
     port: 5173,
     strictPort: true,
     proxy: { '/api': process.env.MB_HTTP_URL ?? 'http://127.0.0.1:5174' },
-    // The core's texts are read from crates/text/messages (i18n/catalogue-*.ts).
-    fs: { allow: ['..'] },
+    // The app's own folder, and the core's texts, which i18n/catalogue-*.ts import.
+    fs: { allow: ['.', '../crates/text/messages'] },
   },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {

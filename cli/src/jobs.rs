@@ -339,8 +339,11 @@ fn first_bad_row(report: Option<&ValidationSummary>, lang: Lang) -> Option<Strin
         t(lang, "например, строка", "e.g. line"),
         i.line,
         column.map(|c| format!(", «{c}»")).unwrap_or_default(),
-        i.value
+        // As the core says the value (the window's runs say it so); a run kept before it did,
+        // as written.
+        i.said
             .as_deref()
+            .or(i.value.as_deref())
             .map(|v| format!(": «{v}»"))
             .unwrap_or_default()
     ))

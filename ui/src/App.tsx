@@ -3,23 +3,29 @@
 import { ThemeProvider } from '@gravity-ui/uikit';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Backend } from './ipc';
-import { resolveLanguage, setLanguage } from './i18n';
+import { resolveLanguage, setLanguage, type Lang } from './i18n';
 import { BackendProvider, SessionProvider, useSettings } from './features/app/context';
 import { Shell } from './features/app/Shell';
 import { ImportProvider } from './features/import/state';
 
 function Preferences({ children }: { children: ReactNode }) {
   const settings = useSettings();
-  const lang = resolveLanguage(settings.data);
-  // The language the settings say, once they are known (until then the window speaks the
-  // system's, which main.tsx set before the first render).
-  const said = settings.data ? lang : null;
+  // The language the settings say, once they are known (main.tsx rendered in it already when
+  // they came in time).
+  const said = settings.data ? resolveLanguage(settings.data) : null;
   useEffect(() => {
-    if (!said) return;
-    void setLanguage(said);
-    document.documentElement.lang = said;
+    // A chunk that cannot be read leaves the window in the language it speaks.
+    if (said) setLanguage(said).catch(() => undefined);
   }, [said]);
+  // What the window speaks now: Gravity's own words and the page's language follow the app's
+  // texts, not the setting ahead of them (English's texts may still be on their way).
+  const { i18n } = useTranslation();
+  const lang: Lang = i18n.language === 'en' ? 'en' : 'ru';
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const theme = settings.data?.theme;
   return (
     <ThemeProvider theme={theme === 'light' || theme === 'dark' ? theme : 'system'} lang={lang} fallbackLang="ru">

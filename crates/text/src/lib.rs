@@ -207,7 +207,7 @@ pub fn group(lang: Lang, n: u64) -> String {
 /// `ui/src/i18n/catalogue.ts`: the catalogue's type, its sections keyed by the code enums of
 /// `ui/src/ipc/bindings.ts`. `UPDATE_BINDINGS=1 cargo test -p mb-text` rewrites it. The texts
 /// themselves are these JSON files, which `ui/src/i18n/catalogue-{ru,en}.ts` import and type
-/// (the app reads only its language's; a JSON file starts quicker than an object literal).
+/// (the app reads English's only when it speaks English).
 pub fn typescript_catalogue() -> String {
     let mut out = String::from(
         "// Generated from crates/text/messages/*.json by mb-text. Do not edit by hand:\n\

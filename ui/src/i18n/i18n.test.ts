@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import i18n, { resolveLanguage, systemLanguage } from '.';
+import i18n, { resolveLanguage, setLanguage, systemLanguage } from '.';
 import en from './en';
 import ru from './ru';
 
@@ -69,5 +69,17 @@ describe('the language the app speaks', () => {
     expect(resolveLanguage({ language: 'en', resolved_language: 'en' })).toBe('en');
     // Before the settings are known: the browser's guess.
     expect(resolveLanguage(undefined)).toBe(systemLanguage());
+  });
+  it('switches to the language asked for last, also while English is still being read', async () => {
+    i18n.removeResourceBundle('en', 'translation');
+    const english = setLanguage('en');
+    const russian = setLanguage('ru');
+    await Promise.all([english, russian]);
+    expect(i18n.language).toBe('ru');
+    // English was read meanwhile: asked again, it is there at once.
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(true);
+    await setLanguage('en');
+    expect(i18n.t('nav.history')).toBe('History');
+    await setLanguage('ru');
   });
 });

@@ -29,11 +29,15 @@ export async function loadLanguage(lang: Lang): Promise<void> {
   i18n.addResourceBundle(lang, 'translation', messages);
 }
 
+let wanted: Lang | null = null;
+
 /** Switches the app to `lang` once its texts are in (the screen stays in the language it
- *  speaks until then, never in keys). */
+ *  speaks until then, never in keys). The last language asked for wins: English still being
+ *  read does not override Russian chosen after it. */
 export async function setLanguage(lang: Lang): Promise<void> {
+  wanted = lang;
   await loadLanguage(lang);
-  if (i18n.language !== lang) await i18n.changeLanguage(lang);
+  if (wanted === lang && i18n.language !== lang) await i18n.changeLanguage(lang);
 }
 
 export function systemLanguage(): Lang {
