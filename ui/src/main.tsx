@@ -7,25 +7,21 @@ import { configure } from '@gravity-ui/uikit';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, makeQueryClient } from './App';
-import { initI18n, resolveLanguage, setLanguage, systemLanguage, type Lang } from './i18n';
+import { initI18n, setLanguage, systemLanguage } from './i18n';
 import { platformOf } from './common/platform';
 
 // Which system font family styles.css names (one that exists: a missing one is a slow lookup).
 document.documentElement.dataset.os = platformOf(navigator.userAgent);
 const queryClient = makeQueryClient();
 seedQueries(queryClient, backend, boot);
+configure({ lang: systemLanguage() });
 initI18n();
 const root = document.getElementById('root');
-// The first render speaks the language the core says the app speaks (the setting, or the
-// system's as the core reads it), asked with the start-up questions; English's texts are read
-// first when it is English. A core slow to answer does not keep the window blank: after
-// 300 ms the page's own guess goes, and the settings switch it when they come.
-const guess = new Promise<Lang>((resolve) => setTimeout(() => resolve(systemLanguage()), 300));
-void Promise.race([boot.settings.then(resolveLanguage, systemLanguage), guess])
-  .then(async (lang) => {
-    configure({ lang });
-    await setLanguage(lang).catch(() => undefined);
-  })
+// The page's guess of the system's language until the core's settings say (App.tsx switches
+// then): Russian at once, English once its texts are read. Waiting for the settings instead
+// put the first screen ~13 ms later (page clock 138 against 125 ms, bench of 2026-12-07).
+void setLanguage(systemLanguage())
+  .catch(() => undefined)
   .then(() => {
     if (root) {
       createRoot(root).render(
