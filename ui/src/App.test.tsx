@@ -10,15 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { App } from './App';
 import i18n from './i18n';
 import { UPLOAD_STATES } from './ipc';
-import type { Backend, ColumnMapping, UploadRequest } from './ipc';
-import { inRussian, realCorePerFile } from '../test/core';
+import type { Backend, UploadRequest } from './ipc';
+import { ROMA, crmRequest, inRussian, realCorePerFile } from '../test/core';
 import type { RealCore } from '../test/core';
 import { byQa, next, waitQa } from '../test/qa';
 
 const nb = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
-/** The favourite counter the wizard starts on: «Мебель «Рома» — интернет-магазин». */
-const ROMA = 51234501;
 const CRM = { fixture: 'crm-orders-october.csv', as: 'Заказы из CRM, октябрь.csv' };
 
 async function renderOn(core: RealCore): Promise<Backend> {
@@ -52,34 +50,6 @@ async function plainRequest(
       only_new_rows: onlyNew,
     },
     merge_mode: null,
-    comment: null,
-    confirm_duplicate: false,
-    skip_invalid: true,
-  };
-}
-
-async function crmRequest(backend: Backend, path: string): Promise<UploadRequest> {
-  const settings = await backend.settings();
-  const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
-  const mapping: ColumnMapping = await backend.suggestMapping(path, read, 'simple-orders', ROMA);
-  const statuses = await backend.statusValues(path, read, mapping, ROMA);
-  return {
-    validate: {
-      path,
-      read,
-      kind: 'simple-orders',
-      mapping,
-      counter_id: ROMA,
-      status_map: statuses.map((s) => ({
-        value: s.value,
-        status_type: s.suggested_type,
-        status_id: s.suggested_id,
-        goal_ids: [],
-      })),
-      hash_contacts: settings.hash_contacts_by_default,
-      only_new_rows: false,
-    },
-    merge_mode: 'SAVE',
     comment: null,
     confirm_duplicate: false,
     skip_invalid: true,

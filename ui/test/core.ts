@@ -3,7 +3,7 @@
 // Backend over it. Needs `cargo build -p mb-http` (./dev test builds it first).
 import { afterAll, beforeAll } from 'vitest';
 import type { Backend } from '../src/ipc/backend';
-import type { AppError, CounterPage } from '../src/ipc/bindings';
+import type { AppError, CounterPage, UploadRequest } from '../src/ipc/bindings';
 import { createHttpBackend } from '../src/ipc/http';
 import { startAdapter } from '../e2e/adapter.mjs';
 import type { Adapter, AdapterOptions } from '../e2e/adapter.mjs';
@@ -70,5 +70,38 @@ export function loseCounters(backend: Backend): () => void {
     failing ? Promise.reject(lost) : real(q);
   return () => {
     failing = false;
+  };
+}
+
+/** The favourite counter the demo's wizard starts on: «Мебель «Рома» — интернет-магазин». */
+export const ROMA = 51234501;
+
+/** A send of the CRM export at `path` to «Мебель „Рома“» as the wizard makes it with its
+ *  suggestions (columns, statuses) and the settings' hashing: every valid row, saved. */
+export async function crmRequest(backend: Backend, path: string): Promise<UploadRequest> {
+  const settings = await backend.settings();
+  const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
+  const mapping = await backend.suggestMapping(path, read, 'simple-orders', ROMA);
+  const statuses = await backend.statusValues(path, read, mapping, ROMA);
+  return {
+    validate: {
+      path,
+      read,
+      kind: 'simple-orders',
+      mapping,
+      counter_id: ROMA,
+      status_map: statuses.map((s) => ({
+        value: s.value,
+        status_type: s.suggested_type,
+        status_id: s.suggested_id,
+        goal_ids: [],
+      })),
+      hash_contacts: settings.hash_contacts_by_default,
+      only_new_rows: false,
+    },
+    merge_mode: 'SAVE',
+    comment: null,
+    confirm_duplicate: false,
+    skip_invalid: true,
   };
 }

@@ -30,7 +30,7 @@ if (!window.matchMedia) {
 if (!Element.prototype.scrollTo) Element.prototype.scrollTo = () => undefined;
 
 // The app reads English when it first speaks it; tests switch languages at will.
-initI18n('ru').addResourceBundle('en', 'translation', en);
+initI18n().addResourceBundle('en', 'translation', en);
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

@@ -185,16 +185,7 @@ mod tests {
 
     #[test]
     fn an_issue_without_a_fix_shows_its_value_as_a_date() {
-        let mut issues = vec![Issue {
-            line: 2,
-            record: 1,
-            column: Some("DateTime".into()),
-            code: crate::codes::IssueCode::OutsideLinkingWindow,
-            severity: crate::report::Severity::Warning,
-            value: "1794228120".into(),
-            fix: None,
-            shown: None,
-        }];
+        let mut issues = vec![issue("1794228120", None, None)];
         fill(UploadKind::Conversions, &moscow(), &mut issues, &mut []);
         assert_eq!(issues[0].shown.as_deref(), Some("09.11.2026 15:42"));
     }

@@ -159,6 +159,7 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
         JobSource::File { path } => (path.display().to_string(), None),
     };
     let last_run = s.last_run.as_ref().map(run_view);
+    let schedule = j.schedule().map(crate::dto::JobSchedule::from);
     // The newest run that took files held rows back for CRM statuses the job's map lacks:
     // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
     // report's examples are all in the map now; a report that kept none of them offers).
@@ -187,10 +188,8 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
         kind: j.kind,
         folder,
         pattern,
-        schedule: j.schedule().map(crate::dto::JobSchedule::from),
-        every_key: crate::dto::JobSchedule::words_key(
-            j.schedule().map(crate::dto::JobSchedule::from).as_ref(),
-        ),
+        every_key: crate::dto::JobSchedule::words_key(schedule.as_ref()),
+        schedule,
         paused: j.paused,
         stop_on_bad_rows: j.spec.on_bad_rows == crate::jobs::BadRows::Stop,
         each_new_file: j.source.takes_each_new(),

@@ -5,12 +5,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
-import { inRussian, realCorePerFile } from '../../../test/core';
+import { crmRequest, inRussian, realCorePerFile } from '../../../test/core';
 import { byQa, waitQa } from '../../../test/qa';
-import type { UploadRequest } from '../../ipc';
 
 const slow = { timeout: 15_000 };
-const ROMA = 51234501;
 const core = realCorePerFile({ pick: { fixture: 'crm-orders-october.csv', as: 'orders.csv' } });
 
 describe('a job meets an export with earlier values', () => {
@@ -18,31 +16,7 @@ describe('a job meets an export with earlier values', () => {
     const backend = core.backend();
     await inRussian(backend);
     const path = core.pickedFile();
-    const read = { encoding: null, delimiter: null, header_line: null, sheet: null };
-    const mapping = await backend.suggestMapping(path, read, 'simple-orders', ROMA);
-    const statuses = await backend.statusValues(path, read, mapping, ROMA);
-    const request: UploadRequest = {
-      validate: {
-        path,
-        read,
-        kind: 'simple-orders',
-        mapping,
-        counter_id: ROMA,
-        status_map: statuses.map((s) => ({
-          value: s.value,
-          status_type: s.suggested_type,
-          status_id: s.suggested_id,
-          goal_ids: [],
-        })),
-        hash_contacts: false,
-        only_new_rows: false,
-      },
-      merge_mode: 'SAVE',
-      comment: null,
-      confirm_duplicate: false,
-      skip_invalid: true,
-    };
-    const sent = await backend.upload(request, () => undefined);
+    const sent = await backend.upload(await crmRequest(backend, path), () => undefined);
     await backend.createJob({
       upload_id: sent.upload?.id ?? 0,
       name: 'Заказы Рома',
