@@ -967,9 +967,21 @@ pub struct JobView {
     /// Why «Включить расписание» would be refused, while it is off: said before it is pressed.
     #[serde(default)]
     pub schedule_block: Option<ScheduleBlock>,
-    /// Its last run held rows back for CRM statuses its map has no Metrica status for: the
-    /// app offers to map them (`job_new_statuses`, `map_job_statuses`).
-    pub statuses_to_map: bool,
+    /// Its newest run that took a file held rows back for CRM statuses its map has no Metrica
+    /// status for: the app offers to map them (`job_new_statuses`, `map_job_statuses`) and
+    /// says what that run held back. None: nothing to map.
+    pub statuses_to_map: Option<StatusesHeld>,
+}
+
+/// What the run that met statuses a job's map lacks held back for them (that run's policy,
+/// which may have been changed since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusesHeld {
+    /// Their rows («Отправить верные строки»): the rest of the file went.
+    Rows,
+    /// The whole file («Не отправлять ничего»): nothing of it went.
+    File,
 }
 
 /// What keeps a job from being put on the OS scheduler (the core refuses it).
@@ -1308,6 +1320,7 @@ pub fn typescript_bindings() -> String {
         ScheduleEvery::decl(&cfg),
         WeekDay::decl(&cfg),
         JobView::decl(&cfg),
+        StatusesHeld::decl(&cfg),
         ScheduleBlock::decl(&cfg),
         RunResult::decl(&cfg),
         JobRunView::decl(&cfg),

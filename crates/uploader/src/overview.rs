@@ -163,23 +163,35 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
     // The newest run that took files held rows back for CRM statuses the job's map lacks:
     // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
     // report's examples are all in the map now; a report that kept none of them offers).
-    let statuses_to_map = j.kind == UploadKind::SimpleOrders
-        && s.last_taken
-            .as_ref()
-            .and_then(|r| r.report.clone())
-            .and_then(|v| serde_json::from_value::<crate::dto::ValidationSummary>(v).ok())
-            .is_some_and(|rep| {
-                use crate::dto::IssueCode as C;
-                let of_status = |c: C| matches!(c, C::UnmappedStatus | C::UnknownStatus);
-                let held = rep.counts.iter().any(|c| of_status(c.code) && c.count > 0);
-                let mut examples = rep.issues.iter().filter(|i| of_status(i.code)).peekable();
-                held && (examples.peek().is_none()
-                    || examples.any(|i| {
-                        i.value
-                            .as_deref()
-                            .is_some_and(|v| crate::jobs::needs_mapping(&j.spec.status_map, v))
-                    }))
-            });
+    // The newest run that took files held rows back for CRM statuses the job's map lacks:
+    // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
+    // report's examples are all in the map now; a report that kept none of them offers), and
+    // says what that run held back by the policy it ran with.
+    let statuses_to_map = s
+        .last_taken
+        .as_ref()
+        .filter(|_| j.kind == UploadKind::SimpleOrders)
+        .filter(|r| {
+            r.report
+                .clone()
+                .and_then(|v| serde_json::from_value::<crate::dto::ValidationSummary>(v).ok())
+                .is_some_and(|rep| {
+                    use crate::dto::IssueCode as C;
+                    let of_status = |c: C| matches!(c, C::UnmappedStatus | C::UnknownStatus);
+                    let held = rep.counts.iter().any(|c| of_status(c.code) && c.count > 0);
+                    let mut examples = rep.issues.iter().filter(|i| of_status(i.code)).peekable();
+                    held && (examples.peek().is_none()
+                        || examples.any(|i| {
+                            i.value
+                                .as_deref()
+                                .is_some_and(|v| crate::jobs::needs_mapping(&j.spec.status_map, v))
+                        }))
+                })
+        })
+        .map(|r| match r.result {
+            RunResult::Blocked => crate::dto::StatusesHeld::File,
+            _ => crate::dto::StatusesHeld::Rows,
+        });
     JobView {
         name: j.name.clone(),
         title: j.spec.title_or(&j.name).to_string(),

@@ -628,10 +628,13 @@ scheduled: boolean,
  */
 schedule_block: ScheduleBlock | null, 
 /**
- * Its last run held rows back for CRM statuses its map has no Metrica status for: the
- * app offers to map them (`job_new_statuses`, `map_job_statuses`).
+ * Its newest run that took a file held rows back for CRM statuses its map has no Metrica
+ * status for: the app offers to map them (`job_new_statuses`, `map_job_statuses`) and
+ * says what that run held back. None: nothing to map.
  */
-statuses_to_map: boolean, };
+statuses_to_map: StatusesHeld | null, };
+
+export type StatusesHeld = "rows" | "file";
 
 export type ScheduleBlock = "no_schedule" | "demo";
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use mb_uploader::dto::{
     ColumnMapping, HistoryFilter, JobSchedule, OrderStatusType, ReadOverrides, ScheduleEvery,
-    StatusMapEntry, UploadKind, UploadRequest, UploadState, ValidateRequest, WeekDay,
+    StatusMapEntry, StatusesHeld, UploadKind, UploadRequest, UploadState, ValidateRequest, WeekDay,
 };
 use mb_uploader::{Core, CoreOptions, no_progress_sink};
 
@@ -421,7 +421,7 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
     assert_eq!(core.job_view("zakazy-roma").unwrap().title, "Заказы Рома");
     let refused = core.create_job_from_upload(&new_job("zakazy-roma"));
     assert!(
-        matches!(&refused, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "name" && reason == "exists:zakazy-roma"),
+        matches!(&refused, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "name" && reason == "exists:zakazy-roma:Заказы Рома"),
         "{refused:?}"
     );
     assert!(core.create_job_from_upload(&new_job("«»")).is_err());
@@ -1726,10 +1726,10 @@ async fn orders_before_any_contacts_are_warned_of() {
     assert!(!warned(&v), "{:?}", v.counts);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_held_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let core = demo_jobs(&dir).await;
+/// The demo core with a CRM simple-orders job `crm` made from an upload of October's export
+/// (every status mapped), watching `exports/*.csv`; returns the export's path and its text.
+async fn crm_job(dir: &tempfile::TempDir) -> (Core, std::path::PathBuf, String) {
+    let core = demo_jobs(dir).await;
     let drop = dir.path().join("exports");
     std::fs::create_dir(&drop).unwrap();
     let file = drop.join("orders.csv");
@@ -1767,6 +1767,13 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         .upload
         .expect("sent");
     job_from(&core, sent.id, "crm", &drop);
+    (core, file, october)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_held_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, file, october) = crm_job(&dir).await;
     let opts = RUN_NOW;
 
     // The CRM's next export has a status nobody mapped: that row is held back with the
@@ -1775,11 +1782,18 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     std::fs::write(&file, format!("{october}{row}")).unwrap();
     let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(run.rows_rejected, 4, "{run:?}");
-    assert!(core.job_view("crm").unwrap().statuses_to_map);
+    // «Отправить верные строки»: the rows with the new status were held back, the rest went.
+    assert_eq!(
+        core.job_view("crm").unwrap().statuses_to_map,
+        Some(StatusesHeld::Rows)
+    );
     // An hour later the export is the same: that run takes nothing, and the offer stays.
     let idle = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(idle.result, mb_history::RunResult::NothingNew, "{idle:?}");
-    assert!(core.job_view("crm").unwrap().statuses_to_map);
+    assert_eq!(
+        core.job_view("crm").unwrap().statuses_to_map,
+        Some(StatusesHeld::Rows)
+    );
     let new = core.job_new_statuses("crm").unwrap();
     assert_eq!(
         new.iter()
@@ -1805,7 +1819,7 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         "{other:?}"
     );
     assert!(
-        core.job_view("crm").unwrap().statuses_to_map,
+        core.job_view("crm").unwrap().statuses_to_map.is_some(),
         "nothing saved"
     );
 
@@ -1824,7 +1838,7 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         .unwrap();
     assert_eq!(job.name, "crm");
     // Mapped: the card stops offering it at once, before the next run.
-    assert!(!job.statuses_to_map);
+    assert_eq!(job.statuses_to_map, None);
     assert!(core.job_new_statuses("crm").unwrap().is_empty());
     let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(
@@ -1832,10 +1846,43 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         (mb_history::RunResult::Sent, 1, 3),
         "{run:?}"
     );
-    assert!(!core.job_view("crm").unwrap().statuses_to_map);
+    assert_eq!(core.job_view("crm").unwrap().statuses_to_map, None);
     // Then the file is taken again: nothing more.
     let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
     assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_status_under_stop_is_told_as_the_file_held_back_by_the_policy_the_run_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, file, october) = crm_job(&dir).await;
+    let policy = |stop: bool| mb_uploader::dto::JobEdit {
+        name: "crm".into(),
+        folder: file.parent().unwrap().display().to_string(),
+        pattern: "*.csv".into(),
+        schedule: None,
+        stop_on_bad_rows: stop,
+        each_new_file: false,
+    };
+    core.edit_job(&policy(true)).unwrap();
+    let row = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n";
+    std::fs::write(&file, format!("{october}{row}")).unwrap();
+    let run = core
+        .run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Blocked, "{run:?}");
+    // «Не отправлять ничего»: the new status stopped the whole file.
+    assert_eq!(
+        core.job_view("crm").unwrap().statuses_to_map,
+        Some(StatusesHeld::File)
+    );
+    // The policy changed since: what that run held back did not.
+    let edited = core.edit_job(&policy(false)).unwrap();
+    assert!(!edited.stop_on_bad_rows);
+    assert_eq!(edited.statuses_to_map, Some(StatusesHeld::File));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,6 +31,8 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // Kept from the card's job as the dialog opened: saving clears it there.
+  const [held] = useState(job.statuses_to_map);
   const rows = values.data ?? [];
   const save = async () => {
     setBusy(true);
@@ -68,8 +70,9 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
         ) : (
           <div className="mb-repeat">
             <Text as="p" color="secondary">
-              {/* Under «Не отправлять ничего» the statuses held back the whole file. */}
-              {t(job.stop_on_bad_rows ? 'jobs.statuses.textStopped' : 'jobs.statuses.text')}
+              {/* What the run that met them held back, by the policy it ran with (the core's:
+                  «Не отправлять ничего» held back the whole file, even if changed since). */}
+              {t(held === 'file' ? 'jobs.statuses.textStopped' : 'jobs.statuses.text')}
             </Text>
             <StatusTable
               testId="job-status-table"

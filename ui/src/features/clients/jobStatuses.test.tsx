@@ -30,7 +30,7 @@ describe('a CRM job meets a new status', () => {
     const ran = await backend.runJob('zakazy-roma');
     // The export's 3 rows with errors of their own, and the one with the new status.
     expect(ran.last_run?.rows_rejected).toBe(4);
-    expect(ran.statuses_to_map).toBe(true);
+    expect(ran.statuses_to_map).toBe('rows');
 
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('nav-clients'));
@@ -64,5 +64,39 @@ describe('a CRM job meets a new status', () => {
         ),
       slow,
     );
+  });
+});
+
+describe('a CRM job that stops on bad rows meets a new status', () => {
+  const stopping = realCorePerFile({ pick: { fixture: 'crm-orders-october.csv', as: 'orders.csv' } });
+
+  it('says the run sent nothing of the file, by the policy it ran with', async () => {
+    const backend = stopping.backend();
+    await inRussian(backend);
+    const path = stopping.pickedFile();
+    const sent = await backend.upload(await crmRequest(backend, path), () => undefined);
+    const job = {
+      name: 'zakazy-stop',
+      folder: stopping.pickedFolder(),
+      pattern: '*.csv',
+      schedule: null,
+      each_new_file: false,
+    };
+    await backend.createJob({ ...job, upload_id: sent.upload?.id ?? 0, name: 'Заказы стоп', stop_on_bad_rows: true });
+    appendFileSync(path, 'Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n');
+    const ran = await backend.runJob('zakazy-stop');
+    expect([ran.last_run?.result, ran.statuses_to_map]).toEqual(['blocked', 'file']);
+    // «Отправить верные строки» chosen since: that run still held back the whole file.
+    const edited = await backend.editJob({ ...job, stop_on_bad_rows: false });
+    expect([edited.stop_on_bad_rows, edited.statuses_to_map]).toEqual([false, 'file']);
+
+    render(<App backend={backend} />);
+    fireEvent.click(await waitQa('nav-clients'));
+    const card = await screen.findByTestId('job-zakazy-stop', {}, slow);
+    fireEvent.click(byQa('job-map-statuses', card));
+    const dialog = await waitQa('job-statuses-dialog');
+    await within(dialog).findByTestId('job-status-table', {}, slow);
+    expect(dialog.textContent).toContain('Из-за них задание не отправило ничего из этого файла');
+    expect(dialog.textContent).not.toContain('Строки с ними задание не отправило.');
   });
 });

@@ -29,7 +29,7 @@ const job = (pattern: string | null): JobView => ({
   next_run: null,
   warning: null,
   scheduled: false,
-  statuses_to_map: false,
+  statuses_to_map: null,
   schedule_block: 'no_schedule',
 });
 
