@@ -435,11 +435,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 )
             )
         }
-        E::InvalidInput { field, reason }
-            if field == "name"
-                && reason.split(':').next() == Some(mb_uploader::jobs::EXISTS) =>
-        {
-            let other = reason.split_once(':').map_or("", |(_, n)| n);
+        E::InvalidInput { field, reason } if mb_uploader::jobs::exists_of(field, reason).is_some() => {
+            let (other, _) = mb_uploader::jobs::exists_of(field, reason).unwrap_or_default();
             format!(
                 "{} {other} — {}",
                 t(lang, "это имя уже у задания", "this name is taken by the job"),

@@ -238,9 +238,16 @@ mod draft_tests {
     }
 }
 
-/// The `reason` of an `InvalidInput` on `name` when another job has that name (`exists:NAME`,
-/// naming that job: a Russian name may clash once written in Latin letters).
+/// The `reason` of an `InvalidInput` on `name` when another job has that name
+/// (`exists:NAME:TITLE`, naming that job by its handle, which never holds `:`, then as the app
+/// shows it: a Russian name may clash once written in Latin letters). See [`exists_of`].
 pub const EXISTS: &str = "exists";
+
+/// The job a name clash names, `(handle, title)`, from an `InvalidInput`'s field and reason.
+pub fn exists_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)> {
+    let rest = reason.strip_prefix(EXISTS)?.strip_prefix(':')?;
+    (field == "name").then(|| rest.split_once(':').unwrap_or((rest, rest)))
+}
 
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {
     AppError::InvalidInput {
@@ -912,7 +919,10 @@ impl Core {
             .iter()
             .find(|j| j.name.eq_ignore_ascii_case(&job.name))
         {
-            return Err(invalid("name", format!("{EXISTS}:{}", other.name)));
+            let title = Job::from_record(other.clone())
+                .map(|o| o.spec.title_or(&o.name).to_string())
+                .unwrap_or_else(|_| other.name.clone());
+            return Err(invalid("name", format!("{EXISTS}:{}:{title}", other.name)));
         }
         self.save_job(job)
     }

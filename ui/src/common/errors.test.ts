@@ -80,6 +80,12 @@ describe('error table', () => {
     expect(explainError(scope, t, 'ru').text).toContain('Войдите в аккаунт заново');
     const relative = { kind: 'invalid_input', data: { field: 'folder', reason: 'relative' } } as const;
     expect(explainError(relative, t, 'ru').text).toContain('полный путь');
+    // `exists:NAME:TITLE`: the job is named as the app shows it, nested quotes and `:` kept.
+    const exists = (reason: string) => ({ kind: 'invalid_input', data: { field: 'name', reason } }) as const;
+    expect(explainError(exists('exists:mebel-roma:Мебель «Рома»: заказы'), t, 'ru').text).toBe(
+      'Такое название уже у задания «Мебель „Рома“: заказы». Выберите другое название.',
+    );
+    expect(explainError(exists('exists:shop'), t, 'ru').text).toContain('«shop»');
   });
 
   it('offers sign-in when the token expired and retry on network trouble', () => {

@@ -145,9 +145,12 @@ export const ERROR_TABLE: ErrorTable = {
     // The core names fields by their code names; only those a user can see and change in the
     // window are named, in words.
     text: (e, t) => {
-      // Another job has the name (the core never replaces a job when one is added).
-      // (`exists:NAME`: the core names the job that has it.)
-      if (e.data.field === 'name' && e.data.reason.split(':')[0] === 'exists') return t('errors.jobExists');
+      // Another job has the name (the core never replaces a job when one is added):
+      // `exists:NAME:TITLE`, that job's handle (never with `:`), then its title as the app shows it.
+      if (e.data.field === 'name' && e.data.reason.startsWith('exists:')) {
+        const [, handle = '', ...title] = e.data.reason.split(':');
+        return t('errors.jobExists', { name: title.length > 0 ? title.join(':') : handle });
+      }
       // The core's refusal to resend an upload that went, or was resent already: not a value
       // anyone typed.
       if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');

@@ -813,7 +813,7 @@ const en: Messages = {
         'Metrica did not find what we asked about: the account may have lost access to the counter, or the upload was deleted.',
     },
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
-    jobExists: 'A job with this name exists. Choose another name.',
+    jobExists: 'The job “{{name}}” already has this name. Choose another name.',
     job_running: 'The job “{{name}}” is running now. Try again when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',
     relativePath:

@@ -67,6 +67,24 @@ describe('repeating jobs', () => {
     await waitFor(() => expect((byQa('job-schedule', created) as HTMLButtonElement).disabled).toBe(true), slow);
     expect(byQa('job-schedule-why', created).textContent).toContain('только кнопкой «Запустить сейчас»');
     fireEvent.click(byQa('repeat-done'));
+    // The same name again, written differently: the core refuses it at the field, naming the job.
+    fireEvent.click(byQa('repeat-job'));
+    await waitQa('repeat-dialog');
+    fireEvent.click(byQa('repeat-pick-folder'));
+    await waitFor(
+      () => expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(folder),
+      slow,
+    );
+    typeInto('repeat-name', 'заказы  рома!');
+    fireEvent.click(byQa('repeat-save'));
+    expect(
+      await screen.findByText('Такое название уже у задания «Заказы Рома». Выберите другое название.', {}, slow),
+    ).toBeTruthy();
+    expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
+    typeInto('repeat-name', 'заказы рома 2');
+    expect(screen.queryByText(/Такое название уже у задания/)).toBeNull();
+    fireEvent.click(within(byQa('repeat-dialog')).getByText('Отменить'));
+    await waitFor(() => expect(document.querySelector('[data-qa="repeat-dialog"]')).toBeNull(), slow);
 
     fireEvent.click(byQa('nav-clients'));
     const card = await screen.findByTestId('job-zakazy-roma', {}, { timeout: 15_000 });

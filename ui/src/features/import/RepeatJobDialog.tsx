@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_JOB_SCHEDULE } from '../../ipc';
 import type { Backend, JobSchedule, JobView, NewJob, ScheduleEvery, UploadSummary, WeekDay } from '../../ipc';
 import { ErrorNotice } from '../../common/ErrorNotice';
-import { isAppError } from '../../common/errors';
+import { explainError, isAppError } from '../../common/errors';
 import { useBackend } from '../app/context';
 import { ScheduleButton } from '../clients/ScheduleButton';
 
@@ -20,6 +20,11 @@ const OFTEN: readonly Often[] = ['hourly', 'daily', 'weekly', 'manual'];
 /** The core refused the schedule's time of day (`InvalidInput` on the field `at`). */
 function isTimeError(e: unknown): boolean {
   return isAppError(e) && e.kind === 'invalid_input' && e.data.field === 'at';
+}
+
+/** The core refused the typed name (another job has it, or nothing of it is left in Latin). */
+function isNameError(e: unknown): boolean {
+  return isAppError(e) && e.kind === 'invalid_input' && e.data.field === 'name';
 }
 
 type Props = { upload?: UploadSummary; existing?: JobView; onClose: () => void };
@@ -85,7 +90,7 @@ export function RepeatJobDialog(props: Props) {
 }
 
 function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: NewJob }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const backend = useBackend();
   const queryClient = useQueryClient();
   const [name, setName] = useState(existing?.name ?? draft?.name ?? '');
@@ -109,8 +114,13 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<JobView | null>(null);
-  // The core checks the time; its refusal marks the field, not a notice under the form.
+  // The core checks the time and the name; its refusal marks the field, not a notice under the form.
   const timeError = isTimeError(error);
+  const nameError = isNameError(error) ? explainError(error, t, i18n.language).text : null;
+  const rename = (v: string) => {
+    setName(v);
+    if (isNameError(error)) setError(null);
+  };
 
   const pick = async () => {
     setError(null);
@@ -282,13 +292,20 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
             {existing ? null : (
               <label className="mb-repeat__row">
                 <Text variant="subheader-1">{t('jobs.name')}</Text>
-                <TextInput value={name} onUpdate={setName} qa="repeat-name" placeholder={t('jobs.namePlaceholder')} />
+                <TextInput
+                  value={name}
+                  onUpdate={rename}
+                  qa="repeat-name"
+                  placeholder={t('jobs.namePlaceholder')}
+                  validationState={nameError ? 'invalid' : undefined}
+                  errorMessage={nameError}
+                />
                 <Text color="secondary" variant="caption-2">
                   {t('jobs.nameNote')}
                 </Text>
               </label>
             )}
-            {error !== null && !timeError ? <ErrorNotice error={error} /> : null}
+            {error !== null && !timeError && nameError === null ? <ErrorNotice error={error} /> : null}
           </div>
         )}
       </Dialog.Body>
@@ -305,7 +322,7 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
           onClickButtonApply={() => void save()}
           textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
           propsButtonApply={{
-            disabled: busy || folder.trim() === '' || timeError,
+            disabled: busy || folder.trim() === '' || timeError || nameError !== null,
             view: 'action',
             qa: 'repeat-save',
           }}
