@@ -60,6 +60,7 @@ pub async fn login(
             text::t(lang, "и введите код:", "and enter the code:")
         );
     }
+    tokio::pin!(interrupted);
     let code = if method == SignInMethod::PasteCode {
         eprint!(
             "{} ",
@@ -69,13 +70,38 @@ pub async fn login(
                 "Paste the code from the Yandex page:"
             )
         );
-        let mut s = String::new();
-        std::io::stdin()
-            .read_line(&mut s)
-            .map_err(|e| AppError::Internal {
-                detail: e.to_string(),
-            })?;
-        Some(s.trim().to_string())
+        // Read on a thread of its own, so Ctrl-C (whose handler is installed, so it no longer
+        // ends the process) stops this wait too; the thread is left to the process's end.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = tx.send(std::io::stdin().read_line(&mut s).map(|n| (n, s)));
+        });
+        let read = tokio::select! {
+            r = rx => r.map_err(|_| AppError::Cancelled)?,
+            () = &mut interrupted => {
+                eprintln!();
+                core.cancel(&started.flow_id);
+                return Err(AppError::Cancelled);
+            }
+        };
+        match read {
+            Ok((n, s)) if n > 0 && !s.trim().is_empty() => Some(s.trim().to_string()),
+            // The input ended (or was an empty line) with no code: nothing to sign in with.
+            Ok(_) => {
+                eprintln!();
+                core.cancel(&started.flow_id);
+                return Err(AppError::InvalidInput {
+                    field: "code".into(),
+                    reason: "empty".into(),
+                });
+            }
+            Err(e) => {
+                return Err(AppError::Internal {
+                    detail: e.to_string(),
+                });
+            }
+        }
     } else {
         None
     };
@@ -84,7 +110,7 @@ pub async fn login(
     tokio::pin!(completing);
     let account = tokio::select! {
         r = &mut completing => r?,
-        () = interrupted => {
+        () = &mut interrupted => {
             core.cancel(&started.flow_id);
             completing.await?
         }

@@ -563,6 +563,12 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             )
         }
         // A server address that is no web address (MBRIDGE_API_BASE and the like).
+        E::InvalidInput { field, reason } if field == "code" && reason == "empty" => t(
+            lang,
+            "код не вставлен, вход не выполнен: запустите mbridge login снова и вставьте код со страницы Яндекса",
+            "no code was pasted, so you are not signed in: run mbridge login again and paste the code from the Yandex page",
+        )
+        .to_string(),
         E::InvalidInput { field, reason } if field == "config" => format!(
             "{}: {reason}",
             t(lang, "неверный адрес сервера", "wrong server address")

@@ -72,6 +72,76 @@ fn a_busy_loopback_port_falls_back_to_the_paste_code_in_words() {
     drop(busy);
 }
 
+/// Ctrl-C while `mbridge login` waits for a pasted code stops the wait («отменено», exit 6):
+/// the Ctrl-C handler is installed, so the key did nothing until Enter was pressed. An input
+/// that ends with no code says so instead of sending an empty code to Yandex.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_or_no_code_ends_a_waiting_paste() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(mb_fake::FakeServer::start(mb_fake::FakeConfig::default()))
+        .unwrap();
+    let env = Env::new(&fake);
+    let paste = |stdin: Stdio| {
+        let mut child = env
+            .cmd()
+            .args(["login", "--no-browser", "--paste-code"])
+            .env(
+                "MBRIDGE_CLIENT_ID",
+                mb_fake::FakeConfig::default().client_id,
+            )
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("http") {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "login printed no address"
+            );
+        }
+        (child, stderr)
+    };
+    let finish = |mut child: std::process::Child, mut stderr: BufReader<_>| {
+        let started = Instant::now();
+        let code = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s.code();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "login kept waiting"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        (code, rest)
+    };
+
+    let (child, stderr) = paste(Stdio::piped());
+    // The prompt is printed with no line end: give it a moment to be waiting on the input.
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, said) = finish(child, stderr);
+    assert_eq!(code, Some(6), "{said}");
+    assert!(said.contains("отменено"), "{said}");
+
+    let (child, stderr) = paste(Stdio::null());
+    let (code, said) = finish(child, stderr);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("код не вставлен"), "{said}");
+}
+
 /// A FIFO as the data file: refused at once with a plain reason (it used to hang forever).
 #[cfg(unix)]
 #[test]
@@ -131,6 +201,9 @@ fn ctrl_c_cancels_a_waiting_login() {
     let mut child = env
         .cmd()
         .args(["login", "--no-browser"])
+        // Held open: should the test's port be taken meanwhile, the paste-the-code wait that
+        // follows is stopped by Ctrl-C too.
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
