@@ -110,13 +110,12 @@ impl Core {
                     .throttle_uploads(Some(mb_fake::DEMO_UPLOAD_BYTES_PER_SEC));
                 let api = ApiConfig::with_bases(&fake.api_base, &fake.oauth_base, &fake.login_base);
                 let mut app = OAuthAppConfig::new(FAKE_CLIENT_ID);
-                // The fake matches redirect ports exactly, like Yandex: register the free port
-                // the demo's loopback listener will use.
-                app.loopback_port = free_loopback_port();
-                fake.register_redirect_uri(&format!(
-                    "http://127.0.0.1:{}/callback",
-                    app.loopback_port
-                ));
+                // The fake matches redirect ports exactly, like Yandex: each demo sign-in
+                // listens on a port the system gives it then, registered with the fake as it
+                // starts (`demo_redirect`). A port picked at start and bound later could be
+                // taken meanwhile (any outgoing connection may get it) and turn the sign-in
+                // into «Вставить код».
+                app.loopback_port = 0;
                 (
                     paths,
                     api,
@@ -315,6 +314,7 @@ impl Core {
         let (started, flow) = match method {
             SignInMethod::Loopback => match signin.start_loopback(&opts).await {
                 Ok(f) => {
+                    self.demo_redirect(&f);
                     let url = f.authorize_url().to_string();
                     (
                         started(&flow_id, method, url, None, None),
@@ -439,6 +439,14 @@ impl Core {
         })
     }
 
+    /// On the demo, the fake is told the loopback sign-in's redirect (its port is the one the
+    /// system gave the listener just now), as a registered app's would be known to Yandex.
+    fn demo_redirect(&self, flow: &mb_api::oauth::LoopbackSignIn) {
+        if let Some(fake) = &self.demo {
+            fake.register_redirect_uri(flow.redirect_uri());
+        }
+    }
+
     /// The demo signs in to the fake through the real PKCE loopback flow, with this process
     /// playing the browser (the fake consents at once).
     async fn demo_sign_in(&self) -> Result<()> {
@@ -449,6 +457,7 @@ impl Core {
             ..AuthorizeOptions::default()
         };
         let flow = signin.start_loopback(&opts).await?;
+        self.demo_redirect(&flow);
         let url = flow.authorize_url().to_string();
         let browser =
             reqwest::Client::builder()
@@ -633,14 +642,6 @@ fn storage(e: std::io::Error) -> AppError {
     AppError::Storage {
         detail: e.to_string(),
     }
-}
-
-/// A loopback port free right now (0 when none can be bound: the sign-in then fails loudly).
-fn free_loopback_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(0)
 }
 
 /// See `Core::run_flags`: what a scheduled `mbridge jobs run` must be told to use the same
