@@ -300,6 +300,7 @@ const en: Messages = {
     saveRejected: 'Save a copy…',
     savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
+    unchangedAsk: 'Sent before: {{rows}}. Choose below whether to send them again.',
     currencyOfferTitle: 'The currency is written as a word: is it {{code}}?',
     currencyOfferText:
       'The “{{column}}” column names the currency {{values}} ({{rows}}). Metrica knows only currency codes and would lose these rows’ amounts. No other currency appears in the file. If it is {{code}}, these rows go with the code {{code}}: the file stays as it is, and other currencies, in later files too, are still checked.',

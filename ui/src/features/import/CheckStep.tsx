@@ -65,6 +65,9 @@ function Summary({ v }: { v: ValidationSummary }) {
   const lang = i18n.language;
   const review = reviewCounts(s);
   const held = v.valid_rows > 0 && v.send_block === 'file_errors';
+  // The duplicate question below is still open: the rows sent before are neither counted in
+  // nor said to be skipped until it is answered.
+  const asking = !!v.duplicate_of && !v.duplicate_cut_off && s.duplicateAnswer === null && review.known > 0;
   const order = { error: 0, warning: 1, notice: 2 };
   // The user's own column name (the header in their file) wherever a field is named.
   const header = (column: string | null): string | null => (column === null ? null : (v.headers[column] ?? column));
@@ -117,6 +120,10 @@ function Summary({ v }: { v: ValidationSummary }) {
           {held ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-held">
               {t('check.heldByFile')}
+            </Text>
+          ) : asking ? (
+            <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
+              {t('check.unchangedAsk', { rows: t('common.rows', { count: review.known }) })}
             </Text>
           ) : review.onlyNew && review.known > 0 ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
