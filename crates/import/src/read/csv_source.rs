@@ -162,8 +162,24 @@ enum State {
 enum Feed {
     Complete,
     NeedMore,
-    /// A quote where none may be, in the field with this index.
-    Stray(usize),
+    /// A quote where none may be, in the field with this index, whose text as written is
+    /// `text[start..end]` of the line fed (from the field's start, or the line's when the field
+    /// began on an earlier line, to the next delimiter or the line's end).
+    Stray {
+        field: usize,
+        start: usize,
+        end: usize,
+    },
+}
+
+/// The cell a stray quote is in, as written: from `start` to the next `delim` after `at`.
+fn stray(out: &Row, text: &str, delim: u8, start: usize, at: usize) -> Feed {
+    let end = memchr::memchr(delim, &text.as_bytes()[at..]).map_or(text.len(), |j| at + j);
+    Feed::Stray {
+        field: out.len(),
+        start,
+        end,
+    }
 }
 
 /// The strict parser for records that contain quotes; resumable across lines.
@@ -176,9 +192,12 @@ impl QuoteParser {
     fn feed(&mut self, text: &str, delim: u8, out: &mut Row) -> Feed {
         let b = text.as_bytes();
         let mut i = 0;
+        // Where the current field starts on this line (0 when it began on an earlier one).
+        let mut start = 0;
         while i < b.len() {
             match self.state {
                 State::FieldStart => {
+                    start = i;
                     if b[i] == b'"' {
                         self.state = State::Quoted;
                         i += 1;
@@ -205,7 +224,7 @@ impl QuoteParser {
                             self.cur.clear();
                             self.state = State::Quoted;
                         } else {
-                            return Feed::Stray(out.len());
+                            return stray(out, text, delim, start, i);
                         }
                         i += 1;
                     }
@@ -232,7 +251,7 @@ impl QuoteParser {
                         self.cur.clear();
                         self.state = State::FieldStart;
                     } else if b[i] != b' ' && b[i] != b'\t' {
-                        return Feed::Stray(out.len());
+                        return stray(out, text, delim, start, i);
                     }
                     i += 1;
                 }
@@ -347,6 +366,7 @@ impl CsvSource {
             kind,
             // Whole: the rejected-rows file keeps it for fixing; screens show it cut.
             text: text.to_string(),
+            cell: None,
         })
     }
 
@@ -445,7 +465,7 @@ impl CsvSource {
             taken.push(next);
             match fed {
                 Feed::Complete => break self.fits(row) && !swallowed,
-                Feed::Stray(_) => break false,
+                Feed::Stray { .. } => break false,
                 Feed::NeedMore => self.parser.cur.push_str(term),
             }
         };
@@ -552,10 +572,13 @@ impl RowSource for CsvSource {
                         return Ok(Some(event));
                     }
                 }
-                Feed::Stray(field) => {
+                Feed::Stray { field, start, end } => {
                     self.parser.state = State::FieldStart;
                     self.parser.cur.clear();
-                    let event = self.malformed(&line, MalformedKind::StrayQuote, Some(field));
+                    let mut event = self.malformed(&line, MalformedKind::StrayQuote, Some(field));
+                    if let ReadEvent::Malformed(m) = &mut event {
+                        m.cell = line.text.get(start..end).map(str::to_string);
+                    }
                     self.recycle(line);
                     return Ok(Some(event));
                 }
@@ -583,6 +606,33 @@ mod tests {
             return None;
         }
         Some(text.split(char::from(delim)).map(str::to_string).collect())
+    }
+
+    /// A stray quote names its cell as written: after a closed quote, inside an unquoted
+    /// value, in the last cell, and in a field that began on an earlier line.
+    #[test]
+    fn a_stray_quote_names_its_cell() {
+        let cell = |lines: &[&str]| {
+            let mut p = QuoteParser {
+                state: State::FieldStart,
+                cur: String::new(),
+            };
+            let mut row = Row::default();
+            for l in lines {
+                if let Feed::Stray { field, start, end } = p.feed(l, b',', &mut row) {
+                    return Some((field, l[start..end].to_string()));
+                }
+            }
+            None
+        };
+        assert_eq!(cell(&["a,\"vera\"x,b"]), Some((1, "\"vera\"x".into())));
+        assert_eq!(cell(&["a,7916\",b"]), Some((1, "7916\"".into())));
+        assert_eq!(cell(&["a,b,7916\""]), Some((2, "7916\"".into())));
+        assert_eq!(
+            cell(&["a,\"two", "lines\"x,b"]),
+            Some((1, "lines\"x".into()))
+        );
+        assert_eq!(cell(&["a,\"ok\",b"]), None);
     }
 
     #[test]

@@ -385,6 +385,7 @@ impl RowSource for ExcelSource {
                     column: None,
                     kind: MalformedKind::TooManyFields,
                     text: text.join("\t").chars().take(TEXT_LIMIT).collect(),
+                    cell: None,
                 })));
             }
             row.truncate(self.ncols);

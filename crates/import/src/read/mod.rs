@@ -200,15 +200,24 @@ pub struct Malformed {
     /// The offending physical line, whole (the rejected-rows file keeps it); shown cut to
     /// [`Malformed::SHOWN`] characters.
     pub text: String,
+    /// The cell the problem is in, as written, when it is known (a stray quote's): what a
+    /// report shows instead of the line.
+    pub cell: Option<String>,
 }
 
 impl Malformed {
     /// How much of the line a report shows.
     pub const SHOWN: usize = 200;
 
-    /// The line as a report shows it: its first [`Malformed::SHOWN`] characters.
+    /// What a report shows: the cell when known, else the line; its first
+    /// [`Malformed::SHOWN`] characters.
     pub fn shown(&self) -> String {
-        self.text.chars().take(Self::SHOWN).collect()
+        self.cell
+            .as_deref()
+            .unwrap_or(&self.text)
+            .chars()
+            .take(Self::SHOWN)
+            .collect()
     }
 }
 

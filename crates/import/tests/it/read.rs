@@ -168,6 +168,12 @@ fn broken_quoting_is_reported_where_it_starts_and_the_next_line_survives() {
     assert_eq!(bad[1].kind, MalformedKind::StrayQuote);
     assert_eq!((bad[1].line, bad[1].record), (4, 3));
     assert_eq!(bad[1].column.as_deref(), Some("phones"));
+    // A stray quote is shown in its cell as written, not as the whole line; an unclosed one,
+    // which may run to the line's end, with the line.
+    assert_eq!(bad[1].cell.as_deref(), Some("79160001122\""));
+    assert_eq!(bad[1].shown(), "79160001122\"");
+    assert_eq!(bad[0].cell, None);
+    assert!(bad[1].text.starts_with("D-3,"));
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].0, rows[0].1), (3, 2));
     assert_eq!(rows[0].2[0], "D-2");
