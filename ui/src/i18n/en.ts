@@ -630,6 +630,7 @@ const en: Messages = {
     editTitle: 'Job “{{name}}”',
     done: 'Done',
     created: 'Job “{{name}}” created.',
+    createdManual: 'It runs by hand: with “Run now” on the Clients screen. To have the computer run it by itself, press “Edit” there and choose when.',
     scheduleHint: 'To have the computer run it on its own, turn the schedule on:',
     scheduleOn: 'Turn schedule on',
     scheduleOff: 'Turn schedule off',

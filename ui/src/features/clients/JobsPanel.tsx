@@ -390,9 +390,12 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
           {showRuns ? t('jobs.runsHide') : t('jobs.runs')}
         </Button>
       </div>
-      <div className="mb-job__actions">
-        <ScheduleButton job={job} />
-      </div>
+      {/* A job run by hand has no schedule to switch on: its card says «вручную». */}
+      {job.schedule_block === 'no_schedule' && !job.scheduled ? null : (
+        <div className="mb-job__actions">
+          <ScheduleButton job={job} />
+        </div>
+      )}
       {showRuns ? <JobRuns name={job.name} /> : null}
       {editing ? <RepeatJobDialog existing={job} onClose={() => setEditing(false)} /> : null}
     </Card>

@@ -83,7 +83,13 @@ describe('repeating jobs', () => {
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
     typeInto('repeat-name', 'заказы рома 2');
     expect(screen.queryByText(/Такое название уже у задания/)).toBeNull();
-    fireEvent.click(within(byQa('repeat-dialog')).getByText('Отменить'));
+    // Run by hand: the dialog says how it runs, and offers no schedule to switch on.
+    fireEvent.click(within(byQa('repeat-every')).getByText('Вручную'));
+    fireEvent.click(byQa('repeat-save'));
+    const manual = await screen.findByTestId('repeat-created', {}, slow);
+    expect(byQa('repeat-created-manual', manual).textContent).toContain('кнопкой «Запустить сейчас»');
+    expect(manual.querySelector('[data-qa="job-schedule"]')).toBeNull();
+    fireEvent.click(byQa('repeat-done'));
     await waitFor(() => expect(document.querySelector('[data-qa="repeat-dialog"]')).toBeNull(), slow);
 
     fireEvent.click(byQa('nav-clients'));
@@ -132,6 +138,8 @@ describe('repeating jobs', () => {
     expect(document.querySelector('[data-qa="repeat-time"]')).toBeNull();
     fireEvent.click(byQa('repeat-save'));
     await waitFor(() => expect(card.textContent).toContain('вручную'), slow);
+    // Nothing to switch on for a job run by hand: no schedule button to grey out.
+    expect(card.querySelector('[data-qa="job-schedule"]')).toBeNull();
     await press('job-edit', card);
     await waitQa('repeat-dialog');
     fireEvent.click(byQa('repeat-save'));

@@ -184,12 +184,21 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
         {created ? (
           <div className="mb-repeat" data-testid="repeat-created">
             <Alert theme="success" message={t('jobs.created', { name: created.title })} />
-            <Text as="p" color="secondary">
-              {t('jobs.scheduleHint')}
-            </Text>
-            <div className="mb-repeat__schedule">
-              <ScheduleButton job={created} onDone={setCreated} />
-            </div>
+            {created.schedule_block === 'no_schedule' ? (
+              // «Вручную» was chosen: there is no schedule to switch on, so none is offered.
+              <Text as="p" color="secondary" qa="repeat-created-manual">
+                {t('jobs.createdManual')}
+              </Text>
+            ) : (
+              <>
+                <Text as="p" color="secondary">
+                  {t('jobs.scheduleHint')}
+                </Text>
+                <div className="mb-repeat__schedule">
+                  <ScheduleButton job={created} onDone={setCreated} />
+                </div>
+              </>
+            )}
           </div>
         ) : (
           <div className="mb-repeat">
