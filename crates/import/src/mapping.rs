@@ -513,6 +513,18 @@ fn drops_the_id(header: &str, syn: &str) -> bool {
 
 const MIN_CONFIDENCE: f32 = 0.6;
 
+/// The mapping offered for a file of `kind`: [`auto_map`]'s, with the value a field can only
+/// have where no column feeds it. Metrica takes one customer type for orders, CONTACT
+/// (docs/metrika-api.md §5.4), so a file without that column is not asked for one. (Kind
+/// detection scores [`auto_map`] alone: a constant says nothing about the file.)
+pub fn suggested(kind: UploadKind, headers: &[String]) -> Mapping {
+    let mut m = auto_map(kind, headers).mapping;
+    if kind == UploadKind::Orders && !m.fields.contains_key("client_type") {
+        m.set_constant("client_type", "CONTACT");
+    }
+    m
+}
+
 /// Match `headers` to the fields of `kind`: each column feeds at most one field, each field
 /// reads at most one column, best confidence first.
 pub fn auto_map(kind: UploadKind, headers: &[String]) -> MappingSuggestion {
@@ -627,15 +639,19 @@ pub fn detect_kind(headers: &[String]) -> Option<(UploadKind, f32)> {
             })
             .sum();
         let coverage = matched / n as f32;
-        let factor = if s.missing_required.is_empty() {
-            1.0
-        } else {
-            0.4
-        };
+        // Contacts need only `uniq_id`, which any `id` column gives: a file says it is contacts
+        // only with something a contact is linked by (ClientIDs, e-mails, phones). Without it
+        // an `id, name, comment, order_status` export is not «contacts, 49 %».
+        let linkable = kind != UploadKind::Contacts
+            || ["client_ids", "emails", "phones", "emails_md5", "phones_md5"]
+                .iter()
+                .any(|f| s.mapping.fields.contains_key(*f));
+        let complete = s.missing_required.is_empty() && linkable;
+        let factor = if complete { 1.0 } else { 0.4 };
         let score = coverage * factor;
         // Every required field found, by three columns or more: the kind is plain however
         // many other columns a CRM export carries (their share only lowers the score).
-        let whole = s.missing_required.is_empty() && matched >= 3.0 - 1e-3;
+        let whole = complete && matched >= 3.0 - 1e-3;
         wholes += usize::from(whole);
         if best.is_none_or(|(_, b, _)| score > b + 1e-6) {
             best = Some((kind, score, whole));
@@ -663,6 +679,31 @@ mod tests {
             } => Some((*index, *confidence)),
             FieldSource::Constant { .. } => None,
         }
+    }
+
+    /// Contacts need only an id: a file is contacts when it also has something a contact is
+    /// linked by, not because some `id` column gives `uniq_id`.
+    #[test]
+    fn an_id_alone_does_not_make_contacts() {
+        assert_eq!(
+            detect_kind(&h(&["id", "name", "comment", "order_status"])),
+            None
+        );
+        assert_eq!(
+            detect_kind(&h(&[
+                "id",
+                "create_date_time",
+                "day",
+                "revenue",
+                "order_status"
+            ]))
+            .map(|(k, _)| k),
+            Some(UploadKind::SimpleOrders)
+        );
+        assert_eq!(
+            detect_kind(&h(&["id", "name", "phone"])).map(|(k, _)| k),
+            Some(UploadKind::Contacts)
+        );
     }
 
     #[test]
@@ -840,6 +881,30 @@ mod tests {
         assert_eq!(s.missing_required, vec!["Target"]);
         let s = auto_map(UploadKind::Conversions, &h(&["Target", "DateTime"]));
         assert_eq!(s.missing_required, vec![ANY_IDENTIFIER]);
+    }
+
+    #[test]
+    fn orders_without_a_client_type_column_get_the_one_type_metrica_takes() {
+        let m = suggested(
+            UploadKind::Orders,
+            &h(&["id", "client_uniq_id", "create_date_time", "order_status"]),
+        );
+        assert!(
+            matches!(m.fields.get("client_type"), Some(FieldSource::Constant { value }) if value == "CONTACT"),
+            "{:?}",
+            m.fields
+        );
+        assert!(
+            m.missing_required().is_empty(),
+            "{:?}",
+            m.missing_required()
+        );
+        // A column of its own is still read (and checked).
+        let m = suggested(UploadKind::Orders, &h(&["id", "client_type"]));
+        assert!(matches!(
+            m.fields.get("client_type"),
+            Some(FieldSource::Column { index: 1, .. })
+        ));
     }
 
     #[test]

@@ -153,7 +153,7 @@ pub fn mapping_for(
         let _ = store.touch_template(t.id);
         return Ok((m, true));
     }
-    Ok((mapping::auto_map(kind, headers).mapping, false))
+    Ok((mapping::suggested(kind, headers), false))
 }
 
 /// The boundary view of a mapping: every field of the kind, with its source or none.

@@ -45,6 +45,10 @@ describe('i18n', () => {
     expect(nb(t('common.rows', { count: 1214 }))).toBe('1 214 строк');
     expect(t('common.errors', { count: 10 })).toBe('10 ошибок');
     expect(t('common.warnings', { count: 3 })).toBe('3 предупреждения');
+    // Under «Готово к отправке N»: the verb agrees with N.
+    expect(t('check.heldByFile', { count: 1 })).toBe('не уйдёт, пока в файле ошибка');
+    expect(t('check.heldByFile', { count: 21 })).toBe('не уйдёт, пока в файле ошибка');
+    expect(t('check.heldByFile', { count: 3 })).toBe('не уйдут, пока в файле ошибка');
   });
 
   it('names the main button by what it does, in the accusative', () => {

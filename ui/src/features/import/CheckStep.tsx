@@ -119,7 +119,7 @@ function Summary({ v }: { v: ValidationSummary }) {
           </Text>
           {held ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-held">
-              {t('check.heldByFile')}
+              {t('check.heldByFile', { count: review.send })}
             </Text>
           ) : asking ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
