@@ -199,7 +199,8 @@ describe('human values and the notice summary', () => {
   it('spells out the month of a date the core shows in its own form', () => {
     expect(dateInWords('02.10.2026 10:15', 'ru')).toBe('2 октября 2026 г. в 10:15');
     expect(dateInWords('02.10.2026', 'ru')).toBe('2 октября 2026 г.');
-    expect(dateInWords('02.10.2026 10:15', 'en')).toBe('October 2, 2026 at 10:15 AM');
+    // English days come first too (en-GB), as in History and the date filter.
+    expect(dateInWords('02.10.2026 10:15', 'en')).toBe('2 October 2026 at 10:15');
     expect(dateInWords('2026-10-02', 'ru')).toBeNull();
   });
 });

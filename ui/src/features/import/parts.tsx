@@ -4,6 +4,7 @@ import { ArrowLeft } from '@gravity-ui/icons';
 import { Button, Icon, Label, Progress as ProgressBar, Text } from '@gravity-ui/uikit';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { localeOf } from '../../i18n';
 import { CHANGE_CODES } from '../../ipc';
 import type { Issue, IssueCode, IssueCount, Progress, ValueType } from '../../ipc';
 import { formatMoneyText } from '../../common/format';
@@ -156,8 +157,10 @@ export function dateInWords(shown: string, lang: string): string | null {
   const [, d, mo, y, h, mi] = m;
   const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0)));
   const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
-  if (h !== undefined) Object.assign(opts, { hour: '2-digit', minute: '2-digit' });
-  return new Intl.DateTimeFormat(lang, opts).format(at);
+  if (h !== undefined) Object.assign(opts, { hour: '2-digit', minute: '2-digit', hour12: false });
+  // The app's locale (English is en-GB, day first, as every other date it shows), not the
+  // bare language: `en` alone is en-US, «November 14, 2026 at 10:15 AM».
+  return new Intl.DateTimeFormat(localeOf(lang), opts).format(at);
 }
 
 /** One summary line's head: what, in which column, how many rows. */
