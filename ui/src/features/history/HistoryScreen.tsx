@@ -410,6 +410,8 @@ export function HistoryScreen() {
           placeholder={t('history.allStates')}
           options={UPLOAD_STATES.map((x) => ({ value: x, content: t(`history.states.${x}`) }))}
           width={170}
+          // «Все состояния» is a choice like «Все типы» beside it, not a grey hint.
+          className="mb-filter-all"
           qa="filter-state"
           title={t('history.state')}
         />
