@@ -88,6 +88,19 @@ describe('error table', () => {
     expect(explainError(exists('exists:shop'), t, 'ru').text).toContain('«shop»');
   });
 
+  it('offers to read a file again only when that may work', () => {
+    const t = i18n.getFixedT('ru');
+    const file = (kind: 'io' | 'empty' | 'not_text' | 'damaged_workbook' | 'permission_denied'): AppError => ({
+      kind: 'file_unreadable',
+      data: { file_name: 'a.csv', reason: { kind } },
+    });
+    expect(explainError(file('io'), t, 'ru').action).toBe('retry');
+    expect(explainError(file('permission_denied'), t, 'ru').action).toBe('retry');
+    expect(explainError(file('empty'), t, 'ru').action).toBe('none');
+    expect(explainError(file('not_text'), t, 'ru').action).toBe('none');
+    expect(explainError(file('damaged_workbook'), t, 'ru').action).toBe('none');
+  });
+
   it('offers sign-in when the token expired and retry on network trouble', () => {
     const t = i18n.getFixedT('ru');
     expect(explainError(SAMPLES.token_expired, t, 'ru').action).toBe('signIn');

@@ -29,8 +29,15 @@ type Of<K extends AppError['kind']> = Extract<AppError, { kind: K }>;
 interface Spec<E extends AppError> {
   severity: ErrorSeverity;
   action: ErrorAction;
+  /** The action when it depends on the error's data (else `action`). */
+  actionOf?: (e: E) => ErrorAction;
   text: (e: E, t: TFunction, lang: string) => string;
 }
+
+/** A file that could not be read because of where it is or who holds it (busy, on a drive
+ *  that went away, no rights yet): reading it again may work. An empty, damaged or non-table
+ *  file reads the same again: another file is the way on, so «Повторить» is not offered. */
+const PASSING_FILE_REASONS: ReadonlyArray<string> = ['io', 'not_found', 'permission_denied', 'folder_not_found'];
 type ErrorTable = { [K in AppError['kind']]: Spec<Of<K>> };
 
 /** What the core may not find, named in words (errors.notFound.*). */
@@ -78,6 +85,7 @@ export const ERROR_TABLE: ErrorTable = {
   file_unreadable: {
     severity: 'danger',
     action: 'retry',
+    actionOf: (e) => (PASSING_FILE_REASONS.includes(e.data.reason.kind) ? 'retry' : 'none'),
     text: (e, t) => {
       // Typed reasons; their words come from the catalogue shared with the CLI.
       const r = e.data.reason;
@@ -217,5 +225,6 @@ export interface ExplainedError {
 export function explainError(e: unknown, t: TFunction, lang: string): ExplainedError {
   const err = toAppError(e);
   const spec = ERROR_TABLE[err.kind] as Spec<AppError>;
-  return { kind: err.kind, severity: spec.severity, action: spec.action, text: spec.text(err, t, lang) };
+  const action = spec.actionOf?.(err) ?? spec.action;
+  return { kind: err.kind, severity: spec.severity, action, text: spec.text(err, t, lang) };
 }
