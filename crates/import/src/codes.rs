@@ -22,7 +22,12 @@ macro_rules! issue_codes {
         use IssueCode as C;
         matches!(
             self,
-            C::UnclosedQuote | C::StrayQuote | C::BadEncoding | C::TooManyFields | C::NulByte
+            C::UnclosedQuote
+                | C::StrayQuote
+                | C::BadEncoding
+                | C::TooManyFields
+                | C::CellsPastHeader
+                | C::NulByte
         )
     }
 
@@ -75,6 +80,7 @@ issue_codes! {
     UnclosedQuote => "unclosed_quote",
     StrayQuote => "stray_quote",
     TooManyFields => "too_many_fields",
+    CellsPastHeader => "cells_past_header",
     TooFewFields => "too_few_fields",
     BadEncoding => "bad_encoding",
     NulByte => "nul_byte",

@@ -180,6 +180,7 @@ pub fn malformed_code(kind: MalformedKind) -> IssueCode {
         MalformedKind::StrayQuote => IssueCode::StrayQuote,
         MalformedKind::BadEncoding => IssueCode::BadEncoding,
         MalformedKind::TooManyFields => IssueCode::TooManyFields,
+        MalformedKind::CellsPastHeader => IssueCode::CellsPastHeader,
         MalformedKind::NulByte => IssueCode::NulByte,
     }
 }

@@ -377,15 +377,18 @@ impl RowSource for ExcelSource {
             }
             let line = u64::from(*sheet_row) + 1;
             self.record += 1;
-            if row.iter().skip(self.ncols).any(|f| !f.trim().is_empty()) {
+            if let Some(past) = row.iter().skip(self.ncols).find(|f| !f.trim().is_empty()) {
+                // A sheet has no delimiter to blame: a value stands right of the header's last
+                // column (a note, a total, a stray cell far away), said with that value.
+                let cell = Some(past.chars().take(TEXT_LIMIT).collect());
                 let text: Vec<&str> = row.iter().collect();
                 return Ok(Some(ReadEvent::Malformed(Malformed {
                     line,
                     record: self.record,
                     column: None,
-                    kind: MalformedKind::TooManyFields,
+                    kind: MalformedKind::CellsPastHeader,
                     text: text.join("\t").chars().take(TEXT_LIMIT).collect(),
-                    cell: None,
+                    cell,
                 })));
             }
             row.truncate(self.ncols);

@@ -229,6 +229,8 @@ pub enum MalformedKind {
     /// Bytes that the (detected or forced) encoding cannot decode.
     BadEncoding,
     TooManyFields,
+    /// A spreadsheet row with a value right of the header's last column (`cell` holds it).
+    CellsPastHeader,
     /// NUL characters in the line (binary junk after the sniffed start of the file).
     NulByte,
 }

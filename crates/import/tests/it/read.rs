@@ -953,8 +953,11 @@ fn xlsx_with_a_cell_at_the_last_row_and_column_reads_without_a_dense_sheet() {
     assert_eq!(bad.len(), 1);
     assert_eq!(
         (bad[0].line, bad[0].record, bad[0].kind),
-        (1_048_576, 3, MalformedKind::TooManyFields)
+        (1_048_576, 3, MalformedKind::CellsPastHeader)
     );
+    // Said with the value that stands there (a sheet has no delimiter to blame).
+    assert_eq!(bad[0].shown(), bad[0].cell.clone().unwrap());
+    assert!(!bad[0].shown().is_empty());
 }
 
 /// A zip entry that claims gigabytes from a few kilobytes is a bomb, refused before reading.
