@@ -452,7 +452,7 @@ describe('first run and Settings', () => {
     const demo = await waitQa('accounts-demo');
     expect(demo.textContent).toContain('demo-agency и его счётчики ненастоящие');
     expect(demo.textContent).toContain('yandex-app.json');
-    expect(demo.textContent).toMatch(/Файл для ClientID: .*yandex-app\.json/);
+    expect(demo.textContent).toMatch(/Куда положить yandex-app\.json: .*yandex-app\.json/);
   });
 
   it('keeps the data folder and server address folded under «Для поддержки» in Settings (real core)', async () => {

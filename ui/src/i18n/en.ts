@@ -709,8 +709,8 @@ const en: Messages = {
     empty: 'You have not signed in to any account yet.',
     demoTitle: 'This is the demo: demo-agency and its counters are not real',
     demoSteps:
-      'To upload to your own counters: 1) register an app at oauth.yandex.ru (user authorization, redirect URI http://127.0.0.1:53682/callback, Yandex Metrica access to read and to upload offline data); 2) put a file yandex-app.json with its ClientID into the data folder: {"client_id": "…", "loopback_port": 53682}; 3) restart the app and sign in with Yandex.',
-    demoFolder: 'The file for the ClientID: {{path}}',
+      'To upload to your own counters, the app needs a Yandex app of its own, once (whoever sets it up can do this): 1) register an app at oauth.yandex.ru — user authorization, redirect URI http://127.0.0.1:53682/callback, Yandex Metrica access to read and to upload offline data; 2) put a file yandex-app.json with that app’s identifier (its Client ID, not the visitors’ ClientID in your files) into the data folder: {"client_id": "…", "loopback_port": 53682}; 3) restart the app and sign in with Yandex.',
+    demoFolder: 'Where to put yandex-app.json: {{path}}',
     dialogTitle: 'Sign in with Yandex',
     methods: {
       loopback: 'In the browser',
