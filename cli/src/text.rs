@@ -562,13 +562,14 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 t(lang, "позиция", "column"),
             )
         }
-        // A server address that is no web address (MBRIDGE_API_BASE and the like).
+        // `mbridge login --paste-code` given no code.
         E::InvalidInput { field, reason } if field == "code" && reason == "empty" => t(
             lang,
             "код не вставлен, вход не выполнен: запустите mbridge login снова и вставьте код со страницы Яндекса",
             "no code was pasted, so you are not signed in: run mbridge login again and paste the code from the Yandex page",
         )
         .to_string(),
+        // A server address that is no web address (MBRIDGE_API_BASE and the like).
         E::InvalidInput { field, reason } if field == "config" => format!(
             "{}: {reason}",
             t(lang, "неверный адрес сервера", "wrong server address")

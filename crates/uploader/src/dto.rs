@@ -982,6 +982,8 @@ pub enum StatusesHeld {
     Rows,
     /// The whole file («Не отправлять ничего»): nothing of it went.
     File,
+    /// Nothing of the file went for another reason (refused, failed, interrupted).
+    Unsent,
 }
 
 /// What keeps a job from being put on the OS scheduler (the core refuses it).

@@ -162,9 +162,6 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
     let schedule = j.schedule().map(crate::dto::JobSchedule::from);
     // The newest run that took files held rows back for CRM statuses the job's map lacks:
     // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
-    // report's examples are all in the map now; a report that kept none of them offers).
-    // The newest run that took files held rows back for CRM statuses the job's map lacks:
-    // the card offers to map them ([`crate::Core::job_new_statuses`]) until they are (the
     // report's examples are all in the map now; a report that kept none of them offers), and
     // says what that run held back by the policy it ran with.
     let statuses_to_map = s
@@ -189,8 +186,11 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
                 })
         })
         .map(|r| match r.result {
+            RunResult::Sent | RunResult::NothingNew => crate::dto::StatusesHeld::Rows,
             RunResult::Blocked => crate::dto::StatusesHeld::File,
-            _ => crate::dto::StatusesHeld::Rows,
+            // Nothing of the file went for another reason (Metrica refused it, the network,
+            // the process stopped): not the statuses' doing, and not the policy's.
+            _ => crate::dto::StatusesHeld::Unsent,
         });
     JobView {
         name: j.name.clone(),

@@ -35,9 +35,16 @@ interface Spec<E extends AppError> {
 }
 
 /** A file that could not be read because of where it is or who holds it (busy, on a drive
- *  that went away, no rights yet): reading it again may work. An empty, damaged or non-table
- *  file reads the same again: another file is the way on, so «Повторить» is not offered. */
-const PASSING_FILE_REASONS: ReadonlyArray<string> = ['io', 'not_found', 'permission_denied', 'folder_not_found'];
+ *  that went away, no rights yet), or that is empty (an export still being written, a file
+ *  saved again in place): reading it again may work. A damaged or non-table file reads the
+ *  same again: another file is the way on, so «Повторить» is not offered. */
+const PASSING_FILE_REASONS: ReadonlyArray<string> = [
+  'io',
+  'not_found',
+  'permission_denied',
+  'folder_not_found',
+  'empty',
+];
 type ErrorTable = { [K in AppError['kind']]: Spec<Of<K>> };
 
 /** What the core may not find, named in words (errors.notFound.*). */

@@ -303,7 +303,10 @@ const en: Messages = {
     saveRejected: 'Save a copy…',
     savedRejected: 'Copy saved: {{path}}',
     unchanged: 'Sent before, will be skipped: {{rows}}.',
-    unchangedAsk: 'Sent before: {{rows}}. Choose below whether to send them again.',
+    unchangedAsk_one: '{{count, number}} more row was sent before: choose below whether to send it again.',
+    unchangedAsk_few: '{{count, number}} more rows were sent before: choose below whether to send them again.',
+    unchangedAsk_many: '{{count, number}} more rows were sent before: choose below whether to send them again.',
+    unchangedAsk_other: '{{count, number}} more rows were sent before: choose below whether to send them again.',
     currencyOfferTitle: 'The currency is written as a word: is it {{code}}?',
     currencyOfferText:
       'The “{{column}}” column names the currency {{values}} ({{rows}}). Metrica knows only currency codes and would lose these rows’ amounts. No other currency appears in the file. If it is {{code}}, these rows go with the code {{code}}: the file stays as it is, and other currencies, in later files too, are still checked.',
@@ -586,7 +589,10 @@ const en: Messages = {
       none: 'The job’s last file has no new statuses: all of them are mapped.',
       save: 'Save statuses',
       choose: 'Choose',
+      textUnsent:
+        'The latest export has statuses that did not exist when the job was made, and the file itself did not reach Metrica (the job’s runs say why). Choose what each status counts as in Metrica: the next run reads the same file again and sends it.',
       saved: 'Statuses saved. Their rows go with the job’s next run — you can press “Run now”.',
+      savedFile: 'Statuses saved. The file goes with the job’s next run — you can press “Run now”.',
     },
     repeat: 'Repeat automatically',
     dialogTitle: 'Repeat this upload automatically',

@@ -49,6 +49,13 @@ describe('i18n', () => {
     expect(t('check.heldByFile', { count: 1 })).toBe('не уйдёт, пока в файле ошибка');
     expect(t('check.heldByFile', { count: 21 })).toBe('не уйдёт, пока в файле ошибка');
     expect(t('check.heldByFile', { count: 3 })).toBe('не уйдут, пока в файле ошибка');
+    // The rows sent before, in the accusative, with the pronoun agreeing.
+    expect(t('check.unchangedAsk', { count: 1 })).toBe(
+      'Ещё 1 строку уже отправляли раньше: отправлять ли её снова, выберите ниже.',
+    );
+    expect(t('check.unchangedAsk', { count: 21 })).toContain('Ещё 21 строку');
+    expect(t('check.unchangedAsk', { count: 3 })).toContain('Ещё 3 строки уже отправляли раньше: отправлять ли их');
+    expect(nb(t('check.unchangedAsk', { count: 1214 }))).toContain('Ещё 1 214 строк уже');
   });
 
   it('names the main button by what it does, in the accusative', () => {

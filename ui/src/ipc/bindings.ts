@@ -634,7 +634,7 @@ schedule_block: ScheduleBlock | null,
  */
 statuses_to_map: StatusesHeld | null, };
 
-export type StatusesHeld = "rows" | "file";
+export type StatusesHeld = "rows" | "file" | "unsent";
 
 export type ScheduleBlock = "no_schedule" | "demo";
 

@@ -1885,6 +1885,34 @@ async fn a_new_status_under_stop_is_told_as_the_file_held_back_by_the_policy_the
     assert_eq!(edited.statuses_to_map, Some(StatusesHeld::File));
 }
 
+/// A run that met a new status and then did not get its file to Metrica at all (the sign-in
+/// expired mid-send) is not told as «their rows were held back»: nothing of the file went.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_status_in_a_run_whose_send_failed_is_told_as_the_file_unsent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, file, october) = crm_job(&dir).await;
+    // The sign-in runs out as the job's upload arrives.
+    core.demo_server()
+        .unwrap()
+        .faults()
+        .expire_token_at_upload(1);
+    // The new status's row, and a new paid order that makes the run send.
+    let rows = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n\
+                Z-2102;05.10.2026 11:00;79035550098;;Оплачен;1200;Олег\n";
+    std::fs::write(&file, format!("{october}{rows}")).unwrap();
+    let run = core
+        .run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::Failed, "{run:?}");
+    assert_eq!(
+        core.job_view("crm").unwrap().statuses_to_map,
+        Some(StatusesHeld::Unsent)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_send_says_the_rows_it_left_out_as_it_read_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -58,7 +58,11 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
       <Dialog.Header caption={<span id="job-statuses-title">{t('jobs.statuses.title', { name: job.title })}</span>} />
       <Dialog.Body>
         {saved ? (
-          <Alert theme="success" message={t('jobs.statuses.saved')} qa="job-statuses-saved" />
+          <Alert
+            theme="success"
+            message={t(held === 'rows' ? 'jobs.statuses.saved' : 'jobs.statuses.savedFile')}
+            qa="job-statuses-saved"
+          />
         ) : values.error ? (
           <ErrorNotice error={values.error} onRetry={() => void values.refetch()} />
         ) : !values.data ? (
@@ -72,7 +76,13 @@ export function JobStatusesDialog({ job, onClose }: { job: JobView; onClose: () 
             <Text as="p" color="secondary">
               {/* What the run that met them held back, by the policy it ran with (the core's:
                   «Не отправлять ничего» held back the whole file, even if changed since). */}
-              {t(held === 'file' ? 'jobs.statuses.textStopped' : 'jobs.statuses.text')}
+              {t(
+                held === 'file'
+                  ? 'jobs.statuses.textStopped'
+                  : held === 'unsent'
+                    ? 'jobs.statuses.textUnsent'
+                    : 'jobs.statuses.text',
+              )}
             </Text>
             <StatusTable
               testId="job-status-table"

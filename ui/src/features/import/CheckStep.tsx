@@ -123,7 +123,7 @@ function Summary({ v }: { v: ValidationSummary }) {
             </Text>
           ) : asking ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
-              {t('check.unchangedAsk', { rows: t('common.rows', { count: review.known }) })}
+              {t('check.unchangedAsk', { count: review.known })}
             </Text>
           ) : review.onlyNew && review.known > 0 ? (
             <Text color="secondary" variant="caption-2" as="div" data-testid="rows-known">
