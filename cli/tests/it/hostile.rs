@@ -107,23 +107,6 @@ fn ctrl_c_or_no_code_ends_a_waiting_paste() {
         }
         (child, stderr)
     };
-    let finish = |mut child: std::process::Child, mut stderr: BufReader<_>| {
-        let started = Instant::now();
-        let code = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s.code();
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "login kept waiting"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-        (code, rest)
-    };
-
     let (child, stderr) = paste(Stdio::piped());
     // The prompt is printed with no line end: give it a moment to be waiting on the input.
     std::thread::sleep(Duration::from_millis(300));
@@ -132,12 +115,12 @@ fn ctrl_c_or_no_code_ends_a_waiting_paste() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (code, said) = finish(child, stderr);
+    let (code, said) = login_ends(child, stderr);
     assert_eq!(code, Some(6), "{said}");
     assert!(said.contains("отменено"), "{said}");
 
     let (child, stderr) = paste(Stdio::null());
-    let (code, said) = finish(child, stderr);
+    let (code, said) = login_ends(child, stderr);
     assert_eq!(code, Some(2), "{said}");
     assert!(said.contains("код не вставлен"), "{said}");
 }
@@ -225,19 +208,7 @@ fn ctrl_c_cancels_a_waiting_login() {
         .status()
         .unwrap();
     assert!(status.success());
-    let started = Instant::now();
-    let code = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s.code();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "login kept waiting"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let (code, rest) = login_ends(child, stderr);
     // Stopped, as every Ctrl-C: not «network or server trouble» (4).
     assert_eq!(code, Some(6), "{rest}");
     assert!(rest.contains("отменено"), "{rest}");
@@ -264,4 +235,25 @@ fn a_data_folder_that_cannot_be_used_is_named_with_its_own_exit_code() {
         said.contains(&format!("Папка данных: {}", folder.display())),
         "{said}"
     );
+}
+
+/// A stopped `mbridge login` ends within 10 s: its exit code and what it said after.
+fn login_ends(
+    mut child: std::process::Child,
+    mut stderr: BufReader<std::process::ChildStderr>,
+) -> (Option<i32>, String) {
+    let started = Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "login kept waiting"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    (code, rest)
 }
