@@ -209,6 +209,9 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 {
                     line += &format!("; {}", clause(&old));
                 }
+                if let Some(cols) = new_columns(&r.new_columns, lang) {
+                    line += &format!("; {cols}");
+                }
                 if r.rows_rejected > 0 {
                     line += &format!(
                         ", {}: {}",
@@ -367,6 +370,43 @@ fn run_note(note: &str, lang: Lang) -> String {
     }
 }
 
+/// «в файле новые столбцы «emails», «yclid»: задание их не читает…» (the window's words) and
+/// how to make the job read them; None when its file gained none.
+fn new_columns(cols: &[String], lang: Lang) -> Option<String> {
+    if cols.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = cols
+        .iter()
+        .map(|c| match lang {
+            Lang::Ru => format!("«{c}»"),
+            Lang::En => format!("\"{c}\""),
+        })
+        .collect();
+    let note = mb_text::format(
+        text::msg_lang(lang),
+        "run_note.new_columns",
+        &[
+            ("count", mb_text::Arg::Num(cols.len() as u64)),
+            ("columns", mb_text::Arg::Str(&quoted.join(", "))),
+        ],
+    );
+    let how = match (lang, cols.len()) {
+        (Lang::Ru, 1) => "чтобы задание читало и его",
+        (Lang::Ru, _) => "чтобы задание читало и их",
+        (Lang::En, 1) => "to have the job read it too",
+        (Lang::En, _) => "to have the job read them too",
+    };
+    Some(format!(
+        "{note}; {how}, {}",
+        t(
+            lang,
+            "добавьте задание заново по новому файлу: mbridge jobs add <имя> … --replace",
+            "add it again from the new file: mbridge jobs add <name> … --replace",
+        )
+    ))
+}
+
 fn say_run(r: &JobRunReport, lang: Lang) -> String {
     let Some(run) = &r.run else {
         let what = match r.outcome {
@@ -402,6 +442,9 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     }
     if let Some(old) = text::of_rows("send.outdated", run.rows_outdated(), lang) {
         s += &format!("; {}", clause(&old));
+    }
+    if let Some(cols) = new_columns(&run.new_columns(), lang) {
+        s += &format!("; {cols}");
     }
     if run.rows_rejected > 0 {
         s += &format!(

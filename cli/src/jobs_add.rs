@@ -191,11 +191,16 @@ fn spec_from_args(
     policy: Option<BadRows>,
 ) -> Result<JobSpec, AppError> {
     let sample = mb_uploader::jobs::candidates(source)?.pop().map(|c| c.path);
+    let mut unread_columns = None;
     let mapping = match (&sample, crate::local::load_mapping(&a.read.mapping)?) {
         (Some(file), _) => {
             let mut job = crate::local::local_job(file, &a.read)?;
             job.kind = job.kind.or(job.mapping.as_ref().map(|m| m.kind));
-            mb_uploader::import::resolve(&job, Some(core.store()))?.0
+            let (mapping, headers) = mb_uploader::import::resolve(&job, Some(core.store()))?;
+            // What the job leaves unread now: a later file's other columns are named by its
+            // runs.
+            unread_columns = Some(mb_uploader::jobs::unread_columns(&mapping, &headers));
+            mapping
         }
         (None, Some(mut m)) => {
             for (field, value) in crate::local::pairs(&a.read.constants, "set")? {
@@ -225,5 +230,6 @@ fn spec_from_args(
         hash_contacts: core.hash_contacts(a.read.hash_choice())?,
         on_bad_rows: policy.unwrap_or_default(),
         title: None,
+        unread_columns,
     })
 }

@@ -125,6 +125,35 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     );
     assert_eq!(fake.state().uploads(COUNTER).len(), 2);
 
+    // The CRM's export gains a column the job was not made with: the run reads it as before
+    // and says so, with how to have it read (the file is the same rows: nothing new).
+    std::thread::sleep(Duration::from_millis(20));
+    let gained: String = std::fs::read_to_string(drop.join("sales-03.csv"))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "{l},{}\n",
+                if i == 0 {
+                    "Менеджер"
+                } else {
+                    "Ирина"
+                }
+            )
+        })
+        .collect();
+    std::fs::write(drop.join("sales-04.csv"), gained).unwrap();
+    let out = env.run(&["jobs", "run", "shop", "--wait", "0"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("в файле новый столбец «Менеджер»: задание его не читает")
+            && said.contains("--replace"),
+        "{said}"
+    );
+    assert_eq!(fake.state().uploads(COUNTER).len(), 2);
+
     // The list shows the last run; a next run only once the schedule is in the system's
     // scheduler (this job has a schedule that was never switched on); runs keep their history.
     let (code, list) = env.json(&["jobs", "list", "--json"]);
@@ -134,7 +163,12 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     assert_eq!(list[0]["scheduled"], false, "{list}");
     assert_eq!(list[0]["warning"], serde_json::Value::Null);
     let (_, runs) = env.json(&["jobs", "runs", "shop", "--json"]);
-    assert_eq!(runs.as_array().unwrap().len(), 4);
+    assert_eq!(runs.as_array().unwrap().len(), 5);
+    assert_eq!(
+        runs[0]["new_columns"],
+        serde_json::json!(["Менеджер"]),
+        "{runs}"
+    );
 
     // Paused: the scheduler's run does nothing; resumed it runs again; removed it is gone.
     assert_eq!(env.run(&["jobs", "pause", "shop"]).status.code(), Some(0));

@@ -144,6 +144,24 @@ impl JobRun {
             .and_then(|r| r["outdated_rows"].as_u64())
             .unwrap_or(0)
     }
+
+    /// Columns its file had that the job neither reads nor had when it was made, as the run
+    /// counted them in its report (empty for a run that read none, or of an older job).
+    pub fn new_columns(&self) -> Vec<String> {
+        new_columns_of(self.report.as_ref())
+    }
+}
+
+/// [`JobRun::new_columns`] of a run's report as it is being written.
+pub fn new_columns_of(report: Option<&serde_json::Value>) -> Vec<String> {
+    report
+        .and_then(|r| r["new_columns"].as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// How a run ended, as the caller records it.

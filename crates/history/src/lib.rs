@@ -34,7 +34,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use explain::{AdviceCode, Explanation, ExplanationCode, ExplanationItem, explain};
 pub use failure::FailureReason;
-pub use jobs::{JobRecord, JobRun, PROCESS_DIED, RunEnd, RunResult};
+pub use jobs::{JobRecord, JobRun, PROCESS_DIED, RunEnd, RunResult, new_columns_of};
 pub use ledger::{LedgerVerdict, RowHash, row_hash};
 pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration, backup_path as migrate_backup_path};
 pub use query::{CounterOverview, EXPORT_COLUMNS, UploadFilter, poll_delay};

@@ -1158,6 +1158,10 @@ pub struct JobRunView {
     #[serde(default)]
     pub rows_outdated: u32,
     pub rows_rejected: u32,
+    /// Columns its file had that the job neither reads nor had when it was made: an export
+    /// that gained a column is read as before, and the run says so.
+    #[serde(default)]
+    pub new_columns: Vec<String>,
     /// A note on the run (`file_unchanged`, `file_changing`, `process_died`).
     pub message: Option<String>,
     /// Why the run failed, as the window explains errors.

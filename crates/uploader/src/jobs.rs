@@ -67,6 +67,13 @@ pub struct JobSpec {
     /// form for the OS scheduler (`zakazy-roma`). None: the name says it all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The file's columns the job does not read, as they were when it was made (from the
+    /// upload it repeats, or the file `jobs add` learnt from). A run names the columns its file
+    /// has beyond these and the ones it reads ([`JobRun::new_columns`]): an export that gains
+    /// a column (e-mails, a yclid) is not silently read as before. None: a job made before
+    /// this was kept, or from a template with no file; its runs name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread_columns: Option<Vec<String>>,
 }
 
 impl JobSpec {
@@ -199,9 +206,16 @@ pub struct JobRunReport {
     pub error: Option<AppError>,
 }
 
-/// The plan fields a job repeats, as kept in an upload's history options.
-pub(crate) fn recorded_plan(plan: &UploadPlan) -> serde_json::Value {
+/// The columns of `headers` a job with `mapping` leaves unread ([`JobSpec::unread_columns`]).
+pub fn unread_columns(mapping: &Mapping, headers: &[String]) -> Vec<String> {
+    mb_import::mapping::unmapped_columns(mapping, headers)
+}
+
+/// The plan fields a job repeats, as kept in an upload's history options, with the file's
+/// columns it leaves unread.
+pub(crate) fn recorded_plan(plan: &UploadPlan, unread_columns: &[String]) -> serde_json::Value {
     serde_json::json!({
+        "unread_columns": unread_columns,
         "mapping": plan.mapping,
         "read": plan.read,
         "status_map": plan.status_map,
@@ -543,6 +557,23 @@ impl RunLock {
             Err(TryLockError::WouldBlock) => Ok(None),
             Err(TryLockError::Error(e)) => Err(storage(e)),
         }
+    }
+}
+
+/// Keeps in the run's report (`new_columns`) the columns of its file the job neither reads
+/// nor had when it was made (see [`JobSpec::unread_columns`]), after those an earlier file of
+/// the run named.
+fn note_new_columns(end: &mut RunEnd, mut names: Vec<String>, job: &Job, unread: &[String]) {
+    let Some(known) = &job.spec.unread_columns else {
+        return;
+    };
+    for c in unread {
+        if !known.contains(c) && !names.contains(c) {
+            names.push(c.clone());
+        }
+    }
+    if let (Some(r), false) = (end.report.as_mut(), names.is_empty()) {
+        r["new_columns"] = names.into();
     }
 }
 
@@ -1444,6 +1475,7 @@ impl Core {
                 end.rows_rejected += report.invalid_rows;
                 // Corrected rows counted for an earlier file of this run stay counted.
                 let kept = RUN_COUNTS.map(|k| end.report.as_ref().and_then(|r| r[k].as_u64()));
+                let earlier = mb_history::new_columns_of(end.report.as_ref());
                 end.report = serde_json::to_value(crate::import::summary(&report)).ok();
                 if let Some(r) = end.report.as_mut() {
                     for (k, v) in RUN_COUNTS.iter().zip(kept) {
@@ -1452,6 +1484,7 @@ impl Core {
                         }
                     }
                 }
+                note_new_columns(end, earlier, job, &report.unmapped_columns);
                 return Some((RunResult::Blocked, None));
             }
             // A cut-off send of this file that Metrica could not be asked about: not «nothing
@@ -1479,6 +1512,7 @@ impl Core {
             sums[1] + p.review.corrected_rows,
             sums[2] + p.review.outdated_rows,
         ];
+        let earlier = mb_history::new_columns_of(end.report.as_ref());
         if p.report.invalid_rows > 0 || end.report.is_none() {
             end.report = serde_json::to_value(crate::import::summary(&p.report)).ok();
         }
@@ -1487,6 +1521,7 @@ impl Core {
                 r[*k] = v.into();
             }
         }
+        note_new_columns(end, earlier, job, &p.report.unmapped_columns);
         match self.send_prepared(p, &job_id, no_progress_sink()).await {
             // Stopped part-way by an error: the run failed with it, and keeps the ids of the
             // parts it recorded (those that went among them). Nothing is followed: the error
@@ -1726,6 +1761,7 @@ mod tests {
                 hash_contacts: false,
                 on_bad_rows: BadRows::Skip,
                 title: None,
+                unread_columns: None,
             },
             source: JobSource::File { path: "x".into() },
             every: every.map(str::to_string),

@@ -138,6 +138,7 @@ pub fn run_view(r: &JobRun) -> JobRunView {
         rows_changed: r.rows_changed() as u32,
         rows_corrected: r.rows_corrected() as u32,
         rows_outdated: r.rows_outdated() as u32,
+        new_columns: r.new_columns(),
         rows_rejected: r.rows_rejected as u32,
         message,
         error,

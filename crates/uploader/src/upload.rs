@@ -997,7 +997,7 @@ impl Core {
                 "counter_name": ctx.name,
                 "time_zone": ctx.time_zone,
                 // What a job made from this upload repeats (`jobs add --from-upload`).
-                "plan": crate::jobs::recorded_plan(plan),
+                "plan": crate::jobs::recorded_plan(plan, &report.unmapped_columns),
                 // What History says of the rows besides Metrica's counts: the corrections among
                 // them, and the rows left out as Metrica has them (the file's, on its first part).
                 // Only new rows: the rows left out as Metrica has them, and of those the earlier

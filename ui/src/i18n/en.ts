@@ -243,8 +243,6 @@ const en: Messages = {
     count: 'Rows',
     type: 'Metrica type',
     guessed: 'matched by name',
-    constant: 'Every order has the one status chosen in the Columns step. Nothing to match here.',
-    none: 'The file has no order status column: Metrica will count every order as paid. If the file has a status, choose its column in the Columns step.',
     loading: 'Collecting statuses from the file…',
     types: {
       PAID: 'Paid',
@@ -673,6 +671,14 @@ const en: Messages = {
     runsOutdated: ', {{count, number}} of them earlier data',
     lastChanged: ' · calls with other values, not sent again: {{changed}}',
     lastOutdated: ' · earlier data, not sent again: {{count, number}}',
+    newColumnsHow_one:
+      'To have the job read it too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+    newColumnsHow_few:
+      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+    newColumnsHow_many:
+      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+    newColumnsHow_other:
+      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',
     text: 'Uploads that repeat themselves: new rows from the client’s folder.',

@@ -665,6 +665,11 @@ rows_corrected: number,
  */
 rows_outdated: number, rows_rejected: number, 
 /**
+ * Columns its file had that the job neither reads nor had when it was made: an export
+ * that gained a column is read as before, and the run says so.
+ */
+new_columns: Array<string>, 
+/**
  * A note on the run (`file_unchanged`, `file_changing`, `process_died`).
  */
 message: string | null, 

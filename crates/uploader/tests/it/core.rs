@@ -1853,6 +1853,61 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_names_the_columns_its_export_gained_since_the_job_was_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, file, october) = crm_job(&dir).await;
+    // Made from an upload of the October export: «Менеджер» was there and not read.
+    assert_eq!(
+        core.job("crm").unwrap().spec.unread_columns,
+        Some(vec!["Менеджер".to_string()])
+    );
+    // The CRM's export gains a column: the rows the job reads are the same, so nothing goes,
+    // and the run says which column it does not read.
+    let gained: String = october
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "{l};{}\n",
+                if i == 0 {
+                    "Источник"
+                } else {
+                    "сайт"
+                }
+            )
+        })
+        .collect();
+    std::fs::write(&file, gained).unwrap();
+    let run = core
+        .run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
+    assert_eq!(run.new_columns(), ["Источник"]);
+    let views = core.job_run_views("crm", 1).unwrap();
+    assert_eq!(views[0].new_columns, ["Источник"]);
+    // Said again by each run that reads such a file, not by one that does not read it.
+    let idle = core
+        .run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert!(idle.new_columns().is_empty(), "{idle:?}");
+    // The export as it was: nothing to say.
+    std::fs::write(&file, &october).unwrap();
+    let run = core
+        .run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran");
+    assert!(run.new_columns().is_empty(), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_status_under_stop_is_told_as_the_file_held_back_by_the_policy_the_run_had() {
     let dir = tempfile::tempdir().unwrap();
     let (core, file, october) = crm_job(&dir).await;

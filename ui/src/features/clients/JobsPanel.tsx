@@ -111,6 +111,21 @@ export function LastRunReason({ run }: { run: JobRunView }) {
   return null;
 }
 
+/** The columns a run's file had that the job neither reads nor had when it was made (the
+ *  catalogue's words, shared with the CLI), and how to have them read; nothing for none. */
+export function NewColumns({ run, qa }: { run: JobRunView; qa: string }) {
+  const { t } = useTranslation();
+  const count = run.new_columns.length;
+  if (count === 0) return null;
+  const columns = run.new_columns.map((value) => t('check.quoted', { value })).join(', ');
+  const note = t('run_note.new_columns', { count, columns });
+  return (
+    <Text as="div" color="secondary" variant="caption-2" qa={qa}>
+      {note.charAt(0).toUpperCase() + note.slice(1)}. {t('jobs.newColumnsHow', { count })}
+    </Text>
+  );
+}
+
 /** A run's note (the core's codes) in the catalogue's words, shared with the CLI; one kept as
  *  text by an older version as it is. */
 export function runNote(message: string, t: TFunction): string {
@@ -227,6 +242,7 @@ export function JobRuns({ name }: { name: string }) {
                     {runNote(r.message, t)}
                   </Text>
                 ) : null}
+                <NewColumns run={r} qa="job-run-new-columns" />
               </td>
               <td>
                 {r.upload_ids.length > 0
@@ -340,6 +356,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         {/* Why the last run did not go as it should, on the card: an agency's thirty cards
             are not opened one by one to learn it. */}
         {run ? <LastRunReason run={run} /> : null}
+        {run ? <NewColumns run={run} qa="job-last-new-columns" /> : null}
         <MapStatusesButton job={job} />
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}

@@ -1,5 +1,6 @@
 // «Повторять автоматически» on the real core (mb-http, fake Metrica): a finished wizard run becomes a job that the
 // Clients screen lists with its schedule, runs now, pauses and deletes.
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../App';
@@ -117,6 +118,27 @@ describe('repeating jobs', () => {
     expect(newest.textContent).toContain('файл не менялся с прошлого запуска');
     expect(newest.textContent).not.toContain('уже было');
     await waitFor(() => expect(byQa('job-last-note', card).textContent).toContain('файл не менялся'), slow);
+    // The CRM's export gains a column the job was not made with (written a minute ago, as a
+    // finished export is): the same rows go nowhere, and the run says which column it does not
+    // read and how to have it read.
+    const picked = core.pickedFile();
+    const gained = readFileSync(picked, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => `${line},${i === 0 ? 'Менеджер' : 'Ирина'}`)
+      .join('\n');
+    writeFileSync(picked, `${gained}\n`);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(picked, aMinuteAgo, aMinuteAgo);
+    await press('job-run-now', card);
+    await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(3), slow);
+    const gainedRun = runs.querySelectorAll('tbody tr')[0] as HTMLElement;
+    expect(byQa('job-run-new-columns', gainedRun).textContent).toBe(
+      'В файле новый столбец «Менеджер»: задание его не читает — оно читает столбцы, с которыми его сделали. ' +
+        'Чтобы задание читало и его, отправьте такой файл в разделе «Загрузка», нажмите «Повторять автоматически» и удалите это задание.',
+    );
+    expect(gainedRun.textContent).toContain('уже было 5');
+    await waitFor(() => expect(byQa('job-last-new-columns', card).textContent).toContain('«Менеджер»'), slow);
     await press('job-edit', card);
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();
@@ -305,6 +327,7 @@ describe('the warnings over the Clients screen', () => {
       rows_corrected: 0,
       rows_outdated: 0,
       rows_rejected: 0,
+      new_columns: [],
       message: null,
       error: { kind: 'file_unreadable', data: { file_name: '/mnt/crm/exports', reason: { kind: 'folder_not_found' } } },
       upload_ids: [],

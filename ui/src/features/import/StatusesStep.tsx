@@ -50,14 +50,9 @@ export function StatusesStep({ onBack, onNext }: { onBack: () => void; onNext: (
       <Text variant="header-1" as="h2">
         {t('statuses.title')}
       </Text>
-      {!needsStatuses(s) ? (
-        <Text as="p" color="secondary" qa="statuses-none">
-          {/* No status at all is «paid» for Metrica; one value for every order is a status. */}
-          {s.mapping?.fields.find((x) => x.field === 'order_status')?.source.type === 'constant'
-            ? t('statuses.constant')
-            : t('statuses.none')}
-        </Text>
-      ) : values.isError ? (
+      {/* Shown only when a column holds the statuses (`stepsFor`): no status at all is «paid»
+          for Metrica, which the check says among the file's remarks. */}
+      {values.isError ? (
         <ErrorNotice error={values.error} onRetry={() => void values.refetch()} />
       ) : !entries ? (
         <div className="mb-loading" role="status">

@@ -118,9 +118,16 @@ describe('import state', () => {
     expect(fresh.pickCount).toBe(again.pickCount + 1);
   });
 
-  it('shows the statuses step only for CRM orders', () => {
+  it('shows the statuses step only for CRM orders with a column of statuses', () => {
     expect(stepsFor(prepared())).toContain('statuses');
     expect(stepsFor({ ...prepared(), kind: 'conversions' })).not.toContain('statuses');
+    // Before the columns are known it stays, so the steps never grow under the user.
+    expect(stepsFor({ ...prepared(), mapping: null })).toContain('statuses');
+    // No status column, or one status for every order: nothing to match, the check says it.
+    for (const source of [{ type: 'none' as const }, { type: 'constant' as const, value: 'PAID' }]) {
+      const s = importReducer(prepared(), { type: 'source', field: 'order_status', source });
+      expect(stepsFor(s)).toEqual(['file', 'columns', 'check', 'send']);
+    }
   });
 
   it('lets the check start only once the core found nothing missing in the mapping', () => {

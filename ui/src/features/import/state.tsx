@@ -269,8 +269,12 @@ export function needsStatuses(s: ImportState): boolean {
   return f?.source.type === 'column';
 }
 
+/** The wizard's steps. «Статусы» only when a column holds the orders' statuses: with none (or
+ *  one value for all) there is nothing to match, and the check says what that means (every
+ *  order counts as paid) with the rest of the file's remarks. Until the columns are known it is
+ *  kept, so the steps never grow under the user. */
 export function stepsFor(s: ImportState): StepId[] {
-  return s.kind && STATUS_KINDS.includes(s.kind)
+  return s.kind && STATUS_KINDS.includes(s.kind) && (s.mapping === null || needsStatuses(s))
     ? ['file', 'columns', 'statuses', 'check', 'send']
     : ['file', 'columns', 'check', 'send'];
 }
