@@ -112,16 +112,19 @@ export function LastRunReason({ run }: { run: JobRunView }) {
 }
 
 /** The columns a run's file had that the job neither reads nor had when it was made (the
- *  catalogue's words, shared with the CLI), and how to have them read; nothing for none. */
-export function NewColumns({ run, qa }: { run: JobRunView; qa: string }) {
+ *  catalogue's words, shared with the CLI), and how to have them read (on hover in the runs
+ *  list, where every run would repeat it); nothing for none. */
+export function NewColumns({ run, qa, how = true }: { run: JobRunView; qa: string; how?: boolean }) {
   const { t } = useTranslation();
   const count = run.new_columns.length;
   if (count === 0) return null;
   const columns = run.new_columns.map((value) => t('check.quoted', { value })).join(', ');
   const note = t('run_note.new_columns', { count, columns });
+  const said = `${note.charAt(0).toUpperCase()}${note.slice(1)}.`;
+  const howTo = t('jobs.newColumnsHow', { count });
   return (
-    <Text as="div" color="secondary" variant="caption-2" qa={qa}>
-      {note.charAt(0).toUpperCase() + note.slice(1)}. {t('jobs.newColumnsHow', { count })}
+    <Text as="div" color="secondary" variant="caption-2" qa={qa} title={how ? undefined : howTo}>
+      {how ? `${said} ${howTo}` : said}
     </Text>
   );
 }
@@ -242,7 +245,7 @@ export function JobRuns({ name }: { name: string }) {
                     {runNote(r.message, t)}
                   </Text>
                 ) : null}
-                <NewColumns run={r} qa="job-run-new-columns" />
+                <NewColumns run={r} qa="job-run-new-columns" how={false} />
               </td>
               <td>
                 {r.upload_ids.length > 0

@@ -133,12 +133,15 @@ describe('repeating jobs', () => {
     await press('job-run-now', card);
     await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(3), slow);
     const gainedRun = runs.querySelectorAll('tbody tr')[0] as HTMLElement;
-    expect(byQa('job-run-new-columns', gainedRun).textContent).toBe(
-      'В файле новый столбец «Менеджер»: задание его не читает — оно читает столбцы, с которыми его сделали. ' +
-        'Чтобы задание читало и его, отправьте такой файл в разделе «Загрузка», нажмите «Повторять автоматически» и удалите это задание.',
-    );
+    const how =
+      'Чтобы задание читало и его, отправьте такой файл в разделе «Загрузка», нажмите «Повторять автоматически» и удалите это задание.';
+    const said =
+      'В файле новый столбец «Менеджер»: задание его не читает — оно читает столбцы, с которыми его сделали.';
+    // In the runs list the note, and how on hover; on the card both.
+    expect(byQa('job-run-new-columns', gainedRun).textContent).toBe(said);
+    expect(byQa('job-run-new-columns', gainedRun).getAttribute('title')).toBe(how);
     expect(gainedRun.textContent).toContain('уже было 5');
-    await waitFor(() => expect(byQa('job-last-new-columns', card).textContent).toContain('«Менеджер»'), slow);
+    await waitFor(() => expect(byQa('job-last-new-columns', card).textContent).toBe(`${said} ${how}`), slow);
     await press('job-edit', card);
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();
