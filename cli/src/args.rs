@@ -131,6 +131,8 @@ pub enum Command {
         file: PathBuf,
         #[command(flatten)]
         read: ReadArgs,
+        /// The Metrica-ready file to write (a large one goes on in OUT.part2.csv …); rows with
+        /// errors go to OUT.rejected.csv beside it.
         #[arg(long)]
         out: PathBuf,
     },
@@ -153,26 +155,31 @@ pub enum Command {
     Logout { login: Option<String> },
     /// List signed-in accounts, or switch the active one.
     Accounts {
+        /// Make this signed-in Yandex login the active account.
         #[arg(long)]
         switch: Option<String>,
     },
     /// List the counters the active account can see.
     Counters {
+        /// Only counters whose name, site or number contains this.
         #[arg(long)]
         search: Option<String>,
     },
     /// List a counter's goals.
     Goals {
+        /// The counter's number (`mbridge counters` lists them).
         #[arg(long)]
         counter: u32,
     },
     /// From which day the counter takes offline conversions or calls; `--enable-extended`
     /// switches the 21-day linking window on (needs `metrika:write`).
     Window {
+        /// The counter's number (`mbridge counters` lists them).
         #[arg(long)]
         counter: u32,
         #[arg(long, value_enum, default_value = "conversions")]
         kind: KindArg,
+        /// Switch the counter's 21-day linking window on.
         #[arg(long)]
         enable_extended: bool,
     },
@@ -183,6 +190,7 @@ pub enum Command {
         file: PathBuf,
         #[command(flatten)]
         read: ReadArgs,
+        /// The counter's number (`mbridge counters` lists them).
         #[arg(long)]
         counter: u32,
         /// CRM merge mode for records Metrica has already (new ones are added in every mode):
@@ -221,6 +229,7 @@ pub enum Command {
     /// List the server's uploads of a counter as Metrica's own JSON (for support; offline
     /// conversions unless --kind names another kind).
     Uploads {
+        /// The counter's number (`mbridge counters` lists them).
         #[arg(long)]
         counter: u32,
         #[arg(long, value_enum)]
@@ -228,6 +237,7 @@ pub enum Command {
     },
     /// The local upload history.
     History {
+        /// Only this counter's uploads (its number).
         #[arg(long)]
         counter: Option<u32>,
         #[arg(long, value_enum)]

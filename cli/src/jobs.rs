@@ -25,6 +25,7 @@ pub enum JobsCmd {
     /// next run reconciles it); 7 this job is already running (nothing done).
     Run {
         name: Option<String>,
+        /// Run every job that is not paused.
         #[arg(long, conflicts_with = "name")]
         all: bool,
         /// Jobs run at the same time with --all.
@@ -40,6 +41,7 @@ pub enum JobsCmd {
     /// The last runs of a job with their reports.
     Runs {
         name: String,
+        /// How many runs to list, newest first.
         #[arg(long, default_value_t = 10)]
         limit: u32,
     },
@@ -76,7 +78,17 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     || t(lang, "не запускалось", "never run").to_string(),
                     |r| format!("{} {}", when(r.started_at), result(r.result, lang)),
                 );
-                let next = s.next_run.map_or_else(|| "—".to_string(), when);
+                // A schedule the system's scheduler does not have runs nothing: said, as the
+                // app's card says «Расписание не включено».
+                let next = match s.next_run {
+                    Some(at) => when(at),
+                    None if s.job.every.is_some() && !s.job.paused && !s.scheduled => format!(
+                        "— ({} mbridge jobs schedule {})",
+                        t(lang, "расписание не включено:", "schedule not switched on:"),
+                        s.job.name
+                    ),
+                    None => "—".to_string(),
+                };
                 let state = if s.job.paused {
                     t(lang, " [пауза]", " [paused]")
                 } else {
@@ -119,6 +131,24 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     t(lang, "Задание сохранено", "Job saved"),
                     job.name
                 );
+                // Saved is not scheduled: a job with a schedule runs by itself only once the
+                // system's scheduler has it.
+                let scheduled = core
+                    .jobs()?
+                    .into_iter()
+                    .find(|s| s.job.name == job.name)
+                    .is_some_and(|s| s.scheduled);
+                if job.every.is_some() && !scheduled {
+                    println!(
+                        "{} mbridge jobs schedule {}",
+                        t(
+                            lang,
+                            "Расписание ещё не включено: чтобы задание запускалось само, выполните",
+                            "The schedule is not switched on yet: for the job to run by itself, run"
+                        ),
+                        job.name
+                    );
+                }
             }
             Ok(0)
         }

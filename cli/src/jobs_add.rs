@@ -30,6 +30,7 @@ pub struct AddArgs {
     pub name: String,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// The counter's number (`mbridge counters` lists them); with --from-upload, that upload's.
     #[arg(long)]
     pub counter: Option<u32>,
     /// The Yandex login whose token the job uses (default: the active account).

@@ -492,6 +492,11 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 c if c == mb_uploader::error::EXPORT_DENIED => {
                     t(lang, "нет права записи", "no permission to write")
                 }
+                c if c == mb_uploader::error::EXPORT_IS_FOLDER => t(
+                    lang,
+                    "это папка, а нужен путь к файлу (например, папка/metrika.csv)",
+                    "that is a folder; give a file's path (such as folder/metrika.csv)",
+                ),
                 _ => t(lang, "запись не удалась", "writing failed"),
             };
             format!(

@@ -331,6 +331,42 @@ describe('a review whose counter changed', () => {
     await next();
     await screen.findByTestId('review', {}, { timeout: 15_000 });
     expect(screen.getByTestId('review-counter').textContent).toContain('«Автосервис „Урал“»');
+    // Sent: the result names the counter it went to, and so does «Повторять автоматически».
+    fireEvent.click(byQa('send-button'));
+    const done = await screen.findByTestId('upload-done', {}, { timeout: 15_000 });
+    expect(byQa('done-counter', done).textContent).toMatch(/^Счётчик «Автосервис „Урал“», № \d+$/);
+    fireEvent.click(byQa('repeat-job'));
+    expect((await waitQa('repeat-counter')).textContent).toBe(
+      byQa('done-counter', done).textContent?.replace('Счётчик', 'В счётчик'),
+    );
+    fireEvent.click(within(byQa('repeat-dialog')).getByText('Отменить'));
+    await waitFor(() => expect(document.querySelector('[data-qa="repeat-dialog"]')).toBeNull());
+    // Another client chosen after the send: a new upload starts, not Урал's result under
+    // the new counter (nor its «Повторять автоматически»).
+    fireEvent.click(byQa('counter-picker'));
+    fireEvent.click(
+      await screen.findByText(
+        'Мебель «Рома» — интернет-магазин',
+        { selector: '.mb-picker__item span' },
+        { timeout: 15_000 },
+      ),
+    );
+    await waitQa('pick-file');
+    expect(screen.queryByTestId('upload-done')).toBeNull();
+    expect(document.querySelector('.mb-wizard__body')?.getAttribute('data-step')).toBe('file');
+  });
+
+  it('starts «Загрузить» for a client at the file, showing the one still open', async () => {
+    await renderOn(crm);
+    await toCheck();
+    await screen.findByTestId('validation-summary', {}, { timeout: 15_000 });
+    fireEvent.click(byQa('nav-clients'));
+    fireEvent.click(await screen.findByLabelText(/^Загрузить файл для «Автосервис/, {}, { timeout: 15_000 }));
+    // The file chosen for Рома is shown at its first step, to keep or replace, not checked on
+    // for Урал unseen.
+    await waitFor(() => expect(document.querySelector('.mb-wizard__body')?.getAttribute('data-step')).toBe('file'));
+    await screen.findByText('Что мы поняли о файле', {}, { timeout: 15_000 });
+    expect(byQa('counter-picker').textContent).toContain('Автосервис');
   });
 });
 

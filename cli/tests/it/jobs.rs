@@ -411,9 +411,18 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         text.contains("shop: счётчик 51234501 · каждый день в 09:30 ·"),
         "{text}"
     );
+    // …and that the schedule runs nothing until the system's scheduler has it, with how.
+    assert!(
+        text.contains("следующий: — (расписание не включено: mbridge jobs schedule shop)"),
+        "{text}"
+    );
     assert!(
         text.contains("roma-chernovik «Рома черновик»: счётчик 51234501 · вручную ·"),
         "{text}"
+    );
+    assert!(
+        !text.contains("mbridge jobs schedule roma-chernovik"),
+        "run by hand: nothing to switch on\n{text}"
     );
     // The other commands answer to the name as typed, and a name that is taken once written
     // in Latin letters says which job has it.
@@ -446,8 +455,19 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         "--folder",
         other.to_str().unwrap(),
         "--replace",
+        "--every",
+        "hourly",
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // Saved is not scheduled: said, with the command that switches it on.
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Задание сохранено: roma-chernovik")
+            && said.contains(
+                "Расписание ещё не включено: чтобы задание запускалось само, выполните mbridge jobs schedule roma-chernovik"
+            ),
+        "{said}"
+    );
     let (_, jobs) = env.json(&["jobs", "list", "--json"]);
     let named: Vec<_> = jobs
         .as_array()

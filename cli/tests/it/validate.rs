@@ -254,6 +254,36 @@ fn prepare_writes_metrica_csv_and_excel_friendly_rejected_rows() {
     assert!(text.contains(';') && text.contains("\r\n"), "{text}");
 }
 
+/// `--out` names a file: a folder given instead, or one that is not there, is said with the
+/// path and why (exit 2), not blamed on the data folder.
+#[test]
+fn prepare_says_what_is_wrong_with_its_out_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for (out, why) in [
+        (dir.path().to_path_buf(), "это папка, а нужен путь к файлу"),
+        (dir.path().join("нет/ready.csv"), "такой папки нет"),
+    ] {
+        let run = Command::new(bin())
+            .arg("prepare")
+            .arg(fixture("offline_clientid.csv"))
+            .args(["--kind", "conversions", "--now", NOW, "--out"])
+            .arg(&out)
+            .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{said}");
+        assert!(
+            said.contains(&format!(
+                "не удалось записать файл {}: {why}",
+                out.display()
+            )),
+            "{said}"
+        );
+        assert!(!said.contains("Папка данных"), "{said}");
+    }
+}
+
 /// The repro: every row gets a notice, a few rows have errors. The JSON lists the
 /// errors first, names the spill file, and the human report's «Первые проблемы» are errors.
 #[test]

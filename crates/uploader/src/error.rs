@@ -147,11 +147,33 @@ pub const NO_SCHEDULE: &str = "no_schedule";
 /// the columns from, and no `--mapping` was given.
 pub const NO_FILE_TO_LEARN: &str = "no_file_to_learn";
 
-/// `InvalidInput { field: "export", reason: "<code>:<path>" }`: the history's export could not
-/// be written there: its folder is not there, no right to write, or another failure.
+/// `InvalidInput { field: "export", reason: "<code>:<path>" }`: a file the user named (the
+/// history's export, `prepare --out`) could not be written there: its folder is not there, no
+/// right to write, the path is a folder, or another failure.
 pub const EXPORT_NO_FOLDER: &str = "no_folder";
 pub const EXPORT_DENIED: &str = "denied";
+pub const EXPORT_IS_FOLDER: &str = "is_folder";
 pub const EXPORT_FAILED: &str = "failed";
+
+/// A file the user named could not be created at `path`: said with the path and why
+/// ([`EXPORT_NO_FOLDER`] …), as the user's own choice, not trouble with the app's storage.
+pub fn unwritable(path: &std::path::Path, e: &std::io::Error) -> AppError {
+    AppError::InvalidInput {
+        field: "export".into(),
+        reason: format!(
+            "{}:{}",
+            match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory =>
+                    EXPORT_NO_FOLDER,
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem =>
+                    EXPORT_DENIED,
+                std::io::ErrorKind::IsADirectory => EXPORT_IS_FOLDER,
+                _ => EXPORT_FAILED,
+            },
+            path.display()
+        ),
+    }
+}
 
 /// `InvalidInput { field: "upload", reason }` of a resend of an upload that cannot be resent.
 pub const NOT_RESENDABLE: &str = "not_resendable";

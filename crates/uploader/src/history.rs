@@ -361,18 +361,7 @@ impl Core {
     pub fn export_history(&self, f: &HistoryFilter, path: &std::path::Path) -> Result<()> {
         // Where it could not be written, said with the path (a folder that is not there, no
         // right to write): the user's own choice, not trouble with the app's storage.
-        let file = std::fs::File::create(path).map_err(|e| AppError::InvalidInput {
-            field: "export".into(),
-            reason: format!(
-                "{}:{}",
-                match e.kind() {
-                    std::io::ErrorKind::NotFound => crate::error::EXPORT_NO_FOLDER,
-                    std::io::ErrorKind::PermissionDenied => crate::error::EXPORT_DENIED,
-                    _ => crate::error::EXPORT_FAILED,
-                },
-                path.display()
-            ),
-        })?;
+        let file = std::fs::File::create(path).map_err(|e| crate::error::unwritable(path, &e))?;
         let mut filter = filter(f)?;
         filter.limit = None;
         // Times in the zone the window shows them in: the file says what the screen said.

@@ -540,6 +540,16 @@ pub fn run_local(
     store: Option<&mb_history::Store>,
 ) -> Result<Report> {
     let (m, _) = resolve(job, store)?;
+    // The file the user named is created first: a folder that is not there (or a folder
+    // given for a file) is said with its path, before the file is read.
+    if let Some(out) = output {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&out.path)
+            .map_err(|e| crate::error::unwritable(&out.path, &e))?;
+    }
     run(
         &job.path,
         &job.read,

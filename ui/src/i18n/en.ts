@@ -484,6 +484,7 @@ const en: Messages = {
     heldWaiting: 'You can open “{{file}}” once the send has finished.',
     heldReady: 'You opened “{{file}}” while the file was being sent.',
     openHeld: 'Open “{{file}}”',
+    doneCounter: 'Counter “{{name, inner}}”, No. {{id}}',
     doneTitle: 'The file was sent to Metrica',
     doneText:
       'Metrica is processing the data — this usually takes up to two hours. See the status and linked share in the history.',
@@ -594,6 +595,8 @@ const en: Messages = {
     },
     repeat: 'Repeat automatically',
     dialogTitle: 'Repeat this upload automatically',
+    dialogCounter: 'To the counter “{{name, inner}}”, No. {{id}}',
+    dialogCounterNoName: 'To the counter No. {{id}}',
     dialogText:
       'The app will take the new file from the folder, check it with the same settings and send only the new rows to Metrica.',
     folder: 'Exports folder',

@@ -12,6 +12,7 @@ import { ErrorNotice } from '../../common/ErrorNotice';
 import { StateLabel } from '../../common/StateLabel';
 import { formatDateTime, formatPercent } from '../../common/format';
 import { useActiveAccount, useAllCounters, useBackend, useSession } from '../app/context';
+import { useImport } from '../import/state';
 import { JobsPanel, REFRESH_MS, Sparkline, WarningsList } from './JobsPanel';
 
 export function ClientsScreen() {
@@ -30,6 +31,7 @@ export function ClientsScreen() {
     refetchOnWindowFocus: true,
   });
   const { setCounterId, go } = session;
+  const [, dispatch] = useImport();
   const columns = useMemo<Array<ColumnDef<ClientOverview, unknown>>>(
     () => [
       {
@@ -114,6 +116,10 @@ export function ClientsScreen() {
             onClick={(e) => {
               e.stopPropagation();
               setCounterId(c.row.original.counter_id);
+              // A new upload for this client starts at the file: one still open (chosen for
+              // another client) is shown there to keep or replace, not checked on unseen; a
+              // finished one starts afresh (ImportScreen).
+              dispatch({ type: 'go', step: 'file' });
               go('upload');
             }}
             title={t('clients.uploadFor', { name: c.row.original.counter_name })}
@@ -125,7 +131,7 @@ export function ClientsScreen() {
         meta: { width: '120px', align: 'end' },
       },
     ],
-    [t, lang, setCounterId, go],
+    [t, lang, setCounterId, go, dispatch],
   );
   // Counters the account may only view are not clients to upload for: said, not hidden.
   const all = useAllCounters();

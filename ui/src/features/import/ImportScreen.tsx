@@ -41,6 +41,13 @@ export function ImportScreen() {
   useEffect(() => {
     if (staleReview) dispatch({ type: 'go', step: 'check' });
   }, [staleReview, dispatch]);
+  // A finished send belongs to the counter it went to: another client chosen in the top bar
+  // (or by «Загрузить» on the Clients screen) starts a new upload, so that nothing said or
+  // offered there («Повторять автоматически») seems to be about the new one.
+  const sentElsewhere = s.sentTo !== null && counterId !== null && s.sentTo.id !== counterId;
+  useEffect(() => {
+    if (sentElsewhere) dispatch({ type: 'reset' });
+  }, [sentElsewhere, dispatch]);
   const index = steps.indexOf(current);
   const go = (step: StepId) => dispatch({ type: 'go', step });
   const next = () => {

@@ -202,6 +202,15 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
           </div>
         ) : (
           <div className="mb-repeat">
+            {/* Which client the job sends to, before it is made: an agency's window shows one
+                counter at a time, and this is the upload's. */}
+            {upload && !existing ? (
+              <Text as="p" variant="subheader-1" qa="repeat-counter">
+                {upload.counter_name
+                  ? t('jobs.dialogCounter', { name: upload.counter_name, id: upload.counter_id })
+                  : t('jobs.dialogCounterNoName', { id: upload.counter_id })}
+              </Text>
+            ) : null}
             <Text as="p" color="secondary">
               {t('jobs.dialogText')}
             </Text>

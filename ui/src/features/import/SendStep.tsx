@@ -95,7 +95,7 @@ export function SendStep({ onBack }: { onBack: () => void }) {
       )
       .then((result) => {
         if (result) {
-          dispatch({ type: 'uploaded', result });
+          dispatch({ type: 'uploaded', result, counter: { id: counter.id, name: counter.name } });
           void queryClient.invalidateQueries({ queryKey: ['history'] });
           void queryClient.invalidateQueries({ queryKey: ['overview'] });
         } else {
@@ -421,7 +421,7 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
   }, [backend, queryClient, repeatable]);
   const { t } = useTranslation();
   const session = useSession();
-  const [, dispatch] = useImport();
+  const [{ sentTo }, dispatch] = useImport();
   const resend = useJob<SendResult>();
   const [repeat, setRepeat] = useState(false);
   // What did not go, said beside what did: rows with errors left out (with their file) and
@@ -475,6 +475,11 @@ function SendResultCard({ result, held }: { result: SendResult; held: React.Reac
               file: u.file_name,
             })}
           </Text>
+          {sentTo ? (
+            <Text as="p" qa="done-counter">
+              {t('send.doneCounter', { name: sentTo.name, id: sentTo.id })}
+            </Text>
+          ) : null}
           <LedgerNotes counts={result} onlyNew prefix="done" sent part="going" />
           {leftOut > 0 ? (
             <div data-testid="done-left-out">

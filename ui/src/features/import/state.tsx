@@ -61,6 +61,8 @@ export interface ImportState {
   /** «Только новые строки» on the review; null = on when the ledger knows some of the rows. */
   onlyNew: boolean | null;
   result: SendResult | null;
+  /** The counter `result` went to (the top bar may show another since). */
+  sentTo: { id: number; name: string } | null;
   /** The check running in the core for this wizard: kept while the user leaves the Check step
    *  (coming back joins it); cancelled when the wizard moves on to another file or starts over. */
   checkJob: string | null;
@@ -100,6 +102,7 @@ export const initialImport: ImportState = {
   comment: '',
   onlyNew: null,
   result: null,
+  sentTo: null,
   checkJob: null,
   sending: false,
   heldPath: null,
@@ -136,7 +139,7 @@ export type ImportAction =
   | { type: 'opened'; path: string }
   /** The user keeps the file in the wizard rather than the one handed over. */
   | { type: 'dropHeld' }
-  | { type: 'uploaded'; result: SendResult }
+  | { type: 'uploaded'; result: SendResult; counter: { id: number; name: string } }
   /** A part of the result was sent again: the core's result as it is now. */
   | { type: 'resent'; result: SendResult }
   | { type: 'reset' };
@@ -249,7 +252,7 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'openHeld':
       return s.heldPath ? importReducer({ ...s, heldPath: null }, { type: 'file', path: s.heldPath }) : s;
     case 'uploaded':
-      return { ...s, result: a.result, sending: false };
+      return { ...s, result: a.result, sentTo: a.counter, sending: false };
     case 'resent':
       return s.result ? { ...s, result: a.result } : s;
     case 'reset':
