@@ -177,6 +177,19 @@ pub fn linking_window(w: &mb_uploader::dto::LinkingWindow, lang: Lang) -> String
         None => "",
     };
     s.push_str(ext);
+    // The window still growing from the day it was switched on: events before that day may
+    // not link (what the check's «раньше дня, с которого счётчик связывает…» means).
+    if let Some(d) = &w.links_from {
+        s.push_str(&format!(
+            "; {} {}",
+            t(
+                lang,
+                "связывает офлайн-данные с визитами с",
+                "links offline data to visits from"
+            ),
+            day_text(d)
+        ));
+    }
     if w.can_enable_extended {
         s.push_str(&format!(
             "{} mbridge window --counter {} --enable-extended",

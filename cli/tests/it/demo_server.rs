@@ -77,4 +77,20 @@ fn window_command_names_the_opening_day_and_enables_the_extended_window() {
     ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["extended"], true, "{v}");
+
+    // A counter whose window was switched on five days ago links from that day: said, as the
+    // check's «раньше дня, с которого счётчик связывает…» is about it.
+    let counter = mb_fake::CVETY_INT_FLAGS.to_string();
+    let (code, v) = env.json(&["window", "--counter", &counter, "--json"]);
+    assert_eq!(code, 0, "{v}");
+    let from: jiff::civil::Date = v["links_from"].as_str().expect("a day").parse().unwrap();
+    let out = env.run(&["window", "--counter", &counter]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "окно привязки 21 день включено; связывает офлайн-данные с визитами с {}",
+            from.strftime("%d.%m.%Y")
+        )),
+        "{text}"
+    );
 }

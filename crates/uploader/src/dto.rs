@@ -304,6 +304,11 @@ pub struct LinkingWindow {
     pub counter_id: u32,
     /// The day (`YYYY-MM-DD`, counter's time zone) uploads open, when they are not open yet.
     pub opens_on: Option<String>,
+    /// The day (`YYYY-MM-DD`, counter's time zone) the counter links offline data from, when
+    /// uploads are open and that day is within the last 21 days (the window is still growing
+    /// from the day it was switched on): events before it may not link.
+    #[serde(default)]
+    pub links_from: Option<String>,
     /// Whether the extended (21-day) window is on; `None` when Metrica did not say.
     pub extended: Option<bool>,
     /// The app may switch the extended window on: it is off and the token has `metrika:write`.

@@ -28,6 +28,20 @@ pub fn closed_until(window_start: Option<Timestamp>, tz: &str, now: Timestamp) -
     Some(start.to_zoned(zone).date())
 }
 
+/// The day the counter links offline data from, when uploads are open and that day is less
+/// than [`mb_schema::LINKING_WINDOW_DAYS`] days back (the window still growing from the day it
+/// was switched on; older, the 21 days are the limit and no day is the counter's own).
+pub fn growing_since(window_start: Option<Timestamp>, tz: &str, now: Timestamp) -> Option<Date> {
+    let full = now
+        .checked_sub(jiff::SignedDuration::from_hours(
+            24 * mb_schema::LINKING_WINDOW_DAYS,
+        ))
+        .ok()?;
+    let start = window_start.filter(|s| *s <= now && *s > full)?;
+    let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
+    Some(start.to_zoned(zone).date())
+}
+
 /// The window start the validator checks rows against: none while the window has not opened
 /// (every row would read as "too old"; the closed window is reported on its own instead).
 pub fn for_validation(window_start: Option<Timestamp>, now: Timestamp) -> Option<Timestamp> {
@@ -73,6 +87,7 @@ impl Core {
             return Ok(LinkingWindow {
                 counter_id,
                 opens_on: None,
+                links_from: None,
                 extended: None,
                 can_enable_extended: false,
             });
@@ -96,7 +111,9 @@ impl Core {
         .ok()
         .flatten();
         let start = date.and_then(|d| day_start(d, &tz));
-        let opens_on = closed_until(start, &tz, Timestamp::now()).map(|d| d.to_string());
+        let now = Timestamp::now();
+        let opens_on = closed_until(start, &tz, now).map(|d| d.to_string());
+        let links_from = growing_since(start, &tz, now).map(|d| d.to_string());
         let extended = counter.offline_options.as_ref().and_then(|o| {
             if calls {
                 o.offline_calls_extended_threshold
@@ -109,6 +126,7 @@ impl Core {
         Ok(LinkingWindow {
             counter_id,
             opens_on,
+            links_from,
             extended,
             can_enable_extended,
         })
@@ -184,5 +202,20 @@ mod tests {
         assert_eq!(for_validation(start, now), None);
         let later = ts("2026-11-23T00:00:00Z");
         assert_eq!(for_validation(start, later), start);
+    }
+
+    #[test]
+    fn a_window_switched_on_days_ago_links_from_that_day_until_it_is_21_days_old() {
+        let tz = "Asia/Vladivostok";
+        let start = day_start(jiff::civil::date(2026, 11, 20), tz);
+        let day = Some(jiff::civil::date(2026, 11, 20));
+        // Six days on: the counter's own day, in its zone.
+        assert_eq!(growing_since(start, tz, ts("2026-11-26T07:00:00Z")), day);
+        // Not open yet: said as the day it opens instead.
+        assert_eq!(growing_since(start, tz, ts("2026-11-19T07:00:00Z")), None);
+        // 21 days and more: the 21 days are the limit, no day of the counter's own.
+        assert_eq!(growing_since(start, tz, ts("2026-12-10T13:00:00Z")), day);
+        assert_eq!(growing_since(start, tz, ts("2026-12-10T15:00:00Z")), None);
+        assert_eq!(growing_since(None, tz, ts("2026-11-26T07:00:00Z")), None);
     }
 }

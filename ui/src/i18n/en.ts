@@ -386,6 +386,9 @@ const en: Messages = {
     closedTitle: 'Metrica takes offline data for this counter from {{date}}',
     closedText:
       'For the first day after offline conversion tracking is switched on, Metrica refuses uploads. You can check the file now and send it from {{date}}.',
+    growingTitle: 'This counter links offline data to visits from {{date}}',
+    growingText:
+      'The linking window grows from the day it was switched on, up to 21 days. Metrica takes events before {{date}} but may not link them to visits.',
     extendedOffTitle: 'The extended linking window is off',
     extendedOffText:
       'Without it offline conversions link only to recent visits. With it they link to visits of the last 21 days; the window grows gradually after it is switched on.',

@@ -90,6 +90,12 @@ export type LinkingWindow = { counter_id: number,
  */
 opens_on: string | null, 
 /**
+ * The day (`YYYY-MM-DD`, counter's time zone) the counter links offline data from, when
+ * uploads are open and that day is within the last 21 days (the window is still growing
+ * from the day it was switched on): events before it may not link.
+ */
+links_from: string | null, 
+/**
  * Whether the extended (21-day) window is on; `None` when Metrica did not say.
  */
 extended: boolean | null, 

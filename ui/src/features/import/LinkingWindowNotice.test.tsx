@@ -10,11 +10,11 @@ import { LinkingWindowNotice } from './LinkingWindowNotice';
 
 const core = realCorePerFile();
 
-async function setup() {
+async function setup(search = 'Здоровье') {
   const backend = core.backend();
-  const page = await backend.counters({ search: 'Здоровье', offset: 0, limit: 10 });
+  const page = await backend.counters({ search, offset: 0, limit: 10 });
   const counter = page.counters[0];
-  if (!counter) throw new Error('no «Здоровье+» counter in the demo');
+  if (!counter) throw new Error(`no «${search}» counter in the demo`);
   render(
     <ThemeProvider theme="light" lang="ru">
       <QueryClientProvider client={new QueryClient()}>
@@ -37,6 +37,21 @@ describe('linking window notice', () => {
     fireEvent.click(button);
     await waitFor(() => expect(document.querySelector('[data-qa="enable-extended-window"]')).toBeNull());
     expect(screen.getByTestId('linking-window').textContent).toContain('Метрика примет');
+  });
+
+  it('says from which day a counter whose window was switched on days ago links the data', async () => {
+    // The demo's «Цветы СПб» switched its 21-day window on five days ago: the check's rows
+    // «раньше дня, с которого счётчик связывает…» are told that day.
+    const backend = await setup('Цветы');
+    const page = await backend.counters({ search: 'Цветы', offset: 0, limit: 10 });
+    const w = await backend.linkingWindow(page.counters[0]?.id ?? 0, 'conversions');
+    expect([w.opens_on, w.can_enable_extended]).toEqual([null, false]);
+    if (!w.links_from) throw new Error('the demo counter links from no day of its own');
+    const notice = await screen.findByTestId('linking-window');
+    const day = new Date(`${w.links_from}T12:00:00Z`);
+    const month = day.toLocaleDateString('ru-RU', { month: 'long', day: 'numeric', timeZone: 'UTC' });
+    expect(notice.textContent).toContain(`Этот счётчик связывает офлайн-данные с визитами с ${month}`);
+    expect(notice.textContent).toContain('События раньше');
   });
 
   it("says the counter's day on a computer far east of it", async () => {

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UploadKind } from '../../ipc';
 import { explainError } from '../../common/errors';
+import { localeOf } from '../../i18n';
 import { useBackend } from '../app/context';
 
 export function LinkingWindowNotice({ counterId, kind }: { counterId: number; kind: UploadKind }) {
@@ -19,25 +20,32 @@ export function LinkingWindowNotice({ counterId, kind }: { counterId: number; ki
     onSuccess: (w) => queryClient.setQueryData(key, w),
   });
   const w = q.data;
-  if (!w || (!w.opens_on && !w.can_enable_extended)) return null;
-  // `opens_on` is a day in the counter's zone: worded as that day, whatever the computer's
-  // zone (read in the computer's, UTC+12 and east said the next day).
-  const date = w.opens_on
-    ? new Date(`${w.opens_on}T12:00:00Z`).toLocaleDateString(i18n.language, {
+  if (!w || (!w.opens_on && !w.can_enable_extended && !w.links_from)) return null;
+  // The day uploads open, or (open, the window still growing) the day the counter links from:
+  // a day in the counter's zone, worded as that day whatever the computer's zone (read in the
+  // computer's, UTC+12 and east said the next day).
+  const day = w.opens_on ?? (w.can_enable_extended ? null : w.links_from);
+  const date = day
+    ? new Date(`${day}T12:00:00Z`).toLocaleDateString(localeOf(i18n.language), {
         day: 'numeric',
         month: 'long',
         timeZone: 'UTC',
       })
     : '';
+  const [title, text] = w.opens_on
+    ? [t('window.closedTitle', { date }), t('window.closedText', { date })]
+    : w.can_enable_extended
+      ? [t('window.extendedOffTitle'), t('window.extendedOffText')]
+      : [t('window.growingTitle', { date }), t('window.growingText', { date })];
   return (
     <div data-testid="linking-window" style={{ marginBottom: 16 }}>
       <Alert
         layout="horizontal"
         theme={w.opens_on ? 'warning' : 'info'}
-        title={w.opens_on ? t('window.closedTitle', { date }) : t('window.extendedOffTitle')}
+        title={title}
         message={
           <>
-            {w.opens_on ? t('window.closedText', { date }) : t('window.extendedOffText')}
+            {text}
             {enable.isError ? <div>{explainError(enable.error, t, i18n.language).text}</div> : null}
           </>
         }
