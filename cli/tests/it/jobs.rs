@@ -733,6 +733,23 @@ fn adding_a_job_for_a_counter_it_cannot_upload_to_is_refused() {
     );
     let (_, list) = env.json(&["jobs", "list", "--json"]);
     assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+    // An upload to it, its goals and its window say the same: which counter, and how to see
+    // the account's (not «Метрика не нашла то, о чём спросили»).
+    let file = drop.join("sales-01.csv");
+    for args in [
+        vec!["upload", "--counter", "99999999", file.to_str().unwrap()],
+        vec!["goals", "--counter", "99999999"],
+        vec!["window", "--counter", "99999999"],
+    ] {
+        let out = env.run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "счётчика 99999999 нет среди счётчиков аккаунта (mbridge counters покажет их)"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 /// A job name no job has (a typo, a job removed) is said, with exit 2, by `jobs runs` as by

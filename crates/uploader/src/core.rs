@@ -540,6 +540,22 @@ impl Core {
     }
 
     /// Maps an API error, naming the account when the fix is to sign in again.
+    /// [`Core::api_err`] of a question about counter `counter_id`: one Metrica does not find
+    /// is named (`counter:<id>`: not the account's, or a typo), not «something not found».
+    pub(crate) fn counter_err(
+        &self,
+        login: &str,
+        counter_id: u64,
+        e: mb_api::ApiError,
+    ) -> AppError {
+        match self.api_err(login, e) {
+            AppError::NotFound { .. } => AppError::NotFound {
+                what: format!("counter:{counter_id}"),
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn api_err(&self, login: &str, e: mb_api::ApiError) -> AppError {
         if e.needs_sign_in() {
             self.clients.lock().expect("clients lock").remove(login);

@@ -1110,17 +1110,15 @@ impl Core {
                 client
                     .counter(u64::from(counter_id))
                     .await
-                    .map_err(|e| self.api_err(&login, e))
+                    .map_err(|e| self.counter_err(&login, u64::from(counter_id), e))
             })
             .await;
         match asked {
             Ok(c) if c.can_upload() => Ok(()),
             Ok(_) => Err(AppError::NoAccess { counter_id }),
-            Err(AppError::NotFound { .. }) => Err(AppError::NotFound {
-                what: format!("counter:{counter_id}"),
-            }),
             Err(
-                e @ (AppError::NoAccess { .. }
+                e @ (AppError::NotFound { .. }
+                | AppError::NoAccess { .. }
                 | AppError::TokenExpired { .. }
                 | AppError::NotSignedIn),
             ) => Err(e),

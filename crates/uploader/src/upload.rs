@@ -271,7 +271,7 @@ impl Core {
         let goals = client
             .goals(u64::from(counter_id))
             .await
-            .map_err(|e| self.api_err(&login, e))?;
+            .map_err(|e| self.counter_err(&login, u64::from(counter_id), e))?;
         Ok(goals.iter().map(goal_dto).collect())
     }
 
@@ -306,11 +306,11 @@ impl Core {
         let counter = client
             .counter(id)
             .await
-            .map_err(|e| self.api_err(&login, e))?;
+            .map_err(|e| self.counter_err(&login, id, e))?;
         let goals = client
             .goals(id)
             .await
-            .map_err(|e| self.api_err(&login, e))?;
+            .map_err(|e| self.counter_err(&login, id, e))?;
         let mut idents = Vec::new();
         let mut names = BTreeMap::new();
         for g in &goals {

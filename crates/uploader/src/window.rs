@@ -97,7 +97,7 @@ impl Core {
         let counter = client
             .counter(id)
             .await
-            .map_err(|e| self.api_err(&login, e))?;
+            .map_err(|e| self.counter_err(&login, id, e))?;
         let tz = counter
             .time_zone_name
             .clone()

@@ -58,7 +58,15 @@ describe('error table', () => {
   it.each(['ru', 'en'])('says what was not found in words, never its key, in %s', (lang) => {
     const t = i18n.getFixedT(lang);
     const said = (what: string) => explainError({ kind: 'not_found', data: { what } }, t, lang).text;
-    for (const what of ['upload:7', 'job roma', 'account:shop', 'prepared_file:5', 'metrica_object', 'sign_in_flow']) {
+    for (const what of [
+      'upload:7',
+      'job roma',
+      'account:shop',
+      'counter:99999999',
+      'prepared_file:5',
+      'metrica_object',
+      'sign_in_flow',
+    ]) {
       expect(said(what), what).not.toContain(what);
       expect(said(what), what).not.toMatch(/[a-z]+_[a-z]+|\d/);
       expect(said(what), what).not.toBe(said('something_else'));

@@ -48,7 +48,15 @@ const PASSING_FILE_REASONS: ReadonlyArray<string> = [
 type ErrorTable = { [K in AppError['kind']]: Spec<Of<K>> };
 
 /** What the core may not find, named in words (errors.notFound.*). */
-const NOT_FOUND_KINDS = ['upload', 'job', 'account', 'prepared_file', 'metrica_object', 'sign_in_flow'] as const;
+const NOT_FOUND_KINDS = [
+  'upload',
+  'job',
+  'account',
+  'counter',
+  'prepared_file',
+  'metrica_object',
+  'sign_in_flow',
+] as const;
 
 export const ERROR_TABLE: ErrorTable = {
   not_signed_in: { severity: 'warning', action: 'signIn', text: (_, t) => t('errors.not_signed_in') },

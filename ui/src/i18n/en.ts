@@ -831,6 +831,8 @@ const en: Messages = {
       upload: 'This upload is no longer in the history.',
       job: 'This job no longer exists.',
       account: 'This account is no longer in the app.',
+      counter:
+        'This counter is not among the account’s counters: access to it may have been withdrawn. Choose the counter again.',
       sign_in_flow: 'This sign-in has already ended or was cancelled. Start signing in again.',
       prepared_file: 'The file prepared for this upload was deleted. Choose the original file and send it again.',
       metrica_object:
