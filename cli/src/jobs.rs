@@ -367,19 +367,21 @@ fn first_bad_row(report: Option<&ValidationSummary>, lang: Lang) -> Option<Strin
         .column
         .as_deref()
         .map(|c| r.headers.get(c).map_or(c, String::as_str));
-    Some(format!(
-        "{} {}{}{}",
-        t(lang, "например, строка", "e.g. line"),
-        i.line,
-        column.map(|c| format!(", «{c}»")).unwrap_or_default(),
-        // As the core says the value (the window's runs say it so); a run kept before it did,
-        // as written.
-        i.said
-            .as_deref()
-            .or(i.value.as_deref())
-            .map(|v| format!(": «{v}»"))
-            .unwrap_or_default()
-    ))
+    Some(
+        format!(
+            "{} {}{}{}",
+            t(lang, "например, строка", "e.g. line"),
+            i.line,
+            column.map(|c| format!(", «{c}»")).unwrap_or_default(),
+            // As the core says the value (the window's runs say it so); a run kept before it did,
+            // as written.
+            i.said
+                .as_deref()
+                .or(i.value.as_deref())
+                .map(|v| format!(": «{v}»"))
+                .unwrap_or_default(),
+        ) + &format!(" — {}", text::issue_text(i.code, lang)),
+    )
 }
 
 /// A sentence of the app's («Из них 1 строка — исправление…») as a clause after «;».

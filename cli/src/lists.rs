@@ -67,18 +67,28 @@ pub fn history(list: &[UploadSummary], lang: Lang) {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        // The kind as the command line names it, the time in this computer's zone.
+        // The time in this computer's zone; the counter with its name (an agency tells its
+        // clients by name), the kind and the rows in words (`--json` has the codes).
+        let kind = mb_text::text(text::msg_lang(lang), &format!("kinds.{}", u.kind.as_str()))
+            .unwrap_or(u.kind.as_str());
         println!(
-            "#{:<5} {}  {:>10}  {:<14} {:<16} {:>8}  {}",
+            "#{:<5} {}  {}{} · {kind} · {} · {} · {}",
             u.id,
             text::when_text(&u.created_at),
             u.counter_id,
-            u.kind.as_str(),
+            counter_name(u.counter_name.as_deref()),
             text::state(&state, lang),
-            u.valid_rows,
+            text::rows(u64::from(u.valid_rows), lang),
             u.file_name
         );
     }
+}
+
+/// « «Мебель „Рома“ — интернет-магазин»» after a counter's number, when the history knows its
+/// name (its own quotes become inner ones, as the app writes them).
+fn counter_name(name: Option<&str>) -> String {
+    name.map(|n| format!(" «{}»", n.replace('«', "„").replace('»', "“")))
+        .unwrap_or_default()
 }
 
 pub fn detail(d: &UploadDetail, lang: Lang) {
@@ -88,11 +98,12 @@ pub fn detail(d: &UploadDetail, lang: Lang) {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     println!(
-        "{} #{} → {} {}: {}{}",
+        "{} #{} → {} {}{}: {}{}",
         t(lang, "Загрузка", "Upload"),
         u.id,
         t(lang, "счётчик", "counter"),
         u.counter_id,
+        counter_name(u.counter_name.as_deref()),
         text::state(&state, lang),
         u.server_id
             .as_deref()

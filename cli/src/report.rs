@@ -193,6 +193,41 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         }
     }
     currency_offer(r, lang);
+    status_offer(r, lang);
+}
+
+/// CRM statuses the counter does not know: the suggested mapping as the options that give it,
+/// ready to check and add to the command (as the app's «Статусы» step prefills it).
+fn status_offer(r: &Report, lang: Lang) {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for i in r
+        .issues
+        .iter()
+        .filter(|i| i.code == mb_uploader::IssueCode::UnmappedStatus)
+    {
+        if let Some(fix) = i.fix.as_deref()
+            && !pairs.iter().any(|(v, _)| *v == i.value)
+        {
+            pairs.push((&i.value, fix));
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    // Quoted for the shell: a value's own `'` closes, is escaped and reopens.
+    let flags = pairs
+        .iter()
+        .map(|(v, f)| format!("--status '{}={f}'", v.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!(
+        "{} {flags}",
+        t(
+            lang,
+            "Статусы CRM не сопоставлены со статусами Метрики. Предлагаемое сопоставление (проверьте и добавьте к команде):",
+            "The CRM statuses are not mapped to Metrica's. The suggested mapping (check it and add it to the command):"
+        )
+    );
 }
 
 /// Every row that names a currency means one Metrica knows by another code (`руб.`, `RUR` for

@@ -331,13 +331,19 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
             no_valid_rows: true,
             ..
         } => format!(
-            "{} ({errors}); {}",
+            "{} ({}: {errors}); {}",
             t(lang, "в файле нет ни одной строки без ошибок", "no row of the file is without errors"),
-            t(lang, "исправьте файл", "fix the file")
+            t(lang, "ошибок", "errors"),
+            t(
+                lang,
+                "исправьте файл — или, если выше предложены параметры (--status, --currency), добавьте их к команде",
+                "fix the file — or, where options are offered above (--status, --currency), add them to the command"
+            )
         ),
         E::DataHasErrors { errors, .. } => format!(
-            "{} ({errors}); {}",
+            "{} ({}: {errors}); {}",
             t(lang, "в файле есть ошибки", "the file has errors"),
+            t(lang, "ошибок", "errors"),
             t(
                 lang,
                 "исправьте их или добавьте --skip-invalid, чтобы отправить только верные строки",
@@ -445,6 +451,20 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                     lang,
                     "с --from-upload задание повторяет сопоставление и настройки той загрузки; уберите этот параметр или создайте задание без --from-upload",
                     "with --from-upload the job repeats that upload's mapping and options; leave this option out or create the job without --from-upload"
+                )
+            )
+        }
+        E::InvalidInput { field, reason }
+            if mb_uploader::jobs::same_files_of(field, reason).is_some() =>
+        {
+            let (other, _) = mb_uploader::jobs::same_files_of(field, reason).unwrap_or_default();
+            format!(
+                "{} {other} {}",
+                t(lang, "задание", "job"),
+                t(
+                    lang,
+                    "уже берёт эти файлы для этого счётчика: измените его (mbridge jobs add … --replace) или удалите (mbridge jobs remove)",
+                    "already takes these files for this counter: change it (mbridge jobs add … --replace) or remove it (mbridge jobs remove)"
                 )
             )
         }

@@ -80,6 +80,22 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     assert_eq!(ups.len(), 1);
     assert_eq!(ups[0].source_quantity, 100);
     let id = v["run"]["upload_ids"][0].as_u64().unwrap().to_string();
+    // Said with the client's name and the kind in words, as an agency tells its uploads apart.
+    let out = env.run(&["history"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("51234501 «Мебель „Рома“ — интернет-магазин» · Офлайн-конверсии · ")
+            && said.contains(" · 100 строк · sales-01.csv"),
+        "{said}"
+    );
+    let out = env.run(&["status", &id]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "Загрузка #{id} → счётчик 51234501 «Мебель „Рома“ — интернет-магазин»: "
+        )),
+        "{said}"
+    );
     let (_, d) = env.json(&["status", &id, "--json"]);
     // Followed to the end: Metrica finished it (these test ids link to no visitor).
     assert!(
@@ -215,8 +231,9 @@ fn a_bad_file_under_the_stop_policy_sends_nothing_and_keeps_the_report() {
     // run stopped before counting.
     let out = env.run(&["jobs", "runs", "shop"]);
     let text = String::from_utf8_lossy(&out.stdout);
+    // …and why, in the report's words.
     assert!(
-        text.contains("например, строка 12, «DateTime»: «not-a-date»"),
+        text.contains("например, строка 12, «DateTime»: «not-a-date» — дата"),
         "{text}"
     );
     assert!(!text.contains("новых: 0"), "{text}");
@@ -379,11 +396,9 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         (0, &"nothing_new".into()),
         "{v}"
     );
-    // Without --pattern and --on-bad-rows it starts where the window's dialog does (the
-    // core's draft): files like that upload's, rows with errors left out and reported.
-    // A name in Russian, as the window takes it: the scheduler's name in Latin letters, the
-    // typed one kept as the title.
-    let (code, v) = env.json(&[
+    // A second job taking the same files for the same counter is refused, naming the first:
+    // it would only read what that one sends.
+    let out = env.run(&[
         "jobs",
         "add",
         "Рома черновик",
@@ -391,6 +406,27 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         &id,
         "--folder",
         other.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("задание repeat уже берёт эти файлы для этого счётчика"),
+        "{said}"
+    );
+    // Without --pattern and --on-bad-rows it starts where the window's dialog does (the
+    // core's draft): files like that upload's, rows with errors left out and reported.
+    // A name in Russian, as the window takes it: the scheduler's name in Latin letters, the
+    // typed one kept as the title.
+    let drafts = env.dir.path().join("drafts");
+    std::fs::create_dir(&drafts).unwrap();
+    let (code, v) = env.json(&[
+        "jobs",
+        "add",
+        "Рома черновик",
+        "--from-upload",
+        &id,
+        "--folder",
+        drafts.to_str().unwrap(),
         "--json",
     ]);
     assert_eq!(code, 0, "{v}");

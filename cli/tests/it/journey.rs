@@ -392,6 +392,59 @@ fn an_error_in_the_file_itself_is_not_skipped_and_the_cli_says_so() {
     rt.block_on(fake.shutdown());
 }
 
+/// A CRM export whose statuses the counter does not know: the report offers the suggested
+/// mapping as the options that give it, and pasting them in sends the file.
+#[test]
+fn unmapped_crm_statuses_are_offered_as_ready_options() {
+    let (rt, fake) = fake();
+    let mut env = Env::new(&fake);
+    env.token = Some(fake.issue_token("demo-agency"));
+    let file = fixture("crm-orders-october.csv");
+    let upload = |extra: &[String]| {
+        let mut args = vec![
+            "upload".to_string(),
+            file.display().to_string(),
+            "--kind".into(),
+            "simple-orders".into(),
+            "--counter".into(),
+            COUNTER.into(),
+        ];
+        args.extend(extra.iter().cloned());
+        env.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = upload(&[]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}{err}");
+    let offer = said
+        .lines()
+        .find(|l| l.starts_with("Статусы CRM не сопоставлены со статусами Метрики"))
+        .unwrap_or_else(|| panic!("no offer:\n{said}"));
+    assert!(offer.contains("--status 'Оплачен=PAID'"), "{offer}");
+    assert!(
+        err.contains("(ошибок: ") && err.contains("добавьте их к команде"),
+        "{err}"
+    );
+    // The offered options, as a person pastes them, send the file's good rows.
+    let flags: Vec<String> = offer
+        .split("--status '")
+        .skip(1)
+        .map(|f| format!("--status={}", f.trim().trim_end_matches('\'')))
+        .collect();
+    assert!(flags.len() >= 3, "{offer}");
+    let mut extra = flags;
+    extra.push("--skip-invalid".into());
+    let out = upload(&extra);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    rt.block_on(fake.shutdown());
+}
+
 #[test]
 fn only_new_rows_sends_what_is_new_in_a_growing_export() {
     let (rt, fake) = fake();

@@ -69,12 +69,14 @@ pub(crate) fn schedule(
 
 /// The columns of [`Store::export_csv`], in order (Russian: the export is opened in Excel by
 /// the user; the app's own screens translate codes instead).
-pub const EXPORT_COLUMNS: [&str; 26] = [
+pub const EXPORT_COLUMNS: [&str; 27] = [
     "№",
     "Метка",
     "Создано",
     "Аккаунт",
     "Счётчик",
+    // The name the counter had at the send (an agency's sheet is read by client name).
+    "Название счётчика",
     "Тип",
     "Состояние",
     "Файл",
@@ -316,12 +318,18 @@ impl Store {
                 .linked_share()
                 .map(|s| format!("{:.1}", s * 100.0).replace('.', ","))
                 .unwrap_or_default();
-            let record: [String; 26] = [
+            let record: [String; 27] = [
                 u.id.to_string(),
                 u.tag.clone(),
                 time(Some(u.created_at)),
                 cell(&u.account_login),
                 u.counter_id.to_string(),
+                u.options
+                    .as_ref()
+                    .and_then(|o| o.get("counter_name"))
+                    .and_then(|v| v.as_str())
+                    .map(cell)
+                    .unwrap_or_default(),
                 kind_label(u.kind).to_string(),
                 state_label(u.state).to_string(),
                 cell(&u.source.name),

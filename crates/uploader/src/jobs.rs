@@ -128,6 +128,27 @@ pub enum JobSource {
 }
 
 impl JobSource {
+    /// Whether both take the same files: one folder and pattern (letter case apart, as
+    /// patterns match; which of them is taken aside), or one file.
+    pub fn same_files(&self, other: &JobSource) -> bool {
+        match (self, other) {
+            (
+                JobSource::Folder {
+                    folder: a,
+                    pattern: p,
+                    ..
+                },
+                JobSource::Folder {
+                    folder: b,
+                    pattern: q,
+                    ..
+                },
+            ) => a == b && p.to_lowercase() == q.to_lowercase(),
+            (JobSource::File { path: a }, JobSource::File { path: b }) => a == b,
+            _ => false,
+        }
+    }
+
     /// A folder whose every new file is taken in turn ([`Take::EachNew`]).
     pub fn takes_each_new(&self) -> bool {
         matches!(
@@ -261,6 +282,18 @@ pub const EXISTS: &str = "exists";
 pub fn exists_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)> {
     let rest = reason.strip_prefix(EXISTS)?.strip_prefix(':')?;
     (field == "name").then(|| rest.split_once(':').unwrap_or((rest, rest)))
+}
+
+/// The `reason` of an `InvalidInput` on `source` when another job already takes the same
+/// files for the same counter and kind (`same_files:NAME:TITLE`, as [`EXISTS`]): a second one
+/// would only read them again. See [`same_files_of`].
+pub const SAME_FILES: &str = "same_files";
+
+/// The job that takes the same files, `(handle, title)`, from an `InvalidInput`'s field and
+/// reason.
+pub fn same_files_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)> {
+    let rest = reason.strip_prefix(SAME_FILES)?.strip_prefix(':')?;
+    (field == "source").then(|| rest.split_once(':').unwrap_or((rest, rest)))
 }
 
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {
@@ -954,6 +987,23 @@ impl Core {
                 .map(|o| o.spec.title_or(&o.name).to_string())
                 .unwrap_or_else(|_| other.name.clone());
             return Err(invalid("name", format!("{EXISTS}:{}:{title}", other.name)));
+        }
+        // The same files for the same counter and kind: a second job would only read what the
+        // first sends (its ledger keeps them from going twice) and double every warning.
+        if let Some(other) = taken
+            .into_iter()
+            .filter_map(|r| Job::from_record(r).ok())
+            .find(|o| {
+                o.counter_id == job.counter_id
+                    && o.kind == job.kind
+                    && o.source.same_files(&job.source)
+            })
+        {
+            let title = other.spec.title_or(&other.name).to_string();
+            return Err(invalid(
+                "source",
+                format!("{SAME_FILES}:{}:{title}", other.name),
+            ));
         }
         self.save_job(job)
     }

@@ -174,6 +174,11 @@ export const ERROR_TABLE: ErrorTable = {
         const [, handle = '', ...title] = e.data.reason.split(':');
         return t('errors.jobExists', { name: title.length > 0 ? title.join(':') : handle });
       }
+      // Another job takes the same files for this counter and kind: `same_files:NAME:TITLE`.
+      if (e.data.field === 'source' && e.data.reason.startsWith('same_files:')) {
+        const [, handle = '', ...title] = e.data.reason.split(':');
+        return t('errors.jobSameFiles', { name: title.length > 0 ? title.join(':') : handle });
+      }
       // The core's refusal to resend an upload that went, or was resent already: not a value
       // anyone typed.
       if (e.data.field === 'upload' && e.data.reason === 'not_resendable') return t('errors.notResendable');

@@ -604,6 +604,8 @@ const en: Messages = {
       'The app will take the new file from the folder, check it with the same settings and send only the new rows to Metrica.',
     folder: 'Exports folder',
     file: 'Export file',
+    folderFirst: 'Choose the exports folder first',
+    fileFirst: 'Choose the export file first',
     folderNone: 'No folder chosen',
     pickFolder: 'Choose folder',
     pattern: 'Which files',
@@ -839,6 +841,8 @@ const en: Messages = {
         'Metrica did not find what we asked about: the account may have lost access to the counter, or the upload was deleted.',
     },
     sign_in_failed: 'Sign-in failed. Try again or enter the code by hand.',
+    jobSameFiles:
+      'The job “{{name, inner}}” already takes these files for this counter. Change it on the Clients screen, or choose another folder or file pattern.',
     jobExists: 'The job “{{name}}” already has this name. Choose another name.',
     job_running: 'The job “{{name}}” is running now. Try again when the run has ended.',
     invalid_input: 'The value of “{{field}}” does not fit. Check it and retry.',

@@ -24,6 +24,9 @@ fn seeded() -> Store {
         let mut n = new_upload(counter, kind, &i.to_string());
         n.account_login = login.into();
         n.source.name = name.into();
+        if counter == 100 {
+            n.options = Some(serde_json::json!({ "counter_name": "Мебель «Рома»" }));
+        }
         let u = s.record_prepared(&n).unwrap();
         if i != 4 {
             s.mark_sending(u.id).unwrap();
@@ -307,6 +310,10 @@ fn csv_export_is_ready_for_russian_excel() {
     assert_eq!(&first[col("Тип")], "Офлайн-конверсии");
     assert_eq!(&first[col("Доля связанных, %")], "75,0");
     assert_eq!(&first[col("Файл")], "январь.csv");
+    // The counter by its number and its name at the send (none kept: empty).
+    assert_eq!(&first[col("Счётчик")], "100");
+    assert_eq!(&first[col("Название счётчика")], "Мебель «Рома»");
+    assert_eq!(&rows[1][col("Название счётчика")], "");
     assert_eq!(
         &rows[1][col("Файл")],
         "'=HYPERLINK(1).csv",

@@ -425,8 +425,25 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         "{refused:?}"
     );
     assert!(core.create_job_from_upload(&new_job("«»")).is_err());
-    let first = core.create_job_from_upload(&new_job("")).unwrap().name;
-    let second = core.create_job_from_upload(&new_job("")).unwrap().name;
+    // Another name, the same files for the same counter: refused, naming the job that takes
+    // them (a second would only read what the first sends).
+    let same = core.create_job_from_upload(&new_job("Заказы Рома ещё раз"));
+    assert!(
+        matches!(&same, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "source" && reason == "same_files:zakazy-roma:Заказы Рома"),
+        "{same:?}"
+    );
+    let other_files = |pattern: &str| mb_uploader::dto::NewJob {
+        pattern: pattern.into(),
+        ..new_job("")
+    };
+    let first = core
+        .create_job_from_upload(&other_files("a-*.csv"))
+        .unwrap()
+        .name;
+    let second = core
+        .create_job_from_upload(&other_files("b-*.csv"))
+        .unwrap()
+        .name;
     assert!(
         first.ends_with("-conversions") && first.len() <= 64,
         "{first}"

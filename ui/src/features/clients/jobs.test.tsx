@@ -47,6 +47,8 @@ describe('repeating jobs', () => {
     expect(folderInput.value).toBe('/srv/Мои ');
     typeInto('repeat-folder', '');
     expect((byQa('repeat-save') as HTMLButtonElement).disabled).toBe(true);
+    // Greyed with its reason, not silently.
+    expect(byQa('repeat-save').getAttribute('title')).toBe('Сначала выберите папку с выгрузками');
     fireEvent.click(byQa('repeat-pick-folder'));
     await waitFor(
       () => expect((byQa('repeat-folder').querySelector('input') as HTMLInputElement).value).toBe(folder),
@@ -86,6 +88,13 @@ describe('repeating jobs', () => {
     expect(screen.queryByText(/Такое название уже у задания/)).toBeNull();
     // Run by hand: the dialog says how it runs, and offers no schedule to switch on.
     fireEvent.click(within(byQa('repeat-every')).getByText('Вручную'));
+    // The same files as «Заказы Рома» for the same counter: refused, naming that job (a
+    // second job would only read what the first sends); other files go.
+    fireEvent.click(byQa('repeat-save'));
+    expect(
+      await screen.findByText(/^Эти файлы для этого счётчика уже берёт задание «Заказы Рома»/, {}, slow),
+    ).toBeTruthy();
+    typeInto('repeat-pattern', 'conversions-*.csv');
     fireEvent.click(byQa('repeat-save'));
     const manual = await screen.findByTestId('repeat-created', {}, slow);
     expect(byQa('repeat-created-manual', manual).textContent).toContain('кнопкой «Запустить сейчас»');

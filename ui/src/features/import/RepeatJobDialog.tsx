@@ -341,6 +341,8 @@ function RepeatJobForm({ upload, existing, onClose, draft }: Props & { draft?: N
           textButtonApply={existing ? t('jobs.save') : t('jobs.create')}
           propsButtonApply={{
             disabled: busy || folder.trim() === '' || timeError || nameError !== null,
+            // Why it waits, where the reason is not already said at its field.
+            title: folder.trim() === '' ? (fixedFile ? t('jobs.fileFirst') : t('jobs.folderFirst')) : undefined,
             view: 'action',
             qa: 'repeat-save',
           }}
