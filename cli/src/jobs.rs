@@ -264,15 +264,40 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
         // A job added under a Russian name answers to it too («Рома CRM» for `roma-crm`).
         JobsCmd::Remove { name } => {
             let name = &core.job_name(name);
-            done(json, lang, core.remove_job(name).map(|_| name))
+            let said = t(
+                lang,
+                "удалено, и его запись в планировщике системы, если была, тоже",
+                "removed, with its entry in the system's scheduler if it had one",
+            );
+            done(json, lang, core.remove_job(name).map(|_| name), said)
         }
         JobsCmd::Pause { name } => {
             let name = &core.job_name(name);
-            done(json, lang, core.set_job_paused(name, true).map(|_| name))
+            let said = t(
+                lang,
+                "на паузе: по расписанию не запускается, пока не выполните mbridge jobs resume",
+                "paused: the schedule does not run it until mbridge jobs resume",
+            );
+            done(
+                json,
+                lang,
+                core.set_job_paused(name, true).map(|_| name),
+                said,
+            )
         }
         JobsCmd::Resume { name } => {
             let name = &core.job_name(name);
-            done(json, lang, core.set_job_paused(name, false).map(|_| name))
+            let said = t(
+                lang,
+                "снова запускается по расписанию",
+                "runs on its schedule again",
+            );
+            done(
+                json,
+                lang,
+                core.set_job_paused(name, false).map(|_| name),
+                said,
+            )
         }
         JobsCmd::Schedule { name, print } => {
             crate::jobs_os::schedule(cli, &core, &core.job_name(name), *print)
@@ -288,12 +313,13 @@ fn when(ts: jiff::Timestamp) -> String {
     text::when(ts)
 }
 
-fn done(json: bool, lang: Lang, r: Result<&String, AppError>) -> Result<u8, AppError> {
+/// «Задание roma-crm на паузе: …»: what became of the job, in words.
+fn done(json: bool, lang: Lang, r: Result<&String, AppError>, said: &str) -> Result<u8, AppError> {
     let name = r?;
     if json {
         crate::print_json(&serde_json::json!({ "job": name, "ok": true }));
     } else {
-        println!("{}: {name}", t(lang, "Готово", "Done"));
+        println!("{} {name} {said}", t(lang, "Задание", "Job"));
     }
     Ok(0)
 }

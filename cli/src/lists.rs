@@ -82,6 +82,18 @@ pub fn history(list: &[UploadSummary], lang: Lang) {
             u.file_name
         );
     }
+    // The list is the history as kept here: what Metrica is still processing is asked about by
+    // `status` (and by the app while it is open), not by this listing.
+    if list.iter().any(|u| u.state.is_pollable()) {
+        println!(
+            "{}",
+            t(
+                lang,
+                "Состояния загрузок, которые Метрика ещё обрабатывает, обновит mbridge status (или приложение, пока оно открыто)",
+                "The states of uploads Metrica is still processing are updated by mbridge status (or by the app while it is open)"
+            )
+        );
+    }
 }
 
 /// « «Мебель „Рома“ — интернет-магазин»» after a counter's number, when the history knows its

@@ -558,8 +558,8 @@ pub fn error(e: &mb_uploader::dto::AppError, lang: Lang) -> String {
                 t(lang, "непонятное расписание", "unknown schedule"),
                 t(
                     lang,
-                    "используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ",
-                    "use hourly, daily@HH:MM or weekly@DAY@HH:MM"
+                    "используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ (ДЕНЬ: пн, вт, ср, чт, пт, сб, вс — или mon … sun)",
+                    "use hourly, daily@HH:MM or weekly@DAY@HH:MM (DAY: mon, tue, wed, thu, fri, sat, sun)"
                 )
             )
         }

@@ -252,11 +252,11 @@ fn print(done: &UploadResult, json: bool, lang: Lang, file: &Path) -> Result<(),
     }
     if kind == OutcomeKind::NothingNew {
         println!(
-            "{} ({})",
+            "{}: {}",
             t(
                 lang,
-                "Новых строк нет — отправлять нечего",
-                "No new rows — nothing to send"
+                "Новых строк нет — отправлять нечего; уже отправляли раньше",
+                "No new rows — nothing to send; sent before"
             ),
             text::rows(done.unchanged_rows(), lang)
         );

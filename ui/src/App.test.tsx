@@ -489,6 +489,9 @@ describe('first run and Settings', () => {
     expect(demo.textContent).toContain('demo-agency и его счётчики ненастоящие');
     expect(demo.textContent).toContain('yandex-app.json');
     expect(demo.textContent).toMatch(/Куда положить yandex-app\.json: .*yandex-app\.json/);
+    // The demo account is named by its login: once, not twice.
+    const list = await screen.findByTestId('accounts-list', {}, { timeout: 15_000 });
+    expect(list.querySelector('.mb-account__who')?.textContent).toBe('demo-agency');
   });
 
   it('keeps the data folder and server address folded under «Для поддержки» in Settings (real core)', async () => {

@@ -187,12 +187,19 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     );
 
     // Paused: the scheduler's run does nothing; resumed it runs again; removed it is gone.
-    assert_eq!(env.run(&["jobs", "pause", "shop"]).status.code(), Some(0));
+    let out = env.run(&["jobs", "pause", "shop"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Said in words, what became of it.
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Задание shop на паузе: "), "{said}");
     let (code, v) = run(&env, "0");
     assert_eq!((code, &v["outcome"]), (0, &"paused".into()));
     assert_eq!(env.run(&["jobs", "resume", "shop"]).status.code(), Some(0));
     assert_eq!(run(&env, "0").1["outcome"], "ran");
-    assert_eq!(env.run(&["jobs", "remove", "shop"]).status.code(), Some(0));
+    let out = env.run(&["jobs", "remove", "shop"]);
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Задание shop удалено"), "{said}");
     assert_eq!(env.run(&["jobs", "run", "shop"]).status.code(), Some(2));
 }
 

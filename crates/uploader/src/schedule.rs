@@ -63,9 +63,21 @@ fn parse_day(s: &str) -> Option<Weekday> {
         "saturday",
         "sunday",
     ];
+    // In Russian as typed after «каждую/каждый»: «пятница», «пятницу».
+    let full_ru: [&[&str]; 7] = [
+        &["понедельник"],
+        &["вторник"],
+        &["среда", "среду"],
+        &["четверг"],
+        &["пятница", "пятницу"],
+        &["суббота", "субботу"],
+        &["воскресенье"],
+    ];
     DAYS.iter()
-        .zip(full)
-        .find(|((_, en, ru), f)| s == *en || s == *ru || s == *f)
+        .zip(full.into_iter().zip(full_ru))
+        .find(|((_, en, ru), (f, f_ru))| {
+            s == *en || s == *ru || s == *f || f_ru.contains(&s.as_str())
+        })
         .map(|((d, _, _), _)| *d)
 }
 
@@ -83,7 +95,7 @@ pub(crate) fn parse_time(s: &str) -> Option<Time> {
 impl FromStr for Every {
     type Err = ScheduleError;
 
-    /// `hourly`, `daily@09:30`, `weekly@mon@09:30` (days: mon…sun, monday…, пн…вс).
+    /// `hourly`, `daily@09:30`, `weekly@mon@09:30` (days: mon…sun, monday…, пн…вс, понедельник…).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || ScheduleError::Schedule(s.to_string());
         let parts: Vec<&str> = s.trim().split('@').collect();
@@ -786,6 +798,20 @@ mod tests {
         }
         assert_eq!(every("weekly@пт@9:00").to_string(), "weekly@fri@09:00");
         assert_eq!(every("Weekly@Friday@18:00").to_string(), "weekly@fri@18:00");
+        // A day in Russian words, as typed: «пятница», «в пятницу», «среду».
+        assert_eq!(
+            every("weekly@Пятница@10:00").to_string(),
+            "weekly@fri@10:00"
+        );
+        assert_eq!(
+            every("weekly@пятницу@10:00").to_string(),
+            "weekly@fri@10:00"
+        );
+        assert_eq!(every("weekly@среду@07:00").to_string(), "weekly@wed@07:00");
+        assert_eq!(
+            every("weekly@воскресенье@23:00").to_string(),
+            "weekly@sun@23:00"
+        );
     }
 
     #[test]

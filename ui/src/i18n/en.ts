@@ -675,6 +675,7 @@ const en: Messages = {
     corrected: ' ({{count, number}} of them corrections)',
     correctedAfter: ', {{count, number}} of them corrections',
     runsBad: ', {{bad}} with errors',
+    runsBadOnly: '{{bad}} with errors',
     runsChanged: ', {{changed}} of them with other values',
     runsOutdated: ', {{count, number}} of them earlier data',
     lastChanged: ' · calls with other values, not sent again: {{changed}}',

@@ -685,6 +685,7 @@ const ru = {
     corrected: ' (из них исправлений: {{count, number}})',
     correctedAfter: ', из них исправлений: {{count, number}}',
     runsBad: ', с ошибками {{bad}}',
+    runsBadOnly: 'с ошибками {{bad}}',
     runsChanged: ', из них с другими данными {{changed}}',
     runsOutdated: ', из них прежних данных {{count, number}}',
     lastChanged: ' · звонков с другими данными, не отправленных снова: {{changed}}',

@@ -64,7 +64,8 @@ export function AccountsScreen() {
               <Card view="outlined" className="mb-account">
                 <div className="mb-account__who">
                   <Text variant="subheader-2">{a.display_name ?? a.login}</Text>
-                  <Text color="secondary">{a.login}</Text>
+                  {/* Yandex often names an account by its login: said once. */}
+                  {a.display_name && a.display_name !== a.login ? <Text color="secondary">{a.login}</Text> : null}
                 </div>
                 {a.active ? <Label theme="success">{t('accounts.active')}</Label> : null}
                 <div className="mb-account__actions">

@@ -60,7 +60,9 @@ export function WarningsList({ rows }: { rows: ClientOverview[] }) {
       key: `${r.counter_id}-${i}`,
       // Red when something is lost unless the user acts; the core says which.
       theme: ALARM_WARNINGS.includes(w.code) ? ('danger' as const) : ('warning' as const),
-      text: `${r.counter_name}: ${t(`clients.warnings.${w.code}`, {
+      // The counter first, unless the job's name already starts with it (a name made from the
+      // counter and the kind): «Цветы: Задание «Цветы · Офлайн-конверсии»…» said it twice.
+      text: `${w.job?.startsWith(r.counter_name) ? '' : `${r.counter_name}: `}${t(`clients.warnings.${w.code}`, {
         job: w.job ?? '',
         value: w.value !== null ? formatPercent(w.value, i18n.language) : '',
         count: w.value ?? 0,
@@ -216,7 +218,7 @@ export function JobRuns({ name }: { name: string }) {
                       corrected: r.rows_corrected > 0 ? t('jobs.corrected', { count: r.rows_corrected }) : '',
                     })}
                   </span>
-                ) : (
+                ) : r.rows_rejected > 0 ? null : (
                   '—'
                 )}
                 {/* Corrected since they went: Metrica keeps the earlier values (said in full on hover). */}
@@ -230,7 +232,10 @@ export function JobRuns({ name }: { name: string }) {
                     {t('jobs.runsOutdated', { count: r.rows_outdated })}
                   </span>
                 ) : null}
-                {r.rows_rejected > 0 ? t('jobs.runsBad', { bad: r.rows_rejected }) : ''}
+                {/* A run stopped by its errors counted nothing else: «с ошибками 12» alone, not «—, с ошибками 12». */}
+                {r.rows_rejected > 0
+                  ? t(r.file_read ? 'jobs.runsBad' : 'jobs.runsBadOnly', { bad: r.rows_rejected })
+                  : ''}
               </td>
               <td>
                 <Text color={bad ? 'danger' : undefined}>{t(`jobs.result.${r.result}`)}</Text>

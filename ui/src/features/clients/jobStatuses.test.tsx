@@ -93,6 +93,13 @@ describe('a CRM job that stops on bad rows meets a new status', () => {
     render(<App backend={backend} />);
     fireEvent.click(await waitQa('nav-clients'));
     const card = await screen.findByTestId('job-zakazy-stop', {}, slow);
+    // Its run in «Все запуски»: stopped before counting, so its rows cell says the errors alone
+    // (not «—, с ошибками 4»).
+    fireEvent.click(byQa('job-runs', card));
+    const runs = await within(card).findByTestId('job-runs-zakazy-stop', {}, slow);
+    await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(1), slow);
+    const rowsCell = runs.querySelectorAll('tbody tr')[0]?.querySelectorAll('td')[2];
+    expect(rowsCell?.textContent).toMatch(/^с ошибками \d+$/);
     fireEvent.click(byQa('job-map-statuses', card));
     const dialog = await waitQa('job-statuses-dialog');
     await within(dialog).findByTestId('job-status-table', {}, slow);

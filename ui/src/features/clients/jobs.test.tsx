@@ -366,5 +366,15 @@ describe('the warnings over the Clients screen', () => {
     const alert = screen.getByTestId('overview-warnings');
     expect(alert.textContent).toContain('Цветы: Задание «Заказы Рома» не сработало');
     expect(byQa('job-last-error', alert).textContent).toContain('не найдена');
+    // A job named after its counter is not preceded by the counter's name again.
+    const named = [
+      {
+        ...rows[0],
+        warnings: [{ code: 'job_failed', job: 'Цветы · Офлайн-конверсии', job_name: 'roma', value: null }],
+      },
+    ] as ClientOverview[];
+    render(<WarningsList rows={named} />);
+    const alerts = screen.getAllByTestId('overview-warnings');
+    expect(alerts[1]?.textContent).toMatch(/^Задание «Цветы · Офлайн-конверсии» не сработало/);
   });
 });
