@@ -60,6 +60,9 @@ pub enum JobsCmd {
     },
     /// Remove the OS scheduler entry.
     Unschedule { name: String },
+    /// Read the newest file's columns again: new ones Metrica has a field for are read from
+    /// now on, the rest are known (runs stop naming them); everything else stays.
+    LearnColumns { name: String },
 }
 
 pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
@@ -133,12 +136,7 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 );
                 // Saved is not scheduled: a job with a schedule runs by itself only once the
                 // system's scheduler has it.
-                let scheduled = core
-                    .jobs()?
-                    .into_iter()
-                    .find(|s| s.job.name == job.name)
-                    .is_some_and(|s| s.scheduled);
-                if job.every.is_some() && !scheduled {
+                if job.every.is_some() && !core.is_scheduled(&job.name) {
                     println!(
                         "{} mbridge jobs schedule {}",
                         t(
@@ -239,9 +237,6 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 {
                     line += &format!("; {}", clause(&old));
                 }
-                if let Some(cols) = new_columns(&r.new_columns, lang) {
-                    line += &format!("; {cols}");
-                }
                 if r.rows_rejected > 0 {
                     line += &format!(
                         ", {}: {}",
@@ -251,6 +246,10 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     if let Some(at) = first_bad_row(r.report.as_ref(), lang) {
                         line += &format!(" ({at})");
                     }
+                }
+                // Last: it ends with a command to run.
+                if let Some(cols) = new_columns(&r.new_columns, &core.job_name(name), lang) {
+                    line += &format!("; {cols}");
                 }
                 if let Some(e) = &r.error {
                     line += &format!(" — {}", text::error(e, lang));
@@ -298,6 +297,15 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                 core.set_job_paused(name, false).map(|_| name),
                 said,
             )
+        }
+        JobsCmd::LearnColumns { name } => {
+            let l = core.learn_job_columns(&core.job_name(name))?;
+            if json {
+                crate::print_json(&l);
+            } else {
+                println!("{}", learnt_words(&l, lang));
+            }
+            Ok(0)
         }
         JobsCmd::Schedule { name, print } => {
             crate::jobs_os::schedule(cli, &core, &core.job_name(name), *print)
@@ -430,7 +438,7 @@ fn run_note(note: &str, lang: Lang) -> String {
 
 /// «в файле новые столбцы «emails», «yclid»: задание их не читает…» (the window's words) and
 /// how to make the job read them; None when its file gained none.
-fn new_columns(cols: &[String], lang: Lang) -> Option<String> {
+fn new_columns(cols: &[String], job: &str, lang: Lang) -> Option<String> {
     if cols.is_empty() {
         return None;
     }
@@ -450,19 +458,62 @@ fn new_columns(cols: &[String], lang: Lang) -> Option<String> {
         ],
     );
     let how = match (lang, cols.len()) {
-        (Lang::Ru, 1) => "чтобы задание читало и его",
-        (Lang::Ru, _) => "чтобы задание читало и их",
-        (Lang::En, 1) => "to have the job read it too",
-        (Lang::En, _) => "to have the job read them too",
+        (Lang::Ru, 1) => {
+            "чтобы задание читало его, если Метрике он нужен, или перестало о нём напоминать"
+        }
+        (Lang::Ru, _) => {
+            "чтобы задание читало те, что нужны Метрике, и перестало напоминать об остальных"
+        }
+        (Lang::En, 1) => "to have the job read it if Metrica has a field for it, or stop naming it",
+        (Lang::En, _) => {
+            "to have the job read those Metrica has a field for and stop naming the rest"
+        }
     };
-    Some(format!(
-        "{note}; {how}, {}",
-        t(
-            lang,
-            "добавьте задание заново по новому файлу: mbridge jobs add <имя> … --replace",
-            "add it again from the new file: mbridge jobs add <name> … --replace",
-        )
-    ))
+    Some(format!("{note}; {how}: mbridge jobs learn-columns {job}"))
+}
+
+/// What `jobs learn-columns` did, in words: the columns read from now on, the ones known.
+fn learnt_words(l: &mb_uploader::dto::LearnedColumns, lang: Lang) -> String {
+    let q = |c: &str| match lang {
+        Lang::Ru => format!("«{c}»"),
+        Lang::En => format!("\"{c}\""),
+    };
+    let mut out = vec![format!("{} {}:", t(lang, "Задание", "Job"), l.job.name)];
+    if !l.read.is_empty() {
+        let read: Vec<String> = l
+            .read
+            .iter()
+            .map(|r| format!("{} → {}", q(&r.column), r.field))
+            .collect();
+        out.push(format!(
+            "{} {}",
+            t(lang, "теперь читает", "now reads"),
+            read.join(", ")
+        ));
+    }
+    if !l.ignored.is_empty() {
+        let ignored: Vec<String> = l.ignored.iter().map(|c| q(c)).collect();
+        out.push(format!(
+            "{} {}",
+            t(
+                lang,
+                "не читает (у Метрики нет для них поля или оно уже заполнено) и больше не упоминает",
+                "does not read (Metrica has no field for them, or it is filled already) and no longer names"
+            ),
+            ignored.join(", ")
+        ));
+    }
+    if l.read.is_empty() && l.ignored.is_empty() {
+        out.push(
+            t(
+                lang,
+                "новых столбцов в файле нет",
+                "the file has no new columns",
+            )
+            .to_string(),
+        );
+    }
+    out.join(" ")
 }
 
 fn say_run(r: &JobRunReport, lang: Lang) -> String {
@@ -501,9 +552,6 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
     if let Some(old) = text::of_rows("send.outdated", run.rows_outdated(), lang) {
         s += &format!("; {}", clause(&old));
     }
-    if let Some(cols) = new_columns(&run.new_columns(), lang) {
-        s += &format!("; {cols}");
-    }
     if run.rows_rejected > 0 {
         s += &format!(
             "; {}: {}",
@@ -517,6 +565,10 @@ fn say_run(r: &JobRunReport, lang: Lang) -> String {
         if let Some(at) = first_bad_row(report.as_ref(), lang) {
             s += &format!(" ({at})");
         }
+    }
+    // Last: it ends with a command to run.
+    if let Some(cols) = new_columns(&run.new_columns(), &r.job, lang) {
+        s += &format!("; {cols}");
     }
     if let Some(e) = &r.error {
         s += &format!(": {}", text::error(e, lang));

@@ -197,37 +197,69 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
 }
 
 /// CRM statuses the counter does not know: the suggested mapping as the options that give it,
-/// ready to check and add to the command (as the app's «Статусы» step prefills it).
+/// ready to check and add to the command (as the app's «Статусы» step prefills it), and the
+/// values with no suggestion, to be given by hand.
 fn status_offer(r: &Report, lang: Lang) {
     let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut unsure: Vec<&str> = Vec::new();
     for i in r
         .issues
         .iter()
         .filter(|i| i.code == mb_uploader::IssueCode::UnmappedStatus)
     {
-        if let Some(fix) = i.fix.as_deref()
-            && !pairs.iter().any(|(v, _)| *v == i.value)
-        {
-            pairs.push((&i.value, fix));
+        if pairs.iter().any(|(v, _)| *v == i.value) || unsure.contains(&i.value.as_str()) {
+            continue;
+        }
+        match i.fix.as_deref() {
+            Some(fix) => pairs.push((&i.value, fix)),
+            None => unsure.push(&i.value),
         }
     }
-    if pairs.is_empty() {
-        return;
+    if !pairs.is_empty() {
+        let flags = pairs
+            .iter()
+            .map(|(v, f)| format!("--status {}", shell_quoted(&format!("{v}={f}"))))
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!(
+            "{} {flags}",
+            t(
+                lang,
+                "Статусы CRM не сопоставлены со статусами Метрики. Предлагаемое сопоставление (проверьте и добавьте к команде):",
+                "The CRM statuses are not mapped to Metrica's. The suggested mapping (check it and add it to the command):"
+            )
+        );
     }
-    // Quoted for the shell: a value's own `'` closes, is escaped and reopens.
-    let flags = pairs
-        .iter()
-        .map(|(v, f)| format!("--status '{}={f}'", v.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    println!(
-        "{} {flags}",
-        t(
-            lang,
-            "Статусы CRM не сопоставлены со статусами Метрики. Предлагаемое сопоставление (проверьте и добавьте к команде):",
-            "The CRM statuses are not mapped to Metrica's. The suggested mapping (check it and add it to the command):"
-        )
-    );
+    if !unsure.is_empty() {
+        let values = unsure
+            .iter()
+            .map(|v| format!("«{v}»"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "{} {values} ({})",
+            t(
+                lang,
+                "Без предложения, укажите статус Метрики сами:",
+                "No suggestion, give Metrica's status yourself:"
+            ),
+            t(
+                lang,
+                "--status 'ЗНАЧЕНИЕ=PAID', CANCELLED, IN_PROGRESS или SPAM",
+                "--status 'VALUE=PAID', CANCELLED, IN_PROGRESS or SPAM"
+            )
+        );
+    }
+}
+
+/// One argument as this system's shell reads it: in `'…'` for a POSIX shell (a `'` inside is
+/// closed, escaped and reopened), in `"…"` on Windows (a `"` inside escaped as `\"`).
+fn shell_quoted(arg: &str) -> String {
+    if cfg!(windows) {
+        format!("\"{}\"", arg.replace('"', "\\\""))
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }
 
 /// Every row that names a currency means one Metrica knows by another code (`руб.`, `RUR` for

@@ -744,7 +744,7 @@ mod tests {
         };
         assert_eq!(
             said("unknown_schedule:daily@25:99"),
-            "непонятное расписание «daily@25:99»: используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ"
+            "непонятное расписание «daily@25:99»: используйте hourly, daily@ЧЧ:ММ или weekly@ДЕНЬ@ЧЧ:ММ (ДЕНЬ: пн, вт, ср, чт, пт, сб, вс — или mon … sun)"
         );
         assert!(
             said("job_name:«»")

@@ -93,4 +93,13 @@ fn window_command_names_the_opening_day_and_enables_the_extended_window() {
         )),
         "{text}"
     );
+    // A counter that never switched the window on: Metrica names today, which is no window
+    // growing from a day of its own.
+    let (code, v) = env.json(&["window", "--counter", "51234507", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        (&v["extended"], &v["links_from"]),
+        (&serde_json::json!(false), &serde_json::Value::Null),
+        "{v}"
+    );
 }

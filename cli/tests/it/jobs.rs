@@ -165,7 +165,7 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
     assert_eq!(out.status.code(), Some(0), "{said}");
     assert!(
         said.contains("в файле новый столбец «Менеджер»: задание его не читает")
-            && said.contains("--replace"),
+            && said.ends_with("mbridge jobs learn-columns shop\n"),
         "{said}"
     );
     assert_eq!(fake.state().uploads(COUNTER).len(), 2);
@@ -184,6 +184,14 @@ fn a_dropped_export_is_sent_then_only_new_rows_then_nothing() {
         runs[0]["new_columns"],
         serde_json::json!(["Менеджер"]),
         "{runs}"
+    );
+    // Learnt: Metrica has no field for it, so it is known from now on, and said so.
+    let out = env.run(&["jobs", "learn-columns", "shop"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("Задание shop: не читает") && said.contains("«Менеджер»"),
+        "{said}"
     );
 
     // Paused: the scheduler's run does nothing; resumed it runs again; removed it is gone.
@@ -496,7 +504,7 @@ fn run_all_runs_every_job_that_is_not_paused_and_prints_its_schedule() {
         "--from-upload",
         &id,
         "--folder",
-        other.to_str().unwrap(),
+        drafts.to_str().unwrap(),
         "--replace",
         "--every",
         "hourly",

@@ -282,6 +282,18 @@ fn prepare_says_what_is_wrong_with_its_out_path() {
         );
         assert!(!said.contains("Папка данных"), "{said}");
     }
+    // A run that fails after the file was made (an unknown zone) leaves no empty file behind.
+    let out = dir.path().join("ready.csv");
+    let run = Command::new(bin())
+        .arg("prepare")
+        .arg(fixture("offline_clientid.csv"))
+        .args(["--kind", "conversions", "--tz", "Nowhere/Zone", "--out"])
+        .arg(&out)
+        .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert_ne!(run.status.code(), Some(0));
+    assert!(!out.exists(), "{}", String::from_utf8_lossy(&run.stderr));
 }
 
 /// The repro: every row gets a notice, a few rows have errors. The JSON lists the

@@ -25,10 +25,10 @@ use ts_rs::TS;
 use crate::core::Core;
 use crate::dto::{
     Account, AppError, AppInfo, ClientOverview, ColumnMapping, CounterAttributeDto, CounterPage,
-    CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LinkingWindow,
-    MappingCheck, NewJob, ReadOverrides, SendResult, Settings, SignInMethod, SignInStarted, Stage,
-    StatusMapEntry, StatusValue, UpdateCheck, UpdateStep, UploadDetail, UploadKind, UploadRequest,
-    UploadSummary, ValidateRequest, ValidationSummary,
+    CountersQuery, FilePreview, Goal, HistoryFilter, JobEdit, JobRunView, JobView, LearnedColumns,
+    LinkingWindow, MappingCheck, NewJob, ReadOverrides, SendResult, Settings, SignInMethod,
+    SignInStarted, Stage, StatusMapEntry, StatusValue, UpdateCheck, UpdateStep, UploadDetail,
+    UploadKind, UploadRequest, UploadSummary, ValidateRequest, ValidationSummary,
 };
 use crate::error::Result;
 use crate::upload::ProgressSink;
@@ -504,6 +504,13 @@ commands! {
     /// Adds the statuses as set to the job's map; its next run reads its last files again.
     fn map_job_statuses(ctx, progress, name: String, entries: Vec<StatusMapEntry>) -> JobView {
         ctx.core.map_job_statuses(&name, &entries)
+    }
+
+    /// «Учесть новые столбцы»: the job reads its newest file's header again (the columns
+    /// Metrica has a field for are read from now on, the rest are known).
+    fn learn_job_columns(ctx, progress, name: String) -> LearnedColumns {
+        let core = ctx.core.clone();
+        blocking(move || core.learn_job_columns(&name)).await
     }
 
     /// «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user

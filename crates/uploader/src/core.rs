@@ -539,7 +539,6 @@ impl Core {
         Ok((login, client))
     }
 
-    /// Maps an API error, naming the account when the fix is to sign in again.
     /// [`Core::api_err`] of a question about counter `counter_id`: one Metrica does not find
     /// is named (`counter:<id>`: not the account's, or a typo), not «something not found».
     pub(crate) fn counter_err(
@@ -556,6 +555,7 @@ impl Core {
         }
     }
 
+    /// Maps an API error, naming the account when the fix is to sign in again.
     pub(crate) fn api_err(&self, login: &str, e: mb_api::ApiError) -> AppError {
         if e.needs_sign_in() {
             self.clients.lock().expect("clients lock").remove(login);

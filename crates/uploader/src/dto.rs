@@ -976,6 +976,27 @@ pub struct JobView {
     /// status for: the app offers to map them (`job_new_statuses`, `map_job_statuses`) and
     /// says what that run held back. None: nothing to map.
     pub statuses_to_map: Option<StatusesHeld>,
+    /// Columns the newest file it took has that the job neither reads nor knew when it was
+    /// made (or learnt since): the card names them and offers «Учесть новые столбцы»
+    /// (`learn_job_columns`).
+    #[serde(default)]
+    pub new_columns: Vec<String>,
+}
+
+/// What «Учесть новые столбцы» did: the columns the job reads from now on, and the new ones
+/// Metrica has no field for (or whose field the job fills already), known from now on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LearnedColumns {
+    pub job: JobView,
+    pub read: Vec<ColumnRead>,
+    pub ignored: Vec<String>,
+}
+
+/// A file's column and the Metrica field read from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ColumnRead {
+    pub column: String,
+    pub field: String,
 }
 
 /// What the run that met statuses a job's map lacks held back for them (that run's policy,
@@ -1333,6 +1354,8 @@ pub fn typescript_bindings() -> String {
         JobView::decl(&cfg),
         StatusesHeld::decl(&cfg),
         ScheduleBlock::decl(&cfg),
+        LearnedColumns::decl(&cfg),
+        ColumnRead::decl(&cfg),
         RunResult::decl(&cfg),
         JobRunView::decl(&cfg),
         NewJob::decl(&cfg),

@@ -541,23 +541,35 @@ pub fn run_local(
 ) -> Result<Report> {
     let (m, _) = resolve(job, store)?;
     // The file the user named is created first: a folder that is not there (or a folder
-    // given for a file) is said with its path, before the file is read.
+    // given for a file, which Windows reports as a denied write) is said with its path, before
+    // the file is read. Made here and the run failed: not left behind empty.
+    let mut made = None;
     if let Some(out) = output {
+        if out.path.is_dir() {
+            let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+            return Err(crate::error::unwritable(&out.path, &e));
+        }
+        let existed = out.path.exists();
         std::fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
             .open(&out.path)
             .map_err(|e| crate::error::unwritable(&out.path, &e))?;
+        made = (!existed).then_some(&out.path);
     }
-    run(
+    let report = run(
         &job.path,
         &job.read,
         &m,
         &job.options,
         output,
         &mut pipeline::no_progress(),
-    )
+    );
+    if let (Err(_), Some(path)) = (&report, made) {
+        let _ = std::fs::remove_file(path);
+    }
+    report
 }
 
 /// The boundary view of a report.

@@ -127,6 +127,15 @@ pub enum JobSource {
     },
 }
 
+/// One path, as the system's files are named: letter case apart on Windows and macOS.
+fn same_path(a: &Path, b: &Path) -> bool {
+    if cfg!(any(windows, target_os = "macos")) {
+        a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
+    } else {
+        a == b
+    }
+}
+
 impl JobSource {
     /// Whether both take the same files: one folder and pattern (letter case apart, as
     /// patterns match; which of them is taken aside), or one file.
@@ -143,8 +152,8 @@ impl JobSource {
                     pattern: q,
                     ..
                 },
-            ) => a == b && p.to_lowercase() == q.to_lowercase(),
-            (JobSource::File { path: a }, JobSource::File { path: b }) => a == b,
+            ) => same_path(a, b) && p.to_lowercase() == q.to_lowercase(),
+            (JobSource::File { path: a }, JobSource::File { path: b }) => same_path(a, b),
             _ => false,
         }
     }
@@ -285,8 +294,8 @@ pub fn exists_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)>
 }
 
 /// The `reason` of an `InvalidInput` on `source` when another job already takes the same
-/// files for the same counter and kind (`same_files:NAME:TITLE`, as [`EXISTS`]): a second one
-/// would only read them again. See [`same_files_of`].
+/// files for the same counter and kind and reads them alike (`same_files:NAME:TITLE`, as
+/// [`EXISTS`]): a second one would only read them again. See [`same_files_of`].
 pub const SAME_FILES: &str = "same_files";
 
 /// The job that takes the same files, `(handle, title)`, from an `InvalidInput`'s field and
@@ -601,13 +610,35 @@ fn note_new_columns(end: &mut RunEnd, mut names: Vec<String>, job: &Job, unread:
         return;
     };
     for c in unread {
-        if !known.contains(c) && !names.contains(c) {
+        if !holds_column(known, c) && !names.contains(c) {
             names.push(c.clone());
         }
     }
     if let (Some(r), false) = (end.report.as_mut(), names.is_empty()) {
         r["new_columns"] = names.into();
     }
+}
+
+/// Whether `columns` has `column`, as headers are matched (spaces and letter case apart).
+pub(crate) fn holds_column(columns: &[String], column: &str) -> bool {
+    let want = mb_import::mapping::normalize_header(column);
+    columns
+        .iter()
+        .any(|c| mb_import::mapping::normalize_header(c) == want)
+}
+
+/// Whether two mappings read the same: each field from the same column (by its header, as
+/// matched) or the same constant. How sure the guess was does not matter.
+fn reads_alike(a: &Mapping, b: &Mapping) -> bool {
+    use mb_import::mapping::{FieldSource, normalize_header};
+    let key = |f: &FieldSource| match f {
+        FieldSource::Column { header, .. } => format!("c:{}", normalize_header(header)),
+        FieldSource::Constant { value } => format!("v:{value}"),
+    };
+    a.fields.len() == b.fields.len()
+        && a.fields
+            .iter()
+            .all(|(name, f)| b.fields.get(name).is_some_and(|g| key(f) == key(g)))
 }
 
 /// The worse of two run results (what a run over several files reports).
@@ -724,6 +755,7 @@ impl Core {
             }
             JobSource::File { .. } => {}
         }
+        self.refuse_a_twin(&job)?;
         if self.store.job(&job.name)?.is_none() {
             job.created_at = self.store.now();
         }
@@ -733,7 +765,7 @@ impl Core {
     }
 
     /// Whether the job's entry is in the OS scheduler.
-    fn is_scheduled(&self, name: &str) -> bool {
+    pub fn is_scheduled(&self, name: &str) -> bool {
         match (self.scheduler_dir(), name.parse::<JobName>()) {
             (Ok(dir), Ok(name)) => crate::schedule::is_installed_for(&name, &dir, &self.paths.root),
             _ => false,
@@ -988,24 +1020,95 @@ impl Core {
                 .unwrap_or_else(|_| other.name.clone());
             return Err(invalid("name", format!("{EXISTS}:{}:{title}", other.name)));
         }
-        // The same files for the same counter and kind: a second job would only read what the
-        // first sends (its ledger keeps them from going twice) and double every warning.
-        if let Some(other) = taken
+        self.save_job(job)
+    }
+
+    /// Refuses `job` when another job takes the same files for the same counter and kind and
+    /// reads them alike (columns, constants, statuses): it would only read what that one sends
+    /// (the ledger keeps them from going twice) and double every warning. Two jobs on one export
+    /// that send other goals or columns are two jobs.
+    fn refuse_a_twin(&self, job: &Job) -> Result<()> {
+        let twin = self
+            .store
+            .jobs()?
             .into_iter()
+            .filter(|r| !r.name.eq_ignore_ascii_case(&job.name))
             .filter_map(|r| Job::from_record(r).ok())
             .find(|o| {
                 o.counter_id == job.counter_id
                     && o.kind == job.kind
                     && o.source.same_files(&job.source)
-            })
-        {
-            let title = other.spec.title_or(&other.name).to_string();
-            return Err(invalid(
-                "source",
-                format!("{SAME_FILES}:{}:{title}", other.name),
-            ));
+                    && reads_alike(&o.spec.mapping, &job.spec.mapping)
+                    && o.spec.status_map == job.spec.status_map
+            });
+        match twin {
+            Some(other) => {
+                let title = other.spec.title_or(&other.name).to_string();
+                Err(invalid(
+                    "source",
+                    format!("{SAME_FILES}:{}:{title}", other.name),
+                ))
+            }
+            None => Ok(()),
         }
-        self.save_job(job)
+    }
+
+    /// «Учесть новые столбцы» (`mbridge jobs learn-columns`): the job reads its newest file's
+    /// header again. A column it did not have when it was made that Metrica has a field for,
+    /// one the job does not fill yet, is read from now on («emails_md5», «yclid»); the rest of
+    /// the new columns are taken as known, so runs stop naming them. Columns declined when the
+    /// job was made stay unread, and everything else (schedule, statuses, policy) stays.
+    pub fn learn_job_columns(&self, name: &str) -> Result<crate::dto::LearnedColumns> {
+        let mut job = self.job(name)?;
+        let newest = candidates(&job.source)?
+            .pop()
+            .ok_or_else(|| invalid("folder", crate::error::NO_FILE_TO_LEARN))?;
+        let headers = crate::import::headers(&newest.path, &job.spec.read)?;
+        let known = job.spec.unread_columns.clone();
+        let reads = |m: &Mapping, header: &str| {
+            m.fields.values().any(|f| match f {
+                mb_import::mapping::FieldSource::Column { header: h, .. } => {
+                    mb_import::mapping::normalize_header(h)
+                        == mb_import::mapping::normalize_header(header)
+                }
+                mb_import::mapping::FieldSource::Constant { .. } => false,
+            })
+        };
+        let mut read = Vec::new();
+        // A job made before its columns were kept learns nothing new: which of the file's
+        // columns were declined then is not known.
+        if let Some(known) = &known {
+            let auto = mb_import::mapping::auto_map(job.kind, &headers);
+            for (field, source) in auto.mapping.fields {
+                let mb_import::mapping::FieldSource::Column { header, .. } = &source else {
+                    continue;
+                };
+                if job.spec.mapping.fields.contains_key(&field)
+                    || holds_column(known, header)
+                    || reads(&job.spec.mapping, header)
+                {
+                    continue;
+                }
+                read.push(crate::dto::ColumnRead {
+                    column: header.clone(),
+                    field: field.clone(),
+                });
+                job.spec.mapping.fields.insert(field, source);
+            }
+        }
+        let unread = unread_columns(&job.spec.mapping, &headers);
+        let ignored = unread
+            .iter()
+            .filter(|c| !known.as_deref().is_some_and(|k| holds_column(k, c)))
+            .cloned()
+            .collect();
+        job.spec.unread_columns = Some(unread);
+        self.save_job(job)?;
+        Ok(crate::dto::LearnedColumns {
+            job: self.job_view(name)?,
+            read,
+            ignored,
+        })
     }
 
     /// The app's «Изменить»: a new folder, pattern, schedule or bad-rows policy; the profile

@@ -193,6 +193,27 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
             // the process stopped): not the statuses' doing, and not the policy's.
             _ => crate::dto::StatusesHeld::Unsent,
         });
+    // Columns the newest file it took had that the job neither reads nor knows (learnt since,
+    // or read now): said on the card until «Учесть новые столбцы», whatever runs came after
+    // (a run that found the file unchanged reads no header).
+    let new_columns = s
+        .last_taken
+        .as_ref()
+        .map(|r| r.new_columns())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| {
+            !j.spec
+                .unread_columns
+                .as_deref()
+                .is_some_and(|k| crate::jobs::holds_column(k, c))
+                && !j.spec.mapping.fields.values().any(|f| {
+                    matches!(f, mb_import::mapping::FieldSource::Column { header, .. }
+                        if mb_import::mapping::normalize_header(header)
+                            == mb_import::mapping::normalize_header(c))
+                })
+        })
+        .collect();
     JobView {
         name: j.name.clone(),
         title: j.spec.title_or(&j.name).to_string(),
@@ -208,6 +229,7 @@ pub fn job_view(s: &JobStatus, demo: bool) -> JobView {
         each_new_file: j.source.takes_each_new(),
         last_run,
         statuses_to_map,
+        new_columns,
         next_run: s.next_run.map(|t| t.to_string()),
         warning: s.warning.clone(),
         scheduled: s.scheduled,

@@ -113,7 +113,7 @@ impl Core {
         let start = date.and_then(|d| day_start(d, &tz));
         let now = Timestamp::now();
         let opens_on = closed_until(start, &tz, now).map(|d| d.to_string());
-        let links_from = growing_since(start, &tz, now).map(|d| d.to_string());
+
         let extended = counter.offline_options.as_ref().and_then(|o| {
             if calls {
                 o.offline_calls_extended_threshold
@@ -121,6 +121,12 @@ impl Core {
                 o.offline_conversion_extended_threshold
             }
         });
+        // With the extended window off, the day Metrica names is today (a visit is amended for
+        // hours only): not a window growing from a day of its own.
+        let links_from = (extended != Some(false))
+            .then(|| growing_since(start, &tz, now))
+            .flatten()
+            .map(|d| d.to_string());
         let can_enable_extended =
             extended == Some(false) && counter.can_upload() && self.token_can_write().await;
         Ok(LinkingWindow {

@@ -562,6 +562,7 @@ const en: Messages = {
     linked: 'Linked',
     never: 'Never uploaded',
     upload: 'Upload',
+    uploadWhileSending: 'A file is being sent: another counter can be chosen when it ends',
     uploadFor: 'Upload a file for “{{name}}”',
     empty: 'No counters. Check that the account has access to Metrica counters.',
     viewOnlyLeftOut_one: '{{count}} counter you may only view is not listed: uploading to it is not allowed.',
@@ -681,13 +682,25 @@ const en: Messages = {
     lastChanged: ' · calls with other values, not sent again: {{changed}}',
     lastOutdated: ' · earlier data, not sent again: {{count, number}}',
     newColumnsHow_one:
-      'To have the job read it too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+      'Press “Learn the new columns”: if Metrica has a field for it, the job reads it; if not, the job stops naming it.',
     newColumnsHow_few:
-      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+      'Press “Learn the new columns”: the job reads those Metrica has a field for and stops naming the rest.',
     newColumnsHow_many:
-      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+      'Press “Learn the new columns”: the job reads those Metrica has a field for and stops naming the rest.',
     newColumnsHow_other:
-      'To have the job read them too, send such a file in “Upload”, press “Repeat automatically” and delete this job.',
+      'Press “Learn the new columns”: the job reads those Metrica has a field for and stops naming the rest.',
+    newColumnsOnCard: 'The job’s card learns them with “Learn the new columns”.',
+    learnColumns: 'Learn the new columns',
+    learntRead: 'The job now reads {{list}}.',
+    learntIgnored_one:
+      'The job does not read the column {{list}} (Metrica has no field for it, or it is filled already) and no longer names it.',
+    learntIgnored_few:
+      'The job does not read the columns {{list}} (Metrica has no field for them, or it is filled already) and no longer names them.',
+    learntIgnored_many:
+      'The job does not read the columns {{list}} (Metrica has no field for them, or it is filled already) and no longer names them.',
+    learntIgnored_other:
+      'The job does not read the columns {{list}} (Metrica has no field for them, or it is filled already) and no longer names them.',
+    learntNone: 'The job’s newest file has no new columns.',
     openUpload: 'Upload #{{id}}',
     title: 'Jobs',
     text: 'Uploads that repeat themselves: new rows from the client’s folder.',
@@ -835,7 +848,7 @@ const en: Messages = {
       job: 'This job no longer exists.',
       account: 'This account is no longer in the app.',
       counter:
-        'This counter is not among the account’s counters: access to it may have been withdrawn. Choose the counter again.',
+        'This counter is not among the account’s counters: access to it may have been withdrawn. Check the access in Metrica or choose another counter.',
       sign_in_flow: 'This sign-in has already ended or was cancelled. Start signing in again.',
       prepared_file: 'The file prepared for this upload was deleted. Choose the original file and send it again.',
       metrica_object:

@@ -638,11 +638,21 @@ schedule_block: ScheduleBlock | null,
  * status for: the app offers to map them (`job_new_statuses`, `map_job_statuses`) and
  * says what that run held back. None: nothing to map.
  */
-statuses_to_map: StatusesHeld | null, };
+statuses_to_map: StatusesHeld | null, 
+/**
+ * Columns the newest file it took has that the job neither reads nor knew when it was
+ * made (or learnt since): the card names them and offers «Учесть новые столбцы»
+ * (`learn_job_columns`).
+ */
+new_columns: Array<string>, };
 
 export type StatusesHeld = "rows" | "file" | "unsent";
 
 export type ScheduleBlock = "no_schedule" | "demo";
+
+export type LearnedColumns = { job: JobView, read: Array<ColumnRead>, ignored: Array<string>, };
+
+export type ColumnRead = { column: string, field: string, };
 
 export type RunResult = "running" | "sent" | "nothing_new" | "no_file" | "deferred" | "blocked" | "rejected" | "failed" | "interrupted";
 
@@ -842,6 +852,8 @@ export interface Commands {
   jobNewStatuses(name: string): Promise<Array<StatusValue>>;
   /** Adds the statuses as set to the job's map; its next run reads its last files again. */
   mapJobStatuses(name: string, entries: Array<StatusMapEntry>): Promise<JobView>;
+  /** «Учесть новые столбцы»: the job reads its newest file's header again (the columns Metrica has a field for are read from now on, the rest are known). */
+  learnJobColumns(name: string): Promise<LearnedColumns>;
   /** «Включить расписание» / «Выключить»: the job's entry in the OS scheduler (systemd user timer, Task Scheduler task, launchd agent), starting the `mbridge` installed with the app. */
   setJobScheduled(name: string, on: boolean): Promise<JobView>;
   /** Every run of a job, newest first (Clients → job → runs). */
@@ -896,6 +908,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; method: keyof Commands; arg
   { name: 'edit_job', method: 'editJob', args: ['job'], progress: false },
   { name: 'job_new_statuses', method: 'jobNewStatuses', args: ['name'], progress: false },
   { name: 'map_job_statuses', method: 'mapJobStatuses', args: ['name', 'entries'], progress: false },
+  { name: 'learn_job_columns', method: 'learnJobColumns', args: ['name'], progress: false },
   { name: 'set_job_scheduled', method: 'setJobScheduled', args: ['name', 'on'], progress: false },
   { name: 'job_runs', method: 'jobRuns', args: ['name'], progress: false },
   { name: 'opened_file', method: 'openedFile', args: [], progress: false },

@@ -449,6 +449,29 @@ async fn a_finished_upload_becomes_a_job_the_overview_lists_and_warns_about() {
         "{first}"
     );
     assert_eq!(second, format!("{first}-2"));
+    // The same files read otherwise (another goal for every row) are another job.
+    let mut other_goal = core.job("zakazy-roma").unwrap();
+    other_goal.name = "roma-lead".into();
+    other_goal.spec.title = None;
+    other_goal
+        .spec
+        .mapping
+        .set_constant("Target", "lead_qualified");
+    core.add_job(other_goal).unwrap();
+    core.remove_job("roma-lead").unwrap();
+    // Nor can «Изменить» make one job the twin of another (letter case apart in the pattern).
+    let onto = core.edit_job(&mb_uploader::dto::JobEdit {
+        name: second.clone(),
+        folder: drop.display().to_string(),
+        pattern: "*.CSV".into(),
+        schedule: None,
+        stop_on_bad_rows: false,
+        each_new_file: false,
+    });
+    assert!(
+        matches!(&onto, Err(mb_uploader::dto::AppError::InvalidInput { field, reason }) if field == "source" && reason == "same_files:zakazy-roma:Заказы Рома"),
+        "{onto:?}"
+    );
     // Called as the dialog promises, by the counter, in words (the scheduler's name stays Latin).
     let title = core.job_view(&first).unwrap().title;
     assert!(
@@ -974,12 +997,13 @@ async fn a_job_is_put_on_the_os_scheduler_and_taken_off_again() {
     })
     .await
     .unwrap();
+    // Two jobs, each its own file (a second job on the same file would be refused as a twin).
     let job = |name: &str, every: Option<&str>| -> mb_uploader::jobs::Job {
         serde_json::from_value(serde_json::json!({
             "name": name, "account_login": "shop-owner", "counter_id": COUNTER,
             "kind": "conversions",
             "spec": { "mapping": { "kind": "conversions", "fields": {}, "signature": "" } },
-            "source": { "type": "file", "path": "/srv/exports/orders.csv" },
+            "source": { "type": "file", "path": format!("/srv/exports/{name}.csv") },
             "every": every, "paused": false, "created_at": "2026-12-01T00:00:00Z"
         }))
         .unwrap()
@@ -1905,23 +1929,74 @@ async fn a_run_names_the_columns_its_export_gained_since_the_job_was_made() {
     assert_eq!(run.new_columns(), ["Источник"]);
     let views = core.job_run_views("crm", 1).unwrap();
     assert_eq!(views[0].new_columns, ["Источник"]);
-    // Said again by each run that reads such a file, not by one that does not read it.
-    let idle = core
-        .run_job("crm", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    // Said again by each run that reads such a file, not by one that does not read it; the
+    // card says it until the columns are learnt, whatever runs came since.
+    async fn run_crm(core: &Core) -> mb_history::JobRun {
+        core.run_job("crm", RUN_NOW)
+            .await
+            .unwrap()
+            .run
+            .expect("ran")
+    }
+    let idle = run_crm(&core).await;
     assert!(idle.new_columns().is_empty(), "{idle:?}");
+    assert_eq!(core.job_view("crm").unwrap().new_columns, ["Источник"]);
     // The export as it was: nothing to say.
     std::fs::write(&file, &october).unwrap();
-    let run = core
-        .run_job("crm", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
-    assert!(run.new_columns().is_empty(), "{run:?}");
+    let back = run_crm(&core).await;
+    assert!(back.new_columns().is_empty(), "{back:?}");
+    assert!(core.job_view("crm").unwrap().new_columns.is_empty());
+
+    // Then it gains a column Metrica reads (ClientIDs) beside one it has no field for:
+    // «Учесть новые столбцы» reads the first from now on and knows the second, keeping the
+    // rest of the job (its statuses, schedule, policy).
+    let before = core.job("crm").unwrap();
+    let gained: String = october
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l};Источник;ClientID\n")
+            } else {
+                format!("{l};сайт;\n")
+            }
+        })
+        .collect();
+    std::fs::write(&file, &gained).unwrap();
+    run_crm(&core).await;
+    assert_eq!(
+        core.job_view("crm").unwrap().new_columns,
+        ["Источник", "ClientID"]
+    );
+    let learnt = core.learn_job_columns("crm").unwrap();
+    assert_eq!(
+        learnt.read,
+        [mb_uploader::dto::ColumnRead {
+            column: "ClientID".into(),
+            field: "client_ids".into()
+        }]
+    );
+    assert_eq!(learnt.ignored, ["Источник"]);
+    assert!(learnt.job.new_columns.is_empty(), "{learnt:?}");
+    let after = core.job("crm").unwrap();
+    assert!(after.spec.mapping.fields.contains_key("client_ids"));
+    assert_eq!(
+        (&after.spec.status_map, &after.every, after.spec.on_bad_rows),
+        (
+            &before.spec.status_map,
+            &before.every,
+            before.spec.on_bad_rows
+        )
+    );
+    // «Менеджер», declined when the job was made, stays unread, and no run names these again.
+    let unread = after.spec.unread_columns.unwrap_or_default();
+    assert!(
+        unread.contains(&"Менеджер".to_string()) && unread.contains(&"Источник".to_string()),
+        "{unread:?}"
+    );
+    std::fs::write(&file, format!("{gained}\n")).unwrap();
+    let again = run_crm(&core).await;
+    assert!(again.new_columns().is_empty(), "{again:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

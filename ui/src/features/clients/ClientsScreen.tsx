@@ -31,7 +31,7 @@ export function ClientsScreen() {
     refetchOnWindowFocus: true,
   });
   const { setCounterId, go } = session;
-  const [, dispatch] = useImport();
+  const [{ sending }, dispatch] = useImport();
   const columns = useMemo<Array<ColumnDef<ClientOverview, unknown>>>(
     () => [
       {
@@ -118,11 +118,15 @@ export function ClientsScreen() {
               setCounterId(c.row.original.counter_id);
               // A new upload for this client starts at the file: one still open (chosen for
               // another client) is shown there to keep or replace, not checked on unseen; a
-              // finished one starts afresh (ImportScreen).
-              dispatch({ type: 'go', step: 'file' });
+              // finished one starts afresh.
+              dispatch({ type: 'startUpload' });
               go('upload');
             }}
-            title={t('clients.uploadFor', { name: c.row.original.counter_name })}
+            // While a file is going, the counter it goes to stays (as the top bar's picker does).
+            disabled={sending}
+            title={
+              sending ? t('clients.uploadWhileSending') : t('clients.uploadFor', { name: c.row.original.counter_name })
+            }
             aria-label={t('clients.uploadFor', { name: c.row.original.counter_name })}
           >
             {t('clients.upload')}
@@ -131,7 +135,7 @@ export function ClientsScreen() {
         meta: { width: '120px', align: 'end' },
       },
     ],
-    [t, lang, setCounterId, go, dispatch],
+    [t, lang, setCounterId, go, dispatch, sending],
   );
   // Counters the account may only view are not clients to upload for: said, not hidden.
   const all = useAllCounters();

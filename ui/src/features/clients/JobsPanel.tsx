@@ -1,7 +1,7 @@
 //! The Clients screen's repeating jobs and warnings. Everything judged here was computed in
 //! Rust (mb_uploader::overview): the UI only words it and offers pause, run now and delete.
 import { Alert, Button, Card, Label, Text } from '@gravity-ui/uikit';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -113,21 +113,66 @@ export function LastRunReason({ run }: { run: JobRunView }) {
   return null;
 }
 
-/** The columns a run's file had that the job neither reads nor had when it was made (the
- *  catalogue's words, shared with the CLI), and how to have them read (on hover in the runs
- *  list, where every run would repeat it); nothing for none. */
-export function NewColumns({ run, qa, how = true }: { run: JobRunView; qa: string; how?: boolean }) {
+/** «в файле новые столбцы «X», «Y»: задание их не читает…» (the catalogue's words, shared with
+ *  the CLI), with the columns quoted. */
+function newColumnsText(columns: string[], t: TFunction): string {
+  const note = t('run_note.new_columns', {
+    count: columns.length,
+    columns: columns.map((value) => t('check.quoted', { value })).join(', '),
+  });
+  return `${note.charAt(0).toUpperCase()}${note.slice(1)}.`;
+}
+
+/** The columns a run's file had that the job neither reads nor had when it was made, in the
+ *  runs list; how to have them read is on the job's card (said on hover). Nothing for none. */
+export function NewColumns({ run, qa }: { run: JobRunView; qa: string }) {
   const { t } = useTranslation();
-  const count = run.new_columns.length;
-  if (count === 0) return null;
-  const columns = run.new_columns.map((value) => t('check.quoted', { value })).join(', ');
-  const note = t('run_note.new_columns', { count, columns });
-  const said = `${note.charAt(0).toUpperCase()}${note.slice(1)}.`;
-  const howTo = t('jobs.newColumnsHow', { count });
+  if (run.new_columns.length === 0) return null;
   return (
-    <Text as="div" color="secondary" variant="caption-2" qa={qa} title={how ? undefined : howTo}>
-      {how ? `${said} ${howTo}` : said}
+    <Text as="div" color="secondary" variant="caption-2" qa={qa} title={t('jobs.newColumnsOnCard')}>
+      {newColumnsText(run.new_columns, t)}
     </Text>
+  );
+}
+
+/** On a job's card: the columns its newest file gained that it does not read (the core's
+ *  `new_columns`, kept until learnt), and «Учесть новые столбцы» — the core reads the ones
+ *  Metrica has a field for from now on and knows the rest — then what it did. */
+function LearnColumns({ job }: { job: JobView }) {
+  const { t } = useTranslation();
+  const backend = useBackend();
+  const queryClient = useQueryClient();
+  const learn = useMutation({
+    mutationFn: () => backend.learnJobColumns(job.name),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['overview'] }),
+  });
+  const done = learn.data;
+  if (done) {
+    const label = (field: string) => {
+      const known = field in (t('fields', { returnObjects: true }) as object);
+      return known ? t(`fields.${field as keyof Messages['fields']}`).split(' — ')[0] : field;
+    };
+    const read = done.read.map((r) => `${t('check.quoted', { value: r.column })} (${label(r.field)})`).join(', ');
+    const ignored = done.ignored.map((value) => t('check.quoted', { value })).join(', ');
+    return (
+      <Text as="div" color="secondary" variant="caption-2" qa="job-learnt">
+        {done.read.length > 0 ? `${t('jobs.learntRead', { list: read })} ` : ''}
+        {done.ignored.length > 0 ? t('jobs.learntIgnored', { count: done.ignored.length, list: ignored }) : ''}
+        {done.read.length === 0 && done.ignored.length === 0 ? t('jobs.learntNone') : ''}
+      </Text>
+    );
+  }
+  if (job.new_columns.length === 0) return null;
+  return (
+    <div className="mb-job__learn" data-qa="job-new-columns">
+      <Text as="div" color="secondary" variant="caption-2">
+        {newColumnsText(job.new_columns, t)} {t('jobs.newColumnsHow', { count: job.new_columns.length })}
+      </Text>
+      {learn.error ? <ErrorNotice error={learn.error} /> : null}
+      <Button view="outlined" size="s" loading={learn.isPending} onClick={() => learn.mutate()} qa="job-learn-columns">
+        {t('jobs.learnColumns')}
+      </Button>
+    </div>
   );
 }
 
@@ -250,7 +295,7 @@ export function JobRuns({ name }: { name: string }) {
                     {runNote(r.message, t)}
                   </Text>
                 ) : null}
-                <NewColumns run={r} qa="job-run-new-columns" how={false} />
+                <NewColumns run={r} qa="job-run-new-columns" />
               </td>
               <td>
                 {r.upload_ids.length > 0
@@ -364,7 +409,7 @@ function JobCard({ job, client }: { job: JobView; client: string }) {
         {/* Why the last run did not go as it should, on the card: an agency's thirty cards
             are not opened one by one to learn it. */}
         {run ? <LastRunReason run={run} /> : null}
-        {run ? <NewColumns run={run} qa="job-last-new-columns" /> : null}
+        <LearnColumns job={job} />
         <MapStatusesButton job={job} />
         <Text color="secondary">
           {t('jobs.nextRun')}: {job.next_run ? formatDateTime(job.next_run, lang) : '—'}

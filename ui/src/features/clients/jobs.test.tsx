@@ -142,15 +142,23 @@ describe('repeating jobs', () => {
     await press('job-run-now', card);
     await waitFor(() => expect(runs.querySelectorAll('tbody tr').length).toBe(3), slow);
     const gainedRun = runs.querySelectorAll('tbody tr')[0] as HTMLElement;
-    const how =
-      'Чтобы задание читало и его, отправьте такой файл в разделе «Загрузка», нажмите «Повторять автоматически» и удалите это задание.';
     const said =
       'В файле новый столбец «Менеджер»: задание его не читает — оно читает столбцы, с которыми его сделали.';
-    // In the runs list the note, and how on hover; on the card both.
+    // In the runs list the note, and where to learn it on hover; on the card the note, how,
+    // and the button.
     expect(byQa('job-run-new-columns', gainedRun).textContent).toBe(said);
-    expect(byQa('job-run-new-columns', gainedRun).getAttribute('title')).toBe(how);
+    expect(byQa('job-run-new-columns', gainedRun).getAttribute('title')).toBe(
+      'Учесть их можно кнопкой «Учесть новые столбцы» на карточке задания.',
+    );
     expect(gainedRun.textContent).toContain('уже было 5');
-    await waitFor(() => expect(byQa('job-last-new-columns', card).textContent).toBe(`${said} ${how}`), slow);
+    const note = await waitQa('job-new-columns');
+    expect(note.textContent).toContain(`${said} Нажмите «Учесть новые столбцы»: если у Метрики есть для него поле`);
+    // Learnt: Metrica has no field for «Менеджер», so the job knows it and stops naming it.
+    await press('job-learn-columns', card);
+    expect((await waitQa('job-learnt')).textContent).toBe(
+      'Столбец «Менеджер» задание не читает — у Метрики нет для него поля или оно уже заполнено — и больше о нём не напоминает.',
+    );
+    await waitFor(() => expect(card.querySelector('[data-qa="job-new-columns"]')).toBeNull(), slow);
     await press('job-edit', card);
     await waitQa('repeat-dialog');
     expect(screen.getByText('Задание «Заказы Рома»')).toBeTruthy();

@@ -31,6 +31,7 @@ const job = (pattern: string | null): JobView => ({
   scheduled: false,
   statuses_to_map: null,
   schedule_block: 'no_schedule',
+  new_columns: [],
 });
 
 async function open(existing: JobView) {

@@ -272,6 +272,30 @@ describe('the send review', () => {
     // The held file opens with one press, afresh.
     const opened = importReducer(ended, { type: 'openHeld' });
     expect(opened).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null, sending: false, validation: null });
+    // Or as the next upload when this one is left (another client chosen, «Загрузить ещё файл»).
+    expect(importReducer(ended, { type: 'reset' })).toMatchObject({ step: 'file', path: '/b.csv', heldPath: null });
+    // «Загрузить» for a client while the file goes: nothing moves.
+    expect(importReducer(s, { type: 'startUpload' })).toBe(s);
+  });
+
+  it('starts «Загрузить» for a client at the file: afresh after a send, at the open file otherwise', () => {
+    const open = { ...base, step: 'check' as const, path: '/a.csv' };
+    expect(importReducer(open, { type: 'startUpload' })).toMatchObject({ step: 'file', path: '/a.csv' });
+    const sent = importReducer(
+      { ...open, step: 'send' as const, sending: true },
+      {
+        type: 'uploaded',
+        result: {} as SendResult,
+        counter: { id: 1, name: 'Рома' },
+      },
+    );
+    expect(sent.sentTo).toEqual({ id: 1, name: 'Рома' });
+    expect(importReducer(sent, { type: 'startUpload' })).toMatchObject({
+      step: 'file',
+      path: null,
+      result: null,
+      sentTo: null,
+    });
   });
 
   it('asks before a file opened from outside replaces one checked and not sent', () => {

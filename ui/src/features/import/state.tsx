@@ -142,12 +142,15 @@ export type ImportAction =
   | { type: 'uploaded'; result: SendResult; counter: { id: number; name: string } }
   /** A part of the result was sent again: the core's result as it is now. */
   | { type: 'resent'; result: SendResult }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** «Загрузить» for a client (Clients screen): a new upload starts at the file — afresh after
+   *  a finished send, at the file still open otherwise (shown to keep or replace). */
+  | { type: 'startUpload' };
 
 export function importReducer(s: ImportState, a: ImportAction): ImportState {
   if (s.sending) {
     if (a.type === 'file' || a.type === 'opened') return { ...s, heldPath: a.path };
-    if (a.type === 'go' || a.type === 'reset' || a.type === 'openHeld') return s;
+    if (a.type === 'go' || a.type === 'reset' || a.type === 'openHeld' || a.type === 'startUpload') return s;
   }
   switch (a.type) {
     case 'go':
@@ -255,8 +258,13 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
       return { ...s, result: a.result, sentTo: a.counter, sending: false };
     case 'resent':
       return s.result ? { ...s, result: a.result } : s;
-    case 'reset':
-      return { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
+    case 'reset': {
+      const fresh = { ...initialImport, hashContacts: s.hashContacts, pickCount: s.pickCount };
+      // A file opened while the last one was sending is the next one, not forgotten.
+      return s.heldPath ? importReducer(fresh, { type: 'file', path: s.heldPath }) : fresh;
+    }
+    case 'startUpload':
+      return s.result !== null ? importReducer(s, { type: 'reset' }) : { ...s, step: 'file' };
   }
 }
 
