@@ -150,9 +150,16 @@ function LearnColumns({ job }: { job: JobView }) {
   if (done) {
     const label = (field: string) => {
       const known = field in (t('fields', { returnObjects: true }) as object);
-      return known ? t(`fields.${field as keyof Messages['fields']}`).split(' — ')[0] : field;
+      return known ? (t(`fields.${field as keyof Messages['fields']}`).split(' — ')[0] ?? field) : field;
     };
-    const read = done.read.map((r) => `${t('check.quoted', { value: r.column })} (${label(r.field)})`).join(', ');
+    // «Email» (ClientID…) names the field when the column's name does not already say it.
+    const read = done.read
+      .map((r) => {
+        const column = t('check.quoted', { value: r.column });
+        const field = label(r.field);
+        return field.toLowerCase() === r.column.toLowerCase() ? column : `${column} (${field})`;
+      })
+      .join(', ');
     const ignored = done.ignored.map((value) => t('check.quoted', { value })).join(', ');
     return (
       <Text as="div" color="secondary" variant="caption-2" qa="job-learnt">
