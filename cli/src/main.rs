@@ -27,6 +27,7 @@ mod progress;
 mod report;
 mod text;
 mod upload;
+mod usage;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -40,7 +41,7 @@ use args::{Cli, Command};
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| usage::refuse(e));
     let g = &cli.global;
     let data_dir = g
         .data_dir
