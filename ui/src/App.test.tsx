@@ -194,6 +194,15 @@ describe('a CRM export from the file to History', () => {
     await waitFor(() => expect(exportButton().disabled).toBe(true));
     fireEvent.change(from, { target: { value: '01.11.2026' } });
     await waitFor(() => expect(exportButton().disabled).toBe(false));
+    // Saved under the day's name, so an export of another day does not replace this one.
+    fireEvent.click(exportButton());
+    expect(
+      await screen.findByText(
+        /История сохранена в файл .*metrika-bridge-history-\d{4}-\d{2}-\d{2}\.csv/,
+        {},
+        { timeout: 15_000 },
+      ),
+    ).toBeTruthy();
     // Filters that hide every upload: no details of one the list no longer has, no export of a
     // header alone said as «saved», and one press back to the whole list.
     fireEvent.change(from, { target: { value: '01.01.2099' } });

@@ -340,7 +340,7 @@ impl Host for BrowserHost {
         Box::pin(async move { p })
     }
 
-    fn save_as(&self, file_name: &'static str) -> BoxFuture<'static, Option<PathBuf>> {
+    fn save_as(&self, file_name: String) -> BoxFuture<'static, Option<PathBuf>> {
         let dir = self.exports.clone();
         Box::pin(async move {
             tokio::fs::create_dir_all(&dir).await.ok()?;

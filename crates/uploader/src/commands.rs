@@ -40,7 +40,7 @@ pub trait Host: Send + Sync {
     /// The folder dialog; `None` when the user cancelled.
     fn pick_folder(&self) -> BoxFuture<'static, Option<String>>;
     /// The save dialog, suggesting `file_name`; `None` when the user cancelled.
-    fn save_as(&self, file_name: &'static str) -> BoxFuture<'static, Option<PathBuf>>;
+    fn save_as(&self, file_name: String) -> BoxFuture<'static, Option<PathBuf>>;
     /// Opens a file in the system's program for it.
     fn open_path(&self, path: &Path) -> Result<()>;
     /// Opens an address in the browser (sign-in); failures are only logged, the UI shows it.
@@ -407,7 +407,13 @@ commands! {
 
     /// Asks where to save, then writes the history as CSV for Excel; the path written.
     fn export_history(ctx, progress, filter: HistoryFilter) -> Option<String> {
-        let Some(path) = ctx.host.save_as("metrika-bridge-history.csv").await else {
+        // Named with its day: an export of another day does not offer to replace this one.
+        let today = jiff::Zoned::now().date();
+        let Some(path) = ctx
+            .host
+            .save_as(format!("metrika-bridge-history-{today}.csv"))
+            .await
+        else {
             return Ok(None);
         };
         let core = ctx.core.clone();
@@ -446,7 +452,11 @@ commands! {
     /// Save dialog, then a copy; the path written, or null when cancelled.
     fn save_rejected(ctx, progress, path: String) -> Option<String> {
         let p = rejected_file(&ctx.core, &path)?;
-        let Some(to) = ctx.host.save_as("rejected-rows.csv").await else {
+        // Suggested as the app named it (after the file it comes from).
+        let name = p
+            .file_name()
+            .map_or_else(|| "rejected-rows.csv".into(), |n| n.to_string_lossy().into_owned());
+        let Some(to) = ctx.host.save_as(name).await else {
             return Ok(None);
         };
         let shown = to.display().to_string();

@@ -103,7 +103,7 @@ impl Host for DesktopHost {
         })
     }
 
-    fn save_as(&self, file_name: &'static str) -> BoxFuture<'static, Option<PathBuf>> {
+    fn save_as(&self, file_name: String) -> BoxFuture<'static, Option<PathBuf>> {
         Box::pin(async move {
             rfd::AsyncFileDialog::new()
                 .set_file_name(file_name)
