@@ -109,10 +109,19 @@ pub fn validation(file: &Path, r: &Report, lang: Lang) {
         println!("  {field:<18} ← {source}");
     }
     if !r.unmapped_columns.is_empty() {
+        // The first ones: an export of thousands of columns is not a screen of names
+        // (`--json` lists them all).
+        const SHOWN: usize = 20;
+        let more = r.unmapped_columns.len().saturating_sub(SHOWN);
         println!(
-            "  {}: {}",
+            "  {}: {}{}",
             t(lang, "не используются", "not used"),
-            r.unmapped_columns.join(", ")
+            r.unmapped_columns[..r.unmapped_columns.len().min(SHOWN)].join(", "),
+            if more > 0 {
+                format!(" {} {}", t(lang, "и ещё", "and"), text::group(more as u64))
+            } else {
+                String::new()
+            }
         );
     }
     let (e, w, n) = (

@@ -254,6 +254,35 @@ fn prepare_writes_metrica_csv_and_excel_friendly_rejected_rows() {
     assert!(text.contains(';') && text.contains("\r\n"), "{text}");
 }
 
+/// A wide export's unused columns are named up to twenty, then counted (`--json` has them all).
+#[test]
+fn a_wide_exports_unused_columns_are_counted_past_twenty() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.csv");
+    let extra: Vec<String> = (1..=30).map(|i| format!("extra{i}")).collect();
+    std::fs::write(
+        &file,
+        format!(
+            "ClientId,Target,DateTime,{}\n1762345098123456789,offline_paid,1794228120,{}\n",
+            extra.join(","),
+            vec!["x"; 30].join(",")
+        ),
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .arg("validate")
+        .arg(&file)
+        .args(["--kind", "conversions", "--now", NOW])
+        .env("MBRIDGE_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("extra20 и ещё 10\n") && !said.contains("extra21"),
+        "{said}"
+    );
+}
+
 /// `--out` names a file: a folder given instead, or one that is not there, is said with the
 /// path and why (exit 2), not blamed on the data folder.
 #[test]
