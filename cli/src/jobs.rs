@@ -112,9 +112,19 @@ pub async fn run(cli: &Cli, cmd: &JobsCmd) -> Result<u8, AppError> {
                     crate::text::every_words(s.job.every.as_deref(), lang),
                     t(lang, "последний", "last"),
                     t(lang, "следующий", "next"),
-                    s.warning
-                        .as_deref()
-                        .map_or(String::new(), |w| format!(" ⚠ {}", warning_words(w, lang))),
+                    s.warning.as_deref().map_or(String::new(), |w| {
+                        // A failed run says why, as the app's card does: a list of thirty jobs
+                        // is not read run by run.
+                        let why = s
+                            .last_run
+                            .as_ref()
+                            .filter(|_| w == "failed")
+                            .map(mb_uploader::overview::run_view)
+                            .and_then(|v| v.error)
+                            .map(|e| format!(": {}", text::error(&e, lang)))
+                            .unwrap_or_default();
+                        format!(" ⚠ {}{why}", warning_words(w, lang))
+                    }),
                 );
             }
             Ok(0)

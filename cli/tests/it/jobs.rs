@@ -712,6 +712,14 @@ fn a_run_whose_folder_is_gone_exits_2_not_4() {
         first.contains("не удалось") && first.contains(" — "),
         "{text}"
     );
+    // …and so does `jobs list`, after its warning.
+    let out = env.run(&["jobs", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let why = first.split_once(" — ").map_or("", |(_, w)| w);
+    assert!(
+        text.contains(&format!("⚠ не удалось: {why}")),
+        "{text}\n{first}"
+    );
 }
 
 /// `mbridge status` asks Metrica now about every open upload and says what finished since,
