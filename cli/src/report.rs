@@ -364,7 +364,12 @@ fn notice_summary(r: &Report, lang: Lang) {
                 let after = e.shown.as_deref().or(e.fix.as_deref());
                 match after {
                     Some(a) if a != e.value => format!("{} → {a}", e.value),
-                    _ => e.value.clone(),
+                    // A date that reads the same after the change: with its month in words, so
+                    // the reader sees which of day and month was taken (as the app shows it).
+                    _ => match date_in_words(&e.value, lang) {
+                        Some(words) => format!("{} ({words})", e.value),
+                        None => e.value.clone(),
+                    },
                 }
             })
             .filter(|e| !e.is_empty())
@@ -377,6 +382,75 @@ fn notice_summary(r: &Report, lang: Lang) {
             );
         }
     }
+}
+
+/// `02.10.2026 10:15` as «2 октября 2026 г. в 10:15» (`2 October 2026 at 10:15`); None for
+/// anything else.
+fn date_in_words(shown: &str, lang: Lang) -> Option<String> {
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let shown = shown.trim();
+    let (day, time) = match shown.split_once(' ') {
+        Some((d, t)) => (d, Some(t)),
+        None => (shown, None),
+    };
+    let date = jiff::civil::Date::strptime("%d.%m.%Y", day).ok()?;
+    if day.len() != 10 {
+        return None;
+    }
+    let time = match time {
+        Some(t) => Some(jiff::civil::Time::strptime("%H:%M", t).ok()?),
+        None => None,
+    };
+    let month = usize::try_from(date.month() - 1).ok()?;
+    Some(match lang {
+        Lang::Ru => {
+            let at = time.map(|t| format!(" в {}", t.strftime("%H:%M")));
+            format!(
+                "{} {} {} г.{}",
+                date.day(),
+                RU[month],
+                date.year(),
+                at.unwrap_or_default()
+            )
+        }
+        Lang::En => {
+            let at = time.map(|t| format!(" at {}", t.strftime("%H:%M")));
+            format!(
+                "{} {} {}{}",
+                date.day(),
+                EN[month],
+                date.year(),
+                at.unwrap_or_default()
+            )
+        }
+    })
 }
 
 pub fn outputs(r: &Report, lang: Lang) {
@@ -397,5 +471,31 @@ pub fn outputs(r: &Report, lang: Lang) {
             ),
             p.display()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_said_with_its_month_in_words() {
+        assert_eq!(
+            date_in_words("02.10.2026 10:15", Lang::Ru).as_deref(),
+            Some("2 октября 2026 г. в 10:15")
+        );
+        assert_eq!(
+            date_in_words("01.12.2026", Lang::En).as_deref(),
+            Some("1 December 2026")
+        );
+        for other in [
+            "2990.50",
+            "2026-10-02",
+            "32.10.2026",
+            "02.10.2026 25:00",
+            "1.2.2026",
+        ] {
+            assert_eq!(date_in_words(other, Lang::Ru), None, "{other}");
+        }
     }
 }
