@@ -289,8 +289,19 @@ pub const EXISTS: &str = "exists";
 
 /// The job a name clash names, `(handle, title)`, from an `InvalidInput`'s field and reason.
 pub fn exists_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)> {
-    let rest = reason.strip_prefix(EXISTS)?.strip_prefix(':')?;
-    (field == "name").then(|| rest.split_once(':').unwrap_or((rest, rest)))
+    job_named_in(EXISTS, "name", field, reason)
+}
+
+/// The job a refusal `<code>:NAME:TITLE` on `want` names, `(handle, title)`: handles never
+/// hold `:`, titles may.
+fn job_named_in<'a>(
+    code: &str,
+    want: &str,
+    field: &str,
+    reason: &'a str,
+) -> Option<(&'a str, &'a str)> {
+    let rest = reason.strip_prefix(code)?.strip_prefix(':')?;
+    (field == want).then(|| rest.split_once(':').unwrap_or((rest, rest)))
 }
 
 /// The `reason` of an `InvalidInput` on `source` when another job already takes the same
@@ -301,8 +312,7 @@ pub const SAME_FILES: &str = "same_files";
 /// The job that takes the same files, `(handle, title)`, from an `InvalidInput`'s field and
 /// reason.
 pub fn same_files_of<'a>(field: &str, reason: &'a str) -> Option<(&'a str, &'a str)> {
-    let rest = reason.strip_prefix(SAME_FILES)?.strip_prefix(':')?;
-    (field == "source").then(|| rest.split_once(':').unwrap_or((rest, rest)))
+    job_named_in(SAME_FILES, "source", field, reason)
 }
 
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {

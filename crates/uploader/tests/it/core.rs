@@ -1811,17 +1811,25 @@ async fn crm_job(dir: &tempfile::TempDir) -> (Core, std::path::PathBuf, String) 
     (core, file, october)
 }
 
+/// One run of the `crm` job [`crm_job`] made, by hand now.
+async fn run_crm(core: &Core) -> mb_history::JobRun {
+    core.run_job("crm", RUN_NOW)
+        .await
+        .unwrap()
+        .run
+        .expect("ran")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_held_back() {
     let dir = tempfile::tempdir().unwrap();
     let (core, file, october) = crm_job(&dir).await;
-    let opts = RUN_NOW;
 
     // The CRM's next export has a status nobody mapped: that row is held back with the
     // export's 3 rows that have errors of their own, the rest goes.
     let row = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n";
     std::fs::write(&file, format!("{october}{row}")).unwrap();
-    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(run.rows_rejected, 4, "{run:?}");
     // «Отправить верные строки»: the rows with the new status were held back, the rest went.
     assert_eq!(
@@ -1829,7 +1837,7 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
         Some(StatusesHeld::Rows)
     );
     // An hour later the export is the same: that run takes nothing, and the offer stays.
-    let idle = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    let idle = run_crm(&core).await;
     assert_eq!(idle.result, mb_history::RunResult::NothingNew, "{idle:?}");
     assert_eq!(
         core.job_view("crm").unwrap().statuses_to_map,
@@ -1881,7 +1889,7 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     // Mapped: the card stops offering it at once, before the next run.
     assert_eq!(job.statuses_to_map, None);
     assert!(core.job_new_statuses("crm").unwrap().is_empty());
-    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(
         (run.result, run.rows_new, run.rows_rejected),
         (mb_history::RunResult::Sent, 1, 3),
@@ -1889,7 +1897,7 @@ async fn a_crm_job_that_meets_a_new_status_has_it_mapped_and_sends_the_rows_it_h
     );
     assert_eq!(core.job_view("crm").unwrap().statuses_to_map, None);
     // Then the file is taken again: nothing more.
-    let run = core.run_job("crm", opts).await.unwrap().run.expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
 }
 
@@ -1919,25 +1927,13 @@ async fn a_run_names_the_columns_its_export_gained_since_the_job_was_made() {
         })
         .collect();
     std::fs::write(&file, gained).unwrap();
-    let run = core
-        .run_job("crm", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(run.result, mb_history::RunResult::NothingNew, "{run:?}");
     assert_eq!(run.new_columns(), ["Источник"]);
     let views = core.job_run_views("crm", 1).unwrap();
     assert_eq!(views[0].new_columns, ["Источник"]);
     // Said again by each run that reads such a file, not by one that does not read it; the
     // card says it until the columns are learnt, whatever runs came since.
-    async fn run_crm(core: &Core) -> mb_history::JobRun {
-        core.run_job("crm", RUN_NOW)
-            .await
-            .unwrap()
-            .run
-            .expect("ran")
-    }
     let idle = run_crm(&core).await;
     assert!(idle.new_columns().is_empty(), "{idle:?}");
     assert_eq!(core.job_view("crm").unwrap().new_columns, ["Источник"]);
@@ -2014,12 +2010,7 @@ async fn a_new_status_under_stop_is_told_as_the_file_held_back_by_the_policy_the
     core.edit_job(&policy(true)).unwrap();
     let row = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n";
     std::fs::write(&file, format!("{october}{row}")).unwrap();
-    let run = core
-        .run_job("crm", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(run.result, mb_history::RunResult::Blocked, "{run:?}");
     // «Не отправлять ничего»: the new status stopped the whole file.
     assert_eq!(
@@ -2047,12 +2038,7 @@ async fn a_new_status_in_a_run_whose_send_failed_is_told_as_the_file_unsent() {
     let rows = "Z-2101;05.10.2026 10:00;79035550099;;Возврат;1500;Олег\n\
                 Z-2102;05.10.2026 11:00;79035550098;;Оплачен;1200;Олег\n";
     std::fs::write(&file, format!("{october}{rows}")).unwrap();
-    let run = core
-        .run_job("crm", RUN_NOW)
-        .await
-        .unwrap()
-        .run
-        .expect("ran");
+    let run = run_crm(&core).await;
     assert_eq!(run.result, mb_history::RunResult::Failed, "{run:?}");
     assert_eq!(
         core.job_view("crm").unwrap().statuses_to_map,
